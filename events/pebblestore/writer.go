@@ -64,6 +64,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 		return events.AppendResult{}, f
 	}
 	req := &appendRequest{ctx: ctx, stream: stream, expected: expected, events: evs, done: make(chan struct{})}
+	s.waiting.Add(1)
+	defer s.waiting.Add(-1)
 	s.requests <- req
 	select {
 	case <-req.done:
