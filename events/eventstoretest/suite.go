@@ -54,7 +54,9 @@ func category() string {
 	return "t" + strings.ToLower(ulid.Make().String()) + "-"
 }
 
-func newEvent(eventType string, i int) events.EventData {
+// NewEvent returns an event of the given type with a fresh id and
+// numbered JSON data and metadata.
+func NewEvent(eventType string, i int) events.EventData {
 	return events.EventData{
 		ID:       events.ID(ulid.MustNew(ulid.Now(), rand.Reader)),
 		Type:     eventType,
@@ -63,10 +65,11 @@ func newEvent(eventType string, i int) events.EventData {
 	}
 }
 
-func newEvents(eventType string, n int) []events.EventData {
+// NewEvents returns n events made by NewEvent.
+func NewEvents(eventType string, n int) []events.EventData {
 	out := make([]events.EventData, n)
 	for i := range out {
-		out[i] = newEvent(eventType, i)
+		out[i] = NewEvent(eventType, i)
 	}
 	return out
 }
@@ -127,41 +130,41 @@ func (s suite) expectedRevisions(t *testing.T) {
 
 	t.Run("any appends to a new and to an existing stream", func(t *testing.T) {
 		stream := fresh()
-		mustAppend(t, store, stream, events.Any{}, newEvent("A", 0))
-		res := mustAppend(t, store, stream, events.Any{}, newEvent("A", 1))
+		mustAppend(t, store, stream, events.Any{}, NewEvent("A", 0))
+		res := mustAppend(t, store, stream, events.Any{}, NewEvent("A", 1))
 		if res.NextExpected != 1 {
 			t.Fatalf("got next expected %d, want 1", res.NextExpected)
 		}
 	})
 	t.Run("no stream appends to a new stream and fails once it exists", func(t *testing.T) {
 		stream := fresh()
-		res := mustAppend(t, store, stream, events.NoStream{}, newEvent("A", 0), newEvent("A", 1))
+		res := mustAppend(t, store, stream, events.NoStream{}, NewEvent("A", 0), NewEvent("A", 1))
 		if res.NextExpected != 1 {
 			t.Fatalf("got next expected %d, want 1", res.NextExpected)
 		}
-		_, err := store.Append(context.Background(), stream, events.NoStream{}, newEvent("A", 2))
+		_, err := store.Append(context.Background(), stream, events.NoStream{}, NewEvent("A", 2))
 		wantWrongRevision(t, err, events.NoStream{}, events.Exact(1))
 	})
 	t.Run("stream exists fails on a new stream and appends to an existing one", func(t *testing.T) {
 		stream := fresh()
-		_, err := store.Append(context.Background(), stream, events.StreamExists{}, newEvent("A", 0))
+		_, err := store.Append(context.Background(), stream, events.StreamExists{}, NewEvent("A", 0))
 		wantWrongRevision(t, err, events.StreamExists{}, events.NoStream{})
-		mustAppend(t, store, stream, events.NoStream{}, newEvent("A", 0))
-		res := mustAppend(t, store, stream, events.StreamExists{}, newEvent("A", 1))
+		mustAppend(t, store, stream, events.NoStream{}, NewEvent("A", 0))
+		res := mustAppend(t, store, stream, events.StreamExists{}, NewEvent("A", 1))
 		if res.NextExpected != 1 {
 			t.Fatalf("got next expected %d, want 1", res.NextExpected)
 		}
 	})
 	t.Run("exact appends only at the stream's last revision", func(t *testing.T) {
 		stream := fresh()
-		_, err := store.Append(context.Background(), stream, events.Exact(0), newEvent("A", 0))
+		_, err := store.Append(context.Background(), stream, events.Exact(0), NewEvent("A", 0))
 		wantWrongRevision(t, err, events.Exact(0), events.NoStream{})
-		mustAppend(t, store, stream, events.NoStream{}, newEvents("A", 3)...)
-		_, err = store.Append(context.Background(), stream, events.Exact(1), newEvent("A", 3))
+		mustAppend(t, store, stream, events.NoStream{}, NewEvents("A", 3)...)
+		_, err = store.Append(context.Background(), stream, events.Exact(1), NewEvent("A", 3))
 		wantWrongRevision(t, err, events.Exact(1), events.Exact(2))
-		_, err = store.Append(context.Background(), stream, events.Exact(7), newEvent("A", 3))
+		_, err = store.Append(context.Background(), stream, events.Exact(7), NewEvent("A", 3))
 		wantWrongRevision(t, err, events.Exact(7), events.Exact(2))
-		res := mustAppend(t, store, stream, events.Exact(2), newEvent("A", 3))
+		res := mustAppend(t, store, stream, events.Exact(2), NewEvent("A", 3))
 		if res.NextExpected != 3 {
 			t.Fatalf("got next expected %d, want 3", res.NextExpected)
 		}
@@ -174,13 +177,13 @@ func (s suite) expectedRevisions(t *testing.T) {
 func (s suite) concurrentAppends(t *testing.T) {
 	store := s.open(t)
 	stream := category() + ulid.Make().String()
-	mustAppend(t, store, stream, events.NoStream{}, newEvents("A", 2)...)
+	mustAppend(t, store, stream, events.NoStream{}, NewEvents("A", 2)...)
 	const writers = 16
 	var wg sync.WaitGroup
 	errs := make([]error, writers)
 	for i := range writers {
 		wg.Go(func() {
-			_, errs[i] = store.Append(context.Background(), stream, events.Exact(1), newEvent("B", i), newEvent("B", i))
+			_, errs[i] = store.Append(context.Background(), stream, events.Exact(1), NewEvent("B", i), NewEvent("B", i))
 		})
 	}
 	wg.Wait()
@@ -207,10 +210,10 @@ func (s suite) readingStreams(t *testing.T) {
 	store := s.open(t)
 	c := category()
 	stream := c + ulid.Make().String()
-	mustAppend(t, store, stream, events.NoStream{}, newEvents("A", 3)...)
-	mustAppend(t, store, stream, events.Exact(2), newEvents("B", 4)...)
+	mustAppend(t, store, stream, events.NoStream{}, NewEvents("A", 3)...)
+	mustAppend(t, store, stream, events.Exact(2), NewEvents("B", 4)...)
 	// Another stream in between must not show up.
-	mustAppend(t, store, c+ulid.Make().String(), events.NoStream{}, newEvent("C", 0))
+	mustAppend(t, store, c+ulid.Make().String(), events.NoStream{}, NewEvent("C", 0))
 
 	cases := []struct {
 		name string
@@ -260,9 +263,9 @@ func (s suite) roundTrip(t *testing.T) {
 	store := s.open(t)
 	stream := category() + ulid.Make().String()
 	sent := []events.EventData{
-		newEvent("ParticipantEnrolled", 0),
-		{ID: newEvent("X", 0).ID, Type: "Empty"},
-		{ID: newEvent("X", 0).ID, Type: "Nested", Data: []byte(`{"a":[1,2,{"b":null}],"s":"Tombouctou – Ségou"}`), Metadata: []byte(`{"correlationId":"x","recordedBy":"tok"}`)},
+		NewEvent("ParticipantEnrolled", 0),
+		{ID: NewEvent("X", 0).ID, Type: "Empty"},
+		{ID: NewEvent("X", 0).ID, Type: "Nested", Data: []byte(`{"a":[1,2,{"b":null}],"s":"Tombouctou – Ségou"}`), Metadata: []byte(`{"correlationId":"x","recordedBy":"tok"}`)},
 	}
 	before := time.Now().Add(-time.Minute)
 	res := mustAppend(t, store, stream, events.NoStream{}, sent...)
@@ -314,7 +317,7 @@ func (s suite) allIsOrdered(t *testing.T) {
 		wg.Go(func() {
 			expected := events.ExpectedRevision(events.NoStream{})
 			for range 10 {
-				res, err := store.Append(context.Background(), stream, expected, newEvents("A", 3)...)
+				res, err := store.Append(context.Background(), stream, expected, NewEvents("A", 3)...)
 				if err != nil {
 					t.Error(err)
 					return
@@ -427,7 +430,7 @@ func (s suite) subscriptions(t *testing.T) {
 	store := s.open(t)
 	c := category()
 	a, b := c+"a", c+"b"
-	history := newEvents("Old", 5)
+	history := NewEvents("Old", 5)
 	first := mustAppend(t, store, a, events.NoStream{}, history[:1]...)
 	mustAppend(t, store, a, events.Exact(0), history[1:]...)
 	filter := events.StreamPrefixFilter(c)
@@ -445,7 +448,7 @@ func (s suite) subscriptions(t *testing.T) {
 		if err != nil || !m.CaughtUp {
 			t.Fatalf("got %+v, %v after the history, want CaughtUp", m, err)
 		}
-		live := newEvents("New", 3)
+		live := NewEvents("New", 3)
 		mustAppend(t, store, b, events.NoStream{}, live...)
 		got, _ = r.until(c, 3)
 		if ids(got) != dataIDs(live) {
@@ -470,8 +473,8 @@ func (s suite) subscriptions(t *testing.T) {
 	})
 	t.Run("an event-type filter selects by prefix", func(t *testing.T) {
 		typ := "T" + strings.ToLower(ulid.Make().String())
-		want := []events.EventData{newEvent(typ+"Made", 0), newEvent(typ+"Kept", 1)}
-		mustAppend(t, store, c+"typed", events.NoStream{}, newEvent("Other", 0), want[0], newEvent("Other", 1), want[1])
+		want := []events.EventData{NewEvent(typ+"Made", 0), NewEvent(typ+"Kept", 1)}
+		mustAppend(t, store, c+"typed", events.NoStream{}, NewEvent("Other", 0), want[0], NewEvent("Other", 1), want[1])
 		r := s.subscribe(t, store, events.SubscribeOptions{Filter: events.EventTypePrefixFilter(typ)})
 		got, _ := r.until(c, 2)
 		if ids(got) != dataIDs(want) {
@@ -535,7 +538,7 @@ func (s suite) subscriptions(t *testing.T) {
 				stream := fmt.Sprintf("%s%d", cc, w)
 				var expected events.ExpectedRevision = events.NoStream{}
 				for range appends {
-					res, err := store.Append(context.Background(), stream, expected, newEvents("A", 2)...)
+					res, err := store.Append(context.Background(), stream, expected, NewEvents("A", 2)...)
 					if err != nil {
 						t.Error(err)
 						return
@@ -567,7 +570,7 @@ func (s suite) idempotentRetries(t *testing.T) {
 	c := category()
 	t.Run("repeating an append at no stream succeeds without writing", func(t *testing.T) {
 		stream := c + ulid.Make().String()
-		evs := newEvents("A", 3)
+		evs := NewEvents("A", 3)
 		first := mustAppend(t, store, stream, events.NoStream{}, evs...)
 		again := mustAppend(t, store, stream, events.NoStream{}, evs...)
 		if again != first {
@@ -579,10 +582,10 @@ func (s suite) idempotentRetries(t *testing.T) {
 	})
 	t.Run("repeating an append at an exact revision succeeds without writing, even after later appends", func(t *testing.T) {
 		stream := c + ulid.Make().String()
-		mustAppend(t, store, stream, events.NoStream{}, newEvent("A", 0))
-		evs := newEvents("B", 2)
+		mustAppend(t, store, stream, events.NoStream{}, NewEvent("A", 0))
+		evs := NewEvents("B", 2)
 		first := mustAppend(t, store, stream, events.Exact(0), evs...)
-		mustAppend(t, store, stream, events.Exact(2), newEvent("C", 0))
+		mustAppend(t, store, stream, events.Exact(2), NewEvent("C", 0))
 		again := mustAppend(t, store, stream, events.Exact(0), evs...)
 		if again != first {
 			t.Fatalf("retry gave %+v, the first append %+v", again, first)
@@ -593,16 +596,16 @@ func (s suite) idempotentRetries(t *testing.T) {
 	})
 	t.Run("a partial match is a wrong expected revision", func(t *testing.T) {
 		stream := c + ulid.Make().String()
-		evs := newEvents("A", 2)
+		evs := NewEvents("A", 2)
 		mustAppend(t, store, stream, events.NoStream{}, evs...)
-		_, err := store.Append(context.Background(), stream, events.NoStream{}, evs[0], newEvent("A", 9))
+		_, err := store.Append(context.Background(), stream, events.NoStream{}, evs[0], NewEvent("A", 9))
 		wantWrongRevision(t, err, events.NoStream{}, events.Exact(1))
-		_, err = store.Append(context.Background(), stream, events.NoStream{}, append(evs, newEvent("A", 9))...)
+		_, err = store.Append(context.Background(), stream, events.NoStream{}, append(evs, NewEvent("A", 9))...)
 		wantWrongRevision(t, err, events.NoStream{}, events.Exact(1))
 	})
 	t.Run("concurrent retries of one append write it once", func(t *testing.T) {
 		stream := c + ulid.Make().String()
-		evs := newEvents("A", 2)
+		evs := NewEvents("A", 2)
 		var wg sync.WaitGroup
 		results := make([]events.AppendResult, 8)
 		for i := range results {
@@ -628,10 +631,10 @@ func (s suite) idempotentRetries(t *testing.T) {
 func (s suite) cancelledContext(t *testing.T) {
 	store := s.open(t)
 	stream := category() + ulid.Make().String()
-	mustAppend(t, store, stream, events.NoStream{}, newEvent("A", 0))
+	mustAppend(t, store, stream, events.NoStream{}, NewEvent("A", 0))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := store.Append(ctx, stream, events.Exact(0), newEvent("A", 1)); !errors.Is(err, context.Canceled) {
+	if _, err := store.Append(ctx, stream, events.Exact(0), NewEvent("A", 1)); !errors.Is(err, context.Canceled) {
 		t.Errorf("append: got %v, want context.Canceled", err)
 	}
 	for _, err := range store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
@@ -657,7 +660,7 @@ func (s suite) cancelledContext(t *testing.T) {
 func (s suite) malformedAppends(t *testing.T) {
 	store := s.open(t)
 	ok := category() + ulid.Make().String()
-	valid := newEvent("A", 0)
+	valid := NewEvent("A", 0)
 	cases := []struct {
 		name   string
 		stream string

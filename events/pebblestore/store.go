@@ -55,6 +55,7 @@ func (o *Options) withDefaults() Options {
 
 // Store is the embedded event store. Open one with Open.
 type Store struct {
+	dir  string
 	db   *pebble.DB
 	opts Options
 	lock *dirLock
@@ -95,6 +96,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("open event store in %s: %w", dir, err)
 	}
 	s := &Store{
+		dir:      dir,
 		opts:     o,
 		lock:     lock,
 		done:     make(chan struct{}),
@@ -179,6 +181,15 @@ func (s *Store) lastPosition() (uint64, error) {
 	}
 	return decodeAllKey(it.Key())
 }
+
+// Stats are counters for tests and metrics.
+type Stats struct {
+	// Appended is the last durable position: the number of events written.
+	Appended uint64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats { return Stats{Appended: s.durable.Load()} }
 
 // begin registers a call in progress; it fails once the store is closed.
 func (s *Store) begin() error {
