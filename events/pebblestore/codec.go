@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/palabre/palabre/events"
 )
@@ -111,7 +112,10 @@ func decodeRecord(pos uint64, b []byte) (events.RecordedEvent, error) {
 	if len(rest) != 0 {
 		return r, fmt.Errorf("%w at position %d: %d trailing bytes", errCorrupt, pos, len(rest))
 	}
-	r.Stream, r.Type = string(fields[0]), string(fields[1])
+	// One allocation per event: the names are views of the copy too. It is
+	// never written to, and Data and Metadata are capped so that appending
+	// to them cannot reach the names.
+	r.Stream, r.Type = unsafe.String(unsafe.SliceData(fields[0]), len(fields[0])), unsafe.String(unsafe.SliceData(fields[1]), len(fields[1]))
 	if len(fields[2]) > 0 {
 		r.Data = fields[2]
 	}
