@@ -1,0 +1,240 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// ID identifies an aggregate: a ULID, also the suffix of its stream name.
+type ID = ulid.ULID
+
+// ParseID parses a ULID, naming field in the error.
+func ParseID(field, s string) (ID, error) {
+	id, err := ulid.ParseStrict(s)
+	if err != nil {
+		return ID{}, &Problems{{Field: field, Reason: fmt.Sprintf("%q is not a ULID", s)}}
+	}
+	return id, nil
+}
+
+// StreamName is the stream of aggregate id in category, "category-<ULID>".
+func StreamName(category string, id ID) string { return category + "-" + id.String() }
+
+// Date is a business date (a dialogue's heldOn, a commitment's dueOn), with
+// no time of day and no zone. Its JSON form is "2006-01-02".
+type Date struct{ t time.Time }
+
+// NewDate returns the date year-month-day.
+func NewDate(year int, month time.Month, day int) Date {
+	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+}
+
+// DateOf returns the calendar date of t in t's location.
+func DateOf(t time.Time) Date { return NewDate(t.Date()) }
+
+// ParseDate parses "2006-01-02".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) IsZero() bool         { return d.t.IsZero() }
+func (d Date) Year() int            { return d.t.Year() }
+func (d Date) Month() time.Month    { return d.t.Month() }
+func (d Date) Before(e Date) bool   { return d.t.Before(e.t) }
+func (d Date) After(e Date) bool    { return d.t.After(e.t) }
+func (d Date) Time() time.Time      { return d.t }
+func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// ErrRejected marks a command refused by a rule or a validation: the
+// caller's input is at fault. The error is a *Problems.
+var ErrRejected = errors.New("command rejected")
+
+// Problem is one reason a command is refused, naming the field at fault in
+// the command's own terms ("attendees[3].participantId").
+type Problem struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// Problems are every reason a command is refused; deciders report them all
+// at once, not only the first.
+type Problems []Problem
+
+// Add records a problem with field.
+func (p *Problems) Add(field, format string, args ...any) {
+	*p = append(*p, Problem{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// Err returns p as an error, or nil when there is no problem.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &p
+}
+
+func (p *Problems) Error() string {
+	parts := make([]string, len(*p))
+	for i, pr := range *p {
+		parts[i] = pr.Field + ": " + pr.Reason
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (p *Problems) Is(target error) bool { return target == ErrRejected }
+
+// Reject returns a single-problem error.
+func Reject(field, format string, args ...any) error {
+	var p Problems
+	p.Add(field, format, args...)
+	return p.Err()
+}
+
+// Env is what a decision may know of the world beyond its own stream. The
+// command handler fills it before calling a pure Decide.
+type Env struct {
+	// Today is the server's date, for "not in the future" rules.
+	Today Date
+	// Reference is the deployment's reference data.
+	Reference Reference
+	// Lookup answers questions about other aggregates.
+	Lookup Lookup
+}
+
+// Reference is the reference data a deployment configures: regions and
+// excluded groups are data, not code.
+type Reference interface {
+	HasRegion(code string) bool
+	HasGroup(code string) bool
+}
+
+// Lookup gives the facts a decision needs about other aggregates, as they
+// stood when the command was decided. ok is false for an aggregate that
+// does not exist.
+type Lookup interface {
+	Space(id ID) (f SpaceFacts, ok bool)
+	Stakeholder(id ID) (f StakeholderFacts, ok bool)
+	Participant(id ID) (f ParticipantFacts, ok bool)
+	Dialogue(id ID) (f DialogueFacts, ok bool)
+}
+
+// SpaceFacts are what other aggregates may check of a consultative space.
+type SpaceFacts struct {
+	Region string
+	Closed bool
+}
+
+// StakeholderFacts are what other aggregates may check of a stakeholder.
+type StakeholderFacts struct{ Region string }
+
+// ParticipantFacts are what other aggregates may check of a participant.
+type ParticipantFacts struct {
+	Region string
+	Erased bool
+}
+
+// DialogueFacts are what other aggregates may check of a dialogue.
+type DialogueFacts struct {
+	SpaceID   ID
+	HeldOn    Date
+	Retracted bool
+}
+
+// Ref names another aggregate a command refers to, so the handler can load
+// it before deciding.
+type Ref struct {
+	Category string
+	ID       ID
+}
+
+// Text checks a required or optional free-text field's length.
+func Text(p *Problems, field, value string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(value) == "":
+		p.Add(field, "is required")
+	case len(value) > max:
+		p.Add(field, "is longer than %d characters", max)
+	}
+}
+
+// OneOf checks that value is one of allowed; an empty value is checked
+// only when required.
+func OneOf(p *Problems, field, value string, required bool, allowed []string) {
+	if value == "" {
+		if required {
+			p.Add(field, "is required (one of %s)", strings.Join(allowed, ", "))
+		}
+		return
+	}
+	for _, a := range allowed {
+		if a == value {
+			return
+		}
+	}
+	p.Add(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
+}
+
+// Pillars are the programme's three areas of work.
+var Pillars = []string{"security", "justice", "inclusion"}
+
+// CheckDate checks a business date: required when asked, never after today.
+func CheckDate(p *Problems, field string, d Date, required bool, env Env) {
+	switch {
+	case d.IsZero():
+		if required {
+			p.Add(field, "is required")
+		}
+	case !env.Today.IsZero() && d.After(env.Today):
+		p.Add(field, "is in the future (%s)", d)
+	}
+}
+
+// CheckRegion checks a region code against the reference data.
+func CheckRegion(p *Problems, field, region string, required bool, env Env) {
+	switch {
+	case region == "":
+		if required {
+			p.Add(field, "is required")
+		}
+	case !env.Reference.HasRegion(region):
+		p.Add(field, "%q is not a region of this deployment", region)
+	}
+}
+
+// Decided returns evs, or the problems when there are any: the last line of
+// every Decide.
+func Decided[E any](p Problems, evs ...E) ([]E, error) {
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
