@@ -267,3 +267,10 @@ func (pr Profile) IsYouth(on domain.Date) (youth, known bool) {
 	}
 	return false, false
 }
+
+// Fingerprint identifies an enrolment without its sealed identity, whose
+// random nonce differs between honest retries.
+func (c Enrol) Fingerprint() any { c.Identity = nil; return c }
+
+// Fingerprint identifies a correction without its sealed identity.
+func (c CorrectProfile) Fingerprint() any { c.Identity = nil; return c }

@@ -1,0 +1,285 @@
+package commands
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+)
+
+// Errors callers branch on.
+var (
+	// ErrConflict: the stream kept changing under the command through
+	// every retry.
+	ErrConflict = errors.New("the aggregate changed concurrently; try again")
+	// ErrCommandIDReused: the command id was used before with another
+	// payload.
+	ErrCommandIDReused = errors.New("command id already used for a different command")
+)
+
+// Meta identifies a command and who sent it. It becomes each event's
+// metadata.
+type Meta struct {
+	CommandID     ulid.ULID
+	CorrelationID ulid.ULID // defaults to CommandID
+	CausationID   ulid.ULID // defaults to CommandID
+	RecordedBy    string    // the token's subject
+}
+
+// metadata is the JSON stored with every event.
+type metadata struct {
+	CommandID     ulid.ULID `json:"commandId"`
+	CorrelationID ulid.ULID `json:"correlationId"`
+	CausationID   ulid.ULID `json:"causationId"`
+	RecordedBy    string    `json:"recordedBy"`
+	RecordedAt    time.Time `json:"recordedAt"`
+	CommandHash   string    `json:"commandHash"`
+	SchemaVersion int       `json:"schemaVersion"`
+}
+
+// Aggregate describes one aggregate to the handler.
+type Aggregate[S any, C any, E domain.Event] struct {
+	Category string
+	Decide   func(S, C, domain.Env) ([]E, error)
+	Evolve   func(S, E) S
+	Refs     func(C) []domain.Ref
+	Exists   func(S) bool
+	Facts    func(S) any // a domain.SpaceFacts, domain.ParticipantFacts…
+}
+
+// Result is what a command did.
+type Result[E any] struct {
+	Stream string
+	Events []E
+	// LastRevision and Position locate the last event; meaningless when
+	// the command produced no events.
+	LastRevision events.Revision
+	Position     events.Position
+	// Repeated is true when the command had already been handled and this
+	// result is the first one's.
+	Repeated bool
+}
+
+// Options configure a Handler; nil fields take defaults.
+type Options struct {
+	Clock      func() time.Time // default time.Now
+	MaxRetries int              // default 5
+}
+
+// Handler runs commands against one store.
+type Handler struct {
+	store      events.Store
+	codec      *domain.Codec
+	reference  domain.Reference
+	clock      func() time.Time
+	maxRetries int
+	loaders    map[string]factLoader
+}
+
+// factLoader loads another aggregate's facts for a Lookup.
+type factLoader interface {
+	loadFacts(ctx context.Context, h *Handler, id domain.ID) (facts any, ok bool, err error)
+}
+
+// New returns a handler for palabre's aggregates.
+func New(store events.Store, reference domain.Reference, opts *Options) *Handler {
+	h := &Handler{store: store, codec: NewCodec(), reference: reference, clock: time.Now, maxRetries: 5}
+	if opts != nil && opts.Clock != nil {
+		h.clock = opts.Clock
+	}
+	if opts != nil && opts.MaxRetries > 0 {
+		h.maxRetries = opts.MaxRetries
+	}
+	h.loaders = map[string]factLoader{
+		Space.Category: Space, Stakeholder.Category: Stakeholder, Participant.Category: Participant,
+		Dialogue.Category: Dialogue, Commitment.Category: Commitment,
+	}
+	return h
+}
+
+// Codec returns the handler's event codec.
+func (h *Handler) Codec() *domain.Codec { return h.codec }
+
+// Execute runs cmd against the aggregate with this id.
+//
+// Returns a *domain.Problems (errors.Is domain.ErrRejected) when the
+// command is refused, ErrCommandIDReused, ErrConflict after the retries,
+// or a store error.
+func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domain.ID, cmd C, meta Meta) (Result[E], error) {
+	stream := domain.StreamName(agg.Category, id)
+	hash, err := commandHash(cmd)
+	if err != nil {
+		return Result[E]{}, err
+	}
+	if meta.CommandID == (ulid.ULID{}) {
+		return Result[E]{}, domain.Reject("commandId", "is required")
+	}
+	for range h.maxRetries {
+		f, err := agg.fold(ctx, h, stream, meta.CommandID)
+		if err != nil {
+			return Result[E]{}, err
+		}
+		if f.repeated != nil {
+			if f.repeatedHash != hash {
+				return Result[E]{}, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
+			}
+			return *f.repeated, nil
+		}
+		lookup, err := h.lookup(ctx, agg.Refs(cmd))
+		if err != nil {
+			return Result[E]{}, err
+		}
+		now := h.clock()
+		decided, err := agg.Decide(f.state, cmd, domain.Env{Today: domain.DateOf(now), Reference: h.reference, Lookup: lookup})
+		if err != nil || len(decided) == 0 {
+			return Result[E]{Stream: stream}, err
+		}
+		list := make([]domain.Event, len(decided))
+		for i, e := range decided {
+			list[i] = e
+		}
+		data, err := h.encode(list, meta, hash, now)
+		if err != nil {
+			return Result[E]{}, err
+		}
+		var expected events.ExpectedRevision = events.NoStream{}
+		if f.exists {
+			expected = events.Exact(f.last)
+		}
+		res, err := h.store.Append(ctx, stream, expected, data...)
+		if errors.Is(err, events.ErrWrongExpectedRevision) {
+			continue
+		}
+		if err != nil {
+			return Result[E]{}, fmt.Errorf("%s: %w", stream, err)
+		}
+		return Result[E]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position}, nil
+	}
+	return Result[E]{}, fmt.Errorf("%s: %w", stream, ErrConflict)
+}
+
+// folded is a stream read and folded.
+type folded[S any, E any] struct {
+	state        S
+	exists       bool
+	last         events.Revision
+	repeated     *Result[E] // the events an earlier run of this command wrote
+	repeatedHash string
+}
+
+// fold reads a stream into a state, noting events written by commandID.
+func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream string, commandID ulid.ULID) (folded[S, E], error) {
+	var f folded[S, E]
+	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
+		if errors.Is(err, events.ErrStreamNotFound) {
+			break
+		}
+		if err != nil {
+			return f, fmt.Errorf("read %s: %w", stream, err)
+		}
+		e, meta, err := decode[E](h.codec, rec)
+		if err != nil {
+			return f, err
+		}
+		f.state, f.exists, f.last = agg.Evolve(f.state, e), true, rec.Revision
+		if meta.CommandID == commandID {
+			if f.repeated == nil {
+				f.repeated, f.repeatedHash = &Result[E]{Stream: stream, Repeated: true}, meta.CommandHash
+			}
+			f.repeated.Events = append(f.repeated.Events, e)
+			f.repeated.LastRevision, f.repeated.Position = rec.Revision, rec.Position
+		}
+	}
+	return f, nil
+}
+
+// decode turns a stored event into an aggregate's event.
+func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, metadata, error) {
+	var zero E
+	var meta metadata
+	if err := json.Unmarshal(rec.Metadata, &meta); err != nil {
+		return zero, meta, fmt.Errorf("%s@%d: metadata: %w", rec.Stream, rec.Revision, err)
+	}
+	if meta.SchemaVersion == 0 {
+		meta.SchemaVersion = 1
+	}
+	de, err := codec.Decode(rec.Type, meta.SchemaVersion, rec.Data)
+	if err != nil {
+		return zero, meta, fmt.Errorf("%s@%d: %w", rec.Stream, rec.Revision, err)
+	}
+	e, ok := de.(E)
+	if !ok {
+		return zero, meta, fmt.Errorf("%s@%d: event %s belongs to another aggregate", rec.Stream, rec.Revision, rec.Type)
+	}
+	return e, meta, nil
+}
+
+func (agg *Aggregate[S, C, E]) loadFacts(ctx context.Context, h *Handler, id domain.ID) (any, bool, error) {
+	f, err := agg.fold(ctx, h, domain.StreamName(agg.Category, id), ulid.ULID{})
+	if err != nil || !agg.Exists(f.state) {
+		return nil, false, err
+	}
+	return agg.Facts(f.state), true, nil
+}
+
+// encode turns decided events into event data with derived ids.
+func (h *Handler) encode(list []domain.Event, meta Meta, hash string, now time.Time) ([]events.EventData, error) {
+	m := metadata{CommandID: meta.CommandID, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RecordedBy: meta.RecordedBy, RecordedAt: now.UTC(), CommandHash: hash}
+	if m.CorrelationID == (ulid.ULID{}) {
+		m.CorrelationID = meta.CommandID
+	}
+	if m.CausationID == (ulid.ULID{}) {
+		m.CausationID = meta.CommandID
+	}
+	out := make([]events.EventData, len(list))
+	for i, e := range list {
+		data, version, err := h.codec.Encode(e)
+		if err != nil {
+			return nil, err
+		}
+		m.SchemaVersion = version
+		md, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = events.EventData{ID: EventID(meta.CommandID, hash, i), Type: e.EventType(), Data: data, Metadata: md}
+	}
+	return out, nil
+}
+
+// EventID derives the id of the index-th event of a command. The hash is
+// part of it so that a command id reused with another payload can never be
+// mistaken by the store for an idempotent retry.
+func EventID(commandID ulid.ULID, commandHash string, index int) events.ID {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%d", commandID, commandHash, index))
+	var id events.ID
+	copy(id[:], sum[:16])
+	return id
+}
+
+// Fingerprinted is implemented by commands whose JSON holds something that
+// differs between honest retries (a sealed identity's random nonce):
+// Fingerprint returns what identifies the command instead.
+type Fingerprinted interface{ Fingerprint() any }
+
+// commandHash fingerprints a command's type and payload.
+func commandHash(cmd any) (string, error) {
+	payload := cmd
+	if f, ok := cmd.(Fingerprinted); ok {
+		payload = f.Fingerprint()
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return "", fmt.Errorf("hash command: %w", err)
+	}
+	sum := sha256.Sum256(append(fmt.Appendf(nil, "%T\n", cmd), b...))
+	return hex.EncodeToString(sum[:]), nil
+}
