@@ -13,6 +13,7 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/keystore"
 )
 
 // Errors callers branch on.
@@ -72,6 +73,9 @@ type Result[E any] struct {
 type Options struct {
 	Clock      func() time.Time // default time.Now
 	MaxRetries int              // default 5
+	// Keys seal participants' identities; without it Enrol, Erase and
+	// Identity return ErrNoKeyStore.
+	Keys *keystore.Store
 }
 
 // Handler runs commands against one store.
@@ -81,6 +85,7 @@ type Handler struct {
 	reference  domain.Reference
 	clock      func() time.Time
 	maxRetries int
+	keys       *keystore.Store
 	loaders    map[string]factLoader
 }
 
@@ -94,6 +99,9 @@ func New(store events.Store, reference domain.Reference, opts *Options) *Handler
 	h := &Handler{store: store, codec: NewCodec(), reference: reference, clock: time.Now, maxRetries: 5}
 	if opts != nil && opts.Clock != nil {
 		h.clock = opts.Clock
+	}
+	if opts != nil {
+		h.keys = opts.Keys
 	}
 	if opts != nil && opts.MaxRetries > 0 {
 		h.maxRetries = opts.MaxRetries

@@ -1,0 +1,255 @@
+// Package keystore keeps the per-participant keys that seal names and phone
+// numbers, outside the event log, where deleting a key truly deletes it.
+//
+// Each participant's key is 32 random bytes, stored wrapped (AES-256-GCM)
+// under a master key in a file of its own, keys/<participant ULID>.key,
+// written durably (file and directory synced) before any event uses it.
+// Erasure unlinks the file: the events keep their ciphertext, which nobody
+// can open any more — crypto-shredding.
+//
+// # Caveats
+//
+//   - The master key is not in this directory's backups' reach: keep a copy
+//     of it apart. Losing it loses every name; nothing else is lost.
+//   - Backups of the event store never include keys, so an erased person
+//     cannot come back from an old backup; restoring keys is a separate,
+//     deliberate act.
+//   - One file per participant suits the tens of thousands of people a
+//     programme meets, not hundreds of millions.
+package keystore
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+)
+
+// ErrErased: the participant's key is gone, so their identity cannot be
+// read.
+var ErrErased = errors.New("identity erased")
+
+// MasterKeyEnv names the environment variable that may hold the master key
+// (base64 of 32 bytes), instead of a file.
+const MasterKeyEnv = "PALABRE_MASTER_KEY"
+
+// LoadMasterKey returns the master key from MasterKeyEnv, or from path,
+// creating path with a new random key when neither exists. created tells
+// the caller to say where the new key is and that losing it loses names.
+func LoadMasterKey(path string) (key []byte, created bool, err error) {
+	if v := os.Getenv(MasterKeyEnv); v != "" {
+		key, err := decodeMasterKey(v)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", MasterKeyEnv, err)
+		}
+		return key, false, nil
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := decodeMasterKey(strings.TrimSpace(string(b)))
+		if err != nil {
+			return nil, false, fmt.Errorf("master key %s: %w", path, err)
+		}
+		return key, false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, fmt.Errorf("master key: %w", err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, false, err
+	}
+	if err := writeDurably(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
+		return nil, false, fmt.Errorf("create master key %s: %w", path, err)
+	}
+	return key, true, nil
+}
+
+func decodeMasterKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("must be the base64 encoding of 32 bytes")
+	}
+	return key, nil
+}
+
+// Store holds participants' keys in a directory.
+type Store struct {
+	dir    string
+	master cipher.AEAD
+	mu     sync.Mutex // serialises creation so a key is made once
+}
+
+// Open opens (creating it if needed) a key directory under the master key.
+func Open(dir string, masterKey []byte) (*Store, error) {
+	if len(masterKey) != 32 {
+		return nil, errors.New("keystore: the master key must be 32 bytes")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("keystore: %w", err)
+	}
+	aead, err := newAEAD(masterKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, master: aead}, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+func (s *Store) path(id domain.ID) string { return filepath.Join(s.dir, id.String()+".key") }
+
+// key returns a participant's key, creating it when create is set.
+func (s *Store) key(id domain.ID, create bool) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wrapped, err := os.ReadFile(s.path(id))
+	if err == nil {
+		return s.unwrap(id, wrapped)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("keystore: %w", err)
+	}
+	if !create {
+		return nil, ErrErased
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, s.master.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	wrapped = s.master.Seal(nonce, nonce, key, id[:])
+	if err := writeDurably(s.path(id), wrapped); err != nil {
+		return nil, fmt.Errorf("keystore: %w", err)
+	}
+	return key, nil
+}
+
+func (s *Store) unwrap(id domain.ID, wrapped []byte) ([]byte, error) {
+	n := s.master.NonceSize()
+	if len(wrapped) < n {
+		return nil, fmt.Errorf("keystore: key of %s is damaged", id)
+	}
+	key, err := s.master.Open(nil, wrapped[:n], wrapped[n:], id[:])
+	if err != nil {
+		return nil, fmt.Errorf("keystore: key of %s does not open under this master key", id)
+	}
+	return key, nil
+}
+
+// Identity is what is sealed: never stored in clear.
+type Identity struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Seal encrypts an identity under the participant's key, creating the key
+// (durably) if it does not exist yet.
+func (s *Store) Seal(id domain.ID, who Identity) (*participant.SealedIdentity, error) {
+	key, err := s.key(id, true)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := json.Marshal(who)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return &participant.SealedIdentity{Nonce: nonce, Ciphertext: aead.Seal(nil, nonce, plain, id[:])}, nil
+}
+
+// Open decrypts a sealed identity. Returns ErrErased once the participant's
+// key has been deleted.
+func (s *Store) Open(id domain.ID, sealed *participant.SealedIdentity) (Identity, error) {
+	if sealed == nil {
+		return Identity{}, ErrErased
+	}
+	key, err := s.key(id, false)
+	if err != nil {
+		return Identity{}, err
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return Identity{}, err
+	}
+	if len(sealed.Nonce) != aead.NonceSize() {
+		return Identity{}, fmt.Errorf("keystore: sealed identity of %s is damaged", id)
+	}
+	plain, err := aead.Open(nil, sealed.Nonce, sealed.Ciphertext, id[:])
+	if err != nil {
+		return Identity{}, fmt.Errorf("keystore: sealed identity of %s does not open", id)
+	}
+	var who Identity
+	return who, json.Unmarshal(plain, &who)
+}
+
+// Forget deletes a participant's key for good (crypto-shredding). It is
+// durable on return and succeeds for a key already gone.
+func (s *Store) Forget(id domain.ID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.Remove(s.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("keystore: %w", err)
+	}
+	return syncDir(s.dir)
+}
+
+// writeDurably writes a file atomically and syncs it and its directory.
+func writeDurably(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,184 @@
+package keystore_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/pebblestore"
+)
+
+func TestSealedIdentitiesOpenOnlyWithTheirKeyAndMasterKey(t *testing.T) {
+	dir := t.TempDir()
+	master, created, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
+	if err != nil || !created {
+		t.Fatalf("create master key: %v (created %v)", err, created)
+	}
+	again, created, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
+	if err != nil || created || !bytes.Equal(again, master) {
+		t.Fatalf("reload master key: %v (created %v)", err, created)
+	}
+	ks, err := keystore.Open(filepath.Join(dir, "keys"), master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := ulid.Make(), ulid.Make()
+	sealed, err := ks.Seal(a, keystore.Identity{Name: "Fatoumata", Phone: "+223 70 00 00 00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who, err := ks.Open(a, sealed); err != nil || who.Name != "Fatoumata" {
+		t.Fatalf("open: %+v, %v", who, err)
+	}
+	if _, err := ks.Seal(b, keystore.Identity{Name: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.Open(b, sealed); err == nil {
+		t.Fatal("a sealed identity opened under another participant's key")
+	}
+	other := bytes.Repeat([]byte{7}, 32)
+	wrong, _ := keystore.Open(filepath.Join(dir, "keys"), other)
+	if _, err := wrong.Open(a, sealed); err == nil {
+		t.Fatal("a key opened under the wrong master key")
+	}
+	if err := ks.Forget(a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.Open(a, sealed); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("after Forget: got %v, want ErrErased", err)
+	}
+	if err := ks.Forget(a); err != nil {
+		t.Fatalf("forgetting twice: %v", err)
+	}
+
+	t.Setenv(keystore.MasterKeyEnv, base64.StdEncoding.EncodeToString(other))
+	if k, _, err := keystore.LoadMasterKey(filepath.Join(dir, "absent.key")); err != nil || !bytes.Equal(k, other) {
+		t.Fatalf("master key from the environment: %v", err)
+	}
+	t.Setenv(keystore.MasterKeyEnv, "short")
+	if _, _, err := keystore.LoadMasterKey(""); err == nil {
+		t.Fatal("a malformed master key was accepted")
+	}
+}
+
+// TestAnErasedParticipantLeavesNoTraceOnDisk is the safety test: after an
+// erasure and a compaction, neither the participant's name (a canary) nor
+// their key, raw or wrapped, occurs in any file of the data directory,
+// while the history that inclusion figures need stays.
+func TestAnErasedParticipantLeavesNoTraceOnDisk(t *testing.T) {
+	const canary = "Canari-Zq7-Aissata-Maiga"
+	const phone = "+223-66-42-42-42"
+	dir := t.TempDir()
+	store, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, _, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := keystore.Open(filepath.Join(dir, "keys"), master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) }})
+	ctx := context.Background()
+	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "facilitator-gao"} }
+
+	sm := meta()
+	if _, err := commands.Space.Execute(ctx, h, sm.CommandID, space.Establish{Details: space.Details{Name: "Forum de Gao", Kind: "community-dialogue-forum", Region: "gao", Pillar: "inclusion"}, EstablishedOn: domain.NewDate(2026, 1, 5)}, sm); err != nil {
+		t.Fatal(err)
+	}
+	pm := meta()
+	enrol := participant.Enrol{
+		Profile: participant.Profile{Code: "GAO-0007", Sex: "female", BirthYear: 1998, Displacement: "returnee", Region: "gao"},
+		Consent: participant.Consent{Given: true, On: domain.NewDate(2026, 2, 1)},
+	}
+	if _, err := h.Enrol(ctx, pm.CommandID, enrol, keystore.Identity{Name: canary, Phone: phone}, pm); err != nil {
+		t.Fatal(err)
+	}
+	if who, err := h.Identity(ctx, pm.CommandID); err != nil || who.Name != canary {
+		t.Fatalf("identity before erasure: %+v, %v", who, err)
+	}
+	rawKey, err := keys.KeyOf(pm.CommandID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrappedKey, err := os.ReadFile(filepath.Join(dir, "keys", pm.CommandID.String()+".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm := meta()
+	if _, err := commands.Dialogue.Execute(ctx, h, dm.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: sm.CommandID, HeldOn: domain.NewDate(2026, 3, 10), Format: "community-dialogue", Pillar: "inclusion", Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: pm.CommandID, Spoke: true}}}}}, dm); err != nil {
+		t.Fatal(err)
+	}
+	// The name was never on disk in clear, even before erasure.
+	assertAbsent(t, dir, map[string][]byte{"name": []byte(canary), "phone": []byte(phone), "raw key": rawKey})
+
+	if _, err := h.Erase(ctx, pm.CommandID, participant.Erase{ErasedOn: domain.NewDate(2026, 3, 20)}, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Identity(ctx, pm.CommandID); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("identity after erasure: got %v, want ErrErased", err)
+	}
+	if err := store.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for e, err := range store.ReadStream(ctx, domain.StreamName(participant.Category, pm.CommandID), events.ReadStreamOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		types = append(types, e.Type)
+	}
+	if len(types) != 2 || types[0] != "ParticipantEnrolled" || types[1] != "ParticipantErased" {
+		t.Fatalf("history after erasure: %v", types)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	assertAbsent(t, dir, map[string][]byte{"name": []byte(canary), "phone": []byte(phone), "raw key": rawKey, "wrapped key": wrappedKey})
+}
+
+func assertAbsent(t *testing.T, dir string, needles map[string][]byte) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		for what, needle := range needles {
+			if bytes.Contains(b, needle) {
+				t.Errorf("the %s occurs in %s", what, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 5 {
+		t.Fatalf("scanned only %d files: the test is not looking where the data is", files)
+	}
+}
