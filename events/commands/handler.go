@@ -291,3 +291,25 @@ func commandHash(cmd any) (string, error) {
 	sum := sha256.Sum256(append(fmt.Appendf(nil, "%T\n", cmd), b...))
 	return hex.EncodeToString(sum[:]), nil
 }
+
+// Load reads the aggregate with this id and folds it, returning its state
+// and its events. A missing aggregate has the zero state and no events.
+func (agg *Aggregate[S, C, E]) Load(ctx context.Context, h *Handler, id domain.ID) (S, []E, error) {
+	var state S
+	var list []E
+	stream := domain.StreamName(agg.Category, id)
+	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
+		if errors.Is(err, events.ErrStreamNotFound) {
+			break
+		}
+		if err != nil {
+			return state, nil, fmt.Errorf("read %s: %w", stream, err)
+		}
+		e, _, err := decode[E](h.codec, rec)
+		if err != nil {
+			return state, nil, err
+		}
+		state, list = agg.Evolve(state, e), append(list, e)
+	}
+	return state, list, nil
+}
