@@ -7,7 +7,7 @@ GO ?= go
 # BENCH selects benchmarks, e.g. make bench BENCH=Append
 BENCH ?= .
 
-.PHONY: test lint bench fmt crash-long
+.PHONY: test lint bench fmt crash-long schema
 
 ## test: every test, including the conformance suite, crash and fault tests and the fuzz seed corpora
 test:
@@ -26,6 +26,10 @@ bench:
 ## crash-long: the crash test with 1,000 kill cycles
 crash-long:
 	PALABRE_CRASH_CYCLES=1000 $(GO) test -run TestCrash -timeout 3h -v ./events/pebblestore/
+
+## schema: regenerate schema/events from the Go event types (a test fails when they drift)
+schema:
+	$(GO) test ./schema -run TestEventSchemasMatchTheGoTypes -update
 
 fmt:
 	gofmt -w .

@@ -76,6 +76,14 @@ func LoadMasterKey(path string) (key []byte, created bool, err error) {
 	return key, true, nil
 }
 
+// CreatedNotice is what palabre tells an operator when LoadMasterKey has
+// just created the master key at path.
+func CreatedNotice(path string) string {
+	return fmt.Sprintf("created a new master key at %s. It unlocks every participant's name and phone number: "+
+		"keep a copy somewhere safe, apart from the data directory and its backups. "+
+		"Losing it loses the names and phone numbers for good; nothing else is lost.", path)
+}
+
 func decodeMasterKey(s string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(key) != 32 {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,9 @@ func TestSealedIdentitiesOpenOnlyWithTheirKeyAndMasterKey(t *testing.T) {
 	master, created, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
 	if err != nil || !created {
 		t.Fatalf("create master key: %v (created %v)", err, created)
+	}
+	if msg := keystore.CreatedNotice(filepath.Join(dir, "master.key")); !strings.Contains(msg, filepath.Join(dir, "master.key")) || !strings.Contains(msg, "Losing it loses the names") {
+		t.Errorf("notice %q does not say where the key is and what losing it costs", msg)
 	}
 	again, created, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
 	if err != nil || created || !bytes.Equal(again, master) {
