@@ -234,56 +234,29 @@ func checkInvariants(rt *rapid.T, store events.Store, h *commands.Handler) {
 // checkFolds compares, stream by stream, the events read back from the
 // store with those the handler reported, and the states they fold into.
 func checkFolds(rt *rapid.T, ctx context.Context, h *commands.Handler, m *model) {
-	compare := func(stream string, stateBack any, back []domain.Event, stateMem any) {
-		if !reflect.DeepEqual(back, m.events[stream]) {
+	checkFold(rt, ctx, h, commands.Space, m)
+	checkFold(rt, ctx, h, commands.Stakeholder, m)
+	checkFold(rt, ctx, h, commands.Participant, m)
+	checkFold(rt, ctx, h, commands.Dialogue, m)
+	checkFold(rt, ctx, h, commands.Commitment, m)
+}
+
+func checkFold[S any, C any, E domain.Event](rt *rapid.T, ctx context.Context, h *commands.Handler, agg *commands.Aggregate[S, C, E], m *model) {
+	for _, id := range m.ids[agg.Category] {
+		stream := domain.StreamName(agg.Category, id)
+		stateBack, back, err := agg.Load(ctx, h, id)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		var stateMem S
+		for _, e := range m.events[stream] {
+			stateMem = agg.Evolve(stateMem, e.(E))
+		}
+		if !reflect.DeepEqual(asEvents(back), m.events[stream]) {
 			rt.Fatalf("%s: read back %+v, handler reported %+v", stream, back, m.events[stream])
 		}
 		if !reflect.DeepEqual(stateBack, stateMem) {
 			rt.Fatalf("%s: folded from the store %+v, in memory %+v", stream, stateBack, stateMem)
 		}
-	}
-	for _, id := range m.ids[space.Category] {
-		s, evs, err := commands.Space.Load(ctx, h, id)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		var mem space.State
-		for _, e := range m.events[domain.StreamName(space.Category, id)] {
-			mem = space.Evolve(mem, e.(space.Event))
-		}
-		compare(domain.StreamName(space.Category, id), s, asEvents(evs), mem)
-	}
-	for _, id := range m.ids[participant.Category] {
-		s, evs, err := commands.Participant.Load(ctx, h, id)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		var mem participant.State
-		for _, e := range m.events[domain.StreamName(participant.Category, id)] {
-			mem = participant.Evolve(mem, e.(participant.Event))
-		}
-		compare(domain.StreamName(participant.Category, id), s, asEvents(evs), mem)
-	}
-	for _, id := range m.ids[dialogue.Category] {
-		s, evs, err := commands.Dialogue.Load(ctx, h, id)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		var mem dialogue.State
-		for _, e := range m.events[domain.StreamName(dialogue.Category, id)] {
-			mem = dialogue.Evolve(mem, e.(dialogue.Event))
-		}
-		compare(domain.StreamName(dialogue.Category, id), s, asEvents(evs), mem)
-	}
-	for _, id := range m.ids[commitment.Category] {
-		s, evs, err := commands.Commitment.Load(ctx, h, id)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		var mem commitment.State
-		for _, e := range m.events[domain.StreamName(commitment.Category, id)] {
-			mem = commitment.Evolve(mem, e.(commitment.Event))
-		}
-		compare(domain.StreamName(commitment.Category, id), s, asEvents(evs), mem)
 	}
 }

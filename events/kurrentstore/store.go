@@ -24,10 +24,9 @@ var _ events.Store = (*Store)(nil)
 type Store struct {
 	client *esdb.Client
 
-	mu     sync.Mutex
-	closed bool
-	ops    sync.WaitGroup
-	subs   map[*subscription]struct{}
+	gate events.Gate
+	mu   sync.Mutex // guards subs
+	subs map[*subscription]struct{}
 }
 
 // Open connects to the server named by an esdb:// connection string, such
@@ -48,33 +47,20 @@ func Open(connectionString string) (*Store, error) {
 	return &Store{client: client, subs: map[*subscription]struct{}{}}, nil
 }
 
-// begin registers a call in progress so Close can wait for it.
-func (s *Store) begin() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return events.ErrClosed
-	}
-	s.ops.Add(1)
-	return nil
-}
-
 // Close ends every subscription, waits for calls in progress, then closes
 // the client.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.gate.Close() {
 		return nil
 	}
-	s.closed = true
+	s.mu.Lock()
 	subs := s.subs
 	s.subs = nil
 	s.mu.Unlock()
 	for sub := range subs {
 		sub.Close()
 	}
-	s.ops.Wait()
+	s.gate.Wait()
 	return s.client.Close()
 }
 
@@ -97,13 +83,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	if err := events.ValidateAppend(stream, expected, evs); err != nil {
 		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return events.AppendResult{}, err
 	}
-	if err := s.begin(); err != nil {
-		return events.AppendResult{}, err
-	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	proposed := make([]esdb.EventData, len(evs))
 	for i, e := range evs {
 		proposed[i] = esdb.EventData{EventID: uuid.UUID(e.ID), EventType: e.Type, ContentType: esdb.ContentTypeJson, Data: e.Data, Metadata: e.Metadata}
@@ -201,15 +184,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadS
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := ctx.Err(); err != nil {
+		if err := s.gate.Enter(ctx); err != nil {
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := s.begin(); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.ops.Done()
+		defer s.gate.Leave()
 		ro := esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Revision(uint64(opts.From))}
 		if opts.Direction == events.Backwards {
 			ro.Direction = esdb.Backwards
@@ -254,15 +233,11 @@ const readAllPage = 1000
 // events, so max counts user events only.
 func (s *Store) ReadAll(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
 	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := ctx.Err(); err != nil {
+		if err := s.gate.Enter(ctx); err != nil {
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := s.begin(); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.ops.Done()
+		defer s.gate.Leave()
 		yielded := 0
 		start := allPosition(from)
 		var last *esdb.Position

@@ -13,13 +13,10 @@ import (
 
 // SubscribeAll implements events.Store with a server-side filter.
 func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) (events.Subscription, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.begin(); err != nil {
-		return nil, err
-	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	so := esdb.SubscribeToAllOptions{From: allPosition(opts.From), Filter: toFilter(opts.Filter)}
 	ctx, cancel := context.WithCancel(ctx)
 	inner, err := s.client.SubscribeToAll(ctx, so)
@@ -29,7 +26,7 @@ func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) 
 	}
 	sub := &subscription{store: s, inner: inner, ctx: ctx, cancel: cancel, filter: opts.Filter}
 	s.mu.Lock()
-	if s.closed {
+	if s.subs == nil { // closed meanwhile
 		s.mu.Unlock()
 		sub.Close()
 		return nil, events.ErrClosed
@@ -61,10 +58,10 @@ type subscription struct {
 }
 
 func (sub *subscription) Next() (events.Message, error) {
-	if err := sub.store.begin(); err != nil {
+	if err := sub.store.gate.Enter(context.Background()); err != nil {
 		return events.Message{}, err
 	}
-	defer sub.store.ops.Done()
+	defer sub.store.gate.Leave()
 	for {
 		if sub.closed.Load() {
 			return events.Message{}, events.ErrClosed

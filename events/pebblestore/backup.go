@@ -41,10 +41,10 @@ type backupFile struct {
 // It holds every event acknowledged before it was called, and possibly
 // some acknowledged during it. Restore it with Restore.
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
-	if err := s.begin(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	tmp, err := os.MkdirTemp(s.dir, ".backup-")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)

@@ -22,15 +22,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadS
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := ctx.Err(); err != nil {
+		if err := s.gate.Enter(ctx); err != nil {
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := s.begin(); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.ops.Done()
+		defer s.gate.Leave()
 		if err := s.readStream(ctx, stream, opts, yield); err != nil {
 			yield(events.RecordedEvent{}, err)
 		}
@@ -144,15 +140,11 @@ func (s *Store) record(pos uint64) (events.RecordedEvent, error) {
 // ReadAll implements events.Store.
 func (s *Store) ReadAll(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
 	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := ctx.Err(); err != nil {
+		if err := s.gate.Enter(ctx); err != nil {
 			yield(events.RecordedEvent{}, err)
 			return
 		}
-		if err := s.begin(); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.ops.Done()
+		defer s.gate.Leave()
 		err := s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, func(r events.RecordedEvent) bool {
 			return yield(r, nil)
 		})

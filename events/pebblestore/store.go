@@ -61,11 +61,8 @@ type Store struct {
 	opts Options
 	lock *dirLock
 
-	// mu guards closed; ops counts calls in progress so Close can wait.
-	mu     sync.RWMutex
-	closed bool
-	ops    sync.WaitGroup
-	done   chan struct{} // closed by Close: reads and subscriptions stop
+	gate events.Gate
+	done chan struct{} // closed by Close: reads and subscriptions stop
 
 	requests chan *appendRequest
 	toSync   chan *commitGroup
@@ -192,28 +189,13 @@ type Stats struct {
 // Stats returns the store's counters.
 func (s *Store) Stats() Stats { return Stats{Appended: s.durable.Load()} }
 
-// begin registers a call in progress; it fails once the store is closed.
-func (s *Store) begin() error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return events.ErrClosed
-	}
-	s.ops.Add(1)
-	return nil
-}
-
 // Close waits for calls in progress, stops the writer and closes Pebble.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.gate.Close() {
 		return nil
 	}
-	s.closed = true
-	s.mu.Unlock()
 	close(s.done)
-	s.ops.Wait()
+	s.gate.Wait()
 	close(s.requests)
 	s.loops.Wait()
 	err := s.db.Close()
@@ -271,10 +253,10 @@ func (l pebbleLogger) Fatalf(format string, args ...any) {
 // deleted lingers in the files. Events are never deleted; this exists for
 // operators and for tests that prove what is on disk.
 func (s *Store) Compact(ctx context.Context) error {
-	if err := s.begin(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	if err := s.db.Flush(); err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}

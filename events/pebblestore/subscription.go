@@ -15,13 +15,10 @@ const subscriptionPage = 1024
 // reads from Pebble what became durable since the last, so a slow
 // subscriber costs the writers nothing.
 func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) (events.Subscription, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.begin(); err != nil {
-		return nil, err
-	}
-	s.ops.Done()
+	s.gate.Leave()
 	ctx, cancel := context.WithCancel(ctx)
 	return &subscription{store: s, ctx: ctx, cancel: cancel, filter: opts.Filter, last: opts.From.Commit}, nil
 }
@@ -77,10 +74,10 @@ func (sub *subscription) Next() (events.Message, error) {
 // fill reads positions after last up to upTo into the buffer.
 func (sub *subscription) fill(upTo uint64) error {
 	s := sub.store
-	if err := s.begin(); err != nil {
+	if err := s.gate.Enter(sub.ctx); err != nil {
 		return err
 	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	sub.buffer, sub.next = sub.buffer[:0], 0
 	err := s.scanAll(sub.ctx, sub.last+1, upTo, 0, sub.filter, func(r events.RecordedEvent) bool {
 		sub.buffer = append(sub.buffer, r)

@@ -53,13 +53,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	if err := events.ValidateAppend(stream, expected, evs); err != nil {
 		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return events.AppendResult{}, err
 	}
-	if err := s.begin(); err != nil {
-		return events.AppendResult{}, err
-	}
-	defer s.ops.Done()
+	defer s.gate.Leave()
 	if f := s.failure.Load(); f != nil {
 		return events.AppendResult{}, f
 	}
