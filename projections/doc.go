@@ -1,4 +1,19 @@
-// Package projections will hold the projection runner (catch-up, live,
-// checkpoints, snapshots, rebuild) and, in subpackages, one read model each.
-// See the projections issue; nothing is built here yet.
+// Package projections folds the event log into read models and keeps them
+// current.
+//
+// A Runner drives each Projection from its own goroutine: it restores the
+// projection's last snapshot (if it is intact and of the current version),
+// subscribes to $all from the snapshot's position, applies every event,
+// and follows live appends. It writes snapshots to disk atomically, so a
+// restart replays only what came after, and it can rebuild a projection
+// from position 0. WaitFor lets a command's caller read its own write.
+//
+// # Caveats
+//
+//   - A projection that fails (an unknown event type, a corrupt event)
+//     stops alone and loudly; the others go on. WaitFor then reports its
+//     error rather than waiting forever.
+//   - Snapshots are a cache: anything odd about one (damage, another
+//     version, another projection's name) and it is discarded and the
+//     projection rebuilt from the log.
 package projections

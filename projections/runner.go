@@ -1,0 +1,337 @@
+package projections
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events"
+)
+
+// Projection folds events into a read model. Apply, Snapshot, Restore and
+// Reset are called from one goroutine; the projection guards its own reads
+// from other goroutines.
+type Projection interface {
+	// Name identifies the projection and its snapshot file.
+	Name() string
+	// Version changes whenever Apply's logic or the snapshot's format does;
+	// a snapshot of another version is discarded.
+	Version() int
+	// Apply folds one event. An error stops this projection.
+	Apply(e events.RecordedEvent) error
+	// Snapshot writes the read model; the same events must give the same
+	// bytes.
+	Snapshot(w io.Writer) error
+	// Restore replaces the read model with a snapshot's.
+	Restore(r io.Reader) error
+	// Reset empties the read model, for a rebuild.
+	Reset()
+}
+
+// Options tune a Runner; zero fields take defaults.
+type Options struct {
+	// SnapshotEvery is how many applied events trigger a snapshot. Default
+	// 50,000.
+	SnapshotEvery int
+	// Logger receives failures and rebuilds. Default: none.
+	Logger *zerolog.Logger
+}
+
+// Runner keeps projections current. Create one with NewRunner, start it
+// with Run.
+type Runner struct {
+	store   events.Store
+	dir     string
+	opts    Options
+	running map[string]*running
+	order   []*running
+}
+
+// running is one projection's progress.
+type running struct {
+	p Projection
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever position or err changes
+	position events.Position
+	caughtUp bool
+	err      error
+	applied  int // since the last snapshot
+}
+
+// NewRunner returns a runner for the projections, keeping snapshots in dir.
+func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) (*Runner, error) {
+	r := &Runner{store: store, dir: dir, running: map[string]*running{}}
+	if opts != nil {
+		r.opts = *opts
+	}
+	if r.opts.SnapshotEvery <= 0 {
+		r.opts.SnapshotEvery = 50_000
+	}
+	if r.opts.Logger == nil {
+		nop := zerolog.Nop()
+		r.opts.Logger = &nop
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("projections: %w", err)
+	}
+	for _, p := range ps {
+		if _, dup := r.running[p.Name()]; dup {
+			return nil, fmt.Errorf("projections: %q registered twice", p.Name())
+		}
+		rp := &running{p: p, changed: make(chan struct{})}
+		r.running[p.Name()] = rp
+		r.order = append(r.order, rp)
+	}
+	return r, nil
+}
+
+// Run restores every projection and follows $all until ctx is cancelled,
+// then writes final snapshots. It returns nil on cancellation; projections'
+// own failures are reported by Err and WaitFor, not here.
+func (r *Runner) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, rp := range r.order {
+		wg.Go(func() { r.follow(ctx, rp) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// follow runs one projection until ctx ends or it fails.
+func (r *Runner) follow(ctx context.Context, rp *running) {
+	log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
+	from := r.restore(rp, &log)
+	err := r.consume(ctx, rp, from)
+	if ctx.Err() != nil {
+		if rp.failure() == nil {
+			if err := r.snapshot(rp); err != nil {
+				log.Error().Err(err).Msg("final snapshot failed")
+			}
+		}
+		return
+	}
+	if err != nil {
+		log.Error().Err(err).Msg("projection stopped")
+		rp.fail(err)
+	}
+}
+
+// consume applies $all from after from until ctx ends or an error.
+func (r *Runner) consume(ctx context.Context, rp *running, from events.Position) error {
+	sub, err := r.store.SubscribeAll(ctx, events.SubscribeOptions{From: from})
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	for {
+		m, err := sub.Next()
+		if err != nil {
+			return err
+		}
+		if m.CaughtUp {
+			rp.advance(rp.pos(), true)
+			continue
+		}
+		if err := rp.p.Apply(*m.Event); err != nil {
+			return fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), m.Event.Stream, m.Event.Revision, m.Event.Position, err)
+		}
+		rp.advance(m.Event.Position, false)
+		if rp.applied++; rp.applied >= r.opts.SnapshotEvery {
+			if err := r.snapshot(rp); err != nil {
+				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
+			}
+		}
+	}
+}
+
+func (rp *running) pos() events.Position {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.position
+}
+
+func (rp *running) advance(p events.Position, caughtUp bool) {
+	rp.mu.Lock()
+	rp.position = p
+	rp.caughtUp = rp.caughtUp || caughtUp
+	close(rp.changed)
+	rp.changed = make(chan struct{})
+	rp.mu.Unlock()
+}
+
+func (rp *running) fail(err error) {
+	rp.mu.Lock()
+	rp.err = err
+	close(rp.changed)
+	rp.changed = make(chan struct{})
+	rp.mu.Unlock()
+}
+
+func (rp *running) failure() error {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.err
+}
+
+// ErrFailed marks a projection that stopped on an error; WaitFor and Err
+// wrap it with the cause.
+var ErrFailed = errors.New("projection failed")
+
+// WaitFor blocks until every projection has applied position p (or
+// later). It returns ctx's error, or an error wrapping ErrFailed when a
+// projection has stopped.
+func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
+	for _, rp := range r.order {
+		for {
+			rp.mu.Lock()
+			done, err, changed := !rp.position.Less(p), rp.err, rp.changed
+			rp.mu.Unlock()
+			if err != nil {
+				return fmt.Errorf("%w: %s: %w", ErrFailed, rp.p.Name(), err)
+			}
+			if done {
+				break
+			}
+			select {
+			case <-changed:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return nil
+}
+
+// Status is one projection's progress.
+type Status struct {
+	Name     string
+	Position events.Position
+	CaughtUp bool
+	Err      error
+}
+
+// Status reports every projection's progress, for health checks.
+func (r *Runner) Status() []Status {
+	out := make([]Status, len(r.order))
+	for i, rp := range r.order {
+		rp.mu.Lock()
+		out[i] = Status{Name: rp.p.Name(), Position: rp.position, CaughtUp: rp.caughtUp, Err: rp.err}
+		rp.mu.Unlock()
+	}
+	return out
+}
+
+// snapshotHeader is the first line of a snapshot file.
+type snapshotHeader struct {
+	Format   int             `json:"format"`
+	Name     string          `json:"name"`
+	Version  int             `json:"version"`
+	Position events.Position `json:"position"`
+	SHA256   string          `json:"sha256"`
+	Length   int             `json:"length"`
+}
+
+const snapshotFormat = 1
+
+func (r *Runner) snapshotPath(name string) string {
+	return filepath.Join(r.dir, name+".snapshot")
+}
+
+// snapshot writes the projection's read model and position atomically.
+func (r *Runner) snapshot(rp *running) error {
+	var body bytes.Buffer
+	if err := rp.p.Snapshot(&body); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body.Bytes())
+	h, err := json.Marshal(snapshotHeader{Format: snapshotFormat, Name: rp.p.Name(), Version: rp.p.Version(), Position: rp.pos(), SHA256: hex.EncodeToString(sum[:]), Length: body.Len()})
+	if err != nil {
+		return err
+	}
+	path := r.snapshotPath(rp.p.Name())
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	w.Write(h)
+	w.WriteByte('\n')
+	w.Write(body.Bytes())
+	if err := errors.Join(w.Flush(), f.Sync(), f.Close()); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	rp.applied = 0
+	return nil
+}
+
+// restore loads the projection's snapshot if it can be trusted and returns
+// the position to continue after; anything else resets the projection and
+// starts from the beginning.
+func (r *Runner) restore(rp *running, log *zerolog.Logger) events.Position {
+	start := time.Now()
+	pos, err := r.readSnapshot(rp)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			log.Warn().Err(err).Msg("snapshot discarded; rebuilding from the log")
+		}
+		rp.p.Reset()
+		return events.Start
+	}
+	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
+	rp.advance(pos, false)
+	return pos
+}
+
+func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
+	b, err := os.ReadFile(r.snapshotPath(rp.p.Name()))
+	if err != nil {
+		return events.Position{}, err
+	}
+	line, body, ok := bytes.Cut(b, []byte{'\n'})
+	var h snapshotHeader
+	if !ok || json.Unmarshal(line, &h) != nil {
+		return events.Position{}, errors.New("unreadable header")
+	}
+	sum := sha256.Sum256(body)
+	switch {
+	case h.Format != snapshotFormat || h.Name != rp.p.Name():
+		return events.Position{}, fmt.Errorf("format %d of %q, not %d of %q", h.Format, h.Name, snapshotFormat, rp.p.Name())
+	case h.Version != rp.p.Version():
+		return events.Position{}, fmt.Errorf("version %d, the projection is at %d", h.Version, rp.p.Version())
+	case h.Length != len(body) || h.SHA256 != hex.EncodeToString(sum[:]):
+		return events.Position{}, errors.New("checksum mismatch: the snapshot is damaged")
+	}
+	if err := rp.p.Restore(bytes.NewReader(body)); err != nil {
+		return events.Position{}, fmt.Errorf("restore: %w", err)
+	}
+	return h.Position, nil
+}
+
+// Rebuild discards a projection's snapshot so that the next Run replays it
+// from position 0. Call it while the runner is not running.
+func (r *Runner) Rebuild(name string) error {
+	if _, ok := r.running[name]; !ok {
+		return fmt.Errorf("projections: no projection %q", name)
+	}
+	if err := os.Remove(r.snapshotPath(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

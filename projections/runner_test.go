@@ -1,0 +1,247 @@
+package projections_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/eventstoretest"
+	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/projections"
+)
+
+// counter counts events by type: the smallest honest read model.
+type counter struct {
+	name    string
+	version int
+	strict  bool // fails on types it does not know
+
+	mu      sync.Mutex
+	counts  map[string]int
+	applied int // Apply calls since creation, to see what a restart replays
+}
+
+func newCounter(name string) *counter {
+	return &counter{name: name, version: 1, counts: map[string]int{}}
+}
+
+func (c *counter) Name() string { return c.name }
+func (c *counter) Version() int { return c.version }
+func (c *counter) Apply(e events.RecordedEvent) error {
+	if c.strict && strings.HasPrefix(e.Type, "Mystery") {
+		return fmt.Errorf("unknown event type %q", e.Type)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts[e.Type]++
+	c.applied++
+	return nil
+}
+func (c *counter) Snapshot(w io.Writer) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return json.NewEncoder(w).Encode(c.counts) // maps encode sorted: deterministic
+}
+func (c *counter) Restore(r io.Reader) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts = map[string]int{}
+	return json.NewDecoder(r).Decode(&c.counts)
+}
+func (c *counter) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts = map[string]int{}
+}
+func (c *counter) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.counts {
+		n += v
+	}
+	return n
+}
+
+type fixture struct {
+	t     *testing.T
+	store *pebblestore.Store
+	dir   string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	s, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &fixture{t: t, store: s, dir: t.TempDir()}
+}
+
+func (f *fixture) append(stream, eventType string, n int) events.Position {
+	f.t.Helper()
+	res, err := f.store.Append(context.Background(), stream, events.Any{}, eventstoretest.NewEvents(eventType, n)...)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res.Position
+}
+
+// start runs a runner until the test ends or stop is called.
+func (f *fixture) start(opts *projections.Options, ps ...projections.Projection) (*projections.Runner, func()) {
+	f.t.Helper()
+	r, err := projections.NewRunner(f.store, f.dir, opts, ps...)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	stop := func() { cancel(); <-done }
+	f.t.Cleanup(stop)
+	return r, stop
+}
+
+func waitFor(t *testing.T, r *projections.Runner, p events.Position) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return r.WaitFor(ctx, p)
+}
+
+func TestProjectionsCatchUpThenFollowAndReadTheirWrites(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 100)
+	c := newCounter("counter")
+	r, _ := f.start(nil, c)
+	last := f.append("dialogue-1", "DialogueHeld", 1)
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	if c.total() != 101 {
+		t.Fatalf("after WaitFor the read model holds %d events, want 101", c.total())
+	}
+	for i := range 20 {
+		p := f.append(fmt.Sprintf("dialogue-%d", i), "DialogueHeld", 1)
+		if err := waitFor(t, r, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.total(); got != 102+i {
+			t.Fatalf("write %d not read back: %d events", i, got)
+		}
+	}
+	if st := r.Status(); !st[0].CaughtUp || st[0].Err != nil {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+func TestARestartResumesFromTheSnapshot(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 95)
+	c := newCounter("counter")
+	r, stop := f.start(&projections.Options{SnapshotEvery: 10}, c)
+	if err := waitFor(t, r, f.append("space-1", "SpaceTargetsSet", 5)); err != nil {
+		t.Fatal(err)
+	}
+	stop() // writes a final snapshot at position 100
+
+	last := f.append("space-2", "SpaceEstablished", 7)
+	again := newCounter("counter")
+	r, _ = f.start(nil, again)
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	if again.total() != 107 || again.applied != 7 {
+		t.Fatalf("after restart: %d events in the model, %d replayed; want 107 and 7", again.total(), again.applied)
+	}
+}
+
+func TestUntrustworthySnapshotsAreDiscardedAndRebuilt(t *testing.T) {
+	for name, spoil := range map[string]func(path string, c *counter){
+		"a damaged snapshot": func(path string, _ *counter) {
+			b, _ := os.ReadFile(path)
+			b[len(b)-3] ^= 0x20
+			os.WriteFile(path, b, 0o600)
+		},
+		"a snapshot of an older version": func(_ string, c *counter) { c.version = 2 },
+		"a missing snapshot":             func(path string, _ *counter) { os.Remove(path) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			last := f.append("space-1", "SpaceEstablished", 30)
+			r, stop := f.start(nil, newCounter("counter"))
+			if err := waitFor(t, r, last); err != nil {
+				t.Fatal(err)
+			}
+			stop()
+			again := newCounter("counter")
+			spoil(filepath.Join(f.dir, "counter.snapshot"), again)
+			r, _ = f.start(nil, again)
+			if err := waitFor(t, r, last); err != nil {
+				t.Fatal(err)
+			}
+			if again.total() != 30 || again.applied != 30 {
+				t.Fatalf("got %d events from %d applied, want a full replay of 30", again.total(), again.applied)
+			}
+		})
+	}
+}
+
+func TestAProjectionFailsAloneAndLoudlyOnAnUnknownEventType(t *testing.T) {
+	f := newFixture(t)
+	strict, lenient := newCounter("strict"), newCounter("lenient")
+	strict.strict = true
+	f.append("space-1", "SpaceEstablished", 3)
+	r, _ := f.start(nil, strict, lenient)
+	last := f.append("space-1", "MysteryHappened", 1)
+	err := waitFor(t, r, last)
+	if !errors.Is(err, projections.ErrFailed) || !strings.Contains(err.Error(), `"MysteryHappened"`) || !strings.Contains(err.Error(), "strict") {
+		t.Fatalf("got %v, want ErrFailed naming the projection and the event type", err)
+	}
+	if lenient.total() != 4 {
+		t.Fatalf("the other projection holds %d events, want 4", lenient.total())
+	}
+	for _, st := range r.Status() {
+		if (st.Name == "strict") != (st.Err != nil) {
+			t.Fatalf("status %+v", st)
+		}
+	}
+}
+
+func TestTheSameEventsGiveAByteIdenticalSnapshot(t *testing.T) {
+	f := newFixture(t)
+	for i := range 50 {
+		f.append(fmt.Sprintf("space-%d", i%7), []string{"SpaceEstablished", "DialogueHeld", "CommitmentMade"}[i%3], 1+i%4)
+	}
+	last := f.append("space-x", "SpaceClosed", 1)
+	var snapshots [][]byte
+	for range 2 {
+		r, stop := f.start(nil, newCounter("counter"))
+		if err := waitFor(t, r, last); err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		b, err := os.ReadFile(filepath.Join(f.dir, "counter.snapshot"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		snapshots = append(snapshots, b)
+		if err := r.Rebuild("counter"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(snapshots[0], snapshots[1]) {
+		t.Fatalf("two rebuilds gave different snapshots:\n%s\n%s", snapshots[0], snapshots[1])
+	}
+}
