@@ -8,6 +8,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
@@ -37,13 +38,7 @@ var (
 )
 
 // NewCodec returns a codec for every event of every aggregate.
-func NewCodec() *domain.Codec {
-	var types []domain.EventType
-	for _, list := range [][]domain.EventType{space.EventTypes, stakeholder.EventTypes, participant.EventTypes, dialogue.EventTypes, commitment.EventTypes} {
-		types = append(types, list...)
-	}
-	return domain.NewCodec(types)
-}
+func NewCodec() *domain.Codec { return registry.Codec() }
 
 // lookup holds the facts of the aggregates one command refers to.
 type lookup map[domain.Ref]any

@@ -1,0 +1,227 @@
+// Package inclusion is the inclusion read model: who took part in the
+// dialogues of each consultative space — women, youth, young women and
+// men, persons with disabilities, displaced people, each excluded group —
+// as counts over any range of business dates, bucketed by month, quarter
+// or year, per space or rolled up by region, pillar or overall, with each
+// space's targets and whether they are met.
+//
+// Figures are computed when asked from the dialogues in range and the
+// participants' current profiles, so a corrected profile or attendance
+// counts everywhere at once. Erased participants keep counting: erasure
+// removes who they are, not that someone attended.
+//
+// Small counts are not suppressed here; that is the API's duty for roles
+// that must not see them.
+package inclusion
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+)
+
+// Model is the inclusion read model; it implements projections.Projection.
+type Model struct {
+	codec *domain.Codec
+
+	mu           sync.RWMutex
+	spaces       map[domain.ID]*Space
+	participants map[domain.ID]participant.Profile
+	dialogues    map[domain.ID]*Dialogue
+	// bySpace holds each space's dialogues sorted by date, for range queries.
+	bySpace map[domain.ID][]*Dialogue
+}
+
+// Space is what the model keeps of a consultative space.
+type Space struct {
+	ID      domain.ID     `json:"id"`
+	Name    string        `json:"name"`
+	Region  string        `json:"region"`
+	Pillar  string        `json:"pillar"`
+	Targets space.Targets `json:"targets"`
+	Closed  bool          `json:"closed"`
+}
+
+// Dialogue is what the model keeps of a dialogue.
+type Dialogue struct {
+	ID         domain.ID           `json:"id"`
+	SpaceID    domain.ID           `json:"spaceId"`
+	HeldOn     domain.Date         `json:"heldOn"`
+	Pillar     string              `json:"pillar"`
+	Attendance dialogue.Attendance `json:"attendance"`
+	Retracted  bool                `json:"retracted"`
+}
+
+// New returns an empty model.
+func New() *Model {
+	m := &Model{codec: registry.Codec()}
+	m.Reset()
+	return m
+}
+
+// Name implements projections.Projection.
+func (m *Model) Name() string { return "inclusion" }
+
+// Version implements projections.Projection.
+func (m *Model) Version() int { return 1 }
+
+// Reset implements projections.Projection.
+func (m *Model) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.spaces = map[domain.ID]*Space{}
+	m.participants = map[domain.ID]participant.Profile{}
+	m.dialogues = map[domain.ID]*Dialogue{}
+	m.bySpace = map[domain.ID][]*Dialogue{}
+}
+
+// Apply implements projections.Projection. An event type no aggregate
+// declares is an error naming it.
+func (m *Model) Apply(rec events.RecordedEvent) error {
+	e, err := m.codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
+	if err != nil {
+		return err
+	}
+	id, err := streamID(rec.Stream)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch e := e.(type) {
+	case space.Established:
+		m.spaces[id] = &Space{ID: id, Name: e.Name, Region: e.Region, Pillar: e.Pillar, Targets: e.Targets}
+	case space.DetailsChanged:
+		if s := m.spaces[id]; s != nil {
+			s.Name, s.Region, s.Pillar = e.Name, e.Region, e.Pillar
+		}
+	case space.TargetsSet:
+		if s := m.spaces[id]; s != nil {
+			s.Targets = e.Targets
+		}
+	case space.Closed:
+		if s := m.spaces[id]; s != nil {
+			s.Closed = true
+		}
+	case participant.Enrolled:
+		m.participants[id] = e.Profile
+	case participant.ProfileCorrected:
+		m.participants[id] = e.Profile
+	case participant.Erased:
+		// The demographics stay: aggregates still count the attendance.
+	case dialogue.Held:
+		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar, Attendance: e.Attendance}
+		m.dialogues[id] = d
+		m.index(d)
+	case dialogue.AttendanceCorrected:
+		if d := m.dialogues[id]; d != nil {
+			d.Attendance = e.Attendance
+		}
+	case dialogue.Retracted:
+		if d := m.dialogues[id]; d != nil {
+			d.Retracted = true
+			list := m.bySpace[d.SpaceID]
+			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x *Dialogue) bool { return x == d })
+		}
+	case stakeholder.Event, commitment.Event:
+		// Not about inclusion.
+	default:
+		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, rec.Type)
+	}
+	return nil
+}
+
+// index inserts a dialogue into its space's list, kept sorted by date and
+// then id so the order never depends on arrival.
+func (m *Model) index(d *Dialogue) {
+	list := m.bySpace[d.SpaceID]
+	i := sort.Search(len(list), func(i int) bool { return !dialogueBefore(list[i], d) })
+	m.bySpace[d.SpaceID] = slices.Insert(list, i, d)
+}
+
+func dialogueBefore(a, b *Dialogue) bool {
+	if a.HeldOn != b.HeldOn {
+		return a.HeldOn.Before(b.HeldOn)
+	}
+	return a.ID.Compare(b.ID) < 0
+}
+
+func streamID(stream string) (domain.ID, error) {
+	i := strings.LastIndexByte(stream, '-')
+	if i < 0 {
+		return domain.ID{}, fmt.Errorf("stream %q has no id", stream)
+	}
+	return ulid.ParseStrict(stream[i+1:])
+}
+
+// snapshot is the model's serialised form: slices sorted by id, so the same
+// events always give the same bytes.
+type snapshot struct {
+	Spaces       []*Space         `json:"spaces"`
+	Participants []snapshotPerson `json:"participants"`
+	Dialogues    []*Dialogue      `json:"dialogues"`
+}
+
+type snapshotPerson struct {
+	ID      domain.ID           `json:"id"`
+	Profile participant.Profile `json:"profile"`
+}
+
+// Snapshot implements projections.Projection.
+func (m *Model) Snapshot(w io.Writer) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var s snapshot
+	for _, sp := range m.spaces {
+		s.Spaces = append(s.Spaces, sp)
+	}
+	for id, p := range m.participants {
+		s.Participants = append(s.Participants, snapshotPerson{id, p})
+	}
+	for _, d := range m.dialogues {
+		s.Dialogues = append(s.Dialogues, d)
+	}
+	slices.SortFunc(s.Spaces, func(a, b *Space) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(s.Participants, func(a, b snapshotPerson) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(s.Dialogues, func(a, b *Dialogue) int { return a.ID.Compare(b.ID) })
+	return json.NewEncoder(w).Encode(s)
+}
+
+// Restore implements projections.Projection.
+func (m *Model) Restore(r io.Reader) error {
+	var s snapshot
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return err
+	}
+	m.Reset()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, sp := range s.Spaces {
+		m.spaces[sp.ID] = sp
+	}
+	for _, p := range s.Participants {
+		m.participants[p.ID] = p.Profile
+	}
+	for _, d := range s.Dialogues {
+		m.dialogues[d.ID] = d
+		if !d.Retracted {
+			m.index(d)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,322 @@
+package inclusion_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	"pgregory.net/rapid"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/projections/inclusion"
+)
+
+// TestFiguresMatchASimpleRecomputation generates random valid histories
+// through the real handler and store — enrolments, corrections, erasures,
+// dialogues with corrections and retractions — and checks every figure of
+// random queries against a deliberately simple recomputation from the raw
+// events. It also checks that a snapshot restores to the same answers and
+// that the same events give the same snapshot bytes.
+func TestFiguresMatchASimpleRecomputation(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		// Not t.TempDir: rapid runs hundreds of cases in one test, and each
+		// store preallocates its write-ahead log.
+		dir, err := os.MkdirTemp("", "palabre-rapid-")
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		store, err := pebblestore.Open(filepath.Join(dir, "store"), nil)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer store.Close()
+		keys, _ := keystore.Open(filepath.Join(dir, "keys"), bytes.Repeat([]byte{5}, 32))
+		h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }})
+		ctx := context.Background()
+		var spaces, people, dialogues []domain.ID
+		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
+		date := func(label string) domain.Date {
+			return domain.NewDate(rapid.IntRange(2025, 2026).Draw(rt, label+"Y"), time.Month(rapid.IntRange(1, 12).Draw(rt, label+"M")), rapid.IntRange(1, 28).Draw(rt, label+"D"))
+		}
+		profile := func() participant.Profile {
+			p := participant.Profile{
+				Code: "C-" + ulid.Make().String()[18:], Sex: rapid.SampledFrom(participant.Sexes).Draw(rt, "sex"),
+				Displacement: rapid.SampledFrom(participant.Displacements).Draw(rt, "displacement"), Region: "gao",
+				Functioning: participant.Functioning{Walking: rapid.SampledFrom(participant.Difficulties).Draw(rt, "walking")},
+			}
+			if rapid.Bool().Draw(rt, "band") {
+				p.AgeBand = rapid.SampledFrom(participant.AgeBands).Draw(rt, "ageBand")
+			} else {
+				p.BirthYear = rapid.IntRange(1950, 2015).Draw(rt, "born")
+			}
+			if rapid.Bool().Draw(rt, "grouped") {
+				p.Groups = []string{rapid.SampledFrom([]string{"pastoralists", "religious-minority"}).Draw(rt, "group")}
+			}
+			return p
+		}
+		attendance := func() dialogue.Attendance {
+			var a dialogue.Attendance
+			chosen := map[domain.ID]bool{}
+			for range rapid.IntRange(0, 5).Draw(rt, "registered") {
+				if len(people) == 0 {
+					break
+				}
+				id := rapid.SampledFrom(people).Draw(rt, "attendee")
+				if !chosen[id] {
+					chosen[id] = true
+					a.Attendees = append(a.Attendees, dialogue.Attendee{ParticipantID: id})
+				}
+			}
+			n := func(l string) int { return rapid.IntRange(0, 6).Draw(rt, l) }
+			a.Headcount = dialogue.Headcount{YoungWomen: n("yw"), AdultWomen: n("aw"), YoungMen: n("ym"), AdultMen: n("am")}
+			a.Headcount.WithDisabilities = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "wd")
+			a.Headcount.Displaced = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "dp")
+			return a
+		}
+		run := func(err error) {
+			if err != nil && !errors.Is(err, domain.ErrRejected) {
+				rt.Fatal(err)
+			}
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"establish a space": func(rt *rapid.T) {
+				m := meta()
+				_, err := commands.Space.Execute(ctx, h, m.CommandID, space.Establish{Details: space.Details{Name: "S", Kind: "other", Region: rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "region"), Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar")}, EstablishedOn: domain.NewDate(2024, 1, 1)}, m)
+				run(err)
+				if err == nil {
+					spaces = append(spaces, m.CommandID)
+				}
+			},
+			"enrol": func(rt *rapid.T) {
+				m := meta()
+				_, err := h.Enrol(ctx, m.CommandID, participant.Enrol{Profile: profile(), Consent: participant.Consent{Given: true, On: domain.NewDate(2024, 1, 1)}}, keystore.Identity{Name: "x"}, m)
+				run(err)
+				if err == nil {
+					people = append(people, m.CommandID)
+				}
+			},
+			"correct a profile": func(rt *rapid.T) {
+				if len(people) > 0 {
+					_, err := h.CorrectParticipant(ctx, rapid.SampledFrom(people).Draw(rt, "who"), participant.CorrectProfile{Profile: profile()}, nil, meta())
+					run(err)
+				}
+			},
+			"erase": func(rt *rapid.T) {
+				if len(people) > 0 {
+					i := rapid.IntRange(0, len(people)-1).Draw(rt, "erased")
+					_, err := h.Erase(ctx, people[i], participant.Erase{ErasedOn: domain.NewDate(2026, 12, 1)}, meta())
+					run(err)
+					people = append(people[:i:i], people[i+1:]...)
+				}
+			},
+			"hold a dialogue": func(rt *rapid.T) {
+				if len(spaces) == 0 {
+					return
+				}
+				m := meta()
+				_, err := commands.Dialogue.Execute(ctx, h, m.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: rapid.SampledFrom(spaces).Draw(rt, "space"), HeldOn: date("held"), Format: "workshop", Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar"), Attendance: attendance()}}, m)
+				run(err)
+				if err == nil {
+					dialogues = append(dialogues, m.CommandID)
+				}
+			},
+			"correct or retract a dialogue": func(rt *rapid.T) {
+				if len(dialogues) == 0 {
+					return
+				}
+				id := rapid.SampledFrom(dialogues).Draw(rt, "dialogue")
+				var err error
+				if rapid.Bool().Draw(rt, "retract") {
+					_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.Retract{Reason: "r"}, meta())
+				} else {
+					_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.CorrectAttendance{Attendance: attendance()}, meta())
+				}
+				run(err)
+			},
+		})
+
+		model, raw := inclusion.New(), []events.RecordedEvent{}
+		for rec, err := range store.ReadAll(ctx, events.Start, 0) {
+			if err != nil {
+				rt.Fatal(err)
+			}
+			if err := model.Apply(rec); err != nil {
+				rt.Fatal(err)
+			}
+			raw = append(raw, rec)
+		}
+		var snap bytes.Buffer
+		if err := model.Snapshot(&snap); err != nil {
+			rt.Fatal(err)
+		}
+		restored := inclusion.New()
+		if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
+			rt.Fatal(err)
+		}
+		var snap2 bytes.Buffer
+		restored.Snapshot(&snap2)
+		if !bytes.Equal(snap.Bytes(), snap2.Bytes()) {
+			rt.Fatal("a restored snapshot does not snapshot to the same bytes")
+		}
+		simple := recompute(rt, raw)
+
+		for range 5 {
+			q := inclusion.Query{Bucket: inclusion.Bucket(rapid.IntRange(0, 3).Draw(rt, "bucket"))}
+			switch rapid.IntRange(0, 2).Draw(rt, "scope") {
+			case 0:
+				if len(spaces) > 0 {
+					id := rapid.SampledFrom(spaces).Draw(rt, "qspace")
+					q.SpaceID = &id
+				}
+			case 1:
+				q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
+			}
+			if rapid.Bool().Draw(rt, "qpillar") {
+				q.Pillar = rapid.SampledFrom(domain.Pillars).Draw(rt, "pillarFilter")
+			}
+			if rapid.Bool().Draw(rt, "qdates") {
+				q.From, q.To = date("from"), date("to")
+				if q.To.Before(q.From) {
+					q.From, q.To = q.To, q.From
+				}
+			}
+			for _, m := range []*inclusion.Model{model, restored} {
+				v, err := m.View(q)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				want := simple.total(q)
+				if !reflect.DeepEqual(v.Total, want) {
+					rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, v.Total, want)
+				}
+				sum := 0
+				for _, row := range v.Rows {
+					sub := q
+					sub.From, sub.To = row.Period.From, row.Period.To
+					if w := simple.total(sub); !reflect.DeepEqual(row.Figures, w) {
+						rt.Fatalf("query %+v, bucket %v:\n got %+v\nwant %+v", q, row.Period, row.Figures, w)
+					}
+					sum += row.Figures.Dialogues
+				}
+				if q.Bucket != inclusion.NoBucket && sum != v.Total.Dialogues {
+					rt.Fatalf("buckets hold %d dialogues, the total %d", sum, v.Total.Dialogues)
+				}
+			}
+		}
+	})
+}
+
+// world is the history replayed the simplest way: plain maps, last write
+// wins, no indexes.
+type world struct {
+	spaceRegion map[domain.ID]string
+	profiles    map[domain.ID]participant.Profile
+	dialogues   map[domain.ID]*dialogue.Record
+	retracted   map[domain.ID]bool
+}
+
+func recompute(rt *rapid.T, raw []events.RecordedEvent) *world {
+	w := &world{spaceRegion: map[domain.ID]string{}, profiles: map[domain.ID]participant.Profile{}, dialogues: map[domain.ID]*dialogue.Record{}, retracted: map[domain.ID]bool{}}
+	codec := registry.Codec()
+	for _, rec := range raw {
+		e, err := codec.Decode(rec.Type, 1, rec.Data)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		id := ulid.MustParse(rec.Stream[len(rec.Stream)-26:])
+		switch e := e.(type) {
+		case space.Established:
+			w.spaceRegion[id] = e.Region
+		case participant.Enrolled:
+			w.profiles[id] = e.Profile
+		case participant.ProfileCorrected:
+			w.profiles[id] = e.Profile
+		case dialogue.Held:
+			r := e.Record
+			w.dialogues[id] = &r
+		case dialogue.AttendanceCorrected:
+			w.dialogues[id].Attendance = e.Attendance
+		case dialogue.Retracted:
+			w.retracted[id] = true
+		}
+	}
+	return w
+}
+
+func (w *world) total(q inclusion.Query) inclusion.Figures {
+	f := inclusion.Figures{Groups: map[string]int{}}
+	unique := map[domain.ID]bool{}
+	for id, d := range w.dialogues {
+		switch {
+		case w.retracted[id],
+			q.SpaceID != nil && d.SpaceID != *q.SpaceID,
+			q.Region != "" && w.spaceRegion[d.SpaceID] != q.Region,
+			q.Pillar != "" && d.Pillar != q.Pillar,
+			!q.From.IsZero() && d.HeldOn.Before(q.From),
+			!q.To.IsZero() && d.HeldOn.After(q.To):
+			continue
+		}
+		f.Dialogues++
+		for _, a := range d.Attendees {
+			unique[a.ParticipantID] = true
+			p := w.profiles[a.ParticipantID]
+			age := d.HeldOn.Year() - p.BirthYear
+			youth := p.BirthYear != 0 && age >= 15 && age <= 35 || p.AgeBand == "15-17" || p.AgeBand == "18-24" || p.AgeBand == "25-35"
+			f.Registered++
+			if p.Sex == "female" {
+				f.Women++
+				if youth {
+					f.YoungWomen++
+				}
+			} else {
+				f.Men++
+				if youth {
+					f.YoungMen++
+				}
+			}
+			if youth {
+				f.Youth++
+			}
+			if p.BirthYear == 0 && p.AgeBand == "" {
+				f.AgeUnknown++
+			}
+			if p.Functioning.Walking == "a-lot-of-difficulty" || p.Functioning.Walking == "cannot-do-at-all" {
+				f.PersonsWithDisabilities++
+			}
+			if p.Displacement != "none" {
+				f.Displaced++
+			}
+			for _, g := range p.Groups {
+				f.Groups[g]++
+			}
+		}
+		h := d.Headcount
+		f.Unregistered += h.YoungWomen + h.AdultWomen + h.YoungMen + h.AdultMen
+		f.Women += h.YoungWomen + h.AdultWomen
+		f.Men += h.YoungMen + h.AdultMen
+		f.Youth += h.YoungWomen + h.YoungMen
+		f.YoungWomen += h.YoungWomen
+		f.YoungMen += h.YoungMen
+		f.PersonsWithDisabilities += h.WithDisabilities
+		f.Displaced += h.Displaced
+	}
+	f.Attendance = f.Registered + f.Unregistered
+	f.UniqueParticipants = len(unique)
+	return f
+}

@@ -1,0 +1,197 @@
+package inclusion
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/space"
+)
+
+// Bucket is how a view splits its date range.
+type Bucket int
+
+const (
+	NoBucket Bucket = iota
+	Month
+	Quarter
+	Year
+)
+
+// Query selects dialogues by space, region, pillar and business date. Zero
+// fields select everything; From and To are inclusive.
+type Query struct {
+	SpaceID  *domain.ID
+	Region   string
+	Pillar   string
+	From, To domain.Date
+	Bucket   Bucket
+}
+
+// Figures are the inclusion counts over a set of dialogues.
+type Figures struct {
+	Dialogues int
+	// Attendance is registered attendees plus the unregistered headcount.
+	Attendance, Registered, Unregistered int
+	// UniqueParticipants counts registered people once however often they
+	// came.
+	UniqueParticipants int
+	Women, Men         int
+	// Youth are aged 15–35 on the day; AgeUnknown registered attendees
+	// have an age band that straddles the limit or none.
+	Youth, YoungWomen, YoungMen, AgeUnknown int
+	PersonsWithDisabilities, Displaced      int
+	// Groups counts registered attendees per excluded group.
+	Groups map[string]int
+}
+
+// Share is n as a fraction of attendance, 0 when nobody attended.
+func (f Figures) Share(n int) float64 {
+	if f.Attendance == 0 {
+		return 0
+	}
+	return float64(n) / float64(f.Attendance)
+}
+
+// Period is a bucket's first and last day, narrowed to the query's range.
+type Period struct{ From, To domain.Date }
+
+// Row is one bucket of a view.
+type Row struct {
+	Period  Period
+	Figures Figures
+}
+
+// View answers a Query.
+type View struct {
+	Rows  []Row
+	Total Figures
+	// Targets and Met are set for a view of one space: whether the total's
+	// shares reach the space's targets, by target name.
+	Targets *space.Targets
+	Met     map[string]bool
+}
+
+// View computes the figures a query selects. It returns an error for a
+// space that does not exist or a range that ends before it starts.
+func (m *Model) View(q Query) (View, error) {
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var v View
+	var selected []*Dialogue
+	if q.SpaceID != nil {
+		s, ok := m.spaces[*q.SpaceID]
+		if !ok {
+			return View{}, fmt.Errorf("no space %s", q.SpaceID)
+		}
+		t := s.Targets
+		v.Targets = &t
+		selected = m.inRange(m.bySpace[s.ID], q)
+	} else {
+		for id, list := range m.bySpace {
+			s := m.spaces[id]
+			if q.Region != "" && (s == nil || s.Region != q.Region) {
+				continue
+			}
+			selected = append(selected, m.inRange(list, q)...)
+		}
+		slices.SortFunc(selected, func(a, b *Dialogue) int {
+			if dialogueBefore(a, b) {
+				return -1
+			}
+			return 1
+		})
+	}
+	rows := map[Period]*tally{}
+	total := newTally()
+	for _, d := range selected {
+		if q.Pillar != "" && d.Pillar != q.Pillar {
+			continue
+		}
+		total.add(d, m.participants)
+		if q.Bucket != NoBucket {
+			p := bucketOf(d.HeldOn, q.Bucket)
+			if rows[p] == nil {
+				rows[p] = newTally()
+			}
+			rows[p].add(d, m.participants)
+		}
+	}
+	if q.Bucket != NoBucket {
+		if !q.From.IsZero() && !q.To.IsZero() {
+			for p := bucketOf(q.From, q.Bucket); !q.To.Before(p.From); p = bucketOf(domain.DateOf(p.To.Time().AddDate(0, 0, 1)), q.Bucket) {
+				if rows[p] == nil {
+					rows[p] = newTally()
+				}
+			}
+		}
+		for p, t := range rows {
+			v.Rows = append(v.Rows, Row{Period: clip(p, q), Figures: t.figures()})
+		}
+		slices.SortFunc(v.Rows, func(a, b Row) int { return a.Period.From.Time().Compare(b.Period.From.Time()) })
+	}
+	v.Total = total.figures()
+	if v.Targets != nil {
+		v.Met = met(*v.Targets, v.Total)
+	}
+	return v, nil
+}
+
+// inRange returns the dialogues of a date-sorted list within q's dates.
+func (m *Model) inRange(list []*Dialogue, q Query) []*Dialogue {
+	lo, hi := 0, len(list)
+	if !q.From.IsZero() {
+		lo, _ = slices.BinarySearchFunc(list, q.From, func(d *Dialogue, from domain.Date) int { return d.HeldOn.Time().Compare(from.Time()) })
+	}
+	if !q.To.IsZero() {
+		hi = lo + sort.Search(len(list)-lo, func(i int) bool { return list[lo+i].HeldOn.After(q.To) })
+	}
+	return list[lo:hi]
+}
+
+// bucketOf is the period of the given kind that contains d.
+func bucketOf(d domain.Date, b Bucket) Period {
+	y, m := d.Year(), d.Month()
+	switch b {
+	case Month:
+		first := domain.NewDate(y, m, 1)
+		return Period{first, domain.DateOf(first.Time().AddDate(0, 1, -1))}
+	case Quarter:
+		q := (int(m)-1)/3*3 + 1
+		first := domain.NewDate(y, time.Month(q), 1)
+		return Period{first, domain.DateOf(first.Time().AddDate(0, 3, -1))}
+	}
+	return Period{domain.NewDate(y, 1, 1), domain.NewDate(y, 12, 31)}
+}
+
+// clip narrows a bucket at the edges of a query's range to that range, so
+// a row never claims days the query left out.
+func clip(p Period, q Query) Period {
+	if !q.From.IsZero() && p.From.Before(q.From) {
+		p.From = q.From
+	}
+	if !q.To.IsZero() && p.To.After(q.To) {
+		p.To = q.To
+	}
+	return p
+}
+
+// met compares a total's shares, in percent, with a space's targets.
+func met(t space.Targets, f Figures) map[string]bool {
+	out := map[string]bool{}
+	check := func(name string, target *float64, n int) {
+		if target != nil {
+			out[name] = f.Attendance > 0 && 100*f.Share(n) >= *target
+		}
+	}
+	check("women", t.Women, f.Women)
+	check("youth", t.Youth, f.Youth)
+	check("disability", t.Disability, f.PersonsWithDisabilities)
+	check("displaced", t.Displaced, f.Displaced)
+	return out
+}
