@@ -1,0 +1,172 @@
+package projections_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/events/synthetic"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+)
+
+// histories caches one loaded store per size for the whole benchmark run.
+var (
+	historiesMu sync.Mutex
+	histories   = map[int]*pebblestore.Store{}
+	historyDirs []string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range histories {
+		s.Close()
+	}
+	for _, d := range historyDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+func history(b *testing.B, n int) *pebblestore.Store {
+	b.Helper()
+	historiesMu.Lock()
+	defer historiesMu.Unlock()
+	if s, ok := histories[n]; ok {
+		return s
+	}
+	dir, err := os.MkdirTemp("", "palabre-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	historyDirs = append(historyDirs, dir)
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	loaded, err := synthetic.Load(context.Background(), s, synthetic.Generate(synthetic.Config{Events: n, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("loaded %d synthetic events in %s", loaded, time.Since(start).Round(time.Millisecond))
+	histories[n] = s
+	return s
+}
+
+func allProjections() []projections.Projection {
+	return []projections.Projection{inclusion.New(), commitments.New(time.Now)}
+}
+
+// replay applies $all to the projections, as a rebuild does.
+func replay(b *testing.B, s events.Store, ps []projections.Projection) int {
+	n := 0
+	for rec, err := range s.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range ps {
+			if err := p.Apply(rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n++
+	}
+	return n
+}
+
+// BenchmarkRebuild replays synthetic histories into every projection and
+// reports events/s and the memory the read models hold per event.
+func BenchmarkRebuild(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			s := history(b, n)
+			b.ResetTimer()
+			start, replayed := time.Now(), 0
+			var held uint64
+			for b.Loop() {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				ps := allProjections()
+				replayed += replay(b, s, ps)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				held = after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
+				runtime.KeepAlive(ps)
+			}
+			b.ReportMetric(float64(replayed)/time.Since(start).Seconds(), "events/s")
+			b.ReportMetric(float64(held)/float64(n), "bytes/event")
+		})
+	}
+}
+
+// BenchmarkInclusionQuery asks for one space's figures over 12 months,
+// bucketed by month, with 1M events loaded.
+func BenchmarkInclusionQuery(b *testing.B) {
+	s := history(b, 1_000_000)
+	model := inclusion.New()
+	replay(b, s, []projections.Projection{model})
+	var spaceID domain.ID
+	for rec, err := range s.ReadAll(context.Background(), events.Start, 1) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		spaceID = mustID(b, rec.Stream)
+	}
+	q := inclusion.Query{SpaceID: &spaceID, From: domain.NewDate(2024, 1, 1), To: domain.NewDate(2024, 12, 31), Bucket: inclusion.Month}
+	v, err := model.View(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("one space, 12 months: %d dialogues, attendance %d", v.Total.Dialogues, v.Total.Attendance)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := model.View(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRestoreSnapshot measures a restart: restoring every projection
+// from its snapshot at 1M events.
+func BenchmarkRestoreSnapshot(b *testing.B) {
+	s := history(b, 1_000_000)
+	ps := allProjections()
+	replay(b, s, ps)
+	snaps := make([][]byte, len(ps))
+	size := 0
+	for i, p := range ps {
+		var buf bytes.Buffer
+		if err := p.Snapshot(&buf); err != nil {
+			b.Fatal(err)
+		}
+		snaps[i], size = buf.Bytes(), size+buf.Len()
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i, p := range allProjections() {
+			if err := p.Restore(bytes.NewReader(snaps[i])); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(size)/1e6, "MB-snapshots")
+}
+
+func mustID(b *testing.B, stream string) domain.ID {
+	id, err := domain.ParseID("stream", stream[len(stream)-26:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
