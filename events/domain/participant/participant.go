@@ -46,7 +46,8 @@ func (f Functioning) answers() map[string]string {
 // HasDisability applies the Washington Group cut-off: "a lot of
 // difficulty" or "cannot do at all" in any domain.
 func (f Functioning) HasDisability() bool {
-	for _, a := range f.answers() {
+	// Inclusion views call this for every attendee: no allocation here.
+	for _, a := range [...]string{f.Seeing, f.Hearing, f.Walking, f.Cognition, f.SelfCare, f.Communication} {
 		if a == "a-lot-of-difficulty" || a == "cannot-do-at-all" {
 			return true
 		}
