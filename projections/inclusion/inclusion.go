@@ -39,12 +39,28 @@ import (
 type Model struct {
 	codec *domain.Codec
 
-	mu           sync.RWMutex
-	spaces       map[domain.ID]*Space
-	participants map[domain.ID]participant.Profile
-	dialogues    map[domain.ID]*Dialogue
+	mu     sync.RWMutex
+	spaces map[domain.ID]*Space
+	// people are participants by dense index, so that dialogues hold small
+	// indexes and unique participants are counted in a bitmap.
+	people      []*person
+	personIndex map[domain.ID]uint32
+	// groups interns excluded-group codes: tallies count them in slices.
+	groups     []string
+	groupIndex map[string]int
+	dialogues  map[domain.ID]*Dialogue
 	// bySpace holds each space's dialogues sorted by date, for range queries.
 	bySpace map[domain.ID][]*Dialogue
+}
+
+// person is a participant as the model counts them. A dialogue may name
+// someone before their enrolment is seen; they count without demographics
+// until it is.
+type person struct {
+	id        domain.ID
+	profile   participant.Profile
+	enrolled  bool
+	dialogues []*Dialogue // attended, to recount when the profile changes
 }
 
 // Space is what the model keeps of a consultative space.
@@ -65,6 +81,9 @@ type Dialogue struct {
 	Pillar     string              `json:"pillar"`
 	Attendance dialogue.Attendance `json:"attendance"`
 	Retracted  bool                `json:"retracted"`
+
+	attendees []uint32 // indexes into Model.people
+	counts    counts   // this dialogue's contribution, kept current
 }
 
 // New returns an empty model.
@@ -85,7 +104,8 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces = map[domain.ID]*Space{}
-	m.participants = map[domain.ID]participant.Profile{}
+	m.people, m.personIndex = nil, map[domain.ID]uint32{}
+	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]*Dialogue{}
 }
@@ -119,18 +139,19 @@ func (m *Model) Apply(rec events.RecordedEvent) error {
 			s.Closed = true
 		}
 	case participant.Enrolled:
-		m.participants[id] = e.Profile
+		m.setProfile(id, e.Profile)
 	case participant.ProfileCorrected:
-		m.participants[id] = e.Profile
+		m.setProfile(id, e.Profile)
 	case participant.Erased:
 		// The demographics stay: aggregates still count the attendance.
 	case dialogue.Held:
-		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar, Attendance: e.Attendance}
+		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar}
 		m.dialogues[id] = d
+		m.setAttendance(d, e.Attendance)
 		m.index(d)
 	case dialogue.AttendanceCorrected:
 		if d := m.dialogues[id]; d != nil {
-			d.Attendance = e.Attendance
+			m.setAttendance(d, e.Attendance)
 		}
 	case dialogue.Retracted:
 		if d := m.dialogues[id]; d != nil {
@@ -144,6 +165,55 @@ func (m *Model) Apply(rec events.RecordedEvent) error {
 		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, rec.Type)
 	}
 	return nil
+}
+
+// personOf returns a participant's dense index, adding them if new.
+func (m *Model) personOf(id domain.ID) uint32 {
+	i, ok := m.personIndex[id]
+	if !ok {
+		i = uint32(len(m.people))
+		m.people = append(m.people, &person{id: id})
+		m.personIndex[id] = i
+	}
+	return i
+}
+
+// setProfile records a participant's demographics and recounts the
+// dialogues they attended: a correction counts everywhere at once.
+func (m *Model) setProfile(id domain.ID, p participant.Profile) {
+	who := m.people[m.personOf(id)]
+	who.profile, who.enrolled = p, true
+	for _, g := range p.Groups {
+		m.groupOf(g)
+	}
+	for _, d := range who.dialogues {
+		m.recount(d)
+	}
+}
+
+func (m *Model) groupOf(code string) int {
+	i, ok := m.groupIndex[code]
+	if !ok {
+		i = len(m.groups)
+		m.groups = append(m.groups, code)
+		m.groupIndex[code] = i
+	}
+	return i
+}
+
+// setAttendance replaces a dialogue's attendance and recounts it.
+func (m *Model) setAttendance(d *Dialogue, a dialogue.Attendance) {
+	for _, i := range d.attendees {
+		who := m.people[i]
+		who.dialogues = slices.DeleteFunc(who.dialogues, func(x *Dialogue) bool { return x == d })
+	}
+	d.Attendance, d.attendees = a, d.attendees[:0]
+	for _, at := range a.Attendees {
+		i := m.personOf(at.ParticipantID)
+		d.attendees = append(d.attendees, i)
+		m.people[i].dialogues = append(m.people[i].dialogues, d)
+	}
+	m.recount(d)
 }
 
 // index inserts a dialogue into its space's list, kept sorted by date and
@@ -190,8 +260,10 @@ func (m *Model) Snapshot(w io.Writer) error {
 	for _, sp := range m.spaces {
 		s.Spaces = append(s.Spaces, sp)
 	}
-	for id, p := range m.participants {
-		s.Participants = append(s.Participants, snapshotPerson{id, p})
+	for _, p := range m.people {
+		if p.enrolled {
+			s.Participants = append(s.Participants, snapshotPerson{p.id, p.profile})
+		}
 	}
 	for _, d := range m.dialogues {
 		s.Dialogues = append(s.Dialogues, d)
@@ -215,10 +287,11 @@ func (m *Model) Restore(r io.Reader) error {
 		m.spaces[sp.ID] = sp
 	}
 	for _, p := range s.Participants {
-		m.participants[p.ID] = p.Profile
+		m.setProfile(p.ID, p.Profile)
 	}
 	for _, d := range s.Dialogues {
 		m.dialogues[d.ID] = d
+		m.setAttendance(d, d.Attendance)
 		if !d.Retracted {
 			m.index(d)
 		}

@@ -107,35 +107,58 @@ func (m *Model) View(q Query) (View, error) {
 			return 1
 		})
 	}
-	rows := map[Period]*tally{}
-	total := newTally()
+	// Dialogues come sorted by date, so each bucket's are contiguous: one
+	// bitmap counts the whole range's unique participants, another each
+	// bucket's, cleared between buckets.
+	var total, current counts
+	all := getBitmap(len(m.people))
+	defer all.release()
+	inBucket := getBitmap(len(m.people))
+	defer inBucket.release()
+	var period Period
+	open := false
+	closeBucket := func() {
+		if open {
+			v.Rows = append(v.Rows, Row{Period: clip(period, q), Figures: m.figures(&current, inBucket.count)})
+			current = counts{}
+			inBucket.reset()
+		}
+	}
 	for _, d := range selected {
 		if q.Pillar != "" && d.Pillar != q.Pillar {
 			continue
 		}
-		total.add(d, m.participants)
-		if q.Bucket != NoBucket {
-			p := bucketOf(d.HeldOn, q.Bucket)
-			if rows[p] == nil {
-				rows[p] = newTally()
-			}
-			rows[p].add(d, m.participants)
+		total.add(&d.counts)
+		for _, i := range d.attendees {
+			all.add(i)
+		}
+		if q.Bucket == NoBucket {
+			continue
+		}
+		if p := bucketOf(d.HeldOn, q.Bucket); !open || p != period {
+			closeBucket()
+			period, open = p, true
+		}
+		current.add(&d.counts)
+		for _, i := range d.attendees {
+			inBucket.add(i)
 		}
 	}
-	if q.Bucket != NoBucket {
-		if !q.From.IsZero() && !q.To.IsZero() {
-			for p := bucketOf(q.From, q.Bucket); !q.To.Before(p.From); p = bucketOf(domain.DateOf(p.To.Time().AddDate(0, 0, 1)), q.Bucket) {
-				if rows[p] == nil {
-					rows[p] = newTally()
-				}
-			}
+	closeBucket()
+	if q.Bucket != NoBucket && !q.From.IsZero() && !q.To.IsZero() {
+		// List every bucket of the range, empty ones too.
+		have := map[domain.Date]bool{}
+		for _, r := range v.Rows {
+			have[r.Period.From] = true
 		}
-		for p, t := range rows {
-			v.Rows = append(v.Rows, Row{Period: clip(p, q), Figures: t.figures()})
+		for p := bucketOf(q.From, q.Bucket); !q.To.Before(p.From); p = bucketOf(domain.DateOf(p.To.Time().AddDate(0, 0, 1)), q.Bucket) {
+			if c := clip(p, q); !have[c.From] {
+				v.Rows = append(v.Rows, Row{Period: c, Figures: m.figures(&counts{}, 0)})
+			}
 		}
 		slices.SortFunc(v.Rows, func(a, b Row) int { return a.Period.From.Time().Compare(b.Period.From.Time()) })
 	}
-	v.Total = total.figures()
+	v.Total = m.figures(&total, all.count)
 	if v.Targets != nil {
 		v.Met = met(*v.Targets, v.Total)
 	}

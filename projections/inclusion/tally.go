@@ -1,76 +1,148 @@
 package inclusion
 
 import (
-	"maps"
-
-	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/participant"
+	"sync"
 )
 
-// tally accumulates Figures over dialogues.
-type tally struct {
-	f      Figures
-	unique map[domain.ID]struct{}
+// counts are one dialogue's contribution to the figures, or a sum of them.
+// UniqueParticipants is not among them: it is counted over a range.
+type counts struct {
+	dialogues, registered, unregistered     int
+	women, men                              int
+	youth, youngWomen, youngMen, ageUnknown int
+	disabilities, displaced                 int
+	groups                                  []int // by Model.groups index
 }
 
-func newTally() *tally {
-	return &tally{f: Figures{Groups: map[string]int{}}, unique: map[domain.ID]struct{}{}}
+func (c *counts) add(o *counts) {
+	c.dialogues += o.dialogues
+	c.registered += o.registered
+	c.unregistered += o.unregistered
+	c.women += o.women
+	c.men += o.men
+	c.youth += o.youth
+	c.youngWomen += o.youngWomen
+	c.youngMen += o.youngMen
+	c.ageUnknown += o.ageUnknown
+	c.disabilities += o.disabilities
+	c.displaced += o.displaced
+	if len(c.groups) < len(o.groups) {
+		c.groups = append(c.groups, make([]int, len(o.groups)-len(c.groups))...)
+	}
+	for i, n := range o.groups {
+		c.groups[i] += n
+	}
 }
 
-// add counts one dialogue: its registered attendees by their current
-// profiles, on the dialogue's date, and its headcount.
-func (t *tally) add(d *Dialogue, people map[domain.ID]participant.Profile) {
-	f := &t.f
-	f.Dialogues++
-	for _, a := range d.Attendance.Attendees {
-		f.Registered++
-		t.unique[a.ParticipantID] = struct{}{}
-		p, ok := people[a.ParticipantID]
-		if !ok {
+// recount computes a dialogue's contribution from its attendance and its
+// attendees' current profiles, on the dialogue's date.
+func (m *Model) recount(d *Dialogue) {
+	c := counts{dialogues: 1}
+	for _, i := range d.attendees {
+		c.registered++
+		who := m.people[i]
+		if !who.enrolled {
 			continue
 		}
-		female := p.Sex == "female"
+		p := &who.profile
+		female, male := p.Sex == "female", p.Sex == "male"
 		if female {
-			f.Women++
-		} else if p.Sex == "male" {
-			f.Men++
+			c.women++
+		} else if male {
+			c.men++
 		}
 		switch youth, known := p.IsYouth(d.HeldOn); {
 		case !known:
-			f.AgeUnknown++
+			c.ageUnknown++
 		case youth:
-			f.Youth++
+			c.youth++
 			if female {
-				f.YoungWomen++
-			} else if p.Sex == "male" {
-				f.YoungMen++
+				c.youngWomen++
+			} else if male {
+				c.youngMen++
 			}
 		}
 		if p.Functioning.HasDisability() {
-			f.PersonsWithDisabilities++
+			c.disabilities++
 		}
 		if p.Displacement != "" && p.Displacement != "none" {
-			f.Displaced++
+			c.displaced++
 		}
 		for _, g := range p.Groups {
-			f.Groups[g]++
+			gi := m.groupOf(g)
+			if len(c.groups) <= gi {
+				c.groups = append(c.groups, make([]int, gi+1-len(c.groups))...)
+			}
+			c.groups[gi]++
 		}
 	}
 	h := d.Attendance.Headcount
-	f.Unregistered += h.Total()
-	f.Women += h.YoungWomen + h.AdultWomen
-	f.Men += h.YoungMen + h.AdultMen
-	f.Youth += h.YoungWomen + h.YoungMen
-	f.YoungWomen += h.YoungWomen
-	f.YoungMen += h.YoungMen
-	f.PersonsWithDisabilities += h.WithDisabilities
-	f.Displaced += h.Displaced
+	c.unregistered = h.Total()
+	c.women += h.YoungWomen + h.AdultWomen
+	c.men += h.YoungMen + h.AdultMen
+	c.youth += h.YoungWomen + h.YoungMen
+	c.youngWomen += h.YoungWomen
+	c.youngMen += h.YoungMen
+	c.disabilities += h.WithDisabilities
+	c.displaced += h.Displaced
+	d.counts = c
 }
 
-func (t *tally) figures() Figures {
-	f := t.f
-	f.Attendance = f.Registered + f.Unregistered
-	f.UniqueParticipants = len(t.unique)
-	f.Groups = maps.Clone(f.Groups)
+// figures turns summed counts into Figures.
+func (m *Model) figures(c *counts, unique int) Figures {
+	f := Figures{
+		Dialogues: c.dialogues, Registered: c.registered, Unregistered: c.unregistered,
+		Attendance: c.registered + c.unregistered, UniqueParticipants: unique,
+		Women: c.women, Men: c.men, Youth: c.youth, YoungWomen: c.youngWomen, YoungMen: c.youngMen,
+		AgeUnknown: c.ageUnknown, PersonsWithDisabilities: c.disabilities, Displaced: c.displaced,
+		Groups: map[string]int{},
+	}
+	for i, n := range c.groups {
+		if n > 0 {
+			f.Groups[m.groups[i]] = n
+		}
+	}
 	return f
+}
+
+// bitmap counts distinct participant indexes; reset clears only the words
+// it touched, so one bitmap serves many buckets cheaply.
+type bitmap struct {
+	words   []uint64
+	touched []int
+	count   int
+}
+
+var bitmaps = sync.Pool{New: func() any { return &bitmap{} }}
+
+func getBitmap(size int) *bitmap {
+	b := bitmaps.Get().(*bitmap)
+	if n := (size + 63) / 64; len(b.words) < n {
+		b.words = make([]uint64, n)
+	}
+	return b
+}
+
+func (b *bitmap) add(i uint32) {
+	w, bit := int(i/64), uint64(1)<<(i%64)
+	if b.words[w]&bit != 0 {
+		return
+	}
+	if b.words[w] == 0 {
+		b.touched = append(b.touched, w)
+	}
+	b.words[w] |= bit
+	b.count++
+}
+
+func (b *bitmap) reset() {
+	for _, w := range b.touched {
+		b.words[w] = 0
+	}
+	b.touched, b.count = b.touched[:0], 0
+}
+
+func (b *bitmap) release() {
+	b.reset()
+	bitmaps.Put(b)
 }
