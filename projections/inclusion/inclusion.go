@@ -15,9 +15,7 @@
 package inclusion
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -97,7 +95,7 @@ func New() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 1 }
+func (m *Model) Version() int { return 2 }
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -237,64 +235,4 @@ func streamID(stream string) (domain.ID, error) {
 		return domain.ID{}, fmt.Errorf("stream %q has no id", stream)
 	}
 	return ulid.ParseStrict(stream[i+1:])
-}
-
-// snapshot is the model's serialised form: slices sorted by id, so the same
-// events always give the same bytes.
-type snapshot struct {
-	Spaces       []*Space         `json:"spaces"`
-	Participants []snapshotPerson `json:"participants"`
-	Dialogues    []*Dialogue      `json:"dialogues"`
-}
-
-type snapshotPerson struct {
-	ID      domain.ID           `json:"id"`
-	Profile participant.Profile `json:"profile"`
-}
-
-// Snapshot implements projections.Projection.
-func (m *Model) Snapshot(w io.Writer) error {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	var s snapshot
-	for _, sp := range m.spaces {
-		s.Spaces = append(s.Spaces, sp)
-	}
-	for _, p := range m.people {
-		if p.enrolled {
-			s.Participants = append(s.Participants, snapshotPerson{p.id, p.profile})
-		}
-	}
-	for _, d := range m.dialogues {
-		s.Dialogues = append(s.Dialogues, d)
-	}
-	slices.SortFunc(s.Spaces, func(a, b *Space) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(s.Participants, func(a, b snapshotPerson) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(s.Dialogues, func(a, b *Dialogue) int { return a.ID.Compare(b.ID) })
-	return json.NewEncoder(w).Encode(s)
-}
-
-// Restore implements projections.Projection.
-func (m *Model) Restore(r io.Reader) error {
-	var s snapshot
-	if err := json.NewDecoder(r).Decode(&s); err != nil {
-		return err
-	}
-	m.Reset()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, sp := range s.Spaces {
-		m.spaces[sp.ID] = sp
-	}
-	for _, p := range s.Participants {
-		m.setProfile(p.ID, p.Profile)
-	}
-	for _, d := range s.Dialogues {
-		m.dialogues[d.ID] = d
-		m.setAttendance(d, d.Attendance)
-		if !d.Retracted {
-			m.index(d)
-		}
-	}
-	return nil
 }
