@@ -138,29 +138,33 @@ func BenchmarkInclusionQuery(b *testing.B) {
 }
 
 // BenchmarkRestoreSnapshot measures a restart: restoring every projection
-// from its snapshot at 1M events.
+// from its snapshot.
 func BenchmarkRestoreSnapshot(b *testing.B) {
-	s := history(b, 1_000_000)
-	ps := allProjections()
-	replay(b, s, ps)
-	snaps := make([][]byte, len(ps))
-	size := 0
-	for i, p := range ps {
-		var buf bytes.Buffer
-		if err := p.Snapshot(&buf); err != nil {
-			b.Fatal(err)
-		}
-		snaps[i], size = buf.Bytes(), size+buf.Len()
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		for i, p := range allProjections() {
-			if err := p.Restore(bytes.NewReader(snaps[i])); err != nil {
-				b.Fatal(err)
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			s := history(b, n)
+			ps := allProjections()
+			replay(b, s, ps)
+			snaps := make([][]byte, len(ps))
+			size := 0
+			for i, p := range ps {
+				var buf bytes.Buffer
+				if err := p.Snapshot(&buf); err != nil {
+					b.Fatal(err)
+				}
+				snaps[i], size = buf.Bytes(), size+buf.Len()
 			}
-		}
+			b.ResetTimer()
+			for b.Loop() {
+				for i, p := range allProjections() {
+					if err := p.Restore(bytes.NewReader(snaps[i])); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(size)/1e6, "MB-snapshots")
+		})
 	}
-	b.ReportMetric(float64(size)/1e6, "MB-snapshots")
 }
 
 func mustID(b *testing.B, stream string) domain.ID {

@@ -94,11 +94,11 @@ func readProfile(r *binsnap.Reader) participant.Profile {
 		*s = r.String()
 	}
 	p.BirthYear = int(r.Int())
-	if n := r.Count(); n > 0 {
-		p.Groups = make([]string, n)
-		for i := range p.Groups {
-			p.Groups[i] = r.String()
+	for range r.Count() {
+		if r.Err() != nil {
+			break
 		}
+		p.Groups = append(p.Groups, r.String())
 	}
 	return p
 }
@@ -124,7 +124,7 @@ func (m *Model) Restore(in io.Reader) error {
 		m.spaces[s.ID] = s
 	}
 	n := r.Count()
-	m.people = make([]*person, 0, n)
+	m.people = make([]*person, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
 	for range n {
 		id := domain.ID(r.ID())
 		enrolled := r.Bool()
@@ -150,8 +150,8 @@ func (m *Model) Restore(in io.Reader) error {
 			*n = int(r.Uint())
 		}
 		k := r.Count()
-		d.attendees = make([]uint32, 0, k)
-		d.Attendance.Attendees = make([]dialogue.Attendee, 0, k)
+		d.attendees = make([]uint32, 0, min(k, 1024))
+		d.Attendance.Attendees = make([]dialogue.Attendee, 0, min(k, 1024))
 		for range k {
 			i := r.Uint()
 			spoke := r.Bool()
