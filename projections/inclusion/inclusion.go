@@ -80,6 +80,13 @@ type Dialogue struct {
 	Attendance dialogue.Attendance `json:"attendance"`
 	Retracted  bool                `json:"retracted"`
 
+	Format, Title, Locality, Language string
+	Topics                            []string
+	DurationMinutes                   int
+	Facilitators                      []string
+	StakeholderIDs                    []domain.ID
+	Concerns                          []dialogue.Concern
+
 	attendees []uint32 // indexes into Model.people
 	counts    counts   // this dialogue's contribution, kept current
 }
@@ -95,7 +102,7 @@ func New() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 2 }
+func (m *Model) Version() int { return 3 }
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -143,7 +150,9 @@ func (m *Model) Apply(rec events.RecordedEvent) error {
 	case participant.Erased:
 		// The demographics stay: aggregates still count the attendance.
 	case dialogue.Held:
-		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar}
+		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar,
+			Format: e.Format, Title: e.Title, Locality: e.Locality, Language: e.Language, Topics: e.Topics,
+			DurationMinutes: e.DurationMinutes, Facilitators: e.Facilitators, StakeholderIDs: e.StakeholderIDs, Concerns: e.Concerns}
 		m.dialogues[id] = d
 		m.setAttendance(d, e.Attendance)
 		m.index(d)

@@ -217,9 +217,50 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 				if q.Bucket != inclusion.NoBucket && sum != v.Total.Dialogues {
 					rt.Fatalf("buckets hold %d dialogues, the total %d", sum, v.Total.Dialogues)
 				}
+				checkList(rt, m, q, v.Total)
+			}
+			a, _ := model.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
+			b, _ := restored.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
+			if !reflect.DeepEqual(a, b) {
+				rt.Fatalf("the restored model lists dialogues differently:\n%+v\n%+v", a, b)
 			}
 		}
 	})
+}
+
+// checkList pages through the dialogues a query selects and checks the
+// pages against the whole list and the rows against the view's total.
+func checkList(rt *rapid.T, m *inclusion.Model, q inclusion.Query, total inclusion.Figures) {
+	all, more := m.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
+	if more || len(all) != total.Dialogues {
+		rt.Fatalf("the list holds %d dialogues (more %v), the view %d", len(all), more, total.Dialogues)
+	}
+	attendance, registered := 0, 0
+	for _, r := range all {
+		attendance += r.Figures.Attendance
+		registered += r.Figures.Registered
+		if r.Figures.Dialogues != 1 || r.Figures.UniqueParticipants != r.Figures.Registered {
+			rt.Fatalf("row %+v", r.Figures)
+		}
+	}
+	if attendance != total.Attendance || registered != total.Registered {
+		rt.Fatalf("rows sum to attendance %d registered %d, the view says %d and %d", attendance, registered, total.Attendance, total.Registered)
+	}
+	size := rapid.IntRange(1, 4).Draw(rt, "pageSize")
+	var paged []inclusion.DialogueRow
+	var after *domain.ID
+	for {
+		page, more := m.Dialogues(inclusion.ListQuery{Query: q, Limit: size, After: after})
+		paged = append(paged, page...)
+		if !more {
+			break
+		}
+		id := page[len(page)-1].Dialogue.ID
+		after = &id
+	}
+	if !reflect.DeepEqual(paged, all) && !(len(paged) == 0 && len(all) == 0) {
+		rt.Fatalf("pages of %d differ from the whole list", size)
+	}
 }
 
 // world is the history replayed the simplest way: plain maps, last write

@@ -66,6 +66,21 @@ func (m *Model) Snapshot(out io.Writer) error {
 		for _, n := range []int{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced} {
 			w.Uint(uint64(n))
 		}
+		for _, x := range []string{d.Format, d.Title, d.Locality, d.Language} {
+			w.String(x)
+		}
+		w.Uint(uint64(d.DurationMinutes))
+		writeStrings(w, d.Topics)
+		writeStrings(w, d.Facilitators)
+		w.Uint(uint64(len(d.StakeholderIDs)))
+		for _, id := range d.StakeholderIDs {
+			w.ID(id)
+		}
+		w.Uint(uint64(len(d.Concerns)))
+		for _, c := range d.Concerns {
+			w.String(c.Category)
+			w.String(c.Summary)
+		}
 		w.Uint(uint64(len(d.attendees)))
 		for k, i := range d.attendees {
 			w.Uint(order[m.people[i]])
@@ -75,16 +90,33 @@ func (m *Model) Snapshot(out io.Writer) error {
 	return w.Flush()
 }
 
+func writeStrings(w *binsnap.Writer, xs []string) {
+	w.Uint(uint64(len(xs)))
+	for _, x := range xs {
+		w.String(x)
+	}
+}
+
+// readStrings reads a list written by writeStrings; an empty list reads
+// as nil, as JSON decoding gives it.
+func readStrings(r *binsnap.Reader) []string {
+	var xs []string
+	for range r.Count() {
+		if r.Err() != nil {
+			break
+		}
+		xs = append(xs, r.String())
+	}
+	return xs
+}
+
 func writeProfile(w *binsnap.Writer, p *participant.Profile) {
 	for _, s := range []string{p.Code, p.Sex, p.AgeBand, p.Functioning.Seeing, p.Functioning.Hearing, p.Functioning.Walking,
 		p.Functioning.Cognition, p.Functioning.SelfCare, p.Functioning.Communication, p.Displacement, p.Constituency, p.Region, p.Locality} {
 		w.String(s)
 	}
 	w.Int(int64(p.BirthYear))
-	w.Uint(uint64(len(p.Groups)))
-	for _, g := range p.Groups {
-		w.String(g)
-	}
+	writeStrings(w, p.Groups)
 }
 
 func readProfile(r *binsnap.Reader) participant.Profile {
@@ -94,12 +126,7 @@ func readProfile(r *binsnap.Reader) participant.Profile {
 		*s = r.String()
 	}
 	p.BirthYear = int(r.Int())
-	for range r.Count() {
-		if r.Err() != nil {
-			break
-		}
-		p.Groups = append(p.Groups, r.String())
-	}
+	p.Groups = readStrings(r)
 	return p
 }
 
@@ -148,6 +175,21 @@ func (m *Model) Restore(in io.Reader) error {
 		h := &d.Attendance.Headcount
 		for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
 			*n = int(r.Uint())
+		}
+		d.Format, d.Title, d.Locality, d.Language = r.String(), r.String(), r.String(), r.String()
+		d.DurationMinutes = int(r.Uint())
+		d.Topics, d.Facilitators = readStrings(r), readStrings(r)
+		for range r.Count() {
+			if r.Err() != nil {
+				break
+			}
+			d.StakeholderIDs = append(d.StakeholderIDs, r.ID())
+		}
+		for range r.Count() {
+			if r.Err() != nil {
+				break
+			}
+			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.String(), Summary: r.String()})
 		}
 		k := r.Count()
 		d.attendees = make([]uint32, 0, min(k, 1024))

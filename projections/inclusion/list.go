@@ -1,0 +1,80 @@
+package inclusion
+
+import (
+	"slices"
+
+	"github.com/palabre/palabre/events/domain"
+)
+
+// ListQuery selects dialogues for a list: the Query's space, region,
+// pillar and dates, plus a format and a stakeholder present. After is a
+// cursor: the id of the last dialogue of the previous page.
+type ListQuery struct {
+	Query
+	Format        string
+	StakeholderID *domain.ID
+	After         *domain.ID
+	// Limit bounds the page; 0 means 50.
+	Limit int
+}
+
+// DialogueRow is one dialogue of a list with its attendance breakdown.
+type DialogueRow struct {
+	Dialogue Dialogue
+	Figures  Figures
+}
+
+// Dialogues lists the dialogues a query selects, oldest first (by date,
+// then id), a page at a time; more reports whether another page follows.
+func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var selected []*Dialogue
+	for id, list := range m.bySpace {
+		if q.SpaceID != nil && id != *q.SpaceID {
+			continue
+		}
+		if s := m.spaces[id]; q.Region != "" && (s == nil || s.Region != q.Region) {
+			continue
+		}
+		for _, d := range m.inRange(list, q.Query) {
+			if (q.Pillar == "" || d.Pillar == q.Pillar) && (q.Format == "" || d.Format == q.Format) &&
+				(q.StakeholderID == nil || slices.Contains(d.StakeholderIDs, *q.StakeholderID)) {
+				selected = append(selected, d)
+			}
+		}
+	}
+	slices.SortFunc(selected, func(a, b *Dialogue) int {
+		if dialogueBefore(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if q.After != nil {
+		if after, ok := m.dialogues[*q.After]; ok {
+			i, _ := slices.BinarySearchFunc(selected, after, func(d, target *Dialogue) int {
+				if d == target || !dialogueBefore(d, target) {
+					return 1
+				}
+				return -1
+			})
+			for i < len(selected) && !dialogueBefore(after, selected[i]) {
+				i++
+			}
+			selected = selected[i:]
+		}
+	}
+	if len(selected) > limit {
+		selected, more = selected[:limit], true
+	}
+	for _, d := range selected {
+		row := DialogueRow{Dialogue: *d, Figures: m.figures(&d.counts, len(d.attendees))}
+		row.Dialogue.attendees, row.Dialogue.counts = nil, counts{}
+		rows = append(rows, row)
+	}
+	return rows, more
+}
