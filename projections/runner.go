@@ -191,16 +191,18 @@ func (rp *running) failure() error {
 var ErrFailed = errors.New("projection failed")
 
 // WaitFor blocks until every projection has applied position p (or
-// later). It returns ctx's error, or an error wrapping ErrFailed when a
-// projection has stopped.
+// later) or has failed. It returns ctx's error, or, once every healthy
+// projection is there, an error wrapping ErrFailed for those that stopped.
 func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
+	var failed []error
 	for _, rp := range r.order {
 		for {
 			rp.mu.Lock()
 			done, err, changed := !rp.position.Less(p), rp.err, rp.changed
 			rp.mu.Unlock()
 			if err != nil {
-				return fmt.Errorf("%w: %s: %w", ErrFailed, rp.p.Name(), err)
+				failed = append(failed, fmt.Errorf("%w: %s: %w", ErrFailed, rp.p.Name(), err))
+				break
 			}
 			if done {
 				break
@@ -212,7 +214,7 @@ func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
 			}
 		}
 	}
-	return nil
+	return errors.Join(failed...)
 }
 
 // Status is one projection's progress.
