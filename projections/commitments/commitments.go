@@ -10,11 +10,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
@@ -24,6 +21,7 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/projections"
 )
 
 // Commitment is one commitment as the model keeps it.
@@ -79,13 +77,9 @@ func (m *Model) Reset() {
 
 // Apply implements projections.Projection.
 func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, err := m.codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
+	e, id, err := projections.Decode(m.codec, rec)
 	if err != nil {
 		return err
-	}
-	id, err := ulid.ParseStrict(rec.Stream[strings.LastIndexByte(rec.Stream, '-')+1:])
-	if err != nil {
-		return fmt.Errorf("stream %q: %w", rec.Stream, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -18,10 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
-
-	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
@@ -31,6 +28,7 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/projections"
 )
 
 // Model is the inclusion read model; it implements projections.Projection.
@@ -118,11 +116,7 @@ func (m *Model) Reset() {
 // Apply implements projections.Projection. An event type no aggregate
 // declares is an error naming it.
 func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, err := m.codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
-	if err != nil {
-		return err
-	}
-	id, err := streamID(rec.Stream)
+	e, id, err := projections.Decode(m.codec, rec)
 	if err != nil {
 		return err
 	}
@@ -236,12 +230,4 @@ func dialogueBefore(a, b *Dialogue) bool {
 		return a.HeldOn.Before(b.HeldOn)
 	}
 	return a.ID.Compare(b.ID) < 0
-}
-
-func streamID(stream string) (domain.ID, error) {
-	i := strings.LastIndexByte(stream, '-')
-	if i < 0 {
-		return domain.ID{}, fmt.Errorf("stream %q has no id", stream)
-	}
-	return ulid.ParseStrict(stream[i+1:])
 }
