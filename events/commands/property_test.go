@@ -1,11 +1,8 @@
 package commands_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -15,15 +12,14 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
-	"github.com/palabre/palabre/events/pebblestore"
 )
 
 // model remembers, in memory, every event the handler reported writing.
@@ -59,20 +55,9 @@ func asEvents[E domain.Event](evs []E) []domain.Event {
 // read back equals folding the events the handler reported.
 func TestRandomCommandSequencesKeepEveryInvariant(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		// Not t.TempDir: rapid runs hundreds of cases in one test, and each
-		// store preallocates its write-ahead log.
-		dir, err := os.MkdirTemp("", "palabre-rapid-")
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		store, err := pebblestore.Open(filepath.Join(dir, "store"), nil)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer store.Close()
-		keys, _ := keystore.Open(filepath.Join(dir, "keys"), bytes.Repeat([]byte{3}, 32))
-		h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC) }})
+		env := commandstest.Open(rt, time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC))
+		defer env.Close()
+		store, h := env.Store, env.Handler
 		ctx := context.Background()
 		m := &model{ids: map[string][]domain.ID{}, events: map[string][]domain.Event{}}
 		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "rapid"} }

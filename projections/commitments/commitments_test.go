@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -15,13 +13,12 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
-	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections/commitments"
 )
 
@@ -32,17 +29,9 @@ var now = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 // for random queries against a plain recomputation from the raw events.
 func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		dir, err := os.MkdirTemp("", "palabre-rapid-")
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		store, err := pebblestore.Open(filepath.Join(dir, "store"), nil)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer store.Close()
-		h := commands.New(store, refdata.Default(), &commands.Options{Clock: func() time.Time { return now }})
+		env := commandstest.Open(rt, now)
+		defer env.Close()
+		store, h := env.Store, env.Handler
 		ctx := context.Background()
 		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
 		date := func(l string) domain.Date {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -15,14 +13,13 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/keystore"
-	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
@@ -34,20 +31,9 @@ import (
 // that the same events give the same snapshot bytes.
 func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		// Not t.TempDir: rapid runs hundreds of cases in one test, and each
-		// store preallocates its write-ahead log.
-		dir, err := os.MkdirTemp("", "palabre-rapid-")
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		store, err := pebblestore.Open(filepath.Join(dir, "store"), nil)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		defer store.Close()
-		keys, _ := keystore.Open(filepath.Join(dir, "keys"), bytes.Repeat([]byte{5}, 32))
-		h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }})
+		env := commandstest.Open(rt, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+		defer env.Close()
+		store, h := env.Store, env.Handler
 		ctx := context.Background()
 		var spaces, people, dialogues []domain.ID
 		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
