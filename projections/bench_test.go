@@ -17,6 +17,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/stakeholders"
 )
 
 // histories caches one loaded store per size for the whole benchmark run.
@@ -64,7 +65,7 @@ func history(b *testing.B, n int) *pebblestore.Store {
 }
 
 func allProjections() []projections.Projection {
-	return []projections.Projection{inclusion.New(), commitments.New(time.Now)}
+	return []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New()}
 }
 
 // replay applies $all to the projections, as a rebuild does.

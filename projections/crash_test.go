@@ -17,6 +17,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/stakeholders"
 )
 
 // TestRecoveredReadModelsEqualAFullReplayAfterSIGKILL kills a process that
@@ -65,7 +66,7 @@ func recoverAndReplay(t *testing.T, dir string) (recovered, replayed [][]byte, n
 	defer store.Close()
 	var last events.Position
 	fresh := func() []projections.Projection {
-		return []projections.Projection{inclusion.New(), commitments.New(time.Now)}
+		return []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New()}
 	}
 	full := fresh()
 	for rec, err := range store.ReadAll(context.Background(), events.Start, 0) {

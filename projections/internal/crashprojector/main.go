@@ -18,6 +18,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/stakeholders"
 )
 
 func main() {
@@ -37,7 +38,7 @@ func run(dir string, seed uint64) error {
 	}
 	defer store.Close()
 	runner, err := projections.NewRunner(store, filepath.Join(dir, "snapshots"), &projections.Options{SnapshotEvery: 37},
-		inclusion.New(), commitments.New(time.Now))
+		inclusion.New(), commitments.New(time.Now), stakeholders.New())
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,235 @@
+// Package stakeholders is the stakeholders read model: every organisation
+// or office with its engagement history — the dialogues it attended and
+// the commitments it made, kept, broke or withdrew.
+package stakeholders
+
+import (
+	"encoding/json"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/projections"
+)
+
+// Stakeholder is one stakeholder and its engagement.
+type Stakeholder struct {
+	ID      domain.ID           `json:"id"`
+	Profile stakeholder.Profile `json:"profile"`
+	// Dialogues attended (not retracted), oldest first.
+	Dialogues []domain.ID `json:"dialogues"`
+	// Commitments made, by their current status.
+	Commitments map[commitment.Status][]domain.ID `json:"commitments"`
+	// LastEngagedOn is the latest dialogue attended or commitment made.
+	LastEngagedOn domain.Date `json:"lastEngagedOn"`
+}
+
+// Model is the stakeholders read model; it implements projections.Projection.
+type Model struct {
+	codec *domain.Codec
+
+	mu           sync.RWMutex
+	stakeholders map[domain.ID]*Stakeholder
+	// attendedBy and madeBy remember, per dialogue and commitment, whose
+	// history to change on a retraction or a settlement.
+	attendedBy map[domain.ID][]domain.ID
+	madeBy     map[domain.ID]domain.ID
+	status     map[domain.ID]commitment.Status
+}
+
+// New returns an empty model.
+func New() *Model {
+	m := &Model{codec: registry.Codec()}
+	m.Reset()
+	return m
+}
+
+func (m *Model) Name() string { return "stakeholders" }
+func (m *Model) Version() int { return 1 }
+
+func (m *Model) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stakeholders = map[domain.ID]*Stakeholder{}
+	m.attendedBy, m.madeBy = map[domain.ID][]domain.ID{}, map[domain.ID]domain.ID{}
+	m.status = map[domain.ID]commitment.Status{}
+}
+
+func (m *Model) get(id domain.ID) *Stakeholder {
+	s := m.stakeholders[id]
+	if s == nil {
+		s = &Stakeholder{ID: id, Commitments: map[commitment.Status][]domain.ID{}}
+		m.stakeholders[id] = s
+	}
+	return s
+}
+
+func (s *Stakeholder) engaged(on domain.Date) {
+	if on.After(s.LastEngagedOn) {
+		s.LastEngagedOn = on
+	}
+}
+
+// Apply implements projections.Projection.
+func (m *Model) Apply(rec events.RecordedEvent) error {
+	e, id, err := projections.Decode(m.codec, rec)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch e := e.(type) {
+	case stakeholder.Registered:
+		m.get(id).Profile = e.Profile
+	case stakeholder.DetailsChanged:
+		m.get(id).Profile = e.Profile
+	case dialogue.Held:
+		m.attendedBy[id] = e.StakeholderIDs
+		for _, sid := range e.StakeholderIDs {
+			s := m.get(sid)
+			s.Dialogues = append(s.Dialogues, id)
+			s.engaged(e.HeldOn)
+		}
+	case dialogue.Retracted:
+		for _, sid := range m.attendedBy[id] {
+			s := m.get(sid)
+			s.Dialogues = slices.DeleteFunc(s.Dialogues, func(d domain.ID) bool { return d == id })
+		}
+	case commitment.Made:
+		m.madeBy[id], m.status[id] = e.StakeholderID, commitment.Open
+		s := m.get(e.StakeholderID)
+		s.Commitments[commitment.Open] = append(s.Commitments[commitment.Open], id)
+		s.engaged(e.MadeOn)
+	case commitment.FulfilledEvent:
+		m.settle(id, commitment.Fulfilled)
+	case commitment.BrokenEvent:
+		m.settle(id, commitment.Broken)
+	case commitment.WithdrawnEvent:
+		m.settle(id, commitment.Withdrawn)
+	}
+	return nil
+}
+
+// settle moves a commitment to its final status in its maker's history.
+func (m *Model) settle(id domain.ID, to commitment.Status) {
+	s := m.get(m.madeBy[id])
+	from := m.status[id]
+	s.Commitments[from] = slices.DeleteFunc(s.Commitments[from], func(c domain.ID) bool { return c == id })
+	if len(s.Commitments[from]) == 0 {
+		delete(s.Commitments, from)
+	}
+	s.Commitments[to] = append(s.Commitments[to], id)
+	m.status[id] = to
+}
+
+// Get returns one stakeholder (a deep copy), if registered.
+func (m *Model) Get(id domain.ID) (Stakeholder, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s, ok := m.stakeholders[id]
+	if !ok || s.Profile.Name == "" {
+		return Stakeholder{}, false
+	}
+	return copyOf(s), true
+}
+
+// List returns the registered stakeholders of a region ("" for all), by
+// name then id.
+func (m *Model) List(region string) []Stakeholder {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Stakeholder
+	for _, s := range m.stakeholders {
+		if s.Profile.Name != "" && (region == "" || s.Profile.Region == region) {
+			out = append(out, copyOf(s))
+		}
+	}
+	slices.SortFunc(out, func(a, b Stakeholder) int {
+		if a.Profile.Name != b.Profile.Name {
+			if a.Profile.Name < b.Profile.Name {
+				return -1
+			}
+			return 1
+		}
+		return a.ID.Compare(b.ID)
+	})
+	return out
+}
+
+func copyOf(s *Stakeholder) Stakeholder {
+	c := *s
+	c.Dialogues = slices.Clone(s.Dialogues)
+	c.Commitments = make(map[commitment.Status][]domain.ID, len(s.Commitments))
+	for k, v := range s.Commitments {
+		c.Commitments[k] = slices.Clone(v)
+	}
+	return c
+}
+
+// snapshot lists everything sorted by id, so equal models give equal bytes
+// (encoding/json sorts map keys).
+type snapshot struct {
+	Stakeholders map[string]*Stakeholder      `json:"stakeholders"`
+	AttendedBy   map[string][]domain.ID       `json:"attendedBy"`
+	MadeBy       map[string]domain.ID         `json:"madeBy"`
+	Status       map[string]commitment.Status `json:"status"`
+}
+
+func keyed[V any](m map[domain.ID]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k.String()] = v
+	}
+	return out
+}
+
+func unkeyed[V any](m map[string]V) (map[domain.ID]V, error) {
+	out := make(map[domain.ID]V, len(m))
+	for k, v := range m {
+		id, err := domain.ParseID("id", k)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, nil
+}
+
+// Snapshot implements projections.Projection.
+func (m *Model) Snapshot(w io.Writer) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return json.NewEncoder(w).Encode(snapshot{keyed(m.stakeholders), keyed(m.attendedBy), keyed(m.madeBy), keyed(m.status)})
+}
+
+// Restore implements projections.Projection.
+func (m *Model) Restore(r io.Reader) error {
+	var s snapshot
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return err
+	}
+	var errs [4]error
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stakeholders, errs[0] = unkeyed(s.Stakeholders)
+	m.attendedBy, errs[1] = unkeyed(s.AttendedBy)
+	m.madeBy, errs[2] = unkeyed(s.MadeBy)
+	m.status, errs[3] = unkeyed(s.Status)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for _, st := range m.stakeholders {
+		if st.Commitments == nil {
+			st.Commitments = map[commitment.Status][]domain.ID{}
+		}
+	}
+	return nil
+}
