@@ -1,0 +1,190 @@
+// Package participants is the identity-bearing read model: participants'
+// pseudonymous records, and their names and phone numbers opened — only
+// for a viewer allowed to see them in the participant's region — through
+// the key store. The model itself holds ciphertext only, in memory and in
+// its snapshots; an erased participant's identity cannot be opened by
+// anyone, since their key is gone.
+package participants
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/projections"
+)
+
+// ErrNotFound is returned alike for a participant that does not exist and
+// for one the viewer may not see, so that a refusal reveals nothing.
+var ErrNotFound = errors.New("participant not found")
+
+// Viewer is the caller asking, as the API's access rules describe them.
+type Viewer interface {
+	// MaySeeIdentitiesIn reports whether the viewer may see the names of
+	// participants of a region.
+	MaySeeIdentitiesIn(region string) bool
+}
+
+// Opener opens sealed identities; *keystore.Store is one.
+type Opener interface {
+	Open(id domain.ID, sealed *participant.SealedIdentity) (keystore.Identity, error)
+}
+
+// Participant is the pseudonymous record of one participant.
+type Participant struct {
+	ID       domain.ID                   `json:"id"`
+	Profile  participant.Profile         `json:"profile"`
+	Consent  participant.Consent         `json:"consent"`
+	Erased   bool                        `json:"erased"`
+	ErasedOn domain.Date                 `json:"erasedOn"`
+	Sealed   *participant.SealedIdentity `json:"sealed,omitempty"`
+}
+
+// Model is the participants read model; it implements projections.Projection.
+type Model struct {
+	codec  *domain.Codec
+	opener Opener
+
+	mu     sync.RWMutex
+	people map[domain.ID]*Participant
+}
+
+// New returns an empty model that opens identities with opener.
+func New(opener Opener) *Model {
+	m := &Model{codec: registry.Codec(), opener: opener}
+	m.Reset()
+	return m
+}
+
+func (m *Model) Name() string { return "participants" }
+func (m *Model) Version() int { return 1 }
+
+func (m *Model) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.people = map[domain.ID]*Participant{}
+}
+
+// Apply implements projections.Projection.
+func (m *Model) Apply(rec events.RecordedEvent) error {
+	e, id, err := projections.Decode(m.codec, rec)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch e := e.(type) {
+	case participant.Enrolled:
+		m.people[id] = &Participant{ID: id, Profile: e.Profile, Consent: e.Consent, Sealed: e.Identity}
+	case participant.ProfileCorrected:
+		if p := m.people[id]; p != nil {
+			p.Profile = e.Profile
+			if e.Identity != nil {
+				p.Sealed = e.Identity
+			}
+		}
+	case participant.Erased:
+		if p := m.people[id]; p != nil {
+			p.Erased, p.ErasedOn, p.Sealed = true, e.ErasedOn, nil
+		}
+	}
+	return nil
+}
+
+// Get returns a participant's pseudonymous record, without its sealed
+// identity, if the viewer may see participants of its region.
+func (m *Model) Get(v Viewer, id domain.ID) (Participant, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p, ok := m.people[id]
+	if !ok || !v.MaySeeIdentitiesIn(p.Profile.Region) {
+		return Participant{}, ErrNotFound
+	}
+	out := *p
+	out.Sealed = nil
+	return out, nil
+}
+
+// List returns the pseudonymous records of a region's participants by code.
+func (m *Model) List(v Viewer, region string) []Participant {
+	if !v.MaySeeIdentitiesIn(region) {
+		return nil
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Participant
+	for _, p := range m.people {
+		if p.Profile.Region == region {
+			c := *p
+			c.Sealed = nil
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Participant) int {
+		if a.Profile.Code != b.Profile.Code {
+			if a.Profile.Code < b.Profile.Code {
+				return -1
+			}
+			return 1
+		}
+		return a.ID.Compare(b.ID)
+	})
+	return out
+}
+
+// Identity opens a participant's name and phone for a viewer allowed to
+// see them. Returns ErrNotFound for a missing participant or a viewer who
+// may not see their region, and keystore.ErrErased after erasure.
+func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
+	m.mu.RLock()
+	p, ok := m.people[id]
+	var sealed *participant.SealedIdentity
+	var erased bool
+	if ok {
+		sealed, erased = p.Sealed, p.Erased
+		ok = v.MaySeeIdentitiesIn(p.Profile.Region)
+	}
+	m.mu.RUnlock()
+	switch {
+	case !ok:
+		return keystore.Identity{}, ErrNotFound
+	case erased || sealed == nil:
+		return keystore.Identity{}, keystore.ErrErased
+	}
+	return m.opener.Open(id, sealed)
+}
+
+// Snapshot implements projections.Projection: ciphertext only, sorted by
+// id.
+func (m *Model) Snapshot(w io.Writer) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	list := make([]*Participant, 0, len(m.people))
+	for _, p := range m.people {
+		list = append(list, p)
+	}
+	slices.SortFunc(list, func(a, b *Participant) int { return a.ID.Compare(b.ID) })
+	return json.NewEncoder(w).Encode(list)
+}
+
+// Restore implements projections.Projection.
+func (m *Model) Restore(r io.Reader) error {
+	var list []*Participant
+	if err := json.NewDecoder(r).Decode(&list); err != nil {
+		return err
+	}
+	m.Reset()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range list {
+		m.people[p.ID] = p
+	}
+	return nil
+}

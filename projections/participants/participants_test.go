@@ -1,0 +1,102 @@
+package participants_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/commands/commandstest"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/projections/participants"
+)
+
+// facilitator may see identities in some regions.
+type facilitator map[string]bool
+
+func (f facilitator) MaySeeIdentitiesIn(region string) bool { return f[region] }
+
+func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
+	env := commandstest.Open(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	defer env.Close()
+	ctx := context.Background()
+	const canary = "Canari-Kadidia-Q9"
+	gao, mopti := ulid.Make(), ulid.Make()
+	enrol := func(id domain.ID, region, name string) {
+		t.Helper()
+		_, err := env.Handler.Enrol(ctx, id, participant.Enrol{
+			Profile: participant.Profile{Code: "C-" + region, Sex: "female", BirthYear: 2000, Displacement: "none", Region: region},
+			Consent: participant.Consent{Given: true, On: domain.NewDate(2026, 1, 1)},
+		}, keystore.Identity{Name: name, Phone: "+223"}, commands.Meta{CommandID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	enrol(gao, "gao", canary)
+	enrol(mopti, "mopti", "Other")
+
+	m := participants.New(env.Keys)
+	apply := func() {
+		m.Reset()
+		for rec, err := range env.Store.ReadAll(ctx, events.Start, 0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Apply(rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	apply()
+	gaoFacilitator, analyst := facilitator{"gao": true}, facilitator{}
+	if who, err := m.Identity(gaoFacilitator, gao); err != nil || who.Name != canary {
+		t.Fatalf("the Gao facilitator opens %+v, %v", who, err)
+	}
+	_, otherRegion := m.Identity(gaoFacilitator, mopti)
+	_, missing := m.Identity(gaoFacilitator, ulid.Make())
+	_, noAccess := m.Identity(analyst, gao)
+	if !errors.Is(otherRegion, participants.ErrNotFound) || !errors.Is(missing, participants.ErrNotFound) || !errors.Is(noAccess, participants.ErrNotFound) {
+		t.Fatalf("refusals must look alike: %v / %v / %v", otherRegion, missing, noAccess)
+	}
+	if _, err := m.Get(gaoFacilitator, mopti); !errors.Is(err, participants.ErrNotFound) {
+		t.Fatalf("another region's record: %v", err)
+	}
+	if list := m.List(gaoFacilitator, "gao"); len(list) != 1 || list[0].Sealed != nil {
+		t.Fatalf("list %+v", list)
+	}
+	var snap bytes.Buffer
+	m.Snapshot(&snap)
+	if bytes.Contains(snap.Bytes(), []byte(canary)) {
+		t.Fatal("the snapshot holds a name in clear")
+	}
+
+	if _, err := env.Handler.Erase(ctx, gao, participant.Erase{ErasedOn: domain.NewDate(2026, 5, 1)}, commands.Meta{CommandID: ulid.Make()}); err != nil {
+		t.Fatal(err)
+	}
+	apply()
+	if _, err := m.Identity(gaoFacilitator, gao); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("after erasure: %v", err)
+	}
+	if p, err := m.Get(gaoFacilitator, gao); err != nil || !p.Erased || p.Profile.Sex != "female" {
+		t.Fatalf("the erased participant's record: %+v, %v", p, err)
+	}
+	restored := participants.New(env.Keys)
+	snap.Reset()
+	m.Snapshot(&snap)
+	if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if who, err := restored.Identity(gaoFacilitator, mopti); err == nil {
+		t.Fatalf("a Gao facilitator opened a Mopti identity after restore: %+v", who)
+	}
+	if who, err := restored.Identity(facilitator{"mopti": true}, mopti); err != nil || who.Name != "Other" {
+		t.Fatalf("after restore: %+v, %v", who, err)
+	}
+}
