@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain/registry"
 )
 
 // AsOf builds read models as they stood at past moments of recording — to
@@ -51,6 +52,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection) (P
 	a.mu.Unlock()
 	model.Reset()
 	if last != events.Start {
+		codec := registry.Codec()
 		for rec, err := range a.store.ReadAll(ctx, events.Start, 0) {
 			if err != nil {
 				return nil, err
@@ -58,7 +60,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection) (P
 			if last.Less(rec.Position) {
 				break
 			}
-			if err := model.Apply(rec); err != nil {
+			if err := model.Apply(NewEvent(codec, rec)); err != nil {
 				return nil, fmt.Errorf("%s as of %s: %w", model.Name(), at.Format(time.RFC3339), err)
 			}
 		}

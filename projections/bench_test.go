@@ -70,17 +70,9 @@ func allProjections() []projections.Projection {
 
 // replay applies $all to the projections, as a rebuild does.
 func replay(b *testing.B, s events.Store, ps []projections.Projection) int {
-	n := 0
-	for rec, err := range s.ReadAll(context.Background(), events.Start, 0) {
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, p := range ps {
-			if err := p.Apply(rec); err != nil {
-				b.Fatal(err)
-			}
-		}
-		n++
+	n, _, err := projections.Replay(context.Background(), s, ps...)
+	if err != nil {
+		b.Fatal(err)
 	}
 	return n
 }

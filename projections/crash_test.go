@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
@@ -64,21 +63,13 @@ func recoverAndReplay(t *testing.T, dir string) (recovered, replayed [][]byte, n
 		t.Fatal(err)
 	}
 	defer store.Close()
-	var last events.Position
 	fresh := func() []projections.Projection {
 		return []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New()}
 	}
 	full := fresh()
-	for rec, err := range store.ReadAll(context.Background(), events.Start, 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range full {
-			if err := p.Apply(rec); err != nil {
-				t.Fatal(err)
-			}
-		}
-		last, n = rec.Position, n+1
+	n, last, err := projections.Replay(context.Background(), store, full...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	models := fresh()
 	r, err := projections.NewRunner(store, filepath.Join(dir, "snapshots"), nil, models...)

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,18 +12,52 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 )
 
-// Decode turns a recorded event into its domain event and the id of the
-// aggregate whose stream holds it ("category-<ULID>"). An event type no
-// aggregate declares is an error wrapping domain.ErrUnknownEventType,
-// naming it.
-func Decode(codec *domain.Codec, rec events.RecordedEvent) (domain.Event, domain.ID, error) {
-	e, err := codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
+// Event is a recorded event with its domain event decoded once for every
+// projection: decoding is most of a rebuild's work.
+type Event struct {
+	Record events.RecordedEvent
+	// Domain is the decoded event and AggregateID the id in its stream's
+	// name ("category-<ULID>"); both are unset when Err is set.
+	Domain      domain.Event
+	AggregateID domain.ID
+	// Err says why the event could not be decoded: an event type no
+	// aggregate declares wraps domain.ErrUnknownEventType and names it.
+	Err error
+}
+
+// NewEvent decodes a recorded event.
+func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
+	e := Event{Record: rec}
+	d, err := codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
 	if err != nil {
-		return nil, domain.ID{}, err
+		e.Err = err
+		return e
 	}
 	id, err := ulid.ParseStrict(rec.Stream[strings.LastIndexByte(rec.Stream, '-')+1:])
 	if err != nil {
-		return nil, domain.ID{}, fmt.Errorf("stream %q has no aggregate id: %w", rec.Stream, err)
+		e.Err = fmt.Errorf("stream %q has no aggregate id: %w", rec.Stream, err)
+		return e
 	}
-	return e, id, nil
+	e.Domain, e.AggregateID = d, id
+	return e
+}
+
+// Replay feeds $all from the start to projections, decoding each event
+// once, as a rebuild does. It returns how many events it applied and the
+// position of the last.
+func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, last events.Position, err error) {
+	codec := registry.Codec()
+	for rec, err := range store.ReadAll(ctx, events.Start, 0) {
+		if err != nil {
+			return n, last, err
+		}
+		e := NewEvent(codec, rec)
+		for _, p := range ps {
+			if err := p.Apply(e); err != nil {
+				return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), rec.Position, err)
+			}
+		}
+		n, last = n+1, rec.Position
+	}
+	return n, last, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain/registry"
 )
 
 // Projection folds events into a read model. Apply, Snapshot, Restore and
@@ -29,8 +30,10 @@ type Projection interface {
 	// Version changes whenever Apply's logic or the snapshot's format does;
 	// a snapshot of another version is discarded.
 	Version() int
-	// Apply folds one event. An error stops this projection.
-	Apply(e events.RecordedEvent) error
+	// Apply folds one event, decoded once for every projection. An error
+	// stops this projection; an event that did not decode (e.Err) should
+	// be returned as one unless the projection knows to ignore it.
+	Apply(e Event) error
 	// Snapshot writes the read model; the same events must give the same
 	// bytes.
 	Snapshot(w io.Writer) error
@@ -100,55 +103,102 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 
 // Run restores every projection and follows $all until ctx is cancelled,
 // then writes final snapshots. It returns nil on cancellation; projections'
-// own failures are reported by Err and WaitFor, not here.
+// own failures are reported by Status and WaitFor, not here.
+//
+// One subscription, from the earliest restored position, feeds every
+// projection: a goroutine decodes each event once while this one applies
+// it to each projection that has not seen it, so decoding and applying use
+// two cores.
 func (r *Runner) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	for _, rp := range r.order {
-		wg.Go(func() { r.follow(ctx, rp) })
+	from := events.Start
+	for i, rp := range r.order {
+		log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
+		if pos := r.restore(rp, &log); i == 0 || pos.Less(from) {
+			from = pos
+		}
 	}
-	wg.Wait()
+	decoded := make(chan Event, 1024)
+	go r.decode(ctx, from, decoded)
+	for e := range decoded {
+		switch {
+		case e.Record.Position == events.Start && e.Err != nil: // the subscription ended
+			if ctx.Err() == nil {
+				for _, rp := range r.order {
+					if rp.failure() == nil {
+						r.opts.Logger.Error().Err(e.Err).Str("projection", rp.p.Name()).Msg("projection stopped")
+						rp.fail(e.Err)
+					}
+				}
+			}
+		case e.Record.Position == events.Start: // caught up
+			for _, rp := range r.order {
+				rp.advance(rp.pos(), true)
+			}
+		default:
+			r.apply(e)
+		}
+	}
+	for _, rp := range r.order {
+		if rp.failure() == nil {
+			if err := r.snapshot(rp); err != nil {
+				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("final snapshot failed")
+			}
+		}
+	}
 	return nil
 }
 
-// follow runs one projection until ctx ends or it fails.
-func (r *Runner) follow(ctx context.Context, rp *running) {
-	log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
-	from := r.restore(rp, &log)
-	err := r.consume(ctx, rp, from)
-	if ctx.Err() != nil {
-		if rp.failure() == nil {
-			if err := r.snapshot(rp); err != nil {
-				log.Error().Err(err).Msg("final snapshot failed")
-			}
+// decode reads $all after from and sends each event decoded, a zero Event
+// when caught up, and a last Event carrying the error that ended the
+// subscription.
+func (r *Runner) decode(ctx context.Context, from events.Position, out chan<- Event) {
+	defer close(out)
+	send := func(e Event) bool {
+		select {
+		case out <- e:
+			return true
+		case <-ctx.Done():
+			return false
 		}
+	}
+	sub, err := r.store.SubscribeAll(ctx, events.SubscribeOptions{From: from})
+	if err != nil {
+		send(Event{Err: err})
 		return
 	}
-	if err != nil {
-		log.Error().Err(err).Msg("projection stopped")
-		rp.fail(err)
+	defer sub.Close()
+	codec := registry.Codec()
+	for {
+		m, err := sub.Next()
+		switch {
+		case err != nil:
+			send(Event{Err: err})
+			return
+		case m.CaughtUp:
+			if !send(Event{}) {
+				return
+			}
+		default:
+			if !send(NewEvent(codec, *m.Event)) {
+				return
+			}
+		}
 	}
 }
 
-// consume applies $all from after from until ctx ends or an error.
-func (r *Runner) consume(ctx context.Context, rp *running, from events.Position) error {
-	sub, err := r.store.SubscribeAll(ctx, events.SubscribeOptions{From: from})
-	if err != nil {
-		return err
-	}
-	defer sub.Close()
-	for {
-		m, err := sub.Next()
-		if err != nil {
-			return err
-		}
-		if m.CaughtUp {
-			rp.advance(rp.pos(), true)
+// apply hands one event to every healthy projection that has not seen it.
+func (r *Runner) apply(e Event) {
+	for _, rp := range r.order {
+		if rp.failure() != nil || !rp.pos().Less(e.Record.Position) {
 			continue
 		}
-		if err := rp.p.Apply(*m.Event); err != nil {
-			return fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), m.Event.Stream, m.Event.Revision, m.Event.Position, err)
+		if err := rp.p.Apply(e); err != nil {
+			err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
+			r.opts.Logger.Error().Err(err).Msg("projection stopped")
+			rp.fail(err)
+			continue
 		}
-		rp.advance(m.Event.Position, false)
+		rp.advance(e.Record.Position, false)
 		if rp.applied++; rp.applied >= r.opts.SnapshotEvery {
 			if err := r.snapshot(rp); err != nil {
 				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")

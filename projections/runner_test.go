@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/palabre/palabre/events/domain"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,13 +38,13 @@ func newCounter(name string) *counter {
 
 func (c *counter) Name() string { return c.name }
 func (c *counter) Version() int { return c.version }
-func (c *counter) Apply(e events.RecordedEvent) error {
-	if c.strict && strings.HasPrefix(e.Type, "Mystery") {
-		return fmt.Errorf("unknown event type %q", e.Type)
+func (c *counter) Apply(e projections.Event) error {
+	if c.strict && errors.Is(e.Err, domain.ErrUnknownEventType) {
+		return e.Err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.counts[e.Type]++
+	c.counts[e.Record.Type]++
 	c.applied++
 	return nil
 }

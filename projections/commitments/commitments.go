@@ -13,12 +13,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
@@ -48,7 +46,6 @@ func (c *Commitment) Overdue(today domain.Date) bool {
 
 // Model is the commitments read model; it implements projections.Projection.
 type Model struct {
-	codec *domain.Codec
 	clock func() time.Time
 
 	mu           sync.RWMutex
@@ -59,7 +56,7 @@ type Model struct {
 
 // New returns an empty model judging "overdue" by clock.
 func New(clock func() time.Time) *Model {
-	m := &Model{codec: registry.Codec(), clock: clock}
+	m := &Model{clock: clock}
 	m.Reset()
 	return m
 }
@@ -76,11 +73,11 @@ func (m *Model) Reset() {
 }
 
 // Apply implements projections.Projection.
-func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, id, err := projections.Decode(m.codec, rec)
-	if err != nil {
-		return err
+func (m *Model) Apply(ev projections.Event) error {
+	if ev.Err != nil {
+		return ev.Err
 	}
+	e, id := ev.Domain, ev.AggregateID
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	c := m.commitments[id]
@@ -107,7 +104,7 @@ func (m *Model) Apply(rec events.RecordedEvent) error {
 		c.Status, c.SettledOn = commitment.Withdrawn, e.On
 	case space.Event, stakeholder.Event, participant.Event, dialogue.Event:
 	default:
-		return fmt.Errorf("commitments: %w %q", domain.ErrUnknownEventType, rec.Type)
+		return fmt.Errorf("commitments: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
 	}
 	return nil
 }

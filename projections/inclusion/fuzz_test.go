@@ -3,11 +3,13 @@ package inclusion_test
 import (
 	"bytes"
 	"context"
+	"github.com/palabre/palabre/events/domain/registry"
 	"testing"
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
+	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
@@ -28,7 +30,7 @@ func FuzzRestore(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if err := m.Apply(rec); err != nil {
+		if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
 			f.Fatal(err)
 		}
 	}

@@ -20,12 +20,10 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
@@ -33,8 +31,6 @@ import (
 
 // Model is the inclusion read model; it implements projections.Projection.
 type Model struct {
-	codec *domain.Codec
-
 	mu     sync.RWMutex
 	spaces map[domain.ID]*Space
 	// people are participants by dense index, so that dialogues hold small
@@ -91,7 +87,7 @@ type Dialogue struct {
 
 // New returns an empty model.
 func New() *Model {
-	m := &Model{codec: registry.Codec()}
+	m := &Model{}
 	m.Reset()
 	return m
 }
@@ -115,11 +111,11 @@ func (m *Model) Reset() {
 
 // Apply implements projections.Projection. An event type no aggregate
 // declares is an error naming it.
-func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, id, err := projections.Decode(m.codec, rec)
-	if err != nil {
-		return err
+func (m *Model) Apply(ev projections.Event) error {
+	if ev.Err != nil {
+		return ev.Err
 	}
+	e, id := ev.Domain, ev.AggregateID
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := e.(type) {
@@ -163,7 +159,7 @@ func (m *Model) Apply(rec events.RecordedEvent) error {
 	case stakeholder.Event, commitment.Event:
 		// Not about inclusion.
 	default:
-		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, rec.Type)
+		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
 	}
 	return nil
 }

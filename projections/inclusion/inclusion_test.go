@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/palabre/palabre/projections"
 	"reflect"
 	"testing"
 	"time"
@@ -142,7 +143,7 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 			if err != nil {
 				rt.Fatal(err)
 			}
-			if err := model.Apply(rec); err != nil {
+			if err := model.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
 				rt.Fatal(err)
 			}
 			raw = append(raw, rec)

@@ -13,10 +13,8 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
 )
@@ -49,7 +47,6 @@ type Participant struct {
 
 // Model is the participants read model; it implements projections.Projection.
 type Model struct {
-	codec  *domain.Codec
 	opener Opener
 
 	mu     sync.RWMutex
@@ -58,7 +55,7 @@ type Model struct {
 
 // New returns an empty model that opens identities with opener.
 func New(opener Opener) *Model {
-	m := &Model{codec: registry.Codec(), opener: opener}
+	m := &Model{opener: opener}
 	m.Reset()
 	return m
 }
@@ -73,11 +70,11 @@ func (m *Model) Reset() {
 }
 
 // Apply implements projections.Projection.
-func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, id, err := projections.Decode(m.codec, rec)
-	if err != nil {
-		return err
+func (m *Model) Apply(ev projections.Event) error {
+	if ev.Err != nil {
+		return ev.Err
 	}
+	e, id := ev.Domain, ev.AggregateID
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := e.(type) {

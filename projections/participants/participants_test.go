@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/projections"
 	"testing"
 	"time"
 
@@ -49,7 +51,7 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := m.Apply(rec); err != nil {
+			if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
 				t.Fatal(err)
 			}
 		}

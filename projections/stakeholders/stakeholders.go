@@ -9,11 +9,9 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
 )
@@ -32,8 +30,6 @@ type Stakeholder struct {
 
 // Model is the stakeholders read model; it implements projections.Projection.
 type Model struct {
-	codec *domain.Codec
-
 	mu           sync.RWMutex
 	stakeholders map[domain.ID]*Stakeholder
 	// attendedBy and madeBy remember, per dialogue and commitment, whose
@@ -45,7 +41,7 @@ type Model struct {
 
 // New returns an empty model.
 func New() *Model {
-	m := &Model{codec: registry.Codec()}
+	m := &Model{}
 	m.Reset()
 	return m
 }
@@ -77,11 +73,11 @@ func (s *Stakeholder) engaged(on domain.Date) {
 }
 
 // Apply implements projections.Projection.
-func (m *Model) Apply(rec events.RecordedEvent) error {
-	e, id, err := projections.Decode(m.codec, rec)
-	if err != nil {
-		return err
+func (m *Model) Apply(ev projections.Event) error {
+	if ev.Err != nil {
+		return ev.Err
 	}
+	e, id := ev.Domain, ev.AggregateID
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch e := e.(type) {

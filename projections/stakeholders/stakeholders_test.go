@@ -3,6 +3,8 @@ package stakeholders_test
 import (
 	"bytes"
 	"context"
+	"github.com/palabre/palabre/events/domain/registry"
+	"github.com/palabre/palabre/projections"
 	"reflect"
 	"testing"
 	"time"
@@ -55,7 +57,7 @@ func TestEngagementHistoryFollowsDialoguesAndCommitments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := m.Apply(rec); err != nil {
+		if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
 			t.Fatal(err)
 		}
 	}
