@@ -1,10 +1,10 @@
 // Package projections folds the event log into read models and keeps them
 // current.
 //
-// A Runner drives each Projection from its own goroutine: it restores the
-// projection's last snapshot (if it is intact and of the current version),
-// subscribes to $all from the snapshot's position, applies every event,
-// and follows live appends. It writes snapshots to disk atomically, so a
+// A Runner restores each Projection's last snapshot (if it is intact and
+// of the current version), subscribes once to $all from the earliest
+// restored position, decodes every event once and applies it to each
+// projection that has not seen it, then follows live appends. It writes snapshots to disk atomically, so a
 // restart replays only what came after, and it can rebuild a projection
 // from position 0. WaitFor lets a command's caller read its own write.
 //
