@@ -186,13 +186,24 @@ func (r *Runner) decode(ctx context.Context, from events.Position, out chan<- Ev
 	}
 }
 
+// safeApply turns a projection's panic into its failure, so that one
+// broken read model stops alone instead of taking the process down.
+func safeApply(p Projection, e Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return p.Apply(e)
+}
+
 // apply hands one event to every healthy projection that has not seen it.
 func (r *Runner) apply(e Event) {
 	for _, rp := range r.order {
 		if rp.failure() != nil || !rp.pos().Less(e.Record.Position) {
 			continue
 		}
-		if err := rp.p.Apply(e); err != nil {
+		if err := safeApply(rp.p, e); err != nil {
 			err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
 			r.opts.Logger.Error().Err(err).Msg("projection stopped")
 			rp.fail(err)

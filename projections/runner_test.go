@@ -246,3 +246,21 @@ func TestTheSameEventsGiveAByteIdenticalSnapshot(t *testing.T) {
 		t.Fatalf("two rebuilds gave different snapshots:\n%s\n%s", snapshots[0], snapshots[1])
 	}
 }
+
+// panicky panics on its first event: a bug in one read model.
+type panicky struct{ *counter }
+
+func (p panicky) Apply(projections.Event) error { panic("read model bug") }
+
+func TestAPanickingProjectionFailsAloneInsteadOfCrashing(t *testing.T) {
+	f := newFixture(t)
+	healthy := newCounter("healthy")
+	r, _ := f.start(nil, panicky{newCounter("panicky")}, healthy)
+	err := waitFor(t, r, f.append("space-1", "SpaceEstablished", 2))
+	if !errors.Is(err, projections.ErrFailed) || !strings.Contains(err.Error(), "read model bug") {
+		t.Fatalf("got %v, want the panicking projection reported as failed", err)
+	}
+	if healthy.total() != 2 {
+		t.Fatalf("the healthy projection holds %d events, want 2", healthy.total())
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
@@ -36,7 +37,7 @@ const eventsDir = "events"
 
 func TestEventSchemasMatchTheGoTypes(t *testing.T) {
 	want := map[string][]byte{}
-	for _, et := range commands.NewCodec().Types() {
+	for _, et := range registry.Codec().Types() {
 		b, err := schema.EventSchema(et)
 		if err != nil {
 			t.Fatal(err)
@@ -75,7 +76,7 @@ func TestEventSchemasMatchTheGoTypes(t *testing.T) {
 func TestEveryEventAStoryProducesMatchesItsSchema(t *testing.T) {
 	compiler := jsonschema.NewCompiler()
 	schemas := map[string]*jsonschema.Schema{}
-	for _, et := range commands.NewCodec().Types() {
+	for _, et := range registry.Codec().Types() {
 		f, err := os.Open(filepath.Join(eventsDir, schema.EventSchemaFile(et.Name, et.Version)))
 		if err != nil {
 			t.Fatal(err)
@@ -117,7 +118,7 @@ func TestEveryEventAStoryProducesMatchesItsSchema(t *testing.T) {
 		seen[rec.Type] = true
 	}
 	var missing []string
-	for _, et := range commands.NewCodec().Types() {
+	for _, et := range registry.Codec().Types() {
 		if !seen[et.Name] {
 			missing = append(missing, et.Name)
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
@@ -36,9 +35,6 @@ var (
 		Exists: func(s commitment.State) bool { return s.Exists }, Facts: func(commitment.State) any { return nil },
 	}
 )
-
-// NewCodec returns a codec for every event of every aggregate.
-func NewCodec() *domain.Codec { return registry.Codec() }
 
 // lookup holds the facts of the aggregates one command refers to.
 type lookup map[domain.Ref]any

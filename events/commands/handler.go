@@ -13,6 +13,7 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -96,7 +97,7 @@ type factLoader interface {
 
 // New returns a handler for palabre's aggregates.
 func New(store events.Store, reference domain.Reference, opts *Options) *Handler {
-	h := &Handler{store: store, codec: NewCodec(), reference: reference, clock: time.Now, maxRetries: 5}
+	h := &Handler{store: store, codec: registry.Codec(), reference: reference, clock: time.Now, maxRetries: 5}
 	if opts != nil && opts.Clock != nil {
 		h.clock = opts.Clock
 	}
@@ -179,11 +180,13 @@ type folded[S any, E any] struct {
 	state        S
 	exists       bool
 	last         events.Revision
+	events       []E
 	repeated     *Result[E] // the events an earlier run of this command wrote
 	repeatedHash string
 }
 
-// fold reads a stream into a state, noting events written by commandID.
+// fold reads a stream into a state, noting the events written by
+// commandID (none when it is zero).
 func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream string, commandID ulid.ULID) (folded[S, E], error) {
 	var f folded[S, E]
 	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
@@ -198,7 +201,8 @@ func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream stri
 			return f, err
 		}
 		f.state, f.exists, f.last = agg.Evolve(f.state, e), true, rec.Revision
-		if meta.CommandID == commandID {
+		f.events = append(f.events, e)
+		if commandID != (ulid.ULID{}) && meta.CommandID == commandID {
 			if f.repeated == nil {
 				f.repeated, f.repeatedHash = &Result[E]{Stream: stream, Repeated: true}, meta.CommandHash
 			}
@@ -295,21 +299,6 @@ func commandHash(cmd any) (string, error) {
 // Load reads the aggregate with this id and folds it, returning its state
 // and its events. A missing aggregate has the zero state and no events.
 func (agg *Aggregate[S, C, E]) Load(ctx context.Context, h *Handler, id domain.ID) (S, []E, error) {
-	var state S
-	var list []E
-	stream := domain.StreamName(agg.Category, id)
-	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
-		if errors.Is(err, events.ErrStreamNotFound) {
-			break
-		}
-		if err != nil {
-			return state, nil, fmt.Errorf("read %s: %w", stream, err)
-		}
-		e, _, err := decode[E](h.codec, rec)
-		if err != nil {
-			return state, nil, err
-		}
-		state, list = agg.Evolve(state, e), append(list, e)
-	}
-	return state, list, nil
+	f, err := agg.fold(ctx, h, domain.StreamName(agg.Category, id), ulid.ULID{})
+	return f.state, f.events, err
 }

@@ -81,6 +81,10 @@ func (m *Model) Apply(ev projections.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	c := m.commitments[id]
+	if c == nil {
+		// Follow-ups of a commitment not seen made change nothing.
+		c = &Commitment{}
+	}
 	switch e := e.(type) {
 	case space.Established:
 		m.spaceRegion[id] = e.Region

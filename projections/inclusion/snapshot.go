@@ -159,13 +159,10 @@ func (m *Model) Restore(in io.Reader) error {
 		if r.Err() != nil {
 			return r.Err()
 		}
-		i := m.personOf(id)
 		if enrolled {
-			who := m.people[i]
-			who.profile, who.enrolled = profile, true
-			for _, g := range profile.Groups {
-				m.groupOf(g)
-			}
+			m.setProfile(id, profile) // no dialogue to recount yet
+		} else {
+			m.personOf(id)
 		}
 	}
 	for range r.Count() {

@@ -114,7 +114,11 @@ func (m *Model) Apply(ev projections.Event) error {
 
 // settle moves a commitment to its final status in its maker's history.
 func (m *Model) settle(id domain.ID, to commitment.Status) {
-	s := m.get(m.madeBy[id])
+	maker, ok := m.madeBy[id]
+	if !ok {
+		return // settled but never seen made: nothing to move
+	}
+	s := m.get(maker)
 	from := m.status[id]
 	s.Commitments[from] = slices.DeleteFunc(s.Commitments[from], func(c domain.ID) bool { return c == id })
 	if len(s.Commitments[from]) == 0 {
