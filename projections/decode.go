@@ -43,21 +43,29 @@ func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
 }
 
 // Replay feeds $all from the start to projections, decoding each event
-// once, as a rebuild does. It returns how many events it applied and the
-// position of the last.
+// once on another goroutine, as a rebuild does. It returns how many events
+// it applied and the position of the last.
 func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, last events.Position, err error) {
-	codec := registry.Codec()
-	for rec, err := range store.ReadAll(ctx, events.Start, 0) {
-		if err != nil {
-			return n, last, err
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan batch, 4)
+	defer func() {
+		cancel()
+		for range batches { // let the feed end before returning
 		}
-		e := NewEvent(codec, rec)
-		for _, p := range ps {
-			if err := p.Apply(e); err != nil {
-				return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), rec.Position, err)
+	}()
+	go feed(ctx, store, events.Start, false, batches)
+	for b := range batches {
+		if b.err != nil {
+			return n, last, b.err
+		}
+		for _, e := range b.events {
+			for _, p := range ps {
+				if err := p.Apply(e); err != nil {
+					return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), e.Record.Position, err)
+				}
 			}
+			n, last = n+1, e.Record.Position
 		}
-		n, last = n+1, rec.Position
 	}
-	return n, last, nil
+	return n, last, ctx.Err()
 }

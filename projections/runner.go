@@ -18,7 +18,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/events"
-	"github.com/palabre/palabre/events/domain/registry"
 )
 
 // Projection folds events into a read model. Apply, Snapshot, Restore and
@@ -67,7 +66,7 @@ type running struct {
 	p Projection
 
 	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced whenever position or err changes
+	changed  chan struct{} // made by a waiter, closed when position or err changes
 	position events.Position
 	caughtUp bool
 	err      error
@@ -94,7 +93,7 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 		if _, dup := r.running[p.Name()]; dup {
 			return nil, fmt.Errorf("projections: %q registered twice", p.Name())
 		}
-		rp := &running{p: p, changed: make(chan struct{})}
+		rp := &running{p: p}
 		r.running[p.Name()] = rp
 		r.order = append(r.order, rp)
 	}
@@ -105,10 +104,10 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 // then writes final snapshots. It returns nil on cancellation; projections'
 // own failures are reported by Status and WaitFor, not here.
 //
-// One subscription, from the earliest restored position, feeds every
-// projection: a goroutine decodes each event once while this one applies
-// it to each projection that has not seen it, so decoding and applying use
-// two cores.
+// One feed, from the earliest restored position, serves every projection:
+// a goroutine reads and decodes each event once, in batches while catching
+// up, while this one applies them to each projection that has not seen
+// them, so decoding and applying use two cores.
 func (r *Runner) Run(ctx context.Context) error {
 	from := events.Start
 	for i, rp := range r.order {
@@ -117,25 +116,25 @@ func (r *Runner) Run(ctx context.Context) error {
 			from = pos
 		}
 	}
-	decoded := make(chan Event, 1024)
-	go r.decode(ctx, from, decoded)
-	for e := range decoded {
+	batches := make(chan batch, 4)
+	go feed(ctx, r.store, from, true, batches)
+	for b := range batches {
 		switch {
-		case e.Record.Position == events.Start && e.Err != nil: // the subscription ended
+		case b.err != nil: // the subscription ended
 			if ctx.Err() == nil {
 				for _, rp := range r.order {
 					if rp.failure() == nil {
-						r.opts.Logger.Error().Err(e.Err).Str("projection", rp.p.Name()).Msg("projection stopped")
-						rp.fail(e.Err)
+						r.opts.Logger.Error().Err(b.err).Str("projection", rp.p.Name()).Msg("projection stopped")
+						rp.fail(b.err)
 					}
 				}
 			}
-		case e.Record.Position == events.Start: // caught up
+		case b.caughtUp:
 			for _, rp := range r.order {
 				rp.advance(rp.pos(), true)
 			}
 		default:
-			r.apply(e)
+			r.apply(b.events)
 		}
 	}
 	for _, rp := range r.order {
@@ -146,44 +145,6 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// decode reads $all after from and sends each event decoded, a zero Event
-// when caught up, and a last Event carrying the error that ended the
-// subscription.
-func (r *Runner) decode(ctx context.Context, from events.Position, out chan<- Event) {
-	defer close(out)
-	send := func(e Event) bool {
-		select {
-		case out <- e:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	sub, err := r.store.SubscribeAll(ctx, events.SubscribeOptions{From: from})
-	if err != nil {
-		send(Event{Err: err})
-		return
-	}
-	defer sub.Close()
-	codec := registry.Codec()
-	for {
-		m, err := sub.Next()
-		switch {
-		case err != nil:
-			send(Event{Err: err})
-			return
-		case m.CaughtUp:
-			if !send(Event{}) {
-				return
-			}
-		default:
-			if !send(NewEvent(codec, *m.Event)) {
-				return
-			}
-		}
-	}
 }
 
 // safeApply turns a projection's panic into its failure, so that one
@@ -197,20 +158,34 @@ func safeApply(p Projection, e Event) (err error) {
 	return p.Apply(e)
 }
 
-// apply hands one event to every healthy projection that has not seen it.
-func (r *Runner) apply(e Event) {
+// apply hands a batch of events to every healthy projection, skipping
+// those it has already seen (after a restore from an older snapshot).
+func (r *Runner) apply(batch []Event) {
 	for _, rp := range r.order {
-		if rp.failure() != nil || !rp.pos().Less(e.Record.Position) {
+		if rp.failure() != nil {
 			continue
 		}
-		if err := safeApply(rp.p, e); err != nil {
-			err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
+		seen := rp.pos()
+		applied := seen
+		var err error
+		for _, e := range batch {
+			if !seen.Less(e.Record.Position) {
+				continue
+			}
+			if err = safeApply(rp.p, e); err != nil {
+				err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
+				break
+			}
+			applied = e.Record.Position
+			rp.applied++
+		}
+		rp.advance(applied, false)
+		if err != nil {
 			r.opts.Logger.Error().Err(err).Msg("projection stopped")
 			rp.fail(err)
 			continue
 		}
-		rp.advance(e.Record.Position, false)
-		if rp.applied++; rp.applied >= r.opts.SnapshotEvery {
+		if rp.applied >= r.opts.SnapshotEvery {
 			if err := r.snapshot(rp); err != nil {
 				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
 			}
@@ -228,17 +203,23 @@ func (rp *running) advance(p events.Position, caughtUp bool) {
 	rp.mu.Lock()
 	rp.position = p
 	rp.caughtUp = rp.caughtUp || caughtUp
-	close(rp.changed)
-	rp.changed = make(chan struct{})
+	rp.notify()
 	rp.mu.Unlock()
 }
 
 func (rp *running) fail(err error) {
 	rp.mu.Lock()
 	rp.err = err
-	close(rp.changed)
-	rp.changed = make(chan struct{})
+	rp.notify()
 	rp.mu.Unlock()
+}
+
+// notify wakes WaitFor callers; rp.mu is held.
+func (rp *running) notify() {
+	if rp.changed != nil {
+		close(rp.changed)
+		rp.changed = nil
+	}
 }
 
 func (rp *running) failure() error {
@@ -259,7 +240,11 @@ func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
 	for _, rp := range r.order {
 		for {
 			rp.mu.Lock()
-			done, err, changed := !rp.position.Less(p), rp.err, rp.changed
+			done, err := !rp.position.Less(p), rp.err
+			if rp.changed == nil {
+				rp.changed = make(chan struct{})
+			}
+			changed := rp.changed
 			rp.mu.Unlock()
 			if err != nil {
 				failed = append(failed, fmt.Errorf("%w: %s: %w", ErrFailed, rp.p.Name(), err))

@@ -34,9 +34,16 @@ type Model struct {
 	mu     sync.RWMutex
 	spaces map[domain.ID]*Space
 	// people are participants by dense index, so that dialogues hold small
-	// indexes and unique participants are counted in a bitmap.
-	people      []*person
+	// indexes, unique participants are counted in a bitmap, and counting a
+	// dialogue touches a few bytes per attendee.
+	people      []person
 	personIndex map[domain.ID]uint32
+	// links chain each person's attendances (see person.lastLink), so a
+	// corrected profile recounts exactly the dialogues it touches without
+	// a slice per person.
+	links []link
+	// byIndex holds the dialogues by dense index, for links.
+	byIndex []*Dialogue
 	// groups interns excluded-group codes: tallies count them in slices.
 	groups     []string
 	groupIndex map[string]int
@@ -45,15 +52,72 @@ type Model struct {
 	bySpace map[domain.ID][]*Dialogue
 }
 
-// person is a participant as the model counts them. A dialogue may name
-// someone before their enrolment is seen; they count without demographics
-// until it is.
+// person is a participant as the model counts them: the traits figures
+// need, derived once from the profile. A dialogue may name someone before
+// their enrolment is seen; they count without demographics until it is.
 type person struct {
 	id        domain.ID
-	profile   participant.Profile
-	enrolled  bool
-	dialogues []*Dialogue // attended, to recount when the profile changes
+	traits    traits
+	birthYear int16    // 0 when only an age band is known
+	groups    []uint32 // excluded groups, by Model.groups index
+	// lastLink is 1 + the index in Model.links of this person's latest
+	// attendance, 0 when they attended nothing.
+	lastLink uint32
 }
+
+// traits are a person's demographics as flags.
+type traits uint8
+
+const (
+	enrolled traits = 1 << iota
+	female
+	male
+	disability
+	displaced
+	// youthByBand and ageKnownByBand answer IsYouth for people recorded
+	// with an age band, whose answer does not depend on the day.
+	youthByBand
+	ageKnownByBand
+)
+
+// traitsOf derives a person's traits from their profile.
+func traitsOf(p participant.Profile) (traits, int16) {
+	t := enrolled
+	switch p.Sex {
+	case "female":
+		t |= female
+	case "male":
+		t |= male
+	}
+	if p.Functioning.HasDisability() {
+		t |= disability
+	}
+	if p.Displacement != "" && p.Displacement != "none" {
+		t |= displaced
+	}
+	if p.BirthYear != 0 {
+		return t, int16(p.BirthYear)
+	}
+	if youth, known := p.IsYouth(domain.Date{}); known {
+		t |= ageKnownByBand
+		if youth {
+			t |= youthByBand
+		}
+	}
+	return t, 0
+}
+
+// isYouth is participant.Profile.IsYouth over traits.
+func (p *person) isYouth(on domain.Date) (youth, known bool) {
+	if p.birthYear != 0 {
+		return participant.Profile{BirthYear: int(p.birthYear)}.IsYouth(on)
+	}
+	return p.traits&youthByBand != 0, p.traits&ageKnownByBand != 0
+}
+
+// link is one attendance in a person's chain: a dialogue's dense index and
+// 1 + the index of the person's previous link (0 ends the chain).
+type link struct{ dialogue, next uint32 }
 
 // Space is what the model keeps of a consultative space.
 type Space struct {
@@ -67,12 +131,12 @@ type Space struct {
 
 // Dialogue is what the model keeps of a dialogue.
 type Dialogue struct {
-	ID         domain.ID           `json:"id"`
-	SpaceID    domain.ID           `json:"spaceId"`
-	HeldOn     domain.Date         `json:"heldOn"`
-	Pillar     string              `json:"pillar"`
-	Attendance dialogue.Attendance `json:"attendance"`
-	Retracted  bool                `json:"retracted"`
+	ID        domain.ID          `json:"id"`
+	SpaceID   domain.ID          `json:"spaceId"`
+	HeldOn    domain.Date        `json:"heldOn"`
+	Pillar    string             `json:"pillar"`
+	Headcount dialogue.Headcount `json:"headcount"`
+	Retracted bool               `json:"retracted"`
 
 	Format, Title, Locality, Language string
 	Topics                            []string
@@ -81,9 +145,18 @@ type Dialogue struct {
 	StakeholderIDs                    []domain.ID
 	Concerns                          []dialogue.Concern
 
-	attendees []uint32 // indexes into Model.people
-	counts    counts   // this dialogue's contribution, kept current
+	index uint32 // in Model.byIndex
+	// attendees are indexes into Model.people in attendance order, with
+	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
+	// attendee.
+	attendees []uint32
+	counts    counts // this dialogue's contribution, kept current
 }
+
+const spokeBit = 1 << 31
+
+// attendee splits an entry of Dialogue.attendees.
+func attendee(a uint32) (i uint32, spoke bool) { return a &^ spokeBit, a&spokeBit != 0 }
 
 // New returns an empty model.
 func New() *Model {
@@ -96,14 +169,14 @@ func New() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 3 }
+func (m *Model) Version() int { return 4 }
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces = map[domain.ID]*Space{}
-	m.people, m.personIndex = nil, map[domain.ID]uint32{}
+	m.people, m.personIndex, m.links, m.byIndex = nil, map[domain.ID]uint32{}, nil, nil
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]*Dialogue{}
@@ -143,7 +216,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar,
 			Format: e.Format, Title: e.Title, Locality: e.Locality, Language: e.Language, Topics: e.Topics,
 			DurationMinutes: e.DurationMinutes, Facilitators: e.Facilitators, StakeholderIDs: e.StakeholderIDs, Concerns: e.Concerns}
-		m.dialogues[id] = d
+		m.add(d)
 		m.setAttendance(d, e.Attendance)
 		m.index(d)
 	case dialogue.AttendanceCorrected:
@@ -169,7 +242,7 @@ func (m *Model) personOf(id domain.ID) uint32 {
 	i, ok := m.personIndex[id]
 	if !ok {
 		i = uint32(len(m.people))
-		m.people = append(m.people, &person{id: id})
+		m.people = append(m.people, person{id: id})
 		m.personIndex[id] = i
 	}
 	return i
@@ -178,13 +251,14 @@ func (m *Model) personOf(id domain.ID) uint32 {
 // setProfile records a participant's demographics and recounts the
 // dialogues they attended: a correction counts everywhere at once.
 func (m *Model) setProfile(id domain.ID, p participant.Profile) {
-	who := m.people[m.personOf(id)]
-	who.profile, who.enrolled = p, true
+	who := &m.people[m.personOf(id)]
+	who.traits, who.birthYear = traitsOf(p)
+	who.groups = who.groups[:0]
 	for _, g := range p.Groups {
-		m.groupOf(g)
+		who.groups = append(who.groups, uint32(m.groupOf(g)))
 	}
-	for _, d := range who.dialogues {
-		m.recount(d)
+	for l := who.lastLink; l != 0; l = m.links[l-1].next {
+		m.recount(m.byIndex[m.links[l-1].dialogue])
 	}
 }
 
@@ -198,19 +272,53 @@ func (m *Model) groupOf(code string) int {
 	return i
 }
 
+// add gives a new dialogue its dense index.
+func (m *Model) add(d *Dialogue) {
+	d.index = uint32(len(m.byIndex))
+	m.byIndex = append(m.byIndex, d)
+	m.dialogues[d.ID] = d
+}
+
 // setAttendance replaces a dialogue's attendance and recounts it.
 func (m *Model) setAttendance(d *Dialogue, a dialogue.Attendance) {
-	for _, i := range d.attendees {
-		who := m.people[i]
-		who.dialogues = slices.DeleteFunc(who.dialogues, func(x *Dialogue) bool { return x == d })
+	for _, a := range d.attendees {
+		i, _ := attendee(a)
+		m.unlink(i, d.index)
 	}
-	d.Attendance, d.attendees = a, d.attendees[:0]
+	d.Headcount, d.attendees = a.Headcount, d.attendees[:0]
+	if d.attendees == nil && len(a.Attendees) > 0 {
+		d.attendees = make([]uint32, 0, len(a.Attendees))
+	}
 	for _, at := range a.Attendees {
-		i := m.personOf(at.ParticipantID)
-		d.attendees = append(d.attendees, i)
-		m.people[i].dialogues = append(m.people[i].dialogues, d)
+		m.attend(d, m.personOf(at.ParticipantID), at.Spoke)
 	}
 	m.recount(d)
+}
+
+// attend adds person i to a dialogue and to the person's chain.
+func (m *Model) attend(d *Dialogue, i uint32, spoke bool) {
+	if spoke {
+		d.attendees = append(d.attendees, i|spokeBit)
+	} else {
+		d.attendees = append(d.attendees, i)
+	}
+	who := &m.people[i]
+	m.links = append(m.links, link{dialogue: d.index, next: who.lastLink})
+	who.lastLink = uint32(len(m.links))
+}
+
+// unlink removes one attendance of person i at dialogue di from the
+// person's chain. The link's slot is left unused until the next restore.
+func (m *Model) unlink(i, di uint32) {
+	who := &m.people[i]
+	prev := &who.lastLink
+	for l := *prev; l != 0; l = *prev {
+		if m.links[l-1].dialogue == di {
+			*prev = m.links[l-1].next
+			return
+		}
+		prev = &m.links[l-1].next
+	}
 }
 
 // index inserts a dialogue into its space's list, kept sorted by date and

@@ -67,7 +67,7 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 				id := rapid.SampledFrom(people).Draw(rt, "attendee")
 				if !chosen[id] {
 					chosen[id] = true
-					a.Attendees = append(a.Attendees, dialogue.Attendee{ParticipantID: id})
+					a.Attendees = append(a.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: rapid.Bool().Draw(rt, "spoke")})
 				}
 			}
 			n := func(l string) int { return rapid.IntRange(0, 6).Draw(rt, l) }
@@ -210,6 +210,12 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 			b, _ := restored.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
 			if !reflect.DeepEqual(a, b) {
 				rt.Fatalf("the restored model lists dialogues differently:\n%+v\n%+v", a, b)
+			}
+			for _, row := range a {
+				want := simple.dialogues[row.Dialogue.ID].Attendance
+				if !reflect.DeepEqual(dialogue.Attendance{Attendees: row.Attendees, Headcount: row.Dialogue.Headcount}, want) {
+					rt.Fatalf("dialogue %s lists attendance %+v %+v, want %+v", row.Dialogue.ID, row.Attendees, row.Dialogue.Headcount, want)
+				}
 			}
 		}
 	})

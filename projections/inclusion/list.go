@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
 )
 
 // ListQuery selects dialogues for a list: the Query's space, region,
@@ -18,10 +19,12 @@ type ListQuery struct {
 	Limit int
 }
 
-// DialogueRow is one dialogue of a list with its attendance breakdown.
+// DialogueRow is one dialogue of a list with its registered attendees and
+// its attendance breakdown.
 type DialogueRow struct {
-	Dialogue Dialogue
-	Figures  Figures
+	Dialogue  Dialogue
+	Attendees []dialogue.Attendee
+	Figures   Figures
 }
 
 // Dialogues lists the dialogues a query selects, oldest first (by date,
@@ -73,7 +76,11 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	}
 	for _, d := range selected {
 		row := DialogueRow{Dialogue: *d, Figures: m.figures(&d.counts, len(d.attendees))}
-		row.Dialogue.attendees, row.Dialogue.counts = nil, counts{}
+		row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.index = nil, counts{}, 0
+		for _, a := range d.attendees {
+			i, spoke := attendee(a)
+			row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people[i].id, Spoke: spoke})
+		}
 		rows = append(rows, row)
 	}
 	return rows, more

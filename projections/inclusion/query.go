@@ -129,7 +129,8 @@ func (m *Model) View(q Query) (View, error) {
 			continue
 		}
 		total.add(&d.counts)
-		for _, i := range d.attendees {
+		for _, a := range d.attendees {
+			i, _ := attendee(a)
 			all.add(i)
 		}
 		if q.Bucket == NoBucket {
@@ -140,7 +141,8 @@ func (m *Model) View(q Query) (View, error) {
 			period, open = p, true
 		}
 		current.add(&d.counts)
-		for _, i := range d.attendees {
+		for _, a := range d.attendees {
+			i, _ := attendee(a)
 			inBucket.add(i)
 		}
 	}

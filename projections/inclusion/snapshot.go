@@ -1,12 +1,13 @@
 package inclusion
 
 import (
+	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/projections/internal/binsnap"
 )
 
@@ -39,15 +40,25 @@ func (m *Model) Snapshot(out io.Writer) error {
 		w.Bool(s.Closed)
 	}
 
-	people := slices.Clone(m.people)
-	slices.SortFunc(people, func(a, b *person) int { return a.id.Compare(b.id) })
-	order := make(map[*person]uint64, len(people))
-	w.Uint(uint64(len(people)))
-	for i, p := range people {
-		order[p] = uint64(i)
+	// People are written sorted by id; rank maps a dense index to its
+	// place in that order, which dialogues then use.
+	order := make([]uint32, len(m.people))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return m.people[a].id.Compare(m.people[b].id) })
+	rank := make([]uint32, len(m.people))
+	w.Uint(uint64(len(order)))
+	for r, i := range order {
+		rank[i] = uint32(r)
+		p := &m.people[i]
 		w.ID(p.id)
-		w.Bool(p.enrolled)
-		writeProfile(w, &p.profile)
+		w.Uint(uint64(p.traits))
+		w.Int(int64(p.birthYear))
+		w.Uint(uint64(len(p.groups)))
+		for _, g := range p.groups {
+			w.String(m.groups[g])
+		}
 	}
 
 	dialogues := make([]*Dialogue, 0, len(m.dialogues))
@@ -62,7 +73,7 @@ func (m *Model) Snapshot(out io.Writer) error {
 		w.Int(int64(d.HeldOn.Time().Unix() / 86400))
 		w.String(d.Pillar)
 		w.Bool(d.Retracted)
-		h := d.Attendance.Headcount
+		h := d.Headcount
 		for _, n := range []int{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced} {
 			w.Uint(uint64(n))
 		}
@@ -82,9 +93,13 @@ func (m *Model) Snapshot(out io.Writer) error {
 			w.String(c.Summary)
 		}
 		w.Uint(uint64(len(d.attendees)))
-		for k, i := range d.attendees {
-			w.Uint(order[m.people[i]])
-			w.Bool(d.Attendance.Attendees[k].Spoke)
+		for _, a := range d.attendees {
+			i, spoke := attendee(a)
+			r := uint64(rank[i]) << 1
+			if spoke {
+				r |= 1
+			}
+			w.Uint(r)
 		}
 	}
 	return w.Flush()
@@ -110,26 +125,6 @@ func readStrings(r *binsnap.Reader) []string {
 	return xs
 }
 
-func writeProfile(w *binsnap.Writer, p *participant.Profile) {
-	for _, s := range []string{p.Code, p.Sex, p.AgeBand, p.Functioning.Seeing, p.Functioning.Hearing, p.Functioning.Walking,
-		p.Functioning.Cognition, p.Functioning.SelfCare, p.Functioning.Communication, p.Displacement, p.Constituency, p.Region, p.Locality} {
-		w.String(s)
-	}
-	w.Int(int64(p.BirthYear))
-	writeStrings(w, p.Groups)
-}
-
-func readProfile(r *binsnap.Reader) participant.Profile {
-	var p participant.Profile
-	for _, s := range []*string{&p.Code, &p.Sex, &p.AgeBand, &p.Functioning.Seeing, &p.Functioning.Hearing, &p.Functioning.Walking,
-		&p.Functioning.Cognition, &p.Functioning.SelfCare, &p.Functioning.Communication, &p.Displacement, &p.Constituency, &p.Region, &p.Locality} {
-		*s = r.String()
-	}
-	p.BirthYear = int(r.Int())
-	p.Groups = readStrings(r)
-	return p
-}
-
 // Restore implements projections.Projection.
 func (m *Model) Restore(in io.Reader) error {
 	r := binsnap.NewReader(in)
@@ -151,25 +146,47 @@ func (m *Model) Restore(in io.Reader) error {
 		m.spaces[s.ID] = s
 	}
 	n := r.Count()
-	m.people = make([]*person, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
+	m.people = make([]person, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
+	m.personIndex = make(map[domain.ID]uint32, min(n, 1<<20))
 	for range n {
 		id := domain.ID(r.ID())
-		enrolled := r.Bool()
-		profile := readProfile(r)
+		if _, twice := m.personIndex[id]; twice {
+			return fmt.Errorf("%w: participant %s appears twice", binsnap.ErrCorrupt, id)
+		}
+		m.personOf(id)
+		p := &m.people[len(m.people)-1]
+		t, birthYear := r.Uint(), r.Int()
+		if t >= 1<<7 || birthYear < 0 || birthYear > math.MaxInt16 {
+			return errorOr(r.Err(), binsnap.ErrCorrupt)
+		}
+		p.traits, p.birthYear = traits(t), int16(birthYear)
+		for range r.Count() {
+			if r.Err() != nil {
+				break
+			}
+			p.groups = append(p.groups, uint32(m.groupOf(r.String())))
+		}
 		if r.Err() != nil {
 			return r.Err()
 		}
-		if enrolled {
-			m.setProfile(id, profile) // no dialogue to recount yet
-		} else {
-			m.personOf(id)
-		}
 	}
-	for range r.Count() {
-		d := &Dialogue{ID: r.ID(), SpaceID: r.ID()}
+	n = r.Count()
+	m.dialogues = make(map[domain.ID]*Dialogue, min(n, 1<<20))
+	m.byIndex = make([]*Dialogue, 0, min(n, 1<<20))
+	// Dialogues and their attendees are allocated in slabs: a million
+	// small allocations cost more than reading them.
+	var dialogueSlab []Dialogue
+	var attendeeSlab []uint32
+	for range n {
+		if len(dialogueSlab) == 0 {
+			dialogueSlab = make([]Dialogue, min(n-len(m.byIndex), 1<<14))
+		}
+		d := &dialogueSlab[0]
+		dialogueSlab = dialogueSlab[1:]
+		d.ID, d.SpaceID = r.ID(), r.ID()
 		d.HeldOn = domain.DateOf(epoch.AddDate(0, 0, int(r.Int())))
 		d.Pillar, d.Retracted = r.String(), r.Bool()
-		h := &d.Attendance.Headcount
+		h := &d.Headcount
 		for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
 			*n = int(r.Uint())
 		}
@@ -189,26 +206,26 @@ func (m *Model) Restore(in io.Reader) error {
 			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.String(), Summary: r.String()})
 		}
 		k := r.Count()
-		d.attendees = make([]uint32, 0, min(k, 1024))
-		d.Attendance.Attendees = make([]dialogue.Attendee, 0, min(k, 1024))
+		if r.Err() != nil || k > len(m.people) {
+			return errorOr(r.Err(), binsnap.ErrCorrupt)
+		}
+		if cap(attendeeSlab)-len(attendeeSlab) < k {
+			attendeeSlab = make([]uint32, 0, max(k, 1<<16))
+		}
+		d.attendees = attendeeSlab[len(attendeeSlab) : len(attendeeSlab) : len(attendeeSlab)+k]
+		attendeeSlab = attendeeSlab[:len(attendeeSlab)+k]
+		m.add(d)
 		for range k {
-			i := r.Uint()
-			spoke := r.Bool()
-			if r.Err() != nil || i >= uint64(len(m.people)) {
+			a := r.Uint()
+			if r.Err() != nil || a>>1 >= uint64(len(m.people)) {
 				return errorOr(r.Err(), binsnap.ErrCorrupt)
 			}
-			d.attendees = append(d.attendees, uint32(i))
-			d.Attendance.Attendees = append(d.Attendance.Attendees, dialogue.Attendee{ParticipantID: m.people[i].id, Spoke: spoke})
-			m.people[i].dialogues = append(m.people[i].dialogues, d)
+			m.attend(d, uint32(a>>1), a&1 == 1)
 		}
-		if r.Err() != nil {
-			return r.Err()
-		}
-		if len(d.Attendance.Attendees) == 0 {
-			d.Attendance.Attendees = nil
+		if len(d.attendees) == 0 {
+			d.attendees = nil
 		}
 		m.recount(d)
-		m.dialogues[d.ID] = d
 		if !d.Retracted {
 			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], d)
 		}
@@ -220,6 +237,9 @@ func (m *Model) Restore(in io.Reader) error {
 			}
 			return 1
 		})
+	}
+	if r.Err() == nil && len(m.dialogues) != n {
+		return fmt.Errorf("%w: a dialogue id appears twice", binsnap.ErrCorrupt)
 	}
 	return r.Err()
 }

@@ -38,45 +38,44 @@ func (c *counts) add(o *counts) {
 // attendees' current profiles, on the dialogue's date.
 func (m *Model) recount(d *Dialogue) {
 	c := counts{dialogues: 1}
-	for _, i := range d.attendees {
+	for _, a := range d.attendees {
 		c.registered++
-		who := m.people[i]
-		if !who.enrolled {
+		i, _ := attendee(a)
+		who := &m.people[i]
+		t := who.traits
+		if t&enrolled == 0 {
 			continue
 		}
-		p := &who.profile
-		female, male := p.Sex == "female", p.Sex == "male"
-		if female {
+		if t&female != 0 {
 			c.women++
-		} else if male {
+		} else if t&male != 0 {
 			c.men++
 		}
-		switch youth, known := p.IsYouth(d.HeldOn); {
+		switch youth, known := who.isYouth(d.HeldOn); {
 		case !known:
 			c.ageUnknown++
 		case youth:
 			c.youth++
-			if female {
+			if t&female != 0 {
 				c.youngWomen++
-			} else if male {
+			} else if t&male != 0 {
 				c.youngMen++
 			}
 		}
-		if p.Functioning.HasDisability() {
+		if t&disability != 0 {
 			c.disabilities++
 		}
-		if p.Displacement != "" && p.Displacement != "none" {
+		if t&displaced != 0 {
 			c.displaced++
 		}
-		for _, g := range p.Groups {
-			gi := m.groupOf(g)
-			if len(c.groups) <= gi {
-				c.groups = append(c.groups, make([]int, gi+1-len(c.groups))...)
+		for _, g := range who.groups {
+			if len(c.groups) <= int(g) {
+				c.groups = append(c.groups, make([]int, int(g)+1-len(c.groups))...)
 			}
-			c.groups[gi]++
+			c.groups[g]++
 		}
 	}
-	h := d.Attendance.Headcount
+	h := d.Headcount
 	c.unregistered = h.Total()
 	c.women += h.YoungWomen + h.AdultWomen
 	c.men += h.YoungMen + h.AdultMen
