@@ -146,6 +146,7 @@ func BenchmarkRestoreSnapshot(b *testing.B) {
 					b.Fatal(err)
 				}
 				snaps[i], size = buf.Bytes(), size+buf.Len()
+				b.Logf("%s: %.1f MB", p.Name(), float64(buf.Len())/1e6)
 			}
 			b.ResetTimer()
 			for b.Loop() {

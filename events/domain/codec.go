@@ -105,6 +105,10 @@ func (c *Codec) Decode(name string, version int, data []byte) (Event, error) {
 		}
 	}
 	e := t.New()
+	if f, ok := e.(FastDecoder); ok && f.DecodeJSON(raw) {
+		return reflect.ValueOf(e).Elem().Interface().(Event), nil
+	}
+	e = t.New() // a fast decoder that gave up may have filled some fields
 	// goccy/go-json decodes palabre's events ~3x faster than encoding/json,
 	// with the same semantics; rebuilds spend most of their time here.
 	if err := fastjson.Unmarshal(raw, e); err != nil {
@@ -113,6 +117,11 @@ func (c *Codec) Decode(name string, version int, data []byte) (Event, error) {
 	// Deciders and folds work with values, not pointers.
 	return reflect.ValueOf(e).Elem().Interface().(Event), nil
 }
+
+// FastDecoder is implemented by events common enough in the log to have a
+// hand-written decoder. DecodeJSON reports false for any input it does not
+// handle, and the codec then decodes reflectively.
+type FastDecoder interface{ DecodeJSON(data []byte) bool }
 
 // TypeOf is a helper for aggregates' EventType tables.
 func TypeOf[E Event](version int) EventType {

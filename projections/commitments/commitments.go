@@ -8,6 +8,7 @@ package commitments
 import (
 	"encoding/json"
 	"fmt"
+	fastjson "github.com/goccy/go-json"
 	"io"
 	"slices"
 	"sync"
@@ -272,7 +273,7 @@ func (m *Model) Snapshot(w io.Writer) error {
 // Restore implements projections.Projection.
 func (m *Model) Restore(r io.Reader) error {
 	var s snapshot
-	if err := json.NewDecoder(r).Decode(&s); err != nil {
+	if err := fastjson.NewDecoder(r).Decode(&s); err != nil {
 		return err
 	}
 	m.Reset()

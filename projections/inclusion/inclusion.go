@@ -31,14 +31,11 @@ import (
 
 // Model is the inclusion read model; it implements projections.Projection.
 type Model struct {
-	mu     sync.RWMutex
-	spaces map[domain.ID]*Space
-	// people are participants by dense index, so that dialogues hold small
-	// indexes, unique participants are counted in a bitmap, and counting a
-	// dialogue touches a few bytes per attendee.
-	people      []person
+	mu          sync.RWMutex
+	spaces      map[domain.ID]*Space
+	people      people
 	personIndex map[domain.ID]uint32
-	// links chain each person's attendances (see person.lastLink), so a
+	// links chain each person's attendances (see people.lastLink), so a
 	// corrected profile recounts exactly the dialogues it touches without
 	// a slice per person.
 	links []link
@@ -52,17 +49,49 @@ type Model struct {
 	bySpace map[domain.ID][]*Dialogue
 }
 
-// person is a participant as the model counts them: the traits figures
-// need, derived once from the profile. A dialogue may name someone before
-// their enrolment is seen; they count without demographics until it is.
-type person struct {
-	id        domain.ID
-	traits    traits
-	birthYear int16    // 0 when only an age band is known
-	groups    []uint32 // excluded groups, by Model.groups index
-	// lastLink is 1 + the index in Model.links of this person's latest
+// people are participants by dense index, so that dialogues hold small
+// indexes and unique participants are counted in a bitmap. They are kept
+// as columns: counting a dialogue reads a few bytes per attendee from
+// columns small enough to stay in cache (a million events name ~250,000
+// people). A dialogue may name someone before their enrolment is seen;
+// they count without demographics until it is.
+type people struct {
+	ids       []domain.ID
+	traits    []traits
+	birthYear []int16 // 0 when only an age band is known
+	// groups are the excluded groups (by Model.groups index) of the people
+	// whose traits say inGroups.
+	groups map[uint32][]uint32
+	// lastLink is 1 + the index in Model.links of each person's latest
 	// attendance, 0 when they attended nothing.
-	lastLink uint32
+	lastLink []uint32
+}
+
+func (p *people) len() int { return len(p.ids) }
+
+// reserve makes room for n more people.
+func (p *people) reserve(n int) {
+	p.ids = slices.Grow(p.ids, n)
+	p.traits = slices.Grow(p.traits, n)
+	p.birthYear = slices.Grow(p.birthYear, n)
+	p.lastLink = slices.Grow(p.lastLink, n)
+}
+
+func (p *people) add(id domain.ID) uint32 {
+	p.ids = append(p.ids, id)
+	p.traits = append(p.traits, 0)
+	p.birthYear = append(p.birthYear, 0)
+	p.lastLink = append(p.lastLink, 0)
+	return uint32(len(p.ids) - 1)
+}
+
+// isYouth is participant.Profile.IsYouth over the columns.
+func (p *people) isYouth(i uint32, on domain.Date) (youth, known bool) {
+	if y := p.birthYear[i]; y != 0 {
+		return participant.Profile{BirthYear: int(y)}.IsYouth(on)
+	}
+	t := p.traits[i]
+	return t&youthByBand != 0, t&ageKnownByBand != 0
 }
 
 // traits are a person's demographics as flags.
@@ -78,6 +107,7 @@ const (
 	// with an age band, whose answer does not depend on the day.
 	youthByBand
 	ageKnownByBand
+	inGroups
 )
 
 // traitsOf derives a person's traits from their profile.
@@ -105,14 +135,6 @@ func traitsOf(p participant.Profile) (traits, int16) {
 		}
 	}
 	return t, 0
-}
-
-// isYouth is participant.Profile.IsYouth over traits.
-func (p *person) isYouth(on domain.Date) (youth, known bool) {
-	if p.birthYear != 0 {
-		return participant.Profile{BirthYear: int(p.birthYear)}.IsYouth(on)
-	}
-	return p.traits&youthByBand != 0, p.traits&ageKnownByBand != 0
 }
 
 // link is one attendance in a person's chain: a dialogue's dense index and
@@ -176,7 +198,7 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces = map[domain.ID]*Space{}
-	m.people, m.personIndex, m.links, m.byIndex = nil, map[domain.ID]uint32{}, nil, nil
+	m.people, m.personIndex, m.links, m.byIndex = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, nil
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]*Dialogue{}
@@ -241,8 +263,7 @@ func (m *Model) Apply(ev projections.Event) error {
 func (m *Model) personOf(id domain.ID) uint32 {
 	i, ok := m.personIndex[id]
 	if !ok {
-		i = uint32(len(m.people))
-		m.people = append(m.people, person{id: id})
+		i = m.people.add(id)
 		m.personIndex[id] = i
 	}
 	return i
@@ -251,15 +272,29 @@ func (m *Model) personOf(id domain.ID) uint32 {
 // setProfile records a participant's demographics and recounts the
 // dialogues they attended: a correction counts everywhere at once.
 func (m *Model) setProfile(id domain.ID, p participant.Profile) {
-	who := &m.people[m.personOf(id)]
-	who.traits, who.birthYear = traitsOf(p)
-	who.groups = who.groups[:0]
-	for _, g := range p.Groups {
-		who.groups = append(who.groups, uint32(m.groupOf(g)))
+	i := m.personOf(id)
+	t, birthYear := traitsOf(p)
+	m.setGroups(i, p.Groups)
+	if len(p.Groups) > 0 {
+		t |= inGroups
 	}
-	for l := who.lastLink; l != 0; l = m.links[l-1].next {
+	m.people.traits[i], m.people.birthYear[i] = t, birthYear
+	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
 		m.recount(m.byIndex[m.links[l-1].dialogue])
 	}
+}
+
+// setGroups records the excluded groups of person i.
+func (m *Model) setGroups(i uint32, codes []string) {
+	if len(codes) == 0 {
+		delete(m.people.groups, i)
+		return
+	}
+	gs := make([]uint32, len(codes))
+	for k, g := range codes {
+		gs[k] = uint32(m.groupOf(g))
+	}
+	m.people.groups[i] = gs
 }
 
 func (m *Model) groupOf(code string) int {
@@ -302,16 +337,14 @@ func (m *Model) attend(d *Dialogue, i uint32, spoke bool) {
 	} else {
 		d.attendees = append(d.attendees, i)
 	}
-	who := &m.people[i]
-	m.links = append(m.links, link{dialogue: d.index, next: who.lastLink})
-	who.lastLink = uint32(len(m.links))
+	m.links = append(m.links, link{dialogue: d.index, next: m.people.lastLink[i]})
+	m.people.lastLink[i] = uint32(len(m.links))
 }
 
 // unlink removes one attendance of person i at dialogue di from the
 // person's chain. The link's slot is left unused until the next restore.
 func (m *Model) unlink(i, di uint32) {
-	who := &m.people[i]
-	prev := &who.lastLink
+	prev := &m.people.lastLink[i]
 	for l := *prev; l != 0; l = *prev {
 		if m.links[l-1].dialogue == di {
 			*prev = m.links[l-1].next

@@ -79,7 +79,7 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 		row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.index = nil, counts{}, 0
 		for _, a := range d.attendees {
 			i, spoke := attendee(a)
-			row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people[i].id, Spoke: spoke})
+			row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})
 		}
 		rows = append(rows, row)
 	}

@@ -111,9 +111,9 @@ func (m *Model) View(q Query) (View, error) {
 	// bitmap counts the whole range's unique participants, another each
 	// bucket's, cleared between buckets.
 	var total, current counts
-	all := getBitmap(len(m.people))
+	all := getBitmap(m.people.len())
 	defer all.release()
-	inBucket := getBitmap(len(m.people))
+	inBucket := getBitmap(m.people.len())
 	defer inBucket.release()
 	var period Period
 	open := false

@@ -42,21 +42,21 @@ func (m *Model) Snapshot(out io.Writer) error {
 
 	// People are written sorted by id; rank maps a dense index to its
 	// place in that order, which dialogues then use.
-	order := make([]uint32, len(m.people))
+	order := make([]uint32, m.people.len())
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return m.people[a].id.Compare(m.people[b].id) })
-	rank := make([]uint32, len(m.people))
+	slices.SortFunc(order, func(a, b uint32) int { return m.people.ids[a].Compare(m.people.ids[b]) })
+	rank := make([]uint32, m.people.len())
 	w.Uint(uint64(len(order)))
 	for r, i := range order {
 		rank[i] = uint32(r)
-		p := &m.people[i]
-		w.ID(p.id)
-		w.Uint(uint64(p.traits))
-		w.Int(int64(p.birthYear))
-		w.Uint(uint64(len(p.groups)))
-		for _, g := range p.groups {
+		w.ID(m.people.ids[i])
+		w.Uint(uint64(m.people.traits[i] &^ inGroups))
+		w.Int(int64(m.people.birthYear[i]))
+		groups := m.people.groups[i]
+		w.Uint(uint64(len(groups)))
+		for _, g := range groups {
 			w.String(m.groups[g])
 		}
 	}
@@ -146,29 +146,34 @@ func (m *Model) Restore(in io.Reader) error {
 		m.spaces[s.ID] = s
 	}
 	n := r.Count()
-	m.people = make([]person, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
-	m.personIndex = make(map[domain.ID]uint32, min(n, 1<<20))
+	m.personIndex = make(map[domain.ID]uint32, min(n, 1<<20)) // a damaged count must not exhaust memory
+	m.people.reserve(min(n, 1<<20))
+	var codes []string
 	for range n {
 		id := domain.ID(r.ID())
 		if _, twice := m.personIndex[id]; twice {
 			return fmt.Errorf("%w: participant %s appears twice", binsnap.ErrCorrupt, id)
 		}
-		m.personOf(id)
-		p := &m.people[len(m.people)-1]
+		i := m.personOf(id)
 		t, birthYear := r.Uint(), r.Int()
-		if t >= 1<<7 || birthYear < 0 || birthYear > math.MaxInt16 {
+		if t >= uint64(inGroups) || birthYear < 0 || birthYear > math.MaxInt16 {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		p.traits, p.birthYear = traits(t), int16(birthYear)
+		codes = codes[:0]
 		for range r.Count() {
 			if r.Err() != nil {
 				break
 			}
-			p.groups = append(p.groups, uint32(m.groupOf(r.String())))
+			codes = append(codes, r.String())
 		}
 		if r.Err() != nil {
 			return r.Err()
 		}
+		m.setGroups(i, codes)
+		if len(codes) > 0 {
+			t |= uint64(inGroups)
+		}
+		m.people.traits[i], m.people.birthYear[i] = traits(t), int16(birthYear)
 	}
 	n = r.Count()
 	m.dialogues = make(map[domain.ID]*Dialogue, min(n, 1<<20))
@@ -206,7 +211,7 @@ func (m *Model) Restore(in io.Reader) error {
 			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.String(), Summary: r.String()})
 		}
 		k := r.Count()
-		if r.Err() != nil || k > len(m.people) {
+		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
 		if cap(attendeeSlab)-len(attendeeSlab) < k {
@@ -217,7 +222,7 @@ func (m *Model) Restore(in io.Reader) error {
 		m.add(d)
 		for range k {
 			a := r.Uint()
-			if r.Err() != nil || a>>1 >= uint64(len(m.people)) {
+			if r.Err() != nil || a>>1 >= uint64(m.people.len()) {
 				return errorOr(r.Err(), binsnap.ErrCorrupt)
 			}
 			m.attend(d, uint32(a>>1), a&1 == 1)

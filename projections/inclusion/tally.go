@@ -41,8 +41,7 @@ func (m *Model) recount(d *Dialogue) {
 	for _, a := range d.attendees {
 		c.registered++
 		i, _ := attendee(a)
-		who := &m.people[i]
-		t := who.traits
+		t := m.people.traits[i]
 		if t&enrolled == 0 {
 			continue
 		}
@@ -51,7 +50,7 @@ func (m *Model) recount(d *Dialogue) {
 		} else if t&male != 0 {
 			c.men++
 		}
-		switch youth, known := who.isYouth(d.HeldOn); {
+		switch youth, known := m.people.isYouth(i, d.HeldOn); {
 		case !known:
 			c.ageUnknown++
 		case youth:
@@ -68,7 +67,10 @@ func (m *Model) recount(d *Dialogue) {
 		if t&displaced != 0 {
 			c.displaced++
 		}
-		for _, g := range who.groups {
+		if t&inGroups == 0 {
+			continue
+		}
+		for _, g := range m.people.groups[i] {
 			if len(c.groups) <= int(g) {
 				c.groups = append(c.groups, make([]int, int(g)+1-len(c.groups))...)
 			}

@@ -5,6 +5,7 @@ package stakeholders
 
 import (
 	"encoding/json"
+	fastjson "github.com/goccy/go-json"
 	"io"
 	"slices"
 	"sync"
@@ -86,7 +87,9 @@ func (m *Model) Apply(ev projections.Event) error {
 	case stakeholder.DetailsChanged:
 		m.get(id).Profile = e.Profile
 	case dialogue.Held:
-		m.attendedBy[id] = e.StakeholderIDs
+		if len(e.StakeholderIDs) > 0 { // most dialogues name none
+			m.attendedBy[id] = e.StakeholderIDs
+		}
 		for _, sid := range e.StakeholderIDs {
 			s := m.get(sid)
 			s.Dialogues = append(s.Dialogues, id)
@@ -211,7 +214,7 @@ func (m *Model) Snapshot(w io.Writer) error {
 // Restore implements projections.Projection.
 func (m *Model) Restore(r io.Reader) error {
 	var s snapshot
-	if err := json.NewDecoder(r).Decode(&s); err != nil {
+	if err := fastjson.NewDecoder(r).Decode(&s); err != nil {
 		return err
 	}
 	var errs [4]error
