@@ -61,9 +61,41 @@ func (d Date) String() string {
 
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
+// parseFast reads a valid YYYY-MM-DD without time.Parse, which a rebuild
+// would otherwise call for every dialogue; anything else is left to
+// ParseDate and its error.
+func (d *Date) parseFast(b []byte) bool {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return false
+	}
+	n := 0
+	for i, c := range b {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, day := n/10000, time.Month(n/100%100), n%100
+	if m < 1 || m > 12 || day < 1 || day > daysIn(m, y) {
+		return false
+	}
+	*d = NewDate(y, m, day)
+	return true
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
 func (d *Date) UnmarshalText(b []byte) error {
 	if len(b) == 0 {
 		*d = Date{}
+		return nil
+	}
+	if d.parseFast(b) {
 		return nil
 	}
 	p, err := ParseDate(string(b))

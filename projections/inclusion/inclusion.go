@@ -45,8 +45,9 @@ type Model struct {
 	groups     []string
 	groupIndex map[string]int
 	dialogues  map[domain.ID]*Dialogue
-	// bySpace holds each space's dialogues sorted by date, for range queries.
-	bySpace map[domain.ID][]*Dialogue
+	// bySpace holds each space's dialogues sorted by date and id, for
+	// range queries.
+	bySpace map[domain.ID][]dated
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -201,7 +202,7 @@ func (m *Model) Reset() {
 	m.people, m.personIndex, m.links, m.byIndex = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, nil
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
-	m.bySpace = map[domain.ID][]*Dialogue{}
+	m.bySpace = map[domain.ID][]dated{}
 }
 
 // Apply implements projections.Projection. An event type no aggregate
@@ -249,7 +250,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		if d := m.dialogues[id]; d != nil {
 			d.Retracted = true
 			list := m.bySpace[d.SpaceID]
-			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x *Dialogue) bool { return x == d })
+			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
 		}
 	case stakeholder.Event, commitment.Event:
 		// Not about inclusion.
@@ -354,12 +355,30 @@ func (m *Model) unlink(i, di uint32) {
 	}
 }
 
+// dated is an entry of a space's date-sorted list: the dialogue's day, to
+// search and insert without reading the dialogue, and its dense index. It
+// holds no pointer, so inserting moves memory without write barriers.
+type dated struct {
+	day   int32 // days since 1970-01-01
+	index uint32
+}
+
+func dayOf(d domain.Date) int32 { return int32(d.Time().Unix() / 86400) }
+
 // index inserts a dialogue into its space's list, kept sorted by date and
 // then id so the order never depends on arrival.
 func (m *Model) index(d *Dialogue) {
 	list := m.bySpace[d.SpaceID]
-	i := sort.Search(len(list), func(i int) bool { return !dialogueBefore(list[i], d) })
-	m.bySpace[d.SpaceID] = slices.Insert(list, i, d)
+	entry := dated{dayOf(d.HeldOn), d.index}
+	i := sort.Search(len(list), func(i int) bool { return !m.datedBefore(list[i], entry) })
+	m.bySpace[d.SpaceID] = slices.Insert(list, i, entry)
+}
+
+func (m *Model) datedBefore(a, b dated) bool {
+	if a.day != b.day {
+		return a.day < b.day
+	}
+	return m.byIndex[a.index].ID.Compare(m.byIndex[b.index].ID) < 0
 }
 
 func dialogueBefore(a, b *Dialogue) bool {

@@ -168,15 +168,21 @@ func (m *Model) View(q Query) (View, error) {
 }
 
 // inRange returns the dialogues of a date-sorted list within q's dates.
-func (m *Model) inRange(list []*Dialogue, q Query) []*Dialogue {
+func (m *Model) inRange(list []dated, q Query) []*Dialogue {
 	lo, hi := 0, len(list)
 	if !q.From.IsZero() {
-		lo, _ = slices.BinarySearchFunc(list, q.From, func(d *Dialogue, from domain.Date) int { return d.HeldOn.Time().Compare(from.Time()) })
+		from := dayOf(q.From)
+		lo = sort.Search(len(list), func(i int) bool { return list[i].day >= from })
 	}
 	if !q.To.IsZero() {
-		hi = lo + sort.Search(len(list)-lo, func(i int) bool { return list[lo+i].HeldOn.After(q.To) })
+		to := dayOf(q.To)
+		hi = lo + sort.Search(len(list)-lo, func(i int) bool { return list[lo+i].day > to })
 	}
-	return list[lo:hi]
+	out := make([]*Dialogue, hi-lo)
+	for k, x := range list[lo:hi] {
+		out[k] = m.byIndex[x.index]
+	}
+	return out
 }
 
 // bucketOf is the period of the given kind that contains d.

@@ -232,12 +232,12 @@ func (m *Model) Restore(in io.Reader) error {
 		}
 		m.recount(d)
 		if !d.Retracted {
-			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], d)
+			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], dated{dayOf(d.HeldOn), d.index})
 		}
 	}
 	for _, list := range m.bySpace {
-		slices.SortFunc(list, func(a, b *Dialogue) int {
-			if dialogueBefore(a, b) {
+		slices.SortFunc(list, func(a, b dated) int {
+			if m.datedBefore(a, b) {
 				return -1
 			}
 			return 1

@@ -64,7 +64,8 @@ func (e *Held) DecodeJSON(data []byte) bool {
 			r.Attendees = []Attendee{}
 			s.Open('[')
 			for first := true; s.Next(']', &first); {
-				var a Attendee
+				r.Attendees = append(r.Attendees, Attendee{})
+				a := &r.Attendees[len(r.Attendees)-1]
 				s.Open('{')
 				for first := true; s.Next('}', &first); {
 					switch string(s.Key()) {
@@ -76,7 +77,6 @@ func (e *Held) DecodeJSON(data []byte) bool {
 						s.Fail()
 					}
 				}
-				r.Attendees = append(r.Attendees, a)
 			}
 		case "headcount":
 			h := &r.Headcount
