@@ -35,29 +35,57 @@ func feed(ctx context.Context, store events.Store, after events.Position, follow
 		}
 	}
 	codec := registry.Codec()
-	for {
-		page, read := make([]Event, 0, batchSize), 0
-		// ReadAll starts at its position inclusive: ask for one more and
-		// skip what was already sent.
-		for rec, err := range store.ReadAll(ctx, after, batchSize+1) {
-			if err != nil {
-				send(batch{err: err})
+	// Pages are decoded on their own goroutines while the next page is
+	// read, and sent in order: reading, decoding and applying overlap.
+	decoded := make(chan chan batch, 2)
+	go func(after events.Position) {
+		defer close(decoded)
+		for {
+			records := make([]events.RecordedEvent, 0, batchSize)
+			read := 0
+			// ReadAll starts at its position inclusive: ask for one more
+			// and skip what was already sent.
+			for rec, err := range store.ReadAll(ctx, after, batchSize+1) {
+				if err != nil {
+					done := make(chan batch, 1)
+					done <- batch{err: err}
+					decoded <- done
+					return
+				}
+				read++
+				if after.Less(rec.Position) {
+					records = append(records, rec)
+				}
+			}
+			if len(records) > 0 {
+				after = records[len(records)-1].Position
+				done := make(chan batch, 1)
+				go func() {
+					page := make([]Event, len(records))
+					for i, rec := range records {
+						page[i] = NewEvent(codec, rec)
+					}
+					done <- batch{events: page}
+				}()
+				select {
+				case decoded <- done:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if read <= batchSize {
 				return
 			}
-			read++
-			if after.Less(rec.Position) {
-				page = append(page, NewEvent(codec, rec))
+		}
+	}(after)
+	for done := range decoded {
+		b := <-done
+		if !send(b) || b.err != nil {
+			for range decoded { // let the reader stop
 			}
+			return
 		}
-		if len(page) > 0 {
-			after = page[len(page)-1].Record.Position
-			if !send(batch{events: page}) {
-				return
-			}
-		}
-		if read <= batchSize {
-			break
-		}
+		after = b.events[len(b.events)-1].Record.Position
 	}
 	if !follow {
 		return
