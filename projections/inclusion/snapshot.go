@@ -59,6 +59,7 @@ func (m *Model) Snapshot(out io.Writer) error {
 		for _, g := range groups {
 			w.String(m.groups[g])
 		}
+		w.Uint(uint64(m.people.lastLink[i]))
 	}
 
 	dialogues := make([]*Dialogue, 0, len(m.dialogues))
@@ -66,8 +67,10 @@ func (m *Model) Snapshot(out io.Writer) error {
 		dialogues = append(dialogues, d)
 	}
 	slices.SortFunc(dialogues, func(a, b *Dialogue) int { return a.ID.Compare(b.ID) })
+	dialogueRank := make([]uint32, len(m.byIndex))
 	w.Uint(uint64(len(dialogues)))
-	for _, d := range dialogues {
+	for r, d := range dialogues {
+		dialogueRank[d.index] = uint32(r)
 		w.ID(d.ID)
 		w.ID(d.SpaceID)
 		w.Int(int64(d.HeldOn.Time().Unix() / 86400))
@@ -101,8 +104,54 @@ func (m *Model) Snapshot(out io.Writer) error {
 			}
 			w.Uint(r)
 		}
+		m.writeCounts(w, &d.counts)
+	}
+
+	// The attendance chains are written as they are, with dialogues by
+	// rank, so that a restore copies them instead of rebuilding them from
+	// scattered reads.
+	w.Uint(uint64(len(m.links)))
+	for _, l := range m.links {
+		w.Uint(uint64(dialogueRank[l.dialogue]))
+		w.Uint(uint64(l.next))
 	}
 	return w.Flush()
+}
+
+func (m *Model) writeCounts(w *binsnap.Writer, c *counts) {
+	for _, n := range []int{c.dialogues, c.registered, c.unregistered, c.women, c.men, c.youth, c.youngWomen, c.youngMen, c.ageUnknown, c.disabilities, c.displaced} {
+		w.Uint(uint64(n))
+	}
+	// Groups by code: their indexes depend on the order codes were seen.
+	var codes []string
+	for g, n := range c.groups {
+		if n > 0 {
+			codes = append(codes, m.groups[g])
+		}
+	}
+	slices.Sort(codes)
+	w.Uint(uint64(len(codes)))
+	for _, code := range codes {
+		w.String(code)
+		w.Uint(uint64(c.groups[m.groupIndex[code]]))
+	}
+}
+
+func (m *Model) readCounts(r *binsnap.Reader, c *counts) {
+	for _, n := range []*int{&c.dialogues, &c.registered, &c.unregistered, &c.women, &c.men, &c.youth, &c.youngWomen, &c.youngMen, &c.ageUnknown, &c.disabilities, &c.displaced} {
+		*n = int(r.Uint() & (1<<40 - 1)) // a damaged count stays far from overflow
+	}
+	for range r.Count() {
+		code, n := r.String(), r.Uint()
+		if r.Err() != nil {
+			return
+		}
+		g := m.groupOf(code)
+		if len(c.groups) <= g {
+			c.groups = append(c.groups, make([]int, g+1-len(c.groups))...)
+		}
+		c.groups[g] = int(n & (1<<40 - 1))
+	}
 }
 
 func writeStrings(w *binsnap.Writer, xs []string) {
@@ -174,6 +223,7 @@ func (m *Model) Restore(in io.Reader) error {
 			t |= uint64(inGroups)
 		}
 		m.people.traits[i], m.people.birthYear[i] = traits(t), int16(birthYear)
+		m.people.lastLink[i] = uint32(r.Uint()) // checked with the links
 	}
 	n = r.Count()
 	m.dialogues = make(map[domain.ID]*Dialogue, min(n, 1<<20))
@@ -225,12 +275,12 @@ func (m *Model) Restore(in io.Reader) error {
 			if r.Err() != nil || a>>1 >= uint64(m.people.len()) {
 				return errorOr(r.Err(), binsnap.ErrCorrupt)
 			}
-			m.attend(d, uint32(a>>1), a&1 == 1)
+			d.attendees = append(d.attendees, uint32(a>>1)|uint32(a&1)<<31)
 		}
 		if len(d.attendees) == 0 {
 			d.attendees = nil
 		}
-		m.recount(d)
+		m.readCounts(r, &d.counts)
 		if !d.Retracted {
 			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], dated{dayOf(d.HeldOn), d.index})
 		}
@@ -245,6 +295,21 @@ func (m *Model) Restore(in io.Reader) error {
 	}
 	if r.Err() == nil && len(m.dialogues) != n {
 		return fmt.Errorf("%w: a dialogue id appears twice", binsnap.ErrCorrupt)
+	}
+	n = r.Count()
+	m.links = make([]link, 0, min(n, 1<<24))
+	for k := range n {
+		d, next := r.Uint(), r.Uint()
+		// A chain only points back, so a damaged one cannot loop.
+		if r.Err() != nil || d >= uint64(len(m.byIndex)) || next > uint64(k) {
+			return errorOr(r.Err(), binsnap.ErrCorrupt)
+		}
+		m.links = append(m.links, link{dialogue: uint32(d), next: uint32(next)})
+	}
+	for _, l := range m.people.lastLink {
+		if int(l) > len(m.links) {
+			return errorOr(r.Err(), binsnap.ErrCorrupt)
+		}
 	}
 	return r.Err()
 }
