@@ -142,7 +142,7 @@ func (m *Model) readCounts(r *binsnap.Reader, c *counts) {
 		*n = int(r.Uint() & (1<<40 - 1)) // a damaged count stays far from overflow
 	}
 	for range r.Count() {
-		code, n := r.String(), r.Uint()
+		code, n := r.Symbol(), r.Uint()
 		if r.Err() != nil {
 			return
 		}
@@ -161,15 +161,15 @@ func writeStrings(w *binsnap.Writer, xs []string) {
 	}
 }
 
-// readStrings reads a list written by writeStrings; an empty list reads
-// as nil, as JSON decoding gives it.
+// readStrings reads a list of symbols written by writeStrings; an empty
+// list reads as nil, as JSON decoding gives it.
 func readStrings(r *binsnap.Reader) []string {
 	var xs []string
 	for range r.Count() {
 		if r.Err() != nil {
 			break
 		}
-		xs = append(xs, r.String())
+		xs = append(xs, r.Symbol())
 	}
 	return xs
 }
@@ -181,7 +181,7 @@ func (m *Model) Restore(in io.Reader) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for range r.Count() {
-		s := &Space{ID: r.ID(), Name: r.String(), Region: r.String(), Pillar: r.String()}
+		s := &Space{ID: r.ID(), Name: r.String(), Region: r.Symbol(), Pillar: r.Symbol()}
 		for _, t := range []**float64{&s.Targets.Women, &s.Targets.Youth, &s.Targets.Disability, &s.Targets.Displaced} {
 			if r.Bool() {
 				v := r.Float()
@@ -213,7 +213,7 @@ func (m *Model) Restore(in io.Reader) error {
 			if r.Err() != nil {
 				break
 			}
-			codes = append(codes, r.String())
+			codes = append(codes, r.Symbol())
 		}
 		if r.Err() != nil {
 			return r.Err()
@@ -240,12 +240,12 @@ func (m *Model) Restore(in io.Reader) error {
 		dialogueSlab = dialogueSlab[1:]
 		d.ID, d.SpaceID = r.ID(), r.ID()
 		d.HeldOn = domain.DateOf(epoch.AddDate(0, 0, int(r.Int())))
-		d.Pillar, d.Retracted = r.String(), r.Bool()
+		d.Pillar, d.Retracted = r.Symbol(), r.Bool()
 		h := &d.Headcount
 		for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
 			*n = int(r.Uint())
 		}
-		d.Format, d.Title, d.Locality, d.Language = r.String(), r.String(), r.String(), r.String()
+		d.Format, d.Title, d.Locality, d.Language = r.Symbol(), r.String(), r.Symbol(), r.Symbol()
 		d.DurationMinutes = int(r.Uint())
 		d.Topics, d.Facilitators = readStrings(r), readStrings(r)
 		for range r.Count() {
@@ -258,7 +258,7 @@ func (m *Model) Restore(in io.Reader) error {
 			if r.Err() != nil {
 				break
 			}
-			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.String(), Summary: r.String()})
+			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.Symbol(), Summary: r.String()})
 		}
 		k := r.Count()
 		if r.Err() != nil || k > m.people.len() {
