@@ -1,0 +1,84 @@
+// Package access is who may do what through the API: roles, the principal
+// a request acts for, and bearer tokens.
+//
+// Tokens are 256 random bits shown once; only their SHA-256 is kept, in a
+// file of the data directory, and a presented token is compared in
+// constant time. Revocation and expiry take effect on the next request.
+package access
+
+import (
+	"slices"
+)
+
+// Role is what a token may do.
+type Role string
+
+const (
+	// Facilitator logs dialogues and enrols participants in their regions,
+	// and sees those regions' participants' identities.
+	Facilitator Role = "facilitator"
+	// Advocacy follows commitments and stakeholders; dialogues without
+	// identities.
+	Advocacy Role = "advocacy"
+	// Analyst reads aggregates only, with small counts suppressed.
+	Analyst Role = "analyst"
+	// Admin sets up spaces, stakeholders and tokens, and handles erasure.
+	Admin Role = "admin"
+)
+
+// Roles lists every role.
+var Roles = []Role{Facilitator, Advocacy, Analyst, Admin}
+
+// Principal is who a request acts for.
+type Principal struct {
+	TokenID string
+	// Subject is recorded as recordedBy on every event the request appends.
+	Subject string
+	Role    Role
+	// Regions scope a facilitator; empty for every other role.
+	Regions []string
+}
+
+// InRegion reports whether the principal may see an object of a region at
+// all: a facilitator sees only their regions; the other roles see all.
+func (p Principal) InRegion(region string) bool {
+	return p.Role != Facilitator || slices.Contains(p.Regions, region)
+}
+
+// MaySeeIdentitiesIn reports whether names and phone numbers of a region's
+// participants may be shown: to facilitators of the region and admins.
+func (p Principal) MaySeeIdentitiesIn(region string) bool {
+	switch p.Role {
+	case Admin:
+		return true
+	case Facilitator:
+		return slices.Contains(p.Regions, region)
+	}
+	return false
+}
+
+// SeesSmallCounts reports whether figures may be shown unsuppressed: only
+// to roles with access to identities.
+func (p Principal) SeesSmallCounts() bool { return p.Role == Admin || p.Role == Facilitator }
+
+// Can reports whether the role may use a capability.
+func (p Principal) Can(c Capability) bool { return slices.Contains(capabilities[p.Role], c) }
+
+// Capability is a family of operations.
+type Capability string
+
+const (
+	ReadAggregates   Capability = "read aggregates"   // inclusion views, commitment figures
+	ReadRecords      Capability = "read records"      // spaces, dialogues, commitments, stakeholders
+	ReadParticipants Capability = "read participants" // pseudonymous participant records
+	LogDialogues     Capability = "log dialogues"     // dialogues, enrolments, corrections
+	TrackCommitments Capability = "track commitments" // commitments and their progress
+	Administer       Capability = "administer"        // spaces, stakeholders, erasure, tokens
+)
+
+var capabilities = map[Role][]Capability{
+	Facilitator: {ReadAggregates, ReadRecords, ReadParticipants, LogDialogues, TrackCommitments},
+	Advocacy:    {ReadAggregates, ReadRecords, TrackCommitments},
+	Analyst:     {ReadAggregates},
+	Admin:       {ReadAggregates, ReadRecords, ReadParticipants, LogDialogues, TrackCommitments, Administer},
+}

@@ -1,0 +1,224 @@
+package access
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// Token is what is kept of a token: never the secret.
+type Token struct {
+	ID      string     `json:"id"`
+	Subject string     `json:"subject"`
+	Role    Role       `json:"role"`
+	Regions []string   `json:"regions,omitempty"`
+	Created time.Time  `json:"created"`
+	Expires time.Time  `json:"expires"`
+	Revoked *time.Time `json:"revoked,omitempty"`
+	// Hash is the hex SHA-256 of the secret part.
+	Hash string `json:"hash"`
+}
+
+// Errors of the token store.
+var (
+	ErrUnauthenticated = errors.New("no valid token")
+	ErrNoToken         = errors.New("no such token")
+)
+
+// tokenPrefix starts every token, so that a leaked one is recognisable
+// (secret scanners, logs).
+const tokenPrefix = "plb_"
+
+// Tokens keeps tokens in a JSON file, rewritten atomically on every change.
+// One process at a time uses a data directory (its lock), so the file is
+// read once.
+type Tokens struct {
+	path  string
+	clock func() time.Time
+	mu    sync.RWMutex
+	byID  map[string]*Token
+}
+
+// OpenTokens reads the token file at path, or starts empty.
+func OpenTokens(path string, clock func() time.Time) (*Tokens, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	t := &Tokens{path: path, clock: clock, byID: map[string]*Token{}}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return t, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	var list []*Token
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+	}
+	for _, tok := range list {
+		t.byID[tok.ID] = tok
+	}
+	return t, nil
+}
+
+// NewToken describes a token to create.
+type NewToken struct {
+	Subject string
+	Role    Role
+	Regions []string
+	TTL     time.Duration
+}
+
+// Check names every problem of a new token.
+func (n NewToken) Check() error {
+	var problems []string
+	if !slices.Contains(Roles, n.Role) {
+		problems = append(problems, fmt.Sprintf("role: must be one of facilitator, advocacy, analyst, admin, not %q", n.Role))
+	}
+	if n.Role == Facilitator && len(n.Regions) == 0 {
+		problems = append(problems, "region: a facilitator needs at least one region")
+	}
+	if n.Role != Facilitator && len(n.Regions) > 0 {
+		problems = append(problems, "region: only facilitators are scoped to regions")
+	}
+	if n.TTL <= 0 || n.TTL > 5*366*24*time.Hour {
+		problems = append(problems, "expires: must be between a minute and five years")
+	}
+	if len(n.Subject) > 100 {
+		problems = append(problems, "subject: at most 100 characters")
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Create makes a token and returns it with its secret, shown once.
+func (t *Tokens) Create(n NewToken) (Token, string, error) {
+	if err := n.Check(); err != nil {
+		return Token{}, "", err
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return Token{}, "", err
+	}
+	now := t.clock().UTC()
+	id := ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
+	if n.Subject == "" {
+		n.Subject = string(n.Role) + "-" + strings.ToLower(id[len(id)-6:])
+	}
+	sum := sha256.Sum256(secret)
+	tok := &Token{ID: id, Subject: n.Subject, Role: n.Role, Regions: slices.Clone(n.Regions), Created: now,
+		Expires: now.Add(n.TTL).Truncate(time.Second), Hash: hex.EncodeToString(sum[:])}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.byID[id] = tok
+	if err := t.save(); err != nil {
+		delete(t.byID, id)
+		return Token{}, "", err
+	}
+	return *tok, tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret), nil
+}
+
+// Authenticate returns the principal of a presented token, or
+// ErrUnauthenticated for anything but a known, unexpired, unrevoked one.
+func (t *Tokens) Authenticate(presented string) (Principal, error) {
+	rest, ok := strings.CutPrefix(presented, tokenPrefix)
+	id, encoded, ok2 := strings.Cut(rest, "_")
+	if !ok || !ok2 {
+		return Principal{}, ErrUnauthenticated
+	}
+	secret, err := base64.RawURLEncoding.DecodeString(encoded)
+	if err != nil || len(secret) != 32 {
+		return Principal{}, ErrUnauthenticated
+	}
+	sum := sha256.Sum256(secret)
+	t.mu.RLock()
+	tok, known := t.byID[id]
+	var want []byte
+	if known {
+		want, _ = hex.DecodeString(tok.Hash)
+	}
+	t.mu.RUnlock()
+	if !known || subtle.ConstantTimeCompare(sum[:], want) != 1 || tok.Revoked != nil || !t.clock().Before(tok.Expires) {
+		return Principal{}, ErrUnauthenticated
+	}
+	return Principal{TokenID: tok.ID, Subject: tok.Subject, Role: tok.Role, Regions: slices.Clone(tok.Regions)}, nil
+}
+
+// List returns every token, oldest first.
+func (t *Tokens) List() []Token {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]Token, 0, len(t.byID))
+	for _, tok := range t.byID {
+		out = append(out, *tok)
+	}
+	slices.SortFunc(out, func(a, b Token) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Revoke revokes a token from the next request on; revoking twice keeps
+// the first moment.
+func (t *Tokens) Revoke(id string) (Token, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tok, ok := t.byID[id]
+	if !ok {
+		return Token{}, fmt.Errorf("%w: %q", ErrNoToken, id)
+	}
+	if tok.Revoked == nil {
+		now := t.clock().UTC()
+		tok.Revoked = &now
+		if err := t.save(); err != nil {
+			tok.Revoked = nil
+			return Token{}, err
+		}
+	}
+	return *tok, nil
+}
+
+// save writes the file atomically and durably; t.mu is held.
+func (t *Tokens) save() error {
+	list := make([]*Token, 0, len(t.byID))
+	for _, tok := range t.byID {
+		list = append(list, tok)
+	}
+	slices.SortFunc(list, func(a, b *Token) int { return strings.Compare(a.ID, b.ID) })
+	b, err := json.MarshalIndent(list, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := t.path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	_, err = f.Write(append(b, '\n'))
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	if err := os.Rename(tmp, t.path); err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	dir, err := os.Open(filepath.Dir(t.path))
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	defer dir.Close()
+	return dir.Sync()
+}

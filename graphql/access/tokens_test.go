@@ -1,0 +1,102 @@
+package access_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/graphql/access"
+)
+
+func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tokens, err := access.OpenTokens(path, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, secret, err := tokens.Create(access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tokens.Authenticate(secret)
+	if err != nil || p.Role != access.Facilitator || p.Regions[0] != "gao" || p.TokenID != tok.ID || p.Subject == "" {
+		t.Fatalf("Authenticate = %+v, %v", p, err)
+	}
+	file, _ := os.ReadFile(path)
+	if strings.Contains(string(file), secret[len(secret)-43:]) {
+		t.Fatal("the token file holds the secret")
+	}
+
+	// A fresh read of the file knows the token: it survives a restart.
+	again, err := access.OpenTokens(path, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Authenticate(secret); err != nil {
+		t.Fatalf("after reopening: %v", err)
+	}
+	for _, bad := range []string{"", "plb_", secret[:len(secret)-1] + "A", "plb_" + tok.ID + "_", strings.Replace(secret, tok.ID, strings.Repeat("0", 26), 1), "Bearer " + secret} {
+		if _, err := tokens.Authenticate(bad); !errors.Is(err, access.ErrUnauthenticated) {
+			t.Errorf("Authenticate(%q) = %v, want ErrUnauthenticated", bad, err)
+		}
+	}
+
+	now = now.Add(24 * time.Hour)
+	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("an expired token authenticated: %v", err)
+	}
+	now = now.Add(-time.Hour)
+	if _, err := tokens.Revoke(tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("a revoked token authenticated: %v", err)
+	}
+	if _, err := tokens.Revoke("nope"); !errors.Is(err, access.ErrNoToken) {
+		t.Fatalf("revoking an unknown token: %v", err)
+	}
+	if list := tokens.List(); len(list) != 1 || list[0].Revoked == nil || list[0].Hash == "" {
+		t.Fatalf("List = %+v", list)
+	}
+}
+
+func TestNewTokensAreChecked(t *testing.T) {
+	tokens, err := access.OpenTokens(filepath.Join(t.TempDir(), "tokens.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		n    access.NewToken
+		want string
+	}{
+		{access.NewToken{Role: "root", TTL: time.Hour}, "role"},
+		{access.NewToken{Role: access.Facilitator, TTL: time.Hour}, "region"},
+		{access.NewToken{Role: access.Analyst, Regions: []string{"gao"}, TTL: time.Hour}, "region"},
+		{access.NewToken{Role: access.Analyst}, "expires"},
+	} {
+		if _, _, err := tokens.Create(tc.n); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Create(%+v) = %v, want an error naming %s", tc.n, err, tc.want)
+		}
+	}
+}
+
+func TestRolesSeeWhatDesignSays(t *testing.T) {
+	fac := access.Principal{Role: access.Facilitator, Regions: []string{"gao"}}
+	analyst := access.Principal{Role: access.Analyst}
+	admin := access.Principal{Role: access.Admin}
+	switch {
+	case !fac.MaySeeIdentitiesIn("gao"), fac.MaySeeIdentitiesIn("mopti"), fac.InRegion("mopti"):
+		t.Error("a facilitator of gao")
+	case analyst.MaySeeIdentitiesIn("gao"), analyst.SeesSmallCounts(), analyst.Can(access.ReadRecords):
+		t.Error("an analyst")
+	case (access.Principal{Role: access.Advocacy}).MaySeeIdentitiesIn("gao"):
+		t.Error("an advocacy lead")
+	case !admin.MaySeeIdentitiesIn("mopti"), !admin.Can(access.Administer):
+		t.Error("an admin")
+	}
+}
