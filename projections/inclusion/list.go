@@ -75,13 +75,54 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 		selected, more = selected[:limit], true
 	}
 	for _, d := range selected {
-		row := DialogueRow{Dialogue: *d, Figures: m.figures(&d.counts, len(d.attendees))}
-		row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.index = nil, counts{}, 0
-		for _, a := range d.attendees {
-			i, spoke := attendee(a)
-			row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})
-		}
-		rows = append(rows, row)
+		rows = append(rows, m.row(d))
 	}
 	return rows, more
+}
+
+// row copies a dialogue with its attendees and figures.
+func (m *Model) row(d *Dialogue) DialogueRow {
+	row := DialogueRow{Dialogue: *d, Figures: m.figures(&d.counts, len(d.attendees))}
+	row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.index = nil, counts{}, 0
+	for _, a := range d.attendees {
+		i, spoke := attendee(a)
+		row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})
+	}
+	return row
+}
+
+// Dialogue returns one dialogue, retracted ones included.
+func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d, ok := m.dialogues[id]
+	if !ok {
+		return DialogueRow{}, false
+	}
+	return m.row(d), true
+}
+
+// Space returns one space.
+func (m *Model) Space(id domain.ID) (Space, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s, ok := m.spaces[id]
+	if !ok {
+		return Space{}, false
+	}
+	return *s, true
+}
+
+// Spaces returns the spaces of a region (every space for ""), by id.
+func (m *Model) Spaces(region string) []Space {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Space
+	for _, s := range m.spaces {
+		if region == "" || s.Region == region {
+			out = append(out, *s)
+		}
+	}
+	slices.SortFunc(out, func(a, b Space) int { return a.ID.Compare(b.ID) })
+	return out
 }

@@ -1,0 +1,164 @@
+package graphql_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events/commands/commandstest"
+	"github.com/palabre/palabre/graphql"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// env is a whole API over a real embedded store, key store, read models
+// and runner, served by httptest.
+type env struct {
+	t      *testing.T
+	server *httptest.Server
+	api    *graphql.Server
+	tokens *access.Tokens
+	logs   *bytes.Buffer
+	// token secrets by name
+	admin, analyst, advocacy, gao, mopti string
+}
+
+var today = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	c := commandstest.Open(t, today)
+	t.Cleanup(c.Close)
+	clock := func() time.Time { return today }
+	inc, com, sta, par := inclusion.New(), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
+	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { runner.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(&syncWriter{buf: logs}), Clock: clock}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	e := &env{t: t, server: srv, api: api, tokens: tokens, logs: logs}
+	mk := func(role access.Role, regions ...string) string {
+		_, secret, err := tokens.Create(access.NewToken{Role: role, Regions: regions, TTL: time.Hour, Subject: string(role) + fmt.Sprint(regions)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	e.admin, e.analyst, e.advocacy, e.gao, e.mopti = mk(access.Admin), mk(access.Analyst), mk(access.Advocacy), mk(access.Facilitator, "gao"), mk(access.Facilitator, "mopti")
+	return e
+}
+
+type syncWriter struct {
+	mu  chanMutex
+	buf *bytes.Buffer
+}
+
+type chanMutex struct{}
+
+func (w *syncWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+
+// response is a GraphQL answer.
+type response struct {
+	Status int
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	raw string
+}
+
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// do posts a query with a token.
+func (e *env) do(token, query string, vars map[string]any) response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return e.send(req)
+}
+
+func (e *env) send(req *http.Request) response {
+	e.t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var out response
+	if err := json.Unmarshal(b, &out); err != nil {
+		e.t.Fatalf("status %d, body not JSON: %s", res.StatusCode, b)
+	}
+	out.Status, out.raw = res.StatusCode, string(b)
+	return out
+}
+
+// must posts and fails the test on any error.
+func (e *env) must(token, query string, vars map[string]any) map[string]any {
+	e.t.Helper()
+	r := e.do(token, query, vars)
+	if len(r.Errors) > 0 || r.Status != 200 {
+		e.t.Fatalf("%s\n-> %d %s", query, r.Status, r.raw)
+	}
+	return r.Data
+}
+
+func newID() string { return ulid.Make().String() }
+
+// get walks a decoded JSON value by keys and indexes.
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}

@@ -1,0 +1,436 @@
+package graphql
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	gql "github.com/graphql-go/graphql"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections/commitments"
+)
+
+// command describes one mutation: a domain command sent with a command id,
+// so that a retry is safe, answered with the object as the read models
+// hold it once they have seen the write.
+type command struct {
+	name, description string
+	capability        access.Capability
+	// create: the command id is the new aggregate's id; otherwise the
+	// mutation takes the aggregate's id.
+	create  bool
+	input   reflect.Type // the command's Go type
+	returns func(b *builder) *gql.Object
+	// scope rejects what a facilitator may not touch; nil when the
+	// capability says all.
+	scope func(b *builder, ctx context.Context, id domain.ID, cmd any) error
+	run   func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error)
+	read  func(b *builder, ctx context.Context, id domain.ID) (any, error)
+}
+
+// execute adapts an aggregate's Execute to a command's run.
+func execute[S any, C any, E domain.Event](agg *commands.Aggregate[S, C, E]) func(context.Context, *commands.Handler, domain.ID, any, gql.ResolveParams, commands.Meta) (events.Position, error) {
+	return func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
+		r, err := agg.Execute(ctx, h, id, cmd.(C), meta)
+		return r.Position, err
+	}
+}
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+var (
+	returnsSpace       = func(b *builder) *gql.Object { return b.space }
+	returnsStakeholder = func(b *builder) *gql.Object { return b.stakeholder }
+	returnsParticipant = func(b *builder) *gql.Object { return b.participant }
+	returnsDialogue    = func(b *builder) *gql.Object { return b.dialogue }
+	returnsCommitment  = func(b *builder) *gql.Object { return b.commitmentT }
+)
+
+func (b *builder) commandList() []command {
+	spaceCmd := func(name, desc string, create bool, t reflect.Type) command {
+		return command{name: name, description: desc, capability: access.Administer, create: create, input: t,
+			returns: returnsSpace, run: execute(commands.Space), read: (*builder).getSpace}
+	}
+	holderCmd := func(name, desc string, create bool, t reflect.Type) command {
+		return command{name: name, description: desc, capability: access.TrackCommitments, create: create, input: t,
+			returns: returnsStakeholder, run: execute(commands.Stakeholder), read: (*builder).getStakeholder, scope: stakeholderScope}
+	}
+	dialogueCmd := func(name, desc string, create bool, t reflect.Type) command {
+		return command{name: name, description: desc, capability: access.LogDialogues, create: create, input: t,
+			returns: returnsDialogue, run: execute(commands.Dialogue), read: (*builder).getDialogue, scope: dialogueScope}
+	}
+	commitmentCmd := func(name, desc string, create bool, t reflect.Type) command {
+		return command{name: name, description: desc, capability: access.TrackCommitments, create: create, input: t,
+			returns: returnsCommitment, run: execute(commands.Commitment), read: (*builder).getCommitment, scope: commitmentScope}
+	}
+	return []command{
+		spaceCmd("establishSpace", "Establish a consultative space.", true, typeOf[space.Establish]()),
+		spaceCmd("changeSpaceDetails", "Change a space's name, kind, region, locality, pillar or convenor.", false, typeOf[space.ChangeDetails]()),
+		spaceCmd("setSpaceTargets", "Set a space's inclusion targets.", false, typeOf[space.SetTargets]()),
+		spaceCmd("closeSpace", "Close a space.", false, typeOf[space.Close]()),
+		holderCmd("registerStakeholder", "Register a stakeholder.", true, typeOf[stakeholder.Register]()),
+		holderCmd("changeStakeholderDetails", "Change a stakeholder's details.", false, typeOf[stakeholder.ChangeDetails]()),
+		{name: "enrolParticipant", description: "Enrol a participant; name and phone are sealed under the participant's own key.",
+			capability: access.LogDialogues, create: true, input: typeOf[participant.Enrol](), returns: returnsParticipant,
+			scope: participantScope, read: (*builder).getParticipant,
+			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
+				who, _, err := identityArg(p)
+				if err != nil {
+					return events.Position{}, err
+				}
+				r, err := h.Enrol(ctx, id, cmd.(participant.Enrol), who, meta)
+				return r.Position, err
+			}},
+		{name: "correctParticipant", description: "Correct a participant's profile, and their name and phone when identity is given.",
+			capability: access.LogDialogues, input: typeOf[participant.CorrectProfile](), returns: returnsParticipant,
+			scope: participantScope, read: (*builder).getParticipant,
+			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
+				who, given, err := identityArg(p)
+				if err != nil {
+					return events.Position{}, err
+				}
+				var replace *keystore.Identity
+				if given {
+					replace = &who
+				}
+				r, err := h.CorrectParticipant(ctx, id, cmd.(participant.CorrectProfile), replace, meta)
+				return r.Position, err
+			}},
+		{name: "eraseParticipant", description: "Erase a participant: their key is destroyed, so their name and phone are gone from every copy; the attendance stays, anonymous.",
+			capability: access.Administer, input: typeOf[participant.Erase](), returns: returnsParticipant, read: (*builder).getParticipant,
+			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
+				r, err := h.Erase(ctx, id, cmd.(participant.Erase), meta)
+				return r.Position, err
+			}},
+		dialogueCmd("holdDialogue", "Log a dialogue held, with its attendance.", true, typeOf[dialogue.Hold]()),
+		dialogueCmd("correctDialogueAttendance", "Replace a dialogue's attendance.", false, typeOf[dialogue.CorrectAttendance]()),
+		dialogueCmd("retractDialogue", "Retract a dialogue logged in error.", false, typeOf[dialogue.Retract]()),
+		commitmentCmd("makeCommitment", "Record a commitment made by a stakeholder.", true, typeOf[commitment.Make]()),
+		commitmentCmd("reportCommitmentProgress", "Report progress on a commitment.", false, typeOf[commitment.ReportProgress]()),
+		commitmentCmd("reviseCommitmentDueDate", "Revise a commitment's due date.", false, typeOf[commitment.ReviseDueDate]()),
+		commitmentCmd("fulfilCommitment", "Record a commitment fulfilled.", false, typeOf[commitment.Fulfil]()),
+		commitmentCmd("breakCommitment", "Record a commitment broken.", false, typeOf[commitment.Break]()),
+		commitmentCmd("withdrawCommitment", "Record a commitment withdrawn.", false, typeOf[commitment.Withdraw]()),
+	}
+}
+
+func (b *builder) mutations() gql.Fields {
+	identityInput := gql.NewInputObject(gql.InputObjectConfig{Name: "IdentityInput", Description: "A participant's name and phone, sealed before they are stored.",
+		Fields: gql.InputObjectConfigFieldMap{"name": {Type: nonNull(gql.String)}, "phone": {Type: gql.String}}})
+	fields := gql.Fields{}
+	for _, c := range b.commandList() {
+		args := gql.FieldConfigArgument{
+			"commandId": {Type: nonNull(gql.ID), Description: "A ULID the client makes once per command and sends again on retry; a retry returns the first result."},
+			"input":     {Type: nonNull(b.inputs.of(c.input))},
+		}
+		if !c.create {
+			args["id"] = &gql.ArgumentConfig{Type: nonNull(gql.ID)}
+		}
+		if c.input == typeOf[participant.Enrol]() || c.input == typeOf[participant.CorrectProfile]() {
+			args["identity"] = &gql.ArgumentConfig{Type: identityInput}
+		}
+		fields[c.name] = &gql.Field{Type: nonNull(c.returns(b)), Description: c.description, Args: args, Resolve: b.mutate(c)}
+	}
+	tokenCreated := gql.NewObject(gql.ObjectConfig{Name: "TokenCreated", Fields: gql.Fields{
+		"token":  resolve(nonNull(b.token), func(t tokenCreated) any { return t.token }),
+		"secret": resolve(nonNull(gql.String), func(t tokenCreated) any { return t.secret }),
+	}})
+	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: "Create a token; its secret is shown here once.",
+		Args: gql.FieldConfigArgument{"role": {Type: nonNull(gql.String)}, "regions": {Type: gql.NewList(nonNull(gql.String))},
+			"subject": {Type: gql.String}, "expiresInDays": {Type: gql.Int, DefaultValue: 90}},
+		Resolve: b.createToken}
+	fields["revokeToken"] = &gql.Field{Type: nonNull(b.token), Description: "Revoke a token; it fails from the next request on.",
+		Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}},
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			if err := must(p.Context, access.Administer); err != nil {
+				return nil, err
+			}
+			id, _ := p.Args["id"].(string)
+			tok, err := b.deps.Tokens.Revoke(id)
+			if errors.Is(err, access.ErrNoToken) {
+				return nil, errNotFound
+			}
+			if err != nil {
+				requestOf(p.Context).log.Error().Err(err).Msg("revoking a token failed")
+				return nil, errInternal
+			}
+			b.audit(p.Context, "revokeToken", id, "ok")
+			return tok, nil
+		}}
+	return fields
+}
+
+type tokenCreated struct {
+	token  access.Token
+	secret string
+}
+
+func (b *builder) createToken(p gql.ResolveParams) (any, error) {
+	if err := must(p.Context, access.Administer); err != nil {
+		return nil, err
+	}
+	n := access.NewToken{Role: access.Role(fmt.Sprint(p.Args["role"]))}
+	n.Subject, _ = p.Args["subject"].(string)
+	if days, ok := p.Args["expiresInDays"].(int); ok {
+		n.TTL = dayDuration(days)
+	}
+	if regions, ok := p.Args["regions"].([]any); ok {
+		for _, r := range regions {
+			n.Regions = append(n.Regions, fmt.Sprint(r))
+		}
+	}
+	if err := n.Check(); err != nil {
+		field, _, _ := strings.Cut(err.Error(), ":")
+		return nil, badInput(field, "%v", err)
+	}
+	tok, secret, err := b.deps.Tokens.Create(n)
+	if err != nil {
+		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")
+		return nil, errInternal
+	}
+	b.audit(p.Context, "createToken", tok.ID, "ok")
+	return tokenCreated{tok, secret}, nil
+}
+
+// mutate runs a command: capability, arguments, scope, execution,
+// read-your-writes, audit.
+func (b *builder) mutate(c command) gql.FieldResolveFn {
+	return func(p gql.ResolveParams) (any, error) {
+		ctx := p.Context
+		if err := must(ctx, c.capability); err != nil {
+			return nil, err
+		}
+		commandID, err := parseID("commandId", p.Args["commandId"])
+		if err != nil {
+			return nil, err
+		}
+		id := commandID
+		if !c.create {
+			if id, err = parseID("id", p.Args["id"]); err != nil {
+				return nil, err
+			}
+		}
+		cmd := reflect.New(c.input)
+		raw, _ := p.Args["input"].(map[string]any)
+		if err := decodeInput(raw, cmd.Interface()); err != nil {
+			return nil, err
+		}
+		if c.scope != nil && principalOf(ctx).Role == access.Facilitator {
+			if err := c.scope(b, ctx, id, cmd.Elem().Interface()); err != nil {
+				return nil, err
+			}
+		}
+		who := principalOf(ctx)
+		pos, err := c.run(ctx, b.deps.Handler, id, cmd.Elem().Interface(), p, commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject})
+		if err != nil {
+			err = b.commandError(ctx, err)
+			b.audit(ctx, c.name, id.String(), codeOf(err))
+			return nil, err
+		}
+		b.audit(ctx, c.name, id.String(), "ok")
+		if err := b.deps.Runner.WaitFor(ctx, pos); err != nil {
+			requestOf(ctx).log.Error().Err(err).Msg("read models did not reach the write")
+			return nil, errInternal
+		}
+		return c.read(b, ctx, id)
+	}
+}
+
+// commandError turns a handler's error into one a client may read.
+func (b *builder) commandError(ctx context.Context, err error) error {
+	var problems *domain.Problems
+	var c *coded
+	switch {
+	case errors.As(err, &c):
+		return c
+	case errors.As(err, &problems) && len(*problems) > 0:
+		first := (*problems)[0]
+		out := badInput("input."+first.Field, "%s", problems.Error()).(*coded)
+		return out
+	case errors.Is(err, commands.ErrCommandIDReused):
+		return &coded{code: CodeConflict, field: "commandId", message: "this commandId was already used for a different command; make a new one"}
+	case errors.Is(err, commands.ErrConflict):
+		return &coded{code: CodeConflict, message: "the object kept changing while this command was applied; try again with the same commandId"}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &coded{code: CodeInternal, message: "the request ran out of time; retrying with the same commandId is safe"}
+	}
+	requestOf(ctx).log.Error().Err(err).Msg("command failed")
+	return errInternal
+}
+
+// audit records a mutation: who, what, on which object, how it ended —
+// never the input, which may hold a name.
+func (b *builder) audit(ctx context.Context, mutation, object, outcome string) {
+	req := requestOf(ctx)
+	if outcome == "" {
+		outcome = "error"
+	}
+	req.log.Info().Str("audit", "mutation").Str("mutation", mutation).Str("object", object).Str("outcome", outcome).
+		Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).Msg("audit")
+}
+
+func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
+	m, ok := p.Args["identity"].(map[string]any)
+	if !ok {
+		return keystore.Identity{}, false, nil
+	}
+	var who keystore.Identity
+	who.Name, _ = m["name"].(string)
+	who.Phone, _ = m["phone"].(string)
+	if strings.TrimSpace(who.Name) == "" || len(who.Name) > 200 {
+		return who, true, badInput("identity.name", "must be 1–200 characters")
+	}
+	if len(who.Phone) > 40 {
+		return who, true, badInput("identity.phone", "at most 40 characters")
+	}
+	return who, true, nil
+}
+
+// decodeInput fills a command from its GraphQL input, naming the field of
+// any malformed id.
+func decodeInput(raw map[string]any, into any) error {
+	if err := checkIDs("input", raw, reflect.TypeOf(into).Elem()); err != nil {
+		return err
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return badInput("input", "%v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return badInput("input."+te.Field, "must be a %s", te.Type)
+		}
+		return badInput("input", "%v", err)
+	}
+	return nil
+}
+
+// checkIDs walks an input alongside its Go type and checks every id.
+func checkIDs(path string, raw map[string]any, t reflect.Type) error {
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			if err := checkIDs(path, raw, f.Type); err != nil {
+				return err
+			}
+			continue
+		}
+		v, ok := raw[name]
+		if !ok || v == nil {
+			continue
+		}
+		if err := checkIDValue(path+"."+name, v, f.Type); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkIDValue(path string, v any, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == idReflect:
+		if _, err := parseID(path, v); err != nil {
+			return err
+		}
+	case t.Kind() == reflect.Slice:
+		list, _ := v.([]any)
+		for i, x := range list {
+			if err := checkIDValue(fmt.Sprintf("%s[%d]", path, i), x, t.Elem()); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Struct && t != dateReflect:
+		if m, ok := v.(map[string]any); ok {
+			return checkIDs(path, m, t)
+		}
+	}
+	return nil
+}
+
+// Facilitators act only in their regions; outside them an object is as
+// missing as one that does not exist.
+
+func dialogueScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
+	who := principalOf(ctx)
+	if hold, ok := cmd.(dialogue.Hold); ok {
+		if !who.InRegion(b.regionOfSpace(hold.SpaceID)) {
+			return badInput("input.spaceId", "space %s does not exist", hold.SpaceID)
+		}
+		return nil
+	}
+	if _, err := b.getDialogue(ctx, id); err != nil {
+		return err
+	}
+	return nil
+}
+
+func participantScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
+	who := principalOf(ctx)
+	var region string
+	switch c := cmd.(type) {
+	case participant.Enrol:
+		region = c.Region
+	case participant.CorrectProfile:
+		if _, err := b.deps.Participants.Get(who, id); err != nil {
+			return errNotFound
+		}
+		region = c.Region
+	}
+	if !who.InRegion(region) {
+		return badInput("input.region", "%q is not one of your regions (%s)", region, strings.Join(who.Regions, ", "))
+	}
+	return nil
+}
+
+func stakeholderScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
+	var region string
+	switch c := cmd.(type) {
+	case stakeholder.Register:
+		region = c.Region
+	case stakeholder.ChangeDetails:
+		if _, err := b.getStakeholder(ctx, id); err != nil {
+			return err
+		}
+		region = c.Region
+	}
+	if region != "" && !principalOf(ctx).InRegion(region) {
+		return badInput("input.region", "%q is not one of your regions", region)
+	}
+	return nil
+}
+
+func commitmentScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
+	if made, ok := cmd.(commitment.Make); ok {
+		c := commitments.Commitment{StakeholderID: made.StakeholderID, SpaceID: made.SpaceID}
+		if !b.commitmentVisible(ctx, c) {
+			return badInput("input.spaceId", "neither the space nor the stakeholder is in your regions")
+		}
+		return nil
+	}
+	_, err := b.getCommitment(ctx, id)
+	return err
+}
+
+func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }

@@ -1,0 +1,332 @@
+package graphql
+
+import (
+	"context"
+	"errors"
+	"reflect"
+
+	"slices"
+	"strings"
+	"time"
+
+	gql "github.com/graphql-go/graphql"
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// Deps are everything the API reads and writes; the schema is built from
+// them, with no globals.
+type Deps struct {
+	Handler      *commands.Handler
+	Runner       *projections.Runner
+	Inclusion    *inclusion.Model
+	Commitments  *commitments.Model
+	Stakeholders *stakeholders.Model
+	Participants *participants.Model
+	// AsOf answers inclusion views as they stood at a past moment.
+	AsOf   *projections.AsOf
+	Tokens *access.Tokens
+	Logger zerolog.Logger
+	// SmallCells is the suppression threshold for roles without access to
+	// identities; default 5.
+	SmallCells int
+	// Clock stamps commitment figures' "overdue"; default time.Now.
+	Clock func() time.Time
+}
+
+// identityFields are the fields that reveal who a participant is, as
+// "Type.field"; a test walks the schema to check that none resolves for a
+// role without access to identities.
+var identityFields = []string{"Identity.name", "Identity.phone", "Participant.identity"}
+
+// requestKey holds the request's principal and id in the context.
+type requestKey struct{}
+
+type request struct {
+	principal access.Principal
+	id        string
+	log       zerolog.Logger
+}
+
+func requestOf(ctx context.Context) *request {
+	r, _ := ctx.Value(requestKey{}).(*request)
+	if r == nil {
+		return &request{log: zerolog.Nop()}
+	}
+	return r
+}
+
+func principalOf(ctx context.Context) access.Principal { return requestOf(ctx).principal }
+
+// must checks a capability.
+func must(ctx context.Context, c access.Capability) error {
+	if !principalOf(ctx).Can(c) {
+		return forbidden(string(c))
+	}
+	return nil
+}
+
+type builder struct {
+	deps   Deps
+	inputs *inputs
+
+	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
+	node                                                                       *gql.Interface
+}
+
+// NewSchema builds the GraphQL schema over deps.
+func NewSchema(deps Deps) (gql.Schema, error) {
+	if deps.SmallCells <= 0 {
+		deps.SmallCells = 5
+	}
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
+	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}}
+	b.objects()
+	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})
+	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations()})
+	return gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
+		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant}})
+}
+
+func (b *builder) objects() {
+	b.node = gql.NewInterface(gql.InterfaceConfig{Name: "Node", Fields: gql.Fields{"id": {Type: nonNull(gql.ID)}},
+		ResolveType: func(p gql.ResolveTypeParams) *gql.Object {
+			switch p.Value.(type) {
+			case inclusion.Space:
+				return b.space
+			case inclusion.DialogueRow:
+				return b.dialogue
+			case commitments.Commitment:
+				return b.commitmentT
+			case stakeholders.Stakeholder:
+				return b.stakeholder
+			case participants.Participant:
+				return b.participant
+			}
+			return nil
+		}})
+	targets := gql.NewObject(gql.ObjectConfig{Name: "Targets", Description: "Inclusion targets, in percent of attendance.", Fields: gql.Fields{
+		"women":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Women) }),
+		"youth":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Youth) }),
+		"disability": resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Disability) }),
+		"displaced":  resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Displaced) }),
+	}})
+	b.space = gql.NewObject(gql.ObjectConfig{Name: "Space", Description: "A consultative space.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+		"id":      resolve(nonNull(gql.ID), func(s inclusion.Space) any { return s.ID.String() }),
+		"name":    resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Name }),
+		"region":  resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Region }),
+		"pillar":  resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Pillar }),
+		"closed":  resolve(nonNull(gql.Boolean), func(s inclusion.Space) any { return s.Closed }),
+		"targets": resolve(nonNull(targets), func(s inclusion.Space) any { return targetsOf(s.Targets) }),
+	}})
+	b.figureTypes()
+	identity := gql.NewObject(gql.ObjectConfig{Name: "Identity", Description: "[identity] Who a participant is. Shown only to facilitators of the participant's region and to admins; every read is audited.", Fields: gql.Fields{
+		"name":  resolve(nonNull(gql.String), func(i keystore.Identity) any { return i.Name }),
+		"phone": resolve(gql.String, func(i keystore.Identity) any { return nilIfEmpty(i.Phone) }),
+	}})
+	b.participant = gql.NewObject(gql.ObjectConfig{Name: "Participant", Description: "A participant's pseudonymous record.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+		"id":           resolve(nonNull(gql.ID), func(p participants.Participant) any { return p.ID.String() }),
+		"code":         resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Code }),
+		"sex":          resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Sex }),
+		"birthYear":    resolve(gql.Int, func(p participants.Participant) any { return intOrNil(p.Profile.BirthYear) }),
+		"ageBand":      resolve(gql.String, func(p participants.Participant) any { return nilIfEmpty(p.Profile.AgeBand) }),
+		"disability":   resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Profile.Functioning.HasDisability() }),
+		"displacement": resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Displacement }),
+		"groups":       resolve(nonNull(listOf(gql.String)), func(p participants.Participant) any { return nonNilStrings(p.Profile.Groups) }),
+		"constituency": resolve(gql.String, func(p participants.Participant) any { return nilIfEmpty(p.Profile.Constituency) }),
+		"region":       resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Region }),
+		"locality":     resolve(gql.String, func(p participants.Participant) any { return nilIfEmpty(p.Profile.Locality) }),
+		"consentGiven": resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Consent.Given }),
+		"erased":       resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Erased }),
+		"erasedOn":     resolve(dateType, func(p participants.Participant) any { return p.ErasedOn }),
+		"identity": {Type: identity, Description: "[identity] Name and phone; null once erased. Audited.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return b.identity(p.Context, p.Source.(participants.Participant).ID)
+			}},
+	}})
+	attendee := gql.NewObject(gql.ObjectConfig{Name: "Attendee", Fields: gql.Fields{
+		"participantId": resolve(nonNull(gql.ID), func(a attendeeOf) any { return a.ParticipantID.String() }),
+		"spoke":         resolve(nonNull(gql.Boolean), func(a attendeeOf) any { return a.Spoke }),
+	}})
+	concern := gql.NewObject(gql.ObjectConfig{Name: "Concern", Fields: gql.Fields{
+		"category": resolve(nonNull(gql.String), func(c concernOf) any { return c.Category }),
+		"summary":  resolve(gql.String, func(c concernOf) any { return nilIfEmpty(c.Summary) }),
+	}})
+	b.dialogue = gql.NewObject(gql.ObjectConfig{Name: "Dialogue", Description: "A dialogue, meeting, workshop or session.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+		"id":              resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.ID.String() }),
+		"spaceId":         resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.SpaceID.String() }),
+		"heldOn":          resolve(nonNull(dateType), func(d inclusion.DialogueRow) any { return d.Dialogue.HeldOn }),
+		"format":          resolve(nonNull(gql.String), func(d inclusion.DialogueRow) any { return d.Dialogue.Format }),
+		"title":           resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Title) }),
+		"pillar":          resolve(nonNull(gql.String), func(d inclusion.DialogueRow) any { return d.Dialogue.Pillar }),
+		"topics":          resolve(nonNull(listOf(gql.String)), func(d inclusion.DialogueRow) any { return nonNilStrings(d.Dialogue.Topics) }),
+		"locality":        resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Locality) }),
+		"language":        resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Language) }),
+		"durationMinutes": resolve(gql.Int, func(d inclusion.DialogueRow) any { return intOrNil(d.Dialogue.DurationMinutes) }),
+		"stakeholderIds":  resolve(nonNull(listOf(gql.ID)), func(d inclusion.DialogueRow) any { return idStrings(d.Dialogue.StakeholderIDs) }),
+		"concerns": resolve(nonNull(listOf(concern)), func(d inclusion.DialogueRow) any {
+			out := make([]concernOf, len(d.Dialogue.Concerns))
+			for i, c := range d.Dialogue.Concerns {
+				out[i] = concernOf(c)
+			}
+			return out
+		}),
+		"retracted": resolve(nonNull(gql.Boolean), func(d inclusion.DialogueRow) any { return d.Dialogue.Retracted }),
+		"attendees": {Type: listOf(attendee), Description: "Registered attendees; null unless you may see this region's participants.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				d := p.Source.(inclusion.DialogueRow)
+				if !principalOf(p.Context).MaySeeIdentitiesIn(b.regionOfSpace(d.Dialogue.SpaceID)) {
+					return nil, nil
+				}
+				out := make([]attendeeOf, len(d.Attendees))
+				for i, a := range d.Attendees {
+					out[i] = attendeeOf(a)
+				}
+				return out, nil
+			}},
+		"figures": {Type: nonNull(b.figuresType), Description: "This dialogue's attendance breakdown. Without access to identities only attendance is published, and only from the threshold up: per-dialogue counts could be subtracted from the views' totals.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				d := p.Source.(inclusion.DialogueRow)
+				f := publish(d.Figures)
+				if !principalOf(p.Context).SeesSmallCounts() {
+					for _, m := range f.measures {
+						if m.name != "attendance" || m.count < b.deps.SmallCells {
+							m.suppressed, m.count, m.share = true, 0, 0
+						}
+					}
+				}
+				return f, nil
+			}},
+	}})
+	b.commitmentT = gql.NewObject(gql.ObjectConfig{Name: "Commitment", Description: "A commitment made by a stakeholder.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+		"id":            resolve(nonNull(gql.ID), func(c commitments.Commitment) any { return c.ID.String() }),
+		"stakeholderId": resolve(nonNull(gql.ID), func(c commitments.Commitment) any { return c.StakeholderID.String() }),
+		"spaceId":       resolve(gql.ID, func(c commitments.Commitment) any { return idString(c.SpaceID) }),
+		"dialogueId":    resolve(gql.ID, func(c commitments.Commitment) any { return idString(c.DialogueID) }),
+		"text":          resolve(nonNull(gql.String), func(c commitments.Commitment) any { return c.Text }),
+		"pillar":        resolve(nonNull(gql.String), func(c commitments.Commitment) any { return c.Pillar }),
+		"madeOn":        resolve(nonNull(dateType), func(c commitments.Commitment) any { return c.MadeOn }),
+		"dueOn":         resolve(dateType, func(c commitments.Commitment) any { return c.DueOn }),
+		"benefits":      resolve(nonNull(listOf(gql.String)), func(c commitments.Commitment) any { return nonNilStrings(c.Benefits) }),
+		"status":        resolve(nonNull(gql.String), func(c commitments.Commitment) any { return string(c.Status) }),
+		"progress":      resolve(gql.String, func(c commitments.Commitment) any { return nilIfEmpty(c.Progress) }),
+		"settledOn":     resolve(dateType, func(c commitments.Commitment) any { return c.SettledOn }),
+		"overdue": {Type: nonNull(gql.Boolean), Resolve: func(p gql.ResolveParams) (any, error) {
+			c := p.Source.(commitments.Commitment)
+			return c.Overdue(domain.DateOf(b.deps.Clock())), nil
+		}},
+	}})
+	statusCount := gql.NewObject(gql.ObjectConfig{Name: "StatusCommitments", Fields: gql.Fields{
+		"status":        resolve(nonNull(gql.String), func(s statusIDs) any { return s.status }),
+		"commitmentIds": resolve(nonNull(listOf(gql.ID)), func(s statusIDs) any { return idStrings(s.ids) }),
+	}})
+	b.stakeholder = gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+		"id":            resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
+		"name":          resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
+		"type":          resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
+		"level":         resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
+		"region":        resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
+		"dialogueIds":   resolve(nonNull(listOf(gql.ID)), func(s stakeholders.Stakeholder) any { return idStrings(s.Dialogues) }),
+		"lastEngagedOn": resolve(dateType, func(s stakeholders.Stakeholder) any { return s.LastEngagedOn }),
+		"commitments": resolve(nonNull(listOf(statusCount)), func(s stakeholders.Stakeholder) any {
+			var out []statusIDs
+			for status, ids := range s.Commitments {
+				out = append(out, statusIDs{string(status), ids})
+			}
+			slices.SortFunc(out, func(a, c statusIDs) int { return strings.Compare(a.status, c.status) })
+			return out
+		}),
+	}})
+	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
+		"id":      resolve(nonNull(gql.ID), func(t access.Token) any { return t.ID }),
+		"subject": resolve(nonNull(gql.String), func(t access.Token) any { return t.Subject }),
+		"role":    resolve(nonNull(gql.String), func(t access.Token) any { return string(t.Role) }),
+		"regions": resolve(nonNull(listOf(gql.String)), func(t access.Token) any { return nonNilStrings(t.Regions) }),
+		"created": resolve(nonNull(gql.String), func(t access.Token) any { return t.Created.Format(time.RFC3339) }),
+		"expires": resolve(nonNull(gql.String), func(t access.Token) any { return t.Expires.Format(time.RFC3339) }),
+		"revoked": resolve(gql.String, func(t access.Token) any {
+			if t.Revoked == nil {
+				return nil
+			}
+			return t.Revoked.Format(time.RFC3339)
+		}),
+	}})
+}
+
+// Source types of small objects, so each resolver knows what it reads.
+type (
+	targetsOf  struct{ Women, Youth, Disability, Displaced *float64 }
+	attendeeOf struct {
+		ParticipantID domain.ID
+		Spoke         bool
+	}
+	concernOf struct{ Category, Summary string }
+	statusIDs struct {
+		status string
+		ids    []domain.ID
+	}
+)
+
+func floatOrNil(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func intOrNil(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// regionOfSpace is a space's region, "" when unknown.
+func (b *builder) regionOfSpace(id domain.ID) string {
+	s, _ := b.deps.Inclusion.Space(id)
+	return s.Region
+}
+
+// identity opens a participant's name and phone for a caller allowed to
+// see them, and audits the read.
+func (b *builder) identity(ctx context.Context, id domain.ID) (any, error) {
+	req := requestOf(ctx)
+	who, err := b.deps.Participants.Identity(req.principal, id)
+	switch {
+	case errors.Is(err, participants.ErrNotFound):
+		return nil, errNotFound
+	case errors.Is(err, keystore.ErrErased):
+		return nil, nil
+	case err != nil:
+		req.log.Error().Err(err).Str("participant", id.String()).Msg("opening an identity failed")
+		return nil, errInternal
+	}
+	req.log.Info().Str("audit", "identity read").Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).
+		Str("participant", id.String()).Msg("audit")
+	return who, nil
+}

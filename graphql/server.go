@@ -1,0 +1,375 @@
+package graphql
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	gql "github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/oklog/ulid/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/graphql/graphiql"
+	"github.com/palabre/palabre/graphql/limits"
+)
+
+// Options tune the HTTP side; zero fields take defaults.
+type Options struct {
+	MaxBody        int64         // bytes; default 64 KiB
+	RequestTimeout time.Duration // default 10 s
+	Limits         limits.Limits
+	// CacheSize is how many parsed and validated documents are kept by
+	// query text; default 1,000.
+	CacheSize int
+}
+
+// Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
+type Server struct {
+	deps   Deps
+	schema gql.Schema
+	opts   Options
+	cache  *documentCache
+}
+
+// NewServer builds the schema and the handler.
+func NewServer(deps Deps, opts *Options) (*Server, error) {
+	schema, err := NewSchema(deps)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{deps: deps, schema: schema}
+	if opts != nil {
+		s.opts = *opts
+	}
+	if s.opts.MaxBody <= 0 {
+		s.opts.MaxBody = 64 << 10
+	}
+	if s.opts.RequestTimeout <= 0 {
+		s.opts.RequestTimeout = 10 * time.Second
+	}
+	if s.opts.CacheSize <= 0 {
+		s.opts.CacheSize = 1000
+	}
+	s.cache = newDocumentCache(s.opts.CacheSize)
+	return s, nil
+}
+
+// Schema is the executable schema, for printing and tests.
+func (s *Server) Schema() gql.Schema { return s.schema }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	switch {
+	case r.URL.Path == "/graphql":
+		s.serveGraphQL(w, r)
+	case r.URL.Path == "/graphiql" || strings.HasPrefix(r.URL.Path, "/graphiql/"):
+		graphiql.Handler().ServeHTTP(w, r)
+	case r.URL.Path == "/healthz":
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	case r.URL.Path == "/readyz":
+		s.serveReady(w)
+	default:
+		writeJSON(w, http.StatusNotFound, errorBody(&coded{code: CodeNotFound, message: "no such path; the API is at /graphql"}))
+	}
+}
+
+// serveReady answers 200 once every read model has caught up and none has
+// failed.
+func (s *Server) serveReady(w http.ResponseWriter) {
+	type model struct {
+		Name     string `json:"name"`
+		Position string `json:"position"`
+		CaughtUp bool   `json:"caughtUp"`
+		Failed   bool   `json:"failed"`
+	}
+	var models []model
+	ready := true
+	for _, st := range s.deps.Runner.Status() {
+		models = append(models, model{st.Name, st.Position.String(), st.CaughtUp, st.Err != nil})
+		ready = ready && st.CaughtUp && st.Err == nil
+	}
+	status := http.StatusOK
+	if !ready {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, map[string]any{"ready": ready, "models": models})
+}
+
+type gqlRequest struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	requestID := ulid.MustNew(ulid.Now(), rand.Reader).String()
+	w.Header().Set("X-Request-Id", requestID)
+	log := s.deps.Logger.With().Str("request", requestID).Logger()
+	fail := func(status int, err *coded) {
+		log.Info().Int("status", status).Str("code", err.code).Str("reason", err.message).Msg("request refused")
+		writeJSON(w, status, errorBody(err))
+	}
+
+	var req gqlRequest
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "variables", message: "variables must be a JSON object"})
+				return
+			}
+		}
+	case http.MethodPost:
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
+			fail(http.StatusUnsupportedMediaType, &coded{code: CodeBadUserInput, message: "send the request as application/json"})
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				fail(http.StatusRequestEntityTooLarge, &coded{code: CodeBadUserInput, message: "the request body is over the limit of 64 KiB"})
+				return
+			}
+			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the request body could not be read"})
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "batched requests are not accepted; send one operation per request"})
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&req); err != nil || dec.More() {
+			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the body must be one JSON object with query, and optionally variables and operationName"})
+			return
+		}
+		req.Variables = numbersToGo(req.Variables).(map[string]any)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use POST, or GET for queries"})
+		return
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "query", message: "query is required"})
+		return
+	}
+
+	principal, err := s.authenticate(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
+		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+		return
+	}
+	log = log.With().Str("subject", principal.Subject).Logger()
+
+	doc, err := s.document(req.Query)
+	if err != nil {
+		var c *coded
+		errors.As(err, &c)
+		fail(http.StatusBadRequest, c)
+		return
+	}
+	op := operationOf(doc, req.OperationName)
+	if op == nil {
+		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "operationName", message: "no such operation in the document"})
+		return
+	}
+	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
+		w.Header().Set("Allow", "POST")
+		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "mutations are POST only"})
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, requestKey{}, &request{principal: principal, id: requestID, log: log})
+	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
+	// Without data, the request failed as a whole: the status says how.
+	failed := result.Data == nil && len(result.Errors) > 0
+	result.Errors = s.clientErrors(log, result.Errors, failed)
+	status := http.StatusOK
+	if failed {
+		status = statusOf[result.Errors[0].Extensions["code"]]
+	}
+	writeJSON(w, status, result)
+}
+
+var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,
+	CodeForbidden: http.StatusForbidden, CodeNotFound: http.StatusNotFound, CodeConflict: http.StatusConflict, CodeInternal: http.StatusInternalServerError}
+
+// authenticate reads the bearer token.
+func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return access.Principal{}, access.ErrUnauthenticated
+	}
+	return s.deps.Tokens.Authenticate(strings.TrimSpace(token))
+}
+
+// document parses, checks the limits and validates a query, once per
+// query text.
+func (s *Server) document(query string) (*ast.Document, error) {
+	if doc, ok := s.cache.get(query); ok {
+		return doc, nil
+	}
+	doc, err := limits.Parse(query, s.opts.Limits)
+	if err != nil {
+		var le *limits.Error
+		errors.As(err, &le)
+		return nil, &coded{code: CodeBadUserInput, message: le.Message}
+	}
+	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
+		msgs := make([]string, len(v.Errors))
+		for i, e := range v.Errors {
+			msgs[i] = e.Message
+		}
+		return nil, &coded{code: CodeBadUserInput, message: strings.Join(msgs, "; ")}
+	}
+	s.cache.put(query, doc)
+	return doc, nil
+}
+
+func operationOf(doc *ast.Document, name string) *ast.OperationDefinition {
+	var found *ast.OperationDefinition
+	for _, def := range doc.Definitions {
+		op, ok := def.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		if name == "" {
+			if found != nil {
+				return nil // several operations need a name
+			}
+			found = op
+		} else if op.Name != nil && op.Name.Value == name {
+			return op
+		}
+	}
+	return found
+}
+
+// clientErrors keeps coded errors as they are, gives graphql-go's own
+// errors about the request a BAD_USER_INPUT code, and replaces anything
+// else — a panic, a bug — with INTERNAL, logging the original.
+func (s *Server) clientErrors(log zerolog.Logger, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
+	for i, e := range errs {
+		if _, ok := e.Extensions["code"]; ok {
+			continue
+		}
+		if requestError && e.Path == nil { // about the variables, not from a resolver
+			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
+			continue
+		}
+		log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
+		errs[i].Message = errInternal.message
+		errs[i].Extensions = map[string]any{"code": CodeInternal}
+	}
+	return errs
+}
+
+type errorResponse struct {
+	Errors []gqlerrors.FormattedError `json:"errors"`
+}
+
+func errorBody(c *coded) errorResponse {
+	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.message, Locations: nil, Extensions: c.Extensions()}}}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// numbersToGo turns json.Numbers into int when whole and in range, float64
+// otherwise, as graphql-go's coercion expects.
+func numbersToGo(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return map[string]any{}
+		}
+		for k, e := range x {
+			x[k] = numbersToGo(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = numbersToGo(e)
+		}
+		return x
+	case json.Number:
+		if n, err := x.Int64(); err == nil && n >= -1<<31 && n < 1<<31 {
+			return int(n)
+		}
+		f, _ := x.Float64()
+		return f
+	case nil:
+		return nil
+	}
+	return v
+}
+
+// documentCache keeps validated documents by query text, evicting the
+// least recently used.
+type documentCache struct {
+	mu    sync.Mutex
+	size  int
+	docs  map[string]*cacheEntry
+	clock uint64
+}
+
+type cacheEntry struct {
+	doc  *ast.Document
+	used uint64
+}
+
+func newDocumentCache(size int) *documentCache {
+	return &documentCache{size: size, docs: map[string]*cacheEntry{}}
+}
+
+func (c *documentCache) get(q string) (*ast.Document, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.docs[q]
+	if !ok {
+		return nil, false
+	}
+	c.clock++
+	e.used = c.clock
+	return e.doc, true
+}
+
+func (c *documentCache) put(q string, doc *ast.Document) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.docs) >= c.size {
+		var oldest string
+		var at uint64 = 1<<64 - 1
+		for k, e := range c.docs {
+			if e.used < at {
+				oldest, at = k, e.used
+			}
+		}
+		delete(c.docs, oldest)
+	}
+	c.clock++
+	c.docs[q] = &cacheEntry{doc: doc, used: c.clock}
+}
