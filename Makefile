@@ -7,7 +7,24 @@ GO ?= go
 # BENCH selects benchmarks, e.g. make bench BENCH=Append
 BENCH ?= .
 
-.PHONY: test lint bench fmt crash-long schema
+.PHONY: test lint bench fmt crash-long schema run build
+
+# DATA is where make run keeps its data; ADDR where it listens.
+DATA ?= palabre-data
+ADDR ?= 127.0.0.1:8080
+
+## build: the binary, bin/palabre
+build:
+	$(GO) build -o bin/palabre ./cmd/palabre
+
+## run: build, load demo data into an empty $(DATA), make an admin token, serve on $(ADDR)
+run: build
+	@test -d $(DATA) || ./bin/palabre demo --data $(DATA)
+	@token=$$(./bin/palabre token create --data $(DATA) --role admin --subject make-run --expires 1d); \
+	printf '\npalabre: http://%s   GraphiQL: http://%s/graphiql\n' '$(ADDR)' '$(ADDR)'; \
+	printf 'admin token (valid one day; GraphiQL: paste it into the Headers tab):\n  %s\n' "$$token"; \
+	printf 'try:\n  curl -s http://%s/graphql -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\\n    -d '"'"'{"query":"{ me { role } spaces(first: 3) { edges { node { name region } } } }"}'"'"'\n\n' '$(ADDR)' "$$token"; \
+	exec ./bin/palabre serve --data $(DATA) --addr $(ADDR)
 
 ## test: every test, including the conformance suite, crash and fault tests and the fuzz seed corpora
 test:

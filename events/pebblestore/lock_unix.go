@@ -5,13 +5,18 @@ package pebblestore
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/palabre/palabre/events"
 )
+
+// lockFile is the lock's name inside a data directory.
+const lockFile = "palabre.lock"
 
 // dirLock is an exclusive flock on a file in the data directory. The kernel
 // drops it when the process dies, so a crash never leaves a stale lock.
@@ -44,3 +49,22 @@ func (l *dirLock) release() {
 	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	_ = l.f.Close()
 }
+
+// LockDir takes the lock the store takes on a data directory, for tools
+// that use the directory without opening the store (token files, or a
+// server on KurrentDB). It fails with events.ErrLocked while another
+// process holds it.
+func LockDir(dir string) (io.Closer, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	l, err := lockDir(filepath.Join(dir, lockFile))
+	if err != nil {
+		return nil, err
+	}
+	return closerFunc(func() error { l.release(); return nil }), nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }

@@ -89,7 +89,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open event store: %w", err)
 	}
-	lock, err := lockDir(filepath.Join(dir, "palabre.lock"))
+	lock, err := lockDir(filepath.Join(dir, lockFile))
 	if err != nil {
 		return nil, fmt.Errorf("open event store in %s: %w", dir, err)
 	}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/rs/zerolog"
+)
+
+// version is set at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+// Main runs one subcommand. Run may be called once; Close releases what it
+// opened.
+type Main struct {
+	Stdout, Stderr io.Writer
+	// Getenv reads PALABRE_* fallbacks; os.Getenv in the binary.
+	Getenv func(string) string
+
+	closers []func() error
+}
+
+// errUsage marks a command line that could not be understood; it exits 2.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `palabre — stakeholder engagement and community dialogue, event-sourced.
+
+Usage:
+  palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL]
+  palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR]
+  palabre token list   [--data DIR]
+  palabre token revoke ID [--data DIR]
+  palabre demo    [--data DIR] [--events N]
+  palabre rebuild [--data DIR]
+  palabre backup  FILE [--data DIR]
+  palabre restore FILE --data EMPTY_DIR
+  palabre version
+
+Every flag falls back to an environment variable: --data to PALABRE_DATA,
+--kurrentdb-url to PALABRE_KURRENTDB_URL, and so on. "palabre COMMAND -h"
+lists a command's flags.
+`
+
+// Run runs the subcommand named by args[0].
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if m.Getenv == nil {
+		m.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, rest)
+	case "token":
+		return m.token(rest)
+	case "demo":
+		return m.demo(ctx, rest)
+	case "rebuild":
+		return m.rebuild(ctx, rest)
+	case "backup":
+		return m.backup(ctx, rest)
+	case "restore":
+		return m.restore(ctx, rest)
+	case "version", "--version":
+		fmt.Fprintf(m.Stdout, "palabre %s (%s)\n", version, runtime.Version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(m.Stderr, "palabre: no command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// Close releases, last opened first, whatever Run opened.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+func (m *Main) onClose(f func() error) { m.closers = append(m.closers, f) }
+
+// flags is a command's flag set with PALABRE_* fallbacks, checked
+// together so that every problem is named at once.
+type flags struct {
+	m        *Main
+	fs       *flag.FlagSet
+	env      map[string]string // flag → variable
+	problems []string
+}
+
+func (m *Main) flags(name string) *flags {
+	fs := flag.NewFlagSet("palabre "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return &flags{m: m, fs: fs, env: map[string]string{}}
+}
+
+// envName is the variable a flag falls back to: --kurrentdb-url reads
+// PALABRE_KURRENTDB_URL.
+func envName(flagName string) string {
+	return "PALABRE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flags) string(name, value, help string) *string {
+	f.env[name] = envName(name)
+	return f.fs.String(name, value, help+" ("+envName(name)+")")
+}
+
+func (f *flags) int(name string, value int, help string) *int {
+	f.env[name] = envName(name)
+	return f.fs.Int(name, value, help+" ("+envName(name)+")")
+}
+
+// parse parses args, then fills flags not given from the environment.
+func (f *flags) parse(args []string) error {
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	names := make([]string, 0, len(f.env))
+	for name := range f.env {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if v := f.m.Getenv(f.env[name]); v != "" && !given[name] {
+			if err := f.fs.Set(name, v); err != nil {
+				f.problem(name, "%v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// problem records what is wrong with a setting, naming its flag and
+// variable.
+func (f *flags) problem(name, format string, args ...any) {
+	setting := "--" + name
+	if env, ok := f.env[name]; ok {
+		setting += " (" + env + ")"
+	}
+	f.problems = append(f.problems, setting+": "+fmt.Sprintf(format, args...))
+}
+
+// err returns every problem found, or nil.
+func (f *flags) err() error {
+	if len(f.problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s\n  %s", errUsage, f.fs.Name(), strings.Join(f.problems, "\n  "))
+}
+
+// dataDir checks --data.
+func (f *flags) dataDir(dir string) string {
+	if strings.TrimSpace(dir) == "" {
+		f.problem("data", "a data directory is required")
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		f.problem("data", "%v", err)
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		f.problem("data", "%s is a file, not a directory", dir)
+	}
+	return abs
+}
+
+// logger writes JSON logs, or readable lines on a terminal.
+func (m *Main) logger(format string) zerolog.Logger {
+	var w io.Writer = m.Stderr
+	if format == "console" || (format == "auto" && isTerminal(m.Stderr)) {
+		w = zerolog.ConsoleWriter{Out: m.Stderr, TimeFormat: "15:04:05"}
+	}
+	return zerolog.New(w).With().Timestamp().Logger()
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/kurrentstore"
+	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// A data directory holds the embedded store (its lock and events/), the
+// participants' keys (keys/), the master key unless PALABRE_MASTER_KEY is
+// set (master.key), read-model snapshots (projections/) and the tokens
+// (tokens.json).
+type dataDir struct {
+	dir      string
+	store    events.Store
+	embedded *pebblestore.Store // nil on KurrentDB
+}
+
+func (d dataDir) path(name string) string { return filepath.Join(d.dir, name) }
+
+// openStore opens the event store a data directory uses: the embedded one
+// inside it, or KurrentDB.
+func (m *Main) openStore(dir, kind, url string) (dataDir, error) {
+	d := dataDir{dir: dir}
+	switch kind {
+	case "kurrentdb":
+		// The events live in KurrentDB; keys, snapshots and tokens here.
+		lock, err := pebblestore.LockDir(dir)
+		if err != nil {
+			return d, err
+		}
+		m.onClose(lock.Close)
+		s, err := kurrentstore.Open(url)
+		if err != nil {
+			return d, fmt.Errorf("--kurrentdb-url: %w", err)
+		}
+		d.store = s
+	default:
+		s, err := pebblestore.Open(dir, nil)
+		if errors.Is(err, events.ErrLocked) {
+			return d, fmt.Errorf("%w (a palabre server probably runs on this data directory)", err)
+		}
+		if err != nil {
+			return d, err
+		}
+		d.store, d.embedded = s, s
+	}
+	m.onClose(d.store.Close)
+	return d, nil
+}
+
+// openKeys opens the participants' key store, creating the master key on
+// first use and saying so.
+func (m *Main) openKeys(d dataDir, log zerolog.Logger) (*keystore.Store, error) {
+	path := d.path("master.key")
+	key, created, err := keystore.LoadMasterKey(path)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn().Msg(keystore.CreatedNotice(path))
+	}
+	return keystore.Open(d.path("keys"), key)
+}
+
+// referenceData is the deployment's regions and groups: a file, or Mali's
+// 2023 regions by default.
+func referenceData(path string) (*refdata.Data, error) {
+	if path == "" {
+		return refdata.Default(), nil
+	}
+	return refdata.Load(path)
+}
+
+// readModels are the API's models, in the order the runner feeds them.
+type readModels struct {
+	inclusion    *inclusion.Model
+	commitments  *commitments.Model
+	stakeholders *stakeholders.Model
+	participants *participants.Model
+}
+
+func newReadModels(keys participants.Opener) readModels {
+	return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
+}
+
+func (r readModels) all() []projections.Projection {
+	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants}
+}
+
+func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
+	return commands.New(store, ref, &commands.Options{Keys: keys})
+}

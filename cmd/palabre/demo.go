@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/synthetic"
+)
+
+// demo loads a realistic synthetic history into an empty data directory.
+func (m *Main) demo(ctx context.Context, args []string) error {
+	f := m.flags("demo")
+	dataFlag := f.string("data", "./palabre-data", "data directory (must hold no events yet)")
+	n := f.int("events", 20_000, "about how many events to generate")
+	seed := f.int("seed", 1, "generator seed: the same seed gives the same history")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	dir := f.dataDir(*dataFlag)
+	if *n < 100 || *n > 5_000_000 {
+		f.problem("events", "must be between 100 and 5,000,000, not %d", *n)
+	}
+	if err := f.err(); err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return err
+	}
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		return err
+	}
+	for _, err := range d.store.ReadAll(ctx, events.Start, 1) {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("--data (PALABRE_DATA): %s already holds events; demo data goes into an empty data directory", dir)
+	}
+	start := time.Now()
+	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed)}))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/graphql/access"
+)
+
+// regionsFlag collects --region, repeatable.
+type regionsFlag []string
+
+func (r *regionsFlag) String() string { return strings.Join(*r, ",") }
+func (r *regionsFlag) Set(v string) error {
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			*r = append(*r, x)
+		}
+	}
+	return nil
+}
+
+// parseDays reads "90d" or any Go duration ("36h").
+func parseDays(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// token manages tokens in a data directory no server holds (a running
+// server's admin uses the createToken and revokeToken mutations).
+func (m *Main) token(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, "palabre token create|list|revoke — see palabre help\n")
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	f := m.flags("token " + sub)
+	dataFlag := f.string("data", "./palabre-data", "data directory")
+	var role, expires, subject *string
+	var regions regionsFlag
+	if sub == "create" {
+		role = f.fs.String("role", "", "facilitator, advocacy, analyst or admin")
+		f.fs.Var(&regions, "region", "a facilitator's region; repeat for several")
+		expires = f.fs.String("expires", "90d", "lifetime: days (90d) or a duration (36h)")
+		subject = f.fs.String("subject", "", "who the token is for, recorded with every write")
+	}
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	dir := f.dataDir(*dataFlag)
+	var ttl time.Duration
+	var revokeID string
+	switch sub {
+	case "create":
+		var err error
+		if ttl, err = parseDays(*expires); err != nil {
+			f.problem("expires", "%v", err)
+		}
+		if err := (access.NewToken{Role: access.Role(*role), Regions: regions, TTL: max(ttl, time.Minute), Subject: *subject}).Check(); err != nil {
+			for _, p := range strings.Split(err.Error(), "; ") {
+				name, reason, _ := strings.Cut(p, ": ")
+				f.problem(name, "%s", reason)
+			}
+		}
+	case "list":
+	case "revoke":
+		if f.fs.NArg() != 1 {
+			f.problems = append(f.problems, "give the id of the token to revoke (palabre token list shows them)")
+		} else {
+			revokeID = f.fs.Arg(0)
+		}
+	default:
+		fmt.Fprintf(m.Stderr, "palabre token: no subcommand %q (create, list, revoke)\n", sub)
+		return errUsage
+	}
+	if err := f.err(); err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return err
+	}
+	lock, err := pebblestore.LockDir(dir)
+	if err != nil {
+		return fmt.Errorf("%w (while a server runs, use the createToken and revokeToken mutations)", err)
+	}
+	m.onClose(lock.Close)
+	tokens, err := access.OpenTokens(dir+"/tokens.json", nil)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "create":
+		_, secret, err := tokens.Create(access.NewToken{Role: access.Role(*role), Regions: regions, TTL: ttl, Subject: *subject})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, secret) // only the token: scripts capture it
+	case "list":
+		printTokens(m.Stdout, tokens.List())
+	case "revoke":
+		tok, err := tokens.Revoke(revokeID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "revoked %s (%s, %s)\n", tok.ID, tok.Role, tok.Subject)
+	}
+	return nil
+}
+
+func printTokens(w io.Writer, list []access.Token) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tROLE\tREGIONS\tSUBJECT\tEXPIRES\tSTATUS")
+	now := time.Now()
+	for _, t := range list {
+		status := "active"
+		switch {
+		case t.Revoked != nil:
+			status = "revoked " + t.Revoked.Format(time.DateOnly)
+		case !now.Before(t.Expires):
+			status = "expired"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, strings.Join(t.Regions, ","), t.Subject, t.Expires.Format(time.DateOnly), status)
+	}
+	tw.Flush()
+}
