@@ -162,3 +162,7 @@ func get(v any, path ...any) any {
 	}
 	return v
 }
+
+func accessToken(role string) access.NewToken {
+	return access.NewToken{Role: access.Role(role), TTL: time.Hour}
+}
