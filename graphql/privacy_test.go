@@ -1,0 +1,169 @@
+package graphql_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// introspected is the part of __schema the walk needs.
+type introspected struct {
+	kinds  map[string]string
+	fields map[string][]ifield // by type
+	impls  map[string][]string // interface → objects
+}
+
+type ifield struct {
+	name     string
+	typeName string // the named type under lists and non-nulls
+	args     []iarg
+}
+
+type iarg struct {
+	name, typeName string
+	required       bool
+}
+
+func introspect(e *env) introspected {
+	e.t.Helper()
+	d := e.must(e.admin, `{ __schema { types { name kind possibleTypes { name } fields { name args { name type { kind name ofType { kind name } } }
+	  type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`, nil)
+	in := introspected{kinds: map[string]string{}, fields: map[string][]ifield{}, impls: map[string][]string{}}
+	named := func(t any) string {
+		for t != nil {
+			if n, _ := get(t, "name").(string); n != "" {
+				return n
+			}
+			t = get(t, "ofType")
+		}
+		return ""
+	}
+	for _, t := range get(d, "__schema", "types").([]any) {
+		name := get(t, "name").(string)
+		in.kinds[name] = get(t, "kind").(string)
+		for _, p := range asList(get(t, "possibleTypes")) {
+			in.impls[name] = append(in.impls[name], get(p, "name").(string))
+		}
+		for _, f := range asList(get(t, "fields")) {
+			fd := ifield{name: get(f, "name").(string), typeName: named(get(f, "type"))}
+			for _, a := range asList(get(f, "args")) {
+				fd.args = append(fd.args, iarg{name: get(a, "name").(string), typeName: named(get(a, "type")), required: get(a, "type", "kind") == "NON_NULL"})
+			}
+			in.fields[name] = append(in.fields[name], fd)
+		}
+	}
+	return in
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+// selection selects every field of a type, down to depth, and records
+// which "Type.field" it reached.
+func (in introspected) selection(typ string, depth int, reached map[string]bool) string {
+	switch in.kinds[typ] {
+	case "SCALAR", "ENUM":
+		return ""
+	case "INTERFACE", "UNION":
+		var parts []string
+		for _, impl := range in.impls[typ] {
+			parts = append(parts, "... on "+impl+" "+in.selection(impl, depth, reached))
+		}
+		return "{ __typename " + strings.Join(parts, " ") + " }"
+	}
+	var parts []string
+	for _, f := range in.fields[typ] {
+		if strings.HasPrefix(f.name, "__") || slices.ContainsFunc(f.args, func(a iarg) bool { return a.required }) {
+			continue
+		}
+		sub := in.selection(f.typeName, depth-1, reached)
+		if in.kinds[f.typeName] != "SCALAR" && in.kinds[f.typeName] != "ENUM" && (sub == "" || depth <= 0) {
+			continue
+		}
+		reached[typ+"."+f.name] = true
+		parts = append(parts, f.name+" "+sub)
+	}
+	if len(parts) == 0 {
+		return "{ __typename }"
+	}
+	return "{ " + strings.Join(parts, " ") + " }"
+}
+
+// TestNoIdentityReachesARoleWithoutAccess walks every field reachable from
+// the root by introspection, for every role, with seeded canary names: for
+// roles without access to identities no identity field resolves and no
+// canary appears; for those with access the names do appear, so the walk
+// can fail.
+func TestNoIdentityReachesARoleWithoutAccess(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	in := introspect(e)
+	ids := []string{s.gaoSpace, s.moptiSpace, s.holder, s.alice, s.bob, s.moptiPerson, s.dialogue, s.commitment}
+	reached := map[string]bool{}
+	var queries []string
+	for _, f := range in.fields["Query"] {
+		sel := in.selection(f.typeName, 6, reached)
+		reached["Query."+f.name] = true
+		var variants [][]string
+		for _, a := range f.args {
+			switch {
+			case a.name == "id":
+				var v []string
+				for _, id := range ids {
+					v = append(v, fmt.Sprintf("id: %q", id))
+				}
+				variants = append(variants, v)
+			case a.name == "region":
+				variants = append(variants, []string{`region: "gao"`, `region: "mopti"`})
+			}
+		}
+		if len(variants) == 0 {
+			queries = append(queries, "{ "+f.name+" "+sel+" }")
+			continue
+		}
+		for _, v := range variants[0] {
+			queries = append(queries, "{ "+f.name+"("+v+") "+sel+" }")
+		}
+	}
+	for _, field := range []string{"Participant.identity", "Identity.name", "Identity.phone", "Dialogue.attendees"} {
+		if !reached[field] {
+			t.Fatalf("the walk never reaches %s; it reached %d fields", field, len(reached))
+		}
+	}
+	canaries := []string{canaryAlice, canaryBob, canaryMopti, canaryPhone}
+	for _, role := range []struct {
+		name, token string
+		sees        []string // canaries this role must see somewhere
+	}{
+		{"analyst", e.analyst, nil},
+		{"advocacy", e.advocacy, nil},
+		{"facilitator of mopti", e.mopti, []string{canaryMopti}},
+		{"facilitator of gao", e.gao, []string{canaryAlice, canaryBob}},
+		{"admin", e.admin, []string{canaryAlice, canaryBob, canaryMopti}},
+	} {
+		var all strings.Builder
+		for _, q := range queries {
+			r := e.do(role.token, q, nil)
+			if r.Status >= 500 || r.code() == "INTERNAL" {
+				t.Fatalf("%s: %s\n-> %s", role.name, q, r.raw)
+			}
+			all.WriteString(r.raw)
+		}
+		text := all.String()
+		for _, c := range canaries {
+			if strings.Contains(text, c) != slices.Contains(role.sees, c) && !(c == canaryPhone && len(role.sees) > 0) {
+				t.Errorf("%s: canary %s present = %v", role.name, c, strings.Contains(text, c))
+			}
+		}
+		if len(role.sees) == 0 && strings.Contains(text, `"identity":{`) {
+			t.Errorf("%s: an identity object resolved", role.name)
+		}
+	}
+	names := make([]string, 0, len(reached))
+	for f := range reached {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	t.Logf("walked %d fields with %d queries per role", len(names), len(queries))
+}

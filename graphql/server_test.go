@@ -1,0 +1,102 @@
+package graphql_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestRequestsOverTheLimitsAreRefusedBeforeGraphQLGo(t *testing.T) {
+	e := newEnv(t)
+	post := func(body string, header ...string) response {
+		req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.admin)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return e.send(req)
+	}
+	q := func(query string) string {
+		var b bytes.Buffer
+		b.WriteString(`{"query":`)
+		b.WriteString(strings.ReplaceAll(jsonString(query), "\n", " "))
+		b.WriteString(`}`)
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name   string
+		res    response
+		status int
+		code   string
+	}{
+		// graphql-go v0.8.1 would die of a fatal stack overflow on this one.
+		{"cyclic fragments", post(q(`query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }`)), 400, "BAD_USER_INPUT"},
+		{"eleven levels", post(q(`{ spaces { edges { node { targets { women } } } } }` + strings.Repeat(" ", 0))), 200, ""},
+		{"too deep", post(q(`{ a { b { c { d { e { f { g { h { i { j { k } } } } } } } } } } }`)), 400, "BAD_USER_INPUT"},
+		{"alias flood", post(q("{ " + strings.Repeat("x: me { role } ", 31) + "}")), 400, "BAD_USER_INPUT"},
+		{"oversize body", post(`{"query":"{ me { role } }","pad":"` + strings.Repeat("x", 70<<10) + `"}`), 413, "BAD_USER_INPUT"},
+		{"batch", post(`[{"query":"{ me { role } }"},{"query":"{ me { role } }"}]`), 400, "BAD_USER_INPUT"},
+		{"not JSON", post(`{"query": `), 400, "BAD_USER_INPUT"},
+		{"wrong content type", post(q(`{ me { role } }`), "Content-Type", "text/plain"), 415, "BAD_USER_INPUT"},
+		{"no token", post(q(`{ me { role } }`), "Authorization", ""), 401, "UNAUTHENTICATED"},
+		{"unknown field", post(q(`{ nope }`)), 400, "BAD_USER_INPUT"},
+		{"wrong variable type", post(`{"query":"query($n: Int) { spaces(first: $n) { totalCount } }","variables":{"n":"ten"}}`), 400, "BAD_USER_INPUT"},
+		{"huge number", post(`{"query":"query($n: Int) { spaces(first: $n) { totalCount } }","variables":{"n":1e300}}`), 400, "BAD_USER_INPUT"},
+		{"first over the cap", post(q(`{ spaces(first: 101) { totalCount } }`)), 400, "BAD_USER_INPUT"},
+	} {
+		if tc.res.Status != tc.status || tc.res.code() != tc.code {
+			t.Errorf("%s: %d %s, want %d %s: %s", tc.name, tc.res.Status, tc.res.code(), tc.status, tc.code, tc.res.raw)
+		}
+	}
+	// The server is still up and answering.
+	e.must(e.admin, `{ me { role } }`, nil)
+}
+
+func TestGetIsForQueriesOnly(t *testing.T) {
+	e := newEnv(t)
+	get := func(query string) response {
+		req, _ := http.NewRequest(http.MethodGet, e.server.URL+"/graphql?query="+url.QueryEscape(query), nil)
+		req.Header.Set("Authorization", "Bearer "+e.admin)
+		return e.send(req)
+	}
+	if r := get(`{ me { role } }`); r.Status != 200 || r.code() != "" {
+		t.Fatalf("a query over GET: %s", r.raw)
+	}
+	if r := get(`mutation { revokeToken(id: "x") { id } }`); r.Status != 405 {
+		t.Fatalf("a mutation over GET: %d %s", r.Status, r.raw)
+	}
+}
+
+func TestHealthReadinessAndGraphiQL(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/healthz", "/readyz", "/graphiql", "/graphiql/assets/graphiql.min.js"} {
+		res, err := http.Get(e.server.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+	}
+}
+
+func jsonString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
