@@ -44,9 +44,9 @@ bench:
 crash-long:
 	PALABRE_CRASH_CYCLES=1000 $(GO) test -run TestCrash -timeout 3h -v ./events/pebblestore/
 
-## schema: regenerate schema/events from the Go event types (a test fails when they drift)
+## schema: regenerate schema/events and schema/schema.graphql from the code (a test fails when they drift)
 schema:
-	$(GO) test ./schema -run TestEventSchemasMatchTheGoTypes -update
+	$(GO) test ./schema -run 'TestEventSchemasMatchTheGoTypes|TestGraphQLSchemaMatchesTheCode' -update
 
 fmt:
 	gofmt -w .

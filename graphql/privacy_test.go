@@ -17,6 +17,7 @@ type introspected struct {
 
 type ifield struct {
 	name     string
+	tagged   bool // an identity field
 	typeName string // the named type under lists and non-nulls
 	args     []iarg
 }
@@ -28,7 +29,7 @@ type iarg struct {
 
 func introspect(e *env) introspected {
 	e.t.Helper()
-	d := e.must(e.admin, `{ __schema { types { name kind possibleTypes { name } fields { name args { name type { kind name ofType { kind name } } }
+	d := e.must(e.admin, `{ __schema { types { name kind possibleTypes { name } fields { name description args { name type { kind name ofType { kind name } } }
 	  type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`, nil)
 	in := introspected{kinds: map[string]string{}, fields: map[string][]ifield{}, impls: map[string][]string{}}
 	named := func(t any) string {
@@ -47,7 +48,8 @@ func introspect(e *env) introspected {
 			in.impls[name] = append(in.impls[name], get(p, "name").(string))
 		}
 		for _, f := range asList(get(t, "fields")) {
-			fd := ifield{name: get(f, "name").(string), typeName: named(get(f, "type"))}
+			desc, _ := get(f, "description").(string)
+			fd := ifield{name: get(f, "name").(string), typeName: named(get(f, "type")), tagged: strings.HasPrefix(desc, "[identity]")}
 			for _, a := range asList(get(f, "args")) {
 				fd.args = append(fd.args, iarg{name: get(a, "name").(string), typeName: named(get(a, "type")), required: get(a, "type", "kind") == "NON_NULL"})
 			}
@@ -126,7 +128,18 @@ func TestNoIdentityReachesARoleWithoutAccess(t *testing.T) {
 			queries = append(queries, "{ "+f.name+"("+v+") "+sel+" }")
 		}
 	}
-	for _, field := range []string{"Participant.identity", "Identity.name", "Identity.phone", "Dialogue.attendees"} {
+	tagged := []string{"Dialogue.attendees"}
+	for typ, fs := range in.fields {
+		for _, f := range fs {
+			if f.tagged {
+				tagged = append(tagged, typ+"."+f.name)
+			}
+		}
+	}
+	if len(tagged) < 4 {
+		t.Fatalf("only %v are tagged as identity fields", tagged)
+	}
+	for _, field := range tagged {
 		if !reached[field] {
 			t.Fatalf("the walk never reaches %s; it reached %d fields", field, len(reached))
 		}

@@ -43,10 +43,16 @@ type Deps struct {
 	Clock func() time.Time
 }
 
-// identityFields are the fields that reveal who a participant is, as
-// "Type.field"; a test walks the schema to check that none resolves for a
-// role without access to identities.
-var identityFields = []string{"Identity.name", "Identity.phone", "Participant.identity"}
+// identityTag starts the description of every field that reveals who a
+// participant is; a test walks every field reachable by introspection and
+// checks that none so tagged resolves for a role without access to
+// identities.
+const identityTag = "[identity] "
+
+func tagged(f *gql.Field, description string) *gql.Field {
+	f.Description = identityTag + description
+	return f
+}
 
 // requestKey holds the request's principal and id in the context.
 type requestKey struct{}
@@ -132,8 +138,8 @@ func (b *builder) objects() {
 	}})
 	b.figureTypes()
 	identity := gql.NewObject(gql.ObjectConfig{Name: "Identity", Description: "[identity] Who a participant is. Shown only to facilitators of the participant's region and to admins; every read is audited.", Fields: gql.Fields{
-		"name":  resolve(nonNull(gql.String), func(i keystore.Identity) any { return i.Name }),
-		"phone": resolve(gql.String, func(i keystore.Identity) any { return nilIfEmpty(i.Phone) }),
+		"name":  tagged(resolve(nonNull(gql.String), func(i keystore.Identity) any { return i.Name }), "The participant's name."),
+		"phone": tagged(resolve(gql.String, func(i keystore.Identity) any { return nilIfEmpty(i.Phone) }), "The participant's phone number."),
 	}})
 	b.participant = gql.NewObject(gql.ObjectConfig{Name: "Participant", Description: "A participant's pseudonymous record.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":           resolve(nonNull(gql.ID), func(p participants.Participant) any { return p.ID.String() }),
@@ -150,7 +156,7 @@ func (b *builder) objects() {
 		"consentGiven": resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Consent.Given }),
 		"erased":       resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Erased }),
 		"erasedOn":     resolve(dateType, func(p participants.Participant) any { return p.ErasedOn }),
-		"identity": {Type: identity, Description: "[identity] Name and phone; null once erased. Audited.",
+		"identity": {Type: identity, Description: identityTag + "Name and phone; null once erased. Every read is audited.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				return b.identity(p.Context, p.Source.(participants.Participant).ID)
 			}},

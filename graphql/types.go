@@ -198,7 +198,13 @@ func connection(node *gql.Object) *gql.Object {
 			return out
 		}),
 		"pageInfo":   resolve(nonNull(pageInfoType), func(p page) any { return p }),
-		"totalCount": resolve(nonNull(gql.Int), func(p page) any { return p.total }),
+		"totalCount": {Type: gql.Int, Description: "How many the whole list holds; null where counting would mean reading it all.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				if pg := p.Source.(page); pg.total >= 0 {
+					return pg.total, nil
+				}
+				return nil, nil
+			}},
 	}})
 }
 
@@ -250,7 +256,7 @@ func (in *inputs) addFields(fields gql.InputObjectConfigFieldMap, t reflect.Type
 		}
 		typ := in.typeOf(f.Type)
 		required := f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice && !strings.Contains(opts, "omitempty")
-		if required && f.Type.Kind() != reflect.Bool && f.Type.Kind() != reflect.Struct {
+		if required && f.Type.Kind() != reflect.Bool && (f.Type.Kind() != reflect.Struct || f.Type == dateReflect) {
 			typ = gql.NewNonNull(typ)
 		}
 		fields[name] = &gql.InputObjectFieldConfig{Type: typ}
