@@ -55,12 +55,15 @@ func (m *Main) token(args []string) error {
 		expires = f.fs.String("expires", "90d", "lifetime: days (90d) or a duration (36h)")
 		subject = f.fs.String("subject", "", "who the token is for, recorded with every write")
 	}
+	var revokeID string
+	if sub == "revoke" {
+		revokeID, args = firstArg(args)
+	}
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	dir := f.dataDir(*dataFlag)
 	var ttl time.Duration
-	var revokeID string
 	switch sub {
 	case "create":
 		var err error
@@ -75,10 +78,8 @@ func (m *Main) token(args []string) error {
 		}
 	case "list":
 	case "revoke":
-		if f.fs.NArg() != 1 {
+		if revokeID == "" || f.fs.NArg() > 0 {
 			f.problems = append(f.problems, "give the id of the token to revoke (palabre token list shows them)")
-		} else {
-			revokeID = f.fs.Arg(0)
 		}
 	default:
 		fmt.Fprintf(m.Stderr, "palabre token: no subcommand %q (create, list, revoke)\n", sub)

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	err = m.Run(context.Background(), args)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return out.String(), errOut.String(), err
+}
+
+func TestServeNamesEverySettingThatIsWrong(t *testing.T) {
+	_, stderr, err := run(t, map[string]string{"PALABRE_SMALL_CELLS": "0", "PALABRE_STORE": "postgres"},
+		"serve", "--data", t.TempDir(), "--addr", "localhost", "--request-timeout", "forever", "--log-format", "xml")
+	if !errors.Is(err, errUsage) || exitCode(err) != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"--addr (PALABRE_ADDR)", "--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
+		"--small-cells (PALABRE_SMALL_CELLS)", "--request-timeout (PALABRE_REQUEST_TIMEOUT)", "--log-format (PALABRE_LOG_FORMAT)"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	_, stderr, _ = run(t, nil, "serve", "--data", t.TempDir(), "--store", "kurrentdb", "--kurrentdb-url", "http://localhost:2113")
+	if !strings.Contains(stderr, "--kurrentdb-url (PALABRE_KURRENTDB_URL): needs a connection string") {
+		t.Errorf("a bad KurrentDB url:\n%s", stderr)
+	}
+	if _, _, err := run(t, nil, "launch"); exitCode(err) != 2 {
+		t.Errorf("an unknown command: %v", err)
+	}
+}
+
+func TestTokensFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	secret, _, err := run(t, nil, "token", "create", "--data", dir, "--role", "facilitator", "--region", "gao", "--region", "mopti", "--expires", "30d")
+	if err != nil || !strings.HasPrefix(secret, "plb_") || strings.Count(secret, "\n") != 1 {
+		t.Fatalf("token create printed %q, %v", secret, err)
+	}
+	// The data directory from the environment.
+	list, _, err := run(t, map[string]string{"PALABRE_DATA": dir}, "token", "list")
+	if err != nil || !strings.Contains(list, "facilitator") || !strings.Contains(list, "gao,mopti") || strings.Contains(list, secret[20:]) {
+		t.Fatalf("token list:\n%s %v", list, err)
+	}
+	id := strings.Fields(strings.Split(list, "\n")[1])[0]
+	if out, _, err := run(t, nil, "token", "revoke", id, "--data", dir); err != nil || !strings.Contains(out, "revoked "+id) {
+		t.Fatalf("token revoke: %s %v", out, err)
+	}
+	if list, _, _ = run(t, nil, "token", "list", "--data", dir); !strings.Contains(list, "revoked") {
+		t.Fatalf("after revoking:\n%s", list)
+	}
+	_, stderr, err := run(t, nil, "token", "create", "--data", dir, "--role", "root", "--expires", "soon")
+	if exitCode(err) != 2 || !strings.Contains(stderr, "--expires") || !strings.Contains(stderr, "role: must be one of") {
+		t.Fatalf("bad token flags: %v\n%s", err, stderr)
+	}
+}
+
+func TestDemoGoesIntoAnEmptyDirectoryOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err == nil || !strings.Contains(err.Error(), "already holds events") {
+		t.Fatalf("a second demo: %v", err)
+	}
+	if _, stderr, err := run(t, nil, "rebuild", "--data", dir); err != nil || !strings.Contains(stderr, "rebuilt 4 read models") {
+		t.Fatalf("rebuild: %v\n%s", err, stderr)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.tar")
+	if _, _, err := run(t, nil, "backup", backup, "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if _, _, err := run(t, nil, "restore", backup, "--data", restored); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, "restore", backup, "--data", restored); err == nil {
+		t.Fatal("restoring into a directory that is not empty succeeded")
+	}
+	if out, _, err := run(t, nil, "version"); err != nil || !strings.HasPrefix(out, "palabre ") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+}
