@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +76,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/graphiql" || strings.HasPrefix(r.URL.Path, "/graphiql/"):
 		graphiql.Handler().ServeHTTP(w, r)
 	case r.URL.Path == "/healthz":
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "goroutines": runtime.NumGoroutine()})
 	case r.URL.Path == "/readyz":
 		s.serveReady(w)
 	default:

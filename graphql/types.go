@@ -254,12 +254,15 @@ func (in *inputs) addFields(fields gql.InputObjectConfigFieldMap, t reflect.Type
 		if name == "-" || f.Type == reflect.PointerTo(sealedReflect) {
 			continue // identities are sealed by the server, never sent
 		}
-		typ := in.typeOf(f.Type)
+		field := &gql.InputObjectFieldConfig{Type: in.typeOf(f.Type)}
 		required := f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice && !strings.Contains(opts, "omitempty")
-		if required && f.Type.Kind() != reflect.Bool && (f.Type.Kind() != reflect.Struct || f.Type == dateReflect) {
-			typ = gql.NewNonNull(typ)
+		switch {
+		case required && f.Type.Kind() == reflect.Int:
+			field.DefaultValue = 0 // counts: absent means none
+		case required && f.Type.Kind() != reflect.Bool && (f.Type.Kind() != reflect.Struct || f.Type == dateReflect):
+			field.Type = gql.NewNonNull(field.Type)
 		}
-		fields[name] = &gql.InputObjectFieldConfig{Type: typ}
+		fields[name] = field
 	}
 }
 

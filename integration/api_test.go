@@ -1,0 +1,353 @@
+package integration
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// binary builds cmd/palabre once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "palabre")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/palabre/palabre/cmd/palabre")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// server is palabre serve running as a process.
+type server struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	url  string
+	logs *bytes.Buffer
+}
+
+var servingLine = regexp.MustCompile(`palabre serving on (http://[0-9.:]+)`)
+
+func startServer(t *testing.T, bin, dir string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{t: t, cmd: cmd, logs: logs}
+	t.Cleanup(func() { s.kill() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case s.url = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server did not start:\n%s", logs)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(s.url + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 30 s:\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *server) kill() {
+	if s.cmd.ProcessState == nil {
+		s.cmd.Process.Signal(syscall.SIGKILL)
+		s.cmd.Wait()
+	}
+}
+
+type answer struct {
+	status int
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	raw string
+}
+
+func (a answer) code() string {
+	if len(a.Errors) == 0 {
+		return ""
+	}
+	c, _ := a.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func (s *server) post(token, body string) answer {
+	s.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	a := answer{status: res.StatusCode, raw: string(b)}
+	if err := json.Unmarshal(b, &a); err != nil {
+		s.t.Fatalf("status %d, not JSON: %q", res.StatusCode, b)
+	}
+	return a
+}
+
+func (s *server) query(token, query string, vars map[string]any) answer {
+	s.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return s.post(token, string(body))
+}
+
+func (s *server) must(token, query string, vars map[string]any) map[string]any {
+	s.t.Helper()
+	a := s.query(token, query, vars)
+	if a.status != 200 || len(a.Errors) > 0 {
+		s.t.Fatalf("%s\n-> %d %s", query, a.status, a.raw)
+	}
+	return a.Data
+}
+
+func pick(v any, path ...string) any {
+	for _, p := range path {
+		m, _ := v.(map[string]any)
+		v = m[p]
+	}
+	return v
+}
+
+func newToken(t *testing.T, bin, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(bin, append([]string{"token", "create", "--data", dir}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("token create %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestTheBinaryEndToEnd builds palabre, serves a temporary data directory,
+// runs a story through GraphQL for every role, kills the server with
+// SIGKILL midway and checks nothing acknowledged was lost, then sends
+// 2,000 malformed or hostile requests.
+func TestTheBinaryEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	admin := newToken(t, bin, dir, "--role", "admin")
+	analyst := newToken(t, bin, dir, "--role", "analyst")
+	advocacy := newToken(t, bin, dir, "--role", "advocacy")
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
+	s := startServer(t, bin, dir)
+
+	space := ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation", kind: "community-dialogue-forum", region: "gao", pillar: "justice", establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	holder := ulid.Make().String()
+	s.must(advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Tribunal de Gao", type: "court", level: "regional", region: "gao"}) { id } }`, map[string]any{"c": holder})
+
+	// Acknowledged writes, to find again after a SIGKILL.
+	var people, dialogues []string
+	enrol := `mutation($c: ID!, $code: String!, $sex: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, ageBand: "18-24",
+	  functioning: {}, displacement: "none", region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "E2E-CANARY-NAME"}) { id } }`
+	hold := `mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: "workshop",
+	  pillar: "justice", attendees: $a, headcount: {youngWomen: 2, adultWomen: 1, youngMen: 1, adultMen: 2}}) { id figures { attendance { count } } } }`
+	write := func(n int) {
+		for i := range n {
+			p := ulid.Make().String()
+			s.must(gao, enrol, map[string]any{"c": p, "code": fmt.Sprintf("E2E-%d", len(people)), "sex": []string{"female", "male"}[i%2]})
+			people = append(people, p)
+			d := ulid.Make().String()
+			r := s.must(gao, hold, map[string]any{"c": d, "s": space, "a": []map[string]any{{"participantId": p, "spoke": true}}})
+			if pick(r, "holdDialogue", "figures", "attendance", "count") != 7.0 {
+				t.Fatalf("read-your-writes: %v", r)
+			}
+			dialogues = append(dialogues, d)
+		}
+	}
+	write(15)
+	commitment := ulid.Make().String()
+	s.must(advocacy, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Audiences foraines mensuelles", pillar: "justice", madeOn: "2025-03-03", dueOn: "2025-09-30"}) { id } }`,
+		map[string]any{"c": commitment, "h": holder, "s": space})
+	s.must(advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-05-01", status: "at-risk"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
+
+	// SIGKILL, restart, and everything acknowledged is there.
+	s.kill()
+	s = startServer(t, bin, dir)
+	write(5)
+	for _, p := range people {
+		r := s.must(gao, `query($id: ID!) { participant(id: $id) { id identity { name } } }`, map[string]any{"id": p})
+		if pick(r, "participant", "identity", "name") != "E2E-CANARY-NAME" {
+			t.Fatalf("participant %s after the restart: %v", p, r)
+		}
+	}
+	for _, d := range dialogues {
+		s.must(admin, `query($id: ID!) { dialogue(id: $id) { id } }`, map[string]any{"id": d})
+	}
+	s.must(advocacy, `mutation($c: ID!, $id: ID!) { fulfilCommitment(commandId: $c, id: $id, input: {on: "2025-08-01"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
+	s.must(admin, `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2026-01-01"}) { erased } }`, map[string]any{"c": ulid.Make().String(), "id": people[0]})
+
+	// Every role's answers.
+	v := s.must(analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues attendance { count } women { count suppressed } } } commitmentFigures { made fulfilled fulfilmentRate } }`, map[string]any{"s": space})
+	if pick(v, "inclusion", "total", "dialogues") != 20.0 || pick(v, "inclusion", "total", "attendance", "count") != 140.0 || pick(v, "commitmentFigures", "fulfilled") != 1.0 {
+		t.Fatalf("the analyst's figures: %v", v)
+	}
+	if a := s.query(analyst, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": people[1]}); a.code() != "FORBIDDEN" {
+		t.Fatalf("an analyst reading a participant: %s", a.raw)
+	}
+	if a := s.query(mopti, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": people[1]}); a.code() != "NOT_FOUND" {
+		t.Fatalf("another region's facilitator: %s", a.raw)
+	}
+	if a := s.query(advocacy, `query($id: ID!) { dialogue(id: $id) { attendees { participantId } } }`, map[string]any{"id": dialogues[0]}); pick(a.Data, "dialogue", "attendees") != nil {
+		t.Fatalf("advocacy sees attendees: %s", a.raw)
+	}
+	r := s.must(gao, `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": people[0]})
+	if pick(r, "participant", "identity") != nil {
+		t.Fatalf("an erased participant's name: %v", r)
+	}
+
+	// 2,000 malformed or hostile requests: each a 4xx with a JSON error.
+	goroutines := func() float64 {
+		res, err := http.Get(s.url + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var h map[string]any
+		json.NewDecoder(res.Body).Decode(&h)
+		return h["goroutines"].(float64)
+	}
+	before := goroutines()
+	rng := rand.New(rand.NewPCG(1, 2))
+	hostile := hostileRequests()
+	for i := range 2000 {
+		h := hostile[rng.IntN(len(hostile))]
+		req, _ := http.NewRequest(h.method, s.url+h.path, strings.NewReader(h.body))
+		if h.contentType != "-" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if !h.noToken {
+			req.Header.Set("Authorization", "Bearer "+[]string{admin, analyst, advocacy, gao}[i%4])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: the server went away: %v\n%s", h.name, err, s.logs)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var parsed struct {
+			Errors []any `json:"errors"`
+		}
+		if res.StatusCode < 400 || res.StatusCode >= 500 || json.Unmarshal(body, &parsed) != nil || len(parsed.Errors) == 0 {
+			t.Fatalf("%s: %d %.300s", h.name, res.StatusCode, body)
+		}
+	}
+	s.must(admin, `{ me { role } }`, nil)
+	time.Sleep(200 * time.Millisecond) // let finished connections' goroutines end
+	http.DefaultClient.CloseIdleConnections()
+	time.Sleep(200 * time.Millisecond)
+	if after := goroutines(); after > before+5 {
+		t.Fatalf("goroutines: %v before the hostile requests, %v after", before, after)
+	}
+	if strings.Contains(s.logs.String(), "E2E-CANARY-NAME") {
+		t.Fatal("the server's log holds a participant's name")
+	}
+
+	// A graceful stop exits cleanly.
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, s.logs)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no exit 20 s after SIGTERM")
+	}
+	_ = context.Background
+	_ = os.Getpid
+}
+
+type hostile struct {
+	name, method, path, body, contentType string
+	noToken                               bool
+}
+
+func hostileRequests() []hostile {
+	post := func(name, body string) hostile { return hostile{name: name, method: "POST", path: "/graphql", body: body} }
+	q := func(name, query string) hostile {
+		b, _ := json.Marshal(map[string]any{"query": query})
+		return post(name, string(b))
+	}
+	var aliases strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&aliases, "a%d: me { role } ", i)
+	}
+	return []hostile{
+		post("bad JSON", `{"query": "{ me { role } }"`),
+		post("not an object", `"{ me { role } }"`),
+		post("batch", `[{"query":"{ me { role } }"}]`),
+		post("empty", ``),
+		post("no query", `{"variables": {}}`),
+		post("wrong variable type", `{"query":"query($n: Int) { spaces(first: $n) { totalCount } }","variables":{"n":"x"}}`),
+		post("huge number", `{"query":"query($n: Int) { spaces(first: $n) { totalCount } }","variables":{"n":123456789012345678901234567890}}`),
+		post("variables not an object", `{"query":"{ me { role } }","variables":[1,2]}`),
+		q("deep nesting", strings.Repeat("{ a ", 80)+strings.Repeat("}", 80)),
+		q("too deep", `{ a { b { c { d { e { f { g { h { i { j { k } } } } } } } } } } }`),
+		q("alias flood", "{ "+aliases.String()+"}"),
+		q("cyclic fragments", `query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }`),
+		q("self-spreading fragment", `{ ...A } fragment A on Query { me { role } ...A }`),
+		q("unknown field", `{ secrets }`),
+		q("syntax error", `{ me { role `),
+		q("mutation with a bad id", `mutation { closeSpace(commandId: "nope", id: "nope", input: {closedOn: "2025-01-01"}) { id } }`),
+		q("first over the cap", `{ spaces(first: 1000) { totalCount } }`),
+		q("bad date", `{ inclusion(from: "2025-02-30") { total { dialogues } } }`),
+		q("unknown operation", `query A { me { role } } query B { me { role } }`),
+		{name: "oversize body", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }","x":"` + strings.Repeat("y", 70<<10) + `"}`},
+		{name: "no token", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }"}`, noToken: true},
+		{name: "text/plain", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }"}`, contentType: "-"},
+		{name: "mutation over GET", method: "GET", path: "/graphql?query=" + strings.ReplaceAll(`mutation{revokeToken(id:"x"){id}}`, " ", "%20")},
+		{name: "PUT", method: "PUT", path: "/graphql", body: `{"query":"{ me { role } }"}`},
+		{name: "no such path", method: "GET", path: "/admin"},
+	}
+}
