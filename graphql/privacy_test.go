@@ -17,7 +17,7 @@ type introspected struct {
 
 type ifield struct {
 	name     string
-	tagged   bool // an identity field
+	tagged   bool   // an identity field
 	typeName string // the named type under lists and non-nulls
 	args     []iarg
 }

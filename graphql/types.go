@@ -197,7 +197,7 @@ func connection(node *gql.Object) *gql.Object {
 			}
 			return out
 		}),
-		"pageInfo":   resolve(nonNull(pageInfoType), func(p page) any { return p }),
+		"pageInfo": resolve(nonNull(pageInfoType), func(p page) any { return p }),
 		"totalCount": {Type: gql.Int, Description: "How many the whole list holds; null where counting would mean reading it all.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				if pg := p.Source.(page); pg.total >= 0 {

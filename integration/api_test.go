@@ -314,7 +314,9 @@ type hostile struct {
 }
 
 func hostileRequests() []hostile {
-	post := func(name, body string) hostile { return hostile{name: name, method: "POST", path: "/graphql", body: body} }
+	post := func(name, body string) hostile {
+		return hostile{name: name, method: "POST", path: "/graphql", body: body}
+	}
 	q := func(name, query string) hostile {
 		b, _ := json.Marshal(map[string]any{"query": query})
 		return post(name, string(b))
