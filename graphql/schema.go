@@ -7,6 +7,7 @@ import (
 
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gql "github.com/graphql-go/graphql"
@@ -61,6 +62,9 @@ type request struct {
 	principal access.Principal
 	id        string
 	log       zerolog.Logger
+	// readIdentities is set when the request opened a name: its answer
+	// is never cached, so that every such read is audited.
+	readIdentities atomic.Bool
 }
 
 func requestOf(ctx context.Context) *request {
@@ -332,6 +336,7 @@ func (b *builder) identity(ctx context.Context, id domain.ID) (any, error) {
 		req.log.Error().Err(err).Str("participant", id.String()).Msg("opening an identity failed")
 		return nil, errInternal
 	}
+	req.readIdentities.Store(true)
 	req.log.Info().Str("audit", "identity read").Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).
 		Str("participant", id.String()).Msg("audit")
 	return who, nil

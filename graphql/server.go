@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,11 +40,18 @@ type Server struct {
 	deps   Deps
 	schema gql.Schema
 	opts   Options
-	cache  *documentCache
+	cache  *lru[*ast.Document]
+	// answers keeps whole answers to queries by token, text, variables
+	// and read-model version: a repeated query costs no execution until
+	// the next write. Answers with errors or identities are never kept.
+	answers *lru[[]byte]
 }
 
 // NewServer builds the schema and the handler.
 func NewServer(deps Deps, opts *Options) (*Server, error) {
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
 	schema, err := NewSchema(deps)
 	if err != nil {
 		return nil, err
@@ -61,7 +69,8 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	if s.opts.CacheSize <= 0 {
 		s.opts.CacheSize = 1000
 	}
-	s.cache = newDocumentCache(s.opts.CacheSize)
+	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
+	s.answers = newLRU[[]byte](s.opts.CacheSize)
 	return s, nil
 }
 
@@ -194,9 +203,20 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var answerKey string
+	version := s.deps.Runner.Version()
+	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
+		answerKey = s.answerKey(principal, req, version)
+		if body, ok := s.answers.get(answerKey); ok {
+			writeBody(w, http.StatusOK, body)
+			return
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
-	ctx = context.WithValue(ctx, requestKey{}, &request{principal: principal, id: requestID, log: log})
+	rq := &request{principal: principal, id: requestID, log: log}
+	ctx = context.WithValue(ctx, requestKey{}, rq)
 	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
@@ -205,7 +225,12 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
 	}
-	writeJSON(w, status, result)
+	body := encodeJSON(result)
+	// Kept only when the read models did not move during the execution.
+	if answerKey != "" && len(result.Errors) == 0 && !rq.readIdentities.Load() && s.deps.Runner.Version() == version && len(body) <= 256<<10 {
+		s.answers.put(answerKey, body)
+	}
+	writeBody(w, status, body)
 }
 
 var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,
@@ -290,13 +315,30 @@ func errorBody(c *coded) errorResponse {
 	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.message, Locations: nil, Extensions: c.Extensions()}}}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v any) { writeBody(w, status, encodeJSON(v)) }
+
+func encodeJSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.Bytes()
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(body)
+}
+
+// answerKey identifies an answer: the token (answers depend on who asks),
+// the operation and its variables, the read models' version, and the day
+// ("overdue" changes at midnight).
+func (s *Server) answerKey(p access.Principal, req gqlRequest, version uint64) string {
+	vars, _ := json.Marshal(req.Variables) // map keys come sorted
+	return strings.Join([]string{p.TokenID, req.OperationName, req.Query, string(vars),
+		strconv.FormatUint(version, 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
 }
 
 // numbersToGo turns json.Numbers into int when whole and in range, float64
@@ -328,49 +370,49 @@ func numbersToGo(v any) any {
 	return v
 }
 
-// documentCache keeps validated documents by query text, evicting the
-// least recently used.
-type documentCache struct {
+// lru keeps values by key, evicting the least recently used.
+type lru[V any] struct {
 	mu    sync.Mutex
 	size  int
-	docs  map[string]*cacheEntry
+	items map[string]*lruItem[V]
 	clock uint64
 }
 
-type cacheEntry struct {
-	doc  *ast.Document
-	used uint64
+type lruItem[V any] struct {
+	value V
+	used  uint64
 }
 
-func newDocumentCache(size int) *documentCache {
-	return &documentCache{size: size, docs: map[string]*cacheEntry{}}
+func newLRU[V any](size int) *lru[V] {
+	return &lru[V]{size: size, items: map[string]*lruItem[V]{}}
 }
 
-func (c *documentCache) get(q string) (*ast.Document, bool) {
+func (c *lru[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.docs[q]
+	it, ok := c.items[key]
 	if !ok {
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	c.clock++
-	e.used = c.clock
-	return e.doc, true
+	it.used = c.clock
+	return it.value, true
 }
 
-func (c *documentCache) put(q string, doc *ast.Document) {
+func (c *lru[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.docs) >= c.size {
+	if _, ok := c.items[key]; !ok && len(c.items) >= c.size {
 		var oldest string
 		var at uint64 = 1<<64 - 1
-		for k, e := range c.docs {
-			if e.used < at {
-				oldest, at = k, e.used
+		for k, it := range c.items {
+			if it.used < at {
+				oldest, at = k, it.used
 			}
 		}
-		delete(c.docs, oldest)
+		delete(c.items, oldest)
 	}
 	c.clock++
-	c.docs[q] = &cacheEntry{doc: doc, used: c.clock}
+	c.items[key] = &lruItem[V]{value: v, used: c.clock}
 }

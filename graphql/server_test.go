@@ -100,3 +100,28 @@ func jsonString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+func TestAnAnswerIsReusedOnlyUntilTheNextWrite(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	q := `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues } } }`
+	vars := map[string]any{"s": s.gaoSpace}
+	for range 2 {
+		if d := e.must(e.analyst, q, vars); get(d, "inclusion", "total", "dialogues") != 1.0 {
+			t.Fatalf("before: %v", d)
+		}
+	}
+	e.must(e.gao, `mutation($c: ID!, $space: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-04-02", format: "workshop", pillar: "security", headcount: {adultMen: 5}}) { id } }`,
+		map[string]any{"c": newID(), "space": s.gaoSpace})
+	if d := e.must(e.analyst, q, vars); get(d, "inclusion", "total", "dialogues") != 2.0 {
+		t.Fatalf("after a write the answer is stale: %v", d)
+	}
+	// Identity reads are never served from the cache: each is audited.
+	before := strings.Count(e.logs.String(), `"audit":"identity read"`)
+	for range 3 {
+		e.must(e.gao, `query($id: ID!) { participant(id: $id) { identity { name } } }`, map[string]any{"id": s.alice})
+	}
+	if n := strings.Count(e.logs.String(), `"audit":"identity read"`) - before; n != 3 {
+		t.Fatalf("%d audit records for 3 identity reads", n)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -59,7 +60,14 @@ type Runner struct {
 	opts    Options
 	running map[string]*running
 	order   []*running
+	// version counts the batches applied, so that callers caching
+	// answers know when the read models have changed.
+	version atomic.Uint64
 }
+
+// Version changes whenever any read model may have changed: an answer
+// computed at one version holds until the next.
+func (r *Runner) Version() uint64 { return r.version.Load() }
 
 // running is one projection's progress.
 type running struct {
@@ -161,6 +169,10 @@ func safeApply(p Projection, e Event) (err error) {
 // apply hands a batch of events to every healthy projection, skipping
 // those it has already seen (after a restore from an older snapshot).
 func (r *Runner) apply(batch []Event) {
+	// Bumped before and after: a reader who saw the same version on both
+	// sides of its read saw no change.
+	r.version.Add(1)
+	defer r.version.Add(1)
 	for _, rp := range r.order {
 		if rp.failure() != nil {
 			continue
