@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -374,45 +375,43 @@ func numbersToGo(v any) any {
 type lru[V any] struct {
 	mu    sync.Mutex
 	size  int
-	items map[string]*lruItem[V]
-	clock uint64
+	items map[string]*list.Element // of *lruItem[V]
+	order *list.List               // most recently used first
 }
 
 type lruItem[V any] struct {
+	key   string
 	value V
-	used  uint64
 }
 
 func newLRU[V any](size int) *lru[V] {
-	return &lru[V]{size: size, items: map[string]*lruItem[V]{}}
+	return &lru[V]{size: size, items: map[string]*list.Element{}, order: list.New()}
 }
 
 func (c *lru[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	it, ok := c.items[key]
+	el, ok := c.items[key]
 	if !ok {
 		var zero V
 		return zero, false
 	}
-	c.clock++
-	it.used = c.clock
-	return it.value, true
+	c.order.MoveToFront(el)
+	return el.Value.(*lruItem[V]).value, true
 }
 
 func (c *lru[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.items[key]; !ok && len(c.items) >= c.size {
-		var oldest string
-		var at uint64 = 1<<64 - 1
-		for k, it := range c.items {
-			if it.used < at {
-				oldest, at = k, it.used
-			}
-		}
-		delete(c.items, oldest)
+	if el, ok := c.items[key]; ok {
+		el.Value.(*lruItem[V]).value = v
+		c.order.MoveToFront(el)
+		return
 	}
-	c.clock++
-	c.items[key] = &lruItem[V]{value: v, used: c.clock}
+	if c.order.Len() >= c.size {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.items, oldest.Value.(*lruItem[V]).key)
+	}
+	c.items[key] = c.order.PushFront(&lruItem[V]{key: key, value: v})
 }

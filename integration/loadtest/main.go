@@ -31,6 +31,7 @@ func main() {
 	mode := flag.String("mode", "query", "query (inclusion views) or mutation (dialogues held)")
 	duration := flag.Duration("duration", 10*time.Second, "how long to send")
 	workers := flag.Int("concurrency", 32, "requests in flight")
+	vary := flag.Bool("vary", false, "query mode: end each range on another day, so that no answer repeats (no answer cache)")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "loadtest: --token (or PALABRE_TOKEN) is required")
@@ -40,7 +41,7 @@ func main() {
 	var work func() error
 	switch *mode {
 	case "query":
-		work = c.inclusionQuery()
+		work = c.inclusionQuery(*vary)
 	case "mutation":
 		work = c.holdDialogues()
 	default:
@@ -129,7 +130,7 @@ func must(data map[string]any, err error) map[string]any {
 }
 
 // inclusionQuery asks for one space's year by month, cycling over spaces.
-func (c *client) inclusionQuery() func() error {
+func (c *client) inclusionQuery(vary bool) func() error {
 	data := must(c.do(`{ spaces(first: 100) { edges { node { id } } } }`, nil))
 	var spaces []string
 	for _, e := range data["spaces"].(map[string]any)["edges"].([]any) {
@@ -140,11 +141,16 @@ func (c *client) inclusionQuery() func() error {
 		os.Exit(1)
 	}
 	var n atomic.Uint64
-	const q = `query($s: ID!) { inclusion(spaceId: $s, from: "2024-01-01", to: "2024-12-31", bucket: MONTH) {
+	const q = `query($s: ID!, $to: Date) { inclusion(spaceId: $s, from: "2024-01-01", to: $to, bucket: MONTH) {
 	  rows { from figures { dialogues attendance { count } women { count share } youth { count share } } }
 	  total { dialogues attendance { count } women { count share } youth { count share } personsWithDisabilities { count } } } }`
 	return func() error {
-		_, err := c.do(q, map[string]any{"s": spaces[n.Add(1)%uint64(len(spaces))]})
+		i := n.Add(1)
+		to := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+		if vary {
+			to = to.AddDate(0, 0, -int(i/uint64(len(spaces))%300))
+		}
+		_, err := c.do(q, map[string]any{"s": spaces[i%uint64(len(spaces))], "to": to.Format(time.DateOnly)})
 		return err
 	}
 }
