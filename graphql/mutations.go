@@ -142,8 +142,11 @@ func (b *builder) mutations() gql.Fields {
 		if !c.create {
 			args["id"] = &gql.ArgumentConfig{Type: nonNull(gql.ID)}
 		}
-		if c.input == typeOf[participant.Enrol]() || c.input == typeOf[participant.CorrectProfile]() {
-			args["identity"] = &gql.ArgumentConfig{Type: identityInput}
+		switch c.input {
+		case typeOf[participant.Enrol]():
+			args["identity"] = &gql.ArgumentConfig{Type: nonNull(identityInput)}
+		case typeOf[participant.CorrectProfile]():
+			args["identity"] = &gql.ArgumentConfig{Type: identityInput, Description: "Given only to replace the name and phone."}
 		}
 		fields[c.name] = &gql.Field{Type: nonNull(c.returns(b)), Description: c.description, Args: args, Resolve: b.mutate(c)}
 	}

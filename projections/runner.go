@@ -45,9 +45,12 @@ type Projection interface {
 
 // Options tune a Runner; zero fields take defaults.
 type Options struct {
-	// SnapshotEvery is how many applied events trigger a snapshot. Default
-	// 50,000.
-	SnapshotEvery int
+	// SnapshotEvery is how many applied events trigger a snapshot, and
+	// SnapshotInterval the least time between two: a snapshot of a model
+	// of a million events takes seconds, during which it applies nothing.
+	// Defaults 50,000 and 2 minutes; a negative interval means none.
+	SnapshotEvery    int
+	SnapshotInterval time.Duration
 	// Logger receives failures and rebuilds. Default: none.
 	Logger *zerolog.Logger
 }
@@ -78,7 +81,8 @@ type running struct {
 	position events.Position
 	caughtUp bool
 	err      error
-	applied  int // since the last snapshot
+	applied     int       // since the last snapshot
+	snapshotted time.Time // when the last snapshot was written or read
 }
 
 // NewRunner returns a runner for the projections, keeping snapshots in dir.
@@ -89,6 +93,9 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 	}
 	if r.opts.SnapshotEvery <= 0 {
 		r.opts.SnapshotEvery = 50_000
+	}
+	if r.opts.SnapshotInterval == 0 {
+		r.opts.SnapshotInterval = 2 * time.Minute
 	}
 	if r.opts.Logger == nil {
 		nop := zerolog.Nop()
@@ -118,9 +125,19 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 // them, so decoding and applying use two cores.
 func (r *Runner) Run(ctx context.Context) error {
 	from := events.Start
+	// Snapshots are restored side by side: a restart waits for the
+	// largest, not for the sum.
+	restored := make([]events.Position, len(r.order))
+	var wg sync.WaitGroup
 	for i, rp := range r.order {
-		log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
-		if pos := r.restore(rp, &log); i == 0 || pos.Less(from) {
+		wg.Go(func() {
+			log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
+			restored[i] = r.restore(rp, &log)
+		})
+	}
+	wg.Wait()
+	for i, pos := range restored {
+		if i == 0 || pos.Less(from) {
 			from = pos
 		}
 	}
@@ -140,6 +157,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		case b.caughtUp:
 			for _, rp := range r.order {
 				rp.advance(rp.pos(), true)
+				// A long catch-up is worth keeping at once, whatever the
+				// interval: a crash now would replay it all again.
+				if rp.failure() == nil && rp.applied >= r.opts.SnapshotEvery {
+					if err := r.snapshot(rp); err != nil {
+						r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
+					}
+				}
 			}
 		default:
 			r.apply(b.events)
@@ -197,7 +221,7 @@ func (r *Runner) apply(batch []Event) {
 			rp.fail(err)
 			continue
 		}
-		if rp.applied >= r.opts.SnapshotEvery {
+		if rp.applied >= r.opts.SnapshotEvery && time.Since(rp.snapshotted) >= r.opts.SnapshotInterval {
 			if err := r.snapshot(rp); err != nil {
 				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
 			}
@@ -337,7 +361,7 @@ func (r *Runner) snapshot(rp *running) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	rp.applied = 0
+	rp.applied, rp.snapshotted = 0, time.Now()
 	return nil
 }
 
@@ -356,6 +380,7 @@ func (r *Runner) restore(rp *running, log *zerolog.Logger) events.Position {
 	}
 	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
 	rp.advance(pos, false)
+	rp.snapshotted = time.Now()
 	return pos
 }
 

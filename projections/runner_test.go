@@ -151,7 +151,7 @@ func TestARestartResumesFromTheSnapshot(t *testing.T) {
 	f := newFixture(t)
 	f.append("space-1", "SpaceEstablished", 95)
 	c := newCounter("counter")
-	r, stop := f.start(&projections.Options{SnapshotEvery: 10}, c)
+	r, stop := f.start(&projections.Options{SnapshotEvery: 10, SnapshotInterval: -1}, c)
 	if err := waitFor(t, r, f.append("space-1", "SpaceTargetsSet", 5)); err != nil {
 		t.Fatal(err)
 	}

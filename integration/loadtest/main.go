@@ -163,7 +163,7 @@ func (c *client) holdDialogues() func() error {
 	var people []string
 	for i := range 20 {
 		p := ulid.Make().String()
-		must(c.do(`mutation($c: ID!, $code: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: "female", ageBand: "25-35", functioning: {}, displacement: "none", region: "gao", consent: {given: true, on: "2025-01-01"}}) { id } }`,
+		must(c.do(`mutation($c: ID!, $code: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: "female", ageBand: "25-35", functioning: {}, displacement: "none", region: "gao", consent: {given: true, on: "2025-01-01"}}, identity: {name: "Load Test"}) { id } }`,
 			map[string]any{"c": p, "code": fmt.Sprintf("LOAD-%d-%s", i, p[20:])}))
 		people = append(people, p)
 	}

@@ -37,7 +37,7 @@ func run(dir string, seed uint64) error {
 		return err
 	}
 	defer store.Close()
-	runner, err := projections.NewRunner(store, filepath.Join(dir, "snapshots"), &projections.Options{SnapshotEvery: 37},
+	runner, err := projections.NewRunner(store, filepath.Join(dir, "snapshots"), &projections.Options{SnapshotEvery: 37, SnapshotInterval: -1},
 		inclusion.New(), commitments.New(time.Now), stakeholders.New())
 	if err != nil {
 		return err
