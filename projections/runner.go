@@ -76,11 +76,11 @@ func (r *Runner) Version() uint64 { return r.version.Load() }
 type running struct {
 	p Projection
 
-	mu       sync.Mutex
-	changed  chan struct{} // made by a waiter, closed when position or err changes
-	position events.Position
-	caughtUp bool
-	err      error
+	mu          sync.Mutex
+	changed     chan struct{} // made by a waiter, closed when position or err changes
+	position    events.Position
+	caughtUp    bool
+	err         error
 	applied     int       // since the last snapshot
 	snapshotted time.Time // when the last snapshot was written or read
 }

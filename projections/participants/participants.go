@@ -7,8 +7,8 @@
 package participants
 
 import (
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"sync"
@@ -17,6 +17,7 @@ import (
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/internal/binsnap"
 )
 
 // ErrNotFound is returned alike for a participant that does not exist and
@@ -61,7 +62,7 @@ func New(opener Opener) *Model {
 }
 
 func (m *Model) Name() string { return "participants" }
-func (m *Model) Version() int { return 1 }
+func (m *Model) Version() int { return 2 }
 
 func (m *Model) Reset() {
 	m.mu.Lock()
@@ -158,9 +159,9 @@ func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
 	return m.opener.Open(id, sealed)
 }
 
-// Snapshot implements projections.Projection: ciphertext only, sorted by
-// id.
-func (m *Model) Snapshot(w io.Writer) error {
+// Snapshot implements projections.Projection in binsnap's compact form:
+// ciphertext only, sorted by id.
+func (m *Model) Snapshot(out io.Writer) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	list := make([]*Participant, 0, len(m.people))
@@ -168,20 +169,72 @@ func (m *Model) Snapshot(w io.Writer) error {
 		list = append(list, p)
 	}
 	slices.SortFunc(list, func(a, b *Participant) int { return a.ID.Compare(b.ID) })
-	return json.NewEncoder(w).Encode(list)
+	w := binsnap.NewWriter(out)
+	w.Uint(uint64(len(list)))
+	for _, p := range list {
+		w.ID(p.ID)
+		pr := &p.Profile
+		for _, s := range []string{pr.Code, pr.Sex, pr.AgeBand, pr.Functioning.Seeing, pr.Functioning.Hearing, pr.Functioning.Walking,
+			pr.Functioning.Cognition, pr.Functioning.SelfCare, pr.Functioning.Communication, pr.Displacement, pr.Constituency, pr.Region, pr.Locality} {
+			w.String(s)
+		}
+		w.Int(int64(pr.BirthYear))
+		w.Uint(uint64(len(pr.Groups)))
+		for _, g := range pr.Groups {
+			w.String(g)
+		}
+		w.Bool(p.Consent.Given)
+		w.Date(p.Consent.On)
+		w.Bool(p.Erased)
+		w.Date(p.ErasedOn)
+		w.Bool(p.Sealed != nil)
+		if p.Sealed != nil {
+			w.String(string(p.Sealed.Nonce))
+			w.String(string(p.Sealed.Ciphertext))
+		}
+	}
+	return w.Flush()
 }
 
 // Restore implements projections.Projection.
-func (m *Model) Restore(r io.Reader) error {
-	var list []*Participant
-	if err := json.NewDecoder(r).Decode(&list); err != nil {
-		return err
-	}
+func (m *Model) Restore(in io.Reader) error {
+	r := binsnap.NewReader(in)
 	m.Reset()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, p := range list {
+	n := r.Count()
+	slab := make([]Participant, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
+	for range n {
+		if len(slab) == cap(slab) {
+			slab = make([]Participant, 0, min(n, 1<<20))
+		}
+		slab = append(slab, Participant{ID: r.ID()})
+		p := &slab[len(slab)-1]
+		pr := &p.Profile
+		pr.Code = r.String()
+		for _, s := range []*string{&pr.Sex, &pr.AgeBand, &pr.Functioning.Seeing, &pr.Functioning.Hearing, &pr.Functioning.Walking,
+			&pr.Functioning.Cognition, &pr.Functioning.SelfCare, &pr.Functioning.Communication, &pr.Displacement, &pr.Constituency, &pr.Region, &pr.Locality} {
+			*s = r.Symbol()
+		}
+		pr.BirthYear = int(r.Int())
+		for range r.Count() {
+			if r.Err() != nil {
+				break
+			}
+			pr.Groups = append(pr.Groups, r.Symbol())
+		}
+		p.Consent.Given, p.Consent.On = r.Bool(), r.Date()
+		p.Erased, p.ErasedOn = r.Bool(), r.Date()
+		if r.Bool() {
+			p.Sealed = &participant.SealedIdentity{Nonce: []byte(r.String()), Ciphertext: []byte(r.String())}
+		}
+		if r.Err() != nil {
+			return r.Err()
+		}
 		m.people[p.ID] = p
 	}
-	return nil
+	if r.Err() == nil && len(m.people) != n {
+		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)
+	}
+	return r.Err()
 }

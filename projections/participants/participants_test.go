@@ -6,6 +6,7 @@ import (
 	"errors"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/projections"
+	"reflect"
 	"testing"
 	"time"
 
@@ -100,5 +101,18 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	}
 	if who, err := restored.Identity(facilitator{"mopti": true}, mopti); err != nil || who.Name != "Other" {
 		t.Fatalf("after restore: %+v, %v", who, err)
+	}
+	for _, id := range []domain.ID{gao, mopti} {
+		all := facilitator{"gao": true, "mopti": true}
+		a, errA := m.Get(all, id)
+		b, errB := restored.Get(all, id)
+		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+			t.Fatalf("restored record differs:\n%+v\n%+v", a, b)
+		}
+	}
+	var again bytes.Buffer
+	restored.Snapshot(&again)
+	if !bytes.Equal(again.Bytes(), snap.Bytes()) {
+		t.Fatal("a restored model snapshots to other bytes")
 	}
 }

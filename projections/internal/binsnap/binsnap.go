@@ -11,6 +11,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Writer buffers a snapshot; the first error sticks and is returned by
@@ -41,6 +44,14 @@ func (w *Writer) Bool(v bool) {
 func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.write([]byte(s)) }
 func (w *Writer) ID(id [16]byte)  { w.write(id[:]) }
 func (w *Writer) Float(f float64) { w.Uint(math.Float64bits(f)) }
+
+// Date writes a date as days since 1970, the zero date as its own mark.
+func (w *Writer) Date(d domain.Date) {
+	w.Bool(!d.IsZero())
+	if !d.IsZero() {
+		w.Int(d.Time().Unix() / 86400)
+	}
+}
 
 // Flush writes out the buffer and reports the first error.
 func (w *Writer) Flush() error {
@@ -172,6 +183,19 @@ func (r *Reader) ID() (id [16]byte) {
 }
 
 func (r *Reader) Float() float64 { return math.Float64frombits(r.Uint()) }
+
+// Date reads a date written by Writer.Date.
+func (r *Reader) Date() domain.Date {
+	if !r.Bool() {
+		return domain.Date{}
+	}
+	days := r.Int()
+	if days < -1e6 || days > 1e6 {
+		r.fail(fmt.Errorf("date %d days from 1970", days))
+		return domain.Date{}
+	}
+	return domain.DateOf(time.Unix(days*86400, 0).UTC())
+}
 
 // Err is the first error met, wrapping ErrCorrupt.
 func (r *Reader) Err() error { return r.err }
