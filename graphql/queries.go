@@ -150,19 +150,11 @@ func (b *builder) queries() gql.Fields {
 		}},
 		"space": {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
 		"spaces": {Type: nonNull(connection(b.space)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if err := must(p.Context, access.ReadAggregates); err != nil {
-					return nil, err
-				}
-				first, after, err := pageArgs(p.Args)
-				if err != nil {
-					return nil, err
-				}
+			Resolve: listOfItems(access.ReadAggregates, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
-				list := slices.DeleteFunc(b.deps.Inclusion.Spaces(region), func(s inclusion.Space) bool { return !who.InRegion(s.Region) })
-				return paginate(list, func(s inclusion.Space) domain.ID { return s.ID }, first, after), nil
-			}},
+				return slices.DeleteFunc(b.deps.Inclusion.Spaces(region), func(s inclusion.Space) bool { return !who.InRegion(s.Region) }), nil
+			})},
 		"inclusion": {Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar and business dates, bucketed; asOf gives the view as recorded at a past moment (RFC 3339).",
 			Args:    scopeArgs(gql.FieldConfigArgument{"bucket": {Type: bucket, DefaultValue: inclusion.NoBucket}, "asOf": {Type: gql.String}}),
 			Resolve: b.inclusionView},
@@ -174,20 +166,13 @@ func (b *builder) queries() gql.Fields {
 		"commitments": {Type: nonNull(connection(b.commitmentT)),
 			Args: withPage(gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String},
 				"pillar": {Type: gql.String}, "status": {Type: gql.String}, "overdue": {Type: gql.Boolean}}),
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if err := must(p.Context, access.ReadRecords); err != nil {
-					return nil, err
-				}
+			Resolve: listOfItems(access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
 				q, err := b.commitmentQuery(p.Context, p.Args)
 				if err != nil {
 					return nil, err
 				}
-				first, after, err := pageArgs(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				return paginate(b.visibleCommitments(p.Context, q), func(c commitments.Commitment) domain.ID { return c.ID }, first, after), nil
-			}},
+				return b.visibleCommitments(p.Context, q), nil
+			})},
 		"commitmentFigures": {Type: nonNull(commitmentFigures),
 			Args: gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: gql.String}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
@@ -205,41 +190,44 @@ func (b *builder) queries() gql.Fields {
 			}},
 		"stakeholder": {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
 		"stakeholders": {Type: nonNull(connection(b.stakeholder)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if err := must(p.Context, access.ReadRecords); err != nil {
-					return nil, err
-				}
-				first, after, err := pageArgs(p.Args)
-				if err != nil {
-					return nil, err
-				}
+			Resolve: listOfItems(access.ReadRecords, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
-				list := slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool {
+				return slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool {
 					return s.Profile.Region != "" && !who.InRegion(s.Profile.Region)
-				})
-				return paginate(list, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, first, after), nil
-			}},
+				}), nil
+			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
 		"participants": {Type: nonNull(connection(b.participant)), Args: withPage(gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}}),
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if err := must(p.Context, access.ReadParticipants); err != nil {
-					return nil, err
-				}
-				first, after, err := pageArgs(p.Args)
-				if err != nil {
-					return nil, err
-				}
+			Resolve: listOfItems(access.ReadParticipants, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
-				list := b.deps.Participants.List(principalOf(p.Context), region)
-				return paginate(list, func(x participants.Participant) domain.ID { return x.ID }, first, after), nil
-			}},
+				return b.deps.Participants.List(principalOf(p.Context), region), nil
+			})},
 		"tokens": {Type: nonNull(listOf(b.token)), Resolve: func(p gql.ResolveParams) (any, error) {
 			if err := must(p.Context, access.Administer); err != nil {
 				return nil, err
 			}
 			return b.deps.Tokens.List(), nil
 		}},
+	}
+}
+
+// listOfItems resolves a connection: the capability, then the page of
+// the visible items, in a stable order, after the cursor.
+func listOfItems[T any](c access.Capability, idOf func(T) domain.ID, items func(gql.ResolveParams) ([]T, error)) gql.FieldResolveFn {
+	return func(p gql.ResolveParams) (any, error) {
+		if err := must(p.Context, c); err != nil {
+			return nil, err
+		}
+		first, after, err := pageArgs(p.Args)
+		if err != nil {
+			return nil, err
+		}
+		all, err := items(p)
+		if err != nil {
+			return nil, err
+		}
+		return paginate(all, idOf, first, after), nil
 	}
 }
 
