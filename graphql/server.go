@@ -127,7 +127,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", requestID)
 	log := s.deps.Logger.With().Str("request", requestID).Logger()
 	fail := func(status int, err *coded) {
-		log.Info().Int("status", status).Str("code", err.code).Str("reason", err.message).Msg("request refused")
+		// Not the message: it may quote the request, and a request may
+		// hold a participant's name.
+		log.Info().Int("status", status).Str("code", err.code).Str("field", err.field).Msg("request refused")
 		writeJSON(w, status, errorBody(err))
 	}
 

@@ -125,3 +125,20 @@ func TestAnAnswerIsReusedOnlyUntilTheNextWrite(t *testing.T) {
 		t.Fatalf("%d audit records for 3 identity reads", n)
 	}
 }
+
+// TestRefusedRequestsLeaveNoNameInTheLog: a refusal's message may quote
+// the request, so the log keeps only its code and field.
+func TestRefusedRequestsLeaveNoNameInTheLog(t *testing.T) {
+	e := newEnv(t)
+	for _, q := range []string{
+		`mutation { enrolParticipant(commandId: "x", input: {code: "A", sex: "female", region: "gao", displacement: "none", functioning: {}, consent: {given: true, on: "2025-01-01"}}, identity: {name: "` + canaryAlice + `", phone: 12}) { id } }`,
+		`{ participant(id: "` + canaryAlice + `") { code } }`,
+	} {
+		if r := e.do(e.gao, q, nil); len(r.Errors) == 0 {
+			t.Fatalf("%s: %s", q, r.raw)
+		}
+	}
+	if strings.Contains(e.logs.String(), canaryAlice) {
+		t.Fatalf("the log quotes a name:\n%s", e.logs)
+	}
+}
