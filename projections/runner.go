@@ -126,7 +126,9 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 func (r *Runner) Run(ctx context.Context) error {
 	from := events.Start
 	// Snapshots are restored side by side: a restart waits for the
-	// largest, not for the sum.
+	// largest, not for the sum. The version is odd meanwhile, as while a
+	// batch is applied: nothing read now is worth keeping.
+	r.version.Add(1)
 	restored := make([]events.Position, len(r.order))
 	var wg sync.WaitGroup
 	for i, rp := range r.order {
@@ -136,6 +138,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
+	r.version.Add(1)
 	for i, pos := range restored {
 		if i == 0 || pos.Less(from) {
 			from = pos
