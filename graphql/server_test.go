@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRequestsOverTheLimitsAreRefusedBeforeGraphQLGo(t *testing.T) {
@@ -140,5 +141,28 @@ func TestRefusedRequestsLeaveNoNameInTheLog(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), canaryAlice) {
 		t.Fatalf("the log quotes a name:\n%s", e.logs)
+	}
+}
+
+// TestAsOfReproducesAnEarlierReport: after a correction, a view as of a
+// moment before it (the store's moment of recording) gives the figures
+// reported then.
+func TestAsOfReproducesAnEarlierReport(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	time.Sleep(5 * time.Millisecond)
+	report := time.Now().UTC()
+	time.Sleep(5 * time.Millisecond)
+	e.must(e.gao, `mutation($c: ID!, $id: ID!) { correctDialogueAttendance(commandId: $c, id: $id, input: {headcount: {adultWomen: 40}}) { id } }`,
+		map[string]any{"c": newID(), "id": s.dialogue})
+	q := `query($s: ID!, $at: String) { inclusion(spaceId: $s, asOf: $at) { total { attendance { count } } } }`
+	if d := e.must(e.admin, q, map[string]any{"s": s.gaoSpace}); get(d, "inclusion", "total", "attendance", "count") != 40.0 {
+		t.Fatalf("now: %v", d)
+	}
+	if d := e.must(e.admin, q, map[string]any{"s": s.gaoSpace, "at": report.Format(time.RFC3339Nano)}); get(d, "inclusion", "total", "attendance", "count") != 17.0 {
+		t.Fatalf("as of the report: %v", d)
+	}
+	if r := e.do(e.admin, q, map[string]any{"s": s.gaoSpace, "at": "last year"}); r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "asOf" {
+		t.Fatalf("a bad asOf: %s", r.raw)
 	}
 }
