@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ type env struct {
 	server *httptest.Server
 	api    *graphql.Server
 	tokens *access.Tokens
-	logs   *bytes.Buffer
+	logs   *lockedBuffer
 	// token secrets by name
 	admin, analyst, advocacy, gao, mopti string
 }
@@ -63,9 +64,9 @@ func newEnvAt(t *testing.T, clock func() time.Time) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
+	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(&syncWriter{buf: logs}), Clock: clock}, nil)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +84,23 @@ func newEnvAt(t *testing.T, clock func() time.Time) *env {
 	return e
 }
 
-type syncWriter struct {
-	mu  chanMutex
-	buf *bytes.Buffer
+// lockedBuffer collects the server's log while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-type chanMutex struct{}
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
 
-func (w *syncWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 // response is a GraphQL answer.
 type response struct {
