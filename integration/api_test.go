@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -59,9 +60,9 @@ func (b *lockedBuffer) String() string {
 
 var servingLine = regexp.MustCompile(`palabre serving on (http://[0-9.:]+)`)
 
-func startServer(t *testing.T, bin, dir string) *server {
+func startServer(t *testing.T, bin, dir string, flags ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json")
+	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -366,5 +367,33 @@ func hostileRequests() []hostile {
 		{name: "mutation over GET", method: "GET", path: "/graphql?query=" + strings.ReplaceAll(`mutation{revokeToken(id:"x"){id}}`, " ", "%20")},
 		{name: "PUT", method: "PUT", path: "/graphql", body: `{"query":"{ me { role } }"}`},
 		{name: "no such path", method: "GET", path: "/admin"},
+	}
+}
+
+// TestTheBinaryOnKurrentDB serves from KurrentDB instead of the embedded
+// store: writes are read back at once, and survive a restart of palabre.
+func TestTheBinaryOnKurrentDB(t *testing.T) {
+	if os.Getenv("PALABRE_KURRENTDB_URL") != "" {
+		t.Skip("needs a KurrentDB of its own: $all of a shared server holds other tests' events")
+	}
+	url := kurrentDBURL(t)
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	admin := newToken(t, bin, dir, "--role", "admin")
+	s := startServer(t, bin, dir, "--store", "kurrentdb", "--kurrentdb-url", url)
+	space := ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: "other", region: "mopti", pillar: "inclusion", establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	person := ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { enrolParticipant(commandId: $c, input: {code: "K-1", sex: "female", ageBand: "18-24", functioning: {}, displacement: "none", region: "mopti", consent: {given: true, on: "2025-02-01"}}, identity: {name: "Kurrent"}) { id } }`, map[string]any{"c": person})
+	d := s.must(admin, `mutation($c: ID!, $s: ID!, $p: ID!) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: "workshop", pillar: "inclusion", attendees: [{participantId: $p}], headcount: {adultWomen: 4}}) { figures { attendance { count } } } }`,
+		map[string]any{"c": ulid.Make().String(), "s": space, "p": person})
+	if pick(d, "holdDialogue", "figures", "attendance", "count") != 5.0 {
+		t.Fatalf("read-your-writes over KurrentDB: %v", d)
+	}
+	s.kill()
+	s = startServer(t, bin, dir, "--store", "kurrentdb", "--kurrentdb-url", url)
+	v := s.must(admin, `query($s: ID!, $p: ID!) { inclusion(spaceId: $s) { total { attendance { count } } } participant(id: $p) { identity { name } } }`, map[string]any{"s": space, "p": person})
+	if pick(v, "inclusion", "total", "attendance", "count") != 5.0 || pick(v, "participant", "identity", "name") != "Kurrent" {
+		t.Fatalf("after a restart over KurrentDB: %v", v)
 	}
 }
