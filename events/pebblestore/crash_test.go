@@ -2,6 +2,7 @@ package pebblestore_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/hex"
 	"math/rand/v2"
@@ -55,9 +56,30 @@ func TestCrashKeepsEveryAcknowledgedAppend(t *testing.T) {
 		if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !status.Signaled() {
 			t.Fatalf("cycle %d: crashwriter ended before it was killed (%v): %s", cycle, err, stderr.String())
 		}
+		trimCutLine(t, ackLog)
 		total = checkAfterCrash(t, cycle, dir, ackLog)
 	}
 	t.Logf("%d kills; %d acknowledged appends all present exactly once", cycles, total)
+}
+
+// trimCutLine drops a last line the kill cut short: a write to a file can
+// stop part way when a fatal signal arrives, and the next cycle must not
+// append to half a line. Its append was acknowledged, so it is in the
+// store; the check just cannot name it.
+func trimCutLine(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole := bytes.LastIndexByte(b, '\n') + 1; whole < len(b) {
+		if err := os.Truncate(path, int64(whole)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // acknowledged is one line of the crashwriter's log.
