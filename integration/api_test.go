@@ -310,6 +310,18 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 		t.Fatal("the server's log holds a participant's name")
 	}
 
+	// A hot backup through the running server restores into an empty
+	// directory.
+	backup := filepath.Join(t.TempDir(), "backup.tar")
+	cmd := exec.Command(bin, "backup", backup, "--server", s.url)
+	cmd.Env = append(os.Environ(), "PALABRE_TOKEN="+admin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("backup through the server: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "restore", backup, "--data", filepath.Join(t.TempDir(), "restored")).CombinedOutput(); err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+
 	// A graceful stop exits cleanly.
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)

@@ -158,6 +158,8 @@ func backupHandler(d dataDir, tokens *access.Tokens, log zerolog.Logger) http.Ha
 			http.Error(w, `{"error":"use GET"}`, http.StatusMethodNotAllowed)
 			return
 		}
+		// A backup of a large store outlasts the API's write timeout.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		w.Header().Set("Content-Type", "application/x-tar")
 		log.Info().Str("audit", "backup").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
 		if err := d.embedded.Backup(r.Context(), w); err != nil {
