@@ -392,6 +392,9 @@ func (b *builder) scope(ctx context.Context, args map[string]any) (inclusion.Que
 	return q, nil
 }
 
+// targetMeasure names the measure each space target is judged on.
+var targetMeasure = map[string]string{"women": "women", "youth": "youth", "disability": "personsWithDisabilities", "displaced": "displaced"}
+
 func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 	if err := must(p.Context, access.ReadAggregates); err != nil {
 		return nil, err
@@ -432,8 +435,7 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 		}
 		suppress(rows, out.total, b.deps.SmallCells)
 		for name := range out.met {
-			measure := map[string]string{"women": "women", "youth": "youth", "disability": "personsWithDisabilities", "displaced": "displaced"}[name]
-			if m := out.total.get(measure); m == nil || m.suppressed {
+			if m := out.total.get(targetMeasure[name]); m == nil || m.suppressed {
 				delete(out.met, name) // met or not would hint at the withheld count
 			}
 		}
