@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -224,6 +225,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
 	result.Errors = s.clientErrors(log, result.Errors, failed)
+	for i, e := range result.Errors {
+		if e.Extensions["code"] == CodeInternal { // the key to the details in the log
+			ext := map[string]any{"requestId": requestID}
+			maps.Copy(ext, e.Extensions)
+			result.Errors[i].Extensions = ext
+		}
+	}
 	status := http.StatusOK
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
