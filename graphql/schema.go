@@ -3,6 +3,7 @@ package graphql
 import (
 	"context"
 	"errors"
+	"io"
 	"reflect"
 
 	"slices"
@@ -42,6 +43,9 @@ type Deps struct {
 	SmallCells int
 	// Clock stamps commitment figures' "overdue"; default time.Now.
 	Clock func() time.Time
+	// Backup, when set, writes a hot backup of the store for
+	// GET /admin/backup (admins only).
+	Backup func(context.Context, io.Writer) error
 }
 
 // identityTag starts the description of every field that reveals who a

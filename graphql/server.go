@@ -43,6 +43,7 @@ type Server struct {
 	schema gql.Schema
 	opts   Options
 	cache  *lru[*ast.Document]
+	page   http.Handler // GraphiQL
 	// answers keeps whole answers to queries by token, text, variables
 	// and read-model version: a repeated query costs no execution until
 	// the next write. Answers with errors or identities are never kept.
@@ -72,6 +73,7 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 		s.opts.CacheSize = 1000
 	}
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
+	s.page = graphiql.Handler()
 	s.answers = newLRU[[]byte](s.opts.CacheSize)
 	return s, nil
 }
@@ -85,7 +87,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/graphql":
 		s.serveGraphQL(w, r)
 	case r.URL.Path == "/graphiql" || strings.HasPrefix(r.URL.Path, "/graphiql/"):
-		graphiql.Handler().ServeHTTP(w, r)
+		s.page.ServeHTTP(w, r)
+	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
+		s.serveBackup(w, r)
 	case r.URL.Path == "/healthz":
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "goroutines": runtime.NumGoroutine()})
 	case r.URL.Path == "/readyz":
@@ -224,14 +228,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
-	result.Errors = s.clientErrors(log, result.Errors, failed)
-	for i, e := range result.Errors {
-		if e.Extensions["code"] == CodeInternal { // the key to the details in the log
-			ext := map[string]any{"requestId": requestID}
-			maps.Copy(ext, e.Extensions)
-			result.Errors[i].Extensions = ext
-		}
-	}
+	result.Errors = s.clientErrors(log, requestID, result.Errors, failed)
 	status := http.StatusOK
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
@@ -301,21 +298,53 @@ func operationOf(doc *ast.Document, name string) *ast.OperationDefinition {
 
 // clientErrors keeps coded errors as they are, gives graphql-go's own
 // errors about the request a BAD_USER_INPUT code, and replaces anything
-// else — a panic, a bug — with INTERNAL, logging the original.
-func (s *Server) clientErrors(log zerolog.Logger, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
+// else — a panic, a bug — with INTERNAL, logging the original. Every
+// INTERNAL error carries the request id that finds its details in the log.
+func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
 	for i, e := range errs {
-		if _, ok := e.Extensions["code"]; ok {
-			continue
-		}
-		if requestError && e.Path == nil { // about the variables, not from a resolver
+		switch _, coded := e.Extensions["code"]; {
+		case coded:
+		case requestError && e.Path == nil: // about the variables, not from a resolver
 			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
-			continue
+		default:
+			log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
+			errs[i].Message = errInternal.message
+			errs[i].Extensions = map[string]any{"code": CodeInternal}
 		}
-		log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
-		errs[i].Message = errInternal.message
-		errs[i].Extensions = map[string]any{"code": CodeInternal}
+		if errs[i].Extensions["code"] == CodeInternal {
+			ext := map[string]any{"requestId": requestID}
+			maps.Copy(ext, errs[i].Extensions)
+			errs[i].Extensions = ext
+		}
 	}
 	return errs
+}
+
+// serveBackup streams a hot backup of the store to an admin, with the
+// API's authentication and error format.
+func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
+	log := s.deps.Logger
+	who, err := s.authenticate(r)
+	switch {
+	case err != nil:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
+		writeJSON(w, http.StatusUnauthorized, errorBody(&coded{code: CodeUnauthenticated, message: "send an admin token: Authorization: Bearer plb_…"}))
+		return
+	case !who.Can(access.Administer):
+		writeJSON(w, http.StatusForbidden, errorBody(forbidden(string(access.Administer)).(*coded)))
+		return
+	case r.Method != http.MethodGet:
+		w.Header().Set("Allow", "GET")
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody(&coded{code: CodeBadUserInput, message: "use GET"}))
+		return
+	}
+	// A backup of a large store outlasts the API's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "application/x-tar")
+	log.Info().Str("audit", "backup").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
+	if err := s.deps.Backup(r.Context(), w); err != nil {
+		log.Error().Err(err).Msg("backup failed") // the client gets a truncated archive, which Restore refuses
+	}
 }
 
 type errorResponse struct {

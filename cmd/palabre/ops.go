@@ -10,11 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/pebblestore"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 )
 
@@ -140,32 +137,6 @@ func fetchBackup(ctx context.Context, url, token string, w io.Writer) error {
 	}
 	_, err = io.Copy(w, res.Body)
 	return err
-}
-
-// backupHandler streams a hot backup to an admin.
-func backupHandler(d dataDir, tokens *access.Tokens, log zerolog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		who, err := tokens.Authenticate(token)
-		switch {
-		case err != nil:
-			http.Error(w, `{"error":"UNAUTHENTICATED"}`, http.StatusUnauthorized)
-			return
-		case !who.Can(access.Administer):
-			http.Error(w, `{"error":"FORBIDDEN"}`, http.StatusForbidden)
-			return
-		case r.Method != http.MethodGet:
-			http.Error(w, `{"error":"use GET"}`, http.StatusMethodNotAllowed)
-			return
-		}
-		// A backup of a large store outlasts the API's write timeout.
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
-		w.Header().Set("Content-Type", "application/x-tar")
-		log.Info().Str("audit", "backup").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
-		if err := d.embedded.Backup(r.Context(), w); err != nil {
-			log.Error().Err(err).Msg("backup failed") // the client sees a truncated archive, which Restore refuses
-		}
-	})
 }
 
 // restore unpacks a backup into an empty data directory.

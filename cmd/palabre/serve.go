@@ -80,23 +80,21 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	api, err := graphql.NewServer(graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
+	deps := graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
-		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells},
-		&graphql.Options{RequestTimeout: requestTimeout})
+		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells}
+	if d.embedded != nil {
+		deps.Backup = d.embedded.Backup
+	}
+	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: requestTimeout})
 	if err != nil {
 		return err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/", api)
-	if d.embedded != nil {
-		mux.Handle("/admin/backup", backupHandler(d, tokens, log))
 	}
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("--addr (PALABRE_ADDR): %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: requestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 
 	runCtx, stopRunner := context.WithCancel(context.Background())
