@@ -156,7 +156,7 @@ func BenchmarkRestoreSnapshot(b *testing.B) {
 				var wg sync.WaitGroup
 				for i, p := range allProjections() {
 					wg.Go(func() {
-						if err := p.Restore(bytes.NewReader(snaps[i])); err != nil {
+						if err := p.Restore(bytes.NewBuffer(snaps[i])); err != nil { // as the runner hands them
 							b.Error(err)
 						}
 					})

@@ -406,7 +406,7 @@ func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 	case h.Length != len(body) || h.SHA256 != hex.EncodeToString(sum[:]):
 		return events.Position{}, errors.New("checksum mismatch: the snapshot is damaged")
 	}
-	if err := rp.p.Restore(bytes.NewReader(body)); err != nil {
+	if err := rp.p.Restore(bytes.NewBuffer(body)); err != nil {
 		return events.Position{}, fmt.Errorf("restore: %w", err)
 	}
 	return h.Position, nil

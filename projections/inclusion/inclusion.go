@@ -192,7 +192,7 @@ func New() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 5 }
+func (m *Model) Version() int { return 6 }
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {

@@ -73,7 +73,7 @@ func (m *Model) Snapshot(out io.Writer) error {
 		dialogueRank[d.index] = uint32(r)
 		w.ID(d.ID)
 		w.ID(d.SpaceID)
-		w.Int(int64(d.HeldOn.Time().Unix() / 86400))
+		w.Date(d.HeldOn)
 		w.String(d.Pillar)
 		w.Bool(d.Retracted)
 		h := d.Headcount
@@ -239,7 +239,7 @@ func (m *Model) Restore(in io.Reader) error {
 		d := &dialogueSlab[0]
 		dialogueSlab = dialogueSlab[1:]
 		d.ID, d.SpaceID = r.ID(), r.ID()
-		d.HeldOn = domain.DateOf(epoch.AddDate(0, 0, int(r.Int())))
+		d.HeldOn = r.Date()
 		d.Pillar, d.Retracted = r.Symbol(), r.Bool()
 		h := &d.Headcount
 		for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
@@ -313,8 +313,6 @@ func (m *Model) Restore(in io.Reader) error {
 	}
 	return r.Err()
 }
-
-var epoch = domain.NewDate(1970, 1, 1).Time()
 
 func errorOr(err, otherwise error) error {
 	if err != nil {

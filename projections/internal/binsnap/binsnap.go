@@ -6,6 +6,7 @@ package binsnap
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -77,11 +78,15 @@ type Reader struct {
 	intern map[string]string
 }
 
-// NewReader reads all of r, then decodes from memory.
+// NewReader reads all of r, then decodes from memory. A *bytes.Buffer is
+// decoded where it lies: snapshots of large models run to a hundred
+// megabytes, already in memory when the runner has checked their sum.
 func NewReader(r io.Reader) *Reader {
 	var buf []byte
 	var err error
-	if sized, ok := r.(interface{ Len() int }); ok { // a bytes.Reader: read it in one copy
+	if held, ok := r.(*bytes.Buffer); ok {
+		buf = held.Bytes()
+	} else if sized, ok := r.(interface{ Len() int }); ok { // a bytes.Reader: read it in one copy
 		buf = make([]byte, sized.Len())
 		_, err = io.ReadFull(r, buf)
 	} else {
