@@ -16,9 +16,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/commands/commandstest"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
@@ -42,15 +40,11 @@ type env struct {
 
 var today = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env { return newEnvAt(t, func() time.Time { return today }) }
-
-// newEnvAt is newEnv with a clock of the test's, which stamps every event's
-// moment of recording.
-func newEnvAt(t *testing.T, clock func() time.Time) *env {
+func newEnv(t *testing.T) *env {
 	t.Helper()
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)
-	handler := commands.New(c.Store, refdata.Default(), &commands.Options{Keys: c.Keys, Clock: clock})
+	clock := func() time.Time { return today }
 	inc, com, sta, par := inclusion.New(), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
 	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par)
 	if err != nil {
@@ -65,7 +59,7 @@ func newEnvAt(t *testing.T, clock func() time.Time) *env {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	api, err := graphql.NewServer(graphql.Deps{Handler: handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
+	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
 		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock}, nil)
 	if err != nil {
 		t.Fatal(err)
