@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -23,7 +24,8 @@ var (
 	// every retry.
 	ErrConflict = errors.New("the aggregate changed concurrently; try again")
 	// ErrCommandIDReused: the command id was used before with another
-	// payload.
+	// payload, or a creation's id (its command id) already names an
+	// object of any kind: an id names one object.
 	ErrCommandIDReused = errors.New("command id already used for a different command")
 )
 
@@ -34,6 +36,10 @@ type Meta struct {
 	CorrelationID ulid.ULID // defaults to CommandID
 	CausationID   ulid.ULID // defaults to CommandID
 	RecordedBy    string    // the token's subject
+	// Sees reports whether the sender may see an aggregate the command
+	// refers to. One it may not see is decided exactly as one that does
+	// not exist, so a refusal never tells the two apart. nil: all.
+	Sees func(domain.Ref) bool
 }
 
 // metadata is the JSON stored with every event.
@@ -55,6 +61,9 @@ type Aggregate[S any, C any, E domain.Event] struct {
 	Refs     func(C) []domain.Ref
 	Exists   func(S) bool
 	Facts    func(S) any // a domain.SpaceFacts, domain.ParticipantFacts…
+	// Creates reports whether a command creates the aggregate (its id is
+	// then the command id).
+	Creates func(C) bool
 }
 
 // Result is what a command did.
@@ -88,6 +97,7 @@ type Handler struct {
 	maxRetries int
 	keys       *keystore.Store
 	loaders    map[string]factLoader
+	keyLocks   [64]sync.Mutex
 }
 
 // factLoader loads another aggregate's facts for a Lookup.
@@ -142,7 +152,16 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 			}
 			return *f.repeated, nil
 		}
-		lookup, err := h.lookup(ctx, agg.Refs(cmd))
+		if agg.Creates(cmd) {
+			taken, err := h.idTaken(ctx, agg.Category, id, f.exists)
+			if err != nil {
+				return Result[E]{}, err
+			}
+			if taken {
+				return Result[E]{}, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
+			}
+		}
+		lookup, err := h.lookup(ctx, agg.Refs(cmd), meta.Sees)
 		if err != nil {
 			return Result[E]{}, err
 		}
@@ -173,6 +192,29 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 		return Result[E]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position}, nil
 	}
 	return Result[E]{}, fmt.Errorf("%s: %w", stream, ErrConflict)
+}
+
+// idTaken reports whether id already names an object: of this
+// aggregate's category (exists), or of any other.
+func (h *Handler) idTaken(ctx context.Context, category string, id domain.ID, exists bool) (bool, error) {
+	if exists {
+		return true, nil
+	}
+	for other := range h.loaders {
+		if other == category {
+			continue
+		}
+		for _, err := range h.store.ReadStream(ctx, domain.StreamName(other, id), events.ReadStreamOptions{Max: 1}) {
+			if errors.Is(err, events.ErrStreamNotFound) {
+				break
+			}
+			if err != nil {
+				return false, fmt.Errorf("read %s: %w", domain.StreamName(other, id), err)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // folded is a stream read and folded.

@@ -3,6 +3,9 @@ package commands
 import (
 	"context"
 	"errors"
+	"sync"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
@@ -14,22 +17,61 @@ var ErrNoKeyStore = errors.New("no key store configured for participants' identi
 
 // Enrol enrols a participant, sealing their name and phone under a key of
 // their own that is durable before the event that uses it.
+//
+// A key is made only for an enrolment that is then accepted: a retry, an
+// erased person or a refused command leaves the keys as they were, so an
+// erased person's key is never made again and no refusal leaves a key
+// behind.
 func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol, who keystore.Identity, meta Meta) (Result[participant.Event], error) {
 	if h.keys == nil {
 		return Result[participant.Event]{}, ErrNoKeyStore
 	}
-	var p domain.Problems
-	domain.Text(&p, "name", who.Name, true, 200)
-	domain.Text(&p, "phone", who.Phone, false, 40)
-	if err := p.Err(); err != nil {
+	if err := checkIdentity(who); err != nil {
 		return Result[participant.Event]{}, err
+	}
+	lock := h.keyLock(id)
+	lock.Lock()
+	defer lock.Unlock()
+	if enrolled, err := h.enrolled(ctx, id); err != nil || enrolled {
+		if err != nil {
+			return Result[participant.Event]{}, err
+		}
+		cmd.Identity = nil // decided without a key: a repeat, or a refusal
+		return Participant.Execute(ctx, h, id, cmd, meta)
 	}
 	sealed, err := h.keys.Seal(id, who)
 	if err != nil {
 		return Result[participant.Event]{}, err
 	}
 	cmd.Identity = sealed
-	return Participant.Execute(ctx, h, id, cmd, meta)
+	res, err := Participant.Execute(ctx, h, id, cmd, meta)
+	if err != nil {
+		// The append may have landed before the error (a cancelled wait
+		// for the sync): the key is dropped only when no enrolment uses it.
+		if enrolled, readErr := h.enrolled(context.WithoutCancel(ctx), id); readErr == nil && !enrolled {
+			err = errors.Join(err, h.keys.Forget(id))
+		}
+	}
+	return res, err
+}
+
+// enrolled reports whether the participant's stream exists.
+func (h *Handler) enrolled(ctx context.Context, id domain.ID) (bool, error) {
+	f, err := Participant.fold(ctx, h, domain.StreamName(participant.Category, id), ulid.ULID{})
+	return f.exists, err
+}
+
+// keyLock serialises what creates, replaces or deletes one participant's
+// key, so that a key is never made again between a check and an erasure.
+func (h *Handler) keyLock(id domain.ID) *sync.Mutex {
+	return &h.keyLocks[id[len(id)-1]%byte(len(h.keyLocks))]
+}
+
+func checkIdentity(who keystore.Identity) error {
+	var p domain.Problems
+	domain.Text(&p, "name", who.Name, true, 200)
+	domain.Text(&p, "phone", who.Phone, false, 40)
+	return p.Err()
 }
 
 // CorrectParticipant corrects a profile and, when who is not nil, replaces
@@ -40,12 +82,12 @@ func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd part
 		if h.keys == nil {
 			return Result[participant.Event]{}, ErrNoKeyStore
 		}
-		var p domain.Problems
-		domain.Text(&p, "name", who.Name, true, 200)
-		domain.Text(&p, "phone", who.Phone, false, 40)
-		if err := p.Err(); err != nil {
+		if err := checkIdentity(*who); err != nil {
 			return Result[participant.Event]{}, err
 		}
+		lock := h.keyLock(id)
+		lock.Lock()
+		defer lock.Unlock()
 		// Never create a key here: an erased participant must stay erased.
 		if _, err := h.keys.Open(id, h.sealedOf(ctx, id)); err != nil {
 			return Result[participant.Event]{}, domain.Reject("participantId", "the participant's identity cannot be replaced: %v", err)
@@ -61,7 +103,7 @@ func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd part
 
 // sealedOf returns a participant's current sealed identity, nil if none.
 func (h *Handler) sealedOf(ctx context.Context, id domain.ID) *participant.SealedIdentity {
-	f, err := Participant.fold(ctx, h, domain.StreamName(participant.Category, id), [16]byte{})
+	f, err := Participant.fold(ctx, h, domain.StreamName(participant.Category, id), ulid.ULID{})
 	if err != nil {
 		return nil
 	}
@@ -74,6 +116,9 @@ func (h *Handler) Erase(ctx context.Context, id domain.ID, cmd participant.Erase
 	if h.keys == nil {
 		return Result[participant.Event]{}, ErrNoKeyStore
 	}
+	lock := h.keyLock(id)
+	lock.Lock()
+	defer lock.Unlock()
 	if err := h.keys.Forget(id); err != nil {
 		return Result[participant.Event]{}, err
 	}

@@ -6,6 +6,7 @@ package dialogue
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/palabre/palabre/events/domain"
 )
@@ -76,7 +77,10 @@ type Attendance struct {
 	Headcount Headcount  `json:"headcount"`
 }
 
-func checkAttendance(p *domain.Problems, a Attendance, env domain.Env) {
+// checkAttendance checks who attended. An attendee already recorded (was)
+// may stay after being erased: erased people keep counting, so a
+// correction of the headcount must not have to drop them.
+func checkAttendance(p *domain.Problems, a Attendance, was []Attendee, env domain.Env) {
 	seen := map[domain.ID]bool{}
 	for i, at := range a.Attendees {
 		field := fmt.Sprintf("attendees[%d].participantId", i)
@@ -84,7 +88,7 @@ func checkAttendance(p *domain.Problems, a Attendance, env domain.Env) {
 		switch {
 		case !ok:
 			p.Add(field, "participant %s is not enrolled", at.ParticipantID)
-		case f.Erased:
+		case f.Erased && !slices.ContainsFunc(was, func(w Attendee) bool { return w.ParticipantID == at.ParticipantID }):
 			p.Add(field, "participant %s has been erased", at.ParticipantID)
 		case seen[at.ParticipantID]:
 			p.Add(field, "participant %s is listed twice", at.ParticipantID)
@@ -149,7 +153,7 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 		domain.OneOf(p, fmt.Sprintf("concerns[%d].category", i), c.Category, true, ConcernCategories)
 		domain.Text(p, fmt.Sprintf("concerns[%d].summary", i), c.Summary, false, 1000)
 	}
-	checkAttendance(p, r.Attendance, env)
+	checkAttendance(p, r.Attendance, nil, env)
 }
 
 // Commands. Command is sealed.
@@ -244,7 +248,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		checkRecord(&p, c.Record, env)
 		return domain.Decided[Event](p, Held(c))
 	case CorrectAttendance:
-		checkAttendance(&p, c.Attendance, env)
+		checkAttendance(&p, c.Attendance, s.Record.Attendees, env)
 		return domain.Decided[Event](p, AttendanceCorrected(c))
 	case Retract:
 		domain.Text(&p, "reason", c.Reason, true, 1000)

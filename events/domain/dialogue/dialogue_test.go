@@ -43,6 +43,9 @@ func TestDialogueDecisions(t *testing.T) {
 		StakeholderIDs: []domain.ID{ID(99)}, Concerns: []dialogue.Concern{{Category: "weather"}},
 		Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: erased}, {ParticipantID: ID(98)}}},
 	}
+	// Held before the second attendee was erased.
+	withErased := record()
+	withErased.Attendees = append(withErased.Attendees, dialogue.Attendee{ParticipantID: erased})
 	corrected := dialogue.Attendance{Headcount: dialogue.Headcount{AdultWomen: 3}}
 	Run(t, dialogue.Decide, dialogue.Evolve, []Scenario[dialogue.Command, dialogue.Event]{
 		{Name: "a dialogue is held in an open space with enrolled participants",
@@ -62,6 +65,10 @@ func TestDialogueDecisions(t *testing.T) {
 		{Name: "a correction cannot add an erased participant",
 			Given: []dialogue.Event{held}, When: dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: erased}}}}, Facts: facts,
 			Rejects: []string{"attendees[0].participantId"}},
+		{Name: "a correction keeps an attendee erased since: erased people keep counting",
+			Given: []dialogue.Event{dialogue.Held{Record: withErased}},
+			When:  dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Attendees: withErased.Attendees, Headcount: dialogue.Headcount{AdultMen: 1}}}, Facts: facts,
+			Then: []dialogue.Event{dialogue.AttendanceCorrected{Attendance: dialogue.Attendance{Attendees: withErased.Attendees, Headcount: dialogue.Headcount{AdultMen: 1}}}}},
 		{Name: "a retraction needs a reason",
 			Given: []dialogue.Event{held}, When: dialogue.Retract{}, Rejects: []string{"reason"}},
 		{Name: "a retracted dialogue takes no correction",
