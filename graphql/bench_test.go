@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
@@ -52,7 +53,7 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 		b.Fatal("no space in the history")
 	}
 	space := spaces[0].ID.String()
-	tokens, err := access.OpenTokens(dir+"/tokens.json", nil)
+	tokens, err := access.OpenTokens(dir+"/tokens.json", nil, refdata.Default())
 	if err != nil {
 		b.Fatal(err)
 	}

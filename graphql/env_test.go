@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/events/commands/commandstest"
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
@@ -54,7 +55,7 @@ func newEnv(t *testing.T) *env {
 	done := make(chan struct{})
 	go func() { runner.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), clock)
+	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), clock, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

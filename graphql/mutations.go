@@ -198,7 +198,7 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 			n.Regions = append(n.Regions, fmt.Sprint(r))
 		}
 	}
-	if err := n.Check(); err != nil {
+	if err := n.Check(b.deps.Handler.Reference()); err != nil {
 		field, _, _ := strings.Cut(err.Error(), ":")
 		return nil, badInput(field, "%v", err)
 	}
@@ -212,38 +212,14 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 }
 
 // mutate runs a command: capability, arguments, scope, execution,
-// read-your-writes, audit.
+// read-your-writes. Every outcome is audited, refusals too, so that
+// probing another region shows in the log.
 func (b *builder) mutate(c command) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
 		ctx := p.Context
-		if err := must(ctx, c.capability); err != nil {
-			return nil, err
-		}
-		commandID, err := parseID("commandId", p.Args["commandId"])
+		id, pos, err := b.send(c, p)
 		if err != nil {
-			return nil, err
-		}
-		id := commandID
-		if !c.create {
-			if id, err = parseID("id", p.Args["id"]); err != nil {
-				return nil, err
-			}
-		}
-		cmd := reflect.New(c.input)
-		raw, _ := p.Args["input"].(map[string]any)
-		if err := decodeInput(raw, cmd.Interface()); err != nil {
-			return nil, err
-		}
-		if c.scope != nil && principalOf(ctx).Role == access.Facilitator {
-			if err := c.scope(b, ctx, id, cmd.Elem().Interface()); err != nil {
-				return nil, err
-			}
-		}
-		who := principalOf(ctx)
-		pos, err := c.run(ctx, b.deps.Handler, id, cmd.Elem().Interface(), p, commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject})
-		if err != nil {
-			err = b.commandError(ctx, err)
-			b.audit(ctx, c.name, id.String(), codeOf(err))
+			b.audit(ctx, c.name, objectOf(id), codeOf(err))
 			return nil, err
 		}
 		b.audit(ctx, c.name, id.String(), "ok")
@@ -253,6 +229,49 @@ func (b *builder) mutate(c command) gql.FieldResolveFn {
 		}
 		return c.read(b, ctx, id)
 	}
+}
+
+// send checks and runs a command, returning the id of its object (zero
+// when it could not be read) and the position of its last event.
+func (b *builder) send(c command, p gql.ResolveParams) (domain.ID, events.Position, error) {
+	ctx := p.Context
+	who := principalOf(ctx)
+	if err := must(ctx, c.capability); err != nil {
+		return domain.ID{}, events.Position{}, err
+	}
+	commandID, err := parseID("commandId", p.Args["commandId"])
+	if err != nil {
+		return domain.ID{}, events.Position{}, err
+	}
+	id := commandID
+	if !c.create {
+		if id, err = parseID("id", p.Args["id"]); err != nil {
+			return domain.ID{}, events.Position{}, err
+		}
+	}
+	cmd := reflect.New(c.input)
+	raw, _ := p.Args["input"].(map[string]any)
+	if err := decodeInput(raw, cmd.Interface()); err != nil {
+		return id, events.Position{}, err
+	}
+	if c.scope != nil && who.Role == access.Facilitator {
+		if err := c.scope(b, ctx, id, cmd.Elem().Interface()); err != nil {
+			return id, events.Position{}, err
+		}
+	}
+	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.sees(who)}
+	pos, err := c.run(ctx, b.deps.Handler, id, cmd.Elem().Interface(), p, meta)
+	if err != nil {
+		return id, pos, b.commandError(ctx, err)
+	}
+	return id, pos, nil
+}
+
+func objectOf(id domain.ID) string {
+	if id == (domain.ID{}) {
+		return ""
+	}
+	return id.String()
 }
 
 // commandError turns a handler's error into one a client may read.
@@ -372,21 +391,17 @@ func checkIDValue(path string, v any, t reflect.Type) error {
 	return nil
 }
 
-// Facilitators act only in their regions; outside them an object is as
-// missing as one that does not exist.
+// Facilitators act only in their regions. The objects a command refers
+// to are checked by the handler through sees; what is left here is the
+// object a command acts on (as missing as one that does not exist when
+// it is another region's) and the region a new object is given.
 
 func dialogueScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
-	who := principalOf(ctx)
-	if hold, ok := cmd.(dialogue.Hold); ok {
-		if !who.InRegion(b.regionOfSpace(hold.SpaceID)) {
-			return badInput("input.spaceId", "space %s does not exist", hold.SpaceID)
-		}
-		return nil
+	if _, ok := cmd.(dialogue.Hold); ok {
+		return nil // its space is a reference
 	}
-	if _, err := b.getDialogue(ctx, id); err != nil {
-		return err
-	}
-	return nil
+	_, err := b.getDialogue(ctx, id)
+	return err
 }
 
 func participantScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
@@ -396,8 +411,8 @@ func participantScope(b *builder, ctx context.Context, id domain.ID, cmd any) er
 	case participant.Enrol:
 		region = c.Region
 	case participant.CorrectProfile:
-		if _, err := b.deps.Participants.Get(who, id); err != nil {
-			return errNotFound
+		if _, err := b.getParticipant(ctx, id); err != nil {
+			return err
 		}
 		region = c.Region
 	}
@@ -424,11 +439,13 @@ func stakeholderScope(b *builder, ctx context.Context, id domain.ID, cmd any) er
 	return nil
 }
 
+// commitmentScope: a new commitment must be one its maker will see; a
+// space or stakeholder of another region answers as a missing one.
 func commitmentScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
 	if made, ok := cmd.(commitment.Make); ok {
 		c := commitments.Commitment{StakeholderID: made.StakeholderID, SpaceID: made.SpaceID}
-		if !b.commitmentVisible(ctx, c) {
-			return badInput("input.spaceId", "neither the space nor the stakeholder is in your regions")
+		if !b.commitmentInRegion(principalOf(ctx), c) {
+			return badInput("input.spaceId", "name a space of your regions, or a stakeholder of your regions")
 		}
 		return nil
 	}

@@ -150,7 +150,7 @@ func (b *builder) queries() gql.Fields {
 		}},
 		"space": {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
 		"spaces": {Type: nonNull(connection(b.space)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: listOfItems(access.ReadAggregates, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
+			Resolve: listOfItems(b.cursors, access.ReadAggregates, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
 				return slices.DeleteFunc(b.deps.Inclusion.Spaces(region), func(s inclusion.Space) bool { return !who.InRegion(s.Region) }), nil
@@ -166,7 +166,7 @@ func (b *builder) queries() gql.Fields {
 		"commitments": {Type: nonNull(connection(b.commitmentT)),
 			Args: withPage(gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String},
 				"pillar": {Type: gql.String}, "status": {Type: gql.String}, "overdue": {Type: gql.Boolean}}),
-			Resolve: listOfItems(access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
+			Resolve: listOfItems(b.cursors, access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
 				q, err := b.commitmentQuery(p.Context, p.Args)
 				if err != nil {
 					return nil, err
@@ -190,16 +190,14 @@ func (b *builder) queries() gql.Fields {
 			}},
 		"stakeholder": {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
 		"stakeholders": {Type: nonNull(connection(b.stakeholder)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: listOfItems(access.ReadRecords, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
+			Resolve: listOfItems(b.cursors, access.ReadRecords, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
-				return slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool {
-					return s.Profile.Region != "" && !who.InRegion(s.Profile.Region)
-				}), nil
+				return slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool { return !stakeholderInRegion(who, s) }), nil
 			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
 		"participants": {Type: nonNull(connection(b.participant)), Args: withPage(gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}}),
-			Resolve: listOfItems(access.ReadParticipants, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
+			Resolve: listOfItems(b.cursors, access.ReadParticipants, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
 				return b.deps.Participants.List(principalOf(p.Context), region), nil
 			})},
@@ -214,12 +212,12 @@ func (b *builder) queries() gql.Fields {
 
 // listOfItems resolves a connection: the capability, then the page of
 // the visible items, in a stable order, after the cursor.
-func listOfItems[T any](c access.Capability, idOf func(T) domain.ID, items func(gql.ResolveParams) ([]T, error)) gql.FieldResolveFn {
+func listOfItems[T any](k cursorKey, c access.Capability, idOf func(T) domain.ID, items func(gql.ResolveParams) ([]T, error)) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
 		if err := must(p.Context, c); err != nil {
 			return nil, err
 		}
-		first, after, err := pageArgs(p.Args)
+		first, after, err := k.pageArgs(p.Args)
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +225,7 @@ func listOfItems[T any](c access.Capability, idOf func(T) domain.ID, items func(
 		if err != nil {
 			return nil, err
 		}
-		return paginate(all, idOf, first, after), nil
+		return paginate(all, idOf, first, after, k), nil
 	}
 }
 
@@ -253,78 +251,40 @@ func (b *builder) byID(get func(context.Context, domain.ID) (any, error)) gql.Fi
 // caller may not see alike.
 
 func (b *builder) getSpace(ctx context.Context, id domain.ID) (any, error) {
-	if err := must(ctx, access.ReadAggregates); err != nil {
-		return nil, err
-	}
-	s, ok := b.deps.Inclusion.Space(id)
-	if !ok || !principalOf(ctx).InRegion(s.Region) {
-		return nil, errNotFound
-	}
-	return s, nil
+	return get(ctx, access.ReadAggregates, id, b.visibleSpace)
 }
 
 func (b *builder) getDialogue(ctx context.Context, id domain.ID) (any, error) {
-	if err := must(ctx, access.ReadRecords); err != nil {
-		return nil, err
-	}
-	d, ok := b.deps.Inclusion.Dialogue(id)
-	if !ok || !principalOf(ctx).InRegion(b.regionOfSpace(d.Dialogue.SpaceID)) {
-		return nil, errNotFound
-	}
-	return d, nil
+	return get(ctx, access.ReadRecords, id, b.visibleDialogue)
 }
 
 func (b *builder) getCommitment(ctx context.Context, id domain.ID) (any, error) {
-	if err := must(ctx, access.ReadRecords); err != nil {
-		return nil, err
-	}
-	c, ok := b.deps.Commitments.Get(id)
-	if !ok || !b.commitmentVisible(ctx, c) {
-		return nil, errNotFound
-	}
-	return c, nil
+	return get(ctx, access.ReadRecords, id, b.visibleCommitment)
 }
 
 func (b *builder) getStakeholder(ctx context.Context, id domain.ID) (any, error) {
-	if err := must(ctx, access.ReadRecords); err != nil {
-		return nil, err
-	}
-	s, ok := b.deps.Stakeholders.Get(id)
-	if !ok || (s.Profile.Region != "" && !principalOf(ctx).InRegion(s.Profile.Region)) {
-		return nil, errNotFound
-	}
-	return s, nil
+	return get(ctx, access.ReadRecords, id, b.visibleStakeholder)
 }
 
 func (b *builder) getParticipant(ctx context.Context, id domain.ID) (any, error) {
-	if err := must(ctx, access.ReadParticipants); err != nil {
-		return nil, err
-	}
-	p, err := b.deps.Participants.Get(principalOf(ctx), id)
-	if err != nil {
-		return nil, errNotFound
-	}
-	return p, nil
+	return get(ctx, access.ReadParticipants, id, b.visibleParticipant)
 }
 
-// commitmentVisible: a facilitator sees the commitments of their regions
-// (the space's region, else the stakeholder's).
-func (b *builder) commitmentVisible(ctx context.Context, c commitments.Commitment) bool {
-	who := principalOf(ctx)
-	if who.Role != access.Facilitator {
-		return true
+// get checks a capability, then finds an object the caller may see.
+func get[T any](ctx context.Context, c access.Capability, id domain.ID, visible func(access.Principal, domain.ID) (T, bool)) (any, error) {
+	if err := must(ctx, c); err != nil {
+		return nil, err
 	}
-	region := ""
-	if c.SpaceID != nil {
-		region = b.regionOfSpace(*c.SpaceID)
-	} else if s, ok := b.deps.Stakeholders.Get(c.StakeholderID); ok {
-		region = s.Profile.Region
+	v, ok := visible(principalOf(ctx), id)
+	if !ok {
+		return nil, errNotFound
 	}
-	return who.InRegion(region)
+	return v, nil
 }
 
 func (b *builder) visibleCommitments(ctx context.Context, q commitments.Query) []commitments.Commitment {
-	return slices.DeleteFunc(b.deps.Commitments.List(q), func(c commitments.Commitment) bool { return !b.commitmentVisible(ctx, c) })
+	who := principalOf(ctx)
+	return slices.DeleteFunc(b.deps.Commitments.List(q), func(c commitments.Commitment) bool { return !b.commitmentInRegion(who, c) })
 }
 
 func (b *builder) commitmentQuery(ctx context.Context, args map[string]any) (commitments.Query, error) {
@@ -362,8 +322,7 @@ func (b *builder) scope(ctx context.Context, args map[string]any) (inclusion.Que
 		if err != nil {
 			return q, err
 		}
-		s, ok := b.deps.Inclusion.Space(id)
-		if !ok || !who.InRegion(s.Region) {
+		if _, ok := b.visibleSpace(who, id); !ok {
 			return q, errNotFound
 		}
 		q.SpaceID = &id
@@ -451,7 +410,7 @@ func (b *builder) dialogues(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	first, after, err := pageArgs(p.Args)
+	first, after, err := b.cursors.pageArgs(p.Args)
 	if err != nil {
 		return nil, err
 	}
@@ -468,7 +427,7 @@ func (b *builder) dialogues(p gql.ResolveParams) (any, error) {
 	if first == 0 {
 		rows, more = nil, len(rows) > 0
 	}
-	pg := page{hasNext: more, total: -1}
+	pg := page{hasNext: more, total: -1, cursors: b.cursors}
 	for _, r := range rows {
 		pg.nodes = append(pg.nodes, r)
 		pg.ids = append(pg.ids, r.Dialogue.ID)

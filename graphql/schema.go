@@ -2,6 +2,9 @@ package graphql
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"reflect"
@@ -43,9 +46,20 @@ type Deps struct {
 	SmallCells int
 	// Clock stamps commitment figures' "overdue"; default time.Now.
 	Clock func() time.Time
+	// Secret keys what the server signs (cursors); cmd derives it from
+	// the master key. Default: random, so cursors last as long as the
+	// process.
+	Secret []byte
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error
+}
+
+// derive makes a key for one purpose from the server's secret.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("palabre " + purpose))
+	return m.Sum(nil)
 }
 
 // identityTag starts the description of every field that reveals who a
@@ -90,8 +104,9 @@ func must(ctx context.Context, c access.Capability) error {
 }
 
 type builder struct {
-	deps   Deps
-	inputs *inputs
+	deps    Deps
+	inputs  *inputs
+	cursors cursorKey
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
 	node                                                                       *gql.Interface
@@ -105,7 +120,13 @@ func NewSchema(deps Deps) (gql.Schema, error) {
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
-	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}}
+	if len(deps.Secret) == 0 {
+		deps.Secret = make([]byte, 32)
+		if _, err := rand.Read(deps.Secret); err != nil {
+			return gql.Schema{}, err
+		}
+	}
+	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors")}
 	b.objects()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations()})
@@ -246,21 +267,32 @@ func (b *builder) objects() {
 		"commitmentIds": resolve(nonNull(listOf(gql.ID)), func(s statusIDs) any { return idStrings(s.ids) }),
 	}})
 	b.stakeholder = gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
-		"id":            resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
-		"name":          resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
-		"type":          resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
-		"level":         resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
-		"region":        resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
-		"dialogueIds":   resolve(nonNull(listOf(gql.ID)), func(s stakeholders.Stakeholder) any { return idStrings(s.Dialogues) }),
-		"lastEngagedOn": resolve(dateType, func(s stakeholders.Stakeholder) any { return s.LastEngagedOn }),
-		"commitments": resolve(nonNull(listOf(statusCount)), func(s stakeholders.Stakeholder) any {
-			var out []statusIDs
-			for status, ids := range s.Commitments {
-				out = append(out, statusIDs{string(status), ids})
-			}
-			slices.SortFunc(out, func(a, c statusIDs) int { return strings.Compare(a.status, c.status) })
-			return out
-		}),
+		"id":     resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
+		"name":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
+		"type":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
+		"level":  resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
+		"region": resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
+		"dialogueIds": {Type: nonNull(listOf(gql.ID)), Description: "The dialogues it attended that you may see.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				s := p.Source.(stakeholders.Stakeholder)
+				return idStrings(visibleIDs(principalOf(p.Context), s.Dialogues, b.visibleDialogue)), nil
+			}},
+		"lastEngagedOn": {Type: dateType, Description: "The latest dialogue attended or commitment made that you may see.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return b.lastEngagedOn(principalOf(p.Context), p.Source.(stakeholders.Stakeholder)), nil
+			}},
+		"commitments": {Type: nonNull(listOf(statusCount)), Description: "Its commitments that you may see, by status.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				s, who := p.Source.(stakeholders.Stakeholder), principalOf(p.Context)
+				var out []statusIDs
+				for status, ids := range s.Commitments {
+					if ids = visibleIDs(who, ids, b.visibleCommitment); len(ids) > 0 {
+						out = append(out, statusIDs{string(status), ids})
+					}
+				}
+				slices.SortFunc(out, func(a, c statusIDs) int { return strings.Compare(a.status, c.status) })
+				return out, nil
+			}},
 	}})
 	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
 		"id":      resolve(nonNull(gql.ID), func(t access.Token) any { return t.ID }),
@@ -318,6 +350,28 @@ func nonNilStrings(xs []string) []string {
 		return []string{}
 	}
 	return xs
+}
+
+// lastEngagedOn is a stakeholder's latest engagement among those the
+// principal may see: another region's dates would tell when it met.
+func (b *builder) lastEngagedOn(who access.Principal, s stakeholders.Stakeholder) domain.Date {
+	if who.Role != access.Facilitator {
+		return s.LastEngagedOn
+	}
+	var last domain.Date
+	for _, id := range s.Dialogues {
+		if d, ok := b.visibleDialogue(who, id); ok && !d.Dialogue.Retracted && d.Dialogue.HeldOn.After(last) {
+			last = d.Dialogue.HeldOn
+		}
+	}
+	for _, ids := range s.Commitments {
+		for _, id := range ids {
+			if c, ok := b.visibleCommitment(who, id); ok && c.MadeOn.After(last) {
+				last = c.MadeOn
+			}
+		}
+	}
+	return last
 }
 
 // regionOfSpace is a space's region, "" when unknown.

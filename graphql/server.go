@@ -91,17 +91,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
 		s.serveBackup(w, r)
 	case r.URL.Path == "/healthz":
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "goroutines": runtime.NumGoroutine()})
+		body := map[string]any{"status": "ok"}
+		if s.operator(r) {
+			body["goroutines"] = runtime.NumGoroutine()
+		}
+		writeJSON(w, http.StatusOK, body)
 	case r.URL.Path == "/readyz":
-		s.serveReady(w)
+		s.serveReady(w, s.operator(r))
 	default:
 		writeJSON(w, http.StatusNotFound, errorBody(&coded{code: CodeNotFound, message: "no such path; the API is at /graphql"}))
 	}
 }
 
+// operator reports whether a request carries an admin token: only then do
+// health and readiness say more than up and ready (the log's position and
+// the goroutine count tell an outsider how busy the server is).
+func (s *Server) operator(r *http.Request) bool {
+	who, err := s.authenticate(r)
+	return err == nil && who.Can(access.Administer)
+}
+
 // serveReady answers 200 once every read model has caught up and none has
-// failed.
-func (s *Server) serveReady(w http.ResponseWriter) {
+// failed; the models' details go to operators only.
+func (s *Server) serveReady(w http.ResponseWriter, details bool) {
 	type model struct {
 		Name     string `json:"name"`
 		Position string `json:"position"`
@@ -118,7 +130,11 @@ func (s *Server) serveReady(w http.ResponseWriter) {
 	if !ready {
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, map[string]any{"ready": ready, "models": models})
+	body := map[string]any{"ready": ready}
+	if details {
+		body["models"] = models
+	}
+	writeJSON(w, status, body)
 }
 
 type gqlRequest struct {

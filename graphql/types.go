@@ -1,6 +1,8 @@
 package graphql
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"reflect"
@@ -107,37 +109,53 @@ type page struct {
 	ids     []domain.ID
 	total   int
 	hasNext bool
+	cursors cursorKey
 }
 
 func (p page) endCursor() any {
 	if len(p.ids) == 0 {
 		return nil
 	}
-	return cursorOf(p.ids[len(p.ids)-1])
+	return p.cursors.of(p.ids[len(p.ids)-1])
 }
 
 type edge struct {
-	node any
-	id   domain.ID
+	node   any
+	cursor string
 }
 
-func cursorOf(id domain.ID) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("c1:" + id.String()))
+// cursorKey signs cursors. A cursor is an object's id with a MAC: one
+// made up from another region's id is refused, so that a page cannot be
+// made to start after an object the caller may not see (which would
+// bracket its place in the order).
+type cursorKey []byte
+
+const cursorMAC = 12 // bytes of HMAC-SHA256 kept
+
+func (k cursorKey) mac(id domain.ID) []byte {
+	m := hmac.New(sha256.New, k)
+	m.Write([]byte("palabre cursor v2\x00"))
+	m.Write(id[:])
+	return m.Sum(nil)[:cursorMAC]
 }
 
-// parseCursor reads an after argument; nil for none.
-func parseCursor(v any) (*domain.ID, error) {
+func (k cursorKey) of(id domain.ID) string {
+	return base64.RawURLEncoding.EncodeToString(append(id[:], k.mac(id)...))
+}
+
+// parse reads an after argument; nil for none.
+func (k cursorKey) parse(v any) (*domain.ID, error) {
 	s, _ := v.(string)
 	if s == "" {
 		return nil, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	rest, ok := strings.CutPrefix(string(b), "c1:")
-	if err != nil || !ok {
+	if err != nil || len(b) != len(domain.ID{})+cursorMAC {
 		return nil, badInput("after", "not a cursor this API gave")
 	}
-	id, err := domain.ParseID("after", rest)
-	if err != nil {
+	var id domain.ID
+	copy(id[:], b)
+	if !hmac.Equal(b[len(id):], k.mac(id)) {
 		return nil, badInput("after", "not a cursor this API gave")
 	}
 	return &id, nil
@@ -150,7 +168,7 @@ var connectionArgs = gql.FieldConfigArgument{
 }
 
 // pageArgs reads first and after.
-func pageArgs(args map[string]any) (first int, after *domain.ID, err error) {
+func (k cursorKey) pageArgs(args map[string]any) (first int, after *domain.ID, err error) {
 	first = 20
 	if v, ok := args["first"].(int); ok {
 		if v < 0 || v > maxFirst {
@@ -158,12 +176,12 @@ func pageArgs(args map[string]any) (first int, after *domain.ID, err error) {
 		}
 		first = v
 	}
-	after, err = parseCursor(args["after"])
+	after, err = k.parse(args["after"])
 	return first, after, err
 }
 
 // paginate cuts a list in a stable order into the page after a cursor.
-func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain.ID) page {
+func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain.ID, k cursorKey) page {
 	start := 0
 	if after != nil {
 		start = len(items)
@@ -175,7 +193,7 @@ func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain
 		}
 	}
 	end := min(start+first, len(items))
-	p := page{total: len(items), hasNext: end < len(items)}
+	p := page{total: len(items), hasNext: end < len(items), cursors: k}
 	for _, it := range items[start:end] {
 		p.nodes = append(p.nodes, it)
 		p.ids = append(p.ids, idOf(it))
@@ -186,14 +204,14 @@ func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain
 // connection makes the connection type of a node type.
 func connection(node *gql.Object) *gql.Object {
 	edgeType := gql.NewObject(gql.ObjectConfig{Name: node.Name() + "Edge", Fields: gql.Fields{
-		"cursor": resolve(nonNull(gql.String), func(e edge) any { return cursorOf(e.id) }),
+		"cursor": resolve(nonNull(gql.String), func(e edge) any { return e.cursor }),
 		"node":   resolve(nonNull(node), func(e edge) any { return e.node }),
 	}})
 	return gql.NewObject(gql.ObjectConfig{Name: node.Name() + "Connection", Fields: gql.Fields{
 		"edges": resolve(nonNull(listOf(edgeType)), func(p page) any {
 			out := make([]edge, len(p.nodes))
 			for i := range p.nodes {
-				out[i] = edge{node: p.nodes[i], id: p.ids[i]}
+				out[i] = edge{node: p.nodes[i], cursor: p.cursors.of(p.ids[i])}
 			}
 			return out
 		}),

@@ -265,7 +265,9 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 
 	// 2,000 malformed or hostile requests: each a 4xx with a JSON error.
 	goroutines := func() float64 {
-		res, err := http.Get(s.url + "/healthz")
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/healthz", nil)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

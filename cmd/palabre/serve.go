@@ -76,13 +76,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := access.OpenTokens(d.path("tokens.json"), nil)
+	tokens, err := access.OpenTokens(d.path("tokens.json"), nil, ref)
 	if err != nil {
 		return err
 	}
 	deps := graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
-		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells}
+		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells, Secret: keys.Secret("api")}
 	if d.embedded != nil {
 		deps.Backup = d.embedded.Backup
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql/access"
 )
@@ -49,6 +50,7 @@ func (m *Main) token(args []string) error {
 	dataFlag := f.string("data", "./palabre-data", "data directory")
 	var role, expires, subject *string
 	var regions regionsFlag
+	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
 	if sub == "create" {
 		role = f.fs.String("role", "", "facilitator, advocacy, analyst or admin")
 		f.fs.Var(&regions, "region", "a facilitator's region; repeat for several")
@@ -63,6 +65,11 @@ func (m *Main) token(args []string) error {
 		return err
 	}
 	dir := f.dataDir(*dataFlag)
+	ref, err := referenceData(*reference)
+	if err != nil {
+		f.problem("reference", "%v", err)
+		ref = refdata.Default()
+	}
 	var ttl time.Duration
 	switch sub {
 	case "create":
@@ -70,7 +77,7 @@ func (m *Main) token(args []string) error {
 		if ttl, err = parseDays(*expires); err != nil {
 			f.problem("expires", "%v", err)
 		}
-		if err := (access.NewToken{Role: access.Role(*role), Regions: regions, TTL: max(ttl, time.Minute), Subject: *subject}).Check(); err != nil {
+		if err := (access.NewToken{Role: access.Role(*role), Regions: regions, TTL: max(ttl, time.Minute), Subject: *subject}).Check(ref); err != nil {
 			for _, p := range strings.Split(err.Error(), "; ") {
 				name, reason, _ := strings.Cut(p, ": ")
 				f.problem(name, "%s", reason)
@@ -94,7 +101,7 @@ func (m *Main) token(args []string) error {
 		return fmt.Errorf("%w (while a server runs, use the createToken and revokeToken mutations)", err)
 	}
 	m.onClose(lock.Close)
-	tokens, err := access.OpenTokens(dir+"/tokens.json", nil)
+	tokens, err := access.OpenTokens(dir+"/tokens.json", nil, ref)
 	if err != nil {
 		return err
 	}

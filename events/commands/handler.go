@@ -124,6 +124,9 @@ func New(store events.Store, reference domain.Reference, opts *Options) *Handler
 	return h
 }
 
+// Reference returns the reference data commands are checked against.
+func (h *Handler) Reference() domain.Reference { return h.reference }
+
 // Codec returns the handler's event codec.
 func (h *Handler) Codec() *domain.Codec { return h.codec }
 

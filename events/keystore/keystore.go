@@ -21,7 +21,9 @@ package keystore
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -96,7 +98,18 @@ func decodeMasterKey(s string) ([]byte, error) {
 type Store struct {
 	dir    string
 	master cipher.AEAD
-	mu     sync.Mutex // serialises creation so a key is made once
+	// derived keys what the server signs or keys (cursors, cell keys):
+	// from the master key, so no other secret needs keeping.
+	derived []byte
+	mu      sync.Mutex // serialises creation so a key is made once
+}
+
+// Secret returns a key for one purpose, derived from the master key
+// (HMAC-SHA256): stable across restarts, never the master key itself.
+func (s *Store) Secret(purpose string) []byte {
+	m := hmac.New(sha256.New, s.derived)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // Open opens (creating it if needed) a key directory under the master key.
@@ -111,7 +124,9 @@ func Open(dir string, masterKey []byte) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{dir: dir, master: aead}, nil
+	m := hmac.New(sha256.New, masterKey)
+	m.Write([]byte("palabre derived secrets v1"))
+	return &Store{dir: dir, master: aead, derived: m.Sum(nil)}, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

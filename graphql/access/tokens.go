@@ -46,18 +46,24 @@ const tokenPrefix = "plb_"
 // One process at a time uses a data directory (its lock), so the file is
 // read once.
 type Tokens struct {
-	path  string
-	clock func() time.Time
-	mu    sync.RWMutex
-	byID  map[string]*Token
+	path    string
+	clock   func() time.Time
+	regions Regions
+	mu      sync.RWMutex
+	byID    map[string]*Token
 }
 
-// OpenTokens reads the token file at path, or starts empty.
-func OpenTokens(path string, clock func() time.Time) (*Tokens, error) {
+// Regions are the regions a facilitator's token may name: the
+// deployment's reference data.
+type Regions interface{ HasRegion(code string) bool }
+
+// OpenTokens reads the token file at path, or starts empty. New tokens'
+// regions are checked against regions.
+func OpenTokens(path string, clock func() time.Time, regions Regions) (*Tokens, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	t := &Tokens{path: path, clock: clock, byID: map[string]*Token{}}
+	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return t, nil
@@ -83,14 +89,22 @@ type NewToken struct {
 	TTL     time.Duration
 }
 
-// Check names every problem of a new token.
-func (n NewToken) Check() error {
+// Check names every problem of a new token; its regions must be known.
+func (n NewToken) Check(known Regions) error {
 	var problems []string
 	if !slices.Contains(Roles, n.Role) {
 		problems = append(problems, fmt.Sprintf("role: must be one of facilitator, advocacy, analyst, admin, not %q", n.Role))
 	}
 	if n.Role == Facilitator && len(n.Regions) == 0 {
 		problems = append(problems, "region: a facilitator needs at least one region")
+	}
+	for i, r := range n.Regions {
+		switch {
+		case !known.HasRegion(r):
+			problems = append(problems, fmt.Sprintf("region: %q is not a region of the reference data (codes are lower case, e.g. gao)", r))
+		case slices.Contains(n.Regions[:i], r):
+			problems = append(problems, fmt.Sprintf("region: %q is named twice", r))
+		}
 	}
 	if n.Role != Facilitator && len(n.Regions) > 0 {
 		problems = append(problems, "region: only facilitators are scoped to regions")
@@ -109,7 +123,7 @@ func (n NewToken) Check() error {
 
 // Create makes a token and returns it with its secret, shown once.
 func (t *Tokens) Create(n NewToken) (Token, string, error) {
-	if err := n.Check(); err != nil {
+	if err := n.Check(t.regions); err != nil {
 		return Token{}, "", err
 	}
 	secret := make([]byte, 32)
@@ -147,13 +161,15 @@ func (t *Tokens) Authenticate(presented string) (Principal, error) {
 		return Principal{}, ErrUnauthenticated
 	}
 	sum := sha256.Sum256(secret)
+	// A copy read under the lock: Revoke changes the token in place.
 	t.mu.RLock()
-	tok, known := t.byID[id]
-	var want []byte
+	stored, known := t.byID[id]
+	var tok Token
 	if known {
-		want, _ = hex.DecodeString(tok.Hash)
+		tok = *stored
 	}
 	t.mu.RUnlock()
+	want, _ := hex.DecodeString(tok.Hash)
 	if !known || subtle.ConstantTimeCompare(sum[:], want) != 1 || tok.Revoked != nil || !t.clock().Before(tok.Expires) {
 		return Principal{}, ErrUnauthenticated
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/graphql/access"
 )
 
@@ -15,7 +16,7 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tokens.json")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	tokens, err := access.OpenTokens(path, clock)
+	tokens, err := access.OpenTokens(path, clock, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 	}
 
 	// A fresh read of the file knows the token: it survives a restart.
-	again, err := access.OpenTokens(path, clock)
+	again, err := access.OpenTokens(path, clock, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 }
 
 func TestNewTokensAreChecked(t *testing.T) {
-	tokens, err := access.OpenTokens(filepath.Join(t.TempDir(), "tokens.json"), nil)
+	tokens, err := access.OpenTokens(filepath.Join(t.TempDir(), "tokens.json"), nil, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
