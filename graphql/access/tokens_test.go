@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,5 +100,31 @@ func TestRolesSeeWhatDesignSays(t *testing.T) {
 		t.Error("an advocacy lead")
 	case !admin.MaySeeIdentitiesIn("mopti"), !admin.Can(access.Administer):
 		t.Error("an admin")
+	}
+}
+
+// Run with -race (make test does): Authenticate once read Revoked outside
+// the lock Revoke writes it under.
+func TestARevocationRacingAuthenticationsIsSeenWhole(t *testing.T) {
+	tokens, err := access.OpenTokens(filepath.Join(t.TempDir(), "tokens.json"), nil, refdata.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, secret, err := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 200 {
+				tokens.Authenticate(secret)
+			}
+		})
+	}
+	wg.Go(func() { tokens.Revoke(tok.ID) })
+	wg.Wait()
+	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("after the revocation: %v", err)
 	}
 }
