@@ -151,7 +151,7 @@ func (b *builder) objects() {
 			}
 			return nil
 		}})
-	targets := gql.NewObject(gql.ObjectConfig{Name: "Targets", Description: "Inclusion targets, in percent of attendance.", Fields: gql.Fields{
+	targets := gql.NewObject(gql.ObjectConfig{Name: "Targets", Description: "Inclusion targets, in percent of attendance, read to a hundredth of a percent; a target is met when the share reaches it exactly or more. Each measure's target stands alone: women always have one (30 unless set otherwise, after Mali's Loi n°2015-052; 0 follows none), the others only when set.", Fields: gql.Fields{
 		"women":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Women) }),
 		"youth":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Youth) }),
 		"disability": resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Disability) }),

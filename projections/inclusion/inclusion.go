@@ -192,7 +192,7 @@ func New() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 6 }
+func (m *Model) Version() int { return 7 } // 7: women's target defaults per measure
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -216,14 +216,14 @@ func (m *Model) Apply(ev projections.Event) error {
 	defer m.mu.Unlock()
 	switch e := e.(type) {
 	case space.Established:
-		m.spaces[id] = &Space{ID: id, Name: e.Name, Region: e.Region, Pillar: e.Pillar, Targets: e.Targets}
+		m.spaces[id] = &Space{ID: id, Name: e.Name, Region: e.Region, Pillar: e.Pillar, Targets: e.Targets.WithDefaults()}
 	case space.DetailsChanged:
 		if s := m.spaces[id]; s != nil {
 			s.Name, s.Region, s.Pillar = e.Name, e.Region, e.Pillar
 		}
 	case space.TargetsSet:
 		if s := m.spaces[id]; s != nil {
-			s.Targets = e.Targets
+			s.Targets = e.Targets.WithDefaults() // events recorded before women's default applied per measure
 		}
 	case space.Closed:
 		if s := m.spaces[id]; s != nil {

@@ -171,6 +171,9 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 					id := rapid.SampledFrom(spaces).Draw(rt, "qspace")
 					q.SpaceID = &id
 				}
+				if rapid.Bool().Draw(rt, "qspaceregion") { // filters combine: a space of another region selects nothing
+					q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
+				}
 			case 1:
 				q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
 			}

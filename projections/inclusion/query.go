@@ -91,7 +91,9 @@ func (m *Model) View(q Query) (View, error) {
 		}
 		t := s.Targets
 		v.Targets = &t
-		selected = m.inRange(m.bySpace[s.ID], q)
+		if q.Region == "" || s.Region == q.Region { // filters combine: a space and another region select nothing
+			selected = m.inRange(m.bySpace[s.ID], q)
+		}
 	} else {
 		for id, list := range m.bySpace {
 			s := m.spaces[id]
@@ -217,7 +219,7 @@ func met(t space.Targets, f Figures) map[string]bool {
 	out := map[string]bool{}
 	check := func(name string, target *float64, n int) {
 		if target != nil {
-			out[name] = f.Attendance > 0 && 100*f.Share(n) >= *target
+			out[name] = space.Met(*target, n, f.Attendance)
 		}
 	}
 	check("women", t.Women, f.Women)

@@ -7,6 +7,7 @@
 package space
 
 import (
+	"math"
 	"reflect"
 
 	"github.com/palabre/palabre/events/domain"
@@ -32,6 +33,26 @@ type Targets struct {
 	Youth      *float64 `json:"youth,omitempty"`
 	Disability *float64 `json:"disability,omitempty"`
 	Displaced  *float64 `json:"displaced,omitempty"`
+}
+
+// WithDefaults gives a target that is not set its default: women always
+// have one (DefaultWomenTarget unless set otherwise, 0 to follow none);
+// the other measures have none unless set.
+func (t Targets) WithDefaults() Targets {
+	if t.Women == nil {
+		t.Women = ptr(float64(DefaultWomenTarget))
+	}
+	return t
+}
+
+// Basis is a target in hundredths of a percent, so that whether it is met
+// is decided in integers (29 of 100 meets 29 %): targets are read to a
+// hundredth of a percent.
+func Basis(target float64) int { return int(math.Round(target * 100)) }
+
+// Met reports whether n of total reaches a target; never for nobody.
+func Met(target float64, n, total int) bool {
+	return total > 0 && n*10000 >= Basis(target)*total
 }
 
 func checkTargets(p *domain.Problems, field string, t Targets) {
@@ -72,7 +93,8 @@ type (
 	Establish struct {
 		Details
 		EstablishedOn domain.Date `json:"establishedOn"`
-		// Targets default to DefaultWomenTarget for women when nil.
+		// Targets: women's defaults to DefaultWomenTarget (see
+		// Targets.WithDefaults), here and when targets are set.
 		Targets *Targets `json:"targets,omitempty"`
 	}
 	ChangeDetails struct{ Details }
@@ -175,12 +197,12 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		}
 		checkDetails(&p, c.Details, env)
 		domain.CheckDate(&p, "establishedOn", c.EstablishedOn, true, env)
-		targets := Targets{Women: ptr(float64(DefaultWomenTarget))}
+		var targets Targets
 		if c.Targets != nil {
 			targets = *c.Targets
 			checkTargets(&p, "targets", targets)
 		}
-		return domain.Decided[Event](p, Established{Details: c.Details, EstablishedOn: c.EstablishedOn, Targets: targets})
+		return domain.Decided[Event](p, Established{Details: c.Details, EstablishedOn: c.EstablishedOn, Targets: targets.WithDefaults()})
 	case ChangeDetails:
 		checkDetails(&p, c.Details, env)
 		if reflect.DeepEqual(c.Details, s.Details) {
@@ -189,7 +211,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		return domain.Decided[Event](p, DetailsChanged{c.Details})
 	case SetTargets:
 		checkTargets(&p, "targets", c.Targets)
-		return domain.Decided[Event](p, TargetsSet{c.Targets})
+		return domain.Decided[Event](p, TargetsSet{c.Targets.WithDefaults()})
 	case Close:
 		domain.CheckDate(&p, "closedOn", c.ClosedOn, true, env)
 		if !c.ClosedOn.IsZero() && c.ClosedOn.Before(s.EstablishedOn) {
