@@ -372,14 +372,14 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 		if b.deps.AsOf == nil {
 			return nil, badInput("asOf", "past views are not available on this server")
 		}
-		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return inclusion.New() })
+		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return inclusion.New() }, nil)
 		if err != nil {
 			requestOf(p.Context).log.Error().Err(err).Msg("as-of view failed")
 			return nil, errInternal
 		}
 		model = past.(*inclusion.Model)
 	}
-	v, err := model.View(q)
+	v, err := model.View(p.Context, q)
 	if err != nil {
 		return nil, badInput("spaceId", "%v", err)
 	}

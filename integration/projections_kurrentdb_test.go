@@ -81,8 +81,8 @@ func TestTheRunnerFollowsKurrentDB(t *testing.T) {
 	}
 	got, want := live[0].(*inclusion.Model), replayed[0].(*inclusion.Model)
 	for _, q := range []inclusion.Query{{}, {Region: "gao"}, {Pillar: domain.Pillars[0], Bucket: inclusion.Quarter}} {
-		a, errA := got.View(q)
-		b, errB := want.View(q)
+		a, errA := got.View(context.Background(), q)
+		b, errB := want.View(context.Background(), q)
 		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
 			t.Errorf("inclusion %+v over KurrentDB:\n%+v (%v)\nreplayed from the embedded store:\n%+v (%v)", q, a, errA, b, errB)
 		}

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -23,7 +24,23 @@ type AsOf struct {
 	mu    sync.Mutex
 	cache map[asOfKey]Projection
 	order []asOfKey // oldest first, for eviction
+
+	// index finds a moment's position without scanning $all from the
+	// start: every indexEvery-th event's recording time and position,
+	// extended with the log's tail on each use.
+	indexMu sync.Mutex
+	index   []mark
+	indexed events.Position // where the next extension reads from
+	seen    int             // events indexed so far
 }
+
+// mark is one event of the index.
+type mark struct {
+	at       time.Time
+	position events.Position
+}
+
+const indexEvery = 1024
 
 type asOfKey struct {
 	name     string
@@ -36,8 +53,11 @@ func NewAsOf(store events.Store, size int) *AsOf {
 }
 
 // At returns the model made by fresh, fed every event recorded at or before
-// at. The context is honoured between events.
-func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection) (Projection, error) {
+// at. The context is honoured between events. admit, when not nil, is
+// asked before a model is replayed (not when it is cached); its error is
+// returned as it is, so a caller can bound how many replays one client
+// may cause.
+func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, admit func() error) (Projection, error) {
 	last, err := a.lastPositionAt(ctx, at)
 	if err != nil {
 		return nil, err
@@ -50,6 +70,11 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection) (P
 		return cached, nil
 	}
 	a.mu.Unlock()
+	if admit != nil {
+		if err := admit(); err != nil {
+			return nil, err
+		}
+	}
 	model.Reset()
 	if last != events.Start {
 		codec := registry.Codec()
@@ -80,10 +105,20 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection) (P
 
 // lastPositionAt finds the position of the last event recorded at or
 // before at (Start when there is none). Recording times follow $all's
-// order, so the scan stops at the first later one.
+// order, so the index narrows the search to indexEvery events.
 func (a *AsOf) lastPositionAt(ctx context.Context, at time.Time) (events.Position, error) {
-	last := events.Start
-	for rec, err := range a.store.ReadAll(ctx, events.Start, 0) {
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	if err := a.extendIndex(ctx); err != nil {
+		return events.Start, err
+	}
+	// The first mark recorded after at; the answer is before it.
+	i := sort.Search(len(a.index), func(i int) bool { return a.index[i].at.After(at) })
+	if i == 0 {
+		return events.Start, nil
+	}
+	last := a.index[i-1].position
+	for rec, err := range a.store.ReadAll(ctx, last, indexEvery+1) {
 		if err != nil {
 			return events.Start, err
 		}
@@ -93,4 +128,24 @@ func (a *AsOf) lastPositionAt(ctx context.Context, at time.Time) (events.Positio
 		last = rec.Position
 	}
 	return last, nil
+}
+
+// extendIndex reads the events recorded since it last ran; indexMu is
+// held.
+func (a *AsOf) extendIndex(ctx context.Context) error {
+	from := a.indexed
+	for rec, err := range a.store.ReadAll(ctx, from, 0) {
+		if err != nil {
+			return err
+		}
+		if a.seen > 0 && rec.Position == from {
+			continue // from is the last event already indexed
+		}
+		if a.seen%indexEvery == 0 {
+			a.index = append(a.index, mark{rec.RecordedAt, rec.Position})
+		}
+		a.seen++
+		a.indexed = rec.Position
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -32,19 +33,73 @@ func TestAModelAsOfAPastMomentIgnoresWhatCameLater(t *testing.T) {
 
 	asOf := projections.NewAsOf(s, 2)
 	fresh := func() projections.Projection { return newCounter("counter") }
-	m, err := asOf.At(ctx, report, fresh)
+	m, err := asOf.At(ctx, report, fresh, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := m.(*counter).total(); got != 5 {
 		t.Fatalf("as of the report date the model holds %d events, want 5", got)
 	}
-	if again, _ := asOf.At(ctx, report.Add(time.Hour), fresh); again != m {
+	if again, _ := asOf.At(ctx, report.Add(time.Hour), fresh, nil); again != m {
 		t.Fatal("a moment with nothing recorded since did not reuse the cached model")
 	}
-	before, _ := asOf.At(ctx, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), fresh)
-	latest, _ := asOf.At(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), fresh)
+	before, _ := asOf.At(ctx, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), fresh, nil)
+	latest, _ := asOf.At(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), fresh, nil)
 	if before.(*counter).total() != 0 || latest.(*counter).total() != 9 {
 		t.Fatalf("before anything: %d, after everything: %d", before.(*counter).total(), latest.(*counter).total())
+	}
+}
+
+func TestAMomentIsFoundThroughTheIndexAsAScanWouldFindIt(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	s, err := pebblestore.Open(t.TempDir(), &pebblestore.Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	// 3,000 events a second apart, in batches of 7 (several to a moment).
+	const n = 3000
+	for i := 0; i < n; i += 7 {
+		now = start.Add(time.Duration(i) * time.Second)
+		if _, err := s.Append(ctx, "space-x", events.Any{}, eventstoretest.NewEvents("DialogueHeld", min(7, n-i))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asOf := projections.NewAsOf(s, 64)
+	fresh := func() projections.Projection { return newCounter("counter") }
+	replays := 0
+	admit := func() error { replays++; return nil }
+	for _, sec := range []int{-1, 0, 6, 7, 1023, 1024, 1030, 2047, 2999, 5000} {
+		at := start.Add(time.Duration(sec)*time.Second + 500*time.Millisecond)
+		want := 0
+		for i := 0; i < n; i += 7 {
+			if !start.Add(time.Duration(i) * time.Second).After(at) {
+				want += min(7, n-i)
+			}
+		}
+		m, err := asOf.At(ctx, at, fresh, admit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.(*counter).total(); got != want {
+			t.Errorf("as of second %d: %d events, want %d", sec, got, want)
+		}
+	}
+	// Events recorded later extend the index.
+	now = start.Add(10000 * time.Second)
+	if _, err := s.Append(ctx, "space-x", events.Any{}, eventstoretest.NewEvents("DialogueHeld", 5)...); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := asOf.At(ctx, now, fresh, admit); m.(*counter).total() != n+5 {
+		t.Errorf("after a later append: %d events, want %d", m.(*counter).total(), n+5)
+	}
+	before := replays
+	if _, err := asOf.At(ctx, now.Add(time.Minute), fresh, func() error { return errors.New("refused") }); err != nil {
+		t.Errorf("a cached moment asked admission: %v", err)
+	}
+	if replays != before {
+		t.Error("admit was called for a cached model")
 	}
 }

@@ -97,8 +97,8 @@ func recoverAndReplay(t *testing.T, dir string) (recovered, replayed [][]byte, n
 	// index: compare answers too.
 	for _, region := range []string{"", "gao", "mopti", "tombouctou", "bamako", "menaka"} {
 		q := inclusion.Query{Region: region, Bucket: inclusion.Quarter}
-		a, err1 := models[0].(*inclusion.Model).View(q)
-		b, err2 := full[0].(*inclusion.Model).View(q)
+		a, err1 := models[0].(*inclusion.Model).View(context.Background(), q)
+		b, err2 := full[0].(*inclusion.Model).View(context.Background(), q)
 		if err1 != nil || err2 != nil || fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Fatalf("inclusion in %q: recovered %+v (%v), replayed %+v (%v)", region, a.Total, err1, b.Total, err2)
 		}

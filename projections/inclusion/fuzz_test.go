@@ -3,8 +3,9 @@ package inclusion_test
 import (
 	"bytes"
 	"context"
-	"github.com/palabre/palabre/events/domain/registry"
 	"testing"
+
+	"github.com/palabre/palabre/events/domain/registry"
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/pebblestore"

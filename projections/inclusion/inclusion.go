@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
@@ -364,6 +365,8 @@ type dated struct {
 }
 
 func dayOf(d domain.Date) int32 { return int32(d.Time().Unix() / 86400) }
+
+func dateOfDay(day int32) domain.Date { return domain.DateOf(time.Unix(int64(day)*86400, 0).UTC()) }
 
 // index inserts a dialogue into its space's list, kept sorted by date and
 // then id so the order never depends on arrival.

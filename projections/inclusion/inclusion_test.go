@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/palabre/palabre/projections"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/palabre/palabre/projections"
 
 	"github.com/oklog/ulid/v2"
 	"pgregory.net/rapid"
@@ -187,7 +188,7 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 				}
 			}
 			for _, m := range []*inclusion.Model{model, restored} {
-				v, err := m.View(q)
+				v, err := m.View(context.Background(), q)
 				if err != nil {
 					rt.Fatal(err)
 				}

@@ -1,7 +1,9 @@
 package inclusion
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -75,8 +77,10 @@ type View struct {
 }
 
 // View computes the figures a query selects. It returns an error for a
-// space that does not exist or a range that ends before it starts.
-func (m *Model) View(q Query) (View, error) {
+// space that does not exist or a range that ends before it starts, and
+// the context's error when it ends first (checked every few hundred
+// dialogues, so an abandoned request stops working).
+func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
 	}
@@ -126,7 +130,10 @@ func (m *Model) View(q Query) (View, error) {
 			inBucket.reset()
 		}
 	}
-	for _, d := range selected {
+	for i, d := range selected {
+		if i%512 == 511 && ctx.Err() != nil {
+			return View{}, ctx.Err()
+		}
 		if q.Pillar != "" && d.Pillar != q.Pillar {
 			continue
 		}
@@ -167,6 +174,39 @@ func (m *Model) View(q Query) (View, error) {
 		v.Met = met(*v.Targets, v.Total)
 	}
 	return v, nil
+}
+
+// Span is the first and last day any dialogue was held (zero dates when
+// none was).
+func (m *Model) Span() (first, last domain.Date) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, list := range m.bySpace {
+		if len(list) > 0 {
+			lo, hi = min(lo, list[0].day), max(hi, list[len(list)-1].day)
+		}
+	}
+	if lo > hi {
+		return domain.Date{}, domain.Date{}
+	}
+	return dateOfDay(lo), dateOfDay(hi)
+}
+
+// Buckets counts the buckets of kind b from one day to another, both
+// included: how many rows a view over that range lists.
+func Buckets(from, to domain.Date, b Bucket) int {
+	if b == NoBucket || to.Before(from) {
+		return 0
+	}
+	months := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month())
+	switch b {
+	case Month:
+		return months + 1
+	case Quarter:
+		return (to.Year()*4 + (int(to.Month())-1)/3) - (from.Year()*4 + (int(from.Month())-1)/3) + 1
+	}
+	return to.Year() - from.Year() + 1
 }
 
 // inRange returns the dialogues of a date-sorted list within q's dates.

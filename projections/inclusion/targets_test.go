@@ -51,14 +51,14 @@ func TestATargetMetExactlyIsMetAndWomenKeepTheirDefault(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	v, err := model.View(inclusion.Query{SpaceID: &exact})
+	v, err := model.View(context.Background(), inclusion.Query{SpaceID: &exact})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !v.Met["women"] {
 		t.Errorf("29 women of 100 against a 29 %% target: met = %v", v.Met)
 	}
-	v, err = model.View(inclusion.Query{SpaceID: &youthOnly})
+	v, err = model.View(context.Background(), inclusion.Query{SpaceID: &youthOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestATargetMetExactlyIsMetAndWomenKeepTheirDefault(t *testing.T) {
 	if v.Met["women"] || !v.Met["youth"] {
 		t.Errorf("29 %% women against 30 %%, 40 %% youth against 40 %%: met = %v", v.Met)
 	}
-	if v, _ := model.View(inclusion.Query{SpaceID: &exact, Region: "mopti"}); v.Total.Dialogues != 0 {
+	if v, _ := model.View(context.Background(), inclusion.Query{SpaceID: &exact, Region: "mopti"}); v.Total.Dialogues != 0 {
 		t.Errorf("a gao space with region mopti selects %d dialogues, want none (filters combine)", v.Total.Dialogues)
 	}
 }
