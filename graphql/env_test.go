@@ -18,6 +18,7 @@ import (
 
 	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
@@ -41,10 +42,24 @@ type env struct {
 
 var today = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
+
+// envOptions vary an env: the server's options, and a synthetic history
+// loaded before the read models start.
+type envOptions struct {
+	server  *graphql.Options
+	history int
+}
+
+func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)
+	if o.history > 0 {
+		if _, err := synthetic.Load(context.Background(), c.Store, synthetic.Generate(synthetic.Config{Events: o.history, Seed: 7})); err != nil {
+			t.Fatal(err)
+		}
+	}
 	clock := func() time.Time { return today }
 	inc, com, sta, par := inclusion.New(), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
 	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par)
@@ -61,13 +76,22 @@ func newEnv(t *testing.T) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock}, nil)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, server: srv, api: api, tokens: tokens, logs: logs}
+	for deadline := time.Now().Add(time.Minute); o.history > 0; time.Sleep(20 * time.Millisecond) {
+		if res, err := http.Get(srv.URL + "/readyz"); err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the read models did not catch up with the history in a minute")
+		}
+	}
 	mk := func(role access.Role, regions ...string) string {
 		_, secret, err := tokens.Create(access.NewToken{Role: role, Regions: regions, TTL: 30 * 24 * time.Hour, Subject: string(role) + fmt.Sprint(regions)})
 		if err != nil {

@@ -13,6 +13,11 @@ const (
 	CodeNotFound        = "NOT_FOUND"
 	CodeConflict        = "CONFLICT"
 	CodeInternal        = "INTERNAL"
+	// CodeTimeout: the request ran out of its time and its work stopped.
+	CodeTimeout = "TIMEOUT"
+	// CodeRateLimited: the token asked for more costly work (replays of
+	// past views) than it may in a while.
+	CodeRateLimited = "RATE_LIMITED"
 )
 
 // coded is an error a client may read: a code, a message written for them
@@ -43,6 +48,10 @@ var errNotFound = &coded{code: CodeNotFound, message: "not found"}
 func forbidden(what string) error {
 	return &coded{code: CodeForbidden, message: "your token's role may not " + what}
 }
+
+// errTimeout answers a request whose deadline passed: resolvers return it
+// as soon as they notice, so the work stops with the answer.
+var errTimeout = &coded{code: CodeTimeout, message: "the request ran out of time and was stopped; ask for less, or try again (a mutation with the same commandId is safe to retry)"}
 
 // errInternal hides the cause; the cause goes to the log with the request id.
 var errInternal = &coded{code: CodeInternal, message: "internal error; the server log has the details under this request's id"}

@@ -290,7 +290,7 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.Is(err, commands.ErrConflict):
 		return &coded{code: CodeConflict, message: "the object kept changing while this command was applied; try again with the same commandId"}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return &coded{code: CodeInternal, message: "the request ran out of time; retrying with the same commandId is safe"}
+		return errTimeout
 	}
 	requestOf(ctx).log.Error().Err(err).Msg("command failed")
 	return errInternal

@@ -2,6 +2,8 @@ package graphql
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -363,6 +365,9 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	q.Bucket, _ = p.Args["bucket"].(inclusion.Bucket)
+	if _, err := b.viewBounds(q.From, q.To, q.Bucket); err != nil {
+		return nil, err
+	}
 	model := b.deps.Inclusion
 	if at, ok := p.Args["asOf"].(string); ok && at != "" {
 		t, err := time.Parse(time.RFC3339, at)
@@ -372,14 +377,29 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 		if b.deps.AsOf == nil {
 			return nil, badInput("asOf", "past views are not available on this server")
 		}
-		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return inclusion.New() }, nil)
-		if err != nil {
+		admit := func() error {
+			if wait, ok := b.replays.take(principalOf(p.Context).TokenID); !ok {
+				return &coded{code: CodeRateLimited, field: "asOf", message: fmt.Sprintf("this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
+			}
+			return nil
+		}
+		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return inclusion.New() }, admit)
+		var limited *coded
+		switch {
+		case errors.As(err, &limited):
+			return nil, limited
+		case p.Context.Err() != nil:
+			return nil, errTimeout
+		case err != nil:
 			requestOf(p.Context).log.Error().Err(err).Msg("as-of view failed")
 			return nil, errInternal
 		}
 		model = past.(*inclusion.Model)
 	}
 	v, err := model.View(p.Context, q)
+	if ctxErr := p.Context.Err(); ctxErr != nil {
+		return nil, errTimeout
+	}
 	if err != nil {
 		return nil, badInput("spaceId", "%v", err)
 	}

@@ -46,6 +46,10 @@ type Deps struct {
 	SmallCells int
 	// Clock stamps commitment figures' "overdue"; default time.Now.
 	Clock func() time.Time
+	// Replays bounds the past views (asOf) one token may have replayed
+	// from the log, cached ones free: this many at once, then one a
+	// minute; default 4.
+	Replays int
 	// Secret keys what the server signs (cursors); cmd derives it from
 	// the master key. Default: random, so cursors last as long as the
 	// process.
@@ -107,6 +111,7 @@ type builder struct {
 	deps    Deps
 	inputs  *inputs
 	cursors cursorKey
+	replays *limiter
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
 	node                                                                       *gql.Interface
@@ -114,8 +119,16 @@ type builder struct {
 
 // NewSchema builds the GraphQL schema over deps.
 func NewSchema(deps Deps) (gql.Schema, error) {
+	_, schema, err := build(deps)
+	return schema, err
+}
+
+func build(deps Deps) (*builder, gql.Schema, error) {
 	if deps.SmallCells <= 0 {
 		deps.SmallCells = 5
+	}
+	if deps.Replays <= 0 {
+		deps.Replays = 4
 	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
@@ -123,15 +136,17 @@ func NewSchema(deps Deps) (gql.Schema, error) {
 	if len(deps.Secret) == 0 {
 		deps.Secret = make([]byte, 32)
 		if _, err := rand.Read(deps.Secret); err != nil {
-			return gql.Schema{}, err
+			return nil, gql.Schema{}, err
 		}
 	}
-	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors")}
+	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"),
+		replays: newLimiter(deps.Replays, time.Minute, deps.Clock)}
 	b.objects()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations()})
-	return gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
+	schema, err := gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
 		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant}})
+	return b, schema, err
 }
 
 func (b *builder) objects() {

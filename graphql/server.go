@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -35,15 +36,19 @@ type Options struct {
 	// CacheSize is how many parsed and validated documents are kept by
 	// query text; default 1,000.
 	CacheSize int
+	// Budget is the most a request may cost, estimated before it runs
+	// (see cost.go); default DefaultBudget.
+	Budget int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
 type Server struct {
-	deps   Deps
-	schema gql.Schema
-	opts   Options
-	cache  *lru[*ast.Document]
-	page   http.Handler // GraphiQL
+	deps    Deps
+	schema  gql.Schema
+	builder *builder
+	opts    Options
+	cache   *lru[*ast.Document]
+	page    http.Handler // GraphiQL
 	// answers keeps whole answers to queries by token, text, variables
 	// and read-model version: a repeated query costs no execution until
 	// the next write. Answers with errors or identities are never kept.
@@ -55,11 +60,11 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
-	schema, err := NewSchema(deps)
+	b, schema, err := build(deps)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: deps, schema: schema}
+	s := &Server{deps: deps, schema: schema, builder: b}
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -71,6 +76,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	}
 	if s.opts.CacheSize <= 0 {
 		s.opts.CacheSize = 1000
+	}
+	if s.opts.Budget <= 0 {
+		s.opts.Budget = DefaultBudget
 	}
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()
@@ -227,6 +235,17 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	cost, err := s.cost(doc, op, req.Variables)
+	if err == nil && cost > s.opts.Budget {
+		err = &coded{code: CodeBadUserInput, field: "query", message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
+	}
+	if err != nil {
+		var c *coded
+		errors.As(err, &c)
+		fail(http.StatusBadRequest, c)
+		return
+	}
+
 	var answerKey string
 	version := s.deps.Runner.Version()
 	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
@@ -242,6 +261,15 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	rq := &request{principal: principal, id: requestID, log: log}
 	ctx = context.WithValue(ctx, requestKey{}, rq)
 	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// graphql-go answers at the deadline with whatever it has; the
+		// resolvers stop on their own (errTimeout).
+		log.Warn().Str("code", CodeTimeout).Dur("timeout", s.opts.RequestTimeout).Msg("request ran out of time")
+		body := errorBody(errTimeout)
+		body.Errors[0].Extensions["requestId"] = requestID
+		writeJSON(w, http.StatusServiceUnavailable, body)
+		return
+	}
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
 	result.Errors = s.clientErrors(log, requestID, result.Errors, failed)
@@ -258,7 +286,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 }
 
 var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,
-	CodeForbidden: http.StatusForbidden, CodeNotFound: http.StatusNotFound, CodeConflict: http.StatusConflict, CodeInternal: http.StatusInternalServerError}
+	CodeForbidden: http.StatusForbidden, CodeNotFound: http.StatusNotFound, CodeConflict: http.StatusConflict, CodeInternal: http.StatusInternalServerError,
+	CodeTimeout: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests}
 
 // authenticate reads the bearer token.
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {

@@ -57,6 +57,9 @@ var dateType = gql.NewScalar(gql.ScalarConfig{
 // reflective default resolver was a quarter of a query's time.
 func resolve[T any](typ gql.Output, get func(T) any) *gql.Field {
 	return &gql.Field{Type: typ, Resolve: func(p gql.ResolveParams) (any, error) {
+		if p.Context.Err() != nil {
+			return nil, errTimeout // graphql-go goes on resolving after the deadline unless told
+		}
 		src, ok := p.Source.(T)
 		if !ok {
 			return nil, nil
@@ -96,7 +99,10 @@ func parseID(field string, v any) (domain.ID, error) {
 
 // Connections: lists are Relay connections with opaque cursors.
 
-const maxFirst = 100
+const (
+	maxFirst     = 100
+	defaultFirst = 20
+)
 
 var pageInfoType = gql.NewObject(gql.ObjectConfig{Name: "PageInfo", Fields: gql.Fields{
 	"hasNextPage": resolve(nonNull(gql.Boolean), func(p page) any { return p.hasNext }),
@@ -169,7 +175,7 @@ var connectionArgs = gql.FieldConfigArgument{
 
 // pageArgs reads first and after.
 func (k cursorKey) pageArgs(args map[string]any) (first int, after *domain.ID, err error) {
-	first = 20
+	first = defaultFirst
 	if v, ok := args["first"].(int); ok {
 		if v < 0 || v > maxFirst {
 			return 0, nil, badInput("first", "must be between 0 and %d, not %d", maxFirst, v)

@@ -1,0 +1,268 @@
+package graphql
+
+import (
+	"fmt"
+	"strings"
+
+	gql "github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/kinds"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/projections/inclusion"
+)
+
+// A request's cost is estimated before it runs, from the document and its
+// variables alone, and a request over the budget is refused: every field
+// costs one, and a list multiplies what it holds by its size — a
+// connection by its first, an inclusion view's rows by the buckets its
+// dates and bucket make, any other list by a bound on its length. An
+// inclusion view adds the scan of its dialogues, asOf a replay of the log.
+// Like the GitHub API's node limit, the bound holds whatever the data.
+
+const (
+	// DefaultBudget is the most a request may cost. The heaviest request
+	// within it takes tens of milliseconds of one core.
+	DefaultBudget = 20_000
+	// MaxRows bounds an inclusion view's buckets: ten years by month.
+	MaxRows = 120
+	// inclusionScanCost is a view's pass over the dialogues it selects.
+	inclusionScanCost = 100
+	// asOfCost is a past view: at worst a replay of the log.
+	asOfCost = 5_000
+	// listBound is the length assumed for a list that is not a connection
+	// (attendees of a dialogue, a stakeholder's ids, groups…).
+	listBound = 20
+)
+
+// Dates a view may name: wide enough for any programme's records, narrow
+// enough that no range is a way to make work.
+var (
+	earliestDate = domain.NewDate(1950, 1, 1)
+	latestDate   = domain.NewDate(2099, 12, 31)
+)
+
+// viewBounds checks a view's dates and counts the rows its buckets make,
+// over the dialogues' own span where an end is not given. The one check
+// for the cost estimate and the resolver alike.
+func (b *builder) viewBounds(from, to domain.Date, bucket inclusion.Bucket) (rows int, err error) {
+	for _, d := range []struct {
+		name string
+		date domain.Date
+	}{{"from", from}, {"to", to}} {
+		if !d.date.IsZero() && (d.date.Before(earliestDate) || d.date.After(latestDate)) {
+			return 0, badInput(d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, earliestDate, latestDate)
+		}
+	}
+	if bucket == inclusion.NoBucket {
+		return 1, nil
+	}
+	first, last := b.deps.Inclusion.Span()
+	if !from.IsZero() {
+		first = from
+	}
+	if !to.IsZero() {
+		last = to
+	}
+	if first.IsZero() || last.IsZero() {
+		return 1, nil
+	}
+	if rows = inclusion.Buckets(first, last, bucket); rows > MaxRows {
+		return 0, badInput("bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
+			bucketNames[bucket], first, last, rows, MaxRows)
+	}
+	return max(rows, 1), nil
+}
+
+var bucketNames = map[inclusion.Bucket]string{inclusion.NoBucket: "NONE", inclusion.Month: "MONTH", inclusion.Quarter: "QUARTER", inclusion.Year: "YEAR"}
+
+// estimate walks an operation with its fragments expanded (limits ruled
+// out cycles before) and returns its cost, or the error of a view whose
+// bounds are refused.
+type estimate struct {
+	b         *builder
+	schema    *gql.Schema
+	fragments map[string]*ast.FragmentDefinition
+	vars      map[string]any
+}
+
+// saturate keeps sums and products of costs from overflowing.
+const saturate = 1 << 40
+
+func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) (int, error) {
+	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: vars}
+	for _, def := range doc.Definitions {
+		if f, ok := def.(*ast.FragmentDefinition); ok && f.Name != nil {
+			e.fragments[f.Name.Value] = f
+		}
+	}
+	root := s.schema.QueryType()
+	if op.Operation == ast.OperationTypeMutation {
+		root = s.schema.MutationType()
+	}
+	return e.selections(op.SelectionSet, root, 1)
+}
+
+// selections costs a selection set on a type; rows is the row count of
+// the inclusion view it belongs to.
+func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows int) (int, error) {
+	if set == nil {
+		return 0, nil
+	}
+	total := 0
+	for _, sel := range set.Selections {
+		var c int
+		var err error
+		switch s := sel.(type) {
+		case *ast.Field:
+			c, err = e.field(s, on, rows)
+		case *ast.InlineFragment:
+			c, err = e.selections(s.SelectionSet, e.typeCondition(s.TypeCondition, on), rows)
+		case *ast.FragmentSpread:
+			if f := e.fragments[s.Name.Value]; f != nil {
+				c, err = e.selections(f.SelectionSet, e.typeCondition(f.TypeCondition, on), rows)
+			}
+		}
+		if err != nil {
+			return 0, err
+		}
+		total = min(total+c, saturate)
+	}
+	return total, nil
+}
+
+func (e *estimate) typeCondition(n *ast.Named, otherwise gql.Type) gql.Type {
+	if n == nil || n.Name == nil {
+		return otherwise
+	}
+	if t := e.schema.Type(n.Name.Value); t != nil {
+		return t
+	}
+	return otherwise
+}
+
+func (e *estimate) field(f *ast.Field, on gql.Type, rows int) (int, error) {
+	name := f.Name.Value
+	def := fieldOf(on, name)
+	if def == nil || strings.HasPrefix(name, "__") {
+		return 1, nil // introspection is bounded by the schema; unknown fields fail validation
+	}
+	args := e.arguments(f)
+	base, each := 1, 1
+	t, list := unwrap(def.Type)
+	switch {
+	case name == "inclusion" && on == e.schema.QueryType():
+		var err error
+		if rows, err = e.inclusionRows(args); err != nil {
+			return 0, err
+		}
+		base += inclusionScanCost
+		if at, _ := args["asOf"].(string); at != "" {
+			base += asOfCost
+		}
+	case name == "rows" && t.Name() == "InclusionRow":
+		each = rows
+	case strings.HasSuffix(t.Name(), "Connection"):
+		each = firstOf(args)
+	case list:
+		if _, scalar := t.(*gql.Scalar); !scalar {
+			each = listBound
+		}
+	}
+	if strings.HasSuffix(on.Name(), "Connection") && name == "edges" {
+		each = 1 // the connection counted its first
+	}
+	inner, err := e.selections(f.SelectionSet, t, rows)
+	if err != nil {
+		return 0, err
+	}
+	return min(base+each*inner, saturate), nil
+}
+
+// inclusionRows reads a view's dates and bucket as the resolver will.
+func (e *estimate) inclusionRows(args map[string]any) (int, error) {
+	var from, to domain.Date
+	for name, into := range map[string]*domain.Date{"from": &from, "to": &to} {
+		if s, ok := args[name].(string); ok {
+			if d, err := domain.ParseDate(s); err == nil {
+				*into = d
+			} // else graphql-go refuses the argument
+		}
+	}
+	bucket := inclusion.NoBucket
+	if s, ok := args["bucket"].(string); ok {
+		for b, n := range bucketNames {
+			if n == s {
+				bucket = b
+			}
+		}
+	}
+	return e.b.viewBounds(from, to, bucket)
+}
+
+// firstOf is a connection's page size as the resolver reads it; a bad
+// value is refused there, and costs the most here.
+func firstOf(args map[string]any) int {
+	switch n := args["first"].(type) {
+	case nil:
+		return defaultFirst
+	case int:
+		if n >= 0 && n <= maxFirst {
+			return n
+		}
+	}
+	return maxFirst
+}
+
+// arguments are a field's arguments with variables substituted.
+func (e *estimate) arguments(f *ast.Field) map[string]any {
+	out := map[string]any{}
+	for _, a := range f.Arguments {
+		out[a.Name.Value] = e.value(a.Value)
+	}
+	return out
+}
+
+func (e *estimate) value(v ast.Value) any {
+	switch v.GetKind() {
+	case kinds.Variable:
+		return e.vars[v.(*ast.Variable).Name.Value]
+	case kinds.IntValue:
+		var n int
+		if _, err := fmt.Sscan(v.(*ast.IntValue).Value, &n); err == nil {
+			return n
+		}
+		return nil
+	case kinds.StringValue:
+		return v.(*ast.StringValue).Value
+	case kinds.EnumValue:
+		return v.(*ast.EnumValue).Value
+	}
+	return v.GetValue()
+}
+
+func fieldOf(t gql.Type, name string) *gql.FieldDefinition {
+	switch t := t.(type) {
+	case *gql.Object:
+		return t.Fields()[name]
+	case *gql.Interface:
+		return t.Fields()[name]
+	}
+	return nil
+}
+
+// unwrap strips non-null and list wrappers, reporting whether there was a
+// list.
+func unwrap(t gql.Type) (gql.Type, bool) {
+	list := false
+	for {
+		switch w := t.(type) {
+		case *gql.NonNull:
+			t = w.OfType
+		case *gql.List:
+			t, list = w.OfType, true
+		default:
+			return t, list
+		}
+	}
+}

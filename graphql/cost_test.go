@@ -1,0 +1,120 @@
+package graphql_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/graphql"
+)
+
+// allMeasures asks for every figure of a row.
+const allMeasures = `dialogues attendance { count share suppressed } registered { count share suppressed } unregistered { count share suppressed }
+  uniqueParticipants { count share suppressed } women { count share suppressed } men { count share suppressed } youth { count share suppressed }
+  youngWomen { count share suppressed } youngMen { count share suppressed } ageUnknown { count share suppressed }
+  personsWithDisabilities { count share suppressed } displaced { count share suppressed }`
+
+func TestAViewsDatesAndBucketsAreBoundedAndNamed(t *testing.T) {
+	e := newEnv(t)
+	start := time.Now()
+	for _, c := range []struct{ args, field string }{
+		{`region: "gao", from: "0002-01-01", to: "9999-12-31", bucket: MONTH`, "from"},
+		{`region: "gao", from: "2000-01-01", to: "9999-12-31", bucket: YEAR`, "to"},
+		{`region: "gao", from: "1950-01-01", to: "2099-12-31", bucket: MONTH`, "bucket"},
+		{`region: "gao", from: "2000-01-01", to: "2030-12-31", bucket: QUARTER`, "bucket"},
+	} {
+		r := e.do(e.analyst, `{ inclusion(`+c.args+`) { rows { from } } }`, nil)
+		if r.Status != 400 || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"`+c.field+`"`) {
+			t.Errorf("inclusion(%s): %d %s, want 400 naming %s", c.args, r.Status, r.raw, c.field)
+		}
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("four refusals took %s: they must come before any work", took)
+	}
+	e.must(e.analyst, `{ inclusion(region: "gao", from: "2015-01-01", to: "2024-12-31", bucket: MONTH) { rows { from } } }`, nil)
+}
+
+func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
+	e := newEnv(t)
+	view := func(n int) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&b, ` v%d: inclusion(region: "gao", from: "2015-01-01", to: "2024-12-31", bucket: MONTH) { rows { from to figures { %s } } }`, i, allMeasures)
+		}
+		b.WriteString("}")
+		return b.String()
+	}
+	e.must(e.analyst, view(3), nil)
+	r := e.do(e.analyst, view(4), nil)
+	if r.Status != 400 || !strings.Contains(r.raw, `"field":"query"`) || !strings.Contains(r.raw, fmt.Sprint(graphql.DefaultBudget)) {
+		t.Fatalf("four 120-row views with every figure: %d %s, want 400 naming the budget", r.Status, r.raw)
+	}
+	// A connection multiplies what one of its nodes costs by its first,
+	// from a variable as from a literal.
+	list := `query($n: Int) { a: dialogues(region: "gao", first: $n) { edges { node { figures { ` + allMeasures + ` } } } }
+	  b: dialogues(region: "mopti", first: $n) { edges { node { figures { ` + allMeasures + ` } } } }
+	  c: dialogues(region: "tombouctou", first: $n) { edges { node { figures { ` + allMeasures + ` } } } }
+	  d: dialogues(region: "bamako", first: $n) { edges { node { figures { ` + allMeasures + ` } } } } }`
+	e.must(e.admin, list, map[string]any{"n": 20})
+	if r := e.do(e.admin, list, map[string]any{"n": 100}); r.Status != 400 || !strings.Contains(r.raw, "budget") {
+		t.Fatalf("four pages of 100 dialogues with every figure: %d %s", r.Status, r.raw)
+	}
+}
+
+func TestADeadlineStopsTheWorkAndSaysSo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a synthetic history")
+	}
+	e := newEnvWith(t, envOptions{history: 60_000, server: &graphql.Options{RequestTimeout: 50 * time.Millisecond}})
+	e.must(e.analyst, `{ me { role } }`, nil) // the connection is made and idle
+	idle := runtime.NumGoroutine()
+	start := time.Now()
+	// A past view replays the whole history: far more than 50 ms.
+	r := e.do(e.analyst, `{ inclusion(region: "gao", asOf: "2030-01-01T00:00:00Z") { total { dialogues } } }`, nil)
+	if r.Status != 503 || r.code() != "TIMEOUT" || r.Errors[0].Extensions["requestId"] == nil {
+		t.Fatalf("a request past its deadline: %d %s, want 503 TIMEOUT with a request id", r.Status, r.raw)
+	}
+	id := r.Errors[0].Extensions["requestId"].(string)
+	if !strings.Contains(e.logs.String(), `"request":"`+id+`"`) || !strings.Contains(e.logs.String(), `"code":"TIMEOUT"`) {
+		t.Error("no log line for the timed-out request")
+	}
+	// The replay stops with the answer instead of going on in the
+	// background: the goroutines it ran on end at once.
+	for time.Since(start) < 300*time.Millisecond && runtime.NumGoroutine() > idle+2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > idle+2 {
+		t.Errorf("%d goroutines 300 ms after the deadline, %d before the request: the work went on", n, idle)
+	}
+}
+
+func TestPastViewsReplayedForOneTokenAreBounded(t *testing.T) {
+	e := newEnv(t)
+	// Six moments, each after one more event: six different replays.
+	var moments []string
+	for range 6 {
+		e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Mairie", type: "mayor", level: "local", region: "gao"}) { id } }`, map[string]any{"c": newID()})
+		time.Sleep(2 * time.Millisecond)
+		moments = append(moments, time.Now().UTC().Add(-time.Millisecond).Format(time.RFC3339Nano))
+	}
+	past := func(token, at string) response {
+		return e.do(token, `query($at: String) { inclusion(region: "gao", asOf: $at) { total { dialogues } } }`, map[string]any{"at": at})
+	}
+	for i := range 4 {
+		if r := past(e.analyst, moments[i]); r.code() != "" {
+			t.Fatalf("past view %d: %s", i, r.raw)
+		}
+	}
+	if r := past(e.analyst, moments[4]); r.Status != 429 || r.code() != "RATE_LIMITED" || !strings.Contains(r.raw, `"field":"asOf"`) {
+		t.Fatalf("a fifth replay at once: %d %s, want 429 RATE_LIMITED", r.Status, r.raw)
+	}
+	if r := past(e.analyst, moments[3]); r.code() != "" {
+		t.Fatalf("a moment already replayed costs nothing: %s", r.raw)
+	}
+	if r := past(e.admin, moments[5]); r.code() != "" {
+		t.Fatalf("another token is not held back by the first: %s", r.raw)
+	}
+}
