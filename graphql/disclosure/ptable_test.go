@@ -1,0 +1,63 @@
+package disclosure_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/palabre/palabre/graphql/disclosure"
+)
+
+func TestThePerturbationIsConsistentUnbiasedAndBounded(t *testing.T) {
+	for _, p := range []disclosure.Params{disclosure.DefaultParams, {D: 2, V: 1}, {D: 5, V: 4}} {
+		table, err := disclosure.NewTable(p)
+		if err != nil {
+			t.Fatalf("%+v: %v", p, err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for value := 0; value <= 12; value++ {
+			const cells = 200_000
+			sum, squares := 0.0, 0.0
+			for range cells {
+				key := rng.Uint32()
+				got := table.Perturb(value, key)
+				if again := table.Perturb(value, key); again != got {
+					t.Fatalf("%+v: value %d, key %d: %d then %d", p, value, key, got, again)
+				}
+				noise := got - value
+				if got < 0 || noise < -p.D || noise > p.D {
+					t.Fatalf("%+v: value %d published as %d", p, value, got)
+				}
+				if value == 0 && got != 0 {
+					t.Fatalf("%+v: zero published as %d", p, got)
+				}
+				sum += float64(noise)
+				squares += float64(noise * noise)
+			}
+			mean, variance := sum/cells, squares/cells
+			wantVar := p.V
+			if value == 0 {
+				wantVar = 0
+			}
+			// Standard error of the mean is sqrt(V/cells) ≈ 0.003.
+			if math.Abs(mean) > 0.02 || math.Abs(variance-wantVar) > 0.05*max(wantVar, 1) {
+				t.Errorf("%+v: value %d: mean noise %.4f, variance %.3f; want ≈ 0 and %g", p, value, mean, variance, wantVar)
+			}
+			total := 0.0
+			for published := value - p.D; published <= value+p.D; published++ {
+				total += table.Probability(value, published)
+			}
+			if math.Abs(total-1) > 1e-9 {
+				t.Errorf("%+v: row %d sums to %g", p, value, total)
+			}
+		}
+	}
+}
+
+func TestParametersThatMakeNoTableAreRefused(t *testing.T) {
+	for _, p := range []disclosure.Params{{D: 0, V: 1}, {D: 3, V: 0}, {D: 2, V: 5}} {
+		if _, err := disclosure.NewTable(p); err == nil {
+			t.Errorf("%+v made a table", p)
+		}
+	}
+}
