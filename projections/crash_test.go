@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -99,7 +100,7 @@ func recoverAndReplay(t *testing.T, dir string) (recovered, replayed [][]byte, n
 		q := inclusion.Query{Region: region, Bucket: inclusion.Quarter}
 		a, err1 := models[0].(*inclusion.Model).View(context.Background(), q)
 		b, err2 := full[0].(*inclusion.Model).View(context.Background(), q)
-		if err1 != nil || err2 != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) {
 			t.Fatalf("inclusion in %q: recovered %+v (%v), replayed %+v (%v)", region, a.Total, err1, b.Total, err2)
 		}
 		cq := commitments.Query{Region: region}

@@ -32,6 +32,10 @@ import (
 
 // Model is the inclusion read model; it implements projections.Projection.
 type Model struct {
+	// secret keys the records' keys (nil: a fixed, public one, for tests
+	// and tools); keys derives them.
+	secret      []byte
+	keys        recordKeys
 	mu          sync.RWMutex
 	spaces      map[domain.ID]*Space
 	people      people
@@ -59,6 +63,7 @@ type Model struct {
 // they count without demographics until it is.
 type people struct {
 	ids       []domain.ID
+	keys      []uint32 // each person's record key, for unique participants
 	traits    []traits
 	birthYear []int16 // 0 when only an age band is known
 	// groups are the excluded groups (by Model.groups index) of the people
@@ -74,13 +79,15 @@ func (p *people) len() int { return len(p.ids) }
 // reserve makes room for n more people.
 func (p *people) reserve(n int) {
 	p.ids = slices.Grow(p.ids, n)
+	p.keys = slices.Grow(p.keys, n)
 	p.traits = slices.Grow(p.traits, n)
 	p.birthYear = slices.Grow(p.birthYear, n)
 	p.lastLink = slices.Grow(p.lastLink, n)
 }
 
-func (p *people) add(id domain.ID) uint32 {
+func (p *people) add(id domain.ID, key uint32) uint32 {
 	p.ids = append(p.ids, id)
+	p.keys = append(p.keys, key)
 	p.traits = append(p.traits, 0)
 	p.birthYear = append(p.birthYear, 0)
 	p.lastLink = append(p.lastLink, 0)
@@ -170,11 +177,13 @@ type Dialogue struct {
 	Concerns                          []dialogue.Concern
 
 	index uint32 // in Model.byIndex
+	seed  [16]byte // the dialogue's own block for its records' keys
 	// attendees are indexes into Model.people in attendance order, with
 	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
 	// attendee.
 	attendees []uint32
 	counts    counts // this dialogue's contribution, kept current
+	keys      counts // the sums of its records' keys, kept with counts
 }
 
 const spokeBit = 1 << 31
@@ -182,18 +191,30 @@ const spokeBit = 1 << 31
 // attendee splits an entry of Dialogue.attendees.
 func attendee(a uint32) (i uint32, spoke bool) { return a &^ spokeBit, a&spokeBit != 0 }
 
-// New returns an empty model.
-func New() *Model {
-	m := &Model{}
+// New returns an empty model whose records' keys come from a fixed,
+// public secret: for tests and tools, never for figures published with
+// cell-key perturbation (their noise could be computed).
+func New() *Model { return NewKeyed(nil) }
+
+// NewKeyed returns an empty model whose records' keys derive from secret.
+func NewKeyed(secret []byte) *Model {
+	m := &Model{secret: secret, keys: newRecordKeys(secret)}
 	m.Reset()
 	return m
 }
+
+// Keyed reports whether the records' keys come from a secret.
+func (m *Model) Keyed() bool { return len(m.secret) > 0 }
+
+// Blank returns an empty model with the same secret: a past view must
+// perturb the same cells as the live one the same way.
+func (m *Model) Blank() *Model { return NewKeyed(m.secret) }
 
 // Name implements projections.Projection.
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 7 } // 7: women's target defaults per measure
+func (m *Model) Version() int { return 8 } // 7: women's target defaults per measure; 8: cell keys
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -265,7 +286,7 @@ func (m *Model) Apply(ev projections.Event) error {
 func (m *Model) personOf(id domain.ID) uint32 {
 	i, ok := m.personIndex[id]
 	if !ok {
-		i = m.people.add(id)
+		i = m.people.add(id, m.keys.person(id))
 		m.personIndex[id] = i
 	}
 	return i
@@ -312,6 +333,7 @@ func (m *Model) groupOf(code string) int {
 // add gives a new dialogue its dense index.
 func (m *Model) add(d *Dialogue) {
 	d.index = uint32(len(m.byIndex))
+	d.seed = m.keys.seed(d.ID)
 	m.byIndex = append(m.byIndex, d)
 	m.dialogues[d.ID] = d
 }

@@ -187,11 +187,15 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 					q.From, q.To = q.To, q.From
 				}
 			}
+			var views []inclusion.View
 			for _, m := range []*inclusion.Model{model, restored} {
 				v, err := m.View(context.Background(), q)
 				if err != nil {
 					rt.Fatal(err)
 				}
+				views = append(views, v)
+				checkList(rt, m, q, v.Total)
+				v = withoutKeys(v)
 				want := simple.total(q)
 				if !reflect.DeepEqual(v.Total, want) {
 					rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, v.Total, want)
@@ -208,7 +212,9 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 				if q.Bucket != inclusion.NoBucket && sum != v.Total.Dialogues {
 					rt.Fatalf("buckets hold %d dialogues, the total %d", sum, v.Total.Dialogues)
 				}
-				checkList(rt, m, q, v.Total)
+			}
+			if !reflect.DeepEqual(views[0], views[1]) {
+				rt.Fatalf("the restored model's view (cell keys included) differs:\n%+v\n%+v", views[0].Total.Keys, views[1].Total.Keys)
 			}
 			a, _ := model.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
 			b, _ := restored.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
@@ -233,15 +239,22 @@ func checkList(rt *rapid.T, m *inclusion.Model, q inclusion.Query, total inclusi
 		rt.Fatalf("the list holds %d dialogues (more %v), the view %d", len(all), more, total.Dialogues)
 	}
 	attendance, registered := 0, 0
+	var keys inclusion.Figures // the view's cell keys are the sums of its dialogues'
 	for _, r := range all {
 		attendance += r.Figures.Attendance
 		registered += r.Figures.Registered
+		keys.Attendance += r.Figures.Keys.Attendance
+		keys.Women += r.Figures.Keys.Women
+		keys.Displaced += r.Figures.Keys.Displaced
 		if r.Figures.Dialogues != 1 || r.Figures.UniqueParticipants != r.Figures.Registered {
 			rt.Fatalf("row %+v", r.Figures)
 		}
 	}
 	if attendance != total.Attendance || registered != total.Registered {
 		rt.Fatalf("rows sum to attendance %d registered %d, the view says %d and %d", attendance, registered, total.Attendance, total.Registered)
+	}
+	if uint32(keys.Attendance) != uint32(total.Keys.Attendance) || uint32(keys.Women) != uint32(total.Keys.Women) || uint32(keys.Displaced) != uint32(total.Keys.Displaced) {
+		rt.Fatalf("the dialogues' cell keys do not sum to the view's: %+v against %+v", keys, *total.Keys)
 	}
 	size := rapid.IntRange(1, 4).Draw(rt, "pageSize")
 	var paged []inclusion.DialogueRow
@@ -357,4 +370,17 @@ func (w *world) total(q inclusion.Query) inclusion.Figures {
 	f.Attendance = f.Registered + f.Unregistered
 	f.UniqueParticipants = len(unique)
 	return f
+}
+
+// withoutKeys drops the cell keys, which the simple recomputation does not
+// make.
+func withoutKeys(v inclusion.View) inclusion.View {
+	v.Total.Keys = nil
+	rows := make([]inclusion.Row, len(v.Rows))
+	for i, r := range v.Rows {
+		r.Figures.Keys = nil
+		rows[i] = r
+	}
+	v.Rows = rows
+	return v
 }

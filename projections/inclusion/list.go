@@ -82,8 +82,13 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 
 // row copies a dialogue with its attendees and figures.
 func (m *Model) row(d *Dialogue) DialogueRow {
-	row := DialogueRow{Dialogue: *d, Figures: m.figures(&d.counts, len(d.attendees))}
-	row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.index = nil, counts{}, 0
+	uniqueKey := 0
+	for _, a := range d.attendees {
+		i, _ := attendee(a)
+		uniqueKey += int(m.people.keys[i])
+	}
+	row := DialogueRow{Dialogue: *d, Figures: m.keyedFigures(&d.counts, &d.keys, len(d.attendees), uniqueKey)}
+	row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.keys, row.Dialogue.seed, row.Dialogue.index = nil, counts{}, counts{}, [16]byte{}, 0
 	for _, a := range d.attendees {
 		i, spoke := attendee(a)
 		row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})

@@ -47,6 +47,10 @@ type Figures struct {
 	PersonsWithDisabilities, Displaced      int
 	// Groups counts registered attendees per excluded group.
 	Groups map[string]int
+	// Keys are these figures' cell keys, for perturbation (see
+	// graphql/disclosure): each count's field holds the sum, modulo 2³²,
+	// of the keys of the records it counts. Nil within Keys.
+	Keys *Figures
 }
 
 // Share is n as a fraction of attendance, 0 when nobody attended.
@@ -116,7 +120,8 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	// Dialogues come sorted by date, so each bucket's are contiguous: one
 	// bitmap counts the whole range's unique participants, another each
 	// bucket's, cleared between buckets.
-	var total, current counts
+	var total, current, totalKeys, currentKeys counts
+	uniqueKey, bucketUniqueKey := 0, 0
 	all := getBitmap(m.people.len())
 	defer all.release()
 	inBucket := getBitmap(m.people.len())
@@ -125,8 +130,8 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	open := false
 	closeBucket := func() {
 		if open {
-			v.Rows = append(v.Rows, Row{Period: clip(period, q), Figures: m.figures(&current, inBucket.count)})
-			current = counts{}
+			v.Rows = append(v.Rows, Row{Period: clip(period, q), Figures: m.keyedFigures(&current, &currentKeys, inBucket.count, bucketUniqueKey)})
+			current, currentKeys, bucketUniqueKey = counts{}, counts{}, 0
 			inBucket.reset()
 		}
 	}
@@ -138,9 +143,11 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			continue
 		}
 		total.add(&d.counts)
+		totalKeys.add(&d.keys)
 		for _, a := range d.attendees {
-			i, _ := attendee(a)
-			all.add(i)
+			if i, _ := attendee(a); all.add(i) {
+				uniqueKey += int(m.people.keys[i])
+			}
 		}
 		if q.Bucket == NoBucket {
 			continue
@@ -150,9 +157,11 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			period, open = p, true
 		}
 		current.add(&d.counts)
+		currentKeys.add(&d.keys)
 		for _, a := range d.attendees {
-			i, _ := attendee(a)
-			inBucket.add(i)
+			if i, _ := attendee(a); inBucket.add(i) {
+				bucketUniqueKey += int(m.people.keys[i])
+			}
 		}
 	}
 	closeBucket()
@@ -164,12 +173,12 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		}
 		for p := bucketOf(q.From, q.Bucket); !q.To.Before(p.From); p = bucketOf(domain.DateOf(p.To.Time().AddDate(0, 0, 1)), q.Bucket) {
 			if c := clip(p, q); !have[c.From] {
-				v.Rows = append(v.Rows, Row{Period: c, Figures: m.figures(&counts{}, 0)})
+				v.Rows = append(v.Rows, Row{Period: c, Figures: m.keyedFigures(&counts{}, &counts{}, 0, 0)})
 			}
 		}
 		slices.SortFunc(v.Rows, func(a, b Row) int { return a.Period.From.Time().Compare(b.Period.From.Time()) })
 	}
-	v.Total = m.figures(&total, all.count)
+	v.Total = m.keyedFigures(&total, &totalKeys, all.count, uniqueKey)
 	if v.Targets != nil {
 		v.Met = met(*v.Targets, v.Total)
 	}

@@ -1,6 +1,7 @@
 package inclusion
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -19,6 +20,8 @@ func (m *Model) Snapshot(out io.Writer) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	w := binsnap.NewWriter(out)
+	// The dialogues' key sums are worthless under another secret.
+	w.Uint(m.keys.fingerprint)
 
 	spaces := make([]*Space, 0, len(m.spaces))
 	for _, s := range m.spaces {
@@ -105,6 +108,7 @@ func (m *Model) Snapshot(out io.Writer) error {
 			w.Uint(r)
 		}
 		m.writeCounts(w, &d.counts)
+		m.writeCounts(w, &d.keys)
 	}
 
 	// The attendance chains are written as they are, with dialogues by
@@ -180,6 +184,9 @@ func (m *Model) Restore(in io.Reader) error {
 	m.Reset()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if fp := r.Uint(); r.Err() == nil && fp != m.keys.fingerprint {
+		return errors.New("the snapshot's cell keys were made under another secret")
+	}
 	for range r.Count() {
 		s := &Space{ID: r.ID(), Name: r.String(), Region: r.Symbol(), Pillar: r.Symbol()}
 		for _, t := range []**float64{&s.Targets.Women, &s.Targets.Youth, &s.Targets.Disability, &s.Targets.Displaced} {
@@ -281,6 +288,7 @@ func (m *Model) Restore(in io.Reader) error {
 			d.attendees = nil
 		}
 		m.readCounts(r, &d.counts)
+		m.readCounts(r, &d.keys)
 		if !d.Retracted {
 			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], dated{dayOf(d.HeldOn), d.index})
 		}

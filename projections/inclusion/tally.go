@@ -2,6 +2,8 @@ package inclusion
 
 import (
 	"sync"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // counts are one dialogue's contribution to the figures, or a sum of them.
@@ -35,58 +37,103 @@ func (c *counts) add(o *counts) {
 }
 
 // recount computes a dialogue's contribution from its attendance and its
-// attendees' current profiles, on the dialogue's date.
+// attendees' current profiles, on the dialogue's date: its counts, and
+// the sums of the keys of the records each count counts (its cell keys).
 func (m *Model) recount(d *Dialogue) {
-	c := counts{dialogues: 1}
+	c, k := counts{dialogues: 1}, counts{}
 	for _, a := range d.attendees {
-		c.registered++
 		i, _ := attendee(a)
-		t := m.people.traits[i]
-		if t&enrolled == 0 {
-			continue
-		}
-		if t&female != 0 {
-			c.women++
-		} else if t&male != 0 {
-			c.men++
-		}
-		switch youth, known := m.people.isYouth(i, d.HeldOn); {
-		case !known:
-			c.ageUnknown++
-		case youth:
-			c.youth++
-			if t&female != 0 {
-				c.youngWomen++
-			} else if t&male != 0 {
-				c.youngMen++
-			}
-		}
-		if t&disability != 0 {
-			c.disabilities++
-		}
-		if t&displaced != 0 {
-			c.displaced++
-		}
-		if t&inGroups == 0 {
-			continue
-		}
-		for _, g := range m.people.groups[i] {
-			if len(c.groups) <= int(g) {
-				c.groups = append(c.groups, make([]int, int(g)+1-len(c.groups))...)
-			}
-			c.groups[g]++
-		}
+		m.countAttendance(&c, i, d.HeldOn, 1)
+		m.countAttendance(&k, i, d.HeldOn, int(m.keys.attendance(d.seed, m.people.keys[i])))
 	}
 	h := d.Headcount
-	c.unregistered = h.Total()
-	c.women += h.YoungWomen + h.AdultWomen
-	c.men += h.YoungMen + h.AdultMen
-	c.youth += h.YoungWomen + h.YoungMen
-	c.youngWomen += h.YoungWomen
-	c.youngMen += h.YoungMen
-	c.disabilities += h.WithDisabilities
-	c.displaced += h.Displaced
-	d.counts = c
+	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
+	countHeadcount(&k, m.keys.headcount(d.seed, h))
+	k.wrap()
+	d.counts, d.keys = c, k
+}
+
+// countAttendance adds w to every count a registered attendee is in: 1
+// for the counts, the attendance's record key for the cell keys.
+func (m *Model) countAttendance(c *counts, i uint32, on domain.Date, w int) {
+	c.registered += w
+	t := m.people.traits[i]
+	if t&enrolled == 0 {
+		return
+	}
+	if t&female != 0 {
+		c.women += w
+	} else if t&male != 0 {
+		c.men += w
+	}
+	switch youth, known := m.people.isYouth(i, on); {
+	case !known:
+		c.ageUnknown += w
+	case youth:
+		c.youth += w
+		if t&female != 0 {
+			c.youngWomen += w
+		} else if t&male != 0 {
+			c.youngMen += w
+		}
+	}
+	if t&disability != 0 {
+		c.disabilities += w
+	}
+	if t&displaced != 0 {
+		c.displaced += w
+	}
+	if t&inGroups == 0 {
+		return
+	}
+	for _, g := range m.people.groups[i] {
+		if len(c.groups) <= int(g) {
+			c.groups = append(c.groups, make([]int, int(g)+1-len(c.groups))...)
+		}
+		c.groups[g] += w
+	}
+}
+
+// units are a headcount's six categories: how many people each holds, or
+// the sum of their records' keys.
+type units struct{ youngWomen, adultWomen, youngMen, adultMen, withDisabilities, displaced int }
+
+func countHeadcount(c *counts, u units) {
+	c.unregistered += u.youngWomen + u.adultWomen + u.youngMen + u.adultMen
+	c.women += u.youngWomen + u.adultWomen
+	c.men += u.youngMen + u.adultMen
+	c.youth += u.youngWomen + u.youngMen
+	c.youngWomen += u.youngWomen
+	c.youngMen += u.youngMen
+	c.disabilities += u.withDisabilities
+	c.displaced += u.displaced
+}
+
+// wrap reduces key sums modulo 2³², which is all a cell key keeps.
+func (c *counts) wrap() {
+	for _, n := range []*int{&c.dialogues, &c.registered, &c.unregistered, &c.women, &c.men, &c.youth, &c.youngWomen, &c.youngMen, &c.ageUnknown, &c.disabilities, &c.displaced} {
+		*n = int(uint32(*n))
+	}
+	for g := range c.groups {
+		c.groups[g] = int(uint32(c.groups[g]))
+	}
+}
+
+// keyedFigures turns summed counts and their key sums into Figures with
+// their cell keys.
+func (m *Model) keyedFigures(c, k *counts, unique, uniqueKey int) Figures {
+	f := m.figures(c, unique)
+	keys := m.figures(k, uniqueKey)
+	keys.Dialogues = 0 // not perturbed: dialogues are records, not people
+	for _, n := range []*int{&keys.Attendance, &keys.Registered, &keys.Unregistered, &keys.UniqueParticipants, &keys.Women, &keys.Men,
+		&keys.Youth, &keys.YoungWomen, &keys.YoungMen, &keys.AgeUnknown, &keys.PersonsWithDisabilities, &keys.Displaced} {
+		*n = int(uint32(*n))
+	}
+	for code, n := range keys.Groups {
+		keys.Groups[code] = int(uint32(n))
+	}
+	f.Keys = &keys
+	return f
 }
 
 // figures turns summed counts into Figures.
@@ -124,16 +171,18 @@ func getBitmap(size int) *bitmap {
 	return b
 }
 
-func (b *bitmap) add(i uint32) {
+// add adds i, reporting whether it was new.
+func (b *bitmap) add(i uint32) bool {
 	w, bit := int(i/64), uint64(1)<<(i%64)
 	if b.words[w]&bit != 0 {
-		return
+		return false
 	}
 	if b.words[w] == 0 {
 		b.touched = append(b.touched, w)
 	}
 	b.words[w] |= bit
 	b.count++
+	return true
 }
 
 func (b *bitmap) reset() {

@@ -1,0 +1,78 @@
+package inclusion
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+)
+
+// recordKeys give every counted record — a registered attendance, one
+// person of a headcount, a participant counted once — a key that looks
+// random to anyone without the model's secret, and is the same each time
+// it is computed: AES under a key derived from the secret, a
+// pseudo-random function of the records' ids. Cell keys are sums of these
+// (see graphql/disclosure).
+type recordKeys struct {
+	block cipher.Block
+	// fingerprint names the secret in snapshots, whose key sums are
+	// worthless under another one.
+	fingerprint uint64
+}
+
+func newRecordKeys(secret []byte) recordKeys {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("palabre cell keys v1"))
+	sum := m.Sum(nil)
+	block, err := aes.NewCipher(sum[:16])
+	if err != nil {
+		panic(err) // 16 bytes is always a valid AES key
+	}
+	return recordKeys{block: block, fingerprint: binary.LittleEndian.Uint64(sum[16:24])}
+}
+
+// seed is an object's own pseudo-random block, from its id.
+func (k recordKeys) seed(id domain.ID) [16]byte {
+	var out [16]byte
+	k.block.Encrypt(out[:], id[:])
+	return out
+}
+
+func (k recordKeys) person(id domain.ID) uint32 {
+	s := k.seed(id)
+	return binary.LittleEndian.Uint32(s[:4])
+}
+
+// attendance is the key of a person's attendance at a dialogue.
+func (k recordKeys) attendance(dialogueSeed [16]byte, person uint32) uint32 {
+	in := dialogueSeed
+	in[0] ^= 1 // apart from the headcount's records
+	binary.LittleEndian.PutUint32(in[12:], binary.LittleEndian.Uint32(in[12:])^person)
+	var out [16]byte
+	k.block.Encrypt(out[:], in[:])
+	return binary.LittleEndian.Uint32(out[:4])
+}
+
+// headcount sums the keys of each category's unregistered people: the
+// n-th of a category has a key of its own.
+func (k recordKeys) headcount(dialogueSeed [16]byte, h dialogue.Headcount) units {
+	sum := func(category byte, n int) int {
+		in := dialogueSeed
+		in[0] ^= 2
+		in[1] ^= category
+		base := binary.LittleEndian.Uint32(in[12:])
+		total := uint32(0)
+		var out [16]byte
+		for j := range n {
+			binary.LittleEndian.PutUint32(in[12:], base^uint32(j))
+			k.block.Encrypt(out[:], in[:])
+			total += binary.LittleEndian.Uint32(out[:4])
+		}
+		return int(total)
+	}
+	return units{sum(1, h.YoungWomen), sum(2, h.AdultWomen), sum(3, h.YoungMen), sum(4, h.AdultMen), sum(5, h.WithDisabilities), sum(6, h.Displaced)}
+}
