@@ -43,7 +43,7 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	model := inclusion.New()
+	model := inclusion.NewKeyed([]byte("benchmark secret"))
 	if _, _, err := projections.Replay(context.Background(), store, model); err != nil {
 		b.Fatal(err)
 	}

@@ -47,8 +47,9 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
 // envOptions vary an env: the server's options, and a synthetic history
 // loaded before the read models start.
 type envOptions struct {
-	server  *graphql.Options
-	history int
+	server     *graphql.Options
+	history    int
+	disclosure graphql.Disclosure
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -61,7 +62,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		}
 	}
 	clock := func() time.Time { return today }
-	inc, com, sta, par := inclusion.New(), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
+	inc, com, sta, par := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
 	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package graphql
 import (
 	"slices"
 
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/graphql/disclosure"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
@@ -13,6 +15,7 @@ type measure struct {
 	count      int
 	share      float64
 	suppressed bool
+	key        uint32 // the cell key, for perturbation
 }
 
 // published are the figures a caller receives.
@@ -35,13 +38,21 @@ func (p *published) get(name string) *measure {
 
 func (p *published) groups() []*measure { return p.measures[len(measureNames):] }
 
-// publish turns figures into measures, nothing suppressed yet.
+// publish turns figures into measures, exact and with their cell keys,
+// nothing perturbed or withheld yet.
 func publish(f inclusion.Figures) *published {
 	counts := []int{f.Attendance, f.Registered, f.Unregistered, f.UniqueParticipants, f.Women, f.Men,
 		f.Youth, f.YoungWomen, f.YoungMen, f.AgeUnknown, f.PersonsWithDisabilities, f.Displaced}
+	keys := make([]int, len(counts))
+	groupKeys := map[string]int{}
+	if k := f.Keys; k != nil {
+		keys = []int{k.Attendance, k.Registered, k.Unregistered, k.UniqueParticipants, k.Women, k.Men,
+			k.Youth, k.YoungWomen, k.YoungMen, k.AgeUnknown, k.PersonsWithDisabilities, k.Displaced}
+		groupKeys = k.Groups
+	}
 	p := &published{dialogues: f.Dialogues}
 	for i, name := range measureNames {
-		p.measures = append(p.measures, &measure{name: name, count: counts[i], share: f.Share(counts[i])})
+		p.measures = append(p.measures, &measure{name: name, count: counts[i], share: f.Share(counts[i]), key: uint32(keys[i])})
 	}
 	codes := make([]string, 0, len(f.Groups))
 	for code := range f.Groups {
@@ -49,9 +60,93 @@ func publish(f inclusion.Figures) *published {
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
-		p.measures = append(p.measures, &measure{name: "group:" + code, count: f.Groups[code], share: f.Share(f.Groups[code])})
+		p.measures = append(p.measures, &measure{name: "group:" + code, count: f.Groups[code], share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
 	}
 	return p
+}
+
+// Disclosure names how figures are published to roles without access to
+// identities.
+type Disclosure string
+
+const (
+	// CellKey perturbs every count with the cell-key method, then withholds
+	// what is still below the threshold: differencing two answers yields
+	// noise. The default.
+	CellKey Disclosure = "cellkey"
+	// Suppress publishes exact counts and withholds small ones and what
+	// would let them be recomputed within one answer. Two overlapping
+	// answers can still be differenced: for deployments that must publish
+	// exact figures and control who asks.
+	Suppress Disclosure = "suppress"
+)
+
+// release is the one rule for what a role without access to identities
+// may see of figures: every view and dialogue goes through it.
+type release struct {
+	mode      Disclosure
+	threshold int
+	table     *disclosure.Table
+}
+
+// view releases a view's rows and total, and what its targets let one
+// infer: whether a target is met is judged on the published figures,
+// and dropped when they are withheld.
+func (r release) view(rows []*published, total *published, targets *space.Targets) map[string]bool {
+	if r.mode == Suppress {
+		suppress(rows, total, r.threshold)
+	} else {
+		for _, p := range append(slices.Clone(rows), total) {
+			r.perturb(p)
+		}
+	}
+	met := map[string]bool{}
+	if targets == nil {
+		return met
+	}
+	attendance := total.get("attendance")
+	for name, target := range map[string]*float64{"women": targets.Women, "youth": targets.Youth, "disability": targets.Disability, "displaced": targets.Displaced} {
+		m := total.get(targetMeasure[name])
+		if target != nil && m != nil && !m.suppressed && !attendance.suppressed {
+			met[name] = space.Met(*target, m.count, attendance.count)
+		}
+	}
+	return met
+}
+
+// dialogue releases one dialogue's figures: its attendance alone, from the
+// threshold up, since per-dialogue breakdowns next to the views' totals
+// would single people out.
+func (r release) dialogue(p *published) {
+	if r.mode == CellKey {
+		r.perturb(p)
+	}
+	for _, m := range p.measures {
+		if m.name != "attendance" || m.suppressed || m.count < r.threshold {
+			m.suppressed, m.count, m.share = true, 0, 0
+		}
+	}
+}
+
+// perturb replaces each count by its perturbed value, withholds those
+// still between zero and the threshold (all of them when attendance is
+// withheld: every share would reveal it), and takes shares from the
+// published counts.
+func (r release) perturb(p *published) {
+	for _, m := range p.measures {
+		m.count = r.table.Perturb(m.count, m.key)
+	}
+	attendance := p.get("attendance")
+	for _, m := range p.measures {
+		if attendance.count > 0 && attendance.count < r.threshold || m.count > 0 && m.count < r.threshold {
+			m.suppressed, m.count, m.share = true, 0, 0
+			continue
+		}
+		m.share = 0
+		if attendance.count > 0 {
+			m.share = min(1, float64(m.count)/float64(attendance.count))
+		}
+	}
 }
 
 // suppress withholds, for a caller without access to identities, every

@@ -383,7 +383,7 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 			}
 			return nil
 		}
-		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return inclusion.New() }, admit)
+		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return b.deps.Inclusion.Blank() }, admit)
 		var limited *coded
 		switch {
 		case errors.As(err, &limited):
@@ -412,12 +412,7 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 		for i, r := range out.rows {
 			rows[i] = r.figures
 		}
-		suppress(rows, out.total, b.deps.SmallCells)
-		for name := range out.met {
-			if m := out.total.get(targetMeasure[name]); m == nil || m.suppressed {
-				delete(out.met, name) // met or not would hint at the withheld count
-			}
-		}
+		out.met = b.release.view(rows, out.total, v.Targets)
 	}
 	return out, nil
 }

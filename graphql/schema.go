@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/graphql/disclosure"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
@@ -41,9 +43,16 @@ type Deps struct {
 	AsOf   *projections.AsOf
 	Tokens *access.Tokens
 	Logger zerolog.Logger
-	// SmallCells is the suppression threshold for roles without access to
-	// identities; default 5.
+	// SmallCells is the threshold below which counts are withheld from
+	// roles without access to identities; default 5.
 	SmallCells int
+	// Disclosure is how those roles' figures are published: CellKey
+	// (default) or Suppress. CellKey needs an Inclusion model made with
+	// inclusion.NewKeyed, whose record keys nobody can compute.
+	Disclosure Disclosure
+	// CellKey are the perturbation's parameters; default
+	// disclosure.DefaultParams.
+	CellKey disclosure.Params
 	// Clock stamps commitment figures' "overdue"; default time.Now.
 	Clock func() time.Time
 	// Replays bounds the past views (asOf) one token may have replayed
@@ -57,6 +66,34 @@ type Deps struct {
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error
+}
+
+// newRelease checks the disclosure settings.
+func newRelease(deps Deps) (release, error) {
+	r := release{mode: deps.Disclosure, threshold: deps.SmallCells}
+	if r.mode == "" {
+		r.mode = CellKey
+	}
+	switch r.mode {
+	case Suppress:
+		return r, nil
+	case CellKey:
+	default:
+		return r, fmt.Errorf("disclosure must be %s or %s, not %q", CellKey, Suppress, r.mode)
+	}
+	if r.threshold < 2 {
+		return r, errors.New("cell-key disclosure needs a small-count threshold of at least 2: a true 1 is never perturbed")
+	}
+	if deps.Inclusion != nil && !deps.Inclusion.Keyed() {
+		return r, errors.New("cell-key disclosure needs an inclusion model keyed by the server's secret (inclusion.NewKeyed)")
+	}
+	params := deps.CellKey
+	if params == (disclosure.Params{}) {
+		params = disclosure.DefaultParams
+	}
+	table, err := disclosure.NewTable(params)
+	r.table = table
+	return r, err
 }
 
 // derive makes a key for one purpose from the server's secret.
@@ -112,6 +149,7 @@ type builder struct {
 	inputs  *inputs
 	cursors cursorKey
 	replays *limiter
+	release release
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
 	node                                                                       *gql.Interface
@@ -130,6 +168,10 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	if deps.Replays <= 0 {
 		deps.Replays = 4
 	}
+	rel, err := newRelease(deps)
+	if err != nil {
+		return nil, gql.Schema{}, err
+	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
@@ -140,7 +182,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"),
-		replays: newLimiter(deps.Replays, time.Minute, deps.Clock)}
+		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel}
 	b.objects()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations()})
@@ -250,11 +292,7 @@ func (b *builder) objects() {
 				d := p.Source.(inclusion.DialogueRow)
 				f := publish(d.Figures)
 				if !principalOf(p.Context).SeesSmallCounts() {
-					for _, m := range f.measures {
-						if m.name != "attendance" || m.count < b.deps.SmallCells {
-							m.suppressed, m.count, m.share = true, 0, 0
-						}
-					}
+					b.release.dialogue(f)
 				}
 				return f, nil
 			}},

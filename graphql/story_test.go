@@ -89,11 +89,14 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 			t.Fatalf("participant for a role without identities: %s", r.raw)
 		}
 	}
-	// An analyst reads aggregates, small counts suppressed.
+	// An analyst reads aggregates perturbed by the cell-key method (noise
+	// of at most 3), small counts withheld.
 	v := e.must(e.analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues attendance { count } women { count share suppressed } personsWithDisabilities { count suppressed } displaced { count suppressed } } } }`, map[string]any{"s": s.gaoSpace})
 	total := get(v, "inclusion", "total")
-	if get(total, "attendance", "count") != 17.0 || get(total, "women", "count") != 8.0 ||
-		get(total, "personsWithDisabilities", "suppressed") != true || get(total, "personsWithDisabilities", "count") != nil {
+	near := func(got any, want float64) bool { n, ok := got.(float64); return ok && n >= want-3 && n <= want+3 }
+	disability := get(total, "personsWithDisabilities", "count") // 3 in truth
+	if !near(get(total, "attendance", "count"), 17) || !near(get(total, "women", "count"), 8) || get(total, "dialogues") != 1.0 ||
+		(disability == nil) != (get(total, "personsWithDisabilities", "suppressed") == true) || disability != nil && disability.(float64) < 5 {
 		t.Fatalf("the analyst's view: %v", total)
 	}
 	// The admin sees them.

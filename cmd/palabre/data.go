@@ -95,8 +95,11 @@ type readModels struct {
 	participants *participants.Model
 }
 
-func newReadModels(keys participants.Opener) readModels {
-	return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
+// newReadModels makes the read models; the inclusion model's record keys
+// (for cell-key perturbation) derive from the master key, so that every
+// start, rebuild and snapshot perturbs the same cells the same way.
+func newReadModels(keys *keystore.Store) readModels {
+	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
 }
 
 func (r readModels) all() []projections.Projection {

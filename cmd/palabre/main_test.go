@@ -22,12 +22,13 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 
 func TestServeNamesEverySettingThatIsWrong(t *testing.T) {
 	_, stderr, err := run(t, map[string]string{"PALABRE_SMALL_CELLS": "0", "PALABRE_STORE": "postgres"},
-		"serve", "--data", t.TempDir(), "--addr", "localhost", "--request-timeout", "forever", "--log-format", "xml")
+		"serve", "--data", t.TempDir(), "--addr", "localhost", "--request-timeout", "forever", "--log-format", "xml", "--disclosure", "exact")
 	if !errors.Is(err, errUsage) || exitCode(err) != 2 {
 		t.Fatalf("err = %v", err)
 	}
 	for _, want := range []string{"--addr (PALABRE_ADDR)", "--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
-		"--small-cells (PALABRE_SMALL_CELLS)", "--request-timeout (PALABRE_REQUEST_TIMEOUT)", "--log-format (PALABRE_LOG_FORMAT)"} {
+		"--small-cells (PALABRE_SMALL_CELLS)", "--request-timeout (PALABRE_REQUEST_TIMEOUT)", "--log-format (PALABRE_LOG_FORMAT)",
+		"--disclosure (PALABRE_DISCLOSURE): must be cellkey or suppress"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -21,7 +21,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	kind := f.string("store", "embedded", "event store: embedded or kurrentdb")
 	url := f.string("kurrentdb-url", "", "KurrentDB connection string, esdb://host:2113?tls=…")
 	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
-	smallCells := f.int("small-cells", 5, "suppress counts below this for roles without access to identities")
+	smallCells := f.int("small-cells", 5, "withhold counts below this from roles without access to identities")
+	disclosure := f.string("disclosure", "cellkey", "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
 	timeout := f.string("request-timeout", "10s", "deadline of one API request")
 	logFormat := f.string("log-format", "auto", "logs: json, console, or auto (console on a terminal)")
 	if err := f.parse(args); err != nil {
@@ -45,6 +46,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	if *smallCells < 1 || *smallCells > 100 {
 		f.problem("small-cells", "must be between 1 and 100, not %d", *smallCells)
+	}
+	switch graphql.Disclosure(*disclosure) {
+	case graphql.CellKey:
+		if *smallCells < 2 {
+			f.problem("small-cells", "must be at least 2 with --disclosure cellkey (a true 1 is never perturbed), not %d", *smallCells)
+		}
+	case graphql.Suppress:
+	default:
+		f.problem("disclosure", "must be cellkey or suppress, not %q", *disclosure)
 	}
 	requestTimeout, err := time.ParseDuration(*timeout)
 	if err != nil || requestTimeout < 100*time.Millisecond || requestTimeout > 10*time.Minute {
@@ -82,7 +92,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	deps := graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
-		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells, Secret: keys.Secret("api")}
+		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
+		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api")}
 	if d.embedded != nil {
 		deps.Backup = d.embedded.Backup
 	}

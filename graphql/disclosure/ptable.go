@@ -12,7 +12,10 @@
 //
 // The table's rows are maximum-entropy distributions (as in Giessing 2016,
 // which the ptable package implements) with mean zero, a given variance,
-// noise of at most D either way, and no negative count.
+// noise of at most D either way, and no count made zero or negative: a
+// published zero is a true zero, and a true one, which no unbiased noise
+// can move without making it zero, stays one — so a threshold of at least
+// two must withhold it.
 //
 // # Caveats
 //
@@ -22,8 +25,8 @@
 //   - Many different cells that all contain one record and otherwise
 //     differ can, differenced pairwise, be averaged; the noise bounds what
 //     one or a few queries reveal, not what unlimited ones can.
-//   - Zero stays zero: a cell without records has no key to perturb, so a
-//     published zero is a true zero (it singles nobody out).
+//   - Zero stays zero and nothing else becomes zero: a published zero is
+//     a true zero (it singles nobody out).
 package disclosure
 
 import (
@@ -100,7 +103,7 @@ func (t *Table) row(value int) int { return min(value, t.params.D) }
 // Perturb returns the published value of a cell: its true value plus the
 // noise its key selects. Zero stays zero.
 func (t *Table) Perturb(value int, key uint32) int {
-	if value <= 0 {
+	if value <= 1 {
 		return value
 	}
 	u := float64(key) / (1 << 32)
@@ -116,7 +119,7 @@ func (t *Table) Perturb(value int, key uint32) int {
 // Probability is the chance that a cell of true value published as
 // published: what an attacker who knows the table can compute.
 func (t *Table) Probability(value, published int) float64 {
-	if value <= 0 {
+	if value <= 1 {
 		if published == value {
 			return 1
 		}
@@ -130,13 +133,13 @@ func (t *Table) Probability(value, published int) float64 {
 	return row[k]
 }
 
-// maxEntropyRow finds the distribution over noises -D..D (none below -i)
-// of greatest entropy with mean 0 and variance V: p(x) ∝ exp(a·x + b·x²),
-// (a, b) found by Newton's method on the two moment conditions.
+// maxEntropyRow finds the distribution over noises -D..D (none reaching
+// zero) of greatest entropy with mean 0 and variance V: p(x) ∝ exp(a·x +
+// b·x²), (a, b) found by Newton's method on the two moment conditions.
 func maxEntropyRow(i int, p Params) ([]float64, error) {
 	d := p.D
-	lo := max(-d, -i)
-	if i == 0 {
+	lo := max(-d, 1-i)
+	if i <= 1 { // zero stays zero; one cannot move and stay unbiased
 		row := make([]float64, 2*d+1)
 		row[d] = 1
 		return row, nil
