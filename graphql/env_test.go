@@ -50,6 +50,7 @@ type envOptions struct {
 	server     *graphql.Options
 	history    int
 	disclosure graphql.Disclosure
+	replays    int // past views one token may replay at once
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -77,7 +78,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,11 +43,14 @@ type Params struct {
 	V float64
 }
 
-// DefaultParams: noise of at most ±3 with variance 2. With the small-count
-// threshold of 5 on top, a published count leaves at least seven true
-// values possible, and the difference of two overlapping cells is off by
-// up to 6 (see docs/DISCLOSURE.md for the attacks measured).
-var DefaultParams = Params{D: 3, V: 2}
+// DefaultParams: noise of at most ±5 with variance 3 (a standard deviation
+// of 1.7, so most counts move by 2 or less). The variance sets what the
+// figures lose; D only bounds the tail, and a wide one makes the rare pair
+// of opposite extremes (which would leave an attacker two values) all but
+// impossible: ±5 has a chance of 1 in 1,000 either way. Against the attacks
+// of docs/DISCLOSURE.md an attacker is right about a count of 1–4 a third
+// of the time at most, never certain.
+var DefaultParams = Params{D: 5, V: 3}
 
 // Check names a parameter that cannot make a table.
 func (p Params) Check() error {
@@ -65,7 +68,8 @@ func (p Params) Check() error {
 type Table struct {
 	params Params
 	// rows[i] are the noises' probabilities for a true value i (noise -D
-	// at index 0); values of D and more share the last row.
+	// at index 0); values above D, whose noise zero never bounds, share the
+	// last row.
 	rows [][]float64
 	// cumulative[i][k] is the probability of a noise below index k+1.
 	cumulative [][]float64
@@ -78,7 +82,7 @@ func NewTable(p Params) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{params: p}
-	for i := 0; i <= p.D; i++ {
+	for i := 0; i <= p.D+1; i++ {
 		row, err := maxEntropyRow(i, p)
 		if err != nil {
 			return nil, fmt.Errorf("cell-key row %d: %w", i, err)
@@ -98,7 +102,7 @@ func NewTable(p Params) (*Table, error) {
 // Params are the table's parameters.
 func (t *Table) Params() Params { return t.params }
 
-func (t *Table) row(value int) int { return min(value, t.params.D) }
+func (t *Table) row(value int) int { return min(value, t.params.D+1) }
 
 // Perturb returns the published value of a cell: its true value plus the
 // noise its key selects. Zero stays zero.

@@ -61,3 +61,20 @@ func TestParametersThatMakeNoTableAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// Values far from zero get the same symmetric noise: a table whose last
+// row still stopped short of -D once skewed every large count.
+func TestLargeValuesGetSymmetricNoise(t *testing.T) {
+	table, err := disclosure.NewTable(disclosure.DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := disclosure.DefaultParams.D
+	for _, value := range []int{d + 1, 50, 1000} {
+		for k := 1; k <= d; k++ {
+			if lo, hi := table.Probability(value, value-k), table.Probability(value, value+k); math.Abs(lo-hi) > 1e-9 || lo == 0 {
+				t.Errorf("value %d: noise -%d has chance %g, +%d %g", value, k, lo, k, hi)
+			}
+		}
+	}
+}

@@ -176,7 +176,7 @@ type Dialogue struct {
 	StakeholderIDs                    []domain.ID
 	Concerns                          []dialogue.Concern
 
-	index uint32 // in Model.byIndex
+	index uint32   // in Model.byIndex
 	seed  [16]byte // the dialogue's own block for its records' keys
 	// attendees are indexes into Model.people in attendance order, with
 	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
