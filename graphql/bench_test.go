@@ -8,7 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,17 +27,38 @@ import (
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
-// BenchmarkGraphQLInclusion asks, as an analyst, for one space's inclusion
-// figures over 12 months by month with 1M synthetic events loaded, through
-// the whole HTTP handler: cached (the same query text, parsed and
-// validated once) and uncached (a new text every time).
-func BenchmarkGraphQLInclusion(b *testing.B) {
-	dir := b.TempDir()
+// benchAPI is the API over 1M synthetic events (PALABRE_BENCH_EVENTS for
+// fewer), loaded once for every benchmark of the run.
+type benchAPI struct {
+	api            *graphql.Server
+	analyst, heavy string // two analysts' tokens
+	space, region  string
+	dir            string
+}
+
+var (
+	sharedAPI  *benchAPI
+	sharedOnce sync.Once
+)
+
+func loadedAPI(b *testing.B) *benchAPI {
+	b.Helper()
+	sharedOnce.Do(func() { sharedAPI = loadAPI(b) })
+	if sharedAPI == nil {
+		b.Fatal("loading the benchmark's history failed")
+	}
+	return sharedAPI
+}
+
+func loadAPI(b *testing.B) *benchAPI {
+	dir, err := os.MkdirTemp("", "palabre-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
 	store, err := pebblestore.Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer store.Close()
 	start := time.Now()
 	size := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("PALABRE_BENCH_EVENTS")); err == nil && v > 0 {
@@ -52,14 +77,17 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 	if len(spaces) == 0 {
 		b.Fatal("no space in the history")
 	}
-	space := spaces[0].ID.String()
 	tokens, err := access.OpenTokens(dir+"/tokens.json", nil, refdata.Default())
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, secret, err := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour})
-	if err != nil {
-		b.Fatal(err)
+	var secrets []string
+	for range 2 {
+		_, secret, err := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		secrets = append(secrets, secret)
 	}
 	runner, err := projections.NewRunner(store, dir+"/projections", nil)
 	if err != nil {
@@ -69,6 +97,27 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return &benchAPI{api: api, analyst: secrets[0], heavy: secrets[1], space: spaces[0].ID.String(), region: spaces[0].Region, dir: dir}
+}
+
+// post sends a query with a token and returns the status and body.
+func (a *benchAPI) post(token, query string, vars map[string]any) (int, []byte) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	a.api.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// BenchmarkGraphQLInclusion asks, as an analyst, for one space's inclusion
+// figures over 12 months by month with 1M synthetic events loaded, through
+// the whole HTTP handler: cached (the same query text, parsed and
+// validated once) and uncached (a new text every time).
+func BenchmarkGraphQLInclusion(b *testing.B) {
+	a := loadedAPI(b)
+	space, secret := a.space, a.analyst
 	query := `query($s: ID!, $from: Date, $to: Date) { inclusion(spaceId: $s, from: $from, to: $to, bucket: MONTH) {
 	  rows { from to figures { dialogues attendance { count share } women { count share suppressed } youth { count share } personsWithDisabilities { count suppressed } } }
 	  total { dialogues attendance { count } women { count share } youth { count share } youngWomen { count } displaced { count suppressed } groups { group count } } } }`
@@ -79,14 +128,9 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 		return first.AddDate(0, 0, (i/300)%60), end.AddDate(0, 0, -(i % 300))
 	}
 	ask := func(b *testing.B, q string, from, to time.Time) {
-		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"s": space, "from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}})
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+secret)
-		rec := httptest.NewRecorder()
-		api.ServeHTTP(rec, req)
-		if rec.Code != 200 || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) || !bytes.Contains(rec.Body.Bytes(), []byte(`"rows":[{`)) {
-			b.Fatalf("%d %s", rec.Code, rec.Body)
+		code, body := a.post(secret, q, map[string]any{"s": space, "from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)})
+		if code != 200 || bytes.Contains(body, []byte(`"errors"`)) || !bytes.Contains(body, []byte(`"rows":[{`)) {
+			b.Fatalf("%d %s", code, body)
 		}
 	}
 	// The same answer again: served from the answer cache until a write.
@@ -115,5 +159,68 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 			from, to := rangeOf(i)
 			ask(b, fmt.Sprintf("%s # %d", query, i), from, to)
 		}
+	})
+}
+
+// BenchmarkLatencyBesideTheHeaviestRequests measures one analyst's
+// uncached inclusion view (one space, a year by month) alone, then while
+// another analyst's four clients send, back to back, the heaviest
+// requests the limits allow: three region-wide views of ten years by
+// month with every figure, a range new each time so that no answer is
+// cached. It reports the first analyst's latency percentiles.
+func BenchmarkLatencyBesideTheHeaviestRequests(b *testing.B) {
+	a := loadedAPI(b)
+	light := `query($s: ID!, $from: Date, $to: Date) { inclusion(spaceId: $s, from: $from, to: $to, bucket: MONTH) { total { attendance { count } women { count } } } }`
+	var asked atomic.Int64 // every light range is new: no answer is cached
+	var heavy strings.Builder
+	heavy.WriteString("query($to: Date) {")
+	for i := range 3 {
+		fmt.Fprintf(&heavy, ` v%d: inclusion(region: $r, from: "2015-01-01", to: $to, bucket: MONTH) { rows { from to figures { %s } } total { %s } }`, i, allMeasures, allMeasures)
+	}
+	heavy.WriteString("}")
+	heavyQuery := strings.ReplaceAll(heavy.String(), "$r", fmt.Sprintf("%q", a.region))
+	if code, body := a.post(a.heavy, heavyQuery, map[string]any{"to": "2024-12-31"}); code != 200 {
+		b.Fatalf("the heaviest request allowed was refused: %d %s", code, body)
+	}
+	measure := func(b *testing.B) {
+		var took []time.Duration
+		for b.Loop() {
+			i := int(asked.Add(1))
+			start := time.Now()
+			from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -(i / 300 % 300))
+			to := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -(i % 300))
+			if code, body := a.post(a.analyst, light, map[string]any{"s": a.space, "from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}); code != 200 {
+				b.Fatalf("%d %s", code, body)
+			}
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+		b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+	}
+	b.Run("alone", measure)
+	b.Run("beside-heaviest", func(b *testing.B) {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		var sent atomic.Int64
+		for w := range 4 {
+			wg.Go(func() {
+				for i := w; ; i += 4 {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					to := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -(i % 3000)).Format(time.DateOnly)
+					a.post(a.heavy, heavyQuery, map[string]any{"to": to})
+					sent.Add(1)
+				}
+			})
+		}
+		time.Sleep(200 * time.Millisecond) // the heavy clients are busy
+		measure(b)
+		close(stop)
+		wg.Wait()
+		b.ReportMetric(float64(sent.Load()), "heavy-requests")
 	})
 }

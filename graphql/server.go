@@ -39,6 +39,9 @@ type Options struct {
 	// Budget is the most a request may cost, estimated before it runs
 	// (see cost.go); default DefaultBudget.
 	Budget int
+	// PerToken is how many requests of one token execute at once; default
+	// half the cores, at least one.
+	PerToken int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -53,6 +56,7 @@ type Server struct {
 	// and read-model version: a repeated query costs no execution until
 	// the next write. Answers with errors or identities are never kept.
 	answers *lru[[]byte]
+	running *slots
 }
 
 // NewServer builds the schema and the handler.
@@ -80,6 +84,10 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	if s.opts.Budget <= 0 {
 		s.opts.Budget = DefaultBudget
 	}
+	if s.opts.PerToken <= 0 {
+		s.opts.PerToken = max(1, runtime.NumCPU()/2)
+	}
+	s.running = newSlots(s.opts.PerToken)
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()
 	s.answers = newLRU[[]byte](s.opts.CacheSize)
@@ -258,16 +266,19 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
+	release, err := s.running.acquire(ctx, principal.TokenID)
+	if err != nil {
+		s.timedOut(w, log, requestID)
+		return
+	}
+	defer release()
 	rq := &request{principal: principal, id: requestID, log: log}
 	ctx = context.WithValue(ctx, requestKey{}, rq)
 	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// graphql-go answers at the deadline with whatever it has; the
 		// resolvers stop on their own (errTimeout).
-		log.Warn().Str("code", CodeTimeout).Dur("timeout", s.opts.RequestTimeout).Msg("request ran out of time")
-		body := errorBody(errTimeout)
-		body.Errors[0].Extensions["requestId"] = requestID
-		writeJSON(w, http.StatusServiceUnavailable, body)
+		s.timedOut(w, log, requestID)
 		return
 	}
 	// Without data, the request failed as a whole: the status says how.
@@ -283,6 +294,14 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.answers.put(answerKey, body)
 	}
 	writeBody(w, status, body)
+}
+
+// timedOut answers a request whose deadline passed, and logs it.
+func (s *Server) timedOut(w http.ResponseWriter, log zerolog.Logger, requestID string) {
+	log.Warn().Str("code", CodeTimeout).Dur("timeout", s.opts.RequestTimeout).Msg("request ran out of time")
+	body := errorBody(errTimeout)
+	body.Errors[0].Extensions["requestId"] = requestID
+	writeJSON(w, http.StatusServiceUnavailable, body)
 }
 
 var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,

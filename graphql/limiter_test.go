@@ -1,0 +1,54 @@
+package graphql
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestOneTokensRequestsTakeTurnsWhileOthersGoOn(t *testing.T) {
+	s := newSlots(1)
+	release, err := s.acquire(context.Background(), "heavy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.acquire(ctx, "heavy"); err == nil {
+		t.Fatal("a second request of the same token ran beside the first")
+	}
+	other, err := s.acquire(context.Background(), "light")
+	if err != nil {
+		t.Fatalf("another token waited: %v", err)
+	}
+	other()
+	release()
+	again, err := s.acquire(context.Background(), "heavy")
+	if err != nil {
+		t.Fatalf("after its turn: %v", err)
+	}
+	again()
+	if len(s.tokens) != 0 {
+		t.Errorf("%d tokens' slots kept after every request ended", len(s.tokens))
+	}
+}
+
+func TestALimiterGivesABurstThenOneAPeriod(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newLimiter(2, time.Minute, func() time.Time { return now })
+	for i := range 2 {
+		if _, ok := l.take("a"); !ok {
+			t.Fatalf("take %d of the burst refused", i)
+		}
+	}
+	if wait, ok := l.take("a"); ok || wait != time.Minute {
+		t.Fatalf("past the burst: ok %v, wait %s", ok, wait)
+	}
+	if _, ok := l.take("b"); !ok {
+		t.Fatal("another key was held back")
+	}
+	now = now.Add(time.Minute)
+	if _, ok := l.take("a"); !ok {
+		t.Fatal("a minute later: refused")
+	}
+}
