@@ -1,4 +1,29 @@
-// Package graphql will hold palabre's GraphQL schema, resolvers, limits,
-// auth and HTTP handler, built on github.com/graphql-go/graphql. See the API
-// issue; nothing is built here yet.
+// Package graphql is palabre's API: the GraphQL schema over the read
+// models and the commands, built on github.com/graphql-go/graphql from
+// explicit dependencies (Deps), and its HTTP server.
+//
+// Every request goes through, in order: the body and batch limits, the
+// token (access), palabre's own limits on the parsed document (limits:
+// nesting, fragment cycles, depth, aliases, fields), graphql-go's
+// validation, the cost estimate against the budget (cost.go), one
+// execution slot of the token's (limiter.go), and a deadline that the
+// resolvers honour (TIMEOUT).
+//
+// Where the rules live, once each:
+//   - scope.go: what a principal may see of each kind of object, by
+//     region; the queries' getters and the commands' references
+//     (commands.Meta.Sees) both go through it, so another region's object
+//     answers exactly as a missing one.
+//   - figures.go (release): what a role without access to identities may
+//     see of figures — cell-key perturbation (disclosure) or suppression,
+//     then the small-count threshold.
+//   - mutations.go (mutate): every mutation's capability, scope, audit
+//     record (refusals too; code and object, never input values) and
+//     read-your-writes.
+//
+// # Caveats
+//
+//   - graphql-go returns maps: fields come back in alphabetical order.
+//   - A cursor is an id signed with a key derived from the master key; it
+//     stays valid across restarts but not across a new master key.
 package graphql

@@ -47,7 +47,7 @@ type Params struct {
 // of 1.7, so most counts move by 2 or less). The variance sets what the
 // figures lose; D only bounds the tail, and a wide one makes the rare pair
 // of opposite extremes (which would leave an attacker two values) all but
-// impossible: ±5 has a chance of 1 in 1,000 either way. Against the attacks
+// impossible: +5 and −5 each have a chance of 1 in 250. Against the attacks
 // of docs/DISCLOSURE.md an attacker is right about a count of 1–4 a third
 // of the time at most, never certain.
 var DefaultParams = Params{D: 5, V: 3}
