@@ -243,6 +243,17 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var answerKey string
+	version := s.deps.Runner.Version()
+	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
+		answerKey = s.answerKey(principal, req, version)
+		if body, ok := s.answers.get(answerKey); ok {
+			writeBody(w, http.StatusOK, body)
+			return
+		}
+	}
+
+	// After the answer cache: a kept answer was estimated under its key.
 	cost, err := s.cost(doc, op, req.Variables)
 	if err == nil && cost > s.opts.Budget {
 		err = &coded{code: CodeBadUserInput, field: "query", message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
@@ -252,16 +263,6 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		errors.As(err, &c)
 		fail(http.StatusBadRequest, c)
 		return
-	}
-
-	var answerKey string
-	version := s.deps.Runner.Version()
-	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
-		answerKey = s.answerKey(principal, req, version)
-		if body, ok := s.answers.get(answerKey); ok {
-			writeBody(w, http.StatusOK, body)
-			return
-		}
 	}
 
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
