@@ -327,8 +327,12 @@ func EventID(commandID ulid.ULID, commandHash string, index int) events.ID {
 // Fingerprint returns what identifies the command instead.
 type Fingerprinted interface{ Fingerprint() any }
 
-// commandHash fingerprints a command's type and payload.
+// commandHash fingerprints a command's name and payload.
 func commandHash(cmd any) (string, error) {
+	named, ok := cmd.(interface{ CommandName() string })
+	if !ok {
+		return "", fmt.Errorf("hash command: %T has no CommandName", cmd)
+	}
 	payload := cmd
 	if f, ok := cmd.(Fingerprinted); ok {
 		payload = f.Fingerprint()
@@ -337,7 +341,7 @@ func commandHash(cmd any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("hash command: %w", err)
 	}
-	sum := sha256.Sum256(append(fmt.Appendf(nil, "%T\n", cmd), b...))
+	sum := sha256.Sum256(append([]byte(named.CommandName()+"\n"), b...))
 	return hex.EncodeToString(sum[:]), nil
 }
 

@@ -185,3 +185,29 @@ func TestACommandWithoutAnIDIsRejected(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The idempotency hash covers a command's stable name and its JSON, not
+// its Go type's name: renaming a type or a package must not turn a retry
+// into ErrCommandIDReused.
+func TestTheCommandHashIsStable(t *testing.T) {
+	s, h := open(t, t.TempDir())
+	ctx := context.Background()
+	m := meta()
+	if _, err := commands.Space.Execute(ctx, h, m.CommandID, establish(), m); err != nil {
+		t.Fatal(err)
+	}
+	for rec, err := range s.ReadStream(ctx, "space-"+m.CommandID.String(), events.ReadStreamOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md struct {
+			CommandHash string `json:"commandHash"`
+		}
+		if err := json.Unmarshal(rec.Metadata, &md); err != nil {
+			t.Fatal(err)
+		}
+		if want := "1b5e202ec97599f1ea54bb4eb4fa3fd3b61094942965c0b8bccd5c9e67319f14"; md.CommandHash != want {
+			t.Fatalf("commandHash = %s, want %s", md.CommandHash, want)
+		}
+	}
+}

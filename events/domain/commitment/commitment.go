@@ -86,7 +86,12 @@ func checkPromise(p *domain.Problems, pr Promise, env domain.Env) {
 
 // Commands. Command is sealed.
 type (
-	Command interface{ isCommand() }
+	Command interface {
+		isCommand()
+		// CommandName names the command for good: the idempotency hash
+		// covers it, so renaming a Go type never changes a command.
+		CommandName() string
+	}
 
 	Make           struct{ Promise }
 	ReportProgress struct {
@@ -113,12 +118,18 @@ type (
 	}
 )
 
-func (Make) isCommand()           {}
-func (ReportProgress) isCommand() {}
-func (ReviseDueDate) isCommand()  {}
-func (Fulfil) isCommand()         {}
-func (Break) isCommand()          {}
-func (Withdraw) isCommand()       {}
+func (Make) isCommand()                    {}
+func (ReportProgress) isCommand()          {}
+func (ReviseDueDate) isCommand()           {}
+func (Fulfil) isCommand()                  {}
+func (Break) isCommand()                   {}
+func (Withdraw) isCommand()                {}
+func (Make) CommandName() string           { return "MakeCommitment" }
+func (ReportProgress) CommandName() string { return "ReportCommitmentProgress" }
+func (ReviseDueDate) CommandName() string  { return "ReviseCommitmentDueDate" }
+func (Fulfil) CommandName() string         { return "FulfilCommitment" }
+func (Break) CommandName() string          { return "BreakCommitment" }
+func (Withdraw) CommandName() string       { return "WithdrawCommitment" }
 
 // Events. Event is sealed.
 type (

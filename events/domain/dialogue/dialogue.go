@@ -158,7 +158,12 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 
 // Commands. Command is sealed.
 type (
-	Command interface{ isCommand() }
+	Command interface {
+		isCommand()
+		// CommandName names the command for good: the idempotency hash
+		// covers it, so renaming a Go type never changes a command.
+		CommandName() string
+	}
 
 	Hold              struct{ Record }
 	CorrectAttendance struct{ Attendance }
@@ -167,9 +172,12 @@ type (
 	}
 )
 
-func (Hold) isCommand()              {}
-func (CorrectAttendance) isCommand() {}
-func (Retract) isCommand()           {}
+func (Hold) isCommand()                       {}
+func (CorrectAttendance) isCommand()          {}
+func (Retract) isCommand()                    {}
+func (Hold) CommandName() string              { return "HoldDialogue" }
+func (CorrectAttendance) CommandName() string { return "CorrectDialogueAttendance" }
+func (Retract) CommandName() string           { return "RetractDialogue" }
 
 // Events. Event is sealed.
 type (

@@ -131,7 +131,12 @@ type Consent struct {
 
 // Commands. Command is sealed.
 type (
-	Command interface{ isCommand() }
+	Command interface {
+		isCommand()
+		// CommandName names the command for good: the idempotency hash
+		// covers it, so renaming a Go type never changes a command.
+		CommandName() string
+	}
 
 	Enrol struct {
 		Profile
@@ -148,9 +153,12 @@ type (
 	}
 )
 
-func (Enrol) isCommand()          {}
-func (CorrectProfile) isCommand() {}
-func (Erase) isCommand()          {}
+func (Enrol) isCommand()                   {}
+func (CorrectProfile) isCommand()          {}
+func (Erase) isCommand()                   {}
+func (Enrol) CommandName() string          { return "EnrolParticipant" }
+func (CorrectProfile) CommandName() string { return "CorrectParticipant" }
+func (Erase) CommandName() string          { return "EraseParticipant" }
 
 // Events. Event is sealed.
 type (

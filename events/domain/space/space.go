@@ -88,7 +88,12 @@ func checkDetails(p *domain.Problems, d Details, env domain.Env) {
 
 // Commands. Command is sealed: these are all of them.
 type (
-	Command interface{ isCommand() }
+	Command interface {
+		isCommand()
+		// CommandName names the command for good: the idempotency hash
+		// covers it, so renaming a Go type never changes a command.
+		CommandName() string
+	}
 
 	Establish struct {
 		Details
@@ -107,10 +112,14 @@ type (
 	}
 )
 
-func (Establish) isCommand()     {}
-func (ChangeDetails) isCommand() {}
-func (SetTargets) isCommand()    {}
-func (Close) isCommand()         {}
+func (Establish) isCommand()              {}
+func (ChangeDetails) isCommand()          {}
+func (SetTargets) isCommand()             {}
+func (Close) isCommand()                  {}
+func (Establish) CommandName() string     { return "EstablishSpace" }
+func (ChangeDetails) CommandName() string { return "ChangeSpaceDetails" }
+func (SetTargets) CommandName() string    { return "SetSpaceTargets" }
+func (Close) CommandName() string         { return "CloseSpace" }
 
 // Events. Event is sealed: these are all of them.
 type (

@@ -42,13 +42,20 @@ func checkProfile(p *domain.Problems, pr Profile, env domain.Env) {
 
 // Commands. Command is sealed.
 type (
-	Command       interface{ isCommand() }
+	Command interface {
+		isCommand()
+		// CommandName names the command for good: the idempotency hash
+		// covers it, so renaming a Go type never changes a command.
+		CommandName() string
+	}
 	Register      struct{ Profile }
 	ChangeDetails struct{ Profile }
 )
 
-func (Register) isCommand()      {}
-func (ChangeDetails) isCommand() {}
+func (Register) isCommand()               {}
+func (ChangeDetails) isCommand()          {}
+func (Register) CommandName() string      { return "RegisterStakeholder" }
+func (ChangeDetails) CommandName() string { return "ChangeStakeholderDetails" }
 
 // Events. Event is sealed.
 type (
