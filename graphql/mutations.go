@@ -3,6 +3,8 @@ package graphql
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -154,17 +156,22 @@ func (b *builder) mutations() gql.Fields {
 		"token":  resolve(nonNull(b.token), func(t tokenCreated) any { return t.token }),
 		"secret": resolve(nonNull(gql.String), func(t tokenCreated) any { return t.secret }),
 	}})
-	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: "Create a token; its secret is shown here once.",
-		Args: gql.FieldConfigArgument{"role": {Type: nonNull(gql.String)}, "regions": {Type: gql.NewList(nonNull(gql.String))},
+	commandID := &gql.ArgumentConfig{Type: nonNull(gql.ID), Description: "A ULID the client makes once per command and sends again on retry; a retry returns the first result."}
+	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: "Create a token; its secret is shown here, and again to a retry with the same commandId.",
+		Args: gql.FieldConfigArgument{"commandId": commandID, "role": {Type: nonNull(gql.String)}, "regions": {Type: gql.NewList(nonNull(gql.String))},
 			"subject": {Type: gql.String}, "expiresInDays": {Type: gql.Int, DefaultValue: 90}},
 		Resolve: b.createToken}
 	fields["revokeToken"] = &gql.Field{Type: nonNull(b.token), Description: "Revoke a token; it fails from the next request on.",
-		Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}},
+		Args: gql.FieldConfigArgument{"commandId": commandID, "id": {Type: nonNull(gql.ID)}},
 		Resolve: func(p gql.ResolveParams) (any, error) {
+			id, _ := p.Args["id"].(string)
 			if err := must(p.Context, access.Administer); err != nil {
+				b.audit(p.Context, "revokeToken", id, codeOf(err))
 				return nil, err
 			}
-			id, _ := p.Args["id"].(string)
+			if _, err := parseID("commandId", p.Args["commandId"]); err != nil {
+				return nil, err
+			}
 			tok, err := b.deps.Tokens.Revoke(id)
 			if errors.Is(err, access.ErrNoToken) {
 				return nil, errNotFound
@@ -186,9 +193,18 @@ type tokenCreated struct {
 
 func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	if err := must(p.Context, access.Administer); err != nil {
+		b.audit(p.Context, "createToken", "", codeOf(err))
 		return nil, err
 	}
-	n := access.NewToken{Role: access.Role(fmt.Sprint(p.Args["role"]))}
+	commandID, err := parseID("commandId", p.Args["commandId"])
+	if err != nil {
+		return nil, err
+	}
+	// The secret is derived from the command id, so that a retry can be
+	// shown it again although only its hash is kept.
+	m := hmac.New(sha256.New, b.tokenKey)
+	m.Write(commandID[:])
+	n := access.NewToken{Role: access.Role(fmt.Sprint(p.Args["role"])), CommandID: commandID.String(), Secret: m.Sum(nil)}
 	n.Subject, _ = p.Args["subject"].(string)
 	if days, ok := p.Args["expiresInDays"].(int); ok {
 		n.TTL = dayDuration(days)
@@ -203,6 +219,9 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 		return nil, badInput(field, "%v", err)
 	}
 	tok, secret, err := b.deps.Tokens.Create(n)
+	if errors.Is(err, access.ErrCommandIDReused) {
+		return nil, &coded{code: CodeConflict, field: "commandId", message: "this commandId was already used for a different command; make a new one"}
+	}
 	if err != nil {
 		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")
 		return nil, errInternal

@@ -182,11 +182,29 @@ func TestACursorCannotBeMadeFromAnID(t *testing.T) {
 
 func TestTokensNameKnownRegions(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(e.admin, `mutation { createToken(role: "facilitator", regions: ["nowhere", "GAO"]) { secret } }`, nil)
+	r := e.do(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: "facilitator", regions: ["nowhere", "GAO"]) { secret } }`, map[string]any{"c": newID()})
 	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, "nowhere") || !strings.Contains(r.raw, "GAO") {
 		t.Fatalf("a token for unknown regions: %s", r.raw)
 	}
-	e.must(e.admin, `mutation { createToken(role: "facilitator", regions: ["gao", "mopti"]) { secret } }`, nil)
+	e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: "facilitator", regions: ["gao", "mopti"]) { secret } }`, map[string]any{"c": newID()})
+}
+
+func TestARetriedCreateTokenMakesOneToken(t *testing.T) {
+	e := newEnv(t)
+	create := `mutation($c: ID!, $role: String!) { createToken(commandId: $c, role: $role) { secret token { id } } }`
+	c := newID()
+	first := e.must(e.admin, create, map[string]any{"c": c, "role": "analyst"})
+	again := e.must(e.admin, create, map[string]any{"c": c, "role": "analyst"})
+	if get(first, "createToken", "token", "id") != get(again, "createToken", "token", "id") || get(first, "createToken", "secret") != get(again, "createToken", "secret") {
+		t.Fatalf("a retry made another token: %v, then %v", first, again)
+	}
+	if list := e.tokens.List(); len(list) != 6 { // the env's five and this one
+		t.Fatalf("%d tokens after a retried creation, want 6", len(list))
+	}
+	e.must(get(first, "createToken", "secret").(string), `{ me { role } }`, nil)
+	if r := e.do(e.admin, create, map[string]any{"c": c, "role": "admin"}); r.code() != "CONFLICT" || !strings.Contains(r.raw, `"field":"commandId"`) {
+		t.Fatalf("the same commandId for another token: %s", r.raw)
+	}
 }
 
 func TestHealthAndReadinessSayOnlyUpAndReadyWithoutAnAdminToken(t *testing.T) {

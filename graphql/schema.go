@@ -148,8 +148,11 @@ type builder struct {
 	deps    Deps
 	inputs  *inputs
 	cursors cursorKey
-	replays *limiter
-	release release
+	// tokenKey derives the secrets of tokens made through the API from
+	// their command ids.
+	tokenKey []byte
+	replays  *limiter
+	release  release
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
 	node                                                                       *gql.Interface
@@ -181,7 +184,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 			return nil, gql.Schema{}, err
 		}
 	}
-	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"),
+	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
 		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel}
 	b.objects()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})

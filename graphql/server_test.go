@@ -66,7 +66,7 @@ func TestGetIsForQueriesOnly(t *testing.T) {
 	if r := get(`{ me { role } }`); r.Status != 200 || r.code() != "" {
 		t.Fatalf("a query over GET: %s", r.raw)
 	}
-	if r := get(`mutation { revokeToken(id: "x") { id } }`); r.Status != 405 {
+	if r := get(`mutation { revokeToken(commandId: "01M8T4679H0XQMVVD5KJ5MDQBH", id: "x") { id } }`); r.Status != 405 {
 		t.Fatalf("a mutation over GET: %d %s", r.Status, r.raw)
 	}
 }

@@ -154,7 +154,7 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	// Revocation takes effect on the next request.
 	tok, secret, _ := e.tokens.Create(accessToken("analyst"))
 	e.must(secret, `{ me { role } }`, nil)
-	e.must(e.admin, `mutation($id: ID!) { revokeToken(id: $id) { revoked } }`, map[string]any{"id": tok.ID})
+	e.must(e.admin, `mutation($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { revoked } }`, map[string]any{"c": newID(), "id": tok.ID})
 	if r := e.do(secret, `{ me { role } }`, nil); r.Status != 401 || r.code() != "UNAUTHENTICATED" {
 		t.Fatalf("a revoked token: %s", r.raw)
 	}

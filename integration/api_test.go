@@ -391,7 +391,7 @@ func hostileRequests() []hostile {
 		{name: "oversize body", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }","x":"` + strings.Repeat("y", 70<<10) + `"}`},
 		{name: "no token", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }"}`, noToken: true},
 		{name: "text/plain", method: "POST", path: "/graphql", body: `{"query":"{ me { role } }"}`, contentType: "-"},
-		{name: "mutation over GET", method: "GET", path: "/graphql?query=" + strings.ReplaceAll(`mutation{revokeToken(id:"x"){id}}`, " ", "%20")},
+		{name: "mutation over GET", method: "GET", path: "/graphql?query=" + strings.ReplaceAll(`mutation{revokeToken(commandId:"01M8T4679H0XQMVVD5KJ5MDQBH",id:"x"){id}}`, " ", "%20")},
 		{name: "PUT", method: "PUT", path: "/graphql", body: `{"query":"{ me { role } }"}`},
 		{name: "no such path", method: "GET", path: "/admin"},
 	}

@@ -30,12 +30,18 @@ type Token struct {
 	Revoked *time.Time `json:"revoked,omitempty"`
 	// Hash is the hex SHA-256 of the secret part.
 	Hash string `json:"hash"`
+	// CommandID made the token through the API: a retry with it returns
+	// this token instead of a second one.
+	CommandID string `json:"commandId,omitempty"`
 }
 
 // Errors of the token store.
 var (
 	ErrUnauthenticated = errors.New("no valid token")
 	ErrNoToken         = errors.New("no such token")
+	// ErrCommandIDReused: a token was made with this command id for
+	// another request.
+	ErrCommandIDReused = errors.New("command id already used for another token")
 )
 
 // tokenPrefix starts every token, so that a leaked one is recognisable
@@ -49,8 +55,10 @@ type Tokens struct {
 	path    string
 	clock   func() time.Time
 	regions Regions
-	mu      sync.RWMutex
-	byID    map[string]*Token
+	// creating serialises Create, so that one command id makes one token.
+	creating sync.Mutex
+	mu       sync.RWMutex
+	byID     map[string]*Token
 }
 
 // Regions are the regions a facilitator's token may name: the
@@ -87,6 +95,11 @@ type NewToken struct {
 	Role    Role
 	Regions []string
 	TTL     time.Duration
+	// CommandID, when set, makes Create idempotent: a retry returns the
+	// token first made, with Secret (which must then be derived from the
+	// command id, since no secret is kept).
+	CommandID string
+	Secret    []byte // 32 bytes; random when nil
 }
 
 // Check names every problem of a new token; its regions must be known.
@@ -112,6 +125,9 @@ func (n NewToken) Check(known Regions) error {
 	if n.TTL <= 0 || n.TTL > 5*366*24*time.Hour {
 		problems = append(problems, "expires: must be between a minute and five years")
 	}
+	if n.Secret != nil && len(n.Secret) != 32 {
+		problems = append(problems, "secret: must be 32 bytes")
+	}
 	if len(n.Subject) > 100 {
 		problems = append(problems, "subject: at most 100 characters")
 	}
@@ -121,14 +137,31 @@ func (n NewToken) Check(known Regions) error {
 	return nil
 }
 
-// Create makes a token and returns it with its secret, shown once.
+// Create makes a token and returns it with its secret, shown once. With a
+// command id already used, it returns the token first made when the
+// request is the same (and the secret hashes alike), else
+// ErrCommandIDReused.
 func (t *Tokens) Create(n NewToken) (Token, string, error) {
 	if err := n.Check(t.regions); err != nil {
 		return Token{}, "", err
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return Token{}, "", err
+	t.creating.Lock()
+	defer t.creating.Unlock()
+	secret := n.Secret
+	if secret == nil {
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return Token{}, "", err
+		}
+	}
+	if n.CommandID != "" {
+		if tok, ok := t.byCommand(n.CommandID); ok {
+			sum := sha256.Sum256(secret)
+			if tok.Role != n.Role || !slices.Equal(tok.Regions, n.Regions) || (n.Subject != "" && tok.Subject != n.Subject) || tok.Hash != hex.EncodeToString(sum[:]) {
+				return Token{}, "", ErrCommandIDReused
+			}
+			return tok, tokenPrefix + tok.ID + "_" + base64.RawURLEncoding.EncodeToString(secret), nil
+		}
 	}
 	now := t.clock().UTC()
 	id := ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
@@ -137,7 +170,7 @@ func (t *Tokens) Create(n NewToken) (Token, string, error) {
 	}
 	sum := sha256.Sum256(secret)
 	tok := &Token{ID: id, Subject: n.Subject, Role: n.Role, Regions: slices.Clone(n.Regions), Created: now,
-		Expires: now.Add(n.TTL).Truncate(time.Second), Hash: hex.EncodeToString(sum[:])}
+		Expires: now.Add(n.TTL).Truncate(time.Second), Hash: hex.EncodeToString(sum[:]), CommandID: n.CommandID}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.byID[id] = tok
@@ -146,6 +179,17 @@ func (t *Tokens) Create(n NewToken) (Token, string, error) {
 		return Token{}, "", err
 	}
 	return *tok, tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret), nil
+}
+
+func (t *Tokens) byCommand(id string) (Token, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, tok := range t.byID {
+		if tok.CommandID == id {
+			return *tok, true
+		}
+	}
+	return Token{}, false
 }
 
 // Authenticate returns the principal of a presented token, or
