@@ -165,6 +165,7 @@ func NewSchema(deps Deps) (gql.Schema, error) {
 }
 
 func build(deps Deps) (*builder, gql.Schema, error) {
+	extendIntrospection()
 	if deps.SmallCells <= 0 {
 		deps.SmallCells = 5
 	}
@@ -187,8 +188,10 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
 		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel}
 	b.objects()
-	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries()})
-	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations()})
+	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries(),
+		Description: "What the token may read: consultative spaces, dialogues, commitments, stakeholders, participants (pseudonymous; names only for facilitators of their region and admins) and inclusion figures. Another region's object answers as one that does not exist."})
+	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),
+		Description: "Commands. Each takes a commandId the client makes once: a retry with it returns the first result."})
 	schema, err := gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
 		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant}})
 	return b, schema, err

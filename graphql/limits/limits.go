@@ -19,9 +19,23 @@ type Limits struct {
 	Depth   int // selection sets nested in one another; default 10
 	Aliases int // aliased fields after fragment expansion; default 30
 	Fields  int // fields after fragment expansion; default 500
+	// IntrospectionDepth bounds paths through __schema or __type; default
+	// 16, room for the standard query (graphql-js's
+	// getIntrospectionQuery, whose type references nest nine deep), which
+	// every client tool sends. Along one such path a type's members
+	// (fields, inputFields, interfaces, possibleTypes, enumValues) may be
+	// listed once: listing them again under a member's type multiplies the
+	// answer by the schema's size at every step.
+	IntrospectionDepth int
 }
 
+// members are introspection fields that list a type's members.
+var members = map[string]uint8{"fields": 1, "inputFields": 2, "interfaces": 4, "possibleTypes": 8, "enumValues": 16}
+
 func (l Limits) withDefaults() Limits {
+	if l.IntrospectionDepth <= 0 {
+		l.IntrospectionDepth = 16
+	}
 	if l.Depth <= 0 {
 		l.Depth = 10
 	}
@@ -111,14 +125,18 @@ func Check(doc *ast.Document, l Limits) error {
 	if name, ok := findCycle(fragments); ok {
 		return &Error{Limit: "fragment cycle", Message: fmt.Sprintf("fragment %q spreads itself, directly or through other fragments", name)}
 	}
-	w := walker{fragments: fragments, limits: l, memo: map[string]tally{}}
+	w := walker{fragments: fragments, limits: l, memo: map[memoKey]tally{}}
 	total := tally{}
 	for _, def := range doc.Definitions {
 		if op, ok := def.(*ast.OperationDefinition); ok {
-			total = total.plus(w.selections(op.SelectionSet, 1))
+			total = total.plus(w.selections(op.SelectionSet, 1, path{}))
 		}
 	}
 	switch {
+	case w.repeated != "":
+		return &Error{Limit: "introspection", Message: fmt.Sprintf("introspection lists %q again under a member's type; list a type's members once per path, as the standard introspection query does", w.repeated)}
+	case total.introDepth > l.IntrospectionDepth:
+		return &Error{Limit: "depth", Message: fmt.Sprintf("the introspection is %d levels deep; the limit is %d (the standard query needs 15)", total.introDepth, l.IntrospectionDepth)}
 	case total.depth > l.Depth:
 		return &Error{Limit: "depth", Message: fmt.Sprintf("the query is %d levels deep; the limit is %d", total.depth, l.Depth)}
 	case total.aliases > l.Aliases:
@@ -185,24 +203,48 @@ func spreads(set *ast.SelectionSet, out []string) []string {
 }
 
 // tally is what a selection set costs once expanded. Sums saturate: a
-// fragment spread twice per level doubles per level.
-type tally struct{ depth, aliases, fields int }
+// fragment spread twice per level doubles per level. depth counts paths
+// outside introspection, introDepth those through __schema or __type.
+type tally struct{ depth, introDepth, aliases, fields int }
 
 const saturated = 1 << 30
 
 func (t tally) plus(o tally) tally {
-	return tally{max(t.depth, o.depth), min(t.aliases+o.aliases, saturated), min(t.fields+o.fields, saturated)}
+	return tally{max(t.depth, o.depth), max(t.introDepth, o.introDepth), min(t.aliases+o.aliases, saturated), min(t.fields+o.fields, saturated)}
+}
+
+// shifted moves a tally made at level 1 to a level.
+func (t tally) shifted(level int) tally {
+	if t.depth > 0 {
+		t.depth += level - 1
+	}
+	if t.introDepth > 0 {
+		t.introDepth += level - 1
+	}
+	return t
+}
+
+// path is what a selection knows of the fields above it.
+type path struct {
+	introspection bool
+	members       uint8 // the member lists already on the path
+}
+
+type memoKey struct {
+	fragment string
+	path     path
 }
 
 type walker struct {
 	fragments map[string]*ast.FragmentDefinition
 	limits    Limits
-	memo      map[string]tally // by fragment, relative to its own level
+	memo      map[memoKey]tally // by fragment and path, relative to its own level
+	repeated  string            // a member list met twice on one path
 }
 
 // selections tallies a selection set at the given level (1 for an
 // operation's fields).
-func (w *walker) selections(set *ast.SelectionSet, level int) tally {
+func (w *walker) selections(set *ast.SelectionSet, level int, at path) tally {
 	t := tally{}
 	if set == nil {
 		return t
@@ -210,41 +252,60 @@ func (w *walker) selections(set *ast.SelectionSet, level int) tally {
 	for _, sel := range set.Selections {
 		switch s := sel.(type) {
 		case *ast.Field:
-			f := tally{depth: level, fields: 1}
-			if s.Alias != nil && s.Alias.Value != "" {
-				f.aliases = 1
-			}
-			if s.SelectionSet != nil {
-				f = f.plus(w.selections(s.SelectionSet, level+1))
-			}
-			t = t.plus(f)
+			t = t.plus(w.field(s, level, at))
 		case *ast.InlineFragment:
-			t = t.plus(w.selections(s.SelectionSet, level))
+			t = t.plus(w.selections(s.SelectionSet, level, at))
 		case *ast.FragmentSpread:
 			if s.Name == nil {
 				continue
 			}
-			rel := w.fragment(s.Name.Value)
-			if rel.depth > 0 {
-				rel.depth += level - 1
-			}
-			t = t.plus(rel)
+			t = t.plus(w.fragment(s.Name.Value, at).shifted(level))
 		}
 	}
 	return t
 }
 
-// fragment tallies a fragment as if spread at level 1; cycles were ruled
-// out before.
-func (w *walker) fragment(name string) tally {
-	if t, ok := w.memo[name]; ok {
+func (w *walker) field(s *ast.Field, level int, at path) tally {
+	name := ""
+	if s.Name != nil {
+		name = s.Name.Value
+	}
+	if name == "__schema" || name == "__type" {
+		at.introspection = true
+	}
+	f := tally{fields: 1}
+	if at.introspection {
+		f.introDepth = level
+		if bit := members[name]; bit != 0 {
+			if at.members&bit != 0 && w.repeated == "" {
+				w.repeated = name
+			}
+			at.members |= bit
+		}
+	} else {
+		f.depth = level
+	}
+	if s.Alias != nil && s.Alias.Value != "" {
+		f.aliases = 1
+	}
+	if s.SelectionSet != nil {
+		f = f.plus(w.selections(s.SelectionSet, level+1, at))
+	}
+	return f
+}
+
+// fragment tallies a fragment as if spread at level 1 on a path; cycles
+// were ruled out before.
+func (w *walker) fragment(name string, at path) tally {
+	key := memoKey{name, at}
+	if t, ok := w.memo[key]; ok {
 		return t
 	}
 	f, ok := w.fragments[name]
 	if !ok {
 		return tally{} // graphql-go reports unknown fragments
 	}
-	t := w.selections(f.SelectionSet, 1)
-	w.memo[name] = t
+	t := w.selections(f.SelectionSet, 1, at)
+	w.memo[key] = t
 	return t
 }

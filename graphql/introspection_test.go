@@ -1,0 +1,79 @@
+package graphql_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// graphqljs runs integration/graphqljs/check.mjs with graphql-js, the
+// library GraphiQL, Apollo and graphql-codegen load schemas with.
+func graphqljs(t *testing.T, stdin []byte, args ...string) []byte {
+	t.Helper()
+	dir, err := filepath.Abs("../integration/graphqljs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: graphql-js cannot check the schema here")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql")); err != nil {
+		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		install.Dir = dir
+		if out, err := install.CombinedOutput(); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
+			}
+			t.Skipf("graphql-js could not be installed (npm ci in %s: %v)", dir, err)
+		}
+	}
+	cmd := exec.Command(node, append([]string{"check.mjs"}, args...)...)
+	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node check.mjs %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+func TestGraphQLJSLoadsTheSchemaThroughTheStandardIntrospectionQueryForEveryRole(t *testing.T) {
+	e := newEnv(t)
+	query := string(graphqljs(t, nil, "query"))
+	for role, token := range map[string]string{"admin": e.admin, "analyst": e.analyst, "advocacy": e.advocacy, "facilitator": e.gao} {
+		r := e.do(token, query, nil)
+		if r.Status != 200 || len(r.Errors) > 0 {
+			t.Fatalf("%s: the standard introspection query: %d %.500s", role, r.Status, r.raw)
+		}
+		var built struct {
+			Query       string   `json:"query"`
+			Description *string  `json:"description"`
+			Fields      []string `json:"fields"`
+		}
+		if err := json.Unmarshal(graphqljs(t, []byte(r.raw), "build"), &built); err != nil {
+			t.Fatal(err)
+		}
+		if built.Query != "Query" || built.Description == nil || !slices.Contains(built.Fields, "inclusion") {
+			t.Fatalf("%s: graphql-js built %+v", role, built)
+		}
+	}
+}
+
+func TestAbusiveIntrospectionIsRefused(t *testing.T) {
+	e := newEnv(t)
+	deep := `{ __type(name: "Query") { ` + strings.Repeat(`fields { type { `, 20) + `name` + strings.Repeat(` } }`, 20) + ` } }`
+	again := `{ __type(name: "Dialogue") { fields { type { fields { name } } } } }`
+	chain := `{ __type(name: "Query") { fields { type { ` + strings.Repeat(`ofType { `, 14) + `name` + strings.Repeat(` }`, 14) + ` } } } }`
+	for name, q := range map[string]string{"fields of fields, 40 deep": deep, "members listed again under a member's type": again, "an ofType chain past the standard query's": chain} {
+		if r := e.do(e.analyst, q, nil); r.Status != 400 || r.code() != "BAD_USER_INPUT" {
+			t.Errorf("%s: %d %.300s", name, r.Status, r.raw)
+		}
+	}
+}
