@@ -11,11 +11,11 @@ import (
 	"testing"
 )
 
-// graphqljs runs integration/graphqljs/check.mjs with graphql-js, the
-// library GraphiQL, Apollo and graphql-codegen load schemas with.
-func graphqljs(t *testing.T, stdin []byte, args ...string) []byte {
+// nodeScript runs a script of integration/js with Node, installing its
+// packages first when they are missing.
+func nodeScript(t *testing.T, stdin []byte, script string, args ...string) []byte {
 	t.Helper()
-	dir, err := filepath.Abs("../integration/graphqljs")
+	dir, err := filepath.Abs("../integration/js")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +33,47 @@ func graphqljs(t *testing.T, stdin []byte, args ...string) []byte {
 			t.Skipf("graphql-js could not be installed (npm ci in %s: %v)", dir, err)
 		}
 	}
-	cmd := exec.Command(node, append([]string{"check.mjs"}, args...)...)
+	cmd := exec.Command(node, append([]string{script}, args...)...)
 	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(stdin)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("node check.mjs %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		t.Fatalf("node %s %s: %v\n%s", script, strings.Join(args, " "), err, stderr.String())
 	}
 	return out
+}
+
+// graphqljs runs check.mjs with graphql-js, the library GraphiQL, Apollo
+// and graphql-codegen load schemas with.
+func graphqljs(t *testing.T, stdin []byte, args ...string) []byte {
+	t.Helper()
+	return nodeScript(t, stdin, "check.mjs", args...)
+}
+
+func TestGraphiQLsDocsAndAutocompletionWorkInABrowser(t *testing.T) {
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("no Chromium at %s (apt-get install chromium; .ci/run does)", chromium)
+	}
+	e := newEnv(t)
+	shot := filepath.Join(t.TempDir(), "graphiql.png")
+	if dir := os.Getenv("PALABRE_SCREENSHOTS"); dir != "" {
+		shot = filepath.Join(dir, "graphiql.png")
+	}
+	var seen struct{ Docs, Hints string }
+	if err := json.Unmarshal(nodeScript(t, nil, "graphiql.mjs", e.server.URL+"/graphiql", shot), &seen); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(seen.Docs, "What the token may read") || !strings.Contains(seen.Docs, "inclusion") {
+		t.Errorf("the Docs pane shows:\n%s", seen.Docs)
+	}
+	if !strings.Contains(seen.Hints, "commitmentFigures") {
+		t.Errorf("autocompletion offered:\n%s", seen.Hints)
+	}
 }
 
 func TestGraphQLJSLoadsTheSchemaThroughTheStandardIntrospectionQueryForEveryRole(t *testing.T) {
@@ -75,5 +107,21 @@ func TestAbusiveIntrospectionIsRefused(t *testing.T) {
 		if r := e.do(e.analyst, q, nil); r.Status != 400 || r.code() != "BAD_USER_INPUT" {
 			t.Errorf("%s: %d %.300s", name, r.Status, r.raw)
 		}
+	}
+}
+
+func TestTheSchemaLoadsWithoutATokenAndNothingElseDoes(t *testing.T) {
+	e := newEnv(t)
+	if r := e.do("", `{ __schema { queryType { name } } }`, nil); r.Status != 200 || get(r.Data, "__schema", "queryType", "name") != "Query" {
+		t.Fatalf("introspection without a token: %d %s", r.Status, r.raw)
+	}
+	for name, q := range map[string]string{"a query": `{ me { role } }`, "introspection beside a query": `{ __schema { queryType { name } } me { role } }`,
+		"a spread at the root": `{ ...F } fragment F on Query { me { role } }`} {
+		if r := e.do("", q, nil); r.Status != 401 {
+			t.Errorf("%s without a token: %d %s", name, r.Status, r.raw)
+		}
+	}
+	if r := e.do("plb_not_a_token", `{ __schema { queryType { name } } }`, nil); r.Status != 401 {
+		t.Errorf("introspection with a bad token: %d, want 401 so the client learns its token is bad", r.Status)
 	}
 }

@@ -217,14 +217,6 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	principal, err := s.authenticate(r)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
-		return
-	}
-	log = log.With().Str("subject", principal.Subject).Logger()
-
 	doc, err := s.document(req.Query)
 	if err != nil {
 		var c *coded
@@ -232,6 +224,19 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, c)
 		return
 	}
+	principal, err := s.authenticate(r)
+	if errors.Is(err, errNoToken) && introspectionOnly(doc) {
+		// The schema is public (schema/schema.graphql): GraphiQL and other
+		// tools may load it before a token is pasted.
+		principal, err = access.Principal{Subject: "anonymous"}, nil
+	}
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
+		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+		return
+	}
+	log = log.With().Str("subject", principal.Subject).Logger()
+
 	op := operationOf(doc, req.OperationName)
 	if op == nil {
 		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "operationName", message: "no such operation in the document"})
@@ -309,14 +314,56 @@ var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthen
 	CodeForbidden: http.StatusForbidden, CodeNotFound: http.StatusNotFound, CodeConflict: http.StatusConflict, CodeInternal: http.StatusInternalServerError,
 	CodeTimeout: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests}
 
-// authenticate reads the bearer token.
+// errNoToken: the request carries no token at all (as opposed to a bad
+// one).
+var errNoToken = errors.New("no token")
+
+// authenticate reads the bearer token. Returns errNoToken when there is
+// none (no header, or an empty bearer), access.ErrUnauthenticated for a
+// bad one.
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
-	h := r.Header.Get("Authorization")
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" || h == "Bearer" {
+		return access.Principal{}, errNoToken
+	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		return access.Principal{}, access.ErrUnauthenticated
 	}
 	return s.deps.Tokens.Authenticate(strings.TrimSpace(token))
+}
+
+// introspectionOnly reports whether every operation of a document asks
+// only __schema, __type and __typename at its root.
+func introspectionOnly(doc *ast.Document) bool {
+	for _, def := range doc.Definitions {
+		op, ok := def.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		if op.Operation != ast.OperationTypeQuery || !rootIntrospection(op.SelectionSet) {
+			return false
+		}
+	}
+	return true
+}
+
+func rootIntrospection(set *ast.SelectionSet) bool {
+	for _, sel := range set.Selections {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if n := s.Name.Value; n != "__schema" && n != "__type" && n != "__typename" {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !rootIntrospection(s.SelectionSet) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			return false // the standard query spreads fragments only below __schema
+		}
+	}
+	return true
 }
 
 // document parses, checks the limits and validates a query, once per
