@@ -151,7 +151,7 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows int) (int, error) {
 	base, each := 1, 1
 	t, list := unwrap(def.Type)
 	switch {
-	case name == "inclusion" && on == e.schema.QueryType():
+	case t.Name() == "InclusionView":
 		var err error
 		if rows, err = e.inclusionRows(args); err != nil {
 			return 0, err

@@ -151,7 +151,7 @@ func (b *builder) queries() gql.Fields {
 			return nil, errNotFound
 		}},
 		"space": {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
-		"spaces": {Type: nonNull(connection(b.space)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
+		"spaces": {Type: nonNull(b.connection(b.space)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
 			Resolve: listOfItems(b.cursors, access.ReadAggregates, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
@@ -161,11 +161,11 @@ func (b *builder) queries() gql.Fields {
 			Args:    scopeArgs(gql.FieldConfigArgument{"bucket": {Type: bucket, DefaultValue: inclusion.NoBucket}, "asOf": {Type: gql.String}}),
 			Resolve: b.inclusionView},
 		"dialogue": {Type: b.dialogue, Args: idArg, Resolve: b.byID(b.getDialogue)},
-		"dialogues": {Type: nonNull(connection(b.dialogue)),
+		"dialogues": {Type: nonNull(b.connection(b.dialogue)),
 			Args:    withPage(scopeArgs(gql.FieldConfigArgument{"format": {Type: gql.String}, "stakeholderId": {Type: gql.ID}})),
 			Resolve: b.dialogues},
 		"commitment": {Type: b.commitmentT, Args: idArg, Resolve: b.byID(b.getCommitment)},
-		"commitments": {Type: nonNull(connection(b.commitmentT)),
+		"commitments": {Type: nonNull(b.connection(b.commitmentT)),
 			Args: withPage(gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String},
 				"pillar": {Type: gql.String}, "status": {Type: gql.String}, "overdue": {Type: gql.Boolean}}),
 			Resolve: listOfItems(b.cursors, access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
@@ -186,19 +186,22 @@ func (b *builder) queries() gql.Fields {
 					return nil, err
 				}
 				if who := principalOf(p.Context); who.Role == access.Facilitator && q.Region == "" {
-					return nil, badInput("region", "a facilitator's figures need one of their regions")
+					if len(who.Regions) != 1 {
+						return nil, badInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
+					}
+					q.Region = who.Regions[0] // figures count only what the facilitator may see
 				}
 				return b.deps.Commitments.Figures(q), nil
 			}},
 		"stakeholder": {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
-		"stakeholders": {Type: nonNull(connection(b.stakeholder)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
+		"stakeholders": {Type: nonNull(b.connection(b.stakeholder)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
 			Resolve: listOfItems(b.cursors, access.ReadRecords, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
 				region, _ := p.Args["region"].(string)
 				who := principalOf(p.Context)
 				return slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool { return !stakeholderInRegion(who, s) }), nil
 			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
-		"participants": {Type: nonNull(connection(b.participant)), Args: withPage(gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}}),
+		"participants": {Type: nonNull(b.connection(b.participant)), Args: withPage(gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}}),
 			Resolve: listOfItems(b.cursors, access.ReadParticipants, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
 				return b.deps.Participants.List(principalOf(p.Context), region), nil

@@ -136,14 +136,11 @@ func TestRecordsListOnlyTheIDsTheReaderMaySee(t *testing.T) {
 		e.must(w.token, `mutation($c: ID!, $h: ID!, $space: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $space,
 		    text: "Un engagement", pillar: "security", madeOn: "2025-02-01"}) { id } }`, map[string]any{"c": newID(), "h": national, "space": w.space})
 	}
-	r := e.must(e.gao, `query($id: ID!) { stakeholder(id: $id) { dialogueIds lastEngagedOn commitments { status commitmentIds } } }`, map[string]any{"id": national})
+	r := e.must(e.gao, `query($id: ID!) { stakeholder(id: $id) { lastEngagedOn dialogues { edges { node { id } } } commitments { edges { node { id } } } } }`, map[string]any{"id": national})
 	var ids []string
-	for _, id := range get(r, "stakeholder", "dialogueIds").([]any) {
-		ids = append(ids, id.(string))
-	}
-	for _, st := range get(r, "stakeholder", "commitments").([]any) {
-		for _, id := range get(st, "commitmentIds").([]any) {
-			ids = append(ids, id.(string))
+	for _, list := range []string{"dialogues", "commitments"} {
+		for _, edge := range get(r, "stakeholder", list, "edges").([]any) {
+			ids = append(ids, get(edge, "node", "id").(string))
 		}
 	}
 	if len(ids) != 2 {

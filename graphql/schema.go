@@ -10,8 +10,6 @@ import (
 	"io"
 	"reflect"
 
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -153,6 +151,8 @@ type builder struct {
 	tokenKey []byte
 	replays  *limiter
 	release  release
+	// connections by node type name, made once
+	connections map[string]*gql.Object
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
 	node                                                                       *gql.Interface
@@ -186,9 +186,12 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
-		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel}
+		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel,
+		connections: map[string]*gql.Object{}}
 	b.objects()
-	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: b.queries(),
+	queries := b.queries()
+	b.relations(queries)
+	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: queries,
 		Description: "What the token may read: consultative spaces, dialogues, commitments, stakeholders, participants (pseudonymous; names only for facilitators of their region and admins) and inclusion figures. Another region's object answers as one that does not exist."})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),
 		Description: "Commands. Each takes a commandId the client makes once: a retry with it returns the first result."})
@@ -256,6 +259,8 @@ func (b *builder) objects() {
 	attendee := gql.NewObject(gql.ObjectConfig{Name: "Attendee", Fields: gql.Fields{
 		"participantId": resolve(nonNull(gql.ID), func(a attendeeOf) any { return a.ParticipantID.String() }),
 		"spoke":         resolve(nonNull(gql.Boolean), func(a attendeeOf) any { return a.Spoke }),
+		"participant": {Type: b.participant, Description: "Their pseudonymous record.",
+			Resolve: related(func(a attendeeOf) *domain.ID { return &a.ParticipantID }, b.getParticipant)},
 	}})
 	concern := gql.NewObject(gql.ObjectConfig{Name: "Concern", Fields: gql.Fields{
 		"category": resolve(nonNull(gql.String), func(c concernOf) any { return c.Category }),
@@ -321,36 +326,15 @@ func (b *builder) objects() {
 			return c.Overdue(domain.DateOf(b.deps.Clock())), nil
 		}},
 	}})
-	statusCount := gql.NewObject(gql.ObjectConfig{Name: "StatusCommitments", Fields: gql.Fields{
-		"status":        resolve(nonNull(gql.String), func(s statusIDs) any { return s.status }),
-		"commitmentIds": resolve(nonNull(listOf(gql.ID)), func(s statusIDs) any { return idStrings(s.ids) }),
-	}})
 	b.stakeholder = gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":     resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
 		"name":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
 		"type":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
 		"level":  resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
 		"region": resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
-		"dialogueIds": {Type: nonNull(listOf(gql.ID)), Description: "The dialogues it attended that you may see.",
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				s := p.Source.(stakeholders.Stakeholder)
-				return idStrings(visibleIDs(principalOf(p.Context), s.Dialogues, b.visibleDialogue)), nil
-			}},
 		"lastEngagedOn": {Type: dateType, Description: "The latest dialogue attended or commitment made that you may see.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				return b.lastEngagedOn(principalOf(p.Context), p.Source.(stakeholders.Stakeholder)), nil
-			}},
-		"commitments": {Type: nonNull(listOf(statusCount)), Description: "Its commitments that you may see, by status.",
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				s, who := p.Source.(stakeholders.Stakeholder), principalOf(p.Context)
-				var out []statusIDs
-				for status, ids := range s.Commitments {
-					if ids = visibleIDs(who, ids, b.visibleCommitment); len(ids) > 0 {
-						out = append(out, statusIDs{string(status), ids})
-					}
-				}
-				slices.SortFunc(out, func(a, c statusIDs) int { return strings.Compare(a.status, c.status) })
-				return out, nil
 			}},
 	}})
 	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
@@ -377,10 +361,6 @@ type (
 		Spoke         bool
 	}
 	concernOf struct{ Category, Summary string }
-	statusIDs struct {
-		status string
-		ids    []domain.ID
-	}
 )
 
 func floatOrNil(f *float64) any {

@@ -88,14 +88,3 @@ func (b *builder) sees(who access.Principal) func(domain.Ref) bool {
 		return ok
 	}
 }
-
-// visibleIDs keeps the ids of a list the principal may see.
-func visibleIDs[T any](who access.Principal, ids []domain.ID, visible func(access.Principal, domain.ID) (T, bool)) []domain.ID {
-	out := make([]domain.ID, 0, len(ids))
-	for _, id := range ids {
-		if _, ok := visible(who, id); ok {
-			out = append(out, id)
-		}
-	}
-	return out
-}

@@ -207,8 +207,18 @@ func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain
 	return p
 }
 
-// connection makes the connection type of a node type.
-func connection(node *gql.Object) *gql.Object {
+// connection returns the connection type of a node type, made once: a
+// query field and an object's relation share it.
+func (b *builder) connection(node *gql.Object) *gql.Object {
+	if c, ok := b.connections[node.Name()]; ok {
+		return c
+	}
+	c := newConnection(node)
+	b.connections[node.Name()] = c
+	return c
+}
+
+func newConnection(node *gql.Object) *gql.Object {
 	edgeType := gql.NewObject(gql.ObjectConfig{Name: node.Name() + "Edge", Fields: gql.Fields{
 		"cursor": resolve(nonNull(gql.String), func(e edge) any { return e.cursor }),
 		"node":   resolve(nonNull(node), func(e edge) any { return e.node }),

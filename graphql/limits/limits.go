@@ -16,7 +16,10 @@ import (
 
 // Limits bound one request; zero fields take the defaults.
 type Limits struct {
-	Depth   int // selection sets nested in one another; default 10
+	// Depth bounds selection sets nested in one another; default 12, what
+	// the graph's relations need (a space's dialogues' commitments'
+	// stakeholder): the cost budget, not depth, bounds the work.
+	Depth   int
 	Aliases int // aliased fields after fragment expansion; default 30
 	Fields  int // fields after fragment expansion; default 500
 	// IntrospectionDepth bounds paths through __schema or __type; default
@@ -37,7 +40,7 @@ func (l Limits) withDefaults() Limits {
 		l.IntrospectionDepth = 16
 	}
 	if l.Depth <= 0 {
-		l.Depth = 10
+		l.Depth = 12
 	}
 	if l.Aliases <= 0 {
 		l.Aliases = 30

@@ -20,7 +20,7 @@ func TestRequestsWithinTheLimitsPass(t *testing.T) {
 	}
 	aliases += " }"
 	for _, q := range []string{
-		nested(10),
+		nested(12),
 		aliases,
 		`query { ...A } fragment A on Query { a b ...B } fragment B on Query { c }`,
 		`{ a(s: "#{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{") } # {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{`,
@@ -46,8 +46,10 @@ func TestRequestsOverALimitAreRejectedNamingIt(t *testing.T) {
 	}
 	doubling.WriteString(" fragment F10 on Query { y }")
 	for _, tc := range []struct{ name, query, limit string }{
-		{"eleven levels", nested(11), "depth"},
-		{"deep through a fragment", `{ a { b { c { ...F } } } } fragment F on T { d { e { f { g { h { i { j { k } } } } } } } }`, "depth"},
+		{"thirteen levels", nested(13), "depth"},
+		{"deep through a fragment", `{ a { b { c { ...F } } } } fragment F on T { d { e { f { g { h { i { j { k { l { m } } } } } } } } } }`, "depth"},
+		{"introspection past its depth", `{ __schema { types { fields { type { ` + strings.Repeat("ofType { ", 12) + "name" + strings.Repeat(" }", 12) + ` } } } } }`, "depth"},
+		{"a type's members listed again", `{ __type(name: "Q") { fields { type { fields { name } } } } }`, "introspection"},
 		{"brackets before parsing", strings.Repeat("[", 10_000), "depth"},
 		{"31 aliases", aliases.String(), "aliases"},
 		{"fields doubling through fragments", doubling.String(), "aliases"},

@@ -51,6 +51,7 @@ type Model struct {
 
 	mu           sync.RWMutex
 	commitments  map[domain.ID]*Commitment
+	byDialogue   map[domain.ID][]*Commitment // commitments made at each dialogue
 	spaceRegion  map[domain.ID]string
 	holderRegion map[domain.ID]string
 }
@@ -69,6 +70,7 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.commitments = map[domain.ID]*Commitment{}
+	m.byDialogue = map[domain.ID][]*Commitment{}
 	m.spaceRegion = map[domain.ID]string{}
 	m.holderRegion = map[domain.ID]string{}
 }
@@ -96,7 +98,7 @@ func (m *Model) Apply(ev projections.Event) error {
 	case stakeholder.DetailsChanged:
 		m.holderRegion[id] = e.Region
 	case commitment.Made:
-		m.commitments[id] = &Commitment{ID: id, StakeholderID: e.StakeholderID, SpaceID: e.SpaceID, DialogueID: e.DialogueID, Text: e.Text, Pillar: e.Pillar, MadeOn: e.MadeOn, DueOn: e.DueOn, Benefits: e.Benefits, Status: commitment.Open}
+		m.add(&Commitment{ID: id, StakeholderID: e.StakeholderID, SpaceID: e.SpaceID, DialogueID: e.DialogueID, Text: e.Text, Pillar: e.Pillar, MadeOn: e.MadeOn, DueOn: e.DueOn, Benefits: e.Benefits, Status: commitment.Open})
 	case commitment.ProgressReported:
 		c.Progress = e.Status
 	case commitment.DueDateRevised:
@@ -112,6 +114,27 @@ func (m *Model) Apply(ev projections.Event) error {
 		return fmt.Errorf("commitments: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
 	}
 	return nil
+}
+
+func (m *Model) add(c *Commitment) {
+	m.commitments[c.ID] = c
+	if c.DialogueID != nil {
+		m.byDialogue[*c.DialogueID] = append(m.byDialogue[*c.DialogueID], c)
+	}
+}
+
+// MadeAt returns the commitments made at a dialogue, newest first
+// (copies).
+func (m *Model) MadeAt(dialogueID domain.ID) []Commitment {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	list := m.byDialogue[dialogueID]
+	out := make([]Commitment, len(list))
+	for i, c := range list {
+		out[len(list)-1-i] = *c
+	}
+	slices.SortStableFunc(out, func(a, b Commitment) int { return b.MadeOn.Time().Compare(a.MadeOn.Time()) })
+	return out
 }
 
 // region is where a commitment counts: its space's region, else its
@@ -280,7 +303,7 @@ func (m *Model) Restore(r io.Reader) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range s.Commitments {
-		m.commitments[c.ID] = c
+		m.add(c)
 	}
 	for _, x := range s.SpaceRegion {
 		m.spaceRegion[x.ID] = x.Region

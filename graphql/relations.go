@@ -1,0 +1,104 @@
+package graphql
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// relations connect the objects: a dialogue's space and stakeholders, a
+// commitment's stakeholder, space and dialogue, a space's dialogues,
+// commitments and figures. Each goes through the same region rules as a
+// query by id (scope.go): what the viewer may not see is null, or left out
+// of a list, as a missing id would be. Lists of an object are the Query's
+// own fields with the object's id given, so their filters, pages, cost
+// and disclosure are the Query's.
+func (b *builder) relations(queries gql.Fields) {
+	spaceID := func(src any) string { return src.(inclusion.Space).ID.String() }
+	b.space.AddFieldConfig("inclusion", scoped(queries["inclusion"], "spaceId", spaceID, "region"))
+	b.space.AddFieldConfig("dialogues", scoped(queries["dialogues"], "spaceId", spaceID, "region"))
+	b.space.AddFieldConfig("commitments", scoped(queries["commitments"], "spaceId", spaceID, "region"))
+
+	holderID := func(src any) string { return src.(stakeholders.Stakeholder).ID.String() }
+	b.stakeholder.AddFieldConfig("dialogues", scoped(queries["dialogues"], "stakeholderId", holderID))
+	b.stakeholder.AddFieldConfig("commitments", scoped(queries["commitments"], "stakeholderId", holderID))
+	b.stakeholder.AddFieldConfig("commitmentFigures", scoped(queries["commitmentFigures"], "stakeholderId", holderID))
+
+	b.dialogue.AddFieldConfig("space", &gql.Field{Type: b.space, Description: "Where it was held.",
+		Resolve: related(func(d inclusion.DialogueRow) *domain.ID { return &d.Dialogue.SpaceID }, b.getSpace)})
+	b.dialogue.AddFieldConfig("stakeholders", &gql.Field{Type: nonNull(listOf(b.stakeholder)), Description: "The stakeholders present that you may see.",
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			return visibleAll(p.Context, p.Source.(inclusion.DialogueRow).Dialogue.StakeholderIDs, b.getStakeholder), nil
+		}})
+	b.dialogue.AddFieldConfig("commitments", &gql.Field{Type: nonNull(listOf(b.commitmentT)), Description: "The commitments made at it that you may see, newest first.",
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			made := b.deps.Commitments.MadeAt(p.Source.(inclusion.DialogueRow).Dialogue.ID)
+			ids := make([]domain.ID, len(made))
+			for i, c := range made {
+				ids[i] = c.ID
+			}
+			return visibleAll(p.Context, ids, b.getCommitment), nil
+		}})
+
+	b.commitmentT.AddFieldConfig("stakeholder", &gql.Field{Type: b.stakeholder, Description: "Who made it; null when it is another region's stakeholder.",
+		Resolve: related(func(c commitments.Commitment) *domain.ID { return &c.StakeholderID }, b.getStakeholder)})
+	b.commitmentT.AddFieldConfig("space", &gql.Field{Type: b.space, Description: "Where it was made.",
+		Resolve: related(func(c commitments.Commitment) *domain.ID { return c.SpaceID }, b.getSpace)})
+	b.commitmentT.AddFieldConfig("dialogue", &gql.Field{Type: b.dialogue, Description: "The dialogue it was made at.",
+		Resolve: related(func(c commitments.Commitment) *domain.ID { return c.DialogueID }, b.getDialogue)})
+}
+
+// scoped makes an object's field from a Query field, the object's id
+// given as the argument arg (and the arguments drop left out).
+func scoped(from *gql.Field, arg string, idOf func(any) string, drop ...string) *gql.Field {
+	args := gql.FieldConfigArgument{}
+	for name, a := range from.Args {
+		if name != arg && !slices.Contains(drop, name) {
+			args[name] = a
+		}
+	}
+	return &gql.Field{Type: from.Type, Description: from.Description, Args: args,
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			p.Args = maps.Clone(p.Args)
+			p.Args[arg] = idOf(p.Source)
+			return from.Resolve(p)
+		}}
+}
+
+// related resolves a reference to one object: null when there is none, or
+// when the viewer may not see it.
+func related[T any](idOf func(T) *domain.ID, get func(context.Context, domain.ID) (any, error)) gql.FieldResolveFn {
+	return func(p gql.ResolveParams) (any, error) {
+		src, ok := p.Source.(T)
+		if !ok {
+			return nil, nil
+		}
+		id := idOf(src)
+		if id == nil {
+			return nil, nil
+		}
+		v, err := get(p.Context, *id)
+		if err != nil {
+			return nil, nil // not found and not seen are one
+		}
+		return v, nil
+	}
+}
+
+// visibleAll gets the objects of a list the viewer may see.
+func visibleAll(ctx context.Context, ids []domain.ID, get func(context.Context, domain.ID) (any, error)) []any {
+	out := []any{}
+	for _, id := range ids {
+		if v, err := get(ctx, id); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}

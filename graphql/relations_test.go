@@ -1,0 +1,54 @@
+package graphql_test
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	q := `query($id: ID!) { dialogue(id: $id) { space { id } stakeholders { id } commitments { id stakeholder { id } space { id } dialogue { id } }
+	  attendees { participant { code } } } }`
+	gao := e.must(e.gao, q, map[string]any{"id": s.dialogue})
+	if get(gao, "dialogue", "space", "id") != s.gaoSpace || get(gao, "dialogue", "stakeholders", 0, "id") != s.holder ||
+		get(gao, "dialogue", "commitments", 0, "id") != s.commitment || get(gao, "dialogue", "commitments", 0, "stakeholder", "id") != s.holder ||
+		get(gao, "dialogue", "commitments", 0, "dialogue", "id") != s.dialogue || get(gao, "dialogue", "attendees", 0, "participant", "code") != "GAO-0001" {
+		t.Fatalf("gao's facilitator: %v", gao)
+	}
+	adv := e.must(e.advocacy, q, map[string]any{"id": s.dialogue})
+	if get(adv, "dialogue", "attendees") != nil || get(adv, "dialogue", "commitments", 0, "id") != s.commitment {
+		t.Fatalf("advocacy: %v", adv)
+	}
+	if r := e.do(e.mopti, q, map[string]any{"id": s.dialogue}); r.code() != "NOT_FOUND" {
+		t.Fatalf("mopti's facilitator: %s", r.raw)
+	}
+
+	// An admin records a commitment in gao by mopti's governor: gao's
+	// facilitator sees the commitment, not the stakeholder.
+	holder, c := newID(), newID()
+	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Mopti", type: "governor", level: "regional", region: "mopti"}) { id } }`, map[string]any{"c": holder})
+	e.must(e.admin, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Escortes", pillar: "security", madeOn: "2025-03-05"}) { id } }`,
+		map[string]any{"c": c, "h": holder, "s": s.gaoSpace})
+	r := e.must(e.gao, `query($id: ID!) { commitment(id: $id) { id stakeholder { id } space { id } } }`, map[string]any{"id": c})
+	if get(r, "commitment", "stakeholder") != nil || get(r, "commitment", "space", "id") != s.gaoSpace {
+		t.Fatalf("a gao commitment by mopti's governor, to gao's facilitator: %v", r)
+	}
+
+	// A space's own lists are the Query's, scoped to it.
+	sp := e.must(e.gao, `query($id: ID!) { space(id: $id) { dialogues(first: 5) { totalCount edges { node { id } } } commitments(first: 5) { edges { node { id } } }
+	  inclusion { total { attendance { count } } } } }`, map[string]any{"id": s.gaoSpace})
+	if get(sp, "space", "dialogues", "edges", 0, "node", "id") != s.dialogue || get(sp, "space", "inclusion", "total", "attendance", "count") != 17.0 {
+		t.Fatalf("a space's lists: %v", sp)
+	}
+	// To an analyst the space's view is the Query's view, noise and all.
+	a := e.must(e.analyst, `query($id: ID!) { space(id: $id) { inclusion { total { attendance { count } women { count } } } } inclusion(spaceId: $id) { total { attendance { count } women { count } } } }`, map[string]any{"id": s.gaoSpace})
+	if fmt.Sprint(get(a, "space", "inclusion")) != fmt.Sprint(get(a, "inclusion")) {
+		t.Fatalf("Space.inclusion %v, inclusion(spaceId) %v", get(a, "space", "inclusion"), get(a, "inclusion"))
+	}
+	st := e.must(e.advocacy, `query($id: ID!) { stakeholder(id: $id) { commitments(first: 5) { edges { node { id status } } } commitmentFigures { made fulfilled } dialogues(first: 5) { edges { node { id } } } } }`, map[string]any{"id": s.holder})
+	if get(st, "stakeholder", "commitments", "edges", 0, "node", "status") != "fulfilled" || get(st, "stakeholder", "commitmentFigures", "made") != 1.0 ||
+		get(st, "stakeholder", "dialogues", "edges", 0, "node", "id") != s.dialogue {
+		t.Fatalf("a stakeholder's lists: %v", st)
+	}
+}
