@@ -52,3 +52,30 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 		t.Fatalf("a stakeholder's lists: %v", st)
 	}
 }
+
+func TestTheVocabularyLabelsEveryCodeInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	q := `query($l: Language) { vocabulary(language: $l) { name terms { code value label } } }`
+	fr := e.must(e.analyst, q, map[string]any{"l": "FR"})
+	en := e.must(e.gao, q, map[string]any{"l": "EN"})
+	names := map[string]bool{}
+	for i, v := range get(fr, "vocabulary").([]any) {
+		name := get(v, "name").(string)
+		names[name] = true
+		for j, term := range get(v, "terms").([]any) {
+			label, other := get(term, "label"), get(en, "vocabulary", i, "terms", j, "label")
+			if label == "" || label == nil || other == "" || other == nil {
+				t.Errorf("%s %v has labels %q and %q", name, get(term, "code"), label, other)
+			}
+		}
+	}
+	for _, want := range []string{"Sex", "AgeBand", "Displacement", "Difficulty", "Pillar", "DialogueFormat", "ConcernCategory", "SpaceKind", "StakeholderType",
+		"StakeholderLevel", "CommitmentStatus", "ProgressStatus", "Beneficiary", "Role", "Bucket", "Region", "Group"} {
+		if !names[want] {
+			t.Errorf("no %s vocabulary", want)
+		}
+	}
+	if got := get(fr, "vocabulary", 5, "terms", 5, "label"); got != "Audience foraine" {
+		t.Errorf("mobile-court-session in French: %v", got)
+	}
+}

@@ -32,6 +32,16 @@ const (
 type Entry struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
+	// Labels are the name in other languages, by code ("fr", "en").
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Label is the entry's name in a language, its Name when there is none.
+func (e Entry) Label(language string) string {
+	if l := e.Labels[language]; l != "" {
+		return l
+	}
+	return e.Name
 }
 
 // Data is one deployment's reference data.
@@ -95,7 +105,7 @@ func Parse(b []byte) (*Data, error) {
 				errs = append(errs, fmt.Errorf("%s[%d].code: %q must be lower-case letters, digits and '-'", list, i, e.Code))
 			case e.Name == "":
 				errs = append(errs, fmt.Errorf("%s[%d].name: is required", list, i))
-			case m[e.Code] != (Entry{}):
+			case m[e.Code].Code != "":
 				errs = append(errs, fmt.Errorf("%s[%d].code: %q is listed twice", list, i, e.Code))
 			}
 			m[e.Code] = e
