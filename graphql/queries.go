@@ -136,7 +136,7 @@ func (b *builder) queries() gql.Fields {
 	}
 	return gql.Fields{
 		"vocabulary": b.vocabularyField(),
-		"me": {Type: nonNull(viewer), Resolve: func(p gql.ResolveParams) (any, error) { return principalOf(p.Context), nil }},
+		"me":         {Type: nonNull(viewer), Resolve: func(p gql.ResolveParams) (any, error) { return principalOf(p.Context), nil }},
 		"node": {Type: b.node, Args: idArg, Description: "Any object by id.", Resolve: func(p gql.ResolveParams) (any, error) {
 			id, err := parseID("id", p.Args["id"])
 			if err != nil {
