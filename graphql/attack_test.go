@@ -210,7 +210,7 @@ func attack(t *testing.T, mode graphql.Disclosure, att attacker) []*score {
 
 	space := func(region string) string {
 		id := newID()
-		e.must(e.admin, `mutation($c: ID!, $r: String!) { establishSpace(commandId: $c, input: {name: "Comité", kind: "security-advisory-committee", region: $r, pillar: "security", establishedOn: "2024-01-01"}) { id } }`,
+		e.must(e.admin, `mutation($c: ID!, $r: String!) { establishSpace(commandId: $c, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: $r, pillar: SECURITY, establishedOn: "2024-01-01"}) { id } }`,
 			map[string]any{"c": id, "r": region})
 		return id
 	}
@@ -218,7 +218,7 @@ func attack(t *testing.T, mode graphql.Disclosure, att attacker) []*score {
 	hold := func(region, spaceID, on string, youngWomen, youngMen, displaced int) string {
 		id := newID()
 		e.must(facilitator[region], `mutation($c: ID!, $s: ID!, $on: Date!, $yw: Int!, $ym: Int!, $dp: Int!) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: $on,
-		    format: "community-dialogue", pillar: "security", headcount: {youngWomen: $yw, adultWomen: 3, youngMen: $ym, adultMen: 5, displaced: $dp}}) { id } }`,
+		    format: COMMUNITY_DIALOGUE, pillar: SECURITY, headcount: {youngWomen: $yw, adultWomen: 3, youngMen: $ym, adultMen: 5, displaced: $dp}}) { id } }`,
 			map[string]any{"c": id, "s": spaceID, "on": on, "yw": youngWomen, "ym": youngMen, "dp": displaced})
 		return id
 	}

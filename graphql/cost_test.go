@@ -96,7 +96,7 @@ func TestPastViewsReplayedForOneTokenAreBounded(t *testing.T) {
 	// Six moments, each after one more event: six different replays.
 	var moments []string
 	for range 6 {
-		e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Mairie", type: "mayor", level: "local", region: "gao"}) { id } }`, map[string]any{"c": newID()})
+		e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Mairie", type: MAYOR, level: LOCAL, region: "gao"}) { id } }`, map[string]any{"c": newID()})
 		time.Sleep(2 * time.Millisecond)
 		moments = append(moments, time.Now().UTC().Add(-time.Millisecond).Format(time.RFC3339Nano))
 	}

@@ -158,7 +158,7 @@ func (b *builder) mutations() gql.Fields {
 	}})
 	commandID := &gql.ArgumentConfig{Type: nonNull(gql.ID), Description: "A ULID the client makes once per command and sends again on retry; a retry returns the first result."}
 	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: "Create a token; its secret is shown here, and again to a retry with the same commandId.",
-		Args: gql.FieldConfigArgument{"commandId": commandID, "role": {Type: nonNull(gql.String)}, "regions": {Type: gql.NewList(nonNull(gql.String))},
+		Args: gql.FieldConfigArgument{"commandId": commandID, "role": {Type: nonNull(b.enums["Role"])}, "regions": {Type: gql.NewList(nonNull(gql.String))},
 			"subject": {Type: gql.String}, "expiresInDays": {Type: gql.Int, DefaultValue: 90}},
 		Resolve: b.createToken}
 	fields["revokeToken"] = &gql.Field{Type: nonNull(b.token), Description: "Revoke a token; it fails from the next request on.",

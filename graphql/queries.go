@@ -114,13 +114,13 @@ func (b *builder) queries() gql.Fields {
 	}})
 	viewer := gql.NewObject(gql.ObjectConfig{Name: "Viewer", Description: "Who the token acts for.", Fields: gql.Fields{
 		"subject": resolve(nonNull(gql.String), func(p access.Principal) any { return p.Subject }),
-		"role":    resolve(nonNull(gql.String), func(p access.Principal) any { return string(p.Role) }),
+		"role":    resolve(nonNull(b.enums["Role"]), func(p access.Principal) any { return string(p.Role) }),
 		"regions": resolve(nonNull(listOf(gql.String)), func(p access.Principal) any { return nonNilStrings(p.Regions) }),
 	}})
 	idArg := gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}}
 	scopeArgs := func(extra gql.FieldConfigArgument) gql.FieldConfigArgument {
 		args := gql.FieldConfigArgument{
-			"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: gql.String},
+			"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]},
 			"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
 		}
 		for k, v := range extra {
@@ -163,12 +163,12 @@ func (b *builder) queries() gql.Fields {
 			Resolve: b.inclusionView},
 		"dialogue": {Type: b.dialogue, Args: idArg, Resolve: b.byID(b.getDialogue)},
 		"dialogues": {Type: nonNull(b.connection(b.dialogue)),
-			Args:    withPage(scopeArgs(gql.FieldConfigArgument{"format": {Type: gql.String}, "stakeholderId": {Type: gql.ID}})),
+			Args:    withPage(scopeArgs(gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "stakeholderId": {Type: gql.ID}})),
 			Resolve: b.dialogues},
 		"commitment": {Type: b.commitmentT, Args: idArg, Resolve: b.byID(b.getCommitment)},
 		"commitments": {Type: nonNull(b.connection(b.commitmentT)),
 			Args: withPage(gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String},
-				"pillar": {Type: gql.String}, "status": {Type: gql.String}, "overdue": {Type: gql.Boolean}}),
+				"pillar": {Type: b.enums["Pillar"]}, "status": {Type: b.enums["CommitmentStatus"]}, "overdue": {Type: gql.Boolean}}),
 			Resolve: listOfItems(b.cursors, access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
 				q, err := b.commitmentQuery(p.Context, p.Args)
 				if err != nil {
@@ -177,7 +177,7 @@ func (b *builder) queries() gql.Fields {
 				return b.visibleCommitments(p.Context, q), nil
 			})},
 		"commitmentFigures": {Type: nonNull(commitmentFigures),
-			Args: gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: gql.String}},
+			Args: gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				if err := must(p.Context, access.ReadAggregates); err != nil {
 					return nil, err

@@ -27,8 +27,8 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 	// An admin records a commitment in gao by mopti's governor: gao's
 	// facilitator sees the commitment, not the stakeholder.
 	holder, c := newID(), newID()
-	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Mopti", type: "governor", level: "regional", region: "mopti"}) { id } }`, map[string]any{"c": holder})
-	e.must(e.admin, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Escortes", pillar: "security", madeOn: "2025-03-05"}) { id } }`,
+	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Mopti", type: GOVERNOR, level: REGIONAL, region: "mopti"}) { id } }`, map[string]any{"c": holder})
+	e.must(e.admin, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Escortes", pillar: SECURITY, madeOn: "2025-03-05"}) { id } }`,
 		map[string]any{"c": c, "h": holder, "s": s.gaoSpace})
 	r := e.must(e.gao, `query($id: ID!) { commitment(id: $id) { id stakeholder { id } space { id } } }`, map[string]any{"id": c})
 	if get(r, "commitment", "stakeholder") != nil || get(r, "commitment", "space", "id") != s.gaoSpace {
@@ -47,7 +47,7 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 		t.Fatalf("Space.inclusion %v, inclusion(spaceId) %v", get(a, "space", "inclusion"), get(a, "inclusion"))
 	}
 	st := e.must(e.advocacy, `query($id: ID!) { stakeholder(id: $id) { commitments(first: 5) { edges { node { id status } } } commitmentFigures { made fulfilled } dialogues(first: 5) { edges { node { id } } } } }`, map[string]any{"id": s.holder})
-	if get(st, "stakeholder", "commitments", "edges", 0, "node", "status") != "fulfilled" || get(st, "stakeholder", "commitmentFigures", "made") != 1.0 ||
+	if get(st, "stakeholder", "commitments", "edges", 0, "node", "status") != "FULFILLED" || get(st, "stakeholder", "commitmentFigures", "made") != 1.0 ||
 		get(st, "stakeholder", "dialogues", "edges", 0, "node", "id") != s.dialogue {
 		t.Fatalf("a stakeholder's lists: %v", st)
 	}

@@ -17,16 +17,16 @@ type foreign struct {
 func writeMopti(e *env, s story) foreign {
 	e.t.Helper()
 	f := foreign{dialogue: newID(), retracted: newID(), holder: newID(), commitment: newID(), erased: newID()}
-	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Mopti", type: "governor", level: "regional", region: "mopti"}) { id } }`, map[string]any{"c": f.holder})
-	e.must(e.mopti, enrol, map[string]any{"c": f.erased, "region": "mopti", "code": "MOP-0002", "sex": "male", "name": "CANARY-Erased-11"})
+	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Mopti", type: GOVERNOR, level: REGIONAL, region: "mopti"}) { id } }`, map[string]any{"c": f.holder})
+	e.must(e.mopti, enrol, map[string]any{"c": f.erased, "region": "mopti", "code": "MOP-0002", "sex": "MALE", "name": "CANARY-Erased-11"})
 	e.must(e.admin, `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2025-04-01"}) { erased } }`, map[string]any{"c": newID(), "id": f.erased})
 	hold := `mutation($c: ID!, $space: ID!, $p: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-03-05",
-	    format: "workshop", pillar: "security", attendees: [{participantId: $p}], headcount: {adultMen: 3}}) { id } }`
+	    format: WORKSHOP, pillar: SECURITY, attendees: [{participantId: $p}], headcount: {adultMen: 3}}) { id } }`
 	e.must(e.mopti, hold, map[string]any{"c": f.dialogue, "space": s.moptiSpace, "p": s.moptiPerson})
 	e.must(e.mopti, hold, map[string]any{"c": f.retracted, "space": s.moptiSpace, "p": s.moptiPerson})
 	e.must(e.mopti, `mutation($c: ID!, $id: ID!) { retractDialogue(commandId: $c, id: $id, input: {reason: "doublon"}) { id } }`, map[string]any{"c": newID(), "id": f.retracted})
 	e.must(e.mopti, `mutation($c: ID!, $h: ID!, $space: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $space,
-	    text: "Escortes", pillar: "security", madeOn: "2025-03-05"}) { id } }`, map[string]any{"c": f.commitment, "h": f.holder, "space": s.moptiSpace})
+	    text: "Escortes", pillar: SECURITY, madeOn: "2025-03-05"}) { id } }`, map[string]any{"c": f.commitment, "h": f.holder, "space": s.moptiSpace})
 	return f
 }
 
@@ -42,10 +42,10 @@ func TestWritesTreatAnotherRegionsObjectsExactlyAsMissingOnes(t *testing.T) {
 	f := writeMopti(e, s)
 
 	hold := `mutation($c: ID!, $space: ID!, $p: ID!, $h: [ID!]) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-03-06",
-	    format: "workshop", pillar: "security", stakeholderIds: $h, attendees: [{participantId: $p}], headcount: {adultMen: 1}}) { id } }`
+	    format: WORKSHOP, pillar: SECURITY, stakeholderIds: $h, attendees: [{participantId: $p}], headcount: {adultMen: 1}}) { id } }`
 	correct := `mutation($c: ID!, $id: ID!, $p: ID!) { correctDialogueAttendance(commandId: $c, id: $id, input: {attendees: [{participantId: $p}]}) { id } }`
 	commit := `mutation($c: ID!, $h: ID!, $space: ID, $d: ID) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $space, dialogueId: $d,
-	    text: "Des patrouilles", pillar: "security", madeOn: "2025-03-07"}) { id } }`
+	    text: "Des patrouilles", pillar: SECURITY, madeOn: "2025-03-07"}) { id } }`
 	cases := []struct {
 		name, query string
 		probe       func(id string) map[string]any
@@ -127,14 +127,14 @@ func TestRecordsListOnlyTheIDsTheReaderMaySee(t *testing.T) {
 	e := newEnv(t)
 	s := writeStory(e)
 	national := newID()
-	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Ministère de la Sécurité", type: "ministry", level: "national"}) { id } }`, map[string]any{"c": national})
+	e.must(e.admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Ministère de la Sécurité", type: MINISTRY, level: NATIONAL}) { id } }`, map[string]any{"c": national})
 	hold := `mutation($c: ID!, $space: ID!, $h: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: $on,
-	    format: "workshop", pillar: "security", stakeholderIds: [$h], headcount: {adultMen: 6}}) { id } }`
+	    format: WORKSHOP, pillar: SECURITY, stakeholderIds: [$h], headcount: {adultMen: 6}}) { id } }`
 	for _, w := range []struct{ token, space, on string }{{e.gao, s.gaoSpace, "2025-02-01"}, {e.mopti, s.moptiSpace, "2025-05-20"}} {
 		q := strings.Replace(strings.Replace(hold, "$on", `"`+w.on+`"`, 1), ", $h: ID!", ", $h: ID!", 1)
 		e.must(w.token, q, map[string]any{"c": newID(), "space": w.space, "h": national})
 		e.must(w.token, `mutation($c: ID!, $h: ID!, $space: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $space,
-		    text: "Un engagement", pillar: "security", madeOn: "2025-02-01"}) { id } }`, map[string]any{"c": newID(), "h": national, "space": w.space})
+		    text: "Un engagement", pillar: SECURITY, madeOn: "2025-02-01"}) { id } }`, map[string]any{"c": newID(), "h": national, "space": w.space})
 	}
 	r := e.must(e.gao, `query($id: ID!) { stakeholder(id: $id) { lastEngagedOn dialogues { edges { node { id } } } commitments { edges { node { id } } } } }`, map[string]any{"id": national})
 	var ids []string
@@ -179,19 +179,19 @@ func TestACursorCannotBeMadeFromAnID(t *testing.T) {
 
 func TestTokensNameKnownRegions(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: "facilitator", regions: ["nowhere", "GAO"]) { secret } }`, map[string]any{"c": newID()})
+	r := e.do(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["nowhere", "GAO"]) { secret } }`, map[string]any{"c": newID()})
 	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, "nowhere") || !strings.Contains(r.raw, "GAO") {
 		t.Fatalf("a token for unknown regions: %s", r.raw)
 	}
-	e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: "facilitator", regions: ["gao", "mopti"]) { secret } }`, map[string]any{"c": newID()})
+	e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["gao", "mopti"]) { secret } }`, map[string]any{"c": newID()})
 }
 
 func TestARetriedCreateTokenMakesOneToken(t *testing.T) {
 	e := newEnv(t)
-	create := `mutation($c: ID!, $role: String!) { createToken(commandId: $c, role: $role) { secret token { id } } }`
+	create := `mutation($c: ID!, $role: Role!) { createToken(commandId: $c, role: $role) { secret token { id } } }`
 	c := newID()
-	first := e.must(e.admin, create, map[string]any{"c": c, "role": "analyst"})
-	again := e.must(e.admin, create, map[string]any{"c": c, "role": "analyst"})
+	first := e.must(e.admin, create, map[string]any{"c": c, "role": "ANALYST"})
+	again := e.must(e.admin, create, map[string]any{"c": c, "role": "ANALYST"})
 	if get(first, "createToken", "token", "id") != get(again, "createToken", "token", "id") || get(first, "createToken", "secret") != get(again, "createToken", "secret") {
 		t.Fatalf("a retry made another token: %v, then %v", first, again)
 	}
@@ -199,7 +199,7 @@ func TestARetriedCreateTokenMakesOneToken(t *testing.T) {
 		t.Fatalf("%d tokens after a retried creation, want 6", len(list))
 	}
 	e.must(get(first, "createToken", "secret").(string), `{ me { role } }`, nil)
-	if r := e.do(e.admin, create, map[string]any{"c": c, "role": "admin"}); r.code() != "CONFLICT" || !strings.Contains(r.raw, `"field":"commandId"`) {
+	if r := e.do(e.admin, create, map[string]any{"c": c, "role": "ADMIN"}); r.code() != "CONFLICT" || !strings.Contains(r.raw, `"field":"commandId"`) {
 		t.Fatalf("the same commandId for another token: %s", r.raw)
 	}
 }

@@ -151,6 +151,7 @@ type builder struct {
 	tokenKey []byte
 	replays  *limiter
 	release  release
+	enums    map[string]*gql.Enum // by vocabulary name
 	// connections by node type name, made once
 	connections map[string]*gql.Object
 
@@ -185,7 +186,8 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 			return nil, gql.Schema{}, err
 		}
 	}
-	b := &builder{deps: deps, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
+	enums := newEnums()
+	b := &builder{deps: deps, enums: enums, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}, enums: enums}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
 		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel,
 		connections: map[string]*gql.Object{}}
 	b.objects()
@@ -227,7 +229,7 @@ func (b *builder) objects() {
 		"id":      resolve(nonNull(gql.ID), func(s inclusion.Space) any { return s.ID.String() }),
 		"name":    resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Name }),
 		"region":  resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Region }),
-		"pillar":  resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Pillar }),
+		"pillar":  resolve(nonNull(b.enums["Pillar"]), func(s inclusion.Space) any { return s.Pillar }),
 		"closed":  resolve(nonNull(gql.Boolean), func(s inclusion.Space) any { return s.Closed }),
 		"targets": resolve(nonNull(targets), func(s inclusion.Space) any { return targetsOf(s.Targets) }),
 	}})
@@ -239,11 +241,11 @@ func (b *builder) objects() {
 	b.participant = gql.NewObject(gql.ObjectConfig{Name: "Participant", Description: "A participant's pseudonymous record.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":           resolve(nonNull(gql.ID), func(p participants.Participant) any { return p.ID.String() }),
 		"code":         resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Code }),
-		"sex":          resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Sex }),
+		"sex":          resolve(nonNull(b.enums["Sex"]), func(p participants.Participant) any { return p.Profile.Sex }),
 		"birthYear":    resolve(gql.Int, func(p participants.Participant) any { return intOrNil(p.Profile.BirthYear) }),
-		"ageBand":      resolve(gql.String, func(p participants.Participant) any { return nilIfEmpty(p.Profile.AgeBand) }),
+		"ageBand":      resolve(b.enums["AgeBand"], func(p participants.Participant) any { return nilIfEmpty(p.Profile.AgeBand) }),
 		"disability":   resolve(nonNull(gql.Boolean), func(p participants.Participant) any { return p.Profile.Functioning.HasDisability() }),
-		"displacement": resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Displacement }),
+		"displacement": resolve(nonNull(b.enums["Displacement"]), func(p participants.Participant) any { return p.Profile.Displacement }),
 		"groups":       resolve(nonNull(listOf(gql.String)), func(p participants.Participant) any { return nonNilStrings(p.Profile.Groups) }),
 		"constituency": resolve(gql.String, func(p participants.Participant) any { return nilIfEmpty(p.Profile.Constituency) }),
 		"region":       resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Region }),
@@ -263,16 +265,16 @@ func (b *builder) objects() {
 			Resolve: related(func(a attendeeOf) *domain.ID { return &a.ParticipantID }, b.getParticipant)},
 	}})
 	concern := gql.NewObject(gql.ObjectConfig{Name: "Concern", Fields: gql.Fields{
-		"category": resolve(nonNull(gql.String), func(c concernOf) any { return c.Category }),
+		"category": resolve(nonNull(b.enums["ConcernCategory"]), func(c concernOf) any { return c.Category }),
 		"summary":  resolve(gql.String, func(c concernOf) any { return nilIfEmpty(c.Summary) }),
 	}})
 	b.dialogue = gql.NewObject(gql.ObjectConfig{Name: "Dialogue", Description: "A dialogue, meeting, workshop or session.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":              resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.ID.String() }),
 		"spaceId":         resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.SpaceID.String() }),
 		"heldOn":          resolve(nonNull(dateType), func(d inclusion.DialogueRow) any { return d.Dialogue.HeldOn }),
-		"format":          resolve(nonNull(gql.String), func(d inclusion.DialogueRow) any { return d.Dialogue.Format }),
+		"format":          resolve(nonNull(b.enums["DialogueFormat"]), func(d inclusion.DialogueRow) any { return d.Dialogue.Format }),
 		"title":           resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Title) }),
-		"pillar":          resolve(nonNull(gql.String), func(d inclusion.DialogueRow) any { return d.Dialogue.Pillar }),
+		"pillar":          resolve(nonNull(b.enums["Pillar"]), func(d inclusion.DialogueRow) any { return d.Dialogue.Pillar }),
 		"topics":          resolve(nonNull(listOf(gql.String)), func(d inclusion.DialogueRow) any { return nonNilStrings(d.Dialogue.Topics) }),
 		"locality":        resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Locality) }),
 		"language":        resolve(gql.String, func(d inclusion.DialogueRow) any { return nilIfEmpty(d.Dialogue.Language) }),
@@ -314,12 +316,12 @@ func (b *builder) objects() {
 		"spaceId":       resolve(gql.ID, func(c commitments.Commitment) any { return idString(c.SpaceID) }),
 		"dialogueId":    resolve(gql.ID, func(c commitments.Commitment) any { return idString(c.DialogueID) }),
 		"text":          resolve(nonNull(gql.String), func(c commitments.Commitment) any { return c.Text }),
-		"pillar":        resolve(nonNull(gql.String), func(c commitments.Commitment) any { return c.Pillar }),
+		"pillar":        resolve(nonNull(b.enums["Pillar"]), func(c commitments.Commitment) any { return c.Pillar }),
 		"madeOn":        resolve(nonNull(dateType), func(c commitments.Commitment) any { return c.MadeOn }),
 		"dueOn":         resolve(dateType, func(c commitments.Commitment) any { return c.DueOn }),
 		"benefits":      resolve(nonNull(listOf(gql.String)), func(c commitments.Commitment) any { return nonNilStrings(c.Benefits) }),
-		"status":        resolve(nonNull(gql.String), func(c commitments.Commitment) any { return string(c.Status) }),
-		"progress":      resolve(gql.String, func(c commitments.Commitment) any { return nilIfEmpty(c.Progress) }),
+		"status":        resolve(nonNull(b.enums["CommitmentStatus"]), func(c commitments.Commitment) any { return string(c.Status) }),
+		"progress":      resolve(b.enums["ProgressStatus"], func(c commitments.Commitment) any { return nilIfEmpty(c.Progress) }),
 		"settledOn":     resolve(dateType, func(c commitments.Commitment) any { return c.SettledOn }),
 		"overdue": {Type: nonNull(gql.Boolean), Resolve: func(p gql.ResolveParams) (any, error) {
 			c := p.Source.(commitments.Commitment)
@@ -329,8 +331,8 @@ func (b *builder) objects() {
 	b.stakeholder = gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":     resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
 		"name":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
-		"type":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
-		"level":  resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
+		"type":   resolve(nonNull(b.enums["StakeholderType"]), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
+		"level":  resolve(nonNull(b.enums["StakeholderLevel"]), func(s stakeholders.Stakeholder) any { return s.Profile.Level }),
 		"region": resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
 		"lastEngagedOn": {Type: dateType, Description: "The latest dialogue attended or commitment made that you may see.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
@@ -340,7 +342,7 @@ func (b *builder) objects() {
 	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
 		"id":      resolve(nonNull(gql.ID), func(t access.Token) any { return t.ID }),
 		"subject": resolve(nonNull(gql.String), func(t access.Token) any { return t.Subject }),
-		"role":    resolve(nonNull(gql.String), func(t access.Token) any { return string(t.Role) }),
+		"role":    resolve(nonNull(b.enums["Role"]), func(t access.Token) any { return string(t.Role) }),
 		"regions": resolve(nonNull(listOf(gql.String)), func(t access.Token) any { return nonNilStrings(t.Regions) }),
 		"created": resolve(nonNull(gql.String), func(t access.Token) any { return t.Created.Format(time.RFC3339) }),
 		"expires": resolve(nonNull(gql.String), func(t access.Token) any { return t.Expires.Format(time.RFC3339) }),

@@ -112,7 +112,7 @@ func TestAnAnswerIsReusedOnlyUntilTheNextWrite(t *testing.T) {
 			t.Fatalf("before: %v", d)
 		}
 	}
-	e.must(e.gao, `mutation($c: ID!, $space: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-04-02", format: "workshop", pillar: "security", headcount: {adultMen: 5}}) { id } }`,
+	e.must(e.gao, `mutation($c: ID!, $space: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-04-02", format: WORKSHOP, pillar: SECURITY, headcount: {adultMen: 5}}) { id } }`,
 		map[string]any{"c": newID(), "space": s.gaoSpace})
 	if d := e.must(e.analyst, q, vars); get(d, "inclusion", "total", "dialogues") != 2.0 {
 		t.Fatalf("after a write the answer is stale: %v", d)
@@ -132,7 +132,7 @@ func TestAnAnswerIsReusedOnlyUntilTheNextWrite(t *testing.T) {
 func TestRefusedRequestsLeaveNoNameInTheLog(t *testing.T) {
 	e := newEnv(t)
 	for _, q := range []string{
-		`mutation { enrolParticipant(commandId: "x", input: {code: "A", sex: "female", region: "gao", displacement: "none", functioning: {}, consent: {given: true, on: "2025-01-01"}}, identity: {name: "` + canaryAlice + `", phone: 12}) { id } }`,
+		`mutation { enrolParticipant(commandId: "x", input: {code: "A", sex: FEMALE, region: "gao", displacement: NONE, functioning: {}, consent: {given: true, on: "2025-01-01"}}, identity: {name: "` + canaryAlice + `", phone: 12}) { id } }`,
 		`{ participant(id: "` + canaryAlice + `") { code } }`,
 	} {
 		if r := e.do(e.gao, q, nil); len(r.Errors) == 0 {

@@ -22,26 +22,26 @@ const (
 	canaryPhone = "+223-CANARY-555"
 )
 
-const enrol = `mutation($c: ID!, $region: String!, $code: String!, $sex: String!, $name: String!) {
-  enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, birthYear: 1998, functioning: {walking: "a-lot-of-difficulty"},
-    displacement: "internally-displaced", groups: ["pastoralists"], region: $region, consent: {given: true, on: "2025-02-01"}},
+const enrol = `mutation($c: ID!, $region: String!, $code: String!, $sex: Sex!, $name: String!) {
+  enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, birthYear: 1998, functioning: {walking: A_LOT_OF_DIFFICULTY},
+    displacement: INTERNALLY_DISPLACED, groups: ["pastoralists"], region: $region, consent: {given: true, on: "2025-02-01"}},
     identity: {name: $name, phone: "+223-CANARY-555"}) { id code region } }`
 
 func writeStory(e *env) story {
 	e.t.Helper()
 	var s story
 	s.gaoSpace, s.moptiSpace, s.holder = newID(), newID(), newID()
-	space := `mutation($c: ID!, $region: String!) { establishSpace(commandId: $c, input: {name: "Comité", kind: "security-advisory-committee", region: $region, pillar: "security", establishedOn: "2025-01-10"}) { id } }`
+	space := `mutation($c: ID!, $region: String!) { establishSpace(commandId: $c, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: $region, pillar: SECURITY, establishedOn: "2025-01-10"}) { id } }`
 	e.must(e.admin, space, map[string]any{"c": s.gaoSpace, "region": "gao"})
 	e.must(e.admin, space, map[string]any{"c": s.moptiSpace, "region": "mopti"})
-	e.must(e.advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: "governor", level: "regional", region: "gao"}) { id } }`, map[string]any{"c": s.holder})
+	e.must(e.advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: GOVERNOR, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": s.holder})
 	s.alice, s.bob, s.moptiPerson = newID(), newID(), newID()
-	e.must(e.gao, enrol, map[string]any{"c": s.alice, "region": "gao", "code": "GAO-0001", "sex": "female", "name": canaryAlice})
-	e.must(e.gao, enrol, map[string]any{"c": s.bob, "region": "gao", "code": "GAO-0002", "sex": "male", "name": canaryBob})
-	e.must(e.mopti, enrol, map[string]any{"c": s.moptiPerson, "region": "mopti", "code": "MOP-0001", "sex": "female", "name": canaryMopti})
+	e.must(e.gao, enrol, map[string]any{"c": s.alice, "region": "gao", "code": "GAO-0001", "sex": "FEMALE", "name": canaryAlice})
+	e.must(e.gao, enrol, map[string]any{"c": s.bob, "region": "gao", "code": "GAO-0002", "sex": "MALE", "name": canaryBob})
+	e.must(e.mopti, enrol, map[string]any{"c": s.moptiPerson, "region": "mopti", "code": "MOP-0001", "sex": "FEMALE", "name": canaryMopti})
 	s.dialogue = newID()
 	d := e.must(e.gao, `mutation($c: ID!, $space: ID!, $a: ID!, $b: ID!, $h: ID!) { holdDialogue(commandId: $c, input: {spaceId: $space, heldOn: "2025-03-02",
-	    format: "community-dialogue", pillar: "security", topics: ["patrols"], stakeholderIds: [$h], concerns: [{category: "security"}],
+	    format: COMMUNITY_DIALOGUE, pillar: SECURITY, topics: ["patrols"], stakeholderIds: [$h], concerns: [{category: SECURITY}],
 	    attendees: [{participantId: $a, spoke: true}, {participantId: $b}], headcount: {youngWomen: 3, adultWomen: 4, youngMen: 2, adultMen: 6, withDisabilities: 1, displaced: 2}})
 	  { id figures { attendance { count } women { count } } } }`,
 		map[string]any{"c": s.dialogue, "space": s.gaoSpace, "a": s.alice, "b": s.bob, "h": s.holder})
@@ -50,13 +50,13 @@ func writeStory(e *env) story {
 	}
 	s.commitment = newID()
 	e.must(e.advocacy, `mutation($c: ID!, $h: ID!, $space: ID!, $d: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $space, dialogueId: $d,
-	    text: "Night patrols on the market road", pillar: "security", madeOn: "2025-03-02", dueOn: "2025-06-30"}) { id status } }`,
+	    text: "Night patrols on the market road", pillar: SECURITY, madeOn: "2025-03-02", dueOn: "2025-06-30"}) { id status } }`,
 		map[string]any{"c": s.commitment, "h": s.holder, "space": s.gaoSpace, "d": s.dialogue})
-	e.must(e.advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-04-01", status: "on-track"}) { progress } }`,
+	e.must(e.advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-04-01", status: ON_TRACK}) { progress } }`,
 		map[string]any{"c": newID(), "id": s.commitment})
 	f := e.must(e.advocacy, `mutation($c: ID!, $id: ID!) { fulfilCommitment(commandId: $c, id: $id, input: {on: "2025-05-15"}) { status settledOn } }`,
 		map[string]any{"c": newID(), "id": s.commitment})
-	if get(f, "fulfilCommitment", "status") != "fulfilled" {
+	if get(f, "fulfilCommitment", "status") != "FULFILLED" {
 		e.t.Fatalf("fulfilCommitment = %v", f)
 	}
 	return s
@@ -109,7 +109,7 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 		t.Fatalf("the admin's view: %v", v)
 	}
 	// Analysts may not write, nor read records.
-	if r := e.do(e.analyst, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "x", type: "mayor", level: "national"}) { id } }`, map[string]any{"c": newID()}); r.code() != "FORBIDDEN" {
+	if r := e.do(e.analyst, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "x", type: MAYOR, level: NATIONAL}) { id } }`, map[string]any{"c": newID()}); r.code() != "FORBIDDEN" {
 		t.Fatalf("an analyst wrote: %s", r.raw)
 	}
 	if r := e.do(e.analyst, `{ commitments { totalCount } }`, nil); r.code() != "FORBIDDEN" {
@@ -122,7 +122,7 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	}
 	// A retried command returns the first result; the same id for another
 	// command is a conflict.
-	retry := map[string]any{"c": s.alice, "region": "gao", "code": "GAO-0001", "sex": "female", "name": canaryAlice}
+	retry := map[string]any{"c": s.alice, "region": "gao", "code": "GAO-0001", "sex": "FEMALE", "name": canaryAlice}
 	if r := e.do(e.gao, enrol, retry); len(r.Errors) > 0 || get(r.Data, "enrolParticipant", "id") != s.alice {
 		t.Fatalf("retrying an enrolment: %s", r.raw)
 	}
@@ -131,7 +131,7 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 		t.Fatalf("reusing a command id: %s", r.raw)
 	}
 	// Bad input names the field.
-	r := e.do(e.gao, enrol, map[string]any{"c": newID(), "region": "gao", "code": "bad code!", "sex": "female", "name": "x"})
+	r := e.do(e.gao, enrol, map[string]any{"c": newID(), "region": "gao", "code": "bad code!", "sex": "FEMALE", "name": "x"})
 	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.code" {
 		t.Fatalf("a bad code: %s", r.raw)
 	}

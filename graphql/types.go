@@ -248,6 +248,7 @@ func newConnection(node *gql.Object) *gql.Object {
 
 type inputs struct {
 	types map[reflect.Type]*gql.InputObject
+	enums map[string]*gql.Enum // by vocabulary name; see inputEnums
 }
 
 var (
@@ -289,6 +290,9 @@ func (in *inputs) addFields(fields gql.InputObjectConfigFieldMap, t reflect.Type
 			continue // identities are sealed by the server, never sent
 		}
 		field := &gql.InputObjectFieldConfig{Type: in.typeOf(f.Type)}
+		if enum, ok := inputEnums[name]; ok && f.Type.Kind() == reflect.String {
+			field.Type = in.enums[enum]
+		}
 		required := f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice && !strings.Contains(opts, "omitempty")
 		switch {
 		case required && f.Type.Kind() == reflect.Int:

@@ -69,6 +69,32 @@ func vocabularies() []vocabulary {
 	}
 }
 
+// newEnums makes a GraphQL enum of every vocabulary but Bucket (whose
+// enum is the view's argument): values named by enumValue, each
+// standing for its code, described by its English label.
+func newEnums() map[string]*gql.Enum {
+	out := map[string]*gql.Enum{}
+	for _, v := range vocabularies() {
+		if v.name == "Bucket" {
+			continue
+		}
+		values := gql.EnumValueConfigMap{}
+		for _, code := range v.codes {
+			values[enumValue(code)] = &gql.EnumValueConfig{Value: code, Description: v.labels[code][1]}
+		}
+		out[v.name] = gql.NewEnum(gql.EnumConfig{Name: v.name, Values: values,
+			Description: "A closed vocabulary; Query.vocabulary gives each value's label in French and English."})
+	}
+	return out
+}
+
+// inputEnums are the enums of commands' string fields, by JSON name.
+var inputEnums = map[string]string{
+	"sex": "Sex", "ageBand": "AgeBand", "displacement": "Displacement", "pillar": "Pillar", "format": "DialogueFormat",
+	"category": "ConcernCategory", "kind": "SpaceKind", "type": "StakeholderType", "level": "StakeholderLevel", "status": "ProgressStatus",
+	"seeing": "Difficulty", "hearing": "Difficulty", "walking": "Difficulty", "cognition": "Difficulty", "selfCare": "Difficulty", "communication": "Difficulty",
+}
+
 // enumValue is the GraphQL enum value of a code: "community-dialogue" is
 // COMMUNITY_DIALOGUE, "15-17" AGE_15_17 (a name cannot start with a digit).
 func enumValue(code string) string {

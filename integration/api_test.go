@@ -199,20 +199,20 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 	s := startServer(t, bin, dir)
 
 	space := ulid.Make().String()
-	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation", kind: "community-dialogue-forum", region: "gao", pillar: "justice", establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation", kind: COMMUNITY_DIALOGUE_FORUM, region: "gao", pillar: JUSTICE, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 	holder := ulid.Make().String()
-	s.must(advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Tribunal de Gao", type: "court", level: "regional", region: "gao"}) { id } }`, map[string]any{"c": holder})
+	s.must(advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Tribunal de Gao", type: COURT, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": holder})
 
 	// Acknowledged writes, to find again after a SIGKILL.
 	var people, dialogues []string
-	enrol := `mutation($c: ID!, $code: String!, $sex: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, ageBand: "18-24",
-	  functioning: {}, displacement: "none", region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "E2E-CANARY-NAME"}) { id } }`
-	hold := `mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: "workshop",
-	  pillar: "justice", attendees: $a, headcount: {youngWomen: 2, adultWomen: 1, youngMen: 1, adultMen: 2}}) { id figures { attendance { count } } } }`
+	enrol := `mutation($c: ID!, $code: String!, $sex: Sex!) { enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, ageBand: AGE_18_24,
+	  functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "E2E-CANARY-NAME"}) { id } }`
+	hold := `mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: WORKSHOP,
+	  pillar: JUSTICE, attendees: $a, headcount: {youngWomen: 2, adultWomen: 1, youngMen: 1, adultMen: 2}}) { id figures { attendance { count } } } }`
 	write := func(n int) {
 		for i := range n {
 			p := ulid.Make().String()
-			s.must(gao, enrol, map[string]any{"c": p, "code": fmt.Sprintf("E2E-%d", len(people)), "sex": []string{"female", "male"}[i%2]})
+			s.must(gao, enrol, map[string]any{"c": p, "code": fmt.Sprintf("E2E-%d", len(people)), "sex": []string{"FEMALE", "MALE"}[i%2]})
 			people = append(people, p)
 			d := ulid.Make().String()
 			r := s.must(gao, hold, map[string]any{"c": d, "s": space, "a": []map[string]any{{"participantId": p, "spoke": true}}})
@@ -224,9 +224,9 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 	}
 	write(15)
 	commitment := ulid.Make().String()
-	s.must(advocacy, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Audiences foraines mensuelles", pillar: "justice", madeOn: "2025-03-03", dueOn: "2025-09-30"}) { id } }`,
+	s.must(advocacy, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Audiences foraines mensuelles", pillar: JUSTICE, madeOn: "2025-03-03", dueOn: "2025-09-30"}) { id } }`,
 		map[string]any{"c": commitment, "h": holder, "s": space})
-	s.must(advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-05-01", status: "at-risk"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
+	s.must(advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-05-01", status: AT_RISK}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
 
 	// SIGKILL, restart, and everything acknowledged is there.
 	s.kill()
@@ -409,10 +409,10 @@ func TestTheBinaryOnKurrentDB(t *testing.T) {
 	admin := newToken(t, bin, dir, "--role", "admin")
 	s := startServer(t, bin, dir, "--store", "kurrentdb", "--kurrentdb-url", url)
 	space := ulid.Make().String()
-	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: "other", region: "mopti", pillar: "inclusion", establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: OTHER, region: "mopti", pillar: INCLUSION, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 	person := ulid.Make().String()
-	s.must(admin, `mutation($c: ID!) { enrolParticipant(commandId: $c, input: {code: "K-1", sex: "female", ageBand: "18-24", functioning: {}, displacement: "none", region: "mopti", consent: {given: true, on: "2025-02-01"}}, identity: {name: "Kurrent"}) { id } }`, map[string]any{"c": person})
-	d := s.must(admin, `mutation($c: ID!, $s: ID!, $p: ID!) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: "workshop", pillar: "inclusion", attendees: [{participantId: $p}], headcount: {adultWomen: 4}}) { figures { attendance { count } } } }`,
+	s.must(admin, `mutation($c: ID!) { enrolParticipant(commandId: $c, input: {code: "K-1", sex: FEMALE, ageBand: AGE_18_24, functioning: {}, displacement: NONE, region: "mopti", consent: {given: true, on: "2025-02-01"}}, identity: {name: "Kurrent"}) { id } }`, map[string]any{"c": person})
+	d := s.must(admin, `mutation($c: ID!, $s: ID!, $p: ID!) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: WORKSHOP, pillar: INCLUSION, attendees: [{participantId: $p}], headcount: {adultWomen: 4}}) { figures { attendance { count } } } }`,
 		map[string]any{"c": ulid.Make().String(), "s": space, "p": person})
 	if pick(d, "holdDialogue", "figures", "attendance", "count") != 5.0 {
 		t.Fatalf("read-your-writes over KurrentDB: %v", d)

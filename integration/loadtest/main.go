@@ -159,11 +159,11 @@ func (c *client) inclusionQuery(vary bool) func() error {
 // after the read models have seen the write.
 func (c *client) holdDialogues() func() error {
 	space := ulid.Make().String()
-	must(c.do(`mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Load test", kind: "other", region: "gao", pillar: "inclusion", establishedOn: "2025-01-01"}) { id } }`, map[string]any{"c": space}))
+	must(c.do(`mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Load test", kind: OTHER, region: "gao", pillar: INCLUSION, establishedOn: "2025-01-01"}) { id } }`, map[string]any{"c": space}))
 	var people []string
 	for i := range 20 {
 		p := ulid.Make().String()
-		must(c.do(`mutation($c: ID!, $code: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: "female", ageBand: "25-35", functioning: {}, displacement: "none", region: "gao", consent: {given: true, on: "2025-01-01"}}, identity: {name: "Load Test"}) { id } }`,
+		must(c.do(`mutation($c: ID!, $code: String!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE, ageBand: AGE_25_35, functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-01-01"}}, identity: {name: "Load Test"}) { id } }`,
 			map[string]any{"c": p, "code": fmt.Sprintf("LOAD-%d-%s", i, p[20:])}))
 		people = append(people, p)
 	}
@@ -171,7 +171,7 @@ func (c *client) holdDialogues() func() error {
 	return func() error {
 		i := n.Add(1)
 		attendees := []map[string]any{{"participantId": people[i%20]}, {"participantId": people[(i+7)%20], "spoke": true}}
-		_, err := c.do(`mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-06-01", format: "workshop", pillar: "inclusion", attendees: $a, headcount: {adultWomen: 3}}) { id figures { attendance { count } } } }`,
+		_, err := c.do(`mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-06-01", format: WORKSHOP, pillar: INCLUSION, attendees: $a, headcount: {adultWomen: 3}}) { id figures { attendance { count } } } }`,
 			map[string]any{"c": ulid.Make().String(), "s": space, "a": attendees})
 		return err
 	}
