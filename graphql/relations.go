@@ -26,6 +26,9 @@ func (b *builder) relations(queries gql.Fields) {
 	b.space.AddFieldConfig("dialogues", scoped(queries["dialogues"], "spaceId", spaceID, "region"))
 	b.space.AddFieldConfig("commitments", scoped(queries["commitments"], "spaceId", spaceID, "region"))
 
+	b.space.AddFieldConfig("convenor", &gql.Field{Type: b.stakeholder, Description: "The stakeholder that convenes it; null when none, or another region's.",
+		Resolve: related(func(s inclusion.Space) *domain.ID { return s.ConvenorID }, b.getStakeholder)})
+
 	holderID := func(src any) string { return src.(stakeholders.Stakeholder).ID.String() }
 	b.stakeholder.AddFieldConfig("dialogues", scoped(queries["dialogues"], "stakeholderId", holderID))
 	b.stakeholder.AddFieldConfig("commitments", scoped(queries["commitments"], "stakeholderId", holderID))

@@ -36,9 +36,10 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 	}
 
 	// A space's own lists are the Query's, scoped to it.
-	sp := e.must(e.gao, `query($id: ID!) { space(id: $id) { dialogues(first: 5) { totalCount edges { node { id } } } commitments(first: 5) { edges { node { id } } }
+	sp := e.must(e.gao, `query($id: ID!) { space(id: $id) { kind establishedOn closedOn convenor { id } dialogues(first: 5) { totalCount edges { node { id } } } commitments(first: 5) { edges { node { id } } }
 	  inclusion { total { attendance { count } } } } }`, map[string]any{"id": s.gaoSpace})
-	if get(sp, "space", "dialogues", "edges", 0, "node", "id") != s.dialogue || get(sp, "space", "inclusion", "total", "attendance", "count") != 17.0 {
+	if get(sp, "space", "dialogues", "edges", 0, "node", "id") != s.dialogue || get(sp, "space", "inclusion", "total", "attendance", "count") != 17.0 ||
+		get(sp, "space", "kind") != "SECURITY_ADVISORY_COMMITTEE" || get(sp, "space", "establishedOn") != "2025-01-10" || get(sp, "space", "closedOn") != nil {
 		t.Fatalf("a space's lists: %v", sp)
 	}
 	// To an analyst the space's view is the Query's view, noise and all.

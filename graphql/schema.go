@@ -226,12 +226,16 @@ func (b *builder) objects() {
 		"displaced":  resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Displaced) }),
 	}})
 	b.space = gql.NewObject(gql.ObjectConfig{Name: "Space", Description: "A consultative space.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
-		"id":      resolve(nonNull(gql.ID), func(s inclusion.Space) any { return s.ID.String() }),
-		"name":    resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Name }),
-		"region":  resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Region }),
-		"pillar":  resolve(nonNull(b.enums["Pillar"]), func(s inclusion.Space) any { return s.Pillar }),
-		"closed":  resolve(nonNull(gql.Boolean), func(s inclusion.Space) any { return s.Closed }),
-		"targets": resolve(nonNull(targets), func(s inclusion.Space) any { return targetsOf(s.Targets) }),
+		"id":            resolve(nonNull(gql.ID), func(s inclusion.Space) any { return s.ID.String() }),
+		"name":          resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Name }),
+		"region":        resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Region }),
+		"pillar":        resolve(nonNull(b.enums["Pillar"]), func(s inclusion.Space) any { return s.Pillar }),
+		"closed":        resolve(nonNull(gql.Boolean), func(s inclusion.Space) any { return s.Closed }),
+		"kind":          resolve(nonNull(b.enums["SpaceKind"]), func(s inclusion.Space) any { return s.Kind }),
+		"locality":      resolve(gql.String, func(s inclusion.Space) any { return nilIfEmpty(s.Locality) }),
+		"establishedOn": resolve(nonNull(dateType), func(s inclusion.Space) any { return s.EstablishedOn }),
+		"closedOn":      resolve(dateType, func(s inclusion.Space) any { return s.ClosedOn }),
+		"targets":       resolve(nonNull(targets), func(s inclusion.Space) any { return targetsOf(s.Targets) }),
 	}})
 	b.figureTypes()
 	identity := gql.NewObject(gql.ObjectConfig{Name: "Identity", Description: "[identity] Who a participant is. Shown only to facilitators of the participant's region and to admins; every read is audited.", Fields: gql.Fields{

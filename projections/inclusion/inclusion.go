@@ -158,6 +158,14 @@ type Space struct {
 	Pillar  string        `json:"pillar"`
 	Targets space.Targets `json:"targets"`
 	Closed  bool          `json:"closed"`
+
+	Kind, Locality          string
+	ConvenorID              *domain.ID
+	EstablishedOn, ClosedOn domain.Date
+}
+
+func (s *Space) setDetails(d space.Details) {
+	s.Name, s.Kind, s.Region, s.Locality, s.Pillar, s.ConvenorID = d.Name, d.Kind, d.Region, d.Locality, d.Pillar, d.ConvenorID
 }
 
 // Dialogue is what the model keeps of a dialogue.
@@ -214,7 +222,7 @@ func (m *Model) Blank() *Model { return NewKeyed(m.secret) }
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 8 } // 7: women's target defaults per measure; 8: cell keys
+func (m *Model) Version() int { return 9 } // 7: women's target defaults per measure; 8: cell keys; 9: spaces' details
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -238,10 +246,12 @@ func (m *Model) Apply(ev projections.Event) error {
 	defer m.mu.Unlock()
 	switch e := e.(type) {
 	case space.Established:
-		m.spaces[id] = &Space{ID: id, Name: e.Name, Region: e.Region, Pillar: e.Pillar, Targets: e.Targets.WithDefaults()}
+		s := &Space{ID: id, Targets: e.Targets.WithDefaults(), EstablishedOn: e.EstablishedOn}
+		s.setDetails(e.Details)
+		m.spaces[id] = s
 	case space.DetailsChanged:
 		if s := m.spaces[id]; s != nil {
-			s.Name, s.Region, s.Pillar = e.Name, e.Region, e.Pillar
+			s.setDetails(e.Details)
 		}
 	case space.TargetsSet:
 		if s := m.spaces[id]; s != nil {
@@ -249,7 +259,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		}
 	case space.Closed:
 		if s := m.spaces[id]; s != nil {
-			s.Closed = true
+			s.Closed, s.ClosedOn = true, e.ClosedOn
 		}
 	case participant.Enrolled:
 		m.setProfile(id, e.Profile)

@@ -41,6 +41,14 @@ func (m *Model) Snapshot(out io.Writer) error {
 			}
 		}
 		w.Bool(s.Closed)
+		w.String(s.Kind)
+		w.String(s.Locality)
+		w.Bool(s.ConvenorID != nil)
+		if s.ConvenorID != nil {
+			w.ID(*s.ConvenorID)
+		}
+		w.Date(s.EstablishedOn)
+		w.Date(s.ClosedOn)
 	}
 
 	// People are written sorted by id; rank maps a dense index to its
@@ -196,6 +204,12 @@ func (m *Model) Restore(in io.Reader) error {
 			}
 		}
 		s.Closed = r.Bool()
+		s.Kind, s.Locality = r.Symbol(), r.String()
+		if r.Bool() {
+			id := domain.ID(r.ID())
+			s.ConvenorID = &id
+		}
+		s.EstablishedOn, s.ClosedOn = r.Date(), r.Date()
 		if r.Err() != nil {
 			return r.Err()
 		}
