@@ -8,8 +8,10 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
 
@@ -33,6 +35,19 @@ func (b *builder) relations(queries gql.Fields) {
 	b.stakeholder.AddFieldConfig("dialogues", scoped(queries["dialogues"], "stakeholderId", holderID))
 	b.stakeholder.AddFieldConfig("commitments", scoped(queries["commitments"], "stakeholderId", holderID))
 	b.stakeholder.AddFieldConfig("commitmentFigures", scoped(queries["commitmentFigures"], "stakeholderId", holderID))
+
+	b.participant.AddFieldConfig("dialogues", &gql.Field{Type: nonNull(b.connection(b.dialogue)), Args: connectionArgs,
+		Description: "The dialogues they attended that you may see, newest first.",
+		Resolve: listOfItems(b.cursors, access.ReadParticipants, func(d inclusion.DialogueRow) domain.ID { return d.Dialogue.ID },
+			func(p gql.ResolveParams) ([]inclusion.DialogueRow, error) {
+				var out []inclusion.DialogueRow
+				for _, id := range b.deps.Inclusion.Attended(p.Source.(participants.Participant).ID) {
+					if d, ok := b.visibleDialogue(principalOf(p.Context), id); ok {
+						out = append(out, d)
+					}
+				}
+				return out, nil
+			})})
 
 	b.dialogue.AddFieldConfig("space", &gql.Field{Type: b.space, Description: "Where it was held.",
 		Resolve: related(func(d inclusion.DialogueRow) *domain.ID { return &d.Dialogue.SpaceID }, b.getSpace)})

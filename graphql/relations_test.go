@@ -9,11 +9,12 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 	e := newEnv(t)
 	s := writeStory(e)
 	q := `query($id: ID!) { dialogue(id: $id) { space { id } stakeholders { id } commitments { id stakeholder { id } space { id } dialogue { id } }
-	  attendees { participant { code } } } }`
+	  attendees { participant { code dialogues(first: 5) { edges { node { id } } } } } } }`
 	gao := e.must(e.gao, q, map[string]any{"id": s.dialogue})
 	if get(gao, "dialogue", "space", "id") != s.gaoSpace || get(gao, "dialogue", "stakeholders", 0, "id") != s.holder ||
 		get(gao, "dialogue", "commitments", 0, "id") != s.commitment || get(gao, "dialogue", "commitments", 0, "stakeholder", "id") != s.holder ||
-		get(gao, "dialogue", "commitments", 0, "dialogue", "id") != s.dialogue || get(gao, "dialogue", "attendees", 0, "participant", "code") != "GAO-0001" {
+		get(gao, "dialogue", "commitments", 0, "dialogue", "id") != s.dialogue || get(gao, "dialogue", "attendees", 0, "participant", "code") != "GAO-0001" ||
+		get(gao, "dialogue", "attendees", 0, "participant", "dialogues", "edges", 0, "node", "id") != s.dialogue {
 		t.Fatalf("gao's facilitator: %v", gao)
 	}
 	adv := e.must(e.advocacy, q, map[string]any{"id": s.dialogue})

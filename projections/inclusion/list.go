@@ -107,6 +107,34 @@ func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
 	return m.row(d), true
 }
 
+// Attended returns the ids of the dialogues a participant attended, not
+// retracted, newest first: their chain of attendances, no scan.
+func (m *Model) Attended(participantID domain.ID) []domain.ID {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i, ok := m.personIndex[participantID]
+	if !ok {
+		return nil
+	}
+	var list []*Dialogue
+	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
+		if d := m.byIndex[m.links[l-1].dialogue]; !d.Retracted {
+			list = append(list, d)
+		}
+	}
+	slices.SortFunc(list, func(a, b *Dialogue) int {
+		if dialogueBefore(b, a) {
+			return -1
+		}
+		return 1
+	})
+	ids := make([]domain.ID, len(list))
+	for k, d := range list {
+		ids[k] = d.ID
+	}
+	return ids
+}
+
 // Space returns one space.
 func (m *Model) Space(id domain.ID) (Space, bool) {
 	m.mu.RLock()
