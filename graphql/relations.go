@@ -65,6 +65,22 @@ func (b *builder) relations(queries gql.Fields) {
 			return visibleAll(p.Context, ids, b.getCommitment), nil
 		}})
 
+	kinds := gql.EnumValueConfigMap{}
+	for _, k := range commitments.UpdateKinds {
+		kinds[enumValue(k)] = &gql.EnumValueConfig{Value: k}
+	}
+	update := gql.NewObject(gql.ObjectConfig{Name: "CommitmentUpdate", Description: "A follow-up of a commitment: a progress report, a due-date revision, or its settlement.", Fields: gql.Fields{
+		"kind":     resolve(nonNull(gql.NewEnum(gql.EnumConfig{Name: "CommitmentUpdateKind", Values: kinds})), func(u commitments.Update) any { return u.Kind }),
+		"on":       resolve(nonNull(dateType), func(u commitments.Update) any { return u.On }),
+		"status":   resolve(b.enums["ProgressStatus"], func(u commitments.Update) any { return nilIfEmpty(u.Status) }),
+		"note":     resolve(gql.String, func(u commitments.Update) any { return nilIfEmpty(u.Note) }),
+		"evidence": resolve(nonNull(listOf(gql.String)), func(u commitments.Update) any { return nonNilStrings(u.Evidence) }),
+		"reason":   resolve(gql.String, func(u commitments.Update) any { return nilIfEmpty(u.Reason) }),
+		"dueOn":    resolve(dateType, func(u commitments.Update) any { return u.DueOn }),
+	}})
+	b.commitmentT.AddFieldConfig("history", resolve(nonNull(listOf(update)), func(c commitments.Commitment) any { return c.History }))
+	b.commitmentT.Fields()["history"].Description = "Every follow-up, in the order recorded (a due-date revision is dated when it was recorded)."
+
 	b.commitmentT.AddFieldConfig("stakeholder", &gql.Field{Type: b.stakeholder, Description: "Who made it; null when it is another region's stakeholder.",
 		Resolve: related(func(c commitments.Commitment) *domain.ID { return &c.StakeholderID }, b.getStakeholder)})
 	b.commitmentT.AddFieldConfig("space", &gql.Field{Type: b.space, Description: "Where it was made.",

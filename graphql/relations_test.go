@@ -48,6 +48,10 @@ func TestRelationsConnectTheGraphWithinWhatEachRoleMaySee(t *testing.T) {
 	if fmt.Sprint(get(a, "space", "inclusion")) != fmt.Sprint(get(a, "inclusion")) {
 		t.Fatalf("Space.inclusion %v, inclusion(spaceId) %v", get(a, "space", "inclusion"), get(a, "inclusion"))
 	}
+	h := e.must(e.advocacy, `query($id: ID!) { commitment(id: $id) { history { kind on status } } }`, map[string]any{"id": s.commitment})
+	if fmt.Sprint(get(h, "commitment", "history")) != "[map[kind:PROGRESS on:2025-04-01 status:ON_TRACK] map[kind:FULFILLED on:2025-05-15 status:<nil>]]" {
+		t.Fatalf("a commitment's history: %v", get(h, "commitment", "history"))
+	}
 	st := e.must(e.advocacy, `query($id: ID!) { stakeholder(id: $id) { commitments(first: 5) { edges { node { id status } } } commitmentFigures { made fulfilled } dialogues(first: 5) { edges { node { id } } } } }`, map[string]any{"id": s.holder})
 	if get(st, "stakeholder", "commitments", "edges", 0, "node", "status") != "FULFILLED" || get(st, "stakeholder", "commitmentFigures", "made") != 1.0 ||
 		get(st, "stakeholder", "dialogues", "edges", 0, "node", "id") != s.dialogue {

@@ -38,7 +38,24 @@ type Commitment struct {
 	// Progress is the last reported progress status, if any.
 	Progress  string      `json:"progress,omitempty"`
 	SettledOn domain.Date `json:"settledOn"`
+	// History is every follow-up, in the order recorded.
+	History []Update `json:"history,omitempty"`
 }
+
+// Update is one follow-up of a commitment.
+type Update struct {
+	// Kind is progress, due-date-revised, fulfilled, broken or withdrawn.
+	Kind     string      `json:"kind"`
+	On       domain.Date `json:"on"`               // the business date: reported, revised… on
+	Status   string      `json:"status,omitempty"` // a progress report's
+	Note     string      `json:"note,omitempty"`
+	Evidence []string    `json:"evidence,omitempty"`
+	Reason   string      `json:"reason,omitempty"` // a revision's
+	DueOn    domain.Date `json:"dueOn"`            // a revision's new due date
+}
+
+// UpdateKinds are the kinds of Update, in the order of events.
+var UpdateKinds = []string{"progress", "due-date-revised", "fulfilled", "broken", "withdrawn"}
 
 // Overdue reports whether an open commitment's due date has passed.
 func (c *Commitment) Overdue(today domain.Date) bool {
@@ -64,7 +81,7 @@ func New(clock func() time.Time) *Model {
 }
 
 func (m *Model) Name() string { return "commitments" }
-func (m *Model) Version() int { return 1 }
+func (m *Model) Version() int { return 2 } // 2: history
 
 func (m *Model) Reset() {
 	m.mu.Lock()
@@ -101,14 +118,19 @@ func (m *Model) Apply(ev projections.Event) error {
 		m.add(&Commitment{ID: id, StakeholderID: e.StakeholderID, SpaceID: e.SpaceID, DialogueID: e.DialogueID, Text: e.Text, Pillar: e.Pillar, MadeOn: e.MadeOn, DueOn: e.DueOn, Benefits: e.Benefits, Status: commitment.Open})
 	case commitment.ProgressReported:
 		c.Progress = e.Status
+		c.History = append(c.History, Update{Kind: "progress", On: e.ReportedOn, Status: e.Status, Note: e.Note, Evidence: e.Evidence})
 	case commitment.DueDateRevised:
 		c.DueOn = e.DueOn
+		c.History = append(c.History, Update{Kind: "due-date-revised", On: domain.DateOf(ev.Record.RecordedAt), DueOn: e.DueOn, Reason: e.Reason})
 	case commitment.FulfilledEvent:
 		c.Status, c.SettledOn = commitment.Fulfilled, e.On
+		c.History = append(c.History, Update{Kind: "fulfilled", On: e.On, Evidence: e.Evidence})
 	case commitment.BrokenEvent:
 		c.Status, c.SettledOn = commitment.Broken, e.On
+		c.History = append(c.History, Update{Kind: "broken", On: e.On, Note: e.Note})
 	case commitment.WithdrawnEvent:
 		c.Status, c.SettledOn = commitment.Withdrawn, e.On
+		c.History = append(c.History, Update{Kind: "withdrawn", On: e.On, Note: e.Note})
 	case space.Event, stakeholder.Event, participant.Event, dialogue.Event:
 	default:
 		return fmt.Errorf("commitments: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
