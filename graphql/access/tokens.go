@@ -200,7 +200,7 @@ func (t *Tokens) Authenticate(presented string) (Principal, error) {
 	if !ok || !ok2 {
 		return Principal{}, ErrUnauthenticated
 	}
-	secret, err := base64.RawURLEncoding.DecodeString(encoded)
+	secret, err := base64.RawURLEncoding.Strict().DecodeString(encoded) // one spelling per secret
 	if err != nil || len(secret) != 32 {
 		return Principal{}, ErrUnauthenticated
 	}
