@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -24,12 +25,12 @@ import (
 // share, withheld (null, suppressed: true) for callers without access to
 // identities when it could single someone out.
 func (b *builder) figureTypes() {
-	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance; both null when suppressed.", Fields: gql.Fields{
+	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld.", Fields: gql.Fields{
 		"count":      resolve(gql.Int, func(m *measure) any { return countOrNil(m) }),
 		"share":      resolve(gql.Float, func(m *measure) any { return shareOrNil(m) }),
 		"suppressed": resolve(nonNull(gql.Boolean), func(m *measure) any { return m.suppressed }),
 	}})
-	groupType := gql.NewObject(gql.ObjectConfig{Name: "GroupMeasure", Description: "Registered attendees of one excluded group.", Fields: gql.Fields{
+	groupType := gql.NewObject(gql.ObjectConfig{Name: "GroupMeasure", Description: "Registered attendees of one excluded group, and their share of attendance in percent.", Fields: gql.Fields{
 		"group":      resolve(nonNull(gql.String), func(m *measure) any { return strings.TrimPrefix(m.name, "group:") }),
 		"count":      resolve(gql.Int, func(m *measure) any { return countOrNil(m) }),
 		"share":      resolve(gql.Float, func(m *measure) any { return shareOrNil(m) }),
@@ -56,7 +57,7 @@ func shareOrNil(m *measure) any {
 	if m.suppressed {
 		return nil
 	}
-	return m.share
+	return math.Round(m.share*1e6) / 1e4 // percent, like targets, to a hundredth of a thousandth
 }
 
 // view is an inclusion view as published.
