@@ -124,12 +124,3 @@ func (h *Handler) Erase(ctx context.Context, id domain.ID, cmd participant.Erase
 	}
 	return Participant.Execute(ctx, h, id, cmd, meta)
 }
-
-// Identity opens a participant's sealed identity. Returns
-// keystore.ErrErased for an erased participant.
-func (h *Handler) Identity(ctx context.Context, id domain.ID) (keystore.Identity, error) {
-	if h.keys == nil {
-		return keystore.Identity{}, ErrNoKeyStore
-	}
-	return h.keys.Open(id, h.sealedOf(ctx, id))
-}
