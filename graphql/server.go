@@ -259,32 +259,15 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// After the answer cache: a kept answer was estimated under its key.
-	cost, err := s.cost(doc, op, req.Variables)
-	if err == nil && cost > s.opts.Budget {
-		err = &coded{code: CodeBadUserInput, field: "query", message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
-	}
-	if err != nil {
-		var c *coded
-		errors.As(err, &c)
-		fail(http.StatusBadRequest, c)
-		return
-	}
-
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
-	defer cancel()
-	release, err := s.running.acquire(ctx, principal.TokenID)
-	if err != nil {
-		s.timedOut(w, log, requestID)
-		return
-	}
-	defer release()
 	rq := &request{principal: principal, id: requestID, log: log}
-	ctx = context.WithValue(ctx, requestKey{}, rq)
-	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		// graphql-go answers at the deadline with whatever it has; the
-		// resolvers stop on their own (errTimeout).
+	result, err := s.execute(r.Context(), rq, doc, op, req.OperationName, req.Variables)
+	var c *coded
+	switch {
+	case errors.Is(err, errTimeout):
 		s.timedOut(w, log, requestID)
+		return
+	case errors.As(err, &c):
+		fail(http.StatusBadRequest, c)
 		return
 	}
 	// Without data, the request failed as a whole: the status says how.
@@ -300,6 +283,35 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.answers.put(answerKey, body)
 	}
 	writeBody(w, status, body)
+}
+
+// execute runs an operation for a request through the limits every
+// transport shares: the cost budget, one of the token's execution slots,
+// and the deadline. Returns a *coded error for a request over the budget
+// and errTimeout when the deadline passed.
+func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
+	cost, err := s.cost(doc, op, vars)
+	if err == nil && cost > s.opts.Budget {
+		err = &coded{code: CodeBadUserInput, field: "query", message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(parent, s.opts.RequestTimeout)
+	defer cancel()
+	release, err := s.running.acquire(ctx, rq.principal.TokenID)
+	if err != nil {
+		return nil, errTimeout
+	}
+	defer release()
+	ctx = context.WithValue(ctx, requestKey{}, rq)
+	result := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: operationName, Args: vars, Context: ctx})
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// graphql-go answers at the deadline with whatever it has; the
+		// resolvers stop on their own (errTimeout).
+		return nil, errTimeout
+	}
+	return result, nil
 }
 
 // timedOut answers a request whose deadline passed, and logs it.
