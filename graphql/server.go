@@ -104,6 +104,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveGraphQL(w, r)
 	case r.URL.Path == "/graphiql" || strings.HasPrefix(r.URL.Path, "/graphiql/"):
 		s.page.ServeHTTP(w, r)
+	case strings.HasPrefix(r.URL.Path, "/export/"):
+		s.serveExport(w, r)
 	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
 		s.serveBackup(w, r)
 	case r.URL.Path == "/healthz":
@@ -160,7 +162,7 @@ type gqlRequest struct {
 }
 
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	requestID := ulid.MustNew(ulid.Now(), rand.Reader).String()
+	requestID := newRequestID()
 	w.Header().Set("X-Request-Id", requestID)
 	log := s.deps.Logger.With().Str("request", requestID).Logger()
 	fail := func(status int, err *coded) {
@@ -313,6 +315,9 @@ func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document,
 	}
 	return result, nil
 }
+
+// newRequestID names a request in answers and the log.
+func newRequestID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
 
 // timedOut answers a request whose deadline passed, and logs it.
 func (s *Server) timedOut(w http.ResponseWriter, log zerolog.Logger, requestID string) {

@@ -1,0 +1,311 @@
+package graphql
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/events/domain"
+)
+
+// Exports are tables for spreadsheets: GET /export/NAME.csv or .xlsx with
+// the filters of the matching query as URL parameters. Each runs the
+// public GraphQL API for the caller — the same scoping, disclosure, cost,
+// deadline and slots — and lays its answer out in rows, so an export can
+// never show what the API would not.
+type export struct {
+	// query is the GraphQL operation; it pages with $after where the list
+	// is a connection.
+	query string
+	// params are the URL parameters it takes, with their GraphQL types.
+	params map[string]string
+	// columns, and how one answer becomes rows (and the cursor of the next
+	// page, "" for none).
+	columns []column
+	rows    func(data map[string]any) (rows [][]cell, next string)
+}
+
+// column is a heading in French and English, and the kind of its cells.
+type column struct {
+	fr, en string
+	kind   cellKind
+}
+
+type cellKind int
+
+const (
+	text cellKind = iota
+	number
+	percent
+	date
+	marker // "withheld": a suppressed figure's column beside it
+)
+
+// cell is one value; nil is an empty cell (a withheld figure is empty,
+// never 0, with its marker column set).
+type cell any
+
+// maxExportPages bounds a paged export: 100 pages of 100.
+const maxExportPages = 100
+
+func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	w.Header().Set("X-Request-Id", requestID)
+	log := s.deps.Logger.With().Str("request", requestID).Logger()
+	fail := func(status int, c *coded) {
+		log.Info().Int("status", status).Str("code", c.code).Str("field", c.field).Msg("export refused")
+		writeJSON(w, status, errorBody(c))
+	}
+	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
+	ex, known := s.exports()[name]
+	if !ok || !known || (format != "csv" && format != "xlsx") {
+		fail(http.StatusNotFound, &coded{code: CodeNotFound, message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
+		return
+	}
+	principal, err := s.authenticate(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
+		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+		return
+	}
+	log = log.With().Str("subject", principal.Subject).Logger()
+	q := r.URL.Query()
+	lang := q.Get("lang")
+	if lang == "" {
+		lang = "fr"
+	}
+	if lang != "fr" && lang != "en" {
+		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "lang", message: "lang must be fr or en"})
+		return
+	}
+	vars := map[string]any{}
+	for key, values := range q {
+		switch _, isParam := ex.params[key]; {
+		case key == "lang" || key == "sep":
+		case !isParam:
+			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: key, message: fmt.Sprintf("%s is not a filter of this export", key)})
+			return
+		case ex.params[key] == "Boolean":
+			vars[key] = values[0] == "true"
+		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket":
+			vars[key] = enumValue(values[0]) // the code or the enum value alike
+		default:
+			vars[key] = values[0]
+		}
+	}
+	doc, err := s.document(ex.query)
+	if err != nil {
+		log.Error().Err(err).Msg("an export's own query is refused")
+		fail(http.StatusInternalServerError, errInternal)
+		return
+	}
+	op := operationOf(doc, "")
+	rq := &request{principal: principal, id: requestID, log: log}
+	var rows [][]cell
+	for page := 0; page < maxExportPages; page++ {
+		result, err := s.execute(r.Context(), rq, doc, op, "", vars)
+		var c *coded
+		switch {
+		case errors.Is(err, errTimeout):
+			s.timedOut(w, log, requestID)
+			return
+		case errors.As(err, &c):
+			fail(http.StatusBadRequest, c)
+			return
+		}
+		if len(result.Errors) > 0 {
+			errs := s.clientErrors(log, requestID, result.Errors, true)
+			code, _ := errs[0].Extensions["code"].(string)
+			field, _ := errs[0].Extensions["field"].(string)
+			fail(statusOf[code], &coded{code: code, field: field, message: errs[0].Message})
+			return
+		}
+		more, next := ex.rows(result.Data.(map[string]any))
+		rows = append(rows, more...)
+		if next == "" {
+			break
+		}
+		vars["after"] = next
+	}
+	log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
+		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
+	headings := make([]string, len(ex.columns))
+	for i, c := range ex.columns {
+		headings[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palabre-%s.%s"`, name, format))
+	var body bytes.Buffer
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", lang)
+	} else {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		err = writeXLSX(&body, name, headings, ex.columns, rows, q, lang, s.deps.Clock())
+	}
+	if err != nil {
+		log.Error().Err(err).Msg("writing an export failed")
+		fail(http.StatusInternalServerError, errInternal)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body.Bytes())
+}
+
+var withheldWord = map[string]string{"fr": "masqué", "en": "withheld"}
+
+// writeCSV writes UTF-8 with a byte-order mark, so that Excel reads the
+// accents; semicolons for French Excel, whose decimal comma takes the
+// comma.
+func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cell, semicolon bool, lang string) error {
+	b.WriteString("\uFEFF")
+	cw := csv.NewWriter(b)
+	if semicolon {
+		cw.Comma = ';'
+	}
+	if err := cw.Write(headings); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		rec := make([]string, len(row))
+		for i, v := range row {
+			rec[i] = csvValue(v, columns[i].kind, semicolon, lang)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvValue(v cell, kind cellKind, decimalComma bool, lang string) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case enumCode:
+		return x.label(lang)
+	case bool:
+		if kind == marker {
+			if x {
+				return withheldWord[lang]
+			}
+			return ""
+		}
+		return fmt.Sprint(x)
+	case float64:
+		s := fmt.Sprint(x)
+		if kind == percent {
+			s = fmt.Sprintf("%.2f", x)
+		}
+		if decimalComma {
+			s = strings.ReplaceAll(s, ".", ",")
+		}
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// writeXLSX writes a workbook: a first sheet saying what the export holds
+// (its filters, its moment, what a withheld figure means), then the table
+// with typed cells — dates as dates, shares as percentages.
+func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column, rows [][]cell, filters map[string][]string, lang string, now time.Time) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	about := map[string]string{"fr": "À propos", "en": "About"}[lang]
+	if err := f.SetSheetName("Sheet1", about); err != nil {
+		return err
+	}
+	lines := [][]any{
+		{map[string]string{"fr": "Export palabre", "en": "palabre export"}[lang], name},
+		{map[string]string{"fr": "Fait le", "en": "Made on"}[lang], now.UTC().Format(time.RFC3339)},
+	}
+	for key, values := range filters {
+		if key != "lang" {
+			lines = append(lines, []any{map[string]string{"fr": "Filtre", "en": "Filter"}[lang] + " " + key, values[0]})
+		}
+	}
+	lines = append(lines, []any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
+		map[string]string{
+			"fr": "Pour les rôles sans accès aux identités, chaque effectif est légèrement bruité (méthode des clés de cellule) et ceux sous le seuil sont masqués : la case est vide et la colonne « masqué » le dit.",
+			"en": "For roles without access to identities every count carries a little noise (cell-key method) and those below the threshold are withheld: the cell is empty and the \"withheld\" column says so.",
+		}[lang]})
+	for i, line := range lines {
+		if err := f.SetSheetRow(about, fmt.Sprintf("A%d", i+1), &line); err != nil {
+			return err
+		}
+	}
+	data := map[string]string{"fr": "Données", "en": "Data"}[lang]
+	if _, err := f.NewSheet(data); err != nil {
+		return err
+	}
+	heads := make([]any, len(headings))
+	for i, h := range headings {
+		heads[i] = h
+	}
+	if err := f.SetSheetRow(data, "A1", &heads); err != nil {
+		return err
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		return err
+	}
+	percentStyle, err := f.NewStyle(&excelize.Style{NumFmt: 10})
+	if err != nil {
+		return err
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			if v == nil {
+				continue
+			}
+			switch columns[c].kind {
+			case date:
+				if d, err := domain.ParseDate(fmt.Sprint(v)); err == nil {
+					if err := f.SetCellValue(data, ref, d.Time()); err != nil {
+						return err
+					}
+					if err := f.SetCellStyle(data, ref, ref, dateStyle); err != nil {
+						return err
+					}
+					continue
+				}
+			case percent:
+				if x, ok := v.(float64); ok {
+					if err := f.SetCellFloat(data, ref, x/100, 4, 64); err != nil {
+						return err
+					}
+					if err := f.SetCellStyle(data, ref, ref, percentStyle); err != nil {
+						return err
+					}
+					continue
+				}
+			case marker:
+				if x, _ := v.(bool); x {
+					v = withheldWord[lang]
+				} else {
+					continue
+				}
+			}
+			if e, ok := v.(enumCode); ok {
+				v = e.label(lang)
+			}
+			if err := f.SetCellValue(data, ref, v); err != nil {
+				return err
+			}
+		}
+	}
+	return f.Write(b)
+}

@@ -1,0 +1,129 @@
+package graphql_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// download gets an export with a token.
+func (e *env) download(token, path string) (int, []byte) {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.server.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+func TestExportsAreTheAPIsAnswersAsTables(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	status, body := e.download(e.analyst, "/export/inclusion.csv?spaceId="+s.gaoSpace+"&bucket=month&from=2025-01-01&to=2025-04-30")
+	if status != 200 || !bytes.HasPrefix(body, []byte("\uFEFF")) {
+		t.Fatalf("inclusion.csv: %d %.200s", status, body)
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := records[0]
+	if head[0] != "Du" || head[3] != "Participation" || len(records) != 6 { // four months and the total
+		t.Fatalf("headings %v, %d records", head, len(records))
+	}
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %q in %v", name, head)
+		return -1
+	}
+	total := records[len(records)-1]
+	// The same figures as the API gives the analyst, noise and all; a
+	// withheld one is empty with its marker, never 0.
+	v := e.must(e.analyst, `query($s: ID!) { inclusion(spaceId: $s, from: "2025-01-01", to: "2025-04-30") { total { attendance { count } personsWithDisabilities { count suppressed } } } }`, map[string]any{"s": s.gaoSpace})
+	if want := get(v, "inclusion", "total", "attendance", "count"); total[col("Participation")] != strconv.FormatFloat(want.(float64), 'f', -1, 64) {
+		t.Errorf("total attendance %q, the API says %v", total[col("Participation")], want)
+	}
+	if get(v, "inclusion", "total", "personsWithDisabilities", "suppressed") == true {
+		if total[col("Personnes handicapées")] != "" || total[col("Personnes handicapées masqué")] != "masqué" {
+			t.Errorf("a withheld count: %q, marker %q", total[col("Personnes handicapées")], total[col("Personnes handicapées masqué")])
+		}
+	}
+
+	// French Excel's separator; English headings.
+	_, body = e.download(e.analyst, "/export/inclusion.csv?spaceId="+s.gaoSpace+"&sep=semicolon&lang=en")
+	if line, _, _ := strings.Cut(string(bytes.TrimPrefix(body, []byte("\uFEFF"))), "\n"); !strings.HasPrefix(line, "From;To;Dialogues;Attendance") {
+		t.Errorf("semicolon, English: %q", line)
+	}
+
+	// XLSX: a sheet about the export, then typed cells.
+	status, body = e.download(e.advocacy, "/export/commitments.xlsx")
+	if status != 200 {
+		t.Fatalf("commitments.xlsx: %d %s", status, body)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[0] != "À propos" || sheets[1] != "Données" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	rows, _ := book.GetRows("Données")
+	if len(rows) != 2 || rows[1][7] != "Tenu" || rows[1][5] != "Night patrols on the market road" {
+		t.Fatalf("commitments rows %v", rows)
+	}
+	if typ, _ := book.GetCellType("Données", "B2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("madeOn is written as text, not a date")
+	}
+
+	// The API's rules: another region's space answers as a missing one,
+	// a role answers as it does in GraphQL, and every export is audited.
+	for _, id := range []string{s.gaoSpace, newID()} {
+		if status, body := e.download(e.mopti, "/export/dialogues.csv?spaceId="+id); status != 404 || !strings.Contains(string(body), "NOT_FOUND") {
+			t.Errorf("mopti's facilitator exporting dialogues of %s: %d %s", id, status, body)
+		}
+	}
+	if status, _ := e.download(e.analyst, "/export/dialogues.csv"); status != 403 {
+		t.Errorf("an analyst exporting dialogues: %d", status)
+	}
+	if status, _ := e.download("", "/export/inclusion.csv"); status != 401 {
+		t.Errorf("no token: %d", status)
+	}
+	if status, body := e.download(e.analyst, "/export/inclusion.csv?secret=1"); status != 400 || !strings.Contains(string(body), `"field":"secret"`) {
+		t.Errorf("an unknown filter: %d %s", status, body)
+	}
+	if !strings.Contains(e.logs.String(), `"audit":"export","export":"commitments","format":"xlsx"`) {
+		t.Error("no audit record of an export")
+	}
+}
+
+func TestNoExportHoldsAName(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	for _, token := range []string{e.admin, e.gao, e.mopti, e.advocacy, e.analyst} {
+		for _, path := range []string{"/export/inclusion.csv?region=gao", "/export/dialogues.csv?region=gao", "/export/commitments.csv",
+			"/export/stakeholders.csv", "/export/dialogues.xlsx?spaceId=" + s.gaoSpace, "/export/inclusion.xlsx?spaceId=" + s.gaoSpace} {
+			_, body := e.download(token, path)
+			for _, canary := range []string{canaryAlice, canaryBob, canaryMopti, canaryPhone} {
+				if bytes.Contains(body, []byte(canary)) {
+					t.Errorf("%s holds %s", path, canary)
+				}
+			}
+		}
+	}
+}
