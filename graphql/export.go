@@ -3,7 +3,6 @@ package graphql
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -115,13 +114,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	var rows [][]cell
 	for page := 0; page < maxExportPages; page++ {
 		result, err := s.execute(r.Context(), rq, doc, op, "", vars)
-		var c *coded
-		switch {
-		case errors.Is(err, errTimeout):
-			s.timedOut(w, log, requestID)
-			return
-		case errors.As(err, &c):
-			fail(http.StatusBadRequest, c)
+		if s.refused(w, rq, fail, err) {
 			return
 		}
 		if len(result.Errors) > 0 {

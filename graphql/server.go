@@ -263,13 +263,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	// After the answer cache: a kept answer was estimated under its key.
 	rq := &request{principal: principal, id: requestID, log: log}
 	result, err := s.execute(r.Context(), rq, doc, op, req.OperationName, req.Variables)
-	var c *coded
-	switch {
-	case errors.Is(err, errTimeout):
-		s.timedOut(w, log, requestID)
-		return
-	case errors.As(err, &c):
-		fail(http.StatusBadRequest, c)
+	if s.refused(w, rq, fail, err) {
 		return
 	}
 	// Without data, the request failed as a whole: the status says how.
@@ -318,6 +312,24 @@ func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document,
 
 // newRequestID names a request in answers and the log.
 func newRequestID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
+
+// refused answers a request that execute refused, reporting whether it
+// did: past its deadline (503 TIMEOUT) or over the budget (400).
+func (s *Server) refused(w http.ResponseWriter, rq *request, fail func(int, *coded), err error) bool {
+	var c *coded
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, errTimeout):
+		s.timedOut(w, rq.log, rq.id)
+	case errors.As(err, &c):
+		fail(http.StatusBadRequest, c)
+	default:
+		rq.log.Error().Err(err).Msg("execution failed")
+		fail(http.StatusInternalServerError, errInternal)
+	}
+	return true
+}
 
 // timedOut answers a request whose deadline passed, and logs it.
 func (s *Server) timedOut(w http.ResponseWriter, log zerolog.Logger, requestID string) {
