@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +84,33 @@ func TestTheVocabularyLabelsEveryCodeInBothLanguages(t *testing.T) {
 	}
 	if got := get(fr, "vocabulary", 5, "terms", 5, "label"); got != "Audience foraine" {
 		t.Errorf("mobile-court-session in French: %v", got)
+	}
+}
+
+func TestEveryObjectTellsItsChangesWithoutAName(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	e.must(e.gao, `mutation($c: ID!, $id: ID!) { correctParticipant(commandId: $c, id: $id, input: {code: "GAO-0001", sex: FEMALE, birthYear: 1997, displacement: NONE, region: "gao"},
+	  identity: {name: "CANARY-Renamed-31", phone: "+223-CANARY-556"}) { id } }`, map[string]any{"c": newID(), "id": s.alice})
+	r := e.must(e.gao, `query($d: ID!, $p: ID!, $c: ID!) { dialogue(id: $d) { changes { type on recordedBy summary } }
+	  participant(id: $p) { changes { type summary recordedAt recordedBy } } commitment(id: $c) { changes { type on } } }`,
+		map[string]any{"d": s.dialogue, "p": s.alice, "c": s.commitment})
+	if fmt.Sprint(get(r, "dialogue", "changes")) != "[map[on:2025-03-02 recordedBy:facilitator[gao] summary:Dialogue logged type:DialogueHeld]]" {
+		t.Errorf("the dialogue's changes: %v", get(r, "dialogue", "changes"))
+	}
+	if n := len(get(r, "participant", "changes").([]any)); n != 2 || get(r, "participant", "changes", 1, "summary") != "Profile corrected" {
+		t.Errorf("the participant's changes: %v", get(r, "participant", "changes"))
+	}
+	if n := len(get(r, "commitment", "changes").([]any)); n != 3 {
+		t.Errorf("the commitment's changes: %v", get(r, "commitment", "changes"))
+	}
+	for _, canary := range []string{"CANARY-Renamed-31", "+223-CANARY-556", canaryAlice} {
+		if strings.Contains(fmt.Sprint(r), canary) {
+			t.Errorf("a change holds %s", canary)
+		}
+	}
+	// Another region's object has no changes to show: it is not found.
+	if r := e.do(e.mopti, `query($d: ID!) { dialogue(id: $d) { changes { type } } }`, map[string]any{"d": s.dialogue}); r.code() != "NOT_FOUND" {
+		t.Errorf("mopti's facilitator: %s", r.raw)
 	}
 }

@@ -193,6 +193,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	b.objects()
 	queries := b.queries()
 	b.relations(queries)
+	b.histories()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: queries,
 		Description: "What the token may read: consultative spaces, dialogues, commitments, stakeholders, participants (pseudonymous; names only for facilitators of their region and admins) and inclusion figures. Another region's object answers as one that does not exist."})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),

@@ -351,3 +351,33 @@ func (agg *Aggregate[S, C, E]) Load(ctx context.Context, h *Handler, id domain.I
 	f, err := agg.fold(ctx, h, domain.StreamName(agg.Category, id), ulid.ULID{})
 	return f.state, f.events, err
 }
+
+// Recorded is one event of an aggregate's history: what happened, when and
+// by whom it was recorded.
+type Recorded struct {
+	Type       string
+	Event      domain.Event
+	RecordedAt time.Time
+	RecordedBy string // the token's subject
+}
+
+// History reads an aggregate's events in order; none for a missing one.
+// The context is honoured between events.
+func (h *Handler) History(ctx context.Context, category string, id domain.ID) ([]Recorded, error) {
+	var out []Recorded
+	stream := domain.StreamName(category, id)
+	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
+		if errors.Is(err, events.ErrStreamNotFound) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", stream, err)
+		}
+		e, meta, err := decode[domain.Event](h.codec, rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Recorded{Type: rec.Type, Event: e, RecordedAt: meta.RecordedAt, RecordedBy: meta.RecordedBy})
+	}
+	return out, nil
+}

@@ -1,0 +1,103 @@
+package graphql
+
+import (
+	"time"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// The history of an object is its events, read from the log: what
+// happened, on which business date, when and by whom it was recorded.
+// Summaries name what kind of change it was, never a value: a correction
+// of a participant says that the profile changed, not to what.
+
+// change is one entry of a history.
+type change struct{ commands.Recorded }
+
+// summaries say what each event type means, in plain words.
+var summaries = map[string]string{
+	"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed", "SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed",
+	"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed",
+	"ParticipantEnrolled": "Participant enrolled", "ParticipantProfileCorrected": "Profile corrected", "ParticipantErased": "Participant erased (name and phone destroyed)",
+	"DialogueHeld": "Dialogue logged", "DialogueAttendanceCorrected": "Attendance corrected", "DialogueRetracted": "Dialogue retracted",
+	"CommitmentMade": "Commitment made", "CommitmentProgressReported": "Progress reported", "CommitmentDueDateRevised": "Due date revised",
+	"CommitmentFulfilled": "Commitment fulfilled", "CommitmentBroken": "Commitment broken", "CommitmentWithdrawn": "Commitment withdrawn",
+}
+
+// businessDate is the date an event is about, where it has one.
+func businessDate(e domain.Event) domain.Date {
+	switch e := e.(type) {
+	case space.Established:
+		return e.EstablishedOn
+	case space.Closed:
+		return e.ClosedOn
+	case participant.Erased:
+		return e.ErasedOn
+	case dialogue.Held:
+		return e.HeldOn
+	case commitment.Made:
+		return e.MadeOn
+	case commitment.ProgressReported:
+		return e.ReportedOn
+	case commitment.FulfilledEvent:
+		return e.On
+	case commitment.BrokenEvent:
+		return e.On
+	case commitment.WithdrawnEvent:
+		return e.On
+	}
+	return domain.Date{}
+}
+
+// histories add every object type's changes.
+func (b *builder) histories() {
+	changeType := gql.NewObject(gql.ObjectConfig{Name: "Change", Description: "One event of an object's history. Never a name or a phone.", Fields: gql.Fields{
+		"type":       resolve(nonNull(gql.String), func(c change) any { return c.Type }),
+		"summary":    resolve(nonNull(gql.String), func(c change) any { return summaries[c.Type] }),
+		"on":         resolve(dateType, func(c change) any { return businessDate(c.Event) }),
+		"recordedAt": resolve(nonNull(gql.String), func(c change) any { return c.RecordedAt.UTC().Format(time.RFC3339) }),
+		"recordedBy": resolve(nonNull(gql.String), func(c change) any { return c.RecordedBy }),
+	}})
+	for _, o := range []struct {
+		object   *gql.Object
+		category string
+		id       func(any) domain.ID
+	}{
+		{b.space, space.Category, func(v any) domain.ID { return v.(inclusion.Space).ID }},
+		{b.dialogue, dialogue.Category, func(v any) domain.ID { return v.(inclusion.DialogueRow).Dialogue.ID }},
+		{b.commitmentT, commitment.Category, func(v any) domain.ID { return v.(commitments.Commitment).ID }},
+		{b.stakeholder, stakeholder.Category, func(v any) domain.ID { return v.(stakeholders.Stakeholder).ID }},
+		{b.participant, participant.Category, func(v any) domain.ID { return v.(participants.Participant).ID }},
+	} {
+		// "changes", not "history": a commitment's history is its
+		// follow-ups (CommitmentUpdate), which the issue names too.
+		o.object.AddFieldConfig("changes", &gql.Field{Type: nonNull(listOf(changeType)), Description: "What happened to it, event by event, in the order recorded.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				recorded, err := b.deps.Handler.History(p.Context, o.category, o.id(p.Source))
+				if err != nil {
+					if p.Context.Err() != nil {
+						return nil, errTimeout
+					}
+					requestOf(p.Context).log.Error().Err(err).Msg("reading a history failed")
+					return nil, errInternal
+				}
+				out := make([]change, len(recorded))
+				for i, r := range recorded {
+					out[i] = change{r}
+				}
+				return out, nil
+			}})
+	}
+}
