@@ -100,15 +100,15 @@ func (r release) view(rows []*published, total *published, targets *space.Target
 			r.perturb(p)
 		}
 	}
-	met := map[string]bool{}
 	if targets == nil {
-		return met
+		return map[string]bool{}
 	}
-	attendance := total.get("attendance")
-	for name, target := range map[string]*float64{"women": targets.Women, "youth": targets.Youth, "disability": targets.Disability, "displaced": targets.Displaced} {
-		m := total.get(targetMeasure[name])
-		if target != nil && m != nil && !m.suppressed && !attendance.suppressed {
-			met[name] = space.Met(*target, m.count, attendance.count)
+	count := func(name string) int { return total.get(name).count }
+	met := inclusion.Met(*targets, inclusion.Figures{Attendance: count("attendance"), Women: count("women"), Youth: count("youth"),
+		PersonsWithDisabilities: count("personsWithDisabilities"), Displaced: count("displaced")})
+	for name := range met {
+		if total.get(targetMeasure[name]).suppressed || total.get("attendance").suppressed {
+			delete(met, name) // met or not would hint at the withheld count
 		}
 	}
 	return met

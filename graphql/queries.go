@@ -187,11 +187,9 @@ func (b *builder) queries() gql.Fields {
 				if err != nil {
 					return nil, err
 				}
-				if who := principalOf(p.Context); who.Role == access.Facilitator && q.Region == "" {
-					if len(who.Regions) != 1 {
-						return nil, badInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
-					}
-					q.Region = who.Regions[0] // figures count only what the facilitator may see
+				// Figures count only what a facilitator may see.
+				if q.Region, err = regionFor(principalOf(p.Context), q.Region); err != nil {
+					return nil, err
 				}
 				return b.deps.Commitments.Figures(q), nil
 			}},
@@ -345,17 +343,29 @@ func (b *builder) scope(ctx context.Context, args map[string]any) (inclusion.Que
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return q, badInput("to", "%s is before from (%s)", q.To, q.From)
 	}
-	if who.Role == access.Facilitator && q.SpaceID == nil {
-		switch {
-		case q.Region != "" && !who.InRegion(q.Region):
-			return q, errNotFound
-		case q.Region == "" && len(who.Regions) == 1:
-			q.Region = who.Regions[0]
-		case q.Region == "":
-			return q, badInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
-		}
+	if q.SpaceID == nil {
+		var err error
+		q.Region, err = regionFor(who, q.Region)
+		return q, err
 	}
 	return q, nil
+}
+
+// regionFor is the region a facilitator's list or figures cover: the one
+// asked, which must be one of theirs (else it is not found), or their only
+// one. Other roles cover what they ask, everywhere when they ask none.
+func regionFor(who access.Principal, region string) (string, error) {
+	switch {
+	case who.Role != access.Facilitator:
+		return region, nil
+	case region != "" && !who.InRegion(region):
+		return "", errNotFound
+	case region == "" && len(who.Regions) == 1:
+		return who.Regions[0], nil
+	case region == "":
+		return "", badInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
+	}
+	return region, nil
 }
 
 // targetMeasure names the measure each space target is judged on.

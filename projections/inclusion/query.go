@@ -180,7 +180,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	}
 	v.Total = m.keyedFigures(&total, &totalKeys, all.count, uniqueKey)
 	if v.Targets != nil {
-		v.Met = met(*v.Targets, v.Total)
+		v.Met = Met(*v.Targets, v.Total)
 	}
 	return v, nil
 }
@@ -263,8 +263,9 @@ func clip(p Period, q Query) Period {
 	return p
 }
 
-// met compares a total's shares, in percent, with a space's targets.
-func met(t space.Targets, f Figures) map[string]bool {
+// Met compares a total's shares, in percent, with a space's targets, by
+// target name; a target not set has no entry.
+func Met(t space.Targets, f Figures) map[string]bool {
 	out := map[string]bool{}
 	check := func(name string, target *float64, n int) {
 		if target != nil {
