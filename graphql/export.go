@@ -54,38 +54,31 @@ type cell any
 const maxExportPages = 100
 
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
-	w.Header().Set("X-Request-Id", requestID)
-	log := s.deps.Logger.With().Str("request", requestID).Logger()
-	fail := func(status int, c *coded) {
-		log.Info().Int("status", status).Str("code", c.code).Str("field", c.field).Msg("export refused")
-		writeJSON(w, status, errorBody(c))
-	}
+	x := s.begin(w)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.exports()[name]
 	if !ok || !known || (format != "csv" && format != "xlsx") {
-		fail(http.StatusNotFound, &coded{code: CodeNotFound, message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
+		x.fail(http.StatusNotFound, &coded{code: CodeNotFound, message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
 		return
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
 		return
 	}
 	principal, err := s.authenticate(r)
 	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+		x.unauthenticated()
 		return
 	}
-	log = log.With().Str("subject", principal.Subject).Logger()
+	x.log = x.log.With().Str("subject", principal.Subject).Logger()
 	q := r.URL.Query()
 	lang := q.Get("lang")
 	if lang == "" {
 		lang = "fr"
 	}
 	if lang != "fr" && lang != "en" {
-		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "lang", message: "lang must be fr or en"})
+		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "lang", message: "lang must be fr or en"})
 		return
 	}
 	vars := map[string]any{}
@@ -93,7 +86,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		switch _, isParam := ex.params[key]; {
 		case key == "lang" || key == "sep":
 		case !isParam:
-			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: key, message: fmt.Sprintf("%s is not a filter of this export", key)})
+			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: key, message: fmt.Sprintf("%s is not a filter of this export", key)})
 			return
 		case ex.params[key] == "Boolean":
 			vars[key] = values[0] == "true"
@@ -105,23 +98,23 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, err := s.document(ex.query)
 	if err != nil {
-		log.Error().Err(err).Msg("an export's own query is refused")
-		fail(http.StatusInternalServerError, errInternal)
+		x.log.Error().Err(err).Msg("an export's own query is refused")
+		x.fail(http.StatusInternalServerError, errInternal)
 		return
 	}
 	op := operationOf(doc, "")
-	rq := &request{principal: principal, id: requestID, log: log}
+	rq := &request{principal: principal, id: x.id, log: x.log}
 	var rows [][]cell
 	for page := 0; page < maxExportPages; page++ {
 		result, err := s.execute(r.Context(), rq, doc, op, "", vars)
-		if s.refused(w, rq, fail, err) {
+		if x.refused(err) {
 			return
 		}
 		if len(result.Errors) > 0 {
-			errs := s.clientErrors(log, requestID, result.Errors, true)
+			errs := s.clientErrors(x.log, x.id, result.Errors, true)
 			code, _ := errs[0].Extensions["code"].(string)
 			field, _ := errs[0].Extensions["field"].(string)
-			fail(statusOf[code], &coded{code: code, field: field, message: errs[0].Message})
+			x.fail(statusOf[code], &coded{code: code, field: field, message: errs[0].Message})
 			return
 		}
 		more, next := ex.rows(result.Data.(map[string]any))
@@ -131,7 +124,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		}
 		vars["after"] = next
 	}
-	log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
+	x.log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
 		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
 	headings := make([]string, len(ex.columns))
 	for i, c := range ex.columns {
@@ -148,8 +141,8 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		err = writeXLSX(&body, name, headings, ex.columns, rows, q, lang, s.deps.Clock())
 	}
 	if err != nil {
-		log.Error().Err(err).Msg("writing an export failed")
-		fail(http.StatusInternalServerError, errInternal)
+		x.log.Error().Err(err).Msg("writing an export failed")
+		x.fail(http.StatusInternalServerError, errInternal)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -162,15 +162,7 @@ type gqlRequest struct {
 }
 
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
-	w.Header().Set("X-Request-Id", requestID)
-	log := s.deps.Logger.With().Str("request", requestID).Logger()
-	fail := func(status int, err *coded) {
-		// Not the message: it may quote the request, and a request may
-		// hold a participant's name.
-		log.Info().Int("status", status).Str("code", err.code).Str("field", err.field).Msg("request refused")
-		writeJSON(w, status, errorBody(err))
-	}
+	x := s.begin(w)
 
 	var req gqlRequest
 	switch r.Method {
@@ -179,43 +171,43 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "variables", message: "variables must be a JSON object"})
+				x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "variables", message: "variables must be a JSON object"})
 				return
 			}
 		}
 	case http.MethodPost:
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-			fail(http.StatusUnsupportedMediaType, &coded{code: CodeBadUserInput, message: "send the request as application/json"})
+			x.fail(http.StatusUnsupportedMediaType, &coded{code: CodeBadUserInput, message: "send the request as application/json"})
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				fail(http.StatusRequestEntityTooLarge, &coded{code: CodeBadUserInput, message: "the request body is over the limit of 64 KiB"})
+				x.fail(http.StatusRequestEntityTooLarge, &coded{code: CodeBadUserInput, message: "the request body is over the limit of 64 KiB"})
 				return
 			}
-			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the request body could not be read"})
+			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the request body could not be read"})
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "batched requests are not accepted; send one operation per request"})
+			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "batched requests are not accepted; send one operation per request"})
 			return
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&req); err != nil || dec.More() {
-			fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the body must be one JSON object with query, and optionally variables and operationName"})
+			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the body must be one JSON object with query, and optionally variables and operationName"})
 			return
 		}
 		req.Variables = numbersToGo(req.Variables).(map[string]any)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use POST, or GET for queries"})
+		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use POST, or GET for queries"})
 		return
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "query", message: "query is required"})
+		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "query", message: "query is required"})
 		return
 	}
 
@@ -223,7 +215,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var c *coded
 		errors.As(err, &c)
-		fail(http.StatusBadRequest, c)
+		x.fail(http.StatusBadRequest, c)
 		return
 	}
 	principal, err := s.authenticate(r)
@@ -233,20 +225,19 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		principal, err = access.Principal{Subject: "anonymous"}, nil
 	}
 	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-		fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+		x.unauthenticated()
 		return
 	}
-	log = log.With().Str("subject", principal.Subject).Logger()
+	x.log = x.log.With().Str("subject", principal.Subject).Logger()
 
 	op := operationOf(doc, req.OperationName)
 	if op == nil {
-		fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "operationName", message: "no such operation in the document"})
+		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "operationName", message: "no such operation in the document"})
 		return
 	}
 	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
 		w.Header().Set("Allow", "POST")
-		fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "mutations are POST only"})
+		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "mutations are POST only"})
 		return
 	}
 
@@ -261,14 +252,14 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// After the answer cache: a kept answer was estimated under its key.
-	rq := &request{principal: principal, id: requestID, log: log}
+	rq := &request{principal: principal, id: x.id, log: x.log}
 	result, err := s.execute(r.Context(), rq, doc, op, req.OperationName, req.Variables)
-	if s.refused(w, rq, fail, err) {
+	if x.refused(err) {
 		return
 	}
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
-	result.Errors = s.clientErrors(log, requestID, result.Errors, failed)
+	result.Errors = s.clientErrors(x.log, x.id, result.Errors, failed)
 	status := http.StatusOK
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
@@ -313,30 +304,55 @@ func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document,
 // newRequestID names a request in answers and the log.
 func newRequestID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String() }
 
+// exchange is one request to any endpoint: its id (in the X-Request-Id
+// header and every log line), its log, and how it is refused.
+type exchange struct {
+	s   *Server
+	w   http.ResponseWriter
+	id  string
+	log zerolog.Logger
+}
+
+func (s *Server) begin(w http.ResponseWriter) *exchange {
+	id := newRequestID()
+	w.Header().Set("X-Request-Id", id)
+	return &exchange{s: s, w: w, id: id, log: s.deps.Logger.With().Str("request", id).Logger()}
+}
+
+// fail refuses the request, logging its code and field — never its
+// message, which may quote the request, and a request may hold a
+// participant's name.
+func (x *exchange) fail(status int, c *coded) {
+	x.log.Info().Int("status", status).Str("code", c.code).Str("field", c.field).Msg("request refused")
+	writeJSON(x.w, status, errorBody(c))
+}
+
+func (x *exchange) unauthenticated() {
+	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
+	x.fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+}
+
 // refused answers a request that execute refused, reporting whether it
-// did: past its deadline (503 TIMEOUT) or over the budget (400).
-func (s *Server) refused(w http.ResponseWriter, rq *request, fail func(int, *coded), err error) bool {
+// did: past its deadline (503 TIMEOUT, and a log line) or over the budget
+// (400).
+func (x *exchange) refused(err error) bool {
 	var c *coded
 	switch {
 	case err == nil:
 		return false
 	case errors.Is(err, errTimeout):
-		s.timedOut(w, rq.log, rq.id)
+		// Its own log line, with the request id that the answer carries.
+		x.log.Warn().Str("code", CodeTimeout).Dur("timeout", x.s.opts.RequestTimeout).Msg("request ran out of time")
+		body := errorBody(errTimeout)
+		body.Errors[0].Extensions["requestId"] = x.id
+		writeJSON(x.w, http.StatusServiceUnavailable, body)
 	case errors.As(err, &c):
-		fail(http.StatusBadRequest, c)
+		x.fail(http.StatusBadRequest, c)
 	default:
-		rq.log.Error().Err(err).Msg("execution failed")
-		fail(http.StatusInternalServerError, errInternal)
+		x.log.Error().Err(err).Msg("execution failed")
+		x.fail(http.StatusInternalServerError, errInternal)
 	}
 	return true
-}
-
-// timedOut answers a request whose deadline passed, and logs it.
-func (s *Server) timedOut(w http.ResponseWriter, log zerolog.Logger, requestID string) {
-	log.Warn().Str("code", CodeTimeout).Dur("timeout", s.opts.RequestTimeout).Msg("request ran out of time")
-	body := errorBody(errTimeout)
-	body.Errors[0].Extensions["requestId"] = requestID
-	writeJSON(w, http.StatusServiceUnavailable, body)
 }
 
 var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,
@@ -464,19 +480,19 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 // serveBackup streams a hot backup of the store to an admin, with the
 // API's authentication and error format.
 func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
-	log := s.deps.Logger
+	x := s.begin(w)
+	log := x.log
 	who, err := s.authenticate(r)
 	switch {
 	case err != nil:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-		writeJSON(w, http.StatusUnauthorized, errorBody(&coded{code: CodeUnauthenticated, message: "send an admin token: Authorization: Bearer plb_…"}))
+		x.unauthenticated()
 		return
 	case !who.Can(access.Administer):
-		writeJSON(w, http.StatusForbidden, errorBody(forbidden(string(access.Administer)).(*coded)))
+		x.fail(http.StatusForbidden, forbidden(string(access.Administer)).(*coded))
 		return
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", "GET")
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody(&coded{code: CodeBadUserInput, message: "use GET"}))
+		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
 		return
 	}
 	// A backup of a large store outlasts the API's write timeout.
