@@ -56,7 +56,7 @@ const maxExportPages = 100
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
-	ex, known := s.exports()[name]
+	ex, known := s.tables[name]
 	if !ok || !known || (format != "csv" && format != "xlsx") {
 		x.fail(http.StatusNotFound, &coded{code: CodeNotFound, message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
 		return
@@ -135,10 +135,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	var body bytes.Buffer
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", lang)
+		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", wording{lang, s.labels})
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = writeXLSX(&body, name, headings, ex.columns, rows, q, lang, s.deps.Clock())
+		err = writeXLSX(&body, name, headings, ex.columns, rows, q, wording{lang, s.labels}, s.deps.Clock())
 	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("writing an export failed")
@@ -149,12 +149,31 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body.Bytes())
 }
 
-var withheldWord = map[string]string{"fr": "masqué", "en": "withheld"}
+// wording is an export's language: "fr" or "en", and the enums' labels.
+type wording struct {
+	lang   string
+	labels map[string][2]string // by enum value: French, English
+}
+
+func (w wording) label(c enumCode) string {
+	l, ok := w.labels[c.value]
+	switch {
+	case !ok:
+		return c.value
+	case w.lang == "en":
+		return l[1]
+	}
+	return l[0]
+}
+
+func (w wording) withheld() string {
+	return map[string]string{"fr": "masqué", "en": "withheld"}[w.lang]
+}
 
 // writeCSV writes UTF-8 with a byte-order mark, so that Excel reads the
 // accents; semicolons for French Excel, whose decimal comma takes the
 // comma.
-func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cell, semicolon bool, lang string) error {
+func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cell, semicolon bool, wd wording) error {
 	b.WriteString("\uFEFF")
 	cw := csv.NewWriter(b)
 	if semicolon {
@@ -166,7 +185,7 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 	for _, row := range rows {
 		rec := make([]string, len(row))
 		for i, v := range row {
-			rec[i] = csvValue(v, columns[i].kind, semicolon, lang)
+			rec[i] = csvValue(v, columns[i].kind, semicolon, wd)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -176,16 +195,16 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 	return cw.Error()
 }
 
-func csvValue(v cell, kind cellKind, decimalComma bool, lang string) string {
+func csvValue(v cell, kind cellKind, decimalComma bool, wd wording) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case enumCode:
-		return x.label(lang)
+		return wd.label(x)
 	case bool:
 		if kind == marker {
 			if x {
-				return withheldWord[lang]
+				return wd.withheld()
 			}
 			return ""
 		}
@@ -206,7 +225,8 @@ func csvValue(v cell, kind cellKind, decimalComma bool, lang string) string {
 // writeXLSX writes a workbook: a first sheet saying what the export holds
 // (its filters, its moment, what a withheld figure means), then the table
 // with typed cells — dates as dates, shares as percentages.
-func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column, rows [][]cell, filters map[string][]string, lang string, now time.Time) error {
+func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column, rows [][]cell, filters map[string][]string, wd wording, now time.Time) error {
+	lang := wd.lang
 	f := excelize.NewFile()
 	defer f.Close()
 	about := map[string]string{"fr": "À propos", "en": "About"}[lang]
@@ -280,13 +300,13 @@ func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column
 				}
 			case marker:
 				if x, _ := v.(bool); x {
-					v = withheldWord[lang]
+					v = wd.withheld()
 				} else {
 					continue
 				}
 			}
 			if e, ok := v.(enumCode); ok {
-				v = e.label(lang)
+				v = wd.label(e)
 			}
 			if err := f.SetCellValue(data, ref, v); err != nil {
 				return err

@@ -158,17 +158,13 @@ func code(v any) cell {
 // enumCode is an enum value, written as its label.
 type enumCode struct{ value string }
 
-// label is an enum value's label in a language ("fr" or "en").
-func (c enumCode) label(lang string) string {
+// enumLabels maps every enum value to its labels, French then English.
+func enumLabels() map[string][2]string {
+	out := map[string][2]string{}
 	for _, v := range vocabularies() {
 		for _, code := range v.codes {
-			if enumValue(code) == c.value {
-				if lang == "en" {
-					return v.labels[code][1]
-				}
-				return v.labels[code][0]
-			}
+			out[enumValue(code)] = v.labels[code]
 		}
 	}
-	return c.value
+	return out
 }

@@ -57,6 +57,9 @@ type Server struct {
 	// the next write. Answers with errors or identities are never kept.
 	answers *lru[[]byte]
 	running *slots
+	// tables are the exports, and labels their enums' words: made once.
+	tables map[string]export
+	labels map[string][2]string
 }
 
 // NewServer builds the schema and the handler.
@@ -88,6 +91,7 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
 	}
 	s.running = newSlots(s.opts.PerToken)
+	s.tables, s.labels = s.exports(), enumLabels()
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()
 	s.answers = newLRU[[]byte](s.opts.CacheSize)

@@ -129,22 +129,28 @@ func (b *builder) vocabularyField() *gql.Field {
 		"name":  resolve(nonNull(gql.String), func(v vocabularyOf) any { return v.name }),
 		"terms": resolve(nonNull(listOf(termType)), func(v vocabularyOf) any { return v.terms }),
 	}})
+	// The lists are data, made once per language.
+	var byLanguage [2][]vocabularyOf
+	for lang := range byLanguage {
+		for _, v := range vocabularies() {
+			vo := vocabularyOf{name: v.name}
+			for _, code := range v.codes {
+				vo.terms = append(vo.terms, term{code: code, value: enumValue(code), label: v.labels[code][lang]})
+			}
+			byLanguage[lang] = append(byLanguage[lang], vo)
+		}
+		if b.deps.Handler == nil {
+			continue // a read-only API (benchmarks) has no reference data
+		}
+		if ref, ok := b.deps.Handler.Reference().(*refdata.Data); ok {
+			byLanguage[lang] = append(byLanguage[lang], entries("Region", ref.Regions, lang), entries("Group", ref.Groups, lang))
+		}
+	}
 	return &gql.Field{Type: nonNull(listOf(vocabType)), Description: "Every closed vocabulary with its labels, then the deployment's Region and Group lists: clients show these labels and hard-code none.",
 		Args: gql.FieldConfigArgument{"language": {Type: language, DefaultValue: 0}},
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			lang, _ := p.Args["language"].(int)
-			var out []vocabularyOf
-			for _, v := range vocabularies() {
-				vo := vocabularyOf{name: v.name}
-				for _, code := range v.codes {
-					vo.terms = append(vo.terms, term{code: code, value: enumValue(code), label: v.labels[code][lang]})
-				}
-				out = append(out, vo)
-			}
-			if ref, ok := b.deps.Handler.Reference().(*refdata.Data); ok {
-				out = append(out, entries("Region", ref.Regions, lang), entries("Group", ref.Groups, lang))
-			}
-			return out, nil
+			return byLanguage[lang], nil
 		}}
 }
 
