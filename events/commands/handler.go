@@ -234,17 +234,7 @@ type folded[S any, E any] struct {
 // commandID (none when it is zero).
 func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream string, commandID ulid.ULID) (folded[S, E], error) {
 	var f folded[S, E]
-	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
-		if errors.Is(err, events.ErrStreamNotFound) {
-			break
-		}
-		if err != nil {
-			return f, fmt.Errorf("read %s: %w", stream, err)
-		}
-		e, meta, err := decode[E](h.codec, rec)
-		if err != nil {
-			return f, err
-		}
+	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e E, meta metadata) {
 		f.state, f.exists, f.last = agg.Evolve(f.state, e), true, rec.Revision
 		f.events = append(f.events, e)
 		if commandID != (ulid.ULID{}) && meta.CommandID == commandID {
@@ -254,8 +244,27 @@ func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream stri
 			f.repeated.Events = append(f.repeated.Events, e)
 			f.repeated.LastRevision, f.repeated.Position = rec.Revision, rec.Position
 		}
+	})
+	return f, err
+}
+
+// readStream reads a stream's events in order, decoded as E with their
+// metadata, and hands each to each; a missing stream has none.
+func readStream[E domain.Event](ctx context.Context, h *Handler, stream string, each func(events.RecordedEvent, E, metadata)) error {
+	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
+		if errors.Is(err, events.ErrStreamNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", stream, err)
+		}
+		e, meta, err := decode[E](h.codec, rec)
+		if err != nil {
+			return err
+		}
+		each(rec, e, meta)
 	}
-	return f, nil
+	return nil
 }
 
 // decode turns a stored event into an aggregate's event.
@@ -365,19 +374,8 @@ type Recorded struct {
 // The context is honoured between events.
 func (h *Handler) History(ctx context.Context, category string, id domain.ID) ([]Recorded, error) {
 	var out []Recorded
-	stream := domain.StreamName(category, id)
-	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
-		if errors.Is(err, events.ErrStreamNotFound) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", stream, err)
-		}
-		e, meta, err := decode[domain.Event](h.codec, rec)
-		if err != nil {
-			return nil, err
-		}
+	err := readStream(ctx, h, domain.StreamName(category, id), func(rec events.RecordedEvent, e domain.Event, meta metadata) {
 		out = append(out, Recorded{Type: rec.Type, Event: e, RecordedAt: meta.RecordedAt, RecordedBy: meta.RecordedBy})
-	}
-	return out, nil
+	})
+	return out, err
 }
