@@ -9,6 +9,8 @@ import (
 	"github.com/graphql-go/graphql/language/kinds"
 
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
@@ -74,6 +76,31 @@ func (b *builder) viewBounds(from, to domain.Date, bucket inclusion.Bucket) (row
 	return max(rows, 1), nil
 }
 
+// groupsBound is how many groups a table's groupBy can make: the spaces
+// or regions within its region (every space's when none is named), the
+// pillars or the formats.
+func (b *builder) groupsBound(args map[string]any) int {
+	region, _ := args["region"].(string)
+	switch args["groupBy"] {
+	case string(read.BySpace):
+		if args["spaceId"] != nil {
+			return 1
+		}
+		return len(b.deps.Inclusion.Spaces(region))
+	case string(read.ByRegion):
+		regions := map[string]bool{}
+		for _, s := range b.deps.Inclusion.Spaces(region) {
+			regions[s.Region] = true
+		}
+		return len(regions)
+	case string(read.ByPillar):
+		return len(domain.Pillars)
+	case string(read.ByFormat):
+		return len(dialogue.Formats)
+	}
+	return 0
+}
+
 var bucketNames = map[inclusion.Bucket]string{inclusion.NoBucket: "NONE", inclusion.Month: "MONTH", inclusion.Quarter: "QUARTER", inclusion.Year: "YEAR"}
 
 // estimate walks an operation with its fragments expanded (limits ruled
@@ -100,12 +127,15 @@ func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[s
 	if op.Operation == ast.OperationTypeMutation {
 		root = s.schema.MutationType()
 	}
-	return e.selections(op.SelectionSet, root, 1)
+	return e.selections(op.SelectionSet, root, viewSize{1, 0})
 }
 
-// selections costs a selection set on a type; rows is the row count of
-// the inclusion view it belongs to.
-func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows int) (int, error) {
+// viewSize is the shape of the inclusion view a selection belongs to:
+// its rows (buckets) and, for a table, its groups.
+type viewSize struct{ rows, groups int }
+
+// selections costs a selection set on a type within a view of that size.
+func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows viewSize) (int, error) {
 	if set == nil {
 		return 0, nil
 	}
@@ -141,7 +171,7 @@ func (e *estimate) typeCondition(n *ast.Named, otherwise gql.Type) gql.Type {
 	return otherwise
 }
 
-func (e *estimate) field(f *ast.Field, on gql.Type, rows int) (int, error) {
+func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) {
 	name := f.Name.Value
 	def := fieldOf(on, name)
 	if def == nil || strings.HasPrefix(name, "__") {
@@ -153,15 +183,18 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows int) (int, error) {
 	switch {
 	case t.Name() == "InclusionView":
 		var err error
-		if rows, err = e.inclusionRows(args); err != nil {
+		if rows.rows, err = e.inclusionRows(args); err != nil {
 			return 0, err
 		}
-		base += inclusionScanCost
+		rows.groups = e.b.groupsBound(args)
+		base += inclusionScanCost * (1 + rows.groups)
 		if at, _ := args["asOf"].(string); at != "" {
 			base += asOfCost
 		}
 	case name == "rows" && t.Name() == "InclusionRow":
-		each = rows
+		each = rows.rows
+	case name == "groups" && t.Name() == "InclusionGroup":
+		each = rows.groups
 	case strings.HasSuffix(t.Name(), "Connection"):
 		each = firstOf(args)
 	case list:

@@ -10,13 +10,13 @@
 // resolvers honour (TIMEOUT).
 //
 // Where the rules live, once each:
-//   - scope.go: what a principal may see of each kind of object, by
-//     region; the queries' getters and the commands' references
-//     (commands.Meta.Sees) both go through it, so another region's object
-//     answers exactly as a missing one.
-//   - figures.go (release): what a role without access to identities may
-//     see of figures — cell-key perturbation (disclosure) or suppression,
-//     then the small-count threshold.
+//   - read (the package): every read of every transport — what a viewer
+//     may see of each kind of object, by region, the release of figures
+//     (cell-key perturbation or suppression, across views and tables),
+//     the audit of identities read. Resolvers and exports only map its
+//     results; the commands' references (commands.Meta.Sees) go through
+//     its rules too, so another region's object answers exactly as a
+//     missing one.
 //   - mutations.go (mutate): every mutation's capability, scope, audit
 //     record (refusals too; code and object, never input values) and
 //     read-your-writes.

@@ -58,12 +58,12 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.tables[name]
 	if !ok || !known || (format != "csv" && format != "xlsx") {
-		x.fail(http.StatusNotFound, &coded{code: CodeNotFound, message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
+		x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
 		return
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
 		return
 	}
 	principal, err := s.authenticate(r)
@@ -78,7 +78,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		lang = "fr"
 	}
 	if lang != "fr" && lang != "en" {
-		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "lang", message: "lang must be fr or en"})
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "lang", Message: "lang must be fr or en"})
 		return
 	}
 	vars := map[string]any{}
@@ -86,7 +86,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		switch _, isParam := ex.params[key]; {
 		case key == "lang" || key == "sep":
 		case !isParam:
-			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: key, message: fmt.Sprintf("%s is not a filter of this export", key)})
+			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)})
 			return
 		case ex.params[key] == "Boolean":
 			vars[key] = values[0] == "true"
@@ -114,7 +114,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 			errs := s.clientErrors(x.log, x.id, result.Errors, true)
 			code, _ := errs[0].Extensions["code"].(string)
 			field, _ := errs[0].Extensions["field"].(string)
-			x.fail(statusOf[code], &coded{code: code, field: field, message: errs[0].Message})
+			x.fail(statusOf[code], &coded{Code: code, Field: field, Message: errs[0].Message})
 			return
 		}
 		more, next := ex.rows(result.Data.(map[string]any))

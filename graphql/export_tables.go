@@ -2,6 +2,8 @@ package graphql
 
 import (
 	"strings"
+
+	"github.com/palabre/palabre/graphql/read"
 )
 
 // The exports' tables. Each is an operation of the public API and the
@@ -17,7 +19,7 @@ var figureColumns = func() []column {
 		"displaced": {"Personnes déplacées", "Displaced"},
 	}
 	var out []column
-	for _, m := range measureNames {
+	for _, m := range read.MeasureNames {
 		n := names[m]
 		out = append(out, column{n[0], n[1], number}, column{n[0] + " (%)", n[1] + " (%)", percent}, column{n[0] + " masqué", n[1] + " withheld", marker})
 	}
@@ -32,7 +34,7 @@ const figureFragment = `fragment F on InclusionFigures { dialogues ` +
 // figureCells lays out one InclusionFigures answer in figureColumns.
 func figureCells(f any) []cell {
 	var out []cell
-	for _, m := range measureNames {
+	for _, m := range read.MeasureNames {
 		out = append(out, at(f, m, "count"), at(f, m, "share"), at(f, m, "suppressed") == true)
 	}
 	return out

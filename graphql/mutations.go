@@ -220,7 +220,7 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	}
 	tok, secret, err := b.deps.Tokens.Create(n)
 	if errors.Is(err, access.ErrCommandIDReused) {
-		return nil, &coded{code: CodeConflict, field: "commandId", message: "this commandId was already used for a different command; make a new one"}
+		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	}
 	if err != nil {
 		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")
@@ -278,7 +278,7 @@ func (b *builder) send(c command, p gql.ResolveParams) (domain.ID, events.Positi
 			return id, events.Position{}, err
 		}
 	}
-	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.sees(who)}
+	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.read.Sees(viewerOf(ctx))}
 	pos, err := c.run(ctx, b.deps.Handler, id, cmd.Elem().Interface(), p, meta)
 	if err != nil {
 		return id, pos, b.commandError(ctx, err)
@@ -305,9 +305,9 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 		out := badInput("input."+first.Field, "%s", problems.Error()).(*coded)
 		return out
 	case errors.Is(err, commands.ErrCommandIDReused):
-		return &coded{code: CodeConflict, field: "commandId", message: "this commandId was already used for a different command; make a new one"}
+		return &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	case errors.Is(err, commands.ErrConflict):
-		return &coded{code: CodeConflict, message: "the object kept changing while this command was applied; try again with the same commandId"}
+		return &coded{Code: CodeConflict, Message: "the object kept changing while this command was applied; try again with the same commandId"}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return errTimeout
 	}
@@ -463,7 +463,7 @@ func stakeholderScope(b *builder, ctx context.Context, id domain.ID, cmd any) er
 func commitmentScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
 	if made, ok := cmd.(commitment.Make); ok {
 		c := commitments.Commitment{StakeholderID: made.StakeholderID, SpaceID: made.SpaceID}
-		if !b.commitmentInRegion(principalOf(ctx), c) {
+		if !b.read.MayHold(viewerOf(ctx), c) {
 			return badInput("input.spaceId", "name a space of your regions, or a stakeholder of your regions")
 		}
 		return nil

@@ -2,8 +2,7 @@ package graphql
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"
@@ -26,115 +25,168 @@ import (
 // identities when it could single someone out.
 func (b *builder) figureTypes() {
 	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld.", Fields: gql.Fields{
-		"count":      resolve(gql.Int, func(m *measure) any { return countOrNil(m) }),
-		"share":      resolve(gql.Float, func(m *measure) any { return shareOrNil(m) }),
-		"suppressed": resolve(nonNull(gql.Boolean), func(m *measure) any { return m.suppressed }),
+		"count":      resolve(gql.Int, func(m *read.Measure) any { return countOrNil(m) }),
+		"share":      resolve(gql.Float, func(m *read.Measure) any { return shareOrNil(m) }),
+		"suppressed": resolve(nonNull(gql.Boolean), func(m *read.Measure) any { return m.Suppressed }),
 	}})
 	groupType := gql.NewObject(gql.ObjectConfig{Name: "GroupMeasure", Description: "Registered attendees of one excluded group, and their share of attendance in percent.", Fields: gql.Fields{
-		"group":      resolve(nonNull(gql.String), func(m *measure) any { return strings.TrimPrefix(m.name, "group:") }),
-		"count":      resolve(gql.Int, func(m *measure) any { return countOrNil(m) }),
-		"share":      resolve(gql.Float, func(m *measure) any { return shareOrNil(m) }),
-		"suppressed": resolve(nonNull(gql.Boolean), func(m *measure) any { return m.suppressed }),
+		"group":      resolve(nonNull(gql.String), func(m *read.Measure) any { return strings.TrimPrefix(m.Name, "group:") }),
+		"count":      resolve(gql.Int, func(m *read.Measure) any { return countOrNil(m) }),
+		"share":      resolve(gql.Float, func(m *read.Measure) any { return shareOrNil(m) }),
+		"suppressed": resolve(nonNull(gql.Boolean), func(m *read.Measure) any { return m.Suppressed }),
 	}})
 	fields := gql.Fields{
-		"dialogues": resolve(nonNull(gql.Int), func(p *published) any { return p.dialogues }),
-		"groups":    resolve(nonNull(listOf(groupType)), func(p *published) any { return p.groups() }),
+		"dialogues": resolve(nonNull(gql.Int), func(p *read.Figures) any { return p.Dialogues }),
+		"groups":    resolve(nonNull(listOf(groupType)), func(p *read.Figures) any { return p.Groups() }),
 	}
-	for _, name := range measureNames {
-		fields[name] = resolve(nonNull(measureType), func(p *published) any { return p.get(name) })
+	for _, name := range read.MeasureNames {
+		fields[name] = resolve(nonNull(measureType), func(p *read.Figures) any { return p.Get(name) })
 	}
 	b.figuresType = gql.NewObject(gql.ObjectConfig{Name: "InclusionFigures", Fields: fields})
 }
 
-func countOrNil(m *measure) any {
-	if m.suppressed {
+func countOrNil(m *read.Measure) any {
+	if m.Suppressed {
 		return nil
 	}
-	return m.count
+	return m.Count
 }
 
-func shareOrNil(m *measure) any {
-	if m.suppressed {
+func shareOrNil(m *read.Measure) any {
+	if m.Suppressed {
 		return nil
 	}
-	return math.Round(m.share*1e6) / 1e4 // percent, like targets, to a hundredth of a thousandth
-}
-
-// view is an inclusion view as published.
-type view struct {
-	rows    []viewRow
-	total   *published
-	targets *targetsOf
-	met     map[string]bool
-}
-
-type viewRow struct {
-	from, to domain.Date
-	figures  *published
+	return math.Round(m.Share*1e6) / 1e4 // percent, like targets, to a hundredth of a thousandth
 }
 
 type metOf struct {
 	target string
-	met    *bool
+	met    bool
+}
+
+// targetsMet lists whether targets are met, by name.
+func targetsMet(met map[string]bool) []metOf {
+	var out []metOf
+	for name, ok := range met {
+		out = append(out, metOf{name, ok})
+	}
+	slices.SortFunc(out, func(a, c metOf) int { return strings.Compare(a.target, c.target) })
+	return out
+}
+
+// orderArg is a list's orderBy argument: its orders as an enum, the
+// first the default.
+func orderArg(name string, orders []read.Order) *gql.ArgumentConfig {
+	values := gql.EnumValueConfigMap{}
+	for _, o := range orders {
+		values[string(o)] = &gql.EnumValueConfig{Value: o}
+	}
+	return &gql.ArgumentConfig{Type: gql.NewEnum(gql.EnumConfig{Name: name, Values: values}), DefaultValue: orders[0],
+		Description: "How the list is sorted; default " + string(orders[0]) + "."}
+}
+
+func orderOf(args map[string]any) read.Order {
+	o, _ := args["orderBy"].(read.Order)
+	return o
+}
+
+// groupingEnum is a table's groupBy argument.
+func groupingEnum(name string, groupings []read.Grouping) *gql.Enum {
+	values := gql.EnumValueConfigMap{}
+	for _, g := range groupings {
+		values[string(g)] = &gql.EnumValueConfig{Value: g}
+	}
+	return gql.NewEnum(gql.EnumConfig{Name: name, Values: values, Description: "What a table has a row per."})
 }
 
 func (b *builder) queries() gql.Fields {
 	bucket := gql.NewEnum(gql.EnumConfig{Name: "Bucket", Values: gql.EnumValueConfigMap{
 		"NONE": {Value: inclusion.NoBucket}, "MONTH": {Value: inclusion.Month}, "QUARTER": {Value: inclusion.Quarter}, "YEAR": {Value: inclusion.Year},
 	}})
+	grouping := groupingEnum("InclusionGrouping", read.Groupings)
 	row := gql.NewObject(gql.ObjectConfig{Name: "InclusionRow", Fields: gql.Fields{
-		"from":    resolve(nonNull(dateType), func(r viewRow) any { return r.from }),
-		"to":      resolve(nonNull(dateType), func(r viewRow) any { return r.to }),
-		"figures": resolve(nonNull(b.figuresType), func(r viewRow) any { return r.figures }),
+		"from":    resolve(nonNull(dateType), func(r read.Row) any { return r.From }),
+		"to":      resolve(nonNull(dateType), func(r read.Row) any { return r.To }),
+		"figures": resolve(nonNull(b.figuresType), func(r read.Row) any { return r.Figures }),
 	}})
 	targets := gql.NewObject(gql.ObjectConfig{Name: "TargetMet", Fields: gql.Fields{
 		"target": resolve(nonNull(gql.String), func(m metOf) any { return m.target }),
-		"met":    resolve(gql.Boolean, func(m metOf) any { return boolOrNil(m.met) }),
+		"met":    resolve(gql.Boolean, func(m metOf) any { return m.met }),
+	}})
+	group := gql.NewObject(gql.ObjectConfig{Name: "InclusionGroup", Description: "One row of a table: the figures of one space, region, pillar or format, with buckets aligned on the total's.", Fields: gql.Fields{
+		"by":  resolve(nonNull(grouping), func(g read.Group) any { return g.By }),
+		"key": {Type: nonNull(gql.String), Description: "The space's id, the region's code, or the pillar's or format's code.", Resolve: fieldOf2(func(g read.Group) any { return g.Key })},
+		"space": {Type: b.space, Description: "The group's space, when grouped by space.", Resolve: fieldOf2(func(g read.Group) any {
+			if g.Space == nil {
+				return nil
+			}
+			return *g.Space
+		})},
+		"rows":    resolve(nonNull(listOf(row)), func(g read.Group) any { return g.Rows }),
+		"total":   resolve(nonNull(b.figuresType), func(g read.Group) any { return g.Total }),
+		"targets": resolve(nonNull(listOf(targets)), func(g read.Group) any { return targetsMet(g.Met) }),
 	}})
 	viewType := gql.NewObject(gql.ObjectConfig{Name: "InclusionView", Fields: gql.Fields{
-		"rows":  resolve(nonNull(listOf(row)), func(v *view) any { return v.rows }),
-		"total": resolve(nonNull(b.figuresType), func(v *view) any { return v.total }),
-		"targets": resolve(nonNull(listOf(targets)), func(v *view) any {
-			var out []metOf
-			for name, met := range v.met {
-				out = append(out, metOf{name, &met})
+		"rows":    resolve(nonNull(listOf(row)), func(v *read.View) any { return v.Rows }),
+		"total":   resolve(nonNull(b.figuresType), func(v *read.View) any { return v.Total }),
+		"targets": resolve(nonNull(listOf(targets)), func(v *read.View) any { return targetsMet(v.Met) }),
+		"groups": {Type: nonNull(listOf(group)), Description: "With groupBy, a row per group; empty otherwise. Withheld cells cannot be recomputed from the total and the other rows.",
+			Resolve: fieldOf2(func(v *read.View) any { return v.Groups })},
+	}})
+	figureFields := gql.Fields{}
+	for name, get := range map[string]func(commitments.Figures) any{
+		"made": func(f commitments.Figures) any { return f.Made }, "open": func(f commitments.Figures) any { return f.Open },
+		"overdue": func(f commitments.Figures) any { return f.Overdue }, "fulfilled": func(f commitments.Figures) any { return f.Fulfilled },
+		"broken": func(f commitments.Figures) any { return f.Broken }, "withdrawn": func(f commitments.Figures) any { return f.Withdrawn },
+		"medianDaysToFulfilment": func(f commitments.Figures) any { return f.MedianDaysToFulfilment },
+	} {
+		typ := gql.Output(gql.Int)
+		if name == "medianDaysToFulfilment" {
+			typ = gql.Float
+		}
+		figureFields[name] = resolve(nonNull(typ), func(t commitmentTable) any { return get(t.Figures) })
+	}
+	figureFields["fulfilmentRate"] = &gql.Field{Type: nonNull(gql.Float), Description: "Fulfilled of those settled (fulfilled or broken), in percent.",
+		Resolve: fieldOf2(func(t commitmentTable) any { return math.Round(t.FulfilmentRate*1e6) / 1e4 })}
+	commitmentFigures := gql.NewObject(gql.ObjectConfig{Name: "CommitmentFigures", Fields: figureFields})
+	commitmentGrouping := groupingEnum("CommitmentGrouping", read.CommitmentGroupings)
+	figureGroup := gql.NewObject(gql.ObjectConfig{Name: "CommitmentFigureGroup", Description: "One row of a table of commitment figures.", Fields: gql.Fields{
+		"by":  resolve(nonNull(commitmentGrouping), func(g read.FigureGroup) any { return g.By }),
+		"key": resolve(nonNull(gql.String), func(g read.FigureGroup) any { return g.Key }),
+		"stakeholder": {Type: b.stakeholder, Description: "The group's stakeholder, when grouped by stakeholder and you may see it.", Resolve: fieldOf2(func(g read.FigureGroup) any {
+			if g.Stakeholder == nil {
+				return nil
 			}
-			slices.SortFunc(out, func(a, c metOf) int { return strings.Compare(a.target, c.target) })
-			return out
-		}),
+			return *g.Stakeholder
+		})},
+		"space": {Type: b.space, Description: "The group's space, when grouped by space.", Resolve: fieldOf2(func(g read.FigureGroup) any {
+			if g.Space == nil {
+				return nil
+			}
+			return *g.Space
+		})},
+		"figures": resolve(nonNull(commitmentFigures), func(g read.FigureGroup) any { return commitmentTable{Figures: g.Figures} }),
 	}})
-	commitmentFigures := gql.NewObject(gql.ObjectConfig{Name: "CommitmentFigures", Fields: gql.Fields{
-		"made":                   resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Made }),
-		"open":                   resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Open }),
-		"overdue":                resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Overdue }),
-		"fulfilled":              resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Fulfilled }),
-		"broken":                 resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Broken }),
-		"withdrawn":              resolve(nonNull(gql.Int), func(f commitments.Figures) any { return f.Withdrawn }),
-		"fulfilmentRate":         resolve(nonNull(gql.Float), func(f commitments.Figures) any { return f.FulfilmentRate }),
-		"medianDaysToFulfilment": resolve(nonNull(gql.Float), func(f commitments.Figures) any { return f.MedianDaysToFulfilment }),
-	}})
+	commitmentFigures.AddFieldConfig("groups", &gql.Field{Type: nonNull(listOf(figureGroup)), Description: "With groupBy, a row per group with any commitment; empty otherwise. Commitments made outside a space belong to no space's row.",
+		Resolve: fieldOf2(func(t commitmentTable) any { return t.groups })})
 	viewer := gql.NewObject(gql.ObjectConfig{Name: "Viewer", Description: "Who the token acts for.", Fields: gql.Fields{
 		"subject": resolve(nonNull(gql.String), func(p access.Principal) any { return p.Subject }),
 		"role":    resolve(nonNull(b.enums["Role"]), func(p access.Principal) any { return string(p.Role) }),
 		"regions": resolve(nonNull(listOf(gql.String)), func(p access.Principal) any { return nonNilStrings(p.Regions) }),
 	}})
 	idArg := gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}}
-	scopeArgs := func(extra gql.FieldConfigArgument) gql.FieldConfigArgument {
-		args := gql.FieldConfigArgument{
-			"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]},
-			"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
+	args := func(lists ...gql.FieldConfigArgument) gql.FieldConfigArgument {
+		out := gql.FieldConfigArgument{}
+		for _, l := range lists {
+			maps.Copy(out, l)
 		}
-		for k, v := range extra {
-			args[k] = v
-		}
-		return args
+		return out
 	}
-	withPage := func(extra gql.FieldConfigArgument) gql.FieldConfigArgument {
-		for k, v := range connectionArgs {
-			extra[k] = v
-		}
-		return extra
+	scopeArgs := gql.FieldConfigArgument{
+		"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]},
+		"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
 	}
+	commitmentArgs := gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}}
 	return gql.Fields{
 		"vocabulary": b.vocabularyField(),
 		"me":         {Type: nonNull(viewer), Resolve: func(p gql.ResolveParams) (any, error) { return principalOf(p.Context), nil }},
@@ -153,59 +205,53 @@ func (b *builder) queries() gql.Fields {
 			return nil, errNotFound
 		}},
 		"space": {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
-		"spaces": {Type: nonNull(b.connection(b.space)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: listOfItems(b.cursors, access.ReadAggregates, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
+		"spaces": {Type: nonNull(b.connection(b.space)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("SpaceOrder", read.SpaceOrders)}),
+			Resolve: listOfItems(b.cursors, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
 				region, _ := p.Args["region"].(string)
-				who := principalOf(p.Context)
-				return slices.DeleteFunc(b.deps.Inclusion.Spaces(region), func(s inclusion.Space) bool { return !who.InRegion(s.Region) }), nil
+				return b.read.Spaces(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
-		"inclusion": {Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar and business dates, bucketed; asOf gives the view as recorded at a past moment (RFC 3339).",
-			Args:    scopeArgs(gql.FieldConfigArgument{"bucket": {Type: bucket, DefaultValue: inclusion.NoBucket}, "asOf": {Type: gql.String}}),
+		"inclusion": {Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar, format and business dates, bucketed, and with groupBy a table of a row per group; asOf gives the view as recorded at a past moment (RFC 3339).",
+			Args: args(scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "bucket": {Type: bucket, DefaultValue: inclusion.NoBucket},
+				"asOf": {Type: gql.String}, "groupBy": {Type: grouping}}),
 			Resolve: b.inclusionView},
 		"dialogue": {Type: b.dialogue, Args: idArg, Resolve: b.byID(b.getDialogue)},
 		"dialogues": {Type: nonNull(b.connection(b.dialogue)),
-			Args:    withPage(scopeArgs(gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "stakeholderId": {Type: gql.ID}})),
+			Args:    args(connectionArgs, scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "stakeholderId": {Type: gql.ID}, "orderBy": orderArg("DialogueOrder", read.DialogueOrders)}),
 			Resolve: b.dialogues},
 		"commitment": {Type: b.commitmentT, Args: idArg, Resolve: b.byID(b.getCommitment)},
 		"commitments": {Type: nonNull(b.connection(b.commitmentT)),
-			Args: withPage(gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String},
-				"pillar": {Type: b.enums["Pillar"]}, "status": {Type: b.enums["CommitmentStatus"]}, "overdue": {Type: gql.Boolean}}),
-			Resolve: listOfItems(b.cursors, access.ReadRecords, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
-				q, err := b.commitmentQuery(p.Context, p.Args)
+			Args: args(connectionArgs, commitmentArgs, gql.FieldConfigArgument{"status": {Type: b.enums["CommitmentStatus"]}, "overdue": {Type: gql.Boolean},
+				"orderBy": orderArg("CommitmentOrder", read.CommitmentOrders)}),
+			Resolve: listOfItems(b.cursors, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
+				q, err := commitmentQuery(p.Args)
 				if err != nil {
 					return nil, err
 				}
-				return b.visibleCommitments(p.Context, q), nil
+				return b.read.Commitments(viewerOf(p.Context), q)
 			})},
-		"commitmentFigures": {Type: nonNull(commitmentFigures),
-			Args: gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}},
+		"commitmentFigures": {Type: nonNull(commitmentFigures), Args: args(commitmentArgs, gql.FieldConfigArgument{"groupBy": {Type: commitmentGrouping}}),
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				if err := must(p.Context, access.ReadAggregates); err != nil {
-					return nil, err
-				}
-				q, err := b.commitmentQuery(p.Context, p.Args)
+				q, err := commitmentQuery(p.Args)
 				if err != nil {
 					return nil, err
 				}
-				// Figures count only what a facilitator may see.
-				if q.Region, err = regionFor(principalOf(p.Context), q.Region); err != nil {
-					return nil, err
-				}
-				return b.deps.Commitments.Figures(q), nil
+				by, _ := p.Args["groupBy"].(read.Grouping)
+				total, groups, err := b.read.CommitmentFigures(viewerOf(p.Context), q, by)
+				return commitmentTable{Figures: total, groups: nonNilGroups(groups)}, err
 			}},
 		"stakeholder": {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
-		"stakeholders": {Type: nonNull(b.connection(b.stakeholder)), Args: withPage(gql.FieldConfigArgument{"region": {Type: gql.String}}),
-			Resolve: listOfItems(b.cursors, access.ReadRecords, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
+		"stakeholders": {Type: nonNull(b.connection(b.stakeholder)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("StakeholderOrder", read.StakeholderOrders)}),
+			Resolve: listOfItems(b.cursors, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
 				region, _ := p.Args["region"].(string)
-				who := principalOf(p.Context)
-				return slices.DeleteFunc(b.deps.Stakeholders.List(region), func(s stakeholders.Stakeholder) bool { return !stakeholderInRegion(who, s) }), nil
+				return b.read.Stakeholders(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
-		"participants": {Type: nonNull(b.connection(b.participant)), Args: withPage(gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}}),
-			Resolve: listOfItems(b.cursors, access.ReadParticipants, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
+		"participants": {Type: nonNull(b.connection(b.participant)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
+			Resolve: listOfItems(b.cursors, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
-				return b.deps.Participants.List(principalOf(p.Context), region), nil
+				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
+		"changes": b.changesField(),
 		"tokens": {Type: nonNull(listOf(b.token)), Resolve: func(p gql.ResolveParams) (any, error) {
 			if err := must(p.Context, access.Administer); err != nil {
 				return nil, err
@@ -215,13 +261,27 @@ func (b *builder) queries() gql.Fields {
 	}
 }
 
-// listOfItems resolves a connection: the capability, then the page of
-// the visible items, in a stable order, after the cursor.
-func listOfItems[T any](k cursorKey, c access.Capability, idOf func(T) domain.ID, items func(gql.ResolveParams) ([]T, error)) gql.FieldResolveFn {
+// commitmentTable is commitment figures with a table's groups.
+type commitmentTable struct {
+	commitments.Figures
+	groups []read.FigureGroup
+}
+
+func nonNilGroups(g []read.FigureGroup) []read.FigureGroup {
+	if g == nil {
+		return []read.FigureGroup{}
+	}
+	return g
+}
+
+// fieldOf2 is resolve's function for a field declared with its own
+// description.
+func fieldOf2[T any](get func(T) any) gql.FieldResolveFn { return resolve(nil, get).Resolve }
+
+// listOfItems resolves a connection: the page of the items the read
+// service gives, after the cursor.
+func listOfItems[T any](k cursorKey, idOf func(T) domain.ID, items func(gql.ResolveParams) ([]T, error)) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
-		if err := must(p.Context, c); err != nil {
-			return nil, err
-		}
 		first, after, err := k.pageArgs(p.Args)
 		if err != nil {
 			return nil, err
@@ -232,13 +292,6 @@ func listOfItems[T any](k cursorKey, c access.Capability, idOf func(T) domain.ID
 		}
 		return paginate(all, idOf, first, after, k), nil
 	}
-}
-
-func boolOrNil(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
 }
 
 // byID resolves an object argument id with get.
@@ -252,191 +305,100 @@ func (b *builder) byID(get func(context.Context, domain.ID) (any, error)) gql.Fi
 	}
 }
 
-// The getters return errNotFound for what does not exist and for what the
-// caller may not see alike.
+// The getters are the read service's, for resolvers of any object; what
+// does not exist and what the viewer may not see are both NOT_FOUND.
 
 func (b *builder) getSpace(ctx context.Context, id domain.ID) (any, error) {
-	return get(ctx, access.ReadAggregates, id, b.visibleSpace)
+	return anyOf(b.read.Space(viewerOf(ctx), id))
 }
 
 func (b *builder) getDialogue(ctx context.Context, id domain.ID) (any, error) {
-	return get(ctx, access.ReadRecords, id, b.visibleDialogue)
+	return anyOf(b.read.Dialogue(viewerOf(ctx), id))
 }
 
 func (b *builder) getCommitment(ctx context.Context, id domain.ID) (any, error) {
-	return get(ctx, access.ReadRecords, id, b.visibleCommitment)
+	return anyOf(b.read.Commitment(viewerOf(ctx), id))
 }
 
 func (b *builder) getStakeholder(ctx context.Context, id domain.ID) (any, error) {
-	return get(ctx, access.ReadRecords, id, b.visibleStakeholder)
+	return anyOf(b.read.Stakeholder(viewerOf(ctx), id))
 }
 
 func (b *builder) getParticipant(ctx context.Context, id domain.ID) (any, error) {
-	return get(ctx, access.ReadParticipants, id, b.visibleParticipant)
+	return anyOf(b.read.Participant(viewerOf(ctx), id))
 }
 
-// get checks a capability, then finds an object the caller may see.
-func get[T any](ctx context.Context, c access.Capability, id domain.ID, visible func(access.Principal, domain.ID) (T, bool)) (any, error) {
-	if err := must(ctx, c); err != nil {
+func anyOf[T any](v T, err error) (any, error) {
+	if err != nil {
 		return nil, err
-	}
-	v, ok := visible(principalOf(ctx), id)
-	if !ok {
-		return nil, errNotFound
 	}
 	return v, nil
 }
 
-func (b *builder) visibleCommitments(ctx context.Context, q commitments.Query) []commitments.Commitment {
-	who := principalOf(ctx)
-	return slices.DeleteFunc(b.deps.Commitments.List(q), func(c commitments.Commitment) bool { return !b.commitmentInRegion(who, c) })
+// optionalID reads an optional id argument.
+func optionalID(args map[string]any, name string) (*domain.ID, error) {
+	v, ok := args[name]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	id, err := parseID(name, v)
+	return &id, err
 }
 
-func (b *builder) commitmentQuery(ctx context.Context, args map[string]any) (commitments.Query, error) {
-	var q commitments.Query
-	for _, f := range []struct {
-		name string
-		into **domain.ID
-	}{{"stakeholderId", &q.StakeholderID}, {"spaceId", &q.SpaceID}} {
-		if v, ok := args[f.name]; ok && v != nil {
-			id, err := parseID(f.name, v)
-			if err != nil {
-				return q, err
-			}
-			*f.into = &id
-		}
+func commitmentQuery(args map[string]any) (read.CommitmentQuery, error) {
+	var q read.CommitmentQuery
+	var err error
+	if q.StakeholderID, err = optionalID(args, "stakeholderId"); err != nil {
+		return q, err
+	}
+	if q.SpaceID, err = optionalID(args, "spaceId"); err != nil {
+		return q, err
 	}
 	q.Region, _ = args["region"].(string)
 	q.Pillar, _ = args["pillar"].(string)
 	status, _ := args["status"].(string)
 	q.Status = commitment.Status(status)
 	q.Overdue, _ = args["overdue"].(bool)
-	if who := principalOf(ctx); q.Region != "" && !who.InRegion(q.Region) {
-		return q, errNotFound
-	}
+	q.Order = orderOf(args)
 	return q, nil
 }
 
-// scope reads the space, region, pillar and dates of a view or list, and
-// keeps a facilitator within their regions.
-func (b *builder) scope(ctx context.Context, args map[string]any) (inclusion.Query, error) {
-	var q inclusion.Query
-	who := principalOf(ctx)
-	if v, ok := args["spaceId"]; ok && v != nil {
-		id, err := parseID("spaceId", v)
-		if err != nil {
-			return q, err
-		}
-		if _, ok := b.visibleSpace(who, id); !ok {
-			return q, errNotFound
-		}
-		q.SpaceID = &id
+// scopeOf reads the space, region, pillar and dates of a view or list.
+func scopeOf(args map[string]any) (read.Scope, error) {
+	var q read.Scope
+	var err error
+	if q.SpaceID, err = optionalID(args, "spaceId"); err != nil {
+		return q, err
 	}
 	q.Region, _ = args["region"].(string)
 	q.Pillar, _ = args["pillar"].(string)
-	if d, ok := args["from"].(domain.Date); ok {
-		q.From = d
-	}
-	if d, ok := args["to"].(domain.Date); ok {
-		q.To = d
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return q, badInput("to", "%s is before from (%s)", q.To, q.From)
-	}
-	if q.SpaceID == nil {
-		var err error
-		q.Region, err = regionFor(who, q.Region)
-		return q, err
-	}
+	q.From, _ = args["from"].(domain.Date)
+	q.To, _ = args["to"].(domain.Date)
 	return q, nil
 }
 
-// regionFor is the region a facilitator's list or figures cover: the one
-// asked, which must be one of theirs (else it is not found), or their only
-// one. Other roles cover what they ask, everywhere when they ask none.
-func regionFor(who access.Principal, region string) (string, error) {
-	switch {
-	case who.Role != access.Facilitator:
-		return region, nil
-	case region != "" && !who.InRegion(region):
-		return "", errNotFound
-	case region == "" && len(who.Regions) == 1:
-		return who.Regions[0], nil
-	case region == "":
-		return "", badInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
-	}
-	return region, nil
-}
-
-// targetMeasure names the measure each space target is judged on.
-var targetMeasure = map[string]string{"women": "women", "youth": "youth", "disability": "personsWithDisabilities", "displaced": "displaced"}
-
 func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
-	if err := must(p.Context, access.ReadAggregates); err != nil {
-		return nil, err
-	}
-	q, err := b.scope(p.Context, p.Args)
+	scope, err := scopeOf(p.Args)
 	if err != nil {
 		return nil, err
 	}
+	q := read.InclusionQuery{Scope: scope}
+	q.Format, _ = p.Args["format"].(string)
 	q.Bucket, _ = p.Args["bucket"].(inclusion.Bucket)
+	q.GroupBy, _ = p.Args["groupBy"].(read.Grouping)
 	if _, err := b.viewBounds(q.From, q.To, q.Bucket); err != nil {
 		return nil, err
 	}
-	model := b.deps.Inclusion
 	if at, ok := p.Args["asOf"].(string); ok && at != "" {
-		t, err := time.Parse(time.RFC3339, at)
-		if err != nil {
+		if q.AsOf, err = time.Parse(time.RFC3339, at); err != nil {
 			return nil, badInput("asOf", "%q is not an RFC 3339 time, e.g. 2026-01-31T23:59:59Z", at)
 		}
-		if b.deps.AsOf == nil {
-			return nil, badInput("asOf", "past views are not available on this server")
-		}
-		admit := func() error {
-			if wait, ok := b.replays.take(principalOf(p.Context).TokenID); !ok {
-				return &coded{code: CodeRateLimited, field: "asOf", message: fmt.Sprintf("this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
-			}
-			return nil
-		}
-		past, err := b.deps.AsOf.At(p.Context, t, func() projections.Projection { return b.deps.Inclusion.Blank() }, admit)
-		var limited *coded
-		switch {
-		case errors.As(err, &limited):
-			return nil, limited
-		case p.Context.Err() != nil:
-			return nil, errTimeout
-		case err != nil:
-			requestOf(p.Context).log.Error().Err(err).Msg("as-of view failed")
-			return nil, errInternal
-		}
-		model = past.(*inclusion.Model)
 	}
-	v, err := model.View(p.Context, q)
-	if ctxErr := p.Context.Err(); ctxErr != nil {
-		return nil, errTimeout
-	}
-	if err != nil {
-		return nil, badInput("spaceId", "%v", err)
-	}
-	out := &view{total: publish(v.Total), met: v.Met}
-	for _, r := range v.Rows {
-		out.rows = append(out.rows, viewRow{from: r.Period.From, to: r.Period.To, figures: publish(r.Figures)})
-	}
-	if !principalOf(p.Context).SeesSmallCounts() {
-		rows := make([]*published, len(out.rows))
-		for i, r := range out.rows {
-			rows[i] = r.figures
-		}
-		out.met = b.release.view(rows, out.total, v.Targets)
-	}
-	return out, nil
+	return b.read.Inclusion(p.Context, viewerOf(p.Context), q)
 }
 
 func (b *builder) dialogues(p gql.ResolveParams) (any, error) {
-	if err := must(p.Context, access.ReadRecords); err != nil {
-		return nil, err
-	}
-	q, err := b.scope(p.Context, p.Args)
+	scope, err := scopeOf(p.Args)
 	if err != nil {
 		return nil, err
 	}
@@ -444,23 +406,19 @@ func (b *builder) dialogues(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lq := inclusion.ListQuery{Query: q, After: after, Limit: max(first, 1)}
-	lq.Format, _ = p.Args["format"].(string)
-	if v, ok := p.Args["stakeholderId"]; ok && v != nil {
-		id, err := parseID("stakeholderId", v)
-		if err != nil {
-			return nil, err
-		}
-		lq.StakeholderID = &id
+	q := read.DialogueQuery{Scope: scope, After: after, Limit: first, Order: orderOf(p.Args)}
+	q.Format, _ = p.Args["format"].(string)
+	if q.StakeholderID, err = optionalID(p.Args, "stakeholderId"); err != nil {
+		return nil, err
 	}
-	rows, more := b.deps.Inclusion.Dialogues(lq)
-	if first == 0 {
-		rows, more = nil, len(rows) > 0
+	rows, more, err := b.read.Dialogues(viewerOf(p.Context), q)
+	if err != nil {
+		return nil, err
 	}
-	pg := page{hasNext: more, total: -1, cursors: b.cursors}
+	pg := page{hasNext: more, total: -1}
 	for _, r := range rows {
 		pg.nodes = append(pg.nodes, r)
-		pg.ids = append(pg.ids, r.Dialogue.ID)
+		pg.cursors = append(pg.cursors, b.cursors.of(r.Dialogue.ID))
 	}
 	return pg, nil
 }

@@ -8,7 +8,6 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"
@@ -38,31 +37,20 @@ func (b *builder) relations(queries gql.Fields) {
 
 	b.participant.AddFieldConfig("dialogues", &gql.Field{Type: nonNull(b.connection(b.dialogue)), Args: connectionArgs,
 		Description: "The dialogues they attended that you may see, newest first.",
-		Resolve: listOfItems(b.cursors, access.ReadParticipants, func(d inclusion.DialogueRow) domain.ID { return d.Dialogue.ID },
+		Resolve: listOfItems(b.cursors, func(d inclusion.DialogueRow) domain.ID { return d.Dialogue.ID },
 			func(p gql.ResolveParams) ([]inclusion.DialogueRow, error) {
-				var out []inclusion.DialogueRow
-				for _, id := range b.deps.Inclusion.Attended(p.Source.(participants.Participant).ID) {
-					if d, ok := b.visibleDialogue(principalOf(p.Context), id); ok {
-						out = append(out, d)
-					}
-				}
-				return out, nil
+				return b.read.DialoguesAttended(viewerOf(p.Context), p.Source.(participants.Participant).ID)
 			})})
 
 	b.dialogue.AddFieldConfig("space", &gql.Field{Type: b.space, Description: "Where it was held.",
 		Resolve: related(func(d inclusion.DialogueRow) *domain.ID { return &d.Dialogue.SpaceID }, b.getSpace)})
 	b.dialogue.AddFieldConfig("stakeholders", &gql.Field{Type: nonNull(listOf(b.stakeholder)), Description: "The stakeholders present that you may see.",
 		Resolve: func(p gql.ResolveParams) (any, error) {
-			return visibleAll(p.Context, p.Source.(inclusion.DialogueRow).Dialogue.StakeholderIDs, b.getStakeholder), nil
+			return b.read.StakeholdersOf(viewerOf(p.Context), p.Source.(inclusion.DialogueRow).Dialogue.StakeholderIDs), nil
 		}})
 	b.dialogue.AddFieldConfig("commitments", &gql.Field{Type: nonNull(listOf(b.commitmentT)), Description: "The commitments made at it that you may see, newest first.",
 		Resolve: func(p gql.ResolveParams) (any, error) {
-			made := b.deps.Commitments.MadeAt(p.Source.(inclusion.DialogueRow).Dialogue.ID)
-			ids := make([]domain.ID, len(made))
-			for i, c := range made {
-				ids[i] = c.ID
-			}
-			return visibleAll(p.Context, ids, b.getCommitment), nil
+			return b.read.CommitmentsMadeAt(viewerOf(p.Context), p.Source.(inclusion.DialogueRow).Dialogue.ID), nil
 		}})
 
 	kinds := gql.EnumValueConfigMap{}
@@ -124,15 +112,4 @@ func related[T any](idOf func(T) *domain.ID, get func(context.Context, domain.ID
 		}
 		return v, nil
 	}
-}
-
-// visibleAll gets the objects of a list the viewer may see.
-func visibleAll(ctx context.Context, ids []domain.ID, get func(context.Context, domain.ID) (any, error)) []any {
-	out := []any{}
-	for _, id := range ids {
-		if v, err := get(ctx, id); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -5,8 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"io"
 	"reflect"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/graphql/disclosure"
+	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
@@ -66,33 +65,14 @@ type Deps struct {
 	Backup func(context.Context, io.Writer) error
 }
 
-// newRelease checks the disclosure settings.
-func newRelease(deps Deps) (release, error) {
-	r := release{mode: deps.Disclosure, threshold: deps.SmallCells}
-	if r.mode == "" {
-		r.mode = CellKey
-	}
-	switch r.mode {
-	case Suppress:
-		return r, nil
-	case CellKey:
-	default:
-		return r, fmt.Errorf("disclosure must be %s or %s, not %q", CellKey, Suppress, r.mode)
-	}
-	if r.threshold < 2 {
-		return r, errors.New("cell-key disclosure needs a small-count threshold of at least 2: a true 1 is never perturbed")
-	}
-	if deps.Inclusion != nil && !deps.Inclusion.Keyed() {
-		return r, errors.New("cell-key disclosure needs an inclusion model keyed by the server's secret (inclusion.NewKeyed)")
-	}
-	params := deps.CellKey
-	if params == (disclosure.Params{}) {
-		params = disclosure.DefaultParams
-	}
-	table, err := disclosure.NewTable(params)
-	r.table = table
-	return r, err
-}
+// Disclosure names how figures are published to roles without access to
+// identities (read.Disclosure).
+type Disclosure = read.Disclosure
+
+const (
+	CellKey  = read.CellKey
+	Suppress = read.Suppress
+)
 
 // derive makes a key for one purpose from the server's secret.
 func derive(secret []byte, purpose string) []byte {
@@ -134,6 +114,14 @@ func requestOf(ctx context.Context) *request {
 
 func principalOf(ctx context.Context) access.Principal { return requestOf(ctx).principal }
 
+// viewerOf is the request's viewer for the read service: its principal,
+// its log for audit records, and the mark that keeps an answer holding an
+// identity out of the caches.
+func viewerOf(ctx context.Context) read.Viewer {
+	req := requestOf(ctx)
+	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }}
+}
+
 // must checks a capability.
 func must(ctx context.Context, c access.Capability) error {
 	if !principalOf(ctx).Can(c) {
@@ -149,14 +137,14 @@ type builder struct {
 	// tokenKey derives the secrets of tokens made through the API from
 	// their command ids.
 	tokenKey []byte
-	replays  *limiter
-	release  release
-	enums    map[string]*gql.Enum // by vocabulary name
+	// read answers every read, scoped and released.
+	read  *read.Service
+	enums map[string]*gql.Enum // by vocabulary name
 	// connections by node type name, made once
 	connections map[string]*gql.Object
 
-	space, dialogue, commitmentT, stakeholder, participant, token, figuresType *gql.Object
-	node                                                                       *gql.Interface
+	space, dialogue, commitmentT, stakeholder, participant, token, figuresType, changeType *gql.Object
+	node                                                                                   *gql.Interface
 }
 
 // NewSchema builds the GraphQL schema over deps.
@@ -167,18 +155,14 @@ func NewSchema(deps Deps) (gql.Schema, error) {
 
 func build(deps Deps) (*builder, gql.Schema, error) {
 	extendIntrospection()
-	if deps.SmallCells <= 0 {
-		deps.SmallCells = 5
-	}
-	if deps.Replays <= 0 {
-		deps.Replays = 4
-	}
-	rel, err := newRelease(deps)
-	if err != nil {
-		return nil, gql.Schema{}, err
-	}
 	if deps.Clock == nil {
 		deps.Clock = time.Now
+	}
+	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
+		Participants: deps.Participants, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
+		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock})
+	if err != nil {
+		return nil, gql.Schema{}, err
 	}
 	if len(deps.Secret) == 0 {
 		deps.Secret = make([]byte, 32)
@@ -188,12 +172,11 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	}
 	enums := newEnums()
 	b := &builder{deps: deps, enums: enums, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}, enums: enums}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
-		replays: newLimiter(deps.Replays, time.Minute, deps.Clock), release: rel,
-		connections: map[string]*gql.Object{}}
+		read: svc, connections: map[string]*gql.Object{}}
 	b.objects()
+	b.histories()
 	queries := b.queries()
 	b.relations(queries)
-	b.histories()
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: queries,
 		Description: "What the token may read: consultative spaces, dialogues, commitments, stakeholders, participants (pseudonymous; names only for facilitators of their region and admins) and inclusion figures. Another region's object answers as one that does not exist."})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),
@@ -295,24 +278,19 @@ func (b *builder) objects() {
 		"retracted": resolve(nonNull(gql.Boolean), func(d inclusion.DialogueRow) any { return d.Dialogue.Retracted }),
 		"attendees": {Type: listOf(attendee), Description: "Registered attendees; null unless you may see this region's participants.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				d := p.Source.(inclusion.DialogueRow)
-				if !principalOf(p.Context).MaySeeIdentitiesIn(b.regionOfSpace(d.Dialogue.SpaceID)) {
+				attendees, ok := b.read.Attendees(viewerOf(p.Context), p.Source.(inclusion.DialogueRow))
+				if !ok {
 					return nil, nil
 				}
-				out := make([]attendeeOf, len(d.Attendees))
-				for i, a := range d.Attendees {
+				out := make([]attendeeOf, len(attendees))
+				for i, a := range attendees {
 					out[i] = attendeeOf(a)
 				}
 				return out, nil
 			}},
 		"figures": {Type: nonNull(b.figuresType), Description: "This dialogue's attendance breakdown. Without access to identities only attendance is published, and only from the threshold up: per-dialogue counts could be subtracted from the views' totals.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				d := p.Source.(inclusion.DialogueRow)
-				f := publish(d.Figures)
-				if !principalOf(p.Context).SeesSmallCounts() {
-					b.release.dialogue(f)
-				}
-				return f, nil
+				return b.read.DialogueFigures(viewerOf(p.Context), p.Source.(inclusion.DialogueRow)), nil
 			}},
 	}})
 	b.commitmentT = gql.NewObject(gql.ObjectConfig{Name: "Commitment", Description: "A commitment made by a stakeholder.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
@@ -341,7 +319,7 @@ func (b *builder) objects() {
 		"region": resolve(gql.String, func(s stakeholders.Stakeholder) any { return nilIfEmpty(s.Profile.Region) }),
 		"lastEngagedOn": {Type: dateType, Description: "The latest dialogue attended or commitment made that you may see.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				return b.lastEngagedOn(principalOf(p.Context), p.Source.(stakeholders.Stakeholder)), nil
+				return b.read.LastEngagedOn(viewerOf(p.Context), p.Source.(stakeholders.Stakeholder)), nil
 			}},
 	}})
 	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
@@ -398,50 +376,12 @@ func nonNilStrings(xs []string) []string {
 	return xs
 }
 
-// lastEngagedOn is a stakeholder's latest engagement among those the
-// principal may see: another region's dates would tell when it met.
-func (b *builder) lastEngagedOn(who access.Principal, s stakeholders.Stakeholder) domain.Date {
-	if who.Role != access.Facilitator {
-		return s.LastEngagedOn
-	}
-	var last domain.Date
-	for _, id := range s.Dialogues {
-		if d, ok := b.visibleDialogue(who, id); ok && !d.Dialogue.Retracted && d.Dialogue.HeldOn.After(last) {
-			last = d.Dialogue.HeldOn
-		}
-	}
-	for _, ids := range s.Commitments {
-		for _, id := range ids {
-			if c, ok := b.visibleCommitment(who, id); ok && c.MadeOn.After(last) {
-				last = c.MadeOn
-			}
-		}
-	}
-	return last
-}
-
-// regionOfSpace is a space's region, "" when unknown.
-func (b *builder) regionOfSpace(id domain.ID) string {
-	s, _ := b.deps.Inclusion.Space(id)
-	return s.Region
-}
-
-// identity opens a participant's name and phone for a caller allowed to
-// see them, and audits the read.
+// identity opens a participant's name and phone for a viewer allowed to
+// see them; the read service audits it.
 func (b *builder) identity(ctx context.Context, id domain.ID) (any, error) {
-	req := requestOf(ctx)
-	who, err := b.deps.Participants.Identity(req.principal, id)
-	switch {
-	case errors.Is(err, participants.ErrNotFound):
-		return nil, errNotFound
-	case errors.Is(err, keystore.ErrErased):
-		return nil, nil
-	case err != nil:
-		req.log.Error().Err(err).Str("participant", id.String()).Msg("opening an identity failed")
-		return nil, errInternal
+	who, ok, err := b.read.Identity(viewerOf(ctx), id)
+	if err != nil || !ok {
+		return nil, err
 	}
-	req.readIdentities.Store(true)
-	req.log.Info().Str("audit", "identity read").Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).
-		Str("participant", id.String()).Msg("audit")
 	return who, nil
 }

@@ -121,7 +121,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/readyz":
 		s.serveReady(w, s.operator(r))
 	default:
-		writeJSON(w, http.StatusNotFound, errorBody(&coded{code: CodeNotFound, message: "no such path; the API is at /graphql"}))
+		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such path; the API is at /graphql"}))
 	}
 }
 
@@ -175,43 +175,43 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "variables", message: "variables must be a JSON object"})
+				x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"})
 				return
 			}
 		}
 	case http.MethodPost:
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-			x.fail(http.StatusUnsupportedMediaType, &coded{code: CodeBadUserInput, message: "send the request as application/json"})
+			x.fail(http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"})
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				x.fail(http.StatusRequestEntityTooLarge, &coded{code: CodeBadUserInput, message: "the request body is over the limit of 64 KiB"})
+				x.fail(http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"})
 				return
 			}
-			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the request body could not be read"})
+			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"})
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "batched requests are not accepted; send one operation per request"})
+			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"})
 			return
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&req); err != nil || dec.More() {
-			x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, message: "the body must be one JSON object with query, and optionally variables and operationName"})
+			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"})
 			return
 		}
 		req.Variables = numbersToGo(req.Variables).(map[string]any)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use POST, or GET for queries"})
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"})
 		return
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "query", message: "query is required"})
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"})
 		return
 	}
 
@@ -236,12 +236,12 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 
 	op := operationOf(doc, req.OperationName)
 	if op == nil {
-		x.fail(http.StatusBadRequest, &coded{code: CodeBadUserInput, field: "operationName", message: "no such operation in the document"})
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "operationName", Message: "no such operation in the document"})
 		return
 	}
 	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "mutations are POST only"})
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "mutations are POST only"})
 		return
 	}
 
@@ -283,7 +283,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
 	cost, err := s.cost(doc, op, vars)
 	if err == nil && cost > s.opts.Budget {
-		err = &coded{code: CodeBadUserInput, field: "query", message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
+		err = &coded{Code: CodeBadUserInput, Field: "query", Message: fmt.Sprintf("this request would cost about %d (every field one, lists times their first or their length); the budget is %d: ask for fewer items or buckets, or split it", cost, s.opts.Budget)}
 	}
 	if err != nil {
 		return nil, err
@@ -327,13 +327,13 @@ func (s *Server) begin(w http.ResponseWriter) *exchange {
 // message, which may quote the request, and a request may hold a
 // participant's name.
 func (x *exchange) fail(status int, c *coded) {
-	x.log.Info().Int("status", status).Str("code", c.code).Str("field", c.field).Msg("request refused")
+	x.log.Info().Int("status", status).Str("code", c.Code).Str("field", c.Field).Msg("request refused")
 	writeJSON(x.w, status, errorBody(c))
 }
 
 func (x *exchange) unauthenticated() {
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	x.fail(http.StatusUnauthorized, &coded{code: CodeUnauthenticated, message: "send a valid token: Authorization: Bearer plb_…"})
+	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: "send a valid token: Authorization: Bearer plb_…"})
 }
 
 // refused answers a request that execute refused, reporting whether it
@@ -425,14 +425,14 @@ func (s *Server) document(query string) (*ast.Document, error) {
 	if err != nil {
 		var le *limits.Error
 		errors.As(err, &le)
-		return nil, &coded{code: CodeBadUserInput, message: le.Message}
+		return nil, &coded{Code: CodeBadUserInput, Message: le.Message}
 	}
 	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
 		msgs := make([]string, len(v.Errors))
 		for i, e := range v.Errors {
 			msgs[i] = e.Message
 		}
-		return nil, &coded{code: CodeBadUserInput, message: strings.Join(msgs, "; ")}
+		return nil, &coded{Code: CodeBadUserInput, Message: strings.Join(msgs, "; ")}
 	}
 	s.cache.put(query, doc)
 	return doc, nil
@@ -469,7 +469,7 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
 		default:
 			log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
-			errs[i].Message = errInternal.message
+			errs[i].Message = errInternal.Message
 			errs[i].Extensions = map[string]any{"code": CodeInternal}
 		}
 		if errs[i].Extensions["code"] == CodeInternal {
@@ -496,7 +496,7 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 		return
 	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", "GET")
-		x.fail(http.StatusMethodNotAllowed, &coded{code: CodeBadUserInput, message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
 		return
 	}
 	// A backup of a large store outlasts the API's write timeout.
@@ -513,7 +513,7 @@ type errorResponse struct {
 }
 
 func errorBody(c *coded) errorResponse {
-	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.message, Locations: nil, Extensions: c.Extensions()}}}
+	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.Message, Locations: nil, Extensions: c.Extensions()}}}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) { writeBody(w, status, encodeJSON(v)) }

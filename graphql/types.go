@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
 
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
 )
@@ -112,17 +114,16 @@ var pageInfoType = gql.NewObject(gql.ObjectConfig{Name: "PageInfo", Fields: gql.
 // page is one page of a list.
 type page struct {
 	nodes   []any
-	ids     []domain.ID
+	cursors []string // each node's
 	total   int
 	hasNext bool
-	cursors cursorKey
 }
 
 func (p page) endCursor() any {
-	if len(p.ids) == 0 {
+	if len(p.cursors) == 0 {
 		return nil
 	}
-	return p.cursors.of(p.ids[len(p.ids)-1])
+	return p.cursors[len(p.cursors)-1]
 }
 
 type edge struct {
@@ -167,6 +168,23 @@ func (k cursorKey) parse(v any) (*domain.ID, error) {
 	return &id, nil
 }
 
+// ofPosition is the cursor of a place in the log (the admins' list of
+// changes), signed like the others.
+func (k cursorKey) ofPosition(pos events.Position) string {
+	var id domain.ID
+	binary.BigEndian.PutUint64(id[:8], pos.Commit)
+	binary.BigEndian.PutUint64(id[8:], pos.Prepare)
+	return k.of(id)
+}
+
+func (k cursorKey) parsePosition(v any) (*events.Position, error) {
+	id, err := k.parse(v)
+	if id == nil || err != nil {
+		return nil, err
+	}
+	return &events.Position{Commit: binary.BigEndian.Uint64(id[:8]), Prepare: binary.BigEndian.Uint64(id[8:])}, nil
+}
+
 // connectionArgs are first and after.
 var connectionArgs = gql.FieldConfigArgument{
 	"first": {Type: gql.Int, Description: fmt.Sprintf("At most %d; default 20.", maxFirst)},
@@ -199,10 +217,10 @@ func paginate[T any](items []T, idOf func(T) domain.ID, first int, after *domain
 		}
 	}
 	end := min(start+first, len(items))
-	p := page{total: len(items), hasNext: end < len(items), cursors: k}
+	p := page{total: len(items), hasNext: end < len(items)}
 	for _, it := range items[start:end] {
 		p.nodes = append(p.nodes, it)
-		p.ids = append(p.ids, idOf(it))
+		p.cursors = append(p.cursors, k.of(idOf(it)))
 	}
 	return p
 }
@@ -227,7 +245,7 @@ func newConnection(node *gql.Object) *gql.Object {
 		"edges": resolve(nonNull(listOf(edgeType)), func(p page) any {
 			out := make([]edge, len(p.nodes))
 			for i := range p.nodes {
-				out[i] = edge{node: p.nodes[i], cursor: p.cursors.of(p.ids[i])}
+				out[i] = edge{node: p.nodes[i], cursor: p.cursors[i]}
 			}
 			return out
 		}),

@@ -103,6 +103,12 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 	return a.cache[key], nil
 }
 
+// PositionAt is the position of the last event recorded at or before at
+// (Start when there is none).
+func (a *AsOf) PositionAt(ctx context.Context, at time.Time) (events.Position, error) {
+	return a.lastPositionAt(ctx, at)
+}
+
 // lastPositionAt finds the position of the last event recorded at or
 // before at (Start when there is none). Recording times follow $all's
 // order, so the index narrows the search to indexEvery events.

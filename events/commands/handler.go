@@ -370,6 +370,32 @@ type Recorded struct {
 	RecordedBy string // the token's subject
 }
 
+// Change is one event of the log as an audit trail reads it: the event
+// recorded, its stream and its place in the log.
+type Change struct {
+	Recorded
+	Stream   string
+	Position events.Position
+}
+
+// Changes reads the log forwards from a position (inclusive), calling
+// each until it returns false. The context is honoured between events.
+func (h *Handler) Changes(ctx context.Context, from events.Position, each func(Change) bool) error {
+	for rec, err := range h.store.ReadAll(ctx, from, 0) {
+		if err != nil {
+			return fmt.Errorf("read the log: %w", err)
+		}
+		e, meta, err := decode[domain.Event](h.codec, rec)
+		if err != nil {
+			return err
+		}
+		if !each(Change{Recorded{Type: rec.Type, Event: e, RecordedAt: meta.RecordedAt, RecordedBy: meta.RecordedBy}, rec.Stream, rec.Position}) {
+			return nil
+		}
+	}
+	return nil
+}
+
 // History reads an aggregate's events in order; none for a missing one.
 // The context is honoured between events.
 func (h *Handler) History(ctx context.Context, category string, id domain.ID) ([]Recorded, error) {

@@ -12,11 +12,12 @@ import (
 // cursor: the id of the last dialogue of the previous page.
 type ListQuery struct {
 	Query
-	Format        string
 	StakeholderID *domain.ID
 	After         *domain.ID
 	// Limit bounds the page; 0 means 50.
 	Limit int
+	// Newest lists the latest first.
+	Newest bool
 }
 
 // DialogueRow is one dialogue of a list with its registered attendees and
@@ -28,7 +29,8 @@ type DialogueRow struct {
 }
 
 // Dialogues lists the dialogues a query selects, oldest first (by date,
-// then id), a page at a time; more reports whether another page follows.
+// then id) or newest first, a page at a time; more reports whether
+// another page follows.
 func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -51,8 +53,12 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 			}
 		}
 	}
+	before := dialogueBefore
+	if q.Newest {
+		before = func(a, b *Dialogue) bool { return dialogueBefore(b, a) }
+	}
 	slices.SortFunc(selected, func(a, b *Dialogue) int {
-		if dialogueBefore(a, b) {
+		if before(a, b) {
 			return -1
 		}
 		return 1
@@ -60,12 +66,12 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	if q.After != nil {
 		if after, ok := m.dialogues[*q.After]; ok {
 			i, _ := slices.BinarySearchFunc(selected, after, func(d, target *Dialogue) int {
-				if d == target || !dialogueBefore(d, target) {
+				if d == target || !before(d, target) {
 					return 1
 				}
 				return -1
 			})
-			for i < len(selected) && !dialogueBefore(after, selected[i]) {
+			for i < len(selected) && !before(after, selected[i]) {
 				i++
 			}
 			selected = selected[i:]

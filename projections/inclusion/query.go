@@ -25,9 +25,11 @@ const (
 // Query selects dialogues by space, region, pillar and business date. Zero
 // fields select everything; From and To are inclusive.
 type Query struct {
-	SpaceID  *domain.ID
-	Region   string
-	Pillar   string
+	SpaceID *domain.ID
+	Region  string
+	Pillar  string
+	// Format selects dialogues of one format.
+	Format   string
 	From, To domain.Date
 	Bucket   Bucket
 }
@@ -139,7 +141,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		if i%512 == 511 && ctx.Err() != nil {
 			return View{}, ctx.Err()
 		}
-		if q.Pillar != "" && d.Pillar != q.Pillar {
+		if q.Pillar != "" && d.Pillar != q.Pillar || q.Format != "" && d.Format != q.Format {
 			continue
 		}
 		total.add(&d.counts)

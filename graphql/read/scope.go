@@ -1,0 +1,142 @@
+package read
+
+import (
+	"strings"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// What a viewer may see of each kind of object, by region: reads and
+// writes both go through these, so another region's object answers
+// exactly as one that does not exist, whichever way it is asked about.
+
+func (s *Service) visibleSpace(who access.Principal, id domain.ID) (inclusion.Space, bool) {
+	sp, ok := s.cfg.Inclusion.Space(id)
+	return sp, ok && who.InRegion(sp.Region)
+}
+
+func (s *Service) visibleDialogue(who access.Principal, id domain.ID) (inclusion.DialogueRow, bool) {
+	d, ok := s.cfg.Inclusion.Dialogue(id)
+	return d, ok && who.InRegion(s.regionOfSpace(d.Dialogue.SpaceID))
+}
+
+func (s *Service) visibleStakeholder(who access.Principal, id domain.ID) (stakeholders.Stakeholder, bool) {
+	h, ok := s.cfg.Stakeholders.Get(id)
+	return h, ok && stakeholderInRegion(who, h)
+}
+
+// stakeholderInRegion: a stakeholder without a region (a national or
+// international office) is everyone's.
+func stakeholderInRegion(who access.Principal, h stakeholders.Stakeholder) bool {
+	return h.Profile.Region == "" || who.InRegion(h.Profile.Region)
+}
+
+func (s *Service) visibleCommitment(who access.Principal, id domain.ID) (commitments.Commitment, bool) {
+	c, ok := s.cfg.Commitments.Get(id)
+	return c, ok && s.commitmentInRegion(who, c)
+}
+
+// commitmentInRegion: a commitment is of its space's region, else of its
+// stakeholder's.
+func (s *Service) commitmentInRegion(who access.Principal, c commitments.Commitment) bool {
+	return who.Role != access.Facilitator || who.InRegion(s.regionOfCommitment(c))
+}
+
+// visibleParticipant: only where the viewer may see identities.
+func (s *Service) visibleParticipant(who access.Principal, id domain.ID) (participants.Participant, bool) {
+	p, err := s.cfg.Participants.Get(who, id)
+	return p, err == nil
+}
+
+// regionOfSpace is a space's region, "" when unknown.
+func (s *Service) regionOfSpace(id domain.ID) string {
+	sp, _ := s.cfg.Inclusion.Space(id)
+	return sp.Region
+}
+
+// Sees is what a command's sender may refer to: the same rules as the
+// reads. nil (everything) for roles not scoped to regions.
+func (s *Service) Sees(v Viewer) func(domain.Ref) bool {
+	if v.Role != access.Facilitator {
+		return nil
+	}
+	return func(r domain.Ref) bool { return s.sees(v.Principal, r) }
+}
+
+func (s *Service) sees(who access.Principal, r domain.Ref) bool {
+	var ok bool
+	switch r.Category {
+	case space.Category:
+		_, ok = s.visibleSpace(who, r.ID)
+	case dialogue.Category:
+		_, ok = s.visibleDialogue(who, r.ID)
+	case stakeholder.Category:
+		_, ok = s.visibleStakeholder(who, r.ID)
+	case commitment.Category:
+		_, ok = s.visibleCommitment(who, r.ID)
+	case participant.Category:
+		_, ok = s.visibleParticipant(who, r.ID)
+	}
+	return ok
+}
+
+// MayHold reports whether a new commitment would be one its maker may
+// see: of a space, or else a stakeholder, of their regions.
+func (s *Service) MayHold(v Viewer, c commitments.Commitment) bool {
+	return s.commitmentInRegion(v.Principal, c)
+}
+
+// RegionFor is the region a facilitator's list or figures cover: the one
+// asked, which must be one of theirs (else it is not found), or their only
+// one. Other roles cover what they ask, everywhere when they ask none.
+func RegionFor(who access.Principal, region string) (string, error) {
+	switch {
+	case who.Role != access.Facilitator:
+		return region, nil
+	case region != "" && !who.InRegion(region):
+		return "", ErrNotFound
+	case region == "" && len(who.Regions) == 1:
+		return who.Regions[0], nil
+	case region == "":
+		return "", BadInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
+	}
+	return region, nil
+}
+
+// Scope selects dialogues: a space, a region, a pillar, business dates.
+type Scope struct {
+	SpaceID  *domain.ID
+	Region   string
+	Pillar   string
+	From, To domain.Date
+}
+
+// query checks a scope for a viewer and makes the model's query: a space
+// must be one they see, and a facilitator stays within their regions.
+func (s *Service) query(v Viewer, sc Scope) (inclusion.Query, error) {
+	q := inclusion.Query{SpaceID: sc.SpaceID, Region: sc.Region, Pillar: sc.Pillar, From: sc.From, To: sc.To}
+	if sc.SpaceID != nil {
+		if _, ok := s.visibleSpace(v.Principal, *sc.SpaceID); !ok {
+			return q, ErrNotFound
+		}
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return q, BadInput("to", "%s is before from (%s)", q.To, q.From)
+	}
+	if q.SpaceID == nil {
+		var err error
+		q.Region, err = RegionFor(v.Principal, q.Region)
+		return q, err
+	}
+	return q, nil
+}

@@ -1,0 +1,96 @@
+package read
+
+import (
+	"context"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/graphql/disclosure"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/participants"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// Config is what the service reads from; zero fields take defaults.
+type Config struct {
+	Inclusion    *inclusion.Model
+	Commitments  *commitments.Model
+	Stakeholders *stakeholders.Model
+	Participants *participants.Model
+	// Handler reads objects' histories from the log.
+	Handler *commands.Handler
+	// AsOf answers inclusion views as they stood at a past moment; nil
+	// where the server offers none.
+	AsOf *projections.AsOf
+	// SmallCells is the threshold below which counts are withheld from
+	// roles without access to identities; default 5.
+	SmallCells int
+	// Disclosure is how those roles' figures are published; default
+	// CellKey, which needs an inclusion model made with inclusion.NewKeyed.
+	Disclosure Disclosure
+	// CellKey are the perturbation's parameters; default
+	// disclosure.DefaultParams.
+	CellKey disclosure.Params
+	// Replays bounds the past views one viewer's token may have replayed
+	// from the log, cached ones free: this many at once, then one a
+	// minute; default 4.
+	Replays int
+	// Clock dates "overdue" and paces replays; default time.Now.
+	Clock func() time.Time
+}
+
+// Service answers every read of every transport.
+type Service struct {
+	cfg     Config
+	release release
+	replays *limiter
+}
+
+// New checks the configuration and makes the service.
+func New(cfg Config) (*Service, error) {
+	if cfg.SmallCells <= 0 {
+		cfg.SmallCells = 5
+	}
+	if cfg.Replays <= 0 {
+		cfg.Replays = 4
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	rel, err := newRelease(cfg.Disclosure, cfg.SmallCells, cfg.CellKey, cfg.Inclusion == nil || cfg.Inclusion.Keyed())
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock)}, nil
+}
+
+// Viewer is who reads: the token's principal, the log that takes the
+// audit records of what they read, and whether they read an identity.
+type Viewer struct {
+	access.Principal
+	Log zerolog.Logger
+	// ReadIdentity is called after each identity is opened for them (a
+	// transport keeps such answers out of its caches); may be nil.
+	ReadIdentity func()
+}
+
+// must checks a capability.
+func must(v Viewer, c access.Capability) error {
+	if !v.Can(c) {
+		return Forbidden(string(c))
+	}
+	return nil
+}
+
+// stopped turns an ended context into ErrTimeout.
+func stopped(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return ErrTimeout
+	}
+	return nil
+}
