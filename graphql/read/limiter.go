@@ -48,4 +48,3 @@ func (l *limiter) take(key string) (wait time.Duration, ok bool) {
 	b.tokens--
 	return 0, true
 }
-
