@@ -90,7 +90,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 			return
 		case ex.params[key] == "Boolean":
 			vars[key] = values[0] == "true"
-		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket":
+		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
 			vars[key] = enumValue(values[0]) // the code or the enum value alike
 		default:
 			vars[key] = values[0]

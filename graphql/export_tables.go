@@ -3,6 +3,7 @@ package graphql
 import (
 	"strings"
 
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/graphql/read"
 )
 
@@ -28,34 +29,86 @@ var figureColumns = func() []column {
 
 const figureFragment = `fragment F on InclusionFigures { dialogues ` +
 	`attendance { ...M } registered { ...M } unregistered { ...M } uniqueParticipants { ...M } women { ...M } men { ...M } ` +
-	`youth { ...M } youngWomen { ...M } youngMen { ...M } ageUnknown { ...M } personsWithDisabilities { ...M } displaced { ...M } } ` +
+	`youth { ...M } youngWomen { ...M } youngMen { ...M } ageUnknown { ...M } personsWithDisabilities { ...M } displaced { ...M } ` +
+	`groups { group count share suppressed } } ` +
 	`fragment M on Measure { count share suppressed }`
 
-// figureCells lays out one InclusionFigures answer in figureColumns.
-func figureCells(f any) []cell {
+// excludedGroups are the deployment's excluded groups, each a count, a
+// share and a marker column after the measures'.
+func (s *Server) excludedGroups() (codes []string, columns []column) {
+	if s.deps.Handler == nil {
+		return nil, nil
+	}
+	ref, ok := s.deps.Handler.Reference().(*refdata.Data)
+	if !ok {
+		return nil, nil
+	}
+	for _, g := range ref.Groups {
+		fr, en := g.Label("fr"), g.Label("en")
+		codes = append(codes, g.Code)
+		columns = append(columns, column{fr, en, number}, column{fr + " (%)", en + " (%)", percent}, column{fr + " masqué", en + " withheld", marker})
+	}
+	return codes, columns
+}
+
+// figureCells lays out one InclusionFigures answer in figureColumns, then
+// the excluded groups' columns (a group with no attendee counts 0).
+func figureCells(f any, groups []string) []cell {
 	var out []cell
 	for _, m := range read.MeasureNames {
 		out = append(out, at(f, m, "count"), at(f, m, "share"), at(f, m, "suppressed") == true)
 	}
+	for _, code := range groups {
+		c := []cell{0, 0.0, false}
+		for _, g := range asSlice(at(f, "groups")) {
+			if at(g, "group") == code {
+				c = []cell{at(g, "count"), at(g, "share"), at(g, "suppressed") == true}
+			}
+		}
+		out = append(out, c...)
+	}
 	return out
 }
 
+// groupLabel names a table's group: its space, or the label of its
+// pillar or format, or its region.
+func groupLabel(g any) cell {
+	if name := at(g, "space", "name"); name != nil {
+		return name
+	}
+	key, _ := at(g, "key").(string)
+	if by := at(g, "by"); by == string(read.ByPillar) || by == string(read.ByFormat) {
+		return code(enumValue(key))
+	}
+	return key
+}
+
 func (s *Server) exports() map[string]export {
+	groups, groupColumns := s.excludedGroups()
+	// view lays out one view's buckets and total, or one group's, under
+	// its name.
+	view := func(name cell, v any) [][]cell {
+		var rows [][]cell
+		for _, r := range asSlice(at(v, "rows")) {
+			rows = append(rows, append([]cell{name, at(r, "from"), at(r, "to"), at(r, "figures", "dialogues")}, figureCells(at(r, "figures"), groups)...))
+		}
+		total := at(v, "total")
+		return append(rows, append([]cell{name, "Total", nil, at(total, "dialogues")}, figureCells(total, groups)...))
+	}
 	return map[string]export{
 		"inclusion": {
-			query: `query($spaceId: ID, $region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket, $asOf: String) {
-			  inclusion(spaceId: $spaceId, region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, asOf: $asOf) {
-			    rows { from to figures { ...F } } total { ...F } } } ` + figureFragment,
-			params:  map[string]string{"spaceId": "ID", "region": "String", "pillar": "Pillar", "from": "Date", "to": "Date", "bucket": "Bucket", "asOf": "String"},
-			columns: append([]column{{"Du", "From", date}, {"Au", "To", date}, {"Dialogues", "Dialogues", number}}, figureColumns...),
+			query: `query($spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $bucket: Bucket, $asOf: String, $groupBy: InclusionGrouping) {
+			  inclusion(spaceId: $spaceId, region: $region, pillar: $pillar, format: $format, from: $from, to: $to, bucket: $bucket, asOf: $asOf, groupBy: $groupBy) {
+			    rows { from to figures { ...F } } total { ...F } groups { by key space { name } rows { from to figures { ...F } } total { ...F } } } } ` + figureFragment,
+			params: map[string]string{"spaceId": "ID", "region": "String", "pillar": "Pillar", "format": "DialogueFormat", "from": "Date", "to": "Date",
+				"bucket": "Bucket", "asOf": "String", "groupBy": "InclusionGrouping"},
+			columns: append(append([]column{{"Groupe", "Group", text}, {"Du", "From", date}, {"Au", "To", date}, {"Dialogues", "Dialogues", number}}, figureColumns...), groupColumns...),
 			rows: func(data map[string]any) ([][]cell, string) {
 				var rows [][]cell
-				for _, r := range asSlice(at(data, "inclusion", "rows")) {
-					rows = append(rows, append([]cell{at(r, "from"), at(r, "to"), at(r, "figures", "dialogues")}, figureCells(at(r, "figures"))...))
+				for _, g := range asSlice(at(data, "inclusion", "groups")) {
+					rows = append(rows, view(groupLabel(g), g)...)
 				}
-				total := at(data, "inclusion", "total")
-				rows = append(rows, append([]cell{"Total", nil, at(total, "dialogues")}, figureCells(total)...))
-				return rows, ""
+				return append(rows, view(nil, at(data, "inclusion"))...), ""
 			}},
 		"dialogues": {
 			query: `query($after: String, $spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $stakeholderId: ID) {

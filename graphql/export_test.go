@@ -40,7 +40,7 @@ func TestExportsAreTheAPIsAnswersAsTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := records[0]
-	if head[0] != "Du" || head[3] != "Participation" || len(records) != 6 { // four months and the total
+	if head[0] != "Groupe" || head[1] != "Du" || head[4] != "Participation" || len(records) != 6 { // four months and the total
 		t.Fatalf("headings %v, %d records", head, len(records))
 	}
 	col := func(name string) int {
@@ -65,9 +65,24 @@ func TestExportsAreTheAPIsAnswersAsTables(t *testing.T) {
 		}
 	}
 
+	// The excluded groups have their columns: both attendees of gao's
+	// dialogue are pastoralists, seen exactly by an admin.
+	_, body = e.download(e.admin, "/export/inclusion.csv?spaceId="+s.gaoSpace)
+	records, _ = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
+	head = records[0]
+	if got := records[len(records)-1][col("Pasteurs")]; got != "2" {
+		t.Errorf("pastoralists in the total: %q", got)
+	}
+	// A table: a group's buckets and total under its name, then the total.
+	_, body = e.download(e.admin, "/export/inclusion.csv?region=gao&groupBy=space&bucket=month&from=2025-03-01&to=2025-03-31")
+	records, _ = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
+	if len(records) != 5 || records[1][0] != "Comité" || records[2][1] != "Total" || records[4][0] != "" || records[4][col("Participation")] != "17" {
+		t.Errorf("a table by space: %v", records)
+	}
+
 	// French Excel's separator; English headings.
 	_, body = e.download(e.analyst, "/export/inclusion.csv?spaceId="+s.gaoSpace+"&sep=semicolon&lang=en")
-	if line, _, _ := strings.Cut(string(bytes.TrimPrefix(body, []byte("\uFEFF"))), "\n"); !strings.HasPrefix(line, "From;To;Dialogues;Attendance") {
+	if line, _, _ := strings.Cut(string(bytes.TrimPrefix(body, []byte("\uFEFF"))), "\n"); !strings.HasPrefix(line, "Group;From;To;Dialogues;Attendance") {
 		t.Errorf("semicolon, English: %q", line)
 	}
 
@@ -117,8 +132,12 @@ func TestNoExportHoldsAName(t *testing.T) {
 	s := writeStory(e)
 	for _, token := range []string{e.admin, e.gao, e.mopti, e.advocacy, e.analyst} {
 		for _, path := range []string{"/export/inclusion.csv?region=gao", "/export/dialogues.csv?region=gao", "/export/commitments.csv",
-			"/export/stakeholders.csv", "/export/dialogues.xlsx?spaceId=" + s.gaoSpace, "/export/inclusion.xlsx?spaceId=" + s.gaoSpace} {
+			"/export/stakeholders.csv", "/export/dialogues.xlsx?spaceId=" + s.gaoSpace, "/export/inclusion.xlsx?spaceId=" + s.gaoSpace,
+			"/export/inclusion.csv?groupBy=space", "/export/commitments.xlsx", "/export/stakeholders.xlsx"} {
 			_, body := e.download(token, path)
+			if strings.Contains(path, ".xlsx") {
+				body = xlsxText(t, body)
+			}
 			for _, canary := range []string{canaryAlice, canaryBob, canaryMopti, canaryPhone} {
 				if bytes.Contains(body, []byte(canary)) {
 					t.Errorf("%s holds %s", path, canary)
@@ -126,4 +145,25 @@ func TestNoExportHoldsAName(t *testing.T) {
 			}
 		}
 	}
+}
+
+// xlsxText is every cell of a workbook, for looking for what it must not
+// hold (the file itself is compressed).
+func xlsxText(t *testing.T, body []byte) []byte {
+	t.Helper()
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		return body // an error answer, as JSON
+	}
+	var out bytes.Buffer
+	for _, sheet := range book.GetSheetList() {
+		rows, _ := book.GetRows(sheet)
+		for _, r := range rows {
+			out.WriteString(strings.Join(r, "\t") + "\n")
+		}
+	}
+	if out.Len() == 0 {
+		t.Fatal("an empty workbook")
+	}
+	return out.Bytes()
 }
