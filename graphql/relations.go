@@ -17,7 +17,7 @@ import (
 // relations connect the objects: a dialogue's space and stakeholders, a
 // commitment's stakeholder, space and dialogue, a space's dialogues,
 // commitments and figures. Each goes through the same region rules as a
-// query by id (scope.go): what the viewer may not see is null, or left out
+// query by id (read/scope.go): what the viewer may not see is null, or left out
 // of a list, as a missing id would be. Lists of an object are the Query's
 // own fields with the object's id given, so their filters, pages, cost
 // and disclosure are the Query's.
