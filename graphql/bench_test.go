@@ -193,6 +193,9 @@ func BenchmarkGraphQLInclusionTable(b *testing.B) {
 		i++
 		from, to := first.AddDate(0, 0, (i/300)%28), end.AddDate(0, 0, -(i % 300))
 		code, body := a.post(a.analyst, query, map[string]any{"r": a.busiest, "from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)})
+		if code == 400 && bytes.Contains(body, []byte("the budget is")) {
+			b.Skipf("a table of %d spaces is over the request budget: %s", a.spaces, body)
+		}
 		if code != 200 || bytes.Contains(body, []byte(`"errors"`)) || !bytes.Contains(body, []byte(`"groups":[{`)) {
 			b.Fatalf("%d %.300s", code, body)
 		}

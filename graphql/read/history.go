@@ -8,11 +8,6 @@ import (
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/graphql/access"
 )
 
@@ -35,22 +30,17 @@ func (s *Service) History(ctx context.Context, v Viewer, ref domain.Ref) ([]comm
 
 // object checks that the viewer may read an object, as its getter would.
 func (s *Service) object(v Viewer, ref domain.Ref) error {
-	var err error
-	switch ref.Category {
-	case space.Category:
-		_, err = s.Space(v, ref.ID)
-	case dialogue.Category:
-		_, err = s.Dialogue(v, ref.ID)
-	case stakeholder.Category:
-		_, err = s.Stakeholder(v, ref.ID)
-	case commitment.Category:
-		_, err = s.Commitment(v, ref.ID)
-	case participant.Category:
-		_, err = s.Participant(v, ref.ID)
-	default:
-		err = ErrNotFound
+	k, ok := s.byKind[ref.Category]
+	if !ok {
+		return ErrNotFound
 	}
-	return err
+	if err := must(v, k.capability); err != nil {
+		return err
+	}
+	if !k.visible(v.Principal, ref.ID) {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // ChangesQuery selects events of the whole log: recorded from and to

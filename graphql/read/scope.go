@@ -73,21 +73,34 @@ func (s *Service) Sees(v Viewer) func(domain.Ref) bool {
 	return func(r domain.Ref) bool { return s.sees(v.Principal, r) }
 }
 
-func (s *Service) sees(who access.Principal, r domain.Ref) bool {
-	var ok bool
-	switch r.Category {
-	case space.Category:
-		_, ok = s.visibleSpace(who, r.ID)
-	case dialogue.Category:
-		_, ok = s.visibleDialogue(who, r.ID)
-	case stakeholder.Category:
-		_, ok = s.visibleStakeholder(who, r.ID)
-	case commitment.Category:
-		_, ok = s.visibleCommitment(who, r.ID)
-	case participant.Category:
-		_, ok = s.visibleParticipant(who, r.ID)
+// kind is what reading one kind of object takes: a capability, then the
+// object visible to the principal.
+type kind struct {
+	capability access.Capability
+	visible    func(access.Principal, domain.ID) bool
+}
+
+// kinds are every category's, for the rules that go by reference.
+func (s *Service) kinds() map[string]kind {
+	return map[string]kind{
+		space.Category:       {access.ReadAggregates, seen(s.visibleSpace)},
+		dialogue.Category:    {access.ReadRecords, seen(s.visibleDialogue)},
+		stakeholder.Category: {access.ReadRecords, seen(s.visibleStakeholder)},
+		commitment.Category:  {access.ReadRecords, seen(s.visibleCommitment)},
+		participant.Category: {access.ReadParticipants, seen(s.visibleParticipant)},
 	}
-	return ok
+}
+
+func seen[T any](visible func(access.Principal, domain.ID) (T, bool)) func(access.Principal, domain.ID) bool {
+	return func(who access.Principal, id domain.ID) bool {
+		_, ok := visible(who, id)
+		return ok
+	}
+}
+
+func (s *Service) sees(who access.Principal, r domain.Ref) bool {
+	k, ok := s.byKind[r.Category]
+	return ok && k.visible(who, r.ID)
 }
 
 // MayHold reports whether a new commitment would be one its maker may

@@ -49,6 +49,7 @@ type Service struct {
 	cfg     Config
 	release release
 	replays *limiter
+	byKind  map[string]kind // see kinds
 }
 
 // New checks the configuration and makes the service.
@@ -66,7 +67,9 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock)}, nil
+	s := &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock)}
+	s.byKind = s.kinds()
+	return s, nil
 }
 
 // Viewer is who reads: the token's principal, the log that takes the
