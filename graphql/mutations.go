@@ -1,14 +1,11 @@
 package graphql
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
@@ -21,7 +18,6 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/graphql/access"
@@ -36,9 +32,11 @@ type command struct {
 	capability        access.Capability
 	// create: the command id is the new aggregate's id; otherwise the
 	// mutation takes the aggregate's id.
-	create  bool
-	input   reflect.Type // the command's Go type
-	returns func(b *builder) *gql.Object
+	create bool
+	// identity: whether the mutation takes a participant's name and phone
+	// (identityRequired, identityOptional) or not ("").
+	identity string
+	returns  func(b *builder) *gql.Object
 	// scope rejects what a facilitator may not touch; nil when the
 	// capability says all.
 	scope func(b *builder, ctx context.Context, id domain.ID, cmd any) error
@@ -54,7 +52,10 @@ func execute[S any, C any, E domain.Event](agg *commands.Aggregate[S, C, E]) fun
 	}
 }
 
-func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+const (
+	identityRequired = "required"
+	identityOptional = "optional"
+)
 
 var (
 	returnsSpace       = func(b *builder) *gql.Object { return b.space }
@@ -65,31 +66,31 @@ var (
 )
 
 func (b *builder) commandList() []command {
-	spaceCmd := func(name, desc string, create bool, t reflect.Type) command {
-		return command{name: name, description: desc, capability: access.Administer, create: create, input: t,
+	spaceCmd := func(name, desc string, create bool) command {
+		return command{name: name, description: desc, capability: access.Administer, create: create,
 			returns: returnsSpace, run: execute(commands.Space), read: (*builder).getSpace}
 	}
-	holderCmd := func(name, desc string, create bool, t reflect.Type) command {
-		return command{name: name, description: desc, capability: access.TrackCommitments, create: create, input: t,
+	holderCmd := func(name, desc string, create bool) command {
+		return command{name: name, description: desc, capability: access.TrackCommitments, create: create,
 			returns: returnsStakeholder, run: execute(commands.Stakeholder), read: (*builder).getStakeholder, scope: stakeholderScope}
 	}
-	dialogueCmd := func(name, desc string, create bool, t reflect.Type) command {
-		return command{name: name, description: desc, capability: access.LogDialogues, create: create, input: t,
+	dialogueCmd := func(name, desc string, create bool) command {
+		return command{name: name, description: desc, capability: access.LogDialogues, create: create,
 			returns: returnsDialogue, run: execute(commands.Dialogue), read: (*builder).getDialogue, scope: dialogueScope}
 	}
-	commitmentCmd := func(name, desc string, create bool, t reflect.Type) command {
-		return command{name: name, description: desc, capability: access.TrackCommitments, create: create, input: t,
+	commitmentCmd := func(name, desc string, create bool) command {
+		return command{name: name, description: desc, capability: access.TrackCommitments, create: create,
 			returns: returnsCommitment, run: execute(commands.Commitment), read: (*builder).getCommitment, scope: commitmentScope}
 	}
 	return []command{
-		spaceCmd("establishSpace", "Establish a consultative space.", true, typeOf[space.Establish]()),
-		spaceCmd("changeSpaceDetails", "Change a space's name, kind, region, locality, pillar or convenor.", false, typeOf[space.ChangeDetails]()),
-		spaceCmd("setSpaceTargets", "Set a space's inclusion targets.", false, typeOf[space.SetTargets]()),
-		spaceCmd("closeSpace", "Close a space.", false, typeOf[space.Close]()),
-		holderCmd("registerStakeholder", "Register a stakeholder.", true, typeOf[stakeholder.Register]()),
-		holderCmd("changeStakeholderDetails", "Change a stakeholder's details.", false, typeOf[stakeholder.ChangeDetails]()),
+		spaceCmd("establishSpace", "Establish a consultative space.", true),
+		spaceCmd("changeSpaceDetails", "Change a space's name, kind, region, locality, pillar or convenor.", false),
+		spaceCmd("setSpaceTargets", "Set a space's inclusion targets.", false),
+		spaceCmd("closeSpace", "Close a space.", false),
+		holderCmd("registerStakeholder", "Register a stakeholder.", true),
+		holderCmd("changeStakeholderDetails", "Change a stakeholder's details.", false),
 		{name: "enrolParticipant", description: "Enrol a participant; name and phone are sealed under the participant's own key.",
-			capability: access.LogDialogues, create: true, input: typeOf[participant.Enrol](), returns: returnsParticipant,
+			capability: access.LogDialogues, create: true, identity: identityRequired, returns: returnsParticipant,
 			scope: participantScope, read: (*builder).getParticipant,
 			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
 				who, _, err := identityArg(p)
@@ -100,7 +101,7 @@ func (b *builder) commandList() []command {
 				return r.Position, err
 			}},
 		{name: "correctParticipant", description: "Correct a participant's profile, and their name and phone when identity is given.",
-			capability: access.LogDialogues, input: typeOf[participant.CorrectProfile](), returns: returnsParticipant,
+			capability: access.LogDialogues, identity: identityOptional, returns: returnsParticipant,
 			scope: participantScope, read: (*builder).getParticipant,
 			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
 				who, given, err := identityArg(p)
@@ -115,20 +116,20 @@ func (b *builder) commandList() []command {
 				return r.Position, err
 			}},
 		{name: "eraseParticipant", description: "Erase a participant: their key is destroyed, so their name and phone are gone from every copy; the attendance stays, anonymous.",
-			capability: access.Administer, input: typeOf[participant.Erase](), returns: returnsParticipant, read: (*builder).getParticipant,
+			capability: access.Administer, returns: returnsParticipant, read: (*builder).getParticipant,
 			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
 				r, err := h.Erase(ctx, id, cmd.(participant.Erase), meta)
 				return r.Position, err
 			}},
-		dialogueCmd("holdDialogue", "Log a dialogue held, with its attendance.", true, typeOf[dialogue.Hold]()),
-		dialogueCmd("correctDialogueAttendance", "Replace a dialogue's attendance.", false, typeOf[dialogue.CorrectAttendance]()),
-		dialogueCmd("retractDialogue", "Retract a dialogue logged in error.", false, typeOf[dialogue.Retract]()),
-		commitmentCmd("makeCommitment", "Record a commitment made by a stakeholder.", true, typeOf[commitment.Make]()),
-		commitmentCmd("reportCommitmentProgress", "Report progress on a commitment.", false, typeOf[commitment.ReportProgress]()),
-		commitmentCmd("reviseCommitmentDueDate", "Revise a commitment's due date.", false, typeOf[commitment.ReviseDueDate]()),
-		commitmentCmd("fulfilCommitment", "Record a commitment fulfilled.", false, typeOf[commitment.Fulfil]()),
-		commitmentCmd("breakCommitment", "Record a commitment broken.", false, typeOf[commitment.Break]()),
-		commitmentCmd("withdrawCommitment", "Record a commitment withdrawn.", false, typeOf[commitment.Withdraw]()),
+		dialogueCmd("holdDialogue", "Log a dialogue held, with its attendance.", true),
+		dialogueCmd("correctDialogueAttendance", "Replace a dialogue's attendance.", false),
+		dialogueCmd("retractDialogue", "Retract a dialogue logged in error.", false),
+		commitmentCmd("makeCommitment", "Record a commitment made by a stakeholder.", true),
+		commitmentCmd("reportCommitmentProgress", "Report progress on a commitment.", false),
+		commitmentCmd("reviseCommitmentDueDate", "Revise a commitment's due date.", false),
+		commitmentCmd("fulfilCommitment", "Record a commitment fulfilled.", false),
+		commitmentCmd("breakCommitment", "Record a commitment broken.", false),
+		commitmentCmd("withdrawCommitment", "Record a commitment withdrawn.", false),
 	}
 }
 
@@ -136,21 +137,23 @@ func (b *builder) mutations() gql.Fields {
 	identityInput := gql.NewInputObject(gql.InputObjectConfig{Name: "IdentityInput", Description: "A participant's name and phone, sealed before they are stored.",
 		Fields: gql.InputObjectConfigFieldMap{"name": {Type: nonNull(gql.String)}, "phone": {Type: gql.String}}})
 	fields := gql.Fields{}
+	inputs := b.commandInputs()
 	for _, c := range b.commandList() {
+		in := inputs[c.name]
 		args := gql.FieldConfigArgument{
 			"commandId": {Type: nonNull(gql.ID), Description: "A ULID the client makes once per command and sends again on retry; a retry returns the first result."},
-			"input":     {Type: nonNull(b.inputs.of(c.input))},
+			"input":     {Type: nonNull(in.typ)},
 		}
 		if !c.create {
 			args["id"] = &gql.ArgumentConfig{Type: nonNull(gql.ID)}
 		}
-		switch c.input {
-		case typeOf[participant.Enrol]():
+		switch c.identity {
+		case identityRequired:
 			args["identity"] = &gql.ArgumentConfig{Type: nonNull(identityInput)}
-		case typeOf[participant.CorrectProfile]():
+		case identityOptional:
 			args["identity"] = &gql.ArgumentConfig{Type: identityInput, Description: "Given only to replace the name and phone."}
 		}
-		fields[c.name] = &gql.Field{Type: nonNull(c.returns(b)), Description: c.description, Args: args, Resolve: b.mutate(c)}
+		fields[c.name] = &gql.Field{Type: nonNull(c.returns(b)), Description: c.description, Args: args, Resolve: b.mutate(c, in.decode)}
 	}
 	tokenCreated := gql.NewObject(gql.ObjectConfig{Name: "TokenCreated", Fields: gql.Fields{
 		"token":  resolve(nonNull(b.token), func(t tokenCreated) any { return t.token }),
@@ -233,10 +236,10 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 // mutate runs a command: capability, arguments, scope, execution,
 // read-your-writes. Every outcome is audited, refusals too, so that
 // probing another region shows in the log.
-func (b *builder) mutate(c command) gql.FieldResolveFn {
+func (b *builder) mutate(c command, decode func(inputValues) any) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
 		ctx := p.Context
-		id, pos, err := b.send(c, p)
+		id, pos, err := b.send(c, decode, p)
 		if err != nil {
 			b.audit(ctx, c.name, objectOf(id), codeOf(err))
 			return nil, err
@@ -252,7 +255,7 @@ func (b *builder) mutate(c command) gql.FieldResolveFn {
 
 // send checks and runs a command, returning the id of its object (zero
 // when it could not be read) and the position of its last event.
-func (b *builder) send(c command, p gql.ResolveParams) (domain.ID, events.Position, error) {
+func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolveParams) (domain.ID, events.Position, error) {
 	ctx := p.Context
 	who := principalOf(ctx)
 	if err := must(ctx, c.capability); err != nil {
@@ -268,18 +271,18 @@ func (b *builder) send(c command, p gql.ResolveParams) (domain.ID, events.Positi
 			return domain.ID{}, events.Position{}, err
 		}
 	}
-	cmd := reflect.New(c.input)
-	raw, _ := p.Args["input"].(map[string]any)
-	if err := decodeInput(raw, cmd.Interface()); err != nil {
-		return id, events.Position{}, err
+	in := newInputValues("input", p.Args["input"])
+	cmd := decode(in)
+	if *in.problem != nil {
+		return id, events.Position{}, *in.problem
 	}
 	if c.scope != nil && who.Role == access.Facilitator {
-		if err := c.scope(b, ctx, id, cmd.Elem().Interface()); err != nil {
+		if err := c.scope(b, ctx, id, cmd); err != nil {
 			return id, events.Position{}, err
 		}
 	}
 	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.read.Sees(viewerOf(ctx))}
-	pos, err := c.run(ctx, b.deps.Handler, id, cmd.Elem().Interface(), p, meta)
+	pos, err := c.run(ctx, b.deps.Handler, id, cmd, p, meta)
 	if err != nil {
 		return id, pos, b.commandError(ctx, err)
 	}
@@ -341,73 +344,6 @@ func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
 		return who, true, badInput("identity.phone", "at most 40 characters")
 	}
 	return who, true, nil
-}
-
-// decodeInput fills a command from its GraphQL input, naming the field of
-// any malformed id.
-func decodeInput(raw map[string]any, into any) error {
-	if err := checkIDs("input", raw, reflect.TypeOf(into).Elem()); err != nil {
-		return err
-	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return badInput("input", "%v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return badInput("input."+te.Field, "must be a %s", te.Type)
-		}
-		return badInput("input", "%v", err)
-	}
-	return nil
-}
-
-// checkIDs walks an input alongside its Go type and checks every id.
-func checkIDs(path string, raw map[string]any, t reflect.Type) error {
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" {
-			if err := checkIDs(path, raw, f.Type); err != nil {
-				return err
-			}
-			continue
-		}
-		v, ok := raw[name]
-		if !ok || v == nil {
-			continue
-		}
-		if err := checkIDValue(path+"."+name, v, f.Type); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkIDValue(path string, v any, t reflect.Type) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case t == idReflect:
-		if _, err := parseID(path, v); err != nil {
-			return err
-		}
-	case t.Kind() == reflect.Slice:
-		list, _ := v.([]any)
-		for i, x := range list {
-			if err := checkIDValue(fmt.Sprintf("%s[%d]", path, i), x, t.Elem()); err != nil {
-				return err
-			}
-		}
-	case t.Kind() == reflect.Struct && t != dateReflect:
-		if m, ok := v.(map[string]any); ok {
-			return checkIDs(path, m, t)
-		}
-	}
-	return nil
 }
 
 // Facilitators act only in their regions. The objects a command refers

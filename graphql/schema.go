@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"io"
-	"reflect"
 
 	"sync/atomic"
 	"time"
@@ -132,7 +131,6 @@ func must(ctx context.Context, c access.Capability) error {
 
 type builder struct {
 	deps    Deps
-	inputs  *inputs
 	cursors cursorKey
 	// tokenKey derives the secrets of tokens made through the API from
 	// their command ids.
@@ -171,7 +169,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	enums := newEnums()
-	b := &builder{deps: deps, enums: enums, inputs: &inputs{types: map[reflect.Type]*gql.InputObject{}, enums: enums}, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
+	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
 		read: svc, connections: map[string]*gql.Object{}}
 	b.objects()
 	b.histories()

@@ -6,16 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"reflect"
-	"strings"
-	"unicode"
 
 	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/participant"
 )
 
 // dateType is a business date, "YYYY-MM-DD".
@@ -258,92 +254,4 @@ func newConnection(node *gql.Object) *gql.Object {
 				return nil, nil
 			}},
 	}})
-}
-
-// Inputs are derived from the domain's command types, so the API takes
-// exactly what a command holds; the deciders validate the values and name
-// the fields.
-
-type inputs struct {
-	types map[reflect.Type]*gql.InputObject
-	enums map[string]*gql.Enum // by vocabulary name; see inputEnums
-}
-
-var (
-	dateReflect   = reflect.TypeOf(domain.Date{})
-	idReflect     = reflect.TypeOf(domain.ID{})
-	sealedReflect = reflect.TypeOf(participant.SealedIdentity{})
-)
-
-// of returns the input object for a struct type, named after its package
-// and type ("SpaceEstablishInput").
-func (in *inputs) of(t reflect.Type) *gql.InputObject {
-	if obj, ok := in.types[t]; ok {
-		return obj
-	}
-	pkg := t.PkgPath()[strings.LastIndexByte(t.PkgPath(), '/')+1:]
-	name := string(unicode.ToUpper(rune(pkg[0]))) + pkg[1:] + t.Name() + "Input"
-	if strings.HasPrefix(t.Name(), strings.ToUpper(pkg[:1])+pkg[1:]) {
-		name = t.Name() + "Input"
-	}
-	fields := gql.InputObjectConfigFieldMap{}
-	obj := gql.NewInputObject(gql.InputObjectConfig{Name: name, Fields: gql.InputObjectConfigFieldMapThunk(func() gql.InputObjectConfigFieldMap { return fields })})
-	in.types[t] = obj
-	in.addFields(fields, t)
-	return obj
-}
-
-func (in *inputs) addFields(fields gql.InputObjectConfigFieldMap, t reflect.Type) {
-	for f := range t.Fields() {
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		name, opts, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			in.addFields(fields, f.Type) // embedded: flattened, as in JSON
-			continue
-		}
-		if name == "-" || f.Type == reflect.PointerTo(sealedReflect) {
-			continue // identities are sealed by the server, never sent
-		}
-		field := &gql.InputObjectFieldConfig{Type: in.typeOf(f.Type)}
-		if enum, ok := inputEnums[name]; ok && f.Type.Kind() == reflect.String {
-			field.Type = in.enums[enum]
-		}
-		required := f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice && !strings.Contains(opts, "omitempty")
-		switch {
-		case required && f.Type.Kind() == reflect.Int:
-			field.DefaultValue = 0 // counts: absent means none
-		case required && f.Type.Kind() != reflect.Bool && (f.Type.Kind() != reflect.Struct || f.Type == dateReflect):
-			field.Type = gql.NewNonNull(field.Type)
-		}
-		fields[name] = field
-	}
-}
-
-func (in *inputs) typeOf(t reflect.Type) gql.Input {
-	switch {
-	case t == dateReflect:
-		return dateType
-	case t == idReflect:
-		return gql.ID
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return in.typeOf(t.Elem())
-	case reflect.Slice:
-		return gql.NewList(gql.NewNonNull(in.typeOf(t.Elem())))
-	case reflect.String:
-		return gql.String
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return gql.Int
-	case reflect.Float64, reflect.Float32:
-		return gql.Float
-	case reflect.Bool:
-		return gql.Boolean
-	case reflect.Struct:
-		return in.of(t)
-	}
-	panic(fmt.Sprintf("graphql: no input type for %s", t))
 }

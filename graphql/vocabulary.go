@@ -88,13 +88,6 @@ func newEnums() map[string]*gql.Enum {
 	return out
 }
 
-// inputEnums are the enums of commands' string fields, by JSON name.
-var inputEnums = map[string]string{
-	"sex": "Sex", "ageBand": "AgeBand", "displacement": "Displacement", "pillar": "Pillar", "format": "DialogueFormat",
-	"category": "ConcernCategory", "kind": "SpaceKind", "type": "StakeholderType", "level": "StakeholderLevel", "status": "ProgressStatus",
-	"seeing": "Difficulty", "hearing": "Difficulty", "walking": "Difficulty", "cognition": "Difficulty", "selfCare": "Difficulty", "communication": "Difficulty",
-}
-
 // enumValue is the GraphQL enum value of a code: "community-dialogue" is
 // COMMUNITY_DIALOGUE, "15-17" AGE_15_17 (a name cannot start with a digit).
 func enumValue(code string) string {
