@@ -207,7 +207,7 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 	var people, dialogues []string
 	enrol := `mutation($c: ID!, $code: String!, $sex: Sex!) { enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, ageBand: AGE_18_24,
 	  functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "E2E-CANARY-NAME"}) { id } }`
-	hold := `mutation($c: ID!, $s: ID!, $a: [DialogueAttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: WORKSHOP,
+	hold := `mutation($c: ID!, $s: ID!, $a: [AttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: WORKSHOP,
 	  pillar: JUSTICE, attendees: $a, headcount: {youngWomen: 2, adultWomen: 1, youngMen: 1, adultMen: 2}}) { id figures { attendance { count } } } }`
 	write := func(n int) {
 		for i := range n {
