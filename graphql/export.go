@@ -68,7 +68,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	principal, err := s.authenticate(r)
 	if err != nil {
-		x.unauthenticated()
+		x.unauthenticated(err)
 		return
 	}
 	x.log = x.log.With().Str("subject", principal.Subject).Logger()

@@ -110,6 +110,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.page.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/export/"):
 		s.serveExport(w, r)
+	case r.URL.Path == "/session":
+		s.serveSession(w, r)
 	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
 		s.serveBackup(w, r)
 	case r.URL.Path == "/healthz":
@@ -229,7 +231,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		principal, err = access.Principal{Subject: "anonymous"}, nil
 	}
 	if err != nil {
-		x.unauthenticated()
+		x.unauthenticated(err)
 		return
 	}
 	x.log = x.log.With().Str("subject", principal.Subject).Logger()
@@ -331,9 +333,13 @@ func (x *exchange) fail(status int, c *coded) {
 	writeJSON(x.w, status, errorBody(c))
 }
 
-func (x *exchange) unauthenticated() {
+func (x *exchange) unauthenticated(err error) {
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: "send a valid token: Authorization: Bearer plb_…"})
+	msg := "send a valid token: Authorization: Bearer plb_…"
+	if errors.Is(err, errNoCSRF) {
+		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
+	}
+	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: msg})
 }
 
 // refused answers a request that execute refused, reporting whether it
@@ -367,19 +373,28 @@ var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthen
 // one).
 var errNoToken = errors.New("no token")
 
-// authenticate reads the bearer token. Returns errNoToken when there is
-// none (no header, or an empty bearer), access.ErrUnauthenticated for a
-// bad one.
+// authenticate reads the bearer token, else the session cookie (which
+// only counts with the CSRF header: no other site can send it). Returns
+// errNoToken when there is neither (no header, or an empty bearer),
+// errNoCSRF for a cookie without the header, access.ErrUnauthenticated
+// for a bad one.
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
-	if h == "" || h == "Bearer" {
+	if h != "" && h != "Bearer" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return access.Principal{}, access.ErrUnauthenticated
+		}
+		return s.deps.Tokens.Authenticate(strings.TrimSpace(token))
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
 		return access.Principal{}, errNoToken
 	}
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok {
-		return access.Principal{}, access.ErrUnauthenticated
+	if r.Header.Get(csrfHeader) == "" {
+		return access.Principal{}, errNoCSRF
 	}
-	return s.deps.Tokens.Authenticate(strings.TrimSpace(token))
+	return s.deps.Tokens.AuthenticateSession(c.Value)
 }
 
 // introspectionOnly reports whether every operation of a document asks
@@ -489,7 +504,7 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 	who, err := s.authenticate(r)
 	switch {
 	case err != nil:
-		x.unauthenticated()
+		x.unauthenticated(err)
 		return
 	case !who.Can(access.Administer):
 		x.fail(http.StatusForbidden, forbidden(string(access.Administer)).(*coded))

@@ -33,6 +33,9 @@ type Token struct {
 	// CommandID made the token through the API: a retry with it returns
 	// this token instead of a second one.
 	CommandID string `json:"commandId,omitempty"`
+	// Sessions are the browser sessions opened with it (sessions.go): they
+	// end with it.
+	Sessions []Session `json:"sessions,omitempty"`
 }
 
 // Errors of the token store.
@@ -195,16 +198,10 @@ func (t *Tokens) byCommand(id string) (Token, bool) {
 // Authenticate returns the principal of a presented token, or
 // ErrUnauthenticated for anything but a known, unexpired, unrevoked one.
 func (t *Tokens) Authenticate(presented string) (Principal, error) {
-	rest, ok := strings.CutPrefix(presented, tokenPrefix)
-	id, encoded, ok2 := strings.Cut(rest, "_")
-	if !ok || !ok2 {
+	id, sum, ok := parse(presented, tokenPrefix)
+	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	secret, err := base64.RawURLEncoding.Strict().DecodeString(encoded) // one spelling per secret
-	if err != nil || len(secret) != 32 {
-		return Principal{}, ErrUnauthenticated
-	}
-	sum := sha256.Sum256(secret)
 	// A copy read under the lock: Revoke changes the token in place.
 	t.mu.RLock()
 	stored, known := t.byID[id]
@@ -213,11 +210,38 @@ func (t *Tokens) Authenticate(presented string) (Principal, error) {
 		tok = *stored
 	}
 	t.mu.RUnlock()
-	want, _ := hex.DecodeString(tok.Hash)
-	if !known || subtle.ConstantTimeCompare(sum[:], want) != 1 || tok.Revoked != nil || !t.clock().Before(tok.Expires) {
+	if !known || !matches(sum, tok.Hash) || !t.live(tok) {
 		return Principal{}, ErrUnauthenticated
 	}
-	return Principal{TokenID: tok.ID, Subject: tok.Subject, Role: tok.Role, Regions: slices.Clone(tok.Regions)}, nil
+	return tok.principal(), nil
+}
+
+// matches compares a secret's hash with a stored hex one in constant time.
+func matches(sum [32]byte, stored string) bool {
+	want, _ := hex.DecodeString(stored)
+	return subtle.ConstantTimeCompare(sum[:], want) == 1
+}
+
+// live: neither revoked nor expired.
+func (t *Tokens) live(tok Token) bool { return tok.Revoked == nil && t.clock().Before(tok.Expires) }
+
+func (tok Token) principal() Principal {
+	return Principal{TokenID: tok.ID, Subject: tok.Subject, Role: tok.Role, Regions: slices.Clone(tok.Regions)}
+}
+
+// parse splits a presented secret "PREFIXid_secret" into the token's id
+// and the secret's hash.
+func parse(presented, prefix string) (id string, sum [32]byte, ok bool) {
+	rest, ok1 := strings.CutPrefix(presented, prefix)
+	id, encoded, ok2 := strings.Cut(rest, "_")
+	if !ok1 || !ok2 {
+		return "", sum, false
+	}
+	secret, err := base64.RawURLEncoding.Strict().DecodeString(encoded) // one spelling per secret
+	if err != nil || len(secret) != 32 {
+		return "", sum, false
+	}
+	return id, sha256.Sum256(secret), true
 }
 
 // List returns every token, oldest first.

@@ -1,0 +1,102 @@
+package graphql
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/palabre/palabre/graphql/access"
+)
+
+// The web app signs in by exchanging a token for a session: POST /session
+// {"token": "plb_…"} sets an HttpOnly, SameSite=Strict cookie (Secure
+// over TLS) with the session's secret and answers who it is; GET /session
+// answers who the cookie is; DELETE /session signs out. Requests made
+// with the cookie must carry the CSRF header, which no other site can
+// send without this server's leave (it gives none: no CORS). Bearer
+// tokens keep working for scripts.
+
+const (
+	sessionCookie = "palabre_session"
+	csrfHeader    = "X-Palabre-Csrf"
+)
+
+// errNoCSRF: a session cookie came without the CSRF header.
+var errNoCSRF = errors.New("session cookie without the CSRF header")
+
+// signedIn is who a session is, as the web app reads it.
+type signedIn struct {
+	Subject string    `json:"subject"`
+	Role    string    `json:"role"`
+	Regions []string  `json:"regions"`
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+func signedInAs(who access.Principal, expires time.Time) signedIn {
+	return signedIn{Subject: who.Subject, Role: string(who.Role), Regions: nonNilStrings(who.Regions), Expires: expires}
+}
+
+func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
+	x := s.begin(w)
+	w.Header().Set("Cache-Control", "no-store")
+	switch r.Method {
+	case http.MethodPost:
+		s.openSession(x, r)
+	case http.MethodGet:
+		who, err := s.authenticate(r)
+		if err != nil {
+			x.unauthenticated(err)
+			return
+		}
+		writeJSON(w, http.StatusOK, signedInAs(who, time.Time{}))
+	case http.MethodDelete:
+		if _, err := s.authenticate(r); errors.Is(err, errNoCSRF) {
+			x.unauthenticated(err) // signing out is a write, too
+			return
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if err := s.deps.Tokens.CloseSession(c.Value); err != nil {
+				x.log.Error().Err(err).Msg("closing a session failed")
+				x.fail(http.StatusInternalServerError, errInternal)
+				return
+			}
+		}
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		w.Header().Set("Allow", "GET, POST, DELETE")
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST to sign in, GET to ask who is signed in, DELETE to sign out"})
+	}
+}
+
+func (s *Server) openSession(x *exchange, r *http.Request) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		x.fail(http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: `send {"token": "plb_…"} as application/json`})
+		return
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
+	if err := dec.Decode(&body); err != nil || body.Token == "" {
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "token", Message: `send {"token": "plb_…"}`})
+		return
+	}
+	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token))
+	switch {
+	case errors.Is(err, access.ErrUnauthenticated):
+		x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: "token", Message: "this token is not valid: mistyped, expired or revoked"})
+		return
+	case err != nil:
+		x.log.Error().Err(err).Msg("opening a session failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
+	x.log.Info().Str("audit", "session opened").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
+	http.SetCookie(x.w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: expires, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	writeJSON(x.w, http.StatusOK, signedInAs(who, expires))
+}

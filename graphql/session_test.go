@@ -1,0 +1,84 @@
+package graphql_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// withCookie posts a query with a session cookie, and the CSRF header
+// when csrf is set.
+func (e *env) withCookie(cookie *http.Cookie, csrf bool, query string) response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(cookie)
+	if csrf {
+		req.Header.Set("X-Palabre-Csrf", "1")
+	}
+	return e.send(req)
+}
+
+func (e *env) signIn(token string) (*http.Response, *http.Cookie) {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]string{"token": token})
+	res, err := http.Post(e.server.URL+"/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "palabre_session" {
+			return res, c
+		}
+	}
+	return res, nil
+}
+
+func TestTheWebAppSignsInWithASessionCookieThatOnlyCountsWithTheCSRFHeader(t *testing.T) {
+	e := newEnv(t)
+	if res, c := e.signIn(e.gao + "x"); res.StatusCode != 401 || c != nil {
+		t.Fatalf("a bad token: %d, cookie %v", res.StatusCode, c)
+	}
+	res, cookie := e.signIn(e.gao)
+	if res.StatusCode != 200 || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || strings.Contains(cookie.Value, e.gao) {
+		t.Fatalf("signing in: %d %+v", res.StatusCode, cookie)
+	}
+	if r := e.withCookie(cookie, true, `{ me { subject role regions } }`); r.Status != 200 || get(r.Data, "me", "regions", 0) != "gao" {
+		t.Fatalf("with the cookie and the header: %s", r.raw)
+	}
+	// Another site can make a browser send the cookie (were it not
+	// SameSite), never the header.
+	if r := e.withCookie(cookie, false, `{ me { subject } }`); r.Status != 401 || !strings.Contains(r.raw, "X-Palabre-Csrf") {
+		t.Fatalf("the cookie without the header: %s", r.raw)
+	}
+	// Signing out ends the session; the token still works as a bearer.
+	req, _ := http.NewRequest(http.MethodDelete, e.server.URL+"/session", nil)
+	req.AddCookie(cookie)
+	req.Header.Set("X-Palabre-Csrf", "1")
+	out, err := http.DefaultClient.Do(req)
+	if err != nil || out.StatusCode != 204 {
+		t.Fatalf("signing out: %v %v", out, err)
+	}
+	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 {
+		t.Fatalf("after signing out: %s", r.raw)
+	}
+	if r := e.do(e.gao, `{ me { subject } }`, nil); r.Status != 200 {
+		t.Fatalf("the bearer token after signing out: %s", r.raw)
+	}
+	// A revoked token's sessions end with it.
+	_, cookie = e.signIn(e.analyst)
+	for _, tok := range e.tokens.List() {
+		if tok.Role == "analyst" {
+			if _, err := e.tokens.Revoke(tok.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 {
+		t.Fatalf("a revoked token's session: %s", r.raw)
+	}
+}
