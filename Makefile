@@ -7,7 +7,7 @@ GO ?= go
 # BENCH selects benchmarks, e.g. make bench BENCH=Append
 BENCH ?= .
 
-.PHONY: test lint bench fmt crash-long schema run build
+.PHONY: test lint bench fmt crash-long schema run build web
 
 # DATA is where make run keeps its data; ADDR where it listens.
 DATA ?= palabre-data
@@ -47,6 +47,10 @@ crash-long:
 ## schema: regenerate schema/events and schema/schema.graphql from the code (a test fails when they drift)
 schema:
 	$(GO) test ./schema -run 'TestEventSchemasMatchTheGoTypes|TestGraphQLSchemaMatchesTheCode' -update
+
+## web: rebuild the web app's bundle (web/dist, committed) from web/src; needs Node and npm
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 fmt:
 	gofmt -w .

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"io"
+	"io/fs"
 
 	"sync/atomic"
 	"time"
@@ -59,6 +60,8 @@ type Deps struct {
 	// the master key. Default: random, so cursors last as long as the
 	// process.
 	Secret []byte
+	// WebApp, when set, is the web app's bundle, served at "/".
+	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error

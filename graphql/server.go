@@ -122,6 +122,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, body)
 	case r.URL.Path == "/readyz":
 		s.serveReady(w, s.operator(r))
+	case s.serveApp(w, r):
 	default:
 		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such path; the API is at /graphql"}))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/web"
 )
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -93,7 +94,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	deps := graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
-		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api")}
+		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), WebApp: web.Files()}
 	if d.embedded != nil {
 		deps.Backup = d.embedded.Backup
 	}

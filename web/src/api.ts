@@ -1,0 +1,65 @@
+// The API over fetch: GraphQL at /graphql and the session at /session,
+// signed in by the HttpOnly cookie the server sets; every request carries
+// the CSRF header the server asks of cookie requests.
+
+export interface ApiError {
+  code: string
+  field?: string
+  message: string
+}
+
+/** Offline: the request never reached the server. */
+export class Offline extends Error {}
+
+/** SignedOut: the session is gone (expired, revoked, signed out). */
+export class SignedOut extends Error {}
+
+export interface Session {
+  subject: string
+  role: 'facilitator' | 'advocacy' | 'analyst' | 'admin'
+  regions: string[]
+  expires?: string
+}
+
+const headers = { 'Content-Type': 'application/json', 'X-Palabre-Csrf': '1' }
+
+async function call(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...init, headers: { ...headers, ...init.headers } })
+  } catch {
+    throw new Offline('offline')
+  }
+}
+
+function errorsOf(body: unknown): ApiError[] {
+  const list = (body as { errors?: { message: string; extensions?: { code?: string; field?: string } }[] })?.errors ?? []
+  return list.map((e) => ({ code: e.extensions?.code ?? 'INTERNAL', field: e.extensions?.field, message: e.message }))
+}
+
+export interface Answer<T> {
+  data?: T
+  errors: ApiError[]
+}
+
+/** gql sends a GraphQL request; throws Offline or SignedOut. */
+export async function gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
+  const res = await call('/graphql', { method: 'POST', body: JSON.stringify({ query: document, variables }) })
+  if (res.status === 401) throw new SignedOut('signed out')
+  const body = await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status}`, extensions: { code: 'INTERNAL' } }] }))
+  return { data: body.data ?? undefined, errors: errorsOf(body) }
+}
+
+export async function signIn(token: string): Promise<Session | ApiError> {
+  const res = await call('/session', { method: 'POST', body: JSON.stringify({ token }) })
+  const body = await res.json().catch(() => ({}))
+  return res.ok ? (body as Session) : (errorsOf(body)[0] ?? { code: 'INTERNAL', message: `HTTP ${res.status}` })
+}
+
+export async function whoAmI(): Promise<Session | null> {
+  const res = await call('/session', { method: 'GET' })
+  return res.ok ? ((await res.json()) as Session) : null
+}
+
+export async function signOut(): Promise<void> {
+  await call('/session', { method: 'DELETE' })
+}

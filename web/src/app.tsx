@@ -1,0 +1,168 @@
+import { createContext } from 'preact'
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks'
+import { Offline, SignedOut, gql, signOut, whoAmI, type Session } from './api'
+import { loadReference, refresh, type Reference } from './data'
+import type { Store } from './db'
+import { language, setLanguage, t } from './i18n'
+import { Outbox, type DrainResult } from './outbox'
+import { Enrol } from './pages/Enrol'
+import { Home } from './pages/Home'
+import { LogDialogue } from './pages/LogDialogue'
+import { OutboxPage } from './pages/OutboxPage'
+import { PinGate } from './pages/Pin'
+import { SignIn } from './pages/SignIn'
+
+// The app's state, shared by its pages: who is signed in (remembered on
+// the device so the app opens offline), the reference data, the outbox,
+// and the PIN's key while unlocked.
+export interface AppState {
+  db: Store
+  session: Session
+  reference?: Reference
+  outbox: Outbox
+  key: CryptoKey | null
+  setKey(k: CryptoKey | null): void
+  online: boolean
+  lastDrain?: DrainResult
+  drain(): Promise<void>
+  go(route: string): void
+}
+
+export const App = createContext<AppState>(null as never)
+export const useApp = () => useContext(App)
+
+function useRoute(): [string, (r: string) => void] {
+  const [route, setRoute] = useState(location.hash.slice(1) || '/')
+  useEffect(() => {
+    const on = () => setRoute(location.hash.slice(1) || '/')
+    addEventListener('hashchange', on)
+    return () => removeEventListener('hashchange', on)
+  }, [])
+  return [route, (r) => (location.hash = r)]
+}
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine)
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine)
+    addEventListener('online', on)
+    addEventListener('offline', on)
+    return () => {
+      removeEventListener('online', on)
+      removeEventListener('offline', on)
+    }
+  }, [])
+  return online
+}
+
+export function Root({ db }: { db: Store }) {
+  const [session, setSession] = useState<Session | null | undefined>(undefined)
+  const [reference, setReference] = useState<Reference>()
+  const [key, setKey] = useState<CryptoKey | null>(null)
+  const [lastDrain, setLastDrain] = useState<DrainResult>()
+  const [, setLang] = useState(language())
+  const [route, go] = useRoute()
+  const online = useOnline()
+  const outbox = useMemo(() => new Outbox(db, gql, () => key), [db, key])
+
+  // Who is signed in: the server when reachable, else the device's memory.
+  useEffect(() => {
+    ;(async () => {
+      try {
+        const who = await whoAmI()
+        setSession(who)
+        await db.put('meta', who, 'session')
+      } catch (e) {
+        if (!(e instanceof Offline)) throw e
+        setSession(((await db.get('meta', 'session')) as Session | undefined) ?? null)
+      }
+      setReference(await loadReference(db))
+    })()
+  }, [db])
+
+  const drain = useCallback(async () => {
+    const result = await outbox.drain()
+    setLastDrain(result)
+    if (result.stopped === 'signed-out') setSession(null)
+    if (result.sent > 0) {
+      await outbox.prune()
+      void update()
+    }
+  }, [outbox])
+
+  const update = useCallback(async () => {
+    if (!session) return
+    try {
+      setReference(await refresh(db, session.regions, session.role === 'facilitator' || session.role === 'admin'))
+    } catch (e) {
+      if (e instanceof SignedOut) setSession(null)
+      else if (!(e instanceof Offline)) throw e
+    }
+  }, [db, session])
+
+  useEffect(() => {
+    if (session && online) {
+      void update()
+      void drain()
+    }
+  }, [session, online, key])
+
+  if (session === undefined) return <p class="loading">…</p>
+  if (session === null) {
+    return (
+      <SignIn
+        online={online}
+        onSignedIn={async (s) => {
+          await db.put('meta', s, 'session')
+          setSession(s)
+        }}
+      />
+    )
+  }
+  const state: AppState = { db, session, reference, outbox, key, setKey, online, lastDrain, drain, go }
+  const writes = session.role === 'facilitator' || session.role === 'admin'
+  const toggleLanguage = () => {
+    setLanguage(language() === 'fr' ? 'en' : 'fr')
+    setLang(language())
+  }
+  const leave = async () => {
+    await signOut().catch(() => undefined)
+    await db.delete('meta', 'session')
+    setKey(null)
+    setSession(null)
+  }
+  return (
+    <App.Provider value={state}>
+      <header class="bar">
+        <strong>{t('app.name')}</strong>
+        <nav aria-label={t('app.name')}>
+          <a href="#/">{t('nav.home')}</a>
+          {writes && <a href="#/dialogue">{t('nav.logDialogue')}</a>}
+          {writes && <a href="#/enrol">{t('nav.enrol')}</a>}
+          {writes && <a href="#/outbox">{t('nav.outbox')}</a>}
+        </nav>
+        <span class="who">{session.subject}</span>
+        <button type="button" class="link" onClick={toggleLanguage}>
+          {t('nav.language')}
+        </button>
+        <button type="button" class="link" onClick={leave}>
+          {t('nav.signOut')}
+        </button>
+      </header>
+      {!online && (
+        <p class="offline" role="status">
+          {t('status.offline')}
+        </p>
+      )}
+      <main>{page(route, writes)}</main>
+    </App.Provider>
+  )
+}
+
+function page(route: string, writes: boolean) {
+  const [, first, second] = route.split('/')
+  if (writes && first === 'dialogue') return <LogDialogue fix={second ? Number(second) : undefined} />
+  if (writes && first === 'enrol') return <PinGate>{() => <Enrol fix={second ? Number(second) : undefined} />}</PinGate>
+  if (writes && first === 'outbox') return <OutboxPage />
+  return <Home />
+}

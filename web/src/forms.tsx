@@ -1,0 +1,78 @@
+import type { ComponentChildren } from 'preact'
+import type { ApiError } from './api'
+import type { Reference, Term } from './data'
+import { language, t, type MessageKey } from './i18n'
+
+// What every form shares: a labelled field with its error, a select of a
+// vocabulary, and the server's refusal told next to the field it names.
+
+export function Field(props: { id: string; label: string; error?: string; help?: string; children: ComponentChildren }) {
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.help && (
+        <p id={props.id + '-help'} class="help">
+          {props.help}
+        </p>
+      )}
+      {props.error && (
+        <p id={props.id + '-error'} class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** describedBy names a field's help and error for assistive technology. */
+export function describedBy(id: string, error?: string, help?: string): string | undefined {
+  return [help && id + '-help', error && id + '-error'].filter(Boolean).join(' ') || undefined
+}
+
+export function terms(ref: Reference | undefined, vocabulary: string): Term[] {
+  return ref?.vocabulary[language()][vocabulary] ?? []
+}
+
+export function VocabularySelect(props: {
+  id: string
+  vocabulary: string
+  ref_: Reference | undefined
+  value: string
+  onChange: (v: string) => void
+  required?: boolean
+  error?: string
+}) {
+  return (
+    <select
+      id={props.id}
+      value={props.value}
+      required={props.required}
+      aria-invalid={props.error ? true : undefined}
+      aria-describedby={describedBy(props.id, props.error)}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    >
+      <option value="">{t('form.choose')}</option>
+      {terms(props.ref_, props.vocabulary).map((term) => (
+        <option key={term.code} value={term.value ?? term.code}>
+          {term.label}
+        </option>
+      ))}
+    </select>
+  )
+}
+
+/** refusal is the server's error for the field at path (the input's own
+ * name, e.g. "headcount.youngMen"), told in the interface's language. */
+export function refusal(error: ApiError | undefined, path: string): string | undefined {
+  if (!error) return undefined
+  const field = error.field?.replace(/^input\./, '') ?? ''
+  if (field !== path && !field.startsWith(path + '.') && !field.startsWith(path + '[')) return undefined
+  return serverMessage(error)
+}
+
+export function serverMessage(error: ApiError): string {
+  const known: string[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']
+  const key = (known.includes(error.code) ? 'error.' + error.code : 'error.INTERNAL') as MessageKey
+  return `${t(key)} ${t('error.detail', { message: error.message })}`
+}

@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'preact/hooks'
+import { useApp } from '../app'
+import type { OutboxItem } from '../db'
+import { Field, VocabularySelect, describedBy, refusal, terms } from '../forms'
+import { t, type MessageKey } from '../i18n'
+import { ulid } from '../ulid'
+
+// Enrol a participant: a pseudonymous profile (code, sex, age or age
+// band, the Washington Group Short Set, displacement, groups, region) and
+// consent. The name and phone are sealed under the PIN's key in the
+// outbox, and go only to the server, which seals them again under the
+// participant's own key.
+
+export const enrolParticipant = `mutation Enrol($commandId: ID!, $input: EnrolParticipantInput!, $identity: IdentityInput!) { enrolParticipant(commandId: $commandId, input: $input, identity: $identity) { id } }`
+
+const domains = ['seeing', 'hearing', 'walking', 'cognition', 'selfCare', 'communication'] as const
+
+interface Form {
+  code: string
+  name: string
+  phone: string
+  sex: string
+  birthYear: string
+  ageBand: string
+  region: string
+  displacement: string
+  groups: string[]
+  functioning: Record<(typeof domains)[number], string>
+  consentGiven: boolean
+  consentOn: string
+}
+
+const empty = (region: string): Form => ({
+  code: '', name: '', phone: '', sex: '', birthYear: '', ageBand: '', region, displacement: '', groups: [],
+  functioning: { seeing: '', hearing: '', walking: '', cognition: '', selfCare: '', communication: '' },
+  consentGiven: false, consentOn: new Date().toISOString().slice(0, 10),
+})
+
+function input(f: Form) {
+  const functioning = Object.fromEntries(Object.entries(f.functioning).filter(([, v]) => v))
+  return {
+    code: f.code.trim(), sex: f.sex, birthYear: f.birthYear ? Number(f.birthYear) : undefined, ageBand: f.ageBand || undefined,
+    functioning, displacement: f.displacement, groups: f.groups, region: f.region, consent: { given: f.consentGiven, on: f.consentOn },
+  }
+}
+
+export function Enrol({ fix }: { fix?: number }) {
+  const app = useApp()
+  const ref = app.reference
+  const regions = app.session.regions
+  const [form, setForm] = useState<Form>(() => empty(regions[0] ?? ''))
+  const [fixing, setFixing] = useState<OutboxItem>()
+  const [missing, setMissing] = useState<string[]>([])
+  const [saved, setSaved] = useState('')
+  useEffect(() => {
+    if (fix === undefined) return
+    void app.db.get('outbox', fix).then((item) => {
+      if (!item) return
+      const i = item.variables.input as ReturnType<typeof input>
+      setFixing(item)
+      // The name stays sealed: a fix asks for it again.
+      setForm({ ...empty(i.region), code: i.code, sex: i.sex, birthYear: i.birthYear ? String(i.birthYear) : '', ageBand: i.ageBand ?? '',
+        displacement: i.displacement, groups: i.groups, functioning: { ...empty('').functioning, ...i.functioning }, consentGiven: i.consent.given, consentOn: i.consent.on })
+    })
+  }, [fix])
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
+    setSaved('')
+    setForm((f) => ({ ...f, [k]: v }))
+  }
+  const error = fixing?.error
+  const need = (name: string) => (missing.includes(name) ? t('form.required') : refusal(error, name))
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const absent = (['code', 'name', 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
+    setMissing(absent)
+    if (absent.length > 0) return
+    const identity = { name: form.name.trim(), phone: form.phone.trim() || undefined }
+    const summary = form.code.trim()
+    if (fixing) {
+      await app.outbox.replace(fixing.seq!, { mutation: 'enrolParticipant', document: enrolParticipant, variables: { commandId: fixing.commandId, input: input(form) }, identity, objectId: fixing.objectId, summary })
+      app.go('/outbox')
+    } else {
+      const id = ulid()
+      await app.outbox.add({ mutation: 'enrolParticipant', document: enrolParticipant, variables: { commandId: id, input: input(form) }, identity, objectId: id, summary })
+      setForm(empty(form.region))
+    }
+    setSaved(t('enrol.saved', { code: summary }))
+    if (app.online) void app.drain()
+  }
+  return (
+    <form class="card wide" onSubmit={submit} aria-labelledby="enrol-title" noValidate>
+      <h1 id="enrol-title">{t('enrol.title')}</h1>
+      {saved && <p class="notice" role="status">{saved}</p>}
+      <fieldset>
+        <Field id="code" label={t('enrol.code')} error={need('code')}>
+          <input id="code" value={form.code} required aria-describedby={describedBy('code', need('code'))} onInput={(e) => set('code', e.currentTarget.value)} />
+        </Field>
+        <Field id="name" label={t('enrol.name')} error={missing.includes('name') ? t('form.required') : undefined}>
+          <input id="name" value={form.name} required autoComplete="off" onInput={(e) => set('name', e.currentTarget.value)} />
+        </Field>
+        <Field id="phone" label={t('enrol.phone')}>
+          <input id="phone" type="tel" value={form.phone} autoComplete="off" onInput={(e) => set('phone', e.currentTarget.value)} />
+        </Field>
+        <Field id="sex" label={t('enrol.sex')} error={need('sex')}>
+          <VocabularySelect id="sex" vocabulary="Sex" ref_={ref} value={form.sex} onChange={(v) => set('sex', v)} required error={need('sex')} />
+        </Field>
+        <Field id="birthYear" label={t('enrol.birthYear')} error={need('birthYear')}>
+          <input id="birthYear" type="number" inputMode="numeric" min="1900" max="2100" value={form.birthYear} onInput={(e) => set('birthYear', e.currentTarget.value)} />
+        </Field>
+        <Field id="ageBand" label={t('enrol.ageBand')} error={need('ageBand')}>
+          <VocabularySelect id="ageBand" vocabulary="AgeBand" ref_={ref} value={form.ageBand} onChange={(v) => set('ageBand', v)} error={need('ageBand')} />
+        </Field>
+        <Field id="region" label={t('enrol.region')} error={need('region')}>
+          <select id="region" value={form.region} onChange={(e) => set('region', e.currentTarget.value)}>
+            {terms(ref, 'Region').filter((r) => regions.length === 0 || regions.includes(r.code)).map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+          </select>
+        </Field>
+        <Field id="displacement" label={t('enrol.displacement')} error={need('displacement')}>
+          <VocabularySelect id="displacement" vocabulary="Displacement" ref_={ref} value={form.displacement} onChange={(v) => set('displacement', v)} required error={need('displacement')} />
+        </Field>
+      </fieldset>
+      <fieldset>
+        <legend>{t('enrol.groups')}</legend>
+        {terms(ref, 'Group').map((g) => (
+          <label key={g.code} class="check">
+            <input type="checkbox" checked={form.groups.includes(g.code)} onChange={(e) => set('groups', e.currentTarget.checked ? [...form.groups, g.code] : form.groups.filter((x) => x !== g.code))} /> {g.label}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('enrol.functioning')}</legend>
+        {domains.map((d) => (
+          <Field key={d} id={'wg-' + d} label={t(('enrol.' + d) as MessageKey)} error={refusal(error, 'functioning.' + d)}>
+            <VocabularySelect id={'wg-' + d} vocabulary="Difficulty" ref_={ref} value={form.functioning[d]} onChange={(v) => set('functioning', { ...form.functioning, [d]: v })} />
+          </Field>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('enrol.consent')}</legend>
+        <label class="check">
+          <input type="checkbox" checked={form.consentGiven} onChange={(e) => set('consentGiven', e.currentTarget.checked)} /> {t('enrol.consentGiven')}
+        </label>
+        <Field id="consentOn" label={t('enrol.consentOn')} error={refusal(error, 'consent')}>
+          <input id="consentOn" type="date" value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
+        </Field>
+      </fieldset>
+      <button type="submit" class="primary">{t('enrol.submit')}</button>
+    </form>
+  )
+}

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'preact/hooks'
+import { useApp } from '../app'
+import { label } from '../data'
+import { language, t } from '../i18n'
+
+export function Home() {
+  const app = useApp()
+  const [waiting, setWaiting] = useState(0)
+  useEffect(() => {
+    void app.outbox.list().then((items) => setWaiting(items.filter((i) => i.state !== 'sent').length))
+  }, [app.outbox, app.lastDrain])
+  const ref = app.reference
+  const lang = language()
+  if (app.session.role !== 'facilitator' && app.session.role !== 'admin') {
+    return (
+      <section>
+        <h1>{t('home.title')}</h1>
+        <p>{t('role.other')}</p>
+      </section>
+    )
+  }
+  return (
+    <section>
+      <h1>{t('home.title')}</h1>
+      {waiting > 0 && (
+        <p class="notice">
+          <a href="#/outbox">{t('home.waiting', { n: waiting })}</a>
+        </p>
+      )}
+      <h2>{t('home.recent')}</h2>
+      {!ref || ref.dialogues.length === 0 ? (
+        <p>{t('home.none')}</p>
+      ) : (
+        <ul class="list">
+          {ref.dialogues.map((d) => (
+            <li key={d.id}>
+              <span>{d.heldOn}</span> <strong>{d.space?.name}</strong> <span>{label(ref, lang, 'DialogueFormat', d.format)}</span>
+              {d.attendance != null && <span class="count">{d.attendance}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {ref && <p class="help">{t('home.cachedAt', { at: new Date(ref.at).toLocaleString(lang) })}</p>}
+    </section>
+  )
+}

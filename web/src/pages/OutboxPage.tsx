@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'preact/hooks'
+import { useApp } from '../app'
+import type { OutboxItem } from '../db'
+import { serverMessage } from '../forms'
+import { language, t, type MessageKey } from '../i18n'
+import { PinForm } from './Pin'
+
+// What waits to be sent, what was sent, what was refused and why; a
+// refused item is fixed in its form and put back in line.
+
+const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticipant: 'enrol' }
+
+export function OutboxPage() {
+  const app = useApp()
+  const [items, setItems] = useState<OutboxItem[]>([])
+  const reload = () => void app.outbox.list().then(setItems)
+  useEffect(reload, [app.outbox, app.lastDrain])
+  const locked = !app.key && items.some((i) => i.identity && i.state === 'waiting')
+  const stopped = app.lastDrain?.stopped
+  const refusedIds = new Set(items.filter((i) => i.state !== 'sent').map((i) => i.objectId))
+  return (
+    <section>
+      <h1>{t('outbox.title')}</h1>
+      {stopped && <p class="notice" role="status">{t(('outbox.stopped.' + stopped) as MessageKey)}</p>}
+      {locked && <PinForm />}
+      <button type="button" disabled={!app.online} onClick={() => void app.drain().then(reload)}>
+        {t('outbox.send')}
+      </button>
+      {items.length === 0 ? (
+        <p>{t('outbox.empty')}</p>
+      ) : (
+        <ol class="list outbox">
+          {items.map((i) => (
+            <li key={i.seq} class={'item ' + i.state}>
+              <span class="state">{t(('outbox.' + i.state) as MessageKey)}</span> <strong>{i.summary}</strong>{' '}
+              <span class="help">{new Date(i.createdAt).toLocaleString(language())}</span>
+              {i.state === 'waiting' && i.refersTo.some((id) => refusedIds.has(id) && id !== i.objectId) && <p class="help">{t('outbox.dependsOn')}</p>}
+              {i.state === 'refused' && i.error && (
+                <div>
+                  <p class="error" role="alert">
+                    {i.error.field ? `${i.error.field.replace(/^input\./, '')} : ` : ''}
+                    {serverMessage(i.error)}
+                  </p>
+                  {formOf[i.mutation] && <a href={`#/${formOf[i.mutation]}/${i.seq}`}>{t('outbox.fix')}</a>}{' '}
+                  <button type="button" class="link" onClick={() => void app.outbox.remove(i.seq!).then(reload)}>
+                    {t('outbox.discard')}
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,37 @@
+import { useState } from 'preact/hooks'
+import { Offline, signIn, type Session } from '../api'
+import { t } from '../i18n'
+
+export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s: Session) => void }) {
+  const [token, setToken] = useState('')
+  const [error, setError] = useState('')
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setError('')
+    try {
+      const answer = await signIn(token.trim())
+      if ('code' in answer) setError(t('signIn.invalid'))
+      else onSignedIn(answer)
+    } catch (err) {
+      if (err instanceof Offline) setError(t('signIn.offline'))
+      else throw err
+    }
+  }
+  return (
+    <main>
+      <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">{t('signIn.title')}</h1>
+        <p>{t('app.tagline')}</p>
+        <label for="token">{t('signIn.token')}</label>
+        <input id="token" type="password" autoComplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} aria-describedby="token-help token-error" required />
+        <p id="token-help" class="help">
+          {t('signIn.tokenHelp')}
+        </p>
+        <p id="token-error" class="error" role="alert">
+          {error || (!online ? t('signIn.offline') : '')}
+        </p>
+        <button type="submit">{t('signIn.submit')}</button>
+      </form>
+    </main>
+  )
+}
