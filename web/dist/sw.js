@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BaqhSDX6.js","/assets/index-D0E74isK.css","/icon.svg","/manifest.webmanifest"]
-const VERSION = "a631edaf9afc"
+const SHELL = ["/","/assets/index-CsrA8i7h.js","/assets/index-CwhEJ6v7.css","/icon.svg","/manifest.webmanifest"]
+const VERSION = "4d68c03e2534"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -71,6 +71,24 @@ export function refusal(error: ApiError | undefined, path: string): string | und
   return serverMessage(error)
 }
 
+// The forms' fields by the input's names, for refusals told away from
+// their form (the outbox).
+const fieldLabels: Record<string, MessageKey> = {
+  spaceId: 'dialogue.space', heldOn: 'dialogue.heldOn', format: 'dialogue.format', pillar: 'dialogue.pillar', title: 'dialogue.titleField',
+  topics: 'dialogue.topics', locality: 'dialogue.locality', language: 'dialogue.language', durationMinutes: 'dialogue.duration',
+  attendees: 'dialogue.attendees', headcount: 'dialogue.headcount', stakeholderIds: 'dialogue.stakeholders', concerns: 'dialogue.concerns',
+  code: 'enrol.code', sex: 'enrol.sex', birthYear: 'enrol.birthYear', ageBand: 'enrol.ageBand', region: 'enrol.region',
+  displacement: 'enrol.displacement', groups: 'enrol.groups', functioning: 'enrol.functioning', consent: 'enrol.consent',
+  stakeholderId: 'dialogue.commitmentStakeholder', text: 'dialogue.commitmentText', dueOn: 'dialogue.commitmentDue',
+}
+
+/** fieldLabel names the field an error is about, in the interface's
+ * language ("" when it names none). */
+export function fieldLabel(error: ApiError): string {
+  const first = error.field?.replace(/^input\./, '').split(/[.[]/)[0] ?? ''
+  return fieldLabels[first] ? t(fieldLabels[first]) : first
+}
+
 export function serverMessage(error: ApiError): string {
   const known: string[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']
   const key = (known.includes(error.code) ? 'error.' + error.code : 'error.INTERNAL') as MessageKey

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
-import { serverMessage } from '../forms'
+import { fieldLabel, serverMessage } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { PinForm } from './Pin'
 
@@ -38,7 +38,7 @@ export function OutboxPage() {
               {i.state === 'refused' && i.error && (
                 <div>
                   <p class="error" role="alert">
-                    {i.error.field ? `${i.error.field.replace(/^input\./, '')} : ` : ''}
+                    {fieldLabel(i.error) ? `${fieldLabel(i.error)} : ` : ''}
                     {serverMessage(i.error)}
                   </p>
                   {formOf[i.mutation] && <a href={`#/${formOf[i.mutation]}/${i.seq}`}>{t('outbox.fix')}</a>}{' '}

@@ -1,0 +1,189 @@
+// Drives palabre's web app in headless Chromium (Debian's) as a facilitator
+// would: signs in, logs a dialogue online, goes offline, enrols a
+// participant and logs a dialogue with them, reloads while offline, comes
+// back online and sees everything sent; fixes a refused enrolment; then
+// reads what the browser keeps (IndexedDB, localStorage, Cache Storage).
+// A facilitator of another region then signs in on another device.
+//
+//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN SCREENSHOT_DIR
+//
+// Prints JSON: what each step saw.
+import { chromium } from "playwright-core";
+
+const [url, gaoToken, moptiToken, shots] = process.argv.slice(2);
+const canaryName = "Kadiatou Canari-Zeta";
+const canaryPhone = "+223-CANARY-777";
+const pin = "135790";
+const out = { steps: [] };
+const step = (name, data = {}) => out.steps.push({ name, ...data });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+async function signIn(page, token) {
+  await page.goto(url + "/");
+  await page.getByLabel("Votre jeton d’accès").fill(token);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("heading", { name: "Accueil" }).waitFor();
+}
+
+// fillDialogue fills the dialogue form's required fields and a headcount.
+async function fillDialogue(page, { date, women, men }) {
+  const space = page.getByLabel("Espace de concertation");
+  await space.locator("option", { hasText: "Comité consultatif de sécurité de Gao" }).waitFor({ state: "attached" });
+  await space.selectOption({ label: "Comité consultatif de sécurité de Gao" });
+  await page.getByLabel("Date", { exact: true }).fill(date);
+  await page.getByLabel("Format").selectOption({ label: "Dialogue communautaire" });
+  await page.getByLabel("Pilier").selectOption({ label: "Sécurité" });
+  await page.getByLabel("Femmes — Adultes").fill(String(women));
+  await page.getByLabel("Hommes — Adultes").fill(String(men));
+}
+
+async function outboxStates(page) {
+  await page.goto(url + "/#/outbox");
+  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  return page.locator(".outbox li .state").allInnerTexts();
+}
+
+// storedText is everything the app keeps in the browser, as text.
+async function storedText(page) {
+  return page.evaluate(async () => {
+    const parts = [JSON.stringify(Object.fromEntries(Object.entries(localStorage)))];
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    for (const name of names) {
+      const db = await new Promise((ok, fail) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((ok, fail) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+        parts.push(JSON.stringify(all));
+      }
+      db.close();
+    }
+    for (const key of await caches.keys()) {
+      const cache = await caches.open(key);
+      for (const req of await cache.keys()) parts.push(await (await cache.match(req)).text());
+    }
+    return { text: parts.join("\n"), databases: names, caches: await caches.keys() };
+  });
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(String(e)));
+
+  await page.goto(url + "/");
+  await page.getByRole("heading", { name: "Connexion" }).waitFor();
+  await page.screenshot({ path: `${shots}/1-sign-in.png`, fullPage: true });
+  await page.getByLabel("Votre jeton d’accès").fill(gaoToken + "x");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  const refusedToken = await page.getByRole("alert").innerText();
+  await signIn(page, gaoToken);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  step("signed in", { refusedToken });
+
+  // Online: a dialogue, sent at once.
+  await page.goto(url + "/#/dialogue");
+  await fillDialogue(page, { date: "2026-05-04", women: 7, men: 5 });
+  // The grid checks as one types: a subset above the total is named.
+  await page.getByLabel(/dont personnes handicapées/).fill("40");
+  const subsetError = await page.locator("#hc-withDisabilities-error").innerText();
+  await page.getByLabel(/dont personnes handicapées/).fill("1");
+  await page.screenshot({ path: `${shots}/2-dialogue-form.png`, fullPage: true });
+  await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
+  await page.getByText("Dialogue enregistré").waitFor();
+  step("online dialogue", { subsetError, states: await outboxStates(page) });
+
+  // Offline: an enrolment (behind the PIN) and a dialogue with them.
+  await context.setOffline(true);
+  await page.goto(url + "/#/enrol");
+  await page.getByLabel("Choisissez un code (6 chiffres ou plus)").fill(pin);
+  await page.getByLabel("Répétez le code").fill(pin);
+  await page.getByRole("button", { name: "Enregistrer le code" }).click();
+  await page.getByLabel("Code du/de la participant·e").fill("GAO-0100");
+  await page.getByLabel("Nom", { exact: true }).fill(canaryName);
+  await page.getByLabel("Téléphone (facultatif)").fill(canaryPhone);
+  await page.getByLabel("Sexe").selectOption({ label: "Femme" });
+  await page.getByLabel("Tranche d’âge").selectOption({ label: "25 à 35 ans" });
+  await page.getByLabel("Déplacement").selectOption({ label: "Déplacé·e interne" });
+  await page.getByLabel(/difficultés à marcher/).selectOption({ label: "Beaucoup de difficulté" });
+  await page.getByLabel("La personne accepte d’être enregistrée").check();
+  await page.screenshot({ path: `${shots}/3-enrol-offline.png`, fullPage: true });
+  await page.getByRole("button", { name: "Inscrire", exact: true }).click();
+  await page.getByText("Inscription enregistrée").waitFor();
+
+  await page.goto(url + "/#/dialogue");
+  await fillDialogue(page, { date: "2026-05-06", women: 2, men: 3 });
+  await page.getByLabel("Chercher par code").fill("0100");
+  await page.getByRole("button", { name: "Ajouter GAO-0100" }).click();
+  await page.getByLabel("A pris la parole").check();
+  await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
+  await page.getByText("Dialogue enregistré").waitFor();
+
+  // An enrolment the server will refuse: a birth year out of range.
+  await page.goto(url + "/#/enrol");
+  await page.getByLabel("Code du/de la participant·e").fill("GAO-0101");
+  await page.getByLabel("Nom", { exact: true }).fill("Ousmane Canari-Yod");
+  await page.getByLabel("Sexe").selectOption({ label: "Homme" });
+  await page.getByLabel("Année de naissance").fill("1850");
+  await page.getByLabel("Déplacement").selectOption({ label: "Non déplacé·e" });
+  await page.getByLabel("La personne accepte d’être enregistrée").check();
+  await page.getByRole("button", { name: "Inscrire", exact: true }).click();
+  await page.getByText("Inscription enregistrée").waitFor();
+
+  // The tab reloads with no network: the app opens, the outbox is there.
+  await page.evaluate(() => { location.hash = "#/" });
+  await page.reload();
+  await page.getByRole("heading", { name: "Accueil" }).waitFor();
+  const offlineBanner = await page.getByRole("status").first().innerText();
+  const offlineStates = await outboxStates(page);
+  await page.screenshot({ path: `${shots}/4-outbox-offline.png`, fullPage: true });
+  const offlineStore = await storedText(page);
+  step("offline", { offlineBanner, states: offlineStates });
+
+  // Back online: unlock (the key went with the reload), and it all goes.
+  await context.setOffline(false);
+  await page.getByLabel("Votre code").fill(pin);
+  await page.getByRole("button", { name: "Déverrouiller" }).click();
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await page.locator(".outbox li.refused").waitFor();
+  const refusal = await page.locator(".outbox li.refused .error").innerText();
+  await page.screenshot({ path: `${shots}/5-outbox-refused.png`, fullPage: true });
+  const afterOnline = await page.locator(".outbox li .state").allInnerTexts();
+
+  // Fix the refused one in its form: the error is next to the field.
+  await page.getByRole("link", { name: "Corriger" }).click();
+  const fieldError = await page.locator("#birthYear-error").innerText();
+  await page.getByLabel("Nom", { exact: true }).fill("Ousmane Canari-Yod");
+  await page.getByLabel("Année de naissance").fill("1990");
+  await page.getByRole("button", { name: "Inscrire", exact: true }).click();
+  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 15000 });
+  const finalStates = await page.locator(".outbox li .state").allInnerTexts();
+  const onlineStore = await storedText(page);
+  step("back online", { refusal, fieldError, afterOnline, states: finalStates });
+  out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
+  out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };
+
+  // Another region's facilitator, on another device.
+  const other = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "fr-FR" });
+  const mopti = await other.newPage();
+  await signIn(mopti, moptiToken);
+  await mopti.goto(url + "/#/dialogue");
+  await mopti.getByLabel("Chercher par code").fill("GAO");
+  await mopti.waitForTimeout(300);
+  const moptiMatches = await mopti.getByRole("button", { name: /^Ajouter GAO/ }).count();
+  const moptiSpaces = await mopti.getByLabel("Espace de concertation").locator("option").allInnerTexts();
+  const moptiStore = await storedText(mopti);
+  step("another region", { matches: moptiMatches, spaces: moptiSpaces, seesGao: moptiStore.text.includes("GAO-0100") });
+  out.problems = problems;
+} catch (e) {
+  out.error = String(e.stack || e);
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));

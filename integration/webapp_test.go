@@ -1,0 +1,146 @@
+package integration
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// webappRun is what webapp.mjs saw.
+type webappRun struct {
+	Steps []struct {
+		Name        string   `json:"name"`
+		States      []string `json:"states"`
+		AfterOnline []string `json:"afterOnline"`
+		Matches     int      `json:"matches"`
+		Spaces      []string `json:"spaces"`
+		SeesGao     bool     `json:"seesGao"`
+		Refusal     string   `json:"refusal"`
+		FieldError  string   `json:"fieldError"`
+		SubsetError string   `json:"subsetError"`
+		Banner      string   `json:"offlineBanner"`
+		Refused     string   `json:"refusedToken"`
+	} `json:"steps"`
+	Leaks    []string `json:"leaks"`
+	Problems []string `json:"problems"`
+	Error    string   `json:"error"`
+}
+
+// TestAFacilitatorWorksOfflineInTheWebApp drives the web app in headless
+// Chromium against the built binary: a dialogue logged online, an
+// enrolment and a dialogue with that person logged offline, a reload with
+// no network, the outbox sent once back online, a refusal fixed, nothing
+// of a name left in the browser, and nothing of gao's for mopti.
+func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives a browser")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("no Chromium at %s (apt-get install chromium)", chromium)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	js, _ := filepath.Abs("js")
+	if _, err := os.Stat(filepath.Join(js, "node_modules", "playwright-core")); err != nil {
+		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		install.Dir = js
+		if out, err := install.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci in %s: %v\n%s", js, err, out)
+		}
+	}
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	admin := newToken(t, bin, dir, "--role", "admin")
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
+	s := startServer(t, bin, dir)
+	space := ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité consultatif de sécurité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	s.must(admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: GOVERNOR, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": ulid.Make().String()})
+
+	shots := os.Getenv("PALABRE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, shots)
+	cmd.Dir = js
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("webapp.mjs: %v\n%s", err, stderr.String())
+	}
+	var run webappRun
+	if err := json.Unmarshal(raw, &run); err != nil {
+		t.Fatalf("webapp.mjs said %q: %v", raw, err)
+	}
+	if run.Error != "" {
+		t.Fatalf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
+	}
+	step := map[string]int{}
+	for i, st := range run.Steps {
+		step[st.Name] = i
+	}
+	at := func(name string) int {
+		i, ok := step[name]
+		if !ok {
+			t.Fatalf("no step %q in %+v", name, run.Steps)
+		}
+		return i
+	}
+	if r := run.Steps[at("signed in")].Refused; !strings.Contains(r, "pas valide") {
+		t.Errorf("a bad token was answered %q", r)
+	}
+	if e := run.Steps[at("online dialogue")].SubsetError; !strings.Contains(e, "Ne peut pas dépasser") {
+		t.Errorf("a subset above its total: %q", e)
+	}
+	if st := run.Steps[at("online dialogue")].States; !slices.Equal(st, []string{"Envoyé"}) {
+		t.Errorf("online, the dialogue's outbox item is %v", st)
+	}
+	off := run.Steps[at("offline")]
+	if !slices.Equal(off.States, []string{"Envoyé", "En attente", "En attente", "En attente"}) || !strings.Contains(off.Banner, "Hors ligne") {
+		t.Errorf("after an offline reload: %v, banner %q", off.States, off.Banner)
+	}
+	back := run.Steps[at("back online")]
+	if !strings.Contains(back.Refusal, "refuse") || !strings.Contains(back.FieldError, "Le serveur refuse cette valeur") || !slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
+		t.Errorf("back online: refusal %q, next to the field %q, states %v (before the fix %v)", back.Refusal, back.FieldError, back.States, back.AfterOnline)
+	}
+	if len(run.Leaks) > 0 {
+		t.Errorf("the browser keeps in clear: %v", run.Leaks)
+	}
+	other := run.Steps[at("another region")]
+	if other.Matches != 0 || other.SeesGao || slices.ContainsFunc(other.Spaces, func(s string) bool { return strings.Contains(s, "Gao") }) {
+		t.Errorf("mopti's facilitator: %+v", other)
+	}
+	if len(run.Problems) > 0 {
+		t.Errorf("errors in the page: %v", run.Problems)
+	}
+
+	// The server got each command once: two dialogues, the second with the
+	// person enrolled offline, whose name it holds.
+	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code identity { name phone } } } figures { attendance { count } } } } }
+	  participants(region: "gao") { totalCount } }`, nil)
+	edges, _ := pick(d, "dialogues", "edges").([]any)
+	if len(edges) != 2 || pick(d, "participants", "totalCount") != 2.0 {
+		t.Fatalf("the server holds %v", d)
+	}
+	second := pick(edges[1], "node")
+	attendees, _ := pick(second, "attendees").([]any)
+	if len(attendees) != 1 || pick(attendees[0], "participant", "code") != "GAO-0100" || pick(attendees[0], "participant", "identity", "name") != "Kadiatou Canari-Zeta" ||
+		pick(attendees[0], "spoke") != true || pick(second, "figures", "attendance", "count") != 6.0 {
+		t.Fatalf("the offline dialogue: %v", second)
+	}
+}
