@@ -17,13 +17,18 @@ ADDR ?= 127.0.0.1:8080
 build:
 	$(GO) build -o bin/palabre ./cmd/palabre
 
-## run: build, load demo data into an empty $(DATA), make an admin token, serve on $(ADDR)
+## run: build, load demo data into an empty $(DATA), make a token per role (valid one day), serve on $(ADDR)
 run: build
 	@test -d $(DATA) || ./bin/palabre demo --data $(DATA)
-	@token=$$(./bin/palabre token create --data $(DATA) --role admin --subject make-run --expires 1d); \
-	printf '\npalabre: http://%s   GraphiQL: http://%s/graphiql\n' '$(ADDR)' '$(ADDR)'; \
-	printf 'admin token (valid one day; GraphiQL: paste it into the Headers tab):\n  %s\n' "$$token"; \
-	printf 'try:\n  curl -s http://%s/graphql -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\\n    -d '"'"'{"query":"{ me { role } spaces(first: 3) { edges { node { name region } } } }"}'"'"'\n\n' '$(ADDR)' "$$token"; \
+	@tok() { ./bin/palabre token create --data $(DATA) --expires 1d "$$@"; }; \
+	admin=$$(tok --role admin --subject make-run-admin); \
+	printf '\npalabre: http://%s  (the web app; GraphiQL at http://%s/graphiql, the API at /graphql)\n' '$(ADDR)' '$(ADDR)'; \
+	printf 'tokens, valid one day (paste one into the web app; for GraphiQL, into its Headers tab):\n'; \
+	printf '  admin:                 %s\n' "$$admin"; \
+	printf '  facilitator (gao):     %s\n' "$$(tok --role facilitator --region gao --subject make-run-gao)"; \
+	printf '  advocacy lead:         %s\n' "$$(tok --role advocacy --subject make-run-advocacy)"; \
+	printf '  analyst:               %s\n' "$$(tok --role analyst --subject make-run-analyst)"; \
+	printf 'try:\n  curl -s http://%s/graphql -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\\n    -d '"'"'{"query":"{ me { role } spaces(first: 3) { edges { node { name region } } } }"}'"'"'\n\n' '$(ADDR)' "$$admin"; \
 	exec ./bin/palabre serve --data $(DATA) --addr $(ADDR)
 
 ## test: every test, including the conformance suite, crash and fault tests and the fuzz seed corpora

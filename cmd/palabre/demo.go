@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/synthetic"
 )
 
@@ -37,7 +38,9 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("--data (PALABRE_DATA): %s already holds events; demo data goes into an empty data directory", dir)
 	}
 	start := time.Now()
-	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed)}))
+	// Two years up to today, so that this month's dashboards are not empty.
+	from := domain.DateOf(time.Now().AddDate(-2, 0, 1))
+	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed), Start: from, Months: 24}))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,6 +70,8 @@ type gen struct {
 	people       map[string][]domain.ID // by region
 	dialogues    []domain.ID
 	dialogueOf   map[domain.ID]domain.ID // dialogue → space
+	// names given, to keep them apart
+	spaceNamed, officeNamed map[string]bool
 }
 
 // Generate produces a history in phases — spaces and stakeholders, then
@@ -78,7 +81,8 @@ type gen struct {
 func Generate(cfg Config) [][]Append {
 	cfg = cfg.withDefaults()
 	g := &gen{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 1)), entropy: rand.New(rand.NewPCG(cfg.Seed, 2)), codec: registry.Codec(),
-		clock: cfg.Start.Time().Add(8 * time.Hour), spaceRegion: map[domain.ID]string{}, people: map[string][]domain.ID{}, dialogueOf: map[domain.ID]domain.ID{}}
+		clock: cfg.Start.Time().Add(8 * time.Hour), spaceRegion: map[domain.ID]string{}, people: map[string][]domain.ID{}, dialogueOf: map[domain.ID]domain.ID{},
+		spaceNamed: map[string]bool{}, officeNamed: map[string]bool{}}
 	n := cfg.Events
 	// Shares of the history: participants 25 %, dialogues 55 %,
 	// commitments 18 % (~4 events each), spaces and stakeholders the rest.
@@ -145,8 +149,9 @@ func (g *gen) space() Append {
 	region := g.pick(g.cfg.Regions)
 	g.spaces, g.spaceRegion[id] = append(g.spaces, id), region
 	women := 30.0
+	kind := g.pick(space.Kinds)
 	return g.appendOf(space.Category, id, space.Established{
-		Details:       space.Details{Name: fmt.Sprintf("Espace %s %d", region, len(g.spaces)), Kind: g.pick(space.Kinds), Region: region, Pillar: g.pick(domain.Pillars)},
+		Details:       space.Details{Name: g.spaceName(kind, region), Kind: kind, Region: region, Locality: g.place(region), Pillar: g.pick(domain.Pillars)},
 		EstablishedOn: g.cfg.Start, Targets: space.Targets{Women: &women},
 	})
 }
@@ -154,8 +159,9 @@ func (g *gen) space() Append {
 func (g *gen) stakeholder() Append {
 	id := g.id()
 	g.stakeholders = append(g.stakeholders, id)
+	kind, region := g.pick(stakeholder.Types), g.pick(g.cfg.Regions)
 	return g.appendOf(stakeholder.Category, id, stakeholder.Registered{Profile: stakeholder.Profile{
-		Name: fmt.Sprintf("Acteur %d", len(g.stakeholders)), Type: g.pick(stakeholder.Types), Level: "regional", Region: g.pick(g.cfg.Regions),
+		Name: g.officeName(kind, region), Type: kind, Level: "regional", Region: region,
 	}})
 }
 
@@ -164,7 +170,7 @@ func (g *gen) participant() Append {
 	region := g.pick(g.cfg.Regions)
 	g.people[region] = append(g.people[region], id)
 	p := participant.Profile{
-		Code: fmt.Sprintf("%.3s-%06d", region, len(g.people[region])), Sex: g.pick(participant.Sexes),
+		Code: fmt.Sprintf("%.3s-%04d", strings.ToUpper(region), len(g.people[region])), Sex: g.pick(participant.Sexes),
 		Displacement: "none", Region: region, Functioning: participant.Functioning{Walking: "no-difficulty"},
 	}
 	if g.rng.IntN(4) == 0 {
@@ -207,7 +213,8 @@ func (g *gen) dialogue() Append {
 	att.Headcount = h
 	return g.appendOf(dialogue.Category, id, dialogue.Held{Record: dialogue.Record{
 		SpaceID: sp, HeldOn: g.date(), Format: g.pick(dialogue.Formats), Pillar: g.pick(domain.Pillars),
-		Topics: []string{"sécurité", "justice"}, Language: "fr", DurationMinutes: 60 + g.rng.IntN(180),
+		Topics: []string{g.pick([]string{"patrouilles", "foncier", "accès à la justice", "déplacés", "engins explosifs", "transhumance", "cohésion sociale"})},
+		Language: g.pick([]string{"fr", "son", "tmh", "ff", "bm"}), Locality: g.place(g.spaceRegion[sp]), DurationMinutes: 60 + g.rng.IntN(180),
 		Concerns: []dialogue.Concern{{Category: g.pick(dialogue.ConcernCategories)}}, Attendance: att,
 	}})
 }
@@ -218,20 +225,28 @@ func (g *gen) commitment() Append {
 	sp := g.dialogueOf[d]
 	made := g.date()
 	due := domain.DateOf(made.Time().AddDate(0, 1+g.rng.IntN(6), 0))
+	pillar := g.pick(domain.Pillars)
 	evs := []domain.Event{commitment.Made{Promise: commitment.Promise{
 		StakeholderID: g.stakeholders[g.rng.IntN(len(g.stakeholders))], SpaceID: &sp, DialogueID: &d,
-		Text: "Renforcer les patrouilles et rendre compte au comité", Pillar: g.pick(domain.Pillars), MadeOn: made, DueOn: due, Benefits: []string{"women", "youth"},
+		Text: g.pick(promises[pillar]), Pillar: pillar, MadeOn: made, DueOn: due, Benefits: []string{g.pick(commitment.Beneficiaries)},
 	}}}
 	later := func(days int) domain.Date { return domain.DateOf(made.Time().AddDate(0, 0, days)) }
-	evs = append(evs, commitment.ProgressReported{ReportedOn: later(20), Status: g.pick(commitment.ProgressStatuses)})
-	evs = append(evs, commitment.ProgressReported{ReportedOn: later(40), Status: g.pick(commitment.ProgressStatuses)})
-	switch g.rng.IntN(5) {
+	// Progress follows each commitment's fate: on track towards one kept,
+	// at risk then stalled before one broken or withdrawn.
+	fate := g.rng.IntN(5)
+	progress := []string{"on-track", g.pick([]string{"on-track", "at-risk"})}
+	if fate == 2 || fate == 3 {
+		progress = []string{"at-risk", "stalled"}
+	}
+	evs = append(evs, commitment.ProgressReported{ReportedOn: later(20), Status: progress[0], Note: "Point fait en réunion du comité"},
+		commitment.ProgressReported{ReportedOn: later(40), Status: progress[1]})
+	switch fate {
 	case 0, 1:
-		evs = append(evs, commitment.FulfilledEvent{On: later(30 + g.rng.IntN(150))})
+		evs = append(evs, commitment.FulfilledEvent{On: later(45 + g.rng.IntN(120)), Evidence: []string{"Compte rendu de la réunion de suivi"}})
 	case 2:
-		evs = append(evs, commitment.BrokenEvent{On: later(60)})
+		evs = append(evs, commitment.BrokenEvent{On: later(60), Note: "Échéance dépassée sans suite"})
 	case 3:
-		evs = append(evs, commitment.WithdrawnEvent{On: later(45)})
+		evs = append(evs, commitment.WithdrawnEvent{On: later(45), Note: "Retiré faute de moyens"})
 	}
 	return g.appendOf(commitment.Category, id, evs...)
 }
