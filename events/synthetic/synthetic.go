@@ -213,7 +213,7 @@ func (g *gen) dialogue() Append {
 	att.Headcount = h
 	return g.appendOf(dialogue.Category, id, dialogue.Held{Record: dialogue.Record{
 		SpaceID: sp, HeldOn: g.date(), Format: g.pick(dialogue.Formats), Pillar: g.pick(domain.Pillars),
-		Topics: []string{g.pick([]string{"patrouilles", "foncier", "accès à la justice", "déplacés", "engins explosifs", "transhumance", "cohésion sociale"})},
+		Topics:   []string{g.pick([]string{"patrouilles", "foncier", "accès à la justice", "déplacés", "engins explosifs", "transhumance", "cohésion sociale"})},
 		Language: g.pick([]string{"fr", "son", "tmh", "ff", "bm"}), Locality: g.place(g.spaceRegion[sp]), DurationMinutes: 60 + g.rng.IntN(180),
 		Concerns: []dialogue.Concern{{Category: g.pick(dialogue.ConcernCategories)}}, Attendance: att,
 	}})
