@@ -27,6 +27,11 @@ type webappRun struct {
 		SubsetError string   `json:"subsetError"`
 		Banner      string   `json:"offlineBanner"`
 		Refused     string   `json:"refusedToken"`
+		Figures     string   `json:"figures"`
+		Rows        []string `json:"rows"`
+		Withheld    []string `json:"withheld"`
+		Download    string   `json:"download"`
+		Saved       string   `json:"saved"`
 	} `json:"steps"`
 	Leaks    []string `json:"leaks"`
 	Problems []string `json:"problems"`
@@ -66,16 +71,21 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	admin := newToken(t, bin, dir, "--role", "admin")
 	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
 	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
+	advocacy := newToken(t, bin, dir, "--role", "advocacy")
+	analyst := newToken(t, bin, dir, "--role", "analyst")
 	s := startServer(t, bin, dir)
 	space := ulid.Make().String()
 	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité consultatif de sécurité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
-	s.must(admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: GOVERNOR, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": ulid.Make().String()})
+	holder := ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: GOVERNOR, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": holder})
+	s.must(admin, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Escortes vers le marché de Gao", pillar: SECURITY, madeOn: "2026-04-02", dueOn: "2026-09-30"}) { id } }`,
+		map[string]any{"c": ulid.Make().String(), "h": holder, "s": space})
 
 	shots := os.Getenv("PALABRE_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, shots)
+	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, shots)
 	cmd.Dir = js
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -124,6 +134,16 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	other := run.Steps[at("another region")]
 	if other.Matches != 0 || other.SeesGao || slices.ContainsFunc(other.Spaces, func(s string) bool { return strings.Contains(s, "Gao") }) {
 		t.Errorf("mopti's facilitator: %+v", other)
+	}
+	if f := run.Steps[at("advocacy")].Figures; !strings.Contains(f, "Tenus\n1") || !strings.Contains(f, "100 %") {
+		t.Errorf("the scorecard after the fulfilment: %q", f)
+	}
+	ana := run.Steps[at("analyst")]
+	if len(ana.Rows) != 1 || !strings.Contains(ana.Rows[0], "Comité consultatif de sécurité de Gao") || len(ana.Withheld) == 0 || ana.Withheld[0] != "< 5" {
+		t.Errorf("the analyst's dashboard: rows %q, withheld %q", ana.Rows, ana.Withheld)
+	}
+	if b, err := os.ReadFile(ana.Saved); err != nil || !bytes.HasPrefix(b, []byte("PK")) || ana.Download != "palabre-inclusion.xlsx" {
+		t.Errorf("the dashboard's download %q: %v", ana.Download, err)
 	}
 	if len(run.Problems) > 0 {
 		t.Errorf("errors in the page: %v", run.Problems)

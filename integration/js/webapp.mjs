@@ -5,12 +5,16 @@
 // reads what the browser keeps (IndexedDB, localStorage, Cache Storage).
 // A facilitator of another region then signs in on another device.
 //
-//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN SCREENSHOT_DIR
+// An advocacy lead then records progress and fulfilment of a commitment
+// and reads the stakeholder's scorecard; an analyst reads the dashboard
+// and downloads it as XLSX.
+//
+//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN ADVOCACY_TOKEN ANALYST_TOKEN SCREENSHOT_DIR
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
 
-const [url, gaoToken, moptiToken, shots] = process.argv.slice(2);
+const [url, gaoToken, moptiToken, advocacyToken, analystToken, shots] = process.argv.slice(2);
 const canaryName = "Kadiatou Canari-Zeta";
 const canaryPhone = "+223-CANARY-777";
 const pin = "135790";
@@ -23,11 +27,11 @@ const browser = await chromium.launch({
     "--disable-component-update", "--disable-sync"],
 });
 
-async function signIn(page, token) {
+async function signIn(page, token, home = "Accueil") {
   await page.goto(url + "/");
   await page.getByLabel("Votre jeton d’accès").fill(token);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.getByRole("heading", { name: "Accueil" }).waitFor();
+  await page.getByRole("heading", { name: home }).waitFor();
 }
 
 // fillDialogue fills the dialogue form's required fields and a headcount.
@@ -180,9 +184,47 @@ try {
   const moptiSpaces = await mopti.getByLabel("Espace de concertation").locator("option").allInnerTexts();
   const moptiStore = await storedText(mopti);
   step("another region", { matches: moptiMatches, spaces: moptiSpaces, seesGao: moptiStore.text.includes("GAO-0100") });
+
+  // An advocacy lead follows a commitment up, then prints the scorecard.
+  const adv = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "fr-FR" })).newPage();
+  adv.on("pageerror", (e) => problems.push(String(e)));
+  await signIn(adv, advocacyToken, "Engagements");
+  await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).click();
+  await adv.getByRole("heading", { name: "Suivi de l’engagement" }).waitFor();
+  await adv.getByLabel("Avancement").selectOption({ label: "En bonne voie" });
+  await adv.getByRole("button", { name: "Enregistrer", exact: true }).click();
+  await adv.getByText("Point d’avancement").waitFor();
+  await adv.getByLabel("Action").selectOption({ label: "Déclarer tenu" });
+  await adv.getByLabel("Preuves (une par ligne : document, lien)").fill("Compte rendu du comité du 12 mai");
+  await adv.getByRole("button", { name: "Enregistrer", exact: true }).click();
+  await adv.getByText("Preuves : Compte rendu du comité du 12 mai").waitFor();
+  await adv.getByRole("link", { name: "Gouvernorat de Gao" }).click();
+  await adv.getByRole("heading", { name: /Fiche de suivi/ }).waitFor();
+  await adv.emulateMedia({ media: "print" });
+  await adv.screenshot({ path: `${shots}/6-scorecard-print.png`, fullPage: true });
+  const figures = await adv.locator(".figures").innerText();
+  step("advocacy", { figures });
+
+  // An analyst reads the dashboard and downloads it.
+  const ana = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", acceptDownloads: true })).newPage();
+  ana.on("pageerror", (e) => problems.push(String(e)));
+  await signIn(ana, analystToken, "Tableau de bord de l’inclusion");
+  await ana.getByLabel("Région").selectOption({ label: "Gao" });
+  await ana.getByLabel("Du", { exact: true }).fill("2026-01-01");
+  await ana.locator("table tbody tr").first().waitFor();
+  await ana.waitForTimeout(300);
+  const rows = await ana.locator("table tbody tr").allInnerTexts();
+  const withheld = await ana.locator("table .withheld").allInnerTexts();
+  await ana.screenshot({ path: `${shots}/7-dashboard.png`, fullPage: true });
+  const [file] = await Promise.all([ana.waitForEvent("download"), ana.getByRole("button", { name: "Exporter (Excel)" }).click()]);
+  const saved = `${shots}/dashboard.xlsx`;
+  await file.saveAs(saved);
+  step("analyst", { rows, withheld, download: file.suggestedFilename(), saved });
   out.problems = problems;
 } catch (e) {
   out.error = String(e.stack || e);
+  let i = 0;
+  for (const c of browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: `${shots}/failed-${i++}.png`, fullPage: true }).catch(() => {});
 } finally {
   await browser.close();
 }

@@ -5,6 +5,8 @@ import { loadReference, refresh, type Reference } from './data'
 import type { Store } from './db'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
+import { Lazy } from './lazy'
+import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
 import { Enrol } from './pages/Enrol'
 import { Home } from './pages/Home'
 import { LogDialogue } from './pages/LogDialogue'
@@ -93,7 +95,7 @@ export function Root({ db }: { db: Store }) {
   const update = useCallback(async () => {
     if (!session) return
     try {
-      setReference(await refresh(db, session.regions, session.role === 'facilitator' || session.role === 'admin'))
+      setReference(await refresh(db, session.regions, session.role))
     } catch (e) {
       if (e instanceof SignedOut) setSession(null)
       else if (!(e instanceof Offline)) throw e
@@ -121,6 +123,7 @@ export function Root({ db }: { db: Store }) {
   }
   const state: AppState = { db, session, reference, outbox, key, setKey, online, lastDrain, drain, go }
   const writes = session.role === 'facilitator' || session.role === 'admin'
+  const tracks = session.role === 'advocacy' || session.role === 'admin'
   const toggleLanguage = () => {
     setLanguage(language() === 'fr' ? 'en' : 'fr')
     setLang(language())
@@ -139,7 +142,10 @@ export function Root({ db }: { db: Store }) {
           <a href="#/">{t('nav.home')}</a>
           {writes && <a href="#/dialogue">{t('nav.logDialogue')}</a>}
           {writes && <a href="#/enrol">{t('nav.enrol')}</a>}
-          {writes && <a href="#/outbox">{t('nav.outbox')}</a>}
+          {tracks && <a href="#/commitments">{t('nav.commitments')}</a>}
+          {session.role !== 'advocacy' && <a href="#/dashboard">{t('nav.dashboard')}</a>}
+          {session.role === 'admin' && <a href="#/admin">{t('nav.admin')}</a>}
+          {session.role !== 'analyst' && <a href="#/outbox">{t('nav.outbox')}</a>}
         </nav>
         <span class="who">{session.subject}</span>
         <button type="button" class="link" onClick={toggleLanguage}>
@@ -154,15 +160,41 @@ export function Root({ db }: { db: Store }) {
           {t('status.offline')}
         </p>
       )}
-      <main>{page(route, writes)}</main>
+      <main>{page(route, session.role)}</main>
     </App.Provider>
   )
 }
 
-function page(route: string, writes: boolean) {
-  const [, first, second] = route.split('/')
-  if (writes && first === 'dialogue') return <LogDialogue fix={second ? Number(second) : undefined} />
-  if (writes && first === 'enrol') return <PinGate>{() => <Enrol fix={second ? Number(second) : undefined} />}</PinGate>
-  if (writes && first === 'outbox') return <OutboxPage />
+const loadDashboard = () => import('./pages/Dashboard')
+const loadAdmin = () => import('./pages/Admin')
+
+// page is the route's page for a role; a role's home is where its work is.
+function page(route: string, role: Session['role']) {
+  const [, first = '', second] = route.split('/')
+  const writes = role === 'facilitator' || role === 'admin'
+  const tracks = role === 'advocacy' || role === 'admin'
+  const fix = second ? Number(second) : undefined
+  switch (true) {
+    case writes && first === 'dialogue':
+      return <LogDialogue fix={fix} />
+    case writes && first === 'enrol':
+      return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
+    case first === 'outbox':
+      return <OutboxPage />
+    case tracks && first === 'commitments':
+      return <Board />
+    case tracks && first === 'commitment' && !!second:
+      return <CommitmentPage id={second!} />
+    case tracks && first === 'scorecard' && !!second:
+      return <ScorecardPage id={second!} />
+    case role !== 'advocacy' && first === 'dashboard':
+      return <Lazy load={loadDashboard} props={{}} />
+    case role === 'admin' && first === 'admin':
+      return <Lazy load={loadAdmin} props={{}} />
+    case role === 'analyst':
+      return <Lazy load={loadDashboard} props={{}} />
+    case role === 'advocacy':
+      return <Board />
+  }
   return <Home />
 }

@@ -22,12 +22,14 @@ export interface Reference {
   at: string
 }
 
-const refreshQuery = `query Refresh {
+// refreshQuery asks what the role may read: analysts read figures and
+// spaces, not records.
+const refreshQuery = (records: boolean) => `query Refresh {
   fr: vocabulary(language: FR) { name terms { code value label } }
   en: vocabulary(language: EN) { name terms { code value label } }
   spaces(first: 100, orderBy: NAME) { edges { node { id name region pillar closed } } }
-  stakeholders(first: 100) { edges { node { id name region } } }
-  dialogues(first: 10) { edges { node { id heldOn format space { name } figures { attendance { count } } } } }
+  ${records ? `stakeholders(first: 100) { edges { node { id name region } } }
+  dialogues(first: 10) { edges { node { id heldOn format space { name } figures { attendance { count } } } } }` : ''}
 }`
 
 const participantsQuery = `query Codes($region: String!, $after: String) {
@@ -42,7 +44,8 @@ function byName(list: { name: string; terms: Term[] }[] = []): Record<string, Te
 }
 
 /** refresh asks the server for the reference and keeps it; throws Offline. */
-export async function refresh(db: Store, regions: string[], seesParticipants: boolean): Promise<Reference> {
+export async function refresh(db: Store, regions: string[], role: string): Promise<Reference> {
+  const seesParticipants = role === 'facilitator' || role === 'admin'
   type Answer = {
     fr: { name: string; terms: Term[] }[]
     en: { name: string; terms: Term[] }[]
@@ -50,7 +53,7 @@ export async function refresh(db: Store, regions: string[], seesParticipants: bo
     stakeholders: Connection<Reference['stakeholders'][number]>
     dialogues: Connection<{ id: string; heldOn: string; format: string; space: { name: string } | null; figures: { attendance: { count: number | null } } }>
   }
-  const { data } = await gql<Answer>(refreshQuery)
+  const { data } = await gql<Answer>(refreshQuery(role !== 'analyst'))
   const ref: Reference = {
     vocabulary: { fr: byName(data?.fr), en: byName(data?.en) },
     spaces: nodes(data?.spaces),

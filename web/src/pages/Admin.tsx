@@ -1,0 +1,245 @@
+import qrcode from 'qrcode-generator'
+import { useEffect, useState } from 'preact/hooks'
+import { Offline, gql } from '../api'
+import { useApp } from '../app'
+import { download } from '../download'
+import { Field, VocabularySelect, serverMessage, terms } from '../forms'
+import { t } from '../i18n'
+import { ulid } from '../ulid'
+
+// The admins' page: tokens (a new one shown once, also as a QR code for a
+// phone; listed; revoked), spaces and stakeholders, a participant's
+// erasure (after saying what it does), and a backup download. Tokens are
+// made online, at once; the other writes go through the outbox.
+
+interface Token {
+  id: string
+  subject: string
+  role: string
+  regions: string[]
+  created: string
+  expires: string
+  revoked: string | null
+}
+
+/** QR draws a QR code of a text as SVG squares: no inline style, so the
+ * page's content policy holds. */
+export function QR({ text, label }: { text: string; label: string }) {
+  const qr = qrcode(0, 'M')
+  qr.addData(text)
+  qr.make()
+  const n = qr.getModuleCount()
+  const cells = []
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (qr.isDark(r, c)) cells.push(<rect key={r * n + c} x={c + 4} y={r + 4} width="1" height="1" />)
+    }
+  }
+  return (
+    <svg class="qr" viewBox={`0 0 ${n + 8} ${n + 8}`} role="img" aria-label={label}>
+      <rect width={n + 8} height={n + 8} fill="#fff" />
+      <g fill="#000">{cells}</g>
+    </svg>
+  )
+}
+
+function Tokens() {
+  const app = useApp()
+  const ref = app.reference
+  const [tokens, setTokens] = useState<Token[]>([])
+  const [role, setRole] = useState('')
+  const [regions, setRegions] = useState<string[]>([])
+  const [subject, setSubject] = useState('')
+  const [days, setDays] = useState('90')
+  const [created, setCreated] = useState<{ secret: string; subject: string }>()
+  const [problem, setProblem] = useState('')
+  const load = () => void gql<{ tokens: Token[] }>('{ tokens { id subject role regions created expires revoked } }').then((a) => setTokens(a.data?.tokens ?? []), () => undefined)
+  useEffect(load, [])
+  const create = async (e: Event) => {
+    e.preventDefault()
+    setProblem('')
+    try {
+      const a = await gql<{ createToken: { secret: string; token: Token } }>(
+        `mutation New($c: ID!, $role: Role!, $regions: [String!], $subject: String, $days: Int) {
+          createToken(commandId: $c, role: $role, regions: $regions, subject: $subject, expiresInDays: $days) { secret token { id subject } } }`,
+        { c: ulid(), role, regions: role === 'FACILITATOR' ? regions : [], subject: subject || undefined, days: Number(days) },
+      )
+      if (a.errors.length) return setProblem(serverMessage(a.errors[0]))
+      setCreated({ secret: a.data!.createToken.secret, subject: a.data!.createToken.token.subject })
+      load()
+    } catch (err) {
+      setProblem(err instanceof Offline ? t('status.offline') : String(err))
+    }
+  }
+  const revoke = async (id: string) => {
+    await gql(`mutation Revoke($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, { c: ulid(), id })
+    load()
+  }
+  return (
+    <section>
+      <h2>{t('admin.tokens')}</h2>
+      {created && (
+        <div class="card secret" role="status">
+          <p>{t('admin.tokenOnce', { subject: created.subject })}</p>
+          <code class="token">{created.secret}</code>
+          <QR text={created.secret} label={t('admin.qr')} />
+          <button type="button" onClick={() => setCreated(undefined)}>{t('admin.tokenDone')}</button>
+        </div>
+      )}
+      <form class="card wide" onSubmit={create} aria-label={t('admin.newToken')}>
+        <Field id="t-role" label={t('admin.role')}>
+          <VocabularySelect id="t-role" vocabulary="Role" ref_={ref} value={role} onChange={setRole} required />
+        </Field>
+        {role === 'FACILITATOR' && (
+          <fieldset>
+            <legend>{t('enrol.region')}</legend>
+            {terms(ref, 'Region').map((r) => (
+              <label key={r.code} class="check">
+                <input type="checkbox" checked={regions.includes(r.code)} onChange={(e) => setRegions(e.currentTarget.checked ? [...regions, r.code] : regions.filter((x) => x !== r.code))} /> {r.label}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <Field id="t-subject" label={t('admin.subject')}>
+          <input id="t-subject" value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+        </Field>
+        <Field id="t-days" label={t('admin.days')}>
+          <input id="t-days" type="number" min="1" max="1825" value={days} onInput={(e) => setDays(e.currentTarget.value)} />
+        </Field>
+        {problem && <p class="error" role="alert">{problem}</p>}
+        <button type="submit" class="primary">{t('admin.newToken')}</button>
+      </form>
+      <table>
+        <thead>
+          <tr><th scope="col">{t('admin.subject')}</th><th scope="col">{t('admin.role')}</th><th scope="col">{t('enrol.region')}</th><th scope="col">{t('admin.expires')}</th><th scope="col" /></tr>
+        </thead>
+        <tbody>
+          {tokens.map((tok) => (
+            <tr key={tok.id}>
+              <td>{tok.subject}</td><td>{tok.role}</td><td>{tok.regions.join(', ')}</td><td>{tok.expires.slice(0, 10)}</td>
+              <td>{tok.revoked ? t('admin.revoked') : <button type="button" onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+function Spaces() {
+  const app = useApp()
+  const ref = app.reference
+  const [f, setF] = useState({ name: '', kind: '', region: '', pillar: '', locality: '', establishedOn: new Date().toISOString().slice(0, 10) })
+  const [saved, setSaved] = useState('')
+  const set = (k: keyof typeof f, v: string) => setF({ ...f, [k]: v })
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const id = ulid()
+    await app.outbox.add({
+      mutation: 'establishSpace', objectId: id, summary: f.name,
+      document: `mutation Establish($commandId: ID!, $input: EstablishSpaceInput!) { establishSpace(commandId: $commandId, input: $input) { id } }`,
+      variables: { commandId: id, input: { ...f, locality: f.locality || undefined } },
+    })
+    setSaved(t('action.saved'))
+    await app.drain()
+  }
+  return (
+    <form class="card wide" onSubmit={submit} aria-labelledby="space-title">
+      <h2 id="space-title">{t('admin.newSpace')}</h2>
+      {saved && <p class="notice" role="status">{saved}</p>}
+      <Field id="s-name" label={t('admin.name')}><input id="s-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
+      <Field id="s-kind" label={t('admin.kind')}><VocabularySelect id="s-kind" vocabulary="SpaceKind" ref_={ref} value={f.kind} onChange={(v) => set('kind', v)} required /></Field>
+      <Field id="s-region" label={t('enrol.region')}>
+        <select id="s-region" value={f.region} required onChange={(e) => set('region', e.currentTarget.value)}>
+          <option value="">{t('form.choose')}</option>
+          {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+        </select>
+      </Field>
+      <Field id="s-pillar" label={t('dialogue.pillar')}><VocabularySelect id="s-pillar" vocabulary="Pillar" ref_={ref} value={f.pillar} onChange={(v) => set('pillar', v)} required /></Field>
+      <Field id="s-locality" label={t('dialogue.locality')}><input id="s-locality" value={f.locality} onInput={(e) => set('locality', e.currentTarget.value)} /></Field>
+      <Field id="s-on" label={t('admin.establishedOn')}><input id="s-on" type="date" value={f.establishedOn} onInput={(e) => set('establishedOn', e.currentTarget.value)} /></Field>
+      <button type="submit" class="primary">{t('admin.establish')}</button>
+    </form>
+  )
+}
+
+function Stakeholders() {
+  const app = useApp()
+  const ref = app.reference
+  const [f, setF] = useState({ name: '', type: '', level: '', region: '' })
+  const [saved, setSaved] = useState('')
+  const set = (k: keyof typeof f, v: string) => setF({ ...f, [k]: v })
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const id = ulid()
+    await app.outbox.add({
+      mutation: 'registerStakeholder', objectId: id, summary: f.name,
+      document: `mutation Register($commandId: ID!, $input: StakeholderInput!) { registerStakeholder(commandId: $commandId, input: $input) { id } }`,
+      variables: { commandId: id, input: { ...f, region: f.region || undefined } },
+    })
+    setSaved(t('action.saved'))
+    await app.drain()
+  }
+  return (
+    <form class="card wide" onSubmit={submit} aria-labelledby="holder-title">
+      <h2 id="holder-title">{t('admin.newStakeholder')}</h2>
+      {saved && <p class="notice" role="status">{saved}</p>}
+      <Field id="h-name" label={t('admin.name')}><input id="h-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
+      <Field id="h-type" label={t('admin.type')}><VocabularySelect id="h-type" vocabulary="StakeholderType" ref_={ref} value={f.type} onChange={(v) => set('type', v)} required /></Field>
+      <Field id="h-level" label={t('admin.level')}><VocabularySelect id="h-level" vocabulary="StakeholderLevel" ref_={ref} value={f.level} onChange={(v) => set('level', v)} required /></Field>
+      <Field id="h-region" label={t('enrol.region')}>
+        <select id="h-region" value={f.region} onChange={(e) => set('region', e.currentTarget.value)}>
+          <option value="">{t('form.none')}</option>
+          {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+        </select>
+      </Field>
+      <button type="submit" class="primary">{t('admin.register')}</button>
+    </form>
+  )
+}
+
+function Erasure() {
+  const app = useApp()
+  const [id, setId] = useState('')
+  const [sure, setSure] = useState(false)
+  const [saved, setSaved] = useState('')
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (!sure) return
+    await app.outbox.add({
+      mutation: 'eraseParticipant', objectId: id.trim(), summary: t('admin.erasure'),
+      document: `mutation Erase($commandId: ID!, $id: ID!, $input: EraseParticipantInput!) { eraseParticipant(commandId: $commandId, id: $id, input: $input) { id } }`,
+      variables: { commandId: ulid(), id: id.trim(), input: { erasedOn: new Date().toISOString().slice(0, 10) } },
+    })
+    setSaved(t('action.saved'))
+    setSure(false)
+    await app.drain()
+  }
+  return (
+    <form class="card wide" onSubmit={submit} aria-labelledby="erase-title">
+      <h2 id="erase-title">{t('admin.erasure')}</h2>
+      <p>{t('admin.erasureExplain')}</p>
+      {saved && <p class="notice" role="status">{saved}</p>}
+      <Field id="e-id" label={t('admin.participantId')}><input id="e-id" value={id} required onInput={(e) => setId(e.currentTarget.value)} /></Field>
+      <label class="check"><input type="checkbox" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> {t('admin.erasureConfirm')}</label>
+      <button type="submit" class="primary" disabled={!sure}>{t('admin.erase')}</button>
+    </form>
+  )
+}
+
+export default function Admin() {
+  return (
+    <section>
+      <h1>{t('admin.title')}</h1>
+      <Tokens />
+      <Spaces />
+      <Stakeholders />
+      <Erasure />
+      <section class="card wide">
+        <h2>{t('admin.backup')}</h2>
+        <p>{t('admin.backupExplain')}</p>
+        <button type="button" onClick={() => void download('/admin/backup', `palabre-${new Date().toISOString().slice(0, 10)}.backup`)}>{t('admin.download')}</button>
+      </section>
+    </section>
+  )
+}

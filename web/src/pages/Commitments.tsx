@@ -1,0 +1,257 @@
+import { useEffect, useState } from 'preact/hooks'
+import { Offline, gql } from '../api'
+import { useApp } from '../app'
+import { label } from '../data'
+import { Field, VocabularySelect, serverMessage, terms } from '../forms'
+import { language, t, type MessageKey } from '../i18n'
+import { ulid } from '../ulid'
+
+// The advocacy leads' pages: the commitments board (by stakeholder,
+// region, space and status, overdue ones first), a commitment's page with
+// its history and the actions on it, and a stakeholder's scorecard to
+// print on one page before meeting that authority. Actions go through the
+// outbox like every write.
+
+interface Commitment {
+  id: string
+  text: string
+  madeOn: string
+  dueOn: string | null
+  status: string
+  progress: string | null
+  overdue: boolean
+  settledOn: string | null
+  stakeholder: { id: string; name: string } | null
+  space: { id: string; name: string; region: string } | null
+}
+
+const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
+
+function useQuery<T>(query: string, variables: Record<string, unknown>, deps: unknown[]): [T | undefined, string, () => void] {
+  const [data, setData] = useState<T>()
+  const [problem, setProblem] = useState('')
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    setProblem('')
+    gql<T>(query, variables).then(
+      (a) => (a.errors.length ? setProblem(serverMessage(a.errors[0])) : setData(a.data)),
+      (e) => setProblem(e instanceof Offline ? t('status.offline') : String(e)),
+    )
+  }, [...deps, tick])
+  return [data, problem, () => setTick((n) => n + 1)]
+}
+
+export function Board() {
+  const app = useApp()
+  const ref = app.reference
+  const [stakeholderId, setStakeholder] = useState('')
+  const [region, setRegion] = useState('')
+  const [spaceId, setSpace] = useState('')
+  const [status, setStatus] = useState('OPEN')
+  const vars = { stakeholderId: stakeholderId || undefined, region: region || undefined, spaceId: spaceId || undefined, status: status || undefined }
+  const [data, problem] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
+    `query Board($stakeholderId: ID, $region: String, $spaceId: ID, $status: CommitmentStatus) {
+      commitments(first: 100, stakeholderId: $stakeholderId, region: $region, spaceId: $spaceId, status: $status, orderBy: DUE_ON) { edges { node { ${fields} } } } }`,
+    vars, [stakeholderId, region, spaceId, status])
+  const list = (data?.commitments.edges ?? []).map((e) => e.node)
+  list.sort((a, b) => Number(b.overdue) - Number(a.overdue)) // overdue first, then by due date
+  const lang = language()
+  return (
+    <section>
+      <h1>{t('board.title')}</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <Field id="f-stakeholder" label={t('dialogue.commitmentStakeholder')}>
+          <select id="f-stakeholder" value={stakeholderId} onChange={(e) => setStakeholder(e.currentTarget.value)}>
+            <option value="">{t('board.all')}</option>
+            {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </Field>
+        <Field id="f-region" label={t('enrol.region')}>
+          <select id="f-region" value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
+            <option value="">{t('board.all')}</option>
+            {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+          </select>
+        </Field>
+        <Field id="f-space" label={t('dialogue.space')}>
+          <select id="f-space" value={spaceId} onChange={(e) => setSpace(e.currentTarget.value)}>
+            <option value="">{t('board.all')}</option>
+            {(ref?.spaces ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </Field>
+        <Field id="f-status" label={t('board.status')}>
+          <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} />
+        </Field>
+      </form>
+      {problem && <p class="error" role="alert">{problem}</p>}
+      <p class="help">{t('board.count', { n: list.length })}</p>
+      <ul class="cards">
+        {list.map((c) => (
+          <li key={c.id} class={c.overdue ? 'overdue' : ''}>
+            <a href={`#/commitment/${c.id}`}>{c.text}</a>
+            <div class="help">
+              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · {label(ref, lang, 'CommitmentStatus', c.status)}
+              {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>}
+              {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+interface Detail extends Commitment {
+  history: { kind: string; on: string; status: string | null; note: string | null; evidence: string[]; reason: string | null; dueOn: string | null }[]
+}
+
+const actions = {
+  progress: { mutation: 'reportCommitmentProgress', input: 'ReportProgressInput' },
+  revise: { mutation: 'reviseCommitmentDueDate', input: 'ReviseDueDateInput' },
+  fulfil: { mutation: 'fulfilCommitment', input: 'FulfilCommitmentInput' },
+  break: { mutation: 'breakCommitment', input: 'BreakCommitmentInput' },
+  withdraw: { mutation: 'withdrawCommitment', input: 'WithdrawCommitmentInput' },
+} as const
+
+export function CommitmentPage({ id }: { id: string }) {
+  const app = useApp()
+  const ref = app.reference
+  const lang = language()
+  const [data, problem, reload] = useQuery<{ commitment: Detail | null }>(
+    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain])
+  const [action, setAction] = useState<keyof typeof actions>('progress')
+  const [on, setOn] = useState(new Date().toISOString().slice(0, 10))
+  const [status, setStatus] = useState('')
+  const [note, setNote] = useState('')
+  const [evidence, setEvidence] = useState('')
+  const [sent, setSent] = useState('')
+  const c = data?.commitment
+  if (problem) return <p class="error" role="alert">{problem}</p>
+  if (!c) return <p class="loading">…</p>
+  const open = c.status === 'OPEN'
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const evidenceList = evidence.split('\n').map((s) => s.trim()).filter(Boolean)
+    const input: Record<string, unknown> = {
+      progress: { reportedOn: on, status, note: note || undefined, evidence: evidenceList },
+      revise: { dueOn: on, reason: note },
+      fulfil: { on, evidence: evidenceList },
+      break: { on, note: note || undefined },
+      withdraw: { on, note: note || undefined },
+    }[action]
+    const a = actions[action]
+    const commandId = ulid()
+    await app.outbox.add({
+      mutation: a.mutation, objectId: c.id, summary: `${t(('action.' + action) as MessageKey)} — ${c.text.slice(0, 60)}`,
+      document: `mutation Act($commandId: ID!, $id: ID!, $input: ${a.input}!) { ${a.mutation}(commandId: $commandId, id: $id, input: $input) { id } }`,
+      variables: { commandId, id: c.id, input },
+    })
+    setSent(t('action.saved'))
+    setNote('')
+    setEvidence('')
+    await app.drain()
+    reload()
+  }
+  return (
+    <section>
+      <h1>{c.text}</h1>
+      <p>
+        {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: c.madeOn })}
+        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong>{label(ref, lang, 'CommitmentStatus', c.status)}</strong>
+        {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
+      </p>
+      <h2>{t('commitment.history')}</h2>
+      <ol class="list">
+        {c.history.map((h, i) => (
+          <li key={i}>
+            <strong>{h.on}</strong> {t(('commitment.kind.' + h.kind) as MessageKey)}
+            {h.status && <> — {label(ref, lang, 'ProgressStatus', h.status)}</>}
+            {h.dueOn && <> — {t('board.due', { date: h.dueOn })}</>}
+            {(h.note || h.reason) && <> — {h.note ?? h.reason}</>}
+            {h.evidence.length > 0 && <div class="help">{t('commitment.evidence')} : {h.evidence.join(', ')}</div>}
+          </li>
+        ))}
+      </ol>
+      {open && (
+        <form class="card wide" onSubmit={submit} aria-labelledby="act-title">
+          <h2 id="act-title">{t('commitment.act')}</h2>
+          {sent && <p class="notice" role="status">{sent}</p>}
+          <Field id="action" label={t('commitment.action')}>
+            <select id="action" value={action} onChange={(e) => setAction(e.currentTarget.value as keyof typeof actions)}>
+              {Object.keys(actions).map((k) => <option key={k} value={k}>{t(('action.' + k) as MessageKey)}</option>)}
+            </select>
+          </Field>
+          <Field id="on" label={action === 'revise' ? t('commitment.newDue') : t('dialogue.heldOn')}>
+            <input id="on" type="date" value={on} required onInput={(e) => setOn(e.currentTarget.value)} />
+          </Field>
+          {action === 'progress' && (
+            <Field id="progress-status" label={t('commitment.progress')}>
+              <VocabularySelect id="progress-status" vocabulary="ProgressStatus" ref_={ref} value={status} onChange={setStatus} required />
+            </Field>
+          )}
+          {action !== 'fulfil' && (
+            <Field id="note" label={action === 'revise' ? t('commitment.reason') : t('commitment.note')}>
+              <textarea id="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            </Field>
+          )}
+          {(action === 'progress' || action === 'fulfil') && (
+            <Field id="evidence" label={t('commitment.evidenceField')}>
+              <textarea id="evidence" value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
+            </Field>
+          )}
+          <button type="submit" class="primary">{t('commitment.submit')}</button>
+        </form>
+      )}
+    </section>
+  )
+}
+
+interface Scorecard {
+  stakeholder: {
+    name: string
+    commitmentFigures: { made: number; open: number; overdue: number; fulfilled: number; broken: number; withdrawn: number; fulfilmentRate: number; medianDaysToFulfilment: number }
+    commitments: { edges: { node: Commitment }[] }
+  } | null
+}
+
+export function ScorecardPage({ id }: { id: string }) {
+  const [data, problem] = useQuery<Scorecard>(
+    `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
+      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id])
+  const s = data?.stakeholder
+  if (problem) return <p class="error" role="alert">{problem}</p>
+  if (!s) return <p class="loading">…</p>
+  const f = s.commitmentFigures
+  const figures: [string, string | number][] = [
+    [t('scorecard.made'), f.made], [t('scorecard.fulfilled'), f.fulfilled], [t('scorecard.broken'), f.broken], [t('scorecard.open'), f.open],
+    [t('scorecard.overdue'), f.overdue], [t('scorecard.rate'), `${f.fulfilmentRate.toFixed(0)} %`], [t('scorecard.median'), f.medianDaysToFulfilment.toFixed(0)],
+  ]
+  return (
+    <section class="scorecard">
+      <h1>{t('scorecard.title', { name: s.name })}</h1>
+      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(language()) })}</p>
+      <dl class="figures">
+        {figures.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <h2>{t('scorecard.openOnes')}</h2>
+      {s.commitments.edges.length === 0 && <p>{t('scorecard.noneOpen')}</p>}
+      <table>
+        <thead>
+          <tr><th scope="col">{t('dialogue.commitmentText')}</th><th scope="col">{t('dialogue.space')}</th><th scope="col">{t('scorecard.due')}</th></tr>
+        </thead>
+        <tbody>
+          {s.commitments.edges.map(({ node: c }) => (
+            <tr key={c.id} class={c.overdue ? 'overdue' : ''}>
+              <td>{c.text}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" onClick={() => print()}>{t('scorecard.print')}</button>
+    </section>
+  )
+}
