@@ -114,3 +114,15 @@ func TestEveryObjectTellsItsChangesWithoutAName(t *testing.T) {
 		t.Errorf("mopti's facilitator: %s", r.raw)
 	}
 }
+
+func TestADialoguesHeadcountIsForThoseWhoSeeItsParticipants(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	q := `query($id: ID!) { dialogue(id: $id) { headcount { youngWomen adultWomen youngMen adultMen withDisabilities displaced } } }`
+	if r := e.must(e.gao, q, map[string]any{"id": s.dialogue}); fmt.Sprint(get(r, "dialogue", "headcount")) != "map[adultMen:6 adultWomen:4 displaced:2 withDisabilities:1 youngMen:2 youngWomen:3]" {
+		t.Fatalf("gao's facilitator: %v", r)
+	}
+	if r := e.must(e.advocacy, q, map[string]any{"id": s.dialogue}); get(r, "dialogue", "headcount") != nil {
+		t.Fatalf("an advocacy lead sees a dialogue's small counts: %v", r)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/graphql/disclosure"
@@ -253,6 +254,14 @@ func (b *builder) objects() {
 		"participant": {Type: b.participant, Description: "Their pseudonymous record.",
 			Resolve: related(func(a attendeeOf) *domain.ID { return &a.ParticipantID }, b.getParticipant)},
 	}})
+	headcount := gql.NewObject(gql.ObjectConfig{Name: "Headcount", Description: "Attendees who were not registered, by sex and youth (15–35); withDisabilities and displaced are among them.", Fields: gql.Fields{
+		"youngWomen":       resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.YoungWomen }),
+		"adultWomen":       resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.AdultWomen }),
+		"youngMen":         resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.YoungMen }),
+		"adultMen":         resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.AdultMen }),
+		"withDisabilities": resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.WithDisabilities }),
+		"displaced":        resolve(nonNull(gql.Int), func(h dialogue.Headcount) any { return h.Displaced }),
+	}})
 	concern := gql.NewObject(gql.ObjectConfig{Name: "Concern", Fields: gql.Fields{
 		"category": resolve(nonNull(b.enums["ConcernCategory"]), func(c concernOf) any { return c.Category }),
 		"summary":  resolve(gql.String, func(c concernOf) any { return nilIfEmpty(c.Summary) }),
@@ -279,15 +288,22 @@ func (b *builder) objects() {
 		"retracted": resolve(nonNull(gql.Boolean), func(d inclusion.DialogueRow) any { return d.Dialogue.Retracted }),
 		"attendees": {Type: listOf(attendee), Description: "Registered attendees; null unless you may see this region's participants.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				attendees, ok := b.read.Attendees(viewerOf(p.Context), p.Source.(inclusion.DialogueRow))
+				attendance, ok := b.read.Attendance(viewerOf(p.Context), p.Source.(inclusion.DialogueRow))
 				if !ok {
 					return nil, nil
 				}
-				out := make([]attendeeOf, len(attendees))
-				for i, a := range attendees {
+				out := make([]attendeeOf, len(attendance.Attendees))
+				for i, a := range attendance.Attendees {
 					out[i] = attendeeOf(a)
 				}
 				return out, nil
+			}},
+		"headcount": {Type: headcount, Description: "The unregistered attendees as they were counted; null unless you may see this region's participants.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				if a, ok := b.read.Attendance(viewerOf(p.Context), p.Source.(inclusion.DialogueRow)); ok {
+					return a.Headcount, nil
+				}
+				return nil, nil
 			}},
 		"figures": {Type: nonNull(b.figuresType), Description: "This dialogue's attendance breakdown. Without access to identities only attendance is published, and only from the threshold up: per-dialogue counts could be subtracted from the views' totals.",
 			Resolve: func(p gql.ResolveParams) (any, error) {

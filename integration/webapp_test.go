@@ -32,6 +32,7 @@ type webappRun struct {
 		Withheld    []string `json:"withheld"`
 		Download    string   `json:"download"`
 		Saved       string   `json:"saved"`
+		FormDate    string   `json:"formDate"`
 	} `json:"steps"`
 	Leaks    []string `json:"leaks"`
 	Problems []string `json:"problems"`
@@ -128,6 +129,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if !strings.Contains(back.Refusal, "refuse") || !strings.Contains(back.FieldError, "Le serveur refuse cette valeur") || !slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
 		t.Errorf("back online: refusal %q, next to the field %q, states %v (before the fix %v)", back.Refusal, back.FieldError, back.States, back.AfterOnline)
 	}
+	if spot := run.Steps[at("on the spot")]; spot.FormDate != "2026-05-08" || slices.Contains(spot.States, "En attente") || slices.Contains(spot.States, "Refusé") {
+		t.Errorf("enrolling on the spot: the form kept %q; the outbox %v", spot.FormDate, spot.States)
+	}
 	if len(run.Leaks) > 0 {
 		t.Errorf("the browser keeps in clear: %v", run.Leaks)
 	}
@@ -154,8 +158,11 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code identity { name phone } } } figures { attendance { count } } } } }
 	  participants(region: "gao") { totalCount } }`, nil)
 	edges, _ := pick(d, "dialogues", "edges").([]any)
-	if len(edges) != 2 || pick(d, "participants", "totalCount") != 2.0 {
+	if len(edges) != 3 || pick(d, "participants", "totalCount") != 3.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
 		t.Fatalf("the server holds %v", d)
+	}
+	if third, _ := pick(edges[2], "node", "attendees").([]any); len(third) != 1 || pick(third[0], "participant", "code") != "GAO-0102" {
+		t.Errorf("the dialogue with someone enrolled on the spot: %v", pick(edges[2], "node"))
 	}
 	second := pick(edges[1], "node")
 	attendees, _ := pick(second, "attendees").([]any)

@@ -124,13 +124,15 @@ func (s *Service) DialoguesAttended(v Viewer, participantID domain.ID) ([]inclus
 	return out, nil
 }
 
-// Attendees are a dialogue's registered attendees, for viewers who may
-// see its region's participants; ok is false for the others.
-func (s *Service) Attendees(v Viewer, d inclusion.DialogueRow) (attendees []dialogue.Attendee, ok bool) {
+// Attendance is who attended a dialogue — its registered attendees and
+// its headcount grid — for viewers who may see its region's
+// participants; ok is false for the others, to whom a dialogue's small
+// counts would single people out.
+func (s *Service) Attendance(v Viewer, d inclusion.DialogueRow) (a dialogue.Attendance, ok bool) {
 	if !v.MaySeeIdentitiesIn(s.regionOfSpace(d.Dialogue.SpaceID)) {
-		return nil, false
+		return a, false
 	}
-	return d.Attendees, true
+	return dialogue.Attendance{Attendees: d.Attendees, Headcount: d.Dialogue.Headcount}, true
 }
 
 // DialogueFigures are one dialogue's figures as the viewer may see them.

@@ -170,7 +170,34 @@ try {
   const finalStates = await page.locator(".outbox li .state").allInnerTexts();
   const onlineStore = await storedText(page);
   step("back online", { refusal, fieldError, afterOnline, states: finalStates });
-  out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
+
+  // Without leaving the dialogue form: someone new enrolled on the spot.
+  await page.goto(url + "/#/dialogue");
+  await fillDialogue(page, { date: "2026-05-08", women: 1, men: 1 });
+  await page.getByRole("button", { name: "Inscrire une nouvelle personne" }).click();
+  const modal = page.getByRole("dialog");
+  await modal.getByLabel("Code du/de la participant·e").fill("GAO-0102");
+  await modal.getByLabel("Nom", { exact: true }).fill("Aïcha Canari-Eta");
+  await modal.getByLabel("Sexe").selectOption({ label: "Femme" });
+  await modal.getByLabel("Tranche d’âge").selectOption({ label: "18 à 24 ans" });
+  await modal.getByLabel("Déplacement").selectOption({ label: "Non déplacé·e" });
+  await modal.getByLabel("La personne accepte d’être enregistrée").check();
+  await modal.getByRole("button", { name: "Inscrire", exact: true }).click();
+  await page.getByText("GAO-0102", { exact: true }).waitFor();
+  const formDate = await page.getByLabel("Date", { exact: true }).inputValue();
+  await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
+  await page.getByText("Dialogue enregistré").waitFor();
+
+  // Correcting the first dialogue's attendance.
+  await page.goto(url + "/#/");
+  await page.getByRole("link", { name: /2026-05-04/ }).click();
+  await page.getByRole("button", { name: "Corriger la présence" }).click();
+  await page.getByLabel("Femmes — Adultes").fill("8");
+  await page.getByRole("button", { name: "Enregistrer la présence corrigée" }).click();
+  await page.getByText("Présence corrigée").waitFor();
+  await page.screenshot({ path: `${shots}/8-dialogue-corrected.png`, fullPage: true });
+  step("on the spot", { formDate, states: await outboxStates(page) });
+  out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
   out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };
 
   // Another region's facilitator, on another device.

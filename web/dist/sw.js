@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-DIV-Afvs.js","/assets/Dashboard-DaKtapkz.js","/assets/download-enpeqd6X.js","/assets/index-DC3ipd87.css","/assets/index-DVOp2_wY.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "51b99c8f439f"
+const SHELL = ["/","/assets/Admin-hljFBWeI.js","/assets/Dashboard-SprNCyKX.js","/assets/download-BNTugAl7.js","/assets/index-Pg5GgzLC.js","/assets/index-i2xBgQ91.css","/icon.svg","/manifest.webmanifest"]
+const VERSION = "bb8f552d17d6"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -7,6 +7,7 @@ import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
 import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
+import { DialogueView } from './pages/DialogueView'
 import { Enrol } from './pages/Enrol'
 import { Home } from './pages/Home'
 import { LogDialogue } from './pages/LogDialogue'
@@ -179,6 +180,8 @@ function page(route: string, role: Session['role']) {
       return <LogDialogue fix={fix} />
     case writes && first === 'enrol':
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
+    case writes && first === 'view' && !!second:
+      return <DialogueView id={second!} />
     case first === 'outbox':
       return <OutboxPage />
     case tracks && first === 'commitments':

@@ -44,7 +44,10 @@ function input(f: Form) {
   }
 }
 
-export function Enrol({ fix }: { fix?: number }) {
+/** Enrol is the enrolment form, on its own page or inside the dialogue
+ * form (embedded: a group of fields, since forms do not nest), where the
+ * person enrolled joins the attendees at once. */
+export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: string, code: string) => void }) {
   const app = useApp()
   const ref = app.reference
   const regions = app.session.regions
@@ -71,6 +74,7 @@ export function Enrol({ fix }: { fix?: number }) {
   const need = (name: string) => (missing.includes(name) ? t('form.required') : refusal(error, name))
   const submit = async (e: Event) => {
     e.preventDefault()
+    if (!app.key) return // the PIN form stands in front
     const absent = (['code', 'name', 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
     setMissing(absent)
     if (absent.length > 0) return
@@ -83,13 +87,16 @@ export function Enrol({ fix }: { fix?: number }) {
       const id = ulid()
       await app.outbox.add({ mutation: 'enrolParticipant', document: enrolParticipant, variables: { commandId: id, input: input(form) }, identity, objectId: id, summary })
       setForm(empty(form.region))
+      onEnrolled?.(id, summary)
     }
     setSaved(t('enrol.saved', { code: summary }))
-    if (app.online) void app.drain()
+    if (app.online && !onEnrolled) void app.drain()
   }
+  const Root = onEnrolled ? 'div' : 'form'
+  const Heading = onEnrolled ? 'h2' : 'h1'
   return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="enrol-title" noValidate>
-      <h1 id="enrol-title">{t('enrol.title')}</h1>
+    <Root class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
+      <Heading id="enrol-title">{t('enrol.title')}</Heading>
       {saved && <p class="notice" role="status">{saved}</p>}
       <fieldset>
         <Field id="code" label={t('enrol.code')} error={need('code')}>
@@ -144,7 +151,7 @@ export function Enrol({ fix }: { fix?: number }) {
           <input id="consentOn" type="date" value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
         </Field>
       </fieldset>
-      <button type="submit" class="primary">{t('enrol.submit')}</button>
-    </form>
+      <button type={onEnrolled ? 'button' : 'submit'} class="primary" onClick={onEnrolled ? submit : undefined}>{t('enrol.submit')}</button>
+    </Root>
   )
 }

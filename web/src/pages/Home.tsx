@@ -34,7 +34,9 @@ export function Home() {
         <ul class="list">
           {ref.dialogues.map((d) => (
             <li key={d.id}>
-              <span>{d.heldOn}</span> <strong>{d.space?.name}</strong> <span>{label(ref, lang, 'DialogueFormat', d.format)}</span>
+              <a href={`#/view/${d.id}`}>
+                <span>{d.heldOn}</span> <strong>{d.space?.name}</strong> <span>{label(ref, lang, 'DialogueFormat', d.format)}</span>
+              </a>
               {d.attendance != null && <span class="count">{d.attendance}</span>}
             </li>
           ))}

@@ -2,11 +2,15 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ApiError } from '../api'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
+import { AttendanceFields, attendanceInput, noHeadcount, type Attendee } from '../attendance'
 import { Field, VocabularySelect, describedBy, refusal } from '../forms'
 import { t } from '../i18n'
 import type { Command } from '../outbox'
 import { ulid } from '../ulid'
 import { subsetProblems, type Headcount } from '../checks'
+import { Enrol } from './Enrol'
+import { PinGate } from './Pin'
+import { Modal } from '../modal'
 
 // Log a dialogue: the meeting, who attended (registered participants by
 // code, and a headcount of the others), the stakeholders present, the
@@ -28,7 +32,7 @@ interface Form {
   locality: string
   language: string
   durationMinutes: string
-  attendees: { participantId: string; code: string; spoke: boolean }[]
+  attendees: Attendee[]
   headcount: Headcount
   stakeholderIds: string[]
   concerns: { category: string; summary: string }[]
@@ -39,7 +43,7 @@ const today = () => new Date().toISOString().slice(0, 10)
 
 const empty = (): Form => ({
   spaceId: '', heldOn: today(), format: '', pillar: '', title: '', topics: '', locality: '', language: '', durationMinutes: '',
-  attendees: [], headcount: { youngWomen: 0, adultWomen: 0, youngMen: 0, adultMen: 0, withDisabilities: 0, displaced: 0 },
+  attendees: [], headcount: noHeadcount(),
   stakeholderIds: [], concerns: [], commitments: [],
 })
 
@@ -49,8 +53,7 @@ function input(f: Form) {
     spaceId: f.spaceId, heldOn: f.heldOn, format: f.format, pillar: f.pillar, title: opt(f.title), locality: opt(f.locality), language: opt(f.language),
     topics: f.topics.split(',').map((s) => s.trim()).filter(Boolean),
     durationMinutes: f.durationMinutes ? Number(f.durationMinutes) : undefined,
-    attendees: f.attendees.map((a) => ({ participantId: a.participantId, spoke: a.spoke })),
-    headcount: f.headcount, stakeholderIds: f.stakeholderIds,
+    ...attendanceInput(f), stakeholderIds: f.stakeholderIds,
     concerns: f.concerns.filter((c) => c.category).map((c) => ({ category: c.category, summary: opt(c.summary) })),
   }
 }
@@ -73,7 +76,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
   const [missing, setMissing] = useState<string[]>([])
   const [saved, setSaved] = useState(false)
   const [codes, setCodes] = useState<Map<string, string>>(new Map())
-  const [search, setSearch] = useState('')
+  const [enrolling, setEnrolling] = useState(false)
 
   // Participants by code: the cached ones and those enrolled on this
   // device but not sent yet.
@@ -100,7 +103,6 @@ export function LogDialogue({ fix }: { fix?: number }) {
   }
   const error: ApiError | undefined = fixing?.error
   const problems = subsetProblems(form.headcount)
-  const total = form.headcount.youngWomen + form.headcount.adultWomen + form.headcount.youngMen + form.headcount.adultMen
   const need = (name: keyof Form) => (missing.includes(name) ? t('form.required') : refusal(error, name))
   const spaces = (ref?.spaces ?? []).filter((s) => !s.closed && (app.session.regions.length === 0 || app.session.regions.includes(s.region)))
 
@@ -132,18 +134,13 @@ export function LogDialogue({ fix }: { fix?: number }) {
     if (fixing) app.go('/outbox')
   }
 
-  const count = (k: keyof Headcount, labelText: string, problem?: number) => (
-    <Field id={'hc-' + k} label={labelText} error={problem !== undefined ? t('dialogue.subsetTooLarge', { total: problem }) : refusal(error, 'headcount.' + k)}>
-      <input
-        id={'hc-' + k} type="number" min="0" inputMode="numeric" value={form.headcount[k]}
-        aria-invalid={problem !== undefined ? true : undefined} aria-describedby={describedBy('hc-' + k, problem !== undefined ? 'x' : undefined)}
-        onInput={(e) => set('headcount', { ...form.headcount, [k]: Math.max(0, Number(e.currentTarget.value) || 0) })}
-      />
-    </Field>
-  )
-  const matches = search.trim() === '' ? [] : [...codes].filter(([id, code]) => code.toLowerCase().includes(search.trim().toLowerCase()) && !form.attendees.some((a) => a.participantId === id)).slice(0, 8)
-
+  const enrolled = (id: string, code: string) => {
+    setCodes((m) => new Map(m).set(id, code))
+    setForm((f) => ({ ...f, attendees: [...f.attendees, { participantId: id, code, spoke: false }] }))
+    setEnrolling(false)
+  }
   return (
+    <>
     <form class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
       <h1 id="dialogue-title">{t('dialogue.title')}</h1>
       {saved && <p class="notice" role="status">{t('dialogue.saved')}</p>}
@@ -181,44 +178,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
         </Field>
       </fieldset>
 
-      <fieldset>
-        <legend>{t('dialogue.attendees')}</legend>
-        {refusal(error, 'attendees') && <p class="error" role="alert">{refusal(error, 'attendees')}</p>}
-        <Field id="find" label={t('dialogue.findAttendee')}>
-          <input id="find" value={search} autoComplete="off" onInput={(e) => setSearch(e.currentTarget.value)} />
-        </Field>
-        <ul class="list">
-          {matches.map(([id, code]) => (
-            <li key={id}>
-              <span>{code}</span>{' '}
-              <button type="button" onClick={() => { set('attendees', [...form.attendees, { participantId: id, code, spoke: false }]); setSearch('') }}>
-                {t('dialogue.add')} {code}
-              </button>
-            </li>
-          ))}
-        </ul>
-        <ul class="list">
-          {form.attendees.map((a, i) => (
-            <li key={a.participantId}>
-              <strong>{a.code}</strong>
-              <label>
-                <input type="checkbox" checked={a.spoke} onChange={(e) => set('attendees', form.attendees.map((x, j) => (j === i ? { ...x, spoke: e.currentTarget.checked } : x)))} /> {t('dialogue.spoke')}
-              </label>
-              <button type="button" class="link" onClick={() => set('attendees', form.attendees.filter((_, j) => j !== i))}>{t('dialogue.removeAttendee')} {a.code}</button>
-            </li>
-          ))}
-        </ul>
-      </fieldset>
-
-      <fieldset class="grid">
-        <legend>{t('dialogue.headcount')}</legend>
-        {count('youngWomen', `${t('dialogue.women')} — ${t('dialogue.young')}`)}
-        {count('adultWomen', `${t('dialogue.women')} — ${t('dialogue.adult')}`)}
-        {count('youngMen', `${t('dialogue.men')} — ${t('dialogue.young')}`)}
-        {count('adultMen', `${t('dialogue.men')} — ${t('dialogue.adult')}`)}
-        {count('withDisabilities', `${t('dialogue.withDisabilities')} (/${total})`, problems.withDisabilities)}
-        {count('displaced', `${t('dialogue.displaced')} (/${total})`, problems.displaced)}
-      </fieldset>
+      <AttendanceFields value={{ attendees: form.attendees, headcount: form.headcount }} onChange={(a) => setForm((f) => ({ ...f, ...a }))} codes={codes} error={error} onEnrol={() => setEnrolling(true)} />
 
       <fieldset>
         <legend>{t('dialogue.stakeholders')}</legend>
@@ -271,5 +231,11 @@ export function LogDialogue({ fix }: { fix?: number }) {
       )}
       <button type="submit" class="primary">{t('dialogue.submit')}</button>
     </form>
+    {enrolling && (
+      <Modal label={t('dialogue.enrolHere')} onClose={() => setEnrolling(false)}>
+        <PinGate>{() => <Enrol onEnrolled={enrolled} />}</PinGate>
+      </Modal>
+    )}
+    </>
   )
 }
