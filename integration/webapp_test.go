@@ -155,7 +155,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 
 	// The server got each command once: two dialogues, the second with the
 	// person enrolled offline, whose name it holds.
-	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code identity { name phone } } } figures { attendance { count } } } } }
+	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code displacement identity { name phone } } } figures { attendance { count } } } } }
 	  participants(region: "gao") { totalCount } }`, nil)
 	edges, _ := pick(d, "dialogues", "edges").([]any)
 	if len(edges) != 3 || pick(d, "participants", "totalCount") != 3.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
@@ -167,7 +167,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	second := pick(edges[1], "node")
 	attendees, _ := pick(second, "attendees").([]any)
 	if len(attendees) != 1 || pick(attendees[0], "participant", "code") != "GAO-0100" || pick(attendees[0], "participant", "identity", "name") != "Kadiatou Canari-Zeta" ||
-		pick(attendees[0], "spoke") != true || pick(second, "figures", "attendance", "count") != 6.0 {
+		pick(attendees[0], "spoke") != true || pick(attendees[0], "participant", "displacement") != "RETURNEE" || pick(second, "figures", "attendance", "count") != 6.0 {
 		t.Fatalf("the offline dialogue: %v", second)
 	}
 }

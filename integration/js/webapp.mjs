@@ -196,6 +196,15 @@ try {
   await page.getByRole("button", { name: "Enregistrer la présence corrigée" }).click();
   await page.getByText("Présence corrigée").waitFor();
   await page.screenshot({ path: `${shots}/8-dialogue-corrected.png`, fullPage: true });
+  // Correcting a profile, by its code.
+  await page.goto(url + "/#/participants");
+  await page.getByRole("link", { name: "GAO-0100" }).click();
+  await page.getByRole("heading", { name: "Corriger un profil" }).waitFor();
+  await page.getByLabel("Déplacement").locator("option", { hasText: "Déplacé·e interne" }).waitFor({ state: "attached" });
+  await page.waitForFunction(() => document.querySelector("#code")?.value === "GAO-0100");
+  await page.getByLabel("Déplacement").selectOption({ label: "Retourné·e" });
+  await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+  await page.waitForTimeout(500);
   step("on the spot", { formDate, states: await outboxStates(page) });
   out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
   out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };

@@ -12,6 +12,7 @@ import { Enrol } from './pages/Enrol'
 import { Home } from './pages/Home'
 import { LogDialogue } from './pages/LogDialogue'
 import { OutboxPage } from './pages/OutboxPage'
+import { Participants } from './pages/Participants'
 import { PinGate } from './pages/Pin'
 import { SignIn } from './pages/SignIn'
 
@@ -143,6 +144,7 @@ export function Root({ db }: { db: Store }) {
           <a href="#/">{t('nav.home')}</a>
           {writes && <a href="#/dialogue">{t('nav.logDialogue')}</a>}
           {writes && <a href="#/enrol">{t('nav.enrol')}</a>}
+          {writes && <a href="#/participants">{t('nav.participants')}</a>}
           {tracks && <a href="#/commitments">{t('nav.commitments')}</a>}
           {session.role !== 'advocacy' && <a href="#/dashboard">{t('nav.dashboard')}</a>}
           {session.role === 'admin' && <a href="#/admin">{t('nav.admin')}</a>}
@@ -180,6 +182,10 @@ function page(route: string, role: Session['role']) {
       return <LogDialogue fix={fix} />
     case writes && first === 'enrol':
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
+    case writes && first === 'participants':
+      return <Participants />
+    case writes && first === 'participant' && !!second:
+      return <PinGate>{() => <Enrol correct={second} />}</PinGate>
     case writes && first === 'view' && !!second:
       return <DialogueView id={second!} />
     case first === 'outbox':

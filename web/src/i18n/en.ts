@@ -236,4 +236,7 @@ export const en: Record<MessageKey, string> = {
   'change.CommitmentFulfilled': 'Commitment fulfilled',
   'change.CommitmentBroken': 'Commitment broken',
   'change.CommitmentWithdrawn': 'Commitment withdrawn',
+  'nav.participants': 'Participants',
+  'enrol.correct': 'Correct a profile',
+  'enrol.correctHelp': 'The name and phone are replaced only if you enter them again; ask the questions on difficulties again.',
 }

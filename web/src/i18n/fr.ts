@@ -234,6 +234,9 @@ export const fr = {
   'change.CommitmentFulfilled': 'Engagement tenu',
   'change.CommitmentBroken': 'Engagement non tenu',
   'change.CommitmentWithdrawn': 'Engagement retiré',
+  'nav.participants': 'Participant·es',
+  'enrol.correct': 'Corriger un profil',
+  'enrol.correctHelp': 'Le nom et le téléphone ne sont remplacés que si vous les saisissez à nouveau ; les questions sur les difficultés sont à reposer.',
 } as const
 
 export type MessageKey = keyof typeof fr

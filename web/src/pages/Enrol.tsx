@@ -4,6 +4,7 @@ import type { OutboxItem } from '../db'
 import { Field, VocabularySelect, describedBy, refusal, terms } from '../forms'
 import { t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
+import { gql } from '../api'
 
 // Enrol a participant: a pseudonymous profile (code, sex, age or age
 // band, the Washington Group Short Set, displacement, groups, region) and
@@ -47,7 +48,10 @@ function input(f: Form) {
 /** Enrol is the enrolment form, on its own page or inside the dialogue
  * form (embedded: a group of fields, since forms do not nest), where the
  * person enrolled joins the attendees at once. */
-export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: string, code: string) => void }) {
+export const correctParticipant = `mutation Correct($commandId: ID!, $id: ID!, $input: ParticipantProfileInput!, $identity: IdentityInput) {
+  correctParticipant(commandId: $commandId, id: $id, input: $input, identity: $identity) { id } }`
+
+export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: string; onEnrolled?: (id: string, code: string) => void }) {
   const app = useApp()
   const ref = app.reference
   const regions = app.session.regions
@@ -66,6 +70,17 @@ export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: str
         displacement: i.displacement, groups: i.groups, functioning: { ...empty('').functioning, ...i.functioning }, consentGiven: i.consent.given, consentOn: i.consent.on })
     })
   }, [fix])
+  // Correcting a profile: the record as the server holds it; the name
+  // and phone are replaced only when given again.
+  useEffect(() => {
+    if (!correct) return
+    void gql<{ participant: { code: string; sex: string; birthYear: number | null; ageBand: string | null; displacement: string; groups: string[]; region: string } | null }>(
+      `query P($id: ID!) { participant(id: $id) { code sex birthYear ageBand displacement groups region } }`, { id: correct },
+    ).then((a) => {
+      const p = a.data?.participant
+      if (p) setForm({ ...empty(p.region), code: p.code, sex: p.sex, birthYear: p.birthYear ? String(p.birthYear) : '', ageBand: p.ageBand ?? '', displacement: p.displacement, groups: p.groups })
+    }, () => undefined)
+  }, [correct])
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setSaved('')
     setForm((f) => ({ ...f, [k]: v }))
@@ -75,12 +90,16 @@ export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: str
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!app.key) return // the PIN form stands in front
-    const absent = (['code', 'name', 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
+    const absent = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
     setMissing(absent)
     if (absent.length > 0) return
     const identity = { name: form.name.trim(), phone: form.phone.trim() || undefined }
     const summary = form.code.trim()
-    if (fixing) {
+    if (correct) {
+      const { consent: _, ...profile } = input(form)
+      await app.outbox.add({ mutation: 'correctParticipant', document: correctParticipant, objectId: correct, summary: `${t('enrol.correct')} — ${summary}`,
+        variables: { commandId: ulid(), id: correct, input: profile }, identity: identity.name ? identity : undefined })
+    } else if (fixing) {
       await app.outbox.replace(fixing.seq!, { mutation: 'enrolParticipant', document: enrolParticipant, variables: { commandId: fixing.commandId, input: input(form) }, identity, objectId: fixing.objectId, summary })
       app.go('/outbox')
     } else {
@@ -96,7 +115,8 @@ export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: str
   const Heading = onEnrolled ? 'h2' : 'h1'
   return (
     <Root class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
-      <Heading id="enrol-title">{t('enrol.title')}</Heading>
+      <Heading id="enrol-title">{correct ? t('enrol.correct') : t('enrol.title')}</Heading>
+      {correct && <p class="help">{t('enrol.correctHelp')}</p>}
       {saved && <p class="notice" role="status">{saved}</p>}
       <fieldset>
         <Field id="code" label={t('enrol.code')} error={need('code')}>
@@ -151,7 +171,7 @@ export function Enrol({ fix, onEnrolled }: { fix?: number; onEnrolled?: (id: str
           <input id="consentOn" type="date" value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
         </Field>
       </fieldset>
-      <button type={onEnrolled ? 'button' : 'submit'} class="primary" onClick={onEnrolled ? submit : undefined}>{t('enrol.submit')}</button>
+      <button type={onEnrolled ? 'button' : 'submit'} class="primary" onClick={onEnrolled ? submit : undefined}>{correct ? t('commitment.submit') : t('enrol.submit')}</button>
     </Root>
   )
 }

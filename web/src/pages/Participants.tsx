@@ -1,0 +1,19 @@
+import { useApp } from '../app'
+import { t } from '../i18n'
+
+// The facilitator's participants, by code: the device holds codes only,
+// never a name. A code opens the profile to correct.
+export function Participants() {
+  const app = useApp()
+  const list = app.reference?.participants ?? []
+  return (
+    <section>
+      <h1>{t('nav.participants')}</h1>
+      {list.length === 0 ? <p>{t('home.none')}</p> : (
+        <ul class="list columns">
+          {list.map((p) => <li key={p.id}><a href={`#/participant/${p.id}`}>{p.code}</a></li>)}
+        </ul>
+      )}
+    </section>
+  )
+}
