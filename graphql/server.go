@@ -554,8 +554,9 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 // ("overdue" changes at midnight).
 func (s *Server) answerKey(p access.Principal, req gqlRequest, version uint64) string {
 	vars, _ := json.Marshal(req.Variables) // map keys come sorted
+	// The tokens' version too: the list of tokens changes without an event.
 	return strings.Join([]string{p.TokenID, req.OperationName, req.Query, string(vars),
-		strconv.FormatUint(version, 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
+		strconv.FormatUint(version, 10), strconv.FormatUint(s.deps.Tokens.Version(), 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
 }
 
 // numbersToGo turns json.Numbers into int when whole and in range, float64

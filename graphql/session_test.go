@@ -3,6 +3,7 @@ package graphql_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,5 +81,22 @@ func TestTheWebAppSignsInWithASessionCookieThatOnlyCountsWithTheCSRFHeader(t *te
 	}
 	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 {
 		t.Fatalf("a revoked token's session: %s", r.raw)
+	}
+}
+
+// A repeated query is answered from the cache until the next write; a
+// token made or revoked is a write too, though not an event.
+func TestTheTokenListIsNeverAnsweredStale(t *testing.T) {
+	e := newEnv(t)
+	list := `{ tokens { subject revoked } }`
+	before := e.must(e.admin, list, nil)
+	made := e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: ANALYST, subject: "new-one") { token { id } } }`, map[string]any{"c": newID()})
+	after := e.must(e.admin, list, nil)
+	if len(after["tokens"].([]any)) != len(before["tokens"].([]any))+1 {
+		t.Fatalf("after createToken the list is %v", after)
+	}
+	e.must(e.admin, `mutation($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, map[string]any{"c": newID(), "id": get(made, "createToken", "token", "id")})
+	if !strings.Contains(fmt.Sprint(e.must(e.admin, list, nil)), "revoked:2026") {
+		t.Fatal("after revokeToken the list shows it live")
 	}
 }

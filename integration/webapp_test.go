@@ -33,6 +33,9 @@ type webappRun struct {
 		Download    string   `json:"download"`
 		Saved       string   `json:"saved"`
 		FormDate    string   `json:"formDate"`
+		QRCells     int      `json:"qrCells"`
+		Who         string   `json:"who"`
+		Listed      string   `json:"listed"`
 	} `json:"steps"`
 	Leaks    []string `json:"leaks"`
 	Problems []string `json:"problems"`
@@ -86,7 +89,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, shots)
+	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots)
 	cmd.Dir = js
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -148,6 +151,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	}
 	if b, err := os.ReadFile(ana.Saved); err != nil || !bytes.HasPrefix(b, []byte("PK")) || ana.Download != "palabre-inclusion.xlsx" {
 		t.Errorf("the dashboard's download %q: %v", ana.Download, err)
+	}
+	if adm := run.Steps[at("admin")]; adm.QRCells < 100 || adm.Who != "animatrice-tombouctou" || !strings.Contains(adm.Listed, "animatrice-tombouctou") {
+		t.Errorf("the admin's new token: %+v", adm)
 	}
 	if len(run.Problems) > 0 {
 		t.Errorf("errors in the page: %v", run.Problems)

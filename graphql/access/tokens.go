@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -62,7 +63,13 @@ type Tokens struct {
 	creating sync.Mutex
 	mu       sync.RWMutex
 	byID     map[string]*Token
+	// version counts the changes saved, for caches of what depends on
+	// tokens (the API's answers to tokens).
+	version atomic.Uint64
 }
+
+// Version changes with every token or session saved.
+func (t *Tokens) Version() uint64 { return t.version.Load() }
 
 // Regions are the regions a facilitator's token may name: the
 // deployment's reference data.
@@ -278,6 +285,7 @@ func (t *Tokens) Revoke(id string) (Token, error) {
 
 // save writes the file atomically and durably; t.mu is held.
 func (t *Tokens) save() error {
+	defer t.version.Add(1)
 	list := make([]*Token, 0, len(t.byID))
 	for _, tok := range t.byID {
 		list = append(list, tok)

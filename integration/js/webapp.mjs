@@ -9,12 +9,14 @@
 // and reads the stakeholder's scorecard; an analyst reads the dashboard
 // and downloads it as XLSX.
 //
-//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN ADVOCACY_TOKEN ANALYST_TOKEN SCREENSHOT_DIR
+// An admin makes a token, shown once with its QR code, which then signs in.
+//
+//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN ADVOCACY_TOKEN ANALYST_TOKEN ADMIN_TOKEN SCREENSHOT_DIR
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
 
-const [url, gaoToken, moptiToken, advocacyToken, analystToken, shots] = process.argv.slice(2);
+const [url, gaoToken, moptiToken, advocacyToken, analystToken, adminToken, shots] = process.argv.slice(2);
 const canaryName = "Kadiatou Canari-Zeta";
 const canaryPhone = "+223-CANARY-777";
 const pin = "135790";
@@ -256,6 +258,25 @@ try {
   const saved = `${shots}/dashboard.xlsx`;
   await file.saveAs(saved);
   step("analyst", { rows, withheld, download: file.suggestedFilename(), saved });
+
+  // An admin makes a facilitator's token; it signs in elsewhere.
+  const adm = await (await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: "fr-FR" })).newPage();
+  adm.on("pageerror", (e) => problems.push(String(e)));
+  await signIn(adm, adminToken);
+  await adm.goto(url + "/#/admin");
+  await adm.getByRole("heading", { name: "Jetons d’accès" }).waitFor();
+  await adm.getByLabel("Rôle").selectOption({ label: "Facilitateur·rice" });
+  await adm.getByRole("checkbox", { name: "Tombouctou" }).check();
+  await adm.getByLabel("Nom d’usage (apparaît dans l’historique)").fill("animatrice-tombouctou");
+  await adm.getByRole("button", { name: "Créer un jeton" }).click();
+  const secret = await adm.locator("code.token").innerText();
+  const qrCells = await adm.locator("svg.qr rect").count();
+  await adm.screenshot({ path: `${shots}/9-admin-token.png`, fullPage: true });
+  const fresh = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await signIn(fresh, secret);
+  const who = await fresh.locator(".who").innerText();
+  await adm.locator("table").getByText("animatrice-tombouctou").waitFor({ timeout: 5000 }).catch(() => {});
+  step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
   out.problems = problems;
 } catch (e) {
   out.error = String(e.stack || e);
