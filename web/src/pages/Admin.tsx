@@ -4,7 +4,8 @@ import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { download } from '../download'
 import { Field, VocabularySelect, serverMessage, terms } from '../forms'
-import { t } from '../i18n'
+import { language, t } from '../i18n'
+import { label } from '../data'
 import { ulid } from '../ulid'
 
 // The admins' page: tokens (a new one shown once, also as a QR code for a
@@ -116,7 +117,7 @@ function Tokens() {
         <tbody>
           {tokens.map((tok) => (
             <tr key={tok.id}>
-              <td>{tok.subject}</td><td>{tok.role}</td><td>{tok.regions.join(', ')}</td><td>{tok.expires.slice(0, 10)}</td>
+              <td>{tok.subject}</td><td>{label(ref, language(), 'Role', tok.role)}</td><td>{tok.regions.join(', ')}</td><td>{tok.expires.slice(0, 10)}</td>
               <td>{tok.revoked ? t('admin.revoked') : <button type="button" onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
             </tr>
           ))}
