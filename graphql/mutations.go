@@ -304,9 +304,7 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.As(err, &c):
 		return c
 	case errors.As(err, &problems) && len(*problems) > 0:
-		first := (*problems)[0]
-		out := badInput("input."+first.Field, "%s", problems.Error()).(*coded)
-		return out
+		return refusal(*problems, requestOf(ctx).language)
 	case errors.Is(err, commands.ErrCommandIDReused):
 		return &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	case errors.Is(err, commands.ErrConflict):

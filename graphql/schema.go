@@ -102,6 +102,8 @@ type request struct {
 	principal access.Principal
 	id        string
 	log       zerolog.Logger
+	// language is the reader's (Accept-Language): "fr" or "en".
+	language string
 	// readIdentities is set when the request opened a name: its answer
 	// is never cached, so that every such read is audited.
 	readIdentities atomic.Bool

@@ -259,7 +259,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// After the answer cache: a kept answer was estimated under its key.
-	rq := &request{principal: principal, id: x.id, log: x.log}
+	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
 	result, err := s.execute(r.Context(), rq, doc, op, req.OperationName, req.Variables)
 	if x.refused(err) {
 		return

@@ -100,3 +100,24 @@ func TestTheTokenListIsNeverAnsweredStale(t *testing.T) {
 		t.Fatal("after revokeToken the list shows it live")
 	}
 }
+
+func TestARefusalSaysEachFieldAndWhyInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	q := `mutation($c: ID!) { enrolParticipant(commandId: $c, input: {code: "GAO-9", sex: FEMALE, birthYear: 1850, displacement: NONE, region: "gao",
+	  consent: {given: false, on: "2025-02-01"}}, identity: {name: "X"}) { id } }`
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"c": newID()}})
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.gao)
+	req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")
+	r := e.send(req)
+	problems, _ := r.Errors[0].Extensions["problems"].([]any)
+	if r.code() != "BAD_USER_INPUT" || len(problems) != 2 || get(problems[0], "field") != "input.birthYear" ||
+		!strings.Contains(get(problems[0], "message").(string), "n’est pas une année de naissance plausible") ||
+		!strings.Contains(get(problems[1], "message").(string), "consentement") {
+		t.Fatalf("in French: %s", r.raw)
+	}
+	if en := e.do(e.gao, q, map[string]any{"c": newID()}); !strings.Contains(en.raw, "is not a plausible birth year") {
+		t.Fatalf("in English: %s", en.raw)
+	}
+}

@@ -129,7 +129,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		t.Errorf("after an offline reload: %v, banner %q", off.States, off.Banner)
 	}
 	back := run.Steps[at("back online")]
-	if !strings.Contains(back.Refusal, "refuse") || !strings.Contains(back.FieldError, "Le serveur refuse cette valeur") || !slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
+	if back.Refusal != "Année de naissance : 1850 n’est pas une année de naissance plausible" || back.FieldError != "1850 n’est pas une année de naissance plausible" || !slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
 		t.Errorf("back online: refusal %q, next to the field %q, states %v (before the fix %v)", back.Refusal, back.FieldError, back.States, back.AfterOnline)
 	}
 	if spot := run.Steps[at("on the spot")]; spot.FormDate != "2026-05-08" || slices.Contains(spot.States, "En attente") || slices.Contains(spot.States, "Refusé") {

@@ -115,6 +115,10 @@ var ErrRejected = errors.New("command rejected")
 type Problem struct {
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
+	// Template and Args are the reason before formatting, so that a
+	// transport can tell it in its reader's language.
+	Template string `json:"-"`
+	Args     []any  `json:"-"`
 }
 
 // Problems are every reason a command is refused; deciders report them all
@@ -123,7 +127,7 @@ type Problems []Problem
 
 // Add records a problem with field.
 func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, Problem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	*p = append(*p, Problem{Field: field, Reason: fmt.Sprintf(format, args...), Template: format, Args: args})
 }
 
 // Err returns p as an error, or nil when there is no problem.

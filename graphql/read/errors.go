@@ -25,6 +25,15 @@ const (
 // into the response.
 type Error struct {
 	Code, Message, Field string
+	// Problems are, for a refused command, every field at fault and why,
+	// in the reader's language.
+	Problems []FieldProblem
+}
+
+// FieldProblem is one reason a command was refused.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -34,6 +43,9 @@ func (e *Error) Extensions() map[string]any {
 	ext := map[string]any{"code": e.Code}
 	if e.Field != "" {
 		ext["field"] = e.Field
+	}
+	if len(e.Problems) > 0 {
+		ext["problems"] = e.Problems
 	}
 	return ext
 }

@@ -6,6 +6,8 @@ export interface ApiError {
   code: string
   field?: string
   message: string
+  /** For a refused command: every field at fault, in the reader's language. */
+  problems?: { field: string; message: string }[]
 }
 
 /** Offline: the request never reached the server. */
@@ -25,15 +27,18 @@ const headers = { 'Content-Type': 'application/json', 'X-Palabre-Csrf': '1' }
 
 async function call(path: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(path, { credentials: 'same-origin', ...init, headers: { ...headers, ...init.headers } })
+    // The server says its refusals in the interface's language.
+    const language = document.documentElement.lang === 'en' ? 'en' : 'fr'
+    return await fetch(path, { credentials: 'same-origin', ...init, headers: { ...headers, 'Accept-Language': language, ...init.headers } })
   } catch {
     throw new Offline('offline')
   }
 }
 
 function errorsOf(body: unknown): ApiError[] {
-  const list = (body as { errors?: { message: string; extensions?: { code?: string; field?: string } }[] })?.errors ?? []
-  return list.map((e) => ({ code: e.extensions?.code ?? 'INTERNAL', field: e.extensions?.field, message: e.message }))
+  type Raw = { message: string; extensions?: { code?: string; field?: string; problems?: ApiError['problems'] } }
+  const list = (body as { errors?: Raw[] })?.errors ?? []
+  return list.map((e) => ({ code: e.extensions?.code ?? 'INTERNAL', field: e.extensions?.field, message: e.message, problems: e.extensions?.problems }))
 }
 
 export interface Answer<T> {

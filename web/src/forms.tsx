@@ -66,9 +66,15 @@ export function VocabularySelect(props: {
  * name, e.g. "headcount.youngMen"), told in the interface's language. */
 export function refusal(error: ApiError | undefined, path: string): string | undefined {
   if (!error) return undefined
-  const field = error.field?.replace(/^input\./, '') ?? ''
-  if (field !== path && !field.startsWith(path + '.') && !field.startsWith(path + '[')) return undefined
-  return serverMessage(error)
+  const at = (field?: string) => {
+    const f = field?.replace(/^input\./, '') ?? ''
+    return f === path || f.startsWith(path + '.') || f.startsWith(path + '[')
+  }
+  if (error.problems) {
+    const mine = error.problems.filter((p) => at(p.field)).map((p) => p.message)
+    return mine.length ? mine.join(' ; ') : undefined
+  }
+  return at(error.field) ? serverMessage(error) : undefined
 }
 
 // The forms' fields by the input's names, for refusals told away from
@@ -90,6 +96,9 @@ export function fieldLabel(error: ApiError): string {
 }
 
 export function serverMessage(error: ApiError): string {
+  if (error.problems?.length) {
+    return error.problems.map((p) => `${fieldLabel({ ...error, field: p.field }) || p.field} : ${p.message}`).join(' ; ')
+  }
   const known: string[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']
   const key = (known.includes(error.code) ? 'error.' + error.code : 'error.INTERNAL') as MessageKey
   return `${t(key)} ${t('error.detail', { message: error.message })}`

@@ -38,7 +38,7 @@ export function OutboxPage() {
               {i.state === 'refused' && i.error && (
                 <div>
                   <p class="error" role="alert">
-                    {fieldLabel(i.error) ? `${fieldLabel(i.error)} : ` : ''}
+                    {!i.error.problems && fieldLabel(i.error) ? `${fieldLabel(i.error)} : ` : ''}
                     {serverMessage(i.error)}
                   </p>
                   {formOf[i.mutation] && <a href={`#/${formOf[i.mutation]}/${i.seq}`}>{t('outbox.fix')}</a>}{' '}

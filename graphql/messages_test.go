@@ -1,0 +1,58 @@
+package graphql
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestEveryReasonOfTheDomainIsSaidInFrench reads the domain's sources and
+// finds every reason template a decider gives (Add and Reject with a
+// literal format): each must be in frenchReasons.
+func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
+	found := 0
+	err := filepath.WalkDir("../events/domain", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) < 2 {
+				return true
+			}
+			var name string
+			switch f := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				name = f.Sel.Name
+			case *ast.Ident:
+				name = f.Name
+			}
+			lit, ok := call.Args[1].(*ast.BasicLit)
+			if (name != "Add" && name != "Reject") || !ok || lit.Kind != token.STRING {
+				return true
+			}
+			template, _ := strconv.Unquote(lit.Value)
+			found++
+			if _, ok := frenchReasons[template]; !ok {
+				t.Errorf("%s: %q has no French", path, template)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 40 {
+		t.Fatalf("only %d reasons found: the scan misses them", found)
+	}
+}
