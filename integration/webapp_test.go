@@ -161,6 +161,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 
 	// The server got each command once: two dialogues, the second with the
 	// person enrolled offline, whose name it holds.
+	if sp := s.must(admin, `query($id: ID!) { space(id: $id) { locality } }`, map[string]any{"id": space}); pick(sp, "space", "locality") != "Gao, quartier Château" {
+		t.Errorf("the admin's change of the space: %v", sp)
+	}
 	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code displacement identity { name phone } } } figures { attendance { count } } } } }
 	  participants(region: "gao") { totalCount } }`, nil)
 	edges, _ := pick(d, "dialogues", "edges").([]any)

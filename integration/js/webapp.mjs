@@ -276,6 +276,13 @@ try {
   await signIn(fresh, secret);
   const who = await fresh.locator(".who").innerText();
   await adm.locator("table").getByText("animatrice-tombouctou").waitFor({ timeout: 5000 }).catch(() => {});
+  // A space's details changed.
+  await adm.getByLabel("Espace", { exact: true }).selectOption({ label: "Comité consultatif de sécurité de Gao" });
+  await adm.waitForFunction(() => document.querySelector("#s-name")?.value === "Comité consultatif de sécurité de Gao");
+  await adm.getByLabel("Localité").fill("Gao, quartier Château");
+  await adm.locator("form", { has: adm.locator("#s-name") }).getByRole("button", { name: "Enregistrer", exact: true }).click();
+  await adm.getByText("Enregistré : envoyé dès que possible.").first().waitFor();
+  await adm.waitForTimeout(500);
   step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
   out.problems = problems;
 } catch (e) {

@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-BwqNIYbC.js","/assets/Dashboard-nX7T1mwL.js","/assets/download-BX2gbYEX.js","/assets/index-BKhAQVha.js","/assets/index-C21eu2Rc.css","/icon.svg","/manifest.webmanifest"]
-const VERSION = "ed6870e0fd25"
+const SHELL = ["/","/assets/Admin-DEsc2a-M.js","/assets/Dashboard-H-6jBerJ.js","/assets/download-DHDt746P.js","/assets/index-Bh2NrY5Z.js","/assets/index-C21eu2Rc.css","/icon.svg","/manifest.webmanifest"]
+const VERSION = "212dd282ae3d"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -239,4 +239,8 @@ export const en: Record<MessageKey, string> = {
   'nav.participants': 'Participants',
   'enrol.correct': 'Correct a profile',
   'enrol.correctHelp': 'The name and phone are replaced only if you enter them again; ask the questions on difficulties again.',
+  'admin.changeSpace': 'Change a space',
+  'admin.whichSpace': 'Space',
+  'admin.closeSpace': 'Close this space',
+  'admin.closedOn': 'Closed on',
 }

@@ -237,6 +237,10 @@ export const fr = {
   'nav.participants': 'Participant·es',
   'enrol.correct': 'Corriger un profil',
   'enrol.correctHelp': 'Le nom et le téléphone ne sont remplacés que si vous les saisissez à nouveau ; les questions sur les difficultés sont à reposer.',
+  'admin.changeSpace': 'Modifier un espace',
+  'admin.whichSpace': 'Espace',
+  'admin.closeSpace': 'Fermer cet espace',
+  'admin.closedOn': 'Date de fermeture',
 } as const
 
 export type MessageKey = keyof typeof fr

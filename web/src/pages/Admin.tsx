@@ -127,40 +127,83 @@ function Tokens() {
   )
 }
 
+// Spaces: a new one, or one of the list changed or closed.
 function Spaces() {
   const app = useApp()
   const ref = app.reference
-  const [f, setF] = useState({ name: '', kind: '', region: '', pillar: '', locality: '', establishedOn: new Date().toISOString().slice(0, 10) })
+  const blank = { name: '', kind: '', region: '', pillar: '', locality: '', establishedOn: new Date().toISOString().slice(0, 10) }
+  const [f, setF] = useState(blank)
+  const [editing, setEditing] = useState('')
+  const [closing, setClosing] = useState({ on: new Date().toISOString().slice(0, 10), reason: '' })
   const [saved, setSaved] = useState('')
   const set = (k: keyof typeof f, v: string) => setF({ ...f, [k]: v })
-  const submit = async (e: Event) => {
-    e.preventDefault()
-    const id = ulid()
+  const pick = async (id: string) => {
+    setEditing(id)
+    setSaved('')
+    if (!id) return setF(blank)
+    const a = await gql<{ space: { name: string; kind: string; region: string; pillar: string; locality: string | null; establishedOn: string } | null }>(
+      'query S($id: ID!) { space(id: $id) { name kind region pillar locality establishedOn } }', { id })
+    const sp = a.data?.space
+    if (sp) setF({ ...sp, locality: sp.locality ?? '' })
+  }
+  const send = async (mutation: string, input: string, objectId: string, variables: Record<string, unknown>) => {
+    const commandId = ulid()
     await app.outbox.add({
-      mutation: 'establishSpace', objectId: id, summary: f.name,
-      document: `mutation Establish($commandId: ID!, $input: EstablishSpaceInput!) { establishSpace(commandId: $commandId, input: $input) { id } }`,
-      variables: { commandId: id, input: { ...f, locality: f.locality || undefined } },
+      mutation, objectId, summary: f.name,
+      document: `mutation M($commandId: ID!${editing ? ', $id: ID!' : ''}, $input: ${input}!) { ${mutation}(commandId: $commandId${editing ? ', id: $id' : ''}, input: $input) { id } }`,
+      variables: { commandId, ...(editing ? { id: editing } : {}), ...variables },
     })
     setSaved(t('action.saved'))
     await app.drain()
   }
+  const submit = (e: Event) => {
+    e.preventDefault()
+    const details = { name: f.name, kind: f.kind, region: f.region, pillar: f.pillar, locality: f.locality || undefined }
+    if (editing) return void send('changeSpaceDetails', 'SpaceDetailsInput', editing, { input: details })
+    const id = ulid()
+    void app.outbox.add({
+      mutation: 'establishSpace', objectId: id, summary: f.name,
+      document: `mutation Establish($commandId: ID!, $input: EstablishSpaceInput!) { establishSpace(commandId: $commandId, input: $input) { id } }`,
+      variables: { commandId: id, input: { ...details, establishedOn: f.establishedOn } },
+    }).then(() => { setSaved(t('action.saved')); void app.drain() })
+  }
+  const close = (e: Event) => {
+    e.preventDefault()
+    void send('closeSpace', 'CloseSpaceInput', editing, { input: { closedOn: closing.on, reason: closing.reason || undefined } })
+  }
   return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="space-title">
-      <h2 id="space-title">{t('admin.newSpace')}</h2>
-      {saved && <p class="notice" role="status">{saved}</p>}
-      <Field id="s-name" label={t('admin.name')}><input id="s-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
-      <Field id="s-kind" label={t('admin.kind')}><VocabularySelect id="s-kind" vocabulary="SpaceKind" ref_={ref} value={f.kind} onChange={(v) => set('kind', v)} required /></Field>
-      <Field id="s-region" label={t('enrol.region')}>
-        <select id="s-region" value={f.region} required onChange={(e) => set('region', e.currentTarget.value)}>
-          <option value="">{t('form.choose')}</option>
-          {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
-        </select>
-      </Field>
-      <Field id="s-pillar" label={t('dialogue.pillar')}><VocabularySelect id="s-pillar" vocabulary="Pillar" ref_={ref} value={f.pillar} onChange={(v) => set('pillar', v)} required /></Field>
-      <Field id="s-locality" label={t('dialogue.locality')}><input id="s-locality" value={f.locality} onInput={(e) => set('locality', e.currentTarget.value)} /></Field>
-      <Field id="s-on" label={t('admin.establishedOn')}><input id="s-on" type="date" value={f.establishedOn} onInput={(e) => set('establishedOn', e.currentTarget.value)} /></Field>
-      <button type="submit" class="primary">{t('admin.establish')}</button>
-    </form>
+    <>
+      <form class="card wide" onSubmit={submit} aria-labelledby="space-title">
+        <h2 id="space-title">{editing ? t('admin.changeSpace') : t('admin.newSpace')}</h2>
+        {saved && <p class="notice" role="status">{saved}</p>}
+        <Field id="s-which" label={t('admin.whichSpace')}>
+          <select id="s-which" value={editing} onChange={(e) => void pick(e.currentTarget.value)}>
+            <option value="">{t('admin.newSpace')}</option>
+            {(ref?.spaces ?? []).map((sp) => <option key={sp.id} value={sp.id}>{sp.name}</option>)}
+          </select>
+        </Field>
+        <Field id="s-name" label={t('admin.name')}><input id="s-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
+        <Field id="s-kind" label={t('admin.kind')}><VocabularySelect id="s-kind" vocabulary="SpaceKind" ref_={ref} value={f.kind} onChange={(v) => set('kind', v)} required /></Field>
+        <Field id="s-region" label={t('enrol.region')}>
+          <select id="s-region" value={f.region} required onChange={(e) => set('region', e.currentTarget.value)}>
+            <option value="">{t('form.choose')}</option>
+            {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+          </select>
+        </Field>
+        <Field id="s-pillar" label={t('dialogue.pillar')}><VocabularySelect id="s-pillar" vocabulary="Pillar" ref_={ref} value={f.pillar} onChange={(v) => set('pillar', v)} required /></Field>
+        <Field id="s-locality" label={t('dialogue.locality')}><input id="s-locality" value={f.locality} onInput={(e) => set('locality', e.currentTarget.value)} /></Field>
+        {!editing && <Field id="s-on" label={t('admin.establishedOn')}><input id="s-on" type="date" value={f.establishedOn} onInput={(e) => set('establishedOn', e.currentTarget.value)} /></Field>}
+        <button type="submit" class="primary">{editing ? t('commitment.submit') : t('admin.establish')}</button>
+      </form>
+      {editing && (
+        <form class="card wide" onSubmit={close} aria-labelledby="close-title">
+          <h2 id="close-title">{t('admin.closeSpace')}</h2>
+          <Field id="c-on" label={t('admin.closedOn')}><input id="c-on" type="date" value={closing.on} onInput={(e) => setClosing({ ...closing, on: e.currentTarget.value })} /></Field>
+          <Field id="c-reason" label={t('commitment.note')}><input id="c-reason" value={closing.reason} onInput={(e) => setClosing({ ...closing, reason: e.currentTarget.value })} /></Field>
+          <button type="submit">{t('admin.closeSpace')}</button>
+        </form>
+      )}
+    </>
   )
 }
 
