@@ -103,3 +103,9 @@ export function serverMessage(error: ApiError): string {
   const key = (known.includes(error.code) ? 'error.' + error.code : 'error.INTERNAL') as MessageKey
   return `${t(key)} ${t('error.detail', { message: error.message })}`
 }
+
+/** focusFirstProblem moves the keyboard to the first field at fault once
+ * the form shows its errors, so nobody has to hunt for it. */
+export function focusFirstProblem(): void {
+  setTimeout(() => (document.querySelector('.field.invalid input, .field.invalid select') as HTMLElement | null)?.focus(), 0)
+}

@@ -243,4 +243,5 @@ export const en: Record<MessageKey, string> = {
   'admin.whichSpace': 'Space',
   'admin.closeSpace': 'Close this space',
   'admin.closedOn': 'Closed on',
+  'admin.changeStakeholder': 'Change a stakeholder',
 }

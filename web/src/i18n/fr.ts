@@ -241,6 +241,7 @@ export const fr = {
   'admin.whichSpace': 'Espace',
   'admin.closeSpace': 'Fermer cet espace',
   'admin.closedOn': 'Date de fermeture',
+  'admin.changeStakeholder': 'Modifier une partie prenante',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -207,27 +207,48 @@ function Spaces() {
   )
 }
 
+// Stakeholders: a new one, or one of the list changed.
 function Stakeholders() {
   const app = useApp()
   const ref = app.reference
-  const [f, setF] = useState({ name: '', type: '', level: '', region: '' })
+  const blank = { name: '', type: '', level: '', region: '' }
+  const [f, setF] = useState(blank)
+  const [editing, setEditing] = useState('')
   const [saved, setSaved] = useState('')
   const set = (k: keyof typeof f, v: string) => setF({ ...f, [k]: v })
+  const pick = async (id: string) => {
+    setEditing(id)
+    setSaved('')
+    if (!id) return setF(blank)
+    const a = await gql<{ stakeholder: { name: string; type: string; level: string; region: string | null } | null }>(
+      'query H($id: ID!) { stakeholder(id: $id) { name type level region } }', { id })
+    const h = a.data?.stakeholder
+    if (h) setF({ ...h, region: h.region ?? '' })
+  }
   const submit = async (e: Event) => {
     e.preventDefault()
-    const id = ulid()
+    const commandId = ulid()
+    const mutation = editing ? 'changeStakeholderDetails' : 'registerStakeholder'
     await app.outbox.add({
-      mutation: 'registerStakeholder', objectId: id, summary: f.name,
-      document: `mutation Register($commandId: ID!, $input: StakeholderInput!) { registerStakeholder(commandId: $commandId, input: $input) { id } }`,
-      variables: { commandId: id, input: { ...f, region: f.region || undefined } },
+      mutation, objectId: editing || commandId, summary: f.name,
+      document: editing
+        ? `mutation Change($commandId: ID!, $id: ID!, $input: StakeholderInput!) { changeStakeholderDetails(commandId: $commandId, id: $id, input: $input) { id } }`
+        : `mutation Register($commandId: ID!, $input: StakeholderInput!) { registerStakeholder(commandId: $commandId, input: $input) { id } }`,
+      variables: { commandId, ...(editing ? { id: editing } : {}), input: { ...f, region: f.region || undefined } },
     })
     setSaved(t('action.saved'))
     await app.drain()
   }
   return (
     <form class="card wide" onSubmit={submit} aria-labelledby="holder-title">
-      <h2 id="holder-title">{t('admin.newStakeholder')}</h2>
+      <h2 id="holder-title">{editing ? t('admin.changeStakeholder') : t('admin.newStakeholder')}</h2>
       {saved && <p class="notice" role="status">{saved}</p>}
+      <Field id="h-which" label={t('dialogue.commitmentStakeholder')}>
+        <select id="h-which" value={editing} onChange={(e) => void pick(e.currentTarget.value)}>
+          <option value="">{t('admin.newStakeholder')}</option>
+          {(ref?.stakeholders ?? []).map((h) => <option key={h.id} value={h.id}>{h.name}</option>)}
+        </select>
+      </Field>
       <Field id="h-name" label={t('admin.name')}><input id="h-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
       <Field id="h-type" label={t('admin.type')}><VocabularySelect id="h-type" vocabulary="StakeholderType" ref_={ref} value={f.type} onChange={(v) => set('type', v)} required /></Field>
       <Field id="h-level" label={t('admin.level')}><VocabularySelect id="h-level" vocabulary="StakeholderLevel" ref_={ref} value={f.level} onChange={(v) => set('level', v)} required /></Field>
@@ -237,7 +258,7 @@ function Stakeholders() {
           {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
         </select>
       </Field>
-      <button type="submit" class="primary">{t('admin.register')}</button>
+      <button type="submit" class="primary">{editing ? t('commitment.submit') : t('admin.register')}</button>
     </form>
   )
 }

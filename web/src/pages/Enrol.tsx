@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
-import { Field, VocabularySelect, describedBy, refusal, terms } from '../forms'
+import { Field, VocabularySelect, describedBy, focusFirstProblem, refusal, terms } from '../forms'
 import { t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 import { gql } from '../api'
@@ -92,6 +92,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
     if (!app.key) return // the PIN form stands in front
     const absent = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
     setMissing(absent)
+    focusFirstProblem()
     if (absent.length > 0) return
     const identity = { name: form.name.trim(), phone: form.phone.trim() || undefined }
     const summary = form.code.trim()

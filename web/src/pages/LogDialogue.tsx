@@ -3,7 +3,7 @@ import type { ApiError } from '../api'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
 import { AttendanceFields, attendanceInput, noHeadcount, type Attendee } from '../attendance'
-import { Field, VocabularySelect, describedBy, refusal } from '../forms'
+import { Field, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
 import { t } from '../i18n'
 import type { Command } from '../outbox'
 import { ulid } from '../ulid'
@@ -110,6 +110,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
     e.preventDefault()
     const absent = (['spaceId', 'heldOn', 'format', 'pillar'] as const).filter((k) => !form[k])
     setMissing(absent)
+    focusFirstProblem()
     if (absent.length > 0 || Object.keys(problems).length > 0) return
     const space = ref?.spaces.find((s) => s.id === form.spaceId)
     const summary = `${form.heldOn} — ${space?.name ?? ''}`
