@@ -555,7 +555,7 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 func (s *Server) answerKey(p access.Principal, req gqlRequest, version uint64) string {
 	vars, _ := json.Marshal(req.Variables) // map keys come sorted
 	// The tokens' version too: the list of tokens changes without an event.
-	return strings.Join([]string{p.TokenID, req.OperationName, req.Query, string(vars),
+	return strings.Join([]string{p.TokenID, strconv.FormatBool(p.Session), req.OperationName, req.Query, string(vars),
 		strconv.FormatUint(version, 10), strconv.FormatUint(s.deps.Tokens.Version(), 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
 }
 

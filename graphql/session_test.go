@@ -121,3 +121,24 @@ func TestARefusalSaysEachFieldAndWhyInTheReadersLanguage(t *testing.T) {
 		t.Fatalf("in English: %s", en.raw)
 	}
 }
+
+// A browser left signed in on a seized laptop must give up no name: a
+// session reads codes, never an identity, even for those whose token may.
+func TestASessionNeverOpensAName(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	_, cookie := e.signIn(e.gao)
+	q := `query($id: ID!) { participant(id: $id) { code identity { name phone } } }`
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"id": s.alice}})
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Palabre-Csrf", "1")
+	req.AddCookie(cookie)
+	r := e.send(req)
+	if strings.Contains(r.raw, canaryAlice) || get(r.Data, "participant", "code") != "GAO-0001" || r.code() != "FORBIDDEN" {
+		t.Fatalf("through a session: %s", r.raw)
+	}
+	if r := e.must(e.gao, q, map[string]any{"id": s.alice}); get(r, "participant", "identity", "name") != canaryAlice {
+		t.Fatalf("the same token as a bearer: %v", r)
+	}
+}

@@ -37,6 +37,11 @@ type Principal struct {
 	Role    Role
 	// Regions scope a facilitator; empty for every other role.
 	Regions []string
+	// Session: the request came through a browser session (the web app),
+	// not a bearer token. A session never opens a name or phone: the web
+	// app shows codes only, so a browser left signed in on a seized laptop
+	// gives up no identity.
+	Session bool
 }
 
 // InRegion reports whether the principal may see an object of a region at

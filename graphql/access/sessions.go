@@ -78,7 +78,9 @@ func (t *Tokens) AuthenticateSession(secret string) (Principal, error) {
 	now := t.clock()
 	for _, s := range tok.Sessions {
 		if matches(sum, s.Hash) && now.Before(s.Expires) {
-			return tok.principal(), nil
+			who := tok.principal()
+			who.Session = true
+			return who, nil
 		}
 	}
 	return Principal{}, ErrUnauthenticated

@@ -285,6 +285,9 @@ func (s *Service) Participants(v Viewer, region string, order Order) ([]particip
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them, and audits the read; ok is false once they are erased.
 func (s *Service) Identity(v Viewer, id domain.ID) (who keystore.Identity, ok bool, err error) {
+	if v.Session {
+		return who, false, Forbidden("read a name through a browser session (the web app shows codes only); use a bearer token")
+	}
 	who, err = s.cfg.Participants.Identity(v.Principal, id)
 	switch {
 	case errors.Is(err, participants.ErrNotFound):
