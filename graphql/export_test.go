@@ -167,3 +167,27 @@ func xlsxText(t *testing.T, body []byte) []byte {
 	}
 	return out.Bytes()
 }
+
+func TestTheFormMatchesTheServerAndItsReader(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	status, body := e.download(e.gao, "/form/dialogue.xlsx")
+	if status != 200 {
+		t.Fatalf("gao's facilitator: %d %s", status, body)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("choices")
+	text := ""
+	for _, r := range rows {
+		text += strings.Join(r, "\t") + "\n"
+	}
+	if !strings.Contains(text, "space\t"+s.gaoSpace) || strings.Contains(text, s.moptiSpace) || !strings.Contains(text, "dialogue_format\tcommunity-dialogue\tDialogue communautaire") {
+		t.Fatalf("gao's form's choices:\n%s", text)
+	}
+	if status, _ := e.download(e.analyst, "/form/dialogue.xlsx"); status != 403 {
+		t.Fatalf("an analyst: %d", status)
+	}
+}

@@ -47,6 +47,7 @@ Usage:
   palabre token revoke ID [--data DIR]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
+  palabre form xlsform [--data DIR] [--out FILE]   the XLSForm for KoboToolbox and ODK
   palabre backup  FILE [--data DIR]
   palabre restore FILE --data EMPTY_DIR
   palabre version
@@ -75,6 +76,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.demo(ctx, rest)
 	case "rebuild":
 		return m.rebuild(ctx, rest)
+	case "form":
+		return m.form(ctx, rest)
 	case "backup":
 		return m.backup(ctx, rest)
 	case "restore":

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
@@ -90,5 +92,33 @@ func TestDemoGoesIntoAnEmptyDirectoryOnly(t *testing.T) {
 	}
 	if out, _, err := run(t, nil, "version"); err != nil || !strings.HasPrefix(out, "palabre ") {
 		t.Fatalf("version: %q %v", out, err)
+	}
+}
+
+func TestTheFormFromTheCommandLineHoldsTheDeploymentsSpaces(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "form", "xlsform", "--data", dir); err == nil || !strings.Contains(stderr, "establish a space") {
+		t.Fatalf("a form with no space yet: %v %s", err, stderr)
+	}
+	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "form", "xlsform", "--data", dir)
+	if err != nil || !strings.HasPrefix(out, "PK") {
+		t.Fatalf("form xlsform: %v, %d bytes", err, len(out))
+	}
+	book, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("choices")
+	spaces := 0
+	for _, r := range rows {
+		if r[0] == "space" && (strings.HasPrefix(r[2], "Comité") || strings.HasPrefix(r[2], "Cadre") || strings.Contains(r[2], " de ")) {
+			spaces++
+		}
+	}
+	if spaces == 0 {
+		t.Fatalf("no space among the choices: %v", rows)
 	}
 }

@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CDbhFwE_.js","/assets/Dashboard-BWkneaJ3.js","/assets/download-im1VSZs7.js","/assets/index-C21eu2Rc.css","/assets/index-D0T63AM2.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "5c7652b5164d"
+const SHELL = ["/","/assets/Admin-t9P0uQaa.js","/assets/Dashboard-Cy_hVN4O.js","/assets/index-C21eu2Rc.css","/assets/index-O9o8Ov2l.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "1effc4a4c6af"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -244,4 +244,7 @@ export const en: Record<MessageKey, string> = {
   'admin.closeSpace': 'Close this space',
   'admin.closedOn': 'Closed on',
   'admin.changeStakeholder': 'Change a stakeholder',
+  'home.form': 'KoboToolbox / ODK form',
+  'home.formExplain': 'The form "Community dialogue: attendance and commitments", with your spaces and stakeholders, to load on your Kobo or ODK server.',
+  'home.formDownload': 'Download the form (XLSForm)',
 }

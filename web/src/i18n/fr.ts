@@ -242,6 +242,9 @@ export const fr = {
   'admin.closeSpace': 'Fermer cet espace',
   'admin.closedOn': 'Date de fermeture',
   'admin.changeStakeholder': 'Modifier une partie prenante',
+  'home.form': 'Formulaire KoboToolbox / ODK',
+  'home.formExplain': 'Le formulaire « Dialogue communautaire : présence et engagements », avec vos espaces et parties prenantes, à charger sur votre serveur Kobo ou ODK.',
+  'home.formDownload': 'Télécharger le formulaire (XLSForm)',
 } as const
 
 export type MessageKey = keyof typeof fr

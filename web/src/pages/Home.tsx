@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
+import { download } from '../download'
 import { language, t } from '../i18n'
 
 export function Home() {
@@ -43,6 +44,9 @@ export function Home() {
         </ul>
       )}
       {ref && <p class="help">{t('home.cachedAt', { at: new Date(ref.at).toLocaleString(lang) })}</p>}
+      <h2>{t('home.form')}</h2>
+      <p>{t('home.formExplain')}</p>
+      <button type="button" disabled={!app.online} onClick={() => void download('/form/dialogue.xlsx', 'palabre_dialogue.xlsx')}>{t('home.formDownload')}</button>
     </section>
   )
 }

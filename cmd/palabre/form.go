@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/graphql"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/stakeholders"
+)
+
+// form writes the XLSForm palabre ships, with the choices of a data
+// directory no server holds (a running server gives it at
+// /form/dialogue.xlsx, with the requester's spaces):
+//
+//	palabre form xlsform --data DIR > dialogue.xlsx
+func (m *Main) form(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "xlsform" {
+		fmt.Fprintln(m.Stderr, "palabre form: the one form is xlsform: palabre form xlsform [--data DIR] [--out FILE]")
+		return errUsage
+	}
+	f := m.flags("form xlsform")
+	dataFlag := f.string("data", "./palabre-data", "data directory")
+	out := f.string("out", "", "file to write (default: standard output)")
+	if err := f.parse(args[1:]); err != nil {
+		return err
+	}
+	dir := f.dataDir(*dataFlag)
+	if err := f.err(); err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return err
+	}
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		return err
+	}
+	spaces, holders := inclusion.New(), stakeholders.New()
+	if _, _, err := projections.Replay(ctx, d.store, spaces, holders); err != nil {
+		return err
+	}
+	api, err := graphql.NewServer(graphql.Deps{Inclusion: spaces, Stakeholders: holders, Disclosure: graphql.Suppress, Logger: zerolog.Nop()}, nil)
+	if err != nil {
+		return err
+	}
+	body, err := api.DialogueForm(access.Principal{Role: access.Admin, Subject: "palabre form"})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "palabre form: %v (establish a space and register a stakeholder first)\n", err)
+		return err
+	}
+	if *out == "" {
+		_, err = m.Stdout.Write(body)
+		return err
+	}
+	if err := os.WriteFile(*out, body, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "wrote %s (%s)\n", *out, time.Now().Format(time.DateOnly))
+	return nil
+}

@@ -1,0 +1,75 @@
+package graphql
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/palabre/palabre/events/forms"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/graphql/read"
+)
+
+// The form palabre ships, for KoboToolbox and ODK: GET /form/dialogue.xlsx
+// gives it to those who log dialogues, with the spaces and stakeholders
+// they may see and the deployment's vocabulary, so that it matches this
+// server. Choice names are the codes the API and the events store.
+
+// vocabularyLists are the form's lists of closed vocabularies.
+var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", forms.ListPillar: "Pillar", forms.ListConcern: "ConcernCategory"}
+
+// DialogueForm writes the XLSForm as the principal may have it.
+func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
+	v := read.Viewer{Principal: who, Log: s.deps.Logger}
+	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
+	for list, name := range vocabularyLists {
+		for _, voc := range vocabularies() {
+			if voc.name == name {
+				for _, code := range voc.codes {
+					lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
+				}
+			}
+		}
+	}
+	spaces, err := s.builder.read.Spaces(v, "", read.ByName)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range spaces {
+		if !sp.Closed {
+			lists[forms.ListSpace] = append(lists[forms.ListSpace], forms.Choice{Name: sp.ID.String(), French: sp.Name, English: sp.Name})
+		}
+	}
+	holders, err := s.builder.read.Stakeholders(v, "", read.ByName)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range holders {
+		lists[forms.ListStakeholder] = append(lists[forms.ListStakeholder], forms.Choice{Name: h.ID.String(), French: h.Profile.Name, English: h.Profile.Name})
+	}
+	return forms.Write(lists, s.deps.Clock())
+}
+
+func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
+	x := s.begin(w)
+	who, err := s.authenticate(r)
+	if err != nil {
+		x.unauthenticated(err)
+		return
+	}
+	if !who.Can(access.LogDialogues) {
+		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
+		return
+	}
+	body, err := s.DialogueForm(who)
+	if err != nil {
+		// A deployment without spaces or stakeholders yet cannot have one.
+		x.fail(http.StatusConflict, &coded{Code: CodeConflict, Message: err.Error()})
+		return
+	}
+	x.log.Info().Str("audit", "form").Str("subject", who.Subject).Msg("audit")
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, forms.FormID))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
