@@ -40,6 +40,9 @@ type Meta struct {
 	// refers to. One it may not see is decided exactly as one that does
 	// not exist, so a refusal never tells the two apart. nil: all.
 	Sees func(domain.Ref) bool
+	// DryRun decides the command and writes nothing: an import's check
+	// that every part of a row would be accepted.
+	DryRun bool
 }
 
 // metadata is the JSON stored with every event.
@@ -170,8 +173,8 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 		}
 		now := h.clock()
 		decided, err := agg.Decide(f.state, cmd, domain.Env{Today: domain.DateOf(now), Reference: h.reference, Lookup: lookup})
-		if err != nil || len(decided) == 0 {
-			return Result[E]{Stream: stream}, err
+		if err != nil || len(decided) == 0 || meta.DryRun {
+			return Result[E]{Stream: stream, Events: decided}, err
 		}
 		list := make([]domain.Event, len(decided))
 		for i, e := range decided {

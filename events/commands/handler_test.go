@@ -211,3 +211,22 @@ func TestTheCommandHashIsStable(t *testing.T) {
 		}
 	}
 }
+
+func TestADryRunDecidesAndWritesNothing(t *testing.T) {
+	store, h := open(t, t.TempDir())
+	id := domain.ID(ulid.Make())
+	dry := meta()
+	dry.DryRun = true
+	res, err := commands.Space.Execute(context.Background(), h, id, establish(), dry)
+	if err != nil || len(res.Events) != 1 {
+		t.Fatalf("dry run: %v %v", res, err)
+	}
+	for _, err := range store.ReadAll(context.Background(), events.Start, 0) {
+		t.Fatalf("a dry run wrote: %v", err)
+	}
+	bad := establish()
+	bad.Region = "atlantis"
+	if _, err := commands.Space.Execute(context.Background(), h, id, bad, dry); err == nil {
+		t.Fatal("a dry run accepted a bad region")
+	}
+}
