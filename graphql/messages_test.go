@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // TestEveryReasonOfTheDomainIsSaidInFrench reads the domain's sources and
@@ -16,7 +18,7 @@ import (
 // literal format): each must be in frenchReasons.
 func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 	found := 0
-	err := filepath.WalkDir("../events/domain", func(path string, d fs.DirEntry, err error) error {
+	walk := func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
 		}
@@ -42,15 +44,17 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 			}
 			template, _ := strconv.Unquote(lit.Value)
 			found++
-			if _, ok := frenchReasons[template]; !ok {
+			if !domain.HasFrench(template) {
 				t.Errorf("%s: %q has no French", path, template)
 			}
 			return true
 		})
 		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	}
+	for _, dir := range []string{"../events/domain", "../events/imports"} {
+		if err := filepath.WalkDir(dir, walk); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if found < 40 {
 		t.Fatalf("only %d reasons found: the scan misses them", found)

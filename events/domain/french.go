@@ -1,0 +1,73 @@
+package domain
+
+import "fmt"
+
+// In says a problem's reason in a language: English as the decider wrote
+// it, or French ("fr"). Every reason template a decider uses has its
+// French here; a test of the API checks none is missing.
+func (p Problem) In(language string) string {
+	if fr, ok := frenchReasons[p.Template]; ok && language == "fr" && p.Template != "" {
+		return fmt.Sprintf(fr, p.Args...)
+	}
+	return p.Reason
+}
+
+// HasFrench reports whether a reason template is said in French.
+func HasFrench(template string) bool {
+	_, ok := frenchReasons[template]
+	return ok
+}
+
+var frenchReasons = map[string]string{
+	"is required":                                                                  "est obligatoire",
+	"is required (one of %s)":                                                      "est obligatoire (l’une des valeurs %s)",
+	"is longer than %d characters":                                                 "dépasse %d caractères",
+	"%q is not one of %s":                                                          "%q n’est pas l’une des valeurs %s",
+	"is in the future (%s)":                                                        "est dans le futur (%s)",
+	"%q is not a region of this deployment":                                        "%q n’est pas une région de ce déploiement",
+	"%q is not an excluded group of this deployment":                               "%q n’est pas un groupe exclu de ce déploiement",
+	"%q is neither %v nor an excluded group of this deployment":                    "%q n’est ni %v ni un groupe exclu de ce déploiement",
+	"%q is listed twice":                                                           "%q figure deux fois",
+	"%d exceeds the headcount's total of %d":                                       "%d dépasse le total des non-inscrits (%d)",
+	"%d is not a plausible birth year":                                             "%d n’est pas une année de naissance plausible",
+	"%s is before the commitment was made (%s)":                                    "%s est antérieure à la date de l’engagement (%s)",
+	"a birth year or an age band is required":                                      "une année de naissance ou une tranche d’âge est obligatoire",
+	"a participant is enrolled only with their informed consent":                   "on n’inscrit une personne qu’avec son consentement éclairé",
+	"dialogue %s does not exist":                                                   "le dialogue %s n’existe pas",
+	"dialogue %s has been retracted":                                               "le dialogue %s a été retiré",
+	"dialogue %s was held in another space":                                        "le dialogue %s s’est tenu dans un autre espace",
+	"give a birth year or an age band, not both":                                   "donnez une année de naissance ou une tranche d’âge, pas les deux",
+	"is before the space was established (%s)":                                     "est antérieure à la création de l’espace (%s)",
+	"is not a sealed identity":                                                     "n’est pas une identité scellée",
+	"must be 1–40 letters, digits, '-' or '_' (a pseudonymous code, never a name)": "doit faire 1 à 40 lettres, chiffres, « - » ou « _ » (un code, jamais un nom)",
+	"must be between 0 and %d, not %d":                                             "doit être entre 0 et %d, pas %d",
+	"must be between 0 and 100 (percent), not %g":                                  "doit être entre 0 et 100 (pour cent), pas %g",
+	"must be between 0 and a week, not %d":                                         "doit être entre 0 et une semaine, pas %d",
+	"no such commitment":                                                           "engagement introuvable",
+	"no such dialogue":                                                             "dialogue introuvable",
+	"no such participant":                                                          "participant·e introuvable",
+	"no such space":                                                                "espace introuvable",
+	"no such stakeholder":                                                          "partie prenante introuvable",
+	"participant %s has been erased":                                               "le/la participant·e %s a été effacé·e",
+	"participant %s is listed twice":                                               "le/la participant·e %s figure deux fois",
+	"participant %s is not enrolled":                                               "le/la participant·e %s n’est pas inscrit·e",
+	"space %s does not exist":                                                      "l’espace %s n’existe pas",
+	"space %s is closed":                                                           "l’espace %s est fermé",
+	"stakeholder %s is listed twice":                                               "la partie prenante %s figure deux fois",
+	"stakeholder %s is not registered":                                             "la partie prenante %s n’est pas enregistrée",
+	"the commitment is %s and takes no further change":                             "l’engagement est %s et ne change plus",
+	"the commitment is already recorded":                                           "l’engagement est déjà enregistré",
+	"the dialogue has been retracted":                                              "le dialogue a été retiré",
+	"the dialogue is already recorded":                                             "le dialogue est déjà enregistré",
+	"the participant has been erased":                                              "le/la participant·e a été effacé·e",
+	"the participant is already enrolled":                                          "le/la participant·e est déjà inscrit·e",
+	"the space is already established":                                             "l’espace existe déjà",
+	"the space is closed":                                                          "l’espace est fermé",
+	"the stakeholder is already registered":                                        "la partie prenante est déjà enregistrée",
+	"%q is not a date (YYYY-MM-DD)":                                                "%q n’est pas une date (AAAA-MM-JJ)",
+	"%q is not a whole number":                                                     "%q n’est pas un nombre entier",
+	"%q is not a space of this server: download the form again":                    "%q n’est pas un espace de ce serveur : téléchargez à nouveau le formulaire",
+	"%q is not a stakeholder of this server: download the form again":              "%q n’est pas une partie prenante de ce serveur : téléchargez à nouveau le formulaire",
+	"the code %s is held by two participants: correct one of them first":           "le code %s est porté par deux participant·es : corrigez d’abord l’un des deux",
+	"no participant has the code %s: enrol them first":                             "aucun·e participant·e n’a le code %s : inscrivez la personne d’abord",
+}

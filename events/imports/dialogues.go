@@ -1,0 +1,177 @@
+package imports
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/domain/dialogue"
+)
+
+// Codes finds participants by their pseudonymous code: ok is false for a
+// code nobody has, ambiguous true for one two people have.
+type Codes func(code string) (id domain.ID, ok, ambiguous bool)
+
+// Problem is why a row is refused: where (sheet, row, column) and why, as
+// a domain problem so that it is told in French or English.
+type Problem struct {
+	Sheet  string
+	Row    int
+	Column string
+	domain.Problem
+}
+
+// Plan is what one submission becomes: a dialogue and the commitments
+// heard at it, with ids derived from the submission, or its problems.
+type Plan struct {
+	Submission  Submission
+	DialogueID  domain.ID
+	CommandID   domain.ID // the dialogue's, derived from this version of the submission
+	Dialogue    dialogue.Record
+	Commitments []PlannedCommitment
+	Problems    []Problem
+}
+
+// PlannedCommitment is a commitment heard at the dialogue.
+type PlannedCommitment struct {
+	ID  domain.ID
+	Row Record
+	Cmd commitment.Make
+}
+
+// derive makes a stable id for one part of a submission: the same
+// submission always gives the same ids, so an import repeated adds
+// nothing. The id's time is the submission's, as ULIDs' are.
+func derive(at time.Time, parts ...string) domain.ID {
+	sum := sha256.Sum256([]byte("palabre import\x00" + strings.Join(parts, "\x00")))
+	var id domain.ID
+	copy(id[6:], sum[:10])
+	ms := uint64(max(at.UnixMilli(), 0))
+	for i := range 6 {
+		id[i] = byte(ms >> (40 - 8*i))
+	}
+	return id
+}
+
+// PlanDialogue reads a submission of the form palabre ships: its field
+// names are the API's, so no mapping is needed.
+func PlanDialogue(s Submission, codes Codes) Plan {
+	at := submittedAt(s)
+	root := s.UUID()
+	if r := s.Replaces(); r != "" {
+		root = r // an edit corrects the dialogue its first version made
+	}
+	p := Plan{Submission: s, DialogueID: derive(at, root, "dialogue"), CommandID: derive(at, s.UUID(), "dialogue")}
+	problem := func(r Record, column, format string, args ...any) {
+		var d domain.Problems
+		d.Add(column, format, args...)
+		p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
+	}
+	date := func(r Record, name string) domain.Date {
+		v := r.Get(name)
+		if v == "" {
+			return domain.Date{}
+		}
+		d, err := domain.ParseDate(firstDate(v))
+		if err != nil {
+			problem(r, name, "%q is not a date (YYYY-MM-DD)", v)
+		}
+		return d
+	}
+	count := func(r Record, name string) int {
+		v := r.Get(name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
+		if err != nil {
+			problem(r, name, "%q is not a whole number", v)
+		}
+		return n
+	}
+	space, err := domain.ParseID("spaceId", s.Get("spaceId"))
+	if err != nil {
+		problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))
+	}
+	rec := dialogue.Record{SpaceID: space, HeldOn: date(s.Record, "heldOn"), Format: s.Get("format"), Pillar: s.Get("pillar"),
+		Title: s.Get("title"), Locality: s.Get("locality"), Language: s.Get("language"), DurationMinutes: count(s.Record, "durationMinutes")}
+	for _, topic := range strings.Split(s.Get("topics"), ",") {
+		if t := strings.TrimSpace(topic); t != "" {
+			rec.Topics = append(rec.Topics, t)
+		}
+	}
+	for _, v := range s.Multiple("stakeholderIds") {
+		id, err := domain.ParseID("stakeholderIds", v)
+		if err != nil {
+			problem(s.Record, "stakeholderIds", "%q is not a stakeholder of this server: download the form again", v)
+			continue
+		}
+		rec.StakeholderIDs = append(rec.StakeholderIDs, id)
+	}
+	rec.Headcount = dialogue.Headcount{YoungWomen: count(s.Record, "youngWomen"), AdultWomen: count(s.Record, "adultWomen"), YoungMen: count(s.Record, "youngMen"),
+		AdultMen: count(s.Record, "adultMen"), WithDisabilities: count(s.Record, "withDisabilities"), Displaced: count(s.Record, "displaced")}
+	for _, a := range s.Repeats["attendees"] {
+		code := a.Get("participantCode")
+		id, ok, ambiguous := codes(code)
+		switch {
+		case ambiguous:
+			problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
+		case !ok:
+			problem(a, "participantCode", "no participant has the code %s: enrol them first", code)
+		default:
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
+		}
+	}
+	for _, c := range s.Repeats["concerns"] {
+		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Get("summary")})
+	}
+	p.Dialogue = rec
+	for i, c := range s.Repeats["commitments"] {
+		holder, err := domain.ParseID("stakeholderId", c.Get("stakeholderId"))
+		if err != nil {
+			problem(c, "stakeholderId", "%q is not a stakeholder of this server: download the form again", c.Get("stakeholderId"))
+		}
+		dialogueID := p.DialogueID
+		p.Commitments = append(p.Commitments, PlannedCommitment{ID: derive(at, root, "commitment", strconv.Itoa(i)), Row: c,
+			Cmd: commitment.Make{Promise: commitment.Promise{StakeholderID: holder, SpaceID: &space, DialogueID: &dialogueID,
+				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: date(c, "dueOn")}}})
+	}
+	return p
+}
+
+// submittedAt is when the submission was made, for its ids' time.
+func submittedAt(s Submission) time.Time {
+	for _, name := range []string{"_submission_time", "SubmissionDate", "end", "start"} {
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04:05.000-07:00", time.DateOnly} {
+			if t, err := time.Parse(layout, s.Get(name)); err == nil {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// firstDate keeps the date of a date-time ("2025-03-02T10:00:00…").
+func firstDate(v string) string {
+	if len(v) > 10 && v[4] == '-' && v[7] == '-' {
+		return v[:10]
+	}
+	return v
+}
+
+func yes(v string) bool {
+	switch strings.ToLower(v) {
+	case "yes", "oui", "1", "true":
+		return true
+	}
+	return false
+}
+
+// Describe names a plan's row for a report.
+func (p Plan) Describe() string {
+	return fmt.Sprintf("%s row %d", p.Submission.Sheet, p.Submission.Row)
+}

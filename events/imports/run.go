@@ -1,0 +1,198 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+)
+
+// Outcome is what became of a submission.
+type Outcome string
+
+const (
+	Imported  Outcome = "imported"
+	Corrected Outcome = "corrected" // an edited submission: the dialogue's attendance replaced
+	Already   Outcome = "already"   // imported before: nothing added
+	Refused   Outcome = "refused"
+	Checked   Outcome = "checked" // a dry run found it acceptable
+)
+
+// Result is one submission's line of the report.
+type Result struct {
+	Sheet    string
+	Row      int
+	UUID     string
+	Outcome  Outcome
+	Problems []Problem
+}
+
+// Report is an import's, row by row, and its totals.
+type Report struct {
+	Results []Result
+	Counts  map[Outcome]int
+}
+
+// Refused reports whether any row was refused (the CLI's exit status).
+func (r Report) Refused() bool { return r.Counts[Refused] > 0 }
+
+// Options say how to run an import.
+type Options struct {
+	// DryRun checks every row and writes nothing.
+	DryRun bool
+	// RecordedBy is who the events are recorded by.
+	RecordedBy string
+	// Sees is what the importer may refer to (commands.Meta.Sees).
+	Sees func(domain.Ref) bool
+}
+
+// Run imports planned submissions through the command handler, each whole
+// or not at all: every command of a row is first decided without being
+// written (its commitments as if the dialogue were there), and only a row
+// whose every part is accepted is written. Commands' ids derive from the
+// submission, so a row imported before adds nothing.
+func Run(ctx context.Context, h *commands.Handler, plans []Plan, opts Options) (Report, error) {
+	report := Report{Counts: map[Outcome]int{}}
+	for _, p := range plans {
+		res := Result{Sheet: p.Submission.Sheet, Row: p.Submission.Row, UUID: p.Submission.UUID(), Problems: p.Problems}
+		if len(res.Problems) == 0 {
+			outcome, problems, err := runOne(ctx, h, p, opts)
+			if err != nil {
+				return report, fmt.Errorf("%s: %w", p.Describe(), err)
+			}
+			res.Outcome, res.Problems = outcome, problems
+		}
+		if len(res.Problems) > 0 {
+			res.Outcome = Refused
+		}
+		report.Results = append(report.Results, res)
+		report.Counts[res.Outcome]++
+	}
+	return report, nil
+}
+
+func (o Options) meta(id domain.ID, dry bool) commands.Meta {
+	return commands.Meta{CommandID: ulid.ULID(id), RecordedBy: o.RecordedBy, Sees: o.Sees, DryRun: dry}
+}
+
+// runOne checks then writes one submission.
+func runOne(ctx context.Context, h *commands.Handler, p Plan, opts Options) (Outcome, []Problem, error) {
+	hold := dialogue.Hold{Record: p.Dialogue}
+	correction := dialogue.CorrectAttendance{Attendance: p.Dialogue.Attendance}
+	write := func(dry bool) (commands.Result[dialogue.Event], error) {
+		return commands.Dialogue.Execute(ctx, h, p.DialogueID, hold, opts.meta(p.CommandID, dry))
+	}
+	res, err := write(true)
+	if errors.Is(err, commands.ErrCommandIDReused) {
+		// The dialogue is there and this is another version of its
+		// submission (an edit): it corrects the attendance.
+		write = func(dry bool) (commands.Result[dialogue.Event], error) {
+			return commands.Dialogue.Execute(ctx, h, p.DialogueID, correction, opts.meta(p.CommandID, dry))
+		}
+		res, err = write(true)
+	}
+	edit := isCorrection(res)
+	if problems, err := refusal(err, p.Submission.Record); problems != nil || err != nil {
+		return Refused, problems, err
+	}
+	for _, c := range p.Commitments {
+		check := c.Cmd
+		check.DialogueID = nil // not written yet: checked as made outside it
+		_, err := commands.Commitment.Execute(ctx, h, c.ID, check, opts.meta(c.ID, true))
+		if errors.Is(err, commands.ErrCommandIDReused) {
+			continue // imported before, with its dialogue
+		}
+		if problems, err := refusal(err, c.Row); problems != nil || err != nil {
+			return Refused, problems, err
+		}
+	}
+	if opts.DryRun {
+		if res.Repeated {
+			return Already, nil, nil
+		}
+		return Checked, nil, nil
+	}
+	res, err = write(false)
+	if problems, err := refusal(err, p.Submission.Record); problems != nil || err != nil {
+		return Refused, problems, err
+	}
+	added := !res.Repeated
+	for _, c := range p.Commitments {
+		r, err := commands.Commitment.Execute(ctx, h, c.ID, c.Cmd, opts.meta(c.ID, false))
+		if problems, err := refusal(err, c.Row); problems != nil || err != nil {
+			return Refused, problems, err
+		}
+		added = added || !r.Repeated
+	}
+	switch {
+	case !added:
+		return Already, nil, nil
+	case edit:
+		return Corrected, nil, nil
+	}
+	return Imported, nil, nil
+}
+
+// isCorrection: the events decided correct an attendance.
+func isCorrection(r commands.Result[dialogue.Event]) bool {
+	for _, e := range r.Events {
+		if _, ok := e.(dialogue.AttendanceCorrected); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// refusal turns a command's refusal into the row's problems; other errors
+// (the store's) stop the import.
+func refusal(err error, r Record) ([]Problem, error) {
+	var problems *domain.Problems
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &problems):
+		out := make([]Problem, len(*problems))
+		for i, p := range *problems {
+			out[i] = Problem{Sheet: r.Sheet, Row: r.Row, Column: p.Field, Problem: p}
+		}
+		return out, nil
+	}
+	return nil, err
+}
+
+// Write writes the report for a person, in French or English: a line per
+// submission not imported cleanly, with its row, column and reason, then
+// the totals. It never holds a name or phone: rows are numbers and codes.
+func (r Report) Write(w io.Writer, language string) error {
+	words := map[string][2]string{
+		string(Imported): {"importé", "imported"}, string(Corrected): {"corrigé", "corrected"}, string(Already): {"déjà là", "already there"},
+		string(Refused): {"refusé", "refused"}, string(Checked): {"accepté (essai : rien n’est écrit)", "accepted (dry run: nothing written)"},
+		"row": {"ligne", "row"}, "column": {"colonne", "column"}, "total": {"Total", "Total"},
+	}
+	say := func(k string) string {
+		if language == "fr" {
+			return words[k][0]
+		}
+		return words[k][1]
+	}
+	for _, res := range r.Results {
+		if res.Outcome != Refused {
+			continue
+		}
+		for _, p := range res.Problems {
+			if _, err := fmt.Fprintf(w, "%s %s %d, %s %s : %s\n", p.Sheet, say("row"), p.Row, say("column"), p.Column, p.In(language)); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := fmt.Fprintf(w, "%s : %d %s, %d %s, %d %s, %d %s, %d %s\n", say("total"),
+		r.Counts[Imported], say(string(Imported)), r.Counts[Corrected], say(string(Corrected)), r.Counts[Already], say(string(Already)),
+		r.Counts[Checked], say(string(Checked)), r.Counts[Refused], say(string(Refused)))
+	return err
+}
