@@ -48,6 +48,7 @@ Usage:
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
   palabre form xlsform [--data DIR] [--out FILE]   the XLSForm for KoboToolbox and ODK
+  palabre import FILE... [--data DIR] [--dry-run] [--lang fr|en]   exports of that form
   palabre backup  FILE [--data DIR]
   palabre restore FILE --data EMPTY_DIR
   palabre version
@@ -78,6 +79,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.rebuild(ctx, rest)
 	case "form":
 		return m.form(ctx, rest)
+	case "import":
+		return m.importFiles(ctx, rest)
 	case "backup":
 		return m.backup(ctx, rest)
 	case "restore":
@@ -134,6 +137,24 @@ func (f *flags) string(name, value, help string) *string {
 func (f *flags) int(name string, value int, help string) *int {
 	f.env[name] = envName(name)
 	return f.fs.Int(name, value, help+" ("+envName(name)+")")
+}
+
+func (f *flags) bool(name string, value bool, help string) *bool {
+	f.env[name] = envName(name)
+	return f.fs.Bool(name, value, help+" ("+envName(name)+")")
+}
+
+// parseWithArgs parses flags with positional arguments before or after
+// them ("import A.xlsx B.csv --data D" or "import --data D A.xlsx").
+func (f *flags) parseWithArgs(args []string) ([]string, error) {
+	i := 0
+	for i < len(args) && !strings.HasPrefix(args[i], "-") {
+		i++
+	}
+	if err := f.parse(args[i:]); err != nil {
+		return nil, err
+	}
+	return append(slices.Clone(args[:i]), f.fs.Args()...), nil
 }
 
 // parse parses args, then fills flags not given from the environment.

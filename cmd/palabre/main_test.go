@@ -122,3 +122,47 @@ func TestTheFormFromTheCommandLineHoldsTheDeploymentsSpaces(t *testing.T) {
 		t.Fatalf("no space among the choices: %v", rows)
 	}
 }
+
+func TestImportingTheFormsExportFromTheCommandLine(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err != nil {
+		t.Fatal(err)
+	}
+	form, _, err := run(t, nil, "form", "xlsform", "--data", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, _ := excelize.OpenReader(strings.NewReader(form))
+	choices, _ := book.GetRows("choices")
+	var space string
+	for _, r := range choices {
+		if r[0] == "space" && space == "" {
+			space = r[1]
+		}
+	}
+	export := excelize.NewFile()
+	rows := [][]any{
+		{"dialogue/spaceId", "dialogue/heldOn", "dialogue/format", "dialogue/pillar", "headcount/adultWomen", "headcount/adultMen", "_uuid", "_submission_time", "_index"},
+		{space, "2026-01-10", "community-dialogue", "security", 6, 4, "kobo-1", "2026-01-10T12:00:00", 1},
+		{space, "2026-01-11", "community-dialogue", "piracy", 6, 4, "kobo-2", "2026-01-11T12:00:00", 2},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		export.SetSheetRow("Sheet1", cell, &r)
+	}
+	file := filepath.Join(t.TempDir(), "kobo.xlsx")
+	if err := export.SaveAs(file); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, "import", file, "--data", dir, "--dry-run")
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 accepté") || !strings.Contains(out, "colonne pillar") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, _, err = run(t, nil, "import", file, "--data", dir, "--lang", "en")
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 imported") || !strings.Contains(out, "row 3, column pillar") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, _, _ = run(t, nil, "import", "--data", dir, file); !strings.Contains(out, "1 déjà là") {
+		t.Fatalf("again:\n%s", out)
+	}
+}

@@ -137,6 +137,23 @@ func (m *Model) List(v Viewer, region string) []Participant {
 	return out
 }
 
+// ByCode finds a participant by their pseudonymous code, among those the
+// viewer may see: ok is false when none has it, ambiguous true when two
+// do (codes were not unique before imports needed them to be).
+func (m *Model) ByCode(v Viewer, code string) (id domain.ID, ok, ambiguous bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, p := range m.people {
+		if p.Profile.Code == code && v.MaySeeIdentitiesIn(p.Profile.Region) {
+			if ok {
+				return id, true, true
+			}
+			id, ok = p.ID, true
+		}
+	}
+	return id, ok, false
+}
+
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them. Returns ErrNotFound for a missing participant or a viewer who
 // may not see their region, and keystore.ErrErased after erasure.
