@@ -32,7 +32,7 @@ type world struct {
 	codes         imports.Codes
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	w := &world{env: commandstest.Open(t, now), space: domain.ID(ulid.Make()), holder: domain.ID(ulid.Make()), person: domain.ID(ulid.Make())}
 	t.Cleanup(w.env.Close)
 	ctx, h := context.Background(), w.env.Handler
@@ -78,7 +78,7 @@ type submission struct {
 // koboXLSX writes submissions as KoboToolbox exports them as XLSX with
 // "XML values and headers" and groups in headers: a sheet of submissions
 // (dates as date cells), a sheet per repeat joined by _parent_index.
-func (w *world) koboXLSX(t *testing.T, subs ...submission) []byte {
+func (w *world) koboXLSX(t testing.TB, subs ...submission) []byte {
 	f := excelize.NewFile()
 	main := "Dialogue communautaire _ pré"
 	f.SetSheetName("Sheet1", main)
@@ -126,7 +126,7 @@ func (w *world) koboXLSX(t *testing.T, subs ...submission) []byte {
 	return b.Bytes()
 }
 
-func (w *world) run(t *testing.T, file []byte, dry bool) imports.Report {
+func (w *world) run(t testing.TB, file []byte, dry bool) imports.Report {
 	t.Helper()
 	tables, err := imports.ReadXLSX(bytes.NewReader(file))
 	if err != nil {
