@@ -3,6 +3,9 @@ package graphql_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
 	"io"
 	"net/http"
 	"strconv"
@@ -189,5 +192,75 @@ func TestTheFormMatchesTheServerAndItsReader(t *testing.T) {
 	}
 	if status, _ := e.download(e.analyst, "/form/dialogue.xlsx"); status != 403 {
 		t.Fatalf("an analyst: %d", status)
+	}
+}
+
+// upload posts an export to /import as the web app does.
+func (e *env) upload(token, name string, file []byte, dry bool) (int, map[string]any) {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", name)
+	part.Write(file)
+	mw.Close()
+	url := e.server.URL + "/import"
+	if dry {
+		url += "?dryRun=true"
+	}
+	req, _ := http.NewRequest(http.MethodPost, url, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept-Language", "fr")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+func TestAFacilitatorImportsIntoTheirRegionsOnly(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	book := excelize.NewFile()
+	rows := [][]any{
+		{"dialogue/spaceId", "dialogue/heldOn", "dialogue/format", "dialogue/pillar", "headcount/adultWomen", "_uuid", "_index"},
+		{s.gaoSpace, "2025-04-02", "workshop", "justice", 5, "u-gao", 1},
+		{s.moptiSpace, "2025-04-02", "workshop", "justice", 5, "u-mopti", 2},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		book.SetSheetRow("Sheet1", cell, &r)
+	}
+	att := [][]any{{"attendees/participantCode", "attendees/spoke", "_parent_index"}, {"MOP-0001", "yes", 1}}
+	book.NewSheet("attendees")
+	for i, r := range att {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		book.SetSheetRow("attendees", cell, &r)
+	}
+	var file bytes.Buffer
+	book.Write(&file)
+	status, report := e.upload(e.gao, "kobo.xlsx", file.Bytes(), false)
+	if status != 200 {
+		t.Fatalf("%d %v", status, report)
+	}
+	results, _ := report["results"].([]any)
+	text := fmt.Sprint(results)
+	// gao's row names a mopti participant: as unknown as a missing one;
+	// the mopti row's space: as missing as one that does not exist.
+	if len(results) != 2 || get(results[0], "outcome") != "refused" || !strings.Contains(text, "aucun·e participant·e n’a le code MOP-0001") ||
+		get(results[1], "outcome") != "refused" || !strings.Contains(text, "spaceId") {
+		t.Fatalf("gao's facilitator's import: %v", report)
+	}
+	if status, _ := e.upload(e.analyst, "kobo.xlsx", file.Bytes(), false); status != 403 {
+		t.Fatalf("an analyst: %d", status)
+	}
+	if st, r := e.upload(e.admin, "kobo.xlsx", file.Bytes(), true); st != 200 || get(r, "counts", "checked") != 2.0 {
+		t.Fatalf("an admin's dry run: %d %v", st, r)
+	}
+	if strings.Contains(e.logs.String(), "MOP-0001") {
+		t.Fatal("the log holds what the file said")
 	}
 }

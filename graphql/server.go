@@ -110,6 +110,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.page.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/export/"):
 		s.serveExport(w, r)
+	case r.URL.Path == "/import":
+		s.serveImport(w, r)
 	case r.URL.Path == "/form/dialogue.xlsx":
 		s.serveForm(w, r)
 	case r.URL.Path == "/session":

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
@@ -66,7 +63,11 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	codes := func(code string) (domain.ID, bool, bool) { return people.ByCode(admin, code) }
 	var refused bool
 	for _, name := range files {
-		tables, err := readExport(name)
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tables, err := imports.Read(name, b)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -92,21 +93,4 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return errRefused
 	}
 	return nil
-}
-
-// readExport reads an export by its extension: a workbook, or one CSV
-// table (named after the file, as ODK names repeats' files).
-func readExport(name string) ([]imports.Table, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".xlsx":
-		return imports.ReadXLSX(bytes.NewReader(b))
-	case ".csv":
-		t, err := imports.ReadCSV(filepath.Base(name), bytes.NewReader(b))
-		return []imports.Table{t}, err
-	}
-	return nil, fmt.Errorf("an export is .xlsx or .csv")
 }

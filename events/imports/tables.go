@@ -12,6 +12,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,19 @@ func lastSegment(h string) string {
 		return h[i+1:]
 	}
 	return h
+}
+
+// Read reads an export by its file's extension: a workbook, or one CSV
+// table (named after the file, as ODK names repeats' files).
+func Read(name string, b []byte) ([]Table, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return ReadXLSX(bytes.NewReader(b))
+	case ".csv":
+		t, err := ReadCSV(filepath.Base(name), bytes.NewReader(b))
+		return []Table{t}, err
+	}
+	return nil, fmt.Errorf("an export is .xlsx or .csv")
 }
 
 // ReadXLSX reads every sheet of a workbook, dates as YYYY-MM-DD whatever

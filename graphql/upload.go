@@ -1,0 +1,109 @@
+package graphql
+
+import (
+	"bytes"
+	"net/http"
+	"path/filepath"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/graphql/read"
+)
+
+// Imports through the server: POST /import (multipart, the export in the
+// "file" part; ?dryRun=true to check only) for those who log dialogues.
+// A facilitator imports into their regions only: the commands' references
+// go through the same rules as every write (another region's space is as
+// missing as one that does not exist), and attendees are found among the
+// participants they may see. The file is read in memory and never kept;
+// the report holds rows and codes, never a name.
+
+// maxUpload bounds an export: 10,000 submissions are about 5 MB.
+const maxUpload = 32 << 20
+
+type uploadProblem struct {
+	Sheet   string `json:"sheet"`
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+type uploadResult struct {
+	Sheet    string          `json:"sheet"`
+	Row      int             `json:"row"`
+	Outcome  imports.Outcome `json:"outcome"`
+	Problems []uploadProblem `json:"problems"`
+}
+
+type uploadReport struct {
+	File    string                  `json:"file"`
+	DryRun  bool                    `json:"dryRun"`
+	Counts  map[imports.Outcome]int `json:"counts"`
+	Results []uploadResult          `json:"results"`
+}
+
+func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
+	x := s.begin(w)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "POST the export as multipart/form-data, in the part named file"})
+		return
+	}
+	who, err := s.authenticate(r)
+	if err != nil {
+		x.unauthenticated(err)
+		return
+	}
+	if !who.Can(access.LogDialogues) {
+		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	file, head, err := r.FormFile("file")
+	if err != nil {
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: "send the export (.xlsx or .csv, at most 32 MB) in the part named file"})
+		return
+	}
+	defer file.Close()
+	var body bytes.Buffer
+	if _, err := body.ReadFrom(file); err != nil {
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: "the export could not be read whole (at most 32 MB)"})
+		return
+	}
+	tables, err := imports.Read(head.Filename, body.Bytes())
+	var subs []imports.Submission
+	if err == nil {
+		subs, err = imports.Submissions(tables)
+	}
+	if err != nil {
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
+		return
+	}
+	v := read.Viewer{Principal: who, Log: x.log}
+	codes := func(code string) (domain.ID, bool, bool) { return s.deps.Participants.ByCode(who, code) }
+	plans := make([]imports.Plan, len(subs))
+	for i, sub := range subs {
+		plans[i] = imports.PlanDialogue(sub, codes)
+	}
+	dry := r.URL.Query().Get("dryRun") == "true"
+	report, err := imports.Run(r.Context(), s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject, Sees: s.builder.read.Sees(v)})
+	if err != nil {
+		x.log.Error().Err(err).Msg("an import failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
+	x.log.Info().Str("audit", "import").Str("subject", who.Subject).Str("token", who.TokenID).Bool("dryRun", dry).
+		Int("imported", report.Counts[imports.Imported]).Int("refused", report.Counts[imports.Refused]).Msg("audit")
+	language := readerLanguage(r)
+	out := uploadReport{File: filepath.Base(head.Filename), DryRun: dry, Counts: report.Counts}
+	for _, res := range report.Results {
+		u := uploadResult{Sheet: res.Sheet, Row: res.Row, Outcome: res.Outcome, Problems: []uploadProblem{}}
+		for _, p := range res.Problems {
+			u.Problems = append(u.Problems, uploadProblem{Sheet: p.Sheet, Row: p.Row, Column: p.Column, Message: p.In(language)})
+		}
+		out.Results = append(out.Results, u)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+}
