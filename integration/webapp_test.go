@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/oklog/ulid/v2"
+	"github.com/xuri/excelize/v2"
 )
 
 // webappRun is what webapp.mjs saw.
@@ -36,6 +37,9 @@ type webappRun struct {
 		QRCells     int      `json:"qrCells"`
 		Who         string   `json:"who"`
 		Listed      string   `json:"listed"`
+		Checked     string   `json:"checkedCounts"`
+		RefusedRows string   `json:"refusedRows"`
+		Imported    string   `json:"importedCounts"`
 	} `json:"steps"`
 	Leaks    []string `json:"leaks"`
 	Problems []string `json:"problems"`
@@ -89,7 +93,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots)
+	kobo := filepath.Join(t.TempDir(), "kobo-export.xlsx")
+	writeKoboExport(t, kobo, space)
+	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots, kobo)
 	cmd.Dir = js
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -152,6 +158,10 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if b, err := os.ReadFile(ana.Saved); err != nil || !bytes.HasPrefix(b, []byte("PK")) || ana.Download != "palabre-inclusion.xlsx" {
 		t.Errorf("the dashboard's download %q: %v", ana.Download, err)
 	}
+	if imp := run.Steps[at("import")]; !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
+		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {
+		t.Errorf("the upload page: %+v", imp)
+	}
 	if adm := run.Steps[at("admin")]; adm.QRCells < 100 || adm.Who != "animatrice-tombouctou" || !strings.Contains(adm.Listed, "animatrice-tombouctou") {
 		t.Errorf("the admin's new token: %+v", adm)
 	}
@@ -167,7 +177,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code displacement identity { name phone } } } figures { attendance { count } } } } }
 	  participants(region: "gao") { totalCount } }`, nil)
 	edges, _ := pick(d, "dialogues", "edges").([]any)
-	if len(edges) != 3 || pick(d, "participants", "totalCount") != 3.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
+	if len(edges) != 4 || pick(d, "participants", "totalCount") != 3.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
 		t.Fatalf("the server holds %v", d)
 	}
 	if third, _ := pick(edges[2], "node", "attendees").([]any); len(third) != 1 || pick(third[0], "participant", "code") != "GAO-0102" {
@@ -178,5 +188,32 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if len(attendees) != 1 || pick(attendees[0], "participant", "code") != "GAO-0100" || pick(attendees[0], "participant", "identity", "name") != "Kadiatou Canari-Zeta" ||
 		pick(attendees[0], "spoke") != true || pick(attendees[0], "participant", "displacement") != "RETURNEE" || pick(second, "figures", "attendance", "count") != 6.0 {
 		t.Fatalf("the offline dialogue: %v", second)
+	}
+}
+
+// writeKoboExport writes a Kobo XLSX export of the shipped form: a
+// dialogue attended by GAO-0100 (enrolled in the browser before), and one
+// naming a code nobody has.
+func writeKoboExport(t *testing.T, path, space string) {
+	t.Helper()
+	book := excelize.NewFile()
+	sheets := map[string][][]any{
+		"Sheet1": {
+			{"dialogue/spaceId", "dialogue/heldOn", "dialogue/format", "dialogue/pillar", "headcount/adultWomen", "headcount/adultMen", "_uuid", "_submission_time", "_index"},
+			{space, "2026-05-20", "committee-meeting", "security", 4, 4, "kobo-a", "2026-05-20T12:00:00", 1},
+			{space, "2026-05-21", "committee-meeting", "security", 2, 2, "kobo-b", "2026-05-21T12:00:00", 2},
+		},
+		"attendees": {{"attendees/participantCode", "attendees/spoke", "_index", "_parent_table_name", "_parent_index"},
+			{"GAO-0100", "yes", 1, "Sheet1", 1}, {"GAO-0999", "no", 2, "Sheet1", 2}},
+	}
+	book.NewSheet("attendees")
+	for name, rows := range sheets {
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			book.SetSheetRow(name, cell, &r)
+		}
+	}
+	if err := book.SaveAs(path); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -11,12 +11,15 @@
 //
 // An admin makes a token, shown once with its QR code, which then signs in.
 //
-//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN ADVOCACY_TOKEN ANALYST_TOKEN ADMIN_TOKEN SCREENSHOT_DIR
+// The facilitator also checks, then imports, a Kobo export on the upload
+// page.
+//
+//   node webapp.mjs URL GAO_TOKEN MOPTI_TOKEN ADVOCACY_TOKEN ANALYST_TOKEN ADMIN_TOKEN SCREENSHOT_DIR KOBO_XLSX
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
 
-const [url, gaoToken, moptiToken, advocacyToken, analystToken, adminToken, shots] = process.argv.slice(2);
+const [url, gaoToken, moptiToken, advocacyToken, analystToken, adminToken, shots, koboExport] = process.argv.slice(2);
 const canaryName = "Kadiatou Canari-Zeta";
 const canaryPhone = "+223-CANARY-777";
 const pin = "135790";
@@ -208,6 +211,19 @@ try {
   await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
   await page.waitForTimeout(500);
   step("on the spot", { formDate, states: await outboxStates(page) });
+
+  // A Kobo export, checked then imported on the upload page.
+  await page.goto(url + "/#/import");
+  await page.getByLabel("Fichier d’export").setInputFiles(koboExport);
+  await page.getByRole("button", { name: "Vérifier (essai)" }).click();
+  await page.getByRole("heading", { name: "Vérification faite : rien n’a été écrit" }).waitFor();
+  const checkedCounts = await page.locator("#import-counts").innerText();
+  const refusedRows = await page.locator("table").innerText();
+  await page.getByRole("button", { name: "Importer", exact: true }).click();
+  await page.getByRole("heading", { name: "Import terminé" }).waitFor();
+  const importedCounts = await page.locator("#import-counts").innerText();
+  await page.screenshot({ path: `${shots}/10-import.png`, fullPage: true });
+  step("import", { checkedCounts, refusedRows, importedCounts });
   out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
   out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };
 

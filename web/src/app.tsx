@@ -12,6 +12,7 @@ import { Enrol } from './pages/Enrol'
 import { Home } from './pages/Home'
 import { LogDialogue } from './pages/LogDialogue'
 import { OutboxPage } from './pages/OutboxPage'
+import { Import } from './pages/Import'
 import { Participants } from './pages/Participants'
 import { PinGate } from './pages/Pin'
 import { SignIn } from './pages/SignIn'
@@ -145,6 +146,7 @@ export function Root({ db }: { db: Store }) {
           {writes && <a href="#/dialogue">{t('nav.logDialogue')}</a>}
           {writes && <a href="#/enrol">{t('nav.enrol')}</a>}
           {writes && <a href="#/participants">{t('nav.participants')}</a>}
+          {writes && <a href="#/import">{t('nav.import')}</a>}
           {tracks && <a href="#/commitments">{t('nav.commitments')}</a>}
           {session.role !== 'advocacy' && <a href="#/dashboard">{t('nav.dashboard')}</a>}
           {session.role === 'admin' && <a href="#/admin">{t('nav.admin')}</a>}
@@ -182,6 +184,8 @@ function page(route: string, role: Session['role']) {
       return <LogDialogue fix={fix} />
     case writes && first === 'enrol':
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
+    case writes && first === 'import':
+      return <Import />
     case writes && first === 'participants':
       return <Participants />
     case writes && first === 'participant' && !!second:
