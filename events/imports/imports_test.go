@@ -1,6 +1,7 @@
 package imports_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"strings"
@@ -211,6 +212,37 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 	}
 	p := imports.PlanDialogue(subs[0], w.codes)
 	if len(p.Problems) > 0 || len(p.Dialogue.StakeholderIDs) != 1 || p.Dialogue.Headcount.AdultMen != 6 {
+		t.Fatalf("plan: %+v", p)
+	}
+	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Plan{p}, imports.Options{RecordedBy: "import"})
+	if err != nil || r.Counts[imports.Imported] != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
+
+func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
+	w := newWorld(t)
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	put := func(name, text string) {
+		f, _ := z.Create(name)
+		f.Write([]byte(text))
+	}
+	put("palabre_dialogue.csv", "SubmissionDate,dialogue-spaceId,dialogue-heldOn,dialogue-format,dialogue-pillar,headcount-adultWomen,meta-instanceID,KEY\n"+
+		"2026-05-04T12:00:00.000Z,"+w.space.String()+",2026-05-04,workshop,justice,7,uuid:odk-1,uuid:odk-1\n")
+	put("palabre_dialogue-attendees.csv", "participantCode,spoke,PARENT_KEY,KEY\nGAO-0001,yes,uuid:odk-1,uuid:odk-1/attendees[1]\n")
+	put("media/photo.jpg", "not a table")
+	z.Close()
+	tables, err := imports.Read("palabre_dialogue.zip", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := imports.Submissions(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := imports.PlanDialogue(subs[0], w.codes)
+	if len(p.Problems) > 0 || len(p.Dialogue.Attendees) != 1 || !p.Dialogue.Attendees[0].Spoke || p.Dialogue.Headcount.AdultWomen != 7 {
 		t.Fatalf("plan: %+v", p)
 	}
 	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Plan{p}, imports.Options{RecordedBy: "import"})

@@ -46,7 +46,7 @@ func (r Record) Multiple(name string) []string {
 func cutLast(h string) (string, string, bool) {
 	i := strings.LastIndexAny(h, "/.:")
 	if i < 0 {
-		return "", "", false
+		return "", "", false // "-" is not one here: choice names may hold it
 	}
 	return h[:i], h[i+1:], true
 }

@@ -8,6 +8,7 @@
 package imports
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -29,7 +30,7 @@ type Table struct {
 
 // column finds a heading: exactly, or by its last segment, since Kobo
 // prefixes a question with its groups ("dialogue/spaceId") with "/", "."
-// or ":" as the separator, or none.
+// or ":" as the separator, or none; ODK Central with "-".
 func (t Table) column(name string) int {
 	for i, h := range t.Headers {
 		if h == name {
@@ -45,7 +46,7 @@ func (t Table) column(name string) int {
 }
 
 func lastSegment(h string) string {
-	if i := strings.LastIndexAny(h, "/.:"); i >= 0 {
+	if i := strings.LastIndexAny(h, "/.:-"); i >= 0 {
 		return h[i+1:]
 	}
 	return h
@@ -60,8 +61,45 @@ func Read(name string, b []byte) ([]Table, error) {
 	case ".csv":
 		t, err := ReadCSV(filepath.Base(name), bytes.NewReader(b))
 		return []Table{t}, err
+	case ".zip":
+		return ReadODKZip(b)
 	}
-	return nil, fmt.Errorf("an export is .xlsx or .csv")
+	return nil, fmt.Errorf("an export is .xlsx, .csv, or ODK Central's .zip of CSV files")
+}
+
+// ReadODKZip reads ODK Central's CSV export: a zip of the submissions'
+// CSV file and one per repeat ("FORM-attendees.csv"), whose PARENT_KEY
+// names the submission's KEY. The submissions' table comes first.
+func ReadODKZip(b []byte) ([]Table, error) {
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, fmt.Errorf("not a zip file: %w", err)
+	}
+	var main []Table
+	var repeats []Table
+	for _, f := range z.File {
+		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".csv") {
+			continue // media files travel in the same zip
+		}
+		r, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		t, err := ReadCSV(filepath.Base(f.Name), r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		if t.column("PARENT_KEY") >= 0 {
+			repeats = append(repeats, t)
+		} else {
+			main = append(main, t)
+		}
+	}
+	if len(main) != 1 {
+		return nil, fmt.Errorf("the zip holds %d tables of submissions; ODK Central's export holds one", len(main))
+	}
+	return append(main, repeats...), nil
 }
 
 // ReadXLSX reads every sheet of a workbook, dates as YYYY-MM-DD whatever

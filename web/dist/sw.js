@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-M7NK8X_8.js","/assets/Dashboard-CW-DlpwZ.js","/assets/index-C21eu2Rc.css","/assets/index-C2c2m6_Y.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "9e8d5f66be8f"
+const SHELL = ["/","/assets/Admin-BWXKG5Fi.js","/assets/Dashboard-sxSRYWJk.js","/assets/index-C21eu2Rc.css","/assets/index-D3IVTvK8.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "d613c5303946"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -249,7 +249,7 @@ export const en: Record<MessageKey, string> = {
   'home.formDownload': 'Download the form (XLSForm)',
   'nav.import': 'Import',
   'import.title': 'Import a Kobo or ODK export',
-  'import.explain': 'An export (XLSX or CSV, "XML values and headers") of the palabre form. Check it first: nothing is written. Importing the same file twice adds nothing.',
+  'import.explain': 'An export of the palabre form: Kobo as XLSX or CSV ("XML values and headers"), or the CSV zip of ODK Central. Check it first: nothing is written. Importing the same file twice adds nothing.',
   'import.file': 'Export file',
   'import.choose': 'Choose a file.',
   'import.check': 'Check (dry run)',

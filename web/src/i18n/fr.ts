@@ -247,7 +247,7 @@ export const fr = {
   'home.formDownload': 'Télécharger le formulaire (XLSForm)',
   'nav.import': 'Importer',
   'import.title': 'Importer un export Kobo ou ODK',
-  'import.explain': 'Un export (XLSX ou CSV, « valeurs et en-têtes XML ») du formulaire palabre. Vérifiez d’abord : rien n’est écrit. Importer deux fois le même fichier n’ajoute rien.',
+  'import.explain': 'Un export du formulaire palabre : Kobo en XLSX ou CSV (« valeurs et en-têtes XML »), ou le zip CSV d’ODK Central. Vérifiez d’abord : rien n’est écrit. Importer deux fois le même fichier n’ajoute rien.',
   'import.file': 'Fichier d’export',
   'import.choose': 'Choisissez un fichier.',
   'import.check': 'Vérifier (essai)',

@@ -48,7 +48,7 @@ export function Import() {
       <p>{t('import.explain')}</p>
       <div class="card wide">
         <Field id="export" label={t('import.file')}>
-          <input id="export" type="file" accept=".xlsx,.csv" onChange={(e) => { setFile(e.currentTarget.files?.[0]); setReport(undefined) }} />
+          <input id="export" type="file" accept=".xlsx,.csv,.zip" onChange={(e) => { setFile(e.currentTarget.files?.[0]); setReport(undefined) }} />
         </Field>
         {problem && <p class="error" role="alert">{problem}</p>}
         <div class="actions">
