@@ -93,6 +93,9 @@ func PlanDialogue(s Submission, codes Codes) Plan {
 		}
 		return n
 	}
+	if v := s.Get("_validation_status"); strings.Contains(v, "not_approved") {
+		problem(s.Record, "_validation_status", "the submission is marked not approved in Kobo")
+	}
 	space, err := domain.ParseID("spaceId", s.Get("spaceId"))
 	if err != nil {
 		problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))

@@ -74,6 +74,7 @@ type submission struct {
 	codes                  []string
 	commitment             string
 	holder                 string // the commitment's stakeholder; default the world's
+	validation             string // Kobo's _validation_status
 }
 
 // koboXLSX writes submissions as KoboToolbox exports them as XLSX with
@@ -98,7 +99,7 @@ func (w *world) koboXLSX(t testing.TB, subs ...submission) []byte {
 	for i, s := range subs {
 		row := []any{"2026-05-04T09:00:00.000+00:00", "2026-05-04T11:00:00.000+00:00", w.space.String(), time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC),
 			"community-dialogue", s.pillar, 0, s.women, 0, 3, 0, 1, w.holder.String(), "uuid:" + s.uuid, "uuid:" + s.replaces,
-			1000 + i, s.uuid, "2026-05-04T12:00:00", "", i + 1}
+			1000 + i, s.uuid, "2026-05-04T12:00:00", s.validation, i + 1}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		f.SetSheetRow(main, cell, &row)
 		dcell, _ := excelize.CoordinatesToCellName(4, i+2)
@@ -158,14 +159,16 @@ func TestAKoboExportImportsOnceWholeRowsOrNothing(t *testing.T) {
 		// A good dialogue whose commitment names nobody registered: the
 		// whole row is refused, its dialogue not written.
 		submission{uuid: "d4", pillar: "justice", women: 3, commitment: "Audiences foraines", holder: ulid.Make().String()},
+		// One the team did not approve in Kobo.
+		submission{uuid: "e5", pillar: "justice", women: 3, validation: "validation_status_not_approved"},
 	)
 	// A dry run checks everything and writes nothing.
 	dry := w.run(t, file, true)
-	if dry.Counts[imports.Checked] != 1 || dry.Counts[imports.Refused] != 3 || w.events(t) != before {
+	if dry.Counts[imports.Checked] != 1 || dry.Counts[imports.Refused] != 4 || w.events(t) != before {
 		t.Fatalf("dry run: %v, %d events written", dry.Counts, w.events(t)-before)
 	}
 	r := w.run(t, file, false)
-	if r.Counts[imports.Imported] != 1 || r.Counts[imports.Refused] != 3 || !r.Refused() {
+	if r.Counts[imports.Imported] != 1 || r.Counts[imports.Refused] != 4 || !r.Refused() {
 		t.Fatalf("first import: %+v", r)
 	}
 	written := w.events(t) - before
@@ -178,7 +181,7 @@ func TestAKoboExportImportsOnceWholeRowsOrNothing(t *testing.T) {
 	}
 	report := out.String()
 	for _, want := range []string{"attendees ligne 3, colonne participantCode : aucun·e participant·e n’a le code GAO-9999",
-		"ligne 4, colonne pillar : \"fishing\" n’est pas l’une des valeurs", "commitments ligne 4, colonne stakeholderId : la partie prenante", "1 importé", "3 refusé"} {
+		"ligne 4, colonne pillar : \"fishing\" n’est pas l’une des valeurs", "commitments ligne 4, colonne stakeholderId : la partie prenante", "ligne 6, colonne _validation_status : la soumission est marquée « non approuvée » dans Kobo", "1 importé", "4 refusé"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
