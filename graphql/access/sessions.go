@@ -64,14 +64,7 @@ func (t *Tokens) AuthenticateSession(secret string) (Principal, error) {
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	t.mu.RLock()
-	stored, known := t.byID[id]
-	var tok Token
-	if known {
-		tok = *stored
-		tok.Sessions = slices.Clone(stored.Sessions)
-	}
-	t.mu.RUnlock()
+	tok, known := t.copyOf(id)
 	if !known || !t.live(tok) {
 		return Principal{}, ErrUnauthenticated
 	}

@@ -209,18 +209,25 @@ func (t *Tokens) Authenticate(presented string) (Principal, error) {
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	// A copy read under the lock: Revoke changes the token in place.
-	t.mu.RLock()
-	stored, known := t.byID[id]
-	var tok Token
-	if known {
-		tok = *stored
-	}
-	t.mu.RUnlock()
+	tok, known := t.copyOf(id)
 	if !known || !matches(sum, tok.Hash) || !t.live(tok) {
 		return Principal{}, ErrUnauthenticated
 	}
 	return tok.principal(), nil
+}
+
+// copyOf is a copy of a token read under the lock: Revoke and sessions
+// change the token in place.
+func (t *Tokens) copyOf(id string) (Token, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	stored, known := t.byID[id]
+	if !known {
+		return Token{}, false
+	}
+	tok := *stored
+	tok.Sessions = slices.Clone(stored.Sessions)
+	return tok, true
 }
 
 // matches compares a secret's hash with a stored hex one in constant time.

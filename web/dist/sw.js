@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-BWXKG5Fi.js","/assets/Dashboard-sxSRYWJk.js","/assets/index-C21eu2Rc.css","/assets/index-D3IVTvK8.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "d613c5303946"
+const SHELL = ["/","/assets/Admin-CgMsMWx-.js","/assets/Dashboard-odQl7i6Q.js","/assets/index-C21eu2Rc.css","/assets/index-DQ7KxlRq.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "762fc1028f8a"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

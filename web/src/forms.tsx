@@ -109,3 +109,14 @@ export function serverMessage(error: ApiError): string {
 export function focusFirstProblem(): void {
   setTimeout(() => (document.querySelector('.field.invalid input, .field.invalid select') as HTMLElement | null)?.focus(), 0)
 }
+
+/** RegionSelect picks one of the deployment's regions (those given, or
+ * all), or none when a blank choice is offered. */
+export function RegionSelect(props: { id: string; ref_: Reference | undefined; value: string; onChange: (v: string) => void; only?: string[]; blank?: string; required?: boolean }) {
+  return (
+    <select id={props.id} value={props.value} required={props.required} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      {props.blank !== undefined && <option value="">{props.blank}</option>}
+      {terms(props.ref_, 'Region').filter((r) => !props.only?.length || props.only.includes(r.code)).map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+    </select>
+  )
+}

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { download } from '../download'
-import { Field, VocabularySelect, serverMessage, terms } from '../forms'
+import { Field, RegionSelect, VocabularySelect, serverMessage, terms } from '../forms'
 import { language, t } from '../i18n'
 import { label } from '../data'
 import { ulid } from '../ulid'
@@ -185,10 +185,7 @@ function Spaces() {
         <Field id="s-name" label={t('admin.name')}><input id="s-name" value={f.name} required onInput={(e) => set('name', e.currentTarget.value)} /></Field>
         <Field id="s-kind" label={t('admin.kind')}><VocabularySelect id="s-kind" vocabulary="SpaceKind" ref_={ref} value={f.kind} onChange={(v) => set('kind', v)} required /></Field>
         <Field id="s-region" label={t('enrol.region')}>
-          <select id="s-region" value={f.region} required onChange={(e) => set('region', e.currentTarget.value)}>
-            <option value="">{t('form.choose')}</option>
-            {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
-          </select>
+          <RegionSelect id="s-region" ref_={ref} value={f.region} onChange={(v) => set('region', v)} blank={t('form.choose')} required />
         </Field>
         <Field id="s-pillar" label={t('dialogue.pillar')}><VocabularySelect id="s-pillar" vocabulary="Pillar" ref_={ref} value={f.pillar} onChange={(v) => set('pillar', v)} required /></Field>
         <Field id="s-locality" label={t('dialogue.locality')}><input id="s-locality" value={f.locality} onInput={(e) => set('locality', e.currentTarget.value)} /></Field>
@@ -253,10 +250,7 @@ function Stakeholders() {
       <Field id="h-type" label={t('admin.type')}><VocabularySelect id="h-type" vocabulary="StakeholderType" ref_={ref} value={f.type} onChange={(v) => set('type', v)} required /></Field>
       <Field id="h-level" label={t('admin.level')}><VocabularySelect id="h-level" vocabulary="StakeholderLevel" ref_={ref} value={f.level} onChange={(v) => set('level', v)} required /></Field>
       <Field id="h-region" label={t('enrol.region')}>
-        <select id="h-region" value={f.region} onChange={(e) => set('region', e.currentTarget.value)}>
-          <option value="">{t('form.none')}</option>
-          {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
-        </select>
+        <RegionSelect id="h-region" ref_={ref} value={f.region} onChange={(v) => set('region', v)} blank={t('form.none')} />
       </Field>
       <button type="submit" class="primary">{editing ? t('commitment.submit') : t('admin.register')}</button>
     </form>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
-import { Field, VocabularySelect, describedBy, focusFirstProblem, refusal, terms } from '../forms'
+import { Field, RegionSelect, VocabularySelect, describedBy, focusFirstProblem, refusal, terms } from '../forms'
 import { t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 import { gql } from '../api'
@@ -139,9 +139,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
           <VocabularySelect id="ageBand" vocabulary="AgeBand" ref_={ref} value={form.ageBand} onChange={(v) => set('ageBand', v)} error={need('ageBand')} />
         </Field>
         <Field id="region" label={t('enrol.region')} error={need('region')}>
-          <select id="region" value={form.region} onChange={(e) => set('region', e.currentTarget.value)}>
-            {terms(ref, 'Region').filter((r) => regions.length === 0 || regions.includes(r.code)).map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
-          </select>
+          <RegionSelect id="region" ref_={ref} value={form.region} onChange={(v) => set('region', v)} only={regions} />
         </Field>
         <Field id="displacement" label={t('enrol.displacement')} error={need('displacement')}>
           <VocabularySelect id="displacement" vocabulary="Displacement" ref_={ref} value={form.displacement} onChange={(v) => set('displacement', v)} required error={need('displacement')} />
