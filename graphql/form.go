@@ -21,13 +21,14 @@ var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", form
 func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
 	v := read.Viewer{Principal: who, Log: s.deps.Logger}
 	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
+	byName := map[string]vocabulary{}
+	for _, voc := range vocabularies() {
+		byName[voc.name] = voc
+	}
 	for list, name := range vocabularyLists {
-		for _, voc := range vocabularies() {
-			if voc.name == name {
-				for _, code := range voc.codes {
-					lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
-				}
-			}
+		voc := byName[name]
+		for _, code := range voc.codes {
+			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
 		}
 	}
 	spaces, err := s.builder.read.Spaces(v, "", read.ByName)

@@ -71,21 +71,13 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: "the export could not be read whole (at most 32 MB)"})
 		return
 	}
-	tables, err := imports.Read(head.Filename, body.Bytes())
-	var subs []imports.Submission
-	if err == nil {
-		subs, err = imports.Submissions(tables)
-	}
+	codes := func(code string) (domain.ID, bool, bool) { return s.deps.Participants.ByCode(who, code) }
+	plans, err := imports.Plans(head.Filename, body.Bytes(), codes)
 	if err != nil {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
 		return
 	}
 	v := read.Viewer{Principal: who, Log: x.log}
-	codes := func(code string) (domain.ID, bool, bool) { return s.deps.Participants.ByCode(who, code) }
-	plans := make([]imports.Plan, len(subs))
-	for i, sub := range subs {
-		plans[i] = imports.PlanDialogue(sub, codes)
-	}
 	dry := r.URL.Query().Get("dryRun") == "true"
 	report, err := imports.Run(r.Context(), s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject, Sees: s.builder.read.Sees(v)})
 	if err != nil {

@@ -67,17 +67,9 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		tables, err := imports.Read(name, b)
+		plans, err := imports.Plans(name, b, codes)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
-		}
-		subs, err := imports.Submissions(tables)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		plans := make([]imports.Plan, len(subs))
-		for i, s := range subs {
-			plans[i] = imports.PlanDialogue(s, codes)
 		}
 		report, err := imports.Run(ctx, h, plans, imports.Options{DryRun: *dry, RecordedBy: admin.Subject})
 		if err != nil {

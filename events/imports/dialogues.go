@@ -178,3 +178,21 @@ func yes(v string) bool {
 func (p Plan) Describe() string {
 	return fmt.Sprintf("%s row %d", p.Submission.Sheet, p.Submission.Row)
 }
+
+// Plans reads an export by its file's name and plans every submission:
+// what the command line and the server both import.
+func Plans(name string, b []byte, codes Codes) ([]Plan, error) {
+	tables, err := Read(name, b)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := Submissions(tables)
+	if err != nil {
+		return nil, err
+	}
+	plans := make([]Plan, len(subs))
+	for i, s := range subs {
+		plans[i] = PlanDialogue(s, codes)
+	}
+	return plans, nil
+}

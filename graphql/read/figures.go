@@ -198,9 +198,11 @@ func (r release) perturb(p *Figures) {
 // cellsOf lists every figure of the lines once.
 func cellsOf(lines []line) []*Figures {
 	var all []*Figures
+	seen := map[*Figures]bool{}
 	for _, l := range lines {
 		for _, p := range append(slices.Clone(l.parts), l.total) {
-			if !slices.Contains(all, p) {
+			if !seen[p] {
+				seen[p] = true
 				all = append(all, p)
 			}
 		}

@@ -134,14 +134,17 @@ func (s *Service) view(ctx context.Context, model *inclusion.Model, q inclusion.
 // aligned gives a group a row for every bucket of the total, empty where
 // it held no dialogue, so that each bucket's groups add up to its total.
 func aligned(rows, total []Row) []Row {
+	byFrom := make(map[domain.Date]*Figures, len(rows))
+	for _, r := range rows {
+		byFrom[r.From] = r.Figures
+	}
 	out := make([]Row, len(total))
 	for i, t := range total {
-		out[i] = Row{From: t.From, To: t.To, Figures: publish(inclusion.Figures{})}
-		for _, r := range rows {
-			if r.From == t.From {
-				out[i].Figures = r.Figures
-			}
+		f := byFrom[t.From]
+		if f == nil {
+			f = publish(inclusion.Figures{})
 		}
+		out[i] = Row{From: t.From, To: t.To, Figures: f}
 	}
 	return out
 }

@@ -52,6 +52,9 @@ type Model struct {
 
 	mu     sync.RWMutex
 	people map[domain.ID]*Participant
+	// byCode indexes people by code, for imports' lookups by the
+	// thousand; rebuilt with the model, never snapshotted.
+	byCode map[string][]domain.ID
 }
 
 // New returns an empty model that opens identities with opener.
@@ -68,6 +71,24 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.people = map[domain.ID]*Participant{}
+	m.byCode = map[string][]domain.ID{}
+}
+
+// index files a participant under their code, and out of their old one;
+// m.mu is held.
+func (m *Model) index(id domain.ID, old, code string) {
+	if old == code {
+		if !slices.Contains(m.byCode[code], id) {
+			m.byCode[code] = append(m.byCode[code], id)
+		}
+		return
+	}
+	if ids := slices.DeleteFunc(m.byCode[old], func(x domain.ID) bool { return x == id }); len(ids) > 0 {
+		m.byCode[old] = ids
+	} else {
+		delete(m.byCode, old)
+	}
+	m.byCode[code] = append(m.byCode[code], id)
 }
 
 // Apply implements projections.Projection.
@@ -81,8 +102,10 @@ func (m *Model) Apply(ev projections.Event) error {
 	switch e := e.(type) {
 	case participant.Enrolled:
 		m.people[id] = &Participant{ID: id, Profile: e.Profile, Consent: e.Consent, Sealed: e.Identity}
+		m.index(id, e.Profile.Code, e.Profile.Code)
 	case participant.ProfileCorrected:
 		if p := m.people[id]; p != nil {
+			m.index(id, p.Profile.Code, e.Profile.Code)
 			p.Profile = e.Profile
 			if e.Identity != nil {
 				p.Sealed = e.Identity
@@ -143,8 +166,8 @@ func (m *Model) List(v Viewer, region string) []Participant {
 func (m *Model) ByCode(v Viewer, code string) (id domain.ID, ok, ambiguous bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	for _, p := range m.people {
-		if p.Profile.Code == code && v.MaySeeIdentitiesIn(p.Profile.Region) {
+	for _, pid := range m.byCode[code] {
+		if p := m.people[pid]; v.MaySeeIdentitiesIn(p.Profile.Region) {
 			if ok {
 				return id, true, true
 			}
@@ -249,6 +272,7 @@ func (m *Model) Restore(in io.Reader) error {
 			return r.Err()
 		}
 		m.people[p.ID] = p
+		m.index(p.ID, p.Profile.Code, p.Profile.Code)
 	}
 	if r.Err() == nil && len(m.people) != n {
 		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)

@@ -116,3 +116,44 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 		t.Fatal("a restored model snapshots to other bytes")
 	}
 }
+
+func TestParticipantsAreFoundByCodeAfterCorrectionsAndARestore(t *testing.T) {
+	m := participants.New(nil)
+	a, b := domain.ID(ulid.Make()), domain.ID(ulid.Make())
+	apply := func(id domain.ID, e domain.Event) {
+		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(a, participant.Enrolled{Profile: participant.Profile{Code: "GAO-1", Region: "gao"}})
+	apply(b, participant.Enrolled{Profile: participant.Profile{Code: "GAO-2", Region: "gao"}})
+	apply(b, participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-1", Region: "gao"}})
+	all := viewerOf(func(string) bool { return true })
+	if _, ok, ambiguous := m.ByCode(all, "GAO-1"); !ok || !ambiguous {
+		t.Fatal("two people with GAO-1 are not said ambiguous")
+	}
+	if _, ok, _ := m.ByCode(all, "GAO-2"); ok {
+		t.Fatal("a code given up is still found")
+	}
+	apply(a, participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-3", Region: "gao"}})
+	var snap bytes.Buffer
+	if err := m.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	restored := participants.New(nil)
+	if err := restored.Restore(&snap); err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]domain.ID{"GAO-1": b, "GAO-3": a} {
+		if id, ok, ambiguous := restored.ByCode(all, code); !ok || ambiguous || id != want {
+			t.Fatalf("%s after a restore: %v %v %v", code, id, ok, ambiguous)
+		}
+	}
+	if _, ok, _ := restored.ByCode(viewerOf(func(r string) bool { return r == "mopti" }), "GAO-3"); ok {
+		t.Fatal("a code found for a viewer of another region")
+	}
+}
+
+type viewerOf func(string) bool
+
+func (v viewerOf) MaySeeIdentitiesIn(region string) bool { return v(region) }

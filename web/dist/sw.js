@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CgMsMWx-.js","/assets/Dashboard-odQl7i6Q.js","/assets/index-C21eu2Rc.css","/assets/index-DQ7KxlRq.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "762fc1028f8a"
+const SHELL = ["/","/assets/Admin-CmM7qNbx.js","/assets/Dashboard-Duq5vTho.js","/assets/index-C21eu2Rc.css","/assets/index-CtHyrczr.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "2aa15e2a3654"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

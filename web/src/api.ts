@@ -23,17 +23,22 @@ export interface Session {
   expires?: string
 }
 
-const headers = { 'Content-Type': 'application/json', 'X-Palabre-Csrf': '1' }
+const headers = { 'Content-Type': 'application/json' }
 
-async function call(path: string, init: RequestInit): Promise<Response> {
+/** request is every call to the server: the session's cookie, the CSRF
+ * header cookie requests need, the interface's language (the server says
+ * its refusals in it); throws Offline when the server is not reached. */
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
   try {
-    // The server says its refusals in the interface's language.
     const language = document.documentElement.lang === 'en' ? 'en' : 'fr'
-    return await fetch(path, { credentials: 'same-origin', ...init, headers: { ...headers, 'Accept-Language': language, ...init.headers } })
+    return await fetch(path, { credentials: 'same-origin', ...init, headers: { 'X-Palabre-Csrf': '1', 'Accept-Language': language, ...init.headers } })
   } catch {
     throw new Offline('offline')
   }
 }
+
+// call sends JSON.
+const call = (path: string, init: RequestInit) => request(path, { ...init, headers: { ...headers, ...init.headers } })
 
 function errorsOf(body: unknown): ApiError[] {
   type Raw = { message: string; extensions?: { code?: string; field?: string; problems?: ApiError['problems'] } }

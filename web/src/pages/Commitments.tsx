@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks'
-import { Offline, gql } from '../api'
+import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, VocabularySelect, serverMessage, terms } from '../forms'
+import { Field, VocabularySelect, terms } from '../forms'
+import { useQuery } from '../query'
 import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 
@@ -26,20 +26,6 @@ interface Commitment {
 }
 
 const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
-
-function useQuery<T>(query: string, variables: Record<string, unknown>, deps: unknown[]): [T | undefined, string, () => void] {
-  const [data, setData] = useState<T>()
-  const [problem, setProblem] = useState('')
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    setProblem('')
-    gql<T>(query, variables).then(
-      (a) => (a.errors.length ? setProblem(serverMessage(a.errors[0])) : setData(a.data)),
-      (e) => setProblem(e instanceof Offline ? t('status.offline') : String(e)),
-    )
-  }, [...deps, tick])
-  return [data, problem, () => setTick((n) => n + 1)]
-}
 
 export function Board() {
   const app = useApp()

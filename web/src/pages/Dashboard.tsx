@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks'
-import { Offline, gql } from '../api'
+import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { BarChart, LineChart } from '../charts'
 import { download } from '../download'
-import { Field, VocabularySelect, serverMessage, terms } from '../forms'
+import { Field, VocabularySelect, terms } from '../forms'
+import { useQuery } from '../query'
 import { t, type MessageKey } from '../i18n'
 
 // The analysts' dashboard: for a region, pillar and period, a table of
@@ -66,17 +66,9 @@ export default function Dashboard() {
   const [to, setTo] = useState(new Date().toISOString().slice(0, 10))
   const [bucket, setBucket] = useState('MONTH')
   const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
-  const [answer, setAnswer] = useState<Answer>()
-  const [problem, setProblem] = useState('')
   const filters = { region: region || undefined, pillar: pillar || undefined, from, to, bucket }
 
-  useEffect(() => {
-    setProblem('')
-    gql<Answer>(query, filters).then(
-      (a) => (a.errors.length ? setProblem(serverMessage(a.errors[0])) : setAnswer(a.data)),
-      (e) => setProblem(e instanceof Offline ? t('status.offline') : String(e)),
-    )
-  }, [region, pillar, from, to, bucket])
+  const [answer, problem] = useQuery<Answer>(query, filters, [region, pillar, from, to, bucket])
 
   const groups = answer?.inclusion.groups ?? []
   const exportAs = (format: 'xlsx' | 'csv') =>

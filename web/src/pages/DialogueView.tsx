@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks'
-import { Offline, gql } from '../api'
+import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { AttendanceFields, attendanceInput, type Attendance } from '../attendance'
 import { subsetProblems } from '../checks'
 import { label } from '../data'
-import { Field, serverMessage } from '../forms'
+import { Field } from '../forms'
+import { useQuery } from '../query'
 import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 
@@ -35,20 +35,11 @@ export function DialogueView({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
   const lang = language()
-  const [d, setD] = useState<Dialogue | null>()
-  const [problem, setProblem] = useState('')
   const [attendance, setAttendance] = useState<Attendance>()
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState('')
-  useEffect(() => {
-    gql<{ dialogue: Dialogue | null }>(query, { id }).then(
-      (a) => {
-        if (a.errors.length) return setProblem(serverMessage(a.errors[0]))
-        setD(a.data?.dialogue ?? null)
-      },
-      (e) => setProblem(e instanceof Offline ? t('status.offline') : String(e)),
-    )
-  }, [id, app.lastDrain])
+  const [data, problem] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain])
+  const d = data?.dialogue
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!d) return <p class="loading">…</p>
   const codes = new Map((ref?.participants ?? []).map((p) => [p.id, p.code]))

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { Field } from '../forms'
-import { language, t, type MessageKey } from '../i18n'
+import { request } from '../api'
+import { t, type MessageKey } from '../i18n'
 
 // Import a KoboToolbox or ODK export of the form palabre ships: check it
 // first (nothing is written), then import. Each row is reported; a
@@ -30,9 +31,7 @@ export function Import() {
     try {
       const body = new FormData()
       body.append('file', file)
-      const res = await fetch('/import' + (dryRun ? '?dryRun=true' : ''), {
-        method: 'POST', body, credentials: 'same-origin', headers: { 'X-Palabre-Csrf': '1', 'Accept-Language': language() },
-      })
+      const res = await request('/import' + (dryRun ? '?dryRun=true' : ''), { method: 'POST', body })
       const answer = await res.json()
       if (!res.ok) setProblem(answer.errors?.[0]?.message ?? `HTTP ${res.status}`)
       else setReport(answer as Report)
