@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -108,4 +109,43 @@ func (r readModels) all() []projections.Projection {
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
 	return commands.New(store, ref, &commands.Options{Keys: keys})
+}
+
+// claimLegacyCodes claims the codes of participants enrolled before codes
+// were claimed (the first run after an upgrade, or demo data), once the
+// participants' model has caught up; duplicates from before are logged by
+// id, never by name.
+func claimLegacyCodes(ctx context.Context, h *commands.Handler, people *participants.Model, caughtUp func() bool, log zerolog.Logger) {
+	for !caughtUp() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	unclaimed := people.Unclaimed()
+	if len(unclaimed) == 0 {
+		return
+	}
+	duplicates, err := h.ClaimCodes(ctx, unclaimed, "palabre")
+	if err != nil {
+		log.Error().Err(err).Msg("claiming participants' codes failed; they are claimed again at the next start")
+		return
+	}
+	log.Info().Int("participants", len(unclaimed)-len(duplicates)).Msg("participants' codes claimed")
+	for _, d := range duplicates {
+		log.Warn().Str("participant", d.ID.String()).Str("code", d.Code).Msg("this participant's code is another's too: correct one of them; imports refuse the code until then")
+	}
+}
+
+// caughtUp reports whether every read model has caught up with the log.
+func caughtUp(r *projections.Runner) func() bool {
+	return func() bool {
+		for _, s := range r.Status() {
+			if !s.CaughtUp {
+				return false
+			}
+		}
+		return true
+	}
 }

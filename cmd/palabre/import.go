@@ -59,6 +59,9 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	h := newHandler(d.store, ref, keys)
+	if !*dry {
+		claimLegacyCodes(ctx, h, people, func() bool { return true }, log)
+	}
 	admin := access.Principal{Role: access.Admin, Subject: "palabre import"}
 	codes := func(code string) (domain.ID, bool, bool) { return people.ByCode(admin, code) }
 	var refused bool

@@ -91,7 +91,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	deps := graphql.Deps{Handler: newHandler(d.store, ref, keys), Runner: runner,
+	handler := newHandler(d.store, ref, keys)
+	deps := graphql.Deps{Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
 		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), WebApp: web.Files()}
@@ -112,6 +113,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- runner.Run(runCtx) }()
+	go claimLegacyCodes(runCtx, handler, models.participants, caughtUp(runner), log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
 	log.Info().Str("url", "http://"+listener.Addr().String()).Str("data", dir).Str("store", *kind).Msg("palabre serving; GraphiQL at /graphiql")

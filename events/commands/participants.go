@@ -32,7 +32,7 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 	if meta.DryRun {
 		// Decided as if sealed, and no key is made for a check.
 		cmd.Identity = &participant.SealedIdentity{Nonce: make([]byte, 12), Ciphertext: make([]byte, 32)}
-		return Participant.Execute(ctx, h, id, cmd, meta)
+		return h.decideThenClaim(ctx, id, cmd, cmd.Code, meta)
 	}
 	lock := h.keyLock(id)
 	lock.Lock()
@@ -43,6 +43,9 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 		}
 		cmd.Identity = nil // decided without a key: a repeat, or a refusal
 		return Participant.Execute(ctx, h, id, cmd, meta)
+	}
+	if _, err := h.decideThenClaim(ctx, id, cmd, cmd.Code, meta); err != nil {
+		return Result[participant.Event]{}, err
 	}
 	sealed, err := h.keys.Seal(id, who)
 	if err != nil {
@@ -58,6 +61,19 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 		}
 	}
 	return res, err
+}
+
+// decideThenClaim decides a command as a dry run and, when it is accepted,
+// claims the code it gives the participant: a refused command claims
+// nothing, and a command refused for its code writes nothing.
+func (h *Handler) decideThenClaim(ctx context.Context, id domain.ID, cmd participant.Command, code string, meta Meta) (Result[participant.Event], error) {
+	dry := meta
+	dry.DryRun = true
+	res, err := Participant.Execute(ctx, h, id, cmd, dry)
+	if err != nil || res.Repeated {
+		return res, err
+	}
+	return res, h.claimCode(ctx, id, code, meta)
 }
 
 // enrolled reports whether the participant's stream exists.
@@ -83,6 +99,9 @@ func checkIdentity(who keystore.Identity) error {
 // the sealed identity.
 func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd participant.CorrectProfile, who *keystore.Identity, meta Meta) (Result[participant.Event], error) {
 	cmd.Identity = nil
+	if res, err := h.decideThenClaim(ctx, id, cmd, cmd.Code, meta); err != nil || meta.DryRun {
+		return res, err // a check seals nothing either
+	}
 	if who != nil {
 		if h.keys == nil {
 			return Result[participant.Event]{}, ErrNoKeyStore

@@ -79,8 +79,10 @@ func (s *Service) Changes(ctx context.Context, v Viewer, q ChangesQuery) (out []
 		}
 	}
 	err = s.cfg.Handler.Changes(ctx, start, func(c commands.Change) bool {
+		object := refOf(c.Stream)
+		_, isObject := s.byKind[object.Category] // not the streams that claim codes
 		switch {
-		case q.After != nil && c.Position == *q.After, c.RecordedAt.Before(q.From),
+		case !isObject, q.After != nil && c.Position == *q.After, c.RecordedAt.Before(q.From),
 			q.Subject != "" && c.RecordedBy != q.Subject:
 			return true
 		case !q.To.IsZero() && c.RecordedAt.After(q.To):
@@ -89,7 +91,7 @@ func (s *Service) Changes(ctx context.Context, v Viewer, q ChangesQuery) (out []
 			more = true
 			return false
 		}
-		out = append(out, LoggedChange{Change: c, Object: refOf(c.Stream)})
+		out = append(out, LoggedChange{Change: c, Object: object})
 		return true
 	})
 	if err != nil {

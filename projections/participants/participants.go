@@ -10,9 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 
+	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/keystore"
@@ -55,6 +58,10 @@ type Model struct {
 	// byCode indexes people by code, for imports' lookups by the
 	// thousand; rebuilt with the model, never snapshotted.
 	byCode map[string][]domain.ID
+	// claims are the codes claimed (upper-cased) and by whom: a
+	// participant without the claim of their code was enrolled before
+	// codes were claimed (see Unclaimed).
+	claims map[string]domain.ID
 }
 
 // New returns an empty model that opens identities with opener.
@@ -65,13 +72,14 @@ func New(opener Opener) *Model {
 }
 
 func (m *Model) Name() string { return "participants" }
-func (m *Model) Version() int { return 2 }
+func (m *Model) Version() int { return 3 } // 3: claims
 
 func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.people = map[domain.ID]*Participant{}
 	m.byCode = map[string][]domain.ID{}
+	m.claims = map[string]domain.ID{}
 }
 
 // index files a participant under their code, and out of their old one;
@@ -115,8 +123,26 @@ func (m *Model) Apply(ev projections.Event) error {
 		if p := m.people[id]; p != nil {
 			p.Erased, p.ErasedOn, p.Sealed = true, e.ErasedOn, nil
 		}
+	case participant.CodeClaimed:
+		m.claims[strings.ToUpper(e.Code)] = e.ParticipantID
 	}
 	return nil
+}
+
+// Unclaimed lists the participants whose code has no claim of theirs:
+// enrolled before codes were claimed, or sharing a code with another.
+func (m *Model) Unclaimed() []commands.CodeHolder {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []commands.CodeHolder
+	for _, p := range m.people {
+		if m.claims[strings.ToUpper(p.Profile.Code)] != p.ID {
+			out = append(out, commands.CodeHolder{ID: p.ID, Code: p.Profile.Code})
+		}
+	}
+	// Oldest first: of two people sharing a code, the first enrolled keeps it.
+	slices.SortFunc(out, func(a, b commands.CodeHolder) int { return a.ID.Compare(b.ID) })
+	return out
 }
 
 // Get returns a participant's pseudonymous record, without its sealed
@@ -233,6 +259,12 @@ func (m *Model) Snapshot(out io.Writer) error {
 			w.String(string(p.Sealed.Ciphertext))
 		}
 	}
+	codes := slices.Sorted(maps.Keys(m.claims))
+	w.Uint(uint64(len(codes)))
+	for _, code := range codes {
+		w.String(code)
+		w.ID(m.claims[code])
+	}
 	return w.Flush()
 }
 
@@ -276,6 +308,13 @@ func (m *Model) Restore(in io.Reader) error {
 	}
 	if r.Err() == nil && len(m.people) != n {
 		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)
+	}
+	for range r.Count() {
+		if r.Err() != nil {
+			break
+		}
+		code := r.String()
+		m.claims[code] = r.ID()
 	}
 	return r.Err()
 }

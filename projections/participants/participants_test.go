@@ -157,3 +157,30 @@ func TestParticipantsAreFoundByCodeAfterCorrectionsAndARestore(t *testing.T) {
 type viewerOf func(string) bool
 
 func (v viewerOf) MaySeeIdentitiesIn(region string) bool { return v(region) }
+
+func TestParticipantsWithoutTheClaimOfTheirCodeAreListedThroughARestore(t *testing.T) {
+	m := participants.New(nil)
+	claimed, legacy := domain.ID(ulid.Make()), domain.ID(ulid.Make())
+	for _, ev := range []projections.Event{
+		{Domain: participant.CodeClaimed{ParticipantID: claimed, Code: "gao-1"}, AggregateID: participant.CodeStreamID("gao-1")},
+		{Domain: participant.Enrolled{Profile: participant.Profile{Code: "GAO-1", Region: "gao"}}, AggregateID: claimed},
+		{Domain: participant.Enrolled{Profile: participant.Profile{Code: "GAO-2", Region: "gao"}}, AggregateID: legacy},
+	} {
+		if err := m.Apply(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var snap bytes.Buffer
+	if err := m.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	restored := participants.New(nil)
+	if err := restored.Restore(&snap); err != nil {
+		t.Fatal(err)
+	}
+	for _, model := range []*participants.Model{m, restored} {
+		if got := model.Unclaimed(); len(got) != 1 || got[0].ID != legacy || got[0].Code != "GAO-2" {
+			t.Fatalf("unclaimed: %v, want only the participant enrolled before claims", got)
+		}
+	}
+}

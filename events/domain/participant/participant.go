@@ -9,9 +9,11 @@
 package participant
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 )
@@ -180,6 +182,29 @@ type (
 	}
 )
 
+// CodeClaimed makes a code one participant's. It is the only event of the
+// "participantcode" streams, one per code, which the command handler
+// creates once (and takes over only from a stale claim) so that two
+// participants never hold one code, across servers too.
+type CodeClaimed struct {
+	ParticipantID domain.ID `json:"participantId"`
+	Code          string    `json:"code"`
+}
+
+// CodeCategory is the category of the streams that claim codes.
+const CodeCategory = "participantcode"
+
+// CodeStreamID is the id of the stream that claims a code. Codes are
+// unique regardless of case: "gao-0042" typed on a phone is GAO-0042.
+func CodeStreamID(code string) domain.ID {
+	sum := sha256.Sum256([]byte("participant code\n" + strings.ToUpper(code)))
+	var id domain.ID
+	copy(id[:], sum[:16])
+	return id
+}
+
+func (CodeClaimed) EventType() string      { return "ParticipantCodeClaimed" }
+func (CodeClaimed) isEvent()               {}
 func (Enrolled) EventType() string         { return "ParticipantEnrolled" }
 func (ProfileCorrected) EventType() string { return "ParticipantProfileCorrected" }
 func (Erased) EventType() string           { return "ParticipantErased" }
@@ -188,7 +213,7 @@ func (ProfileCorrected) isEvent()          {}
 func (Erased) isEvent()                    {}
 
 // EventTypes are this aggregate's events at their current versions.
-var EventTypes = []domain.EventType{domain.TypeOf[Enrolled](1), domain.TypeOf[ProfileCorrected](1), domain.TypeOf[Erased](1)}
+var EventTypes = []domain.EventType{domain.TypeOf[Enrolled](1), domain.TypeOf[ProfileCorrected](1), domain.TypeOf[Erased](1), domain.TypeOf[CodeClaimed](1)}
 
 // State is what decisions need to know of one participant.
 type State struct {

@@ -18,7 +18,7 @@ func TestSchemaVersionIsReadFromMetadata(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", md, got, want)
 		}
 	}
-	if len(registry.Codec().Types()) != 18 {
-		t.Errorf("the registry holds %d event types, want 18", len(registry.Codec().Types()))
+	if len(registry.Codec().Types()) != 19 {
+		t.Errorf("the registry holds %d event types, want 19", len(registry.Codec().Types()))
 	}
 }

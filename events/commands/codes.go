@@ -1,0 +1,123 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+)
+
+// claimGrace is how long a claim holds for a participant who does not yet
+// have its code: the enrolment or correction it was made for may still be
+// on its way. An older one is stale (that command failed after its claim,
+// or the participant changed code since) and can be taken over.
+const claimGrace = time.Minute
+
+// claimCode makes a code the participant's before the event that gives it
+// to them is appended, refusing it when another participant holds it. A
+// dry run only checks. Codes are claimed in streams of their own, one per
+// code, created with NoStream: two servers enrolling one code at once
+// cannot both win.
+func (h *Handler) claimCode(ctx context.Context, id domain.ID, code string, meta Meta) error {
+	stream := domain.StreamName(participant.CodeCategory, participant.CodeStreamID(code))
+	for range h.maxRetries {
+		claim, err := h.readClaim(ctx, stream)
+		if err != nil {
+			return err
+		}
+		var expected events.ExpectedRevision = events.NoStream{}
+		if claim.exists {
+			if claim.ParticipantID == id {
+				return nil
+			}
+			held, err := h.claimHolds(ctx, claim)
+			if err != nil {
+				return err
+			}
+			if held {
+				return domain.Reject("code", "%q is already another participant's code", code)
+			}
+			expected = events.Exact(claim.revision)
+		}
+		if meta.DryRun {
+			return nil
+		}
+		hash := "participant code/" + strings.ToUpper(code)
+		data, err := h.encode([]domain.Event{participant.CodeClaimed{ParticipantID: id, Code: code}}, meta, hash, h.clock())
+		if err != nil {
+			return err
+		}
+		_, err = h.store.Append(ctx, stream, expected, data...)
+		if errors.Is(err, events.ErrWrongExpectedRevision) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", stream, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s: %w", stream, ErrConflict)
+}
+
+// claim is the last claim of a code's stream.
+type claim struct {
+	participant.CodeClaimed
+	exists     bool
+	revision   events.Revision
+	recordedAt time.Time
+}
+
+func (h *Handler) readClaim(ctx context.Context, stream string) (claim, error) {
+	var c claim
+	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e participant.Event, meta metadata) {
+		if claimed, ok := e.(participant.CodeClaimed); ok {
+			c = claim{CodeClaimed: claimed, exists: true, revision: rec.Revision, recordedAt: meta.RecordedAt}
+		}
+	})
+	return c, err
+}
+
+// claimHolds reports whether a claim still makes its code its
+// participant's: they have the code (an erased person keeps it, so that
+// their history never names someone else), or the claim is recent.
+func (h *Handler) claimHolds(ctx context.Context, c claim) (bool, error) {
+	if h.clock().Sub(c.recordedAt) < claimGrace {
+		return true, nil
+	}
+	f, err := Participant.fold(ctx, h, domain.StreamName(participant.Category, c.ParticipantID), ulid.ULID{})
+	if err != nil {
+		return false, err
+	}
+	return f.exists && strings.EqualFold(f.state.Profile.Code, c.Code), nil
+}
+
+// CodeHolder is a participant and the code they have.
+type CodeHolder struct {
+	ID   domain.ID
+	Code string
+}
+
+// ClaimCodes claims the codes of participants enrolled before codes were
+// claimed. It returns the participants whose code another already holds:
+// duplicates from before, which only a correction of one of them can
+// resolve (imports refuse such a code rather than guess).
+func (h *Handler) ClaimCodes(ctx context.Context, holders []CodeHolder, recordedBy string) (duplicates []CodeHolder, err error) {
+	for _, p := range holders {
+		// The command id is the participant's: a second run claims nothing twice.
+		err := h.claimCode(ctx, p.ID, p.Code, Meta{CommandID: p.ID, RecordedBy: recordedBy})
+		switch {
+		case errors.Is(err, domain.ErrRejected):
+			duplicates = append(duplicates, p)
+		case err != nil:
+			return duplicates, err
+		}
+	}
+	return duplicates, nil
+}
