@@ -276,10 +276,8 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 	if *in.problem != nil {
 		return id, events.Position{}, *in.problem
 	}
-	if c.scope != nil && who.Role == access.Facilitator {
-		if err := c.scope(b, ctx, id, cmd); err != nil {
-			return id, events.Position{}, err
-		}
+	if err := b.scoped(ctx, c, id, cmd); err != nil {
+		return id, events.Position{}, err
 	}
 	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.read.Sees(viewerOf(ctx))}
 	pos, err := c.run(ctx, b.deps.Handler, id, cmd, p, meta)
@@ -287,6 +285,35 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 		return id, pos, b.commandError(ctx, err)
 	}
 	return id, pos, nil
+}
+
+// scoped applies a command's scope to a facilitator.
+func (b *builder) scoped(ctx context.Context, c command, id domain.ID, cmd any) error {
+	if c.scope != nil && principalOf(ctx).Role == access.Facilitator {
+		return c.scope(b, ctx, id, cmd)
+	}
+	return nil
+}
+
+// allowed applies the rules of the mutation a command is — its capability
+// and its scope — to a command sent another way (an import's), so that a
+// file can do nothing its sender's mutations could not. The context must
+// carry the sender's request.
+func (b *builder) allowed(ctx context.Context, id domain.ID, cmd any) error {
+	named, ok := cmd.(interface{ CommandName() string })
+	if !ok {
+		return fmt.Errorf("%T is not a command", cmd)
+	}
+	name := named.CommandName()
+	for _, c := range b.commandList() {
+		if strings.EqualFold(c.name, name) {
+			if err := must(ctx, c.capability); err != nil {
+				return err
+			}
+			return b.scoped(ctx, c, id, cmd)
+		}
+	}
+	return fmt.Errorf("no mutation runs %s", name)
 }
 
 func objectOf(id domain.ID) string {

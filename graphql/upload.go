@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"path/filepath"
 
@@ -79,7 +80,9 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	}
 	v := read.Viewer{Principal: who, Log: x.log}
 	dry := r.URL.Query().Get("dryRun") == "true"
-	report, err := imports.Run(r.Context(), s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject, Sees: s.builder.read.Sees(v)})
+	ctx := context.WithValue(r.Context(), requestKey{}, &request{principal: who, log: x.log, language: readerLanguage(r)})
+	report, err := imports.Run(ctx, s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject,
+		Sees: s.builder.read.Sees(v), Allow: s.builder.allowed})
 	if err != nil {
 		x.log.Error().Err(err).Msg("an import failed")
 		x.fail(http.StatusInternalServerError, errInternal)

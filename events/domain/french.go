@@ -19,6 +19,9 @@ func HasFrench(template string) bool {
 }
 
 var frenchReasons = map[string]string{
+	"is not yours to import: another region's, or your role may not write it": "ne relève pas de vous : c’est une autre région, ou votre rôle ne permet pas de l’écrire",
+	"%s is on row %d too": "%s figure aussi à la ligne %d",
+	"%q is not a palabre id: leave it empty for a new one": "%q n’est pas un identifiant palabre : laissez-le vide pour en créer un",
 	"is required":                                                                  "est obligatoire",
 	"is required (one of %s)":                                                      "est obligatoire (l’une des valeurs %s)",
 	"is longer than %d characters":                                                 "dépasse %d caractères",

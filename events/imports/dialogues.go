@@ -179,20 +179,25 @@ func (p Plan) Describe() string {
 	return fmt.Sprintf("%s row %d", p.Submission.Sheet, p.Submission.Row)
 }
 
-// Plans reads an export by its file's name and plans every submission:
-// what the command line and the server both import.
-func Plans(name string, b []byte, codes Codes) ([]Plan, error) {
+// Plans reads an export or a register by its file's name and plans every
+// row: what the command line and the server both import.
+func Plans(name string, b []byte, codes Codes) ([]Row, error) {
 	tables, err := Read(name, b)
 	if err != nil {
 		return nil, err
+	}
+	if len(tables) > 0 {
+		if reg, ok := RegisterOf(tables[0]); ok {
+			return planRegister(reg, &tables[0], codes), nil
+		}
 	}
 	subs, err := Submissions(tables)
 	if err != nil {
 		return nil, err
 	}
-	plans := make([]Plan, len(subs))
+	rows := make([]Row, len(subs))
 	for i, s := range subs {
-		plans[i] = PlanDialogue(s, codes)
+		rows[i] = PlanDialogue(s, codes)
 	}
-	return plans, nil
+	return rows, nil
 }

@@ -129,20 +129,18 @@ func (w *world) koboXLSX(t testing.TB, subs ...submission) []byte {
 }
 
 func (w *world) run(t testing.TB, file []byte, dry bool) imports.Report {
+	return w.runFile(t, "export.xlsx", file, dry)
+}
+
+// runFile plans a file by its name, as the command line and the server do,
+// and imports it.
+func (w *world) runFile(t testing.TB, name string, file []byte, dry bool) imports.Report {
 	t.Helper()
-	tables, err := imports.ReadXLSX(bytes.NewReader(file))
+	rows, err := imports.Plans(name, file, w.codes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	subs, err := imports.Submissions(tables)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plans []imports.Plan
-	for _, s := range subs {
-		plans = append(plans, imports.PlanDialogue(s, w.codes))
-	}
-	r, err := imports.Run(context.Background(), w.env.Handler, plans, imports.Options{DryRun: dry, RecordedBy: "import"})
+	r, err := imports.Run(context.Background(), w.env.Handler, rows, imports.Options{DryRun: dry, RecordedBy: "import"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +215,7 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 	if len(p.Problems) > 0 || len(p.Dialogue.StakeholderIDs) != 1 || p.Dialogue.Headcount.AdultMen != 6 {
 		t.Fatalf("plan: %+v", p)
 	}
-	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Plan{p}, imports.Options{RecordedBy: "import"})
+	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Row{p}, imports.Options{RecordedBy: "import"})
 	if err != nil || r.Counts[imports.Imported] != 1 {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -248,7 +246,7 @@ func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
 	if len(p.Problems) > 0 || len(p.Dialogue.Attendees) != 1 || !p.Dialogue.Attendees[0].Spoke || p.Dialogue.Headcount.AdultWomen != 7 {
 		t.Fatalf("plan: %+v", p)
 	}
-	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Plan{p}, imports.Options{RecordedBy: "import"})
+	r, err := imports.Run(context.Background(), w.env.Handler, []imports.Row{p}, imports.Options{RecordedBy: "import"})
 	if err != nil || r.Counts[imports.Imported] != 1 {
 		t.Fatalf("%+v %v", r, err)
 	}

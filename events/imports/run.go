@@ -24,11 +24,10 @@ const (
 	Checked   Outcome = "checked" // a dry run found it acceptable
 )
 
-// Result is one submission's line of the report.
+// Result is one row's line of the report.
 type Result struct {
 	Sheet    string
 	Row      int
-	UUID     string
 	Outcome  Outcome
 	Problems []Problem
 }
@@ -50,21 +49,37 @@ type Options struct {
 	RecordedBy string
 	// Sees is what the importer may refer to (commands.Meta.Sees).
 	Sees func(domain.Ref) bool
+	// Allow says whether the importer may run a command on an object, by
+	// the rules its mutation follows (role, regions); nil allows all.
+	Allow func(ctx context.Context, id domain.ID, cmd any) error
 }
 
-// Run imports planned submissions through the command handler, each whole
-// or not at all: every command of a row is first decided without being
-// written (its commitments as if the dialogue were there), and only a row
-// whose every part is accepted is written. Commands' ids derive from the
-// submission, so a row imported before adds nothing.
-func Run(ctx context.Context, h *commands.Handler, plans []Plan, opts Options) (Report, error) {
+// Row is one line of an export planned as commands: a submission (a
+// dialogue and its commitments) or a line of a register.
+type Row interface {
+	// Where is the line, for the report.
+	Where() Record
+	// Planned are the problems found while planning: the row is refused
+	// with them, unrun.
+	Planned() []Problem
+	// run checks every command of the row, then writes them unless the
+	// import is a dry run.
+	run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error)
+}
+
+// Run imports planned rows through the command handler, each whole or not
+// at all: every command of a row is first decided without being written,
+// and only a row whose every part is accepted is written. Commands' ids
+// derive from the rows, so a row imported before adds nothing.
+func Run(ctx context.Context, h *commands.Handler, rows []Row, opts Options) (Report, error) {
 	report := Report{Counts: map[Outcome]int{}}
-	for _, p := range plans {
-		res := Result{Sheet: p.Submission.Sheet, Row: p.Submission.Row, UUID: p.Submission.UUID(), Problems: p.Problems}
+	for _, row := range rows {
+		where := row.Where()
+		res := Result{Sheet: where.Sheet, Row: where.Row, Problems: row.Planned()}
 		if len(res.Problems) == 0 {
-			outcome, problems, err := runOne(ctx, h, p, opts)
+			outcome, problems, err := row.run(ctx, h, opts)
 			if err != nil {
-				return report, fmt.Errorf("%s: %w", p.Describe(), err)
+				return report, fmt.Errorf("%s row %d: %w", where.Sheet, where.Row, err)
 			}
 			res.Outcome, res.Problems = outcome, problems
 		}
@@ -81,9 +96,28 @@ func (o Options) meta(id domain.ID, dry bool) commands.Meta {
 	return commands.Meta{CommandID: ulid.ULID(id), RecordedBy: o.RecordedBy, Sees: o.Sees, DryRun: dry}
 }
 
-// runOne checks then writes one submission.
-func runOne(ctx context.Context, h *commands.Handler, p Plan, opts Options) (Outcome, []Problem, error) {
+// allowed applies Allow to a command, as a refusal of the row's column.
+func (o Options) allowed(ctx context.Context, r Record, column string, id domain.ID, cmd any) []Problem {
+	if o.Allow == nil || o.Allow(ctx, id, cmd) == nil {
+		return nil
+	}
+	var p domain.Problems
+	p.Add(column, "is not yours to import: another region's, or your role may not write it")
+	return []Problem{{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: p[0]}}
+}
+
+// Where implements Row.
+func (p Plan) Where() Record { return p.Submission.Record }
+
+// Planned implements Row.
+func (p Plan) Planned() []Problem { return p.Problems }
+
+// run checks then writes one submission.
+func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error) {
 	hold := dialogue.Hold{Record: p.Dialogue}
+	if problems := opts.allowed(ctx, p.Submission.Record, "spaceId", p.DialogueID, hold); problems != nil {
+		return Refused, problems, nil
+	}
 	correction := dialogue.CorrectAttendance{Attendance: p.Dialogue.Attendance}
 	write := func(dry bool) (commands.Result[dialogue.Event], error) {
 		return commands.Dialogue.Execute(ctx, h, p.DialogueID, hold, opts.meta(p.CommandID, dry))
@@ -102,6 +136,9 @@ func runOne(ctx context.Context, h *commands.Handler, p Plan, opts Options) (Out
 		return Refused, problems, err
 	}
 	for _, c := range p.Commitments {
+		if problems := opts.allowed(ctx, c.Row, "stakeholderId", c.ID, c.Cmd); problems != nil {
+			return Refused, problems, nil
+		}
 		check := c.Cmd
 		check.DialogueID = nil // not written yet: checked as made outside it
 		_, err := commands.Commitment.Execute(ctx, h, c.ID, check, opts.meta(c.ID, true))

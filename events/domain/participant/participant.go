@@ -256,6 +256,9 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		checkSealed(&p, c.Identity)
 		return domain.Decided[Event](p, Enrolled(c))
 	case CorrectProfile:
+		if len(c.Groups) == 0 {
+			c.Groups = nil // no groups, however sent, is no change
+		}
 		checkProfile(&p, c.Profile, env)
 		checkSealed(&p, c.Identity)
 		if c.Identity == nil && reflect.DeepEqual(c.Profile, s.Profile) {

@@ -1,0 +1,281 @@
+package imports
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/events/keystore"
+)
+
+// A register is a spreadsheet of participants, stakeholders or spaces, one
+// per row, in a template palabre documents (docs/IMPORTS.md) and writes
+// (`palabre form register KIND`). Its columns are the API's field names,
+// its values the stored codes. A row's object has an id derived from its
+// natural key (a participant's code; a stakeholder's level, region and
+// name; a space's region and name) unless an id column names it, so a
+// register imported again adds nothing and a changed row changes the
+// object.
+
+// Register describes one register's template.
+type Register struct {
+	Kind    string // participants, stakeholders, spaces
+	Columns []Column
+	plan    func(r Record, codes Codes) registerRow
+}
+
+// Column is one column of a register's template.
+type Column struct {
+	Name     string
+	Required bool
+	// Fr and En say what goes in it, for the template's notes.
+	Fr, En string
+}
+
+// Registers are the templates palabre reads.
+var Registers = []Register{
+	{Kind: "participants", plan: planParticipant, Columns: []Column{
+		{"code", true, "code pseudonyme, unique (ex. GAO-0042)", "pseudonymous code, unique (e.g. GAO-0042)"},
+		{"sex", true, "female ou male", "female or male"},
+		{"birthYear", false, "année de naissance (ou ageBand)", "year of birth (or ageBand)"},
+		{"ageBand", false, strings.Join(participant.AgeBands, ", ") + " (ou birthYear)", strings.Join(participant.AgeBands, ", ") + " (or birthYear)"},
+		{"displacement", true, strings.Join(participant.Displacements, ", "), strings.Join(participant.Displacements, ", ")},
+		{"groups", false, "groupes exclus, séparés par des espaces", "excluded groups, separated by spaces"},
+		{"region", true, "code de la région (ex. gao)", "the region's code (e.g. gao)"},
+		{"locality", false, "localité", "locality"},
+		{"constituency", false, "circonscription, quartier", "constituency, neighbourhood"},
+		{"consent", true, "oui : la personne a donné son consentement éclairé", "yes: the person gave informed consent"},
+		{"consentOn", true, "date du consentement (AAAA-MM-JJ)", "date of consent (YYYY-MM-DD)"},
+		{"seeing", false, "Washington Group : " + strings.Join(participant.Difficulties, ", "), "Washington Group: " + strings.Join(participant.Difficulties, ", ")},
+		{"hearing", false, "idem", "likewise"},
+		{"walking", false, "idem", "likewise"},
+		{"cognition", false, "idem", "likewise"},
+		{"selfCare", false, "idem", "likewise"},
+		{"communication", false, "idem", "likewise"},
+		{"name", false, "nom : scellé à l’import, jamais écrit en clair", "name: sealed on import, never stored in clear"},
+		{"phone", false, "téléphone : scellé de même", "phone: sealed likewise"},
+	}},
+	{Kind: "stakeholders", plan: planStakeholder, Columns: []Column{
+		{"id", false, "identifiant palabre, pour modifier une partie prenante existante", "palabre id, to change an existing stakeholder"},
+		{"name", true, "nom de l’institution ou de la fonction", "name of the institution or office"},
+		{"type", true, strings.Join(stakeholder.Types, ", "), strings.Join(stakeholder.Types, ", ")},
+		{"level", true, strings.Join(stakeholder.Levels, ", "), strings.Join(stakeholder.Levels, ", ")},
+		{"region", false, "code de la région (obligatoire au niveau local ou régional)", "the region's code (required at local or regional level)"},
+	}},
+	{Kind: "spaces", plan: planSpace, Columns: []Column{
+		{"id", false, "identifiant palabre, pour modifier un espace existant", "palabre id, to change an existing space"},
+		{"name", true, "nom de l’espace", "the space's name"},
+		{"kind", true, strings.Join(space.Kinds, ", "), strings.Join(space.Kinds, ", ")},
+		{"region", true, "code de la région", "the region's code"},
+		{"locality", false, "localité", "locality"},
+		{"pillar", true, "security, justice ou inclusion", "security, justice or inclusion"},
+		{"establishedOn", true, "date de création (AAAA-MM-JJ)", "date established (YYYY-MM-DD)"},
+	}},
+}
+
+// RegisterOf finds the register a table is: one whose every required
+// column it has, and that is not a form's export.
+func RegisterOf(t Table) (Register, bool) {
+	if t.column("_uuid") >= 0 || t.column("instanceID") >= 0 || t.column("KEY") >= 0 {
+		return Register{}, false
+	}
+	for _, reg := range Registers {
+		has := true
+		for _, c := range reg.Columns {
+			has = has && (!c.Required || t.column(c.Name) >= 0)
+		}
+		if has {
+			return reg, true
+		}
+	}
+	return Register{}, false
+}
+
+// planRegister plans every row of a register; a code on two rows is
+// refused on the second.
+func planRegister(reg Register, t *Table, codes Codes) []Row {
+	rows := make([]Row, 0, len(t.Rows))
+	seen := map[string]int{}
+	for i, cells := range t.Rows {
+		r := Record{Sheet: t.Name, Row: i + 2, table: t, cells: cells}
+		row := reg.plan(r, codes)
+		if key := strings.ToUpper(row.key); key != "" {
+			if first, dup := seen[key]; dup {
+				row.problem("code", "%s is on row %d too", row.key, first)
+			} else {
+				seen[key] = r.Row
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// registerRow is one line of a register: one command, decided first, then
+// written.
+type registerRow struct {
+	rec      Record
+	key      string // a participant's code, to find it twice in a file
+	problems []Problem
+	column   string // the column Allow's refusal names
+	id       domain.ID
+	cmd      any
+	exec     func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error)
+}
+
+func (r registerRow) Where() Record      { return r.rec }
+func (r registerRow) Planned() []Problem { return r.problems }
+
+func (r *registerRow) problem(column, format string, args ...any) {
+	var d domain.Problems
+	d.Add(column, format, args...)
+	r.problems = append(r.problems, Problem{Sheet: r.rec.Sheet, Row: r.rec.Row, Column: column, Problem: d[0]})
+}
+
+func (r registerRow) run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error) {
+	if problems := opts.allowed(ctx, r.rec, r.column, r.id, r.cmd); problems != nil {
+		return Refused, problems, nil
+	}
+	outcome, err := r.exec(ctx, h, opts, true)
+	if problems, err := refusal(err, r.rec); problems != nil || err != nil || opts.DryRun || outcome == Already {
+		return outcome, problems, err
+	}
+	outcome, err = r.exec(ctx, h, opts, false)
+	problems, err := refusal(err, r.rec)
+	return outcome, problems, err
+}
+
+// outcomeOf says what a command did: nothing new, a check passed, a new
+// object, or a change.
+func outcomeOf[E any](res commands.Result[E], dry, creates bool) Outcome {
+	switch {
+	case res.Repeated || len(res.Events) == 0:
+		return Already
+	case dry:
+		return Checked
+	case creates:
+		return Imported
+	}
+	return Corrected
+}
+
+// planParticipant plans a participant's line: an enrolment under an id
+// derived from the code, or a correction of the participant who has it.
+// The name and phone go to the key store only, sealed; a participant
+// already enrolled keeps theirs (a register is not how names are changed).
+func planParticipant(r Record, codes Codes) registerRow {
+	row := registerRow{rec: r, key: r.Get("code"), column: "region"}
+	pr := participant.Profile{Code: r.Get("code"), Sex: r.Get("sex"), AgeBand: r.Get("ageBand"), Displacement: r.Get("displacement"),
+		Groups: strings.FieldsFunc(r.Get("groups"), func(c rune) bool { return c == ' ' || c == ',' || c == ';' }),
+		Region: r.Get("region"), Locality: r.Get("locality"), Constituency: r.Get("constituency"),
+		Functioning: participant.Functioning{Seeing: r.Get("seeing"), Hearing: r.Get("hearing"), Walking: r.Get("walking"),
+			Cognition: r.Get("cognition"), SelfCare: r.Get("selfCare"), Communication: r.Get("communication")}}
+	if v := r.Get("birthYear"); v != "" {
+		year, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
+		if err != nil {
+			row.problem("birthYear", "%q is not a whole number", v)
+		}
+		pr.BirthYear = year
+	}
+	consentOn := row.date("consentOn")
+	existing, found, ambiguous := codes(pr.Code)
+	switch {
+	case ambiguous:
+		row.problem("code", "the code %s is held by two participants: correct one of them first", pr.Code)
+	case found:
+		cmd := participant.CorrectProfile{Profile: pr}
+		row.id, row.cmd = existing, cmd
+		commandID := derive(consentOn.Time(), "participant correction", existing.String(), fingerprint(cmd))
+		row.exec = func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
+			res, err := h.CorrectParticipant(ctx, existing, cmd, nil, opts.meta(commandID, dry))
+			return outcomeOf(res, dry, false), err
+		}
+	default:
+		cmd := participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(r.Get("consent")), On: consentOn}}
+		who := keystore.Identity{Name: r.Get("name"), Phone: r.Get("phone")}
+		id := derive(consentOn.Time(), "participant", strings.ToUpper(pr.Code))
+		row.id, row.cmd = id, cmd
+		row.exec = func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
+			res, err := h.Enrol(ctx, id, cmd, who, opts.meta(id, dry))
+			return outcomeOf(res, dry, true), err
+		}
+	}
+	return row
+}
+
+// planStakeholder plans a stakeholder's line.
+func planStakeholder(r Record, _ Codes) registerRow {
+	row := registerRow{rec: r, column: "region"}
+	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: r.Get("region")}
+	id := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
+	row.id, row.cmd = id, stakeholder.Register{Profile: pr}
+	row.exec = createOrChange(commands.Stakeholder, id, stakeholder.Command(stakeholder.Register{Profile: pr}), stakeholder.Command(stakeholder.ChangeDetails{Profile: pr}))
+	return row
+}
+
+// planSpace plans a space's line.
+func planSpace(r Record, _ Codes) registerRow {
+	row := registerRow{rec: r, column: "region"}
+	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: r.Get("region"), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
+	on := row.date("establishedOn")
+	id := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
+	row.id, row.cmd = id, space.Establish{Details: d, EstablishedOn: on}
+	row.exec = createOrChange(commands.Space, id, space.Command(space.Establish{Details: d, EstablishedOn: on}), space.Command(space.ChangeDetails{Details: d}))
+	return row
+}
+
+// createOrChange creates an object under its id, or changes the one
+// there: a creation whose id already names an object (ErrCommandIDReused)
+// is made a change, under a command id derived from what it changes.
+func createOrChange[S any, C any, E domain.Event](agg *commands.Aggregate[S, C, E], id domain.ID, create, change C) func(context.Context, *commands.Handler, Options, bool) (Outcome, error) {
+	changeID := derive(id.Timestamp(), "change", id.String(), fingerprint(change))
+	return func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
+		res, err := agg.Execute(ctx, h, id, create, opts.meta(id, dry))
+		if errors.Is(err, commands.ErrCommandIDReused) {
+			res, err = agg.Execute(ctx, h, id, change, opts.meta(changeID, dry))
+			return outcomeOf(res, dry, false), err
+		}
+		return outcomeOf(res, dry, true), err
+	}
+}
+
+// idOr is the object's id from the row's id column, or derived from its
+// natural key.
+func (r *registerRow) idOr(at time.Time, parts ...string) domain.ID {
+	if v := r.rec.Get("id"); v != "" {
+		id, err := domain.ParseID("id", v)
+		if err != nil {
+			r.problem("id", "%q is not a palabre id: leave it empty for a new one", v)
+		}
+		return id
+	}
+	return derive(at, parts...)
+}
+
+func (r *registerRow) date(column string) domain.Date {
+	v := r.rec.Get(column)
+	if v == "" {
+		return domain.Date{}
+	}
+	d, err := domain.ParseDate(firstDate(v))
+	if err != nil {
+		r.problem(column, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return d
+}
+
+// fingerprint identifies a command's content, for the id of a change.
+func fingerprint(cmd any) string {
+	b, _ := json.Marshal(cmd)
+	return fmt.Sprintf("%x", sha256.Sum256(b))
+}

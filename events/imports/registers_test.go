@@ -1,0 +1,125 @@
+package imports_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/participants"
+)
+
+// codesFromTheLog finds participants by code as the command line does:
+// through the participants' model replayed from the log.
+func (w *world) codesFromTheLog(t *testing.T) imports.Codes {
+	t.Helper()
+	m := participants.New(w.env.Keys)
+	if _, _, err := projections.Replay(context.Background(), w.env.Store, m); err != nil {
+		t.Fatal(err)
+	}
+	return func(code string) (domain.ID, bool, bool) { return m.ByCode(everyone{}, code) }
+}
+
+type everyone struct{}
+
+func (everyone) MaySeeIdentitiesIn(string) bool { return true }
+
+const participantsRegister = "code;sex;birthYear;ageBand;displacement;groups;region;locality;consent;consentOn;walking;name;phone\n" +
+	"GAO-0100;female;1998;;internally-displaced;;gao;Sossokoira;oui;2026-02-01;;Fatoumata Maïga;+223 70 00 00 01\n" +
+	"GAO-0101;male;;60-plus;none;;gao;;oui;2026-02-01;a-lot-of-difficulty;Boubacar Touré;\n" +
+	"GAO-0102;unknown;;18-24;none;;gao;;oui;2026-02-01;;Mariam Cissé;\n" +
+	"gao-0100;female;;18-24;none;;gao;;oui;2026-02-01;;Aïssata Diallo;\n" +
+	"GAO-0001;female;;25-35;returnee;;gao;;oui;2025-02-01;;;\n"
+
+func outcomes(r imports.Report) map[int]imports.Outcome {
+	out := map[int]imports.Outcome{}
+	for _, res := range r.Results {
+		out[res.Row] = res.Outcome
+	}
+	return out
+}
+
+func TestAParticipantsRegisterEnrolsSealsNamesAndCorrectsOnReimport(t *testing.T) {
+	w := newWorld(t)
+	w.codes = w.codesFromTheLog(t)
+	before := w.events(t)
+	dry := w.runFile(t, "participants.csv", []byte(participantsRegister), true)
+	if w.events(t) != before || dry.Counts[imports.Checked] != 3 {
+		t.Fatalf("a dry run wrote %d events or checked %v", w.events(t)-before, dry.Counts)
+	}
+	r := w.runFile(t, "participants.csv", []byte(participantsRegister), false)
+	want := map[int]imports.Outcome{2: imports.Imported, 3: imports.Imported, 4: imports.Refused, 5: imports.Refused, 6: imports.Corrected}
+	for row, o := range want {
+		if outcomes(r)[row] != o {
+			t.Fatalf("row %d: %s, want %s (%+v)", row, outcomes(r)[row], o, r.Results)
+		}
+	}
+	var report bytes.Buffer
+	if err := r.Write(&report, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ligne 4, colonne sex", "ligne 5, colonne code : gao-0100 figure aussi à la ligne 2"} {
+		if !strings.Contains(report.String(), want) {
+			t.Fatalf("the report lacks %q:\n%s", want, report.String())
+		}
+	}
+	// Names and phones are sealed: nowhere in the log in clear, nor in the report.
+	for rec, err := range w.env.Store.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"Fatoumata", "Touré", "70 00 00 01", "Mariam"} {
+			if bytes.Contains(rec.Data, []byte(secret)) || strings.Contains(report.String(), secret) {
+				t.Fatalf("%q is in clear in %s or the report", secret, rec.Stream)
+			}
+		}
+	}
+	// The same register again adds nothing; a changed line corrects.
+	w.codes = w.codesFromTheLog(t)
+	n := w.events(t)
+	again := w.runFile(t, "participants.csv", []byte(participantsRegister), false)
+	if w.events(t) != n || again.Counts[imports.Already] != 3 {
+		t.Fatalf("a second import wrote %d events: %v", w.events(t)-n, again.Counts)
+	}
+	changed := strings.Replace(participantsRegister, "60-plus;none", "60-plus;returnee", 1)
+	if r := w.runFile(t, "participants.csv", []byte(changed), false); outcomes(r)[3] != imports.Corrected {
+		t.Fatalf("a changed line: %+v", r.Results)
+	}
+}
+
+func TestStakeholdersAndSpacesRegistersImportOnce(t *testing.T) {
+	w := newWorld(t)
+	f := excelize.NewFile()
+	rows := [][]any{{"name", "type", "level", "region"}, {"Mairie de Gao", "mayor", "local", "gao"}, {"Tribunal de grande instance", "court", "regional", "atlantis"}}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var xlsx bytes.Buffer
+	if err := f.Write(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	r := w.runFile(t, "stakeholders.xlsx", xlsx.Bytes(), false)
+	if outcomes(r)[2] != imports.Imported || outcomes(r)[3] != imports.Refused || r.Results[1].Problems[0].Column != "region" {
+		t.Fatalf("stakeholders: %+v", r.Results)
+	}
+	if again := w.runFile(t, "stakeholders.xlsx", xlsx.Bytes(), false); outcomes(again)[2] != imports.Already {
+		t.Fatalf("stakeholders again: %+v", again.Results)
+	}
+	spaces := "name,kind,region,locality,pillar,establishedOn\nCadre de concertation de Bourem,community-dialogue-forum,gao,Bourem,inclusion,2025-06-01\n"
+	if r := w.runFile(t, "spaces.csv", []byte(spaces), false); outcomes(r)[2] != imports.Imported {
+		t.Fatalf("spaces: %+v", r.Results)
+	}
+	renamed := strings.Replace(spaces, ",Bourem,", ",Bourem-ville,", 1)
+	if r := w.runFile(t, "spaces.csv", []byte(renamed), false); outcomes(r)[2] != imports.Corrected {
+		t.Fatalf("a space's locality changed: %+v", r.Results)
+	}
+}
