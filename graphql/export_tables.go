@@ -36,14 +36,7 @@ const figureFragment = `fragment F on InclusionFigures { dialogues ` +
 // excludedGroups are the deployment's excluded groups, each a count, a
 // share and a marker column after the measures'.
 func (s *Server) excludedGroups() (codes []string, columns []column) {
-	if s.deps.Handler == nil {
-		return nil, nil
-	}
-	ref, ok := s.deps.Handler.Reference().(*refdata.Data)
-	if !ok {
-		return nil, nil
-	}
-	for _, g := range ref.Groups {
+	for _, g := range s.deploymentGroups() {
 		fr, en := g.Label("fr"), g.Label("en")
 		codes = append(codes, g.Code)
 		columns = append(columns, column{fr, en, number}, column{fr + " (%)", en + " (%)", percent}, column{fr + " masqué", en + " withheld", marker})
@@ -222,4 +215,16 @@ func enumLabels() map[string][2]string {
 		}
 	}
 	return out
+}
+
+// deploymentGroups are the excluded groups of the deployment's reference
+// data, none when it has no list of them.
+func (s *Server) deploymentGroups() []refdata.Entry {
+	if s.deps.Handler == nil {
+		return nil
+	}
+	if ref, ok := s.deps.Handler.Reference().(*refdata.Data); ok {
+		return ref.Groups
+	}
+	return nil
 }

@@ -15,7 +15,8 @@ import (
 // server. Choice names are the codes the API and the events store.
 
 // vocabularyLists are the form's lists of closed vocabularies.
-var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", forms.ListPillar: "Pillar", forms.ListConcern: "ConcernCategory"}
+var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", forms.ListPillar: "Pillar", forms.ListConcern: "ConcernCategory",
+	forms.ListSex: "Sex", forms.ListAgeBand: "AgeBand", forms.ListDisplacement: "Displacement"}
 
 // DialogueForm writes the XLSForm as the principal may have it.
 func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
@@ -30,6 +31,9 @@ func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
 		for _, code := range voc.codes {
 			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
 		}
+	}
+	for _, g := range s.deploymentGroups() {
+		lists[forms.ListGroup] = append(lists[forms.ListGroup], forms.Choice{Name: g.Code, French: g.Label("fr"), English: g.Label("en")})
 	}
 	spaces, err := s.builder.read.Spaces(v, "", read.ByName)
 	if err != nil {

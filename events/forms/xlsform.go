@@ -34,6 +34,11 @@ const (
 	ListPillar      = "pillar"
 	ListConcern     = "concern_category"
 	ListYesNo       = "yes_no"
+	// A new attendee's profile, enrolled by the import.
+	ListSex          = "sex"
+	ListAgeBand      = "age_band"
+	ListDisplacement = "displacement"
+	ListGroup        = "excluded_group"
 )
 
 // Columns of the survey and choices sheets, in the XLSForm spelling of
@@ -58,6 +63,10 @@ func q(kind, name, fr, en string, more ...string) row {
 	}
 	return r
 }
+
+// newAttendee makes the profile's questions relevant to a person not yet
+// enrolled only.
+const newAttendee = "${newParticipant} = 'yes'"
 
 // headcountRule keeps a subset of the unregistered headcount within its
 // total, as the web app and the domain do.
@@ -99,6 +108,16 @@ func survey() []row {
 			"hint::French (fr)", "Le code, jamais le nom (ex. GAO-0042)", "hint::English (en)", "The code, never the name (e.g. GAO-0042)",
 			"constraint_message::French (fr)", "1 à 40 lettres, chiffres, - ou _", "constraint_message::English (en)", "1–40 letters, digits, - or _"),
 		q("select_one "+ListYesNo, "spoke", "A pris la parole", "Spoke", "required", "yes", "default", "no"),
+		// A person not yet enrolled: the import enrols them under the
+		// code with this profile, never a name (names are added in palabre).
+		q("select_one "+ListYesNo, "newParticipant", "Pas encore inscrit·e", "Not yet enrolled", "required", "yes", "default", "no",
+			"hint::French (fr)", "Oui : la personne sera inscrite sous ce code à l’import", "hint::English (en)", "Yes: the import enrols the person under this code"),
+		q("select_one "+ListSex, "sex", "Sexe", "Sex", "required", "yes", "relevant", newAttendee),
+		q("select_one "+ListAgeBand, "ageBand", "Tranche d’âge", "Age band", "required", "yes", "relevant", newAttendee),
+		q("select_one "+ListDisplacement, "displacement", "Situation de déplacement", "Displacement", "required", "yes", "relevant", newAttendee),
+		q("select_multiple "+ListGroup, "groups", "Groupes exclus (facultatif)", "Excluded groups (optional)", "relevant", newAttendee, "appearance", "minimal"),
+		q("select_one "+ListYesNo, "consent", "Consentement éclairé donné", "Informed consent given", "required", "yes", "relevant", newAttendee,
+			"constraint", ". = 'yes'", "constraint_message::French (fr)", "On n’inscrit une personne qu’avec son consentement", "constraint_message::English (en)", "A person is enrolled only with their consent"),
 		q("end_repeat", "", "", ""),
 		q("begin_group", "headcount", "Personnes présentes non inscrites", "Unregistered attendees"),
 		count("youngWomen", "Femmes jeunes (15–35 ans)", "Young women (15–35)"),
@@ -121,6 +140,20 @@ func survey() []row {
 	}
 }
 
+// questions is the survey for these lists: an optional choice among none
+// (a deployment without excluded groups) is left out.
+func questions(lists Lists) []row {
+	var out []row
+	for _, r := range survey() {
+		kind, list, _ := strings.Cut(r["type"], " ")
+		if (kind == "select_one" || kind == "select_multiple") && len(lists[list]) == 0 && r["required"] != "yes" {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Write writes the XLSForm with these lists, versioned by the moment.
 func Write(lists Lists, now time.Time) ([]byte, error) {
 	if err := check(lists); err != nil {
@@ -132,7 +165,7 @@ func Write(lists Lists, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	rows := make([][]string, 0, 64)
-	for _, r := range survey() {
+	for _, r := range questions(lists) {
 		line := make([]string, len(surveyColumns))
 		for i, c := range surveyColumns {
 			line[i] = r[c]
@@ -201,7 +234,7 @@ func listOrder(lists Lists) []string {
 // survey names missing or empty, a choice name with a space or twice.
 func check(lists Lists) error {
 	var problems []string
-	for _, r := range survey() {
+	for _, r := range questions(lists) {
 		kind, list, ok := strings.Cut(r["type"], " ")
 		if !ok || (kind != "select_one" && kind != "select_multiple") {
 			continue

@@ -13,7 +13,8 @@ import (
 func lists() Lists {
 	one := func(name string) []Choice { return []Choice{{Name: name, French: "fr " + name, English: "en " + name}} }
 	return Lists{ListSpace: one("01J0SPACE"), ListStakeholder: one("01J0HOLDER"), ListFormat: one("community-dialogue"),
-		ListPillar: one("security"), ListConcern: one("justice"), ListYesNo: {{Name: "yes"}, {Name: "no"}}}
+		ListPillar: one("security"), ListConcern: one("justice"), ListYesNo: {{Name: "yes"}, {Name: "no"}},
+		ListSex: one("female"), ListAgeBand: one("18-24"), ListDisplacement: one("none"), ListGroup: one("pastoralists")}
 }
 
 // TestTheFormHasWhatTheXLSFormSpecificationRequires parses the written

@@ -10,6 +10,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/participant"
 )
 
 // Codes finds participants by their pseudonymous code: ok is false for a
@@ -33,7 +34,23 @@ type Plan struct {
 	CommandID   domain.ID // the dialogue's, derived from this version of the submission
 	Dialogue    dialogue.Record
 	Commitments []PlannedCommitment
-	Problems    []Problem
+	// Enrolments are attendees not yet enrolled whose profile the form
+	// carries: enrolled before the dialogue is written.
+	Enrolments []PlannedEnrolment
+	Problems   []Problem
+}
+
+// PlannedEnrolment is a new attendee, enrolled under their code.
+type PlannedEnrolment struct {
+	ID  domain.ID
+	Row Record
+	Cmd participant.Enrol
+}
+
+// participantID is the id a participant enrolled by an import has: one
+// per code, whichever file enrols them.
+func participantID(code string) domain.ID {
+	return derive(time.Time{}, "participant", strings.ToUpper(code))
 }
 
 // PlannedCommitment is a commitment heard at the dialogue.
@@ -123,8 +140,14 @@ func PlanDialogue(s Submission, codes Codes) Plan {
 		switch {
 		case ambiguous:
 			problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
+		case !ok && yes(a.Get("newParticipant")):
+			id := participantID(code)
+			pr := participant.Profile{Code: code, Sex: a.Get("sex"), AgeBand: a.Get("ageBand"), Displacement: a.Get("displacement"), Groups: a.Multiple("groups")}
+			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
+				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
 		case !ok:
-			problem(a, "participantCode", "no participant has the code %s: enrol them first", code)
+			problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
 		default:
 			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
 		}

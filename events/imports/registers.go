@@ -203,7 +203,7 @@ func planParticipant(r Record, codes Codes) registerRow {
 	default:
 		cmd := participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(r.Get("consent")), On: consentOn}}
 		who := keystore.Identity{Name: r.Get("name"), Phone: r.Get("phone")}
-		id := derive(consentOn.Time(), "participant", strings.ToUpper(pr.Code))
+		id := participantID(pr.Code)
 		row.id, row.cmd = id, cmd
 		row.exec = func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
 			res, err := h.Enrol(ctx, id, cmd, who, opts.meta(id, dry))

@@ -9,7 +9,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/participants"
@@ -122,4 +124,60 @@ func TestStakeholdersAndSpacesRegistersImportOnce(t *testing.T) {
 	if r := w.runFile(t, "spaces.csv", []byte(renamed), false); outcomes(r)[2] != imports.Corrected {
 		t.Fatalf("a space's locality changed: %+v", r.Results)
 	}
+}
+
+func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
+	w := newWorld(t)
+	submissions := "spaceId,heldOn,format,pillar,adultWomen,adultMen,_uuid,_submission_time\n" +
+		w.space.String() + ",2026-05-04,workshop,inclusion,0,0,new-1,2026-05-04T12:00:00\n" +
+		w.space.String() + ",2026-05-05,workshop,inclusion,0,0,new-2,2026-05-05T12:00:00\n"
+	attendees := "participantCode,spoke,newParticipant,sex,ageBand,displacement,groups,consent,_submission__uuid\n" +
+		"GAO-0001,yes,no,,,,,,new-1\n" +
+		"NEW-01,no,yes,female,18-24,internally-displaced,,yes,new-1\n" +
+		"NEW-02,no,yes,male,36-59,none,,no,new-2\n"
+	read := func() []imports.Row {
+		main, err := imports.ReadCSV("dialogue.csv", strings.NewReader(submissions))
+		if err != nil {
+			t.Fatal(err)
+		}
+		repeat, err := imports.ReadCSV("dialogue-attendees.csv", strings.NewReader(attendees))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs, err := imports.Submissions([]imports.Table{main, repeat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := w.codesFromTheLog(t)
+		return []imports.Row{imports.PlanDialogue(subs[0], codes), imports.PlanDialogue(subs[1], codes)}
+	}
+	before := w.events(t)
+	r, err := imports.Run(context.Background(), w.env.Handler, read(), imports.Options{RecordedBy: "import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcomes(r)[2] != imports.Imported || outcomes(r)[3] != imports.Refused || r.Results[1].Problems[0].Column != "consent.given" {
+		t.Fatalf("%+v", r.Results)
+	}
+	if got := w.events(t) - before; got != 3 { // NEW-01's claim and enrolment, the dialogue; nothing of NEW-02
+		t.Fatalf("%d events written, want 3", got)
+	}
+	id, ok, _ := w.codesFromTheLog(t)("NEW-01")
+	if !ok {
+		t.Fatal("NEW-01 was not enrolled")
+	}
+	enrolled, _, err := commandsParticipant(t, w, id)
+	if err != nil || enrolled.Profile.Region != "gao" || enrolled.Profile.Displacement != "internally-displaced" {
+		t.Fatalf("NEW-01: %+v %v", enrolled, err)
+	}
+	n := w.events(t)
+	again, err := imports.Run(context.Background(), w.env.Handler, read(), imports.Options{RecordedBy: "import"})
+	if err != nil || w.events(t) != n || outcomes(again)[2] != imports.Already {
+		t.Fatalf("again: %+v %v, %d events", again.Results, err, w.events(t)-n)
+	}
+}
+
+func commandsParticipant(t *testing.T, w *world, id domain.ID) (participant.State, []participant.Event, error) {
+	t.Helper()
+	return commands.Participant.Load(context.Background(), w.env.Handler, id)
 }

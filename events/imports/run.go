@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/events/keystore"
 )
 
 // Outcome is what became of a submission.
@@ -118,6 +121,14 @@ func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outco
 	if problems := opts.allowed(ctx, p.Submission.Record, "spaceId", p.DialogueID, hold); problems != nil {
 		return Refused, problems, nil
 	}
+	enrolments, problems, err := p.enrolments(ctx, h, opts)
+	if problems != nil || err != nil {
+		return Refused, problems, err
+	}
+	if len(enrolments) > 0 {
+		// Checked without the people not yet enrolled, written with them.
+		hold.Attendees = slices.DeleteFunc(slices.Clone(hold.Attendees), func(a dialogue.Attendee) bool { return enrolments[a.ParticipantID] })
+	}
 	correction := dialogue.CorrectAttendance{Attendance: p.Dialogue.Attendance}
 	write := func(dry bool) (commands.Result[dialogue.Event], error) {
 		return commands.Dialogue.Execute(ctx, h, p.DialogueID, hold, opts.meta(p.CommandID, dry))
@@ -155,11 +166,20 @@ func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outco
 		}
 		return Checked, nil, nil
 	}
+	for _, e := range p.Enrolments {
+		if enrolments[e.ID] {
+			if _, err := h.Enrol(ctx, e.ID, e.Cmd, keystore.Identity{}, opts.meta(e.ID, false)); err != nil {
+				problems, err := refusal(err, e.Row)
+				return Refused, problems, err
+			}
+		}
+	}
+	hold.Attendees = p.Dialogue.Attendees
 	res, err = write(false)
 	if problems, err := refusal(err, p.Submission.Record); problems != nil || err != nil {
 		return Refused, problems, err
 	}
-	added := !res.Repeated
+	added := !res.Repeated || len(enrolments) > 0
 	for _, c := range p.Commitments {
 		r, err := commands.Commitment.Execute(ctx, h, c.ID, c.Cmd, opts.meta(c.ID, false))
 		if problems, err := refusal(err, c.Row); problems != nil || err != nil {
@@ -174,6 +194,51 @@ func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outco
 		return Corrected, nil, nil
 	}
 	return Imported, nil, nil
+}
+
+// enrolments checks the new attendees' enrolments, in the space's region,
+// and returns those not enrolled yet. An earlier submission of the file
+// may have enrolled the same code: that person is the attendee.
+func (p Plan) enrolments(ctx context.Context, h *commands.Handler, opts Options) (map[domain.ID]bool, []Problem, error) {
+	if len(p.Enrolments) == 0 {
+		return nil, nil, nil
+	}
+	if opts.Sees != nil && !opts.Sees(domain.Ref{Category: space.Category, ID: p.Dialogue.SpaceID}) {
+		return nil, nil, nil // the dialogue is refused for its space
+	}
+	where, _, err := commands.Space.Load(ctx, h, p.Dialogue.SpaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pending := map[domain.ID]bool{}
+	for i := range p.Enrolments {
+		e := &p.Enrolments[i]
+		e.Cmd.Region = where.Details.Region
+		if problems := opts.allowed(ctx, e.Row, "participantCode", e.ID, e.Cmd); problems != nil {
+			return nil, problems, nil
+		}
+		res, err := h.Enrol(ctx, e.ID, e.Cmd, keystore.Identity{}, opts.meta(e.ID, true))
+		if errors.Is(err, commands.ErrCommandIDReused) {
+			continue // enrolled by another submission, with its profile
+		}
+		if problems, err := refusal(err, e.Row); problems != nil || err != nil {
+			return nil, codesAt(problems, "participantCode"), err
+		}
+		if !res.Repeated {
+			pending[e.ID] = true
+		}
+	}
+	return pending, nil, nil
+}
+
+// codesAt names a refused enrolment's code column for a code's problem.
+func codesAt(problems []Problem, column string) []Problem {
+	for i := range problems {
+		if problems[i].Column == "code" {
+			problems[i].Column = column
+		}
+	}
+	return problems
 }
 
 // isCorrection: the events decided correct an attendance.
