@@ -3,6 +3,8 @@ package graphql
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"path/filepath"
 
@@ -72,8 +74,13 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: "the export could not be read whole (at most 32 MB)"})
 		return
 	}
+	mapping, err := mappingPart(r)
+	if err != nil {
+		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "mapping", Message: err.Error()})
+		return
+	}
 	codes := func(code string) (domain.ID, bool, bool) { return s.deps.Participants.ByCode(who, code) }
-	plans, err := imports.Plans(head.Filename, body.Bytes(), codes)
+	plans, err := imports.Plans(head.Filename, body.Bytes(), codes, mapping)
 	if err != nil {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
 		return
@@ -101,4 +108,22 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
+}
+
+// mappingPart reads the optional mapping (YAML or JSON) sent beside the
+// export, in the part named mapping.
+func mappingPart(r *http.Request) (*imports.Mapping, error) {
+	file, _, err := r.FormFile("mapping")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	return imports.ParseMapping(b)
 }

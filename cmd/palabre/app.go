@@ -144,26 +144,37 @@ func (f *flags) bool(name string, value bool, help string) *bool {
 	return f.fs.Bool(name, value, help+" ("+envName(name)+")")
 }
 
-// parseWithArgs parses flags with positional arguments before or after
-// them ("import A.xlsx B.csv --data D" or "import --data D A.xlsx").
+// parseWithArgs parses flags with positional arguments among them
+// ("import A.xlsx --data D B.csv --lang en").
 func (f *flags) parseWithArgs(args []string) ([]string, error) {
-	i := 0
-	for i < len(args) && !strings.HasPrefix(args[i], "-") {
-		i++
+	var positional []string
+	for len(args) > 0 {
+		if !strings.HasPrefix(args[0], "-") {
+			positional, args = append(positional, args[0]), args[1:]
+			continue
+		}
+		if err := f.parseFlags(args); err != nil {
+			return nil, err
+		}
+		args = f.fs.Args()
 	}
-	if err := f.parse(args[i:]); err != nil {
-		return nil, err
-	}
-	return append(slices.Clone(args[:i]), f.fs.Args()...), nil
+	return positional, f.parse(nil)
 }
 
-// parse parses args, then fills flags not given from the environment.
-func (f *flags) parse(args []string) error {
+func (f *flags) parseFlags(args []string) error {
 	if err := f.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errUsage
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// parse parses args, then fills flags not given from the environment.
+func (f *flags) parse(args []string) error {
+	if err := f.parseFlags(args); err != nil {
+		return err
 	}
 	given := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })

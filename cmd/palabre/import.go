@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
@@ -16,13 +23,17 @@ import (
 // errRefused: an import ran and refused some rows (exit status 1).
 var errRefused = errors.New("some rows were refused")
 
-// importFiles imports Kobo or ODK exports of the form palabre ships
-// directly into a data directory no server holds:
+// importFiles imports Kobo or ODK exports, or registers, directly into a
+// data directory no server holds, or through a running server:
 //
-//	palabre import FILE... [--data DIR] [--dry-run] [--lang fr|en]
+//	palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
+//	palabre import --suggest FILE
 func (m *Main) importFiles(ctx context.Context, args []string) error {
 	f := m.flags("import")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
+	server := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to import through it with PALABRE_TOKEN")
+	mappingFile := f.string("mapping", "", "a mapping (YAML or JSON) for another form's export")
+	suggest := f.bool("suggest", false, "propose a mapping from the file's headers, and import nothing")
 	dry := f.bool("dry-run", false, "check every row and write nothing")
 	lang := f.string("lang", "fr", "language of the report: fr or en")
 	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
@@ -32,14 +43,33 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if len(files) == 0 {
-		f.problem("FILE", "name at least one export (.xlsx or .csv)")
+		f.problem("FILE", "name at least one export (.xlsx, .csv or ODK Central's .zip)")
 	}
 	if *lang != "fr" && *lang != "en" {
 		f.problem("lang", "must be fr or en, not %q", *lang)
 	}
+	token := m.Getenv("PALABRE_TOKEN")
+	if *server != "" && token == "" {
+		f.problem("server", "needs a facilitator's or an admin's token in PALABRE_TOKEN")
+	}
+	var mapping []byte // sent as it is to a server
+	var parsed *imports.Mapping
+	if *mappingFile != "" {
+		if mapping, err = os.ReadFile(*mappingFile); err != nil {
+			f.problem("mapping", "%v", err)
+		} else if parsed, err = imports.ParseMapping(mapping); err != nil {
+			f.problem("mapping", "%v", err)
+		}
+	}
 	if err := f.err(); err != nil {
 		fmt.Fprintln(m.Stderr, err)
 		return err
+	}
+	switch {
+	case *suggest:
+		return m.suggestMapping(files)
+	case *server != "":
+		return m.importThrough(ctx, strings.TrimRight(*server, "/"), token, files, mapping, *dry, *lang)
 	}
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
@@ -70,7 +100,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		plans, err := imports.Plans(name, b, codes)
+		plans, err := imports.Plans(name, b, codes, parsed)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -88,4 +118,118 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return errRefused
 	}
 	return nil
+}
+
+// suggestMapping prints a mapping proposed from each file's headers.
+func (m *Main) suggestMapping(files []string) error {
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tables, err := imports.Read(name, b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		mapping, unplaced := imports.Suggest(tables)
+		out, err := mapping.YAML(filepath.Base(name), unplaced)
+		if err != nil {
+			return err
+		}
+		if _, err := m.Stdout.Write(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importThrough posts each file to a running server's /import and prints
+// its report: the server applies its token's rules, as for the web app.
+func (m *Main) importThrough(ctx context.Context, server, token string, files []string, mapping []byte, dry bool, lang string) error {
+	var refused bool
+	for _, name := range files {
+		report, err := postImport(ctx, server, token, name, mapping, dry, lang)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(m.Stdout, "%s\n", name)
+		for _, res := range report.Results {
+			for _, p := range res.Problems {
+				if err := imports.WriteProblem(m.Stdout, lang, p.Sheet, p.Row, p.Column, p.Message); err != nil {
+					return err
+				}
+			}
+		}
+		if err := imports.WriteTotals(m.Stdout, lang, report.Counts); err != nil {
+			return err
+		}
+		refused = refused || report.Counts[imports.Refused] > 0
+	}
+	if refused {
+		return errRefused
+	}
+	return nil
+}
+
+// serverReport is POST /import's answer.
+type serverReport struct {
+	Counts  map[imports.Outcome]int `json:"counts"`
+	Results []struct {
+		Problems []struct {
+			Sheet   string `json:"sheet"`
+			Row     int    `json:"row"`
+			Column  string `json:"column"`
+			Message string `json:"message"`
+		} `json:"problems"`
+	} `json:"results"`
+}
+
+func postImport(ctx context.Context, server, token, name string, mapping []byte, dry bool, lang string) (serverReport, error) {
+	var report serverReport
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return report, err
+	}
+	var body bytes.Buffer
+	form := multipart.NewWriter(&body)
+	parts := []struct {
+		field, file string
+		data        []byte
+	}{{"file", filepath.Base(name), b}, {"mapping", "mapping.yaml", mapping}}
+	for _, p := range parts {
+		if p.data == nil {
+			continue
+		}
+		w, err := form.CreateFormFile(p.field, p.file)
+		if err != nil {
+			return report, err
+		}
+		if _, err := w.Write(p.data); err != nil {
+			return report, err
+		}
+	}
+	if err := form.Close(); err != nil {
+		return report, err
+	}
+	url := server + "/import"
+	if dry {
+		url += "?dryRun=true"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, &body)
+	if err != nil {
+		return report, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", form.FormDataContentType())
+	req.Header.Set("Accept-Language", lang)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return report, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 2048))
+		return report, fmt.Errorf("the server answered %s: %s", res.Status, bytes.TrimSpace(msg))
+	}
+	return report, json.NewDecoder(res.Body).Decode(&report)
 }

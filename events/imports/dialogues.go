@@ -204,11 +204,14 @@ func (p Plan) Describe() string {
 
 // Plans reads an export or a register by its file's name and plans every
 // row: what the command line and the server both import.
-func Plans(name string, b []byte, codes Codes) ([]Row, error) {
+// A mapping (nil for palabre's own form and registers) rewrites the
+// export's tables first.
+func Plans(name string, b []byte, codes Codes, mapping *Mapping) ([]Row, error) {
 	tables, err := Read(name, b)
 	if err != nil {
 		return nil, err
 	}
+	tables = mapping.Apply(tables)
 	if len(tables) > 0 {
 		if reg, ok := RegisterOf(tables[0]); ok {
 			return planRegister(reg, &tables[0], codes), nil

@@ -136,7 +136,7 @@ func (w *world) run(t testing.TB, file []byte, dry bool) imports.Report {
 // and imports it.
 func (w *world) runFile(t testing.TB, name string, file []byte, dry bool) imports.Report {
 	t.Helper()
-	rows, err := imports.Plans(name, file, w.codes)
+	rows, err := imports.Plans(name, file, w.codes, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -269,32 +269,46 @@ func refusal(err error, r Record) ([]Problem, error) {
 }
 
 // Write writes the report for a person, in French or English: a line per
-// submission not imported cleanly, with its row, column and reason, then
+// problem of a row not imported, with its row, column and reason, then
 // the totals. It never holds a name or phone: rows are numbers and codes.
 func (r Report) Write(w io.Writer, language string) error {
-	words := map[string][2]string{
-		string(Imported): {"importé", "imported"}, string(Corrected): {"corrigé", "corrected"}, string(Already): {"déjà là", "already there"},
-		string(Refused): {"refusé", "refused"}, string(Checked): {"accepté (essai : rien n’est écrit)", "accepted (dry run: nothing written)"},
-		"row": {"ligne", "row"}, "column": {"colonne", "column"}, "total": {"Total", "Total"},
-	}
-	say := func(k string) string {
-		if language == "fr" {
-			return words[k][0]
-		}
-		return words[k][1]
-	}
 	for _, res := range r.Results {
 		if res.Outcome != Refused {
 			continue
 		}
 		for _, p := range res.Problems {
-			if _, err := fmt.Fprintf(w, "%s %s %d, %s %s : %s\n", p.Sheet, say("row"), p.Row, say("column"), p.Column, p.In(language)); err != nil {
+			if err := WriteProblem(w, language, p.Sheet, p.Row, p.Column, p.In(language)); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := fmt.Fprintf(w, "%s : %d %s, %d %s, %d %s, %d %s, %d %s\n", say("total"),
-		r.Counts[Imported], say(string(Imported)), r.Counts[Corrected], say(string(Corrected)), r.Counts[Already], say(string(Already)),
-		r.Counts[Checked], say(string(Checked)), r.Counts[Refused], say(string(Refused)))
+	return WriteTotals(w, language, r.Counts)
+}
+
+// reportWords are the report's words, French then English.
+var reportWords = map[string][2]string{
+	string(Imported): {"importé", "imported"}, string(Corrected): {"corrigé", "corrected"}, string(Already): {"déjà là", "already there"},
+	string(Refused): {"refusé", "refused"}, string(Checked): {"accepté (essai : rien n’est écrit)", "accepted (dry run: nothing written)"},
+	"row": {"ligne", "row"}, "column": {"colonne", "column"}, "total": {"Total", "Total"},
+}
+
+func say(language, word string) string {
+	if language == "fr" {
+		return reportWords[word][0]
+	}
+	return reportWords[word][1]
+}
+
+// WriteProblem writes one line of a report: where, and why.
+func WriteProblem(w io.Writer, language, sheet string, row int, column, reason string) error {
+	_, err := fmt.Fprintf(w, "%s %s %d, %s %s : %s\n", sheet, say(language, "row"), row, say(language, "column"), column, reason)
+	return err
+}
+
+// WriteTotals writes a report's last line: how many rows had each outcome.
+func WriteTotals(w io.Writer, language string, counts map[Outcome]int) error {
+	_, err := fmt.Fprintf(w, "%s : %d %s, %d %s, %d %s, %d %s, %d %s\n", say(language, "total"),
+		counts[Imported], say(language, string(Imported)), counts[Corrected], say(language, string(Corrected)), counts[Already], say(language, string(Already)),
+		counts[Checked], say(language, string(Checked)), counts[Refused], say(language, string(Refused)))
 	return err
 }

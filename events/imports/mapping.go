@@ -1,0 +1,336 @@
+package imports
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Mapping says how another form's export reads as palabre's: which column
+// holds which field, how its values read, what a missing field is, and
+// which sheet holds which repeat. Written in YAML or JSON (JSON is YAML);
+// docs/IMPORTS.md has an example, and `palabre import --suggest FILE`
+// proposes one from an export's headers.
+type Mapping struct {
+	// Columns: palabre's field → the export's column (its last segment
+	// suffices: "date_reunion" finds "groupe/date_reunion").
+	Columns map[string]string `yaml:"columns" json:"columns"`
+	// Values: palabre's field → the export's value → palabre's.
+	Values map[string]map[string]string `yaml:"values" json:"values"`
+	// Defaults: palabre's field → the value when the export has none.
+	Defaults map[string]string `yaml:"defaults" json:"defaults"`
+	// Repeats: the export's repeat (sheet) → attendees, concerns or
+	// commitments.
+	Repeats map[string]string `yaml:"repeats" json:"repeats"`
+	// Attendees: "code" (by participant code in the attendees repeat,
+	// the default) or "headcount" (the form counts people only: its
+	// attendees' repeat, if any, is left out).
+	Attendees string `yaml:"attendees" json:"attendees"`
+}
+
+// ParseMapping reads a mapping file, refusing what it does not know so
+// that a misspelt key is not silently ignored.
+func ParseMapping(b []byte) (*Mapping, error) {
+	var m Mapping
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("the mapping is not YAML or JSON palabre reads: %w", err)
+	}
+	var problems []string
+	for repeat, to := range m.Repeats {
+		if !slices.Contains(repeatNames, to) {
+			problems = append(problems, fmt.Sprintf("repeats.%s: %q is not one of %s", repeat, to, strings.Join(repeatNames, ", ")))
+		}
+	}
+	if m.Attendees != "" && m.Attendees != "code" && m.Attendees != "headcount" {
+		problems = append(problems, fmt.Sprintf("attendees: %q is neither code nor headcount", m.Attendees))
+	}
+	for field := range m.Columns {
+		if !slices.Contains(mappedFields, field) {
+			problems = append(problems, fmt.Sprintf("columns.%s: palabre has no such field (its fields: %s)", field, strings.Join(mappedFields, ", ")))
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return nil, fmt.Errorf("the mapping: %s", strings.Join(problems, "; "))
+	}
+	return &m, nil
+}
+
+// repeatNames are the repeats palabre reads.
+var repeatNames = []string{"attendees", "concerns", "commitments"}
+
+// mappedFields are the fields a mapping may name: the form's questions
+// and the registers' columns.
+var mappedFields = func() []string {
+	fields := []string{"spaceId", "heldOn", "format", "pillar", "title", "topics", "locality", "language", "durationMinutes",
+		"youngWomen", "adultWomen", "youngMen", "adultMen", "withDisabilities", "displaced", "stakeholderIds",
+		"participantCode", "spoke", "newParticipant", "category", "summary", "stakeholderId", "text", "dueOn",
+		"_uuid", "_submission_time", "deprecatedID"}
+	for _, reg := range Registers {
+		for _, c := range reg.Columns {
+			if !slices.Contains(fields, c.Name) {
+				fields = append(fields, c.Name)
+			}
+		}
+	}
+	slices.Sort(fields)
+	return fields
+}()
+
+// Apply rewrites an export's tables as palabre's form would have made
+// them: columns renamed, values mapped, defaults filled, repeats named.
+func (m *Mapping) Apply(tables []Table) []Table {
+	if m == nil {
+		return tables
+	}
+	out := make([]Table, 0, len(tables))
+	for i, t := range tables {
+		if to, ok := m.Repeats[repeatName(&t)]; ok && i > 0 {
+			t.Name = to
+		}
+		if i > 0 && m.Attendees == "headcount" && repeatName(&t) == "attendees" {
+			continue
+		}
+		out = append(out, m.applyTo(t, i == 0))
+	}
+	return out
+}
+
+// applyTo maps one table; defaults go to the submissions' table (or the
+// register), the only one whose fields they can be.
+func (m *Mapping) applyTo(t Table, first bool) Table {
+	headers := slices.Clone(t.Headers)
+	for field, column := range m.Columns {
+		if i := t.column(column); i >= 0 {
+			headers[i] = field
+		}
+	}
+	t.Headers = headers
+	rows := make([][]string, len(t.Rows))
+	for r, cells := range t.Rows {
+		cells = slices.Clone(cells)
+		for c, h := range headers {
+			if values, ok := m.Values[lastSegment(h)]; ok && c < len(cells) {
+				cells[c] = mapValue(values, cells[c])
+			}
+		}
+		rows[r] = cells
+	}
+	t.Rows = rows
+	if first {
+		for _, field := range sortedKeys(m.Defaults) {
+			i := t.column(field)
+			if i < 0 {
+				t.Headers = append(t.Headers, field)
+				i = len(t.Headers) - 1
+			}
+			for r := range t.Rows {
+				for len(t.Rows[r]) <= i {
+					t.Rows[r] = append(t.Rows[r], "")
+				}
+				if strings.TrimSpace(t.Rows[r][i]) == "" {
+					t.Rows[r][i] = m.Defaults[field]
+				}
+			}
+		}
+	}
+	return t
+}
+
+// mapValue maps a value, or each word of a select-multiple's, by its
+// spelling regardless of case and accents; a value the map lacks stays.
+func mapValue(values map[string]string, v string) string {
+	if to, ok := lookupFolded(values, v); ok {
+		return to
+	}
+	words := strings.Fields(v)
+	if len(words) < 2 {
+		return v
+	}
+	for i, w := range words {
+		if to, ok := lookupFolded(values, w); ok {
+			words[i] = to
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func lookupFolded(values map[string]string, v string) (string, bool) {
+	if to, ok := values[strings.TrimSpace(v)]; ok {
+		return to, true
+	}
+	for from, to := range values {
+		if fold(from) == fold(v) {
+			return to, true
+		}
+	}
+	return "", false
+}
+
+// fold is a spelling without case, accents or punctuation: "Sécurité"
+// and "securite" are one.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// clues are the words by which --suggest recognises a field in a header,
+// folded (no case, accents or punctuation); more specific fields first,
+// so that "femmes jeunes" is youngWomen before "femmes" is adultWomen.
+var clues = []struct {
+	field string
+	words []string
+}{
+	{"_uuid", []string{"uuid", "instanceid", "identifiant"}},
+	{"_submission_time", []string{"submissiontime", "submissiondate", "datedesoumission"}},
+	{"youngWomen", []string{"youngwomen", "jeunesfemmes", "femmesjeunes", "jeunefille", "filles"}},
+	{"youngMen", []string{"youngmen", "jeuneshommes", "hommesjeunes", "jeunesgarcons", "garcons"}},
+	{"adultWomen", []string{"adultwomen", "femmesadultes", "femmes", "women"}},
+	{"adultMen", []string{"adultmen", "hommesadultes", "hommes", "men"}},
+	{"withDisabilities", []string{"handicap", "disabilit"}},
+	{"displaced", []string{"deplace", "displaced", "idp"}},
+	{"participantCode", []string{"codeparticipant", "participantcode", "code"}},
+	{"stakeholderIds", []string{"partiesprenantes", "stakeholders", "autorites"}},
+	{"spaceId", []string{"espace", "space", "cadre", "comite"}},
+	{"heldOn", []string{"datedureunion", "datereunion", "daterencontre", "heldon", "date"}},
+	{"format", []string{"format", "typederencontre", "typerencontre"}},
+	{"pillar", []string{"pilier", "pillar", "axe"}},
+	{"title", []string{"intitule", "titre", "title"}},
+	{"topics", []string{"themes", "theme", "sujets", "topics"}},
+	{"locality", []string{"localite", "village", "commune", "locality"}},
+	{"language", []string{"langue", "language"}},
+	{"durationMinutes", []string{"duree", "duration"}},
+	{"spoke", []string{"prislaparole", "parole", "spoke"}},
+	{"sex", []string{"sexe", "genre", "sex", "gender"}},
+	{"ageBand", []string{"trancheage", "tranchedage", "ageband"}},
+	{"birthYear", []string{"anneedenaissance", "naissance", "birthyear"}},
+	{"text", []string{"engagement", "commitment"}},
+	{"dueOn", []string{"echeance", "dueon", "deadline"}},
+	{"category", []string{"preoccupation", "concern", "probleme"}},
+}
+
+// repeatClues recognise repeats by their sheet's name.
+var repeatClues = map[string][]string{
+	"attendees":   {"participant", "presence", "attendee", "liste"},
+	"commitments": {"engagement", "commitment"},
+	"concerns":    {"preoccupation", "concern", "probleme"},
+}
+
+// Suggest proposes a mapping from an export's headers, and lists the
+// columns it could not place. A person must check it: it guesses by words.
+func Suggest(tables []Table) (m *Mapping, unplaced []string) {
+	m = &Mapping{Columns: map[string]string{}, Repeats: map[string]string{}, Values: map[string]map[string]string{}, Defaults: map[string]string{}}
+	for i, t := range tables {
+		if i > 0 {
+			placeRepeat(m, &t)
+		}
+		for _, h := range t.Headers {
+			name := lastSegment(h)
+			if placeColumn(m, name) {
+				continue
+			}
+			if !strings.HasPrefix(name, "_") && name != "" {
+				unplaced = append(unplaced, h)
+			}
+		}
+	}
+	if !slices.Contains(mapValuesOf(m.Repeats), "attendees") && !hasRepeat(tables, "attendees") {
+		m.Attendees = "headcount"
+	}
+	if _, ok := m.Columns["pillar"]; !ok {
+		m.Defaults["pillar"] = "inclusion"
+	}
+	return m, unplaced
+}
+
+// placeColumn maps a header to the first field its words name, unless it
+// is already palabre's own name or the field is taken.
+func placeColumn(m *Mapping, name string) bool {
+	if slices.Contains(mappedFields, name) {
+		return true
+	}
+	folded := fold(name)
+	for _, c := range clues {
+		if _, taken := m.Columns[c.field]; taken {
+			continue
+		}
+		for _, w := range c.words {
+			if strings.Contains(folded, w) {
+				m.Columns[c.field] = name
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func placeRepeat(m *Mapping, t *Table) {
+	name := repeatName(t)
+	if slices.Contains(repeatNames, name) {
+		return
+	}
+	for _, to := range repeatNames {
+		for _, w := range repeatClues[to] {
+			if strings.Contains(fold(name), w) {
+				m.Repeats[name] = to
+				return
+			}
+		}
+	}
+}
+
+func hasRepeat(tables []Table, name string) bool {
+	for i := 1; i < len(tables); i++ {
+		if repeatName(&tables[i]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func mapValuesOf(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// YAML writes a mapping as a file to edit, with what --suggest could not
+// place as a comment.
+func (m *Mapping) YAML(source string, unplaced []string) ([]byte, error) {
+	body, err := yaml.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# A mapping proposed by palabre import --suggest from %s.\n", source)
+	b.WriteString("# Check every line; add value maps (values: {pillar: {securite: security}}) and defaults (defaults: {spaceId: …}).\n")
+	if len(unplaced) > 0 {
+		fmt.Fprintf(&b, "# Columns not placed: %s\n", strings.Join(unplaced, ", "))
+	}
+	b.Write(body)
+	return []byte(b.String()), nil
+}
