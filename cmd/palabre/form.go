@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
@@ -20,9 +21,16 @@ import (
 // /form/dialogue.xlsx, with the requester's spaces):
 //
 //	palabre form xlsform --data DIR > dialogue.xlsx
+//
+// and the registers' templates:
+//
+//	palabre form register participants|stakeholders|spaces > participants.xlsx
 func (m *Main) form(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "register" {
+		return m.registerTemplate(args[1:])
+	}
 	if len(args) == 0 || args[0] != "xlsform" {
-		fmt.Fprintln(m.Stderr, "palabre form: the one form is xlsform: palabre form xlsform [--data DIR] [--out FILE]")
+		fmt.Fprintln(m.Stderr, "palabre form: write the XLSForm (palabre form xlsform [--data DIR] [--out FILE]) or a register's template (palabre form register participants|stakeholders|spaces [--out FILE])")
 		return errUsage
 	}
 	f := m.flags("form xlsform")
@@ -62,4 +70,31 @@ func (m *Main) form(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stderr, "wrote %s (%s)\n", *out, time.Now().Format(time.DateOnly))
 	return nil
+}
+
+// registerTemplate writes a register's template.
+func (m *Main) registerTemplate(args []string) error {
+	kind, rest := firstArg(args)
+	f := m.flags("form register")
+	out := f.string("out", "", "file to write (default: standard output)")
+	if err := f.parse(rest); err != nil {
+		return err
+	}
+	reg, ok := imports.RegisterByKind(kind)
+	if !ok {
+		f.problems = append(f.problems, fmt.Sprintf("name the register: participants, stakeholders or spaces, not %q", kind))
+	}
+	if err := f.err(); err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return err
+	}
+	body, err := reg.Template()
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = m.Stdout.Write(body)
+		return err
+	}
+	return os.WriteFile(*out, body, 0o644)
 }

@@ -78,10 +78,7 @@ func derive(at time.Time, parts ...string) domain.ID {
 // names are the API's, so no mapping is needed.
 func PlanDialogue(s Submission, codes Codes) Plan {
 	at := submittedAt(s)
-	root := s.UUID()
-	if r := s.Replaces(); r != "" {
-		root = r // an edit corrects the dialogue its first version made
-	}
+	root := s.Root() // an edit corrects the dialogue its first version made
 	p := Plan{Submission: s, DialogueID: derive(at, root, "dialogue"), CommandID: derive(at, s.UUID(), "dialogue")}
 	problem := func(r Record, column, format string, args ...any) {
 		var d domain.Problems

@@ -70,6 +70,7 @@ func (w *world) events(t *testing.T) int {
 // pillar, its headcount of adult women, and its attendees' codes.
 type submission struct {
 	uuid, replaces, pillar string
+	root                   string // Kobo's meta/rootUuid: the first version's
 	women                  int
 	codes                  []string
 	commitment             string
@@ -85,7 +86,7 @@ func (w *world) koboXLSX(t testing.TB, subs ...submission) []byte {
 	main := "Dialogue communautaire _ pré"
 	f.SetSheetName("Sheet1", main)
 	heads := []any{"start", "end", "dialogue/spaceId", "dialogue/heldOn", "dialogue/format", "dialogue/pillar", "headcount/youngWomen", "headcount/adultWomen",
-		"headcount/youngMen", "headcount/adultMen", "headcount/withDisabilities", "headcount/displaced", "stakeholderIds", "meta/instanceID", "meta/deprecatedID",
+		"headcount/youngMen", "headcount/adultMen", "headcount/withDisabilities", "headcount/displaced", "stakeholderIds", "meta/instanceID", "meta/deprecatedID", "meta/rootUuid",
 		"_id", "_uuid", "_submission_time", "_validation_status", "_index"}
 	f.SetSheetRow(main, "A1", &heads)
 	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
@@ -98,7 +99,7 @@ func (w *world) koboXLSX(t testing.TB, subs ...submission) []byte {
 	ar, cr := 2, 2
 	for i, s := range subs {
 		row := []any{"2026-05-04T09:00:00.000+00:00", "2026-05-04T11:00:00.000+00:00", w.space.String(), time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC),
-			"community-dialogue", s.pillar, 0, s.women, 0, 3, 0, 1, w.holder.String(), "uuid:" + s.uuid, "uuid:" + s.replaces,
+			"community-dialogue", s.pillar, 0, s.women, 0, 3, 0, 1, w.holder.String(), "uuid:" + s.uuid, "uuid:" + s.replaces, s.root,
 			1000 + i, s.uuid, "2026-05-04T12:00:00", s.validation, i + 1}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		f.SetSheetRow(main, cell, &row)
@@ -196,6 +197,12 @@ func TestAKoboExportImportsOnceWholeRowsOrNothing(t *testing.T) {
 	edit := w.koboXLSX(t, submission{uuid: "a1-v2", replaces: "a1", pillar: "security", women: 9, codes: []string{"GAO-0001"}, commitment: "Patrouilles mixtes les jours de foire"})
 	if e := w.run(t, edit, false); e.Counts[imports.Corrected] != 1 || w.events(t)-before != written+1 {
 		t.Fatalf("an edit: %+v, %d events", e, w.events(t)-before)
+	}
+	// An edit of the edit: its deprecatedID names the second version, its
+	// rootUuid the first, whose dialogue it corrects.
+	again2 := w.koboXLSX(t, submission{uuid: "a1-v3", replaces: "a1-v2", root: "uuid:a1", pillar: "security", women: 11, codes: []string{"GAO-0001"}, commitment: "Patrouilles mixtes les jours de foire"})
+	if e := w.run(t, again2, false); e.Counts[imports.Corrected] != 1 || w.events(t)-before != written+2 {
+		t.Fatalf("an edit of an edit: %+v, %d events", e, w.events(t)-before)
 	}
 }
 

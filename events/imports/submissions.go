@@ -71,6 +71,20 @@ func (s Submission) UUID() string {
 // Replaces is the uuid of the submission this one edits ("" for none).
 func (s Submission) Replaces() string { return strings.TrimPrefix(s.Get("deprecatedID"), "uuid:") }
 
+// Root is the uuid of the submission's first version, which names its
+// dialogue through every edit: Kobo's meta/rootUuid, ODK Central's KEY
+// (the logical submission's, kept through edits), else the version this
+// one edits — one step only, so an edit of an edit exported without
+// rootUuid cannot find the first version's dialogue — else its own.
+func (s Submission) Root() string {
+	for _, v := range []string{s.Get("rootUuid"), s.Get("KEY"), s.Replaces()} {
+		if v != "" {
+			return strings.TrimPrefix(v, "uuid:")
+		}
+	}
+	return s.UUID()
+}
+
 // Submissions joins an export's tables: the first is the submissions, and
 // every table with a parent column is a repeat, joined by the parent's
 // _index (Kobo's XLSX), _submission__uuid (Kobo's CSV) or PARENT_KEY
