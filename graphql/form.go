@@ -3,8 +3,10 @@ package graphql
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/palabre/palabre/events/forms"
+	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/graphql/read"
 )
@@ -65,15 +67,29 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
 		return
 	}
-	body, err := s.DialogueForm(who)
-	if err != nil {
+	name, body, err := forms.FormID, []byte(nil), error(nil)
+	if kind, ok := strings.CutPrefix(r.URL.Path, "/form/register/"); ok {
+		// A register's template: the same for everyone, no data in it.
+		reg, found := imports.RegisterByKind(strings.TrimSuffix(kind, ".xlsx"))
+		if !found {
+			x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "the registers are participants, stakeholders and spaces"})
+			return
+		}
+		name = reg.Kind
+		body, err = reg.Template()
+	} else if body, err = s.DialogueForm(who); err != nil {
 		// A deployment without spaces or stakeholders yet cannot have one.
 		x.fail(http.StatusConflict, &coded{Code: CodeConflict, Message: err.Error()})
 		return
 	}
-	x.log.Info().Str("audit", "form").Str("subject", who.Subject).Msg("audit")
+	if err != nil {
+		x.log.Error().Err(err).Msg("writing a template failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
+	x.log.Info().Str("audit", "form").Str("subject", who.Subject).Str("form", name).Msg("audit")
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, forms.FormID))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)

@@ -112,7 +112,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveExport(w, r)
 	case r.URL.Path == "/import":
 		s.serveImport(w, r)
-	case r.URL.Path == "/form/dialogue.xlsx":
+	case r.URL.Path == "/form/dialogue.xlsx", strings.HasPrefix(r.URL.Path, "/form/register/"):
 		s.serveForm(w, r)
 	case r.URL.Path == "/session":
 		s.serveSession(w, r)

@@ -40,6 +40,8 @@ type webappRun struct {
 		Checked     string   `json:"checkedCounts"`
 		RefusedRows string   `json:"refusedRows"`
 		Imported    string   `json:"importedCounts"`
+		Template    string   `json:"template"`
+		Registered  string   `json:"registered"`
 	} `json:"steps"`
 	Leaks    []string `json:"leaks"`
 	Problems []string `json:"problems"`
@@ -161,6 +163,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if imp := run.Steps[at("import")]; !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
 		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {
 		t.Errorf("the upload page: %+v", imp)
+	}
+	if reg := run.Steps[at("register")]; reg.Template != "participants.xlsx" || !strings.Contains(reg.Registered, "1 importé(s)") {
+		t.Errorf("the register from the template: %+v", reg)
 	}
 	if adm := run.Steps[at("admin")]; adm.QRCells < 100 || adm.Who != "animatrice-tombouctou" || !strings.Contains(adm.Listed, "animatrice-tombouctou") {
 		t.Errorf("the admin's new token: %+v", adm)

@@ -18,6 +18,9 @@
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const [url, gaoToken, moptiToken, advocacyToken, analystToken, adminToken, shots, koboExport] = process.argv.slice(2);
 const canaryName = "Kadiatou Canari-Zeta";
@@ -224,6 +227,16 @@ try {
   const importedCounts = await page.locator("#import-counts").innerText();
   await page.screenshot({ path: `${shots}/10-import.png`, fullPage: true });
   step("import", { checkedCounts, refusedRows, importedCounts });
+
+  // A register of participants made from the page's template: its names
+  // are sealed on the server.
+  const [template] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Modèle : participant·es" }).click()]);
+  const register = join(tmpdir(), `participants-${process.pid}.csv`);
+  writeFileSync(register, "code,sex,ageBand,displacement,region,consent,consentOn,name,phone\nGAO-0700,female,18-24,none,gao,oui,2026-01-10,Kadiatou Canari-Reg,+223 76 00 00 07\n");
+  await page.getByLabel("Fichier d’export").setInputFiles(register);
+  await page.getByRole("button", { name: "Importer", exact: true }).click();
+  await page.getByRole("heading", { name: "Import terminé" }).waitFor();
+  step("register", { template: template.suggestedFilename(), registered: await page.locator("#import-counts").innerText() });
   out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
   out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };
 

@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CmM7qNbx.js","/assets/Dashboard-Duq5vTho.js","/assets/index-C21eu2Rc.css","/assets/index-CtHyrczr.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "2aa15e2a3654"
+const SHELL = ["/","/assets/Admin-Cizw6ijO.js","/assets/Dashboard-DDC8_oS8.js","/assets/index-C21eu2Rc.css","/assets/index-D7cqXyyC.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "a2cdf212dbef"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

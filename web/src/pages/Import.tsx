@@ -2,12 +2,15 @@ import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { Field } from '../forms'
 import { request } from '../api'
+import { download } from '../download'
 import { t, type MessageKey } from '../i18n'
 
-// Import a KoboToolbox or ODK export of the form palabre ships: check it
-// first (nothing is written), then import. Each row is reported; a
-// refused one names its sheet, row and column, in the interface's
-// language. The file goes to the server and is not kept there.
+// Import a KoboToolbox or ODK export of the form palabre ships (or of
+// another form, with a mapping), or a register of participants,
+// stakeholders or spaces: check it first (nothing is written), then
+// import. Each row is reported; a refused one names its sheet, row and
+// column, in the interface's language. The files go to the server and are
+// not kept there; names in a register are sealed there, never kept here.
 
 interface Report {
   file: string
@@ -17,10 +20,12 @@ interface Report {
 }
 
 const outcomes = ['imported', 'corrected', 'already', 'checked', 'refused'] as const
+const registers = ['participants', 'stakeholders', 'spaces'] as const
 
 export function Import() {
   const app = useApp()
   const [file, setFile] = useState<File>()
+  const [mapping, setMapping] = useState<File>()
   const [report, setReport] = useState<Report>()
   const [problem, setProblem] = useState('')
   const [busy, setBusy] = useState(false)
@@ -31,6 +36,7 @@ export function Import() {
     try {
       const body = new FormData()
       body.append('file', file)
+      if (mapping) body.append('mapping', mapping)
       const res = await request('/import' + (dryRun ? '?dryRun=true' : ''), { method: 'POST', body })
       const answer = await res.json()
       if (!res.ok) setProblem(answer.errors?.[0]?.message ?? `HTTP ${res.status}`)
@@ -49,11 +55,23 @@ export function Import() {
         <Field id="export" label={t('import.file')}>
           <input id="export" type="file" accept=".xlsx,.csv,.zip" onChange={(e) => { setFile(e.currentTarget.files?.[0]); setReport(undefined) }} />
         </Field>
+        <Field id="mapping" label={t('import.mapping')} help={t('import.mappingHelp')}>
+          <input id="mapping" type="file" accept=".yaml,.yml,.json" onChange={(e) => { setMapping(e.currentTarget.files?.[0]); setReport(undefined) }} />
+        </Field>
         {problem && <p class="error" role="alert">{problem}</p>}
         <div class="actions">
           <button type="button" disabled={busy || !app.online} onClick={() => void send(true)}>{t('import.check')}</button>
           <button type="button" class="primary" disabled={busy || !app.online} onClick={() => void send(false)}>{t('import.run')}</button>
         </div>
+      </div>
+      <h2>{t('import.templates')}</h2>
+      <p>{t('import.templatesExplain')}</p>
+      <div class="actions">
+        {registers.map((kind) => (
+          <button key={kind} type="button" disabled={!app.online} onClick={() => void download(`/form/register/${kind}.xlsx`, `${kind}.xlsx`)}>
+            {t(('import.template.' + kind) as MessageKey)}
+          </button>
+        ))}
       </div>
       {report && (
         <section aria-live="polite">
