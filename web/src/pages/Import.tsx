@@ -64,15 +64,6 @@ export function Import() {
           <button type="button" class="primary" disabled={busy || !app.online} onClick={() => void send(false)}>{t('import.run')}</button>
         </div>
       </div>
-      <h2>{t('import.templates')}</h2>
-      <p>{t('import.templatesExplain')}</p>
-      <div class="actions">
-        {registers.map((kind) => (
-          <button key={kind} type="button" disabled={!app.online} onClick={() => void download(`/form/register/${kind}.xlsx`, `${kind}.xlsx`)}>
-            {t(('import.template.' + kind) as MessageKey)}
-          </button>
-        ))}
-      </div>
       {report && (
         <section aria-live="polite">
           <h2>{report.dryRun ? t('import.checked') : t('import.done')}</h2>
@@ -94,6 +85,15 @@ export function Import() {
           )}
         </section>
       )}
+      <h2>{t('import.templates')}</h2>
+      <p>{t('import.templatesExplain')}</p>
+      <div class="actions">
+        {registers.map((kind) => (
+          <button key={kind} type="button" disabled={!app.online} onClick={() => void download(`/form/register/${kind}.xlsx`, `${kind}.xlsx`)}>
+            {t(('import.template.' + kind) as MessageKey)}
+          </button>
+        ))}
+      </div>
     </section>
   )
 }
