@@ -3,6 +3,7 @@ package events
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors callers branch on with errors.Is.
@@ -23,6 +24,39 @@ var (
 	ErrInvalidAppend = errors.New("invalid append")
 	// ErrLocked: another process holds the data directory.
 	ErrLocked = errors.New("data directory is in use")
+	// ErrUnavailable: the store cannot serve the call now, for a reason a
+	// person can act on (a full disk, a store recovering from a failure,
+	// a cluster out of reach), and a retry later is safe: appends are
+	// idempotent by event id. The error is an *UnavailableError.
+	ErrUnavailable = errors.New("event store unavailable")
+)
+
+// UnavailableError says why a store cannot serve a call now, and when to
+// try again.
+type UnavailableError struct {
+	// Reason is said to a person: "the server's disk is full".
+	Reason string
+	// Written is false when the call certainly wrote nothing (refused
+	// before it began), true when it may have (a write that failed).
+	Written    bool
+	RetryAfter time.Duration
+	Cause      error
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("event store unavailable: %s: %v", e.Reason, e.Cause)
+	}
+	return "event store unavailable: " + e.Reason
+}
+func (e *UnavailableError) Unwrap() error        { return e.Cause }
+func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// Reasons a store is unavailable.
+const (
+	ReasonDiskFull    = "the server's disk is full"
+	ReasonRecovering  = "the event store is recovering from a failed write"
+	ReasonUnreachable = "the event store cannot be reached"
 )
 
 // WrongExpectedRevisionError says what an append expected and what it found.
