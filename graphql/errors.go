@@ -13,6 +13,7 @@ const (
 	CodeInternal        = read.CodeInternal
 	CodeTimeout         = read.CodeTimeout
 	CodeRateLimited     = read.CodeRateLimited
+	CodeUnavailable     = read.CodeUnavailable
 )
 
 // coded is an error a client may read (read.Error).
@@ -25,4 +26,5 @@ var (
 	errNotFound = read.ErrNotFound
 	errTimeout  = read.ErrTimeout
 	errInternal = read.ErrInternal
+	unavailable = read.Unavailable
 )

@@ -339,6 +339,10 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return errTimeout
 	}
+	if u, ok := unavailable(err); ok {
+		requestOf(ctx).log.Warn().Err(err).Msg("command refused: the event store is unavailable")
+		return u
+	}
 	requestOf(ctx).log.Error().Err(err).Msg("command failed")
 	return errInternal
 }

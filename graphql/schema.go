@@ -66,6 +66,9 @@ type Deps struct {
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error
+	// StoreHealth says why the event store cannot take writes now (a full
+	// disk, a reopening), nil when it can: /readyz reports it. Optional.
+	StoreHealth func() error
 }
 
 // Disclosure names how figures are published to roles without access to

@@ -155,6 +155,11 @@ func (s *Server) serveReady(w http.ResponseWriter, details bool) {
 		models = append(models, model{st.Name, st.Position.String(), st.CaughtUp, st.Err != nil})
 		ready = ready && st.CaughtUp && st.Err == nil
 	}
+	var storeProblem error
+	if s.deps.StoreHealth != nil {
+		storeProblem = s.deps.StoreHealth()
+	}
+	ready = ready && storeProblem == nil
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable
@@ -162,6 +167,12 @@ func (s *Server) serveReady(w http.ResponseWriter, details bool) {
 	body := map[string]any{"ready": ready}
 	if details {
 		body["models"] = models
+		if storeProblem != nil {
+			body["store"] = storeProblem.Error()
+		}
+	}
+	if u, ok := unavailable(storeProblem); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(u.RetryAfter))
 	}
 	writeJSON(w, status, body)
 }
@@ -275,6 +286,11 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
 	}
+	for _, e := range result.Errors {
+		if seconds, ok := e.Extensions["retryAfter"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		}
+	}
 	body := encodeJSON(result)
 	// Kept only when the read models did not move during the execution.
 	if answerKey != "" && len(result.Errors) == 0 && !rq.readIdentities.Load() && s.deps.Runner.Version() == version && len(body) <= 256<<10 {
@@ -372,7 +388,7 @@ func (x *exchange) refused(err error) bool {
 
 var statusOf = map[any]int{CodeBadUserInput: http.StatusBadRequest, CodeUnauthenticated: http.StatusUnauthorized,
 	CodeForbidden: http.StatusForbidden, CodeNotFound: http.StatusNotFound, CodeConflict: http.StatusConflict, CodeInternal: http.StatusInternalServerError,
-	CodeTimeout: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests}
+	CodeTimeout: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests, CodeUnavailable: http.StatusServiceUnavailable}
 
 // errNoToken: the request carries no token at all (as opposed to a bad
 // one).

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
@@ -90,6 +91,12 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithValue(r.Context(), requestKey{}, &request{principal: who, log: x.log, language: readerLanguage(r)})
 	report, err := imports.Run(ctx, s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject,
 		Sees: s.builder.read.Sees(v), Allow: s.builder.allowed})
+	if u, ok := unavailable(err); ok {
+		x.log.Warn().Err(err).Msg("an import stopped: the event store is unavailable")
+		w.Header().Set("Retry-After", strconv.Itoa(u.RetryAfter))
+		x.fail(http.StatusServiceUnavailable, u)
+		return
+	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("an import failed")
 		x.fail(http.StatusInternalServerError, errInternal)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -29,7 +30,12 @@ import (
 type dataDir struct {
 	dir      string
 	store    events.Store
-	embedded *pebblestore.Store // nil on KurrentDB
+	embedded embeddedStore // nil on KurrentDB
+}
+
+// embeddedStore is what only the embedded store does.
+type embeddedStore interface {
+	Backup(ctx context.Context, w io.Writer) error
 }
 
 func (d dataDir) path(name string) string { return filepath.Join(d.dir, name) }
@@ -37,6 +43,34 @@ func (d dataDir) path(name string) string { return filepath.Join(d.dir, name) }
 // openStore opens the event store a data directory uses: the embedded one
 // inside it, or KurrentDB.
 func (m *Main) openStore(dir, kind, url string) (dataDir, error) {
+	return m.openStoreWith(dir, kind, url, nil)
+}
+
+// openServedStore opens the store as a server runs it: the embedded one
+// refuses writes under a reserve of free space and reopens itself after
+// a failed write.
+func (m *Main) openServedStore(dir, kind, url string, reserve uint64, log *zerolog.Logger) (dataDir, func() error, error) {
+	var health func() error
+	d, err := m.openStoreWith(dir, kind, url, func() (events.Store, embeddedStore, error) {
+		s, err := pebblestore.OpenResilient(dir, &pebblestore.Options{Logger: log}, reserve)
+		if err != nil {
+			return nil, nil, err
+		}
+		health = s.Unavailable
+		return s, s, nil
+	})
+	return d, health, err
+}
+
+// openStoreWith opens KurrentDB, or the embedded store with open (nil:
+// a plain pebblestore.Store).
+func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, embeddedStore, error)) (dataDir, error) {
+	if open == nil {
+		open = func() (events.Store, embeddedStore, error) {
+			s, err := pebblestore.Open(dir, nil)
+			return s, s, err
+		}
+	}
 	d := dataDir{dir: dir}
 	switch kind {
 	case "kurrentdb":
@@ -52,14 +86,14 @@ func (m *Main) openStore(dir, kind, url string) (dataDir, error) {
 		}
 		d.store = s
 	default:
-		s, err := pebblestore.Open(dir, nil)
+		s, embedded, err := open()
 		if errors.Is(err, events.ErrLocked) {
 			return d, fmt.Errorf("%w (a palabre server probably runs on this data directory)", err)
 		}
 		if err != nil {
 			return d, err
 		}
-		d.store, d.embedded = s, s
+		d.store, d.embedded = s, embedded
 	}
 	m.onClose(d.store.Close)
 	return d, nil

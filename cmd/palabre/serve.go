@@ -11,6 +11,7 @@ import (
 
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/web"
 )
@@ -26,6 +27,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	disclosure := f.string("disclosure", "cellkey", "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
 	timeout := f.string("request-timeout", "10s", "deadline of one API request")
 	logFormat := f.string("log-format", "auto", "logs: json, console, or auto (console on a terminal)")
+	reserve := f.int("reserve-mib", pebblestore.DefaultReserve>>20, "free space (MiB) under which the embedded store refuses writes, leaving room for its own work")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -44,6 +46,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	default:
 		f.problem("store", "must be embedded or kurrentdb, not %q", *kind)
+	}
+	if *reserve < 1 || *reserve > 1<<20 {
+		f.problem("reserve-mib", "must be between 1 and 1048576 (MiB), not %d", *reserve)
 	}
 	if *smallCells < 1 || *smallCells > 100 {
 		f.problem("small-cells", "must be between 1 and 100, not %d", *smallCells)
@@ -74,7 +79,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log := m.logger(*logFormat)
 
-	d, err := m.openStore(dir, *kind, *url)
+	d, storeHealth, err := m.openServedStore(dir, *kind, *url, uint64(*reserve)<<20, &log)
 	if err != nil {
 		return err
 	}
@@ -99,6 +104,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if d.embedded != nil {
 		deps.Backup = d.embedded.Backup
 	}
+	deps.StoreHealth = storeHealth
 	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: requestTimeout})
 	if err != nil {
 		return err

@@ -3,6 +3,8 @@ package read
 import (
 	"errors"
 	"fmt"
+
+	"github.com/palabre/palabre/events"
 )
 
 // Error codes, in extensions.code of every error a client receives.
@@ -18,6 +20,10 @@ const (
 	// CodeRateLimited: the viewer asked for more costly work (replays of
 	// past views) than it may in a while.
 	CodeRateLimited = "RATE_LIMITED"
+	// CodeUnavailable: the event store cannot serve the request now (a
+	// full disk, a store recovering from a failure, a cluster out of
+	// reach); the message says why, and retrying later is safe.
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // Error is an error a client may read: a code, a message written for them
@@ -28,6 +34,9 @@ type Error struct {
 	// Problems are, for a refused command, every field at fault and why,
 	// in the reader's language.
 	Problems []FieldProblem
+	// RetryAfter is, for UNAVAILABLE, the seconds to wait before trying
+	// again (the Retry-After header).
+	RetryAfter int
 }
 
 // FieldProblem is one reason a command was refused.
@@ -46,6 +55,9 @@ func (e *Error) Extensions() map[string]any {
 	}
 	if len(e.Problems) > 0 {
 		ext["problems"] = e.Problems
+	}
+	if e.RetryAfter > 0 {
+		ext["retryAfter"] = e.RetryAfter
 	}
 	return ext
 }
@@ -69,6 +81,31 @@ var ErrTimeout = &Error{Code: CodeTimeout, Message: "the request ran out of time
 
 // ErrInternal hides the cause; the cause goes to the log with the request id.
 var ErrInternal = &Error{Code: CodeInternal, Message: "internal error; the server log has the details under this request's id"}
+
+// Unavailable is the client's answer for a store that cannot serve now:
+// its reason, whether anything was saved, and when to try again.
+func Unavailable(err error) (*Error, bool) {
+	var u *events.UnavailableError
+	if !errors.As(err, &u) {
+		return nil, false
+	}
+	msg := u.Reason + "; nothing was saved: try again later"
+	if u.Written {
+		msg = u.Reason + "; it may not have been saved: send it again with the same commandId later, which is safe"
+	}
+	return &Error{Code: CodeUnavailable, Message: msg, RetryAfter: max(1, int(u.RetryAfter.Seconds()))}, true
+}
+
+// failed answers a failure: UNAVAILABLE with its reason when the store
+// cannot serve now, else INTERNAL with the cause in the log.
+func failed(v Viewer, err error, what string) error {
+	if u, ok := Unavailable(err); ok {
+		v.Log.Warn().Err(err).Msg(what)
+		return u
+	}
+	v.Log.Error().Err(err).Msg(what)
+	return ErrInternal
+}
 
 // CodeOf is an error's code, "" for an error not meant for clients.
 func CodeOf(err error) string {

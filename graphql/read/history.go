@@ -22,8 +22,7 @@ func (s *Service) History(ctx context.Context, v Viewer, ref domain.Ref) ([]comm
 		if err := stopped(ctx); err != nil {
 			return nil, err
 		}
-		v.Log.Error().Err(err).Msg("reading a history failed")
-		return nil, ErrInternal
+		return nil, failed(v, err, "reading a history failed")
 	}
 	return out, nil
 }
@@ -104,8 +103,7 @@ func (s *Service) logFailure(ctx context.Context, v Viewer, err error) error {
 	if err := stopped(ctx); err != nil {
 		return err
 	}
-	v.Log.Error().Err(err).Msg("reading the log failed")
-	return ErrInternal
+	return failed(v, err, "reading the log failed")
 }
 
 // refOf reads the object a stream is of ("category-ID").

@@ -262,8 +262,7 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 	case ctx.Err() != nil:
 		return nil, ErrTimeout
 	case err != nil:
-		v.Log.Error().Err(err).Msg("as-of view failed")
-		return nil, ErrInternal
+		return nil, failed(v, err, "as-of view failed")
 	}
 	return past.(*inclusion.Model), nil
 }
