@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/web"
 )
