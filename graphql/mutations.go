@@ -21,6 +21,7 @@ import (
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 )
 
@@ -246,11 +247,27 @@ func (b *builder) mutate(c command, decode func(inputValues) any) gql.FieldResol
 		}
 		b.audit(ctx, c.name, id.String(), "ok")
 		if err := b.deps.Runner.WaitFor(ctx, pos); err != nil {
-			requestOf(ctx).log.Error().Err(err).Msg("read models did not reach the write")
-			return nil, errInternal
+			return nil, b.notReadBack(ctx, err)
 		}
 		return c.read(b, ctx, id)
 	}
+}
+
+// notReadBack answers a write that is saved but that the read models have
+// not reached: they are reconnecting to the log (UNAVAILABLE: the same
+// commandId returns the object once they are back), the request ran out
+// of time, or a read model failed.
+func (b *builder) notReadBack(ctx context.Context, err error) error {
+	log := requestOf(ctx).log
+	switch {
+	case errors.Is(err, projections.ErrNotFollowing):
+		log.Warn().Err(err).Msg("a write saved but not read back: the read models are reconnecting")
+		return &coded{Code: CodeUnavailable, RetryAfter: 5, Message: "saved, but the read models are reconnecting to the event store: send the same commandId again shortly to read it back"}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return errTimeout
+	}
+	log.Error().Err(err).Msg("read models did not reach the write")
+	return errInternal
 }
 
 // send checks and runs a command, returning the id of its object (zero

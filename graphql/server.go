@@ -159,7 +159,8 @@ func (s *Server) serveReady(w http.ResponseWriter, details bool) {
 	if s.deps.StoreHealth != nil {
 		storeProblem = s.deps.StoreHealth()
 	}
-	ready = ready && storeProblem == nil
+	feedProblem := s.deps.Runner.Following()
+	ready = ready && storeProblem == nil && feedProblem == nil
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable
@@ -169,6 +170,9 @@ func (s *Server) serveReady(w http.ResponseWriter, details bool) {
 		body["models"] = models
 		if storeProblem != nil {
 			body["store"] = storeProblem.Error()
+		}
+		if feedProblem != nil {
+			body["feed"] = feedProblem.Error()
 		}
 	}
 	if u, ok := unavailable(storeProblem); ok {

@@ -53,6 +53,9 @@ type Options struct {
 	SnapshotInterval time.Duration
 	// Logger receives failures and rebuilds. Default: none.
 	Logger *zerolog.Logger
+	// RetryWait is the first wait before resubscribing a dropped feed,
+	// doubled at each failure in a row up to 30 s. Default 250 ms.
+	RetryWait time.Duration
 }
 
 // Runner keeps projections current. Create one with NewRunner, start it
@@ -66,6 +69,10 @@ type Runner struct {
 	// version counts the batches applied, so that callers caching
 	// answers know when the read models have changed.
 	version atomic.Uint64
+
+	feedMu   sync.Mutex
+	feedErr  error         // why the feed is down, nil while it follows the log
+	feedDown chan struct{} // closed when the feed drops; replaced when it resumes
 }
 
 // Version changes whenever any read model may have changed: an answer
@@ -87,7 +94,7 @@ type running struct {
 
 // NewRunner returns a runner for the projections, keeping snapshots in dir.
 func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) (*Runner, error) {
-	r := &Runner{store: store, dir: dir, running: map[string]*running{}}
+	r := &Runner{store: store, dir: dir, running: map[string]*running{}, feedDown: make(chan struct{})}
 	if opts != nil {
 		r.opts = *opts
 	}
@@ -96,6 +103,9 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 	}
 	if r.opts.SnapshotInterval == 0 {
 		r.opts.SnapshotInterval = 2 * time.Minute
+	}
+	if r.opts.RetryWait <= 0 {
+		r.opts.RetryWait = 250 * time.Millisecond
 	}
 	if r.opts.Logger == nil {
 		nop := zerolog.Nop()
@@ -116,19 +126,37 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 }
 
 // Run restores every projection and follows $all until ctx is cancelled,
-// then writes final snapshots. It returns nil on cancellation; projections'
-// own failures are reported by Status and WaitFor, not here.
+// then writes final snapshots. It returns nil on cancellation, and an
+// error only when it cannot follow the log any more (the store closed
+// under it, or failing with something other than a transport error
+// through every retry). A dropped subscription is resubscribed from the
+// last event fed, with backoff; a projection's own failure stops that
+// projection alone, reported by Status and WaitFor.
 //
 // One feed, from the earliest restored position, serves every projection:
 // a goroutine reads and decodes each event once, in batches while catching
 // up, while this one applies them to each projection that has not seen
 // them, so decoding and applying use two cores.
 func (r *Runner) Run(ctx context.Context) error {
-	from := events.Start
+	fed := r.restoreAll()
+	err := r.follow(ctx, fed)
+	for _, rp := range r.order {
+		if rp.failure() == nil {
+			if err := r.snapshot(rp); err != nil {
+				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("final snapshot failed")
+			}
+		}
+	}
+	return err
+}
+
+// restoreAll restores every snapshot and returns the earliest position.
+func (r *Runner) restoreAll() events.Position {
 	// Snapshots are restored side by side: a restart waits for the
 	// largest, not for the sum. The version is odd meanwhile, as while a
 	// batch is applied: nothing read now is worth keeping.
 	r.version.Add(1)
+	defer r.version.Add(1)
 	restored := make([]events.Position, len(r.order))
 	var wg sync.WaitGroup
 	for i, rp := range r.order {
@@ -138,26 +166,70 @@ func (r *Runner) Run(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
-	r.version.Add(1)
+	from := events.Start
 	for i, pos := range restored {
 		if i == 0 || pos.Less(from) {
 			from = pos
 		}
 	}
+	return from
+}
+
+// maxOtherFailures is how many times in a row the feed is restarted after
+// an error that is not a transport one before the runner gives up.
+const maxOtherFailures = 5
+
+// follow feeds the projections from after fed, resubscribing when the feed
+// drops: forever, with backoff, after a transport error (the store out of
+// reach or reopening); maxOtherFailures times after another.
+func (r *Runner) follow(ctx context.Context, fed events.Position) error {
+	wait, others := r.opts.RetryWait, 0
+	for {
+		progressed, err := r.feedFrom(ctx, &fed)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progressed {
+			wait, others = r.opts.RetryWait, 0
+		}
+		transport := errors.Is(err, events.ErrUnavailable)
+		if !transport {
+			others++
+		}
+		if errors.Is(err, events.ErrClosed) || others > maxOtherFailures {
+			err = fmt.Errorf("the read models cannot follow the event log: %w", err)
+			r.opts.Logger.Error().Err(err).Msg("projections stopped")
+			r.dropped(err)
+			return err
+		}
+		r.dropped(err)
+		r.opts.Logger.Warn().Err(err).Dur("retryIn", wait).Str("after", fed.String()).Msg("the feed of the read models dropped; resubscribing")
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+}
+
+// feedFrom runs one feed from after *fed until it ends, advancing *fed;
+// it reports whether anything was fed and why the feed ended.
+func (r *Runner) feedFrom(ctx context.Context, fed *events.Position) (progressed bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
 	batches := make(chan batch, 4)
-	go feed(ctx, r.store, from, true, batches)
+	defer func() {
+		cancel()
+		for range batches { // let the feed end
+		}
+	}()
+	go feed(ctx, r.store, *fed, true, batches)
 	for b := range batches {
 		switch {
-		case b.err != nil: // the subscription ended
-			if ctx.Err() == nil {
-				for _, rp := range r.order {
-					if rp.failure() == nil {
-						r.opts.Logger.Error().Err(b.err).Str("projection", rp.p.Name()).Msg("projection stopped")
-						rp.fail(b.err)
-					}
-				}
-			}
+		case b.err != nil:
+			return progressed, b.err
 		case b.caughtUp:
+			r.resumed()
 			for _, rp := range r.order {
 				rp.advance(rp.pos(), true)
 				// A long catch-up is worth keeping at once, whatever the
@@ -170,17 +242,50 @@ func (r *Runner) Run(ctx context.Context) error {
 			}
 		default:
 			r.apply(b.events)
+			*fed, progressed = b.events[len(b.events)-1].Record.Position, true
 		}
 	}
-	for _, rp := range r.order {
-		if rp.failure() == nil {
-			if err := r.snapshot(rp); err != nil {
-				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("final snapshot failed")
-			}
-		}
-	}
-	return nil
+	return progressed, ctx.Err()
 }
+
+// dropped records that the feed is down, waking WaitFor callers.
+func (r *Runner) dropped(err error) {
+	r.feedMu.Lock()
+	defer r.feedMu.Unlock()
+	if r.feedErr == nil {
+		close(r.feedDown)
+	}
+	r.feedErr = err
+}
+
+// resumed records that the feed follows the log again.
+func (r *Runner) resumed() {
+	r.feedMu.Lock()
+	defer r.feedMu.Unlock()
+	if r.feedErr != nil {
+		r.feedErr, r.feedDown = nil, make(chan struct{})
+		r.opts.Logger.Info().Msg("the feed of the read models follows the log again")
+	}
+}
+
+// Following says why the read models do not follow the log now (their
+// feed dropped and is resubscribing, or stopped for good); nil when they
+// do.
+func (r *Runner) Following() error {
+	r.feedMu.Lock()
+	defer r.feedMu.Unlock()
+	return r.feedErr
+}
+
+func (r *Runner) down() (<-chan struct{}, error) {
+	r.feedMu.Lock()
+	defer r.feedMu.Unlock()
+	return r.feedDown, r.feedErr
+}
+
+// ErrNotFollowing: WaitFor cannot wait while the feed is down; it wraps
+// the reason.
+var ErrNotFollowing = errors.New("the read models are not following the event log")
 
 // safeApply turns a projection's panic into its failure, so that one
 // broken read model stops alone instead of taking the process down.
@@ -292,8 +397,13 @@ func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
 			if done {
 				break
 			}
+			down, why := r.down()
+			if why != nil {
+				return fmt.Errorf("%w: %w", ErrNotFollowing, why)
+			}
 			select {
 			case <-changed:
+			case <-down:
 			case <-ctx.Done():
 				return ctx.Err()
 			}

@@ -128,6 +128,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	select {
 	case <-ctx.Done():
 	case err = <-served:
+	case err = <-runnerDone:
+		// The read models cannot follow the log for good: serving stale
+		// answers would hide it; a supervisor restarts the process.
+		log.Error().Err(err).Msg("palabre stops: the read models cannot follow the event log")
+		runnerDone <- err // for the wait below
 	}
 	// Stop taking requests, let those in flight finish, then let the read
 	// models write their snapshots. Every acknowledged write is already

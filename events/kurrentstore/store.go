@@ -11,9 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/palabre/palabre/events"
 )
@@ -144,11 +147,23 @@ func translate(ctx context.Context, op error, err error) error {
 		switch esErr.Code() {
 		case esdb.ErrorCodeResourceNotFound:
 			return events.ErrStreamNotFound
-		case esdb.ErrorCodeConnectionClosed:
-			return fmt.Errorf("%v: %w: %w", op, events.ErrClosed, err)
+		case esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeDeadlineExceeded, esdb.ErrorCodeNotLeader:
+			// The store is open (Close waits for calls in flight): the
+			// node went away, restarts, or lost its leadership.
+			return unreachable(op, err)
 		}
 	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.Aborted, codes.DeadlineExceeded:
+		return unreachable(op, err)
+	}
 	return fmt.Errorf("%v: kurrentdb: %w", op, err)
+}
+
+// unreachable says a call failed for want of a server: retrying later,
+// or resubscribing, is the answer.
+func unreachable(op, err error) error {
+	return &events.UnavailableError{Reason: events.ReasonUnreachable, Written: true, RetryAfter: 5 * time.Second, Cause: fmt.Errorf("%v: %w", op, err)}
 }
 
 func isSystem(stream, eventType string) bool {
