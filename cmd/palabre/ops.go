@@ -104,7 +104,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	} else {
 		var d dataDir
 		if d, err = m.openStore(dir, "embedded", ""); err == nil {
-			err = d.embedded.Backup(ctx, out)
+			err = d.backup(ctx, out)
 		}
 		if errors.Is(err, events.ErrLocked) {
 			err = fmt.Errorf("%w; back up through it: palabre backup %s --server http://ADDR with PALABRE_TOKEN set to an admin token", err, file)

@@ -102,7 +102,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
 		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), WebApp: web.Files()}
 	if d.embedded != nil {
-		deps.Backup = d.embedded.Backup
+		deps.Backup = d.backup
 	}
 	deps.StoreHealth = storeHealth
 	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: requestTimeout})

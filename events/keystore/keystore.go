@@ -238,10 +238,39 @@ func (s *Store) Open(id domain.ID, sealed *participant.SealedIdentity) (Identity
 func (s *Store) Forget(id domain.ID) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := os.Remove(s.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	return Remove(s.dir, id)
+}
+
+// Remove deletes a participant's key from a key directory, durably,
+// without the master key: erasures re-applied to a restored backup. It
+// succeeds for a key already gone.
+func Remove(dir string, id domain.ID) error {
+	if err := os.Remove(filepath.Join(dir, id.String()+".key")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("keystore: %w", err)
 	}
-	return syncDir(s.dir)
+	return syncDir(dir)
+}
+
+// List returns the participants that have a key in a key directory, and
+// the names of files there that are no key.
+func List(dir string) (ids []domain.ID, strays []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("keystore: %w", err)
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".key")
+		id, perr := domain.ParseID("key", name)
+		if !ok || perr != nil || !e.Type().IsRegular() {
+			strays = append(strays, e.Name())
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, strays, nil
 }
 
 // writeDurably writes a file atomically and syncs it and its directory.

@@ -37,10 +37,16 @@ type backupFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Backup writes a consistent copy of the store to w while appends go on.
-// It holds every event acknowledged before it was called, and possibly
-// some acknowledged during it. Restore it with Restore.
-func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+// BackupDir is a directory of flat files a backup carries beside the
+// events, under its name: the participants' keys.
+type BackupDir struct{ Name, Path string }
+
+// Backup writes a consistent copy of the store to w while appends go on,
+// then the files of dirs as they are then. It holds every event
+// acknowledged before it was called, and possibly some acknowledged
+// during it; the directories are copied after the events, so that a key
+// made for an event in the backup is in it too. Restore it with Restore.
+func (s *Store) Backup(ctx context.Context, w io.Writer, dirs ...BackupDir) error {
 	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
@@ -79,6 +85,11 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
+	for _, d := range dirs {
+		if err := addDir(ctx, tw, d, manifest.Files); err != nil {
+			return fmt.Errorf("backup %s: %w", d.Name, err)
+		}
+	}
 	body, err := json.Marshal(manifest)
 	if err != nil {
 		return err
@@ -91,6 +102,36 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	}
 	if err := tw.Close(); err != nil {
 		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+// addDir adds a directory's regular files; one deleted meanwhile (a key
+// erased during the backup) is left out.
+func addDir(ctx context.Context, tw *tar.Writer, d BackupDir, files map[string]backupFile) error {
+	entries, err := os.ReadDir(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".tmp") {
+			continue
+		}
+		name := d.Name + "/" + e.Name()
+		f, err := addToTar(tw, filepath.Join(d.Path, e.Name()), name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		files[name] = f
 	}
 	return nil
 }
@@ -187,12 +228,14 @@ func Restore(ctx context.Context, r io.Reader, dir string) (err error) {
 	return syncDirs(dir)
 }
 
-// backupEntryName accepts only regular files under events/, with no way to
-// climb out of the target directory.
+// backupEntryName accepts only regular files under events/, or directly
+// under keys/, with no way to climb out of the target directory.
 func backupEntryName(hdr *tar.Header) (string, error) {
 	name := hdr.Name
 	clean := path.Clean(name)
-	if hdr.Typeflag != tar.TypeReg || clean != name || !strings.HasPrefix(clean, "events/") || strings.Contains(clean, "..") || hdr.Size < 0 {
+	dir, file := path.Split(clean)
+	inKeys := dir == "keys/" && file != "" && !strings.HasPrefix(file, ".")
+	if hdr.Typeflag != tar.TypeReg || clean != name || !(strings.HasPrefix(clean, "events/") || inKeys) || strings.Contains(clean, "..") || hdr.Size < 0 {
 		return "", fmt.Errorf("restore: %w: unexpected entry %q", ErrBadBackup, name)
 	}
 	return clean, nil

@@ -129,6 +129,32 @@ func (m *Model) Apply(ev projections.Event) error {
 	return nil
 }
 
+// Erasure is a participant erased, by pseudonymous id: safe to keep
+// beside a copy of the master key, to re-apply to an older backup.
+type Erasure struct {
+	ID domain.ID
+	On domain.Date
+}
+
+// Erasures lists every erasure, by date then id.
+func (m *Model) Erasures() []Erasure {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Erasure
+	for _, p := range m.people {
+		if p.Erased {
+			out = append(out, Erasure{ID: p.ID, On: p.ErasedOn})
+		}
+	}
+	slices.SortFunc(out, func(a, b Erasure) int {
+		if c := a.On.Time().Compare(b.On.Time()); c != 0 {
+			return c
+		}
+		return a.ID.Compare(b.ID)
+	})
+	return out
+}
+
 // Unclaimed lists the participants whose code has no claim of theirs:
 // enrolled before codes were claimed, or sharing a code with another.
 func (m *Model) Unclaimed() []commands.CodeHolder {
