@@ -26,6 +26,7 @@ import (
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
+	"github.com/palabre/palabre/projections/participants"
 )
 
 // Options tune the HTTP side; zero fields take defaults.
@@ -118,6 +119,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSession(w, r)
 	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
 		s.serveBackup(w, r)
+	case r.URL.Path == "/admin/erasures" && s.deps.Participants != nil:
+		s.serveErasures(w, r)
 	case r.URL.Path == "/healthz":
 		body := map[string]any{"status": "ok"}
 		if s.operator(r) {
@@ -521,9 +524,26 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 	return errs
 }
 
-// serveBackup streams a hot backup of the store to an admin, with the
-// API's authentication and error format.
+// serveBackup streams a hot backup of the store to an admin.
 func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
+	s.serveAdminFile(w, r, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
+		// A backup of a large store outlasts the API's write timeout.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+		return s.deps.Backup(ctx, out)
+	})
+}
+
+// serveErasures lists every erasure, by pseudonymous id and date, for an
+// admin to keep beside the master key's copy (see palabre erasures).
+func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
+	s.serveAdminFile(w, r, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
+		return participants.WriteErasures(w, s.deps.Participants.Erasures())
+	})
+}
+
+// serveAdminFile answers a GET of a file only an admin may have, with the
+// API's authentication and error format, and audits it.
+func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, audit, contentType string, write func(context.Context, io.Writer) error) {
 	x := s.begin(w)
 	log := x.log
 	who, err := s.authenticate(r)
@@ -539,12 +559,10 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
 		return
 	}
-	// A backup of a large store outlasts the API's write timeout.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
-	w.Header().Set("Content-Type", "application/x-tar")
-	log.Info().Str("audit", "backup").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
-	if err := s.deps.Backup(r.Context(), w); err != nil {
-		log.Error().Err(err).Msg("backup failed") // the client gets a truncated archive, which Restore refuses
+	w.Header().Set("Content-Type", contentType)
+	log.Info().Str("audit", audit).Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
+	if err := write(r.Context(), w); err != nil {
+		log.Error().Err(err).Str("file", audit).Msg("writing failed") // the client gets a truncated file; a backup's, Restore refuses
 	}
 }
 

@@ -497,6 +497,31 @@ func (r *Runner) restore(rp *running, log *zerolog.Logger) events.Position {
 	return pos
 }
 
+// SnapshotCheck is what CheckSnapshots found of one projection's snapshot.
+type SnapshotCheck struct {
+	Name     string
+	Position events.Position // where the projection would continue after
+	Written  time.Time       // when the file was written
+	// Err says why Run would discard the snapshot and replay the log;
+	// it wraps os.ErrNotExist when there is none.
+	Err error
+}
+
+// CheckSnapshots reads every projection's snapshot as Run would, restoring
+// each into its projection: a health check, instead of Run.
+func (r *Runner) CheckSnapshots() []SnapshotCheck {
+	out := make([]SnapshotCheck, 0, len(r.order))
+	for _, rp := range r.order {
+		c := SnapshotCheck{Name: rp.p.Name()}
+		if st, err := os.Stat(r.snapshotPath(c.Name)); err == nil {
+			c.Written = st.ModTime()
+		}
+		c.Position, c.Err = r.readSnapshot(rp)
+		out = append(out, c)
+	}
+	return out
+}
+
 func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 	b, err := os.ReadFile(r.snapshotPath(rp.p.Name()))
 	if err != nil {

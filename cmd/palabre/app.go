@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events/pebblestore"
 )
 
 // version is set at build time: -ldflags "-X main.version=…".
@@ -85,6 +87,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, rest)
 	case "restore":
 		return m.restore(ctx, rest)
+	case "erasures":
+		return m.erasures(ctx, rest)
+	case "doctor", "check":
+		return m.doctor(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintf(m.Stdout, "palabre %s (%s)\n", version, runtime.Version())
 		return nil
@@ -115,6 +121,7 @@ type flags struct {
 	fs       *flag.FlagSet
 	env      map[string]string // flag → variable
 	problems []string
+	checks   []func() // of flags' values, run by parse
 }
 
 func (m *Main) flags(name string) *flags {
@@ -142,6 +149,18 @@ func (f *flags) int(name string, value int, help string) *int {
 func (f *flags) bool(name string, value bool, help string) *bool {
 	f.env[name] = envName(name)
 	return f.fs.Bool(name, value, help+" ("+envName(name)+")")
+}
+
+// reserve is --reserve-mib, the free space under which the embedded
+// store refuses writes; the bytes it gives are checked by f.err.
+func (f *flags) reserve() func() uint64 {
+	mib := f.int("reserve-mib", pebblestore.DefaultReserve>>20, "free space (MiB) under which the embedded store refuses writes, leaving room for its own work")
+	f.checks = append(f.checks, func() {
+		if *mib < 1 || *mib > 1<<20 {
+			f.problem("reserve-mib", "must be between 1 and 1048576 (MiB), not %d", *mib)
+		}
+	})
+	return func() uint64 { return uint64(max(*mib, 0)) << 20 }
 }
 
 // parseWithArgs parses flags with positional arguments among them
@@ -189,6 +208,9 @@ func (f *flags) parse(args []string) error {
 				f.problem(name, "%v", err)
 			}
 		}
+	}
+	for _, check := range f.checks {
+		check()
 	}
 	return nil
 }

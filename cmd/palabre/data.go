@@ -139,7 +139,11 @@ type readModels struct {
 // newReadModels makes the read models; the inclusion model's record keys
 // (for cell-key perturbation) derive from the master key, so that every
 // start, rebuild and snapshot perturbs the same cells the same way.
+// With no keys (a health check), the models open no name.
 func newReadModels(keys *keystore.Store) readModels {
+	if keys == nil {
+		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil)}
+	}
 	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
 }
 

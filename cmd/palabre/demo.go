@@ -40,7 +40,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	start := time.Now()
 	// Two years up to today, so that this month's dashboards are not empty.
 	from := domain.DateOf(time.Now().AddDate(-2, 0, 1))
-	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed), Start: from, Months: 24}))
+	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed), Start: from, Months: 24, Unnamed: true}))
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,21 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/participants"
 )
 
 // rebuild discards the read models' snapshots and replays the whole log
@@ -100,7 +109,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	}
 	defer os.Remove(tmp)
 	if *server != "" {
-		err = fetchBackup(ctx, strings.TrimRight(*server, "/")+"/admin/backup", token, out)
+		err = fetchAdmin(ctx, strings.TrimRight(*server, "/")+"/admin/backup", token, out)
 	} else {
 		var d dataDir
 		if d, err = m.openStore(dir, "embedded", ""); err == nil {
@@ -116,11 +125,12 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	if err := os.Rename(tmp, file); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "wrote %s. It holds the events, never the participants' keys: back up %s/keys and the master key separately.\n", file, dir)
+	fmt.Fprintf(m.Stderr, "wrote %s. It holds the events and the participants' keys, never the master key: keep a copy of the master key apart from it, and the list of later erasures (palabre erasures) beside that copy.\n", file)
 	return nil
 }
 
-func fetchBackup(ctx context.Context, url, token string, w io.Writer) error {
+// fetchAdmin downloads a file only an admin may have from a server.
+func fetchAdmin(ctx context.Context, url, token string, w io.Writer) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -139,10 +149,13 @@ func fetchBackup(ctx context.Context, url, token string, w io.Writer) error {
 	return err
 }
 
-// restore unpacks a backup into an empty data directory.
+// restore unpacks a backup into an empty data directory, then deletes the
+// key of every participant erased in the restored log, and with
+// --erase-since re-applies the erasures made after the backup.
 func (m *Main) restore(ctx context.Context, args []string) error {
 	f := m.flags("restore")
 	dataFlag := f.string("data", "", "an empty or missing directory to restore into")
+	eraseSince := f.string("erase-since", "", "a list written by palabre erasures after the backup: the erasures to re-apply")
 	file, rest := firstArg(args)
 	if err := f.parse(rest); err != nil {
 		return err
@@ -150,6 +163,13 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	dir := f.dataDir(*dataFlag)
 	if file == "" {
 		f.problems = append(f.problems, "give the backup file: palabre restore FILE --data EMPTY_DIR")
+	}
+	var later []participants.Erasure
+	if *eraseSince != "" {
+		var err error
+		if later, err = readErasures(*eraseSince); err != nil {
+			f.problem("erase-since", "%v", err)
+		}
 	}
 	if err := f.err(); err != nil {
 		fmt.Fprintln(m.Stderr, err)
@@ -163,8 +183,114 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if err := pebblestore.Restore(ctx, in, dir); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "restored %s into %s; copy the keys directory and master key back before serving, or names stay sealed.\n", file, dir)
+	removed, recorded, err := m.applyErasures(ctx, dir, later)
+	if err != nil {
+		return fmt.Errorf("restored %s into %s, but re-applying erasures failed, so erased people's keys may be there: %w; run the same restore again into an empty directory", file, dir, err)
+	}
+	fmt.Fprintf(m.Stderr, "restored %s into %s: the events and the participants' keys; deleted the keys of %d erased participants", file, dir, removed)
+	if *eraseSince != "" {
+		fmt.Fprintf(m.Stderr, ", and recorded %d erasures made after the backup", recorded)
+	}
+	fmt.Fprintf(m.Stderr, ". Put the master key back (%s or %s) before serving, or names stay sealed.\n", filepath.Join(dir, "master.key"), keystore.MasterKeyEnv)
 	return nil
+}
+
+func readErasures(path string) ([]participants.Erasure, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	list, err := participants.ReadErasures(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return list, nil
+}
+
+// applyErasures deletes from a restored data directory the key of every
+// participant erased in its log or in later, and records in the log the
+// erasures of later it does not hold yet. Keys go first, as in an
+// erasure, so a failure leaves no one less erased than before.
+func (m *Main) applyErasures(ctx context.Context, dir string, later []participants.Erasure) (removed, recorded int, err error) {
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		return 0, 0, err
+	}
+	people := participants.New(nil)
+	if _, _, err := projections.Replay(ctx, d.store, people); err != nil {
+		return 0, 0, err
+	}
+	keysDir := d.path("keys")
+	held, _, err := keystore.List(keysDir)
+	if err != nil {
+		return 0, 0, err
+	}
+	erased := map[domain.ID]bool{} // in the restored log
+	for _, p := range people.Records() {
+		erased[p.ID] = p.Erased
+	}
+	erase := map[domain.ID]bool{}
+	for _, e := range append(people.Erasures(), later...) {
+		erase[e.ID] = true
+	}
+	for _, id := range held {
+		if erase[id] {
+			if err := keystore.Remove(keysDir, id); err != nil {
+				return removed, 0, err
+			}
+			removed++
+		}
+	}
+	// Erase decides on the participant alone: no reference data needed.
+	h := commands.New(d.store, refdata.Default(), nil)
+	for _, e := range later {
+		if was, known := erased[e.ID]; !known || was {
+			continue // enrolled after the backup, or erased in it already
+		}
+		meta := commands.Meta{CommandID: ulid.Make(), RecordedBy: "palabre restore --erase-since"}
+		if _, err := commands.Participant.Execute(ctx, h, e.ID, participant.Erase{ErasedOn: e.On}, meta); err != nil {
+			return removed, recorded, fmt.Errorf("participant %s: %w", e.ID, err)
+		}
+		recorded++
+	}
+	return removed, recorded, nil
+}
+
+// erasures prints every erasure, by pseudonymous id and date: from a data
+// directory no server holds, or from a running server (--server, with an
+// admin token in PALABRE_TOKEN).
+func (m *Main) erasures(ctx context.Context, args []string) error {
+	f := m.flags("erasures")
+	dataFlag := f.string("data", "./palabre-data", "data directory")
+	server := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to ask it")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	dir := f.dataDir(*dataFlag)
+	token := m.Getenv("PALABRE_TOKEN")
+	if *server != "" && token == "" {
+		f.problem("server", "needs an admin token in PALABRE_TOKEN")
+	}
+	if err := f.err(); err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return err
+	}
+	if *server != "" {
+		return fetchAdmin(ctx, strings.TrimRight(*server, "/")+"/admin/erasures", token, m.Stdout)
+	}
+	d, err := m.openStore(dir, "embedded", "")
+	if errors.Is(err, events.ErrLocked) {
+		return fmt.Errorf("%w; ask it: palabre erasures --server http://ADDR with PALABRE_TOKEN set to an admin token", err)
+	}
+	if err != nil {
+		return err
+	}
+	people := participants.New(nil)
+	if _, _, err := projections.Replay(ctx, d.store, people); err != nil {
+		return err
+	}
+	return participants.WriteErasures(m.Stdout, people.Erasures())
 }
 
 // firstArg splits a leading positional argument from flags, so that both

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
@@ -27,7 +26,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	disclosure := f.string("disclosure", "cellkey", "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
 	timeout := f.string("request-timeout", "10s", "deadline of one API request")
 	logFormat := f.string("log-format", "auto", "logs: json, console, or auto (console on a terminal)")
-	reserve := f.int("reserve-mib", pebblestore.DefaultReserve>>20, "free space (MiB) under which the embedded store refuses writes, leaving room for its own work")
+	reserve := f.reserve()
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -46,9 +45,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	default:
 		f.problem("store", "must be embedded or kurrentdb, not %q", *kind)
-	}
-	if *reserve < 1 || *reserve > 1<<20 {
-		f.problem("reserve-mib", "must be between 1 and 1048576 (MiB), not %d", *reserve)
 	}
 	if *smallCells < 1 || *smallCells > 100 {
 		f.problem("small-cells", "must be between 1 and 100, not %d", *smallCells)
@@ -79,7 +75,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log := m.logger(*logFormat)
 
-	d, storeHealth, err := m.openServedStore(dir, *kind, *url, uint64(*reserve)<<20, &log)
+	d, storeHealth, err := m.openServedStore(dir, *kind, *url, reserve(), &log)
 	if err != nil {
 		return err
 	}

@@ -55,12 +55,12 @@ func OpenResilient(dir string, opts *Options, reserve uint64) (*Resilient, error
 		reserve = DefaultReserve
 	}
 	r := &Resilient{dir: dir, opts: opts, reserve: reserve, cur: s, stop: make(chan struct{})}
-	r.Free = func() (uint64, error) { return freeSpace(dir) }
+	r.Free = func() (uint64, error) { return FreeSpace(dir) }
 	return r, nil
 }
 
-// freeSpace is what an unprivileged process may still write in dir.
-func freeSpace(dir string) (uint64, error) {
+// FreeSpace is what an unprivileged process may still write in dir.
+func FreeSpace(dir string) (uint64, error) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, err

@@ -34,6 +34,10 @@ type Config struct {
 	// Start is the first business date; the history spans Months months.
 	Start  domain.Date
 	Months int
+	// Unnamed enrols participants without a sealed identity: demo data,
+	// whose names no key could open. By default each carries random
+	// ciphertext of a real identity's size, for benchmarks.
+	Unnamed bool
 }
 
 func (c Config) withDefaults() Config {
@@ -190,6 +194,9 @@ func (g *gen) participant() Append {
 	sealed := &participant.SealedIdentity{Nonce: make([]byte, 12), Ciphertext: make([]byte, 48)}
 	for i := range sealed.Ciphertext {
 		sealed.Ciphertext[i] = byte(g.rng.Uint32())
+	}
+	if g.cfg.Unnamed {
+		sealed = nil // after drawing it, so that a seed gives the same history either way
 	}
 	return g.appendOf(participant.Category, id, participant.Enrolled{Profile: p, Consent: participant.Consent{Given: true, On: g.cfg.Start}, Identity: sealed})
 }

@@ -171,6 +171,20 @@ func (m *Model) Unclaimed() []commands.CodeHolder {
 	return out
 }
 
+// Records returns every participant's record, sealed identity included,
+// for the operator's tools that hold the data directory (restore,
+// doctor); never for an API viewer.
+func (m *Model) Records() []Participant {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Participant, 0, len(m.people))
+	for _, p := range m.people {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
+	return out
+}
+
 // Get returns a participant's pseudonymous record, without its sealed
 // identity, if the viewer may see participants of its region.
 func (m *Model) Get(v Viewer, id domain.ID) (Participant, error) {
