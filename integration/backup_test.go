@@ -2,6 +2,8 @@ package integration
 
 import (
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +25,7 @@ func TestBackupsAndErasures(t *testing.T) {
 	bin := binary(t)
 	dir := t.TempDir()
 	admin := newToken(t, bin, dir, "--role", "admin")
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
 	s := startServer(t, bin, dir)
 	aminata, bintou := enrolTwo(s, admin)
 
@@ -35,6 +38,19 @@ func TestBackupsAndErasures(t *testing.T) {
 	erasures := run(t, bin, "PALABRE_TOKEN="+admin, "erasures", "--server", s.url)
 	if !strings.Contains(erasures, aminata+"\t2026-11-30\n") || strings.Contains(erasures, bintou) || strings.Contains(erasures, "Aminata") {
 		t.Fatalf("palabre erasures printed:\n%s", erasures)
+	}
+	for _, token := range []string{gao, ""} {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/erasures", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 401 && res.StatusCode != 403 || strings.Contains(string(body), aminata) {
+			t.Fatalf("the erasures for a facilitator or no one: %d %s", res.StatusCode, body)
+		}
 	}
 	if err := os.WriteFile(list, []byte(erasures), 0o600); err != nil {
 		t.Fatal(err)

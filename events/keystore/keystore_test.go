@@ -195,3 +195,31 @@ func assertAbsent(t *testing.T, dir string, needles map[string][]byte) {
 		t.Fatalf("scanned only %d files: the test is not looking where the data is", files)
 	}
 }
+
+func TestAKeyDirectoryListsItsKeysAndWhatIsNoKey(t *testing.T) {
+	dir := t.TempDir()
+	keys, err := keystore.Open(dir, make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := ulid.Make(), ulid.Make()
+	for _, id := range []domain.ID{a, b} {
+		if _, err := keys.Seal(id, keystore.Identity{Name: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o600)
+	if err := keystore.Remove(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := keystore.Remove(dir, a); err != nil {
+		t.Fatalf("removing a key already gone: %v", err)
+	}
+	ids, strays, err := keystore.List(dir)
+	if err != nil || len(ids) != 1 || ids[0] != b || len(strays) != 1 || strays[0] != "notes.txt" {
+		t.Fatalf("list: %v, %v, %v", ids, strays, err)
+	}
+	if ids, strays, err := keystore.List(filepath.Join(dir, "none")); err != nil || ids != nil || strays != nil {
+		t.Fatalf("a missing directory lists %v %v %v", ids, strays, err)
+	}
+}

@@ -1,6 +1,7 @@
 package pebblestore_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -162,5 +163,46 @@ func TestAClosedStoreRefusesEveryCall(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("second close: %v", err)
+	}
+}
+
+func TestABackupCarriesTheKeysDirectoryAndNothingElse(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, "", nil)
+	if _, err := s.Append(ctx, "participant-1", events.NoStream{}, eventstoretest.NewEvent("ParticipantEnrolled", 0)); err != nil {
+		t.Fatal(err)
+	}
+	keys := t.TempDir()
+	for name, body := range map[string]string{"01J000000000000000000000AA.key": "wrapped", ".hidden": "x", "half.key.tmp": "x"} {
+		if err := os.WriteFile(filepath.Join(keys, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var backup bytes.Buffer
+	if err := s.Backup(ctx, &backup, pebblestore.BackupDir{Name: "keys", Path: keys}); err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if err := pebblestore.Restore(ctx, bytes.NewReader(backup.Bytes()), restored); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadDir(filepath.Join(restored, "keys"))
+	if err != nil || len(got) != 1 || got[0].Name() != "01J000000000000000000000AA.key" {
+		t.Fatalf("restored keys/: %v (%v)", got, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(restored, "keys", got[0].Name())); string(b) != "wrapped" {
+		t.Fatalf("the key restored as %q", b)
+	}
+
+	// A backup forged to climb out of keys/ or nest in it is refused.
+	for _, name := range []string{"keys/../escape", "keys/sub/x.key", "keys/.x", "master.key", "keys/"} {
+		var forged bytes.Buffer
+		tw := tar.NewWriter(&forged)
+		tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Size: 1, Mode: 0o600})
+		tw.Write([]byte("x"))
+		tw.Close()
+		if err := pebblestore.Restore(ctx, &forged, filepath.Join(t.TempDir(), "r")); !errors.Is(err, pebblestore.ErrBadBackup) {
+			t.Errorf("an entry %q: got %v, want ErrBadBackup", name, err)
+		}
 	}
 }

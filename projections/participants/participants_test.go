@@ -7,6 +7,7 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/projections"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,6 +115,36 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	restored.Snapshot(&again)
 	if !bytes.Equal(again.Bytes(), snap.Bytes()) {
 		t.Fatal("a restored model snapshots to other bytes")
+	}
+
+	// The erasure list names the erased participant by id and date only,
+	// and reads back as written.
+	want := []participants.Erasure{{ID: gao, On: domain.NewDate(2026, 5, 1)}}
+	if got := restored.Erasures(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("erasures %+v, want %+v", got, want)
+	}
+	var list bytes.Buffer
+	if err := participants.WriteErasures(&list, restored.Erasures()); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(list.Bytes(), []byte(canary)) || bytes.Contains(list.Bytes(), []byte("C-gao")) {
+		t.Fatalf("the erasure list names someone:\n%s", list.Bytes())
+	}
+	if got, err := participants.ReadErasures(&list); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+}
+
+func TestAnErasureListThatCannotBeReadNamesItsLine(t *testing.T) {
+	for list, want := range map[string]string{
+		"# header\n\n01J000000000000000000000AA\t2026-05-01\nnot-an-id\t2026-05-01\n": "line 4",
+		"01J000000000000000000000AA\t2026-13-01\n":                                    `line 1: "2026-13-01" is not a date`,
+		"01J000000000000000000000AA\n":                                                "line 1",
+	} {
+		_, err := participants.ReadErasures(strings.NewReader(list))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", list, err, want)
+		}
 	}
 }
 
