@@ -116,7 +116,7 @@ func (b *builder) commandList() []command {
 				r, err := h.CorrectParticipant(ctx, id, cmd.(participant.CorrectProfile), replace, meta)
 				return r.Position, err
 			}},
-		{name: "eraseParticipant", description: "Erase a participant: their key is destroyed, so their name and phone are gone from every copy; the attendance stays, anonymous.",
+		{name: "eraseParticipant", description: "Erase a participant: their key is destroyed, so their name and phone cannot be opened from the log, its copies or later backups; the attendance stays, anonymous. A backup made before still holds the key: restore it with palabre restore --erase-since (see palabre erasures).",
 			capability: access.Administer, returns: returnsParticipant, read: (*builder).getParticipant,
 			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
 				r, err := h.Erase(ctx, id, cmd.(participant.Erase), meta)

@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CaPuBYdN.js","/assets/Dashboard-BmMHwr3i.js","/assets/index-C21eu2Rc.css","/assets/index-wmhmS5lO.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "2f7cdcc38c42"
+const SHELL = ["/","/assets/Admin-DPJCRDAa.js","/assets/Dashboard-DliJBk3z.js","/assets/index-BXeD4jLd.js","/assets/index-C21eu2Rc.css","/icon.svg","/manifest.webmanifest"]
+const VERSION = "03e1b4ee6411"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -31,8 +31,9 @@ export interface DrainResult {
   sent: number
   refused: number
   waiting: number
-  /** Why draining stopped early: offline, signed out, or the server busy. */
-  stopped?: 'offline' | 'signed-out' | 'busy' | 'locked'
+  /** Why draining stopped early: offline, signed out, the server busy, or
+   * unable to save (its disk full, its store out of reach). */
+  stopped?: 'offline' | 'signed-out' | 'busy' | 'unavailable' | 'locked'
 }
 
 export class Outbox {
@@ -136,6 +137,9 @@ export class Outbox {
       await this.db.put('outbox', { ...item, state: 'refused', error: refusal as ApiError })
       return 'refused'
     }
+    // Kept and sent again later under the same commandId, which the
+    // server applies once even if it had saved it.
+    if (answer.errors.some((e) => e.code === 'UNAVAILABLE')) return 'unavailable'
     if (answer.errors.length > 0) return 'busy'
     // The server has it: the sealed identity goes at once.
     await this.db.put('outbox', { ...item, state: 'sent', identity: undefined, error: undefined, sentAt: new Date().toISOString() })

@@ -57,6 +57,20 @@ describe('the outbox', () => {
     expect(got.map((v) => v.commandId)).toEqual(['A', 'B'])
   })
 
+  it('keeps everything while the server cannot save, and says so', async () => {
+    const db = await store()
+    const answers: Record<string, Answer<unknown> | 'offline'> = { A: { errors: [{ code: 'UNAVAILABLE', message: "the server's disk is full; nothing was saved: try again later" }] } }
+    const { send, got } = server(answers)
+    const box = new Outbox(db, send, () => null)
+    await box.add(command('A'))
+    await box.add(command('B'))
+    expect((await box.drain()).stopped).toBe('unavailable')
+    expect((await box.list()).map((i) => i.state)).toEqual(['waiting', 'waiting'])
+    delete answers.A
+    expect(await box.drain()).toEqual({ sent: 2, refused: 0, waiting: 0 })
+    expect(got.map((v) => v.commandId)).toEqual(['A', 'A', 'B'])
+  })
+
   it('a fixed item goes again under its commandId', async () => {
     const db = await store()
     const answers: Record<string, Answer<unknown> | 'offline'> = { A: { errors: [{ code: 'BAD_USER_INPUT', message: 'no' }] } }

@@ -107,6 +107,7 @@ export const en: Record<MessageKey, string> = {
   'outbox.stopped.offline': 'Offline: sending resumes when the network is back.',
   'outbox.stopped.signed-out': 'Your session ended: sign in again to send.',
   'outbox.stopped.busy': 'The server could not answer; trying again soon.',
+  'outbox.stopped.unavailable': 'The server cannot save anything for now (its disk is full or its database out of reach). What you entered stays here and goes by itself.',
   'outbox.stopped.locked': 'Unlock with your code to send enrolments.',
   'form.required': 'Required.',
   'form.choose': '— choose —',

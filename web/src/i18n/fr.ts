@@ -105,6 +105,7 @@ export const fr = {
   'outbox.stopped.offline': 'Hors ligne : l’envoi reprendra au retour du réseau.',
   'outbox.stopped.signed-out': 'Votre session a pris fin : reconnectez-vous pour envoyer.',
   'outbox.stopped.busy': 'Le serveur n’a pas pu répondre ; nouvel essai bientôt.',
+  'outbox.stopped.unavailable': 'Le serveur ne peut rien enregistrer pour l’instant (disque plein ou base de données injoignable). Vos saisies restent ici et partiront d’elles-mêmes.',
   'outbox.stopped.locked': 'Déverrouillez avec votre code pour envoyer les inscriptions.',
   'form.required': 'Obligatoire.',
   'form.choose': '— choisir —',
