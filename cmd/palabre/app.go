@@ -43,17 +43,24 @@ func exitCode(err error) int {
 const usage = `palabre — stakeholder engagement and community dialogue, event-sourced.
 
 Usage:
-  palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL]
+  palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL] [--reserve-mib N]
   palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR]
   palabre token list   [--data DIR]
   palabre token revoke ID [--data DIR]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
   palabre form xlsform [--data DIR] [--out FILE]   the XLSForm for KoboToolbox and ODK
-  palabre import FILE... [--data DIR] [--dry-run] [--lang fr|en]   exports of that form
-  palabre backup  FILE [--data DIR]
-  palabre restore FILE --data EMPTY_DIR
+  palabre form register participants|stakeholders|spaces [--out FILE]   a register's template
+  palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
+  palabre import --suggest FILE   a mapping for another form's export
+  palabre backup  FILE [--data DIR | --server URL]   the events and the participants' keys
+  palabre restore FILE --data EMPTY_DIR [--erase-since ERASURES]
+  palabre erasures [--data DIR | --server URL]   every erasure, by pseudonymous id and date
+  palabre doctor  [--data DIR] [--reserve-mib N]   what is wrong with a data directory
   palabre version
+
+--server commands read an admin's (or, for import, a facilitator's)
+token from PALABRE_TOKEN.
 
 Every flag falls back to an environment variable: --data to PALABRE_DATA,
 --kurrentdb-url to PALABRE_KURRENTDB_URL, and so on. "palabre COMMAND -h"

@@ -43,7 +43,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if len(files) == 0 {
-		f.problem("FILE", "name at least one export (.xlsx, .csv or ODK Central's .zip)")
+		f.problems = append(f.problems, "name at least one export (.xlsx, .csv or ODK Central's .zip): palabre import FILE...")
 	}
 	if *lang != "fr" && *lang != "en" {
 		f.problem("lang", "must be fr or en, not %q", *lang)
