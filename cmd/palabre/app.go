@@ -170,6 +170,22 @@ func (f *flags) reserve() func() uint64 {
 	return func() uint64 { return uint64(max(*mib, 0)) << 20 }
 }
 
+// remote is a running server to work through (--server) and the token
+// to use (PALABRE_TOKEN); url is "" when none is given.
+type remote struct{ url, token string }
+
+// server is --server; who names the token it needs. The token's
+// presence is checked by f.err.
+func (f *flags) server(purpose, who string) func() remote {
+	url := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to "+purpose+" (with PALABRE_TOKEN)")
+	f.checks = append(f.checks, func() {
+		if *url != "" && f.m.Getenv("PALABRE_TOKEN") == "" {
+			f.problem("server", "needs %s token in PALABRE_TOKEN", who)
+		}
+	})
+	return func() remote { return remote{strings.TrimRight(*url, "/"), f.m.Getenv("PALABRE_TOKEN")} }
+}
+
 // parseWithArgs parses flags with positional arguments among them
 // ("import A.xlsx --data D B.csv --lang en").
 func (f *flags) parseWithArgs(args []string) ([]string, error) {

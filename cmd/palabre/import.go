@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
@@ -31,7 +30,7 @@ var errRefused = errors.New("some rows were refused")
 func (m *Main) importFiles(ctx context.Context, args []string) error {
 	f := m.flags("import")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
-	server := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to import through it with PALABRE_TOKEN")
+	server := f.server("import through it", "a facilitator's or an admin's")
 	mappingFile := f.string("mapping", "", "a mapping (YAML or JSON) for another form's export")
 	suggest := f.bool("suggest", false, "propose a mapping from the file's headers, and import nothing")
 	dry := f.bool("dry-run", false, "check every row and write nothing")
@@ -47,10 +46,6 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	if *lang != "fr" && *lang != "en" {
 		f.problem("lang", "must be fr or en, not %q", *lang)
-	}
-	token := m.Getenv("PALABRE_TOKEN")
-	if *server != "" && token == "" {
-		f.problem("server", "needs a facilitator's or an admin's token in PALABRE_TOKEN")
 	}
 	var mapping []byte // sent as it is to a server
 	var parsed *imports.Mapping
@@ -68,8 +63,8 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	switch {
 	case *suggest:
 		return m.suggestMapping(files)
-	case *server != "":
-		return m.importThrough(ctx, strings.TrimRight(*server, "/"), token, files, mapping, *dry, *lang)
+	case server().url != "":
+		return m.importThrough(ctx, server(), files, mapping, *dry, *lang)
 	}
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
@@ -145,10 +140,10 @@ func (m *Main) suggestMapping(files []string) error {
 
 // importThrough posts each file to a running server's /import and prints
 // its report: the server applies its token's rules, as for the web app.
-func (m *Main) importThrough(ctx context.Context, server, token string, files []string, mapping []byte, dry bool, lang string) error {
+func (m *Main) importThrough(ctx context.Context, server remote, files []string, mapping []byte, dry bool, lang string) error {
 	var refused bool
 	for _, name := range files {
-		report, err := postImport(ctx, server, token, name, mapping, dry, lang)
+		report, err := postImport(ctx, server, name, mapping, dry, lang)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -184,7 +179,7 @@ type serverReport struct {
 	} `json:"results"`
 }
 
-func postImport(ctx context.Context, server, token, name string, mapping []byte, dry bool, lang string) (serverReport, error) {
+func postImport(ctx context.Context, server remote, name string, mapping []byte, dry bool, lang string) (serverReport, error) {
 	var report serverReport
 	b, err := os.ReadFile(name)
 	if err != nil {
@@ -211,7 +206,7 @@ func postImport(ctx context.Context, server, token, name string, mapping []byte,
 	if err := form.Close(); err != nil {
 		return report, err
 	}
-	url := server + "/import"
+	url := server.url + "/import"
 	if dry {
 		url += "?dryRun=true"
 	}
@@ -219,7 +214,7 @@ func postImport(ctx context.Context, server, token, name string, mapping []byte,
 	if err != nil {
 		return report, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+server.token)
 	req.Header.Set("Content-Type", form.FormDataContentType())
 	req.Header.Set("Accept-Language", lang)
 	res, err := http.DefaultClient.Do(req)

@@ -85,7 +85,7 @@ func (m *Main) rebuild(ctx context.Context, args []string) error {
 func (m *Main) backup(ctx context.Context, args []string) error {
 	f := m.flags("backup")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
-	server := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to back up through it")
+	server := f.server("back up through it", "an admin's")
 	file, rest := firstArg(args)
 	if err := f.parse(rest); err != nil {
 		return err
@@ -93,10 +93,6 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	dir := f.dataDir(*dataFlag)
 	if file == "" {
 		f.problems = append(f.problems, "give the file to write: palabre backup FILE")
-	}
-	token := m.Getenv("PALABRE_TOKEN")
-	if *server != "" && token == "" {
-		f.problem("server", "needs an admin token in PALABRE_TOKEN")
 	}
 	if err := f.err(); err != nil {
 		fmt.Fprintln(m.Stderr, err)
@@ -108,8 +104,8 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.Remove(tmp)
-	if *server != "" {
-		err = fetchAdmin(ctx, strings.TrimRight(*server, "/")+"/admin/backup", token, out)
+	if server().url != "" {
+		err = fetchAdmin(ctx, server(), "/admin/backup", out)
 	} else {
 		var d dataDir
 		if d, err = m.openStore(dir, "embedded", ""); err == nil {
@@ -130,12 +126,12 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 }
 
 // fetchAdmin downloads a file only an admin may have from a server.
-func fetchAdmin(ctx context.Context, url, token string, w io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+func fetchAdmin(ctx context.Context, server remote, path string, w io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, server.url+path, nil)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+server.token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
@@ -217,8 +213,8 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 	if err != nil {
 		return 0, 0, err
 	}
-	people := participants.New(nil)
-	if _, _, err := projections.Replay(ctx, d.store, people); err != nil {
+	people, err := replayParticipants(ctx, d.store)
+	if err != nil {
 		return 0, 0, err
 	}
 	keysDir := d.path("keys")
@@ -263,21 +259,17 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 func (m *Main) erasures(ctx context.Context, args []string) error {
 	f := m.flags("erasures")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
-	server := f.string("server", "", "a running server's URL, e.g. http://127.0.0.1:8080, to ask it")
+	server := f.server("ask it", "an admin's")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	dir := f.dataDir(*dataFlag)
-	token := m.Getenv("PALABRE_TOKEN")
-	if *server != "" && token == "" {
-		f.problem("server", "needs an admin token in PALABRE_TOKEN")
-	}
 	if err := f.err(); err != nil {
 		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
-	if *server != "" {
-		return fetchAdmin(ctx, strings.TrimRight(*server, "/")+"/admin/erasures", token, m.Stdout)
+	if server().url != "" {
+		return fetchAdmin(ctx, server(), "/admin/erasures", m.Stdout)
 	}
 	d, err := m.openStore(dir, "embedded", "")
 	if errors.Is(err, events.ErrLocked) {
@@ -286,11 +278,19 @@ func (m *Main) erasures(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	people := participants.New(nil)
-	if _, _, err := projections.Replay(ctx, d.store, people); err != nil {
+	people, err := replayParticipants(ctx, d.store)
+	if err != nil {
 		return err
 	}
 	return participants.WriteErasures(m.Stdout, people.Erasures())
+}
+
+// replayParticipants reads the whole log into a participants' model that
+// opens no name: what the operator's tools need of it.
+func replayParticipants(ctx context.Context, store events.Store) (*participants.Model, error) {
+	people := participants.New(nil)
+	_, _, err := projections.Replay(ctx, store, people)
+	return people, err
 }
 
 // firstArg splits a leading positional argument from flags, so that both
