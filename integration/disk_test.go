@@ -121,11 +121,13 @@ func TestAFullDiskRefusesWritesCleanlyAndTheyResumeWhenSpaceIsFreed(t *testing.T
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	freed := time.Now()
+	deadline := freed.Add(10 * time.Second)
 	for {
 		status, _, a := establish()
 		if status == 200 && a.code() == "" {
 			acknowledged++
+			t.Logf("writes resumed %s after space was freed", time.Since(freed).Round(time.Millisecond))
 			break
 		}
 		if time.Now().After(deadline) {
