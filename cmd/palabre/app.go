@@ -31,7 +31,12 @@ type Main struct {
 }
 
 // errUsage marks a command line that could not be understood; it exits 2.
+// Returned bare, the usage has been printed already.
 var errUsage = errors.New("usage")
+
+// errSaid marks an error already shown to the person (by the flag
+// package), which Run does not print again.
+var errSaid = errors.New("already said")
 
 func exitCode(err error) int {
 	if errors.Is(err, errUsage) {
@@ -77,6 +82,19 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
+	err := m.dispatch(ctx, cmd, rest)
+	switch {
+	case err == nil, err == errUsage, errors.Is(err, errSaid):
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(m.Stderr, err) // the problems, each naming its flag
+	default:
+		fmt.Fprintf(m.Stderr, "palabre %s: %v\n", cmd, err)
+	}
+	return err
+}
+
+// dispatch runs one subcommand; Run says its error.
+func (m *Main) dispatch(ctx context.Context, cmd string, rest []string) error {
 	switch cmd {
 	case "serve":
 		return m.serve(ctx, rest)
@@ -208,7 +226,7 @@ func (f *flags) parseFlags(args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return errUsage
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w: %v", errUsage, errSaid, err)
 	}
 	return nil
 }

@@ -35,13 +35,13 @@ type dataDir struct {
 
 // embeddedStore is what only the embedded store does.
 type embeddedStore interface {
-	Backup(ctx context.Context, w io.Writer, dirs ...pebblestore.BackupDir) error
+	Backup(ctx context.Context, w io.Writer, keys string) error
 }
 
 // backup writes one archive of the events and the participants' keys as
 // they are on disk (wrapped by the master key, which is never in it).
 func (d dataDir) backup(ctx context.Context, w io.Writer) error {
-	return d.embedded.Backup(ctx, w, pebblestore.BackupDir{Name: "keys", Path: d.path("keys")})
+	return d.embedded.Backup(ctx, w, d.path("keys"))
 }
 
 func (d dataDir) path(name string) string { return filepath.Join(d.dir, name) }

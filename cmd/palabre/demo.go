@@ -24,7 +24,6 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		f.problem("events", "must be between 100 and 5,000,000, not %d", *n)
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	d, err := m.openStore(dir, "embedded", "")

@@ -36,7 +36,6 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	c := &checkup{w: m.Stdout}
@@ -128,20 +127,16 @@ func mib(n uint64) string { return fmt.Sprintf("%d MiB", n>>20) }
 // there is none.
 func (c *checkup) masterKey(dir string) []byte {
 	path := filepath.Join(dir, "master.key")
-	inEnv := os.Getenv(keystore.MasterKeyEnv) != ""
-	if !inEnv {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil // said by keys, which knows whether one is needed
-		}
-	}
-	key, _, err := keystore.LoadMasterKey(path)
-	if err != nil {
+	key, inEnv, err := keystore.ReadMasterKey(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // said by keys, which knows whether one is needed
+	case err != nil:
 		c.problem("master key", "%v: put back your copy of the master key", err)
 		return nil
-	}
-	if inEnv {
+	case inEnv:
 		c.ok("master key", "in %s", keystore.MasterKeyEnv)
-	} else {
+	default:
 		c.ok("master key", "in %s. Whoever copies this directory can open the names: on a shared laptop keep it in %s instead", path, keystore.MasterKeyEnv)
 	}
 	return key
@@ -321,7 +316,7 @@ func someIDs(ids []domain.ID) string {
 
 // keyFiles names the key files to delete.
 func keyFiles(dir string, ids []domain.ID) string {
-	return firstFew(ids, " ", func(id domain.ID) string { return filepath.Join(dir, id.String()+".key") })
+	return firstFew(ids, " ", func(id domain.ID) string { return keystore.Path(dir, id) })
 }
 
 func firstFew[T any](items []T, sep string, name func(T) string) string {

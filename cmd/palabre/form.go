@@ -41,7 +41,6 @@ func (m *Main) form(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	d, err := m.openStore(dir, "embedded", "")
@@ -58,8 +57,7 @@ func (m *Main) form(ctx context.Context, args []string) error {
 	}
 	body, err := api.DialogueForm(access.Principal{Role: access.Admin, Subject: "palabre form"})
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "palabre form: %v (establish a space and register a stakeholder first)\n", err)
-		return err
+		return fmt.Errorf("%w (establish a space and register a stakeholder first)", err)
 	}
 	if *out == "" {
 		_, err = m.Stdout.Write(body)
@@ -85,7 +83,6 @@ func (m *Main) registerTemplate(args []string) error {
 		f.problems = append(f.problems, fmt.Sprintf("name the register: participants, stakeholders or spaces, not %q", kind))
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	body, err := reg.Template()

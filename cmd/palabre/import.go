@@ -57,7 +57,6 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		}
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	switch {

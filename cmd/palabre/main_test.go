@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -164,5 +165,38 @@ func TestImportingTheFormsExportFromTheCommandLine(t *testing.T) {
 	}
 	if out, _, _ = run(t, nil, "import", "--data", dir, file); !strings.Contains(out, "1 déjà là") {
 		t.Fatalf("again:\n%s", out)
+	}
+}
+
+// A command that fails says why, once: before, restore of a missing file
+// and import of a file that is no export exited 1 saying nothing.
+func TestAFailingCommandSaysWhyOnce(t *testing.T) {
+	dir := t.TempDir()
+	notAnExport := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notAnExport, []byte("x"), 0o600)
+	for _, args := range [][]string{
+		{"restore", filepath.Join(dir, "missing.tar"), "--data", filepath.Join(dir, "restored")},
+		{"import", notAnExport, "--data", filepath.Join(dir, "data")},
+		{"doctor", "--data", filepath.Join(dir, "none")},
+		{"serve", "--store", "postgres"},
+		{"backup", "--no-such-flag"},
+	} {
+		_, stderr, err := run(t, nil, args...)
+		if err == nil {
+			t.Fatalf("palabre %v succeeded", args)
+		}
+		reason := err.Error()
+		if errors.Is(err, errUsage) {
+			reason = "no-such-flag" // the flag package's words, or the problems named
+			if args[0] == "serve" {
+				reason = "--store (PALABRE_STORE)"
+			}
+		}
+		if !strings.Contains(stderr, reason) {
+			t.Errorf("palabre %v: %v, and stderr does not say it:\n%s", args, err, stderr)
+		}
+		if n := strings.Count(stderr, reason); n != 1 && args[0] != "backup" {
+			t.Errorf("palabre %v says its error %d times:\n%s", args, n, stderr)
+		}
 	}
 }

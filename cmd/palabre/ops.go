@@ -34,7 +34,6 @@ func (m *Main) rebuild(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	d, err := m.openStore(dir, "embedded", "")
@@ -95,7 +94,6 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		f.problems = append(f.problems, "give the file to write: palabre backup FILE")
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	tmp := file + ".partial"
@@ -168,7 +166,6 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 		}
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	in, err := os.Open(file)
@@ -181,7 +178,10 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	}
 	removed, recorded, err := m.applyErasures(ctx, dir, later)
 	if err != nil {
-		return fmt.Errorf("restored %s into %s, but re-applying erasures failed, so erased people's keys may be there: %w; run the same restore again into an empty directory", file, dir, err)
+		// No erased person's name may open from this copy: its keys go
+		// (the backup still holds the others').
+		err = errors.Join(err, os.RemoveAll(filepath.Join(dir, "keys")))
+		return fmt.Errorf("restored %s into %s, but re-applying the erasures failed (%w), so its keys were deleted; restore again into an empty directory", file, dir, err)
 	}
 	fmt.Fprintf(m.Stderr, "restored %s into %s: the events and the participants' keys; deleted the keys of %d erased participants", file, dir, removed)
 	if *eraseSince != "" {
@@ -222,12 +222,12 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 	if err != nil {
 		return 0, 0, err
 	}
-	erased := map[domain.ID]bool{} // in the restored log
+	erased := map[domain.ID]bool{} // participant → erased in the restored log
+	erase := map[domain.ID]bool{}  // whose key goes
 	for _, p := range people.Records() {
-		erased[p.ID] = p.Erased
+		erased[p.ID], erase[p.ID] = p.Erased, p.Erased
 	}
-	erase := map[domain.ID]bool{}
-	for _, e := range append(people.Erasures(), later...) {
+	for _, e := range later {
 		erase[e.ID] = true
 	}
 	for _, id := range held {
@@ -265,7 +265,6 @@ func (m *Main) erasures(ctx context.Context, args []string) error {
 	}
 	dir := f.dataDir(*dataFlag)
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	if server().url != "" {

@@ -70,7 +70,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		f.problem("reference", "%v", err)
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	log := m.logger(*logFormat)

@@ -93,7 +93,6 @@ func (m *Main) token(args []string) error {
 		return errUsage
 	}
 	if err := f.err(); err != nil {
-		fmt.Fprintln(m.Stderr, err)
 		return err
 	}
 	lock, err := pebblestore.LockDir(dir)

@@ -50,23 +50,9 @@ const MasterKeyEnv = "PALABRE_MASTER_KEY"
 // creating path with a new random key when neither exists. created tells
 // the caller to say where the new key is and that losing it loses names.
 func LoadMasterKey(path string) (key []byte, created bool, err error) {
-	if v := os.Getenv(MasterKeyEnv); v != "" {
-		key, err := decodeMasterKey(v)
-		if err != nil {
-			return nil, false, fmt.Errorf("%s: %w", MasterKeyEnv, err)
-		}
-		return key, false, nil
-	}
-	b, err := os.ReadFile(path)
-	if err == nil {
-		key, err := decodeMasterKey(strings.TrimSpace(string(b)))
-		if err != nil {
-			return nil, false, fmt.Errorf("master key %s: %w", path, err)
-		}
-		return key, false, nil
-	}
+	key, _, err = ReadMasterKey(path)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, false, fmt.Errorf("master key: %w", err)
+		return key, false, err
 	}
 	key = make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
@@ -76,6 +62,27 @@ func LoadMasterKey(path string) (key []byte, created bool, err error) {
 		return nil, false, fmt.Errorf("create master key %s: %w", path, err)
 	}
 	return key, true, nil
+}
+
+// ReadMasterKey returns the master key from MasterKeyEnv, or from path,
+// and whether it came from the environment; never creating one, it
+// returns an error wrapping fs.ErrNotExist when there is none.
+func ReadMasterKey(path string) (key []byte, fromEnv bool, err error) {
+	if v := os.Getenv(MasterKeyEnv); v != "" {
+		key, err := decodeMasterKey(v)
+		if err != nil {
+			return nil, true, fmt.Errorf("%s: %w", MasterKeyEnv, err)
+		}
+		return key, true, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("master key: %w", err)
+	}
+	if key, err = decodeMasterKey(strings.TrimSpace(string(b))); err != nil {
+		return nil, false, fmt.Errorf("master key %s: %w", path, err)
+	}
+	return key, false, nil
 }
 
 // CreatedNotice is what palabre tells an operator when LoadMasterKey has
@@ -137,7 +144,13 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-func (s *Store) path(id domain.ID) string { return filepath.Join(s.dir, id.String()+".key") }
+func (s *Store) path(id domain.ID) string { return Path(s.dir, id) }
+
+// keySuffix ends every key file's name: the participant's id, then it.
+const keySuffix = ".key"
+
+// Path is where a key directory keeps a participant's key.
+func Path(dir string, id domain.ID) string { return filepath.Join(dir, id.String()+keySuffix) }
 
 // key returns a participant's key, creating it when create is set.
 func (s *Store) key(id domain.ID, create bool) ([]byte, error) {
@@ -245,7 +258,7 @@ func (s *Store) Forget(id domain.ID) error {
 // without the master key: erasures re-applied to a restored backup. It
 // succeeds for a key already gone.
 func Remove(dir string, id domain.ID) error {
-	if err := os.Remove(filepath.Join(dir, id.String()+".key")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(Path(dir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("keystore: %w", err)
 	}
 	return syncDir(dir)
@@ -262,7 +275,7 @@ func List(dir string) (ids []domain.ID, strays []string, err error) {
 		return nil, nil, fmt.Errorf("keystore: %w", err)
 	}
 	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".key")
+		name, ok := strings.CutSuffix(e.Name(), keySuffix)
 		id, perr := domain.ParseID("key", name)
 		if !ok || perr != nil || !e.Type().IsRegular() {
 			strays = append(strays, e.Name())

@@ -37,16 +37,16 @@ type backupFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// BackupDir is a directory of flat files a backup carries beside the
-// events, under its name: the participants' keys.
-type BackupDir struct{ Name, Path string }
+// backupKeys is where a backup carries the participants' keys.
+const backupKeys = "keys"
 
 // Backup writes a consistent copy of the store to w while appends go on,
-// then the files of dirs as they are then. It holds every event
-// acknowledged before it was called, and possibly some acknowledged
-// during it; the directories are copied after the events, so that a key
-// made for an event in the backup is in it too. Restore it with Restore.
-func (s *Store) Backup(ctx context.Context, w io.Writer, dirs ...BackupDir) error {
+// then the files of the participants' key directory keys ("" for none)
+// as they are then, under keys/. It holds every event acknowledged before
+// it was called, and possibly some acknowledged during it; the keys are
+// copied after the events, so that a key made for an event in the backup
+// is in it too. Restore it with Restore.
+func (s *Store) Backup(ctx context.Context, w io.Writer, keys string) error {
 	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
@@ -85,9 +85,9 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, dirs ...BackupDir) erro
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	for _, d := range dirs {
-		if err := addDir(ctx, tw, d, manifest.Files); err != nil {
-			return fmt.Errorf("backup %s: %w", d.Name, err)
+	if keys != "" {
+		if err := addDir(ctx, tw, keys, backupKeys, manifest.Files); err != nil {
+			return fmt.Errorf("backup %s: %w", keys, err)
 		}
 	}
 	body, err := json.Marshal(manifest)
@@ -106,10 +106,10 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, dirs ...BackupDir) erro
 	return nil
 }
 
-// addDir adds a directory's regular files; one deleted meanwhile (a key
-// erased during the backup) is left out.
-func addDir(ctx context.Context, tw *tar.Writer, d BackupDir, files map[string]backupFile) error {
-	entries, err := os.ReadDir(d.Path)
+// addDir adds a directory's regular files under name; one deleted
+// meanwhile (a key erased during the backup) is left out.
+func addDir(ctx context.Context, tw *tar.Writer, dir, name string, files map[string]backupFile) error {
+	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -123,15 +123,15 @@ func addDir(ctx context.Context, tw *tar.Writer, d BackupDir, files map[string]b
 		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".tmp") {
 			continue
 		}
-		name := d.Name + "/" + e.Name()
-		f, err := addToTar(tw, filepath.Join(d.Path, e.Name()), name)
+		entry := name + "/" + e.Name()
+		f, err := addToTar(tw, filepath.Join(dir, e.Name()), entry)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		files[name] = f
+		files[entry] = f
 	}
 	return nil
 }
@@ -234,7 +234,7 @@ func backupEntryName(hdr *tar.Header) (string, error) {
 	name := hdr.Name
 	clean := path.Clean(name)
 	dir, file := path.Split(clean)
-	inKeys := dir == "keys/" && file != "" && !strings.HasPrefix(file, ".")
+	inKeys := dir == backupKeys+"/" && file != "" && !strings.HasPrefix(file, ".")
 	if hdr.Typeflag != tar.TypeReg || clean != name || !(strings.HasPrefix(clean, "events/") || inKeys) || strings.Contains(clean, "..") || hdr.Size < 0 {
 		return "", fmt.Errorf("restore: %w: unexpected entry %q", ErrBadBackup, name)
 	}

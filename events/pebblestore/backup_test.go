@@ -48,7 +48,7 @@ func TestBackupWhileAppendingRestoresEveryAcknowledgedEvent(t *testing.T) {
 	var before []events.ID
 	acked.Range(func(k, _ any) bool { before = append(before, k.(events.ID)); return true })
 	var backup bytes.Buffer
-	if err := s.Backup(ctx, &backup); err != nil {
+	if err := s.Backup(ctx, &backup, ""); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
 	stop.Store(true)
@@ -179,7 +179,7 @@ func TestABackupCarriesTheKeysDirectoryAndNothingElse(t *testing.T) {
 		}
 	}
 	var backup bytes.Buffer
-	if err := s.Backup(ctx, &backup, pebblestore.BackupDir{Name: "keys", Path: keys}); err != nil {
+	if err := s.Backup(ctx, &backup, keys); err != nil {
 		t.Fatal(err)
 	}
 	restored := filepath.Join(t.TempDir(), "restored")

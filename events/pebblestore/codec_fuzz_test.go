@@ -77,7 +77,7 @@ func FuzzRestore(f *testing.F) {
 		f.Fatal(err)
 	}
 	var backup bytes.Buffer
-	if err := s.Backup(context.Background(), &backup); err != nil {
+	if err := s.Backup(context.Background(), &backup, ""); err != nil {
 		f.Fatal(err)
 	}
 	s.Close()

@@ -245,12 +245,12 @@ func (s *resilientSubscription) Next() (events.Message, error) {
 }
 
 // Backup writes a hot backup of the open store.
-func (r *Resilient) Backup(ctx context.Context, w io.Writer, dirs ...BackupDir) error {
+func (r *Resilient) Backup(ctx context.Context, w io.Writer, keys string) error {
 	s, err := r.current()
 	if err != nil {
 		return err
 	}
-	return s.Backup(ctx, w, dirs...)
+	return s.Backup(ctx, w, keys)
 }
 
 // Close closes the store, and stops a reopening.
