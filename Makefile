@@ -36,10 +36,11 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## lint: formatting and vet
+## lint: formatting, vet, the layers (no package depends on a layer above it) and no tracked file over 5 MB
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "not gofmt-formatted:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	$(GO) run ./cmd/layercheck
 
 ## bench: the benchmarks, recorded in docs/BENCHMARKS.md
 bench:

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palabre/palabre/core/disclosure"
 	"github.com/palabre/palabre/graphql"
-	"github.com/palabre/palabre/graphql/disclosure"
 )
 
 // The attack suite: an analyst who knows the method — the perturbation

@@ -19,11 +19,11 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 )

@@ -8,9 +8,9 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/kinds"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 

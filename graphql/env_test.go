@@ -16,11 +16,11 @@ import (
 	"github.com/oklog/ulid/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"

@@ -1,6 +1,6 @@
 package graphql
 
-import "github.com/palabre/palabre/graphql/read"
+import "github.com/palabre/palabre/core/read"
 
 // Error codes, in extensions.code of every error a client receives; the
 // read service defines them, for every transport.

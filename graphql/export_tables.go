@@ -3,8 +3,8 @@ package graphql
 import (
 	"strings"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain/refdata"
-	"github.com/palabre/palabre/graphql/read"
 )
 
 // The exports' tables. Each is an operation of the public API and the

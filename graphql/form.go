@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
-	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/graphql/read"
 )
 
 // The form palabre ships, for KoboToolbox and ODK: GET /form/dialogue.xlsx

@@ -5,6 +5,7 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
@@ -12,7 +13,6 @@ import (
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
-	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"

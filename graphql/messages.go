@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/graphql/read"
 )
 
 // A refused command tells each field at fault and why, in the reader's

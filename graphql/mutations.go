@@ -12,6 +12,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 	"github.com/oklog/ulid/v2"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
@@ -20,7 +21,6 @@ import (
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 )

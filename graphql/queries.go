@@ -10,10 +10,10 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/graphql/read"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"

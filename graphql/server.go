@@ -23,7 +23,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"

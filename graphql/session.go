@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/palabre/palabre/graphql/access"
+	"github.com/palabre/palabre/core/access"
 )
 
 // The web app signs in by exchanging a token for a session: POST /session

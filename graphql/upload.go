@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
-	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/graphql/read"
 )
 
 // Imports through the server: POST /import (multipart, the export in the

@@ -5,6 +5,7 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -12,7 +13,6 @@ import (
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
-	"github.com/palabre/palabre/graphql/access"
 )
 
 // A vocabulary is a closed set of codes the domain stores, with the label

@@ -8,9 +8,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/stakeholders"

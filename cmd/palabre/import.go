@@ -12,9 +12,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/participants"
 )

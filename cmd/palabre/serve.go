@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/graphql"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/web"
 )

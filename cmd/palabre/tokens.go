@@ -8,9 +8,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
-	"github.com/palabre/palabre/graphql/access"
 )
 
 // regionsFlag collects --region, repeatable.

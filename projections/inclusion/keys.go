@@ -16,7 +16,7 @@ import (
 // random to anyone without the model's secret, and is the same each time
 // it is computed: AES under a key derived from the secret, a
 // pseudo-random function of the records' ids. Cell keys are sums of these
-// (see graphql/disclosure).
+// (see core/disclosure).
 type recordKeys struct {
 	block cipher.Block
 	// fingerprint names the secret in snapshots, whose key sums are

@@ -50,7 +50,7 @@ type Figures struct {
 	// Groups counts registered attendees per excluded group.
 	Groups map[string]int
 	// Keys are these figures' cell keys, for perturbation (see
-	// graphql/disclosure): each count's field holds the sum, modulo 2³²,
+	// core/disclosure): each count's field holds the sum, modulo 2³²,
 	// of the keys of the records it counts. Nil within Keys.
 	Keys *Figures
 }

@@ -6,11 +6,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/keystore"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"

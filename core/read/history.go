@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/graphql/access"
 )
 
 // History is what happened to an object the viewer may see, event by

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/palabre/palabre/graphql/disclosure"
+	"github.com/palabre/palabre/core/disclosure"
 )
 
 func TestThePerturbationIsConsistentUnbiasedAndBounded(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/palabre/palabre/core/disclosure"
 	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/graphql/disclosure"
 	"github.com/palabre/palabre/projections/inclusion"
 )
 

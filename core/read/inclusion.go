@@ -7,10 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 )

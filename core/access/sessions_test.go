@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
-	"github.com/palabre/palabre/graphql/access"
 )
 
 func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {

@@ -3,8 +3,8 @@ package read
 import (
 	"slices"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/graphql/access"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/stakeholders"

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
-	"github.com/palabre/palabre/graphql/access"
 )
 
 func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {

@@ -6,9 +6,9 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/disclosure"
 	"github.com/palabre/palabre/events/commands"
-	"github.com/palabre/palabre/graphql/access"
-	"github.com/palabre/palabre/graphql/disclosure"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
