@@ -89,6 +89,11 @@ type Options struct {
 	// Keys seal participants' identities; without it Enrol, Erase and
 	// Identity return ErrNoKeyStore.
 	Keys *keystore.Store
+	// CodeKey names the streams that claim participants' codes, so that
+	// their names do not map back to codes without the master key:
+	// keystore.Secret(participant.CodeKeyPurpose). Without it, enrolments
+	// and corrections return ErrNoCodeKey.
+	CodeKey []byte
 }
 
 // Handler runs commands against one store.
@@ -99,6 +104,7 @@ type Handler struct {
 	clock      func() time.Time
 	maxRetries int
 	keys       *keystore.Store
+	codeKey    []byte
 	loaders    map[string]factLoader
 	keyLocks   [64]sync.Mutex
 }
@@ -115,7 +121,7 @@ func New(store events.Store, reference domain.Reference, opts *Options) *Handler
 		h.clock = opts.Clock
 	}
 	if opts != nil {
-		h.keys = opts.Keys
+		h.keys, h.codeKey = opts.Keys, opts.CodeKey
 	}
 	if opts != nil && opts.MaxRetries > 0 {
 		h.maxRetries = opts.MaxRetries

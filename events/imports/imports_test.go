@@ -33,8 +33,11 @@ type world struct {
 	codes         imports.Codes
 }
 
-func newWorld(t testing.TB) *world {
-	w := &world{env: commandstest.Open(t, now), space: domain.ID(ulid.Make()), holder: domain.ID(ulid.Make()), person: domain.ID(ulid.Make())}
+func newWorld(t testing.TB) *world { return newWorldWith(t, bytes.Repeat([]byte{7}, 32)) }
+
+// newWorldWith is a world under another master key.
+func newWorldWith(t testing.TB, masterKey []byte) *world {
+	w := &world{env: commandstest.OpenWith(t, now, masterKey), space: domain.ID(ulid.Make()), holder: domain.ID(ulid.Make()), person: domain.ID(ulid.Make())}
 	t.Cleanup(w.env.Close)
 	ctx, h := context.Background(), w.env.Handler
 	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "admin"} }

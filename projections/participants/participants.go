@@ -55,12 +55,12 @@ type Model struct {
 
 	mu     sync.RWMutex
 	people map[domain.ID]*Participant
-	// byCode indexes people by code, for imports' lookups by the
-	// thousand; rebuilt with the model, never snapshotted.
+	// byCode indexes people by region and code (codeKey), for imports'
+	// lookups by the thousand; rebuilt with the model, never snapshotted.
 	byCode map[string][]domain.ID
-	// claims are the codes claimed (upper-cased) and by whom: a
-	// participant without the claim of their code was enrolled before
-	// codes were claimed (see Unclaimed).
+	// claims are the codes claimed in each region (codeKey) and by whom:
+	// a participant without the claim of their code was enrolled before
+	// codes were claimed per region (see Unclaimed).
 	claims map[string]domain.ID
 }
 
@@ -72,7 +72,7 @@ func New(opener Opener) *Model {
 }
 
 func (m *Model) Name() string { return "participants" }
-func (m *Model) Version() int { return 3 } // 3: claims
+func (m *Model) Version() int { return 4 } // 3: claims; 4: per region
 
 func (m *Model) Reset() {
 	m.mu.Lock()
@@ -82,8 +82,12 @@ func (m *Model) Reset() {
 	m.claims = map[string]domain.ID{}
 }
 
-// index files a participant under their code, and out of their old one;
-// m.mu is held.
+// codeKey is a code's key in a region: codes are unique per region,
+// regardless of case (participant.CodeClaimed says why).
+func codeKey(region, code string) string { return region + "\x00" + strings.ToUpper(code) }
+
+// index files a participant under their code in their region, and out of
+// their old one; m.mu is held.
 func (m *Model) index(id domain.ID, old, code string) {
 	if old == code {
 		if !slices.Contains(m.byCode[code], id) {
@@ -110,10 +114,11 @@ func (m *Model) Apply(ev projections.Event) error {
 	switch e := e.(type) {
 	case participant.Enrolled:
 		m.people[id] = &Participant{ID: id, Profile: e.Profile, Consent: e.Consent, Sealed: e.Identity}
-		m.index(id, e.Profile.Code, e.Profile.Code)
+		key := codeKey(e.Profile.Region, e.Profile.Code)
+		m.index(id, key, key)
 	case participant.ProfileCorrected:
 		if p := m.people[id]; p != nil {
-			m.index(id, p.Profile.Code, e.Profile.Code)
+			m.index(id, codeKey(p.Profile.Region, p.Profile.Code), codeKey(e.Profile.Region, e.Profile.Code))
 			p.Profile = e.Profile
 			if e.Identity != nil {
 				p.Sealed = e.Identity
@@ -124,7 +129,9 @@ func (m *Model) Apply(ev projections.Event) error {
 			p.Erased, p.ErasedOn, p.Sealed = true, e.ErasedOn, nil
 		}
 	case participant.CodeClaimed:
-		m.claims[strings.ToUpper(e.Code)] = e.ParticipantID
+		if e.Region != "" { // a claim of the first scheme, across regions, claims nothing now
+			m.claims[codeKey(e.Region, e.Code)] = e.ParticipantID
+		}
 	}
 	return nil
 }
@@ -155,15 +162,16 @@ func (m *Model) Erasures() []Erasure {
 	return out
 }
 
-// Unclaimed lists the participants whose code has no claim of theirs:
-// enrolled before codes were claimed, or sharing a code with another.
+// Unclaimed lists the participants whose code has no claim of theirs in
+// their region: enrolled before codes were claimed per region, or sharing
+// a code with another of their region.
 func (m *Model) Unclaimed() []commands.CodeHolder {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []commands.CodeHolder
 	for _, p := range m.people {
-		if m.claims[strings.ToUpper(p.Profile.Code)] != p.ID {
-			out = append(out, commands.CodeHolder{ID: p.ID, Code: p.Profile.Code})
+		if m.claims[codeKey(p.Profile.Region, p.Profile.Code)] != p.ID {
+			out = append(out, commands.CodeHolder{ID: p.ID, Region: p.Profile.Region, Code: p.Profile.Code})
 		}
 	}
 	// Oldest first: of two people sharing a code, the first enrolled keeps it.
@@ -226,21 +234,25 @@ func (m *Model) List(v Viewer, region string) []Participant {
 	return out
 }
 
-// ByCode finds a participant by their pseudonymous code, among those the
-// viewer may see: ok is false when none has it, ambiguous true when two
-// do (codes were not unique before imports needed them to be).
-func (m *Model) ByCode(v Viewer, code string) (id domain.ID, ok, ambiguous bool) {
+// ByCode finds a participant by their pseudonymous code in a region,
+// regardless of case, if the viewer may see the region's participants: ok
+// is false when none has it, ambiguous true when two do (codes were not
+// unique before imports needed them to be). Codes are unique per region,
+// so another region's participants are never looked at.
+func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguous bool) {
+	if !v.MaySeeIdentitiesIn(region) {
+		return id, false, false
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	for _, pid := range m.byCode[code] {
-		if p := m.people[pid]; v.MaySeeIdentitiesIn(p.Profile.Region) {
-			if ok {
-				return id, true, true
-			}
-			id, ok = p.ID, true
-		}
+	switch ids := m.byCode[codeKey(region, code)]; len(ids) {
+	case 0:
+		return id, false, false
+	case 1:
+		return ids[0], true, false
+	default:
+		return ids[0], true, true
 	}
-	return id, ok, false
 }
 
 // Identity opens a participant's name and phone for a viewer allowed to
@@ -344,7 +356,8 @@ func (m *Model) Restore(in io.Reader) error {
 			return r.Err()
 		}
 		m.people[p.ID] = p
-		m.index(p.ID, p.Profile.Code, p.Profile.Code)
+		key := codeKey(p.Profile.Region, p.Profile.Code)
+		m.index(p.ID, key, key)
 	}
 	if r.Err() == nil && len(m.people) != n {
 		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)

@@ -20,7 +20,7 @@ func Codec() *domain.Codec {
 	for _, list := range [][]domain.EventType{space.EventTypes, stakeholder.EventTypes, participant.EventTypes, dialogue.EventTypes, commitment.EventTypes} {
 		types = append(types, list...)
 	}
-	return domain.NewCodec(types)
+	return domain.NewCodec(types, participant.Upcasters...)
 }
 
 // SchemaVersion reads the schema version from an event's metadata; events
