@@ -61,6 +61,10 @@ type Deps struct {
 	// the master key. Default: random, so cursors last as long as the
 	// process.
 	Secret []byte
+	// CodeKey keys the ids of participants an import enrols:
+	// keystore.Secret(participant.CodeKeyPurpose), the key the handler
+	// names code claims with. Imports are refused without it.
+	CodeKey []byte
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for

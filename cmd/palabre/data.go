@@ -12,6 +12,7 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/kurrentstore"
@@ -152,8 +153,14 @@ func (r readModels) all() []projections.Projection {
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
-	return commands.New(store, ref, &commands.Options{Keys: keys})
+	return commands.New(store, ref, &commands.Options{Keys: keys, CodeKey: codeKey(keys)})
 }
+
+// codeKey is what ids derived from participants' codes are keyed with (the
+// streams that claim codes, the participants an import enrols), so that
+// neither the log nor an erasure list maps back to codes without the
+// master key.
+func codeKey(keys *keystore.Store) []byte { return keys.Secret(participant.CodeKeyPurpose) }
 
 // claimLegacyCodes claims the codes of participants enrolled before codes
 // were claimed (the first run after an upgrade, or demo data), once the

@@ -95,7 +95,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	deps := graphql.Deps{Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
-		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), WebApp: web.Files()}
+		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
 	if d.embedded != nil {
 		deps.Backup = d.backup
 	}

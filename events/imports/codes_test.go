@@ -40,7 +40,7 @@ func (w *world) codesAs(t *testing.T, v participants.Viewer) imports.Codes {
 	if _, _, err := projections.Replay(context.Background(), w.env.Store, m); err != nil {
 		t.Fatal(err)
 	}
-	return func(code string) (domain.ID, bool, bool) { return m.ByCode(v, code) }
+	return func(region, code string) (domain.ID, bool, bool) { return m.ByCode(v, region, code) }
 }
 
 const gaoRegister = "code;sex;ageBand;displacement;region;consent;consentOn\n" +
@@ -74,8 +74,8 @@ func TestAGaoImportOfACodeMoptiHasIsAFreshCodeInGao(t *testing.T) {
 	if r := w.runFile(t, "participants.csv", []byte(gaoRegister), false); r.Counts[imports.Imported] != 2 {
 		t.Fatalf("Gao's register: %+v", r.Results)
 	}
-	gao, ok, _ := w.codesAs(t, facilitatorOf("gao"))("MOP-0001")
-	mopti, _, _ := w.codesAs(t, facilitatorOf("mopti"))("MOP-0001")
+	gao, ok, _ := w.codesAs(t, facilitatorOf("gao"))("gao", "MOP-0001")
+	mopti, _, _ := w.codesAs(t, facilitatorOf("mopti"))("mopti", "MOP-0001")
 	if !ok || gao == mopti {
 		t.Fatalf("MOP-0001 in gao is %s (%v), in mopti %s", gao, ok, mopti)
 	}
@@ -89,7 +89,7 @@ func TestAnImportedParticipantsIDNeedsTheMasterKey(t *testing.T) {
 		if r := w.runFile(t, "participants.csv", []byte(register), false); r.Counts[imports.Imported] != 1 {
 			t.Fatalf("%+v", r.Results)
 		}
-		id, ok, _ := w.codesFromTheLog(t)("GAO-0700")
+		id, ok, _ := w.codesFromTheLog(t)("gao", "GAO-0700")
 		if !ok {
 			t.Fatal("GAO-0700 was not enrolled")
 		}
@@ -117,7 +117,7 @@ func (w *world) planDialogues(t *testing.T, submissions, attendees string) []imp
 	}
 	rows := make([]imports.Row, len(subs))
 	for i, s := range subs {
-		rows[i] = imports.PlanDialogue(s, w.codes)
+		rows[i] = imports.PlanDialogue(s, w.directory())
 	}
 	return rows
 }
