@@ -185,7 +185,7 @@ func claimLegacyCodes(ctx context.Context, h *commands.Handler, people *particip
 	}
 	log.Info().Int("participants", len(unclaimed)-len(duplicates)).Msg("participants' codes claimed")
 	for _, d := range duplicates {
-		log.Warn().Str("participant", d.ID.String()).Str("code", d.Code).Msg("this participant's code is another's too: correct one of them; imports refuse the code until then")
+		log.Warn().Str("participant", d.ID.String()).Str("region", d.Region).Str("code", d.Code).Msg("this participant's code is another's of their region too: correct one of them; imports refuse the code until then")
 	}
 }
 

@@ -26,7 +26,7 @@ type Directory struct {
 	Codes Codes
 	// SpaceRegion is the region of a space the importer may see: a
 	// submission's attendees are found in it. ok is false for a space
-	// they may not see, as for one that does not exist.
+	// they may not see, as for one that does not exist. Required.
 	SpaceRegion func(space domain.ID) (region string, ok bool)
 	// Key keys the ids of the participants an import enrols
 	// (keystore.Secret(participant.CodeKeyPurpose)): without the master
@@ -200,6 +200,24 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	return p
 }
 
+// remembered asks each space's region once: a file's thousands of
+// submissions name a few spaces.
+func remembered(lookup func(domain.ID) (string, bool)) func(domain.ID) (string, bool) {
+	type answer struct {
+		region string
+		ok     bool
+	}
+	seen := map[domain.ID]answer{}
+	return func(id domain.ID) (string, bool) {
+		a, done := seen[id]
+		if !done {
+			a.region, a.ok = lookup(id)
+			seen[id] = a
+		}
+		return a.region, a.ok
+	}
+}
+
 // submittedAt is when the submission was made, for its ids' time.
 func submittedAt(s Submission) time.Time {
 	for _, name := range []string{"_submission_time", "SubmissionDate", "end", "start"} {
@@ -247,6 +265,7 @@ func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error
 	if err != nil {
 		return nil, err
 	}
+	dir.SpaceRegion = remembered(dir.SpaceRegion)
 	tables = mapping.Apply(tables)
 	if len(tables) > 0 {
 		if reg, ok := RegisterOf(tables[0]); ok {
