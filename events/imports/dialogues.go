@@ -107,11 +107,7 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	at := submittedAt(s)
 	root := s.Root() // an edit corrects the dialogue its first version made
 	p := Plan{Submission: s, DialogueID: derive(at, root, "dialogue"), CommandID: derive(at, s.UUID(), "dialogue")}
-	problem := func(r Record, column, format string, args ...any) {
-		var d domain.Problems
-		d.Add(column, format, args...)
-		p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
-	}
+	problem := p.problem
 	date := func(r Record, name string) domain.Date {
 		v := r.Get(name)
 		if v == "" {
@@ -162,26 +158,8 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	}
 	rec.Headcount = dialogue.Headcount{YoungWomen: count(s.Record, "youngWomen"), AdultWomen: count(s.Record, "adultWomen"), YoungMen: count(s.Record, "youngMen"),
 		AdultMen: count(s.Record, "adultMen"), WithDisabilities: count(s.Record, "withDisabilities"), Displaced: count(s.Record, "displaced")}
-	for _, a := range s.Repeats["attendees"] {
-		if !known {
-			break // found in the space's region, which is unknown
-		}
-		code := a.Get("participantCode")
-		id, ok, ambiguous := dir.Codes(region, code)
-		switch {
-		case ambiguous:
-			problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
-		case !ok && yes(a.Get("newParticipant")):
-			id := participantID(dir.Key, region, code)
-			pr := participant.Profile{Code: code, Sex: a.Get("sex"), AgeBand: a.Get("ageBand"), Displacement: a.Get("displacement"), Groups: a.Multiple("groups"), Region: region}
-			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
-				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
-			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
-		case !ok:
-			problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
-		default:
-			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
-		}
+	if known { // attendees are found in the space's region
+		p.attendees(&rec, s.Repeats["attendees"], region, dir)
 	}
 	for _, c := range s.Repeats["concerns"] {
 		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Get("summary")})
@@ -215,6 +193,36 @@ func remembered(lookup func(domain.ID) (string, bool)) func(domain.ID) (string, 
 			seen[id] = a
 		}
 		return a.region, a.ok
+	}
+}
+
+// problem adds a problem of a record's column to the plan.
+func (p *Plan) problem(r Record, column, format string, args ...any) {
+	var d domain.Problems
+	d.Add(column, format, args...)
+	p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
+}
+
+// attendees finds a submission's attendees by code in the region of the
+// dialogue's space, and plans the enrolment of new ones there.
+func (p *Plan) attendees(rec *dialogue.Record, rows []Record, region string, dir Directory) {
+	for _, a := range rows {
+		code := a.Get("participantCode")
+		id, ok, ambiguous := dir.Codes(region, code)
+		switch {
+		case ambiguous:
+			p.problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
+		case !ok && yes(a.Get("newParticipant")):
+			id := participantID(dir.Key, region, code)
+			pr := participant.Profile{Code: code, Sex: a.Get("sex"), AgeBand: a.Get("ageBand"), Displacement: a.Get("displacement"), Groups: a.Multiple("groups"), Region: region}
+			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
+				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
+		case !ok:
+			p.problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
+		default:
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
+		}
 	}
 }
 
