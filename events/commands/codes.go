@@ -50,7 +50,7 @@ func (h *Handler) claimCode(ctx context.Context, id domain.ID, region, code stri
 				return err
 			}
 			if held {
-				return domain.Reject("code", "%q is already another participant's code", code)
+				return domain.Reject("code", "%q is already another participant's code in this region", code)
 			}
 			expected = events.Exact(claim.revision)
 		}

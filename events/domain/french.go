@@ -30,7 +30,7 @@ var frenchReasons = map[string]string{
 	"%q is not a region of this deployment":                                        "%q n’est pas une région de ce déploiement",
 	"%q is not an excluded group of this deployment":                               "%q n’est pas un groupe exclu de ce déploiement",
 	"%q is neither %v nor an excluded group of this deployment":                    "%q n’est ni %v ni un groupe exclu de ce déploiement",
-	"%q is already another participant's code":                                     "%q est déjà le code d’un·e autre participant·e",
+	"%q is already another participant's code in this region":                      "%q est déjà le code d’un·e autre participant·e de cette région",
 	"%q is listed twice":                                                           "%q figure deux fois",
 	"%d exceeds the headcount's total of %d":                                       "%d dépasse le total des non-inscrits (%d)",
 	"%d is not a plausible birth year":                                             "%d n’est pas une année de naissance plausible",
