@@ -55,8 +55,8 @@ type Model struct {
 
 	mu     sync.RWMutex
 	people map[domain.ID]*Participant
-	// byCode indexes people by region and code (codeKey), for imports'
-	// lookups by the thousand; rebuilt with the model, never snapshotted.
+	// byCode indexes people by code, upper-cased, for imports' lookups
+	// by the thousand; rebuilt with the model, never snapshotted.
 	byCode map[string][]domain.ID
 	// claims are the codes claimed in each region (codeKey) and by whom:
 	// a participant without the claim of their code was enrolled before
@@ -86,9 +86,10 @@ func (m *Model) Reset() {
 // regardless of case (participant.CodeClaimed says why).
 func codeKey(region, code string) string { return region + "\x00" + strings.ToUpper(code) }
 
-// index files a participant under their code in their region, and out of
+// index files a participant under their code (upper-cased), and out of
 // their old one; m.mu is held.
 func (m *Model) index(id domain.ID, old, code string) {
+	old, code = strings.ToUpper(old), strings.ToUpper(code)
 	if old == code {
 		if !slices.Contains(m.byCode[code], id) {
 			m.byCode[code] = append(m.byCode[code], id)
@@ -114,11 +115,10 @@ func (m *Model) Apply(ev projections.Event) error {
 	switch e := e.(type) {
 	case participant.Enrolled:
 		m.people[id] = &Participant{ID: id, Profile: e.Profile, Consent: e.Consent, Sealed: e.Identity}
-		key := codeKey(e.Profile.Region, e.Profile.Code)
-		m.index(id, key, key)
+		m.index(id, e.Profile.Code, e.Profile.Code)
 	case participant.ProfileCorrected:
 		if p := m.people[id]; p != nil {
-			m.index(id, codeKey(p.Profile.Region, p.Profile.Code), codeKey(e.Profile.Region, e.Profile.Code))
+			m.index(id, p.Profile.Code, e.Profile.Code)
 			p.Profile = e.Profile
 			if e.Identity != nil {
 				p.Sealed = e.Identity
@@ -245,14 +245,15 @@ func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguo
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	switch ids := m.byCode[codeKey(region, code)]; len(ids) {
-	case 0:
-		return id, false, false
-	case 1:
-		return ids[0], true, false
-	default:
-		return ids[0], true, true
+	for _, pid := range m.byCode[strings.ToUpper(code)] {
+		if m.people[pid].Profile.Region == region {
+			if ok {
+				return id, true, true
+			}
+			id, ok = pid, true
+		}
 	}
+	return id, ok, false
 }
 
 // Identity opens a participant's name and phone for a viewer allowed to
@@ -356,8 +357,7 @@ func (m *Model) Restore(in io.Reader) error {
 			return r.Err()
 		}
 		m.people[p.ID] = p
-		key := codeKey(p.Profile.Region, p.Profile.Code)
-		m.index(p.ID, key, key)
+		m.index(p.ID, p.Profile.Code, p.Profile.Code)
 	}
 	if r.Err() == nil && len(m.people) != n {
 		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)
