@@ -112,8 +112,8 @@ func TestAnImportCannotWriteIntoAnotherRegion(t *testing.T) {
 		t.Fatalf("a missing dialogue's correction: %s", missing.raw)
 	}
 	for name, line := range map[string][6]string{
-		"an edit of Mopti's submission":  {"gao-1", "uuid:mopti-1", when, gaoSpace, "40", "40"},
-		"Mopti's submission's own uuid":  {"mopti-1", "", when, gaoSpace, "40", "40"},
+		"an edit of Mopti's submission": {"gao-1", "uuid:mopti-1", when, gaoSpace, "40", "40"},
+		"Mopti's submission's own uuid": {"mopti-1", "", when, gaoSpace, "40", "40"},
 		"Mopti's uuid naming its space": {"mopti-1", "", when, moptiSpace, "6", "4"},
 	} {
 		r := s.upload(gao, "gao.csv", koboCSV(line))
