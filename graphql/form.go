@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
@@ -63,8 +64,8 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		x.unauthenticated(err)
 		return
 	}
-	if !who.Can(access.LogDialogues) {
-		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
+	if err := s.builder.policy.Allow(who, policy.DownloadForm); err != nil {
+		x.forbidden(r, err)
 		return
 	}
 	name, body, err := forms.FormID, []byte(nil), error(nil)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/disclosure"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
@@ -145,8 +146,10 @@ type builder struct {
 	// their command ids.
 	tokenKey []byte
 	// read answers every read, scoped and released.
-	read  *read.Service
-	enums map[string]*gql.Enum // by vocabulary name
+	read *read.Service
+	// policy judges every write.
+	policy *policy.Policy
+	enums  map[string]*gql.Enum // by vocabulary name
 	// connections by node type name, made once
 	connections map[string]*gql.Object
 
@@ -179,7 +182,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	}
 	enums := newEnums()
 	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
-		read: svc, connections: map[string]*gql.Object{}}
+		read: svc, policy: newPolicy(deps, svc), connections: map[string]*gql.Object{}}
 	b.objects()
 	b.histories()
 	queries := b.queries()

@@ -24,6 +24,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"
@@ -140,7 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the goroutine count tell an outsider how busy the server is).
 func (s *Server) operator(r *http.Request) bool {
 	who, err := s.authenticate(r)
-	return err == nil && who.Can(access.Administer)
+	return err == nil && s.builder.policy.Allow(who, policy.ReadServerState) == nil
 }
 
 // serveReady answers 200 once every read model has caught up and none has
@@ -370,6 +371,17 @@ func (x *exchange) unauthenticated(err error) {
 	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: msg})
 }
 
+// forbidden refuses a request the write policy refuses (403), in the
+// reader's language.
+func (x *exchange) forbidden(r *http.Request, err error) {
+	c := &coded{Code: CodeForbidden, Message: err.Error()}
+	var refused *policy.Forbidden
+	if errors.As(err, &refused) {
+		c.Message = refused.In(readerLanguage(r))
+	}
+	x.fail(http.StatusForbidden, c)
+}
+
 // refused answers a request that execute refused, reporting whether it
 // did: past its deadline (503 TIMEOUT, and a log line) or over the budget
 // (400).
@@ -526,7 +538,7 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 
 // serveBackup streams a hot backup of the store to an admin.
 func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
-	s.serveAdminFile(w, r, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
+	s.serveAdminFile(w, r, policy.Backup, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
 		// A backup of a large store outlasts the API's write timeout.
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		return s.deps.Backup(ctx, out)
@@ -536,25 +548,26 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 // serveErasures lists every erasure, by pseudonymous id and date, for an
 // admin to keep beside the master key's copy (see palabre erasures).
 func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
-	s.serveAdminFile(w, r, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
+	s.serveAdminFile(w, r, policy.ListErasures, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
 		return participants.WriteErasures(w, s.deps.Participants.Erasures())
 	})
 }
 
 // serveAdminFile answers a GET of a file only an admin may have, with the
 // API's authentication and error format, and audits it.
-func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, audit, contentType string, write func(context.Context, io.Writer) error) {
+func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op policy.Operation, audit, contentType string, write func(context.Context, io.Writer) error) {
 	x := s.begin(w)
 	log := x.log
 	who, err := s.authenticate(r)
-	switch {
-	case err != nil:
+	if err != nil {
 		x.unauthenticated(err)
 		return
-	case !who.Can(access.Administer):
-		x.fail(http.StatusForbidden, forbidden(string(access.Administer)).(*coded))
+	}
+	if err := s.builder.policy.Allow(who, op); err != nil {
+		x.forbidden(r, err)
 		return
-	case r.Method != http.MethodGet:
+	}
+	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
 		return
