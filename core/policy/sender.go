@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
@@ -17,15 +18,20 @@ import (
 // for the read models to hold its last write before judging the next
 // command. Not safe for concurrent use.
 type Sender struct {
-	policy  *Policy
-	who     access.Principal
+	policy *Policy
+	who    access.Principal
+	// scoped: the principal is scoped to regions, so what it may refer
+	// to is what the read models hold.
+	scoped  bool
 	written events.Position // the last write not yet waited for
 }
 
 var _ imports.Sender = (*Sender)(nil)
 
 // For binds the policy to a principal.
-func (p *Policy) For(who access.Principal) *Sender { return &Sender{policy: p, who: who} }
+func (p *Policy) For(who access.Principal) *Sender {
+	return &Sender{policy: p, who: who, scoped: p.cfg.Read.Sees(read.Viewer{Principal: who}) != nil}
+}
 
 // Send is Policy.Send for the bound principal.
 func (s *Sender) Send(ctx context.Context, id domain.ID, cmd domain.Command, meta commands.Meta, identity *keystore.Identity) (commands.Result[domain.Event], error) {
@@ -36,7 +42,7 @@ func (s *Sender) Send(ctx context.Context, id domain.ID, cmd domain.Command, met
 		s.written = events.Position{}
 	}
 	res, err := s.policy.Send(ctx, s.who, id, cmd, meta, identity)
-	if err == nil && !meta.DryRun && !res.Repeated && len(res.Events) > 0 {
+	if err == nil && s.scoped && !meta.DryRun && !res.Repeated && len(res.Events) > 0 {
 		s.written = res.Position
 	}
 	return res, err
