@@ -241,6 +241,9 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 	}
 	in := newInputValues("input", p.Args["input"])
 	cmd := decode(in).(domain.Command)
+	if err := b.allow(ctx, policy.Operation(cmd.CommandName())); err != nil {
+		return id, events.Position{}, err // before the input: a role that may not is told so first
+	}
 	if *in.problem != nil {
 		return id, events.Position{}, *in.problem
 	}
