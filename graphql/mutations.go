@@ -299,7 +299,7 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.As(err, &c):
 		return c
 	case errors.As(err, &refused):
-		return &coded{Code: CodeForbidden, Message: refused.In(requestOf(ctx).language)}
+		return forbiddenBy(refused, requestOf(ctx).language)
 	case errors.As(err, &problems) && len(*problems) > 0:
 		return refusal(*problems, requestOf(ctx).language)
 	case errors.Is(err, commands.ErrCommandIDReused):
@@ -315,6 +315,17 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	}
 	requestOf(ctx).log.Error().Err(err).Msg("command failed")
 	return errInternal
+}
+
+// forbiddenBy says the write policy's refusal. A session's names the
+// field authorization: the role may, with its token itself as a bearer,
+// which the web app asks for and sends for that one request.
+func forbiddenBy(refused *policy.Forbidden, language string) *coded {
+	c := &coded{Code: CodeForbidden, Message: refused.In(language)}
+	if refused.Session {
+		c.Field = "authorization"
+	}
+	return c
 }
 
 // audit records a mutation: who, what, on which object, how it ended —

@@ -374,12 +374,12 @@ func (x *exchange) unauthenticated(err error) {
 // forbidden refuses a request the write policy refuses (403), in the
 // reader's language.
 func (x *exchange) forbidden(r *http.Request, err error) {
-	c := &coded{Code: CodeForbidden, Message: err.Error()}
 	var refused *policy.Forbidden
 	if errors.As(err, &refused) {
-		c.Message = refused.In(readerLanguage(r))
+		x.fail(http.StatusForbidden, forbiddenBy(refused, readerLanguage(r)))
+		return
 	}
-	x.fail(http.StatusForbidden, c)
+	x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: err.Error()})
 }
 
 // refused answers a request that execute refused, reporting whether it
