@@ -70,22 +70,22 @@ func (m Metadata) Marshal() ([]byte, error) {
 // JSON object, a field has the wrong type (an id that is not a ULID, a time
 // that is not RFC 3339), or the schema version is negative.
 func UnmarshalMetadata(b []byte) (Metadata, error) {
-	var m Metadata
 	if len(b) == 0 {
-		m.SchemaVersion = 1
-		return m, nil
+		return Metadata{SchemaVersion: 1}, nil
 	}
-	if m, ok := scanMetadata(b); ok {
-		v, err := checkVersion(m.SchemaVersion)
-		m.SchemaVersion = v
-		return m, err
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return Metadata{}, fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+	m, ok := scanMetadata(b)
+	if !ok {
+		m = Metadata{} // nothing the scan read before it gave up
+		if err := json.Unmarshal(b, &m); err != nil {
+			return Metadata{}, fmt.Errorf("%w: %w", ErrInvalidMetadata, err)
+		}
 	}
 	v, err := checkVersion(m.SchemaVersion)
+	if err != nil {
+		return Metadata{}, err
+	}
 	m.SchemaVersion = v
-	return m, err
+	return m, nil
 }
 
 // scanMetadata decodes the envelope as Marshal writes it without
