@@ -126,7 +126,8 @@ func (h *Handler) Codec() *domain.Codec { return h.codec }
 //
 // Returns a *domain.Problems (errors.Is domain.ErrRejected) when the
 // command is refused, ErrCommandIDReused, ErrConflict after the retries,
-// or a store error.
+// an error wrapping events.ErrInvalidMetadata when an event read has
+// metadata that is not an envelope, or a store error.
 func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domain.ID, cmd C, meta Meta) (Result[E], error) {
 	stream := domain.StreamName(agg.Category, id)
 	hash, err := commandHash(cmd)
@@ -369,6 +370,8 @@ type Change struct {
 
 // Changes reads the log forwards from a position (inclusive), calling
 // each until it returns false. The context is honoured between events.
+// An event whose metadata is not an envelope stops it with an error
+// wrapping events.ErrInvalidMetadata.
 func (h *Handler) Changes(ctx context.Context, from events.Position, each func(Change) bool) error {
 	for rec, err := range h.store.ReadAll(ctx, from, 0) {
 		if err != nil {
@@ -386,7 +389,8 @@ func (h *Handler) Changes(ctx context.Context, from events.Position, each func(C
 }
 
 // History reads an aggregate's events in order; none for a missing one.
-// The context is honoured between events.
+// The context is honoured between events. An event whose metadata is not
+// an envelope stops it with an error wrapping events.ErrInvalidMetadata.
 func (h *Handler) History(ctx context.Context, category string, id domain.ID) ([]Recorded, error) {
 	var out []Recorded
 	err := readStream(ctx, h, domain.StreamName(category, id), func(rec events.RecordedEvent, e domain.Event, meta events.Metadata) {
