@@ -54,14 +54,23 @@ func category() string {
 	return "t" + strings.ToLower(ulid.Make().String()) + "-"
 }
 
-// NewEvent returns an event of the given type with a fresh id and
-// numbered JSON data and metadata.
+// NewEvent returns an event of the given type with a fresh id, numbered
+// JSON data, and palabre's envelope as its metadata, numbered too (its
+// time of recording is i seconds into 2026, its command hash i).
 func NewEvent(eventType string, i int) events.EventData {
+	id := ulid.MustNew(ulid.Now(), rand.Reader)
+	md, err := events.Metadata{
+		CommandID: id, CorrelationID: id, CausationID: id, RecordedBy: "eventstoretest",
+		RecordedAt: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC), CommandHash: fmt.Sprintf("%064x", i), SchemaVersion: 1,
+	}.Marshal()
+	if err != nil {
+		panic(err) // a whole envelope always encodes
+	}
 	return events.EventData{
-		ID:       events.ID(ulid.MustNew(ulid.Now(), rand.Reader)),
+		ID:       events.ID(id),
 		Type:     eventType,
 		Data:     fmt.Appendf(nil, `{"n":%d,"text":"événement %d"}`, i, i),
-		Metadata: fmt.Appendf(nil, `{"commandId":"c%d"}`, i),
+		Metadata: md,
 	}
 }
 
