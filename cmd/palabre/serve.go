@@ -13,10 +13,10 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/web"
 )
 
@@ -45,7 +45,9 @@ func defaultServeConfig() serveConfig {
 // named by its flag and variable; nil when all are right.
 func (c serveConfig) Validate() error {
 	var problems []error
-	bad := func(name, format string, args ...any) { problems = append(problems, settingError(name, format, args...)) }
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, settingError(name, format, args...))
+	}
 	if p := dataDirProblem(c.Data); p != "" {
 		bad("data", "%s", p)
 	}

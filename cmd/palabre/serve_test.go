@@ -73,7 +73,9 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 		t.Errorf("config = %+v,\nwant %+v", c, want)
 	}
 
-	m.Getenv = func(k string) string { return map[string]string{"PALABRE_REQUEST_TIMEOUT": "forever", "PALABRE_STORE": "postgres"}[k] }
+	m.Getenv = func(k string) string {
+		return map[string]string{"PALABRE_REQUEST_TIMEOUT": "forever", "PALABRE_STORE": "postgres"}[k]
+	}
 	_, _, err = m.serveSettings([]string{"--data", dir, "--small-cells", "0"})
 	if !errors.Is(err, errUsage) {
 		t.Fatalf("err = %v, want a usage error", err)
