@@ -54,7 +54,7 @@ Usage:
   palabre token revoke ID [--data DIR]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
-  palabre form xlsform [--data DIR] [--out FILE]   the XLSForm for KoboToolbox and ODK
+  palabre form xlsform [--data DIR] [--reference FILE] [--out FILE]   the XLSForm for KoboToolbox and ODK
   palabre form register participants|stakeholders|spaces [--out FILE]   a register's template
   palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
   palabre import --suggest FILE   a mapping for another form's export
