@@ -191,56 +191,16 @@ type gqlRequest struct {
 	Variables     map[string]any `json:"variables"`
 }
 
+// serveGraphQL answers /graphql: the request read, its document parsed
+// and its sender authenticated, then the answer, from the cache when a
+// query's is kept.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w)
-
-	var req gqlRequest
-	switch r.Method {
-	case http.MethodGet:
-		q := r.URL.Query()
-		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"})
-				return
-			}
-		}
-	case http.MethodPost:
-		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-			x.fail(http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"})
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				x.fail(http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"})
-				return
-			}
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"})
-			return
-		}
-		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"})
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&req); err != nil || dec.More() {
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"})
-			return
-		}
-		req.Variables = numbersToGo(req.Variables).(map[string]any)
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"})
+	req, status, problem := s.readRequest(w, r)
+	if problem != nil {
+		x.fail(status, problem)
 		return
 	}
-	if strings.TrimSpace(req.Query) == "" {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"})
-		return
-	}
-
 	doc, err := s.document(req.Query)
 	if err != nil {
 		var c *coded
@@ -270,7 +230,68 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "mutations are POST only"})
 		return
 	}
+	s.answer(x, r, principal, req, doc, op)
+}
 
+// readRequest reads a GraphQL request from a GET's query string or a
+// POST's JSON body. A request it refuses comes back as the status and
+// the problem to answer with.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest, int, *coded) {
+	var req gqlRequest
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"}
+			}
+		}
+	case http.MethodPost:
+		if status, problem := s.readBody(w, r, &req); problem != nil {
+			return req, status, problem
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		return req, http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"}
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"}
+	}
+	return req, http.StatusOK, nil
+}
+
+// readBody reads a POST's body, one JSON object within the size limit,
+// into req.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlRequest) (int, *coded) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
+		return http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"}
+		}
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"}
+	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(req); err != nil || dec.More() {
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"}
+	}
+	req.Variables = numbersToGo(req.Variables).(map[string]any)
+	return http.StatusOK, nil
+}
+
+// answer executes an admitted operation and writes its result. A query's
+// answer is kept under the read models' version and the principal, and
+// served again while neither moves.
+func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal, req gqlRequest, doc *ast.Document, op *ast.OperationDefinition) {
+	w := x.w
 	var answerKey string
 	version := s.deps.Runner.Version()
 	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
