@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain/refdata"
