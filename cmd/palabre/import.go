@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
@@ -88,10 +90,17 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	if !*dry {
 		claimLegacyCodes(ctx, h, people, func() bool { return true }, log)
 	}
-	admin := access.Principal{Role: access.Admin, Subject: "palabre import"}
+	// The operator on a data directory no server holds: an admin, through
+	// the same write policy as every door.
+	operator := access.Principal{Role: access.Admin, Subject: "operator"}
+	svc, err := read.New(read.Config{Participants: people, Handler: h})
+	if err != nil {
+		return err
+	}
+	send := policy.New(policy.Config{Handler: h, Read: svc}).For(operator)
 	var lookupErr error // a store's, stopping the import after planning
 	lookups := imports.Directory{Key: codeKey(keys),
-		Codes: func(region, code string) (domain.ID, bool, bool) { return people.ByCode(admin, region, code) },
+		Codes: func(region, code string) (domain.ID, bool, bool) { return people.ByCode(operator, region, code) },
 		SpaceRegion: func(id domain.ID) (string, bool) {
 			s, _, err := commands.Space.Load(ctx, h, id)
 			lookupErr = cmp.Or(lookupErr, err)
@@ -107,7 +116,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		if err = cmp.Or(err, lookupErr); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		report, err := imports.Run(ctx, h, plans, imports.Options{DryRun: *dry, RecordedBy: admin.Subject})
+		report, err := imports.Run(ctx, h, send, plans, imports.Options{DryRun: *dry})
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

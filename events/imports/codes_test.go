@@ -63,7 +63,7 @@ func TestAGaoImportOfACodeMoptiHasIsAFreshCodeInGao(t *testing.T) {
 	attendees := "participantCode,spoke,newParticipant,sex,ageBand,displacement,consent,_submission__uuid\n" +
 		"MOP-0001,no,yes,female,18-24,none,yes,sq-1\n" +
 		"GAO-0601,no,yes,female,18-24,none,yes,sq-2\n"
-	dialogues, err := imports.Run(context.Background(), w.env.Handler, w.planDialogues(t, submissions, attendees), imports.Options{DryRun: true, RecordedBy: "import"})
+	dialogues, err := imports.Run(context.Background(), w.env.Handler, w.sender(), w.planDialogues(t, submissions, attendees), imports.Options{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
