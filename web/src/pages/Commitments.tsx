@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
-import { label } from '../data'
+import { label, type Reference } from '../data'
 import { Field, VocabularySelect, terms } from '../forms'
 import { useQuery } from '../query'
-import { language, t, type MessageKey } from '../i18n'
+import { language, t, type Language, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 
 // The advocacy leads' pages: the commitments board (by stakeholder,
@@ -23,6 +23,17 @@ interface Commitment {
   settledOn: string | null
   stakeholder: { id: string; name: string } | null
   space: { id: string; name: string; region: string } | null
+}
+
+/** statusOf is a commitment's status as its follow-up left it: an open
+ * one reads as its latest progress report ("À risque"), when it has one. */
+export function statusOf(ref: Reference | undefined, lang: Language, c: Pick<Commitment, 'status' | 'progress'>): string {
+  return c.status === 'OPEN' && c.progress ? label(ref, lang, 'ProgressStatus', c.progress) : label(ref, lang, 'CommitmentStatus', c.status)
+}
+
+function statusClass(c: Pick<Commitment, 'status' | 'progress' | 'overdue'>): string {
+  if (c.status !== 'OPEN') return c.status.toLowerCase()
+  return c.overdue || c.progress === 'AT_RISK' || c.progress === 'STALLED' ? 'at-risk' : 'open'
 }
 
 const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
@@ -48,24 +59,24 @@ export function Board() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="f-stakeholder" label={t('dialogue.commitmentStakeholder')}>
           <select id="f-stakeholder" value={stakeholderId} onChange={(e) => setStakeholder(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allStakeholders')}</option>
             {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </Field>
         <Field id="f-region" label={t('enrol.region')}>
           <select id="f-region" value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allRegions')}</option>
             {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
           </select>
         </Field>
         <Field id="f-space" label={t('dialogue.space')}>
           <select id="f-space" value={spaceId} onChange={(e) => setSpace(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allSpaces')}</option>
             {(ref?.spaces ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </Field>
         <Field id="f-status" label={t('board.status')}>
-          <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} />
+          <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} blank={t('filter.allStatuses')} />
         </Field>
       </form>
       {problem && <p class="error" role="alert">{problem}</p>}
@@ -75,7 +86,7 @@ export function Board() {
           <li key={c.id} class={c.overdue ? 'overdue' : ''}>
             <a href={`#/commitment/${c.id}`}>{c.text}</a>
             <div class="help">
-              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · {label(ref, lang, 'CommitmentStatus', c.status)}
+              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</span>
               {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>}
               {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
             </div>
@@ -142,7 +153,7 @@ export function CommitmentPage({ id }: { id: string }) {
       <h1>{c.text}</h1>
       <p>
         {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: c.madeOn })}
-        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong>{label(ref, lang, 'CommitmentStatus', c.status)}</strong>
+        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
         {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
       </p>
       <h2>{t('commitment.history')}</h2>
@@ -200,6 +211,7 @@ interface Scorecard {
 }
 
 export function ScorecardPage({ id }: { id: string }) {
+  const app = useApp()
   const [data, problem] = useQuery<Scorecard>(
     `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
       commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id])
@@ -207,14 +219,20 @@ export function ScorecardPage({ id }: { id: string }) {
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!s) return <p class="loading">…</p>
   const f = s.commitmentFigures
-  const figures: [string, string | number][] = [
-    [t('scorecard.made'), f.made], [t('scorecard.fulfilled'), f.fulfilled], [t('scorecard.broken'), f.broken], [t('scorecard.open'), f.open],
-    [t('scorecard.overdue'), f.overdue], [t('scorecard.rate'), `${f.fulfilmentRate.toFixed(0)} %`], [t('scorecard.median'), f.medianDaysToFulfilment.toFixed(0)],
+  const lang = language()
+  const n = (x: number) => new Intl.NumberFormat(lang).format(x)
+  // Every commitment made is kept, broken, withdrawn or still open: the
+  // figures add up, and the sentence under them says so.
+  const figures: [string, string][] = [
+    [t('scorecard.made'), n(f.made)], [t('scorecard.fulfilled'), n(f.fulfilled)], [t('scorecard.broken'), n(f.broken)],
+    [t('scorecard.withdrawn'), n(f.withdrawn)], [t('scorecard.open'), n(f.open)], [t('scorecard.overdueOf'), n(f.overdue)],
+    [t('scorecard.rate'), new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(f.fulfilmentRate / 100)],
+    [t('scorecard.median'), n(Math.round(f.medianDaysToFulfilment))],
   ]
   return (
     <section class="scorecard">
       <h1>{t('scorecard.title', { name: s.name })}</h1>
-      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(language()) })}</p>
+      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(lang) })}</p>
       <dl class="figures">
         {figures.map(([k, v]) => (
           <div key={k}>
@@ -223,6 +241,7 @@ export function ScorecardPage({ id }: { id: string }) {
           </div>
         ))}
       </dl>
+      <p class="help">{t('scorecard.sum', { made: n(f.made), fulfilled: n(f.fulfilled), broken: n(f.broken), withdrawn: n(f.withdrawn), open: n(f.open) })}</p>
       <h2>{t('scorecard.openOnes')}</h2>
       {s.commitments.edges.length === 0 && <p>{t('scorecard.noneOpen')}</p>}
       <table>
@@ -232,7 +251,7 @@ export function ScorecardPage({ id }: { id: string }) {
         <tbody>
           {s.commitments.edges.map(({ node: c }) => (
             <tr key={c.id} class={c.overdue ? 'overdue' : ''}>
-              <td>{c.text}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
+              <td>{c.text}{c.progress && <div class="help">{label(app.reference, lang, 'ProgressStatus', c.progress)}</div>}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
             </tr>
           ))}
         </tbody>
