@@ -333,4 +333,6 @@ export const en: Record<MessageKey, string> = {
   'enrol.nameFree': 'No one of this name is enrolled in your regions yet.',
   'enrol.sameName': 'Open {code}’s profile',
   'dialogue.topicsShort': 'Topics',
+  'status.offlineNothingKept': 'Offline, and nothing kept on this device for this page: it will show once the network is back.',
+  'status.keptAt': 'Offline: as kept on this device on {at}.',
 }

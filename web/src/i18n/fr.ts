@@ -331,6 +331,8 @@ export const fr = {
   'enrol.nameFree': 'Personne de ce nom n’est encore inscrit·e dans vos régions.',
   'enrol.sameName': 'Ouvrir le profil de {code}',
   'dialogue.topicsShort': 'Thèmes',
+  'status.offlineNothingKept': 'Hors ligne, et rien de gardé sur cet appareil pour cette page : elle s’affichera au retour du réseau.',
+  'status.keptAt': 'Hors ligne : état gardé sur cet appareil le {at}.',
 } as const
 
 export type MessageKey = keyof typeof fr

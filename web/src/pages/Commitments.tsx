@@ -46,10 +46,10 @@ export function Board() {
   const [spaceId, setSpace] = useState('')
   const [status, setStatus] = useState('OPEN')
   const vars = { stakeholderId: stakeholderId || undefined, region: region || undefined, spaceId: spaceId || undefined, status: status || undefined }
-  const [data, problem] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
+  const [data, problem, , kept] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
     `query Board($stakeholderId: ID, $region: String, $spaceId: ID, $status: CommitmentStatus) {
       commitments(first: 100, stakeholderId: $stakeholderId, region: $region, spaceId: $spaceId, status: $status, orderBy: DUE_ON) { edges { node { ${fields} } } } }`,
-    vars, [stakeholderId, region, spaceId, status])
+    vars, [stakeholderId, region, spaceId, status], app.db)
   const list = (data?.commitments.edges ?? []).map((e) => e.node)
   list.sort((a, b) => Number(b.overdue) - Number(a.overdue)) // overdue first, then by due date
   const lang = language()
@@ -79,8 +79,9 @@ export function Board() {
           <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} blank={t('filter.allStatuses')} />
         </Field>
       </form>
-      {problem && <p class="error" role="alert">{problem}</p>}
-      <p class="help">{t('board.count', { n: list.length })}</p>
+      {problem && <p class={app.online ? 'error' : 'notice state-waiting'} role="alert">{problem}</p>}
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
+      {!problem && <p class="help">{t('board.count', { n: list.length })}</p>}
       <ul class="cards">
         {list.map((c) => (
           <li key={c.id} class={c.overdue ? 'overdue' : ''}>
@@ -113,8 +114,8 @@ export function CommitmentPage({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
   const lang = language()
-  const [data, problem, reload] = useQuery<{ commitment: Detail | null }>(
-    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain])
+  const [data, problem, reload, kept] = useQuery<{ commitment: Detail | null }>(
+    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app.db)
   const [action, setAction] = useState<keyof typeof actions>('progress')
   const [on, setOn] = useState(new Date().toISOString().slice(0, 10))
   const [status, setStatus] = useState('')
@@ -151,6 +152,7 @@ export function CommitmentPage({ id }: { id: string }) {
   return (
     <section>
       <h1>{c.text}</h1>
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       <p>
         {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: c.madeOn })}
         {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
@@ -214,7 +216,7 @@ export function ScorecardPage({ id }: { id: string }) {
   const app = useApp()
   const [data, problem] = useQuery<Scorecard>(
     `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
-      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id])
+      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id], app.db)
   const s = data?.stakeholder
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!s) return <p class="loading">…</p>
@@ -243,7 +245,8 @@ export function ScorecardPage({ id }: { id: string }) {
       </dl>
       <p class="help">{t('scorecard.sum', { made: n(f.made), fulfilled: n(f.fulfilled), broken: n(f.broken), withdrawn: n(f.withdrawn), open: n(f.open) })}</p>
       <h2>{t('scorecard.openOnes')}</h2>
-      {s.commitments.edges.length === 0 && <p>{t('scorecard.noneOpen')}</p>}
+      {s.commitments.edges.length === 0 ? <p>{t('scorecard.noneOpen')}</p> : (
+      <div class="scroll">
       <table>
         <thead>
           <tr><th scope="col">{t('dialogue.commitmentText')}</th><th scope="col">{t('dialogue.space')}</th><th scope="col">{t('scorecard.due')}</th></tr>
@@ -256,6 +259,8 @@ export function ScorecardPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      </div>
+      )}
       <button type="button" onClick={() => print()}>{t('scorecard.print')}</button>
     </section>
   )
