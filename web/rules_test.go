@@ -20,6 +20,7 @@ import (
 // rules is src/rules.json: the server's rules the forms check as one types.
 type rules struct {
 	NotAfterToday []string `json:"notAfterToday"`
+	NotBeforeMade []string `json:"notBeforeMade"`
 	Code          struct {
 		Pattern string `json:"pattern"`
 	} `json:"code"`
@@ -81,9 +82,12 @@ func TestTheFormsRulesAreTheDomains(t *testing.T) {
 		_, err := commitment.Decide(commitment.State{}, commitment.Make{Promise: p}, env)
 		return fieldsAtFault(err)
 	}
-	report := func(on domain.Date) []string {
-		_, err := commitment.Decide(commitment.State{Exists: true, Promise: promise, Status: commitment.Open}, commitment.ReportProgress{ReportedOn: on, Status: "on-track"}, env)
+	act := func(c commitment.Command) []string {
+		_, err := commitment.Decide(commitment.State{Exists: true, Promise: promise, Status: commitment.Open}, c, env)
 		return fieldsAtFault(err)
+	}
+	report := func(on domain.Date) []string {
+		return act(commitment.ReportProgress{ReportedOn: on, Status: "on-track"})
 	}
 	check := func(rule string, atBound, past []string, field string) {
 		t.Helper()
@@ -97,8 +101,9 @@ func TestTheFormsRulesAreTheDomains(t *testing.T) {
 		"consentOn":  func(d domain.Date) []string { return enrol(func(c *participant.Enrol) { c.Consent.On = d }) },
 		"madeOn":     func(d domain.Date) []string { return makeCommitment(func(p *commitment.Promise) { p.MadeOn = d }) },
 		"reportedOn": report,
+		"on":         func(d domain.Date) []string { return act(commitment.Fulfil{On: d}) },
 	}
-	field := map[string]string{"heldOn": "heldOn", "consentOn": "consent.on", "madeOn": "madeOn", "reportedOn": "reportedOn"}
+	field := map[string]string{"heldOn": "heldOn", "consentOn": "consent.on", "madeOn": "madeOn", "reportedOn": "reportedOn", "on": "on"}
 	for _, name := range r.NotAfterToday {
 		decide, ok := dates[name]
 		if !ok {
@@ -106,6 +111,23 @@ func TestTheFormsRulesAreTheDomains(t *testing.T) {
 			continue
 		}
 		check("not after today: "+name, decide(today), decide(tomorrow), field[name])
+	}
+
+	// What happens to a commitment happens on or after the day it was made.
+	made, dayBefore := today, domaintest.Date(2026, 5, 9)
+	promise.MadeOn = made
+	notBefore := map[string]func(domain.Date) []string{
+		"reportedOn": report,
+		"on":         func(d domain.Date) []string { return act(commitment.Fulfil{On: d}) },
+		"dueOn":      func(d domain.Date) []string { return act(commitment.ReviseDueDate{DueOn: d, Reason: "r"}) },
+	}
+	for _, name := range r.NotBeforeMade {
+		decide, ok := notBefore[name]
+		if !ok {
+			t.Errorf("rules.json names the date %q, which this test does not know", name)
+			continue
+		}
+		check("not before made: "+name, decide(made), decide(dayBefore), name)
 	}
 
 	code := regexp.MustCompile(r.Code.Pattern)
@@ -132,6 +154,15 @@ func TestTheFormsRulesAreTheDomains(t *testing.T) {
 			return hold(func(d *dialogue.Record) { d.Concerns = []dialogue.Concern{{Category: "security", Summary: s}} })
 		}},
 		"commitmentText": {"text", func(s string) []string { return makeCommitment(func(p *commitment.Promise) { p.Text = s }) }},
+		"note": {"note", func(s string) []string {
+			return act(commitment.ReportProgress{ReportedOn: today, Status: "on-track", Note: s})
+		}},
+		"evidence":     {"evidence[0]", func(s string) []string { return act(commitment.Fulfil{On: today, Evidence: []string{s}}) }},
+		"reviseReason": {"reason", func(s string) []string { return act(commitment.ReviseDueDate{DueOn: today, Reason: s}) }},
+		"retractReason": {"reason", func(s string) []string {
+			_, err := dialogue.Decide(dialogue.State{Exists: true}, dialogue.Retract{Reason: s}, env)
+			return fieldsAtFault(err)
+		}},
 	}
 	for name, max := range r.MaxLength {
 		l, ok := lengths[name]

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CoVgcOET.js","/assets/index-MyKHhz9R.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"dashboard":["/assets/Dashboard-BuW-vHXk.js"],"admin":["/assets/Admin-Cm0z6HRx.js"]}
-const VERSION = "2ab0896692a7"
+const SHELL = ["/","/assets/index-DFoCYVGC.js","/assets/index-MyKHhz9R.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"dashboard":["/assets/Dashboard-BQo212P4.js"],"admin":["/assets/Admin-BZt7qId7.js"]}
+const VERSION = "9a9c7c6ba8b0"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

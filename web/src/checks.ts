@@ -105,3 +105,29 @@ export function enrolProblems(f: EnrolFields, now: string, takenCodes: Set<strin
   if (future) out.consentOn = future
   return out
 }
+
+export type CommitmentAction = 'progress' | 'revise' | 'fulfil' | 'break' | 'withdraw'
+
+export interface ActionFields {
+  /** The date of the action (the new due date for a revision). */
+  on: string
+  status: string
+  note: string
+  evidence: string
+}
+
+/** actionProblems are a commitment's follow-up's problems the device can
+ * see: its date neither before the commitment was made nor, but for a new
+ * due date, after today; a progress report's status; a revision's reason;
+ * lengths. */
+export function actionProblems(action: CommitmentAction, f: ActionFields, madeOn: string, now: string): Problems {
+  const out: Problems = {}
+  if (!f.on) out.on = t('form.required')
+  else if (f.on < madeOn) out.on = t('rule.beforeMade', { date: madeOn })
+  else if (action !== 'revise' && f.on > now) out.on = t('rule.future')
+  if (action === 'progress' && !f.status) out.status = t('form.required')
+  if (action === 'revise' && !f.note.trim()) out.note = t('form.required')
+  tooLong(out, 'note', f.note, action === 'revise' ? rules.maxLength.reviseReason : rules.maxLength.note)
+  f.evidence.split('\n').forEach((line) => tooLong(out, 'evidence', line.trim(), rules.maxLength.evidence))
+  return out
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dialogueProblems, enrolProblems, rules, subsetProblems, today } from '../src/checks'
+import { actionProblems, dialogueProblems, enrolProblems, rules, subsetProblems, today } from '../src/checks'
 import { catalogues } from '../src/i18n'
 import { ulid } from '../src/ulid'
 
@@ -59,5 +59,19 @@ describe('the rules checked as one types', () => {
   })
   it('date today by the device’s calendar, not UTC’s', () => {
     expect(today(new Date(2026, 0, 31, 23, 59))).toBe('2026-01-31')
+  })
+})
+
+describe('a commitment’s follow-up', () => {
+  const f = { on: '2026-05-10', status: 'on-track', note: '', evidence: '' }
+  it('happens between the day it was made and today, but for a new due date', () => {
+    expect(actionProblems('progress', f, '2026-05-01', '2026-05-10')).toEqual({})
+    expect(Object.keys(actionProblems('progress', { ...f, on: '2026-04-30' }, '2026-05-01', '2026-05-10'))).toEqual(['on'])
+    expect(Object.keys(actionProblems('fulfil', { ...f, on: '2026-05-11' }, '2026-05-01', '2026-05-10'))).toEqual(['on'])
+    expect(actionProblems('revise', { ...f, on: '2027-01-01', note: 'budget' }, '2026-05-01', '2026-05-10')).toEqual({})
+  })
+  it('asks a progress report its status and a revision its reason', () => {
+    expect(Object.keys(actionProblems('progress', { ...f, status: '' }, '2026-05-01', '2026-05-10'))).toEqual(['status'])
+    expect(Object.keys(actionProblems('revise', f, '2026-05-01', '2026-05-10'))).toEqual(['note'])
   })
 })

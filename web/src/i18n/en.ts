@@ -335,4 +335,5 @@ export const en: Record<MessageKey, string> = {
   'dialogue.topicsShort': 'Topics',
   'status.offlineNothingKept': 'Offline, and nothing kept on this device for this page: it will show once the network is back.',
   'status.keptAt': 'Offline: as kept on this device on {at}.',
+  'rule.beforeMade': 'No earlier than the day the commitment was made ({date}).',
 }

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label, type Reference } from '../data'
-import { Field, VocabularySelect, terms } from '../forms'
+import { Field, Saved, VocabularySelect, describedBy, focusFirstProblem, terms } from '../forms'
+import { actionProblems, today } from '../checks'
 import { useQuery } from '../query'
 import { language, t, type Language, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
@@ -117,17 +118,27 @@ export function CommitmentPage({ id }: { id: string }) {
   const [data, problem, reload, kept] = useQuery<{ commitment: Detail | null }>(
     `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app.db)
   const [action, setAction] = useState<keyof typeof actions>('progress')
-  const [on, setOn] = useState(new Date().toISOString().slice(0, 10))
+  const [on, setOn] = useState(today())
   const [status, setStatus] = useState('')
   const [note, setNote] = useState('')
   const [evidence, setEvidence] = useState('')
   const [sent, setSent] = useState('')
+  const [tried, setTried] = useState(false)
   const c = data?.commitment
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!c) return <p class="loading">…</p>
   const open = c.status === 'OPEN'
+  const now = today()
+  const problems = actionProblems(action, { on, status, note, evidence }, c.madeOn, now)
+  const shown = (field: string) => (tried || (field === 'on' && on) ? problems[field] : undefined)
   const submit = async (e: Event) => {
     e.preventDefault()
+    if (Object.keys(problems).length > 0) {
+      setTried(true)
+      setSent('')
+      focusFirstProblem()
+      return
+    }
     const evidenceList = evidence.split('\n').map((s) => s.trim()).filter(Boolean)
     const input: Record<string, unknown> = {
       progress: { reportedOn: on, status, note: note || undefined, evidence: evidenceList },
@@ -144,6 +155,7 @@ export function CommitmentPage({ id }: { id: string }) {
       variables: { commandId, id: c.id, input },
     })
     setSent(t('action.saved'))
+    setTried(false)
     setNote('')
     setEvidence('')
     await app.drain()
@@ -173,31 +185,32 @@ export function CommitmentPage({ id }: { id: string }) {
       {open && (
         <form class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
-          {sent && <p class="notice" role="status">{sent}</p>}
           <Field id="action" label={t('commitment.action')}>
             <select id="action" value={action} onChange={(e) => setAction(e.currentTarget.value as keyof typeof actions)}>
               {Object.keys(actions).map((k) => <option key={k} value={k}>{t(('action.' + k) as MessageKey)}</option>)}
             </select>
           </Field>
-          <Field id="on" label={action === 'revise' ? t('commitment.newDue') : t('dialogue.heldOn')}>
-            <input id="on" type="date" value={on} required onInput={(e) => setOn(e.currentTarget.value)} />
+          <Field id="on" label={action === 'revise' ? t('commitment.newDue') : t('dialogue.heldOn')} error={shown('on')}>
+            <input id="on" type="date" value={on} required min={c.madeOn} max={action === 'revise' ? undefined : now}
+              aria-invalid={shown('on') ? true : undefined} aria-describedby={describedBy('on', shown('on'))} onInput={(e) => setOn(e.currentTarget.value)} />
           </Field>
           {action === 'progress' && (
-            <Field id="progress-status" label={t('commitment.progress')}>
+            <Field id="progress-status" label={t('commitment.progress')} error={shown('status')}>
               <VocabularySelect id="progress-status" vocabulary="ProgressStatus" ref_={ref} value={status} onChange={setStatus} required />
             </Field>
           )}
           {action !== 'fulfil' && (
-            <Field id="note" label={action === 'revise' ? t('commitment.reason') : t('commitment.note')}>
+            <Field id="note" label={action === 'revise' ? t('commitment.reason') : t('commitment.note')} error={shown('note')}>
               <textarea id="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
             </Field>
           )}
           {(action === 'progress' || action === 'fulfil') && (
-            <Field id="evidence" label={t('commitment.evidenceField')}>
+            <Field id="evidence" label={t('commitment.evidenceField')} error={shown('evidence')}>
               <textarea id="evidence" value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
             </Field>
           )}
           <button type="submit" class="primary">{t('commitment.submit')}</button>
+          <Saved message={sent} />
         </form>
       )}
     </section>

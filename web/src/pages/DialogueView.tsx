@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { AttendanceFields, attendanceInput, type Attendance } from '../attendance'
-import { subsetProblems } from '../checks'
+import { rules, subsetProblems } from '../checks'
 import { label } from '../data'
 import { Field, Saved } from '../forms'
 import { useQuery } from '../query'
@@ -150,7 +150,7 @@ export function DialogueView({ id }: { id: string }) {
             <h2 id="retract-title">{t('view.retract')}</h2>
             <p class="help">{t('view.retractExplain')}</p>
             <Field id="reason" label={t('commitment.reason')}>
-              <input id="reason" value={reason} required onInput={(e) => setReason(e.currentTarget.value)} />
+              <input id="reason" value={reason} required maxLength={rules.maxLength.retractReason} onInput={(e) => setReason(e.currentTarget.value)} />
             </Field>
             <button type="submit">{t('view.retract')}</button>
           </form>
