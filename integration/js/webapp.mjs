@@ -172,6 +172,7 @@ try {
   await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
   await page.getByText("Dialogue enregistré").waitFor();
   // The confirmation is where the person is looking: on screen, focused.
+  await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "status", null, { timeout: 3000 }).catch(() => {});
   const confirmation = await page.evaluate(() => {
     const el = [...document.querySelectorAll("[role=status]")].find((e) => e.textContent.includes("Dialogue enregistré"));
     const r = el.getBoundingClientRect();
@@ -198,6 +199,7 @@ try {
   await audit(page, "enrolment form");
   await page.getByRole("button", { name: "Inscrire", exact: true }).click();
   await page.getByText("Inscription enregistrée").waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "status", null, { timeout: 3000 }).catch(() => {});
   const enrolConfirmation = await page.evaluate(() => {
     const el = [...document.querySelectorAll("[role=status]")].find((e) => e.textContent.includes("Inscription enregistrée"));
     const r = el.getBoundingClientRect();
