@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DFoCYVGC.js","/assets/index-MyKHhz9R.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"dashboard":["/assets/Dashboard-BQo212P4.js"],"admin":["/assets/Admin-BZt7qId7.js"]}
-const VERSION = "9a9c7c6ba8b0"
+const SHELL = ["/","/assets/index-CV4KLdNi.css","/assets/index-DYAcw970.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"dashboard":["/assets/Dashboard-yTR7hvyR.js"],"admin":["/assets/Admin-ru6N4TMG.js"]}
+const VERSION = "0f009408ebda"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
