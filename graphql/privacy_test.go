@@ -199,6 +199,8 @@ func TestNoIdentityReachesARoleWithoutAccess(t *testing.T) {
 				variants = append(variants, v)
 			case a.name == "region":
 				variants = append(variants, []string{`region: "gao"`, `region: "mopti"`})
+			case a.name == "name": // participantsNamed: the canaries' own names
+				variants = append(variants, []string{fmt.Sprintf("name: %q", canaryAlice), fmt.Sprintf("name: %q", canaryMopti)})
 			}
 		}
 		if strings.HasSuffix(f.typeName, "Connection") {
