@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CV4KLdNi.css","/assets/index-DYAcw970.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"dashboard":["/assets/Dashboard-yTR7hvyR.js"],"admin":["/assets/Admin-ru6N4TMG.js"]}
-const VERSION = "0f009408ebda"
+const SHELL = ["/","/assets/index-BrxWJt0P.js","/assets/index-CV4KLdNi.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"dashboard":["/assets/Dashboard-F2a9rZJo.js"],"admin":["/assets/Admin-Dhe1a_X8.js"]}
+const VERSION = "4f1321e2c1e2"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

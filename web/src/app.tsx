@@ -107,8 +107,13 @@ export function Root({ db }: { db: Store }) {
   }, [db, session])
 
   // The service worker caches the pages this role opens, and no other's.
+  // A new worker (a new version of the app) is told again.
   useEffect(() => {
-    if (session) void navigator.serviceWorker?.ready.then((r) => r.active?.postMessage({ pages: pagesOf(session.role) }))
+    if (!session || !navigator.serviceWorker) return
+    const tell = () => void navigator.serviceWorker.ready.then((r) => r.active?.postMessage({ pages: pagesOf(session.role) }))
+    tell()
+    navigator.serviceWorker.addEventListener('controllerchange', tell)
+    return () => navigator.serviceWorker.removeEventListener('controllerchange', tell)
   }, [session?.role])
 
   useEffect(() => {

@@ -44,7 +44,8 @@ export function DialogueView({ id }: { id: string }) {
   const [attendance, setAttendance] = useState<Attendance>()
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState('')
-  const [data, problem] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain])
+  // Kept on the device for offline: a dialogue's codes, never a name.
+  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app.db)
   const d = data?.dialogue
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!d) return <p class="loading">…</p>
@@ -84,6 +85,7 @@ export function DialogueView({ id }: { id: string }) {
   return (
     <section>
       <h1>{d.title ?? summary}</h1>
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       {d.retracted && <p class="notice state-refused">{t('view.retracted')}</p>}
       <h2>{t('view.details')}</h2>
       <dl class="facts">
