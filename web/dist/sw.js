@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BrxWJt0P.js","/assets/index-CV4KLdNi.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"dashboard":["/assets/Dashboard-F2a9rZJo.js"],"admin":["/assets/Admin-Dhe1a_X8.js"]}
-const VERSION = "4f1321e2c1e2"
+const SHELL = ["/","/assets/index-By8v2i62.js","/assets/index-CV4KLdNi.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"dashboard":["/assets/Dashboard-DdNXzBo5.js"],"admin":["/assets/Admin-DxOdJ7jf.js"]}
+const VERSION = "bc08885bb6f9"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -336,4 +336,5 @@ export const en: Record<MessageKey, string> = {
   'status.offlineNothingKept': 'Offline, and nothing kept on this device for this page: it will show once the network is back.',
   'status.keptAt': 'Offline: as kept on this device on {at}.',
   'rule.beforeMade': 'No earlier than the day the commitment was made ({date}).',
+  'rule.consent': 'Without their informed consent, the person cannot be enrolled.',
 }

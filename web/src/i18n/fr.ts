@@ -334,6 +334,7 @@ export const fr = {
   'status.offlineNothingKept': 'Hors ligne, et rien de gardé sur cet appareil pour cette page : elle s’affichera au retour du réseau.',
   'status.keptAt': 'Hors ligne : état gardé sur cet appareil le {at}.',
   'rule.beforeMade': 'Au plus tôt le jour où l’engagement a été pris ({date}).',
+  'rule.consent': 'Sans son consentement éclairé, la personne ne peut pas être inscrite.',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -103,12 +103,13 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   const error = fixing?.error
   const now = today()
   const problems = enrolProblems(form, now, taken)
-  const need = (name: string) => (missing.includes(name) ? (name === 'birthYear' ? t('rule.yearOrBandMissing') : t('form.required')) : problems[name] ?? refusal(error, name))
+  const need = (name: string) => (missing.includes(name) ? (name === 'birthYear' ? t('rule.yearOrBandMissing') : name === 'consentGiven' ? t('rule.consent') : t('form.required')) : problems[name] ?? refusal(error, name))
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!app.key) return // the PIN form stands in front
     const absent: string[] = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
     if (!form.birthYear && !form.ageBand) absent.push('birthYear')
+    if (!correct && !form.consentGiven) absent.push('consentGiven')
     setMissing(absent)
     focusFirstProblem()
     if (absent.length > 0 || Object.keys(problems).length > 0) return
@@ -184,9 +185,13 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
       </fieldset>
       <fieldset>
         <legend>{t('enrol.consent')}</legend>
-        <label class="check">
-          <input type="checkbox" checked={form.consentGiven} onChange={(e) => set('consentGiven', e.currentTarget.checked)} /> {t('enrol.consentGiven')}
-        </label>
+        <div class={need('consentGiven') ? 'field invalid' : 'field'}>
+          <label class="check">
+            <input id="consentGiven" type="checkbox" checked={form.consentGiven} aria-invalid={need('consentGiven') ? true : undefined}
+              aria-describedby={describedBy('consentGiven', need('consentGiven'))} onChange={(e) => set('consentGiven', e.currentTarget.checked)} /> {t('enrol.consentGiven')}
+          </label>
+          {need('consentGiven') && <p id="consentGiven-error" class="error" role="alert">{need('consentGiven')}</p>}
+        </div>
         <Field id="consentOn" label={t('enrol.consentOn')} error={problems.consentOn ?? refusal(error, 'consent')}>
           <input id="consentOn" type="date" max={now} value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
         </Field>
