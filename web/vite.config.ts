@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { defineConfig, type Plugin, type Rollup } from 'vite'
 
-// pages are the chunks loaded on demand, by the page module that starts
-// each: the service worker caches a page's files only for the roles that
-// open it (the app says which, see pagesOf in src/app.tsx).
-const pages: Record<string, RegExp> = { dashboard: /\/pages\/Dashboard\.tsx$/, admin: /\/pages\/Admin\.tsx$/ }
+// Pages loaded on demand (a dynamic import()) are named by their module,
+// lower-cased ("pages/Dashboard.tsx" is "dashboard"): the service worker
+// caches a page's files only for the roles that open it (the app says
+// which, see pagesOf in src/app.tsx).
+const pageName = (module: string) => module.replace(/^.*\//, '').replace(/\.[jt]sx?$/, '').toLowerCase()
 
 type Chunk = Rollup.OutputChunk & { viteMetadata?: { importedCss: Set<string> } }
 
@@ -31,8 +32,8 @@ function split(bundle: Rollup.OutputBundle): { shell: string[]; byPage: Record<s
   const chunks = Object.values(bundle).filter((c): c is Chunk => c.type === 'chunk')
   const entry = new Set(chunks.filter((c) => c.isEntry).flatMap((c) => [...reach(bundle, c)]))
   const byPage: Record<string, string[]> = {}
-  for (const [page, module] of Object.entries(pages)) {
-    byPage[page] = [...reach(bundle, chunks.find((c) => c.facadeModuleId && module.test(c.facadeModuleId)), entry)].sort()
+  for (const c of chunks.filter((c) => c.isDynamicEntry && c.facadeModuleId).sort((a, b) => a.fileName.localeCompare(b.fileName))) {
+    byPage[pageName(c.facadeModuleId!)] = [...reach(bundle, c, entry)].sort()
   }
   const inPages = new Set(Object.values(byPage).flat())
   const shell = Object.keys(bundle).filter((f) => f !== 'index.html' && !inPages.has(f))

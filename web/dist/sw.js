@@ -6,8 +6,8 @@
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
 const SHELL = ["/","/assets/index-By8v2i62.js","/assets/index-CV4KLdNi.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"dashboard":["/assets/Dashboard-DdNXzBo5.js"],"admin":["/assets/Admin-DxOdJ7jf.js"]}
-const VERSION = "bc08885bb6f9"
+const PAGES = {"admin":["/assets/Admin-DxOdJ7jf.js"],"dashboard":["/assets/Dashboard-DdNXzBo5.js"]}
+const VERSION = "011dc7b7c2d0"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
