@@ -66,7 +66,11 @@ export function NameLookup(props: {
       {props.name !== undefined && (
         <button type="button" id={props.id + '-title'} disabled={!props.online || busy || !asked.trim()} onClick={search}>{t('enrol.checkName')}</button>
       )}
-      <p id={props.id + '-help'} class="help">{props.online ? t('name.help') : t('name.offline')}</p>
+      <p id={props.id + '-help'} class="help">{props.online ? t('name.short') : t('name.offline')}</p>
+      <details class="help">
+        <summary>{t('name.limits')}</summary>
+        {t('name.help')}
+      </details>
       {answer && (
         <div role="status">
           {answer.problem ? <p class="error">{answer.problem}</p>

@@ -337,4 +337,6 @@ export const en: Record<MessageKey, string> = {
   'status.keptAt': 'Offline: as kept on this device on {at}.',
   'rule.beforeMade': 'No earlier than the day the commitment was made ({date}).',
   'rule.consent': 'Without their informed consent, the person cannot be enrolled.',
+  'name.short': 'The name as enrolled; the server answers with codes.',
+  'name.limits': 'How it works, and its limits',
 }

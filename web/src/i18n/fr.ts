@@ -335,6 +335,8 @@ export const fr = {
   'status.keptAt': 'Hors ligne : état gardé sur cet appareil le {at}.',
   'rule.beforeMade': 'Au plus tôt le jour où l’engagement a été pris ({date}).',
   'rule.consent': 'Sans son consentement éclairé, la personne ne peut pas être inscrite.',
+  'name.short': 'Le nom tel qu’inscrit ; le serveur répond par des codes.',
+  'name.limits': 'Comment ça marche, et ses limites',
 } as const
 
 export type MessageKey = keyof typeof fr
