@@ -3,9 +3,11 @@ package read
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oklog/ulid/v2"
 	"github.com/rs/zerolog"
@@ -146,5 +148,35 @@ func TestAFacilitatorFindsTheirRegionsPeopleByNameAsCodesOnly(t *testing.T) {
 	}
 	if _, ok := svc.names.entries[kadiatou]; ok {
 		t.Error("the erased person's hash is still in the index")
+	}
+}
+
+// BenchmarkParticipantsNamed is a lookup among 2,000 participants once
+// the index is built (the first lookup after a start opens every sealed
+// identity: see the log line).
+func BenchmarkParticipantsNamed(b *testing.B) {
+	t := &testing.T{}
+	pp := &people{t: t}
+	keys, err := keystore.Open(b.TempDir(), bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pp.keys, pp.model = keys, participants.New(keys)
+	for i := range 2000 {
+		pp.enrol(fmt.Sprintf("GAO-%04d", i), "gao", fmt.Sprintf("Personne Numéro %d", i))
+	}
+	svc, err := New(Config{Participants: pp.model, NameKey: []byte("k")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gao := Viewer{Principal: access.Principal{Role: access.Facilitator, Regions: []string{"gao"}}, Log: zerolog.Nop()}
+	start := time.Now()
+	if got, _ := svc.ParticipantsNamed(gao, "", "personne numero 7"); len(got) != 1 {
+		b.Fatalf("found %d", len(got))
+	}
+	b.Logf("the first lookup, opening 2,000 identities: %v", time.Since(start))
+	b.ResetTimer()
+	for b.Loop() {
+		svc.ParticipantsNamed(gao, "", "personne numero 7")
 	}
 }
