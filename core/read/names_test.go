@@ -41,12 +41,12 @@ func TestNamesFoldForCaseAccentsSpacesAndWordOrder(t *testing.T) {
 // people is a participants model over a real key store, and how to enrol,
 // correct and erase in it.
 type people struct {
-	t     *testing.T
+	t     testing.TB
 	keys  *keystore.Store
 	model *participants.Model
 }
 
-func newPeople(t *testing.T) *people {
+func newPeople(t testing.TB) *people {
 	keys, err := keystore.Open(t.TempDir(), bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -155,13 +155,7 @@ func TestAFacilitatorFindsTheirRegionsPeopleByNameAsCodesOnly(t *testing.T) {
 // the index is built (the first lookup after a start opens every sealed
 // identity: see the log line).
 func BenchmarkParticipantsNamed(b *testing.B) {
-	t := &testing.T{}
-	pp := &people{t: t}
-	keys, err := keystore.Open(b.TempDir(), bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		b.Fatal(err)
-	}
-	pp.keys, pp.model = keys, participants.New(keys)
+	pp := newPeople(b)
 	for i := range 2000 {
 		pp.enrol(fmt.Sprintf("GAO-%04d", i), "gao", fmt.Sprintf("Personne Numéro %d", i))
 	}
