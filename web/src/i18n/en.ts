@@ -339,4 +339,9 @@ export const en: Record<MessageKey, string> = {
   'rule.consent': 'Without their informed consent, the person cannot be enrolled.',
   'name.short': 'The name as enrolled; the server answers with codes.',
   'name.limits': 'How it works, and its limits',
+  'kind.establishSpace': 'Space established',
+  'kind.changeSpaceDetails': 'Space changed',
+  'kind.closeSpace': 'Space closed',
+  'kind.registerStakeholder': 'Stakeholder registered',
+  'kind.changeStakeholderDetails': 'Stakeholder changed',
 }

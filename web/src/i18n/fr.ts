@@ -337,6 +337,11 @@ export const fr = {
   'rule.consent': 'Sans son consentement éclairé, la personne ne peut pas être inscrite.',
   'name.short': 'Le nom tel qu’inscrit ; le serveur répond par des codes.',
   'name.limits': 'Comment ça marche, et ses limites',
+  'kind.establishSpace': 'Espace créé',
+  'kind.changeSpaceDetails': 'Espace modifié',
+  'kind.closeSpace': 'Espace fermé',
+  'kind.registerStakeholder': 'Partie prenante enregistrée',
+  'kind.changeStakeholderDetails': 'Partie prenante modifiée',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { AttendanceFields, attendanceInput, type Attendance } from '../attendance'
-import { rules, subsetProblems } from '../checks'
+import { headcountProblems, rules } from '../checks'
 import { label } from '../data'
 import { Field, Saved } from '../forms'
 import { useQuery } from '../query'
@@ -57,7 +57,7 @@ export function DialogueView({ id }: { id: string }) {
   const summary = `${d.heldOn} — ${d.space?.name ?? ''}`
   const correct = async (e: Event) => {
     e.preventDefault()
-    if (!attendance || Object.keys(subsetProblems(attendance.headcount)).length > 0) return
+    if (!attendance || Object.keys(headcountProblems(attendance.headcount)).length > 0) return
     await app.outbox.add({
       mutation: 'correctDialogueAttendance', objectId: d.id, refersTo: attendance.attendees.map((a) => a.participantId), summary: `${t('view.correct')} — ${summary}`,
       document: `mutation Correct($commandId: ID!, $id: ID!, $input: AttendanceInput!) { correctDialogueAttendance(commandId: $commandId, id: $id, input: $input) { id } }`,
@@ -142,7 +142,7 @@ export function DialogueView({ id }: { id: string }) {
           {attendance ? (
             <form class="card wide" onSubmit={correct} aria-labelledby="correct-title">
               <h2 id="correct-title">{t('view.correct')}</h2>
-              <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} />
+              <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
               <button type="submit" class="primary">{t('view.saveAttendance')}</button>
             </form>
           ) : (
