@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CpJhBPJT.js","/assets/index-DOGzMz3z.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DMquurLM.js"],"dashboard":["/assets/Dashboard-B_uHSX4i.js"]}
-const VERSION = "718ff080b616"
+const SHELL = ["/","/assets/index-DOGzMz3z.css","/assets/index-DRiP1Rmp.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DN3OJHcR.js"],"dashboard":["/assets/Dashboard-BU5akgL1.js"]}
+const VERSION = "0e21a444216a"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

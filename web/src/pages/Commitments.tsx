@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
-import { label, type Reference } from '../data'
+import { label } from '../data'
+import { statusClass, statusOf } from '../status'
 import { Field, Saved, VocabularySelect, describedBy, focusFirstProblem, terms } from '../forms'
 import { actionProblems, today } from '../checks'
 import { useQuery } from '../query'
-import { language, t, type Language, type MessageKey } from '../i18n'
+import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 
 // The advocacy leads' pages: the commitments board (by stakeholder,
@@ -24,17 +25,6 @@ interface Commitment {
   settledOn: string | null
   stakeholder: { id: string; name: string } | null
   space: { id: string; name: string; region: string } | null
-}
-
-/** statusOf is a commitment's status as its follow-up left it: an open
- * one reads as its latest progress report ("À risque"), when it has one. */
-export function statusOf(ref: Reference | undefined, lang: Language, c: Pick<Commitment, 'status' | 'progress'>): string {
-  return c.status === 'OPEN' && c.progress ? label(ref, lang, 'ProgressStatus', c.progress) : label(ref, lang, 'CommitmentStatus', c.status)
-}
-
-function statusClass(c: Pick<Commitment, 'status' | 'progress' | 'overdue'>): string {
-  if (c.status !== 'OPEN') return c.status.toLowerCase()
-  return c.overdue || c.progress === 'AT_RISK' || c.progress === 'STALLED' ? 'at-risk' : 'open'
 }
 
 const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
