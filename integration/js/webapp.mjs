@@ -377,6 +377,7 @@ try {
   await adv.goto(url + "/#/commitments");
   await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).waitFor();
   const boardAtRisk = await adv.locator(".cards li").first().innerText();
+  await shot(adv, "6d-board-at-risk");
   await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).click();
   await adv.getByRole("heading", { name: "Suivi de l’engagement" }).waitFor();
   await adv.getByLabel("Action").selectOption({ label: "Déclarer tenu" });
