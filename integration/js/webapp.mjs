@@ -321,6 +321,8 @@ try {
 
   // A Kobo export, checked then imported on the upload page.
   await page.goto(url + "/#/import");
+  await page.getByRole("heading", { name: "Importer un export ou un registre" }).waitFor();
+  await audit(page, "import");
   await page.getByLabel("Fichier d’export").setInputFiles(koboExport);
   await page.getByRole("button", { name: "Vérifier (essai)" }).click();
   await page.getByRole("heading", { name: "Vérification faite : rien n’a été écrit" }).waitFor();
