@@ -145,11 +145,16 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		t.Fatalf("webapp.mjs said %q: %v", raw, err)
 	}
 	if run.Error != "" {
-		t.Fatalf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
+		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}
+	// The facilitator's and the advocacy lead's stories come first: they
+	// are checked even when a later role's stopped the run.
 	checkFacilitatorsDay(t, run, s.logs.String())
 	checkAdvocacyLead(t, run)
 	checkEveryPage(t, run)
+	if run.Error != "" {
+		return
+	}
 	ana := run.step(t, "analyst")
 	if len(ana.Rows) != 1 || !strings.Contains(ana.Rows[0], "Comité consultatif de sécurité de Gao") || len(ana.Withheld) == 0 || ana.Withheld[0] != "< 5" {
 		t.Errorf("the analyst's dashboard: rows %q, withheld %q", ana.Rows, ana.Withheld)
