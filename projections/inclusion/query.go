@@ -187,6 +187,33 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	return v, nil
 }
 
+// Selected counts the dialogues a query's space, region and dates select,
+// before its pillar and format narrow them: how many a view scans, found
+// by a binary search in each space's list, for pricing a view before it
+// runs.
+func (m *Model) Selected(q Query) int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	n := 0
+	for id, list := range m.bySpace {
+		s := m.spaces[id]
+		if q.SpaceID != nil && id != *q.SpaceID || q.Region != "" && (s == nil || s.Region != q.Region) {
+			continue
+		}
+		lo, hi := 0, len(list)
+		if !q.From.IsZero() {
+			from := dayOf(q.From)
+			lo = sort.Search(len(list), func(i int) bool { return list[i].day >= from })
+		}
+		if !q.To.IsZero() {
+			to := dayOf(q.To)
+			hi = sort.Search(len(list), func(i int) bool { return list[i].day > to })
+		}
+		n += max(0, hi-lo)
+	}
+	return n
+}
+
 // Span is the first and last day any dialogue was held (zero dates when
 // none was).
 func (m *Model) Span() (first, last domain.Date) {
