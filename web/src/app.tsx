@@ -172,6 +172,8 @@ export function Root({ db }: { db: Store }) {
 
 const loadDashboard = () => import('./pages/Dashboard')
 const loadAdmin = () => import('./pages/Admin')
+const loadErasure = () => import('./pages/Erasure')
+const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ default: m.AdminParticipants }))
 
 // page is the route's page for a role; a role's home is where its work is.
 function page(route: string, role: Session['role']) {
@@ -186,6 +188,10 @@ function page(route: string, role: Session['role']) {
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
     case writes && first === 'import':
       return <Import />
+    case role === 'admin' && first === 'participants':
+      return <Lazy load={loadAdminParticipants} props={{}} />
+    case role === 'admin' && first === 'erase':
+      return <Lazy load={loadErasure} props={{ code: second ? decodeURIComponent(second) : undefined }} />
     case writes && first === 'participants':
       return <Participants />
     case writes && first === 'participant' && !!second:

@@ -5,12 +5,15 @@ import { useApp } from '../app'
 import { download } from '../download'
 import { Field, RegionSelect, VocabularySelect, serverMessage, terms } from '../forms'
 import { language, t } from '../i18n'
+import { day } from '../numbers'
 import { label } from '../data'
 import { ulid } from '../ulid'
+import { Erasure } from './Erasure'
+import './admin.css'
 
 // The admins' page: tokens (a new one shown once, also as a QR code for a
 // phone; listed; revoked), spaces and stakeholders, a participant's
-// erasure (after saying what it does), and a backup download. Tokens are
+// erasure (Erasure.tsx), and a backup download. Tokens and erasures are
 // made online, at once; the other writes go through the outbox.
 
 interface Token {
@@ -110,14 +113,14 @@ function Tokens() {
         {problem && <p class="error" role="alert">{problem}</p>}
         <button type="submit" class="primary">{t('admin.newToken')}</button>
       </form>
-      <table>
+      <table class="tokens">
         <thead>
           <tr><th scope="col">{t('admin.subject')}</th><th scope="col">{t('admin.role')}</th><th scope="col">{t('enrol.region')}</th><th scope="col">{t('admin.expires')}</th><th scope="col" /></tr>
         </thead>
         <tbody>
           {tokens.map((tok) => (
             <tr key={tok.id}>
-              <td>{tok.subject}</td><td>{label(ref, language(), 'Role', tok.role)}</td><td>{tok.regions.join(', ')}</td><td>{tok.expires.slice(0, 10)}</td>
+              <td>{tok.subject}</td><td data-label={t('admin.role')}>{label(ref, language(), 'Role', tok.role)}</td><td data-label={t('enrol.region')}>{tok.regions.map((r) => label(ref, language(), 'Region', r)).join(', ')}</td><td data-label={t('admin.expires')}>{day(tok.expires)}</td>
               <td>{tok.revoked ? t('admin.revoked') : <button type="button" onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
             </tr>
           ))}
@@ -253,35 +256,6 @@ function Stakeholders() {
         <RegionSelect id="h-region" ref_={ref} value={f.region} onChange={(v) => set('region', v)} blank={t('form.none')} />
       </Field>
       <button type="submit" class="primary">{editing ? t('commitment.submit') : t('admin.register')}</button>
-    </form>
-  )
-}
-
-function Erasure() {
-  const app = useApp()
-  const [id, setId] = useState('')
-  const [sure, setSure] = useState(false)
-  const [saved, setSaved] = useState('')
-  const submit = async (e: Event) => {
-    e.preventDefault()
-    if (!sure) return
-    await app.outbox.add({
-      mutation: 'eraseParticipant', objectId: id.trim(), summary: t('admin.erasure'),
-      document: `mutation Erase($commandId: ID!, $id: ID!, $input: EraseParticipantInput!) { eraseParticipant(commandId: $commandId, id: $id, input: $input) { id } }`,
-      variables: { commandId: ulid(), id: id.trim(), input: { erasedOn: new Date().toISOString().slice(0, 10) } },
-    })
-    setSaved(t('action.saved'))
-    setSure(false)
-    await app.drain()
-  }
-  return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="erase-title">
-      <h2 id="erase-title">{t('admin.erasure')}</h2>
-      <p>{t('admin.erasureExplain')}</p>
-      {saved && <p class="notice" role="status">{saved}</p>}
-      <Field id="e-id" label={t('admin.participantId')}><input id="e-id" value={id} required onInput={(e) => setId(e.currentTarget.value)} /></Field>
-      <label class="check"><input type="checkbox" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> {t('admin.erasureConfirm')}</label>
-      <button type="submit" class="primary" disabled={!sure}>{t('admin.erase')}</button>
     </form>
   )
 }
