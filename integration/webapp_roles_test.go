@@ -38,8 +38,8 @@ func checkAnalyst(t *testing.T, ana webappStep) {
 	if ana.ExportProblem != 0 || ana.Download != "palabre-inclusion.xlsx" {
 		t.Errorf("the export of every region by month: %q, a problem shown: %d", ana.Download, ana.ExportProblem)
 	}
-	if !strings.Contains(ana.TooMany, "au plus 120") || !strings.Contains(ana.ViewRefused, "1950") {
-		t.Errorf("refusals on the page: %q, %q", ana.TooMany, ana.ViewRefused)
+	if !strings.Contains(ana.TooMany, "au plus 120") || !strings.Contains(ana.ViewRefused, "1950") || ana.TablesShown != 0 {
+		t.Errorf("refusals on the page: %q, %q, with %d tables of other filters still shown", ana.TooMany, ana.ViewRefused, ana.TablesShown)
 	}
 	b, err := os.ReadFile(ana.Saved)
 	if err != nil {

@@ -63,6 +63,7 @@ type webappStep struct {
 	ExportProblem int      `json:"exportProblem"`
 	TooMany       string   `json:"tooMany"`
 	ViewRefused   string   `json:"refused"`
+	TablesShown   int      `json:"tablesAfterRefusal"`
 	AdminWidth    int      `json:"adminWidth"`
 	EraseWidth    int      `json:"eraseWidth"`
 	Codes         []string `json:"codes"`

@@ -43,10 +43,11 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   await page.getByLabel("Du", { exact: true }).fill("1949-10-01");
   await page.getByText("Dates refusées").waitFor();
   const refused = await page.getByRole("alert").innerText();
+  const tablesAfterRefusal = await page.locator("table").count();
   await page.screenshot({ path: `${shots}/7b-dashboard-refused-360.png`, fullPage: true });
   await context.close();
   return { region, rows, withheld, total, columnsOnScreen: onScreen, columns: cells.length, barLabels, trendLabel, width,
-    download: file.suggestedFilename(), saved, exportProblem, tooMany, refused };
+    download: file.suggestedFilename(), saved, exportProblem, tooMany, refused, tablesAfterRefusal };
 }
 
 // storedText is everything a page keeps in the browser, as text.
@@ -79,6 +80,7 @@ export async function adminErasure(browser, { url, token, code, shots, signIn, p
   await page.screenshot({ path: `${shots}/9b-admin-360.png`, fullPage: true });
 
   await page.goto(url + "/#/participants");
+  await page.getByRole("heading", { name: "Participant·es par région" }).waitFor();
   await page.getByLabel("Région").selectOption({ label: "Gao" });
   await page.locator(".codes li").first().waitFor();
   const listed = await page.locator(".codes li span").allInnerTexts();

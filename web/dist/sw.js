@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CZwrJYR-.js","/assets/Dashboard-BAyDj2W4.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-BrF2X4IA.js","/assets/Erasure-DD4cRS8O.css","/assets/index-23IdhD1t.js","/assets/index-C21eu2Rc.css","/assets/numbers-eUKQwqxl.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "3ab6382fee76"
+const SHELL = ["/","/assets/Admin-D5ufomfS.js","/assets/Dashboard-BdjbIWuI.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-BZrIuwdU.js","/assets/Erasure-DD4cRS8O.css","/assets/index-C21eu2Rc.css","/assets/index-CMbL6niM.js","/assets/numbers-BCC3Z0Ul.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "2e601807479f"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -19,9 +19,10 @@ export function buckets(from: string, to: string, bucket: string): number {
   return (ty - fy) * 12 + tm - fm + 1
 }
 
-/** tooManyBuckets is the message for a range the server would refuse, or
- * "" when it fits. */
-export function tooManyBuckets(from: string, to: string, bucket: string): string {
+/** rangeProblem is the message for a range the server would refuse (an
+ * end before its start, or too many buckets), or "" when it fits. */
+export function rangeProblem(from: string, to: string, bucket: string): string {
+  if (from && to && to < from) return t('dashboard.badDates')
   return buckets(from, to, bucket) > maxBuckets ? t('dashboard.tooManyBuckets', { max: maxBuckets }) : ''
 }
 

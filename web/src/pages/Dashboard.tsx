@@ -6,7 +6,7 @@ import { Refused, download } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { count, month, percent } from '../numbers'
-import { tooManyBuckets, viewRefusal } from '../views'
+import { rangeProblem, viewRefusal } from '../views'
 import './dashboard.css'
 
 // The analysts' dashboard: for a region, pillar and period, a table of
@@ -76,7 +76,9 @@ function useView(filters: Record<string, string | undefined>, local: string): [A
     if (local) return
     let current = true
     gql<Answer>(query, filters).then(
-      (a) => current && (a.errors.length ? setProblem(viewRefusal(a.errors[0]!)) : setAnswer(a.data)),
+      // A refusal clears the figures: those of other filters would read
+      // as the answer.
+      (a) => current && (a.errors.length ? (setAnswer(undefined), setProblem(viewRefusal(a.errors[0]!))) : setAnswer(a.data)),
       (e) => current && setProblem(e instanceof Offline ? t('status.offline') : String(e)),
     )
     return () => void (current = false)
@@ -95,7 +97,7 @@ export default function Dashboard() {
   const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
   const [exportProblem, setExportProblem] = useState('')
   const filters = { region: region || undefined, pillar: pillar || undefined, from, to, bucket }
-  const local = tooManyBuckets(from, to, bucket)
+  const local = rangeProblem(from, to, bucket)
   const [answer, problem] = useView(filters, local)
 
   const groups = answer?.inclusion.groups ?? []
