@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-D5ufomfS.js","/assets/Dashboard-BdjbIWuI.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-BZrIuwdU.js","/assets/Erasure-DD4cRS8O.css","/assets/index-C21eu2Rc.css","/assets/index-CMbL6niM.js","/assets/numbers-BCC3Z0Ul.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "2e601807479f"
+const SHELL = ["/","/assets/Admin-BDqnJQeA.js","/assets/Dashboard-DZWY0Ow7.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DFOajm8s.js","/assets/index-C21eu2Rc.css","/assets/index-js60vU_a.js","/assets/numbers-DbhC8R0U.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "876f56f6284e"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {
