@@ -194,12 +194,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 func (m *Model) Selected(q Query) int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	n := 0
-	for id, list := range m.bySpace {
-		s := m.spaces[id]
-		if q.SpaceID != nil && id != *q.SpaceID || q.Region != "" && (s == nil || s.Region != q.Region) {
-			continue
-		}
+	within := func(list []dated) int {
 		lo, hi := 0, len(list)
 		if !q.From.IsZero() {
 			from := dayOf(q.From)
@@ -209,7 +204,16 @@ func (m *Model) Selected(q Query) int {
 			to := dayOf(q.To)
 			hi = sort.Search(len(list), func(i int) bool { return list[i].day > to })
 		}
-		n += max(0, hi-lo)
+		return max(0, hi-lo)
+	}
+	if q.SpaceID != nil {
+		return within(m.bySpace[*q.SpaceID]) // one space: no pass over the others
+	}
+	n := 0
+	for id, list := range m.bySpace {
+		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+			n += within(list)
+		}
 	}
 	return n
 }
