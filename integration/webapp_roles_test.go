@@ -41,27 +41,42 @@ func checkAnalyst(t *testing.T, ana webappStep) {
 	if !strings.Contains(ana.TooMany, "au plus 120") || !strings.Contains(ana.ViewRefused, "1950") || ana.TablesShown != 0 {
 		t.Errorf("refusals on the page: %q, %q, with %d tables of other filters still shown", ana.TooMany, ana.ViewRefused, ana.TablesShown)
 	}
-	b, err := os.ReadFile(ana.Saved)
+	// Each space's total, then the selection by month; for one region,
+	// every space by month.
+	for _, c := range []struct{ path, rows, firstRow string }{
+		{ana.Saved, "Chaque groupe : son total sur la période", "Total"},
+		{ana.SavedDetail, "Chaque groupe : chaque période et son total", "2026-01-01"},
+	} {
+		said, data := readExport(t, c.path)
+		for _, want := range []string{"Par mois", "Une ligne par espace", c.rows} {
+			if !slices.Contains(said, want) {
+				t.Errorf("%s: the sheet about the export says %q, not %q", c.path, said, want)
+			}
+		}
+		if len(data) < 3 || data[1][0] != "Comité consultatif de sécurité de Gao" || !strings.HasPrefix(data[1][1], c.firstRow) && data[1][1] != "01-01-26" {
+			t.Errorf("%s: the export's data begins %q", c.path, data[:min(len(data), 3)])
+		}
+	}
+}
+
+// readExport reads an XLSX export: its sheet about the export, a line a
+// string, and its data.
+func readExport(t *testing.T, path string) (about []string, data [][]string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	book, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
-		t.Fatalf("the dashboard's export is no workbook: %v", err)
+		t.Fatalf("%s is no workbook: %v", path, err)
 	}
-	about, _ := book.GetRows("À propos")
-	var said []string
-	for _, line := range about {
-		said = append(said, strings.Join(line, " "))
+	lines, _ := book.GetRows("À propos")
+	for _, line := range lines {
+		about = append(about, strings.Join(line, " "))
 	}
-	for _, want := range []string{"Par mois", "Une ligne par espace", "Chaque groupe : son total sur la période"} {
-		if !slices.Contains(said, want) {
-			t.Errorf("the sheet about the export says %q, not %q", said, want)
-		}
-	}
-	if data, _ := book.GetRows("Données"); len(data) < 3 || data[1][0] != "Comité consultatif de sécurité de Gao" || data[1][1] != "Total" {
-		t.Errorf("the export's data: %q", data)
-	}
+	data, _ = book.GetRows("Données")
+	return about, data
 }
 
 // checkErasure reads what the admin saw erasing GAO-0102 by code on a

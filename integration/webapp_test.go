@@ -64,6 +64,7 @@ type webappStep struct {
 	TooMany       string   `json:"tooMany"`
 	ViewRefused   string   `json:"refused"`
 	TablesShown   int      `json:"tablesAfterRefusal"`
+	SavedDetail   string   `json:"savedDetail"`
 	AdminWidth    int      `json:"adminWidth"`
 	EraseWidth    int      `json:"eraseWidth"`
 	Codes         []string `json:"codes"`

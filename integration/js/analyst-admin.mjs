@@ -33,6 +33,13 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   const saved = `${shots}/dashboard.xlsx`;
   await file.saveAs(saved);
   const exportProblem = await page.locator("#export-problem").count();
+  // One region's detail: every space by month.
+  await page.getByLabel("Région").selectOption({ label: "Gao" });
+  await page.getByLabel("avec chaque mois de chaque espace").check();
+  const [detailed] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter (Excel)" }).click()]);
+  const savedDetail = `${shots}/dashboard-gao.xlsx`;
+  await detailed.saveAs(savedDetail);
+  await page.getByLabel("Région").selectOption({ label: "Toutes les régions" });
 
   // Twenty years by month: named before anything is sent.
   await page.getByLabel("Du", { exact: true }).fill("2006-01-01");
@@ -47,7 +54,7 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   await page.screenshot({ path: `${shots}/7b-dashboard-refused-360.png`, fullPage: true });
   await context.close();
   return { region, rows, withheld, total, columnsOnScreen: onScreen, columns: cells.length, barLabels, trendLabel, width,
-    download: file.suggestedFilename(), saved, exportProblem, tooMany, refused, tablesAfterRefusal };
+    download: file.suggestedFilename(), saved, savedDetail, exportProblem, tooMany, refused, tablesAfterRefusal };
 }
 
 // storedText is everything a page keeps in the browser, as text.

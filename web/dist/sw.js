@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-BDqnJQeA.js","/assets/Dashboard-DZWY0Ow7.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DFOajm8s.js","/assets/index-C21eu2Rc.css","/assets/index-js60vU_a.js","/assets/numbers-DbhC8R0U.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "876f56f6284e"
+const SHELL = ["/","/assets/Admin-CzaPuBuL.js","/assets/Dashboard-CEGFmIYl.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DJBFXE6J.js","/assets/index-C21eu2Rc.css","/assets/index-DsSKx-R3.js","/assets/numbers-Dyq3RmD3.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "ae9a472944d8"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -96,6 +96,9 @@ export default function Dashboard() {
   const [bucket, setBucket] = useState('MONTH')
   const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
   const [exportProblem, setExportProblem] = useState('')
+  // Every space by month is a region's detail: for every region it is
+  // more than a request may cost, so it is offered for one.
+  const [detail, setDetail] = useState(false)
   const filters = { region: region || undefined, pillar: pillar || undefined, from, to, bucket }
   const local = rangeProblem(from, to, bucket)
   const [answer, problem] = useView(filters, local)
@@ -105,7 +108,7 @@ export default function Dashboard() {
     setExportProblem('')
     const params = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>
     try {
-      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: 'false', lang: language() }), `palabre-inclusion.${format}`)
+      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), `palabre-inclusion.${format}`)
     } catch (e) {
       const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
       setExportProblem(t('dashboard.exportFailed', { why }))
@@ -144,6 +147,10 @@ export default function Dashboard() {
             <button type="button" onClick={() => void exportAs('xlsx')}>{t('dashboard.exportXlsx')}</button>
             <button type="button" onClick={() => void exportAs('csv')}>{t('dashboard.exportCsv')}</button>
           </div>
+          <label class="check">
+            <input type="checkbox" checked={detail && !!region} disabled={!region} aria-describedby="detail-help" onChange={(e) => setDetail(e.currentTarget.checked)} /> {t('dashboard.exportDetail')}
+          </label>
+          <p id="detail-help" class="help">{region ? t('dashboard.exportDetailHelp') : t('dashboard.exportDetailRegion')}</p>
           {exportProblem && <p class="error" role="alert" id="export-problem">{exportProblem}</p>}
           <table class="by-space">
             <caption>{t('dashboard.tableCaption')}</caption>
