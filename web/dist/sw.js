@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CzaPuBuL.js","/assets/Dashboard-CEGFmIYl.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DJBFXE6J.js","/assets/index-C21eu2Rc.css","/assets/index-DsSKx-R3.js","/assets/numbers-Dyq3RmD3.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "ae9a472944d8"
+const SHELL = ["/","/assets/Admin-CWStpJL8.js","/assets/Dashboard-BmlP5TLI.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-CVA5n866.js","/assets/Erasure-DD4cRS8O.css","/assets/index-C21eu2Rc.css","/assets/index-QH8XGPdP.js","/assets/numbers-Dga44l2C.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "f135676c7c37"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

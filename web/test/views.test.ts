@@ -15,7 +15,7 @@ describe('an inclusion view’s rules, as the device knows them', () => {
     expect(rangeProblem('2026-02-01', '2026-01-31', 'MONTH')).toMatch(/ne peut pas précéder/)
   })
   it('tells the server’s refusals in French, with what to change', () => {
-    expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'query', message: 'this request would cost about 23578' })).toMatch(/une seule région, une période plus courte/)
+    expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'query', message: 'this request would cost about 23578' })).toMatch(/une seule région ou une période plus courte/)
     expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'bucket', message: 'MONTH buckets…' })).toMatch(/raccourcissez la période/)
     expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'from', message: '…' })).toMatch(/1950/)
     expect(viewRefusal({ code: 'RATE_LIMITED', message: 'slow down' })).toContain('slow down')

@@ -141,7 +141,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.chartMeasure': 'Chart measure',
   'dashboard.barTitle': 'Share of {measure} by space, with the target',
   'dashboard.trendTitle': 'Share of {measure} over time in the selection',
-  'dashboard.tooHeavy': 'This request is too heavy for the server: choose one region, a shorter period or "quarter".',
+  'dashboard.tooHeavy': 'This request is too heavy for the server: choose one region or a shorter period (for the export, without every month\'s detail).',
   'dashboard.tooManyBuckets': 'Too many periods for one view (at most {max}): shorten the period, or choose "quarter".',
   'dashboard.badDates': 'Dates refused: they run from 1 January 1950 to 31 December 2099, and "To" cannot come before "From".',
   'dashboard.exportFailed': 'The export was not made. {why}',

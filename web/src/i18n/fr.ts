@@ -139,7 +139,7 @@ export const fr = {
   'dashboard.chartMeasure': 'Mesure du graphique',
   'dashboard.barTitle': 'Part des {measure} par espace, avec la cible',
   'dashboard.trendTitle': 'Évolution de la part des {measure} dans la sélection',
-  'dashboard.tooHeavy': 'Cette demande est trop lourde pour le serveur : choisissez une seule région, une période plus courte ou « trimestre ».',
+  'dashboard.tooHeavy': 'Cette demande est trop lourde pour le serveur : choisissez une seule région ou une période plus courte (pour l’export, sans le détail de chaque mois).',
   'dashboard.tooManyBuckets': 'Trop de périodes pour une seule vue (au plus {max}) : raccourcissez la période, ou choisissez « trimestre ».',
   'dashboard.badDates': 'Dates refusées : elles vont du 1er janvier 1950 au 31 décembre 2099, et « Au » ne peut pas précéder « Du ».',
   'dashboard.exportFailed': 'L’export n’a pas été fait. {why}',
