@@ -135,7 +135,16 @@ type estimate struct {
 const saturate = 1 << 40
 
 func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) (int, error) {
-	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: vars}
+	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: map[string]any{}}
+	// A variable not sent takes its default, as graphql-go will give it.
+	for _, def := range op.VariableDefinitions {
+		if def.Variable != nil && def.Variable.Name != nil && def.DefaultValue != nil {
+			e.vars[def.Variable.Name.Value] = e.value(def.DefaultValue)
+		}
+	}
+	for name, v := range vars {
+		e.vars[name] = v
+	}
 	for _, def := range doc.Definitions {
 		if f, ok := def.(*ast.FragmentDefinition); ok && f.Name != nil {
 			e.fragments[f.Name.Value] = f
@@ -269,10 +278,11 @@ func (e *estimate) skipped(sel ast.Selection) bool {
 		if d.Name == nil || len(d.Arguments) != 1 || d.Arguments[0].Name == nil || d.Arguments[0].Name.Value != "if" {
 			continue
 		}
-		on, _ := e.value(d.Arguments[0].Value).(bool)
-		if d.Name.Value == "skip" && on || d.Name.Value == "include" && !on {
+		on, known := e.value(d.Arguments[0].Value).(bool)
+		if known && (d.Name.Value == "skip" && on || d.Name.Value == "include" && !on) {
 			return true
-		}
+		} // what is not known is priced: graphql-go refuses a bad value
+
 	}
 	return false
 }

@@ -59,6 +59,11 @@ func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
 	if r := e.do(e.analyst, strings.Replace(view(4), "rows {", "rows @skip(if: true) {", 2), nil); r.Status != 200 {
 		t.Fatalf("four views, two with their rows skipped: %d %.300s", r.Status, r.raw)
 	}
+	// A variable not sent is priced at its default.
+	included := "query($x: Boolean = true) " + strings.ReplaceAll(view(4), "rows {", "rows @include(if: $x) {")
+	if r := e.do(e.analyst, included, nil); r.Status != 400 || !strings.Contains(r.raw, "the budget is 20000") {
+		t.Fatalf("four views included by a variable's default: %d %.300s", r.Status, r.raw)
+	}
 	// A connection multiplies what one of its nodes costs by its first,
 	// from a variable as from a literal.
 	list := `query($n: Int) { a: dialogues(region: "gao", first: $n) { edges { node { figures { ` + allMeasures + ` } } } }
