@@ -3,8 +3,6 @@
 package registry
 
 import (
-	"bytes"
-
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -21,23 +19,4 @@ func Codec() *domain.Codec {
 		types = append(types, list...)
 	}
 	return domain.NewCodec(types)
-}
-
-// SchemaVersion reads the schema version from an event's metadata; events
-// without one are version 1. It scans for the field instead of decoding the
-// metadata, which would cost more than the rest of a projection's work.
-func SchemaVersion(metadata []byte) int {
-	const key = `"schemaVersion":`
-	i := bytes.Index(metadata, []byte(key))
-	if i < 0 {
-		return 1
-	}
-	v := 0
-	for _, c := range metadata[i+len(key):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		v = v*10 + int(c-'0')
-	}
-	return max(v, 1)
 }
