@@ -106,23 +106,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			selected = m.inRange(m.bySpace[s.ID], q)
 		}
 	} else {
-		// Sorted by day alone, on the lists' small entries: the figures do
-		// not depend on the order within a day, and sorting the dialogues
-		// themselves chased a pointer per comparison (a quarter of a year
-		// of every region's time).
-		var days []dated
-		for id, list := range m.bySpace {
-			s := m.spaces[id]
-			if q.Region != "" && (s == nil || s.Region != q.Region) {
-				continue
-			}
-			days = append(days, m.datedInRange(list, q)...)
-		}
-		slices.SortFunc(days, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
-		selected = make([]*Dialogue, len(days))
-		for k, x := range days {
-			selected[k] = m.byIndex[x.index]
-		}
+		selected = m.acrossSpaces(q)
 	}
 	// Dialogues come sorted by date, so each bucket's are contiguous: one
 	// bitmap counts the whole range's unique participants, another each
@@ -190,6 +174,26 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		v.Met = Met(*v.Targets, v.Total)
 	}
 	return v, nil
+}
+
+// acrossSpaces returns the dialogues of every space of q's region (every
+// space for none) within q's dates, sorted by day. By day alone, on the
+// spaces' small dated entries: the figures do not depend on the order
+// within a day, and sorting the dialogues themselves chased a pointer per
+// comparison (a quarter of a year of every region's time). m.mu is held.
+func (m *Model) acrossSpaces(q Query) []*Dialogue {
+	var days []dated
+	for id, list := range m.bySpace {
+		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+			days = append(days, m.datedInRange(list, q)...)
+		}
+	}
+	slices.SortFunc(days, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
+	out := make([]*Dialogue, len(days))
+	for k, x := range days {
+		out[k] = m.byIndex[x.index]
+	}
+	return out
 }
 
 // Selected counts the dialogues a query's space, region and dates select,
