@@ -286,6 +286,8 @@ try {
   await adm.getByLabel("Rôle").selectOption({ label: "Facilitateur·rice" });
   await adm.getByRole("checkbox", { name: "Tombouctou" }).check();
   await adm.getByLabel("Nom d’usage (apparaît dans l’historique)").fill("animatrice-tombouctou");
+  // A session may not make a token: the admin presents theirs again.
+  await adm.locator("#t-bearer").fill(adminToken);
   await adm.getByRole("button", { name: "Créer un jeton" }).click();
   const secret = await adm.locator("code.token").innerText();
   const qrCells = await adm.locator("svg.qr rect").count();

@@ -9,10 +9,11 @@ export class Refused extends Error {
 }
 
 // Downloads an export or a backup: a request of the session's (a plain
-// link would carry the cookie without the CSRF header), saved under a name.
-// Throws Refused with the server's reason, or Offline.
-export async function download(path: string, name: string): Promise<void> {
-  const res = await request(path)
+// link would carry the cookie without the CSRF header), or of a token
+// presented for it (bearer: a backup, which a session may not ask),
+// saved under a name. Throws Refused with the server's reason, or Offline.
+export async function download(path: string, name: string, bearer?: string): Promise<void> {
+  const res = await request(path, bearer ? { credentials: 'omit', headers: { Authorization: `Bearer ${bearer.trim()}` } } : {})
   if (!res.ok) {
     const body = await res.json().catch(() => ({}))
     throw new Refused(errorsOf(body)[0] ?? { code: 'INTERNAL', message: `HTTP ${res.status}` })

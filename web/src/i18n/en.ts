@@ -217,6 +217,8 @@ export const en: Record<MessageKey, string> = {
   'admin.backup': 'Backup',
   'admin.backupExplain': 'Downloads a copy of the events. Keep it safe, apart from the master key.',
   'admin.download': 'Download the backup',
+  'admin.tokenWhy': 'A browser session may not create or revoke a token, or download a backup: a device left signed in in the wrong hands must not be enough. Paste your token; it goes with this one request and is kept nowhere.',
+  'admin.tokenNeeded': 'Paste your admin token first: a browser session is not enough for this.',
   'erase.find': 'Find',
   'erase.offline': 'Offline: an erasure is made online only, never queued.',
   'erase.nobody': 'Nobody has the code {code} in your regions.',

@@ -1,14 +1,15 @@
 import qrcode from 'qrcode-generator'
 import { useEffect, useState } from 'preact/hooks'
-import { Offline, gql } from '../api'
+import { Offline, gql, gqlWithToken } from '../api'
 import { useApp } from '../app'
-import { download } from '../download'
-import { Field, RegionSelect, VocabularySelect, serverMessage, terms } from '../forms'
+import { Refused, download } from '../download'
+import { Field, RegionSelect, VocabularySelect, terms } from '../forms'
 import { language, t } from '../i18n'
 import { day } from '../numbers'
 import { label } from '../data'
 import { ulid } from '../ulid'
 import { Erasure } from './Erasure'
+import { TokenField, bearerRefusal } from './bearer'
 import './admin.css'
 
 // The admins' page: tokens (a new one shown once, also as a QR code for a
@@ -57,27 +58,38 @@ function Tokens() {
   const [days, setDays] = useState('90')
   const [created, setCreated] = useState<{ secret: string; subject: string }>()
   const [problem, setProblem] = useState('')
+  const [bearer, setBearer] = useState('')
   const load = () => void gql<{ tokens: Token[] }>('{ tokens { id subject role regions created expires revoked } }').then((a) => setTokens(a.data?.tokens ?? []), () => undefined)
   useEffect(load, [])
-  const create = async (e: Event) => {
-    e.preventDefault()
+  // asAdmin sends one token mutation with the presented token, then
+  // forgets it; true when it was accepted.
+  const asAdmin = async <T,>(document: string, variables: Record<string, unknown>): Promise<T | undefined> => {
     setProblem('')
+    if (!bearer.trim()) return void setProblem(t('admin.tokenNeeded'))
     try {
-      const a = await gql<{ createToken: { secret: string; token: Token } }>(
-        `mutation New($c: ID!, $role: Role!, $regions: [String!], $subject: String, $days: Int) {
-          createToken(commandId: $c, role: $role, regions: $regions, subject: $subject, expiresInDays: $days) { secret token { id subject } } }`,
-        { c: ulid(), role, regions: role === 'FACILITATOR' ? regions : [], subject: subject || undefined, days: Number(days) },
-      )
-      if (a.errors.length) return setProblem(serverMessage(a.errors[0]))
-      setCreated({ secret: a.data!.createToken.secret, subject: a.data!.createToken.token.subject })
-      load()
+      const a = await gqlWithToken<T>(bearer, document, variables)
+      if (a.errors.length) return void setProblem(bearerRefusal(a.errors[0]!))
+      return a.data
     } catch (err) {
       setProblem(err instanceof Offline ? t('status.offline') : String(err))
+    } finally {
+      setBearer('')
+    }
+  }
+  const create = async (e: Event) => {
+    e.preventDefault()
+    const made = await asAdmin<{ createToken: { secret: string; token: Token } }>(
+      `mutation New($c: ID!, $role: Role!, $regions: [String!], $subject: String, $days: Int) {
+        createToken(commandId: $c, role: $role, regions: $regions, subject: $subject, expiresInDays: $days) { secret token { id subject } } }`,
+      { c: ulid(), role, regions: role === 'FACILITATOR' ? regions : [], subject: subject || undefined, days: Number(days) },
+    )
+    if (made) {
+      setCreated({ secret: made.createToken.secret, subject: made.createToken.token.subject })
+      load()
     }
   }
   const revoke = async (id: string) => {
-    await gql(`mutation Revoke($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, { c: ulid(), id })
-    load()
+    if (await asAdmin(`mutation Revoke($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, { c: ulid(), id })) load()
   }
   return (
     <section>
@@ -110,6 +122,7 @@ function Tokens() {
         <Field id="t-days" label={t('admin.days')}>
           <input id="t-days" type="number" min="1" max="1825" value={days} onInput={(e) => setDays(e.currentTarget.value)} />
         </Field>
+        <TokenField id="t-bearer" value={bearer} onInput={setBearer} why={t('admin.tokenWhy')} />
         {problem && <p class="error" role="alert">{problem}</p>}
         <button type="submit" class="primary">{t('admin.newToken')}</button>
       </form>
@@ -260,6 +273,34 @@ function Stakeholders() {
   )
 }
 
+// Backup downloads a copy of the events, with the admin's token
+// presented for that request.
+function Backup() {
+  const [bearer, setBearer] = useState('')
+  const [problem, setProblem] = useState('')
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setProblem('')
+    if (!bearer.trim()) return setProblem(t('admin.tokenNeeded'))
+    try {
+      await download('/admin/backup', `palabre-${new Date().toISOString().slice(0, 10)}.backup`, bearer)
+    } catch (err) {
+      setProblem(err instanceof Refused ? bearerRefusal(err.error) : err instanceof Offline ? t('status.offline') : String(err))
+    } finally {
+      setBearer('')
+    }
+  }
+  return (
+    <form class="card wide" onSubmit={save} aria-labelledby="backup-title">
+      <h2 id="backup-title">{t('admin.backup')}</h2>
+      <p>{t('admin.backupExplain')}</p>
+      <TokenField id="b-bearer" value={bearer} onInput={setBearer} why={t('admin.tokenWhy')} />
+      {problem && <p class="error" role="alert">{problem}</p>}
+      <button type="submit">{t('admin.download')}</button>
+    </form>
+  )
+}
+
 export default function Admin() {
   return (
     <section>
@@ -268,11 +309,7 @@ export default function Admin() {
       <Spaces />
       <Stakeholders />
       <Erasure />
-      <section class="card wide">
-        <h2>{t('admin.backup')}</h2>
-        <p>{t('admin.backupExplain')}</p>
-        <button type="button" onClick={() => void download('/admin/backup', `palabre-${new Date().toISOString().slice(0, 10)}.backup`)}>{t('admin.download')}</button>
-      </section>
+      <Backup />
     </section>
   )
 }

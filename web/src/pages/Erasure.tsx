@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { Offline, gql, gqlWithToken, type ApiError } from '../api'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, RegionSelect, describedBy, serverMessage } from '../forms'
+import { Field, RegionSelect, serverMessage } from '../forms'
+import { TokenField, bearerRefusal } from './bearer'
 import { language, t } from '../i18n'
 import { count, day } from '../numbers'
 import { ulid } from '../ulid'
@@ -34,15 +35,7 @@ const erase = `mutation Erase($commandId: ID!, $id: ID!, $input: EraseParticipan
 /** erasureRefusal says why an erasure was refused, in the reader's
  * language, by the error's code. */
 export function erasureRefusal(e: ApiError): string {
-  switch (e.code) {
-    case 'UNAUTHENTICATED':
-      return t('erase.badToken')
-    case 'FORBIDDEN':
-      return t('erase.notAllowed')
-    case 'NOT_FOUND':
-      return t('erase.gone')
-  }
-  return serverMessage(e)
+  return e.code === 'NOT_FOUND' ? t('erase.gone') : bearerRefusal(e)
 }
 
 function Found({ p }: { p: Person }) {
@@ -143,9 +136,7 @@ export function Erasure({ code: initial = '', asPage = false }: { code?: string;
           <Found p={chosen} />
           <p>{t('erase.consequence')}</p>
           <label class="check"><input type="checkbox" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> {t('admin.erasureConfirm')}</label>
-          <Field id="e-token" label={t('erase.token')} help={t('erase.tokenWhy')}>
-            <input id="e-token" type="password" autocomplete="off" value={token} required aria-describedby={describedBy('e-token', undefined, t('erase.tokenWhy'))} onInput={(e) => setToken(e.currentTarget.value)} />
-          </Field>
+          <TokenField id="e-token" value={token} onInput={setToken} why={t('erase.tokenWhy')} />
           <button type="submit" class="danger" disabled={!sure || !token.trim() || busy || !app.online}>{t('erase.submit', { code: chosen.code })}</button>
         </form>
       )}
