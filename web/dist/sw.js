@@ -2,8 +2,8 @@
 // the cache, so the app opens with no network at all; the API, the exports
 // and GraphiQL always go to the network. Nothing the API answers is kept
 // here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-DICZAlSu.js","/assets/Dashboard-DhJyyjJr.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-28gy9usg.js","/assets/Erasure-DD4cRS8O.css","/assets/index-C21eu2Rc.css","/assets/index-Dz-jlJgL.js","/assets/numbers-DTxbXsNO.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "0933e9d5eef2"
+const SHELL = ["/","/assets/Admin-CEQOF2u3.js","/assets/Dashboard-DXEaTIji.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DqStt67J.js","/assets/index-Bnwqfjxd.js","/assets/index-C21eu2Rc.css","/assets/numbers-D2pccE12.js","/icon.svg","/manifest.webmanifest"]
+const VERSION = "faddb0404085"
 const CACHE = 'palabre-shell-' + VERSION
 
 self.addEventListener('install', (event) => {

@@ -219,6 +219,7 @@ export const en: Record<MessageKey, string> = {
   'admin.download': 'Download the backup',
   'admin.tokenWhy': 'A browser session may not create or revoke a token, or download a backup: a device left signed in in the wrong hands must not be enough. Paste your token; it goes with this one request and is kept nowhere.',
   'admin.tokenNeeded': 'Paste your admin token first: a browser session is not enough for this.',
+  'admin.revokeHow': 'To revoke a token, first paste yours into "Your admin token" above.',
   'erase.find': 'Find',
   'erase.offline': 'Offline: an erasure is made online only, never queued.',
   'erase.nobody': 'Nobody has the code {code} in your regions.',

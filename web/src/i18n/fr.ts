@@ -217,6 +217,7 @@ export const fr = {
   'admin.download': 'Télécharger la sauvegarde',
   'admin.tokenWhy': 'Une session de navigateur ne peut pas créer ni révoquer de jeton, ni télécharger de sauvegarde : un appareil resté connecté entre de mauvaises mains ne doit pas suffire. Collez votre jeton ; il part avec cette seule demande et n’est gardé nulle part.',
   'admin.tokenNeeded': 'Collez d’abord votre jeton d’administration : une session de navigateur ne suffit pas pour cela.',
+  'admin.revokeHow': 'Pour révoquer un jeton, collez d’abord le vôtre dans « Votre jeton d’administration » ci-dessus.',
   'erase.find': 'Chercher',
   'erase.offline': 'Hors ligne : un effacement se fait en ligne seulement, jamais mis en attente.',
   'erase.nobody': 'Personne n’a le code {code} dans vos régions.',

@@ -127,6 +127,7 @@ function Tokens() {
         <button type="submit" class="primary">{t('admin.newToken')}</button>
       </form>
       <table class="tokens">
+        <caption class="help">{t('admin.revokeHow')}</caption>
         <thead>
           <tr><th scope="col">{t('admin.subject')}</th><th scope="col">{t('admin.role')}</th><th scope="col">{t('enrol.region')}</th><th scope="col">{t('admin.expires')}</th><th scope="col" /></tr>
         </thead>
@@ -134,7 +135,7 @@ function Tokens() {
           {tokens.map((tok) => (
             <tr key={tok.id}>
               <td>{tok.subject}</td><td data-label={t('admin.role')}>{label(ref, language(), 'Role', tok.role)}</td><td data-label={t('enrol.region')}>{tok.regions.map((r) => label(ref, language(), 'Region', r)).join(', ')}</td><td data-label={t('admin.expires')}>{day(tok.expires)}</td>
-              <td>{tok.revoked ? t('admin.revoked') : <button type="button" onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
+              <td>{tok.revoked ? t('admin.revoked') : <button type="button" disabled={!bearer.trim()} onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
             </tr>
           ))}
         </tbody>
