@@ -156,9 +156,23 @@ func (b *builder) queries() gql.Fields {
 				}
 				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
-		"changes": b.changesField(),
-		"tokens":  b.tokensField(),
+		"participantsNamed": b.participantsNamedField(),
+		"changes":           b.changesField(),
+		"tokens":            b.tokensField(),
 	}
+}
+
+// participantsNamedField finds people by name through the read service's
+// blind index: codes, never a name (core/read/names.go).
+func (b *builder) participantsNamedField() *gql.Field {
+	return &gql.Field{Type: nonNull(listOf(b.participant)), Args: gql.FieldConfigArgument{"name": {Type: nonNull(gql.String)}, "region": {Type: gql.String}},
+		Description: "The participants (of a region, or of every region the viewer may see) whose name is the one given, compared exactly once folded for case, accents, spaces, punctuation and word order: a misspelling finds no one, homonyms find several. " +
+			"Answered through a keyed index of names held in server memory; answers codes, never a name; each lookup is audited. Facilitators of the region and admins; by browser session too.",
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			region, _ := p.Args["region"].(string)
+			name, _ := p.Args["name"].(string)
+			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+		}}
 }
 
 // nodeField finds an object of any kind by id; another region's answers

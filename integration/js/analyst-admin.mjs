@@ -9,7 +9,7 @@ const widthOf = (page) => page.evaluate(() => document.documentElement.scrollWid
 
 // analystStory: the dashboard as it opens (every region, the last 12
 // months by month), read and exported; then a period the server refuses.
-export async function analystStory(browser, { url, token, shots, signIn, problems }) {
+export async function analystStory(browser, { url, token, shots, signIn, problems, audit, shot }) {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR", acceptDownloads: true });
   const page = await context.newPage();
   page.on("pageerror", (e) => problems.push(String(e)));
@@ -28,7 +28,8 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   const barLabels = await page.locator(".chart.bars .bar-label").evaluateAll((ls) => ls.map((l) => ({ text: l.textContent, size: parseFloat(getComputedStyle(l).fontSize) })));
   const trendLabel = await page.locator(".chart svg text").first().evaluate((t) => t.getBoundingClientRect().height);
   const width = await widthOf(page);
-  await page.screenshot({ path: `${shots}/7-dashboard-360.png`, fullPage: true });
+  await audit(page, "dashboard");
+  await shot(page, "7-dashboard-360");
   const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter (Excel)" }).click()]);
   const saved = `${shots}/dashboard.xlsx`;
   await file.saveAs(saved);
@@ -51,7 +52,8 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   await page.getByText("Dates refusées").waitFor();
   const refused = await page.getByRole("alert").innerText();
   const tablesAfterRefusal = await page.locator("table").count();
-  await page.screenshot({ path: `${shots}/7b-dashboard-refused-360.png`, fullPage: true });
+  await audit(page, "dashboard, refused");
+  await shot(page, "7b-dashboard-refused-360");
   await context.close();
   return { region, rows, withheld, total, columnsOnScreen: onScreen, columns: cells.length, barLabels, trendLabel, width,
     download: file.suggestedFilename(), saved, savedDetail, exportProblem, tooMany, refused, tablesAfterRefusal };
@@ -75,7 +77,7 @@ async function storedText(page) {
 // adminErasure: the participants of a region, one chosen by code, what
 // will be erased, a wrong token refused, the right one accepted, and the
 // page no wider than the phone.
-export async function adminErasure(browser, { url, token, code, shots, signIn, problems }) {
+export async function adminErasure(browser, { url, token, code, shots, signIn, problems, audit, shot }) {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
   page.on("pageerror", (e) => problems.push(String(e)));
@@ -84,14 +86,15 @@ export async function adminErasure(browser, { url, token, code, shots, signIn, p
   await page.getByRole("heading", { name: "Jetons d’accès" }).waitFor();
   await page.locator("table.tokens tbody tr").first().waitFor();
   const adminWidth = await widthOf(page);
-  await page.screenshot({ path: `${shots}/9b-admin-360.png`, fullPage: true });
+  await shot(page, "9b-admin-360");
 
   await page.goto(url + "/#/participants");
   await page.getByRole("heading", { name: "Participant·es par région" }).waitFor();
   await page.getByLabel("Région").selectOption({ label: "Gao" });
   await page.locator(".codes li").first().waitFor();
   const listed = await page.locator(".codes li span").allInnerTexts();
-  await page.screenshot({ path: `${shots}/11-admin-participants-360.png`, fullPage: true });
+  await audit(page, "admin's participants");
+  await shot(page, "11-admin-participants-360");
   await page.locator(".codes li", { hasText: code }).getByRole("link", { name: "Effacer…" }).click();
   await page.getByRole("heading", { name: "Ce qui sera effacé" }).waitFor();
   const facts = await page.locator(".confirm .facts").innerText();
@@ -102,11 +105,13 @@ export async function adminErasure(browser, { url, token, code, shots, signIn, p
   const wrongToken = await page.getByRole("alert").innerText();
   const tokenKept = await page.getByLabel("Votre jeton d’administration").inputValue();
   await page.getByLabel("Votre jeton d’administration").fill(token);
-  await page.screenshot({ path: `${shots}/12-erase-confirm-360.png`, fullPage: true });
+  await audit(page, "erasure, confirming");
+  await shot(page, "12-erase-confirm-360");
   await page.getByRole("button", { name: `Effacer ${code} définitivement` }).click();
   await page.getByText(`${code} est effacé·e`).waitFor();
   const done = await page.getByRole("status").first().innerText();
-  await page.screenshot({ path: `${shots}/13-erased-360.png`, fullPage: true });
+  await audit(page, "erasure, done");
+  await shot(page, "13-erased-360");
   const eraseWidth = await widthOf(page);
   // Looked up again: already erased.
   await page.getByLabel("Code du/de la participant·e").fill(code.toLowerCase());

@@ -1,10 +1,15 @@
-// palabre's service worker. The app shell (this build's files) comes from
-// the cache, so the app opens with no network at all; the API, the exports
-// and GraphiQL always go to the network. Nothing the API answers is kept
-// here: the app keeps what it needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/Admin-CEQOF2u3.js","/assets/Dashboard-DXEaTIji.js","/assets/Dashboard-wXMT3OB2.css","/assets/Erasure-DD4cRS8O.css","/assets/Erasure-DqStt67J.js","/assets/index-Bnwqfjxd.js","/assets/index-C21eu2Rc.css","/assets/numbers-D2pccE12.js","/icon.svg","/manifest.webmanifest"]
-const VERSION = "faddb0404085"
+// palabre's service worker. The app shell (this build's files every role
+// loads) comes from the cache, so the app opens with no network at all;
+// a page only some roles open (the dashboard, the admin's) is cached once
+// the app says the signed-in role uses it, so no role's device keeps
+// another's code. The API, the exports and GraphiQL always go to the
+// network: nothing the API answers is kept here; the app keeps what it
+// needs offline, without names, in IndexedDB.
+const SHELL = ["/","/assets/index-DOGzMz3z.css","/assets/index-DOlX6WmF.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-u-7i1Bkx.js","/assets/Erasure-Bz_fkeYM.js","/assets/Erasure-DD4cRS8O.css","/assets/numbers-aFAZVWMo.js"],"dashboard":["/assets/Dashboard-2HVhiqVk.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-aFAZVWMo.js"],"erasure":["/assets/Erasure-Bz_fkeYM.js","/assets/Erasure-DD4cRS8O.css","/assets/numbers-aFAZVWMo.js"]}
+const VERSION = "00042941736d"
 const CACHE = 'palabre-shell-' + VERSION
+const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -24,9 +29,17 @@ self.addEventListener('activate', (event) => {
   )
 })
 
+// The app names the pages its role opens ({pages: ['dashboard']}): their
+// files are cached now, to open offline later.
+self.addEventListener('message', (event) => {
+  const pages = Array.isArray(event.data?.pages) ? event.data.pages : []
+  const files = pages.flatMap((p) => PAGES[p] ?? [])
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(files)))
+})
+
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !SHELL.includes(url.pathname)) {
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !OWN.has(url.pathname)) {
     return
   }
   event.respondWith(
