@@ -99,6 +99,8 @@ async function fillDialogue(page, { date, women, men }) {
 async function outboxStates(page) {
   await page.goto(url + "/#/outbox");
   await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  // The list is read from IndexedDB after the heading shows: wait for it.
+  await page.waitForFunction(() => document.querySelector(".outbox li .state") || document.querySelector("main")?.textContent.includes("Rien en attente."));
   return page.locator(".outbox li .state").allInnerTexts();
 }
 
