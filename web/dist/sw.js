@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DOGzMz3z.css","/assets/index-DOlX6WmF.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-u-7i1Bkx.js","/assets/Erasure-Bz_fkeYM.js","/assets/Erasure-DD4cRS8O.css","/assets/numbers-aFAZVWMo.js"],"dashboard":["/assets/Dashboard-2HVhiqVk.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-aFAZVWMo.js"],"erasure":["/assets/Erasure-Bz_fkeYM.js","/assets/Erasure-DD4cRS8O.css","/assets/numbers-aFAZVWMo.js"]}
-const VERSION = "00042941736d"
+const SHELL = ["/","/assets/index-CY9S9Zwe.js","/assets/index-DOGzMz3z.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DENvcyI6.js","/assets/Erasure-BDg78mfn.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BBbFRsOr.js"],"dashboard":["/assets/Dashboard-CrYTbVg9.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-BBbFRsOr.js"],"erasure":["/assets/Erasure-BDg78mfn.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BBbFRsOr.js"]}
+const VERSION = "3d1d88029736"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
