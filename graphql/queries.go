@@ -142,9 +142,18 @@ func (b *builder) queries() gql.Fields {
 				return b.read.Stakeholders(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
-		"participants": {Type: nonNull(b.connection(b.participant)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
+		"participants": {Type: nonNull(b.connection(b.participant)),
+			Description: "A region's participants, or those with a code (as typed: case and spaces around do not matter) in the regions you may see; one of region and code is required.",
+			Args:        mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "code": {Type: gql.String}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
 			Resolve: listOfItems(b.cursors, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
+				if code, _ := p.Args["code"].(string); code != "" {
+					found, err := b.read.ParticipantsWithCode(viewerOf(p.Context), code)
+					return slices.DeleteFunc(found, func(x participants.Participant) bool { return region != "" && x.Profile.Region != region }), err
+				}
+				if region == "" {
+					return nil, badInput("region", "give a region, or a participant's code")
+				}
 				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
 		"participantsNamed": b.participantsNamedField(),

@@ -6,10 +6,11 @@
 // A facilitator of another region then signs in on another device.
 //
 // An advocacy lead then records progress and fulfilment of a commitment
-// and reads the stakeholder's scorecard; an analyst reads the dashboard
-// and downloads it as XLSX.
+// and reads the stakeholder's scorecard; an analyst reads the dashboard of
+// every region on a phone and exports it as XLSX (analyst-admin.mjs).
 //
-// An admin makes a token, shown once with its QR code, which then signs in.
+// An admin makes a token, shown once with its QR code, which then signs
+// in; then, on a phone, erases a participant found by code.
 //
 // The facilitator also checks, then imports, a Kobo export on the upload
 // page.
@@ -18,6 +19,7 @@
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
+import { adminErasure, analystStory } from "./analyst-admin.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -97,6 +99,8 @@ async function fillDialogue(page, { date, women, men }) {
 async function outboxStates(page) {
   await page.goto(url + "/#/outbox");
   await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  // The list is read from IndexedDB after the heading shows: wait for it.
+  await page.waitForFunction(() => document.querySelector(".outbox li .state") || document.querySelector("main")?.textContent.includes("Rien en attente."));
   return page.locator(".outbox li .state").allInnerTexts();
 }
 
@@ -409,22 +413,8 @@ try {
   const sum = await adv.locator(".scorecard > p.help").nth(1).innerText();
   step("advocacy", { figures, sum, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
 
-  // An analyst reads the dashboard and downloads it.
-  const ana = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", acceptDownloads: true })).newPage();
-  ana.on("pageerror", (e) => problems.push(String(e)));
-  await signIn(ana, analystToken, "Tableau de bord de l’inclusion");
-  await ana.getByLabel("Région").selectOption({ label: "Gao" });
-  await ana.getByLabel("Du", { exact: true }).fill("2026-01-01");
-  await ana.locator("table tbody tr").first().waitFor();
-  await ana.waitForTimeout(300);
-  const rows = await ana.locator("table tbody tr").allInnerTexts();
-  const withheld = await ana.locator("table .withheld").allInnerTexts();
-  await audit(ana, "dashboard");
-  await shot(ana, "7-dashboard");
-  const [file] = await Promise.all([ana.waitForEvent("download"), ana.getByRole("button", { name: "Exporter (Excel)" }).click()]);
-  const saved = `${shots}/dashboard.xlsx`;
-  await file.saveAs(saved);
-  step("analyst", { rows, withheld, download: file.suggestedFilename(), saved });
+  // An analyst reads the dashboard on a phone and exports it.
+  step("analyst", await analystStory(browser, { url, token: analystToken, shots, signIn, problems, audit, shot }));
 
   // An admin makes a facilitator's token; it signs in elsewhere.
   const adm = await (await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: "fr-FR" })).newPage();
@@ -436,6 +426,8 @@ try {
   await adm.getByLabel("Rôle").selectOption({ label: "Facilitateur·rice" });
   await adm.getByRole("checkbox", { name: "Tombouctou" }).check();
   await adm.getByLabel("Nom d’usage (apparaît dans l’historique)").fill("animatrice-tombouctou");
+  // A session may not make a token: the admin presents theirs again.
+  await adm.locator("#t-bearer").fill(adminToken);
   await adm.getByRole("button", { name: "Créer un jeton" }).click();
   const secret = await adm.locator("code.token").innerText();
   const qrCells = await adm.locator("svg.qr rect").count();
@@ -452,6 +444,8 @@ try {
   await adm.getByText("Enregistré : envoyé dès que possible.").first().waitFor();
   await adm.waitForTimeout(500);
   step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
+  // The admin, on a phone, erases someone found by code.
+  step("erasure", await adminErasure(browser, { url, token: adminToken, code: "GAO-0102", shots, signIn, problems, audit, shot }));
   out.problems = problems;
 } catch (e) {
   out.error = String(e.stack || e) + "\npage errors: " + problems.join("\n");

@@ -234,6 +234,25 @@ func (m *Model) List(v Viewer, region string) []Participant {
 	return out
 }
 
+// WithCode returns the pseudonymous records of everyone with a code, as a
+// person types it (spaces around and letter case do not matter), among
+// the participants the viewer may see, in every region they see (codes are
+// unique per region only), so there may be more than one.
+func (m *Model) WithCode(v Viewer, code string) []Participant {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Participant
+	for _, id := range m.byCode[strings.ToUpper(strings.TrimSpace(code))] {
+		if p := m.people[id]; v.MaySeeIdentitiesIn(p.Profile.Region) {
+			c := *p
+			c.Sealed = nil
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
+	return out
+}
+
 // ByCode finds a participant by their pseudonymous code in a region,
 // regardless of case, if the viewer may see the region's participants: ok
 // is false when none has it, ambiguous true when two do (codes were not

@@ -185,11 +185,13 @@ export function Root({ db }: { db: Store }) {
  * module's name (see vite.config.ts: the service worker caches those, and
  * no other role's). */
 export function pagesOf(role: Session['role']): string[] {
-  return { facilitator: ['dashboard'], advocacy: [], analyst: ['dashboard'], admin: ['dashboard', 'admin'] }[role]
+  return { facilitator: ['dashboard'], advocacy: [], analyst: ['dashboard'], admin: ['dashboard', 'admin', 'erasure'] }[role]
 }
 
 const loadDashboard = () => import('./pages/Dashboard')
 const loadAdmin = () => import('./pages/Admin')
+const loadErasure = () => import('./pages/Erasure')
+const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ default: m.AdminParticipants }))
 
 // page is the route's page for a role; a role's home is where its work is.
 function page(route: string, role: Session['role']) {
@@ -204,6 +206,10 @@ function page(route: string, role: Session['role']) {
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
     case writes && first === 'import':
       return <Import />
+    case role === 'admin' && first === 'participants':
+      return <Lazy load={loadAdminParticipants} props={{}} />
+    case role === 'admin' && first === 'erase':
+      return <Lazy load={loadErasure} props={{ code: second ? decodeURIComponent(second) : undefined }} />
     case writes && first === 'participants':
       return <Participants />
     case writes && first === 'participant' && !!second:
