@@ -7,6 +7,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
 )
@@ -24,14 +25,14 @@ var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", form
 func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
 	v := read.Viewer{Principal: who, Log: s.deps.Logger}
 	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
-	byName := map[string]vocabulary{}
+	byName := map[string]domain.Vocabulary{}
 	for _, voc := range vocabularies() {
-		byName[voc.name] = voc
+		byName[voc.Name] = voc
 	}
 	for list, name := range vocabularyLists {
 		voc := byName[name]
-		for _, code := range voc.codes {
-			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
+		for _, code := range voc.Codes {
+			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.Labels[code].French(), English: voc.Labels[code].English()})
 		}
 	}
 	for _, g := range s.deploymentGroups() {

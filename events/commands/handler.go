@@ -56,19 +56,6 @@ type metadata struct {
 	SchemaVersion int       `json:"schemaVersion"`
 }
 
-// Aggregate describes one aggregate to the handler.
-type Aggregate[S any, C any, E domain.Event] struct {
-	Category string
-	Decide   func(S, C, domain.Env) ([]E, error)
-	Evolve   func(S, E) S
-	Refs     func(C) []domain.Ref
-	Exists   func(S) bool
-	Facts    func(S) any // a domain.SpaceFacts, domain.ParticipantFacts…
-	// Creates reports whether a command creates the aggregate (its id is
-	// then the command id).
-	Creates func(C) bool
-}
-
 // Result is what a command did.
 type Result[E any] struct {
 	Stream string
@@ -99,13 +86,8 @@ type Handler struct {
 	clock      func() time.Time
 	maxRetries int
 	keys       *keystore.Store
-	loaders    map[string]factLoader
+	aggregates map[string]domain.Described // by category
 	keyLocks   [64]sync.Mutex
-}
-
-// factLoader loads another aggregate's facts for a Lookup.
-type factLoader interface {
-	loadFacts(ctx context.Context, h *Handler, id domain.ID) (facts any, ok bool, err error)
 }
 
 // New returns a handler for palabre's aggregates.
@@ -120,9 +102,9 @@ func New(store events.Store, reference domain.Reference, opts *Options) *Handler
 	if opts != nil && opts.MaxRetries > 0 {
 		h.maxRetries = opts.MaxRetries
 	}
-	h.loaders = map[string]factLoader{
-		Space.Category: Space, Stakeholder.Category: Stakeholder, Participant.Category: Participant,
-		Dialogue.Category: Dialogue, Commitment.Category: Commitment,
+	h.aggregates = map[string]domain.Described{}
+	for _, a := range registry.Aggregates() {
+		h.aggregates[a.Describe().Category] = a
 	}
 	return h
 }
@@ -206,7 +188,7 @@ func (h *Handler) idTaken(ctx context.Context, category string, id domain.ID, ex
 	if exists {
 		return true, nil
 	}
-	for other := range h.loaders {
+	for other := range h.aggregates {
 		if other == category {
 			continue
 		}
@@ -289,14 +271,6 @@ func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, m
 		return zero, meta, fmt.Errorf("%s@%d: event %s belongs to another aggregate", rec.Stream, rec.Revision, rec.Type)
 	}
 	return e, meta, nil
-}
-
-func (agg *Aggregate[S, C, E]) loadFacts(ctx context.Context, h *Handler, id domain.ID) (any, bool, error) {
-	f, err := agg.fold(ctx, h, domain.StreamName(agg.Category, id), ulid.ULID{})
-	if err != nil || !agg.Exists(f.state) {
-		return nil, false, err
-	}
-	return agg.Facts(f.state), true, nil
 }
 
 // encode turns decided events into event data with derived ids.

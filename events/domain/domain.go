@@ -239,9 +239,6 @@ func OneOf(p *Problems, field, value string, required bool, allowed []string) {
 	p.Add(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
 }
 
-// Pillars are the programme's three areas of work.
-var Pillars = []string{"security", "justice", "inclusion"}
-
 // CheckDate checks a business date: required when asked, never after today.
 func CheckDate(p *Problems, field string, d Date, required bool, env Env) {
 	switch {

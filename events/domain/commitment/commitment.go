@@ -29,6 +29,9 @@ const (
 	Withdrawn Status = "withdrawn"
 )
 
+// Statuses are every status, as codes.
+var Statuses = []string{string(Open), string(Fulfilled), string(Broken), string(Withdrawn)}
+
 // Promise is what was committed to, by whom, where and when.
 type Promise struct {
 	StakeholderID domain.ID   `json:"stakeholderId"`

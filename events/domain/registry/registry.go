@@ -1,5 +1,8 @@
-// Package registry knows every aggregate's event types, so that the command
-// handler and the projections decode the log with one codec.
+// Package registry is the one list of palabre's aggregates. The codec, the
+// command handler's fact loaders, the read service's kinds, histories'
+// summaries, the event schemas and the vocabulary are derived from it; an
+// aggregate describes itself in its own package (domain.Aggregate) and is
+// added here in one line. The tests fail when a part is missing.
 package registry
 
 import (
@@ -13,14 +16,57 @@ import (
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
 
+// Aggregates are every aggregate, one line each.
+func Aggregates() []domain.Described {
+	return []domain.Described{
+		space.Aggregate,
+		stakeholder.Aggregate,
+		participant.Aggregate,
+		dialogue.Aggregate,
+		commitment.Aggregate,
+	}
+}
+
 // Codec returns a codec for every event of every aggregate, with their
 // upcasters.
 func Codec() *domain.Codec {
 	var types []domain.EventType
-	for _, list := range [][]domain.EventType{space.EventTypes, stakeholder.EventTypes, participant.EventTypes, dialogue.EventTypes, commitment.EventTypes} {
-		types = append(types, list...)
+	for _, a := range Aggregates() {
+		types = append(types, a.Describe().Events...)
 	}
 	return domain.NewCodec(types)
+}
+
+// Summaries say in a line what each event type of every aggregate means,
+// never a value, by the type's name.
+func Summaries() map[string]string {
+	out := map[string]string{}
+	for _, a := range Aggregates() {
+		for name, s := range a.Describe().Summaries {
+			out[name] = s
+		}
+	}
+	return out
+}
+
+// On is the business date an event is about; zero for none.
+func On(e domain.Event) domain.Date {
+	for _, a := range Aggregates() {
+		if d, ok := a.OnOf(e); ok {
+			return d
+		}
+	}
+	return domain.Date{}
+}
+
+// Vocabularies are the domain's closed sets of codes with their labels:
+// the pillars, then each aggregate's.
+func Vocabularies() []domain.Vocabulary {
+	list := []domain.Vocabulary{domain.PillarVocabulary}
+	for _, a := range Aggregates() {
+		list = append(list, a.Describe().Vocabularies...)
+	}
+	return list
 }
 
 // SchemaVersion reads the schema version from an event's metadata; events

@@ -1,0 +1,188 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Command is a command of any aggregate; each aggregate seals its own set.
+type Command interface {
+	// CommandName names the command for good: the idempotency hash covers
+	// it, and the write policy's table is keyed by it.
+	CommandName() string
+}
+
+// Aggregate is how an aggregate describes itself, once, in its own
+// package. The registry lists every aggregate's; the command handler, the
+// codec, the read service's kinds, histories, event schemas and the
+// vocabulary are derived from that list, and its tests fail when a part
+// is missing.
+//
+// C is any type rather than Command so that code generic over an
+// aggregate's types (C any) can name one; every command has a
+// CommandName, which the registry's tests check.
+type Aggregate[S any, C any, E Event] struct {
+	// Category names its streams: "category-<ULID>".
+	Category string
+	// Events are its event types at their current versions, with their
+	// decoders.
+	Events []EventType
+	// Commands are its sealed set of commands, one zero value of each.
+	Commands []C
+	// Creation is the command that creates it (its id is then the
+	// command's id).
+	Creation C
+
+	Decide func(S, C, Env) ([]E, error)
+	Evolve func(S, E) S
+	// Refs names the other aggregates a command refers to, whose facts
+	// the handler loads before deciding.
+	Refs   func(C) []Ref
+	Exists func(S) bool
+	// Facts are what other aggregates' deciders may check of it (a
+	// SpaceFacts, a DialogueFacts…); nil when none refers to it.
+	Facts func(S) any
+	// Where is the region it is in, as far as its own stream knows.
+	Where func(S) Where
+
+	// Summaries say in a line what each event type means, by its name:
+	// a history shows them. Never a value, which could hold a name.
+	Summaries map[string]string
+	// On is the business date an event is about, zero for none; nil when
+	// no event has one.
+	On func(E) Date
+	// Vocabularies are the closed sets of codes its commands take.
+	Vocabularies []Vocabulary
+}
+
+// Where is the region an object is in: a region code, or that of another
+// object it belongs to (a dialogue is of its space's region), or neither:
+// an object of no region (a national stakeholder) is everyone's.
+type Where struct {
+	Region string
+	Of     *Ref
+}
+
+// Label is a code's label in the languages palabre speaks: French, then
+// English.
+type Label [2]string
+
+func (l Label) French() string  { return l[0] }
+func (l Label) English() string { return l[1] }
+
+// In is the label in a language ("fr" or "en"); French otherwise.
+func (l Label) In(language string) string {
+	if language == "en" {
+		return l.English()
+	}
+	return l.French()
+}
+
+// Vocabulary is a closed set of codes the domain stores, with the label
+// people read in each language, so that no client hard-codes one.
+type Vocabulary struct {
+	Name   string // the GraphQL enum's, e.g. "SpaceKind"
+	Codes  []string
+	Labels map[string]Label
+}
+
+// Pillars are the programme's three areas of work, shared by spaces,
+// dialogues and commitments.
+var Pillars = []string{"security", "justice", "inclusion"}
+
+// PillarVocabulary labels the pillars.
+var PillarVocabulary = Vocabulary{"Pillar", Pillars, map[string]Label{
+	"security": {"Sécurité", "Security"}, "justice": {"Justice", "Justice"}, "inclusion": {"Inclusion", "Inclusion"}}}
+
+// Description is an aggregate's description without its Go types: what
+// the lists derived from every aggregate need.
+type Description struct {
+	Category     string
+	Events       []EventType
+	Commands     []string // their names
+	Creation     string
+	Summaries    map[string]string
+	Vocabularies []Vocabulary
+}
+
+// Described is any aggregate's descriptor, whatever its types: an entry
+// of the registry's list.
+type Described interface {
+	Describe() Description
+	// FactsOf folds an object's events and returns its facts, and whether
+	// it exists. It fails on an event of another aggregate.
+	FactsOf(events []Event) (facts any, exists bool, err error)
+	// OnOf is the business date an event of this aggregate is about;
+	// false for another aggregate's event.
+	OnOf(e Event) (Date, bool)
+}
+
+var _ Described = (*Aggregate[struct{}, Command, Event])(nil)
+
+// Describe returns the description.
+func (a *Aggregate[S, C, E]) Describe() Description {
+	names := make([]string, len(a.Commands))
+	for i, c := range a.Commands {
+		names[i] = CommandName(c)
+	}
+	return Description{Category: a.Category, Events: slices.Clone(a.Events), Commands: names,
+		Creation: CommandName(a.Creation), Summaries: a.Summaries, Vocabularies: a.Vocabularies}
+}
+
+// CommandName is a command's name; "" for a value that is no Command.
+func CommandName(c any) string {
+	if named, ok := c.(Command); ok {
+		return named.CommandName()
+	}
+	return ""
+}
+
+// Creates reports whether a command creates the aggregate.
+func (a *Aggregate[S, C, E]) Creates(c C) bool { return CommandName(c) == CommandName(a.Creation) }
+
+// Fold folds events into a state.
+func (a *Aggregate[S, C, E]) Fold(s S, events []E) S {
+	for _, e := range events {
+		s = a.Evolve(s, e)
+	}
+	return s
+}
+
+// FactsOf folds an object's events into its facts.
+func (a *Aggregate[S, C, E]) FactsOf(events []Event) (any, bool, error) {
+	var s S
+	for _, e := range events {
+		own, ok := e.(E)
+		if !ok {
+			return nil, false, fmt.Errorf("%s: event %s belongs to another aggregate", a.Category, e.EventType())
+		}
+		s = a.Evolve(s, own)
+	}
+	if !a.Exists(s) || a.Facts == nil {
+		return nil, a.Exists(s), nil
+	}
+	return a.Facts(s), true, nil
+}
+
+// OnOf is the business date an event is about.
+func (a *Aggregate[S, C, E]) OnOf(e Event) (Date, bool) {
+	own, ok := e.(E)
+	if !ok {
+		return Date{}, false
+	}
+	if a.On == nil {
+		return Date{}, true
+	}
+	return a.On(own), true
+}
+
+// WhereAfter is the region an object is in once a command is done: the
+// command decided against its state, its events folded. A command that
+// is refused returns the refusal.
+func (a *Aggregate[S, C, E]) WhereAfter(s S, c C, env Env) (Where, error) {
+	events, err := a.Decide(s, c, env)
+	if err != nil {
+		return Where{}, err
+	}
+	return a.Where(a.Fold(s, events)), nil
+}
