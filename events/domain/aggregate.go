@@ -115,6 +115,8 @@ type Described interface {
 	// OnOf is the business date an event of this aggregate is about;
 	// false for another aggregate's event.
 	OnOf(e Event) (Date, bool)
+	// Missing names every part the descriptor lacks; none when complete.
+	Missing() []string
 }
 
 var _ Described = (*Aggregate[struct{}, Command, Event])(nil)
@@ -185,4 +187,42 @@ func (a *Aggregate[S, C, E]) WhereAfter(s S, c C, env Env) (Where, error) {
 		return Where{}, err
 	}
 	return a.Where(a.Fold(s, events)), nil
+}
+
+// Missing names every part the descriptor lacks: a function, a command's
+// name, the creation among the commands, an event's summary, a code's
+// label. The registry's tests call it for every aggregate.
+func (a *Aggregate[S, C, E]) Missing() []string {
+	var out []string
+	need := func(ok bool, part string, args ...any) {
+		if !ok {
+			out = append(out, fmt.Sprintf(part, args...))
+		}
+	}
+	need(a.Category != "", "Category")
+	need(len(a.Events) > 0, "Events")
+	need(len(a.Commands) > 0, "Commands")
+	need(a.Decide != nil && a.Evolve != nil && a.Refs != nil && a.Exists != nil && a.Where != nil,
+		"one of Decide, Evolve, Refs, Exists, Where")
+	d := a.Describe()
+	for i, name := range d.Commands {
+		need(name != "", "a CommandName for command %d (%T)", i, a.Commands[i])
+	}
+	need(d.Creation != "" && slices.Contains(d.Commands, d.Creation), "Creation among Commands")
+	names := map[string]bool{}
+	for _, t := range a.Events {
+		names[t.Name] = true
+		need(a.Summaries[t.Name] != "", "a summary of %s", t.Name)
+	}
+	for name := range a.Summaries {
+		need(names[name], "an event type %s, which Summaries names", name)
+	}
+	for _, v := range a.Vocabularies {
+		for _, code := range v.Codes {
+			l := v.Labels[code]
+			need(l.French() != "" && l.English() != "", "%s's labels of %q", v.Name, code)
+		}
+		need(len(v.Labels) == len(v.Codes), "%s: a label for each code and no other", v.Name)
+	}
+	return out
 }
