@@ -81,20 +81,10 @@ func (h *Handler) lookup(ctx context.Context, refs []domain.Ref, sees func(domai
 	return l, nil
 }
 
-func get[F any](l lookup, category string, id domain.ID) (F, bool) {
-	f, ok := l[domain.Ref{Category: category, ID: id}].(F)
-	return f, ok
-}
-
-func (l lookup) Space(id domain.ID) (domain.SpaceFacts, bool) {
-	return get[domain.SpaceFacts](l, space.Category, id)
-}
-func (l lookup) Stakeholder(id domain.ID) (domain.StakeholderFacts, bool) {
-	return get[domain.StakeholderFacts](l, stakeholder.Category, id)
-}
-func (l lookup) Participant(id domain.ID) (domain.ParticipantFacts, bool) {
-	return get[domain.ParticipantFacts](l, participant.Category, id)
-}
-func (l lookup) Dialogue(id domain.ID) (domain.DialogueFacts, bool) {
-	return get[domain.DialogueFacts](l, dialogue.Category, id)
+// Facts are the facts of a reference the command made, loaded before
+// deciding; none for one that does not exist or that the sender may not
+// see.
+func (l lookup) Facts(ref domain.Ref) (any, bool) {
+	f := l[ref]
+	return f, f != nil
 }

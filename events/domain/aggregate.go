@@ -40,7 +40,8 @@ type Aggregate[S any, C any, E Event] struct {
 	Refs   func(C) []Ref
 	Exists func(S) bool
 	// Facts are what other aggregates' deciders may check of it (a
-	// SpaceFacts, a DialogueFacts…); nil when none refers to it.
+	// SpaceFacts, a DialogueFacts…: a Fact of its category, which they
+	// read with LookUp); nil when none refers to it.
 	Facts func(S) any
 	// Where is the region it is in, as far as its own stream knows.
 	Where func(S) Where
@@ -204,6 +205,11 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	need(len(a.Commands) > 0, "Commands")
 	need(a.Decide != nil && a.Evolve != nil && a.Refs != nil && a.Exists != nil && a.Where != nil,
 		"one of Decide, Evolve, Refs, Exists, Where")
+	if a.Facts != nil {
+		var zero S
+		f, ok := a.Facts(zero).(Fact)
+		need(ok && f.FactsCategory() == a.Category, "Facts of a type whose FactsCategory is %q", a.Category)
+	}
 	d := a.Describe()
 	for i, name := range d.Commands {
 		need(name != "", "a CommandName for command %d (%T)", i, a.Commands[i])
