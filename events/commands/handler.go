@@ -67,6 +67,9 @@ type Result[E any] struct {
 	// Repeated is true when the command had already been handled and this
 	// result is the first one's.
 	Repeated bool
+	// Where is the region the object is in once the command is decided
+	// (its descriptor's Where), for the write policy's region rule.
+	Where domain.Where
 }
 
 // Options configure a Handler; nil fields take defaults.
@@ -138,7 +141,9 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 			if f.repeatedHash != hash {
 				return Result[E]{}, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
 			}
-			return *f.repeated, nil
+			repeated := *f.repeated
+			repeated.Where = agg.Where(f.state)
+			return repeated, nil
 		}
 		if agg.Creates(cmd) {
 			taken, err := h.idTaken(ctx, agg.Category, id, f.exists)
@@ -155,8 +160,12 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 		}
 		now := h.clock()
 		decided, err := agg.Decide(f.state, cmd, domain.Env{Today: domain.DateOf(now), Reference: h.reference, Lookup: lookup})
-		if err != nil || len(decided) == 0 || meta.DryRun {
-			return Result[E]{Stream: stream, Events: decided}, err
+		if err != nil {
+			return Result[E]{Stream: stream}, err
+		}
+		where := agg.Where(agg.Fold(f.state, decided))
+		if len(decided) == 0 || meta.DryRun {
+			return Result[E]{Stream: stream, Events: decided, Where: where}, nil
 		}
 		list := make([]domain.Event, len(decided))
 		for i, e := range decided {
@@ -177,7 +186,7 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 		if err != nil {
 			return Result[E]{}, fmt.Errorf("%s: %w", stream, err)
 		}
-		return Result[E]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position}, nil
+		return Result[E]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position, Where: where}, nil
 	}
 	return Result[E]{}, fmt.Errorf("%s: %w", stream, ErrConflict)
 }
