@@ -13,10 +13,10 @@ type Command interface {
 }
 
 // Aggregate is how an aggregate describes itself, once, in its own
-// package. The registry lists every aggregate's; the command handler, the
-// codec, the read service's kinds, histories, event schemas and the
-// vocabulary are derived from that list, and its tests fail when a part
-// is missing.
+// package. The registry lists every aggregate's; the codec, the command
+// handler's aggregates, histories, event schemas and the vocabulary are
+// derived from that list, the read service's kinds are checked against
+// it, and its tests fail when a part is missing.
 //
 // C is any type rather than Command so that code generic over an
 // aggregate's types (C any) can name one; every command has a
@@ -45,6 +45,9 @@ type Aggregate[S any, C any, E Event] struct {
 	Facts func(S) any
 	// Where is the region it is in, as far as its own stream knows.
 	Where func(S) Where
+	// Puts is where a command puts it, and the command's field that says
+	// so; ok is false for a command that leaves it where it was.
+	Puts func(C) (w Where, field string, ok bool)
 
 	// Summaries say in a line what each event type means, by its name:
 	// a history shows them. Never a value, which could hold a name.
@@ -116,6 +119,11 @@ type Described interface {
 	// OnOf is the business date an event of this aggregate is about;
 	// false for another aggregate's event.
 	OnOf(e Event) (Date, bool)
+	// Owns reports whether a command is one of this aggregate's.
+	Owns(cmd any) bool
+	// PutsOf is where one of its commands puts it (see Aggregate.Puts);
+	// ok is false too for another aggregate's command.
+	PutsOf(cmd any) (w Where, field string, ok bool)
 	// Missing names every part the descriptor lacks; none when complete.
 	Missing() []string
 }
@@ -138,6 +146,21 @@ func CommandName(c any) string {
 		return named.CommandName()
 	}
 	return ""
+}
+
+// Owns reports whether a command is one of this aggregate's.
+func (a *Aggregate[S, C, E]) Owns(cmd any) bool {
+	_, ok := cmd.(C)
+	return ok
+}
+
+// PutsOf is where a command puts the object.
+func (a *Aggregate[S, C, E]) PutsOf(cmd any) (Where, string, bool) {
+	c, ok := cmd.(C)
+	if !ok {
+		return Where{}, "", false
+	}
+	return a.Puts(c)
 }
 
 // Creates reports whether a command creates the aggregate.
@@ -203,8 +226,8 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	need(a.Category != "", "Category")
 	need(len(a.Events) > 0, "Events")
 	need(len(a.Commands) > 0, "Commands")
-	need(a.Decide != nil && a.Evolve != nil && a.Refs != nil && a.Exists != nil && a.Where != nil,
-		"one of Decide, Evolve, Refs, Exists, Where")
+	need(a.Decide != nil && a.Evolve != nil && a.Refs != nil && a.Exists != nil && a.Where != nil && a.Puts != nil,
+		"one of Decide, Evolve, Refs, Exists, Where, Puts")
 	if a.Facts != nil {
 		var zero S
 		f, ok := a.Facts(zero).(Fact)

@@ -29,9 +29,21 @@ func TestWhereAfterIsTheRegionACommandPutsAnObjectIn(t *testing.T) {
 			t.Errorf("%s: got %+v (%v), want %+v", name, got, err, want)
 		}
 	}
+	// Puts says it from the command alone, before any decision.
+	puts := func(name string, a domain.Described, cmd any, want domain.Where, wantField string) {
+		t.Helper()
+		got, field, ok := a.PutsOf(cmd)
+		if !ok || field != wantField || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Puts says %+v by %q (%v), want %+v by %q", name, got, field, ok, want, wantField)
+		}
+	}
 	details := space.Details{Name: "Comité", Kind: "other", Region: "gao", Pillar: "security"}
 	got, err := space.Aggregate.WhereAfter(space.State{}, space.Establish{Details: details, EstablishedOn: Today}, env)
 	check("a space established in Gao", got, err, domain.Where{Region: "gao"})
+	puts("a space established in Gao", space.Aggregate, space.Establish{Details: details}, domain.Where{Region: "gao"}, "region")
+	if _, _, ok := space.Aggregate.PutsOf(space.Close{}); ok {
+		t.Error("closing a space moves it")
+	}
 	moved := details
 	moved.Region = "mopti"
 	established := space.Aggregate.Fold(space.State{}, []space.Event{space.Established{Details: details}})
@@ -45,10 +57,12 @@ func TestWhereAfterIsTheRegionACommandPutsAnObjectIn(t *testing.T) {
 	got, err = dialogue.Aggregate.WhereAfter(dialogue.State{}, dialogue.Hold{Record: dialogue.Record{SpaceID: gaoSpace, HeldOn: Today,
 		Format: "workshop", Pillar: "security", Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultMen: 3}}}}, env)
 	check("a dialogue", got, err, spaceOf(gaoSpace))
+	puts("a dialogue", dialogue.Aggregate, dialogue.Hold{Record: dialogue.Record{SpaceID: gaoSpace}}, spaceOf(gaoSpace), "spaceId")
 
 	promise := commitment.Promise{StakeholderID: ministry, Text: "Ouvrir un bureau", Pillar: "justice", MadeOn: Today}
 	got, err = commitment.Aggregate.WhereAfter(commitment.State{}, commitment.Make{Promise: promise}, env)
 	check("a commitment of no space", got, err, domain.Where{Of: &domain.Ref{Category: "stakeholder", ID: ministry}})
+	puts("a commitment of no space", commitment.Aggregate, commitment.Make{Promise: promise}, domain.Where{Of: &domain.Ref{Category: "stakeholder", ID: ministry}}, "stakeholderId")
 	promise.SpaceID = &gaoSpace
 	got, err = commitment.Aggregate.WhereAfter(commitment.State{}, commitment.Make{Promise: promise}, env)
 	check("a commitment at a space", got, err, spaceOf(gaoSpace))

@@ -13,10 +13,15 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Exists: func(s State) bool { return s.Exists },
 	// A commitment is of its space's region, else of its stakeholder's.
 	Where: func(s State) domain.Where {
-		if s.Promise.SpaceID != nil {
-			return domain.Where{Of: &domain.Ref{Category: "space", ID: *s.Promise.SpaceID}}
+		w, _ := whereOf(s.Promise)
+		return w
+	},
+	Puts: func(c Command) (domain.Where, string, bool) {
+		if m, ok := c.(Make); ok {
+			w, field := whereOf(m.Promise)
+			return w, field, true
 		}
-		return domain.Where{Of: &domain.Ref{Category: "stakeholder", ID: s.Promise.StakeholderID}}
+		return domain.Where{}, "", false
 	},
 	Summaries: map[string]string{"CommitmentMade": "Commitment made", "CommitmentProgressReported": "Progress reported",
 		"CommitmentDueDateRevised": "Due date revised", "CommitmentFulfilled": "Commitment fulfilled",
@@ -45,4 +50,13 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 			"women": {"Femmes", "Women"}, "youth": {"Jeunes", "Youth"}, "persons-with-disabilities": {"Personnes handicapées", "Persons with disabilities"},
 			"displaced": {"Personnes déplacées", "Displaced people"}, "community": {"Communauté", "Community"}}},
 	},
+}
+
+// whereOf is a promise's region, and the field that gives it: its space's,
+// else its stakeholder's.
+func whereOf(p Promise) (domain.Where, string) {
+	if p.SpaceID != nil {
+		return domain.Where{Of: &domain.Ref{Category: "space", ID: *p.SpaceID}}, "spaceId"
+	}
+	return domain.Where{Of: &domain.Ref{Category: "stakeholder", ID: p.StakeholderID}}, "stakeholderId"
 }

@@ -15,6 +15,12 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Where: func(s State) domain.Where {
 		return domain.Where{Of: &domain.Ref{Category: "space", ID: s.Record.SpaceID}}
 	},
+	Puts: func(c Command) (domain.Where, string, bool) {
+		if c, ok := c.(Hold); ok {
+			return domain.Where{Of: &domain.Ref{Category: "space", ID: c.SpaceID}}, "spaceId", true
+		}
+		return domain.Where{}, "", false
+	},
 	Summaries: map[string]string{"DialogueHeld": "Dialogue logged", "DialogueAttendanceCorrected": "Attendance corrected",
 		"DialogueRetracted": "Dialogue retracted"},
 	On: func(e Event) domain.Date {

@@ -14,6 +14,15 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Exists: func(s State) bool { return s.Exists },
 	Facts:  func(s State) any { return s.Facts() },
 	Where:  func(s State) domain.Where { return domain.Where{Region: s.Profile.Region} },
+	Puts: func(c Command) (domain.Where, string, bool) {
+		switch c := c.(type) {
+		case Enrol:
+			return domain.Where{Region: c.Region}, "region", true
+		case CorrectProfile:
+			return domain.Where{Region: c.Region}, "region", true
+		}
+		return domain.Where{}, "", false
+	},
 	// A correction's summary says the profile changed, never to what.
 	Summaries: map[string]string{"ParticipantEnrolled": "Participant enrolled", "ParticipantProfileCorrected": "Profile corrected",
 		"ParticipantErased": "Participant erased (name and phone destroyed)", "ParticipantCodeClaimed": "Code claimed"},

@@ -27,6 +27,17 @@ func Aggregates() []domain.Described {
 	}
 }
 
+// Of is the aggregate a command is of; false for a value no aggregate
+// has as a command.
+func Of(cmd any) (domain.Described, bool) {
+	for _, a := range Aggregates() {
+		if a.Owns(cmd) {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
 // Codec returns a codec for every event of every aggregate, with their
 // upcasters.
 func Codec() *domain.Codec {

@@ -87,6 +87,19 @@ func TestEveryCommandAndEventIsListed(t *testing.T) {
 	}
 }
 
+func TestEveryCommandIsOfItsAggregate(t *testing.T) {
+	for _, a := range registry.Aggregates() {
+		for _, c := range commandsOf(a) {
+			if of, ok := registry.Of(c); !ok || of.Describe().Category != a.Describe().Category {
+				t.Errorf("%T is not of %s", c, a.Describe().Category)
+			}
+		}
+	}
+	if _, ok := registry.Of("EstablishSpace"); ok {
+		t.Error("a string is a command")
+	}
+}
+
 // TestEveryAggregatePackageIsListed: a package under events/domain that
 // declares an Aggregate must be in the registry's list.
 func TestEveryAggregatePackageIsListed(t *testing.T) {

@@ -12,6 +12,15 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Exists: func(s State) bool { return s.Exists },
 	Facts:  func(s State) any { return s.Facts() },
 	Where:  func(s State) domain.Where { return domain.Where{Region: s.Details.Region} },
+	Puts: func(c Command) (domain.Where, string, bool) {
+		switch c := c.(type) {
+		case Establish:
+			return domain.Where{Region: c.Region}, "region", true
+		case ChangeDetails:
+			return domain.Where{Region: c.Region}, "region", true
+		}
+		return domain.Where{}, "", false
+	},
 	Summaries: map[string]string{"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed",
 		"SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed"},
 	On: func(e Event) domain.Date {

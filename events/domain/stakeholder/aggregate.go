@@ -12,7 +12,16 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Exists: func(s State) bool { return s.Exists },
 	Facts:  func(s State) any { return s.Facts() },
 	// A national or international office has no region: everyone's.
-	Where:     func(s State) domain.Where { return domain.Where{Region: s.Profile.Region} },
+	Where: func(s State) domain.Where { return domain.Where{Region: s.Profile.Region} },
+	Puts: func(c Command) (domain.Where, string, bool) {
+		switch c := c.(type) {
+		case Register:
+			return domain.Where{Region: c.Region}, "region", true
+		case ChangeDetails:
+			return domain.Where{Region: c.Region}, "region", true
+		}
+		return domain.Where{}, "", false
+	},
 	Summaries: map[string]string{"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed"},
 	Vocabularies: []domain.Vocabulary{
 		{Name: "StakeholderType", Codes: Types, Labels: map[string]domain.Label{
