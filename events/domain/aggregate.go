@@ -5,13 +5,6 @@ import (
 	"slices"
 )
 
-// Command is a command of any aggregate; each aggregate seals its own set.
-type Command interface {
-	// CommandName names the command for good: the idempotency hash covers
-	// it, and the write policy's table is keyed by it.
-	CommandName() string
-}
-
 // Aggregate is how an aggregate describes itself, once, in its own
 // package. The registry lists every aggregate's; the codec, the command
 // handler's aggregates, histories, event schemas and the vocabulary are
