@@ -2,9 +2,13 @@ package commands_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -39,5 +43,29 @@ func TestAResultSaysWhereTheCommandLeavesItsObject(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(held.Where, want) {
 			t.Fatalf("a dialogue, %s run: got %+v, %v", run, held.Where, err)
 		}
+	}
+}
+
+// TestAStreamHoldingAnotherAggregatesEventIsRefused: one Execute folds
+// every aggregate, so the check that a stream's events are its own is the
+// descriptor's, and says so.
+func TestAStreamHoldingAnotherAggregatesEventIsRefused(t *testing.T) {
+	s, h := open(t, t.TempDir())
+	ctx := context.Background()
+	id := ulid.Make()
+	data, _, err := h.Codec().Encode(dialogue.Retracted{Reason: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, domain.StreamName(space.Category, id), events.NoStream{},
+		events.EventData{ID: events.ID(ulid.Make()), Type: "DialogueRetracted", Data: data, Metadata: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	m := meta()
+	if _, err := commands.Space.Execute(ctx, h, id, space.Close{ClosedOn: domain.NewDate(2026, 3, 1)}, m); !errors.Is(err, domain.ErrOtherAggregate) {
+		t.Fatalf("got %v, want ErrOtherAggregate", err)
+	}
+	if _, _, err := commands.Space.Load(ctx, h, id); !errors.Is(err, domain.ErrOtherAggregate) {
+		t.Fatalf("load: got %v, want ErrOtherAggregate", err)
 	}
 }

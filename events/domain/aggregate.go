@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -114,6 +115,16 @@ type Described interface {
 	OnOf(e Event) (Date, bool)
 	// Owns reports whether a command is one of this aggregate's.
 	Owns(cmd any) bool
+	// IsCreation reports whether a command is the one that creates it.
+	IsCreation(cmd any) bool
+	// DecideAny, EvolveAny, RefsAny and WhereAny are Decide, Evolve, Refs
+	// and Where over values of any type, for the command handler, which
+	// runs every aggregate's commands with one Execute. A nil state is
+	// the zero state; a value of another aggregate's type is refused.
+	DecideAny(state, cmd any, env Env) ([]Event, error)
+	EvolveAny(state any, e Event) (any, error)
+	RefsAny(cmd any) []Ref
+	WhereAny(state any) Where
 	// PutsOf is where one of its commands puts it (see Aggregate.Puts);
 	// ok is false too for another aggregate's command.
 	PutsOf(cmd any) (w Where, field string, ok bool)
@@ -154,6 +165,74 @@ func (a *Aggregate[S, C, E]) PutsOf(cmd any) (Where, string, bool) {
 		return Where{}, "", false
 	}
 	return a.Puts(c)
+}
+
+// IsCreation reports whether a command is the one that creates it.
+func (a *Aggregate[S, C, E]) IsCreation(cmd any) bool {
+	c, ok := cmd.(C)
+	return ok && a.Creates(c)
+}
+
+// ErrOtherAggregate: a command, an event or a state given to an
+// aggregate that is another's.
+var ErrOtherAggregate = errors.New("of another aggregate")
+
+// DecideAny decides a command of this aggregate.
+func (a *Aggregate[S, C, E]) DecideAny(state, cmd any, env Env) ([]Event, error) {
+	s, err := a.stateOf(state)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := cmd.(C)
+	if !ok {
+		return nil, fmt.Errorf("%s: command %T: %w", a.Category, cmd, ErrOtherAggregate)
+	}
+	decided, err := a.Decide(s, c, env)
+	out := make([]Event, len(decided))
+	for i, e := range decided {
+		out[i] = e
+	}
+	return out, err
+}
+
+// EvolveAny folds one event of this aggregate into a state.
+func (a *Aggregate[S, C, E]) EvolveAny(state any, e Event) (any, error) {
+	s, err := a.stateOf(state)
+	if err != nil {
+		return nil, err
+	}
+	own, ok := e.(E)
+	if !ok {
+		return nil, fmt.Errorf("%s: event %s: %w", a.Category, e.EventType(), ErrOtherAggregate)
+	}
+	return a.Evolve(s, own), nil
+}
+
+// RefsAny names what a command of this aggregate refers to; nothing for
+// another's.
+func (a *Aggregate[S, C, E]) RefsAny(cmd any) []Ref {
+	if c, ok := cmd.(C); ok {
+		return a.Refs(c)
+	}
+	return nil
+}
+
+// WhereAny is where an object in this state is.
+func (a *Aggregate[S, C, E]) WhereAny(state any) Where {
+	s, _ := a.stateOf(state)
+	return a.Where(s)
+}
+
+func (a *Aggregate[S, C, E]) stateOf(state any) (S, error) {
+	var zero S
+	if state == nil {
+		return zero, nil
+	}
+	s, ok := state.(S)
+	if !ok {
+		return zero, fmt.Errorf("%s: state %T: %w", a.Category, state, ErrOtherAggregate)
+	}
+	return s, nil
 }
 
 // Creates reports whether a command creates the aggregate.
