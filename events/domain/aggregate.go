@@ -298,8 +298,10 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	need(a.Category != "", "Category")
 	need(len(a.Events) > 0, "Events")
 	need(len(a.Commands) > 0, "Commands")
-	need(a.Decide != nil && a.Evolve != nil && a.Refs != nil && a.Exists != nil && a.Where != nil && a.Puts != nil,
-		"one of Decide, Evolve, Refs, Exists, Where, Puts")
+	for name, given := range map[string]bool{"Decide": a.Decide != nil, "Evolve": a.Evolve != nil, "Refs": a.Refs != nil,
+		"Exists": a.Exists != nil, "Where": a.Where != nil, "Puts": a.Puts != nil} {
+		need(given, "%s", name)
+	}
 	if a.Facts != nil {
 		var zero S
 		f, ok := a.Facts(zero).(Fact)
