@@ -19,8 +19,9 @@ type Aggregate[S any, C any, E Event] struct {
 	// Category names its streams: "category-<ULID>".
 	Category string
 	// Events are its event types at their current versions, with their
-	// decoders.
-	Events []EventType
+	// decoders, and Upcasters lift each older version to the next.
+	Events    []EventType
+	Upcasters []Upcaster
 	// Commands are its sealed set of commands, one zero value of each.
 	Commands []C
 	// Creation is the command that creates it (its id is then the
@@ -97,6 +98,7 @@ var PillarVocabulary = Vocabulary{"Pillar", Pillars, map[string]Label{
 type Description struct {
 	Category     string
 	Events       []EventType
+	Upcasters    []Upcaster
 	Commands     []string // their names
 	Creation     string
 	Summaries    map[string]string
@@ -140,7 +142,7 @@ func (a *Aggregate[S, C, E]) Describe() Description {
 	for i, c := range a.Commands {
 		names[i] = CommandName(c)
 	}
-	return Description{Category: a.Category, Events: slices.Clone(a.Events), Commands: names,
+	return Description{Category: a.Category, Events: slices.Clone(a.Events), Upcasters: slices.Clone(a.Upcasters), Commands: names,
 		Creation: CommandName(a.Creation), Summaries: a.Summaries, Vocabularies: a.Vocabularies}
 }
 
@@ -316,6 +318,10 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	for _, t := range a.Events {
 		names[t.Name] = true
 		need(a.Summaries[t.Name] != "", "a summary of %s", t.Name)
+		for from := 1; from < t.Version; from++ {
+			need(slices.ContainsFunc(a.Upcasters, func(u Upcaster) bool { return u.Type == t.Name && u.From == from }),
+				"an upcaster of %s from version %d", t.Name, from)
+		}
 	}
 	for name := range a.Summaries {
 		need(names[name], "an event type %s, which Summaries names", name)

@@ -42,10 +42,12 @@ func Of(cmd any) (domain.Described, bool) {
 // upcasters.
 func Codec() *domain.Codec {
 	var types []domain.EventType
+	var upcasters []domain.Upcaster
 	for _, a := range Aggregates() {
-		types = append(types, a.Describe().Events...)
+		d := a.Describe()
+		types, upcasters = append(types, d.Events...), append(upcasters, d.Upcasters...)
 	}
-	return domain.NewCodec(types)
+	return domain.NewCodec(types, upcasters...)
 }
 
 // Summaries say in a line what each event type of every aggregate means,
