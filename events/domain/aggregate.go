@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -143,7 +144,7 @@ func (a *Aggregate[S, C, E]) Describe() Description {
 		names[i] = CommandName(c)
 	}
 	return Description{Category: a.Category, Events: slices.Clone(a.Events), Upcasters: slices.Clone(a.Upcasters), Commands: names,
-		Creation: CommandName(a.Creation), Summaries: a.Summaries, Vocabularies: a.Vocabularies}
+		Creation: CommandName(a.Creation), Summaries: maps.Clone(a.Summaries), Vocabularies: slices.Clone(a.Vocabularies)}
 }
 
 // CommandName is a command's name; "" for a value that is no Command.
