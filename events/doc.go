@@ -7,6 +7,10 @@
 // appended with an [ExpectedRevision] so that two writers deciding on the
 // same state cannot both win.
 //
+// Every event palabre writes carries one envelope, [Metadata], as its
+// metadata: the command that recorded it, who recorded it and when, and
+// the schema version of its data. Stores keep it as opaque bytes.
+//
 // The semantics mirror KurrentDB (EventStoreDB) so that the embedded store
 // (package pebblestore) and the KurrentDB adapter (package kurrentstore) are
 // interchangeable; both pass the conformance suite in package eventstoretest.

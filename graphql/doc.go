@@ -17,9 +17,11 @@
 //     results; the commands' references (commands.Meta.Sees) go through
 //     its rules too, so another region's object answers exactly as a
 //     missing one.
-//   - mutations.go (mutate): every mutation's capability, scope, audit
-//     record (refusals too; code and object, never input values) and
-//     read-your-writes.
+//   - core/policy: every write's capability, session and region rule,
+//     for mutations, tokens, uploads, forms and admin files alike.
+//     mutations.go (mutate) only reads the arguments, sends the command
+//     through it, writes the audit record (refusals too; code and object,
+//     never input values) and reads the object back (read-your-writes).
 //
 // # Caveats
 //

@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
 )
@@ -21,9 +22,11 @@ import (
 var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", forms.ListPillar: "Pillar", forms.ListConcern: "ConcernCategory",
 	forms.ListSex: "Sex", forms.ListAgeBand: "AgeBand", forms.ListDisplacement: "Displacement"}
 
-// DialogueForm writes the XLSForm as the principal may have it.
-func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
-	v := read.Viewer{Principal: who, Log: s.deps.Logger}
+// FormVocabulary are the dialogue form's lists that are the same for
+// everyone: the closed vocabularies, with their labels, and the
+// deployment's excluded groups. The spaces and stakeholders come from the
+// read service (read.Service.DialogueForm).
+func FormVocabulary(groups []refdata.Entry) forms.Lists {
 	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
 	byName := map[string]domain.Vocabulary{}
 	for _, voc := range vocabularies() {
@@ -35,26 +38,10 @@ func (s *Server) DialogueForm(who access.Principal) ([]byte, error) {
 			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.Labels[code].French(), English: voc.Labels[code].English()})
 		}
 	}
-	for _, g := range s.deploymentGroups() {
+	for _, g := range groups {
 		lists[forms.ListGroup] = append(lists[forms.ListGroup], forms.Choice{Name: g.Code, French: g.Label("fr"), English: g.Label("en")})
 	}
-	spaces, err := s.builder.read.Spaces(v, "", read.ByName)
-	if err != nil {
-		return nil, err
-	}
-	for _, sp := range spaces {
-		if !sp.Closed {
-			lists[forms.ListSpace] = append(lists[forms.ListSpace], forms.Choice{Name: sp.ID.String(), French: sp.Name, English: sp.Name})
-		}
-	}
-	holders, err := s.builder.read.Stakeholders(v, "", read.ByName)
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range holders {
-		lists[forms.ListStakeholder] = append(lists[forms.ListStakeholder], forms.Choice{Name: h.ID.String(), French: h.Profile.Name, English: h.Profile.Name})
-	}
-	return forms.Write(lists, s.deps.Clock())
+	return lists
 }
 
 func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
@@ -64,8 +51,8 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		x.unauthenticated(err)
 		return
 	}
-	if !who.Can(access.LogDialogues) {
-		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
+	if err := s.builder.policy.Allow(who, policy.DownloadForm); err != nil {
+		x.forbidden(r, err)
 		return
 	}
 	name, body, err := forms.FormID, []byte(nil), error(nil)
@@ -78,7 +65,7 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		}
 		name = reg.Kind
 		body, err = reg.Template()
-	} else if body, err = s.DialogueForm(who); err != nil {
+	} else if body, err = s.builder.read.DialogueForm(read.Viewer{Principal: who, Log: x.log}, FormVocabulary(s.deploymentGroups()), s.deps.Clock()); err != nil {
 		// A deployment without spaces or stakeholders yet cannot have one.
 		x.fail(http.StatusConflict, &coded{Code: CodeConflict, Message: err.Error()})
 		return

@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"fmt"
+	"maps"
 
 	gql "github.com/graphql-go/graphql"
 
@@ -48,8 +49,17 @@ type commandInput struct {
 
 // commandInputs are every mutation's, by mutation name.
 func (b *builder) commandInputs() map[string]commandInput {
+	inputs := map[string]commandInput{}
+	for _, of := range []func() map[string]commandInput{b.spaceInputs, b.stakeholderInputs, b.participantInputs, b.dialogueInputs, b.commitmentInputs} {
+		maps.Copy(inputs, of())
+	}
+	return inputs
+}
+
+// spaceInputs are the inputs of the space's commands.
+func (b *builder) spaceInputs() map[string]commandInput {
 	e := b.enums
-	date, id, text, count := gql.Input(dateType), gql.Input(gql.ID), gql.Input(gql.String), gql.Input(gql.Int)
+	date, id, text := gql.Input(dateType), gql.Input(gql.ID), gql.Input(gql.String)
 	details := []inputField{
 		{"name", required(text), "Its name, e.g. \"Comité consultatif de sécurité de Gao\".", nil},
 		{"kind", required(e["SpaceKind"]), "", nil},
@@ -61,42 +71,7 @@ func (b *builder) commandInputs() map[string]commandInput {
 	targets := inputObject("TargetsInput", "Inclusion targets in percent of attendance (0–100); a target left out is not set, except women's, which defaults to 30 (0 follows none).",
 		inputField{"women", gql.Float, "", nil}, inputField{"youth", gql.Float, "", nil},
 		inputField{"disability", gql.Float, "", nil}, inputField{"displaced", gql.Float, "", nil})
-	profile := []inputField{
-		{"code", required(text), "The pseudonymous code facilitators use, e.g. \"GAO-0042\"; unique.", nil},
-		{"sex", required(e["Sex"]), "", nil},
-		{"birthYear", count, "Exactly one of birthYear and ageBand; never a birth date.", nil},
-		{"ageBand", e["AgeBand"], "", nil},
-		{"functioning", inputObject("FunctioningInput", "The Washington Group Short Set: how much difficulty the person has in each domain.",
-			inputField{"seeing", e["Difficulty"], "Seeing, even if wearing glasses.", nil}, inputField{"hearing", e["Difficulty"], "Hearing, even if using a hearing aid.", nil},
-			inputField{"walking", e["Difficulty"], "Walking or climbing steps.", nil}, inputField{"cognition", e["Difficulty"], "Remembering or concentrating.", nil},
-			inputField{"selfCare", e["Difficulty"], "Self-care, such as washing all over or dressing.", nil},
-			inputField{"communication", e["Difficulty"], "Communicating in their usual language.", nil}), "", nil},
-		{"displacement", required(e["Displacement"]), "", nil},
-		{"groups", listOfIn(text), "Excluded-group codes of the deployment (Query.vocabulary, Group).", nil},
-		{"constituency", text, "", nil},
-		{"region", required(text), "A region code of the deployment.", nil},
-		{"locality", text, "", nil},
-	}
-	attendee := inputObject("AttendeeInput", "A registered attendee.",
-		inputField{"participantId", required(id), "", nil}, inputField{"spoke", gql.Boolean, "Whether they took the floor.", false})
-	headcount := inputObject("HeadcountInput", "Attendees who were not registered, by sex and youth (15–35); withDisabilities and displaced are among them, never more than their total.",
-		inputField{"youngWomen", count, "", 0}, inputField{"adultWomen", count, "", 0}, inputField{"youngMen", count, "", 0},
-		inputField{"adultMen", count, "", 0}, inputField{"withDisabilities", count, "", 0}, inputField{"displaced", count, "", 0})
-	attendance := []inputField{
-		{"attendees", listOfIn(attendee), "", nil},
-		{"headcount", headcount, "", nil},
-	}
-	concern := inputObject("ConcernInput", "A concern raised.", inputField{"category", required(e["ConcernCategory"]), "", nil}, inputField{"summary", text, "", nil})
-	on := func(desc string) inputField { return inputField{"on", required(date), desc, nil} }
-	note := inputField{"note", text, "", nil}
-	evidence := inputField{"evidence", listOfIn(text), "References to evidence (a document's name, a link).", nil}
-	stakeholderInput := inputObject("StakeholderInput", "A stakeholder's details.",
-		inputField{"name", required(text), "", nil}, inputField{"type", required(e["StakeholderType"]), "", nil},
-		inputField{"level", required(e["StakeholderLevel"]), "", nil}, inputField{"region", text, "Required for local and regional stakeholders.", nil})
 	detailsInput := inputObject("SpaceDetailsInput", "A space's details.", details...)
-	holder := func(r inputValues) stakeholder.Profile {
-		return stakeholder.Profile{Name: r.str("name"), Type: r.str("type"), Level: r.str("level"), Region: r.str("region")}
-	}
 	return map[string]commandInput{
 		"establishSpace": {inputObject("EstablishSpaceInput", "A new consultative space.", append(details,
 			inputField{"establishedOn", required(date), "", nil}, inputField{"targets", targets, "", nil})...),
@@ -113,8 +88,46 @@ func (b *builder) commandInputs() map[string]commandInput {
 			func(r inputValues) any { return space.SetTargets{Targets: spaceTargets(r.object("targets"))} }},
 		"closeSpace": {inputObject("CloseSpaceInput", "The closing of a space.", inputField{"closedOn", required(date), "", nil}, inputField{"reason", text, "", nil}),
 			func(r inputValues) any { return space.Close{ClosedOn: r.date("closedOn"), Reason: r.str("reason")} }},
+	}
+}
+
+// stakeholderInputs are the inputs of the stakeholder's commands.
+func (b *builder) stakeholderInputs() map[string]commandInput {
+	e := b.enums
+	text := gql.Input(gql.String)
+	stakeholderInput := inputObject("StakeholderInput", "A stakeholder's details.",
+		inputField{"name", required(text), "", nil}, inputField{"type", required(e["StakeholderType"]), "", nil},
+		inputField{"level", required(e["StakeholderLevel"]), "", nil}, inputField{"region", text, "Required for local and regional stakeholders.", nil})
+	holder := func(r inputValues) stakeholder.Profile {
+		return stakeholder.Profile{Name: r.str("name"), Type: r.str("type"), Level: r.str("level"), Region: r.str("region")}
+	}
+	return map[string]commandInput{
 		"registerStakeholder":      {stakeholderInput, func(r inputValues) any { return stakeholder.Register{Profile: holder(r)} }},
 		"changeStakeholderDetails": {stakeholderInput, func(r inputValues) any { return stakeholder.ChangeDetails{Profile: holder(r)} }},
+	}
+}
+
+// participantInputs are the inputs of the participant's commands.
+func (b *builder) participantInputs() map[string]commandInput {
+	e := b.enums
+	date, text, count := gql.Input(dateType), gql.Input(gql.String), gql.Input(gql.Int)
+	profile := []inputField{
+		{"code", required(text), "The pseudonymous code facilitators use, e.g. \"GAO-0042\"; unique.", nil},
+		{"sex", required(e["Sex"]), "", nil},
+		{"birthYear", count, "Exactly one of birthYear and ageBand; never a birth date.", nil},
+		{"ageBand", e["AgeBand"], "", nil},
+		{"functioning", inputObject("FunctioningInput", "The Washington Group Short Set: how much difficulty the person has in each domain.",
+			inputField{"seeing", e["Difficulty"], "Seeing, even if wearing glasses.", nil}, inputField{"hearing", e["Difficulty"], "Hearing, even if using a hearing aid.", nil},
+			inputField{"walking", e["Difficulty"], "Walking or climbing steps.", nil}, inputField{"cognition", e["Difficulty"], "Remembering or concentrating.", nil},
+			inputField{"selfCare", e["Difficulty"], "Self-care, such as washing all over or dressing.", nil},
+			inputField{"communication", e["Difficulty"], "Communicating in their usual language.", nil}), "", nil},
+		{"displacement", required(e["Displacement"]), "", nil},
+		{"groups", listOfIn(text), "Excluded-group codes of the deployment (Query.vocabulary, Group).", nil},
+		{"constituency", text, "", nil},
+		{"region", required(text), "A region code of the deployment.", nil},
+		{"locality", text, "", nil},
+	}
+	return map[string]commandInput{
 		"enrolParticipant": {inputObject("EnrolParticipantInput", "A participant's pseudonymous profile and consent; the name and phone go in identity.", append(profile,
 			inputField{"consent", inputObject("ConsentInput", "The participant's consent to be recorded.",
 				inputField{"given", gql.Boolean, "", false}, inputField{"on", required(date), "When it was given.", nil}), "", nil})...),
@@ -126,6 +139,24 @@ func (b *builder) commandInputs() map[string]commandInput {
 			func(r inputValues) any { return participant.CorrectProfile{Profile: participantProfile(r)} }},
 		"eraseParticipant": {inputObject("EraseParticipantInput", "An erasure.", inputField{"erasedOn", required(date), "", nil}),
 			func(r inputValues) any { return participant.Erase{ErasedOn: r.date("erasedOn")} }},
+	}
+}
+
+// dialogueInputs are the inputs of the dialogue's commands.
+func (b *builder) dialogueInputs() map[string]commandInput {
+	e := b.enums
+	date, id, text, count := gql.Input(dateType), gql.Input(gql.ID), gql.Input(gql.String), gql.Input(gql.Int)
+	attendee := inputObject("AttendeeInput", "A registered attendee.",
+		inputField{"participantId", required(id), "", nil}, inputField{"spoke", gql.Boolean, "Whether they took the floor.", false})
+	headcount := inputObject("HeadcountInput", "Attendees who were not registered, by sex and youth (15–35); withDisabilities and displaced are among them, never more than their total.",
+		inputField{"youngWomen", count, "", 0}, inputField{"adultWomen", count, "", 0}, inputField{"youngMen", count, "", 0},
+		inputField{"adultMen", count, "", 0}, inputField{"withDisabilities", count, "", 0}, inputField{"displaced", count, "", 0})
+	attendance := []inputField{
+		{"attendees", listOfIn(attendee), "", nil},
+		{"headcount", headcount, "", nil},
+	}
+	concern := inputObject("ConcernInput", "A concern raised.", inputField{"category", required(e["ConcernCategory"]), "", nil}, inputField{"summary", text, "", nil})
+	return map[string]commandInput{
 		"holdDialogue": {inputObject("HoldDialogueInput", "A dialogue held, and who attended.", append([]inputField{
 			{"spaceId", required(id), "", nil}, {"heldOn", required(date), "", nil}, {"format", required(e["DialogueFormat"]), "", nil},
 			{"title", text, "", nil}, {"topics", listOfIn(text), "", nil}, {"pillar", required(e["Pillar"]), "", nil},
@@ -147,6 +178,17 @@ func (b *builder) commandInputs() map[string]commandInput {
 			func(r inputValues) any { return dialogue.CorrectAttendance{Attendance: dialogueAttendance(r)} }},
 		"retractDialogue": {inputObject("RetractDialogueInput", "Why a dialogue is retracted.", inputField{"reason", required(text), "", nil}),
 			func(r inputValues) any { return dialogue.Retract{Reason: r.str("reason")} }},
+	}
+}
+
+// commitmentInputs are the inputs of the commitment's commands.
+func (b *builder) commitmentInputs() map[string]commandInput {
+	e := b.enums
+	date, id, text := gql.Input(dateType), gql.Input(gql.ID), gql.Input(gql.String)
+	on := func(desc string) inputField { return inputField{"on", required(date), desc, nil} }
+	note := inputField{"note", text, "", nil}
+	evidence := inputField{"evidence", listOfIn(text), "References to evidence (a document's name, a link).", nil}
+	return map[string]commandInput{
 		"makeCommitment": {inputObject("MakeCommitmentInput", "A commitment a stakeholder made.",
 			inputField{"stakeholderId", required(id), "Who made it.", nil}, inputField{"spaceId", id, "Where.", nil},
 			inputField{"dialogueId", id, "At which dialogue.", nil}, inputField{"text", required(text), "What was promised, in the words recorded.", nil},

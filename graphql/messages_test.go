@@ -51,7 +51,7 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 		})
 		return nil
 	}
-	for _, dir := range []string{"../events/domain", "../events/imports"} {
+	for _, dir := range []string{"../events/domain", "../events/imports", "../core/policy"} {
 		if err := filepath.WalkDir(dir, walk); err != nil {
 			t.Fatal(err)
 		}

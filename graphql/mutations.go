@@ -13,24 +13,21 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
-	"github.com/palabre/palabre/projections/commitments"
 )
 
-// command describes one mutation: a domain command sent with a command id,
-// so that a retry is safe, answered with the object as the read models
-// hold it once they have seen the write.
+// command describes one mutation: a domain command sent with a command
+// id, so that a retry is safe, answered with the object as the read models
+// hold it once they have seen the write. Who may send it, and where, is
+// the write policy's (core/policy): this is only its GraphQL rendering.
 type command struct {
 	name, description string
-	capability        access.Capability
 	// create: the command id is the new aggregate's id; otherwise the
 	// mutation takes the aggregate's id.
 	create bool
@@ -38,19 +35,7 @@ type command struct {
 	// (identityRequired, identityOptional) or not ("").
 	identity string
 	returns  func(b *builder) *gql.Object
-	// scope rejects what a facilitator may not touch; nil when the
-	// capability says all.
-	scope func(b *builder, ctx context.Context, id domain.ID, cmd any) error
-	run   func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error)
-	read  func(b *builder, ctx context.Context, id domain.ID) (any, error)
-}
-
-// execute adapts an aggregate's Execute to a command's run.
-func execute[S any, C any, E domain.Event](agg *commands.Aggregate[S, C, E]) func(context.Context, *commands.Handler, domain.ID, any, gql.ResolveParams, commands.Meta) (events.Position, error) {
-	return func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
-		r, err := agg.Execute(ctx, h, id, cmd.(C), meta)
-		return r.Position, err
-	}
+	read     func(b *builder, ctx context.Context, id domain.ID) (any, error)
 }
 
 const (
@@ -67,22 +52,20 @@ var (
 )
 
 func (b *builder) commandList() []command {
-	spaceCmd := func(name, desc string, create bool) command {
-		return command{name: name, description: desc, capability: access.Administer, create: create,
-			returns: returnsSpace, run: execute(commands.Space), read: (*builder).getSpace}
+	of := func(returns func(*builder) *gql.Object, read func(*builder, context.Context, domain.ID) (any, error)) func(name, desc string, create bool) command {
+		return func(name, desc string, create bool) command {
+			return command{name: name, description: desc, create: create, returns: returns, read: read}
+		}
 	}
-	holderCmd := func(name, desc string, create bool) command {
-		return command{name: name, description: desc, capability: access.TrackCommitments, create: create,
-			returns: returnsStakeholder, run: execute(commands.Stakeholder), read: (*builder).getStakeholder, scope: stakeholderScope}
-	}
-	dialogueCmd := func(name, desc string, create bool) command {
-		return command{name: name, description: desc, capability: access.LogDialogues, create: create,
-			returns: returnsDialogue, run: execute(commands.Dialogue), read: (*builder).getDialogue, scope: dialogueScope}
-	}
-	commitmentCmd := func(name, desc string, create bool) command {
-		return command{name: name, description: desc, capability: access.TrackCommitments, create: create,
-			returns: returnsCommitment, run: execute(commands.Commitment), read: (*builder).getCommitment, scope: commitmentScope}
-	}
+	spaceCmd := of(returnsSpace, (*builder).getSpace)
+	holderCmd := of(returnsStakeholder, (*builder).getStakeholder)
+	participantCmd := of(returnsParticipant, (*builder).getParticipant)
+	dialogueCmd := of(returnsDialogue, (*builder).getDialogue)
+	commitmentCmd := of(returnsCommitment, (*builder).getCommitment)
+	enrol := participantCmd("enrolParticipant", "Enrol a participant; name and phone are sealed under the participant's own key.", true)
+	enrol.identity = identityRequired
+	correct := participantCmd("correctParticipant", "Correct a participant's profile, and their name and phone when identity is given.", false)
+	correct.identity = identityOptional
 	return []command{
 		spaceCmd("establishSpace", "Establish a consultative space.", true),
 		spaceCmd("changeSpaceDetails", "Change a space's name, kind, region, locality, pillar or convenor.", false),
@@ -90,38 +73,9 @@ func (b *builder) commandList() []command {
 		spaceCmd("closeSpace", "Close a space.", false),
 		holderCmd("registerStakeholder", "Register a stakeholder.", true),
 		holderCmd("changeStakeholderDetails", "Change a stakeholder's details.", false),
-		{name: "enrolParticipant", description: "Enrol a participant; name and phone are sealed under the participant's own key.",
-			capability: access.LogDialogues, create: true, identity: identityRequired, returns: returnsParticipant,
-			scope: participantScope, read: (*builder).getParticipant,
-			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
-				who, _, err := identityArg(p)
-				if err != nil {
-					return events.Position{}, err
-				}
-				r, err := h.Enrol(ctx, id, cmd.(participant.Enrol), who, meta)
-				return r.Position, err
-			}},
-		{name: "correctParticipant", description: "Correct a participant's profile, and their name and phone when identity is given.",
-			capability: access.LogDialogues, identity: identityOptional, returns: returnsParticipant,
-			scope: participantScope, read: (*builder).getParticipant,
-			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, p gql.ResolveParams, meta commands.Meta) (events.Position, error) {
-				who, given, err := identityArg(p)
-				if err != nil {
-					return events.Position{}, err
-				}
-				var replace *keystore.Identity
-				if given {
-					replace = &who
-				}
-				r, err := h.CorrectParticipant(ctx, id, cmd.(participant.CorrectProfile), replace, meta)
-				return r.Position, err
-			}},
-		{name: "eraseParticipant", description: "Erase a participant: their key is destroyed, so their name and phone cannot be opened from the log, its copies or later backups; the attendance stays, anonymous. A backup made before still holds the key: restore it with palabre restore --erase-since (see palabre erasures).",
-			capability: access.Administer, returns: returnsParticipant, read: (*builder).getParticipant,
-			run: func(ctx context.Context, h *commands.Handler, id domain.ID, cmd any, _ gql.ResolveParams, meta commands.Meta) (events.Position, error) {
-				r, err := h.Erase(ctx, id, cmd.(participant.Erase), meta)
-				return r.Position, err
-			}},
+		enrol,
+		correct,
+		participantCmd("eraseParticipant", "Erase a participant: their key is destroyed, so their name and phone cannot be opened from the log, its copies or later backups; the attendance stays, anonymous. A backup made before still holds the key: restore it with palabre restore --erase-since (see palabre erasures).", false),
 		dialogueCmd("holdDialogue", "Log a dialogue held, with its attendance.", true),
 		dialogueCmd("correctDialogueAttendance", "Replace a dialogue's attendance.", false),
 		dialogueCmd("retractDialogue", "Retract a dialogue logged in error.", false),
@@ -169,7 +123,7 @@ func (b *builder) mutations() gql.Fields {
 		Args: gql.FieldConfigArgument{"commandId": commandID, "id": {Type: nonNull(gql.ID)}},
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			id, _ := p.Args["id"].(string)
-			if err := must(p.Context, access.Administer); err != nil {
+			if err := b.allow(p.Context, policy.RevokeToken); err != nil {
 				b.audit(p.Context, "revokeToken", id, codeOf(err))
 				return nil, err
 			}
@@ -196,7 +150,7 @@ type tokenCreated struct {
 }
 
 func (b *builder) createToken(p gql.ResolveParams) (any, error) {
-	if err := must(p.Context, access.Administer); err != nil {
+	if err := b.allow(p.Context, policy.CreateToken); err != nil {
 		b.audit(p.Context, "createToken", "", codeOf(err))
 		return nil, err
 	}
@@ -270,14 +224,11 @@ func (b *builder) notReadBack(ctx context.Context, err error) error {
 	return errInternal
 }
 
-// send checks and runs a command, returning the id of its object (zero
-// when it could not be read) and the position of its last event.
+// send reads a mutation's arguments and sends its command through the
+// write policy, returning the id of its object (zero when it could not be
+// read) and the position of its last event.
 func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolveParams) (domain.ID, events.Position, error) {
 	ctx := p.Context
-	who := principalOf(ctx)
-	if err := must(ctx, c.capability); err != nil {
-		return domain.ID{}, events.Position{}, err
-	}
 	commandID, err := parseID("commandId", p.Args["commandId"])
 	if err != nil {
 		return domain.ID{}, events.Position{}, err
@@ -289,48 +240,47 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 		}
 	}
 	in := newInputValues("input", p.Args["input"])
-	cmd := decode(in)
+	cmd := decode(in).(domain.Command)
+	if err := b.allow(ctx, policy.Operation(cmd.CommandName())); err != nil {
+		return id, events.Position{}, err // before the input: a role that may not is told so first
+	}
 	if *in.problem != nil {
 		return id, events.Position{}, *in.problem
 	}
-	if err := b.scoped(ctx, c, id, cmd); err != nil {
-		return id, events.Position{}, err
-	}
-	meta := commands.Meta{CommandID: ulid.ULID(commandID), RecordedBy: who.Subject, Sees: b.read.Sees(viewerOf(ctx))}
-	pos, err := c.run(ctx, b.deps.Handler, id, cmd, p, meta)
-	if err != nil {
-		return id, pos, b.commandError(ctx, err)
-	}
-	return id, pos, nil
-}
-
-// scoped applies a command's scope to a facilitator.
-func (b *builder) scoped(ctx context.Context, c command, id domain.ID, cmd any) error {
-	if c.scope != nil && principalOf(ctx).Role == access.Facilitator {
-		return c.scope(b, ctx, id, cmd)
-	}
-	return nil
-}
-
-// allowed applies the rules of the mutation a command is — its capability
-// and its scope — to a command sent another way (an import's), so that a
-// file can do nothing its sender's mutations could not. The context must
-// carry the sender's request.
-func (b *builder) allowed(ctx context.Context, id domain.ID, cmd any) error {
-	named, ok := cmd.(interface{ CommandName() string })
-	if !ok {
-		return fmt.Errorf("%T is not a command", cmd)
-	}
-	name := named.CommandName()
-	for _, c := range b.commandList() {
-		if strings.EqualFold(c.name, name) {
-			if err := must(ctx, c.capability); err != nil {
-				return err
-			}
-			return b.scoped(ctx, c, id, cmd)
+	var identity *keystore.Identity
+	if c.identity != "" {
+		who, given, err := identityArg(p)
+		if err != nil {
+			return id, events.Position{}, err
+		}
+		if given {
+			identity = &who
 		}
 	}
-	return fmt.Errorf("no mutation runs %s", name)
+	res, err := b.policy.Send(ctx, principalOf(ctx), id, cmd, commands.Meta{CommandID: ulid.ULID(commandID)}, identity)
+	if err != nil {
+		return id, res.Position, b.commandError(ctx, err)
+	}
+	return id, res.Position, nil
+}
+
+// newPolicy makes the write policy over the API's handler and read
+// service; an import waits for the runner between its writes.
+func newPolicy(deps Deps, svc *read.Service) *policy.Policy {
+	cfg := policy.Config{Handler: deps.Handler, Read: svc}
+	if deps.Runner != nil {
+		cfg.Wait = deps.Runner.WaitFor
+	}
+	return policy.New(cfg)
+}
+
+// allow applies the write policy's table to an operation of the request's
+// principal.
+func (b *builder) allow(ctx context.Context, op policy.Operation) error {
+	if err := b.policy.Allow(principalOf(ctx), op); err != nil {
+		return b.commandError(ctx, err)
+	}
+	return nil
 }
 
 func objectOf(id domain.ID) string {
@@ -344,9 +294,12 @@ func objectOf(id domain.ID) string {
 func (b *builder) commandError(ctx context.Context, err error) error {
 	var problems *domain.Problems
 	var c *coded
+	var refused *policy.Forbidden
 	switch {
 	case errors.As(err, &c):
 		return c
+	case errors.As(err, &refused):
+		return forbiddenBy(refused, requestOf(ctx).language)
 	case errors.As(err, &problems) && len(*problems) > 0:
 		return refusal(*problems, requestOf(ctx).language)
 	case errors.Is(err, commands.ErrCommandIDReused):
@@ -362,6 +315,17 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	}
 	requestOf(ctx).log.Error().Err(err).Msg("command failed")
 	return errInternal
+}
+
+// forbiddenBy says the write policy's refusal. A session's names the
+// field authorization: the role may, with its token itself as a bearer,
+// which the web app asks for and sends for that one request.
+func forbiddenBy(refused *policy.Forbidden, language string) *coded {
+	c := &coded{Code: CodeForbidden, Message: refused.In(language)}
+	if refused.Session {
+		c.Field = "authorization"
+	}
+	return c
 }
 
 // audit records a mutation: who, what, on which object, how it ended —
@@ -390,68 +354,6 @@ func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
 		return who, true, badInput("identity.phone", "at most 40 characters")
 	}
 	return who, true, nil
-}
-
-// Facilitators act only in their regions. The objects a command refers
-// to are checked by the handler through sees; what is left here is the
-// object a command acts on (as missing as one that does not exist when
-// it is another region's) and the region a new object is given.
-
-func dialogueScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
-	if _, ok := cmd.(dialogue.Hold); ok {
-		return nil // its space is a reference
-	}
-	_, err := b.getDialogue(ctx, id)
-	return err
-}
-
-func participantScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
-	who := principalOf(ctx)
-	var region string
-	switch c := cmd.(type) {
-	case participant.Enrol:
-		region = c.Region
-	case participant.CorrectProfile:
-		if _, err := b.getParticipant(ctx, id); err != nil {
-			return err
-		}
-		region = c.Region
-	}
-	if !who.InRegion(region) {
-		return badInput("input.region", "%q is not one of your regions (%s)", region, strings.Join(who.Regions, ", "))
-	}
-	return nil
-}
-
-func stakeholderScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
-	var region string
-	switch c := cmd.(type) {
-	case stakeholder.Register:
-		region = c.Region
-	case stakeholder.ChangeDetails:
-		if _, err := b.getStakeholder(ctx, id); err != nil {
-			return err
-		}
-		region = c.Region
-	}
-	if region != "" && !principalOf(ctx).InRegion(region) {
-		return badInput("input.region", "%q is not one of your regions", region)
-	}
-	return nil
-}
-
-// commitmentScope: a new commitment must be one its maker will see; a
-// space or stakeholder of another region answers as a missing one.
-func commitmentScope(b *builder, ctx context.Context, id domain.ID, cmd any) error {
-	if made, ok := cmd.(commitment.Make); ok {
-		c := commitments.Commitment{StakeholderID: made.StakeholderID, SpaceID: made.SpaceID}
-		if !b.read.MayHold(viewerOf(ctx), c) {
-			return badInput("input.spaceId", "name a space of your regions, or a stakeholder of your regions")
-		}
-		return nil
-	}
-	_, err := b.getCommitment(ctx, id)
-	return err
 }
 
 func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }

@@ -99,7 +99,80 @@ func groupingEnum(name string, groupings []read.Grouping) *gql.Enum {
 	return gql.NewEnum(gql.EnumConfig{Name: name, Values: values, Description: "What a table has a row per."})
 }
 
+// queries are the Query type's fields: every object by id and in lists,
+// the figures, the changes, and who asks.
 func (b *builder) queries() gql.Fields {
+	idArg := gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}}
+	scopeArgs := gql.FieldConfigArgument{
+		"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]},
+		"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
+	}
+	commitmentArgs := gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}}
+	return gql.Fields{
+		"vocabulary": b.vocabularyField(),
+		"me":         b.meField(),
+		"node":       b.nodeField(idArg),
+		"space":      {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
+		"spaces": {Type: nonNull(b.connection(b.space)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("SpaceOrder", read.SpaceOrders)}),
+			Resolve: listOfItems(b.cursors, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
+				region, _ := p.Args["region"].(string)
+				return b.read.Spaces(viewerOf(p.Context), region, orderOf(p.Args))
+			})},
+		"inclusion": b.inclusionField(scopeArgs),
+		"dialogue":  {Type: b.dialogue, Args: idArg, Resolve: b.byID(b.getDialogue)},
+		"dialogues": {Type: nonNull(b.connection(b.dialogue)),
+			Args:    mergeArgs(connectionArgs, scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "stakeholderId": {Type: gql.ID}, "orderBy": orderArg("DialogueOrder", read.DialogueOrders)}),
+			Resolve: b.dialogues},
+		"commitment": {Type: b.commitmentT, Args: idArg, Resolve: b.byID(b.getCommitment)},
+		"commitments": {Type: nonNull(b.connection(b.commitmentT)),
+			Args: mergeArgs(connectionArgs, commitmentArgs, gql.FieldConfigArgument{"status": {Type: b.enums["CommitmentStatus"]}, "overdue": {Type: gql.Boolean},
+				"orderBy": orderArg("CommitmentOrder", read.CommitmentOrders)}),
+			Resolve: listOfItems(b.cursors, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
+				q, err := commitmentQuery(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				return b.read.Commitments(viewerOf(p.Context), q)
+			})},
+		"commitmentFigures": b.commitmentFiguresField(commitmentArgs),
+		"stakeholder":       {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
+		"stakeholders": {Type: nonNull(b.connection(b.stakeholder)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("StakeholderOrder", read.StakeholderOrders)}),
+			Resolve: listOfItems(b.cursors, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
+				region, _ := p.Args["region"].(string)
+				return b.read.Stakeholders(viewerOf(p.Context), region, orderOf(p.Args))
+			})},
+		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
+		"participants": {Type: nonNull(b.connection(b.participant)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
+			Resolve: listOfItems(b.cursors, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
+				region, _ := p.Args["region"].(string)
+				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
+			})},
+		"changes": b.changesField(),
+		"tokens":  b.tokensField(),
+	}
+}
+
+// nodeField finds an object of any kind by id; another region's answers
+// as a missing one.
+func (b *builder) nodeField(idArg gql.FieldConfigArgument) *gql.Field {
+	return &gql.Field{Type: b.node, Args: idArg, Description: "Any object by id.", Resolve: func(p gql.ResolveParams) (any, error) {
+		id, err := parseID("id", p.Args["id"])
+		if err != nil {
+			return nil, err
+		}
+		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant} {
+			if v, err := get(p.Context, id); err == nil {
+				return v, nil
+			} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {
+				return nil, err
+			}
+		}
+		return nil, errNotFound
+	}}
+}
+
+// inclusionField is the inclusion figures as a view or a table.
+func (b *builder) inclusionField(scopeArgs gql.FieldConfigArgument) *gql.Field {
 	bucket := gql.NewEnum(gql.EnumConfig{Name: "Bucket", Values: gql.EnumValueConfigMap{
 		"NONE": {Value: inclusion.NoBucket}, "MONTH": {Value: inclusion.Month}, "QUARTER": {Value: inclusion.Quarter}, "YEAR": {Value: inclusion.Year},
 	}})
@@ -133,6 +206,15 @@ func (b *builder) queries() gql.Fields {
 		"groups": {Type: nonNull(listOf(group)), Description: "With groupBy, a row per group; empty otherwise. Withheld cells cannot be recomputed from the total and the other rows.",
 			Resolve: fieldOf2(func(v *read.View) any { return v.Groups })},
 	}})
+	return &gql.Field{Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar, format and business dates, bucketed, and with groupBy a table of a row per group; asOf gives the view as recorded at a past moment (RFC 3339).",
+		Args: mergeArgs(scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "bucket": {Type: bucket, DefaultValue: inclusion.NoBucket},
+			"asOf": {Type: gql.String}, "groupBy": {Type: grouping}}),
+		Resolve: b.inclusionView}
+}
+
+// commitmentFiguresField is the commitment figures, a total and a row per
+// group.
+func (b *builder) commitmentFiguresField(commitmentArgs gql.FieldConfigArgument) *gql.Field {
 	figureFields := gql.Fields{}
 	for name, get := range map[string]func(commitments.Figures) any{
 		"made": func(f commitments.Figures) any { return f.Made }, "open": func(f commitments.Figures) any { return f.Open },
@@ -169,96 +251,44 @@ func (b *builder) queries() gql.Fields {
 	}})
 	commitmentFigures.AddFieldConfig("groups", &gql.Field{Type: nonNull(listOf(figureGroup)), Description: "With groupBy, a row per group with any commitment; empty otherwise. Commitments made outside a space belong to no space's row.",
 		Resolve: fieldOf2(func(t commitmentTable) any { return t.groups })})
+	return &gql.Field{Type: nonNull(commitmentFigures), Args: mergeArgs(commitmentArgs, gql.FieldConfigArgument{"groupBy": {Type: commitmentGrouping}}),
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			q, err := commitmentQuery(p.Args)
+			if err != nil {
+				return nil, err
+			}
+			by, _ := p.Args["groupBy"].(read.Grouping)
+			total, groups, err := b.read.CommitmentFigures(viewerOf(p.Context), q, by)
+			return commitmentTable{Figures: total, groups: nonNilGroups(groups)}, err
+		}}
+}
+
+// meField says who the token acts for.
+func (b *builder) meField() *gql.Field {
 	viewer := gql.NewObject(gql.ObjectConfig{Name: "Viewer", Description: "Who the token acts for.", Fields: gql.Fields{
 		"subject": resolve(nonNull(gql.String), func(p access.Principal) any { return p.Subject }),
 		"role":    resolve(nonNull(b.enums["Role"]), func(p access.Principal) any { return string(p.Role) }),
 		"regions": resolve(nonNull(listOf(gql.String)), func(p access.Principal) any { return nonNilStrings(p.Regions) }),
 	}})
-	idArg := gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}}
-	args := func(lists ...gql.FieldConfigArgument) gql.FieldConfigArgument {
-		out := gql.FieldConfigArgument{}
-		for _, l := range lists {
-			maps.Copy(out, l)
+	return &gql.Field{Type: nonNull(viewer), Resolve: func(p gql.ResolveParams) (any, error) { return principalOf(p.Context), nil }}
+}
+
+func (b *builder) tokensField() *gql.Field {
+	return &gql.Field{Type: nonNull(listOf(b.token)), Resolve: func(p gql.ResolveParams) (any, error) {
+		if err := must(p.Context, access.Administer); err != nil {
+			return nil, err
 		}
-		return out
+		return b.deps.Tokens.List(), nil
+	}}
+}
+
+// mergeArgs is the union of argument lists.
+func mergeArgs(lists ...gql.FieldConfigArgument) gql.FieldConfigArgument {
+	out := gql.FieldConfigArgument{}
+	for _, l := range lists {
+		maps.Copy(out, l)
 	}
-	scopeArgs := gql.FieldConfigArgument{
-		"spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]},
-		"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
-	}
-	commitmentArgs := gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}}
-	return gql.Fields{
-		"vocabulary": b.vocabularyField(),
-		"me":         {Type: nonNull(viewer), Resolve: func(p gql.ResolveParams) (any, error) { return principalOf(p.Context), nil }},
-		"node": {Type: b.node, Args: idArg, Description: "Any object by id.", Resolve: func(p gql.ResolveParams) (any, error) {
-			id, err := parseID("id", p.Args["id"])
-			if err != nil {
-				return nil, err
-			}
-			for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant} {
-				if v, err := get(p.Context, id); err == nil {
-					return v, nil
-				} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {
-					return nil, err
-				}
-			}
-			return nil, errNotFound
-		}},
-		"space": {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
-		"spaces": {Type: nonNull(b.connection(b.space)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("SpaceOrder", read.SpaceOrders)}),
-			Resolve: listOfItems(b.cursors, func(s inclusion.Space) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]inclusion.Space, error) {
-				region, _ := p.Args["region"].(string)
-				return b.read.Spaces(viewerOf(p.Context), region, orderOf(p.Args))
-			})},
-		"inclusion": {Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar, format and business dates, bucketed, and with groupBy a table of a row per group; asOf gives the view as recorded at a past moment (RFC 3339).",
-			Args: args(scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "bucket": {Type: bucket, DefaultValue: inclusion.NoBucket},
-				"asOf": {Type: gql.String}, "groupBy": {Type: grouping}}),
-			Resolve: b.inclusionView},
-		"dialogue": {Type: b.dialogue, Args: idArg, Resolve: b.byID(b.getDialogue)},
-		"dialogues": {Type: nonNull(b.connection(b.dialogue)),
-			Args:    args(connectionArgs, scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "stakeholderId": {Type: gql.ID}, "orderBy": orderArg("DialogueOrder", read.DialogueOrders)}),
-			Resolve: b.dialogues},
-		"commitment": {Type: b.commitmentT, Args: idArg, Resolve: b.byID(b.getCommitment)},
-		"commitments": {Type: nonNull(b.connection(b.commitmentT)),
-			Args: args(connectionArgs, commitmentArgs, gql.FieldConfigArgument{"status": {Type: b.enums["CommitmentStatus"]}, "overdue": {Type: gql.Boolean},
-				"orderBy": orderArg("CommitmentOrder", read.CommitmentOrders)}),
-			Resolve: listOfItems(b.cursors, func(c commitments.Commitment) domain.ID { return c.ID }, func(p gql.ResolveParams) ([]commitments.Commitment, error) {
-				q, err := commitmentQuery(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				return b.read.Commitments(viewerOf(p.Context), q)
-			})},
-		"commitmentFigures": {Type: nonNull(commitmentFigures), Args: args(commitmentArgs, gql.FieldConfigArgument{"groupBy": {Type: commitmentGrouping}}),
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				q, err := commitmentQuery(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				by, _ := p.Args["groupBy"].(read.Grouping)
-				total, groups, err := b.read.CommitmentFigures(viewerOf(p.Context), q, by)
-				return commitmentTable{Figures: total, groups: nonNilGroups(groups)}, err
-			}},
-		"stakeholder": {Type: b.stakeholder, Args: idArg, Resolve: b.byID(b.getStakeholder)},
-		"stakeholders": {Type: nonNull(b.connection(b.stakeholder)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("StakeholderOrder", read.StakeholderOrders)}),
-			Resolve: listOfItems(b.cursors, func(s stakeholders.Stakeholder) domain.ID { return s.ID }, func(p gql.ResolveParams) ([]stakeholders.Stakeholder, error) {
-				region, _ := p.Args["region"].(string)
-				return b.read.Stakeholders(viewerOf(p.Context), region, orderOf(p.Args))
-			})},
-		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
-		"participants": {Type: nonNull(b.connection(b.participant)), Args: args(connectionArgs, gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
-			Resolve: listOfItems(b.cursors, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
-				region, _ := p.Args["region"].(string)
-				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
-			})},
-		"changes": b.changesField(),
-		"tokens": {Type: nonNull(listOf(b.token)), Resolve: func(p gql.ResolveParams) (any, error) {
-			if err := must(p.Context, access.Administer); err != nil {
-				return nil, err
-			}
-			return b.deps.Tokens.List(), nil
-		}},
-	}
+	return out
 }
 
 // commitmentTable is commitment figures with a table's groups.

@@ -108,17 +108,19 @@ func TestWritesTreatAnotherRegionsObjectsExactlyAsMissingOnes(t *testing.T) {
 		t.Errorf("node(bob) = %v after a dialogue was tried with his id", r)
 	}
 
-	// Every refusal is audited, with its code and object, never its input.
+	// Every refusal is audited, with its code and object, never its input;
+	// another region's dialogue is decided as a missing one.
 	logs := e.logs.String()
-	for _, want := range []string{`"mutation":"holdDialogue","object":"` + f.dialogue + `","outcome":"CONFLICT"`, `"mutation":"correctDialogueAttendance","object":"` + f.dialogue + `","outcome":"NOT_FOUND"`, `"outcome":"BAD_USER_INPUT"`} {
+	for _, want := range []string{`"mutation":"holdDialogue","object":"` + f.dialogue + `","outcome":"CONFLICT"`, `"mutation":"correctDialogueAttendance","object":"` + f.dialogue + `","outcome":"BAD_USER_INPUT"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("no audit line with %s", want)
 		}
 	}
-	if r := e.do(e.analyst, hold, map[string]any{"c": newID(), "space": s.gaoSpace, "p": s.alice}); r.code() != "FORBIDDEN" {
+	refused := newID()
+	if r := e.do(e.analyst, hold, map[string]any{"c": refused, "space": s.gaoSpace, "p": s.alice}); r.code() != "FORBIDDEN" {
 		t.Fatalf("an analyst logging a dialogue: %s", r.raw)
 	}
-	if !strings.Contains(e.logs.String(), `"mutation":"holdDialogue","object":"","outcome":"FORBIDDEN"`) {
+	if !strings.Contains(e.logs.String(), `"mutation":"holdDialogue","object":"`+refused+`","outcome":"FORBIDDEN"`) {
 		t.Error("a forbidden mutation was not audited")
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/disclosure"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
@@ -145,8 +146,10 @@ type builder struct {
 	// their command ids.
 	tokenKey []byte
 	// read answers every read, scoped and released.
-	read  *read.Service
-	enums map[string]*gql.Enum // by vocabulary name
+	read *read.Service
+	// policy judges every write.
+	policy *policy.Policy
+	enums  map[string]*gql.Enum // by vocabulary name
 	// connections by node type name, made once
 	connections map[string]*gql.Object
 
@@ -179,7 +182,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	}
 	enums := newEnums()
 	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
-		read: svc, connections: map[string]*gql.Object{}}
+		read: svc, policy: newPolicy(deps, svc), connections: map[string]*gql.Object{}}
 	b.objects()
 	b.histories()
 	queries := b.queries()
@@ -193,8 +196,23 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	return b, schema, err
 }
 
+// objects builds the types a node can be, and tokens, in the order
+// their fields need them: a dialogue's figures and an attendee's
+// participant are built before the dialogue.
 func (b *builder) objects() {
-	b.node = gql.NewInterface(gql.InterfaceConfig{Name: "Node", Fields: gql.Fields{"id": {Type: nonNull(gql.ID)}},
+	b.node = b.nodeInterface()
+	b.space = b.spaceObject()
+	b.figureTypes()
+	b.participant = b.participantObject()
+	b.dialogue = b.dialogueObject()
+	b.commitmentT = b.commitmentObject()
+	b.stakeholder = b.stakeholderObject()
+	b.token = b.tokenObject()
+}
+
+// nodeInterface resolves a node to its type by the read model's value.
+func (b *builder) nodeInterface() *gql.Interface {
+	return gql.NewInterface(gql.InterfaceConfig{Name: "Node", Fields: gql.Fields{"id": {Type: nonNull(gql.ID)}},
 		ResolveType: func(p gql.ResolveTypeParams) *gql.Object {
 			switch p.Value.(type) {
 			case inclusion.Space:
@@ -210,13 +228,16 @@ func (b *builder) objects() {
 			}
 			return nil
 		}})
+}
+
+func (b *builder) spaceObject() *gql.Object {
 	targets := gql.NewObject(gql.ObjectConfig{Name: "Targets", Description: "Inclusion targets, in percent of attendance, read to a hundredth of a percent; a target is met when the share reaches it exactly or more. Each measure's target stands alone: women always have one (30 unless set otherwise, after Mali's Loi n°2015-052; 0 follows none), the others only when set.", Fields: gql.Fields{
 		"women":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Women) }),
 		"youth":      resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Youth) }),
 		"disability": resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Disability) }),
 		"displaced":  resolve(gql.Float, func(t targetsOf) any { return floatOrNil(t.Displaced) }),
 	}})
-	b.space = gql.NewObject(gql.ObjectConfig{Name: "Space", Description: "A consultative space.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+	return gql.NewObject(gql.ObjectConfig{Name: "Space", Description: "A consultative space.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":            resolve(nonNull(gql.ID), func(s inclusion.Space) any { return s.ID.String() }),
 		"name":          resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Name }),
 		"region":        resolve(nonNull(gql.String), func(s inclusion.Space) any { return s.Region }),
@@ -228,12 +249,16 @@ func (b *builder) objects() {
 		"closedOn":      resolve(dateType, func(s inclusion.Space) any { return s.ClosedOn }),
 		"targets":       resolve(nonNull(targets), func(s inclusion.Space) any { return targetsOf(s.Targets) }),
 	}})
-	b.figureTypes()
+}
+
+// participantObject is a pseudonymous record, its identity a field
+// that the read service opens (and audits) for whom it may.
+func (b *builder) participantObject() *gql.Object {
 	identity := gql.NewObject(gql.ObjectConfig{Name: "Identity", Description: "[identity] Who a participant is. Shown only to facilitators of the participant's region and to admins; every read is audited.", Fields: gql.Fields{
 		"name":  tagged(resolve(nonNull(gql.String), func(i keystore.Identity) any { return i.Name }), "The participant's name."),
 		"phone": tagged(resolve(gql.String, func(i keystore.Identity) any { return nilIfEmpty(i.Phone) }), "The participant's phone number."),
 	}})
-	b.participant = gql.NewObject(gql.ObjectConfig{Name: "Participant", Description: "A participant's pseudonymous record.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+	return gql.NewObject(gql.ObjectConfig{Name: "Participant", Description: "A participant's pseudonymous record.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":           resolve(nonNull(gql.ID), func(p participants.Participant) any { return p.ID.String() }),
 		"code":         resolve(nonNull(gql.String), func(p participants.Participant) any { return p.Profile.Code }),
 		"sex":          resolve(nonNull(b.enums["Sex"]), func(p participants.Participant) any { return p.Profile.Sex }),
@@ -253,6 +278,11 @@ func (b *builder) objects() {
 				return b.identity(p.Context, p.Source.(participants.Participant).ID)
 			}},
 	}})
+}
+
+// dialogueObject: its attendees and headcount only for whom may see the
+// region's participants, its figures as the read service releases them.
+func (b *builder) dialogueObject() *gql.Object {
 	attendee := gql.NewObject(gql.ObjectConfig{Name: "Attendee", Fields: gql.Fields{
 		"participantId": resolve(nonNull(gql.ID), func(a attendeeOf) any { return a.ParticipantID.String() }),
 		"spoke":         resolve(nonNull(gql.Boolean), func(a attendeeOf) any { return a.Spoke }),
@@ -271,7 +301,7 @@ func (b *builder) objects() {
 		"category": resolve(nonNull(b.enums["ConcernCategory"]), func(c concernOf) any { return c.Category }),
 		"summary":  resolve(gql.String, func(c concernOf) any { return nilIfEmpty(c.Summary) }),
 	}})
-	b.dialogue = gql.NewObject(gql.ObjectConfig{Name: "Dialogue", Description: "A dialogue, meeting, workshop or session.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+	return gql.NewObject(gql.ObjectConfig{Name: "Dialogue", Description: "A dialogue, meeting, workshop or session.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":              resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.ID.String() }),
 		"spaceId":         resolve(nonNull(gql.ID), func(d inclusion.DialogueRow) any { return d.Dialogue.SpaceID.String() }),
 		"heldOn":          resolve(nonNull(dateType), func(d inclusion.DialogueRow) any { return d.Dialogue.HeldOn }),
@@ -315,7 +345,10 @@ func (b *builder) objects() {
 				return b.read.DialogueFigures(viewerOf(p.Context), p.Source.(inclusion.DialogueRow)), nil
 			}},
 	}})
-	b.commitmentT = gql.NewObject(gql.ObjectConfig{Name: "Commitment", Description: "A commitment made by a stakeholder.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+}
+
+func (b *builder) commitmentObject() *gql.Object {
+	return gql.NewObject(gql.ObjectConfig{Name: "Commitment", Description: "A commitment made by a stakeholder.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":            resolve(nonNull(gql.ID), func(c commitments.Commitment) any { return c.ID.String() }),
 		"stakeholderId": resolve(nonNull(gql.ID), func(c commitments.Commitment) any { return c.StakeholderID.String() }),
 		"spaceId":       resolve(gql.ID, func(c commitments.Commitment) any { return idString(c.SpaceID) }),
@@ -333,7 +366,10 @@ func (b *builder) objects() {
 			return c.Overdue(domain.DateOf(b.deps.Clock())), nil
 		}},
 	}})
-	b.stakeholder = gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
+}
+
+func (b *builder) stakeholderObject() *gql.Object {
+	return gql.NewObject(gql.ObjectConfig{Name: "Stakeholder", Description: "An organisation or office, with its engagement.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":     resolve(nonNull(gql.ID), func(s stakeholders.Stakeholder) any { return s.ID.String() }),
 		"name":   resolve(nonNull(gql.String), func(s stakeholders.Stakeholder) any { return s.Profile.Name }),
 		"type":   resolve(nonNull(b.enums["StakeholderType"]), func(s stakeholders.Stakeholder) any { return s.Profile.Type }),
@@ -344,7 +380,11 @@ func (b *builder) objects() {
 				return b.read.LastEngagedOn(viewerOf(p.Context), p.Source.(stakeholders.Stakeholder)), nil
 			}},
 	}})
-	b.token = gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
+}
+
+// tokenObject shows a token without its secret.
+func (b *builder) tokenObject() *gql.Object {
+	return gql.NewObject(gql.ObjectConfig{Name: "Token", Description: "A bearer token, without its secret.", Fields: gql.Fields{
 		"id":      resolve(nonNull(gql.ID), func(t access.Token) any { return t.ID }),
 		"subject": resolve(nonNull(gql.String), func(t access.Token) any { return t.Subject }),
 		"role":    resolve(nonNull(b.enums["Role"]), func(t access.Token) any { return string(t.Role) }),

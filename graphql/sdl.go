@@ -9,12 +9,14 @@ import (
 )
 
 // PrintSchema writes a schema in the GraphQL schema language, types and
-// fields sorted by name, for schema/schema.graphql. graphql-go v0.8.1 has
-// no printer of its own.
+// fields sorted by name, for schema/schema.graphql: everything
+// introspection serves, so that graphql-js builds the same schema from
+// either (a test checks it). graphql-go v0.8.1 has no printer of its own.
 func PrintSchema(s gql.Schema) string {
 	var b strings.Builder
 	b.WriteString("# The palabre GraphQL API, printed from the code (graphql.PrintSchema).\n")
 	b.WriteString("# A test fails when this file and the code disagree; refresh it with: make schema\n\n")
+	b.WriteString(description(schemaDescription, ""))
 	b.WriteString("schema {\n  query: Query\n  mutation: Mutation\n}\n")
 	names := make([]string, 0, len(s.TypeMap()))
 	for name := range s.TypeMap() {
@@ -27,45 +29,14 @@ func PrintSchema(s gql.Schema) string {
 		}
 		switch t := s.TypeMap()[name].(type) {
 		case *gql.Object:
-			b.WriteString("\n" + description(t.Description(), ""))
-			fmt.Fprintf(&b, "type %s", name)
-			if ifaces := t.Interfaces(); len(ifaces) > 0 {
-				list := make([]string, len(ifaces))
-				for i, it := range ifaces {
-					list[i] = it.Name()
-				}
-				fmt.Fprintf(&b, " implements %s", strings.Join(list, " & "))
-			}
-			b.WriteString(" {\n" + fields(t.Fields()) + "}\n")
+			b.WriteString("\n" + printObject(t))
 		case *gql.Interface:
 			b.WriteString("\n" + description(t.Description(), ""))
 			fmt.Fprintf(&b, "interface %s {\n%s}\n", name, fields(t.Fields()))
 		case *gql.InputObject:
-			b.WriteString("\n" + description(t.Description(), ""))
-			fmt.Fprintf(&b, "input %s {\n", name)
-			fs := t.Fields()
-			keys := make([]string, 0, len(fs))
-			for k := range fs {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				fmt.Fprintf(&b, "%s  %s: %s%s\n", description(fs[k].Description(), "  "), k, fs[k].Type, defaultValue(fs[k].DefaultValue))
-			}
-			b.WriteString("}\n")
+			b.WriteString("\n" + printInput(t))
 		case *gql.Enum:
-			b.WriteString("\n" + description(t.Description(), ""))
-			fmt.Fprintf(&b, "enum %s {\n", name)
-			values := t.Values()
-			list := make([]string, len(values))
-			for i, v := range values {
-				list[i] = v.Name
-			}
-			slices.Sort(list)
-			for _, v := range list {
-				fmt.Fprintf(&b, "  %s\n", v)
-			}
-			b.WriteString("}\n")
+			b.WriteString("\n" + printEnum(t))
 		case *gql.Scalar:
 			if slices.Contains([]string{"String", "Int", "Float", "Boolean", "ID"}, name) {
 				continue
@@ -77,37 +48,88 @@ func PrintSchema(s gql.Schema) string {
 	return b.String()
 }
 
+func printObject(t *gql.Object) string {
+	var b strings.Builder
+	b.WriteString(description(t.Description(), ""))
+	fmt.Fprintf(&b, "type %s", t.Name())
+	if ifaces := t.Interfaces(); len(ifaces) > 0 {
+		list := make([]string, len(ifaces))
+		for i, it := range ifaces {
+			list[i] = it.Name()
+		}
+		fmt.Fprintf(&b, " implements %s", strings.Join(list, " & "))
+	}
+	b.WriteString(" {\n" + fields(t.Fields()) + "}\n")
+	return b.String()
+}
+
+func printInput(t *gql.InputObject) string {
+	var b strings.Builder
+	b.WriteString(description(t.Description(), ""))
+	fmt.Fprintf(&b, "input %s {\n", t.Name())
+	fs := t.Fields()
+	for _, k := range sortedKeys(fs) {
+		f := fs[k]
+		fmt.Fprintf(&b, "%s  %s: %s%s\n", description(f.Description(), "  "), k, f.Type, defaultValue(f.Type, f.DefaultValue))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// printEnum writes an enum's values with their descriptions (each
+// value's English label) and deprecations.
+func printEnum(t *gql.Enum) string {
+	var b strings.Builder
+	b.WriteString(description(t.Description(), ""))
+	fmt.Fprintf(&b, "enum %s {\n", t.Name())
+	values := slices.Clone(t.Values())
+	slices.SortFunc(values, func(a, c *gql.EnumValueDefinition) int { return strings.Compare(a.Name, c.Name) })
+	for _, v := range values {
+		fmt.Fprintf(&b, "%s  %s%s\n", description(v.Description, "  "), v.Name, deprecated(v.DeprecationReason))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
 func fields(fs gql.FieldDefinitionMap) string {
 	var b strings.Builder
-	keys := make([]string, 0, len(fs))
-	for k := range fs {
+	for _, k := range sortedKeys(fs) {
+		f := fs[k]
+		b.WriteString(description(f.Description, "  "))
+		fmt.Fprintf(&b, "  %s%s: %s%s\n", k, arguments(f.Args), f.Type, deprecated(f.DeprecationReason))
+	}
+	return b.String()
+}
+
+// arguments writes a field's arguments on its line, or one a line with
+// their descriptions when any has one.
+func arguments(args []*gql.Argument) string {
+	if len(args) == 0 {
+		return ""
+	}
+	args = slices.Clone(args)
+	slices.SortFunc(args, func(a, c *gql.Argument) int { return strings.Compare(a.Name(), c.Name()) })
+	described := slices.ContainsFunc(args, func(a *gql.Argument) bool { return a.Description() != "" })
+	list := make([]string, len(args))
+	for i, a := range args {
+		list[i] = fmt.Sprintf("%s: %s%s", a.Name(), a.Type, defaultValue(a.Type, a.DefaultValue))
+		if described {
+			list[i] = description(a.Description(), "    ") + "    " + list[i]
+		}
+	}
+	if described {
+		return "(\n" + strings.Join(list, "\n") + "\n  )"
+	}
+	return "(" + strings.Join(list, ", ") + ")"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
-		f := fs[k]
-		b.WriteString(description(f.Description, "  "))
-		fmt.Fprintf(&b, "  %s", k)
-		if len(f.Args) > 0 {
-			args := slices.Clone(f.Args)
-			slices.SortFunc(args, func(a, c *gql.Argument) int { return strings.Compare(a.Name(), c.Name()) })
-			list := make([]string, len(args))
-			for i, a := range args {
-				def := a.DefaultValue
-				if e, ok := a.Type.(*gql.Enum); ok && def != nil {
-					for _, v := range e.Values() {
-						if v.Value == def {
-							def = enumName(v.Name)
-						}
-					}
-				}
-				list[i] = fmt.Sprintf("%s: %s%s", a.Name(), a.Type, defaultValue(def))
-			}
-			fmt.Fprintf(&b, "(%s)", strings.Join(list, ", "))
-		}
-		fmt.Fprintf(&b, ": %s\n", f.Type)
-	}
-	return b.String()
+	return keys
 }
 
 func description(text, indent string) string {
@@ -117,15 +139,22 @@ func description(text, indent string) string {
 	return fmt.Sprintf("%s%q\n", indent, text)
 }
 
-// enumName prints as itself, unquoted.
-type enumName string
+func deprecated(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return fmt.Sprintf(" @deprecated(reason: %q)", reason)
+}
 
-func defaultValue(v any) string {
+// defaultValue writes a default in the schema language: an enum's by its
+// value's name, unquoted.
+func defaultValue(typ gql.Type, v any) string {
+	if name, ok := enumValueName(typ, v); ok {
+		return " = " + name
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""
-	case enumName:
-		return " = " + string(x)
 	case string:
 		return fmt.Sprintf(" = %q", x)
 	case fmt.Stringer:

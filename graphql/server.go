@@ -24,6 +24,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"
@@ -140,7 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the goroutine count tell an outsider how busy the server is).
 func (s *Server) operator(r *http.Request) bool {
 	who, err := s.authenticate(r)
-	return err == nil && who.Can(access.Administer)
+	return err == nil && s.builder.policy.Allow(who, policy.ReadServerState) == nil
 }
 
 // serveReady answers 200 once every read model has caught up and none has
@@ -190,56 +191,16 @@ type gqlRequest struct {
 	Variables     map[string]any `json:"variables"`
 }
 
+// serveGraphQL answers /graphql: the request read, its document parsed
+// and its sender authenticated, then the answer, from the cache when a
+// query's is kept.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w)
-
-	var req gqlRequest
-	switch r.Method {
-	case http.MethodGet:
-		q := r.URL.Query()
-		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"})
-				return
-			}
-		}
-	case http.MethodPost:
-		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-			x.fail(http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"})
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				x.fail(http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"})
-				return
-			}
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"})
-			return
-		}
-		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"})
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&req); err != nil || dec.More() {
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"})
-			return
-		}
-		req.Variables = numbersToGo(req.Variables).(map[string]any)
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"})
+	req, status, problem := s.readRequest(w, r)
+	if problem != nil {
+		x.fail(status, problem)
 		return
 	}
-	if strings.TrimSpace(req.Query) == "" {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"})
-		return
-	}
-
 	doc, err := s.document(req.Query)
 	if err != nil {
 		var c *coded
@@ -269,7 +230,68 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "mutations are POST only"})
 		return
 	}
+	s.answer(x, r, principal, req, doc, op)
+}
 
+// readRequest reads a GraphQL request from a GET's query string or a
+// POST's JSON body. A request it refuses comes back as the status and
+// the problem to answer with.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest, int, *coded) {
+	var req gqlRequest
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"}
+			}
+		}
+	case http.MethodPost:
+		if status, problem := s.readBody(w, r, &req); problem != nil {
+			return req, status, problem
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		return req, http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"}
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"}
+	}
+	return req, http.StatusOK, nil
+}
+
+// readBody reads a POST's body, one JSON object within the size limit,
+// into req.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlRequest) (int, *coded) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
+		return http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"}
+		}
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"}
+	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(req); err != nil || dec.More() {
+		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"}
+	}
+	req.Variables = numbersToGo(req.Variables).(map[string]any)
+	return http.StatusOK, nil
+}
+
+// answer executes an admitted operation and writes its result. A query's
+// answer is kept under the read models' version and the principal, and
+// served again while neither moves.
+func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal, req gqlRequest, doc *ast.Document, op *ast.OperationDefinition) {
+	w := x.w
 	var answerKey string
 	version := s.deps.Runner.Version()
 	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
@@ -368,6 +390,17 @@ func (x *exchange) unauthenticated(err error) {
 		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
 	}
 	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: msg})
+}
+
+// forbidden refuses a request the write policy refuses (403), in the
+// reader's language.
+func (x *exchange) forbidden(r *http.Request, err error) {
+	var refused *policy.Forbidden
+	if errors.As(err, &refused) {
+		x.fail(http.StatusForbidden, forbiddenBy(refused, readerLanguage(r)))
+		return
+	}
+	x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: err.Error()})
 }
 
 // refused answers a request that execute refused, reporting whether it
@@ -526,7 +559,7 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 
 // serveBackup streams a hot backup of the store to an admin.
 func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
-	s.serveAdminFile(w, r, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
+	s.serveAdminFile(w, r, policy.Backup, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
 		// A backup of a large store outlasts the API's write timeout.
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		return s.deps.Backup(ctx, out)
@@ -536,25 +569,26 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 // serveErasures lists every erasure, by pseudonymous id and date, for an
 // admin to keep beside the master key's copy (see palabre erasures).
 func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
-	s.serveAdminFile(w, r, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
+	s.serveAdminFile(w, r, policy.ListErasures, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
 		return participants.WriteErasures(w, s.deps.Participants.Erasures())
 	})
 }
 
 // serveAdminFile answers a GET of a file only an admin may have, with the
 // API's authentication and error format, and audits it.
-func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, audit, contentType string, write func(context.Context, io.Writer) error) {
+func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op policy.Operation, audit, contentType string, write func(context.Context, io.Writer) error) {
 	x := s.begin(w)
 	log := x.log
 	who, err := s.authenticate(r)
-	switch {
-	case err != nil:
+	if err != nil {
 		x.unauthenticated(err)
 		return
-	case !who.Can(access.Administer):
-		x.fail(http.StatusForbidden, forbidden(string(access.Administer)).(*coded))
+	}
+	if err := s.builder.policy.Allow(who, op); err != nil {
+		x.forbidden(r, err)
 		return
-	case r.Method != http.MethodGet:
+	}
+	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
 		return

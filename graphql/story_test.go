@@ -65,7 +65,17 @@ func writeStory(e *env) story {
 func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	e := newEnv(t)
 	s := writeStory(e)
+	storyReadsByRegion(t, e, s)
+	storyFiguresByRole(t, e, s)
+	storyCommands(t, e, s)
+	storyAuditAndRevocation(t, e)
+	_ = fmt.Sprint
+}
 
+// storyReadsByRegion: who reads a participant; another region's object
+// answers as a missing one.
+func storyReadsByRegion(t *testing.T, e *env, s story) {
+	t.Helper()
 	// A facilitator of gao sees gao's participants and their names.
 	who := e.must(e.gao, `query($id: ID!) { participant(id: $id) { code identity { name phone } } }`, map[string]any{"id": s.alice})
 	if get(who, "participant", "identity", "name") != canaryAlice {
@@ -89,6 +99,12 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 			t.Fatalf("participant for a role without identities: %s", r.raw)
 		}
 	}
+}
+
+// storyFiguresByRole: figures perturbed, withheld or exact by role, and
+// what analysts and advocacy may not do.
+func storyFiguresByRole(t *testing.T, e *env, s story) {
+	t.Helper()
 	// An analyst reads aggregates perturbed by the cell-key method (noise
 	// of at most 5), small counts withheld.
 	v := e.must(e.analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues attendance { count } women { count share suppressed } personsWithDisabilities { count suppressed } displaced { count suppressed } } } }`, map[string]any{"s": s.gaoSpace})
@@ -120,6 +136,11 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	if get(d, "dialogue", "attendees") != nil || get(d, "dialogue", "figures", "women", "suppressed") != true {
 		t.Fatalf("advocacy reads the dialogue as %v", d)
 	}
+}
+
+// storyCommands: retries, bad input and erasure.
+func storyCommands(t *testing.T, e *env, s story) {
+	t.Helper()
 	// A retried command returns the first result; the same id for another
 	// command is a conflict.
 	retry := map[string]any{"c": s.alice, "region": "gao", "code": "GAO-0001", "sex": "FEMALE", "name": canaryAlice}
@@ -137,14 +158,20 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	}
 	// Erasure: the name is gone, the attendance stays.
 	e.must(e.admin, `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2026-06-01"}) { erased } }`, map[string]any{"c": newID(), "id": s.bob})
-	who = e.must(e.gao, `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": s.bob})
+	who := e.must(e.gao, `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": s.bob})
 	if get(who, "participant", "erased") != true || get(who, "participant", "identity") != nil {
 		t.Fatalf("after erasure: %v", who)
 	}
-	v = e.must(e.admin, `query($s: ID!) { inclusion(spaceId: $s) { total { registered { count } } } }`, map[string]any{"s": s.gaoSpace})
+	v := e.must(e.admin, `query($s: ID!) { inclusion(spaceId: $s) { total { registered { count } } } }`, map[string]any{"s": s.gaoSpace})
 	if get(v, "inclusion", "total", "registered", "count") != 2.0 {
 		t.Fatalf("attendance after erasure: %v", v)
 	}
+}
+
+// storyAuditAndRevocation: audit records without names, and a revoked
+// token refused at once.
+func storyAuditAndRevocation(t *testing.T, e *env) {
+	t.Helper()
 	// Every mutation left an audit record, and none holds a name.
 	logs := e.logs.String()
 	if strings.Count(logs, `"audit":"mutation"`) < 10 || !strings.Contains(logs, `"audit":"identity read"`) {
@@ -162,5 +189,4 @@ func TestAStoryThroughTheAPIForEveryRole(t *testing.T) {
 	if r := e.do(secret, `{ me { role } }`, nil); r.Status != 401 || r.code() != "UNAUTHENTICATED" {
 		t.Fatalf("a revoked token: %s", r.raw)
 	}
-	_ = fmt.Sprint
 }

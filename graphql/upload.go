@@ -2,25 +2,23 @@ package graphql
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strconv"
 
-	"github.com/palabre/palabre/core/access"
-	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
 )
 
 // Imports through the server: POST /import (multipart, the export in the
 // "file" part; ?dryRun=true to check only) for those who log dialogues.
-// A facilitator imports into their regions only: the commands' references
-// go through the same rules as every write (another region's space is as
-// missing as one that does not exist), and attendees are found among the
-// participants they may see. The file is read in memory and never kept;
+// Every command of every row goes through the write policy, bound to the
+// importer (core/policy): a facilitator imports into their regions only,
+// another region's object is as missing as one that does not exist, and
+// attendees are found among the participants they may see. The file is read in memory and never kept;
 // the report holds rows and codes, never a name.
 
 // maxUpload bounds an export: 10,000 submissions are about 5 MB.
@@ -59,8 +57,8 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.unauthenticated(err)
 		return
 	}
-	if !who.Can(access.LogDialogues) {
-		x.fail(http.StatusForbidden, &coded{Code: CodeForbidden, Message: "your token's role may not log dialogues"})
+	if err := s.builder.policy.Allow(who, policy.Import); err != nil {
+		x.forbidden(r, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
@@ -86,11 +84,8 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
 		return
 	}
-	v := read.Viewer{Principal: who, Log: x.log}
 	dry := r.URL.Query().Get("dryRun") == "true"
-	ctx := context.WithValue(r.Context(), requestKey{}, &request{principal: who, log: x.log, language: readerLanguage(r)})
-	report, err := imports.Run(ctx, s.deps.Handler, plans, imports.Options{DryRun: dry, RecordedBy: who.Subject,
-		Sees: s.builder.read.Sees(v), Allow: s.builder.allowed})
+	report, err := imports.Run(r.Context(), s.deps.Handler, s.builder.policy.For(who), plans, imports.Options{DryRun: dry})
 	if u, ok := unavailable(err); ok {
 		x.log.Warn().Err(err).Msg("an import stopped: the event store is unavailable")
 		w.Header().Set("Retry-After", strconv.Itoa(u.RetryAfter))

@@ -189,96 +189,129 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	admin := newToken(t, bin, dir, "--role", "admin")
-	analyst := newToken(t, bin, dir, "--role", "analyst")
-	advocacy := newToken(t, bin, dir, "--role", "advocacy")
-	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
-	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
-	s := startServer(t, bin, dir)
+	e := &endToEnd{t: t, bin: binary(t), dir: filepath.Join(t.TempDir(), "data")}
+	e.admin = newToken(t, e.bin, e.dir, "--role", "admin")
+	e.analyst = newToken(t, e.bin, e.dir, "--role", "analyst")
+	e.advocacy = newToken(t, e.bin, e.dir, "--role", "advocacy")
+	e.gao = newToken(t, e.bin, e.dir, "--role", "facilitator", "--region", "gao")
+	e.mopti = newToken(t, e.bin, e.dir, "--role", "facilitator", "--region", "mopti")
+	e.s = startServer(t, e.bin, e.dir)
 
-	space := ulid.Make().String()
-	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation", kind: COMMUNITY_DIALOGUE_FORUM, region: "gao", pillar: JUSTICE, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
-	holder := ulid.Make().String()
-	s.must(advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Tribunal de Gao", type: COURT, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": holder})
+	e.startTheStory()
+	// SIGKILL, restart, and everything acknowledged is there.
+	e.s.kill()
+	e.s = startServer(t, e.bin, e.dir)
+	e.write(5)
+	e.findEveryAcknowledgedWrite()
+	e.endTheStory()
+	e.checkEveryRolesAnswers()
+	e.sendHostileRequests()
+	e.backUpThroughTheServer()
+	e.stop()
+}
 
-	// Acknowledged writes, to find again after a SIGKILL.
-	var people, dialogues []string
+// endToEnd is the end-to-end test's server, tokens and what it wrote.
+type endToEnd struct {
+	t                                    *testing.T
+	bin, dir                             string
+	s                                    *server
+	admin, analyst, advocacy, gao, mopti string
+	space, holder, commitment            string
+	people, dialogues                    []string // acknowledged, to find again after a SIGKILL
+}
+
+// startTheStory establishes a space, registers a stakeholder, enrols
+// people, holds dialogues and records a commitment and its progress.
+func (e *endToEnd) startTheStory() {
+	e.space = ulid.Make().String()
+	e.s.must(e.admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation", kind: COMMUNITY_DIALOGUE_FORUM, region: "gao", pillar: JUSTICE, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": e.space})
+	e.holder = ulid.Make().String()
+	e.s.must(e.advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Tribunal de Gao", type: COURT, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": e.holder})
+	e.write(15)
+	e.commitment = ulid.Make().String()
+	e.s.must(e.advocacy, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Audiences foraines mensuelles", pillar: JUSTICE, madeOn: "2025-03-03", dueOn: "2025-09-30"}) { id } }`,
+		map[string]any{"c": e.commitment, "h": e.holder, "s": e.space})
+	e.s.must(e.advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-05-01", status: AT_RISK}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": e.commitment})
+}
+
+// write enrols n people, each attending a dialogue of their own, reading
+// each dialogue's figures back as it is written.
+func (e *endToEnd) write(n int) {
 	enrol := `mutation($c: ID!, $code: String!, $sex: Sex!) { enrolParticipant(commandId: $c, input: {code: $code, sex: $sex, ageBand: AGE_18_24,
 	  functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "E2E-CANARY-NAME"}) { id } }`
 	hold := `mutation($c: ID!, $s: ID!, $a: [AttendeeInput!]) { holdDialogue(commandId: $c, input: {spaceId: $s, heldOn: "2025-03-03", format: WORKSHOP,
 	  pillar: JUSTICE, attendees: $a, headcount: {youngWomen: 2, adultWomen: 1, youngMen: 1, adultMen: 2}}) { id figures { attendance { count } } } }`
-	write := func(n int) {
-		for i := range n {
-			p := ulid.Make().String()
-			s.must(gao, enrol, map[string]any{"c": p, "code": fmt.Sprintf("E2E-%d", len(people)), "sex": []string{"FEMALE", "MALE"}[i%2]})
-			people = append(people, p)
-			d := ulid.Make().String()
-			r := s.must(gao, hold, map[string]any{"c": d, "s": space, "a": []map[string]any{{"participantId": p, "spoke": true}}})
-			if pick(r, "holdDialogue", "figures", "attendance", "count") != 7.0 {
-				t.Fatalf("read-your-writes: %v", r)
-			}
-			dialogues = append(dialogues, d)
+	for i := range n {
+		p := ulid.Make().String()
+		e.s.must(e.gao, enrol, map[string]any{"c": p, "code": fmt.Sprintf("E2E-%d", len(e.people)), "sex": []string{"FEMALE", "MALE"}[i%2]})
+		e.people = append(e.people, p)
+		d := ulid.Make().String()
+		r := e.s.must(e.gao, hold, map[string]any{"c": d, "s": e.space, "a": []map[string]any{{"participantId": p, "spoke": true}}})
+		if pick(r, "holdDialogue", "figures", "attendance", "count") != 7.0 {
+			e.t.Fatalf("read-your-writes: %v", r)
 		}
+		e.dialogues = append(e.dialogues, d)
 	}
-	write(15)
-	commitment := ulid.Make().String()
-	s.must(advocacy, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Audiences foraines mensuelles", pillar: JUSTICE, madeOn: "2025-03-03", dueOn: "2025-09-30"}) { id } }`,
-		map[string]any{"c": commitment, "h": holder, "s": space})
-	s.must(advocacy, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-05-01", status: AT_RISK}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
+}
 
-	// SIGKILL, restart, and everything acknowledged is there.
-	s.kill()
-	s = startServer(t, bin, dir)
-	write(5)
-	for _, p := range people {
-		r := s.must(gao, `query($id: ID!) { participant(id: $id) { id identity { name } } }`, map[string]any{"id": p})
+func (e *endToEnd) findEveryAcknowledgedWrite() {
+	for _, p := range e.people {
+		r := e.s.must(e.gao, `query($id: ID!) { participant(id: $id) { id identity { name } } }`, map[string]any{"id": p})
 		if pick(r, "participant", "identity", "name") != "E2E-CANARY-NAME" {
-			t.Fatalf("participant %s after the restart: %v", p, r)
+			e.t.Fatalf("participant %s after the restart: %v", p, r)
 		}
 	}
-	for _, d := range dialogues {
-		s.must(admin, `query($id: ID!) { dialogue(id: $id) { id } }`, map[string]any{"id": d})
+	for _, d := range e.dialogues {
+		e.s.must(e.admin, `query($id: ID!) { dialogue(id: $id) { id } }`, map[string]any{"id": d})
 	}
-	s.must(advocacy, `mutation($c: ID!, $id: ID!) { fulfilCommitment(commandId: $c, id: $id, input: {on: "2025-08-01"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
-	s.must(admin, `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2026-01-01"}) { erased } }`, map[string]any{"c": ulid.Make().String(), "id": people[0]})
+}
 
-	// Every role's answers.
-	v := s.must(analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues attendance { count } women { count suppressed } } } commitmentFigures { made fulfilled fulfilmentRate } }`, map[string]any{"s": space})
+// endTheStory fulfils the commitment and erases the first person.
+func (e *endToEnd) endTheStory() {
+	e.s.must(e.advocacy, `mutation($c: ID!, $id: ID!) { fulfilCommitment(commandId: $c, id: $id, input: {on: "2025-08-01"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": e.commitment})
+	e.s.must(e.admin, `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2026-01-01"}) { erased } }`, map[string]any{"c": ulid.Make().String(), "id": e.people[0]})
+}
+
+// checkEveryRolesAnswers: figures perturbed or exact by role, and what
+// each role may not read.
+func (e *endToEnd) checkEveryRolesAnswers() {
+	v := e.s.must(e.analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { dialogues attendance { count } women { count suppressed } } } commitmentFigures { made fulfilled fulfilmentRate } }`, map[string]any{"s": e.space})
 	// An analyst's counts are perturbed (cell-key, noise of at most 5); the
 	// admin's are exact, and the analyst's stay the same when asked again.
 	attendance, _ := pick(v, "inclusion", "total", "attendance", "count").(float64)
 	if pick(v, "inclusion", "total", "dialogues") != 20.0 || attendance < 135 || attendance > 145 || pick(v, "commitmentFigures", "fulfilled") != 1.0 {
-		t.Fatalf("the analyst's figures: %v", v)
+		e.t.Fatalf("the analyst's figures: %v", v)
 	}
-	if again := s.must(analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { attendance { count } } } }`, map[string]any{"s": space}); pick(again, "inclusion", "total", "attendance", "count") != attendance {
-		t.Fatalf("the same question answered %v, then %v", attendance, again)
+	if again := e.s.must(e.analyst, `query($s: ID!) { inclusion(spaceId: $s) { total { attendance { count } } } }`, map[string]any{"s": e.space}); pick(again, "inclusion", "total", "attendance", "count") != attendance {
+		e.t.Fatalf("the same question answered %v, then %v", attendance, again)
 	}
-	if exact := s.must(admin, `query($s: ID!) { inclusion(spaceId: $s) { total { attendance { count } } } }`, map[string]any{"s": space}); pick(exact, "inclusion", "total", "attendance", "count") != 140.0 {
-		t.Fatalf("the admin's attendance: %v", exact)
+	if exact := e.s.must(e.admin, `query($s: ID!) { inclusion(spaceId: $s) { total { attendance { count } } } }`, map[string]any{"s": e.space}); pick(exact, "inclusion", "total", "attendance", "count") != 140.0 {
+		e.t.Fatalf("the admin's attendance: %v", exact)
 	}
-	if a := s.query(analyst, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": people[1]}); a.code() != "FORBIDDEN" {
-		t.Fatalf("an analyst reading a participant: %s", a.raw)
+	if a := e.s.query(e.analyst, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": e.people[1]}); a.code() != "FORBIDDEN" {
+		e.t.Fatalf("an analyst reading a participant: %s", a.raw)
 	}
-	if a := s.query(mopti, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": people[1]}); a.code() != "NOT_FOUND" {
-		t.Fatalf("another region's facilitator: %s", a.raw)
+	if a := e.s.query(e.mopti, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": e.people[1]}); a.code() != "NOT_FOUND" {
+		e.t.Fatalf("another region's facilitator: %s", a.raw)
 	}
-	if a := s.query(advocacy, `query($id: ID!) { dialogue(id: $id) { attendees { participantId } } }`, map[string]any{"id": dialogues[0]}); pick(a.Data, "dialogue", "attendees") != nil {
-		t.Fatalf("advocacy sees attendees: %s", a.raw)
+	if a := e.s.query(e.advocacy, `query($id: ID!) { dialogue(id: $id) { attendees { participantId } } }`, map[string]any{"id": e.dialogues[0]}); pick(a.Data, "dialogue", "attendees") != nil {
+		e.t.Fatalf("advocacy sees attendees: %s", a.raw)
 	}
-	r := s.must(gao, `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": people[0]})
+	r := e.s.must(e.gao, `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": e.people[0]})
 	if pick(r, "participant", "identity") != nil {
-		t.Fatalf("an erased participant's name: %v", r)
+		e.t.Fatalf("an erased participant's name: %v", r)
 	}
+}
 
-	// 2,000 malformed or hostile requests: each a 4xx with a JSON error.
+// sendHostileRequests sends 2,000 malformed or hostile requests: each must
+// get a 4xx with a JSON error, and leave no goroutine and no name behind.
+func (e *endToEnd) sendHostileRequests() {
 	goroutines := func() float64 {
-		req, _ := http.NewRequest(http.MethodGet, s.url+"/healthz", nil)
-		req.Header.Set("Authorization", "Bearer "+admin)
+		req, _ := http.NewRequest(http.MethodGet, e.s.url+"/healthz", nil)
+		req.Header.Set("Authorization", "Bearer "+e.admin)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatal(err)
+			e.t.Fatal(err)
 		}
 		defer res.Body.Close()
 		var h map[string]any
@@ -290,16 +323,16 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 	hostile := hostileRequests()
 	for i := range 2000 {
 		h := hostile[rng.IntN(len(hostile))]
-		req, _ := http.NewRequest(h.method, s.url+h.path, strings.NewReader(h.body))
+		req, _ := http.NewRequest(h.method, e.s.url+h.path, strings.NewReader(h.body))
 		if h.contentType != "-" {
 			req.Header.Set("Content-Type", "application/json")
 		}
 		if !h.noToken {
-			req.Header.Set("Authorization", "Bearer "+[]string{admin, analyst, advocacy, gao}[i%4])
+			req.Header.Set("Authorization", "Bearer "+[]string{e.admin, e.analyst, e.advocacy, e.gao}[i%4])
 		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatalf("%s: the server went away: %v\n%s", h.name, err, s.logs)
+			e.t.Fatalf("%s: the server went away: %v\n%s", h.name, err, e.s.logs)
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
@@ -307,10 +340,10 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 			Errors []any `json:"errors"`
 		}
 		if res.StatusCode < 400 || res.StatusCode >= 500 || json.Unmarshal(body, &parsed) != nil || len(parsed.Errors) == 0 {
-			t.Fatalf("%s: %d %.300s", h.name, res.StatusCode, body)
+			e.t.Fatalf("%s: %d %.300s", h.name, res.StatusCode, body)
 		}
 	}
-	s.must(admin, `{ me { role } }`, nil)
+	e.s.must(e.admin, `{ me { role } }`, nil)
 	// Connections the client just closed take a moment to end on the
 	// server; a leak never does.
 	http.DefaultClient.CloseIdleConnections()
@@ -319,35 +352,39 @@ func TestTheBinaryEndToEnd(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if after > before+5 {
-		t.Fatalf("goroutines: %v before the hostile requests, %v after", before, after)
+		e.t.Fatalf("goroutines: %v before the hostile requests, %v after", before, after)
 	}
-	if strings.Contains(s.logs.String(), "E2E-CANARY-NAME") {
-		t.Fatal("the server's log holds a participant's name")
+	if strings.Contains(e.s.logs.String(), "E2E-CANARY-NAME") {
+		e.t.Fatal("the server's log holds a participant's name")
 	}
+}
 
-	// A hot backup through the running server restores into an empty
-	// directory.
-	backup := filepath.Join(t.TempDir(), "backup.tar")
-	cmd := exec.Command(bin, "backup", backup, "--server", s.url)
-	cmd.Env = append(os.Environ(), "PALABRE_TOKEN="+admin)
+// backUpThroughTheServer: a hot backup through the running server
+// restores into an empty directory.
+func (e *endToEnd) backUpThroughTheServer() {
+	backup := filepath.Join(e.t.TempDir(), "backup.tar")
+	cmd := exec.Command(e.bin, "backup", backup, "--server", e.s.url)
+	cmd.Env = append(os.Environ(), "PALABRE_TOKEN="+e.admin)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("backup through the server: %v\n%s", err, out)
+		e.t.Fatalf("backup through the server: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(bin, "restore", backup, "--data", filepath.Join(t.TempDir(), "restored")).CombinedOutput(); err != nil {
-		t.Fatalf("restore: %v\n%s", err, out)
+	if out, err := exec.Command(e.bin, "restore", backup, "--data", filepath.Join(e.t.TempDir(), "restored")).CombinedOutput(); err != nil {
+		e.t.Fatalf("restore: %v\n%s", err, out)
 	}
+}
 
-	// A graceful stop exits cleanly.
-	s.cmd.Process.Signal(syscall.SIGTERM)
+// stop: a graceful stop exits cleanly.
+func (e *endToEnd) stop() {
+	e.s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
+	go func() { done <- e.s.cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, s.logs)
+			e.t.Fatalf("exit after SIGTERM: %v\n%s", err, e.s.logs)
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatal("no exit 20 s after SIGTERM")
+		e.t.Fatal("no exit 20 s after SIGTERM")
 	}
 }
 

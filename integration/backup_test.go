@@ -39,19 +39,7 @@ func TestBackupsAndErasures(t *testing.T) {
 	if !strings.Contains(erasures, aminata+"\t2026-11-30\n") || strings.Contains(erasures, bintou) || strings.Contains(erasures, "Aminata") {
 		t.Fatalf("palabre erasures printed:\n%s", erasures)
 	}
-	for _, token := range []string{gao, ""} {
-		req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/erasures", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != 401 && res.StatusCode != 403 || strings.Contains(string(body), aminata) {
-			t.Fatalf("the erasures for a facilitator or no one: %d %s", res.StatusCode, body)
-		}
-	}
+	checkTheErasuresAreForAdminsOnly(t, s, gao, aminata)
 	if err := os.WriteFile(list, []byte(erasures), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -67,34 +55,8 @@ func TestBackupsAndErasures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	restore := func(backup string, flags ...string) string {
-		into := filepath.Join(t.TempDir(), "restored")
-		run(t, bin, "", append([]string{"restore", backup, "--data", into}, flags...)...)
-		if err := os.WriteFile(filepath.Join(into, "master.key"), master, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return into
-	}
-	// What each restored directory tells of Aminata (erased) and Bintou.
-	names := func(into string) (string, string) {
-		admin := newToken(t, bin, into, "--role", "admin")
-		s := startServer(t, bin, into)
-		defer stop(t, s)
-		q := `query($id: ID!) { participant(id: $id) { erased identity { name } } }`
-		a := s.must(admin, q, map[string]any{"id": aminata})
-		b := s.must(admin, q, map[string]any{"id": bintou})
-		if pick(a, "participant", "erased") != true {
-			t.Errorf("%s: Aminata is not erased: %v", into, a)
-		}
-		an, _ := pick(a, "participant", "identity", "name").(string)
-		bn, _ := pick(b, "participant", "identity", "name").(string)
-		return an, bn
-	}
-	hasKey := func(into, id string) bool {
-		_, err := os.Stat(filepath.Join(into, "keys", id+".key"))
-		return err == nil
-	}
-
+	restore := func(backup string, flags ...string) string { return restoreWithKey(t, bin, master, backup, flags...) }
+	names := func(into string) (string, string) { return namesIn(t, bin, into, aminata, bintou) }
 	second := restore(after)
 	if hasKey(second, aminata) || !hasKey(second, bintou) {
 		t.Fatalf("restored after the erasure: Aminata's key %v, Bintou's %v", hasKey(second, aminata), hasKey(second, bintou))
@@ -119,6 +81,60 @@ func TestBackupsAndErasures(t *testing.T) {
 	if out, err := doctor(bin, again); err != nil || strings.Contains(out, "PROBLEM") {
 		t.Fatalf("doctor on the restored directory: %v\n%s", err, out)
 	}
+}
+
+// checkTheErasuresAreForAdminsOnly: a facilitator, or no one, gets no
+// erasure list.
+func checkTheErasuresAreForAdminsOnly(t *testing.T, s *server, facilitator, erased string) {
+	t.Helper()
+	for _, token := range []string{facilitator, ""} {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/erasures", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 401 && res.StatusCode != 403 || strings.Contains(string(body), erased) {
+			t.Fatalf("the erasures for a facilitator or no one: %d %s", res.StatusCode, body)
+		}
+	}
+}
+
+// restoreWithKey restores a backup into a new directory and puts the
+// master key back, as an operator keeps it apart from backups.
+func restoreWithKey(t *testing.T, bin string, master []byte, backup string, flags ...string) string {
+	t.Helper()
+	into := filepath.Join(t.TempDir(), "restored")
+	run(t, bin, "", append([]string{"restore", backup, "--data", into}, flags...)...)
+	if err := os.WriteFile(filepath.Join(into, "master.key"), master, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return into
+}
+
+// namesIn is what a restored directory tells of Aminata (erased) and
+// Bintou: their names, "" for none.
+func namesIn(t *testing.T, bin, into, aminata, bintou string) (string, string) {
+	t.Helper()
+	admin := newToken(t, bin, into, "--role", "admin")
+	s := startServer(t, bin, into)
+	defer stop(t, s)
+	q := `query($id: ID!) { participant(id: $id) { erased identity { name } } }`
+	a := s.must(admin, q, map[string]any{"id": aminata})
+	b := s.must(admin, q, map[string]any{"id": bintou})
+	if pick(a, "participant", "erased") != true {
+		t.Errorf("%s: Aminata is not erased: %v", into, a)
+	}
+	an, _ := pick(a, "participant", "identity", "name").(string)
+	bn, _ := pick(b, "participant", "identity", "name").(string)
+	return an, bn
+}
+
+func hasKey(into, id string) bool {
+	_, err := os.Stat(filepath.Join(into, "keys", id+".key"))
+	return err == nil
 }
 
 // TestDoctorOnADamagedDirectory damages a data directory the ways a laptop

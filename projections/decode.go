@@ -9,7 +9,6 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/registry"
 )
 
 // Event is a recorded event with its domain event decoded once for every
@@ -21,14 +20,21 @@ type Event struct {
 	Domain      domain.Event
 	AggregateID domain.ID
 	// Err says why the event could not be decoded: an event type no
-	// aggregate declares wraps domain.ErrUnknownEventType and names it.
+	// aggregate declares wraps domain.ErrUnknownEventType and names it;
+	// metadata that is not palabre's envelope wraps
+	// events.ErrInvalidMetadata.
 	Err error
 }
 
 // NewEvent decodes a recorded event.
 func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
 	e := Event{Record: rec}
-	d, err := codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data)
+	version, err := events.SchemaVersionOf(rec.Metadata)
+	if err != nil {
+		e.Err = fmt.Errorf("%s@%d: %w", rec.Stream, rec.Revision, err)
+		return e
+	}
+	d, err := codec.Decode(rec.Type, version, rec.Data)
 	if err != nil {
 		e.Err = err
 		return e

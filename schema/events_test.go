@@ -3,7 +3,6 @@ package schema_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -100,10 +99,10 @@ func TestEveryEventAStoryProducesMatchesItsSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var meta struct {
-			SchemaVersion int `json:"schemaVersion"`
+		meta, err := events.UnmarshalMetadata(rec.Metadata)
+		if err != nil {
+			t.Fatal(err)
 		}
-		json.Unmarshal(rec.Metadata, &meta)
 		sch := schemas[fmt.Sprintf("%s/%d", rec.Type, meta.SchemaVersion)]
 		if sch == nil {
 			t.Fatalf("no schema for %s version %d", rec.Type, meta.SchemaVersion)

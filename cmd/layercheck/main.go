@@ -2,7 +2,8 @@
 // own: the layering docs/ARCHITECTURE.md draws, checked over `go list
 // -deps` so that no import, however indirect, reaches back up. It also
 // fails on a tracked file over 5 MB (build output or data committed by
-// mistake). make lint runs it.
+// mistake) and on a function of the module's code over 100 lines (a
+// reader cannot hold it). make lint runs it.
 package main
 
 import (
@@ -10,6 +11,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -21,6 +25,10 @@ const module = "github.com/palabre/palabre/"
 
 // maxTracked is the largest file the repository may track.
 const maxTracked = 5 << 20
+
+// maxLines is the longest function, signature to closing brace, that the
+// module's code may hold; tests are not held to it.
+const maxLines = 100
 
 // rule: a package under From may not depend on one under any of Not.
 type rule struct {
@@ -83,7 +91,12 @@ func check(dir string) ([]string, error) {
 	for _, f := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	return append(problems, tooLarge(paths)...), nil
+	problems = append(problems, tooLarge(paths)...)
+	long, err := tooLong(paths)
+	if err != nil {
+		return nil, err
+	}
+	return append(problems, long...), nil
 }
 
 func decode(r io.Reader) ([]pkg, error) {
@@ -151,4 +164,71 @@ func tooLarge(files []string) []string {
 		}
 	}
 	return out
+}
+
+// tooLong lists the functions over maxLines lines in the Go files among
+// files, tests aside, each by file, line and name.
+func tooLong(files []string) ([]string, error) {
+	var out []string
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".go") || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			continue // tracked but deleted in the work tree
+		}
+		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("parse: %w", err)
+		}
+		for _, fn := range functions(file) {
+			start, end := fset.Position(fn.Pos()), fset.Position(fn.End())
+			if n := end.Line - start.Line + 1; n > maxLines {
+				out = append(out, fmt.Sprintf("%s:%d: %s is %d lines: split it by what it does (at most %d)", f, start.Line, nameOf(fn), n, maxLines))
+			}
+		}
+	}
+	return out, nil
+}
+
+// functions are a file's function declarations and the function literals
+// outside them (a package-level var's), which a declaration's length
+// would not count.
+func functions(file *ast.File) []ast.Node {
+	var out []ast.Node
+	for _, d := range file.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok {
+			out = append(out, fn)
+			continue
+		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok {
+				out = append(out, lit)
+				return false
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func nameOf(fn ast.Node) string {
+	d, ok := fn.(*ast.FuncDecl)
+	if !ok {
+		return "a function literal"
+	}
+	if d.Recv != nil && len(d.Recv.List) > 0 {
+		recv := d.Recv.List[0].Type
+		if star, ok := recv.(*ast.StarExpr); ok {
+			recv = star.X
+		}
+		if generic, ok := recv.(*ast.IndexExpr); ok {
+			recv = generic.X
+		}
+		if id, ok := recv.(*ast.Ident); ok {
+			return id.Name + "." + d.Name.Name
+		}
+	}
+	return d.Name.Name
 }

@@ -54,7 +54,7 @@ Usage:
   palabre token revoke ID [--data DIR]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
-  palabre form xlsform [--data DIR] [--out FILE]   the XLSForm for KoboToolbox and ODK
+  palabre form xlsform [--data DIR] [--reference FILE] [--out FILE]   the XLSForm for KoboToolbox and ODK
   palabre form register participants|stakeholders|spaces [--out FILE]   a register's template
   palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
   palabre import --suggest FILE   a mapping for another form's export
@@ -179,13 +179,23 @@ func (f *flags) bool(name string, value bool, help string) *bool {
 // reserve is --reserve-mib, the free space under which the embedded
 // store refuses writes; the bytes it gives are checked by f.err.
 func (f *flags) reserve() func() uint64 {
-	mib := f.int("reserve-mib", pebblestore.DefaultReserve>>20, "free space (MiB) under which the embedded store refuses writes, leaving room for its own work")
+	mib := f.int("reserve-mib", pebblestore.DefaultReserve>>20, reserveHelp)
 	f.checks = append(f.checks, func() {
-		if *mib < 1 || *mib > 1<<20 {
-			f.problem("reserve-mib", "must be between 1 and 1048576 (MiB), not %d", *mib)
+		if p := reserveProblem(*mib); p != "" {
+			f.problem("reserve-mib", "%s", p)
 		}
 	})
 	return func() uint64 { return uint64(max(*mib, 0)) << 20 }
+}
+
+const reserveHelp = "free space (MiB) under which the embedded store refuses writes, leaving room for its own work"
+
+// reserveProblem says what is wrong with a reserve of mib MiB, or "".
+func reserveProblem(mib int) string {
+	if mib < 1 || mib > 1<<20 {
+		return fmt.Sprintf("must be between 1 and 1048576 (MiB), not %d", mib)
+	}
+	return ""
 }
 
 // remote is a running server to work through (--server) and the token
@@ -266,6 +276,22 @@ func (f *flags) problem(name, format string, args ...any) {
 	f.problems = append(f.problems, setting+": "+fmt.Sprintf(format, args...))
 }
 
+// invalid records each problem of a configuration's Validate (joined
+// with errors.Join), already naming its setting.
+func (f *flags) invalid(err error) {
+	if err == nil {
+		return
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		f.problems = append(f.problems, err.Error())
+		return
+	}
+	for _, e := range joined.Unwrap() {
+		f.problems = append(f.problems, e.Error())
+	}
+}
+
 // err returns every problem found, or nil.
 func (f *flags) err() error {
 	if len(f.problems) == 0 {
@@ -276,18 +302,26 @@ func (f *flags) err() error {
 
 // dataDir checks --data.
 func (f *flags) dataDir(dir string) string {
-	if strings.TrimSpace(dir) == "" {
-		f.problem("data", "a data directory is required")
+	if p := dataDirProblem(dir); p != "" {
+		f.problem("data", "%s", p)
 		return ""
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		f.problem("data", "%v", err)
 	}
-	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
-		f.problem("data", "%s is a file, not a directory", dir)
-	}
 	return abs
+}
+
+// dataDirProblem says what is wrong with dir as a data directory, or "".
+func dataDirProblem(dir string) string {
+	if strings.TrimSpace(dir) == "" {
+		return "a data directory is required"
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return dir + " is a file, not a directory"
+	}
+	return ""
 }
 
 // logger writes JSON logs, or readable lines on a terminal.

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
@@ -35,11 +36,16 @@ func (m *Main) form(ctx context.Context, args []string) error {
 	}
 	f := m.flags("form xlsform")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
+	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
 	out := f.string("out", "", "file to write (default: standard output)")
 	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
 	dir := f.dataDir(*dataFlag)
+	ref, err := referenceData(*reference)
+	if err != nil {
+		f.problem("reference", "%v", err)
+	}
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -51,11 +57,14 @@ func (m *Main) form(ctx context.Context, args []string) error {
 	if _, _, err := projections.Replay(ctx, d.store, spaces, holders); err != nil {
 		return err
 	}
-	api, err := graphql.NewServer(graphql.Deps{Inclusion: spaces, Stakeholders: holders, Disclosure: graphql.Suppress, Logger: zerolog.Nop()}, nil)
+	// The core's read service, as the server's /form/dialogue.xlsx calls
+	// it, for an admin: every open space and every stakeholder.
+	svc, err := read.New(read.Config{Inclusion: spaces, Stakeholders: holders, Disclosure: read.Suppress})
 	if err != nil {
 		return err
 	}
-	body, err := api.DialogueForm(access.Principal{Role: access.Admin, Subject: "palabre form"})
+	admin := read.Viewer{Principal: access.Principal{Role: access.Admin, Subject: "palabre form"}, Log: zerolog.Nop()}
+	body, err := svc.DialogueForm(admin, graphql.FormVocabulary(ref.Groups), time.Now())
 	if err != nil {
 		return fmt.Errorf("%w (establish a space and register a stakeholder first)", err)
 	}

@@ -9,115 +9,215 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/web"
 )
 
-func (m *Main) serve(ctx context.Context, args []string) error {
-	f := m.flags("serve")
-	dataFlag := f.string("data", "./palabre-data", "data directory")
-	addr := f.string("addr", "127.0.0.1:8080", "address to listen on")
-	kind := f.string("store", "embedded", "event store: embedded or kurrentdb")
-	url := f.string("kurrentdb-url", "", "KurrentDB connection string, esdb://host:2113?tls=…")
-	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
-	smallCells := f.int("small-cells", 5, "withhold counts below this from roles without access to identities")
-	disclosure := f.string("disclosure", "cellkey", "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
-	timeout := f.string("request-timeout", "10s", "deadline of one API request")
-	logFormat := f.string("log-format", "auto", "logs: json, console, or auto (console on a terminal)")
-	reserve := f.reserve()
-	if err := f.parse(args); err != nil {
-		return err
+// serveConfig is what serve runs with. Each setting is a flag that falls
+// back to a PALABRE_* variable (envName); defaultServeConfig gives the
+// defaults.
+type serveConfig struct {
+	Data           string // the data directory
+	Addr           string // HOST:PORT to listen on
+	Store          string // embedded or kurrentdb
+	KurrentDBURL   string // with Store kurrentdb
+	Reference      string // a reference data file; "" is Mali 2023
+	SmallCells     int    // counts below it are withheld from roles without identities
+	Disclosure     graphql.Disclosure
+	RequestTimeout time.Duration // the deadline of one API request
+	LogFormat      string        // json, console or auto
+	ReserveMiB     int           // free space under which the embedded store refuses writes
+}
+
+func defaultServeConfig() serveConfig {
+	return serveConfig{Data: "./palabre-data", Addr: "127.0.0.1:8080", Store: "embedded", SmallCells: 5,
+		Disclosure: graphql.CellKey, RequestTimeout: 10 * time.Second, LogFormat: "auto", ReserveMiB: pebblestore.DefaultReserve >> 20}
+}
+
+// Validate returns every wrong setting, joined with errors.Join, each
+// named by its flag and variable; nil when all are right.
+func (c serveConfig) Validate() error {
+	var problems []error
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, settingError(name, format, args...))
 	}
-	dir := f.dataDir(*dataFlag)
-	if _, _, err := net.SplitHostPort(*addr); err != nil {
-		f.problem("addr", "%q is not HOST:PORT", *addr)
+	if p := dataDirProblem(c.Data); p != "" {
+		bad("data", "%s", p)
 	}
-	switch *kind {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr", "%q is not HOST:PORT", c.Addr)
+	}
+	switch c.Store {
 	case "embedded":
-		if *url != "" {
-			f.problem("kurrentdb-url", "only with --store kurrentdb")
+		if c.KurrentDBURL != "" {
+			bad("kurrentdb-url", "only with --store kurrentdb")
 		}
 	case "kurrentdb":
-		if !strings.HasPrefix(*url, "esdb://") && !strings.HasPrefix(*url, "esdb+discover://") && !strings.HasPrefix(*url, "kurrentdb://") && !strings.HasPrefix(*url, "kurrentdb+discover://") {
-			f.problem("kurrentdb-url", "needs a connection string such as esdb://localhost:2113?tls=false, not %q", *url)
+		if !hasAnyPrefix(c.KurrentDBURL, "esdb://", "esdb+discover://", "kurrentdb://", "kurrentdb+discover://") {
+			bad("kurrentdb-url", "needs a connection string such as esdb://localhost:2113?tls=false, not %q", c.KurrentDBURL)
 		}
 	default:
-		f.problem("store", "must be embedded or kurrentdb, not %q", *kind)
+		bad("store", "must be embedded or kurrentdb, not %q", c.Store)
 	}
-	if *smallCells < 1 || *smallCells > 100 {
-		f.problem("small-cells", "must be between 1 and 100, not %d", *smallCells)
+	if c.SmallCells < 1 || c.SmallCells > 100 {
+		bad("small-cells", "must be between 1 and 100, not %d", c.SmallCells)
 	}
-	switch graphql.Disclosure(*disclosure) {
+	switch c.Disclosure {
 	case graphql.CellKey:
-		if *smallCells < 2 {
-			f.problem("small-cells", "must be at least 2 with --disclosure cellkey (a true 1 is never perturbed), not %d", *smallCells)
+		if c.SmallCells < 2 {
+			bad("small-cells", "must be at least 2 with --disclosure cellkey (a true 1 is never perturbed), not %d", c.SmallCells)
 		}
 	case graphql.Suppress:
 	default:
-		f.problem("disclosure", "must be cellkey or suppress, not %q", *disclosure)
+		bad("disclosure", "must be cellkey or suppress, not %q", c.Disclosure)
 	}
-	requestTimeout, err := time.ParseDuration(*timeout)
-	if err != nil || requestTimeout < 100*time.Millisecond || requestTimeout > 10*time.Minute {
+	if c.RequestTimeout < 100*time.Millisecond || c.RequestTimeout > 10*time.Minute {
+		bad("request-timeout", "must be a duration between 100ms and 10m, not %s", c.RequestTimeout)
+	}
+	if c.LogFormat != "auto" && c.LogFormat != "json" && c.LogFormat != "console" {
+		bad("log-format", "must be auto, json or console, not %q", c.LogFormat)
+	}
+	if p := reserveProblem(c.ReserveMiB); p != "" {
+		bad("reserve-mib", "%s", p)
+	}
+	return errors.Join(problems...)
+}
+
+// settingError names a setting by its flag and the variable it falls
+// back to.
+func settingError(name, format string, args ...any) error {
+	return fmt.Errorf("--%s (%s): %s", name, envName(name), fmt.Sprintf(format, args...))
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	c, ref, err := m.serveSettings(args)
+	if err != nil {
+		return err
+	}
+	log := m.logger(c.LogFormat)
+	s, err := m.openServer(c, ref, log)
+	if err != nil {
+		return err
+	}
+	return m.runServer(ctx, c, s, log)
+}
+
+// serveSettings reads serve's flags and variables into a config, and
+// names every problem at once: what could not be read, what Validate
+// refuses and a reference file that cannot be loaded.
+func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) {
+	c := defaultServeConfig()
+	f := m.flags("serve")
+	data := f.string("data", c.Data, "data directory")
+	addr := f.string("addr", c.Addr, "address to listen on")
+	kind := f.string("store", c.Store, "event store: embedded or kurrentdb")
+	url := f.string("kurrentdb-url", c.KurrentDBURL, "KurrentDB connection string, esdb://host:2113?tls=…")
+	reference := f.string("reference", c.Reference, "reference data file (regions, groups); default Mali 2023")
+	smallCells := f.int("small-cells", c.SmallCells, "withhold counts below this from roles without access to identities")
+	disclosure := f.string("disclosure", string(c.Disclosure), "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
+	timeout := f.string("request-timeout", c.RequestTimeout.String(), "deadline of one API request")
+	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
+	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
+	if err := f.parse(args); err != nil {
+		return c, nil, err
+	}
+	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
+	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
+	if d, err := time.ParseDuration(*timeout); err == nil {
+		c.RequestTimeout = d
+	} else {
 		f.problem("request-timeout", "must be a duration between 100ms and 10m, not %q", *timeout)
 	}
-	if *logFormat != "auto" && *logFormat != "json" && *logFormat != "console" {
-		f.problem("log-format", "must be auto, json or console, not %q", *logFormat)
-	}
-	ref, err := referenceData(*reference)
+	f.invalid(c.Validate())
+	ref, err := referenceData(c.Reference)
 	if err != nil {
 		f.problem("reference", "%v", err)
 	}
 	if err := f.err(); err != nil {
-		return err
+		return c, nil, err
 	}
-	log := m.logger(*logFormat)
+	c.Data = f.dataDir(c.Data)
+	return c, ref, nil
+}
 
-	d, storeHealth, err := m.openServedStore(dir, *kind, *url, reserve(), &log)
+// server is what serve runs: the API over the store and the read models'
+// runner.
+type server struct {
+	api     http.Handler
+	runner  *projections.Runner
+	handler *commands.Handler
+	models  readModels
+}
+
+// openServer opens the store, the keys and the tokens and wires the API
+// over them.
+func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) (*server, error) {
+	d, storeHealth, err := m.openServedStore(c.Data, c.Store, c.KurrentDBURL, uint64(c.ReserveMiB)<<20, &log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	keys, err := m.openKeys(d, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	models := newReadModels(keys)
 	runner, err := projections.NewRunner(d.store, d.path("projections"), &projections.Options{Logger: &log}, models.all()...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tokens, err := access.OpenTokens(d.path("tokens.json"), nil, ref)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	handler := newHandler(d.store, ref, keys)
 	deps := graphql.Deps{Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
-		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: *smallCells,
-		Disclosure: graphql.Disclosure(*disclosure), Secret: keys.Secret("api"), WebApp: web.Files()}
+		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
+		Disclosure: c.Disclosure, Secret: keys.Secret("api"), WebApp: web.Files()}
 	if d.embedded != nil {
 		deps.Backup = d.backup
 	}
 	deps.StoreHealth = storeHealth
-	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: requestTimeout})
+	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	listener, err := net.Listen("tcp", *addr)
+	return &server{api: api, runner: runner, handler: handler, models: models}, nil
+}
+
+// runServer serves until ctx ends, the listener fails or the read models
+// cannot follow the log, then shuts down in order.
+func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, log zerolog.Logger) error {
+	listener, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr (PALABRE_ADDR): %w", err)
 	}
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: requestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	srv := &http.Server{Handler: s.api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: c.RequestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan error, 1)
-	go func() { runnerDone <- runner.Run(runCtx) }()
-	go claimLegacyCodes(runCtx, handler, models.participants, caughtUp(runner), log)
+	go func() { runnerDone <- s.runner.Run(runCtx) }()
+	go claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
-	log.Info().Str("url", "http://"+listener.Addr().String()).Str("data", dir).Str("store", *kind).Msg("palabre serving; GraphiQL at /graphiql")
+	log.Info().Str("url", "http://"+listener.Addr().String()).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
 	fmt.Fprintf(m.Stdout, "palabre serving on http://%s (GraphiQL: http://%s/graphiql)\n", listener.Addr(), listener.Addr())
 
 	select {

@@ -7,8 +7,9 @@
 //
 // Where the rules live, once each:
 //   - scope.go: what a viewer may see of each kind of object, by region.
-//     Reads and the commands' references (Sees) both go through it, so
-//     another region's object answers exactly as a missing one.
+//     Reads and the write policy (Sees, RegionOf: core/policy) both go
+//     through it, so another region's object answers exactly as a missing
+//     one.
 //   - figures.go (release): what a role without access to identities may
 //     see of figures: cell-key perturbation or suppression, then the
 //     small-count threshold, across views, tables and dialogues.

@@ -103,10 +103,29 @@ func (s *Service) sees(who access.Principal, r domain.Ref) bool {
 	return ok && k.visible(who, r.ID)
 }
 
-// MayHold reports whether a new commitment would be one its maker may
-// see: of a space, or else a stakeholder, of their regions.
-func (s *Service) MayHold(v Viewer, c commitments.Commitment) bool {
-	return s.commitmentInRegion(v.Principal, c)
+// RegionOf is the region of an object the viewer may see, for the write
+// policy's region rule: "" for one of every region (a national or
+// international stakeholder). ok is false for what they may not see, which
+// the policy then treats as missing.
+func (s *Service) RegionOf(v Viewer, r domain.Ref) (region string, ok bool) {
+	switch r.Category {
+	case space.Category:
+		sp, ok := s.visibleSpace(v.Principal, r.ID)
+		return sp.Region, ok
+	case dialogue.Category:
+		d, ok := s.visibleDialogue(v.Principal, r.ID)
+		return s.regionOfSpace(d.Dialogue.SpaceID), ok
+	case stakeholder.Category:
+		h, ok := s.visibleStakeholder(v.Principal, r.ID)
+		return h.Profile.Region, ok
+	case commitment.Category:
+		c, ok := s.visibleCommitment(v.Principal, r.ID)
+		return s.regionOfCommitment(c), ok
+	case participant.Category:
+		p, ok := s.visibleParticipant(v.Principal, r.ID)
+		return p.Profile.Region, ok
+	}
+	return "", false
 }
 
 // RegionFor is the region a facilitator's list or figures cover: the one

@@ -38,7 +38,7 @@ var (
 // loadFacts reads an object's stream and folds it into its facts.
 func (h *Handler) loadFacts(ctx context.Context, agg domain.Described, stream string) (facts any, exists bool, err error) {
 	var list []domain.Event
-	err = readStream(ctx, h, stream, func(_ events.RecordedEvent, e domain.Event, _ metadata) { list = append(list, e) })
+	err = readStream(ctx, h, stream, func(_ events.RecordedEvent, e domain.Event, _ events.Metadata) { list = append(list, e) })
 	if err != nil {
 		return nil, false, err
 	}

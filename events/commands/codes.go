@@ -76,7 +76,7 @@ type claim struct {
 
 func (h *Handler) readClaim(ctx context.Context, stream string) (claim, error) {
 	var c claim
-	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e participant.Event, meta metadata) {
+	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e participant.Event, meta events.Metadata) {
 		if claimed, ok := e.(participant.CodeClaimed); ok {
 			c = claim{CodeClaimed: claimed, exists: true, revision: rec.Revision, recordedAt: meta.RecordedAt}
 		}

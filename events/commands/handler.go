@@ -45,17 +45,6 @@ type Meta struct {
 	DryRun bool
 }
 
-// metadata is the JSON stored with every event.
-type metadata struct {
-	CommandID     ulid.ULID `json:"commandId"`
-	CorrelationID ulid.ULID `json:"correlationId"`
-	CausationID   ulid.ULID `json:"causationId"`
-	RecordedBy    string    `json:"recordedBy"`
-	RecordedAt    time.Time `json:"recordedAt"`
-	CommandHash   string    `json:"commandHash"`
-	SchemaVersion int       `json:"schemaVersion"`
-}
-
 // Result is what a command did.
 type Result[E any] struct {
 	Stream string
@@ -122,7 +111,8 @@ func (h *Handler) Codec() *domain.Codec { return h.codec }
 //
 // Returns a *domain.Problems (errors.Is domain.ErrRejected) when the
 // command is refused, ErrCommandIDReused, ErrConflict after the retries,
-// or a store error.
+// an error wrapping events.ErrInvalidMetadata when an event read has
+// metadata that is not an envelope, or a store error.
 func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domain.ID, cmd C, meta Meta) (Result[E], error) {
 	r, err := h.execute(ctx, agg.Aggregate, id, cmd, meta)
 	return narrow[E](r), err
@@ -249,7 +239,7 @@ type folded[S any, E any] struct {
 func (h *Handler) fold(ctx context.Context, agg domain.Described, stream string, commandID ulid.ULID) (folded[any, domain.Event], error) {
 	var f folded[any, domain.Event]
 	var failed error
-	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e domain.Event, meta metadata) {
+	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e domain.Event, meta events.Metadata) {
 		if failed != nil {
 			return
 		}
@@ -289,7 +279,7 @@ func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream stri
 
 // readStream reads a stream's events in order, decoded as E with their
 // metadata, and hands each to each; a missing stream has none.
-func readStream[E domain.Event](ctx context.Context, h *Handler, stream string, each func(events.RecordedEvent, E, metadata)) error {
+func readStream[E domain.Event](ctx context.Context, h *Handler, stream string, each func(events.RecordedEvent, E, events.Metadata)) error {
 	for rec, err := range h.store.ReadStream(ctx, stream, events.ReadStreamOptions{}) {
 		if errors.Is(err, events.ErrStreamNotFound) {
 			return nil
@@ -307,14 +297,11 @@ func readStream[E domain.Event](ctx context.Context, h *Handler, stream string, 
 }
 
 // decode turns a stored event into an aggregate's event.
-func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, metadata, error) {
+func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, events.Metadata, error) {
 	var zero E
-	var meta metadata
-	if err := json.Unmarshal(rec.Metadata, &meta); err != nil {
-		return zero, meta, fmt.Errorf("%s@%d: metadata: %w", rec.Stream, rec.Revision, err)
-	}
-	if meta.SchemaVersion == 0 {
-		meta.SchemaVersion = 1
+	meta, err := events.UnmarshalMetadata(rec.Metadata)
+	if err != nil {
+		return zero, meta, fmt.Errorf("%s@%d: %w", rec.Stream, rec.Revision, err)
 	}
 	de, err := codec.Decode(rec.Type, meta.SchemaVersion, rec.Data)
 	if err != nil {
@@ -329,7 +316,7 @@ func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, m
 
 // encode turns decided events into event data with derived ids.
 func (h *Handler) encode(list []domain.Event, meta Meta, hash string, now time.Time) ([]events.EventData, error) {
-	m := metadata{CommandID: meta.CommandID, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RecordedBy: meta.RecordedBy, RecordedAt: now.UTC(), CommandHash: hash}
+	m := events.Metadata{CommandID: meta.CommandID, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID, RecordedBy: meta.RecordedBy, RecordedAt: now.UTC(), CommandHash: hash}
 	if m.CorrelationID == (ulid.ULID{}) {
 		m.CorrelationID = meta.CommandID
 	}
@@ -343,9 +330,9 @@ func (h *Handler) encode(list []domain.Event, meta Meta, hash string, now time.T
 			return nil, err
 		}
 		m.SchemaVersion = version
-		md, err := json.Marshal(m)
+		md, err := m.Marshal()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", e.EventType(), err)
 		}
 		out[i] = events.EventData{ID: EventID(meta.CommandID, hash, i), Type: e.EventType(), Data: data, Metadata: md}
 	}
@@ -411,6 +398,8 @@ type Change struct {
 
 // Changes reads the log forwards from a position (inclusive), calling
 // each until it returns false. The context is honoured between events.
+// An event whose metadata is not an envelope stops it with an error
+// wrapping events.ErrInvalidMetadata.
 func (h *Handler) Changes(ctx context.Context, from events.Position, each func(Change) bool) error {
 	for rec, err := range h.store.ReadAll(ctx, from, 0) {
 		if err != nil {
@@ -428,10 +417,11 @@ func (h *Handler) Changes(ctx context.Context, from events.Position, each func(C
 }
 
 // History reads an aggregate's events in order; none for a missing one.
-// The context is honoured between events.
+// The context is honoured between events. An event whose metadata is not
+// an envelope stops it with an error wrapping events.ErrInvalidMetadata.
 func (h *Handler) History(ctx context.Context, category string, id domain.ID) ([]Recorded, error) {
 	var out []Recorded
-	err := readStream(ctx, h, domain.StreamName(category, id), func(rec events.RecordedEvent, e domain.Event, meta metadata) {
+	err := readStream(ctx, h, domain.StreamName(category, id), func(rec events.RecordedEvent, e domain.Event, meta events.Metadata) {
 		out = append(out, Recorded{Type: rec.Type, Event: e, RecordedAt: meta.RecordedAt, RecordedBy: meta.RecordedBy})
 	})
 	return out, err

@@ -103,6 +103,24 @@ func TestEventsCarryTheirMetadataAndDerivedIDs(t *testing.T) {
 	}
 }
 
+func TestAnEventWhoseMetadataIsNotAnEnvelopeIsNamedNotDecoded(t *testing.T) {
+	s, h := open(t, t.TempDir())
+	ctx := context.Background()
+	id := ulid.Make()
+	data, _ := json.Marshal(establish())
+	bad := events.EventData{ID: events.ID(ulid.Make()), Type: "SpaceEstablished", Data: data, Metadata: []byte(`{"commandId":"not a ulid","schemaVersion":1}`)}
+	if _, err := s.Append(ctx, "space-"+id.String(), events.NoStream{}, bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.History(ctx, commands.Space.Category, id); !errors.Is(err, events.ErrInvalidMetadata) {
+		t.Errorf("history: got %v, want ErrInvalidMetadata", err)
+	}
+	m := meta()
+	if _, err := commands.Space.Execute(ctx, h, id, establish(), m); !errors.Is(err, events.ErrInvalidMetadata) {
+		t.Errorf("a command on the stream: got %v, want ErrInvalidMetadata", err)
+	}
+}
+
 func TestReferencesAreCheckedAgainstCurrentState(t *testing.T) {
 	_, h := open(t, t.TempDir())
 	ctx := context.Background()

@@ -57,108 +57,132 @@ func TestRandomCommandSequencesKeepEveryInvariant(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		env := commandstest.Open(rt, time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC))
 		defer env.Close()
-		store, h := env.Store, env.Handler
-		ctx := context.Background()
-		m := &model{ids: map[string][]domain.ID{}, events: map[string][]domain.Event{}}
-		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "rapid"} }
-		date := func(label string) domain.Date {
-			return domain.NewDate(2026, time.Month(rapid.IntRange(1, 12).Draw(rt, label+"Month")), rapid.IntRange(1, 28).Draw(rt, label+"Day"))
-		}
-		pick := func(category, label string) domain.ID {
-			ids := m.ids[category]
-			if len(ids) == 0 || rapid.IntRange(0, 9).Draw(rt, label+"Unknown") == 0 {
-				return ulid.Make()
-			}
-			return rapid.SampledFrom(ids).Draw(rt, label)
-		}
-		ok := func(err error) {
-			if err != nil && !errors.Is(err, domain.ErrRejected) {
-				rt.Fatalf("unexpected error: %v", err)
-			}
-		}
-		regions := []string{"gao", "mopti", "tombouctou", "bamako", "atlantis"}
-
+		x := &sender{ctx: context.Background(), h: env.Handler, m: &model{ids: map[string][]domain.ID{}, events: map[string][]domain.Event{}},
+			regions: []string{"gao", "mopti", "tombouctou", "bamako", "atlantis"}}
 		rt.Repeat(map[string]func(*rapid.T){
-			"register a stakeholder": func(rt *rapid.T) {
-				mt := meta()
-				r, err := commands.Stakeholder.Execute(ctx, h, mt.CommandID, stakeholder.Register{Profile: stakeholder.Profile{Name: "S", Type: rapid.SampledFrom([]string{"governor", "mayor", "cadi", "dragon"}).Draw(rt, "type"), Level: "regional", Region: rapid.SampledFrom(regions).Draw(rt, "region")}}, mt)
-				ok(err)
-				m.record(stakeholder.Category, mt.CommandID, r.Stream, asEvents(r.Events))
-			},
-			"establish or close a space": func(rt *rapid.T) {
-				if rapid.Bool().Draw(rt, "close") {
-					id := pick(space.Category, "space")
-					r, err := commands.Space.Execute(ctx, h, id, space.Close{ClosedOn: date("closed")}, meta())
-					ok(err)
-					m.record(space.Category, id, r.Stream, asEvents(r.Events))
-					return
-				}
-				mt := meta()
-				r, err := commands.Space.Execute(ctx, h, mt.CommandID, space.Establish{Details: space.Details{Name: "Espace", Kind: "community-dialogue-forum", Region: rapid.SampledFrom(regions).Draw(rt, "region"), Pillar: "inclusion"}, EstablishedOn: date("established")}, mt)
-				ok(err)
-				m.record(space.Category, mt.CommandID, r.Stream, asEvents(r.Events))
-			},
-			"enrol or erase a participant": func(rt *rapid.T) {
-				if rapid.IntRange(0, 3).Draw(rt, "erase") == 0 {
-					id := pick(participant.Category, "participant")
-					r, err := h.Erase(ctx, id, participant.Erase{ErasedOn: date("erased")}, meta())
-					ok(err)
-					m.record(participant.Category, id, r.Stream, asEvents(r.Events))
-					return
-				}
-				mt := meta()
-				r, err := h.Enrol(ctx, mt.CommandID, participant.Enrol{
-					Profile: participant.Profile{Code: "P-" + mt.CommandID.String()[20:], Sex: rapid.SampledFrom([]string{"female", "male", "?"}).Draw(rt, "sex"), BirthYear: rapid.IntRange(1940, 2015).Draw(rt, "born"), Displacement: "none", Region: rapid.SampledFrom(regions).Draw(rt, "region")},
-					Consent: participant.Consent{Given: rapid.IntRange(0, 9).Draw(rt, "refuses") > 0, On: date("consent")},
-				}, keystore.Identity{Name: "N"}, mt)
-				ok(err)
-				m.record(participant.Category, mt.CommandID, r.Stream, asEvents(r.Events))
-			},
-			"hold or correct a dialogue": func(rt *rapid.T) {
-				var attendees []dialogue.Attendee
-				for i := range rapid.IntRange(0, 4).Draw(rt, "attendees") {
-					_ = i
-					attendees = append(attendees, dialogue.Attendee{ParticipantID: pick(participant.Category, "attendee"), Spoke: rapid.Bool().Draw(rt, "spoke")})
-				}
-				a := dialogue.Attendance{Attendees: attendees, Headcount: dialogue.Headcount{
-					YoungWomen: rapid.IntRange(-1, 5).Draw(rt, "yw"), AdultMen: rapid.IntRange(0, 5).Draw(rt, "am"),
-					WithDisabilities: rapid.IntRange(0, 6).Draw(rt, "wd"), Displaced: rapid.IntRange(0, 6).Draw(rt, "dp"),
-				}}
-				if rapid.Bool().Draw(rt, "correct") {
-					id := pick(dialogue.Category, "dialogue")
-					r, err := commands.Dialogue.Execute(ctx, h, id, dialogue.CorrectAttendance{Attendance: a}, meta())
-					ok(err)
-					m.record(dialogue.Category, id, r.Stream, asEvents(r.Events))
-					return
-				}
-				mt := meta()
-				r, err := commands.Dialogue.Execute(ctx, h, mt.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: pick(space.Category, "space"), HeldOn: date("held"), Format: "workshop", Pillar: "security", Attendance: a}}, mt)
-				ok(err)
-				m.record(dialogue.Category, mt.CommandID, r.Stream, asEvents(r.Events))
-			},
-			"make or settle a commitment": func(rt *rapid.T) {
-				if rapid.Bool().Draw(rt, "settle") {
-					id := pick(commitment.Category, "commitment")
-					cmd := rapid.SampledFrom([]commitment.Command{
-						commitment.ReportProgress{ReportedOn: date("reported"), Status: "stalled"},
-						commitment.ReviseDueDate{DueOn: date("due"), Reason: "r"},
-						commitment.Fulfil{On: date("on")}, commitment.Break{On: date("on")}, commitment.Withdraw{On: date("on")},
-					}).Draw(rt, "command")
-					r, err := commands.Commitment.Execute(ctx, h, id, cmd, meta())
-					ok(err)
-					m.record(commitment.Category, id, r.Stream, asEvents(r.Events))
-					return
-				}
-				mt := meta()
-				r, err := commands.Commitment.Execute(ctx, h, mt.CommandID, commitment.Make{Promise: commitment.Promise{StakeholderID: pick(stakeholder.Category, "stakeholder"), Text: "t", Pillar: "justice", MadeOn: date("made"), DueOn: date("due")}}, mt)
-				ok(err)
-				m.record(commitment.Category, mt.CommandID, r.Stream, asEvents(r.Events))
-			},
+			"register a stakeholder":       x.registerStakeholder,
+			"establish or close a space":   x.establishOrCloseSpace,
+			"enrol or erase a participant": x.enrolOrErase,
+			"hold or correct a dialogue":   x.holdOrCorrectDialogue,
+			"make or settle a commitment":  x.makeOrSettleCommitment,
 		})
-
-		checkInvariants(rt, store, h)
-		checkFolds(rt, ctx, h, m)
+		checkInvariants(rt, env.Store, x.h)
+		checkFolds(rt, x.ctx, x.h, x.m)
 	})
+}
+
+// sender sends random, often invalid, commands and records in m what
+// the handler reported.
+type sender struct {
+	ctx     context.Context
+	h       *commands.Handler
+	m       *model
+	regions []string // atlantis is none of the deployment's
+}
+
+func (x *sender) meta() commands.Meta {
+	return commands.Meta{CommandID: ulid.Make(), RecordedBy: "rapid"}
+}
+
+func (x *sender) date(rt *rapid.T, label string) domain.Date {
+	return domain.NewDate(2026, time.Month(rapid.IntRange(1, 12).Draw(rt, label+"Month")), rapid.IntRange(1, 28).Draw(rt, label+"Day"))
+}
+
+// pick is an id of category sent before, or one in ten times an unknown
+// one.
+func (x *sender) pick(rt *rapid.T, category, label string) domain.ID {
+	ids := x.m.ids[category]
+	if len(ids) == 0 || rapid.IntRange(0, 9).Draw(rt, label+"Unknown") == 0 {
+		return ulid.Make()
+	}
+	return rapid.SampledFrom(ids).Draw(rt, label)
+}
+
+// ok accepts a refusal, the answer to an invalid command, and nothing else.
+func (x *sender) ok(rt *rapid.T, err error) {
+	if err != nil && !errors.Is(err, domain.ErrRejected) {
+		rt.Fatalf("unexpected error: %v", err)
+	}
+}
+
+func (x *sender) registerStakeholder(rt *rapid.T) {
+	mt := x.meta()
+	r, err := commands.Stakeholder.Execute(x.ctx, x.h, mt.CommandID, stakeholder.Register{Profile: stakeholder.Profile{Name: "S", Type: rapid.SampledFrom([]string{"governor", "mayor", "cadi", "dragon"}).Draw(rt, "type"), Level: "regional", Region: rapid.SampledFrom(x.regions).Draw(rt, "region")}}, mt)
+	x.ok(rt, err)
+	x.m.record(stakeholder.Category, mt.CommandID, r.Stream, asEvents(r.Events))
+}
+
+func (x *sender) establishOrCloseSpace(rt *rapid.T) {
+	if rapid.Bool().Draw(rt, "close") {
+		id := x.pick(rt, space.Category, "space")
+		r, err := commands.Space.Execute(x.ctx, x.h, id, space.Close{ClosedOn: x.date(rt, "closed")}, x.meta())
+		x.ok(rt, err)
+		x.m.record(space.Category, id, r.Stream, asEvents(r.Events))
+		return
+	}
+	mt := x.meta()
+	r, err := commands.Space.Execute(x.ctx, x.h, mt.CommandID, space.Establish{Details: space.Details{Name: "Espace", Kind: "community-dialogue-forum", Region: rapid.SampledFrom(x.regions).Draw(rt, "region"), Pillar: "inclusion"}, EstablishedOn: x.date(rt, "established")}, mt)
+	x.ok(rt, err)
+	x.m.record(space.Category, mt.CommandID, r.Stream, asEvents(r.Events))
+}
+
+func (x *sender) enrolOrErase(rt *rapid.T) {
+	if rapid.IntRange(0, 3).Draw(rt, "erase") == 0 {
+		id := x.pick(rt, participant.Category, "participant")
+		r, err := x.h.Erase(x.ctx, id, participant.Erase{ErasedOn: x.date(rt, "erased")}, x.meta())
+		x.ok(rt, err)
+		x.m.record(participant.Category, id, r.Stream, asEvents(r.Events))
+		return
+	}
+	mt := x.meta()
+	r, err := x.h.Enrol(x.ctx, mt.CommandID, participant.Enrol{
+		Profile: participant.Profile{Code: "P-" + mt.CommandID.String()[20:], Sex: rapid.SampledFrom([]string{"female", "male", "?"}).Draw(rt, "sex"), BirthYear: rapid.IntRange(1940, 2015).Draw(rt, "born"), Displacement: "none", Region: rapid.SampledFrom(x.regions).Draw(rt, "region")},
+		Consent: participant.Consent{Given: rapid.IntRange(0, 9).Draw(rt, "refuses") > 0, On: x.date(rt, "consent")},
+	}, keystore.Identity{Name: "N"}, mt)
+	x.ok(rt, err)
+	x.m.record(participant.Category, mt.CommandID, r.Stream, asEvents(r.Events))
+}
+
+func (x *sender) holdOrCorrectDialogue(rt *rapid.T) {
+	var attendees []dialogue.Attendee
+	for i := range rapid.IntRange(0, 4).Draw(rt, "attendees") {
+		_ = i
+		attendees = append(attendees, dialogue.Attendee{ParticipantID: x.pick(rt, participant.Category, "attendee"), Spoke: rapid.Bool().Draw(rt, "spoke")})
+	}
+	a := dialogue.Attendance{Attendees: attendees, Headcount: dialogue.Headcount{
+		YoungWomen: rapid.IntRange(-1, 5).Draw(rt, "yw"), AdultMen: rapid.IntRange(0, 5).Draw(rt, "am"),
+		WithDisabilities: rapid.IntRange(0, 6).Draw(rt, "wd"), Displaced: rapid.IntRange(0, 6).Draw(rt, "dp"),
+	}}
+	if rapid.Bool().Draw(rt, "correct") {
+		id := x.pick(rt, dialogue.Category, "dialogue")
+		r, err := commands.Dialogue.Execute(x.ctx, x.h, id, dialogue.CorrectAttendance{Attendance: a}, x.meta())
+		x.ok(rt, err)
+		x.m.record(dialogue.Category, id, r.Stream, asEvents(r.Events))
+		return
+	}
+	mt := x.meta()
+	r, err := commands.Dialogue.Execute(x.ctx, x.h, mt.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: x.pick(rt, space.Category, "space"), HeldOn: x.date(rt, "held"), Format: "workshop", Pillar: "security", Attendance: a}}, mt)
+	x.ok(rt, err)
+	x.m.record(dialogue.Category, mt.CommandID, r.Stream, asEvents(r.Events))
+}
+
+func (x *sender) makeOrSettleCommitment(rt *rapid.T) {
+	if rapid.Bool().Draw(rt, "settle") {
+		id := x.pick(rt, commitment.Category, "commitment")
+		cmd := rapid.SampledFrom([]commitment.Command{
+			commitment.ReportProgress{ReportedOn: x.date(rt, "reported"), Status: "stalled"},
+			commitment.ReviseDueDate{DueOn: x.date(rt, "due"), Reason: "r"},
+			commitment.Fulfil{On: x.date(rt, "on")}, commitment.Break{On: x.date(rt, "on")}, commitment.Withdraw{On: x.date(rt, "on")},
+		}).Draw(rt, "command")
+		r, err := commands.Commitment.Execute(x.ctx, x.h, id, cmd, x.meta())
+		x.ok(rt, err)
+		x.m.record(commitment.Category, id, r.Stream, asEvents(r.Events))
+		return
+	}
+	mt := x.meta()
+	r, err := commands.Commitment.Execute(x.ctx, x.h, mt.CommandID, commitment.Make{Promise: commitment.Promise{StakeholderID: x.pick(rt, stakeholder.Category, "stakeholder"), Text: "t", Pillar: "justice", MadeOn: x.date(rt, "made"), DueOn: x.date(rt, "due")}}, mt)
+	x.ok(rt, err)
+	x.m.record(commitment.Category, mt.CommandID, r.Stream, asEvents(r.Events))
 }
 
 // checkInvariants walks $all in order, as a projection would.

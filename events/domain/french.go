@@ -19,7 +19,12 @@ func HasFrench(template string) bool {
 }
 
 var frenchReasons = map[string]string{
-	"is not yours to import: another region's, or your role may not write it": "ne relève pas de vous : c’est une autre région, ou votre rôle ne permet pas de l’écrire",
+	"names an object that is already another one: this row was imported before with other answers": "désigne un objet qui en est déjà un autre : cette ligne a déjà été importée avec d’autres réponses",
+	"what this row changes kept changing while it was imported: import the file again":             "ce que change cette ligne a changé pendant l’import : importez le fichier à nouveau",
+	"is every region's (national or international level): only an admin or advocacy may write it":  "concerne toutes les régions (niveau national ou international) : seuls un·e admin ou le plaidoyer peuvent l’écrire",
+	"%q is not one of your regions (%s)":                                                           "%q n’est pas l’une de vos régions (%s)",
+	"your token's role may not %s":                                                                 "le rôle de votre jeton ne permet pas de %s",
+	"a browser session may not do this: send your token itself (Authorization: Bearer)":            "une session de navigateur ne le permet pas : présentez votre jeton lui-même (Authorization: Bearer)",
 	"%s is on row %d too": "%s figure aussi à la ligne %d",
 	"%q is not a palabre id: leave it empty for a new one": "%q n’est pas un identifiant palabre : laissez-le vide pour en créer un",
 	"is required":                                                                  "est obligatoire",

@@ -54,14 +54,23 @@ func category() string {
 	return "t" + strings.ToLower(ulid.Make().String()) + "-"
 }
 
-// NewEvent returns an event of the given type with a fresh id and
-// numbered JSON data and metadata.
+// NewEvent returns an event of the given type with a fresh id, numbered
+// JSON data, and palabre's envelope as its metadata, numbered too (its
+// time of recording is i seconds into 2026, its command hash i).
 func NewEvent(eventType string, i int) events.EventData {
+	id := ulid.MustNew(ulid.Now(), rand.Reader)
+	md, err := events.Metadata{
+		CommandID: id, CorrelationID: id, CausationID: id, RecordedBy: "eventstoretest",
+		RecordedAt: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC), CommandHash: fmt.Sprintf("%064x", i), SchemaVersion: 1,
+	}.Marshal()
+	if err != nil {
+		panic(err) // a whole envelope always encodes
+	}
 	return events.EventData{
-		ID:       events.ID(ulid.MustNew(ulid.Now(), rand.Reader)),
+		ID:       events.ID(id),
 		Type:     eventType,
 		Data:     fmt.Appendf(nil, `{"n":%d,"text":"événement %d"}`, i, i),
-		Metadata: fmt.Appendf(nil, `{"commandId":"c%d"}`, i),
+		Metadata: md,
 	}
 }
 
@@ -428,6 +437,14 @@ func dataIDs(evs []events.EventData) string {
 
 func (s suite) subscriptions(t *testing.T) {
 	store := s.open(t)
+	s.subscriptionsDeliver(t, store)
+	s.subscriptionsEnd(t, store, category())
+	t.Run("many subscribers each receive every event in order", func(t *testing.T) { s.manySubscribers(t, store) })
+}
+
+// subscriptionsDeliver: what a subscription delivers, from where, through
+// which filter.
+func (s suite) subscriptionsDeliver(t *testing.T, store events.Store) {
 	c := category()
 	a, b := c+"a", c+"b"
 	history := NewEvents("Old", 5)
@@ -481,6 +498,11 @@ func (s suite) subscriptions(t *testing.T) {
 			t.Fatalf("got %s, want %s", ids(got), dataIDs(want))
 		}
 	})
+}
+
+// subscriptionsEnd: a waiting subscription ends when its context is
+// cancelled or it is closed.
+func (s suite) subscriptionsEnd(t *testing.T, store events.Store, c string) {
 	t.Run("cancelling the context ends a waiting subscription", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		sub, err := store.SubscribeAll(ctx, events.SubscribeOptions{Filter: events.StreamPrefixFilter(c + "nothing")})
@@ -525,44 +547,45 @@ func (s suite) subscriptions(t *testing.T) {
 			t.Fatal("Next still blocked 10s after Close")
 		}
 	})
-	t.Run("many subscribers each receive every event in order", func(t *testing.T) {
-		cc := category()
-		const subscribers, writers, appends = 8, 4, 10
-		rs := make([]*subscriber, subscribers)
-		for i := range rs {
-			rs[i] = s.subscribe(t, store, events.SubscribeOptions{Filter: events.StreamPrefixFilter(cc)})
-		}
-		var wg sync.WaitGroup
-		for w := range writers {
-			wg.Go(func() {
-				stream := fmt.Sprintf("%s%d", cc, w)
-				var expected events.ExpectedRevision = events.NoStream{}
-				for range appends {
-					res, err := store.Append(context.Background(), stream, expected, NewEvents("A", 2)...)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					expected = events.Exact(res.NextExpected)
+}
+
+func (s suite) manySubscribers(t *testing.T, store events.Store) {
+	cc := category()
+	const subscribers, writers, appends = 8, 4, 10
+	rs := make([]*subscriber, subscribers)
+	for i := range rs {
+		rs[i] = s.subscribe(t, store, events.SubscribeOptions{Filter: events.StreamPrefixFilter(cc)})
+	}
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			stream := fmt.Sprintf("%s%d", cc, w)
+			var expected events.ExpectedRevision = events.NoStream{}
+			for range appends {
+				res, err := store.Append(context.Background(), stream, expected, NewEvents("A", 2)...)
+				if err != nil {
+					t.Error(err)
+					return
 				}
-			})
-		}
-		results := make([][]events.RecordedEvent, subscribers)
-		for i, r := range rs {
-			wg.Go(func() { results[i], _ = r.until(cc, writers*appends*2) })
-		}
-		wg.Wait()
-		for i := 1; i < subscribers; i++ {
-			if ids(results[i]) != ids(results[0]) {
-				t.Fatalf("subscriber %d saw a different sequence from subscriber 0", i)
+				expected = events.Exact(res.NextExpected)
 			}
+		})
+	}
+	results := make([][]events.RecordedEvent, subscribers)
+	for i, r := range rs {
+		wg.Go(func() { results[i], _ = r.until(cc, writers*appends*2) })
+	}
+	wg.Wait()
+	for i := 1; i < subscribers; i++ {
+		if ids(results[i]) != ids(results[0]) {
+			t.Fatalf("subscriber %d saw a different sequence from subscriber 0", i)
 		}
-		for i := 1; i < len(results[0]); i++ {
-			if !results[0][i-1].Position.Less(results[0][i].Position) {
-				t.Fatalf("delivered out of order at %d", i)
-			}
+	}
+	for i := 1; i < len(results[0]); i++ {
+		if !results[0][i-1].Position.Less(results[0][i].Position) {
+			t.Fatalf("delivered out of order at %d", i)
 		}
-	})
+	}
 }
 
 func (s suite) idempotentRetries(t *testing.T) {

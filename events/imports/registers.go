@@ -127,10 +127,8 @@ type registerRow struct {
 	rec      Record
 	key      string // a participant's code, to find it twice in a file
 	problems []Problem
-	column   string // the column Allow's refusal names
-	id       domain.ID
-	cmd      any
-	exec     func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error)
+	column   string // the column a refusal without a field names
+	exec     func(ctx context.Context, send Sender, dry bool) (Outcome, error)
 }
 
 func (r registerRow) Where() Record      { return r.rec }
@@ -142,16 +140,13 @@ func (r *registerRow) problem(column, format string, args ...any) {
 	r.problems = append(r.problems, Problem{Sheet: r.rec.Sheet, Row: r.rec.Row, Column: column, Problem: d[0]})
 }
 
-func (r registerRow) run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error) {
-	if problems := opts.allowed(ctx, r.rec, r.column, r.id, r.cmd); problems != nil {
-		return Refused, problems, nil
-	}
-	outcome, err := r.exec(ctx, h, opts, true)
-	if problems, err := refusal(err, r.rec); problems != nil || err != nil || opts.DryRun || outcome == Already {
+func (r registerRow) run(ctx context.Context, _ *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
+	outcome, err := r.exec(ctx, send, true)
+	if problems, err := refusal(err, r.rec, r.column); problems != nil || err != nil || opts.DryRun || outcome == Already {
 		return outcome, problems, err
 	}
-	outcome, err = r.exec(ctx, h, opts, false)
-	problems, err := refusal(err, r.rec)
+	outcome, err = r.exec(ctx, send, false)
+	problems, err := refusal(err, r.rec, r.column)
 	return outcome, problems, err
 }
 
@@ -194,19 +189,17 @@ func planParticipant(r Record, codes Codes) registerRow {
 		row.problem("code", "the code %s is held by two participants: correct one of them first", pr.Code)
 	case found:
 		cmd := participant.CorrectProfile{Profile: pr}
-		row.id, row.cmd = existing, cmd
 		commandID := derive(consentOn.Time(), "participant correction", existing.String(), fingerprint(cmd))
-		row.exec = func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
-			res, err := h.CorrectParticipant(ctx, existing, cmd, nil, opts.meta(commandID, dry))
+		row.exec = func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
+			res, err := send.Send(ctx, existing, cmd, meta(commandID, dry), nil)
 			return outcomeOf(res, dry, false), err
 		}
 	default:
 		cmd := participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(r.Get("consent")), On: consentOn}}
 		who := keystore.Identity{Name: r.Get("name"), Phone: r.Get("phone")}
 		id := participantID(pr.Code)
-		row.id, row.cmd = id, cmd
-		row.exec = func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
-			res, err := h.Enrol(ctx, id, cmd, who, opts.meta(id, dry))
+		row.exec = func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
+			res, err := send.Send(ctx, id, cmd, meta(id, dry), &who)
 			return outcomeOf(res, dry, true), err
 		}
 	}
@@ -218,8 +211,7 @@ func planStakeholder(r Record, _ Codes) registerRow {
 	row := registerRow{rec: r, column: "region"}
 	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: r.Get("region")}
 	id := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
-	row.id, row.cmd = id, stakeholder.Register{Profile: pr}
-	row.exec = createOrChange(commands.Stakeholder, id, stakeholder.Command(stakeholder.Register{Profile: pr}), stakeholder.Command(stakeholder.ChangeDetails{Profile: pr}))
+	row.exec = createOrChange(id, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
 	return row
 }
 
@@ -229,20 +221,19 @@ func planSpace(r Record, _ Codes) registerRow {
 	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: r.Get("region"), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
 	on := row.date("establishedOn")
 	id := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
-	row.id, row.cmd = id, space.Establish{Details: d, EstablishedOn: on}
-	row.exec = createOrChange(commands.Space, id, space.Command(space.Establish{Details: d, EstablishedOn: on}), space.Command(space.ChangeDetails{Details: d}))
+	row.exec = createOrChange(id, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})
 	return row
 }
 
 // createOrChange creates an object under its id, or changes the one
 // there: a creation whose id already names an object (ErrCommandIDReused)
 // is made a change, under a command id derived from what it changes.
-func createOrChange[S any, C any, E domain.Event](agg *commands.Aggregate[S, C, E], id domain.ID, create, change C) func(context.Context, *commands.Handler, Options, bool) (Outcome, error) {
+func createOrChange(id domain.ID, create, change domain.Command) func(context.Context, Sender, bool) (Outcome, error) {
 	changeID := derive(id.Timestamp(), "change", id.String(), fingerprint(change))
-	return func(ctx context.Context, h *commands.Handler, opts Options, dry bool) (Outcome, error) {
-		res, err := agg.Execute(ctx, h, id, create, opts.meta(id, dry))
+	return func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
+		res, err := send.Send(ctx, id, create, meta(id, dry), nil)
 		if errors.Is(err, commands.ErrCommandIDReused) {
-			res, err = agg.Execute(ctx, h, id, change, opts.meta(changeID, dry))
+			res, err = send.Send(ctx, id, change, meta(changeID, dry), nil)
 			return outcomeOf(res, dry, false), err
 		}
 		return outcomeOf(res, dry, true), err

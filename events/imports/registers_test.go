@@ -152,7 +152,7 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 		return []imports.Row{imports.PlanDialogue(subs[0], codes), imports.PlanDialogue(subs[1], codes)}
 	}
 	before := w.events(t)
-	r, err := imports.Run(context.Background(), w.env.Handler, read(), imports.Options{RecordedBy: "import"})
+	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), read(), imports.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 		t.Fatalf("NEW-01: %+v %v", enrolled, err)
 	}
 	n := w.events(t)
-	again, err := imports.Run(context.Background(), w.env.Handler, read(), imports.Options{RecordedBy: "import"})
+	again, err := imports.Run(context.Background(), w.env.Handler, w.sender(), read(), imports.Options{})
 	if err != nil || w.events(t) != n || outcomes(again)[2] != imports.Already {
 		t.Fatalf("again: %+v %v, %d events", again.Results, err, w.events(t)-n)
 	}

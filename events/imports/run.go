@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -48,13 +48,16 @@ func (r Report) Refused() bool { return r.Counts[Refused] > 0 }
 type Options struct {
 	// DryRun checks every row and writes nothing.
 	DryRun bool
-	// RecordedBy is who the events are recorded by.
-	RecordedBy string
-	// Sees is what the importer may refer to (commands.Meta.Sees).
-	Sees func(domain.Ref) bool
-	// Allow says whether the importer may run a command on an object, by
-	// the rules its mutation follows (role, regions); nil allows all.
-	Allow func(ctx context.Context, id domain.ID, cmd any) error
+}
+
+// Sender sends the importer's commands by the importer's rules (the write
+// policy bound to their principal), so that a file can do nothing its
+// sender could not do another way. Its refusals are a *domain.Problems (or
+// unwrap to one): a row's refusal, never the file's failure.
+type Sender interface {
+	// Send runs cmd on the object id, or only decides it when
+	// meta.DryRun; identity is what an enrolment seals (see commands.Send).
+	Send(ctx context.Context, id domain.ID, cmd domain.Command, meta commands.Meta, identity *keystore.Identity) (commands.Result[domain.Event], error)
 }
 
 // Row is one line of an export planned as commands: a submission (a
@@ -67,20 +70,25 @@ type Row interface {
 	Planned() []Problem
 	// run checks every command of the row, then writes them unless the
 	// import is a dry run.
-	run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error)
+	run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error)
 }
 
-// Run imports planned rows through the command handler, each whole or not
-// at all: every command of a row is first decided without being written,
-// and only a row whose every part is accepted is written. Commands' ids
-// derive from the rows, so a row imported before adds nothing.
-func Run(ctx context.Context, h *commands.Handler, rows []Row, opts Options) (Report, error) {
+// Run imports planned rows through send, each whole or not at all: every
+// command of a row is first decided without being written, and only a row
+// whose every part is accepted is written. Commands' ids derive from the
+// rows, so a row imported before adds nothing. h reads what a row's
+// accepted commands name (the region of the space its new attendees are
+// enrolled in).
+//
+// Every refusal of a row is in the report; Run returns an error only when
+// the store fails (ErrUnavailable and the like) or ctx ends.
+func Run(ctx context.Context, h *commands.Handler, send Sender, rows []Row, opts Options) (Report, error) {
 	report := Report{Counts: map[Outcome]int{}}
 	for _, row := range rows {
 		where := row.Where()
 		res := Result{Sheet: where.Sheet, Row: where.Row, Problems: row.Planned()}
 		if len(res.Problems) == 0 {
-			outcome, problems, err := row.run(ctx, h, opts)
+			outcome, problems, err := row.run(ctx, h, send, opts)
 			if err != nil {
 				return report, fmt.Errorf("%s row %d: %w", where.Sheet, where.Row, err)
 			}
@@ -95,18 +103,8 @@ func Run(ctx context.Context, h *commands.Handler, rows []Row, opts Options) (Re
 	return report, nil
 }
 
-func (o Options) meta(id domain.ID, dry bool) commands.Meta {
-	return commands.Meta{CommandID: ulid.ULID(id), RecordedBy: o.RecordedBy, Sees: o.Sees, DryRun: dry}
-}
-
-// allowed applies Allow to a command, as a refusal of the row's column.
-func (o Options) allowed(ctx context.Context, r Record, column string, id domain.ID, cmd any) []Problem {
-	if o.Allow == nil || o.Allow(ctx, id, cmd) == nil {
-		return nil
-	}
-	var p domain.Problems
-	p.Add(column, "is not yours to import: another region's, or your role may not write it")
-	return []Problem{{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: p[0]}}
+func meta(id domain.ID, dry bool) commands.Meta {
+	return commands.Meta{CommandID: ulid.ULID(id), DryRun: dry}
 }
 
 // Where implements Row.
@@ -115,50 +113,41 @@ func (p Plan) Where() Record { return p.Submission.Record }
 // Planned implements Row.
 func (p Plan) Planned() []Problem { return p.Problems }
 
-// run checks then writes one submission.
-func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outcome, []Problem, error) {
-	hold := dialogue.Hold{Record: p.Dialogue}
-	if problems := opts.allowed(ctx, p.Submission.Record, "spaceId", p.DialogueID, hold); problems != nil {
-		return Refused, problems, nil
+// run checks then writes one submission. Its dialogue is held, or, when
+// the dialogue is there already (an edit of its submission), its
+// attendance corrected: judged as the correction it is.
+func (p Plan) run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
+	rec := p.Submission.Record
+	newcomers := map[domain.ID]bool{}
+	for _, e := range p.Enrolments {
+		newcomers[e.ID] = true
 	}
-	enrolments, problems, err := p.enrolments(ctx, h, opts)
+	// Checked without the people not enrolled yet, written with them.
+	enrolled := slices.DeleteFunc(slices.Clone(p.Dialogue.Attendees), func(a dialogue.Attendee) bool { return newcomers[a.ParticipantID] })
+	command := func(attendees []dialogue.Attendee, edit bool) domain.Command {
+		if edit {
+			return dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Attendees: attendees, Headcount: p.Dialogue.Headcount}}
+		}
+		hold := dialogue.Hold{Record: p.Dialogue}
+		hold.Attendees = attendees
+		return hold
+	}
+	edit := false
+	res, err := send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
+	if errors.Is(err, commands.ErrCommandIDReused) {
+		// The dialogue is there: this is another version of its submission.
+		edit = true
+		res, err = send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
+	}
+	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
+		return Refused, problems, err
+	}
+	pending, problems, err := p.enrolments(ctx, h, send, edit)
 	if problems != nil || err != nil {
 		return Refused, problems, err
 	}
-	if len(enrolments) > 0 {
-		// Checked without the people not yet enrolled, written with them.
-		hold.Attendees = slices.DeleteFunc(slices.Clone(hold.Attendees), func(a dialogue.Attendee) bool { return enrolments[a.ParticipantID] })
-	}
-	correction := dialogue.CorrectAttendance{Attendance: p.Dialogue.Attendance}
-	write := func(dry bool) (commands.Result[dialogue.Event], error) {
-		return commands.Dialogue.Execute(ctx, h, p.DialogueID, hold, opts.meta(p.CommandID, dry))
-	}
-	res, err := write(true)
-	if errors.Is(err, commands.ErrCommandIDReused) {
-		// The dialogue is there and this is another version of its
-		// submission (an edit): it corrects the attendance.
-		write = func(dry bool) (commands.Result[dialogue.Event], error) {
-			return commands.Dialogue.Execute(ctx, h, p.DialogueID, correction, opts.meta(p.CommandID, dry))
-		}
-		res, err = write(true)
-	}
-	edit := isCorrection(res)
-	if problems, err := refusal(err, p.Submission.Record); problems != nil || err != nil {
+	if problems, err := p.checkCommitments(ctx, send); problems != nil || err != nil {
 		return Refused, problems, err
-	}
-	for _, c := range p.Commitments {
-		if problems := opts.allowed(ctx, c.Row, "stakeholderId", c.ID, c.Cmd); problems != nil {
-			return Refused, problems, nil
-		}
-		check := c.Cmd
-		check.DialogueID = nil // not written yet: checked as made outside it
-		_, err := commands.Commitment.Execute(ctx, h, c.ID, check, opts.meta(c.ID, true))
-		if errors.Is(err, commands.ErrCommandIDReused) {
-			continue // imported before, with its dialogue
-		}
-		if problems, err := refusal(err, c.Row); problems != nil || err != nil {
-			return Refused, problems, err
-		}
 	}
 	if opts.DryRun {
 		if res.Repeated {
@@ -167,22 +156,21 @@ func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outco
 		return Checked, nil, nil
 	}
 	for _, e := range p.Enrolments {
-		if enrolments[e.ID] {
-			if _, err := h.Enrol(ctx, e.ID, e.Cmd, keystore.Identity{}, opts.meta(e.ID, false)); err != nil {
-				problems, err := refusal(err, e.Row)
+		if pending[e.ID] {
+			if _, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, false), nil); err != nil {
+				problems, err := refusal(err, e.Row, "participantCode")
 				return Refused, problems, err
 			}
 		}
 	}
-	hold.Attendees = p.Dialogue.Attendees
-	res, err = write(false)
-	if problems, err := refusal(err, p.Submission.Record); problems != nil || err != nil {
+	res, err = send.Send(ctx, p.DialogueID, command(p.Dialogue.Attendees, edit), meta(p.CommandID, false), nil)
+	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
 		return Refused, problems, err
 	}
-	added := !res.Repeated || len(enrolments) > 0
+	added := !res.Repeated || len(pending) > 0
 	for _, c := range p.Commitments {
-		r, err := commands.Commitment.Execute(ctx, h, c.ID, c.Cmd, opts.meta(c.ID, false))
-		if problems, err := refusal(err, c.Row); problems != nil || err != nil {
+		r, err := send.Send(ctx, c.ID, c.Cmd, meta(c.ID, false), nil)
+		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
 			return Refused, problems, err
 		}
 		added = added || !r.Repeated
@@ -196,17 +184,41 @@ func (p Plan) run(ctx context.Context, h *commands.Handler, opts Options) (Outco
 	return Imported, nil, nil
 }
 
-// enrolments checks the new attendees' enrolments, in the space's region,
-// and returns those not enrolled yet. An earlier submission of the file
-// may have enrolled the same code: that person is the attendee.
-func (p Plan) enrolments(ctx context.Context, h *commands.Handler, opts Options) (map[domain.ID]bool, []Problem, error) {
+// checkCommitments decides the commitments heard, before the dialogue
+// they name is written: as made outside it.
+func (p Plan) checkCommitments(ctx context.Context, send Sender) ([]Problem, error) {
+	for _, c := range p.Commitments {
+		check := c.Cmd
+		check.DialogueID = nil
+		_, err := send.Send(ctx, c.ID, check, meta(c.ID, true), nil)
+		if errors.Is(err, commands.ErrCommandIDReused) {
+			continue // imported before, with its dialogue
+		}
+		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
+			return problems, err
+		}
+	}
+	return nil, nil
+}
+
+// enrolments checks the new attendees' enrolments, in the region of the
+// dialogue's space, and returns those not enrolled yet. An earlier
+// submission of the file may have enrolled the same code: that person is
+// the attendee. Called once the dialogue's command is accepted, so that
+// its space (an edit's: the dialogue's own) is one the importer may see.
+func (p Plan) enrolments(ctx context.Context, h *commands.Handler, send Sender, edit bool) (map[domain.ID]bool, []Problem, error) {
 	if len(p.Enrolments) == 0 {
 		return nil, nil, nil
 	}
-	if opts.Sees != nil && !opts.Sees(domain.Ref{Category: space.Category, ID: p.Dialogue.SpaceID}) {
-		return nil, nil, nil // the dialogue is refused for its space
+	spaceID := p.Dialogue.SpaceID
+	if edit {
+		held, _, err := commands.Dialogue.Load(ctx, h, p.DialogueID)
+		if err != nil {
+			return nil, nil, err
+		}
+		spaceID = held.Record.SpaceID
 	}
-	where, _, err := commands.Space.Load(ctx, h, p.Dialogue.SpaceID)
+	where, _, err := commands.Space.Load(ctx, h, spaceID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,14 +226,11 @@ func (p Plan) enrolments(ctx context.Context, h *commands.Handler, opts Options)
 	for i := range p.Enrolments {
 		e := &p.Enrolments[i]
 		e.Cmd.Region = where.Details.Region
-		if problems := opts.allowed(ctx, e.Row, "participantCode", e.ID, e.Cmd); problems != nil {
-			return nil, problems, nil
-		}
-		res, err := h.Enrol(ctx, e.ID, e.Cmd, keystore.Identity{}, opts.meta(e.ID, true))
+		res, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, true), nil)
 		if errors.Is(err, commands.ErrCommandIDReused) {
 			continue // enrolled by another submission, with its profile
 		}
-		if problems, err := refusal(err, e.Row); problems != nil || err != nil {
+		if problems, err := refusal(err, e.Row, "participantCode"); problems != nil || err != nil {
 			return nil, codesAt(problems, "participantCode"), err
 		}
 		if !res.Repeated {
@@ -241,31 +250,29 @@ func codesAt(problems []Problem, column string) []Problem {
 	return problems
 }
 
-// isCorrection: the events decided correct an attendance.
-func isCorrection(r commands.Result[dialogue.Event]) bool {
-	for _, e := range r.Events {
-		if _, ok := e.(dialogue.AttendanceCorrected); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// refusal turns a command's refusal into the row's problems; other errors
-// (the store's) stop the import.
-func refusal(err error, r Record) ([]Problem, error) {
-	var problems *domain.Problems
+// refusal turns a command's refusal into the row's problems, at column
+// when the problem names no field. A repeated command id or a conflict
+// is the row's too; other errors (the store's) stop the import.
+func refusal(err error, r Record, column string) ([]Problem, error) {
+	var refused *domain.Problems
+	var p domain.Problems
 	switch {
 	case err == nil:
 		return nil, nil
-	case errors.As(err, &problems):
-		out := make([]Problem, len(*problems))
-		for i, p := range *problems {
-			out[i] = Problem{Sheet: r.Sheet, Row: r.Row, Column: p.Field, Problem: p}
-		}
-		return out, nil
+	case errors.As(err, &refused):
+		p = *refused
+	case errors.Is(err, commands.ErrCommandIDReused):
+		p.Add(column, "names an object that is already another one: this row was imported before with other answers")
+	case errors.Is(err, commands.ErrConflict):
+		p.Add(column, "what this row changes kept changing while it was imported: import the file again")
+	default:
+		return nil, err
 	}
-	return nil, err
+	out := make([]Problem, len(p))
+	for i, problem := range p {
+		out[i] = Problem{Sheet: r.Sheet, Row: r.Row, Column: cmp.Or(problem.Field, column), Problem: problem}
+	}
+	return out, nil
 }
 
 // Write writes the report for a person, in French or English: a line per

@@ -1,21 +1,3 @@
-// Package keystore keeps the per-participant keys that seal names and phone
-// numbers, outside the event log, where deleting a key truly deletes it.
-//
-// Each participant's key is 32 random bytes, stored wrapped (AES-256-GCM)
-// under a master key in a file of its own, keys/<participant ULID>.key,
-// written durably (file and directory synced) before any event uses it.
-// Erasure unlinks the file: the events keep their ciphertext, which nobody
-// can open any more — crypto-shredding.
-//
-// # Caveats
-//
-//   - The master key is not in this directory's backups' reach: keep a copy
-//     of it apart. Losing it loses every name; nothing else is lost.
-//   - Backups of the event store never include keys, so an erased person
-//     cannot come back from an old backup; restoring keys is a separate,
-//     deliberate act.
-//   - One file per participant suits the tens of thousands of people a
-//     programme meets, not hundreds of millions.
 package keystore
 
 import (

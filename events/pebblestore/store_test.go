@@ -32,3 +32,21 @@ func TestConformance(t *testing.T) {
 		return openStore(t, "", nil)
 	}, eventstoretest.Features{ContiguousPositions: true})
 }
+
+// The server runs the store as Resilient: it must keep the same contract,
+// on a disk with room (a reserve of one byte, so that the free space is
+// still read before every append).
+func TestResilientConformance(t *testing.T) {
+	eventstoretest.Run(t, func(t *testing.T) events.Store {
+		r, err := pebblestore.OpenResilient(t.TempDir(), nil, 1)
+		if err != nil {
+			t.Fatalf("open resilient store: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := r.Close(); err != nil {
+				t.Errorf("close store: %v", err)
+			}
+		})
+		return r
+	}, eventstoretest.Features{ContiguousPositions: true})
+}

@@ -7,7 +7,8 @@ package synthetic
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -142,10 +143,28 @@ func (g *gen) appendOf(category string, id domain.ID, evs ...domain.Event) Appen
 		if err != nil {
 			panic(err) // generated events are valid by construction
 		}
-		md, _ := json.Marshal(map[string]any{"commandId": g.id().String(), "recordedBy": "synthetic", "recordedAt": g.clock.UTC(), "schemaVersion": version})
+		md, err := g.metadata(e.EventType(), data, version)
+		if err != nil {
+			panic(err)
+		}
 		a.Events = append(a.Events, events.EventData{ID: events.ID(g.id()), Type: e.EventType(), Data: data, Metadata: md})
 	}
 	return a
+}
+
+// metadata is the envelope a command would give a generated event: a
+// command of its own (its id taken before the clock is read, as histories
+// generated before kept it), recorded by "synthetic". No command was
+// hashed, so the event's type and data are: another payload under the
+// same id is still told apart.
+func (g *gen) metadata(eventType string, data []byte, version int) ([]byte, error) {
+	command := g.id()
+	hash := sha256.Sum256(append([]byte(eventType+"\n"), data...))
+	return events.Metadata{
+		CommandID: command, CorrelationID: command, CausationID: command,
+		RecordedBy: "synthetic", RecordedAt: g.clock.UTC(),
+		CommandHash: hex.EncodeToString(hash[:]), SchemaVersion: version,
+	}.Marshal()
 }
 
 func (g *gen) space() Append {

@@ -35,7 +35,11 @@ func TestHistoriesAreDeterministicValidAndOfTheAskedSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := codec.Decode(rec.Type, registry.SchemaVersion(rec.Metadata), rec.Data); err != nil {
+		version, err := events.SchemaVersionOf(rec.Metadata)
+		if err != nil {
+			t.Fatalf("%s: %v", rec.Type, err)
+		}
+		if _, err := codec.Decode(rec.Type, version, rec.Data); err != nil {
 			t.Fatalf("%s: %v", rec.Type, err)
 		}
 		types[rec.Type]++

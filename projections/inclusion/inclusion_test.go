@@ -35,200 +35,229 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		env := commandstest.Open(rt, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 		defer env.Close()
-		store, h := env.Store, env.Handler
-		ctx := context.Background()
-		var spaces, people, dialogues []domain.ID
-		meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
-		date := func(label string) domain.Date {
-			return domain.NewDate(rapid.IntRange(2025, 2026).Draw(rt, label+"Y"), time.Month(rapid.IntRange(1, 12).Draw(rt, label+"M")), rapid.IntRange(1, 28).Draw(rt, label+"D"))
-		}
-		profile := func() participant.Profile {
-			p := participant.Profile{
-				Code: "C-" + ulid.Make().String()[18:], Sex: rapid.SampledFrom(participant.Sexes).Draw(rt, "sex"),
-				Displacement: rapid.SampledFrom(participant.Displacements).Draw(rt, "displacement"), Region: "gao",
-				Functioning: participant.Functioning{Walking: rapid.SampledFrom(participant.Difficulties).Draw(rt, "walking")},
-			}
-			if rapid.Bool().Draw(rt, "band") {
-				p.AgeBand = rapid.SampledFrom(participant.AgeBands).Draw(rt, "ageBand")
-			} else {
-				p.BirthYear = rapid.IntRange(1950, 2015).Draw(rt, "born")
-			}
-			if rapid.Bool().Draw(rt, "grouped") {
-				p.Groups = []string{rapid.SampledFrom([]string{"pastoralists", "religious-minority"}).Draw(rt, "group")}
-			}
-			return p
-		}
-		attendance := func() dialogue.Attendance {
-			var a dialogue.Attendance
-			chosen := map[domain.ID]bool{}
-			for range rapid.IntRange(0, 5).Draw(rt, "registered") {
-				if len(people) == 0 {
-					break
-				}
-				id := rapid.SampledFrom(people).Draw(rt, "attendee")
-				if !chosen[id] {
-					chosen[id] = true
-					a.Attendees = append(a.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: rapid.Bool().Draw(rt, "spoke")})
-				}
-			}
-			n := func(l string) int { return rapid.IntRange(0, 6).Draw(rt, l) }
-			a.Headcount = dialogue.Headcount{YoungWomen: n("yw"), AdultWomen: n("aw"), YoungMen: n("ym"), AdultMen: n("am")}
-			a.Headcount.WithDisabilities = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "wd")
-			a.Headcount.Displaced = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "dp")
-			return a
-		}
-		run := func(err error) {
-			if err != nil && !errors.Is(err, domain.ErrRejected) {
-				rt.Fatal(err)
-			}
-		}
-		rt.Repeat(map[string]func(*rapid.T){
-			"establish a space": func(rt *rapid.T) {
-				m := meta()
-				_, err := commands.Space.Execute(ctx, h, m.CommandID, space.Establish{Details: space.Details{Name: "S", Kind: "other", Region: rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "region"), Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar")}, EstablishedOn: domain.NewDate(2024, 1, 1)}, m)
-				run(err)
-				if err == nil {
-					spaces = append(spaces, m.CommandID)
-				}
-			},
-			"enrol": func(rt *rapid.T) {
-				m := meta()
-				_, err := h.Enrol(ctx, m.CommandID, participant.Enrol{Profile: profile(), Consent: participant.Consent{Given: true, On: domain.NewDate(2024, 1, 1)}}, keystore.Identity{Name: "x"}, m)
-				run(err)
-				if err == nil {
-					people = append(people, m.CommandID)
-				}
-			},
-			"correct a profile": func(rt *rapid.T) {
-				if len(people) > 0 {
-					_, err := h.CorrectParticipant(ctx, rapid.SampledFrom(people).Draw(rt, "who"), participant.CorrectProfile{Profile: profile()}, nil, meta())
-					run(err)
-				}
-			},
-			"erase": func(rt *rapid.T) {
-				if len(people) > 0 {
-					i := rapid.IntRange(0, len(people)-1).Draw(rt, "erased")
-					_, err := h.Erase(ctx, people[i], participant.Erase{ErasedOn: domain.NewDate(2026, 12, 1)}, meta())
-					run(err)
-					people = append(people[:i:i], people[i+1:]...)
-				}
-			},
-			"hold a dialogue": func(rt *rapid.T) {
-				if len(spaces) == 0 {
-					return
-				}
-				m := meta()
-				_, err := commands.Dialogue.Execute(ctx, h, m.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: rapid.SampledFrom(spaces).Draw(rt, "space"), HeldOn: date("held"), Format: "workshop", Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar"), Attendance: attendance()}}, m)
-				run(err)
-				if err == nil {
-					dialogues = append(dialogues, m.CommandID)
-				}
-			},
-			"correct or retract a dialogue": func(rt *rapid.T) {
-				if len(dialogues) == 0 {
-					return
-				}
-				id := rapid.SampledFrom(dialogues).Draw(rt, "dialogue")
-				var err error
-				if rapid.Bool().Draw(rt, "retract") {
-					_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.Retract{Reason: "r"}, meta())
-				} else {
-					_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.CorrectAttendance{Attendance: attendance()}, meta())
-				}
-				run(err)
-			},
-		})
-
-		model, raw := inclusion.New(), []events.RecordedEvent{}
-		for rec, err := range store.ReadAll(ctx, events.Start, 0) {
-			if err != nil {
-				rt.Fatal(err)
-			}
-			if err := model.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
-				rt.Fatal(err)
-			}
-			raw = append(raw, rec)
-		}
-		var snap bytes.Buffer
-		if err := model.Snapshot(&snap); err != nil {
-			rt.Fatal(err)
-		}
-		restored := inclusion.New()
-		if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
-			rt.Fatal(err)
-		}
-		var snap2 bytes.Buffer
-		restored.Snapshot(&snap2)
-		if !bytes.Equal(snap.Bytes(), snap2.Bytes()) {
-			rt.Fatal("a restored snapshot does not snapshot to the same bytes")
-		}
+		spaces := randomHistory(rt, env)
+		model, restored, raw := replayAndRestore(rt, env.Store)
 		simple := recompute(rt, raw)
-
 		for range 5 {
-			q := inclusion.Query{Bucket: inclusion.Bucket(rapid.IntRange(0, 3).Draw(rt, "bucket"))}
-			switch rapid.IntRange(0, 2).Draw(rt, "scope") {
-			case 0:
-				if len(spaces) > 0 {
-					id := rapid.SampledFrom(spaces).Draw(rt, "qspace")
-					q.SpaceID = &id
-				}
-				if rapid.Bool().Draw(rt, "qspaceregion") { // filters combine: a space of another region selects nothing
-					q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
-				}
-			case 1:
-				q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
-			}
-			if rapid.Bool().Draw(rt, "qpillar") {
-				q.Pillar = rapid.SampledFrom(domain.Pillars).Draw(rt, "pillarFilter")
-			}
-			if rapid.Bool().Draw(rt, "qdates") {
-				q.From, q.To = date("from"), date("to")
-				if q.To.Before(q.From) {
-					q.From, q.To = q.To, q.From
-				}
-			}
-			var views []inclusion.View
-			for _, m := range []*inclusion.Model{model, restored} {
-				v, err := m.View(context.Background(), q)
-				if err != nil {
-					rt.Fatal(err)
-				}
-				views = append(views, v)
-				checkList(rt, m, q, v.Total)
-				v = withoutKeys(v)
-				want := simple.total(q)
-				if !reflect.DeepEqual(v.Total, want) {
-					rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, v.Total, want)
-				}
-				sum := 0
-				for _, row := range v.Rows {
-					sub := q
-					sub.From, sub.To = row.Period.From, row.Period.To
-					if w := simple.total(sub); !reflect.DeepEqual(row.Figures, w) {
-						rt.Fatalf("query %+v, bucket %v:\n got %+v\nwant %+v", q, row.Period, row.Figures, w)
-					}
-					sum += row.Figures.Dialogues
-				}
-				if q.Bucket != inclusion.NoBucket && sum != v.Total.Dialogues {
-					rt.Fatalf("buckets hold %d dialogues, the total %d", sum, v.Total.Dialogues)
-				}
-			}
-			if !reflect.DeepEqual(views[0], views[1]) {
-				rt.Fatalf("the restored model's view (cell keys included) differs:\n%+v\n%+v", views[0].Total.Keys, views[1].Total.Keys)
-			}
-			a, _ := model.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
-			b, _ := restored.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
-			if !reflect.DeepEqual(a, b) {
-				rt.Fatalf("the restored model lists dialogues differently:\n%+v\n%+v", a, b)
-			}
-			for _, row := range a {
-				want := simple.dialogues[row.Dialogue.ID].Attendance
-				if !reflect.DeepEqual(dialogue.Attendance{Attendees: row.Attendees, Headcount: row.Dialogue.Headcount}, want) {
-					rt.Fatalf("dialogue %s lists attendance %+v %+v, want %+v", row.Dialogue.ID, row.Attendees, row.Dialogue.Headcount, want)
-				}
-			}
+			checkQuery(rt, model, restored, simple, randomQuery(rt, spaces))
 		}
 	})
+}
+
+// randomHistory sends random commands through the real handler —
+// enrolments, corrections, erasures, dialogues with corrections and
+// retractions — and returns the spaces established.
+func randomHistory(rt *rapid.T, env *commandstest.Env) (spaces []domain.ID) {
+	h, ctx := env.Handler, context.Background()
+	var people, dialogues []domain.ID
+	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
+	run := func(err error) {
+		if err != nil && !errors.Is(err, domain.ErrRejected) {
+			rt.Fatal(err)
+		}
+	}
+	rt.Repeat(map[string]func(*rapid.T){
+		"establish a space": func(rt *rapid.T) {
+			m := meta()
+			_, err := commands.Space.Execute(ctx, h, m.CommandID, space.Establish{Details: space.Details{Name: "S", Kind: "other", Region: rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "region"), Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar")}, EstablishedOn: domain.NewDate(2024, 1, 1)}, m)
+			run(err)
+			if err == nil {
+				spaces = append(spaces, m.CommandID)
+			}
+		},
+		"enrol": func(rt *rapid.T) {
+			m := meta()
+			_, err := h.Enrol(ctx, m.CommandID, participant.Enrol{Profile: randomProfile(rt), Consent: participant.Consent{Given: true, On: domain.NewDate(2024, 1, 1)}}, keystore.Identity{Name: "x"}, m)
+			run(err)
+			if err == nil {
+				people = append(people, m.CommandID)
+			}
+		},
+		"correct a profile": func(rt *rapid.T) {
+			if len(people) > 0 {
+				_, err := h.CorrectParticipant(ctx, rapid.SampledFrom(people).Draw(rt, "who"), participant.CorrectProfile{Profile: randomProfile(rt)}, nil, meta())
+				run(err)
+			}
+		},
+		"erase": func(rt *rapid.T) {
+			if len(people) > 0 {
+				i := rapid.IntRange(0, len(people)-1).Draw(rt, "erased")
+				_, err := h.Erase(ctx, people[i], participant.Erase{ErasedOn: domain.NewDate(2026, 12, 1)}, meta())
+				run(err)
+				people = append(people[:i:i], people[i+1:]...)
+			}
+		},
+		"hold a dialogue": func(rt *rapid.T) {
+			if len(spaces) == 0 {
+				return
+			}
+			m := meta()
+			_, err := commands.Dialogue.Execute(ctx, h, m.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: rapid.SampledFrom(spaces).Draw(rt, "space"), HeldOn: randomDate(rt, "held"), Format: "workshop", Pillar: rapid.SampledFrom(domain.Pillars).Draw(rt, "pillar"), Attendance: randomAttendance(rt, people)}}, m)
+			run(err)
+			if err == nil {
+				dialogues = append(dialogues, m.CommandID)
+			}
+		},
+		"correct or retract a dialogue": func(rt *rapid.T) {
+			if len(dialogues) == 0 {
+				return
+			}
+			id := rapid.SampledFrom(dialogues).Draw(rt, "dialogue")
+			var err error
+			if rapid.Bool().Draw(rt, "retract") {
+				_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.Retract{Reason: "r"}, meta())
+			} else {
+				_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.CorrectAttendance{Attendance: randomAttendance(rt, people)}, meta())
+			}
+			run(err)
+		},
+	})
+	return spaces
+}
+
+func randomDate(rt *rapid.T, label string) domain.Date {
+	return domain.NewDate(rapid.IntRange(2025, 2026).Draw(rt, label+"Y"), time.Month(rapid.IntRange(1, 12).Draw(rt, label+"M")), rapid.IntRange(1, 28).Draw(rt, label+"D"))
+}
+
+func randomProfile(rt *rapid.T) participant.Profile {
+	p := participant.Profile{
+		Code: "C-" + ulid.Make().String()[18:], Sex: rapid.SampledFrom(participant.Sexes).Draw(rt, "sex"),
+		Displacement: rapid.SampledFrom(participant.Displacements).Draw(rt, "displacement"), Region: "gao",
+		Functioning: participant.Functioning{Walking: rapid.SampledFrom(participant.Difficulties).Draw(rt, "walking")},
+	}
+	if rapid.Bool().Draw(rt, "band") {
+		p.AgeBand = rapid.SampledFrom(participant.AgeBands).Draw(rt, "ageBand")
+	} else {
+		p.BirthYear = rapid.IntRange(1950, 2015).Draw(rt, "born")
+	}
+	if rapid.Bool().Draw(rt, "grouped") {
+		p.Groups = []string{rapid.SampledFrom([]string{"pastoralists", "religious-minority"}).Draw(rt, "group")}
+	}
+	return p
+}
+
+func randomAttendance(rt *rapid.T, people []domain.ID) dialogue.Attendance {
+	var a dialogue.Attendance
+	chosen := map[domain.ID]bool{}
+	for range rapid.IntRange(0, 5).Draw(rt, "registered") {
+		if len(people) == 0 {
+			break
+		}
+		id := rapid.SampledFrom(people).Draw(rt, "attendee")
+		if !chosen[id] {
+			chosen[id] = true
+			a.Attendees = append(a.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: rapid.Bool().Draw(rt, "spoke")})
+		}
+	}
+	n := func(l string) int { return rapid.IntRange(0, 6).Draw(rt, l) }
+	a.Headcount = dialogue.Headcount{YoungWomen: n("yw"), AdultWomen: n("aw"), YoungMen: n("ym"), AdultMen: n("am")}
+	a.Headcount.WithDisabilities = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "wd")
+	a.Headcount.Displaced = rapid.IntRange(0, a.Headcount.Total()).Draw(rt, "dp")
+	return a
+}
+
+// replayAndRestore builds the model from the log, snapshots it and
+// restores the snapshot into another, checking that the same events give
+// the same bytes.
+func replayAndRestore(rt *rapid.T, store events.Store) (model, restored *inclusion.Model, raw []events.RecordedEvent) {
+	ctx := context.Background()
+	model = inclusion.New()
+	for rec, err := range store.ReadAll(ctx, events.Start, 0) {
+		if err != nil {
+			rt.Fatal(err)
+		}
+		if err := model.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
+			rt.Fatal(err)
+		}
+		raw = append(raw, rec)
+	}
+	var snap bytes.Buffer
+	if err := model.Snapshot(&snap); err != nil {
+		rt.Fatal(err)
+	}
+	restored = inclusion.New()
+	if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
+		rt.Fatal(err)
+	}
+	var snap2 bytes.Buffer
+	restored.Snapshot(&snap2)
+	if !bytes.Equal(snap.Bytes(), snap2.Bytes()) {
+		rt.Fatal("a restored snapshot does not snapshot to the same bytes")
+	}
+	return model, restored, raw
+}
+
+// randomQuery selects by space, region, pillar and dates, bucketed.
+func randomQuery(rt *rapid.T, spaces []domain.ID) inclusion.Query {
+	q := inclusion.Query{Bucket: inclusion.Bucket(rapid.IntRange(0, 3).Draw(rt, "bucket"))}
+	switch rapid.IntRange(0, 2).Draw(rt, "scope") {
+	case 0:
+		if len(spaces) > 0 {
+			id := rapid.SampledFrom(spaces).Draw(rt, "qspace")
+			q.SpaceID = &id
+		}
+		if rapid.Bool().Draw(rt, "qspaceregion") { // filters combine: a space of another region selects nothing
+			q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
+		}
+	case 1:
+		q.Region = rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "qregion")
+	}
+	if rapid.Bool().Draw(rt, "qpillar") {
+		q.Pillar = rapid.SampledFrom(domain.Pillars).Draw(rt, "pillarFilter")
+	}
+	if rapid.Bool().Draw(rt, "qdates") {
+		q.From, q.To = randomDate(rt, "from"), randomDate(rt, "to")
+		if q.To.Before(q.From) {
+			q.From, q.To = q.To, q.From
+		}
+	}
+	return q
+}
+
+// checkQuery checks every figure of a query, in the model and the
+// restored one, against the simple recomputation, and the dialogues it
+// lists.
+func checkQuery(rt *rapid.T, model, restored *inclusion.Model, simple *world, q inclusion.Query) {
+	var views []inclusion.View
+	for _, m := range []*inclusion.Model{model, restored} {
+		v, err := m.View(context.Background(), q)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		views = append(views, v)
+		checkList(rt, m, q, v.Total)
+		v = withoutKeys(v)
+		want := simple.total(q)
+		if !reflect.DeepEqual(v.Total, want) {
+			rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, v.Total, want)
+		}
+		sum := 0
+		for _, row := range v.Rows {
+			sub := q
+			sub.From, sub.To = row.Period.From, row.Period.To
+			if w := simple.total(sub); !reflect.DeepEqual(row.Figures, w) {
+				rt.Fatalf("query %+v, bucket %v:\n got %+v\nwant %+v", q, row.Period, row.Figures, w)
+			}
+			sum += row.Figures.Dialogues
+		}
+		if q.Bucket != inclusion.NoBucket && sum != v.Total.Dialogues {
+			rt.Fatalf("buckets hold %d dialogues, the total %d", sum, v.Total.Dialogues)
+		}
+	}
+	if !reflect.DeepEqual(views[0], views[1]) {
+		rt.Fatalf("the restored model's view (cell keys included) differs:\n%+v\n%+v", views[0].Total.Keys, views[1].Total.Keys)
+	}
+	a, _ := model.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
+	b, _ := restored.Dialogues(inclusion.ListQuery{Query: q, Limit: 1 << 20})
+	if !reflect.DeepEqual(a, b) {
+		rt.Fatalf("the restored model lists dialogues differently:\n%+v\n%+v", a, b)
+	}
+	for _, row := range a {
+		want := simple.dialogues[row.Dialogue.ID].Attendance
+		if !reflect.DeepEqual(dialogue.Attendance{Attendees: row.Attendees, Headcount: row.Dialogue.Headcount}, want) {
+			rt.Fatalf("dialogue %s lists attendance %+v %+v, want %+v", row.Dialogue.ID, row.Attendees, row.Dialogue.Headcount, want)
+		}
+	}
 }
 
 // checkList pages through the dialogues a query selects and checks the

@@ -22,7 +22,14 @@ func (m *Model) Snapshot(out io.Writer) error {
 	w := binsnap.NewWriter(out)
 	// The dialogues' key sums are worthless under another secret.
 	w.Uint(m.keys.fingerprint)
+	m.writeSpaces(w)
+	rank := m.writePeople(w)
+	dialogueRank := m.writeDialogues(w, rank)
+	m.writeLinks(w, dialogueRank)
+	return w.Flush()
+}
 
+func (m *Model) writeSpaces(w *binsnap.Writer) {
 	spaces := make([]*Space, 0, len(m.spaces))
 	for _, s := range m.spaces {
 		spaces = append(spaces, s)
@@ -50,15 +57,17 @@ func (m *Model) Snapshot(out io.Writer) error {
 		w.Date(s.EstablishedOn)
 		w.Date(s.ClosedOn)
 	}
+}
 
-	// People are written sorted by id; rank maps a dense index to its
-	// place in that order, which dialogues then use.
+// writePeople writes the people sorted by id and returns rank, which maps
+// a person's dense index to its place in that order, for the dialogues.
+func (m *Model) writePeople(w *binsnap.Writer) (rank []uint32) {
 	order := make([]uint32, m.people.len())
 	for i := range order {
 		order[i] = uint32(i)
 	}
 	slices.SortFunc(order, func(a, b uint32) int { return m.people.ids[a].Compare(m.people.ids[b]) })
-	rank := make([]uint32, m.people.len())
+	rank = make([]uint32, m.people.len())
 	w.Uint(uint64(len(order)))
 	for r, i := range order {
 		rank[i] = uint32(r)
@@ -72,62 +81,73 @@ func (m *Model) Snapshot(out io.Writer) error {
 		}
 		w.Uint(uint64(m.people.lastLink[i]))
 	}
+	return rank
+}
 
+// writeDialogues writes the dialogues sorted by id, their attendees by
+// rank, and returns each dialogue's place in that order by its index.
+func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank []uint32) {
 	dialogues := make([]*Dialogue, 0, len(m.dialogues))
 	for _, d := range m.dialogues {
 		dialogues = append(dialogues, d)
 	}
 	slices.SortFunc(dialogues, func(a, b *Dialogue) int { return a.ID.Compare(b.ID) })
-	dialogueRank := make([]uint32, len(m.byIndex))
+	dialogueRank = make([]uint32, len(m.byIndex))
 	w.Uint(uint64(len(dialogues)))
 	for r, d := range dialogues {
 		dialogueRank[d.index] = uint32(r)
-		w.ID(d.ID)
-		w.ID(d.SpaceID)
-		w.Date(d.HeldOn)
-		w.String(d.Pillar)
-		w.Bool(d.Retracted)
-		h := d.Headcount
-		for _, n := range []int{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced} {
-			w.Uint(uint64(n))
-		}
-		for _, x := range []string{d.Format, d.Title, d.Locality, d.Language} {
-			w.String(x)
-		}
-		w.Uint(uint64(d.DurationMinutes))
-		writeStrings(w, d.Topics)
-		writeStrings(w, d.Facilitators)
-		w.Uint(uint64(len(d.StakeholderIDs)))
-		for _, id := range d.StakeholderIDs {
-			w.ID(id)
-		}
-		w.Uint(uint64(len(d.Concerns)))
-		for _, c := range d.Concerns {
-			w.String(c.Category)
-			w.String(c.Summary)
-		}
-		w.Uint(uint64(len(d.attendees)))
-		for _, a := range d.attendees {
-			i, spoke := attendee(a)
-			r := uint64(rank[i]) << 1
-			if spoke {
-				r |= 1
-			}
-			w.Uint(r)
-		}
-		m.writeCounts(w, &d.counts)
-		m.writeCounts(w, &d.keys)
+		m.writeDialogue(w, d, rank)
 	}
+	return dialogueRank
+}
 
-	// The attendance chains are written as they are, with dialogues by
-	// rank, so that a restore copies them instead of rebuilding them from
-	// scattered reads.
+func (m *Model) writeDialogue(w *binsnap.Writer, d *Dialogue, rank []uint32) {
+	w.ID(d.ID)
+	w.ID(d.SpaceID)
+	w.Date(d.HeldOn)
+	w.String(d.Pillar)
+	w.Bool(d.Retracted)
+	h := d.Headcount
+	for _, n := range []int{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced} {
+		w.Uint(uint64(n))
+	}
+	for _, x := range []string{d.Format, d.Title, d.Locality, d.Language} {
+		w.String(x)
+	}
+	w.Uint(uint64(d.DurationMinutes))
+	writeStrings(w, d.Topics)
+	writeStrings(w, d.Facilitators)
+	w.Uint(uint64(len(d.StakeholderIDs)))
+	for _, id := range d.StakeholderIDs {
+		w.ID(id)
+	}
+	w.Uint(uint64(len(d.Concerns)))
+	for _, c := range d.Concerns {
+		w.String(c.Category)
+		w.String(c.Summary)
+	}
+	w.Uint(uint64(len(d.attendees)))
+	for _, a := range d.attendees {
+		i, spoke := attendee(a)
+		r := uint64(rank[i]) << 1
+		if spoke {
+			r |= 1
+		}
+		w.Uint(r)
+	}
+	m.writeCounts(w, &d.counts)
+	m.writeCounts(w, &d.keys)
+}
+
+// writeLinks writes the attendance chains as they are, with dialogues by
+// rank, so that a restore copies them instead of rebuilding them from
+// scattered reads.
+func (m *Model) writeLinks(w *binsnap.Writer, dialogueRank []uint32) {
 	w.Uint(uint64(len(m.links)))
 	for _, l := range m.links {
 		w.Uint(uint64(dialogueRank[l.dialogue]))
 		w.Uint(uint64(l.next))
 	}
-	return w.Flush()
 }
 
 func (m *Model) writeCounts(w *binsnap.Writer, c *counts) {
@@ -195,6 +215,17 @@ func (m *Model) Restore(in io.Reader) error {
 	if fp := r.Uint(); r.Err() == nil && fp != m.keys.fingerprint {
 		return errors.New("the snapshot's cell keys were made under another secret")
 	}
+	// Each part returns early on what it finds corrupt; a short read
+	// leaves r.Err set and the parts after it read nothing.
+	for _, part := range []func(*binsnap.Reader) error{m.readSpaces, m.readPeople, m.readDialogues, m.readLinks} {
+		if err := part(r); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
+
+func (m *Model) readSpaces(r *binsnap.Reader) error {
 	for range r.Count() {
 		s := &Space{ID: r.ID(), Name: r.String(), Region: r.Symbol(), Pillar: r.Symbol()}
 		for _, t := range []**float64{&s.Targets.Women, &s.Targets.Youth, &s.Targets.Disability, &s.Targets.Displaced} {
@@ -215,6 +246,12 @@ func (m *Model) Restore(in io.Reader) error {
 		}
 		m.spaces[s.ID] = s
 	}
+	return nil
+}
+
+// readPeople reads the people in the order they were written, which
+// gives each its dense index.
+func (m *Model) readPeople(r *binsnap.Reader) error {
 	n := r.Count()
 	m.personIndex = make(map[domain.ID]uint32, min(n, 1<<20)) // a damaged count must not exhaust memory
 	m.people.reserve(min(n, 1<<20))
@@ -246,7 +283,13 @@ func (m *Model) Restore(in io.Reader) error {
 		m.people.traits[i], m.people.birthYear[i] = traits(t), int16(birthYear)
 		m.people.lastLink[i] = uint32(r.Uint()) // checked with the links
 	}
-	n = r.Count()
+	return nil
+}
+
+// readDialogues reads the dialogues, their attendees by the people's
+// order, and indexes them by space.
+func (m *Model) readDialogues(r *binsnap.Reader) error {
+	n := r.Count()
 	m.dialogues = make(map[domain.ID]*Dialogue, min(n, 1<<20))
 	m.byIndex = make([]*Dialogue, 0, min(n, 1<<20))
 	// Dialogues and their attendees are allocated in slabs: a million
@@ -259,28 +302,7 @@ func (m *Model) Restore(in io.Reader) error {
 		}
 		d := &dialogueSlab[0]
 		dialogueSlab = dialogueSlab[1:]
-		d.ID, d.SpaceID = r.ID(), r.ID()
-		d.HeldOn = r.Date()
-		d.Pillar, d.Retracted = r.Symbol(), r.Bool()
-		h := &d.Headcount
-		for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
-			*n = int(r.Uint())
-		}
-		d.Format, d.Title, d.Locality, d.Language = r.Symbol(), r.String(), r.Symbol(), r.Symbol()
-		d.DurationMinutes = int(r.Uint())
-		d.Topics, d.Facilitators = readStrings(r), readStrings(r)
-		for range r.Count() {
-			if r.Err() != nil {
-				break
-			}
-			d.StakeholderIDs = append(d.StakeholderIDs, r.ID())
-		}
-		for range r.Count() {
-			if r.Err() != nil {
-				break
-			}
-			d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.Symbol(), Summary: r.String()})
-		}
+		readDialogueRecord(r, d)
 		k := r.Count()
 		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
@@ -291,15 +313,8 @@ func (m *Model) Restore(in io.Reader) error {
 		d.attendees = attendeeSlab[len(attendeeSlab) : len(attendeeSlab) : len(attendeeSlab)+k]
 		attendeeSlab = attendeeSlab[:len(attendeeSlab)+k]
 		m.add(d)
-		for range k {
-			a := r.Uint()
-			if r.Err() != nil || a>>1 >= uint64(m.people.len()) {
-				return errorOr(r.Err(), binsnap.ErrCorrupt)
-			}
-			d.attendees = append(d.attendees, uint32(a>>1)|uint32(a&1)<<31)
-		}
-		if len(d.attendees) == 0 {
-			d.attendees = nil
+		if err := m.readAttendees(r, d, k); err != nil {
+			return err
 		}
 		m.readCounts(r, &d.counts)
 		m.readCounts(r, &d.keys)
@@ -318,7 +333,56 @@ func (m *Model) Restore(in io.Reader) error {
 	if r.Err() == nil && len(m.dialogues) != n {
 		return fmt.Errorf("%w: a dialogue id appears twice", binsnap.ErrCorrupt)
 	}
-	n = r.Count()
+	return nil
+}
+
+// readDialogueRecord reads what was recorded of a dialogue, up to its
+// attendees.
+func readDialogueRecord(r *binsnap.Reader, d *Dialogue) {
+	d.ID, d.SpaceID = r.ID(), r.ID()
+	d.HeldOn = r.Date()
+	d.Pillar, d.Retracted = r.Symbol(), r.Bool()
+	h := &d.Headcount
+	for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
+		*n = int(r.Uint())
+	}
+	d.Format, d.Title, d.Locality, d.Language = r.Symbol(), r.String(), r.Symbol(), r.Symbol()
+	d.DurationMinutes = int(r.Uint())
+	d.Topics, d.Facilitators = readStrings(r), readStrings(r)
+	for range r.Count() {
+		if r.Err() != nil {
+			break
+		}
+		d.StakeholderIDs = append(d.StakeholderIDs, r.ID())
+	}
+	for range r.Count() {
+		if r.Err() != nil {
+			break
+		}
+		d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.Symbol(), Summary: r.String()})
+	}
+}
+
+// readAttendees reads a dialogue's k attendees, each a person's rank and
+// whether they spoke, into the room its slab left for them.
+func (m *Model) readAttendees(r *binsnap.Reader, d *Dialogue, k int) error {
+	for range k {
+		a := r.Uint()
+		if r.Err() != nil || a>>1 >= uint64(m.people.len()) {
+			return errorOr(r.Err(), binsnap.ErrCorrupt)
+		}
+		d.attendees = append(d.attendees, uint32(a>>1)|uint32(a&1)<<31)
+	}
+	if len(d.attendees) == 0 {
+		d.attendees = nil
+	}
+	return nil
+}
+
+// readLinks reads the attendance chains and checks that every person's
+// last link is one of them.
+func (m *Model) readLinks(r *binsnap.Reader) error {
+	n := r.Count()
 	m.links = make([]link, 0, min(n, 1<<24))
 	for k := range n {
 		d, next := r.Uint(), r.Uint()
@@ -333,7 +397,7 @@ func (m *Model) Restore(in io.Reader) error {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
 	}
-	return r.Err()
+	return nil
 }
 
 func errorOr(err, otherwise error) error {

@@ -27,11 +27,14 @@ type facilitator map[string]bool
 
 func (f facilitator) MaySeeIdentitiesIn(region string) bool { return f[region] }
 
+// canary is the name of the Gao participant, looked for where no name
+// may be.
+const canary = "Canari-Kadidia-Q9"
+
 func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	env := commandstest.Open(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
 	defer env.Close()
 	ctx := context.Background()
-	const canary = "Canari-Kadidia-Q9"
 	gao, mopti := ulid.Make(), ulid.Make()
 	enrol := func(id domain.ID, region, name string) {
 		t.Helper()
@@ -47,18 +50,35 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	enrol(mopti, "mopti", "Other")
 
 	m := participants.New(env.Keys)
-	apply := func() {
-		m.Reset()
-		for rec, err := range env.Store.ReadAll(ctx, events.Start, 0) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
-				t.Fatal(err)
-			}
+	replayInto(t, env, m)
+	checkIdentitiesOpenForTheirRegionOnly(t, m, gao, mopti)
+	if _, err := env.Handler.Erase(ctx, gao, participant.Erase{ErasedOn: domain.NewDate(2026, 5, 1)}, commands.Meta{CommandID: ulid.Make()}); err != nil {
+		t.Fatal(err)
+	}
+	replayInto(t, env, m)
+	restored := checkErasedAndRestored(t, env, m, gao, mopti)
+	checkTheErasureListNamesNoOne(t, restored, gao)
+}
+
+// replayInto rebuilds m from the whole log.
+func replayInto(t *testing.T, env *commandstest.Env, m *participants.Model) {
+	t.Helper()
+	m.Reset()
+	for rec, err := range env.Store.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
+			t.Fatal(err)
 		}
 	}
-	apply()
+}
+
+// checkIdentitiesOpenForTheirRegionOnly: Gao's facilitator opens Gao's
+// participant; another region's, a missing one and a role without access
+// are refused alike; the snapshot holds no name.
+func checkIdentitiesOpenForTheirRegionOnly(t *testing.T, m *participants.Model, gao, mopti domain.ID) {
+	t.Helper()
 	gaoFacilitator, analyst := facilitator{"gao": true}, facilitator{}
 	if who, err := m.Identity(gaoFacilitator, gao); err != nil || who.Name != canary {
 		t.Fatalf("the Gao facilitator opens %+v, %v", who, err)
@@ -80,11 +100,14 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	if bytes.Contains(snap.Bytes(), []byte(canary)) {
 		t.Fatal("the snapshot holds a name in clear")
 	}
+}
 
-	if _, err := env.Handler.Erase(ctx, gao, participant.Erase{ErasedOn: domain.NewDate(2026, 5, 1)}, commands.Meta{CommandID: ulid.Make()}); err != nil {
-		t.Fatal(err)
-	}
-	apply()
+// checkErasedAndRestored: the erased participant's identity is gone and
+// their record stays, before and after a snapshot's restore, which
+// gives the same records and bytes. Returns the restored model.
+func checkErasedAndRestored(t *testing.T, env *commandstest.Env, m *participants.Model, gao, mopti domain.ID) *participants.Model {
+	t.Helper()
+	gaoFacilitator := facilitator{"gao": true}
 	if _, err := m.Identity(gaoFacilitator, gao); !errors.Is(err, keystore.ErrErased) {
 		t.Fatalf("after erasure: %v", err)
 	}
@@ -92,7 +115,7 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 		t.Fatalf("the erased participant's record: %+v, %v", p, err)
 	}
 	restored := participants.New(env.Keys)
-	snap.Reset()
+	var snap bytes.Buffer
 	m.Snapshot(&snap)
 	if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
 		t.Fatal(err)
@@ -116,9 +139,13 @@ func TestIdentitiesOpenOnlyForAllowedViewersAndNeverAfterErasure(t *testing.T) {
 	if !bytes.Equal(again.Bytes(), snap.Bytes()) {
 		t.Fatal("a restored model snapshots to other bytes")
 	}
+	return restored
+}
 
-	// The erasure list names the erased participant by id and date only,
-	// and reads back as written.
+// checkTheErasureListNamesNoOne: the erasure list names the erased
+// participant by id and date only, and reads back as written.
+func checkTheErasureListNamesNoOne(t *testing.T, restored *participants.Model, gao domain.ID) {
+	t.Helper()
 	want := []participants.Erasure{{ID: gao, On: domain.NewDate(2026, 5, 1)}}
 	if got := restored.Erasures(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("erasures %+v, want %+v", got, want)

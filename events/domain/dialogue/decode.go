@@ -2,7 +2,7 @@ package dialogue
 
 import (
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/internal/jsonscan"
+	"github.com/palabre/palabre/events/internal/jsonscan"
 )
 
 // DecodeJSON decodes a Held event by hand: it is over half of a typical

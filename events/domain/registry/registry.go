@@ -1,8 +1,6 @@
 package registry
 
 import (
-	"bytes"
-
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -75,23 +73,4 @@ func Vocabularies() []domain.Vocabulary {
 		list = append(list, a.Describe().Vocabularies...)
 	}
 	return list
-}
-
-// SchemaVersion reads the schema version from an event's metadata; events
-// without one are version 1. It scans for the field instead of decoding the
-// metadata, which would cost more than the rest of a projection's work.
-func SchemaVersion(metadata []byte) int {
-	const key = `"schemaVersion":`
-	i := bytes.Index(metadata, []byte(key))
-	if i < 0 {
-		return 1
-	}
-	v := 0
-	for _, c := range metadata[i+len(key):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		v = v*10 + int(c-'0')
-	}
-	return max(v, 1)
 }

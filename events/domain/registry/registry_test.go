@@ -16,20 +16,6 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 )
 
-func TestSchemaVersionIsReadFromMetadata(t *testing.T) {
-	for md, want := range map[string]int{
-		`{"commandId":"x","schemaVersion":3,"recordedBy":"y"}`: 3,
-		`{"schemaVersion":12}`:                                 12,
-		`{"commandId":"x"}`:                                    1,
-		``:                                                     1,
-		`{"schemaVersion":0}`:                                  1,
-	} {
-		if got := registry.SchemaVersion([]byte(md)); got != want {
-			t.Errorf("%s: got %d, want %d", md, got, want)
-		}
-	}
-}
-
 func TestEveryAggregateDescribesEveryPart(t *testing.T) {
 	categories, commands, vocabularies := map[string]bool{}, map[string]string{}, map[string]bool{domain.PillarVocabulary.Name: true}
 	for _, a := range registry.Aggregates() {

@@ -1,8 +1,3 @@
-// Package jsonscan is a small JSON reader for hand-written decoders of the
-// events that make up most of the log. It handles the plain JSON palabre
-// writes and gives up (Failed) on anything else — escapes, nulls,
-// floats, unknown keys — so that the caller falls back to the reflective
-// decoder and the result never differs from it.
 package jsonscan
 
 import (

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/graphql"
+)
+
+func TestTheServeDefaultsAreValid(t *testing.T) {
+	c := defaultServeConfig()
+	c.Data = t.TempDir()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("the defaults: %v", err)
+	}
+}
+
+func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
+	c := defaultServeConfig()
+	c.Data, c.Addr, c.Store, c.SmallCells = "", "localhost", "kurrentdb", 1
+	c.KurrentDBURL, c.RequestTimeout, c.LogFormat, c.ReserveMiB = "http://localhost:2113", time.Hour, "xml", 0
+	err := c.Validate()
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("Validate = %v, want the problems joined", err)
+	}
+	want := []string{
+		"--data (PALABRE_DATA): a data directory is required",
+		"--addr (PALABRE_ADDR): \"localhost\" is not HOST:PORT",
+		"--kurrentdb-url (PALABRE_KURRENTDB_URL): needs a connection string",
+		"--small-cells (PALABRE_SMALL_CELLS): must be at least 2 with --disclosure cellkey",
+		"--request-timeout (PALABRE_REQUEST_TIMEOUT): must be a duration between 100ms and 10m, not 1h0m0s",
+		"--log-format (PALABRE_LOG_FORMAT): must be auto, json or console, not \"xml\"",
+		"--reserve-mib (PALABRE_RESERVE_MIB): must be between 1 and 1048576",
+	}
+	got := joined.Unwrap()
+	if len(got) != len(want) {
+		t.Errorf("%d problems, want %d:\n%v", len(got), len(want), err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("Validate lacks %q:\n%v", w, err)
+		}
+	}
+
+	c = defaultServeConfig()
+	c.Data, c.Store, c.Disclosure, c.SmallCells = t.TempDir(), "postgres", "exact", 101
+	err = c.Validate()
+	for _, w := range []string{"--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
+		"--disclosure (PALABRE_DISCLOSURE): must be cellkey or suppress, not \"exact\"", "--small-cells (PALABRE_SMALL_CELLS): must be between 1 and 100"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("Validate lacks %q:\n%v", w, err)
+		}
+	}
+}
+
+func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	m := &Main{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(k string) string {
+		return map[string]string{"PALABRE_DATA": dir, "PALABRE_ADDR": "0.0.0.0:9000", "PALABRE_SMALL_CELLS": "7",
+			"PALABRE_REQUEST_TIMEOUT": "3s", "PALABRE_DISCLOSURE": "cellkey", "PALABRE_RESERVE_MIB": "128"}[k]
+	}}
+	c, ref, err := m.serveSettings([]string{"--addr", "127.0.0.1:9001", "--disclosure", "suppress", "--log-format", "json"})
+	if err != nil || ref == nil {
+		t.Fatalf("serveSettings: %v", err)
+	}
+	want := defaultServeConfig()
+	want.Data, want.Addr, want.SmallCells, want.RequestTimeout = dir, "127.0.0.1:9001", 7, 3*time.Second
+	want.Disclosure, want.LogFormat, want.ReserveMiB = graphql.Suppress, "json", 128
+	if c != want {
+		t.Errorf("config = %+v,\nwant %+v", c, want)
+	}
+
+	m.Getenv = func(k string) string {
+		return map[string]string{"PALABRE_REQUEST_TIMEOUT": "forever", "PALABRE_STORE": "postgres"}[k]
+	}
+	_, _, err = m.serveSettings([]string{"--data", dir, "--small-cells", "0"})
+	if !errors.Is(err, errUsage) {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+	for _, w := range []string{"--request-timeout (PALABRE_REQUEST_TIMEOUT): must be a duration between 100ms and 10m, not \"forever\"",
+		"--store (PALABRE_STORE)", "--small-cells (PALABRE_SMALL_CELLS): must be between 1 and 100"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("the problems lack %q:\n%v", w, err)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package policy
+
+import (
+	"slices"
+
+	"github.com/palabre/palabre/core/access"
+)
+
+// Operation is what a principal asks to do: a domain command, by its
+// name (CommandName), or one of the operations below, which are not.
+type Operation string
+
+// Operations that are not domain commands.
+const (
+	CreateToken  Operation = "CreateToken"
+	RevokeToken  Operation = "RevokeToken"
+	Backup       Operation = "Backup"
+	ListErasures Operation = "ListErasures"
+	Import       Operation = "Import"
+	DownloadForm Operation = "DownloadForm"
+	// ReadServerState: health and readiness in detail (the log's position,
+	// the goroutines), which tell an outsider how busy the server is.
+	ReadServerState Operation = "ReadServerState"
+)
+
+// Rule is what an operation takes.
+type Rule struct {
+	Operation  Operation
+	Capability access.Capability
+	// Session: a browser session may do it; else only a bearer token.
+	Session bool
+	// Why the session may or may not.
+	Why string
+}
+
+const (
+	daily      = "daily work that opens no name"
+	reference  = "reference data every region reads; opens no name, and is recorded by its author"
+	noSession  = "a bearer token is needed: "
+	makesToken = noSession + "a token made by a seized session could read every name"
+)
+
+// rules is the write policy's table: every command and operation, its
+// capability, and whether a browser session may.
+var rules = []Rule{
+	{"EstablishSpace", access.Administer, true, reference},
+	{"ChangeSpaceDetails", access.Administer, true, reference},
+	{"SetSpaceTargets", access.Administer, true, reference},
+	{"CloseSpace", access.Administer, true, reference},
+	{"RegisterStakeholder", access.TrackCommitments, true, reference},
+	{"ChangeStakeholderDetails", access.TrackCommitments, true, reference},
+	{"EnrolParticipant", access.LogDialogues, true, daily + ": the name is sealed, never shown back"},
+	{"CorrectParticipant", access.LogDialogues, true, daily + ": a new name is sealed, never shown back"},
+	{"EraseParticipant", access.Administer, false, noSession + "an erasure cannot be undone"},
+	{"HoldDialogue", access.LogDialogues, true, daily},
+	{"CorrectDialogueAttendance", access.LogDialogues, true, daily},
+	{"RetractDialogue", access.LogDialogues, true, daily},
+	{"MakeCommitment", access.TrackCommitments, true, daily},
+	{"ReportCommitmentProgress", access.TrackCommitments, true, daily},
+	{"ReviseCommitmentDueDate", access.TrackCommitments, true, daily},
+	{"FulfilCommitment", access.TrackCommitments, true, daily},
+	{"BreakCommitment", access.TrackCommitments, true, daily},
+	{"WithdrawCommitment", access.TrackCommitments, true, daily},
+	{CreateToken, access.Administer, false, makesToken + " (a role is a token's: changing one is making a token)"},
+	{RevokeToken, access.Administer, false, noSession + "a seized session could cut every other device off"},
+	{Backup, access.Administer, false, noSession + "a backup holds every participant's key"},
+	{ListErasures, access.Administer, false, noSession + "it tells who was erased and when; it is kept by the operator beside the master key"},
+	{Import, access.LogDialogues, true, daily + "; each row is judged as its command"},
+	{DownloadForm, access.LogDialogues, true, daily + ": the form lists what the reader may see"},
+	{ReadServerState, access.Administer, true, "the server's load and positions, no record"},
+}
+
+// Rules lists the table, for documentation and tests.
+func Rules() []Rule { return slices.Clone(rules) }
+
+// ruleOf finds an operation's rule.
+func ruleOf(op Operation) (Rule, bool) {
+	i := slices.IndexFunc(rules, func(r Rule) bool { return r.Operation == op })
+	if i < 0 {
+		return Rule{}, false
+	}
+	return rules[i], true
+}

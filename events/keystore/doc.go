@@ -1,0 +1,26 @@
+// Package keystore keeps the per-participant keys that seal names and phone
+// numbers, outside the event log, where deleting a key truly deletes it.
+//
+// Each participant's key is 32 random bytes, stored wrapped (AES-256-GCM)
+// under a master key in a file of its own, keys/<participant ULID>.key,
+// written durably (file and directory synced) before any event uses it.
+// Erasure unlinks the file: the events keep their ciphertext, which nobody
+// can open any more — crypto-shredding.
+//
+// # Caveats
+//
+//   - The master key is never in a backup: keep a copy of it apart from
+//     the backups. Losing it loses every name; nothing else is lost.
+//     Whoever holds a backup and the master key holds the names.
+//   - Backups carry the keys: the embedded store's backup holds this
+//     directory's files as they are, still wrapped by the master key,
+//     under keys/ (pebblestore's Store.Backup), so that a restored log's
+//     names can be opened. A key erased after a backup is still in it:
+//     restoring, the binary deletes the key of everyone erased in the
+//     restored log or on the erasure list it is given (Remove, which
+//     needs no master key), and an erasure is complete only once every
+//     backup made before it is gone or restored that way. On KurrentDB,
+//     copy this directory with the cluster's backup.
+//   - One file per participant suits the tens of thousands of people a
+//     programme meets, not hundreds of millions.
+package keystore
