@@ -14,12 +14,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
@@ -31,13 +33,17 @@ import (
 // benchAPI is the API over 1M synthetic events (PALABRE_BENCH_EVENTS for
 // fewer), loaded once for every benchmark of the run.
 type benchAPI struct {
-	api            *graphql.Server
-	analyst, heavy string // two analysts' tokens
-	space, region  string
+	api *graphql.Server
+	// unbounded is the same API without a budget, and priced one that
+	// refuses everything, saying what it would cost: for measuring.
+	unbounded, priced *graphql.Server
+	analyst, heavy    string // two analysts' tokens
+	space, region     string
 	// busiest is the region with the most spaces, and spaces its count.
 	busiest string
 	spaces  int
 	dir     string
+	model   *inclusion.Model
 }
 
 var (
@@ -101,11 +107,19 @@ func loadAPI(b *testing.B) *benchAPI {
 	if err != nil {
 		b.Fatal(err)
 	}
+	unbounded, err := graphql.NewServer(graphql.Deps{Runner: runner, Inclusion: model, Tokens: tokens, Logger: zerolog.Nop()}, &graphql.Options{Budget: 1 << 40, RequestTimeout: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	priced, err := graphql.NewServer(graphql.Deps{Runner: runner, Inclusion: model, Tokens: tokens, Logger: zerolog.Nop()}, &graphql.Options{Budget: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
 	perRegion := map[string]int{}
 	for _, sp := range spaces {
 		perRegion[sp.Region]++
 	}
-	a := &benchAPI{api: api, analyst: secrets[0], heavy: secrets[1], space: spaces[0].ID.String(), region: spaces[0].Region, dir: dir}
+	a := &benchAPI{api: api, unbounded: unbounded, priced: priced, model: model, analyst: secrets[0], heavy: secrets[1], space: spaces[0].ID.String(), region: spaces[0].Region, dir: dir}
 	for r, n := range perRegion {
 		if n > a.spaces {
 			a.busiest, a.spaces = r, n
@@ -205,17 +219,18 @@ func BenchmarkGraphQLInclusionTable(b *testing.B) {
 
 // BenchmarkLatencyBesideTheHeaviestRequests measures one analyst's
 // uncached inclusion view (one space, a year by month) alone, then while
-// another analyst's four clients send, back to back, the heaviest
-// requests the limits allow: three region-wide views of ten years by
-// month with every figure, a range new each time so that no answer is
-// cached. It reports the first analyst's latency percentiles.
+// another analyst's four clients send, back to back, heavy requests the
+// limits allow: a region-wide view of ten years by month with every
+// figure (~600,000 dialogues scanned, half the budget), a range new each
+// time so that no answer is cached. It reports the first analyst's
+// latency percentiles.
 func BenchmarkLatencyBesideTheHeaviestRequests(b *testing.B) {
 	a := loadedAPI(b)
 	light := `query($s: ID!, $from: Date, $to: Date) { inclusion(spaceId: $s, from: $from, to: $to, bucket: MONTH) { total { attendance { count } women { count } } } }`
 	var asked atomic.Int64 // every light range is new: no answer is cached
 	var heavy strings.Builder
 	heavy.WriteString("query($to: Date) {")
-	for i := range 3 {
+	for i := range 1 {
 		fmt.Fprintf(&heavy, ` v%d: inclusion(region: $r, from: "2015-01-01", to: $to, bucket: MONTH) { rows { from to figures { %s } } total { %s } }`, i, allMeasures, allMeasures)
 	}
 	heavy.WriteString("}")
@@ -265,4 +280,99 @@ func BenchmarkLatencyBesideTheHeaviestRequests(b *testing.B) {
 		wg.Wait()
 		b.ReportMetric(float64(sent.Load()), "heavy-requests")
 	})
+}
+
+// send serves a request to one of the APIs as an analyst.
+func (a *benchAPI) send(api *graphql.Server, req *http.Request) (int, []byte) {
+	req.Header.Set("Authorization", "Bearer "+a.analyst)
+	rec := httptest.NewRecorder()
+	api.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// costOf is what the cost model says a request costs: the priced API
+// refuses everything, naming it.
+func (a *benchAPI) costOf(b *testing.B, req func() *http.Request) int {
+	b.Helper()
+	_, body := a.send(a.priced, req())
+	var n int
+	if _, err := fmt.Sscanf(string(body[bytes.Index(body, []byte("cost about "))+len("cost about "):]), "%d", &n); err != nil {
+		b.Fatalf("no cost in %s", body)
+	}
+	return n
+}
+
+// BenchmarkAYearByMonthOfEveryRegion measures what an analyst ordinarily
+// asks, a year by month by space of every region (~2,500 spaces at 1M
+// events) and of the busiest region (~500): the dashboard's table, its
+// export (each space's total, the selection by month), and the export
+// with every space by month; with no budget, reporting the cost model's
+// estimate and the process's CPU time per request, so that the model's
+// unit can be read in microseconds of one core.
+func BenchmarkAYearByMonthOfEveryRegion(b *testing.B) {
+	a := loadedAPI(b)
+	measures := `attendance { count share suppressed } women { count share suppressed } youth { count share suppressed } personsWithDisabilities { count share suppressed } displaced { count share suppressed }`
+	dashboard := `query($region: String, $from: Date, $to: Date) { inclusion(region: $region, from: $from, to: $to, bucket: MONTH, groupBy: SPACE) {
+	  rows { from figures { ` + measures + ` } } total { ` + measures + ` }
+	  groups { key space { name targets { women youth disability displaced } } total { ` + measures + ` } } } }`
+	for _, region := range []string{"", a.busiest} {
+		name := "every-region"
+		if region != "" {
+			name = "busiest-region"
+		}
+		i := 0
+		// A new range every time: no answer is cached.
+		dates := func() (string, string) {
+			i++
+			return time.Date(2024, 1, 1+i%28, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), "2024-12-31"
+		}
+		table := func() *http.Request {
+			from, to := dates()
+			body, _ := json.Marshal(map[string]any{"query": dashboard, "variables": map[string]any{"region": region, "from": from, "to": to}})
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			return req
+		}
+		export := func(groupRows bool) func() *http.Request {
+			return func() *http.Request {
+				from, to := dates()
+				q := fmt.Sprintf("from=%s&to=%s&bucket=month&groupBy=space&groupRows=%t", from, to, groupRows)
+				if region != "" {
+					q += "&region=" + region
+				}
+				return httptest.NewRequest(http.MethodGet, "/export/inclusion.xlsx?"+q, nil)
+			}
+		}
+		selected := a.model.Selected(inclusion.Query{Region: region, From: domain.NewDate(2024, 1, 1), To: domain.NewDate(2024, 12, 31)})
+		for _, c := range []struct {
+			name string
+			req  func() *http.Request
+		}{{"table", table}, {"export", export(false)}, {"export-every-space-by-month", export(true)}} {
+			if region == "" && c.name == "export-every-space-by-month" {
+				continue // minutes: see the busiest region's
+			}
+			b.Run(name+"/"+c.name, func(b *testing.B) {
+				cost := a.costOf(b, c.req)
+				runtime.GC()
+				before := cpuTime()
+				for b.Loop() {
+					if code, body := a.send(a.unbounded, c.req()); code != 200 {
+						b.Fatalf("%d %.300s", code, body)
+					}
+				}
+				cpu := float64((cpuTime() - before).Microseconds()) / float64(b.N)
+				b.ReportMetric(float64(cost), "cost")
+				b.ReportMetric(cpu/1000, "cpu-ms/op")
+				b.ReportMetric(cpu/float64(cost), "cpu-µs/cost")
+				b.ReportMetric(float64(selected), "dialogues")
+			})
+		}
+	}
+}
+
+// cpuTime is the CPU time the process has used, on every core.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

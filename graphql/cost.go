@@ -14,24 +14,42 @@ import (
 	"github.com/palabre/palabre/projections/inclusion"
 )
 
-// A request's cost is estimated before it runs, from the document and its
-// variables alone, and a request over the budget is refused: every field
-// costs one, and a list multiplies what it holds by its size — a
+// A request's cost is estimated before it runs, from the document, its
+// variables and the size of the data it selects, and a request over the
+// budget is refused. A unit is about 2 µs of one core, as measured at 1M
+// synthetic events (BenchmarkAYearByMonthOfEveryRegion): every field
+// resolved costs one, and a list multiplies what it holds by its size — a
 // connection by its first, an inclusion view's rows by the buckets its
-// dates and bucket make, any other list by a bound on its length. An
-// inclusion view adds the scan of its dialogues, asOf a replay of the log.
-// Like the GitHub API's node limit, the bound holds whatever the data.
+// dates and bucket make, a table's groups by how many there are, any
+// other list by a bound on its length; a field a directive skips costs
+// nothing. An inclusion view adds the work done before any field is
+// resolved, which is most of a table's: a scan of the dialogues it
+// selects (two for a table, whose groups share them out again), a view
+// per group, and the figures of every cell (each group's and the total's
+// buckets and totals), made and released whether asked for or not. asOf
+// adds a replay of the log. Like the GitHub API's node limit, the bound
+// holds whatever the query.
 
 const (
-	// DefaultBudget is the most a request may cost. The heaviest request
-	// within it takes tens of milliseconds of one core.
-	DefaultBudget = 20_000
+	// DefaultBudget is the most a request may cost: about 2.4 s of one
+	// core. A year by month of every region (280,000 dialogues and 2,500
+	// spaces at 1M events) costs ~800,000 as the dashboard's table, ~1M as
+	// its export; one execution slot per token keeps the other core for
+	// everyone else.
+	DefaultBudget = 1_200_000
 	// MaxRows bounds an inclusion view's buckets: ten years by month.
 	MaxRows = 120
-	// inclusionScanCost is a view's pass over the dialogues it selects.
-	inclusionScanCost = 100
-	// asOfCost is a past view: at worst a replay of the log.
-	asOfCost = 5_000
+	// viewCost is a view's fixed work: its query, bitmaps and buckets.
+	viewCost = 10
+	// dialogueCost is a dialogue scanned once: its counts and attendees
+	// added, and its place in the order by date (~2.5 µs).
+	dialogueCost = 1
+	// cellCost is one bucket's or total's figures made and released: a
+	// dozen measures published and perturbed.
+	cellCost = 3
+	// asOfCost is a past view: at worst a replay of the log (seconds at
+	// 1M events; replays are also paced per token).
+	asOfCost = 500_000
 	// listBound is the length assumed for a list that is not a connection
 	// (attendees of a dialogue, a stakeholder's ids, groups…).
 	listBound = 20
@@ -117,7 +135,16 @@ type estimate struct {
 const saturate = 1 << 40
 
 func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) (int, error) {
-	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: vars}
+	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: map[string]any{}}
+	// A variable not sent takes its default, as graphql-go will give it.
+	for _, def := range op.VariableDefinitions {
+		if def.Variable != nil && def.Variable.Name != nil && def.DefaultValue != nil {
+			e.vars[def.Variable.Name.Value] = e.value(def.DefaultValue)
+		}
+	}
+	for name, v := range vars {
+		e.vars[name] = v
+	}
 	for _, def := range doc.Definitions {
 		if f, ok := def.(*ast.FragmentDefinition); ok && f.Name != nil {
 			e.fragments[f.Name.Value] = f
@@ -141,6 +168,9 @@ func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows viewSize)
 	}
 	total := 0
 	for _, sel := range set.Selections {
+		if e.skipped(sel) {
+			continue
+		}
 		var c int
 		var err error
 		switch s := sel.(type) {
@@ -187,7 +217,7 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) 
 			return 0, err
 		}
 		rows.groups = e.b.groupsBound(args)
-		base += inclusionScanCost * (1 + rows.groups)
+		base += e.viewWork(args, rows)
 		if at, _ := args["asOf"].(string); at != "" {
 			base += asOfCost
 		}
@@ -212,16 +242,67 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) 
 	return min(base+each*inner, saturate), nil
 }
 
-// inclusionRows reads a view's dates and bucket as the resolver will.
-func (e *estimate) inclusionRows(args map[string]any) (int, error) {
-	var from, to domain.Date
+// viewWork is what a view costs before its fields: a view per group and
+// the total, the scan of its dialogues (a table's groups scan them again),
+// and the figures of every cell, asked for or not.
+func (e *estimate) viewWork(args map[string]any, size viewSize) int {
+	from, to := viewDates(args)
+	q := inclusion.Query{From: from, To: to}
+	q.Region, _ = args["region"].(string)
+	if s, ok := args["spaceId"].(string); ok {
+		if id, err := domain.ParseID("spaceId", s); err == nil {
+			q.SpaceID = &id
+		}
+	}
+	scans := 1
+	if size.groups > 0 {
+		scans = 2
+	}
+	views := 1 + size.groups
+	return min(views*viewCost+scans*dialogueCost*e.b.deps.Inclusion.Selected(q)+views*(size.rows+1)*cellCost, saturate)
+}
+
+// skipped reports whether @skip or @include leaves a selection out, as
+// graphql-go will: it is not resolved, so it costs nothing.
+func (e *estimate) skipped(sel ast.Selection) bool {
+	var directives []*ast.Directive
+	switch s := sel.(type) {
+	case *ast.Field:
+		directives = s.Directives
+	case *ast.InlineFragment:
+		directives = s.Directives
+	case *ast.FragmentSpread:
+		directives = s.Directives
+	}
+	for _, d := range directives {
+		if d.Name == nil || len(d.Arguments) != 1 || d.Arguments[0].Name == nil || d.Arguments[0].Name.Value != "if" {
+			continue
+		}
+		on, known := e.value(d.Arguments[0].Value).(bool)
+		if known && (d.Name.Value == "skip" && on || d.Name.Value == "include" && !on) {
+			return true
+		} // what is not known is priced: graphql-go refuses a bad value
+
+	}
+	return false
+}
+
+// viewDates reads a view's dates as the resolver will; a bad one is
+// refused by graphql-go, and left zero here.
+func viewDates(args map[string]any) (from, to domain.Date) {
 	for name, into := range map[string]*domain.Date{"from": &from, "to": &to} {
 		if s, ok := args[name].(string); ok {
 			if d, err := domain.ParseDate(s); err == nil {
 				*into = d
-			} // else graphql-go refuses the argument
+			}
 		}
 	}
+	return from, to
+}
+
+// inclusionRows reads a view's dates and bucket as the resolver will.
+func (e *estimate) inclusionRows(args map[string]any) (int, error) {
+	from, to := viewDates(args)
 	bucket := inclusion.NoBucket
 	if s, ok := args["bucket"].(string); ok {
 		for b, n := range bucketNames {
@@ -270,6 +351,8 @@ func (e *estimate) value(v ast.Value) any {
 		return v.(*ast.StringValue).Value
 	case kinds.EnumValue:
 		return v.(*ast.EnumValue).Value
+	case kinds.BooleanValue:
+		return v.(*ast.BooleanValue).Value
 	}
 	return v.GetValue()
 }

@@ -1,6 +1,7 @@
 package graphql_test
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"strings"
@@ -37,7 +38,8 @@ func TestAViewsDatesAndBucketsAreBoundedAndNamed(t *testing.T) {
 }
 
 func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
-	e := newEnv(t)
+	// A small budget, so that a small history can exceed it.
+	e := newEnvWith(t, envOptions{server: &graphql.Options{Budget: 20_000}})
 	view := func(n int) string {
 		var b strings.Builder
 		b.WriteString("{")
@@ -49,8 +51,18 @@ func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
 	}
 	e.must(e.analyst, view(3), nil)
 	r := e.do(e.analyst, view(4), nil)
-	if r.Status != 400 || !strings.Contains(r.raw, `"field":"query"`) || !strings.Contains(r.raw, fmt.Sprint(graphql.DefaultBudget)) {
+	if r.Status != 400 || !strings.Contains(r.raw, `"field":"query"`) || !strings.Contains(r.raw, "the budget is 20000") {
 		t.Fatalf("four 120-row views with every figure: %d %s, want 400 naming the budget", r.Status, r.raw)
+	}
+	// What a directive leaves out is not resolved, and costs nothing but
+	// the views' own work.
+	if r := e.do(e.analyst, strings.Replace(view(4), "rows {", "rows @skip(if: true) {", 2), nil); r.Status != 200 {
+		t.Fatalf("four views, two with their rows skipped: %d %.300s", r.Status, r.raw)
+	}
+	// A variable not sent is priced at its default.
+	included := "query($x: Boolean = true) " + strings.ReplaceAll(view(4), "rows {", "rows @include(if: $x) {")
+	if r := e.do(e.analyst, included, nil); r.Status != 400 || !strings.Contains(r.raw, "the budget is 20000") {
+		t.Fatalf("four views included by a variable's default: %d %.300s", r.Status, r.raw)
 	}
 	// A connection multiplies what one of its nodes costs by its first,
 	// from a variable as from a literal.
@@ -61,6 +73,40 @@ func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
 	e.must(e.admin, list, map[string]any{"n": 20})
 	if r := e.do(e.admin, list, map[string]any{"n": 100}); r.Status != 400 || !strings.Contains(r.raw, "budget") {
 		t.Fatalf("four pages of 100 dialogues with every figure: %d %s", r.Status, r.raw)
+	}
+}
+
+// dashboardTable is the web app's dashboard query (web/src/pages/Dashboard.tsx).
+const dashboardTable = `query Dashboard($region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket) {
+  inclusion(region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, groupBy: SPACE) {
+    rows { from figures { ...D } } total { ...D }
+    groups { key space { name targets { women youth disability displaced } } total { ...D } } } }
+  fragment D on InclusionFigures { attendance { count share suppressed } women { count share suppressed } youth { count share suppressed }
+    personsWithDisabilities { count share suppressed } displaced { count share suppressed } }`
+
+func TestAYearByMonthOfEveryRegionFitsTheBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a synthetic history")
+	}
+	// 250 spaces over five regions: the old budget refused this table of
+	// every region, and every export of it.
+	e := newEnvWith(t, envOptions{history: 100_000})
+	for _, region := range []string{"", "gao"} {
+		vars := map[string]any{"from": "2024-01-01", "to": "2024-12-31", "bucket": "MONTH"}
+		if region != "" {
+			vars["region"] = region
+		}
+		if r := e.do(e.analyst, dashboardTable, vars); r.Status != 200 || len(r.Errors) > 0 || len(get(r.Data, "inclusion", "groups").([]any)) == 0 {
+			t.Errorf("the dashboard's table of a year by month, region %q: %d %.300s", region, r.Status, r.raw)
+		}
+		// The table as the dashboard shows it (each space's total), and
+		// every space by month.
+		for _, rows := range []string{"&groupRows=false", ""} {
+			path := "/export/inclusion.xlsx?from=2024-01-01&to=2024-12-31&bucket=month&groupBy=space" + rows + "&region=" + region
+			if code, body := e.download(e.analyst, path); code != 200 || !bytes.HasPrefix(body, []byte("PK")) {
+				t.Errorf("%s: %d %.300s", path, code, body)
+			}
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/refdata"
 )
 
 // Exports are tables for spreadsheets: GET /export/NAME.csv or .xlsx with
@@ -138,7 +139,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", wording{lang, s.labels})
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = writeXLSX(&body, name, headings, ex.columns, rows, q, wording{lang, s.labels}, s.deps.Clock())
+		err = writeXLSX(&body, name, headings, ex.columns, rows, s.filterWords(q, lang), wording{lang, s.labels}, s.deps.Clock())
 	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("writing an export failed")
@@ -222,10 +223,73 @@ func csvValue(v cell, kind cellKind, decimalComma bool, wd wording) string {
 	return fmt.Sprint(v)
 }
 
+// filterNames are the filters' names in French and English, in the order
+// the sheet about an export says them.
+var filterNames = []struct{ key, fr, en string }{
+	{"from", "Du", "From"}, {"to", "Au", "To"}, {"asOf", "Tel qu’enregistré au", "As recorded at"},
+	{"region", "Région", "Region"}, {"spaceId", "Espace (identifiant)", "Space (id)"},
+	{"stakeholderId", "Partie prenante (identifiant)", "Stakeholder (id)"}, {"pillar", "Pilier", "Pillar"},
+	{"format", "Format", "Format"}, {"status", "Statut", "Status"}, {"overdue", "En retard seulement", "Overdue only"},
+	{"bucket", "", ""}, {"groupBy", "", ""}, {"groupRows", "", ""},
+}
+
+// filterPhrases say the filters that shape a table, by value.
+var filterPhrases = map[string]map[string][2]string{
+	"bucket": {"MONTH": {"Par mois", "By month"}, "QUARTER": {"Par trimestre", "By quarter"}, "YEAR": {"Par année", "By year"}, "NONE": {"Sans découpage", "Not split"}},
+	"groupBy": {"SPACE": {"Une ligne par espace", "A row per space"}, "REGION": {"Une ligne par région", "A row per region"},
+		"PILLAR": {"Une ligne par pilier", "A row per pillar"}, "FORMAT": {"Une ligne par format", "A row per format"}},
+	"groupRows": {"FALSE": {"Chaque groupe : son total sur la période", "Each group: its total over the period"}, "TRUE": {"Chaque groupe : chaque période et son total", "Each group: every period and its total"}},
+}
+
+// filterWords are the sheet's lines for an export's filters, in words
+// and in the export's language: "Du 2026-01-01", "Région Gao", "Par
+// trimestre"; a filter's value as given where it has no words.
+func (s *Server) filterWords(q map[string][]string, lang string) [][]any {
+	in := 0
+	if lang == "en" {
+		in = 1
+	}
+	var lines [][]any
+	for _, f := range filterNames {
+		values := q[f.key]
+		if len(values) == 0 || values[0] == "" {
+			continue
+		}
+		v := values[0]
+		if phrase, ok := filterPhrases[f.key][enumValue(v)]; ok {
+			lines = append(lines, []any{phrase[in]})
+			continue
+		}
+		switch {
+		case f.key == "region":
+			v = s.regionLabel(v, lang)
+		case f.key == "pillar" || f.key == "format" || f.key == "status":
+			v = wording{lang, s.labels}.label(enumCode{enumValue(v)})
+		}
+		lines = append(lines, []any{[]string{f.fr, f.en}[in], v})
+	}
+	return lines
+}
+
+// regionLabel is a region's name in a language, or its code.
+func (s *Server) regionLabel(code, lang string) string {
+	if s.deps.Handler == nil {
+		return code
+	}
+	if ref, ok := s.deps.Handler.Reference().(*refdata.Data); ok {
+		for _, r := range ref.Regions {
+			if r.Code == code {
+				return r.Label(lang)
+			}
+		}
+	}
+	return code
+}
+
 // writeXLSX writes a workbook: a first sheet saying what the export holds
-// (its filters, its moment, what a withheld figure means), then the table
+// (its filters in words, its moment, what a withheld figure means), then the table
 // with typed cells — dates as dates, shares as percentages.
-func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column, rows [][]cell, filters map[string][]string, wd wording, now time.Time) error {
+func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column, rows [][]cell, filters [][]any, wd wording, now time.Time) error {
 	lang := wd.lang
 	f := excelize.NewFile()
 	defer f.Close()
@@ -237,11 +301,7 @@ func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column
 		{map[string]string{"fr": "Export palabre", "en": "palabre export"}[lang], name},
 		{map[string]string{"fr": "Fait le", "en": "Made on"}[lang], now.UTC().Format(time.RFC3339)},
 	}
-	for key, values := range filters {
-		if key != "lang" {
-			lines = append(lines, []any{map[string]string{"fr": "Filtre", "en": "Filter"}[lang] + " " + key, values[0]})
-		}
-	}
+	lines = append(lines, filters...)
 	lines = append(lines, []any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
 		map[string]string{
 			"fr": "Pour les rôles sans accès aux identités, chaque effectif est légèrement bruité (méthode des clés de cellule) et ceux sous le seuil sont masqués : la case est vide et la colonne « masqué » le dit.",

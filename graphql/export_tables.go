@@ -90,11 +90,14 @@ func (s *Server) exports() map[string]export {
 	}
 	return map[string]export{
 		"inclusion": {
-			query: `query($spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $bucket: Bucket, $asOf: String, $groupBy: InclusionGrouping) {
+			// groupRows=false gives each group its total only, as the
+			// dashboard's table shows it: a year of every space by month
+			// is then a row per space and per month, not both.
+			query: `query($spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $bucket: Bucket, $asOf: String, $groupBy: InclusionGrouping, $groupRows: Boolean = true) {
 			  inclusion(spaceId: $spaceId, region: $region, pillar: $pillar, format: $format, from: $from, to: $to, bucket: $bucket, asOf: $asOf, groupBy: $groupBy) {
-			    rows { from to figures { ...F } } total { ...F } groups { by key space { name } rows { from to figures { ...F } } total { ...F } } } } ` + figureFragment,
+			    rows { from to figures { ...F } } total { ...F } groups { by key space { name } rows @include(if: $groupRows) { from to figures { ...F } } total { ...F } } } } ` + figureFragment,
 			params: map[string]string{"spaceId": "ID", "region": "String", "pillar": "Pillar", "format": "DialogueFormat", "from": "Date", "to": "Date",
-				"bucket": "Bucket", "asOf": "String", "groupBy": "InclusionGrouping"},
+				"bucket": "Bucket", "asOf": "String", "groupBy": "InclusionGrouping", "groupRows": "Boolean"},
 			columns: append(append([]column{{"Groupe", "Group", text}, {"Du", "From", date}, {"Au", "To", date}, {"Dialogues", "Dialogues", number}}, figureColumns...), groupColumns...),
 			rows: func(data map[string]any) ([][]cell, string) {
 				var rows [][]cell

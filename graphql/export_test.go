@@ -109,6 +109,27 @@ func TestExportsAreTheAPIsAnswersAsTables(t *testing.T) {
 		t.Errorf("madeOn is written as text, not a date")
 	}
 
+	// The sheet about the export says its filters in words, in its
+	// language.
+	for _, c := range []struct{ lang, want string }{
+		{"fr", "Du 2025-01-01|Au 2025-12-31|Région Gao|Par trimestre|Une ligne par espace|Chaque groupe : son total sur la période|"},
+		{"en", "From 2025-01-01|To 2025-12-31|Region Gao|By quarter|A row per space|Each group: its total over the period|"},
+	} {
+		status, body := e.download(e.analyst, "/export/inclusion.xlsx?groupRows=false&groupBy=space&bucket=quarter&region=gao&to=2025-12-31&from=2025-01-01&lang="+c.lang)
+		book, err := excelize.OpenReader(bytes.NewReader(body))
+		if status != 200 || err != nil {
+			t.Fatalf("inclusion.xlsx in %s: %d %v", c.lang, status, err)
+		}
+		about, _ := book.GetRows(book.GetSheetList()[0])
+		var said strings.Builder
+		for _, line := range about[2 : len(about)-1] { // after the export's name and moment, before what withheld means
+			said.WriteString(strings.Join(line, " ") + "|")
+		}
+		if said.String() != c.want {
+			t.Errorf("the %s sheet about the export says %q, want %q", c.lang, said.String(), c.want)
+		}
+	}
+
 	// The API's rules: another region's space answers as a missing one,
 	// a role answers as it does in GraphQL, and every export is audited.
 	for _, id := range []string{s.gaoSpace, newID()} {

@@ -216,6 +216,8 @@ func (in introspected) rootQueries(f ifield, ids []string, reached map[string]bo
 			variants = append(variants, v)
 		case a.name == "region":
 			variants = append(variants, []string{`region: "gao"`, `region: "mopti"`})
+		case a.name == "name": // participantsNamed: required, so asked first
+			variants = append([][]string{{fmt.Sprintf("name: %q", canaryAlice), fmt.Sprintf("name: %q", canaryMopti)}}, variants...)
 		}
 	}
 	if strings.HasSuffix(f.typeName, "Connection") {

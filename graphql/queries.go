@@ -142,14 +142,37 @@ func (b *builder) queries() gql.Fields {
 				return b.read.Stakeholders(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
 		"participant": {Type: b.participant, Args: idArg, Resolve: b.byID(b.getParticipant)},
-		"participants": {Type: nonNull(b.connection(b.participant)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: nonNull(gql.String)}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
+		"participants": {Type: nonNull(b.connection(b.participant)),
+			Description: "A region's participants, or those with a code (as typed: case and spaces around do not matter) in the regions you may see; one of region and code is required.",
+			Args:        mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "code": {Type: gql.String}, "orderBy": orderArg("ParticipantOrder", read.ParticipantOrders)}),
 			Resolve: listOfItems(b.cursors, func(x participants.Participant) domain.ID { return x.ID }, func(p gql.ResolveParams) ([]participants.Participant, error) {
 				region, _ := p.Args["region"].(string)
+				if code, _ := p.Args["code"].(string); code != "" {
+					found, err := b.read.ParticipantsWithCode(viewerOf(p.Context), code)
+					return slices.DeleteFunc(found, func(x participants.Participant) bool { return region != "" && x.Profile.Region != region }), err
+				}
+				if region == "" {
+					return nil, badInput("region", "give a region, or a participant's code")
+				}
 				return b.read.Participants(viewerOf(p.Context), region, orderOf(p.Args))
 			})},
-		"changes": b.changesField(),
-		"tokens":  b.tokensField(),
+		"participantsNamed": b.participantsNamedField(),
+		"changes":           b.changesField(),
+		"tokens":            b.tokensField(),
 	}
+}
+
+// participantsNamedField finds people by name through the read service's
+// blind index: codes, never a name (core/read/names.go).
+func (b *builder) participantsNamedField() *gql.Field {
+	return &gql.Field{Type: nonNull(listOf(b.participant)), Args: gql.FieldConfigArgument{"name": {Type: nonNull(gql.String)}, "region": {Type: gql.String}},
+		Description: "The participants (of a region, or of every region the viewer may see) whose name is the one given, compared exactly once folded for case, accents, spaces, punctuation and word order: a misspelling finds no one, homonyms find several. " +
+			"Answered through a keyed index of names held in server memory; answers codes, never a name; each lookup is audited. Facilitators of the region and admins; by browser session too.",
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			region, _ := p.Args["region"].(string)
+			name, _ := p.Args["name"].(string)
+			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+		}}
 }
 
 // nodeField finds an object of any kind by id; another region's answers

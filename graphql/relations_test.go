@@ -126,3 +126,34 @@ func TestADialoguesHeadcountIsForThoseWhoSeeItsParticipants(t *testing.T) {
 		t.Fatalf("an advocacy lead sees a dialogue's small counts: %v", r)
 	}
 }
+
+func TestAParticipantIsFoundByTheCodeTheScreensShow(t *testing.T) {
+	e := newEnv(t)
+	s := writeStory(e)
+	q := `query($code: String) { participants(code: $code) { totalCount edges { node { id code region dialogues { totalCount } } } } }`
+	// An admin, who has no region of their own, finds anyone's code, typed
+	// as a person types it; what an erasure shows comes with it.
+	found := e.must(e.admin, q, map[string]any{"code": " gao-0001 "})
+	if get(found, "participants", "totalCount") != 1.0 || get(found, "participants", "edges", 0, "node", "id") != s.alice ||
+		get(found, "participants", "edges", 0, "node", "region") != "gao" || get(found, "participants", "edges", 0, "node", "dialogues", "totalCount") != 1.0 {
+		t.Fatalf("the admin looking GAO-0001 up: %v", found)
+	}
+	if r := e.must(e.admin, q, map[string]any{"code": "MOP-0001"}); get(r, "participants", "edges", 0, "node", "id") != s.moptiPerson {
+		t.Errorf("the admin looking MOP-0001 up: %v", r)
+	}
+	// A facilitator finds only their regions' codes: another region's
+	// answers as a code nobody has.
+	if r := e.must(e.gao, q, map[string]any{"code": "MOP-0001"}); get(r, "participants", "totalCount") != 0.0 {
+		t.Errorf("gao's facilitator looking MOP-0001 up: %v", r)
+	}
+	if r := e.must(e.gao, q, map[string]any{"code": "GAO-0002"}); get(r, "participants", "edges", 0, "node", "id") != s.bob {
+		t.Errorf("gao's facilitator looking GAO-0002 up: %v", r)
+	}
+	// Neither a region nor a code: the field to give is named.
+	if r := e.do(e.admin, `{ participants { totalCount } }`, nil); r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"region"`) {
+		t.Errorf("participants with neither region nor code: %s", r.raw)
+	}
+	if r := e.do(e.analyst, q, map[string]any{"code": "GAO-0001"}); r.code() != "FORBIDDEN" {
+		t.Errorf("an analyst looking a code up: %s", r.raw)
+	}
+}

@@ -168,17 +168,18 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
-	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
-		Participants: deps.Participants, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
-		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock})
-	if err != nil {
-		return nil, gql.Schema{}, err
-	}
 	if len(deps.Secret) == 0 {
 		deps.Secret = make([]byte, 32)
 		if _, err := rand.Read(deps.Secret); err != nil {
 			return nil, gql.Schema{}, err
 		}
+	}
+	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
+		Participants: deps.Participants, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
+		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock,
+		NameKey: derive(deps.Secret, "name index")})
+	if err != nil {
+		return nil, gql.Schema{}, err
 	}
 	enums := newEnums()
 	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),

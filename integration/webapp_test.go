@@ -16,36 +16,114 @@ import (
 
 // webappRun is what webapp.mjs saw.
 type webappRun struct {
-	Steps []struct {
-		Name        string   `json:"name"`
-		States      []string `json:"states"`
-		AfterOnline []string `json:"afterOnline"`
-		Matches     int      `json:"matches"`
-		Spaces      []string `json:"spaces"`
-		SeesGao     bool     `json:"seesGao"`
-		Refusal     string   `json:"refusal"`
-		FieldError  string   `json:"fieldError"`
-		SubsetError string   `json:"subsetError"`
-		Banner      string   `json:"offlineBanner"`
-		Refused     string   `json:"refusedToken"`
-		Figures     string   `json:"figures"`
-		Rows        []string `json:"rows"`
-		Withheld    []string `json:"withheld"`
-		Download    string   `json:"download"`
-		Saved       string   `json:"saved"`
-		FormDate    string   `json:"formDate"`
-		QRCells     int      `json:"qrCells"`
-		Who         string   `json:"who"`
-		Listed      string   `json:"listed"`
-		Checked     string   `json:"checkedCounts"`
-		RefusedRows string   `json:"refusedRows"`
-		Imported    string   `json:"importedCounts"`
-		Template    string   `json:"template"`
-		Registered  string   `json:"registered"`
-	} `json:"steps"`
-	Leaks    []string `json:"leaks"`
-	Problems []string `json:"problems"`
-	Error    string   `json:"error"`
+	Steps    []webappStep `json:"steps"`
+	Leaks    []string     `json:"leaks"`
+	Problems []string     `json:"problems"`
+	Error    string       `json:"error"`
+	// Accessibility is axe-core's serious and critical violations, by page.
+	Accessibility []struct {
+		Page       string `json:"page"`
+		Violations []struct {
+			ID     string   `json:"id"`
+			Impact string   `json:"impact"`
+			Help   string   `json:"help"`
+			Nodes  []string `json:"nodes"`
+		} `json:"violations"`
+	} `json:"accessibility"`
+	// FirstVisit is each JS and CSS file the sign-in page loaded, as sent.
+	FirstVisit []struct {
+		Path     string `json:"path"`
+		Encoding string `json:"encoding"`
+		Bytes    int    `json:"bytes"`
+		Vary     string `json:"vary"`
+	} `json:"firstVisit"`
+	FacilitatorCache []string `json:"facilitatorCache"`
+}
+
+// webappStep is what one step saw.
+type webappStep struct {
+	Name        string   `json:"name"`
+	States      []string `json:"states"`
+	AfterOnline []string `json:"afterOnline"`
+	Matches     int      `json:"matches"`
+	Spaces      []string `json:"spaces"`
+	SeesGao     bool     `json:"seesGao"`
+	Refusal     string   `json:"refusal"`
+	FieldError  string   `json:"fieldError"`
+	SubsetError string   `json:"subsetError"`
+	Banner      string   `json:"offlineBanner"`
+	Refused     string   `json:"refusedToken"`
+	Figures     string   `json:"figures"`
+	Rows        []string `json:"rows"`
+	Withheld    []string `json:"withheld"`
+	Download    string   `json:"download"`
+	Saved       string   `json:"saved"`
+	FormDate    string   `json:"formDate"`
+	QRCells     int      `json:"qrCells"`
+	Who         string   `json:"who"`
+	Listed      string   `json:"listed"`
+	Checked     string   `json:"checkedCounts"`
+	RefusedRows string   `json:"refusedRows"`
+	Imported    string   `json:"importedCounts"`
+	Template    string   `json:"template"`
+	Registered  string   `json:"registered"`
+	// What a person sees, step by step.
+	FutureError    string   `json:"futureError"`
+	TypedYearError string   `json:"typedYearError"`
+	Confirmation   *onView  `json:"confirmation"`
+	Items          []string `json:"items"`
+	ByName         string   `json:"byName"`
+	DialoguePage   string   `json:"dialoguePage"`
+	HomeRecent     string   `json:"homeRecent"`
+	Filters        []string `json:"filters"`
+	AtRisk         string   `json:"atRisk"`
+	BoardAtRisk    string   `json:"boardAtRisk"`
+	Cached         []string `json:"cached"`
+	Offline        string   `json:"offline"`
+	Sum            string   `json:"sum"`
+	// The analyst's and the admin's phones (analyst-admin.mjs).
+	Region          string `json:"region"`
+	Total           string `json:"total"`
+	ColumnsOnScreen int    `json:"columnsOnScreen"`
+	Columns         int    `json:"columns"`
+	BarLabels       []struct {
+		Text string  `json:"text"`
+		Size float64 `json:"size"`
+	} `json:"barLabels"`
+	TrendLabel    float64  `json:"trendLabel"`
+	Width         int      `json:"width"`
+	ExportProblem int      `json:"exportProblem"`
+	TooMany       string   `json:"tooMany"`
+	ViewRefused   string   `json:"refused"`
+	TablesShown   int      `json:"tablesAfterRefusal"`
+	SavedDetail   string   `json:"savedDetail"`
+	AdminWidth    int      `json:"adminWidth"`
+	EraseWidth    int      `json:"eraseWidth"`
+	Codes         []string `json:"codes"`
+	Facts         string   `json:"facts"`
+	WrongToken    string   `json:"wrongToken"`
+	TokenKept     string   `json:"tokenKept"`
+	Done          string   `json:"done"`
+	TokenStored   bool     `json:"tokenStored"`
+	Queued        bool     `json:"queued"`
+}
+
+// step is the step of that name; the test stops without it.
+func (r webappRun) step(t *testing.T, name string) webappStep {
+	t.Helper()
+	for _, st := range r.Steps {
+		if st.Name == name {
+			return st
+		}
+	}
+	t.Fatalf("no step %q in %+v", name, r.Steps)
+	return webappStep{}
+}
+
+// onView says whether a confirmation was on screen and had the focus.
+type onView struct {
+	InView  bool `json:"inView"`
+	Focused bool `json:"focused"`
 }
 
 // TestAFacilitatorWorksOfflineInTheWebApp drives the web app in headless
@@ -57,25 +135,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives a browser")
 	}
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("no Chromium at %s (apt-get install chromium)", chromium)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	js, _ := filepath.Abs("js")
-	if _, err := os.Stat(filepath.Join(js, "node_modules", "playwright-core")); err != nil {
-		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		install.Dir = js
-		if out, err := install.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", js, err, out)
-		}
-	}
+	node, js := browserTools(t)
 	bin := binary(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	admin := newToken(t, bin, dir, "--role", "admin")
@@ -110,64 +170,26 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		t.Fatalf("webapp.mjs said %q: %v", raw, err)
 	}
 	if run.Error != "" {
-		t.Fatalf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
+		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}
-	step := map[string]int{}
-	for i, st := range run.Steps {
-		step[st.Name] = i
+	// The facilitator's and the advocacy lead's stories come first: they
+	// are checked even when a later role's stopped the run.
+	checkFacilitatorsDay(t, run, s.logs.String())
+	checkAdvocacyLead(t, run)
+	checkEveryPage(t, run)
+	if run.Error != "" {
+		return
 	}
-	at := func(name string) int {
-		i, ok := step[name]
-		if !ok {
-			t.Fatalf("no step %q in %+v", name, run.Steps)
-		}
-		return i
-	}
-	if r := run.Steps[at("signed in")].Refused; !strings.Contains(r, "pas valide") {
-		t.Errorf("a bad token was answered %q", r)
-	}
-	if e := run.Steps[at("online dialogue")].SubsetError; !strings.Contains(e, "Ne peut pas dépasser") {
-		t.Errorf("a subset above its total: %q", e)
-	}
-	if st := run.Steps[at("online dialogue")].States; !slices.Equal(st, []string{"Envoyé"}) {
-		t.Errorf("online, the dialogue's outbox item is %v", st)
-	}
-	off := run.Steps[at("offline")]
-	if !slices.Equal(off.States, []string{"Envoyé", "En attente", "En attente", "En attente"}) || !strings.Contains(off.Banner, "Hors ligne") {
-		t.Errorf("after an offline reload: %v, banner %q", off.States, off.Banner)
-	}
-	back := run.Steps[at("back online")]
-	if back.Refusal != "Année de naissance : 1850 n’est pas une année de naissance plausible" || back.FieldError != "1850 n’est pas une année de naissance plausible" || !slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
-		t.Errorf("back online: refusal %q, next to the field %q, states %v (before the fix %v)", back.Refusal, back.FieldError, back.States, back.AfterOnline)
-	}
-	if spot := run.Steps[at("on the spot")]; spot.FormDate != "2026-05-08" || slices.Contains(spot.States, "En attente") || slices.Contains(spot.States, "Refusé") {
-		t.Errorf("enrolling on the spot: the form kept %q; the outbox %v", spot.FormDate, spot.States)
-	}
-	if len(run.Leaks) > 0 {
-		t.Errorf("the browser keeps in clear: %v", run.Leaks)
-	}
-	other := run.Steps[at("another region")]
-	if other.Matches != 0 || other.SeesGao || slices.ContainsFunc(other.Spaces, func(s string) bool { return strings.Contains(s, "Gao") }) {
-		t.Errorf("mopti's facilitator: %+v", other)
-	}
-	if f := run.Steps[at("advocacy")].Figures; !strings.Contains(f, "Tenus\n1") || !strings.Contains(f, "100 %") {
-		t.Errorf("the scorecard after the fulfilment: %q", f)
-	}
-	ana := run.Steps[at("analyst")]
-	if len(ana.Rows) != 1 || !strings.Contains(ana.Rows[0], "Comité consultatif de sécurité de Gao") || len(ana.Withheld) == 0 || ana.Withheld[0] != "< 5" {
-		t.Errorf("the analyst's dashboard: rows %q, withheld %q", ana.Rows, ana.Withheld)
-	}
-	if b, err := os.ReadFile(ana.Saved); err != nil || !bytes.HasPrefix(b, []byte("PK")) || ana.Download != "palabre-inclusion.xlsx" {
-		t.Errorf("the dashboard's download %q: %v", ana.Download, err)
-	}
-	if imp := run.Steps[at("import")]; !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
+	checkAnalyst(t, run.step(t, "analyst"))
+	checkErasure(t, s, admin, run.step(t, "erasure"))
+	if imp := run.step(t, "import"); !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
 		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {
 		t.Errorf("the upload page: %+v", imp)
 	}
-	if reg := run.Steps[at("register")]; reg.Template != "participants.xlsx" || !strings.Contains(reg.Registered, "1 importé(s)") {
+	if reg := run.step(t, "register"); reg.Template != "participants.xlsx" || !strings.Contains(reg.Registered, "1 importé(s)") {
 		t.Errorf("the register from the template: %+v", reg)
 	}
-	if adm := run.Steps[at("admin")]; adm.QRCells < 100 || adm.Who != "animatrice-tombouctou" || !strings.Contains(adm.Listed, "animatrice-tombouctou") {
+	if adm := run.step(t, "admin"); adm.QRCells < 100 || !strings.HasPrefix(adm.Who, "animatrice-tombouctou · Facilitateur·rice") || !strings.Contains(adm.Listed, "animatrice-tombouctou") {
 		t.Errorf("the admin's new token: %+v", adm)
 	}
 	if len(run.Problems) > 0 {
@@ -182,12 +204,13 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	d := s.must(admin, `{ dialogues(first: 10, orderBy: OLDEST) { edges { node { heldOn attendees { spoke participant { code displacement identity { name phone } } } figures { attendance { count } } } } }
 	  participants(region: "gao") { totalCount } }`, nil)
 	edges, _ := pick(d, "dialogues", "edges").([]any)
-	// Three people enrolled in the app, one from the register.
-	if len(edges) != 4 || pick(d, "participants", "totalCount") != 4.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
+	// Three people enrolled in the app, one from the register, one on
+	// another device.
+	if len(edges) != 4 || pick(d, "participants", "totalCount") != 5.0 || pick(edges[0], "node", "figures", "attendance", "count") != 13.0 {
 		t.Fatalf("the server holds %v", d)
 	}
-	if third, _ := pick(edges[2], "node", "attendees").([]any); len(third) != 1 || pick(third[0], "participant", "code") != "GAO-0102" {
-		t.Errorf("the dialogue with someone enrolled on the spot: %v", pick(edges[2], "node"))
+	if third, _ := pick(edges[2], "node", "attendees").([]any); len(third) != 2 || pick(third[0], "participant", "code") != "GAO-0100" || pick(third[1], "participant", "code") != "GAO-0102" {
+		t.Errorf("the dialogue with someone found by name and someone enrolled on the spot: %v", pick(edges[2], "node"))
 	}
 	second := pick(edges[1], "node")
 	attendees, _ := pick(second, "attendees").([]any)
@@ -195,6 +218,163 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		pick(attendees[0], "spoke") != true || pick(attendees[0], "participant", "displacement") != "RETURNEE" || pick(second, "figures", "attendance", "count") != 6.0 {
 		t.Fatalf("the offline dialogue: %v", second)
 	}
+}
+
+// browserTools are Node and the folder of webapp.mjs with its packages
+// installed; the test skips without Chromium or Node.
+func browserTools(t *testing.T) (node, js string) {
+	t.Helper()
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("no Chromium at %s (apt-get install chromium)", chromium)
+	}
+	var err error
+	node, err = exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	js, _ = filepath.Abs("js")
+	if _, err := os.Stat(filepath.Join(js, "node_modules", "playwright-core")); err != nil {
+		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		install.Dir = js
+		if out, err := install.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci in %s: %v\n%s", js, err, out)
+		}
+	}
+	return node, js
+}
+
+// checkFacilitatorsDay checks what the Gao facilitator saw: rules as they
+// typed, confirmations where they looked, an outbox that says what each
+// entry is and waits without alarm, a person found by name (audited, no
+// name in the server's log), a dialogue's page in full, readable names, and
+// no name kept in the browser; and that mopti's saw nothing of Gao.
+func checkFacilitatorsDay(t *testing.T, run webappRun, serverLog string) {
+	t.Helper()
+	if r := run.step(t, "signed in").Refused; !strings.Contains(r, "pas valide") {
+		t.Errorf("a bad token was answered %q", r)
+	}
+	online := run.step(t, "online dialogue")
+	if !strings.Contains(online.SubsetError, "Ne peut pas dépasser") {
+		t.Errorf("a subset above its total: %q", online.SubsetError)
+	}
+	if !strings.Contains(online.FutureError, "dans le futur") {
+		t.Errorf("a dialogue dated in the future, as it is typed: %q", online.FutureError)
+	}
+	if c := online.Confirmation; c == nil || !c.InView || !c.Focused {
+		t.Errorf("the dialogue's confirmation is not where the person looks: %+v", c)
+	}
+	if st := run.step(t, "online dialogue").States; !slices.Equal(st, []string{"Envoyé"}) {
+		t.Errorf("online, the dialogue's outbox item is %v", st)
+	}
+	off := run.step(t, "offline")
+	if !slices.Equal(off.States, []string{"Envoyé", "En attente", "En attente", "En attente"}) || !strings.Contains(off.Banner, "Hors ligne") {
+		t.Errorf("after an offline reload: %v, banner %q", off.States, off.Banner)
+	}
+	// Each item says what it is; the dialogue naming the unsent enrolment
+	// waits for it, and says so without a word of error.
+	if len(off.Items) != 4 || !strings.Contains(off.Items[0], "Dialogue") || !strings.Contains(off.Items[1], "Inscription GAO-0100") ||
+		!strings.Contains(off.Items[2], "Partira après : Inscription GAO-0100") || strings.Contains(off.Items[2], "refus") || !strings.Contains(off.Items[3], "Inscription GAO-0101") {
+		t.Errorf("the outbox offline reads %q", off.Items)
+	}
+	if !strings.Contains(off.TypedYearError, "entre 1900 et") {
+		t.Errorf("a birth year of 1850, as it is typed: %q", off.TypedYearError)
+	}
+	if c := off.Confirmation; c == nil || !c.InView || !c.Focused {
+		t.Errorf("the enrolment's confirmation is not where the person looks: %+v", c)
+	}
+	back := run.step(t, "back online")
+	if !strings.Contains(back.Refusal, "GAO-0101") || !strings.Contains(back.Refusal, "déjà le code") || !strings.Contains(back.FieldError, "GAO-0101") || !strings.Contains(back.FieldError, "déjà") ||
+		!slices.Equal(back.States, []string{"Envoyé", "Envoyé", "Envoyé", "Envoyé"}) {
+		t.Errorf("back online: refusal %q, next to the field %q, states %v (before the fix %v)", back.Refusal, back.FieldError, back.States, back.AfterOnline)
+	}
+	if by := run.step(t, "by name").ByName; !strings.Contains(by, "1 personne(s) de ce nom") || !strings.Contains(by, "GAO-0100") {
+		t.Errorf("finding Kadiatou by name: %q", by)
+	}
+	if !strings.Contains(serverLog, `"audit":"name lookup"`) || strings.Contains(strings.ToLower(serverLog), "canari") {
+		t.Error("the name lookup is not audited, or the server's log holds a name")
+	}
+	page := run.step(t, "dialogue page").DialoguePage
+	for _, want := range []string{"Sécurité du marché, Patrouilles", "Routes peu sûres le soir", "Non inscrit·es", "Femmes — Adultes\t7", "Total\t12"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("a dialogue's page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "★") || strings.Contains(page, "facilitator-") {
+		t.Errorf("a dialogue's page shows an unexplained mark or a token's raw subject:\n%s", page)
+	}
+	if who := run.step(t, "signed in").Who; !strings.Contains(who, "Facilitateur·rice") || !strings.Contains(who, "Gao") || strings.Contains(who, "facilitator-") {
+		t.Errorf("the header names the facilitator %q", who)
+	}
+	spot := run.step(t, "on the spot")
+	if spot.FormDate != "2026-05-08" || slices.Contains(spot.States, "En attente") || slices.Contains(spot.States, "Refusé") {
+		t.Errorf("enrolling on the spot: the form kept %q; the outbox %v", spot.FormDate, spot.States)
+	}
+	if !strings.Contains(spot.HomeRecent, "présent·es") {
+		t.Errorf("the home's recent dialogues: %q", spot.HomeRecent)
+	}
+	if len(run.Leaks) > 0 {
+		t.Errorf("the browser keeps in clear: %v", run.Leaks)
+	}
+	other := run.step(t, "another region")
+	if other.Matches != 0 || other.SeesGao || slices.ContainsFunc(other.Spaces, func(s string) bool { return strings.Contains(s, "Gao") }) {
+		t.Errorf("mopti's facilitator: %+v", other)
+	}
+}
+
+// checkAdvocacyLead checks the advocacy lead's phone: a scorecard that adds
+// up, one wording for the filters, a commitment at risk read as such, the
+// board offline, and only the pages the role opens in its cache.
+func checkAdvocacyLead(t *testing.T, run webappRun) {
+	t.Helper()
+	adv := run.step(t, "advocacy")
+	if f := adv.Figures; !strings.Contains(f, "Tenus\n1") || !strings.Contains(f, "Retirés\n0") || !strings.Contains(f, "100\u00a0%") {
+		t.Errorf("the scorecard after the fulfilment: %q", f)
+	}
+	if !strings.Contains(adv.Sum, "1 pris = 1 tenus + 0 non tenus + 0 retirés + 0 en cours") {
+		t.Errorf("the scorecard does not add up: %q", adv.Sum)
+	}
+	if !slices.Equal(adv.Filters, []string{"Toutes les parties prenantes", "Toutes les régions", "Tous les espaces", "Tous les statuts"}) {
+		t.Errorf("the board's filters: %q", adv.Filters)
+	}
+	if !strings.Contains(adv.AtRisk, "À risque") || strings.Contains(adv.AtRisk, "En cours") || !strings.Contains(adv.BoardAtRisk, "À risque") {
+		t.Errorf("a commitment reported at risk reads %q on its page, %q on the board", adv.AtRisk, adv.BoardAtRisk)
+	}
+	if slices.ContainsFunc(adv.Cached, func(f string) bool { return strings.Contains(f, "Dashboard") || strings.Contains(f, "Admin") }) {
+		t.Errorf("an advocacy lead's device caches pages it never opens: %v", adv.Cached)
+	}
+	if slices.ContainsFunc(run.FacilitatorCache, func(f string) bool { return strings.Contains(f, "Admin") }) ||
+		!slices.ContainsFunc(run.FacilitatorCache, func(f string) bool { return strings.Contains(f, "Dashboard") }) {
+		t.Errorf("a facilitator's device caches %v", run.FacilitatorCache)
+	}
+	if !strings.Contains(adv.Offline, "Hors ligne") {
+		t.Errorf("the board offline: %q", adv.Offline)
+	}
+}
+
+// checkEveryPage checks axe-core's findings on every page, and that the
+// first visit's JS and CSS came compressed.
+func checkEveryPage(t *testing.T, run webappRun) {
+	t.Helper()
+	for _, a := range run.Accessibility {
+		for _, v := range a.Violations {
+			t.Errorf("axe-core, %s: %s (%s) %s at %v", a.Page, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+	}
+	if len(run.Accessibility) < 12 {
+		t.Errorf("axe-core ran on %d pages", len(run.Accessibility))
+	}
+	sent := 0
+	for _, f := range run.FirstVisit {
+		if f.Encoding != "br" || f.Vary != "Accept-Encoding" {
+			t.Errorf("the first visit's %s came %q-encoded, Vary %q", f.Path, f.Encoding, f.Vary)
+		}
+		sent += f.Bytes
+	}
+	t.Logf("the first visit's JS and CSS: %d bytes over the wire (brotli), in %d files", sent, len(run.FirstVisit))
 }
 
 // writeKoboExport writes a Kobo XLSX export of the shipped form: a

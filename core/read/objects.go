@@ -282,6 +282,16 @@ func (s *Service) Participants(v Viewer, region string, order Order) ([]particip
 	return out, nil
 }
 
+// ParticipantsWithCode are the pseudonymous records of the participants
+// with a code, as a person types it, among those the viewer may see: how
+// a screen that shows codes finds the person behind one.
+func (s *Service) ParticipantsWithCode(v Viewer, code string) ([]participants.Participant, error) {
+	if err := must(v, access.ReadParticipants); err != nil {
+		return nil, err
+	}
+	return s.cfg.Participants.WithCode(v.Principal, code), nil
+}
+
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them, and audits the read; ok is false once they are erased.
 func (s *Service) Identity(v Viewer, id domain.ID) (who keystore.Identity, ok bool, err error) {

@@ -42,6 +42,9 @@ type Config struct {
 	Replays int
 	// Clock dates "overdue" and paces replays; default time.Now.
 	Clock func() time.Time
+	// NameKey keys the blind index of names (see names.go): a secret
+	// derived from the master key. Without it, lookups by name find no one.
+	NameKey []byte
 }
 
 // Service answers every read of every transport.
@@ -50,6 +53,7 @@ type Service struct {
 	release release
 	replays *limiter
 	byKind  map[string]kind // see kinds
+	names   *nameIndex
 }
 
 // New checks the configuration and makes the service.
@@ -67,7 +71,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock)}
+	s := &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock), names: newNameIndex(cfg.NameKey)}
 	s.byKind = s.kinds()
 	return s, nil
 }

@@ -6,10 +6,11 @@
 // A facilitator of another region then signs in on another device.
 //
 // An advocacy lead then records progress and fulfilment of a commitment
-// and reads the stakeholder's scorecard; an analyst reads the dashboard
-// and downloads it as XLSX.
+// and reads the stakeholder's scorecard; an analyst reads the dashboard of
+// every region on a phone and exports it as XLSX (analyst-admin.mjs).
 //
-// An admin makes a token, shown once with its QR code, which then signs in.
+// An admin makes a token, shown once with its QR code, which then signs
+// in; then, on a phone, erases a participant found by code.
 //
 // The facilitator also checks, then imports, a Kobo export on the upload
 // page.
@@ -18,7 +19,9 @@
 //
 // Prints JSON: what each step saw.
 import { chromium } from "playwright-core";
-import { writeFileSync } from "node:fs";
+import { adminErasure, analystStory } from "./analyst-admin.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,12 +31,51 @@ const canaryPhone = "+223-CANARY-777";
 const pin = "135790";
 const out = { steps: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+out.accessibility = [];
+
+// audit runs axe-core in the page (evaluated by the browser's debugger,
+// so the app's CSP stands) and keeps its serious and critical violations.
+async function audit(page, name) {
+  await page.waitForTimeout(150);
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  out.accessibility.push({ page: name, checked: true, violations: found });
+}
+
+// apiAsAdmin calls the API from outside the browser (another device).
+async function api(token, query, variables) {
+  const res = await fetch(url + "/graphql", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token }, body: JSON.stringify({ query, variables }) });
+  return res.json();
+}
+
+const ulid = () => {
+  const A = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let t = Date.now(), s = "";
+  for (let i = 0; i < 10; i++) { s = A[t % 32] + s; t = Math.floor(t / 32); }
+  for (let i = 0; i < 16; i++) s += A[Math.floor(Math.random() * 32)];
+  return s;
+};
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+
+// shot takes a full-page screenshot, then gives the page its own size
+// back (Chromium leaves a full-page capture's metrics behind, and the next
+// click lands elsewhere).
+async function shot(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await page.setViewportSize({ width: page.viewportSize().width, height: page.viewportSize().height + 1 });
+  await page.setViewportSize({ width: page.viewportSize().width, height: page.viewportSize().height - 1 });
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+}
 
 async function signIn(page, token, home = "Accueil") {
   await page.goto(url + "/");
@@ -57,6 +99,8 @@ async function fillDialogue(page, { date, women, men }) {
 async function outboxStates(page) {
   await page.goto(url + "/#/outbox");
   await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  // The list is read from IndexedDB after the heading shows: wait for it.
+  await page.waitForFunction(() => document.querySelector(".outbox li .state") || document.querySelector("main")?.textContent.includes("Rien en attente."));
   return page.locator(".outbox li .state").allInnerTexts();
 }
 
@@ -77,37 +121,69 @@ async function storedText(page) {
       const cache = await caches.open(key);
       for (const req of await cache.keys()) parts.push(await (await cache.match(req)).text());
     }
-    return { text: parts.join("\n"), databases: names, caches: await caches.keys() };
+    const cachedFiles = [];
+    for (const key of await caches.keys()) for (const req of await (await caches.open(key)).keys()) cachedFiles.push(new URL(req.url).pathname);
+    return { text: parts.join("\n"), databases: names, caches: await caches.keys(), cachedFiles };
   });
 }
 
+const problems = [];
 try {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
-  const problems = [];
   page.on("pageerror", (e) => problems.push(String(e)));
 
+  // The first visit: what the JS and CSS weigh on the wire.
+  const firstVisit = [];
+  const onResponse = async (res) => {
+    if (!/\.(js|css)$/.test(new URL(res.url()).pathname) || new URL(res.url()).pathname === "/sw.js") return;
+    const h = await res.allHeaders();
+    firstVisit.push({ path: new URL(res.url()).pathname, encoding: h["content-encoding"] || "", bytes: Number(h["content-length"] || 0), vary: h["vary"] || "" });
+  };
+  page.on("response", onResponse);
   await page.goto(url + "/");
   await page.getByRole("heading", { name: "Connexion" }).waitFor();
-  await page.screenshot({ path: `${shots}/1-sign-in.png`, fullPage: true });
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(300);
+  page.off("response", onResponse);
+  out.firstVisit = firstVisit;
+  await shot(page, "1-sign-in");
+  await audit(page, "sign in");
   await page.getByLabel("Votre jeton d’accès").fill(gaoToken + "x");
   await page.getByRole("button", { name: "Se connecter" }).click();
   const refusedToken = await page.getByRole("alert").innerText();
   await signIn(page, gaoToken);
   await page.evaluate(() => navigator.serviceWorker.ready);
-  step("signed in", { refusedToken });
+  await audit(page, "facilitator's home");
+  step("signed in", { refusedToken, who: await page.locator(".who").innerText() });
 
   // Online: a dialogue, sent at once.
   await page.goto(url + "/#/dialogue");
-  await fillDialogue(page, { date: "2026-05-04", women: 7, men: 5 });
+  await fillDialogue(page, { date: "2999-01-01", women: 7, men: 5 });
+  // A date in the future is refused as it is typed, next to its field.
+  const futureError = await page.locator("#heldOn-error").innerText();
+  await page.getByLabel("Date", { exact: true }).fill("2026-05-04");
+  await page.getByLabel("Thèmes (séparés par des virgules)").fill("Sécurité du marché, Patrouilles");
+  await page.getByRole("button", { name: "Ajouter une préoccupation" }).click();
+  await page.getByLabel("Préoccupations soulevées", { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel("Résumé (facultatif)").fill("Routes peu sûres le soir");
   // The grid checks as one types: a subset above the total is named.
   await page.getByLabel(/dont personnes handicapées/).fill("40");
   const subsetError = await page.locator("#hc-withDisabilities-error").innerText();
   await page.getByLabel(/dont personnes handicapées/).fill("1");
-  await page.screenshot({ path: `${shots}/2-dialogue-form.png`, fullPage: true });
+  await shot(page, "2-dialogue-form");
+  await audit(page, "dialogue form");
   await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
   await page.getByText("Dialogue enregistré").waitFor();
-  step("online dialogue", { subsetError, states: await outboxStates(page) });
+  // The confirmation is where the person is looking: on screen, focused.
+  await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "status", null, { timeout: 3000 }).catch(() => {});
+  const confirmation = await page.evaluate(() => {
+    const el = [...document.querySelectorAll("[role=status]")].find((e) => e.textContent.includes("Dialogue enregistré"));
+    const r = el.getBoundingClientRect();
+    return { inView: r.top >= 0 && r.bottom <= innerHeight, focused: document.activeElement === el };
+  });
+  await page.screenshot({ path: `${shots}/2b-dialogue-saved.png` });
+  step("online dialogue", { subsetError, futureError, confirmation, states: await outboxStates(page) });
 
   // Offline: an enrolment (behind the PIN) and a dialogue with them.
   await context.setOffline(true);
@@ -123,9 +199,16 @@ try {
   await page.getByLabel("Déplacement").selectOption({ label: "Déplacé·e interne" });
   await page.getByLabel(/difficultés à marcher/).selectOption({ label: "Beaucoup de difficulté" });
   await page.getByLabel("La personne accepte d’être enregistrée").check();
-  await page.screenshot({ path: `${shots}/3-enrol-offline.png`, fullPage: true });
+  await shot(page, "3-enrol-offline");
+  await audit(page, "enrolment form");
   await page.getByRole("button", { name: "Inscrire", exact: true }).click();
   await page.getByText("Inscription enregistrée").waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "status", null, { timeout: 3000 }).catch(() => {});
+  const enrolConfirmation = await page.evaluate(() => {
+    const el = [...document.querySelectorAll("[role=status]")].find((e) => e.textContent.includes("Inscription enregistrée"));
+    const r = el.getBoundingClientRect();
+    return { inView: r.top >= 0 && r.bottom <= innerHeight, focused: document.activeElement === el };
+  });
 
   await page.goto(url + "/#/dialogue");
   await fillDialogue(page, { date: "2026-05-06", women: 2, men: 3 });
@@ -135,16 +218,23 @@ try {
   await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
   await page.getByText("Dialogue enregistré").waitFor();
 
-  // An enrolment the server will refuse: a birth year out of range.
+  // An enrolment the server will refuse: its code is given, meanwhile,
+  // to someone else on another device; the birth year out of range is
+  // refused as it is typed.
   await page.goto(url + "/#/enrol");
   await page.getByLabel("Code du/de la participant·e").fill("GAO-0101");
   await page.getByLabel("Nom", { exact: true }).fill("Ousmane Canari-Yod");
   await page.getByLabel("Sexe").selectOption({ label: "Homme" });
   await page.getByLabel("Année de naissance").fill("1850");
+  const typedYearError = await page.locator("#birthYear-error").innerText();
+  await page.getByLabel("Année de naissance").fill("1990");
   await page.getByLabel("Déplacement").selectOption({ label: "Non déplacé·e" });
   await page.getByLabel("La personne accepte d’être enregistrée").check();
   await page.getByRole("button", { name: "Inscrire", exact: true }).click();
   await page.getByText("Inscription enregistrée").waitFor();
+
+  await api(adminToken, `mutation($c: ID!, $i: EnrolParticipantInput!, $n: IdentityInput!) { enrolParticipant(commandId: $c, input: $i, identity: $n) { id } }`,
+    { c: ulid(), i: { code: "GAO-0101", sex: "MALE", ageBand: "AGE_36_59", displacement: "NONE", region: "gao", groups: [], functioning: {}, consent: { given: true, on: "2026-05-01" } }, n: { name: "Moussa Autre" } });
 
   // The tab reloads with no network: the app opens, the outbox is there.
   await page.evaluate(() => { location.hash = "#/" });
@@ -152,25 +242,27 @@ try {
   await page.getByRole("heading", { name: "Accueil" }).waitFor();
   const offlineBanner = await page.getByRole("status").first().innerText();
   const offlineStates = await outboxStates(page);
-  await page.screenshot({ path: `${shots}/4-outbox-offline.png`, fullPage: true });
+  const offlineItems = await page.locator(".outbox li").allInnerTexts();
+  await shot(page, "4-outbox-offline");
+  await audit(page, "outbox, offline");
   const offlineStore = await storedText(page);
-  step("offline", { offlineBanner, states: offlineStates });
+  step("offline", { offlineBanner, states: offlineStates, items: offlineItems, typedYearError, confirmation: enrolConfirmation });
 
   // Back online: unlock (the key went with the reload), and it all goes.
   await context.setOffline(false);
   await page.getByLabel("Votre code").fill(pin);
   await page.getByRole("button", { name: "Déverrouiller" }).click();
   await page.getByRole("button", { name: "Envoyer maintenant" }).click();
-  await page.locator(".outbox li.refused").waitFor();
-  const refusal = await page.locator(".outbox li.refused .error").innerText();
-  await page.screenshot({ path: `${shots}/5-outbox-refused.png`, fullPage: true });
+  await page.locator(".outbox li.state-refused").waitFor();
+  const refusal = await page.locator(".outbox li.state-refused .error").innerText();
+  await shot(page, "5-outbox-refused");
   const afterOnline = await page.locator(".outbox li .state").allInnerTexts();
 
   // Fix the refused one in its form: the error is next to the field.
   await page.getByRole("link", { name: "Corriger" }).click();
-  const fieldError = await page.locator("#birthYear-error").innerText();
+  const fieldError = await page.locator("#code-error").innerText();
   await page.getByLabel("Nom", { exact: true }).fill("Ousmane Canari-Yod");
-  await page.getByLabel("Année de naissance").fill("1990");
+  await page.getByLabel("Code du/de la participant·e").fill("GAO-0103");
   await page.getByRole("button", { name: "Inscrire", exact: true }).click();
   await page.getByRole("heading", { name: "À envoyer" }).waitFor();
   await page.getByRole("button", { name: "Envoyer maintenant" }).click();
@@ -179,9 +271,19 @@ try {
   const onlineStore = await storedText(page);
   step("back online", { refusal, fieldError, afterOnline, states: finalStates });
 
-  // Without leaving the dialogue form: someone new enrolled on the spot.
+  // Without leaving the dialogue form: someone found by name, and someone
+  // new enrolled on the spot.
   await page.goto(url + "/#/dialogue");
   await fillDialogue(page, { date: "2026-05-08", women: 1, men: 1 });
+  await page.getByRole("textbox", { name: "Chercher par nom" }).fill("canari zeta  KADIATOU");
+  await page.getByRole("button", { name: "Chercher", exact: true }).click();
+  await page.getByRole("button", { name: "Ajouter GAO-0100" }).waitFor();
+  const byName = await page.locator(".lookup [role=status]").innerText();
+  await shot(page, "5b-find-by-name");
+  await page.getByRole("button", { name: "Ajouter GAO-0100" }).click();
+  await page.getByRole("textbox", { name: "Chercher par nom" }).fill("");
+  const afterLookupStore = await storedText(page);
+  step("by name", { byName });
   await page.getByRole("button", { name: "Inscrire une nouvelle personne" }).click();
   const modal = page.getByRole("dialog");
   await modal.getByLabel("Code du/de la participant·e").fill("GAO-0102");
@@ -191,7 +293,7 @@ try {
   await modal.getByLabel("Déplacement").selectOption({ label: "Non déplacé·e" });
   await modal.getByLabel("La personne accepte d’être enregistrée").check();
   await modal.getByRole("button", { name: "Inscrire", exact: true }).click();
-  await page.getByText("GAO-0102", { exact: true }).waitFor();
+  await page.getByText("GAO-0102", { exact: true }).first().waitFor();
   const formDate = await page.getByLabel("Date", { exact: true }).inputValue();
   await page.getByRole("button", { name: "Enregistrer le dialogue" }).click();
   await page.getByText("Dialogue enregistré").waitFor();
@@ -200,12 +302,17 @@ try {
   await page.goto(url + "/#/");
   await page.getByRole("link", { name: /2026-05-04/ }).click();
   await page.getByRole("button", { name: "Corriger la présence" }).click();
+  await page.getByRole("heading", { name: "Non inscrit·es" }).or(page.getByText("Non inscrit·es")).first().waitFor();
+  const dialoguePage = await page.locator("main").innerText();
+  await audit(page, "a dialogue's page");
   await page.getByLabel("Femmes — Adultes").fill("8");
   await page.getByRole("button", { name: "Enregistrer la présence corrigée" }).click();
   await page.getByText("Présence corrigée").waitFor();
-  await page.screenshot({ path: `${shots}/8-dialogue-corrected.png`, fullPage: true });
+  await shot(page, "8-dialogue-corrected");
+  step("dialogue page", { dialoguePage });
   // Correcting a profile, by its code.
   await page.goto(url + "/#/participants");
+  await audit(page, "participants");
   await page.getByRole("link", { name: "GAO-0100" }).click();
   await page.getByRole("heading", { name: "Corriger un profil" }).waitFor();
   await page.getByLabel("Déplacement").locator("option", { hasText: "Déplacé·e interne" }).waitFor({ state: "attached" });
@@ -213,10 +320,13 @@ try {
   await page.getByLabel("Déplacement").selectOption({ label: "Retourné·e" });
   await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
   await page.waitForTimeout(500);
-  step("on the spot", { formDate, states: await outboxStates(page) });
+  const homeRecent = await (async () => { await page.goto(url + "/#/"); await page.getByRole("heading", { name: "Dialogues récents de vos régions" }).waitFor(); return page.locator("main ul.list").first().innerText(); })();
+  step("on the spot", { formDate, homeRecent, states: await outboxStates(page), items: await page.locator(".outbox li").allInnerTexts() });
 
   // A Kobo export, checked then imported on the upload page.
   await page.goto(url + "/#/import");
+  await page.getByRole("heading", { name: "Importer un export ou un registre" }).waitFor();
+  await audit(page, "import");
   await page.getByLabel("Fichier d’export").setInputFiles(koboExport);
   await page.getByRole("button", { name: "Vérifier (essai)" }).click();
   await page.getByRole("heading", { name: "Vérification faite : rien n’a été écrit" }).waitFor();
@@ -225,7 +335,7 @@ try {
   await page.getByRole("button", { name: "Importer", exact: true }).click();
   await page.getByRole("heading", { name: "Import terminé" }).waitFor();
   const importedCounts = await page.locator("#import-counts").innerText();
-  await page.screenshot({ path: `${shots}/10-import.png`, fullPage: true });
+  await shot(page, "10-import");
   step("import", { checkedCounts, refusedRows, importedCounts });
 
   // A register of participants made from the page's template: its names
@@ -237,7 +347,9 @@ try {
   await page.getByRole("button", { name: "Importer", exact: true }).click();
   await page.getByRole("heading", { name: "Import terminé" }).waitFor();
   step("register", { template: template.suggestedFilename(), registered: await page.locator("#import-counts").innerText() });
-  out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta"].filter((c) => offlineStore.text.includes(c) || onlineStore.text.includes(c));
+  out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta", "canari zeta", "Canari", "Moussa Autre"]
+    .filter((c) => [offlineStore, onlineStore, afterLookupStore].some((s) => s.text.toLowerCase().includes(c.toLowerCase())));
+  out.facilitatorCache = offlineStore.cachedFiles;
   out.stores = { databases: offlineStore.databases, caches: offlineStore.caches };
 
   // Another region's facilitator, on another device.
@@ -253,40 +365,56 @@ try {
   step("another region", { matches: moptiMatches, spaces: moptiSpaces, seesGao: moptiStore.text.includes("GAO-0100") });
 
   // An advocacy lead follows a commitment up, then prints the scorecard.
-  const adv = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "fr-FR" })).newPage();
+  const adv = await (await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" })).newPage();
   adv.on("pageerror", (e) => problems.push(String(e)));
   await signIn(adv, advocacyToken, "Engagements");
+  await adv.evaluate(() => navigator.serviceWorker.ready);
+  await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).waitFor();
+  const filters = await adv.locator(".filters select").evaluateAll((ss) => ss.map((s) => s.options[0].text));
+  await shot(adv, "6a-board");
+  await audit(adv, "commitments board");
   await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).click();
   await adv.getByRole("heading", { name: "Suivi de l’engagement" }).waitFor();
-  await adv.getByLabel("Avancement").selectOption({ label: "En bonne voie" });
+  await audit(adv, "a commitment's page");
+  await adv.getByLabel("Avancement").selectOption({ label: "À risque" });
   await adv.getByRole("button", { name: "Enregistrer", exact: true }).click();
   await adv.getByText("Point d’avancement").waitFor();
+  const atRisk = await adv.locator("main > section > p").first().innerText();
+  await adv.goto(url + "/#/commitments");
+  await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).waitFor();
+  const boardAtRisk = await adv.locator(".cards li").first().innerText();
+  await shot(adv, "6d-board-at-risk");
+  await adv.getByRole("link", { name: "Escortes vers le marché de Gao" }).click();
+  await adv.getByRole("heading", { name: "Suivi de l’engagement" }).waitFor();
   await adv.getByLabel("Action").selectOption({ label: "Déclarer tenu" });
   await adv.getByLabel("Preuves (une par ligne : document, lien)").fill("Compte rendu du comité du 12 mai");
   await adv.getByRole("button", { name: "Enregistrer", exact: true }).click();
   await adv.getByText("Preuves : Compte rendu du comité du 12 mai").waitFor();
   await adv.getByRole("link", { name: "Gouvernorat de Gao" }).click();
   await adv.getByRole("heading", { name: /Fiche de suivi/ }).waitFor();
+  await shot(adv, "6b-scorecard");
+  await audit(adv, "scorecard");
+  const advCache = await adv.evaluate(async () => { const out = []; for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) out.push(new URL(r.url).pathname); return out; });
+  // Offline, the app still opens, and the board says why it is empty.
+  const scorecardHash = await adv.evaluate(() => location.hash);
+  await adv.goto(url + "/#/commitments");
+  await adv.context().setOffline(true);
+  await adv.reload();
+  await adv.getByRole("heading", { name: "Engagements" }).waitFor();
+  await adv.waitForTimeout(300);
+  const advOffline = await adv.locator("body").innerText();
+  await shot(adv, "6c-board-offline");
+  await adv.context().setOffline(false);
+  await adv.goto(url + "/" + scorecardHash);
+  await adv.getByRole("heading", { name: /Fiche de suivi/ }).waitFor();
   await adv.emulateMedia({ media: "print" });
-  await adv.screenshot({ path: `${shots}/6-scorecard-print.png`, fullPage: true });
+  await shot(adv, "6-scorecard-print");
   const figures = await adv.locator(".figures").innerText();
-  step("advocacy", { figures });
+  const sum = await adv.locator(".scorecard > p.help").nth(1).innerText();
+  step("advocacy", { figures, sum, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
 
-  // An analyst reads the dashboard and downloads it.
-  const ana = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", acceptDownloads: true })).newPage();
-  ana.on("pageerror", (e) => problems.push(String(e)));
-  await signIn(ana, analystToken, "Tableau de bord de l’inclusion");
-  await ana.getByLabel("Région").selectOption({ label: "Gao" });
-  await ana.getByLabel("Du", { exact: true }).fill("2026-01-01");
-  await ana.locator("table tbody tr").first().waitFor();
-  await ana.waitForTimeout(300);
-  const rows = await ana.locator("table tbody tr").allInnerTexts();
-  const withheld = await ana.locator("table .withheld").allInnerTexts();
-  await ana.screenshot({ path: `${shots}/7-dashboard.png`, fullPage: true });
-  const [file] = await Promise.all([ana.waitForEvent("download"), ana.getByRole("button", { name: "Exporter (Excel)" }).click()]);
-  const saved = `${shots}/dashboard.xlsx`;
-  await file.saveAs(saved);
-  step("analyst", { rows, withheld, download: file.suggestedFilename(), saved });
+  // An analyst reads the dashboard on a phone and exports it.
+  step("analyst", await analystStory(browser, { url, token: analystToken, shots, signIn, problems, audit, shot }));
 
   // An admin makes a facilitator's token; it signs in elsewhere.
   const adm = await (await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: "fr-FR" })).newPage();
@@ -294,13 +422,16 @@ try {
   await signIn(adm, adminToken);
   await adm.goto(url + "/#/admin");
   await adm.getByRole("heading", { name: "Jetons d’accès" }).waitFor();
+  await audit(adm, "admin");
   await adm.getByLabel("Rôle").selectOption({ label: "Facilitateur·rice" });
   await adm.getByRole("checkbox", { name: "Tombouctou" }).check();
   await adm.getByLabel("Nom d’usage (apparaît dans l’historique)").fill("animatrice-tombouctou");
+  // A session may not make a token: the admin presents theirs again.
+  await adm.locator("#t-bearer").fill(adminToken);
   await adm.getByRole("button", { name: "Créer un jeton" }).click();
   const secret = await adm.locator("code.token").innerText();
   const qrCells = await adm.locator("svg.qr rect").count();
-  await adm.screenshot({ path: `${shots}/9-admin-token.png`, fullPage: true });
+  await shot(adm, "9-admin-token");
   const fresh = await (await browser.newContext({ locale: "fr-FR" })).newPage();
   await signIn(fresh, secret);
   const who = await fresh.locator(".who").innerText();
@@ -313,11 +444,16 @@ try {
   await adm.getByText("Enregistré : envoyé dès que possible.").first().waitFor();
   await adm.waitForTimeout(500);
   step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
+  // The admin, on a phone, erases someone found by code.
+  step("erasure", await adminErasure(browser, { url, token: adminToken, code: "GAO-0102", shots, signIn, problems, audit, shot }));
   out.problems = problems;
 } catch (e) {
-  out.error = String(e.stack || e);
+  out.error = String(e.stack || e) + "\npage errors: " + problems.join("\n");
   let i = 0;
-  for (const c of browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: `${shots}/failed-${i++}.png`, fullPage: true }).catch(() => {});
+  for (const c of browser.contexts()) for (const p of c.pages()) {
+    await p.screenshot({ path: `${shots}/failed-${i++}.png`, fullPage: true }).catch(() => {});
+    out.error += "\n--- page " + p.url() + ":\n" + (await p.locator("body").innerText().catch(() => "")).slice(0, 3000);
+  }
 } finally {
   await browser.close();
 }

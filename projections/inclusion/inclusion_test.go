@@ -226,6 +226,11 @@ func checkQuery(rt *rapid.T, model, restored *inclusion.Model, simple *world, q 
 		}
 		views = append(views, v)
 		checkList(rt, m, q, v.Total)
+		// What the cost model prices: every dialogue the view scans,
+		// exactly when no pillar narrows them and filters agree.
+		if n := m.Selected(q); n < v.Total.Dialogues || q.Pillar == "" && q.Region == "" && n != v.Total.Dialogues {
+			rt.Fatalf("query %+v: %d selected, %d in the view", q, n, v.Total.Dialogues)
+		}
 		v = withoutKeys(v)
 		want := simple.total(q)
 		if !reflect.DeepEqual(v.Total, want) {

@@ -1,6 +1,7 @@
 package inclusion
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -105,19 +106,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			selected = m.inRange(m.bySpace[s.ID], q)
 		}
 	} else {
-		for id, list := range m.bySpace {
-			s := m.spaces[id]
-			if q.Region != "" && (s == nil || s.Region != q.Region) {
-				continue
-			}
-			selected = append(selected, m.inRange(list, q)...)
-		}
-		slices.SortFunc(selected, func(a, b *Dialogue) int {
-			if dialogueBefore(a, b) {
-				return -1
-			}
-			return 1
-		})
+		selected = m.acrossSpaces(q)
 	}
 	// Dialogues come sorted by date, so each bucket's are contiguous: one
 	// bitmap counts the whole range's unique participants, another each
@@ -187,6 +176,46 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	return v, nil
 }
 
+// acrossSpaces returns the dialogues of every space of q's region (every
+// space for none) within q's dates, sorted by day. By day alone, on the
+// spaces' small dated entries: the figures do not depend on the order
+// within a day, and sorting the dialogues themselves chased a pointer per
+// comparison (a quarter of a year of every region's time). m.mu is held.
+func (m *Model) acrossSpaces(q Query) []*Dialogue {
+	var days []dated
+	for id, list := range m.bySpace {
+		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+			days = append(days, m.datedInRange(list, q)...)
+		}
+	}
+	slices.SortFunc(days, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
+	out := make([]*Dialogue, len(days))
+	for k, x := range days {
+		out[k] = m.byIndex[x.index]
+	}
+	return out
+}
+
+// Selected counts the dialogues a query's space, region and dates select,
+// before its pillar and format narrow them: how many a view scans, found
+// by a binary search in each space's list, for pricing a view before it
+// runs.
+func (m *Model) Selected(q Query) int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	within := func(list []dated) int { return len(m.datedInRange(list, q)) }
+	if q.SpaceID != nil {
+		return within(m.bySpace[*q.SpaceID]) // one space: no pass over the others
+	}
+	n := 0
+	for id, list := range m.bySpace {
+		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+			n += within(list)
+		}
+	}
+	return n
+}
+
 // Span is the first and last day any dialogue was held (zero dates when
 // none was).
 func (m *Model) Span() (first, last domain.Date) {
@@ -222,6 +251,16 @@ func Buckets(from, to domain.Date, b Bucket) int {
 
 // inRange returns the dialogues of a date-sorted list within q's dates.
 func (m *Model) inRange(list []dated, q Query) []*Dialogue {
+	within := m.datedInRange(list, q)
+	out := make([]*Dialogue, len(within))
+	for k, x := range within {
+		out[k] = m.byIndex[x.index]
+	}
+	return out
+}
+
+// datedInRange is the part of a date-sorted list within q's dates.
+func (m *Model) datedInRange(list []dated, q Query) []dated {
 	lo, hi := 0, len(list)
 	if !q.From.IsZero() {
 		from := dayOf(q.From)
@@ -231,11 +270,7 @@ func (m *Model) inRange(list []dated, q Query) []*Dialogue {
 		to := dayOf(q.To)
 		hi = lo + sort.Search(len(list)-lo, func(i int) bool { return list[lo+i].day > to })
 	}
-	out := make([]*Dialogue, hi-lo)
-	for k, x := range list[lo:hi] {
-		out[k] = m.byIndex[x.index]
-	}
-	return out
+	return list[lo:hi]
 }
 
 // bucketOf is the period of the given kind that contains d.

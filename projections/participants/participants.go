@@ -226,6 +226,30 @@ func (m *Model) List(v Viewer, region string) []Participant {
 	return out
 }
 
+// WithCode returns the pseudonymous records of everyone with a code, as a
+// person types it (spaces around and letter case do not matter), among
+// the participants the viewer may see; codes were not always unique, so
+// there may be more than one.
+func (m *Model) WithCode(v Viewer, code string) []Participant {
+	code = strings.TrimSpace(code)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Participant
+	seen := map[domain.ID]bool{}
+	for _, spelling := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
+		for _, id := range m.byCode[spelling] {
+			if p := m.people[id]; !seen[id] && v.MaySeeIdentitiesIn(p.Profile.Region) {
+				seen[id] = true
+				c := *p
+				c.Sealed = nil
+				out = append(out, c)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
+	return out
+}
+
 // ByCode finds a participant by their pseudonymous code, among those the
 // viewer may see: ok is false when none has it, ambiguous true when two
 // do (codes were not unique before imports needed them to be).

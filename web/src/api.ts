@@ -40,7 +40,7 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
 // call sends JSON.
 const call = (path: string, init: RequestInit) => request(path, { ...init, headers: { ...headers, ...init.headers } })
 
-function errorsOf(body: unknown): ApiError[] {
+export function errorsOf(body: unknown): ApiError[] {
   type Raw = { message: string; extensions?: { code?: string; field?: string; problems?: ApiError['problems'] } }
   const list = (body as { errors?: Raw[] })?.errors ?? []
   return list.map((e) => ({ code: e.extensions?.code ?? 'INTERNAL', field: e.extensions?.field, message: e.message, problems: e.extensions?.problems }))
@@ -72,4 +72,20 @@ export async function whoAmI(): Promise<Session | null> {
 
 export async function signOut(): Promise<void> {
   await call('/session', { method: 'DELETE' })
+}
+
+/** gqlWithToken sends one GraphQL request signed by a bearer token the
+ * person presents for it, without the session's cookie: for what a browser
+ * session may not do alone (an erasure). The token is sent once and kept
+ * nowhere. Throws Offline. */
+export async function gqlWithToken<T>(token: string, document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
+  const res = await request('/graphql', {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { ...headers, Authorization: `Bearer ${token.trim()}` },
+    body: JSON.stringify({ query: document, variables }),
+  })
+  const code = res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL'
+  const body = await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status}`, extensions: { code } }] }))
+  return { data: body.data ?? undefined, errors: errorsOf(body) }
 }

@@ -16,6 +16,7 @@ import { Import } from './pages/Import'
 import { Participants } from './pages/Participants'
 import { PinGate } from './pages/Pin'
 import { SignIn } from './pages/SignIn'
+import { whoIsSignedIn } from './who'
 
 // The app's state, shared by its pages: who is signed in (remembered on
 // the device so the app opens offline), the reference data, the outbox,
@@ -105,6 +106,16 @@ export function Root({ db }: { db: Store }) {
     }
   }, [db, session])
 
+  // The service worker caches the pages this role opens, and no other's.
+  // A new worker (a new version of the app) is told again.
+  useEffect(() => {
+    if (!session || !navigator.serviceWorker) return
+    const tell = () => void navigator.serviceWorker.ready.then((r) => r.active?.postMessage({ pages: pagesOf(session.role) }))
+    tell()
+    navigator.serviceWorker.addEventListener('controllerchange', tell)
+    return () => navigator.serviceWorker.removeEventListener('controllerchange', tell)
+  }, [session?.role])
+
   useEffect(() => {
     if (session && online) {
       void update()
@@ -148,11 +159,11 @@ export function Root({ db }: { db: Store }) {
           {writes && <a href="#/participants">{t('nav.participants')}</a>}
           {writes && <a href="#/import">{t('nav.import')}</a>}
           {tracks && <a href="#/commitments">{t('nav.commitments')}</a>}
-          {session.role !== 'advocacy' && <a href="#/dashboard">{t('nav.dashboard')}</a>}
-          {session.role === 'admin' && <a href="#/admin">{t('nav.admin')}</a>}
+          {pagesOf(session.role).includes('dashboard') && <a href="#/dashboard">{t('nav.dashboard')}</a>}
+          {pagesOf(session.role).includes('admin') && <a href="#/admin">{t('nav.admin')}</a>}
           {session.role !== 'analyst' && <a href="#/outbox">{t('nav.outbox')}</a>}
         </nav>
-        <span class="who">{session.subject}</span>
+        <span class="who">{whoIsSignedIn(session, reference)}</span>
         <button type="button" class="link" onClick={toggleLanguage}>
           {t('nav.language')}
         </button>
@@ -170,8 +181,17 @@ export function Root({ db }: { db: Store }) {
   )
 }
 
+/** pagesOf are the pages loaded on demand that a role opens, by their
+ * module's name (see vite.config.ts: the service worker caches those, and
+ * no other role's). */
+export function pagesOf(role: Session['role']): string[] {
+  return { facilitator: ['dashboard'], advocacy: [], analyst: ['dashboard'], admin: ['dashboard', 'admin', 'erasure'] }[role]
+}
+
 const loadDashboard = () => import('./pages/Dashboard')
 const loadAdmin = () => import('./pages/Admin')
+const loadErasure = () => import('./pages/Erasure')
+const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ default: m.AdminParticipants }))
 
 // page is the route's page for a role; a role's home is where its work is.
 function page(route: string, role: Session['role']) {
@@ -186,6 +206,10 @@ function page(route: string, role: Session['role']) {
       return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
     case writes && first === 'import':
       return <Import />
+    case role === 'admin' && first === 'participants':
+      return <Lazy load={loadAdminParticipants} props={{}} />
+    case role === 'admin' && first === 'erase':
+      return <Lazy load={loadErasure} props={{ code: second ? decodeURIComponent(second) : undefined }} />
     case writes && first === 'participants':
       return <Participants />
     case writes && first === 'participant' && !!second:
@@ -200,9 +224,9 @@ function page(route: string, role: Session['role']) {
       return <CommitmentPage id={second!} />
     case tracks && first === 'scorecard' && !!second:
       return <ScorecardPage id={second!} />
-    case role !== 'advocacy' && first === 'dashboard':
+    case pagesOf(role).includes('dashboard') && first === 'dashboard':
       return <Lazy load={loadDashboard} props={{}} />
-    case role === 'admin' && first === 'admin':
+    case pagesOf(role).includes('admin') && first === 'admin':
       return <Lazy load={loadAdmin} props={{}} />
     case role === 'analyst':
       return <Lazy load={loadDashboard} props={{}} />

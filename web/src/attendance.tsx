@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
 import type { ApiError } from './api'
-import { subsetProblems, type Headcount } from './checks'
+import { rules, subsetProblems, type Headcount } from './checks'
 import { Field, describedBy, refusal } from './forms'
 import { t } from './i18n'
+import { NameLookup } from './namelookup'
 
 // Who attended, as logging a dialogue and correcting its attendance both
 // ask it: registered participants found by code and ticked "spoke", and
@@ -34,21 +35,26 @@ export function AttendanceFields(props: {
   codes: Map<string, string>
   error?: ApiError
   onEnrol?: () => void
+  /** Whether the server can be asked (finding by name needs it). */
+  online: boolean
+  /** Problems the device sees, by field path. */
+  problems?: Record<string, string>
 }) {
   const { value, onChange, codes, error } = props
   const [search, setSearch] = useState('')
   const set = (patch: Partial<Attendance>) => onChange({ ...value, ...patch })
-  const problems = subsetProblems(value.headcount)
+  const subsets = subsetProblems(value.headcount)
   const h = value.headcount
+  const add = (participantId: string, code: string) => set({ attendees: [...value.attendees, { participantId, code, spoke: false }] })
   const total = h.youngWomen + h.adultWomen + h.youngMen + h.adultMen
   const q = search.trim().toLowerCase()
   const matches = q === '' ? [] : [...codes].filter(([id, code]) => code.toLowerCase().includes(q) && !value.attendees.some((a) => a.participantId === id)).slice(0, 8)
   const count = (k: keyof Headcount, labelText: string, problem?: number) => {
-    const message = problem !== undefined ? t('dialogue.subsetTooLarge', { total: problem }) : refusal(error, 'headcount.' + k)
+    const message = problem !== undefined ? t('dialogue.subsetTooLarge', { total: problem }) : props.problems?.['headcount.' + k] ?? refusal(error, 'headcount.' + k)
     return (
       <Field id={'hc-' + k} label={labelText} error={message}>
         <input
-          id={'hc-' + k} type="number" min="0" inputMode="numeric" value={h[k]}
+          id={'hc-' + k} type="number" min="0" max={rules.headcount.max} inputMode="numeric" value={h[k]}
           aria-invalid={message ? true : undefined} aria-describedby={describedBy('hc-' + k, message)}
           onInput={(e) => set({ headcount: { ...h, [k]: Math.max(0, Number(e.currentTarget.value) || 0) } })}
         />
@@ -67,19 +73,22 @@ export function AttendanceFields(props: {
           {matches.map(([id, code]) => (
             <li key={id}>
               <span>{code}</span>{' '}
-              <button type="button" onClick={() => { set({ attendees: [...value.attendees, { participantId: id, code, spoke: false }] }); setSearch('') }}>
+              <button type="button" onClick={() => { add(id, code); setSearch('') }}>
                 {t('dialogue.add')} {code}
               </button>
             </li>
           ))}
         </ul>
+        <NameLookup id="find-name" online={props.online} act={(m) => ({
+          label: `${t('dialogue.add')} ${m.code}`, onClick: () => add(m.id, m.code), done: value.attendees.some((a) => a.participantId === m.id),
+        })} />
         {props.onEnrol && <button type="button" onClick={props.onEnrol}>{t('dialogue.enrolHere')}</button>}
         <ul class="list">
           {value.attendees.map((a, i) => (
             <li key={a.participantId}>
               <strong>{a.code}</strong>{' '}
               <label>
-                <input type="checkbox" checked={a.spoke} onChange={(e) => set({ attendees: value.attendees.map((x, j) => (j === i ? { ...x, spoke: e.currentTarget.checked } : x)) })} /> {t('dialogue.spoke')}
+                <input type="checkbox" checked={a.spoke} aria-label={`${t('dialogue.spoke')} : ${a.code}`} onChange={(e) => set({ attendees: value.attendees.map((x, j) => (j === i ? { ...x, spoke: e.currentTarget.checked } : x)) })} /> {t('dialogue.spoke')}
               </label>{' '}
               <button type="button" class="link" onClick={() => set({ attendees: value.attendees.filter((_, j) => j !== i) })}>{t('dialogue.removeAttendee')} {a.code}</button>
             </li>
@@ -92,8 +101,8 @@ export function AttendanceFields(props: {
         {count('adultWomen', `${t('dialogue.women')} — ${t('dialogue.adult')}`)}
         {count('youngMen', `${t('dialogue.men')} — ${t('dialogue.young')}`)}
         {count('adultMen', `${t('dialogue.men')} — ${t('dialogue.adult')}`)}
-        {count('withDisabilities', `${t('dialogue.withDisabilities')} (/${total})`, problems.withDisabilities)}
-        {count('displaced', `${t('dialogue.displaced')} (/${total})`, problems.displaced)}
+        {count('withDisabilities', `${t('dialogue.withDisabilities')} (/${total})`, subsets.withDisabilities)}
+        {count('displaced', `${t('dialogue.displaced')} (/${total})`, subsets.displaced)}
       </fieldset>
     </>
   )

@@ -1,7 +1,11 @@
-// Bar and line charts with a target line, drawn as SVG: no library, a few
-// hundred bytes, text a screen reader reads (each chart is an image with
-// a label, and the same figures are in the table beside it). A withheld
-// value is drawn as a hatched stub and said as such, never as 0.
+import { t } from './i18n'
+import { percent } from './numbers'
+
+// Bar and line charts with a target line: no library, a few hundred
+// bytes, text a screen reader reads (the bars are a list of labels and
+// values; the trend an image with a label; the same figures are in the
+// table beside them). A withheld value is drawn as a grey stub and said as
+// such, never as 0.
 
 export interface Bar {
   label: string
@@ -9,47 +13,28 @@ export interface Bar {
   value: number | null
 }
 
-const width = 640
-const rowHeight = 28
-const labelWidth = 220
-
+// BarChart is a list: each bar under its whole label, in the page's own
+// type (legible on a phone, never cut), drawn as a small SVG whose width
+// is the share, with the target as a dashed mark at the same place on
+// every row.
 export function BarChart(props: { title: string; bars: Bar[]; target?: number; withheld: string }) {
-  const height = props.bars.length * rowHeight + 30
-  const x = (v: number) => labelWidth + (v / 100) * (width - labelWidth - 40)
   return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.title}>
-        <defs>
-          <pattern id="withheld" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <rect width="3" height="6" fill="#9aa8ad" />
-          </pattern>
-        </defs>
+    <figure class="chart bars">
+      <figcaption>{props.title}{props.target !== undefined && <> — {t('chart.target', { target: percent(props.target, true) })}</>}</figcaption>
+      <ul>
         {props.bars.map((b, i) => (
-          <g key={b.label} transform={`translate(0 ${i * rowHeight + 4})`}>
-            <text x={labelWidth - 8} y="16" text-anchor="end" class="chart-label">
-              {b.label.length > 34 ? b.label.slice(0, 33) + '…' : b.label}
-            </text>
-            {b.value === null ? (
-              <>
-                <rect x={labelWidth} y="4" width="24" height="16" fill="url(#withheld)" />
-                <text x={labelWidth + 30} y="16" class="chart-value">{props.withheld}</text>
-              </>
-            ) : (
-              <>
-                <rect x={labelWidth} y="4" width={Math.max(1, x(b.value) - labelWidth)} height="16" class="chart-bar" />
-                <text x={x(b.value) + 4} y="16" class="chart-value">{b.value.toFixed(0)} %</text>
-              </>
-            )}
-          </g>
+          <li key={i}>
+            <span class="bar-label">{b.label}</span>
+            <span class="bar-line">
+              <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                {b.value === null ? <rect width="6" height="10" class="chart-withheld" /> : <rect width={Math.max(0.5, Math.min(100, b.value))} height="10" class="chart-bar" />}
+                {props.target !== undefined && <line x1={props.target} x2={props.target} y1="0" y2="10" class="chart-target" vector-effect="non-scaling-stroke" />}
+              </svg>
+              <span class="bar-value">{b.value === null ? props.withheld : percent(b.value, true)}</span>
+            </span>
+          </li>
         ))}
-        {props.target !== undefined && (
-          <g>
-            <line x1={x(props.target)} x2={x(props.target)} y1="0" y2={height - 22} class="chart-target" />
-            <text x={x(props.target)} y={height - 6} text-anchor="middle" class="chart-value">{props.target} %</text>
-          </g>
-        )}
-      </svg>
-      <figcaption>{props.title}</figcaption>
+      </ul>
     </figure>
   )
 }
@@ -59,9 +44,13 @@ export interface Point {
   value: number | null
 }
 
+// The trend is drawn narrow, so that its 12 px labels stay near 12 px on
+// a phone.
+const width = 360
+
 export function LineChart(props: { title: string; points: Point[]; target?: number }) {
   const height = 200
-  const left = 40
+  const left = 46
   const n = Math.max(1, props.points.length - 1)
   const x = (i: number) => left + (i / n) * (width - left - 20)
   const y = (v: number) => height - 30 - (v / 100) * (height - 50)
@@ -71,11 +60,12 @@ export function LineChart(props: { title: string; points: Point[]; target?: numb
     .join(' ')
   return (
     <figure class="chart">
+      <figcaption>{props.title}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.title}>
         {[0, 50, 100].map((v) => (
           <g key={v}>
             <line x1={left} x2={width - 20} y1={y(v)} y2={y(v)} class="chart-grid" />
-            <text x={left - 6} y={y(v) + 4} text-anchor="end" class="chart-value">{v}</text>
+            <text x={left - 6} y={y(v) + 4} text-anchor="end" class="chart-value">{percent(v, true)}</text>
           </g>
         ))}
         {props.target !== undefined && <line x1={left} x2={width - 20} y1={y(props.target)} y2={y(props.target)} class="chart-target" />}
@@ -83,9 +73,8 @@ export function LineChart(props: { title: string; points: Point[]; target?: numb
         {props.points.map((p, i) =>
           p.value === null ? null : <circle key={i} cx={x(i)} cy={y(p.value)} r="3" class="chart-dot" />,
         )}
-        {props.points.map((p, i) => (i % Math.ceil(props.points.length / 6) === 0 ? <text key={'l' + i} x={x(i)} y={height - 10} text-anchor="middle" class="chart-value">{p.label}</text> : null))}
+        {props.points.map((p, i) => (i % Math.ceil(props.points.length / 4) === 0 ? <text key={'l' + i} x={x(i)} y={height - 10} text-anchor="middle" class="chart-value">{p.label}</text> : null))}
       </svg>
-      <figcaption>{props.title}</figcaption>
     </figure>
   )
 }

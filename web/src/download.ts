@@ -1,10 +1,23 @@
-import { request } from './api'
+import { errorsOf, request, type ApiError } from './api'
+
+/** Refused is a download the server refused, with its reason (code and
+ * field), for the page to tell in the reader's language. */
+export class Refused extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message)
+  }
+}
 
 // Downloads an export or a backup: a request of the session's (a plain
-// link would carry the cookie without the CSRF header), saved under a name.
-export async function download(path: string, name: string): Promise<void> {
-  const res = await request(path)
-  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+// link would carry the cookie without the CSRF header), or of a token
+// presented for it (bearer: a backup, which a session may not ask),
+// saved under a name. Throws Refused with the server's reason, or Offline.
+export async function download(path: string, name: string, bearer?: string): Promise<void> {
+  const res = await request(path, bearer ? { credentials: 'omit', headers: { Authorization: `Bearer ${bearer.trim()}` } } : {})
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}))
+    throw new Refused(errorsOf(body)[0] ?? { code: 'INTERNAL', message: `HTTP ${res.status}` })
+  }
   const url = URL.createObjectURL(await res.blob())
   const a = document.createElement('a')
   a.href = url

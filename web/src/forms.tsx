@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
 import type { ApiError } from './api'
 import type { Reference, Term } from './data'
 import { language, t, type MessageKey } from './i18n'
@@ -42,6 +43,8 @@ export function VocabularySelect(props: {
   onChange: (v: string) => void
   required?: boolean
   error?: string
+  /** The blank choice's words: "— choisir —" unless a filter says "all". */
+  blank?: string
 }) {
   return (
     <select
@@ -52,7 +55,7 @@ export function VocabularySelect(props: {
       aria-describedby={describedBy(props.id, props.error)}
       onChange={(e) => props.onChange(e.currentTarget.value)}
     >
-      <option value="">{t('form.choose')}</option>
+      <option value="">{props.blank ?? t('form.choose')}</option>
       {terms(props.ref_, props.vocabulary).map((term) => (
         <option key={term.code} value={term.value ?? term.code}>
           {term.label}
@@ -119,4 +122,17 @@ export function RegionSelect(props: { id: string; ref_: Reference | undefined; v
       {terms(props.ref_, 'Region').filter((r) => !props.only?.length || props.only.includes(r.code)).map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
     </select>
   )
+}
+
+/** Saved says an action is done where the person is looking: put beside
+ * the button that did it, it takes the focus when it appears (scrolled
+ * into view, and read out by a screen reader). */
+export function Saved({ message }: { message: string }) {
+  const ref = useRef<HTMLParagraphElement>(null)
+  useEffect(() => {
+    if (!message) return
+    ref.current?.focus()
+    ref.current?.scrollIntoView?.({ block: 'center' })
+  }, [message])
+  return message ? <p ref={ref} tabIndex={-1} class="notice state-sent" role="status">{message}</p> : null
 }

@@ -1,6 +1,7 @@
 import { Offline, SignedOut, type Answer, type ApiError } from './api'
 import { seal, unseal } from './crypto'
 import type { OutboxItem, Store } from './db'
+import { t, type MessageKey } from './i18n'
 
 // The outbox is the heart of the app: every write goes through it, online
 // or not. An item is a command with its commandId, made once on the
@@ -154,4 +155,18 @@ export class Outbox {
       }
     }
   }
+}
+
+/** kindOf names what an item is, in the interface's language. */
+export function kindOf(item: Pick<OutboxItem, 'mutation'>): string {
+  const key = ('kind.' + item.mutation) as MessageKey
+  const said = t(key)
+  return said === key ? t('kind.other') : said
+}
+
+/** blockers are, for an item, the earlier items not yet sent that create
+ * what it names: it goes once they have. */
+export function blockers(item: OutboxItem, items: OutboxItem[]): OutboxItem[] {
+  if (item.state !== 'waiting') return []
+  return items.filter((x) => x.seq! < item.seq! && x.state !== 'sent' && item.refersTo.includes(x.objectId))
 }

@@ -1,10 +1,15 @@
-// palabre's service worker. The app shell (this build's files) comes from
-// the cache, so the app opens with no network at all; the API, the exports
-// and GraphiQL always go to the network. Nothing the API answers is kept
-// here: the app keeps what it needs offline, without names, in IndexedDB.
+// palabre's service worker. The app shell (this build's files every role
+// loads) comes from the cache, so the app opens with no network at all;
+// a page only some roles open (the dashboard, the admin's) is cached once
+// the app says the signed-in role uses it, so no role's device keeps
+// another's code. The API, the exports and GraphiQL always go to the
+// network: nothing the API answers is kept here; the app keeps what it
+// needs offline, without names, in IndexedDB.
 const SHELL = self.__SHELL__
+const PAGES = self.__PAGES__
 const VERSION = self.__VERSION__
 const CACHE = 'palabre-shell-' + VERSION
+const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -24,9 +29,17 @@ self.addEventListener('activate', (event) => {
   )
 })
 
+// The app names the pages its role opens ({pages: ['dashboard']}): their
+// files are cached now, to open offline later.
+self.addEventListener('message', (event) => {
+  const pages = Array.isArray(event.data?.pages) ? event.data.pages : []
+  const files = pages.flatMap((p) => PAGES[p] ?? [])
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(files)))
+})
+
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !SHELL.includes(url.pathname)) {
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !OWN.has(url.pathname)) {
     return
   }
   event.respondWith(

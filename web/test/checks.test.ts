@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { subsetProblems } from '../src/checks'
+import { actionProblems, dialogueProblems, enrolProblems, rules, subsetProblems, today } from '../src/checks'
 import { catalogues } from '../src/i18n'
 import { ulid } from '../src/ulid'
 
@@ -30,5 +30,48 @@ describe('ids made on the device', () => {
     const b = ulid(1_700_000_000_001)
     expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/)
     expect(a.slice(0, 10) < b.slice(0, 10)).toBe(true)
+  })
+})
+
+describe('the rules checked as one types', () => {
+  const now = '2026-05-10'
+  const dialogue = { heldOn: '2026-05-10', title: '', topics: '', locality: '', language: '', durationMinutes: '', concerns: [],
+    headcount: { youngWomen: 1, adultWomen: 0, youngMen: 0, adultMen: 0, withDisabilities: 0, displaced: 0 } }
+  it('take a dialogue held today, and refuse one held tomorrow, as the server would', () => {
+    expect(dialogueProblems(dialogue, now)).toEqual({})
+    expect(Object.keys(dialogueProblems({ ...dialogue, heldOn: '2026-05-11' }, now))).toEqual(['heldOn'])
+  })
+  it('refuse a count above the bound, a subset above its total, a long title, a week and a minute, a due date before the dialogue', () => {
+    const p = dialogueProblems({ ...dialogue, title: 'x'.repeat(rules.maxLength.title + 1), durationMinutes: String(rules.durationMinutes.max + 1),
+      headcount: { ...dialogue.headcount, adultMen: rules.headcount.max + 1, displaced: rules.headcount.max + 3 },
+      commitments: [{ stakeholderId: 's', text: 'x', dueOn: '2026-05-09' }] }, now)
+    expect(Object.keys(p).sort()).toEqual(['commitments[0].dueOn', 'durationMinutes', 'headcount.adultMen', 'headcount.displaced', 'title'])
+  })
+  it('check an enrolment’s code, birth year and consent date', () => {
+    const ok = { code: 'GAO-0100', birthYear: '1990', ageBand: '', consentOn: now }
+    expect(enrolProblems(ok, now)).toEqual({})
+    expect(Object.keys(enrolProblems({ ...ok, code: 'Aïcha T' }, now))).toEqual(['code'])
+    expect(enrolProblems({ ...ok, code: 'gao-0100' }, now, new Set(['GAO-0100'])).code).toContain('gao-0100')
+    expect(Object.keys(enrolProblems({ ...ok, birthYear: String(rules.birthYear.min - 1) }, now))).toEqual(['birthYear'])
+    expect(Object.keys(enrolProblems({ ...ok, birthYear: '2027' }, now))).toEqual(['birthYear'])
+    expect(Object.keys(enrolProblems({ ...ok, birthYear: '1990', ageBand: '25-35' }, now))).toEqual(['birthYear'])
+    expect(Object.keys(enrolProblems({ ...ok, consentOn: '2026-05-11' }, now))).toEqual(['consentOn'])
+  })
+  it('date today by the device’s calendar, not UTC’s', () => {
+    expect(today(new Date(2026, 0, 31, 23, 59))).toBe('2026-01-31')
+  })
+})
+
+describe('a commitment’s follow-up', () => {
+  const f = { on: '2026-05-10', status: 'on-track', note: '', evidence: '' }
+  it('happens between the day it was made and today, but for a new due date', () => {
+    expect(actionProblems('progress', f, '2026-05-01', '2026-05-10')).toEqual({})
+    expect(Object.keys(actionProblems('progress', { ...f, on: '2026-04-30' }, '2026-05-01', '2026-05-10'))).toEqual(['on'])
+    expect(Object.keys(actionProblems('fulfil', { ...f, on: '2026-05-11' }, '2026-05-01', '2026-05-10'))).toEqual(['on'])
+    expect(actionProblems('revise', { ...f, on: '2027-01-01', note: 'budget' }, '2026-05-01', '2026-05-10')).toEqual({})
+  })
+  it('asks a progress report its status and a revision its reason', () => {
+    expect(Object.keys(actionProblems('progress', { ...f, status: '' }, '2026-05-01', '2026-05-10'))).toEqual(['status'])
+    expect(Object.keys(actionProblems('revise', f, '2026-05-01', '2026-05-10'))).toEqual(['note'])
   })
 })

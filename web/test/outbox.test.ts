@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Offline, type Answer } from '../src/api'
 import { deriveKey, newSalt } from '../src/crypto'
 import { openStore } from '../src/db'
-import { Outbox, type Command } from '../src/outbox'
+import { Outbox, blockers, kindOf, type Command } from '../src/outbox'
 
 let n = 0
 const store = () => openStore('test-' + n++)
@@ -107,5 +107,31 @@ describe('the outbox', () => {
   it('refuses to take a name while locked', async () => {
     const box = new Outbox(await store(), server({}).send, () => null)
     await expect(box.add(command('P', [], { name: 'X' }))).rejects.toThrow('locked')
+  })
+
+  it('says what kind of entry each item is, and that one waiting on an unsent enrolment waits for it, not for a fix', async () => {
+    const db = await store()
+    const box = new Outbox(db, server({ P: 'offline' }).send, () => null)
+    await box.add({ ...command('P'), mutation: 'enrolParticipant' })
+    await box.add(command('D', ['P']))
+    await box.add({ ...command('C', ['D']), mutation: 'makeCommitment' })
+    await box.add({ ...command('X'), mutation: 'somethingNew' })
+    await box.drain()
+    const items = await box.list()
+    expect(items.map(kindOf)).toEqual(['Inscription', 'Dialogue', 'Engagement', 'Saisie'])
+    expect(items.map((i) => i.state)).toEqual(['waiting', 'waiting', 'waiting', 'waiting'])
+    expect(blockers(items[1], items).map((x) => x.objectId)).toEqual(['P'])
+    expect(blockers(items[2], items).map((x) => x.objectId)).toEqual(['D'])
+    expect(blockers(items[0], items)).toEqual([])
+  })
+
+  it('holds a profile’s correction behind its unsent enrolment', async () => {
+    const db = await store()
+    const { send, got } = server({ P: { errors: [{ code: 'BAD_USER_INPUT', message: 'no' }] } })
+    const box = new Outbox(db, send, () => null)
+    await box.add({ ...command('P'), mutation: 'enrolParticipant' })
+    await box.add({ ...command('K', ['P']), objectId: 'P', mutation: 'correctParticipant' })
+    expect(await box.drain()).toEqual({ sent: 0, refused: 1, waiting: 1 })
+    expect(got.map((v) => v.commandId)).toEqual(['P'])
   })
 })

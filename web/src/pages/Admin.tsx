@@ -1,16 +1,20 @@
 import qrcode from 'qrcode-generator'
 import { useEffect, useState } from 'preact/hooks'
-import { Offline, gql } from '../api'
+import { Offline, gql, gqlWithToken } from '../api'
 import { useApp } from '../app'
-import { download } from '../download'
-import { Field, RegionSelect, VocabularySelect, serverMessage, terms } from '../forms'
+import { Refused, download } from '../download'
+import { Field, RegionSelect, VocabularySelect, terms } from '../forms'
 import { language, t } from '../i18n'
+import { day } from '../numbers'
 import { label } from '../data'
 import { ulid } from '../ulid'
+import { Erasure } from './Erasure'
+import { TokenField, bearerRefusal } from './bearer'
+import './admin.css'
 
 // The admins' page: tokens (a new one shown once, also as a QR code for a
 // phone; listed; revoked), spaces and stakeholders, a participant's
-// erasure (after saying what it does), and a backup download. Tokens are
+// erasure (Erasure.tsx), and a backup download. Tokens and erasures are
 // made online, at once; the other writes go through the outbox.
 
 interface Token {
@@ -54,27 +58,38 @@ function Tokens() {
   const [days, setDays] = useState('90')
   const [created, setCreated] = useState<{ secret: string; subject: string }>()
   const [problem, setProblem] = useState('')
+  const [bearer, setBearer] = useState('')
   const load = () => void gql<{ tokens: Token[] }>('{ tokens { id subject role regions created expires revoked } }').then((a) => setTokens(a.data?.tokens ?? []), () => undefined)
   useEffect(load, [])
-  const create = async (e: Event) => {
-    e.preventDefault()
+  // asAdmin sends one token mutation with the presented token, then
+  // forgets it; true when it was accepted.
+  const asAdmin = async <T,>(document: string, variables: Record<string, unknown>): Promise<T | undefined> => {
     setProblem('')
+    if (!bearer.trim()) return void setProblem(t('admin.tokenNeeded'))
     try {
-      const a = await gql<{ createToken: { secret: string; token: Token } }>(
-        `mutation New($c: ID!, $role: Role!, $regions: [String!], $subject: String, $days: Int) {
-          createToken(commandId: $c, role: $role, regions: $regions, subject: $subject, expiresInDays: $days) { secret token { id subject } } }`,
-        { c: ulid(), role, regions: role === 'FACILITATOR' ? regions : [], subject: subject || undefined, days: Number(days) },
-      )
-      if (a.errors.length) return setProblem(serverMessage(a.errors[0]))
-      setCreated({ secret: a.data!.createToken.secret, subject: a.data!.createToken.token.subject })
-      load()
+      const a = await gqlWithToken<T>(bearer, document, variables)
+      if (a.errors.length) return void setProblem(bearerRefusal(a.errors[0]!))
+      return a.data
     } catch (err) {
       setProblem(err instanceof Offline ? t('status.offline') : String(err))
+    } finally {
+      setBearer('')
+    }
+  }
+  const create = async (e: Event) => {
+    e.preventDefault()
+    const made = await asAdmin<{ createToken: { secret: string; token: Token } }>(
+      `mutation New($c: ID!, $role: Role!, $regions: [String!], $subject: String, $days: Int) {
+        createToken(commandId: $c, role: $role, regions: $regions, subject: $subject, expiresInDays: $days) { secret token { id subject } } }`,
+      { c: ulid(), role, regions: role === 'FACILITATOR' ? regions : [], subject: subject || undefined, days: Number(days) },
+    )
+    if (made) {
+      setCreated({ secret: made.createToken.secret, subject: made.createToken.token.subject })
+      load()
     }
   }
   const revoke = async (id: string) => {
-    await gql(`mutation Revoke($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, { c: ulid(), id })
-    load()
+    if (await asAdmin(`mutation Revoke($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { id } }`, { c: ulid(), id })) load()
   }
   return (
     <section>
@@ -107,18 +122,20 @@ function Tokens() {
         <Field id="t-days" label={t('admin.days')}>
           <input id="t-days" type="number" min="1" max="1825" value={days} onInput={(e) => setDays(e.currentTarget.value)} />
         </Field>
+        <TokenField id="t-bearer" value={bearer} onInput={setBearer} why={t('admin.tokenWhy')} />
         {problem && <p class="error" role="alert">{problem}</p>}
         <button type="submit" class="primary">{t('admin.newToken')}</button>
       </form>
-      <table>
+      <table class="tokens">
+        <caption class="help">{t('admin.revokeHow')}</caption>
         <thead>
           <tr><th scope="col">{t('admin.subject')}</th><th scope="col">{t('admin.role')}</th><th scope="col">{t('enrol.region')}</th><th scope="col">{t('admin.expires')}</th><th scope="col" /></tr>
         </thead>
         <tbody>
           {tokens.map((tok) => (
             <tr key={tok.id}>
-              <td>{tok.subject}</td><td>{label(ref, language(), 'Role', tok.role)}</td><td>{tok.regions.join(', ')}</td><td>{tok.expires.slice(0, 10)}</td>
-              <td>{tok.revoked ? t('admin.revoked') : <button type="button" onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
+              <td>{tok.subject}</td><td data-label={t('admin.role')}>{label(ref, language(), 'Role', tok.role)}</td><td data-label={t('enrol.region')}>{tok.regions.map((r) => label(ref, language(), 'Region', r)).join(', ')}</td><td data-label={t('admin.expires')}>{day(tok.expires)}</td>
+              <td>{tok.revoked ? t('admin.revoked') : <button type="button" disabled={!bearer.trim()} onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
             </tr>
           ))}
         </tbody>
@@ -257,31 +274,30 @@ function Stakeholders() {
   )
 }
 
-function Erasure() {
-  const app = useApp()
-  const [id, setId] = useState('')
-  const [sure, setSure] = useState(false)
-  const [saved, setSaved] = useState('')
-  const submit = async (e: Event) => {
+// Backup downloads a copy of the events, with the admin's token
+// presented for that request.
+function Backup() {
+  const [bearer, setBearer] = useState('')
+  const [problem, setProblem] = useState('')
+  const save = async (e: Event) => {
     e.preventDefault()
-    if (!sure) return
-    await app.outbox.add({
-      mutation: 'eraseParticipant', objectId: id.trim(), summary: t('admin.erasure'),
-      document: `mutation Erase($commandId: ID!, $id: ID!, $input: EraseParticipantInput!) { eraseParticipant(commandId: $commandId, id: $id, input: $input) { id } }`,
-      variables: { commandId: ulid(), id: id.trim(), input: { erasedOn: new Date().toISOString().slice(0, 10) } },
-    })
-    setSaved(t('action.saved'))
-    setSure(false)
-    await app.drain()
+    setProblem('')
+    if (!bearer.trim()) return setProblem(t('admin.tokenNeeded'))
+    try {
+      await download('/admin/backup', `palabre-${new Date().toISOString().slice(0, 10)}.backup`, bearer)
+    } catch (err) {
+      setProblem(err instanceof Refused ? bearerRefusal(err.error) : err instanceof Offline ? t('status.offline') : String(err))
+    } finally {
+      setBearer('')
+    }
   }
   return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="erase-title">
-      <h2 id="erase-title">{t('admin.erasure')}</h2>
-      <p>{t('admin.erasureExplain')}</p>
-      {saved && <p class="notice" role="status">{saved}</p>}
-      <Field id="e-id" label={t('admin.participantId')}><input id="e-id" value={id} required onInput={(e) => setId(e.currentTarget.value)} /></Field>
-      <label class="check"><input type="checkbox" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> {t('admin.erasureConfirm')}</label>
-      <button type="submit" class="primary" disabled={!sure}>{t('admin.erase')}</button>
+    <form class="card wide" onSubmit={save} aria-labelledby="backup-title">
+      <h2 id="backup-title">{t('admin.backup')}</h2>
+      <p>{t('admin.backupExplain')}</p>
+      <TokenField id="b-bearer" value={bearer} onInput={setBearer} why={t('admin.tokenWhy')} />
+      {problem && <p class="error" role="alert">{problem}</p>}
+      <button type="submit">{t('admin.download')}</button>
     </form>
   )
 }
@@ -294,11 +310,7 @@ export default function Admin() {
       <Spaces />
       <Stakeholders />
       <Erasure />
-      <section class="card wide">
-        <h2>{t('admin.backup')}</h2>
-        <p>{t('admin.backupExplain')}</p>
-        <button type="button" onClick={() => void download('/admin/backup', `palabre-${new Date().toISOString().slice(0, 10)}.backup`)}>{t('admin.download')}</button>
-      </section>
+      <Backup />
     </section>
   )
 }

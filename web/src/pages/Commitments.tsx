@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, VocabularySelect, terms } from '../forms'
+import { statusClass, statusOf } from '../status'
+import { Field, Saved, VocabularySelect, describedBy, focusFirstProblem, terms } from '../forms'
+import { actionProblems, today } from '../checks'
 import { useQuery } from '../query'
 import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
@@ -35,10 +37,10 @@ export function Board() {
   const [spaceId, setSpace] = useState('')
   const [status, setStatus] = useState('OPEN')
   const vars = { stakeholderId: stakeholderId || undefined, region: region || undefined, spaceId: spaceId || undefined, status: status || undefined }
-  const [data, problem] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
+  const [data, problem, , kept] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
     `query Board($stakeholderId: ID, $region: String, $spaceId: ID, $status: CommitmentStatus) {
       commitments(first: 100, stakeholderId: $stakeholderId, region: $region, spaceId: $spaceId, status: $status, orderBy: DUE_ON) { edges { node { ${fields} } } } }`,
-    vars, [stakeholderId, region, spaceId, status])
+    vars, [stakeholderId, region, spaceId, status], app.db)
   const list = (data?.commitments.edges ?? []).map((e) => e.node)
   list.sort((a, b) => Number(b.overdue) - Number(a.overdue)) // overdue first, then by due date
   const lang = language()
@@ -48,34 +50,35 @@ export function Board() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="f-stakeholder" label={t('dialogue.commitmentStakeholder')}>
           <select id="f-stakeholder" value={stakeholderId} onChange={(e) => setStakeholder(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allStakeholders')}</option>
             {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </Field>
         <Field id="f-region" label={t('enrol.region')}>
           <select id="f-region" value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allRegions')}</option>
             {terms(ref, 'Region').map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
           </select>
         </Field>
         <Field id="f-space" label={t('dialogue.space')}>
           <select id="f-space" value={spaceId} onChange={(e) => setSpace(e.currentTarget.value)}>
-            <option value="">{t('board.all')}</option>
+            <option value="">{t('filter.allSpaces')}</option>
             {(ref?.spaces ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </Field>
         <Field id="f-status" label={t('board.status')}>
-          <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} />
+          <VocabularySelect id="f-status" vocabulary="CommitmentStatus" ref_={ref} value={status} onChange={setStatus} blank={t('filter.allStatuses')} />
         </Field>
       </form>
-      {problem && <p class="error" role="alert">{problem}</p>}
-      <p class="help">{t('board.count', { n: list.length })}</p>
+      {problem && <p class={app.online ? 'error' : 'notice state-waiting'} role="alert">{problem}</p>}
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
+      {!problem && <p class="help">{t('board.count', { n: list.length })}</p>}
       <ul class="cards">
         {list.map((c) => (
           <li key={c.id} class={c.overdue ? 'overdue' : ''}>
             <a href={`#/commitment/${c.id}`}>{c.text}</a>
             <div class="help">
-              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · {label(ref, lang, 'CommitmentStatus', c.status)}
+              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</span>
               {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>}
               {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
             </div>
@@ -102,20 +105,30 @@ export function CommitmentPage({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
   const lang = language()
-  const [data, problem, reload] = useQuery<{ commitment: Detail | null }>(
-    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain])
+  const [data, problem, reload, kept] = useQuery<{ commitment: Detail | null }>(
+    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app.db)
   const [action, setAction] = useState<keyof typeof actions>('progress')
-  const [on, setOn] = useState(new Date().toISOString().slice(0, 10))
+  const [on, setOn] = useState(today())
   const [status, setStatus] = useState('')
   const [note, setNote] = useState('')
   const [evidence, setEvidence] = useState('')
   const [sent, setSent] = useState('')
+  const [tried, setTried] = useState(false)
   const c = data?.commitment
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!c) return <p class="loading">…</p>
   const open = c.status === 'OPEN'
+  const now = today()
+  const problems = actionProblems(action, { on, status, note, evidence }, c.madeOn, now)
+  const shown = (field: string) => (tried || (field === 'on' && on) ? problems[field] : undefined)
   const submit = async (e: Event) => {
     e.preventDefault()
+    if (Object.keys(problems).length > 0) {
+      setTried(true)
+      setSent('')
+      focusFirstProblem()
+      return
+    }
     const evidenceList = evidence.split('\n').map((s) => s.trim()).filter(Boolean)
     const input: Record<string, unknown> = {
       progress: { reportedOn: on, status, note: note || undefined, evidence: evidenceList },
@@ -132,6 +145,7 @@ export function CommitmentPage({ id }: { id: string }) {
       variables: { commandId, id: c.id, input },
     })
     setSent(t('action.saved'))
+    setTried(false)
     setNote('')
     setEvidence('')
     await app.drain()
@@ -140,9 +154,10 @@ export function CommitmentPage({ id }: { id: string }) {
   return (
     <section>
       <h1>{c.text}</h1>
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       <p>
         {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: c.madeOn })}
-        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong>{label(ref, lang, 'CommitmentStatus', c.status)}</strong>
+        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
         {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
       </p>
       <h2>{t('commitment.history')}</h2>
@@ -160,31 +175,32 @@ export function CommitmentPage({ id }: { id: string }) {
       {open && (
         <form class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
-          {sent && <p class="notice" role="status">{sent}</p>}
           <Field id="action" label={t('commitment.action')}>
             <select id="action" value={action} onChange={(e) => setAction(e.currentTarget.value as keyof typeof actions)}>
               {Object.keys(actions).map((k) => <option key={k} value={k}>{t(('action.' + k) as MessageKey)}</option>)}
             </select>
           </Field>
-          <Field id="on" label={action === 'revise' ? t('commitment.newDue') : t('dialogue.heldOn')}>
-            <input id="on" type="date" value={on} required onInput={(e) => setOn(e.currentTarget.value)} />
+          <Field id="on" label={action === 'revise' ? t('commitment.newDue') : t('dialogue.heldOn')} error={shown('on')}>
+            <input id="on" type="date" value={on} required min={c.madeOn} max={action === 'revise' ? undefined : now}
+              aria-invalid={shown('on') ? true : undefined} aria-describedby={describedBy('on', shown('on'))} onInput={(e) => setOn(e.currentTarget.value)} />
           </Field>
           {action === 'progress' && (
-            <Field id="progress-status" label={t('commitment.progress')}>
+            <Field id="progress-status" label={t('commitment.progress')} error={shown('status')}>
               <VocabularySelect id="progress-status" vocabulary="ProgressStatus" ref_={ref} value={status} onChange={setStatus} required />
             </Field>
           )}
           {action !== 'fulfil' && (
-            <Field id="note" label={action === 'revise' ? t('commitment.reason') : t('commitment.note')}>
+            <Field id="note" label={action === 'revise' ? t('commitment.reason') : t('commitment.note')} error={shown('note')}>
               <textarea id="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
             </Field>
           )}
           {(action === 'progress' || action === 'fulfil') && (
-            <Field id="evidence" label={t('commitment.evidenceField')}>
+            <Field id="evidence" label={t('commitment.evidenceField')} error={shown('evidence')}>
               <textarea id="evidence" value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
             </Field>
           )}
           <button type="submit" class="primary">{t('commitment.submit')}</button>
+          <Saved message={sent} />
         </form>
       )}
     </section>
@@ -200,21 +216,28 @@ interface Scorecard {
 }
 
 export function ScorecardPage({ id }: { id: string }) {
+  const app = useApp()
   const [data, problem] = useQuery<Scorecard>(
     `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
-      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id])
+      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id], app.db)
   const s = data?.stakeholder
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!s) return <p class="loading">…</p>
   const f = s.commitmentFigures
-  const figures: [string, string | number][] = [
-    [t('scorecard.made'), f.made], [t('scorecard.fulfilled'), f.fulfilled], [t('scorecard.broken'), f.broken], [t('scorecard.open'), f.open],
-    [t('scorecard.overdue'), f.overdue], [t('scorecard.rate'), `${f.fulfilmentRate.toFixed(0)} %`], [t('scorecard.median'), f.medianDaysToFulfilment.toFixed(0)],
+  const lang = language()
+  const n = (x: number) => new Intl.NumberFormat(lang).format(x)
+  // Every commitment made is kept, broken, withdrawn or still open: the
+  // figures add up, and the sentence under them says so.
+  const figures: [string, string][] = [
+    [t('scorecard.made'), n(f.made)], [t('scorecard.fulfilled'), n(f.fulfilled)], [t('scorecard.broken'), n(f.broken)],
+    [t('scorecard.withdrawn'), n(f.withdrawn)], [t('scorecard.open'), n(f.open)], [t('scorecard.overdueOf'), n(f.overdue)],
+    [t('scorecard.rate'), new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(f.fulfilmentRate / 100)],
+    [t('scorecard.median'), n(Math.round(f.medianDaysToFulfilment))],
   ]
   return (
     <section class="scorecard">
       <h1>{t('scorecard.title', { name: s.name })}</h1>
-      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(language()) })}</p>
+      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(lang) })}</p>
       <dl class="figures">
         {figures.map(([k, v]) => (
           <div key={k}>
@@ -223,8 +246,10 @@ export function ScorecardPage({ id }: { id: string }) {
           </div>
         ))}
       </dl>
+      <p class="help">{t('scorecard.sum', { made: n(f.made), fulfilled: n(f.fulfilled), broken: n(f.broken), withdrawn: n(f.withdrawn), open: n(f.open) })}</p>
       <h2>{t('scorecard.openOnes')}</h2>
-      {s.commitments.edges.length === 0 && <p>{t('scorecard.noneOpen')}</p>}
+      {s.commitments.edges.length === 0 ? <p>{t('scorecard.noneOpen')}</p> : (
+      <div class="scroll">
       <table>
         <thead>
           <tr><th scope="col">{t('dialogue.commitmentText')}</th><th scope="col">{t('dialogue.space')}</th><th scope="col">{t('scorecard.due')}</th></tr>
@@ -232,11 +257,13 @@ export function ScorecardPage({ id }: { id: string }) {
         <tbody>
           {s.commitments.edges.map(({ node: c }) => (
             <tr key={c.id} class={c.overdue ? 'overdue' : ''}>
-              <td>{c.text}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
+              <td>{c.text}{c.progress && <div class="help">{label(app.reference, lang, 'ProgressStatus', c.progress)}</div>}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
+      )}
       <button type="button" onClick={() => print()}>{t('scorecard.print')}</button>
     </section>
   )

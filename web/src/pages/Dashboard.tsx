@@ -1,17 +1,22 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { BarChart, LineChart } from '../charts'
-import { download } from '../download'
+import { Refused, download } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
-import { useQuery } from '../query'
-import { t, type MessageKey } from '../i18n'
+import { language, t, type MessageKey } from '../i18n'
+import { count, month, percent } from '../numbers'
+import { rangeProblem, viewRefusal } from '../views'
+import './dashboard.css'
 
 // The analysts' dashboard: for a region, pillar and period, a table of
 // every space with its women, youth, disability and displaced shares
 // against its targets, a bar chart of one measure with the target line,
 // and the region's trend by month or quarter. A withheld figure is shown
 // as withheld ("< 5"), never as 0. One request answers it all (a table by
-// space), and the same filters export it.
+// space), and the same filters export it. A request the server would
+// refuse is named before it is sent where the device knows the rule (a
+// view's buckets), and any refusal is told on the page with what to change.
 
 interface Measure {
   count: number | null
@@ -54,7 +59,31 @@ export function Share({ m }: { m: Measure }) {
       </span>
     )
   }
-  return <>{m.share === null ? '—' : `${m.share.toFixed(1)} %`}</>
+  return <>{m.share === null ? '—' : percent(m.share)}</>
+}
+
+function Count({ m }: { m: Measure }) {
+  return m.suppressed || m.count === null ? <Share m={m} /> : <>{count(m.count)}</>
+}
+
+// useView asks for the table when the filters change, unless the device
+// already knows the server would refuse them.
+function useView(filters: Record<string, string | undefined>, local: string): [Answer | undefined, string] {
+  const [answer, setAnswer] = useState<Answer>()
+  const [problem, setProblem] = useState('')
+  useEffect(() => {
+    setProblem(local)
+    if (local) return
+    let current = true
+    gql<Answer>(query, filters).then(
+      // A refusal clears the figures: those of other filters would read
+      // as the answer.
+      (a) => current && (a.errors.length ? (setAnswer(undefined), setProblem(viewRefusal(a.errors[0]!))) : setAnswer(a.data)),
+      (e) => current && setProblem(e instanceof Offline ? t('status.offline') : String(e)),
+    )
+    return () => void (current = false)
+  }, [JSON.stringify(filters), local])
+  return [local ? undefined : answer, problem]
 }
 
 export default function Dashboard() {
@@ -66,15 +95,27 @@ export default function Dashboard() {
   const [to, setTo] = useState(new Date().toISOString().slice(0, 10))
   const [bucket, setBucket] = useState('MONTH')
   const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
+  const [exportProblem, setExportProblem] = useState('')
+  // Every space by month is a region's detail: for every region it is
+  // more than a request may cost, so it is offered for one.
+  const [detail, setDetail] = useState(false)
   const filters = { region: region || undefined, pillar: pillar || undefined, from, to, bucket }
-
-  const [answer, problem] = useQuery<Answer>(query, filters, [region, pillar, from, to, bucket])
+  const local = rangeProblem(from, to, bucket)
+  const [answer, problem] = useView(filters, local)
 
   const groups = answer?.inclusion.groups ?? []
-  const exportAs = (format: 'xlsx' | 'csv') =>
-    download(`/export/inclusion.${format}?` + new URLSearchParams({ ...(Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>), groupBy: 'space' }), `palabre-inclusion.${format}`)
+  const exportAs = async (format: 'xlsx' | 'csv') => {
+    setExportProblem('')
+    const params = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>
+    try {
+      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), `palabre-inclusion.${format}`)
+    } catch (e) {
+      const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
+      setExportProblem(t('dashboard.exportFailed', { why }))
+    }
+  }
   return (
-    <section>
+    <section class="dashboard">
       <h1>{t('dashboard.title')}</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="region" label={t('enrol.region')}>
@@ -87,10 +128,10 @@ export default function Dashboard() {
           <VocabularySelect id="pillar" vocabulary="Pillar" ref_={ref} value={pillar} onChange={setPillar} />
         </Field>
         <Field id="from" label={t('dashboard.from')}>
-          <input id="from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+          <input id="from" type="date" value={from} min="1950-01-01" max="2099-12-31" onInput={(e) => setFrom(e.currentTarget.value)} />
         </Field>
         <Field id="to" label={t('dashboard.to')}>
-          <input id="to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+          <input id="to" type="date" value={to} min="1950-01-01" max="2099-12-31" onInput={(e) => setTo(e.currentTarget.value)} />
         </Field>
         <Field id="bucket" label={t('dashboard.bucket')}>
           <select id="bucket" value={bucket} onChange={(e) => setBucket(e.currentTarget.value)}>
@@ -106,44 +147,47 @@ export default function Dashboard() {
             <button type="button" onClick={() => void exportAs('xlsx')}>{t('dashboard.exportXlsx')}</button>
             <button type="button" onClick={() => void exportAs('csv')}>{t('dashboard.exportCsv')}</button>
           </div>
-          <div class="scroll">
-            <table>
-              <caption>{t('dashboard.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dialogue.space')}</th>
-                  <th scope="col">{t('dashboard.attendance')}</th>
-                  {columns.map((c) => <th key={c.measure} scope="col">{t(c.label as MessageKey)}</th>)}
+          <label class="check">
+            <input type="checkbox" checked={detail && !!region} disabled={!region} aria-describedby="detail-help" onChange={(e) => setDetail(e.currentTarget.checked)} /> {t('dashboard.exportDetail')}
+          </label>
+          <p id="detail-help" class="help">{region ? t('dashboard.exportDetailHelp') : t('dashboard.exportDetailRegion')}</p>
+          {exportProblem && <p class="error" role="alert" id="export-problem">{exportProblem}</p>}
+          <table class="by-space">
+            <caption>{t('dashboard.tableCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('dialogue.space')}</th>
+                <th scope="col">{t('dashboard.attendance')}</th>
+                {columns.map((c) => <th key={c.measure} scope="col">{t(c.label as MessageKey)}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {groups.map((g) => (
+                <tr key={g.key}>
+                  <th scope="row">{g.space?.name ?? g.key}</th>
+                  <td data-label={t('dashboard.attendance')}><Count m={g.total.attendance} /></td>
+                  {columns.map((c) => {
+                    const target = g.space?.targets[c.target]
+                    const m = g.total[c.measure]
+                    const met = target != null && !m.suppressed && m.share !== null ? m.share >= target : undefined
+                    return (
+                      <td key={c.measure} data-label={t(c.label as MessageKey)} class={met === false ? 'below' : met ? 'met' : ''}>
+                        <Share m={m} />
+                        {target != null && <span class="target"> / {percent(target, true)}</span>}
+                      </td>
+                    )
+                  })}
                 </tr>
-              </thead>
-              <tbody>
-                {groups.map((g) => (
-                  <tr key={g.key}>
-                    <th scope="row">{g.space?.name ?? g.key}</th>
-                    <td>{g.total.attendance.suppressed ? <Share m={g.total.attendance} /> : g.total.attendance.count}</td>
-                    {columns.map((c) => {
-                      const target = g.space?.targets[c.target]
-                      const m = g.total[c.measure]
-                      const met = target != null && !m.suppressed && m.share !== null ? m.share >= target : undefined
-                      return (
-                        <td key={c.measure} class={met === false ? 'below' : met ? 'met' : ''}>
-                          <Share m={m} />
-                          {target != null && <span class="target"> / {target} %</span>}
-                        </td>
-                      )
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row">{t('dashboard.total')}</th>
-                  <td>{answer.inclusion.total.attendance.count ?? <Share m={answer.inclusion.total.attendance} />}</td>
-                  {columns.map((c) => <td key={c.measure}><Share m={answer.inclusion.total[c.measure]} /></td>)}
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t('dashboard.total')}</th>
+                <td data-label={t('dashboard.attendance')}><Count m={answer.inclusion.total.attendance} /></td>
+                {columns.map((c) => <td key={c.measure} data-label={t(c.label as MessageKey)}><Share m={answer.inclusion.total[c.measure]} /></td>)}
+              </tr>
+            </tfoot>
+          </table>
           <p class="help">{t('dashboard.withheldWhy')}</p>
           <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
             <select id="chart-measure" value={chart.measure} onChange={(e) => setChart(columns.find((c) => c.measure === e.currentTarget.value)!)}>
@@ -159,7 +203,7 @@ export default function Dashboard() {
           <LineChart
             title={t('dashboard.trendTitle', { measure: t(chart.label as MessageKey).toLowerCase() })}
             points={answer.inclusion.rows.map((r) => ({
-              label: r.from.slice(0, 7),
+              label: month(r.from),
               // A bucket with no attendance has no share: a gap, not 0 %.
               value: r.figures[chart.measure].suppressed || !r.figures.attendance.count ? null : r.figures[chart.measure].share,
             }))}

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { AttendanceFields, attendanceInput, type Attendance } from '../attendance'
-import { subsetProblems } from '../checks'
+import { headcountProblems, rules } from '../checks'
 import { label } from '../data'
-import { Field } from '../forms'
+import { Field, Saved } from '../forms'
 import { useQuery } from '../query'
 import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
+import { readableSubject } from '../who'
 
 // One dialogue as its region's facilitator sees it, with its history, and
 // the two corrections a facilitator makes: its attendance (replaced
@@ -18,6 +19,11 @@ interface Dialogue {
   format: string
   pillar: string
   title: string | null
+  topics: string[]
+  locality: string | null
+  language: string | null
+  durationMinutes: number | null
+  concerns: { category: string; summary: string | null }[]
   retracted: boolean
   space: { name: string } | null
   attendees: { participantId: string; spoke: boolean; participant: { code: string } | null }[] | null
@@ -27,7 +33,7 @@ interface Dialogue {
   changes: { type: string; recordedAt: string; recordedBy: string }[]
 }
 
-const query = `query View($id: ID!) { dialogue(id: $id) { id heldOn format pillar title retracted space { name }
+const query = `query View($id: ID!) { dialogue(id: $id) { id heldOn format pillar title topics locality language durationMinutes concerns { category summary } retracted space { name }
   attendees { participantId spoke participant { code } } headcount { youngWomen adultWomen youngMen adultMen withDisabilities displaced }
   stakeholders { name } commitments { id text } changes { type recordedAt recordedBy } } }`
 
@@ -38,7 +44,8 @@ export function DialogueView({ id }: { id: string }) {
   const [attendance, setAttendance] = useState<Attendance>()
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState('')
-  const [data, problem] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain])
+  // Kept on the device for offline: a dialogue's codes, never a name.
+  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app.db)
   const d = data?.dialogue
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!d) return <p class="loading">…</p>
@@ -50,7 +57,7 @@ export function DialogueView({ id }: { id: string }) {
   const summary = `${d.heldOn} — ${d.space?.name ?? ''}`
   const correct = async (e: Event) => {
     e.preventDefault()
-    if (!attendance || Object.keys(subsetProblems(attendance.headcount)).length > 0) return
+    if (!attendance || Object.keys(headcountProblems(attendance.headcount)).length > 0) return
     await app.outbox.add({
       mutation: 'correctDialogueAttendance', objectId: d.id, refersTo: attendance.attendees.map((a) => a.participantId), summary: `${t('view.correct')} — ${summary}`,
       document: `mutation Correct($commandId: ID!, $id: ID!, $input: AttendanceInput!) { correctDialogueAttendance(commandId: $commandId, id: $id, input: $input) { id } }`,
@@ -71,27 +78,71 @@ export function DialogueView({ id }: { id: string }) {
     setSaved(t('action.saved'))
     await app.drain()
   }
+  const h = current.headcount
+  const unregistered = h.youngWomen + h.adultWomen + h.youngMen + h.adultMen
+  const count = (n: number) => new Intl.NumberFormat(lang).format(n)
+  const row = (name: string, n: number) => <tr><th scope="row">{name}</th><td class="num">{count(n)}</td></tr>
   return (
     <section>
       <h1>{d.title ?? summary}</h1>
-      {saved && <p class="notice" role="status">{saved}</p>}
-      {d.retracted && <p class="error">{t('view.retracted')}</p>}
-      <p>
-        {summary} · {label(ref, lang, 'DialogueFormat', d.format)} · {label(ref, lang, 'Pillar', d.pillar)}
-      </p>
-      <p>{t('dialogue.attendees')} : {current.attendees.map((a) => a.code + (a.spoke ? ' ★' : '')).join(', ') || t('form.none')}</p>
-      <p>{t('dialogue.stakeholders')} : {d.stakeholders.map((s) => s.name).join(', ') || t('form.none')}</p>
-      {d.commitments.length > 0 && <p>{t('dialogue.commitments')} : {d.commitments.map((c) => c.text).join(' ; ')}</p>}
+      {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
+      {d.retracted && <p class="notice state-refused">{t('view.retracted')}</p>}
+      <h2>{t('view.details')}</h2>
+      <dl class="facts">
+        <div><dt>{t('dialogue.space')}</dt><dd>{d.space?.name ?? '—'}</dd></div>
+        <div><dt>{t('dialogue.heldOn')}</dt><dd>{d.heldOn}</dd></div>
+        <div><dt>{t('dialogue.format')}</dt><dd>{label(ref, lang, 'DialogueFormat', d.format)}</dd></div>
+        <div><dt>{t('dialogue.pillar')}</dt><dd>{label(ref, lang, 'Pillar', d.pillar)}</dd></div>
+        {d.topics.length > 0 && <div><dt>{t('dialogue.topicsShort')}</dt><dd>{d.topics.join(', ')}</dd></div>}
+        {d.locality && <div><dt>{t('dialogue.locality')}</dt><dd>{d.locality}</dd></div>}
+        {d.language && <div><dt>{t('dialogue.language')}</dt><dd>{d.language}</dd></div>}
+        {d.durationMinutes != null && <div><dt>{t('dialogue.duration')}</dt><dd>{count(d.durationMinutes)}</dd></div>}
+      </dl>
+      <h2>{t('view.registered')} ({count(current.attendees.length)})</h2>
+      {current.attendees.length === 0 ? <p>{t('form.none')}</p> : (
+        <ul class="list">
+          {current.attendees.map((a) => <li key={a.participantId}><strong>{a.code}</strong>{a.spoke && <> — {t('view.spoke')}</>}</li>)}
+        </ul>
+      )}
+      <div class="scroll">
+        <table class="compact">
+          <caption>{t('view.headcount')}</caption>
+          <tbody>
+            {row(`${t('dialogue.women')} — ${t('dialogue.young')}`, h.youngWomen)}
+            {row(`${t('dialogue.women')} — ${t('dialogue.adult')}`, h.adultWomen)}
+            {row(`${t('dialogue.men')} — ${t('dialogue.young')}`, h.youngMen)}
+            {row(`${t('dialogue.men')} — ${t('dialogue.adult')}`, h.adultMen)}
+            {row(t('view.total'), unregistered)}
+            {row(t('dialogue.withDisabilities'), h.withDisabilities)}
+            {row(t('dialogue.displaced'), h.displaced)}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t('dialogue.concerns')}</h2>
+      {d.concerns.length === 0 ? <p>{t('form.none')}</p> : (
+        <ul class="list">
+          {d.concerns.map((c, i) => <li key={i}><strong>{label(ref, lang, 'ConcernCategory', c.category)}</strong>{c.summary && <> — {c.summary}</>}</li>)}
+        </ul>
+      )}
+      <h2>{t('dialogue.stakeholders')}</h2>
+      <p>{d.stakeholders.map((s) => s.name).join(', ') || t('form.none')}</p>
+      {d.commitments.length > 0 && (
+        <>
+          <h2>{t('dialogue.commitments')}</h2>
+          <ul class="list">{d.commitments.map((c) => <li key={c.id}>{c.text}</li>)}</ul>
+        </>
+      )}
       <h2>{t('commitment.history')}</h2>
       <ol class="list">
-        {d.changes.map((c, i) => <li key={i}>{new Date(c.recordedAt).toLocaleString(lang)} — {t(('change.' + c.type) as MessageKey)} ({c.recordedBy})</li>)}
+        {d.changes.map((c, i) => <li key={i}>{new Date(c.recordedAt).toLocaleString(lang)} — {t(('change.' + c.type) as MessageKey)} <span class="help">{t('view.by', { who: readableSubject(c.recordedBy) })}</span></li>)}
       </ol>
+      <Saved message={saved} />
       {!d.retracted && (
         <>
           {attendance ? (
             <form class="card wide" onSubmit={correct} aria-labelledby="correct-title">
               <h2 id="correct-title">{t('view.correct')}</h2>
-              <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} />
+              <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
               <button type="submit" class="primary">{t('view.saveAttendance')}</button>
             </form>
           ) : (
@@ -101,7 +152,7 @@ export function DialogueView({ id }: { id: string }) {
             <h2 id="retract-title">{t('view.retract')}</h2>
             <p class="help">{t('view.retractExplain')}</p>
             <Field id="reason" label={t('commitment.reason')}>
-              <input id="reason" value={reason} required onInput={(e) => setReason(e.currentTarget.value)} />
+              <input id="reason" value={reason} required maxLength={rules.maxLength.retractReason} onInput={(e) => setReason(e.currentTarget.value)} />
             </Field>
             <button type="submit">{t('view.retract')}</button>
           </form>

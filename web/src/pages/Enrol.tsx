@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
-import { Field, RegionSelect, VocabularySelect, describedBy, focusFirstProblem, refusal, terms } from '../forms'
+import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal, terms } from '../forms'
+import { enrolProblems, rules, today } from '../checks'
+import { NameLookup } from '../namelookup'
 import { t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
 import { gql } from '../api'
@@ -34,7 +36,7 @@ interface Form {
 const empty = (region: string): Form => ({
   code: '', name: '', phone: '', sex: '', birthYear: '', ageBand: '', region, displacement: '', groups: [],
   functioning: { seeing: '', hearing: '', walking: '', cognition: '', selfCare: '', communication: '' },
-  consentGiven: false, consentOn: new Date().toISOString().slice(0, 10),
+  consentGiven: false, consentOn: today(),
 })
 
 function input(f: Form) {
@@ -59,6 +61,19 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   const [fixing, setFixing] = useState<OutboxItem>()
   const [missing, setMissing] = useState<string[]>([])
   const [saved, setSaved] = useState('')
+  const [taken, setTaken] = useState<Set<string>>(new Set())
+  // Codes the device knows are taken: its cached participants' and its
+  // enrolments not yet sent (the one being fixed or corrected aside).
+  useEffect(() => {
+    void app.outbox.list().then((items) => {
+      const own = fixing?.objectId ?? correct
+      const codes = (ref?.participants ?? []).filter((p) => p.id !== own).map((p) => p.code.toUpperCase())
+      for (const i of items) {
+        if (i.mutation === 'enrolParticipant' && i.state !== 'sent' && i.objectId !== own) codes.push(String((i.variables.input as { code: string }).code).toUpperCase())
+      }
+      setTaken(new Set(codes))
+    })
+  }, [ref, fixing, correct, saved])
   useEffect(() => {
     if (fix === undefined) return
     void app.db.get('outbox', fix).then((item) => {
@@ -86,19 +101,23 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
     setForm((f) => ({ ...f, [k]: v }))
   }
   const error = fixing?.error
-  const need = (name: string) => (missing.includes(name) ? t('form.required') : refusal(error, name))
+  const now = today()
+  const problems = enrolProblems(form, now, taken)
+  const need = (name: string) => (missing.includes(name) ? (name === 'birthYear' ? t('rule.yearOrBandMissing') : name === 'consentGiven' ? t('rule.consent') : t('form.required')) : problems[name] ?? refusal(error, name))
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!app.key) return // the PIN form stands in front
-    const absent = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
+    const absent: string[] = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
+    if (!form.birthYear && !form.ageBand) absent.push('birthYear')
+    if (!correct && !form.consentGiven) absent.push('consentGiven')
     setMissing(absent)
     focusFirstProblem()
-    if (absent.length > 0) return
+    if (absent.length > 0 || Object.keys(problems).length > 0) return
     const identity = { name: form.name.trim(), phone: form.phone.trim() || undefined }
     const summary = form.code.trim()
     if (correct) {
       const { consent: _, ...profile } = input(form)
-      await app.outbox.add({ mutation: 'correctParticipant', document: correctParticipant, objectId: correct, summary: `${t('enrol.correct')} — ${summary}`,
+      await app.outbox.add({ mutation: 'correctParticipant', document: correctParticipant, objectId: correct, refersTo: [correct], summary: `${t('enrol.correct')} — ${summary}`,
         variables: { commandId: ulid(), id: correct, input: profile }, identity: identity.name ? identity : undefined })
     } else if (fixing) {
       await app.outbox.replace(fixing.seq!, { mutation: 'enrolParticipant', document: enrolParticipant, variables: { commandId: fixing.commandId, input: input(form) }, identity, objectId: fixing.objectId, summary })
@@ -118,14 +137,17 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
     <Root class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
       <Heading id="enrol-title">{correct ? t('enrol.correct') : t('enrol.title')}</Heading>
       {correct && <p class="help">{t('enrol.correctHelp')}</p>}
-      {saved && <p class="notice" role="status">{saved}</p>}
       <fieldset>
         <Field id="code" label={t('enrol.code')} error={need('code')}>
-          <input id="code" value={form.code} required aria-describedby={describedBy('code', need('code'))} onInput={(e) => set('code', e.currentTarget.value)} />
+          <input id="code" value={form.code} required autoComplete="off" aria-invalid={need('code') ? true : undefined} aria-describedby={describedBy('code', need('code'))} onInput={(e) => set('code', e.currentTarget.value)} />
         </Field>
         <Field id="name" label={t('enrol.name')} error={missing.includes('name') ? t('form.required') : undefined}>
-          <input id="name" value={form.name} required autoComplete="off" onInput={(e) => set('name', e.currentTarget.value)} />
+          <input id="name" value={form.name} required autoComplete="off" spellcheck={false} onInput={(e) => set('name', e.currentTarget.value)} />
         </Field>
+        {!correct && !onEnrolled && (
+          <NameLookup id="same-name" online={app.online} name={form.name}
+            act={(m) => ({ label: t('enrol.sameName', { code: m.code }), href: `#/participant/${m.id}` })} />
+        )}
         <Field id="phone" label={t('enrol.phone')}>
           <input id="phone" type="tel" value={form.phone} autoComplete="off" onInput={(e) => set('phone', e.currentTarget.value)} />
         </Field>
@@ -133,7 +155,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
           <VocabularySelect id="sex" vocabulary="Sex" ref_={ref} value={form.sex} onChange={(v) => set('sex', v)} required error={need('sex')} />
         </Field>
         <Field id="birthYear" label={t('enrol.birthYear')} error={need('birthYear')}>
-          <input id="birthYear" type="number" inputMode="numeric" min="1900" max="2100" value={form.birthYear} onInput={(e) => set('birthYear', e.currentTarget.value)} />
+          <input id="birthYear" type="number" inputMode="numeric" min={rules.birthYear.min} max={now.slice(0, 4)} value={form.birthYear} aria-invalid={need('birthYear') ? true : undefined} aria-describedby={describedBy('birthYear', need('birthYear'))} onInput={(e) => set('birthYear', e.currentTarget.value)} />
         </Field>
         <Field id="ageBand" label={t('enrol.ageBand')} error={need('ageBand')}>
           <VocabularySelect id="ageBand" vocabulary="AgeBand" ref_={ref} value={form.ageBand} onChange={(v) => set('ageBand', v)} error={need('ageBand')} />
@@ -163,14 +185,19 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
       </fieldset>
       <fieldset>
         <legend>{t('enrol.consent')}</legend>
-        <label class="check">
-          <input type="checkbox" checked={form.consentGiven} onChange={(e) => set('consentGiven', e.currentTarget.checked)} /> {t('enrol.consentGiven')}
-        </label>
-        <Field id="consentOn" label={t('enrol.consentOn')} error={refusal(error, 'consent')}>
-          <input id="consentOn" type="date" value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
+        <div class={need('consentGiven') ? 'field invalid' : 'field'}>
+          <label class="check">
+            <input id="consentGiven" type="checkbox" checked={form.consentGiven} aria-invalid={need('consentGiven') ? true : undefined}
+              aria-describedby={describedBy('consentGiven', need('consentGiven'))} onChange={(e) => set('consentGiven', e.currentTarget.checked)} /> {t('enrol.consentGiven')}
+          </label>
+          {need('consentGiven') && <p id="consentGiven-error" class="error" role="alert">{need('consentGiven')}</p>}
+        </div>
+        <Field id="consentOn" label={t('enrol.consentOn')} error={problems.consentOn ?? refusal(error, 'consent')}>
+          <input id="consentOn" type="date" max={now} value={form.consentOn} onInput={(e) => set('consentOn', e.currentTarget.value)} />
         </Field>
       </fieldset>
       <button type={onEnrolled ? 'button' : 'submit'} class="primary" onClick={onEnrolled ? submit : undefined}>{correct ? t('commitment.submit') : t('enrol.submit')}</button>
+      <Saved message={saved} />
     </Root>
   )
 }

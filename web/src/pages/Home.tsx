@@ -24,7 +24,7 @@ export function Home() {
     <section>
       <h1>{t('home.title')}</h1>
       {waiting > 0 && (
-        <p class="notice">
+        <p class="notice state-waiting">
           <a href="#/outbox">{t('home.waiting', { n: waiting })}</a>
         </p>
       )}
@@ -38,7 +38,7 @@ export function Home() {
               <a href={`#/view/${d.id}`}>
                 <span>{d.heldOn}</span> <strong>{d.space?.name}</strong> <span>{label(ref, lang, 'DialogueFormat', d.format)}</span>
               </a>
-              {d.attendance != null && <span class="count">{d.attendance}</span>}
+              {d.attendance != null && <span class="count">{t('home.attendance', { n: new Intl.NumberFormat(lang).format(d.attendance) })}</span>}
             </li>
           ))}
         </ul>

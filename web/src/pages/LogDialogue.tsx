@@ -3,11 +3,11 @@ import type { ApiError } from '../api'
 import { useApp } from '../app'
 import type { OutboxItem } from '../db'
 import { AttendanceFields, attendanceInput, noHeadcount, type Attendee } from '../attendance'
-import { Field, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
+import { Field, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
 import { t } from '../i18n'
 import type { Command } from '../outbox'
 import { ulid } from '../ulid'
-import { subsetProblems, type Headcount } from '../checks'
+import { dialogueProblems, rules, today, type Headcount } from '../checks'
 import { Enrol } from './Enrol'
 import { PinGate } from './Pin'
 import { Modal } from '../modal'
@@ -38,8 +38,6 @@ interface Form {
   concerns: { category: string; summary: string }[]
   commitments: { stakeholderId: string; text: string; dueOn: string }[]
 }
-
-const today = () => new Date().toISOString().slice(0, 10)
 
 const empty = (): Form => ({
   spaceId: '', heldOn: today(), format: '', pillar: '', title: '', topics: '', locality: '', language: '', durationMinutes: '',
@@ -102,8 +100,9 @@ export function LogDialogue({ fix }: { fix?: number }) {
     setForm((f) => ({ ...f, [k]: v }))
   }
   const error: ApiError | undefined = fixing?.error
-  const problems = subsetProblems(form.headcount)
-  const need = (name: keyof Form) => (missing.includes(name) ? t('form.required') : refusal(error, name))
+  const now = today()
+  const problems = dialogueProblems(form, now)
+  const need = (name: string) => (missing.includes(name) ? t('form.required') : problems[name] ?? refusal(error, name))
   const spaces = (ref?.spaces ?? []).filter((s) => !s.closed && (app.session.regions.length === 0 || app.session.regions.includes(s.region)))
 
   const submit = async (e: Event) => {
@@ -111,7 +110,10 @@ export function LogDialogue({ fix }: { fix?: number }) {
     const absent = (['spaceId', 'heldOn', 'format', 'pillar'] as const).filter((k) => !form[k])
     setMissing(absent)
     focusFirstProblem()
-    if (absent.length > 0 || Object.keys(problems).length > 0) return
+    if (absent.length > 0 || Object.keys(problems).length > 0) {
+      setSaved(false)
+      return
+    }
     const space = ref?.spaces.find((s) => s.id === form.spaceId)
     const summary = `${form.heldOn} — ${space?.name ?? ''}`
     const refersTo = form.attendees.map((a) => a.participantId)
@@ -144,7 +146,6 @@ export function LogDialogue({ fix }: { fix?: number }) {
     <>
     <form class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
       <h1 id="dialogue-title">{t('dialogue.title')}</h1>
-      {saved && <p class="notice" role="status">{t('dialogue.saved')}</p>}
       {error && !error.field && <p class="error" role="alert">{refusal(error, '') ?? ''}</p>}
       <fieldset>
         <Field id="spaceId" label={t('dialogue.space')} error={need('spaceId')}>
@@ -154,7 +155,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
           </select>
         </Field>
         <Field id="heldOn" label={t('dialogue.heldOn')} error={need('heldOn')}>
-          <input id="heldOn" type="date" value={form.heldOn} required aria-describedby={describedBy('heldOn', need('heldOn'))} onInput={(e) => set('heldOn', e.currentTarget.value)} />
+          <input id="heldOn" type="date" value={form.heldOn} max={now} required aria-invalid={need('heldOn') ? true : undefined} aria-describedby={describedBy('heldOn', need('heldOn'))} onInput={(e) => set('heldOn', e.currentTarget.value)} />
         </Field>
         <Field id="format" label={t('dialogue.format')} error={need('format')}>
           <VocabularySelect id="format" vocabulary="DialogueFormat" ref_={ref} value={form.format} onChange={(v) => set('format', v)} required error={need('format')} />
@@ -162,24 +163,24 @@ export function LogDialogue({ fix }: { fix?: number }) {
         <Field id="pillar" label={t('dialogue.pillar')} error={need('pillar')}>
           <VocabularySelect id="pillar" vocabulary="Pillar" ref_={ref} value={form.pillar} onChange={(v) => set('pillar', v)} required error={need('pillar')} />
         </Field>
-        <Field id="title" label={t('dialogue.titleField')} error={refusal(error, 'title')}>
-          <input id="title" value={form.title} onInput={(e) => set('title', e.currentTarget.value)} />
+        <Field id="title" label={t('dialogue.titleField')} error={need('title')}>
+          <input id="title" value={form.title} aria-describedby={describedBy('title', need('title'))} onInput={(e) => set('title', e.currentTarget.value)} />
         </Field>
-        <Field id="topics" label={t('dialogue.topics')} error={refusal(error, 'topics')}>
-          <input id="topics" value={form.topics} onInput={(e) => set('topics', e.currentTarget.value)} />
+        <Field id="topics" label={t('dialogue.topics')} error={need('topics')}>
+          <input id="topics" value={form.topics} aria-describedby={describedBy('topics', need('topics'))} onInput={(e) => set('topics', e.currentTarget.value)} />
         </Field>
-        <Field id="locality" label={t('dialogue.locality')} error={refusal(error, 'locality')}>
-          <input id="locality" value={form.locality} onInput={(e) => set('locality', e.currentTarget.value)} />
+        <Field id="locality" label={t('dialogue.locality')} error={need('locality')}>
+          <input id="locality" value={form.locality} aria-describedby={describedBy('locality', need('locality'))} onInput={(e) => set('locality', e.currentTarget.value)} />
         </Field>
-        <Field id="language" label={t('dialogue.language')} error={refusal(error, 'language')}>
-          <input id="language" value={form.language} onInput={(e) => set('language', e.currentTarget.value)} />
+        <Field id="language" label={t('dialogue.language')} error={need('language')}>
+          <input id="language" value={form.language} aria-describedby={describedBy('language', need('language'))} onInput={(e) => set('language', e.currentTarget.value)} />
         </Field>
-        <Field id="durationMinutes" label={t('dialogue.duration')} error={refusal(error, 'durationMinutes')}>
-          <input id="durationMinutes" type="number" min="0" inputMode="numeric" value={form.durationMinutes} onInput={(e) => set('durationMinutes', e.currentTarget.value)} />
+        <Field id="durationMinutes" label={t('dialogue.duration')} error={need('durationMinutes')}>
+          <input id="durationMinutes" type="number" min="0" max={rules.durationMinutes.max} inputMode="numeric" value={form.durationMinutes} aria-describedby={describedBy('durationMinutes', need('durationMinutes'))} onInput={(e) => set('durationMinutes', e.currentTarget.value)} />
         </Field>
       </fieldset>
 
-      <AttendanceFields value={{ attendees: form.attendees, headcount: form.headcount }} onChange={(a) => setForm((f) => ({ ...f, ...a }))} codes={codes} error={error} onEnrol={() => setEnrolling(true)} />
+      <AttendanceFields value={{ attendees: form.attendees, headcount: form.headcount }} onChange={(a) => setForm((f) => ({ ...f, ...a }))} codes={codes} error={error} onEnrol={() => setEnrolling(true)} online={app.online} problems={problems} />
 
       <fieldset>
         <legend>{t('dialogue.stakeholders')}</legend>
@@ -195,10 +196,10 @@ export function LogDialogue({ fix }: { fix?: number }) {
         <legend>{t('dialogue.concerns')}</legend>
         {form.concerns.map((c, i) => (
           <div key={i} class="row">
-            <Field id={`concern-${i}`} label={t('dialogue.concerns')} error={refusal(error, `concerns[${i}]`)}>
+            <Field id={`concern-${i}`} label={t('dialogue.concerns')} error={refusal(error, `concerns[${i}].category`)}>
               <VocabularySelect id={`concern-${i}`} vocabulary="ConcernCategory" ref_={ref} value={c.category} onChange={(v) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, category: v } : x)))} />
             </Field>
-            <Field id={`concern-summary-${i}`} label={t('dialogue.concernSummary')}>
+            <Field id={`concern-summary-${i}`} label={t('dialogue.concernSummary')} error={need(`concerns[${i}]`)}>
               <input id={`concern-summary-${i}`} value={c.summary} onInput={(e) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, summary: e.currentTarget.value } : x)))} />
             </Field>
             <button type="button" class="link" onClick={() => set('concerns', form.concerns.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
@@ -218,11 +219,11 @@ export function LogDialogue({ fix }: { fix?: number }) {
                   {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
                 </select>
               </Field>
-              <Field id={`commitment-text-${i}`} label={t('dialogue.commitmentText')}>
+              <Field id={`commitment-text-${i}`} label={t('dialogue.commitmentText')} error={problems[`commitments[${i}].text`]}>
                 <input id={`commitment-text-${i}`} value={c.text} onInput={(e) => set('commitments', form.commitments.map((x, j) => (j === i ? { ...x, text: e.currentTarget.value } : x)))} />
               </Field>
-              <Field id={`commitment-due-${i}`} label={t('dialogue.commitmentDue')}>
-                <input id={`commitment-due-${i}`} type="date" value={c.dueOn} onInput={(e) => set('commitments', form.commitments.map((x, j) => (j === i ? { ...x, dueOn: e.currentTarget.value } : x)))} />
+              <Field id={`commitment-due-${i}`} label={t('dialogue.commitmentDue')} error={problems[`commitments[${i}].dueOn`]}>
+                <input id={`commitment-due-${i}`} type="date" value={c.dueOn} min={form.heldOn || undefined} onInput={(e) => set('commitments', form.commitments.map((x, j) => (j === i ? { ...x, dueOn: e.currentTarget.value } : x)))} />
               </Field>
               <button type="button" class="link" onClick={() => set('commitments', form.commitments.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
             </div>
@@ -231,6 +232,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
         </fieldset>
       )}
       <button type="submit" class="primary">{t('dialogue.submit')}</button>
+      <Saved message={saved ? t('dialogue.saved') : ''} />
     </form>
     {enrolling && (
       <Modal label={t('dialogue.enrolHere')} onClose={() => setEnrolling(false)}>

@@ -4,6 +4,7 @@ import type { OutboxItem } from '../db'
 import { fieldLabel, serverMessage } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { PinForm } from './Pin'
+import { blockers, kindOf } from '../outbox'
 
 // What waits to be sent, what was sent, what was refused and why; a
 // refused item is fixed in its form and put back in line.
@@ -17,11 +18,11 @@ export function OutboxPage() {
   useEffect(reload, [app.outbox, app.lastDrain])
   const locked = !app.key && items.some((i) => i.identity && i.state === 'waiting')
   const stopped = app.lastDrain?.stopped
-  const refusedIds = new Set(items.filter((i) => i.state !== 'sent').map((i) => i.objectId))
+  const name = (x: OutboxItem) => `${kindOf(x)} ${x.summary}`
   return (
     <section>
       <h1>{t('outbox.title')}</h1>
-      {stopped && <p class="notice" role="status">{t(('outbox.stopped.' + stopped) as MessageKey)}</p>}
+      {stopped && <p class="notice state-waiting" role="status">{t(('outbox.stopped.' + stopped) as MessageKey)}</p>}
       {locked && <PinForm />}
       <button type="button" disabled={!app.online} onClick={() => void app.drain().then(reload)}>
         {t('outbox.send')}
@@ -30,25 +31,31 @@ export function OutboxPage() {
         <p>{t('outbox.empty')}</p>
       ) : (
         <ol class="list outbox">
-          {items.map((i) => (
-            <li key={i.seq} class={'item ' + i.state}>
-              <span class="state">{t(('outbox.' + i.state) as MessageKey)}</span> <strong>{i.summary}</strong>{' '}
-              <span class="help">{new Date(i.createdAt).toLocaleString(language())}</span>
-              {i.state === 'waiting' && i.refersTo.some((id) => refusedIds.has(id) && id !== i.objectId) && <p class="help">{t('outbox.dependsOn')}</p>}
-              {i.state === 'refused' && i.error && (
-                <div>
-                  <p class="error" role="alert">
-                    {!i.error.problems && fieldLabel(i.error) ? `${fieldLabel(i.error)} : ` : ''}
-                    {serverMessage(i.error)}
-                  </p>
-                  {formOf[i.mutation] && <a href={`#/${formOf[i.mutation]}/${i.seq}`}>{t('outbox.fix')}</a>}{' '}
-                  <button type="button" class="link" onClick={() => void app.outbox.remove(i.seq!).then(reload)}>
-                    {t('outbox.discard')}
-                  </button>
-                </div>
-              )}
-            </li>
-          ))}
+          {items.map((i) => {
+            const waitsFor = blockers(i, items)
+            const refused = waitsFor.filter((x) => x.state === 'refused')
+            return (
+              <li key={i.seq} class={'item state-' + i.state}>
+                <span class="state">{t(('outbox.' + i.state) as MessageKey)}</span>{' '}
+                <span class="kind">{kindOf(i)}</span> <strong>{i.summary}</strong>{' '}
+                <span class="help">{new Date(i.createdAt).toLocaleString(language())}</span>
+                {refused.length > 0 ? <p class="help">{t('outbox.afterRefused', { what: refused.map(name).join(', ') })}</p>
+                  : waitsFor.length > 0 && <p class="help">{t('outbox.after', { what: waitsFor.map(name).join(', ') })}</p>}
+                {i.state === 'refused' && i.error && (
+                  <div>
+                    <p class="error" role="alert">
+                      {!i.error.problems && fieldLabel(i.error) ? `${fieldLabel(i.error)} : ` : ''}
+                      {serverMessage(i.error)}
+                    </p>
+                    {formOf[i.mutation] && <a href={`#/${formOf[i.mutation]}/${i.seq}`}>{t('outbox.fix')}</a>}{' '}
+                    <button type="button" class="link" onClick={() => void app.outbox.remove(i.seq!).then(reload)}>
+                      {t('outbox.discard')}
+                    </button>
+                  </div>
+                )}
+              </li>
+            )
+          })}
         </ol>
       )}
     </section>
