@@ -334,3 +334,30 @@ func TestARepeatOfAnotherRegionsCreationIsToldTheIDIsTaken(t *testing.T) {
 		t.Fatalf("an admin repeating it: %+v %v", res, err)
 	}
 }
+
+// A refusal is said whole in the reader's language: the capability's
+// words too, not its English name inside a French sentence.
+func TestARefusalIsSaidWholeInFrench(t *testing.T) {
+	p := policy.New(policy.Config{})
+	for _, op := range every() {
+		for _, who := range []access.Principal{analyst, advocacy, gao, adminWeb} {
+			var refused *policy.Forbidden
+			if !errors.As(p.Allow(who, op), &refused) {
+				continue
+			}
+			for _, r := range policy.Rules() {
+				if r.Operation == op && strings.Contains(refused.In("fr"), string(r.Capability)) {
+					t.Errorf("%s by %s: %q names the capability in English", op, who.Role, refused.In("fr"))
+				}
+			}
+		}
+	}
+	var refused *policy.Forbidden
+	errors.As(p.Allow(analyst, "HoldDialogue"), &refused)
+	if got, want := refused.In("fr"), "le rôle de votre jeton ne permet pas de consigner des dialogues"; got != want {
+		t.Errorf("In(fr) = %q, want %q", got, want)
+	}
+	if got, want := refused.In("en"), "your token's role may not log dialogues"; got != want {
+		t.Errorf("In(en) = %q, want %q", got, want)
+	}
+}
