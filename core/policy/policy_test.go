@@ -361,3 +361,22 @@ func TestARefusalIsSaidWholeInFrench(t *testing.T) {
 		t.Errorf("In(en) = %q, want %q", got, want)
 	}
 }
+
+// TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken: an
+// import derives a stakeholder's or a space's id from its region and name,
+// which anyone can compute; a Gao facilitator creating one in Mopti under
+// the id Mopti's object has is refused exactly as under an id nobody has,
+// so that they cannot list Mopti's stakeholders by name.
+func TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken(t *testing.T) {
+	w := newWorld(t)
+	for name, cmd := range map[string]domain.Command{
+		"a stakeholder": register("mopti"),
+		"a participant": enrol("MOP-2", "mopti"),
+	} {
+		taken := map[string]domain.ID{"a stakeholder": w.moptiHolder, "a participant": w.moptiPerson}[name]
+		atTaken, atFresh := w.check(gao, taken, cmd), w.check(gao, ulid.Make(), cmd)
+		if atTaken == nil || atFresh == nil || masked(atTaken) != masked(atFresh) {
+			t.Errorf("%s in Mopti under Mopti's id: %v; under a fresh id: %v", name, atTaken, atFresh)
+		}
+	}
+}
