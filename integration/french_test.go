@@ -50,7 +50,7 @@ func TestARefusalIsSaidInFrench(t *testing.T) {
 		"the form":   ask(http.MethodGet, "/form/dialogue.xlsx", "", ""),
 		"an export":  ask(http.MethodGet, "/export/dialogues.csv", "", ""),
 	} {
-		if !strings.HasPrefix(message, "le rôle de votre jeton ne permet pas de ") {
+		if !strings.HasPrefix(message, "le rôle de votre jeton ne permet pas d") {
 			t.Errorf("%s is refused in English: %q", door, message)
 		}
 		for _, english := range []string{"log dialogues", "read records", "track commitments", "administer", "read participants", "read aggregates"} {

@@ -91,14 +91,15 @@ func (c Capability) In(language string) string {
 	return string(c)
 }
 
-// capabilityInFrench completes "le rôle de votre jeton ne permet pas de …".
+// capabilityInFrench completes "le rôle de votre jeton ne permet pas …",
+// with its preposition: « de lire », « d’administrer ».
 var capabilityInFrench = map[Capability]string{
-	ReadAggregates:   "lire les agrégats",
-	ReadRecords:      "lire les fiches",
-	ReadParticipants: "lire les fiches des participant·es",
-	LogDialogues:     "consigner des dialogues",
-	TrackCommitments: "suivre les engagements",
-	Administer:       "administrer",
+	ReadAggregates:   "de lire les agrégats",
+	ReadRecords:      "de lire les fiches",
+	ReadParticipants: "de lire les fiches des participant·es",
+	LogDialogues:     "de consigner des dialogues",
+	TrackCommitments: "de suivre les engagements",
+	Administer:       "d’administrer",
 }
 
 var capabilities = map[Role][]Capability{

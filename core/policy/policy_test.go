@@ -360,6 +360,10 @@ func TestARefusalIsSaidWholeInFrench(t *testing.T) {
 	if got, want := refused.In("en"), "your token's role may not log dialogues"; got != want {
 		t.Errorf("In(en) = %q, want %q", got, want)
 	}
+	errors.As(p.Allow(gao, policy.CreateToken), &refused)
+	if got, want := refused.In("fr"), "le rôle de votre jeton ne permet pas d’administrer"; got != want {
+		t.Errorf("In(fr) = %q, want %q", got, want)
+	}
 }
 
 // TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken: an

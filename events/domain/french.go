@@ -37,7 +37,7 @@ var frenchReasons = map[string]string{
 	"what this row changes kept changing while it was imported: import the file again":                                   "ce que change cette ligne a changé pendant l’import : importez le fichier à nouveau",
 	"is every region's (national or international level): only an admin or advocacy may write it":                        "concerne toutes les régions (niveau national ou international) : seuls un·e admin ou le plaidoyer peuvent l’écrire",
 	"%q is not one of your regions (%s)":                                                                                 "%q n’est pas l’une de vos régions (%s)",
-	"your token's role may not %s":                                                                                       "le rôle de votre jeton ne permet pas de %s",
+	"your token's role may not %s":                                                                                       "le rôle de votre jeton ne permet pas %s",
 	"your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token": "le rôle de votre jeton ne permet pas de lire un nom dans une session de navigateur (l’application web ne montre que les codes) : présentez un jeton (Authorization: Bearer)",
 	"a browser session may not do this: send your token itself (Authorization: Bearer)":                                  "une session de navigateur ne le permet pas : présentez votre jeton lui-même (Authorization: Bearer)",
 	"%s is on row %d too": "%s figure aussi à la ligne %d",
