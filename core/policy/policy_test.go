@@ -20,6 +20,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
@@ -42,15 +43,14 @@ var (
 	analyst     = access.Principal{Subject: "analyst", Role: access.Analyst}
 )
 
-// every is one command of each kind, and every operation.
+// every is every command of every aggregate the registry lists, and every
+// operation: an aggregate added without its rules fails here.
 func every() []policy.Operation {
-	cmds := []domain.Command{space.Establish{}, space.ChangeDetails{}, space.SetTargets{}, space.Close{},
-		stakeholder.Register{}, stakeholder.ChangeDetails{}, participant.Enrol{}, participant.CorrectProfile{}, participant.Erase{},
-		dialogue.Hold{}, dialogue.CorrectAttendance{}, dialogue.Retract{}, commitment.Make{}, commitment.ReportProgress{},
-		commitment.ReviseDueDate{}, commitment.Fulfil{}, commitment.Break{}, commitment.Withdraw{}}
 	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState}
-	for _, c := range cmds {
-		ops = append(ops, policy.Operation(c.CommandName()))
+	for _, agg := range registry.Aggregates() {
+		for _, name := range agg.Describe().Commands {
+			ops = append(ops, policy.Operation(name))
+		}
 	}
 	return ops
 }

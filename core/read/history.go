@@ -36,7 +36,7 @@ func (s *Service) object(v Viewer, ref domain.Ref) error {
 	if err := Must(v, k.capability); err != nil {
 		return err
 	}
-	if !k.visible(v.Principal, ref.ID) {
+	if _, visible := k.region(v.Principal, ref.ID); !visible {
 		return ErrNotFound
 	}
 	return nil
