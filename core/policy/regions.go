@@ -12,8 +12,8 @@ import (
 )
 
 // inRegions is the region rule for a sender scoped to regions: the object
-// acted on is visible to them (else the command is decided as on a missing
-// one), and it is in their regions before and after the command. The
+// is in their regions after the command, it is visible to them (else the
+// command is decided as on a missing one), and it was in their regions. The
 // references are the handler's, through meta.Sees.
 func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd domain.Command, meta commands.Meta) error {
 	category, creates, err := commands.KindOf(cmd)
@@ -21,6 +21,14 @@ func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd
 		return err
 	}
 	target := domain.Ref{Category: category, ID: id}
+	// Where the object will be is judged first: an import derives ids from
+	// a region and a name anyone can compute, so a creation outside the
+	// sender's regions must be refused before its id is looked at.
+	if field, region, known := p.after(v, cmd); known {
+		if err := mayWrite(v, field, region); err != nil {
+			return err
+		}
+	}
 	switch before, visible := p.cfg.Read.RegionOf(v, target); {
 	case creates && !visible:
 		// A new object, or another region's under this id: the handler
@@ -36,12 +44,7 @@ func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd
 	case !visible:
 		return commands.DecideMissing(p.cfg.Handler, cmd)
 	case !creates:
-		if err := mayWrite(v, "region", before); err != nil {
-			return err
-		}
-	}
-	if field, region, known := p.after(v, cmd); known {
-		return mayWrite(v, field, region)
+		return mayWrite(v, "region", before)
 	}
 	return nil
 }
