@@ -7,6 +7,7 @@ import (
 
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
@@ -27,14 +28,14 @@ var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", form
 // read service (read.Service.DialogueForm).
 func FormVocabulary(groups []refdata.Entry) forms.Lists {
 	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
-	byName := map[string]vocabulary{}
+	byName := map[string]domain.Vocabulary{}
 	for _, voc := range vocabularies() {
-		byName[voc.name] = voc
+		byName[voc.Name] = voc
 	}
 	for list, name := range vocabularyLists {
 		voc := byName[name]
-		for _, code := range voc.codes {
-			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
+		for _, code := range voc.Codes {
+			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.Labels[code].French(), English: voc.Labels[code].English()})
 		}
 	}
 	for _, g := range groups {

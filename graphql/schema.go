@@ -128,16 +128,11 @@ func principalOf(ctx context.Context) access.Principal { return requestOf(ctx).p
 // identity out of the caches.
 func viewerOf(ctx context.Context) read.Viewer {
 	req := requestOf(ctx)
-	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }}
+	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }, Language: req.language}
 }
 
-// must checks a capability.
-func must(ctx context.Context, c access.Capability) error {
-	if !principalOf(ctx).Can(c) {
-		return forbidden(string(c))
-	}
-	return nil
-}
+// must checks a capability, as the read service does.
+func must(ctx context.Context, c access.Capability) error { return read.Must(viewerOf(ctx), c) }
 
 type builder struct {
 	deps    Deps

@@ -210,8 +210,8 @@ func planParticipant(r Record, codes Codes) registerRow {
 func planStakeholder(r Record, _ Codes) registerRow {
 	row := registerRow{rec: r, column: "region"}
 	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: r.Get("region")}
-	id := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
-	row.exec = createOrChange(id, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
+	id, named := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
+	row.exec = createOrChange(id, named, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
 	return row
 }
 
@@ -220,17 +220,24 @@ func planSpace(r Record, _ Codes) registerRow {
 	row := registerRow{rec: r, column: "region"}
 	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: r.Get("region"), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
 	on := row.date("establishedOn")
-	id := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
-	row.exec = createOrChange(id, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})
+	id, named := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
+	row.exec = createOrChange(id, named, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})
 	return row
 }
 
 // createOrChange creates an object under its id, or changes the one
 // there: a creation whose id already names an object (ErrCommandIDReused)
-// is made a change, under a command id derived from what it changes.
-func createOrChange(id domain.ID, create, change domain.Command) func(context.Context, Sender, bool) (Outcome, error) {
+// is made a change, under a command id derived from what it changes. An id
+// the row names (named) is only ever changed: were an id nobody has
+// created, it would answer otherwise than the id of an object the importer
+// may not see, which the policy refuses as missing.
+func createOrChange(id domain.ID, named bool, create, change domain.Command) func(context.Context, Sender, bool) (Outcome, error) {
 	changeID := derive(id.Timestamp(), "change", id.String(), fingerprint(change))
 	return func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
+		if named {
+			res, err := send.Send(ctx, id, change, meta(changeID, dry), nil)
+			return outcomeOf(res, dry, false), err
+		}
 		res, err := send.Send(ctx, id, create, meta(id, dry), nil)
 		if errors.Is(err, commands.ErrCommandIDReused) {
 			res, err = send.Send(ctx, id, change, meta(changeID, dry), nil)
@@ -240,17 +247,17 @@ func createOrChange(id domain.ID, create, change domain.Command) func(context.Co
 	}
 }
 
-// idOr is the object's id from the row's id column, or derived from its
-// natural key.
-func (r *registerRow) idOr(at time.Time, parts ...string) domain.ID {
+// idOr is the object's id from the row's id column (named), or derived
+// from its natural key.
+func (r *registerRow) idOr(at time.Time, parts ...string) (id domain.ID, named bool) {
 	if v := r.rec.Get("id"); v != "" {
 		id, err := domain.ParseID("id", v)
 		if err != nil {
 			r.problem("id", "%q is not a palabre id: leave it empty for a new one", v)
 		}
-		return id
+		return id, true
 	}
-	return derive(at, parts...)
+	return derive(at, parts...), false
 }
 
 func (r *registerRow) date(column string) domain.Date {
