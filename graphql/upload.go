@@ -12,6 +12,7 @@ import (
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/imports"
 )
 
@@ -120,7 +121,7 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 }
 
 // directory is what an import's planning looks up for the importer:
-// participants by code and spaces among those they may see.
+// participants by code, and spaces and dialogues among those they may see.
 func (s *Server) directory(v read.Viewer) imports.Directory {
 	return imports.Directory{Key: s.deps.CodeKey,
 		Codes: func(region, code string) (domain.ID, bool, bool) {
@@ -129,6 +130,9 @@ func (s *Server) directory(v read.Viewer) imports.Directory {
 		SpaceRegion: func(id domain.ID) (string, bool) {
 			space, err := s.builder.read.Space(v, id)
 			return space.Region, err == nil
+		},
+		Dialogue: func(id domain.ID) (string, bool) {
+			return s.builder.read.RegionOf(v, domain.Ref{Category: dialogue.Category, ID: id})
 		}}
 }
 

@@ -105,6 +105,16 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 			s, _, err := commands.Space.Load(ctx, h, id)
 			lookupErr = cmp.Or(lookupErr, err)
 			return s.Details.Region, err == nil && s.Exists
+		},
+		Dialogue: func(id domain.ID) (string, bool) { // the operator sees every region
+			d, _, err := commands.Dialogue.Load(ctx, h, id)
+			lookupErr = cmp.Or(lookupErr, err)
+			if err != nil || !d.Exists {
+				return "", false
+			}
+			s, _, err := commands.Space.Load(ctx, h, d.Record.SpaceID)
+			lookupErr = cmp.Or(lookupErr, err)
+			return s.Details.Region, err == nil && s.Exists
 		}}
 	var refused bool
 	for _, name := range files {

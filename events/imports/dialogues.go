@@ -28,9 +28,16 @@ type Directory struct {
 	// submission's attendees are found in it. ok is false for a space
 	// they may not see, as for one that does not exist. Required.
 	SpaceRegion func(space domain.ID) (region string, ok bool)
-	// Key keys the ids of the participants an import enrols
-	// (keystore.Secret(participant.CodeKeyPurpose)): without the master
-	// key, an erasure list does not map back to codes. Required.
+	// Dialogue is the region of a dialogue the importer may see (its
+	// space's); ok is false for one they may not see, as for one that
+	// does not exist. It finds the dialogues imported before submissions'
+	// ids were keyed (see submissionIDs). Required.
+	Dialogue func(id domain.ID) (region string, ok bool)
+	// Key keys the ids of the participants an import enrols and of what
+	// a submission becomes (keystore.Secret(participant.CodeKeyPurpose)):
+	// without the master key, an erasure list does not map back to codes
+	// and no one computes a dialogue's id from a submission's uuid.
+	// Required.
 	Key []byte
 }
 
@@ -68,9 +75,40 @@ type PlannedEnrolment struct {
 // per region and code, whichever file enrols them, keyed so that it is
 // not computed from the code without the master key.
 func participantID(key []byte, region, code string) domain.ID {
+	return keyed(key, time.Time{}, "participant", region, strings.ToUpper(code))
+}
+
+// keyed is derive with a key: the id is not computed from its parts
+// without the master key.
+func keyed(key []byte, at time.Time, parts ...string) domain.ID {
 	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("palabre import\x00participant\x00" + region + "\x00" + strings.ToUpper(code)))
-	return idOf(time.Time{}, mac.Sum(nil))
+	mac.Write([]byte("palabre import\x00" + strings.Join(parts, "\x00")))
+	return idOf(at, mac.Sum(nil))
+}
+
+// submissionIDs derives the ids of what a submission becomes (its
+// dialogue's, its commitments', their commands') from the submission, the
+// region of the dialogue's space and the key. A submission's uuid and
+// time are in any shared export: were they enough, a facilitator of
+// another region could take the id of a submission not imported yet (a
+// squat: its own region's import then refused) and tell, by how a dry
+// run answers, whether it was imported (an oracle). Keyed and placed in
+// a region, one submission imported into two regions gives unrelated ids.
+//
+// Dialogues imported before ids were keyed keep their unkeyed ids
+// (derive's), so that a file imported then adds nothing when imported
+// again and an edit of its submissions corrects their dialogue: those are
+// used only when such a dialogue exists, in the region of the space the
+// submission names, and the importer may see it. One they may not see is
+// treated exactly as one that does not exist, so it reveals nothing.
+func submissionIDs(s Submission, region string, dir Directory) func(parts ...string) domain.ID {
+	at, root := submittedAt(s), s.Root()
+	if r, ok := dir.Dialogue(derive(at, root, "dialogue")); ok && r == region {
+		return func(parts ...string) domain.ID { return derive(at, parts...) }
+	}
+	return func(parts ...string) domain.ID {
+		return keyed(dir.Key, at, append([]string{"submission", region}, parts...)...)
+	}
 }
 
 // PlannedCommitment is a commitment heard at the dialogue.
@@ -104,9 +142,7 @@ func idOf(at time.Time, sum []byte) domain.ID {
 // names are the API's, so no mapping is needed. Attendees are found by
 // code in the space's region, and new ones enrolled there.
 func PlanDialogue(s Submission, dir Directory) Plan {
-	at := submittedAt(s)
-	root := s.Root() // an edit corrects the dialogue its first version made
-	p := Plan{Submission: s, DialogueID: derive(at, root, "dialogue"), CommandID: derive(at, s.UUID(), "dialogue")}
+	p := Plan{Submission: s}
 	problem := p.problem
 	date := func(r Record, name string) domain.Date {
 		v := r.Get(name)
@@ -141,6 +177,9 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	if !known { // another region's answers as one that does not exist
 		problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))
 	}
+	id := submissionIDs(s, region, dir)
+	root := s.Root() // an edit corrects the dialogue its first version made
+	p.DialogueID, p.CommandID = id(root, "dialogue"), id(s.UUID(), "dialogue")
 	rec := dialogue.Record{SpaceID: space, HeldOn: date(s.Record, "heldOn"), Format: s.Get("format"), Pillar: s.Get("pillar"),
 		Title: s.Get("title"), Locality: s.Get("locality"), Language: s.Get("language"), DurationMinutes: count(s.Record, "durationMinutes")}
 	for _, topic := range strings.Split(s.Get("topics"), ",") {
@@ -171,7 +210,7 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 			problem(c, "stakeholderId", "%q is not a stakeholder of this server: download the form again", c.Get("stakeholderId"))
 		}
 		dialogueID := p.DialogueID
-		p.Commitments = append(p.Commitments, PlannedCommitment{ID: derive(at, root, "commitment", strconv.Itoa(i)), Row: c,
+		p.Commitments = append(p.Commitments, PlannedCommitment{ID: id(root, "commitment", strconv.Itoa(i)), Row: c,
 			Cmd: commitment.Make{Promise: commitment.Promise{StakeholderID: holder, SpaceID: &space, DialogueID: &dialogueID,
 				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: date(c, "dueOn")}}})
 	}

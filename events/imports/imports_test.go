@@ -63,10 +63,18 @@ func newWorldWith(t testing.TB, masterKey []byte) *world {
 // directory is what planning looks up in this world: its codes, spaces
 // from the log, and the key its master key derives.
 func (w *world) directory() imports.Directory {
-	return imports.Directory{Codes: w.codes, Key: w.env.CodeKey, SpaceRegion: func(id domain.ID) (string, bool) {
+	spaceRegion := func(id domain.ID) (string, bool) {
 		s, _, err := commands.Space.Load(context.Background(), w.env.Handler, id)
 		return s.Details.Region, err == nil && s.Exists
-	}}
+	}
+	return imports.Directory{Codes: w.codes, Key: w.env.CodeKey, SpaceRegion: spaceRegion,
+		Dialogue: func(id domain.ID) (string, bool) {
+			d, _, err := commands.Dialogue.Load(context.Background(), w.env.Handler, id)
+			if err != nil || !d.Exists {
+				return "", false
+			}
+			return spaceRegion(d.Record.SpaceID)
+		}}
 }
 
 func (w *world) events(t *testing.T) int {
