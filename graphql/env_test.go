@@ -78,7 +78,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

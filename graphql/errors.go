@@ -21,7 +21,6 @@ type coded = read.Error
 
 var (
 	badInput    = read.BadInput
-	forbidden   = read.Forbidden
 	codeOf      = read.CodeOf
 	errNotFound = read.ErrNotFound
 	errTimeout  = read.ErrTimeout

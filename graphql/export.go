@@ -104,7 +104,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := operationOf(doc, "")
-	rq := &request{principal: principal, id: x.id, log: x.log}
+	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
 	var rows [][]cell
 	for page := 0; page < maxExportPages; page++ {
 		result, err := s.execute(r.Context(), rq, doc, op, "", vars)

@@ -213,8 +213,8 @@ type enumCode struct{ value string }
 func enumLabels() map[string][2]string {
 	out := map[string][2]string{}
 	for _, v := range vocabularies() {
-		for _, code := range v.codes {
-			out[enumValue(code)] = v.labels[code]
+		for _, code := range v.Codes {
+			out[enumValue(code)] = v.Labels[code]
 		}
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
-	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
 )
@@ -15,33 +14,7 @@ import (
 // The form palabre ships, for KoboToolbox and ODK: GET /form/dialogue.xlsx
 // gives it to those who log dialogues, with the spaces and stakeholders
 // they may see and the deployment's vocabulary, so that it matches this
-// server. Choice names are the codes the API and the events store.
-
-// vocabularyLists are the form's lists of closed vocabularies.
-var vocabularyLists = map[string]string{forms.ListFormat: "DialogueFormat", forms.ListPillar: "Pillar", forms.ListConcern: "ConcernCategory",
-	forms.ListSex: "Sex", forms.ListAgeBand: "AgeBand", forms.ListDisplacement: "Displacement"}
-
-// FormVocabulary are the dialogue form's lists that are the same for
-// everyone: the closed vocabularies, with their labels, and the
-// deployment's excluded groups. The spaces and stakeholders come from the
-// read service (read.Service.DialogueForm).
-func FormVocabulary(groups []refdata.Entry) forms.Lists {
-	lists := forms.Lists{forms.ListYesNo: {{Name: "yes", French: "Oui", English: "Yes"}, {Name: "no", French: "Non", English: "No"}}}
-	byName := map[string]vocabulary{}
-	for _, voc := range vocabularies() {
-		byName[voc.name] = voc
-	}
-	for list, name := range vocabularyLists {
-		voc := byName[name]
-		for _, code := range voc.codes {
-			lists[list] = append(lists[list], forms.Choice{Name: code, French: voc.labels[code][0], English: voc.labels[code][1]})
-		}
-	}
-	for _, g := range groups {
-		lists[forms.ListGroup] = append(lists[forms.ListGroup], forms.Choice{Name: g.Code, French: g.Label("fr"), English: g.Label("en")})
-	}
-	return lists
-}
+// server; the core's read service writes it (read.Service.DialogueForm).
 
 func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w)
@@ -64,7 +37,7 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		}
 		name = reg.Kind
 		body, err = reg.Template()
-	} else if body, err = s.builder.read.DialogueForm(read.Viewer{Principal: who, Log: x.log}, FormVocabulary(s.deploymentGroups()), s.deps.Clock()); err != nil {
+	} else if body, err = s.builder.read.DialogueForm(read.Viewer{Principal: who, Log: x.log}, s.deploymentGroups(), s.deps.Clock()); err != nil {
 		// A deployment without spaces or stakeholders yet cannot have one.
 		x.fail(http.StatusConflict, &coded{Code: CodeConflict, Message: err.Error()})
 		return

@@ -11,6 +11,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections/commitments"
@@ -30,48 +31,14 @@ type change struct {
 	object domain.Ref
 }
 
-// summaries say what each event type means, in plain words.
-var summaries = map[string]string{
-	"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed", "SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed",
-	"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed",
-	"ParticipantEnrolled": "Participant enrolled", "ParticipantProfileCorrected": "Profile corrected", "ParticipantErased": "Participant erased (name and phone destroyed)",
-	"DialogueHeld": "Dialogue logged", "DialogueAttendanceCorrected": "Attendance corrected", "DialogueRetracted": "Dialogue retracted",
-	"CommitmentMade": "Commitment made", "CommitmentProgressReported": "Progress reported", "CommitmentDueDateRevised": "Due date revised",
-	"CommitmentFulfilled": "Commitment fulfilled", "CommitmentBroken": "Commitment broken", "CommitmentWithdrawn": "Commitment withdrawn",
-}
-
-// businessDate is the date an event is about, where it has one.
-func businessDate(e domain.Event) domain.Date {
-	switch e := e.(type) {
-	case space.Established:
-		return e.EstablishedOn
-	case space.Closed:
-		return e.ClosedOn
-	case participant.Erased:
-		return e.ErasedOn
-	case dialogue.Held:
-		return e.HeldOn
-	case commitment.Made:
-		return e.MadeOn
-	case commitment.ProgressReported:
-		return e.ReportedOn
-	case commitment.FulfilledEvent:
-		return e.On
-	case commitment.BrokenEvent:
-		return e.On
-	case commitment.WithdrawnEvent:
-		return e.On
-	}
-	return domain.Date{}
-}
-
 // histories add every object type's changes, and the admins' list of
 // changes across objects.
 func (b *builder) histories() {
+	summaries := registry.Summaries() // each aggregate's, which say no value
 	b.changeType = gql.NewObject(gql.ObjectConfig{Name: "Change", Description: "One event of an object's history. Never a name or a phone.", Fields: gql.Fields{
 		"type":       resolve(nonNull(gql.String), func(c change) any { return c.Type }),
 		"summary":    resolve(nonNull(gql.String), func(c change) any { return summaries[c.Type] }),
-		"on":         resolve(dateType, func(c change) any { return businessDate(c.Event) }),
+		"on":         resolve(dateType, func(c change) any { return registry.On(c.Event) }),
 		"recordedAt": resolve(nonNull(gql.String), func(c change) any { return c.RecordedAt.UTC().Format(time.RFC3339) }),
 		"recordedBy": resolve(nonNull(gql.String), func(c change) any { return c.RecordedBy }),
 		"objectId":   resolve(nonNull(gql.ID), func(c change) any { return c.object.ID.String() }),

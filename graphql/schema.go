@@ -62,6 +62,10 @@ type Deps struct {
 	// the master key. Default: random, so cursors last as long as the
 	// process.
 	Secret []byte
+	// CodeKey keys the ids of participants an import enrols:
+	// keystore.Secret(participant.CodeKeyPurpose), the key the handler
+	// names code claims with. Imports are refused without it.
+	CodeKey []byte
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for
@@ -128,16 +132,11 @@ func principalOf(ctx context.Context) access.Principal { return requestOf(ctx).p
 // identity out of the caches.
 func viewerOf(ctx context.Context) read.Viewer {
 	req := requestOf(ctx)
-	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }}
+	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }, Language: req.language}
 }
 
-// must checks a capability.
-func must(ctx context.Context, c access.Capability) error {
-	if !principalOf(ctx).Can(c) {
-		return forbidden(string(c))
-	}
-	return nil
-}
+// must checks a capability, as the read service does.
+func must(ctx context.Context, c access.Capability) error { return read.Must(viewerOf(ctx), c) }
 
 type builder struct {
 	deps    Deps

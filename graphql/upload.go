@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
 )
@@ -78,8 +80,13 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "mapping", Message: err.Error()})
 		return
 	}
-	codes := func(code string) (domain.ID, bool, bool) { return s.deps.Participants.ByCode(who, code) }
-	plans, err := imports.Plans(head.Filename, body.Bytes(), codes, mapping)
+	v := read.Viewer{Principal: who, Log: x.log}
+	plans, err := imports.Plans(head.Filename, body.Bytes(), s.directory(v), mapping)
+	if errors.Is(err, commands.ErrNoCodeKey) {
+		x.log.Error().Err(err).Msg("an import cannot be planned")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
 	if err != nil {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
 		return
@@ -110,6 +117,19 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
+}
+
+// directory is what an import's planning looks up for the importer:
+// participants by code and spaces among those they may see.
+func (s *Server) directory(v read.Viewer) imports.Directory {
+	return imports.Directory{Key: s.deps.CodeKey,
+		Codes: func(region, code string) (domain.ID, bool, bool) {
+			return s.deps.Participants.ByCode(v.Principal, region, code)
+		},
+		SpaceRegion: func(id domain.ID) (string, bool) {
+			space, err := s.builder.read.Space(v, id)
+			return space.Region, err == nil
+		}}
 }
 
 // mappingPart reads the optional mapping (YAML or JSON) sent beside the

@@ -70,8 +70,9 @@ func koboCSV(lines ...[6]string) string {
 // Kobo export whose edited submission carries the rootUuid and submission
 // time of a Mopti submission (both are in any shared export), and another
 // that reuses the Mopti submission's own uuid. Each row is refused in the
-// report with the words a missing dialogue gets, the file answers 200, and
-// the Mopti dialogue is as Mopti wrote it.
+// report with the words a missing dialogue gets (naming Mopti's space, a
+// missing space's), the file answers 200, and the Mopti dialogue is as
+// Mopti wrote it.
 func TestAnImportCannotWriteIntoAnotherRegion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -114,7 +115,6 @@ func TestAnImportCannotWriteIntoAnotherRegion(t *testing.T) {
 	for name, line := range map[string][6]string{
 		"an edit of Mopti's submission": {"gao-1", "uuid:mopti-1", when, gaoSpace, "40", "40"},
 		"Mopti's submission's own uuid": {"mopti-1", "", when, gaoSpace, "40", "40"},
-		"Mopti's uuid naming its space": {"mopti-1", "", when, moptiSpace, "6", "4"},
 	} {
 		r := s.upload(gao, "gao.csv", koboCSV(line))
 		if r.status != 200 || len(r.Results) != 1 || r.Results[0].Outcome != "refused" || r.Counts["refused"] != 1 {
@@ -126,6 +126,15 @@ func TestAnImportCannotWriteIntoAnotherRegion(t *testing.T) {
 				t.Errorf("%s is refused with %q, a missing dialogue with %q", name, p.Message, missing.Errors[0].Message)
 			}
 		}
+	}
+	// Naming Mopti's space, Mopti's uuid is refused as a space nobody has,
+	// whatever the uuid: attendees are found in the space's region, which
+	// Gao does not see.
+	nowhere := ulid.Make().String()
+	theirs, none := s.upload(gao, "gao.csv", koboCSV([6]string{"mopti-1", "", when, moptiSpace, "6", "4"})),
+		s.upload(gao, "gao.csv", koboCSV([6]string{"gao-9", "", when, nowhere, "6", "4"}))
+	if theirs.Counts["refused"] != 1 || strings.ReplaceAll(theirs.raw, moptiSpace, nowhere) != none.raw {
+		t.Errorf("Mopti's uuid naming its space: %s; a space nobody has: %s", theirs.raw, none.raw)
 	}
 	if got := headcount(); got != 10.0 {
 		t.Fatalf("after Gao's import, Mopti's dialogue counts %v, want 10", got)

@@ -141,7 +141,7 @@ func runStory(t *testing.T) *pebblestore.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC) }})
+	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, CodeKey: keys.Secret(participant.CodeKeyPurpose), Clock: func() time.Time { return time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC) }})
 	ctx := context.Background()
 	d := domain.NewDate
 	must := func(_ any, err error) {

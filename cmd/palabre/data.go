@@ -12,6 +12,7 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/kurrentstore"
@@ -152,8 +153,14 @@ func (r readModels) all() []projections.Projection {
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
-	return commands.New(store, ref, &commands.Options{Keys: keys})
+	return commands.New(store, ref, &commands.Options{Keys: keys, CodeKey: codeKey(keys)})
 }
+
+// codeKey is what ids derived from participants' codes are keyed with (the
+// streams that claim codes, the participants an import enrols), so that
+// neither the log nor an erasure list maps back to codes without the
+// master key.
+func codeKey(keys *keystore.Store) []byte { return keys.Secret(participant.CodeKeyPurpose) }
 
 // claimLegacyCodes claims the codes of participants enrolled before codes
 // were claimed (the first run after an upgrade, or demo data), once the
@@ -178,7 +185,7 @@ func claimLegacyCodes(ctx context.Context, h *commands.Handler, people *particip
 	}
 	log.Info().Int("participants", len(unclaimed)-len(duplicates)).Msg("participants' codes claimed")
 	for _, d := range duplicates {
-		log.Warn().Str("participant", d.ID.String()).Str("code", d.Code).Msg("this participant's code is another's too: correct one of them; imports refuse the code until then")
+		log.Warn().Str("participant", d.ID.String()).Str("region", d.Region).Str("code", d.Code).Msg("this participant's code is another's of their region too: correct one of them; imports refuse the code until then")
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/imports"
-	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/stakeholders"
@@ -64,7 +63,7 @@ func (m *Main) form(ctx context.Context, args []string) error {
 		return err
 	}
 	admin := read.Viewer{Principal: access.Principal{Role: access.Admin, Subject: "palabre form"}, Log: zerolog.Nop()}
-	body, err := svc.DialogueForm(admin, graphql.FormVocabulary(ref.Groups), time.Now())
+	body, err := svc.DialogueForm(admin, ref.Groups, time.Now())
 	if err != nil {
 		return fmt.Errorf("%w (establish a space and register a stakeholder first)", err)
 	}

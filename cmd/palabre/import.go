@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/projections"
@@ -96,15 +98,22 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	send := policy.New(policy.Config{Handler: h, Read: svc}).For(operator)
-	codes := func(code string) (domain.ID, bool, bool) { return people.ByCode(operator, code) }
+	var lookupErr error // a store's, stopping the import after planning
+	lookups := imports.Directory{Key: codeKey(keys),
+		Codes: func(region, code string) (domain.ID, bool, bool) { return people.ByCode(operator, region, code) },
+		SpaceRegion: func(id domain.ID) (string, bool) {
+			s, _, err := commands.Space.Load(ctx, h, id)
+			lookupErr = cmp.Or(lookupErr, err)
+			return s.Details.Region, err == nil && s.Exists
+		}}
 	var refused bool
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			return err
 		}
-		plans, err := imports.Plans(name, b, codes, parsed)
-		if err != nil {
+		plans, err := imports.Plans(name, b, lookups, parsed)
+		if err = cmp.Or(err, lookupErr); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		report, err := imports.Run(ctx, h, send, plans, imports.Options{DryRun: *dry})

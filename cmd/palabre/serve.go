@@ -189,7 +189,7 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	deps := graphql.Deps{Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
-		Disclosure: c.Disclosure, Secret: keys.Secret("api"), WebApp: web.Files()}
+		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
 	if d.embedded != nil {
 		deps.Backup = d.backup
 	}

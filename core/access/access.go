@@ -81,6 +81,27 @@ const (
 	Administer       Capability = "administer"        // spaces, stakeholders, erasure, tokens
 )
 
+// In says a capability in a language ("fr" or "en"), as the verb phrase
+// that ends "your token's role may not …": a refusal is said whole in its
+// reader's language (domain.Problem.In asks its arguments for this).
+func (c Capability) In(language string) string {
+	if fr, ok := capabilityInFrench[c]; ok && language == "fr" {
+		return fr
+	}
+	return string(c)
+}
+
+// capabilityInFrench completes "le rôle de votre jeton ne permet pas …",
+// with its preposition: « de lire », « d’administrer ».
+var capabilityInFrench = map[Capability]string{
+	ReadAggregates:   "de lire les agrégats",
+	ReadRecords:      "de lire les fiches",
+	ReadParticipants: "de lire les fiches des participant·es",
+	LogDialogues:     "de consigner des dialogues",
+	TrackCommitments: "de suivre les engagements",
+	Administer:       "d’administrer",
+}
+
 var capabilities = map[Role][]Capability{
 	Facilitator: {ReadAggregates, ReadRecords, ReadParticipants, LogDialogues, TrackCommitments},
 	Advocacy:    {ReadAggregates, ReadRecords, TrackCommitments},

@@ -20,6 +20,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
@@ -42,15 +43,14 @@ var (
 	analyst     = access.Principal{Subject: "analyst", Role: access.Analyst}
 )
 
-// every is one command of each kind, and every operation.
+// every is every command of every aggregate the registry lists, and every
+// operation: an aggregate added without its rules fails here.
 func every() []policy.Operation {
-	cmds := []domain.Command{space.Establish{}, space.ChangeDetails{}, space.SetTargets{}, space.Close{},
-		stakeholder.Register{}, stakeholder.ChangeDetails{}, participant.Enrol{}, participant.CorrectProfile{}, participant.Erase{},
-		dialogue.Hold{}, dialogue.CorrectAttendance{}, dialogue.Retract{}, commitment.Make{}, commitment.ReportProgress{},
-		commitment.ReviseDueDate{}, commitment.Fulfil{}, commitment.Break{}, commitment.Withdraw{}}
 	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState}
-	for _, c := range cmds {
-		ops = append(ops, policy.Operation(c.CommandName()))
+	for _, agg := range registry.Aggregates() {
+		for _, name := range agg.Describe().Commands {
+			ops = append(ops, policy.Operation(name))
+		}
 	}
 	return ops
 }
@@ -332,5 +332,55 @@ func TestARepeatOfAnotherRegionsCreationIsToldTheIDIsTaken(t *testing.T) {
 	res, err := w.policy.Send(context.Background(), admin, w.moptiDialogue, repeat, commands.Meta{CommandID: w.moptiDialogue, DryRun: true}, nil)
 	if err != nil || !res.Repeated {
 		t.Fatalf("an admin repeating it: %+v %v", res, err)
+	}
+}
+
+// A refusal is said whole in the reader's language: the capability's
+// words too, not its English name inside a French sentence.
+func TestARefusalIsSaidWholeInFrench(t *testing.T) {
+	p := policy.New(policy.Config{})
+	for _, op := range every() {
+		for _, who := range []access.Principal{analyst, advocacy, gao, adminWeb} {
+			var refused *policy.Forbidden
+			if !errors.As(p.Allow(who, op), &refused) {
+				continue
+			}
+			for _, r := range policy.Rules() {
+				if r.Operation == op && strings.Contains(refused.In("fr"), string(r.Capability)) {
+					t.Errorf("%s by %s: %q names the capability in English", op, who.Role, refused.In("fr"))
+				}
+			}
+		}
+	}
+	var refused *policy.Forbidden
+	errors.As(p.Allow(analyst, "HoldDialogue"), &refused)
+	if got, want := refused.In("fr"), "le rôle de votre jeton ne permet pas de consigner des dialogues"; got != want {
+		t.Errorf("In(fr) = %q, want %q", got, want)
+	}
+	if got, want := refused.In("en"), "your token's role may not log dialogues"; got != want {
+		t.Errorf("In(en) = %q, want %q", got, want)
+	}
+	errors.As(p.Allow(gao, policy.CreateToken), &refused)
+	if got, want := refused.In("fr"), "le rôle de votre jeton ne permet pas d’administrer"; got != want {
+		t.Errorf("In(fr) = %q, want %q", got, want)
+	}
+}
+
+// TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken: an
+// import derives a stakeholder's or a space's id from its region and name,
+// which anyone can compute; a Gao facilitator creating one in Mopti under
+// the id Mopti's object has is refused exactly as under an id nobody has,
+// so that they cannot list Mopti's stakeholders by name.
+func TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken(t *testing.T) {
+	w := newWorld(t)
+	for name, cmd := range map[string]domain.Command{
+		"a stakeholder": register("mopti"),
+		"a participant": enrol("MOP-2", "mopti"),
+	} {
+		taken := map[string]domain.ID{"a stakeholder": w.moptiHolder, "a participant": w.moptiPerson}[name]
+		atTaken, atFresh := w.check(gao, taken, cmd), w.check(gao, ulid.Make(), cmd)
+		if atTaken == nil || atFresh == nil || masked(atTaken) != masked(atFresh) {
+			t.Errorf("%s in Mopti under Mopti's id: %v; under a fresh id: %v", name, atTaken, atFresh)
+		}
 	}
 }

@@ -8,16 +8,12 @@ import (
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/events/domain/registry"
 )
 
 // inRegions is the region rule for a sender scoped to regions: the object
-// acted on is visible to them (else the command is decided as on a missing
-// one), and it is in their regions before and after the command. The
+// is in their regions after the command, it is visible to them (else the
+// command is decided as on a missing one), and it was in their regions. The
 // references are the handler's, through meta.Sees.
 func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd domain.Command, meta commands.Meta) error {
 	category, creates, err := commands.KindOf(cmd)
@@ -25,6 +21,14 @@ func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd
 		return err
 	}
 	target := domain.Ref{Category: category, ID: id}
+	// Where the object will be is judged first: an import derives ids from
+	// a region and a name anyone can compute, so a creation outside the
+	// sender's regions must be refused before its id is looked at.
+	if field, region, known := p.after(v, cmd); known {
+		if err := mayWrite(v, field, region); err != nil {
+			return err
+		}
+	}
 	switch before, visible := p.cfg.Read.RegionOf(v, target); {
 	case creates && !visible:
 		// A new object, or another region's under this id: the handler
@@ -40,50 +44,30 @@ func (p *Policy) inRegions(ctx context.Context, v read.Viewer, id domain.ID, cmd
 	case !visible:
 		return commands.DecideMissing(p.cfg.Handler, cmd)
 	case !creates:
-		if err := mayWrite(v, "region", before); err != nil {
-			return err
-		}
-	}
-	if field, region, known := p.after(v, cmd); known {
-		return mayWrite(v, field, region)
+		return mayWrite(v, "region", before)
 	}
 	return nil
 }
 
 // after is the region a command leaves its object in, and the field that
-// sets it; known is false when the command leaves the region as it was,
-// or takes it from a reference the sender may not see (which the handler
-// decides as missing).
+// sets it, as the command's aggregate describes it (domain.Aggregate.Puts);
+// known is false when the command leaves the region as it was, or takes it
+// from a reference the sender may not see (which the handler decides as
+// missing).
 func (p *Policy) after(v read.Viewer, cmd domain.Command) (field, region string, known bool) {
-	regionOf := func(category string, id domain.ID) (string, bool) {
-		return p.cfg.Read.RegionOf(v, domain.Ref{Category: category, ID: id})
+	agg, ok := registry.Of(cmd)
+	if !ok {
+		return "", "", false
 	}
-	switch c := cmd.(type) {
-	case space.Establish:
-		return "region", c.Region, true
-	case space.ChangeDetails:
-		return "region", c.Region, true
-	case stakeholder.Register:
-		return "region", c.Region, true
-	case stakeholder.ChangeDetails:
-		return "region", c.Region, true
-	case participant.Enrol:
-		return "region", c.Region, true
-	case participant.CorrectProfile:
-		return "region", c.Region, true
-	case dialogue.Hold:
-		region, known = regionOf(space.Category, c.SpaceID)
-		return "spaceId", region, known
-	case commitment.Make:
-		// Its space's region, else its stakeholder's.
-		if c.SpaceID != nil {
-			region, known = regionOf(space.Category, *c.SpaceID)
-			return "spaceId", region, known
-		}
-		region, known = regionOf(stakeholder.Category, c.StakeholderID)
-		return "stakeholderId", region, known
+	where, field, ok := agg.PutsOf(cmd)
+	switch {
+	case !ok:
+		return "", "", false
+	case where.Of == nil:
+		return field, where.Region, true
 	}
-	return "", "", false
+	region, known = p.cfg.Read.RegionOf(v, *where.Of)
+	return field, region, known
 }
 
 // mayWrite: a region must be one of the sender's. An object without a

@@ -30,7 +30,7 @@ type FigureGroup struct {
 // see, and, grouped, a row per group with any commitment. Commitments are
 // the promises of institutions, not people: their figures are exact.
 func (s *Service) CommitmentFigures(v Viewer, q CommitmentQuery, by Grouping) (commitments.Figures, []FigureGroup, error) {
-	if err := must(v, access.ReadAggregates); err != nil {
+	if err := Must(v, access.ReadAggregates); err != nil {
 		return commitments.Figures{}, nil, err
 	}
 	mq, err := s.commitmentQuery(v, q)

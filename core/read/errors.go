@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Error codes, in extensions.code of every error a client receives.
@@ -71,9 +73,21 @@ func BadInput(field, format string, args ...any) error {
 // one the viewer may not see: a facilitator cannot tell them apart.
 var ErrNotFound = &Error{Code: CodeNotFound, Message: "not found"}
 
-// Forbidden says the viewer's role may not do what.
-func Forbidden(what string) error {
-	return &Error{Code: CodeForbidden, Message: "your token's role may not " + what}
+// Must refuses a viewer whose role lacks a capability, in the viewer's
+// language, with the words the write policy uses.
+func Must(v Viewer, c access.Capability) error {
+	if !v.Can(c) {
+		return forbidden(v, "your token's role may not %s", c)
+	}
+	return nil
+}
+
+// forbidden refuses a viewer, in their language: the reason is a template
+// that domain.Problem says in French too.
+func forbidden(v Viewer, format string, args ...any) error {
+	var p domain.Problems
+	p.Add("", format, args...)
+	return &Error{Code: CodeForbidden, Message: p[0].In(v.Language)}
 }
 
 // ErrTimeout answers work whose deadline passed: it stops with the answer.

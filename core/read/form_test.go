@@ -17,7 +17,6 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
-	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/stakeholders"
@@ -57,7 +56,7 @@ func TestTheDialogueFormHoldsTheOpenSpacesAndStakeholdersTheViewerMaySee(t *test
 		t.Fatal(err)
 	}
 	facilitator := read.Viewer{Principal: access.Principal{Role: access.Facilitator, Regions: []string{"gao"}, Subject: "f"}, Log: zerolog.Nop()}
-	body, err := svc.DialogueForm(facilitator, vocabulary(), time.Now())
+	body, err := svc.DialogueForm(facilitator, nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +68,7 @@ func TestTheDialogueFormHoldsTheOpenSpacesAndStakeholdersTheViewerMaySee(t *test
 		t.Errorf("Gao's facilitator's stakeholders:\n%s", choices)
 	}
 	analyst := read.Viewer{Principal: access.Principal{Role: access.Analyst, Subject: "a"}, Log: zerolog.Nop()}
-	if _, err := svc.DialogueForm(analyst, vocabulary(), time.Now()); err == nil {
+	if _, err := svc.DialogueForm(analyst, nil, time.Now()); err == nil {
 		t.Error("an analyst, who reads no records, had the form")
 	}
 }
@@ -87,14 +86,4 @@ func choicesOf(t *testing.T, body []byte) string {
 		b.WriteString(strings.Join(r, "\t") + "\n")
 	}
 	return b.String()
-}
-
-// vocabulary is a choice for each of the form's closed lists, which the
-// doors give (graphql.FormVocabulary).
-func vocabulary() forms.Lists {
-	lists := forms.Lists{}
-	for _, l := range []string{forms.ListFormat, forms.ListPillar, forms.ListConcern, forms.ListYesNo, forms.ListSex, forms.ListAgeBand, forms.ListDisplacement} {
-		lists[l] = []forms.Choice{{Name: "x", French: "x", English: "x"}}
-	}
-	return lists
 }

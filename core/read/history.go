@@ -33,10 +33,10 @@ func (s *Service) object(v Viewer, ref domain.Ref) error {
 	if !ok {
 		return ErrNotFound
 	}
-	if err := must(v, k.capability); err != nil {
+	if err := Must(v, k.capability); err != nil {
 		return err
 	}
-	if !k.visible(v.Principal, ref.ID) {
+	if _, visible := k.region(v.Principal, ref.ID); !visible {
 		return ErrNotFound
 	}
 	return nil
@@ -62,7 +62,7 @@ type LoggedChange struct {
 // were recorded, oldest first: the audit trail of who recorded what.
 // more says whether another page follows.
 func (s *Service) Changes(ctx context.Context, v Viewer, q ChangesQuery) (out []LoggedChange, more bool, err error) {
-	if err := must(v, access.Administer); err != nil {
+	if err := Must(v, access.Administer); err != nil {
 		return nil, false, err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {

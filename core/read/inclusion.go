@@ -70,7 +70,7 @@ type Group struct {
 
 // Inclusion answers a view, or a table when the query groups.
 func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*View, error) {
-	if err := must(v, access.ReadAggregates); err != nil {
+	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
 	mq, err := s.query(v, q.Scope)

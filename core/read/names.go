@@ -152,7 +152,7 @@ func (x *nameIndex) find(people *participants.Model, name string) ([]domain.ID, 
 // Returns BadInput for a name that folds to nothing, and ErrNotFound for
 // a region the viewer may not see.
 func (s *Service) ParticipantsNamed(v Viewer, region, name string) ([]participants.Participant, error) {
-	if err := must(v, access.ReadParticipants); err != nil {
+	if err := Must(v, access.ReadParticipants); err != nil {
 		return nil, err
 	}
 	if FoldName(name) == "" {

@@ -42,7 +42,7 @@ var (
 // does not exist and what they may not see are one ErrNotFound.
 func get[T any](v Viewer, c access.Capability, id domain.ID, visible func(access.Principal, domain.ID) (T, bool)) (T, error) {
 	var zero T
-	if err := must(v, c); err != nil {
+	if err := Must(v, c); err != nil {
 		return zero, err
 	}
 	x, ok := visible(v.Principal, id)
@@ -59,7 +59,7 @@ func (s *Service) Space(v Viewer, id domain.ID) (inclusion.Space, error) {
 
 // Spaces are a region's spaces ("" for all) that the viewer may see.
 func (s *Service) Spaces(v Viewer, region string, order Order) ([]inclusion.Space, error) {
-	if err := must(v, access.ReadAggregates); err != nil {
+	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
 	out := slices.DeleteFunc(s.cfg.Inclusion.Spaces(region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
@@ -90,7 +90,7 @@ type DialogueQuery struct {
 // Dialogues are a page of the dialogues the viewer may see; more says
 // whether another follows.
 func (s *Service) Dialogues(v Viewer, q DialogueQuery) (rows []inclusion.DialogueRow, more bool, err error) {
-	if err := must(v, access.ReadRecords); err != nil {
+	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, false, err
 	}
 	scope, err := s.query(v, q.Scope)
@@ -167,7 +167,7 @@ func (s *Service) commitmentQuery(v Viewer, q CommitmentQuery) (commitments.Quer
 
 // Commitments are the selected commitments the viewer may see.
 func (s *Service) Commitments(v Viewer, q CommitmentQuery) ([]commitments.Commitment, error) {
-	if err := must(v, access.ReadRecords); err != nil {
+	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, err
 	}
 	mq, err := s.commitmentQuery(v, q)
@@ -221,7 +221,7 @@ func (s *Service) Stakeholder(v Viewer, id domain.ID) (stakeholders.Stakeholder,
 // Stakeholders are a region's stakeholders ("" for all) that the viewer
 // may see.
 func (s *Service) Stakeholders(v Viewer, region string, order Order) ([]stakeholders.Stakeholder, error) {
-	if err := must(v, access.ReadRecords); err != nil {
+	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, err
 	}
 	out := slices.DeleteFunc(s.cfg.Stakeholders.List(region), func(h stakeholders.Stakeholder) bool { return !stakeholderInRegion(v.Principal, h) })
@@ -272,7 +272,7 @@ func (s *Service) Participant(v Viewer, id domain.ID) (participants.Participant,
 // Participants are a region's pseudonymous records, for viewers who may
 // see them (none for the others).
 func (s *Service) Participants(v Viewer, region string, order Order) ([]participants.Participant, error) {
-	if err := must(v, access.ReadParticipants); err != nil {
+	if err := Must(v, access.ReadParticipants); err != nil {
 		return nil, err
 	}
 	out := s.cfg.Participants.List(v.Principal, region)
@@ -286,7 +286,7 @@ func (s *Service) Participants(v Viewer, region string, order Order) ([]particip
 // with a code, as a person types it, among those the viewer may see: how
 // a screen that shows codes finds the person behind one.
 func (s *Service) ParticipantsWithCode(v Viewer, code string) ([]participants.Participant, error) {
-	if err := must(v, access.ReadParticipants); err != nil {
+	if err := Must(v, access.ReadParticipants); err != nil {
 		return nil, err
 	}
 	return s.cfg.Participants.WithCode(v.Principal, code), nil
@@ -296,7 +296,7 @@ func (s *Service) ParticipantsWithCode(v Viewer, code string) ([]participants.Pa
 // see them, and audits the read; ok is false once they are erased.
 func (s *Service) Identity(v Viewer, id domain.ID) (who keystore.Identity, ok bool, err error) {
 	if v.Session {
-		return who, false, Forbidden("read a name through a browser session (the web app shows codes only); use a bearer token")
+		return who, false, forbidden(v, "your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token")
 	}
 	who, err = s.cfg.Participants.Identity(v.Principal, id)
 	switch {

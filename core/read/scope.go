@@ -74,33 +74,40 @@ func (s *Service) Sees(v Viewer) func(domain.Ref) bool {
 }
 
 // kind is what reading one kind of object takes: a capability, then the
-// object visible to the principal.
+// object visible to the principal, whose region it is.
 type kind struct {
 	capability access.Capability
-	visible    func(access.Principal, domain.ID) bool
+	// region is the object's region ("" for every region's); ok is false
+	// for one the principal may not see.
+	region func(access.Principal, domain.ID) (region string, ok bool)
 }
 
-// kinds are every category's, for the rules that go by reference.
+// kinds are every category's, for the rules that go by reference. A test
+// checks that every aggregate of the registry has one.
 func (s *Service) kinds() map[string]kind {
 	return map[string]kind{
-		space.Category:       {access.ReadAggregates, seen(s.visibleSpace)},
-		dialogue.Category:    {access.ReadRecords, seen(s.visibleDialogue)},
-		stakeholder.Category: {access.ReadRecords, seen(s.visibleStakeholder)},
-		commitment.Category:  {access.ReadRecords, seen(s.visibleCommitment)},
-		participant.Category: {access.ReadParticipants, seen(s.visibleParticipant)},
+		space.Category:       {access.ReadAggregates, placed(s.visibleSpace, func(sp inclusion.Space) string { return sp.Region })},
+		dialogue.Category:    {access.ReadRecords, placed(s.visibleDialogue, func(d inclusion.DialogueRow) string { return s.regionOfSpace(d.Dialogue.SpaceID) })},
+		stakeholder.Category: {access.ReadRecords, placed(s.visibleStakeholder, func(h stakeholders.Stakeholder) string { return h.Profile.Region })},
+		commitment.Category:  {access.ReadRecords, placed(s.visibleCommitment, s.regionOfCommitment)},
+		participant.Category: {access.ReadParticipants, placed(s.visibleParticipant, func(p participants.Participant) string { return p.Profile.Region })},
 	}
 }
 
-func seen[T any](visible func(access.Principal, domain.ID) (T, bool)) func(access.Principal, domain.ID) bool {
-	return func(who access.Principal, id domain.ID) bool {
-		_, ok := visible(who, id)
-		return ok
+// placed is a kind's region: the object's, when the principal sees it.
+func placed[T any](visible func(access.Principal, domain.ID) (T, bool), regionOf func(T) string) func(access.Principal, domain.ID) (string, bool) {
+	return func(who access.Principal, id domain.ID) (string, bool) {
+		o, ok := visible(who, id)
+		if !ok {
+			return "", false
+		}
+		return regionOf(o), true
 	}
 }
 
 func (s *Service) sees(who access.Principal, r domain.Ref) bool {
-	k, ok := s.byKind[r.Category]
-	return ok && k.visible(who, r.ID)
+	_, ok := s.RegionOf(Viewer{Principal: who}, r)
+	return ok
 }
 
 // RegionOf is the region of an object the viewer may see, for the write
@@ -108,24 +115,11 @@ func (s *Service) sees(who access.Principal, r domain.Ref) bool {
 // international stakeholder). ok is false for what they may not see, which
 // the policy then treats as missing.
 func (s *Service) RegionOf(v Viewer, r domain.Ref) (region string, ok bool) {
-	switch r.Category {
-	case space.Category:
-		sp, ok := s.visibleSpace(v.Principal, r.ID)
-		return sp.Region, ok
-	case dialogue.Category:
-		d, ok := s.visibleDialogue(v.Principal, r.ID)
-		return s.regionOfSpace(d.Dialogue.SpaceID), ok
-	case stakeholder.Category:
-		h, ok := s.visibleStakeholder(v.Principal, r.ID)
-		return h.Profile.Region, ok
-	case commitment.Category:
-		c, ok := s.visibleCommitment(v.Principal, r.ID)
-		return s.regionOfCommitment(c), ok
-	case participant.Category:
-		p, ok := s.visibleParticipant(v.Principal, r.ID)
-		return p.Profile.Region, ok
+	k, ok := s.byKind[r.Category]
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return k.region(v.Principal, r.ID)
 }
 
 // RegionFor is the region a facilitator's list or figures cover: the one

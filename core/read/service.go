@@ -84,14 +84,8 @@ type Viewer struct {
 	// ReadIdentity is called after each identity is opened for them (a
 	// transport keeps such answers out of its caches); may be nil.
 	ReadIdentity func()
-}
-
-// must checks a capability.
-func must(v Viewer, c access.Capability) error {
-	if !v.Can(c) {
-		return Forbidden(string(c))
-	}
-	return nil
+	// Language is the reader's, "fr" or "en": refusals are said in it.
+	Language string
 }
 
 // stopped turns an ended context into ErrTimeout.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -12,34 +13,41 @@ import (
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
 
-// The five aggregates, as the handler sees them.
+// Aggregate is an aggregate as the handler runs it: its descriptor
+// (domain.Aggregate), with Execute and Load.
+type Aggregate[S any, C any, E domain.Event] struct {
+	*domain.Aggregate[S, C, E]
+}
+
+// For is the handler's view of an aggregate's descriptor.
+func For[S any, C any, E domain.Event](d *domain.Aggregate[S, C, E]) *Aggregate[S, C, E] {
+	return &Aggregate[S, C, E]{d}
+}
+
+// Shorthands for the callers that send these aggregates' commands. The
+// handler itself knows aggregates from registry.Aggregates, not these:
+// a new aggregate needs none (commands.For(x.Aggregate) does).
 var (
-	Space = &Aggregate[space.State, space.Command, space.Event]{
-		Category: space.Category, Decide: space.Decide, Evolve: space.Evolve, Refs: space.Refs,
-		Exists: func(s space.State) bool { return s.Exists }, Facts: func(s space.State) any { return s.Facts() },
-		Creates: func(c space.Command) bool { _, ok := c.(space.Establish); return ok },
-	}
-	Stakeholder = &Aggregate[stakeholder.State, stakeholder.Command, stakeholder.Event]{
-		Category: stakeholder.Category, Decide: stakeholder.Decide, Evolve: stakeholder.Evolve, Refs: stakeholder.Refs,
-		Exists: func(s stakeholder.State) bool { return s.Exists }, Facts: func(s stakeholder.State) any { return s.Facts() },
-		Creates: func(c stakeholder.Command) bool { _, ok := c.(stakeholder.Register); return ok },
-	}
-	Participant = &Aggregate[participant.State, participant.Command, participant.Event]{
-		Category: participant.Category, Decide: participant.Decide, Evolve: participant.Evolve, Refs: participant.Refs,
-		Exists: func(s participant.State) bool { return s.Exists }, Facts: func(s participant.State) any { return s.Facts() },
-		Creates: func(c participant.Command) bool { _, ok := c.(participant.Enrol); return ok },
-	}
-	Dialogue = &Aggregate[dialogue.State, dialogue.Command, dialogue.Event]{
-		Category: dialogue.Category, Decide: dialogue.Decide, Evolve: dialogue.Evolve, Refs: dialogue.Refs,
-		Exists: func(s dialogue.State) bool { return s.Exists }, Facts: func(s dialogue.State) any { return s.Facts() },
-		Creates: func(c dialogue.Command) bool { _, ok := c.(dialogue.Hold); return ok },
-	}
-	Commitment = &Aggregate[commitment.State, commitment.Command, commitment.Event]{
-		Category: commitment.Category, Decide: commitment.Decide, Evolve: commitment.Evolve, Refs: commitment.Refs,
-		Exists: func(s commitment.State) bool { return s.Exists }, Facts: func(commitment.State) any { return nil },
-		Creates: func(c commitment.Command) bool { _, ok := c.(commitment.Make); return ok },
-	}
+	Space       = For(space.Aggregate)
+	Stakeholder = For(stakeholder.Aggregate)
+	Participant = For(participant.Aggregate)
+	Dialogue    = For(dialogue.Aggregate)
+	Commitment  = For(commitment.Aggregate)
 )
+
+// loadFacts reads an object's stream and folds it into its facts.
+func (h *Handler) loadFacts(ctx context.Context, agg domain.Described, stream string) (facts any, exists bool, err error) {
+	var list []domain.Event
+	err = readStream(ctx, h, stream, func(_ events.RecordedEvent, e domain.Event, _ events.Metadata) { list = append(list, e) })
+	if err != nil {
+		return nil, false, err
+	}
+	facts, exists, err = agg.FactsOf(list)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", stream, err)
+	}
+	return facts, exists, nil
+}
 
 // lookup holds the facts of the aggregates one command refers to.
 type lookup map[domain.Ref]any
@@ -56,11 +64,11 @@ func (h *Handler) lookup(ctx context.Context, refs []domain.Ref, sees func(domai
 			l[r] = nil
 			continue
 		}
-		loader, ok := h.loaders[r.Category]
+		agg, ok := h.aggregates[r.Category]
 		if !ok {
 			return nil, fmt.Errorf("lookup: unknown category %q", r.Category)
 		}
-		facts, exists, err := loader.loadFacts(ctx, h, r.ID)
+		facts, exists, err := h.loadFacts(ctx, agg, domain.StreamName(r.Category, r.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -73,20 +81,10 @@ func (h *Handler) lookup(ctx context.Context, refs []domain.Ref, sees func(domai
 	return l, nil
 }
 
-func get[F any](l lookup, category string, id domain.ID) (F, bool) {
-	f, ok := l[domain.Ref{Category: category, ID: id}].(F)
-	return f, ok
-}
-
-func (l lookup) Space(id domain.ID) (domain.SpaceFacts, bool) {
-	return get[domain.SpaceFacts](l, space.Category, id)
-}
-func (l lookup) Stakeholder(id domain.ID) (domain.StakeholderFacts, bool) {
-	return get[domain.StakeholderFacts](l, stakeholder.Category, id)
-}
-func (l lookup) Participant(id domain.ID) (domain.ParticipantFacts, bool) {
-	return get[domain.ParticipantFacts](l, participant.Category, id)
-}
-func (l lookup) Dialogue(id domain.ID) (domain.DialogueFacts, bool) {
-	return get[domain.DialogueFacts](l, dialogue.Category, id)
+// Facts are the facts of a reference the command made, loaded before
+// deciding; none for one that does not exist or that the sender may not
+// see.
+func (l lookup) Facts(ref domain.Ref) (any, bool) {
+	f := l[ref]
+	return f, f != nil
 }

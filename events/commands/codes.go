@@ -20,13 +20,21 @@ import (
 // or the participant changed code since) and can be taken over.
 const claimGrace = time.Minute
 
-// claimCode makes a code the participant's before the event that gives it
-// to them is appended, refusing it when another participant holds it. A
-// dry run only checks. Codes are claimed in streams of their own, one per
-// code, created with NoStream: two servers enrolling one code at once
-// cannot both win.
-func (h *Handler) claimCode(ctx context.Context, id domain.ID, code string, meta Meta) error {
-	stream := domain.StreamName(participant.CodeCategory, participant.CodeStreamID(code))
+// ErrNoCodeKey: codes cannot be claimed without the key their claims'
+// streams are named with.
+var ErrNoCodeKey = errors.New("no key configured for participants' codes")
+
+// claimCode makes a code the participant's in a region before the event
+// that gives it to them is appended, refusing it when another participant
+// of the region holds it. A dry run only checks. Codes are claimed in
+// streams of their own, one per region and code (participant.CodeClaimed
+// says why per region), created with NoStream: two servers enrolling one
+// code at once cannot both win.
+func (h *Handler) claimCode(ctx context.Context, id domain.ID, region, code string, meta Meta) error {
+	if len(h.codeKey) == 0 {
+		return ErrNoCodeKey
+	}
+	stream := domain.StreamName(participant.CodeCategory, participant.CodeStreamID(h.codeKey, region, code))
 	for range h.maxRetries {
 		claim, err := h.readClaim(ctx, stream)
 		if err != nil {
@@ -37,20 +45,20 @@ func (h *Handler) claimCode(ctx context.Context, id domain.ID, code string, meta
 			if claim.ParticipantID == id {
 				return nil
 			}
-			held, err := h.claimHolds(ctx, claim)
+			held, err := h.claimHolds(ctx, region, claim)
 			if err != nil {
 				return err
 			}
 			if held {
-				return domain.Reject("code", "%q is already another participant's code", code)
+				return domain.Reject("code", "%q is already another participant's code in this region", code)
 			}
 			expected = events.Exact(claim.revision)
 		}
 		if meta.DryRun {
 			return nil
 		}
-		hash := "participant code/" + strings.ToUpper(code)
-		data, err := h.encode([]domain.Event{participant.CodeClaimed{ParticipantID: id, Code: code}}, meta, hash, h.clock())
+		hash := "participant code/" + region + "/" + strings.ToUpper(code)
+		data, err := h.encode([]domain.Event{participant.CodeClaimed{ParticipantID: id, Region: region, Code: code}}, meta, hash, h.clock())
 		if err != nil {
 			return err
 		}
@@ -85,9 +93,10 @@ func (h *Handler) readClaim(ctx context.Context, stream string) (claim, error) {
 }
 
 // claimHolds reports whether a claim still makes its code its
-// participant's: they have the code (an erased person keeps it, so that
-// their history never names someone else), or the claim is recent.
-func (h *Handler) claimHolds(ctx context.Context, c claim) (bool, error) {
+// participant's in the region: they have the code there (an erased person
+// keeps it, so that their history never names someone else; one moved to
+// another region leaves it), or the claim is recent.
+func (h *Handler) claimHolds(ctx context.Context, region string, c claim) (bool, error) {
 	if h.clock().Sub(c.recordedAt) < claimGrace {
 		return true, nil
 	}
@@ -95,23 +104,25 @@ func (h *Handler) claimHolds(ctx context.Context, c claim) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return f.exists && strings.EqualFold(f.state.Profile.Code, c.Code), nil
+	return f.exists && f.state.Profile.Region == region && strings.EqualFold(f.state.Profile.Code, c.Code), nil
 }
 
-// CodeHolder is a participant and the code they have.
+// CodeHolder is a participant and the code they have in their region.
 type CodeHolder struct {
-	ID   domain.ID
-	Code string
+	ID     domain.ID
+	Region string
+	Code   string
 }
 
 // ClaimCodes claims the codes of participants enrolled before codes were
-// claimed. It returns the participants whose code another already holds:
-// duplicates from before, which only a correction of one of them can
-// resolve (imports refuse such a code rather than guess).
+// claimed per region (or claimed at all). It returns the participants
+// whose code another of their region already holds: duplicates from
+// before, which only a correction of one of them can resolve (imports
+// refuse such a code rather than guess).
 func (h *Handler) ClaimCodes(ctx context.Context, holders []CodeHolder, recordedBy string) (duplicates []CodeHolder, err error) {
 	for _, p := range holders {
 		// The command id is the participant's: a second run claims nothing twice.
-		err := h.claimCode(ctx, p.ID, p.Code, Meta{CommandID: p.ID, RecordedBy: recordedBy})
+		err := h.claimCode(ctx, p.ID, p.Region, p.Code, Meta{CommandID: p.ID, RecordedBy: recordedBy})
 		switch {
 		case errors.Is(err, domain.ErrRejected):
 			duplicates = append(duplicates, p)

@@ -1,8 +1,11 @@
 package commands_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +32,7 @@ func openCodes(t *testing.T) *codes {
 	env := commandstest.Open(t, today)
 	t.Cleanup(env.Close)
 	c := &codes{Env: env, now: today}
-	c.h = commands.New(env.Store, refdata.Default(), &commands.Options{Keys: env.Keys, Clock: func() time.Time { return c.now }})
+	c.h = commands.New(env.Store, refdata.Default(), &commands.Options{Keys: env.Keys, CodeKey: env.CodeKey, Clock: func() time.Time { return c.now }})
 	return c
 }
 
@@ -142,28 +145,127 @@ func TestConcurrentEnrolmentsOfOneCodeLetOneIn(t *testing.T) {
 func TestCodesOfParticipantsEnrolledBeforeClaimsAreClaimedOnce(t *testing.T) {
 	c := openCodes(t)
 	ctx := context.Background()
-	legacy := func(code string) commands.CodeHolder {
+	appendRaw := func(stream, typ string, data []byte, metadata string) {
+		t.Helper()
+		if _, err := c.Store.Append(ctx, stream, events.Any{}, events.EventData{ID: events.ID(ulid.Make()), Type: typ, Data: data, Metadata: []byte(metadata)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	legacy := func(region, code string) commands.CodeHolder {
 		id := ulid.Make()
-		e := enrolment(code)
+		e := enrolmentIn(region, code)
 		data, _, err := c.h.Codec().Encode(participant.Enrolled{Profile: e.Profile, Consent: e.Consent})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.Store.Append(ctx, domain.StreamName(participant.Category, id), events.NoStream{},
-			events.EventData{ID: events.ID(ulid.Make()), Type: "ParticipantEnrolled", Data: data, Metadata: []byte(`{}`)})
+		appendRaw(domain.StreamName(participant.Category, id), "ParticipantEnrolled", data, `{}`)
+		return commands.CodeHolder{ID: id, Region: region, Code: code}
+	}
+	first, second, other, elsewhere := legacy("gao", "KID-01"), legacy("gao", "KID-01"), legacy("gao", "KID-02"), legacy("mopti", "KID-01")
+	// A claim of the first scheme, in a stream named after the code alone
+	// (version 1, no region), claims nothing now.
+	old := sha256.Sum256([]byte("participant code\nKID-02"))
+	appendRaw(domain.StreamName(participant.CodeCategory, domain.ID(old[:16])), "ParticipantCodeClaimed",
+		[]byte(`{"participantId":"`+other.ID.String()+`","code":"KID-02"}`), `{"schemaVersion":1,"recordedAt":"2026-01-01T00:00:00Z"}`)
+	dups, err := c.h.ClaimCodes(ctx, []commands.CodeHolder{first, second, other, elsewhere}, "palabre")
+	if err != nil || len(dups) != 1 || dups[0] != second {
+		t.Fatalf("duplicates %v, %v; want the second KID-01 of gao", dups, err)
+	}
+	if dups, err := c.h.ClaimCodes(ctx, []commands.CodeHolder{first, other, elsewhere}, "palabre"); err != nil || len(dups) != 0 {
+		t.Fatalf("a second run: %v, %v", dups, err)
+	}
+	_, err = c.enrol(t, enrolmentIn("gao", "KID-02"))
+	refusedFor(t, err, "code")
+	_, err = c.enrol(t, enrolmentIn("mopti", "KID-01"))
+	refusedFor(t, err, "code")
+	if _, err := c.enrol(t, enrolmentIn("mopti", "KID-02")); err != nil {
+		t.Fatalf("a code of gao's only, enrolled in mopti: %v", err)
+	}
+}
+
+// enrolmentIn is an enrolment in a region.
+func enrolmentIn(region, code string) participant.Enrol {
+	e := enrolment(code)
+	e.Region = region
+	return e
+}
+
+func TestACodeOfAnotherRegionIsAFreshCodeInThisOne(t *testing.T) {
+	c := openCodes(t)
+	if _, err := c.enrol(t, enrolmentIn("mopti", "MOP-0001")); err != nil {
+		t.Fatal(err)
+	}
+	// Gao's facilitator enrols Mopti's code and a code nobody has: both
+	// answers are the same, a new Gao participant, and a check says so too.
+	for _, code := range []string{"MOP-0001", "GAO-0500"} {
+		dry := meta()
+		dry.DryRun = true
+		checked, err := c.h.Enrol(context.Background(), dry.CommandID, enrolmentIn("gao", code), keystore.Identity{Name: "Awa"}, dry)
+		if err != nil || len(checked.Events) != 1 {
+			t.Fatalf("a check of %s in gao: %+v, %v", code, checked, err)
+		}
+		m := meta()
+		res, err := c.h.Enrol(context.Background(), m.CommandID, enrolmentIn("gao", code), keystore.Identity{Name: "Awa"}, m)
+		if err != nil || len(res.Events) != 1 || res.Repeated {
+			t.Fatalf("enrolling %s in gao: %+v, %v", code, res, err)
+		}
+	}
+	// Inside a region a code is still one person's, whatever its case.
+	_, err := c.enrol(t, enrolmentIn("gao", "mop-0001"))
+	refusedFor(t, err, "code")
+	_, err = c.enrol(t, enrolmentIn("mopti", "MOP-0001"))
+	refusedFor(t, err, "code")
+}
+
+func TestAParticipantMovedToAnotherRegionClaimsTheirCodeThere(t *testing.T) {
+	c := openCodes(t)
+	id, err := c.enrol(t, enrolmentIn("gao", "GAO-0005"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := participant.CorrectProfile{Profile: enrolmentIn("mopti", "GAO-0005").Profile}
+	if _, err := c.h.CorrectParticipant(context.Background(), id, moved, nil, meta()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.enrol(t, enrolmentIn("mopti", "GAO-0005"))
+	refusedFor(t, err, "code") // theirs in Mopti now
+	c.now = c.now.Add(2 * time.Minute)
+	if _, err := c.enrol(t, enrolmentIn("gao", "GAO-0005")); err != nil {
+		t.Fatalf("a code its participant took to another region is still held in gao: %v", err)
+	}
+}
+
+// claimStreams lists the streams that claim codes.
+func claimStreams(t *testing.T, store events.Store) []string {
+	t.Helper()
+	var out []string
+	for rec, err := range store.ReadAll(context.Background(), events.Start, 0) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return commands.CodeHolder{ID: id, Code: code}
+		if strings.HasPrefix(rec.Stream, participant.CodeCategory+"-") {
+			out = append(out, rec.Stream)
+		}
 	}
-	first, second, other := legacy("KID-01"), legacy("KID-01"), legacy("KID-02")
-	dups, err := c.h.ClaimCodes(ctx, []commands.CodeHolder{first, second, other}, "palabre")
-	if err != nil || len(dups) != 1 || dups[0] != second {
-		t.Fatalf("duplicates %v, %v; want the second KID-01", dups, err)
+	return out
+}
+
+func TestAClaimStreamIsNamedUnderTheMasterKey(t *testing.T) {
+	var names []string
+	for _, master := range [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)} {
+		env := commandstest.OpenWith(t, today, master)
+		t.Cleanup(env.Close)
+		m := meta()
+		if _, err := env.Handler.Enrol(context.Background(), m.CommandID, enrolmentIn("gao", "GAO-0042"), keystore.Identity{}, m); err != nil {
+			t.Fatal(err)
+		}
+		streams := claimStreams(t, env.Store)
+		if len(streams) != 1 {
+			t.Fatalf("claim streams %v, want one", streams)
+		}
+		names = append(names, streams[0])
 	}
-	if dups, err := c.h.ClaimCodes(ctx, []commands.CodeHolder{first, other}, "palabre"); err != nil || len(dups) != 0 {
-		t.Fatalf("a second run: %v, %v", dups, err)
+	if names[0] == names[1] {
+		t.Fatalf("one code is claimed in %s under two master keys: the name is computed from the code alone", names[0])
 	}
-	_, err = c.enrol(t, enrolment("KID-02"))
-	refusedFor(t, err, "code")
 }

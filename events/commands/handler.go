@@ -45,19 +45,6 @@ type Meta struct {
 	DryRun bool
 }
 
-// Aggregate describes one aggregate to the handler.
-type Aggregate[S any, C any, E domain.Event] struct {
-	Category string
-	Decide   func(S, C, domain.Env) ([]E, error)
-	Evolve   func(S, E) S
-	Refs     func(C) []domain.Ref
-	Exists   func(S) bool
-	Facts    func(S) any // a domain.SpaceFacts, domain.ParticipantFacts…
-	// Creates reports whether a command creates the aggregate (its id is
-	// then the command id).
-	Creates func(C) bool
-}
-
 // Result is what a command did.
 type Result[E any] struct {
 	Stream string
@@ -69,6 +56,9 @@ type Result[E any] struct {
 	// Repeated is true when the command had already been handled and this
 	// result is the first one's.
 	Repeated bool
+	// Where is the region the object is in once the command is decided
+	// (its descriptor's Where), for the write policy's region rule.
+	Where domain.Where
 }
 
 // Options configure a Handler; nil fields take defaults.
@@ -78,6 +68,11 @@ type Options struct {
 	// Keys seal participants' identities; without it Enrol, Erase and
 	// Identity return ErrNoKeyStore.
 	Keys *keystore.Store
+	// CodeKey names the streams that claim participants' codes, so that
+	// their names do not map back to codes without the master key:
+	// keystore.Secret(participant.CodeKeyPurpose). Without it, enrolments
+	// and corrections return ErrNoCodeKey.
+	CodeKey []byte
 }
 
 // Handler runs commands against one store.
@@ -88,13 +83,9 @@ type Handler struct {
 	clock      func() time.Time
 	maxRetries int
 	keys       *keystore.Store
-	loaders    map[string]factLoader
+	codeKey    []byte
+	aggregates map[string]domain.Described // by category
 	keyLocks   [64]sync.Mutex
-}
-
-// factLoader loads another aggregate's facts for a Lookup.
-type factLoader interface {
-	loadFacts(ctx context.Context, h *Handler, id domain.ID) (facts any, ok bool, err error)
 }
 
 // New returns a handler for palabre's aggregates.
@@ -104,14 +95,14 @@ func New(store events.Store, reference domain.Reference, opts *Options) *Handler
 		h.clock = opts.Clock
 	}
 	if opts != nil {
-		h.keys = opts.Keys
+		h.keys, h.codeKey = opts.Keys, opts.CodeKey
 	}
 	if opts != nil && opts.MaxRetries > 0 {
 		h.maxRetries = opts.MaxRetries
 	}
-	h.loaders = map[string]factLoader{
-		Space.Category: Space, Stakeholder.Category: Stakeholder, Participant.Category: Participant,
-		Dialogue.Category: Dialogue, Commitment.Category: Commitment,
+	h.aggregates = map[string]domain.Described{}
+	for _, a := range registry.Aggregates() {
+		h.aggregates[a.Describe().Category] = a
 	}
 	return h
 }
@@ -129,50 +120,67 @@ func (h *Handler) Codec() *domain.Codec { return h.codec }
 // an error wrapping events.ErrInvalidMetadata when an event read has
 // metadata that is not an envelope, or a store error.
 func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domain.ID, cmd C, meta Meta) (Result[E], error) {
-	stream := domain.StreamName(agg.Category, id)
+	r, err := h.execute(ctx, agg.Aggregate, id, cmd, meta)
+	return narrow[E](r), err
+}
+
+// execute runs a command of any aggregate: the one Execute, whatever the
+// aggregate's types.
+func (h *Handler) execute(ctx context.Context, agg domain.Described, id domain.ID, cmd any, meta Meta) (Result[domain.Event], error) {
+	var none Result[domain.Event]
+	category := agg.Describe().Category
+	stream := domain.StreamName(category, id)
 	hash, err := commandHash(cmd)
 	if err != nil {
-		return Result[E]{}, err
+		return none, err
 	}
 	if meta.CommandID == (ulid.ULID{}) {
-		return Result[E]{}, domain.Reject("commandId", "is required")
+		return none, domain.Reject("commandId", "is required")
 	}
 	for range h.maxRetries {
-		f, err := agg.fold(ctx, h, stream, meta.CommandID)
+		f, err := h.fold(ctx, agg, stream, meta.CommandID)
 		if err != nil {
-			return Result[E]{}, err
+			return none, err
 		}
 		if f.repeated != nil {
 			if f.repeatedHash != hash {
-				return Result[E]{}, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
+				return none, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
 			}
-			return *f.repeated, nil
+			repeated := *f.repeated
+			repeated.Where = agg.WhereAny(f.state)
+			return repeated, nil
 		}
-		if agg.Creates(cmd) {
-			taken, err := h.idTaken(ctx, agg.Category, id, f.exists)
+		if agg.IsCreation(cmd) {
+			taken, err := h.idTaken(ctx, category, id, f.exists)
 			if err != nil {
-				return Result[E]{}, err
+				return none, err
 			}
 			if taken {
-				return Result[E]{}, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
+				return none, fmt.Errorf("%w: %s", ErrCommandIDReused, meta.CommandID)
 			}
 		}
-		lookup, err := h.lookup(ctx, agg.Refs(cmd), meta.Sees)
+		lookup, err := h.lookup(ctx, agg.RefsAny(cmd), meta.Sees)
 		if err != nil {
-			return Result[E]{}, err
+			return none, err
 		}
 		now := h.clock()
-		decided, err := agg.Decide(f.state, cmd, domain.Env{Today: domain.DateOf(now), Reference: h.reference, Lookup: lookup})
-		if err != nil || len(decided) == 0 || meta.DryRun {
-			return Result[E]{Stream: stream, Events: decided}, err
-		}
-		list := make([]domain.Event, len(decided))
-		for i, e := range decided {
-			list[i] = e
-		}
-		data, err := h.encode(list, meta, hash, now)
+		decided, err := agg.DecideAny(f.state, cmd, domain.Env{Today: domain.DateOf(now), Reference: h.reference, Lookup: lookup})
 		if err != nil {
-			return Result[E]{}, err
+			return Result[domain.Event]{Stream: stream}, err
+		}
+		after := f.state
+		for _, e := range decided {
+			if after, err = agg.EvolveAny(after, e); err != nil {
+				return none, err
+			}
+		}
+		where := agg.WhereAny(after)
+		if len(decided) == 0 || meta.DryRun {
+			return Result[domain.Event]{Stream: stream, Events: decided, Where: where}, nil
+		}
+		data, err := h.encode(decided, meta, hash, now)
+		if err != nil {
+			return none, err
 		}
 		var expected events.ExpectedRevision = events.NoStream{}
 		if f.exists {
@@ -183,11 +191,20 @@ func (agg *Aggregate[S, C, E]) Execute(ctx context.Context, h *Handler, id domai
 			continue
 		}
 		if err != nil {
-			return Result[E]{}, fmt.Errorf("%s: %w", stream, err)
+			return none, fmt.Errorf("%s: %w", stream, err)
 		}
-		return Result[E]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position}, nil
+		return Result[domain.Event]{Stream: stream, Events: decided, LastRevision: res.NextExpected, Position: res.Position, Where: where}, nil
 	}
-	return Result[E]{}, fmt.Errorf("%s: %w", stream, ErrConflict)
+	return none, fmt.Errorf("%s: %w", stream, ErrConflict)
+}
+
+// narrow gives a result an aggregate's own events, which it holds.
+func narrow[E domain.Event](r Result[domain.Event]) Result[E] {
+	out := Result[E]{Stream: r.Stream, LastRevision: r.LastRevision, Position: r.Position, Repeated: r.Repeated, Where: r.Where}
+	for _, e := range r.Events {
+		out.Events = append(out.Events, e.(E))
+	}
+	return out
 }
 
 // idTaken reports whether id already names an object: of this
@@ -196,7 +213,7 @@ func (h *Handler) idTaken(ctx context.Context, category string, id domain.ID, ex
 	if exists {
 		return true, nil
 	}
-	for other := range h.loaders {
+	for other := range h.aggregates {
 		if other == category {
 			continue
 		}
@@ -223,22 +240,47 @@ type folded[S any, E any] struct {
 	repeatedHash string
 }
 
-// fold reads a stream into a state, noting the events written by
-// commandID (none when it is zero).
-func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream string, commandID ulid.ULID) (folded[S, E], error) {
-	var f folded[S, E]
-	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e E, meta events.Metadata) {
-		f.state, f.exists, f.last = agg.Evolve(f.state, e), true, rec.Revision
+// fold reads a stream of any aggregate into its state, noting the events
+// written by commandID (none when it is zero).
+func (h *Handler) fold(ctx context.Context, agg domain.Described, stream string, commandID ulid.ULID) (folded[any, domain.Event], error) {
+	var f folded[any, domain.Event]
+	var failed error
+	err := readStream(ctx, h, stream, func(rec events.RecordedEvent, e domain.Event, meta events.Metadata) {
+		if failed != nil {
+			return
+		}
+		if f.state, failed = agg.EvolveAny(f.state, e); failed != nil {
+			failed = fmt.Errorf("%s@%d: %w", rec.Stream, rec.Revision, failed)
+			return
+		}
+		f.exists, f.last = true, rec.Revision
 		f.events = append(f.events, e)
 		if commandID != (ulid.ULID{}) && meta.CommandID == commandID {
 			if f.repeated == nil {
-				f.repeated, f.repeatedHash = &Result[E]{Stream: stream, Repeated: true}, meta.CommandHash
+				f.repeated, f.repeatedHash = &Result[domain.Event]{Stream: stream, Repeated: true}, meta.CommandHash
 			}
 			f.repeated.Events = append(f.repeated.Events, e)
 			f.repeated.LastRevision, f.repeated.Position = rec.Revision, rec.Position
 		}
 	})
-	return f, err
+	return f, errors.Join(err, failed)
+}
+
+// fold reads one of this aggregate's streams into its state.
+func (agg *Aggregate[S, C, E]) fold(ctx context.Context, h *Handler, stream string, commandID ulid.ULID) (folded[S, E], error) {
+	f, err := h.fold(ctx, agg.Aggregate, stream, commandID)
+	out := folded[S, E]{exists: f.exists, last: f.last, repeatedHash: f.repeatedHash}
+	if f.state != nil {
+		out.state = f.state.(S)
+	}
+	for _, e := range f.events {
+		out.events = append(out.events, e.(E))
+	}
+	if f.repeated != nil {
+		r := narrow[E](*f.repeated)
+		out.repeated = &r
+	}
+	return out, err
 }
 
 // readStream reads a stream's events in order, decoded as E with their
@@ -276,14 +318,6 @@ func decode[E domain.Event](codec *domain.Codec, rec events.RecordedEvent) (E, e
 		return zero, meta, fmt.Errorf("%s@%d: event %s belongs to another aggregate", rec.Stream, rec.Revision, rec.Type)
 	}
 	return e, meta, nil
-}
-
-func (agg *Aggregate[S, C, E]) loadFacts(ctx context.Context, h *Handler, id domain.ID) (any, bool, error) {
-	f, err := agg.fold(ctx, h, domain.StreamName(agg.Category, id), ulid.ULID{})
-	if err != nil || !agg.Exists(f.state) {
-		return nil, false, err
-	}
-	return agg.Facts(f.state), true, nil
 }
 
 // encode turns decided events into event data with derived ids.

@@ -32,7 +32,7 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 	if meta.DryRun {
 		// Decided as if sealed, and no key is made for a check.
 		cmd.Identity = &participant.SealedIdentity{Nonce: make([]byte, 12), Ciphertext: make([]byte, 32)}
-		return h.decideThenClaim(ctx, id, cmd, cmd.Code, meta)
+		return h.decideThenClaim(ctx, id, cmd, cmd.Profile, meta)
 	}
 	lock := h.keyLock(id)
 	lock.Lock()
@@ -44,7 +44,7 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 		cmd.Identity = nil // decided without a key: a repeat, or a refusal
 		return Participant.Execute(ctx, h, id, cmd, meta)
 	}
-	if _, err := h.decideThenClaim(ctx, id, cmd, cmd.Code, meta); err != nil {
+	if _, err := h.decideThenClaim(ctx, id, cmd, cmd.Profile, meta); err != nil {
 		return Result[participant.Event]{}, err
 	}
 	sealed, err := h.keys.Seal(id, who)
@@ -64,16 +64,18 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 }
 
 // decideThenClaim decides a command as a dry run and, when it is accepted,
-// claims the code it gives the participant: a refused command claims
-// nothing, and a command refused for its code writes nothing.
-func (h *Handler) decideThenClaim(ctx context.Context, id domain.ID, cmd participant.Command, code string, meta Meta) (Result[participant.Event], error) {
+// claims the code it gives the participant in their region: a refused
+// command claims nothing, and a command refused for its code writes
+// nothing. A participant whose region is corrected claims their code in
+// the new region.
+func (h *Handler) decideThenClaim(ctx context.Context, id domain.ID, cmd participant.Command, pr participant.Profile, meta Meta) (Result[participant.Event], error) {
 	dry := meta
 	dry.DryRun = true
 	res, err := Participant.Execute(ctx, h, id, cmd, dry)
 	if err != nil || res.Repeated {
 		return res, err
 	}
-	return res, h.claimCode(ctx, id, code, meta)
+	return res, h.claimCode(ctx, id, pr.Region, pr.Code, meta)
 }
 
 // enrolled reports whether the participant's stream exists.
@@ -103,7 +105,7 @@ func checkIdentity(who keystore.Identity) error {
 // the sealed identity.
 func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd participant.CorrectProfile, who *keystore.Identity, meta Meta) (Result[participant.Event], error) {
 	cmd.Identity = nil
-	if res, err := h.decideThenClaim(ctx, id, cmd, cmd.Code, meta); err != nil || meta.DryRun {
+	if res, err := h.decideThenClaim(ctx, id, cmd, cmd.Profile, meta); err != nil || meta.DryRun {
 		return res, err // a check seals nothing either
 	}
 	if who != nil {

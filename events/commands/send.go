@@ -7,43 +7,14 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/events/domain/stakeholder"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/keystore"
 )
 
 // Commands of any aggregate, for callers that hold every kind: the write
 // policy sends them all through Send, and judges them with KindOf,
 // DecideMissing and Exists.
-
-// anyAggregate is an Aggregate seen through domain.Command.
-type anyAggregate interface {
-	category() string
-	creates(domain.Command) bool
-	execute(ctx context.Context, h *Handler, id domain.ID, cmd domain.Command, meta Meta) (Result[domain.Event], error)
-	decideMissing(h *Handler, cmd domain.Command) error
-}
-
-// aggregateOf is the aggregate a command belongs to: each aggregate's
-// commands are sealed, so a command is of one only.
-func aggregateOf(cmd domain.Command) (anyAggregate, bool) {
-	switch cmd.(type) {
-	case space.Command:
-		return Space, true
-	case stakeholder.Command:
-		return Stakeholder, true
-	case participant.Command:
-		return Participant, true
-	case dialogue.Command:
-		return Dialogue, true
-	case commitment.Command:
-		return Commitment, true
-	}
-	return nil, false
-}
 
 // ErrUnknownCommand: a command no aggregate has.
 var ErrUnknownCommand = errors.New("no aggregate has this command")
@@ -65,32 +36,36 @@ func Send(ctx context.Context, h *Handler, id domain.ID, cmd domain.Command, met
 	case participant.Erase:
 		return widen(h.Erase(ctx, id, c, meta))
 	}
-	agg, ok := aggregateOf(cmd)
+	agg, ok := registry.Of(cmd)
 	if !ok {
 		return Result[domain.Event]{}, fmt.Errorf("%T: %w", cmd, ErrUnknownCommand)
 	}
-	return agg.execute(ctx, h, id, cmd, meta)
+	return h.execute(ctx, agg, id, cmd, meta)
 }
 
 // KindOf is the category of the object a command acts on, and whether the
 // command creates it (its id is then the command id).
 func KindOf(cmd domain.Command) (category string, creates bool, err error) {
-	agg, ok := aggregateOf(cmd)
+	agg, ok := registry.Of(cmd)
 	if !ok {
 		return "", false, fmt.Errorf("%T: %w", cmd, ErrUnknownCommand)
 	}
-	return agg.category(), agg.creates(cmd), nil
+	return agg.Describe().Category, agg.IsCreation(cmd), nil
 }
 
 // DecideMissing is the refusal a command that is not a creation gets when
 // its object does not exist: what a sender is told of an object it may
 // not see, so that the two read alike, word for word.
 func DecideMissing(h *Handler, cmd domain.Command) error {
-	agg, ok := aggregateOf(cmd)
+	agg, ok := registry.Of(cmd)
 	if !ok {
 		return fmt.Errorf("%T: %w", cmd, ErrUnknownCommand)
 	}
-	return agg.decideMissing(h, cmd)
+	_, err := agg.DecideAny(nil, cmd, domain.Env{Today: domain.DateOf(h.clock()), Reference: h.reference, Lookup: lookup{}})
+	if err == nil {
+		return fmt.Errorf("%s accepted on a missing %s", cmd.CommandName(), agg.Describe().Category)
+	}
+	return err
 }
 
 // Exists reports whether an object has a stream.
@@ -108,26 +83,9 @@ func (h *Handler) Exists(ctx context.Context, r domain.Ref) (bool, error) {
 	return false, nil
 }
 
-func (agg *Aggregate[S, C, E]) category() string { return agg.Category }
-
-func (agg *Aggregate[S, C, E]) creates(cmd domain.Command) bool { return agg.Creates(cmd.(C)) }
-
-func (agg *Aggregate[S, C, E]) execute(ctx context.Context, h *Handler, id domain.ID, cmd domain.Command, meta Meta) (Result[domain.Event], error) {
-	return widen(agg.Execute(ctx, h, id, cmd.(C), meta))
-}
-
-func (agg *Aggregate[S, C, E]) decideMissing(h *Handler, cmd domain.Command) error {
-	var missing S
-	_, err := agg.Decide(missing, cmd.(C), domain.Env{Today: domain.DateOf(h.clock()), Reference: h.reference, Lookup: lookup{}})
-	if err == nil {
-		return fmt.Errorf("%s accepted on a missing %s", cmd.CommandName(), agg.Category)
-	}
-	return err
-}
-
 // widen gives a result the events of every aggregate.
 func widen[E domain.Event](r Result[E], err error) (Result[domain.Event], error) {
-	out := Result[domain.Event]{Stream: r.Stream, LastRevision: r.LastRevision, Position: r.Position, Repeated: r.Repeated}
+	out := Result[domain.Event]{Stream: r.Stream, LastRevision: r.LastRevision, Position: r.Position, Repeated: r.Repeated, Where: r.Where}
 	for _, e := range r.Events {
 		out.Events = append(out.Events, e)
 	}

@@ -9,4 +9,11 @@
 // Evolve(state, event) folds one event into the state. Neither touches a
 // store, a clock or a random source: what they need to know of the world
 // arrives in an Env.
+//
+// Each aggregate also describes itself once, in its package's Aggregate
+// (a domain.Aggregate): its category, events, commands, which command
+// creates it, its facts for other deciders, its region, its events'
+// summaries and business dates, and its vocabularies. The registry lists
+// every aggregate's descriptor; the rest of palabre is derived from that
+// list (see docs/ARCHITECTURE.md, "Adding an aggregate").
 package domain

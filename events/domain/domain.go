@@ -174,13 +174,26 @@ type Reference interface {
 }
 
 // Lookup gives the facts a decision needs about other aggregates, as they
-// stood when the command was decided. ok is false for an aggregate that
-// does not exist.
+// stood when the command was decided (see LookUp).
 type Lookup interface {
-	Space(id ID) (f SpaceFacts, ok bool)
-	Stakeholder(id ID) (f StakeholderFacts, ok bool)
-	Participant(id ID) (f ParticipantFacts, ok bool)
-	Dialogue(id ID) (f DialogueFacts, ok bool)
+	// Facts are what the aggregate ref names lets others check (its
+	// descriptor's Facts); ok is false when it does not exist.
+	Facts(ref Ref) (facts any, ok bool)
+}
+
+// Fact is a kind of facts about one aggregate, named by its category.
+type Fact interface{ FactsCategory() string }
+
+// LookUp returns the facts F of the aggregate with this id: ok is false
+// when it does not exist.
+func LookUp[F Fact](l Lookup, id ID) (F, bool) {
+	var zero F
+	f, ok := l.Facts(Ref{Category: zero.FactsCategory(), ID: id})
+	if !ok {
+		return zero, false
+	}
+	typed, ok := f.(F)
+	return typed, ok
 }
 
 // SpaceFacts are what other aggregates may check of a consultative space.
@@ -204,6 +217,11 @@ type DialogueFacts struct {
 	HeldOn    Date
 	Retracted bool
 }
+
+func (SpaceFacts) FactsCategory() string       { return "space" }
+func (StakeholderFacts) FactsCategory() string { return "stakeholder" }
+func (ParticipantFacts) FactsCategory() string { return "participant" }
+func (DialogueFacts) FactsCategory() string    { return "dialogue" }
 
 // Ref names another aggregate a command refers to, so the handler can load
 // it before deciding.
@@ -238,9 +256,6 @@ func OneOf(p *Problems, field, value string, required bool, allowed []string) {
 	}
 	p.Add(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
 }
-
-// Pillars are the programme's three areas of work.
-var Pillars = []string{"security", "justice", "inclusion"}
 
 // CheckDate checks a business date: required when asked, never after today.
 func CheckDate(p *Problems, field string, d Date, required bool, env Env) {

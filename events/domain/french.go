@@ -7,9 +7,23 @@ import "fmt"
 // French here; a test of the API checks none is missing.
 func (p Problem) In(language string) string {
 	if fr, ok := frenchReasons[p.Template]; ok && language == "fr" && p.Template != "" {
-		return fmt.Sprintf(fr, p.Args...)
+		args := make([]any, len(p.Args))
+		for i, arg := range p.Args {
+			args[i] = arg
+			if words, ok := arg.(Said); ok {
+				args[i] = words.In(language)
+			}
+		}
+		return fmt.Sprintf(fr, args...)
 	}
 	return p.Reason
+}
+
+// Said is an argument of a reason that has its own words in each language
+// (a capability: "log dialogues", « consigner des dialogues »), so that a
+// French sentence does not hold an English phrase.
+type Said interface {
+	In(language string) string
 }
 
 // HasFrench reports whether a reason template is said in French.
@@ -19,12 +33,13 @@ func HasFrench(template string) bool {
 }
 
 var frenchReasons = map[string]string{
-	"names an object that is already another one: this row was imported before with other answers": "désigne un objet qui en est déjà un autre : cette ligne a déjà été importée avec d’autres réponses",
-	"what this row changes kept changing while it was imported: import the file again":             "ce que change cette ligne a changé pendant l’import : importez le fichier à nouveau",
-	"is every region's (national or international level): only an admin or advocacy may write it":  "concerne toutes les régions (niveau national ou international) : seuls un·e admin ou le plaidoyer peuvent l’écrire",
-	"%q is not one of your regions (%s)":                                                           "%q n’est pas l’une de vos régions (%s)",
-	"your token's role may not %s":                                                                 "le rôle de votre jeton ne permet pas de %s",
-	"a browser session may not do this: send your token itself (Authorization: Bearer)":            "une session de navigateur ne le permet pas : présentez votre jeton lui-même (Authorization: Bearer)",
+	"names an object that is already another one: this row was imported before with other answers":                       "désigne un objet qui en est déjà un autre : cette ligne a déjà été importée avec d’autres réponses",
+	"what this row changes kept changing while it was imported: import the file again":                                   "ce que change cette ligne a changé pendant l’import : importez le fichier à nouveau",
+	"is every region's (national or international level): only an admin or advocacy may write it":                        "concerne toutes les régions (niveau national ou international) : seuls un·e admin ou le plaidoyer peuvent l’écrire",
+	"%q is not one of your regions (%s)":                                                                                 "%q n’est pas l’une de vos régions (%s)",
+	"your token's role may not %s":                                                                                       "le rôle de votre jeton ne permet pas %s",
+	"your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token": "le rôle de votre jeton ne permet pas de lire un nom dans une session de navigateur (l’application web ne montre que les codes) : présentez un jeton (Authorization: Bearer)",
+	"a browser session may not do this: send your token itself (Authorization: Bearer)":                                  "une session de navigateur ne le permet pas : présentez votre jeton lui-même (Authorization: Bearer)",
 	"%s is on row %d too": "%s figure aussi à la ligne %d",
 	"%q is not a palabre id: leave it empty for a new one": "%q n’est pas un identifiant palabre : laissez-le vide pour en créer un",
 	"is required":                                                                  "est obligatoire",
@@ -35,7 +50,7 @@ var frenchReasons = map[string]string{
 	"%q is not a region of this deployment":                                        "%q n’est pas une région de ce déploiement",
 	"%q is not an excluded group of this deployment":                               "%q n’est pas un groupe exclu de ce déploiement",
 	"%q is neither %v nor an excluded group of this deployment":                    "%q n’est ni %v ni un groupe exclu de ce déploiement",
-	"%q is already another participant's code":                                     "%q est déjà le code d’un·e autre participant·e",
+	"%q is already another participant's code in this region":                      "%q est déjà le code d’un·e autre participant·e de cette région",
 	"%q is listed twice":                                                           "%q figure deux fois",
 	"%d exceeds the headcount's total of %d":                                       "%d dépasse le total des non-inscrits (%d)",
 	"%d is not a plausible birth year":                                             "%d n’est pas une année de naissance plausible",

@@ -36,7 +36,7 @@ func BenchmarkKoboImport(b *testing.B) {
 			}
 			codes[code] = id
 		}
-		w.codes = func(code string) (domain.ID, bool, bool) { id, ok := codes[code]; return id, ok, false }
+		w.codes = func(_, code string) (domain.ID, bool, bool) { id, ok := codes[code]; return id, ok, false }
 		var subs []submission
 		for i := range submissions {
 			s := submission{uuid: fmt.Sprintf("sub-%d", i), pillar: "security", women: 3, commitment: "Patrouilles mixtes"}

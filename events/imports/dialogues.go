@@ -1,21 +1,38 @@
 package imports
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/participant"
 )
 
-// Codes finds participants by their pseudonymous code: ok is false for a
-// code nobody has, ambiguous true for one two people have.
-type Codes func(code string) (id domain.ID, ok, ambiguous bool)
+// Codes finds participants by their pseudonymous code in a region (codes
+// are unique per region: participant.CodeClaimed says why): ok is false
+// for a code nobody there has, ambiguous true for one two people have.
+type Codes func(region, code string) (id domain.ID, ok, ambiguous bool)
+
+// Directory is what planning looks up, as the importer may see it.
+type Directory struct {
+	// Codes finds attendees and register lines' participants.
+	Codes Codes
+	// SpaceRegion is the region of a space the importer may see: a
+	// submission's attendees are found in it. ok is false for a space
+	// they may not see, as for one that does not exist. Required.
+	SpaceRegion func(space domain.ID) (region string, ok bool)
+	// Key keys the ids of the participants an import enrols
+	// (keystore.Secret(participant.CodeKeyPurpose)): without the master
+	// key, an erasure list does not map back to codes. Required.
+	Key []byte
+}
 
 // Problem is why a row is refused: where (sheet, row, column) and why, as
 // a domain problem so that it is told in French or English.
@@ -48,9 +65,12 @@ type PlannedEnrolment struct {
 }
 
 // participantID is the id a participant enrolled by an import has: one
-// per code, whichever file enrols them.
-func participantID(code string) domain.ID {
-	return derive(time.Time{}, "participant", strings.ToUpper(code))
+// per region and code, whichever file enrols them, keyed so that it is
+// not computed from the code without the master key.
+func participantID(key []byte, region, code string) domain.ID {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("palabre import\x00participant\x00" + region + "\x00" + strings.ToUpper(code)))
+	return idOf(time.Time{}, mac.Sum(nil))
 }
 
 // PlannedCommitment is a commitment heard at the dialogue.
@@ -65,6 +85,12 @@ type PlannedCommitment struct {
 // nothing. The id's time is the submission's, as ULIDs' are.
 func derive(at time.Time, parts ...string) domain.ID {
 	sum := sha256.Sum256([]byte("palabre import\x00" + strings.Join(parts, "\x00")))
+	return idOf(at, sum[:])
+}
+
+// idOf makes an id of a time and a hash, as ULIDs are made of a time and
+// randomness.
+func idOf(at time.Time, sum []byte) domain.ID {
 	var id domain.ID
 	copy(id[6:], sum[:10])
 	ms := uint64(max(at.UnixMilli(), 0))
@@ -75,16 +101,13 @@ func derive(at time.Time, parts ...string) domain.ID {
 }
 
 // PlanDialogue reads a submission of the form palabre ships: its field
-// names are the API's, so no mapping is needed.
-func PlanDialogue(s Submission, codes Codes) Plan {
+// names are the API's, so no mapping is needed. Attendees are found by
+// code in the space's region, and new ones enrolled there.
+func PlanDialogue(s Submission, dir Directory) Plan {
 	at := submittedAt(s)
 	root := s.Root() // an edit corrects the dialogue its first version made
 	p := Plan{Submission: s, DialogueID: derive(at, root, "dialogue"), CommandID: derive(at, s.UUID(), "dialogue")}
-	problem := func(r Record, column, format string, args ...any) {
-		var d domain.Problems
-		d.Add(column, format, args...)
-		p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
-	}
+	problem := p.problem
 	date := func(r Record, name string) domain.Date {
 		v := r.Get(name)
 		if v == "" {
@@ -111,7 +134,11 @@ func PlanDialogue(s Submission, codes Codes) Plan {
 		problem(s.Record, "_validation_status", "the submission is marked not approved in Kobo")
 	}
 	space, err := domain.ParseID("spaceId", s.Get("spaceId"))
-	if err != nil {
+	region, known := "", false
+	if err == nil {
+		region, known = dir.SpaceRegion(space)
+	}
+	if !known { // another region's answers as one that does not exist
 		problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))
 	}
 	rec := dialogue.Record{SpaceID: space, HeldOn: date(s.Record, "heldOn"), Format: s.Get("format"), Pillar: s.Get("pillar"),
@@ -131,23 +158,8 @@ func PlanDialogue(s Submission, codes Codes) Plan {
 	}
 	rec.Headcount = dialogue.Headcount{YoungWomen: count(s.Record, "youngWomen"), AdultWomen: count(s.Record, "adultWomen"), YoungMen: count(s.Record, "youngMen"),
 		AdultMen: count(s.Record, "adultMen"), WithDisabilities: count(s.Record, "withDisabilities"), Displaced: count(s.Record, "displaced")}
-	for _, a := range s.Repeats["attendees"] {
-		code := a.Get("participantCode")
-		id, ok, ambiguous := codes(code)
-		switch {
-		case ambiguous:
-			problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
-		case !ok && yes(a.Get("newParticipant")):
-			id := participantID(code)
-			pr := participant.Profile{Code: code, Sex: a.Get("sex"), AgeBand: a.Get("ageBand"), Displacement: a.Get("displacement"), Groups: a.Multiple("groups")}
-			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
-				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
-			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
-		case !ok:
-			problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
-		default:
-			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
-		}
+	if known { // attendees are found in the space's region
+		p.attendees(&rec, s.Repeats["attendees"], region, dir)
 	}
 	for _, c := range s.Repeats["concerns"] {
 		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Get("summary")})
@@ -164,6 +176,54 @@ func PlanDialogue(s Submission, codes Codes) Plan {
 				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: date(c, "dueOn")}}})
 	}
 	return p
+}
+
+// remembered asks each space's region once: a file's thousands of
+// submissions name a few spaces.
+func remembered(lookup func(domain.ID) (string, bool)) func(domain.ID) (string, bool) {
+	type answer struct {
+		region string
+		ok     bool
+	}
+	seen := map[domain.ID]answer{}
+	return func(id domain.ID) (string, bool) {
+		a, done := seen[id]
+		if !done {
+			a.region, a.ok = lookup(id)
+			seen[id] = a
+		}
+		return a.region, a.ok
+	}
+}
+
+// problem adds a problem of a record's column to the plan.
+func (p *Plan) problem(r Record, column, format string, args ...any) {
+	var d domain.Problems
+	d.Add(column, format, args...)
+	p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
+}
+
+// attendees finds a submission's attendees by code in the region of the
+// dialogue's space, and plans the enrolment of new ones there.
+func (p *Plan) attendees(rec *dialogue.Record, rows []Record, region string, dir Directory) {
+	for _, a := range rows {
+		code := a.Get("participantCode")
+		id, ok, ambiguous := dir.Codes(region, code)
+		switch {
+		case ambiguous:
+			p.problem(a, "participantCode", "the code %s is held by two participants: correct one of them first", code)
+		case !ok && yes(a.Get("newParticipant")):
+			id := participantID(dir.Key, region, code)
+			pr := participant.Profile{Code: code, Sex: a.Get("sex"), AgeBand: a.Get("ageBand"), Displacement: a.Get("displacement"), Groups: a.Multiple("groups"), Region: region}
+			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
+				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
+		case !ok:
+			p.problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
+		default:
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
+		}
+	}
 }
 
 // submittedAt is when the submission was made, for its ids' time.
@@ -203,15 +263,21 @@ func (p Plan) Describe() string {
 // row: what the command line and the server both import.
 // A mapping (nil for palabre's own form and registers) rewrites the
 // export's tables first.
-func Plans(name string, b []byte, codes Codes, mapping *Mapping) ([]Row, error) {
+//
+// Returns commands.ErrNoCodeKey when the directory has no key.
+func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error) {
+	if len(dir.Key) == 0 {
+		return nil, commands.ErrNoCodeKey
+	}
 	tables, err := Read(name, b)
 	if err != nil {
 		return nil, err
 	}
+	dir.SpaceRegion = remembered(dir.SpaceRegion)
 	tables = mapping.Apply(tables)
 	if len(tables) > 0 {
 		if reg, ok := RegisterOf(tables[0]); ok {
-			return planRegister(reg, &tables[0], codes), nil
+			return planRegister(reg, &tables[0], dir), nil
 		}
 	}
 	subs, err := Submissions(tables)
@@ -220,7 +286,7 @@ func Plans(name string, b []byte, codes Codes, mapping *Mapping) ([]Row, error) 
 	}
 	rows := make([]Row, len(subs))
 	for i, s := range subs {
-		rows[i] = PlanDialogue(s, codes)
+		rows[i] = PlanDialogue(s, dir)
 	}
 	return rows, nil
 }

@@ -33,8 +33,11 @@ type world struct {
 	codes         imports.Codes
 }
 
-func newWorld(t testing.TB) *world {
-	w := &world{env: commandstest.Open(t, now), space: domain.ID(ulid.Make()), holder: domain.ID(ulid.Make()), person: domain.ID(ulid.Make())}
+func newWorld(t testing.TB) *world { return newWorldWith(t, bytes.Repeat([]byte{7}, 32)) }
+
+// newWorldWith is a world under another master key.
+func newWorldWith(t testing.TB, masterKey []byte) *world {
+	w := &world{env: commandstest.OpenWith(t, now, masterKey), space: domain.ID(ulid.Make()), holder: domain.ID(ulid.Make()), person: domain.ID(ulid.Make())}
 	t.Cleanup(w.env.Close)
 	ctx, h := context.Background(), w.env.Handler
 	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "admin"} }
@@ -51,8 +54,19 @@ func newWorld(t testing.TB) *world {
 		keystore.Identity{Name: "Awa Canari"}, meta()); err != nil {
 		t.Fatal(err)
 	}
-	w.codes = func(code string) (domain.ID, bool, bool) { return w.person, code == "GAO-0001", false }
+	w.codes = func(region, code string) (domain.ID, bool, bool) {
+		return w.person, region == "gao" && code == "GAO-0001", false
+	}
 	return w
+}
+
+// directory is what planning looks up in this world: its codes, spaces
+// from the log, and the key its master key derives.
+func (w *world) directory() imports.Directory {
+	return imports.Directory{Codes: w.codes, Key: w.env.CodeKey, SpaceRegion: func(id domain.ID) (string, bool) {
+		s, _, err := commands.Space.Load(context.Background(), w.env.Handler, id)
+		return s.Details.Region, err == nil && s.Exists
+	}}
 }
 
 func (w *world) events(t *testing.T) int {
@@ -137,7 +151,7 @@ func (w *world) run(t testing.TB, file []byte, dry bool) imports.Report {
 // and imports it.
 func (w *world) runFile(t testing.TB, name string, file []byte, dry bool) imports.Report {
 	t.Helper()
-	rows, err := imports.Plans(name, file, w.codes, nil)
+	rows, err := imports.Plans(name, file, w.directory(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +232,7 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := imports.PlanDialogue(subs[0], w.codes)
+	p := imports.PlanDialogue(subs[0], w.directory())
 	if len(p.Problems) > 0 || len(p.Dialogue.StakeholderIDs) != 1 || p.Dialogue.Headcount.AdultMen != 6 {
 		t.Fatalf("plan: %+v", p)
 	}
@@ -249,7 +263,7 @@ func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := imports.PlanDialogue(subs[0], w.codes)
+	p := imports.PlanDialogue(subs[0], w.directory())
 	if len(p.Problems) > 0 || len(p.Dialogue.Attendees) != 1 || !p.Dialogue.Attendees[0].Spoke || p.Dialogue.Headcount.AdultWomen != 7 {
 		t.Fatalf("plan: %+v", p)
 	}

@@ -31,7 +31,7 @@ import (
 type Register struct {
 	Kind    string // participants, stakeholders, spaces
 	Columns []Column
-	plan    func(r Record, codes Codes) registerRow
+	plan    func(r Record, dir Directory) registerRow
 }
 
 // Column is one column of a register's template.
@@ -101,15 +101,15 @@ func RegisterOf(t Table) (Register, bool) {
 	return Register{}, false
 }
 
-// planRegister plans every row of a register; a code on two rows is
-// refused on the second.
-func planRegister(reg Register, t *Table, codes Codes) []Row {
+// planRegister plans every row of a register; a code on two rows of one
+// region is refused on the second.
+func planRegister(reg Register, t *Table, dir Directory) []Row {
 	rows := make([]Row, 0, len(t.Rows))
 	seen := map[string]int{}
 	for i, cells := range t.Rows {
 		r := Record{Sheet: t.Name, Row: i + 2, table: t, cells: cells}
-		row := reg.plan(r, codes)
-		if key := strings.ToUpper(row.key); key != "" {
+		row := reg.plan(r, dir)
+		if key := row.region + "\x00" + strings.ToUpper(row.key); row.key != "" {
 			if first, dup := seen[key]; dup {
 				row.problem("code", "%s is on row %d too", row.key, first)
 			} else {
@@ -126,6 +126,7 @@ func planRegister(reg Register, t *Table, codes Codes) []Row {
 type registerRow struct {
 	rec      Record
 	key      string // a participant's code, to find it twice in a file
+	region   string // the key's region: codes are unique per region
 	problems []Problem
 	column   string // the column a refusal without a field names
 	exec     func(ctx context.Context, send Sender, dry bool) (Outcome, error)
@@ -165,11 +166,12 @@ func outcomeOf[E any](res commands.Result[E], dry, creates bool) Outcome {
 }
 
 // planParticipant plans a participant's line: an enrolment under an id
-// derived from the code, or a correction of the participant who has it.
+// derived from the region and code, or a correction of the participant
+// who has the code in the region.
 // The name and phone go to the key store only, sealed; a participant
 // already enrolled keeps theirs (a register is not how names are changed).
-func planParticipant(r Record, codes Codes) registerRow {
-	row := registerRow{rec: r, key: r.Get("code"), column: "region"}
+func planParticipant(r Record, dir Directory) registerRow {
+	row := registerRow{rec: r, key: r.Get("code"), region: r.Get("region"), column: "region"}
 	pr := participant.Profile{Code: r.Get("code"), Sex: r.Get("sex"), AgeBand: r.Get("ageBand"), Displacement: r.Get("displacement"),
 		Groups: strings.FieldsFunc(r.Get("groups"), func(c rune) bool { return c == ' ' || c == ',' || c == ';' }),
 		Region: r.Get("region"), Locality: r.Get("locality"), Constituency: r.Get("constituency"),
@@ -183,7 +185,7 @@ func planParticipant(r Record, codes Codes) registerRow {
 		pr.BirthYear = year
 	}
 	consentOn := row.date("consentOn")
-	existing, found, ambiguous := codes(pr.Code)
+	existing, found, ambiguous := dir.Codes(pr.Region, pr.Code)
 	switch {
 	case ambiguous:
 		row.problem("code", "the code %s is held by two participants: correct one of them first", pr.Code)
@@ -197,7 +199,7 @@ func planParticipant(r Record, codes Codes) registerRow {
 	default:
 		cmd := participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(r.Get("consent")), On: consentOn}}
 		who := keystore.Identity{Name: r.Get("name"), Phone: r.Get("phone")}
-		id := participantID(pr.Code)
+		id := participantID(dir.Key, pr.Region, pr.Code)
 		row.exec = func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
 			res, err := send.Send(ctx, id, cmd, meta(id, dry), &who)
 			return outcomeOf(res, dry, true), err
@@ -207,30 +209,37 @@ func planParticipant(r Record, codes Codes) registerRow {
 }
 
 // planStakeholder plans a stakeholder's line.
-func planStakeholder(r Record, _ Codes) registerRow {
+func planStakeholder(r Record, _ Directory) registerRow {
 	row := registerRow{rec: r, column: "region"}
 	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: r.Get("region")}
-	id := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
-	row.exec = createOrChange(id, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
+	id, named := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
+	row.exec = createOrChange(id, named, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
 	return row
 }
 
 // planSpace plans a space's line.
-func planSpace(r Record, _ Codes) registerRow {
+func planSpace(r Record, _ Directory) registerRow {
 	row := registerRow{rec: r, column: "region"}
 	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: r.Get("region"), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
 	on := row.date("establishedOn")
-	id := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
-	row.exec = createOrChange(id, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})
+	id, named := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
+	row.exec = createOrChange(id, named, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})
 	return row
 }
 
 // createOrChange creates an object under its id, or changes the one
 // there: a creation whose id already names an object (ErrCommandIDReused)
-// is made a change, under a command id derived from what it changes.
-func createOrChange(id domain.ID, create, change domain.Command) func(context.Context, Sender, bool) (Outcome, error) {
+// is made a change, under a command id derived from what it changes. An id
+// the row names (named) is only ever changed: were an id nobody has
+// created, it would answer otherwise than the id of an object the importer
+// may not see, which the policy refuses as missing.
+func createOrChange(id domain.ID, named bool, create, change domain.Command) func(context.Context, Sender, bool) (Outcome, error) {
 	changeID := derive(id.Timestamp(), "change", id.String(), fingerprint(change))
 	return func(ctx context.Context, send Sender, dry bool) (Outcome, error) {
+		if named {
+			res, err := send.Send(ctx, id, change, meta(changeID, dry), nil)
+			return outcomeOf(res, dry, false), err
+		}
 		res, err := send.Send(ctx, id, create, meta(id, dry), nil)
 		if errors.Is(err, commands.ErrCommandIDReused) {
 			res, err = send.Send(ctx, id, change, meta(changeID, dry), nil)
@@ -240,17 +249,17 @@ func createOrChange(id domain.ID, create, change domain.Command) func(context.Co
 	}
 }
 
-// idOr is the object's id from the row's id column, or derived from its
-// natural key.
-func (r *registerRow) idOr(at time.Time, parts ...string) domain.ID {
+// idOr is the object's id from the row's id column (named), or derived
+// from its natural key.
+func (r *registerRow) idOr(at time.Time, parts ...string) (id domain.ID, named bool) {
 	if v := r.rec.Get("id"); v != "" {
 		id, err := domain.ParseID("id", v)
 		if err != nil {
 			r.problem("id", "%q is not a palabre id: leave it empty for a new one", v)
 		}
-		return id
+		return id, true
 	}
-	return derive(at, parts...)
+	return derive(at, parts...), false
 }
 
 func (r *registerRow) date(column string) domain.Date {

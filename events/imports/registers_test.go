@@ -25,7 +25,7 @@ func (w *world) codesFromTheLog(t *testing.T) imports.Codes {
 	if _, _, err := projections.Replay(context.Background(), w.env.Store, m); err != nil {
 		t.Fatal(err)
 	}
-	return func(code string) (domain.ID, bool, bool) { return m.ByCode(everyone{}, code) }
+	return func(region, code string) (domain.ID, bool, bool) { return m.ByCode(everyone{}, region, code) }
 }
 
 type everyone struct{}
@@ -148,8 +148,8 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		codes := w.codesFromTheLog(t)
-		return []imports.Row{imports.PlanDialogue(subs[0], codes), imports.PlanDialogue(subs[1], codes)}
+		w.codes = w.codesFromTheLog(t)
+		return []imports.Row{imports.PlanDialogue(subs[0], w.directory()), imports.PlanDialogue(subs[1], w.directory())}
 	}
 	before := w.events(t)
 	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), read(), imports.Options{})
@@ -162,7 +162,7 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 	if got := w.events(t) - before; got != 3 { // NEW-01's claim and enrolment, the dialogue; nothing of NEW-02
 		t.Fatalf("%d events written, want 3", got)
 	}
-	id, ok, _ := w.codesFromTheLog(t)("NEW-01")
+	id, ok, _ := w.codesFromTheLog(t)("gao", "NEW-01")
 	if !ok {
 		t.Fatal("NEW-01 was not enrolled")
 	}

@@ -101,7 +101,7 @@ func TestAnErasedParticipantLeavesNoTraceOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) }})
+	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, CodeKey: keys.Secret(participant.CodeKeyPurpose), Clock: func() time.Time { return time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) }})
 	ctx := context.Background()
 	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "facilitator-gao"} }
 

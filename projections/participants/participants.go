@@ -55,12 +55,12 @@ type Model struct {
 
 	mu     sync.RWMutex
 	people map[domain.ID]*Participant
-	// byCode indexes people by code, for imports' lookups by the
-	// thousand; rebuilt with the model, never snapshotted.
+	// byCode indexes people by code, upper-cased, for imports' lookups
+	// by the thousand; rebuilt with the model, never snapshotted.
 	byCode map[string][]domain.ID
-	// claims are the codes claimed (upper-cased) and by whom: a
-	// participant without the claim of their code was enrolled before
-	// codes were claimed (see Unclaimed).
+	// claims are the codes claimed in each region (codeKey) and by whom:
+	// a participant without the claim of their code was enrolled before
+	// codes were claimed per region (see Unclaimed).
 	claims map[string]domain.ID
 }
 
@@ -72,7 +72,7 @@ func New(opener Opener) *Model {
 }
 
 func (m *Model) Name() string { return "participants" }
-func (m *Model) Version() int { return 3 } // 3: claims
+func (m *Model) Version() int { return 4 } // 3: claims; 4: per region
 
 func (m *Model) Reset() {
 	m.mu.Lock()
@@ -82,9 +82,14 @@ func (m *Model) Reset() {
 	m.claims = map[string]domain.ID{}
 }
 
-// index files a participant under their code, and out of their old one;
-// m.mu is held.
+// codeKey is a code's key in a region: codes are unique per region,
+// regardless of case (participant.CodeClaimed says why).
+func codeKey(region, code string) string { return region + "\x00" + strings.ToUpper(code) }
+
+// index files a participant under their code (upper-cased), and out of
+// their old one; m.mu is held.
 func (m *Model) index(id domain.ID, old, code string) {
+	old, code = strings.ToUpper(old), strings.ToUpper(code)
 	if old == code {
 		if !slices.Contains(m.byCode[code], id) {
 			m.byCode[code] = append(m.byCode[code], id)
@@ -124,7 +129,9 @@ func (m *Model) Apply(ev projections.Event) error {
 			p.Erased, p.ErasedOn, p.Sealed = true, e.ErasedOn, nil
 		}
 	case participant.CodeClaimed:
-		m.claims[strings.ToUpper(e.Code)] = e.ParticipantID
+		if e.Region != "" { // a claim of the first scheme, across regions, claims nothing now
+			m.claims[codeKey(e.Region, e.Code)] = e.ParticipantID
+		}
 	}
 	return nil
 }
@@ -155,15 +162,16 @@ func (m *Model) Erasures() []Erasure {
 	return out
 }
 
-// Unclaimed lists the participants whose code has no claim of theirs:
-// enrolled before codes were claimed, or sharing a code with another.
+// Unclaimed lists the participants whose code has no claim of theirs in
+// their region: enrolled before codes were claimed per region, or sharing
+// a code with another of their region.
 func (m *Model) Unclaimed() []commands.CodeHolder {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []commands.CodeHolder
 	for _, p := range m.people {
-		if m.claims[strings.ToUpper(p.Profile.Code)] != p.ID {
-			out = append(out, commands.CodeHolder{ID: p.ID, Code: p.Profile.Code})
+		if m.claims[codeKey(p.Profile.Region, p.Profile.Code)] != p.ID {
+			out = append(out, commands.CodeHolder{ID: p.ID, Region: p.Profile.Region, Code: p.Profile.Code})
 		}
 	}
 	// Oldest first: of two people sharing a code, the first enrolled keeps it.
@@ -228,40 +236,40 @@ func (m *Model) List(v Viewer, region string) []Participant {
 
 // WithCode returns the pseudonymous records of everyone with a code, as a
 // person types it (spaces around and letter case do not matter), among
-// the participants the viewer may see; codes were not always unique, so
-// there may be more than one.
+// the participants the viewer may see, in every region they see (codes are
+// unique per region only), so there may be more than one.
 func (m *Model) WithCode(v Viewer, code string) []Participant {
-	code = strings.TrimSpace(code)
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Participant
-	seen := map[domain.ID]bool{}
-	for _, spelling := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
-		for _, id := range m.byCode[spelling] {
-			if p := m.people[id]; !seen[id] && v.MaySeeIdentitiesIn(p.Profile.Region) {
-				seen[id] = true
-				c := *p
-				c.Sealed = nil
-				out = append(out, c)
-			}
+	for _, id := range m.byCode[strings.ToUpper(strings.TrimSpace(code))] {
+		if p := m.people[id]; v.MaySeeIdentitiesIn(p.Profile.Region) {
+			c := *p
+			c.Sealed = nil
+			out = append(out, c)
 		}
 	}
 	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
 	return out
 }
 
-// ByCode finds a participant by their pseudonymous code, among those the
-// viewer may see: ok is false when none has it, ambiguous true when two
-// do (codes were not unique before imports needed them to be).
-func (m *Model) ByCode(v Viewer, code string) (id domain.ID, ok, ambiguous bool) {
+// ByCode finds a participant by their pseudonymous code in a region,
+// regardless of case, if the viewer may see the region's participants: ok
+// is false when none has it, ambiguous true when two do (codes were not
+// unique before imports needed them to be). Codes are unique per region,
+// so another region's participants are never looked at.
+func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguous bool) {
+	if !v.MaySeeIdentitiesIn(region) {
+		return id, false, false
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	for _, pid := range m.byCode[code] {
-		if p := m.people[pid]; v.MaySeeIdentitiesIn(p.Profile.Region) {
+	for _, pid := range m.byCode[strings.ToUpper(code)] {
+		if m.people[pid].Profile.Region == region {
 			if ok {
 				return id, true, true
 			}
-			id, ok = p.ID, true
+			id, ok = pid, true
 		}
 	}
 	return id, ok, false

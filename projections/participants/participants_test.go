@@ -7,6 +7,7 @@ import (
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/projections"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,13 +188,17 @@ func TestParticipantsAreFoundByCodeAfterCorrectionsAndARestore(t *testing.T) {
 	apply(b, participant.Enrolled{Profile: participant.Profile{Code: "GAO-2", Region: "gao"}})
 	apply(b, participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-1", Region: "gao"}})
 	all := viewerOf(func(string) bool { return true })
-	if _, ok, ambiguous := m.ByCode(all, "GAO-1"); !ok || !ambiguous {
+	if _, ok, ambiguous := m.ByCode(all, "gao", "GAO-1"); !ok || !ambiguous {
 		t.Fatal("two people with GAO-1 are not said ambiguous")
 	}
-	if _, ok, _ := m.ByCode(all, "GAO-2"); ok {
+	if _, ok, _ := m.ByCode(all, "gao", "GAO-2"); ok {
 		t.Fatal("a code given up is still found")
 	}
 	apply(a, participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-3", Region: "gao"}})
+	// Codes are per region: one moved is found in their new region only.
+	c := domain.ID(ulid.Make())
+	apply(c, participant.Enrolled{Profile: participant.Profile{Code: "GAO-4", Region: "gao"}})
+	apply(c, participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-4", Region: "mopti"}})
 	var snap bytes.Buffer
 	if err := m.Snapshot(&snap); err != nil {
 		t.Fatal(err)
@@ -202,13 +207,22 @@ func TestParticipantsAreFoundByCodeAfterCorrectionsAndARestore(t *testing.T) {
 	if err := restored.Restore(&snap); err != nil {
 		t.Fatal(err)
 	}
-	for code, want := range map[string]domain.ID{"GAO-1": b, "GAO-3": a} {
-		if id, ok, ambiguous := restored.ByCode(all, code); !ok || ambiguous || id != want {
-			t.Fatalf("%s after a restore: %v %v %v", code, id, ok, ambiguous)
+	for _, model := range []*participants.Model{m, restored} {
+		for code, want := range map[string]domain.ID{"GAO-1": b, "gao-3": a, "mopti/GAO-4": c} {
+			region, code, moved := strings.Cut(code, "/")
+			if !moved {
+				region, code = "gao", region
+			}
+			if id, ok, ambiguous := model.ByCode(all, region, code); !ok || ambiguous || id != want {
+				t.Fatalf("%s in %s: %v %v %v", code, region, id, ok, ambiguous)
+			}
 		}
-	}
-	if _, ok, _ := restored.ByCode(viewerOf(func(r string) bool { return r == "mopti" }), "GAO-3"); ok {
-		t.Fatal("a code found for a viewer of another region")
+		if _, ok, _ := model.ByCode(all, "gao", "GAO-4"); ok {
+			t.Fatal("a code is found in the region its participant left")
+		}
+		if _, ok, _ := model.ByCode(viewerOf(func(r string) bool { return r == "mopti" }), "gao", "GAO-3"); ok {
+			t.Fatal("a code found for a viewer of another region")
+		}
 	}
 }
 
@@ -218,11 +232,18 @@ func (v viewerOf) MaySeeIdentitiesIn(region string) bool { return v(region) }
 
 func TestParticipantsWithoutTheClaimOfTheirCodeAreListedThroughARestore(t *testing.T) {
 	m := participants.New(nil)
-	claimed, legacy := domain.ID(ulid.Make()), domain.ID(ulid.Make())
+	claimed, legacy, moved := domain.ID(ulid.Make()), domain.ID(ulid.Make()), domain.ID(ulid.Make())
+	key := []byte("code key")
 	for _, ev := range []projections.Event{
-		{Domain: participant.CodeClaimed{ParticipantID: claimed, Code: "gao-1"}, AggregateID: participant.CodeStreamID("gao-1")},
+		{Domain: participant.CodeClaimed{ParticipantID: claimed, Region: "gao", Code: "gao-1"}, AggregateID: participant.CodeStreamID(key, "gao", "gao-1")},
 		{Domain: participant.Enrolled{Profile: participant.Profile{Code: "GAO-1", Region: "gao"}}, AggregateID: claimed},
+		// A claim of the first scheme has no region: it claims nothing now.
+		{Domain: participant.CodeClaimed{ParticipantID: legacy, Code: "GAO-2"}},
 		{Domain: participant.Enrolled{Profile: participant.Profile{Code: "GAO-2", Region: "gao"}}, AggregateID: legacy},
+		// One moved to Mopti holds their code in Gao only.
+		{Domain: participant.CodeClaimed{ParticipantID: moved, Region: "gao", Code: "GAO-3"}, AggregateID: participant.CodeStreamID(key, "gao", "GAO-3")},
+		{Domain: participant.Enrolled{Profile: participant.Profile{Code: "GAO-3", Region: "gao"}}, AggregateID: moved},
+		{Domain: participant.ProfileCorrected{Profile: participant.Profile{Code: "GAO-3", Region: "mopti"}}, AggregateID: moved},
 	} {
 		if err := m.Apply(ev); err != nil {
 			t.Fatal(err)
@@ -237,8 +258,55 @@ func TestParticipantsWithoutTheClaimOfTheirCodeAreListedThroughARestore(t *testi
 		t.Fatal(err)
 	}
 	for _, model := range []*participants.Model{m, restored} {
-		if got := model.Unclaimed(); len(got) != 1 || got[0].ID != legacy || got[0].Code != "GAO-2" {
-			t.Fatalf("unclaimed: %v, want only the participant enrolled before claims", got)
+		want := []commands.CodeHolder{{ID: legacy, Region: "gao", Code: "GAO-2"}, {ID: moved, Region: "mopti", Code: "GAO-3"}}
+		slices.SortFunc(want, func(a, b commands.CodeHolder) int { return a.ID.Compare(b.ID) })
+		if got := model.Unclaimed(); !slices.Equal(got, want) {
+			t.Fatalf("unclaimed: %v, want %v: the participant claimed before regions, and the one moved", got, want)
 		}
+	}
+}
+
+func TestAClaimOfTheFirstSchemeIsReadAndClaimsNothing(t *testing.T) {
+	env := commandstest.Open(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	defer env.Close()
+	ctx := context.Background()
+	id := ulid.Make()
+	if _, err := env.Handler.Enrol(ctx, id, participant.Enrol{Profile: participant.Profile{Code: "GAO-7", Sex: "male", AgeBand: "18-24", Displacement: "none", Region: "gao"},
+		Consent: participant.Consent{Given: true, On: domain.NewDate(2026, 1, 1)}}, keystore.Identity{}, commands.Meta{CommandID: id}); err != nil {
+		t.Fatal(err)
+	}
+	m := participants.New(nil)
+	replay := func() {
+		t.Helper()
+		m.Reset()
+		for rec, err := range env.Store.ReadAll(ctx, events.Start, 0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	replay()
+	if got := m.Unclaimed(); len(got) != 0 {
+		t.Fatalf("an enrolment's own claim: unclaimed %v", got)
+	}
+	// A version 1 claim (no region) of another participant, as the first
+	// scheme wrote it: decoded, and claiming nothing.
+	legacy := ulid.Make()
+	data, _, _ := registry.Codec().Encode(participant.Enrolled{Profile: participant.Profile{Code: "GAO-8", Sex: "male", AgeBand: "18-24", Displacement: "none", Region: "gao"}})
+	for stream, e := range map[string]events.EventData{
+		domain.StreamName(participant.Category, legacy): {ID: events.ID(ulid.Make()), Type: "ParticipantEnrolled", Data: data, Metadata: []byte(`{}`)},
+		domain.StreamName(participant.CodeCategory, ulid.Make()): {ID: events.ID(ulid.Make()), Type: "ParticipantCodeClaimed",
+			Data: []byte(`{"participantId":"` + legacy.String() + `","code":"GAO-8"}`), Metadata: []byte(`{"schemaVersion":1}`)},
+	} {
+		if _, err := env.Store.Append(ctx, stream, events.NoStream{}, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replay()
+	if got := m.Unclaimed(); len(got) != 1 || got[0] != (commands.CodeHolder{ID: legacy, Region: "gao", Code: "GAO-8"}) {
+		t.Fatalf("unclaimed %v, want the participant claimed by the first scheme", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/pebblestore"
@@ -25,6 +26,7 @@ type T interface {
 type Env struct {
 	Store   *pebblestore.Store
 	Keys    *keystore.Store
+	CodeKey []byte // what ids derived from codes are keyed with
 	Handler *commands.Handler
 	Dir     string
 }
@@ -33,6 +35,13 @@ type Env struct {
 // directory: each store preallocates its write-ahead log, so property tests
 // must not leave hundreds behind until the test ends.
 func Open(t T, now time.Time) *Env {
+	t.Helper()
+	return OpenWith(t, now, bytes.Repeat([]byte{7}, 32))
+}
+
+// OpenWith is Open under another master key: what a key derives (claims'
+// and imported participants' ids) differs from one master key to another.
+func OpenWith(t T, now time.Time, masterKey []byte) *Env {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "palabre-test-")
 	if err != nil {
@@ -43,14 +52,15 @@ func Open(t T, now time.Time) *Env {
 		os.RemoveAll(dir)
 		t.Fatalf("open store: %v", err)
 	}
-	keys, err := keystore.Open(filepath.Join(dir, "keys"), bytes.Repeat([]byte{7}, 32))
+	keys, err := keystore.Open(filepath.Join(dir, "keys"), masterKey)
 	if err != nil {
 		store.Close()
 		os.RemoveAll(dir)
 		t.Fatalf("open key store: %v", err)
 	}
-	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, Clock: func() time.Time { return now }, MaxRetries: 20})
-	return &Env{Store: store, Keys: keys, Handler: h, Dir: dir}
+	codeKey := keys.Secret(participant.CodeKeyPurpose)
+	h := commands.New(store, refdata.Default(), &commands.Options{Keys: keys, CodeKey: codeKey, Clock: func() time.Time { return now }, MaxRetries: 20})
+	return &Env{Store: store, Keys: keys, CodeKey: codeKey, Handler: h, Dir: dir}
 }
 
 // Close closes the store and removes the directory.

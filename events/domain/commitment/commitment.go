@@ -29,6 +29,9 @@ const (
 	Withdrawn Status = "withdrawn"
 )
 
+// Statuses are every status, as codes.
+var Statuses = []string{string(Open), string(Fulfilled), string(Broken), string(Withdrawn)}
+
 // Promise is what was committed to, by whom, where and when.
 type Promise struct {
 	StakeholderID domain.ID   `json:"stakeholderId"`
@@ -42,16 +45,16 @@ type Promise struct {
 }
 
 func checkPromise(p *domain.Problems, pr Promise, env domain.Env) {
-	if _, ok := env.Lookup.Stakeholder(pr.StakeholderID); !ok {
+	if _, ok := domain.LookUp[domain.StakeholderFacts](env.Lookup, pr.StakeholderID); !ok {
 		p.Add("stakeholderId", "stakeholder %s is not registered", pr.StakeholderID)
 	}
 	if pr.SpaceID != nil {
-		if _, ok := env.Lookup.Space(*pr.SpaceID); !ok {
+		if _, ok := domain.LookUp[domain.SpaceFacts](env.Lookup, *pr.SpaceID); !ok {
 			p.Add("spaceId", "space %s does not exist", pr.SpaceID)
 		}
 	}
 	if pr.DialogueID != nil {
-		d, ok := env.Lookup.Dialogue(*pr.DialogueID)
+		d, ok := domain.LookUp[domain.DialogueFacts](env.Lookup, *pr.DialogueID)
 		switch {
 		case !ok:
 			p.Add("dialogueId", "dialogue %s does not exist", pr.DialogueID)

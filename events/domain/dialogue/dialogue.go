@@ -84,7 +84,7 @@ func checkAttendance(p *domain.Problems, a Attendance, was []Attendee, env domai
 	seen := map[domain.ID]bool{}
 	for i, at := range a.Attendees {
 		field := fmt.Sprintf("attendees[%d].participantId", i)
-		f, ok := env.Lookup.Participant(at.ParticipantID)
+		f, ok := domain.LookUp[domain.ParticipantFacts](env.Lookup, at.ParticipantID)
 		switch {
 		case !ok:
 			p.Add(field, "participant %s is not enrolled", at.ParticipantID)
@@ -117,7 +117,7 @@ type Record struct {
 }
 
 func checkRecord(p *domain.Problems, r Record, env domain.Env) {
-	space, ok := env.Lookup.Space(r.SpaceID)
+	space, ok := domain.LookUp[domain.SpaceFacts](env.Lookup, r.SpaceID)
 	switch {
 	case !ok:
 		p.Add("spaceId", "space %s does not exist", r.SpaceID)
@@ -142,7 +142,7 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 	seen := map[domain.ID]bool{}
 	for i, id := range r.StakeholderIDs {
 		field := fmt.Sprintf("stakeholderIds[%d]", i)
-		if _, ok := env.Lookup.Stakeholder(id); !ok {
+		if _, ok := domain.LookUp[domain.StakeholderFacts](env.Lookup, id); !ok {
 			p.Add(field, "stakeholder %s is not registered", id)
 		} else if seen[id] {
 			p.Add(field, "stakeholder %s is listed twice", id)

@@ -70,28 +70,31 @@ func Run[S any, C any, E any](t *testing.T, decide func(S, C, domain.Env) ([]E, 
 	}
 }
 
-// Facts is a Lookup over fixed facts, for scenarios.
+// Facts is a Lookup over fixed facts, for scenarios: the four kinds other
+// aggregates check by name, Others for any other kind.
 type Facts struct {
 	Spaces       map[domain.ID]domain.SpaceFacts
 	Stakeholders map[domain.ID]domain.StakeholderFacts
 	Participants map[domain.ID]domain.ParticipantFacts
 	Dialogues    map[domain.ID]domain.DialogueFacts
+	Others       map[domain.Ref]any
 }
 
-func (f Facts) Space(id domain.ID) (domain.SpaceFacts, bool) {
-	v, ok := f.Spaces[id]
-	return v, ok
-}
-func (f Facts) Stakeholder(id domain.ID) (domain.StakeholderFacts, bool) {
-	v, ok := f.Stakeholders[id]
-	return v, ok
-}
-func (f Facts) Participant(id domain.ID) (domain.ParticipantFacts, bool) {
-	v, ok := f.Participants[id]
-	return v, ok
-}
-func (f Facts) Dialogue(id domain.ID) (domain.DialogueFacts, bool) {
-	v, ok := f.Dialogues[id]
+func (f Facts) Facts(ref domain.Ref) (any, bool) {
+	var v any
+	var ok bool
+	switch ref.Category {
+	case domain.SpaceFacts{}.FactsCategory():
+		v, ok = f.Spaces[ref.ID]
+	case domain.StakeholderFacts{}.FactsCategory():
+		v, ok = f.Stakeholders[ref.ID]
+	case domain.ParticipantFacts{}.FactsCategory():
+		v, ok = f.Participants[ref.ID]
+	case domain.DialogueFacts{}.FactsCategory():
+		v, ok = f.Dialogues[ref.ID]
+	default:
+		v, ok = f.Others[ref]
+	}
 	return v, ok
 }
 

@@ -9,7 +9,9 @@
 package participant
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -182,24 +184,42 @@ type (
 	}
 )
 
-// CodeClaimed makes a code one participant's. It is the only event of the
-// "participantcode" streams, one per code, which the command handler
-// creates once (and takes over only from a stale claim) so that two
-// participants never hold one code, across servers too.
+// CodeClaimed makes a code one participant's in a region. It is the only
+// event of the "participantcode" streams, one per region and code, which
+// the command handler creates once (and takes over only from a stale
+// claim) so that two participants of a region never hold one code, across
+// servers too.
+//
+// Codes are unique per region, not across the deployment: each region's
+// team keeps its own register of pseudonymous codes and cannot coordinate
+// with the other regions' teams, and a person who moves is enrolled in
+// their new region's register. So whether a code is taken is never
+// observable outside its region.
+//
+// Version 1 had no region: its claims, in streams named after the code
+// alone, claim nothing now (the handler claims those codes again).
 type CodeClaimed struct {
 	ParticipantID domain.ID `json:"participantId"`
+	Region        string    `json:"region"`
 	Code          string    `json:"code"`
 }
 
 // CodeCategory is the category of the streams that claim codes.
 const CodeCategory = "participantcode"
 
-// CodeStreamID is the id of the stream that claims a code. Codes are
+// CodeKeyPurpose names, for keystore.Secret, the key that ids derived from
+// codes are made with: claims' streams and imported participants.
+const CodeKeyPurpose = "participant codes"
+
+// CodeStreamID is the id of the stream that claims a code in a region,
+// keyed (HMAC-SHA-256) with a key derived from the master key, so that the
+// log's stream names do not map back to codes without it. Codes are
 // unique regardless of case: "gao-0042" typed on a phone is GAO-0042.
-func CodeStreamID(code string) domain.ID {
-	sum := sha256.Sum256([]byte("participant code\n" + strings.ToUpper(code)))
+func CodeStreamID(key []byte, region, code string) domain.ID {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("participant code\n" + region + "\n" + strings.ToUpper(code)))
 	var id domain.ID
-	copy(id[:], sum[:16])
+	copy(id[:], mac.Sum(nil))
 	return id
 }
 
@@ -212,8 +232,12 @@ func (Enrolled) isEvent()                  {}
 func (ProfileCorrected) isEvent()          {}
 func (Erased) isEvent()                    {}
 
+// Upcasters lift this aggregate's older events: a version 1 claim gets an
+// empty region, which no participant has.
+var Upcasters = []domain.Upcaster{{Type: CodeClaimed{}.EventType(), From: 1, Up: func(b json.RawMessage) (json.RawMessage, error) { return b, nil }}}
+
 // EventTypes are this aggregate's events at their current versions.
-var EventTypes = []domain.EventType{domain.TypeOf[Enrolled](1), domain.TypeOf[ProfileCorrected](1), domain.TypeOf[Erased](1), domain.TypeOf[CodeClaimed](1)}
+var EventTypes = []domain.EventType{domain.TypeOf[Enrolled](1), domain.TypeOf[ProfileCorrected](1), domain.TypeOf[Erased](1), domain.TypeOf[CodeClaimed](2)}
 
 // State is what decisions need to know of one participant.
 type State struct {

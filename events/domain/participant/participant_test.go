@@ -73,3 +73,20 @@ func TestYouthIsFifteenToThirtyFiveOnTheDay(t *testing.T) {
 		t.Error("the Washington Group cut-off is a lot of difficulty or worse")
 	}
 }
+
+func TestACodesClaimStreamIsOnePerRegionAndCodeUnderAKey(t *testing.T) {
+	key, other := []byte("key one"), []byte("key two")
+	id := participant.CodeStreamID(key, "gao", "GAO-0042")
+	if participant.CodeStreamID(key, "gao", "gao-0042") != id {
+		t.Error("a code typed in lower case is another code")
+	}
+	for what, differs := range map[string]bool{
+		"another region":     participant.CodeStreamID(key, "mopti", "GAO-0042") != id,
+		"another code":       participant.CodeStreamID(key, "gao", "GAO-0043") != id,
+		"another master key": participant.CodeStreamID(other, "gao", "GAO-0042") != id,
+	} {
+		if !differs {
+			t.Errorf("%s names the same claim stream", what)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func checkDetails(p *domain.Problems, d Details, env domain.Env) {
 	domain.Text(p, "locality", d.Locality, false, 200)
 	domain.OneOf(p, "pillar", d.Pillar, true, domain.Pillars)
 	if d.ConvenorID != nil {
-		if _, ok := env.Lookup.Stakeholder(*d.ConvenorID); !ok {
+		if _, ok := domain.LookUp[domain.StakeholderFacts](env.Lookup, *d.ConvenorID); !ok {
 			p.Add("convenorId", "stakeholder %s is not registered", d.ConvenorID)
 		}
 	}
