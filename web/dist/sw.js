@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CY9S9Zwe.js","/assets/index-DOGzMz3z.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DENvcyI6.js","/assets/Erasure-BDg78mfn.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BBbFRsOr.js"],"dashboard":["/assets/Dashboard-CrYTbVg9.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-BBbFRsOr.js"],"erasure":["/assets/Erasure-BDg78mfn.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BBbFRsOr.js"]}
-const VERSION = "3d1d88029736"
+const SHELL = ["/","/assets/index-Ck54bQ5X.js","/assets/index-DOGzMz3z.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-B0lodYCf.js","/assets/Erasure-KM685CTj.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D2UtJebN.js"],"dashboard":["/assets/Dashboard-BntZ5W7O.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-D2UtJebN.js"],"erasure":["/assets/Erasure-KM685CTj.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D2UtJebN.js"]}
+const VERSION = "78b64479b4bb"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -2,7 +2,7 @@ import { createContext } from 'preact'
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks'
 import { Offline, SignedOut, gql, signOut, whoAmI, type Session } from './api'
 import { loadReference, refresh, type Reference } from './data'
-import type { Store } from './db'
+import { forget, type Store } from './db'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
@@ -144,8 +144,9 @@ export function Root({ db }: { db: Store }) {
   }
   const leave = async () => {
     await signOut().catch(() => undefined)
-    await db.delete('meta', 'session')
+    await forget(db)
     setKey(null)
+    setReference(undefined)
     setSession(null)
   }
   return (

@@ -55,3 +55,12 @@ export async function cached<T>(db: Store, key: string): Promise<T | undefined> 
 export async function keep(db: Store, key: string, value: unknown): Promise<void> {
   await db.put('cache', { key, value, at: new Date().toISOString() })
 }
+
+/** forget is what signing out leaves behind: no session and nothing the
+ * server sent (a region's codes and dialogues help whoever takes the
+ * device next), but the outbox and the PIN's settings, so unsent work is
+ * sent after the next sign-in. */
+export async function forget(db: Store): Promise<void> {
+  const tx = db.transaction(['meta', 'cache'], 'readwrite')
+  await Promise.all([tx.objectStore('meta').delete('session'), tx.objectStore('cache').clear(), tx.done])
+}
