@@ -98,24 +98,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	send := policy.New(policy.Config{Handler: h, Read: svc}).For(operator)
-	var lookupErr error // a store's, stopping the import after planning
-	lookups := imports.Directory{Key: codeKey(keys),
-		Codes: func(region, code string) (domain.ID, bool, bool) { return people.ByCode(operator, region, code) },
-		SpaceRegion: func(id domain.ID) (string, bool) {
-			s, _, err := commands.Space.Load(ctx, h, id)
-			lookupErr = cmp.Or(lookupErr, err)
-			return s.Details.Region, err == nil && s.Exists
-		},
-		Dialogue: func(id domain.ID) (string, bool) { // the operator sees every region
-			d, _, err := commands.Dialogue.Load(ctx, h, id)
-			lookupErr = cmp.Or(lookupErr, err)
-			if err != nil || !d.Exists {
-				return "", false
-			}
-			s, _, err := commands.Space.Load(ctx, h, d.Record.SpaceID)
-			lookupErr = cmp.Or(lookupErr, err)
-			return s.Details.Region, err == nil && s.Exists
-		}}
+	lookups, lookupErr := operatorDirectory(ctx, h, people, codeKey(keys), operator)
 	var refused bool
 	for _, name := range files {
 		b, err := os.ReadFile(name)
@@ -123,7 +106,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 			return err
 		}
 		plans, err := imports.Plans(name, b, lookups, parsed)
-		if err = cmp.Or(err, lookupErr); err != nil {
+		if err = cmp.Or(err, *lookupErr); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		report, err := imports.Run(ctx, h, send, plans, imports.Options{DryRun: *dry})
@@ -140,6 +123,28 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return errRefused
 	}
 	return nil
+}
+
+// operatorDirectory is what planning looks up for the operator, who sees
+// every region, straight from the store; lookupErr points to the first
+// error of the store, which stops the import after planning.
+func operatorDirectory(ctx context.Context, h *commands.Handler, people *participants.Model, key []byte, operator access.Principal) (dir imports.Directory, lookupErr *error) {
+	lookupErr = new(error)
+	spaceRegion := func(id domain.ID) (string, bool) {
+		s, _, err := commands.Space.Load(ctx, h, id)
+		*lookupErr = cmp.Or(*lookupErr, err)
+		return s.Details.Region, err == nil && s.Exists
+	}
+	return imports.Directory{Key: key, SpaceRegion: spaceRegion,
+		Codes: func(region, code string) (domain.ID, bool, bool) { return people.ByCode(operator, region, code) },
+		Dialogue: func(id domain.ID) (string, bool) {
+			d, _, err := commands.Dialogue.Load(ctx, h, id)
+			*lookupErr = cmp.Or(*lookupErr, err)
+			if err != nil || !d.Exists {
+				return "", false
+			}
+			return spaceRegion(d.Record.SpaceID)
+		}}, lookupErr
 }
 
 // suggestMapping prints a mapping proposed from each file's headers.
