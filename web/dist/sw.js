@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-Ck54bQ5X.js","/assets/index-DOGzMz3z.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-B0lodYCf.js","/assets/Erasure-KM685CTj.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D2UtJebN.js"],"dashboard":["/assets/Dashboard-BntZ5W7O.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-D2UtJebN.js"],"erasure":["/assets/Erasure-KM685CTj.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D2UtJebN.js"]}
-const VERSION = "78b64479b4bb"
+const SHELL = ["/","/assets/index-BlfaaEm9.js","/assets/index-kQOE6oaN.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Bve2GmYm.js","/assets/Erasure-CDO5f73d.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-dFBgM3ej.js"],"dashboard":["/assets/Dashboard-BhUXGtYl.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-dFBgM3ej.js"],"erasure":["/assets/Erasure-CDO5f73d.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-dFBgM3ej.js"]}
+const VERSION = "bfe200afc5b4"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
