@@ -93,6 +93,7 @@ type webappStep struct {
 	Cached         []string `json:"cached"`
 	Offline        string   `json:"offline"`
 	Sum            string   `json:"sum"`
+	RateOf         string   `json:"rateOf"`
 	// The analyst's and the admin's phones (analyst-admin.mjs).
 	Region          string `json:"region"`
 	Total           string `json:"total"`
@@ -356,6 +357,11 @@ func checkAdvocacyLead(t *testing.T, run webappRun) {
 	}
 	if !strings.Contains(adv.Sum, "1 pris = 1 tenus + 0 non tenus + 0 retirés + 0 en cours") {
 		t.Errorf("the scorecard does not add up: %q", adv.Sum)
+	}
+	// 1 of 1 settled reads 100 %: the page says of what, or a reader
+	// divides by the commitments made.
+	if !strings.Contains(adv.RateOf, "Taux de réalisation = 1 tenus ÷ (1 tenus + 0 non tenus)") {
+		t.Errorf("the scorecard does not say how its rate is counted: %q", adv.RateOf)
 	}
 	if !slices.Equal(adv.Filters, []string{"Toutes les parties prenantes", "Toutes les régions", "Tous les espaces", "Tous les statuts"}) {
 		t.Errorf("the board's filters: %q", adv.Filters)

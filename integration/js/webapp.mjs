@@ -431,7 +431,8 @@ try {
   await shot(adv, "6-scorecard-print");
   const figures = await adv.locator(".figures").innerText();
   const sum = await adv.locator(".scorecard > p.help").nth(1).innerText();
-  step("advocacy", { figures, sum, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
+  const rateOf = await adv.locator(".scorecard > p.help").nth(2).innerText();
+  step("advocacy", { figures, sum, rateOf, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
 
   // An analyst reads the dashboard on a phone and exports it.
   step("analyst", await analystStory(browser, { url, token: analystToken, shots, signIn, problems, audit, shot }));

@@ -345,6 +345,7 @@ export const en: Record<MessageKey, string> = {
   'role.admin': 'Administrator',
   'scorecard.withdrawn': 'Withdrawn',
   'scorecard.overdueOf': 'of which overdue',
+  'scorecard.rateOf': 'Fulfilment rate = {fulfilled} kept ÷ ({fulfilled} kept + {broken} broken): withdrawn and open ones do not count.',
   'scorecard.sum': '{made} made = {fulfilled} kept + {broken} broken + {withdrawn} withdrawn + {open} open',
   'filter.allRegions': 'All regions',
   'filter.allStakeholders': 'All stakeholders',

@@ -343,6 +343,7 @@ export const fr = {
   'role.admin': 'Administrateur·rice',
   'scorecard.withdrawn': 'Retirés',
   'scorecard.overdueOf': 'dont en retard',
+  'scorecard.rateOf': 'Taux de réalisation = {fulfilled} tenus ÷ ({fulfilled} tenus + {broken} non tenus) : les retirés et ceux en cours n’y comptent pas.',
   'scorecard.sum': '{made} pris = {fulfilled} tenus + {broken} non tenus + {withdrawn} retirés + {open} en cours',
   'filter.allRegions': 'Toutes les régions',
   'filter.allStakeholders': 'Toutes les parties prenantes',
