@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -35,7 +36,7 @@ func checkAnalyst(t *testing.T, ana webappStep) {
 	if len(ana.BarLabels) != 1 || ana.BarLabels[0].Text != "Comité consultatif de sécurité de Gao" || ana.BarLabels[0].Size < 12 || ana.TrendLabel < 9 {
 		t.Errorf("the charts' labels: bars %+v, the trend's %.1f px high", ana.BarLabels, ana.TrendLabel)
 	}
-	if ana.ExportProblem != 0 || ana.Download != "palabre-inclusion.xlsx" {
+	if ana.ExportProblem != 0 || !strings.HasPrefix(ana.Download, "palabre-inclusion_") || !strings.HasSuffix(ana.Download, "_"+time.Now().UTC().Format(time.DateOnly)+".xlsx") {
 		t.Errorf("the export of every region by month: %q, a problem shown: %d", ana.Download, ana.ExportProblem)
 	}
 	if !strings.Contains(ana.TooMany, "au plus 120") || !strings.Contains(ana.ViewRefused, "1950") || ana.TablesShown != 0 {

@@ -6,7 +6,7 @@ import { Refused, download } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { count, month, percent } from '../numbers'
-import { rangeProblem, viewRefusal } from '../views'
+import { exportName, rangeProblem, viewRefusal } from '../views'
 import './dashboard.css'
 
 // The analysts' dashboard: for a region, pillar and period, a table of
@@ -108,7 +108,7 @@ export default function Dashboard() {
     setExportProblem('')
     const params = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>
     try {
-      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), `palabre-inclusion.${format}`)
+      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), exportName(region, from, to, format))
     } catch (e) {
       const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
       setExportProblem(t('dashboard.exportFailed', { why }))
