@@ -23,6 +23,9 @@ var frenchShare = regexp.MustCompile(`\d,\d[\s\x{00A0}\x{202F}]%`)
 // the cost model priced real work), and refusals told on the page.
 func checkAnalyst(t *testing.T, ana webappStep) {
 	t.Helper()
+	if e := ana.EmptyRegion; !strings.Contains(e, "Aucune présence") || strings.Contains(e, "0,0") {
+		t.Errorf("a region without a dialogue reads %q", e)
+	}
 	if ana.Region != "Toutes les régions" || len(ana.Rows) != 1 || !strings.Contains(ana.Rows[0], "Comité consultatif de sécurité de Gao") ||
 		len(ana.Withheld) == 0 || ana.Withheld[0] != "< 5" {
 		t.Errorf("the analyst's dashboard: region %q, rows %q, withheld %q", ana.Region, ana.Rows, ana.Withheld)

@@ -107,6 +107,7 @@ type webappStep struct {
 	Width         int      `json:"width"`
 	ExportProblem int      `json:"exportProblem"`
 	TooMany       string   `json:"tooMany"`
+	EmptyRegion   string   `json:"emptyRegion"`
 	ViewRefused   string   `json:"refused"`
 	TablesShown   int      `json:"tablesAfterRefusal"`
 	SavedDetail   string   `json:"savedDetail"`

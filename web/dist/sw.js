@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BS1_bHBT.js","/assets/index-kQOE6oaN.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-W4s5KK26.js","/assets/Erasure-Dc-re5Gh.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CPwlTOQI.js"],"dashboard":["/assets/Dashboard-BYBr0Ile.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CPwlTOQI.js"],"erasure":["/assets/Erasure-Dc-re5Gh.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CPwlTOQI.js"]}
-const VERSION = "87d117c7f4ea"
+const SHELL = ["/","/assets/index-Cf7V-6zd.js","/assets/index-kQOE6oaN.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-_p7m7wKE.js","/assets/Erasure-B40OYZEN.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-B1YAYOfB.js"],"dashboard":["/assets/Dashboard-Cmfuurzo.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-B1YAYOfB.js"],"erasure":["/assets/Erasure-B40OYZEN.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-B1YAYOfB.js"]}
+const VERSION = "5172198e2929"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

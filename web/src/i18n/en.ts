@@ -135,6 +135,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.youth': 'Youth',
   'dashboard.disability': 'Persons with disabilities',
   'dashboard.displaced': 'Displaced people',
+  'dashboard.nobody': 'No attendance recorded for this selection: there is no share to compute.',
   'dashboard.total': 'Total',
   'dashboard.withheld': '< 5',
   'dashboard.withheldWhy': '"< 5": figure withheld because it is too small; publishing it could let someone be recognised.',

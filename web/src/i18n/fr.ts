@@ -133,6 +133,7 @@ export const fr = {
   'dashboard.youth': 'Jeunes',
   'dashboard.disability': 'Personnes handicapées',
   'dashboard.displaced': 'Personnes déplacées',
+  'dashboard.nobody': 'Aucune présence enregistrée pour cette sélection : il n’y a pas de part à calculer.',
   'dashboard.total': 'Total',
   'dashboard.withheld': '< 5',
   'dashboard.withheldWhy': '« < 5 » : chiffre masqué, car trop petit ; le publier pourrait permettre de reconnaître quelqu’un.',
