@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-Cf7V-6zd.js","/assets/index-kQOE6oaN.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-_p7m7wKE.js","/assets/Erasure-B40OYZEN.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-B1YAYOfB.js"],"dashboard":["/assets/Dashboard-Cmfuurzo.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-B1YAYOfB.js"],"erasure":["/assets/Erasure-B40OYZEN.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-B1YAYOfB.js"]}
-const VERSION = "5172198e2929"
+const SHELL = ["/","/assets/index-BjNfqmD2.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DbTF4rhO.js","/assets/Erasure-DwM0NvH9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-Dxvmd0Iy.js"],"dashboard":["/assets/Dashboard-D3oqJIbz.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-Dxvmd0Iy.js"],"erasure":["/assets/Erasure-DwM0NvH9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-Dxvmd0Iy.js"]}
+const VERSION = "8ab415c1e5cf"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
