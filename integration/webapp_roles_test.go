@@ -21,6 +21,15 @@ var frenchShare = regexp.MustCompile(`\d,\d[\s\x{00A0}\x{202F}]%`)
 // space on screen, shares the French way, legible chart labels, an
 // export made (it was refused with HTTP 400 and a console error before
 // the cost model priced real work), and refusals told on the page.
+// checkRevoke: the token just made is revoked by its named button, and
+// the device signed in with it is sent back to the sign-in page.
+func checkRevoke(t *testing.T, rev webappStep) {
+	t.Helper()
+	if !strings.Contains(rev.Listed, "Révoqué") || rev.Refused != "1" {
+		t.Errorf("a revoked token: row %q, sign-in fields on its device %q", rev.Listed, rev.Refused)
+	}
+}
+
 func checkAnalyst(t *testing.T, ana webappStep) {
 	t.Helper()
 	if e := ana.EmptyRegion; !strings.Contains(e, "Aucune présence") || strings.Contains(e, "0,0") {

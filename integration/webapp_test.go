@@ -195,6 +195,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		return
 	}
 	checkAnalyst(t, run.step(t, "analyst"))
+	checkRevoke(t, run.step(t, "revoke"))
 	checkErasure(t, s, admin, run.step(t, "erasure"))
 	if imp := run.step(t, "import"); !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
 		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {

@@ -465,6 +465,15 @@ try {
   await adm.getByText("Enregistré : envoyé dès que possible.").first().waitFor();
   await adm.waitForTimeout(500);
   step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
+  // The admin revokes it, by the button that names it; the device that
+  // signed in with it is turned away at its next request.
+  await adm.locator("#t-bearer").fill(adminToken);
+  await adm.getByRole("button", { name: "Révoquer animatrice-tombouctou" }).click();
+  const revokedRow = adm.locator("table tr", { hasText: "animatrice-tombouctou" });
+  await revokedRow.getByText("Révoqué").waitFor();
+  await fresh.reload();
+  await fresh.getByLabel("Votre jeton d’accès").waitFor({ timeout: 10000 }).catch(() => {});
+  step("revoke", { listed: await revokedRow.innerText(), refusedToken: String(await fresh.getByLabel("Votre jeton d’accès").count()) });
   // The admin, on a phone, erases someone found by code.
   step("erasure", await adminErasure(browser, { url, token: adminToken, code: "GAO-0102", shots, signIn, problems, audit, shot }));
   out.problems = problems;

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BjNfqmD2.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DbTF4rhO.js","/assets/Erasure-DwM0NvH9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-Dxvmd0Iy.js"],"dashboard":["/assets/Dashboard-D3oqJIbz.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-Dxvmd0Iy.js"],"erasure":["/assets/Erasure-DwM0NvH9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-Dxvmd0Iy.js"]}
-const VERSION = "8ab415c1e5cf"
+const SHELL = ["/","/assets/index-DO9aR6Fh.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DVZcSCuE.js","/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"],"dashboard":["/assets/Dashboard-CXLL0YTh.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CaFKYd7z.js"],"erasure":["/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"]}
+const VERSION = "c6c71f424b1a"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
