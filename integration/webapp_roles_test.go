@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -20,8 +21,20 @@ var frenchShare = regexp.MustCompile(`\d,\d[\s\x{00A0}\x{202F}]%`)
 // space on screen, shares the French way, legible chart labels, an
 // export made (it was refused with HTTP 400 and a console error before
 // the cost model priced real work), and refusals told on the page.
+// checkRevoke: the token just made is revoked by its named button, and
+// the device signed in with it is sent back to the sign-in page.
+func checkRevoke(t *testing.T, rev webappStep) {
+	t.Helper()
+	if !strings.Contains(rev.Listed, "Révoqué") || rev.Refused != "1" {
+		t.Errorf("a revoked token: row %q, sign-in fields on its device %q", rev.Listed, rev.Refused)
+	}
+}
+
 func checkAnalyst(t *testing.T, ana webappStep) {
 	t.Helper()
+	if e := ana.EmptyRegion; !strings.Contains(e, "Aucune présence") || strings.Contains(e, "0,0") {
+		t.Errorf("a region without a dialogue reads %q", e)
+	}
 	if ana.Region != "Toutes les régions" || len(ana.Rows) != 1 || !strings.Contains(ana.Rows[0], "Comité consultatif de sécurité de Gao") ||
 		len(ana.Withheld) == 0 || ana.Withheld[0] != "< 5" {
 		t.Errorf("the analyst's dashboard: region %q, rows %q, withheld %q", ana.Region, ana.Rows, ana.Withheld)
@@ -35,7 +48,7 @@ func checkAnalyst(t *testing.T, ana webappStep) {
 	if len(ana.BarLabels) != 1 || ana.BarLabels[0].Text != "Comité consultatif de sécurité de Gao" || ana.BarLabels[0].Size < 12 || ana.TrendLabel < 9 {
 		t.Errorf("the charts' labels: bars %+v, the trend's %.1f px high", ana.BarLabels, ana.TrendLabel)
 	}
-	if ana.ExportProblem != 0 || ana.Download != "palabre-inclusion.xlsx" {
+	if ana.ExportProblem != 0 || !strings.HasPrefix(ana.Download, "palabre-inclusion_") || !strings.HasSuffix(ana.Download, "_"+time.Now().UTC().Format(time.DateOnly)+".xlsx") {
 		t.Errorf("the export of every region by month: %q, a problem shown: %d", ana.Download, ana.ExportProblem)
 	}
 	if !strings.Contains(ana.TooMany, "au plus 120") || !strings.Contains(ana.ViewRefused, "1950") || ana.TablesShown != 0 {

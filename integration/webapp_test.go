@@ -40,6 +40,14 @@ type webappRun struct {
 	FacilitatorCache []string `json:"facilitatorCache"`
 }
 
+// heldOnDevice is what the app's IndexedDB keeps from the server: cache
+// entries, participant codes among them, and whether a session is kept.
+type heldOnDevice struct {
+	Entries int  `json:"entries"`
+	Codes   int  `json:"codes"`
+	Session bool `json:"session"`
+}
+
 // webappStep is what one step saw.
 type webappStep struct {
 	Name        string   `json:"name"`
@@ -58,15 +66,19 @@ type webappStep struct {
 	Withheld    []string `json:"withheld"`
 	Download    string   `json:"download"`
 	Saved       string   `json:"saved"`
-	FormDate    string   `json:"formDate"`
-	QRCells     int      `json:"qrCells"`
-	Who         string   `json:"who"`
-	Listed      string   `json:"listed"`
-	Checked     string   `json:"checkedCounts"`
-	RefusedRows string   `json:"refusedRows"`
-	Imported    string   `json:"importedCounts"`
-	Template    string   `json:"template"`
-	Registered  string   `json:"registered"`
+	HeadingTop  float64  `json:"headingTop"`
+	// BeforeSignOut and AfterSignOut are what IndexedDB held around a sign-out.
+	BeforeSignOut *heldOnDevice `json:"beforeSignOut"`
+	AfterSignOut  *heldOnDevice `json:"afterSignOut"`
+	FormDate      string        `json:"formDate"`
+	QRCells       int           `json:"qrCells"`
+	Who           string        `json:"who"`
+	Listed        string        `json:"listed"`
+	Checked       string        `json:"checkedCounts"`
+	RefusedRows   string        `json:"refusedRows"`
+	Imported      string        `json:"importedCounts"`
+	Template      string        `json:"template"`
+	Registered    string        `json:"registered"`
 	// What a person sees, step by step.
 	FutureError    string   `json:"futureError"`
 	TypedYearError string   `json:"typedYearError"`
@@ -81,6 +93,7 @@ type webappStep struct {
 	Cached         []string `json:"cached"`
 	Offline        string   `json:"offline"`
 	Sum            string   `json:"sum"`
+	RateOf         string   `json:"rateOf"`
 	// The analyst's and the admin's phones (analyst-admin.mjs).
 	Region          string `json:"region"`
 	Total           string `json:"total"`
@@ -94,6 +107,7 @@ type webappStep struct {
 	Width         int      `json:"width"`
 	ExportProblem int      `json:"exportProblem"`
 	TooMany       string   `json:"tooMany"`
+	EmptyRegion   string   `json:"emptyRegion"`
 	ViewRefused   string   `json:"refused"`
 	TablesShown   int      `json:"tablesAfterRefusal"`
 	SavedDetail   string   `json:"savedDetail"`
@@ -181,10 +195,15 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		return
 	}
 	checkAnalyst(t, run.step(t, "analyst"))
+	checkRevoke(t, run.step(t, "revoke"))
 	checkErasure(t, s, admin, run.step(t, "erasure"))
 	if imp := run.step(t, "import"); !strings.Contains(imp.Checked, "1 accepté(s) à l’essai") || !strings.Contains(imp.Checked, "1 refusé(s)") ||
 		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {
 		t.Errorf("the upload page: %+v", imp)
+	}
+	if out := run.step(t, "signed out"); out.BeforeSignOut == nil || out.BeforeSignOut.Codes == 0 || out.AfterSignOut == nil ||
+		out.AfterSignOut.Entries != 0 || out.AfterSignOut.Codes != 0 || out.AfterSignOut.Session {
+		t.Errorf("after sign-out the device still holds what the server sent: before %+v, after %+v", out.BeforeSignOut, out.AfterSignOut)
 	}
 	if reg := run.step(t, "register"); reg.Template != "participants.xlsx" || !strings.Contains(reg.Registered, "1 importé(s)") {
 		t.Errorf("the register from the template: %+v", reg)
@@ -256,6 +275,10 @@ func checkFacilitatorsDay(t *testing.T, run webappRun, serverLog string) {
 	t.Helper()
 	if r := run.step(t, "signed in").Refused; !strings.Contains(r, "pas valide") {
 		t.Errorf("a bad token was answered %q", r)
+	}
+	// On a 360×780 phone the header's menu is one row, not five.
+	if top := run.step(t, "signed in").HeadingTop; top > 160 {
+		t.Errorf("the home page's title starts %.0f px down a phone's screen, under the menu", top)
 	}
 	online := run.step(t, "online dialogue")
 	if !strings.Contains(online.SubsetError, "Ne peut pas dépasser") {
@@ -336,6 +359,11 @@ func checkAdvocacyLead(t *testing.T, run webappRun) {
 	}
 	if !strings.Contains(adv.Sum, "1 pris = 1 tenus + 0 non tenus + 0 retirés + 0 en cours") {
 		t.Errorf("the scorecard does not add up: %q", adv.Sum)
+	}
+	// 1 of 1 settled reads 100 %: the page says of what, or a reader
+	// divides by the commitments made.
+	if !strings.Contains(adv.RateOf, "Taux de réalisation = 1 tenus ÷ (1 tenus + 0 non tenus)") {
+		t.Errorf("the scorecard does not say how its rate is counted: %q", adv.RateOf)
 	}
 	if !slices.Equal(adv.Filters, []string{"Toutes les parties prenantes", "Toutes les régions", "Tous les espaces", "Tous les statuts"}) {
 		t.Errorf("the board's filters: %q", adv.Filters)

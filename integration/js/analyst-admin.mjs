@@ -40,6 +40,10 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   const [detailed] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter (Excel)" }).click()]);
   const savedDetail = `${shots}/dashboard-gao.xlsx`;
   await detailed.saveAs(savedDetail);
+  // A region nobody met in: no share of nobody reads as 0 %.
+  await page.getByLabel("Région").selectOption({ label: "Kidal" });
+  await page.getByText("Aucune présence").waitFor();
+  const emptyRegion = (await page.locator("main").innerText()).split("\n").filter((l) => /Aucune présence|Total|%|—/.test(l)).join(" | ");
   await page.getByLabel("Région").selectOption({ label: "Toutes les régions" });
 
   // Twenty years by month: named before anything is sent.
@@ -56,7 +60,7 @@ export async function analystStory(browser, { url, token, shots, signIn, problem
   await shot(page, "7b-dashboard-refused-360");
   await context.close();
   return { region, rows, withheld, total, columnsOnScreen: onScreen, columns: cells.length, barLabels, trendLabel, width,
-    download: file.suggestedFilename(), saved, savedDetail, exportProblem, tooMany, refused, tablesAfterRefusal };
+    download: file.suggestedFilename(), saved, savedDetail, emptyRegion, exportProblem, tooMany, refused, tablesAfterRefusal };
 }
 
 // storedText is everything a page keeps in the browser, as text.

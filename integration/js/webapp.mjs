@@ -155,7 +155,9 @@ try {
   await signIn(page, gaoToken);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await audit(page, "facilitator's home");
-  step("signed in", { refusedToken, who: await page.locator(".who").innerText() });
+  // On a 360 px phone the menu takes one row: the page's title is near the top.
+  const headingTop = (await page.getByRole("heading", { name: "Accueil" }).boundingBox()).y;
+  step("signed in", { refusedToken, who: await page.locator(".who").innerText(), headingTop });
 
   // Online: a dialogue, sent at once.
   await page.goto(url + "/#/dialogue");
@@ -347,6 +349,24 @@ try {
   await page.getByRole("button", { name: "Importer", exact: true }).click();
   await page.getByRole("heading", { name: "Import terminé" }).waitFor();
   step("register", { template: template.suggestedFilename(), registered: await page.locator("#import-counts").innerText() });
+
+  // Signing out leaves no copy of the region's codes on the device: the
+  // cache store is empty and no session is kept (the outbox stays).
+  const held = () => page.evaluate(async () => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open("palabre"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+    const read = (store, how) => new Promise((ok, fail) => { const r = how(db.transaction(store).objectStore(store)); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+    const cache = await read("cache", (s) => s.getAll());
+    const session = await read("meta", (s) => s.get("session"));
+    db.close();
+    return { entries: cache.length, codes: (JSON.stringify(cache).match(/GAO-\d{4}/g) ?? []).length, session: session != null };
+  });
+  await page.goto(url + "/#/");
+  await page.getByRole("heading", { name: "Accueil" }).waitFor();
+  const beforeSignOut = await held();
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByLabel("Votre jeton d’accès").waitFor();
+  step("signed out", { beforeSignOut, afterSignOut: await held() });
+
   out.leaks = [canaryName, canaryPhone, "Ousmane Canari-Yod", "Aïcha Canari-Eta", "canari zeta", "Canari", "Moussa Autre"]
     .filter((c) => [offlineStore, onlineStore, afterLookupStore].some((s) => s.text.toLowerCase().includes(c.toLowerCase())));
   out.facilitatorCache = offlineStore.cachedFiles;
@@ -411,7 +431,8 @@ try {
   await shot(adv, "6-scorecard-print");
   const figures = await adv.locator(".figures").innerText();
   const sum = await adv.locator(".scorecard > p.help").nth(1).innerText();
-  step("advocacy", { figures, sum, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
+  const rateOf = await adv.locator(".scorecard > p.help").nth(2).innerText();
+  step("advocacy", { figures, sum, rateOf, filters, atRisk, boardAtRisk, cached: advCache, offline: advOffline });
 
   // An analyst reads the dashboard on a phone and exports it.
   step("analyst", await analystStory(browser, { url, token: analystToken, shots, signIn, problems, audit, shot }));
@@ -444,6 +465,15 @@ try {
   await adm.getByText("Enregistré : envoyé dès que possible.").first().waitFor();
   await adm.waitForTimeout(500);
   step("admin", { qrCells, who, listed: await adm.locator("table").innerText() });
+  // The admin revokes it, by the button that names it; the device that
+  // signed in with it is turned away at its next request.
+  await adm.locator("#t-bearer").fill(adminToken);
+  await adm.getByRole("button", { name: "Révoquer animatrice-tombouctou" }).click();
+  const revokedRow = adm.locator("table tr", { hasText: "animatrice-tombouctou" });
+  await revokedRow.getByText("Révoqué").waitFor();
+  await fresh.reload();
+  await fresh.getByLabel("Votre jeton d’accès").waitFor({ timeout: 10000 }).catch(() => {});
+  step("revoke", { listed: await revokedRow.innerText(), refusedToken: String(await fresh.getByLabel("Votre jeton d’accès").count()) });
   // The admin, on a phone, erases someone found by code.
   step("erasure", await adminErasure(browser, { url, token: adminToken, code: "GAO-0102", shots, signIn, problems, audit, shot }));
   out.problems = problems;

@@ -1,5 +1,5 @@
 import { createContext } from 'preact'
-import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks'
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { Offline, SignedOut, gql, signOut, whoAmI, type Session } from './api'
 import { loadReference, refresh, type Reference } from './data'
 import { forget, type Store } from './db'
@@ -69,6 +69,8 @@ export function Root({ db }: { db: Store }) {
   const [, setLang] = useState(language())
   const [route, go] = useRoute()
   const online = useOnline()
+  const menu = useRef<HTMLElement>(null)
+  useEffect(() => menu.current?.querySelector('[aria-current]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), [route, session])
   const outbox = useMemo(() => new Outbox(db, gql, () => key), [db, key])
 
   // Who is signed in: the server when reachable, else the device's memory.
@@ -149,20 +151,28 @@ export function Root({ db }: { db: Store }) {
     setReference(undefined)
     setSession(null)
   }
+  // on a phone the menu is one row that scrolls sideways: the page's own
+  // link is marked and brought into view so a person sees where they are
+  const here = '/' + (route.split('/')[1] ?? '')
+  const link = (href: string, label: string) => (
+    <a href={'#' + href} aria-current={href === here ? 'page' : undefined}>
+      {label}
+    </a>
+  )
   return (
     <App.Provider value={state}>
       <header class="bar">
         <strong>{t('app.name')}</strong>
-        <nav aria-label={t('app.name')}>
-          <a href="#/">{t('nav.home')}</a>
-          {writes && <a href="#/dialogue">{t('nav.logDialogue')}</a>}
-          {writes && <a href="#/enrol">{t('nav.enrol')}</a>}
-          {writes && <a href="#/participants">{t('nav.participants')}</a>}
-          {writes && <a href="#/import">{t('nav.import')}</a>}
-          {tracks && <a href="#/commitments">{t('nav.commitments')}</a>}
-          {pagesOf(session.role).includes('dashboard') && <a href="#/dashboard">{t('nav.dashboard')}</a>}
-          {pagesOf(session.role).includes('admin') && <a href="#/admin">{t('nav.admin')}</a>}
-          {session.role !== 'analyst' && <a href="#/outbox">{t('nav.outbox')}</a>}
+        <nav aria-label={t('app.name')} ref={menu}>
+          {link('/', t('nav.home'))}
+          {writes && link('/dialogue', t('nav.logDialogue'))}
+          {writes && link('/enrol', t('nav.enrol'))}
+          {writes && link('/participants', t('nav.participants'))}
+          {writes && link('/import', t('nav.import'))}
+          {tracks && link('/commitments', t('nav.commitments'))}
+          {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
+          {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
+          {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
         </nav>
         <span class="who">{whoIsSignedIn(session, reference)}</span>
         <button type="button" class="link" onClick={toggleLanguage}>

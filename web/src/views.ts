@@ -42,3 +42,10 @@ export function viewRefusal(e: ApiError): string {
   }
   return serverMessage(e)
 }
+
+/** exportName is an export's file name: the region and the period it
+ * covers, so three regions exported in turn are three files a person can
+ * tell apart, not palabre-inclusion (1), (2)… */
+export function exportName(region: string | undefined, from: string, to: string, format: 'xlsx' | 'csv'): string {
+  return ['palabre-inclusion', region, from, to].filter(Boolean).join('_') + '.' + format
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buckets, rangeProblem, viewRefusal } from '../src/views'
+import { buckets, exportName, rangeProblem, viewRefusal } from '../src/views'
 
 describe('an inclusion view’s rules, as the device knows them', () => {
   it('counts months and quarters as the server does', () => {
@@ -19,5 +19,12 @@ describe('an inclusion view’s rules, as the device knows them', () => {
     expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'bucket', message: 'MONTH buckets…' })).toMatch(/raccourcissez la période/)
     expect(viewRefusal({ code: 'BAD_USER_INPUT', field: 'from', message: '…' })).toMatch(/1950/)
     expect(viewRefusal({ code: 'RATE_LIMITED', message: 'slow down' })).toContain('slow down')
+  })
+})
+
+describe('an export’s file name', () => {
+  it('says which region and which period it holds', () => {
+    expect(exportName('gao', '2025-12-01', '2026-11-30', 'xlsx')).toBe('palabre-inclusion_gao_2025-12-01_2026-11-30.xlsx')
+    expect(exportName(undefined, '2025-12-01', '2026-11-30', 'csv')).toBe('palabre-inclusion_2025-12-01_2026-11-30.csv')
   })
 })

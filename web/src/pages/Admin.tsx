@@ -135,7 +135,7 @@ function Tokens() {
           {tokens.map((tok) => (
             <tr key={tok.id}>
               <td>{tok.subject}</td><td data-label={t('admin.role')}>{label(ref, language(), 'Role', tok.role)}</td><td data-label={t('enrol.region')}>{tok.regions.map((r) => label(ref, language(), 'Region', r)).join(', ')}</td><td data-label={t('admin.expires')}>{day(tok.expires)}</td>
-              <td>{tok.revoked ? t('admin.revoked') : <button type="button" disabled={!bearer.trim()} onClick={() => void revoke(tok.id)}>{t('admin.revoke')}</button>}</td>
+              <td>{tok.revoked ? t('admin.revoked') : <button type="button" disabled={!bearer.trim()} onClick={() => void revoke(tok.id)}>{t('admin.revoke')}<span class="sr-only"> {tok.subject}</span></button>}</td>
             </tr>
           ))}
         </tbody>

@@ -247,6 +247,7 @@ export function ScorecardPage({ id }: { id: string }) {
         ))}
       </dl>
       <p class="help">{t('scorecard.sum', { made: n(f.made), fulfilled: n(f.fulfilled), broken: n(f.broken), withdrawn: n(f.withdrawn), open: n(f.open) })}</p>
+      <p class="help">{t('scorecard.rateOf', { fulfilled: n(f.fulfilled), broken: n(f.broken) })}</p>
       <h2>{t('scorecard.openOnes')}</h2>
       {s.commitments.edges.length === 0 ? <p>{t('scorecard.noneOpen')}</p> : (
       <div class="scroll">

@@ -6,7 +6,7 @@ import { Refused, download } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { count, month, percent } from '../numbers'
-import { rangeProblem, viewRefusal } from '../views'
+import { exportName, rangeProblem, viewRefusal } from '../views'
 import './dashboard.css'
 
 // The analysts' dashboard: for a region, pillar and period, a table of
@@ -104,11 +104,13 @@ export default function Dashboard() {
   const [answer, problem] = useView(filters, local)
 
   const groups = answer?.inclusion.groups ?? []
+  // a share of nobody is no share: 0 % would read as women kept away
+  const nobody = answer?.inclusion.total.attendance.count === 0
   const exportAs = async (format: 'xlsx' | 'csv') => {
     setExportProblem('')
     const params = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>
     try {
-      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), `palabre-inclusion.${format}`)
+      await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), exportName(region, from, to, format))
     } catch (e) {
       const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
       setExportProblem(t('dashboard.exportFailed', { why }))
@@ -184,10 +186,11 @@ export default function Dashboard() {
               <tr>
                 <th scope="row">{t('dashboard.total')}</th>
                 <td data-label={t('dashboard.attendance')}><Count m={answer.inclusion.total.attendance} /></td>
-                {columns.map((c) => <td key={c.measure} data-label={t(c.label as MessageKey)}><Share m={answer.inclusion.total[c.measure]} /></td>)}
+                {columns.map((c) => <td key={c.measure} data-label={t(c.label as MessageKey)}>{nobody ? '—' : <Share m={answer.inclusion.total[c.measure]} />}</td>)}
               </tr>
             </tfoot>
           </table>
+          {nobody && <p role="status">{t('dashboard.nobody')}</p>}
           <p class="help">{t('dashboard.withheldWhy')}</p>
           <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
             <select id="chart-measure" value={chart.measure} onChange={(e) => setChart(columns.find((c) => c.measure === e.currentTarget.value)!)}>
