@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -14,6 +13,7 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/kurrentstore"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
@@ -60,7 +60,7 @@ func (c serveConfig) Validate() error {
 			bad("kurrentdb-url", "only with --store kurrentdb")
 		}
 	case "kurrentdb":
-		if !hasAnyPrefix(c.KurrentDBURL, "esdb://", "esdb+discover://", "kurrentdb://", "kurrentdb+discover://") {
+		if _, err := kurrentstore.ParseURL(c.KurrentDBURL); err != nil {
 			bad("kurrentdb-url", "needs a connection string such as esdb://localhost:2113?tls=false, not %q", c.KurrentDBURL)
 		}
 	default:
@@ -94,15 +94,6 @@ func (c serveConfig) Validate() error {
 // back to.
 func settingError(name, format string, args ...any) error {
 	return fmt.Errorf("--%s (%s): %s", name, envName(name), fmt.Sprintf(format, args...))
-}
-
-func hasAnyPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {

@@ -32,16 +32,27 @@ type Store struct {
 	subs map[*subscription]struct{}
 }
 
-// Open connects to the server named by an esdb:// connection string, such
-// as esdb://localhost:2113?tls=false. The client connects lazily: an
-// unreachable server shows on the first call.
-func Open(connectionString string) (*Store, error) {
+// ParseURL checks a connection string as Open reads it: esdb:// or
+// esdb+discover://, then the client's own parser. serve's settings check
+// it with this, so that what they accept the store opens.
+func ParseURL(connectionString string) (*esdb.Configuration, error) {
 	if !strings.HasPrefix(connectionString, "esdb://") && !strings.HasPrefix(connectionString, "esdb+discover://") {
 		return nil, fmt.Errorf("kurrentdb url %q: must start with esdb:// or esdb+discover://", connectionString)
 	}
 	cfg, err := esdb.ParseConnectionString(connectionString)
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb url: %w", err)
+	}
+	return cfg, nil
+}
+
+// Open connects to the server named by an esdb:// connection string, such
+// as esdb://localhost:2113?tls=false. The client connects lazily: an
+// unreachable server shows on the first call.
+func Open(connectionString string) (*Store, error) {
+	cfg, err := ParseURL(connectionString)
+	if err != nil {
+		return nil, err
 	}
 	client, err := esdb.NewClient(cfg)
 	if err != nil {
