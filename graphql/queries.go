@@ -1,7 +1,10 @@
 package graphql
 
 import (
+	"errors"
+
 	"context"
+	"github.com/palabre/palabre/core/policy"
 	"maps"
 	"math"
 	"slices"
@@ -298,7 +301,10 @@ func (b *builder) meField() *gql.Field {
 
 func (b *builder) tokensField() *gql.Field {
 	return &gql.Field{Type: nonNull(listOf(b.token)), Resolve: func(p gql.ResolveParams) (any, error) {
-		if err := must(p.Context, access.Administer); err != nil {
+		var refused *policy.Forbidden
+		if err := b.policy.Allow(principalOf(p.Context), policy.ListTokens); errors.As(err, &refused) {
+			return nil, forbiddenBy(refused, requestOf(p.Context).language)
+		} else if err != nil {
 			return nil, err
 		}
 		return b.deps.Tokens.List(), nil

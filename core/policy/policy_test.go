@@ -46,7 +46,7 @@ var (
 // every is every command of every aggregate the registry lists, and every
 // operation: an aggregate added without its rules fails here.
 func every() []policy.Operation {
-	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState}
+	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState, policy.ListTokens}
 	for _, agg := range registry.Aggregates() {
 		for _, name := range agg.Describe().Commands {
 			ops = append(ops, policy.Operation(name))
@@ -97,7 +97,7 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"MakeCommitment": A | a | F | f | V | v, "ReportCommitmentProgress": A | a | F | f | V | v, "ReviseCommitmentDueDate": A | a | F | f | V | v,
 		"FulfilCommitment": A | a | F | f | V | v, "BreakCommitment": A | a | F | f | V | v, "WithdrawCommitment": A | a | F | f | V | v,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,
-		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a,
+		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a,
 	}
 	p := policy.New(policy.Config{})
 	for _, op := range every() {

@@ -16,6 +16,9 @@ const (
 	RevokeToken  Operation = "RevokeToken"
 	Backup       Operation = "Backup"
 	ListErasures Operation = "ListErasures"
+	// ListTokens: every token's subject, role, regions and expiry, never
+	// a secret.
+	ListTokens Operation = "ListTokens"
 	Import       Operation = "Import"
 	DownloadForm Operation = "DownloadForm"
 	// ReadServerState: health and readiness in detail (the log's position,
@@ -65,6 +68,7 @@ var rules = []Rule{
 	{RevokeToken, access.Administer, false, noSession + "a seized session could cut every other device off"},
 	{Backup, access.Administer, false, noSession + "a backup holds every participant's key"},
 	{ListErasures, access.Administer, false, noSession + "it tells who was erased and when; it is kept by the operator beside the master key"},
+	{ListTokens, access.Administer, true, "the admin page lists them; no secret, no name"},
 	{Import, access.LogDialogues, true, daily + "; each row is judged as its command"},
 	{DownloadForm, access.LogDialogues, true, daily + ": the form lists what the reader may see"},
 	{ReadServerState, access.Administer, true, "the server's load and positions, no record"},
