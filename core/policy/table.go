@@ -18,7 +18,7 @@ const (
 	ListErasures Operation = "ListErasures"
 	// ListTokens: every token's subject, role, regions and expiry, never
 	// a secret.
-	ListTokens Operation = "ListTokens"
+	ListTokens   Operation = "ListTokens"
 	Import       Operation = "Import"
 	DownloadForm Operation = "DownloadForm"
 	// ReadServerState: health and readiness in detail (the log's position,
