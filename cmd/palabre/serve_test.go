@@ -21,6 +21,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 	c := defaultServeConfig()
 	c.Data, c.Addr, c.Store, c.SmallCells = "", "localhost", "kurrentdb", 1
 	c.KurrentDBURL, c.RequestTimeout, c.LogFormat, c.ReserveMiB = "http://localhost:2113", time.Hour, "xml", 0
+	c.TLS.Cert = "cert.pem"
 	err := c.Validate()
 	joined, ok := err.(interface{ Unwrap() []error })
 	if !ok {
@@ -34,6 +35,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 		"--request-timeout (PALABRE_REQUEST_TIMEOUT): must be a duration between 100ms and 10m, not 1h0m0s",
 		"--log-format (PALABRE_LOG_FORMAT): must be auto, json or console, not \"xml\"",
 		"--reserve-mib (PALABRE_RESERVE_MIB): must be between 1 and 1048576",
+		"--tls-cert (PALABRE_TLS_CERT): --tls-cert and --tls-key go together",
 	}
 	got := joined.Unwrap()
 	if len(got) != len(want) {
