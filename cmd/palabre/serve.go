@@ -40,7 +40,8 @@ type serveConfig struct {
 
 func defaultServeConfig() serveConfig {
 	return serveConfig{Data: "./palabre-data", Addr: "127.0.0.1:8080", Store: "embedded", SmallCells: 5,
-		Disclosure: graphql.CellKey, RequestTimeout: 10 * time.Second, LogFormat: "auto", ReserveMiB: pebblestore.DefaultReserve >> 20}
+		Disclosure: graphql.CellKey, RequestTimeout: 10 * time.Second, LogFormat: "auto", ReserveMiB: pebblestore.DefaultReserve >> 20,
+		TLS: tlsSettings{ACMEDirectory: letsEncrypt}}
 }
 
 // Validate returns every wrong setting, joined with errors.Join, each
@@ -104,7 +105,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tlsConfig, err := serverTLS(c.TLS) // before the store: a wrong certificate stops serve at once
+	tlsConfig, err := serverTLS(c.TLS, c.Data) // before the store: a wrong certificate stops serve at once
 	if err != nil {
 		return err
 	}

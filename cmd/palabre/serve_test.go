@@ -89,3 +89,29 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestTLSSettingsNameWhatIsWrong(t *testing.T) {
+	for _, c := range []struct {
+		settings tlsSettings
+		want     []string
+	}{
+		{tlsSettings{Key: "key.pem", ACMEDirectory: letsEncrypt}, []string{"--tls-cert and --tls-key go together"}},
+		{tlsSettings{ACMEEmail: "ops@example.org", ACMEDirectory: letsEncrypt}, []string{"need --acme-domain"}},
+		{tlsSettings{Cert: "c.pem", Key: "k.pem", ACMEDomains: "localhost,palabre.example.org", ACMEDirectory: "http://acme.example.org/dir", ACMEEmail: "ops"},
+			[]string{"not both", `"localhost" is not a public DNS name`, "must be the https:// URL", `"ops" is not an email address`}},
+	} {
+		var got []string
+		c.settings.problems(func(name, format string, args ...any) { got = append(got, settingError(name, format, args...).Error()) })
+		if len(got) != len(c.want) {
+			t.Errorf("%+v: problems %q, want %d", c.settings, got, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%+v: problem %q lacks %q", c.settings, got[i], w)
+			}
+		}
+	}
+	fine := tlsSettings{ACMEDomains: "palabre.example.org", ACMEDirectory: letsEncrypt, ACMEEmail: "ops@example.org"}
+	fine.problems(func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
+}
