@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -51,6 +52,7 @@ type envOptions struct {
 	history    int
 	disclosure graphql.Disclosure
 	replays    int // past views one token may replay at once
+	webApp     fs.FS
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -78,7 +80,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

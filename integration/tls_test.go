@@ -79,8 +79,8 @@ func startHTTPSServer(t *testing.T, bin, dir string, flags ...string) (*server, 
 
 // TestTheBinaryServesHTTPSWithItsOwnCertificate runs palabre serve with
 // --tls-cert and --tls-key: the API answers over HTTPS with that
-// certificate, plain HTTP on the same port is not served, and the session
-// cookie is Secure.
+// certificate and HSTS, plain HTTP on the same port is not served, and
+// the session cookie is Secure.
 func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -102,6 +102,9 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	res.Body.Close()
 	if res.TLS == nil || len(res.TLS.PeerCertificates) == 0 || !strings.Contains(res.TLS.PeerCertificates[0].Subject.CommonName, "palabre test") {
 		t.Errorf("the answer did not come over TLS with the given certificate: %+v", res.TLS)
+	}
+	if res.Header.Get("Strict-Transport-Security") == "" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("over HTTPS: HSTS %q, CSP %q", res.Header.Get("Strict-Transport-Security"), res.Header.Get("Content-Security-Policy"))
 	}
 	if cert.spki == "" {
 		t.Error("no SPKI hash for browsers")

@@ -36,6 +36,9 @@ type serveConfig struct {
 	LogFormat      string        // json, console or auto
 	ReserveMiB     int           // free space under which the embedded store refuses writes
 	TLS            tlsSettings   // HTTPS; none is plain HTTP
+	// TrustedProxies are the reverse proxies (CIDRs or addresses,
+	// comma-separated) whose X-Forwarded-For and -Proto are believed.
+	TrustedProxies string
 }
 
 func defaultServeConfig() serveConfig {
@@ -91,6 +94,9 @@ func (c serveConfig) Validate() error {
 		bad("reserve-mib", "%s", p)
 	}
 	c.TLS.problems(bad)
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		bad("trusted-proxies", "%v", err)
+	}
 	return errors.Join(problems...)
 }
 
@@ -134,12 +140,13 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
 	tlsSettings := f.tlsFlags(c.TLS)
+	proxies := f.string("trusted-proxies", c.TrustedProxies, "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	if err := f.parse(args); err != nil {
 		return c, nil, err
 	}
 	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
 	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
-	c.TLS = tlsSettings()
+	c.TLS, c.TrustedProxies = tlsSettings(), *proxies
 	if d, err := time.ParseDuration(*timeout); err == nil {
 		c.RequestTimeout = d
 	} else {
@@ -195,7 +202,8 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		deps.Backup = d.backup
 	}
 	deps.StoreHealth = storeHealth
-	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout})
+	proxies, _ := parseProxies(c.TrustedProxies) // checked by Validate
+	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}

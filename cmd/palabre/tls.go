@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -174,4 +175,27 @@ func (c *certFiles) fallback(err error) (*tls.Certificate, error) {
 		return c.current, nil
 	}
 	return nil, err
+}
+
+// parseProxies reads --trusted-proxies: CIDRs (10.0.0.0/8) or single
+// addresses (127.0.0.1, ::1), comma-separated.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var proxies []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			proxies = append(proxies, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR such as 10.0.0.0/8", item)
+		}
+		a = a.Unmap()
+		proxies = append(proxies, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return proxies, nil
 }
