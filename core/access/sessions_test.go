@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,5 +293,51 @@ func TestSessionsAnOlderVersionKeptInTheTokenFileMoveToTheJournal(t *testing.T) 
 	c.reopen(t)
 	if _, err := c.tokens.AuthenticateSession(session); err != nil {
 		t.Fatalf("after the move and a restart: %v", err)
+	}
+}
+
+func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
+	c := newSignInClock(t)
+	c.tokens.LimitSessions(access.SessionLimits{TokenBurst: 1000, TokenEvery: time.Second})
+	var wg sync.WaitGroup
+	opened := make(chan string, 64)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 8 {
+				if s, _, _, err := c.tokens.OpenSession(c.secret, fmt.Sprintf("10.0.%d.%d", g, i)); err == nil {
+					opened <- s
+				} else {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(opened)
+	live := func() (n int) {
+		for _, s := range c.tokens.List()[0].Sessions {
+			if c.now.Before(s.Expires) {
+				n++
+			}
+		}
+		return n
+	}
+	var all []string
+	for s := range opened {
+		all = append(all, s)
+	}
+	if len(all) != 64 || live() != 10 {
+		t.Fatalf("%d sign-ins, %d sessions open, want 64 and 10", len(all), live())
+	}
+	open := map[string]bool{}
+	for _, s := range all {
+		_, err := c.tokens.AuthenticateSession(s)
+		open[s] = err == nil
+	}
+	c.reopen(t)
+	for _, s := range all {
+		if _, err := c.tokens.AuthenticateSession(s); (err == nil) != open[s] {
+			t.Errorf("after a restart, a session's state changed: open before %v, error now %v", open[s], err)
+		}
 	}
 }
