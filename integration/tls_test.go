@@ -128,3 +128,42 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 		t.Errorf("POST /session over HTTPS: %d, cookies %+v; want 200 and a Secure cookie", res.StatusCode, cookies)
 	}
 }
+
+// clientFrom is a client whose connections leave from the loopback
+// address from, so that one server sees a trusted proxy and a stranger.
+func clientFrom(from string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 10 * time.Second}
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext}}
+}
+
+// TestTheBinaryBelievesOnlyItsTrustedProxy serves plain HTTP behind a
+// proxy named by --trusted-proxies: the proxy's X-Forwarded-Proto makes
+// the session cookie Secure and adds HSTS; the same header from another
+// address changes nothing.
+func TestTheBinaryBelievesOnlyItsTrustedProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin, dir := binary(t), t.TempDir()
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	s := startServer(t, bin, dir, "--trusted-proxies", "127.0.0.1")
+	for _, c := range []struct {
+		from   string
+		secure bool
+	}{{"127.0.0.1", true}, {"127.0.0.2", false}} {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/session", strings.NewReader(`{"token":"`+gao+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-For", "203.0.113.5")
+		res, err := clientFrom(c.from).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		cookies := res.Cookies()
+		hsts := res.Header.Get("Strict-Transport-Security") != ""
+		if res.StatusCode != http.StatusOK || len(cookies) != 1 || cookies[0].Secure != c.secure || hsts != c.secure {
+			t.Errorf("from %s saying https: %d, cookies %+v, HSTS %v; want Secure and HSTS %v", c.from, res.StatusCode, cookies, hsts, c.secure)
+		}
+	}
+}
