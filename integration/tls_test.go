@@ -79,15 +79,16 @@ func startHTTPSServer(t *testing.T, bin, dir string, flags ...string) (*server, 
 
 // TestTheBinaryServesHTTPSWithItsOwnCertificate runs palabre serve with
 // --tls-cert and --tls-key: the API answers over HTTPS with that
-// certificate and HSTS, plain HTTP on the same port is not served, and
-// the session cookie is Secure.
+// certificate and HSTS, plain HTTP on the same port is not served but
+// --redirect-addr sends it to HTTPS, and the session cookie is Secure.
 func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	bin, dir := binary(t), t.TempDir()
 	admin := newToken(t, bin, dir, "--role", "admin")
-	s, cert := startHTTPSServer(t, bin, dir)
+	redirect := freeAddress(t)
+	s, cert := startHTTPSServer(t, bin, dir, "--redirect-addr", redirect)
 	if !strings.HasPrefix(s.url, "https://127.0.0.1:") {
 		t.Fatalf("serving on %s, want https://127.0.0.1:…", s.url)
 	}
@@ -116,6 +117,13 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 		if res.StatusCode == http.StatusOK {
 			t.Errorf("plain HTTP answered 200 on the HTTPS port: %s", body)
 		}
+	}
+
+	// The plain-HTTP port sends every path to HTTPS.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, err := noFollow.Get("http://" + redirect + "/graphiql?x=1"); err != nil || res.StatusCode != http.StatusPermanentRedirect ||
+		res.Header.Get("Location") != s.url+"/graphiql?x=1" {
+		t.Errorf("plain HTTP on --redirect-addr: %v %v, want 308 to %s/graphiql?x=1", res, err, s.url)
 	}
 
 	res, err = s.client.Post(s.url+"/session", "application/json", strings.NewReader(`{"token":"`+admin+`"}`))
@@ -166,4 +174,15 @@ func TestTheBinaryBelievesOnlyItsTrustedProxy(t *testing.T) {
 			t.Errorf("from %s saying https: %d, cookies %+v, HSTS %v; want Secure and HSTS %v", c.from, res.StatusCode, cookies, hsts, c.secure)
 		}
 	}
+}
+
+// freeAddress is a loopback address with a port free a moment ago.
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

@@ -99,6 +99,7 @@ func TestTLSSettingsNameWhatIsWrong(t *testing.T) {
 	}{
 		{tlsSettings{Key: "key.pem", ACMEDirectory: letsEncrypt}, []string{"--tls-cert and --tls-key go together"}},
 		{tlsSettings{ACMEEmail: "ops@example.org", ACMEDirectory: letsEncrypt}, []string{"need --acme-domain"}},
+		{tlsSettings{Redirect: ":80", ACMEDirectory: letsEncrypt}, []string{"--redirect-addr (PALABRE_REDIRECT_ADDR): redirects to HTTPS: it needs --tls-cert or --acme-domain"}},
 		{tlsSettings{Cert: "c.pem", Key: "k.pem", ACMEDomains: "localhost,palabre.example.org", ACMEDirectory: "http://acme.example.org/dir", ACMEEmail: "ops"},
 			[]string{"not both", `"localhost" is not a public DNS name`, "must be the https:// URL", `"ops" is not an email address`}},
 	} {

@@ -50,10 +50,11 @@ func TestARenewedCertificateIsServedWithoutARestart(t *testing.T) {
 	}
 	start := time.Now().Add(-time.Hour)
 	writeCertificate(t, certFile, keyFile, "first.example.org", start)
-	config, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir)
+	https, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	config := https.config
 	served := func() string {
 		t.Helper()
 		c, err := config.GetCertificate(&tls.ClientHelloInfo{})
