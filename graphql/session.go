@@ -88,7 +88,7 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "token", Message: `send {"token": "plb_…"}`})
 		return
 	}
-	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token), s.clientAddress(r).String())
+	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token), s.clientAddress(r))
 	var paced *access.TooManySignIns
 	switch {
 	case errors.As(err, &paced):

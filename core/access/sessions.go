@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -107,17 +108,18 @@ func (e *TooManySignIns) Error() string {
 func (e *TooManySignIns) Unwrap() error { return ErrTooManySignIns }
 
 // OpenSession exchanges a valid token, presented from a client address
-// (the key its attempts are paced by; "" paces by token only), for a new
+// (its attempts are paced by it: an IPv4 address, an IPv6 /64, which one
+// subscriber holds whole; the zero Addr paces by token only), for a new
 // session: its secret (for the cookie, shown once), its expiry, and the
 // token's principal. Returns ErrUnauthenticated for a token that is not
 // valid and a *TooManySignIns (ErrTooManySignIns) for attempts too
 // frequent; past SessionLimits.PerToken, the token's oldest session ends.
-func (t *Tokens) OpenSession(presented, from string) (secret string, expires time.Time, who Principal, err error) {
+func (t *Tokens) OpenSession(presented string, from netip.Addr) (secret string, expires time.Time, who Principal, err error) {
 	t.mu.RLock()
 	limits := t.signIns
 	t.mu.RUnlock()
-	if from != "" {
-		if wait, ok := limits.byAddress.Take(from); !ok {
+	if from.IsValid() {
+		if wait, ok := limits.byAddress.Take(addressKey(from)); !ok {
 			return "", time.Time{}, Principal{}, &TooManySignIns{ByAddress: true, RetryAfter: wait}
 		}
 	}
@@ -138,6 +140,16 @@ func (t *Tokens) OpenSession(presented, from string) (secret string, expires tim
 		return "", time.Time{}, Principal{}, err
 	}
 	return sessionPrefix + who.TokenID + "_" + base64.RawURLEncoding.EncodeToString(raw), expires, who, nil
+}
+
+// addressKey is what sign-ins are paced by for an address: itself, or
+// for IPv6 its /64, since a subscriber is given a whole /64 to pick from.
+func addressKey(a netip.Addr) string {
+	a = a.Unmap()
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
 }
 
 // addSession keeps a new session of a token, ending its expired ones and

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,10 +31,10 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := tokens.OpenSession(secret+"x", ""); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, _, _, err := tokens.OpenSession(secret+"x", netip.Addr{}); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("a session for a bad token: %v", err)
 	}
-	session, expires, who, err := tokens.OpenSession(secret, "")
+	session, expires, who, err := tokens.OpenSession(secret, netip.Addr{})
 	if err != nil || who.TokenID != tok.ID || !expires.Equal(now.Add(access.SessionTTL)) || strings.Contains(session, secret) {
 		t.Fatalf("open: %v %v %v", who, expires, err)
 	}
@@ -56,7 +57,7 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 		t.Fatal("a tampered session works")
 	}
 	// Signing out ends it, and only it.
-	other, _, _, _ := tokens.OpenSession(secret, "")
+	other, _, _, _ := tokens.OpenSession(secret, netip.Addr{})
 	if err := tokens.CloseSession(session); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 		t.Fatal("an expired session works")
 	}
 	// It ends with its token.
-	third, _, _, err := tokens.OpenSession(secret, "")
+	third, _, _, err := tokens.OpenSession(secret, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestASessionEndsNoLaterThanItsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, secret, _ := tokens.Create(access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
-	if _, expires, _, err := tokens.OpenSession(secret, ""); err != nil || !expires.Equal(tok.Expires) {
+	if _, expires, _, err := tokens.OpenSession(secret, netip.Addr{}); err != nil || !expires.Equal(tok.Expires) {
 		t.Fatalf("a one-day token's session expires %v (token %v): %v", expires, tok.Expires, err)
 	}
 }
@@ -132,7 +133,7 @@ func TestATokenKeepsTenSessionsAtMostAndTheOldestEnds(t *testing.T) {
 	var sessions []string
 	for i := range 14 {
 		c.now = c.now.Add(time.Minute) // within the token's pace
-		s, _, _, err := c.tokens.OpenSession(c.secret, "10.0.0.1")
+		s, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
 		if err != nil {
 			t.Fatalf("sign-in %d: %v", i, err)
 		}
@@ -156,11 +157,11 @@ func TestSignInAttemptsArePacedPerAddressAndPerToken(t *testing.T) {
 	c := newSignInClock(t)
 	c.tokens.LimitSessions(access.SessionLimits{AddressBurst: 3, AddressEvery: 10 * time.Second, TokenBurst: 5, TokenEvery: time.Minute})
 	for i := range 3 {
-		if _, _, _, err := c.tokens.OpenSession("plb_wrong", "10.0.0.1"); !errors.Is(err, access.ErrUnauthenticated) {
+		if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
 			t.Fatalf("wrong token %d: %v", i, err)
 		}
 	}
-	_, _, _, err := c.tokens.OpenSession(c.secret, "10.0.0.1")
+	_, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
 	var paced *access.TooManySignIns
 	if !errors.As(err, &paced) || !paced.ByAddress || paced.RetryAfter != 10*time.Second {
 		t.Fatalf("a fourth attempt from one address at once: %v, want paced by address for 10 s", err)
@@ -168,25 +169,35 @@ func TestSignInAttemptsArePacedPerAddressAndPerToken(t *testing.T) {
 	// Another address is not held back; the token's own pace counts its
 	// valid sign-ins from every address.
 	for i := range 5 {
-		if _, _, _, err := c.tokens.OpenSession(c.secret, fmt.Sprintf("10.0.1.%d", i)); err != nil {
+		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i))); err != nil {
 			t.Fatalf("sign-in %d from a fresh address: %v", i, err)
 		}
 	}
-	_, _, _, err = c.tokens.OpenSession(c.secret, "10.0.2.1")
+	_, _, _, err = c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.2.1"))
 	if !errors.As(err, &paced) || paced.ByAddress || paced.RetryAfter != time.Minute || !errors.Is(err, access.ErrTooManySignIns) {
 		t.Fatalf("a sixth sign-in with one token at once: %v, want paced by token for a minute", err)
 	}
 	// Wrong secrets for the token's id do not spend its pace.
 	c.now = c.now.Add(time.Minute)
 	for i := range 3 {
-		c.tokens.OpenSession("plb_"+c.token.ID+"_"+strings.Repeat("A", 43), fmt.Sprintf("10.0.3.%d", i))
+		c.tokens.OpenSession("plb_"+c.token.ID+"_"+strings.Repeat("A", 43), netip.MustParseAddr(fmt.Sprintf("10.0.3.%d", i)))
 	}
-	if _, _, _, err := c.tokens.OpenSession(c.secret, "10.0.4.1"); err != nil {
+	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.4.1")); err != nil {
 		t.Fatalf("a minute later, after wrong secrets for its id: %v", err)
 	}
 	c.now = c.now.Add(10 * time.Second)
-	if _, _, _, err := c.tokens.OpenSession("plb_wrong", "10.0.0.1"); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("the first address 10 s later: %v", err)
+	}
+	// An IPv6 subscriber picks addresses from a whole /64: paced as one.
+	for i := range 3 {
+		c.tokens.OpenSession("plb_wrong", netip.MustParseAddr(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+	}
+	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("2001:db8:1:2:ffff::9")); !errors.As(err, &paced) || !paced.ByAddress {
+		t.Fatalf("a fourth address of one IPv6 /64: %v, want paced", err)
+	}
+	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("2001:db8:1:3::1")); !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("another /64: %v, want not paced", err)
 	}
 }
 
@@ -198,7 +209,7 @@ func TestASignInAppendsALineAndLeavesTheTokenFileAlone(t *testing.T) {
 	}
 	stat, _ := os.Stat(c.path)
 	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
-	session, _, _, err := c.tokens.OpenSession(c.secret, "10.0.0.1")
+	session, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +245,7 @@ func TestThreeThousandSignInsWithOneTokenAreBounded(t *testing.T) {
 	opened := 0
 	for i := range 3000 {
 		c.now = c.now.Add(3 * time.Millisecond)
-		if _, _, _, err := c.tokens.OpenSession(c.secret, "10.0.0.1"); err == nil {
+		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1")); err == nil {
 			opened++
 		} else if !errors.Is(err, access.ErrTooManySignIns) {
 			t.Fatalf("sign-in %d: %v", i, err)
@@ -245,7 +256,7 @@ func TestThreeThousandSignInsWithOneTokenAreBounded(t *testing.T) {
 	}
 	for i := range 3000 {
 		c.now = c.now.Add(time.Minute)
-		if _, _, _, err := c.tokens.OpenSession(c.secret, fmt.Sprintf("10.%d.%d.1", i/256, i%256)); err != nil {
+		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.%d.%d.1", i/256, i%256))); err != nil {
 			t.Fatalf("sign-in %d a minute apart: %v", i, err)
 		}
 	}
@@ -304,7 +315,7 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 8 {
-				if s, _, _, err := c.tokens.OpenSession(c.secret, fmt.Sprintf("10.0.%d.%d", g, i)); err == nil {
+				if s, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", g, i))); err == nil {
 					opened <- s
 				} else {
 					t.Error(err)
