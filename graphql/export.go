@@ -180,13 +180,20 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 	if semicolon {
 		cw.Comma = ';'
 	}
-	if err := cw.Write(headings); err != nil {
+	heads := make([]string, len(headings))
+	for i, h := range headings {
+		heads[i] = asText(h) // the deployment's group names are in them
+	}
+	if err := cw.Write(heads); err != nil {
 		return err
 	}
 	for _, row := range rows {
 		rec := make([]string, len(row))
 		for i, v := range row {
 			rec[i] = csvValue(v, columns[i].kind, semicolon, wd)
+			if !isNumber(v) {
+				rec[i] = asText(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -194,6 +201,17 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// isNumber: a count, share or duration the API computed, written as a
+// number; a negative one (none today: counts are never made negative)
+// would stay a number too, since it cannot carry a formula.
+func isNumber(v cell) bool {
+	switch v.(type) {
+	case int, int32, int64, float64:
+		return true
+	}
+	return false
 }
 
 func csvValue(v cell, kind cellKind, decimalComma bool, wd wording) string {
