@@ -49,6 +49,7 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
 type envOptions struct {
 	server     *graphql.Options
 	history    int
+	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
 	replays    int // past views one token may replay at once
 }
@@ -58,7 +59,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)
 	if o.history > 0 {
-		if _, err := synthetic.Load(context.Background(), c.Store, synthetic.Generate(synthetic.Config{Events: o.history, Seed: 7})); err != nil {
+		if _, err := synthetic.Load(context.Background(), c.Store, synthetic.Generate(synthetic.Config{Events: o.history, Seed: 7, Regions: o.regions})); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/palabre/palabre/graphql"
 )
 
 // formulas are texts a spreadsheet would run if a cell began with them:
@@ -128,5 +131,51 @@ func checkNoCellStartsAFormula(t *testing.T, url string, body []byte) {
 		if strings.IndexByte(",;\t\r\n", c) >= 0 {
 			start = true
 		}
+	}
+}
+
+// An export pages through every row: a region with 11,001 dialogues in
+// the embedded store exports 11,001 (it stopped at 10,000).
+func TestAnExportHoldsEveryRowPastTenThousand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 20,002 synthetic events")
+	}
+	e := newEnvWith(t, envOptions{history: 20_002, regions: []string{"gao"}}) // 55 % of them dialogues
+	n := e.must(e.admin, `{ inclusion(region: "gao", from: "2020-01-01", to: "2030-12-31", bucket: NONE) { total { dialogues } } }`, nil)
+	total, _ := get(n, "inclusion", "total", "dialogues").(float64)
+	want := int(total)
+	if want != 11_001 {
+		t.Fatalf("the history holds %d dialogues in gao, want 11,001", want)
+	}
+	start := time.Now()
+	status, body := e.download(e.gao, "/export/dialogues.csv?region=gao")
+	took := time.Since(start)
+	if status != 200 {
+		t.Fatalf("dialogues.csv: %d %.300s", status, body)
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, rec := range records[1:] {
+		ids[rec[0]] = true
+	}
+	if len(records)-1 != want || len(ids) != want {
+		t.Fatalf("dialogues.csv holds %d rows (%d ids), the region %d dialogues", len(records)-1, len(ids), want)
+	}
+	t.Logf("%d dialogues exported as CSV in %v (%d KB)", want, took.Round(time.Millisecond), len(body)>>10)
+}
+
+// Past the most rows an export holds, it is refused with the limit
+// named, never cut.
+func TestAnExportPastItsLimitIsRefusedWithTheLimitNamed(t *testing.T) {
+	e := newEnvWith(t, envOptions{history: 2_000, regions: []string{"gao"}, server: &graphql.Options{ExportRows: 150}})
+	status, body := e.download(e.gao, "/export/dialogues.csv?region=gao")
+	if status != 400 || !strings.Contains(string(body), "BAD_USER_INPUT") || !strings.Contains(string(body), "150 rows") {
+		t.Fatalf("an export past its limit: %d %.300s", status, body)
+	}
+	if status, _ := e.download(e.gao, "/export/stakeholders.csv"); status != 200 {
+		t.Fatalf("an export under the limit: %d", status)
 	}
 }

@@ -44,6 +44,10 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
+	// ExportRows is the most rows one export holds (it is held in memory
+	// until written); past it the export is refused, naming the limit.
+	// Default DefaultExportRows.
+	ExportRows int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -91,6 +95,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	}
 	if s.opts.PerToken <= 0 {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
+	}
+	if s.opts.ExportRows <= 0 {
+		s.opts.ExportRows = DefaultExportRows
 	}
 	s.running = newSlots(s.opts.PerToken)
 	s.tables, s.labels = s.exports(), enumLabels()
