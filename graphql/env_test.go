@@ -51,7 +51,9 @@ type envOptions struct {
 	history    int
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
-	replays    int // past views one token may replay at once
+	replays    int              // past views one token may replay at once
+	secret     []byte           // the server's secret (Deps.Secret); default random
+	tokenClock func() time.Time // the token store's clock; default today
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -73,13 +75,17 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	done := make(chan struct{})
 	go func() { runner.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), clock, refdata.Default())
+	tokenClock := clock
+	if o.tokenClock != nil {
+		tokenClock = o.tokenClock
+	}
+	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), tokenClock, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,10 @@
 // Tokens are 256 random bits shown once; only their SHA-256 is kept, in a
 // file of the data directory, and a presented token is compared in
 // constant time. Revocation and expiry take effect on the next request.
+// A creation retried with its command id within RetryWindow is shown the
+// same secret again, from memory; after it (or a restart) it is told the
+// token exists, to be revoked and made again: no secret can be made
+// again from anything stored or known.
 package access
 
 import (
