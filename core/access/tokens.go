@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/durable"
 )
 
 // Token is what is kept of a token: never the secret.
@@ -332,22 +333,8 @@ func (t *Tokens) save() error {
 	if err != nil {
 		return err
 	}
-	tmp := t.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	if err := durable.WriteFile(t.path, append(b, '\n')); err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
-	_, err = f.Write(append(b, '\n'))
-	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	if err := os.Rename(tmp, t.path); err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	dir, err := os.Open(filepath.Dir(t.path))
-	if err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	defer dir.Close()
-	return dir.Sync()
+	return nil
 }
