@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -51,7 +52,8 @@ type envOptions struct {
 	history    int
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
-	replays    int              // past views one token may replay at once
+	replays    int // past views one token may replay at once
+	webApp     fs.FS
 	secret     []byte           // the server's secret (Deps.Secret); default random
 	tokenClock func() time.Time // the token store's clock; default today
 }
@@ -85,7 +87,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, Secret: o.secret}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,8 +36,9 @@ type Token struct {
 	// this token instead of a second one.
 	CommandID string `json:"commandId,omitempty"`
 	// Sessions are the browser sessions opened with it (sessions.go): they
-	// end with it.
-	Sessions []Session `json:"sessions,omitempty"`
+	// end with it. They are kept in the session journal (sessionlog.go),
+	// not in the token file.
+	Sessions []Session `json:"-"`
 }
 
 // Errors of the token store.
@@ -81,6 +82,9 @@ type Tokens struct {
 	// version counts the changes saved, for caches of what depends on
 	// tokens (the API's answers to tokens).
 	version atomic.Uint64
+	// journal keeps the sessions, signIns paces opening them.
+	journal *sessionJournal
+	signIns signIns
 }
 
 // Version changes with every token or session saved.
@@ -96,20 +100,22 @@ func OpenTokens(path string, clock func() time.Time, regions Regions) (*Tokens, 
 	if clock == nil {
 		clock = time.Now
 	}
-	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}, shown: map[string]shownSecret{}}
+	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}, shown: map[string]shownSecret{}, signIns: newSignIns(SessionLimits{}, clock)}
 	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return t, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("tokens: %w", err)
 	}
-	var list []*Token
-	if err := json.Unmarshal(b, &list); err != nil {
-		return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+	if len(b) > 0 {
+		var list []*Token
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+		}
+		for _, tok := range list {
+			t.byID[tok.ID] = tok
+		}
 	}
-	for _, tok := range list {
-		t.byID[tok.ID] = tok
+	if err := t.openJournal(b); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -321,7 +327,8 @@ func (t *Tokens) Revoke(id string) (Token, error) {
 	return *tok, nil
 }
 
-// save writes the file atomically and durably; t.mu is held.
+// save writes the file atomically and durably; t.mu is held. Sessions
+// are not in it: they go to the journal, a line each.
 func (t *Tokens) save() error {
 	defer t.version.Add(1)
 	list := make([]*Token, 0, len(t.byID))
