@@ -48,6 +48,10 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (proxy.go); none by default.
 	TrustedProxies []netip.Prefix
+	// ExportRows is the most rows one export holds (it is held in memory
+	// until written); past it the export is refused, naming the limit.
+	// Default DefaultExportRows.
+	ExportRows int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -95,6 +99,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	}
 	if s.opts.PerToken <= 0 {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
+	}
+	if s.opts.ExportRows <= 0 {
+		s.opts.ExportRows = DefaultExportRows
 	}
 	s.running = newSlots(s.opts.PerToken)
 	s.tables, s.labels = s.exports(), enumLabels()

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/palabre/palabre/events/durable"
 )
 
 // sessionJournal is sessions.jsonl beside tokens.json: one line per
@@ -113,7 +115,7 @@ func (j *sessionJournal) rewrite(open map[string][]Session) error {
 			lines++
 		}
 	}
-	if err := writeDurably(j.path, []byte(b.String())); err != nil {
+	if err := durable.WriteFile(j.path, []byte(b.String())); err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
 	if j.file != nil {
@@ -155,30 +157,6 @@ func (t *Tokens) compactIfDue() {
 		return
 	}
 	_ = t.journal.rewrite(open)
-}
-
-// writeDurably replaces a file by data through a synced temporary file
-// and a synced directory, so that a crash leaves the old file or the new,
-// whole.
-func writeDurably(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	dir, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	return dir.Sync()
 }
 
 // openJournal reads the sessions: those an older version kept in the
