@@ -83,6 +83,11 @@ func (j *sessionJournal) record(token string, opened Session, ended []string) er
 		if err != nil {
 			return fmt.Errorf("sessions: %w", err)
 		}
+		// The file may be new: its name must outlive a crash too.
+		if err := durable.SyncDir(filepath.Dir(j.path)); err != nil {
+			f.Close()
+			return fmt.Errorf("sessions: %w", err)
+		}
 		j.file = f
 	}
 	line := journalLine{Token: token, Open: opened.Hash, Expires: opened.Expires, End: ended}
