@@ -2,6 +2,7 @@ package access
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,12 +56,15 @@ func readJournal(tokensPath string, sessions map[string][]Session) (*sessionJour
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var line journalLine
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			// A line cut short by a crash ends the journal: what it held
-			// was never acknowledged.
+		line, whole := parseJournalLine(sc.Bytes())
+		if !whole {
+			// A line cut short by a crash: what it held was never
+			// acknowledged. Older builds appended after it, gluing their
+			// next line onto it; replay goes on past it to keep those.
 			j.torn = true
-			break
+		}
+		if line.Token == "" {
+			continue
 		}
 		j.lines++
 		kept := slices.DeleteFunc(sessions[line.Token], func(s Session) bool { return slices.Contains(line.End, s.Hash) })
@@ -73,6 +77,22 @@ func readJournal(tokensPath string, sessions map[string][]Session) (*sessionJour
 		return nil, fmt.Errorf("sessions: %s: %w", j.path, err)
 	}
 	return j, nil
+}
+
+// parseJournalLine reads one line of the journal; whole is false for a
+// line torn by a crash, whose line is then the one an older build glued
+// onto it, if any (a line starts with {"token": and none holds a brace).
+func parseJournalLine(b []byte) (line journalLine, whole bool) {
+	if json.Unmarshal(b, &line) == nil {
+		return line, true
+	}
+	line = journalLine{}
+	if at := bytes.LastIndex(b, []byte(`{"token":`)); at > 0 {
+		if json.Unmarshal(b[at:], &line) != nil {
+			line = journalLine{}
+		}
+	}
+	return line, false
 }
 
 // record appends and syncs one line: opened (when its hash is set) and
