@@ -108,8 +108,8 @@ func (e *TooManySignIns) Error() string {
 func (e *TooManySignIns) Unwrap() error { return ErrTooManySignIns }
 
 // OpenSession exchanges a valid token, presented from a client address
-// (its attempts are paced by it: an IPv4 address, an IPv6 /64, which one
-// subscriber holds whole; the zero Addr paces by token only), for a new
+// (its failed attempts are paced by it: an IPv4 address, an IPv6 /64,
+// which one subscriber holds whole; the zero Addr paces by token only), for a new
 // session: its secret (for the cookie, shown once), its expiry, and the
 // token's principal. Returns ErrUnauthenticated for a token that is not
 // valid and a *TooManySignIns (ErrTooManySignIns) for attempts too
@@ -118,13 +118,16 @@ func (t *Tokens) OpenSession(presented string, from netip.Addr) (secret string, 
 	t.mu.RLock()
 	limits := t.signIns
 	t.mu.RUnlock()
-	if from.IsValid() {
-		if wait, ok := limits.byAddress.Take(addressKey(from)); !ok {
-			return "", time.Time{}, Principal{}, &TooManySignIns{ByAddress: true, RetryAfter: wait}
-		}
-	}
 	who, err = t.Authenticate(presented)
 	if err != nil {
+		// Only failures spend the address's pace: facilitators behind the
+		// NAT of someone sending wrong tokens still sign in. A valid token
+		// cannot be guessed (256 random bits); it has its own pace.
+		if from.IsValid() {
+			if wait, ok := limits.byAddress.Take(addressKey(from)); !ok {
+				return "", time.Time{}, Principal{}, &TooManySignIns{ByAddress: true, RetryAfter: wait}
+			}
+		}
 		return "", time.Time{}, Principal{}, err
 	}
 	if wait, ok := limits.byToken.Take(who.TokenID); !ok {

@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// Review of issue 23: the pace per address spends valid sign-ins and
-// wrong guesses alike, so anyone sharing an address with facilitators
-// (a mobile operator's carrier-grade NAT, an office's NAT, every client
-// behind a proxy not named in --trusted-proxies) keeps them from
-// signing in by sending a wrong token every second or so. A valid token
-// cannot be guessed; it is paced by its own bucket.
+// Were valid sign-ins and wrong guesses to spend one pace per address,
+// anyone sharing an address with facilitators (a mobile operator's
+// carrier-grade NAT, an office's NAT, every client behind a proxy not
+// named in --trusted-proxies) would keep them from signing in by sending
+// a wrong token every second or so. A valid token cannot be guessed; it
+// is paced by its own bucket.
 func TestWrongGuessesFromASharedAddressDoNotLockOutAValidToken(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	tokens, err := OpenTokens(t.TempDir()+"/tokens.json", func() time.Time { return now }, nil)

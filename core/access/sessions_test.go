@@ -161,14 +161,18 @@ func TestSignInAttemptsArePacedPerAddressAndPerToken(t *testing.T) {
 			t.Fatalf("wrong token %d: %v", i, err)
 		}
 	}
-	_, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
+	_, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1"))
 	var paced *access.TooManySignIns
 	if !errors.As(err, &paced) || !paced.ByAddress || paced.RetryAfter != 10*time.Second {
-		t.Fatalf("a fourth attempt from one address at once: %v, want paced by address for 10 s", err)
+		t.Fatalf("a fourth wrong token from one address at once: %v, want paced by address for 10 s", err)
 	}
-	// Another address is not held back; the token's own pace counts its
-	// valid sign-ins from every address.
-	for i := range 5 {
+	// A valid token still signs in from that address: only failures count
+	// against it. Another address is not held back; the token's own pace
+	// counts its valid sign-ins from every address.
+	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1")); err != nil {
+		t.Fatalf("a valid token from an address paced out by wrong ones: %v", err)
+	}
+	for i := range 4 {
 		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i))); err != nil {
 			t.Fatalf("sign-in %d from a fresh address: %v", i, err)
 		}
