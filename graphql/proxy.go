@@ -45,7 +45,7 @@ func (s *Server) clientAddress(r *http.Request) netip.Addr {
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		a, err := forwardedAddress(hops[i])
 		if err != nil {
 			return client // what the proxies wrote ends here
 		}
@@ -54,6 +54,18 @@ func (s *Server) clientAddress(r *http.Request) netip.Addr {
 		}
 	}
 	return client
+}
+
+// forwardedAddress is one hop of X-Forwarded-For: an address, or one with
+// the client's port as some load balancers write it (192.0.2.7:51234,
+// [2001:db8::7]:51234), whose port is dropped.
+func forwardedAddress(hop string) (netip.Addr, error) {
+	hop = strings.TrimSpace(hop)
+	if a, err := netip.ParseAddr(hop); err == nil {
+		return a, nil
+	}
+	withPort, err := netip.ParseAddrPort(hop)
+	return withPort.Addr(), err
 }
 
 // overTLS reports whether the client reached palabre over HTTPS: the

@@ -248,8 +248,11 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 	}()
 	url := scheme + "://" + listener.Addr().String()
 	log.Info().Str("url", url).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
-	if warning := plainHTTPWarning(c); warning != "" {
-		log.Warn().Msg(warning)
+	proxies, _ := parseProxies(c.TrustedProxies) // checked by Validate
+	for _, warning := range []string{plainHTTPWarning(c), everyoneTrustedWarning(proxies)} {
+		if warning != "" {
+			log.Warn().Msg(warning)
+		}
 	}
 	fmt.Fprintf(m.Stdout, "palabre serving on %s (GraphiQL: %s/graphiql)\n", url, url)
 

@@ -248,6 +248,20 @@ func parseProxies(list string) ([]netip.Prefix, error) {
 	return proxies, nil
 }
 
+// everyoneTrustedWarning is what serve says when --trusted-proxies
+// takes in every address (0.0.0.0/0, ::/0): anyone may then write who
+// they are and spend another's sign-in pace, or claim HTTPS; "" when no
+// such range is named.
+func everyoneTrustedWarning(proxies []netip.Prefix) string {
+	for _, p := range proxies {
+		if p.Bits() == 0 {
+			return "--trusted-proxies " + p.String() + " believes X-Forwarded-For and X-Forwarded-Proto from every client: " +
+				"anyone can pose as another address or as HTTPS; name the reverse proxies' own addresses"
+		}
+	}
+	return ""
+}
+
 // plainHTTPWarning is what serve says when it speaks plain HTTP where
 // other machines can reach it and no trusted proxy stands in front; ""
 // when it does not.

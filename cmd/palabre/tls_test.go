@@ -111,3 +111,15 @@ func TestServingPlainHTTPBeyondThisMachineIsWarnedAbout(t *testing.T) {
 		}
 	}
 }
+
+func TestServeWarnsWhenEveryClientIsATrustedProxy(t *testing.T) {
+	for list, warned := range map[string]bool{"0.0.0.0/0": true, "10.0.0.1, ::/0": true, "10.0.0.0/8, fd00::/8": false} {
+		proxies, err := parseProxies(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := everyoneTrustedWarning(proxies); (got != "") != warned {
+			t.Errorf("--trusted-proxies %s: warning %q", list, got)
+		}
+	}
+}
