@@ -110,11 +110,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	https, err := serverTLS(c.TLS, c.Data) // before the store: a wrong certificate stops serve at once
+	log := m.logger(c.LogFormat)
+	https, err := serverTLS(c.TLS, c.Data, log) // before the store: a wrong certificate stops serve at once
 	if err != nil {
 		return err
 	}
-	log := m.logger(c.LogFormat)
 	s, err := m.openServer(c, ref, log)
 	if err != nil {
 		return err

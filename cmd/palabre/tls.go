@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
 	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -111,14 +112,14 @@ func (f *flags) tlsFlags(c tlsSettings) func() tlsSettings {
 // certificate is obtained at the first connection for its name and
 // renewed 30 days before it expires; the account key and certificates
 // are kept in the data directory's acme/, owner-only.
-func serverTLS(s tlsSettings, dataDir string) (*httpsSetup, error) {
+func serverTLS(s tlsSettings, dataDir string, log zerolog.Logger) (*httpsSetup, error) {
 	if s.ACMEDomains != "" {
 		return acmeTLS(s, filepath.Join(dataDir, "acme"))
 	}
 	if !s.enabled() {
 		return nil, nil
 	}
-	files := &certFiles{cert: s.Cert, key: s.Key}
+	files := &certFiles{cert: s.Cert, key: s.Key, log: log, clock: time.Now}
 	if _, err := files.load(); err != nil {
 		return nil, err
 	}
@@ -187,15 +188,26 @@ func (h *httpsSetup) serveRedirect(addr, httpsPort string) (*http.Server, string
 // file's modification time moves.
 type certFiles struct {
 	cert, key string
+	log       zerolog.Logger
+	clock     func() time.Time
 
 	mu      sync.Mutex
 	stamp   [2]time.Time
 	current *tls.Certificate
+	// reported is the last failed reload logged, so that each is logged
+	// once rather than at every connection; warned: the current
+	// certificate's coming expiry was.
+	reported string
+	warned   bool
 }
+
+// expiryWarning is how long before its certificate expires serve warns.
+const expiryWarning = 14 * 24 * time.Hour
 
 // load returns the certificate, reading the files when they changed.
 // While a renewal is half written (a new certificate beside the old
-// key), the certificate loaded last keeps being served.
+// key), or when the new files are wrong or expired, the certificate
+// loaded last keeps being served, and the failure is logged.
 func (c *certFiles) load() (*tls.Certificate, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -207,22 +219,48 @@ func (c *certFiles) load() (*tls.Certificate, error) {
 		}
 		stamp[i] = st.ModTime()
 	}
-	if c.current != nil && stamp == c.stamp {
-		return c.current, nil
+	if c.current == nil || stamp != c.stamp {
+		pair, err := c.read()
+		if err != nil {
+			return c.fallback(err)
+		}
+		c.current, c.stamp, c.reported, c.warned = pair, stamp, "", false
 	}
-	pair, err := tls.LoadX509KeyPair(c.cert, c.key)
-	if err != nil {
-		return c.fallback(fmt.Errorf("--tls-cert/--tls-key: %w", err))
+	if expires := c.current.Leaf.NotAfter; !c.warned && expires.Sub(c.clock()) < expiryWarning {
+		c.warned = true
+		c.log.Warn().Str("cert", c.cert).Time("expires", expires).Msg("the --tls-cert certificate expires within 14 days: renew it, or browsers will refuse the site")
 	}
-	c.current, c.stamp = &pair, stamp
 	return c.current, nil
 }
 
-func (c *certFiles) fallback(err error) (*tls.Certificate, error) {
-	if c.current != nil {
-		return c.current, nil
+// read loads the pair, refusing a certificate already expired.
+func (c *certFiles) read() (*tls.Certificate, error) {
+	pair, err := tls.LoadX509KeyPair(c.cert, c.key)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
 	}
-	return nil, err
+	if pair.Leaf == nil {
+		if pair.Leaf, err = x509.ParseCertificate(pair.Certificate[0]); err != nil {
+			return nil, fmt.Errorf("--tls-cert: %w", err)
+		}
+	}
+	if expires := pair.Leaf.NotAfter; !c.clock().Before(expires) {
+		return nil, fmt.Errorf("--tls-cert: %s expired on %s (browsers refuse it): renew it", c.cert, expires.UTC().Format(time.DateOnly))
+	}
+	return &pair, nil
+}
+
+// fallback keeps serving the last good certificate after a failed
+// reload, logging the failure once; with none, the failure is the answer.
+func (c *certFiles) fallback(err error) (*tls.Certificate, error) {
+	if c.current == nil {
+		return nil, err
+	}
+	if err.Error() != c.reported {
+		c.reported = err.Error()
+		c.log.Error().Err(err).Time("served_expires", c.current.Leaf.NotAfter).Msg("the new certificate could not be loaded: the last good one is still served")
+	}
+	return c.current, nil
 }
 
 // parseProxies reads --trusted-proxies: CIDRs (10.0.0.0/8) or single

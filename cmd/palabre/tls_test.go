@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -13,8 +14,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // writeCertificate writes a self-signed certificate named name and its
@@ -45,12 +49,12 @@ func writeCertificate(t *testing.T, certFile, keyFile, name string, modified tim
 func TestARenewedCertificateIsServedWithoutARestart(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if _, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir); err == nil {
+	if _, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir, zerolog.Nop()); err == nil {
 		t.Fatal("serve started without its certificate's files")
 	}
 	start := time.Now().Add(-time.Hour)
 	writeCertificate(t, certFile, keyFile, "first.example.org", start)
-	https, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir)
+	https, err := serverTLS(tlsSettings{Cert: certFile, Key: keyFile}, dir, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,5 +125,102 @@ func TestServeWarnsWhenEveryClientIsATrustedProxy(t *testing.T) {
 		if got := everyoneTrustedWarning(proxies); (got != "") != warned {
 			t.Errorf("--trusted-proxies %s: warning %q", list, got)
 		}
+	}
+}
+
+// writeDatedCertificate writes a self-signed certificate for localhost valid
+// from notBefore to notAfter, and its key, into dir.
+func writeDatedCertificate(t *testing.T, dir string, notBefore, notAfter time.Time) (certPath, keyPath string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: notBefore, NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPath, keyPath = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certPath, keyPath
+}
+
+// Were serve to start with a certificate that expired years ago, every
+// browser would refuse the site (and the offline app with it), or people
+// would learn to click through the warning. A wrong pair or a missing
+// file stops serve naming the flags; an expired one does too.
+func TestServeRefusesAnExpiredCertificateNamingTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := writeDatedCertificate(t, dir, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC))
+	_, err := serverTLS(tlsSettings{Cert: cert, Key: key}, t.TempDir(), zerolog.Nop())
+	if err == nil || !strings.Contains(err.Error(), "--tls-cert") || !strings.Contains(err.Error(), "2021-01-01") {
+		t.Fatalf("serve with a certificate expired on 2021-01-01: %v; want an error naming --tls-cert and the expiry", err)
+	}
+}
+
+// A reload that fails (expired, a key of another pair, a file gone) keeps
+// the last good certificate and is logged as an error, once; a
+// certificate close to its expiry is warned about.
+func TestAFailedReloadIsLoggedAndKeepsTheLastGoodCertificate(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	cert, key := writeDatedCertificate(t, dir, now.Add(-time.Hour), now.Add(5*24*time.Hour))
+	var logged bytes.Buffer
+	https, err := serverTLS(tlsSettings{Cert: cert, Key: key}, dir, zerolog.New(&logged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := https.config.GetCertificate(&tls.ClientHelloInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), `"level":"warn"`) || !strings.Contains(logged.String(), "14 days") {
+		t.Errorf("a certificate expiring in 5 days, at start: logged %s", logged.String())
+	}
+	later := now.Add(time.Minute)
+	other := t.TempDir()
+	expiredCert, expiredKey := writeDatedCertificate(t, other, now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	_, strangerKey := writeDatedCertificate(t, t.TempDir(), now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	for name, files := range map[string][2]string{"expired": {expiredCert, expiredKey}, "mismatched": {expiredCert, strangerKey}} {
+		later = later.Add(time.Minute)
+		for i, from := range files {
+			b, err := os.ReadFile(from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to := []string{cert, key}[i]
+			if err := os.WriteFile(to, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(to, later, later); err != nil {
+				t.Fatal(err)
+			}
+		}
+		logged.Reset()
+		for range 3 {
+			served, err := https.config.GetCertificate(&tls.ClientHelloInfo{})
+			if err != nil || served != good {
+				t.Fatalf("%s: served another certificate than the last good one (%v)", name, err)
+			}
+		}
+		if n := strings.Count(logged.String(), `"level":"error"`); n != 1 {
+			t.Errorf("%s: %d errors logged over three connections, want one: %s", name, n, logged.String())
+		}
+	}
+	os.Remove(cert)
+	logged.Reset()
+	if served, err := https.config.GetCertificate(&tls.ClientHelloInfo{}); err != nil || served != good || !strings.Contains(logged.String(), `"level":"error"`) {
+		t.Errorf("the certificate file gone: served the last good one %v (%v), logged %s", served == good, err, logged.String())
 	}
 }
