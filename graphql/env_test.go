@@ -56,6 +56,9 @@ type envOptions struct {
 	webApp     fs.FS
 	secret     []byte           // the server's secret (Deps.Secret); default random
 	tokenClock func() time.Time // the token store's clock; default today
+	// onLog sees each line the server logs, as it logs it (a test may
+	// hold the server there).
+	onLog func(line []byte)
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -85,7 +88,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &lockedBuffer{onWrite: o.onLog}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
 		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
@@ -116,11 +119,15 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 
 // lockedBuffer collects the server's log while the test reads it.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	onWrite func(line []byte)
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
+	if b.onWrite != nil {
+		b.onWrite(p)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)

@@ -109,6 +109,9 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
 	var rows [][]cell
 	for {
+		// Each page may take the request timeout: the write deadline the
+		// server set for one request is pushed back for every page.
+		extendWriteDeadline(w, s.opts.RequestTimeout+exportWriteGrace)
 		result, err := s.execute(r.Context(), rq, doc, op, "", vars)
 		if x.refused(err) {
 			return
@@ -152,8 +155,26 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusInternalServerError, errInternal)
 		return
 	}
+	extendWriteDeadline(w, exportWriteGrace+time.Duration(body.Len()/exportSlowestReader)*time.Second)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body.Bytes())
+}
+
+// An export is built whole in memory, page by page, before it is
+// written, so it may outlast the server's write timeout (the request
+// timeout and 30 s): the connection's deadline is extended as it goes,
+// by exportWriteGrace, and to write it by the time a reader of
+// exportSlowestReader bytes a second (64 kbit/s, a poor mobile link)
+// takes; a slower reader is cut.
+const (
+	exportWriteGrace    = 30 * time.Second
+	exportSlowestReader = 8 << 10
+)
+
+// extendWriteDeadline moves the connection's write deadline to by from
+// now; a writer without one (a test's recorder) is left as it is.
+func extendWriteDeadline(w http.ResponseWriter, by time.Duration) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(by))
 }
 
 // wording is an export's language: "fr" or "en", and the enums' labels.

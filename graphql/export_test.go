@@ -8,11 +8,15 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/graphql"
 )
 
 // download gets an export with a token.
@@ -303,5 +307,32 @@ func TestAFacilitatorImportsIntoTheirRegionsOnly(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "MOP-0001") {
 		t.Fatal("the log holds what the file said")
+	}
+}
+
+// An export is built whole before it is written: one slower than the
+// server's write timeout (the request timeout and 30 s in serve) must
+// still arrive, not end in an empty reply. The server is held after
+// building it, by its audit line, past a write timeout shrunk to 200 ms.
+func TestAnExportSlowerThanTheWriteTimeoutStillArrives(t *testing.T) {
+	e := newEnvWith(t, envOptions{server: &graphql.Options{RequestTimeout: 100 * time.Millisecond}, onLog: func(line []byte) {
+		if bytes.Contains(line, []byte(`"audit":"export"`)) {
+			time.Sleep(time.Second)
+		}
+	}})
+	slow := httptest.NewUnstartedServer(e.api)
+	slow.Config.WriteTimeout = 200 * time.Millisecond
+	slow.Start()
+	t.Cleanup(slow.Close)
+	req, _ := http.NewRequest(http.MethodGet, slow.URL+"/export/dialogues.csv?region=gao", nil)
+	req.Header.Set("Authorization", "Bearer "+e.gao)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("an export slower than the write timeout: %v", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 || !bytes.HasPrefix(body, []byte("\uFEFF")) {
+		t.Fatalf("an export slower than the write timeout: %d %v %.200q", res.StatusCode, err, body)
 	}
 }
