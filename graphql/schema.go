@@ -92,6 +92,23 @@ func derive(secret []byte, purpose string) []byte {
 	return m.Sum(nil)
 }
 
+// LegacyTokenSecret recomputes the secret that builds before random
+// secrets gave a token made through the API: an HMAC of its command id
+// under a key derived from the server's secret (from master.key). serve
+// revokes at start the tokens whose secret it recomputes.
+func LegacyTokenSecret(secret []byte) func(commandID string) ([]byte, bool) {
+	key := derive(secret, "tokens")
+	return func(commandID string) ([]byte, bool) {
+		id, err := domain.ParseID("commandId", commandID)
+		if err != nil {
+			return nil, false
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write(id[:])
+		return m.Sum(nil), true
+	}
+}
+
 // identityTag starts the description of every field that reveals who a
 // participant is; a test walks every field reachable by introspection and
 // checks that none so tagged resolves for a role without access to

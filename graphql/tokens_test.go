@@ -5,8 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/graphql"
 )
 
 // A token made through the API has a random secret: the old derivation
@@ -51,5 +55,67 @@ func TestATokensSecretCannotBeRecomputedFromItsCommandID(t *testing.T) {
 		if r.code() != "CONFLICT" || !strings.Contains(r.raw, words) || !strings.Contains(r.raw, id) || strings.Contains(r.raw, `"secret":"plb_`) {
 			t.Errorf("a retry after the window, in %s: %s", lang, r.raw)
 		}
+	}
+}
+
+// A token made through the API by a build before random secrets has a
+// secret anyone holding master.key recomputes from its command id (the
+// HMAC above). RevokeRecomputable with the old derivation, as serve runs
+// it at start, finds and revokes it, and leaves the others alone.
+func TestTokensWithARecomputableSecretAreRevoked(t *testing.T) {
+	secret := []byte("the server's secret, from master.key")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	tokens, err := access.OpenTokens(path, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "made by an older build", TTL: 24 * time.Hour, CommandID: newID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "random", TTL: 24 * time.Hour, CommandID: newID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The token file as an older build wrote it: the hash of the secret
+	// derived from the command id.
+	recomputed := graphql.LegacyTokenSecret(secret)
+	derived, ok := recomputed(old.CommandID)
+	key := hmac.New(sha256.New, secret)
+	key.Write([]byte("palabre tokens"))
+	m := hmac.New(sha256.New, key.Sum(nil))
+	cmd := ulid.MustParse(old.CommandID)
+	m.Write(cmd[:])
+	if !ok || !hmac.Equal(derived, m.Sum(nil)) {
+		t.Fatal("LegacyTokenSecret is not the old derivation")
+	}
+	sum := sha256.Sum256(derived)
+	file, _ := os.ReadFile(path)
+	file = bytes.Replace(file, []byte(old.Hash), []byte(hex.EncodeToString(sum[:])), 1)
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if tokens, err = access.OpenTokens(path, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	presented := "plb_" + old.ID + "_" + base64.RawURLEncoding.EncodeToString(derived)
+	if _, err := tokens.Authenticate(presented); err != nil {
+		t.Fatalf("the old token before: %v", err)
+	}
+	revoked, err := tokens.RevokeRecomputable(recomputed)
+	if err != nil || len(revoked) != 1 || revoked[0].ID != old.ID || revoked[0].Subject != old.Subject {
+		t.Fatalf("revoked %v (%v), want the old token alone", revoked, err)
+	}
+	if _, err := tokens.Authenticate(presented); err == nil {
+		t.Error("the recomputable token still signs in")
+	}
+	for _, tok := range tokens.List() {
+		if tok.ID == fresh.ID && tok.Revoked != nil {
+			t.Error("a token with a random secret was revoked")
+		}
+	}
+	if again, _ := tokens.RevokeRecomputable(recomputed); len(again) != 0 {
+		t.Errorf("revoked again at the next start: %v", again)
 	}
 }

@@ -13,10 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/pebblestore"
+	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/participants"
 )
@@ -70,7 +72,31 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	}
 	c.snapshots(d, keys, last)
 	c.keys(d.path("keys"), keys, people)
+	c.recomputableTokens(d.path("tokens.json"), keys)
 	return c.result()
+}
+
+// recomputableTokens lists the tokens whose secret an older build derived
+// from their command id (serve revokes them at start).
+func (c *checkup) recomputableTokens(path string, keys *keystore.Store) {
+	if keys == nil {
+		return // the derivation needs the master key
+	}
+	tokens, err := access.OpenTokens(path, nil, nil)
+	if err != nil {
+		c.problem("tokens", "%v", err)
+		return
+	}
+	found := tokens.Recomputable(graphql.LegacyTokenSecret(keys.Secret("api")))
+	if len(found) == 0 {
+		c.ok("tokens", "none whose secret can be recomputed from master.key")
+		return
+	}
+	names := make([]string, len(found))
+	for i, tok := range found {
+		names[i] = tok.ID + " (" + tok.Subject + ")"
+	}
+	c.problem("tokens", "%d made by an older build whose secret whoever holds master.key can recompute: %s. Start serve, which revokes them, and give their holders new ones", len(found), strings.Join(names, ", "))
 }
 
 // checkup prints doctor's findings and counts the problems.

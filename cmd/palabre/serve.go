@@ -192,6 +192,9 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	if err != nil {
 		return nil, err
 	}
+	if err := revokeRecomputableTokens(tokens, keys.Secret("api"), log); err != nil {
+		return nil, err
+	}
 	handler := newHandler(d.store, ref, keys)
 	deps := graphql.Deps{Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
@@ -280,4 +283,20 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 		return nil
 	}
 	return err
+}
+
+// revokeRecomputableTokens revokes the tokens that builds before random
+// secrets made through the API, whose secret anyone holding master.key
+// recomputes from the command id, saying which in the log: their holders
+// need new ones.
+func revokeRecomputableTokens(tokens *access.Tokens, apiSecret []byte, log zerolog.Logger) error {
+	revoked, err := tokens.RevokeRecomputable(graphql.LegacyTokenSecret(apiSecret))
+	for _, tok := range revoked {
+		log.Warn().Str("token", tok.ID).Str("subject", tok.Subject).Str("role", string(tok.Role)).
+			Msg("token revoked: an older build derived its secret from its command id, which whoever holds master.key can recompute; make its holder a new one")
+	}
+	if err != nil {
+		return fmt.Errorf("revoking tokens with a recomputable secret: %w", err)
+	}
+	return nil
 }

@@ -328,6 +328,40 @@ func (t *Tokens) Revoke(id string) (Token, error) {
 	return *tok, nil
 }
 
+// Recomputable are the live tokens whose secret recompute gives again
+// from their command id: tokens made through the API by builds that
+// derived the secret from the command id instead of drawing it, which
+// whoever holds master.key can make again.
+func (t *Tokens) Recomputable(recompute func(commandID string) ([]byte, bool)) []Token {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var found []Token
+	for _, tok := range t.byID {
+		if tok.CommandID == "" || !t.live(*tok) {
+			continue
+		}
+		if secret, ok := recompute(tok.CommandID); ok && matches(sha256.Sum256(secret), tok.Hash) {
+			found = append(found, *tok)
+		}
+	}
+	slices.SortFunc(found, func(a, b Token) int { return strings.Compare(a.ID, b.ID) })
+	return found
+}
+
+// RevokeRecomputable revokes the Recomputable tokens and returns them.
+func (t *Tokens) RevokeRecomputable(recompute func(commandID string) ([]byte, bool)) ([]Token, error) {
+	found := t.Recomputable(recompute)
+	revoked := make([]Token, 0, len(found))
+	for _, tok := range found {
+		tok, err := t.Revoke(tok.ID)
+		if err != nil {
+			return revoked, err
+		}
+		revoked = append(revoked, tok)
+	}
+	return revoked, nil
+}
+
 // save writes the file atomically and durably; t.mu is held. Sessions
 // are not in it: they go to the journal, a line each.
 func (t *Tokens) save() error {
