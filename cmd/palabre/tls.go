@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -125,7 +126,7 @@ func serverTLS(s tlsSettings, dataDir string, log zerolog.Logger) (*httpsSetup, 
 	}
 	return &httpsSetup{config: &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 		return files.load()
-	}}}, nil
+	}}, serves: files.serves}, nil
 }
 
 // httpsSetup is what serve listens with over HTTPS: the TLS
@@ -134,6 +135,9 @@ func serverTLS(s tlsSettings, dataDir string, log zerolog.Logger) (*httpsSetup, 
 type httpsSetup struct {
 	config *tls.Config
 	acme   *autocert.Manager
+	// serves reports whether the certificate is for host: the only names
+	// the plain-HTTP port redirects to.
+	serves func(host string) bool
 }
 
 func acmeTLS(s tlsSettings, cacheDir string) (*httpsSetup, error) {
@@ -153,7 +157,8 @@ func acmeTLS(s tlsSettings, cacheDir string) (*httpsSetup, error) {
 		Client: client, Email: s.ACMEEmail}
 	config := m.TLSConfig()
 	config.MinVersion = tls.VersionTLS12
-	return &httpsSetup{config: config, acme: m}, nil
+	serves := func(host string) bool { return m.HostPolicy(context.Background(), host) == nil }
+	return &httpsSetup{config: config, acme: m, serves: serves}, nil
 }
 
 // serveRedirect answers plain HTTP on addr with a permanent redirect to
@@ -165,16 +170,7 @@ func (h *httpsSetup) serveRedirect(addr, httpsPort string) (*http.Server, string
 	if err != nil {
 		return nil, "", fmt.Errorf("--redirect-addr (PALABRE_REDIRECT_ADDR): %w", err)
 	}
-	var redirect http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.Host)
-		if err != nil {
-			host = r.Host
-		}
-		if httpsPort != "443" {
-			host = net.JoinHostPort(host, httpsPort)
-		}
-		http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
-	})
+	redirect := redirectToHTTPS(h.serves, httpsPort)
 	if h.acme != nil {
 		redirect = h.acme.HTTPHandler(redirect)
 	}
@@ -182,6 +178,31 @@ func (h *httpsSetup) serveRedirect(addr, httpsPort string) (*http.Server, string
 		IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
 	go func() { _ = srv.Serve(listener) }() // ends with Shutdown
 	return srv, listener.Addr().String(), nil
+}
+
+// redirectToHTTPS redirects to the same path over HTTPS on httpsPort, at
+// the name asked for when the certificate serves it; any other Host (one
+// an attacker wrote, to send a victim's browser elsewhere) is refused.
+func redirectToHTTPS(serves func(host string) bool, httpsPort string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = strings.TrimSuffix(strings.TrimPrefix(r.Host, "["), "]")
+		}
+		host = strings.ToLower(strings.TrimSuffix(host, "."))
+		if host == "" || !serves(host) {
+			http.Error(w, "nom inconnu de ce serveur / unknown host name", http.StatusBadRequest)
+			return
+		}
+		target := host
+		switch {
+		case httpsPort != "443":
+			target = net.JoinHostPort(host, httpsPort)
+		case strings.Contains(host, ":"): // an IPv6 address
+			target = "[" + host + "]"
+		}
+		http.Redirect(w, r, "https://"+target+r.URL.RequestURI(), http.StatusPermanentRedirect)
+	})
 }
 
 // certFiles is a certificate and key on disk, read again when either
@@ -199,6 +220,13 @@ type certFiles struct {
 	// certificate's coming expiry was.
 	reported string
 	warned   bool
+}
+
+// serves reports whether the certificate served now is for host.
+func (c *certFiles) serves(host string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.current != nil && c.current.Leaf.VerifyHostname(host) == nil
 }
 
 // expiryWarning is how long before its certificate expires serve warns.

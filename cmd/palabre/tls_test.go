@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -222,5 +224,44 @@ func TestAFailedReloadIsLoggedAndKeepsTheLastGoodCertificate(t *testing.T) {
 	logged.Reset()
 	if served, err := https.config.GetCertificate(&tls.ClientHelloInfo{}); err != nil || served != good || !strings.Contains(logged.String(), `"level":"error"`) {
 		t.Errorf("the certificate file gone: served the last good one %v (%v), logged %s", served == good, err, logged.String())
+	}
+}
+
+// The plain-HTTP port redirects only to the names the certificate (own
+// or ACME's) is for: a Host header an attacker wrote is refused, not
+// echoed into the redirect.
+func TestTheRedirectGoesOnlyToTheCertificatesNames(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := writeDatedCertificate(t, dir, time.Now().Add(-time.Hour), time.Now().Add(90*24*time.Hour))
+	own, err := serverTLS(tlsSettings{Cert: cert, Key: key}, dir, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	automatic, err := serverTLS(tlsSettings{ACMEDomains: "palabre.example.org", ACMEDirectory: letsEncrypt}, dir, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		setup        *httpsSetup
+		port, host   string
+		wantLocation string // "" for a 400
+	}{
+		{own, "8443", "localhost:80", "https://localhost:8443/app?x=1"},
+		{own, "443", "LOCALHOST", "https://localhost/app?x=1"},
+		{own, "8443", "evil.example:80", ""},
+		{own, "443", "", ""},
+		{automatic, "443", "palabre.example.org", "https://palabre.example.org/app?x=1"},
+		{automatic, "443", "evil.example", ""},
+	} {
+		r := httptest.NewRequest("GET", "http://placeholder/app?x=1", nil)
+		r.Host = c.host
+		w := httptest.NewRecorder()
+		redirectToHTTPS(c.setup.serves, c.port).ServeHTTP(w, r)
+		switch got := w.Header().Get("Location"); {
+		case c.wantLocation == "" && w.Code != http.StatusBadRequest:
+			t.Errorf("Host %q: %d to %q, want 400", c.host, w.Code, got)
+		case c.wantLocation != "" && (w.Code != http.StatusPermanentRedirect || got != c.wantLocation):
+			t.Errorf("Host %q: %d to %q, want 308 to %s", c.host, w.Code, got, c.wantLocation)
+		}
 	}
 }
