@@ -17,11 +17,13 @@ ADDR ?= 127.0.0.1:8080
 build:
 	$(GO) build -o bin/palabre ./cmd/palabre
 
-## cross: vet for Windows, then the binaries for the field: a Windows laptop, a Raspberry Pi as the office server (CI runs it; make build stays quick for make run)
+## cross: vet for Windows and 32-bit ARM, then the binaries for the field: a Windows laptop, a Raspberry Pi as the office server, 64-bit or 32-bit (CI runs it; make build stays quick for make run)
 cross:
 	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=linux GOARCH=arm GOARM=7 $(GO) vet ./...
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o bin/palabre-windows-amd64.exe ./cmd/palabre
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -o bin/palabre-linux-arm64 ./cmd/palabre
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=7 $(GO) build -o bin/palabre-linux-armv7 ./cmd/palabre
 
 ## run: build, load demo data into an empty $(DATA), make a token per role (valid one day), serve on $(ADDR)
 run: build

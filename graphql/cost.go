@@ -131,10 +131,11 @@ type estimate struct {
 	vars      map[string]any
 }
 
-// saturate keeps sums and products of costs from overflowing.
-const saturate = 1 << 40
+// saturate keeps sums and products of costs from overflowing. Costs are
+// int64, so that it holds on 32-bit builds too (a Raspberry Pi 2, ARMv7).
+const saturate int64 = 1 << 40
 
-func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) (int, error) {
+func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) (int64, error) {
 	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: map[string]any{}}
 	// A variable not sent takes its default, as graphql-go will give it.
 	for _, def := range op.VariableDefinitions {
@@ -162,16 +163,16 @@ func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[s
 type viewSize struct{ rows, groups int }
 
 // selections costs a selection set on a type within a view of that size.
-func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows viewSize) (int, error) {
+func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows viewSize) (int64, error) {
 	if set == nil {
 		return 0, nil
 	}
-	total := 0
+	var total int64
 	for _, sel := range set.Selections {
 		if e.skipped(sel) {
 			continue
 		}
-		var c int
+		var c int64
 		var err error
 		switch s := sel.(type) {
 		case *ast.Field:
@@ -201,14 +202,14 @@ func (e *estimate) typeCondition(n *ast.Named, otherwise gql.Type) gql.Type {
 	return otherwise
 }
 
-func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) {
+func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error) {
 	name := f.Name.Value
 	def := fieldOf(on, name)
 	if def == nil || strings.HasPrefix(name, "__") {
 		return 1, nil // introspection is bounded by the schema; unknown fields fail validation
 	}
 	args := e.arguments(f)
-	base, each := 1, 1
+	var base, each int64 = 1, 1
 	t, list := unwrap(def.Type)
 	switch {
 	case t.Name() == "InclusionView":
@@ -222,11 +223,11 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) 
 			base += asOfCost
 		}
 	case name == "rows" && t.Name() == "InclusionRow":
-		each = rows.rows
+		each = int64(rows.rows)
 	case name == "groups" && t.Name() == "InclusionGroup":
-		each = rows.groups
+		each = int64(rows.groups)
 	case strings.HasSuffix(t.Name(), "Connection"):
-		each = firstOf(args)
+		each = int64(firstOf(args))
 	case list:
 		if _, scalar := t.(*gql.Scalar); !scalar {
 			each = listBound
@@ -245,7 +246,7 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int, error) 
 // viewWork is what a view costs before its fields: a view per group and
 // the total, the scan of its dialogues (a table's groups scan them again),
 // and the figures of every cell, asked for or not.
-func (e *estimate) viewWork(args map[string]any, size viewSize) int {
+func (e *estimate) viewWork(args map[string]any, size viewSize) int64 {
 	from, to := viewDates(args)
 	q := inclusion.Query{From: from, To: to}
 	q.Region, _ = args["region"].(string)
@@ -254,12 +255,12 @@ func (e *estimate) viewWork(args map[string]any, size viewSize) int {
 			q.SpaceID = &id
 		}
 	}
-	scans := 1
+	var scans int64 = 1
 	if size.groups > 0 {
 		scans = 2
 	}
-	views := 1 + size.groups
-	return min(views*viewCost+scans*dialogueCost*e.b.deps.Inclusion.Selected(q)+views*(size.rows+1)*cellCost, saturate)
+	views, rows, dialogues := int64(1+size.groups), int64(size.rows), int64(e.b.deps.Inclusion.Selected(q))
+	return min(views*viewCost+scans*dialogueCost*dialogues+views*(rows+1)*cellCost, saturate)
 }
 
 // skipped reports whether @skip or @include leaves a selection out, as

@@ -46,7 +46,7 @@ func fill(t *testing.T, dir string, leave int64) string {
 	if err := syscall.Statfs(dir, &st); err != nil {
 		t.Fatal(err)
 	}
-	free := int64(st.Bavail) * st.Bsize
+	free := int64(st.Bavail) * int64(st.Bsize) // Bsize is int32 on 32-bit ARM
 	path := filepath.Join(dir, "filler")
 	f, err := os.Create(path)
 	if err != nil {
