@@ -46,7 +46,7 @@ var (
 	// revoked. It is an ErrUnauthenticated, told apart only to whoever
 	// holds the secret, so that a device can wipe what it keeps.
 	ErrRevoked = fmt.Errorf("%w: revoked", ErrUnauthenticated)
-	ErrNoToken         = errors.New("no such token")
+	ErrNoToken = errors.New("no such token")
 	// ErrCommandIDReused: a token was made with this command id for
 	// another request.
 	ErrCommandIDReused = errors.New("command id already used for another token")
