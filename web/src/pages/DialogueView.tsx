@@ -45,7 +45,7 @@ export function DialogueView({ id }: { id: string }) {
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState('')
   // Kept on the device for offline: a dialogue's codes, never a name.
-  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app.db)
+  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app)
   const d = data?.dialogue
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!d) return <p class="loading">…</p>

@@ -9,7 +9,6 @@ import type { Command } from '../outbox'
 import { ulid } from '../ulid'
 import { dialogueProblems, rules, today, type Headcount } from '../checks'
 import { Enrol } from './Enrol'
-import { PinGate } from './Pin'
 import { Modal } from '../modal'
 
 // Log a dialogue: the meeting, who attended (registered participants by
@@ -236,7 +235,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
     </form>
     {enrolling && (
       <Modal label={t('dialogue.enrolHere')} onClose={() => setEnrolling(false)}>
-        <PinGate>{() => <Enrol onEnrolled={enrolled} />}</PinGate>
+        <Enrol onEnrolled={enrolled} />
       </Modal>
     )}
     </>

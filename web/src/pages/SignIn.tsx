@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { Offline, signIn, type Session } from '../api'
 import { t } from '../i18n'
+import { QuickExit } from '../exit'
 
 export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s: Session) => void }) {
   const [token, setToken] = useState('')
@@ -32,6 +33,7 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
         </p>
         <button type="submit">{t('signIn.submit')}</button>
       </form>
+      <QuickExit />
     </main>
   )
 }
