@@ -443,6 +443,7 @@ try {
   await adv.goto(url + "/#/commitments");
   await adv.context().setOffline(true);
   await adv.reload();
+  await enterPin(adv);
   await adv.getByRole("heading", { name: "Engagements" }).waitFor();
   await adv.waitForTimeout(300);
   const advOffline = await adv.locator("body").innerText();
