@@ -21,6 +21,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 	c := defaultServeConfig()
 	c.Data, c.Addr, c.Store, c.SmallCells = "", "localhost", "kurrentdb", 1
 	c.KurrentDBURL, c.RequestTimeout, c.LogFormat, c.ReserveMiB = "http://localhost:2113", time.Hour, "xml", 0
+	c.TLS.Cert = "cert.pem"
 	err := c.Validate()
 	joined, ok := err.(interface{ Unwrap() []error })
 	if !ok {
@@ -34,6 +35,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 		"--request-timeout (PALABRE_REQUEST_TIMEOUT): must be a duration between 100ms and 10m, not 1h0m0s",
 		"--log-format (PALABRE_LOG_FORMAT): must be auto, json or console, not \"xml\"",
 		"--reserve-mib (PALABRE_RESERVE_MIB): must be between 1 and 1048576",
+		"--tls-cert (PALABRE_TLS_CERT): --tls-cert and --tls-key go together",
 	}
 	got := joined.Unwrap()
 	if len(got) != len(want) {
@@ -86,4 +88,30 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 			t.Errorf("the problems lack %q:\n%v", w, err)
 		}
 	}
+}
+
+func TestTLSSettingsNameWhatIsWrong(t *testing.T) {
+	for _, c := range []struct {
+		settings tlsSettings
+		want     []string
+	}{
+		{tlsSettings{Key: "key.pem", ACMEDirectory: letsEncrypt}, []string{"--tls-cert and --tls-key go together"}},
+		{tlsSettings{ACMEEmail: "ops@example.org", ACMEDirectory: letsEncrypt}, []string{"need --acme-domain"}},
+		{tlsSettings{Cert: "c.pem", Key: "k.pem", ACMEDomains: "localhost,palabre.example.org", ACMEDirectory: "http://acme.example.org/dir", ACMEEmail: "ops"},
+			[]string{"not both", `"localhost" is not a public DNS name`, "must be the https:// URL", `"ops" is not an email address`}},
+	} {
+		var got []string
+		c.settings.problems(func(name, format string, args ...any) { got = append(got, settingError(name, format, args...).Error()) })
+		if len(got) != len(c.want) {
+			t.Errorf("%+v: problems %q, want %d", c.settings, got, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%+v: problem %q lacks %q", c.settings, got[i], w)
+			}
+		}
+	}
+	fine := tlsSettings{ACMEDomains: "palabre.example.org", ACMEDirectory: letsEncrypt, ACMEEmail: "ops@example.org"}
+	fine.problems(func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
 }
