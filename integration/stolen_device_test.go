@@ -34,14 +34,14 @@ type stolenRun struct {
 		EnvelopeOpened  bool                `json:"envelopeInOpened"`
 		Hits            []string            `json:"hits"`
 		// The wipes.
-		ServerName  string   `json:"serverName"`
-		ServerPhone string   `json:"serverPhone"`
-		URL         string   `json:"url"`
-		Left        *left    `json:"left"`
-		Before      *left    `json:"before"`
+		ServerName   string   `json:"serverName"`
+		ServerPhone  string   `json:"serverPhone"`
+		URL          string   `json:"url"`
+		Left         *left    `json:"left"`
+		Before       *left    `json:"before"`
 		SessionAfter int      `json:"sessionAfter"`
-		Said        []string `json:"said"`
-		Alarm       string   `json:"alarm"`
+		Said         []string `json:"said"`
+		Alarm        string   `json:"alarm"`
 	} `json:"steps"`
 	Problems []string `json:"problems"`
 	Error    string   `json:"error"`
@@ -54,6 +54,7 @@ type left struct {
 	Local     int      `json:"local"`
 	Session   int      `json:"session"`
 	Workers   int      `json:"workers"`
+	States    []string `json:"workerStates"`
 }
 
 func (l *left) empty() bool {

@@ -22,7 +22,7 @@ import { join } from "node:path";
 
 const [url, spki, gaoToken, adminToken, spaceId, shots] = process.argv.slice(2);
 const newcomer = { name: "Fanta Voleur-Canari", phone: "+223-STOLEN-4242", code: "GAO-0500" };
-const note = "Note-Canari-confidentielle sur la patrouille";
+const note = "Note-Patrouille-confidentielle du marché";
 const pin = "135790";
 const out = { steps: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
@@ -105,14 +105,19 @@ async function leftOver(context) {
   const page = await context.newPage();
   await page.goto(url + "/healthz");
   const d = await dump(page);
+  // A worker unregistered goes once no page uses it any more.
+  const workers = await page.evaluate(async () => {
+    for (let i = 0; i < 20 && (await navigator.serviceWorker.getRegistrations()).length > 0; i++) await new Promise((ok) => setTimeout(ok, 250));
+    return (await navigator.serviceWorker.getRegistrations()).map((r) => `${r.scope} ${r.active?.state}`);
+  });
   await page.close();
   return { databases: Object.keys(d.idb), caches: Object.keys(d.caches), local: Object.keys(d.local).length,
-    session: Object.keys(d.session).length, workers: d.workers.length };
+    session: Object.keys(d.session).length, workers: workers.length, workerStates: workers };
 }
 
 // needles are what must never be found: the name and phone, whole and in
 // parts, as typed and lower-cased.
-const needles = [newcomer.name, newcomer.phone, "Voleur", "Canari", "STOLEN-4242", "4242"].flatMap((s) => [s, s.toLowerCase()]);
+const needles = [newcomer.name, newcomer.phone, "Voleur", "Canari", "STOLEN-4242"].flatMap((s) => [s, s.toLowerCase()]);
 const found = (text) => needles.filter((n) => text.includes(n));
 
 // sealedBlobs are the {iv, data} values anywhere in a record.
@@ -164,7 +169,7 @@ function onDisk(dir) {
       if (st.isDirectory()) walk(path);
       else if (st.size < 64 << 20) {
         const b = readFileSync(path);
-        for (const n of ["Voleur-Canari", "STOLEN-4242", "Note-Canari"]) {
+        for (const n of ["Voleur-Canari", "STOLEN-4242", "Note-Patrouille"]) {
           if (b.includes(Buffer.from(n, "utf8")) || b.includes(Buffer.from(n, "utf16le"))) hits.push(`${path.slice(dir.length)}: ${n}`);
         }
       }
@@ -222,7 +227,7 @@ try {
   const clear = {};
   for (const [store, records] of Object.entries(stolen.idb.palabre ?? {})) {
     clear[store] = [...new Set(records.flatMap(({ key, value }) => (value && typeof value === "object" && !Array.isArray(value)
-      ? Object.entries(value).filter(([, v]) => !(v && typeof v === "object" && "iv" in v)).map(([k]) => `${typeof key === "string" ? key : "#"}.${k}`) : [`${key}`])))];
+      ? Object.entries(value).filter(([, v]) => v !== null && v !== undefined && !(typeof v === "object" && "iv" in v)).map(([k]) => `${typeof key === "string" ? key : "#"}.${k}`) : [`${key}`])))];
   }
   step("stolen", {
     waiting, databases: Object.keys(stolen.idb), caches: Object.keys(stolen.caches), cachedFiles: Object.values(stolen.caches).flatMap(Object.keys),

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BC08HSfh.css","/assets/index-CyFmY12F.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-CZfpX-T0.js","/assets/Erasure-CSLPc6e7.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-2J5Yk1fv.js"],"dashboard":["/assets/Dashboard-DQwuYYZL.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-2J5Yk1fv.js"],"erasure":["/assets/Erasure-CSLPc6e7.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-2J5Yk1fv.js"]}
-const VERSION = "c5c3c255a1b8"
+const SHELL = ["/","/assets/index-B07VfN75.js","/assets/index-CESqybxk.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-BISScbH7.js","/assets/Erasure-DWvThZmp.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CZxLGqzm.js"],"dashboard":["/assets/Dashboard-Bl-0iUPd.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CZxLGqzm.js"],"erasure":["/assets/Erasure-DWvThZmp.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CZxLGqzm.js"]}
+const VERSION = "ea15d164f0a5"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

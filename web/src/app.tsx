@@ -1,6 +1,6 @@
 import { createContext } from 'preact'
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { Offline, SignedOut, deviceKey, gql, signOut, whoAmI, type Session } from './api'
+import { Offline, Revoked, SignedOut, deviceKey, gql, signOut, whoAmI, type Session } from './api'
 import type { ServerKey } from './crypto'
 import { loadReference, refresh, type Reference } from './data'
 import { forget, type Store } from './db'
@@ -104,6 +104,7 @@ export function Root({ db }: { db: Store }) {
           await checkServerKey()
         }
       } catch (e) {
+        if (e instanceof Revoked) return // the device is being wiped
         if (!(e instanceof Offline)) throw e
         setSession(((await db.get('meta', 'session')) as Session | undefined) ?? null)
         setServerKey((await pinnedKey(db)) ?? null)

@@ -47,7 +47,7 @@ export function Board() {
   return (
     <section>
       <h1>{t('board.title')}</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+      <form autoComplete="off" class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="f-stakeholder" label={t('dialogue.commitmentStakeholder')}>
           <select id="f-stakeholder" value={stakeholderId} onChange={(e) => setStakeholder(e.currentTarget.value)}>
             <option value="">{t('filter.allStakeholders')}</option>
@@ -173,7 +173,7 @@ export function CommitmentPage({ id }: { id: string }) {
         ))}
       </ol>
       {open && (
-        <form class="card wide" onSubmit={submit} aria-labelledby="act-title">
+        <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
           <Field id="action" label={t('commitment.action')}>
             <select id="action" value={action} onChange={(e) => setAction(e.currentTarget.value as keyof typeof actions)}>

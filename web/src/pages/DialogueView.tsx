@@ -140,7 +140,7 @@ export function DialogueView({ id }: { id: string }) {
       {!d.retracted && (
         <>
           {attendance ? (
-            <form class="card wide" onSubmit={correct} aria-labelledby="correct-title">
+            <form autoComplete="off" class="card wide" onSubmit={correct} aria-labelledby="correct-title">
               <h2 id="correct-title">{t('view.correct')}</h2>
               <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
               <button type="submit" class="primary">{t('view.saveAttendance')}</button>
@@ -148,7 +148,7 @@ export function DialogueView({ id }: { id: string }) {
           ) : (
             <button type="button" onClick={() => setAttendance(current)}>{t('view.correct')}</button>
           )}
-          <form class="card wide" onSubmit={retract} aria-labelledby="retract-title">
+          <form autoComplete="off" class="card wide" onSubmit={retract} aria-labelledby="retract-title">
             <h2 id="retract-title">{t('view.retract')}</h2>
             <p class="help">{t('view.retractExplain')}</p>
             <Field id="reason" label={t('commitment.reason')}>

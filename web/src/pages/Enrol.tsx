@@ -135,7 +135,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   const Root = onEnrolled ? 'div' : 'form'
   const Heading = onEnrolled ? 'h2' : 'h1'
   return (
-    <Root class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
+    <Root autoComplete="off" class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
       <Heading id="enrol-title">{correct ? t('enrol.correct') : t('enrol.title')}</Heading>
       {correct && <p class="help">{t('enrol.correctHelp')}</p>}
       <fieldset>

@@ -143,7 +143,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
   }
   return (
     <>
-    <form class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
+    <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
       <h1 id="dialogue-title">{t('dialogue.title')}</h1>
       {error && !error.field && <p class="error" role="alert">{refusal(error, '') ?? ''}</p>}
       <fieldset>

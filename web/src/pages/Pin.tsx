@@ -69,7 +69,7 @@ export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: Crypto
   }
   return (
     <main>
-      <form class="card" onSubmit={submit} aria-labelledby="pin-title">
+      <form autoComplete="off" class="card" onSubmit={submit} aria-labelledby="pin-title">
         <h1 id="pin-title">{t('pin.title')}</h1>
         <p>{t('pin.explain')}</p>
         <label for="pin">{choosing ? t('pin.choose') : t('pin.enter')}</label>

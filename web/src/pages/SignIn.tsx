@@ -20,7 +20,7 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
   }
   return (
     <main>
-      <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
+      <form autoComplete="off" class="card" onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{t('signIn.title')}</h1>
         <p>{t('app.tagline')}</p>
         <label for="token">{t('signIn.token')}</label>
