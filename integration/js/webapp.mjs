@@ -64,7 +64,9 @@ const ulid = () => {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
+    "--disable-component-update", "--disable-sync",
+    // Over HTTPS, the test's certificate is trusted by its key, for this run only.
+    ...(process.env.PALABRE_SPKI ? [`--ignore-certificate-errors-spki-list=${process.env.PALABRE_SPKI}`] : [])],
 });
 
 // shot takes a full-page screenshot, then gives the page its own size
