@@ -129,6 +129,7 @@ func TestAStolenDeviceGivesUpNoName(t *testing.T) {
 		t.Errorf("the browser profile's files hold %v", disk.Hits)
 	}
 	exit := run.Steps[steps["quick exit"]]
+	t.Logf("unlocking with the PIN in Chromium took %.0f ms", exit.UnlockMs)
 	if exit.ServerName != "Fanta Voleur-Canari" || exit.ServerPhone != "+223-STOLEN-4242" {
 		t.Errorf("the server opened %q, %q", exit.ServerName, exit.ServerPhone)
 	}

@@ -23,7 +23,7 @@ import { join } from "node:path";
 const [url, spki, gaoToken, adminToken, spaceId, shots] = process.argv.slice(2);
 const newcomer = { name: "Fanta Voleur-Canari", phone: "+223-STOLEN-4242", code: "GAO-0500" };
 const note = "Note-Patrouille-confidentielle du marché";
-const pin = "135790";
+const pin = "13579024";
 const out = { steps: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
 const problems = [];
@@ -55,7 +55,7 @@ async function shot(page, name) {
 async function typePin(page, code = pin) {
   await page.locator("#pin").waitFor();
   if (await page.getByLabel("Répétez le code").count()) {
-    await page.getByLabel("Choisissez un code (6 chiffres ou plus)").fill(code);
+    await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(code);
     await page.getByLabel("Répétez le code").fill(code);
     await page.getByRole("button", { name: "Enregistrer le code" }).click();
   } else {
@@ -248,8 +248,10 @@ try {
   await page.goto(url + "/#/outbox");
   await page.locator("#pin").waitFor();
   await shot(page, "stolen-1-pin-unlock");
+  const unlockStart = Date.now();
   await typePin(page);
   await page.getByRole("heading", { name: "À envoyer" }).waitFor({ timeout: 60000 });
+  const unlockMs = Date.now() - unlockStart;
   await page.getByRole("button", { name: "Envoyer maintenant" }).click();
   await page.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 20000 });
   const server = await api(adminToken, `query($code: String!) { participants(code: $code) { edges { node { code identity { name phone } } } } }`, { code: newcomer.code });
@@ -265,7 +267,7 @@ try {
     await p.close();
     return status;
   })();
-  step("quick exit", { serverName: person?.identity?.name ?? "", serverPhone: person?.identity?.phone ?? "", url: afterExit, left: await leftOver(context), sessionAfter });
+  step("quick exit", { unlockMs, serverName: person?.identity?.name ?? "", serverPhone: person?.identity?.phone ?? "", url: afterExit, left: await leftOver(context), sessionAfter });
   await context.close();
 
   // Five wrong PINs wipe the device.
@@ -277,7 +279,7 @@ try {
   await guessed.reload();
   const said = [];
   for (let i = 0; i < 5; i++) {
-    await typePin(guessed, "00000" + i);
+    await typePin(guessed, "0000000" + i);
     if (i === 4) break;
     await guessed.waitForFunction(() => document.querySelector("#pin")?.value === "" && !document.querySelector("form button[type=submit]")?.disabled, null, { timeout: 60000 });
     said.push(await guessed.locator("#pin-error").innerText());

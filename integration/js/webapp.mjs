@@ -28,7 +28,7 @@ import { join } from "node:path";
 const [url, gaoToken, moptiToken, advocacyToken, analystToken, adminToken, shots, koboExport] = process.argv.slice(2);
 const canaryName = "Kadiatou Canari-Zeta";
 const canaryPhone = "+223-CANARY-777";
-const pin = "135790";
+const pin = "13579024";
 const out = { steps: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -93,7 +93,7 @@ async function signIn(page, token, home = "Accueil") {
 async function enterPin(page) {
   await page.locator("#pin").waitFor();
   if (await page.getByLabel("Répétez le code").count()) {
-    await page.getByLabel("Choisissez un code (6 chiffres ou plus)").fill(pin);
+    await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(pin);
     await page.getByLabel("Répétez le code").fill(pin);
     await page.getByRole("button", { name: "Enregistrer le code" }).click();
   } else {

@@ -14,6 +14,10 @@ export interface PinRecord {
   failures: number
 }
 
+/** minLength: a 6-digit PIN falls to one GPU in minutes, an 8-digit one
+ * in hours (docs/SECURITY.md). */
+export const minLength = 8
+
 /** maxFailures wrong PINs in a row wipe the device. The count is on the
  * device: it stops guessing in the app, and scrypt guessing elsewhere. */
 export const maxFailures = 5
@@ -53,7 +57,7 @@ export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: Crypto
   const submit = async (e: Event) => {
     e.preventDefault()
     setError('')
-    if (pin.length < 6) return setError(t('pin.tooShort'))
+    if (choosing && pin.length < minLength) return setError(t('pin.tooShort', { n: minLength }))
     if (choosing && pin !== again) return setError(t('pin.mismatch'))
     setWorking(true)
     try {
