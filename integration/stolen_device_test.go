@@ -34,6 +34,7 @@ type stolenRun struct {
 		EnvelopeOpened  bool                `json:"envelopeInOpened"`
 		Hits            []string            `json:"hits"`
 		// The wipes.
+		UnlockMs     float64  `json:"unlockMs"`
 		ServerName   string   `json:"serverName"`
 		ServerPhone  string   `json:"serverPhone"`
 		URL          string   `json:"url"`
