@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-2pvBrGAB.js","/assets/index-CESqybxk.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-ClKRpKaB.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-dVgkUv8f.js","/assets/numbers-fWEhgKYE.js"],"dashboard":["/assets/Dashboard-D8TX4x0o.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-fWEhgKYE.js"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-dVgkUv8f.js","/assets/numbers-fWEhgKYE.js"]}
-const VERSION = "e74597bcaa78"
+const SHELL = ["/","/assets/index-CAXCgoNE.js","/assets/index-CESqybxk.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-ClNlzzFp.js","/assets/Erasure-Ck6JDPIP.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CckrCByv.js"],"dashboard":["/assets/Dashboard-QaN8rOKp.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CckrCByv.js"],"erasure":["/assets/Erasure-Ck6JDPIP.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CckrCByv.js"]}
+const VERSION = "60b1dfaa44a6"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

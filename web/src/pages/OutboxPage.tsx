@@ -13,7 +13,7 @@ const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticip
 export function OutboxPage() {
   const app = useApp()
   const [items, setItems] = useState<OutboxItem[]>([])
-  const reload = () => void app.outbox.list().then(setItems)
+  const reload = () => void app.outbox.list().then(setItems, () => setItems([])) // locked: a role without an outbox
   useEffect(reload, [app.outbox, app.lastDrain])
   const stopped = app.lastDrain?.stopped
   const name = (x: OutboxItem) => `${kindOf(x)} ${x.summary}`
