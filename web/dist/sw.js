@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CAXCgoNE.js","/assets/index-CESqybxk.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-ClNlzzFp.js","/assets/Erasure-Ck6JDPIP.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CckrCByv.js"],"dashboard":["/assets/Dashboard-QaN8rOKp.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CckrCByv.js"],"erasure":["/assets/Erasure-Ck6JDPIP.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CckrCByv.js"]}
-const VERSION = "60b1dfaa44a6"
+const SHELL = ["/","/assets/index-BzGFL6eQ.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CKNDO58u.js","/assets/Erasure-BDkNTYwH.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DNpvwk8e.js"],"dashboard":["/assets/Dashboard-D5B5SI5T.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-DNpvwk8e.js"],"erasure":["/assets/Erasure-BDkNTYwH.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DNpvwk8e.js"]}
+const VERSION = "69f129122617"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
