@@ -79,15 +79,16 @@ func startHTTPSServer(t *testing.T, bin, dir string, flags ...string) (*server, 
 
 // TestTheBinaryServesHTTPSWithItsOwnCertificate runs palabre serve with
 // --tls-cert and --tls-key: the API answers over HTTPS with that
-// certificate, plain HTTP on the same port is not served, and the session
-// cookie is Secure.
+// certificate and HSTS, plain HTTP on the same port is not served but
+// --redirect-addr sends it to HTTPS, and the session cookie is Secure.
 func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	bin, dir := binary(t), t.TempDir()
 	admin := newToken(t, bin, dir, "--role", "admin")
-	s, cert := startHTTPSServer(t, bin, dir)
+	redirect := freeAddress(t)
+	s, cert := startHTTPSServer(t, bin, dir, "--redirect-addr", redirect)
 	if !strings.HasPrefix(s.url, "https://127.0.0.1:") {
 		t.Fatalf("serving on %s, want https://127.0.0.1:…", s.url)
 	}
@@ -103,6 +104,9 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	if res.TLS == nil || len(res.TLS.PeerCertificates) == 0 || !strings.Contains(res.TLS.PeerCertificates[0].Subject.CommonName, "palabre test") {
 		t.Errorf("the answer did not come over TLS with the given certificate: %+v", res.TLS)
 	}
+	if res.Header.Get("Strict-Transport-Security") == "" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("over HTTPS: HSTS %q, CSP %q", res.Header.Get("Strict-Transport-Security"), res.Header.Get("Content-Security-Policy"))
+	}
 	if cert.spki == "" {
 		t.Error("no SPKI hash for browsers")
 	}
@@ -115,6 +119,13 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 		}
 	}
 
+	// The plain-HTTP port sends every path to HTTPS.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, err := noFollow.Get("http://" + redirect + "/graphiql?x=1"); err != nil || res.StatusCode != http.StatusPermanentRedirect ||
+		res.Header.Get("Location") != s.url+"/graphiql?x=1" {
+		t.Errorf("plain HTTP on --redirect-addr: %v %v, want 308 to %s/graphiql?x=1", res, err, s.url)
+	}
+
 	res, err = s.client.Post(s.url+"/session", "application/json", strings.NewReader(`{"token":"`+admin+`"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -124,4 +135,54 @@ func TestTheBinaryServesHTTPSWithItsOwnCertificate(t *testing.T) {
 	if res.StatusCode != http.StatusOK || len(cookies) != 1 || !cookies[0].Secure {
 		t.Errorf("POST /session over HTTPS: %d, cookies %+v; want 200 and a Secure cookie", res.StatusCode, cookies)
 	}
+}
+
+// clientFrom is a client whose connections leave from the loopback
+// address from, so that one server sees a trusted proxy and a stranger.
+func clientFrom(from string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 10 * time.Second}
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext}}
+}
+
+// TestTheBinaryBelievesOnlyItsTrustedProxy serves plain HTTP behind a
+// proxy named by --trusted-proxies: the proxy's X-Forwarded-Proto makes
+// the session cookie Secure and adds HSTS; the same header from another
+// address changes nothing.
+func TestTheBinaryBelievesOnlyItsTrustedProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin, dir := binary(t), t.TempDir()
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	s := startServer(t, bin, dir, "--trusted-proxies", "127.0.0.1")
+	for _, c := range []struct {
+		from   string
+		secure bool
+	}{{"127.0.0.1", true}, {"127.0.0.2", false}} {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/session", strings.NewReader(`{"token":"`+gao+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-For", "203.0.113.5")
+		res, err := clientFrom(c.from).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		cookies := res.Cookies()
+		hsts := res.Header.Get("Strict-Transport-Security") != ""
+		if res.StatusCode != http.StatusOK || len(cookies) != 1 || cookies[0].Secure != c.secure || hsts != c.secure {
+			t.Errorf("from %s saying https: %d, cookies %+v, HSTS %v; want Secure and HSTS %v", c.from, res.StatusCode, cookies, hsts, c.secure)
+		}
+	}
+}
+
+// freeAddress is a loopback address with a port free a moment ago.
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -36,6 +35,9 @@ type serveConfig struct {
 	LogFormat      string        // json, console or auto
 	ReserveMiB     int           // free space under which the embedded store refuses writes
 	TLS            tlsSettings   // HTTPS; none is plain HTTP
+	// TrustedProxies are the reverse proxies (CIDRs or addresses,
+	// comma-separated) whose X-Forwarded-For and -Proto are believed.
+	TrustedProxies string
 }
 
 func defaultServeConfig() serveConfig {
@@ -91,6 +93,9 @@ func (c serveConfig) Validate() error {
 		bad("reserve-mib", "%s", p)
 	}
 	c.TLS.problems(bad)
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		bad("trusted-proxies", "%v", err)
+	}
 	return errors.Join(problems...)
 }
 
@@ -105,7 +110,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tlsConfig, err := serverTLS(c.TLS, c.Data) // before the store: a wrong certificate stops serve at once
+	https, err := serverTLS(c.TLS, c.Data) // before the store: a wrong certificate stops serve at once
 	if err != nil {
 		return err
 	}
@@ -114,7 +119,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.runServer(ctx, c, s, tlsConfig, log)
+	return m.runServer(ctx, c, s, https, log)
 }
 
 // serveSettings reads serve's flags and variables into a config, and
@@ -134,12 +139,13 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
 	tlsSettings := f.tlsFlags(c.TLS)
+	proxies := f.string("trusted-proxies", c.TrustedProxies, "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	if err := f.parse(args); err != nil {
 		return c, nil, err
 	}
 	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
 	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
-	c.TLS = tlsSettings()
+	c.TLS, c.TrustedProxies = tlsSettings(), *proxies
 	if d, err := time.ParseDuration(*timeout); err == nil {
 		c.RequestTimeout = d
 	} else {
@@ -199,25 +205,36 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		deps.Backup = d.backup
 	}
 	deps.StoreHealth = storeHealth
-	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout})
+	proxies, _ := parseProxies(c.TrustedProxies) // checked by Validate
+	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}
 	return &server{api: api, runner: runner, handler: handler, models: models}, nil
 }
 
-// runServer serves, over HTTPS with tlsConfig when not nil, until ctx ends, the listener fails or the read models
+// runServer serves, over HTTPS when https is not nil, until ctx ends, the listener fails or the read models
 // cannot follow the log, then shuts down in order.
-func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, tlsConfig *tls.Config, log zerolog.Logger) error {
+func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *httpsSetup, log zerolog.Logger) error {
 	listener, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr (PALABRE_ADDR): %w", err)
 	}
 	srv := &http.Server{Handler: s.api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: c.RequestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, TLSConfig: tlsConfig}
+		WriteTimeout: c.RequestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	scheme := "http"
-	if tlsConfig != nil {
-		scheme = "https"
+	if https != nil {
+		srv.TLSConfig, scheme = https.config, "https"
+		if c.TLS.Redirect != "" {
+			_, port, _ := net.SplitHostPort(listener.Addr().String())
+			redirect, at, err := https.serveRedirect(c.TLS.Redirect, port)
+			if err != nil {
+				listener.Close()
+				return err
+			}
+			defer redirect.Close()
+			fmt.Fprintf(m.Stdout, "palabre redirecting http://%s to HTTPS\n", at)
+		}
 	}
 
 	runCtx, stopRunner := context.WithCancel(context.Background())
@@ -226,7 +243,7 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, tlsConfi
 	go claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
 	served := make(chan error, 1)
 	go func() {
-		if tlsConfig != nil {
+		if https != nil {
 			served <- srv.ServeTLS(listener, "", "") // the certificate comes from TLSConfig
 			return
 		}

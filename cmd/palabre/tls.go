@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,6 +33,9 @@ type tlsSettings struct {
 	// ACMERoots is a PEM file of roots to trust when talking to the ACME
 	// authority: a private one (step-ca, Pebble) not in the system's.
 	ACMERoots string
+	// Redirect is a second address (such as :80) answering plain HTTP
+	// with a redirect to HTTPS, and ACME's HTTP-01 challenges.
+	Redirect string
 }
 
 // letsEncrypt is the default ACME authority.
@@ -54,6 +59,13 @@ func (s tlsSettings) domains() []string {
 func (s tlsSettings) problems(bad func(name, format string, args ...any)) {
 	if (s.Cert == "") != (s.Key == "") {
 		bad("tls-cert", "--tls-cert and --tls-key go together: give both files or neither")
+	}
+	if s.Redirect != "" {
+		if _, _, err := net.SplitHostPort(s.Redirect); err != nil {
+			bad("redirect-addr", "%q is not HOST:PORT", s.Redirect)
+		} else if !s.enabled() {
+			bad("redirect-addr", "redirects to HTTPS: it needs --tls-cert or --acme-domain")
+		}
 	}
 	if s.ACMEDomains == "" {
 		if s.ACMEEmail != "" || s.ACMERoots != "" || (s.ACMEDirectory != "" && s.ACMEDirectory != letsEncrypt) {
@@ -86,8 +98,9 @@ func (f *flags) tlsFlags(c tlsSettings) func() tlsSettings {
 	email := f.string("acme-email", c.ACMEEmail, "contact address for the ACME account (expiry warnings)")
 	directory := f.string("acme-directory", c.ACMEDirectory, "the ACME authority's directory URL")
 	roots := f.string("acme-ca-root", c.ACMERoots, "PEM roots to trust for a private ACME authority's own HTTPS")
+	redirect := f.string("redirect-addr", c.Redirect, "also listen on this address (such as :80) in plain HTTP, redirecting to HTTPS (and answering ACME's HTTP-01 challenges)")
 	return func() tlsSettings {
-		return tlsSettings{Cert: *cert, Key: *key, ACMEDomains: *domains, ACMEEmail: *email, ACMEDirectory: *directory, ACMERoots: *roots}
+		return tlsSettings{Cert: *cert, Key: *key, ACMEDomains: *domains, ACMEEmail: *email, ACMEDirectory: *directory, ACMERoots: *roots, Redirect: *redirect}
 	}
 }
 
@@ -98,7 +111,7 @@ func (f *flags) tlsFlags(c tlsSettings) func() tlsSettings {
 // certificate is obtained at the first connection for its name and
 // renewed 30 days before it expires; the account key and certificates
 // are kept in the data directory's acme/, owner-only.
-func serverTLS(s tlsSettings, dataDir string) (*tls.Config, error) {
+func serverTLS(s tlsSettings, dataDir string) (*httpsSetup, error) {
 	if s.ACMEDomains != "" {
 		return acmeTLS(s, filepath.Join(dataDir, "acme"))
 	}
@@ -109,12 +122,20 @@ func serverTLS(s tlsSettings, dataDir string) (*tls.Config, error) {
 	if _, err := files.load(); err != nil {
 		return nil, err
 	}
-	return &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return &httpsSetup{config: &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 		return files.load()
-	}}, nil
+	}}}, nil
 }
 
-func acmeTLS(s tlsSettings, cacheDir string) (*tls.Config, error) {
+// httpsSetup is what serve listens with over HTTPS: the TLS
+// configuration, and with ACME the manager that also answers HTTP-01
+// challenges on the redirecting port.
+type httpsSetup struct {
+	config *tls.Config
+	acme   *autocert.Manager
+}
+
+func acmeTLS(s tlsSettings, cacheDir string) (*httpsSetup, error) {
 	client := &acme.Client{DirectoryURL: s.ACMEDirectory}
 	if s.ACMERoots != "" {
 		pem, err := os.ReadFile(s.ACMERoots)
@@ -131,7 +152,35 @@ func acmeTLS(s tlsSettings, cacheDir string) (*tls.Config, error) {
 		Client: client, Email: s.ACMEEmail}
 	config := m.TLSConfig()
 	config.MinVersion = tls.VersionTLS12
-	return config, nil
+	return &httpsSetup{config: config, acme: m}, nil
+}
+
+// serveRedirect answers plain HTTP on addr with a permanent redirect to
+// the same path over HTTPS on httpsPort, and ACME's HTTP-01 challenges.
+// Nothing of palabre is served in clear: a browser typing the bare name
+// lands on HTTPS, and HSTS keeps it there.
+func (h *httpsSetup) serveRedirect(addr, httpsPort string) (*http.Server, string, error) {
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("--redirect-addr (PALABRE_REDIRECT_ADDR): %w", err)
+	}
+	var redirect http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if httpsPort != "443" {
+			host = net.JoinHostPort(host, httpsPort)
+		}
+		http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+	})
+	if h.acme != nil {
+		redirect = h.acme.HTTPHandler(redirect)
+	}
+	srv := &http.Server{Handler: redirect, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
+	go func() { _ = srv.Serve(listener) }() // ends with Shutdown
+	return srv, listener.Addr().String(), nil
 }
 
 // certFiles is a certificate and key on disk, read again when either
@@ -174,4 +223,27 @@ func (c *certFiles) fallback(err error) (*tls.Certificate, error) {
 		return c.current, nil
 	}
 	return nil, err
+}
+
+// parseProxies reads --trusted-proxies: CIDRs (10.0.0.0/8) or single
+// addresses (127.0.0.1, ::1), comma-separated.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var proxies []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			proxies = append(proxies, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR such as 10.0.0.0/8", item)
+		}
+		a = a.Unmap()
+		proxies = append(proxies, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return proxies, nil
 }
