@@ -26,6 +26,7 @@ type pebble struct {
 	directory string
 	httpsRoot string
 	issuer    *x509.Certificate
+	stop      func()
 }
 
 // startPebble runs Pebble with every challenge taken as valid (the test's
@@ -45,13 +46,13 @@ func startPebble(t *testing.T) pebble {
 	if err := os.WriteFile(root, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return pebble{directory: srv.URL + wfe.DirectoryPath, httpsRoot: root, issuer: authority.GetRootCert(0).Cert}
+	return pebble{directory: srv.URL + wfe.DirectoryPath, httpsRoot: root, issuer: authority.GetRootCert(0).Cert, stop: srv.Close}
 }
 
 // TestTheBinaryObtainsItsCertificateByACME runs palabre serve with
 // --acme-domain against Pebble: the first connection for the name gets a
-// certificate Pebble issued, kept in the data directory's acme/ for the
-// next start.
+// certificate Pebble issued, kept in the data directory's acme/, and
+// served again after a restart with Pebble gone.
 func TestTheBinaryObtainsItsCertificateByACME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -62,9 +63,9 @@ func TestTheBinaryObtainsItsCertificateByACME(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AddCert(authority.issuer)
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots}}}
+	flags := []string{"--acme-domain", name, "--acme-directory", authority.directory, "--acme-ca-root", authority.httpsRoot, "--acme-email", "ops@example.org"}
 	started := time.Now()
-	s := startServerWith(t, client, bin, dir, "--acme-domain", name, "--acme-directory", authority.directory,
-		"--acme-ca-root", authority.httpsRoot, "--acme-email", "ops@example.org")
+	s := startServerWith(t, client, bin, dir, flags...)
 	t.Logf("certificate obtained and served in %s", time.Since(started).Round(time.Millisecond))
 
 	res, err := client.Get(s.url + "/healthz")
@@ -87,5 +88,17 @@ func TestTheBinaryObtainsItsCertificateByACME(t *testing.T) {
 		if info, _ := f.Info(); info != nil && info.Mode().Perm()&0o077 != 0 {
 			t.Errorf("acme/%s is %v, want owner-only", f.Name(), info.Mode().Perm())
 		}
+	}
+
+	s.kill()
+	authority.stop()
+	s = startServerWith(t, client, bin, dir, flags...)
+	res, err = client.Get(s.url + "/healthz")
+	if err != nil {
+		t.Fatalf("after a restart without the authority: %v\n%s", err, s.logs)
+	}
+	res.Body.Close()
+	if again := res.TLS.PeerCertificates[0]; again.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
+		t.Errorf("after a restart: certificate %s, want the one kept, %s", again.SerialNumber, leaf.SerialNumber)
 	}
 }

@@ -213,8 +213,9 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	return &server{api: api, runner: runner, handler: handler, models: models}, nil
 }
 
-// runServer serves, over HTTPS when https is not nil, until ctx ends, the listener fails or the read models
-// cannot follow the log, then shuts down in order.
+// runServer serves, over HTTPS when https is not nil, until ctx ends,
+// the listener fails or the read models cannot follow the log, then shuts
+// down in order.
 func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *httpsSetup, log zerolog.Logger) error {
 	listener, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -251,6 +252,9 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 	}()
 	url := scheme + "://" + listener.Addr().String()
 	log.Info().Str("url", url).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
+	if warning := plainHTTPWarning(c); warning != "" {
+		log.Warn().Msg(warning)
+	}
 	fmt.Fprintf(m.Stdout, "palabre serving on %s (GraphiQL: %s/graphiql)\n", url, url)
 
 	select {

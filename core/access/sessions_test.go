@@ -352,3 +352,29 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
+	c := newSignInClock(t)
+	first, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
+	f, err := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"token":"` + c.token.ID + `","open":"ab`) // the crash
+	f.Close()
+	c.reopen(t)
+	second, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.reopen(t)
+	for name, s := range map[string]string{"before the crash": first, "after it": second} {
+		if _, err := c.tokens.AuthenticateSession(s); err != nil {
+			t.Errorf("the session opened %s: %v", name, err)
+		}
+	}
+}

@@ -91,7 +91,8 @@ type Tokens struct {
 	signIns signIns
 }
 
-// Version changes with every token or session saved.
+// Version changes with every token saved (not with sessions, which no
+// answer shows: signing in leaves the API's kept answers alone).
 func (t *Tokens) Version() uint64 { return t.version.Load() }
 
 // Regions are the regions a facilitator's token may name: the

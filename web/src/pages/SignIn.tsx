@@ -11,7 +11,8 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
     setError('')
     try {
       const answer = await signIn(token.trim())
-      if ('code' in answer) setError(t('signIn.invalid'))
+      // Paced out, the server says for how long, in the interface's language.
+      if ('code' in answer) setError(answer.code === 'RATE_LIMITED' ? answer.message : t('signIn.invalid'))
       else onSignedIn(answer)
     } catch (err) {
       if (err instanceof Offline) setError(t('signIn.offline'))
