@@ -30,9 +30,15 @@ const problems = [];
 
 const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", `--ignore-certificate-errors-spki-list=${spki}`];
-const launch = (dir) => chromium.launchPersistentContext(dir, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args, viewport: { width: 360, height: 780 }, locale: "fr-FR",
-});
+// Every browser and context opened, closed at the end whatever happens.
+const toClose = [];
+const launch = async (dir) => {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args, viewport: { width: 360, height: 780 }, locale: "fr-FR",
+  });
+  toClose.push(context);
+  return context;
+};
 
 async function api(token, query, variables) {
   const res = await fetch(url + "/graphql", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token }, body: JSON.stringify({ query, variables }) });
@@ -257,21 +263,19 @@ try {
   const server = await api(adminToken, `query($code: String!) { participants(code: $code) { edges { node { code identity { name phone } } } } }`, { code: newcomer.code });
   const person = server.data?.participants?.edges?.[0]?.node;
   await shot(page, "stolen-2-quick-exit-button");
+  // The session's cookie (HttpOnly: the app cannot read it, a thief's
+  // tools can), kept to try it again after the exit.
+  const cookie = (await context.cookies(url)).map((c) => `${c.name}=${c.value}`).join("; ");
   await page.getByRole("button", { name: "Sortie rapide" }).click();
   await page.waitForURL("about:blank", { timeout: 15000 }).catch(() => {});
   const afterExit = page.url();
-  const sessionAfter = await (async () => {
-    const p = await context.newPage();
-    await p.goto(url + "/healthz");
-    const status = await p.evaluate(async () => (await fetch("/session", { headers: { "X-Palabre-Csrf": "1" } })).status);
-    await p.close();
-    return status;
-  })();
+  const sessionAfter = (await fetch(url + "/session", { headers: { Cookie: cookie, "X-Palabre-Csrf": "1" } })).status;
   step("quick exit", { unlockMs, serverName: person?.identity?.name ?? "", serverPhone: person?.identity?.phone ?? "", url: afterExit, left: await leftOver(context), sessionAfter });
   await context.close();
 
   // Five wrong PINs wipe the device.
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args });
+  toClose.push(browser);
   const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const guessed = await phone.newPage();
   guessed.on("pageerror", (e) => problems.push(String(e)));
@@ -322,6 +326,7 @@ try {
 } catch (e) {
   out.error = String(e.stack || e) + "\npage errors: " + problems.join("\n");
 } finally {
+  for (const o of toClose) await o.close().catch(() => {});
   rmSync(profile, { recursive: true, force: true });
 }
-process.stdout.write(JSON.stringify(out));
+process.stdout.write(JSON.stringify(out), () => process.exit(0));
