@@ -30,14 +30,15 @@ type pebble struct {
 }
 
 // startPebble runs Pebble with every challenge taken as valid (the test's
-// name resolves nowhere) and without its random waits.
-func startPebble(t *testing.T) pebble {
+// name resolves nowhere) and without its random waits, issuing
+// certificates valid for lifetime (Pebble's 90 days when 0).
+func startPebble(t *testing.T, lifetime time.Duration) pebble {
 	t.Helper()
 	t.Setenv("PEBBLE_VA_ALWAYS_VALID", "1")
 	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
 	logger := log.New(io.Discard, "", 0)
 	store := db.NewMemoryStore()
-	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{"default": {Description: "the default profile"}})
+	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{"default": {Description: "the default profile", ValidityPeriod: uint64(lifetime.Seconds())}})
 	validator := va.New(logger, 80, 443, false, "", store)
 	frontEnd := wfe.New(logger, store, validator, authority, []string{"pebble.letsencrypt.org"}, false, false, 0, 0)
 	srv := httptest.NewTLSServer(frontEnd.Handler())
@@ -57,13 +58,11 @@ func TestTheBinaryObtainsItsCertificateByACME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	authority := startPebble(t)
+	authority := startPebble(t, 0)
 	bin, dir := binary(t), t.TempDir()
 	const name = "palabre.test"
-	roots := x509.NewCertPool()
-	roots.AddCert(authority.issuer)
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots}}}
-	flags := []string{"--acme-domain", name, "--acme-directory", authority.directory, "--acme-ca-root", authority.httpsRoot, "--acme-email", "ops@example.org"}
+	client := authority.client(name)
+	flags := authority.flags(name)
 	started := time.Now()
 	s := startServerWith(t, client, bin, dir, flags...)
 	t.Logf("certificate obtained and served in %s", time.Since(started).Round(time.Millisecond))
@@ -100,5 +99,50 @@ func TestTheBinaryObtainsItsCertificateByACME(t *testing.T) {
 	res.Body.Close()
 	if again := res.TLS.PeerCertificates[0]; again.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
 		t.Errorf("after a restart: certificate %s, want the one kept, %s", again.SerialNumber, leaf.SerialNumber)
+	}
+}
+
+// client is an HTTPS client that trusts only the certificates Pebble
+// issues, for name, on a new connection each time.
+func (p pebble) client(name string) *http.Client {
+	roots := x509.NewCertPool()
+	roots.AddCert(p.issuer)
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true,
+		TLSClientConfig: &tls.Config{ServerName: name, RootCAs: roots}}}
+}
+
+// flags are serve's flags for a certificate for name from Pebble.
+func (p pebble) flags(name string) []string {
+	return []string{"--acme-domain", name, "--acme-directory", p.directory, "--acme-ca-root", p.httpsRoot, "--acme-email", "ops@example.org"}
+}
+
+// servedCertificate is the certificate a new TLS connection is served.
+func servedCertificate(t *testing.T, client *http.Client, url string) *x509.Certificate {
+	t.Helper()
+	res, err := client.Get(url + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz: %v", err)
+	}
+	res.Body.Close()
+	return res.TLS.PeerCertificates[0]
+}
+
+// TestTheBinaryRenewsItsACMECertificateByItself: Pebble issues
+// certificates valid for 12 s; autocert renews a third of a lifetime
+// before the end, so a connection 10 s later is served a new one.
+func TestTheBinaryRenewsItsACMECertificateByItself(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	authority := startPebble(t, 12*time.Second)
+	const name = "palabre.test"
+	client := authority.client(name)
+	s := startServerWith(t, client, binary(t), t.TempDir(), authority.flags(name)...)
+	first := servedCertificate(t, client, s.url)
+	time.Sleep(time.Until(first.NotAfter.Add(-time.Second)))
+	renewed := servedCertificate(t, client, s.url)
+	if renewed.SerialNumber.Cmp(first.SerialNumber) == 0 || !renewed.NotAfter.After(first.NotAfter) {
+		t.Errorf("a second before the first certificate (until %s) expires: served %s until %s, want a renewed one\n%s",
+			first.NotAfter, renewed.SerialNumber, renewed.NotAfter, s.logs)
 	}
 }

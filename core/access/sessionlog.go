@@ -131,15 +131,14 @@ func (j *sessionJournal) rewrite(open map[string][]Session) error {
 	return nil
 }
 
-// openSessions are the sessions still open, by token: of live tokens,
-// not expired; t.mu is held.
+// openSessions are the sessions not expired, by token; t.mu is held.
+// Those of a revoked token are kept until they expire (30 days at most),
+// so that a device presenting one is told its token was revoked, not
+// merely signed out.
 func (t *Tokens) openSessions() (map[string][]Session, int) {
 	now := t.clock()
 	open, count := map[string][]Session{}, 0
 	for id, tok := range t.byID {
-		if !t.live(*tok) {
-			continue
-		}
 		for _, s := range tok.Sessions {
 			if now.Before(s.Expires) {
 				open[id] = append(open[id], s)

@@ -388,3 +388,33 @@ func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
 		}
 	}
 }
+
+func TestTheSessionsOfARevokedTokenOutliveTheJournalsCompaction(t *testing.T) {
+	c := newSignInClock(t)
+	c.tokens.LimitSessions(access.SessionLimits{TokenBurst: 1000, TokenEvery: time.Second})
+	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.tokens.Revoke(c.token.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, other, err := c.tokens.Create(access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
+	for range 400 { // enough ended sessions for the journal to be compacted
+		if _, _, _, err := c.tokens.OpenSession(other, netip.Addr{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") > 300 {
+		t.Fatalf("the journal was not compacted: %d lines", strings.Count(string(b), "\n"))
+	}
+	c.reopen(t)
+	for _, tok := range c.tokens.List() {
+		if tok.ID == c.token.ID && len(tok.Sessions) != 1 {
+			t.Errorf("the revoked token's sessions after compaction: %v, want its one session kept until it expires", tok.Sessions)
+		}
+	}
+}
