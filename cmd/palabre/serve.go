@@ -196,7 +196,11 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		return nil, err
 	}
 	handler := newHandler(d.store, ref, keys)
-	deps := graphql.Deps{Handler: handler, Runner: runner,
+	deviceKey, err := keys.DeviceKey()
+	if err != nil {
+		return nil, err
+	}
+	deps := graphql.Deps{DeviceKey: deviceKey, Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}

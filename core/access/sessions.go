@@ -181,19 +181,23 @@ func (t *Tokens) addSession(tokenID, hash string, perToken int) (time.Time, erro
 }
 
 // AuthenticateSession returns the principal of a live session of a live
-// token, or ErrUnauthenticated.
+// token, or ErrUnauthenticated (ErrRevoked for a session of a revoked
+// token).
 func (t *Tokens) AuthenticateSession(secret string) (Principal, error) {
 	id, sum, ok := parse(secret, sessionPrefix)
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
 	tok, known := t.copyOf(id)
-	if !known || !t.live(tok) {
+	if !known {
 		return Principal{}, ErrUnauthenticated
 	}
 	now := t.clock()
 	for _, s := range tok.Sessions {
 		if matches(sum, s.Hash) && now.Before(s.Expires) {
+			if err := t.liveness(tok); err != nil {
+				return Principal{}, err
+			}
 			who := tok.principal()
 			who.Session = true
 			return who, nil

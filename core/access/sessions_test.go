@@ -80,8 +80,18 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 	if _, err := tokens.Revoke(tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.AuthenticateSession(third); err == nil {
-		t.Fatal("a session of a revoked token works")
+	// It says so, and so does the token, so that a device can wipe itself;
+	// a closed, expired or tampered session is not told apart.
+	if _, err := tokens.AuthenticateSession(third); !errors.Is(err, access.ErrRevoked) || !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("a session of a revoked token: %v", err)
+	}
+	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrRevoked) {
+		t.Fatalf("a revoked token: %v", err)
+	}
+	for name, s := range map[string]string{"closed": session, "expired": other, "tampered": third[:len(third)-2] + "AA"} {
+		if _, err := tokens.AuthenticateSession(s); errors.Is(err, access.ErrRevoked) {
+			t.Errorf("a %s session of a revoked token is told revoked", name)
+		}
 	}
 }
 

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-ByZImdS7.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-E5XyZvyf.js","/assets/Erasure-JzTASLri.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-FeUxYtkP.js"],"dashboard":["/assets/Dashboard-4zo8de8W.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-FeUxYtkP.js"],"erasure":["/assets/Erasure-JzTASLri.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-FeUxYtkP.js"]}
-const VERSION = "a50d8482e243"
+const SHELL = ["/","/assets/index-C7FhSbid.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-B3GAMKH2.js","/assets/Erasure-DHVnV_3M.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DWrhhTvU.js"],"dashboard":["/assets/Dashboard-wXMT3OB2.css","/assets/Dashboard-yZBnrTiJ.js","/assets/numbers-DWrhhTvU.js"],"erasure":["/assets/Erasure-DHVnV_3M.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DWrhhTvU.js"]}
+const VERSION = "a5953462da90"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
