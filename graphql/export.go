@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -136,6 +137,11 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	x.log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
 		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
+	s.writeExport(w, x, ex, name, format, lang, q, rows)
+}
+
+// writeExport lays the rows out as CSV or XLSX, in lang, and sends them.
+func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name, format, lang string, q url.Values, rows [][]cell) {
 	headings := make([]string, len(ex.columns))
 	for i, c := range ex.columns {
 		headings[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
@@ -143,6 +149,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palabre-%s.%s"`, name, format))
 	var body bytes.Buffer
+	var err error
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", wording{lang, s.labels})
