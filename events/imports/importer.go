@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"time"
 
 	"github.com/palabre/palabre/events/commands"
 )
@@ -64,7 +63,7 @@ func (im *Importer) Import(ctx context.Context, job Job) (Report, error) {
 	defer cancel()
 	past := func(err error) error {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return &LimitError{Limit: LimitDeadline, Value: int64(im.limits.Deadline / time.Second)}
+			return &LimitError{Limit: LimitDeadline, Value: im.limits.Deadline.Milliseconds()}
 		}
 		return err
 	}

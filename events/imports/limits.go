@@ -93,7 +93,7 @@ var ErrLimit = errors.New("an import's limit is reached")
 // in a table). Error is English; In tells it in the reader's language.
 type LimitError struct {
 	Limit Limit
-	Value int64 // the limit's figure: bytes, rows, cells, or a duration's seconds
+	Value int64 // the limit's figure: bytes, rows, cells, or a duration's milliseconds
 	Sheet string
 	Row   int
 	Done  int // for the deadline: the rows decided before it passed
@@ -160,11 +160,14 @@ func (e *LimitError) figure(fr bool) string {
 		}
 		return fmt.Sprintf("%s %s", thousands(n, fr), unit[1])
 	case LimitDeadline:
-		d := time.Duration(e.Value) * time.Second
-		if d >= time.Minute && d%time.Minute == 0 {
+		d := time.Duration(e.Value) * time.Millisecond
+		switch {
+		case d >= time.Minute && d%time.Minute == 0:
 			return fmt.Sprintf("%d min", d/time.Minute)
+		case d >= time.Second && d%time.Second == 0:
+			return fmt.Sprintf("%d s", d/time.Second)
 		}
-		return fmt.Sprintf("%d s", e.Value)
+		return fmt.Sprintf("%d ms", e.Value)
 	}
 	return thousands(e.Value, fr)
 }

@@ -104,6 +104,9 @@ func readODKZip(b []byte, budget *budget) ([]Table, error) {
 		}
 		t, err := readCSV(filepath.Base(f.Name), budget.expand(r), budget)
 		r.Close()
+		if errors.Is(err, ErrLimit) {
+			return nil, err // it names the table
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
