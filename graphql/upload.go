@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
@@ -78,6 +79,13 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.forbidden(r, err)
 		return
 	}
+	// The server's read and write timeouts suit a query, not a 32 MB
+	// upload over a field connection and an import of minutes: the
+	// import's deadline bounds it instead, with time to send the report.
+	deadline := time.Now().Add(s.importer.Limits().Deadline + time.Minute)
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
 	language := readerLanguage(r)
 	up, bad := s.readUpload(w, r, language)
 	if bad != nil {
