@@ -94,5 +94,6 @@ var frenchReasons = map[string]string{
 	"%q is not a stakeholder of this server: download the form again":              "%q n’est pas une partie prenante de ce serveur : téléchargez à nouveau le formulaire",
 	"the code %s is held by two participants: correct one of them first":           "le code %s est porté par deux participant·es : corrigez d’abord l’un des deux",
 	"no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile": "aucun·e participant·e n’a le code %s : inscrivez la personne d’abord, ou répondez oui à « pas encore inscrit·e » avec son profil",
+	"a dialogue stays in its space: retract it and log it in the other space":                                  "un dialogue reste dans son espace : retirez-le et consignez-le dans l’autre espace",
 	"the submission is marked not approved in Kobo":                                                            "la soumission est marquée « non approuvée » dans Kobo",
 }

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DO9aR6Fh.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DVZcSCuE.js","/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"],"dashboard":["/assets/Dashboard-CXLL0YTh.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CaFKYd7z.js"],"erasure":["/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"]}
-const VERSION = "c6c71f424b1a"
+const SHELL = ["/","/assets/index-Bcs31fYw.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-BSSgRP-v.js","/assets/Erasure-BvQsB6rG.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DAFvzV3m.js"],"dashboard":["/assets/Dashboard-D2yZXoaO.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-DAFvzV3m.js"],"erasure":["/assets/Erasure-BvQsB6rG.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DAFvzV3m.js"]}
+const VERSION = "c07ccf53cb4b"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -262,6 +262,7 @@ export const en: Record<MessageKey, string> = {
   'change.ParticipantErased': 'Participant erased (name and phone destroyed)',
   'change.DialogueHeld': 'Dialogue logged',
   'change.DialogueAttendanceCorrected': 'Attendance corrected',
+  'change.DialogueCorrected': 'Dialogue corrected',
   'change.DialogueRetracted': 'Dialogue retracted',
   'change.CommitmentMade': 'Commitment made',
   'change.CommitmentProgressReported': 'Progress reported',

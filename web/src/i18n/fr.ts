@@ -260,6 +260,7 @@ export const fr = {
   'change.ParticipantErased': 'Participant·e effacé·e (nom et téléphone détruits)',
   'change.DialogueHeld': 'Dialogue saisi',
   'change.DialogueAttendanceCorrected': 'Présence corrigée',
+  'change.DialogueCorrected': 'Dialogue corrigé',
   'change.DialogueRetracted': 'Dialogue retiré',
   'change.CommitmentMade': 'Engagement pris',
   'change.CommitmentProgressReported': 'Point d’avancement',
