@@ -2,15 +2,20 @@ package imports_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 )
@@ -292,5 +297,63 @@ func TestTheReportNamesColumnsAsTheExportHeadsThem(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("the report lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// failingOn sends as the world does, but fails, as no domain rule
+// would, every command on one object.
+type failingOn struct {
+	imports.Sender
+	id domain.ID
+}
+
+func (f failingOn) Send(ctx context.Context, id domain.ID, cmd domain.Command, meta commands.Meta, identity *keystore.Identity) (commands.Result[domain.Event], error) {
+	if id == f.id {
+		return commands.Result[domain.Event]{}, errors.New("an unforeseen failure")
+	}
+	return f.Sender.Send(ctx, id, cmd, meta, identity)
+}
+
+// A submission that cannot be applied is that row's refusal, in the
+// reader's language; the rows after it go on.
+func TestASubmissionThatCannotBeAppliedIsRefusedAndTheOthersGoOn(t *testing.T) {
+	w := newWorld(t)
+	w.codes = w.codesFromTheLog(t)
+	rows, err := imports.Plans("palabre_dialogue.zip", w.odkZip(t, "before", nil), w.directory(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := rows[1].(imports.Plan).DialogueID // b2, in submission order
+	r, err := imports.Run(context.Background(), w.env.Handler, failingOn{w.sender(), second}, rows, imports.Options{})
+	if err != nil {
+		t.Fatalf("the file stopped: %v", err)
+	}
+	if r.Counts[imports.Imported] != 2 || r.Counts[imports.Refused] != 1 {
+		t.Fatalf("%v\n%s", r.Counts, reportOf(t, r, "fr"))
+	}
+	if got := reportOf(t, r, "fr"); !strings.Contains(got, "palabre_dialogue.csv ligne 3 : cette soumission n’a pas pu être appliquée : les autres lignes continuent") {
+		t.Errorf("the report:\n%s", got)
+	}
+}
+
+// An edit does not replace a commitment followed up in palabre: the row
+// is refused, saying so, and nothing of it is written.
+func TestAnEditOfACommitmentFollowedUpIsRefused(t *testing.T) {
+	w := newWorld(t)
+	w.importFile(t, "palabre_dialogue.zip", w.odkZip(t, "before", nil), false)
+	id, _ := w.dialogueIn(t, "inclusion")
+	meeting := w.commitmentsAt(t, id)["Une réunion par mois"].ID
+	if _, err := commands.Commitment.Execute(context.Background(), w.env.Handler, meeting, commitment.Fulfil{On: domain.NewDate(2026, 5, 20)},
+		commands.Meta{CommandID: ulid.Make(), RecordedBy: "facilitator-gao"}); err != nil {
+		t.Fatal(err)
+	}
+	before := w.written(t)
+	r := w.importFile(t, "palabre_dialogue.zip", w.odkZip(t, "after", nil), false)
+	want := "palabre_dialogue-commitments.csv ligne 3, colonne text : cet engagement a déjà un suivi dans palabre (tenu ou rompu)"
+	if got := reportOf(t, r, "fr"); r.Counts[imports.Refused] != 1 || !strings.Contains(got, want) {
+		t.Fatalf("%v\n%s", r.Counts, got)
+	}
+	if after := w.written(t); after["DialogueCorrected"] != before["DialogueCorrected"] || after["CommitmentWithdrawn"] != before["CommitmentWithdrawn"] {
+		t.Errorf("a refused edit wrote %v after %v", after, before)
 	}
 }
