@@ -51,6 +51,8 @@ type envOptions struct {
 	history    int
 	disclosure graphql.Disclosure
 	replays    int // past views one token may replay at once
+	// writeTimeout is the HTTP server's, as `palabre serve` sets one.
+	writeTimeout time.Duration
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -82,7 +84,9 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api)
+	srv := httptest.NewUnstartedServer(api)
+	srv.Config.WriteTimeout = o.writeTimeout
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, server: srv, api: api, tokens: tokens, logs: logs}
 	for deadline := time.Now().Add(time.Minute); o.history > 0; time.Sleep(20 * time.Millisecond) {

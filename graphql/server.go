@@ -25,6 +25,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"
@@ -44,6 +45,9 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
+	// Imports bound an import (POST /import); default
+	// imports.DefaultLimits.
+	Imports imports.Limits
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -59,6 +63,8 @@ type Server struct {
 	// the next write. Answers with errors or identities are never kept.
 	answers *lru[[]byte]
 	running *slots
+	// importer admits and bounds imports, one at a time per token.
+	importer *imports.Importer
 	// tables are the exports, and labels their enums' words: made once.
 	tables map[string]export
 	labels map[string][2]string
@@ -93,6 +99,10 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
 	}
 	s.running = newSlots(s.opts.PerToken)
+	if s.opts.Imports == (imports.Limits{}) {
+		s.opts.Imports = imports.DefaultLimits()
+	}
+	s.importer = imports.NewImporter(s.opts.Imports)
 	s.tables, s.labels = s.exports(), enumLabels()
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()

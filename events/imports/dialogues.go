@@ -370,10 +370,8 @@ func (p Plan) Describe() string {
 	return fmt.Sprintf("%s row %d", p.Submission.Sheet, p.Submission.Row)
 }
 
-// Plans reads an export or a register by its file's name and plans every
-// row: what the command line and the server both import.
-// A mapping (nil for palabre's own form and registers) rewrites the
-// export's tables first.
+// Plans reads an export or a register by its file's name, within
+// DefaultLimits, and plans every row (see PlanTables).
 //
 // Returns commands.ErrNoCodeKey when the directory has no key.
 func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error) {
@@ -384,6 +382,13 @@ func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error
 	if err != nil {
 		return nil, err
 	}
+	return PlanTables(tables, dir, mapping)
+}
+
+// PlanTables plans every row of an export's or a register's tables: what
+// the command line and the server both import. A mapping (nil for
+// palabre's own form and registers) rewrites the export's tables first.
+func PlanTables(tables []Table, dir Directory, mapping *Mapping) ([]Row, error) {
 	dir.SpaceRegion = remembered(dir.SpaceRegion)
 	tables = mapping.Apply(tables)
 	if len(tables) > 0 {

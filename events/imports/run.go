@@ -37,6 +37,16 @@ type Result struct {
 type Report struct {
 	Results []Result
 	Counts  map[Outcome]int
+	// Beyond counts, per kind, the refusals left out of Results once
+	// Options.RefusalsPerKind of that kind were listed.
+	Beyond []Summary
+}
+
+// Summary is a kind of refusal beyond those listed: its first instance
+// not listed, and how many there were.
+type Summary struct {
+	Example Problem
+	Count   int
 }
 
 // Refused reports whether any row was refused (the CLI's exit status).
@@ -46,6 +56,10 @@ func (r Report) Refused() bool { return r.Counts[Refused] > 0 }
 type Options struct {
 	// DryRun checks every row and writes nothing.
 	DryRun bool
+	// RefusalsPerKind is how many problems of one kind (a column and a
+	// reason) the report lists; beyond them it counts them in
+	// Report.Beyond. 0 lists every one.
+	RefusalsPerKind int
 }
 
 // Sender sends the importer's commands by the importer's rules (the write
@@ -78,15 +92,23 @@ type Row interface {
 // accepted commands name (the region of the space its new attendees are
 // enrolled in).
 //
-// Every refusal of a row is in the report; Run returns an error only when
-// the store fails (ErrUnavailable and the like) or ctx ends.
+// Every refusal of a row is in the report, the first
+// opts.RefusalsPerKind of a kind in full; Run returns an error only when
+// the store fails (ErrUnavailable and the like) or ctx ends, which is
+// checked between rows only: a row is never cut. The report then holds
+// the rows decided before.
 func Run(ctx context.Context, h *commands.Handler, send Sender, rows []Row, opts Options) (Report, error) {
 	report := Report{Counts: map[Outcome]int{}}
+	kinds := refusalKinds{limit: opts.RefusalsPerKind, seen: map[string]int{}}
+	whole := context.WithoutCancel(ctx)
 	for _, row := range rows {
+		if err := ctx.Err(); err != nil {
+			return report, err
+		}
 		where := row.Where()
 		res := Result{Sheet: where.Sheet, Row: where.Row, Problems: row.Planned()}
 		if len(res.Problems) == 0 {
-			outcome, problems, err := row.run(ctx, h, send, opts)
+			outcome, problems, err := row.run(whole, h, send, opts)
 			if err != nil {
 				return report, fmt.Errorf("%s row %d: %w", where.Sheet, where.Row, err)
 			}
@@ -94,11 +116,48 @@ func Run(ctx context.Context, h *commands.Handler, send Sender, rows []Row, opts
 		}
 		if len(res.Problems) > 0 {
 			res.Outcome = Refused
+			res.Problems = kinds.keep(&report, res.Problems)
 		}
 		report.Results = append(report.Results, res)
 		report.Counts[res.Outcome]++
 	}
 	return report, nil
+}
+
+// refusalKinds counts problems by kind (column and reason, before its
+// values), so that a file refused 200,000 times for one reason answers a
+// hundred lines and a count, not 200,000 lines.
+type refusalKinds struct {
+	limit int
+	seen  map[string]int // kind → problems seen
+	index map[string]int // kind → its summary in Report.Beyond
+}
+
+// keep returns the problems still listed, counting the others.
+func (k *refusalKinds) keep(report *Report, problems []Problem) []Problem {
+	if k.limit <= 0 {
+		return problems
+	}
+	kept := problems[:0:0]
+	for _, p := range problems {
+		kind := p.Column + "\x00" + cmp.Or(p.Template, p.Reason)
+		k.seen[kind]++
+		if k.seen[kind] <= k.limit {
+			kept = append(kept, p)
+			continue
+		}
+		if k.index == nil {
+			k.index = map[string]int{}
+		}
+		i, ok := k.index[kind]
+		if !ok {
+			i = len(report.Beyond)
+			k.index[kind] = i
+			report.Beyond = append(report.Beyond, Summary{Example: p})
+		}
+		report.Beyond[i].Count++
+	}
+	return kept
 }
 
 func meta(id domain.ID, dry bool) commands.Meta {
@@ -144,7 +203,23 @@ func (r Report) Write(w io.Writer, language string) error {
 			}
 		}
 	}
+	for _, b := range r.Beyond {
+		if err := WriteBeyond(w, language, b.Count, b.Example.Column, b.Example.In(language)); err != nil {
+			return err
+		}
+	}
 	return WriteTotals(w, language, r.Counts)
+}
+
+// WriteBeyond writes a report's line for the refusals of a kind it does
+// not list: how many, and the first of them.
+func WriteBeyond(w io.Writer, language string, count int, column, example string) error {
+	format := "… and %d more refusals of this kind (column %s), the first: %s\n"
+	if language == "fr" {
+		format = "… et %d autres refus de ce genre (colonne %s), dont le premier : %s\n"
+	}
+	_, err := fmt.Fprintf(w, format, count, column, example)
+	return err
 }
 
 // reportWords are the report's words, French then English.

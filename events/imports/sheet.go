@@ -1,0 +1,153 @@
+package imports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// sheetReader reads one worksheet's cells, a row at a time, into a Table
+// laid out as the sheet numbers its rows: the headings are row 1, and a
+// row with no value is an empty row (as excelize's GetRows gives them).
+type sheetReader struct {
+	wb    *workbook
+	t     *Table
+	held  int // rows held so far, headings included
+	row   int // the current row's number
+	cells []string
+	// the current cell
+	col, style int
+	kind       string
+	value      strings.Builder
+	inValue    bool
+	inInline   bool
+	inPhonetic bool
+}
+
+// readSheet reads a worksheet's part into t.
+func (wb *workbook) readSheet(d *xml.Decoder, t *Table) error {
+	s := &sheetReader{wb: wb, t: t}
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return err
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			s.start(e)
+		case xml.CharData:
+			if s.inValue || s.inInline && !s.inPhonetic {
+				s.value.Write(e)
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "c":
+				if err := s.endCell(); err != nil {
+					return err
+				}
+			case "row":
+				if err := s.endRow(); err != nil {
+					return err
+				}
+			case "v":
+				s.inValue = false
+			case "is":
+				s.inInline = false
+			case "rPh":
+				s.inPhonetic = false
+			case "sheetData":
+				return nil
+			}
+		}
+	}
+}
+
+func (s *sheetReader) start(e xml.StartElement) {
+	switch e.Name.Local {
+	case "row":
+		s.row++
+		if n, err := strconv.Atoi(attr(e, "r")); err == nil && n > s.row {
+			s.row = n
+		}
+		s.cells, s.col = nil, 0
+	case "c":
+		s.col++
+		if n := column(attr(e, "r")); n > 0 {
+			s.col = n
+		}
+		s.kind = attr(e, "t")
+		s.style, _ = strconv.Atoi(attr(e, "s"))
+		s.value.Reset()
+	case "v":
+		s.inValue = true
+	case "is":
+		s.inInline = true
+	case "rPh":
+		s.inPhonetic = true
+	}
+}
+
+// endCell keeps the cell's value, at its column, when it has one.
+func (s *sheetReader) endCell() error {
+	lim := s.wb.budget.lim
+	v := s.value.String()
+	if s.kind == "s" {
+		i, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || i < 0 || i >= len(s.wb.strings) {
+			return fmt.Errorf("%s row %d: a cell names shared string %q, which the workbook does not have", s.t.Name, s.row, v)
+		}
+		v = s.wb.strings[i]
+	}
+	if v == "" {
+		return nil
+	}
+	if s.col > lim.CellsPerRow {
+		return &LimitError{Limit: LimitCellsPerRow, Value: int64(lim.CellsPerRow), Sheet: s.t.Name, Row: s.row}
+	}
+	if s.wb.dates[s.style] {
+		v = cellDate(v)
+	}
+	if err := s.wb.budget.hold(s.t.Name, s.row, len(v)); err != nil {
+		return err
+	}
+	for len(s.cells) < s.col-1 {
+		s.cells = append(s.cells, "")
+	}
+	if len(s.cells) >= s.col { // a column named twice, or out of order: the later value
+		s.cells[s.col-1] = v
+		return nil
+	}
+	s.cells = append(s.cells, v)
+	return nil
+}
+
+// endRow holds a row with a value, after the empty rows before it.
+func (s *sheetReader) endRow() error {
+	if len(s.cells) == 0 {
+		return nil
+	}
+	budget := s.wb.budget
+	if gap := s.row - 1 - s.held; gap > 0 {
+		if err := budget.skip(s.t.Name, s.row, gap); err != nil {
+			return err
+		}
+		for range gap {
+			s.hold(nil)
+		}
+	}
+	if err := budget.row(s.t.Name, s.row, len(s.cells)); err != nil {
+		return err
+	}
+	s.hold(s.cells)
+	return nil
+}
+
+func (s *sheetReader) hold(cells []string) {
+	if s.held == 0 {
+		s.t.Headers = trimAll(cells)
+	} else {
+		s.t.Rows = append(s.t.Rows, cells)
+	}
+	s.held++
+}

@@ -1,0 +1,50 @@
+package graphql_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/graphql"
+)
+
+// An import takes longer than a query: the server's write timeout, set
+// for queries, must not cut its answer while it goes on.
+func TestAnImportLongerThanTheWriteTimeoutStillAnswers(t *testing.T) {
+	e := newEnvWith(t, envOptions{writeTimeout: 200 * time.Millisecond})
+	s := writeStory(e)
+	var csv strings.Builder
+	csv.WriteString("dialogue/spaceId,dialogue/heldOn,dialogue/format,dialogue/pillar,headcount/adultWomen,_uuid,_submission_time\n")
+	const rows = 300
+	for i := range rows {
+		fmt.Fprintf(&csv, "%s,2025-04-02,workshop,justice,5,slow-%d,2025-04-02T12:00:00\n", s.gaoSpace, i)
+	}
+	start := time.Now()
+	status, report := e.upload(e.gao, "kobo.csv", []byte(csv.String()), false)
+	if took := time.Since(start); took < 200*time.Millisecond {
+		t.Skipf("the import took %v, less than the write timeout: nothing tried", took)
+	}
+	if counts, _ := report["counts"].(map[string]any); status != 200 || counts["imported"] != float64(rows) {
+		t.Fatalf("%d %v", status, report)
+	}
+}
+
+// A file past a limit is refused whole, the limit named in the reader's
+// language, before any row is read into a dialogue.
+func TestAnUploadPastALimitIsRefusedNamingIt(t *testing.T) {
+	lim := imports.DefaultLimits()
+	lim.Rows = 10
+	e := newEnvWith(t, envOptions{server: &graphql.Options{Imports: lim}})
+	s := writeStory(e)
+	var csv strings.Builder
+	csv.WriteString("dialogue/spaceId,dialogue/heldOn,dialogue/format,dialogue/pillar,headcount/adultWomen,_uuid,_submission_time\n")
+	for i := range 20 {
+		fmt.Fprintf(&csv, "%s,2025-04-02,workshop,justice,5,many-%d,2025-04-02T12:00:00\n", s.gaoSpace, i)
+	}
+	status, report := e.upload(e.gao, "kobo.csv", []byte(csv.String()), false)
+	if status != 400 || !strings.Contains(fmt.Sprint(report), "kobo.csv ligne 11 : le fichier dépasse 10 lignes (limite de lignes par fichier)") {
+		t.Fatalf("%d %v", status, report)
+	}
+}
