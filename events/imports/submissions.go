@@ -28,10 +28,14 @@ func (r Record) Get(name string) string {
 // ("headcount/withDisabilities"), for a report; the question's name when
 // the table has no such column.
 func (r Record) Header(name string) string {
-	if i := r.table.column(name); i >= 0 {
-		return r.table.Headers[i]
+	i := r.table.column(name)
+	switch {
+	case i < 0:
+		return name
+	case i < len(r.table.shown):
+		return r.table.shown[i]
 	}
-	return name
+	return r.table.Headers[i]
 }
 
 // Has reports whether the table has a column for the question.
