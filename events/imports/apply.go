@@ -67,7 +67,7 @@ func (p Plan) unapplied() Problem {
 func (p Plan) apply(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
 	file := p.file
 	if file == nil {
-		file = &fileState{enrolled: map[domain.ID]bool{}}
+		file = newFileState()
 	}
 	held, _, err := commands.Dialogue.Load(ctx, h, p.DialogueID)
 	if err != nil {
@@ -92,7 +92,7 @@ func (p Plan) apply(ctx context.Context, h *commands.Handler, send Sender, opts 
 	if len(steps) == 0 && len(pending) == 0 {
 		return Already, nil, nil
 	}
-	unwritten := func(id domain.ID) bool { return pending[id] || (file.enrolled[id] && opts.DryRun) }
+	unwritten := func(id domain.ID) bool { return pending[id] || (opts.DryRun && file.known(id)) }
 	for _, s := range steps {
 		_, err := send.Send(ctx, s.id, checked(s.cmd, unwritten, held.Exists), meta(s.commandID, true), nil)
 		if problems, err := p.refusal(err, s.row, s.question); problems != nil || err != nil {
@@ -101,7 +101,7 @@ func (p Plan) apply(ctx context.Context, h *commands.Handler, send Sender, opts 
 	}
 	if opts.DryRun {
 		for id := range pending {
-			file.enrolled[id] = true
+			file.enrol(id)
 		}
 		return Checked, nil, nil
 	}
@@ -111,7 +111,7 @@ func (p Plan) apply(ctx context.Context, h *commands.Handler, send Sender, opts 
 				problems, err := p.refusal(err, e.Row, "participantCode")
 				return Refused, problems, err
 			}
-			file.enrolled[e.ID] = true
+			file.enrol(e.ID)
 		}
 	}
 	for _, s := range steps {
@@ -262,7 +262,7 @@ func (p Plan) enrolments(ctx context.Context, h *commands.Handler, send Sender, 
 	pending := map[domain.ID]bool{}
 	for i := range p.Enrolments {
 		e := &p.Enrolments[i]
-		if file.enrolled[e.ID] {
+		if file.known(e.ID) {
 			continue // by an earlier submission of the file
 		}
 		e.Cmd.Region = where.Details.Region
@@ -285,7 +285,7 @@ func (p Plan) enrolments(ctx context.Context, h *commands.Handler, send Sender, 
 func (p Plan) awaitedKnown(ctx context.Context, h *commands.Handler, file *fileState) ([]Problem, error) {
 	var problems []Problem
 	for _, a := range p.awaited {
-		if file.enrolled[a.ID] {
+		if file.known(a.ID) {
 			continue
 		}
 		s, _, err := commands.Participant.Load(ctx, h, a.ID)

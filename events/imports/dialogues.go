@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/palabre/palabre/events/commands"
@@ -81,11 +82,29 @@ type awaitedAttendee struct {
 }
 
 // fileState is what the submissions of one file share as they apply, in
-// order.
+// order. Safe for concurrent use: rows that share no one may run side by
+// side.
 type fileState struct {
+	mu sync.Mutex
 	// enrolled are the participants earlier submissions enrolled (or, in
 	// a dry run, would have): not in the log in a dry run.
 	enrolled map[domain.ID]bool
+}
+
+func newFileState() *fileState { return &fileState{enrolled: map[domain.ID]bool{}} }
+
+// known reports whether an earlier submission of the file enrolled id.
+func (f *fileState) known(id domain.ID) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.enrolled[id]
+}
+
+// enrol records that a submission enrolled id.
+func (f *fileState) enrol(id domain.ID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enrolled[id] = true
 }
 
 // PlannedEnrolment is a new attendee, enrolled under their code.
@@ -404,7 +423,7 @@ func PlanTables(tables []Table, dir Directory, mapping *Mapping) ([]Row, error) 
 		return nil, err
 	}
 	rows := make([]Row, len(subs))
-	file := &fileState{enrolled: map[domain.ID]bool{}}
+	file := newFileState()
 	for i, s := range subs {
 		p := PlanDialogue(s, dir)
 		p.file = file
