@@ -156,11 +156,11 @@ func TestImportingTheFormsExportFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := run(t, nil, "import", file, "--data", dir, "--dry-run")
-	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 accepté") || !strings.Contains(out, "colonne pillar") {
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 accepté") || !strings.Contains(out, "colonne dialogue/pillar") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	out, _, err = run(t, nil, "import", file, "--data", dir, "--lang", "en")
-	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 imported") || !strings.Contains(out, "row 3, column pillar") {
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 imported") || !strings.Contains(out, "row 3, column dialogue/pillar") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	if out, _, _ = run(t, nil, "import", "--data", dir, file); !strings.Contains(out, "1 déjà là") {

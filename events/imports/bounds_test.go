@@ -279,7 +279,7 @@ func TestTheReportListsAHundredRefusalsOfAKindAndCountsTheRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 102 || !strings.Contains(lines[100], "… et 150 autres refus de ce genre (colonne pillar), dont le premier : \"fishing\"") {
+	if len(lines) != 102 || !strings.Contains(lines[100], "… et 150 autres refus de ce genre (colonne dialogue/pillar), dont le premier : \"fishing\"") {
 		t.Fatalf("%d lines, the last two:\n%s", len(lines), strings.Join(lines[max(0, len(lines)-2):], "\n"))
 	}
 }

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -165,149 +163,6 @@ func meta(id domain.ID, dry bool) commands.Meta {
 	return commands.Meta{CommandID: ulid.ULID(id), DryRun: dry}
 }
 
-// Where implements Row.
-func (p Plan) Where() Record { return p.Submission.Record }
-
-// Planned implements Row.
-func (p Plan) Planned() []Problem { return p.Problems }
-
-// run checks then writes one submission. Its dialogue is held, or, when
-// the dialogue is there already (an edit of its submission), its
-// attendance corrected: judged as the correction it is.
-func (p Plan) run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
-	rec := p.Submission.Record
-	newcomers := map[domain.ID]bool{}
-	for _, e := range p.Enrolments {
-		newcomers[e.ID] = true
-	}
-	// Checked without the people not enrolled yet, written with them.
-	enrolled := slices.DeleteFunc(slices.Clone(p.Dialogue.Attendees), func(a dialogue.Attendee) bool { return newcomers[a.ParticipantID] })
-	command := func(attendees []dialogue.Attendee, edit bool) domain.Command {
-		if edit {
-			return dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Attendees: attendees, Headcount: p.Dialogue.Headcount}}
-		}
-		hold := dialogue.Hold{Record: p.Dialogue}
-		hold.Attendees = attendees
-		return hold
-	}
-	edit := false
-	res, err := send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
-	if errors.Is(err, commands.ErrCommandIDReused) {
-		// The dialogue is there: this is another version of its submission.
-		edit = true
-		res, err = send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
-	}
-	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	pending, problems, err := p.enrolments(ctx, h, send, edit)
-	if problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	if problems, err := p.checkCommitments(ctx, send); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	if opts.DryRun {
-		if res.Repeated {
-			return Already, nil, nil
-		}
-		return Checked, nil, nil
-	}
-	for _, e := range p.Enrolments {
-		if pending[e.ID] {
-			if _, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, false), nil); err != nil {
-				problems, err := refusal(err, e.Row, "participantCode")
-				return Refused, problems, err
-			}
-		}
-	}
-	res, err = send.Send(ctx, p.DialogueID, command(p.Dialogue.Attendees, edit), meta(p.CommandID, false), nil)
-	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	added := !res.Repeated || len(pending) > 0
-	for _, c := range p.Commitments {
-		r, err := send.Send(ctx, c.ID, c.Cmd, meta(c.ID, false), nil)
-		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
-			return Refused, problems, err
-		}
-		added = added || !r.Repeated
-	}
-	switch {
-	case !added:
-		return Already, nil, nil
-	case edit:
-		return Corrected, nil, nil
-	}
-	return Imported, nil, nil
-}
-
-// checkCommitments decides the commitments heard, before the dialogue
-// they name is written: as made outside it.
-func (p Plan) checkCommitments(ctx context.Context, send Sender) ([]Problem, error) {
-	for _, c := range p.Commitments {
-		check := c.Cmd
-		check.DialogueID = nil
-		_, err := send.Send(ctx, c.ID, check, meta(c.ID, true), nil)
-		if errors.Is(err, commands.ErrCommandIDReused) {
-			continue // imported before, with its dialogue
-		}
-		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
-			return problems, err
-		}
-	}
-	return nil, nil
-}
-
-// enrolments checks the new attendees' enrolments, in the region of the
-// dialogue's space, and returns those not enrolled yet. An earlier
-// submission of the file may have enrolled the same code: that person is
-// the attendee. Called once the dialogue's command is accepted, so that
-// its space (an edit's: the dialogue's own) is one the importer may see.
-func (p Plan) enrolments(ctx context.Context, h *commands.Handler, send Sender, edit bool) (map[domain.ID]bool, []Problem, error) {
-	if len(p.Enrolments) == 0 {
-		return nil, nil, nil
-	}
-	spaceID := p.Dialogue.SpaceID
-	if edit {
-		held, _, err := commands.Dialogue.Load(ctx, h, p.DialogueID)
-		if err != nil {
-			return nil, nil, err
-		}
-		spaceID = held.Record.SpaceID
-	}
-	where, _, err := commands.Space.Load(ctx, h, spaceID)
-	if err != nil {
-		return nil, nil, err
-	}
-	pending := map[domain.ID]bool{}
-	for i := range p.Enrolments {
-		e := &p.Enrolments[i]
-		e.Cmd.Region = where.Details.Region
-		res, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, true), nil)
-		if errors.Is(err, commands.ErrCommandIDReused) {
-			continue // enrolled by another submission, with its profile
-		}
-		if problems, err := refusal(err, e.Row, "participantCode"); problems != nil || err != nil {
-			return nil, codesAt(problems, "participantCode"), err
-		}
-		if !res.Repeated {
-			pending[e.ID] = true
-		}
-	}
-	return pending, nil, nil
-}
-
-// codesAt names a refused enrolment's code column for a code's problem.
-func codesAt(problems []Problem, column string) []Problem {
-	for i := range problems {
-		if problems[i].Column == "code" {
-			problems[i].Column = column
-		}
-	}
-	return problems
-}
-
 // refusal turns a command's refusal into the row's problems, at column
 // when the problem names no field. A repeated command id or a conflict
 // is the row's too; other errors (the store's) stop the import.
@@ -380,8 +235,13 @@ func say(language, word string) string {
 	return reportWords[word][1]
 }
 
-// WriteProblem writes one line of a report: where, and why.
+// WriteProblem writes one line of a report: where, and why. A problem of
+// a whole file names no column.
 func WriteProblem(w io.Writer, language, sheet string, row int, column, reason string) error {
+	if column == "" {
+		_, err := fmt.Fprintf(w, "%s %s %d : %s\n", sheet, say(language, "row"), row, reason)
+		return err
+	}
 	_, err := fmt.Fprintf(w, "%s %s %d, %s %s : %s\n", sheet, say(language, "row"), row, say(language, "column"), column, reason)
 	return err
 }

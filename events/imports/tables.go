@@ -25,6 +25,9 @@ type Table struct {
 	Name    string
 	Headers []string
 	Rows    [][]string
+	// shown are the headers as the export wrote them, when a mapping
+	// renamed some (nil: Headers): what a report names.
+	shown []string
 }
 
 // column finds a heading: exactly, or by its last segment, since Kobo
