@@ -53,14 +53,11 @@ type envOptions struct {
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
 	replays    int // past views one token may replay at once
-<<<<<<< HEAD
 	// writeTimeout is the HTTP server's, as `palabre serve` sets one.
 	writeTimeout time.Duration
-=======
-	webApp     fs.FS
-	secret     []byte           // the server's secret (Deps.Secret); default random
-	tokenClock func() time.Time // the token store's clock; default today
->>>>>>> main
+	webApp       fs.FS
+	secret       []byte           // the server's secret (Deps.Secret); default random
+	tokenClock   func() time.Time // the token store's clock; default today
 }
 
 func newEnvWith(t testing.TB, o envOptions) *env {

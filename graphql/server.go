@@ -46,11 +46,9 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
-<<<<<<< HEAD
 	// Imports bound an import (POST /import); default
 	// imports.DefaultLimits.
 	Imports imports.Limits
-=======
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (proxy.go); none by default.
 	TrustedProxies []netip.Prefix
@@ -58,7 +56,6 @@ type Options struct {
 	// until written); past it the export is refused, naming the limit.
 	// Default DefaultExportRows.
 	ExportRows int
->>>>>>> main
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
