@@ -31,7 +31,7 @@ import (
 // env is a whole API over a real embedded store, key store, read models
 // and runner, served by httptest.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	server *httptest.Server
 	api    *graphql.Server
 	tokens *access.Tokens
@@ -42,7 +42,7 @@ type env struct {
 
 var today = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
+func newEnv(t testing.TB) *env { return newEnvWith(t, envOptions{}) }
 
 // envOptions vary an env: the server's options, and a synthetic history
 // loaded before the read models start.
@@ -55,7 +55,7 @@ type envOptions struct {
 	writeTimeout time.Duration
 }
 
-func newEnvWith(t *testing.T, o envOptions) *env {
+func newEnvWith(t testing.TB, o envOptions) *env {
 	t.Helper()
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)

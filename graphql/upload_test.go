@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/events/imports/importstest"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -46,5 +47,39 @@ func TestAnUploadPastALimitIsRefusedNamingIt(t *testing.T) {
 	status, report := e.upload(e.gao, "kobo.csv", []byte(csv.String()), false)
 	if status != 400 || !strings.Contains(fmt.Sprint(report), "kobo.csv ligne 11 : le fichier dépasse 10 lignes (limite de lignes par fichier)") {
 		t.Fatalf("%d %v", status, report)
+	}
+}
+
+// BenchmarkImportThroughTheAPI uploads 10,000 submissions of the shipped
+// form (8 registered attendees, 2 newcomers and a commitment each) as a
+// Gao facilitator, in process, over HTTP with the real store and read
+// models: the integration benchmark's import, where a profile can be had.
+//
+//	go test -run '^$' -bench ImportThroughTheAPI -benchtime 1x -cpuprofile cpu.out ./graphql/
+func BenchmarkImportThroughTheAPI(b *testing.B) {
+	const submissions, people = 10_000, 400
+	b.StopTimer()
+	for range b.N {
+		e := newEnv(b)
+		s := writeStory(e)
+		var register strings.Builder
+		register.WriteString("code,sex,ageBand,displacement,region,consent,consentOn\n")
+		for i := range people {
+			fmt.Fprintf(&register, "GAO-%04d,female,25-35,none,gao,oui,2026-01-10\n", i)
+		}
+		if status, r := e.upload(e.gao, "participants.csv", []byte(register.String()), false); status != 200 || r["counts"].(map[string]any)["refused"] != nil {
+			b.Fatalf("the register: %d %v", status, r["counts"])
+		}
+		file := importstest.ShippedFormExport(b, s.gaoSpace, s.holder, submissions, 8, 2, people)
+		b.StartTimer()
+		start := time.Now()
+		status, r := e.upload(e.gao, "dialogue.xlsx", file, false)
+		took := time.Since(start)
+		b.StopTimer()
+		if counts, _ := r["counts"].(map[string]any); status != 200 || counts["imported"] != float64(submissions) {
+			b.Fatalf("%d %v", status, r["counts"])
+		}
+		b.ReportMetric(float64(submissions)/took.Seconds(), "submissions/s")
+		b.ReportMetric(took.Seconds(), "s/import")
 	}
 }

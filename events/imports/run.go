@@ -60,6 +60,10 @@ type Options struct {
 	// reason) the report lists; beyond them it counts them in
 	// Report.Beyond. 0 lists every one.
 	RefusalsPerKind int
+	// Parallel is how many rows may run at once (see runRows); 0 or 1
+	// runs them one at a time. The Sender must then be safe for
+	// concurrent use.
+	Parallel int
 }
 
 // Sender sends the importer's commands by the importer's rules (the write
@@ -80,6 +84,10 @@ type Row interface {
 	// Planned are the problems found while planning: the row is refused
 	// with them, unrun.
 	Planned() []Problem
+	// keys are the objects the row touches (see runRows), given the
+	// people the file enrols; enrols are those it enrols.
+	keys(enrolled map[domain.ID]bool) []domain.ID
+	enrols() []domain.ID
 	// run checks every command of the row, then writes them unless the
 	// import is a dry run.
 	run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error)
@@ -96,32 +104,23 @@ type Row interface {
 // opts.RefusalsPerKind of a kind in full; Run returns an error only when
 // the store fails (ErrUnavailable and the like) or ctx ends, which is
 // checked between rows only: a row is never cut. The report then holds
-// the rows decided before.
+// the rows decided before. Rows run opts.Parallel at once, those touching
+// the same object in the file's order (see runRows).
 func Run(ctx context.Context, h *commands.Handler, send Sender, rows []Row, opts Options) (Report, error) {
 	report := Report{Counts: map[Outcome]int{}}
 	kinds := refusalKinds{limit: opts.RefusalsPerKind, seen: map[string]int{}}
-	whole := context.WithoutCancel(ctx)
-	for _, row := range rows {
-		if err := ctx.Err(); err != nil {
-			return report, err
+	decided, err := runRows(ctx, h, send, rows, opts, opts.Parallel)
+	for _, res := range decided {
+		if res.err != nil {
+			return report, res.err
 		}
-		where := row.Where()
-		res := Result{Sheet: where.Sheet, Row: where.Row, Problems: row.Planned()}
-		if len(res.Problems) == 0 {
-			outcome, problems, err := row.run(whole, h, send, opts)
-			if err != nil {
-				return report, fmt.Errorf("%s row %d: %w", where.Sheet, where.Row, err)
-			}
-			res.Outcome, res.Problems = outcome, problems
-		}
-		if len(res.Problems) > 0 {
-			res.Outcome = Refused
+		if res.Outcome == Refused {
 			res.Problems = kinds.keep(&report, res.Problems)
 		}
-		report.Results = append(report.Results, res)
+		report.Results = append(report.Results, res.Result)
 		report.Counts[res.Outcome]++
 	}
-	return report, nil
+	return report, err
 }
 
 // refusalKinds counts problems by kind (column and reason, before its
