@@ -77,10 +77,12 @@ func (w *world) commitmentsAt(t *testing.T, id domain.ID) map[string]commitments
 // the dialogue and makes, revises and withdraws its commitments, from
 // either server and in either order; every row goes on.
 func TestAnEditCorrectsTheDialogueAndItsCommitments(t *testing.T) {
-	for _, export := range []exportOf{koboTyped, odkCSVZip} {
-		t.Run(export.name, func(t *testing.T) {
+	for name, servers := range map[string][2]exportOf{"Kobo": {koboTyped, koboTyped}, "ODK Central": {odkCSVZip, odkCSVZip},
+		"Kobo then Central": {koboTyped, odkCSVZip}, "Central then Kobo as text": {odkCSVZip, koboText}} {
+		first, export := servers[0], servers[1]
+		t.Run(name, func(t *testing.T) {
 			w := newWorld(t)
-			if r := w.importFile(t, export.name, export.file(w, t, "before"), false); r.Counts[imports.Imported] != 3 {
+			if r := w.importFile(t, first.name, first.file(w, t, "before"), false); r.Counts[imports.Imported] != 3 {
 				t.Fatalf("before the edit: %v\n%s", r.Counts, reportOf(t, r, "fr"))
 			}
 			before := w.written(t)
