@@ -16,9 +16,10 @@
 //
 //   - Kobo's CSV holds no repeats and is refused whole; so is an export
 //     with labels for headers (see exportRefused).
-//   - An edit never imported, older than one imported since, corrects
-//     the dialogue back to it: a version is applied once, but versions
-//     are not ordered (Central's Edits count is not read).
+//   - Kobo does not number its versions: an edit never imported, older
+//     than one imported since, corrects the dialogue back to it (a
+//     version is applied once). Central's are ordered by their Edits
+//     count, up to 20 edits apart.
 //   - A submission named by Kobo's _id (an older Kobo without rootUuid)
 //     and then exported by Central is two dialogues.
 package imports
