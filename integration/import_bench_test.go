@@ -44,6 +44,7 @@ func BenchmarkImportThroughTheServer(b *testing.B) {
 		}
 		file := importstest.ShippedFormExport(b, space, holder, submissions, registered, newcomers, people)
 		clearPeak(b, s.cmd.Process.Pid)
+		before, cpuBefore := peakResident(b, s.cmd.Process.Pid), cpuTime(b, s.cmd.Process.Pid)
 		b.StartTimer()
 		start := time.Now()
 		r := s.upload(gao, "dialogue.xlsx", string(file))
@@ -52,12 +53,14 @@ func BenchmarkImportThroughTheServer(b *testing.B) {
 		if r.status != 200 || r.Counts["imported"] != submissions {
 			b.Fatalf("the import: %d %v %.1000s", r.status, r.Counts, r.raw)
 		}
-		peak := peakResident(b, s.cmd.Process.Pid)
+		peak, cpu := peakResident(b, s.cmd.Process.Pid), cpuTime(b, s.cmd.Process.Pid)-cpuBefore
 		b.ReportMetric(float64(submissions)/took.Seconds(), "submissions/s")
 		b.ReportMetric(took.Seconds(), "s/import")
 		b.ReportMetric(float64(peak>>20), "peak-RSS-MB")
+		b.ReportMetric(float64(before>>20), "RSS-before-MB")
+		b.ReportMetric(cpu.Seconds(), "server-CPU-s")
 		b.ReportMetric(float64(len(file)>>10), "file-KB")
-		b.Logf("%d submissions in %v, the server's peak RSS %d MB, a file of %d KB", submissions, took.Round(time.Millisecond), peak>>20, len(file)>>10)
+		b.Logf("%d submissions in %v (the server's CPU: %v), its peak RSS %d MB (%d MB before), a file of %d KB", submissions, took.Round(time.Millisecond), cpu.Round(time.Millisecond), peak>>20, before>>20, len(file)>>10)
 		s.kill()
 	}
 }
@@ -89,4 +92,22 @@ func peakResident(b testing.TB, pid int) int64 {
 	}
 	b.Fatal("no VmHWM in /proc/PID/status")
 	return 0
+}
+
+// cpuTime is the CPU a process has used, user and system (its stat's
+// utime and stime, in clock ticks of 1/100 s on Linux).
+func cpuTime(b testing.TB, pid int) time.Duration {
+	b.Helper()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(stat), ") ") // the command's name may hold spaces
+	fields := strings.Fields(after)
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		b.Fatalf("/proc/%d/stat: %v %v", pid, err1, err2)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/events/imports/importstest"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -278,5 +281,38 @@ func TestTheReportListsAHundredRefusalsOfAKindAndCountsTheRest(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 102 || !strings.Contains(lines[100], "… et 150 autres refus de ce genre (colonne dialogue/pillar), dont le premier : \"fishing\"") {
 		t.Fatalf("%d lines, the last two:\n%s", len(lines), strings.Join(lines[max(0, len(lines)-2):], "\n"))
+	}
+}
+
+// The largest file the limits admit in practice, 10,000 submissions of
+// the shipped form with ten attendees and a commitment each, is read and
+// planned within the memory the limits promise.
+func TestTenThousandSubmissionsAreReadAndPlannedUnder200MB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes a 6 MB workbook of 130,000 rows")
+	}
+	w := newWorld(t)
+	file := importstest.ShippedFormExport(t, w.space.String(), w.holder.String(), 10_000, 8, 2, 400)
+	codes := map[string]domain.ID{}
+	for i := range 400 {
+		codes[fmt.Sprintf("GAO-%04d", i)] = domain.ID(ulid.Make())
+	}
+	w.codes = func(_, code string) (domain.ID, bool, bool) { id, ok := codes[code]; return id, ok, false }
+	dir := w.directory()
+	var rows []imports.Row
+	var err error
+	start := time.Now()
+	peak := peakHeap(func() {
+		var tables []imports.Table
+		if tables, err = imports.ReadWithin(context.Background(), "dialogue.xlsx", file, imports.DefaultLimits()); err == nil {
+			rows, err = imports.PlanTables(tables, dir, nil)
+		}
+	})
+	t.Logf("a workbook of %d KB read and planned in %v, the heap at most %d MB", len(file)>>10, time.Since(start).Round(time.Millisecond), peak>>20)
+	if err != nil || len(rows) != 10_000 {
+		t.Fatalf("%d rows: %v", len(rows), err)
+	}
+	if peak > maxHeap {
+		t.Errorf("the heap reached %d MB, over %d MB", peak>>20, maxHeap>>20)
 	}
 }

@@ -469,10 +469,8 @@ func exportRefused(tables []Table, mapping *Mapping) (Row, bool) {
 // fileRefusal is a whole file refused, as one line of the report.
 type fileRefusal struct{ problem Problem }
 
-func (f fileRefusal) Where() Record                       { return Record{Sheet: f.problem.Sheet, Row: f.problem.Row} }
-func (f fileRefusal) Planned() []Problem                  { return []Problem{f.problem} }
-func (f fileRefusal) enrols() []domain.ID                 { return nil }
-func (f fileRefusal) keys(map[domain.ID]bool) []domain.ID { return nil }
+func (f fileRefusal) Where() Record      { return Record{Sheet: f.problem.Sheet, Row: f.problem.Row} }
+func (f fileRefusal) Planned() []Problem { return []Problem{f.problem} }
 func (f fileRefusal) run(context.Context, *commands.Handler, Sender, Options) (Outcome, []Problem, error) {
 	return Refused, f.Planned(), nil
 }

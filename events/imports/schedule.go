@@ -134,3 +134,6 @@ func decide(ctx context.Context, h *commands.Handler, send Sender, row Row, opts
 	}
 	return res
 }
+
+func (f fileRefusal) enrols() []domain.ID                 { return nil }
+func (f fileRefusal) keys(map[domain.ID]bool) []domain.ID { return nil }

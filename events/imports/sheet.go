@@ -1,8 +1,8 @@
 package imports
 
 import (
-	"encoding/xml"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -26,58 +26,71 @@ type sheetReader struct {
 }
 
 // readSheet reads a worksheet's part into t.
-func (wb *workbook) readSheet(d *xml.Decoder, t *Table) error {
+func (wb *workbook) readSheet(r io.Reader, t *Table) error {
 	s := &sheetReader{wb: wb, t: t}
+	scan := newSheetScanner(r, wb.budget.lim.CellBytes+64<<10)
 	for {
-		tok, err := d.RawToken()
+		tok, err := scan.next()
 		if err != nil {
 			return err
 		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			s.start(e)
-		case xml.CharData:
-			if s.inValue || s.inInline && !s.inPhonetic {
-				s.value.Write(e)
+		switch tok {
+		case xmlStart:
+			s.start(scan)
+			if scan.selfClosing {
+				if err := s.end(string(scan.name)); err != nil {
+					return err
+				}
 			}
-		case xml.EndElement:
-			switch e.Name.Local {
-			case "c":
-				if err := s.endCell(); err != nil {
-					return err
-				}
-			case "row":
-				if err := s.endRow(); err != nil {
-					return err
-				}
-			case "v":
-				s.inValue = false
-			case "is":
-				s.inInline = false
-			case "rPh":
-				s.inPhonetic = false
-			case "sheetData":
+		case xmlText:
+			if s.inValue || s.inInline && !s.inPhonetic {
+				s.value.WriteString(unescape(scan.buf))
+			}
+		case xmlEnd:
+			if string(scan.name) == "sheetData" {
 				return nil
+			}
+			if err := s.end(string(scan.name)); err != nil {
+				return err
 			}
 		}
 	}
 }
 
-func (s *sheetReader) start(e xml.StartElement) {
-	switch e.Name.Local {
+// end closes an element.
+func (s *sheetReader) end(name string) error {
+	switch name {
+	case "c":
+		return s.endCell()
+	case "row":
+		return s.endRow()
+	case "v":
+		s.inValue = false
+	case "is":
+		s.inInline = false
+	case "rPh":
+		s.inPhonetic = false
+	}
+	return nil
+}
+
+func (s *sheetReader) start(scan *sheetScanner) {
+	switch string(scan.name) {
 	case "row":
 		s.row++
-		if n, err := strconv.Atoi(attr(e, "r")); err == nil && n > s.row {
+		if n, err := strconv.Atoi(scan.attr("r")); err == nil && n > s.row {
 			s.row = n
 		}
 		s.cells, s.col = nil, 0
 	case "c":
 		s.col++
-		if n := column(attr(e, "r")); n > 0 {
+		if n := column(scan.attr("r")); n > 0 {
 			s.col = n
 		}
-		s.kind = attr(e, "t")
-		s.style, _ = strconv.Atoi(attr(e, "s"))
+		s.kind, s.style = scan.attr("t"), 0
+		if style := scan.attr("s"); style != "" {
+			s.style, _ = strconv.Atoi(style)
+		}
 		s.value.Reset()
 	case "v":
 		s.inValue = true

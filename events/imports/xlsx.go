@@ -61,7 +61,7 @@ func readXLSX(r io.ReaderAt, size int64, budget *budget) ([]Table, error) {
 	var out []Table
 	for _, s := range sheets {
 		t := Table{Name: s.name}
-		if err := wb.part(s.path, func(d *xml.Decoder) error { return wb.readSheet(d, &t) }); err != nil {
+		if err := wb.part(s.path, func(r io.Reader) error { return wb.readSheet(r, &t) }); err != nil {
 			return nil, err
 		}
 		if t.Headers != nil {
@@ -74,7 +74,7 @@ func readXLSX(r io.ReaderAt, size int64, budget *budget) ([]Table, error) {
 // part streams one part of the workbook through read, counted against
 // the decompressed bytes and guarded against oversized tokens. A part
 // that is not there reads as empty.
-func (wb *workbook) part(name string, read func(*xml.Decoder) error) error {
+func (wb *workbook) part(name string, read func(io.Reader) error) error {
 	for _, f := range wb.z.File {
 		if f.Name != name {
 			continue
@@ -84,8 +84,7 @@ func (wb *workbook) part(name string, read func(*xml.Decoder) error) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		defer r.Close()
-		d := xml.NewDecoder(wb.budget.xmlRuns(wb.budget.expand(r)))
-		if err := read(d); err != nil && !errors.Is(err, io.EOF) {
+		if err := read(wb.budget.xmlRuns(wb.budget.expand(r))); err != nil && !errors.Is(err, io.EOF) {
 			if errors.Is(err, ErrLimit) || errors.Is(err, wb.budget.ctx.Err()) && wb.budget.ctx.Err() != nil {
 				return err
 			}
@@ -102,19 +101,19 @@ type sheetPart struct{ name, path string }
 // (xl/workbook.xml names them, xl/_rels/workbook.xml.rels places them).
 func (wb *workbook) sheets() ([]sheetPart, error) {
 	targets := map[string]string{}
-	err := wb.part("xl/_rels/workbook.xml.rels", func(d *xml.Decoder) error {
+	err := wb.part("xl/_rels/workbook.xml.rels", decoding(func(d *xml.Decoder) error {
 		return eachElement(d, func(e xml.StartElement) error {
 			if e.Name.Local == "Relationship" {
 				targets[attr(e, "Id")] = attr(e, "Target")
 			}
 			return nil
 		})
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var out []sheetPart
-	err = wb.part("xl/workbook.xml", func(d *xml.Decoder) error {
+	err = wb.part("xl/workbook.xml", decoding(func(d *xml.Decoder) error {
 		return eachElement(d, func(e xml.StartElement) error {
 			if e.Name.Local != "sheet" {
 				return nil
@@ -128,7 +127,7 @@ func (wb *workbook) sheets() ([]sheetPart, error) {
 			out = append(out, sheetPart{name: attr(e, "name"), path: target})
 			return nil
 		})
-	})
+	}))
 	if err == nil && len(out) == 0 {
 		err = errors.New("it has no sheet")
 	}
@@ -141,7 +140,7 @@ func (wb *workbook) readStyles() error {
 	wb.dates = map[int]bool{}
 	custom := map[string]bool{}
 	inXfs, xf := false, 0
-	return wb.part("xl/styles.xml", func(d *xml.Decoder) error {
+	return wb.part("xl/styles.xml", decoding(func(d *xml.Decoder) error {
 		for {
 			tok, err := d.RawToken()
 			if err != nil {
@@ -169,7 +168,7 @@ func (wb *workbook) readStyles() error {
 				}
 			}
 		}
-	})
+	}))
 }
 
 // readSharedStrings reads the strings cells refer to by index, each
@@ -178,7 +177,7 @@ func (wb *workbook) readStyles() error {
 func (wb *workbook) readSharedStrings() error {
 	lim := wb.budget.lim
 	var size int64
-	return wb.part("xl/sharedStrings.xml", func(d *xml.Decoder) error {
+	return wb.part("xl/sharedStrings.xml", decoding(func(d *xml.Decoder) error {
 		var item strings.Builder
 		inItem, inText, phonetic := false, false, false
 		for {
@@ -219,7 +218,12 @@ func (wb *workbook) readSharedStrings() error {
 				}
 			}
 		}
-	})
+	}))
+}
+
+// decoding reads a part as XML tokens, through read.
+func decoding(read func(*xml.Decoder) error) func(io.Reader) error {
+	return func(r io.Reader) error { return read(xml.NewDecoder(r)) }
 }
 
 // eachElement calls f with every start element of a part.

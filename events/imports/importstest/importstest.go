@@ -1,6 +1,3 @@
-// Package importstest makes exports for tests and benchmarks of imports:
-// files shaped as the servers write them, made in the test rather than
-// committed.
 package importstest
 
 import (

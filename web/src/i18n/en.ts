@@ -303,6 +303,7 @@ export const en: Record<MessageKey, string> = {
   'import.count.checked': '{n} accepted (dry run)',
   'import.count.refused': '{n} refused',
   'import.refusals': 'Refused rows',
+  'import.beyond': '… and {n} more refusals of this kind, the first: {example}',
   'import.sheet': 'Sheet',
   'import.row': 'Row',
   'import.column': 'Column',

@@ -301,6 +301,7 @@ export const fr = {
   'import.count.checked': '{n} accepté(s) à l’essai',
   'import.count.refused': '{n} refusé(s)',
   'import.refusals': 'Lignes refusées',
+  'import.beyond': '… et {n} autres refus de ce genre, dont le premier : {example}',
   'import.sheet': 'Feuille',
   'import.row': 'Ligne',
   'import.column': 'Colonne',
