@@ -11,6 +11,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -48,6 +49,13 @@ type Options struct {
 	// Imports bound an import (POST /import); default
 	// imports.DefaultLimits.
 	Imports imports.Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (proxy.go); none by default.
+	TrustedProxies []netip.Prefix
+	// ExportRows is the most rows one export holds (it is held in memory
+	// until written); past it the export is refused, naming the limit.
+	// Default DefaultExportRows.
+	ExportRows int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -98,6 +106,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	if s.opts.PerToken <= 0 {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
 	}
+	if s.opts.ExportRows <= 0 {
+		s.opts.ExportRows = DefaultExportRows
+	}
 	s.running = newSlots(s.opts.PerToken)
 	if s.opts.Imports == (imports.Limits{}) {
 		s.opts.Imports = imports.DefaultLimits()
@@ -114,7 +125,7 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 func (s *Server) Schema() gql.Schema { return s.schema }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.securityHeaders(w, r)
 	switch {
 	case r.URL.Path == "/graphql":
 		s.serveGraphQL(w, r)
