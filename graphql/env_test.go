@@ -56,8 +56,8 @@ type envOptions struct {
 	// writeTimeout is the HTTP server's, as `palabre serve` sets one.
 	writeTimeout time.Duration
 	webApp       fs.FS
-	secret     []byte           // the server's secret (Deps.Secret); default random
-	tokenClock func() time.Time // the token store's clock; default today
+	secret       []byte           // the server's secret (Deps.Secret); default random
+	tokenClock   func() time.Time // the token store's clock; default today
 }
 
 func newEnvWith(t testing.TB, o envOptions) *env {
