@@ -160,12 +160,27 @@ func (p Plan) dialogueStep(ctx context.Context, send Sender, held dialogue.State
 		return nil, Already, nil, nil // an export taken before an edit
 	}
 	correct := dialogue.Correct{Record: p.Dialogue}
-	res, err := send.Send(ctx, p.DialogueID, checked(correct, func(domain.ID) bool { return true }, true), meta(p.CommandID, true), nil)
-	if res.Repeated || errors.Is(err, commands.ErrCommandIDReused) {
-		return nil, Already, nil, nil // this version was applied, and changed since
+	for _, id := range p.laterVersions() {
+		res, err := send.Send(ctx, p.DialogueID, checked(correct, func(domain.ID) bool { return true }, true), meta(id, true), nil)
+		if res.Repeated || errors.Is(err, commands.ErrCommandIDReused) {
+			return nil, Already, nil, nil // this version, or a later one, was applied
+		}
 	}
 	return []step{{id: p.DialogueID, commandID: p.CommandID, cmd: correct, row: rec, question: "spaceId"}}, Corrected, nil, nil
 }
+
+// laterVersions are the command ids a version, or one after it, was
+// applied under: this version's, and for Central's numbered edits the
+// next ones' (up to laterEdits after it, an export seldom skipping more).
+func (p Plan) laterVersions() []domain.ID {
+	ids := []domain.ID{p.CommandID}
+	for n := p.edits + 1; p.edits > 0 && n <= p.edits+laterEdits; n++ {
+		ids = append(ids, p.editID(n))
+	}
+	return ids
+}
+
+const laterEdits = 20
 
 // sameRecord compares what two records say, as their events would.
 func sameRecord(a, b dialogue.Record) bool {

@@ -69,6 +69,7 @@ type Plan struct {
 	Problems   []Problem
 
 	ids     func(parts ...string) domain.ID // submissionIDs'
+	edits   int                             // Central's count of this version's edits
 	awaited []awaitedAttendee
 	file    *fileState // shared by the file's plans
 }
@@ -243,6 +244,9 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	content, _ := json.Marshal(rec)
 	sum := sha256.Sum256(content)
 	p.CommandID = p.ids("version", s.UUID(), hex.EncodeToString(sum[:8]))
+	if p.edits = s.Edits(); p.edits > 0 { // Central numbers its versions: the id says which
+		p.CommandID = p.editID(p.edits)
+	}
 	for i, c := range s.Repeats["commitments"] {
 		holder, err := domain.ParseID("stakeholderId", c.Get("stakeholderId"))
 		if err != nil {
@@ -255,6 +259,9 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	}
 	return p
 }
+
+// editID is the id of the dialogue's command of Central's nth edit.
+func (p Plan) editID(n int) domain.ID { return p.ids("edit", strconv.Itoa(n)) }
 
 // commitmentID is the id of the commitment in a submission's slot (its
 // row among the commitments) at a generation: 0 for the one first heard,

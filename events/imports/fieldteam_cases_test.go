@@ -77,10 +77,12 @@ func (w *world) commitmentsAt(t *testing.T, id domain.ID) map[string]commitments
 // the dialogue and makes, revises and withdraws its commitments, from
 // either server and in either order; every row goes on.
 func TestAnEditCorrectsTheDialogueAndItsCommitments(t *testing.T) {
-	for _, export := range []exportOf{koboTyped, odkCSVZip} {
-		t.Run(export.name, func(t *testing.T) {
+	for name, servers := range map[string][2]exportOf{"Kobo": {koboTyped, koboTyped}, "ODK Central": {odkCSVZip, odkCSVZip},
+		"Kobo then Central": {koboTyped, odkCSVZip}, "Central then Kobo as text": {odkCSVZip, koboText}} {
+		first, export := servers[0], servers[1]
+		t.Run(name, func(t *testing.T) {
 			w := newWorld(t)
-			if r := w.importFile(t, export.name, export.file(w, t, "before"), false); r.Counts[imports.Imported] != 3 {
+			if r := w.importFile(t, first.name, first.file(w, t, "before"), false); r.Counts[imports.Imported] != 3 {
 				t.Fatalf("before the edit: %v\n%s", r.Counts, reportOf(t, r, "fr"))
 			}
 			before := w.written(t)
@@ -355,5 +357,26 @@ func TestAnEditOfACommitmentFollowedUpIsRefused(t *testing.T) {
 	}
 	if after := w.written(t); after["DialogueCorrected"] != before["DialogueCorrected"] || after["CommitmentWithdrawn"] != before["CommitmentWithdrawn"] {
 		t.Errorf("a refused edit wrote %v after %v", after, before)
+	}
+}
+
+// Central counts a submission's edits: an export taken at the first edit,
+// imported after one taken at the second, changes nothing.
+func TestAnOlderEditFromCentralAfterANewerOneChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	second := w.odkZip(t, "after", func(name string, rows [][]string) {
+		if name == "palabre_dialogue.csv" { // c3, edited once more: columns title, meta-instanceID, Edits
+			rows[1][7], rows[1][20], rows[1][29] = "Place des jeunes, des femmes et des anciens", "uuid:c3333333-0000-4000-8000-0000000000f3", "2"
+		}
+	})
+	if r := w.importFile(t, "palabre_dialogue.zip", second, false); r.Counts[imports.Imported] != 3 {
+		t.Fatalf("the second edit: %v\n%s", r.Counts, reportOf(t, r, "fr"))
+	}
+	before := w.written(t)
+	if r := w.importFile(t, "palabre_dialogue.zip", w.odkZip(t, "after", nil), false); r.Counts[imports.Already] != 3 {
+		t.Fatalf("the first edit after the second: %v\n%s", r.Counts, reportOf(t, r, "fr"))
+	}
+	if _, d := w.dialogueIn(t, "inclusion"); d.Record.Title != "Place des jeunes, des femmes et des anciens" || len(w.written(t)) != len(before) {
+		t.Errorf("the first edit took the dialogue back to %q", d.Record.Title)
 	}
 }

@@ -100,6 +100,16 @@ func (s Submission) root() string {
 // version: an older export of a submission edited since.
 func (s Submission) First() bool { return s.root() != "" && s.root() == s.UUID() }
 
+// Edits is how many times ODK Central's submission was edited before this
+// version (its Edits column; 0 for Kobo's, which do not say).
+func (s Submission) Edits() int {
+	if s.Get("KEY") == "" {
+		return 0
+	}
+	n, _ := strconv.Atoi(s.Get("Edits"))
+	return n
+}
+
 // Keys are what names the submission whatever the download option and
 // server, most trusted first: its first version's uuid, and Kobo's _id,
 // which an edit keeps (so that a Kobo that does not export rootUuid still

@@ -1,10 +1,3 @@
-// Package imports turns the exports field teams already have —
-// KoboToolbox and ODK submissions of the form palabre ships — into
-// commands, idempotently: each command's id derives from the submission's
-// uuid, so importing the same file twice, or an overlapping later export,
-// adds nothing twice. A submission is a dialogue and its commitments,
-// written whole or not at all, and every row is reported: imported,
-// already there, or refused with its row, column and reason.
 package imports
 
 import (
