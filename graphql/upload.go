@@ -98,6 +98,9 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		Directory: s.directory(v), Handler: s.deps.Handler, Send: s.builder.policy.For(who), Options: imports.Options{DryRun: dry}})
 	up.file = nil // the file is not kept, nor held while the report is written
 	out := uploadReport{File: filepath.Base(up.name), DryRun: dry, Counts: report.Counts, Results: []uploadResult{}, Beyond: []uploadBeyond{}}
+	if out.Counts == nil { // stopped before any row
+		out.Counts = map[imports.Outcome]int{}
+	}
 	var limit *imports.LimitError
 	switch u, isUnavailable := unavailable(err); {
 	case errors.As(err, &limit) && limit.Limit == imports.LimitDeadline:

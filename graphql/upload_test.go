@@ -83,3 +83,20 @@ func BenchmarkImportThroughTheAPI(b *testing.B) {
 		b.ReportMetric(took.Seconds(), "s/import")
 	}
 }
+
+// An import past its deadline answers what it decided and why it
+// stopped, counts included, so that the page can say so.
+func TestAnUploadPastItsDeadlineSaysWhereItStopped(t *testing.T) {
+	lim := imports.DefaultLimits()
+	lim.Deadline = time.Nanosecond
+	e := newEnvWith(t, envOptions{server: &graphql.Options{Imports: lim}})
+	s := writeStory(e)
+	csv := "dialogue/spaceId,dialogue/heldOn,dialogue/format,dialogue/pillar,headcount/adultWomen,_uuid,_submission_time\n" +
+		s.gaoSpace + ",2025-04-02,workshop,justice,5,late-1,2025-04-02T12:00:00\n"
+	status, report := e.upload(e.gao, "kobo.csv", []byte(csv), false)
+	stopped, _ := report["stopped"].(map[string]any)
+	if counts, ok := report["counts"].(map[string]any); status != 200 || !ok || len(counts) != 0 ||
+		!strings.Contains(fmt.Sprint(stopped["message"]), "limite de durée d’un import") {
+		t.Fatalf("%d %v", status, report)
+	}
+}
