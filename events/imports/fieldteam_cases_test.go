@@ -380,3 +380,20 @@ func TestAnOlderEditFromCentralAfterANewerOneChangesNothing(t *testing.T) {
 		t.Errorf("the first edit took the dialogue back to %q", d.Record.Title)
 	}
 }
+
+// Case 3 with rows side by side, as the server runs them: the newcomer's
+// later submission still waits for the one that enrols them.
+func TestANewcomerIsKnownLaterWhenRowsRunSideBySide(t *testing.T) {
+	w := newWorld(t)
+	w.codes = w.codesFromTheLog(t)
+	for _, dry := range []bool{true, false} {
+		rows, err := imports.Plans("palabre_dialogue.zip", w.odkZip(t, "before", nil), w.directory(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), rows, imports.Options{DryRun: dry, Parallel: 16})
+		if err != nil || r.Refused() || len(r.Results) != 3 {
+			t.Fatalf("dry run %v: %v %v\n%s", dry, r.Counts, err, reportOf(t, r, "fr"))
+		}
+	}
+}
