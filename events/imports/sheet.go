@@ -1,10 +1,10 @@
 package imports
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 )
 
 // sheetReader reads one worksheet's cells, a row at a time, into a Table
@@ -14,12 +14,16 @@ type sheetReader struct {
 	wb    *workbook
 	t     *Table
 	held  int // rows held so far, headings included
+	width int // the headings' cells: a row's likely width
 	row   int // the current row's number
 	cells []string
 	// the current cell
 	col, style int
 	kind       string
-	value      strings.Builder
+	value      []byte
+	// interned holds each short value once: an export repeats its
+	// codes, choices and parents' uuids on every row.
+	interned   map[string]string
 	inValue    bool
 	inInline   bool
 	inPhonetic bool
@@ -44,7 +48,7 @@ func (wb *workbook) readSheet(r io.Reader, t *Table) error {
 			}
 		case xmlText:
 			if s.inValue || s.inInline && !s.inPhonetic {
-				s.value.WriteString(unescape(scan.buf))
+				s.value = appendUnescaped(s.value, scan.buf)
 			}
 		case xmlEnd:
 			if string(scan.name) == "sheetData" {
@@ -81,7 +85,7 @@ func (s *sheetReader) start(scan *sheetScanner) {
 		if n, err := strconv.Atoi(scan.attr("r")); err == nil && n > s.row {
 			s.row = n
 		}
-		s.cells, s.col = nil, 0
+		s.cells, s.col = make([]string, 0, s.width), 0
 	case "c":
 		s.col++
 		if n := column(scan.attr("r")); n > 0 {
@@ -91,7 +95,7 @@ func (s *sheetReader) start(scan *sheetScanner) {
 		if style := scan.attr("s"); style != "" {
 			s.style, _ = strconv.Atoi(style)
 		}
-		s.value.Reset()
+		s.value = s.value[:0]
 	case "v":
 		s.inValue = true
 	case "is":
@@ -104,13 +108,15 @@ func (s *sheetReader) start(scan *sheetScanner) {
 // endCell keeps the cell's value, at its column, when it has one.
 func (s *sheetReader) endCell() error {
 	lim := s.wb.budget.lim
-	v := s.value.String()
+	var v string
 	if s.kind == "s" {
-		i, err := strconv.Atoi(strings.TrimSpace(v))
+		i, err := strconv.Atoi(string(bytes.TrimSpace(s.value)))
 		if err != nil || i < 0 || i >= len(s.wb.strings) {
-			return fmt.Errorf("%s row %d: a cell names shared string %q, which the workbook does not have", s.t.Name, s.row, v)
+			return fmt.Errorf("%s row %d: a cell names shared string %q, which the workbook does not have", s.t.Name, s.row, s.value)
 		}
 		v = s.wb.strings[i]
+	} else {
+		v = s.intern(s.value)
 	}
 	if v == "" {
 		return nil
@@ -156,9 +162,25 @@ func (s *sheetReader) endRow() error {
 	return nil
 }
 
+// intern is b as a string, held once per sheet when it is short.
+func (s *sheetReader) intern(b []byte) string {
+	if len(b) > 64 || len(s.interned) >= 1<<16 {
+		return string(b)
+	}
+	if v, ok := s.interned[string(b)]; ok {
+		return v
+	}
+	if s.interned == nil {
+		s.interned = map[string]string{}
+	}
+	v := string(b)
+	s.interned[v] = v
+	return v
+}
+
 func (s *sheetReader) hold(cells []string) {
 	if s.held == 0 {
-		s.t.Headers = trimAll(cells)
+		s.t.Headers, s.width = trimAll(cells), len(cells)
 	} else {
 		s.t.Rows = append(s.t.Rows, cells)
 	}

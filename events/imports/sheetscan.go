@@ -166,7 +166,14 @@ func unescape(b []byte) string {
 	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
 		return string(b)
 	}
-	out := make([]byte, 0, len(b))
+	return string(appendUnescaped(nil, b))
+}
+
+// appendUnescaped appends b to out, its entities and line ends decoded.
+func appendUnescaped(out, b []byte) []byte {
+	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
+		return append(out, b...)
+	}
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '\r': // XML reads \r\n and a lone \r as \n
@@ -190,7 +197,7 @@ func unescape(b []byte) string {
 			out = append(out, c)
 		}
 	}
-	return string(out)
+	return out
 }
 
 func entity(name []byte) (rune, bool) {
