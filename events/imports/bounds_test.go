@@ -267,7 +267,7 @@ func (s slow) Send(ctx context.Context, id domain.ID, cmd domain.Command, meta c
 func TestAnImportStopsBetweenRowsAtItsDeadlineAndTheRestComesNextTime(t *testing.T) {
 	w := newWorld(t)
 	var subs []submission
-	for i := range 300 {
+	for i := range 1500 { // rows enough to outlast the deadline on a quick machine
 		subs = append(subs, submission{uuid: fmt.Sprintf("s%d", i), pillar: "security", women: 1, codes: []string{"GAO-0001"}})
 	}
 	file := w.koboXLSX(t, subs...)

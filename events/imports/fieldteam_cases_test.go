@@ -145,7 +145,9 @@ func TestAnOlderExportAfterTheEditChangesNothing(t *testing.T) {
 }
 
 // Case 2: Central's repeat rows name the logical submission's KEY, the
-// first version's instance id, not the edited version's meta-instanceID.
+// first version's instance id, not the edited version's meta-instanceID
+// (central-backend lib/data/briefcase.js: writeMetadata puts
+// submission.instanceId in KEY, keyForStacks the same in PARENT_KEY).
 func TestAnODKZipWithAnEditedSubmissionImportsWhole(t *testing.T) {
 	w := newWorld(t)
 	r := w.importFile(t, "palabre_dialogue.zip", w.odkZip(t, "after", nil), false)
@@ -178,8 +180,11 @@ func TestANewcomerEnrolledEarlierInTheFileIsKnownLaterInIt(t *testing.T) {
 	}
 }
 
-// Case 4: the same submissions through every download option, Kobo's and
-// Central's, are the same dialogues.
+// Case 4: the same submissions through every download option, Kobo's
+// (formpack's XLSX with xls_types_as_text false, then true) and Central's
+// (briefcase.js's zip), are the same dialogues: named by meta/rootUuid and
+// KEY, never by _submission_time, which the typed workbook formats as a
+// date.
 func TestTheSameSubmissionsThroughEveryDownloadOptionAddNothing(t *testing.T) {
 	w := newWorld(t)
 	if r := w.importFile(t, "export.xlsx", koboTyped.file(w, t, "before"), false); r.Counts[imports.Imported] != 3 {
@@ -196,8 +201,10 @@ func TestTheSameSubmissionsThroughEveryDownloadOptionAddNothing(t *testing.T) {
 	}
 }
 
-// Case 5: Central's review state "rejected" is refused as Kobo's "not
-// approved" is, and the report says which statuses are refused.
+// Case 5: Central's review state "rejected" (briefcase.js's ReviewState
+// column) is refused as Kobo's "not approved" (formpack's
+// ValidationStatusCopyField, its uid with XML values) is, and the report
+// says which statuses are refused.
 func TestAnODKSubmissionRejectedInReviewIsRefused(t *testing.T) {
 	w := newWorld(t)
 	rejected := w.odkZip(t, "before", func(name string, rows [][]string) {
@@ -242,8 +249,9 @@ func TestAKoboCSVIsRefusedWithTheAdviceToExportXLSX(t *testing.T) {
 	}
 }
 
-// Case 7: exports of a Kobo made before it exported meta/rootUuid: an
-// edit changes _uuid but keeps _id, which links it to its dialogue.
+// Case 7: exports of a Kobo made before it exported meta/rootUuid (kpi's
+// COPY_FIELDS without META_ROOT_UUID): an edit changes _uuid but keeps
+// _id (formpack's IdCopyField), which links it to its dialogue.
 func TestAKoboExportWithoutRootUUIDLinksAnEditByItsID(t *testing.T) {
 	w := newWorld(t)
 	old := func(when string) []byte {
@@ -378,5 +386,22 @@ func TestAnOlderEditFromCentralAfterANewerOneChangesNothing(t *testing.T) {
 	}
 	if _, d := w.dialogueIn(t, "inclusion"); d.Record.Title != "Place des jeunes, des femmes et des anciens" || len(w.written(t)) != len(before) {
 		t.Errorf("the first edit took the dialogue back to %q", d.Record.Title)
+	}
+}
+
+// Case 3 with rows side by side, as the server runs them: the newcomer's
+// later submission still waits for the one that enrols them.
+func TestANewcomerIsKnownLaterWhenRowsRunSideBySide(t *testing.T) {
+	w := newWorld(t)
+	w.codes = w.codesFromTheLog(t)
+	for _, dry := range []bool{true, false} {
+		rows, err := imports.Plans("palabre_dialogue.zip", w.odkZip(t, "before", nil), w.directory(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), rows, imports.Options{DryRun: dry, Parallel: 16})
+		if err != nil || r.Refused() || len(r.Results) != 3 {
+			t.Fatalf("dry run %v: %v %v\n%s", dry, r.Counts, err, reportOf(t, r, "fr"))
+		}
 	}
 }
