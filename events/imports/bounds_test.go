@@ -1,10 +1,8 @@
 package imports_test
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -56,47 +54,12 @@ func peakHeap(f func()) uint64 {
 	return <-peak
 }
 
-// zipOf writes a zip of one entry, name, whose content head then line
-// repeated n times is streamed through deflate (never held whole).
-func zipOf(t testing.TB, name, head, line, tail string, n int) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := deflating(&b)
-	f, err := z.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	io.WriteString(w, head)
-	for range n {
-		io.WriteString(w, line)
-	}
-	io.WriteString(w, tail)
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// deflating is a zip writer that compresses as hard as Go's deflate can,
-// as a bomb's maker would (zlib's level 9 packs about twice as tight: the
-// issue's 2.5 KB bomb of 200,000 rows is 4.4 KB here, its 307 KB workbook
-// 640 KB; the rows and bytes they expand to are the same).
-func deflating(w io.Writer) *zip.Writer {
-	z := zip.NewWriter(w)
-	z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
-	return z
-}
-
 // workbookOf is a workbook's smallest parts around one sheet and the
 // shared strings given (already zipped, as a stream, by zipOf's rule).
 func workbookOf(t testing.TB, sheet string, sharedHead, sharedItem string, items int) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	z := deflating(&b)
+	z := importstest.Deflating(&b)
 	put := func(name, text string) {
 		f, err := z.Create(name)
 		if err != nil {
@@ -146,7 +109,7 @@ func refusedBy(t *testing.T, name string, file []byte, lim imports.Limits, limit
 }
 
 func TestAZipBombOf200000RowsIsRefusedByTheRowsLimit(t *testing.T) {
-	file := zipOf(t, "palabre_dialogue.csv", "KEY,n\n", "uuid:a,123\n", "", 200_000)
+	file := importstest.ZipOf(t, "palabre_dialogue.csv", "KEY,n\n", "uuid:a,123\n", "", 200_000)
 	if len(file) > 8<<10 {
 		t.Fatalf("the bomb is %d bytes, not a few KB", len(file))
 	}
@@ -154,7 +117,7 @@ func TestAZipBombOf200000RowsIsRefusedByTheRowsLimit(t *testing.T) {
 }
 
 func TestAZipBombOf7Point8MillionRowsIsRefusedWithoutReadingItAll(t *testing.T) {
-	file := zipOf(t, "palabre_dialogue.csv", "KEY,n\n", "uuid:a,12\n", "", 7_800_000)
+	file := importstest.ZipOf(t, "palabre_dialogue.csv", "KEY,n\n", "uuid:a,12\n", "", 7_800_000)
 	refusedBy(t, "palabre_dialogue.zip", file, imports.DefaultLimits(), imports.LimitRows, "limite de lignes par fichier")
 }
 
