@@ -88,7 +88,11 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
+	deviceKey, err := c.Keys.DeviceKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := graphql.NewServer(graphql.Deps{DeviceKey: deviceKey, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
 		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)

@@ -406,11 +406,15 @@ func (x *exchange) fail(status int, c *coded) {
 
 func (x *exchange) unauthenticated(err error) {
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	msg := "send a valid token: Authorization: Bearer plb_…"
-	if errors.Is(err, errNoCSRF) {
+	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
+	switch {
+	case errors.Is(err, errNoCSRF):
 		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
+	case errors.Is(err, access.ErrRevoked):
+		// The web app wipes the device on this answer.
+		msg, field = "this token was revoked: ask an admin for a new one", "revoked"
 	}
-	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: msg})
+	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: field, Message: msg})
 }
 
 // forbidden refuses a request the write policy refuses (403), in the

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DoQPXJJC.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-CTnWgc1w.js","/assets/Erasure-DRtEt-J9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CZtWBBZf.js"],"dashboard":["/assets/Dashboard-BpYCjnva.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CZtWBBZf.js"],"erasure":["/assets/Erasure-DRtEt-J9.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CZtWBBZf.js"]}
-const VERSION = "ff2c9d4d3e8b"
+const SHELL = ["/","/assets/index-CMRYm1Od.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CoG25rcn.js","/assets/Erasure--S7t2Nvl.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-ByDw3hP1.js"],"dashboard":["/assets/Dashboard-BVHWDOYZ.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-ByDw3hP1.js"],"erasure":["/assets/Erasure--S7t2Nvl.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-ByDw3hP1.js"]}
+const VERSION = "b56a8ba2a409"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
