@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -315,16 +314,12 @@ func TestAFacilitatorImportsIntoTheirRegionsOnly(t *testing.T) {
 // still arrive, not end in an empty reply. The server is held after
 // building it, by its audit line, past a write timeout shrunk to 200 ms.
 func TestAnExportSlowerThanTheWriteTimeoutStillArrives(t *testing.T) {
-	e := newEnvWith(t, envOptions{server: &graphql.Options{RequestTimeout: 100 * time.Millisecond}, onLog: func(line []byte) {
+	e := newEnvWith(t, envOptions{server: &graphql.Options{RequestTimeout: 100 * time.Millisecond}, writeTimeout: 200 * time.Millisecond, onLog: func(line []byte) {
 		if bytes.Contains(line, []byte(`"audit":"export"`)) {
 			time.Sleep(time.Second)
 		}
 	}})
-	slow := httptest.NewUnstartedServer(e.api)
-	slow.Config.WriteTimeout = 200 * time.Millisecond
-	slow.Start()
-	t.Cleanup(slow.Close)
-	req, _ := http.NewRequest(http.MethodGet, slow.URL+"/export/dialogues.csv?region=gao", nil)
+	req, _ := http.NewRequest(http.MethodGet, e.server.URL+"/export/dialogues.csv?region=gao", nil)
 	req.Header.Set("Authorization", "Bearer "+e.gao)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
