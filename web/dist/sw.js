@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-C7FhSbid.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-B3GAMKH2.js","/assets/Erasure-DHVnV_3M.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DWrhhTvU.js"],"dashboard":["/assets/Dashboard-wXMT3OB2.css","/assets/Dashboard-yZBnrTiJ.js","/assets/numbers-DWrhhTvU.js"],"erasure":["/assets/Erasure-DHVnV_3M.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-DWrhhTvU.js"]}
-const VERSION = "a5953462da90"
+const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-xtruV391.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-6Ptttodz.js","/assets/Erasure-D7u0jRiu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BSWZ5oxU.js"],"dashboard":["/assets/Dashboard-B1SY9-QV.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-BSWZ5oxU.js"],"erasure":["/assets/Erasure-D7u0jRiu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BSWZ5oxU.js"]}
+const VERSION = "3393baf4867a"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
