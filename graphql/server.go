@@ -26,6 +26,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"
@@ -45,6 +46,9 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
+	// Imports bound an import (POST /import); default
+	// imports.DefaultLimits.
+	Imports imports.Limits
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (proxy.go); none by default.
 	TrustedProxies []netip.Prefix
@@ -67,6 +71,8 @@ type Server struct {
 	// the next write. Answers with errors or identities are never kept.
 	answers *lru[[]byte]
 	running *slots
+	// importer admits and bounds imports, one at a time per token.
+	importer *imports.Importer
 	// tables are the exports, and labels their enums' words: made once.
 	tables map[string]export
 	labels map[string][2]string
@@ -104,6 +110,10 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 		s.opts.ExportRows = DefaultExportRows
 	}
 	s.running = newSlots(s.opts.PerToken)
+	if s.opts.Imports == (imports.Limits{}) {
+		s.opts.Imports = imports.DefaultLimits()
+	}
+	s.importer = imports.NewImporter(s.opts.Imports)
 	s.tables, s.labels = s.exports(), enumLabels()
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()
