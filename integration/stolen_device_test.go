@@ -148,6 +148,13 @@ func TestAStolenDeviceGivesUpNoName(t *testing.T) {
 	if rev.Before.empty() || rev.URL != "about:blank" || !rev.Left.empty() {
 		t.Errorf("a revoked token's device: before %+v, at %q, left %+v", rev.Before, rev.URL, rev.Left)
 	}
+	// A device left by the PIN's first scheme keeps its unsent work.
+	if first, ok := steps["first scheme"]; !ok {
+		t.Errorf("no step %q", "first scheme")
+	} else if f := run.Steps[first]; f.ServerName != "Oumou Ancien-Schéma" || f.ServerPhone != "+223-OLD-0600" || len(f.InClear) > 0 ||
+		len(f.Said) != 1 || !strings.Contains(f.Said[0], "Encore 4 essai(s)") {
+		t.Errorf("a first-scheme device: the server opened %q, %q; in clear after the move %v; told %q", f.ServerName, f.ServerPhone, f.InClear, f.Said)
+	}
 	if len(run.Problems) > 0 {
 		t.Errorf("errors in the page: %v", run.Problems)
 	}

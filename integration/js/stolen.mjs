@@ -321,6 +321,66 @@ try {
   await victim.reload();
   await victim.waitForURL("about:blank", { timeout: 20000 }).catch(() => {});
   step("revoked", { before, url: victim.url(), left: await leftOver(revokedDevice) });
+  // A device that still holds the PIN's first scheme (PBKDF2 and a check
+  // value, names sealed under the PIN, the rest in clear), as the app
+  // wrote it before issue 23: the first unlock asks the old PIN, moves the
+  // work under the new one, and the server gets the name.
+  const upgraded = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
+  const old = await upgraded.newPage();
+  old.on("pageerror", (e) => problems.push(String(e)));
+  await signIn(old, gaoToken);
+  await old.goto(url + "/healthz");
+  const oldPin = "246810";
+  const migrant = { name: "Oumou Ancien-Schéma", phone: "+223-OLD-0600", code: "GAO-0600" };
+  await old.evaluate(async ({ oldPin, migrant, enrolId }) => {
+    const req = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    await req(indexedDB.deleteDatabase("palabre"));
+    const b64 = (b) => btoa(String.fromCharCode(...new Uint8Array(b)));
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(oldPin), "PBKDF2", false, ["deriveKey"]);
+    const key = await crypto.subtle.deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations: 600000 }, material, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    const seal = async (v) => {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      return { iv: b64(iv), data: b64(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(JSON.stringify(v)))) };
+    };
+    const [identity, check] = [await seal({ name: migrant.name, phone: migrant.phone }), await seal("palabre")];
+    const open = indexedDB.open("palabre", 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true }).createIndex("byCommand", "commandId", { unique: true });
+      open.result.createObjectStore("cache", { keyPath: "key" });
+      open.result.createObjectStore("meta");
+    };
+    const db = await req(open);
+    const tx = db.transaction(["outbox", "meta"], "readwrite");
+    tx.objectStore("outbox").add({ commandId: enrolId, mutation: "enrolParticipant", objectId: enrolId, refersTo: [], summary: migrant.code, state: "waiting",
+      createdAt: new Date().toISOString(), identity,
+      document: "mutation Enrol($commandId: ID!, $input: EnrolParticipantInput!, $identity: IdentityInput!) { enrolParticipant(commandId: $commandId, input: $input, identity: $identity) { id } }",
+      variables: { commandId: enrolId, input: { code: migrant.code, sex: "FEMALE", ageBand: "AGE_25_35", functioning: {}, displacement: "NONE", groups: [], region: "gao", consent: { given: true, on: "2026-11-30" } } } });
+    tx.objectStore("meta").put({ salt: b64(salt), check }, "pin");
+    await new Promise((ok) => { tx.oncomplete = ok; });
+    db.close();
+  }, { oldPin, migrant, enrolId: ulid() });
+  await old.goto(url + "/#/outbox");
+  await old.getByLabel("Votre ancien code").waitFor({ timeout: 20000 });
+  const migrateForm = async (oldCode) => {
+    await old.getByLabel("Votre ancien code").fill(oldCode);
+    await old.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(pin);
+    await old.getByLabel("Répétez le code").fill(pin);
+    await old.getByRole("button", { name: "Changer de code" }).click();
+  };
+  await migrateForm("000000");
+  await old.waitForFunction(() => document.querySelector("#pin-error")?.textContent.includes("Encore"), null, { timeout: 30000 });
+  const wrongOld = await old.locator("#pin-error").innerText();
+  await shot(old, "stolen-5-first-scheme");
+  await migrateForm(oldPin);
+  await old.getByRole("heading", { name: "À envoyer" }).waitFor({ timeout: 60000 });
+  const migratedText = JSON.stringify(await dump(old));
+  await old.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await old.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 20000 });
+  const got = await api(adminToken, `query($code: String!) { participants(code: $code) { edges { node { identity { name phone } } } } }`, { code: migrant.code });
+  step("first scheme", { said: [wrongOld], serverName: got.data?.participants?.edges?.[0]?.node?.identity?.name ?? "",
+    serverPhone: got.data?.participants?.edges?.[0]?.node?.identity?.phone ?? "",
+    inClear: [migrant.name, migrant.phone, "Ancien", "OLD-0600"].filter((n) => migratedText.includes(n)) });
   await browser.close();
   out.problems = problems;
 } catch (e) {

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CMRYm1Od.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-CoG25rcn.js","/assets/Erasure--S7t2Nvl.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-ByDw3hP1.js"],"dashboard":["/assets/Dashboard-BVHWDOYZ.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-ByDw3hP1.js"],"erasure":["/assets/Erasure--S7t2Nvl.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-ByDw3hP1.js"]}
-const VERSION = "b56a8ba2a409"
+const SHELL = ["/","/assets/index-BLnW5fbU.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-vx1KsCof.js","/assets/Erasure-B2BCL2-Q.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D55kdA28.js"],"dashboard":["/assets/Dashboard-CgoJYk6E.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-D55kdA28.js"],"erasure":["/assets/Erasure-B2BCL2-Q.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-D55kdA28.js"]}
+const VERSION = "cefa264af6ea"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -151,7 +151,7 @@ export function Root({ db }: { db: Store }) {
       void update()
       void drain()
     }
-  }, [ready, online, key, keyChanged])
+  }, [ready, online, key, keyChanged, serverKey])
 
   if (session === undefined) return <p class="loading">…</p>
   if (keyChanged) return <ServerKeyChanged {...keyChanged} />

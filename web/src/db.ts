@@ -23,6 +23,10 @@ export interface ItemContent {
   /** What the person reads in the outbox (never a name). */
   summary: string
   error?: ApiError
+  /** A name and phone moved from the PIN's first scheme before the
+   * server's key was pinned: kept under the PIN only until it is, then
+   * sealed to the server (Outbox.sealWaitingNames). */
+  identity?: { name: string; phone?: string }
 }
 
 /** An outbox item as the app reads it: one command, with the ids it makes
@@ -61,20 +65,14 @@ export const storeName = 'palabre'
 
 export function openStore(name = storeName): Promise<Store> {
   return openDB<Schema>(name, 2, {
-    upgrade(db, from, _to, tx) {
-      if (from < 1) {
-        const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
-        outbox.createIndex('byCommand', 'commandId', { unique: true })
-        db.createObjectStore('cache', { keyPath: 'key' })
-        db.createObjectStore('meta')
-        return
-      }
-      // Version 1 kept items and the cache in clear, under a PIN with a
-      // check value: what the server has not got cannot be read back
-      // without the old PIN's scheme, so it goes, as would a wipe.
-      void tx.objectStore('outbox').clear()
-      void tx.objectStore('cache').clear()
-      void tx.objectStore('meta').delete('pin')
+    upgrade(db, from) {
+      // Version 1 (the PIN's first scheme) keeps its records as they are:
+      // the first unlock moves them under the new PIN (firstscheme.ts).
+      if (from >= 1) return
+      const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
+      outbox.createIndex('byCommand', 'commandId', { unique: true })
+      db.createObjectStore('cache', { keyPath: 'key' })
+      db.createObjectStore('meta')
     },
     // A wipe deletes the database: the app lets go of it at once.
     blocking(_current, _blocked, event) {

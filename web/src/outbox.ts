@@ -89,7 +89,7 @@ export class Outbox {
     const old = await this.get(seq)
     if (!old) return
     const variables = await this.sealIdentity({ ...cmd, variables: { ...cmd.variables, commandId: old.commandId } })
-    await this.db.put('outbox', await this.stored({ ...old, variables, summary: cmd.summary, refersTo: cmd.refersTo ?? [], state: 'waiting', error: undefined }))
+    await this.db.put('outbox', await this.stored({ ...old, variables, identity: undefined, summary: cmd.summary, refersTo: cmd.refersTo ?? [], state: 'waiting', error: undefined }))
   }
 
   async remove(seq: number): Promise<void> {
@@ -99,13 +99,15 @@ export class Outbox {
   /** drain sends what can be sent, in order, and says what is left. */
   async drain(): Promise<DrainResult> {
     if (!this.key()) return { sent: 0, refused: 0, waiting: await this.count(), stopped: 'locked' }
+    await this.sealWaitingNames()
     const items = await this.list()
     const result: DrainResult = { sent: 0, refused: 0, waiting: 0 }
     // Objects created by items not yet sent: whoever names them waits.
     const pending = new Set<string>()
     for (const item of items) {
       if (item.state === 'sent') continue
-      if (item.state === 'refused' || item.refersTo.some((id) => pending.has(id)) || result.stopped) {
+      // A name not yet sealed to the server (no key pinned) is never sent.
+      if (item.state === 'refused' || item.identity || item.refersTo.some((id) => pending.has(id)) || result.stopped) {
         pending.add(item.objectId)
         if (item.state === 'refused') result.refused++
         else result.waiting++
@@ -160,14 +162,27 @@ export class Outbox {
     return { ...cmd.variables, identity: { sealed: await sealForServer(server, cmd.identity) } }
   }
 
+  /** sealWaitingNames seals to the server, once its key is pinned, the
+   * names and phones moved from the PIN's first scheme before it was. */
+  async sealWaitingNames(): Promise<void> {
+    const server = this.serverKey()
+    if (!server) return
+    for (const item of await this.list()) {
+      if (!item.identity) continue
+      const variables = { ...item.variables, identity: { sealed: await sealForServer(server, item.identity) } }
+      await this.db.put('outbox', await this.stored({ ...item, variables, identity: undefined }))
+    }
+  }
+
   private unlocked(): CryptoKey {
     const key = this.key()
     if (!key) throw new Error('locked')
     return key
   }
 
-  private async stored({ document, variables, objectId, refersTo, summary, error, seq, ...rest }: OutboxItem): Promise<StoredItem> {
+  private async stored({ document, variables, objectId, refersTo, summary, error, identity, seq, ...rest }: OutboxItem): Promise<StoredItem> {
     const content: ItemContent = { document, variables, objectId, refersTo, summary, error }
+    if (identity) content.identity = identity
     const item: StoredItem = { ...rest, content: await seal(this.unlocked(), content) }
     if (seq !== undefined) item.seq = seq
     return item

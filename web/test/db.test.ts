@@ -70,28 +70,3 @@ describe('the PIN', () => {
     expect(JSON.stringify(record)).not.toContain('135790')
   }, 60_000)
 })
-
-describe('a device upgraded from the PIN’s first scheme', () => {
-  it('drops what it kept in clear or under the old PIN, and keeps who signed in', async () => {
-    const { openDB } = await import('idb')
-    const old = await openDB('upgraded', 1, {
-      upgrade(db) {
-        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('byCommand', 'commandId', { unique: true })
-        db.createObjectStore('cache', { keyPath: 'key' })
-        db.createObjectStore('meta')
-      },
-    })
-    await old.add('outbox', { commandId: 'c1', variables: { input: { code: 'GAO-0001' } }, identity: { iv: 'x', data: 'y' } })
-    await old.put('cache', { key: 'reference', value: { participants: [{ code: 'GAO-0001' }] } })
-    await old.put('meta', { salt: 's', check: { iv: 'x', data: 'y' } }, 'pin')
-    await old.put('meta', { subject: 'facilitator-x' }, 'session')
-    old.close()
-
-    const db = await openStore('upgraded')
-
-    expect(await db.count('outbox')).toBe(0)
-    expect(await db.count('cache')).toBe(0)
-    expect(await db.get('meta', 'pin')).toBeUndefined()
-    expect(await db.get('meta', 'session')).toEqual({ subject: 'facilitator-x' })
-  })
-})

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
 import type { Store } from '../db'
-import { newVault, openVault, type Vault } from '../crypto'
+import { newVault, openVault, type ScryptParams, type Vault } from '../crypto'
 import { t } from '../i18n'
 import { QuickExit } from '../exit'
+import { holdsFirstScheme, isFirstSchemePin, migrateFirstScheme, openFirstSchemePin } from '../firstscheme'
 
 // The PIN opens what the app keeps on the device (see crypto.ts). What is
 // kept of it: the data key wrapped under scrypt of the PIN, and how many
@@ -37,23 +38,50 @@ export async function unlock(db: Store, pin: string): Promise<CryptoKey | { left
   }
 }
 
-/** choosePin makes the data key and keeps it wrapped under the PIN. */
+/** choosePin makes the data key and keeps it wrapped under the PIN (and
+ * moves there what a first-scheme device kept with no PIN). */
 export async function choosePin(db: Store, pin: string): Promise<CryptoKey> {
+  if (await holdsFirstScheme(db)) return migrateFirstScheme(db, null, pin)
   const { vault, key } = await newVault(pin)
   await db.put('meta', { vault, failures: 0 } satisfies PinRecord, 'pin')
   return key
 }
 
+/** unlockFirstScheme checks the PIN of the first scheme (a wrong one
+ * counts toward the wipe, as any wrong PIN), then moves the device's work
+ * under newPin: the data key, or how many tries are left. */
+export async function unlockFirstScheme(db: Store, oldPin: string, newPin: string, cost: { iterations?: number; params?: ScryptParams } = {}): Promise<CryptoKey | { left: number }> {
+  const record = await db.get('meta', 'pin')
+  if (!isFirstSchemePin(record)) throw new Error('not the first scheme')
+  const oldKey = await openFirstSchemePin(oldPin, record, cost.iterations)
+  if (!oldKey) {
+    const failures = (record.failures ?? 0) + 1
+    await db.put('meta', { ...record, failures }, 'pin')
+    return { left: Math.max(0, maxFailures - failures) }
+  }
+  return migrateFirstScheme(db, oldKey, newPin, cost.params)
+}
+
+type Mode = 'choose' | 'enter' | 'migrate'
+
+async function modeOf(db: Store): Promise<Mode> {
+  const record = await db.get('meta', 'pin')
+  if (isFirstSchemePin(record)) return 'migrate'
+  return record ? 'enter' : 'choose'
+}
+
 export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: CryptoKey) => void; onLockout: () => void }) {
-  const [choosing, setChoosing] = useState<boolean>()
+  const [mode, setMode] = useState<Mode>()
+  const [oldPin, setOldPin] = useState('')
   const [pin, setPin] = useState('')
   const [again, setAgain] = useState('')
   const [error, setError] = useState('')
   const [working, setWorking] = useState(false)
-  if (choosing === undefined) {
-    void db.get('meta', 'pin').then((r) => setChoosing(!r))
+  if (mode === undefined) {
+    void modeOf(db).then(setMode)
     return null
   }
+  const choosing = mode !== 'enter'
   const submit = async (e: Event) => {
     e.preventDefault()
     setError('')
@@ -61,11 +89,12 @@ export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: Crypto
     if (choosing && pin !== again) return setError(t('pin.mismatch'))
     setWorking(true)
     try {
-      if (choosing) return onKey(await choosePin(db, pin))
-      const opened = await unlock(db, pin)
+      if (mode === 'choose') return onKey(await choosePin(db, pin))
+      const opened = mode === 'migrate' ? await unlockFirstScheme(db, oldPin, pin) : await unlock(db, pin)
       if (opened instanceof CryptoKey) return onKey(opened)
       if (opened.left === 0) return onLockout()
-      setPin('')
+      setPin(mode === 'migrate' ? pin : '')
+      setOldPin('')
       setError(t('pin.wrong', { left: opened.left }))
     } finally {
       setWorking(false)
@@ -75,7 +104,13 @@ export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: Crypto
     <main>
       <form autoComplete="off" class="card" onSubmit={submit} aria-labelledby="pin-title">
         <h1 id="pin-title">{t('pin.title')}</h1>
-        <p>{t('pin.explain')}</p>
+        <p>{mode === 'migrate' ? t('pin.migrate') : t('pin.explain')}</p>
+        {mode === 'migrate' && (
+          <>
+            <label for="pin-old">{t('pin.old')}</label>
+            <input id="pin-old" type="password" inputMode="numeric" autoComplete="off" value={oldPin} onInput={(e) => setOldPin(e.currentTarget.value)} aria-describedby="pin-error" />
+          </>
+        )}
         <label for="pin">{choosing ? t('pin.choose') : t('pin.enter')}</label>
         <input id="pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} aria-describedby="pin-error" />
         {choosing && (
@@ -88,9 +123,9 @@ export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: Crypto
           {error}
         </p>
         <button type="submit" class="primary" disabled={working}>
-          {working ? t('pin.working') : choosing ? t('pin.set') : t('pin.unlock')}
+          {working ? t('pin.working') : mode === 'migrate' ? t('pin.move') : choosing ? t('pin.set') : t('pin.unlock')}
         </button>
-        {!choosing && <p class="help">{t('pin.forgotten')}</p>}
+        {mode !== 'choose' && <p class="help">{t('pin.forgotten')}</p>}
       </form>
       <QuickExit />
     </main>
