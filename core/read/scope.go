@@ -32,13 +32,21 @@ func (s *Service) visibleDialogue(who access.Principal, id domain.ID) (inclusion
 
 func (s *Service) visibleStakeholder(who access.Principal, id domain.ID) (stakeholders.Stakeholder, bool) {
 	h, ok := s.cfg.Stakeholders.Get(id)
-	return h, ok && stakeholderInRegion(who, h)
+	return h, ok && stakeholderInRegion(who, h.Profile)
+}
+
+// visibleStakeholderProfile is visibleStakeholder without the lists it
+// copies (a regional stakeholder's dialogues grow with every import's
+// row): what the region rule reads.
+func (s *Service) visibleStakeholderProfile(who access.Principal, id domain.ID) (stakeholder.Profile, bool) {
+	p, ok := s.cfg.Stakeholders.Profile(id)
+	return p, ok && stakeholderInRegion(who, p)
 }
 
 // stakeholderInRegion: a stakeholder without a region (a national or
 // international office) is everyone's.
-func stakeholderInRegion(who access.Principal, h stakeholders.Stakeholder) bool {
-	return h.Profile.Region == "" || who.InRegion(h.Profile.Region)
+func stakeholderInRegion(who access.Principal, p stakeholder.Profile) bool {
+	return p.Region == "" || who.InRegion(p.Region)
 }
 
 func (s *Service) visibleCommitment(who access.Principal, id domain.ID) (commitments.Commitment, bool) {
@@ -88,7 +96,7 @@ func (s *Service) kinds() map[string]kind {
 	return map[string]kind{
 		space.Category:       {access.ReadAggregates, placed(s.visibleSpace, func(sp inclusion.Space) string { return sp.Region })},
 		dialogue.Category:    {access.ReadRecords, placed(s.visibleDialogue, func(d inclusion.DialogueRow) string { return s.regionOfSpace(d.Dialogue.SpaceID) })},
-		stakeholder.Category: {access.ReadRecords, placed(s.visibleStakeholder, func(h stakeholders.Stakeholder) string { return h.Profile.Region })},
+		stakeholder.Category: {access.ReadRecords, placed(s.visibleStakeholderProfile, func(p stakeholder.Profile) string { return p.Region })},
 		commitment.Category:  {access.ReadRecords, placed(s.visibleCommitment, s.regionOfCommitment)},
 		participant.Category: {access.ReadParticipants, placed(s.visibleParticipant, func(p participants.Participant) string { return p.Profile.Region })},
 	}

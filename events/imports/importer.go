@@ -91,8 +91,10 @@ func (im *Importer) Import(ctx context.Context, job Job) (Report, error) {
 
 // parallelRows is how many rows of an import run at once: enough to
 // share the disk's syncs (see events/pebblestore's figures), few enough
-// that an import leaves the server's cores to others.
-const parallelRows = 16
+// that an import leaves the server's cores to others. Since the import
+// waits on syncs more than it computes, 32 did 10,000 submissions in
+// 16–23 s where 16 took 27–30 s, with the same CPU (docs/BENCHMARKS.md).
+const parallelRows = 32
 
 // enter admits one import at a time per importer; leave lets the next in.
 func (im *Importer) enter(by string) (leave func(), err error) {

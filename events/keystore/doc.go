@@ -4,6 +4,9 @@
 // Each participant's key is 32 random bytes, stored wrapped (AES-256-GCM)
 // under a master key in a file of its own, keys/<participant ULID>.key,
 // written durably (file and directory synced) before any event uses it.
+// Keys made at the same time (an import's newcomers) are written in
+// batches: the files synced side by side, the directory once per batch,
+// each Seal returning only once its batch is durable.
 // Erasure unlinks the file: the events keep their ciphertext, which nobody
 // can open any more — crypto-shredding.
 //

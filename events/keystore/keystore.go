@@ -91,7 +91,16 @@ type Store struct {
 	// derived keys what the server signs or keys (cursors, cell keys):
 	// from the master key, so no other secret needs keeping.
 	derived []byte
-	mu      sync.Mutex // serialises creation so a key is made once
+	// mu serialises looking keys up and starting to make them, so that a
+	// key is made once; it guards the batches below.
+	mu sync.Mutex
+	// gathering is the batch new keys join while another is synced;
+	// syncing is set while one is; making are the keys written but not
+	// yet durable, each with its batch.
+	gathering *batch
+	syncing   bool
+	making    map[domain.ID]*batch
+	synced    *sync.Cond // broadcast when a batch is durable
 }
 
 // Secret returns a key for one purpose, derived from the master key
@@ -116,7 +125,9 @@ func Open(dir string, masterKey []byte) (*Store, error) {
 	}
 	m := hmac.New(sha256.New, masterKey)
 	m.Write([]byte("palabre derived secrets v1"))
-	return &Store{dir: dir, master: aead, derived: m.Sum(nil)}, nil
+	s := &Store{dir: dir, master: aead, derived: m.Sum(nil), making: map[domain.ID]*batch{}}
+	s.synced = sync.NewCond(&s.mu)
+	return s, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
@@ -135,33 +146,49 @@ const keySuffix = ".key"
 // Path is where a key directory keeps a participant's key.
 func Path(dir string, id domain.ID) string { return filepath.Join(dir, id.String()+keySuffix) }
 
-// key returns a participant's key, creating it when create is set.
+// key returns a participant's key, creating it when create is set. A new
+// key is durable on return; keys made at the same time share their syncs
+// (see commit).
 func (s *Store) key(id domain.ID, create bool) ([]byte, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.awaitMade(id)
 	wrapped, err := os.ReadFile(s.path(id))
 	if err == nil {
+		s.mu.Unlock()
 		return s.unwrap(id, wrapped)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
+		s.mu.Unlock()
 		return nil, fmt.Errorf("keystore: %w", err)
 	}
 	if !create {
+		s.mu.Unlock()
 		return nil, ErrErased
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
+	key, wrapped, err := s.newKey(id)
+	if err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
-	nonce := make([]byte, s.master.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	wrapped = s.master.Seal(nonce, nonce, key, id[:])
-	if err := durable.WriteFile(s.path(id), wrapped); err != nil {
+	b := s.gather(id, wrapped)
+	s.mu.Unlock()
+	if err := s.commit(b); err != nil {
 		return nil, fmt.Errorf("keystore: %w", err)
 	}
 	return key, nil
+}
+
+// newKey makes a participant's key and wraps it under the master key.
+func (s *Store) newKey(id domain.ID) (key, wrapped []byte, err error) {
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, nil, err
+	}
+	nonce := make([]byte, s.master.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, nil, err
+	}
+	return key, s.master.Seal(nonce, nonce, key, id[:]), nil
 }
 
 func (s *Store) unwrap(id domain.ID, wrapped []byte) ([]byte, error) {
@@ -234,6 +261,7 @@ func (s *Store) Open(id domain.ID, sealed *participant.SealedIdentity) (Identity
 func (s *Store) Forget(id domain.ID) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.awaitMade(id)
 	return Remove(s.dir, id)
 }
 

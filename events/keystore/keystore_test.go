@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,5 +222,44 @@ func TestAKeyDirectoryListsItsKeysAndWhatIsNoKey(t *testing.T) {
 	}
 	if ids, strays, err := keystore.List(filepath.Join(dir, "none")); err != nil || ids != nil || strays != nil {
 		t.Fatalf("a missing directory lists %v %v %v", ids, strays, err)
+	}
+}
+
+// Keys made side by side share their syncs: each is made once however
+// many ask for it at once, is on disk when Seal returns (a store opened
+// afresh opens every identity), and no temporary file is left.
+func TestKeysMadeSideBySideAreMadeOnceAndDurable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "keys")
+	master := bytes.Repeat([]byte{3}, 32)
+	ks, err := keystore.Open(dir, master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]domain.ID, 40)
+	for i := range ids {
+		ids[i] = ulid.Make()
+	}
+	sealed := make([]*participant.SealedIdentity, 2*len(ids))
+	errs := make([]error, len(sealed))
+	var wg sync.WaitGroup
+	for i := range sealed {
+		wg.Go(func() { sealed[i], errs[i] = ks.Seal(ids[i%len(ids)], keystore.Identity{Name: "Aminata"}) })
+	}
+	wg.Wait()
+	afresh, err := keystore.Open(dir, master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sealed {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if who, err := afresh.Open(ids[i%len(ids)], s); err != nil || who.Name != "Aminata" {
+			t.Fatalf("identity %d: %+v, %v", i, who, err)
+		}
+	}
+	listed, strays, err := keystore.List(dir)
+	if err != nil || len(listed) != len(ids) || len(strays) != 0 {
+		t.Fatalf("listed %d keys, strays %v, %v", len(listed), strays, err)
 	}
 }

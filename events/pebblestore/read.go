@@ -49,9 +49,12 @@ func (s *Store) readStream(ctx context.Context, stream string, opts events.ReadS
 		return rev, pos, err
 	}
 	var valid bool
+	// whole: the seek covers the whole stream, so finding nothing means
+	// there is no stream, without a second seek to tell.
+	whole := opts.From == 0 && opts.Direction != events.Backwards
 	if opts.Direction == events.Backwards {
 		if opts.From == events.EndOfStream {
-			valid = it.Last()
+			valid, whole = it.Last(), true
 		} else {
 			valid = it.SeekLT(streamKey(nil, stream, opts.From+1))
 		}
@@ -71,6 +74,9 @@ func (s *Store) readStream(ctx context.Context, stream string, opts events.ReadS
 	if !valid {
 		if err := it.Error(); err != nil {
 			return err
+		}
+		if whole {
+			return events.ErrStreamNotFound
 		}
 		exists, err := s.streamExists(it, durable)
 		if err != nil {

@@ -157,6 +157,19 @@ func (m *Model) Get(id domain.ID) (Stakeholder, bool) {
 	return copyOf(s), true
 }
 
+// Profile returns a registered stakeholder's profile without copying its
+// lists, which grow with every dialogue it attends: what the write
+// policy's region rule reads for each command naming it.
+func (m *Model) Profile(id domain.ID) (stakeholder.Profile, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s, ok := m.stakeholders[id]
+	if !ok || s.Profile.Name == "" {
+		return stakeholder.Profile{}, false
+	}
+	return s.Profile, true
+}
+
 // List returns the registered stakeholders of a region ("" for all), by
 // name then id.
 func (m *Model) List(region string) []Stakeholder {
