@@ -25,7 +25,7 @@ func Snapped(q Query) Query {
 }
 
 func lastDayOfMonth(month int32) domain.Date {
-	return domain.DateOf(firstDayOfMonth(month + 1).Time().AddDate(0, 0, -1))
+	return domain.DateOf(firstDayOfMonth(month+1).Time().AddDate(0, 0, -1))
 }
 
 // bucketMonths is how many months a bucket spans.

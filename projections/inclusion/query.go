@@ -79,7 +79,7 @@ type View struct {
 	// to whole months by Published.
 	From, To domain.Date
 	Rows     []Row
-	Total Figures
+	Total    Figures
 	// Targets and Met are set for a view of one space: whether the total's
 	// shares reach the space's targets, by target name.
 	Targets *space.Targets
