@@ -174,23 +174,29 @@ func (r release) dialogue(p *Figures) {
 	}
 }
 
-// perturb replaces each count by its perturbed value, withholds those
-// still between zero and the threshold (all of them when attendance is
-// withheld: every share would reveal it), and takes shares from the
-// published counts.
+// perturb replaces each count by its perturbed value, then withholds.
 func (r release) perturb(p *Figures) {
 	for _, m := range p.Measures {
 		m.Count = r.table.Perturb(m.Count, m.key)
 	}
-	attendance := p.Get("attendance")
+	r.withhold(p)
+}
+
+// withhold takes published counts and withholds those between zero and
+// the threshold — all of them when attendance is (every share and every
+// count beside it would hint at it) — and takes shares from the published
+// counts.
+func (r release) withhold(p *Figures) {
+	attendance := p.Get("attendance").Count
+	attendanceWithheld := attendance > 0 && attendance < r.threshold
 	for _, m := range p.Measures {
-		if attendance.Count > 0 && attendance.Count < r.threshold || m.Count > 0 && m.Count < r.threshold {
+		if attendanceWithheld || m.Suppressed || m.Count > 0 && m.Count < r.threshold {
 			m.Suppressed, m.Count, m.Share = true, 0, 0
 			continue
 		}
 		m.Share = 0
-		if attendance.Count > 0 {
-			m.Share = min(1, float64(m.Count)/float64(attendance.Count))
+		if attendance > 0 {
+			m.Share = min(1, float64(m.Count)/float64(attendance))
 		}
 	}
 }
