@@ -160,15 +160,15 @@ func met(targets *space.Targets, total *Figures) map[string]bool {
 // TargetMeasure names the measure each space target is judged on.
 var TargetMeasure = map[string]string{"women": "women", "youth": "youth", "disability": "personsWithDisabilities", "displaced": "displaced"}
 
-// dialogue releases one dialogue's figures: its attendance alone, from the
-// threshold up, since per-dialogue breakdowns next to the views' totals
-// would single people out.
+// dialogue releases one dialogue's figures. Under cell-key, none: its
+// records are already published once, in its base cell, and a figure of
+// its own would be a second, independent noisy view of them. Under
+// suppress, its attendance alone, from the threshold up, since
+// per-dialogue breakdowns next to the views' totals would single people
+// out.
 func (r release) dialogue(p *Figures) {
-	if r.mode == CellKey {
-		r.perturb(p)
-	}
 	for _, m := range p.Measures {
-		if m.Name != "attendance" || m.Suppressed || m.Count < r.threshold {
+		if r.mode == CellKey || m.Name != "attendance" || m.Count < r.threshold {
 			m.Suppressed, m.Count, m.Share = true, 0, 0
 		}
 	}
