@@ -55,17 +55,22 @@ func publish(f inclusion.Figures) *Figures {
 			k.Youth, k.YoungWomen, k.YoungMen, k.AgeUnknown, k.PersonsWithDisabilities, k.Displaced}
 		groupKeys = k.Groups
 	}
-	p := &Figures{Dialogues: f.Dialogues}
-	for i, name := range MeasureNames {
-		p.Measures = append(p.Measures, &Measure{Name: name, Count: counts[i], Share: f.Share(counts[i]), key: uint32(keys[i])})
-	}
 	codes := make([]string, 0, len(f.Groups))
 	for code := range f.Groups {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
+	// One block for the measures: a table publishes thousands of figures.
+	block := make([]Measure, 0, len(MeasureNames)+len(codes))
+	for i, name := range MeasureNames {
+		block = append(block, Measure{Name: name, Count: counts[i], Share: f.Share(counts[i]), key: uint32(keys[i])})
+	}
 	for _, code := range codes {
-		p.Measures = append(p.Measures, &Measure{Name: "group:" + code, Count: f.Groups[code], Share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
+		block = append(block, Measure{Name: "group:" + code, Count: f.Groups[code], Share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
+	}
+	p := &Figures{Dialogues: f.Dialogues, Measures: make([]*Measure, len(block))}
+	for i := range block {
+		p.Measures[i] = &block[i]
 	}
 	return p
 }

@@ -39,6 +39,11 @@ type InclusionQuery struct {
 	// GroupBy makes a table: a view per group beside the total; "" for
 	// none.
 	GroupBy Grouping
+	// GroupTotalsOnly leaves out the groups' buckets, when the reader does
+	// not ask for them (a table by space as the dashboard shows it). Only
+	// a table answered from the base table heeds it: its figures do not
+	// depend on one another.
+	GroupTotalsOnly bool
 }
 
 // Row is one bucket.

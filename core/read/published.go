@@ -44,17 +44,27 @@ func (s *Service) publishedInclusion(ctx context.Context, v Viewer, q InclusionQ
 	var groups []exact
 	if q.GroupBy != "" {
 		for _, key := range s.groupKeys(v, model, mq, q.GroupBy) {
+			if q.GroupTotalsOnly {
+				key.query.Bucket = inclusion.NoBucket
+			}
 			g, err := s.publishedView(ctx, model, key.query)
 			if err != nil {
 				return nil, err
 			}
-			g.rows = aligned(g.rows, total.rows)
+			if !q.GroupTotalsOnly {
+				g.rows = aligned(g.rows, total.rows)
+			}
 			groups = append(groups, g)
 			out.Groups = append(out.Groups, Group{By: q.GroupBy, Key: key.key, Space: key.space, View: View{Rows: g.rows, Total: g.total}})
 		}
 	}
-	for _, f := range cellsOf(tableLines(total, groups)) {
-		s.release.withhold(f)
+	// Each figure stands alone: withholding one reveals nothing through
+	// another, whose value is fixed by its own cells.
+	for _, e := range append(groups, total) {
+		s.release.withhold(e.total)
+		for _, r := range e.rows {
+			s.release.withhold(r.Figures)
+		}
 	}
 	out.Met = met(total.targets, out.Total)
 	for i := range out.Groups {
