@@ -35,9 +35,10 @@ var bucketMonths = map[Bucket]int32{Month: 1, Quarter: 3, Year: 12}
 // of the published base cells it covers, so two answers differ only by
 // whole cells. The dates are widened to whole months (Snapped; the view's
 // From and To say which), and rows are whole buckets. UniqueParticipants
-// is zero: it does not add across cells (see UniqueInYear). Returns an
-// error for a space that does not exist or a range that ends before it
-// starts, and the context's error when it ends first.
+// is zero: it does not add across cells (see UniqueInYear). A space the
+// model does not hold (a past view before it was established) selects
+// nothing. Returns an error for a range that ends before it starts, and
+// the context's error when it ends first.
 func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
@@ -53,10 +54,7 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	v := View{From: q.From, To: q.To}
-	spaces, err := m.publishedSpaces(q, &v)
-	if err != nil {
-		return View{}, err
-	}
+	spaces := m.publishedSpaces(q, &v)
 	var total tally
 	rows := map[int32]*tally{}
 	width := bucketMonths[q.Bucket]
@@ -87,18 +85,18 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 
 // publishedSpaces are the spaces a query selects; for one space, it sets
 // the view's targets. m.mu is held.
-func (m *Model) publishedSpaces(q Query, v *View) ([]domain.ID, error) {
+func (m *Model) publishedSpaces(q Query, v *View) []domain.ID {
 	if q.SpaceID != nil {
 		s, ok := m.spaces[*q.SpaceID]
 		if !ok {
-			return nil, fmt.Errorf("no space %s", q.SpaceID)
+			return nil // not yet established in a past view: nothing held there
 		}
 		t := s.Targets
 		v.Targets = &t
 		if q.Region != "" && s.Region != q.Region {
-			return nil, nil // filters combine: a space and another region select nothing
+			return nil // filters combine: a space and another region select nothing
 		}
-		return []domain.ID{s.ID}, nil
+		return []domain.ID{s.ID}
 	}
 	var out []domain.ID
 	for id := range m.base {
@@ -106,7 +104,7 @@ func (m *Model) publishedSpaces(q Query, v *View) ([]domain.ID, error) {
 			out = append(out, id)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // selectedCells is the published sum of a space-month's cells of q's
