@@ -224,7 +224,9 @@ func cellsOf(lines []line) []*Figures {
 // suppress withholds, for a viewer without access to identities, every
 // count below threshold (zero is published: it singles nobody out), then
 // whatever would let a withheld count be recomputed: the other half of a
-// pair that sums to a published figure, and, along every line whose total
+// pair that sums to a published figure, a second member of every sum
+// within the figure (relationsWithin: attendance, youth, and in a cell of
+// one dialogue registered = unique participants), and, along every line whose total
 // is published, a second part when only one is withheld (or the total
 // when no other part is left; that total may be a part of another line,
 // as a table's group totals are). When attendance itself is withheld,
@@ -262,6 +264,11 @@ func suppress(lines []line, threshold int) {
 				}
 			}
 		}
+		for _, p := range all {
+			for _, rel := range relationsWithin(p) {
+				protectSum(rel.total, rel.parts, mark)
+			}
+		}
 		for _, l := range lines {
 			if len(l.parts) == 0 {
 				continue
@@ -280,17 +287,51 @@ func suppress(lines []line, threshold int) {
 	}
 }
 
+// relation is a sum within one figure: total = the parts (as a reader
+// may assume: registered people of unknown sex or age are few).
+type relation struct {
+	total *Measure
+	parts []*Measure
+}
+
+// relationsWithin are the sums a reader can form within one figure:
+// attendance of registered and unregistered, and of women and men; youth
+// of young women and young men; and in a figure of one dialogue, its
+// registered attendance and its unique participants, the same people.
+func relationsWithin(p *Figures) []relation {
+	get := p.Get
+	rels := []relation{
+		{get("attendance"), []*Measure{get("registered"), get("unregistered")}},
+		{get("attendance"), []*Measure{get("women"), get("men")}},
+		{get("youth"), []*Measure{get("youngWomen"), get("youngMen")}},
+	}
+	if p.Dialogues == 1 {
+		rels = append(rels, relation{get("registered"), []*Measure{get("uniqueParticipants")}},
+			relation{get("uniqueParticipants"), []*Measure{get("registered")}})
+	}
+	return rels
+}
+
 // protectLine withholds a second cell of a line where exactly one part is
 // withheld and the total is published.
 func protectLine(l line, name string, mark func(*Measure)) {
-	t := l.total.Get(name)
+	parts := make([]*Measure, len(l.parts))
+	for i, r := range l.parts {
+		parts[i] = r.Get(name)
+	}
+	protectSum(l.total.Get(name), parts, mark)
+}
+
+// protectSum withholds a second member of a sum whose total is published
+// and exactly one part withheld: the smallest published part, or the
+// total when no part is left.
+func protectSum(t *Measure, parts []*Measure, mark func(*Measure)) {
 	if t == nil || t.Suppressed {
 		return
 	}
 	var withheld int
 	var smallest *Measure
-	for _, r := range l.parts {
-		m := r.Get(name)
+	for _, m := range parts {
 		switch {
 		case m == nil:
 		case m.Suppressed:

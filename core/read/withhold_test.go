@@ -3,6 +3,8 @@ package read
 import (
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/palabre/palabre/core/disclosure"
 	"github.com/palabre/palabre/projections/inclusion"
 )
@@ -39,4 +41,43 @@ func keyWhere(t *testing.T, r release, value int, ok func(int) bool) uint32 {
 	}
 	t.Fatalf("no key perturbs %d as wanted", value)
 	return 0
+}
+
+// TestSuppressHidesNoCountBehindARelationWithinOneFigure is the
+// recomputation's finding in suppress mode: within one figure, a withheld
+// count was recomputable from the others — registered as attendance minus
+// the unregistered, young women as youth minus young men, and in a cell
+// of one dialogue registered attendance as its unique participants (the
+// same people). After suppression no relation may have exactly one
+// member withheld while its total is published.
+func TestSuppressHidesNoCountBehindARelationWithinOneFigure(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 9)
+		f := inclusion.Figures{Dialogues: rapid.IntRange(1, 2).Draw(t, "dialogues"), Registered: n.Draw(t, "reg"), Unregistered: n.Draw(t, "unreg"), Groups: map[string]int{}}
+		f.Attendance = f.Registered + f.Unregistered
+		f.UniqueParticipants = f.Registered
+		if f.Dialogues > 1 {
+			f.UniqueParticipants = rapid.IntRange(min(f.Registered, 1), f.Registered).Draw(t, "unique")
+		}
+		f.Women = rapid.IntRange(0, f.Attendance).Draw(t, "women")
+		f.Men = f.Attendance - f.Women
+		f.YoungWomen, f.YoungMen = rapid.IntRange(0, f.Women).Draw(t, "yw"), rapid.IntRange(0, f.Men).Draw(t, "ym")
+		f.Youth = f.YoungWomen + f.YoungMen
+		p := publish(f)
+		suppress([]line{{total: p}}, 5)
+		for _, rel := range relationsWithin(p) {
+			if rel.total.Suppressed {
+				continue
+			}
+			withheld := 0
+			for _, m := range rel.parts {
+				if m.Suppressed {
+					withheld++
+				}
+			}
+			if withheld == 1 {
+				t.Fatalf("%s is published and exactly one of its parts withheld: %+v", rel.total.Name, p.Measures)
+			}
+		}
+	})
 }
