@@ -29,6 +29,9 @@ type export struct {
 	// page, "" for none).
 	columns []column
 	rows    func(data map[string]any) (rows [][]cell, next string)
+	// about are lines for the workbook's first sheet from the last
+	// answer, in a language: what the figures cover; nil for none.
+	about func(data map[string]any, lang string) [][]any
 }
 
 // column is a heading in French and English, and the kind of its cells.
@@ -106,6 +109,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	op := operationOf(doc, "")
 	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
 	var rows [][]cell
+	var last map[string]any
 	for page := 0; page < maxExportPages; page++ {
 		result, err := s.execute(r.Context(), rq, doc, op, "", vars)
 		if x.refused(err) {
@@ -118,7 +122,8 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 			x.fail(statusOf[code], &coded{Code: code, Field: field, Message: errs[0].Message})
 			return
 		}
-		more, next := ex.rows(result.Data.(map[string]any))
+		last, _ = result.Data.(map[string]any)
+		more, next := ex.rows(last)
 		rows = append(rows, more...)
 		if next == "" {
 			break
@@ -139,7 +144,11 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", wording{lang, s.labels})
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = writeXLSX(&body, name, headings, ex.columns, rows, s.filterWords(q, lang), wording{lang, s.labels}, s.deps.Clock())
+		about := s.filterWords(q, lang)
+		if ex.about != nil {
+			about = append(about, ex.about(last, lang)...)
+		}
+		err = writeXLSX(&body, name, headings, ex.columns, rows, about, wording{lang, s.labels}, s.deps.Clock())
 	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("writing an export failed")
@@ -302,11 +311,16 @@ func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column
 		{map[string]string{"fr": "Fait le", "en": "Made on"}[lang], now.UTC().Format(time.RFC3339)},
 	}
 	lines = append(lines, filters...)
-	lines = append(lines, []any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
+	lines = append(lines, []any{map[string]string{"fr": "Chiffres bruités", "en": "Perturbed figures"}[lang],
 		map[string]string{
-			"fr": "Pour les rôles sans accès aux identités, chaque effectif est légèrement bruité (méthode des clés de cellule) et ceux sous le seuil sont masqués : la case est vide et la colonne « masqué » le dit.",
-			"en": "For roles without access to identities every count carries a little noise (cell-key method) and those below the threshold are withheld: the cell is empty and the \"withheld\" column says so.",
-		}[lang]})
+			"fr": "Pour les rôles sans accès aux identités, chaque effectif est la somme de cases de base (un espace, un mois, un format, un pilier) dont chacune est décalée une fois pour toutes d'un petit bruit (méthode des clés de cellule, ±5 au plus, le plus souvent 0 à ±2) : une même case donne toujours le même chiffre, et les totaux sont la somme exacte des cases publiées. Les parts sont calculées sur les chiffres publiés.",
+			"en": "For roles without access to identities every count is the sum of base cells (one space, one month, one format, one pillar), each shifted once and for all by a small noise (cell-key method, at most ±5, mostly 0 to ±2): the same cell always gives the same figure, and totals are the exact sum of the published cells. Shares are computed from the published figures.",
+		}[lang]},
+		[]any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
+			map[string]string{
+				"fr": "Un chiffre bruité sous le seuil (5) est masqué : la case est vide et la colonne « masqué » le dit ; quand la participation d'une ligne est masquée, toute la ligne l'est. Un chiffre masqué n'est pas un zéro. Les participant·es uniques ne sont publié·es que pour une année civile entière d'un espace, d'une région ou de l'ensemble.",
+				"en": "A perturbed figure below the threshold (5) is withheld: the cell is empty and the \"withheld\" column says so; when a row's attendance is withheld, the whole row is. A withheld figure is not a zero. Unique participants are published only for a whole calendar year of a space, a region or everything.",
+			}[lang]})
 	for i, line := range lines {
 		if err := f.SetSheetRow(about, fmt.Sprintf("A%d", i+1), &line); err != nil {
 			return err

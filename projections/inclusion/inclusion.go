@@ -53,6 +53,11 @@ type Model struct {
 	// bySpace holds each space's dialogues sorted by date and id, for
 	// range queries.
 	bySpace map[domain.ID][]dated
+	// base is the base table (see base.go): each space's cells by month.
+	base      map[domain.ID]map[int32]*spaceMonth
+	perturb   Perturbation
+	uniques   *uniqueMemos
+	restoring bool
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -192,6 +197,7 @@ type Dialogue struct {
 	attendees []uint32
 	counts    counts // this dialogue's contribution, kept current
 	keys      counts // the sums of its records' keys, kept with counts
+	inBase    bool   // its counts are in its base cell
 }
 
 const spokeBit = 1 << 31
@@ -216,7 +222,13 @@ func (m *Model) Keyed() bool { return len(m.secret) > 0 }
 
 // Blank returns an empty model with the same secret: a past view must
 // perturb the same cells as the live one the same way.
-func (m *Model) Blank() *Model { return NewKeyed(m.secret) }
+func (m *Model) Blank() *Model {
+	b := NewKeyed(m.secret)
+	m.mu.RLock()
+	b.perturb = m.perturb
+	m.mu.RUnlock()
+	return b
+}
 
 // Name implements projections.Projection.
 func (m *Model) Name() string { return "inclusion" }
@@ -233,6 +245,7 @@ func (m *Model) Reset() {
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]dated{}
+	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
 }
 
 // Apply implements projections.Projection. An event type no aggregate
@@ -280,7 +293,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		}
 	case dialogue.Retracted:
 		if d := m.dialogues[id]; d != nil {
-			d.Retracted = true
+			m.moveBase(d, func() { d.Retracted = true })
 			list := m.bySpace[d.SpaceID]
 			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
 		}
