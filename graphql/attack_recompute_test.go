@@ -36,7 +36,7 @@ func (w *attackWorld) recompute(t *testing.T, mode graphql.Disclosure) string {
 		t.Errorf("%d figures published in rows whose attendance is withheld, e.g. %s", len(f.inWithheldRows), strings.Join(f.inWithheldRows[:min(3, len(f.inWithheldRows))], "; "))
 	}
 	if mode == graphql.Suppress && len(f.smallLeaks) > 0 {
-		t.Errorf("%d exact small counts recomputable within one answer, e.g. %s", len(f.smallLeaks), strings.Join(f.smallLeaks[:min(3, len(f.smallLeaks))], "; "))
+		t.Errorf("%d exact small counts recomputable within one answer, e.g.\n%s", len(f.smallLeaks), strings.Join(f.smallLeaks[:min(4, len(f.smallLeaks))], "\n"))
 	}
 	return fmt.Sprintf("%d answers, %d figures published, %d withheld; %d non-zero figures in rows whose attendance is withheld; "+
 		"%d withheld figures recomputable within their answer, %d of them equal to the true count, %d a true small count (1–4) recomputed exactly",
@@ -245,7 +245,8 @@ func (f *findings) check(spec viewSpec, got, truth table, exact bool) {
 			holding = append(holding, e)
 		}
 	}
-	derived := solve(holding, known)
+	derived, how := solve(holding, known)
+	name := func(v variable) string { return got.sets[v.set].name + " " + v.measure }
 	for v, value := range derived {
 		f.recomputed++
 		if value != trueValue(v) {
@@ -253,15 +254,22 @@ func (f *findings) check(spec viewSpec, got, truth table, exact bool) {
 		}
 		f.exact++
 		if exact && value > 0 && value < attackThreshold {
-			f.smallLeaks = append(f.smallLeaks, fmt.Sprintf("%s, %s: %s = %d", spec.arguments(), got.sets[v.set].name, v.measure, value))
+			e := how[v]
+			var terms []string
+			for _, p := range append([]variable{e.whole}, e.parts...) {
+				if p != v {
+					terms = append(terms, fmt.Sprintf("%s %d", name(p), known[p]))
+				}
+			}
+			f.smallLeaks = append(f.smallLeaks, fmt.Sprintf("%s: %s = %d from %s", spec.arguments(), name(v), value, strings.Join(terms, ", ")))
 		}
 	}
 }
 
 // solve recomputes every unknown an equation with one unknown left gives,
 // until none is left; it returns what it recomputed.
-func solve(eqs []equation, known map[variable]int) map[variable]int {
-	derived := map[variable]int{}
+func solve(eqs []equation, known map[variable]int) (derived map[variable]int, how map[variable]equation) {
+	derived, how = map[variable]int{}, map[variable]equation{}
 	for changed := true; changed; {
 		changed = false
 		for _, e := range eqs {
@@ -278,11 +286,11 @@ func solve(eqs []equation, known map[variable]int) map[variable]int {
 			whole, ok := known[e.whole]
 			switch {
 			case ok && missing == 1:
-				known[*unknown], derived[*unknown], changed = whole-sum, whole-sum, true
+				known[*unknown], derived[*unknown], how[*unknown], changed = whole-sum, whole-sum, e, true
 			case !ok && missing == 0:
-				known[e.whole], derived[e.whole], changed = sum, sum, true
+				known[e.whole], derived[e.whole], how[e.whole], changed = sum, sum, e, true
 			}
 		}
 	}
-	return derived
+	return derived, how
 }

@@ -82,6 +82,11 @@ func TestAttacks(t *testing.T) {
 			fmt.Fprintf(&report, "recomputation, %s: %s\n", mode, w.recompute(t, mode))
 		})
 	}
+	t.Run("re-entry", func(t *testing.T) {
+		scores := w.reentry(t, targets, map[graphql.Disclosure]attacker{graphql.CellKey: {table}, graphql.Suppress: {}})
+		section(t, "re-entry, cell-key", scores[graphql.CellKey], holds)
+		section(t, "re-entry, suppress (no defence across answers: reported, not held)", scores[graphql.Suppress], func(*score) error { return nil })
+	})
 	fmt.Fprintf(&report, "in %s\n", time.Since(start).Round(time.Second))
 	t.Log("\n" + report.String())
 	if path := os.Getenv("PALABRE_ATTACK_REPORT"); path != "" {
@@ -97,11 +102,14 @@ type question struct {
 	channel       string
 	with, without viewSpec
 	direct        bool
+	// also, when set, is added to without: two sums that together hold
+	// everything of with but the target's cell.
+	also *viewSpec
 }
 
 // channels name the ways of asking, in the report's order.
 var channels = []string{"dates, one space ([s,D] vs [s,D-1], [D,e] vs [D+1,e], [D,D])", "dates, the region",
-	"format and pillar filters", "tables (groupBy space, format, pillar, region)", "month, quarter and year rows",
+	"format and pillar filters", "the finest cell, alone and as a difference of sums", "tables (groupBy space, format, pillar, region)", "month, quarter and year rows",
 	"asOf (before and after it was logged, and later)", "exports (CSV and XLSX)", "the dialogue's own figures"}
 
 // questions are every question the attacker asks about the i-th target:
@@ -153,21 +161,42 @@ func (w *attackWorld) questions(i int, tg attackTarget, wide bool) []question {
 	starts(c, viewSpec{scope: space + ", format: " + tg.format}, before(spaceDays, 0, n(2)))
 	ends(c, viewSpec{scope: space + ", pillar: " + tg.pillar}, after(spaceDays, 0, n(2)))
 	starts(c, viewSpec{scope: region + ", format: " + tg.format}, before(regionDays, 6, n(2)))
+	// The finest cell that holds the target (its space, format, pillar and
+	// day; a month where dates are widened to months), alone and as the
+	// difference of two sums that are published where it is withheld.
 	c = channels[3]
+	cell := finestCell(tg)
+	out = append(out, question{channel: c, with: cell, direct: true})
+	for _, other := range []struct{ with, without string }{
+		{"format: " + tg.format, "format: " + tg.format + ", pillar: " + otherOf(tg.pillar, "SECURITY", "JUSTICE")},
+		{"pillar: " + tg.pillar, "pillar: " + tg.pillar + ", format: " + otherOf(tg.format, "COMMUNITY_DIALOGUE", "WORKSHOP")},
+		{"format: " + tg.format, "format: " + tg.format + ", pillar: INCLUSION"},
+	} {
+		with, without := cell, cell
+		with.scope, without.scope = space+", "+other.with, space+", "+other.without
+		out = append(out, question{channel: c, with: with, without: without})
+	}
+	// The space's whole month, less its other format's, less the target's
+	// format with the other pillar.
+	other := cell
+	with, without := cell, cell
+	with.scope, without.scope = space, space+", format: "+tg.format+", pillar: "+otherOf(tg.pillar, "SECURITY", "JUSTICE")
+	other.scope = space + ", format: " + otherOf(tg.format, "COMMUNITY_DIALOGUE", "WORKSHOP")
+	out = append(out, question{channel: c, with: with, without: without, also: &other})
+	c = channels[4]
 	starts(c, viewSpec{scope: region, groupBy: "SPACE", groupKey: tg.space}, before(regionDays, 8, n(2)))
 	ends(c, viewSpec{scope: space, groupBy: "FORMAT", groupKey: tg.format}, after(spaceDays, 2, n(2)))
 	starts(c, viewSpec{scope: region, groupBy: "PILLAR", groupKey: tg.pillar}, before(regionDays, 10, n(2)))
 	starts(c, viewSpec{scope: "pillar: " + tg.pillar, groupBy: "REGION", groupKey: tg.region}, before(regionDays, 12, 1))
-	c = channels[4]
+	c = channels[5]
 	for _, bucket := range []string{"MONTH", "QUARTER", "YEAR"} {
 		for _, scope := range []string{space, region} {
 			starts(c, viewSpec{scope: scope, bucket: bucket, rowAt: D}, []time.Time{time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC)})
 		}
 	}
-	c = channels[5]
 	// Before and after the targets were logged, over ranges that hold no
 	// other target, and at a later moment.
-	c = channels[5]
+	c = channels[6]
 	afterLast := func(match func(attackDialogue) bool) time.Time {
 		last := time.Date(2024, 11, 30, 0, 0, 0, 0, time.UTC)
 		for _, o := range w.targets {
@@ -187,12 +216,12 @@ func (w *attackWorld) questions(i int, tg attackTarget, wide bool) []question {
 		out = append(out, question{channel: c, with: with, without: without})
 	}
 	starts(c, viewSpec{scope: space, asOf: w.moments[2]}, []time.Time{afterLast(func(d attackDialogue) bool { return d.space == tg.space })})
-	c = channels[6]
+	c = channels[7]
 	starts(c, viewSpec{scope: region, kind: "csv"}, before(regionDays, 13, 1))
 	if i%5 == 0 { // a workbook costs more to make: one target in five
 		starts(c, viewSpec{scope: region, kind: "xlsx"}, before(regionDays, 14, 1))
 	}
-	out = append(out, question{channel: channels[7], with: viewSpec{kind: "dialogue", id: tg.id}, direct: true})
+	out = append(out, question{channel: channels[8], with: viewSpec{kind: "dialogue", id: tg.id}, direct: true})
 	return out
 }
 
@@ -239,6 +268,9 @@ func (w *attackWorld) averaging(t *testing.T, mode graphql.Disclosure, att attac
 	specs := make([]viewSpec, 0, 2*len(all))
 	for _, q := range all {
 		specs = append(specs, q.with, q.without)
+		if q.also != nil {
+			specs = append(specs, *q.also)
+		}
 	}
 	begin := time.Now()
 	answers := map[string]figureAnswer{}
@@ -252,12 +284,18 @@ func (w *attackWorld) averaging(t *testing.T, mode graphql.Disclosure, att attac
 		for _, c := range append(slices.Clone(channels), "everything together") {
 			s := &score{name: fmt.Sprintf("%s: %s", measure, c)}
 			for i, tg := range targets {
-				p, avg, seen := &posterior{}, &average{}, map[string]bool{}
+				p, cells, avg, seen := &posterior{}, &posterior{}, &average{}, map[string]bool{}
 				for _, q := range per[i] {
 					if c != q.channel && !strings.HasPrefix(c, "everything") {
 						continue
 					}
 					with, without := answers[q.with.key()], answers[q.without.key()]
+					if q.also != nil {
+						without = sum(without, answers[q.also.key()])
+					}
+					if !isolates(q, with, without) {
+						continue
+					}
 					// The same answers twice are one view, not two.
 					signature := fmt.Sprint(q.direct, with, without)
 					if seen[signature] {
@@ -269,13 +307,19 @@ func (w *attackWorld) averaging(t *testing.T, mode graphql.Disclosure, att attac
 					}
 					if q.direct {
 						p.add(att.direct(with.measures[measure]))
+						cells.add(att.direct(with.measures[measure]))
 						avg.add(with.measures[measure], observation{})
 						continue
 					}
-					p.add(att.pair(with.measures[measure], without.measures[measure]))
-					avg.add(with.measures[measure], without.measures[measure])
+					w, o := with.measures[measure], without.measures[measure]
+					p.add(att.pair(w, o))
+					if !w.withheld && !o.withheld && w.count >= o.count {
+						cells.add(att.direct(observation{count: w.count - o.count}))
+					}
+					avg.add(w, o)
 				}
 				s.add(p, tg.truth[measure])
+				s.addCells(cells, tg.truth[measure])
 				if avg.guess() == tg.truth[measure] {
 					s.averageRight++
 				}
@@ -286,7 +330,28 @@ func (w *attackWorld) averaging(t *testing.T, mode graphql.Disclosure, att attac
 	return scores
 }
 
-// withinOneAnswer attacks each target's own day, one answer: registered
+// isolates says, from the exact dialogue counts every answer publishes,
+// whether a question is about the target alone: two answers one dialogue
+// apart (the target's), or one answer of one dialogue. A method that
+// widens dates answers [s,D] and [s,D-1] alike, and the attacker, who
+// reads the answers, uses the pair only when it still differs by the
+// target alone. A dialogue's own figures carry no count: taken as they are.
+func isolates(q question, with, without figureAnswer) bool {
+	switch {
+	case q.with.kind == "dialogue":
+		return true
+	case q.direct:
+		return with.dialogues == 1
+	}
+	return with.dialogues-without.dialogues == 1
+}
+
+// finestCell is the view of the target's space, format, pillar and day.
+func finestCell(tg attackTarget) viewSpec {
+	return viewSpec{scope: fmt.Sprintf("spaceId: %q, format: %s, pillar: %s", tg.space, tg.format, tg.pillar), from: tg.on, to: tg.on}
+}
+
+// withinOneAnswer attacks the finest cell of each target, one answer: registered
 // attendance from unique participants (one dialogue: the same people) and
 // attendance minus the unregistered; young women from youth minus young
 // men.
@@ -294,7 +359,7 @@ func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att
 	e := w.servers[mode]
 	specs := make([]viewSpec, len(targets))
 	for i, tg := range targets {
-		specs[i] = viewSpec{scope: "spaceId: " + quote(tg.space), from: tg.on, to: tg.on}
+		specs[i] = finestCell(tg)
 	}
 	answers := fetchViews(t, e, e.advocacy, specs, everyMeasure)
 	registered := &score{name: "registered = unique participants (one dialogue) = attendance − unregistered"}
@@ -302,14 +367,93 @@ func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att
 	for i, tg := range targets {
 		m := answers[i].measures
 		p := &posterior{}
+		if answers[i].dialogues != 1 { // widened: not the target alone
+			registered.add(p, tg.truth["registered"])
+			registered.addCells(p, tg.truth["registered"])
+			youngWomen.add(p, tg.truth["youngWomen"])
+			youngWomen.addCells(p, tg.truth["youngWomen"])
+			continue
+		}
 		p.add(att.direct(m["registered"]))
 		p.add(att.direct(m["uniqueParticipants"]))
 		p.add(att.pair(m["attendance"], m["unregistered"]))
 		registered.add(p, tg.truth["registered"])
+		registered.addCells(p, tg.truth["registered"])
 		p = &posterior{}
 		p.add(att.direct(m["youngWomen"]))
 		p.add(att.pair(m["youth"], m["youngMen"]))
 		youngWomen.add(p, tg.truth["youngWomen"])
+		youngWomen.addCells(p, tg.truth["youngWomen"])
 	}
 	return []*score{registered, youngWomen}
+}
+
+// otherOf is the value of the two that is not this one.
+func otherOf(this, a, b string) string {
+	if this == a {
+		return b
+	}
+	return a
+}
+
+// sum adds two answers: withheld where either is.
+func sum(a, b figureAnswer) figureAnswer {
+	out := figureAnswer{dialogues: a.dialogues + b.dialogues, measures: map[string]observation{}}
+	for m, o := range a.measures {
+		p := b.measures[m]
+		out.measures[m] = observation{count: o.count + p.count, withheld: o.withheld || p.withheld}
+	}
+	return out
+}
+
+// reentry watches each target's finest cell while the dialogue is entered
+// a second time (a duplicate, as happens in the field) and the first entry
+// is then retracted: the same people under new record keys. Three states,
+// each published once: the target, the target twice, the duplicate alone.
+// It changes the world: it runs last.
+func (w *attackWorld) reentry(t *testing.T, targets []attackTarget, atts map[graphql.Disclosure]attacker) map[graphql.Disclosure][]*score {
+	modes := []graphql.Disclosure{graphql.CellKey, graphql.Suppress}
+	specs := make([]viewSpec, len(targets))
+	for i, tg := range targets {
+		specs[i] = finestCell(tg)
+	}
+	var states [3]map[graphql.Disclosure][]figureAnswer
+	observe := func(k int) {
+		states[k] = map[graphql.Disclosure][]figureAnswer{}
+		for _, mode := range modes {
+			e := w.servers[mode]
+			states[k][mode] = fetchViews(t, e, e.advocacy, specs, attackedMeasures)
+		}
+	}
+	observe(0)
+	b := &batch{e: w.servers[graphql.CellKey]}
+	for _, tg := range targets {
+		tg.record(b)
+	}
+	b.flush()
+	observe(1)
+	for _, tg := range targets {
+		b.add(fmt.Sprintf(`retractDialogue(commandId: %q, id: %q, input: {reason: "doublon"}) { id }`, newID(), tg.id))
+	}
+	b.flush()
+	observe(2)
+	out := map[graphql.Disclosure][]*score{}
+	for _, mode := range modes {
+		att := atts[mode]
+		for _, measure := range attackedMeasures {
+			s := &score{name: measure + ": a duplicate entered, then the first entry retracted"}
+			for i, tg := range targets {
+				p := &posterior{}
+				for k, copies := range []int{1, 2, 1} {
+					if a := states[k][mode][i]; a.dialogues == copies {
+						p.add(att.scaled(a.measures[measure], copies))
+					}
+				}
+				s.add(p, tg.truth[measure])
+				s.addCells(p, tg.truth[measure])
+			}
+			out[mode] = append(out[mode], s)
+		}
+	}
+	return out
 }

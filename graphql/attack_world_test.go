@@ -45,6 +45,9 @@ type attackDialogue struct {
 	on                time.Time
 	format, pillar    string
 	target            bool
+	// what holdDialogue was given, for a duplicate entered later
+	headcount string
+	attendees []string
 }
 
 // attackTarget is a dialogue whose small counts the attacker wants.
@@ -113,24 +116,54 @@ func newAttackWorld(t *testing.T) *attackWorld {
 			targetDays[region][60+d] = true
 		}
 	}
-	backgroundDay := func(region string) time.Time {
+	// Every target is alone in its finest cell (space, month, format,
+	// pillar): the dialogue a hostile analyst picks, seeing a cell's exact
+	// dialogue count of one. Its space's month holds other dialogues.
+	type cell struct {
+		space          string
+		month          time.Month
+		year           int
+		format, pillar string
+	}
+	cellOf := func(d attackDialogue) cell { return cell{d.space, d.on.Month(), d.on.Year(), d.format, d.pillar} }
+	taken := map[cell]bool{}
+	var plan []attackDialogue
+	for _, region := range attackRegions {
+		regionDays := slices.Sorted(maps.Keys(targetDays[region]))
+		rng.Shuffle(len(regionDays), func(a, b int) { regionDays[a], regionDays[b] = regionDays[b], regionDays[a] })
+		for k, day := range regionDays {
+			d := attackDialogue{region: region, on: first.AddDate(0, 0, day), target: true}
+		search:
+			for j := range attackSpacesPerRegion {
+				d.space = spaces[region][(k+j)%attackSpacesPerRegion]
+				for _, combo := range rng.Perm(4) {
+					d.format, d.pillar = []string{"COMMUNITY_DIALOGUE", "WORKSHOP"}[combo%2], []string{"SECURITY", "JUSTICE"}[combo/2]
+					if !taken[cellOf(d)] {
+						break search
+					}
+				}
+			}
+			taken[cellOf(d)] = true
+			plan = append(plan, d)
+		}
+	}
+	backgroundDialogue := func(region, space string) attackDialogue {
 		for {
-			if d := rng.IntN(days); !targetDays[region][d] {
-				return first.AddDate(0, 0, d)
+			d := attackDialogue{space: space, region: region, on: first.AddDate(0, 0, rng.IntN(days)), format: pick(rng, "COMMUNITY_DIALOGUE", "WORKSHOP"), pillar: pick(rng, "SECURITY", "JUSTICE")}
+			if !targetDays[region][int(d.on.Sub(first).Hours()/24)] && !taken[cellOf(d)] {
+				return d
 			}
 		}
 	}
 	hold := func(d attackDialogue, headcount string, attendees []string) {
-		d.id = newID()
-		b.add(fmt.Sprintf(`holdDialogue(commandId: %q, input: {spaceId: %q, heldOn: %q, format: %s, pillar: %s, headcount: {%s}, attendees: [%s]}) { id }`,
-			d.id, d.space, d.on.Format(time.DateOnly), d.format, d.pillar, headcount, attendeeList(attendees)))
-		w.dialogues = append(w.dialogues, d)
+		d.headcount, d.attendees = headcount, attendees
+		w.dialogues = append(w.dialogues, d.record(b))
 	}
 	background := func(n int) {
 		for _, region := range attackRegions {
 			for _, s := range spaces[region] {
 				for range n {
-					hold(attackDialogue{space: s, region: region, on: backgroundDay(region), format: pick(rng, "COMMUNITY_DIALOGUE", "WORKSHOP"), pillar: pick(rng, "SECURITY", "JUSTICE")},
+					hold(backgroundDialogue(region, s),
 						fmt.Sprintf("youngWomen: %d, adultWomen: %d, youngMen: %d, adultMen: %d, displaced: %d, withDisabilities: %d",
 							rng.IntN(7), 1+rng.IntN(6), rng.IntN(7), 1+rng.IntN(6), rng.IntN(5), rng.IntN(3)), sample(rng, pool[region], rng.IntN(4)))
 				}
@@ -153,18 +186,10 @@ func newAttackWorld(t *testing.T) *attackWorld {
 		return c
 	}
 	displaced, disabled, youngWomen, registered := counts(), counts(), counts(), counts()
-	i := 0
-	for _, region := range attackRegions {
-		regionDays := slices.Sorted(maps.Keys(targetDays[region]))
-		rng.Shuffle(len(regionDays), func(a, b int) { regionDays[a], regionDays[b] = regionDays[b], regionDays[a] })
-		for k, day := range regionDays {
-			hold(attackDialogue{space: spaces[region][k%attackSpacesPerRegion], region: region, on: first.AddDate(0, 0, day), target: true,
-				format: pick(rng, "COMMUNITY_DIALOGUE", "WORKSHOP"), pillar: pick(rng, "SECURITY", "JUSTICE")},
-				fmt.Sprintf("youngWomen: %d, adultWomen: %d, youngMen: %d, adultMen: %d, displaced: %d, withDisabilities: %d",
-					youngWomen[i], 2+rng.IntN(4), 1+rng.IntN(4), 2+rng.IntN(4), displaced[i], disabled[i]), sample(rng, plain[region], registered[i]))
-			w.targets = append(w.targets, attackTarget{attackDialogue: w.dialogues[len(w.dialogues)-1]})
-			i++
-		}
+	for i, d := range plan {
+		hold(d, fmt.Sprintf("youngWomen: %d, adultWomen: %d, youngMen: %d, adultMen: %d, displaced: %d, withDisabilities: %d",
+			youngWomen[i], 2+rng.IntN(4), 1+rng.IntN(4), 2+rng.IntN(4), displaced[i], disabled[i]), sample(rng, plain[d.region], registered[i]))
+		w.targets = append(w.targets, attackTarget{attackDialogue: w.dialogues[len(w.dialogues)-1]})
 	}
 	b.flush()
 	w.moments[1] = pause()
@@ -175,6 +200,14 @@ func newAttackWorld(t *testing.T) *attackWorld {
 	b.flush()
 	w.readTruth(t)
 	return w
+}
+
+// record holds the dialogue under a new id, through b.
+func (d attackDialogue) record(b *batch) attackDialogue {
+	d.id = newID()
+	b.add(fmt.Sprintf(`holdDialogue(commandId: %q, input: {spaceId: %q, heldOn: %q, format: %s, pillar: %s, headcount: {%s}, attendees: [%s]}) { id }`,
+		d.id, d.space, d.on.Format(time.DateOnly), d.format, d.pillar, d.headcount, attendeeList(d.attendees)))
+	return d
 }
 
 // readTruth reads each target's exact counts as an admin sees its day.
