@@ -113,6 +113,12 @@ func (p *posterior) add(l likelihood) {
 	}
 }
 
+// keeps says whether a count keeps a chance.
+func (p *posterior) keeps(x int) bool {
+	best, _ := p.guess()
+	return p.log[x]-p.log[best] > math.Log(1e-12)
+}
+
 // guess is the most likely count, and how many counts keep a chance.
 func (p *posterior) guess() (best, possible int) {
 	for x, w := range p.log {
@@ -148,7 +154,9 @@ func (v average) guess() int {
 	return min(maxTarget, max(0, int(math.Round(float64(v.sum)/float64(v.n)))))
 }
 
-// score tallies one attack's trials.
+// score tallies one attack's trials. Certain is fewer than three counts
+// left, the true one among them: an attacker whose model does not fit the
+// method can be sure and wrong, which finds nobody.
 type score struct {
 	name                     string
 	trials, right, certainly int
@@ -176,7 +184,7 @@ func (s *score) addCells(p *posterior, truth int) {
 			s.viewedCellRight++
 		}
 	}
-	if possible < 3 {
+	if possible < 3 && p.keeps(truth) {
 		s.cellCertainly++
 	}
 }
@@ -188,7 +196,7 @@ func (s *score) add(p *posterior, truth int) {
 	if guess == truth {
 		s.right++
 	}
-	if possible < 3 {
+	if possible < 3 && p.keeps(truth) {
 		s.certainly++
 	}
 	if s.fewestPossible == 0 || possible < s.fewestPossible {
