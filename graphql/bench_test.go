@@ -259,6 +259,36 @@ func BenchmarkGraphQLRegionByMonth(b *testing.B) {
 	b.ReportMetric(float64(a.spaces), "spaces")
 }
 
+// BenchmarkBaseTableInProcess is the base table's share of the region
+// view and of the region table: the model's sums of published cells for
+// the region with the most spaces over 12 months by month, and for each
+// of its spaces, without the read service or GraphQL.
+func BenchmarkBaseTableInProcess(b *testing.B) {
+	a := loadedAPI(b)
+	ctx := context.Background()
+	q := inclusion.Query{Region: a.busiest, From: domain.NewDate(2024, 1, 1), To: domain.NewDate(2024, 12, 31), Bucket: inclusion.Month}
+	b.Run("region-by-month", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := a.model.Published(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	spaces := a.model.Spaces(a.busiest)
+	b.Run("table-by-space", func(b *testing.B) {
+		for b.Loop() {
+			for _, sp := range spaces {
+				one := q
+				one.SpaceID, one.Bucket = &sp.ID, inclusion.NoBucket
+				if _, err := a.model.Published(ctx, one); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(spaces)), "spaces")
+	})
+}
+
 // BenchmarkLatencyBesideTheHeaviestRequests measures one analyst's
 // uncached inclusion view (one space, a year by month) alone, then while
 // another analyst's four clients send, back to back, heavy requests the
