@@ -132,10 +132,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	x.log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
 		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
-	headings := make([]string, len(ex.columns))
-	for i, c := range ex.columns {
-		headings[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
-	}
+	headings := ex.headings(lang)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palabre-%s.%s"`, name, format))
 	var body bytes.Buffer
@@ -157,6 +154,15 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body.Bytes())
+}
+
+// headings are the columns' headings in a language.
+func (ex export) headings(lang string) []string {
+	out := make([]string, len(ex.columns))
+	for i, c := range ex.columns {
+		out[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
+	}
+	return out
 }
 
 // wording is an export's language: "fr" or "en", and the enums' labels.

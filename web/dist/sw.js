@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DO9aR6Fh.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DVZcSCuE.js","/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"],"dashboard":["/assets/Dashboard-CXLL0YTh.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CaFKYd7z.js"],"erasure":["/assets/Erasure-Fq30rUWs.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CaFKYd7z.js"]}
-const VERSION = "c6c71f424b1a"
+const SHELL = ["/","/assets/index-BzNbZxsx.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Cn2U4xNl.js","/assets/Erasure-D5BY3zsu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-WKzBjOTd.js"],"dashboard":["/assets/Dashboard-D16VTQ0r.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-WKzBjOTd.js"],"erasure":["/assets/Erasure-D5BY3zsu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-WKzBjOTd.js"]}
+const VERSION = "3148c84e6450"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
