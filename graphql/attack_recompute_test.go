@@ -257,9 +257,20 @@ func (f *findings) check(spec viewSpec, got, truth table, exact bool) {
 			e := how[v]
 			var terms []string
 			for _, p := range append([]variable{e.whole}, e.parts...) {
-				if p != v {
-					terms = append(terms, fmt.Sprintf("%s %d", name(p), known[p]))
+				if p == v {
+					continue
 				}
+				term := fmt.Sprintf("%s %d", name(p), known[p])
+				if via, ok := how[p]; ok { // itself withheld and recomputed: say how
+					var from []string
+					for _, q := range append([]variable{via.whole}, via.parts...) {
+						if q != p {
+							from = append(from, name(q))
+						}
+					}
+					term += " (withheld, recomputed from " + strings.Join(from, ", ") + ")"
+				}
+				terms = append(terms, term)
 			}
 			f.smallLeaks = append(f.smallLeaks, fmt.Sprintf("%s: %s = %d from %s", spec.arguments(), name(v), value, strings.Join(terms, ", ")))
 		}
