@@ -161,28 +161,7 @@ func (w *attackWorld) questions(i int, tg attackTarget, wide bool) []question {
 	starts(c, viewSpec{scope: space + ", format: " + tg.format}, before(spaceDays, 0, n(2)))
 	ends(c, viewSpec{scope: space + ", pillar: " + tg.pillar}, after(spaceDays, 0, n(2)))
 	starts(c, viewSpec{scope: region + ", format: " + tg.format}, before(regionDays, 6, n(2)))
-	// The finest cell that holds the target (its space, format, pillar and
-	// day; a month where dates are widened to months), alone and as the
-	// difference of two sums that are published where it is withheld.
-	c = channels[3]
-	cell := finestCell(tg)
-	out = append(out, question{channel: c, with: cell, direct: true})
-	for _, other := range []struct{ with, without string }{
-		{"format: " + tg.format, "format: " + tg.format + ", pillar: " + otherOf(tg.pillar, "SECURITY", "JUSTICE")},
-		{"pillar: " + tg.pillar, "pillar: " + tg.pillar + ", format: " + otherOf(tg.format, "COMMUNITY_DIALOGUE", "WORKSHOP")},
-		{"format: " + tg.format, "format: " + tg.format + ", pillar: INCLUSION"},
-	} {
-		with, without := cell, cell
-		with.scope, without.scope = space+", "+other.with, space+", "+other.without
-		out = append(out, question{channel: c, with: with, without: without})
-	}
-	// The space's whole month, less its other format's, less the target's
-	// format with the other pillar.
-	other := cell
-	with, without := cell, cell
-	with.scope, without.scope = space, space+", format: "+tg.format+", pillar: "+otherOf(tg.pillar, "SECURITY", "JUSTICE")
-	other.scope = space + ", format: " + otherOf(tg.format, "COMMUNITY_DIALOGUE", "WORKSHOP")
-	out = append(out, question{channel: c, with: with, without: without, also: &other})
+	out = append(out, finestQuestions(tg)...)
 	c = channels[4]
 	starts(c, viewSpec{scope: region, groupBy: "SPACE", groupKey: tg.space}, before(regionDays, 8, n(2)))
 	ends(c, viewSpec{scope: space, groupBy: "FORMAT", groupKey: tg.format}, after(spaceDays, 2, n(2)))
@@ -194,9 +173,45 @@ func (w *attackWorld) questions(i int, tg attackTarget, wide bool) []question {
 			starts(c, viewSpec{scope: scope, bucket: bucket, rowAt: D}, []time.Time{time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC)})
 		}
 	}
-	// Before and after the targets were logged, over ranges that hold no
-	// other target, and at a later moment.
-	c = channels[6]
+	out = append(out, w.asOfQuestions(tg)...)
+	c = channels[7]
+	starts(c, viewSpec{scope: region, kind: "csv"}, before(regionDays, 13, 1))
+	if i%5 == 0 { // a workbook costs more to make: one target in five
+		starts(c, viewSpec{scope: region, kind: "xlsx"}, before(regionDays, 14, 1))
+	}
+	out = append(out, question{channel: channels[8], with: viewSpec{kind: "dialogue", id: tg.id}, direct: true})
+	return out
+}
+
+// finestQuestions ask for the finest cell that holds the target (its
+// space, format, pillar and day; a month where dates are widened to
+// months), alone and as the difference of sums that are published where
+// it is withheld.
+func finestQuestions(tg attackTarget) []question {
+	c, space := channels[3], "spaceId: "+quote(tg.space)
+	otherPillar, otherFormat := otherOf(tg.pillar, "SECURITY", "JUSTICE"), otherOf(tg.format, "COMMUNITY_DIALOGUE", "WORKSHOP")
+	cell := finestCell(tg)
+	out := []question{{channel: c, with: cell, direct: true}}
+	for _, other := range []struct{ with, without string }{
+		{"format: " + tg.format, "format: " + tg.format + ", pillar: " + otherPillar},
+		{"pillar: " + tg.pillar, "pillar: " + tg.pillar + ", format: " + otherFormat},
+		{"format: " + tg.format, "format: " + tg.format + ", pillar: INCLUSION"},
+	} {
+		with, without := cell, cell
+		with.scope, without.scope = space+", "+other.with, space+", "+other.without
+		out = append(out, question{channel: c, with: with, without: without})
+	}
+	// The space's whole month, less its other format's, less the target's
+	// format with the other pillar.
+	with, without, also := cell, cell, cell
+	with.scope, without.scope, also.scope = space, space+", format: "+tg.format+", pillar: "+otherPillar, space+", format: "+otherFormat
+	return append(out, question{channel: c, with: with, without: without, also: &also})
+}
+
+// asOfQuestions ask as recorded before and after the targets were logged,
+// over ranges that hold no other target, and at a later moment.
+func (w *attackWorld) asOfQuestions(tg attackTarget) []question {
+	c, D, day := channels[6], tg.on, 24*time.Hour
 	afterLast := func(match func(attackDialogue) bool) time.Time {
 		last := time.Date(2024, 11, 30, 0, 0, 0, 0, time.UTC)
 		for _, o := range w.targets {
@@ -206,22 +221,24 @@ func (w *attackWorld) questions(i int, tg attackTarget, wide bool) []question {
 		}
 		return last.Add(day)
 	}
+	sinceSpace := afterLast(func(d attackDialogue) bool { return d.space == tg.space })
+	sinceRegion := afterLast(func(d attackDialogue) bool { return d.region == tg.region })
+	var out []question
 	for _, scope := range []struct {
 		args string
 		from time.Time
-	}{{space, afterLast(func(d attackDialogue) bool { return d.space == tg.space })}, {region, afterLast(func(d attackDialogue) bool { return d.region == tg.region })}} {
+	}{{"spaceId: " + quote(tg.space), sinceSpace}, {"region: " + quote(tg.region), sinceRegion}} {
 		with := viewSpec{scope: scope.args, from: scope.from, to: D, asOf: w.moments[1]}
 		without := with
 		without.asOf = w.moments[0]
 		out = append(out, question{channel: c, with: with, without: without})
 	}
-	starts(c, viewSpec{scope: space, asOf: w.moments[2]}, []time.Time{afterLast(func(d attackDialogue) bool { return d.space == tg.space })})
-	c = channels[7]
-	starts(c, viewSpec{scope: region, kind: "csv"}, before(regionDays, 13, 1))
-	if i%5 == 0 { // a workbook costs more to make: one target in five
-		starts(c, viewSpec{scope: region, kind: "xlsx"}, before(regionDays, 14, 1))
+	if sinceSpace.Before(D) {
+		with := viewSpec{scope: "spaceId: " + quote(tg.space), from: sinceSpace, to: D, asOf: w.moments[2]}
+		without := with
+		without.to = D.Add(-day)
+		out = append(out, question{channel: c, with: with, without: without})
 	}
-	out = append(out, question{channel: channels[8], with: viewSpec{kind: "dialogue", id: tg.id}, direct: true})
 	return out
 }
 

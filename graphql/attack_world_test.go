@@ -75,35 +75,7 @@ func newAttackWorld(t *testing.T) *attackWorld {
 	rng := rand.New(rand.NewPCG(20, 26))
 	b := &batch{e: e}
 
-	spaces := map[string][]string{}
-	for _, region := range attackRegions {
-		for range attackSpacesPerRegion {
-			id := newID()
-			b.add(fmt.Sprintf(`establishSpace(commandId: %q, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: %q, pillar: SECURITY, establishedOn: "2024-01-01"}) { id }`, id, region))
-			spaces[region] = append(spaces[region], id)
-		}
-	}
-	// Participants: an ordinary pool with every profile, and plain adults
-	// (resident, no difficulty) who make a target's registered attendance
-	// without touching its other small counts.
-	pool, plain := map[string][]string{}, map[string][]string{}
-	for _, region := range attackRegions {
-		for i := range 40 {
-			id := newID()
-			profile := `sex: MALE, ageBand: AGE_36_59, displacement: NONE, functioning: {}`
-			if i >= 10 {
-				profile = fmt.Sprintf(`sex: %s, ageBand: %s, displacement: %s, functioning: {walking: %s}`, pick(rng, "FEMALE", "MALE"),
-					pick(rng, "AGE_18_24", "AGE_25_35", "AGE_36_59"), pick(rng, "NONE", "NONE", "INTERNALLY_DISPLACED", "RETURNEE"),
-					pick(rng, "NO_DIFFICULTY", "NO_DIFFICULTY", "NO_DIFFICULTY", "A_LOT_OF_DIFFICULTY"))
-				pool[region] = append(pool[region], id)
-			} else {
-				plain[region] = append(plain[region], id)
-			}
-			b.add(fmt.Sprintf(`enrolParticipant(commandId: %q, input: {code: "ATK-%s-%02d", %s, region: %q, consent: {given: true, on: "2024-06-01"}}, identity: {name: "x"}) { id }`,
-				id, strings.ToUpper(region), i, profile, region))
-		}
-	}
-	b.flush()
+	spaces, pool, plain := enrolWorld(b, rng)
 
 	// Each region's target days are its own: no other dialogue of the
 	// region is held on them, so that a range with the day and one without
@@ -116,41 +88,11 @@ func newAttackWorld(t *testing.T) *attackWorld {
 			targetDays[region][60+d] = true
 		}
 	}
-	// Every target is alone in its finest cell (space, month, format,
-	// pillar): the dialogue a hostile analyst picks, seeing a cell's exact
-	// dialogue count of one. Its space's month holds other dialogues.
-	type cell struct {
-		space          string
-		month          time.Month
-		year           int
-		format, pillar string
-	}
-	cellOf := func(d attackDialogue) cell { return cell{d.space, d.on.Month(), d.on.Year(), d.format, d.pillar} }
-	taken := map[cell]bool{}
-	var plan []attackDialogue
-	for _, region := range attackRegions {
-		regionDays := slices.Sorted(maps.Keys(targetDays[region]))
-		rng.Shuffle(len(regionDays), func(a, b int) { regionDays[a], regionDays[b] = regionDays[b], regionDays[a] })
-		for k, day := range regionDays {
-			d := attackDialogue{region: region, on: first.AddDate(0, 0, day), target: true}
-		search:
-			for j := range attackSpacesPerRegion {
-				d.space = spaces[region][(k+j)%attackSpacesPerRegion]
-				for _, combo := range rng.Perm(4) {
-					d.format, d.pillar = []string{"COMMUNITY_DIALOGUE", "WORKSHOP"}[combo%2], []string{"SECURITY", "JUSTICE"}[combo/2]
-					if !taken[cellOf(d)] {
-						break search
-					}
-				}
-			}
-			taken[cellOf(d)] = true
-			plan = append(plan, d)
-		}
-	}
+	plan, taken := planTargets(rng, spaces, targetDays, first)
 	backgroundDialogue := func(region, space string) attackDialogue {
 		for {
 			d := attackDialogue{space: space, region: region, on: first.AddDate(0, 0, rng.IntN(days)), format: pick(rng, "COMMUNITY_DIALOGUE", "WORKSHOP"), pillar: pick(rng, "SECURITY", "JUSTICE")}
-			if !targetDays[region][int(d.on.Sub(first).Hours()/24)] && !taken[cellOf(d)] {
+			if !targetDays[region][int(d.on.Sub(first).Hours()/24)] && !taken[finestOf(d)] {
 				return d
 			}
 		}
@@ -200,6 +142,78 @@ func newAttackWorld(t *testing.T) *attackWorld {
 	b.flush()
 	w.readTruth(t)
 	return w
+}
+
+// enrolWorld establishes each region's spaces and enrols its participants:
+// an ordinary pool with every profile, and plain adults (resident, no
+// difficulty) who make a target's registered attendance without touching
+// its other small counts.
+func enrolWorld(b *batch, rng *rand.Rand) (spaces, pool, plain map[string][]string) {
+	spaces, pool, plain = map[string][]string{}, map[string][]string{}, map[string][]string{}
+	for _, region := range attackRegions {
+		for range attackSpacesPerRegion {
+			id := newID()
+			b.add(fmt.Sprintf(`establishSpace(commandId: %q, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: %q, pillar: SECURITY, establishedOn: "2024-01-01"}) { id }`, id, region))
+			spaces[region] = append(spaces[region], id)
+		}
+		for i := range 40 {
+			id := newID()
+			profile := `sex: MALE, ageBand: AGE_36_59, displacement: NONE, functioning: {}`
+			if i >= 10 {
+				profile = fmt.Sprintf(`sex: %s, ageBand: %s, displacement: %s, functioning: {walking: %s}`, pick(rng, "FEMALE", "MALE"),
+					pick(rng, "AGE_18_24", "AGE_25_35", "AGE_36_59"), pick(rng, "NONE", "NONE", "INTERNALLY_DISPLACED", "RETURNEE"),
+					pick(rng, "NO_DIFFICULTY", "NO_DIFFICULTY", "NO_DIFFICULTY", "A_LOT_OF_DIFFICULTY"))
+				pool[region] = append(pool[region], id)
+			} else {
+				plain[region] = append(plain[region], id)
+			}
+			b.add(fmt.Sprintf(`enrolParticipant(commandId: %q, input: {code: "ATK-%s-%02d", %s, region: %q, consent: {given: true, on: "2024-06-01"}}, identity: {name: "x"}) { id }`,
+				id, strings.ToUpper(region), i, profile, region))
+		}
+	}
+	b.flush()
+	return spaces, pool, plain
+}
+
+// finestCellKey is a dialogue's cell of the base table: space, month, format,
+// pillar.
+type finestCellKey struct {
+	space          string
+	month          time.Month
+	year           int
+	format, pillar string
+}
+
+func finestOf(d attackDialogue) finestCellKey {
+	return finestCellKey{d.space, d.on.Month(), d.on.Year(), d.format, d.pillar}
+}
+
+// planTargets places the targets on their region's days, each alone in its
+// finest cell: the dialogue a hostile analyst picks, seeing a cell's exact
+// dialogue count of one. Its space's month holds other dialogues.
+func planTargets(rng *rand.Rand, spaces map[string][]string, targetDays map[string]map[int]bool, first time.Time) ([]attackDialogue, map[finestCellKey]bool) {
+	taken := map[finestCellKey]bool{}
+	var plan []attackDialogue
+	for _, region := range attackRegions {
+		regionDays := slices.Sorted(maps.Keys(targetDays[region]))
+		rng.Shuffle(len(regionDays), func(a, b int) { regionDays[a], regionDays[b] = regionDays[b], regionDays[a] })
+		for k, day := range regionDays {
+			d := attackDialogue{region: region, on: first.AddDate(0, 0, day), target: true}
+		search:
+			for j := range attackSpacesPerRegion {
+				d.space = spaces[region][(k+j)%attackSpacesPerRegion]
+				for _, combo := range rng.Perm(4) {
+					d.format, d.pillar = []string{"COMMUNITY_DIALOGUE", "WORKSHOP"}[combo%2], []string{"SECURITY", "JUSTICE"}[combo/2]
+					if !taken[finestOf(d)] {
+						break search
+					}
+				}
+			}
+			taken[finestOf(d)] = true
+			plan = append(plan, d)
+		}
+	}
+	return plan, taken
 }
 
 // record holds the dialogue under a new id, through b.
