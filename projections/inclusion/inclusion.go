@@ -58,8 +58,8 @@ type Model struct {
 	// regionMonths are the published sums of each region's space-months.
 	regionMonths map[string]map[int32]*tally
 	perturb      Perturbation
-	uniques   *uniqueMemos
-	restoring bool
+	uniques      *uniqueMemos
+	restoring    bool
 }
 
 // people are participants by dense index, so that dialogues hold small
