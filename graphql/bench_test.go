@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -442,11 +441,4 @@ func BenchmarkAYearByMonthOfEveryRegion(b *testing.B) {
 			})
 		}
 	}
-}
-
-// cpuTime is the CPU time the process has used, on every core.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

@@ -2,7 +2,9 @@
 // models and the commands, built on github.com/graphql-go/graphql from
 // explicit dependencies (Deps), and its HTTP server.
 //
-// Every request goes through, in order: the body and batch limits, the
+// Every answer carries the headers of proxy.go (no framing by another
+// site; HSTS over HTTPS, which a trusted proxy may vouch for). Every
+// request goes through, in order: the body and batch limits, the
 // token (access), palabre's own limits on the parsed document (limits:
 // nesting, fragment cycles, depth, aliases, fields), graphql-go's
 // validation, the cost estimate against the budget (cost.go), one

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -49,8 +50,12 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
 type envOptions struct {
 	server     *graphql.Options
 	history    int
+	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
-	replays    int // past views one token may replay at once
+	replays    int              // past views one token may replay at once
+	webApp     fs.FS
+	secret     []byte           // the server's secret (Deps.Secret); default random
+	tokenClock func() time.Time // the token store's clock; default today
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -58,7 +63,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)
 	if o.history > 0 {
-		if _, err := synthetic.Load(context.Background(), c.Store, synthetic.Generate(synthetic.Config{Events: o.history, Seed: 7})); err != nil {
+		if _, err := synthetic.Load(context.Background(), c.Store, synthetic.Generate(synthetic.Config{Events: o.history, Seed: 7, Regions: o.regions})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,13 +77,17 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	done := make(chan struct{})
 	go func() { runner.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), clock, refdata.Default())
+	tokenClock := clock
+	if o.tokenClock != nil {
+		tokenClock = o.tokenClock
+	}
+	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), tokenClock, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
 	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays}, o.server)
+		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package graphql
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -115,7 +113,7 @@ func (b *builder) mutations() gql.Fields {
 		"secret": resolve(nonNull(gql.String), func(t tokenCreated) any { return t.secret }),
 	}})
 	commandID := &gql.ArgumentConfig{Type: nonNull(gql.ID), Description: "A ULID the client makes once per command and sends again on retry; a retry returns the first result."}
-	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: "Create a token; its secret is shown here, and again to a retry with the same commandId.",
+	fields["createToken"] = &gql.Field{Type: nonNull(tokenCreated), Description: fmt.Sprintf("Create a token; its secret, random, is shown here, and again to a retry with the same commandId within %d minutes (kept in memory only); a later retry answers CONFLICT: revoke the token and make another.", int(access.RetryWindow.Minutes())),
 		Args: gql.FieldConfigArgument{"commandId": commandID, "role": {Type: nonNull(b.enums["Role"])}, "regions": {Type: gql.NewList(nonNull(gql.String))},
 			"subject": {Type: gql.String}, "expiresInDays": {Type: gql.Int, DefaultValue: 90}},
 		Resolve: b.createToken}
@@ -158,11 +156,7 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The secret is derived from the command id, so that a retry can be
-	// shown it again although only its hash is kept.
-	m := hmac.New(sha256.New, b.tokenKey)
-	m.Write(commandID[:])
-	n := access.NewToken{Role: access.Role(fmt.Sprint(p.Args["role"])), CommandID: commandID.String(), Secret: m.Sum(nil)}
+	n := access.NewToken{Role: access.Role(fmt.Sprint(p.Args["role"])), CommandID: commandID.String()}
 	n.Subject, _ = p.Args["subject"].(string)
 	if days, ok := p.Args["expiresInDays"].(int); ok {
 		n.TTL = dayDuration(days)
@@ -180,12 +174,23 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	if errors.Is(err, access.ErrCommandIDReused) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	}
+	if errors.Is(err, access.ErrTokenExists) {
+		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: tokenExists(tok.ID, requestOf(p.Context).language)}
+	}
 	if err != nil {
 		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")
 		return nil, errInternal
 	}
 	b.audit(p.Context, "createToken", tok.ID, "ok")
 	return tokenCreated{tok, secret}, nil
+}
+
+// tokenExists tells a retry that came too late for the secret what to do.
+func tokenExists(id, language string) string {
+	if language == "fr" {
+		return fmt.Sprintf("ce jeton existe déjà (%s) et son secret a été montré une fois, il y a plus de %d minutes : révoquez-le et créez-en un autre", id, int(access.RetryWindow.Minutes()))
+	}
+	return fmt.Sprintf("this token already exists (%s) and its secret was shown once, more than %d minutes ago: revoke it and make another", id, int(access.RetryWindow.Minutes()))
 }
 
 // mutate runs a command: capability, arguments, scope, execution,

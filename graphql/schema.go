@@ -141,9 +141,6 @@ func must(ctx context.Context, c access.Capability) error { return read.Must(vie
 type builder struct {
 	deps    Deps
 	cursors cursorKey
-	// tokenKey derives the secrets of tokens made through the API from
-	// their command ids.
-	tokenKey []byte
 	// read answers every read, scoped and released.
 	read *read.Service
 	// policy judges every write.
@@ -181,7 +178,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		return nil, gql.Schema{}, err
 	}
 	enums := newEnums()
-	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"), tokenKey: derive(deps.Secret, "tokens"),
+	b := &builder{deps: deps, enums: enums, cursors: derive(deps.Secret, "cursors"),
 		read: svc, policy: newPolicy(deps, svc), connections: map[string]*gql.Object{}}
 	b.objects()
 	b.histories()

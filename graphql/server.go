@@ -11,6 +11,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -44,6 +45,13 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (proxy.go); none by default.
+	TrustedProxies []netip.Prefix
+	// ExportRows is the most rows one export holds (it is held in memory
+	// until written); past it the export is refused, naming the limit.
+	// Default DefaultExportRows.
+	ExportRows int
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -92,6 +100,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	if s.opts.PerToken <= 0 {
 		s.opts.PerToken = max(1, runtime.NumCPU()/2)
 	}
+	if s.opts.ExportRows <= 0 {
+		s.opts.ExportRows = DefaultExportRows
+	}
 	s.running = newSlots(s.opts.PerToken)
 	s.tables, s.labels = s.exports(), enumLabels()
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
@@ -104,7 +115,7 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 func (s *Server) Schema() gql.Schema { return s.schema }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.securityHeaders(w, r)
 	switch {
 	case r.URL.Path == "/graphql":
 		s.serveGraphQL(w, r)

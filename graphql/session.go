@@ -3,8 +3,11 @@ package graphql
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +16,7 @@ import (
 
 // The web app signs in by exchanging a token for a session: POST /session
 // {"token": "plb_…"} sets an HttpOnly, SameSite=Strict cookie (Secure
-// over TLS) with the session's secret and answers who it is; GET /session
+// over HTTPS, directly or through a trusted proxy: proxy.go) with the session's secret and answers who it is; GET /session
 // answers who the cookie is; DELETE /session signs out. Requests made
 // with the cookie must carry the CSRF header, which no other site can
 // send without this server's leave (it gives none: no CORS). Bearer
@@ -64,7 +67,7 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.overTLS(r), SameSite: http.SameSiteStrictMode})
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", "GET, POST, DELETE")
@@ -85,8 +88,14 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "token", Message: `send {"token": "plb_…"}`})
 		return
 	}
-	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token))
+	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token), s.clientAddress(r))
+	var paced *access.TooManySignIns
 	switch {
+	case errors.As(err, &paced):
+		seconds := int(math.Ceil(paced.RetryAfter.Seconds()))
+		x.w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		x.fail(http.StatusTooManyRequests, &coded{Code: CodeRateLimited, Message: tooManySignIns(paced.ByAddress, seconds, readerLanguage(r)), RetryAfter: seconds})
+		return
 	case errors.Is(err, access.ErrUnauthenticated):
 		x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: "token", Message: "this token is not valid: mistyped, expired or revoked"})
 		return
@@ -97,6 +106,23 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 	}
 	x.log.Info().Str("audit", "session opened").Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
 	http.SetCookie(x.w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: expires, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: s.overTLS(r), SameSite: http.SameSiteStrictMode})
 	writeJSON(x.w, http.StatusOK, signedInAs(who, expires))
+}
+
+// tooManySignIns says, in the reader's language, whose sign-ins were
+// too many and when to try again.
+func tooManySignIns(byAddress bool, seconds int, language string) string {
+	if language == "fr" {
+		whose := "avec ce jeton"
+		if byAddress {
+			whose = "depuis cette adresse"
+		}
+		return fmt.Sprintf("trop de tentatives de connexion %s : réessayez dans %d s", whose, seconds)
+	}
+	whose := "with this token"
+	if byAddress {
+		whose = "from this address"
+	}
+	return fmt.Sprintf("too many sign-in attempts %s: try again in %d s", whose, seconds)
 }

@@ -34,10 +34,11 @@ func binary(t *testing.T) string {
 
 // server is palabre serve running as a process.
 type server struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	url  string
-	logs *lockedBuffer
+	t      *testing.T
+	cmd    *exec.Cmd
+	url    string
+	logs   *lockedBuffer
+	client *http.Client // trusts the server's certificate over HTTPS
 }
 
 // lockedBuffer collects the server's log while the test reads it.
@@ -58,9 +59,16 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-var servingLine = regexp.MustCompile(`palabre serving on (http://[0-9.:]+)`)
+var servingLine = regexp.MustCompile(`palabre serving on (https?://[0-9.:]+)`)
 
 func startServer(t *testing.T, bin, dir string, flags ...string) *server {
+	t.Helper()
+	return startServerWith(t, http.DefaultClient, bin, dir, flags...)
+}
+
+// startServerWith starts palabre serve and waits until client finds it
+// ready.
+func startServerWith(t *testing.T, client *http.Client, bin, dir string, flags ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
@@ -72,7 +80,7 @@ func startServer(t *testing.T, bin, dir string, flags ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, logs: logs}
+	s := &server{t: t, cmd: cmd, logs: logs, client: client}
 	t.Cleanup(func() { s.kill() })
 	found := make(chan string, 1)
 	go func() {
@@ -90,7 +98,7 @@ func startServer(t *testing.T, bin, dir string, flags ...string) *server {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		res, err := http.Get(s.url + "/readyz")
+		res, err := client.Get(s.url + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
@@ -136,7 +144,7 @@ func (s *server) post(token, body string) answer {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := s.client.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}

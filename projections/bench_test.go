@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -105,17 +104,6 @@ func BenchmarkRebuild(b *testing.B) {
 			b.ReportMetric(float64(held)/float64(n), "bytes/event")
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used, on every thread: on a
-// shared machine it moves far less than the time a rebuild takes.
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkInclusionQuery asks for one space's figures over 12 months,

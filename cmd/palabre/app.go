@@ -49,6 +49,8 @@ const usage = `palabre — stakeholder engagement and community dialogue, event-
 
 Usage:
   palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL] [--reserve-mib N]
+                  [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] [--acme-directory URL]]
+                  [--redirect-addr :80] [--trusted-proxies CIDR,...]
   palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR]
   palabre token list   [--data DIR]
   palabre token revoke ID [--data DIR]

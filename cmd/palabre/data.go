@@ -82,17 +82,18 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 	switch kind {
 	case "kurrentdb":
 		// The events live in KurrentDB; keys, snapshots and tokens here.
-		lock, err := pebblestore.LockDir(dir)
-		if err != nil {
+		if err := m.lockDir(dir); err != nil {
 			return d, err
 		}
-		m.onClose(lock.Close)
 		s, err := kurrentstore.Open(url)
 		if err != nil {
 			return d, fmt.Errorf("--kurrentdb-url: %w", err)
 		}
 		d.store = s
 	default:
+		if err := m.ownerOnly(dir); err != nil {
+			return d, err
+		}
 		s, embedded, err := open()
 		if errors.Is(err, events.ErrLocked) {
 			return d, fmt.Errorf("%w (a palabre server probably runs on this data directory)", err)
@@ -105,6 +106,39 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 	m.onClose(d.store.Close)
 	return d, nil
 }
+
+// lockDir takes a data directory's lock for this process, after making
+// the directory owner-only.
+func (m *Main) lockDir(dir string) error {
+	if err := m.ownerOnly(dir); err != nil {
+		return err
+	}
+	lock, err := pebblestore.LockDir(dir)
+	if err != nil {
+		return err
+	}
+	m.onClose(lock.Close)
+	return nil
+}
+
+// ownerOnly makes a data directory and all it holds owner-only, saying
+// what group or others could use until now: the directory may have been
+// made beforehand (mkdir, a copy) with the umask's 0755 and 0644. Names,
+// keys and tokens are in it, so it is tightened rather than refused.
+func (m *Main) ownerOnly(dir string) error {
+	tightened, err := pebblestore.OwnerOnly(dir)
+	for i, l := range tightened {
+		if i == maxListed {
+			fmt.Fprintf(m.Stderr, "palabre: and %d more\n", len(tightened)-i)
+			break
+		}
+		fmt.Fprintf(m.Stderr, "palabre: %s was open to group or others; made owner-only. Check who could read it meanwhile\n", l)
+	}
+	return err
+}
+
+// maxListed is how many paths a warning names before counting the rest.
+const maxListed = 10
 
 // openKeys opens the participants' key store, creating the master key on
 // first use and saying so.

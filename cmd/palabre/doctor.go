@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 		return c.result()
 	}
 	c.freeSpace(dir, reserve())
+	c.permissions(dir)
 	master := c.masterKey(dir)
 	d, err := m.openStore(dir, "embedded", "")
 	switch {
@@ -118,6 +120,30 @@ func (c *checkup) freeSpace(dir string, reserve uint64) {
 		c.warn("free space", "%s free, close to the reserve of %s under which the server refuses writes: free space soon", mib(free), mib(reserve))
 	default:
 		c.ok("free space", "%s free, above the reserve of %s", mib(free), mib(reserve))
+	}
+}
+
+// permissions names every path of the data directory that group or
+// others may use: it holds the participants' keys, the master key and
+// the tokens' hashes.
+func (c *checkup) permissions(dir string) {
+	if runtime.GOOS == "windows" {
+		c.ok("permissions", "not checked on Windows (access is ACLs): keep %s in a folder only its user may open", dir)
+		return
+	}
+	loose, err := pebblestore.OpenToOthers(dir)
+	if err != nil {
+		c.warn("permissions", "cannot be read: %v", err)
+	}
+	for i, l := range loose {
+		if i == maxListed {
+			c.warn("permissions", "and %d more paths open to group or others", len(loose)-i)
+			break
+		}
+		c.warn("permissions", "%s is open to group or others: palabre makes it owner-only (chmod go-rwx) when it opens the directory, as this check now does; check who could read it meanwhile", l)
+	}
+	if err == nil && len(loose) == 0 {
+		c.ok("permissions", "%s and everything in it are its owner's only", dir)
 	}
 }
 

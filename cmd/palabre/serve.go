@@ -34,11 +34,16 @@ type serveConfig struct {
 	RequestTimeout time.Duration // the deadline of one API request
 	LogFormat      string        // json, console or auto
 	ReserveMiB     int           // free space under which the embedded store refuses writes
+	TLS            tlsSettings   // HTTPS; none is plain HTTP
+	// TrustedProxies are the reverse proxies (CIDRs or addresses,
+	// comma-separated) whose X-Forwarded-For and -Proto are believed.
+	TrustedProxies string
 }
 
 func defaultServeConfig() serveConfig {
 	return serveConfig{Data: "./palabre-data", Addr: "127.0.0.1:8080", Store: "embedded", SmallCells: 5,
-		Disclosure: graphql.CellKey, RequestTimeout: 10 * time.Second, LogFormat: "auto", ReserveMiB: pebblestore.DefaultReserve >> 20}
+		Disclosure: graphql.CellKey, RequestTimeout: 10 * time.Second, LogFormat: "auto", ReserveMiB: pebblestore.DefaultReserve >> 20,
+		TLS: tlsSettings{ACMEDirectory: letsEncrypt}}
 }
 
 // Validate returns every wrong setting, joined with errors.Join, each
@@ -87,6 +92,10 @@ func (c serveConfig) Validate() error {
 	if p := reserveProblem(c.ReserveMiB); p != "" {
 		bad("reserve-mib", "%s", p)
 	}
+	c.TLS.problems(bad)
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		bad("trusted-proxies", "%v", err)
+	}
 	return errors.Join(problems...)
 }
 
@@ -101,12 +110,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	https, err := serverTLS(c.TLS, c.Data) // before the store: a wrong certificate stops serve at once
+	if err != nil {
+		return err
+	}
 	log := m.logger(c.LogFormat)
 	s, err := m.openServer(c, ref, log)
 	if err != nil {
 		return err
 	}
-	return m.runServer(ctx, c, s, log)
+	return m.runServer(ctx, c, s, https, log)
 }
 
 // serveSettings reads serve's flags and variables into a config, and
@@ -125,11 +138,14 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	timeout := f.string("request-timeout", c.RequestTimeout.String(), "deadline of one API request")
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
+	tlsSettings := f.tlsFlags(c.TLS)
+	proxies := f.string("trusted-proxies", c.TrustedProxies, "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	if err := f.parse(args); err != nil {
 		return c, nil, err
 	}
 	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
 	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
+	c.TLS, c.TrustedProxies = tlsSettings(), *proxies
 	if d, err := time.ParseDuration(*timeout); err == nil {
 		c.RequestTimeout = d
 	} else {
@@ -185,31 +201,53 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		deps.Backup = d.backup
 	}
 	deps.StoreHealth = storeHealth
-	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout})
+	proxies, _ := parseProxies(c.TrustedProxies) // checked by Validate
+	api, err := graphql.NewServer(deps, &graphql.Options{RequestTimeout: c.RequestTimeout, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}
 	return &server{api: api, runner: runner, handler: handler, models: models}, nil
 }
 
-// runServer serves until ctx ends, the listener fails or the read models
+// runServer serves, over HTTPS when https is not nil, until ctx ends, the listener fails or the read models
 // cannot follow the log, then shuts down in order.
-func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, log zerolog.Logger) error {
+func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *httpsSetup, log zerolog.Logger) error {
 	listener, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr (PALABRE_ADDR): %w", err)
 	}
 	srv := &http.Server{Handler: s.api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: c.RequestTimeout + 30*time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	scheme := "http"
+	if https != nil {
+		srv.TLSConfig, scheme = https.config, "https"
+		if c.TLS.Redirect != "" {
+			_, port, _ := net.SplitHostPort(listener.Addr().String())
+			redirect, at, err := https.serveRedirect(c.TLS.Redirect, port)
+			if err != nil {
+				listener.Close()
+				return err
+			}
+			defer redirect.Close()
+			fmt.Fprintf(m.Stdout, "palabre redirecting http://%s to HTTPS\n", at)
+		}
+	}
 
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- s.runner.Run(runCtx) }()
 	go claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(listener) }()
-	log.Info().Str("url", "http://"+listener.Addr().String()).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
-	fmt.Fprintf(m.Stdout, "palabre serving on http://%s (GraphiQL: http://%s/graphiql)\n", listener.Addr(), listener.Addr())
+	go func() {
+		if https != nil {
+			served <- srv.ServeTLS(listener, "", "") // the certificate comes from TLSConfig
+			return
+		}
+		served <- srv.Serve(listener)
+	}()
+	url := scheme + "://" + listener.Addr().String()
+	log.Info().Str("url", url).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
+	fmt.Fprintf(m.Stdout, "palabre serving on %s (GraphiQL: %s/graphiql)\n", url, url)
 
 	select {
 	case <-ctx.Done():

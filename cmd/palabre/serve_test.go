@@ -21,6 +21,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 	c := defaultServeConfig()
 	c.Data, c.Addr, c.Store, c.SmallCells = "", "localhost", "kurrentdb", 1
 	c.KurrentDBURL, c.RequestTimeout, c.LogFormat, c.ReserveMiB = "http://localhost:2113", time.Hour, "xml", 0
+	c.TLS.Cert, c.TrustedProxies = "cert.pem", "10.0.0.0/8, proxy.local"
 	err := c.Validate()
 	joined, ok := err.(interface{ Unwrap() []error })
 	if !ok {
@@ -34,6 +35,8 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 		"--request-timeout (PALABRE_REQUEST_TIMEOUT): must be a duration between 100ms and 10m, not 1h0m0s",
 		"--log-format (PALABRE_LOG_FORMAT): must be auto, json or console, not \"xml\"",
 		"--reserve-mib (PALABRE_RESERVE_MIB): must be between 1 and 1048576",
+		"--tls-cert (PALABRE_TLS_CERT): --tls-cert and --tls-key go together",
+		`--trusted-proxies (PALABRE_TRUSTED_PROXIES): "proxy.local" is neither an address nor a CIDR`,
 	}
 	got := joined.Unwrap()
 	if len(got) != len(want) {
@@ -60,7 +63,7 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	m := &Main{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(k string) string {
 		return map[string]string{"PALABRE_DATA": dir, "PALABRE_ADDR": "0.0.0.0:9000", "PALABRE_SMALL_CELLS": "7",
-			"PALABRE_REQUEST_TIMEOUT": "3s", "PALABRE_DISCLOSURE": "cellkey", "PALABRE_RESERVE_MIB": "128"}[k]
+			"PALABRE_REQUEST_TIMEOUT": "3s", "PALABRE_DISCLOSURE": "cellkey", "PALABRE_RESERVE_MIB": "128", "PALABRE_TRUSTED_PROXIES": "10.1.0.0/16,::1"}[k]
 	}}
 	c, ref, err := m.serveSettings([]string{"--addr", "127.0.0.1:9001", "--disclosure", "suppress", "--log-format", "json"})
 	if err != nil || ref == nil {
@@ -69,6 +72,7 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 	want := defaultServeConfig()
 	want.Data, want.Addr, want.SmallCells, want.RequestTimeout = dir, "127.0.0.1:9001", 7, 3*time.Second
 	want.Disclosure, want.LogFormat, want.ReserveMiB = graphql.Suppress, "json", 128
+	want.TrustedProxies = "10.1.0.0/16,::1"
 	if c != want {
 		t.Errorf("config = %+v,\nwant %+v", c, want)
 	}
@@ -86,4 +90,31 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 			t.Errorf("the problems lack %q:\n%v", w, err)
 		}
 	}
+}
+
+func TestTLSSettingsNameWhatIsWrong(t *testing.T) {
+	for _, c := range []struct {
+		settings tlsSettings
+		want     []string
+	}{
+		{tlsSettings{Key: "key.pem", ACMEDirectory: letsEncrypt}, []string{"--tls-cert and --tls-key go together"}},
+		{tlsSettings{ACMEEmail: "ops@example.org", ACMEDirectory: letsEncrypt}, []string{"need --acme-domain"}},
+		{tlsSettings{Redirect: ":80", ACMEDirectory: letsEncrypt}, []string{"--redirect-addr (PALABRE_REDIRECT_ADDR): redirects to HTTPS: it needs --tls-cert or --acme-domain"}},
+		{tlsSettings{Cert: "c.pem", Key: "k.pem", ACMEDomains: "localhost,palabre.example.org", ACMEDirectory: "http://acme.example.org/dir", ACMEEmail: "ops"},
+			[]string{"not both", `"localhost" is not a public DNS name`, "must be the https:// URL", `"ops" is not an email address`}},
+	} {
+		var got []string
+		c.settings.problems(func(name, format string, args ...any) { got = append(got, settingError(name, format, args...).Error()) })
+		if len(got) != len(c.want) {
+			t.Errorf("%+v: problems %q, want %d", c.settings, got, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%+v: problem %q lacks %q", c.settings, got[i], w)
+			}
+		}
+	}
+	fine := tlsSettings{ACMEDomains: "palabre.example.org", ACMEDirectory: letsEncrypt, ACMEEmail: "ops@example.org"}
+	fine.problems(func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
-	"github.com/palabre/palabre/events/pebblestore"
 )
 
 // regionsFlag collects --region, repeatable.
@@ -95,12 +95,10 @@ func (m *Main) token(args []string) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	lock, err := pebblestore.LockDir(dir)
-	if err != nil {
+	if err := m.lockDir(dir); err != nil {
 		return fmt.Errorf("%w (while a server runs, use the createToken and revokeToken mutations)", err)
 	}
-	m.onClose(lock.Close)
-	tokens, err := access.OpenTokens(dir+"/tokens.json", nil, ref)
+	tokens, err := access.OpenTokens(filepath.Join(dir, "tokens.json"), nil, ref)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,16 @@
 // Tokens are 256 random bits shown once; only their SHA-256 is kept, in a
 // file of the data directory, and a presented token is compared in
 // constant time. Revocation and expiry take effect on the next request.
+//
+// A browser holds a session instead of its token (sessions.go): at most
+// SessionLimits.PerToken per token, opened at a pace per client address
+// and per token, and kept as a line each in a journal beside the token
+// file (sessionlog.go), so that signing in never rewrites the tokens.
+//
+// A creation retried with its command id within RetryWindow is shown the
+// same secret again, from memory; after it (or a restart) it is told the
+// token exists, to be revoked and made again: no secret can be made
+// again from anything stored or known.
 package access
 
 import (

@@ -5,15 +5,21 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/palabre/palabre/core/pace"
 )
 
 // A session is what a browser holds instead of a token: the web app
 // exchanges the token a person pastes for a session secret kept in an
 // HttpOnly cookie, so the token itself never stays in the page. A session
-// ends when it expires, when it is closed (signing out), or with its
-// token (revoked or expired); only its hash is kept, on the token.
+// ends when it expires, when it is closed (signing out), when its token
+// opens too many newer ones, or with its token (revoked or expired); only
+// its hash is kept, in the session journal (sessionlog.go).
 type Session struct {
 	Hash    string    `json:"hash"`
 	Expires time.Time `json:"expires"`
@@ -27,34 +33,149 @@ const sessionPrefix = "plbs_"
 // send what they logged offline.
 const SessionTTL = 30 * 24 * time.Hour
 
-// OpenSession exchanges a valid token for a new session: its secret (for
-// the cookie, shown once), its expiry, and the token's principal.
-func (t *Tokens) OpenSession(presented string) (secret string, expires time.Time, who Principal, err error) {
+// SessionLimits bound what signing in may cost; zero fields take the
+// defaults.
+type SessionLimits struct {
+	// PerToken is how many sessions a token keeps open; opening one more
+	// ends the oldest. Default 10: a person's phone and laptop, and
+	// browsers tried, with room to spare.
+	PerToken int
+	// AddressBurst sign-in attempts from one client address at once, then
+	// one per AddressEvery: default 30, then one every 2 s (a field
+	// office behind one address signs in together in the morning).
+	AddressBurst int
+	AddressEvery time.Duration
+	// TokenBurst sign-ins with one valid token at once, then one per
+	// TokenEvery: default 10, then one a minute. Only attempts with the
+	// token's secret count, so that someone who knows a token's id alone
+	// cannot keep its holder from signing in.
+	TokenBurst int
+	TokenEvery time.Duration
+}
+
+func (l SessionLimits) withDefaults() SessionLimits {
+	if l.PerToken <= 0 {
+		l.PerToken = 10
+	}
+	if l.AddressBurst <= 0 || l.AddressEvery <= 0 {
+		l.AddressBurst, l.AddressEvery = 30, 2*time.Second
+	}
+	if l.TokenBurst <= 0 || l.TokenEvery <= 0 {
+		l.TokenBurst, l.TokenEvery = 10, time.Minute
+	}
+	return l
+}
+
+// signIns paces sign-in attempts per client address and per token.
+type signIns struct {
+	limits    SessionLimits
+	byAddress *pace.Limiter
+	byToken   *pace.Limiter
+}
+
+func newSignIns(l SessionLimits, clock func() time.Time) signIns {
+	l = l.withDefaults()
+	return signIns{limits: l, byAddress: pace.New(l.AddressBurst, l.AddressEvery, clock), byToken: pace.New(l.TokenBurst, l.TokenEvery, clock)}
+}
+
+// LimitSessions sets the bounds of sessions and sign-ins, from the next
+// sign-in on.
+func (t *Tokens) LimitSessions(l SessionLimits) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.signIns = newSignIns(l, t.clock)
+}
+
+// ErrTooManySignIns: sign-in attempts came faster than allowed; the
+// *TooManySignIns that wraps it says for how long.
+var ErrTooManySignIns = errors.New("too many sign-in attempts")
+
+// TooManySignIns refuses a sign-in paced out, saying whose attempts
+// (ByAddress: the client address's; else the token's) and when to retry.
+type TooManySignIns struct {
+	ByAddress  bool
+	RetryAfter time.Duration
+}
+
+func (e *TooManySignIns) Error() string {
+	whose := "this token"
+	if e.ByAddress {
+		whose = "this address"
+	}
+	return fmt.Sprintf("%s: %s, retry in %s", ErrTooManySignIns, whose, e.RetryAfter)
+}
+
+func (e *TooManySignIns) Unwrap() error { return ErrTooManySignIns }
+
+// OpenSession exchanges a valid token, presented from a client address
+// (its attempts are paced by it: an IPv4 address, an IPv6 /64, which one
+// subscriber holds whole; the zero Addr paces by token only), for a new
+// session: its secret (for the cookie, shown once), its expiry, and the
+// token's principal. Returns ErrUnauthenticated for a token that is not
+// valid and a *TooManySignIns (ErrTooManySignIns) for attempts too
+// frequent; past SessionLimits.PerToken, the token's oldest session ends.
+func (t *Tokens) OpenSession(presented string, from netip.Addr) (secret string, expires time.Time, who Principal, err error) {
+	t.mu.RLock()
+	limits := t.signIns
+	t.mu.RUnlock()
+	if from.IsValid() {
+		if wait, ok := limits.byAddress.Take(addressKey(from)); !ok {
+			return "", time.Time{}, Principal{}, &TooManySignIns{ByAddress: true, RetryAfter: wait}
+		}
+	}
 	who, err = t.Authenticate(presented)
 	if err != nil {
 		return "", time.Time{}, Principal{}, err
+	}
+	if wait, ok := limits.byToken.Take(who.TokenID); !ok {
+		return "", time.Time{}, Principal{}, &TooManySignIns{RetryAfter: wait}
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
 	sum := sha256.Sum256(raw)
-	now := t.clock()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tok := t.byID[who.TokenID]
-	expires = now.Add(SessionTTL).Truncate(time.Second)
-	if tok.Expires.Before(expires) {
-		expires = tok.Expires
-	}
-	was := tok.Sessions
-	tok.Sessions = append(slices.DeleteFunc(slices.Clone(was), func(s Session) bool { return !now.Before(s.Expires) }),
-		Session{Hash: hex.EncodeToString(sum[:]), Expires: expires.UTC()})
-	if err := t.save(); err != nil {
-		tok.Sessions = was
+	expires, err = t.addSession(who.TokenID, hex.EncodeToString(sum[:]), limits.limits.PerToken)
+	if err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
 	return sessionPrefix + who.TokenID + "_" + base64.RawURLEncoding.EncodeToString(raw), expires, who, nil
+}
+
+// addressKey is what sign-ins are paced by for an address: itself, or
+// for IPv6 its /64, since a subscriber is given a whole /64 to pick from.
+func addressKey(a netip.Addr) string {
+	a = a.Unmap()
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
+}
+
+// addSession keeps a new session of a token, ending its expired ones and
+// its oldest past perToken; one line per change goes to the journal.
+func (t *Tokens) addSession(tokenID, hash string, perToken int) (time.Time, error) {
+	now := t.clock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tok := t.byID[tokenID]
+	expires := now.Add(SessionTTL).Truncate(time.Second)
+	if tok.Expires.Before(expires) {
+		expires = tok.Expires
+	}
+	kept := slices.DeleteFunc(slices.Clone(tok.Sessions), func(s Session) bool { return !now.Before(s.Expires) })
+	var ended []string
+	for len(kept) >= perToken {
+		ended, kept = append(ended, kept[0].Hash), kept[1:]
+	}
+	opened := Session{Hash: hash, Expires: expires.UTC()}
+	if err := t.journal.record(tokenID, opened, ended); err != nil {
+		return time.Time{}, err
+	}
+	tok.Sessions = append(kept, opened)
+	t.version.Add(1)
+	t.compactIfDue()
+	return expires, nil
 }
 
 // AuthenticateSession returns the principal of a live session of a live
@@ -91,14 +212,14 @@ func (t *Tokens) CloseSession(secret string) error {
 	if !known {
 		return nil
 	}
-	was := tok.Sessions
-	tok.Sessions = slices.DeleteFunc(slices.Clone(was), func(s Session) bool { return matches(sum, s.Hash) })
-	if len(tok.Sessions) == len(was) {
+	i := slices.IndexFunc(tok.Sessions, func(s Session) bool { return matches(sum, s.Hash) })
+	if i < 0 {
 		return nil
 	}
-	if err := t.save(); err != nil {
-		tok.Sessions = was
+	if err := t.journal.record(id, Session{}, []string{tok.Sessions[i].Hash}); err != nil {
 		return err
 	}
+	tok.Sessions = slices.Delete(slices.Clone(tok.Sessions), i, i+1)
+	t.version.Add(1)
 	return nil
 }

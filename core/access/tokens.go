@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/durable"
 )
 
 // Token is what is kept of a token: never the secret.
@@ -35,8 +36,9 @@ type Token struct {
 	// this token instead of a second one.
 	CommandID string `json:"commandId,omitempty"`
 	// Sessions are the browser sessions opened with it (sessions.go): they
-	// end with it.
-	Sessions []Session `json:"sessions,omitempty"`
+	// end with it. They are kept in the session journal (sessionlog.go),
+	// not in the token file.
+	Sessions []Session `json:"-"`
 }
 
 // Errors of the token store.
@@ -46,7 +48,17 @@ var (
 	// ErrCommandIDReused: a token was made with this command id for
 	// another request.
 	ErrCommandIDReused = errors.New("command id already used for another token")
+	// ErrTokenExists: a retried creation came after RetryWindow (or a
+	// restart): its secret is no longer known to anyone but whoever
+	// received it; revoke the token and make another.
+	ErrTokenExists = errors.New("the token was made and its secret shown; revoke it and make another")
 )
+
+// RetryWindow is how long a retried creation (the same command id) is
+// given its secret again, from memory: long enough for a lost answer on a
+// slow network, short enough that the secret does not linger. Nothing
+// but the secret's hash is ever written.
+const RetryWindow = 5 * time.Minute
 
 // tokenPrefix starts every token, so that a leaked one is recognisable
 // (secret scanners, logs).
@@ -59,13 +71,20 @@ type Tokens struct {
 	path    string
 	clock   func() time.Time
 	regions Regions
-	// creating serialises Create, so that one command id makes one token.
+	// creating serialises Create, so that one command id makes one token;
+	// it guards shown.
 	creating sync.Mutex
-	mu       sync.RWMutex
-	byID     map[string]*Token
+	// shown are the secrets of tokens made through the API in the last
+	// RetryWindow, by command id, for retries; in memory only.
+	shown map[string]shownSecret
+	mu    sync.RWMutex
+	byID  map[string]*Token
 	// version counts the changes saved, for caches of what depends on
 	// tokens (the API's answers to tokens).
 	version atomic.Uint64
+	// journal keeps the sessions, signIns paces opening them.
+	journal *sessionJournal
+	signIns signIns
 }
 
 // Version changes with every token or session saved.
@@ -81,20 +100,22 @@ func OpenTokens(path string, clock func() time.Time, regions Regions) (*Tokens, 
 	if clock == nil {
 		clock = time.Now
 	}
-	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}}
+	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}, shown: map[string]shownSecret{}, signIns: newSignIns(SessionLimits{}, clock)}
 	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return t, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("tokens: %w", err)
 	}
-	var list []*Token
-	if err := json.Unmarshal(b, &list); err != nil {
-		return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+	if len(b) > 0 {
+		var list []*Token
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+		}
+		for _, tok := range list {
+			t.byID[tok.ID] = tok
+		}
 	}
-	for _, tok := range list {
-		t.byID[tok.ID] = tok
+	if err := t.openJournal(b); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -105,11 +126,15 @@ type NewToken struct {
 	Role    Role
 	Regions []string
 	TTL     time.Duration
-	// CommandID, when set, makes Create idempotent: a retry returns the
-	// token first made, with Secret (which must then be derived from the
-	// command id, since no secret is kept).
+	// CommandID, when set, makes Create idempotent: a retry within
+	// RetryWindow returns the token first made and its secret.
 	CommandID string
-	Secret    []byte // 32 bytes; random when nil
+}
+
+// shownSecret is a secret shown to a creation, kept for its retries.
+type shownSecret struct {
+	secret string
+	at     time.Time
 }
 
 // Check names every problem of a new token; its regions must be known.
@@ -135,9 +160,6 @@ func (n NewToken) Check(known Regions) error {
 	if n.TTL <= 0 || n.TTL > 5*366*24*time.Hour {
 		problems = append(problems, "expires: must be between a minute and five years")
 	}
-	if n.Secret != nil && len(n.Secret) != 32 {
-		problems = append(problems, "secret: must be 32 bytes")
-	}
 	if len(n.Subject) > 100 {
 		problems = append(problems, "subject: at most 100 characters")
 	}
@@ -147,9 +169,10 @@ func (n NewToken) Check(known Regions) error {
 	return nil
 }
 
-// Create makes a token and returns it with its secret, shown once. With a
-// command id already used, it returns the token first made when the
-// request is the same (and the secret hashes alike), else
+// Create makes a token and returns it with its secret, random and shown
+// once. A creation retried with its command id within RetryWindow is
+// given the token first made and the same secret; after it, the token
+// and ErrTokenExists. The same command id for another request is
 // ErrCommandIDReused.
 func (t *Tokens) Create(n NewToken) (Token, string, error) {
 	if err := n.Check(t.regions); err != nil {
@@ -157,23 +180,21 @@ func (t *Tokens) Create(n NewToken) (Token, string, error) {
 	}
 	t.creating.Lock()
 	defer t.creating.Unlock()
-	secret := n.Secret
-	if secret == nil {
-		secret = make([]byte, 32)
-		if _, err := rand.Read(secret); err != nil {
-			return Token{}, "", err
+	now := t.clock().UTC()
+	for id, s := range t.shown {
+		if now.Sub(s.at) >= RetryWindow {
+			delete(t.shown, id)
 		}
 	}
 	if n.CommandID != "" {
 		if tok, ok := t.byCommand(n.CommandID); ok {
-			sum := sha256.Sum256(secret)
-			if tok.Role != n.Role || !slices.Equal(tok.Regions, n.Regions) || (n.Subject != "" && tok.Subject != n.Subject) || tok.Hash != hex.EncodeToString(sum[:]) {
-				return Token{}, "", ErrCommandIDReused
-			}
-			return tok, tokenPrefix + tok.ID + "_" + base64.RawURLEncoding.EncodeToString(secret), nil
+			return t.retried(tok, n)
 		}
 	}
-	now := t.clock().UTC()
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return Token{}, "", err
+	}
 	id := ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
 	if n.Subject == "" {
 		n.Subject = string(n.Role) + "-" + strings.ToLower(id[len(id)-6:])
@@ -188,7 +209,23 @@ func (t *Tokens) Create(n NewToken) (Token, string, error) {
 		delete(t.byID, id)
 		return Token{}, "", err
 	}
-	return *tok, tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret), nil
+	presented := tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret)
+	if n.CommandID != "" {
+		t.shown[n.CommandID] = shownSecret{presented, now}
+	}
+	return *tok, presented, nil
+}
+
+// retried answers a creation whose command id made tok; t.creating is
+// held.
+func (t *Tokens) retried(tok Token, n NewToken) (Token, string, error) {
+	if tok.Role != n.Role || !slices.Equal(tok.Regions, n.Regions) || (n.Subject != "" && tok.Subject != n.Subject) {
+		return Token{}, "", ErrCommandIDReused
+	}
+	if s, ok := t.shown[n.CommandID]; ok {
+		return tok, s.secret, nil
+	}
+	return tok, "", ErrTokenExists
 }
 
 func (t *Tokens) byCommand(id string) (Token, bool) {
@@ -290,7 +327,8 @@ func (t *Tokens) Revoke(id string) (Token, error) {
 	return *tok, nil
 }
 
-// save writes the file atomically and durably; t.mu is held.
+// save writes the file atomically and durably; t.mu is held. Sessions
+// are not in it: they go to the journal, a line each.
 func (t *Tokens) save() error {
 	defer t.version.Add(1)
 	list := make([]*Token, 0, len(t.byID))
@@ -302,22 +340,8 @@ func (t *Tokens) save() error {
 	if err != nil {
 		return err
 	}
-	tmp := t.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	if err := durable.WriteFile(t.path, append(b, '\n')); err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
-	_, err = f.Write(append(b, '\n'))
-	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	if err := os.Rename(tmp, t.path); err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	dir, err := os.Open(filepath.Dir(t.path))
-	if err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	defer dir.Close()
-	return dir.Sync()
+	return nil
 }

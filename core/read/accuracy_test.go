@@ -89,6 +89,7 @@ func TestPublishedSharesOfWomenStayCloseToTheTruth(t *testing.T) {
 						continue
 					}
 					errs = append(errs, 100*math.Abs(women.Share-truth.Get("women").Share))
+					checkUniqueParticipants(t, c.bucket, row.Figures.Get("uniqueParticipants"), truth.Get("uniqueParticipants"))
 				}
 			}
 			if c.by == read.ByRegion {
@@ -102,5 +103,17 @@ func TestPublishedSharesOfWomenStayCloseToTheTruth(t *testing.T) {
 		if p95 > c.within {
 			t.Errorf("%s: 95 %% of cells within %.2f points, want %.0f", c.name, p95, c.within)
 		}
+	}
+}
+
+// checkUniqueParticipants: unique participants do not add across cells, so
+// they are published only on their own fixed cells, a calendar year's.
+func checkUniqueParticipants(t *testing.T, bucket inclusion.Bucket, published, truth *read.Measure) {
+	t.Helper()
+	switch {
+	case bucket != inclusion.Year && !published.Suppressed:
+		t.Errorf("unique participants published for a part of a year: %d", published.Count)
+	case bucket == inclusion.Year && (published.Suppressed || math.Abs(float64(published.Count-truth.Count)) > 5):
+		t.Errorf("a year's unique participants: published %d (withheld %v), true %d", published.Count, published.Suppressed, truth.Count)
 	}
 }

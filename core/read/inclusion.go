@@ -265,7 +265,7 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 		return nil, BadInput("asOf", "past views are not available on this server")
 	}
 	admit := func() error {
-		if wait, ok := s.replays.take(v.TokenID); !ok {
+		if wait, ok := s.replays.Take(v.TokenID); !ok {
 			return &Error{Code: CodeRateLimited, Field: "asOf", Message: fmt.Sprintf("this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
 		}
 		return nil

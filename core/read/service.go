@@ -8,6 +8,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/disclosure"
+	"github.com/palabre/palabre/core/pace"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
@@ -51,7 +52,7 @@ type Config struct {
 type Service struct {
 	cfg     Config
 	release release
-	replays *limiter
+	replays *pace.Limiter
 	byKind  map[string]kind // see kinds
 	names   *nameIndex
 }
@@ -75,7 +76,7 @@ func New(cfg Config) (*Service, error) {
 		// The base table publishes each cell once, through the table.
 		cfg.Inclusion.UsePerturbation(rel.table.Perturb)
 	}
-	s := &Service{cfg: cfg, release: rel, replays: newLimiter(cfg.Replays, time.Minute, cfg.Clock), names: newNameIndex(cfg.NameKey)}
+	s := &Service{cfg: cfg, release: rel, replays: pace.New(cfg.Replays, time.Minute, cfg.Clock), names: newNameIndex(cfg.NameKey)}
 	s.byKind = s.kinds()
 	return s, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/durable"
 )
 
 // ErrErased: the participant's key is gone, so their identity cannot be
@@ -40,7 +41,7 @@ func LoadMasterKey(path string) (key []byte, created bool, err error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, false, err
 	}
-	if err := writeDurably(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
+	if err := durable.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
 		return nil, false, fmt.Errorf("create master key %s: %w", path, err)
 	}
 	return key, true, nil
@@ -157,7 +158,7 @@ func (s *Store) key(id domain.ID, create bool) ([]byte, error) {
 		return nil, err
 	}
 	wrapped = s.master.Seal(nonce, nonce, key, id[:])
-	if err := writeDurably(s.path(id), wrapped); err != nil {
+	if err := durable.WriteFile(s.path(id), wrapped); err != nil {
 		return nil, fmt.Errorf("keystore: %w", err)
 	}
 	return key, nil
@@ -243,7 +244,7 @@ func Remove(dir string, id domain.ID) error {
 	if err := os.Remove(Path(dir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("keystore: %w", err)
 	}
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }
 
 // List returns the participants that have a key in a key directory, and
@@ -266,37 +267,4 @@ func List(dir string) (ids []domain.ID, strays []string, err error) {
 		ids = append(ids, id)
 	}
 	return ids, strays, nil
-}
-
-// writeDurably writes a file atomically and syncs it and its directory.
-func writeDurably(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/palabre/palabre/events/durable"
 )
 
 // A backup is a tar stream of a Pebble checkpoint under events/, followed by
@@ -267,12 +269,7 @@ func syncDirs(root string) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return f.Sync()
+		return durable.SyncDir(p)
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"iter"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/palabre/palabre/events"
@@ -57,15 +56,6 @@ func OpenResilient(dir string, opts *Options, reserve uint64) (*Resilient, error
 	r := &Resilient{dir: dir, opts: opts, reserve: reserve, cur: s, stop: make(chan struct{})}
 	r.Free = func() (uint64, error) { return FreeSpace(dir) }
 	return r, nil
-}
-
-// FreeSpace is what an unprivileged process may still write in dir.
-func FreeSpace(dir string) (uint64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), nil
 }
 
 // Reserve is the free space under which appends are refused.
@@ -126,7 +116,7 @@ func (r *Resilient) Append(ctx context.Context, stream string, expected events.E
 	if errors.Is(err, events.ErrStoreFailed) {
 		r.recover(s, err)
 		reason := events.ReasonRecovering
-		if errors.Is(err, syscall.ENOSPC) {
+		if diskFull(err) {
 			reason = events.ReasonDiskFull
 		}
 		return res, &events.UnavailableError{Reason: reason, Written: true, RetryAfter: 5 * time.Second, Cause: err}

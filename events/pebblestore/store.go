@@ -26,8 +26,9 @@ type Options struct {
 	Clock func() time.Time
 	// Logger receives Pebble's messages and the store's own. Default: none.
 	Logger *zerolog.Logger
-	// FS is the file system Pebble uses. Default: the operating system's.
-	// Tests wrap it to inject faults.
+	// FS is the file system Pebble uses. Default: the operating system's,
+	// making every file and directory owner-only. Tests wrap it to inject
+	// faults.
 	FS vfs.FS
 	// MaxGroupEvents bounds how many events share one sync. Default 4096.
 	MaxGroupEvents int
@@ -46,7 +47,7 @@ func (o *Options) withDefaults() Options {
 		d.Logger = &nop
 	}
 	if d.FS == nil {
-		d.FS = vfs.Default
+		d.FS = ownerOnlyFS{vfs.Default}
 	}
 	if d.MaxGroupEvents <= 0 {
 		d.MaxGroupEvents = 4096

@@ -17,7 +17,7 @@ func Handler() http.Handler {
 	sub, _ := fs.Sub(files, ".")
 	static := http.StripPrefix("/graphiql/", http.FileServer(http.FS(sub)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if r.URL.Path == "/graphiql" || r.URL.Path == "/graphiql/" {
 			http.ServeFileFS(w, r, sub, "index.html")

@@ -16,8 +16,8 @@ import (
 // The model keeps the cells current as events arrive: a dialogue held,
 // corrected, recounted after a profile correction or retracted moves its
 // counts and key sums in or out of its cell, and each space-month keeps
-// the sum of its cells' published values, so that a region over a year
-// is a few thousand additions.
+// the sum of its cells' published values, and each region each month's,
+// so that a region over a year is twelve additions.
 
 // Perturbation publishes one count of a base cell from its true value
 // and its cell key; nil publishes true values. It is injected so that
@@ -101,16 +101,54 @@ func (m *Model) UsePerturbation(p Perturbation) {
 	m.republishAll()
 }
 
-// republishAll recomputes every space-month's published sum. m.mu is held.
+// republishAll recomputes every space-month's published sum, and the
+// regions'. m.mu is held.
 func (m *Model) republishAll() {
-	for _, months := range m.base {
-		for _, sm := range months {
+	m.regionMonths = map[string]map[int32]*tally{}
+	for id, months := range m.base {
+		for month, sm := range months {
 			sm.published = tally{}
 			for i := range sm.cells {
 				c := m.publishCell(&sm.cells[i])
 				sm.published.add(&c, 1)
 			}
+			m.regionMonth(m.regionOf(id), month).add(&sm.published, 1)
 		}
+	}
+}
+
+// regionOf is a space's region, "" while the space is unknown.
+func (m *Model) regionOf(id domain.ID) string {
+	if s := m.spaces[id]; s != nil {
+		return s.Region
+	}
+	return ""
+}
+
+// regionMonth is a region's published sum for a month, made if missing.
+func (m *Model) regionMonth(region string, month int32) *tally {
+	months := m.regionMonths[region]
+	if months == nil {
+		months = map[int32]*tally{}
+		m.regionMonths[region] = months
+	}
+	t := months[month]
+	if t == nil {
+		t = &tally{}
+		months[month] = t
+	}
+	return t
+}
+
+// moveRegion moves a space's published sums from one region's to
+// another's, when its details change its region. m.mu is held.
+func (m *Model) moveRegion(id domain.ID, from, to string) {
+	if from == to {
+		return
+	}
+	for month, sm := range m.base[id] {
+		m.regionMonth(from, month).add(&sm.published, -1)
+		m.regionMonth(to, month).add(&sm.published, 1)
 	}
 }
 
@@ -187,6 +225,9 @@ func (m *Model) enterBase(d *Dialogue, sign int) {
 		after := m.publishCell(c)
 		sm.published.add(&before, -1)
 		sm.published.add(&after, 1)
+		r := m.regionMonth(m.regionOf(d.SpaceID), month)
+		r.add(&before, -1)
+		r.add(&after, 1)
 	}
 	if c.dialogues == 0 {
 		sm.cells[k] = sm.cells[len(sm.cells)-1]

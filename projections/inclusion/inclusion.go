@@ -54,10 +54,12 @@ type Model struct {
 	// range queries.
 	bySpace map[domain.ID][]dated
 	// base is the base table (see base.go): each space's cells by month.
-	base      map[domain.ID]map[int32]*spaceMonth
-	perturb   Perturbation
-	uniques   *uniqueMemos
-	restoring bool
+	base map[domain.ID]map[int32]*spaceMonth
+	// regionMonths are the published sums of each region's space-months.
+	regionMonths map[string]map[int32]*tally
+	perturb      Perturbation
+	uniques      *uniqueMemos
+	restoring    bool
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -246,6 +248,7 @@ func (m *Model) Reset() {
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]dated{}
 	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
+	m.regionMonths = map[string]map[int32]*tally{}
 }
 
 // Apply implements projections.Projection. An event type no aggregate
@@ -262,9 +265,12 @@ func (m *Model) Apply(ev projections.Event) error {
 		s := &Space{ID: id, Targets: e.Targets.WithDefaults(), EstablishedOn: e.EstablishedOn}
 		s.setDetails(e.Details)
 		m.spaces[id] = s
+		m.moveRegion(id, "", s.Region)
 	case space.DetailsChanged:
 		if s := m.spaces[id]; s != nil {
+			before := s.Region
 			s.setDetails(e.Details)
+			m.moveRegion(id, before, s.Region)
 		}
 	case space.TargetsSet:
 		if s := m.spaces[id]; s != nil {

@@ -54,28 +54,40 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	v := View{From: q.From, To: q.To}
-	spaces := m.publishedSpaces(q, &v)
 	var total tally
 	rows := map[int32]*tally{}
 	width := bucketMonths[q.Bucket]
-	for n, id := range spaces {
-		if n%256 == 255 && ctx.Err() != nil {
-			return View{}, ctx.Err()
+	add := func(month int32, part *tally) {
+		if month < lo || month > hi || part.dialogues == 0 { // no dialogue there (any more): no row
+			return
 		}
-		for month, sm := range m.base[id] {
-			if month < lo || month > hi {
-				continue
+		total.add(part, 1)
+		if width == 0 {
+			return
+		}
+		start := month - month%width
+		if rows[start] == nil {
+			rows[start] = &tally{}
+		}
+		rows[start].add(part, 1)
+	}
+	if q.SpaceID == nil && q.Format == "" && q.Pillar == "" {
+		// A region, or everything: the regions' kept sums.
+		for region, months := range m.regionMonths {
+			if q.Region == "" || region == q.Region {
+				for month, t := range months {
+					add(month, t)
+				}
 			}
-			part := m.selectedCells(sm, q)
-			total.add(part, 1)
-			if width == 0 {
-				continue
+		}
+	} else {
+		for n, id := range m.publishedSpaces(q, &v) {
+			if n%256 == 255 && ctx.Err() != nil {
+				return View{}, ctx.Err()
 			}
-			start := month - month%width
-			if rows[start] == nil {
-				rows[start] = &tally{}
+			for month, sm := range m.base[id] {
+				add(month, m.selectedCells(sm, q))
 			}
-			rows[start].add(part, 1)
 		}
 	}
 	v.Total = m.publishedFigures(&total)

@@ -1,0 +1,5 @@
+package durable
+
+// canSyncDirs: a directory opened on Windows has no handle
+// FlushFileBuffers accepts.
+const canSyncDirs = false
