@@ -7,7 +7,7 @@ GO ?= go
 # BENCH selects benchmarks, e.g. make bench BENCH=Append
 BENCH ?= .
 
-.PHONY: test lint bench fmt crash-long schema run build web
+.PHONY: test lint bench fmt crash-long schema run build cross web
 
 # DATA is where make run keeps its data; ADDR where it listens.
 DATA ?= palabre-data
@@ -16,6 +16,12 @@ ADDR ?= 127.0.0.1:8080
 ## build: the binary, bin/palabre
 build:
 	$(GO) build -o bin/palabre ./cmd/palabre
+
+## cross: vet for Windows, then the binaries for the field: a Windows laptop, a Raspberry Pi as the office server (CI runs it; make build stays quick for make run)
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o bin/palabre-windows-amd64.exe ./cmd/palabre
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -o bin/palabre-linux-arm64 ./cmd/palabre
 
 ## run: build, load demo data into an empty $(DATA), make a token per role (valid one day), serve on $(ADDR)
 run: build

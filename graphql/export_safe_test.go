@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -26,13 +28,15 @@ var formulas = []string{
 	"Réunion,=1+2",
 	"Réunion\n=1+2",
 	`Réunion;"=1+2"`,
+	" =1+2",
+	"Gao, -Mopti",
 }
 
 // triggers begin a formula in a cell (OWASP's list, the line feed
 // aside: it only ever ends a row or a cell).
 const triggers = "=+-@\t\r"
 
-func TestEveryCSVExportNeutralisesFormulas(t *testing.T) {
+func TestEveryExportHoldsFormulasAsText(t *testing.T) {
 	e := newEnv(t)
 	writeFormulas(t, e)
 	for _, path := range []string{"/export/stakeholders.csv", "/export/commitments.csv", "/export/dialogues.csv", "/export/inclusion.csv?groupBy=space&bucket=none"} {
@@ -48,6 +52,39 @@ func TestEveryCSVExportNeutralisesFormulas(t *testing.T) {
 			checkCellsAreText(t, url, body, sep == "semicolon", formulas)
 			checkNoCellStartsAFormula(t, url, body)
 		}
+		checkXLSXHoldsTextsNotFormulas(t, e, strings.Replace(path, ".csv", ".xlsx", 1))
+	}
+}
+
+// checkXLSXHoldsTextsNotFormulas: a workbook's cells are typed, so a
+// formula's text is a string cell holding it as written, never a formula.
+func checkXLSXHoldsTextsNotFormulas(t *testing.T, e *env, url string) {
+	t.Helper()
+	status, body := e.download(e.admin, url)
+	if status != 200 {
+		t.Fatalf("%s: %d", url, status)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Données")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for r, row := range rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if formula, _ := f.GetCellFormula("Données", ref); formula != "" {
+				t.Errorf("%s: %s holds the formula %q", url, ref, formula)
+			}
+			found[v] = true
+		}
+	}
+	if !found[formulas[0]] {
+		t.Errorf("%s: no cell holds %q as written", url, formulas[0])
 	}
 }
 
@@ -101,10 +138,13 @@ func checkCellsAreText(t *testing.T, url string, body []byte, semicolon bool, te
 // neutralisedText is a formula's text as an export writes it: an
 // apostrophe before every trigger that could begin a cell.
 func neutralisedText(s string) string {
-	replacer := strings.NewReplacer(";=", ";'=", ",=", ",'=", "\n=", "\n'=", `;"=`, `;"'=`, "\t=", "\t'=", "\r=", "\r'=")
+	replacer := strings.NewReplacer(";=", ";'=", ",=", ",'=", "\n=", "\n'=", `;"=`, `;"'=`, "\t=", "\t'=", "\r=", "\r'=", ", -", ", '-")
 	s = replacer.Replace(s)
-	if strings.ContainsRune(triggers, rune(s[0])) {
-		s = "'" + s
+	switch {
+	case strings.HasPrefix(s, " ="):
+		return " '" + s[1:]
+	case strings.ContainsRune(triggers, rune(s[0])):
+		return "'" + s
 	}
 	return s
 }
@@ -112,14 +152,14 @@ func neutralisedText(s string) string {
 // checkNoCellStartsAFormula reads the raw bytes as a spreadsheet that
 // guessed the other separator, or lost track of a quoted line break,
 // would: wherever a cell could begin (after a comma, a semicolon, a tab
-// or a line break, and any quotes), no trigger follows.
+// or a line break, and any quotes or spaces), no trigger follows.
 func checkNoCellStartsAFormula(t *testing.T, url string, body []byte) {
 	t.Helper()
 	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
 	start := true
 	for i, c := range body {
 		switch {
-		case start && c == '"':
+		case start && (c == '"' || c == ' '):
 		case start && (c == '\r' && i+1 < len(body) && body[i+1] == '\n'):
 		case start && strings.IndexByte(triggers, c) >= 0:
 			from := max(0, i-20)

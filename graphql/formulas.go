@@ -15,7 +15,8 @@ const cellStarters = ",;\t\r\n"
 
 // asText is the one way a text reaches a CSV cell: every formula trigger
 // that begins the cell, or begins a cell a reader with another separator
-// would see (after a separator or a line break, and any quotes), is
+// would see (after a separator or a line break, and any quotes or
+// spaces), is
 // preceded by an apostrophe, as OWASP advises, so that it reads as text.
 // Numbers the server computed never pass here: they stay numbers.
 func asText(s string) string {
@@ -27,7 +28,7 @@ func asText(s string) string {
 	atStart := true
 	for _, r := range s {
 		switch {
-		case atStart && r == '"':
+		case atStart && (r == '"' || r == ' '): // some readers trim spaces
 		case atStart && strings.ContainsRune(formulaTriggers, r):
 			b.WriteByte('\'')
 			atStart = false

@@ -19,6 +19,11 @@
 //	's' stream 0x00 revision(8, big-endian) → position(8, big-endian)
 //	'm' name                               → store metadata (format version)
 //
+// Everything the store creates is its owner's only (directories 0700,
+// files 0600, Pebble's too: see owner.go); OwnerOnly tightens a directory
+// made beforehand and OpenToOthers lists what group or others may use.
+// The lock is flock on Unix and LockFileEx on Windows.
+//
 // # Caveats
 //
 //   - A failed write or sync poisons the store: every later append returns
