@@ -295,6 +295,14 @@ func (w *attackWorld) averaging(t *testing.T, mode graphql.Disclosure, att attac
 		answers[specs[i].key()] = a
 	}
 	t.Logf("%s: %d questions (%d views) in %s", mode, len(all), len(answers), time.Since(begin).Round(time.Millisecond))
+	// The same question asked again gets the same answer: asking again
+	// averages nothing away.
+	again := specs[:min(len(specs), 60)]
+	for i, a := range fetchViews(t, e, e.advocacy, again, attackedMeasures) {
+		if was := answers[again[i].key()]; fmt.Sprint(a) != fmt.Sprint(was) {
+			t.Errorf("%s answered %v, then %v", again[i].arguments(), was, a)
+		}
+	}
 
 	var scores []*score
 	for _, measure := range attackedMeasures {
