@@ -52,7 +52,7 @@ type envOptions struct {
 	history    int
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
-	replays    int              // past views one token may replay at once
+	replays    int // past views one token may replay at once
 	webApp     fs.FS
 	secret     []byte           // the server's secret (Deps.Secret); default random
 	tokenClock func() time.Time // the token store's clock; default today
