@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -87,20 +88,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "lang", Message: "lang must be fr or en"})
 		return
 	}
-	vars := map[string]any{}
-	for key, values := range q {
-		switch _, isParam := ex.params[key]; {
-		case key == "lang" || key == "sep":
-		case !isParam:
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)})
-			return
-		case ex.params[key] == "Boolean":
-			vars[key] = values[0] == "true"
-		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
-			vars[key] = enumValue(values[0]) // the code or the enum value alike
-		default:
-			vars[key] = values[0]
-		}
+	vars, problem := s.exportVars(ex, q)
+	if problem != nil {
+		x.fail(http.StatusBadRequest, problem)
+		return
 	}
 	doc, err := s.document(ex.query)
 	if err != nil {
@@ -160,6 +151,26 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body.Bytes())
+}
+
+// exportVars are an export's query variables from its URL parameters;
+// a parameter that is not one of its filters is refused, naming it.
+func (s *Server) exportVars(ex export, q url.Values) (map[string]any, *coded) {
+	vars := map[string]any{}
+	for key, values := range q {
+		switch _, isParam := ex.params[key]; {
+		case key == "lang" || key == "sep":
+		case !isParam:
+			return nil, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)}
+		case ex.params[key] == "Boolean":
+			vars[key] = values[0] == "true"
+		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
+			vars[key] = enumValue(values[0]) // the code or the enum value alike
+		default:
+			vars[key] = values[0]
+		}
+	}
+	return vars, nil
 }
 
 // headings are the columns' headings in a language.

@@ -28,7 +28,7 @@ import (
 // share, withheld (null, suppressed: true) for callers without access to
 // identities when it could single someone out.
 func (b *builder) figureTypes() {
-	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld.", Fields: gql.Fields{
+	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld (not a zero). For analysts and advocacy leads the count is a sum of base cells (space, month, format, pillar) each perturbed once (at most ±5, mostly ±2) and withheld below 5, the share the published count over the published attendance; unique participants are given only for a whole calendar year of a space, a region or everything.", Fields: gql.Fields{
 		"count":      resolve(gql.Int, func(m *read.Measure) any { return countOrNil(m) }),
 		"share":      resolve(gql.Float, func(m *read.Measure) any { return shareOrNil(m) }),
 		"suppressed": resolve(nonNull(gql.Boolean), func(m *read.Measure) any { return m.Suppressed }),

@@ -77,6 +77,7 @@ func TestPublishedSharesOfWomenStayCloseToTheTruth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkAddsUp(t, published)
 			for g, group := range published.Groups {
 				for r, row := range group.Rows {
 					truth := exact.Groups[g].Rows[r].Figures
@@ -115,5 +116,30 @@ func checkUniqueParticipants(t *testing.T, bucket inclusion.Bucket, published, t
 		t.Errorf("unique participants published for a part of a year: %d", published.Count)
 	case bucket == inclusion.Year && (published.Suppressed || math.Abs(float64(published.Count-truth.Count)) > 5):
 		t.Errorf("a year's unique participants: published %d (withheld %v), true %d", published.Count, published.Suppressed, truth.Count)
+	}
+}
+
+// checkAddsUp: a table's groups add up exactly to its total, and its rows
+// to it too, each measure, when none is withheld: every figure is a sum of
+// the same perturbed base cells.
+func checkAddsUp(t *testing.T, v *read.View) {
+	t.Helper()
+	for _, name := range []string{"attendance", "women", "youth", "displaced"} {
+		groups, rows := 0, 0
+		for _, g := range v.Groups {
+			if g.Total.Get(name).Suppressed {
+				return
+			}
+			groups += g.Total.Get(name).Count
+		}
+		for _, r := range v.Rows {
+			if r.Figures.Get(name).Suppressed {
+				return
+			}
+			rows += r.Figures.Get(name).Count
+		}
+		if total := v.Total.Get(name).Count; groups != total || rows != total {
+			t.Errorf("%s: groups add up to %d, rows to %d, the total is %d", name, groups, rows, total)
+		}
 	}
 }
