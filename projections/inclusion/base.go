@@ -1,6 +1,7 @@
 package inclusion
 
 import (
+	"slices"
 	"time"
 
 	"github.com/palabre/palabre/events/domain"
@@ -55,6 +56,9 @@ type baseCell struct {
 	keys           [nMeasures]uint32
 	groupValues    []int32 // by Model.groups index
 	groupKeys      []uint32
+	// members are its dialogues' indexes in Model.byIndex: a cell whose
+	// dialogues are all one entry repeated is published from one copy.
+	members []uint32
 }
 
 // tally is a sum of published cells.
@@ -155,24 +159,79 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 // publishCell is a cell's published values: each measure perturbed once
 // by its own cell key. The dialogue count is not perturbed: dialogues are
 // records, not people.
+//
+// A cell whose dialogues are all the same entry repeated (a dialogue
+// entered twice, before one is retracted) publishes copies × the one
+// entry's published values: its records' keys come from their content,
+// so the one entry alone is the cell as it was before the duplicate, and
+// the doubled cell, perturbed afresh, would be a second noisy view of the
+// same people — of twice their count, with half the relative noise.
 func (m *Model) publishCell(c *baseCell) tally {
+	values, keys, groupValues, groupKeys, copies := c.values, c.keys, c.groupValues, c.groupKeys, 1
+	if one := m.repeatedEntry(c); one != nil {
+		copies = len(c.members)
+		values, keys = [nMeasures]int32{}, measuresKeys(&one.keys)
+		for i, n := range measuresOf(&one.counts) {
+			values[i] = int32(n)
+		}
+		groupValues, groupKeys = make([]int32, len(one.counts.groups)), make([]uint32, len(one.counts.groups))
+		for g, n := range one.counts.groups {
+			groupValues[g] = int32(n)
+			if g < len(one.keys.groups) {
+				groupKeys[g] = uint32(one.keys.groups[g])
+			}
+		}
+	}
 	publish := func(value int32, key uint32) int {
 		if m.perturb == nil {
-			return int(value)
+			return copies * int(value)
 		}
-		return m.perturb(int(value), key)
+		return copies * m.perturb(int(value), key)
 	}
 	t := tally{dialogues: int(c.dialogues)}
 	for i := range t.measures {
-		t.measures[i] = publish(c.values[i], c.keys[i])
+		t.measures[i] = publish(values[i], keys[i])
 	}
-	if len(c.groupValues) > 0 {
-		t.groups = make([]int, len(c.groupValues))
-		for g, n := range c.groupValues {
-			t.groups[g] = publish(n, c.groupKeys[g])
+	if len(groupValues) > 0 {
+		t.groups = make([]int, len(groupValues))
+		for g, n := range groupValues {
+			t.groups[g] = publish(n, groupKeys[g])
 		}
 	}
 	return t
+}
+
+// measuresKeys lists a dialogue's key sums as measures, modulo 2³².
+func measuresKeys(k *counts) [nMeasures]uint32 {
+	var out [nMeasures]uint32
+	for i, n := range measuresOf(k) {
+		out[i] = uint32(n)
+	}
+	return out
+}
+
+// repeatedEntry is the one dialogue a cell of two or more holds copies
+// of, when all its dialogues count the same records; nil otherwise. It
+// stops at the first that differs, so a cell of distinct dialogues costs
+// one comparison.
+func (m *Model) repeatedEntry(c *baseCell) *Dialogue {
+	if len(c.members) < 2 {
+		return nil
+	}
+	one := m.byIndex[c.members[0]]
+	for _, i := range c.members[1:] {
+		if !sameRecords(one, m.byIndex[i]) {
+			return nil
+		}
+	}
+	return one
+}
+
+// sameRecords reports whether two dialogues count the same records: the
+// same counts under the same keys.
+func sameRecords(a, b *Dialogue) bool {
+	return measuresOf(&a.counts) == measuresOf(&b.counts) && measuresOf(&a.keys) == measuresOf(&b.keys) &&
+		slices.Equal(a.counts.groups, b.counts.groups) && slices.Equal(a.keys.groups, b.keys.groups)
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or
@@ -207,6 +266,11 @@ func (m *Model) enterBase(d *Dialogue, sign int) {
 		before = m.publishCell(c)
 	}
 	c.dialogues += int32(sign)
+	if sign > 0 {
+		c.members = append(c.members, d.index)
+	} else if i := slices.Index(c.members, d.index); i >= 0 {
+		c.members = slices.Delete(c.members, i, i+1)
+	}
 	values, keys := measuresOf(&d.counts), measuresOf(&d.keys)
 	for i := range values {
 		c.values[i] += int32(sign * values[i])

@@ -192,7 +192,7 @@ type Dialogue struct {
 	Concerns                          []dialogue.Concern
 
 	index uint32   // in Model.byIndex
-	seed  [16]byte // the dialogue's own block for its records' keys
+	seed  [16]byte // its base cell's block for its records' keys
 	// attendees are indexes into Model.people in attendance order, with
 	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
 	// attendee.
@@ -236,7 +236,7 @@ func (m *Model) Blank() *Model {
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 9 } // 7: women's target defaults per measure; 8: cell keys; 9: spaces' details
+func (m *Model) Version() int { return 10 } // 7: women's target defaults per measure; 8: cell keys; 9: spaces' details; 10: record keys from content
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -362,7 +362,7 @@ func (m *Model) groupOf(code string) int {
 // add gives a new dialogue its dense index.
 func (m *Model) add(d *Dialogue) {
 	d.index = uint32(len(m.byIndex))
-	d.seed = m.keys.seed(d.ID)
+	d.seed = m.keys.cellSeed(d.SpaceID, monthIndex(d.HeldOn), d.Format, d.Pillar)
 	m.byIndex = append(m.byIndex, d)
 	m.dialogues[d.ID] = d
 }
