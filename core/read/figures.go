@@ -86,8 +86,8 @@ const (
 	CellKey Disclosure = "cellkey"
 	// Suppress publishes exact counts and withholds small ones and what
 	// would let them be recomputed within one answer. Two overlapping
-	// answers can still be differenced: for deployments that must publish
-	// exact figures and control who asks.
+	// answers can still be differenced, so palabre serve refuses it: it
+	// stays as the attack suite's undefended control.
 	Suppress Disclosure = "suppress"
 )
 
