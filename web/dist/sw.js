@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BzNbZxsx.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-Cn2U4xNl.js","/assets/Erasure-D5BY3zsu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-WKzBjOTd.js"],"dashboard":["/assets/Dashboard-D16VTQ0r.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-WKzBjOTd.js"],"erasure":["/assets/Erasure-D5BY3zsu.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-WKzBjOTd.js"]}
-const VERSION = "3148c84e6450"
+const SHELL = ["/","/assets/index-BPPG6g66.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Cyp537Va.js","/assets/Erasure-DdEOfYmx.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BbW8F7bI.js"],"dashboard":["/assets/Dashboard-DJ7mhAms.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-BbW8F7bI.js"],"erasure":["/assets/Erasure-DdEOfYmx.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BbW8F7bI.js"]}
+const VERSION = "7950f9eb6949"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
