@@ -30,6 +30,9 @@ type export struct {
 	// page, "" for none).
 	columns []column
 	rows    func(data map[string]any) (rows [][]cell, next string)
+	// about are lines for the workbook's first sheet from the last
+	// answer, in a language: what the figures cover; nil for none.
+	about func(data map[string]any, lang string) [][]any
 }
 
 // column is a heading in French and English, and the kind of its cells.
@@ -85,20 +88,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "lang", Message: "lang must be fr or en"})
 		return
 	}
-	vars := map[string]any{}
-	for key, values := range q {
-		switch _, isParam := ex.params[key]; {
-		case key == "lang" || key == "sep":
-		case !isParam:
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)})
-			return
-		case ex.params[key] == "Boolean":
-			vars[key] = values[0] == "true"
-		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
-			vars[key] = enumValue(values[0]) // the code or the enum value alike
-		default:
-			vars[key] = values[0]
-		}
+	vars, problem := s.exportVars(ex, q)
+	if problem != nil {
+		x.fail(http.StatusBadRequest, problem)
+		return
 	}
 	doc, err := s.document(ex.query)
 	if err != nil {
@@ -109,6 +102,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	op := operationOf(doc, "")
 	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
 	var rows [][]cell
+	var last map[string]any
 	for {
 		// Each page may take the request timeout: the write deadline the
 		// server set for one request is pushed back for every page.
@@ -124,7 +118,8 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 			x.fail(statusOf[code], &coded{Code: code, Field: field, Message: errs[0].Message})
 			return
 		}
-		more, next := ex.rows(result.Data.(map[string]any))
+		last, _ = result.Data.(map[string]any)
+		more, next := ex.rows(last)
 		rows = append(rows, more...)
 		if len(rows) > s.opts.ExportRows {
 			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: fmt.Sprintf("this export would hold more than %d rows, the most one export holds: narrow it with its filters (a region, a space, from and to)", s.opts.ExportRows)})
@@ -137,15 +132,12 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	x.log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
 		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
-	s.writeExport(w, x, ex, name, format, lang, q, rows)
+	s.writeExport(w, x, ex, name, format, lang, q, rows, last)
 }
 
 // writeExport lays the rows out as CSV or XLSX, in lang, and sends them.
-func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name, format, lang string, q url.Values, rows [][]cell) {
-	headings := make([]string, len(ex.columns))
-	for i, c := range ex.columns {
-		headings[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
-	}
+func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name, format, lang string, q url.Values, rows [][]cell, last map[string]any) {
+	headings := ex.headings(lang)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palabre-%s.%s"`, name, format))
 	var body bytes.Buffer
@@ -155,7 +147,11 @@ func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name
 		err = writeCSV(&body, headings, ex.columns, rows, q.Get("sep") == "semicolon", wording{lang, s.labels})
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = writeXLSX(&body, name, headings, ex.columns, rows, s.filterWords(q, lang), wording{lang, s.labels}, s.deps.Clock())
+		about := s.filterWords(q, lang)
+		if ex.about != nil {
+			about = append(about, ex.about(last, lang)...)
+		}
+		err = writeXLSX(&body, name, headings, ex.columns, rows, about, wording{lang, s.labels}, s.deps.Clock())
 	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("writing an export failed")
@@ -182,6 +178,35 @@ const (
 // now; a writer without one (a test's recorder) is left as it is.
 func extendWriteDeadline(w http.ResponseWriter, by time.Duration) {
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(by))
+}
+
+// exportVars are an export's query variables from its URL parameters;
+// a parameter that is not one of its filters is refused, naming it.
+func (s *Server) exportVars(ex export, q url.Values) (map[string]any, *coded) {
+	vars := map[string]any{}
+	for key, values := range q {
+		switch _, isParam := ex.params[key]; {
+		case key == "lang" || key == "sep":
+		case !isParam:
+			return nil, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)}
+		case ex.params[key] == "Boolean":
+			vars[key] = values[0] == "true"
+		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
+			vars[key] = enumValue(values[0]) // the code or the enum value alike
+		default:
+			vars[key] = values[0]
+		}
+	}
+	return vars, nil
+}
+
+// headings are the columns' headings in a language.
+func (ex export) headings(lang string) []string {
+	out := make([]string, len(ex.columns))
+	for i, c := range ex.columns {
+		out[i] = map[string]string{"fr": c.fr, "en": c.en}[lang]
+	}
+	return out
 }
 
 // wording is an export's language: "fr" or "en", and the enums' labels.
@@ -354,11 +379,16 @@ func writeXLSX(b *bytes.Buffer, name string, headings []string, columns []column
 		{map[string]string{"fr": "Fait le", "en": "Made on"}[lang], now.UTC().Format(time.RFC3339)},
 	}
 	lines = append(lines, filters...)
-	lines = append(lines, []any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
+	lines = append(lines, []any{map[string]string{"fr": "Chiffres bruités", "en": "Perturbed figures"}[lang],
 		map[string]string{
-			"fr": "Pour les rôles sans accès aux identités, chaque effectif est légèrement bruité (méthode des clés de cellule) et ceux sous le seuil sont masqués : la case est vide et la colonne « masqué » le dit.",
-			"en": "For roles without access to identities every count carries a little noise (cell-key method) and those below the threshold are withheld: the cell is empty and the \"withheld\" column says so.",
-		}[lang]})
+			"fr": "Pour les rôles sans accès aux identités, chaque effectif est la somme de cases de base (un espace, un mois, un format, un pilier) dont chacune est décalée une fois pour toutes d'un petit bruit (méthode des clés de cellule, ±5 au plus, le plus souvent 0 à ±2) : une même case donne toujours le même chiffre, et les totaux sont la somme exacte des cases publiées. Les parts sont calculées sur les chiffres publiés.",
+			"en": "For roles without access to identities every count is the sum of base cells (one space, one month, one format, one pillar), each shifted once and for all by a small noise (cell-key method, at most ±5, mostly 0 to ±2): the same cell always gives the same figure, and totals are the exact sum of the published cells. Shares are computed from the published figures.",
+		}[lang]},
+		[]any{map[string]string{"fr": "Chiffres masqués", "en": "Withheld figures"}[lang],
+			map[string]string{
+				"fr": "Un chiffre bruité sous le seuil (5) est masqué : la case est vide et la colonne « masqué » le dit ; quand la participation d'une ligne est masquée, toute la ligne l'est. Un chiffre masqué n'est pas un zéro. Les participant·es uniques ne sont publié·es que pour une année civile entière d'un espace, d'une région ou de l'ensemble.",
+				"en": "A perturbed figure below the threshold (5) is withheld: the cell is empty and the \"withheld\" column says so; when a row's attendance is withheld, the whole row is. A withheld figure is not a zero. Unique participants are published only for a whole calendar year of a space, a region or everything.",
+			}[lang]})
 	for i, line := range lines {
 		if err := f.SetSheetRow(about, fmt.Sprintf("A%d", i+1), &line); err != nil {
 			return err

@@ -95,7 +95,7 @@ func (s *Server) exports() map[string]export {
 			// is then a row per space and per month, not both.
 			query: `query($spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $bucket: Bucket, $asOf: String, $groupBy: InclusionGrouping, $groupRows: Boolean = true) {
 			  inclusion(spaceId: $spaceId, region: $region, pillar: $pillar, format: $format, from: $from, to: $to, bucket: $bucket, asOf: $asOf, groupBy: $groupBy) {
-			    rows { from to figures { ...F } } total { ...F } groups { by key space { name } rows @include(if: $groupRows) { from to figures { ...F } } total { ...F } } } } ` + figureFragment,
+			    from to asOf widened rows { from to figures { ...F } } total { ...F } groups { by key space { name } rows @include(if: $groupRows) { from to figures { ...F } } total { ...F } } } } ` + figureFragment,
 			params: map[string]string{"spaceId": "ID", "region": "String", "pillar": "Pillar", "format": "DialogueFormat", "from": "Date", "to": "Date",
 				"bucket": "Bucket", "asOf": "String", "groupBy": "InclusionGrouping", "groupRows": "Boolean"},
 			columns: append(append([]column{{"Groupe", "Group", text}, {"Du", "From", date}, {"Au", "To", date}, {"Dialogues", "Dialogues", number}}, figureColumns...), groupColumns...),
@@ -105,7 +105,8 @@ func (s *Server) exports() map[string]export {
 					rows = append(rows, view(groupLabel(g), g)...)
 				}
 				return append(rows, view(nil, at(data, "inclusion"))...), ""
-			}},
+			},
+			about: coveredRange},
 		"dialogues": {
 			query: `query($after: String, $spaceId: ID, $region: String, $pillar: Pillar, $format: DialogueFormat, $from: Date, $to: Date, $stakeholderId: ID) {
 			  dialogues(first: 100, after: $after, spaceId: $spaceId, region: $region, pillar: $pillar, format: $format, from: $from, to: $to, stakeholderId: $stakeholderId) {
@@ -230,4 +231,25 @@ func (s *Server) deploymentGroups() []refdata.Entry {
 		return ref.Groups
 	}
 	return nil
+}
+
+// coveredRange says, in an inclusion export's first sheet, the dates and
+// moment its figures cover, and whether they were widened to whole months.
+func coveredRange(data map[string]any, lang string) [][]any {
+	v := at(data, "inclusion")
+	word := func(fr, en string) string { return map[string]string{"fr": fr, "en": en}[lang] }
+	orAll := func(x any, fr, en string) any {
+		if x == nil {
+			return word(fr, en)
+		}
+		return x
+	}
+	lines := [][]any{{word("Période couverte", "Period covered"), orAll(at(v, "from"), "depuis le premier dialogue", "from the first dialogue"), orAll(at(v, "to"), "jusqu'au dernier", "to the last")},
+		{word("Vu au", "As recorded at"), orAll(at(v, "asOf"), "maintenant", "now")}}
+	if at(v, "widened") == true {
+		lines = append(lines, []any{word("Dates élargies", "Dates widened"), word(
+			"Les dates demandées ont été élargies aux mois entiers (et un « vu au » ramené au début de son mois) : ces chiffres sont des sommes de mois entiers.",
+			"The dates asked were widened to whole months (and an \"as recorded at\" moved to the start of its month): these figures are sums of whole months.")})
+	}
+	return lines
 }

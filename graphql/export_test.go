@@ -127,19 +127,22 @@ func checkXLSXExports(t *testing.T, e *env) {
 	}
 
 	// The sheet about the export says its filters in words, in its
-	// language.
+	// language, and the dates its figures cover: widened to whole months
+	// for an analyst.
 	for _, c := range []struct{ lang, want string }{
-		{"fr", "Du 2025-01-01|Au 2025-12-31|Région Gao|Par trimestre|Une ligne par espace|Chaque groupe : son total sur la période|"},
-		{"en", "From 2025-01-01|To 2025-12-31|Region Gao|By quarter|A row per space|Each group: its total over the period|"},
+		{"fr", "Du 2025-01-02|Au 2025-12-30|Région Gao|Par trimestre|Une ligne par espace|Chaque groupe : son total sur la période|" +
+			"Période couverte 2025-01-01 2025-12-31|Vu au maintenant|Dates élargies Les dates demandées ont été élargies aux mois entiers (et un « vu au » ramené au début de son mois) : ces chiffres sont des sommes de mois entiers.|"},
+		{"en", "From 2025-01-02|To 2025-12-30|Region Gao|By quarter|A row per space|Each group: its total over the period|" +
+			"Period covered 2025-01-01 2025-12-31|As recorded at now|Dates widened The dates asked were widened to whole months (and an \"as recorded at\" moved to the start of its month): these figures are sums of whole months.|"},
 	} {
-		status, body := e.download(e.analyst, "/export/inclusion.xlsx?groupRows=false&groupBy=space&bucket=quarter&region=gao&to=2025-12-31&from=2025-01-01&lang="+c.lang)
+		status, body := e.download(e.analyst, "/export/inclusion.xlsx?groupRows=false&groupBy=space&bucket=quarter&region=gao&to=2025-12-30&from=2025-01-02&lang="+c.lang)
 		book, err := excelize.OpenReader(bytes.NewReader(body))
 		if status != 200 || err != nil {
 			t.Fatalf("inclusion.xlsx in %s: %d %v", c.lang, status, err)
 		}
 		about, _ := book.GetRows(book.GetSheetList()[0])
 		var said strings.Builder
-		for _, line := range about[2 : len(about)-1] { // after the export's name and moment, before what withheld means
+		for _, line := range about[2 : len(about)-2] { // after the export's name and moment, before what perturbed and withheld mean
 			said.WriteString(strings.Join(line, " ") + "|")
 		}
 		if said.String() != c.want {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	gql "github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/read"
@@ -29,7 +30,7 @@ import (
 // share, withheld (null, suppressed: true) for callers without access to
 // identities when it could single someone out.
 func (b *builder) figureTypes() {
-	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld.", Fields: gql.Fields{
+	measureType := gql.NewObject(gql.ObjectConfig{Name: "Measure", Description: "A count and its share of attendance in percent (0–100, the unit of targets); both null when withheld (not a zero). For analysts and advocacy leads the count is a sum of base cells (space, month, format, pillar) each perturbed once (at most ±5, mostly ±2) and withheld below 5, the share the published count over the published attendance; unique participants are given only for a whole calendar year of a space, a region or everything.", Fields: gql.Fields{
 		"count":      resolve(gql.Int, func(m *read.Measure) any { return countOrNil(m) }),
 		"share":      resolve(gql.Float, func(m *read.Measure) any { return shareOrNil(m) }),
 		"suppressed": resolve(nonNull(gql.Boolean), func(m *read.Measure) any { return m.Suppressed }),
@@ -229,10 +230,23 @@ func (b *builder) inclusionField(scopeArgs gql.FieldConfigArgument) *gql.Field {
 		"targets": resolve(nonNull(listOf(targets)), func(g read.Group) any { return targetsMet(g.Met) }),
 	}})
 	viewType := gql.NewObject(gql.ObjectConfig{Name: "InclusionView", Fields: gql.Fields{
+		"from": {Type: dateType, Description: "The first day the figures cover (none: from the first dialogue). For analysts and advocacy leads, the first day of the month of the date asked: their figures are sums of whole months.",
+			Resolve: fieldOf2(func(v *read.View) any { return nilIfZeroDate(v.From) })},
+		"to": {Type: dateType, Description: "The last day the figures cover (none: to the last dialogue). For analysts and advocacy leads, the last day of the month of the date asked.",
+			Resolve: fieldOf2(func(v *read.View) any { return nilIfZeroDate(v.To) })},
+		"asOf": {Type: gql.String, Description: "The moment the figures are seen as recorded at (RFC 3339), none for now. For analysts and advocacy leads, the start of the month of the moment asked (UTC): the end of the month before.",
+			Resolve: fieldOf2(func(v *read.View) any {
+				if v.AsOf.IsZero() {
+					return nil
+				}
+				return v.AsOf.UTC().Format(time.RFC3339)
+			})},
+		"widened": {Type: nonNull(gql.Boolean), Description: "Whether the dates or the moment asked were widened to whole months (from, to and asOf say which were used).",
+			Resolve: fieldOf2(func(v *read.View) any { return v.Widened })},
 		"rows":    resolve(nonNull(listOf(row)), func(v *read.View) any { return v.Rows }),
 		"total":   resolve(nonNull(b.figuresType), func(v *read.View) any { return v.Total }),
 		"targets": resolve(nonNull(listOf(targets)), func(v *read.View) any { return targetsMet(v.Met) }),
-		"groups": {Type: nonNull(listOf(group)), Description: "With groupBy, a row per group; empty otherwise. Withheld cells cannot be recomputed from the total and the other rows.",
+		"groups": {Type: nonNull(listOf(group)), Description: "With groupBy, a row per group; empty otherwise. For analysts and advocacy leads every figure is a sum of perturbed base cells (space, month, format, pillar): a withheld figure can be recomputed at most as its perturbed value, never its true one.",
 			Resolve: fieldOf2(func(v *read.View) any { return v.Groups })},
 	}})
 	return &gql.Field{Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar, format and business dates, bucketed, and with groupBy a table of a row per group; asOf gives the view as recorded at a past moment (RFC 3339).",
@@ -468,6 +482,7 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 	q.Format, _ = p.Args["format"].(string)
 	q.Bucket, _ = p.Args["bucket"].(inclusion.Bucket)
 	q.GroupBy, _ = p.Args["groupBy"].(read.Grouping)
+	q.GroupTotalsOnly = !selects(p.Info, p.Info.FieldASTs[0].SelectionSet, "groups", "rows")
 	if _, err := b.viewBounds(q.From, q.To, q.Bucket); err != nil {
 		return nil, err
 	}
@@ -503,4 +518,41 @@ func (b *builder) dialogues(p gql.ResolveParams) (any, error) {
 		pg.cursors = append(pg.cursors, b.cursors.of(r.Dialogue.ID))
 	}
 	return pg, nil
+}
+
+// nilIfZeroDate is a date, or null for an open end.
+func nilIfZeroDate(d domain.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d
+}
+
+// selects reports whether a selection set asks for a field by path,
+// through fragments; a directive counts as asking (it may include it).
+func selects(info gql.ResolveInfo, set *ast.SelectionSet, path ...string) bool {
+	if len(path) == 0 {
+		return true
+	}
+	if set == nil {
+		return false
+	}
+	for _, sel := range set.Selections {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != nil && sel.Name.Value == path[0] && selects(info, sel.SelectionSet, path[1:]...) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selects(info, sel.SelectionSet, path...) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			f, ok := info.Fragments[sel.Name.Value].(*ast.FragmentDefinition)
+			if !ok || selects(info, f.SelectionSet, path...) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -46,7 +46,8 @@ type Deps struct {
 	// roles without access to identities; default 5.
 	SmallCells int
 	// Disclosure is how those roles' figures are published: CellKey
-	// (default) or Suppress. CellKey needs an Inclusion model made with
+	// (default) or Suppress (refused by palabre serve, kept as the attack
+	// suite's undefended control). CellKey needs an Inclusion model made with
 	// inclusion.NewKeyed, whose record keys nobody can compute.
 	Disclosure Disclosure
 	// CellKey are the perturbation's parameters; default

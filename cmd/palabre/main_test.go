@@ -32,7 +32,7 @@ func TestServeNamesEverySettingThatIsWrong(t *testing.T) {
 	}
 	for _, want := range []string{"--addr (PALABRE_ADDR)", "--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
 		"--small-cells (PALABRE_SMALL_CELLS)", "--request-timeout (PALABRE_REQUEST_TIMEOUT)", "--log-format (PALABRE_LOG_FORMAT)",
-		"--disclosure (PALABRE_DISCLOSURE): must be cellkey or suppress"} {
+		"--disclosure (PALABRE_DISCLOSURE): must be cellkey"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

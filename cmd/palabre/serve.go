@@ -80,8 +80,9 @@ func (c serveConfig) Validate() error {
 			bad("small-cells", "must be at least 2 with --disclosure cellkey (a true 1 is never perturbed), not %d", c.SmallCells)
 		}
 	case graphql.Suppress:
+		bad("disclosure", "%s", suppressRetired)
 	default:
-		bad("disclosure", "must be cellkey or suppress, not %q", c.Disclosure)
+		bad("disclosure", "must be cellkey, not %q", c.Disclosure)
 	}
 	if c.RequestTimeout < 100*time.Millisecond || c.RequestTimeout > 10*time.Minute {
 		bad("request-timeout", "must be a duration between 100ms and 10m, not %s", c.RequestTimeout)
@@ -122,6 +123,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return m.runServer(ctx, c, s, https, log)
 }
 
+// suppressRetired says why --disclosure suppress is refused: exact
+// figures with small ones withheld hold within one answer at best, and
+// two overlapping answers give a small count back exactly (the attack
+// suite, graphql/attack_test.go, recovers 200 of 200 by averaging).
+const suppressRetired = "suppress is retired: exact figures cannot be protected across answers (two overlapping questions give a small count back exactly; the attack suite recovers 200 of 200), use cellkey — see docs/DISCLOSURE.md"
+
 // serveSettings reads serve's flags and variables into a config, and
 // names every problem at once: what could not be read, what Validate
 // refuses and a reference file that cannot be loaded.
@@ -134,7 +141,7 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	url := f.string("kurrentdb-url", c.KurrentDBURL, "KurrentDB connection string, esdb://host:2113?tls=…")
 	reference := f.string("reference", c.Reference, "reference data file (regions, groups); default Mali 2023")
 	smallCells := f.int("small-cells", c.SmallCells, "withhold counts below this from roles without access to identities")
-	disclosure := f.string("disclosure", string(c.Disclosure), "how those roles' figures are published: cellkey (perturbed, safe to difference) or suppress (exact, small counts withheld)")
+	disclosure := f.string("disclosure", string(c.Disclosure), "how those roles' figures are published: cellkey, sums of a fixed table of cells each perturbed once, over whole months (the only choice: suppress is retired, exact figures cannot be protected across answers)")
 	timeout := f.string("request-timeout", c.RequestTimeout.String(), "deadline of one API request")
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)

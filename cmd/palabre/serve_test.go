@@ -52,10 +52,23 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 	c.Data, c.Store, c.Disclosure, c.SmallCells = t.TempDir(), "postgres", "exact", 101
 	err = c.Validate()
 	for _, w := range []string{"--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
-		"--disclosure (PALABRE_DISCLOSURE): must be cellkey or suppress, not \"exact\"", "--small-cells (PALABRE_SMALL_CELLS): must be between 1 and 100"} {
+		"--disclosure (PALABRE_DISCLOSURE): must be cellkey, not \"exact\"", "--small-cells (PALABRE_SMALL_CELLS): must be between 1 and 100"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("Validate lacks %q:\n%v", w, err)
 		}
+	}
+}
+
+// Exact figures with small ones withheld cannot be protected across
+// answers (the attack suite recovers every small count by differencing):
+// a server refuses to start with them, and says why.
+func TestServeRefusesTheRetiredSuppressDisclosure(t *testing.T) {
+	c := defaultServeConfig()
+	c.Data, c.Disclosure = t.TempDir(), graphql.Suppress
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "--disclosure (PALABRE_DISCLOSURE): suppress is retired") ||
+		!strings.Contains(err.Error(), "across answers") {
+		t.Errorf("Validate = %v, want suppress refused with its reason", err)
 	}
 }
 
@@ -63,15 +76,15 @@ func TestServeSettingsComeFromFlagsThenTheEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	m := &Main{Stdout: &strings.Builder{}, Stderr: &strings.Builder{}, Getenv: func(k string) string {
 		return map[string]string{"PALABRE_DATA": dir, "PALABRE_ADDR": "0.0.0.0:9000", "PALABRE_SMALL_CELLS": "7",
-			"PALABRE_REQUEST_TIMEOUT": "3s", "PALABRE_DISCLOSURE": "cellkey", "PALABRE_RESERVE_MIB": "128", "PALABRE_TRUSTED_PROXIES": "10.1.0.0/16,::1"}[k]
+			"PALABRE_REQUEST_TIMEOUT": "3s", "PALABRE_DISCLOSURE": "suppress", "PALABRE_RESERVE_MIB": "128", "PALABRE_TRUSTED_PROXIES": "10.1.0.0/16,::1"}[k]
 	}}
-	c, ref, err := m.serveSettings([]string{"--addr", "127.0.0.1:9001", "--disclosure", "suppress", "--log-format", "json"})
+	c, ref, err := m.serveSettings([]string{"--addr", "127.0.0.1:9001", "--disclosure", "cellkey", "--log-format", "json"})
 	if err != nil || ref == nil {
 		t.Fatalf("serveSettings: %v", err)
 	}
 	want := defaultServeConfig()
 	want.Data, want.Addr, want.SmallCells, want.RequestTimeout = dir, "127.0.0.1:9001", 7, 3*time.Second
-	want.Disclosure, want.LogFormat, want.ReserveMiB = graphql.Suppress, "json", 128
+	want.Disclosure, want.LogFormat, want.ReserveMiB = graphql.CellKey, "json", 128
 	want.TrustedProxies = "10.1.0.0/16,::1"
 	if c != want {
 		t.Errorf("config = %+v,\nwant %+v", c, want)

@@ -78,3 +78,28 @@ func TestLargeValuesGetSymmetricNoise(t *testing.T) {
 		}
 	}
 }
+
+// A dialogue entered twice puts the same records' keys in its cell twice:
+// key 2k for twice the value. Read straight as a position, 2k mod 2³² is
+// tied to k, and the two published values would share their noise; the
+// noise of the doubled cell must be unrelated to the single one's.
+func TestADoubledKeyPicksUnrelatedNoise(t *testing.T) {
+	table, err := disclosure.NewTable(disclosure.DefaultParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const cells = 200_000
+	var sx, sy, sxy, sxx, syy float64
+	for range cells {
+		k := rng.Uint32()
+		x := float64(table.Perturb(8, k) - 8)
+		y := float64(table.Perturb(16, 2*k) - 16)
+		sx, sy, sxy, sxx, syy = sx+x, sy+y, sxy+x*y, sxx+x*x, syy+y*y
+	}
+	cov := sxy/cells - sx/cells*sy/cells
+	corr := cov / math.Sqrt((sxx/cells-sx*sx/cells/cells)*(syy/cells-sy*sy/cells/cells))
+	if math.Abs(corr) > 0.01 { // its standard error is about 0.002
+		t.Errorf("the noises of key k and key 2k correlate: %.3f", corr)
+	}
+}

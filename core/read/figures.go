@@ -55,17 +55,22 @@ func publish(f inclusion.Figures) *Figures {
 			k.Youth, k.YoungWomen, k.YoungMen, k.AgeUnknown, k.PersonsWithDisabilities, k.Displaced}
 		groupKeys = k.Groups
 	}
-	p := &Figures{Dialogues: f.Dialogues}
-	for i, name := range MeasureNames {
-		p.Measures = append(p.Measures, &Measure{Name: name, Count: counts[i], Share: f.Share(counts[i]), key: uint32(keys[i])})
-	}
 	codes := make([]string, 0, len(f.Groups))
 	for code := range f.Groups {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
+	// One block for the measures: a table publishes thousands of figures.
+	block := make([]Measure, 0, len(MeasureNames)+len(codes))
+	for i, name := range MeasureNames {
+		block = append(block, Measure{Name: name, Count: counts[i], Share: f.Share(counts[i]), key: uint32(keys[i])})
+	}
 	for _, code := range codes {
-		p.Measures = append(p.Measures, &Measure{Name: "group:" + code, Count: f.Groups[code], Share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
+		block = append(block, Measure{Name: "group:" + code, Count: f.Groups[code], Share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
+	}
+	p := &Figures{Dialogues: f.Dialogues, Measures: make([]*Measure, len(block))}
+	for i := range block {
+		p.Measures[i] = &block[i]
 	}
 	return p
 }
@@ -81,8 +86,8 @@ const (
 	CellKey Disclosure = "cellkey"
 	// Suppress publishes exact counts and withholds small ones and what
 	// would let them be recomputed within one answer. Two overlapping
-	// answers can still be differenced: for deployments that must publish
-	// exact figures and control who asks.
+	// answers can still be differenced, so palabre serve refuses it: it
+	// stays as the attack suite's undefended control.
 	Suppress Disclosure = "suppress"
 )
 
@@ -160,37 +165,43 @@ func met(targets *space.Targets, total *Figures) map[string]bool {
 // TargetMeasure names the measure each space target is judged on.
 var TargetMeasure = map[string]string{"women": "women", "youth": "youth", "disability": "personsWithDisabilities", "displaced": "displaced"}
 
-// dialogue releases one dialogue's figures: its attendance alone, from the
-// threshold up, since per-dialogue breakdowns next to the views' totals
-// would single people out.
+// dialogue releases one dialogue's figures. Under cell-key, none: its
+// records are already published once, in its base cell, and a figure of
+// its own would be a second, independent noisy view of them. Under
+// suppress, its attendance alone, from the threshold up, since
+// per-dialogue breakdowns next to the views' totals would single people
+// out.
 func (r release) dialogue(p *Figures) {
-	if r.mode == CellKey {
-		r.perturb(p)
-	}
 	for _, m := range p.Measures {
-		if m.Name != "attendance" || m.Suppressed || m.Count < r.threshold {
+		if r.mode == CellKey || m.Name != "attendance" || m.Count < r.threshold {
 			m.Suppressed, m.Count, m.Share = true, 0, 0
 		}
 	}
 }
 
-// perturb replaces each count by its perturbed value, withholds those
-// still between zero and the threshold (all of them when attendance is
-// withheld: every share would reveal it), and takes shares from the
-// published counts.
+// perturb replaces each count by its perturbed value, then withholds.
 func (r release) perturb(p *Figures) {
 	for _, m := range p.Measures {
 		m.Count = r.table.Perturb(m.Count, m.key)
 	}
-	attendance := p.Get("attendance")
+	r.withhold(p)
+}
+
+// withhold takes published counts and withholds those between zero and
+// the threshold — all of them when attendance is (every share and every
+// count beside it would hint at it) — and takes shares from the published
+// counts.
+func (r release) withhold(p *Figures) {
+	attendance := p.Get("attendance").Count
+	attendanceWithheld := attendance > 0 && attendance < r.threshold
 	for _, m := range p.Measures {
-		if attendance.Count > 0 && attendance.Count < r.threshold || m.Count > 0 && m.Count < r.threshold {
+		if attendanceWithheld || m.Suppressed || m.Count > 0 && m.Count < r.threshold {
 			m.Suppressed, m.Count, m.Share = true, 0, 0
 			continue
 		}
 		m.Share = 0
-		if attendance.Count > 0 {
-			m.Share = min(1, float64(m.Count)/float64(attendance.Count))
+		if attendance > 0 {
+			m.Share = min(1, float64(m.Count)/float64(attendance))
 		}
 	}
 }
@@ -213,7 +224,9 @@ func cellsOf(lines []line) []*Figures {
 // suppress withholds, for a viewer without access to identities, every
 // count below threshold (zero is published: it singles nobody out), then
 // whatever would let a withheld count be recomputed: the other half of a
-// pair that sums to a published figure, and, along every line whose total
+// pair that sums to a published figure, a second member of every sum
+// within the figure (relationsWithin: attendance, youth, and in a cell of
+// one dialogue registered = unique participants), and, along every line whose total
 // is published, a second part when only one is withheld (or the total
 // when no other part is left; that total may be a part of another line,
 // as a table's group totals are). When attendance itself is withheld,
@@ -251,6 +264,11 @@ func suppress(lines []line, threshold int) {
 				}
 			}
 		}
+		for _, p := range all {
+			for _, rel := range relationsWithin(p) {
+				protectSum(rel.total, rel.parts, mark)
+			}
+		}
 		for _, l := range lines {
 			if len(l.parts) == 0 {
 				continue
@@ -269,17 +287,51 @@ func suppress(lines []line, threshold int) {
 	}
 }
 
+// relation is a sum within one figure: total = the parts (as a reader
+// may assume: registered people of unknown sex or age are few).
+type relation struct {
+	total *Measure
+	parts []*Measure
+}
+
+// relationsWithin are the sums a reader can form within one figure:
+// attendance of registered and unregistered, and of women and men; youth
+// of young women and young men; and in a figure of one dialogue, its
+// registered attendance and its unique participants, the same people.
+func relationsWithin(p *Figures) []relation {
+	get := p.Get
+	rels := []relation{
+		{get("attendance"), []*Measure{get("registered"), get("unregistered")}},
+		{get("attendance"), []*Measure{get("women"), get("men")}},
+		{get("youth"), []*Measure{get("youngWomen"), get("youngMen")}},
+	}
+	if p.Dialogues == 1 {
+		rels = append(rels, relation{get("registered"), []*Measure{get("uniqueParticipants")}},
+			relation{get("uniqueParticipants"), []*Measure{get("registered")}})
+	}
+	return rels
+}
+
 // protectLine withholds a second cell of a line where exactly one part is
 // withheld and the total is published.
 func protectLine(l line, name string, mark func(*Measure)) {
-	t := l.total.Get(name)
+	parts := make([]*Measure, len(l.parts))
+	for i, r := range l.parts {
+		parts[i] = r.Get(name)
+	}
+	protectSum(l.total.Get(name), parts, mark)
+}
+
+// protectSum withholds a second member of a sum whose total is published
+// and exactly one part withheld: the smallest published part, or the
+// total when no part is left.
+func protectSum(t *Measure, parts []*Measure, mark func(*Measure)) {
 	if t == nil || t.Suppressed {
 		return
 	}
 	var withheld int
 	var smallest *Measure
-	for _, r := range l.parts {
-		m := r.Get(name)
+	for _, m := range parts {
 		switch {
 		case m == nil:
 		case m.Suppressed:

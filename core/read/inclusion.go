@@ -39,6 +39,11 @@ type InclusionQuery struct {
 	// GroupBy makes a table: a view per group beside the total; "" for
 	// none.
 	GroupBy Grouping
+	// GroupTotalsOnly leaves out the groups' buckets, when the reader does
+	// not ask for them (a table by space as the dashboard shows it). Only
+	// a table answered from the base table heeds it: its figures do not
+	// depend on one another.
+	GroupTotalsOnly bool
 }
 
 // Row is one bucket.
@@ -50,8 +55,15 @@ type Row struct {
 // View is an inclusion view as the viewer may see it: its buckets, its
 // total, whether a space's targets are met, and a table's groups.
 type View struct {
-	Rows  []Row
-	Total *Figures
+	// From and To are the dates the figures cover, and AsOf the moment
+	// they are seen at (zero for now): the query's, or, for a role
+	// answered from the base table, widened to whole months and moved to
+	// the start of asOf's month, which Widened then says.
+	From, To domain.Date
+	AsOf     time.Time
+	Widened  bool
+	Rows     []Row
+	Total    *Figures
 	// Met is, for the view of one space, whether each target is met, as
 	// the published figures let one judge.
 	Met    map[string]bool
@@ -78,6 +90,9 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 		return nil, err
 	}
 	mq.Format, mq.Bucket = q.Format, q.Bucket
+	if !v.SeesSmallCounts() && s.release.mode == CellKey {
+		return s.publishedInclusion(ctx, v, q, mq)
+	}
 	model, err := s.modelAt(ctx, v, q.AsOf)
 	if err != nil {
 		return nil, err
@@ -86,7 +101,7 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 	if err != nil {
 		return nil, err
 	}
-	out := &View{Rows: total.rows, Total: total.total}
+	out := &View{Rows: total.rows, Total: total.total, From: mq.From, To: mq.To, AsOf: q.AsOf}
 	groups := []exact{}
 	if q.GroupBy != "" {
 		for _, key := range s.groupKeys(v, model, mq, q.GroupBy) {
@@ -111,9 +126,10 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 
 // exact is a view as computed, before release.
 type exact struct {
-	rows    []Row
-	total   *Figures
-	targets *space.Targets
+	rows     []Row
+	total    *Figures
+	targets  *space.Targets
+	from, to domain.Date
 }
 
 func (s *Service) view(ctx context.Context, model *inclusion.Model, q inclusion.Query) (exact, error) {

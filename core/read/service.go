@@ -72,6 +72,10 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rel.mode == CellKey && cfg.Inclusion != nil {
+		// The base table publishes each cell once, through the table.
+		cfg.Inclusion.UsePerturbation(rel.table.Perturb)
+	}
 	s := &Service{cfg: cfg, release: rel, replays: pace.New(cfg.Replays, time.Minute, cfg.Clock), names: newNameIndex(cfg.NameKey)}
 	s.byKind = s.kinds()
 	return s, nil

@@ -53,6 +53,13 @@ type Model struct {
 	// bySpace holds each space's dialogues sorted by date and id, for
 	// range queries.
 	bySpace map[domain.ID][]dated
+	// base is the base table (see base.go): each space's cells by month.
+	base map[domain.ID]map[int32]*spaceMonth
+	// regionMonths are the published sums of each region's space-months.
+	regionMonths map[string]map[int32]*tally
+	perturb      Perturbation
+	uniques      *uniqueMemos
+	restoring    bool
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -185,13 +192,14 @@ type Dialogue struct {
 	Concerns                          []dialogue.Concern
 
 	index uint32   // in Model.byIndex
-	seed  [16]byte // the dialogue's own block for its records' keys
+	seed  [16]byte // its base cell's block for its records' keys
 	// attendees are indexes into Model.people in attendance order, with
 	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
 	// attendee.
 	attendees []uint32
 	counts    counts // this dialogue's contribution, kept current
 	keys      counts // the sums of its records' keys, kept with counts
+	inBase    bool   // its counts are in its base cell
 }
 
 const spokeBit = 1 << 31
@@ -216,13 +224,19 @@ func (m *Model) Keyed() bool { return len(m.secret) > 0 }
 
 // Blank returns an empty model with the same secret: a past view must
 // perturb the same cells as the live one the same way.
-func (m *Model) Blank() *Model { return NewKeyed(m.secret) }
+func (m *Model) Blank() *Model {
+	b := NewKeyed(m.secret)
+	m.mu.RLock()
+	b.perturb = m.perturb
+	m.mu.RUnlock()
+	return b
+}
 
 // Name implements projections.Projection.
 func (m *Model) Name() string { return "inclusion" }
 
 // Version implements projections.Projection.
-func (m *Model) Version() int { return 9 } // 7: women's target defaults per measure; 8: cell keys; 9: spaces' details
+func (m *Model) Version() int { return 10 } // 7: women's target defaults per measure; 8: cell keys; 9: spaces' details; 10: record keys from content
 
 // Reset implements projections.Projection.
 func (m *Model) Reset() {
@@ -233,6 +247,8 @@ func (m *Model) Reset() {
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]dated{}
+	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
+	m.regionMonths = map[string]map[int32]*tally{}
 }
 
 // Apply implements projections.Projection. An event type no aggregate
@@ -249,9 +265,12 @@ func (m *Model) Apply(ev projections.Event) error {
 		s := &Space{ID: id, Targets: e.Targets.WithDefaults(), EstablishedOn: e.EstablishedOn}
 		s.setDetails(e.Details)
 		m.spaces[id] = s
+		m.moveRegion(id, "", s.Region)
 	case space.DetailsChanged:
 		if s := m.spaces[id]; s != nil {
+			before := s.Region
 			s.setDetails(e.Details)
+			m.moveRegion(id, before, s.Region)
 		}
 	case space.TargetsSet:
 		if s := m.spaces[id]; s != nil {
@@ -284,7 +303,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		}
 	case dialogue.Retracted:
 		if d := m.dialogues[id]; d != nil {
-			d.Retracted = true
+			m.moveBase(d, func() { d.Retracted = true })
 			list := m.bySpace[d.SpaceID]
 			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
 		}
@@ -347,7 +366,7 @@ func (m *Model) groupOf(code string) int {
 // add gives a new dialogue its dense index.
 func (m *Model) add(d *Dialogue) {
 	d.index = uint32(len(m.byIndex))
-	d.seed = m.keys.seed(d.ID)
+	m.reseed(d)
 	m.byIndex = append(m.byIndex, d)
 	m.dialogues[d.ID] = d
 }
@@ -356,6 +375,12 @@ func (m *Model) add(d *Dialogue) {
 // may move it in its space's list, and its attendance is recounted (a
 // date moves who was young on the day).
 func (m *Model) correct(d *Dialogue, r dialogue.Record) {
+	// Its counts leave the cell they are in before its month, format or
+	// pillar can move it; setAttendance's recount enters the new one.
+	if d.inBase {
+		m.enterBase(d, -1)
+		d.inBase = false
+	}
 	if !d.Retracted && r.HeldOn != d.HeldOn {
 		list := m.bySpace[d.SpaceID]
 		m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
@@ -364,7 +389,14 @@ func (m *Model) correct(d *Dialogue, r dialogue.Record) {
 	}
 	d.HeldOn, d.Pillar, d.Format, d.Title, d.Locality, d.Language = r.HeldOn, r.Pillar, r.Format, r.Title, r.Locality, r.Language
 	d.Topics, d.DurationMinutes, d.Facilitators, d.StakeholderIDs, d.Concerns = r.Topics, r.DurationMinutes, r.Facilitators, r.StakeholderIDs, r.Concerns
+	m.reseed(d)
 	m.setAttendance(d, r.Attendance)
+}
+
+// reseed gives a dialogue its cell's block for its records' keys: the
+// same people entered again, or moved into the cell, make the same keys.
+func (m *Model) reseed(d *Dialogue) {
+	d.seed = m.keys.cellSeed(d.SpaceID, monthIndex(d.HeldOn), d.Format, d.Pillar)
 }
 
 // setAttendance replaces a dialogue's attendance and recounts it.

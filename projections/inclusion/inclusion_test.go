@@ -65,6 +65,12 @@ func randomHistory(rt *rapid.T, env *commandstest.Env) (spaces []domain.ID) {
 				spaces = append(spaces, m.CommandID)
 			}
 		},
+		"move a space to another region": func(rt *rapid.T) {
+			if len(spaces) > 0 {
+				_, err := commands.Space.Execute(ctx, h, rapid.SampledFrom(spaces).Draw(rt, "moved"), space.ChangeDetails{Details: space.Details{Name: "S", Kind: "other", Region: rapid.SampledFrom([]string{"gao", "mopti"}).Draw(rt, "newRegion"), Pillar: "security"}}, meta())
+				run(err)
+			}
+		},
 		"enrol": func(rt *rapid.T) {
 			m := meta()
 			_, err := h.Enrol(ctx, m.CommandID, participant.Enrol{Profile: randomProfile(rt), Consent: participant.Consent{Given: true, On: domain.NewDate(2024, 1, 1)}}, keystore.Identity{Name: "x"}, m)
@@ -334,6 +340,8 @@ func recompute(rt *rapid.T, raw []events.RecordedEvent) *world {
 		id := ulid.MustParse(rec.Stream[len(rec.Stream)-26:])
 		switch e := e.(type) {
 		case space.Established:
+			w.spaceRegion[id] = e.Region
+		case space.DetailsChanged:
 			w.spaceRegion[id] = e.Region
 		case participant.Enrolled:
 			w.profiles[id] = e.Profile

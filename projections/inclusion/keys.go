@@ -15,8 +15,12 @@ import (
 // person of a headcount, a participant counted once — a key that looks
 // random to anyone without the model's secret, and is the same each time
 // it is computed: AES under a key derived from the secret, a
-// pseudo-random function of the records' ids. Cell keys are sums of these
-// (see core/disclosure).
+// pseudo-random function of what identifies the record's content, never
+// of a dialogue's id. A dialogue entered twice (a duplicate) thus brings
+// the same records' keys as the first entry, and once either is
+// retracted its cell is published exactly as before, not as a fresh
+// noisy view of the same people. Cell keys are sums of these (see
+// core/disclosure).
 type recordKeys struct {
 	block cipher.Block
 	// fingerprint names the secret in snapshots, whose key sums are
@@ -26,7 +30,7 @@ type recordKeys struct {
 
 func newRecordKeys(secret []byte) recordKeys {
 	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("palabre cell keys v1"))
+	m.Write([]byte("palabre cell keys v2")) // v2: keys from the records' content
 	sum := m.Sum(nil)
 	block, err := aes.NewCipher(sum[:16])
 	if err != nil {
@@ -42,14 +46,31 @@ func (k recordKeys) seed(id domain.ID) [16]byte {
 	return out
 }
 
+// cellSeed is a base cell's own pseudo-random block, from its
+// coordinates (space, calendar month, format, pillar): the block a
+// dialogue's records' keys come from, the same for every dialogue of the
+// cell, so that the same people entered again make the same keys.
+func (k recordKeys) cellSeed(spaceID domain.ID, month int32, format, pillar string) [16]byte {
+	h := sha256.New()
+	h.Write(spaceID[:])
+	h.Write(binary.LittleEndian.AppendUint32(nil, uint32(month)))
+	h.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(format))))
+	h.Write([]byte(format))
+	h.Write([]byte(pillar))
+	var out [16]byte
+	k.block.Encrypt(out[:], h.Sum(nil)[:16])
+	return out
+}
+
 func (k recordKeys) person(id domain.ID) uint32 {
 	s := k.seed(id)
 	return binary.LittleEndian.Uint32(s[:4])
 }
 
-// attendance is the key of a person's attendance at a dialogue.
-func (k recordKeys) attendance(dialogueSeed [16]byte, person uint32) uint32 {
-	in := dialogueSeed
+// attendance is the key of a person's attendance in a base cell: the
+// same for each dialogue of the cell they attend.
+func (k recordKeys) attendance(cellSeed [16]byte, person uint32) uint32 {
+	in := cellSeed
 	in[0] ^= 1 // apart from the headcount's records
 	binary.LittleEndian.PutUint32(in[12:], binary.LittleEndian.Uint32(in[12:])^person)
 	var out [16]byte
@@ -58,10 +79,10 @@ func (k recordKeys) attendance(dialogueSeed [16]byte, person uint32) uint32 {
 }
 
 // headcount sums the keys of each category's unregistered people: the
-// n-th of a category has a key of its own.
-func (k recordKeys) headcount(dialogueSeed [16]byte, h dialogue.Headcount) units {
+// n-th of a category in a dialogue has the key of its cell and rank.
+func (k recordKeys) headcount(cellSeed [16]byte, h dialogue.Headcount) units {
 	sum := func(category byte, n int) int {
-		in := dialogueSeed
+		in := cellSeed
 		in[0] ^= 2
 		in[1] ^= category
 		base := binary.LittleEndian.Uint32(in[12:])

@@ -75,8 +75,11 @@ type Row struct {
 
 // View answers a Query.
 type View struct {
-	Rows  []Row
-	Total Figures
+	// From and To are the dates the figures cover: the query's, widened
+	// to whole months by Published.
+	From, To domain.Date
+	Rows     []Row
+	Total    Figures
 	// Targets and Met are set for a view of one space: whether the total's
 	// shares reach the space's targets, by target name.
 	Targets *space.Targets
@@ -93,7 +96,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var v View
+	v := View{From: q.From, To: q.To}
 	var selected []*Dialogue
 	if q.SpaceID != nil {
 		s, ok := m.spaces[*q.SpaceID]

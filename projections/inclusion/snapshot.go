@@ -212,6 +212,8 @@ func (m *Model) Restore(in io.Reader) error {
 	m.Reset()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.restoring = true
+	defer func() { m.restoring = false; m.republishAll() }()
 	if fp := r.Uint(); r.Err() == nil && fp != m.keys.fingerprint {
 		return errors.New("the snapshot's cell keys were made under another secret")
 	}
@@ -320,6 +322,8 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 		m.readCounts(r, &d.keys)
 		if !d.Retracted {
 			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], dated{dayOf(d.HeldOn), d.index})
+			m.enterBase(d, 1)
+			d.inBase = true
 		}
 	}
 	for _, list := range m.bySpace {

@@ -50,7 +50,7 @@ func (m *Model) recount(d *Dialogue) {
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
 	countHeadcount(&k, m.keys.headcount(d.seed, h))
 	k.wrap()
-	d.counts, d.keys = c, k
+	m.moveBase(d, func() { d.counts, d.keys = c, k })
 }
 
 // countAttendance adds w to every count a registered attendee is in: 1

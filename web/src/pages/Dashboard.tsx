@@ -5,7 +5,7 @@ import { BarChart, LineChart } from '../charts'
 import { Refused, download } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
-import { count, month, percent } from '../numbers'
+import { count, day, month, percent } from '../numbers'
 import { exportName, rangeProblem, viewRefusal } from '../views'
 import './dashboard.css'
 
@@ -26,6 +26,9 @@ interface Measure {
 type Figures = Record<'attendance' | 'women' | 'youth' | 'personsWithDisabilities' | 'displaced', Measure>
 interface Answer {
   inclusion: {
+    from: string | null
+    to: string | null
+    widened: boolean
     rows: { from: string; figures: Figures }[]
     total: Figures
     groups: { key: string; space: { name: string; targets: Record<'women' | 'youth' | 'disability' | 'displaced', number | null> } | null; total: Figures }[]
@@ -35,7 +38,7 @@ interface Answer {
 const measures = `attendance { count share suppressed } women { count share suppressed } youth { count share suppressed } personsWithDisabilities { count share suppressed } displaced { count share suppressed }`
 const query = `query Dashboard($region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket) {
   inclusion(region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, groupBy: SPACE) {
-    rows { from figures { ${measures} } } total { ${measures} }
+    from to widened rows { from figures { ${measures} } } total { ${measures} }
     groups { key space { name targets { women youth disability displaced } } total { ${measures} } } } }`
 
 const columns = [
@@ -103,6 +106,8 @@ export default function Dashboard() {
   const local = rangeProblem(from, to, bucket)
   const [answer, problem] = useView(filters, local)
 
+  // Roles without access to names see sums of perturbed cells.
+  const exact = app.session.role === 'facilitator' || app.session.role === 'admin'
   const groups = answer?.inclusion.groups ?? []
   // a share of nobody is no share: 0 % would read as women kept away
   const nobody = answer?.inclusion.total.attendance.count === 0
@@ -191,6 +196,10 @@ export default function Dashboard() {
             </tfoot>
           </table>
           {nobody && <p role="status">{t('dashboard.nobody')}</p>}
+          {answer.inclusion.widened && answer.inclusion.from && answer.inclusion.to && (
+            <p role="status" id="widened">{t('dashboard.widened', { from: day(answer.inclusion.from), to: day(answer.inclusion.to) })}</p>
+          )}
+          {!exact && <p class="help">{t('dashboard.perturbedWhy')}</p>}
           <p class="help">{t('dashboard.withheldWhy')}</p>
           <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
             <select id="chart-measure" value={chart.measure} onChange={(e) => setChart(columns.find((c) => c.measure === e.currentTarget.value)!)}>

@@ -1,0 +1,319 @@
+package inclusion
+
+import (
+	"slices"
+	"time"
+
+	"github.com/palabre/palabre/events/domain"
+)
+
+// The base table is what roles without access to identities are
+// published from: the finest cells — one space, one calendar month, one
+// format, one pillar — each published once from its true counts and its
+// cell key, and every larger figure the sum of those published cells
+// (see Published). Two answers then differ only by whole published cells,
+// never by a fresh noise on the same records.
+//
+// The model keeps the cells current as events arrive: a dialogue held,
+// corrected, recounted after a profile correction or retracted moves its
+// counts and key sums in or out of its cell, and each space-month keeps
+// the sum of its cells' published values, and each region each month's,
+// so that a region over a year is twelve additions.
+
+// Perturbation publishes one count of a base cell from its true value
+// and its cell key; nil publishes true values. It is injected so that
+// projections need not depend on the disclosure rules.
+type Perturbation func(value int, key uint32) int
+
+// The measures of a base cell, in this order.
+const (
+	mAttendance = iota
+	mRegistered
+	mUnregistered
+	mWomen
+	mMen
+	mYouth
+	mYoungWomen
+	mYoungMen
+	mAgeUnknown
+	mDisabilities
+	mDisplaced
+	nMeasures
+)
+
+// measuresOf lists a dialogue's counts (or key sums) as measures.
+func measuresOf(c *counts) [nMeasures]int {
+	return [nMeasures]int{c.registered + c.unregistered, c.registered, c.unregistered, c.women, c.men,
+		c.youth, c.youngWomen, c.youngMen, c.ageUnknown, c.disabilities, c.displaced}
+}
+
+// baseCell is one cell of the base table: its dialogues' summed counts
+// and key sums (modulo 2³², kept in the low bits).
+type baseCell struct {
+	format, pillar string
+	dialogues      int32
+	values         [nMeasures]int32
+	keys           [nMeasures]uint32
+	groupValues    []int32 // by Model.groups index
+	groupKeys      []uint32
+	// members are its dialogues' indexes in Model.byIndex: a cell whose
+	// dialogues are all one entry repeated is published from one copy.
+	members []uint32
+}
+
+// tally is a sum of published cells.
+type tally struct {
+	dialogues int
+	measures  [nMeasures]int
+	groups    []int // by Model.groups index
+}
+
+func (t *tally) add(o *tally, sign int) {
+	t.dialogues += sign * o.dialogues
+	for i, n := range o.measures {
+		t.measures[i] += sign * n
+	}
+	if len(t.groups) < len(o.groups) {
+		t.groups = append(t.groups, make([]int, len(o.groups)-len(t.groups))...)
+	}
+	for i, n := range o.groups {
+		t.groups[i] += sign * n
+	}
+}
+
+// spaceMonth holds one space's cells of one month and the sum of their
+// published values.
+type spaceMonth struct {
+	cells     []baseCell
+	published tally
+}
+
+// monthIndex numbers calendar months: year × 12 + month − 1.
+func monthIndex(d domain.Date) int32 { return int32(d.Year()*12 + int(d.Month()) - 1) }
+
+func firstDayOfMonth(month int32) domain.Date {
+	return domain.NewDate(int(month/12), time.Month(month%12+1), 1)
+}
+
+// UsePerturbation makes the base table publish through p from now on,
+// republishing every cell; nil publishes true values. Blank models carry
+// it, so past views publish the same cells the same way.
+func (m *Model) UsePerturbation(p Perturbation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.perturb = p
+	m.republishAll()
+}
+
+// republishAll recomputes every space-month's published sum, and the
+// regions'. m.mu is held.
+func (m *Model) republishAll() {
+	m.regionMonths = map[string]map[int32]*tally{}
+	for id, months := range m.base {
+		for month, sm := range months {
+			sm.published = tally{}
+			for i := range sm.cells {
+				c := m.publishCell(&sm.cells[i])
+				sm.published.add(&c, 1)
+			}
+			m.regionMonth(m.regionOf(id), month).add(&sm.published, 1)
+		}
+	}
+}
+
+// regionOf is a space's region, "" while the space is unknown.
+func (m *Model) regionOf(id domain.ID) string {
+	if s := m.spaces[id]; s != nil {
+		return s.Region
+	}
+	return ""
+}
+
+// regionMonth is a region's published sum for a month, made if missing.
+func (m *Model) regionMonth(region string, month int32) *tally {
+	months := m.regionMonths[region]
+	if months == nil {
+		months = map[int32]*tally{}
+		m.regionMonths[region] = months
+	}
+	t := months[month]
+	if t == nil {
+		t = &tally{}
+		months[month] = t
+	}
+	return t
+}
+
+// moveRegion moves a space's published sums from one region's to
+// another's, when its details change its region. m.mu is held.
+func (m *Model) moveRegion(id domain.ID, from, to string) {
+	if from == to {
+		return
+	}
+	for month, sm := range m.base[id] {
+		m.regionMonth(from, month).add(&sm.published, -1)
+		m.regionMonth(to, month).add(&sm.published, 1)
+	}
+}
+
+// publishCell is a cell's published values: each measure perturbed once
+// by its own cell key. The dialogue count is not perturbed: dialogues are
+// records, not people.
+//
+// A cell whose dialogues are all the same entry repeated (a dialogue
+// entered twice, before one is retracted) publishes copies × the one
+// entry's published values: its records' keys come from their content,
+// so the one entry alone is the cell as it was before the duplicate, and
+// the doubled cell, perturbed afresh, would be a second noisy view of the
+// same people — of twice their count, with half the relative noise.
+func (m *Model) publishCell(c *baseCell) tally {
+	values, keys, groupValues, groupKeys, copies := c.values, c.keys, c.groupValues, c.groupKeys, 1
+	if one := m.repeatedEntry(c); one != nil {
+		copies = len(c.members)
+		values, keys = [nMeasures]int32{}, measuresKeys(&one.keys)
+		for i, n := range measuresOf(&one.counts) {
+			values[i] = int32(n)
+		}
+		groupValues, groupKeys = make([]int32, len(one.counts.groups)), make([]uint32, len(one.counts.groups))
+		for g, n := range one.counts.groups {
+			groupValues[g] = int32(n)
+			if g < len(one.keys.groups) {
+				groupKeys[g] = uint32(one.keys.groups[g])
+			}
+		}
+	}
+	publish := func(value int32, key uint32) int {
+		if m.perturb == nil {
+			return copies * int(value)
+		}
+		return copies * m.perturb(int(value), key)
+	}
+	t := tally{dialogues: int(c.dialogues)}
+	for i := range t.measures {
+		t.measures[i] = publish(values[i], keys[i])
+	}
+	if len(groupValues) > 0 {
+		t.groups = make([]int, len(groupValues))
+		for g, n := range groupValues {
+			t.groups[g] = publish(n, groupKeys[g])
+		}
+	}
+	return t
+}
+
+// measuresKeys lists a dialogue's key sums as measures, modulo 2³².
+func measuresKeys(k *counts) [nMeasures]uint32 {
+	var out [nMeasures]uint32
+	for i, n := range measuresOf(k) {
+		out[i] = uint32(n)
+	}
+	return out
+}
+
+// repeatedEntry is the one dialogue a cell of two or more holds copies
+// of, when all its dialogues count the same records; nil otherwise. It
+// stops at the first that differs, so a cell of distinct dialogues costs
+// one comparison.
+func (m *Model) repeatedEntry(c *baseCell) *Dialogue {
+	if len(c.members) < 2 {
+		return nil
+	}
+	one := m.byIndex[c.members[0]]
+	for _, i := range c.members[1:] {
+		if !sameRecords(one, m.byIndex[i]) {
+			return nil
+		}
+	}
+	return one
+}
+
+// sameRecords reports whether two dialogues count the same records: the
+// same counts under the same keys.
+func sameRecords(a, b *Dialogue) bool {
+	return measuresOf(&a.counts) == measuresOf(&b.counts) && measuresOf(&a.keys) == measuresOf(&b.keys) &&
+		slices.Equal(a.counts.groups, b.counts.groups) && slices.Equal(a.keys.groups, b.keys.groups)
+}
+
+// enterBase adds a dialogue's current counts to its cell (sign 1) or
+// takes them out (sign −1), and updates the space-month's published sum.
+// m.mu is held.
+func (m *Model) enterBase(d *Dialogue, sign int) {
+	months := m.base[d.SpaceID]
+	if months == nil {
+		months = map[int32]*spaceMonth{}
+		m.base[d.SpaceID] = months
+	}
+	month := monthIndex(d.HeldOn)
+	sm := months[month]
+	if sm == nil {
+		sm = &spaceMonth{}
+		months[month] = sm
+	}
+	k := -1
+	for i := range sm.cells {
+		if sm.cells[i].format == d.Format && sm.cells[i].pillar == d.Pillar {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		sm.cells = append(sm.cells, baseCell{format: d.Format, pillar: d.Pillar})
+		k = len(sm.cells) - 1
+	}
+	c := &sm.cells[k]
+	var before tally
+	if !m.restoring {
+		before = m.publishCell(c)
+	}
+	c.dialogues += int32(sign)
+	if sign > 0 {
+		c.members = append(c.members, d.index)
+	} else if i := slices.Index(c.members, d.index); i >= 0 {
+		c.members = slices.Delete(c.members, i, i+1)
+	}
+	values, keys := measuresOf(&d.counts), measuresOf(&d.keys)
+	for i := range values {
+		c.values[i] += int32(sign * values[i])
+		c.keys[i] += uint32(sign * keys[i])
+	}
+	for g, n := range d.counts.groups {
+		for len(c.groupValues) <= g {
+			c.groupValues, c.groupKeys = append(c.groupValues, 0), append(c.groupKeys, 0)
+		}
+		c.groupValues[g] += int32(sign * n)
+		if g < len(d.keys.groups) {
+			c.groupKeys[g] += uint32(sign * d.keys.groups[g])
+		}
+	}
+	if !m.restoring { // a restore publishes every cell once, at its end
+		after := m.publishCell(c)
+		sm.published.add(&before, -1)
+		sm.published.add(&after, 1)
+		r := m.regionMonth(m.regionOf(d.SpaceID), month)
+		r.add(&before, -1)
+		r.add(&after, 1)
+	}
+	if c.dialogues == 0 {
+		sm.cells[k] = sm.cells[len(sm.cells)-1]
+		sm.cells = sm.cells[:len(sm.cells)-1]
+		if len(sm.cells) == 0 {
+			delete(months, month) // a month left empty lists no row, as after a restore
+		}
+	}
+	m.uniques.changed(d.HeldOn.Year())
+}
+
+// moveBase takes a dialogue's counts out of the base table before they
+// change, runs change, and puts them back unless the dialogue is
+// retracted. m.mu is held.
+func (m *Model) moveBase(d *Dialogue, change func()) {
+	if d.inBase {
+		m.enterBase(d, -1)
+		d.inBase = false
+	}
+	change()
+	if !d.Retracted {
+		m.enterBase(d, 1)
+		d.inBase = true
+	}
+}

@@ -1,0 +1,129 @@
+package inclusion_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	"pgregory.net/rapid"
+
+	"github.com/palabre/palabre/events/commands"
+	"github.com/palabre/palabre/events/commands/commandstest"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/space"
+	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/inclusion"
+)
+
+// TestBaseTableAddsUpToTheExactFigures checks, over random histories with
+// corrections, profile corrections and retractions, that the base table
+// kept as events arrive gives, unperturbed, exactly the figures of the
+// same query widened to whole months, in the model and a restored one;
+// and that perturbed, every answer is the sum of its months, the same in
+// the restored model.
+func TestBaseTableAddsUpToTheExactFigures(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		env := commandstest.Open(rt, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+		defer env.Close()
+		spaces := randomHistory(rt, env)
+		model, restored, _ := replayAndRestore(rt, env.Store)
+		ctx := context.Background()
+		for range 5 {
+			q := randomQuery(rt, spaces)
+			for _, m := range []*inclusion.Model{model, restored} {
+				got, err := m.Published(ctx, q)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				want, err := m.View(ctx, inclusion.Snapped(q))
+				if err != nil {
+					rt.Fatal(err)
+				}
+				want = withoutKeys(want)
+				want.Total.UniqueParticipants = 0
+				if !reflect.DeepEqual(got.Total, want.Total) {
+					rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, got.Total, want.Total)
+				}
+			}
+		}
+		noisy := func(value int, key uint32) int {
+			if value == 0 {
+				return 0
+			}
+			return value + int(key%5)
+		}
+		model.UsePerturbation(noisy)
+		restored.UsePerturbation(noisy)
+		for range 5 {
+			q := randomQuery(rt, spaces)
+			a, _ := model.Published(ctx, q)
+			b, _ := restored.Published(ctx, q)
+			if !reflect.DeepEqual(a, b) {
+				rt.Fatalf("query %+v: the restored model publishes\n%+v\nnot\n%+v", q, b, a)
+			}
+			q.Bucket = inclusion.Month
+			byMonth, _ := model.Published(ctx, q)
+			sum := 0
+			for _, r := range byMonth.Rows {
+				sum += r.Figures.Women + r.Figures.Attendance
+			}
+			if want := byMonth.Total.Women + byMonth.Total.Attendance; sum != want {
+				rt.Fatalf("query %+v: months add up to %d, the total is %d", q, sum, want)
+			}
+		}
+	})
+}
+
+// A dialogue entered twice (a duplicate) and the first entry then
+// retracted leaves the same people in the cell: it must publish what it
+// published before, not a fresh noisy view of them under new keys; and
+// while both entries stand, twice that, not a fresh view of twice them.
+func TestADuplicateLeftAlonePublishesWhatTheOriginalDid(t *testing.T) {
+	env := commandstest.Open(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	t.Cleanup(env.Close)
+	ctx := context.Background()
+	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make()} }
+	m := meta()
+	if _, err := commands.Space.Execute(ctx, env.Handler, m.CommandID, space.Establish{Details: space.Details{Name: "Comité", Kind: "other", Region: "gao", Pillar: "security"},
+		EstablishedOn: domain.NewDate(2025, 1, 1)}, m); err != nil {
+		t.Fatal(err)
+	}
+	spaceID := m.CommandID
+	record := dialogue.Record{SpaceID: spaceID, HeldOn: domain.NewDate(2025, 3, 4), Format: "workshop", Pillar: "security",
+		Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{YoungWomen: 3, AdultWomen: 7, YoungMen: 4, AdultMen: 6, WithDisabilities: 2, Displaced: 3}}}
+	hold := func() domain.ID {
+		m := meta()
+		if _, err := commands.Dialogue.Execute(ctx, env.Handler, m.CommandID, dialogue.Hold{Record: record}, m); err != nil {
+			t.Fatal(err)
+		}
+		return m.CommandID
+	}
+	publish := func() inclusion.Figures {
+		model := inclusion.NewKeyed([]byte("a server's secret"))
+		model.UsePerturbation(func(value int, key uint32) int { return value + int(key%7) })
+		if _, _, err := projections.Replay(ctx, env.Store, model); err != nil {
+			t.Fatal(err)
+		}
+		v, err := model.Published(ctx, inclusion.Query{SpaceID: &spaceID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Total
+	}
+	original := hold()
+	before := publish()
+	hold()
+	if both := publish(); both.Displaced != 2*before.Displaced || both.YoungWomen != 2*before.YoungWomen || both.Attendance != 2*before.Attendance {
+		t.Errorf("the entry twice publishes\n%+v\nnot twice what it published once\n%+v", both, before)
+	}
+	m = meta()
+	if _, err := commands.Dialogue.Execute(ctx, env.Handler, original, dialogue.Retract{Reason: "doublon"}, m); err != nil {
+		t.Fatal(err)
+	}
+	if after := publish(); !reflect.DeepEqual(after, before) {
+		t.Errorf("the duplicate alone publishes\n%+v\nthe original published\n%+v", after, before)
+	}
+}

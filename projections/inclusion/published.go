@@ -1,0 +1,270 @@
+package inclusion
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/palabre/palabre/events/domain"
+)
+
+// Snapped widens a query's dates to whole calendar months, the finest
+// period of the base table: From to the first day of its month, To to the
+// last day of its. Open ends stay open.
+func Snapped(q Query) Query {
+	if !q.From.IsZero() {
+		q.From = firstDayOfMonth(monthIndex(q.From))
+	}
+	if !q.To.IsZero() {
+		q.To = lastDayOfMonth(monthIndex(q.To))
+	}
+	return q
+}
+
+func lastDayOfMonth(month int32) domain.Date {
+	return domain.DateOf(firstDayOfMonth(month+1).Time().AddDate(0, 0, -1))
+}
+
+// bucketMonths is how many months a bucket spans.
+var bucketMonths = map[Bucket]int32{Month: 1, Quarter: 3, Year: 12}
+
+// Published answers a query from the base table: every figure is the sum
+// of the published base cells it covers, so two answers differ only by
+// whole cells. The dates are widened to whole months (Snapped; the view's
+// From and To say which), and rows are whole buckets. UniqueParticipants
+// is zero: it does not add across cells (see UniqueInYear). A space the
+// model does not hold (a past view before it was established) selects
+// nothing. Returns an error for a range that ends before it starts, and
+// the context's error when it ends first.
+func (m *Model) Published(ctx context.Context, q Query) (View, error) {
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
+	}
+	q = Snapped(q)
+	lo, hi := int32(math.MinInt32), int32(math.MaxInt32)
+	if !q.From.IsZero() {
+		lo = monthIndex(q.From)
+	}
+	if !q.To.IsZero() {
+		hi = monthIndex(q.To)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	v := View{From: q.From, To: q.To}
+	var total tally
+	rows := map[int32]*tally{}
+	width := bucketMonths[q.Bucket]
+	add := func(month int32, part *tally) {
+		if month < lo || month > hi || part.dialogues == 0 { // no dialogue there (any more): no row
+			return
+		}
+		total.add(part, 1)
+		if width == 0 {
+			return
+		}
+		start := month - month%width
+		if rows[start] == nil {
+			rows[start] = &tally{}
+		}
+		rows[start].add(part, 1)
+	}
+	if q.SpaceID == nil && q.Format == "" && q.Pillar == "" {
+		// A region, or everything: the regions' kept sums.
+		for region, months := range m.regionMonths {
+			if q.Region == "" || region == q.Region {
+				for month, t := range months {
+					add(month, t)
+				}
+			}
+		}
+	} else {
+		for n, id := range m.publishedSpaces(q, &v) {
+			if n%256 == 255 && ctx.Err() != nil {
+				return View{}, ctx.Err()
+			}
+			for month, sm := range m.base[id] {
+				add(month, m.selectedCells(sm, q))
+			}
+		}
+	}
+	v.Total = m.publishedFigures(&total)
+	v.Rows = m.publishedRows(rows, width, lo, hi)
+	return v, nil
+}
+
+// publishedSpaces are the spaces a query selects; for one space, it sets
+// the view's targets. m.mu is held.
+func (m *Model) publishedSpaces(q Query, v *View) []domain.ID {
+	if q.SpaceID != nil {
+		s, ok := m.spaces[*q.SpaceID]
+		if !ok {
+			return nil // not yet established in a past view: nothing held there
+		}
+		t := s.Targets
+		v.Targets = &t
+		if q.Region != "" && s.Region != q.Region {
+			return nil // filters combine: a space and another region select nothing
+		}
+		return []domain.ID{s.ID}
+	}
+	var out []domain.ID
+	for id := range m.base {
+		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// selectedCells is the published sum of a space-month's cells of q's
+// format and pillar: the kept sum when neither narrows it.
+func (m *Model) selectedCells(sm *spaceMonth, q Query) *tally {
+	if q.Format == "" && q.Pillar == "" {
+		return &sm.published
+	}
+	var sum tally
+	for i := range sm.cells {
+		c := &sm.cells[i]
+		if (q.Format == "" || c.format == q.Format) && (q.Pillar == "" || c.pillar == q.Pillar) {
+			p := m.publishCell(c)
+			sum.add(&p, 1)
+		}
+	}
+	return &sum
+}
+
+// publishedRows lists a view's buckets in order: every bucket of a
+// bounded range, empty ones too, or those holding dialogues.
+func (m *Model) publishedRows(rows map[int32]*tally, width, lo, hi int32) []Row {
+	if width == 0 {
+		return nil
+	}
+	var starts []int32
+	if lo != math.MinInt32 && hi != math.MaxInt32 {
+		for s := lo - lo%width; s <= hi; s += width {
+			starts = append(starts, s)
+		}
+	} else {
+		for s := range rows {
+			starts = append(starts, s)
+		}
+		slices.Sort(starts)
+	}
+	out := make([]Row, len(starts))
+	for i, s := range starts {
+		t := rows[s]
+		if t == nil {
+			t = &tally{}
+		}
+		out[i] = Row{Period: Period{From: firstDayOfMonth(s), To: lastDayOfMonth(s + width - 1)}, Figures: m.publishedFigures(t)}
+	}
+	return out
+}
+
+// publishedFigures turns a sum of published cells into Figures, without
+// cell keys: they are published already.
+func (m *Model) publishedFigures(t *tally) Figures {
+	n := t.measures
+	f := Figures{Dialogues: t.dialogues, Attendance: n[mAttendance], Registered: n[mRegistered], Unregistered: n[mUnregistered],
+		Women: n[mWomen], Men: n[mMen], Youth: n[mYouth], YoungWomen: n[mYoungWomen], YoungMen: n[mYoungMen],
+		AgeUnknown: n[mAgeUnknown], PersonsWithDisabilities: n[mDisabilities], Displaced: n[mDisplaced], Groups: map[string]int{}}
+	for g, k := range t.groups {
+		if k > 0 {
+			f.Groups[m.groups[g]] = k
+		}
+	}
+	return f
+}
+
+// IsWholeYear reports whether a period is exactly one calendar year.
+func IsWholeYear(from, to domain.Date) bool {
+	return !from.IsZero() && from == domain.NewDate(from.Year(), time.January, 1) && to == domain.NewDate(from.Year(), 12, 31)
+}
+
+// UniqueInYear counts the registered people who attended a dialogue of
+// one space (spaceID), one region, or every space (neither), in one
+// calendar year, with the sum of their keys: the only unique-participant
+// cells roles without identities are published (unique participants do
+// not add across cells, so they have cells of their own, fixed like the
+// base table's). Counted once per year and scope until a dialogue of that
+// year changes.
+func (m *Model) UniqueInYear(spaceID *domain.ID, region string, year int) (count int, key uint32) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	scope := uniqueScope{region: region, year: year}
+	if spaceID != nil {
+		scope.space = *spaceID
+	}
+	if count, key, ok := m.uniques.get(scope); ok {
+		return count, key
+	}
+	q := Query{SpaceID: spaceID, Region: region, From: domain.NewDate(year, 1, 1), To: domain.NewDate(year, 12, 31)}
+	var selected []*Dialogue
+	if spaceID != nil {
+		if s, ok := m.spaces[*spaceID]; ok && (region == "" || s.Region == region) {
+			selected = m.inRange(m.bySpace[*spaceID], q)
+		}
+	} else {
+		selected = m.acrossSpaces(q)
+	}
+	seen := getBitmap(m.people.len())
+	defer seen.release()
+	for _, d := range selected {
+		for _, a := range d.attendees {
+			if i, _ := attendee(a); seen.add(i) {
+				key += m.people.keys[i]
+			}
+		}
+	}
+	m.uniques.put(scope, seen.count, key)
+	return seen.count, key
+}
+
+// uniqueMemos keep unique-participant cells until a dialogue of their
+// year changes.
+type uniqueMemos struct {
+	mu   sync.Mutex
+	gen  map[int]uint64 // by year
+	memo map[uniqueScope]uniqueMemo
+}
+
+type uniqueScope struct {
+	space  domain.ID
+	region string
+	year   int
+}
+
+type uniqueMemo struct {
+	gen   uint64
+	count int
+	key   uint32
+}
+
+func newUniqueMemos() *uniqueMemos {
+	return &uniqueMemos{gen: map[int]uint64{}, memo: map[uniqueScope]uniqueMemo{}}
+}
+
+func (u *uniqueMemos) changed(year int) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.gen[year]++
+}
+
+func (u *uniqueMemos) get(s uniqueScope) (count int, key uint32, ok bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	m, ok := u.memo[s]
+	if !ok || m.gen != u.gen[s.year] {
+		return 0, 0, false
+	}
+	return m.count, m.key, true
+}
+
+func (u *uniqueMemos) put(s uniqueScope, count int, key uint32) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.memo[s] = uniqueMemo{gen: u.gen[s.year], count: count, key: key}
+}
