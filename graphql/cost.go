@@ -108,7 +108,7 @@ func (b *builder) groupsBound(args map[string]any) int {
 		if args["spaceId"] != nil {
 			return 1
 		}
-		return len(b.deps.Inclusion.Spaces(region))
+		return b.deps.Inclusion.SpaceCount(region)
 	case string(read.ByRegion):
 		regions := map[string]bool{}
 		for _, s := range b.deps.Inclusion.Spaces(region) {
@@ -284,7 +284,7 @@ func (e *estimate) viewWork(args map[string]any, size viewSize) int {
 func (e *estimate) spaceMonths(q inclusion.Query) int {
 	spaces := 1
 	if q.SpaceID == nil {
-		spaces = len(e.b.deps.Inclusion.Spaces(q.Region))
+		spaces = e.b.deps.Inclusion.SpaceCount(q.Region)
 	}
 	first, last := e.b.deps.Inclusion.Span()
 	if !q.From.IsZero() {
