@@ -32,7 +32,7 @@ import (
 // env is a whole API over a real embedded store, key store, read models
 // and runner, served by httptest.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	server *httptest.Server
 	api    *graphql.Server
 	tokens *access.Tokens
@@ -43,7 +43,7 @@ type env struct {
 
 var today = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
+func newEnv(t testing.TB) *env { return newEnvWith(t, envOptions{}) }
 
 // envOptions vary an env: the server's options, and a synthetic history
 // loaded before the read models start.
@@ -53,12 +53,14 @@ type envOptions struct {
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
 	replays    int // past views one token may replay at once
-	webApp     fs.FS
-	secret     []byte           // the server's secret (Deps.Secret); default random
-	tokenClock func() time.Time // the token store's clock; default today
+	// writeTimeout is the HTTP server's, as `palabre serve` sets one.
+	writeTimeout time.Duration
+	webApp       fs.FS
+	secret       []byte           // the server's secret (Deps.Secret); default random
+	tokenClock   func() time.Time // the token store's clock; default today
 }
 
-func newEnvWith(t *testing.T, o envOptions) *env {
+func newEnvWith(t testing.TB, o envOptions) *env {
 	t.Helper()
 	c := commandstest.Open(t, today)
 	t.Cleanup(c.Close)
@@ -86,12 +88,18 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	api, err := graphql.NewServer(graphql.Deps{Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
+	deviceKey, err := c.Keys.DeviceKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := graphql.NewServer(graphql.Deps{DeviceKey: deviceKey, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
 		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api)
+	srv := httptest.NewUnstartedServer(api)
+	srv.Config.WriteTimeout = o.writeTimeout
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, server: srv, api: api, tokens: tokens, logs: logs}
 	for deadline := time.Now().Add(time.Minute); o.history > 0; time.Sleep(20 * time.Millisecond) {

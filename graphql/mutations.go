@@ -87,8 +87,9 @@ func (b *builder) commandList() []command {
 }
 
 func (b *builder) mutations() gql.Fields {
-	identityInput := gql.NewInputObject(gql.InputObjectConfig{Name: "IdentityInput", Description: "A participant's name and phone, sealed before they are stored.",
-		Fields: gql.InputObjectConfigFieldMap{"name": {Type: nonNull(gql.String)}, "phone": {Type: gql.String}}})
+	identityInput := gql.NewInputObject(gql.InputObjectConfig{Name: "IdentityInput", Description: "A participant's name and phone, sealed before they are stored: in clear (name, phone) or sealed by the client to the server's device key (sealed), one or the other.",
+		Fields: gql.InputObjectConfigFieldMap{"name": {Type: gql.String}, "phone": {Type: gql.String},
+			"sealed": {Type: gql.String, Description: "The name and phone ({\"name\":…,\"phone\":…} in JSON) sealed to Query.deviceKey: p256.<key id>.<ephemeral P-256 point>.<AES-GCM nonce>.<ciphertext>, base64url without padding; the AES-256-GCM key is HKDF-SHA-256 of the ECDH secret, salted with the ephemeral then the device key's point, info \"palabre identity v1\"; the additional data is \"p256.<key id>\"."}}})
 	fields := gql.Fields{}
 	inputs := b.commandInputs()
 	for _, c := range b.commandList() {
@@ -254,7 +255,7 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 	}
 	var identity *keystore.Identity
 	if c.identity != "" {
-		who, given, err := identityArg(p)
+		who, given, err := b.identityArg(p)
 		if err != nil {
 			return id, events.Position{}, err
 		}
@@ -344,7 +345,9 @@ func (b *builder) audit(ctx context.Context, mutation, object, outcome string) {
 		Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).Msg("audit")
 }
 
-func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
+// identityArg is the identity a mutation was given, opened when a device
+// sealed it to the server: the door opens it, the core takes it as typed.
+func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
 	m, ok := p.Args["identity"].(map[string]any)
 	if !ok {
 		return keystore.Identity{}, false, nil
@@ -352,6 +355,15 @@ func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
 	var who keystore.Identity
 	who.Name, _ = m["name"].(string)
 	who.Phone, _ = m["phone"].(string)
+	if sealed, _ := m["sealed"].(string); sealed != "" {
+		if who.Name != "" || who.Phone != "" {
+			return who, true, badInput("identity.sealed", "give the name and phone sealed or in clear, not both")
+		}
+		var err error
+		if who, err = b.openSealed(sealed); err != nil {
+			return who, true, err
+		}
+	}
 	if strings.TrimSpace(who.Name) == "" || len(who.Name) > 200 {
 		return who, true, badInput("identity.name", "must be 1–200 characters")
 	}
@@ -362,3 +374,18 @@ func identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
 }
 
 func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
+
+// openSealed opens an identity a device sealed to the server's device key.
+func (b *builder) openSealed(sealed string) (keystore.Identity, error) {
+	if b.deps.DeviceKey == nil {
+		return keystore.Identity{}, badInput("identity.sealed", "this server takes no sealed identity")
+	}
+	who, err := b.deps.DeviceKey.Open(sealed)
+	switch {
+	case errors.Is(err, keystore.ErrSealedForAnotherKey):
+		return who, badInput("identity.sealed", "sealed for another key than this server's (%s): type the name again", b.deps.DeviceKey.ID())
+	case err != nil:
+		return who, badInput("identity.sealed", "does not open: damaged or altered")
+	}
+	return who, nil
+}

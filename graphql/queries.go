@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"encoding/base64"
 	"errors"
 
 	"context"
@@ -18,6 +19,7 @@ import (
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"
@@ -115,6 +117,7 @@ func (b *builder) queries() gql.Fields {
 	return gql.Fields{
 		"vocabulary": b.vocabularyField(),
 		"me":         b.meField(),
+		"deviceKey":  b.deviceKeyField(),
 		"node":       b.nodeField(idArg),
 		"space":      {Type: b.space, Args: idArg, Resolve: b.byID(b.getSpace)},
 		"spaces": {Type: nonNull(b.connection(b.space)), Args: mergeArgs(connectionArgs, gql.FieldConfigArgument{"region": {Type: gql.String}, "orderBy": orderArg("SpaceOrder", read.SpaceOrders)}),
@@ -302,6 +305,26 @@ func (b *builder) commitmentFiguresField(commitmentArgs gql.FieldConfigArgument)
 			by, _ := p.Args["groupBy"].(read.Grouping)
 			total, groups, err := b.read.CommitmentFigures(viewerOf(p.Context), q, by)
 			return commitmentTable{Figures: total, groups: nonNilGroups(groups)}, err
+		}}
+}
+
+// deviceKeyField publishes the key devices seal names and phones to; the
+// web app pins it at sign-in and refuses another one.
+func (b *builder) deviceKeyField() *gql.Field {
+	key := gql.NewObject(gql.ObjectConfig{Name: "DeviceKey", Description: "The public key devices seal names and phones to (IdentityInput.sealed): only this server opens them.", Fields: gql.Fields{
+		"id":        resolve(nonNull(gql.String), func(k *keystore.DeviceKey) any { return k.ID() }),
+		"algorithm": resolve(nonNull(gql.String), func(*keystore.DeviceKey) any { return keystore.DeviceKeyAlgorithm }),
+		"publicKey": {Type: nonNull(gql.String), Description: "An uncompressed P-256 point, base64url without padding.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return base64.RawURLEncoding.EncodeToString(p.Source.(*keystore.DeviceKey).Public()), nil
+			}},
+	}})
+	return &gql.Field{Type: key, Description: "The key devices seal names and phones to; null when the server takes no sealed identity.",
+		Resolve: func(gql.ResolveParams) (any, error) {
+			if b.deps.DeviceKey == nil {
+				return nil, nil
+			}
+			return b.deps.DeviceKey, nil
 		}}
 }
 

@@ -66,6 +66,10 @@ type Deps struct {
 	// keystore.Secret(participant.CodeKeyPurpose), the key the handler
 	// names code claims with. Imports are refused without it.
 	CodeKey []byte
+	// DeviceKey opens the names and phones devices seal to the server
+	// (IdentityInput.sealed) and is published as Query.deviceKey; without
+	// it sealed identities are refused.
+	DeviceKey *keystore.DeviceKey
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for

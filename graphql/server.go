@@ -26,6 +26,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
 	"github.com/palabre/palabre/projections/participants"
@@ -45,6 +46,9 @@ type Options struct {
 	// PerToken is how many requests of one token execute at once; default
 	// half the cores, at least one.
 	PerToken int
+	// Imports bound an import (POST /import); default
+	// imports.DefaultLimits.
+	Imports imports.Limits
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (proxy.go); none by default.
 	TrustedProxies []netip.Prefix
@@ -67,6 +71,8 @@ type Server struct {
 	// the next write. Answers with errors or identities are never kept.
 	answers *lru[[]byte]
 	running *slots
+	// importer admits and bounds imports, one at a time per token.
+	importer *imports.Importer
 	// tables are the exports, and labels their enums' words: made once.
 	tables map[string]export
 	labels map[string][2]string
@@ -104,6 +110,10 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 		s.opts.ExportRows = DefaultExportRows
 	}
 	s.running = newSlots(s.opts.PerToken)
+	if s.opts.Imports == (imports.Limits{}) {
+		s.opts.Imports = imports.DefaultLimits()
+	}
+	s.importer = imports.NewImporter(s.opts.Imports)
 	s.tables, s.labels = s.exports(), enumLabels()
 	s.cache = newLRU[*ast.Document](s.opts.CacheSize)
 	s.page = graphiql.Handler()
@@ -396,11 +406,15 @@ func (x *exchange) fail(status int, c *coded) {
 
 func (x *exchange) unauthenticated(err error) {
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	msg := "send a valid token: Authorization: Bearer plb_…"
-	if errors.Is(err, errNoCSRF) {
+	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
+	switch {
+	case errors.Is(err, errNoCSRF):
 		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
+	case errors.Is(err, access.ErrRevoked):
+		// The web app wipes the device on this answer.
+		msg, field = "this token was revoked: ask an admin for a new one", "revoked"
 	}
-	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Message: msg})
+	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: field, Message: msg})
 }
 
 // forbidden refuses a request the write policy refuses (403), in the

@@ -64,7 +64,7 @@ func TestTheWebAppSignsInWithASessionCookieThatOnlyCountsWithTheCSRFHeader(t *te
 	if err != nil || out.StatusCode != 204 {
 		t.Fatalf("signing out: %v %v", out, err)
 	}
-	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 {
+	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 || r.Errors[0].Extensions["field"] == "revoked" {
 		t.Fatalf("after signing out: %s", r.raw)
 	}
 	if r := e.do(e.gao, `{ me { subject } }`, nil); r.Status != 200 {
@@ -79,8 +79,16 @@ func TestTheWebAppSignsInWithASessionCookieThatOnlyCountsWithTheCSRFHeader(t *te
 			}
 		}
 	}
-	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 {
+	// It is told so (the web app then wipes the device), and so is the
+	// token itself; a mistyped one is not.
+	if r := e.withCookie(cookie, true, `{ me { subject } }`); r.Status != 401 || r.Errors[0].Extensions["field"] != "revoked" {
 		t.Fatalf("a revoked token's session: %s", r.raw)
+	}
+	if r := e.do(e.analyst, `{ me { subject } }`, nil); r.Status != 401 || r.Errors[0].Extensions["field"] != "revoked" {
+		t.Fatalf("a revoked token: %s", r.raw)
+	}
+	if r := e.do(e.analyst[:len(e.analyst)-2]+"AA", `{ me { subject } }`, nil); r.Status != 401 || r.Errors[0].Extensions["field"] == "revoked" {
+		t.Fatalf("a revoked token mistyped: %s", r.raw)
 	}
 }
 

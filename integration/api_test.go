@@ -22,7 +22,7 @@ import (
 )
 
 // binary builds cmd/palabre once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "palabre")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/palabre/palabre/cmd/palabre")
@@ -34,7 +34,7 @@ func binary(t *testing.T) string {
 
 // server is palabre serve running as a process.
 type server struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	url    string
 	logs   *lockedBuffer
@@ -61,14 +61,14 @@ func (b *lockedBuffer) String() string {
 
 var servingLine = regexp.MustCompile(`palabre serving on (https?://[0-9.:]+)`)
 
-func startServer(t *testing.T, bin, dir string, flags ...string) *server {
+func startServer(t testing.TB, bin, dir string, flags ...string) *server {
 	t.Helper()
 	return startServerWith(t, http.DefaultClient, bin, dir, flags...)
 }
 
 // startServerWith starts palabre serve and waits until client finds it
 // ready.
-func startServerWith(t *testing.T, client *http.Client, bin, dir string, flags ...string) *server {
+func startServerWith(t testing.TB, client *http.Client, bin, dir string, flags ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
@@ -180,7 +180,7 @@ func pick(v any, path ...string) any {
 	return v
 }
 
-func newToken(t *testing.T, bin, dir string, args ...string) string {
+func newToken(t testing.TB, bin, dir string, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(bin, append([]string{"token", "create", "--data", dir}, args...)...).Output()
 	if err != nil {

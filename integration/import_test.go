@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -82,4 +84,68 @@ func TestImportingThroughARunningServer(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestAnEditedSubmissionThroughARunningServer imports ODK Central's CSV
+// zip of three submissions (events/imports/testdata/odk, shaped as
+// central-backend's lib/data/briefcase.js writes it) through `palabre
+// import --server` as a Gao facilitator, then the zip taken after one was
+// edited (another date and title, a commitment reworded, one dropped):
+// the dialogue is corrected, its commitments withdrawn and made through
+// the write policy, the other rows already there; the older zip again
+// changes nothing.
+func TestAnEditedSubmissionThroughARunningServer(t *testing.T) {
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	admin := newToken(t, bin, dir, "--role", "admin")
+	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	s := startServer(t, bin, dir)
+	space, holder := ulid.Make().String(), ulid.Make().String()
+	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Cadre de concertation de Gao", kind: COMMUNITY_DIALOGUE_FORUM, region: "gao", pillar: INCLUSION, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
+	s.must(gao, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Mairie de Gao", type: MAYOR, level: LOCAL, region: "gao"}) { id } }`, map[string]any{"c": holder})
+	files := t.TempDir()
+	register := filepath.Join(files, "participants.csv")
+	if err := os.WriteFile(register, []byte("code,sex,ageBand,displacement,region,consent,consentOn\nGAO-0001,female,25-35,none,gao,oui,2025-02-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zipOf := func(when string) string {
+		var b bytes.Buffer
+		z := zip.NewWriter(&b)
+		for _, name := range []string{"palabre_dialogue.csv", "palabre_dialogue-attendees.csv", "palabre_dialogue-commitments.csv"} {
+			text, err := os.ReadFile(filepath.Join("..", "events", "imports", "testdata", "odk", when+"-"+name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := z.Create(name)
+			f.Write([]byte(strings.NewReplacer("{SPACE}", space, "{HOLDER}", holder).Replace(string(text))))
+		}
+		z.Close()
+		path := filepath.Join(files, when+".zip")
+		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	importAs := func(path string) string {
+		cmd := exec.Command(bin, "import", "--server", s.url, path)
+		cmd.Env = append(os.Environ(), "PALABRE_TOKEN="+gao)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := importAs(register); !strings.Contains(out, "1 importé") {
+		t.Fatalf("the register:\n%s", out)
+	}
+	for _, step := range []struct{ when, want string }{
+		{"before", "Total : 3 importé, 0 corrigé, 0 déjà là"},
+		{"after", "Total : 0 importé, 1 corrigé, 2 déjà là, 0 accepté (essai : rien n’est écrit), 0 refusé"},
+		{"before", "Total : 0 importé, 0 corrigé, 3 déjà là"},
+	} {
+		if out := importAs(zipOf(step.when)); !strings.Contains(out, step.want) {
+			t.Fatalf("the zip taken %s the edit:\n%s", step.when, out)
+		}
+	}
+	got := jsonOf(s.must(gao, `{ commitments(first: 100) { edges { node { text status dueOn } } } }`, nil))
+	if strings.Count(got, "WITHDRAWN") != 2 || strings.Count(got, "OPEN") != 3 || !strings.Contains(got, "2026-12-31") {
+		t.Errorf("the commitments after the edit: %s", got)
+	}
 }

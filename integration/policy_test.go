@@ -40,6 +40,13 @@ func (s *server) upload(token, name, body string) importReport {
 // holder.
 func (s *server) uploadTo(path, token, name, body string) importReport {
 	s.t.Helper()
+	return s.uploadIn("en", path, token, name, body)
+}
+
+// uploadIn posts a file to path as the token's holder, reading in
+// language.
+func (s *server) uploadIn(language, path, token, name, body string) importReport {
+	s.t.Helper()
 	var buf bytes.Buffer
 	form := multipart.NewWriter(&buf)
 	w, err := form.CreateFormFile("file", name)
@@ -51,7 +58,7 @@ func (s *server) uploadTo(path, token, name, body string) importReport {
 	req, _ := http.NewRequest(http.MethodPost, s.url+path, &buf)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", form.FormDataContentType())
-	req.Header.Set("Accept-Language", "en")
+	req.Header.Set("Accept-Language", language)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,12 +10,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -185,4 +188,60 @@ func freeAddress(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestTheWebAppIsASecureContextOverHTTPSOnly opens the web app in Chromium
+// served by the binary over HTTPS, and over plain HTTP at this machine's
+// network address: only the first is given a secure context, WebCrypto
+// and its service worker (the offline app), as the README says.
+func TestTheWebAppIsASecureContextOverHTTPSOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives a browser")
+	}
+	node, js := browserTools(t)
+	lan := networkAddress(t)
+	bin := binary(t)
+	secure, cert := startHTTPSServer(t, bin, t.TempDir())
+	plain := startServer(t, bin, t.TempDir(), "--addr", net.JoinHostPort(lan, "0"))
+	cmd := exec.Command(node, "secure-context.mjs", cert.spki, secure.url+"/", plain.url+"/")
+	cmd.Dir = js
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("secure-context.mjs: %v\n%s", err, stderr.String())
+	}
+	var seen []struct {
+		URL       string `json:"url"`
+		Secure    bool   `json:"secure"`
+		WebCrypto bool   `json:"webCrypto"`
+		Worker    string `json:"worker"`
+	}
+	if err := json.Unmarshal(out, &seen); err != nil || len(seen) != 2 {
+		t.Fatalf("secure-context.mjs said %q: %v", out, err)
+	}
+	if s := seen[0]; !s.Secure || !s.WebCrypto || s.Worker != "ready" {
+		t.Errorf("over HTTPS: %+v, want a secure context, WebCrypto and a ready service worker", s)
+	}
+	if s := seen[1]; s.Secure || s.WebCrypto || s.Worker != "absent" {
+		t.Errorf("over plain HTTP from another machine's view: %+v, want none of them", s)
+	}
+}
+
+// networkAddress is an IPv4 address of this machine other than the
+// loopback, where plain HTTP is not a secure context; the test skips
+// without one.
+func networkAddress(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Skipf("no network addresses: %v", err)
+	}
+	for _, a := range addrs {
+		if ip, ok := a.(*net.IPNet); ok && ip.IP.To4() != nil && !ip.IP.IsLoopback() {
+			return ip.IP.String()
+		}
+	}
+	t.Skip("no network address but the loopback")
+	return ""
 }

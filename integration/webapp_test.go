@@ -141,7 +141,7 @@ type onView struct {
 }
 
 // TestAFacilitatorWorksOfflineInTheWebApp drives the web app in headless
-// Chromium against the built binary: a dialogue logged online, an
+// Chromium against the built binary, over HTTPS: a dialogue logged online, an
 // enrolment and a dialogue with that person logged offline, a reload with
 // no network, the outbox sent once back online, a refusal fixed, nothing
 // of a name left in the browser, and nothing of gao's for mopti.
@@ -157,7 +157,7 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
 	advocacy := newToken(t, bin, dir, "--role", "advocacy")
 	analyst := newToken(t, bin, dir, "--role", "analyst")
-	s := startServer(t, bin, dir)
+	s, cert := startHTTPSServer(t, bin, dir)
 	space := ulid.Make().String()
 	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité consultatif de sécurité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 	holder := ulid.Make().String()
@@ -173,6 +173,9 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	writeKoboExport(t, kobo, space)
 	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots, kobo)
 	cmd.Dir = js
+	// Over HTTPS, as in the field: Chromium trusts the test's certificate
+	// by its key, Node by its file.
+	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	raw, err := cmd.Output()
@@ -201,7 +204,8 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		!strings.Contains(imp.RefusedRows, "aucun·e participant·e n’a le code GAO-0999") || !strings.Contains(imp.Imported, "1 importé(s)") {
 		t.Errorf("the upload page: %+v", imp)
 	}
-	if out := run.step(t, "signed out"); out.BeforeSignOut == nil || out.BeforeSignOut.Codes == 0 || out.AfterSignOut == nil ||
+	// Before, the codes are there sealed (entries, no code in clear); after, gone.
+	if out := run.step(t, "signed out"); out.BeforeSignOut == nil || out.BeforeSignOut.Entries == 0 || out.BeforeSignOut.Codes != 0 || out.AfterSignOut == nil ||
 		out.AfterSignOut.Entries != 0 || out.AfterSignOut.Codes != 0 || out.AfterSignOut.Session {
 		t.Errorf("after sign-out the device still holds what the server sent: before %+v, after %+v", out.BeforeSignOut, out.AfterSignOut)
 	}

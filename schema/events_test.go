@@ -166,6 +166,7 @@ func runStory(t *testing.T) *pebblestore.Store {
 	dm := m()
 	must(commands.Dialogue.Execute(ctx, h, dm.CommandID, dialogue.Hold{Record: dialogue.Record{SpaceID: sm.CommandID, HeldOn: d(2026, 2, 1), Format: "mobile-court-session", Pillar: "justice", StakeholderIDs: []domain.ID{km.CommandID}, Concerns: []dialogue.Concern{{Category: "justice"}}, Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: pm.CommandID}}, Headcount: dialogue.Headcount{AdultWomen: 3}}}}, dm))
 	must(commands.Dialogue.Execute(ctx, h, dm.CommandID, dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultWomen: 4, Displaced: 1}}}, m()))
+	must(commands.Dialogue.Execute(ctx, h, dm.CommandID, dialogue.Correct{Record: dialogue.Record{SpaceID: sm.CommandID, HeldOn: d(2026, 1, 31), Format: "mobile-court-session", Pillar: "justice", Title: "Audience foraine de Bourem", Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultWomen: 4, Displaced: 1}}}}, m()))
 	for i, end := range []commitment.Command{commitment.Fulfil{On: d(2026, 5, 1)}, commitment.Break{On: d(2026, 5, 1)}, commitment.Withdraw{On: d(2026, 5, 1)}} {
 		cm := m()
 		must(commands.Commitment.Execute(ctx, h, cm.CommandID, commitment.Make{Promise: commitment.Promise{StakeholderID: km.CommandID, SpaceID: &sm.CommandID, DialogueID: &dm.CommandID, Text: "Tenir une audience foraine par trimestre", Pillar: "justice", MadeOn: d(2026, 2, 1), DueOn: d(2026, 4, 1+i), Benefits: []string{"youth"}}}, cm))

@@ -99,30 +99,52 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	send := policy.New(policy.Config{Handler: h, Read: svc}).For(operator)
 	lookups, lookupErr := operatorDirectory(ctx, h, people, codeKey(keys), operator)
+	importer := imports.NewImporter(imports.DefaultLimits())
 	var refused bool
 	for _, name := range files {
-		b, err := os.ReadFile(name)
+		b, err := readExport(name, importer.Limits(), *lang)
 		if err != nil {
-			return err
-		}
-		plans, err := imports.Plans(name, b, lookups, parsed)
-		if err = cmp.Or(err, *lookupErr); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		report, err := imports.Run(ctx, h, send, plans, imports.Options{DryRun: *dry})
-		if err != nil {
+		report, err := importer.Import(ctx, imports.Job{By: operator.Subject, Name: name, Data: b, Mapping: parsed,
+			Directory: lookups, Handler: h, Send: send, Options: imports.Options{DryRun: *dry}})
+		var stopped *imports.LimitError
+		if err = cmp.Or(*lookupErr, err); errors.As(err, &stopped) && stopped.Limit != imports.LimitDeadline {
+			return fmt.Errorf("%s: %s", name, stopped.In(*lang))
+		} else if err != nil && stopped == nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		fmt.Fprintf(m.Stdout, "%s\n", name)
 		if err := report.Write(m.Stdout, *lang); err != nil {
 			return err
 		}
-		refused = refused || report.Refused()
+		if stopped != nil {
+			fmt.Fprintln(m.Stdout, stopped.In(*lang))
+		}
+		refused = refused || report.Refused() || stopped != nil
 	}
 	if refused {
 		return errRefused
 	}
 	return nil
+}
+
+// readExport reads an export from disk, refusing one over the limit on a
+// file's size before holding it.
+func readExport(name string, limits imports.Limits, lang string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limits.FileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limits.FileBytes {
+		return nil, errors.New((&imports.LimitError{Limit: imports.LimitFileBytes, Value: limits.FileBytes}).In(lang))
+	}
+	return b, nil
 }
 
 // operatorDirectory is what planning looks up for the operator, who sees
@@ -150,9 +172,9 @@ func operatorDirectory(ctx context.Context, h *commands.Handler, people *partici
 // suggestMapping prints a mapping proposed from each file's headers.
 func (m *Main) suggestMapping(files []string) error {
 	for _, name := range files {
-		b, err := os.ReadFile(name)
+		b, err := readExport(name, imports.DefaultLimits(), "en")
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		tables, err := imports.Read(name, b)
 		if err != nil {
@@ -187,10 +209,18 @@ func (m *Main) importThrough(ctx context.Context, server remote, files []string,
 				}
 			}
 		}
+		for _, b := range report.Beyond {
+			if err := imports.WriteBeyond(m.Stdout, lang, b.Count, b.Example.Column, b.Example.Message); err != nil {
+				return err
+			}
+		}
 		if err := imports.WriteTotals(m.Stdout, lang, report.Counts); err != nil {
 			return err
 		}
-		refused = refused || report.Counts[imports.Refused] > 0
+		if report.Stopped != nil {
+			fmt.Fprintln(m.Stdout, report.Stopped.Message)
+		}
+		refused = refused || report.Counts[imports.Refused] > 0 || report.Stopped != nil
 	}
 	if refused {
 		return errRefused
@@ -202,18 +232,27 @@ func (m *Main) importThrough(ctx context.Context, server remote, files []string,
 type serverReport struct {
 	Counts  map[imports.Outcome]int `json:"counts"`
 	Results []struct {
-		Problems []struct {
-			Sheet   string `json:"sheet"`
-			Row     int    `json:"row"`
-			Column  string `json:"column"`
-			Message string `json:"message"`
-		} `json:"problems"`
+		Problems []serverProblem `json:"problems"`
 	} `json:"results"`
+	Beyond []struct {
+		Count   int           `json:"count"`
+		Example serverProblem `json:"example"`
+	} `json:"beyond"`
+	Stopped *struct {
+		Message string `json:"message"`
+	} `json:"stopped"`
+}
+
+type serverProblem struct {
+	Sheet   string `json:"sheet"`
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
 }
 
 func postImport(ctx context.Context, server remote, name string, mapping []byte, dry bool, lang string) (serverReport, error) {
 	var report serverReport
-	b, err := os.ReadFile(name)
+	b, err := readExport(name, imports.DefaultLimits(), lang)
 	if err != nil {
 		return report, err
 	}

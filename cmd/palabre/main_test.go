@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,15 +157,37 @@ func TestImportingTheFormsExportFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := run(t, nil, "import", file, "--data", dir, "--dry-run")
-	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 accepté") || !strings.Contains(out, "colonne pillar") {
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 accepté") || !strings.Contains(out, "colonne dialogue/pillar") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	out, _, err = run(t, nil, "import", file, "--data", dir, "--lang", "en")
-	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 imported") || !strings.Contains(out, "row 3, column pillar") {
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "1 imported") || !strings.Contains(out, "row 3, column dialogue/pillar") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	if out, _, _ = run(t, nil, "import", "--data", dir, file); !strings.Contains(out, "1 déjà là") {
 		t.Fatalf("again:\n%s", out)
+	}
+}
+
+// The command line imports through the same limits as the server: a CSV
+// of 200,000 rows is refused, the limit named in the report's language.
+func TestTheCommandLineRefusesAFilePastALimit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "100"); err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("dialogue/spaceId,dialogue/heldOn,_uuid\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&csv, "01JD3Q0Z8W4X5Y6Z7A8B9C0D1E,2026-05-04,u-%d\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "kobo.csv")
+	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, nil, "import", file, "--data", dir, "--dry-run")
+	if err == nil || !strings.Contains(err.Error(), "kobo.csv ligne 150001 : le fichier dépasse 150\u202f000 lignes (limite de lignes par fichier)") {
+		t.Fatalf("a file of 200,000 rows: %v", err)
 	}
 }
 

@@ -193,7 +193,11 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		return nil, err
 	}
 	handler := newHandler(d.store, ref, keys)
-	deps := graphql.Deps{Handler: handler, Runner: runner,
+	deviceKey, err := keys.DeviceKey()
+	if err != nil {
+		return nil, err
+	}
+	deps := graphql.Deps{DeviceKey: deviceKey, Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
@@ -209,8 +213,9 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	return &server{api: api, runner: runner, handler: handler, models: models}, nil
 }
 
-// runServer serves, over HTTPS when https is not nil, until ctx ends, the listener fails or the read models
-// cannot follow the log, then shuts down in order.
+// runServer serves, over HTTPS when https is not nil, until ctx ends,
+// the listener fails or the read models cannot follow the log, then shuts
+// down in order.
 func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *httpsSetup, log zerolog.Logger) error {
 	listener, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -247,6 +252,9 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 	}()
 	url := scheme + "://" + listener.Addr().String()
 	log.Info().Str("url", url).Str("data", c.Data).Str("store", c.Store).Msg("palabre serving; GraphiQL at /graphiql")
+	if warning := plainHTTPWarning(c); warning != "" {
+		log.Warn().Msg(warning)
+	}
 	fmt.Fprintf(m.Stdout, "palabre serving on %s (GraphiQL: %s/graphiql)\n", url, url)
 
 	select {

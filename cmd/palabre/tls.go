@@ -247,3 +247,21 @@ func parseProxies(list string) ([]netip.Prefix, error) {
 	}
 	return proxies, nil
 }
+
+// plainHTTPWarning is what serve says when it speaks plain HTTP where
+// other machines can reach it and no trusted proxy stands in front; ""
+// when it does not.
+func plainHTTPWarning(c serveConfig) string {
+	if c.TLS.enabled() || c.TrustedProxies != "" {
+		return ""
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "localhost" {
+		return ""
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.IsLoopback() {
+		return ""
+	}
+	return "plain HTTP on " + c.Addr + ": other machines get no offline web app (browsers keep service workers and WebCrypto for HTTPS) " +
+		"and tokens and session cookies travel in clear; serve with --tls-cert/--tls-key or --acme-domain, or behind a proxy named by --trusted-proxies"
+}

@@ -89,3 +89,25 @@ func TestTrustedProxiesAreAddressesOrCIDRs(t *testing.T) {
 		t.Error("a /33 was taken")
 	}
 }
+
+func TestServingPlainHTTPBeyondThisMachineIsWarnedAbout(t *testing.T) {
+	for _, c := range []struct {
+		addr, cert, proxies string
+		warned              bool
+	}{
+		{"127.0.0.1:8080", "", "", false},
+		{"[::1]:8080", "", "", false},
+		{"localhost:8080", "", "", false},
+		{"0.0.0.0:8080", "", "", true},
+		{":8080", "", "", true},
+		{"192.168.1.10:8080", "", "", true},
+		{":443", "cert.pem", "", false},
+		{"10.0.0.5:8080", "", "10.0.0.1", false},
+	} {
+		config := defaultServeConfig()
+		config.Addr, config.TLS.Cert, config.TrustedProxies = c.addr, c.cert, c.proxies
+		if got := plainHTTPWarning(config); (got != "") != c.warned {
+			t.Errorf("%+v: warning %q", c, got)
+		}
+	}
+}

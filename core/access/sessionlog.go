@@ -25,6 +25,9 @@ type sessionJournal struct {
 	path  string
 	file  *os.File // for appending; opened at the first line
 	lines int      // in the file
+	// torn: the file ends with a line cut short (a crash while it was
+	// written); appending after it would hide every later line.
+	torn bool
 }
 
 // journalLine is a session opened (Open, its hash, and Expires), sessions
@@ -56,6 +59,7 @@ func readJournal(tokensPath string, sessions map[string][]Session) (*sessionJour
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
 			// A line cut short by a crash ends the journal: what it held
 			// was never acknowledged.
+			j.torn = true
 			break
 		}
 		j.lines++
@@ -77,6 +81,11 @@ func (j *sessionJournal) record(token string, opened Session, ended []string) er
 	if j.file == nil {
 		f, err := os.OpenFile(j.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
+			return fmt.Errorf("sessions: %w", err)
+		}
+		// The file may be new: its name must outlive a crash too.
+		if err := durable.SyncDir(filepath.Dir(j.path)); err != nil {
+			f.Close()
 			return fmt.Errorf("sessions: %w", err)
 		}
 		j.file = f
@@ -122,15 +131,14 @@ func (j *sessionJournal) rewrite(open map[string][]Session) error {
 	return nil
 }
 
-// openSessions are the sessions still open, by token: of live tokens,
-// not expired; t.mu is held.
+// openSessions are the sessions not expired, by token; t.mu is held.
+// Those of a revoked token are kept until they expire (30 days at most),
+// so that a device presenting one is told its token was revoked, not
+// merely signed out.
 func (t *Tokens) openSessions() (map[string][]Session, int) {
 	now := t.clock()
 	open, count := map[string][]Session{}, 0
 	for id, tok := range t.byID {
-		if !t.live(*tok) {
-			continue
-		}
 		for _, s := range tok.Sessions {
 			if now.Before(s.Expires) {
 				open[id] = append(open[id], s)
@@ -158,7 +166,8 @@ func (t *Tokens) compactIfDue() {
 // openJournal reads the sessions: those an older version kept in the
 // token file (its bytes, tokenFile), then the journal's. Sessions found
 // in the token file move to the journal, and the token file is written
-// again without them.
+// again without them; a journal ending in a torn line is written again
+// whole.
 func (t *Tokens) openJournal(tokenFile []byte) error {
 	sessions := map[string][]Session{}
 	var legacy []struct {
@@ -184,13 +193,16 @@ func (t *Tokens) openJournal(tokenFile []byte) error {
 			tok.Sessions = kept
 		}
 	}
-	if moved == 0 {
+	if moved == 0 && !j.torn {
 		t.compactIfDue()
 		return nil
 	}
 	open, _ := t.openSessions()
 	if err := t.journal.rewrite(open); err != nil {
 		return err
+	}
+	if moved == 0 {
+		return nil
 	}
 	return t.save()
 }

@@ -172,26 +172,29 @@ func (t *Tokens) addSession(tokenID, hash string, perToken int) (time.Time, erro
 	if err := t.journal.record(tokenID, opened, ended); err != nil {
 		return time.Time{}, err
 	}
-	tok.Sessions = append(kept, opened)
-	t.version.Add(1)
+	tok.Sessions = append(kept, opened) // not a change of Version: no answer shows sessions
 	t.compactIfDue()
 	return expires, nil
 }
 
 // AuthenticateSession returns the principal of a live session of a live
-// token, or ErrUnauthenticated.
+// token, or ErrUnauthenticated (ErrRevoked for a session of a revoked
+// token).
 func (t *Tokens) AuthenticateSession(secret string) (Principal, error) {
 	id, sum, ok := parse(secret, sessionPrefix)
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
 	tok, known := t.copyOf(id)
-	if !known || !t.live(tok) {
+	if !known {
 		return Principal{}, ErrUnauthenticated
 	}
 	now := t.clock()
 	for _, s := range tok.Sessions {
 		if matches(sum, s.Hash) && now.Before(s.Expires) {
+			if err := t.liveness(tok); err != nil {
+				return Principal{}, err
+			}
 			who := tok.principal()
 			who.Session = true
 			return who, nil
@@ -220,6 +223,5 @@ func (t *Tokens) CloseSession(secret string) error {
 		return err
 	}
 	tok.Sessions = slices.Delete(slices.Clone(tok.Sessions), i, i+1)
-	t.version.Add(1)
 	return nil
 }

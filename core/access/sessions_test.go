@@ -80,8 +80,18 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 	if _, err := tokens.Revoke(tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.AuthenticateSession(third); err == nil {
-		t.Fatal("a session of a revoked token works")
+	// It says so, and so does the token, so that a device can wipe itself;
+	// a closed, expired or tampered session is not told apart.
+	if _, err := tokens.AuthenticateSession(third); !errors.Is(err, access.ErrRevoked) || !errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("a session of a revoked token: %v", err)
+	}
+	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrRevoked) {
+		t.Fatalf("a revoked token: %v", err)
+	}
+	for name, s := range map[string]string{"closed": session, "expired": other, "tampered": third[:len(third)-2] + "AA"} {
+		if _, err := tokens.AuthenticateSession(s); errors.Is(err, access.ErrRevoked) {
+			t.Errorf("a %s session of a revoked token is told revoked", name)
+		}
 	}
 }
 
@@ -349,6 +359,62 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 	for _, s := range all {
 		if _, err := c.tokens.AuthenticateSession(s); (err == nil) != open[s] {
 			t.Errorf("after a restart, a session's state changed: open before %v, error now %v", open[s], err)
+		}
+	}
+}
+
+func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
+	c := newSignInClock(t)
+	first, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
+	f, err := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"token":"` + c.token.ID + `","open":"ab`) // the crash
+	f.Close()
+	c.reopen(t)
+	second, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.reopen(t)
+	for name, s := range map[string]string{"before the crash": first, "after it": second} {
+		if _, err := c.tokens.AuthenticateSession(s); err != nil {
+			t.Errorf("the session opened %s: %v", name, err)
+		}
+	}
+}
+
+func TestTheSessionsOfARevokedTokenOutliveTheJournalsCompaction(t *testing.T) {
+	c := newSignInClock(t)
+	c.tokens.LimitSessions(access.SessionLimits{TokenBurst: 1000, TokenEvery: time.Second})
+	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.tokens.Revoke(c.token.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, other, err := c.tokens.Create(access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
+	for range 400 { // enough ended sessions for the journal to be compacted
+		if _, _, _, err := c.tokens.OpenSession(other, netip.Addr{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") > 300 {
+		t.Fatalf("the journal was not compacted: %d lines", strings.Count(string(b), "\n"))
+	}
+	c.reopen(t)
+	for _, tok := range c.tokens.List() {
+		if tok.ID == c.token.ID && len(tok.Sessions) != 1 {
+			t.Errorf("the revoked token's sessions after compaction: %v, want its one session kept until it expires", tok.Sessions)
 		}
 	}
 }

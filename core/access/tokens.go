@@ -44,7 +44,11 @@ type Token struct {
 // Errors of the token store.
 var (
 	ErrUnauthenticated = errors.New("no valid token")
-	ErrNoToken         = errors.New("no such token")
+	// ErrRevoked: the token presented, or the session's token, was
+	// revoked. It is an ErrUnauthenticated, told apart only to whoever
+	// holds the secret, so that a device can wipe what it keeps.
+	ErrRevoked = fmt.Errorf("%w: revoked", ErrUnauthenticated)
+	ErrNoToken = errors.New("no such token")
 	// ErrCommandIDReused: a token was made with this command id for
 	// another request.
 	ErrCommandIDReused = errors.New("command id already used for another token")
@@ -87,7 +91,8 @@ type Tokens struct {
 	signIns signIns
 }
 
-// Version changes with every token or session saved.
+// Version changes with every token saved (not with sessions, which no
+// answer shows: signing in leaves the API's kept answers alone).
 func (t *Tokens) Version() uint64 { return t.version.Load() }
 
 // Regions are the regions a facilitator's token may name: the
@@ -240,15 +245,19 @@ func (t *Tokens) byCommand(id string) (Token, bool) {
 }
 
 // Authenticate returns the principal of a presented token, or
-// ErrUnauthenticated for anything but a known, unexpired, unrevoked one.
+// ErrUnauthenticated for anything but a known, unexpired, unrevoked one
+// (ErrRevoked for a revoked one).
 func (t *Tokens) Authenticate(presented string) (Principal, error) {
 	id, sum, ok := parse(presented, tokenPrefix)
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
 	tok, known := t.copyOf(id)
-	if !known || !matches(sum, tok.Hash) || !t.live(tok) {
+	if !known || !matches(sum, tok.Hash) {
 		return Principal{}, ErrUnauthenticated
+	}
+	if err := t.liveness(tok); err != nil {
+		return Principal{}, err
 	}
 	return tok.principal(), nil
 }
@@ -274,7 +283,19 @@ func matches(sum [32]byte, stored string) bool {
 }
 
 // live: neither revoked nor expired.
-func (t *Tokens) live(tok Token) bool { return tok.Revoked == nil && t.clock().Before(tok.Expires) }
+func (t *Tokens) live(tok Token) bool { return t.liveness(tok) == nil }
+
+// liveness is nil for a live token, ErrRevoked for a revoked one, else
+// ErrUnauthenticated.
+func (t *Tokens) liveness(tok Token) error {
+	switch {
+	case tok.Revoked != nil:
+		return ErrRevoked
+	case !t.clock().Before(tok.Expires):
+		return ErrUnauthenticated
+	}
+	return nil
+}
 
 func (tok Token) principal() Principal {
 	return Principal{TokenID: tok.ID, Subject: tok.Subject, Role: tok.Role, Regions: slices.Clone(tok.Regions)}

@@ -93,7 +93,7 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"EstablishSpace": A | a, "ChangeSpaceDetails": A | a, "SetSpaceTargets": A | a, "CloseSpace": A | a,
 		"RegisterStakeholder": A | a | F | f | V | v, "ChangeStakeholderDetails": A | a | F | f | V | v,
 		"EnrolParticipant": A | a | F | f, "CorrectParticipant": A | a | F | f, "EraseParticipant": A,
-		"HoldDialogue": A | a | F | f, "CorrectDialogueAttendance": A | a | F | f, "RetractDialogue": A | a | F | f,
+		"HoldDialogue": A | a | F | f, "CorrectDialogueAttendance": A | a | F | f, "CorrectDialogue": A | a | F | f, "RetractDialogue": A | a | F | f,
 		"MakeCommitment": A | a | F | f | V | v, "ReportCommitmentProgress": A | a | F | f | V | v, "ReviseCommitmentDueDate": A | a | F | f | V | v,
 		"FulfilCommitment": A | a | F | f | V | v, "BreakCommitment": A | a | F | f | V | v, "WithdrawCommitment": A | a | F | f | V | v,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,

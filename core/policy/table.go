@@ -57,6 +57,7 @@ var rules = []Rule{
 	{"EraseParticipant", access.Administer, false, noSession + "an erasure cannot be undone"},
 	{"HoldDialogue", access.LogDialogues, true, daily},
 	{"CorrectDialogueAttendance", access.LogDialogues, true, daily},
+	{"CorrectDialogue", access.LogDialogues, true, daily},
 	{"RetractDialogue", access.LogDialogues, true, daily},
 	{"MakeCommitment", access.TrackCommitments, true, daily},
 	{"ReportCommitmentProgress", access.TrackCommitments, true, daily},

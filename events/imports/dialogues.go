@@ -1,11 +1,16 @@
 package imports
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/palabre/palabre/events/commands"
@@ -55,13 +60,52 @@ type Problem struct {
 type Plan struct {
 	Submission  Submission
 	DialogueID  domain.ID
-	CommandID   domain.ID // the dialogue's, derived from this version of the submission
+	CommandID   domain.ID // the dialogue's, derived from this version of the submission and what it says
 	Dialogue    dialogue.Record
 	Commitments []PlannedCommitment
 	// Enrolments are attendees not yet enrolled whose profile the form
 	// carries: enrolled before the dialogue is written.
 	Enrolments []PlannedEnrolment
 	Problems   []Problem
+
+	ids     func(parts ...string) domain.ID // submissionIDs'
+	edits   int                             // Central's count of this version's edits
+	awaited []awaitedAttendee
+	file    *fileState // shared by the file's plans
+}
+
+// awaitedAttendee is an attendee whose code no one had when the file was
+// planned: an earlier submission of the file may enrol them.
+type awaitedAttendee struct {
+	ID   domain.ID
+	Row  Record
+	Code string
+}
+
+// fileState is what the submissions of one file share as they apply, in
+// order. Safe for concurrent use: rows that share no one may run side by
+// side.
+type fileState struct {
+	mu sync.Mutex
+	// enrolled are the participants earlier submissions enrolled (or, in
+	// a dry run, would have): not in the log in a dry run.
+	enrolled map[domain.ID]bool
+}
+
+func newFileState() *fileState { return &fileState{enrolled: map[domain.ID]bool{}} }
+
+// known reports whether an earlier submission of the file enrolled id.
+func (f *fileState) known(id domain.ID) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.enrolled[id]
+}
+
+// enrol records that a submission enrolled id.
+func (f *fileState) enrol(id domain.ID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enrolled[id] = true
 }
 
 // PlannedEnrolment is a new attendee, enrolled under their code.
@@ -87,28 +131,44 @@ func keyed(key []byte, at time.Time, parts ...string) domain.ID {
 }
 
 // submissionIDs derives the ids of what a submission becomes (its
-// dialogue's, its commitments', their commands') from the submission, the
-// region of the dialogue's space and the key. A submission's uuid and
-// time are in any shared export: were they enough, a facilitator of
-// another region could take the id of a submission not imported yet (a
-// squat: its own region's import then refused) and tell, by how a dry
-// run answers, whether it was imported (an oracle). Keyed and placed in
-// a region, one submission imported into two regions gives unrelated ids.
+// dialogue's, its commitments', their commands') from the submission's
+// stable key (Submission.Keys), the region of the dialogue's space and
+// the key. A submission's uuid is in any shared export: were it enough, a
+// facilitator of another region could take the id of a submission not
+// imported yet (a squat: its own region's import then refused) and tell,
+// by how a dry run answers, whether it was imported (an oracle). Keyed
+// and placed in a region, one submission imported into two regions gives
+// unrelated ids.
 //
-// Dialogues imported before ids were keyed keep their unkeyed ids
-// (derive's), so that a file imported then adds nothing when imported
-// again and an edit of its submissions corrects their dialogue: those are
-// used only when such a dialogue exists, in the region of the space the
-// submission names, and the importer may see it. One they may not see is
-// treated exactly as one that does not exist, so it reveals nothing.
+// A dialogue made before under another of the submission's keys, or
+// under the ids of earlier imports (unkeyed ones, then keyed ones timed
+// by the submission time as read, which a typed cell changed), keeps its
+// id: each is used only when such a dialogue exists in the region of the
+// space the submission names and the importer may see it. One they may
+// not see is treated exactly as one that does not exist, so it reveals
+// nothing.
 func submissionIDs(s Submission, region string, dir Directory) func(parts ...string) domain.ID {
-	at, root := submittedAt(s), s.Root()
-	if r, ok := dir.Dialogue(derive(at, root, "dialogue")); ok && r == region {
-		return func(parts ...string) domain.ID { return derive(at, parts...) }
+	at, legacy := submittedAt(s), s.legacyRoot()
+	schemes := []func(parts ...string) domain.ID{
+		func(parts ...string) domain.ID { return derive(at, append([]string{legacy}, parts...)...) },
+		func(parts ...string) domain.ID {
+			return keyed(dir.Key, at, append([]string{"submission", region, legacy}, parts...)...)
+		},
 	}
-	return func(parts ...string) domain.ID {
-		return keyed(dir.Key, at, append([]string{"submission", region}, parts...)...)
+	for _, key := range s.Keys() {
+		schemes = append(schemes, func(parts ...string) domain.ID {
+			return keyed(dir.Key, time.Time{}, append([]string{"submission", region, key}, parts...)...)
+		})
 	}
+	for _, id := range schemes {
+		if r, ok := dir.Dialogue(id("dialogue")); ok && r == region {
+			return id
+		}
+	}
+	if len(s.Keys()) == 0 {
+		return schemes[1]
+	}
+	return schemes[2]
 }
 
 // PlannedCommitment is a commitment heard at the dialogue.
@@ -143,45 +203,19 @@ func idOf(at time.Time, sum []byte) domain.ID {
 // code in the space's region, and new ones enrolled there.
 func PlanDialogue(s Submission, dir Directory) Plan {
 	p := Plan{Submission: s}
-	problem := p.problem
-	date := func(r Record, name string) domain.Date {
-		v := r.Get(name)
-		if v == "" {
-			return domain.Date{}
-		}
-		d, err := domain.ParseDate(firstDate(v))
-		if err != nil {
-			problem(r, name, "%q is not a date (YYYY-MM-DD)", v)
-		}
-		return d
-	}
-	count := func(r Record, name string) int {
-		v := r.Get(name)
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
-		if err != nil {
-			problem(r, name, "%q is not a whole number", v)
-		}
-		return n
-	}
-	if v := s.Get("_validation_status"); strings.Contains(v, "not_approved") {
-		problem(s.Record, "_validation_status", "the submission is marked not approved in Kobo")
-	}
+	p.reviewed(s)
 	space, err := domain.ParseID("spaceId", s.Get("spaceId"))
 	region, known := "", false
 	if err == nil {
 		region, known = dir.SpaceRegion(space)
 	}
 	if !known { // another region's answers as one that does not exist
-		problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))
+		p.problem(s.Record, "spaceId", "%q is not a space of this server: download the form again", s.Get("spaceId"))
 	}
-	id := submissionIDs(s, region, dir)
-	root := s.Root() // an edit corrects the dialogue its first version made
-	p.DialogueID, p.CommandID = id(root, "dialogue"), id(s.UUID(), "dialogue")
-	rec := dialogue.Record{SpaceID: space, HeldOn: date(s.Record, "heldOn"), Format: s.Get("format"), Pillar: s.Get("pillar"),
-		Title: s.Get("title"), Locality: s.Get("locality"), Language: s.Get("language"), DurationMinutes: count(s.Record, "durationMinutes")}
+	p.ids = submissionIDs(s, region, dir)
+	p.DialogueID = p.ids("dialogue")
+	rec := dialogue.Record{SpaceID: space, HeldOn: p.date(s.Record, "heldOn"), Format: s.Get("format"), Pillar: s.Get("pillar"),
+		Title: s.Get("title"), Locality: s.Get("locality"), Language: s.Get("language"), DurationMinutes: p.count(s.Record, "durationMinutes")}
 	for _, topic := range strings.Split(s.Get("topics"), ",") {
 		if t := strings.TrimSpace(topic); t != "" {
 			rec.Topics = append(rec.Topics, t)
@@ -190,13 +224,14 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 	for _, v := range s.Multiple("stakeholderIds") {
 		id, err := domain.ParseID("stakeholderIds", v)
 		if err != nil {
-			problem(s.Record, "stakeholderIds", "%q is not a stakeholder of this server: download the form again", v)
+			p.problem(s.Record, "stakeholderIds", "%q is not a stakeholder of this server: download the form again", v)
 			continue
 		}
 		rec.StakeholderIDs = append(rec.StakeholderIDs, id)
 	}
-	rec.Headcount = dialogue.Headcount{YoungWomen: count(s.Record, "youngWomen"), AdultWomen: count(s.Record, "adultWomen"), YoungMen: count(s.Record, "youngMen"),
-		AdultMen: count(s.Record, "adultMen"), WithDisabilities: count(s.Record, "withDisabilities"), Displaced: count(s.Record, "displaced")}
+	count := func(name string) int { return p.count(s.Record, name) }
+	rec.Headcount = dialogue.Headcount{YoungWomen: count("youngWomen"), AdultWomen: count("adultWomen"), YoungMen: count("youngMen"),
+		AdultMen: count("adultMen"), WithDisabilities: count("withDisabilities"), Displaced: count("displaced")}
 	if known { // attendees are found in the space's region
 		p.attendees(&rec, s.Repeats["attendees"], region, dir)
 	}
@@ -204,17 +239,77 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Get("summary")})
 	}
 	p.Dialogue = rec
+	// This version's dialogue command: its id names this version and what
+	// it says, so that a version is applied once, whatever came after it.
+	content, _ := json.Marshal(rec)
+	sum := sha256.Sum256(content)
+	p.CommandID = p.ids("version", s.UUID(), hex.EncodeToString(sum[:8]))
+	if p.edits = s.Edits(); p.edits > 0 { // Central numbers its versions: the id says which
+		p.CommandID = p.editID(p.edits)
+	}
 	for i, c := range s.Repeats["commitments"] {
 		holder, err := domain.ParseID("stakeholderId", c.Get("stakeholderId"))
 		if err != nil {
-			problem(c, "stakeholderId", "%q is not a stakeholder of this server: download the form again", c.Get("stakeholderId"))
+			p.problem(c, "stakeholderId", "%q is not a stakeholder of this server: download the form again", c.Get("stakeholderId"))
 		}
 		dialogueID := p.DialogueID
-		p.Commitments = append(p.Commitments, PlannedCommitment{ID: id(root, "commitment", strconv.Itoa(i)), Row: c,
+		p.Commitments = append(p.Commitments, PlannedCommitment{ID: p.commitmentID(i, 0), Row: c,
 			Cmd: commitment.Make{Promise: commitment.Promise{StakeholderID: holder, SpaceID: &space, DialogueID: &dialogueID,
-				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: date(c, "dueOn")}}})
+				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: p.date(c, "dueOn")}}})
 	}
 	return p
+}
+
+// editID is the id of the dialogue's command of Central's nth edit.
+func (p Plan) editID(n int) domain.ID { return p.ids("edit", strconv.Itoa(n)) }
+
+// commitmentID is the id of the commitment in a submission's slot (its
+// row among the commitments) at a generation: 0 for the one first heard,
+// one more each time an edit rewords it or names another stakeholder.
+func (p Plan) commitmentID(slot, generation int) domain.ID {
+	if generation == 0 {
+		return p.ids("commitment", strconv.Itoa(slot))
+	}
+	return p.ids("commitment", strconv.Itoa(slot), "edit", strconv.Itoa(generation))
+}
+
+// reviewed refuses a submission its team refused on the server: Kobo's
+// validation status "not approved", ODK Central's review state
+// "rejected". Others ("on hold", "has issues", "edited", none) are
+// imported: a review in progress is not a refusal.
+func (p *Plan) reviewed(s Submission) {
+	if strings.Contains(s.Get("_validation_status"), "not_approved") {
+		p.problem(s.Record, "_validation_status", "the submission is marked not approved in Kobo; submissions not approved (Kobo) or rejected (ODK Central) are refused")
+	}
+	if strings.EqualFold(s.Get("ReviewState"), "rejected") {
+		p.problem(s.Record, "ReviewState", "the submission is marked rejected in ODK Central; submissions not approved (Kobo) or rejected (ODK Central) are refused")
+	}
+}
+
+// date reads a date question, or adds its problem.
+func (p *Plan) date(r Record, name string) domain.Date {
+	v := r.Get(name)
+	if v == "" {
+		return domain.Date{}
+	}
+	d, err := domain.ParseDate(firstDate(v))
+	if err != nil {
+		p.problem(r, name, "%q is not a date (YYYY-MM-DD)", v)
+	}
+	return d
+}
+
+// count reads a whole number, or adds its problem.
+func (p *Plan) count(r Record, name string) int {
+	v := r.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
+	if err != nil {
+		p.problem(r, name, "%q is not a whole number", v)
+	}
+	return n
 }
 
 // remembered asks each space's region once: a file's thousands of
@@ -235,11 +330,12 @@ func remembered(lookup func(domain.ID) (string, bool)) func(domain.ID) (string, 
 	}
 }
 
-// problem adds a problem of a record's column to the plan.
-func (p *Plan) problem(r Record, column, format string, args ...any) {
+// problem adds a problem of a record's question to the plan, at the
+// column as the export heads it ("dialogue/spaceId").
+func (p *Plan) problem(r Record, question, format string, args ...any) {
 	var d domain.Problems
-	d.Add(column, format, args...)
-	p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: column, Problem: d[0]})
+	d.Add(question, format, args...)
+	p.Problems = append(p.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: r.Header(question), Problem: d[0]})
 }
 
 // attendees finds a submission's attendees by code in the region of the
@@ -257,8 +353,10 @@ func (p *Plan) attendees(rec *dialogue.Record, rows []Record, region string, dir
 			p.Enrolments = append(p.Enrolments, PlannedEnrolment{ID: id, Row: a,
 				Cmd: participant.Enrol{Profile: pr, Consent: participant.Consent{Given: yes(a.Get("consent")), On: rec.HeldOn}}})
 			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
-		case !ok:
-			p.problem(a, "participantCode", "no participant has the code %s: enrol them first, or answer yes to “not yet enrolled” with their profile", code)
+		case !ok: // perhaps enrolled by an earlier submission of the file: known when this one applies
+			id := participantID(dir.Key, region, code)
+			p.awaited = append(p.awaited, awaitedAttendee{ID: id, Row: a, Code: code})
+			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
 		default:
 			rec.Attendees = append(rec.Attendees, dialogue.Attendee{ParticipantID: id, Spoke: yes(a.Get("spoke"))})
 		}
@@ -298,10 +396,8 @@ func (p Plan) Describe() string {
 	return fmt.Sprintf("%s row %d", p.Submission.Sheet, p.Submission.Row)
 }
 
-// Plans reads an export or a register by its file's name and plans every
-// row: what the command line and the server both import.
-// A mapping (nil for palabre's own form and registers) rewrites the
-// export's tables first.
+// Plans reads an export or a register by its file's name, within
+// DefaultLimits, and plans every row (see PlanTables).
 //
 // Returns commands.ErrNoCodeKey when the directory has no key.
 func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error) {
@@ -312,6 +408,13 @@ func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error
 	if err != nil {
 		return nil, err
 	}
+	return PlanTables(tables, dir, mapping)
+}
+
+// PlanTables plans every row of an export's or a register's tables: what
+// the command line and the server both import. A mapping (nil for
+// palabre's own form and registers) rewrites the export's tables first.
+func PlanTables(tables []Table, dir Directory, mapping *Mapping) ([]Row, error) {
 	dir.SpaceRegion = remembered(dir.SpaceRegion)
 	tables = mapping.Apply(tables)
 	if len(tables) > 0 {
@@ -319,13 +422,55 @@ func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error
 			return planRegister(reg, &tables[0], dir), nil
 		}
 	}
+	if refused, ok := exportRefused(tables, mapping); ok {
+		return []Row{refused}, nil
+	}
 	subs, err := Submissions(tables)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]Row, len(subs))
+	file := newFileState()
 	for i, s := range subs {
-		rows[i] = PlanDialogue(s, dir)
+		p := PlanDialogue(s, dir)
+		p.file = file
+		rows[i] = p
 	}
 	return rows, nil
+}
+
+// exportRefused refuses, in one line, an export of the form that palabre
+// cannot read whole: Kobo's CSV, which holds the submissions' sheet only
+// (formpack's to_csv writes the first section: kpi issue 2337), unless a
+// mapping counts attendees by headcount; and an export whose headers are
+// the form's labels (Kobo's default download when the form has
+// translations), which would otherwise be refused row by row for every
+// question.
+func exportRefused(tables []Table, mapping *Mapping) (Row, bool) {
+	if len(tables) == 0 {
+		return nil, false
+	}
+	t := tables[0]
+	var d domain.Problems
+	refused := func() (Row, bool) { return fileRefusal{Problem{Sheet: t.Name, Row: 1, Problem: d[0]}}, true }
+	fromServer := t.column("_uuid") >= 0 || t.column("KEY") >= 0
+	koboCSV := len(tables) == 1 && strings.EqualFold(filepath.Ext(t.Name), ".csv") && t.column("_index") >= 0 && t.column("_uuid") >= 0
+	switch {
+	case koboCSV && (mapping == nil || mapping.Attendees != "headcount"):
+		d.Add("", "Kobo's CSV holds no repeat group (attendees, concerns, commitments: only the first sheet is written to it): nothing is imported; export as XLSX, which holds them, with XML values and headers")
+		return refused()
+	case mapping == nil && fromServer && t.column("spaceId") < 0 && t.column("heldOn") < 0:
+		d.Add("", "the headers are the form's labels, not its names: nothing is imported; export with XML values and headers")
+		return refused()
+	}
+	return nil, false
+}
+
+// fileRefusal is a whole file refused, as one line of the report.
+type fileRefusal struct{ problem Problem }
+
+func (f fileRefusal) Where() Record      { return Record{Sheet: f.problem.Sheet, Row: f.problem.Row} }
+func (f fileRefusal) Planned() []Problem { return []Problem{f.problem} }
+func (f fileRefusal) run(context.Context, *commands.Handler, Sender, Options) (Outcome, []Problem, error) {
+	return Refused, f.Planned(), nil
 }

@@ -201,8 +201,8 @@ func TestAKoboExportImportsOnceWholeRowsOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := out.String()
-	for _, want := range []string{"attendees ligne 3, colonne participantCode : aucun·e participant·e n’a le code GAO-9999",
-		"ligne 4, colonne pillar : \"fishing\" n’est pas l’une des valeurs", "commitments ligne 4, colonne stakeholderId : la partie prenante", "ligne 6, colonne _validation_status : la soumission est marquée « non approuvée » dans Kobo", "1 importé", "4 refusé"} {
+	for _, want := range []string{"attendees ligne 3, colonne attendees/participantCode : aucun·e participant·e n’a le code GAO-9999",
+		"ligne 4, colonne dialogue/pillar : \"fishing\" n’est pas l’une des valeurs", "commitments ligne 4, colonne commitments/stakeholderId : la partie prenante", "ligne 6, colonne _validation_status : la soumission est marquée « non approuvée » dans Kobo", "1 importé", "4 refusé"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}

@@ -106,6 +106,7 @@ func (m *Mapping) Apply(tables []Table) []Table {
 // register), the only one whose fields they can be.
 func (m *Mapping) applyTo(t Table, first bool) Table {
 	headers := slices.Clone(t.Headers)
+	t.shown = slices.Clone(t.Headers)
 	for field, column := range m.Columns {
 		if i := t.column(column); i >= 0 {
 			headers[i] = field
@@ -127,7 +128,7 @@ func (m *Mapping) applyTo(t Table, first bool) Table {
 		for _, field := range sortedKeys(m.Defaults) {
 			i := t.column(field)
 			if i < 0 {
-				t.Headers = append(t.Headers, field)
+				t.Headers, t.shown = append(t.Headers, field), append(t.shown, field)
 				i = len(t.Headers) - 1
 			}
 			for r := range t.Rows {

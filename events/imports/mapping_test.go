@@ -47,6 +47,10 @@ repeats: {presences: attendees}
 	if a := first.Repeats["attendees"]; len(a) != 1 || a[0].Get("participantCode") != "GAO-1" {
 		t.Fatalf("the attendees' repeat: %+v", first.Repeats)
 	}
+	// A report names a column as the export heads it, not as the mapping renamed it.
+	if got := first.Header("heldOn") + " " + first.Repeats["attendees"][0].Header("participantCode") + " " + first.Header("format"); got != "groupe/date_reunion code_pers format" {
+		t.Errorf("the columns a report names: %s", got)
+	}
 	headcount, _ := imports.ParseMapping([]byte("{repeats: {presences: attendees}, attendees: headcount}"))
 	if subs, _ := imports.Submissions(headcount.Apply([]imports.Table{main, repeat})); len(subs[0].Repeats["attendees"]) != 0 {
 		t.Fatal("a headcount-only mapping kept the attendees")

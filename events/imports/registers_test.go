@@ -156,7 +156,7 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outcomes(r)[2] != imports.Imported || outcomes(r)[3] != imports.Refused || r.Results[1].Problems[0].Column != "consent.given" {
+	if outcomes(r)[2] != imports.Imported || outcomes(r)[3] != imports.Refused || r.Results[1].Problems[0].Column != "consent" {
 		t.Fatalf("%+v", r.Results)
 	}
 	if got := w.events(t) - before; got != 3 { // NEW-01's claim and enrolment, the dialogue; nothing of NEW-02

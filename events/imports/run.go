@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -39,6 +37,16 @@ type Result struct {
 type Report struct {
 	Results []Result
 	Counts  map[Outcome]int
+	// Beyond counts, per kind, the refusals left out of Results once
+	// Options.RefusalsPerKind of that kind were listed.
+	Beyond []Summary
+}
+
+// Summary is a kind of refusal beyond those listed: its first instance
+// not listed, and how many there were.
+type Summary struct {
+	Example Problem
+	Count   int
 }
 
 // Refused reports whether any row was refused (the CLI's exit status).
@@ -48,6 +56,14 @@ func (r Report) Refused() bool { return r.Counts[Refused] > 0 }
 type Options struct {
 	// DryRun checks every row and writes nothing.
 	DryRun bool
+	// RefusalsPerKind is how many problems of one kind (a column and a
+	// reason) the report lists; beyond them it counts them in
+	// Report.Beyond. 0 lists every one.
+	RefusalsPerKind int
+	// Parallel is how many rows may run at once (see runRows); 0 or 1
+	// runs them one at a time. The Sender must then be safe for
+	// concurrent use.
+	Parallel int
 }
 
 // Sender sends the importer's commands by the importer's rules (the write
@@ -68,6 +84,10 @@ type Row interface {
 	// Planned are the problems found while planning: the row is refused
 	// with them, unrun.
 	Planned() []Problem
+	// keys are the objects the row touches (see runRows), given the
+	// people the file enrols; enrols are those it enrols.
+	keys(enrolled map[domain.ID]bool) []domain.ID
+	enrols() []domain.ID
 	// run checks every command of the row, then writes them unless the
 	// import is a dry run.
 	run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error)
@@ -80,174 +100,67 @@ type Row interface {
 // accepted commands name (the region of the space its new attendees are
 // enrolled in).
 //
-// Every refusal of a row is in the report; Run returns an error only when
-// the store fails (ErrUnavailable and the like) or ctx ends.
+// Every refusal of a row is in the report, the first
+// opts.RefusalsPerKind of a kind in full; Run returns an error only when
+// the store fails (ErrUnavailable and the like) or ctx ends, which is
+// checked between rows only: a row is never cut. The report then holds
+// the rows decided before. Rows run opts.Parallel at once, those touching
+// the same object in the file's order (see runRows).
 func Run(ctx context.Context, h *commands.Handler, send Sender, rows []Row, opts Options) (Report, error) {
 	report := Report{Counts: map[Outcome]int{}}
-	for _, row := range rows {
-		where := row.Where()
-		res := Result{Sheet: where.Sheet, Row: where.Row, Problems: row.Planned()}
-		if len(res.Problems) == 0 {
-			outcome, problems, err := row.run(ctx, h, send, opts)
-			if err != nil {
-				return report, fmt.Errorf("%s row %d: %w", where.Sheet, where.Row, err)
-			}
-			res.Outcome, res.Problems = outcome, problems
+	kinds := refusalKinds{limit: opts.RefusalsPerKind, seen: map[string]int{}}
+	decided, err := runRows(ctx, h, send, rows, opts, opts.Parallel)
+	for _, res := range decided {
+		if res.err != nil {
+			return report, res.err
 		}
-		if len(res.Problems) > 0 {
-			res.Outcome = Refused
+		if res.Outcome == Refused {
+			res.Problems = kinds.keep(&report, res.Problems)
 		}
-		report.Results = append(report.Results, res)
+		report.Results = append(report.Results, res.Result)
 		report.Counts[res.Outcome]++
 	}
-	return report, nil
+	return report, err
+}
+
+// refusalKinds counts problems by kind (column and reason, before its
+// values), so that a file refused 200,000 times for one reason answers a
+// hundred lines and a count, not 200,000 lines.
+type refusalKinds struct {
+	limit int
+	seen  map[string]int // kind → problems seen
+	index map[string]int // kind → its summary in Report.Beyond
+}
+
+// keep returns the problems still listed, counting the others.
+func (k *refusalKinds) keep(report *Report, problems []Problem) []Problem {
+	if k.limit <= 0 {
+		return problems
+	}
+	kept := problems[:0:0]
+	for _, p := range problems {
+		kind := p.Column + "\x00" + cmp.Or(p.Template, p.Reason)
+		k.seen[kind]++
+		if k.seen[kind] <= k.limit {
+			kept = append(kept, p)
+			continue
+		}
+		if k.index == nil {
+			k.index = map[string]int{}
+		}
+		i, ok := k.index[kind]
+		if !ok {
+			i = len(report.Beyond)
+			k.index[kind] = i
+			report.Beyond = append(report.Beyond, Summary{Example: p})
+		}
+		report.Beyond[i].Count++
+	}
+	return kept
 }
 
 func meta(id domain.ID, dry bool) commands.Meta {
 	return commands.Meta{CommandID: ulid.ULID(id), DryRun: dry}
-}
-
-// Where implements Row.
-func (p Plan) Where() Record { return p.Submission.Record }
-
-// Planned implements Row.
-func (p Plan) Planned() []Problem { return p.Problems }
-
-// run checks then writes one submission. Its dialogue is held, or, when
-// the dialogue is there already (an edit of its submission), its
-// attendance corrected: judged as the correction it is.
-func (p Plan) run(ctx context.Context, h *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
-	rec := p.Submission.Record
-	newcomers := map[domain.ID]bool{}
-	for _, e := range p.Enrolments {
-		newcomers[e.ID] = true
-	}
-	// Checked without the people not enrolled yet, written with them.
-	enrolled := slices.DeleteFunc(slices.Clone(p.Dialogue.Attendees), func(a dialogue.Attendee) bool { return newcomers[a.ParticipantID] })
-	command := func(attendees []dialogue.Attendee, edit bool) domain.Command {
-		if edit {
-			return dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Attendees: attendees, Headcount: p.Dialogue.Headcount}}
-		}
-		hold := dialogue.Hold{Record: p.Dialogue}
-		hold.Attendees = attendees
-		return hold
-	}
-	edit := false
-	res, err := send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
-	if errors.Is(err, commands.ErrCommandIDReused) {
-		// The dialogue is there: this is another version of its submission.
-		edit = true
-		res, err = send.Send(ctx, p.DialogueID, command(enrolled, edit), meta(p.CommandID, true), nil)
-	}
-	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	pending, problems, err := p.enrolments(ctx, h, send, edit)
-	if problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	if problems, err := p.checkCommitments(ctx, send); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	if opts.DryRun {
-		if res.Repeated {
-			return Already, nil, nil
-		}
-		return Checked, nil, nil
-	}
-	for _, e := range p.Enrolments {
-		if pending[e.ID] {
-			if _, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, false), nil); err != nil {
-				problems, err := refusal(err, e.Row, "participantCode")
-				return Refused, problems, err
-			}
-		}
-	}
-	res, err = send.Send(ctx, p.DialogueID, command(p.Dialogue.Attendees, edit), meta(p.CommandID, false), nil)
-	if problems, err := refusal(err, rec, "spaceId"); problems != nil || err != nil {
-		return Refused, problems, err
-	}
-	added := !res.Repeated || len(pending) > 0
-	for _, c := range p.Commitments {
-		r, err := send.Send(ctx, c.ID, c.Cmd, meta(c.ID, false), nil)
-		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
-			return Refused, problems, err
-		}
-		added = added || !r.Repeated
-	}
-	switch {
-	case !added:
-		return Already, nil, nil
-	case edit:
-		return Corrected, nil, nil
-	}
-	return Imported, nil, nil
-}
-
-// checkCommitments decides the commitments heard, before the dialogue
-// they name is written: as made outside it.
-func (p Plan) checkCommitments(ctx context.Context, send Sender) ([]Problem, error) {
-	for _, c := range p.Commitments {
-		check := c.Cmd
-		check.DialogueID = nil
-		_, err := send.Send(ctx, c.ID, check, meta(c.ID, true), nil)
-		if errors.Is(err, commands.ErrCommandIDReused) {
-			continue // imported before, with its dialogue
-		}
-		if problems, err := refusal(err, c.Row, "stakeholderId"); problems != nil || err != nil {
-			return problems, err
-		}
-	}
-	return nil, nil
-}
-
-// enrolments checks the new attendees' enrolments, in the region of the
-// dialogue's space, and returns those not enrolled yet. An earlier
-// submission of the file may have enrolled the same code: that person is
-// the attendee. Called once the dialogue's command is accepted, so that
-// its space (an edit's: the dialogue's own) is one the importer may see.
-func (p Plan) enrolments(ctx context.Context, h *commands.Handler, send Sender, edit bool) (map[domain.ID]bool, []Problem, error) {
-	if len(p.Enrolments) == 0 {
-		return nil, nil, nil
-	}
-	spaceID := p.Dialogue.SpaceID
-	if edit {
-		held, _, err := commands.Dialogue.Load(ctx, h, p.DialogueID)
-		if err != nil {
-			return nil, nil, err
-		}
-		spaceID = held.Record.SpaceID
-	}
-	where, _, err := commands.Space.Load(ctx, h, spaceID)
-	if err != nil {
-		return nil, nil, err
-	}
-	pending := map[domain.ID]bool{}
-	for i := range p.Enrolments {
-		e := &p.Enrolments[i]
-		e.Cmd.Region = where.Details.Region
-		res, err := send.Send(ctx, e.ID, e.Cmd, meta(e.ID, true), nil)
-		if errors.Is(err, commands.ErrCommandIDReused) {
-			continue // enrolled by another submission, with its profile
-		}
-		if problems, err := refusal(err, e.Row, "participantCode"); problems != nil || err != nil {
-			return nil, codesAt(problems, "participantCode"), err
-		}
-		if !res.Repeated {
-			pending[e.ID] = true
-		}
-	}
-	return pending, nil, nil
-}
-
-// codesAt names a refused enrolment's code column for a code's problem.
-func codesAt(problems []Problem, column string) []Problem {
-	for i := range problems {
-		if problems[i].Column == "code" {
-			problems[i].Column = column
-		}
-	}
-	return problems
 }
 
 // refusal turns a command's refusal into the row's problems, at column
@@ -289,7 +202,23 @@ func (r Report) Write(w io.Writer, language string) error {
 			}
 		}
 	}
+	for _, b := range r.Beyond {
+		if err := WriteBeyond(w, language, b.Count, b.Example.Column, b.Example.In(language)); err != nil {
+			return err
+		}
+	}
 	return WriteTotals(w, language, r.Counts)
+}
+
+// WriteBeyond writes a report's line for the refusals of a kind it does
+// not list: how many, and the first of them.
+func WriteBeyond(w io.Writer, language string, count int, column, example string) error {
+	format := "… and %d more refusals of this kind (column %s), the first: %s\n"
+	if language == "fr" {
+		format = "… et %d autres refus de ce genre (colonne %s), dont le premier : %s\n"
+	}
+	_, err := fmt.Fprintf(w, format, count, column, example)
+	return err
 }
 
 // reportWords are the report's words, French then English.
@@ -306,8 +235,13 @@ func say(language, word string) string {
 	return reportWords[word][1]
 }
 
-// WriteProblem writes one line of a report: where, and why.
+// WriteProblem writes one line of a report: where, and why. A problem of
+// a whole file names no column.
 func WriteProblem(w io.Writer, language, sheet string, row int, column, reason string) error {
+	if column == "" {
+		_, err := fmt.Fprintf(w, "%s %s %d : %s\n", sheet, say(language, "row"), row, reason)
+		return err
+	}
 	_, err := fmt.Fprintf(w, "%s %s %d, %s %s : %s\n", sheet, say(language, "row"), row, say(language, "column"), column, reason)
 	return err
 }

@@ -1,7 +1,10 @@
 package imports
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +22,20 @@ func (r Record) Get(name string) string {
 		return strings.TrimSpace(r.cells[i])
 	}
 	return ""
+}
+
+// Header is the question's column as the export heads it
+// ("headcount/withDisabilities"), for a report; the question's name when
+// the table has no such column.
+func (r Record) Header(name string) string {
+	i := r.table.column(name)
+	switch {
+	case i < 0:
+		return name
+	case i < len(r.table.shown):
+		return r.table.shown[i]
+	}
+	return r.table.Headers[i]
 }
 
 // Has reports whether the table has a column for the question.
@@ -58,7 +75,9 @@ type Submission struct {
 	Repeats map[string][]Record
 }
 
-// UUID is the submission's own id, without the "uuid:" prefix.
+// UUID is this version of the submission's own id, without the "uuid:"
+// prefix: Kobo's _uuid (which an edit changes), ODK Central's
+// meta-instanceID, else its KEY.
 func (s Submission) UUID() string {
 	for _, name := range []string{"_uuid", "instanceID", "KEY"} {
 		if v := s.Get(name); v != "" {
@@ -68,18 +87,57 @@ func (s Submission) UUID() string {
 	return ""
 }
 
-// Replaces is the uuid of the submission this one edits ("" for none).
-func (s Submission) Replaces() string { return strings.TrimPrefix(s.Get("deprecatedID"), "uuid:") }
+// root is the uuid of the submission's first version, which the servers
+// keep through edits: Kobo's meta/rootUuid, ODK Central's KEY (the
+// logical submission's instance id: briefcase.js writes it as KEY and as
+// every repeat row's PARENT_KEY). "" when the export does not say (a
+// Kobo too old to export rootUuid, another form).
+func (s Submission) root() string {
+	return cmp.Or(strings.TrimPrefix(s.Get("rootUuid"), "uuid:"), strings.TrimPrefix(s.Get("KEY"), "uuid:"))
+}
 
-// Root is the uuid of the submission's first version, which names its
-// dialogue through every edit: Kobo's meta/rootUuid, ODK Central's KEY
-// (the logical submission's, kept through edits), else the version this
-// one edits — one step only, so an edit of an edit exported without
-// rootUuid cannot find the first version's dialogue — else its own.
-func (s Submission) Root() string {
-	for _, v := range []string{s.Get("rootUuid"), s.Get("KEY"), s.Replaces()} {
-		if v != "" {
-			return strings.TrimPrefix(v, "uuid:")
+// First reports whether this is known to be the submission's first
+// version: an older export of a submission edited since.
+func (s Submission) First() bool { return s.root() != "" && s.root() == s.UUID() }
+
+// Edits is how many times ODK Central's submission was edited before this
+// version (its Edits column; 0 for Kobo's, which do not say).
+func (s Submission) Edits() int {
+	if s.Get("KEY") == "" {
+		return 0
+	}
+	n, _ := strconv.Atoi(s.Get("Edits"))
+	return n
+}
+
+// Keys are what names the submission whatever the download option and
+// server, most trusted first: its first version's uuid, and Kobo's _id,
+// which an edit keeps (so that a Kobo that does not export rootUuid still
+// links an edit to its dialogue). Never the submission time as read: a
+// typed cell reads as its format shows it. The first key names a new
+// dialogue; the others find one made before under them.
+func (s Submission) Keys() []string {
+	var keys []string
+	if root := s.root(); root != "" {
+		keys = append(keys, "uuid:"+root)
+	}
+	if id := strings.TrimSuffix(s.Get("_id"), ".0"); id != "" {
+		keys = append(keys, "kobo-id:"+id)
+	}
+	if s.root() == "" && s.UUID() != "" {
+		// Perhaps the first version: another export may have named it.
+		keys = append(keys, "uuid:"+s.UUID())
+	}
+	return keys
+}
+
+// legacyRoot is the uuid imports named a submission by before its keys
+// were stable (rootUuid, KEY, the deprecatedID a mapping may give, or its
+// own), for the dialogues imported then.
+func (s Submission) legacyRoot() string {
+	for _, v := range []string{s.Get("rootUuid"), s.Get("KEY"), s.Get("deprecatedID")} {
+		if v := strings.TrimPrefix(v, "uuid:"); v != "" {
+			return v
 		}
 	}
 	return s.UUID()
@@ -87,21 +145,24 @@ func (s Submission) Root() string {
 
 // Submissions joins an export's tables: the first is the submissions, and
 // every table with a parent column is a repeat, joined by the parent's
-// _index (Kobo's XLSX), _submission__uuid (Kobo's CSV) or PARENT_KEY
-// (ODK Central).
+// _index (Kobo's XLSX: _parent_index) or by the logical submission's KEY
+// (ODK Central: PARENT_KEY), else by _submission__uuid (Kobo's XLSX
+// without _index). The submissions come in the order they were
+// submitted (Central lists the newest first), so that a person a
+// submission enrols is known to the later ones.
 func Submissions(tables []Table) ([]Submission, error) {
 	if len(tables) == 0 || len(tables[0].Rows) == 0 {
 		return nil, fmt.Errorf("no submission in the file")
 	}
 	main := &tables[0]
 	var out []Submission
-	byIndex, byUUID := map[string]int{}, map[string]int{}
+	byIndex, byKey := map[string]int{}, map[string]int{}
 	for i, cells := range main.Rows {
 		s := Submission{Record: Record{Sheet: main.Name, Row: i + 2, table: main, cells: cells}, Repeats: map[string][]Record{}}
 		if s.UUID() == "" {
 			return nil, fmt.Errorf("%s row %d: no _uuid or meta/instanceID: export the data with its metadata", main.Name, i+2)
 		}
-		byIndex[s.Get("_index")], byUUID[s.UUID()] = len(out), len(out)
+		byIndex[s.Get("_index")], byKey[strings.TrimPrefix(cmp.Or(s.Get("KEY"), s.UUID()), "uuid:")] = len(out), len(out)
 		out = append(out, s)
 	}
 	for t := range tables[1:] {
@@ -111,7 +172,7 @@ func Submissions(tables []Table) ([]Submission, error) {
 			r := Record{Sheet: table.Name, Row: i + 2, table: table, cells: cells}
 			n, ok := byIndex[r.Get("_parent_index")]
 			if !r.Has("_parent_index") || r.Get("_parent_index") == "" {
-				n, ok = byUUID[strings.TrimPrefix(firstOf(r, "_submission__uuid", "PARENT_KEY"), "uuid:")]
+				n, ok = byKey[strings.TrimPrefix(firstOf(r, "PARENT_KEY", "_submission__uuid"), "uuid:")]
 			}
 			if !ok {
 				return nil, fmt.Errorf("%s row %d: its submission is not in the file", table.Name, i+2)
@@ -119,7 +180,16 @@ func Submissions(tables []Table) ([]Submission, error) {
 			out[n].Repeats[repeat] = append(out[n].Repeats[repeat], r)
 		}
 	}
+	slices.SortStableFunc(out, func(a, b Submission) int {
+		return cmp.Or(submittedAt(a).Compare(submittedAt(b)), cmp.Compare(koboID(a), koboID(b)))
+	})
 	return out, nil
+}
+
+// koboID is Kobo's _id, which grows with each submission (0 for none).
+func koboID(s Submission) int {
+	n, _ := strconv.Atoi(strings.TrimSuffix(s.Get("_id"), ".0"))
+	return n
 }
 
 func firstOf(r Record, names ...string) string {

@@ -1,24 +1,16 @@
-// Package imports turns the exports field teams already have —
-// KoboToolbox and ODK submissions of the form palabre ships — into
-// commands, idempotently: each command's id derives from the submission's
-// uuid, so importing the same file twice, or an overlapping later export,
-// adds nothing twice. A submission is a dialogue and its commitments,
-// written whole or not at all, and every row is reported: imported,
-// already there, or refused with its row, column and reason.
 package imports
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Table is one sheet of an export: its name, headings and rows (as text).
@@ -26,6 +18,9 @@ type Table struct {
 	Name    string
 	Headers []string
 	Rows    [][]string
+	// shown are the headers as the export wrote them, when a mapping
+	// renamed some (nil: Headers): what a report names.
+	shown []string
 }
 
 // column finds a heading: exactly, or by its last segment, since Kobo
@@ -52,25 +47,43 @@ func lastSegment(h string) string {
 	return h
 }
 
-// Read reads an export by its file's extension: a workbook, or one CSV
-// table (named after the file, as ODK names repeats' files).
+// Read reads an export by its file's extension within DefaultLimits.
 func Read(name string, b []byte) ([]Table, error) {
+	return ReadWithin(context.Background(), name, b, DefaultLimits())
+}
+
+// ReadWithin reads an export by its file's extension: a workbook, ODK
+// Central's zip, or one CSV table (named after the file, as ODK names
+// repeats' files), refusing it at the first of lim's bounds it passes.
+//
+// Returns a *LimitError (ErrLimit) for a bound, ctx's error when it ends.
+func ReadWithin(ctx context.Context, name string, b []byte, lim Limits) ([]Table, error) {
+	if int64(len(b)) > lim.FileBytes {
+		return nil, &LimitError{Limit: LimitFileBytes, Value: lim.FileBytes}
+	}
+	budget := newBudget(ctx, lim)
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx":
-		return ReadXLSX(bytes.NewReader(b))
+		return readXLSX(bytes.NewReader(b), int64(len(b)), budget)
 	case ".csv":
-		t, err := ReadCSV(filepath.Base(name), bytes.NewReader(b))
+		t, err := readCSV(filepath.Base(name), bytes.NewReader(b), budget)
 		return []Table{t}, err
 	case ".zip":
-		return ReadODKZip(b)
+		return readODKZip(b, budget)
 	}
 	return nil, fmt.Errorf("an export is .xlsx, .csv, or ODK Central's .zip of CSV files")
 }
 
-// ReadODKZip reads ODK Central's CSV export: a zip of the submissions'
-// CSV file and one per repeat ("FORM-attendees.csv"), whose PARENT_KEY
-// names the submission's KEY. The submissions' table comes first.
+// ReadODKZip reads ODK Central's CSV export within DefaultLimits.
 func ReadODKZip(b []byte) ([]Table, error) {
+	return readODKZip(b, newBudget(context.Background(), DefaultLimits()))
+}
+
+// readODKZip reads ODK Central's CSV export: a zip of the submissions'
+// CSV file and one per repeat ("FORM-attendees.csv"), whose PARENT_KEY
+// names the submission's KEY. The submissions' table comes first. Each
+// entry is streamed, its bytes counted as they decompress.
+func readODKZip(b []byte, budget *budget) ([]Table, error) {
 	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("not a zip file: %w", err)
@@ -85,8 +98,11 @@ func ReadODKZip(b []byte) ([]Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := ReadCSV(filepath.Base(f.Name), r)
+		t, err := readCSV(filepath.Base(f.Name), budget.expand(r), budget)
 		r.Close()
+		if errors.Is(err, ErrLimit) {
+			return nil, err // it names the table
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
@@ -102,92 +118,71 @@ func ReadODKZip(b []byte) ([]Table, error) {
 	return append(main, repeats...), nil
 }
 
-// ReadXLSX reads every sheet of a workbook, dates as YYYY-MM-DD whatever
-// the cells' format.
-func ReadXLSX(r io.Reader) ([]Table, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("not a workbook Excel can open: %w", err)
-	}
-	defer f.Close()
-	var out []Table
-	for _, name := range f.GetSheetList() {
-		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
-		}
-		if len(rows) == 0 {
-			continue
-		}
-		t := Table{Name: name, Headers: trimAll(rows[0])}
-		for i, row := range rows[1:] {
-			t.Rows = append(t.Rows, datesOf(f, name, i+2, row))
-		}
-		out = append(out, t)
-	}
-	return out, nil
-}
-
-// datesOf writes a row's date cells, which raw values give as Excel serial
-// numbers, as YYYY-MM-DD.
-func datesOf(f *excelize.File, sheet string, row int, values []string) []string {
-	for c, v := range values {
-		if _, err := strconv.ParseFloat(v, 64); err != nil || v == "" {
-			continue
-		}
-		cell, _ := excelize.CoordinatesToCellName(c+1, row)
-		if style, err := f.GetCellStyle(sheet, cell); err == nil && isDateStyle(f, style) {
-			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				if t, err := excelize.ExcelDateToTime(n, false); err == nil {
-					values[c] = t.Format(time.DateOnly)
-				}
-			}
-		}
-	}
-	return values
-}
-
-func isDateStyle(f *excelize.File, id int) bool {
-	style, err := f.GetStyle(id)
-	if err != nil || style == nil {
-		return false
-	}
-	if style.NumFmt >= 14 && style.NumFmt <= 22 {
-		return true
-	}
-	format := strings.ToLower(deref(style.CustomNumFmt))
-	return strings.Contains(format, "yy") || strings.Contains(format, "dd")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// ReadCSV reads one table of a CSV export: UTF-8 with or without a byte
-// order mark, separated by commas or semicolons (French Excel's).
+// ReadCSV reads one CSV table within DefaultLimits.
 func ReadCSV(name string, r io.Reader) (Table, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return Table{}, err
+	return readCSV(name, r, newBudget(context.Background(), DefaultLimits()))
+}
+
+// readCSV reads one table of a CSV export: UTF-8 with or without a byte
+// order mark, separated by commas or semicolons (French Excel's, when the
+// first line has more of them), a row at a time.
+func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		br.Discard(3)
 	}
-	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	first, _, _ := bytes.Cut(b, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(b))
+	head, _ := br.Peek(br.Size()) // as much of the first line as a buffer holds
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	comma := ','
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
+		comma = ';'
 	}
-	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return Table{}, fmt.Errorf("not a CSV file: %w", err)
+	cr := csv.NewReader(budget.csvRuns(br, comma))
+	cr.Comma, cr.FieldsPerRecord = comma, -1
+	t := Table{Name: name}
+	for n := 1; ; n++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, ErrLimit) {
+				return t, withPlace(err, name, n)
+			}
+			return t, fmt.Errorf("not a CSV file: %w", err)
+		}
+		if err := budget.row(name, n, len(row)); err != nil {
+			return t, err
+		}
+		if err := budget.hold(name, n, textOf(row)); err != nil {
+			return t, err
+		}
+		if t.Headers == nil {
+			t.Headers = trimAll(row)
+			continue
+		}
+		t.Rows = append(t.Rows, row)
 	}
-	if len(rows) == 0 {
+	if t.Headers == nil {
 		return Table{}, fmt.Errorf("the file is empty")
 	}
-	return Table{Name: name, Headers: trimAll(rows[0]), Rows: rows[1:]}, nil
+	return t, nil
+}
+
+func textOf(row []string) (n int) {
+	for _, c := range row {
+		n += len(c)
+	}
+	return n
+}
+
+// withPlace names, in a limit's refusal, where the reader was.
+func withPlace(err error, sheet string, row int) error {
+	var limit *LimitError
+	if errors.As(err, &limit) && limit.Sheet == "" {
+		limit.Sheet, limit.Row = sheet, row
+	}
+	return err
 }
 
 func trimAll(xs []string) []string {

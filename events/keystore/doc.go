@@ -7,6 +7,11 @@
 // Erasure unlinks the file: the events keep their ciphertext, which nobody
 // can open any more — crypto-shredding.
 //
+// The device key (devicekey.go) is what devices seal names and phones to
+// before they keep or send them: a P-256 key derived from the master key,
+// whose public half the API publishes; only the server opens what a
+// device sealed, and the device never can.
+//
 // # Caveats
 //
 //   - The master key is never in a backup: keep a copy of it apart from

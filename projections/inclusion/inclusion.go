@@ -300,6 +300,10 @@ func (m *Model) Apply(ev projections.Event) error {
 		if d := m.dialogues[id]; d != nil {
 			m.setAttendance(d, e.Attendance)
 		}
+	case dialogue.Corrected:
+		if d := m.dialogues[id]; d != nil {
+			m.correct(d, e.Record)
+		}
 	case dialogue.Retracted:
 		if d := m.dialogues[id]; d != nil {
 			m.moveBase(d, func() { d.Retracted = true })
@@ -368,6 +372,21 @@ func (m *Model) add(d *Dialogue) {
 	d.seed = m.keys.seed(d.ID)
 	m.byIndex = append(m.byIndex, d)
 	m.dialogues[d.ID] = d
+}
+
+// correct replaces what a dialogue's record says, in place: its date
+// may move it in its space's list, and its attendance is recounted (a
+// date moves who was young on the day).
+func (m *Model) correct(d *Dialogue, r dialogue.Record) {
+	if !d.Retracted && r.HeldOn != d.HeldOn {
+		list := m.bySpace[d.SpaceID]
+		m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
+		d.HeldOn = r.HeldOn
+		m.index(d)
+	}
+	d.HeldOn, d.Pillar, d.Format, d.Title, d.Locality, d.Language = r.HeldOn, r.Pillar, r.Format, r.Title, r.Locality, r.Language
+	d.Topics, d.DurationMinutes, d.Facilitators, d.StakeholderIDs, d.Concerns = r.Topics, r.DurationMinutes, r.Facilitators, r.StakeholderIDs, r.Concerns
+	m.setAttendance(d, r.Attendance)
 }
 
 // setAttendance replaces a dialogue's attendance and recounts it.

@@ -110,10 +110,17 @@ func randomHistory(rt *rapid.T, env *commandstest.Env) (spaces []domain.ID) {
 			}
 			id := rapid.SampledFrom(dialogues).Draw(rt, "dialogue")
 			var err error
-			if rapid.Bool().Draw(rt, "retract") {
+			switch rapid.IntRange(0, 2).Draw(rt, "how") {
+			case 0:
 				_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.Retract{Reason: "r"}, meta())
-			} else {
+			case 1:
 				_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.CorrectAttendance{Attendance: randomAttendance(rt, people)}, meta())
+			default: // an edited submission: another date and pillar too
+				held, _, loadErr := commands.Dialogue.Load(ctx, h, id)
+				run(loadErr)
+				r := held.Record
+				r.HeldOn, r.Pillar, r.Attendance = randomDate(rt, "corrected"), rapid.SampledFrom(domain.Pillars).Draw(rt, "newPillar"), randomAttendance(rt, people)
+				_, err = commands.Dialogue.Execute(ctx, h, id, dialogue.Correct{Record: r}, meta())
 			}
 			run(err)
 		},
@@ -345,6 +352,9 @@ func recompute(rt *rapid.T, raw []events.RecordedEvent) *world {
 			w.dialogues[id] = &r
 		case dialogue.AttendanceCorrected:
 			w.dialogues[id].Attendance = e.Attendance
+		case dialogue.Corrected:
+			r := e.Record
+			w.dialogues[id] = &r
 		case dialogue.Retracted:
 			w.retracted[id] = true
 		}

@@ -87,19 +87,12 @@ func (m *Model) Apply(ev projections.Event) error {
 	case stakeholder.DetailsChanged:
 		m.get(id).Profile = e.Profile
 	case dialogue.Held:
-		if len(e.StakeholderIDs) > 0 { // most dialogues name none
-			m.attendedBy[id] = e.StakeholderIDs
-		}
-		for _, sid := range e.StakeholderIDs {
-			s := m.get(sid)
-			s.Dialogues = append(s.Dialogues, id)
-			s.engaged(e.HeldOn)
-		}
+		m.attend(id, e.Record)
+	case dialogue.Corrected:
+		m.unattend(id)
+		m.attend(id, e.Record)
 	case dialogue.Retracted:
-		for _, sid := range m.attendedBy[id] {
-			s := m.get(sid)
-			s.Dialogues = slices.DeleteFunc(s.Dialogues, func(d domain.ID) bool { return d == id })
-		}
+		m.unattend(id)
 	case commitment.Made:
 		m.madeBy[id], m.status[id] = e.StakeholderID, commitment.Open
 		s := m.get(e.StakeholderID)
@@ -113,6 +106,28 @@ func (m *Model) Apply(ev projections.Event) error {
 		m.settle(id, commitment.Withdrawn)
 	}
 	return nil
+}
+
+// attend adds a dialogue to the histories of the stakeholders it names.
+func (m *Model) attend(id domain.ID, r dialogue.Record) {
+	if len(r.StakeholderIDs) > 0 { // most dialogues name none
+		m.attendedBy[id] = r.StakeholderIDs
+	}
+	for _, sid := range r.StakeholderIDs {
+		s := m.get(sid)
+		s.Dialogues = append(s.Dialogues, id)
+		s.engaged(r.HeldOn)
+	}
+}
+
+// unattend takes a dialogue out of the histories of the stakeholders it
+// named, before a correction names them again.
+func (m *Model) unattend(id domain.ID) {
+	for _, sid := range m.attendedBy[id] {
+		s := m.get(sid)
+		s.Dialogues = slices.DeleteFunc(s.Dialogues, func(d domain.ID) bool { return d == id })
+	}
+	delete(m.attendedBy, id)
 }
 
 // settle moves a commitment to its final status in its maker's history.

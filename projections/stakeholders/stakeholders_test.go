@@ -45,6 +45,10 @@ func TestEngagementHistoryFollowsDialoguesAndCommitments(t *testing.T) {
 	hold(d1, domain.NewDate(2026, 2, 1), mayor, police)
 	hold(d2, domain.NewDate(2026, 3, 1), mayor)
 	must(commands.Dialogue.Execute(ctx, h, d1, dialogue.Retract{Reason: "doublon"}, meta(id())))
+	// An edited submission names the mayor where it named the police.
+	d3 := id()
+	hold(d3, domain.NewDate(2026, 2, 15), police)
+	must(commands.Dialogue.Execute(ctx, h, d3, dialogue.Correct{Record: dialogue.Record{SpaceID: sp, HeldOn: domain.NewDate(2026, 2, 14), Format: "committee-meeting", Pillar: "security", StakeholderIDs: []domain.ID{mayor}}}, meta(id())))
 	kept, broken, open := id(), id(), id()
 	for _, c := range []domain.ID{kept, broken, open} {
 		must(commands.Commitment.Execute(ctx, h, c, commitment.Make{Promise: commitment.Promise{StakeholderID: mayor, Text: "t", Pillar: "security", MadeOn: domain.NewDate(2026, 3, 2)}}, meta(c)))
@@ -63,11 +67,11 @@ func TestEngagementHistoryFollowsDialoguesAndCommitments(t *testing.T) {
 	}
 	got, ok := m.Get(mayor)
 	want := map[commitment.Status][]domain.ID{commitment.Fulfilled: {kept}, commitment.Broken: {broken}, commitment.Open: {open}}
-	if !ok || !reflect.DeepEqual(got.Dialogues, []domain.ID{d2}) || !reflect.DeepEqual(got.Commitments, want) || got.LastEngagedOn != domain.NewDate(2026, 3, 2) {
+	if !ok || !reflect.DeepEqual(got.Dialogues, []domain.ID{d2, d3}) || !reflect.DeepEqual(got.Commitments, want) || got.LastEngagedOn != domain.NewDate(2026, 3, 2) {
 		t.Fatalf("mayor: %+v", got)
 	}
 	if p, _ := m.Get(police); len(p.Dialogues) != 0 {
-		t.Fatalf("the police attended only a retracted dialogue: %+v", p)
+		t.Fatalf("the police attended only a retracted dialogue and one corrected to name the mayor instead: %+v", p)
 	}
 	if list := m.List("gao"); len(list) != 1 || list[0].ID != mayor {
 		t.Fatalf("gao lists %+v", list)

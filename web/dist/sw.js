@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-5IwJ8CMt.js","/assets/index-jVJgB_K8.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-B4DTAHGZ.js","/assets/Erasure-6Nbb27dC.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CG87AdGD.js"],"dashboard":["/assets/Dashboard-B4ZO1poB.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-CG87AdGD.js"],"erasure":["/assets/Erasure-6Nbb27dC.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-CG87AdGD.js"]}
-const VERSION = "71ef0a4f90ce"
+const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-DUz1vEge.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-MSJ2YH4V.js","/assets/Erasure-3x91xk7k.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BQuOcwA4.js"],"dashboard":["/assets/Dashboard-DHO64kKI.js","/assets/Dashboard-wXMT3OB2.css","/assets/numbers-BQuOcwA4.js"],"erasure":["/assets/Erasure-3x91xk7k.js","/assets/Erasure-T9BhRc_K.css","/assets/numbers-BQuOcwA4.js"]}
+const VERSION = "c71c515e9bd3"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

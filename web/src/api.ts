@@ -1,3 +1,5 @@
+import type { ServerKey } from './crypto'
+
 // The API over fetch: GraphQL at /graphql and the session at /session,
 // signed in by the HttpOnly cookie the server sets; every request carries
 // the CSRF header the server asks of cookie requests.
@@ -16,6 +18,17 @@ export class Offline extends Error {}
 /** SignedOut: the session is gone (expired, revoked, signed out). */
 export class SignedOut extends Error {}
 
+/** Revoked: the server says the session's token was revoked. */
+export class Revoked extends SignedOut {}
+
+let revoked: () => Promise<void> = async () => undefined
+
+/** whenRevoked names what the app does when the server says its token was
+ * revoked (it wipes the device), before the request throws Revoked. */
+export function whenRevoked(f: () => Promise<void>): void {
+  revoked = f
+}
+
 export interface Session {
   subject: string
   role: 'facilitator' | 'advocacy' | 'analyst' | 'admin'
@@ -29,12 +42,28 @@ const headers = { 'Content-Type': 'application/json' }
  * header cookie requests need, the interface's language (the server says
  * its refusals in it); throws Offline when the server is not reached. */
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  let res: Response
   try {
     const language = document.documentElement.lang === 'en' ? 'en' : 'fr'
-    return await fetch(path, { credentials: 'same-origin', ...init, headers: { 'X-Palabre-Csrf': '1', 'Accept-Language': language, ...init.headers } })
+    res = await fetch(path, { credentials: 'same-origin', ...init, headers: { 'X-Palabre-Csrf': '1', 'Accept-Language': language, ...init.headers } })
   } catch {
     throw new Offline('offline')
   }
+  // A session's token revoked (not a token typed for one act) wipes the device.
+  if (res.status === 401 && init.credentials !== 'omit') {
+    const errors = errorsOf(await res.clone().json().catch(() => ({})))
+    if (errors.some((e) => e.field === 'revoked')) {
+      await revoked()
+      throw new Revoked('revoked')
+    }
+  }
+  return res
+}
+
+/** deviceKey is the key the server opens sealed names with. */
+export async function deviceKey(): Promise<ServerKey | null> {
+  const { data } = await gql<{ deviceKey: ServerKey | null }>('{ deviceKey { id algorithm publicKey } }')
+  return data?.deviceKey ?? null
 }
 
 // call sends JSON.

@@ -1,8 +1,12 @@
 import { createContext } from 'preact'
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { Offline, SignedOut, gql, signOut, whoAmI, type Session } from './api'
+import { Offline, Revoked, SignedOut, deviceKey, gql, signOut, whoAmI, type Session } from './api'
+import type { ServerKey } from './crypto'
 import { loadReference, refresh, type Reference } from './data'
 import { forget, type Store } from './db'
+import { QuickExit } from './exit'
+import { pin, pinnedKey } from './serverkey'
+import { leave as leaveDevice, wipeDevice } from './wipe'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
@@ -14,20 +18,22 @@ import { LogDialogue } from './pages/LogDialogue'
 import { OutboxPage } from './pages/OutboxPage'
 import { Import } from './pages/Import'
 import { Participants } from './pages/Participants'
-import { PinGate } from './pages/Pin'
+import { PinForm } from './pages/Pin'
 import { SignIn } from './pages/SignIn'
 import { whoIsSignedIn } from './who'
 
 // The app's state, shared by its pages: who is signed in (remembered on
 // the device so the app opens offline), the reference data, the outbox,
-// and the PIN's key while unlocked.
+// the PIN's data key while unlocked, and the server's pinned device key.
 export interface AppState {
   db: Store
   session: Session
   reference?: Reference
   outbox: Outbox
+  /** The PIN's data key: there whenever a role that writes sees a page. */
   key: CryptoKey | null
-  setKey(k: CryptoKey | null): void
+  /** The server's device key, pinned: names are sealed to it. */
+  serverKey: ServerKey | null
   online: boolean
   lastDrain?: DrainResult
   drain(): Promise<void>
@@ -65,13 +71,27 @@ export function Root({ db }: { db: Store }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   const [reference, setReference] = useState<Reference>()
   const [key, setKey] = useState<CryptoKey | null>(null)
+  const [serverKey, setServerKey] = useState<ServerKey | null>(null)
+  const [keyChanged, setKeyChanged] = useState<{ was: ServerKey; now: ServerKey }>()
   const [lastDrain, setLastDrain] = useState<DrainResult>()
   const [, setLang] = useState(language())
   const [route, go] = useRoute()
   const online = useOnline()
   const menu = useRef<HTMLElement>(null)
   useEffect(() => menu.current?.querySelector('[aria-current]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), [route, session])
-  const outbox = useMemo(() => new Outbox(db, gql, () => key), [db, key])
+  const outbox = useMemo(() => new Outbox(db, gql, () => key, () => serverKey), [db, key, serverKey])
+  // Roles that write keep work on the device: the PIN stands before it.
+  const ready = !!session && (key !== null || !keepsWork(session.role))
+
+  // The server's device key, pinned at the first sign-in and checked at
+  // every one after: names are sealed to it alone.
+  const checkServerKey = useCallback(async () => {
+    const published = await deviceKey()
+    if (!published) return
+    const pinned = await pin(db, published)
+    if ('changed' in pinned) setKeyChanged(pinned.changed)
+    else setServerKey(pinned.key)
+  }, [db])
 
   // Who is signed in: the server when reachable, else the device's memory.
   useEffect(() => {
@@ -79,14 +99,22 @@ export function Root({ db }: { db: Store }) {
       try {
         const who = await whoAmI()
         setSession(who)
-        await db.put('meta', who, 'session')
+        if (who) {
+          await db.put('meta', who, 'session')
+          await checkServerKey()
+        }
       } catch (e) {
+        if (e instanceof Revoked) return // the device is being wiped
         if (!(e instanceof Offline)) throw e
         setSession(((await db.get('meta', 'session')) as Session | undefined) ?? null)
+        setServerKey((await pinnedKey(db)) ?? null)
       }
-      setReference(await loadReference(db))
     })()
   }, [db])
+
+  useEffect(() => {
+    if (ready) void loadReference(db, key).then(setReference)
+  }, [ready, key])
 
   const drain = useCallback(async () => {
     const result = await outbox.drain()
@@ -101,12 +129,12 @@ export function Root({ db }: { db: Store }) {
   const update = useCallback(async () => {
     if (!session) return
     try {
-      setReference(await refresh(db, session.regions, session.role))
+      setReference(await refresh(db, session.regions, session.role, key))
     } catch (e) {
       if (e instanceof SignedOut) setSession(null)
       else if (!(e instanceof Offline)) throw e
     }
-  }, [db, session])
+  }, [db, session, key])
 
   // The service worker caches the pages this role opens, and no other's.
   // A new worker (a new version of the app) is told again.
@@ -119,26 +147,29 @@ export function Root({ db }: { db: Store }) {
   }, [session?.role])
 
   useEffect(() => {
-    if (session && online) {
+    if (ready && online && !keyChanged) {
       void update()
       void drain()
     }
-  }, [session, online, key])
+  }, [ready, online, key, keyChanged])
 
   if (session === undefined) return <p class="loading">…</p>
+  if (keyChanged) return <ServerKeyChanged {...keyChanged} />
   if (session === null) {
     return (
       <SignIn
         online={online}
         onSignedIn={async (s) => {
           await db.put('meta', s, 'session')
+          await checkServerKey()
           setSession(s)
         }}
       />
     )
   }
-  const state: AppState = { db, session, reference, outbox, key, setKey, online, lastDrain, drain, go }
-  const writes = session.role === 'facilitator' || session.role === 'admin'
+  if (!ready) return <PinForm db={db} onKey={setKey} onLockout={() => void wipeDevice(signOut).then(leaveDevice)} />
+  const state: AppState = { db, session, reference, outbox, key, serverKey, online, lastDrain, drain, go }
+  const logs = session.role === 'facilitator' || session.role === 'admin'
   const tracks = session.role === 'advocacy' || session.role === 'admin'
   const toggleLanguage = () => {
     setLanguage(language() === 'fr' ? 'en' : 'fr')
@@ -165,10 +196,10 @@ export function Root({ db }: { db: Store }) {
         <strong>{t('app.name')}</strong>
         <nav aria-label={t('app.name')} ref={menu}>
           {link('/', t('nav.home'))}
-          {writes && link('/dialogue', t('nav.logDialogue'))}
-          {writes && link('/enrol', t('nav.enrol'))}
-          {writes && link('/participants', t('nav.participants'))}
-          {writes && link('/import', t('nav.import'))}
+          {logs && link('/dialogue', t('nav.logDialogue'))}
+          {logs && link('/enrol', t('nav.enrol'))}
+          {logs && link('/participants', t('nav.participants'))}
+          {logs && link('/import', t('nav.import'))}
           {tracks && link('/commitments', t('nav.commitments'))}
           {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
           {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
@@ -181,6 +212,7 @@ export function Root({ db }: { db: Store }) {
         <button type="button" class="link" onClick={leave}>
           {t('nav.signOut')}
         </button>
+        <QuickExit />
       </header>
       {!online && (
         <p class="offline" role="status">
@@ -189,6 +221,25 @@ export function Root({ db }: { db: Store }) {
       )}
       <main>{page(route, session.role)}</main>
     </App.Provider>
+  )
+}
+
+/** keepsWork: the role keeps work on the device (the outbox), behind a PIN. */
+function keepsWork(role: Session['role']): boolean {
+  return role !== 'analyst'
+}
+
+/** ServerKeyChanged stands before everything when the server presents
+ * another key than the one pinned: nothing is sealed or sent. */
+function ServerKeyChanged({ was, now }: { was: ServerKey; now: ServerKey }) {
+  return (
+    <main>
+      <section class="card" role="alert" aria-labelledby="server-key-title">
+        <h1 id="server-key-title">{t('serverKey.title')}</h1>
+        <p>{t('serverKey.body', { was: was.id, now: now.id })}</p>
+      </section>
+      <QuickExit />
+    </main>
   )
 }
 
@@ -214,7 +265,7 @@ function page(route: string, role: Session['role']) {
     case writes && first === 'dialogue':
       return <LogDialogue fix={fix} />
     case writes && first === 'enrol':
-      return <PinGate>{() => <Enrol fix={fix} />}</PinGate>
+      return <Enrol fix={fix} />
     case writes && first === 'import':
       return <Import />
     case role === 'admin' && first === 'participants':
@@ -224,7 +275,7 @@ function page(route: string, role: Session['role']) {
     case writes && first === 'participants':
       return <Participants />
     case writes && first === 'participant' && !!second:
-      return <PinGate>{() => <Enrol correct={second} />}</PinGate>
+      return <Enrol correct={second} />
     case writes && first === 'view' && !!second:
       return <DialogueView id={second!} />
     case first === 'outbox':

@@ -5,7 +5,8 @@ import type { Language } from './i18n'
 // What the app keeps to work offline, refreshed whenever it is online:
 // the vocabularies in both languages, the spaces and stakeholders the
 // person may see, their regions' participants as pseudonymous codes (never
-// a name), and the latest dialogues.
+// a name), and the latest dialogues; sealed under the PIN's data key for
+// every role but the analyst's (see db.ts keep).
 
 export interface Term {
   code: string
@@ -44,7 +45,7 @@ function byName(list: { name: string; terms: Term[] }[] = []): Record<string, Te
 }
 
 /** refresh asks the server for the reference and keeps it; throws Offline. */
-export async function refresh(db: Store, regions: string[], role: string): Promise<Reference> {
+export async function refresh(db: Store, regions: string[], role: string, key: CryptoKey | null): Promise<Reference> {
   const seesParticipants = role === 'facilitator' || role === 'admin'
   type Answer = {
     fr: { name: string; terms: Term[] }[]
@@ -72,12 +73,12 @@ export async function refresh(db: Store, regions: string[], role: string): Promi
       } while (after)
     }
   }
-  await keep(db, 'reference', ref)
+  await keep(db, 'reference', ref, key)
   return ref
 }
 
-export function loadReference(db: Store): Promise<Reference | undefined> {
-  return cached<Reference>(db, 'reference')
+export function loadReference(db: Store, key: CryptoKey | null): Promise<Reference | undefined> {
+  return cached<Reference>(db, 'reference', key)
 }
 
 /** label is a vocabulary value's label in a language, or the value. */

@@ -1,59 +1,101 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import type { Sealed } from './crypto'
+import { seal, unseal, type Sealed } from './crypto'
 import type { ApiError } from './api'
 
 // The device's store (IndexedDB): the outbox, what the app caches to work
 // offline (vocabulary, spaces, stakeholders, participants' codes — never a
-// name), and a few settings. Nothing here is a name or phone in clear.
+// name), and a few settings. Names and phones are sealed to the server
+// before they get here; what the app reads back is sealed under the PIN's
+// data key (see crypto.ts) whenever the app has one.
 
 export type ItemState = 'waiting' | 'sent' | 'refused'
 
-/** An outbox item: one command, with the ids it makes and refers to. */
-export interface OutboxItem {
-  seq?: number
-  commandId: string
-  mutation: string
+/** What an outbox item keeps sealed under the PIN's data key. */
+export interface ItemContent {
   document: string
+  /** The command's variables; a name and phone only as sealed to the
+   * server (identity.sealed). Emptied once the server has the command. */
   variables: Record<string, unknown>
-  /** The name and phone of an enrolment, sealed under the PIN's key. */
-  identity?: Sealed
   /** The object it creates or acts on. */
   objectId: string
   /** Objects it names that earlier items create: it waits for them. */
   refersTo: string[]
   /** What the person reads in the outbox (never a name). */
   summary: string
-  state: ItemState
   error?: ApiError
+}
+
+/** An outbox item as the app reads it: one command, with the ids it makes
+ * and refers to. */
+export interface OutboxItem extends ItemContent {
+  seq?: number
+  commandId: string
+  mutation: string
+  state: ItemState
   createdAt: string
   sentAt?: string
 }
 
+/** An outbox item as the device keeps it: its content sealed. */
+export interface StoredItem {
+  seq?: number
+  commandId: string
+  mutation: string
+  state: ItemState
+  createdAt: string
+  sentAt?: string
+  content: Sealed
+}
+
 interface Schema extends DBSchema {
-  outbox: { key: number; value: OutboxItem; indexes: { byCommand: string } }
-  cache: { key: string; value: { key: string; value: unknown; at: string } }
+  outbox: { key: number; value: StoredItem; indexes: { byCommand: string } }
+  cache: { key: string; value: { key: string; value: unknown; sealed?: Sealed; at: string } }
   meta: { key: string; value: unknown }
 }
 
 export type Store = IDBPDatabase<Schema>
 
-export function openStore(name = 'palabre'): Promise<Store> {
-  return openDB<Schema>(name, 1, {
-    upgrade(db) {
-      const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
-      outbox.createIndex('byCommand', 'commandId', { unique: true })
-      db.createObjectStore('cache', { keyPath: 'key' })
-      db.createObjectStore('meta')
+/** storeName is the app's database: the wipe deletes every database of
+ * this origin, and tests name their own. */
+export const storeName = 'palabre'
+
+export function openStore(name = storeName): Promise<Store> {
+  return openDB<Schema>(name, 2, {
+    upgrade(db, from, _to, tx) {
+      if (from < 1) {
+        const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true })
+        outbox.createIndex('byCommand', 'commandId', { unique: true })
+        db.createObjectStore('cache', { keyPath: 'key' })
+        db.createObjectStore('meta')
+        return
+      }
+      // Version 1 kept items and the cache in clear, under a PIN with a
+      // check value: what the server has not got cannot be read back
+      // without the old PIN's scheme, so it goes, as would a wipe.
+      void tx.objectStore('outbox').clear()
+      void tx.objectStore('cache').clear()
+      void tx.objectStore('meta').delete('pin')
+    },
+    // A wipe deletes the database: the app lets go of it at once.
+    blocking(_current, _blocked, event) {
+      ;(event.target as IDBDatabase).close()
     },
   })
 }
 
-export async function cached<T>(db: Store, key: string): Promise<T | undefined> {
-  return (await db.get('cache', key))?.value as T | undefined
+/** cached reads what keep kept; under a key, sealed. */
+export async function cached<T>(db: Store, name: string, key: CryptoKey | null): Promise<T | undefined> {
+  const entry = await db.get('cache', name)
+  if (!entry?.sealed) return entry?.value as T | undefined
+  return key ? unseal<T>(key, entry.sealed).catch(() => undefined) : undefined
 }
 
-export async function keep(db: Store, key: string, value: unknown): Promise<void> {
-  await db.put('cache', { key, value, at: new Date().toISOString() })
+/** keep keeps what the server sent, sealed under the PIN's data key when
+ * the app has one (roles that write); in clear for the analyst, who has
+ * no PIN and gets figures and spaces only. */
+export async function keep(db: Store, name: string, value: unknown, key: CryptoKey | null): Promise<void> {
+  const at = new Date().toISOString()
+  await db.put('cache', key ? { key: name, value: null, sealed: await seal(key, value), at } : { key: name, value, at })
 }
 
 /** forget is what signing out leaves behind: no session and nothing the

@@ -1,6 +1,6 @@
 import { Offline, SignedOut, type Answer, type ApiError } from './api'
-import { seal, unseal } from './crypto'
-import type { OutboxItem, Store } from './db'
+import { seal, sealForServer, unseal, type ServerKey } from './crypto'
+import type { ItemContent, OutboxItem, StoredItem, Store } from './db'
 import { t, type MessageKey } from './i18n'
 
 // The outbox is the heart of the app: every write goes through it, online
@@ -8,6 +8,11 @@ import { t, type MessageKey } from './i18n'
 // device, so sending it again after a lost answer is safe. Items are sent
 // in the order made; one that names an object an earlier item creates
 // waits for that item, and a refused item holds back only those.
+//
+// At rest an item is sealed under the PIN's data key but for its kind,
+// state, dates and commandId (what says, locked, that work waits); a name
+// and phone are sealed to the server before that, and nothing on the
+// device opens them again.
 
 /** A command as a form makes it. */
 export interface Command {
@@ -15,7 +20,7 @@ export interface Command {
   document: string
   /** Must hold commandId (the new object's id for a creation). */
   variables: Record<string, unknown> & { commandId: string }
-  /** The name and phone of an enrolment: sealed before it is stored. */
+  /** The name and phone of an enrolment: sealed to the server at once. */
   identity?: { name: string; phone?: string }
   objectId: string
   refersTo?: string[]
@@ -41,8 +46,10 @@ export class Outbox {
   constructor(
     private db: Store,
     private send: Send,
-    /** The PIN's key, when unlocked. */
+    /** The PIN's data key, when unlocked. */
     private key: () => CryptoKey | null,
+    /** The server's device key, pinned at sign-in. */
+    private serverKey: () => ServerKey | null,
   ) {}
 
   async add(cmd: Command): Promise<OutboxItem> {
@@ -50,38 +57,39 @@ export class Outbox {
       commandId: cmd.variables.commandId,
       mutation: cmd.mutation,
       document: cmd.document,
-      variables: cmd.variables,
+      variables: await this.sealIdentity(cmd),
       objectId: cmd.objectId,
       refersTo: cmd.refersTo ?? [],
       summary: cmd.summary,
       state: 'waiting',
       createdAt: new Date().toISOString(),
     }
-    if (cmd.identity) {
-      const key = this.key()
-      if (!key) throw new Error('locked')
-      item.identity = await seal(key, cmd.identity)
-    }
-    item.seq = await this.db.add('outbox', item)
+    item.seq = await this.db.add('outbox', await this.stored(item))
     return item
   }
 
+  /** list is every item, opened: it needs the PIN's key. */
   async list(): Promise<OutboxItem[]> {
-    return this.db.getAll('outbox')
+    const key = this.unlocked()
+    return Promise.all((await this.db.getAll('outbox')).map(async ({ content, ...rest }) => ({ ...rest, ...(await unseal<ItemContent>(key, content)) })))
+  }
+
+  /** count is how many items wait or were refused: it needs no key. */
+  async count(): Promise<number> {
+    return (await this.db.getAll('outbox')).filter((i) => i.state !== 'sent').length
+  }
+
+  async get(seq: number): Promise<OutboxItem | undefined> {
+    return (await this.list()).find((i) => i.seq === seq)
   }
 
   /** replace puts a refused item's corrected command back in line, under
    * the same commandId (a refused command wrote nothing). */
   async replace(seq: number, cmd: Command): Promise<void> {
-    const old = await this.db.get('outbox', seq)
+    const old = await this.get(seq)
     if (!old) return
-    const next: OutboxItem = { ...old, variables: { ...cmd.variables, commandId: old.commandId }, summary: cmd.summary, refersTo: cmd.refersTo ?? [], state: 'waiting', error: undefined }
-    if (cmd.identity) {
-      const key = this.key()
-      if (!key) throw new Error('locked')
-      next.identity = await seal(key, cmd.identity)
-    }
-    await this.db.put('outbox', next)
+    const variables = await this.sealIdentity({ ...cmd, variables: { ...cmd.variables, commandId: old.commandId } })
+    await this.db.put('outbox', await this.stored({ ...old, variables, summary: cmd.summary, refersTo: cmd.refersTo ?? [], state: 'waiting', error: undefined }))
   }
 
   async remove(seq: number): Promise<void> {
@@ -90,6 +98,7 @@ export class Outbox {
 
   /** drain sends what can be sent, in order, and says what is left. */
   async drain(): Promise<DrainResult> {
+    if (!this.key()) return { sent: 0, refused: 0, waiting: await this.count(), stopped: 'locked' }
     const items = await this.list()
     const result: DrainResult = { sent: 0, refused: 0, waiting: 0 }
     // Objects created by items not yet sent: whoever names them waits.
@@ -119,15 +128,9 @@ export class Outbox {
   }
 
   private async sendOne(item: OutboxItem): Promise<'sent' | 'refused' | NonNullable<DrainResult['stopped']>> {
-    const variables = { ...item.variables }
-    if (item.identity) {
-      const key = this.key()
-      if (!key) return 'locked'
-      variables.identity = await unseal(key, item.identity)
-    }
     let answer: Answer<unknown>
     try {
-      answer = await this.send(item.document, variables)
+      answer = await this.send(item.document, item.variables)
     } catch (e) {
       if (e instanceof Offline) return 'offline'
       if (e instanceof SignedOut) return 'signed-out'
@@ -135,21 +138,44 @@ export class Outbox {
     }
     const refusal = answer.errors.find((e) => refusals.has(e.code))
     if (refusal) {
-      await this.db.put('outbox', { ...item, state: 'refused', error: refusal as ApiError })
+      await this.db.put('outbox', await this.stored({ ...item, state: 'refused', error: refusal as ApiError }))
       return 'refused'
     }
     // Kept and sent again later under the same commandId, which the
     // server applies once even if it had saved it.
     if (answer.errors.some((e) => e.code === 'UNAVAILABLE')) return 'unavailable'
     if (answer.errors.length > 0) return 'busy'
-    // The server has it: the sealed identity goes at once.
-    await this.db.put('outbox', { ...item, state: 'sent', identity: undefined, error: undefined, sentAt: new Date().toISOString() })
+    // The server has it: what it said goes at once; what it is stays a
+    // week, for the person to see it went.
+    await this.db.put('outbox', await this.stored({ ...item, state: 'sent', variables: {}, error: undefined, sentAt: new Date().toISOString() }))
     return 'sent'
+  }
+
+  /** sealIdentity is a command's variables with its name and phone sealed
+   * to the server, which alone opens them. */
+  private async sealIdentity(cmd: Command): Promise<Record<string, unknown>> {
+    if (!cmd.identity) return cmd.variables
+    const server = this.serverKey()
+    if (!server) throw new Error('no server key')
+    return { ...cmd.variables, identity: { sealed: await sealForServer(server, cmd.identity) } }
+  }
+
+  private unlocked(): CryptoKey {
+    const key = this.key()
+    if (!key) throw new Error('locked')
+    return key
+  }
+
+  private async stored({ document, variables, objectId, refersTo, summary, error, seq, ...rest }: OutboxItem): Promise<StoredItem> {
+    const content: ItemContent = { document, variables, objectId, refersTo, summary, error }
+    const item: StoredItem = { ...rest, content: await seal(this.unlocked(), content) }
+    if (seq !== undefined) item.seq = seq
+    return item
   }
 
   /** prune forgets items sent more than a week ago. */
   async prune(now = Date.now()): Promise<void> {
-    for (const item of await this.list()) {
+    for (const item of await this.db.getAll('outbox')) {
       if (item.state === 'sent' && item.sentAt && now - Date.parse(item.sentAt) > 7 * 24 * 3600 * 1000) {
         await this.db.delete('outbox', item.seq!)
       }

@@ -12,9 +12,10 @@ export interface Kept {
 // useQuery asks the API when its dependencies change, and says what went
 // wrong in the interface's language (offline, or the server's refusal);
 // reload asks again. Given a store, it keeps each answer there (for what
-// holds no identity: commitments, stakeholders) and, offline, shows the
-// last one kept, with when it was asked.
-export function useQuery<T>(query: string, variables: Record<string, unknown>, deps: unknown[], store?: Store): [T | undefined, string, () => void, Kept | undefined] {
+// holds no identity: commitments, stakeholders; sealed under the PIN's
+// data key, see db.ts keep) and, offline, shows the last one kept, with
+// when it was asked.
+export function useQuery<T>(query: string, variables: Record<string, unknown>, deps: unknown[], store?: { db: Store; key: CryptoKey | null }): [T | undefined, string, () => void, Kept | undefined] {
   const [data, setData] = useState<T>()
   const [problem, setProblem] = useState('')
   const [kept, setKept] = useState<Kept>()
@@ -27,10 +28,10 @@ export function useQuery<T>(query: string, variables: Record<string, unknown>, d
         if (a.errors.length) return setProblem(serverMessage(a.errors[0]))
         setData(a.data)
         setKept(undefined)
-        if (store && a.data) void keep(store, key, { data: a.data, at: new Date().toISOString() })
+        if (store && a.data) void keep(store.db, key, { data: a.data, at: new Date().toISOString() }, store.key)
       },
       async (e) => {
-        const last = store && e instanceof Offline ? await cached<{ data: T; at: string }>(store, key) : undefined
+        const last = store && e instanceof Offline ? await cached<{ data: T; at: string }>(store.db, key, store.key) : undefined
         if (last) {
           setData(last.data)
           setKept({ at: last.at })

@@ -1,12 +1,21 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { Offline, type Answer } from '../src/api'
-import { deriveKey, newSalt } from '../src/crypto'
-import { openStore } from '../src/db'
-import { Outbox, blockers, kindOf, type Command } from '../src/outbox'
+import { newVault, type ServerKey } from '../src/crypto'
+import { openStore, type Store } from '../src/db'
+import { Outbox, blockers, kindOf, type Command, type Send } from '../src/outbox'
 
 let n = 0
 const store = () => openStore('test-' + n++)
+
+// Every test's outbox is unlocked (a small scrypt: the vault's own
+// parameters), and knows a server key (made here: nothing opens it).
+const unlocked = await newVault('123456', { N: 2 ** 10, r: 8, p: 1 })
+const P256 = { name: 'ECDH', namedCurve: 'P-256' }
+const serverPair = (await crypto.subtle.generateKey(P256, false, ['deriveBits'])) as CryptoKeyPair
+const serverPoint = new Uint8Array(await crypto.subtle.exportKey('raw', serverPair.publicKey))
+const serverKey: ServerKey = { id: 'k1', algorithm: 'p256', publicKey: btoa(String.fromCharCode(...serverPoint)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') }
+const outbox = (db: Store, send: Send, key: () => CryptoKey | null = () => unlocked.key) => new Outbox(db, send, key, () => serverKey)
 
 const command = (id: string, refersTo: string[] = [], identity?: Command['identity']): Command => ({
   mutation: identity ? 'enrolParticipant' : 'holdDialogue', document: 'mutation', variables: { commandId: id, input: { code: id } },
@@ -29,7 +38,7 @@ describe('the outbox', () => {
   it('sends in order, and an item naming a refused one waits for it while the others go on', async () => {
     const db = await store()
     const { send, got } = server({ B: { errors: [{ code: 'BAD_USER_INPUT', field: 'input.code', message: 'taken' }] } })
-    const box = new Outbox(db, send, () => null)
+    const box = outbox(db, send)
     await box.add(command('A'))
     await box.add(command('B'))
     await box.add(command('C', ['B']))
@@ -46,7 +55,7 @@ describe('the outbox', () => {
     const db = await store()
     const answers: Record<string, Answer<unknown> | 'offline'> = { A: 'offline' }
     const { send, got } = server(answers)
-    const box = new Outbox(db, send, () => null)
+    const box = outbox(db, send)
     await box.add(command('A'))
     await box.add(command('B'))
     expect((await box.drain()).stopped).toBe('offline')
@@ -61,7 +70,7 @@ describe('the outbox', () => {
     const db = await store()
     const answers: Record<string, Answer<unknown> | 'offline'> = { A: { errors: [{ code: 'UNAVAILABLE', message: "the server's disk is full; nothing was saved: try again later" }] } }
     const { send, got } = server(answers)
-    const box = new Outbox(db, send, () => null)
+    const box = outbox(db, send)
     await box.add(command('A'))
     await box.add(command('B'))
     expect((await box.drain()).stopped).toBe('unavailable')
@@ -75,7 +84,7 @@ describe('the outbox', () => {
     const db = await store()
     const answers: Record<string, Answer<unknown> | 'offline'> = { A: { errors: [{ code: 'BAD_USER_INPUT', message: 'no' }] } }
     const { send, got } = server(answers)
-    const box = new Outbox(db, send, () => null)
+    const box = outbox(db, send)
     const item = await box.add(command('A'))
     await box.drain()
     delete answers.A
@@ -84,34 +93,55 @@ describe('the outbox', () => {
     expect(got).toEqual([{ commandId: 'A', input: { code: 'A' } }, { commandId: 'A', input: { code: 'fixed' } }])
   })
 
-  it('seals a name under the PIN key, sends it only unlocked, and forgets it once sent', async () => {
+  it('seals a name to the server as it is made, and everything else under the PIN’s key', async () => {
     const db = await store()
     const { send, got } = server({})
-    const key = await deriveKey('123456', newSalt(), 1000)
-    let unlocked: CryptoKey | null = key
-    const box = new Outbox(db, send, () => unlocked)
-    await box.add(command('P', [], { name: 'Aminata Canary', phone: '+223 555' }))
+    let key: CryptoKey | null = unlocked.key
+    const box = outbox(db, send, () => key)
+    await box.add({ ...command('P', ['SPACE_REF_01']), summary: 'Inscription GAO-0042', variables: { commandId: 'P', input: { code: 'GAO-0042', groups: ['pastoralist'] } }, identity: { name: 'Aminata Canary', phone: '+223 555' } })
     const raw = JSON.stringify(await db.getAll('outbox'))
-    expect(raw).not.toContain('Aminata')
-    expect(raw).not.toContain('555')
-    unlocked = null
-    expect((await box.drain()).stopped).toBe('locked')
-    unlocked = key
+    for (const clear of ['Aminata', '555', 'GAO-0042', 'pastoralist', 'SPACE_REF_01', 'document', 'refersTo']) expect(raw).not.toContain(clear)
+    expect(Object.keys((await db.getAll('outbox'))[0]).sort()).toEqual(['commandId', 'content', 'createdAt', 'mutation', 'seq', 'state'])
+    key = null
+    expect(await box.drain()).toEqual({ sent: 0, refused: 0, waiting: 1, stopped: 'locked' })
+    await expect(box.list()).rejects.toThrow('locked')
+    key = unlocked.key
     await box.drain()
-    expect(got[0].identity).toEqual({ name: 'Aminata Canary', phone: '+223 555' })
+    // What the server got: the name sealed to it, which the device cannot open.
+    const identity = got[0].identity as { sealed: string }
+    expect(identity.sealed).toMatch(/^p256\.k1\./)
+    expect(JSON.stringify(got[0])).not.toContain('Aminata')
     const [sent] = await box.list()
     expect(sent.state).toBe('sent')
-    expect(sent.identity).toBeUndefined()
+    expect(sent.variables).toEqual({})
+    expect(sent.summary).toBe('Inscription GAO-0042')
   })
 
-  it('refuses to take a name while locked', async () => {
-    const box = new Outbox(await store(), server({}).send, () => null)
-    await expect(box.add(command('P', [], { name: 'X' }))).rejects.toThrow('locked')
+  it('refuses to take a name without the server’s key, or anything while locked', async () => {
+    const db = await store()
+    const noServer = new Outbox(db, server({}).send, () => unlocked.key, () => null)
+    await expect(noServer.add(command('P', [], { name: 'X' }))).rejects.toThrow('no server key')
+    await expect(outbox(db, server({}).send, () => null).add(command('D'))).rejects.toThrow('locked')
+    expect(await db.count('outbox')).toBe(0)
+  })
+
+  it('seals a name the same way a fix gives it again', async () => {
+    const db = await store()
+    const answers: Record<string, Answer<unknown> | 'offline'> = { P: { errors: [{ code: 'BAD_USER_INPUT', field: 'input.code', message: 'taken' }] } }
+    const { send, got } = server(answers)
+    const box = outbox(db, send)
+    const item = await box.add(command('P', [], { name: 'Aminata Canary' }))
+    await box.drain()
+    delete answers.P
+    await box.replace(item.seq!, command('ignored', [], { name: 'Aminata Canary' }))
+    expect(JSON.stringify(await db.getAll('outbox'))).not.toContain('Aminata')
+    await box.drain()
+    expect(got.map((v) => [v.commandId, String((v.identity as { sealed: string }).sealed).slice(0, 8)])).toEqual([['P', 'p256.k1.'], ['P', 'p256.k1.']])
   })
 
   it('says what kind of entry each item is, and that one waiting on an unsent enrolment waits for it, not for a fix', async () => {
     const db = await store()
-    const box = new Outbox(db, server({ P: 'offline' }).send, () => null)
+    const box = outbox(db, server({ P: 'offline' }).send)
     await box.add({ ...command('P'), mutation: 'enrolParticipant' })
     await box.add(command('D', ['P']))
     await box.add({ ...command('C', ['D']), mutation: 'makeCommitment' })
@@ -128,7 +158,7 @@ describe('the outbox', () => {
   it('holds a profile’s correction behind its unsent enrolment', async () => {
     const db = await store()
     const { send, got } = server({ P: { errors: [{ code: 'BAD_USER_INPUT', message: 'no' }] } })
-    const box = new Outbox(db, send, () => null)
+    const box = outbox(db, send)
     await box.add({ ...command('P'), mutation: 'enrolParticipant' })
     await box.add({ ...command('K', ['P']), objectId: 'P', mutation: 'correctParticipant' })
     expect(await box.drain()).toEqual({ sent: 0, refused: 1, waiting: 1 })

@@ -6,7 +6,7 @@ import "github.com/palabre/palabre/events/domain"
 var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Category: Category,
 	Events:   EventTypes,
-	Commands: []Command{Hold{}, CorrectAttendance{}, Retract{}},
+	Commands: []Command{Hold{}, CorrectAttendance{}, Correct{}, Retract{}},
 	Creation: Hold{},
 	Decide:   Decide, Evolve: Evolve, Refs: Refs,
 	Exists: func(s State) bool { return s.Exists },
@@ -22,9 +22,13 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		return domain.Where{}, "", false
 	},
 	Summaries: map[string]string{"DialogueHeld": "Dialogue logged", "DialogueAttendanceCorrected": "Attendance corrected",
+		"DialogueCorrected": "Dialogue corrected",
 		"DialogueRetracted": "Dialogue retracted"},
 	On: func(e Event) domain.Date {
-		if e, ok := e.(Held); ok {
+		switch e := e.(type) {
+		case Held:
+			return e.HeldOn
+		case Corrected:
 			return e.HeldOn
 		}
 		return domain.Date{}

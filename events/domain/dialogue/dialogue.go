@@ -124,6 +124,12 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 	case space.Closed:
 		p.Add("spaceId", "space %s is closed", r.SpaceID)
 	}
+	checkDetails(p, r, env)
+	checkAttendance(p, r.Attendance, nil, env)
+}
+
+// checkDetails checks what a record says besides its space and attendance.
+func checkDetails(p *domain.Problems, r Record, env domain.Env) {
 	domain.CheckDate(p, "heldOn", r.HeldOn, true, env)
 	domain.OneOf(p, "format", r.Format, true, Formats)
 	domain.Text(p, "title", r.Title, false, 200)
@@ -153,7 +159,6 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 		domain.OneOf(p, fmt.Sprintf("concerns[%d].category", i), c.Category, true, ConcernCategories)
 		domain.Text(p, fmt.Sprintf("concerns[%d].summary", i), c.Summary, false, 1000)
 	}
-	checkAttendance(p, r.Attendance, nil, env)
 }
 
 // Commands. Command is sealed.
@@ -167,7 +172,12 @@ type (
 
 	Hold              struct{ Record }
 	CorrectAttendance struct{ Attendance }
-	Retract           struct {
+	// Correct replaces what was logged of a dialogue, attendance
+	// included, as an edited form does (an import of an edited
+	// submission). Its space stays: another space is another region's,
+	// perhaps, and its dialogue another record.
+	Correct struct{ Record }
+	Retract struct {
 		Reason string `json:"reason"`
 	}
 )
@@ -175,6 +185,8 @@ type (
 func (Hold) isCommand()                       {}
 func (CorrectAttendance) isCommand()          {}
 func (Retract) isCommand()                    {}
+func (Correct) isCommand()                    {}
+func (Correct) CommandName() string           { return "CorrectDialogue" }
 func (Hold) CommandName() string              { return "HoldDialogue" }
 func (CorrectAttendance) CommandName() string { return "CorrectDialogueAttendance" }
 func (Retract) CommandName() string           { return "RetractDialogue" }
@@ -187,6 +199,7 @@ type (
 	}
 	Held                struct{ Record }
 	AttendanceCorrected struct{ Attendance }
+	Corrected           struct{ Record }
 	Retracted           struct {
 		Reason string `json:"reason"`
 	}
@@ -198,9 +211,11 @@ func (Retracted) EventType() string           { return "DialogueRetracted" }
 func (Held) isEvent()                         {}
 func (AttendanceCorrected) isEvent()          {}
 func (Retracted) isEvent()                    {}
+func (Corrected) EventType() string           { return "DialogueCorrected" }
+func (Corrected) isEvent()                    {}
 
 // EventTypes are this aggregate's events at their current versions.
-var EventTypes = []domain.EventType{domain.TypeOf[Held](1), domain.TypeOf[AttendanceCorrected](1), domain.TypeOf[Retracted](1)}
+var EventTypes = []domain.EventType{domain.TypeOf[Held](1), domain.TypeOf[AttendanceCorrected](1), domain.TypeOf[Retracted](1), domain.TypeOf[Corrected](1)}
 
 // State is what decisions need to know of one dialogue.
 type State struct {
@@ -226,6 +241,11 @@ func Refs(c Command) []domain.Ref {
 		}
 		a = &c.Attendance
 	case CorrectAttendance:
+		a = &c.Attendance
+	case Correct:
+		for _, id := range c.StakeholderIDs {
+			refs = append(refs, domain.Ref{Category: "stakeholder", ID: id})
+		}
 		a = &c.Attendance
 	}
 	if a != nil {
@@ -258,6 +278,13 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 	case CorrectAttendance:
 		checkAttendance(&p, c.Attendance, s.Record.Attendees, env)
 		return domain.Decided[Event](p, AttendanceCorrected(c))
+	case Correct:
+		if c.SpaceID != s.Record.SpaceID {
+			return nil, domain.Reject("spaceId", "a dialogue stays in its space: retract it and log it in the other space")
+		}
+		checkDetails(&p, c.Record, env)
+		checkAttendance(&p, c.Attendance, s.Record.Attendees, env)
+		return domain.Decided[Event](p, Corrected(c))
 	case Retract:
 		domain.Text(&p, "reason", c.Reason, true, 1000)
 		return domain.Decided[Event](p, Retracted(c))
@@ -272,6 +299,8 @@ func Evolve(s State, e Event) State {
 		s.Exists, s.Record = true, e.Record
 	case AttendanceCorrected:
 		s.Record.Attendance = e.Attendance
+	case Corrected:
+		s.Record = e.Record
 	case Retracted:
 		s.Retracted = true
 	}

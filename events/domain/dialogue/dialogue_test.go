@@ -32,6 +32,21 @@ func record() dialogue.Record {
 	}
 }
 
+// edited is record() as an edited submission has it: another date and
+// title, no stakeholder, a headcount corrected.
+func edited() dialogue.Record {
+	r := record()
+	r.HeldOn, r.Title, r.StakeholderIDs = Date(2026, 3, 12), "Patrouilles mixtes", nil
+	r.Headcount.AdultMen = 12
+	return r
+}
+
+func moved() dialogue.Record {
+	r := record()
+	r.SpaceID = closedSpace
+	return r
+}
+
 func TestDialogueDecisions(t *testing.T) {
 	held := dialogue.Held{Record: record()}
 	twice := record()
@@ -59,6 +74,19 @@ func TestDialogueDecisions(t *testing.T) {
 			Rejects: []string{"spaceId", "heldOn", "format", "pillar", "durationMinutes", "stakeholderIds[0]", "concerns[0].category", "attendees[0].participantId", "attendees[1].participantId"}},
 		{Name: "a dialogue is recorded once",
 			Given: []dialogue.Event{held}, When: dialogue.Hold{Record: record()}, Facts: facts, Rejects: []string{"dialogueId"}},
+		{Name: "an edit corrects the date, title, commitments' stakeholders and attendance at once",
+			Given: []dialogue.Event{held}, When: dialogue.Correct{Record: edited()}, Facts: facts,
+			Then: []dialogue.Event{dialogue.Corrected{Record: edited()}}},
+		{Name: "a correction keeps an erased attendee already recorded",
+			Given: []dialogue.Event{dialogue.Held{Record: withErased}}, When: dialogue.Correct{Record: withErased}, Facts: facts,
+			Then: []dialogue.Event{dialogue.Corrected{Record: withErased}}},
+		{Name: "a correction leaves the dialogue in its space",
+			Given: []dialogue.Event{held}, When: dialogue.Correct{Record: moved()}, Facts: facts, Rejects: []string{"spaceId"}},
+		{Name: "a correction is checked as a record is",
+			Given: []dialogue.Event{held}, When: dialogue.Correct{Record: dialogue.Record{SpaceID: gaoSpace, Format: "picnic", Pillar: "security"}}, Facts: facts,
+			Rejects: []string{"heldOn", "format"}},
+		{Name: "only a dialogue recorded is corrected",
+			When: dialogue.Correct{Record: record()}, Facts: facts, Rejects: []string{"dialogueId"}},
 		{Name: "attendance is corrected",
 			Given: []dialogue.Event{held}, When: dialogue.CorrectAttendance{Attendance: corrected}, Facts: facts,
 			Then: []dialogue.Event{dialogue.AttendanceCorrected{Attendance: corrected}}},

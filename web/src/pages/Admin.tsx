@@ -102,7 +102,7 @@ function Tokens() {
           <button type="button" onClick={() => setCreated(undefined)}>{t('admin.tokenDone')}</button>
         </div>
       )}
-      <form class="card wide" onSubmit={create} aria-label={t('admin.newToken')}>
+      <form autoComplete="off" class="card wide" onSubmit={create} aria-label={t('admin.newToken')}>
         <Field id="t-role" label={t('admin.role')}>
           <VocabularySelect id="t-role" vocabulary="Role" ref_={ref} value={role} onChange={setRole} required />
         </Field>
@@ -190,7 +190,7 @@ function Spaces() {
   }
   return (
     <>
-      <form class="card wide" onSubmit={submit} aria-labelledby="space-title">
+      <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="space-title">
         <h2 id="space-title">{editing ? t('admin.changeSpace') : t('admin.newSpace')}</h2>
         {saved && <p class="notice" role="status">{saved}</p>}
         <Field id="s-which" label={t('admin.whichSpace')}>
@@ -210,7 +210,7 @@ function Spaces() {
         <button type="submit" class="primary">{editing ? t('commitment.submit') : t('admin.establish')}</button>
       </form>
       {editing && (
-        <form class="card wide" onSubmit={close} aria-labelledby="close-title">
+        <form autoComplete="off" class="card wide" onSubmit={close} aria-labelledby="close-title">
           <h2 id="close-title">{t('admin.closeSpace')}</h2>
           <Field id="c-on" label={t('admin.closedOn')}><input id="c-on" type="date" value={closing.on} onInput={(e) => setClosing({ ...closing, on: e.currentTarget.value })} /></Field>
           <Field id="c-reason" label={t('commitment.note')}><input id="c-reason" value={closing.reason} onInput={(e) => setClosing({ ...closing, reason: e.currentTarget.value })} /></Field>
@@ -254,7 +254,7 @@ function Stakeholders() {
     await app.drain()
   }
   return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="holder-title">
+    <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="holder-title">
       <h2 id="holder-title">{editing ? t('admin.changeStakeholder') : t('admin.newStakeholder')}</h2>
       {saved && <p class="notice" role="status">{saved}</p>}
       <Field id="h-which" label={t('dialogue.commitmentStakeholder')}>
@@ -292,7 +292,7 @@ function Backup() {
     }
   }
   return (
-    <form class="card wide" onSubmit={save} aria-labelledby="backup-title">
+    <form autoComplete="off" class="card wide" onSubmit={save} aria-labelledby="backup-title">
       <h2 id="backup-title">{t('admin.backup')}</h2>
       <p>{t('admin.backupExplain')}</p>
       <TokenField id="b-bearer" value={bearer} onInput={setBearer} why={t('admin.tokenWhy')} />

@@ -40,14 +40,14 @@ export function Board() {
   const [data, problem, , kept] = useQuery<{ commitments: { edges: { node: Commitment }[] } }>(
     `query Board($stakeholderId: ID, $region: String, $spaceId: ID, $status: CommitmentStatus) {
       commitments(first: 100, stakeholderId: $stakeholderId, region: $region, spaceId: $spaceId, status: $status, orderBy: DUE_ON) { edges { node { ${fields} } } } }`,
-    vars, [stakeholderId, region, spaceId, status], app.db)
+    vars, [stakeholderId, region, spaceId, status], app)
   const list = (data?.commitments.edges ?? []).map((e) => e.node)
   list.sort((a, b) => Number(b.overdue) - Number(a.overdue)) // overdue first, then by due date
   const lang = language()
   return (
     <section>
       <h1>{t('board.title')}</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+      <form autoComplete="off" class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="f-stakeholder" label={t('dialogue.commitmentStakeholder')}>
           <select id="f-stakeholder" value={stakeholderId} onChange={(e) => setStakeholder(e.currentTarget.value)}>
             <option value="">{t('filter.allStakeholders')}</option>
@@ -106,7 +106,7 @@ export function CommitmentPage({ id }: { id: string }) {
   const ref = app.reference
   const lang = language()
   const [data, problem, reload, kept] = useQuery<{ commitment: Detail | null }>(
-    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app.db)
+    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app)
   const [action, setAction] = useState<keyof typeof actions>('progress')
   const [on, setOn] = useState(today())
   const [status, setStatus] = useState('')
@@ -173,7 +173,7 @@ export function CommitmentPage({ id }: { id: string }) {
         ))}
       </ol>
       {open && (
-        <form class="card wide" onSubmit={submit} aria-labelledby="act-title">
+        <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
           <Field id="action" label={t('commitment.action')}>
             <select id="action" value={action} onChange={(e) => setAction(e.currentTarget.value as keyof typeof actions)}>
@@ -219,7 +219,7 @@ export function ScorecardPage({ id }: { id: string }) {
   const app = useApp()
   const [data, problem] = useQuery<Scorecard>(
     `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
-      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id], app.db)
+      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id], app)
   const s = data?.stakeholder
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!s) return <p class="loading">…</p>

@@ -162,7 +162,7 @@ export default function Dashboard() {
   return (
     <section class="dashboard">
       <h1>{t('dashboard.title')}</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+      <form autoComplete="off" class="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="region" label={t('enrol.region')}>
           <select id="region" value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
             {app.session.regions.length === 0 && <option value="">{t('dashboard.allRegions')}</option>}

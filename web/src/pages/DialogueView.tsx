@@ -45,7 +45,7 @@ export function DialogueView({ id }: { id: string }) {
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState('')
   // Kept on the device for offline: a dialogue's codes, never a name.
-  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app.db)
+  const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app)
   const d = data?.dialogue
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!d) return <p class="loading">…</p>
@@ -140,7 +140,7 @@ export function DialogueView({ id }: { id: string }) {
       {!d.retracted && (
         <>
           {attendance ? (
-            <form class="card wide" onSubmit={correct} aria-labelledby="correct-title">
+            <form autoComplete="off" class="card wide" onSubmit={correct} aria-labelledby="correct-title">
               <h2 id="correct-title">{t('view.correct')}</h2>
               <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
               <button type="submit" class="primary">{t('view.saveAttendance')}</button>
@@ -148,7 +148,7 @@ export function DialogueView({ id }: { id: string }) {
           ) : (
             <button type="button" onClick={() => setAttendance(current)}>{t('view.correct')}</button>
           )}
-          <form class="card wide" onSubmit={retract} aria-labelledby="retract-title">
+          <form autoComplete="off" class="card wide" onSubmit={retract} aria-labelledby="retract-title">
             <h2 id="retract-title">{t('view.retract')}</h2>
             <p class="help">{t('view.retractExplain')}</p>
             <Field id="reason" label={t('commitment.reason')}>

@@ -10,9 +10,9 @@ import { gql } from '../api'
 
 // Enrol a participant: a pseudonymous profile (code, sex, age or age
 // band, the Washington Group Short Set, displacement, groups, region) and
-// consent. The name and phone are sealed under the PIN's key in the
-// outbox, and go only to the server, which seals them again under the
-// participant's own key.
+// consent. The name and phone are sealed to the server's device key as
+// the item is made: the device never reads them back, and only the
+// server opens them (then seals them under the participant's own key).
 
 export const enrolParticipant = `mutation Enrol($commandId: ID!, $input: EnrolParticipantInput!, $identity: IdentityInput!) { enrolParticipant(commandId: $commandId, input: $input, identity: $identity) { id } }`
 
@@ -76,7 +76,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   }, [ref, fixing, correct, saved])
   useEffect(() => {
     if (fix === undefined) return
-    void app.db.get('outbox', fix).then((item) => {
+    void app.outbox.get(fix).then((item) => {
       if (!item) return
       const i = item.variables.input as ReturnType<typeof input>
       setFixing(item)
@@ -107,6 +107,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   const submit = async (e: Event) => {
     e.preventDefault()
     if (!app.key) return // the PIN form stands in front
+    if (!app.serverKey) return setSaved(t('serverKey.missing'))
     const absent: string[] = (['code', ...(correct ? [] : ['name' as const]), 'sex', 'displacement', 'region'] as const).filter((k) => !form[k])
     if (!form.birthYear && !form.ageBand) absent.push('birthYear')
     if (!correct && !form.consentGiven) absent.push('consentGiven')
@@ -134,7 +135,7 @@ export function Enrol({ fix, correct, onEnrolled }: { fix?: number; correct?: st
   const Root = onEnrolled ? 'div' : 'form'
   const Heading = onEnrolled ? 'h2' : 'h1'
   return (
-    <Root class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
+    <Root autoComplete="off" class="card wide" onSubmit={onEnrolled ? undefined : submit} role={onEnrolled ? 'group' : undefined} aria-labelledby="enrol-title" noValidate>
       <Heading id="enrol-title">{correct ? t('enrol.correct') : t('enrol.title')}</Heading>
       {correct && <p class="help">{t('enrol.correctHelp')}</p>}
       <fieldset>

@@ -112,7 +112,7 @@ export function Erasure({ code: initial = '', asPage = false }: { code?: string;
           {t('erase.done', { code: done.code, on: day(done.erasedOn ?? new Date().toISOString().slice(0, 10)) })}
         </p>
       )}
-      <form onSubmit={look} class="find">
+      <form autoComplete="off" onSubmit={look} class="find">
         <Field id="e-code" label={t('enrol.code')}>
           <input id="e-code" value={code} required autocomplete="off" onInput={(e) => setCode(e.currentTarget.value)} />
         </Field>
@@ -131,7 +131,7 @@ export function Erasure({ code: initial = '', asPage = false }: { code?: string;
         </ul>
       )}
       {chosen && (
-        <form onSubmit={confirm} class="confirm" aria-labelledby="erase-what">
+        <form autoComplete="off" onSubmit={confirm} class="confirm" aria-labelledby="erase-what">
           <h3 id="erase-what">{t('erase.what')}</h3>
           <Found p={chosen} />
           <p>{t('erase.consequence')}</p>

@@ -16,8 +16,14 @@ interface Report {
   file: string
   dryRun: boolean
   counts: Record<string, number>
-  results: { sheet: string; row: number; outcome: string; problems: { sheet: string; row: number; column: string; message: string }[] }[]
+  results: { sheet: string; row: number; outcome: string; problems: Problem[] }[]
+  // refusals of a kind beyond the first hundred, counted
+  beyond: { count: number; example: Problem }[]
+  // the limit (the import's deadline) that stopped it between rows
+  stopped?: { limit: string; message: string }
 }
+
+interface Problem { sheet: string; row: number; column: string; message: string }
 
 const outcomes = ['imported', 'corrected', 'already', 'checked', 'refused'] as const
 const registers = ['participants', 'stakeholders', 'spaces'] as const
@@ -70,6 +76,7 @@ export function Import() {
           <ul class="list" id="import-counts">
             {outcomes.filter((o) => report.counts[o]).map((o) => <li key={o}>{t(('import.count.' + o) as MessageKey, { n: report.counts[o] })}</li>)}
           </ul>
+          {report.stopped && <p class="error" role="alert" id="import-stopped">{report.stopped.message}</p>}
           {report.results.some((r) => r.outcome === 'refused') && (
             <div class="scroll">
             <table>
@@ -78,6 +85,9 @@ export function Import() {
               <tbody>
                 {report.results.filter((r) => r.outcome === 'refused').flatMap((r) => r.problems).map((p, i) => (
                   <tr key={i}><td>{p.sheet}</td><td>{p.row}</td><td>{p.column}</td><td>{p.message}</td></tr>
+                ))}
+                {(report.beyond ?? []).map((b, i) => (
+                  <tr key={'beyond' + i}><td>{b.example.sheet}</td><td>{b.example.row}</td><td>{b.example.column}</td><td>{t('import.beyond', { n: b.count, example: b.example.message })}</td></tr>
                 ))}
               </tbody>
             </table>

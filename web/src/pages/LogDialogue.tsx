@@ -9,7 +9,6 @@ import type { Command } from '../outbox'
 import { ulid } from '../ulid'
 import { dialogueProblems, rules, today, type Headcount } from '../checks'
 import { Enrol } from './Enrol'
-import { PinGate } from './Pin'
 import { Modal } from '../modal'
 
 // Log a dialogue: the meeting, who attended (registered participants by
@@ -144,7 +143,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
   }
   return (
     <>
-    <form class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
+    <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="dialogue-title" noValidate>
       <h1 id="dialogue-title">{t('dialogue.title')}</h1>
       {error && !error.field && <p class="error" role="alert">{refusal(error, '') ?? ''}</p>}
       <fieldset>
@@ -236,7 +235,7 @@ export function LogDialogue({ fix }: { fix?: number }) {
     </form>
     {enrolling && (
       <Modal label={t('dialogue.enrolHere')} onClose={() => setEnrolling(false)}>
-        <PinGate>{() => <Enrol onEnrolled={enrolled} />}</PinGate>
+        <Enrol onEnrolled={enrolled} />
       </Modal>
     )}
     </>

@@ -3,7 +3,6 @@ import { useApp } from '../app'
 import type { OutboxItem } from '../db'
 import { fieldLabel, serverMessage } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
-import { PinForm } from './Pin'
 import { blockers, kindOf } from '../outbox'
 
 // What waits to be sent, what was sent, what was refused and why; a
@@ -14,16 +13,14 @@ const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticip
 export function OutboxPage() {
   const app = useApp()
   const [items, setItems] = useState<OutboxItem[]>([])
-  const reload = () => void app.outbox.list().then(setItems)
+  const reload = () => void app.outbox.list().then(setItems, () => setItems([])) // locked: a role without an outbox
   useEffect(reload, [app.outbox, app.lastDrain])
-  const locked = !app.key && items.some((i) => i.identity && i.state === 'waiting')
   const stopped = app.lastDrain?.stopped
   const name = (x: OutboxItem) => `${kindOf(x)} ${x.summary}`
   return (
     <section>
       <h1>{t('outbox.title')}</h1>
       {stopped && <p class="notice state-waiting" role="status">{t(('outbox.stopped.' + stopped) as MessageKey)}</p>}
-      {locked && <PinForm />}
       <button type="button" disabled={!app.online} onClick={() => void app.drain().then(reload)}>
         {t('outbox.send')}
       </button>

@@ -1,78 +1,98 @@
-import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
-import { useApp } from '../app'
-import { deriveKey, newSalt, seal, toBase64, fromBase64, unseal, type Sealed } from '../crypto'
+import type { Store } from '../db'
+import { newVault, openVault, type Vault } from '../crypto'
 import { t } from '../i18n'
+import { QuickExit } from '../exit'
 
-// The PIN guards the names and phones waiting on the device. Its salt and
-// a sealed check value are kept (to tell a wrong PIN); the PIN and the key
-// are not.
+// The PIN opens what the app keeps on the device (see crypto.ts). What is
+// kept of it: the data key wrapped under scrypt of the PIN, and how many
+// wrong PINs were typed since the last right one; at maxFailures, the
+// device's palabre data is wiped.
 
-interface PinRecord {
-  salt: string
-  check: Sealed
+export interface PinRecord {
+  vault: Vault
+  failures: number
 }
 
-const checkValue = 'palabre'
+/** minLength: a 6-digit PIN falls to one GPU in minutes, an 8-digit one
+ * in hours (docs/SECURITY.md). */
+export const minLength = 8
 
-export function PinGate({ children }: { children: () => ComponentChildren }) {
-  const app = useApp()
-  if (app.key) return <>{children()}</>
-  return <PinForm />
+/** maxFailures wrong PINs in a row wipe the device. The count is on the
+ * device: it stops guessing in the app, and scrypt guessing elsewhere. */
+export const maxFailures = 5
+
+/** unlock checks a PIN: the data key, or how many tries are left (0: the
+ * caller wipes). */
+export async function unlock(db: Store, pin: string): Promise<CryptoKey | { left: number }> {
+  const record = (await db.get('meta', 'pin')) as PinRecord
+  try {
+    const key = await openVault(pin, record.vault)
+    if (record.failures > 0) await db.put('meta', { ...record, failures: 0 }, 'pin')
+    return key
+  } catch {
+    const failures = record.failures + 1
+    await db.put('meta', { ...record, failures }, 'pin')
+    return { left: Math.max(0, maxFailures - failures) }
+  }
 }
 
-export function PinForm() {
-  const app = useApp()
-  const [record, setRecord] = useState<PinRecord | null | undefined>(undefined)
+/** choosePin makes the data key and keeps it wrapped under the PIN. */
+export async function choosePin(db: Store, pin: string): Promise<CryptoKey> {
+  const { vault, key } = await newVault(pin)
+  await db.put('meta', { vault, failures: 0 } satisfies PinRecord, 'pin')
+  return key
+}
+
+export function PinForm({ db, onKey, onLockout }: { db: Store; onKey: (k: CryptoKey) => void; onLockout: () => void }) {
+  const [choosing, setChoosing] = useState<boolean>()
   const [pin, setPin] = useState('')
   const [again, setAgain] = useState('')
   const [error, setError] = useState('')
   const [working, setWorking] = useState(false)
-  if (record === undefined) {
-    void app.db.get('meta', 'pin').then((r) => setRecord((r as PinRecord | undefined) ?? null))
+  if (choosing === undefined) {
+    void db.get('meta', 'pin').then((r) => setChoosing(!r))
     return null
   }
-  const choosing = record === null
   const submit = async (e: Event) => {
     e.preventDefault()
     setError('')
-    if (pin.length < 6) return setError(t('pin.tooShort'))
+    if (choosing && pin.length < minLength) return setError(t('pin.tooShort', { n: minLength }))
     if (choosing && pin !== again) return setError(t('pin.mismatch'))
     setWorking(true)
     try {
-      if (choosing) {
-        const salt = newSalt()
-        const key = await deriveKey(pin, salt)
-        await app.db.put('meta', { salt: toBase64(salt), check: await seal(key, checkValue) } satisfies PinRecord, 'pin')
-        app.setKey(key)
-      } else {
-        const key = await deriveKey(pin, fromBase64(record.salt))
-        const ok = await unseal<string>(key, record.check).then((v) => v === checkValue, () => false)
-        if (!ok) return setError(t('pin.wrong'))
-        app.setKey(key)
-      }
+      if (choosing) return onKey(await choosePin(db, pin))
+      const opened = await unlock(db, pin)
+      if (opened instanceof CryptoKey) return onKey(opened)
+      if (opened.left === 0) return onLockout()
+      setPin('')
+      setError(t('pin.wrong', { left: opened.left }))
     } finally {
       setWorking(false)
     }
   }
   return (
-    <form class="card" onSubmit={submit} aria-labelledby="pin-title">
-      <h1 id="pin-title">{t('pin.title')}</h1>
-      <p>{t('pin.explain')}</p>
-      <label for="pin">{choosing ? t('pin.choose') : t('pin.enter')}</label>
-      <input id="pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} aria-describedby="pin-error" />
-      {choosing && (
-        <>
-          <label for="pin-again">{t('pin.confirm')}</label>
-          <input id="pin-again" type="password" inputMode="numeric" autoComplete="off" value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
-        </>
-      )}
-      <p id="pin-error" class="error" role="alert">
-        {error}
-      </p>
-      <button type="submit" disabled={working}>
-        {working ? t('pin.working') : choosing ? t('pin.set') : t('pin.unlock')}
-      </button>
-    </form>
+    <main>
+      <form autoComplete="off" class="card" onSubmit={submit} aria-labelledby="pin-title">
+        <h1 id="pin-title">{t('pin.title')}</h1>
+        <p>{t('pin.explain')}</p>
+        <label for="pin">{choosing ? t('pin.choose') : t('pin.enter')}</label>
+        <input id="pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} aria-describedby="pin-error" />
+        {choosing && (
+          <>
+            <label for="pin-again">{t('pin.confirm')}</label>
+            <input id="pin-again" type="password" inputMode="numeric" autoComplete="off" value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
+          </>
+        )}
+        <p id="pin-error" class="error" role="alert">
+          {error}
+        </p>
+        <button type="submit" class="primary" disabled={working}>
+          {working ? t('pin.working') : choosing ? t('pin.set') : t('pin.unlock')}
+        </button>
+        {!choosing && <p class="help">{t('pin.forgotten')}</p>}
+      </form>
+      <QuickExit />
+    </main>
   )
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { Offline, signIn, type Session } from '../api'
 import { t } from '../i18n'
+import { QuickExit } from '../exit'
 
 export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s: Session) => void }) {
   const [token, setToken] = useState('')
@@ -10,7 +11,8 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
     setError('')
     try {
       const answer = await signIn(token.trim())
-      if ('code' in answer) setError(t('signIn.invalid'))
+      // Paced out, the server says for how long, in the interface's language.
+      if ('code' in answer) setError(answer.code === 'RATE_LIMITED' ? answer.message : t('signIn.invalid'))
       else onSignedIn(answer)
     } catch (err) {
       if (err instanceof Offline) setError(t('signIn.offline'))
@@ -19,7 +21,7 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
   }
   return (
     <main>
-      <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
+      <form autoComplete="off" class="card" onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{t('signIn.title')}</h1>
         <p>{t('app.tagline')}</p>
         <label for="token">{t('signIn.token')}</label>
@@ -32,6 +34,7 @@ export function SignIn({ online, onSignedIn }: { online: boolean; onSignedIn: (s
         </p>
         <button type="submit">{t('signIn.submit')}</button>
       </form>
+      <QuickExit />
     </main>
   )
 }
