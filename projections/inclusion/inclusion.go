@@ -378,6 +378,12 @@ func (m *Model) add(d *Dialogue) {
 // may move it in its space's list, and its attendance is recounted (a
 // date moves who was young on the day).
 func (m *Model) correct(d *Dialogue, r dialogue.Record) {
+	// Its base cell is its month, format and pillar, which may change:
+	// its counts leave the old cell first, and recount enters the new one.
+	if d.inBase {
+		m.enterBase(d, -1)
+		d.inBase = false
+	}
 	if !d.Retracted && r.HeldOn != d.HeldOn {
 		list := m.bySpace[d.SpaceID]
 		m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
