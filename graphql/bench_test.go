@@ -192,7 +192,7 @@ func BenchmarkGraphQLInclusion(b *testing.B) {
 // BenchmarkGraphQLInclusionTable asks, as an analyst, for the table of
 // every space of the region with the most spaces over 12 months, through
 // the whole HTTP handler: parsed once, executed every time (a new range
-// each time, so no answer is cached). "dashboard" is the dashboard's
+// each time, so no answer is cached). "dashboard" is the dashboard's former
 // query (each space's total, its name and targets, the region's months);
 // "columns" is the same table as the dashboard asks it now, as columns;
 // "by-month" adds every space's 12 months. Target: under 5 ms.
