@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	gql "github.com/graphql-go/graphql"
@@ -21,7 +22,8 @@ import (
 // synthetic events (BenchmarkAYearByMonthOfEveryRegion): every field
 // resolved costs one, and a list multiplies what it holds by its size — a
 // connection by its first, an inclusion view's rows by the buckets its
-// dates and bucket make, a table's groups by how many there are, any
+// dates and bucket make, a table's groups by how many there are (and each
+// of its columns' lists, a fraction of a unit per group), any
 // other list by a bound on its length; a field a directive skips costs
 // nothing. An inclusion view adds the work done before any field is
 // resolved, which is most of a table's: a scan of the dialogues it
@@ -54,6 +56,9 @@ const (
 	// asOfCost is a past view: at worst a replay of the log (seconds at
 	// 1M events; replays are also paced per token).
 	asOfCost = 500_000
+	// columnEntriesPerUnit: a table's column holds an entry per group,
+	// written and encoded in one piece (~0.1 µs each).
+	columnEntriesPerUnit = 20
 	// listBound is the length assumed for a list that is not a connection
 	// (attendees of a dialogue, a stakeholder's ids, groups…).
 	listBound = 20
@@ -108,7 +113,7 @@ func (b *builder) groupsBound(args map[string]any) int {
 		if args["spaceId"] != nil {
 			return 1
 		}
-		return len(b.deps.Inclusion.Spaces(region))
+		return b.deps.Inclusion.SpaceCount(region)
 	case string(read.ByRegion):
 		regions := map[string]bool{}
 		for _, s := range b.deps.Inclusion.Spaces(region) {
@@ -239,6 +244,8 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error
 		each = int64(rows.rows)
 	case name == "groups" && t.Name() == "InclusionGroup":
 		each = int64(rows.groups)
+	case isColumn(on, t):
+		base += int64((rows.groups + columnEntriesPerUnit - 1) / columnEntriesPerUnit)
 	case strings.HasSuffix(t.Name(), "Connection"):
 		each = int64(firstOf(args))
 	case list:
@@ -254,6 +261,13 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error
 		return 0, err
 	}
 	return min(base+each*inner, saturate), nil
+}
+
+// isColumn tells a table's column: a scalar of InclusionColumns or of its
+// objects, a JSON array of an entry per group.
+func isColumn(on, t gql.Type) bool {
+	_, scalar := t.(*gql.Scalar)
+	return scalar && strings.HasSuffix(t.Name(), "Column") && slices.Contains([]string{"InclusionColumns", "MeasureColumn", "TargetColumns"}, on.Name())
 }
 
 // viewWork is what a view costs before its fields: a view per group and
@@ -285,7 +299,7 @@ func (e *estimate) viewWork(args map[string]any, size viewSize) int64 {
 func (e *estimate) spaceMonths(q inclusion.Query) int {
 	spaces := 1
 	if q.SpaceID == nil {
-		spaces = len(e.b.deps.Inclusion.Spaces(q.Region))
+		spaces = e.b.deps.Inclusion.SpaceCount(q.Region)
 	}
 	first, last := e.b.deps.Inclusion.Span()
 	if !q.From.IsZero() {

@@ -76,7 +76,18 @@ func TestARequestOverTheBudgetIsRefusedBeforeItRuns(t *testing.T) {
 	}
 }
 
-// dashboardTable is the web app's dashboard query (web/src/pages/Dashboard.tsx).
+// dashboardColumns is the web app's dashboard query
+// (web/src/pages/Dashboard.tsx): the table as columns.
+const dashboardColumns = `query Dashboard($region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket) {
+  inclusion(region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, groupBy: SPACE) {
+    from to widened rows { from figures { ...D } } total { ...D }
+    columns { keys spaceNames targets { women youth disability displaced }
+      attendance { counts } women { shares } youth { shares } personsWithDisabilities { shares } displaced { shares } } } }
+  fragment D on InclusionFigures { attendance { count share suppressed } women { count share suppressed } youth { count share suppressed }
+    personsWithDisabilities { count share suppressed } displaced { count share suppressed } }`
+
+// dashboardTable is the web app's former dashboard query, the table as
+// groups: clients still ask it.
 const dashboardTable = `query Dashboard($region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket) {
   inclusion(region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, groupBy: SPACE) {
     rows { from figures { ...D } } total { ...D }
@@ -98,6 +109,9 @@ func TestAYearByMonthOfEveryRegionFitsTheBudget(t *testing.T) {
 		}
 		if r := e.do(e.analyst, dashboardTable, vars); r.Status != 200 || len(r.Errors) > 0 || len(get(r.Data, "inclusion", "groups").([]any)) == 0 {
 			t.Errorf("the dashboard's table of a year by month, region %q: %d %.300s", region, r.Status, r.raw)
+		}
+		if r := e.do(e.analyst, dashboardColumns, vars); r.Status != 200 || len(r.Errors) > 0 || len(get(r.Data, "inclusion", "columns", "keys").([]any)) == 0 {
+			t.Errorf("the dashboard's table as columns, region %q: %d %.300s", region, r.Status, r.raw)
 		}
 		// The table as the dashboard shows it (each space's total), and
 		// every space by month.
@@ -170,5 +184,48 @@ func TestPastViewsReplayedForOneTokenAreBounded(t *testing.T) {
 	}
 	if r := past(e.admin, moments[5]); r.code() != "" {
 		t.Fatalf("another token is not held back by the first: %s", r.raw)
+	}
+}
+
+// TestATablesColumnsArePricedByTheirGroups: a column of a table is an
+// entry per group, so each list asked costs a share of the groups, and
+// the dashboard's table as columns costs less than as groups.
+func TestATablesColumnsArePricedByTheirGroups(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a synthetic history")
+	}
+	// A budget of 1 refuses every table, saying what it would cost.
+	e := newEnvWith(t, envOptions{history: 20_000, server: &graphql.Options{Budget: 1}})
+	costOf := func(query string) int {
+		t.Helper()
+		r := e.do(e.analyst, query, map[string]any{"from": "2024-01-01", "to": "2024-12-31", "bucket": "MONTH"})
+		var n int
+		at := strings.Index(r.raw, "cost about ")
+		if at < 0 {
+			t.Fatalf("%s: no cost in %d %s", query, r.Status, r.raw)
+		}
+		if _, err := fmt.Sscanf(r.raw[at+len("cost about "):], "%d", &n); err != nil {
+			t.Fatalf("%s: %v in %s", query, err, r.raw)
+		}
+		return n
+	}
+	cost := func(selection string) int {
+		return costOf(`{ inclusion(from: "2024-01-01", to: "2024-12-31", bucket: MONTH, groupBy: SPACE) { ` + selection + ` } }`)
+	}
+	groups := cost(`groups { key by }`) - cost(`groups { key }`)
+	if groups < 20 {
+		t.Fatalf("%d spaces: too few for the columns' price to show", groups)
+	}
+	perList := cost(`columns { keys spaceNames }`) - cost(`columns { keys }`)
+	if want := 1 + (groups+19)/20; perList != want {
+		t.Errorf("a column of %d groups costs %d, want %d", groups, perList, want)
+	}
+	measure := cost(`columns { women { counts shares suppressed } }`) - cost(`columns { women { counts } }`)
+	if measure != 2*perList {
+		t.Errorf("a measure's shares and flags cost %d, want twice a column's %d", measure, perList)
+	}
+	asColumns, asGroups := costOf(dashboardColumns), costOf(dashboardTable)
+	if asColumns >= asGroups {
+		t.Errorf("the dashboard's table costs %d as columns, %d as groups", asColumns, asGroups)
 	}
 }

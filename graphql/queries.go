@@ -248,6 +248,8 @@ func (b *builder) inclusionField(scopeArgs gql.FieldConfigArgument) *gql.Field {
 		"targets": resolve(nonNull(listOf(targets)), func(v *read.View) any { return targetsMet(v.Met) }),
 		"groups": {Type: nonNull(listOf(group)), Description: "With groupBy, a row per group; empty otherwise. For analysts and advocacy leads every figure is a sum of perturbed base cells (space, month, format, pillar): a withheld figure can be recomputed at most as its perturbed value, never its true one.",
 			Resolve: fieldOf2(func(v *read.View) any { return v.Groups })},
+		"columns": {Type: nonNull(b.columnsType()), Description: "With groupBy, the groups' totals as columns (a JSON array per figure, an entry per group): the same figures as groups, a few dozen fields however many groups. Empty arrays otherwise.",
+			Resolve: fieldOf2(func(v *read.View) any { return tableColumns{v.Groups} })},
 	}})
 	return &gql.Field{Type: nonNull(viewType), Description: "Inclusion figures over dialogues selected by space, region, pillar, format and business dates, bucketed, and with groupBy a table of a row per group; asOf gives the view as recorded at a past moment (RFC 3339).",
 		Args: mergeArgs(scopeArgs, gql.FieldConfigArgument{"format": {Type: b.enums["DialogueFormat"]}, "bucket": {Type: bucket, DefaultValue: inclusion.NoBucket},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -182,5 +183,55 @@ func TestAdminsListChangesAcrossObjectsBySubjectAndTime(t *testing.T) {
 	}
 	if r := e.do(e.admin, q, map[string]any{"after": "bm90IGEgY3Vyc29y"}); r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"after"`) {
 		t.Fatalf("a made-up cursor: %s", r.raw)
+	}
+}
+
+// TestATablesColumnsAreItsGroupsFigures asks a table as groups and as
+// columns, as an analyst (perturbed sums, some withheld) and as gao's
+// facilitator (exact figures): every measure's count, share and
+// withheld flag, every target and name, the same group by group.
+func TestATablesColumnsAreItsGroupsFigures(t *testing.T) {
+	e := newEnv(t)
+	tableStory(e)
+	measures, columns := "", ""
+	for _, name := range read.MeasureNames {
+		measures += name + " { count share suppressed } "
+		columns += name + " { counts shares suppressed } "
+	}
+	scope := `inclusion(region: "gao", from: "2025-03-01", to: "2025-04-30", bucket: MONTH, groupBy: SPACE)`
+	asGroups := `{ ` + scope + ` { groups { key space { name targets { women youth disability displaced } } total { dialogues ` + measures + ` } } } }`
+	asColumns := `{ ` + scope + ` { columns { keys spaceNames dialogues targets { women youth disability displaced } ` + columns + ` } } }`
+	for who, token := range map[string]string{"analyst": e.analyst, "gao's facilitator": e.gao} {
+		groups := get(e.must(token, asGroups, nil), "inclusion", "groups").([]any)
+		c := get(e.must(token, asColumns, nil), "inclusion", "columns")
+		if len(groups) != 2 || len(get(c, "keys").([]any)) != len(groups) {
+			t.Fatalf("%s: %d groups, columns %v", who, len(groups), c)
+		}
+		withheld := 0
+		for i, g := range groups {
+			same := func(what string, want any, column ...any) {
+				if got := get(c, append(column, i)...); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s, group %d, %s: columns %v, groups %v", who, i, what, got, want)
+				}
+			}
+			same("key", get(g, "key"), "keys")
+			same("name", get(g, "space", "name"), "spaceNames")
+			same("dialogues", get(g, "total", "dialogues"), "dialogues")
+			for _, target := range []string{"women", "youth", "disability", "displaced"} {
+				same(target+" target", get(g, "space", "targets", target), "targets", target)
+			}
+			for _, name := range read.MeasureNames {
+				m := get(g, "total", name)
+				same(name+" count", get(m, "count"), name, "counts")
+				same(name+" share", get(m, "share"), name, "shares")
+				same(name+" withheld", get(m, "suppressed"), name, "suppressed")
+				if get(m, "suppressed") == true {
+					withheld++
+				}
+			}
+		}
+		if who == "analyst" && withheld == 0 {
+			t.Fatalf("no figure withheld from the analyst: the comparison says nothing about withheld cells")
+		}
 	}
 }

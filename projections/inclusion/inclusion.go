@@ -34,10 +34,13 @@ import (
 type Model struct {
 	// secret keys the records' keys (nil: a fixed, public one, for tests
 	// and tools); keys derives them.
-	secret      []byte
-	keys        recordKeys
-	mu          sync.RWMutex
-	spaces      map[domain.ID]*Space
+	secret []byte
+	keys   recordKeys
+	mu     sync.RWMutex
+	spaces map[domain.ID]*Space
+	// spaceOrder holds the same spaces by id, so that listing a region's
+	// spaces for every table does not sort them again.
+	spaceOrder  []*Space
 	people      people
 	personIndex map[domain.ID]uint32
 	// links chain each person's attendances (see people.lastLink), so a
@@ -242,7 +245,7 @@ func (m *Model) Version() int { return 10 } // 7: women's target defaults per me
 func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.spaces = map[domain.ID]*Space{}
+	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
 	m.people, m.personIndex, m.links, m.byIndex = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, nil
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]*Dialogue{}
@@ -264,7 +267,7 @@ func (m *Model) Apply(ev projections.Event) error {
 	case space.Established:
 		s := &Space{ID: id, Targets: e.Targets.WithDefaults(), EstablishedOn: e.EstablishedOn}
 		s.setDetails(e.Details)
-		m.spaces[id] = s
+		m.addSpace(s)
 		m.moveRegion(id, "", s.Region)
 	case space.DetailsChanged:
 		if s := m.spaces[id]; s != nil {

@@ -156,12 +156,43 @@ func (m *Model) Space(id domain.ID) (Space, bool) {
 func (m *Model) Spaces(region string) []Space {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var out []Space
-	for _, s := range m.spaces {
+	out := make([]Space, 0, m.countSpaces(region))
+	for _, s := range m.spaceOrder {
 		if region == "" || s.Region == region {
 			out = append(out, *s)
 		}
 	}
-	slices.SortFunc(out, func(a, b Space) int { return a.ID.Compare(b.ID) })
 	return out
+}
+
+// SpaceCount is how many spaces a region has (every space for "").
+func (m *Model) SpaceCount(region string) int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.countSpaces(region)
+}
+
+func (m *Model) countSpaces(region string) int {
+	if region == "" {
+		return len(m.spaceOrder)
+	}
+	n := 0
+	for _, s := range m.spaceOrder {
+		if s.Region == region {
+			n++
+		}
+	}
+	return n
+}
+
+// addSpace keeps a space by id in the map and in spaceOrder; ids are
+// ULIDs, so a new space is mostly appended.
+func (m *Model) addSpace(s *Space) {
+	m.spaces[s.ID] = s
+	at, found := slices.BinarySearchFunc(m.spaceOrder, s.ID, func(e *Space, id domain.ID) int { return e.ID.Compare(id) })
+	if found {
+		m.spaceOrder[at] = s
+		return
+	}
+	m.spaceOrder = slices.Insert(m.spaceOrder, at, s)
 }

@@ -75,9 +75,7 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 		// A region, or everything: the regions' kept sums.
 		for region, months := range m.regionMonths {
 			if q.Region == "" || region == q.Region {
-				for month, t := range months {
-					add(month, t)
-				}
+				eachMonth(months, lo, hi, add)
 			}
 		}
 	} else {
@@ -85,14 +83,29 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 			if n%256 == 255 && ctx.Err() != nil {
 				return View{}, ctx.Err()
 			}
-			for month, sm := range m.base[id] {
-				add(month, m.selectedCells(sm, q))
-			}
+			eachMonth(m.base[id], lo, hi, func(month int32, sm *spaceMonth) { add(month, m.selectedCells(sm, q)) })
 		}
 	}
 	v.Total = m.publishedFigures(&total)
 	v.Rows = m.publishedRows(rows, width, lo, hi)
 	return v, nil
+}
+
+// eachMonth calls f with each of months within lo…hi: looked up month by
+// month when the range is shorter than the map (a year of a space's ten),
+// else in the map's order (open ends).
+func eachMonth[T any](months map[int32]T, lo, hi int32, f func(int32, T)) {
+	if int64(hi)-int64(lo) < int64(len(months)) {
+		for month := lo; month <= hi; month++ {
+			if v, ok := months[month]; ok {
+				f(month, v)
+			}
+		}
+		return
+	}
+	for month, v := range months {
+		f(month, v)
+	}
 }
 
 // publishedSpaces are the spaces a query selects; for one space, it sets

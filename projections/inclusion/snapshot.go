@@ -246,7 +246,7 @@ func (m *Model) readSpaces(r *binsnap.Reader) error {
 		if r.Err() != nil {
 			return r.Err()
 		}
-		m.spaces[s.ID] = s
+		m.addSpace(s)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { BarChart, LineChart } from '../charts'
@@ -14,7 +14,7 @@ import './dashboard.css'
 // against its targets, a bar chart of one measure with the target line,
 // and the region's trend by month or quarter. A withheld figure is shown
 // as withheld ("< 5"), never as 0. One request answers it all (a table by
-// space), and the same filters export it. A request the server would
+// space, asked as columns), and the same filters export it. A request the server would
 // refuse is named before it is sent where the device knows the rule (a
 // view's buckets), and any refusal is told on the page with what to change.
 
@@ -24,6 +24,8 @@ interface Measure {
   suppressed: boolean
 }
 type Figures = Record<'attendance' | 'women' | 'youth' | 'personsWithDisabilities' | 'displaced', Measure>
+type Target = 'women' | 'youth' | 'disability' | 'displaced'
+type Column = (number | null)[]
 interface Answer {
   inclusion: {
     from: string | null
@@ -31,15 +33,51 @@ interface Answer {
     widened: boolean
     rows: { from: string; figures: Figures }[]
     total: Figures
-    groups: { key: string; space: { name: string; targets: Record<'women' | 'youth' | 'disability' | 'displaced', number | null> } | null; total: Figures }[]
+    // The table by space as columns, an entry per space: hundreds of
+    // spaces as objects cost the server tens of thousands of fields.
+    columns: {
+      keys: string[]
+      spaceNames: (string | null)[]
+      targets: Record<Target, Column>
+      attendance: { counts: Column }
+    } & Record<'women' | 'youth' | 'personsWithDisabilities' | 'displaced', { shares: Column }>
   }
+}
+interface Group {
+  key: string
+  space: { name: string; targets: Record<Target, number | null> } | null
+  total: Figures
 }
 
 const measures = `attendance { count share suppressed } women { count share suppressed } youth { count share suppressed } personsWithDisabilities { count share suppressed } displaced { count share suppressed }`
 const query = `query Dashboard($region: String, $pillar: Pillar, $from: Date, $to: Date, $bucket: Bucket) {
   inclusion(region: $region, pillar: $pillar, from: $from, to: $to, bucket: $bucket, groupBy: SPACE) {
     from to widened rows { from figures { ${measures} } } total { ${measures} }
-    groups { key space { name targets { women youth disability displaced } } total { ${measures} } } } }`
+    columns { keys spaceNames targets { women youth disability displaced }
+      attendance { counts } women { shares } youth { shares } personsWithDisabilities { shares } displaced { shares } } } }`
+
+// groupsOf reads the columns back as a row per space. A withheld figure
+// is null in its column, never 0.
+function groupsOf(c: Answer['inclusion']['columns']): Group[] {
+  const withheld: Measure = { count: null, share: null, suppressed: true }
+  const shareOf = (v: number | null | undefined): Measure => (v == null ? withheld : { count: null, share: v, suppressed: false })
+  return c.keys.map((key, i) => {
+    const name = c.spaceNames[i]
+    const targets = { women: c.targets.women[i] ?? null, youth: c.targets.youth[i] ?? null, disability: c.targets.disability[i] ?? null, displaced: c.targets.displaced[i] ?? null }
+    const attendance = c.attendance.counts[i]
+    return {
+      key,
+      space: name == null ? null : { name, targets },
+      total: {
+        attendance: attendance == null ? withheld : { count: attendance, share: null, suppressed: false },
+        women: shareOf(c.women.shares[i]),
+        youth: shareOf(c.youth.shares[i]),
+        personsWithDisabilities: shareOf(c.personsWithDisabilities.shares[i]),
+        displaced: shareOf(c.displaced.shares[i]),
+      },
+    }
+  })
+}
 
 const columns = [
   { measure: 'women', target: 'women', label: 'dashboard.women' },
@@ -108,7 +146,7 @@ export default function Dashboard() {
 
   // Roles without access to names see sums of perturbed cells.
   const exact = app.session.role === 'facilitator' || app.session.role === 'admin'
-  const groups = answer?.inclusion.groups ?? []
+  const groups = useMemo(() => (answer ? groupsOf(answer.inclusion.columns) : []), [answer])
   // a share of nobody is no share: 0 % would read as women kept away
   const nobody = answer?.inclusion.total.attendance.count === 0
   const exportAs = async (format: 'xlsx' | 'csv') => {
