@@ -9,7 +9,6 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/kinds"
 
-	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -141,12 +140,6 @@ type estimate struct {
 	// fromBase: the reader's views are sums of the base table's cells,
 	// not scans of dialogues.
 	fromBase bool
-}
-
-// fromBaseTable reports whether a principal's views are answered from
-// the base table: roles without access to identities, under cell-key.
-func (s *Server) fromBaseTable(p access.Principal) bool {
-	return !p.SeesSmallCounts() && (s.deps.Disclosure == "" || s.deps.Disclosure == read.CellKey)
 }
 
 // saturate keeps sums and products of costs from overflowing. Costs are

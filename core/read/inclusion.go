@@ -80,6 +80,14 @@ type Group struct {
 	View
 }
 
+// FromBaseTable reports whether a principal's figures are sums of the
+// base table's published cells (roles without identities, under
+// cell-key), rather than counts over dialogues: the one place that says
+// so, which the release and the doors' cost estimates both ask.
+func (s *Service) FromBaseTable(p access.Principal) bool {
+	return !p.SeesSmallCounts() && s.release.mode == CellKey
+}
+
 // Inclusion answers a view, or a table when the query groups.
 func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*View, error) {
 	if err := Must(v, access.ReadAggregates); err != nil {
@@ -90,7 +98,7 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 		return nil, err
 	}
 	mq.Format, mq.Bucket = q.Format, q.Bucket
-	if !v.SeesSmallCounts() && s.release.mode == CellKey {
+	if s.FromBaseTable(v.Principal) {
 		return s.publishedInclusion(ctx, v, q, mq)
 	}
 	model, err := s.modelAt(ctx, v, q.AsOf)
