@@ -178,7 +178,7 @@ func (b *builder) participantsNamedField() *gql.Field {
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			region, _ := p.Args["region"].(string)
 			name, _ := p.Args["name"].(string)
-			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+			return b.read.ParticipantsNamed(p.Context, viewerOf(p.Context), region, name)
 		}}
 }
 
