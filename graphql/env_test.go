@@ -115,7 +115,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		}
 	}
 	mk := func(role access.Role, regions ...string) string {
-		_, secret, err := tokens.Create(access.NewToken{Role: role, Regions: regions, TTL: 30 * 24 * time.Hour, Subject: string(role) + fmt.Sprint(regions)})
+		_, secret, err := tokens.Create(context.Background(), access.NewToken{Role: role, Regions: regions, TTL: 30 * 24 * time.Hour, Subject: string(role) + fmt.Sprint(regions)})
 		if err != nil {
 			t.Fatal(err)
 		}

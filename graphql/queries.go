@@ -346,7 +346,7 @@ func (b *builder) tokensField() *gql.Field {
 		} else if err != nil {
 			return nil, err
 		}
-		return b.deps.Tokens.List(), nil
+		return b.deps.Tokens.List(p.Context)
 	}}
 }
 

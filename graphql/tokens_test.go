@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -70,11 +71,11 @@ func TestTokensWithARecomputableSecretAreRevoked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "made by an older build", TTL: 24 * time.Hour, CommandID: newID()})
+	old, _, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, Subject: "made by an older build", TTL: 24 * time.Hour, CommandID: newID()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "random", TTL: 24 * time.Hour, CommandID: newID()})
+	fresh, _, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, Subject: "random", TTL: 24 * time.Hour, CommandID: newID()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,22 +101,32 @@ func TestTokensWithARecomputableSecretAreRevoked(t *testing.T) {
 		t.Fatal(err)
 	}
 	presented := "plb_" + old.ID + "_" + base64.RawURLEncoding.EncodeToString(derived)
-	if _, err := tokens.Authenticate(presented); err != nil {
+	if _, err := tokens.Authenticate(context.Background(), presented); err != nil {
 		t.Fatalf("the old token before: %v", err)
 	}
-	revoked, err := tokens.RevokeRecomputable(recomputed)
+	revoked, err := tokens.RevokeRecomputable(context.Background(), recomputed)
 	if err != nil || len(revoked) != 1 || revoked[0].ID != old.ID || revoked[0].Subject != old.Subject {
 		t.Fatalf("revoked %v (%v), want the old token alone", revoked, err)
 	}
-	if _, err := tokens.Authenticate(presented); err == nil {
+	if _, err := tokens.Authenticate(context.Background(), presented); err == nil {
 		t.Error("the recomputable token still signs in")
 	}
-	for _, tok := range tokens.List() {
+	for _, tok := range mustList(t, tokens) {
 		if tok.ID == fresh.ID && tok.Revoked != nil {
 			t.Error("a token with a random secret was revoked")
 		}
 	}
-	if again, _ := tokens.RevokeRecomputable(recomputed); len(again) != 0 {
+	if again, _ := tokens.RevokeRecomputable(context.Background(), recomputed); len(again) != 0 {
 		t.Errorf("revoked again at the next start: %v", again)
 	}
+}
+
+// mustList is every token, or the test's end.
+func mustList(t testing.TB, tokens *access.Tokens) []access.Token {
+	t.Helper()
+	list, err := tokens.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
