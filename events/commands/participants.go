@@ -118,11 +118,16 @@ func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd part
 		lock := h.keyLock(id)
 		lock.Lock()
 		defer lock.Unlock()
-		// Never create a key here: an erased participant must stay erased.
+		// Never create a key here: an erased participant must stay erased,
+		// even when another node erases them meanwhile (keyLock is this
+		// node's).
 		if _, err := h.keys.Open(ctx, id, h.sealedOf(ctx, id)); err != nil {
 			return Result[participant.Event]{}, domain.Reject("participantId", "the participant's identity cannot be replaced: %v", err)
 		}
-		sealed, err := h.keys.Seal(ctx, id, *who)
+		sealed, err := h.keys.Reseal(ctx, id, *who)
+		if errors.Is(err, keystore.ErrErased) {
+			return Result[participant.Event]{}, domain.Reject("participantId", "the participant's identity cannot be replaced: %v", err)
+		}
 		if err != nil {
 			return Result[participant.Event]{}, err
 		}

@@ -201,6 +201,22 @@ func (s *Store) Seal(ctx context.Context, id domain.ID, who Identity) (*particip
 	if err != nil {
 		return nil, err
 	}
+	return seal(key, id, who)
+}
+
+// Reseal encrypts an identity under the participant's key, which must
+// exist: ErrErased when it does not (erased, on this node or another,
+// since the caller last looked), so that a correction never makes a key
+// for an erased person.
+func (s *Store) Reseal(ctx context.Context, id domain.ID, who Identity) (*participant.SealedIdentity, error) {
+	key, err := s.key(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return seal(key, id, who)
+}
+
+func seal(key []byte, id domain.ID, who Identity) (*participant.SealedIdentity, error) {
 	aead, err := newAEAD(key)
 	if err != nil {
 		return nil, err

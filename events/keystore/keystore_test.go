@@ -72,6 +72,17 @@ func TestSealedIdentitiesOpenOnlyWithTheirKeyAndMasterKey(t *testing.T) {
 	if err := ks.Forget(ctx, a); err != nil {
 		t.Fatalf("forgetting twice: %v", err)
 	}
+	if _, err := ks.Reseal(ctx, a, keystore.Identity{Name: "Fatoumata"}); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("resealing an erased identity: got %v, want ErrErased", err)
+	}
+	if _, err := ks.KeyOf(a); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("resealing made a key for an erased participant: %v", err)
+	}
+	if resealed, err := ks.Reseal(ctx, b, keystore.Identity{Name: "Autre"}); err != nil {
+		t.Fatal(err)
+	} else if who, err := ks.Open(ctx, b, resealed); err != nil || who.Name != "Autre" {
+		t.Fatalf("resealed: %+v, %v", who, err)
+	}
 
 	t.Setenv(keystore.MasterKeyEnv, base64.StdEncoding.EncodeToString(other))
 	if k, _, err := keystore.LoadMasterKey(filepath.Join(dir, "absent.key")); err != nil || !bytes.Equal(k, other) {
