@@ -3,183 +3,50 @@ package access_test
 import (
 	"context"
 	"errors"
-	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/access/accesstest"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/pebblestore"
 )
 
-// cluster is two nodes' tokens over one event store, as two palabre
-// servers on one replicated engine have them, on a clock the test moves.
-type cluster struct {
-	mu    sync.Mutex
-	now   time.Time
-	store events.Store
-	a, b  *access.Tokens
-}
-
-const maxAge = time.Second
-
-func newCluster(t *testing.T, limits access.SessionLimits) *cluster {
+func openStore(t *testing.T) *pebblestore.Store {
 	t.Helper()
 	store, err := pebblestore.Open(t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	c := &cluster{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), store: store}
-	node := func() *access.Tokens {
-		tokens, err := access.NewTokens(context.Background(), access.NewLogKeeper(store, maxAge), c.clock, refdata.Default())
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens.LimitSessions(limits)
-		return tokens
-	}
-	c.a, c.b = node(), node()
-	return c
+	return store
 }
 
-func (c *cluster) clock() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// wait moves the clock on.
-func (c *cluster) wait(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-var ctx = context.Background()
-
-func TestATokenMadeOnOneNodeSignsInOnAnotherAndARevocationReachesEveryNodeWithinMaxAge(t *testing.T) {
-	c := newCluster(t, access.SessionLimits{})
-	tok, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 24 * time.Hour, Subject: "aminata"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.wait(maxAge / 5) // the secret is pasted on a device served by the other node
-	if who, err := c.b.Authenticate(ctx, secret); err != nil || who.TokenID != tok.ID || who.Subject != "aminata" {
-		t.Fatalf("node B: %+v, %v", who, err)
-	}
-	if _, err := c.a.Authenticate(ctx, secret); err != nil {
-		t.Fatal(err)
-	}
-	if list, err := c.b.List(ctx); err != nil || len(list) != 1 || list[0].ID != tok.ID {
-		t.Fatalf("node B lists %v, %v", list, err)
-	}
-
-	if _, err := c.b.Revoke(ctx, tok.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.b.Authenticate(ctx, secret); !errors.Is(err, access.ErrRevoked) {
-		t.Fatalf("the node that revoked: %v, want ErrRevoked", err)
-	}
-	c.wait(maxAge)
-	if _, err := c.a.Authenticate(ctx, secret); !errors.Is(err, access.ErrRevoked) {
-		t.Fatalf("node A %s after the revocation on B: %v, want ErrRevoked", maxAge, err)
-	}
-	// Revoking on A, which knows it is revoked, keeps B's moment.
-	again, err := c.a.Revoke(ctx, tok.ID)
-	if err != nil || again.Revoked == nil || !again.Revoked.Equal(c.now.Add(-maxAge)) {
-		t.Fatalf("revoked again on A: %+v, %v", again, err)
-	}
-}
-
-func TestASessionOpenedOnOneNodeIsKnownOnAnotherAndEndsEverywhere(t *testing.T) {
-	c := newCluster(t, access.SessionLimits{})
-	_, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Advocacy, TTL: 24 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.wait(maxAge / 5)
-	session, _, _, err := c.a.OpenSession(ctx, secret, netip.Addr{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.wait(maxAge / 5) // the next request goes to the other node
-	if who, err := c.b.AuthenticateSession(ctx, session); err != nil || !who.Session {
-		t.Fatalf("node B: %+v, %v", who, err)
-	}
-	if _, err := c.a.AuthenticateSession(ctx, session); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.b.CloseSession(ctx, session); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.b.AuthenticateSession(ctx, session); !errors.Is(err, access.ErrUnauthenticated) {
-		t.Fatalf("closed on B, B: %v", err)
-	}
-	c.wait(maxAge)
-	if _, err := c.a.AuthenticateSession(ctx, session); !errors.Is(err, access.ErrUnauthenticated) {
-		t.Fatalf("closed on B, A %s later: %v, want ErrUnauthenticated", maxAge, err)
-	}
-}
-
-// Sign-ins on both nodes at once: each is decided on the token's
-// sessions as both nodes recorded them, so the cap holds for the pair.
-func TestTheSessionCapHoldsAcrossNodesSigningInAtOnce(t *testing.T) {
-	const perToken = 4
-	c := newCluster(t, access.SessionLimits{PerToken: perToken, TokenBurst: 100, TokenEvery: time.Second})
-	_, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.wait(maxAge / 5)
-	var mu sync.Mutex
-	var sessions []string
-	var wg sync.WaitGroup
-	for _, node := range []*access.Tokens{c.a, c.b, c.a, c.b} {
-		wg.Go(func() {
-			for range 5 {
-				s, _, _, err := node.OpenSession(ctx, secret, netip.Addr{})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				sessions = append(sessions, s)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	c.wait(maxAge)
-	for name, node := range map[string]*access.Tokens{"A": c.a, "B": c.b} {
-		open := 0
-		for _, s := range sessions {
-			if _, err := node.AuthenticateSession(ctx, s); err == nil {
-				open++
-			}
-		}
-		if open != perToken {
-			t.Errorf("node %s: %d of the %d sessions open, want the cap, %d", name, open, len(sessions), perToken)
-		}
-	}
+func TestNodesOnOneEmbeddedStoreShareTokensAndSessions(t *testing.T) {
+	accesstest.Run(t, func(t *testing.T) events.Store { return openStore(t) })
 }
 
 // A node that cannot read what the others recorded refuses tokens
 // rather than trust what it last read: a revocation may be in what it
 // cannot read.
 func TestANodeThatCannotReadTheTokensRefusesThem(t *testing.T) {
-	c := newCluster(t, access.SessionLimits{})
-	_, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	store := openStore(t)
+	tokens, err := access.NewTokens(ctx, access.NewLogKeeper(store, time.Second), func() time.Time { return now }, refdata.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.store.Close(); err != nil {
+	_, secret, err := tokens.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
 		t.Fatal(err)
 	}
-	c.wait(maxAge)
-	if _, err := c.a.Authenticate(ctx, secret); err == nil || errors.Is(err, access.ErrUnauthenticated) {
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if _, err := tokens.Authenticate(ctx, secret); err == nil || errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("with the store closed: %v, want the store's error", err)
 	}
 }
