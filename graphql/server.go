@@ -413,6 +413,11 @@ func (x *exchange) unauthenticated(err error) {
 		x.fail(http.StatusServiceUnavailable, u)
 		return
 	}
+	if !errors.Is(err, access.ErrUnauthenticated) && !errors.Is(err, errNoToken) && !errors.Is(err, errNoCSRF) {
+		x.log.Error().Err(err).Msg("reading the tokens failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
 	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
 	switch {

@@ -206,7 +206,20 @@ func (m *Main) openTokens(ctx context.Context, d dataDir, ref access.Regions) (*
 	if !d.shared() {
 		return access.OpenTokens(d.path("tokens.json"), nil, ref)
 	}
-	return access.NewTokens(ctx, access.NewLogKeeper(d.store, access.DefaultMaxAge), nil, ref)
+	tokens, err := access.NewTokens(ctx, access.NewLogKeeper(d.store, access.DefaultMaxAge), nil, ref)
+	if err != nil {
+		return nil, err
+	}
+	// A node that kept its tokens on its disk (KurrentDB before tokens
+	// were shared) brings them along; its browsers sign in again.
+	kept, err := access.ReadTokenFile(d.path("tokens.json"))
+	if err == nil {
+		_, err = tokens.Adopt(ctx, kept)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("adopting %s: %w", d.path("tokens.json"), err)
+	}
+	return tokens, nil
 }
 
 // referenceData is the deployment's regions and groups: a file, or Mali's

@@ -29,19 +29,13 @@ func (k *fileKeeper) Load(ctx context.Context) (map[string]*Token, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tokens := map[string]*Token{}
-	b, err := os.ReadFile(k.path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("tokens: %w", err)
+	list, b, err := readTokenFile(k.path)
+	if err != nil {
+		return nil, err
 	}
-	if len(b) > 0 {
-		var list []*Token
-		if err := json.Unmarshal(b, &list); err != nil {
-			return nil, fmt.Errorf("tokens: %s is damaged: %w", k.path, err)
-		}
-		for _, tok := range list {
-			tokens[tok.ID] = tok
-		}
+	tokens := map[string]*Token{}
+	for _, tok := range list {
+		tokens[tok.ID] = tok
 	}
 	if err := k.openJournal(tokens, b); err != nil {
 		return nil, err
@@ -88,4 +82,30 @@ func (k *fileKeeper) save(tokens map[string]*Token) error {
 		return fmt.Errorf("tokens: %w", err)
 	}
 	return nil
+}
+
+// ReadTokenFile returns the tokens of a token file without their
+// sessions, writing nothing; none when there is no file.
+func ReadTokenFile(path string) ([]Token, error) {
+	list, _, err := readTokenFile(path)
+	tokens := make([]Token, 0, len(list))
+	for _, tok := range list {
+		tokens = append(tokens, *tok)
+	}
+	return tokens, err
+}
+
+// readTokenFile reads a token file: its tokens and its bytes.
+func readTokenFile(path string) ([]*Token, []byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("tokens: %w", err)
+	}
+	var list []*Token
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
+		}
+	}
+	return list, b, nil
 }

@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -48,5 +49,47 @@ func TestANodeThatCannotReadTheTokensRefusesThem(t *testing.T) {
 	now = now.Add(time.Second)
 	if _, err := tokens.Authenticate(ctx, secret); err == nil || errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("with the store closed: %v, want the store's error", err)
+	}
+}
+
+// A node moving from a token file to a shared engine keeps its tokens,
+// revoked ones revoked, once however often it starts.
+func TestTokensOfAFileAreAdoptedOnceByASharedStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	file, err := access.OpenTokens(filepath.Join(dir, "tokens.json"), nil, refdata.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, live, err := file.Create(ctx, access.NewToken{Role: access.Admin, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, revoked, err := file.Create(ctx, access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file.Revoke(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	store := openStore(t)
+	for _, want := range []int{2, 0} {
+		shared, err := access.NewTokens(ctx, access.NewLogKeeper(store, time.Second), nil, refdata.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := access.ReadTokenFile(filepath.Join(dir, "tokens.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := shared.Adopt(ctx, list); err != nil || n != want {
+			t.Fatalf("adopted %d, %v; want %d", n, err, want)
+		}
+		if _, err := shared.Authenticate(ctx, live); err != nil {
+			t.Fatalf("an adopted token: %v", err)
+		}
+		if _, err := shared.Authenticate(ctx, revoked); !errors.Is(err, access.ErrRevoked) {
+			t.Fatalf("an adopted revoked token: %v, want ErrRevoked", err)
+		}
 	}
 }

@@ -485,3 +485,24 @@ func (t *Tokens) RevokeRecomputable(ctx context.Context, recompute func(commandI
 	}
 	return revoked, nil
 }
+
+// Adopt records the tokens of list that are not kept yet, as they are
+// (revoked ones too), without their sessions: how a node that kept its
+// tokens in a file moves them to a shared engine. It returns how many it
+// recorded.
+func (t *Tokens) Adopt(ctx context.Context, list []Token) (int, error) {
+	adopted := 0
+	for _, tok := range list {
+		err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+			if _, kept := tokens[tok.ID]; kept || tok.ID == "" {
+				return nil, nil
+			}
+			adopted++
+			return TokenCreated{Token: tok}, nil
+		})
+		if err != nil {
+			return adopted, err
+		}
+	}
+	return adopted, nil
+}
