@@ -15,7 +15,7 @@
 //
 // A browser holds a session instead of its token (sessions.go): at most
 // SessionLimits.PerToken per token, opened at a pace per client address
-// and per token (each node's own), and kept as a line each in a journal
+// (each node's own) and per token (kept with its sessions), and kept as a line each in a journal
 // beside the token file (sessionlog.go), so that signing in never
 // rewrites the tokens, or as an event of the keeper's stream.
 //

@@ -45,11 +45,13 @@ type TokenRevoked struct {
 
 // SessionsChanged: a token's session opened (Opened, when its hash is
 // set), and sessions of the token ended (their hashes: signed out, past
-// the cap, or expired).
+// the cap, or expired). Paced is, with an opening, when the token's
+// sign-ins so far are all paid for at its pace (paceSignIn).
 type SessionsChanged struct {
 	Token  string
 	Opened Session
 	Ended  []string
+	Paced  time.Time
 }
 
 func (TokenCreated) isChange()    {}
@@ -79,6 +81,9 @@ func applyChange(tokens map[string]*Token, c Change) (tokenChanged bool) {
 			tok.Sessions = slices.DeleteFunc(slices.Clone(old.Sessions), func(s Session) bool { return slices.Contains(c.Ended, s.Hash) })
 			if c.Opened.Hash != "" {
 				tok.Sessions = append(tok.Sessions, c.Opened)
+			}
+			if !c.Paced.IsZero() {
+				tok.signInsDue = c.Paced
 			}
 			tokens[c.Token] = &tok
 		}

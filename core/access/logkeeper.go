@@ -122,7 +122,7 @@ func encodeChange(c Change) (events.EventData, error) {
 	case TokenRevoked:
 		e.Type, data = tokenRevokedType, revocation{c.ID, c.At}
 	case SessionsChanged: // as a line of the session journal
-		e.Type, data = sessionsChangedType, journalLine{Token: c.Token, Open: c.Opened.Hash, Expires: c.Opened.Expires, End: c.Ended}
+		e.Type, data = sessionsChangedType, journalLine{Token: c.Token, Open: c.Opened.Hash, Expires: c.Opened.Expires, End: c.Ended, Paced: c.Paced}
 	}
 	var err error
 	if e.Data, err = json.Marshal(data); err != nil {
@@ -147,7 +147,7 @@ func decodeChange(rec events.RecordedEvent) (Change, error) {
 	case sessionsChangedType:
 		var l journalLine
 		err := json.Unmarshal(rec.Data, &l)
-		return SessionsChanged{Token: l.Token, Opened: Session{Hash: l.Open, Expires: l.Expires}, Ended: l.End}, err
+		return SessionsChanged{Token: l.Token, Opened: Session{Hash: l.Open, Expires: l.Expires}, Ended: l.End, Paced: l.Paced}, err
 	}
 	return nil, nil
 }

@@ -38,6 +38,9 @@ type journalLine struct {
 	Open    string    `json:"open,omitempty"`
 	Expires time.Time `json:"expires,omitzero"`
 	End     []string  `json:"end,omitempty"`
+	// Paced is kept by the LogKeeper only: on one machine a restart
+	// forgets a token's pace, as it always did.
+	Paced time.Time `json:"paced,omitzero"`
 }
 
 const journalName = "sessions.jsonl"

@@ -67,16 +67,34 @@ func (l SessionLimits) withDefaults() SessionLimits {
 	return l
 }
 
-// signIns paces sign-in attempts per client address and per token.
+// signIns paces failed sign-in attempts per client address, in this
+// node's memory: a wrong token is never recorded, lest an attacker fill
+// the keeper. A token's own pace is kept with its sessions (paceSignIn).
 type signIns struct {
 	limits    SessionLimits
 	byAddress *pace.Limiter
-	byToken   *pace.Limiter
 }
 
 func newSignIns(l SessionLimits, clock func() time.Time) signIns {
 	l = l.withDefaults()
-	return signIns{limits: l, byAddress: pace.New(l.AddressBurst, l.AddressEvery, clock), byToken: pace.New(l.TokenBurst, l.TokenEvery, clock)}
+	return signIns{limits: l, byAddress: pace.New(l.AddressBurst, l.AddressEvery, clock)}
+}
+
+// paceSignIn decides whether a token may open a session at now, as a
+// token bucket of TokenBurst refilled one per TokenEvery would (GCRA: due
+// is when every sign-in so far is paid for). It returns the token's due
+// after this sign-in, or how long to wait. The due is recorded with the
+// session, so that every node paces the token's sign-ins together.
+func paceSignIn(due, now time.Time, l SessionLimits) (next time.Time, wait time.Duration, ok bool) {
+	next = due
+	if next.Before(now) {
+		next = now
+	}
+	next = next.Add(l.TokenEvery)
+	if over := next.Sub(now) - time.Duration(l.TokenBurst)*l.TokenEvery; over > 0 {
+		return due, over, false
+	}
+	return next, 0, true
 }
 
 // LimitSessions sets the bounds of sessions and sign-ins, from the next
@@ -133,15 +151,12 @@ func (t *Tokens) OpenSession(ctx context.Context, presented string, from netip.A
 	if err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
-	if wait, ok := limits.byToken.Take(who.TokenID); !ok {
-		return "", time.Time{}, Principal{}, &TooManySignIns{RetryAfter: wait}
-	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
 	sum := sha256.Sum256(raw)
-	expires, err = t.addSession(ctx, who.TokenID, hex.EncodeToString(sum[:]), limits.limits.PerToken)
+	expires, err = t.addSession(ctx, who.TokenID, hex.EncodeToString(sum[:]), limits.limits)
 	if err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
@@ -159,9 +174,10 @@ func addressKey(a netip.Addr) string {
 }
 
 // addSession keeps a new session of a token, ending its expired ones and
-// its oldest past perToken: decided on the token's sessions as every node
-// has recorded them, so that the cap holds across nodes.
-func (t *Tokens) addSession(ctx context.Context, tokenID, hash string, perToken int) (time.Time, error) {
+// its oldest past the cap, at the token's pace: decided on the token's
+// sessions as every node has recorded them, so that the cap and the pace
+// hold across nodes. Returns a *TooManySignIns past the pace.
+func (t *Tokens) addSession(ctx context.Context, tokenID, hash string, limits SessionLimits) (time.Time, error) {
 	now := t.clock()
 	var expires time.Time
 	err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
@@ -171,6 +187,10 @@ func (t *Tokens) addSession(ctx context.Context, tokenID, hash string, perToken 
 		}
 		if err := t.liveness(*tok); err != nil {
 			return nil, err // revoked on another node meanwhile
+		}
+		due, wait, ok := paceSignIn(tok.signInsDue, now, limits)
+		if !ok {
+			return nil, &TooManySignIns{RetryAfter: wait}
 		}
 		expires = now.Add(SessionTTL).Truncate(time.Second)
 		if tok.Expires.Before(expires) {
@@ -185,10 +205,10 @@ func (t *Tokens) addSession(ctx context.Context, tokenID, hash string, perToken 
 				ended = append(ended, s.Hash)
 			}
 		}
-		for len(live) >= perToken {
+		for len(live) >= limits.PerToken {
 			ended, live = append(ended, live[0].Hash), live[1:]
 		}
-		return SessionsChanged{Token: tokenID, Opened: Session{Hash: hash, Expires: expires.UTC()}, Ended: ended}, nil
+		return SessionsChanged{Token: tokenID, Opened: Session{Hash: hash, Expires: expires.UTC()}, Ended: ended, Paced: due}, nil
 	})
 	return expires, err
 }

@@ -37,6 +37,8 @@ type Token struct {
 	// end with it. They are kept in the session journal (sessionlog.go),
 	// not in the token file.
 	Sessions []Session `json:"-"`
+	// signInsDue paces its sign-ins (paceSignIn); kept with its sessions.
+	signInsDue time.Time
 }
 
 // Errors of the token store.

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) events.Store) {
 	t.Run("a token made on one node signs in on another, and its revocation reaches every node within MaxAge", s.revocation)
 	t.Run("a session opened on one node is known on another and ends everywhere", s.sessions)
 	t.Run("the session cap holds across nodes signing in at once", s.sessionCap)
+	t.Run("a token's sign-ins are paced across nodes", s.signInPace)
 }
 
 type suite struct {
@@ -176,5 +177,33 @@ func (s suite) sessionCap(t *testing.T) {
 		if open != perToken {
 			t.Errorf("node %s: %d of the %d sessions open, want the cap, %d", name, open, len(sessions), perToken)
 		}
+	}
+}
+
+// A token's sign-ins are paced however many nodes they reach: its pace is
+// kept with its sessions.
+func (s suite) signInPace(t *testing.T) {
+	const burst, every = 3, time.Minute
+	c := newCluster(t, s.open(t), access.SessionLimits{TokenBurst: burst, TokenEvery: every})
+	_, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.wait(maxAge / 5)
+	for i, node := range []*access.Tokens{c.a, c.b, c.a} {
+		if _, _, _, err := node.OpenSession(ctx, secret, netip.Addr{}); err != nil {
+			t.Fatalf("sign-in %d of the burst: %v", i, err)
+		}
+	}
+	for name, node := range map[string]*access.Tokens{"A": c.a, "B": c.b} {
+		_, _, _, err := node.OpenSession(ctx, secret, netip.Addr{})
+		var paced *access.TooManySignIns
+		if !errors.As(err, &paced) || paced.ByAddress || paced.RetryAfter != every {
+			t.Fatalf("a fourth sign-in at once, on node %s: %v; want paced by the token for %s", name, err, every)
+		}
+	}
+	c.wait(every)
+	if _, _, _, err := c.b.OpenSession(ctx, secret, netip.Addr{}); err != nil {
+		t.Fatalf("a minute later: %v", err)
 	}
 }
