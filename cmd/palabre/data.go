@@ -94,7 +94,7 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 	d := dataDir{dir: dir}
 	switch kind {
 	case "kurrentdb":
-		// The events live in KurrentDB; keys, snapshots and tokens here.
+		// The events, keys and tokens live in KurrentDB; snapshots here.
 		if err := m.lockDir(dir); err != nil {
 			return d, err
 		}
@@ -102,7 +102,7 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 		if err != nil {
 			return d, fmt.Errorf("--kurrentdb-url: %w", err)
 		}
-		d.store = s
+		d.store, d.vault = s, s.Vault()
 	default:
 		if err := m.ownerOnly(dir); err != nil {
 			return d, err
@@ -160,10 +160,19 @@ func (m *Main) openKeys(ctx context.Context, d dataDir, log zerolog.Logger) (*ke
 	if err != nil {
 		return nil, err
 	}
-	if d.vault != nil {
-		return keystore.New(d.vault, key)
+	if d.vault == nil {
+		return keystore.Open(d.path("keys"), key)
 	}
-	return keystore.Open(d.path("keys"), key)
+	// A node that kept keys on its disk (KurrentDB before the vault)
+	// moves them into the engine, where erasure reaches them.
+	moved, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
+	if moved > 0 {
+		log.Info().Int("keys", moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return keystore.New(d.vault, key)
 }
 
 // masterKey reads the master key (PALABRE_MASTER_KEY, or master.key),

@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -205,4 +206,36 @@ func (v *DirVault) awaitMade(id domain.ID) {
 	for v.making[id] != nil {
 		v.synced.Wait()
 	}
+}
+
+// Adopt moves the keys of a key directory into vault: each is created
+// there as it is (still wrapped), then its file removed, so that a node
+// moving to a replicated engine's vault keeps its participants' names and
+// keeps no key on its disk, where an erasure in the vault would not reach
+// it. A key the vault holds already must be the same: another is an
+// error, and its file stays. It returns how many keys it moved.
+func Adopt(ctx context.Context, dir string, vault Vault) (int, error) {
+	ids, _, err := List(dir)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, id := range ids {
+		wrapped, err := os.ReadFile(Path(dir, id))
+		if err != nil {
+			return moved, fmt.Errorf("keystore: %w", err)
+		}
+		kept, err := vault.Create(ctx, id, wrapped)
+		if err != nil {
+			return moved, fmt.Errorf("keystore: adopt %s: %w", id, err)
+		}
+		if !bytes.Equal(kept, wrapped) {
+			return moved, fmt.Errorf("keystore: the vault holds another key for %s than %s, which is left in place", id, Path(dir, id))
+		}
+		if err := Remove(dir, id); err != nil {
+			return moved, err
+		}
+		moved++
+	}
+	return moved, nil
 }

@@ -36,9 +36,7 @@
 //     restored log or on the erasure list it is given (Remove, which
 //     needs no master key), and an erasure is complete only once every
 //     backup made before it is gone or restored that way. A vault kept
-//     in a replicated engine is in that engine's backups; a node on
-//     KurrentDB still keeps this directory: copy it with the cluster's
-//     backup.
+//     in a replicated engine is in that engine's backups.
 //   - One file per participant suits the tens of thousands of people a
 //     programme meets, not hundreds of millions.
 package keystore
