@@ -121,13 +121,33 @@ const keySuffix = ".key"
 func Path(dir string, id domain.ID) string { return filepath.Join(dir, id.String()+keySuffix) }
 
 // Remove deletes a participant's key from a key directory, durably,
-// without the master key: erasures re-applied to a restored backup. It
-// succeeds for a key already gone.
+// without the master key: erasures re-applied to a restored backup. The
+// file is overwritten with zeros and synced before it is unlinked, so
+// that its blocks do not keep the key for whoever reads the disk; a copy
+// the file system or the device made elsewhere (a snapshot, an SSD's
+// remapped blocks) is beyond reach. It succeeds for a key already gone.
 func Remove(dir string, id domain.ID) error {
-	if err := os.Remove(Path(dir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	path := Path(dir, id)
+	if err := overwrite(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("keystore: %w", err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("keystore: %w", err)
 	}
 	return durable.SyncDir(dir)
+}
+
+// overwrite writes zeros over a file's bytes, in place, and syncs them.
+func overwrite(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		_, err = f.WriteAt(make([]byte, info.Size()), 0)
+	}
+	return errors.Join(err, f.Sync(), f.Close())
 }
 
 // List returns the participants that have a key in a key directory, and

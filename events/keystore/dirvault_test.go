@@ -3,6 +3,8 @@ package keystore_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/oklog/ulid/v2"
@@ -53,5 +55,33 @@ func TestAKeyDirectoryIsAdoptedByAVault(t *testing.T) {
 	}
 	if who, err := after.Open(ctx, id, sealed); err != nil || who.Name != "Hawa" {
 		t.Fatalf("a name sealed before, opened through the vault: %+v, %v", who, err)
+	}
+}
+
+// An erased key's file is overwritten before it is unlinked: a hard link
+// to it, made beforehand, sees the same blocks, and finds zeros there.
+func TestAnErasedKeysBytesAreOverwrittenBeforeItsFileGoes(t *testing.T) {
+	ctx, dir := context.Background(), t.TempDir()
+	ks, err := keystore.Open(dir, bytes.Repeat([]byte{6}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ulid.Make()
+	if _, err := ks.Seal(ctx, id, keystore.Identity{Name: "Oumou"}); err != nil {
+		t.Fatal(err)
+	}
+	witness := filepath.Join(t.TempDir(), "witness")
+	if err := os.Link(keystore.Path(dir, id), witness); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	if err := ks.Forget(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	left, err := os.ReadFile(witness)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) == 0 || !bytes.Equal(left, make([]byte, len(left))) {
+		t.Fatalf("the erased key's blocks hold %x, want zeros", left)
 	}
 }

@@ -13,7 +13,8 @@
 // (file and directory synced). Keys made at the same time (an import's
 // newcomers) are written in batches: the files synced side by side, the
 // directory once per batch, each Create returning only once its batch is
-// durable. Erasure unlinks the file: the events keep their ciphertext,
+// durable. Erasure overwrites the file with zeros, syncs it and unlinks
+// it: the events keep their ciphertext,
 // which nobody can open any more — crypto-shredding. A replicated
 // engine's vault keeps them in the engine, so that every node of a
 // cluster opens the same names; every vault passes vaulttest.
