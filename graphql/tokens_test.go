@@ -8,16 +8,20 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -129,4 +133,46 @@ func mustList(t testing.TB, tokens *access.Tokens) []access.Token {
 		t.Fatal(err)
 	}
 	return list
+}
+
+// unreachable is the env's store, whose reads fail as a replicated
+// engine's do while its leader changes, once down is set.
+type unreachable struct {
+	events.Store
+	down atomic.Bool
+}
+
+func (u *unreachable) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
+	if u.down.Load() {
+		return func(yield func(events.RecordedEvent, error) bool) {
+			yield(events.RecordedEvent{}, &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 5 * time.Second})
+		}
+	}
+	return u.Store.ReadStream(ctx, stream, opts)
+}
+
+// A node that cannot read what the other nodes recorded of the tokens
+// answers UNAVAILABLE, to be tried again, rather than trust what it last
+// read (a revocation may be in what it cannot read) or say the token is
+// not valid (the web app would ask its user to sign in again).
+func TestANodeThatCannotReadTheSharedTokensAnswersUnavailable(t *testing.T) {
+	var store *unreachable
+	var mu sync.Mutex
+	now := today
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := newEnvWith(t, envOptions{tokenClock: clock, sharedTokens: func(s events.Store) events.Store {
+		store = &unreachable{Store: s}
+		return store
+	}})
+	const query = `{ tokens { id } }`
+	if r := e.do(e.admin, query, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("with the tokens readable: %d %s", r.Status, r.raw)
+	}
+	store.down.Store(true)
+	mu.Lock()
+	now = now.Add(time.Second) // what the node read is a second old
+	mu.Unlock()
+	if r := e.do(e.admin, query, nil); r.Status != http.StatusServiceUnavailable || r.code() != "UNAVAILABLE" {
+		t.Fatalf("with the tokens unreadable: %d %s, want 503 UNAVAILABLE", r.Status, r.raw)
+	}
 }
