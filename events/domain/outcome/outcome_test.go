@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/outcome"
 	. "github.com/palabre/palabre/events/domain/domaintest"
+	"github.com/palabre/palabre/events/domain/outcome"
 )
 
 var (
