@@ -39,6 +39,7 @@ var frenchReasons = map[string]string{
 	"%q is not one of your regions (%s)":                                                                                 "%q n’est pas l’une de vos régions (%s)",
 	"your token's role may not %s":                                                                                       "le rôle de votre jeton ne permet pas %s",
 	"your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token": "le rôle de votre jeton ne permet pas de lire un nom dans une session de navigateur (l’application web ne montre que les codes) : présentez un jeton (Authorization: Bearer)",
+	"your token's role may not open a verifier's identity":                                                               "le rôle de votre jeton ne permet pas d’ouvrir l’identité d’une personne vérificatrice",
 	"a browser session may not do this: send your token itself (Authorization: Bearer)":                                  "une session de navigateur ne le permet pas : présentez votre jeton lui-même (Authorization: Bearer)",
 	"%s is on row %d too": "%s figure aussi à la ligne %d",
 	"%q is not a palabre id: leave it empty for a new one": "%q n’est pas un identifiant palabre : laissez-le vide pour en créer un",
