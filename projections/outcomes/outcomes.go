@@ -44,11 +44,11 @@ type Answer struct {
 	Comment string      `json:"comment,omitempty"`
 }
 
-// Substantiation states, from an outcome's requests.
-const (
-	NotRequested  = "not-requested"
-	Requested     = "requested" // asked, no answer yet
-	Substantiated = "substantiated"
+// Substantiation states, from an outcome's requests (outcome.SubstantiationStates).
+var (
+	NotRequested  = outcome.SubstantiationStates[0]
+	Requested     = outcome.SubstantiationStates[1] // asked, no answer yet
+	Substantiated = outcome.SubstantiationStates[2]
 )
 
 // State is how far its substantiation went: not requested, requested

@@ -46,6 +46,8 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 			"agenda": {"Agenda", "Agenda"}, "action": {"Action", "Action"}}},
 		{Name: "Verdict", Codes: Verdicts, Labels: map[string]domain.Label{
 			"agree": {"D’accord", "Agree"}, "partly": {"En partie d’accord", "Partly agree"}, "disagree": {"Pas d’accord", "Disagree"}}},
+		{Name: "SubstantiationState", Codes: SubstantiationStates, Labels: map[string]domain.Label{
+			"not-requested": {"Non demandée", "Not requested"}, "requested": {"Demandée", "Requested"}, "substantiated": {"Vérifié", "Substantiated"}}},
 		{Name: "EvidenceKind", Codes: EvidenceKinds, Labels: map[string]domain.Label{
 			"dialogue": {"Dialogue", "Dialogue"}, "commitment": {"Engagement", "Commitment"}, "progress-report": {"Point d’avancement", "Progress report"}}},
 	},

@@ -17,6 +17,9 @@ var (
 	ChangeTypes = []string{"policy", "practice", "relationship", "agenda", "action"}
 	// Verdicts are a verifier's answers.
 	Verdicts = []string{"agree", "partly", "disagree"}
+	// SubstantiationStates are how far an outcome's substantiation went:
+	// never asked, asked with no answer yet, answered at least once.
+	SubstantiationStates = []string{"not-requested", "requested", "substantiated"}
 	// EvidenceKinds are what in the log an outcome may cite.
 	EvidenceKinds = []string{KindDialogue, KindCommitment, KindProgressReport}
 )
