@@ -9,7 +9,10 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
+	"github.com/palabre/palabre/projections/stakeholders"
 )
 
 // Outcomes: the Outcome type, its queries, and its commands' inputs. The
@@ -68,7 +71,7 @@ func (b *builder) outcomeObject() *gql.Object {
 	return gql.NewObject(gql.ObjectConfig{Name: "Outcome", Description: "An outcome harvested: a change in a social actor's behaviour, with its evidence and substantiation.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":                 resolve(nonNull(gql.ID), func(o outcomes.Outcome) any { return o.ID.String() }),
 		"actorId":            resolve(nonNull(gql.ID), func(o outcomes.Outcome) any { return o.ActorID.String() }),
-		"actor":              {Type: b.stakeholder, Description: "The social actor who changed; null when you may not see it.", Resolve: b.optional(func(o outcomes.Outcome) domain.ID { return o.ActorID }, b.getStakeholder)},
+		"actor":              {Type: b.stakeholder, Description: "The social actor who changed; null when you may not see it.", Resolve: related(func(o outcomes.Outcome) *domain.ID { return &o.ActorID }, b.getStakeholder)},
 		"changeType":         resolve(nonNull(e["ChangeType"]), func(o outcomes.Outcome) any { return o.ChangeType }),
 		"on":                 resolve(nonNull(dateType), func(o outcomes.Outcome) any { return o.On }),
 		"region":             resolve(nonNull(gql.String), func(o outcomes.Outcome) any { return o.Region }),
@@ -99,32 +102,23 @@ func (b *builder) outcomeObject() *gql.Object {
 }
 
 // evidenceLink resolves the object a piece of evidence names, when it is
-// of the kind ("" for a commitment or its report).
+// of the kind ("" for a commitment or its report); null when the reader
+// may not see it.
 func (b *builder) evidenceLink(typ *gql.Object, kind string, get func(context.Context, domain.ID) (any, error)) *gql.Field {
-	return &gql.Field{Type: typ, Resolve: func(p gql.ResolveParams) (any, error) {
-		ev := p.Source.(evidenceOf)
+	return &gql.Field{Type: typ, Resolve: related(func(ev evidenceOf) *domain.ID {
 		if (kind == outcome.KindDialogue) != (ev.Kind == outcome.KindDialogue) {
-			return nil, nil
+			return nil
 		}
-		return nullIfHidden(get(p.Context, ev.ID))
-	}}
+		return &ev.ID
+	}, get)}
 }
 
-// optional resolves a related object by id; null when the reader may not
-// see it.
-func (b *builder) optional(idOf func(outcomes.Outcome) domain.ID, get func(context.Context, domain.ID) (any, error)) gql.FieldResolveFn {
-	return func(p gql.ResolveParams) (any, error) {
-		return nullIfHidden(get(p.Context, idOf(p.Source.(outcomes.Outcome))))
-	}
-}
-
-// nullIfHidden turns NOT_FOUND into null: a relation to what the reader
-// may not see is null.
-func nullIfHidden(v any, err error) (any, error) {
-	if codeOf(err) == CodeNotFound {
-		return nil, nil
-	}
-	return v, err
+// outcomeRelations are the outcomes of an actor, and those citing a
+// dialogue or a commitment: the Query's list with the object's id.
+func (b *builder) outcomeRelations(queries gql.Fields) {
+	b.stakeholder.AddFieldConfig("outcomes", scoped(queries["outcomes"], "actorId", func(src any) string { return src.(stakeholders.Stakeholder).ID.String() }))
+	b.commitmentT.AddFieldConfig("outcomes", scoped(queries["outcomes"], "cites", func(src any) string { return src.(commitments.Commitment).ID.String() }))
+	b.dialogue.AddFieldConfig("outcomes", scoped(queries["outcomes"], "cites", func(src any) string { return src.(inclusion.DialogueRow).Dialogue.ID.String() }))
 }
 
 func nonNilList[T any](xs []T) []T {
