@@ -459,4 +459,5 @@ export const en: Record<MessageKey, string> = {
   'change.OutcomeSubstantiationRecorded': 'Substantiation recorded',
   'change.OutcomeVerifierErased': 'Verifier erased',
   'rule.notBefore': 'On {date} at the earliest.',
+  'outcome.ev.reportOf': 'Progress report {n} of the commitment “{text}”',
 }

@@ -457,6 +457,7 @@ export const fr = {
   'change.OutcomeSubstantiationRecorded': 'Vérification consignée',
   'change.OutcomeVerifierErased': 'Personne vérificatrice effacée',
   'rule.notBefore': 'Au plus tôt le {date}.',
+  'outcome.ev.reportOf': 'Point d’avancement n° {n} de l’engagement « {text} »',
 } as const
 
 export type MessageKey = keyof typeof fr
