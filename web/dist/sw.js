@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-DuQX0nuY.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DW-QI_vH.js","/assets/Erasure-DlylYzF0.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DK_JtSyV.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-DlylYzF0.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "2c92980c1837"
+const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-RZLRUDAO.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-ximjWqm0.js","/assets/Erasure-DTWfXIPf.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-VlYGZtT_.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-DTWfXIPf.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "836711b1b93a"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

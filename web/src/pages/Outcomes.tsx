@@ -187,9 +187,9 @@ function OutcomeForm({ source }: { source?: Source }) {
       {text('significance', t('outcome.significance'))}
       {text('contribution', t('outcome.contribution'))}
       {text('othersContribution', t('outcome.others'))}
-      <div class="field">
-        <label><input type="checkbox" checked={intended} onChange={(e) => setIntended(e.currentTarget.checked)} /> {t('outcome.intended')}</label>
-      </div>
+      <label class="check">
+        <input type="checkbox" checked={intended} onChange={(e) => setIntended(e.currentTarget.checked)} /> {t('outcome.intended')}
+      </label>
       {text('tags', t('outcome.tags'), false)}
       <fieldset>
         <legend>{t('outcome.evidence')}</legend>
