@@ -164,7 +164,7 @@ func (b *builder) outcomeInputs() map[string]commandInput {
 	evidence := inputObject("EvidenceInput", "A piece of the log an outcome cites.",
 		inputField{"kind", required(e["EvidenceKind"]), "", nil}, inputField{"id", required(id), "The dialogue's or the commitment's id.", nil},
 		inputField{"report", gql.Int, "For a progress report: its rank among the commitment's reports, 1 for the first.", nil})
-	record := inputObject("OutcomeInput", "An outcome as harvested or revised.",
+	record := inputObject("HarvestedOutcomeInput", "An outcome as harvested or revised.",
 		inputField{"actorId", required(id), "The social actor who changed: a registered stakeholder.", nil},
 		inputField{"changeType", required(e["ChangeType"]), "", nil}, inputField{"on", required(date), "When the change happened.", nil},
 		inputField{"region", required(text), "A region code: the only place ever published.", nil},

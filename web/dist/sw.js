@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-RZLRUDAO.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-ximjWqm0.js","/assets/Erasure-DTWfXIPf.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-VlYGZtT_.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-DTWfXIPf.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "836711b1b93a"
+const SHELL = ["/","/assets/index-CqF7ploo.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-pkW_rn0z.js","/assets/Erasure-CUH5S2og.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-qBZGnmlO.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-CUH5S2og.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "9820b5c1cfdc"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -149,7 +149,7 @@ function OutcomeForm({ source }: { source?: Source }) {
     }
     await app.outbox.add({
       mutation: 'harvestOutcome', objectId: id, summary: form.description.slice(0, 60),
-      document: `mutation Harvest($commandId: ID!, $input: OutcomeInput!) { harvestOutcome(commandId: $commandId, input: $input) { id } }`,
+      document: `mutation Harvest($commandId: ID!, $input: HarvestedOutcomeInput!) { harvestOutcome(commandId: $commandId, input: $input) { id } }`,
       variables: { commandId: id, input },
     })
     setForm({ ...blank, region: form.region })
