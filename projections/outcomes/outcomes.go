@@ -16,6 +16,7 @@ import (
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/participants"
 )
 
 // Outcome is one outcome as the model keeps it.
@@ -34,6 +35,7 @@ type Request struct {
 	// Verifier is sealed; nil once the verifier is erased.
 	Verifier *domain.SealedIdentity `json:"verifier,omitempty"`
 	Erased   bool                   `json:"erased,omitempty"`
+	ErasedOn domain.Date            `json:"erasedOn"`
 	Answer   *Answer                `json:"answer,omitempty"`
 }
 
@@ -110,7 +112,7 @@ func (m *Model) Apply(ev projections.Event) error {
 	case outcome.SubstantiationRecorded:
 		o.request(e.RequestID, func(r *Request) { r.Answer = &Answer{On: e.AnsweredOn, Verdict: e.Verdict, Comment: e.Comment} })
 	case outcome.VerifierErased:
-		o.request(e.RequestID, func(r *Request) { r.Verifier, r.Erased = nil, true })
+		o.request(e.RequestID, func(r *Request) { r.Verifier, r.Erased, r.ErasedOn = nil, true, e.ErasedOn })
 	case space.Event, stakeholder.Event, participant.Event, dialogue.Event, commitment.Event:
 	default:
 		return fmt.Errorf("outcomes: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
@@ -178,6 +180,23 @@ func (o *Outcome) copy() Outcome {
 	c := *o
 	c.Requests = slices.Clone(o.Requests)
 	return c
+}
+
+// Erasures are the verifiers erased, as the erasure list names them: the
+// outcome's id and the request's.
+func (m *Model) Erasures() []participants.Erasure {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []participants.Erasure
+	for _, o := range m.outcomes {
+		for _, r := range o.Requests {
+			if r.Erased {
+				out = append(out, participants.Erasure{ID: o.ID, On: r.ErasedOn, Request: &r.ID})
+			}
+		}
+	}
+	participants.SortErasures(out)
+	return out
 }
 
 // Snapshot implements projections.Projection, deterministically.
