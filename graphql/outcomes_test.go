@@ -39,6 +39,11 @@ func TestOutcomesThroughTheAPI(t *testing.T) {
 	requestID := newID()
 	ask := `mutation($c: ID!, $id: ID!, $r: ID!) { requestSubstantiation(commandId: $c, id: $id, input: {requestId: $r, requestedOn: "2025-05-25",
 	  verifier: {name: "CANARY-Verificatrice-5b1a", phone: "+223-CANARY-555", organisation: "CANARY-Radio-Kaoural"}}) { substantiation } }`
+	nameless := `mutation($c: ID!, $id: ID!, $r: ID!) { requestSubstantiation(commandId: $c, id: $id, input: {requestId: $r, requestedOn: "2025-05-25", verifier: {organisation: "CANARY-Radio-Kaoural"}}) { id } }`
+	if r := e.doIn("fr", e.gao, nameless, map[string]any{"c": newID(), "id": id, "r": newID()}); r.Errors == nil || r.Errors[0].Extensions["field"] != "input.verifier.name" ||
+		!strings.Contains(r.Errors[0].Message, "est obligatoire") || strings.Contains(r.raw, canaryOrg) {
+		t.Fatalf("a verifier without a name, in French: %s", r.raw)
+	}
 	if r := e.must(e.gao, ask, map[string]any{"c": newID(), "id": id, "r": requestID}); get(r, "requestSubstantiation", "substantiation") != "REQUESTED" {
 		t.Fatalf("requested: %v", r)
 	}
