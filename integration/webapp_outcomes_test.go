@@ -22,6 +22,8 @@ type outcomesRun struct {
 			Evidence          []string
 		} `json:"prefilled"`
 		Required  string   `json:"required"`
+		Offline   []string `json:"offline"`
+		Sent      []string `json:"sent"`
 		Saved     string   `json:"saved"`
 		Listed    []string `json:"listed"`
 		State     string   `json:"state"`
@@ -106,7 +108,7 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	for i, st := range run.Steps {
 		byName[st.Name] = i
 	}
-	for _, name := range []string{"logged", "listed", "substantiated"} {
+	for _, name := range []string{"logged", "offline", "listed", "substantiated"} {
 		if _, ok := byName[name]; !ok {
 			t.Fatalf("no step %q in %+v", name, run.Steps)
 		}
@@ -119,7 +121,13 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	if logged.Required != "Obligatoire." || !strings.Contains(logged.Saved, "Changement enregistré") {
 		t.Errorf("the form: a required field says %q, saving %q", logged.Required, logged.Saved)
 	}
-	if len(listed.Listed) != 1 || !strings.Contains(listed.Listed[0], "20 mai 2025") || !strings.Contains(listed.Listed[0], "Pratique") || !strings.Contains(listed.Listed[0], "Non demandée") {
+	if off := run.Steps[byName["offline"]]; len(off.Offline) != 2 || !strings.Contains(off.Offline[1], "En attente") || !strings.Contains(off.Offline[1], "Changement") ||
+		!slices.Equal(off.Sent, []string{"Envoyé", "Envoyé"}) {
+		t.Errorf("the outbox offline: %q; once online: %q", off.Offline, off.Sent)
+	}
+	// Newest change first: June's, logged offline, then May's.
+	if len(listed.Listed) != 2 || !strings.Contains(listed.Listed[1], "20 mai 2025") || !strings.Contains(listed.Listed[1], "Pratique") ||
+		!strings.Contains(listed.Listed[1], "Non demandée") || !strings.Contains(listed.Listed[0], "1 juin 2025") {
 		t.Errorf("the list: %q", listed.Listed)
 	}
 	if !strings.Contains(done.State, "Vérifié") || len(done.Evidence) != 3 {

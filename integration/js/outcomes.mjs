@@ -22,6 +22,7 @@ try {
   page.on("pageerror", (e) => out.problems.push(String(e)));
   page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && out.problems.push("console: " + m.text()));
   await signIn(page, token, "Engagements");
+  await page.evaluate(() => navigator.serviceWorker.ready);
 
   // From the fulfilled commitment, to the outcome's form, filled in.
   await page.goto(`${url}/#/commitment/${commitment}`);
@@ -48,7 +49,29 @@ try {
   const saved = await page.getByText("Changement enregistré").innerText();
   step("logged", { prefilled, required, saved, width: formWidth });
 
-  // The list: the outcome, its date as French writes it.
+  // Offline, another outcome waits in the outbox, and goes once online.
+  await context.setOffline(true);
+  await page.goto(`${url}/#/outcome/new`);
+  await page.getByRole("heading", { name: "Consigner un changement" }).waitFor();
+  await page.getByLabel("Acteur social (qui a changé)").selectOption({ label: "Gouvernorat de Gao" });
+  await page.getByLabel("Type de changement").selectOption({ label: "Agenda" });
+  await page.getByLabel("Date du changement").fill("2025-06-01");
+  await page.getByLabel("Région (seule publiée)").selectOption({ label: "Gao" });
+  await page.getByLabel("Ce qui a changé").fill("La sécurité du marché est à l’ordre du jour du conseil régional");
+  await page.getByLabel("Pourquoi c’est important").fill("Le conseil en décide le budget");
+  await page.getByLabel("Contribution de l’alliance").fill("Plaidoyer du comité");
+  await page.getByRole("button", { name: "Enregistrer le changement" }).click();
+  await page.getByText("Changement enregistré").waitFor();
+  await page.goto(`${url}/#/outbox`);
+  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  await page.locator(".outbox li .state").first().waitFor();
+  const offline = await page.locator(".outbox li").allInnerTexts();
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 15000 });
+  step("offline", { offline, sent: await page.locator(".outbox li .state").allInnerTexts() });
+
+  // The list: the outcomes, their dates as French writes them.
   await page.goto(`${url}/#/outcomes`);
   await page.getByRole("heading", { name: "Changements observés" }).waitFor();
   await page.locator("ul.cards li").first().waitFor();
@@ -58,7 +81,7 @@ try {
   step("listed", { listed, width: await widthOf(page) });
 
   // Its page: a verifier asked, their answer, the public mark.
-  await page.locator("ul.cards li a").first().click();
+  await page.locator("ul.cards li a", { hasText: "associations de femmes" }).click();
   await page.getByRole("heading", { name: "Demander une vérification" }).waitFor();
   await page.getByLabel("Nom de la personne vérificatrice").fill(canaryVerifier);
   await page.getByLabel("Organisation (facultatif)").fill("Radio Canari");
