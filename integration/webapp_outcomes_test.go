@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,7 @@ type outcomesRun struct {
 		Offline   []string `json:"offline"`
 		Sent      []string `json:"sent"`
 		Saved     string   `json:"saved"`
+		Before    string   `json:"before"`
 		Listed    []string `json:"listed"`
 		State     string   `json:"state"`
 		Evidence  []string `json:"evidence"`
@@ -50,8 +52,9 @@ const outcomeVerifier = "Verificatrice Canari-Theta"
 // HTTPS: an outcome logged from a fulfilled commitment with its actor,
 // region, date and evidence filled in, listed with its date the French
 // way, put to a verifier whose name the browser never keeps nor shows,
-// answered and marked public; the server then holds it all, the name
-// sealed and opened only for an admin's token.
+// answered, marked public and revised (which takes the mark off); another
+// logged offline; the server then holds it all, the name sealed and opened
+// only for an admin's token.
 func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives a browser")
@@ -108,7 +111,7 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	for i, st := range run.Steps {
 		byName[st.Name] = i
 	}
-	for _, name := range []string{"logged", "offline", "listed", "substantiated"} {
+	for _, name := range []string{"logged", "offline", "listed", "substantiated", "revised"} {
 		if _, ok := byName[name]; !ok {
 			t.Fatalf("no step %q in %+v", name, run.Steps)
 		}
@@ -133,6 +136,9 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	if !strings.Contains(done.State, "Vérifié") || len(done.Evidence) != 3 {
 		t.Errorf("the outcome's page: %q, evidence %q", done.State, done.Evidence)
 	}
+	if rev := run.Steps[byName["revised"]]; !strings.HasPrefix(rev.Before, "Le gouvernorat reçoit") || len(rev.Evidence) != 3 {
+		t.Errorf("the revision's form holds %q, and the outcome cites %q after it", rev.Before, rev.Evidence)
+	}
 	if done.NameKept || done.NameShown {
 		t.Errorf("the verifier's name is in the browser: kept %v, shown %v", done.NameKept, done.NameShown)
 	}
@@ -152,7 +158,7 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 // verifier's name opened for an admin's token and in no log line.
 func checkOutcomeOnTheServer(t *testing.T, s *server, admin, commitment string) {
 	t.Helper()
-	d := s.must(admin, `query($c: ID!) { outcomes(cites: $c) { edges { node { changeType region tags public substantiation evidence { kind }
+	d := s.must(admin, `query($c: ID!) { outcomes(cites: $c) { edges { node { changeType region tags public substantiation significance evidence { kind }
 	  requests { verifier { name organisation } answer { verdict comment } } } } } }`, map[string]any{"c": commitment})
 	edges, _ := pick(d, "outcomes", "edges").([]any)
 	if len(edges) != 1 {
@@ -162,7 +168,9 @@ func checkOutcomeOnTheServer(t *testing.T, s *server, admin, commitment string) 
 	tags, _ := o["tags"].([]any)
 	requests, _ := o["requests"].([]any)
 	evidence, _ := o["evidence"].([]any)
-	if o["changeType"] != "PRACTICE" || o["public"] != true || o["substantiation"] != "SUBSTANTIATED" || len(evidence) != 3 ||
+	// Marked public, then revised: the revision took the mark off.
+	if o["changeType"] != "PRACTICE" || o["public"] != false || o["substantiation"] != "SUBSTANTIATED" || len(evidence) != 3 ||
+		!strings.Contains(fmt.Sprint(o["significance"]), "révisée") ||
 		!slices.Equal(tags, []any{"femmes", "redevabilité"}) || len(requests) != 1 {
 		t.Fatalf("the outcome on the server: %v", o)
 	}

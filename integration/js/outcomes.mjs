@@ -1,8 +1,9 @@
 // Drives the web app's outcomes on a 360 px phone, as an advocacy lead
 // would: from a fulfilled commitment's page, logs the outcome it brought
 // (actor, region, date and evidence filled in), finds it in the list,
-// asks a verifier (their name sealed to the server), records the answer
-// and marks the outcome public; then reads what the browser keeps.
+// asks a verifier (their name sealed to the server), records the answer,
+// marks the outcome public, reads what the browser keeps, and revises the
+// outcome; another is logged offline.
 //
 //   node outcomes.mjs URL ADVOCACY_TOKEN COMMITMENT_ID SCREENSHOT_DIR
 //
@@ -100,6 +101,18 @@ try {
   await audit(page, "outcome page");
   const kept = await storedText(page);
   step("substantiated", { state, evidence, width: await widthOf(page), nameKept: kept.text.includes(canaryVerifier), nameShown: (await page.content()).includes(canaryVerifier) });
+
+  // A revision: the form filled with the outcome as it stands; saved, it
+  // takes the public mark off.
+  await page.getByRole("link", { name: "Réviser" }).click();
+  await page.getByRole("heading", { name: "Réviser le changement" }).waitFor();
+  const before = await page.getByLabel("Ce qui a changé").inputValue();
+  await page.getByLabel("Pourquoi c’est important").fill("Une première, révisée : les demandes des femmes sur le marché sont entendues");
+  await page.getByRole("button", { name: "Enregistrer la révision" }).click();
+  await page.getByText("Révision enregistrée").waitFor();
+  await page.getByRole("link", { name: "Retour au changement" }).click();
+  await page.getByText("Non public : ne sera jamais publié.").waitFor();
+  step("revised", { before, evidence: await page.locator("section > ul.list li").allInnerTexts() });
 } catch (e) {
   out.error = String(e.stack || e);
 } finally {

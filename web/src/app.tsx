@@ -11,7 +11,7 @@ import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
 import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
-import { NewOutcome, OutcomesList } from './pages/Outcomes'
+import { NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
 import { OutcomePage } from './pages/OutcomePage'
 import { DialogueView } from './pages/DialogueView'
 import { Enrol } from './pages/Enrol'
@@ -291,6 +291,8 @@ function page(route: string, role: Session['role']) {
       return <OutcomesList />
     case role !== 'analyst' && first === 'outcome' && second === 'new':
       return <NewOutcome from={third} />
+    case role !== 'analyst' && first === 'outcome' && !!second && third === 'edit':
+      return <ReviseOutcome id={second!} />
     case role !== 'analyst' && first === 'outcome' && !!second:
       return <OutcomePage id={second!} />
     case tracks && first === 'scorecard' && !!second:

@@ -460,4 +460,10 @@ export const en: Record<MessageKey, string> = {
   'change.OutcomeVerifierErased': 'Verifier erased',
   'rule.notBefore': 'On {date} at the earliest.',
   'outcome.ev.reportOf': 'Progress report {n} of the commitment “{text}”',
+  'outcome.revise': 'Revise',
+  'outcome.reviseTitle': 'Revise the outcome',
+  'outcome.reviseHelp': 'A revision takes the public mark off: read the new text before marking it again.',
+  'outcome.reviseSubmit': 'Save the revision',
+  'outcome.revised': 'Revision saved. The public mark is off.',
+  'outcome.back': 'Back to the outcome',
 }

@@ -458,6 +458,12 @@ export const fr = {
   'change.OutcomeVerifierErased': 'Personne vérificatrice effacée',
   'rule.notBefore': 'Au plus tôt le {date}.',
   'outcome.ev.reportOf': 'Point d’avancement n° {n} de l’engagement « {text} »',
+  'outcome.revise': 'Réviser',
+  'outcome.reviseTitle': 'Réviser le changement',
+  'outcome.reviseHelp': 'Une révision retire la marque publique : relisez le nouveau texte avant de la remettre.',
+  'outcome.reviseSubmit': 'Enregistrer la révision',
+  'outcome.revised': 'Révision enregistrée. La marque publique est retirée.',
+  'outcome.back': 'Retour au changement',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -7,6 +7,7 @@ import { useQuery } from '../query'
 import { day } from '../numbers'
 import { language, t, type MessageKey } from '../i18n'
 import { ulid } from '../ulid'
+import { saidOf } from './Outcomes'
 
 // One outcome: what changed, its evidence, its substantiation; the
 // verifier asked (their name sealed to the server: it is never shown
@@ -43,17 +44,13 @@ export function OutcomePage({ id }: { id: string }) {
   const o = data?.outcome
   if (problem) return <p class="error" role="alert">{problem}</p>
   if (!o) return <p class="loading">…</p>
-  const said = (kind: string, e: Outcome['evidence'][number]) =>
-    kind === 'DIALOGUE' ? t('outcome.ev.dialogue', { date: e.dialogue ? day(e.dialogue.heldOn) : '—' })
-      : kind === 'COMMITMENT' ? t('outcome.ev.commitment', { text: e.commitment?.text ?? '—' })
-        : t('outcome.ev.reportOf', { n: e.report ?? 0, text: e.commitment?.text ?? '—' })
   return (
     <section>
       <h1>{o.description}</h1>
       {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       <p>
         {o.actor?.name ?? '—'} · {label(ref, lang, 'Region', o.region)}{o.locality && <> ({o.locality})</>} · {day(o.on)} · {label(ref, lang, 'ChangeType', o.changeType)} ·{' '}
-        {t(o.intended ? 'outcome.intendedYes' : 'outcome.intendedNo')}
+        {t(o.intended ? 'outcome.intendedYes' : 'outcome.intendedNo')} · <a href={`#/outcome/${o.id}/edit`}>{t('outcome.revise')}</a>
       </p>
       <dl class="facts">
         <div><dt>{t('outcome.significance')}</dt><dd>{o.significance}</dd></div>
@@ -65,7 +62,7 @@ export function OutcomePage({ id }: { id: string }) {
       {o.evidence.length === 0 ? <p>{t('outcome.evidenceNone')}</p> : (
         <ul class="list">
           {o.evidence.map((e, i) => (
-            <li key={i}>{e.commitment ? <a href={`#/commitment/${e.commitment.id}`}>{said(e.kind, e)}</a> : said(e.kind, e)}</li>
+            <li key={i}>{e.commitment ? <a href={`#/commitment/${e.commitment.id}`}>{saidOf(e)}</a> : saidOf(e)}</li>
           ))}
         </ul>
       )}

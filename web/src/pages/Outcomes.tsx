@@ -106,6 +106,55 @@ function evidenceOf(c: Source): Evidence[] {
 
 const blank: OutcomeFields = { actorId: '', changeType: '', on: '', region: '', locality: '', description: '', significance: '', contribution: '', othersContribution: '', tags: '' }
 
+/** Revising is an outcome's record as it stands, and its id. */
+interface Revising {
+  id: string
+  fields: OutcomeFields
+  intended: boolean
+  evidence: Evidence[]
+}
+
+interface Recorded {
+  actor: { id: string } | null
+  actorId: string
+  changeType: string
+  on: string
+  region: string
+  locality: string | null
+  description: string
+  significance: string
+  contribution: string
+  othersContribution: string | null
+  intended: boolean
+  tags: string[]
+  evidence: { kind: Evidence['kind']; id: string; report: number | null; dialogue: { heldOn: string } | null; commitment: { text: string } | null }[]
+}
+
+/** ReviseOutcome is the form again, filled with the outcome as it stands;
+ * its evidence is what it cites now. A revision takes the public mark off. */
+export function ReviseOutcome({ id }: { id: string }) {
+  const app = useApp()
+  const [data] = useQuery<{ outcome: Recorded | null }>(
+    `query Revise($id: ID!) { outcome(id: $id) { actorId changeType on region locality description significance contribution othersContribution intended tags
+      evidence { kind id report dialogue { heldOn } commitment { text } } } }`, { id }, [id], app)
+  const o = data?.outcome
+  if (!o) return <p class="loading">…</p>
+  const revising: Revising = {
+    id, intended: o.intended,
+    fields: { actorId: o.actorId, changeType: o.changeType, on: o.on, region: o.region, locality: o.locality ?? '', description: o.description, significance: o.significance,
+      contribution: o.contribution, othersContribution: o.othersContribution ?? '', tags: o.tags.join(', ') },
+    evidence: o.evidence.map((e) => ({ kind: e.kind, id: e.id, report: e.report ?? undefined, said: saidOf(e) })),
+  }
+  return <OutcomeForm key={id} revising={revising} />
+}
+
+/** saidOf says a piece of evidence as a form lists it. */
+export function saidOf(e: { kind: string; report: number | null; dialogue: { heldOn: string } | null; commitment: { text: string } | null }): string {
+  if (e.kind === 'DIALOGUE') return t('outcome.ev.dialogue', { date: e.dialogue ? day(e.dialogue.heldOn) : '—' })
+  if (e.kind === 'COMMITMENT') return t('outcome.ev.commitment', { text: e.commitment?.text ?? '—' })
+  return t('outcome.ev.reportOf', { n: e.report ?? 0, text: e.commitment?.text ?? '—' })
+}
+
 export function NewOutcome({ from }: { from?: string }) {
   const app = useApp()
   const [data] = useQuery<{ commitment: Source | null }>(
@@ -116,17 +165,17 @@ export function NewOutcome({ from }: { from?: string }) {
   return <OutcomeForm key={source?.id ?? 'blank'} source={source ?? undefined} />
 }
 
-function OutcomeForm({ source }: { source?: Source }) {
+function OutcomeForm({ source, revising }: { source?: Source; revising?: Revising }) {
   const app = useApp()
   const ref = app.reference
   const regions = app.session.regions
-  const [form, setForm] = useState<OutcomeFields>(() => ({
+  const [form, setForm] = useState<OutcomeFields>(() => revising?.fields ?? {
     ...blank, actorId: source?.stakeholder?.id ?? '', on: source?.settledOn ?? '',
     region: source?.space?.region ?? source?.stakeholder?.region ?? (regions.length === 1 ? regions[0]! : ''),
-  }))
-  const offered = source ? evidenceOf(source) : []
+  })
+  const offered = revising?.evidence ?? (source ? evidenceOf(source) : [])
   const [chosen, setChosen] = useState<boolean[]>(() => offered.map(() => true))
-  const [intended, setIntended] = useState(true)
+  const [intended, setIntended] = useState(revising?.intended ?? true)
   const [tried, setTried] = useState(false)
   const [saved, setSaved] = useState('')
   const problems = outcomeProblems(form, today())
@@ -140,21 +189,25 @@ function OutcomeForm({ source }: { source?: Source }) {
       focusFirstProblem()
       return
     }
-    const id = ulid()
     const evidence = offered.filter((_, i) => chosen[i]).map(({ kind, id, report }) => ({ kind, id, report }))
     const input = {
       actorId: form.actorId, changeType: form.changeType, on: form.on, region: form.region, locality: form.locality || undefined,
       description: form.description, significance: form.significance, contribution: form.contribution,
       othersContribution: form.othersContribution || undefined, intended, tags: splitTags(form.tags), evidence,
     }
-    await app.outbox.add({
-      mutation: 'harvestOutcome', objectId: id, summary: form.description.slice(0, 60),
+    const commandId = ulid()
+    await app.outbox.add(revising ? {
+      mutation: 'reviseOutcome', objectId: revising.id, summary: form.description.slice(0, 60),
+      document: `mutation Revise($commandId: ID!, $id: ID!, $input: HarvestedOutcomeInput!) { reviseOutcome(commandId: $commandId, id: $id, input: $input) { id } }`,
+      variables: { commandId, id: revising.id, input },
+    } : {
+      mutation: 'harvestOutcome', objectId: commandId, summary: form.description.slice(0, 60),
       document: `mutation Harvest($commandId: ID!, $input: HarvestedOutcomeInput!) { harvestOutcome(commandId: $commandId, input: $input) { id } }`,
-      variables: { commandId: id, input },
+      variables: { commandId, input },
     })
-    setForm({ ...blank, region: form.region })
+    if (!revising) setForm({ ...blank, region: form.region })
     setTried(false)
-    setSaved(t('outcome.saved'))
+    setSaved(t(revising ? 'outcome.revised' : 'outcome.saved'))
     await app.drain()
   }
   const text = (f: keyof OutcomeFields, name: string, area = true) => (
@@ -165,7 +218,8 @@ function OutcomeForm({ source }: { source?: Source }) {
   )
   return (
     <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="outcome-title" noValidate>
-      <h1 id="outcome-title">{t('outcome.newTitle')}</h1>
+      <h1 id="outcome-title">{t(revising ? 'outcome.reviseTitle' : 'outcome.newTitle')}</h1>
+      {revising && <p class="help">{t('outcome.reviseHelp')}</p>}
       {source && <p class="help">{t('outcome.fromHelp', { text: source.text })}</p>}
       <Field id="o-actorId" label={t('outcome.actor')} error={shown('actorId')}>
         <select id="o-actorId" value={form.actorId} onChange={set('actorId')} aria-invalid={shown('actorId') ? true : undefined} aria-describedby={describedBy('o-actorId', shown('actorId'))}>
@@ -201,9 +255,9 @@ function OutcomeForm({ source }: { source?: Source }) {
         ))}
       </fieldset>
       {tried && Object.keys(problems).length > 0 && <p class="error" role="alert">{t('form.fixFirst')}</p>}
-      <button type="submit" class="primary">{t('outcome.submit')}</button>
+      <button type="submit" class="primary">{t(revising ? 'outcome.reviseSubmit' : 'outcome.submit')}</button>
       <Saved message={saved} />
-      {saved && <p><a href="#/outcomes">{t('outcomes.title')}</a></p>}
+      {saved && <p><a href={revising ? `#/outcome/${revising.id}` : '#/outcomes'}>{t(revising ? 'outcome.back' : 'outcomes.title')}</a></p>}
     </form>
   )
 }
