@@ -22,6 +22,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -246,6 +247,7 @@ type readModels struct {
 	commitments  *commitments.Model
 	stakeholders *stakeholders.Model
 	participants *participants.Model
+	outcomes     *outcomes.Model
 }
 
 // newReadModels makes the read models; the inclusion model's record keys
@@ -254,13 +256,13 @@ type readModels struct {
 // With no keys (a health check), the models open no name.
 func newReadModels(keys *keystore.Store) readModels {
 	if keys == nil {
-		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil)}
+		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil), outcomes.New()}
 	}
-	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
+	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys), outcomes.New()}
 }
 
 func (r readModels) all() []projections.Projection {
-	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants}
+	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants, r.outcomes}
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
