@@ -19,6 +19,7 @@ import (
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
@@ -169,6 +170,7 @@ type readModels struct {
 	commitments  *commitments.Model
 	stakeholders *stakeholders.Model
 	participants *participants.Model
+	frameworks   *frameworks.Model
 }
 
 // newReadModels makes the read models; the inclusion model's record keys
@@ -177,13 +179,13 @@ type readModels struct {
 // With no keys (a health check), the models open no name.
 func newReadModels(keys *keystore.Store) readModels {
 	if keys == nil {
-		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil)}
+		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil), frameworks.New()}
 	}
-	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
+	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys), frameworks.New()}
 }
 
 func (r readModels) all() []projections.Projection {
-	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants}
+	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants, r.frameworks}
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {
