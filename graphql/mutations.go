@@ -47,6 +47,7 @@ var (
 	returnsParticipant = func(b *builder) *gql.Object { return b.participant }
 	returnsDialogue    = func(b *builder) *gql.Object { return b.dialogue }
 	returnsCommitment  = func(b *builder) *gql.Object { return b.commitmentT }
+	returnsFramework   = func(b *builder) *gql.Object { return b.frameworks.framework }
 )
 
 func (b *builder) commandList() []command {
@@ -60,6 +61,7 @@ func (b *builder) commandList() []command {
 	participantCmd := of(returnsParticipant, (*builder).getParticipant)
 	dialogueCmd := of(returnsDialogue, (*builder).getDialogue)
 	commitmentCmd := of(returnsCommitment, (*builder).getCommitment)
+	frameworkCmd := of(returnsFramework, (*builder).getFramework)
 	enrol := participantCmd("enrolParticipant", "Enrol a participant; name and phone are sealed under the participant's own key.", true)
 	enrol.identity = identityRequired
 	correct := participantCmd("correctParticipant", "Correct a participant's profile, and their name and phone when identity is given.", false)
@@ -83,6 +85,12 @@ func (b *builder) commandList() []command {
 		commitmentCmd("fulfilCommitment", "Record a commitment fulfilled.", false),
 		commitmentCmd("breakCommitment", "Record a commitment broken.", false),
 		commitmentCmd("withdrawCommitment", "Record a commitment withdrawn.", false),
+		frameworkCmd("defineFramework", "Define a programme's results framework (admins).", true),
+		frameworkCmd("changeFrameworkDetails", "Change the programme a framework reports on.", false),
+		frameworkCmd("setFrameworkOutcome", "Set a programme outcome, by its key.", false),
+		frameworkCmd("setFrameworkResult", "Set a result of an outcome, by its key.", false),
+		frameworkCmd("setFrameworkIndicator", "Set an indicator of a result, by its key.", false),
+		frameworkCmd("recordIndicatorValue", "Record an indicator's value for a year, entered by hand with its evidence.", false),
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
@@ -38,6 +39,8 @@ type Deps struct {
 	Commitments  *commitments.Model
 	Stakeholders *stakeholders.Model
 	Participants *participants.Model
+	// Frameworks are the results frameworks; nil for none.
+	Frameworks *frameworks.Model
 	// AsOf answers inclusion views as they stood at a past moment.
 	AsOf   *projections.AsOf
 	Tokens *access.Tokens
@@ -173,6 +176,8 @@ type builder struct {
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType, changeType *gql.Object
 	node                                                                                   *gql.Interface
+	frameworks                                                                             frameworkTypes
+	report                                                                                 *gql.Object
 }
 
 // NewSchema builds the GraphQL schema over deps.
@@ -193,7 +198,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
-		Participants: deps.Participants, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
+		Participants: deps.Participants, Frameworks: deps.Frameworks, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
 		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock,
 		NameKey: derive(deps.Secret, "name index")})
 	if err != nil {
@@ -227,6 +232,8 @@ func (b *builder) objects() {
 	b.commitmentT = b.commitmentObject()
 	b.stakeholder = b.stakeholderObject()
 	b.token = b.tokenObject()
+	b.frameworks = b.frameworkObjects()
+	b.report = b.reportObject(b.frameworks)
 }
 
 // nodeInterface resolves a node to its type by the read model's value.

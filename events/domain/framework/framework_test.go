@@ -21,9 +21,9 @@ var (
 			{Key: "P2", Name: "Partenaire Gao", Type: "22", Regions: []string{"gao"}},
 		},
 	}
-	outcome   = framework.Outcome{Key: "O1", Title: "Les autorités rendent compte"}
-	result    = framework.Result{Key: "R1", OutcomeKey: "O1", Type: "outcome", Title: "Espaces inclusifs"}
-	reached   = framework.Indicator{Key: "I1", ResultKey: "R1", Title: "Participations", Measure: "unit", Ascending: true,
+	outcome = framework.Outcome{Key: "O1", Title: "Les autorités rendent compte"}
+	result  = framework.Result{Key: "R1", OutcomeKey: "O1", Type: "outcome", Title: "Espaces inclusifs"}
+	reached = framework.Indicator{Key: "I1", ResultKey: "R1", Title: "Participations", Measure: "unit", Ascending: true,
 		Baseline: framework.Baseline{Year: 2024, Value: num(0)}, Targets: []framework.Target{{Year: 2025, Value: num(500)}},
 		References: []string{"SCS-1"}, Rule: "participants-reached"}
 	story = framework.Indicator{Key: "I2", ResultKey: "R1", Title: "Changement de pratique", Measure: "qualitative",
@@ -56,7 +56,7 @@ func TestFrameworkDecisions(t *testing.T) {
 				Targets: []framework.Target{{Year: 2025}, {Year: 2025, Comment: "y"}}}},
 			Rejects: []string{"baseline.value", "targets[0].comment", "targets[1].year"}},
 		{Name: "a percentage is between 0 and 100", Given: defined,
-			When: framework.SetIndicator{Indicator: framework.Indicator{Key: "I3", ResultKey: "R1", Title: "x", Measure: "percentage", Baseline: framework.Baseline{Year: 1999, Value: num(130)}}},
+			When:    framework.SetIndicator{Indicator: framework.Indicator{Key: "I3", ResultKey: "R1", Title: "x", Measure: "percentage", Baseline: framework.Baseline{Year: 1999, Value: num(130)}}},
 			Rejects: []string{"baseline.year", "baseline.value"}},
 		{Name: "a value is entered with its evidence", Given: withIndicators, When: framework.RecordValue{Value: entered},
 			Then: []framework.Event{framework.ValueRecorded{Value: entered}}},
