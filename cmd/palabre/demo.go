@@ -43,6 +43,9 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
+	if err := demoFramework(ctx, d.store, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s and a results framework (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }
