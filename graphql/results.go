@@ -169,7 +169,7 @@ func (b *builder) reportObject(t frameworkTypes) *gql.Object {
 		"years":       resolve(nonNull(listOf(gql.Int)), func(r *read.Report) any { return r.Years }),
 		"activities":  resolve(nonNull(listOf(activity)), func(r *read.Report) any { return r.Activities }),
 		"iati": {Type: nonNull(gql.String), Description: "The report as an IATI 2.03 activity file (XML), under the exclusion policy of docs/IATI-EXCLUSION.md.",
-			Args: gql.FieldConfigArgument{"language": {Type: gql.String, DefaultValue: "fr", Description: "fr or en: the words palabre adds."}},
+			Args: gql.FieldConfigArgument{"language": {Type: gql.String, DefaultValue: "fr", Description: "fr or en: the file's default language (xml:lang), which the framework's titles are to be written in; palabre's own words follow it."}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				lang, _ := p.Args["language"].(string)
 				if lang != "fr" && lang != "en" {

@@ -23,6 +23,7 @@ var (
 
 const (
 	statusImplementation = "2"
+	datePlannedStart     = "1"
 	dateActualStart      = "2"
 	datePlannedEnd       = "3"
 	roleFunding          = "1"
@@ -33,8 +34,9 @@ const (
 	vocabularyPublisher  = "99"
 )
 
-// Write writes the report as an IATI activity file, in French or English
-// ("fr", "en") for the words palabre adds.
+// Write writes the report as an IATI activity file whose default
+// language (xml:lang) is lang, "fr" or "en": the language the framework's
+// titles are written in, which palabre's own words follow.
 func Write(w io.Writer, r *read.Report, lang string) error {
 	doc := activities{Version: Version, Generated: stamp(r.AsOf)}
 	for _, a := range r.Activities {
@@ -68,7 +70,11 @@ func activityOf(r *read.Report, a read.Activity, hierarchy bool, lang string) ac
 		ReportingOrg: org{Ref: p.ReportingOrg.Ref, Type: p.ReportingOrg.Type, Narrative: text(p.ReportingOrg.Name)},
 		Title:        texts(p.Title), Description: []description{{Type: "1", Narrative: text(descriptionOf(p, a, lang))}},
 		Status: code{Code: statusImplementation}, Countries: []country{{Code: p.Country, Percentage: "100"}}}
-	act.Dates = append(act.Dates, date{Type: dateActualStart, ISO: p.StartOn.String()})
+	start := dateActualStart
+	if p.StartOn.Time().After(r.AsOf) {
+		start = datePlannedStart // IATI's ruleset: an actual date is never in the future
+	}
+	act.Dates = append(act.Dates, date{Type: start, ISO: p.StartOn.String()})
 	if !p.EndOn.IsZero() {
 		act.Dates = append(act.Dates, date{Type: datePlannedEnd, ISO: p.EndOn.String()})
 	}
@@ -121,8 +127,10 @@ func descriptionOf(p framework.Programme, a read.Activity, lang string) string {
 
 func resultOf(p framework.Programme, rr read.ResultReport, lang string) result {
 	res := result{Type: resultTypes[rr.Result.Type], Title: texts(rr.Result.Title),
-		Description: &narratives{Narrative: text(said(lang, "Effet du programme ", "Programme outcome ") + rr.Outcome.Key + " : " + rr.Outcome.Title)},
-		References:  []reference{{Vocabulary: vocabularyPublisher, Code: rr.Outcome.Key}}}
+		// The outcome it serves is said in words, not as a result
+		// reference: IATI's ruleset (8.11.1) refuses a result reference
+		// beside indicators' references, which carry the donor's codes.
+		Description: &narratives{Narrative: text(said(lang, "Effet du programme ", "Programme outcome ") + rr.Outcome.Key + " : " + rr.Outcome.Title)}}
 	if rr.Result.Description != "" {
 		res.Description.Narrative = append(res.Description.Narrative, narrative{Text: rr.Result.Description})
 	}

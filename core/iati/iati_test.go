@@ -84,7 +84,8 @@ func TestTheActivityFileValidatesAgainstTheOfficialSchema(t *testing.T) {
 				t.Errorf("%s: the file lacks %s", lang, want)
 			}
 		}
-		for _, never := range []string{"<location", "MOP-1", "Arrêté", "PV du CCS"} {
+		// IATI's ruleset 8.11.1: no result reference beside indicators'.
+		for _, never := range []string{"<location", "MOP-1", "Arrêté", "PV du CCS", `<reference vocabulary="99" code="O1"`} {
 			if strings.Contains(s, never) {
 				t.Errorf("%s: the file holds %q, which the exclusion policy leaves out", lang, never)
 			}
