@@ -14,11 +14,14 @@
 // part, and qualitative indicators (measure 5) as comments without value.
 // Codes are from IATI's codelists: ResultType (1 output, 2 outcome, 3
 // impact, 9 other), IndicatorMeasure (1 unit, 2 percentage, 5
-// qualitative), ActivityStatus 2 (implementation), ActivityDateType (2
-// actual start, 3 planned end), OrganisationRole (1 funding, 2
-// accountable, 4 implementing), RelatedActivityType (1 parent, 2 child),
-// IndicatorVocabulary and ResultVocabulary 99 (the reporting
-// organisation's).
+// qualitative), ActivityStatus 2 (implementation), ActivityDateType (1
+// planned start, 2 actual start, 3 planned end), OrganisationRole (1
+// funding, 2 accountable, 4 implementing), RelatedActivityType (1 parent,
+// 2 child), IndicatorVocabulary 99 (the reporting organisation's). The
+// IATI-Rulesets' checks of results hold too: a quantitative baseline,
+// target and actual always has a value (a withheld actual is left out),
+// and a result has no reference beside its indicators' (8.11.1): the
+// programme outcome it serves is said in its description.
 //
 // # Exclusion policy
 //
