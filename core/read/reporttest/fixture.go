@@ -1,6 +1,3 @@
-// Package reporttest is a small log whose every figure is counted by hand,
-// with a results framework over it: the fixture the donor report's tests
-// share (the read service's, the IATI writer's, the API's).
 package reporttest
 
 import (
