@@ -73,7 +73,10 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 		t.Errorf("a value for a computed indicator, without evidence: got %s", r.raw)
 	}
 	got := e.must(e.analyst, `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
-	  values { indicatorKey year value evidence } } }`, map[string]any{"id": id})
+	  values { indicatorKey year value evidence } changes { type recordedBy } } }`, map[string]any{"id": id})
+	if n := len(get(got, "framework", "changes").([]any)); n != 6 || get(got, "framework", "changes", 5, "type") != "IndicatorValueRecorded" {
+		t.Errorf("the framework's changes: %v", get(got, "framework", "changes"))
+	}
 	if get(got, "framework", "indicators", 0, "rule") != "PARTICIPANTS_REACHED" || get(got, "framework", "values", 0, "evidence", 0) != "Arrêté régional 2025-14" ||
 		get(got, "framework", "partners", 1, "regions", 0) != "mopti" {
 		t.Errorf("the framework as read: %v", got)
