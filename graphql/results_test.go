@@ -129,6 +129,22 @@ func TestADonorReportAsOfAMomentIsTheSameFileAfterLaterEvents(t *testing.T) {
 	if len(rows) < 2 || rows[0][0] != "Activité" {
 		t.Fatalf("the workbook's rows: %v", rows)
 	}
+	_, english := e.download(e.analyst, path("xlsx", "")+"&lang=en")
+	if book, err = excelize.OpenReader(bytes.NewReader(english)); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = book.GetRows("Data")
+	found := false
+	for _, row := range rows {
+		// Activity, outcome, result, type, key, title, measure, codes,
+		// baseline year and value, year, target, actual.
+		if len(row) > 12 && row[0] == "Programme" && row[4] == "I2" && row[10] == "2025" {
+			found = row[12] == "3" && row[3] == "Outcome" && row[7] == "SCS-1"
+		}
+	}
+	if !found || rows[0][0] != "Activity" {
+		t.Errorf("the English workbook made now lacks I2's corrected value for 2025: %v", rows)
+	}
 	for _, b := range before {
 		for _, canary := range []string{canaryAlice, canaryBob, canaryMopti, "GAO-0001"} {
 			if bytes.Contains(b, []byte(canary)) {
