@@ -1,0 +1,61 @@
+package integration
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestTheDemosDonorReportIsAValidIATIFile: `palabre demo` (what `make run`
+// serves) holds a results framework, whose donor report the built server
+// gives an analyst as an IATI file the official schema accepts (where
+// ../shared/iati and xmllint are there), and refuses a facilitator.
+func TestTheDemosDonorReportIsAValidIATIFile(t *testing.T) {
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if out, err := exec.Command(bin, "demo", "--data", dir, "--events", "2000").CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	analyst, gao := newToken(t, bin, dir, "--role", "analyst"), newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	s := startServer(t, bin, dir)
+	id, _ := pick(s.must(analyst, `{ frameworks { id } }`, nil), "frameworks").([]any)
+	if len(id) != 1 {
+		t.Fatalf("the demo's frameworks: %v", id)
+	}
+	path := "/export/donorReport.xml?frameworkId=" + pick(id[0], "id").(string)
+	get := func(token string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, body
+	}
+	if status, body := get(gao); status != http.StatusForbidden {
+		t.Errorf("Gao's facilitator: %d %s, want 403", status, body)
+	}
+	status, file := get(analyst)
+	if status != http.StatusOK {
+		t.Fatalf("the analyst's IATI file: %d %s", status, file)
+	}
+	schema := filepath.Join("..", "..", "shared", "iati", "iati-activities-schema.xsd")
+	if _, err := os.Stat(schema); err != nil {
+		t.Skipf("the IATI schema is not at %s: %v", schema, err)
+	}
+	if _, err := exec.LookPath("xmllint"); err != nil {
+		t.Skip("xmllint is not installed (apt-get install libxml2-utils)")
+	}
+	saved := filepath.Join(t.TempDir(), "activity.xml")
+	if err := os.WriteFile(saved, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("xmllint", "--noout", "--nonet", "--schema", schema, saved).CombinedOutput(); err != nil {
+		t.Fatalf("the demo's IATI file does not validate: %v\n%s", err, out)
+	}
+}
