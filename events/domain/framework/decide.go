@@ -145,7 +145,6 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 	switch c := c.(type) {
 	case Define:
 		checkProgramme(&p, c.Programme, env)
-		checkPartnersKept(&p, s, c.Programme)
 		e = Defined(c)
 	case ChangeDetails:
 		checkProgramme(&p, c.Programme, env)

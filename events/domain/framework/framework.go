@@ -181,7 +181,9 @@ func checkProgramme(p *domain.Problems, pr Programme, env domain.Env) {
 	domain.Text(p, "description", pr.Description, false, 4000)
 	domain.Text(p, "identifier", pr.Identifier, true, 100)
 	checkOrganisation(p, "reportingOrg", pr.ReportingOrg, true)
-	checkOrganisation(p, "funder", pr.Funder, false)
+	if pr.Funder != (Organisation{}) {
+		checkOrganisation(p, "funder", pr.Funder, false)
+	}
 	if ref := pr.ReportingOrg.Ref; ref != "" && !strings.HasPrefix(pr.Identifier, ref+"-") {
 		p.Add("identifier", "must begin with the reporting organisation's reference (%s-…)", pr.ReportingOrg.Ref)
 	}
@@ -199,11 +201,10 @@ func checkProgramme(p *domain.Problems, pr Programme, env domain.Env) {
 	checkPartners(p, pr.Partners, env)
 }
 
-func checkOrganisation(p *domain.Problems, field string, o Organisation, required bool) {
-	if !required && o == (Organisation{}) {
-		return
-	}
-	domain.Text(p, field+".ref", o.Ref, required, 100)
+// checkOrganisation: a name and an IATI type always, a reference when
+// refRequired.
+func checkOrganisation(p *domain.Problems, field string, o Organisation, refRequired bool) {
+	domain.Text(p, field+".ref", o.Ref, refRequired, 100)
 	domain.Text(p, field+".name", o.Name, true, 300)
 	domain.OneOf(p, field+".type", o.Type, true, OrganisationTypes)
 }
@@ -218,9 +219,6 @@ func checkPartners(p *domain.Problems, partners []Partner, env domain.Env) {
 		}
 		keys = append(keys, pa.Key)
 		checkOrganisation(p, field, Organisation{pa.Ref, pa.Name, pa.Type}, false)
-		if pa.Name == "" {
-			p.Add(field+".name", "is required")
-		}
 		if len(pa.Regions) == 0 {
 			p.Add(field+".regions", "is required: the regions the partner works in")
 		}

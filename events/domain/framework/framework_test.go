@@ -40,6 +40,14 @@ func TestFrameworkDecisions(t *testing.T) {
 		{Name: "every invalid field of a programme is named",
 			When:    framework.Define{Programme: framework.Programme{Identifier: "X", ReportingOrg: framework.Organisation{Ref: "NL-1", Name: "A", Type: "99"}, Country: "Mali", Vocabulary: framework.Vocabulary{URI: "basket"}}},
 			Rejects: []string{"title", "identifier", "reportingOrg.type", "country", "startOn", "vocabulary.uri"}},
+		{Name: "a partner has a key, a name, a type and its regions",
+			When: framework.Define{Programme: func() framework.Programme {
+				p := programme
+				p.Partners = []framework.Partner{{Key: "P 1", Regions: []string{"atlantis"}}, {Key: "P 1"}}
+				return p
+			}()},
+			Rejects: []string{"partners[0].key", "partners[0].name", "partners[0].type", "partners[0].regions[0]", "partners[1].key", "partners[1].key",
+				"partners[1].name", "partners[1].type", "partners[1].regions"}},
 		{Name: "defined once", Given: defined, When: framework.Define{Programme: programme}, Rejects: []string{"frameworkId"}},
 		{Name: "nothing is set on a framework not defined", When: framework.SetOutcome{Outcome: outcome}, Rejects: []string{"frameworkId"}},
 		{Name: "a result names an outcome of the framework", Given: defined[:2],
