@@ -220,21 +220,38 @@ func (b *builder) resultQueries() gql.Fields {
 			Resolve: func(p gql.ResolveParams) (any, error) { return anyOf(b.read.Frameworks(viewerOf(p.Context))) }},
 		"framework": {Type: b.frameworks.framework, Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}}, Resolve: b.byID(b.getFramework)},
 		"donorReport": {Type: nonNull(b.report), Description: "A framework's donor report as of a moment (RFC 3339; none for now): the framework and values as recorded then, the figures as the release publishes them to a role without identities, as recorded at the start of that month. Not for tokens scoped to regions.",
-			Args: gql.FieldConfigArgument{"frameworkId": {Type: nonNull(gql.ID)}, "asOf": {Type: gql.String}},
+			Args: gql.FieldConfigArgument{"frameworkId": {Type: nonNull(gql.ID)}, "asOf": {Type: gql.String, Description: "An RFC 3339 moment, or a date (YYYY-MM-DD): as recorded at the end of that day (UTC)."}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				id, err := parseID("frameworkId", p.Args["frameworkId"])
 				if err != nil {
 					return nil, err
 				}
-				q := read.ReportQuery{FrameworkID: id}
-				if at, _ := p.Args["asOf"].(string); strings.TrimSpace(at) != "" {
-					if q.AsOf, err = time.Parse(time.RFC3339, at); err != nil {
-						return nil, badInput("asOf", "%q is not an RFC 3339 time, e.g. 2026-01-31T23:59:59Z", at)
-					}
+				at, _ := p.Args["asOf"].(string)
+				asOf, err := reportMoment(at)
+				if err != nil {
+					return nil, err
 				}
-				return anyOf(b.read.DonorReport(p.Context, viewerOf(p.Context), q))
+				return anyOf(b.read.DonorReport(p.Context, viewerOf(p.Context), read.ReportQuery{FrameworkID: id, AsOf: asOf}))
 			}},
 	}
+}
+
+// reportMoment reads a report's asOf: a moment, or a date meaning the
+// end of that day (UTC), when a report is said to be "as submitted on"
+// it; zero for none.
+func reportMoment(at string) (time.Time, error) {
+	at = strings.TrimSpace(at)
+	if at == "" {
+		return time.Time{}, nil
+	}
+	if d, err := domain.ParseDate(at); err == nil {
+		return d.Time().Add(24*time.Hour - time.Second), nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return t, badInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	}
+	return t, nil
 }
 
 func (b *builder) getFramework(ctx context.Context, id domain.ID) (any, error) {

@@ -118,6 +118,13 @@ func TestADonorReportAsOfAMomentIsTheSameFileAfterLaterEvents(t *testing.T) {
 			t.Errorf("the %s made now is the one as of before the value: the test proves nothing", format)
 		}
 	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	if _, a := e.download(e.analyst, path("xml", today)); !bytes.Contains(a, []byte(`generated-datetime="`+today+`T23:59:59Z"`)) {
+		t.Errorf("a report as of a date is as of the end of that day: %.300s", a)
+	}
+	if status, body := e.download(e.analyst, path("xml", "yesterday")); status != http.StatusBadRequest || !bytes.Contains(body, []byte(`"field":"asOf"`)) {
+		t.Errorf("asOf=yesterday: %d %s", status, body)
+	}
 	if !bytes.Contains(before[1], []byte(`<iati-activities version="2.03"`)) || !bytes.Contains(before[1], []byte(`<actual value="1">`)) {
 		t.Errorf("the IATI file: %s", before[1])
 	}
