@@ -43,7 +43,7 @@ func donorReportExport() export {
 		about: func(data map[string]any, lang string) [][]any {
 			r := at(data, "donorReport")
 			word := func(fr, en string) string { return map[string]string{"fr": fr, "en": en}[lang] }
-			return [][]any{{word("Tel qu’enregistré au", "As recorded at"), at(r, "asOf")},
+			return [][]any{{word("Moment du rapport", "Report's moment"), at(r, "asOf")},
 				{word("Chiffres d’inclusion tels qu’enregistrés au", "Inclusion figures as recorded at"), orNow(at(r, "figuresAsOf"), word("maintenant", "now"))}}
 		},
 		raw: map[string]rawExport{"xml": {contentType: "application/xml; charset=utf-8",
