@@ -13,8 +13,8 @@ import (
 // A donor report's cost is its framework's shape as it is now: each
 // computed indicator of each activity and year is a view from the base
 // table (a year of every space at most), and its lists are as long as the
-// framework makes them; asOf adds two replays (the frameworks and
-// commitments together, the inclusion figures at the start of the month).
+// framework makes them; its figures are a replay to the start of the month,
+// and asOf adds another (the frameworks and commitments together).
 
 // reportShape is how long a report's lists are; in marks a selection
 // within a report (whose lists are then as long as these say, none for a
@@ -73,8 +73,11 @@ func (e *estimate) reportWork(args map[string]any) (reportShape, int64) {
 	year := e.spaceMonths(inclusion.Query{From: domain.NewDate(end.Year(), time.January, 1), To: domain.NewDate(end.Year(), time.December, 31)})
 	views := int64(shape.activities * computed * shape.periods)
 	work := views * (viewCost + cellCost + int64(year)/spaceMonthsPerUnit)
+	// The inclusion figures are seen at the start of the month, made now
+	// or as of a moment; a moment adds the frameworks' and commitments'.
+	work += asOfCost
 	if at, _ := args["asOf"].(string); at != "" {
-		work += 2 * asOfCost
+		work += asOfCost
 	}
 	return shape, min(work, saturate)
 }

@@ -44,7 +44,7 @@ func donorReportExport() export {
 			r := at(data, "donorReport")
 			word := func(fr, en string) string { return map[string]string{"fr": fr, "en": en}[lang] }
 			return [][]any{{word("Moment du rapport", "Report's moment"), at(r, "asOf")},
-				{word("Chiffres d’inclusion tels qu’enregistrés au", "Inclusion figures as recorded at"), orNow(at(r, "figuresAsOf"), word("maintenant", "now"))}}
+				{word("Chiffres d’inclusion tels qu’enregistrés au", "Inclusion figures as recorded at"), at(r, "figuresAsOf")}}
 		},
 		raw: map[string]rawExport{"xml": {contentType: "application/xml; charset=utf-8",
 			query: `query($frameworkId: ID!, $asOf: String, $lang: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { iati(language: $lang) } }`,
@@ -104,10 +104,3 @@ func joinedText(key, title any) cell {
 }
 
 func str(v any) string { s, _ := v.(string); return s }
-
-func orNow(v any, now string) any {
-	if v == nil {
-		return now
-	}
-	return v
-}

@@ -165,7 +165,7 @@ func (b *builder) reportObject(t frameworkTypes) *gql.Object {
 	return gql.NewObject(gql.ObjectConfig{Name: "DonorReport", Description: "A framework's report as of a moment: made again with the same asOf, it is the same.", Fields: gql.Fields{
 		"framework":   resolve(nonNull(t.framework), func(r *read.Report) any { return r.Framework }),
 		"asOf":        resolve(nonNull(gql.String), func(r *read.Report) any { return r.AsOf.Format(time.RFC3339) }),
-		"figuresAsOf": {Type: gql.String, Description: "The moment the inclusion figures are seen at: the start of asOf's month; null for now.", Resolve: resolve(gql.String, func(r *read.Report) any { return timeOrNil(r.FiguresAsOf) }).Resolve},
+		"figuresAsOf": {Type: nonNull(gql.String), Description: "The moment the inclusion figures are seen at: the start of asOf's month (the current month is never published).", Resolve: resolve(gql.String, func(r *read.Report) any { return r.FiguresAsOf.Format(time.RFC3339) }).Resolve},
 		"years":       resolve(nonNull(listOf(gql.Int)), func(r *read.Report) any { return r.Years }),
 		"activities":  resolve(nonNull(listOf(activity)), func(r *read.Report) any { return r.Activities }),
 		"iati": {Type: nonNull(gql.String), Description: "The report as an IATI 2.03 activity file (XML), under the exclusion policy of docs/IATI-EXCLUSION.md.",
@@ -204,13 +204,6 @@ func partnerOrNil(p *framework.Partner) any {
 		return nil
 	}
 	return *p
-}
-
-func timeOrNil(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Format(time.RFC3339)
 }
 
 // resultQueries are the frameworks and the donor report.

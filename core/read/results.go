@@ -55,8 +55,10 @@ type Report struct {
 	frameworks.Framework
 	// AsOf is the moment the framework, the values entered and the
 	// commitments are seen at (the moment asked, or when it was made);
-	// FiguresAsOf that of the inclusion figures (the start of AsOf's
-	// month, as the base table publishes them; zero for now).
+	// FiguresAsOf that of the inclusion figures: the start of AsOf's
+	// month, as the base table publishes past views, so that the current
+	// month is never published and a report made now is the one its
+	// stamp makes again later.
 	AsOf, FiguresAsOf time.Time
 	// Years are the years reported: the programme's, up to AsOf's.
 	Years []int
@@ -172,7 +174,10 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 		return src, ErrNotFound
 	}
 	if at.IsZero() {
+		// Now, but with the figures of the start of the month, as any
+		// moment: a report made now is the one its stamp makes again.
 		src.at = s.cfg.Clock().UTC().Truncate(time.Second)
+		src.figuresAt = MonthStart(src.at)
 		return src, nil
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
