@@ -6,8 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 )
+
+// womenCounted is an actual of women reached, not zero.
+var womenCounted = regexp.MustCompile(`<actual value="[1-9][0-9]*">\s*<dimension name="sex" value="female">`)
 
 // TestTheDemosDonorReportIsAValidIATIFile: `palabre demo` (what `make run`
 // serves) holds a results framework, whose donor report the built server
@@ -41,8 +45,8 @@ func TestTheDemosDonorReportIsAValidIATIFile(t *testing.T) {
 		t.Errorf("Gao's facilitator: %d %s, want 403", status, body)
 	}
 	status, file := get(analyst)
-	if status != http.StatusOK {
-		t.Fatalf("the analyst's IATI file: %d %s", status, file)
+	if status != http.StatusOK || !womenCounted.Match(file) {
+		t.Fatalf("the analyst's IATI file, with the demo's attendances by sex: %d %s", status, file)
 	}
 	schema := filepath.Join("..", "..", "shared", "iati", "iati-activities-schema.xsd")
 	if _, err := os.Stat(schema); err != nil {
