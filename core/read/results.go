@@ -130,7 +130,8 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
-	if v.Role == access.Facilitator {
+	if v.Role == access.Facilitator || len(v.Regions) > 0 {
+		// Any token scoped to regions, whatever its role, now or later.
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
 	}
 	src, err := s.reportSources(ctx, v, q.AsOf)

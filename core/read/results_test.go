@@ -135,6 +135,11 @@ func TestTheReportPublishesOnlyWhatTheReleaseGivesAnAnalyst(t *testing.T) {
 	if _, err := svc.DonorReport(ctx, gao, read.ReportQuery{FrameworkID: f.FrameworkID}); read.CodeOf(err) != read.CodeForbidden {
 		t.Errorf("a facilitator of Gao: got %v, want FORBIDDEN", err)
 	}
+	scoped := analystViewer
+	scoped.Regions = []string{"gao"}
+	if _, err := svc.DonorReport(ctx, scoped, read.ReportQuery{FrameworkID: f.FrameworkID}); read.CodeOf(err) != read.CodeForbidden {
+		t.Errorf("an analyst of Gao alone: got %v, want FORBIDDEN", err)
+	}
 	if _, err := svc.DonorReport(ctx, analystViewer, read.ReportQuery{FrameworkID: f.Mopti}); err != read.ErrNotFound {
 		t.Errorf("a space's id as a framework's: got %v, want not found", err)
 	}
