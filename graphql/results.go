@@ -3,7 +3,6 @@ package graphql
 import (
 	"bytes"
 	"context"
-	"strings"
 	"time"
 
 	gql "github.com/graphql-go/graphql"
@@ -220,31 +219,13 @@ func (b *builder) resultQueries() gql.Fields {
 					return nil, err
 				}
 				at, _ := p.Args["asOf"].(string)
-				asOf, err := reportMoment(at)
+				asOf, err := read.ReportMoment(at)
 				if err != nil {
 					return nil, err
 				}
 				return anyOf(b.read.DonorReport(p.Context, viewerOf(p.Context), read.ReportQuery{FrameworkID: id, AsOf: asOf}))
 			}},
 	}
-}
-
-// reportMoment reads a report's asOf: a moment, or a date meaning the
-// end of that day (UTC), when a report is said to be "as submitted on"
-// it; zero for none.
-func reportMoment(at string) (time.Time, error) {
-	at = strings.TrimSpace(at)
-	if at == "" {
-		return time.Time{}, nil
-	}
-	if d, err := domain.ParseDate(at); err == nil {
-		return d.Time().Add(24*time.Hour - time.Second), nil
-	}
-	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return t, badInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
-	}
-	return t, nil
 }
 
 func (b *builder) getFramework(ctx context.Context, id domain.ID) (any, error) {

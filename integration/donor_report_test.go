@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 )
 
 // womenCounted is an actual of women reached, not zero.
@@ -16,7 +18,9 @@ var womenCounted = regexp.MustCompile(`<actual value="[1-9][0-9]*">\s*<dimension
 // TestTheDemosDonorReportIsAValidIATIFile: `palabre demo` (what `make run`
 // serves) holds a results framework, whose donor report the built server
 // gives an analyst as an IATI file the official schema accepts (where
-// ../shared/iati and xmllint are there), and refuses a facilitator.
+// ../shared/iati and xmllint are there), and refuses a facilitator; as of
+// a moment, it is byte for byte what `palabre report` wrote from the same
+// directory: two doors, one core.
 func TestTheDemosDonorReportIsAValidIATIFile(t *testing.T) {
 	bin := binary(t)
 	dir := filepath.Join(t.TempDir(), "data")
@@ -24,13 +28,19 @@ func TestTheDemosDonorReportIsAValidIATIFile(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	analyst, gao := newToken(t, bin, dir, "--role", "analyst"), newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
+	// The command line's door, on the directory no server holds yet.
+	asOf := time.Now().UTC().Format(time.RFC3339)
+	fromTheCommandLine := filepath.Join(t.TempDir(), "report.xml")
+	if out, err := exec.Command(bin, "report", "--data", dir, "--as-of", asOf, "--out", fromTheCommandLine).CombinedOutput(); err != nil {
+		t.Fatalf("palabre report: %v\n%s", err, out)
+	}
 	s := startServer(t, bin, dir)
 	id, _ := pick(s.must(analyst, `{ frameworks { id } }`, nil), "frameworks").([]any)
 	if len(id) != 1 {
 		t.Fatalf("the demo's frameworks: %v", id)
 	}
 	path := "/export/donorReport.xml?frameworkId=" + pick(id[0], "id").(string)
-	get := func(token string) (int, []byte) {
+	get := func(token, path string) (int, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
@@ -41,10 +51,17 @@ func TestTheDemosDonorReportIsAValidIATIFile(t *testing.T) {
 		body, _ := io.ReadAll(res.Body)
 		return res.StatusCode, body
 	}
-	if status, body := get(gao); status != http.StatusForbidden {
+	if status, body := get(gao, path); status != http.StatusForbidden {
 		t.Errorf("Gao's facilitator: %d %s, want 403", status, body)
 	}
-	status, file := get(analyst)
+	byCommand, err := os.ReadFile(fromTheCommandLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, fromTheServer := get(analyst, path+"&asOf="+asOf); status != http.StatusOK || !bytes.Equal(fromTheServer, byCommand) {
+		t.Errorf("the server's report as of %s (%d) is not the command line's:\n%s\n---\n%s", asOf, status, fromTheServer, byCommand)
+	}
+	status, file := get(analyst, path)
 	if status != http.StatusOK || !womenCounted.Match(file) {
 		t.Fatalf("the analyst's IATI file, with the demo's attendances by sex: %d %s", status, file)
 	}

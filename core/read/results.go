@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/palabre/palabre/core/access"
@@ -120,6 +121,24 @@ type ReportDimension struct {
 type ReportQuery struct {
 	FrameworkID domain.ID
 	AsOf        time.Time
+}
+
+// ReportMoment reads a report's asOf as every door takes it: a moment
+// (RFC 3339), or a date meaning the end of that day (UTC), when a report
+// is said to be "as submitted on" it; zero for none. A refusal names asOf.
+func ReportMoment(at string) (time.Time, error) {
+	at = strings.TrimSpace(at)
+	if at == "" {
+		return time.Time{}, nil
+	}
+	if d, err := domain.ParseDate(at); err == nil {
+		return d.Time().Add(24*time.Hour - time.Second), nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return t, BadInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	}
+	return t, nil
 }
 
 // DonorReport makes a framework's report as it stood at q.AsOf: made
