@@ -80,7 +80,7 @@ func (m *Main) donorReport(ctx context.Context, dir string, id *domain.ID, asOf 
 	if err != nil {
 		return nil, err
 	}
-	keys, err := m.openKeys(d, zerolog.Nop())
+	keys, err := m.openKeys(ctx, d, zerolog.Nop())
 	if err != nil {
 		return nil, err
 	}
