@@ -22,7 +22,8 @@ var Measures = []string{"unit", "percentage", "qualitative"}
 
 // Rules are the computations palabre ships for indicators taken from the
 // log. Each says what it counts in its label; the read service computes
-// them through the disclosure method.
+// them through the disclosure method. "Outcomes of a change type" is to
+// come with the harvested outcome aggregate (issue 25, part 1).
 var Rules = []string{"participants-reached", "spaces-meeting", "commitments-fulfilled", "excluded-group-share"}
 
 // RuleMeasure is the measure each rule gives.
