@@ -141,9 +141,12 @@ func (b *builder) mutations() gql.Fields {
 			if _, err := parseID("commandId", p.Args["commandId"]); err != nil {
 				return nil, err
 			}
-			tok, err := b.deps.Tokens.Revoke(id)
+			tok, err := b.deps.Tokens.Revoke(p.Context, id)
 			if errors.Is(err, access.ErrNoToken) {
 				return nil, errNotFound
+			}
+			if u, ok := unavailable(err); ok {
+				return nil, u // the engine sharing tokens cannot be reached: nothing revoked
 			}
 			if err != nil {
 				requestOf(p.Context).log.Error().Err(err).Msg("revoking a token failed")
@@ -183,12 +186,15 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 		field, _, _ := strings.Cut(err.Error(), ":")
 		return nil, badInput(field, "%v", err)
 	}
-	tok, secret, err := b.deps.Tokens.Create(n)
+	tok, secret, err := b.deps.Tokens.Create(p.Context, n)
 	if errors.Is(err, access.ErrCommandIDReused) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	}
 	if errors.Is(err, access.ErrTokenExists) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: tokenExists(tok.ID, requestOf(p.Context).language)}
+	}
+	if u, ok := unavailable(err); ok {
+		return nil, u
 	}
 	if err != nil {
 		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")

@@ -54,7 +54,7 @@ func (b *builder) outcomeObject() *gql.Object {
 		"verifier": {Type: verifier, Description: identityTag + "The verifier's name, phone and organisation; null once erased. Every read is audited.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				r := p.Source.(substantiationOf)
-				who, ok, err := b.read.VerifierIdentity(viewerOf(p.Context), r.outcome, r.ID)
+				who, ok, err := b.read.VerifierIdentity(p.Context, viewerOf(p.Context), r.outcome, r.ID)
 				if err != nil || !ok {
 					return nil, err
 				}

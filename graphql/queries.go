@@ -178,7 +178,7 @@ func (b *builder) participantsNamedField() *gql.Field {
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			region, _ := p.Args["region"].(string)
 			name, _ := p.Args["name"].(string)
-			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+			return b.read.ParticipantsNamed(p.Context, viewerOf(p.Context), region, name)
 		}}
 }
 
@@ -346,7 +346,7 @@ func (b *builder) tokensField() *gql.Field {
 		} else if err != nil {
 			return nil, err
 		}
-		return b.deps.Tokens.List(), nil
+		return b.deps.Tokens.List(p.Context)
 	}}
 }
 

@@ -469,7 +469,7 @@ func nonNilStrings(xs []string) []string {
 // identity opens a participant's name and phone for a viewer allowed to
 // see them; the read service audits it.
 func (b *builder) identity(ctx context.Context, id domain.ID) (any, error) {
-	who, ok, err := b.read.Identity(viewerOf(ctx), id)
+	who, ok, err := b.read.Identity(ctx, viewerOf(ctx), id)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func minDate(a, b domain.Date) domain.Date {
 
 // loadDemoOutcomes replays what the demo loaded and harvests its outcomes.
 func (m *Main) loadDemoOutcomes(ctx context.Context, d dataDir) (int, error) {
-	keys, err := m.openKeys(d, m.logger("auto"))
+	keys, err := m.openKeys(ctx, d, m.logger("auto"))
 	if err != nil {
 		return 0, err
 	}

@@ -73,7 +73,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 		}
 	}
 	c.snapshots(d, keys, last)
-	c.keys(d.path("keys"), keys, people, verifierKeys(verifiers))
+	c.keys(ctx, d.path("keys"), keys, people, verifierKeys(verifiers))
 	c.recomputableTokens(d.path("tokens.json"), keys)
 	return c.result()
 }
@@ -307,7 +307,7 @@ func (c *checkup) snapshots(d dataDir, keys *keystore.Store, last events.Positio
 
 // keys checks the participants' keys against the log: a key for every
 // name sealed, none for anyone erased, and the master key opening them.
-func (c *checkup) keys(dir string, keys *keystore.Store, people *participants.Model, verifiers map[domain.ID]bool) {
+func (c *checkup) keys(ctx context.Context, dir string, keys *keystore.Store, people *participants.Model, verifiers map[domain.ID]bool) {
 	held, strays, err := keystore.List(dir)
 	if err != nil {
 		c.problem("keys", "%v", err)
@@ -347,12 +347,12 @@ func (c *checkup) keys(dir string, keys *keystore.Store, people *participants.Mo
 	if len(erasedHeld)+len(missing) == 0 {
 		c.ok("keys", "one for every participant with a name and every verifier of an outcome, none for anyone erased (%d in all)", len(held))
 	}
-	c.masterOpens(dir, keys, sealed, len(held)+len(missing))
+	c.masterOpens(ctx, dir, keys, sealed, len(held)+len(missing))
 }
 
 // masterOpens checks that the master key opens the keys it should.
 // needed counts the keys and names that need the master key.
-func (c *checkup) masterOpens(dir string, keys *keystore.Store, sealed []participants.Participant, needed int) {
+func (c *checkup) masterOpens(ctx context.Context, dir string, keys *keystore.Store, sealed []participants.Participant, needed int) {
 	switch {
 	case keys == nil && needed == 0:
 		c.ok("master key", "none yet, and no name needs one: the server makes it at its first start")
@@ -363,7 +363,7 @@ func (c *checkup) masterOpens(dir string, keys *keystore.Store, sealed []partici
 	}
 	failed := 0
 	for _, p := range sealed {
-		if _, err := keys.Open(p.ID, p.Sealed); err != nil {
+		if _, err := keys.Open(ctx, p.ID, p.Sealed); err != nil {
 			failed++
 		}
 	}

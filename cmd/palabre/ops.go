@@ -44,7 +44,7 @@ func (m *Main) rebuild(ctx context.Context, args []string) error {
 		return err
 	}
 	log := m.logger("auto")
-	keys, err := m.openKeys(d, log)
+	keys, err := m.openKeys(ctx, d, log)
 	if err != nil {
 		return err
 	}

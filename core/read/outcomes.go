@@ -1,6 +1,7 @@
 package read
 
 import (
+	"context"
 	"errors"
 	"slices"
 
@@ -72,7 +73,7 @@ func (s *Service) OutcomeEvidence(v Viewer, o outcomes.Outcome) []outcome.Eviden
 // of an outcome's request, for a viewer who may open identities in the
 // outcome's region with a bearer token — as a participant's — and audits
 // the read; ok is false once the verifier is erased.
-func (s *Service) VerifierIdentity(v Viewer, o outcomes.Outcome, requestID domain.ID) (who keystore.Identity, ok bool, err error) {
+func (s *Service) VerifierIdentity(ctx context.Context, v Viewer, o outcomes.Outcome, requestID domain.ID) (who keystore.Identity, ok bool, err error) {
 	switch {
 	case v.Session:
 		return who, false, forbidden(v, "your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token")
@@ -86,7 +87,7 @@ func (s *Service) VerifierIdentity(v Viewer, o outcomes.Outcome, requestID domai
 	if o.Requests[i].Verifier == nil {
 		return who, false, nil
 	}
-	who, err = s.cfg.Handler.VerifierIdentity(o.ID, requestID, o.Requests[i].Verifier)
+	who, err = s.cfg.Handler.VerifierIdentity(ctx, o.ID, requestID, o.Requests[i].Verifier)
 	switch {
 	case errors.Is(err, keystore.ErrErased):
 		return who, false, nil

@@ -35,14 +35,14 @@ func (h *Handler) RequestSubstantiation(ctx context.Context, id domain.ID, cmd o
 	lock := h.keyLock(keyID)
 	lock.Lock()
 	defer lock.Unlock()
-	sealed, err := h.keys.Seal(keyID, who)
+	sealed, err := h.keys.Seal(ctx, keyID, who)
 	if err != nil {
 		return Result[outcome.Event]{}, err
 	}
 	cmd.Verifier = sealed
 	res, err := Outcome.Execute(ctx, h, id, cmd, meta)
 	if err != nil && !h.requested(context.WithoutCancel(ctx), id, cmd.RequestID) {
-		err = errors.Join(err, h.keys.Forget(keyID)) // no request uses the key
+		err = errors.Join(err, h.keys.Forget(context.WithoutCancel(ctx), keyID)) // no request uses the key
 	}
 	return res, err
 }
@@ -77,7 +77,7 @@ func (h *Handler) EraseVerifier(ctx context.Context, id domain.ID, cmd outcome.E
 	lock := h.keyLock(keyID)
 	lock.Lock()
 	defer lock.Unlock()
-	if err := h.keys.Forget(keyID); err != nil {
+	if err := h.keys.Forget(ctx, keyID); err != nil {
 		return Result[outcome.Event]{}, err
 	}
 	return Outcome.Execute(ctx, h, id, cmd, meta)
@@ -85,11 +85,11 @@ func (h *Handler) EraseVerifier(ctx context.Context, id domain.ID, cmd outcome.E
 
 // VerifierIdentity opens the identity of an outcome's verifier; it
 // returns keystore.ErrErased once they are erased.
-func (h *Handler) VerifierIdentity(outcomeID, requestID domain.ID, sealed *domain.SealedIdentity) (keystore.Identity, error) {
+func (h *Handler) VerifierIdentity(ctx context.Context, outcomeID, requestID domain.ID, sealed *domain.SealedIdentity) (keystore.Identity, error) {
 	if h.keys == nil {
 		return keystore.Identity{}, ErrNoKeyStore
 	}
-	return h.keys.Open(outcome.VerifierKeyID(outcomeID, requestID), sealed)
+	return h.keys.Open(ctx, outcome.VerifierKeyID(outcomeID, requestID), sealed)
 }
 
 // checkVerifier: a verifier is asked by name; phone and organisation are

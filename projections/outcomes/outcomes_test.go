@@ -93,13 +93,13 @@ func TestAVerifierIsSealedSubstantiatedAndErased(t *testing.T) {
 	if o.State() != outcomes.Substantiated || len(o.Requests) != 1 || o.Requests[0].Verifier == nil {
 		t.Fatalf("state %s, requests %+v; want one answered, its verifier sealed", o.State(), o.Requests)
 	}
-	opened, err := h.VerifierIdentity(id, requestID, o.Requests[0].Verifier)
+	opened, err := h.VerifierIdentity(ctx, id, requestID, o.Requests[0].Verifier)
 	if err != nil || opened != who {
 		t.Fatalf("opened %+v, %v; want %+v", opened, err, who)
 	}
 	must(h.EraseVerifier(ctx, id, outcome.EraseVerifier{RequestID: requestID, ErasedOn: domain.NewDate(2026, 3, 10)}, meta()))
 	sealed := o.Requests[0].Verifier
-	if _, err := h.VerifierIdentity(id, requestID, sealed); !errors.Is(err, keystore.ErrErased) {
+	if _, err := h.VerifierIdentity(ctx, id, requestID, sealed); !errors.Is(err, keystore.ErrErased) {
 		t.Fatalf("the erased verifier's identity opens: %v", err)
 	}
 	if o = replay(); !o.Requests[0].Erased || o.Requests[0].Verifier != nil || o.Requests[0].Answer == nil {

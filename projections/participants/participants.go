@@ -7,6 +7,7 @@
 package participants
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ type Viewer interface {
 
 // Opener opens sealed identities; *keystore.Store is one.
 type Opener interface {
-	Open(id domain.ID, sealed *participant.SealedIdentity) (keystore.Identity, error)
+	Open(ctx context.Context, id domain.ID, sealed *participant.SealedIdentity) (keystore.Identity, error)
 }
 
 // Participant is the pseudonymous record of one participant.
@@ -293,7 +294,7 @@ func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguo
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them. Returns ErrNotFound for a missing participant or a viewer who
 // may not see their region, and keystore.ErrErased after erasure.
-func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
+func (m *Model) Identity(ctx context.Context, v Viewer, id domain.ID) (keystore.Identity, error) {
 	m.mu.RLock()
 	p, ok := m.people[id]
 	var sealed *participant.SealedIdentity
@@ -309,7 +310,7 @@ func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
 	case erased || sealed == nil:
 		return keystore.Identity{}, keystore.ErrErased
 	}
-	return m.opener.Open(id, sealed)
+	return m.opener.Open(ctx, id, sealed)
 }
 
 // Snapshot implements projections.Projection in binsnap's compact form:
