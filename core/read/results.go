@@ -141,6 +141,12 @@ func ReportMoment(at string) (time.Time, error) {
 	return t, nil
 }
 
+// endOfDay is the last second of t's day (UTC), the moment a date means.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 23, 59, 59, 0, time.UTC)
+}
+
 // DonorReport makes a framework's report as it stood at q.AsOf: made
 // again later, with the same moment, it is the same, whatever was
 // recorded since. A token scoped to regions may not make it: it covers
@@ -152,6 +158,12 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if v.Role == access.Facilitator || len(v.Regions) > 0 {
 		// Any token scoped to regions, whatever its role, now or later.
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
+	}
+	if last := endOfDay(s.cfg.Clock()); q.AsOf.After(last) {
+		// A day to come would publish the current month (its start is
+		// after every record) and, made again later, would differ. Today
+		// is taken, as a report is said to be submitted on a date.
+		return nil, BadInput("asOf", "%s is after today (%s): a report is as recorded on a day that has come", q.AsOf.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
 	}
 	src, err := s.reportSources(ctx, v, q.AsOf)
 	if err != nil {
