@@ -32,7 +32,31 @@ func (s *Service) Frameworks(v Viewer) ([]frameworks.Framework, error) {
 	if s.cfg.Frameworks == nil {
 		return nil, nil
 	}
-	return s.cfg.Frameworks.List(), nil
+	list := s.cfg.Frameworks.List()
+	for i := range list {
+		list[i] = valuesInRegions(v, list[i])
+	}
+	return list, nil
+}
+
+// scopedToRegions: a token that may not see every region, whatever its
+// role, now or later.
+func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len(v.Regions) > 0 }
+
+// valuesInRegions is a framework with the values entered by hand that a
+// viewer may read: for a token scoped to regions, those of the partners
+// whose regions are all its own; the programme's and the other partners'
+// cover regions it may not see, as the donor report, refused to it, does.
+func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if !scopedToRegions(v) {
+		return f
+	}
+	mine := map[string]bool{}
+	for _, p := range f.Programme.Partners {
+		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
+	}
+	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
 }
 
 // Framework is one results framework; ErrNotFound when there is none of
@@ -48,7 +72,7 @@ func (s *Service) Framework(v Viewer, id domain.ID) (frameworks.Framework, error
 	if !ok {
 		return frameworks.Framework{}, ErrNotFound
 	}
-	return f, nil
+	return valuesInRegions(v, f), nil
 }
 
 // Report is a donor report as of a moment.
@@ -155,8 +179,7 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
-	if v.Role == access.Facilitator || len(v.Regions) > 0 {
-		// Any token scoped to regions, whatever its role, now or later.
+	if scopedToRegions(v) {
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
 	}
 	if last := endOfDay(s.cfg.Clock()); q.AsOf.After(last) {
