@@ -11,6 +11,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
@@ -18,6 +19,7 @@ import (
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -58,6 +60,7 @@ func (b *builder) histories() {
 		{b.stakeholder, stakeholder.Category, func(v any) domain.ID { return v.(stakeholders.Stakeholder).ID }},
 		{b.participant, participant.Category, func(v any) domain.ID { return v.(participants.Participant).ID }},
 		{b.frameworks.framework, framework.Category, func(v any) domain.ID { return v.(frameworks.Framework).ID }},
+		{b.outcomeT, outcome.Category, func(v any) domain.ID { return v.(outcomes.Outcome).ID }},
 	} {
 		// "changes", not "history": a commitment's history is its
 		// follow-ups (CommitmentUpdate), which the issue names too.

@@ -192,7 +192,7 @@ func (b *builder) nodeField(idArg gql.FieldConfigArgument) *gql.Field {
 		if err != nil {
 			return nil, err
 		}
-		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant} {
+		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant, b.getOutcome} {
 			if v, err := get(p.Context, id); err == nil {
 				return v, nil
 			} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {

@@ -608,7 +608,11 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 // admin to keep beside the master key's copy (see palabre erasures).
 func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
 	s.serveAdminFile(w, r, policy.ListErasures, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
-		return participants.WriteErasures(w, s.deps.Participants.Erasures())
+		list := s.deps.Participants.Erasures()
+		if s.deps.Outcomes != nil {
+			list = participants.Merged(list, s.deps.Outcomes.Erasures())
+		}
+		return participants.WriteErasures(w, list)
 	})
 }
 

@@ -52,9 +52,13 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	harvested, err := m.loadDemoOutcomes(ctx, d)
+	if err != nil {
+		return err
+	}
 	if err := demoFramework(ctx, d.store, time.Now()); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s and a results framework (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Stderr, "loaded %d demo events, %d outcomes and a results framework into %s in %s (participants' names are not part of the demo)\n", loaded, harvested, dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -208,7 +208,8 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		return nil, err
 	}
 	deps := graphql.Deps{DeviceKey: deviceKey, Handler: handler, Runner: runner,
-		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants, Frameworks: models.frameworks,
+		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
+		Outcomes: models.outcomes, Frameworks: models.frameworks,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
 	if d.embedded != nil {

@@ -188,10 +188,12 @@ func (s *Store) unwrap(id domain.ID, wrapped []byte) ([]byte, error) {
 	return key, nil
 }
 
-// Identity is what is sealed: never stored in clear.
+// Identity is what is sealed: never stored in clear. Organisation is a
+// verifier's (an outcome's substantiation); participants have none.
 type Identity struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone,omitempty"`
+	Name         string `json:"name"`
+	Phone        string `json:"phone,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // Seal encrypts an identity under the participant's key, creating the key

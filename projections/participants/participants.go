@@ -137,11 +137,31 @@ func (m *Model) Apply(ev projections.Event) error {
 	return nil
 }
 
-// Erasure is a participant erased, by pseudonymous id: safe to keep
-// beside a copy of the master key, to re-apply to an older backup.
+// Erasure is a person erased, by pseudonymous id: safe to keep beside a
+// copy of the master key, to re-apply to an older backup. A participant
+// is named by their id; an outcome's verifier by the outcome's id (ID)
+// and the request's (Request), since their key is the request's.
 type Erasure struct {
-	ID domain.ID
-	On domain.Date
+	ID      domain.ID
+	On      domain.Date
+	Request *domain.ID
+}
+
+// Merged is erasure lists as one, in the list's order.
+func Merged(lists ...[]Erasure) []Erasure {
+	out := slices.Concat(lists...)
+	SortErasures(out)
+	return out
+}
+
+// SortErasures puts erasures in the list's order: by date, then id.
+func SortErasures(list []Erasure) {
+	slices.SortFunc(list, func(a, b Erasure) int {
+		if c := a.On.Time().Compare(b.On.Time()); c != 0 {
+			return c
+		}
+		return a.ID.Compare(b.ID)
+	})
 }
 
 // Erasures lists every erasure, by date then id.
@@ -154,12 +174,7 @@ func (m *Model) Erasures() []Erasure {
 			out = append(out, Erasure{ID: p.ID, On: p.ErasedOn})
 		}
 	}
-	slices.SortFunc(out, func(a, b Erasure) int {
-		if c := a.On.Time().Compare(b.On.Time()); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
+	SortErasures(out)
 	return out
 }
 
