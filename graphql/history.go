@@ -59,8 +59,8 @@ func (b *builder) histories() {
 		{b.commitmentT, commitment.Category, func(v any) domain.ID { return v.(commitments.Commitment).ID }},
 		{b.stakeholder, stakeholder.Category, func(v any) domain.ID { return v.(stakeholders.Stakeholder).ID }},
 		{b.participant, participant.Category, func(v any) domain.ID { return v.(participants.Participant).ID }},
-		{b.frameworks.framework, framework.Category, func(v any) domain.ID { return v.(frameworks.Framework).ID }},
 		{b.outcomeT, outcome.Category, func(v any) domain.ID { return v.(outcomes.Outcome).ID }},
+		{b.frameworks.framework, framework.Category, func(v any) domain.ID { return v.(frameworks.Framework).ID }},
 	} {
 		// "changes", not "history": a commitment's history is its
 		// follow-ups (CommitmentUpdate), which the issue names too.

@@ -41,10 +41,10 @@ type Deps struct {
 	Commitments  *commitments.Model
 	Stakeholders *stakeholders.Model
 	Participants *participants.Model
-	// Frameworks are the results frameworks; nil for none.
-	Frameworks *frameworks.Model
 	// Outcomes is optional: without it no outcome is found.
 	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil for none.
+	Frameworks *frameworks.Model
 	// AsOf answers inclusion views as they stood at a past moment.
 	AsOf   *projections.AsOf
 	Tokens *access.Tokens

@@ -98,10 +98,10 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"HoldDialogue": A | a | F | f, "CorrectDialogueAttendance": A | a | F | f, "CorrectDialogue": A | a | F | f, "RetractDialogue": A | a | F | f,
 		"MakeCommitment": A | a | F | f | V | v, "ReportCommitmentProgress": A | a | F | f | V | v, "ReviseCommitmentDueDate": A | a | F | f | V | v,
 		"FulfilCommitment": A | a | F | f | V | v, "BreakCommitment": A | a | F | f | V | v, "WithdrawCommitment": A | a | F | f | V | v,
-		"DefineFramework": A | a, "ChangeFrameworkDetails": A | a, "SetFrameworkOutcome": A | a, "SetFrameworkResult": A | a,
-		"SetFrameworkIndicator": A | a, "RecordIndicatorValue": A | a,
 		"HarvestOutcome": A | a | F | f | V | v, "ReviseOutcome": A | a | F | f | V | v, "MarkOutcomePublic": A | a | F | f | V | v,
 		"RequestSubstantiation": A | a | F | f | V | v, "RecordSubstantiation": A | a | F | f | V | v, "EraseVerifier": A,
+		"DefineFramework": A | a, "ChangeFrameworkDetails": A | a, "SetFrameworkOutcome": A | a, "SetFrameworkResult": A | a,
+		"SetFrameworkIndicator": A | a, "RecordIndicatorValue": A | a,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,
 		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a,
 	}

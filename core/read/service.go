@@ -25,10 +25,10 @@ type Config struct {
 	Commitments  *commitments.Model
 	Stakeholders *stakeholders.Model
 	Participants *participants.Model
-	// Frameworks are the results frameworks; nil where the server has none.
-	Frameworks *frameworks.Model
 	// Outcomes is optional: without it no outcome is found.
 	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil where the server has none.
+	Frameworks *frameworks.Model
 	// Handler reads objects' histories from the log.
 	Handler *commands.Handler
 	// AsOf answers inclusion views as they stood at a past moment; nil

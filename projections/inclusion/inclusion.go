@@ -312,7 +312,7 @@ func (m *Model) Apply(ev projections.Event) error {
 			list := m.bySpace[d.SpaceID]
 			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
 		}
-	case stakeholder.Event, commitment.Event, outcome.Event, framework.Event, participant.CodeClaimed:
+	case stakeholder.Event, commitment.Event, outcome.Event, participant.CodeClaimed, framework.Event:
 		// Not about inclusion.
 	default:
 		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, ev.Record.Type)

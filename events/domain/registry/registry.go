@@ -19,8 +19,8 @@ func Aggregates() []domain.Described {
 		participant.Aggregate,
 		dialogue.Aggregate,
 		commitment.Aggregate,
-		framework.Aggregate,
 		outcome.Aggregate,
+		framework.Aggregate,
 	}
 }
 
