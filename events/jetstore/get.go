@@ -1,0 +1,177 @@
+package jetstore
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/palabre/palabre/events"
+)
+
+// revisionHeader carries an event's revision in its palabre stream, so
+// that Exact(rev) can be checked against the subject's last message.
+const revisionHeader = "Palabre-Revision"
+
+// getRequest is JetStream's direct get request.
+type getRequest struct {
+	Seq     uint64 `json:"seq,omitempty"`
+	LastFor string `json:"last_by_subj,omitempty"`
+	NextFor string `json:"next_by_subj,omitempty"`
+	Batch   int    `json:"batch,omitempty"`
+}
+
+// stored is a message as a direct get returns it.
+type stored struct {
+	subject string
+	seq     uint64
+	time    time.Time
+	header  nats.Header
+	body    []byte
+}
+
+func (m stored) revision() (events.Revision, error) {
+	r, err := strconv.ParseUint(m.header.Get(revisionHeader), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: message %d has no revision", errBadBody, m.seq)
+	}
+	return events.Revision(r), nil
+}
+
+// recorded decodes an event message.
+func recorded(m stored) (events.RecordedEvent, error) {
+	stream, err := streamOfSubject(m.subject)
+	if err != nil {
+		return events.RecordedEvent{}, err
+	}
+	rev, err := m.revision()
+	if err != nil {
+		return events.RecordedEvent{}, err
+	}
+	var id events.ID
+	if raw, err := hex.DecodeString(m.header.Get(jetstream.MsgIDHeader)); err != nil || len(raw) != len(id) {
+		return events.RecordedEvent{}, fmt.Errorf("%w: message %d has no event id", errBadBody, m.seq)
+	} else {
+		copy(id[:], raw)
+	}
+	typ, data, md, err := decodeBody(m.body)
+	if err != nil {
+		return events.RecordedEvent{}, fmt.Errorf("message %d: %w", m.seq, err)
+	}
+	return events.RecordedEvent{
+		EventData: events.EventData{ID: id, Type: typ, Data: data, Metadata: md},
+		Stream:    stream, Revision: rev,
+		Position:   events.Position{Commit: m.seq, Prepare: m.seq},
+		RecordedAt: m.time,
+	}, nil
+}
+
+func storedFrom(msg *nats.Msg) (stored, error) {
+	seq, err := strconv.ParseUint(msg.Header.Get(jetstream.SequenceHeader), 10, 64)
+	if err != nil {
+		return stored{}, fmt.Errorf("direct get: no sequence in %v", msg.Header)
+	}
+	ts, err := time.Parse(time.RFC3339Nano, msg.Header.Get(jetstream.TimeStampHeaer))
+	if err != nil {
+		return stored{}, fmt.Errorf("direct get: bad time stamp: %w", err)
+	}
+	return stored{subject: msg.Header.Get(jetstream.SubjectHeader), seq: seq, time: ts.UTC(), header: msg.Header, body: msg.Data}, nil
+}
+
+func (s *Store) directSubject() string { return "$JS.API.DIRECT.GET." + s.name }
+
+// getOne asks for one message; found is false when there is none.
+func (s *Store) getOne(ctx context.Context, req getRequest) (m stored, found bool, err error) {
+	payload, _ := json.Marshal(req) // a struct of strings and numbers
+	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	msg, err := s.nc.RequestWithContext(callCtx, s.directSubject(), payload)
+	if err != nil {
+		return stored{}, false, translate(ctx, "direct get", false, err)
+	}
+	switch msg.Header.Get("Status") {
+	case "":
+	case "404":
+		return stored{}, false, nil
+	default:
+		return stored{}, false, fmt.Errorf("direct get %+v: %s %s", req, msg.Header.Get("Status"), msg.Header.Get("Description"))
+	}
+	m, err = storedFrom(msg)
+	if err == nil {
+		s.confirm(m.seq)
+	}
+	return m, err == nil, err
+}
+
+// getBatch asks for up to req.Batch messages; the answer ends with an
+// end-of-batch status, or is a lone 404 when there are none.
+func (s *Store) getBatch(ctx context.Context, req getRequest) ([]stored, error) {
+	payload, _ := json.Marshal(req)
+	inbox := s.nc.NewRespInbox()
+	sub, err := s.nc.SubscribeSync(inbox)
+	if err != nil {
+		return nil, translate(ctx, "direct get", false, err)
+	}
+	defer sub.Unsubscribe()
+	if err := s.nc.PublishRequest(s.directSubject(), inbox, payload); err != nil {
+		return nil, translate(ctx, "direct get", false, err)
+	}
+	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var out []stored
+	for {
+		msg, err := sub.NextMsgWithContext(callCtx)
+		if err != nil {
+			return nil, translate(ctx, "direct get", false, err)
+		}
+		switch msg.Header.Get("Status") {
+		case "":
+		case "404", "204":
+			return out, nil
+		default:
+			return nil, fmt.Errorf("direct get %+v: %s %s", req, msg.Header.Get("Status"), msg.Header.Get("Description"))
+		}
+		m, err := storedFrom(msg)
+		if err != nil {
+			return nil, err
+		}
+		s.confirm(m.seq)
+		out = append(out, m)
+	}
+}
+
+// errStale: the replica answering reads lags behind what this store has
+// written, for longer than a read waits.
+var errStale = errors.New("the replica answering reads lags behind this node's writes")
+
+// fresh waits until the replica that answers direct gets holds every
+// message this store has written or seen, so reads follow writes.
+func (s *Store) fresh(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		seen := s.seen.Load()
+		if seen <= s.confirmed.Load() {
+			return nil
+		}
+		if _, found, err := s.getOne(ctx, getRequest{Seq: seen}); err != nil {
+			return err
+		} else if found {
+			s.confirm(seen)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return unreachable("read", false, errStale)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package jetstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/palabre/palabre/events"
+)
+
+var _ events.Store = (*Store)(nil)
+
+// EventsStream is the JetStream stream that holds palabre's events.
+const EventsStream = "PALABRE_EVENTS"
+
+// Options tune a Store. The zero value is one replica.
+type Options struct {
+	// Replicas is how many nodes hold each event: 1 on one node, 3 in a
+	// cluster of three (a write is acknowledged once two hold it).
+	Replicas int
+}
+
+// Store is an events.Store over a JetStream stream: a subject per palabre
+// stream, the stream sequence as the position in $all.
+type Store struct {
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	name   string
+
+	// seen is the highest stream sequence this store has written or been
+	// told of; confirmed the highest one known to be readable from the
+	// replica that answers direct gets. Reads first make confirmed reach
+	// seen, so that a store reads its own writes even when a follower,
+	// not the leader that acknowledged them, answers.
+	seen, confirmed atomic.Uint64
+
+	gate events.Gate
+	mu   sync.Mutex // guards subs
+	subs map[*subscription]struct{}
+}
+
+// Open makes sure the events stream exists with the given replicas and
+// returns a store on it. It waits, within ctx, for a cluster still
+// electing its leaders. The store does not own nc: close it after the
+// store.
+func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	cfg := jetstream.StreamConfig{
+		Name:               EventsStream,
+		Subjects:           []string{eventsAll},
+		Storage:            jetstream.FileStorage,
+		Replicas:           max(opts.Replicas, 1),
+		Retention:          jetstream.LimitsPolicy,
+		Discard:            jetstream.DiscardNew,
+		Duplicates:         2 * time.Minute,
+		AllowDirect:        true,
+		AllowAtomicPublish: true,
+		DenyDelete:         true,
+		DenyPurge:          true,
+	}
+	stream, err := ensureStream(ctx, js, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{nc: nc, js: js, stream: stream, name: EventsStream, subs: map[*subscription]struct{}{}}, nil
+}
+
+// ensureStream creates or updates a stream, retrying while the cluster has
+// no leader yet (the first seconds after its nodes start).
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	for {
+		callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		stream, err := js.CreateOrUpdateStream(callCtx, cfg)
+		cancel()
+		if err == nil {
+			return stream, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("create stream %s: %w (last: %w)", cfg.Name, ctx.Err(), err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// Close ends every subscription and waits for calls in progress. It does
+// not close the connection, which the caller owns.
+func (s *Store) Close() error {
+	if !s.gate.Close() {
+		return nil
+	}
+	s.mu.Lock()
+	subs := s.subs
+	s.subs = nil
+	s.mu.Unlock()
+	for sub := range subs {
+		sub.Close()
+	}
+	s.gate.Wait()
+	return nil
+}
+
+// observe raises seen to seq.
+func (s *Store) observe(seq uint64) {
+	for {
+		cur := s.seen.Load()
+		if seq <= cur || s.seen.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+func (s *Store) confirm(seq uint64) {
+	for {
+		cur := s.confirmed.Load()
+		if seq <= cur || s.confirmed.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+// unreachable wraps a failure to reach the cluster (no leader, no
+// responders, a timeout) as ErrUnavailable: the caller may retry, appends
+// being idempotent by event id.
+func unreachable(op string, written bool, err error) error {
+	return &events.UnavailableError{Reason: events.ReasonUnreachable, Written: written, RetryAfter: 2 * time.Second, Cause: fmt.Errorf("%s: %w", op, err)}
+}
+
+// translate maps a request's failure to the kernel's errors.
+func translate(ctx context.Context, op string, written bool, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	switch {
+	case errors.Is(err, nats.ErrNoResponders), errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, nats.ErrConnectionReconnecting), errors.Is(err, nats.ErrDisconnected):
+		return unreachable(op, written, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
