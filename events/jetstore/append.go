@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -223,23 +222,13 @@ func (s *Store) acknowledged(ctx context.Context, reply *nats.Msg, lastRev event
 		return events.AppendResult{}, 0, fmt.Errorf("publish: unreadable acknowledgement %q: %w", reply.Data, err)
 	}
 	if ack.Error == nil {
-		s.observe(ack.Seq)
 		if ack.Duplicate {
 			return events.AppendResult{}, duplicate, nil
 		}
 		return events.AppendResult{NextExpected: lastRev, Position: events.Position{Commit: ack.Seq, Prepare: ack.Seq}}, written, nil
 	}
 	switch ack.Error.ErrCode {
-	case codeWrongLastSeq:
-		// The description ends with the subject's actual last sequence:
-		// reads must wait for it before deciding again.
-		if i := strings.LastIndexByte(ack.Error.Description, ' '); i >= 0 {
-			if seq, err := strconv.ParseUint(ack.Error.Description[i+1:], 10, 64); err == nil {
-				s.observe(seq)
-			}
-		}
-		return events.AppendResult{}, lostRace, nil
-	case codeWrongLastSeqInFlux, codeDuplicateInProcess, codeBatchIncomplete:
+	case codeWrongLastSeq, codeWrongLastSeqInFlux, codeDuplicateInProcess, codeBatchIncomplete:
 		return events.AppendResult{}, lostRace, nil
 	case codeBatchHasDuplicate:
 		return events.AppendResult{}, duplicate, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -86,27 +85,55 @@ func storedFrom(msg *nats.Msg) (stored, error) {
 
 func (s *Store) directSubject() string { return "$JS.API.DIRECT.GET." + s.name }
 
-// getOne asks for one message; found is false when there is none.
-func (s *Store) getOne(ctx context.Context, req getRequest) (m stored, found bool, err error) {
+// leaderAnswer is the stream leader's answer to a message get.
+type leaderAnswer struct {
+	Message *struct {
+		Subject string    `json:"subject"`
+		Seq     uint64    `json:"seq"`
+		Header  []byte    `json:"hdrs"`
+		Data    []byte    `json:"data"`
+		Time    time.Time `json:"time"`
+	} `json:"message"`
+	Error *apiError `json:"error"`
+}
+
+// codeNoMessage: the leader has no message matching a get.
+const codeNoMessage = 10037
+
+// leaderGet asks the stream's leader for one message; found is false when
+// there is none. The leader has applied every acknowledged write, so what
+// it answers is never older than a write this process saw acknowledged:
+// appends decide on it, and reads learn from it where the stream ends.
+func (s *Store) leaderGet(ctx context.Context, req getRequest) (m stored, found bool, err error) {
 	payload, _ := json.Marshal(req) // a struct of strings and numbers
 	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	msg, err := s.nc.RequestWithContext(callCtx, s.directSubject(), payload)
+	msg, err := s.nc.RequestWithContext(callCtx, "$JS.API.STREAM.MSG.GET."+s.name, payload)
 	if err != nil {
-		return stored{}, false, translate(ctx, "direct get", false, err)
+		return stored{}, false, translate(ctx, "get", false, err)
 	}
-	switch msg.Header.Get("Status") {
-	case "":
-	case "404":
+	var answer leaderAnswer
+	if err := json.Unmarshal(msg.Data, &answer); err != nil {
+		return stored{}, false, fmt.Errorf("get %+v: unreadable answer: %w", req, err)
+	}
+	switch {
+	case answer.Error != nil && answer.Error.ErrCode == codeNoMessage:
 		return stored{}, false, nil
-	default:
-		return stored{}, false, fmt.Errorf("direct get %+v: %s %s", req, msg.Header.Get("Status"), msg.Header.Get("Description"))
+	case answer.Error != nil && answer.Error.ErrCode == codeClusterNotAvailable:
+		return stored{}, false, unreachable("get", false, answer.Error)
+	case answer.Error != nil:
+		return stored{}, false, fmt.Errorf("get %+v: %w", req, answer.Error)
+	case answer.Message == nil:
+		return stored{}, false, fmt.Errorf("get %+v: an answer without a message", req)
 	}
-	m, err = storedFrom(msg)
-	if err == nil {
-		s.confirm(m.seq)
+	a := answer.Message
+	header := nats.Header{}
+	if len(a.Header) > 0 {
+		if header, err = nats.DecodeHeadersMsg(a.Header); err != nil {
+			return stored{}, false, fmt.Errorf("get %+v: headers: %w", req, err)
+		}
 	}
-	return m, err == nil, err
+	return stored{subject: a.Subject, seq: a.Seq, time: a.Time.UTC(), header: header, body: a.Data}, true, nil
 }
 
 // getBatch asks for up to req.Batch messages; the answer ends with an
@@ -141,37 +168,6 @@ func (s *Store) getBatch(ctx context.Context, req getRequest) ([]stored, error) 
 		if err != nil {
 			return nil, err
 		}
-		s.confirm(m.seq)
 		out = append(out, m)
-	}
-}
-
-// errStale: the replica answering reads lags behind what this store has
-// written, for longer than a read waits.
-var errStale = errors.New("the replica answering reads lags behind this node's writes")
-
-// fresh waits until the replica that answers direct gets holds every
-// message this store has written or seen, so reads follow writes.
-func (s *Store) fresh(ctx context.Context) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		seen := s.seen.Load()
-		if seen <= s.confirmed.Load() {
-			return nil
-		}
-		if _, found, err := s.getOne(ctx, getRequest{Seq: seen}); err != nil {
-			return err
-		} else if found {
-			s.confirm(seen)
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return unreachable("read", false, errStale)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
 	}
 }

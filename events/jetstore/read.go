@@ -2,8 +2,10 @@ package jetstore
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
+	"time"
 
 	"github.com/palabre/palabre/events"
 )
@@ -19,10 +21,7 @@ type tail struct {
 
 // lastOf returns the last event of subject, exists false when it has none.
 func (s *Store) lastOf(ctx context.Context, subject string) (t tail, exists bool, err error) {
-	if err := s.fresh(ctx); err != nil {
-		return tail{}, false, err
-	}
-	m, found, err := s.getOne(ctx, getRequest{LastFor: subject})
+	m, found, err := s.leaderGet(ctx, getRequest{LastFor: subject})
 	if err != nil || !found {
 		return tail{}, false, err
 	}
@@ -41,7 +40,7 @@ func (s *Store) seqOf(ctx context.Context, subject string, rev events.Revision, 
 	}
 	lo, hi := uint64(1), last.seq
 	for lo < hi {
-		m, found, err := s.getOne(ctx, getRequest{Seq: lo + (hi-lo)/2, NextFor: subject})
+		m, found, err := s.leaderGet(ctx, getRequest{Seq: lo + (hi-lo)/2, NextFor: subject})
 		if err != nil {
 			return 0, err
 		}
@@ -71,10 +70,18 @@ func (s *Store) readRange(ctx context.Context, subject string, from, to events.R
 	if err != nil {
 		return err
 	}
+	var lag lagging
 	for {
 		batch, err := s.getBatch(ctx, getRequest{Seq: seq, NextFor: subject, Batch: readBatch})
 		if err != nil {
 			return err
+		}
+		if len(batch) == 0 {
+			// The leader said revision to exists: the replica lags.
+			if err := lag.wait(ctx); err != nil {
+				return err
+			}
+			continue
 		}
 		for _, m := range batch {
 			e, err := recorded(m)
@@ -92,14 +99,41 @@ func (s *Store) readRange(ctx context.Context, subject string, from, to events.R
 			}
 			seq = m.seq + 1
 		}
-		if len(batch) == 0 {
-			return nil
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
 }
+
+// lagging paces the retries of a read that a replica answered from
+// behind the leader: direct gets go to the nearest replica, which applies
+// writes a few milliseconds after the leader acknowledges them.
+type lagging struct {
+	since   time.Time
+	backoff time.Duration
+}
+
+// maxLag is how long a read waits for a lagging replica before it says
+// the store is unavailable.
+const maxLag = 10 * time.Second
+
+func (l *lagging) wait(ctx context.Context) error {
+	if l.since.IsZero() {
+		l.since, l.backoff = time.Now(), time.Millisecond
+	}
+	if time.Since(l.since) > maxLag {
+		return unreachable("read", false, errReplicaLags)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(l.backoff):
+	}
+	l.backoff = min(2*l.backoff, 50*time.Millisecond)
+	return nil
+}
+
+var errReplicaLags = errors.New("the replica answering reads lags behind the stream's leader")
 
 // ReadStream implements events.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
@@ -192,19 +226,31 @@ func (s *Store) ReadAll(ctx context.Context, from events.Position, limit int) it
 	}
 }
 
-// readAll yields $all from sequence seq until its end as the answering
-// replica knows it, and returns the sequence after the last it read.
+// readAll yields $all from sequence seq to its end, at least as far as
+// the leader's last message when the read began, and returns the sequence
+// after the last it read.
 func (s *Store) readAll(ctx context.Context, seq uint64, yield func(events.RecordedEvent) bool) (uint64, error) {
-	if err := s.fresh(ctx); err != nil {
+	end, _, err := s.leaderGet(ctx, getRequest{LastFor: eventsAll})
+	if err != nil {
 		return seq, err
 	}
+	var lag lagging
 	for {
 		if err := ctx.Err(); err != nil {
 			return seq, err
 		}
 		batch, err := s.getBatch(ctx, getRequest{Seq: seq, NextFor: eventsAll, Batch: readBatch})
-		if err != nil || len(batch) == 0 {
+		if err != nil {
 			return seq, err
+		}
+		if len(batch) == 0 && seq <= end.seq {
+			if err := lag.wait(ctx); err != nil {
+				return seq, err
+			}
+			continue
+		}
+		if len(batch) == 0 {
+			return seq, nil
 		}
 		for _, m := range batch {
 			e, err := recorded(m)

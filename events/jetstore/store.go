@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -33,13 +32,6 @@ type Store struct {
 	js     jetstream.JetStream
 	stream jetstream.Stream
 	name   string
-
-	// seen is the highest stream sequence this store has written or been
-	// told of; confirmed the highest one known to be readable from the
-	// replica that answers direct gets. Reads first make confirmed reach
-	// seen, so that a store reads its own writes even when a follower,
-	// not the leader that acknowledged them, answers.
-	seen, confirmed atomic.Uint64
 
 	gate events.Gate
 	mu   sync.Mutex // guards subs
@@ -108,25 +100,6 @@ func (s *Store) Close() error {
 	}
 	s.gate.Wait()
 	return nil
-}
-
-// observe raises seen to seq.
-func (s *Store) observe(seq uint64) {
-	for {
-		cur := s.seen.Load()
-		if seq <= cur || s.seen.CompareAndSwap(cur, seq) {
-			return
-		}
-	}
-}
-
-func (s *Store) confirm(seq uint64) {
-	for {
-		cur := s.confirmed.Load()
-		if seq <= cur || s.confirmed.CompareAndSwap(cur, seq) {
-			return
-		}
-	}
 }
 
 // unreachable wraps a failure to reach the cluster (no leader, no

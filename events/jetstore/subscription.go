@@ -114,7 +114,6 @@ func (s *Store) fromConsumer(m jetstream.Msg) (events.RecordedEvent, error) {
 	if err != nil {
 		return events.RecordedEvent{}, err
 	}
-	s.observe(md.Sequence.Stream)
 	return recorded(stored{subject: m.Subject(), seq: md.Sequence.Stream, time: md.Timestamp.UTC(), header: m.Headers(), body: m.Data()})
 }
 
