@@ -70,21 +70,43 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	}
 	defer s.gate.Leave()
 	subject := eventSubject(stream)
+	mayGuess := true // once a guess fails, only the leader's word
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		last, exists, err := s.lastOf(ctx, subject)
-		if err != nil {
-			return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
+		var last tail
+		var exists, guessed bool
+		if mayGuess {
+			last, exists, guessed = s.tails.guess(subject, expected)
+		}
+		mayGuess = false
+		if !guessed {
+			var err error
+			if last, exists, err = s.lastOf(ctx, subject); err != nil {
+				return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
+			}
 		}
 		if !expected.Matches(last.rev, exists) {
+			if guessed {
+				s.tails.forget(subject) // decide on the leader's word, not a guess
+				continue
+			}
 			return s.mismatch(ctx, stream, expected, evs, last, exists)
 		}
 		res, out, err := s.publish(ctx, subject, last, exists, evs)
 		if err != nil {
+			s.tails.forget(subject)
 			return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
+		}
+		if out != written {
+			s.tails.forget(subject)
 		}
 		switch out {
 		case written:
+			s.tails.remember(subject, tail{rev: res.NextExpected, seq: res.Position.Commit})
 			return res, nil
+		case lostRace:
+			if guessed {
+				continue // the guess was stale: no one to wait for
+			}
 		case duplicate:
 			if res, ok, err := s.alreadyAppended(ctx, stream, expected, evs); err != nil || ok {
 				return res, err

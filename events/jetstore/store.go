@@ -33,6 +33,8 @@ type Store struct {
 	stream jetstream.Stream
 	name   string
 
+	tails tails
+
 	gate events.Gate
 	mu   sync.Mutex // guards subs
 	subs map[*subscription]struct{}
