@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -22,6 +23,9 @@ type subscription struct {
 	mu  sync.Mutex
 	err error // why the producer stopped
 }
+
+// consumerHeartbeat is how often an idle ordered consumer is heard from.
+const consumerHeartbeat = time.Second
 
 // SubscribeAll implements events.Store.
 func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) (events.Subscription, error) {
@@ -85,7 +89,11 @@ func (s *Store) follow(ctx context.Context, opts events.SubscribeOptions, send f
 	if err != nil {
 		return translate(ctx, "subscribe", false, err)
 	}
-	it, err := cons.Messages()
+	// The consumer lives on one of the stream's replicas: if that node dies,
+	// missing two heartbeats makes the client recreate it elsewhere. At the
+	// default (5 s) a read model, and every write waiting for it, stalled
+	// 10 s after a node was killed.
+	it, err := cons.Messages(jetstream.PullHeartbeat(consumerHeartbeat))
 	if err != nil {
 		return translate(ctx, "subscribe", false, err)
 	}

@@ -1,0 +1,228 @@
+package integration
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// Within these, stated in docs/ARCHITECTURE.md: a write through one node
+// is read on another, and writes resume after a node is killed.
+const (
+	replicationWithin = 10 * time.Second
+	resumeWithin      = 30 * time.Second
+)
+
+// cluster is three palabre processes, each embedding a JetStream node, on
+// one replicated log.
+type cluster struct {
+	t      *testing.T
+	bin    string
+	dirs   []string
+	routes []string
+	admins []string // each node's admin token (tokens are not shared yet)
+	nodes  []atomic.Pointer[server]
+}
+
+func startPalabreCluster(t *testing.T, bin string) *cluster {
+	t.Helper()
+	c := &cluster{t: t, bin: bin, nodes: make([]atomic.Pointer[server], 3)}
+	for i := range 3 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.routes = append(c.routes, l.Addr().String())
+		l.Close()
+		dir := filepath.Join(t.TempDir(), fmt.Sprintf("n%d", i+1))
+		c.dirs = append(c.dirs, dir)
+		c.admins = append(c.admins, newToken(t, bin, dir, "--role", "admin"))
+	}
+	found := make([]<-chan string, 3)
+	for i := range 3 {
+		var s *server
+		s, found[i] = c.launch(i)
+		c.nodes[i].Store(s)
+	}
+	for i := range 3 { // each node serves once a majority has started
+		c.nodes[i].Load().awaitReady(found[i])
+	}
+	return c
+}
+
+func (c *cluster) launch(i int) (*server, <-chan string) {
+	return launchServer(c.t, http.DefaultClient, c.bin, c.dirs[i], "--store", "nats", "--nats-name", fmt.Sprintf("n%d", i+1),
+		"--nats-listen", c.routes[i], "--nats-peers", strings.Join(c.routes, ","))
+}
+
+// TestThreeNodesOnOneReplicatedLog runs three palabre processes on one
+// log of three replicas: what one node writes the others read, and
+// killing any node (one of them leads the log) while 16 writers append
+// loses no acknowledged write; the killed node catches up on restart.
+func TestThreeNodesOnOneReplicatedLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs three servers")
+	}
+	c := startPalabreCluster(t, binary(t))
+	t.Run("a write through one node is read on the others", c.writesAreReadEverywhere)
+	t.Run("killing each node in turn under 16 writers loses no acknowledged write", c.killEachNodeInTurn)
+}
+
+const establish = `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: OTHER, region: "mopti", pillar: INCLUSION, establishedOn: "2025-01-05"}) { id } }`
+
+func (c *cluster) writesAreReadEverywhere(t *testing.T) {
+	id := ulid.Make().String()
+	c.nodes[0].Load().must(c.admins[0], establish, map[string]any{"c": id})
+	for i := 1; i < 3; i++ {
+		start := time.Now()
+		for {
+			a := c.nodes[i].Load().query(c.admins[i], `query($id: ID!) { space(id: $id) { id } }`, map[string]any{"id": id})
+			if pick(a.Data, "space", "id") == id {
+				t.Logf("node %d read node 1's write after %s", i+1, time.Since(start).Round(time.Millisecond))
+				break
+			}
+			if time.Since(start) > replicationWithin {
+				t.Fatalf("node %d has not read node 1's write after %s", i+1, replicationWithin)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// tryEstablish sends one write to node i, reporting whether it was
+// acknowledged; a node down or refusing is not a failure of the test.
+func (c *cluster) tryEstablish(i int, id string) bool {
+	s := c.nodes[i].Load()
+	if s == nil {
+		return false
+	}
+	body, _ := json.Marshal(map[string]any{"query": establish, "variables": map[string]any{"c": id}})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.admins[i])
+	client := http.Client{Timeout: 15 * time.Second}
+	res, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
+	var a answer
+	return res.StatusCode == 200 && json.NewDecoder(res.Body).Decode(&a) == nil && len(a.Errors) == 0 && pick(a.Data, "establishSpace", "id") == id
+}
+
+// writers runs n writers, each sending its writes to the live nodes in
+// turn, until stop is closed; acked collects what was acknowledged and
+// lastAck when.
+type writers struct {
+	mu      sync.Mutex
+	acked   []string
+	lastAck time.Time
+	wg      sync.WaitGroup
+	stop    chan struct{}
+}
+
+func (c *cluster) startWriters(n int) *writers {
+	w := &writers{stop: make(chan struct{})}
+	for k := range n {
+		w.wg.Go(func() {
+			for i := k; ; i++ {
+				select {
+				case <-w.stop:
+					return
+				default:
+				}
+				id := ulid.Make().String()
+				if !c.tryEstablish(i%3, id) {
+					time.Sleep(50 * time.Millisecond)
+					continue
+				}
+				w.mu.Lock()
+				w.acked, w.lastAck = append(w.acked, id), time.Now()
+				w.mu.Unlock()
+			}
+		})
+	}
+	return w
+}
+
+func (w *writers) since() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastAck
+}
+
+func (c *cluster) killEachNodeInTurn(t *testing.T) {
+	w := c.startWriters(16)
+	for i := range 3 {
+		time.Sleep(time.Second)
+		killed := c.nodes[i].Swap(nil)
+		killed.kill() // SIGKILL
+		killedAt := time.Now()
+		for !w.since().After(killedAt.Add(100 * time.Millisecond)) {
+			if time.Since(killedAt) > resumeWithin {
+				close(w.stop)
+				t.Fatalf("no write acknowledged %s after node %d was killed", resumeWithin, i+1)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("node %d killed: writes resumed on the others within %s", i+1, w.since().Sub(killedAt).Round(time.Millisecond))
+		time.Sleep(time.Second)
+		s, found := c.launch(i)
+		s.awaitReady(found)
+		c.nodes[i].Store(s)
+	}
+	close(w.stop)
+	w.wg.Wait()
+	t.Logf("%d writes acknowledged", len(w.acked))
+	for i := range 3 {
+		c.waitForEvery(t, i, w.acked)
+	}
+}
+
+// waitForEvery waits until node i lists every acknowledged space.
+func (c *cluster) waitForEvery(t *testing.T, i int, acked []string) {
+	deadline := time.Now().Add(replicationWithin + resumeWithin)
+	for {
+		listed := c.listSpaces(i)
+		missing := 0
+		for _, id := range acked {
+			if !listed[id] {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node %d lacks %d of %d acknowledged writes", i+1, missing, len(acked))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (c *cluster) listSpaces(i int) map[string]bool {
+	out := map[string]bool{}
+	var after any
+	for {
+		r := c.nodes[i].Load().must(c.admins[i], `query($a: String) { spaces(first: 100, after: $a) { edges { node { id } } pageInfo { endCursor hasNextPage } } }`, map[string]any{"a": after})
+		edges, _ := pick(r, "spaces", "edges").([]any)
+		for _, e := range edges {
+			id, _ := pick(e, "node", "id").(string)
+			out[id] = true
+		}
+		if pick(r, "spaces", "pageInfo", "hasNextPage") != true {
+			return out
+		}
+		after = pick(r, "spaces", "pageInfo", "endCursor")
+	}
+}
