@@ -2,6 +2,8 @@ package integration
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -36,6 +38,11 @@ type cluster struct {
 
 func startPalabreCluster(t *testing.T, bin string) *cluster {
 	t.Helper()
+	// The nodes of a cluster share the master key (their routes
+	// authenticate with a secret derived from it).
+	key := make([]byte, 32)
+	rand.Read(key)
+	t.Setenv("PALABRE_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
 	c := &cluster{t: t, bin: bin, nodes: make([]atomic.Pointer[server], 3)}
 	for i := range 3 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")

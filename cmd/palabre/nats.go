@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -13,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/events/jetstore"
+	"github.com/palabre/palabre/events/keystore"
 )
 
 // natsSettings are serve's settings for --store nats: a JetStream node
@@ -119,6 +125,26 @@ func (f *flags) natsFlags(c natsSettings) func() natsSettings {
 	}
 }
 
+// routeSecret is what a cluster's nodes authenticate their routes with:
+// derived from the master key, which every node of a cluster is given
+// (the environment or DIR/master.key), so that nothing more is to be
+// distributed and a node without the key cannot join and read the log.
+func routeSecret(dir string, s natsSettings) (string, error) {
+	if s.Listen == "" {
+		return "", nil // one node: no routes
+	}
+	key, _, err := keystore.ReadMasterKey(filepath.Join(dir, "master.key"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("--store nats with --nats-peers: every node of a cluster needs the same master key, in %s or in %s/master.key", keystore.MasterKeyEnv, dir)
+	}
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("palabre nats routes"))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}
+
 // natsQuorumWait is how long serve waits for a cluster's majority (its
 // peers starting) before giving up.
 const natsQuorumWait = 2 * time.Minute
@@ -164,7 +190,11 @@ func (m *Main) connectNATS(dir string, s natsSettings, log zerolog.Logger) (*nat
 		m.onClose(func() error { nc.Close(); return nil })
 		return nc, nil, nil
 	}
-	node, err := jetstore.StartNode(jetstore.NodeConfig{Name: s.Name, DataDir: filepath.Join(dir, "nats"), Listen: s.Listen, Peers: s.peers()})
+	secret, err := routeSecret(dir, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	node, err := jetstore.StartNode(jetstore.NodeConfig{Name: s.Name, DataDir: filepath.Join(dir, "nats"), Listen: s.Listen, Peers: s.peers(), RouteSecret: secret})
 	if err != nil {
 		return nil, nil, fmt.Errorf("--store nats: %w", err)
 	}

@@ -35,9 +35,9 @@ func startCluster(t testing.TB, n int) []*jetstore.Node {
 	addrs := freeAddrs(t, n)
 	nodes := make([]*jetstore.Node, n)
 	for i := range nodes {
-		cfg := jetstore.NodeConfig{Name: fmt.Sprintf("n%d", i+1), DataDir: filepath.Join(t.TempDir(), "nats"), Listen: addrs[i], Peers: addrs}
+		cfg := jetstore.NodeConfig{Name: fmt.Sprintf("n%d", i+1), DataDir: filepath.Join(t.TempDir(), "nats"), Listen: addrs[i], Peers: addrs, RouteSecret: "test-secret"}
 		if n == 1 {
-			cfg.Listen, cfg.Peers = "", nil
+			cfg.Listen, cfg.Peers, cfg.RouteSecret = "", nil, ""
 		}
 		node, err := jetstore.StartNode(cfg)
 		if err != nil {

@@ -1,6 +1,8 @@
 package jetstore
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +36,10 @@ type NodeConfig struct {
 	// second process); empty: palabre connects in process and no client
 	// port is opened.
 	ClientListen string
+	// RouteSecret authenticates the nodes of a cluster to each other: the
+	// same on every node, required with Listen. Anyone who could join the
+	// routes would receive every event.
+	RouteSecret string
 	// Logger receives the server's log; nil: silence.
 	Logger server.Logger
 }
@@ -50,6 +56,9 @@ func (c NodeConfig) Validate() error {
 		}
 		if len(c.Peers) == 0 {
 			errs = append(errs, errors.New("nats peers: a clustered node needs the addresses of its peers"))
+		}
+		if c.RouteSecret == "" {
+			errs = append(errs, errors.New("nats route secret: is empty, so anyone reaching the route port could join and read every event"))
 		}
 	} else if len(c.Peers) > 0 {
 		errs = append(errs, errors.New("nats peers: given without a listen address for the routes"))
@@ -86,6 +95,10 @@ func (c NodeConfig) Clustered() bool { return c.Listen != "" }
 type Node struct {
 	srv *server.Server
 	cfg NodeConfig
+	// token is the client password, random per process: the client port
+	// (loopback, or ClientListen) must not let another local user read
+	// the events.
+	token string
 }
 
 // StartNode starts a JetStream server in this process and waits until it
@@ -96,10 +109,15 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	token := make([]byte, 32)
+	if _, err := rand.Read(token); err != nil {
+		return nil, err
+	}
 	opts, err := serverOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
+	opts.Authorization = hex.EncodeToString(token)
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("nats server: %w", err)
@@ -112,7 +130,7 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 		srv.Shutdown()
 		return nil, fmt.Errorf("nats server %s: not ready after 30s", opts.ServerName)
 	}
-	return &Node{srv: srv, cfg: cfg}, nil
+	return &Node{srv: srv, cfg: cfg, token: opts.Authorization}, nil
 }
 
 func serverOptions(cfg NodeConfig) (*server.Options, error) {
@@ -142,16 +160,20 @@ func serverOptions(cfg NodeConfig) (*server.Options, error) {
 		opts.DontListen, opts.Host, opts.Port = false, "127.0.0.1", server.RANDOM_PORT
 	}
 	host, port, _ := splitHostPort(cfg.Listen)
-	opts.Cluster = server.ClusterOpts{Name: orDefault(cfg.ClusterName, "palabre"), Host: host, Port: port}
+	opts.Cluster = server.ClusterOpts{Name: orDefault(cfg.ClusterName, "palabre"), Host: host, Port: port,
+		Username: routeUser, Password: cfg.RouteSecret}
 	for _, p := range cfg.Peers {
 		u, err := url.Parse("nats-route://" + p)
 		if err != nil {
 			return nil, fmt.Errorf("nats peer %q: %w", p, err)
 		}
+		u.User = url.UserPassword(routeUser, cfg.RouteSecret)
 		opts.Routes = append(opts.Routes, u)
 	}
 	return opts, nil
 }
+
+const routeUser = "palabre"
 
 func orDefault(s, def string) string {
 	if s == "" {
@@ -164,7 +186,7 @@ func orDefault(s, def string) string {
 // no client port. The connection retries for ever while the node is
 // restarting: the store turns the wait into ErrUnavailable per call.
 func (n *Node) Connect() (*nats.Conn, error) {
-	nc, err := nats.Connect("", nats.InProcessServer(n.srv), nats.Name("palabre"), nats.MaxReconnects(-1))
+	nc, err := nats.Connect("", nats.InProcessServer(n.srv), nats.Token(n.token), nats.Name("palabre"), nats.MaxReconnects(-1))
 	if err != nil {
 		return nil, fmt.Errorf("connect to the embedded nats server: %w", err)
 	}
@@ -178,6 +200,15 @@ func (n *Node) ClusterAddr() string {
 		return a.String()
 	}
 	return ""
+}
+
+// ClientURL is the address of the node's client port, "" when it opens
+// none; clients need the node's token, which only this process knows.
+func (n *Node) ClientURL() string {
+	if n.srv.Addr() == nil {
+		return ""
+	}
+	return n.srv.ClientURL()
 }
 
 // StoreDir is the directory the node keeps its data in.
