@@ -23,6 +23,7 @@ const (
 	codeDuplicateInProcess  = 10158 // the same message id is being written
 	codeBatchIncomplete     = 10176 // the batch lost messages (a leader change)
 	codeBatchHasDuplicate   = 10201 // the batch repeats a message id already written
+	codeTooManyBatches      = 10210 // the stream has its fill of open batches: wait
 	codeClusterNotAvailable = 10008
 )
 
@@ -250,7 +251,7 @@ func (s *Store) acknowledged(ctx context.Context, reply *nats.Msg, lastRev event
 		return events.AppendResult{NextExpected: lastRev, Position: events.Position{Commit: ack.Seq, Prepare: ack.Seq}}, written, nil
 	}
 	switch ack.Error.ErrCode {
-	case codeWrongLastSeq, codeWrongLastSeqInFlux, codeDuplicateInProcess, codeBatchIncomplete:
+	case codeWrongLastSeq, codeWrongLastSeqInFlux, codeDuplicateInProcess, codeBatchIncomplete, codeTooManyBatches:
 		return events.AppendResult{}, lostRace, nil
 	case codeBatchHasDuplicate:
 		return events.AppendResult{}, duplicate, nil

@@ -211,6 +211,12 @@ func (n *Node) ClientURL() string {
 	return n.srv.ClientURL()
 }
 
+// Current reports whether the node's replica of stream is caught up with
+// the stream's leader (a single node always is).
+func (n *Node) Current(stream string) bool {
+	return n.srv.JetStreamIsStreamCurrent(server.DEFAULT_GLOBAL_ACCOUNT, stream)
+}
+
 // StoreDir is the directory the node keeps its data in.
 func (n *Node) StoreDir() string { return n.srv.StoreDir() }
 
