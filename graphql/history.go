@@ -10,12 +10,14 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -55,6 +57,7 @@ func (b *builder) histories() {
 		{b.commitmentT, commitment.Category, func(v any) domain.ID { return v.(commitments.Commitment).ID }},
 		{b.stakeholder, stakeholder.Category, func(v any) domain.ID { return v.(stakeholders.Stakeholder).ID }},
 		{b.participant, participant.Category, func(v any) domain.ID { return v.(participants.Participant).ID }},
+		{b.outcomeT, outcome.Category, func(v any) domain.ID { return v.(outcomes.Outcome).ID }},
 	} {
 		// "changes", not "history": a commitment's history is its
 		// follow-ups (CommitmentUpdate), which the issue names too.

@@ -178,7 +178,7 @@ func (b *builder) participantsNamedField() *gql.Field {
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			region, _ := p.Args["region"].(string)
 			name, _ := p.Args["name"].(string)
-			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+			return b.read.ParticipantsNamed(p.Context, viewerOf(p.Context), region, name)
 		}}
 }
 
@@ -190,7 +190,7 @@ func (b *builder) nodeField(idArg gql.FieldConfigArgument) *gql.Field {
 		if err != nil {
 			return nil, err
 		}
-		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant} {
+		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant, b.getOutcome} {
 			if v, err := get(p.Context, id); err == nil {
 				return v, nil
 			} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {
@@ -346,7 +346,7 @@ func (b *builder) tokensField() *gql.Field {
 		} else if err != nil {
 			return nil, err
 		}
-		return b.deps.Tokens.List(), nil
+		return b.deps.Tokens.List(p.Context)
 	}}
 }
 

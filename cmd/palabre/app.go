@@ -51,9 +51,9 @@ Usage:
   palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL] [--reserve-mib N]
                   [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] [--acme-directory URL]]
                   [--redirect-addr :80] [--trusted-proxies CIDR,...]
-  palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR]
-  palabre token list   [--data DIR]
-  palabre token revoke ID [--data DIR]
+  palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR] [--store S --kurrentdb-url URL]
+  palabre token list   [--data DIR] [--store S --kurrentdb-url URL]
+  palabre token revoke ID [--data DIR] [--store S --kurrentdb-url URL]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
   palabre form xlsform [--data DIR] [--reference FILE] [--out FILE]   the XLSForm for KoboToolbox and ODK
@@ -101,7 +101,7 @@ func (m *Main) dispatch(ctx context.Context, cmd string, rest []string) error {
 	case "serve":
 		return m.serve(ctx, rest)
 	case "token":
-		return m.token(rest)
+		return m.token(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
 	case "rebuild":

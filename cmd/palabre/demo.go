@@ -43,6 +43,10 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
+	harvested, err := m.loadDemoOutcomes(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "loaded %d demo events and %d outcomes into %s in %s (participants' names are not part of the demo)\n", loaded, harvested, dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -7,11 +7,13 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -98,6 +100,7 @@ func (s *Service) kinds() map[string]kind {
 		dialogue.Category:    {access.ReadRecords, placed(s.visibleDialogue, func(d inclusion.DialogueRow) string { return s.regionOfSpace(d.Dialogue.SpaceID) })},
 		stakeholder.Category: {access.ReadRecords, placed(s.visibleStakeholderProfile, func(p stakeholder.Profile) string { return p.Region })},
 		commitment.Category:  {access.ReadRecords, placed(s.visibleCommitment, s.regionOfCommitment)},
+		outcome.Category:     {access.ReadRecords, placed(s.visibleOutcome, func(o outcomes.Outcome) string { return o.Region })},
 		participant.Category: {access.ReadParticipants, placed(s.visibleParticipant, func(p participants.Participant) string { return p.Profile.Region })},
 	}
 }
