@@ -45,12 +45,7 @@ func startPalabreCluster(t *testing.T, bin string) *cluster {
 	t.Setenv("PALABRE_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
 	c := &cluster{t: t, bin: bin, nodes: make([]atomic.Pointer[server], 3)}
 	for i := range 3 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.routes = append(c.routes, l.Addr().String())
-		l.Close()
+		c.routes = append(c.routes, freeRoute(t))
 		dir := filepath.Join(t.TempDir(), fmt.Sprintf("n%d", i+1))
 		c.dirs = append(c.dirs, dir)
 		c.admins = append(c.admins, newToken(t, bin, dir, "--role", "admin"))
@@ -65,6 +60,17 @@ func startPalabreCluster(t *testing.T, bin string) *cluster {
 		c.nodes[i].Load().awaitReady(found[i])
 	}
 	return c
+}
+
+// freeRoute returns a loopback address nothing listens on now.
+func freeRoute(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 func (c *cluster) launch(i int) (*server, <-chan string) {

@@ -239,7 +239,11 @@ func (s *Store) readAll(ctx context.Context, seq uint64, yield func(events.Recor
 		if err := ctx.Err(); err != nil {
 			return seq, err
 		}
-		batch, err := s.getBatch(ctx, getRequest{Seq: seq, NextFor: eventsAll, Batch: readBatch})
+		// No subject filter: the stream holds only events, and a filter
+		// makes the server count what is pending under it for every
+		// batch, a scan of the stream that slowed a read of 1M events to
+		// 6,500 events/s.
+		batch, err := s.getBatch(ctx, getRequest{Seq: seq, Batch: readBatch})
 		if err != nil {
 			return seq, err
 		}

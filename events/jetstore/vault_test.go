@@ -18,6 +18,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/jetstore"
 	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/keystore/vaulttest"
 )
 
 func openVault(t testing.TB, node *jetstore.Node, opts jetstore.VaultOptions) *jetstore.Vault {
@@ -195,5 +196,35 @@ func waitFor(t testing.TB, within time.Duration, what string, ok func() bool) {
 			t.Fatalf("not true after %s: %s", within, what)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func TestVaultConformanceOnOneNode(t *testing.T) {
+	nodes := startCluster(t, 1)
+	vaulttest.Run(t, func(t *testing.T) keystore.Vault {
+		return openVault(t, nodes[0], jetstore.VaultOptions{Nodes: nodes})
+	}, vaulttest.Features{Stored: storedIn(nodes)})
+}
+
+func TestVaultConformanceOnThreeReplicas(t *testing.T) {
+	nodes := startCluster(t, 3)
+	i := 0
+	vaulttest.Run(t, func(t *testing.T) keystore.Vault {
+		i++
+		return openVault(t, nodes[i%3], jetstore.VaultOptions{Replicas: 3, Nodes: nodes})
+	}, vaulttest.Features{Stored: storedIn(nodes)})
+}
+
+// storedIn gives the suite every node's directory, after compacting the
+// keys stream's raft log on each as its timer would.
+func storedIn(nodes []*jetstore.Node) func(t *testing.T, v keystore.Vault) []string {
+	return func(t *testing.T, v keystore.Vault) []string {
+		var dirs []string
+		for _, n := range nodes {
+			_ = n.CompactLog(jetstore.KeysStream)
+			dirs = append(dirs, n.StoreDir())
+		}
+		time.Sleep(500 * time.Millisecond) // followers apply the erase
+		return dirs
 	}
 }
