@@ -105,11 +105,15 @@ func launchServer(t testing.TB, client *http.Client, bin, dir string, flags ...s
 }
 
 // awaitReady waits for the server's URL on found, then for /readyz.
-func (s *server) awaitReady(found <-chan string) {
+func (s *server) awaitReady(found <-chan string) { s.awaitReadyWithin(found, 30*time.Second) }
+
+// awaitReadyWithin waits for the server's URL on found for at most wait,
+// then for /readyz.
+func (s *server) awaitReadyWithin(found <-chan string, wait time.Duration) {
 	s.t.Helper()
 	select {
 	case s.url = <-found:
-	case <-time.After(30 * time.Second):
+	case <-time.After(wait):
 		s.t.Fatalf("the server did not start:\n%s", s.logs)
 	}
 	deadline := time.Now().Add(30 * time.Second)

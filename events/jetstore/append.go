@@ -32,6 +32,11 @@ const (
 // stream written without pause by others can exhaust it.
 const maxAttempts = 200
 
+// raceWindow bounds how long an append keeps retrying lost races, so that
+// a stream written without pause by others ends in ErrUnavailable, not in
+// a request that never answers.
+const raceWindow = 10 * time.Second
+
 type apiError struct {
 	Code        int    `json:"code"`
 	ErrCode     int    `json:"err_code"`
@@ -72,7 +77,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	defer s.gate.Leave()
 	subject := eventSubject(stream)
 	mayGuess := true // once a guess fails, only the leader's word
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	deadline := time.Now().Add(raceWindow)
+	for attempt := 0; attempt < maxAttempts && time.Now().Before(deadline); attempt++ {
 		var last tail
 		var exists, guessed bool
 		if mayGuess {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -105,6 +106,27 @@ const codeNoMessage = 10037
 // it answers is never older than a write this process saw acknowledged:
 // appends decide on it, and reads learn from it where the stream ends.
 func (s *Store) leaderGet(ctx context.Context, req getRequest) (m stored, found bool, err error) {
+	// A read is safe to repeat: a leader being elected (a node died, or
+	// the cluster is starting on a busy machine) is waited for, up to
+	// leaderWait, before the call says the store is unavailable.
+	deadline := time.Now().Add(leaderWait)
+	for {
+		m, found, err = s.leaderGetOnce(ctx, req)
+		if !errors.Is(err, events.ErrUnavailable) || time.Now().After(deadline) || ctx.Err() != nil {
+			return m, found, err
+		}
+		select {
+		case <-ctx.Done():
+			return m, found, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// leaderWait bounds how long a read waits for the stream to have a leader.
+const leaderWait = 15 * time.Second
+
+func (s *Store) leaderGetOnce(ctx context.Context, req getRequest) (m stored, found bool, err error) {
 	payload, _ := json.Marshal(req) // a struct of strings and numbers
 	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

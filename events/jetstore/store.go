@@ -66,22 +66,39 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, name: EventsStream, subs: map[*subscription]struct{}{}}, nil
+	s := &Store{nc: nc, js: js, stream: stream, name: EventsStream, subs: map[*subscription]struct{}{}}
+	// The stream exists; wait until its leader answers, so that a store
+	// opened on a starting cluster serves its first calls.
+	for {
+		_, _, err := s.leaderGet(ctx, getRequest{LastFor: eventsAll})
+		if err == nil {
+			return s, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("open stream %s: no leader: %w", EventsStream, err)
+		}
+	}
 }
 
-// ensureStream creates or updates a stream, retrying while the cluster has
-// no leader yet (the first seconds after its nodes start).
+// ensureStream looks the stream up, and creates it when it does not exist
+// yet, retrying while the cluster has no leader (the first seconds after
+// its nodes start). An existing stream is used as it is, not updated: an
+// update goes through the cluster's meta leader, which a node restarting
+// under load waited on for longer than a start may take.
 func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
 	for {
 		callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		stream, err := js.CreateOrUpdateStream(callCtx, cfg)
+		stream, err := js.Stream(callCtx, cfg.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			stream, err = js.CreateStream(callCtx, cfg)
+		}
 		cancel()
 		if err == nil {
 			return stream, nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("create stream %s: %w (last: %w)", cfg.Name, ctx.Err(), err)
+			return nil, fmt.Errorf("open stream %s: %w (last: %w)", cfg.Name, ctx.Err(), err)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
