@@ -25,6 +25,7 @@ import (
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
@@ -80,7 +81,8 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	}
 	clock := func() time.Time { return today }
 	inc, com, sta, par, out := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys), outcomes.New()
-	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par, out)
+	fws := frameworks.New()
+	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par, out, fws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +107,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	api, err := graphql.NewServer(graphql.Deps{DeviceKey: deviceKey, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, Outcomes: out, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
+		Participants: par, Outcomes: out, Frameworks: fws, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

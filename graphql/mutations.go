@@ -50,6 +50,7 @@ var (
 	returnsDialogue    = func(b *builder) *gql.Object { return b.dialogue }
 	returnsCommitment  = func(b *builder) *gql.Object { return b.commitmentT }
 	returnsOutcome     = func(b *builder) *gql.Object { return b.outcomeT }
+	returnsFramework   = func(b *builder) *gql.Object { return b.frameworks.framework }
 )
 
 func (b *builder) commandList() []command {
@@ -66,6 +67,7 @@ func (b *builder) commandList() []command {
 	outcomeCmd := of(returnsOutcome, (*builder).getOutcome)
 	request := outcomeCmd("requestSubstantiation", "Ask a verifier to substantiate an outcome; their name, phone and organisation are sealed under a key of the request's own.", false)
 	request.identity = identityOfVerifier
+	frameworkCmd := of(returnsFramework, (*builder).getFramework)
 	enrol := participantCmd("enrolParticipant", "Enrol a participant; name and phone are sealed under the participant's own key.", true)
 	enrol.identity = identityRequired
 	correct := participantCmd("correctParticipant", "Correct a participant's profile, and their name and phone when identity is given.", false)
@@ -95,6 +97,12 @@ func (b *builder) commandList() []command {
 		request,
 		outcomeCmd("recordSubstantiation", "Record a verifier's answer.", false),
 		outcomeCmd("eraseVerifier", "Erase a verifier: their key is destroyed, so their name, phone and organisation cannot be opened again; the answer stays.", false),
+		frameworkCmd("defineFramework", "Define a programme's results framework (admins).", true),
+		frameworkCmd("changeFrameworkDetails", "Change the programme a framework reports on.", false),
+		frameworkCmd("setFrameworkOutcome", "Set a programme outcome, by its key.", false),
+		frameworkCmd("setFrameworkResult", "Set a result of an outcome, by its key.", false),
+		frameworkCmd("setFrameworkIndicator", "Set an indicator of a result, by its key.", false),
+		frameworkCmd("recordIndicatorValue", "Record an indicator's value for a year, entered by hand with its evidence.", false),
 	}
 }
 

@@ -114,7 +114,7 @@ func (b *builder) queries() gql.Fields {
 		"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
 	}
 	commitmentArgs := gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}}
-	return gql.Fields{
+	fields := gql.Fields{
 		"vocabulary": b.vocabularyField(),
 		"me":         b.meField(),
 		"deviceKey":  b.deviceKeyField(),
@@ -167,6 +167,8 @@ func (b *builder) queries() gql.Fields {
 		"changes":           b.changesField(),
 		"tokens":            b.tokensField(),
 	}
+	maps.Copy(fields, b.resultQueries())
+	return fields
 }
 
 // participantsNamedField finds people by name through the read service's

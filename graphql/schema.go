@@ -25,6 +25,7 @@ import (
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
@@ -42,6 +43,8 @@ type Deps struct {
 	Participants *participants.Model
 	// Outcomes is optional: without it no outcome is found.
 	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil for none.
+	Frameworks *frameworks.Model
 	// AsOf answers inclusion views as they stood at a past moment.
 	AsOf   *projections.AsOf
 	Tokens *access.Tokens
@@ -178,6 +181,8 @@ type builder struct {
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType, changeType *gql.Object
 	outcomeT                                                                               *gql.Object
 	node                                                                                   *gql.Interface
+	frameworks                                                                             frameworkTypes
+	report                                                                                 *gql.Object
 }
 
 // NewSchema builds the GraphQL schema over deps.
@@ -198,7 +203,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
-		Participants: deps.Participants, Outcomes: deps.Outcomes, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
+		Participants: deps.Participants, Outcomes: deps.Outcomes, Frameworks: deps.Frameworks, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
 		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock,
 		NameKey: derive(deps.Secret, "name index")})
 	if err != nil {
@@ -234,6 +239,8 @@ func (b *builder) objects() {
 	b.stakeholder = b.stakeholderObject()
 	b.outcomeT = b.outcomeObject()
 	b.token = b.tokenObject()
+	b.frameworks = b.frameworkObjects()
+	b.report = b.reportObject(b.frameworks)
 }
 
 // nodeInterface resolves a node to its type by the read model's value.

@@ -21,6 +21,7 @@ import (
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
@@ -252,6 +253,7 @@ type readModels struct {
 	stakeholders *stakeholders.Model
 	participants *participants.Model
 	outcomes     *outcomes.Model
+	frameworks   *frameworks.Model
 }
 
 // newReadModels makes the read models; the inclusion model's record keys
@@ -260,13 +262,13 @@ type readModels struct {
 // With no keys (a health check), the models open no name.
 func newReadModels(keys *keystore.Store) readModels {
 	if keys == nil {
-		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil), outcomes.New()}
+		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil), outcomes.New(), frameworks.New()}
 	}
-	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys), outcomes.New()}
+	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys), outcomes.New(), frameworks.New()}
 }
 
 func (r readModels) all() []projections.Projection {
-	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants, r.outcomes}
+	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants, r.outcomes, r.frameworks}
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {

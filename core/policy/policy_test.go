@@ -100,6 +100,8 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"FulfilCommitment": A | a | F | f | V | v, "BreakCommitment": A | a | F | f | V | v, "WithdrawCommitment": A | a | F | f | V | v,
 		"HarvestOutcome": A | a | F | f | V | v, "ReviseOutcome": A | a | F | f | V | v, "MarkOutcomePublic": A | a | F | f | V | v,
 		"RequestSubstantiation": A | a | F | f | V | v, "RecordSubstantiation": A | a | F | f | V | v, "EraseVerifier": A,
+		"DefineFramework": A | a, "ChangeFrameworkDetails": A | a, "SetFrameworkOutcome": A | a, "SetFrameworkResult": A | a,
+		"SetFrameworkIndicator": A | a, "RecordIndicatorValue": A | a,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,
 		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
@@ -26,6 +27,8 @@ type Config struct {
 	Participants *participants.Model
 	// Outcomes is optional: without it no outcome is found.
 	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil where the server has none.
+	Frameworks *frameworks.Model
 	// Handler reads objects' histories from the log.
 	Handler *commands.Handler
 	// AsOf answers inclusion views as they stood at a past moment; nil

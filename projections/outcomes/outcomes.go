@@ -11,6 +11,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
 	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
@@ -113,7 +114,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		o.request(e.RequestID, func(r *Request) { r.Answer = &Answer{On: e.AnsweredOn, Verdict: e.Verdict, Comment: e.Comment} })
 	case outcome.VerifierErased:
 		o.request(e.RequestID, func(r *Request) { r.Verifier, r.Erased, r.ErasedOn = nil, true, e.ErasedOn })
-	case space.Event, stakeholder.Event, participant.Event, dialogue.Event, commitment.Event:
+	case space.Event, stakeholder.Event, participant.Event, dialogue.Event, commitment.Event, framework.Event:
 	default:
 		return fmt.Errorf("outcomes: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
 	}

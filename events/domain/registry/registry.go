@@ -4,6 +4,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
 	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
@@ -19,6 +20,7 @@ func Aggregates() []domain.Described {
 		dialogue.Aggregate,
 		commitment.Aggregate,
 		outcome.Aggregate,
+		framework.Aggregate,
 	}
 }
 
