@@ -11,10 +11,11 @@
 // (Nats-Expected-Last-Subject-Sequence) on the first message of an atomic
 // batch (Nats-Batch-Id, -Sequence, -Commit) that holds a command's events.
 //
-// Reads use direct gets, answered by whichever replica is nearest; a store
-// makes the replica hold everything it has written or seen before it
-// reads, so that it reads its own writes. Subscriptions catch up with
-// direct gets and follow with an ordered consumer.
+// Appends decide on the stream leader's answer, and reads learn from it
+// where a stream or $all ends; the events come in batches from direct
+// gets, answered by the nearest replica, which a read waits for when it
+// lags. So every node reads every acknowledged write. Subscriptions catch
+// up with direct gets and follow with an ordered consumer.
 //
 // Node embeds a JetStream server: three palabre processes given each
 // other's route addresses are the whole cluster. Vault keeps participants'
@@ -22,9 +23,8 @@
 //
 // # Caveats
 //
-//   - A node reads another node's writes once its replica has applied
-//     them (milliseconds), as read models do; an append decided on a stale
-//     read fails its expected revision and is retried by the caller.
+//   - A replica that lags more than 10 s behind the leader (a node
+//     restarting on a busy machine) makes reads answer ErrUnavailable.
 //   - One append is at most 1000 events (JetStream's atomic batch limit).
 //   - A destroyed key's bytes leave the raft log (WAL) of the keys stream
 //     only once that log has moved past them and been compacted: see Vault.
