@@ -46,16 +46,18 @@ func (p *Figures) Groups() []*Measure { return p.Measures[len(MeasureNames):] }
 // publish turns figures into measures, exact and with their cell keys,
 // nothing perturbed or withheld yet.
 func publish(f inclusion.Figures) *Figures {
-	counts := []int{f.Attendance, f.Registered, f.Unregistered, f.UniqueParticipants, f.Women, f.Men,
+	// Arrays, not slices: a table publishes hundreds of figures.
+	counts := [...]int{f.Attendance, f.Registered, f.Unregistered, f.UniqueParticipants, f.Women, f.Men,
 		f.Youth, f.YoungWomen, f.YoungMen, f.AgeUnknown, f.PersonsWithDisabilities, f.Displaced}
-	keys := make([]int, len(counts))
-	groupKeys := map[string]int{}
+	var keys [len(counts)]int
+	var groupKeys map[string]int // nil reads as zeros
 	if k := f.Keys; k != nil {
-		keys = []int{k.Attendance, k.Registered, k.Unregistered, k.UniqueParticipants, k.Women, k.Men,
+		keys = [...]int{k.Attendance, k.Registered, k.Unregistered, k.UniqueParticipants, k.Women, k.Men,
 			k.Youth, k.YoungWomen, k.YoungMen, k.AgeUnknown, k.PersonsWithDisabilities, k.Displaced}
 		groupKeys = k.Groups
 	}
-	codes := make([]string, 0, len(f.Groups))
+	var codesBuf [16]string
+	codes := codesBuf[:0]
 	for code := range f.Groups {
 		codes = append(codes, code)
 	}

@@ -36,16 +36,16 @@ func (s *Service) publishedInclusion(ctx context.Context, v Viewer, q InclusionQ
 	if err != nil {
 		return nil, err
 	}
-	queries := []inclusion.Query{mq}
 	var keys []groupKey
 	if q.GroupBy != "" {
 		keys = s.groupKeys(v, model, mq, q.GroupBy)
-		for _, key := range keys {
-			if q.GroupTotalsOnly {
-				key.query.Bucket = inclusion.NoBucket
-			}
-			queries = append(queries, key.query)
+	}
+	queries := append(make([]inclusion.Query, 0, 1+len(keys)), mq)
+	for _, key := range keys {
+		if q.GroupTotalsOnly {
+			key.query.Bucket = inclusion.NoBucket
 		}
+		queries = append(queries, key.query)
 	}
 	views, err := model.PublishedEach(ctx, queries)
 	if err := stopped(ctx); err != nil {
@@ -57,26 +57,20 @@ func (s *Service) publishedInclusion(ctx context.Context, v Viewer, q InclusionQ
 	total := s.publishedView(model, mq, views[0])
 	out := &View{Rows: total.rows, Total: total.total, AsOf: at, From: total.from, To: total.to,
 		Widened: total.from != mq.From || total.to != mq.To || !at.Equal(q.AsOf)}
-	groups := make([]exact, len(keys))
+	// Each figure stands alone: withholding one reveals nothing through
+	// another, whose value is fixed by its own cells.
+	s.withholdView(total)
+	out.Met = met(total.targets, out.Total)
+	if len(keys) > 0 {
+		out.Groups = make([]Group, len(keys))
+	}
 	for i, key := range keys {
 		g := s.publishedView(model, queries[i+1], views[i+1])
 		if !q.GroupTotalsOnly {
 			g.rows = aligned(g.rows, total.rows)
 		}
-		groups[i] = g
-		out.Groups = append(out.Groups, Group{By: q.GroupBy, Key: key.key, Space: key.space, View: View{Rows: g.rows, Total: g.total}})
-	}
-	// Each figure stands alone: withholding one reveals nothing through
-	// another, whose value is fixed by its own cells.
-	for _, e := range append(groups, total) {
-		s.release.withhold(e.total)
-		for _, r := range e.rows {
-			s.release.withhold(r.Figures)
-		}
-	}
-	out.Met = met(total.targets, out.Total)
-	for i := range out.Groups {
-		out.Groups[i].Met = met(groups[i].targets, out.Groups[i].Total)
+		s.withholdView(g)
+		out.Groups[i] = Group{By: q.GroupBy, Key: key.key, Space: key.space, View: View{Rows: g.rows, Total: g.total, Met: met(g.targets, g.total)}}
 	}
 	return out, nil
 }
@@ -93,6 +87,14 @@ func (s *Service) publishedView(model *inclusion.Model, q inclusion.Query, v inc
 		out.rows = append(out.rows, Row{From: r.Period.From, To: r.Period.To, Figures: f})
 	}
 	return out
+}
+
+// withholdView withholds what a view's figures must not publish.
+func (s *Service) withholdView(e exact) {
+	s.release.withhold(e.total)
+	for _, r := range e.rows {
+		s.release.withhold(r.Figures)
+	}
 }
 
 // uniqueParticipants do not add across cells, so they are published only

@@ -143,7 +143,7 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 	if from == to {
 		return
 	}
-	m.spaceSums[id].each(math.MinInt32, math.MaxInt32, func(month int32, sums *tally) {
+	m.spaceSums[id].each(math.MinInt32, math.MaxInt32, &tally{}, func(month int32, sums *tally) {
 		sumsIn(m.regionSums, from).add(month, sums, -1)
 		sumsIn(m.regionSums, to).add(month, sums, 1)
 	})

@@ -60,11 +60,12 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]View, len(qs))
+	var part tally // each month's sums, read into one place
 	for i, q := range qs {
 		if i%256 == 255 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		v, err := m.published(ctx, q)
+		v, err := m.published(ctx, q, &part)
 		if err != nil {
 			return nil, err
 		}
@@ -73,8 +74,9 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 	return out, nil
 }
 
-// published is Published's answer to one query. m.mu is held.
-func (m *Model) published(ctx context.Context, q Query) (View, error) {
+// published is Published's answer to one query, each month's sums read
+// into part. m.mu is held.
+func (m *Model) published(ctx context.Context, q Query, part *tally) (View, error) {
 	q = Snapped(q)
 	lo, hi := int32(math.MinInt32), int32(math.MaxInt32)
 	if !q.From.IsZero() {
@@ -108,7 +110,7 @@ func (m *Model) published(ctx context.Context, q Query) (View, error) {
 		// A region, or everything: the regions' kept sums.
 		for region, sums := range m.regionSums {
 			if q.Region == "" || region == q.Region {
-				sums.each(lo, hi, add)
+				sums.each(lo, hi, part, add)
 			}
 		}
 	} else {
@@ -116,7 +118,7 @@ func (m *Model) published(ctx context.Context, q Query) (View, error) {
 			if n%256 == 255 && ctx.Err() != nil {
 				return View{}, ctx.Err()
 			}
-			m.eachPublished(id, q, lo, hi, add)
+			m.eachPublished(id, q, lo, hi, part, add)
 		}
 	}
 	v.Total = m.publishedFigures(&total)
@@ -127,9 +129,9 @@ func (m *Model) published(ctx context.Context, q Query) (View, error) {
 // eachPublished calls f with each month from lo to hi of a space's
 // published sums, of its cells of q's format and pillar: the kept sums
 // when neither narrows them.
-func (m *Model) eachPublished(id domain.ID, q Query, lo, hi int32, f func(int32, *tally)) {
+func (m *Model) eachPublished(id domain.ID, q Query, lo, hi int32, part *tally, f func(int32, *tally)) {
 	if q.Format == "" && q.Pillar == "" {
-		m.spaceSums[id].each(lo, hi, f)
+		m.spaceSums[id].each(lo, hi, part, f)
 		return
 	}
 	eachMonth(m.base[id], lo, hi, func(month int32, sm *spaceMonth) { f(month, m.selectedCells(sm, q)) })

@@ -58,14 +58,14 @@ func (s *monthSums) widen(width int) {
 }
 
 // each calls f, in order, with each month from lo to hi that has sums and
-// those sums. The tally is f's only for the call: it is reused.
-func (s *monthSums) each(lo, hi int32, f func(month int32, sums *tally)) {
+// those sums, read into part: f has them only for the call.
+func (s *monthSums) each(lo, hi int32, part *tally, f func(month int32, sums *tally)) {
 	if s == nil {
 		return
 	}
 	start, _ := slices.BinarySearch(s.months, lo)
-	var part tally
-	part.groups = make([]int, max(s.width-sumsHead, 0))
+	groups := max(s.width-sumsHead, 0)
+	part.groups = slices.Grow(part.groups[:0], groups)[:groups]
 	for i := start; i < len(s.months) && s.months[i] <= hi; i++ {
 		row := s.values[i*s.width : (i+1)*s.width]
 		part.dialogues = int(row[0])
@@ -75,7 +75,7 @@ func (s *monthSums) each(lo, hi int32, f func(month int32, sums *tally)) {
 		for g := range part.groups {
 			part.groups[g] = int(row[sumsHead+g])
 		}
-		f(s.months[i], &part)
+		f(s.months[i], part)
 	}
 }
 
