@@ -228,8 +228,8 @@ func sameRecords(a, b *Dialogue) bool {
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or
-// takes them out (sign −1), and updates the space-month's published sum.
-// m.mu is held.
+// takes them out (sign −1), and moves the change of the cell's published
+// values into its space's and its region's sums. m.mu is held.
 func (m *Model) enterBase(d *Dialogue, sign int) {
 	months := m.base[d.SpaceID]
 	if months == nil {

@@ -61,11 +61,16 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 	defer m.mu.RUnlock()
 	out := make([]View, len(qs))
 	var part tally // each month's sums, read into one place
+	var months monthRange
 	for i, q := range qs {
 		if i%256 == 255 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		v, err := m.published(ctx, q, &part)
+		if i == 0 || q.From != qs[i-1].From || q.To != qs[i-1].To { // a table's groups share their dates
+			months = monthsOf(q)
+		}
+		q.From, q.To = months.from, months.to
+		v, err := m.published(ctx, q, months.lo, months.hi, &part)
 		if err != nil {
 			return nil, err
 		}
@@ -74,17 +79,28 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 	return out, nil
 }
 
-// published is Published's answer to one query, each month's sums read
-// into part. m.mu is held.
-func (m *Model) published(ctx context.Context, q Query, part *tally) (View, error) {
+// monthRange is a query's dates widened to whole months (Snapped), and
+// the indexes of their first and last months (unbounded where open).
+type monthRange struct {
+	from, to domain.Date
+	lo, hi   int32
+}
+
+func monthsOf(q Query) monthRange {
 	q = Snapped(q)
-	lo, hi := int32(math.MinInt32), int32(math.MaxInt32)
+	r := monthRange{from: q.From, to: q.To, lo: math.MinInt32, hi: math.MaxInt32}
 	if !q.From.IsZero() {
-		lo = monthIndex(q.From)
+		r.lo = monthIndex(q.From)
 	}
 	if !q.To.IsZero() {
-		hi = monthIndex(q.To)
+		r.hi = monthIndex(q.To)
 	}
+	return r
+}
+
+// published is Published's answer to one query, its dates widened to
+// months lo…hi, each month's sums read into part. m.mu is held.
+func (m *Model) published(ctx context.Context, q Query, lo, hi int32, part *tally) (View, error) {
 	v := View{From: q.From, To: q.To}
 	var total tally
 	var rows map[int32]*tally
