@@ -34,6 +34,16 @@ func ValidateStreamName(name string) error {
 	return nil
 }
 
+// NodeStreamPrefix starts the names of the streams where the nodes of a
+// deployment keep what they share beside the domain: tokens and sessions,
+// on a replicated engine. They are no aggregate's: read models, audit
+// trails and checks of the domain pass over them (IsNodeStream).
+const NodeStreamPrefix = "_node-"
+
+// IsNodeStream reports whether a stream is one of the nodes' own
+// (NodeStreamPrefix), not the domain's.
+func IsNodeStream(name string) bool { return strings.HasPrefix(name, NodeStreamPrefix) }
+
 // Revision is an event's 0-based index within its stream.
 type Revision uint64
 

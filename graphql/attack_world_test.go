@@ -264,7 +264,7 @@ func attackServers(t *testing.T) map[graphql.Disclosure]*env {
 		t.Fatal(err)
 	}
 	mk := func(role access.Role) string {
-		_, secret, err := tokens.Create(access.NewToken{Role: role, TTL: 30 * 24 * time.Hour, Subject: string(role)})
+		_, secret, err := tokens.Create(context.Background(), access.NewToken{Role: role, TTL: 30 * 24 * time.Hour, Subject: string(role)})
 		if err != nil {
 			t.Fatal(err)
 		}

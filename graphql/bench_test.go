@@ -93,7 +93,7 @@ func loadAPI(b *testing.B) *benchAPI {
 	}
 	var secrets []string
 	for range 2 {
-		_, secret, err := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour})
+		_, secret, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: time.Hour})
 		if err != nil {
 			b.Fatal(err)
 		}

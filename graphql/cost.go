@@ -176,12 +176,15 @@ func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[s
 	if op.Operation == ast.OperationTypeMutation {
 		root = s.schema.MutationType()
 	}
-	return e.selections(op.SelectionSet, root, viewSize{1, 0})
+	return e.selections(op.SelectionSet, root, viewSize{rows: 1})
 }
 
 // viewSize is the shape of the inclusion view a selection belongs to:
 // its rows (buckets) and, for a table, its groups.
-type viewSize struct{ rows, groups int }
+type viewSize struct {
+	rows, groups int
+	report       reportShape // within a donor report
+}
 
 // selections costs a selection set on a type within a view of that size.
 func (e *estimate) selections(set *ast.SelectionSet, on gql.Type, rows viewSize) (int64, error) {
@@ -243,6 +246,10 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error
 		if at, _ := args["asOf"].(string); at != "" {
 			base += asOfCost
 		}
+	case t.Name() == "DonorReport":
+		var work int64
+		rows.report, work = e.reportWork(args)
+		base += work
 	case name == "rows" && t.Name() == "InclusionRow":
 		each = int64(rows.rows)
 	case name == "groups" && t.Name() == "InclusionGroup":
@@ -251,6 +258,9 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error
 		base += int64((rows.groups + columnEntriesPerUnit - 1) / columnEntriesPerUnit)
 	case strings.HasSuffix(t.Name(), "Connection"):
 		each = int64(firstOf(args))
+	case list && rows.report.in && isReportList(rows.report, t):
+		n, _ := rows.report.reportLength(t)
+		each = int64(n)
 	case list:
 		if _, scalar := t.(*gql.Scalar); !scalar {
 			each = listBound

@@ -18,13 +18,16 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -58,6 +61,10 @@ type envOptions struct {
 	webApp       fs.FS
 	secret       []byte           // the server's secret (Deps.Secret); default random
 	tokenClock   func() time.Time // the token store's clock; default today
+	// sharedTokens, when set, keeps the tokens as nodes of a shared
+	// engine do (an access.LogKeeper) over the store it returns, given
+	// the env's.
+	sharedTokens func(events.Store) events.Store
 	// onLog sees each line the server logs, as it logs it (a test may
 	// hold the server there).
 	onLog func(line []byte)
@@ -73,8 +80,9 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		}
 	}
 	clock := func() time.Time { return today }
-	inc, com, sta, par := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys)
-	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par)
+	inc, com, sta, par, out := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys), outcomes.New()
+	fws := frameworks.New()
+	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par, out, fws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +95,9 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		tokenClock = o.tokenClock
 	}
 	tokens, err := access.OpenTokens(filepath.Join(c.Dir, "tokens.json"), tokenClock, refdata.Default())
+	if o.sharedTokens != nil {
+		tokens, err = access.NewTokens(context.Background(), access.NewLogKeeper(o.sharedTokens(c.Store), time.Second), tokenClock, refdata.Default())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +107,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	api, err := graphql.NewServer(graphql.Deps{DeviceKey: deviceKey, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
+		Participants: par, Outcomes: out, Frameworks: fws, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +126,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		}
 	}
 	mk := func(role access.Role, regions ...string) string {
-		_, secret, err := tokens.Create(access.NewToken{Role: role, Regions: regions, TTL: 30 * 24 * time.Hour, Subject: string(role) + fmt.Sprint(regions)})
+		_, secret, err := tokens.Create(context.Background(), access.NewToken{Role: role, Regions: regions, TTL: 30 * 24 * time.Hour, Subject: string(role) + fmt.Sprint(regions)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,6 +33,18 @@ type export struct {
 	// about are lines for the workbook's first sheet from the last
 	// answer, in a language: what the figures cover; nil for none.
 	about func(data map[string]any, lang string) [][]any
+	// made is the moment a workbook says it was made on, from the
+	// answer; nil for the clock's.
+	made func(data map[string]any) time.Time
+	// raw are other formats, by extension, written whole from one answer.
+	raw map[string]rawExport
+}
+
+// rawExport is a file an export's answer is already (the IATI XML): its
+// query, which takes $lang too, and its body.
+type rawExport struct {
+	query, contentType string
+	body               func(data map[string]any) []byte
 }
 
 // column is a heading in French and English, and the kind of its cells.
@@ -64,7 +76,8 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.tables[name]
-	if !ok || !known || (format != "csv" && format != "xlsx") {
+	_, raw := ex.raw[format]
+	if !ok || !known || (format != "csv" && format != "xlsx" && !raw) {
 		x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
 		return
 	}
@@ -93,7 +106,11 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusBadRequest, problem)
 		return
 	}
-	doc, err := s.document(ex.query)
+	query := ex.query
+	if raw {
+		query, vars["lang"] = ex.raw[format].query, lang
+	}
+	doc, err := s.document(query)
 	if err != nil {
 		x.log.Error().Err(err).Msg("an export's own query is refused")
 		x.fail(http.StatusInternalServerError, errInternal)
@@ -132,6 +149,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	x.log.Info().Str("audit", "export").Str("export", name).Str("format", format).Str("subject", principal.Subject).
 		Str("token", principal.TokenID).Int("rows", len(rows)).Msg("audit")
+	if raw {
+		s.writeRaw(w, ex.raw[format], name, format, last)
+		return
+	}
 	s.writeExport(w, x, ex, name, format, lang, q, rows, last)
 }
 
@@ -151,7 +172,11 @@ func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name
 		if ex.about != nil {
 			about = append(about, ex.about(last, lang)...)
 		}
-		err = writeXLSX(&body, name, headings, ex.columns, rows, about, wording{lang, s.labels}, s.deps.Clock())
+		made := s.deps.Clock()
+		if ex.made != nil {
+			made = ex.made(last)
+		}
+		err = writeXLSX(&body, name, headings, ex.columns, rows, about, wording{lang, s.labels}, made)
 	}
 	if err != nil {
 		x.log.Error().Err(err).Msg("writing an export failed")
@@ -161,6 +186,16 @@ func (s *Server) writeExport(w http.ResponseWriter, x *exchange, ex export, name
 	extendWriteDeadline(w, exportWriteGrace+time.Duration(body.Len()/exportSlowestReader)*time.Second)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body.Bytes())
+}
+
+// writeRaw sends a file an answer holds whole.
+func (s *Server) writeRaw(w http.ResponseWriter, raw rawExport, name, format string, data map[string]any) {
+	body := raw.body(data)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palabre-%s.%s"`, name, format))
+	w.Header().Set("Content-Type", raw.contentType)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }
 
 // An export is built whole in memory, page by page, before it is

@@ -89,6 +89,7 @@ func (s *Server) exports() map[string]export {
 		return append(rows, append([]cell{name, "Total", nil, at(total, "dialogues")}, figureCells(total, groups)...))
 	}
 	return map[string]export{
+		"donorReport": donorReportExport(),
 		"inclusion": {
 			// groupRows=false gives each group its total only, as the
 			// dashboard's table shows it: a year of every space by month

@@ -10,12 +10,16 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -44,7 +48,7 @@ func (b *builder) histories() {
 		"objectId":   resolve(nonNull(gql.ID), func(c change) any { return c.object.ID.String() }),
 		"objectKind": resolve(nonNull(gql.String), func(c change) any { return c.object.Category }),
 	}})
-	b.changeType.Fields()["objectKind"].Description = "space, dialogue, commitment, stakeholder or participant."
+	b.changeType.Fields()["objectKind"].Description = "space, dialogue, commitment, stakeholder, participant or framework."
 	for _, o := range []struct {
 		object   *gql.Object
 		category string
@@ -55,6 +59,8 @@ func (b *builder) histories() {
 		{b.commitmentT, commitment.Category, func(v any) domain.ID { return v.(commitments.Commitment).ID }},
 		{b.stakeholder, stakeholder.Category, func(v any) domain.ID { return v.(stakeholders.Stakeholder).ID }},
 		{b.participant, participant.Category, func(v any) domain.ID { return v.(participants.Participant).ID }},
+		{b.outcomeT, outcome.Category, func(v any) domain.ID { return v.(outcomes.Outcome).ID }},
+		{b.frameworks.framework, framework.Category, func(v any) domain.ID { return v.(frameworks.Framework).ID }},
 	} {
 		// "changes", not "history": a commitment's history is its
 		// follow-ups (CommitmentUpdate), which the issue names too.

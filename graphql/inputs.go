@@ -50,7 +50,7 @@ type commandInput struct {
 // commandInputs are every mutation's, by mutation name.
 func (b *builder) commandInputs() map[string]commandInput {
 	inputs := map[string]commandInput{}
-	for _, of := range []func() map[string]commandInput{b.spaceInputs, b.stakeholderInputs, b.participantInputs, b.dialogueInputs, b.commitmentInputs} {
+	for _, of := range []func() map[string]commandInput{b.spaceInputs, b.stakeholderInputs, b.participantInputs, b.dialogueInputs, b.commitmentInputs, b.outcomeInputs, b.frameworkInputs} {
 		maps.Copy(inputs, of())
 	}
 	return inputs

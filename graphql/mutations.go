@@ -39,6 +39,8 @@ type command struct {
 const (
 	identityRequired = "required"
 	identityOptional = "optional"
+	// identityOfVerifier: the input's verifier is sealed as an identity.
+	identityOfVerifier = "verifier"
 )
 
 var (
@@ -47,6 +49,8 @@ var (
 	returnsParticipant = func(b *builder) *gql.Object { return b.participant }
 	returnsDialogue    = func(b *builder) *gql.Object { return b.dialogue }
 	returnsCommitment  = func(b *builder) *gql.Object { return b.commitmentT }
+	returnsOutcome     = func(b *builder) *gql.Object { return b.outcomeT }
+	returnsFramework   = func(b *builder) *gql.Object { return b.frameworks.framework }
 )
 
 func (b *builder) commandList() []command {
@@ -60,6 +64,10 @@ func (b *builder) commandList() []command {
 	participantCmd := of(returnsParticipant, (*builder).getParticipant)
 	dialogueCmd := of(returnsDialogue, (*builder).getDialogue)
 	commitmentCmd := of(returnsCommitment, (*builder).getCommitment)
+	outcomeCmd := of(returnsOutcome, (*builder).getOutcome)
+	request := outcomeCmd("requestSubstantiation", "Ask a verifier to substantiate an outcome; their name, phone and organisation are sealed under a key of the request's own.", false)
+	request.identity = identityOfVerifier
+	frameworkCmd := of(returnsFramework, (*builder).getFramework)
 	enrol := participantCmd("enrolParticipant", "Enrol a participant; name and phone are sealed under the participant's own key.", true)
 	enrol.identity = identityRequired
 	correct := participantCmd("correctParticipant", "Correct a participant's profile, and their name and phone when identity is given.", false)
@@ -83,6 +91,18 @@ func (b *builder) commandList() []command {
 		commitmentCmd("fulfilCommitment", "Record a commitment fulfilled.", false),
 		commitmentCmd("breakCommitment", "Record a commitment broken.", false),
 		commitmentCmd("withdrawCommitment", "Record a commitment withdrawn.", false),
+		outcomeCmd("harvestOutcome", "Record an outcome harvested, with its evidence in the log.", true),
+		outcomeCmd("reviseOutcome", "Revise an outcome; its public mark is taken off.", false),
+		outcomeCmd("markOutcomePublic", "Mark whether an outcome may be published.", false),
+		request,
+		outcomeCmd("recordSubstantiation", "Record a verifier's answer.", false),
+		outcomeCmd("eraseVerifier", "Erase a verifier: their key is destroyed, so their name, phone and organisation cannot be opened again; the answer stays.", false),
+		frameworkCmd("defineFramework", "Define a programme's results framework (admins).", true),
+		frameworkCmd("changeFrameworkDetails", "Change the programme a framework reports on.", false),
+		frameworkCmd("setFrameworkOutcome", "Set a programme outcome, by its key.", false),
+		frameworkCmd("setFrameworkResult", "Set a result of an outcome, by its key.", false),
+		frameworkCmd("setFrameworkIndicator", "Set an indicator of a result, by its key.", false),
+		frameworkCmd("recordIndicatorValue", "Record an indicator's value for a year, entered by hand with its evidence.", false),
 	}
 }
 
@@ -129,9 +149,12 @@ func (b *builder) mutations() gql.Fields {
 			if _, err := parseID("commandId", p.Args["commandId"]); err != nil {
 				return nil, err
 			}
-			tok, err := b.deps.Tokens.Revoke(id)
+			tok, err := b.deps.Tokens.Revoke(p.Context, id)
 			if errors.Is(err, access.ErrNoToken) {
 				return nil, errNotFound
+			}
+			if u, ok := unavailable(err); ok {
+				return nil, u // the engine sharing tokens cannot be reached: nothing revoked
 			}
 			if err != nil {
 				requestOf(p.Context).log.Error().Err(err).Msg("revoking a token failed")
@@ -171,12 +194,15 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 		field, _, _ := strings.Cut(err.Error(), ":")
 		return nil, badInput(field, "%v", err)
 	}
-	tok, secret, err := b.deps.Tokens.Create(n)
+	tok, secret, err := b.deps.Tokens.Create(p.Context, n)
 	if errors.Is(err, access.ErrCommandIDReused) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	}
 	if errors.Is(err, access.ErrTokenExists) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: tokenExists(tok.ID, requestOf(p.Context).language)}
+	}
+	if u, ok := unavailable(err); ok {
+		return nil, u
 	}
 	if err != nil {
 		requestOf(p.Context).log.Error().Err(err).Msg("creating a token failed")
@@ -254,7 +280,13 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 		return id, events.Position{}, *in.problem
 	}
 	var identity *keystore.Identity
-	if c.identity != "" {
+	if c.identity == identityOfVerifier {
+		who, err := b.verifierArg(in.object("verifier"))
+		if err != nil {
+			return id, events.Position{}, err
+		}
+		identity = &who
+	} else if c.identity != "" {
 		who, given, err := b.identityArg(p)
 		if err != nil {
 			return id, events.Position{}, err
@@ -360,7 +392,7 @@ func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, err
 			return who, true, badInput("identity.sealed", "give the name and phone sealed or in clear, not both")
 		}
 		var err error
-		if who, err = b.openSealed(sealed); err != nil {
+		if who, err = b.openSealed(sealed, "identity.sealed"); err != nil {
 			return who, true, err
 		}
 	}
@@ -373,19 +405,33 @@ func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, err
 	return who, true, nil
 }
 
+// verifierArg is a verifier's identity, opened when a device sealed it to
+// the server; its lengths are the core's to check.
+func (b *builder) verifierArg(in inputValues) (keystore.Identity, error) {
+	who := keystore.Identity{Name: in.str("name"), Phone: in.str("phone"), Organisation: in.str("organisation")}
+	sealed := in.str("sealed")
+	if sealed == "" {
+		return who, nil
+	}
+	if who != (keystore.Identity{}) {
+		return who, badInput("input.verifier.sealed", "give the verifier sealed or in clear, not both")
+	}
+	return b.openSealed(sealed, "input.verifier.sealed")
+}
+
 func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
 
 // openSealed opens an identity a device sealed to the server's device key.
-func (b *builder) openSealed(sealed string) (keystore.Identity, error) {
+func (b *builder) openSealed(sealed, field string) (keystore.Identity, error) {
 	if b.deps.DeviceKey == nil {
-		return keystore.Identity{}, badInput("identity.sealed", "this server takes no sealed identity")
+		return keystore.Identity{}, badInput(field, "this server takes no sealed identity")
 	}
 	who, err := b.deps.DeviceKey.Open(sealed)
 	switch {
 	case errors.Is(err, keystore.ErrSealedForAnotherKey):
-		return who, badInput("identity.sealed", "sealed for another key than this server's (%s): type the name again", b.deps.DeviceKey.ID())
+		return who, badInput(field, "sealed for another key than this server's (%s): type the name again", b.deps.DeviceKey.ID())
 	case err != nil:
-		return who, badInput("identity.sealed", "does not open: damaged or altered")
+		return who, badInput(field, "does not open: damaged or altered")
 	}
 	return who, nil
 }

@@ -160,7 +160,7 @@ func TestNoIdentityReachesARoleWithoutAccess(t *testing.T) {
 	e := newEnv(t)
 	s := writeStory(e)
 	in := introspect(e)
-	ids := []string{s.gaoSpace, s.moptiSpace, s.holder, s.alice, s.bob, s.moptiPerson, s.dialogue, s.commitment}
+	ids := []string{s.gaoSpace, s.moptiSpace, s.holder, s.alice, s.bob, s.moptiPerson, s.dialogue, s.commitment, defineAFramework(e)}
 	reached := map[string]bool{}
 	var queries []walkQuery
 	for _, f := range in.fields["Query"] {
@@ -208,10 +208,10 @@ func (in introspected) rootQueries(f ifield, ids []string, reached map[string]bo
 	var variants [][]string
 	for _, a := range f.args {
 		switch {
-		case a.name == "id":
+		case a.name == "id" || a.name == "frameworkId":
 			var v []string
 			for _, id := range ids {
-				v = append(v, fmt.Sprintf("id: %q", id))
+				v = append(v, fmt.Sprintf("%s: %q", a.name, id))
 			}
 			variants = append(variants, v)
 		case a.name == "region":

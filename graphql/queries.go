@@ -114,7 +114,7 @@ func (b *builder) queries() gql.Fields {
 		"from": {Type: dateType, Description: "First business date, inclusive."}, "to": {Type: dateType, Description: "Last business date, inclusive."},
 	}
 	commitmentArgs := gql.FieldConfigArgument{"stakeholderId": {Type: gql.ID}, "spaceId": {Type: gql.ID}, "region": {Type: gql.String}, "pillar": {Type: b.enums["Pillar"]}}
-	return gql.Fields{
+	fields := gql.Fields{
 		"vocabulary": b.vocabularyField(),
 		"me":         b.meField(),
 		"deviceKey":  b.deviceKeyField(),
@@ -167,6 +167,8 @@ func (b *builder) queries() gql.Fields {
 		"changes":           b.changesField(),
 		"tokens":            b.tokensField(),
 	}
+	maps.Copy(fields, b.resultQueries())
+	return fields
 }
 
 // participantsNamedField finds people by name through the read service's
@@ -178,7 +180,7 @@ func (b *builder) participantsNamedField() *gql.Field {
 		Resolve: func(p gql.ResolveParams) (any, error) {
 			region, _ := p.Args["region"].(string)
 			name, _ := p.Args["name"].(string)
-			return b.read.ParticipantsNamed(viewerOf(p.Context), region, name)
+			return b.read.ParticipantsNamed(p.Context, viewerOf(p.Context), region, name)
 		}}
 }
 
@@ -190,7 +192,7 @@ func (b *builder) nodeField(idArg gql.FieldConfigArgument) *gql.Field {
 		if err != nil {
 			return nil, err
 		}
-		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant} {
+		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant, b.getOutcome} {
 			if v, err := get(p.Context, id); err == nil {
 				return v, nil
 			} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {
@@ -346,7 +348,7 @@ func (b *builder) tokensField() *gql.Field {
 		} else if err != nil {
 			return nil, err
 		}
-		return b.deps.Tokens.List(), nil
+		return b.deps.Tokens.List(p.Context)
 	}}
 }
 

@@ -27,6 +27,8 @@ func (b *builder) relations(queries gql.Fields) {
 	b.space.AddFieldConfig("dialogues", scoped(queries["dialogues"], "spaceId", spaceID, "region"))
 	b.space.AddFieldConfig("commitments", scoped(queries["commitments"], "spaceId", spaceID, "region"))
 
+	b.outcomeRelations(queries)
+
 	b.space.AddFieldConfig("convenor", &gql.Field{Type: b.stakeholder, Description: "The stakeholder that convenes it; null when none, or another region's.",
 		Resolve: related(func(s inclusion.Space) *domain.ID { return s.ConvenorID }, b.getStakeholder)})
 

@@ -197,7 +197,7 @@ func TestARetriedCreateTokenMakesOneToken(t *testing.T) {
 	if get(first, "createToken", "token", "id") != get(again, "createToken", "token", "id") || get(first, "createToken", "secret") != get(again, "createToken", "secret") {
 		t.Fatalf("a retry made another token: %v, then %v", first, again)
 	}
-	if list := e.tokens.List(); len(list) != 6 { // the env's five and this one
+	if list := mustList(t, e.tokens); len(list) != 6 { // the env's five and this one
 		t.Fatalf("%d tokens after a retried creation, want 6", len(list))
 	}
 	e.must(get(first, "createToken", "secret").(string), `{ me { role } }`, nil)

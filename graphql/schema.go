@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"io/fs"
+	"maps"
 
 	"sync/atomic"
 	"time"
@@ -24,7 +25,9 @@ import (
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -38,6 +41,10 @@ type Deps struct {
 	Commitments  *commitments.Model
 	Stakeholders *stakeholders.Model
 	Participants *participants.Model
+	// Outcomes is optional: without it no outcome is found.
+	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil for none.
+	Frameworks *frameworks.Model
 	// AsOf answers inclusion views as they stood at a past moment.
 	AsOf   *projections.AsOf
 	Tokens *access.Tokens
@@ -172,7 +179,10 @@ type builder struct {
 	connections map[string]*gql.Object
 
 	space, dialogue, commitmentT, stakeholder, participant, token, figuresType, changeType *gql.Object
+	outcomeT                                                                               *gql.Object
 	node                                                                                   *gql.Interface
+	frameworks                                                                             frameworkTypes
+	report                                                                                 *gql.Object
 }
 
 // NewSchema builds the GraphQL schema over deps.
@@ -193,7 +203,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		}
 	}
 	svc, err := read.New(read.Config{Inclusion: deps.Inclusion, Commitments: deps.Commitments, Stakeholders: deps.Stakeholders,
-		Participants: deps.Participants, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
+		Participants: deps.Participants, Outcomes: deps.Outcomes, Frameworks: deps.Frameworks, Handler: deps.Handler, AsOf: deps.AsOf, SmallCells: deps.SmallCells,
 		Disclosure: deps.Disclosure, CellKey: deps.CellKey, Replays: deps.Replays, Clock: deps.Clock,
 		NameKey: derive(deps.Secret, "name index")})
 	if err != nil {
@@ -205,13 +215,14 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	b.objects()
 	b.histories()
 	queries := b.queries()
+	maps.Copy(queries, b.outcomeQueries())
 	b.relations(queries)
 	query := gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: queries,
 		Description: "What the token may read: consultative spaces, dialogues, commitments, stakeholders, participants (pseudonymous; names only for facilitators of their region and admins) and inclusion figures. Another region's object answers as one that does not exist."})
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),
 		Description: "Commands. Each takes a commandId the client makes once: a retry with it returns the first result."})
 	schema, err := gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
-		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant}})
+		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant, b.outcomeT}})
 	return b, schema, err
 }
 
@@ -226,7 +237,10 @@ func (b *builder) objects() {
 	b.dialogue = b.dialogueObject()
 	b.commitmentT = b.commitmentObject()
 	b.stakeholder = b.stakeholderObject()
+	b.outcomeT = b.outcomeObject()
 	b.token = b.tokenObject()
+	b.frameworks = b.frameworkObjects()
+	b.report = b.reportObject(b.frameworks)
 }
 
 // nodeInterface resolves a node to its type by the read model's value.
@@ -244,6 +258,8 @@ func (b *builder) nodeInterface() *gql.Interface {
 				return b.stakeholder
 			case participants.Participant:
 				return b.participant
+			case outcomes.Outcome:
+				return b.outcomeT
 			}
 			return nil
 		}})
@@ -460,7 +476,7 @@ func nonNilStrings(xs []string) []string {
 // identity opens a participant's name and phone for a viewer allowed to
 // see them; the read service audits it.
 func (b *builder) identity(ctx context.Context, id domain.ID) (any, error) {
-	who, ok, err := b.read.Identity(viewerOf(ctx), id)
+	who, ok, err := b.read.Identity(ctx, viewerOf(ctx), id)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -405,6 +405,19 @@ func (x *exchange) fail(status int, c *coded) {
 }
 
 func (x *exchange) unauthenticated(err error) {
+	if u, ok := unavailable(err); ok {
+		// The tokens other nodes recorded cannot be read: no token is
+		// trusted on what this node last knew (a revocation may be missed).
+		x.log.Warn().Err(err).Msg("tokens unavailable")
+		x.w.Header().Set("Retry-After", strconv.Itoa(u.RetryAfter))
+		x.fail(http.StatusServiceUnavailable, u)
+		return
+	}
+	if !errors.Is(err, access.ErrUnauthenticated) && !errors.Is(err, errNoToken) && !errors.Is(err, errNoCSRF) {
+		x.log.Error().Err(err).Msg("reading the tokens failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
 	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
 	switch {
@@ -471,7 +484,7 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 		if !ok {
 			return access.Principal{}, access.ErrUnauthenticated
 		}
-		return s.deps.Tokens.Authenticate(strings.TrimSpace(token))
+		return s.deps.Tokens.Authenticate(r.Context(), strings.TrimSpace(token))
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
@@ -480,7 +493,7 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	if r.Header.Get(csrfHeader) == "" {
 		return access.Principal{}, errNoCSRF
 	}
-	return s.deps.Tokens.AuthenticateSession(c.Value)
+	return s.deps.Tokens.AuthenticateSession(r.Context(), c.Value)
 }
 
 // introspectionOnly reports whether every operation of a document asks
@@ -595,7 +608,11 @@ func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
 // admin to keep beside the master key's copy (see palabre erasures).
 func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
 	s.serveAdminFile(w, r, policy.ListErasures, "erasures", "text/tab-separated-values; charset=utf-8", func(_ context.Context, w io.Writer) error {
-		return participants.WriteErasures(w, s.deps.Participants.Erasures())
+		list := s.deps.Participants.Erasures()
+		if s.deps.Outcomes != nil {
+			list = participants.Merged(list, s.deps.Outcomes.Erasures())
+		}
+		return participants.WriteErasures(w, list)
 	})
 }
 

@@ -61,7 +61,7 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			if err := s.deps.Tokens.CloseSession(c.Value); err != nil {
+			if err := s.deps.Tokens.CloseSession(r.Context(), c.Value); err != nil {
 				x.log.Error().Err(err).Msg("closing a session failed")
 				x.fail(http.StatusInternalServerError, errInternal)
 				return
@@ -88,7 +88,7 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "token", Message: `send {"token": "plb_…"}`})
 		return
 	}
-	secret, expires, who, err := s.deps.Tokens.OpenSession(strings.TrimSpace(body.Token), s.clientAddress(r))
+	secret, expires, who, err := s.deps.Tokens.OpenSession(r.Context(), strings.TrimSpace(body.Token), s.clientAddress(r))
 	var paced *access.TooManySignIns
 	switch {
 	case errors.As(err, &paced):

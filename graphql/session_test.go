@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -72,9 +73,9 @@ func TestTheWebAppSignsInWithASessionCookieThatOnlyCountsWithTheCSRFHeader(t *te
 	}
 	// A revoked token's sessions end with it.
 	_, cookie = e.signIn(e.analyst)
-	for _, tok := range e.tokens.List() {
+	for _, tok := range mustList(t, e.tokens) {
 		if tok.Role == "analyst" {
-			if _, err := e.tokens.Revoke(tok.ID); err != nil {
+			if _, err := e.tokens.Revoke(context.Background(), tok.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package graphql_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -183,7 +184,7 @@ func storyAuditAndRevocation(t *testing.T, e *env) {
 		}
 	}
 	// Revocation takes effect on the next request.
-	tok, secret, _ := e.tokens.Create(accessToken("analyst"))
+	tok, secret, _ := e.tokens.Create(context.Background(), accessToken("analyst"))
 	e.must(secret, `{ me { role } }`, nil)
 	e.must(e.admin, `mutation($c: ID!, $id: ID!) { revokeToken(commandId: $c, id: $id) { revoked } }`, map[string]any{"c": newID(), "id": tok.ID})
 	if r := e.do(secret, `{ me { role } }`, nil); r.Status != 401 || r.code() != "UNAUTHENTICATED" {

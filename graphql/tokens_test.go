@@ -2,21 +2,26 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oklog/ulid/v2"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -70,11 +75,11 @@ func TestTokensWithARecomputableSecretAreRevoked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "made by an older build", TTL: 24 * time.Hour, CommandID: newID()})
+	old, _, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, Subject: "made by an older build", TTL: 24 * time.Hour, CommandID: newID()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, _, err := tokens.Create(access.NewToken{Role: access.Analyst, Subject: "random", TTL: 24 * time.Hour, CommandID: newID()})
+	fresh, _, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, Subject: "random", TTL: 24 * time.Hour, CommandID: newID()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,22 +105,74 @@ func TestTokensWithARecomputableSecretAreRevoked(t *testing.T) {
 		t.Fatal(err)
 	}
 	presented := "plb_" + old.ID + "_" + base64.RawURLEncoding.EncodeToString(derived)
-	if _, err := tokens.Authenticate(presented); err != nil {
+	if _, err := tokens.Authenticate(context.Background(), presented); err != nil {
 		t.Fatalf("the old token before: %v", err)
 	}
-	revoked, err := tokens.RevokeRecomputable(recomputed)
+	revoked, err := tokens.RevokeRecomputable(context.Background(), recomputed)
 	if err != nil || len(revoked) != 1 || revoked[0].ID != old.ID || revoked[0].Subject != old.Subject {
 		t.Fatalf("revoked %v (%v), want the old token alone", revoked, err)
 	}
-	if _, err := tokens.Authenticate(presented); err == nil {
+	if _, err := tokens.Authenticate(context.Background(), presented); err == nil {
 		t.Error("the recomputable token still signs in")
 	}
-	for _, tok := range tokens.List() {
+	for _, tok := range mustList(t, tokens) {
 		if tok.ID == fresh.ID && tok.Revoked != nil {
 			t.Error("a token with a random secret was revoked")
 		}
 	}
-	if again, _ := tokens.RevokeRecomputable(recomputed); len(again) != 0 {
+	if again, _ := tokens.RevokeRecomputable(context.Background(), recomputed); len(again) != 0 {
 		t.Errorf("revoked again at the next start: %v", again)
+	}
+}
+
+// mustList is every token, or the test's end.
+func mustList(t testing.TB, tokens *access.Tokens) []access.Token {
+	t.Helper()
+	list, err := tokens.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+// unreachable is the env's store, whose reads fail as a replicated
+// engine's do while its leader changes, once down is set.
+type unreachable struct {
+	events.Store
+	down atomic.Bool
+}
+
+func (u *unreachable) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
+	if u.down.Load() {
+		return func(yield func(events.RecordedEvent, error) bool) {
+			yield(events.RecordedEvent{}, &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 5 * time.Second})
+		}
+	}
+	return u.Store.ReadStream(ctx, stream, opts)
+}
+
+// A node that cannot read what the other nodes recorded of the tokens
+// answers UNAVAILABLE, to be tried again, rather than trust what it last
+// read (a revocation may be in what it cannot read) or say the token is
+// not valid (the web app would ask its user to sign in again).
+func TestANodeThatCannotReadTheSharedTokensAnswersUnavailable(t *testing.T) {
+	var store *unreachable
+	var mu sync.Mutex
+	now := today
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := newEnvWith(t, envOptions{tokenClock: clock, sharedTokens: func(s events.Store) events.Store {
+		store = &unreachable{Store: s}
+		return store
+	}})
+	const query = `{ tokens { id } }`
+	if r := e.do(e.admin, query, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("with the tokens readable: %d %s", r.Status, r.raw)
+	}
+	store.down.Store(true)
+	mu.Lock()
+	now = now.Add(time.Second) // what the node read is a second old
+	mu.Unlock()
+	if r := e.do(e.admin, query, nil); r.Status != http.StatusServiceUnavailable || r.code() != "UNAVAILABLE" {
+		t.Fatalf("with the tokens unreadable: %d %s, want 503 UNAVAILABLE", r.Status, r.raw)
 	}
 }

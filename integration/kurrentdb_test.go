@@ -10,8 +10,11 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/palabre/palabre/core/access/accesstest"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/eventstoretest"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/keystore/vaulttest"
 	"github.com/palabre/palabre/events/kurrentstore"
 )
 
@@ -63,6 +66,29 @@ func TestKurrentDBPassesTheConformanceSuite(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	}, eventstoretest.Features{SharedAll: true})
+}
+
+func openKurrentDB(t *testing.T, url string) *kurrentstore.Store {
+	t.Helper()
+	s, err := kurrentstore.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// The participants' keys of palabre nodes on KurrentDB: one stream each,
+// tombstoned when destroyed (the bytes go at the next scavenge, which
+// this test does not run: MEM_DB keeps no chunk files to look in).
+func TestKurrentDBIsAVault(t *testing.T) {
+	url := kurrentDBURL(t)
+	vaulttest.Run(t, func(t *testing.T) keystore.Vault { return openKurrentDB(t, url).Vault() }, vaulttest.Features{})
+}
+
+func TestNodesOnKurrentDBShareTokensAndSessions(t *testing.T) {
+	url := kurrentDBURL(t)
+	accesstest.Run(t, func(t *testing.T) events.Store { return openKurrentDB(t, url) })
 }
 
 func TestKurrentDBURLsAreChecked(t *testing.T) {

@@ -85,7 +85,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 			if last.Less(rec.Position) {
 				break
 			}
-			if err := model.Apply(NewEvent(codec, rec)); err != nil {
+			if err := apply(model, NewEvent(codec, rec)); err != nil {
 				return nil, fmt.Errorf("%s as of %s: %w", model.Name(), at.Format(time.RFC3339), err)
 			}
 		}

@@ -24,11 +24,26 @@ type Event struct {
 	// metadata that is not palabre's envelope wraps
 	// events.ErrInvalidMetadata.
 	Err error
+	// Node marks an event of the nodes' own streams (events.IsNodeStream:
+	// tokens and sessions on a replicated engine): it is not decoded, and
+	// no projection is given it.
+	Node bool
+}
+
+// apply gives p the event, unless it is the nodes' own.
+func apply(p Projection, e Event) error {
+	if e.Node {
+		return nil
+	}
+	return p.Apply(e)
 }
 
 // NewEvent decodes a recorded event.
 func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
-	e := Event{Record: rec}
+	e := Event{Record: rec, Node: events.IsNodeStream(rec.Stream)}
+	if e.Node {
+		return e
+	}
 	version, err := events.SchemaVersionOf(rec.Metadata)
 	if err != nil {
 		e.Err = fmt.Errorf("%s@%d: %w", rec.Stream, rec.Revision, err)
@@ -66,7 +81,7 @@ func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, l
 		}
 		for _, e := range b.events {
 			for _, p := range ps {
-				if err := p.Apply(e); err != nil {
+				if err := apply(p, e); err != nil {
 					return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), e.Record.Position, err)
 				}
 			}

@@ -295,7 +295,7 @@ func safeApply(p Projection, e Event) (err error) {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return p.Apply(e)
+	return apply(p, e)
 }
 
 // apply hands a batch of events to every healthy projection, skipping

@@ -264,3 +264,25 @@ func TestAPanickingProjectionFailsAloneInsteadOfCrashing(t *testing.T) {
 		t.Fatalf("the healthy projection holds %d events, want 2", healthy.total())
 	}
 }
+
+// Tokens and sessions of nodes on a replicated engine are events of the
+// nodes' own streams, in $all with the domain's: no projection is given
+// them, and a model waiting for one of their positions is not stuck.
+func TestTheNodesOwnStreamsAreGivenToNoProjection(t *testing.T) {
+	f := newFixture(t)
+	strict := newCounter("strict")
+	strict.strict = true
+	f.append("space-1", "SpaceEstablished", 2)
+	r, _ := f.start(nil, strict)
+	f.append(events.NodeStreamPrefix+"tokens", "TokenCreated", 3)
+	last := f.append(events.NodeStreamPrefix+"tokens", "SessionsChanged", 1)
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	if strict.total() != 2 {
+		t.Fatalf("the model holds %d events, want the domain's 2", strict.total())
+	}
+	if n, _, err := projections.Replay(context.Background(), f.store, strict); err != nil || n != 6 {
+		t.Fatalf("a replay: %d events, %v", n, err)
+	}
+}

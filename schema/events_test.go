@@ -20,6 +20,8 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/registry"
@@ -174,6 +176,28 @@ func runStory(t *testing.T) *pebblestore.Store {
 		must(commands.Commitment.Execute(ctx, h, cm.CommandID, commitment.ReviseDueDate{DueOn: d(2026, 9, 1), Reason: "saison des pluies"}, m()))
 		must(commands.Commitment.Execute(ctx, h, cm.CommandID, end, m()))
 	}
+	om := m()
+	record := outcome.Record{ActorID: km.CommandID, ChangeType: "practice", On: d(2026, 3, 10), Region: "bandiagara", Locality: "Bandiagara", Description: "La préfecture publie le calendrier des audiences",
+		Significance: "Première fois", Contribution: "Plaidoyer", Tags: []string{"justice"}, Evidence: []outcome.Evidence{{Kind: "dialogue", ID: dm.CommandID}}}
+	must(commands.Outcome.Execute(ctx, h, om.CommandID, outcome.Harvest{Record: record}, om))
+	must(commands.Outcome.Execute(ctx, h, om.CommandID, outcome.MarkPublic{Public: true}, m()))
+	must(commands.Outcome.Execute(ctx, h, om.CommandID, outcome.Revise{Record: record}, m()))
+	request := ulid.Make()
+	must(h.RequestSubstantiation(ctx, om.CommandID, outcome.RequestSubstantiation{RequestID: request, RequestedOn: d(2026, 3, 12)}, keystore.Identity{Name: "Awa", Organisation: "Radio"}, m()))
+	must(commands.Outcome.Execute(ctx, h, om.CommandID, outcome.RecordSubstantiation{RequestID: request, AnsweredOn: d(2026, 3, 20), Verdict: "agree"}, m()))
+	must(h.EraseVerifier(ctx, om.CommandID, outcome.EraseVerifier{RequestID: request, ErasedOn: d(2026, 3, 21)}, m()))
+	fm, unit, two := m(), "unit", 2.0
+	fw := commands.For(framework.Aggregate)
+	programme := framework.Programme{Title: "Redevabilité", Identifier: "NL-KVK-1-PAL", ReportingOrg: framework.Organisation{Ref: "NL-KVK-1", Name: "Alliance", Type: "21"},
+		Country: "ML", StartOn: d(2026, 1, 1), Vocabulary: framework.Vocabulary{Name: "Basket", URI: "https://example.org/basket"}}
+	must(fw.Execute(ctx, h, fm.CommandID, framework.Define{Programme: programme}, fm))
+	programme.Title = "Redevabilité et inclusion"
+	must(fw.Execute(ctx, h, fm.CommandID, framework.ChangeDetails{Programme: programme}, m()))
+	must(fw.Execute(ctx, h, fm.CommandID, framework.SetOutcome{Outcome: framework.Outcome{Key: "O1", Title: "Les autorités rendent compte"}}, m()))
+	must(fw.Execute(ctx, h, fm.CommandID, framework.SetResult{Result: framework.Result{Key: "R1", OutcomeKey: "O1", Type: "output", Title: "Audiences tenues"}}, m()))
+	must(fw.Execute(ctx, h, fm.CommandID, framework.SetIndicator{Indicator: framework.Indicator{Key: "I1", ResultKey: "R1", Title: "Audiences", Measure: unit, Ascending: true,
+		Baseline: framework.Baseline{Year: 2025, Value: &two}, References: []string{"B-1"}}}, m()))
+	must(fw.Execute(ctx, h, fm.CommandID, framework.RecordValue{Value: framework.Value{IndicatorKey: "I1", Year: 2026, Value: &two, Evidence: []string{"Rapport du greffe"}}}, m()))
 	must(commands.Dialogue.Execute(ctx, h, dm.CommandID, dialogue.Retract{Reason: "saisie en double"}, m()))
 	must(h.Erase(ctx, pm.CommandID, participant.Erase{ErasedOn: d(2026, 5, 2)}, m()))
 	must(commands.Space.Execute(ctx, h, sm.CommandID, space.Close{ClosedOn: d(2026, 5, 30), Reason: "fin du projet"}, m()))

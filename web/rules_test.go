@@ -13,6 +13,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/domaintest"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 )
@@ -86,6 +87,14 @@ func (d deciders) makeCommitment(change func(*commitment.Promise)) []string {
 // act decides a follow-up of an open commitment made today.
 func (d deciders) act(c commitment.Command) []string {
 	_, err := commitment.Decide(commitment.State{Exists: true, Promise: d.promise, Status: commitment.Open}, c, d.env)
+	return fieldsAtFault(err)
+}
+
+// harvest decides an outcome of the stakeholder, valid but for change.
+func (d deciders) harvest(change func(*outcome.Record)) []string {
+	r := outcome.Record{ActorID: d.promise.StakeholderID, ChangeType: "practice", On: d.today, Region: "gao", Description: "d", Significance: "s", Contribution: "c"}
+	change(&r)
+	_, err := outcome.Decide(outcome.State{}, outcome.Harvest{Record: r}, d.env)
 	return fieldsAtFault(err)
 }
 
@@ -191,6 +200,8 @@ func TestTheFormsLengthsAreTheDomains(t *testing.T) {
 		}},
 		"evidence":     {"evidence[0]", func(s string) []string { return d.act(commitment.Fulfil{On: d.today, Evidence: []string{s}}) }},
 		"reviseReason": {"reason", func(s string) []string { return d.act(commitment.ReviseDueDate{DueOn: d.today, Reason: s}) }},
+		"outcomeText":  {"description", func(s string) []string { return d.harvest(func(r *outcome.Record) { r.Description = s }) }},
+		"tag":          {"tags[0]", func(s string) []string { return d.harvest(func(r *outcome.Record) { r.Tags = []string{s} }) }},
 		"retractReason": {"reason", func(s string) []string {
 			_, err := dialogue.Decide(dialogue.State{Exists: true}, dialogue.Retract{Reason: s}, d.env)
 			return fieldsAtFault(err)

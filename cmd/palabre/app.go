@@ -51,13 +51,14 @@ Usage:
   palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL] [--reserve-mib N]
                   [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] [--acme-directory URL]]
                   [--redirect-addr :80] [--trusted-proxies CIDR,...]
-  palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR]
-  palabre token list   [--data DIR]
-  palabre token revoke ID [--data DIR]
+  palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR] [--store S --kurrentdb-url URL]
+  palabre token list   [--data DIR] [--store S --kurrentdb-url URL]
+  palabre token revoke ID [--data DIR] [--store S --kurrentdb-url URL]
   palabre demo    [--data DIR] [--events N]
   palabre rebuild [--data DIR]
   palabre form xlsform [--data DIR] [--reference FILE] [--out FILE]   the XLSForm for KoboToolbox and ODK
   palabre form register participants|stakeholders|spaces [--out FILE]   a register's template
+  palabre report [--framework ID] [--as-of DATE] [--lang fr|en] [--data DIR] [--out FILE]   the donor report as an IATI file
   palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
   palabre import --suggest FILE   a mapping for another form's export
   palabre backup  FILE [--data DIR | --server URL]   the events and the participants' keys
@@ -101,13 +102,15 @@ func (m *Main) dispatch(ctx context.Context, cmd string, rest []string) error {
 	case "serve":
 		return m.serve(ctx, rest)
 	case "token":
-		return m.token(rest)
+		return m.token(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
 	case "rebuild":
 		return m.rebuild(ctx, rest)
 	case "form":
 		return m.form(ctx, rest)
+	case "report":
+		return m.report(ctx, rest)
 	case "import":
 		return m.importFiles(ctx, rest)
 	case "backup":

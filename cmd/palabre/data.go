@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain/participant"
@@ -19,7 +21,9 @@ import (
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -27,12 +31,23 @@ import (
 // A data directory holds the embedded store (its lock and events/), the
 // participants' keys (keys/), the master key unless PALABRE_MASTER_KEY is
 // set (master.key), read-model snapshots (projections/) and the tokens
-// (tokens.json).
+// (tokens.json, sessions.jsonl). On a replicated engine, which several
+// palabre nodes share, the tokens and sessions are in the engine, and so
+// are the keys when the engine gives a vault: the directory keeps the
+// snapshots, which the node can rebuild, and the lock.
 type dataDir struct {
 	dir      string
 	store    events.Store
-	embedded embeddedStore // nil on KurrentDB
+	embedded embeddedStore // nil on a replicated engine
+	// vault keeps participants' keys in the replicated engine, when it
+	// has one (nil: keys/ in the directory).
+	vault keystore.Vault
 }
+
+// shared reports whether the store is an engine other palabre nodes may
+// share: what every node must know (tokens, sessions, the master key's
+// check) is then kept in it.
+func (d dataDir) shared() bool { return d.embedded == nil }
 
 // embeddedStore is what only the embedded store does.
 type embeddedStore interface {
@@ -81,7 +96,7 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 	d := dataDir{dir: dir}
 	switch kind {
 	case "kurrentdb":
-		// The events live in KurrentDB; keys, snapshots and tokens here.
+		// The events, keys and tokens live in KurrentDB; snapshots here.
 		if err := m.lockDir(dir); err != nil {
 			return d, err
 		}
@@ -89,7 +104,7 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 		if err != nil {
 			return d, fmt.Errorf("--kurrentdb-url: %w", err)
 		}
-		d.store = s
+		d.store, d.vault = s, s.Vault()
 	default:
 		if err := m.ownerOnly(dir); err != nil {
 			return d, err
@@ -140,10 +155,45 @@ func (m *Main) ownerOnly(dir string) error {
 // maxListed is how many paths a warning names before counting the rest.
 const maxListed = 10
 
-// openKeys opens the participants' key store, creating the master key on
-// first use and saying so.
-func (m *Main) openKeys(d dataDir, log zerolog.Logger) (*keystore.Store, error) {
+// openKeys opens the participants' key store: in the engine's vault, or
+// keys/ in the data directory.
+func (m *Main) openKeys(ctx context.Context, d dataDir, log zerolog.Logger) (*keystore.Store, error) {
+	key, err := m.masterKey(ctx, d, log)
+	if err != nil {
+		return nil, err
+	}
+	if d.vault == nil {
+		return keystore.Open(d.path("keys"), key)
+	}
+	// A node that kept keys on its disk (KurrentDB before the vault)
+	// moves them into the engine, where erasure reaches them.
+	moved, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
+	if moved > 0 {
+		log.Info().Int("keys", moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return keystore.New(d.vault, key)
+}
+
+// masterKey reads the master key (PALABRE_MASTER_KEY, or master.key),
+// creating it on first use and saying so. On a shared engine every node
+// must hold the same one (keystore.AgreeOnMasterKey): only the first
+// node of a deployment may make it; the others are given it.
+func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]byte, error) {
 	path := d.path("master.key")
+	if d.shared() {
+		if _, _, err := keystore.ReadMasterKey(path); errors.Is(err, fs.ErrNotExist) {
+			known, err := keystore.KnownMasterKey(ctx, d.store)
+			if err != nil {
+				return nil, err
+			}
+			if known {
+				return nil, fmt.Errorf("no master key (neither %s nor %s), and other nodes of this event store have one: give this node the same (a new one would seal names no other node opens)", keystore.MasterKeyEnv, path)
+			}
+		}
+	}
 	key, created, err := keystore.LoadMasterKey(path)
 	if err != nil {
 		return nil, err
@@ -151,7 +201,36 @@ func (m *Main) openKeys(d dataDir, log zerolog.Logger) (*keystore.Store, error) 
 	if created {
 		log.Warn().Msg(keystore.CreatedNotice(path))
 	}
-	return keystore.Open(d.path("keys"), key)
+	if d.shared() {
+		if err := keystore.AgreeOnMasterKey(ctx, d.store, key); err != nil {
+			return nil, fmt.Errorf("%w: give this node the master key the others have (%s or %s)", err, keystore.MasterKeyEnv, path)
+		}
+	}
+	return key, nil
+}
+
+// openTokens opens the tokens and sessions where every node of the store
+// finds them: tokens.json and sessions.jsonl in the data directory of the
+// embedded store, the engine's own stream on a shared one (a revocation
+// reaching every node within access.DefaultMaxAge).
+func (m *Main) openTokens(ctx context.Context, d dataDir, ref access.Regions) (*access.Tokens, error) {
+	if !d.shared() {
+		return access.OpenTokens(d.path("tokens.json"), nil, ref)
+	}
+	tokens, err := access.NewTokens(ctx, access.NewLogKeeper(d.store, access.DefaultMaxAge), nil, ref)
+	if err != nil {
+		return nil, err
+	}
+	// A node that kept its tokens on its disk (KurrentDB before tokens
+	// were shared) brings them along; its browsers sign in again.
+	kept, err := access.ReadTokenFile(d.path("tokens.json"))
+	if err == nil {
+		_, err = tokens.Adopt(ctx, kept)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("adopting %s: %w", d.path("tokens.json"), err)
+	}
+	return tokens, nil
 }
 
 // referenceData is the deployment's regions and groups: a file, or Mali's
@@ -169,6 +248,8 @@ type readModels struct {
 	commitments  *commitments.Model
 	stakeholders *stakeholders.Model
 	participants *participants.Model
+	outcomes     *outcomes.Model
+	frameworks   *frameworks.Model
 }
 
 // newReadModels makes the read models; the inclusion model's record keys
@@ -177,13 +258,13 @@ type readModels struct {
 // With no keys (a health check), the models open no name.
 func newReadModels(keys *keystore.Store) readModels {
 	if keys == nil {
-		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil)}
+		return readModels{inclusion.New(), commitments.New(time.Now), stakeholders.New(), participants.New(nil), outcomes.New(), frameworks.New()}
 	}
-	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys)}
+	return readModels{inclusion.NewKeyed(keys.Secret("cell keys")), commitments.New(time.Now), stakeholders.New(), participants.New(keys), outcomes.New(), frameworks.New()}
 }
 
 func (r readModels) all() []projections.Projection {
-	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants}
+	return []projections.Projection{r.inclusion, r.commitments, r.stakeholders, r.participants, r.outcomes, r.frameworks}
 }
 
 func newHandler(store events.Store, ref *refdata.Data, keys *keystore.Store) *commands.Handler {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
 )
 
@@ -26,7 +28,14 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	d, err := m.openStore(dir, "embedded", "")
+	// The demo's history is recorded as of the end of last month: the
+	// donor report, whose figures are those recorded at the start of its
+	// month, shows it from the first run.
+	recorded := read.MonthStart(time.Now()).Add(-time.Hour)
+	d, err := m.openStoreWith(dir, "embedded", "", func() (events.Store, embeddedStore, error) {
+		s, err := pebblestore.Open(dir, &pebblestore.Options{Clock: func() time.Time { return recorded }})
+		return s, s, err
+	})
 	if err != nil {
 		return err
 	}
@@ -43,6 +52,13 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "loaded %d demo events into %s in %s (participants' names are not part of the demo)\n", loaded, dir, time.Since(start).Round(time.Millisecond))
+	harvested, err := m.loadDemoOutcomes(ctx, d)
+	if err != nil {
+		return err
+	}
+	if err := demoFramework(ctx, d.store, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "loaded %d demo events, %d outcomes and a results framework into %s in %s (participants' names are not part of the demo)\n", loaded, harvested, dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -16,10 +16,12 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 )
 
@@ -60,7 +62,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 		return c.result()
 	}
 	c.ok("lock", "no other process holds %s", dir)
-	people, last, ok := c.log(ctx, d.store)
+	people, verifiers, last, ok := c.log(ctx, d.store)
 	if !ok {
 		return c.result()
 	}
@@ -71,7 +73,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 		}
 	}
 	c.snapshots(d, keys, last)
-	c.keys(d.path("keys"), keys, people)
+	c.keys(ctx, d.path("keys"), keys, people, verifierKeys(verifiers))
 	c.recomputableTokens(d.path("tokens.json"), keys)
 	return c.result()
 }
@@ -241,15 +243,15 @@ func (d decodable) Apply(e projections.Event) error {
 }
 
 // log reads the whole log, checking it, into a participants model.
-func (c *checkup) log(ctx context.Context, store events.Store) (*participants.Model, events.Position, bool) {
+func (c *checkup) log(ctx context.Context, store events.Store) (*participants.Model, *outcomes.Model, events.Position, bool) {
 	check := &logCheck{}
 	check.Reset()
-	people := participants.New(nil)
+	people, verifiers := participants.New(nil), outcomes.New()
 	start := time.Now()
-	n, last, err := projections.Replay(ctx, store, check, decodable{people})
+	n, last, err := projections.Replay(ctx, store, check, decodable{people}, decodable{verifiers})
 	if err != nil {
 		c.problem("log", "cannot be read past event %d: %v. Restore the last backup into an empty directory (palabre restore FILE --data NEW_DIR)", n, err)
-		return nil, last, false
+		return nil, nil, last, false
 	}
 	switch {
 	case check.undecoded > 0:
@@ -259,7 +261,21 @@ func (c *checkup) log(ctx context.Context, store events.Store) (*participants.Mo
 	default:
 		c.ok("log", "%d events read and decoded in %s, every stream in order", n, time.Since(start).Round(time.Millisecond))
 	}
-	return people, last, true
+	return people, verifiers, last, true
+}
+
+// verifierKeys are the keys outcomes' verifiers are sealed under, which
+// are no participant's: a key of an erased verifier is not among them.
+func verifierKeys(m *outcomes.Model) map[domain.ID]bool {
+	keys := map[domain.ID]bool{}
+	for _, o := range m.List(outcomes.Query{}) {
+		for _, r := range o.Requests {
+			if r.Verifier != nil {
+				keys[outcome.VerifierKeyID(o.ID, r.ID)] = true
+			}
+		}
+	}
+	return keys
 }
 
 // snapshots reads each read model's snapshot as a start would; without
@@ -291,7 +307,7 @@ func (c *checkup) snapshots(d dataDir, keys *keystore.Store, last events.Positio
 
 // keys checks the participants' keys against the log: a key for every
 // name sealed, none for anyone erased, and the master key opening them.
-func (c *checkup) keys(dir string, keys *keystore.Store, people *participants.Model) {
+func (c *checkup) keys(ctx context.Context, dir string, keys *keystore.Store, people *participants.Model, verifiers map[domain.ID]bool) {
 	held, strays, err := keystore.List(dir)
 	if err != nil {
 		c.problem("keys", "%v", err)
@@ -315,7 +331,7 @@ func (c *checkup) keys(dir string, keys *keystore.Store, people *participants.Mo
 			sealed = append(sealed, p)
 		}
 	}
-	orphans := slices.DeleteFunc(slices.Clone(held), func(id domain.ID) bool { return known[id] })
+	orphans := slices.DeleteFunc(slices.Clone(held), func(id domain.ID) bool { return known[id] || verifiers[id] })
 	if len(erasedHeld) > 0 {
 		c.problem("keys", "erased participants whose key is still here, so that their names can be opened: %d. Delete %s", len(erasedHeld), keyFiles(dir, erasedHeld))
 	}
@@ -329,14 +345,14 @@ func (c *checkup) keys(dir string, keys *keystore.Store, people *participants.Mo
 		c.warn("keys", "files in %s that are no key: %s. Move them out", dir, strings.Join(strays, ", "))
 	}
 	if len(erasedHeld)+len(missing) == 0 {
-		c.ok("keys", "one for every participant with a name, none for anyone erased (%d in all)", len(held))
+		c.ok("keys", "one for every participant with a name and every verifier of an outcome, none for anyone erased (%d in all)", len(held))
 	}
-	c.masterOpens(dir, keys, sealed, len(held)+len(missing))
+	c.masterOpens(ctx, dir, keys, sealed, len(held)+len(missing))
 }
 
 // masterOpens checks that the master key opens the keys it should.
 // needed counts the keys and names that need the master key.
-func (c *checkup) masterOpens(dir string, keys *keystore.Store, sealed []participants.Participant, needed int) {
+func (c *checkup) masterOpens(ctx context.Context, dir string, keys *keystore.Store, sealed []participants.Participant, needed int) {
 	switch {
 	case keys == nil && needed == 0:
 		c.ok("master key", "none yet, and no name needs one: the server makes it at its first start")
@@ -347,7 +363,7 @@ func (c *checkup) masterOpens(dir string, keys *keystore.Store, sealed []partici
 	}
 	failed := 0
 	for _, p := range sealed {
-		if _, err := keys.Open(p.ID, p.Sealed); err != nil {
+		if _, err := keys.Open(ctx, p.ID, p.Sealed); err != nil {
 			failed++
 		}
 	}

@@ -74,7 +74,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	log := m.logger("auto")
-	keys, err := m.openKeys(d, log)
+	keys, err := m.openKeys(ctx, d, log)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func TestDemoGoesIntoAnEmptyDirectoryOnly(t *testing.T) {
 	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err == nil || !strings.Contains(err.Error(), "already holds events") {
 		t.Fatalf("a second demo: %v", err)
 	}
-	if _, stderr, err := run(t, nil, "rebuild", "--data", dir); err != nil || !strings.Contains(stderr, "rebuilt 4 read models") {
+	if _, stderr, err := run(t, nil, "rebuild", "--data", dir); err != nil || !strings.Contains(stderr, "rebuilt 6 read models") {
 		t.Fatalf("rebuild: %v\n%s", err, stderr)
 	}
 	backup := filepath.Join(t.TempDir(), "backup.tar")

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,11 +17,13 @@ import (
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 )
 
@@ -41,7 +44,7 @@ func (m *Main) rebuild(ctx context.Context, args []string) error {
 		return err
 	}
 	log := m.logger("auto")
-	keys, err := m.openKeys(d, log)
+	keys, err := m.openKeys(ctx, d, log)
 	if err != nil {
 		return err
 	}
@@ -205,15 +208,15 @@ func readErasures(path string) ([]participants.Erasure, error) {
 }
 
 // applyErasures deletes from a restored data directory the key of every
-// participant erased in its log or in later, and records in the log the
-// erasures of later it does not hold yet. Keys go first, as in an
-// erasure, so a failure leaves no one less erased than before.
+// participant and verifier erased in its log or in later, and records in
+// the log the erasures of later it does not hold yet. Keys go first, as in
+// an erasure, so a failure leaves no one less erased than before.
 func (m *Main) applyErasures(ctx context.Context, dir string, later []participants.Erasure) (removed, recorded int, err error) {
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
 		return 0, 0, err
 	}
-	people, err := replayParticipants(ctx, d.store)
+	people, verifiers, err := replayPeople(ctx, d.store)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -222,13 +225,9 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 	if err != nil {
 		return 0, 0, err
 	}
-	erased := map[domain.ID]bool{} // participant → erased in the restored log
-	erase := map[domain.ID]bool{}  // whose key goes
-	for _, p := range people.Records() {
-		erased[p.ID], erase[p.ID] = p.Erased, p.Erased
-	}
-	for _, e := range later {
-		erase[e.ID] = true
+	erase := map[domain.ID]bool{} // whose key goes
+	for _, e := range participants.Merged(people.Erasures(), verifiers.Erasures(), later) {
+		erase[keyOf(e)] = true
 	}
 	for _, id := range held {
 		if erase[id] {
@@ -238,19 +237,55 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 			removed++
 		}
 	}
-	// Erase decides on the participant alone: no reference data needed.
+	erased := map[domain.ID]bool{} // participant → erased in the restored log
+	for _, p := range people.Records() {
+		erased[p.ID] = p.Erased
+	}
+	// An erasure decides on its object alone: no reference data needed.
 	h := commands.New(d.store, refdata.Default(), nil)
 	for _, e := range later {
-		if was, known := erased[e.ID]; !known || was {
-			continue // enrolled after the backup, or erased in it already
+		done, err := recordErasure(ctx, h, erased, verifiers, e)
+		if err != nil {
+			return removed, recorded, err
 		}
-		meta := commands.Meta{CommandID: ulid.Make(), RecordedBy: "palabre restore --erase-since"}
-		if _, err := commands.Participant.Execute(ctx, h, e.ID, participant.Erase{ErasedOn: e.On}, meta); err != nil {
-			return removed, recorded, fmt.Errorf("participant %s: %w", e.ID, err)
+		if done {
+			recorded++
 		}
-		recorded++
 	}
 	return removed, recorded, nil
+}
+
+// keyOf is the key an erasure destroys: the participant's, or the
+// verifier's request's.
+func keyOf(e participants.Erasure) domain.ID {
+	if e.Request != nil {
+		return outcome.VerifierKeyID(e.ID, *e.Request)
+	}
+	return e.ID
+}
+
+// recordErasure records in a restored log an erasure made after its
+// backup; false when there is nothing to record: the person came after the
+// backup, or was erased in it already.
+func recordErasure(ctx context.Context, h *commands.Handler, erased map[domain.ID]bool, verifiers *outcomes.Model, e participants.Erasure) (bool, error) {
+	meta := commands.Meta{CommandID: ulid.Make(), RecordedBy: "palabre restore --erase-since"}
+	if e.Request != nil {
+		o, known := verifiers.Get(e.ID)
+		if !known || !slices.ContainsFunc(o.Requests, func(r outcomes.Request) bool { return r.ID == *e.Request && !r.Erased }) {
+			return false, nil
+		}
+		if _, err := commands.Outcome.Execute(ctx, h, e.ID, outcome.EraseVerifier{RequestID: *e.Request, ErasedOn: e.On}, meta); err != nil {
+			return false, fmt.Errorf("outcome %s's verifier: %w", e.ID, err)
+		}
+		return true, nil
+	}
+	if was, known := erased[e.ID]; !known || was {
+		return false, nil
+	}
+	if _, err := commands.Participant.Execute(ctx, h, e.ID, participant.Erase{ErasedOn: e.On}, meta); err != nil {
+		return false, fmt.Errorf("participant %s: %w", e.ID, err)
+	}
+	return true, nil
 }
 
 // erasures prints every erasure, by pseudonymous id and date: from a data
@@ -277,19 +312,20 @@ func (m *Main) erasures(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	people, err := replayParticipants(ctx, d.store)
+	people, verifiers, err := replayPeople(ctx, d.store)
 	if err != nil {
 		return err
 	}
-	return participants.WriteErasures(m.Stdout, people.Erasures())
+	return participants.WriteErasures(m.Stdout, participants.Merged(people.Erasures(), verifiers.Erasures()))
 }
 
-// replayParticipants reads the whole log into a participants' model that
-// opens no name: what the operator's tools need of it.
-func replayParticipants(ctx context.Context, store events.Store) (*participants.Model, error) {
-	people := participants.New(nil)
-	_, _, err := projections.Replay(ctx, store, people)
-	return people, err
+// replayPeople reads the whole log into a participants' model that opens
+// no name, and the outcomes' (their verifiers sealed): what the operator's
+// tools need of them.
+func replayPeople(ctx context.Context, store events.Store) (*participants.Model, *outcomes.Model, error) {
+	people, verifiers := participants.New(nil), outcomes.New()
+	_, _, err := projections.Replay(ctx, store, people, verifiers)
+	return people, verifiers, err
 }
 
 // firstArg splits a leading positional argument from flags, so that both

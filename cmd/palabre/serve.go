@@ -186,7 +186,7 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	keys, err := m.openKeys(d, log)
+	keys, err := m.openKeys(context.Background(), d, log)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := access.OpenTokens(d.path("tokens.json"), nil, ref)
+	tokens, err := m.openTokens(context.Background(), d, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +209,7 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	}
 	deps := graphql.Deps{DeviceKey: deviceKey, Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
+		Outcomes: models.outcomes, Frameworks: models.frameworks,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
 	if d.embedded != nil {
@@ -301,7 +302,7 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 // recomputes from the command id, saying which in the log: their holders
 // need new ones.
 func revokeRecomputableTokens(tokens *access.Tokens, apiSecret []byte, log zerolog.Logger) error {
-	revoked, err := tokens.RevokeRecomputable(graphql.LegacyTokenSecret(apiSecret))
+	revoked, err := tokens.RevokeRecomputable(context.Background(), graphql.LegacyTokenSecret(apiSecret))
 	for _, tok := range revoked {
 		log.Warn().Str("token", tok.ID).Str("subject", tok.Subject).Str("role", string(tok.Role)).
 			Msg("token revoked: an older build derived its secret from its command id, which whoever holds master.key can recompute; make its holder a new one")

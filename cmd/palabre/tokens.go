@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -39,8 +40,10 @@ func parseDays(s string) (time.Duration, error) {
 }
 
 // token manages tokens in a data directory no server holds (a running
-// server's admin uses the createToken and revokeToken mutations).
-func (m *Main) token(args []string) error {
+// server's admin uses the createToken and revokeToken mutations), or in a
+// shared engine, whose serving nodes see a change within
+// access.DefaultMaxAge.
+func (m *Main) token(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(m.Stderr, "palabre token create|list|revoke — see palabre help\n")
 		return errUsage
@@ -51,6 +54,9 @@ func (m *Main) token(args []string) error {
 	var role, expires, subject *string
 	var regions regionsFlag
 	reference := f.string("reference", "", "reference data file (regions, groups); default Mali 2023")
+	store := defaultServeConfig()
+	kind := f.string("store", store.Store, "event store: embedded, or a shared engine (kurrentdb), whose nodes keep their tokens in it")
+	url := f.string("kurrentdb-url", store.KurrentDBURL, "KurrentDB connection string, esdb://host:2113?tls=…")
 	if sub == "create" {
 		role = f.fs.String("role", "", "facilitator, advocacy, analyst or admin")
 		f.fs.Var(&regions, "region", "a facilitator's region; repeat for several")
@@ -65,6 +71,8 @@ func (m *Main) token(args []string) error {
 		return err
 	}
 	dir := f.dataDir(*dataFlag)
+	store.Data, store.Store, store.KurrentDBURL = dir, *kind, *url
+	f.invalid(store.Validate()) // the store's settings as serve checks them
 	ref, err := referenceData(*reference)
 	if err != nil {
 		f.problem("reference", "%v", err)
@@ -95,30 +103,47 @@ func (m *Main) token(args []string) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	if err := m.lockDir(dir); err != nil {
-		return fmt.Errorf("%w (while a server runs, use the createToken and revokeToken mutations)", err)
-	}
-	tokens, err := access.OpenTokens(filepath.Join(dir, "tokens.json"), nil, ref)
+	tokens, err := m.tokensOf(ctx, store, ref)
 	if err != nil {
 		return err
 	}
 	switch sub {
 	case "create":
-		_, secret, err := tokens.Create(access.NewToken{Role: access.Role(*role), Regions: regions, TTL: ttl, Subject: *subject})
+		_, secret, err := tokens.Create(ctx, access.NewToken{Role: access.Role(*role), Regions: regions, TTL: ttl, Subject: *subject})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(m.Stdout, secret) // only the token: scripts capture it
 	case "list":
-		printTokens(m.Stdout, tokens.List())
+		list, err := tokens.List(ctx)
+		if err != nil {
+			return err
+		}
+		printTokens(m.Stdout, list)
 	case "revoke":
-		tok, err := tokens.Revoke(revokeID)
+		tok, err := tokens.Revoke(ctx, revokeID)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "revoked %s (%s, %s)\n", tok.ID, tok.Role, tok.Subject)
 	}
 	return nil
+}
+
+// tokensOf opens the tokens of the store c names: in a data directory no
+// server holds (its lock), or in a shared engine.
+func (m *Main) tokensOf(ctx context.Context, c serveConfig, ref *refdata.Data) (*access.Tokens, error) {
+	if c.Store == "embedded" {
+		if err := m.lockDir(c.Data); err != nil {
+			return nil, fmt.Errorf("%w (while a server runs, use the createToken and revokeToken mutations)", err)
+		}
+		return access.OpenTokens(filepath.Join(c.Data, "tokens.json"), nil, ref)
+	}
+	d, err := m.openStore(c.Data, c.Store, c.KurrentDBURL)
+	if err != nil {
+		return nil, err
+	}
+	return m.openTokens(ctx, d, ref)
 }
 
 func printTokens(w io.Writer, list []access.Token) {

@@ -1,14 +1,23 @@
 // Package access is who may do what through the API: roles, the principal
 // a request acts for, and bearer tokens.
 //
-// Tokens are 256 random bits shown once; only their SHA-256 is kept, in a
-// file of the data directory, and a presented token is compared in
-// constant time. Revocation and expiry take effect on the next request.
+// Tokens are 256 random bits shown once; only their SHA-256 is kept, and a
+// presented token is compared in constant time. Revocation and expiry
+// take effect on the next request (on other nodes, within the keeper's
+// MaxAge).
+//
+// Where they are kept is a Keeper's (keeper.go): on one machine, a file
+// of the data directory (filekeeper.go); on a replicated engine shared by
+// several nodes, the engine's own stream (logkeeper.go), where each
+// change is appended at the revision it was decided on, so that what
+// holds on one node (one token per command id, the session cap) holds
+// across nodes.
 //
 // A browser holds a session instead of its token (sessions.go): at most
 // SessionLimits.PerToken per token, opened at a pace per client address
-// and per token, and kept as a line each in a journal beside the token
-// file (sessionlog.go), so that signing in never rewrites the tokens.
+// (each node's own) and per token (kept with its sessions), and kept as a line each in a journal
+// beside the token file (sessionlog.go), so that signing in never
+// rewrites the tokens, or as an event of the keeper's stream.
 //
 // A creation retried with its command id within RetryWindow is shown the
 // same secret again, from memory; after it (or a restart) it is told the

@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -22,17 +23,17 @@ func TestARetriedCreationGetsItsSecretOnlyWithinTheWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour, CommandID: "01JCOMMAND0000000000000000"}
-	tok, secret, err := tokens.Create(n)
+	tok, secret, err := tokens.Create(context.Background(), n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(access.RetryWindow - time.Second)
-	again, secretAgain, err := tokens.Create(n)
+	again, secretAgain, err := tokens.Create(context.Background(), n)
 	if err != nil || again.ID != tok.ID || secretAgain != secret {
 		t.Fatalf("a retry within the window: %s %q, %v; want %s and the same secret", again.ID, secretAgain, err, tok.ID)
 	}
 	now = now.Add(2 * time.Second)
-	late, lateSecret, err := tokens.Create(n)
+	late, lateSecret, err := tokens.Create(context.Background(), n)
 	if !errors.Is(err, access.ErrTokenExists) || late.ID != tok.ID || lateSecret != "" {
 		t.Fatalf("a retry after the window: %s %q, %v; want ErrTokenExists naming %s and no secret", late.ID, lateSecret, err, tok.ID)
 	}
@@ -41,11 +42,11 @@ func TestARetriedCreationGetsItsSecretOnlyWithinTheWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	now = now.Add(-access.RetryWindow)
-	if _, s, err := reopened.Create(n); !errors.Is(err, access.ErrTokenExists) || s != "" {
+	if _, s, err := reopened.Create(context.Background(), n); !errors.Is(err, access.ErrTokenExists) || s != "" {
 		t.Fatalf("a retry after a restart: %q, %v; want ErrTokenExists (the secret was only ever in memory)", s, err)
 	}
-	if len(reopened.List()) != 1 {
-		t.Fatalf("%d tokens after retries, want 1", len(reopened.List()))
+	if len(access.MustList(t, reopened)) != 1 {
+		t.Fatalf("%d tokens after retries, want 1", len(access.MustList(t, reopened)))
 	}
 }
 
@@ -56,8 +57,8 @@ func TestSecretsAreRandom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, a, errA := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour, CommandID: "01JCOMMAND0000000000000001"})
-	_, b, errB := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour, CommandID: "01JCOMMAND0000000000000002"})
+	_, a, errA := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: time.Hour, CommandID: "01JCOMMAND0000000000000001"})
+	_, b, errB := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: time.Hour, CommandID: "01JCOMMAND0000000000000002"})
 	if errA != nil || errB != nil || a[len(a)-43:] == b[len(b)-43:] {
 		t.Fatalf("%q and %q (%v, %v)", a, b, errA, errB)
 	}

@@ -38,6 +38,9 @@ type journalLine struct {
 	Open    string    `json:"open,omitempty"`
 	Expires time.Time `json:"expires,omitzero"`
 	End     []string  `json:"end,omitempty"`
+	// Paced is kept by the LogKeeper only: on one machine a restart
+	// forgets a token's pace, as it always did.
+	Paced time.Time `json:"paced,omitzero"`
 }
 
 const journalName = "sessions.jsonl"
@@ -151,14 +154,13 @@ func (j *sessionJournal) rewrite(open map[string][]Session) error {
 	return nil
 }
 
-// openSessions are the sessions not expired, by token; t.mu is held.
-// Those of a revoked token are kept until they expire (30 days at most),
-// so that a device presenting one is told its token was revoked, not
-// merely signed out.
-func (t *Tokens) openSessions() (map[string][]Session, int) {
-	now := t.clock()
+// openSessions are the sessions not expired, by token. Those of a
+// revoked token are kept until they expire (30 days at most), so that a
+// device presenting one is told its token was revoked, not merely signed
+// out.
+func openSessions(tokens map[string]*Token, now time.Time) (map[string][]Session, int) {
 	open, count := map[string][]Session{}, 0
-	for id, tok := range t.byID {
+	for id, tok := range tokens {
 		for _, s := range tok.Sessions {
 			if now.Before(s.Expires) {
 				open[id] = append(open[id], s)
@@ -170,25 +172,25 @@ func (t *Tokens) openSessions() (map[string][]Session, int) {
 }
 
 // compactIfDue rewrites the journal when the lines of ended sessions
-// outnumber the open ones (and a few hundred); t.mu is held. A failure
-// leaves the journal as it was, whole, to be compacted next time.
-func (t *Tokens) compactIfDue() {
-	if t.journal.lines < 256 {
+// outnumber the open ones (and a few hundred). A failure leaves the
+// journal as it was, whole, to be compacted next time.
+func (k *fileKeeper) compactIfDue(tokens map[string]*Token) {
+	if k.journal.lines < 256 {
 		return
 	}
-	open, count := t.openSessions()
-	if t.journal.lines <= 2*count+256 {
+	open, count := openSessions(tokens, k.clock())
+	if k.journal.lines <= 2*count+256 {
 		return
 	}
-	_ = t.journal.rewrite(open)
+	_ = k.journal.rewrite(open)
 }
 
-// openJournal reads the sessions: those an older version kept in the
-// token file (its bytes, tokenFile), then the journal's. Sessions found
-// in the token file move to the journal, and the token file is written
-// again without them; a journal ending in a torn line is written again
-// whole.
-func (t *Tokens) openJournal(tokenFile []byte) error {
+// openJournal reads the sessions into tokens: those an older version kept
+// in the token file (its bytes, tokenFile), then the journal's. Sessions
+// found in the token file move to the journal, and the token file is
+// written again without them; a journal ending in a torn line is written
+// again whole.
+func (k *fileKeeper) openJournal(tokens map[string]*Token, tokenFile []byte) error {
 	sessions := map[string][]Session{}
 	var legacy []struct {
 		ID       string    `json:"id"`
@@ -196,33 +198,33 @@ func (t *Tokens) openJournal(tokenFile []byte) error {
 	}
 	if len(tokenFile) > 0 {
 		if err := json.Unmarshal(tokenFile, &legacy); err != nil {
-			return fmt.Errorf("tokens: %s is damaged: %w", t.path, err)
+			return fmt.Errorf("tokens: %s is damaged: %w", k.path, err)
 		}
 	}
 	moved := 0
 	for _, tok := range legacy {
 		sessions[tok.ID], moved = tok.Sessions, moved+len(tok.Sessions)
 	}
-	j, err := readJournal(t.path, sessions)
+	j, err := readJournal(k.path, sessions)
 	if err != nil {
 		return err
 	}
-	t.journal = j
+	k.journal = j
 	for id, kept := range sessions {
-		if tok, ok := t.byID[id]; ok {
+		if tok, ok := tokens[id]; ok {
 			tok.Sessions = kept
 		}
 	}
 	if moved == 0 && !j.torn {
-		t.compactIfDue()
+		k.compactIfDue(tokens)
 		return nil
 	}
-	open, _ := t.openSessions()
-	if err := t.journal.rewrite(open); err != nil {
+	open, _ := openSessions(tokens, k.clock())
+	if err := k.journal.rewrite(open); err != nil {
 		return err
 	}
 	if moved == 0 {
 		return nil
 	}
-	return t.save()
+	return k.save(tokens)
 }

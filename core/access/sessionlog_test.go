@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"errors"
 	"net/netip"
 	"os"
@@ -20,12 +21,12 @@ func TestSignOutAfterATornJournalLineStaysSignedOutAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := tokens.Create(NewToken{Subject: "fatou", Role: Advocacy, TTL: 24 * time.Hour})
+	_, secret, err := tokens.Create(context.Background(), NewToken{Subject: "fatou", Role: Advocacy, TTL: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	from := netip.MustParseAddr("192.0.2.1")
-	stolen, _, _, err := tokens.OpenSession(secret, from)
+	stolen, _, _, err := tokens.OpenSession(context.Background(), secret, from)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +46,10 @@ func TestSignOutAfterATornJournalLineStaysSignedOutAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tokens.CloseSession(stolen); err != nil {
+	if err := tokens.CloseSession(context.Background(), stolen); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.AuthenticateSession(stolen); !errors.Is(err, ErrUnauthenticated) {
+	if _, err := tokens.AuthenticateSession(context.Background(), stolen); !errors.Is(err, ErrUnauthenticated) {
 		t.Fatalf("signed out, the session still authenticates: %v", err)
 	}
 
@@ -57,7 +58,7 @@ func TestSignOutAfterATornJournalLineStaysSignedOutAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if who, err := tokens.AuthenticateSession(stolen); !errors.Is(err, ErrUnauthenticated) {
+	if who, err := tokens.AuthenticateSession(context.Background(), stolen); !errors.Is(err, ErrUnauthenticated) {
 		t.Fatalf("a session signed out after a torn journal line is open again after a restart (as %s): the sign-out was appended after the torn line and never replayed", who.Subject)
 	}
 }
@@ -72,18 +73,18 @@ func TestLinesAppendedAfterATornLineByAnOlderBuildAreReplayed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := tokens.Create(NewToken{Subject: "fatou", Role: Advocacy, TTL: 24 * time.Hour})
+	_, secret, err := tokens.Create(context.Background(), NewToken{Subject: "fatou", Role: Advocacy, TTL: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sessions [3]string
 	for i := range sessions {
-		if sessions[i], _, _, err = tokens.OpenSession(secret, netip.Addr{}); err != nil {
+		if sessions[i], _, _, err = tokens.OpenSession(context.Background(), secret, netip.Addr{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	hashes := map[string]string{}
-	for _, tok := range tokens.List() {
+	for _, tok := range MustList(t, tokens) {
 		for i, s := range tok.Sessions {
 			hashes[sessions[i]] = s.Hash
 		}
@@ -107,7 +108,7 @@ func TestLinesAppendedAfterATornLineByAnOlderBuildAreReplayed(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, s := range sessions {
-			_, err := tokens.AuthenticateSession(s)
+			_, err := tokens.AuthenticateSession(context.Background(), s)
 			if signedOut := i < 2; signedOut != errors.Is(err, ErrUnauthenticated) {
 				t.Errorf("session %d (signed out: %v): %v", i, signedOut, err)
 			}

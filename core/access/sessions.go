@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -66,16 +67,34 @@ func (l SessionLimits) withDefaults() SessionLimits {
 	return l
 }
 
-// signIns paces sign-in attempts per client address and per token.
+// signIns paces failed sign-in attempts per client address, in this
+// node's memory: a wrong token is never recorded, lest an attacker fill
+// the keeper. A token's own pace is kept with its sessions (paceSignIn).
 type signIns struct {
 	limits    SessionLimits
 	byAddress *pace.Limiter
-	byToken   *pace.Limiter
 }
 
 func newSignIns(l SessionLimits, clock func() time.Time) signIns {
 	l = l.withDefaults()
-	return signIns{limits: l, byAddress: pace.New(l.AddressBurst, l.AddressEvery, clock), byToken: pace.New(l.TokenBurst, l.TokenEvery, clock)}
+	return signIns{limits: l, byAddress: pace.New(l.AddressBurst, l.AddressEvery, clock)}
+}
+
+// paceSignIn decides whether a token may open a session at now, as a
+// token bucket of TokenBurst refilled one per TokenEvery would (GCRA: due
+// is when every sign-in so far is paid for). It returns the token's due
+// after this sign-in, or how long to wait. The due is recorded with the
+// session, so that every node paces the token's sign-ins together.
+func paceSignIn(due, now time.Time, l SessionLimits) (next time.Time, wait time.Duration, ok bool) {
+	next = due
+	if next.Before(now) {
+		next = now
+	}
+	next = next.Add(l.TokenEvery)
+	if over := next.Sub(now) - time.Duration(l.TokenBurst)*l.TokenEvery; over > 0 {
+		return due, over, false
+	}
+	return next, 0, true
 }
 
 // LimitSessions sets the bounds of sessions and sign-ins, from the next
@@ -114,12 +133,12 @@ func (e *TooManySignIns) Unwrap() error { return ErrTooManySignIns }
 // token's principal. Returns ErrUnauthenticated for a token that is not
 // valid and a *TooManySignIns (ErrTooManySignIns) for attempts too
 // frequent; past SessionLimits.PerToken, the token's oldest session ends.
-func (t *Tokens) OpenSession(presented string, from netip.Addr) (secret string, expires time.Time, who Principal, err error) {
+func (t *Tokens) OpenSession(ctx context.Context, presented string, from netip.Addr) (secret string, expires time.Time, who Principal, err error) {
 	t.mu.RLock()
 	limits := t.signIns
 	t.mu.RUnlock()
-	who, err = t.Authenticate(presented)
-	if err != nil {
+	who, err = t.Authenticate(ctx, presented)
+	if errors.Is(err, ErrUnauthenticated) {
 		// Only failures spend the address's pace: facilitators behind the
 		// NAT of someone sending wrong tokens still sign in. A valid token
 		// cannot be guessed (256 random bits); it has its own pace.
@@ -128,17 +147,16 @@ func (t *Tokens) OpenSession(presented string, from netip.Addr) (secret string, 
 				return "", time.Time{}, Principal{}, &TooManySignIns{ByAddress: true, RetryAfter: wait}
 			}
 		}
-		return "", time.Time{}, Principal{}, err
 	}
-	if wait, ok := limits.byToken.Take(who.TokenID); !ok {
-		return "", time.Time{}, Principal{}, &TooManySignIns{RetryAfter: wait}
+	if err != nil {
+		return "", time.Time{}, Principal{}, err
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
 	sum := sha256.Sum256(raw)
-	expires, err = t.addSession(who.TokenID, hex.EncodeToString(sum[:]), limits.limits.PerToken)
+	expires, err = t.addSession(ctx, who.TokenID, hex.EncodeToString(sum[:]), limits.limits)
 	if err != nil {
 		return "", time.Time{}, Principal{}, err
 	}
@@ -156,75 +174,96 @@ func addressKey(a netip.Addr) string {
 }
 
 // addSession keeps a new session of a token, ending its expired ones and
-// its oldest past perToken; one line per change goes to the journal.
-func (t *Tokens) addSession(tokenID, hash string, perToken int) (time.Time, error) {
+// its oldest past the cap, at the token's pace: decided on the token's
+// sessions as every node has recorded them, so that the cap and the pace
+// hold across nodes. Returns a *TooManySignIns past the pace.
+func (t *Tokens) addSession(ctx context.Context, tokenID, hash string, limits SessionLimits) (time.Time, error) {
 	now := t.clock()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tok := t.byID[tokenID]
-	expires := now.Add(SessionTTL).Truncate(time.Second)
-	if tok.Expires.Before(expires) {
-		expires = tok.Expires
-	}
-	kept := slices.DeleteFunc(slices.Clone(tok.Sessions), func(s Session) bool { return !now.Before(s.Expires) })
-	var ended []string
-	for len(kept) >= perToken {
-		ended, kept = append(ended, kept[0].Hash), kept[1:]
-	}
-	opened := Session{Hash: hash, Expires: expires.UTC()}
-	if err := t.journal.record(tokenID, opened, ended); err != nil {
-		return time.Time{}, err
-	}
-	tok.Sessions = append(kept, opened) // not a change of Version: no answer shows sessions
-	t.compactIfDue()
-	return expires, nil
+	var expires time.Time
+	err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+		tok, ok := tokens[tokenID]
+		if !ok {
+			return nil, ErrUnauthenticated
+		}
+		if err := t.liveness(*tok); err != nil {
+			return nil, err // revoked on another node meanwhile
+		}
+		due, wait, ok := paceSignIn(tok.signInsDue, now, limits)
+		if !ok {
+			return nil, &TooManySignIns{RetryAfter: wait}
+		}
+		expires = now.Add(SessionTTL).Truncate(time.Second)
+		if tok.Expires.Before(expires) {
+			expires = tok.Expires
+		}
+		var ended []string
+		var live []Session
+		for _, s := range tok.Sessions {
+			if now.Before(s.Expires) {
+				live = append(live, s)
+			} else {
+				ended = append(ended, s.Hash)
+			}
+		}
+		for len(live) >= limits.PerToken {
+			ended, live = append(ended, live[0].Hash), live[1:]
+		}
+		return SessionsChanged{Token: tokenID, Opened: Session{Hash: hash, Expires: expires.UTC()}, Ended: ended, Paced: due}, nil
+	})
+	return expires, err
 }
 
 // AuthenticateSession returns the principal of a live session of a live
 // token, or ErrUnauthenticated (ErrRevoked for a session of a revoked
-// token).
-func (t *Tokens) AuthenticateSession(secret string) (Principal, error) {
+// token); another error when what other nodes recorded cannot be read.
+func (t *Tokens) AuthenticateSession(ctx context.Context, secret string) (Principal, error) {
 	id, sum, ok := parse(secret, sessionPrefix)
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	tok, known := t.copyOf(id)
-	if !known {
+	tok, err := t.lookup(ctx, id, func(tok *Token) bool { return sessionOf(tok, sum) >= 0 })
+	if err != nil {
+		return Principal{}, err
+	}
+	if tok == nil {
 		return Principal{}, ErrUnauthenticated
 	}
-	now := t.clock()
-	for _, s := range tok.Sessions {
-		if matches(sum, s.Hash) && now.Before(s.Expires) {
-			if err := t.liveness(tok); err != nil {
-				return Principal{}, err
-			}
-			who := tok.principal()
-			who.Session = true
-			return who, nil
-		}
+	if i := sessionOf(tok, sum); i < 0 || !t.clock().Before(tok.Sessions[i].Expires) {
+		return Principal{}, ErrUnauthenticated
 	}
-	return Principal{}, ErrUnauthenticated
+	if err := t.liveness(*tok); err != nil {
+		return Principal{}, err
+	}
+	who := tok.principal()
+	who.Session = true
+	return who, nil
 }
 
-// CloseSession ends a session; closing one that is not open does nothing.
-func (t *Tokens) CloseSession(secret string) error {
+// sessionOf is the index of the token's session whose secret hashes to
+// sum, or -1.
+func sessionOf(tok *Token, sum [32]byte) int {
+	return slices.IndexFunc(tok.Sessions, func(s Session) bool { return matches(sum, s.Hash) })
+}
+
+// CloseSession ends a session, on every node; closing one that is not
+// open does nothing.
+func (t *Tokens) CloseSession(ctx context.Context, secret string) error {
 	id, sum, ok := parse(secret, sessionPrefix)
 	if !ok {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tok, known := t.byID[id]
-	if !known {
-		return nil
-	}
-	i := slices.IndexFunc(tok.Sessions, func(s Session) bool { return matches(sum, s.Hash) })
-	if i < 0 {
-		return nil
-	}
-	if err := t.journal.record(id, Session{}, []string{tok.Sessions[i].Hash}); err != nil {
+	if _, err := t.lookup(ctx, id, func(tok *Token) bool { return sessionOf(tok, sum) >= 0 }); err != nil {
 		return err
 	}
-	tok.Sessions = slices.Delete(slices.Clone(tok.Sessions), i, i+1)
-	return nil
+	return t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+		tok, known := tokens[id]
+		if !known {
+			return nil, nil
+		}
+		i := sessionOf(tok, sum)
+		if i < 0 {
+			return nil, nil
+		}
+		return SessionsChanged{Token: id, Ended: []string{tok.Sessions[i].Hash}}, nil
+	})
 }

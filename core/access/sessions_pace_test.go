@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"net/netip"
 	"testing"
 	"time"
@@ -18,18 +19,18 @@ func TestWrongGuessesFromASharedAddressDoNotLockOutAValidToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := tokens.Create(NewToken{Subject: "awa", Role: Advocacy, TTL: 24 * time.Hour})
+	_, secret, err := tokens.Create(context.Background(), NewToken{Subject: "awa", Role: Advocacy, TTL: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	shared := netip.MustParseAddr("41.73.100.7") // one CGNAT address, thousands of subscribers
 	for i := range 60 {
 		now = now.Add(time.Second)
-		if _, _, _, err := tokens.OpenSession("plb_01M8XMAT0TJXNBV6WE7MSXPDJ1_not-a-secret", shared); err == nil {
+		if _, _, _, err := tokens.OpenSession(context.Background(), "plb_01M8XMAT0TJXNBV6WE7MSXPDJ1_not-a-secret", shared); err == nil {
 			t.Fatalf("guess %d signed in", i)
 		}
 	}
-	if _, _, _, err := tokens.OpenSession(secret, shared); err != nil {
+	if _, _, _, err := tokens.OpenSession(context.Background(), secret, shared); err != nil {
 		t.Fatalf("a valid token, after a minute of wrong guesses from the same address: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -27,14 +28,14 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, secret, err := tokens.Create(access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 90 * 24 * time.Hour})
+	tok, secret, err := tokens.Create(context.Background(), access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 90 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := tokens.OpenSession(secret+"x", netip.Addr{}); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, _, _, err := tokens.OpenSession(context.Background(), secret+"x", netip.Addr{}); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("a session for a bad token: %v", err)
 	}
-	session, expires, who, err := tokens.OpenSession(secret, netip.Addr{})
+	session, expires, who, err := tokens.OpenSession(context.Background(), secret, netip.Addr{})
 	if err != nil || who.TokenID != tok.ID || !expires.Equal(now.Add(access.SessionTTL)) || strings.Contains(session, secret) {
 		t.Fatalf("open: %v %v %v", who, expires, err)
 	}
@@ -43,53 +44,53 @@ func TestASessionLastsUntilClosedExpiredOrItsTokenEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := again.AuthenticateSession(session); err != nil || p.Subject != tok.Subject {
+	if p, err := again.AuthenticateSession(context.Background(), session); err != nil || p.Subject != tok.Subject {
 		t.Fatalf("after a restart: %v %v", p, err)
 	}
-	if _, err := tokens.Authenticate(session); err == nil {
+	if _, err := tokens.Authenticate(context.Background(), session); err == nil {
 		t.Fatal("a session secret works as a bearer token")
 	}
-	if _, err := tokens.AuthenticateSession(secret); err == nil {
+	if _, err := tokens.AuthenticateSession(context.Background(), secret); err == nil {
 		t.Fatal("a token works as a session")
 	}
 	tampered := session[:len(session)-2] + "AA"
-	if _, err := tokens.AuthenticateSession(tampered); err == nil {
+	if _, err := tokens.AuthenticateSession(context.Background(), tampered); err == nil {
 		t.Fatal("a tampered session works")
 	}
 	// Signing out ends it, and only it.
-	other, _, _, _ := tokens.OpenSession(secret, netip.Addr{})
-	if err := tokens.CloseSession(session); err != nil {
+	other, _, _, _ := tokens.OpenSession(context.Background(), secret, netip.Addr{})
+	if err := tokens.CloseSession(context.Background(), session); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.AuthenticateSession(session); err == nil {
+	if _, err := tokens.AuthenticateSession(context.Background(), session); err == nil {
 		t.Fatal("a closed session works")
 	}
-	if _, err := tokens.AuthenticateSession(other); err != nil {
+	if _, err := tokens.AuthenticateSession(context.Background(), other); err != nil {
 		t.Fatalf("closing one session closed another: %v", err)
 	}
 	// It expires.
 	now = now.Add(access.SessionTTL)
-	if _, err := tokens.AuthenticateSession(other); err == nil {
+	if _, err := tokens.AuthenticateSession(context.Background(), other); err == nil {
 		t.Fatal("an expired session works")
 	}
 	// It ends with its token.
-	third, _, _, err := tokens.OpenSession(secret, netip.Addr{})
+	third, _, _, err := tokens.OpenSession(context.Background(), secret, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.Revoke(tok.ID); err != nil {
+	if _, err := tokens.Revoke(context.Background(), tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	// It says so, and so does the token, so that a device can wipe itself;
 	// a closed, expired or tampered session is not told apart.
-	if _, err := tokens.AuthenticateSession(third); !errors.Is(err, access.ErrRevoked) || !errors.Is(err, access.ErrUnauthenticated) {
+	if _, err := tokens.AuthenticateSession(context.Background(), third); !errors.Is(err, access.ErrRevoked) || !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("a session of a revoked token: %v", err)
 	}
-	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrRevoked) {
+	if _, err := tokens.Authenticate(context.Background(), secret); !errors.Is(err, access.ErrRevoked) {
 		t.Fatalf("a revoked token: %v", err)
 	}
 	for name, s := range map[string]string{"closed": session, "expired": other, "tampered": third[:len(third)-2] + "AA"} {
-		if _, err := tokens.AuthenticateSession(s); errors.Is(err, access.ErrRevoked) {
+		if _, err := tokens.AuthenticateSession(context.Background(), s); errors.Is(err, access.ErrRevoked) {
 			t.Errorf("a %s session of a revoked token is told revoked", name)
 		}
 	}
@@ -101,8 +102,8 @@ func TestASessionEndsNoLaterThanItsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, secret, _ := tokens.Create(access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
-	if _, expires, _, err := tokens.OpenSession(secret, netip.Addr{}); err != nil || !expires.Equal(tok.Expires) {
+	tok, secret, _ := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if _, expires, _, err := tokens.OpenSession(context.Background(), secret, netip.Addr{}); err != nil || !expires.Equal(tok.Expires) {
 		t.Fatalf("a one-day token's session expires %v (token %v): %v", expires, tok.Expires, err)
 	}
 }
@@ -122,7 +123,7 @@ func newSignInClock(t *testing.T) *signInClock {
 	c := &signInClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), path: filepath.Join(t.TempDir(), "tokens.json")}
 	c.reopen(t)
 	var err error
-	c.token, c.secret, err = c.tokens.Create(access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 365 * 24 * time.Hour})
+	c.token, c.secret, err = c.tokens.Create(context.Background(), access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 365 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestATokenKeepsTenSessionsAtMostAndTheOldestEnds(t *testing.T) {
 	var sessions []string
 	for i := range 14 {
 		c.now = c.now.Add(time.Minute) // within the token's pace
-		s, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
+		s, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.0.1"))
 		if err != nil {
 			t.Fatalf("sign-in %d: %v", i, err)
 		}
@@ -152,7 +153,7 @@ func TestATokenKeepsTenSessionsAtMostAndTheOldestEnds(t *testing.T) {
 	check := func(when string) {
 		t.Helper()
 		for i, s := range sessions {
-			_, err := c.tokens.AuthenticateSession(s)
+			_, err := c.tokens.AuthenticateSession(context.Background(), s)
 			if open := err == nil; open != (i >= 4) {
 				t.Errorf("%s: session %d of 14 open: %v, want only the newest 10", when, i, open)
 			}
@@ -167,11 +168,11 @@ func TestSignInAttemptsArePacedPerAddressAndPerToken(t *testing.T) {
 	c := newSignInClock(t)
 	c.tokens.LimitSessions(access.SessionLimits{AddressBurst: 3, AddressEvery: 10 * time.Second, TokenBurst: 5, TokenEvery: time.Minute})
 	for i := range 3 {
-		if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
+		if _, _, _, err := c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
 			t.Fatalf("wrong token %d: %v", i, err)
 		}
 	}
-	_, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1"))
+	_, _, _, err := c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr("10.0.0.1"))
 	var paced *access.TooManySignIns
 	if !errors.As(err, &paced) || !paced.ByAddress || paced.RetryAfter != 10*time.Second {
 		t.Fatalf("a fourth wrong token from one address at once: %v, want paced by address for 10 s", err)
@@ -179,38 +180,38 @@ func TestSignInAttemptsArePacedPerAddressAndPerToken(t *testing.T) {
 	// A valid token still signs in from that address: only failures count
 	// against it. Another address is not held back; the token's own pace
 	// counts its valid sign-ins from every address.
-	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1")); err != nil {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.0.1")); err != nil {
 		t.Fatalf("a valid token from an address paced out by wrong ones: %v", err)
 	}
 	for i := range 4 {
-		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i))); err != nil {
+		if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i))); err != nil {
 			t.Fatalf("sign-in %d from a fresh address: %v", i, err)
 		}
 	}
-	_, _, _, err = c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.2.1"))
+	_, _, _, err = c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.2.1"))
 	if !errors.As(err, &paced) || paced.ByAddress || paced.RetryAfter != time.Minute || !errors.Is(err, access.ErrTooManySignIns) {
 		t.Fatalf("a sixth sign-in with one token at once: %v, want paced by token for a minute", err)
 	}
 	// Wrong secrets for the token's id do not spend its pace.
 	c.now = c.now.Add(time.Minute)
 	for i := range 3 {
-		c.tokens.OpenSession("plb_"+c.token.ID+"_"+strings.Repeat("A", 43), netip.MustParseAddr(fmt.Sprintf("10.0.3.%d", i)))
+		c.tokens.OpenSession(context.Background(), "plb_"+c.token.ID+"_"+strings.Repeat("A", 43), netip.MustParseAddr(fmt.Sprintf("10.0.3.%d", i)))
 	}
-	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.4.1")); err != nil {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.4.1")); err != nil {
 		t.Fatalf("a minute later, after wrong secrets for its id: %v", err)
 	}
 	c.now = c.now.Add(10 * time.Second)
-	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr("10.0.0.1")); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("the first address 10 s later: %v", err)
 	}
 	// An IPv6 subscriber picks addresses from a whole /64: paced as one.
 	for i := range 3 {
-		c.tokens.OpenSession("plb_wrong", netip.MustParseAddr(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+		c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
 	}
-	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("2001:db8:1:2:ffff::9")); !errors.As(err, &paced) || !paced.ByAddress {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr("2001:db8:1:2:ffff::9")); !errors.As(err, &paced) || !paced.ByAddress {
 		t.Fatalf("a fourth address of one IPv6 /64: %v, want paced", err)
 	}
-	if _, _, _, err := c.tokens.OpenSession("plb_wrong", netip.MustParseAddr("2001:db8:1:3::1")); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), "plb_wrong", netip.MustParseAddr("2001:db8:1:3::1")); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("another /64: %v, want not paced", err)
 	}
 }
@@ -223,7 +224,7 @@ func TestASignInAppendsALineAndLeavesTheTokenFileAlone(t *testing.T) {
 	}
 	stat, _ := os.Stat(c.path)
 	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
-	session, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1"))
+	session, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestASignInAppendsALineAndLeavesTheTokenFileAlone(t *testing.T) {
 	if info, _ := os.Stat(journal); info != nil && info.Mode().Perm() != 0o600 {
 		t.Errorf("the journal is %v, want owner-only", info.Mode().Perm())
 	}
-	if err := c.tokens.CloseSession(session); err != nil {
+	if err := c.tokens.CloseSession(context.Background(), session); err != nil {
 		t.Fatal(err)
 	}
 	if lines, _ := os.ReadFile(journal); strings.Count(string(lines), "\n") != 2 {
@@ -259,7 +260,7 @@ func TestThreeThousandSignInsWithOneTokenAreBounded(t *testing.T) {
 	opened := 0
 	for i := range 3000 {
 		c.now = c.now.Add(3 * time.Millisecond)
-		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr("10.0.0.1")); err == nil {
+		if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr("10.0.0.1")); err == nil {
 			opened++
 		} else if !errors.Is(err, access.ErrTooManySignIns) {
 			t.Fatalf("sign-in %d: %v", i, err)
@@ -270,13 +271,13 @@ func TestThreeThousandSignInsWithOneTokenAreBounded(t *testing.T) {
 	}
 	for i := range 3000 {
 		c.now = c.now.Add(time.Minute)
-		if _, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.%d.%d.1", i/256, i%256))); err != nil {
+		if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr(fmt.Sprintf("10.%d.%d.1", i/256, i%256))); err != nil {
 			t.Fatalf("sign-in %d a minute apart: %v", i, err)
 		}
 	}
 	c.reopen(t)
 	open := 0
-	for _, s := range c.tokens.List()[0].Sessions {
+	for _, s := range access.MustList(t, c.tokens)[0].Sessions {
 		if c.now.Before(s.Expires) {
 			open++
 		}
@@ -309,14 +310,14 @@ func TestSessionsAnOlderVersionKeptInTheTokenFileMoveToTheJournal(t *testing.T) 
 	}
 	c.reopen(t)
 	session := "plbs_" + c.token.ID + "_" + base64.RawURLEncoding.EncodeToString(raw)
-	if _, err := c.tokens.AuthenticateSession(session); err != nil {
+	if _, err := c.tokens.AuthenticateSession(context.Background(), session); err != nil {
 		t.Fatalf("a session kept in tokens.json: %v", err)
 	}
 	if b, _ := os.ReadFile(c.path); strings.Contains(string(b), "sessions") {
 		t.Errorf("tokens.json still holds sessions: %s", b)
 	}
 	c.reopen(t)
-	if _, err := c.tokens.AuthenticateSession(session); err != nil {
+	if _, err := c.tokens.AuthenticateSession(context.Background(), session); err != nil {
 		t.Fatalf("after the move and a restart: %v", err)
 	}
 }
@@ -329,7 +330,7 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 8 {
-				if s, _, _, err := c.tokens.OpenSession(c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", g, i))); err == nil {
+				if s, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", g, i))); err == nil {
 					opened <- s
 				} else {
 					t.Error(err)
@@ -340,7 +341,7 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 	wg.Wait()
 	close(opened)
 	live := func() (n int) {
-		for _, s := range c.tokens.List()[0].Sessions {
+		for _, s := range access.MustList(t, c.tokens)[0].Sessions {
 			if c.now.Before(s.Expires) {
 				n++
 			}
@@ -356,12 +357,12 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 	}
 	open := map[string]bool{}
 	for _, s := range all {
-		_, err := c.tokens.AuthenticateSession(s)
+		_, err := c.tokens.AuthenticateSession(context.Background(), s)
 		open[s] = err == nil
 	}
 	c.reopen(t)
 	for _, s := range all {
-		if _, err := c.tokens.AuthenticateSession(s); (err == nil) != open[s] {
+		if _, err := c.tokens.AuthenticateSession(context.Background(), s); (err == nil) != open[s] {
 			t.Errorf("after a restart, a session's state changed: open before %v, error now %v", open[s], err)
 		}
 	}
@@ -369,7 +370,7 @@ func TestSignInsAtOnceKeepTheCapAndTheJournalWhole(t *testing.T) {
 
 func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
 	c := newSignInClock(t)
-	first, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	first, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,13 +382,13 @@ func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
 	f.WriteString(`{"token":"` + c.token.ID + `","open":"ab`) // the crash
 	f.Close()
 	c.reopen(t)
-	second, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{})
+	second, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.reopen(t)
 	for name, s := range map[string]string{"before the crash": first, "after it": second} {
-		if _, err := c.tokens.AuthenticateSession(s); err != nil {
+		if _, err := c.tokens.AuthenticateSession(context.Background(), s); err != nil {
 			t.Errorf("the session opened %s: %v", name, err)
 		}
 	}
@@ -396,19 +397,19 @@ func TestALineTornByACrashDoesNotHideTheSessionsOpenedAfterIt(t *testing.T) {
 func TestTheSessionsOfARevokedTokenOutliveTheJournalsCompaction(t *testing.T) {
 	c := newSignInClock(t)
 	c.tokens.LimitSessions(access.SessionLimits{TokenBurst: 1000, TokenEvery: time.Second})
-	if _, _, _, err := c.tokens.OpenSession(c.secret, netip.Addr{}); err != nil {
+	if _, _, _, err := c.tokens.OpenSession(context.Background(), c.secret, netip.Addr{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.tokens.Revoke(c.token.ID); err != nil {
+	if _, err := c.tokens.Revoke(context.Background(), c.token.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, other, err := c.tokens.Create(access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	_, other, err := c.tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	journal := filepath.Join(filepath.Dir(c.path), "sessions.jsonl")
 	for range 400 { // enough ended sessions for the journal to be compacted
-		if _, _, _, err := c.tokens.OpenSession(other, netip.Addr{}); err != nil {
+		if _, _, _, err := c.tokens.OpenSession(context.Background(), other, netip.Addr{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -416,7 +417,7 @@ func TestTheSessionsOfARevokedTokenOutliveTheJournalsCompaction(t *testing.T) {
 		t.Fatalf("the journal was not compacted: %d lines", strings.Count(string(b), "\n"))
 	}
 	c.reopen(t)
-	for _, tok := range c.tokens.List() {
+	for _, tok := range access.MustList(t, c.tokens) {
 		if tok.ID == c.token.ID && len(tok.Sessions) != 1 {
 			t.Errorf("the revoked token's sessions after compaction: %v, want its one session kept until it expires", tok.Sessions)
 		}

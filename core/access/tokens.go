@@ -1,15 +1,15 @@
 package access
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
-
-	"github.com/palabre/palabre/events/durable"
 )
 
 // Token is what is kept of a token: never the secret.
@@ -39,6 +37,8 @@ type Token struct {
 	// end with it. They are kept in the session journal (sessionlog.go),
 	// not in the token file.
 	Sessions []Session `json:"-"`
+	// signInsDue paces its sign-ins (paceSignIn); kept with its sessions.
+	signInsDue time.Time
 }
 
 // Errors of the token store.
@@ -68,26 +68,26 @@ const RetryWindow = 5 * time.Minute
 // (secret scanners, logs).
 const tokenPrefix = "plb_"
 
-// Tokens keeps tokens in a JSON file, rewritten atomically on every change.
-// One process at a time uses a data directory (its lock), so the file is
-// read once.
+// Tokens holds the tokens and their sessions in memory, as its Keeper
+// keeps them: every change is recorded by the keeper before it counts,
+// and what other nodes recorded is read again once it is older than the
+// keeper's MaxAge.
 type Tokens struct {
-	path    string
+	keeper  Keeper
 	clock   func() time.Time
 	regions Regions
-	// creating serialises Create, so that one command id makes one token;
-	// it guards shown.
-	creating sync.Mutex
-	// shown are the secrets of tokens made through the API in the last
-	// RetryWindow, by command id, for retries; in memory only.
-	shown map[string]shownSecret
-	mu    sync.RWMutex
-	byID  map[string]*Token
-	// version counts the changes saved, for caches of what depends on
-	// tokens (the API's answers to tokens).
+	// shownMu guards shown: the secrets of tokens made through the API in
+	// the last RetryWindow, by command id, for retries; in memory only.
+	shownMu sync.Mutex
+	shown   map[string]shownSecret
+	// mu guards byID, refreshed and signIns. byID's tokens are never
+	// changed in place (applyChange copies), so a reader may keep one.
+	mu        sync.RWMutex
+	byID      map[string]*Token
+	refreshed time.Time
+	// version counts the changes of tokens seen, for caches of what
+	// depends on tokens (the API's answers to tokens).
 	version atomic.Uint64
-	// journal keeps the sessions, signIns paces opening them.
-	journal *sessionJournal
 	signIns signIns
 }
 
@@ -99,30 +99,130 @@ func (t *Tokens) Version() uint64 { return t.version.Load() }
 // deployment's reference data.
 type Regions interface{ HasRegion(code string) bool }
 
-// OpenTokens reads the token file at path, or starts empty. New tokens'
-// regions are checked against regions.
+// OpenTokens reads the token file at path and the session journal beside
+// it, or starts empty: the embedded default's keeper. One process at a
+// time uses a data directory (its lock), so the files are read once. New
+// tokens' regions are checked against regions.
 func OpenTokens(path string, clock func() time.Time, regions Regions) (*Tokens, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	t := &Tokens{path: path, clock: clock, regions: regions, byID: map[string]*Token{}, shown: map[string]shownSecret{}, signIns: newSignIns(SessionLimits{}, clock)}
-	b, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("tokens: %w", err)
+	return NewTokens(context.Background(), &fileKeeper{path: path, clock: clock}, clock, regions)
+}
+
+// NewTokens loads the tokens a keeper keeps. New tokens' regions are
+// checked against regions.
+func NewTokens(ctx context.Context, keeper Keeper, clock func() time.Time, regions Regions) (*Tokens, error) {
+	if clock == nil {
+		clock = time.Now
 	}
-	if len(b) > 0 {
-		var list []*Token
-		if err := json.Unmarshal(b, &list); err != nil {
-			return nil, fmt.Errorf("tokens: %s is damaged: %w", path, err)
-		}
-		for _, tok := range list {
-			t.byID[tok.ID] = tok
-		}
-	}
-	if err := t.openJournal(b); err != nil {
+	byID, err := keeper.Load(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	return &Tokens{keeper: keeper, clock: clock, regions: regions, byID: byID, refreshed: clock(),
+		shown: map[string]shownSecret{}, signIns: newSignIns(SessionLimits{}, clock)}, nil
+}
+
+// maxAttempts bounds how often a change is decided again because other
+// nodes recorded theirs first.
+const maxAttempts = 16
+
+// update decides a change on the tokens as every node has recorded them,
+// has the keeper record it, and applies it; decide runs again when
+// another node recorded first. decide returns nil for no change.
+func (t *Tokens) update(ctx context.Context, decide func(tokens map[string]*Token) (Change, error)) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.refreshLocked(ctx, t.keeper.MaxAge()); err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		c, err := decide(t.byID)
+		if err != nil || c == nil {
+			return err
+		}
+		next := maps.Clone(t.byID)
+		changed := applyChange(next, c)
+		err = t.keeper.Record(ctx, c, next)
+		if errors.Is(err, ErrStale) && attempt < maxAttempts {
+			if err := t.refreshLocked(ctx, 0); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t.byID = next
+		if changed {
+			t.version.Add(1)
+		}
+		return nil
+	}
+}
+
+// refresh brings the tokens up to what other nodes recorded, unless that
+// was done within the last within.
+func (t *Tokens) refresh(ctx context.Context, within time.Duration) error {
+	if t.keeper.MaxAge() == 0 {
+		return nil
+	}
+	t.mu.RLock()
+	fresh := t.clock().Sub(t.refreshed) < within
+	t.mu.RUnlock()
+	if fresh {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.refreshLocked(ctx, within)
+}
+
+// refreshLocked is refresh with t.mu held; a keeper sharing nothing
+// (MaxAge 0) is never asked.
+func (t *Tokens) refreshLocked(ctx context.Context, within time.Duration) error {
+	now := t.clock()
+	if t.keeper.MaxAge() == 0 || (within > 0 && now.Sub(t.refreshed) < within) {
+		return nil
+	}
+	err := t.keeper.Refresh(ctx, func(c Change) {
+		if applyChange(t.byID, c) {
+			t.version.Add(1)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("tokens: %w", err)
+	}
+	t.refreshed = now
+	return nil
+}
+
+// lookup returns a token as every node has it, no older than the
+// keeper's MaxAge; when it is missing or has not what found looks for
+// (a session), what other nodes recorded is read again first, at most
+// once per tenth of MaxAge (a token or session just made on another
+// node). It errs only when the keeper cannot be read: tokens are then
+// refused, never trusted on stale knowledge.
+func (t *Tokens) lookup(ctx context.Context, id string, found func(*Token) bool) (*Token, error) {
+	maxAge := t.keeper.MaxAge()
+	if err := t.refresh(ctx, maxAge); err != nil {
+		return nil, err
+	}
+	tok := t.get(id)
+	if maxAge > 0 && (tok == nil || !found(tok)) {
+		if err := t.refresh(ctx, maxAge/10); err != nil {
+			return nil, err
+		}
+		tok = t.get(id)
+	}
+	return tok, nil
+}
+
+func (t *Tokens) get(id string) *Token {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.byID[id]
 }
 
 // NewToken describes a token to create.
@@ -176,52 +276,59 @@ func (n NewToken) Check(known Regions) error {
 
 // Create makes a token and returns it with its secret, random and shown
 // once. A creation retried with its command id within RetryWindow is
-// given the token first made and the same secret; after it, the token
-// and ErrTokenExists. The same command id for another request is
-// ErrCommandIDReused.
-func (t *Tokens) Create(n NewToken) (Token, string, error) {
+// given the token first made and the same secret (by the node that made
+// it); after it, or on another node, the token and ErrTokenExists. The
+// same command id for another request is ErrCommandIDReused.
+func (t *Tokens) Create(ctx context.Context, n NewToken) (Token, string, error) {
 	if err := n.Check(t.regions); err != nil {
 		return Token{}, "", err
 	}
-	t.creating.Lock()
-	defer t.creating.Unlock()
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return Token{}, "", err
+	}
+	t.shownMu.Lock()
+	defer t.shownMu.Unlock()
 	now := t.clock().UTC()
 	for id, s := range t.shown {
 		if now.Sub(s.at) >= RetryWindow {
 			delete(t.shown, id)
 		}
 	}
-	if n.CommandID != "" {
-		if tok, ok := t.byCommand(n.CommandID); ok {
-			return t.retried(tok, n)
+	var made, first Token
+	err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+		if tok, ok := byCommand(tokens, n.CommandID); ok {
+			first = tok
+			return nil, nil
 		}
-	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
+		made = newToken(n, secret, now)
+		return TokenCreated{Token: made}, nil
+	})
+	switch {
+	case err != nil:
 		return Token{}, "", err
+	case first.ID != "":
+		return t.retried(first, n)
 	}
+	presented := tokenPrefix + made.ID + "_" + base64.RawURLEncoding.EncodeToString(secret)
+	if n.CommandID != "" {
+		t.shown[n.CommandID] = shownSecret{presented, now}
+	}
+	return made, presented, nil
+}
+
+// newToken is what is kept of a new token: the hash of its secret.
+func newToken(n NewToken, secret []byte, now time.Time) Token {
 	id := ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
 	if n.Subject == "" {
 		n.Subject = string(n.Role) + "-" + strings.ToLower(id[len(id)-6:])
 	}
 	sum := sha256.Sum256(secret)
-	tok := &Token{ID: id, Subject: n.Subject, Role: n.Role, Regions: slices.Clone(n.Regions), Created: now,
+	return Token{ID: id, Subject: n.Subject, Role: n.Role, Regions: slices.Clone(n.Regions), Created: now,
 		Expires: now.Add(n.TTL).Truncate(time.Second), Hash: hex.EncodeToString(sum[:]), CommandID: n.CommandID}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.byID[id] = tok
-	if err := t.save(); err != nil {
-		delete(t.byID, id)
-		return Token{}, "", err
-	}
-	presented := tokenPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(secret)
-	if n.CommandID != "" {
-		t.shown[n.CommandID] = shownSecret{presented, now}
-	}
-	return *tok, presented, nil
 }
 
-// retried answers a creation whose command id made tok; t.creating is
+// retried answers a creation whose command id made tok; t.shownMu is
 // held.
 func (t *Tokens) retried(tok Token, n NewToken) (Token, string, error) {
 	if tok.Role != n.Role || !slices.Equal(tok.Regions, n.Regions) || (n.Subject != "" && tok.Subject != n.Subject) {
@@ -233,11 +340,13 @@ func (t *Tokens) retried(tok Token, n NewToken) (Token, string, error) {
 	return tok, "", ErrTokenExists
 }
 
-func (t *Tokens) byCommand(id string) (Token, bool) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	for _, tok := range t.byID {
-		if tok.CommandID == id {
+// byCommand finds the token a command id made; none for no command id.
+func byCommand(tokens map[string]*Token, commandID string) (Token, bool) {
+	if commandID == "" {
+		return Token{}, false
+	}
+	for _, tok := range tokens {
+		if tok.CommandID == commandID {
 			return *tok, true
 		}
 	}
@@ -246,34 +355,24 @@ func (t *Tokens) byCommand(id string) (Token, bool) {
 
 // Authenticate returns the principal of a presented token, or
 // ErrUnauthenticated for anything but a known, unexpired, unrevoked one
-// (ErrRevoked for a revoked one).
-func (t *Tokens) Authenticate(presented string) (Principal, error) {
+// (ErrRevoked for a revoked one); another error when what other nodes
+// recorded cannot be read.
+func (t *Tokens) Authenticate(ctx context.Context, presented string) (Principal, error) {
 	id, sum, ok := parse(presented, tokenPrefix)
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	tok, known := t.copyOf(id)
-	if !known || !matches(sum, tok.Hash) {
+	tok, err := t.lookup(ctx, id, func(*Token) bool { return true })
+	if err != nil {
+		return Principal{}, err
+	}
+	if tok == nil || !matches(sum, tok.Hash) {
 		return Principal{}, ErrUnauthenticated
 	}
-	if err := t.liveness(tok); err != nil {
+	if err := t.liveness(*tok); err != nil {
 		return Principal{}, err
 	}
 	return tok.principal(), nil
-}
-
-// copyOf is a copy of a token read under the lock: Revoke and sessions
-// change the token in place.
-func (t *Tokens) copyOf(id string) (Token, bool) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	stored, known := t.byID[id]
-	if !known {
-		return Token{}, false
-	}
-	tok := *stored
-	tok.Sessions = slices.Clone(stored.Sessions)
-	return tok, true
 }
 
 // matches compares a secret's hash with a stored hex one in constant time.
@@ -317,7 +416,10 @@ func parse(presented, prefix string) (id string, sum [32]byte, ok bool) {
 }
 
 // List returns every token, oldest first.
-func (t *Tokens) List() []Token {
+func (t *Tokens) List(ctx context.Context) ([]Token, error) {
+	if err := t.refresh(ctx, t.keeper.MaxAge()); err != nil {
+		return nil, err
+	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := make([]Token, 0, len(t.byID))
@@ -325,27 +427,31 @@ func (t *Tokens) List() []Token {
 		out = append(out, *tok)
 	}
 	slices.SortFunc(out, func(a, b Token) int { return strings.Compare(a.ID, b.ID) })
-	return out
+	return out, nil
 }
 
-// Revoke revokes a token from the next request on; revoking twice keeps
-// the first moment.
-func (t *Tokens) Revoke(id string) (Token, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tok, ok := t.byID[id]
-	if !ok {
-		return Token{}, fmt.Errorf("%w: %q", ErrNoToken, id)
-	}
-	if tok.Revoked == nil {
-		now := t.clock().UTC()
-		tok.Revoked = &now
-		if err := t.save(); err != nil {
-			tok.Revoked = nil
-			return Token{}, err
+// Revoke revokes a token from the next request on (on other nodes, within
+// the keeper's MaxAge); revoking twice keeps the first moment. Returns
+// ErrNoToken for an unknown id.
+func (t *Tokens) Revoke(ctx context.Context, id string) (Token, error) {
+	var revoked Token
+	err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+		tok, ok := tokens[id]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrNoToken, id)
 		}
+		revoked = *tok
+		if tok.Revoked != nil {
+			return nil, nil
+		}
+		now := t.clock().UTC()
+		revoked.Revoked = &now
+		return TokenRevoked{ID: id, At: now}, nil
+	})
+	if err != nil {
+		return Token{}, err
 	}
-	return *tok, nil
+	return revoked, nil
 }
 
 // Recomputable are the live tokens whose secret recompute gives again
@@ -369,11 +475,11 @@ func (t *Tokens) Recomputable(recompute func(commandID string) ([]byte, bool)) [
 }
 
 // RevokeRecomputable revokes the Recomputable tokens and returns them.
-func (t *Tokens) RevokeRecomputable(recompute func(commandID string) ([]byte, bool)) ([]Token, error) {
+func (t *Tokens) RevokeRecomputable(ctx context.Context, recompute func(commandID string) ([]byte, bool)) ([]Token, error) {
 	found := t.Recomputable(recompute)
 	revoked := make([]Token, 0, len(found))
 	for _, tok := range found {
-		tok, err := t.Revoke(tok.ID)
+		tok, err := t.Revoke(ctx, tok.ID)
 		if err != nil {
 			return revoked, err
 		}
@@ -382,21 +488,23 @@ func (t *Tokens) RevokeRecomputable(recompute func(commandID string) ([]byte, bo
 	return revoked, nil
 }
 
-// save writes the file atomically and durably; t.mu is held. Sessions
-// are not in it: they go to the journal, a line each.
-func (t *Tokens) save() error {
-	defer t.version.Add(1)
-	list := make([]*Token, 0, len(t.byID))
-	for _, tok := range t.byID {
-		list = append(list, tok)
+// Adopt records the tokens of list that are not kept yet, as they are
+// (revoked ones too), without their sessions: how a node that kept its
+// tokens in a file moves them to a shared engine. It returns how many it
+// recorded.
+func (t *Tokens) Adopt(ctx context.Context, list []Token) (int, error) {
+	adopted := 0
+	for _, tok := range list {
+		err := t.update(ctx, func(tokens map[string]*Token) (Change, error) {
+			if _, kept := tokens[tok.ID]; kept || tok.ID == "" {
+				return nil, nil
+			}
+			adopted++
+			return TokenCreated{Token: tok}, nil
+		})
+		if err != nil {
+			return adopted, err
+		}
 	}
-	slices.SortFunc(list, func(a, b *Token) int { return strings.Compare(a.ID, b.ID) })
-	b, err := json.MarshalIndent(list, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := durable.WriteFile(t.path, append(b, '\n')); err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	return nil
+	return adopted, nil
 }

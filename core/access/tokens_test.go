@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -21,11 +22,11 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, secret, err := tokens.Create(access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 24 * time.Hour})
+	tok, secret, err := tokens.Create(context.Background(), access.NewToken{Role: access.Facilitator, Regions: []string{"gao"}, TTL: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := tokens.Authenticate(secret)
+	p, err := tokens.Authenticate(context.Background(), secret)
 	if err != nil || p.Role != access.Facilitator || p.Regions[0] != "gao" || p.TokenID != tok.ID || p.Subject == "" {
 		t.Fatalf("Authenticate = %+v, %v", p, err)
 	}
@@ -39,7 +40,7 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.Authenticate(secret); err != nil {
+	if _, err := again.Authenticate(context.Background(), secret); err != nil {
 		t.Fatalf("after reopening: %v", err)
 	}
 	// Another last character (the old test appended "A", which one token
@@ -49,26 +50,26 @@ func TestTokensAuthenticateUntilExpiredOrRevoked(t *testing.T) {
 		other = "B"
 	}
 	for _, bad := range []string{"", "plb_", secret[:len(secret)-1] + other, "plb_" + tok.ID + "_", strings.Replace(secret, tok.ID, strings.Repeat("0", 26), 1), "Bearer " + secret} {
-		if _, err := tokens.Authenticate(bad); !errors.Is(err, access.ErrUnauthenticated) {
+		if _, err := tokens.Authenticate(context.Background(), bad); !errors.Is(err, access.ErrUnauthenticated) {
 			t.Errorf("Authenticate(%q) = %v, want ErrUnauthenticated", bad, err)
 		}
 	}
 
 	now = now.Add(24 * time.Hour)
-	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, err := tokens.Authenticate(context.Background(), secret); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("an expired token authenticated: %v", err)
 	}
 	now = now.Add(-time.Hour)
-	if _, err := tokens.Revoke(tok.ID); err != nil {
+	if _, err := tokens.Revoke(context.Background(), tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, err := tokens.Authenticate(context.Background(), secret); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("a revoked token authenticated: %v", err)
 	}
-	if _, err := tokens.Revoke("nope"); !errors.Is(err, access.ErrNoToken) {
+	if _, err := tokens.Revoke(context.Background(), "nope"); !errors.Is(err, access.ErrNoToken) {
 		t.Fatalf("revoking an unknown token: %v", err)
 	}
-	if list := tokens.List(); len(list) != 1 || list[0].Revoked == nil || list[0].Hash == "" {
+	if list := access.MustList(t, tokens); len(list) != 1 || list[0].Revoked == nil || list[0].Hash == "" {
 		t.Fatalf("List = %+v", list)
 	}
 }
@@ -87,7 +88,7 @@ func TestNewTokensAreChecked(t *testing.T) {
 		{access.NewToken{Role: access.Analyst, Regions: []string{"gao"}, TTL: time.Hour}, "region"},
 		{access.NewToken{Role: access.Analyst}, "expires"},
 	} {
-		if _, _, err := tokens.Create(tc.n); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, _, err := tokens.Create(context.Background(), tc.n); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Create(%+v) = %v, want an error naming %s", tc.n, err, tc.want)
 		}
 	}
@@ -116,7 +117,7 @@ func TestARevocationRacingAuthenticationsIsSeenWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, secret, err := tokens.Create(access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	tok, secret, err := tokens.Create(context.Background(), access.NewToken{Role: access.Analyst, TTL: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,13 +125,13 @@ func TestARevocationRacingAuthenticationsIsSeenWhole(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 200 {
-				tokens.Authenticate(secret)
+				tokens.Authenticate(context.Background(), secret)
 			}
 		})
 	}
-	wg.Go(func() { tokens.Revoke(tok.ID) })
+	wg.Go(func() { tokens.Revoke(context.Background(), tok.ID) })
 	wg.Wait()
-	if _, err := tokens.Authenticate(secret); !errors.Is(err, access.ErrUnauthenticated) {
+	if _, err := tokens.Authenticate(context.Background(), secret); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("after the revocation: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/domain/space"
@@ -26,6 +27,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -96,6 +98,10 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"HoldDialogue": A | a | F | f, "CorrectDialogueAttendance": A | a | F | f, "CorrectDialogue": A | a | F | f, "RetractDialogue": A | a | F | f,
 		"MakeCommitment": A | a | F | f | V | v, "ReportCommitmentProgress": A | a | F | f | V | v, "ReviseCommitmentDueDate": A | a | F | f | V | v,
 		"FulfilCommitment": A | a | F | f | V | v, "BreakCommitment": A | a | F | f | V | v, "WithdrawCommitment": A | a | F | f | V | v,
+		"HarvestOutcome": A | a | F | f | V | v, "ReviseOutcome": A | a | F | f | V | v, "MarkOutcomePublic": A | a | F | f | V | v,
+		"RequestSubstantiation": A | a | F | f | V | v, "RecordSubstantiation": A | a | F | f | V | v, "EraseVerifier": A,
+		"DefineFramework": A | a, "ChangeFrameworkDetails": A | a, "SetFrameworkOutcome": A | a, "SetFrameworkResult": A | a,
+		"SetFrameworkIndicator": A | a, "RecordIndicatorValue": A | a,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,
 		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a,
 	}
@@ -127,6 +133,7 @@ type world struct {
 	gaoPerson, moptiPerson                     domain.ID
 	gaoDialogue, moptiDialogue                 domain.ID
 	gaoCommitment, moptiCommitment, commitment domain.ID
+	gaoOutcome, moptiOutcome                   domain.ID
 }
 
 func newWorld(t *testing.T) *world {
@@ -134,8 +141,8 @@ func newWorld(t *testing.T) *world {
 	env := commandstest.Open(t, now)
 	t.Cleanup(env.Close)
 	clock := func() time.Time { return now }
-	inc, com, sta, par := inclusion.NewKeyed([]byte("test")), commitments.New(clock), stakeholders.New(), participants.New(env.Keys)
-	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Stakeholders: sta, Participants: par, Handler: env.Handler, Clock: clock})
+	inc, com, sta, par, out := inclusion.NewKeyed([]byte("test")), commitments.New(clock), stakeholders.New(), participants.New(env.Keys), outcomes.New()
+	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Stakeholders: sta, Participants: par, Outcomes: out, Handler: env.Handler, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +165,9 @@ func newWorld(t *testing.T) *world {
 	write(&w.moptiDialogue, hold(w.moptiSpace, w.moptiPerson))
 	write(&w.gaoCommitment, makes(w.gaoHolder, &w.gaoSpace))
 	write(&w.moptiCommitment, makes(w.moptiHolder, &w.moptiSpace))
-	if _, _, err := projections.Replay(context.Background(), env.Store, inc, com, sta, par); err != nil {
+	write(&w.gaoOutcome, harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "dialogue", ID: w.gaoDialogue}))
+	write(&w.moptiOutcome, harvest("mopti", w.moptiHolder, outcome.Evidence{Kind: "dialogue", ID: w.moptiDialogue}))
+	if _, _, err := projections.Replay(context.Background(), env.Store, inc, com, sta, par, out); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -186,6 +195,11 @@ func makes(holder domain.ID, sp *domain.ID) commitment.Make {
 	return commitment.Make{Promise: commitment.Promise{StakeholderID: holder, SpaceID: sp, Text: "Patrouilles", Pillar: "security", MadeOn: day}}
 }
 
+func harvest(region string, actor domain.ID, evidence ...outcome.Evidence) outcome.Harvest {
+	return outcome.Harvest{Record: outcome.Record{ActorID: actor, ChangeType: "practice", On: day, Region: region,
+		Description: "d", Significance: "s", Contribution: "c", Evidence: evidence}}
+}
+
 // check decides a command for a principal without writing it.
 func (w *world) check(who access.Principal, id domain.ID, cmd domain.Command) error {
 	_, err := w.policy.Send(context.Background(), who, id, cmd, commands.Meta{CommandID: ulid.Make(), DryRun: true}, nil)
@@ -209,14 +223,7 @@ func TestTheRegionRule(t *testing.T) {
 	toNational := gaoRenamed
 	toNational.Level, toNational.Region = "national", ""
 	moved := enrol("GAO-1", "mopti").Profile
-	cases := []struct {
-		name  string
-		who   access.Principal
-		id    domain.ID
-		cmd   domain.Command
-		want  string // ok, missing, taken, region
-		probe func() (domain.ID, domain.Command)
-	}{
+	w.decide(t, []regionCase{
 		{"a dialogue in their space", gao, freshHold, hold(w.gaoSpace, w.gaoPerson), "ok", nil},
 		{"a dialogue in another region's space", gao, ulid.Make(), hold(w.moptiSpace, w.gaoPerson), "missing", func() (domain.ID, domain.Command) { return ulid.Make(), hold(fresh, w.gaoPerson) }},
 		{"another region's attendee", gao, ulid.Make(), hold(w.gaoSpace, w.moptiPerson), "missing", func() (domain.ID, domain.Command) { return ulid.Make(), hold(w.gaoSpace, fresh) }},
@@ -254,7 +261,24 @@ func TestTheRegionRule(t *testing.T) {
 		{"advocacy makes a national stakeholder's commitment", advocacy, ulid.Make(), makes(w.national, nil), "ok", nil},
 		{"an admin's session changes any region's stakeholder", adminWeb, w.moptiHolder, stakeholder.ChangeDetails{Profile: gaoRenamed}, "ok", nil},
 		{"an admin corrects any region's dialogue", admin, w.moptiDialogue, dialogue.CorrectAttendance{Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultMen: 5}}}, "ok", nil},
-	}
+	})
+}
+
+// regionCase is one command sent by one principal, and what it must get:
+// ok, missing (exactly the answer probe's command gets for an id nobody
+// has), taken, or region (a refusal naming a region).
+type regionCase struct {
+	name  string
+	who   access.Principal
+	id    domain.ID
+	cmd   domain.Command
+	want  string
+	probe func() (domain.ID, domain.Command)
+}
+
+// decide runs each case as a dry run.
+func (w *world) decide(t *testing.T, cases []regionCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := w.check(c.who, c.id, c.cmd)
@@ -281,6 +305,49 @@ func TestTheRegionRule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTheRegionRuleForOutcomes: a Gao facilitator attacks outcomes as
+// they would another region's dialogues — citing what they may not see,
+// writing another region's outcome, placing one in Mopti.
+func TestTheRegionRuleForOutcomes(t *testing.T) {
+	w := newWorld(t)
+	fresh := ulid.Make()
+	w.decide(t, []regionCase{
+		{"an outcome of their region citing their dialogue", gao, ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "dialogue", ID: w.gaoDialogue}), "ok", nil},
+		{"an outcome citing another region's dialogue", gao, ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "dialogue", ID: w.moptiDialogue}), "missing",
+			func() (domain.ID, domain.Command) {
+				return ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "dialogue", ID: fresh})
+			}},
+		{"an outcome citing another region's commitment", gao, ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "commitment", ID: w.moptiCommitment}), "missing",
+			func() (domain.ID, domain.Command) {
+				return ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "commitment", ID: fresh})
+			}},
+		{"an outcome citing another region's progress report", gao, ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "progress-report", ID: w.moptiCommitment, Report: 1}), "missing",
+			func() (domain.ID, domain.Command) {
+				return ulid.Make(), harvest("gao", w.gaoHolder, outcome.Evidence{Kind: "progress-report", ID: fresh, Report: 1})
+			}},
+		{"an outcome of another region's stakeholder", gao, ulid.Make(), harvest("gao", w.moptiHolder), "missing",
+			func() (domain.ID, domain.Command) { return ulid.Make(), harvest("gao", fresh) }},
+		{"an outcome placed in another region", gao, ulid.Make(), harvest("mopti", w.gaoHolder), "region", nil},
+		{"their outcome moved to another region", gao, w.gaoOutcome, outcome.Revise{Record: harvest("mopti", w.gaoHolder).Record}, "region", nil},
+		{"another region's outcome revised", gao, w.moptiOutcome, outcome.Revise{Record: harvest("gao", w.gaoHolder).Record}, "missing",
+			func() (domain.ID, domain.Command) {
+				return fresh, outcome.Revise{Record: harvest("gao", w.gaoHolder).Record}
+			}},
+		{"another region's outcome marked public", gao, w.moptiOutcome, outcome.MarkPublic{Public: true}, "missing",
+			func() (domain.ID, domain.Command) { return fresh, outcome.MarkPublic{Public: true} }},
+		{"another region's outcome put to a verifier", gao, w.moptiOutcome, outcome.RequestSubstantiation{RequestID: fresh, RequestedOn: day}, "missing",
+			func() (domain.ID, domain.Command) {
+				return fresh, outcome.RequestSubstantiation{RequestID: fresh, RequestedOn: day}
+			}},
+		{"another region's verifier answered for", gao, w.moptiOutcome, outcome.RecordSubstantiation{RequestID: fresh, AnsweredOn: day, Verdict: "agree"}, "missing",
+			func() (domain.ID, domain.Command) {
+				return fresh, outcome.RecordSubstantiation{RequestID: fresh, AnsweredOn: day, Verdict: "agree"}
+			}},
+		{"an outcome under another region's outcome's id", gao, w.moptiOutcome, harvest("gao", w.gaoHolder), "taken", nil},
+		{"their outcome marked public", gao, w.gaoOutcome, outcome.MarkPublic{Public: true}, "ok", nil},
+	})
 }
 
 // masked is an error's words with its ids made alike: a reference's

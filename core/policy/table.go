@@ -40,6 +40,7 @@ const (
 	daily      = "daily work that opens no name"
 	reference  = "reference data every region reads; opens no name, and is recorded by its author"
 	noSession  = "a bearer token is needed: "
+	programme  = "the programme's results framework, which its managers (admins) alone define; opens no name"
 	makesToken = noSession + "a token made by a seized session could read every name"
 )
 
@@ -65,6 +66,18 @@ var rules = []Rule{
 	{"FulfilCommitment", access.TrackCommitments, true, daily},
 	{"BreakCommitment", access.TrackCommitments, true, daily},
 	{"WithdrawCommitment", access.TrackCommitments, true, daily},
+	{"HarvestOutcome", access.TrackCommitments, true, daily},
+	{"ReviseOutcome", access.TrackCommitments, true, daily},
+	{"MarkOutcomePublic", access.TrackCommitments, true, daily + "; only what is marked may ever be published, and a revision takes the mark off"},
+	{"RequestSubstantiation", access.TrackCommitments, true, daily + ": the verifier's name is sealed, never shown back"},
+	{"RecordSubstantiation", access.TrackCommitments, true, daily},
+	{"EraseVerifier", access.Administer, false, noSession + "an erasure cannot be undone"},
+	{"DefineFramework", access.Administer, true, programme},
+	{"ChangeFrameworkDetails", access.Administer, true, programme},
+	{"SetFrameworkOutcome", access.Administer, true, programme},
+	{"SetFrameworkResult", access.Administer, true, programme},
+	{"SetFrameworkIndicator", access.Administer, true, programme},
+	{"RecordIndicatorValue", access.Administer, true, programme + "; its evidence is recorded with it"},
 	{CreateToken, access.Administer, false, makesToken + " (a role is a token's: changing one is making a token)"},
 	{RevokeToken, access.Administer, false, noSession + "a seized session could cut every other device off"},
 	{Backup, access.Administer, false, noSession + "a backup holds every participant's key"},

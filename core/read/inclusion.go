@@ -271,8 +271,15 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 	if at.IsZero() {
 		return s.cfg.Inclusion, nil
 	}
+	return replayed(ctx, s, v, at, s.cfg.Inclusion.Blank)
+}
+
+// replayed is a read model as recorded at a past moment, made by fresh
+// and fed the log up to it; replays not cached are paced per token.
+func replayed[T projections.Projection](ctx context.Context, s *Service, v Viewer, at time.Time, fresh func() T) (T, error) {
+	var zero T
 	if s.cfg.AsOf == nil {
-		return nil, BadInput("asOf", "past views are not available on this server")
+		return zero, BadInput("asOf", "past views are not available on this server")
 	}
 	admit := func() error {
 		if wait, ok := s.replays.Take(v.TokenID); !ok {
@@ -280,15 +287,15 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 		}
 		return nil
 	}
-	past, err := s.cfg.AsOf.At(ctx, at, func() projections.Projection { return s.cfg.Inclusion.Blank() }, admit)
+	past, err := s.cfg.AsOf.At(ctx, at, func() projections.Projection { return fresh() }, admit)
 	var limited *Error
 	switch {
 	case errors.As(err, &limited):
-		return nil, limited
+		return zero, limited
 	case ctx.Err() != nil:
-		return nil, ErrTimeout
+		return zero, ErrTimeout
 	case err != nil:
-		return nil, failed(v, err, "as-of view failed")
+		return zero, failed(v, err, "as-of view failed")
 	}
-	return past.(*inclusion.Model), nil
+	return past.(T), nil
 }

@@ -2,6 +2,7 @@ package read
 
 import (
 	"cmp"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
@@ -105,7 +106,7 @@ func (everyRegion) MaySeeIdentitiesIn(string) bool { return true }
 // the index up to the model: identities not yet hashed (new, corrected,
 // or restored from a snapshot) are opened and hashed, and those erased
 // are dropped.
-func (x *nameIndex) find(people *participants.Model, name string) ([]domain.ID, error) {
+func (x *nameIndex) find(ctx context.Context, people *participants.Model, name string) ([]domain.ID, error) {
 	if len(x.key) == 0 || people == nil {
 		return nil, nil // no key, no index: nobody is found by name
 	}
@@ -120,7 +121,7 @@ func (x *nameIndex) find(people *participants.Model, name string) ([]domain.ID, 
 		if e, ok := x.entries[p.ID]; ok && e.sealed == p.Sealed {
 			continue
 		}
-		who, err := people.Identity(everyRegion{}, p.ID)
+		who, err := people.Identity(ctx, everyRegion{}, p.ID)
 		if errors.Is(err, keystore.ErrErased) || errors.Is(err, participants.ErrNotFound) {
 			delete(live, p.ID) // erased since Records was read
 			continue
@@ -151,7 +152,7 @@ func (x *nameIndex) find(people *participants.Model, name string) ([]domain.ID, 
 //
 // Returns BadInput for a name that folds to nothing, and ErrNotFound for
 // a region the viewer may not see.
-func (s *Service) ParticipantsNamed(v Viewer, region, name string) ([]participants.Participant, error) {
+func (s *Service) ParticipantsNamed(ctx context.Context, v Viewer, region, name string) ([]participants.Participant, error) {
 	if err := Must(v, access.ReadParticipants); err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ func (s *Service) ParticipantsNamed(v Viewer, region, name string) ([]participan
 	if region != "" && !v.MaySeeIdentitiesIn(region) {
 		return nil, ErrNotFound
 	}
-	ids, err := s.names.find(s.cfg.Participants, name)
+	ids, err := s.names.find(ctx, s.cfg.Participants, name)
 	if err != nil {
 		v.Log.Error().Err(err).Msg("the name index could not open an identity")
 		return nil, ErrInternal

@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -64,7 +65,7 @@ func (p *people) apply(id domain.ID, e domain.Event) {
 func (p *people) enrol(code, region, name string) domain.ID {
 	p.t.Helper()
 	id := domain.ID(ulid.Make())
-	sealed, err := p.keys.Seal(id, keystore.Identity{Name: name})
+	sealed, err := p.keys.Seal(context.Background(), id, keystore.Identity{Name: name})
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func (p *people) enrol(code, region, name string) domain.ID {
 
 func (p *people) rename(id domain.ID, code, region, name string) {
 	p.t.Helper()
-	sealed, err := p.keys.Seal(id, keystore.Identity{Name: name})
+	sealed, err := p.keys.Seal(context.Background(), id, keystore.Identity{Name: name})
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func (p *people) rename(id domain.ID, code, region, name string) {
 
 func (p *people) erase(id domain.ID) {
 	p.t.Helper()
-	if err := p.keys.Forget(id); err != nil {
+	if err := p.keys.Forget(context.Background(), id); err != nil {
 		p.t.Fatal(err)
 	}
 	p.apply(id, participant.Erased{})
@@ -112,21 +113,21 @@ func TestAFacilitatorFindsTheirRegionsPeopleByNameAsCodesOnly(t *testing.T) {
 	gao := Viewer{Principal: access.Principal{Role: access.Facilitator, Regions: []string{"gao"}, Subject: "awa", TokenID: "tok1", Session: true},
 		Log: zerolog.New(&log), ReadIdentity: func() { read++ }}
 
-	got, err := svc.ParticipantsNamed(gao, "", "traore kadiatou")
+	got, err := svc.ParticipantsNamed(context.Background(), gao, "", "traore kadiatou")
 	if err != nil || !slices.Equal(codesOf(got), []string{"GAO-0001", "GAO-0002"}) {
 		t.Fatalf("gao's facilitator looking for Kadiatou Traoré: %v, %v", codesOf(got), err)
 	}
-	if got, _ := svc.ParticipantsNamed(gao, "", "Kadiatou Traor"); len(got) != 0 {
+	if got, _ := svc.ParticipantsNamed(context.Background(), gao, "", "Kadiatou Traor"); len(got) != 0 {
 		t.Errorf("a name one letter short found %v", codesOf(got))
 	}
-	if _, err := svc.ParticipantsNamed(gao, "mopti", "Kadiatou Traoré"); !errors.Is(err, ErrNotFound) {
+	if _, err := svc.ParticipantsNamed(context.Background(), gao, "mopti", "Kadiatou Traoré"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("gao's facilitator asking in mopti: %v", err)
 	}
-	if _, err := svc.ParticipantsNamed(gao, "", " - "); err == nil {
+	if _, err := svc.ParticipantsNamed(context.Background(), gao, "", " - "); err == nil {
 		t.Error("a name of punctuation only was looked up")
 	}
 	analyst := Viewer{Principal: access.Principal{Role: access.Analyst}, Log: zerolog.Nop()}
-	if _, err := svc.ParticipantsNamed(analyst, "", "Kadiatou Traoré"); err == nil {
+	if _, err := svc.ParticipantsNamed(context.Background(), analyst, "", "Kadiatou Traoré"); err == nil {
 		t.Error("an analyst looked a name up")
 	}
 	if read == 0 || !strings.Contains(log.String(), `"audit":"name lookup"`) || !strings.Contains(log.String(), `"token":"tok1"`) ||
@@ -136,14 +137,14 @@ func TestAFacilitatorFindsTheirRegionsPeopleByNameAsCodesOnly(t *testing.T) {
 
 	// A correction renames; an erasure drops the person at once.
 	pp.rename(kadiatou, "GAO-0001", "gao", "Kadiatou Diallo")
-	if got, _ := svc.ParticipantsNamed(gao, "", "Kadiatou Traoré"); !slices.Equal(codesOf(got), []string{"GAO-0002"}) {
+	if got, _ := svc.ParticipantsNamed(context.Background(), gao, "", "Kadiatou Traoré"); !slices.Equal(codesOf(got), []string{"GAO-0002"}) {
 		t.Errorf("after GAO-0001's rename, the old name finds %v", codesOf(got))
 	}
-	if got, _ := svc.ParticipantsNamed(gao, "gao", "Diallo Kadiatou"); !slices.Equal(codesOf(got), []string{"GAO-0001"}) {
+	if got, _ := svc.ParticipantsNamed(context.Background(), gao, "gao", "Diallo Kadiatou"); !slices.Equal(codesOf(got), []string{"GAO-0001"}) {
 		t.Errorf("after GAO-0001's rename, the new name finds %v", codesOf(got))
 	}
 	pp.erase(kadiatou)
-	if got, _ := svc.ParticipantsNamed(gao, "", "Kadiatou Diallo"); len(got) != 0 {
+	if got, _ := svc.ParticipantsNamed(context.Background(), gao, "", "Kadiatou Diallo"); len(got) != 0 {
 		t.Errorf("an erased person is still found: %v", codesOf(got))
 	}
 	if _, ok := svc.names.entries[kadiatou]; ok {
@@ -165,12 +166,12 @@ func BenchmarkParticipantsNamed(b *testing.B) {
 	}
 	gao := Viewer{Principal: access.Principal{Role: access.Facilitator, Regions: []string{"gao"}}, Log: zerolog.Nop()}
 	start := time.Now()
-	if got, _ := svc.ParticipantsNamed(gao, "", "personne numero 7"); len(got) != 1 {
+	if got, _ := svc.ParticipantsNamed(context.Background(), gao, "", "personne numero 7"); len(got) != 1 {
 		b.Fatalf("found %d", len(got))
 	}
 	b.Logf("the first lookup, opening 2,000 identities: %v", time.Since(start))
 	b.ResetTimer()
 	for b.Loop() {
-		svc.ParticipantsNamed(gao, "", "personne numero 7")
+		svc.ParticipantsNamed(context.Background(), gao, "", "personne numero 7")
 	}
 }

@@ -2,6 +2,7 @@ package read
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -294,11 +295,11 @@ func (s *Service) ParticipantsWithCode(v Viewer, code string) ([]participants.Pa
 
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them, and audits the read; ok is false once they are erased.
-func (s *Service) Identity(v Viewer, id domain.ID) (who keystore.Identity, ok bool, err error) {
+func (s *Service) Identity(ctx context.Context, v Viewer, id domain.ID) (who keystore.Identity, ok bool, err error) {
 	if v.Session {
 		return who, false, forbidden(v, "your token's role may not read a name through a browser session (the web app shows codes only); use a bearer token")
 	}
-	who, err = s.cfg.Participants.Identity(v.Principal, id)
+	who, err = s.cfg.Participants.Identity(ctx, v.Principal, id)
 	switch {
 	case errors.Is(err, participants.ErrNotFound):
 		return who, false, ErrNotFound

@@ -7,11 +7,15 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -66,6 +70,13 @@ func (s *Service) visibleParticipant(who access.Principal, id domain.ID) (partic
 	return p, err == nil
 }
 
+func (s *Service) visibleFramework(_ access.Principal, id domain.ID) (frameworks.Framework, bool) {
+	if s.cfg.Frameworks == nil {
+		return frameworks.Framework{}, false
+	}
+	return s.cfg.Frameworks.Get(id)
+}
+
 // regionOfSpace is a space's region, "" when unknown.
 func (s *Service) regionOfSpace(id domain.ID) string {
 	sp, _ := s.cfg.Inclusion.Space(id)
@@ -98,7 +109,10 @@ func (s *Service) kinds() map[string]kind {
 		dialogue.Category:    {access.ReadRecords, placed(s.visibleDialogue, func(d inclusion.DialogueRow) string { return s.regionOfSpace(d.Dialogue.SpaceID) })},
 		stakeholder.Category: {access.ReadRecords, placed(s.visibleStakeholderProfile, func(p stakeholder.Profile) string { return p.Region })},
 		commitment.Category:  {access.ReadRecords, placed(s.visibleCommitment, s.regionOfCommitment)},
+		outcome.Category:     {access.ReadRecords, placed(s.visibleOutcome, func(o outcomes.Outcome) string { return o.Region })},
 		participant.Category: {access.ReadParticipants, placed(s.visibleParticipant, func(p participants.Participant) string { return p.Profile.Region })},
+		// A results framework is the programme's: every region's.
+		framework.Category: {access.ReadAggregates, placed(s.visibleFramework, func(frameworks.Framework) string { return "" })},
 	}
 }
 

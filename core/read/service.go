@@ -12,7 +12,9 @@ import (
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -23,6 +25,10 @@ type Config struct {
 	Commitments  *commitments.Model
 	Stakeholders *stakeholders.Model
 	Participants *participants.Model
+	// Outcomes is optional: without it no outcome is found.
+	Outcomes *outcomes.Model
+	// Frameworks are the results frameworks; nil where the server has none.
+	Frameworks *frameworks.Model
 	// Handler reads objects' histories from the log.
 	Handler *commands.Handler
 	// AsOf answers inclusion views as they stood at a past moment; nil

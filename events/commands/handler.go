@@ -411,6 +411,9 @@ func (h *Handler) Changes(ctx context.Context, from events.Position, each func(C
 		if err != nil {
 			return fmt.Errorf("read the log: %w", err)
 		}
+		if events.IsNodeStream(rec.Stream) {
+			continue // tokens and sessions: no object's change
+		}
 		e, meta, err := decode[domain.Event](h.codec, rec)
 		if err != nil {
 			return err

@@ -248,3 +248,23 @@ func TestADryRunDecidesAndWritesNothing(t *testing.T) {
 		t.Fatal("a dry run accepted a bad region")
 	}
 }
+
+// The nodes' own streams (tokens and sessions on a replicated engine) are
+// in the log with the objects' events, but no object's change.
+func TestTheAdminsChangesPassOverTheNodesOwnStreams(t *testing.T) {
+	s, h := open(t, t.TempDir())
+	ctx := context.Background()
+	token := events.EventData{ID: events.ID(ulid.Make()), Type: "TokenCreated", Data: []byte(`{"id":"x"}`)}
+	if _, err := s.Append(ctx, events.NodeStreamPrefix+"tokens", events.NoStream{}, token); err != nil {
+		t.Fatal(err)
+	}
+	m := meta()
+	if _, err := commands.Space.Execute(ctx, h, m.CommandID, establish(), m); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	err := h.Changes(ctx, events.Start, func(c commands.Change) bool { types = append(types, c.Type); return true })
+	if err != nil || len(types) != 1 || types[0] != "SpaceEstablished" {
+		t.Fatalf("changes %v, %v; want the space's alone", types, err)
+	}
+}

@@ -47,7 +47,7 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 	if _, err := h.decideThenClaim(ctx, id, cmd, cmd.Profile, meta); err != nil {
 		return Result[participant.Event]{}, err
 	}
-	sealed, err := h.keys.Seal(id, who)
+	sealed, err := h.keys.Seal(ctx, id, who)
 	if err != nil {
 		return Result[participant.Event]{}, err
 	}
@@ -57,7 +57,7 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 		// The append may have landed before the error (a cancelled wait
 		// for the sync): the key is dropped only when no enrolment uses it.
 		if enrolled, readErr := h.enrolled(context.WithoutCancel(ctx), id); readErr == nil && !enrolled {
-			err = errors.Join(err, h.keys.Forget(id))
+			err = errors.Join(err, h.keys.Forget(context.WithoutCancel(ctx), id))
 		}
 	}
 	return res, err
@@ -118,11 +118,16 @@ func (h *Handler) CorrectParticipant(ctx context.Context, id domain.ID, cmd part
 		lock := h.keyLock(id)
 		lock.Lock()
 		defer lock.Unlock()
-		// Never create a key here: an erased participant must stay erased.
-		if _, err := h.keys.Open(id, h.sealedOf(ctx, id)); err != nil {
+		// Never create a key here: an erased participant must stay erased,
+		// even when another node erases them meanwhile (keyLock is this
+		// node's).
+		if _, err := h.keys.Open(ctx, id, h.sealedOf(ctx, id)); err != nil {
 			return Result[participant.Event]{}, domain.Reject("participantId", "the participant's identity cannot be replaced: %v", err)
 		}
-		sealed, err := h.keys.Seal(id, *who)
+		sealed, err := h.keys.Reseal(ctx, id, *who)
+		if errors.Is(err, keystore.ErrErased) {
+			return Result[participant.Event]{}, domain.Reject("participantId", "the participant's identity cannot be replaced: %v", err)
+		}
 		if err != nil {
 			return Result[participant.Event]{}, err
 		}
@@ -149,7 +154,7 @@ func (h *Handler) Erase(ctx context.Context, id domain.ID, cmd participant.Erase
 	lock := h.keyLock(id)
 	lock.Lock()
 	defer lock.Unlock()
-	if err := h.keys.Forget(id); err != nil {
+	if err := h.keys.Forget(ctx, id); err != nil {
 		return Result[participant.Event]{}, err
 	}
 	return Participant.Execute(ctx, h, id, cmd, meta)

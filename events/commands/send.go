@@ -7,6 +7,7 @@ import (
 
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/keystore"
@@ -22,7 +23,8 @@ var ErrUnknownCommand = errors.New("no aggregate has this command")
 // Send runs any aggregate's command, as the aggregate's own entry point
 // would: an enrolment seals identity (nil: none yet, a key is made all the
 // same), a profile's correction replaces it when it is not nil, an erasure
-// destroys the key. Its errors are the entry point's.
+// destroys the key; a substantiation request seals its verifier's
+// identity and a verifier's erasure destroys theirs. Its errors are the entry point's.
 func Send(ctx context.Context, h *Handler, id domain.ID, cmd domain.Command, meta Meta, identity *keystore.Identity) (Result[domain.Event], error) {
 	switch c := cmd.(type) {
 	case participant.Enrol:
@@ -35,6 +37,14 @@ func Send(ctx context.Context, h *Handler, id domain.ID, cmd domain.Command, met
 		return widen(h.CorrectParticipant(ctx, id, c, identity, meta))
 	case participant.Erase:
 		return widen(h.Erase(ctx, id, c, meta))
+	case outcome.RequestSubstantiation:
+		var who keystore.Identity
+		if identity != nil {
+			who = *identity
+		}
+		return widen(h.RequestSubstantiation(ctx, id, c, who, meta))
+	case outcome.EraseVerifier:
+		return widen(h.EraseVerifier(ctx, id, c, meta))
 	}
 	agg, ok := registry.Of(cmd)
 	if !ok {

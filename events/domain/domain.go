@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +20,21 @@ func ParseID(field, s string) (ID, error) {
 		return ID{}, &Problems{{Field: field, Reason: fmt.Sprintf("%q is not a ULID", s)}}
 	}
 	return id, nil
+}
+
+// DerivedID is an id computed from a purpose and parts (SHA-256, its first
+// 16 bytes): the same parts always give it, and no one can choose parts
+// that give an id already in use.
+func DerivedID(purpose string, parts ...[]byte) ID {
+	h := sha256.New()
+	h.Write([]byte(purpose))
+	for _, part := range parts {
+		h.Write([]byte{0})
+		h.Write(part)
+	}
+	var id ID
+	copy(id[:], h.Sum(nil))
+	return id
 }
 
 // StreamName is the stream of aggregate id in category, "category-<ULID>".
@@ -218,10 +234,36 @@ type DialogueFacts struct {
 	Retracted bool
 }
 
+// CommitmentFacts are what other aggregates may check of a commitment:
+// an outcome's evidence names it, or the n-th of its progress reports.
+type CommitmentFacts struct {
+	StakeholderID ID
+	Status        string
+	Reports       int
+}
+
+func (CommitmentFacts) FactsCategory() string  { return "commitment" }
 func (SpaceFacts) FactsCategory() string       { return "space" }
 func (StakeholderFacts) FactsCategory() string { return "stakeholder" }
 func (ParticipantFacts) FactsCategory() string { return "participant" }
 func (DialogueFacts) FactsCategory() string    { return "dialogue" }
+
+// SealedIdentity is who a person is — a participant's name and phone, a
+// verifier's name, phone and organisation — encrypted (AES-256-GCM) under
+// a key of their own kept outside the log. Only the key store opens it;
+// destroying the key erases the person (crypto-shredding).
+type SealedIdentity struct {
+	Nonce      []byte `json:"nonce"`
+	Ciphertext []byte `json:"ciphertext"`
+}
+
+// CheckSealed checks the form of a sealed identity; nil is left to the
+// caller, for whom it may be allowed.
+func CheckSealed(p *Problems, field string, s *SealedIdentity) {
+	if s != nil && (len(s.Nonce) != 12 || len(s.Ciphertext) < 16) {
+		p.Add(field, "is not a sealed identity")
+	}
+}
 
 // Ref names another aggregate a command refers to, so the handler can load
 // it before deciding.

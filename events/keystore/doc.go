@@ -1,14 +1,23 @@
 // Package keystore keeps the per-participant keys that seal names and phone
 // numbers, outside the event log, where deleting a key truly deletes it.
 //
-// Each participant's key is 32 random bytes, stored wrapped (AES-256-GCM)
-// under a master key in a file of its own, keys/<participant ULID>.key,
-// written durably (file and directory synced) before any event uses it.
-// Keys made at the same time (an import's newcomers) are written in
-// batches: the files synced side by side, the directory once per batch,
-// each Seal returning only once its batch is durable.
-// Erasure unlinks the file: the events keep their ciphertext, which nobody
-// can open any more — crypto-shredding.
+// Each participant's key is 32 random bytes, kept wrapped (AES-256-GCM)
+// under a master key in a Vault (vault.go), durable before any event
+// uses it. A Store seals and opens identities over any vault; the vault
+// decides where the wrapped keys live and what erasing one takes. When
+// two callers make a participant's key at once (two nodes enrolling
+// them), the vault keeps the first and both seal under it.
+//
+// The embedded default's vault is a DirVault (dirvault.go): a file of its
+// own per participant, keys/<participant ULID>.key, written durably
+// (file and directory synced). Keys made at the same time (an import's
+// newcomers) are written in batches: the files synced side by side, the
+// directory once per batch, each Create returning only once its batch is
+// durable. Erasure overwrites the file with zeros, syncs it and unlinks
+// it: the events keep their ciphertext,
+// which nobody can open any more — crypto-shredding. A replicated
+// engine's vault keeps them in the engine, so that every node of a
+// cluster opens the same names; every vault passes vaulttest.
 //
 // The device key (devicekey.go) is what devices seal names and phones to
 // before they keep or send them: a P-256 key derived from the master key,
@@ -27,8 +36,8 @@
 //     restoring, the binary deletes the key of everyone erased in the
 //     restored log or on the erasure list it is given (Remove, which
 //     needs no master key), and an erasure is complete only once every
-//     backup made before it is gone or restored that way. On KurrentDB,
-//     copy this directory with the cluster's backup.
+//     backup made before it is gone or restored that way. A vault kept
+//     in a replicated engine is in that engine's backups.
 //   - One file per participant suits the tens of thousands of people a
 //     programme meets, not hundreds of millions.
 package keystore

@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -12,9 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
@@ -84,23 +83,14 @@ func decodeMasterKey(s string) ([]byte, error) {
 	return key, nil
 }
 
-// Store holds participants' keys in a directory.
+// Store seals identities under participants' keys, which it keeps
+// wrapped by the master key in a Vault.
 type Store struct {
-	dir    string
+	vault  Vault
 	master cipher.AEAD
 	// derived keys what the server signs or keys (cursors, cell keys):
 	// from the master key, so no other secret needs keeping.
 	derived []byte
-	// mu serialises looking keys up and starting to make them, so that a
-	// key is made once; it guards the batches below.
-	mu sync.Mutex
-	// gathering is the batch new keys join while another is synced;
-	// syncing is set while one is; making are the keys written but not
-	// yet durable, each with its batch.
-	gathering *batch
-	syncing   bool
-	making    map[domain.ID]*batch
-	synced    *sync.Cond // broadcast when a batch is durable
 }
 
 // Secret returns a key for one purpose, derived from the master key
@@ -111,13 +101,23 @@ func (s *Store) Secret(purpose string) []byte {
 	return m.Sum(nil)
 }
 
-// Open opens (creating it if needed) a key directory under the master key.
+// Open opens (creating it if needed) a key directory under the master
+// key: the embedded default, a DirVault.
 func Open(dir string, masterKey []byte) (*Store, error) {
 	if len(masterKey) != 32 {
 		return nil, errors.New("keystore: the master key must be 32 bytes")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("keystore: %w", err)
+	vault, err := OpenDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return New(vault, masterKey)
+}
+
+// New keeps participants' keys in vault under the master key (32 bytes).
+func New(vault Vault, masterKey []byte) (*Store, error) {
+	if len(masterKey) != 32 {
+		return nil, errors.New("keystore: the master key must be 32 bytes")
 	}
 	aead, err := newAEAD(masterKey)
 	if err != nil {
@@ -125,10 +125,11 @@ func Open(dir string, masterKey []byte) (*Store, error) {
 	}
 	m := hmac.New(sha256.New, masterKey)
 	m.Write([]byte("palabre derived secrets v1"))
-	s := &Store{dir: dir, master: aead, derived: m.Sum(nil), making: map[domain.ID]*batch{}}
-	s.synced = sync.NewCond(&s.mu)
-	return s, nil
+	return &Store{vault: vault, master: aead, derived: m.Sum(nil)}, nil
 }
+
+// Vault is where the store keeps its keys.
+func (s *Store) Vault() Vault { return s.vault }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
@@ -138,57 +139,41 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-func (s *Store) path(id domain.ID) string { return Path(s.dir, id) }
-
-// keySuffix ends every key file's name: the participant's id, then it.
-const keySuffix = ".key"
-
-// Path is where a key directory keeps a participant's key.
-func Path(dir string, id domain.ID) string { return filepath.Join(dir, id.String()+keySuffix) }
-
 // key returns a participant's key, creating it when create is set. A new
-// key is durable on return; keys made at the same time share their syncs
-// (see commit).
-func (s *Store) key(id domain.ID, create bool) ([]byte, error) {
-	s.mu.Lock()
-	s.awaitMade(id)
-	wrapped, err := os.ReadFile(s.path(id))
-	if err == nil {
-		s.mu.Unlock()
+// key is durable on return; when two callers make one at once, the vault
+// keeps the first and both seal under it.
+func (s *Store) key(ctx context.Context, id domain.ID, create bool) ([]byte, error) {
+	wrapped, err := s.vault.Load(ctx, id)
+	switch {
+	case err == nil:
 		return s.unwrap(id, wrapped)
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		s.mu.Unlock()
-		return nil, fmt.Errorf("keystore: %w", err)
-	}
-	if !create {
-		s.mu.Unlock()
+	case !errors.Is(err, ErrNoKey):
+		return nil, fmt.Errorf("keystore: key of %s: %w", id, err)
+	case !create:
 		return nil, ErrErased
 	}
-	key, wrapped, err := s.newKey(id)
+	wrapped, err = s.newKey(id)
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
-	b := s.gather(id, wrapped)
-	s.mu.Unlock()
-	if err := s.commit(b); err != nil {
-		return nil, fmt.Errorf("keystore: %w", err)
+	kept, err := s.vault.Create(ctx, id, wrapped)
+	if err != nil {
+		return nil, fmt.Errorf("keystore: key of %s: %w", id, err)
 	}
-	return key, nil
+	return s.unwrap(id, kept)
 }
 
-// newKey makes a participant's key and wraps it under the master key.
-func (s *Store) newKey(id domain.ID) (key, wrapped []byte, err error) {
-	key = make([]byte, 32)
+// newKey makes a participant's key, wrapped under the master key.
+func (s *Store) newKey(id domain.ID) ([]byte, error) {
+	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	nonce := make([]byte, s.master.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return key, s.master.Seal(nonce, nonce, key, id[:]), nil
+	return s.master.Seal(nonce, nonce, key, id[:]), nil
 }
 
 func (s *Store) unwrap(id domain.ID, wrapped []byte) ([]byte, error) {
@@ -203,19 +188,37 @@ func (s *Store) unwrap(id domain.ID, wrapped []byte) ([]byte, error) {
 	return key, nil
 }
 
-// Identity is what is sealed: never stored in clear.
+// Identity is what is sealed: never stored in clear. Organisation is a
+// verifier's (an outcome's substantiation); participants have none.
 type Identity struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone,omitempty"`
+	Name         string `json:"name"`
+	Phone        string `json:"phone,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // Seal encrypts an identity under the participant's key, creating the key
 // (durably) if it does not exist yet.
-func (s *Store) Seal(id domain.ID, who Identity) (*participant.SealedIdentity, error) {
-	key, err := s.key(id, true)
+func (s *Store) Seal(ctx context.Context, id domain.ID, who Identity) (*participant.SealedIdentity, error) {
+	key, err := s.key(ctx, id, true)
 	if err != nil {
 		return nil, err
 	}
+	return seal(key, id, who)
+}
+
+// Reseal encrypts an identity under the participant's key, which must
+// exist: ErrErased when it does not (erased, on this node or another,
+// since the caller last looked), so that a correction never makes a key
+// for an erased person.
+func (s *Store) Reseal(ctx context.Context, id domain.ID, who Identity) (*participant.SealedIdentity, error) {
+	key, err := s.key(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return seal(key, id, who)
+}
+
+func seal(key []byte, id domain.ID, who Identity) (*participant.SealedIdentity, error) {
 	aead, err := newAEAD(key)
 	if err != nil {
 		return nil, err
@@ -233,11 +236,11 @@ func (s *Store) Seal(id domain.ID, who Identity) (*participant.SealedIdentity, e
 
 // Open decrypts a sealed identity. Returns ErrErased once the participant's
 // key has been deleted.
-func (s *Store) Open(id domain.ID, sealed *participant.SealedIdentity) (Identity, error) {
+func (s *Store) Open(ctx context.Context, id domain.ID, sealed *participant.SealedIdentity) (Identity, error) {
 	if sealed == nil {
 		return Identity{}, ErrErased
 	}
-	key, err := s.key(id, false)
+	key, err := s.key(ctx, id, false)
 	if err != nil {
 		return Identity{}, err
 	}
@@ -256,43 +259,12 @@ func (s *Store) Open(id domain.ID, sealed *participant.SealedIdentity) (Identity
 	return who, json.Unmarshal(plain, &who)
 }
 
-// Forget deletes a participant's key for good (crypto-shredding). It is
-// durable on return and succeeds for a key already gone.
-func (s *Store) Forget(id domain.ID) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.awaitMade(id)
-	return Remove(s.dir, id)
-}
-
-// Remove deletes a participant's key from a key directory, durably,
-// without the master key: erasures re-applied to a restored backup. It
-// succeeds for a key already gone.
-func Remove(dir string, id domain.ID) error {
-	if err := os.Remove(Path(dir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("keystore: %w", err)
+// Forget deletes a participant's key for good (crypto-shredding): the
+// vault destroys it. It is durable on return and succeeds for a key
+// already gone.
+func (s *Store) Forget(ctx context.Context, id domain.ID) error {
+	if err := s.vault.Destroy(ctx, id); err != nil {
+		return fmt.Errorf("keystore: forget %s: %w", id, err)
 	}
-	return durable.SyncDir(dir)
-}
-
-// List returns the participants that have a key in a key directory, and
-// the names of files there that are no key.
-func List(dir string) (ids []domain.ID, strays []string, err error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("keystore: %w", err)
-	}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), keySuffix)
-		id, perr := domain.ParseID("key", name)
-		if !ok || perr != nil || !e.Type().IsRegular() {
-			strays = append(strays, e.Name())
-			continue
-		}
-		ids = append(ids, id)
-	}
-	return ids, strays, nil
+	return nil
 }

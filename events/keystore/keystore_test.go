@@ -27,6 +27,7 @@ import (
 )
 
 func TestSealedIdentitiesOpenOnlyWithTheirKeyAndMasterKey(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	master, created, err := keystore.LoadMasterKey(filepath.Join(dir, "master.key"))
 	if err != nil || !created {
@@ -44,32 +45,43 @@ func TestSealedIdentitiesOpenOnlyWithTheirKeyAndMasterKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := ulid.Make(), ulid.Make()
-	sealed, err := ks.Seal(a, keystore.Identity{Name: "Fatoumata", Phone: "+223 70 00 00 00"})
+	sealed, err := ks.Seal(ctx, a, keystore.Identity{Name: "Fatoumata", Phone: "+223 70 00 00 00"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if who, err := ks.Open(a, sealed); err != nil || who.Name != "Fatoumata" {
+	if who, err := ks.Open(ctx, a, sealed); err != nil || who.Name != "Fatoumata" {
 		t.Fatalf("open: %+v, %v", who, err)
 	}
-	if _, err := ks.Seal(b, keystore.Identity{Name: "Other"}); err != nil {
+	if _, err := ks.Seal(ctx, b, keystore.Identity{Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ks.Open(b, sealed); err == nil {
+	if _, err := ks.Open(ctx, b, sealed); err == nil {
 		t.Fatal("a sealed identity opened under another participant's key")
 	}
 	other := bytes.Repeat([]byte{7}, 32)
 	wrong, _ := keystore.Open(filepath.Join(dir, "keys"), other)
-	if _, err := wrong.Open(a, sealed); err == nil {
+	if _, err := wrong.Open(ctx, a, sealed); err == nil {
 		t.Fatal("a key opened under the wrong master key")
 	}
-	if err := ks.Forget(a); err != nil {
+	if err := ks.Forget(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ks.Open(a, sealed); !errors.Is(err, keystore.ErrErased) {
+	if _, err := ks.Open(ctx, a, sealed); !errors.Is(err, keystore.ErrErased) {
 		t.Fatalf("after Forget: got %v, want ErrErased", err)
 	}
-	if err := ks.Forget(a); err != nil {
+	if err := ks.Forget(ctx, a); err != nil {
 		t.Fatalf("forgetting twice: %v", err)
+	}
+	if _, err := ks.Reseal(ctx, a, keystore.Identity{Name: "Fatoumata"}); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("resealing an erased identity: got %v, want ErrErased", err)
+	}
+	if _, err := ks.KeyOf(a); !errors.Is(err, keystore.ErrErased) {
+		t.Fatalf("resealing made a key for an erased participant: %v", err)
+	}
+	if resealed, err := ks.Reseal(ctx, b, keystore.Identity{Name: "Autre"}); err != nil {
+		t.Fatal(err)
+	} else if who, err := ks.Open(ctx, b, resealed); err != nil || who.Name != "Autre" {
+		t.Fatalf("resealed: %+v, %v", who, err)
 	}
 
 	t.Setenv(keystore.MasterKeyEnv, base64.StdEncoding.EncodeToString(other))
@@ -125,7 +137,7 @@ func TestAnErasedParticipantLeavesNoTraceOnDisk(t *testing.T) {
 		if err != nil {
 			return keystore.Identity{}, err
 		}
-		return keys.Open(pm.CommandID, state.Identity)
+		return keys.Open(ctx, pm.CommandID, state.Identity)
 	}
 	if who, err := identity(); err != nil || who.Name != canary {
 		t.Fatalf("identity before erasure: %+v, %v", who, err)
@@ -198,6 +210,7 @@ func assertAbsent(t *testing.T, dir string, needles map[string][]byte) {
 }
 
 func TestAKeyDirectoryListsItsKeysAndWhatIsNoKey(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	keys, err := keystore.Open(dir, make([]byte, 32))
 	if err != nil {
@@ -205,7 +218,7 @@ func TestAKeyDirectoryListsItsKeysAndWhatIsNoKey(t *testing.T) {
 	}
 	a, b := ulid.Make(), ulid.Make()
 	for _, id := range []domain.ID{a, b} {
-		if _, err := keys.Seal(id, keystore.Identity{Name: "x"}); err != nil {
+		if _, err := keys.Seal(ctx, id, keystore.Identity{Name: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,6 +242,7 @@ func TestAKeyDirectoryListsItsKeysAndWhatIsNoKey(t *testing.T) {
 // many ask for it at once, is on disk when Seal returns (a store opened
 // afresh opens every identity), and no temporary file is left.
 func TestKeysMadeSideBySideAreMadeOnceAndDurable(t *testing.T) {
+	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "keys")
 	master := bytes.Repeat([]byte{3}, 32)
 	ks, err := keystore.Open(dir, master)
@@ -243,7 +257,7 @@ func TestKeysMadeSideBySideAreMadeOnceAndDurable(t *testing.T) {
 	errs := make([]error, len(sealed))
 	var wg sync.WaitGroup
 	for i := range sealed {
-		wg.Go(func() { sealed[i], errs[i] = ks.Seal(ids[i%len(ids)], keystore.Identity{Name: "Aminata"}) })
+		wg.Go(func() { sealed[i], errs[i] = ks.Seal(ctx, ids[i%len(ids)], keystore.Identity{Name: "Aminata"}) })
 	}
 	wg.Wait()
 	afresh, err := keystore.Open(dir, master)
@@ -254,7 +268,7 @@ func TestKeysMadeSideBySideAreMadeOnceAndDurable(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		if who, err := afresh.Open(ids[i%len(ids)], s); err != nil || who.Name != "Aminata" {
+		if who, err := afresh.Open(ctx, ids[i%len(ids)], s); err != nil || who.Name != "Aminata" {
 			t.Fatalf("identity %d: %+v, %v", i, who, err)
 		}
 	}
@@ -262,4 +276,22 @@ func TestKeysMadeSideBySideAreMadeOnceAndDurable(t *testing.T) {
 	if err != nil || len(listed) != len(ids) || len(strays) != 0 {
 		t.Fatalf("listed %d keys, strays %v, %v", len(listed), strays, err)
 	}
+}
+
+// BenchmarkKeysMadeSideBySide is an import's newcomers: 64 enrolments at
+// once, each sealing under a new key, durable before Seal returns.
+func BenchmarkKeysMadeSideBySide(b *testing.B) {
+	ks, err := keystore.Open(b.TempDir(), bytes.Repeat([]byte{5}, 32))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(32) // 32 per core: an import's rows run side by side
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := ks.Seal(context.Background(), ulid.Make(), keystore.Identity{Name: "Aminata"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

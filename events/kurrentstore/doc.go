@@ -20,6 +20,12 @@
 //   - An idempotent retry is answered without a position; the adapter reads
 //     the event back to report it.
 //
+// The store's Vault keeps participants' keys in KurrentDB, a stream each,
+// for every palabre node on the cluster. Destroying a key tombstones its
+// stream: it is unreadable at once on every node, but its bytes stay in
+// the chunk files until a scavenge runs on each node; schedule one
+// (POST /admin/scavenge) so that an erasure completes.
+//
 // Only esdb://host:2113?tls=false-style connection strings are accepted.
 // $all's positions are byte offsets: strictly increasing, not contiguous.
 // System events (types and streams starting with "$") are never returned.

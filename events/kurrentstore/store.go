@@ -158,6 +158,9 @@ func translate(ctx context.Context, op error, err error) error {
 		switch esErr.Code() {
 		case esdb.ErrorCodeResourceNotFound:
 			return events.ErrStreamNotFound
+		case esdb.ErrorCodeStreamDeleted:
+			// Tombstoned (a participant's key, destroyed): gone for good.
+			return fmt.Errorf("%w: %v: deleted", events.ErrStreamNotFound, op)
 		case esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeDeadlineExceeded, esdb.ErrorCodeNotLeader:
 			// The store is open (Close waits for calls in flight): the
 			// node went away, restarts, or lost its leadership.

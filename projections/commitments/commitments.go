@@ -17,6 +17,8 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
@@ -131,7 +133,7 @@ func (m *Model) Apply(ev projections.Event) error {
 	case commitment.WithdrawnEvent:
 		c.Status, c.SettledOn = commitment.Withdrawn, e.On
 		c.History = append(c.History, Update{Kind: "withdrawn", On: e.On, Note: e.Note})
-	case space.Event, stakeholder.Event, participant.Event, dialogue.Event:
+	case space.Event, stakeholder.Event, participant.Event, dialogue.Event, outcome.Event, framework.Event:
 	default:
 		return fmt.Errorf("commitments: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
 	}

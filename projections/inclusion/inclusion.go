@@ -24,6 +24,8 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
@@ -312,7 +314,7 @@ func (m *Model) Apply(ev projections.Event) error {
 			list := m.bySpace[d.SpaceID]
 			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
 		}
-	case stakeholder.Event, commitment.Event, participant.CodeClaimed:
+	case stakeholder.Event, commitment.Event, outcome.Event, participant.CodeClaimed, framework.Event:
 		// Not about inclusion.
 	default:
 		return fmt.Errorf("inclusion: %w %q", domain.ErrUnknownEventType, ev.Record.Type)

@@ -7,6 +7,7 @@
 package participants
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ type Viewer interface {
 
 // Opener opens sealed identities; *keystore.Store is one.
 type Opener interface {
-	Open(id domain.ID, sealed *participant.SealedIdentity) (keystore.Identity, error)
+	Open(ctx context.Context, id domain.ID, sealed *participant.SealedIdentity) (keystore.Identity, error)
 }
 
 // Participant is the pseudonymous record of one participant.
@@ -136,11 +137,31 @@ func (m *Model) Apply(ev projections.Event) error {
 	return nil
 }
 
-// Erasure is a participant erased, by pseudonymous id: safe to keep
-// beside a copy of the master key, to re-apply to an older backup.
+// Erasure is a person erased, by pseudonymous id: safe to keep beside a
+// copy of the master key, to re-apply to an older backup. A participant
+// is named by their id; an outcome's verifier by the outcome's id (ID)
+// and the request's (Request), since their key is the request's.
 type Erasure struct {
-	ID domain.ID
-	On domain.Date
+	ID      domain.ID
+	On      domain.Date
+	Request *domain.ID
+}
+
+// Merged is erasure lists as one, in the list's order.
+func Merged(lists ...[]Erasure) []Erasure {
+	out := slices.Concat(lists...)
+	SortErasures(out)
+	return out
+}
+
+// SortErasures puts erasures in the list's order: by date, then id.
+func SortErasures(list []Erasure) {
+	slices.SortFunc(list, func(a, b Erasure) int {
+		if c := a.On.Time().Compare(b.On.Time()); c != 0 {
+			return c
+		}
+		return a.ID.Compare(b.ID)
+	})
 }
 
 // Erasures lists every erasure, by date then id.
@@ -153,12 +174,7 @@ func (m *Model) Erasures() []Erasure {
 			out = append(out, Erasure{ID: p.ID, On: p.ErasedOn})
 		}
 	}
-	slices.SortFunc(out, func(a, b Erasure) int {
-		if c := a.On.Time().Compare(b.On.Time()); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
+	SortErasures(out)
 	return out
 }
 
@@ -278,7 +294,7 @@ func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguo
 // Identity opens a participant's name and phone for a viewer allowed to
 // see them. Returns ErrNotFound for a missing participant or a viewer who
 // may not see their region, and keystore.ErrErased after erasure.
-func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
+func (m *Model) Identity(ctx context.Context, v Viewer, id domain.ID) (keystore.Identity, error) {
 	m.mu.RLock()
 	p, ok := m.people[id]
 	var sealed *participant.SealedIdentity
@@ -294,7 +310,7 @@ func (m *Model) Identity(v Viewer, id domain.ID) (keystore.Identity, error) {
 	case erased || sealed == nil:
 		return keystore.Identity{}, keystore.ErrErased
 	}
-	return m.opener.Open(id, sealed)
+	return m.opener.Open(ctx, id, sealed)
 }
 
 // Snapshot implements projections.Projection in binsnap's compact form:

@@ -81,12 +81,12 @@ func replayInto(t *testing.T, env *commandstest.Env, m *participants.Model) {
 func checkIdentitiesOpenForTheirRegionOnly(t *testing.T, m *participants.Model, gao, mopti domain.ID) {
 	t.Helper()
 	gaoFacilitator, analyst := facilitator{"gao": true}, facilitator{}
-	if who, err := m.Identity(gaoFacilitator, gao); err != nil || who.Name != canary {
+	if who, err := m.Identity(context.Background(), gaoFacilitator, gao); err != nil || who.Name != canary {
 		t.Fatalf("the Gao facilitator opens %+v, %v", who, err)
 	}
-	_, otherRegion := m.Identity(gaoFacilitator, mopti)
-	_, missing := m.Identity(gaoFacilitator, ulid.Make())
-	_, noAccess := m.Identity(analyst, gao)
+	_, otherRegion := m.Identity(context.Background(), gaoFacilitator, mopti)
+	_, missing := m.Identity(context.Background(), gaoFacilitator, ulid.Make())
+	_, noAccess := m.Identity(context.Background(), analyst, gao)
 	if !errors.Is(otherRegion, participants.ErrNotFound) || !errors.Is(missing, participants.ErrNotFound) || !errors.Is(noAccess, participants.ErrNotFound) {
 		t.Fatalf("refusals must look alike: %v / %v / %v", otherRegion, missing, noAccess)
 	}
@@ -109,7 +109,7 @@ func checkIdentitiesOpenForTheirRegionOnly(t *testing.T, m *participants.Model, 
 func checkErasedAndRestored(t *testing.T, env *commandstest.Env, m *participants.Model, gao, mopti domain.ID) *participants.Model {
 	t.Helper()
 	gaoFacilitator := facilitator{"gao": true}
-	if _, err := m.Identity(gaoFacilitator, gao); !errors.Is(err, keystore.ErrErased) {
+	if _, err := m.Identity(context.Background(), gaoFacilitator, gao); !errors.Is(err, keystore.ErrErased) {
 		t.Fatalf("after erasure: %v", err)
 	}
 	if p, err := m.Get(gaoFacilitator, gao); err != nil || !p.Erased || p.Profile.Sex != "female" {
@@ -121,10 +121,10 @@ func checkErasedAndRestored(t *testing.T, env *commandstest.Env, m *participants
 	if err := restored.Restore(bytes.NewReader(snap.Bytes())); err != nil {
 		t.Fatal(err)
 	}
-	if who, err := restored.Identity(gaoFacilitator, mopti); err == nil {
+	if who, err := restored.Identity(context.Background(), gaoFacilitator, mopti); err == nil {
 		t.Fatalf("a Gao facilitator opened a Mopti identity after restore: %+v", who)
 	}
-	if who, err := restored.Identity(facilitator{"mopti": true}, mopti); err != nil || who.Name != "Other" {
+	if who, err := restored.Identity(context.Background(), facilitator{"mopti": true}, mopti); err != nil || who.Name != "Other" {
 		t.Fatalf("after restore: %+v, %v", who, err)
 	}
 	for _, id := range []domain.ID{gao, mopti} {

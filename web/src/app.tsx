@@ -11,6 +11,8 @@ import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
 import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
+import { FixOutcome, NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
+import { OutcomePage } from './pages/OutcomePage'
 import { DialogueView } from './pages/DialogueView'
 import { Enrol } from './pages/Enrol'
 import { Home } from './pages/Home'
@@ -201,6 +203,7 @@ export function Root({ db }: { db: Store }) {
           {logs && link('/participants', t('nav.participants'))}
           {logs && link('/import', t('nav.import'))}
           {tracks && link('/commitments', t('nav.commitments'))}
+          {session.role !== 'analyst' && link('/outcomes', t('nav.outcomes'))}
           {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
           {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
           {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
@@ -257,7 +260,7 @@ const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ def
 
 // page is the route's page for a role; a role's home is where its work is.
 function page(route: string, role: Session['role']) {
-  const [, first = '', second] = route.split('/')
+  const [, first = '', second, third] = route.split('/')
   const writes = role === 'facilitator' || role === 'admin'
   const tracks = role === 'advocacy' || role === 'admin'
   const fix = second ? Number(second) : undefined
@@ -284,6 +287,16 @@ function page(route: string, role: Session['role']) {
       return <Board />
     case tracks && first === 'commitment' && !!second:
       return <CommitmentPage id={second!} />
+    case role !== 'analyst' && first === 'outcomes':
+      return <OutcomesList />
+    case role !== 'analyst' && first === 'outcome' && second === 'fix' && !!third:
+      return <FixOutcome seq={Number(third)} />
+    case role !== 'analyst' && first === 'outcome' && second === 'new':
+      return <NewOutcome from={third} />
+    case role !== 'analyst' && first === 'outcome' && !!second && third === 'edit':
+      return <ReviseOutcome id={second!} />
+    case role !== 'analyst' && first === 'outcome' && !!second:
+      return <OutcomePage id={second!} />
     case tracks && first === 'scorecard' && !!second:
       return <ScorecardPage id={second!} />
     case pagesOf(role).includes('dashboard') && first === 'dashboard':

@@ -131,3 +131,62 @@ export function actionProblems(action: CommitmentAction, f: ActionFields, madeOn
   f.evidence.split('\n').forEach((line) => tooLong(out, 'evidence', line.trim(), rules.maxLength.evidence))
   return out
 }
+
+export interface OutcomeFields {
+  actorId: string
+  changeType: string
+  on: string
+  region: string
+  locality: string
+  description: string
+  significance: string
+  contribution: string
+  othersContribution: string
+  tags: string
+}
+
+/** outcomeProblems are an outcome's problems the device can see: what is
+ * required, its date not after today, lengths. */
+export function outcomeProblems(f: OutcomeFields, now: string): Problems {
+  const out: Problems = {}
+  for (const k of ['actorId', 'changeType', 'on', 'region', 'description', 'significance', 'contribution'] as const) {
+    if (!f[k].trim()) out[k] = t('form.required')
+  }
+  const future = futureDate(f.on, now)
+  if (future) out.on = future
+  tooLong(out, 'locality', f.locality, rules.maxLength.locality)
+  for (const k of ['description', 'significance', 'contribution', 'othersContribution'] as const) tooLong(out, k, f[k], rules.maxLength.outcomeText)
+  splitTags(f.tags).forEach((tag) => tooLong(out, 'tags', tag, rules.maxLength.tag))
+  return out
+}
+
+/** splitTags are the tags as typed, separated by commas, each once. */
+export function splitTags(s: string): string[] {
+  return [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))]
+}
+
+export interface VerifierFields {
+  name: string
+  phone: string
+  organisation: string
+  on: string
+}
+
+/** verifierProblems: a verifier is asked by name, on a date between the
+ * change and today. */
+export function verifierProblems(f: VerifierFields, changedOn: string, now: string): Problems {
+  const out: Problems = {}
+  if (!f.name.trim()) out.name = t('form.required')
+  tooLong(out, 'name', f.name, rules.maxLength.verifierName)
+  tooLong(out, 'phone', f.phone, rules.maxLength.verifierPhone)
+  tooLong(out, 'organisation', f.organisation, rules.maxLength.verifierOrganisation)
+  return { ...out, ...dateBetween('on', f.on, changedOn, now) }
+}
+
+/** dateBetween: a required date neither before first nor after today. */
+export function dateBetween(field: string, value: string, first: string, now: string): Problems {
+  if (!value) return { [field]: t('form.required') }
+  if (value < first) return { [field]: t('rule.notBefore', { date: first }) }
+  const future = futureDate(value, now)
+  return future ? { [field]: future } : {}
+}

@@ -83,7 +83,7 @@ export async function unseal<T>(key: CryptoKey, sealed: Sealed): Promise<T> {
 
 /** sealForServer seals a name and phone to the server's device key, in the
  * envelope IdentityInput.sealed takes (see graphql's schema). */
-export async function sealForServer(server: ServerKey, who: { name: string; phone?: string }): Promise<string> {
+export async function sealForServer(server: ServerKey, who: { name: string; phone?: string; organisation?: string }): Promise<string> {
   if (server.algorithm !== 'p256') throw new Error('unknown device key algorithm ' + server.algorithm)
   const serverPoint = fromBase64Url(server.publicKey)
   const P256 = { name: 'ECDH', namedCurve: 'P-256' }

@@ -26,7 +26,7 @@ export interface ItemContent {
   /** A name and phone moved from the PIN's first scheme before the
    * server's key was pinned: kept under the PIN only until it is, then
    * sealed to the server (Outbox.sealWaitingNames). */
-  identity?: { name: string; phone?: string }
+  identity?: { name: string; phone?: string; organisation?: string }
 }
 
 /** An outbox item as the app reads it: one command, with the ids it makes

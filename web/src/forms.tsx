@@ -89,6 +89,9 @@ const fieldLabels: Record<string, MessageKey> = {
   code: 'enrol.code', sex: 'enrol.sex', birthYear: 'enrol.birthYear', ageBand: 'enrol.ageBand', region: 'enrol.region',
   displacement: 'enrol.displacement', groups: 'enrol.groups', functioning: 'enrol.functioning', consent: 'enrol.consent',
   stakeholderId: 'dialogue.commitmentStakeholder', text: 'dialogue.commitmentText', dueOn: 'dialogue.commitmentDue',
+  actorId: 'outcome.actor', changeType: 'outcome.changeType', description: 'outcome.description', significance: 'outcome.significance',
+  contribution: 'outcome.contribution', othersContribution: 'outcome.others', tags: 'outcome.tags', evidence: 'outcome.evidence',
+  verifier: 'outcome.verifierName', requestedOn: 'outcome.askOn', answeredOn: 'outcome.answerOn', verdict: 'outcome.verdict', comment: 'outcome.comment',
 }
 
 /** fieldLabel names the field an error is about, in the interface's

@@ -20,8 +20,9 @@ export interface Command {
   document: string
   /** Must hold commandId (the new object's id for a creation). */
   variables: Record<string, unknown> & { commandId: string }
-  /** The name and phone of an enrolment: sealed to the server at once. */
-  identity?: { name: string; phone?: string }
+  /** The name and phone of an enrolment, or a verifier's name, phone and
+   * organisation: sealed to the server at once, as the variable identity. */
+  identity?: { name: string; phone?: string; organisation?: string }
   objectId: string
   refersTo?: string[]
   summary: string

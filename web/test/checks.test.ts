@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actionProblems, dialogueProblems, enrolProblems, rules, subsetProblems, today } from '../src/checks'
+import { actionProblems, dialogueProblems, enrolProblems, outcomeProblems, rules, splitTags, subsetProblems, today, verifierProblems } from '../src/checks'
 import { catalogues } from '../src/i18n'
 import { ulid } from '../src/ulid'
 
@@ -73,5 +73,22 @@ describe('a commitment’s follow-up', () => {
   it('asks a progress report its status and a revision its reason', () => {
     expect(Object.keys(actionProblems('progress', { ...f, status: '' }, '2026-05-01', '2026-05-10'))).toEqual(['status'])
     expect(Object.keys(actionProblems('revise', f, '2026-05-01', '2026-05-10'))).toEqual(['note'])
+  })
+})
+
+describe('an outcome', () => {
+  const o = { actorId: 'A', changeType: 'practice', on: '2026-03-01', region: 'gao', locality: '', description: 'd', significance: 's', contribution: 'c', othersContribution: '', tags: '' }
+  it('needs its actor, type, date, region and three texts, its date not after today', () => {
+    expect(outcomeProblems(o, '2026-03-01')).toEqual({})
+    expect(Object.keys(outcomeProblems({ ...o, actorId: '', description: ' ', on: '2026-03-02' }, '2026-03-01')).sort()).toEqual(['actorId', 'description', 'on'])
+  })
+  it('takes tags separated by commas, each once and no longer than the domain allows', () => {
+    expect(splitTags(' femmes, jeunes ,femmes,, ')).toEqual(['femmes', 'jeunes'])
+    expect(outcomeProblems({ ...o, tags: 'x'.repeat(rules.maxLength.tag + 1) }, '2026-03-01')).toHaveProperty('tags')
+  })
+  it('is put to a verifier by name, on a date between the change and today', () => {
+    const v = { name: 'Awa', phone: '', organisation: '', on: '2026-03-05' }
+    expect(verifierProblems(v, '2026-03-01', '2026-03-10')).toEqual({})
+    expect(Object.keys(verifierProblems({ ...v, name: '', on: '2026-02-01' }, '2026-03-01', '2026-03-10')).sort()).toEqual(['name', 'on'])
   })
 })

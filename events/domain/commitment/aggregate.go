@@ -3,7 +3,7 @@ package commitment
 import "github.com/palabre/palabre/events/domain"
 
 // Aggregate describes the commitment aggregate to the rest of palabre.
-// No other aggregate checks a commitment's facts.
+// An outcome's evidence checks its facts.
 var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Category: Category,
 	Events:   EventTypes,
@@ -11,6 +11,7 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Creation: Make{},
 	Decide:   Decide, Evolve: Evolve, Refs: Refs,
 	Exists: func(s State) bool { return s.Exists },
+	Facts:  func(s State) any { return s.Facts() },
 	// A commitment is of its space's region, else of its stakeholder's.
 	Where: func(s State) domain.Where {
 		w, _ := whereOf(s.Promise)

@@ -172,6 +172,12 @@ type State struct {
 	Exists  bool
 	Promise Promise
 	Status  Status
+	Reports int // progress reports, for an outcome's evidence
+}
+
+// Facts are what an outcome's evidence checks of a commitment.
+func (s State) Facts() domain.CommitmentFacts {
+	return domain.CommitmentFacts{StakeholderID: s.Promise.StakeholderID, Status: string(s.Status), Reports: s.Reports}
 }
 
 // Refs names the aggregates a command refers to.
@@ -266,6 +272,7 @@ func Evolve(s State, e Event) State {
 	case WithdrawnEvent:
 		s.Status = Withdrawn
 	case ProgressReported:
+		s.Reports++
 	}
 	return s
 }

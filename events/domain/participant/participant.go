@@ -116,16 +116,9 @@ func checkProfile(p *domain.Problems, pr Profile, env domain.Env) {
 // SealedIdentity is a name and phone number encrypted (AES-256-GCM) under
 // the participant's own key. Only the key store can open it; erasure
 // deletes the key.
-type SealedIdentity struct {
-	Nonce      []byte `json:"nonce"`
-	Ciphertext []byte `json:"ciphertext"`
-}
+type SealedIdentity = domain.SealedIdentity
 
-func checkSealed(p *domain.Problems, s *SealedIdentity) {
-	if s != nil && (len(s.Nonce) != 12 || len(s.Ciphertext) < 16) {
-		p.Add("identity", "is not a sealed identity")
-	}
-}
+func checkSealed(p *domain.Problems, s *SealedIdentity) { domain.CheckSealed(p, "identity", s) }
 
 // Consent records the participant's informed consent to being recorded.
 type Consent struct {

@@ -4,6 +4,8 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
@@ -17,6 +19,8 @@ func Aggregates() []domain.Described {
 		participant.Aggregate,
 		dialogue.Aggregate,
 		commitment.Aggregate,
+		outcome.Aggregate,
+		framework.Aggregate,
 	}
 }
 

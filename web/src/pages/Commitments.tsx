@@ -160,6 +160,7 @@ export function CommitmentPage({ id }: { id: string }) {
         {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
         {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
       </p>
+      {c.status === 'FULFILLED' && <p><a href={`#/outcome/new/${c.id}`}>{t('outcome.fromCommitment')}</a></p>}
       <h2>{t('commitment.history')}</h2>
       <ol class="list">
         {c.history.map((h, i) => (

@@ -1,0 +1,153 @@
+package access
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/palabre/palabre/events"
+)
+
+// TokensStream is the stream where a LogKeeper keeps tokens and sessions:
+// one of the nodes' own (events.NodeStreamPrefix), which read models and
+// audit trails pass over.
+const TokensStream = events.NodeStreamPrefix + "tokens"
+
+// DefaultMaxAge is how long a node trusts what it read of the tokens
+// stream: a token revoked or a session closed on another node is refused
+// here a second later at the latest.
+const DefaultMaxAge = time.Second
+
+// LogKeeper is the Keeper of nodes on a replicated engine: every change
+// is an event of TokensStream, appended at the exact revision the change
+// was decided on, so that two nodes deciding at once cannot both win (a
+// token's session cap, one token per command id); each node reads the
+// stream again once what it read is older than MaxAge. It keeps what
+// the token file keeps — hashes of secrets, never a secret — and each
+// session's hash. One Tokens uses it (Tokens serialises the calls).
+type LogKeeper struct {
+	store  events.Store
+	maxAge time.Duration
+	// next is the revision to read from; exists says the stream has an
+	// event (next is then past it).
+	next   events.Revision
+	exists bool
+}
+
+var _ Keeper = (*LogKeeper)(nil)
+
+// NewLogKeeper keeps tokens in store, trusting what it read for maxAge
+// (DefaultMaxAge when not positive).
+func NewLogKeeper(store events.Store, maxAge time.Duration) *LogKeeper {
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
+	return &LogKeeper{store: store, maxAge: maxAge}
+}
+
+func (k *LogKeeper) MaxAge() time.Duration { return k.maxAge }
+
+// Load reads the whole stream.
+func (k *LogKeeper) Load(ctx context.Context) (map[string]*Token, error) {
+	tokens := map[string]*Token{}
+	err := k.Refresh(ctx, func(c Change) { applyChange(tokens, c) })
+	return tokens, err
+}
+
+// Refresh reads the stream past what was read or recorded.
+func (k *LogKeeper) Refresh(ctx context.Context, apply func(Change)) error {
+	for rec, err := range k.store.ReadStream(ctx, TokensStream, events.ReadStreamOptions{From: k.next}) {
+		if errors.Is(err, events.ErrStreamNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", TokensStream, err)
+		}
+		c, err := decodeChange(rec)
+		if err != nil {
+			return fmt.Errorf("%s@%d: %w", TokensStream, rec.Revision, err)
+		}
+		if c != nil {
+			apply(c)
+		}
+		k.next, k.exists = rec.Revision+1, true
+	}
+	return nil
+}
+
+// Record appends the change at the revision last read; ErrStale when the
+// stream has moved past it.
+func (k *LogKeeper) Record(ctx context.Context, c Change, _ map[string]*Token) error {
+	e, err := encodeChange(c)
+	if err != nil {
+		return err
+	}
+	var expected events.ExpectedRevision = events.NoStream{}
+	if k.exists {
+		expected = events.Exact(k.next - 1)
+	}
+	res, err := k.store.Append(ctx, TokensStream, expected, e)
+	if errors.Is(err, events.ErrWrongExpectedRevision) {
+		return ErrStale
+	}
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", TokensStream, err)
+	}
+	k.next, k.exists = res.NextExpected+1, true
+	return nil
+}
+
+// Event types of TokensStream.
+const (
+	tokenCreatedType    = "TokenCreated"
+	tokenRevokedType    = "TokenRevoked"
+	sessionsChangedType = "SessionsChanged"
+)
+
+// revocation is a TokenRevoked event's data.
+type revocation struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+}
+
+func encodeChange(c Change) (events.EventData, error) {
+	var e events.EventData
+	var data any
+	switch c := c.(type) {
+	case TokenCreated:
+		e.Type, data = tokenCreatedType, c.Token // its Sessions are not encoded
+	case TokenRevoked:
+		e.Type, data = tokenRevokedType, revocation{c.ID, c.At}
+	case SessionsChanged: // as a line of the session journal
+		e.Type, data = sessionsChangedType, journalLine{Token: c.Token, Open: c.Opened.Hash, Expires: c.Opened.Expires, End: c.Ended, Paced: c.Paced}
+	}
+	var err error
+	if e.Data, err = json.Marshal(data); err != nil {
+		return e, err
+	}
+	_, err = rand.Read(e.ID[:])
+	return e, err
+}
+
+// decodeChange reads an event of TokensStream; nil for a type this build
+// does not know (written by a newer one), which it leaves alone.
+func decodeChange(rec events.RecordedEvent) (Change, error) {
+	switch rec.Type {
+	case tokenCreatedType:
+		var tok Token
+		err := json.Unmarshal(rec.Data, &tok)
+		return TokenCreated{Token: tok}, err
+	case tokenRevokedType:
+		var r revocation
+		err := json.Unmarshal(rec.Data, &r)
+		return TokenRevoked{ID: r.ID, At: r.At}, err
+	case sessionsChangedType:
+		var l journalLine
+		err := json.Unmarshal(rec.Data, &l)
+		return SessionsChanged{Token: l.Token, Opened: Session{Hash: l.Open, Expires: l.Expires}, Ended: l.End, Paced: l.Paced}, err
+	}
+	return nil, nil
+}

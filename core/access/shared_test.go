@@ -1,0 +1,95 @@
+package access_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/access/accesstest"
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/pebblestore"
+)
+
+func openStore(t *testing.T) *pebblestore.Store {
+	t.Helper()
+	store, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+func TestNodesOnOneEmbeddedStoreShareTokensAndSessions(t *testing.T) {
+	accesstest.Run(t, func(t *testing.T) events.Store { return openStore(t) })
+}
+
+// A node that cannot read what the others recorded refuses tokens
+// rather than trust what it last read: a revocation may be in what it
+// cannot read.
+func TestANodeThatCannotReadTheTokensRefusesThem(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	store := openStore(t)
+	tokens, err := access.NewTokens(ctx, access.NewLogKeeper(store, time.Second), func() time.Time { return now }, refdata.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := tokens.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if _, err := tokens.Authenticate(ctx, secret); err == nil || errors.Is(err, access.ErrUnauthenticated) {
+		t.Fatalf("with the store closed: %v, want the store's error", err)
+	}
+}
+
+// A node moving from a token file to a shared engine keeps its tokens,
+// revoked ones revoked, once however often it starts.
+func TestTokensOfAFileAreAdoptedOnceByASharedStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	file, err := access.OpenTokens(filepath.Join(dir, "tokens.json"), nil, refdata.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, live, err := file.Create(ctx, access.NewToken{Role: access.Admin, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, revoked, err := file.Create(ctx, access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file.Revoke(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	store := openStore(t)
+	for _, want := range []int{2, 0} {
+		shared, err := access.NewTokens(ctx, access.NewLogKeeper(store, time.Second), nil, refdata.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := access.ReadTokenFile(filepath.Join(dir, "tokens.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := shared.Adopt(ctx, list); err != nil || n != want {
+			t.Fatalf("adopted %d, %v; want %d", n, err, want)
+		}
+		if _, err := shared.Authenticate(ctx, live); err != nil {
+			t.Fatalf("an adopted token: %v", err)
+		}
+		if _, err := shared.Authenticate(ctx, revoked); !errors.Is(err, access.ErrRevoked) {
+			t.Fatalf("an adopted revoked token: %v, want ErrRevoked", err)
+		}
+	}
+}
