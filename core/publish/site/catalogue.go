@@ -31,7 +31,7 @@ var catalogue = map[string][2]string{
 	"broken":                    {"Non tenus", "Broken"},
 	"withdrawn":                 {"Retirés", "Withdrawn"},
 	"rate":                      {"Taux de tenue", "Kept"},
-	"rateNote":                  {"Taux de tenue : engagements tenus parmi ceux tenus ou non tenus.", "Kept: commitments kept among those kept or broken."},
+	"rateNote":                  {"Taux de tenue : engagements tenus parmi ceux tenus ou non tenus. Les engagements en cours et retirés figurent dans les données ouvertes.", "Kept: commitments kept among those kept or broken. Open and withdrawn commitments are in the open data."},
 	"none":                      {"—", "—"},
 	"commitment":                {"Engagement", "Commitment"},
 	"pillar":                    {"Pilier", "Pillar"},

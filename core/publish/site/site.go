@@ -78,26 +78,44 @@ func render(o *publish.Observatory, opt Options) (map[string][]byte, error) {
 	files["style.css"] = css
 	key := base64.StdEncoding.EncodeToString(opt.Key.Public().(ed25519.PublicKey))
 	files[PublicKeyFile] = []byte(key + "\n")
-	tmpl, err := template.New("site").Funcs(funcs(newLabels(opt.Lang, opt.Regions))).ParseFS(assets, "pages.tmpl")
+	l := newLabels(opt.Lang, opt.Regions)
+	tmpl, err := template.New("site").Funcs(funcs(l, o)).ParseFS(assets, "pages.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	for _, p := range pages {
+	each := func(file string, data pageData) error {
 		var b bytes.Buffer
-		data := pageData{Lang: opt.Lang, Page: p.page, Heading: p.heading, O: o, Key: key, Measures: publish.Measures}
-		data.fill(newLabels(opt.Lang, opt.Regions))
+		data.Lang, data.O, data.Key, data.Measures = opt.Lang, o, key, publish.Measures
+		data.fill(l)
 		if err := tmpl.ExecuteTemplate(&b, "layout", data); err != nil {
-			return nil, fmt.Errorf("site: %s: %w", p.file, err)
+			return fmt.Errorf("site: %s: %w", file, err)
 		}
-		files[p.file] = b.Bytes()
+		files[file] = b.Bytes()
+		return nil
+	}
+	for _, p := range pages {
+		if err := each(p.file, pageData{Page: p.page, Heading: p.heading}); err != nil {
+			return nil, err
+		}
+	}
+	// An authority per page: a phone fetches only the one it reads.
+	for i := range o.Authorities {
+		a := &o.Authorities[i]
+		if err := each(authorityFile(a.Ref), pageData{Page: "authority", Heading: "commitments", A: a}); err != nil {
+			return nil, err
+		}
 	}
 	return files, nil
 }
+
+// authorityFile is an authority's page.
+func authorityFile(ref string) string { return "autorite-" + ref + ".html" }
 
 // pageData is what a page's template reads.
 type pageData struct {
 	Lang, Page, Heading, Key string
 	O                        *publish.Observatory
+	A                        *publish.Authority // an authority's page
 	Measures                 []string
 	RegionRates              []publish.Rate // labelled with the regions' names
 	Years                    []yearTable
@@ -143,16 +161,24 @@ type rateTable struct {
 
 // funcs are the templates' words, numbers, dates and labels in the
 // reader's language.
-func funcs(l labels) template.FuncMap {
+func funcs(l labels, o *publish.Observatory) template.FuncMap {
+	authorityOf := map[string]string{} // a commitment's Ref → its authority's
+	for _, a := range o.Authorities {
+		for _, c := range a.Commitments {
+			authorityOf[c.Ref] = a.Ref
+		}
+	}
 	return template.FuncMap{
-		"t":        func(key string, args ...any) string { return say(l.lang, key, args...) },
-		"num":      func(n int) string { return number(l.lang, n) },
-		"pct":      func(share float64) string { return percent(l.lang, share) },
-		"date":     func(d domain.Date) string { return date(l.lang, d) },
-		"label":    l.of,
-		"region":   l.region,
-		"deref":    func(f *float64) float64 { return *f },
-		"derefInt": func(n *int) int { return *n },
+		"authorityFile":  authorityFile,
+		"commitmentLink": func(ref string) string { return authorityFile(authorityOf[ref]) + "#" + ref },
+		"t":              func(key string, args ...any) string { return say(l.lang, key, args...) },
+		"num":            func(n int) string { return number(l.lang, n) },
+		"pct":            func(share float64) string { return percent(l.lang, share) },
+		"date":           func(d domain.Date) string { return date(l.lang, d) },
+		"label":          l.of,
+		"region":         l.region,
+		"deref":          func(f *float64) float64 { return *f },
+		"derefInt":       func(n *int) int { return *n },
 		"table": func(caption, head string, rates []publish.Rate) rateTable {
 			return rateTable{Caption: caption, Head: head, Rates: rates}
 		},
