@@ -153,4 +153,3 @@ func latestPublication(dataDir string) string {
 	}
 	return ""
 }
-
