@@ -127,6 +127,7 @@ type yearTable struct {
 }
 
 type regionRow struct {
+	Year   int
 	Region string
 	Cells  []publish.Cell
 }
@@ -143,7 +144,7 @@ func (d *pageData) fill(l labels) {
 		}
 		y := &d.Years[len(d.Years)-1]
 		if n := len(y.Rows); n == 0 || y.Rows[n-1].Region != c.Region {
-			y.Rows = append(y.Rows, regionRow{Region: c.Region})
+			y.Rows = append(y.Rows, regionRow{Year: c.Year, Region: c.Region})
 		}
 		row := &y.Rows[len(y.Rows)-1]
 		row.Cells = append(row.Cells, c)
