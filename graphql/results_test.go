@@ -42,6 +42,7 @@ func defineAFramework(e *env) string {
 	set("setFrameworkIndicator", `{key: "I1", resultKey: "R1", title: "Participations", measure: UNIT, rule: PARTICIPANTS_REACHED,
 	  baseline: {year: 2024, value: 0}, targets: [{year: 2025, value: 20}], references: ["SCS-3"]}`)
 	set("setFrameworkIndicator", `{key: "I2", resultKey: "R1", title: "Lois améliorées", measure: UNIT, baseline: {year: 2024, value: 0}, references: ["SCS-1"]}`)
+	set("setFrameworkIndicator", `{key: "I3", resultKey: "R1", title: "Changements de politique", measure: UNIT, rule: OUTCOMES_HARVESTED, changeType: POLICY, baseline: {year: 2024, value: 0}}`)
 	set("recordIndicatorValue", `{indicatorKey: "I2", year: 2025, value: 1, evidence: ["Arrêté régional 2025-14"]}`)
 	return id
 }
@@ -74,10 +75,10 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 	}
 	got := e.must(e.analyst, `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
 	  values { indicatorKey year value evidence } changes { type recordedBy } } }`, map[string]any{"id": id})
-	if n := len(get(got, "framework", "changes").([]any)); n != 6 || get(got, "framework", "changes", 5, "type") != "IndicatorValueRecorded" {
+	if n := len(get(got, "framework", "changes").([]any)); n != 7 || get(got, "framework", "changes", 6, "type") != "IndicatorValueRecorded" {
 		t.Errorf("the framework's changes: %v", get(got, "framework", "changes"))
 	}
-	if get(got, "framework", "indicators", 0, "rule") != "PARTICIPANTS_REACHED" || get(got, "framework", "values", 0, "evidence", 0) != "Arrêté régional 2025-14" ||
+	if get(got, "framework", "indicators", 0, "rule") != "PARTICIPANTS_REACHED" || get(got, "framework", "indicators", 2, "rule") != "OUTCOMES_HARVESTED" || get(got, "framework", "values", 0, "evidence", 0) != "Arrêté régional 2025-14" ||
 		get(got, "framework", "partners", 1, "regions", 0) != "mopti" {
 		t.Errorf("the framework as read: %v", got)
 	}

@@ -24,6 +24,8 @@ type outcomesRun struct {
 		} `json:"prefilled"`
 		Required  string   `json:"required"`
 		Offline   []string `json:"offline"`
+		Refusal   string   `json:"refusal"`
+		FixError  string   `json:"fixError"`
 		Sent      []string `json:"sent"`
 		Saved     string   `json:"saved"`
 		Before    string   `json:"before"`
@@ -53,7 +55,8 @@ const outcomeVerifier = "Verificatrice Canari-Theta"
 // region, date and evidence filled in, listed with its date the French
 // way, put to a verifier whose name the browser never keeps nor shows,
 // answered, marked public and revised (which takes the mark off); another
-// logged offline; the server then holds it all, the name sealed and opened
+// logged offline, refused once online for a dialogue retracted meanwhile,
+// and fixed in its form; the server then holds it all, the name sealed and opened
 // only for an admin's token.
 func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
 	if testing.Short() {
@@ -65,12 +68,12 @@ func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
 	admin := newToken(t, bin, dir, "--role", "admin")
 	advocacy := newToken(t, bin, dir, "--role", "advocacy")
 	s, cert := startHTTPSServer(t, bin, dir)
-	commitment := fulfilledCommitment(s, admin)
+	commitment, dialogue := fulfilledCommitment(s, admin)
 	shots := os.Getenv("PALABRE_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "outcomes.mjs", s.url, advocacy, commitment, shots)
+	cmd := exec.Command(node, "outcomes.mjs", s.url, advocacy, commitment, shots, admin, dialogue)
 	cmd.Dir = js
 	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
 	var stderr bytes.Buffer
@@ -91,8 +94,8 @@ func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
 }
 
 // fulfilledCommitment is a Gao governor's commitment made at a dialogue,
-// reported on and fulfilled.
-func fulfilledCommitment(s *server, admin string) string {
+// reported on and fulfilled, and the dialogue.
+func fulfilledCommitment(s *server, admin string) (commitmentID, dialogueID string) {
 	space, holder, dialogue, commitment := ulid.Make().String(), ulid.Make().String(), ulid.Make().String(), ulid.Make().String()
 	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité consultatif de sécurité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 	s.must(admin, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Gao", type: GOVERNOR, level: REGIONAL, region: "gao"}) { id } }`, map[string]any{"c": holder})
@@ -102,7 +105,7 @@ func fulfilledCommitment(s *server, admin string) string {
 		map[string]any{"c": commitment, "h": holder, "s": space, "d": dialogue})
 	s.must(admin, `mutation($c: ID!, $id: ID!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: "2025-04-01", status: ON_TRACK}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
 	s.must(admin, `mutation($c: ID!, $id: ID!) { fulfilCommitment(commandId: $c, id: $id, input: {on: "2025-05-20"}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": commitment})
-	return commitment
+	return commitment, dialogue
 }
 
 func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
@@ -111,7 +114,7 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	for i, st := range run.Steps {
 		byName[st.Name] = i
 	}
-	for _, name := range []string{"logged", "offline", "listed", "substantiated", "revised"} {
+	for _, name := range []string{"logged", "listed", "substantiated", "revised", "offline"} {
 		if _, ok := byName[name]; !ok {
 			t.Fatalf("no step %q in %+v", name, run.Steps)
 		}
@@ -124,13 +127,16 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	if logged.Required != "Obligatoire." || !strings.Contains(logged.Saved, "Changement enregistré") {
 		t.Errorf("the form: a required field says %q, saving %q", logged.Required, logged.Saved)
 	}
-	if off := run.Steps[byName["offline"]]; len(off.Offline) != 2 || !strings.Contains(off.Offline[1], "En attente") || !strings.Contains(off.Offline[1], "Changement") ||
-		!slices.Equal(off.Sent, []string{"Envoyé", "Envoyé"}) {
-		t.Errorf("the outbox offline: %q; once online: %q", off.Offline, off.Sent)
+	// Every write of the run went through the outbox: the outcome, the
+	// request, the answer, the mark, the revision, and the one offline.
+	if off := run.Steps[byName["offline"]]; len(off.Offline) != 6 || !strings.HasPrefix(off.Offline[5], "En attente Changement") ||
+		!slices.Equal(off.Sent, slices.Repeat([]string{"Envoyé"}, 6)) {
+		t.Errorf("the outbox offline: %q; once online and fixed: %q", off.Offline, off.Sent)
 	}
-	// Newest change first: June's, logged offline, then May's.
-	if len(listed.Listed) != 2 || !strings.Contains(listed.Listed[1], "20 mai 2025") || !strings.Contains(listed.Listed[1], "Pratique") ||
-		!strings.Contains(listed.Listed[1], "Non demandée") || !strings.Contains(listed.Listed[0], "1 juin 2025") {
+	if off := run.Steps[byName["offline"]]; !strings.Contains(off.Refusal, "a été retiré") || !strings.Contains(off.FixError, "a été retiré") {
+		t.Errorf("the outcome citing a dialogue retracted meanwhile: refused with %q, its form says %q", off.Refusal, off.FixError)
+	}
+	if len(listed.Listed) != 1 || !strings.Contains(listed.Listed[0], "20 mai 2025") || !strings.Contains(listed.Listed[0], "Pratique") || !strings.Contains(listed.Listed[0], "Non demandée") {
 		t.Errorf("the list: %q", listed.Listed)
 	}
 	if !strings.Contains(done.State, "Vérifié") || len(done.Evidence) != 3 {
@@ -160,11 +166,15 @@ func checkOutcomeOnTheServer(t *testing.T, s *server, admin, commitment string) 
 	t.Helper()
 	d := s.must(admin, `query($c: ID!) { outcomes(cites: $c) { edges { node { changeType region tags public substantiation significance evidence { kind }
 	  requests { verifier { name organisation } answer { verdict comment } } } } } }`, map[string]any{"c": commitment})
+	// Newest change first: June's, fixed to cite no dialogue, then May's.
 	edges, _ := pick(d, "outcomes", "edges").([]any)
-	if len(edges) != 1 {
+	if len(edges) != 2 {
 		t.Fatalf("the server holds %v", d)
 	}
-	o, _ := pick(edges[0], "node").(map[string]any)
+	if fixed, _ := pick(edges[0], "node", "evidence").([]any); len(fixed) != 2 {
+		t.Errorf("the outcome fixed in the outbox cites %v", fixed)
+	}
+	o, _ := pick(edges[1], "node").(map[string]any)
 	tags, _ := o["tags"].([]any)
 	requests, _ := o["requests"].([]any)
 	evidence, _ := o["evidence"].([]any)

@@ -14,6 +14,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
+	"github.com/palabre/palabre/projections/outcomes"
 )
 
 // The donor report: a results framework with, per indicator and year,
@@ -185,11 +186,12 @@ type sources struct {
 	figuresAt   time.Time
 	frameworks  *frameworks.Model
 	commitments *commitments.Model
+	outcomes    *outcomes.Model
 }
 
 // reportSources are the models as recorded at a moment; now for zero.
 func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (sources, error) {
-	src := sources{viewer: publication(v), at: at, frameworks: s.cfg.Frameworks, commitments: s.cfg.Commitments}
+	src := sources{viewer: publication(v), at: at, frameworks: s.cfg.Frameworks, commitments: s.cfg.Commitments, outcomes: s.cfg.Outcomes}
 	if src.frameworks == nil {
 		return src, ErrNotFound
 	}
@@ -202,34 +204,47 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
 	past, err := replayed(ctx, s, v, src.at, func() *pastRecords {
-		return &pastRecords{frameworks: s.cfg.Frameworks.Blank(), commitments: commitments.New(s.cfg.Clock)}
+		return &pastRecords{frameworks: s.cfg.Frameworks.Blank(), commitments: commitments.New(s.cfg.Clock), outcomes: outcomes.New()}
 	})
 	if err != nil {
 		return src, err
 	}
-	src.frameworks, src.commitments = past.frameworks, past.commitments
+	src.frameworks, src.commitments, src.outcomes = past.frameworks, past.commitments, past.outcomes
 	return src, nil
 }
 
-// pastRecords are the frameworks and the commitments replayed together,
-// in one read of the log: a report as of a moment costs two replays (these
-// and the inclusion figures at the start of the month), not three.
+// pastRecords are the frameworks, the commitments and the outcomes
+// replayed together, in one read of the log: a report as of a moment costs
+// two replays (these and the inclusion figures at the start of the month),
+// not four.
 type pastRecords struct {
 	frameworks  *frameworks.Model
 	commitments *commitments.Model
+	outcomes    *outcomes.Model
 }
 
 var _ projections.Projection = (*pastRecords)(nil)
 
-func (p *pastRecords) Name() string { return "frameworks+commitments" }
-func (p *pastRecords) Version() int { return p.frameworks.Version()*1000 + p.commitments.Version() }
-func (p *pastRecords) Reset()       { p.frameworks.Reset(); p.commitments.Reset() }
+func (p *pastRecords) models() []projections.Projection {
+	return []projections.Projection{p.frameworks, p.commitments, p.outcomes}
+}
+
+func (p *pastRecords) Name() string { return "frameworks+commitments+outcomes" }
+func (p *pastRecords) Version() int { return 1 } // in memory only: never compared
+
+func (p *pastRecords) Reset() {
+	for _, m := range p.models() {
+		m.Reset()
+	}
+}
 
 func (p *pastRecords) Apply(e projections.Event) error {
-	if err := p.frameworks.Apply(e); err != nil {
-		return err
+	for _, m := range p.models() {
+		if err := m.Apply(e); err != nil {
+			return err
+		}
 	}
-	return p.commitments.Apply(e)
+	return nil
 }
 
 // Snapshot and Restore: a past view lives in memory only.

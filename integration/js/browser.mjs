@@ -1,6 +1,8 @@
 // What the scripts that drive the web app in Chromium share: the browser
 // as the tests launch it, and a run's helpers — sign in (choosing or
-// typing the PIN), screenshots, and axe-core's audit of a page.
+// typing the PIN), screenshots, axe-core's audit of a page, the API called
+// from another device, ids made as a device makes them, and what the
+// browser keeps.
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -69,8 +71,23 @@ export function helpers({ url, shots, pin, accessibility }) {
     await page.locator("#pin").waitFor({ state: "detached", timeout: 60000 });
   }
 
-  return { audit, shot, signIn, enterPin };
+  // api calls the API from outside the browser (another device).
+  async function api(token, query, variables) {
+    const res = await fetch(url + "/graphql", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token }, body: JSON.stringify({ query, variables }) });
+    return res.json();
+  }
+
+  return { audit, shot, signIn, enterPin, api };
 }
+
+// ulid makes an id as a device does: time first, then randomness.
+export const ulid = () => {
+  const A = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let t = Date.now(), s = "";
+  for (let i = 0; i < 10; i++) { s = A[t % 32] + s; t = Math.floor(t / 32); }
+  for (let i = 0; i < 16; i++) s += A[Math.floor(Math.random() * 32)];
+  return s;
+};
 
 // storedText is everything the app keeps in the browser, as text.
 export async function storedText(page) {

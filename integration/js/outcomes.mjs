@@ -3,18 +3,19 @@
 // (actor, region, date and evidence filled in), finds it in the list,
 // asks a verifier (their name sealed to the server), records the answer,
 // marks the outcome public, reads what the browser keeps, and revises the
-// outcome; another is logged offline.
+// outcome; another is logged offline, refused once online (the dialogue it
+// cites was retracted meanwhile), fixed in its form, and sent.
 //
-//   node outcomes.mjs URL ADVOCACY_TOKEN COMMITMENT_ID SCREENSHOT_DIR
+//   node outcomes.mjs URL ADVOCACY_TOKEN COMMITMENT_ID SCREENSHOT_DIR ADMIN_TOKEN DIALOGUE_ID
 //
 // Prints JSON: what each step saw.
-import { helpers, launch, storedText } from "./browser.mjs";
+import { helpers, launch, storedText, ulid } from "./browser.mjs";
 
-const [url, token, commitment, shots] = process.argv.slice(2);
+const [url, token, commitment, shots, adminToken, dialogue] = process.argv.slice(2);
 const canaryVerifier = "Verificatrice Canari-Theta";
 const out = { steps: [], accessibility: [], problems: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
-const { audit, shot, signIn } = helpers({ url, shots, pin: "24680135", accessibility: out.accessibility });
+const { audit, shot, signIn, api } = helpers({ url, shots, pin: "24680135", accessibility: out.accessibility });
 const widthOf = (page) => page.evaluate(() => document.documentElement.scrollWidth);
 const browser = await launch();
 try {
@@ -50,29 +51,7 @@ try {
   const saved = await page.getByText("Changement enregistré").innerText();
   step("logged", { prefilled, required, saved, width: formWidth });
 
-  // Offline, another outcome waits in the outbox, and goes once online.
-  await context.setOffline(true);
-  await page.goto(`${url}/#/outcome/new`);
-  await page.getByRole("heading", { name: "Consigner un changement" }).waitFor();
-  await page.getByLabel("Acteur social (qui a changé)").selectOption({ label: "Gouvernorat de Gao" });
-  await page.getByLabel("Type de changement").selectOption({ label: "Agenda" });
-  await page.getByLabel("Date du changement").fill("2025-06-01");
-  await page.getByLabel("Région (seule publiée)").selectOption({ label: "Gao" });
-  await page.getByLabel("Ce qui a changé").fill("La sécurité du marché est à l’ordre du jour du conseil régional");
-  await page.getByLabel("Pourquoi c’est important").fill("Le conseil en décide le budget");
-  await page.getByLabel("Contribution de l’alliance").fill("Plaidoyer du comité");
-  await page.getByRole("button", { name: "Enregistrer le changement" }).click();
-  await page.getByText("Changement enregistré").waitFor();
-  await page.goto(`${url}/#/outbox`);
-  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
-  await page.locator(".outbox li .state").first().waitFor();
-  const offline = await page.locator(".outbox li").allInnerTexts();
-  await context.setOffline(false);
-  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 15000 });
-  step("offline", { offline, sent: await page.locator(".outbox li .state").allInnerTexts() });
-
-  // The list: the outcomes, their dates as French writes them.
+  // The list: the outcome, its date as French writes it.
   await page.goto(`${url}/#/outcomes`);
   await page.getByRole("heading", { name: "Changements observés" }).waitFor();
   await page.locator("ul.cards li").first().waitFor();
@@ -82,7 +61,7 @@ try {
   step("listed", { listed, width: await widthOf(page) });
 
   // Its page: a verifier asked, their answer, the public mark.
-  await page.locator("ul.cards li a", { hasText: "associations de femmes" }).click();
+  await page.locator("ul.cards li a").first().click();
   await page.getByRole("heading", { name: "Demander une vérification" }).waitFor();
   await page.getByLabel("Nom de la personne vérificatrice").fill(canaryVerifier);
   await page.getByLabel("Organisation (facultatif)").fill("Radio Canari");
@@ -113,8 +92,42 @@ try {
   await page.getByRole("link", { name: "Retour au changement" }).click();
   await page.getByText("Non public : ne sera jamais publié.").waitFor();
   step("revised", { before, evidence: await page.locator("section > ul.list li").allInnerTexts() });
+
+  // Offline, another outcome from the commitment (its page kept on the
+  // device) waits in the outbox; meanwhile, on another device, the
+  // dialogue it cites is retracted: back online, it is refused, fixed in
+  // its form, and goes.
+  await context.setOffline(true);
+  await page.goto(`${url}/#/outcome/new/${commitment}`);
+  await page.getByRole("heading", { name: "Consigner un changement" }).waitFor();
+  await page.getByLabel("Type de changement").selectOption({ label: "Agenda" });
+  await page.getByLabel("Date du changement").fill("2025-06-01");
+  await page.getByLabel("Ce qui a changé").fill("La sécurité du marché est à l’ordre du jour du conseil régional");
+  await page.getByLabel("Pourquoi c’est important").fill("Le conseil en décide le budget");
+  await page.getByLabel("Contribution de l’alliance").fill("Plaidoyer du comité");
+  await page.getByRole("button", { name: "Enregistrer le changement" }).click();
+  await page.getByText("Changement enregistré").waitFor();
+  await api(adminToken, `mutation($c: ID!, $id: ID!) { retractDialogue(commandId: $c, id: $id, input: {reason: "saisi en double"}) { id } }`, { c: ulid(), id: dialogue });
+  await page.goto(`${url}/#/outbox`);
+  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  await page.locator(".outbox li .state").first().waitFor();
+  const offline = await page.locator(".outbox li").allInnerTexts();
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await page.locator(".outbox li.state-refused").waitFor();
+  const refusal = await page.locator(".outbox li.state-refused .error").innerText();
+  await page.getByRole("link", { name: "Corriger" }).click();
+  await page.getByRole("heading", { name: "Consigner un changement" }).waitFor();
+  const fixError = await page.locator("fieldset .error").innerText();
+  await page.locator("fieldset label.check", { hasText: "Dialogue" }).locator("input").uncheck();
+  await page.getByRole("button", { name: "Enregistrer le changement" }).click();
+  await page.getByRole("heading", { name: "À envoyer" }).waitFor();
+  await page.getByRole("button", { name: "Envoyer maintenant" }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll(".outbox li .state")].every((e) => e.textContent === "Envoyé"), null, { timeout: 15000 });
+  step("offline", { offline, refusal, fixError, sent: await page.locator(".outbox li .state").allInnerTexts() });
 } catch (e) {
   out.error = String(e.stack || e);
+  for (const c of browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: `${shots}/outcomes-failed.png`, fullPage: true }).catch(() => {});
 } finally {
   await browser.close();
 }

@@ -19,7 +19,7 @@
 //
 // Prints JSON: what each step saw.
 import { adminErasure, analystStory } from "./analyst-admin.mjs";
-import { helpers, launch, storedText } from "./browser.mjs";
+import { helpers, launch, storedText, ulid } from "./browser.mjs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,22 +32,8 @@ const out = { steps: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
 out.accessibility = [];
 
-// apiAsAdmin calls the API from outside the browser (another device).
-async function api(token, query, variables) {
-  const res = await fetch(url + "/graphql", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token }, body: JSON.stringify({ query, variables }) });
-  return res.json();
-}
-
-const ulid = () => {
-  const A = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let t = Date.now(), s = "";
-  for (let i = 0; i < 10; i++) { s = A[t % 32] + s; t = Math.floor(t / 32); }
-  for (let i = 0; i < 16; i++) s += A[Math.floor(Math.random() * 32)];
-  return s;
-};
-
 const browser = await launch();
-const { audit, shot, signIn, enterPin } = helpers({ url, shots, pin, accessibility: out.accessibility });
+const { audit, shot, signIn, enterPin, api } = helpers({ url, shots, pin, accessibility: out.accessibility });
 
 // fillDialogue fills the dialogue form's required fields and a headcount.
 async function fillDialogue(page, { date, women, men }) {

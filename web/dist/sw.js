@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-C3hu4w4K.js","/assets/index-DRAv2xhw.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DytUwydA.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-iDxcaJvk.js"],"dashboard":["/assets/Dashboard-Dk94zB1G.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-iDxcaJvk.js"]}
-const VERSION = "a36840289a12"
+const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-OeyuB0nB.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Cge8yl8p.js","/assets/Erasure-CycAl_VE.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DqDOxBdx.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-CycAl_VE.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "636c09495dd3"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

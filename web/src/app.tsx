@@ -11,7 +11,7 @@ import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
 import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
-import { NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
+import { FixOutcome, NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
 import { OutcomePage } from './pages/OutcomePage'
 import { DialogueView } from './pages/DialogueView'
 import { Enrol } from './pages/Enrol'
@@ -289,6 +289,8 @@ function page(route: string, role: Session['role']) {
       return <CommitmentPage id={second!} />
     case role !== 'analyst' && first === 'outcomes':
       return <OutcomesList />
+    case role !== 'analyst' && first === 'outcome' && second === 'fix' && !!third:
+      return <FixOutcome seq={Number(third)} />
     case role !== 'analyst' && first === 'outcome' && second === 'new':
       return <NewOutcome from={third} />
     case role !== 'analyst' && first === 'outcome' && !!second && third === 'edit':

@@ -8,7 +8,7 @@ import { blockers, kindOf } from '../outbox'
 // What waits to be sent, what was sent, what was refused and why; a
 // refused item is fixed in its form and put back in line.
 
-const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticipant: 'enrol' }
+const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticipant: 'enrol', harvestOutcome: 'outcome/fix', reviseOutcome: 'outcome/fix' }
 
 export function OutboxPage() {
   const app = useApp()

@@ -75,7 +75,7 @@ export function OutcomePage({ id }: { id: string }) {
             {r.answer ? t('outcome.answered', { date: day(r.answer.on), verdict: label(ref, lang, 'Verdict', r.answer.verdict) }) : t('outcome.noAnswer')}
             {r.answer?.comment && <div class="help">{r.answer.comment}</div>}
             {r.erased && <div class="help">{t('outcome.erased')}</div>}
-            {!r.answer && <AnswerForm outcomeId={o.id} requestId={r.id} requestedOn={r.requestedOn} reload={reload} />}
+            {!r.answer && <AnswerForm outcomeId={o.id} summary={o.description.slice(0, 60)} requestId={r.id} requestedOn={r.requestedOn} reload={reload} />}
           </li>
         ))}
       </ol>
@@ -162,7 +162,7 @@ function AskForm({ o, reload }: { o: Outcome; reload: () => void }) {
   )
 }
 
-function AnswerForm({ outcomeId, requestId, requestedOn, reload }: { outcomeId: string; requestId: string; requestedOn: string; reload: () => void }) {
+function AnswerForm({ outcomeId, summary, requestId, requestedOn, reload }: { outcomeId: string; summary: string; requestId: string; requestedOn: string; reload: () => void }) {
   const app = useApp()
   const send = useSend(outcomeId, reload)
   const [verdict, setVerdict] = useState('')
@@ -180,7 +180,7 @@ function AnswerForm({ outcomeId, requestId, requestedOn, reload }: { outcomeId: 
       focusFirstProblem()
       return
     }
-    await send('recordSubstantiation', 'RecordSubstantiationInput', { input: { requestId, answeredOn: on, verdict, comment: comment || undefined } }, t('outcome.answer'))
+    await send('recordSubstantiation', 'RecordSubstantiationInput', { input: { requestId, answeredOn: on, verdict, comment: comment || undefined } }, summary)
     setSaved(t('outcome.answeredSaved'))
   }
   return (

@@ -1,12 +1,13 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem } from '../forms'
+import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
 import { outcomeProblems, splitTags, today, type OutcomeFields } from '../checks'
 import { useQuery } from '../query'
 import { count, day } from '../numbers'
 import { language, t } from '../i18n'
 import { ulid } from '../ulid'
+import type { OutboxItem } from '../db'
 
 // Outcomes harvested (outcome harvesting): the list, logging one — from a
 // fulfilled commitment, with its actor, region, date and evidence filled
@@ -106,12 +107,52 @@ function evidenceOf(c: Source): Evidence[] {
 
 const blank: OutcomeFields = { actorId: '', changeType: '', on: '', region: '', locality: '', description: '', significance: '', contribution: '', othersContribution: '', tags: '' }
 
-/** Revising is an outcome's record as it stands, and its id. */
-interface Revising {
-  id: string
+/** Start is what a form opens with: an outcome as it stands, or as it
+ * was sent. */
+interface Start {
   fields: OutcomeFields
   intended: boolean
   evidence: Evidence[]
+}
+
+/** Revising is an outcome's record as it stands, and its id. */
+interface Revising extends Start {
+  id: string
+}
+
+/** Sent is an outcome's input as the outbox keeps it. */
+interface Sent {
+  actorId: string
+  changeType: string
+  on: string
+  region: string
+  locality?: string
+  description: string
+  significance: string
+  contribution: string
+  othersContribution?: string
+  intended: boolean
+  tags: string[]
+  evidence: { kind: Evidence['kind']; id: string; report?: number }[]
+}
+
+/** FixOutcome is a refused outcome's form, filled with what was sent, the
+ * server's refusal beside the field it names; saved, it goes back in line
+ * under the same commandId. */
+export function FixOutcome({ seq }: { seq: number }) {
+  const app = useApp()
+  const [item, setItem] = useState<OutboxItem>()
+  useEffect(() => void app.outbox.get(seq).then(setItem), [seq])
+  if (!item) return <p class="loading">…</p>
+  const sent = item.variables.input as Sent
+  const lang = language()
+  const start: Start = {
+    intended: sent.intended,
+    fields: { ...blank, ...sent, locality: sent.locality ?? '', othersContribution: sent.othersContribution ?? '', tags: sent.tags.join(', ') },
+    evidence: sent.evidence.map((e) => ({ ...e, said: `${label(app.reference, lang, 'EvidenceKind', e.kind)} ${e.report ?? ''} (${e.id.slice(-6)})` })),
+  }
+  const revising = item.mutation === 'reviseOutcome' ? { ...start, id: item.objectId } : undefined
+  return <OutcomeForm key={seq} start={start} revising={revising} fixing={item} />
 }
 
 interface Recorded {
@@ -165,21 +206,24 @@ export function NewOutcome({ from }: { from?: string }) {
   return <OutcomeForm key={source?.id ?? 'blank'} source={source ?? undefined} />
 }
 
-function OutcomeForm({ source, revising }: { source?: Source; revising?: Revising }) {
+function OutcomeForm({ source, revising, start = revising, fixing }: { source?: Source; revising?: Revising; start?: Start; fixing?: OutboxItem }) {
   const app = useApp()
   const ref = app.reference
   const regions = app.session.regions
-  const [form, setForm] = useState<OutcomeFields>(() => revising?.fields ?? {
+  // A new outcome's form opens, and opens again once saved, with what its
+  // commitment says.
+  const [initial] = useState<OutcomeFields>(() => start?.fields ?? {
     ...blank, actorId: source?.stakeholder?.id ?? '', on: source?.settledOn ?? '',
     region: source?.space?.region ?? source?.stakeholder?.region ?? (regions.length === 1 ? regions[0]! : ''),
   })
-  const offered = revising?.evidence ?? (source ? evidenceOf(source) : [])
+  const [form, setForm] = useState<OutcomeFields>(initial)
+  const offered = start?.evidence ?? (source ? evidenceOf(source) : [])
   const [chosen, setChosen] = useState<boolean[]>(() => offered.map(() => true))
-  const [intended, setIntended] = useState(revising?.intended ?? true)
+  const [intended, setIntended] = useState(start?.intended ?? true)
   const [tried, setTried] = useState(false)
   const [saved, setSaved] = useState('')
   const problems = outcomeProblems(form, today())
-  const shown = (f: keyof OutcomeFields) => (tried || (f === 'on' && form.on) ? problems[f] : undefined)
+  const shown = (f: keyof OutcomeFields) => (tried || (f === 'on' && form.on) ? problems[f] : undefined) ?? refusal(fixing?.error, f)
   const set = (f: keyof OutcomeFields) => (e: Event) => setForm({ ...form, [f]: (e.currentTarget as HTMLInputElement).value })
   const submit = async (e: Event) => {
     e.preventDefault()
@@ -195,6 +239,12 @@ function OutcomeForm({ source, revising }: { source?: Source; revising?: Revisin
       description: form.description, significance: form.significance, contribution: form.contribution,
       othersContribution: form.othersContribution || undefined, intended, tags: splitTags(form.tags), evidence,
     }
+    const summary = form.description.slice(0, 60)
+    if (fixing) {
+      await app.outbox.replace(fixing.seq!, { mutation: fixing.mutation, document: fixing.document, variables: { ...fixing.variables, commandId: fixing.commandId, input }, objectId: fixing.objectId, summary })
+      await app.drain()
+      return app.go('/outbox')
+    }
     const commandId = ulid()
     await app.outbox.add(revising ? {
       mutation: 'reviseOutcome', objectId: revising.id, summary: form.description.slice(0, 60),
@@ -205,7 +255,11 @@ function OutcomeForm({ source, revising }: { source?: Source; revising?: Revisin
       document: `mutation Harvest($commandId: ID!, $input: HarvestedOutcomeInput!) { harvestOutcome(commandId: $commandId, input: $input) { id } }`,
       variables: { commandId, input },
     })
-    if (!revising) setForm({ ...blank, region: form.region })
+    if (!revising) {
+      setForm(initial)
+      setChosen(offered.map(() => true))
+      setIntended(true)
+    }
     setTried(false)
     setSaved(t(revising ? 'outcome.revised' : 'outcome.saved'))
     await app.drain()
@@ -253,6 +307,7 @@ function OutcomeForm({ source, revising }: { source?: Source; revising?: Revisin
             <input type="checkbox" checked={chosen[i]} onChange={(e) => setChosen(chosen.map((c, j) => (j === i ? e.currentTarget.checked : c)))} /> {ev.said}
           </label>
         ))}
+        {refusal(fixing?.error, 'evidence') && <p class="error" role="alert">{refusal(fixing?.error, 'evidence')}</p>}
       </fieldset>
       {tried && Object.keys(problems).length > 0 && <p class="error" role="alert">{t('form.fixFirst')}</p>}
       <button type="submit" class="primary">{t(revising ? 'outcome.reviseSubmit' : 'outcome.submit')}</button>
