@@ -32,6 +32,7 @@ var catalogue = map[string][2]string{
 	"withdrawn":                 {"Retirés", "Withdrawn"},
 	"rate":                      {"Taux de tenue", "Kept"},
 	"rateNote":                  {"Taux de tenue : engagements tenus parmi ceux tenus ou non tenus. Les engagements en cours et retirés figurent dans les données ouvertes.", "Kept: commitments kept among those kept or broken. Open and withdrawn commitments are in the open data."},
+	"national":                  {"Autorités nationales et internationales", "National and international authorities"},
 	"rateShort":                 {"Taux", "Rate"},
 	"measure":                   {"Mesure", "Measure"},
 	"count":                     {"Nombre", "Count"},

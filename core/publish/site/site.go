@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/events/domain"
@@ -98,6 +99,17 @@ func render(o *publish.Observatory, opt Options) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	// A region's authorities per page, and an authority per page: a phone
+	// fetches only what it reads.
+	for region, rates := range byRegion(o) {
+		title := say(opt.Lang, "national")
+		if region != "" {
+			title = l.region(region)
+		}
+		if err := each(regionFile(region), pageData{Page: "authorities", Heading: "commitments", Title: title, Authorities: rates}); err != nil {
+			return nil, err
+		}
+	}
 	// An authority per page: a phone fetches only the one it reads.
 	for i := range o.Authorities {
 		a := &o.Authorities[i]
@@ -108,6 +120,28 @@ func render(o *publish.Observatory, opt Options) (map[string][]byte, error) {
 	return files, nil
 }
 
+// regionFile is the page of a region's authorities; "" for those of no
+// region (national, international).
+func regionFile(region string) string {
+	if region == "" {
+		return "autorites-nationales.html"
+	}
+	return "autorites-" + region + ".html"
+}
+
+// byRegion are the authorities' rates by the authority's own region.
+func byRegion(o *publish.Observatory) map[string][]publish.Rate {
+	regionOf := map[string]string{}
+	for _, a := range o.Authorities {
+		regionOf[a.Ref] = a.Region
+	}
+	out := map[string][]publish.Rate{}
+	for _, r := range o.RatesByAuthority {
+		out[regionOf[r.Key]] = append(out[regionOf[r.Key]], r)
+	}
+	return out
+}
+
 // authorityFile is an authority's page.
 func authorityFile(ref string) string { return "autorite-" + ref + ".html" }
 
@@ -116,6 +150,9 @@ type pageData struct {
 	Lang, Page, Heading, Key string
 	O                        *publish.Observatory
 	A                        *publish.Authority // an authority's page
+	Title                    string             // a region's authorities' page
+	Authorities              []publish.Rate     // the authorities of that page
+	National                 bool               // whether any authority has no region
 	Measures                 []string
 	RegionRates              []publish.Rate // labelled with the regions' names
 	Years                    []yearTable
@@ -134,6 +171,7 @@ type regionRow struct {
 
 // fill arranges the inclusion cells by year and region, as they come.
 func (d *pageData) fill(l labels) {
+	d.National = slices.ContainsFunc(d.O.Authorities, func(a publish.Authority) bool { return a.Region == "" })
 	for _, r := range d.O.RatesByRegion {
 		r.Label = l.region(r.Key)
 		d.RegionRates = append(d.RegionRates, r)
@@ -171,6 +209,7 @@ func funcs(l labels, o *publish.Observatory) template.FuncMap {
 	}
 	return template.FuncMap{
 		"authorityFile":  authorityFile,
+		"regionFile":     regionFile,
 		"commitmentLink": func(ref string) string { return authorityFile(authorityOf[ref]) + "#" + ref },
 		"t":              func(key string, args ...any) string { return say(l.lang, key, args...) },
 		"num":            func(n int) string { return number(l.lang, n) },
