@@ -56,6 +56,27 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	}
 	checkFiguresAreReleased(t, dir, o)
 	checkOutcomesArePublic(t, dir, o)
+	checkVerify(t, out, strings.TrimSpace(string(files["publication.pub"])))
+}
+
+// checkVerify: palabre publish verify accepts the copy as written, and
+// names the file an attacker changed in another.
+func checkVerify(t *testing.T, site, key string) {
+	t.Helper()
+	if stdout, _, err := run(t, nil, "publish", "verify", site, "--key", key); err != nil || !strings.Contains(stdout, "as the key's holder signed it") {
+		t.Fatalf("verify the copy as written: %q %v", stdout, err)
+	}
+	path := filepath.Join(site, "data", "taux-regions.csv")
+	body, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, []byte(strings.Replace(string(body), ",", ",9", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, "publish", "verify", site, "--key", key); err == nil || !strings.Contains(err.Error(), "data/taux-regions.csv") {
+		t.Errorf("verify a tampered copy: %v, want data/taux-regions.csv named", err)
+	}
+	if _, stderr, err := run(t, nil, "publish", "verify", site, "--key", "not-a-key"); err == nil || !strings.Contains(stderr+err.Error(), "--key") {
+		t.Errorf("a bad key: %v %s", err, stderr)
+	}
 }
 
 // readSite reads every file a publication wrote.
