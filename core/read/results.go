@@ -33,7 +33,31 @@ func (s *Service) Frameworks(v Viewer) ([]frameworks.Framework, error) {
 	if s.cfg.Frameworks == nil {
 		return nil, nil
 	}
-	return s.cfg.Frameworks.List(), nil
+	list := s.cfg.Frameworks.List()
+	for i := range list {
+		list[i] = valuesInRegions(v, list[i])
+	}
+	return list, nil
+}
+
+// scopedToRegions: a token that may not see every region, whatever its
+// role, now or later.
+func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len(v.Regions) > 0 }
+
+// valuesInRegions is a framework with the values entered by hand that a
+// viewer may read: for a token scoped to regions, those of the partners
+// whose regions are all its own; the programme's and the other partners'
+// cover regions it may not see, as the donor report, refused to it, does.
+func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if !scopedToRegions(v) {
+		return f
+	}
+	mine := map[string]bool{}
+	for _, p := range f.Programme.Partners {
+		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
+	}
+	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
 }
 
 // Framework is one results framework; ErrNotFound when there is none of
@@ -49,7 +73,7 @@ func (s *Service) Framework(v Viewer, id domain.ID) (frameworks.Framework, error
 	if !ok {
 		return frameworks.Framework{}, ErrNotFound
 	}
-	return f, nil
+	return valuesInRegions(v, f), nil
 }
 
 // Report is a donor report as of a moment.
@@ -142,6 +166,12 @@ func ReportMoment(at string) (time.Time, error) {
 	return t, nil
 }
 
+// endOfDay is the last second of t's day (UTC), the moment a date means.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 23, 59, 59, 0, time.UTC)
+}
+
 // DonorReport makes a framework's report as it stood at q.AsOf: made
 // again later, with the same moment, it is the same, whatever was
 // recorded since. A token scoped to regions may not make it: it covers
@@ -150,9 +180,14 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
-	if v.Role == access.Facilitator || len(v.Regions) > 0 {
-		// Any token scoped to regions, whatever its role, now or later.
+	if scopedToRegions(v) {
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
+	}
+	if last := endOfDay(s.cfg.Clock()); q.AsOf.After(last) {
+		// A day to come would publish the current month (its start is
+		// after every record) and, made again later, would differ. Today
+		// is taken, as a report is said to be submitted on a date.
+		return nil, BadInput("asOf", "%s is after today (%s): a report is as recorded on a day that has come", q.AsOf.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
 	}
 	src, err := s.reportSources(ctx, v, q.AsOf)
 	if err != nil {
