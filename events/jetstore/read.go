@@ -40,7 +40,8 @@ func (s *Store) seqOf(ctx context.Context, subject string, rev events.Revision, 
 	}
 	lo, hi := uint64(1), last.seq
 	for lo < hi {
-		m, found, err := s.leaderGet(ctx, getRequest{Seq: lo + (hi-lo)/2, NextFor: subject})
+		mid := lo + (hi-lo)/2
+		m, found, err := s.leaderGet(ctx, getRequest{Seq: mid, NextFor: subject})
 		if err != nil {
 			return 0, err
 		}
@@ -55,7 +56,9 @@ func (s *Store) seqOf(ctx context.Context, subject string, rev events.Revision, 
 		case r == rev:
 			return m.seq, nil
 		case r > rev:
-			hi = m.seq
+			// What is sought is at or before mid (the subject has nothing in
+			// [mid, m.seq)); hi = m.seq would not move when m.seq is hi.
+			hi = mid
 		default:
 			lo = m.seq + 1
 		}
