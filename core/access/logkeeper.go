@@ -21,6 +21,12 @@ const TokensStream = events.NodeStreamPrefix + "tokens"
 // here a second later at the latest.
 const DefaultMaxAge = time.Second
 
+// DefaultReadTimeout bounds a read of the tokens stream: a request
+// waiting on it holds the tokens' lock, so every other request of the
+// node would wait too. Past it the request is told to retry
+// (events.ErrUnavailable), never left without an answer.
+const DefaultReadTimeout = 5 * time.Second
+
 // LogKeeper is the Keeper of nodes on a replicated engine: every change
 // is an event of TokensStream, appended at the exact revision the change
 // was decided on, so that two nodes deciding at once cannot both win (a
@@ -31,6 +37,9 @@ const DefaultMaxAge = time.Second
 type LogKeeper struct {
 	store  events.Store
 	maxAge time.Duration
+	// ReadTimeout bounds each Refresh (DefaultReadTimeout from
+	// NewLogKeeper).
+	ReadTimeout time.Duration
 	// next is the revision to read from; exists says the stream has an
 	// event (next is then past it).
 	next   events.Revision
@@ -45,7 +54,7 @@ func NewLogKeeper(store events.Store, maxAge time.Duration) *LogKeeper {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	return &LogKeeper{store: store, maxAge: maxAge}
+	return &LogKeeper{store: store, maxAge: maxAge, ReadTimeout: DefaultReadTimeout}
 }
 
 func (k *LogKeeper) MaxAge() time.Duration { return k.maxAge }
@@ -59,9 +68,19 @@ func (k *LogKeeper) Load(ctx context.Context) (map[string]*Token, error) {
 
 // Refresh reads the stream past what was read or recorded.
 func (k *LogKeeper) Refresh(ctx context.Context, apply func(Change)) error {
-	for rec, err := range k.store.ReadStream(ctx, TokensStream, events.ReadStreamOptions{From: k.next}) {
+	timeout := k.ReadTimeout
+	if timeout <= 0 {
+		timeout = DefaultReadTimeout
+	}
+	readCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for rec, err := range k.store.ReadStream(readCtx, TokensStream, events.ReadStreamOptions{From: k.next}) {
 		if errors.Is(err, events.ErrStreamNotFound) {
 			return nil
+		}
+		if err != nil && ctx.Err() == nil && readCtx.Err() != nil {
+			err = &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 2 * time.Second,
+				Cause: fmt.Errorf("no answer within %s: %w", timeout, err)}
 		}
 		if err != nil {
 			return fmt.Errorf("read %s: %w", TokensStream, err)

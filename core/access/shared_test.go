@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"path/filepath"
 	"testing"
 	"time"
@@ -91,5 +92,51 @@ func TestTokensOfAFileAreAdoptedOnceByASharedStore(t *testing.T) {
 		if _, err := shared.Authenticate(ctx, revoked); !errors.Is(err, access.ErrRevoked) {
 			t.Fatalf("an adopted revoked token: %v, want ErrRevoked", err)
 		}
+	}
+}
+
+// hangingStore never answers a read until its caller gives up, as a
+// replica stuck in a read did.
+type hangingStore struct {
+	events.Store
+	hang bool
+}
+
+func (s *hangingStore) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
+	if !s.hang {
+		return s.Store.ReadStream(ctx, stream, opts)
+	}
+	return func(yield func(events.RecordedEvent, error) bool) {
+		<-ctx.Done()
+		yield(events.RecordedEvent{}, ctx.Err())
+	}
+}
+
+// A read of the shared tokens that gets no answer ends within the
+// keeper's ReadTimeout as unavailable (the API's 503 with Retry-After),
+// so a request never waits without end holding the tokens' lock.
+func TestATokensReadWithoutAnswerEndsAsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	store := &hangingStore{Store: openStore(t)}
+	keeper := access.NewLogKeeper(store, time.Second)
+	keeper.ReadTimeout = 200 * time.Millisecond
+	tokens, err := access.NewTokens(ctx, keeper, func() time.Time { return now }, refdata.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := tokens.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.hang, now = true, now.Add(time.Second)
+	start := time.Now()
+	for range 2 { // the second waits on the lock the first held
+		if _, err := tokens.Authenticate(ctx, secret); !errors.Is(err, events.ErrUnavailable) {
+			t.Fatalf("a read without answer: %v, want unavailable", err)
+		}
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("two refusals took %s", took)
 	}
 }
