@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DRAv2xhw.css","/assets/index-OeyuB0nB.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-Cge8yl8p.js","/assets/Erasure-CycAl_VE.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DqDOxBdx.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-CycAl_VE.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "636c09495dd3"
+const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-ZcccS9uo.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CkKuby3R.js","/assets/Erasure-DTSpbRLo.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BJnlJ_EQ.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-DTSpbRLo.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "04b8d9148e65"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
