@@ -3,18 +3,22 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oklog/ulid/v2"
 )
 
 // scorecardRun is what scorecard.mjs saw.
 type scorecardRun struct {
 	Screen struct {
-		Width   int    `json:"width"`
-		Heading string `json:"heading"`
+		Width    int      `json:"width"`
+		Sideways []string `json:"sideways"`
+		Heading  string   `json:"heading"`
 	} `json:"screen"`
 	Sheet struct {
 		Size      string   `json:"size"`
@@ -60,11 +64,36 @@ func TestTheScorecardPrintsOnOneA4Page(t *testing.T) {
 	advocacy := newToken(t, bin, dir, "--role", "advocacy")
 	s, cert := startHTTPSServer(t, bin, dir)
 	holder, name, made := busiestAuthority(t, s, advocacy)
+	crowded := crowdedAuthority(s, advocacy, 40)
 	shots := os.Getenv("PALABRE_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "scorecard.mjs", s.url, advocacy, holder, shots)
+	for _, a := range []struct {
+		file, id, name string
+		made           int
+	}{{"scorecard", holder, name, made}, {"scorecard-crowded", crowded, "Gouvernorat de Tombouctou", 40}} {
+		run := printScorecard(t, node, js, s, cert, advocacy, a.id, shots, a.file)
+		t.Logf("%s: %d commitments; the sheet shows %d at %s with %d dated steps (%q); screenshots in %s", a.name, a.made, run.Sheet.Rows, run.Sheet.Size, run.Sheet.FollowUps, run.Sheet.Left, shots)
+		checkTheSheetsPDF(t, run, a.name, a.made)
+		if len(run.Screen.Sideways) > 0 {
+			t.Errorf("on a 360 px phone the scorecard scrolls sideways in %q", run.Screen.Sideways)
+		}
+		if run.Screen.Width > 360 || run.Sheet.Width > 360 {
+			t.Errorf("on a 360 px phone the scorecard is %d px wide, its sheet %d px", run.Screen.Width, run.Sheet.Width)
+		}
+		for _, a := range run.Accessibility {
+			if len(a.Violations) > 0 {
+				t.Errorf("axe-core on %s: %+v", a.Page, a.Violations)
+			}
+		}
+	}
+}
+
+// printScorecard runs scorecard.mjs on one stakeholder.
+func printScorecard(t *testing.T, node, js string, s *server, cert testCertificate, token, holder, shots, file string) scorecardRun {
+	t.Helper()
+	cmd := exec.Command(node, "scorecard.mjs", s.url, token, holder, shots, file)
 	cmd.Dir = js
 	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
 	var stderr bytes.Buffer
@@ -80,16 +109,28 @@ func TestTheScorecardPrintsOnOneA4Page(t *testing.T) {
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v", run.Error, run.Problems)
 	}
-	t.Logf("%s: %d commitments; the sheet shows %d at %s with %d dated steps (%q); screenshots in %s", name, made, run.Sheet.Rows, run.Sheet.Size, run.Sheet.FollowUps, run.Sheet.Left, shots)
-	checkTheSheetsPDF(t, run, name, made)
-	if run.Screen.Width > 360 || run.Sheet.Width > 360 {
-		t.Errorf("on a 360 px phone the scorecard is %d px wide, its sheet %d px", run.Screen.Width, run.Sheet.Width)
-	}
-	for _, a := range run.Accessibility {
-		if len(a.Violations) > 0 {
-			t.Errorf("axe-core on %s: %+v", a.Page, a.Violations)
+	return run
+}
+
+// crowdedAuthority is a stakeholder with more commitments than a page
+// holds, each with two progress reports, half of them settled.
+func crowdedAuthority(s *server, token string, n int) string {
+	holder := ulid.Make().String()
+	s.must(token, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Gouvernorat de Tombouctou", type: GOVERNOR, level: REGIONAL, region: "tombouctou"}) { id } }`, map[string]any{"c": holder})
+	for i := range n {
+		id := ulid.Make().String()
+		day := fmt.Sprintf("2025-%02d-%02d", 1+i%10, 1+i%27)
+		s.must(token, `mutation($c: ID!, $h: ID!, $text: String!, $on: Date!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, text: $text, pillar: SECURITY, madeOn: $on, dueOn: "2026-12-31"}) { id } }`,
+			map[string]any{"c": id, "h": holder, "on": day, "text": fmt.Sprintf("Engagement n° %d : réunir le comité de sécurité du cercle avec les associations de femmes et de jeunes", i+1)})
+		for _, status := range []string{"ON_TRACK", "AT_RISK"} {
+			s.must(token, `mutation($c: ID!, $id: ID!, $on: Date!, $s: ProgressStatus!) { reportCommitmentProgress(commandId: $c, id: $id, input: {reportedOn: $on, status: $s, note: "Point fait en réunion du comité"}) { id } }`,
+				map[string]any{"c": ulid.Make().String(), "id": id, "on": day, "s": status})
+		}
+		if i%2 == 0 {
+			s.must(token, `mutation($c: ID!, $id: ID!, $on: Date!) { fulfilCommitment(commandId: $c, id: $id, input: {on: $on}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": id, "on": day})
 		}
 	}
+	return holder
 }
 
 // checkTheSheetsPDF: one A4 page, the name and every commitment shown

@@ -3,13 +3,15 @@
 // A4 sheet, printed to PDF by Chromium (page.pdf, as "Enregistrer au
 // format PDF" does), read back with PDF.js: its pages, and its text.
 //
-//   node scorecard.mjs URL ADVOCACY_TOKEN STAKEHOLDER_ID SCREENSHOT_DIR
+//   node scorecard.mjs URL ADVOCACY_TOKEN STAKEHOLDER_ID SCREENSHOT_DIR NAME
+//
+// (NAME begins the screenshots' and the PDF's file names.)
 //
 // Prints JSON: what it saw.
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { helpers, launch } from "./browser.mjs";
 
-const [url, token, holder, shots] = process.argv.slice(2);
+const [url, token, holder, shots, name] = process.argv.slice(2);
 const out = { accessibility: [], problems: [] };
 const { audit, shot, signIn } = helpers({ url, shots, pin: "13572468", accessibility: out.accessibility });
 const widthOf = (page) => page.evaluate(() => document.documentElement.scrollWidth);
@@ -24,10 +26,12 @@ try {
   // The screen view: a phone's width, no sideways scroll.
   await page.goto(`${url}/#/scorecard/${holder}`);
   await page.getByRole("heading", { name: /^Fiche de suivi/ }).waitFor();
-  await page.locator(".scorecard .cards li, .scorecard h2 + p").first().waitFor();
-  await shot(page, "scorecard-360");
+  await page.locator(".scorecard h2").first().waitFor();
+  await shot(page, `${name}-360`);
   await audit(page, "scorecard");
-  out.screen = { width: await widthOf(page), heading: await page.getByRole("heading", { level: 1 }).innerText() };
+  // what scrolls sideways inside the page (a table in a scrolling box)
+  const sideways = await page.evaluate(() => [...document.querySelectorAll("main *")].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible").map((e) => e.tagName + "." + e.className));
+  out.screen = { width: await widthOf(page), sideways, heading: await page.getByRole("heading", { level: 1 }).innerText() };
 
   // The sheet, fitted to its page.
   await page.getByRole("link", { name: "Imprimer / PDF (une page A4)" }).click();
@@ -36,7 +40,7 @@ try {
     const size = document.querySelector(".sheet").style.fontSize;
     setTimeout(() => ok(document.querySelector(".sheet").style.fontSize === size), 300);
   }));
-  await shot(page, "scorecard-sheet-360");
+  await shot(page, `${name}-sheet-360`);
   await audit(page, "scorecard sheet");
   out.sheet = await page.evaluate(() => {
     const sheet = document.querySelector(".sheet");
@@ -53,7 +57,7 @@ try {
   out.sheet.width = await widthOf(page);
 
   // Printed: A4, one page; its text as PDF.js reads it.
-  const pdf = await page.pdf({ format: "A4", path: `${shots}/scorecard.pdf` });
+  const pdf = await page.pdf({ format: "A4", path: `${shots}/${name}.pdf` });
   out.pdf = { pageObjects: (pdf.toString("latin1").match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length };
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
   out.pdf.pages = doc.numPages;
@@ -65,7 +69,7 @@ try {
   // The A4 page as it prints, to look at.
   await page.setViewportSize({ width: 794, height: 1123 });
   await page.emulateMedia({ media: "print" });
-  await page.screenshot({ path: `${shots}/scorecard-a4.png` });
+  await page.screenshot({ path: `${shots}/${name}-a4.png` });
   await context.close();
 } catch (e) {
   out.error = String(e && e.stack || e);

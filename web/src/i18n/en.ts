@@ -474,7 +474,7 @@ export const en: Record<MessageKey, string> = {
   'sheet.made': 'Made on',
   'sheet.followUp': 'Dated follow-up',
   'sheet.none': 'No commitment.',
-  'sheet.left': '{n} older settled commitment(s) do not fit on the page: see the app.',
+  'sheet.left': '{n} more commitment(s) do not fit on the page (the oldest settled first): see the app.',
   'commitment.outcomes': 'Outcomes citing this commitment',
   'commitment.outcomesNone': 'No outcome logged cites this commitment.',
   'outcome.history': 'History',

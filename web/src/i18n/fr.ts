@@ -472,7 +472,7 @@ export const fr = {
   'sheet.made': 'Pris le',
   'sheet.followUp': 'Suivi daté',
   'sheet.none': 'Aucun engagement.',
-  'sheet.left': '{n} engagement(s) réglé(s) plus ancien(s) ne tiennent pas sur la page : voir l’application.',
+  'sheet.left': '{n} autre(s) engagement(s) ne tiennent pas sur la page (les plus anciens réglés d’abord) : voir l’application.',
   'commitment.outcomes': 'Changements qui citent cet engagement',
   'commitment.outcomesNone': 'Aucun changement consigné ne cite cet engagement.',
   'outcome.history': 'Historique',

@@ -109,10 +109,11 @@ interface Detail extends Commitment {
 }
 
 /** updateSaid says a step of a commitment's history, its date aside:
- * "Point d’avancement — À risque — the note". */
-export function updateSaid(ref: Reference | undefined, lang: Language, h: Update): string {
+ * "Point d’avancement — À risque — the note"; briefly, a progress report
+ * is its status alone ("À risque — the note"), as a full page says it. */
+export function updateSaid(ref: Reference | undefined, lang: Language, h: Update, brief = false): string {
   return [
-    t(('commitment.kind.' + h.kind) as MessageKey),
+    !(brief && h.kind === 'PROGRESS' && h.status) && t(('commitment.kind.' + h.kind) as MessageKey),
     h.status && label(ref, lang, 'ProgressStatus', h.status),
     h.dueOn && t('board.due', { date: day(h.dueOn) }),
     h.note ?? h.reason,

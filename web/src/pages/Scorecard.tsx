@@ -206,7 +206,7 @@ function Sheet({ name, figures, list, total }: { name: string; figures: Figures;
                   <td>
                     {c.history.length === 0 ? '—' : (
                       <ul>
-                        {c.history.map((h, i) => <li key={i}><span class="date">{shortDay(h.on)}</span> {updateSaid(ref, lang, h)}</li>)}
+                        {c.history.map((h, i) => <li key={i}><span class="date">{shortDay(h.on)}</span> {updateSaid(ref, lang, h, true)}</li>)}
                       </ul>
                     )}
                   </td>
