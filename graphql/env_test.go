@@ -61,6 +61,7 @@ type envOptions struct {
 	webApp       fs.FS
 	secret       []byte           // the server's secret (Deps.Secret); default random
 	tokenClock   func() time.Time // the token store's clock; default today
+	clock        func() time.Time // the server's clock; default today
 	// sharedTokens, when set, keeps the tokens as nodes of a shared
 	// engine do (an access.LogKeeper) over the store it returns, given
 	// the env's.
@@ -80,6 +81,9 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		}
 	}
 	clock := func() time.Time { return today }
+	if o.clock != nil {
+		clock = o.clock
+	}
 	inc, com, sta, par, out := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys), outcomes.New()
 	fws := frameworks.New()
 	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par, out, fws)

@@ -109,6 +109,7 @@ func (b *builder) indicatorObject(target *gql.Object) *gql.Object {
 		"pillar":     resolve(e["Pillar"], func(i framework.Indicator) any { return nilIfEmpty(i.Params.Pillar) }),
 		"group":      resolve(gql.String, func(i framework.Indicator) any { return nilIfEmpty(i.Params.Group) }),
 		"spaceId":    resolve(gql.ID, func(i framework.Indicator) any { return idString(i.Params.SpaceID) }),
+		"changeType": resolve(e["ChangeType"], func(i framework.Indicator) any { return nilIfEmpty(i.Params.ChangeType) }),
 	}})
 }
 

@@ -38,7 +38,8 @@ func (b *builder) frameworkInputs() map[string]commandInput {
 		inputField{"baseline", required(amount("BaselineInput")), "", nil}, inputField{"targets", listOfIn(amount("TargetInput")), "", nil},
 		inputField{"references", listOfIn(text), "The donor's codes it reports against.", nil},
 		inputField{"rule", e["IndicatorRule"], "", nil}, inputField{"pillar", e["Pillar"], "", nil},
-		inputField{"group", text, "An excluded group's code, for EXCLUDED_GROUP_SHARE.", nil}, inputField{"spaceId", gql.ID, "", nil})
+		inputField{"group", text, "An excluded group's code, for EXCLUDED_GROUP_SHARE.", nil}, inputField{"spaceId", gql.ID, "", nil},
+		inputField{"changeType", e["ChangeType"], "The change type OUTCOMES_HARVESTED counts.", nil})
 	dimension := inputObject("ValueDimensionInput", "A part of a value: name SEX, AGE or DISABILITY, value e.g. female, 15-35, yes.",
 		inputField{"name", required(e["Dimension"]), "", nil}, inputField{"value", required(text), "", nil}, inputField{"count", required(real), "", nil})
 	value := inputObject("IndicatorValueInput", "A value entered by hand, with its evidence.",
@@ -91,7 +92,7 @@ func programmeOf(r inputValues) framework.Programme {
 func indicatorOf(r inputValues) framework.Indicator {
 	in := framework.Indicator{Key: r.str("key"), ResultKey: r.str("resultKey"), Title: r.str("title"), Description: r.str("description"),
 		Measure: r.str("measure"), Ascending: !r.has("ascending") || r.flag("ascending"), References: r.strs("references"), Rule: r.str("rule"),
-		Params: framework.RuleParams{Pillar: r.str("pillar"), Group: r.str("group"), SpaceID: r.optionalID("spaceId")}}
+		Params: framework.RuleParams{Pillar: r.str("pillar"), Group: r.str("group"), SpaceID: r.optionalID("spaceId"), ChangeType: r.str("changeType")}}
 	if r.has("baseline") {
 		b := r.object("baseline")
 		in.Baseline = framework.Baseline{Year: b.integer("year"), Value: b.real("value"), Comment: b.str("comment")}

@@ -42,6 +42,7 @@ func defineAFramework(e *env) string {
 	set("setFrameworkIndicator", `{key: "I1", resultKey: "R1", title: "Participations", measure: UNIT, rule: PARTICIPANTS_REACHED,
 	  baseline: {year: 2024, value: 0}, targets: [{year: 2025, value: 20}], references: ["SCS-3"]}`)
 	set("setFrameworkIndicator", `{key: "I2", resultKey: "R1", title: "Lois améliorées", measure: UNIT, baseline: {year: 2024, value: 0}, references: ["SCS-1"]}`)
+	set("setFrameworkIndicator", `{key: "I3", resultKey: "R1", title: "Changements de politique", measure: UNIT, rule: OUTCOMES_HARVESTED, changeType: POLICY, baseline: {year: 2024, value: 0}}`)
 	set("recordIndicatorValue", `{indicatorKey: "I2", year: 2025, value: 1, evidence: ["Arrêté régional 2025-14"]}`)
 	return id
 }
@@ -74,10 +75,10 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 	}
 	got := e.must(e.analyst, `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
 	  values { indicatorKey year value evidence } changes { type recordedBy } } }`, map[string]any{"id": id})
-	if n := len(get(got, "framework", "changes").([]any)); n != 6 || get(got, "framework", "changes", 5, "type") != "IndicatorValueRecorded" {
+	if n := len(get(got, "framework", "changes").([]any)); n != 7 || get(got, "framework", "changes", 6, "type") != "IndicatorValueRecorded" {
 		t.Errorf("the framework's changes: %v", get(got, "framework", "changes"))
 	}
-	if get(got, "framework", "indicators", 0, "rule") != "PARTICIPANTS_REACHED" || get(got, "framework", "values", 0, "evidence", 0) != "Arrêté régional 2025-14" ||
+	if get(got, "framework", "indicators", 0, "rule") != "PARTICIPANTS_REACHED" || get(got, "framework", "indicators", 2, "rule") != "OUTCOMES_HARVESTED" || get(got, "framework", "values", 0, "evidence", 0) != "Arrêté régional 2025-14" ||
 		get(got, "framework", "partners", 1, "regions", 0) != "mopti" {
 		t.Errorf("the framework as read: %v", got)
 	}
@@ -87,7 +88,7 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 // the IATI file of a report as of a moment, downloaded again after a
 // value was corrected, are the same bytes; made now, they differ.
 func TestADonorReportAsOfAMomentIsTheSameFileAfterLaterEvents(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, envOptions{clock: time.Now}) // the store's: a report is of no day to come
 	writeStory(e)
 	id := defineAFramework(e)
 	time.Sleep(10 * time.Millisecond)
@@ -169,7 +170,9 @@ func TestADonorReportAsOfAMomentIsTheSameFileAfterLaterEvents(t *testing.T) {
 // told NOT_FOUND for an id that is no framework's, a dialogue's too; and
 // the report's computed figures are the analyst's own released ones.
 func TestAnotherRegionsFacilitatorGetsNoDonorReport(t *testing.T) {
-	e := newEnv(t)
+	// The server a month on: the store stamps the real time, and a report
+	// is of the month's start, never of a day to come.
+	e := newEnvWith(t, envOptions{clock: func() time.Time { return time.Now().AddDate(0, 1, 0) }})
 	s := writeStory(e)
 	id := defineAFramework(e)
 	report := `query($id: ID!) { donorReport(frameworkId: $id) { activities { results { indicators { periods { year actual { value } } } } } } }`
@@ -191,10 +194,9 @@ func TestAnotherRegionsFacilitatorGetsNoDonorReport(t *testing.T) {
 	if status, _ := e.download(e.analyst, "/export/donorReport.xml?frameworkId="+id+"&region=gao"); status != http.StatusBadRequest {
 		t.Errorf("a filter the report does not take: got %d, want 400", status)
 	}
-	// As of a moment after the story was recorded (the store stamps the
-	// real time; the server's clock is the test's), for the report and
-	// the analyst's view alike.
-	got := e.must(e.analyst, `query($id: ID!) { donorReport(frameworkId: $id, asOf: "2099-01-15") { activities { partner { key } results { indicators { indicator { key }
+	// Made now, a month after the story was recorded, and the analyst's
+	// view as of a moment after it.
+	got := e.must(e.analyst, `query($id: ID!) { donorReport(frameworkId: $id) { activities { partner { key } results { indicators { indicator { key }
 	  periods { year actual { value dimensions { name value count } } } } } } } }`, map[string]any{"id": id})
 	view := e.must(e.analyst, `{ inclusion(region: "gao", from: "2025-01-01", to: "2025-12-31", asOf: "2099-01-01T00:00:00Z") { total { attendance { count suppressed } } } }`, nil)
 	released := get(view, "inclusion", "total", "attendance", "count")

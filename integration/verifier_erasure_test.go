@@ -44,7 +44,8 @@ func TestAVerifierErasedAfterABackupStaysErasedWhenItIsRestored(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := outcome.VerifierKeyID(domain.ID(ulid.MustParse(outcomeID)), domain.ID(ulid.MustParse(requestID))).String()
-	if alone := restoreWithKey(t, bin, master, before); !hasKey(alone, key) {
+	alone := restoreWithKey(t, bin, master, before)
+	if !hasKey(alone, key) {
 		t.Fatal("the backup made before the erasure has no key for the verifier: the test proves nothing")
 	}
 	again := restoreWithKey(t, bin, master, before, "--erase-since", list)
@@ -54,6 +55,7 @@ func TestAVerifierErasedAfterABackupStaysErasedWhenItIsRestored(t *testing.T) {
 	if out, err := doctor(bin, again); err != nil || strings.Contains(out, "PROBLEM") {
 		t.Fatalf("doctor on the restored directory: %v\n%s", err, out)
 	}
+	doctorNamesAnErasedVerifiersKey(t, bin, alone, again, key)
 	restoredAdmin := newToken(t, bin, again, "--role", "admin")
 	restored := startServer(t, bin, again)
 	defer stop(t, restored)
@@ -73,4 +75,27 @@ func askAVerifier(s *server, admin string) (outcomeID, requestID string) {
 	s.must(admin, `mutation($c: ID!, $id: ID!, $r: ID!) { requestSubstantiation(commandId: $c, id: $id, input: {requestId: $r, requestedOn: "2026-10-15",
 	  verifier: {name: "Awa Canari", organisation: "Radio Canari"}}) { id } }`, map[string]any{"c": ulid.Make().String(), "id": outcomeID, "r": requestID})
 	return outcomeID, requestID
+}
+
+// doctorNamesAnErasedVerifiersKey puts an erased verifier's key back (a
+// keys/ copied from an old backup): their name opens again from the log,
+// so doctor must call it a problem to delete, as for a participant, not
+// a stray key "harmless" beside "none for anyone erased".
+func doctorNamesAnErasedVerifiersKey(t *testing.T, bin, from, into, key string) {
+	t.Helper()
+	file := filepath.Join("keys", key+".key")
+	wrapped, err := os.ReadFile(filepath.Join(from, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(into, file), wrapped, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := doctor(bin, into)
+	if !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "erased") || !strings.Contains(out, key) || strings.Contains(out, "harmless") {
+		t.Errorf("doctor with an erased verifier's key put back: want a PROBLEM naming its file, got\n%s", out)
+	}
+	if err := os.Remove(filepath.Join(into, file)); err != nil {
+		t.Fatal(err)
+	}
 }

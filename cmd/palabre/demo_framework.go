@@ -62,6 +62,7 @@ func demoFrameworkCommands(year int) []framework.Command {
 		unit("I2", "R1.1", "Espaces de concertation réunis avec la société civile", "spaces-meeting", framework.RuleParams{}, []string{"SCS-3"}, 20),
 		unit("I3", "R1.1", "Part des pasteurs parmi les participations", "excluded-group-share", framework.RuleParams{Group: "pastoralists"}, []string{"SCS-4"}, 15),
 		unit("I4", "R2.1", "Engagements de sécurité tenus", "commitments-fulfilled", framework.RuleParams{Pillar: "security"}, []string{"SCS-1"}, 10),
+		unit("I7", "R2.1", "Changements de pratique des autorités (effets récoltés)", "outcomes-harvested", framework.RuleParams{ChangeType: "practice"}, []string{"SCS-5"}, 4),
 		framework.SetIndicator{Indicator: framework.Indicator{Key: "I5", ResultKey: "R2.1", Title: "Lois, politiques et normes adoptées ou améliorées", Measure: "unit", Ascending: true,
 			Baseline: framework.Baseline{Year: year - 2, Value: n(0)}, References: []string{"SCS-1"}, Targets: []framework.Target{{Year: year - 1, Value: n(2)}}}},
 		framework.SetIndicator{Indicator: framework.Indicator{Key: "I6", ResultKey: "R2.1", Title: "Redevabilité des autorités envers les comités", Measure: "qualitative", Ascending: true,

@@ -265,7 +265,8 @@ func (c *checkup) log(ctx context.Context, store events.Store) (*participants.Mo
 }
 
 // verifierKeys are the keys outcomes' verifiers are sealed under, which
-// are no participant's: a key of an erased verifier is not among them.
+// are no participant's: true for a verifier's, false for an erased
+// verifier's, whose key must be gone (its name opens from the log with it).
 func verifierKeys(m *outcomes.Model) map[domain.ID]bool {
 	keys := map[domain.ID]bool{}
 	for _, o := range m.List(outcomes.Query{}) {
@@ -274,6 +275,9 @@ func verifierKeys(m *outcomes.Model) map[domain.ID]bool {
 				keys[outcome.VerifierKeyID(o.ID, r.ID)] = true
 			}
 		}
+	}
+	for _, e := range m.Erasures() {
+		keys[keyOf(e)] = false
 	}
 	return keys
 }
@@ -331,9 +335,19 @@ func (c *checkup) keys(ctx context.Context, dir string, keys *keystore.Store, pe
 			sealed = append(sealed, p)
 		}
 	}
-	orphans := slices.DeleteFunc(slices.Clone(held), func(id domain.ID) bool { return known[id] || verifiers[id] })
+	erasedVerifiers := slices.DeleteFunc(slices.Clone(held), func(id domain.ID) bool {
+		live, isVerifier := verifiers[id]
+		return !isVerifier || live
+	})
+	orphans := slices.DeleteFunc(slices.Clone(held), func(id domain.ID) bool {
+		_, isVerifier := verifiers[id]
+		return known[id] || isVerifier
+	})
 	if len(erasedHeld) > 0 {
 		c.problem("keys", "erased participants whose key is still here, so that their names can be opened: %d. Delete %s", len(erasedHeld), keyFiles(dir, erasedHeld))
+	}
+	if len(erasedVerifiers) > 0 {
+		c.problem("keys", "erased verifiers of outcomes whose key is still here, so that their names can be opened: %d. Delete %s", len(erasedVerifiers), keyFiles(dir, erasedVerifiers))
 	}
 	if len(missing) > 0 {
 		c.problem("keys", "participants whose name cannot be opened, their key missing: %d (%s). Restore keys/ from a backup (palabre restore)", len(missing), someIDs(missing))
@@ -344,7 +358,7 @@ func (c *checkup) keys(ctx context.Context, dir string, keys *keystore.Store, pe
 	if len(strays) > 0 {
 		c.warn("keys", "files in %s that are no key: %s. Move them out", dir, strings.Join(strays, ", "))
 	}
-	if len(erasedHeld)+len(missing) == 0 {
+	if len(erasedHeld)+len(erasedVerifiers)+len(missing) == 0 {
 		c.ok("keys", "one for every participant with a name and every verifier of an outcome, none for anyone erased (%d in all)", len(held))
 	}
 	c.masterOpens(ctx, dir, keys, sealed, len(held)+len(missing))

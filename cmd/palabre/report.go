@@ -85,10 +85,10 @@ func (m *Main) donorReport(ctx context.Context, dir string, id *domain.ID, asOf 
 		return nil, err
 	}
 	models := newReadModels(keys)
-	if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.frameworks); err != nil {
+	if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.frameworks, models.outcomes); err != nil {
 		return nil, err
 	}
-	svc, err := read.New(read.Config{Inclusion: models.inclusion, Commitments: models.commitments, Frameworks: models.frameworks,
+	svc, err := read.New(read.Config{Inclusion: models.inclusion, Commitments: models.commitments, Frameworks: models.frameworks, Outcomes: models.outcomes,
 		AsOf: projections.NewAsOf(d.store, 4)})
 	if err != nil {
 		return nil, err

@@ -64,6 +64,12 @@ func (SessionsChanged) isChange() {}
 func applyChange(tokens map[string]*Token, c Change) (tokenChanged bool) {
 	switch c := c.(type) {
 	case TokenCreated:
+		if _, kept := tokens[c.Token.ID]; kept {
+			// The first creation wins: a copy appended again (replayed,
+			// or written by whoever can write the engine) would bring a
+			// revoked token back.
+			return false
+		}
 		tok := c.Token
 		tok.Regions, tok.Sessions = slices.Clone(tok.Regions), nil
 		tokens[tok.ID] = &tok

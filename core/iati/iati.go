@@ -132,7 +132,7 @@ func resultOf(p framework.Programme, rr read.ResultReport, lang string) result {
 		// beside indicators' references, which carry the donor's codes.
 		Description: &narratives{Narrative: text(said(lang, "Effet du programme ", "Programme outcome ") + rr.Outcome.Key + " : " + rr.Outcome.Title)}}
 	if rr.Result.Description != "" {
-		res.Description.Narrative = append(res.Description.Narrative, narrative{Text: rr.Result.Description})
+		res.Description.Narrative[0].Text += ". " + rr.Result.Description
 	}
 	for _, in := range rr.Indicators {
 		res.Indicators = append(res.Indicators, indicatorOf(p, in, lang))
@@ -174,11 +174,9 @@ func actualsOf(a *read.Actual, qualitative bool, lang string) []measured {
 	total := measured{Value: amount(a.Value, qualitative), Comment: comment(a.Comment)}
 	if len(a.Evidence) > 0 {
 		note := fmt.Sprintf(said(lang, "Justifié par %d pièce(s) tenue(s) par l’organisation qui publie.", "Supported by %d item(s) of evidence held by the publisher."), len(a.Evidence))
-		if total.Comment == nil {
-			total.Comment = comment(note)
-		} else {
-			total.Comment.Narrative = append(total.Comment.Narrative, narrative{Text: note})
-		}
+		// One narrative: IATI's several narratives of an element are
+		// translations of one text, each in its own language.
+		total.Comment = comment(strings.TrimSpace(a.Comment + " " + note))
 	}
 	out := []measured{total}
 	for _, d := range a.Dimensions {

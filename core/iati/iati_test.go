@@ -79,7 +79,9 @@ func TestTheActivityFileValidatesAgainstTheOfficialSchema(t *testing.T) {
 		for _, want := range []string{`<iati-activity last-updated-datetime="2026-06-01T08:00:00Z" xml:lang="` + lang + `" hierarchy="1">`,
 			`<related-activity ref="NL-KVK-1-PAL-MOP" type="2">`, `<iati-identifier>NL-KVK-1-PAL-GAO</iati-identifier>`,
 			`<reference vocabulary="99" code="SCS-3" indicator-uri="https://example.org/basket">`, `<indicator measure="5" ascending="1">`,
-			`<dimension name="sex" value="female">`} {
+			`<dimension name="sex" value="female">`,
+			// One narrative per comment: several would be translations.
+			"<narrative>Le gouverneur rend compte au CCS " + map[string]string{"fr": "Justifié par 1 pièce(s)", "en": "Supported by 1 item(s)"}[lang]} {
 			if !strings.Contains(s, want) {
 				t.Errorf("%s: the file lacks %s", lang, want)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/palabre/palabre/events/domain/framework"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 )
 
 // The rules palabre computes indicators by (framework.Rules). Every
@@ -18,13 +19,17 @@ import (
 // is answered — sums of the base table's published cells, withheld below
 // the threshold — and from nothing else: a rule adds published figures
 // (a partner's regions) and divides them (a share), never a count the
-// release has not published. Commitments are institutions' promises, exact
-// as CommitmentFigures gives them.
+// release has not published. Commitments are institutions' promises, and
+// outcomes institutions' changes: both counted exactly, as
+// CommitmentFigures and the outcomes' list give them.
 
 // computed is a rule's actual for a year over regions (nil: every region).
 func (s *Service) computed(ctx context.Context, src sources, in framework.Indicator, regions []string, year int) (*Actual, error) {
-	if in.Rule == "commitments-fulfilled" {
+	switch in.Rule {
+	case "commitments-fulfilled":
 		return fulfilled(src.commitments, in.Params.Pillar, regions, year), nil
+	case "outcomes-harvested":
+		return harvested(src.outcomes, in.Params.ChangeType, regions, year), nil
 	}
 	views, err := s.yearViews(ctx, src, in, regions, year)
 	if err != nil || len(views) == 0 {
@@ -123,15 +128,38 @@ func groupShare(views []*View, group string) *Actual {
 	return &Actual{Value: &share}
 }
 
+// harvested counts the outcomes of a change type (in the regions) whose
+// change came about in the year. Outcomes are changes in social actors —
+// institutions, not participants — counted exactly, as commitments are;
+// none without the outcomes' model.
+func harvested(m *outcomes.Model, changeType string, regions []string, year int) *Actual {
+	n := 0.0
+	if m != nil {
+		for _, region := range orEveryRegion(regions) {
+			for _, o := range m.List(outcomes.Query{Region: region, ChangeType: changeType}) {
+				if o.On.Year() == year {
+					n++
+				}
+			}
+		}
+	}
+	return &Actual{Value: &n}
+}
+
+// orEveryRegion is the regions to count in: those given, or "" for every
+// region.
+func orEveryRegion(regions []string) []string {
+	if regions == nil {
+		return []string{""}
+	}
+	return regions
+}
+
 // fulfilled counts the commitments (of a pillar, in the regions) fulfilled
 // in the year.
 func fulfilled(m *commitments.Model, pillar string, regions []string, year int) *Actual {
-	scopes := regions
-	if scopes == nil {
-		scopes = []string{""}
-	}
 	n := 0.0
-	for _, region := range scopes {
+	for _, region := range orEveryRegion(regions) {
 		for _, c := range m.List(commitments.Query{Region: region, Pillar: pillar, Status: commitment.Fulfilled}) {
 			if c.SettledOn.Year() == year {
 				n++

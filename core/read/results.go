@@ -14,6 +14,7 @@ import (
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
+	"github.com/palabre/palabre/projections/outcomes"
 )
 
 // The donor report: a results framework with, per indicator and year,
@@ -32,7 +33,31 @@ func (s *Service) Frameworks(v Viewer) ([]frameworks.Framework, error) {
 	if s.cfg.Frameworks == nil {
 		return nil, nil
 	}
-	return s.cfg.Frameworks.List(), nil
+	list := s.cfg.Frameworks.List()
+	for i := range list {
+		list[i] = valuesInRegions(v, list[i])
+	}
+	return list, nil
+}
+
+// scopedToRegions: a token that may not see every region, whatever its
+// role, now or later.
+func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len(v.Regions) > 0 }
+
+// valuesInRegions is a framework with the values entered by hand that a
+// viewer may read: for a token scoped to regions, those of the partners
+// whose regions are all its own; the programme's and the other partners'
+// cover regions it may not see, as the donor report, refused to it, does.
+func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if !scopedToRegions(v) {
+		return f
+	}
+	mine := map[string]bool{}
+	for _, p := range f.Programme.Partners {
+		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
+	}
+	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
 }
 
 // Framework is one results framework; ErrNotFound when there is none of
@@ -48,7 +73,7 @@ func (s *Service) Framework(v Viewer, id domain.ID) (frameworks.Framework, error
 	if !ok {
 		return frameworks.Framework{}, ErrNotFound
 	}
-	return f, nil
+	return valuesInRegions(v, f), nil
 }
 
 // Report is a donor report as of a moment.
@@ -141,6 +166,12 @@ func ReportMoment(at string) (time.Time, error) {
 	return t, nil
 }
 
+// endOfDay is the last second of t's day (UTC), the moment a date means.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 23, 59, 59, 0, time.UTC)
+}
+
 // DonorReport makes a framework's report as it stood at q.AsOf: made
 // again later, with the same moment, it is the same, whatever was
 // recorded since. A token scoped to regions may not make it: it covers
@@ -149,9 +180,14 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
-	if v.Role == access.Facilitator || len(v.Regions) > 0 {
-		// Any token scoped to regions, whatever its role, now or later.
+	if scopedToRegions(v) {
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
+	}
+	if last := endOfDay(s.cfg.Clock()); q.AsOf.After(last) {
+		// A day to come would publish the current month (its start is
+		// after every record) and, made again later, would differ. Today
+		// is taken, as a report is said to be submitted on a date.
+		return nil, BadInput("asOf", "%s is after today (%s): a report is as recorded on a day that has come", q.AsOf.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
 	}
 	src, err := s.reportSources(ctx, v, q.AsOf)
 	if err != nil {
@@ -185,11 +221,12 @@ type sources struct {
 	figuresAt   time.Time
 	frameworks  *frameworks.Model
 	commitments *commitments.Model
+	outcomes    *outcomes.Model
 }
 
 // reportSources are the models as recorded at a moment; now for zero.
 func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (sources, error) {
-	src := sources{viewer: publication(v), at: at, frameworks: s.cfg.Frameworks, commitments: s.cfg.Commitments}
+	src := sources{viewer: publication(v), at: at, frameworks: s.cfg.Frameworks, commitments: s.cfg.Commitments, outcomes: s.cfg.Outcomes}
 	if src.frameworks == nil {
 		return src, ErrNotFound
 	}
@@ -202,34 +239,47 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
 	past, err := replayed(ctx, s, v, src.at, func() *pastRecords {
-		return &pastRecords{frameworks: s.cfg.Frameworks.Blank(), commitments: commitments.New(s.cfg.Clock)}
+		return &pastRecords{frameworks: s.cfg.Frameworks.Blank(), commitments: commitments.New(s.cfg.Clock), outcomes: outcomes.New()}
 	})
 	if err != nil {
 		return src, err
 	}
-	src.frameworks, src.commitments = past.frameworks, past.commitments
+	src.frameworks, src.commitments, src.outcomes = past.frameworks, past.commitments, past.outcomes
 	return src, nil
 }
 
-// pastRecords are the frameworks and the commitments replayed together,
-// in one read of the log: a report as of a moment costs two replays (these
-// and the inclusion figures at the start of the month), not three.
+// pastRecords are the frameworks, the commitments and the outcomes
+// replayed together, in one read of the log: a report as of a moment costs
+// two replays (these and the inclusion figures at the start of the month),
+// not four.
 type pastRecords struct {
 	frameworks  *frameworks.Model
 	commitments *commitments.Model
+	outcomes    *outcomes.Model
 }
 
 var _ projections.Projection = (*pastRecords)(nil)
 
-func (p *pastRecords) Name() string { return "frameworks+commitments" }
-func (p *pastRecords) Version() int { return p.frameworks.Version()*1000 + p.commitments.Version() }
-func (p *pastRecords) Reset()       { p.frameworks.Reset(); p.commitments.Reset() }
+func (p *pastRecords) models() []projections.Projection {
+	return []projections.Projection{p.frameworks, p.commitments, p.outcomes}
+}
+
+func (p *pastRecords) Name() string { return "frameworks+commitments+outcomes" }
+func (p *pastRecords) Version() int { return 1 } // in memory only: never compared
+
+func (p *pastRecords) Reset() {
+	for _, m := range p.models() {
+		m.Reset()
+	}
+}
 
 func (p *pastRecords) Apply(e projections.Event) error {
-	if err := p.frameworks.Apply(e); err != nil {
-		return err
+	for _, m := range p.models() {
+		if err := m.Apply(e); err != nil {
+			return err
+		}
 	}
-	return p.commitments.Apply(e)
+	return nil
 }
 
 // Snapshot and Restore: a past view lives in memory only.

@@ -70,6 +70,10 @@ func TestIndicatorsComputedFromTheLogAreTheHandCountedOnes(t *testing.T) {
 		{"pastoralists' share (2 of 28)", programme, "I4", 2025, 7.1, nil},
 		{"pastoralists' share in Mopti (2 of 14)", mopti, "I4", 2025, 14.3, nil},
 		{"a value entered for Mopti", mopti, "I6", 2025, 1, nil},
+		{"policy outcomes, 2025", programme, "I7", 2025, 1, nil},
+		{"policy outcomes, 2024", programme, "I7", 2024, 1, nil},
+		{"Mopti's policy outcomes, 2025", mopti, "I7", 2025, 1, nil},
+		{"Gao's policy outcomes, 2025 (its outcome is of practice)", gao, "I7", 2025, 0, nil},
 	} {
 		a := actualOf(t, c.activity, c.key, c.year)
 		if a == nil || a.Value == nil || *a.Value != c.want {

@@ -90,6 +90,10 @@ type Vocabulary struct {
 // dialogues and commitments.
 var Pillars = []string{"security", "justice", "inclusion"}
 
+// ChangeTypes are the kinds of change outcome harvesting names: an
+// outcome has one, and a results framework counts the outcomes of one.
+var ChangeTypes = []string{"policy", "practice", "relationship", "agenda", "action"}
+
 // PillarVocabulary labels the pillars.
 var PillarVocabulary = Vocabulary{"Pillar", Pillars, map[string]Label{
 	"security": {"Sécurité", "Security"}, "justice": {"Justice", "Justice"}, "inclusion": {"Inclusion", "Inclusion"}}}

@@ -142,6 +142,7 @@ var frenchReasons = map[string]string{
 	"is required: where the value can be checked (a report, a dialogue, a commitment)": "est obligatoire : où vérifier la valeur (un rapport, un dialogue, un engagement)",
 	"holds more than 20 items":         "compte plus de 20 éléments",
 	"the framework is already defined": "le cadre de résultats est déjà défini",
+	"rule %q takes no change type":     "la règle %q ne prend pas de type de changement",
 	"no such framework":                "cadre de résultats introuvable",
 	"the donor report covers every region: a token scoped to regions may not make it": "le rapport au bailleur couvre toutes les régions : un jeton limité à des régions ne peut pas le produire",
 }

@@ -21,7 +21,7 @@ func TestAFrameworkIsWhatItsEventsMadeAndSurvivesASnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, ok := m.Get(f.FrameworkID)
-	if !ok || len(got.Indicators) != 6 || got.Indicators[0].Key != "I1" || len(got.Programme.Partners) != 2 {
+	if !ok || len(got.Indicators) != 7 || got.Indicators[0].Key != "I1" || len(got.Programme.Partners) != 2 {
 		t.Fatalf("the framework: %+v", got)
 	}
 	if len(got.Values) != 2 || *got.Values[1].Value != 2 || len(got.Values[1].Evidence) != 2 {

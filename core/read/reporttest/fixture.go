@@ -15,6 +15,7 @@ import (
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/framework"
+	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/space"
@@ -25,6 +26,7 @@ import (
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 )
 
 // Fixture is a small log whose every figure is counted by hand in
@@ -134,6 +136,15 @@ func (f *Fixture) log(t testing.TB) {
 		id := f.send(t, do(commands.Commitment, nil, commitment.Make{Promise: commitment.Promise{StakeholderID: governor, SpaceID: &c.spaceID, Text: "Patrouilles", Pillar: c.pillar, MadeOn: d(2025, 2, 1), DueOn: d(2025, 12, 1)}}))
 		f.send(t, do(commands.Commitment, &id, c.end))
 	}
+	// Outcomes: a change of policy in Mopti in 2025, one of practice in
+	// Gao in 2025, one of policy in Mopti in 2024.
+	for _, o := range []struct {
+		changeType, region string
+		on                 domain.Date
+	}{{"policy", "mopti", d(2025, 4, 1)}, {"practice", "gao", d(2025, 5, 1)}, {"policy", "mopti", d(2024, 6, 1)}} {
+		f.send(t, do(commands.Outcome, nil, outcome.Harvest{Record: outcome.Record{ActorID: governor, ChangeType: o.changeType, On: o.on, Region: o.region,
+			Description: "Le gouverneur consulte le CCS", Significance: "Première fois", Contribution: "Plaidoyer"}}))
+	}
 }
 
 // Later records, on the first of May 2026, another Mopti dialogue of
@@ -167,6 +178,7 @@ func (f *Fixture) defineFramework(t testing.TB) {
 		{Key: "I3", Title: "Engagements de sécurité tenus", Measure: "unit", Rule: "commitments-fulfilled", Params: framework.RuleParams{Pillar: "security"}, Baseline: framework.Baseline{Year: 2024, Value: num(0)}},
 		{Key: "I4", Title: "Part des pasteurs", Measure: "percentage", Rule: "excluded-group-share", Params: framework.RuleParams{Group: "pastoralists"}, Baseline: framework.Baseline{Year: 2024, Value: num(0)}},
 		{Key: "I5", Title: "Pratique des autorités", Measure: "qualitative", Baseline: framework.Baseline{Year: 2024, Comment: "Aucune redevabilité"}},
+		{Key: "I7", Title: "Changements de politique", Measure: "unit", Rule: "outcomes-harvested", Params: framework.RuleParams{ChangeType: "policy"}, Baseline: framework.Baseline{Year: 2024, Value: num(0)}},
 		{Key: "I6", Title: "Lois améliorées", Measure: "unit", Baseline: framework.Baseline{Year: 2024, Value: num(0)}, Targets: []framework.Target{{Year: 2025, Value: num(2)}}, References: []string{"SCS-1"}},
 	} {
 		in.ResultKey, in.Ascending = "R1", true
@@ -179,11 +191,11 @@ func (f *Fixture) defineFramework(t testing.TB) {
 // Service reads the fixture's log under a disclosure method.
 func (f *Fixture) Service(t testing.TB, disclosure read.Disclosure, threshold int) *read.Service {
 	t.Helper()
-	inc, com, fws := inclusion.NewKeyed([]byte("fixture secret")), commitments.New(Clock), frameworks.New()
-	if _, _, err := projections.Replay(context.Background(), f.Store, inc, com, fws); err != nil {
+	inc, com, fws, out := inclusion.NewKeyed([]byte("fixture secret")), commitments.New(Clock), frameworks.New(), outcomes.New()
+	if _, _, err := projections.Replay(context.Background(), f.Store, inc, com, fws, out); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Frameworks: fws, Disclosure: disclosure, SmallCells: threshold, Clock: Clock,
+	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Frameworks: fws, Outcomes: out, Disclosure: disclosure, SmallCells: threshold, Clock: Clock,
 		AsOf: projections.NewAsOf(f.Store, 8)})
 	if err != nil {
 		t.Fatal(err)

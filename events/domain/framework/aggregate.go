@@ -28,7 +28,8 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 			"participants-reached":  {"Participations aux dialogues (par sexe, âge, handicap)", "Attendances at dialogues (by sex, age, disability)"},
 			"spaces-meeting":        {"Espaces de concertation réunis avec la société civile", "Consultative spaces meeting with civil society"},
 			"commitments-fulfilled": {"Engagements tenus dans l’année", "Commitments fulfilled in the year"},
-			"excluded-group-share":  {"Part d’un groupe exclu parmi les participations", "Share of an excluded group among attendances"}}},
+			"excluded-group-share":  {"Part d’un groupe exclu parmi les participations", "Share of an excluded group among attendances"},
+			"outcomes-harvested":    {"Effets récoltés d’un type de changement", "Outcomes harvested of a change type"}}},
 		{Name: "Dimension", Codes: Dimensions, Labels: map[string]domain.Label{
 			"sex": {"Sexe", "Sex"}, "age": {"Âge", "Age"}, "disability": {"Handicap", "Disability"}}},
 	},

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 )
@@ -106,6 +107,14 @@ func checkRule(p *domain.Problems, in Indicator, env domain.Env) {
 		p.Add("params.group", "rule %q takes no group", in.Rule)
 	case pr.Group != "" && !env.Reference.HasGroup(pr.Group):
 		p.Add("params.group", "%q is not an excluded group of this deployment", pr.Group)
+	}
+	switch {
+	case in.Rule == "outcomes-harvested" && pr.ChangeType == "":
+		p.Add("params.changeType", "is required (one of %s)", strings.Join(domain.ChangeTypes, ", "))
+	case pr.ChangeType != "" && in.Rule != "outcomes-harvested":
+		p.Add("params.changeType", "rule %q takes no change type", in.Rule)
+	default:
+		domain.OneOf(p, "params.changeType", pr.ChangeType, false, domain.ChangeTypes)
 	}
 	if pr.SpaceID == nil {
 		return

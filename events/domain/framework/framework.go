@@ -22,13 +22,13 @@ var Measures = []string{"unit", "percentage", "qualitative"}
 
 // Rules are the computations palabre ships for indicators taken from the
 // log. Each says what it counts in its label; the read service computes
-// them through the disclosure method. "Outcomes of a change type" is to
-// come with the harvested outcome aggregate (issue 25, part 1).
-var Rules = []string{"participants-reached", "spaces-meeting", "commitments-fulfilled", "excluded-group-share"}
+// them through the disclosure method.
+var Rules = []string{"participants-reached", "spaces-meeting", "commitments-fulfilled", "excluded-group-share", "outcomes-harvested"}
 
 // RuleMeasure is the measure each rule gives.
 var RuleMeasure = map[string]string{
 	"participants-reached": "unit", "spaces-meeting": "unit", "commitments-fulfilled": "unit", "excluded-group-share": "percentage",
+	"outcomes-harvested": "unit",
 }
 
 // Dimensions are what a value may be split by: IATI's dimension names.
@@ -132,11 +132,12 @@ type Target struct {
 }
 
 // RuleParams narrow a rule: commitments of a pillar, the share of one
-// excluded group, one space's members.
+// excluded group, one space's members, outcomes of a change type.
 type RuleParams struct {
-	Pillar  string     `json:"pillar,omitempty"`
-	Group   string     `json:"group,omitempty"`
-	SpaceID *domain.ID `json:"spaceId,omitempty"`
+	Pillar     string     `json:"pillar,omitempty"`
+	Group      string     `json:"group,omitempty"`
+	SpaceID    *domain.ID `json:"spaceId,omitempty"`
+	ChangeType string     `json:"changeType,omitempty"`
 }
 
 // Value is an indicator's value entered by hand for a year, for the whole

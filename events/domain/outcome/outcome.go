@@ -14,7 +14,7 @@ const Category = "outcome"
 // Closed vocabularies.
 var (
 	// ChangeTypes are the kinds of change outcome harvesting names.
-	ChangeTypes = []string{"policy", "practice", "relationship", "agenda", "action"}
+	ChangeTypes = domain.ChangeTypes
 	// Verdicts are a verifier's answers.
 	Verdicts = []string{"agree", "partly", "disagree"}
 	// SubstantiationStates are how far an outcome's substantiation went:
