@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-93jZGOm6.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-BaA1hkDJ.js","/assets/Erasure-DeFEi5Zp.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-D4p87KkR.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-DeFEi5Zp.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "9ba1b5ed88ea"
+const SHELL = ["/","/assets/index-Cpoy9gX2.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-VGSl-zUX.js","/assets/Erasure-C7XBTSgQ.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BrcMMu1P.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-C7XBTSgQ.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "ab5cbb5ca6dc"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -128,6 +128,45 @@ const actions = {
   withdraw: { mutation: 'withdrawCommitment', input: 'WithdrawCommitmentInput' },
 } as const
 
+/** UpdateList is a commitment's history, each step dated. */
+function UpdateList({ history }: { history: Update[] }) {
+  const ref = useApp().reference
+  const lang = language()
+  return (
+    <>
+      <h2>{t('commitment.history')}</h2>
+      <ol class="list">
+        {history.map((h, i) => (
+          <li key={i}>
+            <strong>{day(h.on)}</strong> {updateSaid(ref, lang, h)}
+            {h.evidence.length > 0 && <div class="help">{t('commitment.evidence')} : {h.evidence.join(', ')}</div>}
+          </li>
+        ))}
+      </ol>
+    </>
+  )
+}
+
+/** CitingOutcomes lists the outcomes that cite a commitment. */
+function CitingOutcomes({ outcomes }: { outcomes: { id: string; description: string; on: string; changeType: string }[] }) {
+  const ref = useApp().reference
+  const lang = language()
+  return (
+    <>
+      <h2>{t('commitment.outcomes')}</h2>
+      {outcomes.length === 0 ? <p>{t('commitment.outcomesNone')}</p> : (
+        <ul class="list">
+          {outcomes.map((o) => (
+            <li key={o.id}>
+              <a href={`#/outcome/${o.id}`}>{o.description}</a> <span class="help">· {day(o.on)} · {label(ref, lang, 'ChangeType', o.changeType)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
 export function CommitmentPage({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
@@ -188,25 +227,8 @@ export function CommitmentPage({ id }: { id: string }) {
         {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
       </p>
       {c.status === 'FULFILLED' && <p><a href={`#/outcome/new/${c.id}`}>{t('outcome.fromCommitment')}</a></p>}
-      <h2>{t('commitment.history')}</h2>
-      <ol class="list">
-        {c.history.map((h, i) => (
-          <li key={i}>
-            <strong>{day(h.on)}</strong> {updateSaid(ref, lang, h)}
-            {h.evidence.length > 0 && <div class="help">{t('commitment.evidence')} : {h.evidence.join(', ')}</div>}
-          </li>
-        ))}
-      </ol>
-      <h2>{t('commitment.outcomes')}</h2>
-      {c.outcomes.edges.length === 0 ? <p>{t('commitment.outcomesNone')}</p> : (
-        <ul class="list">
-          {c.outcomes.edges.map(({ node: o }) => (
-            <li key={o.id}>
-              <a href={`#/outcome/${o.id}`}>{o.description}</a> <span class="help">· {day(o.on)} · {label(ref, lang, 'ChangeType', o.changeType)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <UpdateList history={c.history} />
+      <CitingOutcomes outcomes={c.outcomes.edges.map((e) => e.node)} />
       {open && (
         <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
