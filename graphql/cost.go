@@ -85,13 +85,7 @@ func (b *builder) viewBounds(from, to domain.Date, bucket inclusion.Bucket) (row
 	if bucket == inclusion.NoBucket {
 		return 1, nil
 	}
-	first, last := b.deps.Inclusion.Span()
-	if !from.IsZero() {
-		first = from
-	}
-	if !to.IsZero() {
-		last = to
-	}
+	first, last := b.spanOf(from, to)
 	if first.IsZero() || last.IsZero() {
 		return 1, nil
 	}
@@ -100,6 +94,22 @@ func (b *builder) viewBounds(from, to domain.Date, bucket inclusion.Bucket) (row
 			bucketNames[bucket], first, last, rows, MaxRows)
 	}
 	return max(rows, 1), nil
+}
+
+// spanOf is a view's dates, the dialogues' first or last day where an
+// end is open. The span is looked up only then: it reads every space.
+func (b *builder) spanOf(from, to domain.Date) (first, last domain.Date) {
+	if !from.IsZero() && !to.IsZero() {
+		return from, to
+	}
+	first, last = b.deps.Inclusion.Span()
+	if !from.IsZero() {
+		first = from
+	}
+	if !to.IsZero() {
+		last = to
+	}
+	return first, last
 }
 
 // groupsBound is how many groups a table's groupBy can make: the spaces
@@ -304,13 +314,7 @@ func (e *estimate) spaceMonths(q inclusion.Query) int {
 	if q.SpaceID == nil {
 		spaces = e.b.deps.Inclusion.SpaceCount(q.Region)
 	}
-	first, last := e.b.deps.Inclusion.Span()
-	if !q.From.IsZero() {
-		first = q.From
-	}
-	if !q.To.IsZero() {
-		last = q.To
-	}
+	first, last := e.b.spanOf(q.From, q.To)
 	return spaces * max(inclusion.Buckets(first, last, inclusion.Month), 1)
 }
 

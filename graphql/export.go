@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/palabre/palabre/core/csvcell"
 	"net/http"
 	"net/url"
 	"strings"
@@ -276,7 +277,7 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 	}
 	heads := make([]string, len(headings))
 	for i, h := range headings {
-		heads[i] = asText(h) // the deployment's group names are in them
+		heads[i] = csvcell.Text(h) // the deployment's group names are in them
 	}
 	if err := cw.Write(heads); err != nil {
 		return err
@@ -286,7 +287,7 @@ func writeCSV(b *bytes.Buffer, headings []string, columns []column, rows [][]cel
 		for i, v := range row {
 			rec[i] = csvValue(v, columns[i].kind, semicolon, wd)
 			if !isNumber(v) {
-				rec[i] = asText(rec[i])
+				rec[i] = csvcell.Text(rec[i])
 			}
 		}
 		if err := cw.Write(rec); err != nil {

@@ -168,7 +168,7 @@ func (b *builder) reportObject(t frameworkTypes) *gql.Object {
 		"figuresAsOf": {Type: nonNull(gql.String), Description: "The moment the inclusion figures are seen at: the start of asOf's month (the current month is never published).", Resolve: resolve(gql.String, func(r *read.Report) any { return r.FiguresAsOf.Format(time.RFC3339) }).Resolve},
 		"years":       resolve(nonNull(listOf(gql.Int)), func(r *read.Report) any { return r.Years }),
 		"activities":  resolve(nonNull(listOf(activity)), func(r *read.Report) any { return r.Activities }),
-		"iati": {Type: nonNull(gql.String), Description: "The report as an IATI 2.03 activity file (XML), under the exclusion policy of docs/IATI-EXCLUSION.md.",
+		"iati": {Type: nonNull(gql.String), Description: "The report as an IATI 2.03 activity file (XML), under the exclusion policy of docs/PUBLICATION.md.",
 			Args: gql.FieldConfigArgument{"language": {Type: gql.String, DefaultValue: "fr", Description: "fr or en: the file's default language (xml:lang), which the framework's titles are to be written in; palabre's own words follow it."}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				lang, _ := p.Args["language"].(string)

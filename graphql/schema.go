@@ -78,6 +78,9 @@ type Deps struct {
 	// (IdentityInput.sealed) and is published as Query.deviceKey; without
 	// it sealed identities are refused.
 	DeviceKey *keystore.DeviceKey
+	// Publication, when set, is the folder of the latest publication
+	// (palabre publish), served read-only at /public; "" for none.
+	Publication func() string
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for

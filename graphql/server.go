@@ -143,6 +143,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveBackup(w, r)
 	case r.URL.Path == "/admin/erasures" && s.deps.Participants != nil:
 		s.serveErasures(w, r)
+	case r.URL.Path == "/public" || strings.HasPrefix(r.URL.Path, "/public/"):
+		s.servePublic(w, r)
 	case r.URL.Path == "/healthz":
 		body := map[string]any{"status": "ok"}
 		if s.operator(r) {

@@ -70,6 +70,16 @@ func startServer(t testing.TB, bin, dir string, flags ...string) *server {
 // ready.
 func startServerWith(t testing.TB, client *http.Client, bin, dir string, flags ...string) *server {
 	t.Helper()
+	s, found := launchServer(t, client, bin, dir, flags...)
+	s.awaitReady(found)
+	return s
+}
+
+// launchServer starts palabre serve without waiting for it: the nodes of
+// a cluster each wait for the others before they serve. The returned
+// channel gives the URL it announces.
+func launchServer(t testing.TB, client *http.Client, bin, dir string, flags ...string) (*server, <-chan string) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -91,22 +101,32 @@ func startServerWith(t testing.TB, client *http.Client, bin, dir string, flags .
 			}
 		}
 	}()
+	return s, found
+}
+
+// awaitReady waits for the server's URL on found, then for /readyz.
+func (s *server) awaitReady(found <-chan string) { s.awaitReadyWithin(found, 30*time.Second) }
+
+// awaitReadyWithin waits for the server's URL on found for at most wait,
+// then for /readyz.
+func (s *server) awaitReadyWithin(found <-chan string, wait time.Duration) {
+	s.t.Helper()
 	select {
 	case s.url = <-found:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the server did not start:\n%s", logs)
+	case <-time.After(wait):
+		s.t.Fatalf("the server did not start:\n%s", s.logs)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		res, err := client.Get(s.url + "/readyz")
+		res, err := s.client.Get(s.url + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return s
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 30 s:\n%s", logs)
+			s.t.Fatalf("not ready after 30 s:\n%s", s.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

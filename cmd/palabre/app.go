@@ -59,6 +59,8 @@ Usage:
   palabre form xlsform [--data DIR] [--reference FILE] [--out FILE]   the XLSForm for KoboToolbox and ODK
   palabre form register participants|stakeholders|spaces [--out FILE]   a register's template
   palabre report [--framework ID] [--as-of DATE] [--lang fr|en] [--data DIR] [--out FILE]   the donor report as an IATI file
+  palabre publish [--data DIR] [--out DIR] [--as-of DATE] [--delay-days N] [--lang fr|en]   the public observatory, signed
+  palabre publish verify DIR [--key BASE64]   check a copy of a publication against the alliance's key
   palabre import FILE... [--data DIR | --server URL] [--mapping MAP] [--dry-run] [--lang fr|en]
   palabre import --suggest FILE   a mapping for another form's export
   palabre backup  FILE [--data DIR | --server URL]   the events and the participants' keys
@@ -111,6 +113,8 @@ func (m *Main) dispatch(ctx context.Context, cmd string, rest []string) error {
 		return m.form(ctx, rest)
 	case "report":
 		return m.report(ctx, rest)
+	case "publish":
+		return m.publishSite(ctx, rest)
 	case "import":
 		return m.importFiles(ctx, rest)
 	case "backup":

@@ -38,7 +38,7 @@ import (
 type dataDir struct {
 	dir      string
 	store    events.Store
-	embedded embeddedStore // nil on a replicated engine
+	embedded embeddedStore // nil on a replicated engine (KurrentDB, NATS)
 	// vault keeps participants' keys in the replicated engine, when it
 	// has one (nil: keys/ in the directory).
 	vault keystore.Vault
@@ -68,13 +68,17 @@ func (m *Main) openStore(dir, kind, url string) (dataDir, error) {
 	return m.openStoreWith(dir, kind, url, nil)
 }
 
-// openServedStore opens the store as a server runs it: the embedded one
-// refuses writes under a reserve of free space and reopens itself after
-// a failed write.
-func (m *Main) openServedStore(dir, kind, url string, reserve uint64, log *zerolog.Logger) (dataDir, func() error, error) {
+// openServedStore opens the store as a server runs it: JetStream for
+// --store nats; the embedded one refuses writes under a reserve of free
+// space and reopens itself after a failed write.
+func (m *Main) openServedStore(c serveConfig, log *zerolog.Logger) (dataDir, func() error, error) {
+	if c.Store == "nats" {
+		d, err := m.openNATS(c.Data, c.NATS, *log)
+		return d, nil, err
+	}
 	var health func() error
-	d, err := m.openStoreWith(dir, kind, url, func() (events.Store, embeddedStore, error) {
-		s, err := pebblestore.OpenResilient(dir, &pebblestore.Options{Logger: log}, reserve)
+	d, err := m.openStoreWith(c.Data, c.Store, c.KurrentDBURL, func() (events.Store, embeddedStore, error) {
+		s, err := pebblestore.OpenResilient(c.Data, &pebblestore.Options{Logger: log}, uint64(c.ReserveMiB)<<20)
 		if err != nil {
 			return nil, nil, err
 		}

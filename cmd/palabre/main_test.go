@@ -30,7 +30,7 @@ func TestServeNamesEverySettingThatIsWrong(t *testing.T) {
 	if !errors.Is(err, errUsage) || exitCode(err) != 2 {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"--addr (PALABRE_ADDR)", "--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
+	for _, want := range []string{"--addr (PALABRE_ADDR)", "--store (PALABRE_STORE): must be embedded, kurrentdb or nats, not \"postgres\"",
 		"--small-cells (PALABRE_SMALL_CELLS)", "--request-timeout (PALABRE_REQUEST_TIMEOUT)", "--log-format (PALABRE_LOG_FORMAT)",
 		"--disclosure (PALABRE_DISCLOSURE): must be cellkey"} {
 		if !strings.Contains(stderr, want) {

@@ -14,7 +14,6 @@ import (
 	"github.com/palabre/palabre/core/iati"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/projections"
 )
 
 // report writes a framework's donor report as an IATI activity file from
@@ -76,20 +75,7 @@ func (m *Main) report(ctx context.Context, args []string) error {
 // donorReport replays a data directory's models and asks the read service
 // for a framework's report (the only one's when id is nil), as an admin.
 func (m *Main) donorReport(ctx context.Context, dir string, id *domain.ID, asOf time.Time) (*read.Report, error) {
-	d, err := m.openStore(dir, "embedded", "")
-	if err != nil {
-		return nil, err
-	}
-	keys, err := m.openKeys(ctx, d, zerolog.Nop())
-	if err != nil {
-		return nil, err
-	}
-	models := newReadModels(keys)
-	if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.frameworks, models.outcomes); err != nil {
-		return nil, err
-	}
-	svc, err := read.New(read.Config{Inclusion: models.inclusion, Commitments: models.commitments, Frameworks: models.frameworks, Outcomes: models.outcomes,
-		AsOf: projections.NewAsOf(d.store, 4)})
+	svc, _, err := m.replayedService(ctx, dir)
 	if err != nil {
 		return nil, err
 	}

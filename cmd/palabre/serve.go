@@ -24,12 +24,13 @@ import (
 // back to a PALABRE_* variable (envName); defaultServeConfig gives the
 // defaults.
 type serveConfig struct {
-	Data           string // the data directory
-	Addr           string // HOST:PORT to listen on
-	Store          string // embedded or kurrentdb
-	KurrentDBURL   string // with Store kurrentdb
-	Reference      string // a reference data file; "" is Mali 2023
-	SmallCells     int    // counts below it are withheld from roles without identities
+	Data           string       // the data directory
+	Addr           string       // HOST:PORT to listen on
+	Store          string       // embedded, kurrentdb or nats
+	KurrentDBURL   string       // with Store kurrentdb
+	NATS           natsSettings // with Store nats
+	Reference      string       // a reference data file; "" is Mali 2023
+	SmallCells     int          // counts below it are withheld from roles without identities
 	Disclosure     graphql.Disclosure
 	RequestTimeout time.Duration // the deadline of one API request
 	LogFormat      string        // json, console or auto
@@ -68,9 +69,14 @@ func (c serveConfig) Validate() error {
 		if _, err := kurrentstore.ParseURL(c.KurrentDBURL); err != nil {
 			bad("kurrentdb-url", "needs a connection string such as esdb://localhost:2113?tls=false, not %q", c.KurrentDBURL)
 		}
+	case "nats":
+		if c.KurrentDBURL != "" {
+			bad("kurrentdb-url", "only with --store kurrentdb")
+		}
 	default:
-		bad("store", "must be embedded or kurrentdb, not %q", c.Store)
+		bad("store", "must be embedded, kurrentdb or nats, not %q", c.Store)
 	}
+	c.NATS.problems(c.Store, bad)
 	if c.SmallCells < 1 || c.SmallCells > 100 {
 		bad("small-cells", "must be between 1 and 100, not %d", c.SmallCells)
 	}
@@ -137,7 +143,7 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	f := m.flags("serve")
 	data := f.string("data", c.Data, "data directory")
 	addr := f.string("addr", c.Addr, "address to listen on")
-	kind := f.string("store", c.Store, "event store: embedded or kurrentdb")
+	kind := f.string("store", c.Store, "event store: embedded, kurrentdb, or nats (JetStream, embedded alone or in a cluster, or external)")
 	url := f.string("kurrentdb-url", c.KurrentDBURL, "KurrentDB connection string, esdb://host:2113?tls=…")
 	reference := f.string("reference", c.Reference, "reference data file (regions, groups); default Mali 2023")
 	smallCells := f.int("small-cells", c.SmallCells, "withhold counts below this from roles without access to identities")
@@ -146,13 +152,14 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
 	tlsSettings := f.tlsFlags(c.TLS)
+	natsSettings := f.natsFlags(c.NATS)
 	proxies := f.string("trusted-proxies", c.TrustedProxies, "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	if err := f.parse(args); err != nil {
 		return c, nil, err
 	}
 	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
 	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
-	c.TLS, c.TrustedProxies = tlsSettings(), *proxies
+	c.TLS, c.TrustedProxies, c.NATS = tlsSettings(), *proxies, natsSettings()
 	if d, err := time.ParseDuration(*timeout); err == nil {
 		c.RequestTimeout = d
 	} else {
@@ -182,7 +189,7 @@ type server struct {
 // openServer opens the store, the keys and the tokens and wires the API
 // over them.
 func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) (*server, error) {
-	d, storeHealth, err := m.openServedStore(c.Data, c.Store, c.KurrentDBURL, uint64(c.ReserveMiB)<<20, &log)
+	d, storeHealth, err := m.openServedStore(c, &log)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +218,8 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		Outcomes: models.outcomes, Frameworks: models.frameworks,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
-		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files()}
+		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files(),
+		Publication: func() string { return latestPublication(d.dir) }}
 	if d.embedded != nil {
 		deps.Backup = d.backup
 	}

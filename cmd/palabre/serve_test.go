@@ -51,7 +51,7 @@ func TestServeConfigNamesEveryWrongSettingAtOnce(t *testing.T) {
 	c = defaultServeConfig()
 	c.Data, c.Store, c.Disclosure, c.SmallCells = t.TempDir(), "postgres", "exact", 101
 	err = c.Validate()
-	for _, w := range []string{"--store (PALABRE_STORE): must be embedded or kurrentdb, not \"postgres\"",
+	for _, w := range []string{"--store (PALABRE_STORE): must be embedded, kurrentdb or nats, not \"postgres\"",
 		"--disclosure (PALABRE_DISCLOSURE): must be cellkey, not \"exact\"", "--small-cells (PALABRE_SMALL_CELLS): must be between 1 and 100"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("Validate lacks %q:\n%v", w, err)
@@ -130,4 +130,41 @@ func TestTLSSettingsNameWhatIsWrong(t *testing.T) {
 	}
 	fine := tlsSettings{ACMEDomains: "palabre.example.org", ACMEDirectory: letsEncrypt, ACMEEmail: "ops@example.org"}
 	fine.problems(func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
+}
+
+func TestNATSSettingsNameWhatIsWrong(t *testing.T) {
+	three := "10.0.0.1:6222,10.0.0.2:6222,10.0.0.3:6222"
+	for _, c := range []struct {
+		kind     string
+		settings natsSettings
+		want     []string
+	}{
+		{"embedded", natsSettings{Peers: three}, []string{"--store (PALABRE_STORE): the --nats-* settings need --store nats"}},
+		{"nats", natsSettings{Listen: "10.0.0.1", Peers: "10.0.0.1:6222,10.0.0.2:6222", Name: "n1"}, []string{
+			`--nats-listen (PALABRE_NATS_LISTEN): a node of a cluster needs the HOST:PORT its peers reach it at, not "10.0.0.1"`,
+			"--nats-peers (PALABRE_NATS_PEERS): needs the route addresses of at least 3 nodes",
+		}},
+		{"nats", natsSettings{Listen: "10.0.0.1:6222", Peers: three}, []string{"--nats-name (PALABRE_NATS_NAME): each node of a cluster needs a name of its own"}},
+		{"nats", natsSettings{URL: "http://x:4222", Name: "n1"}, []string{"not both", "needs nats://HOST:PORT"}},
+		{"nats", natsSettings{Name: "n1"}, []string{"--nats-name (PALABRE_NATS_NAME): only for a node of a cluster"}},
+		{"nats", natsSettings{Replicas: 3}, []string{"--nats-replicas (PALABRE_NATS_REPLICAS): only with --nats-url"}},
+	} {
+		var got []string
+		c.settings.problems(c.kind, func(name, format string, args ...any) { got = append(got, settingError(name, format, args...).Error()) })
+		if len(got) != len(c.want) {
+			t.Errorf("%s %+v: problems %q, want %d", c.kind, c.settings, got, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%+v: problem %q lacks %q", c.settings, got[i], w)
+			}
+		}
+	}
+	for _, fine := range []natsSettings{{}, {Listen: "10.0.0.1:6222", Peers: three, Name: "n1"}, {URL: "nats://a:4222,tls://b:4222", Replicas: 3}} {
+		fine.problems("nats", func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
+		if want := map[bool]int{true: 3, false: 1}[fine.Peers != "" || fine.Replicas == 3]; fine.replicas() != want {
+			t.Errorf("%+v: %d replicas, want %d", fine, fine.replicas(), want)
+		}
+	}
 }

@@ -130,11 +130,14 @@ const maxAttempts = 16
 
 // update decides a change on the tokens as every node has recorded them,
 // has the keeper record it, and applies it; decide runs again when
-// another node recorded first. decide returns nil for no change.
+// another node recorded first. decide returns nil for no change. What
+// other nodes recorded is read first however recently it was: a change
+// is rare, and one decided on knowledge up to MaxAge old would refuse a
+// token just made elsewhere as unknown.
 func (t *Tokens) update(ctx context.Context, decide func(tokens map[string]*Token) (Change, error)) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.refreshLocked(ctx, t.keeper.MaxAge()); err != nil {
+	if err := t.refreshLocked(ctx, 0); err != nil {
 		return err
 	}
 	for attempt := 1; ; attempt++ {

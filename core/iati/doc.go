@@ -25,7 +25,7 @@
 //
 // # Exclusion policy
 //
-// What the file leaves out is docs/IATI-EXCLUSION.md's policy, which an
+// What the file leaves out is docs/PUBLICATION.md's policy, which an
 // alliance publishes beside it: no location element (the regions a
 // partner works in are named in its description, nothing finer), no name
 // of a person, no evidence text (it stays with the publisher; the file

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain/framework"
 )
@@ -37,7 +38,12 @@ const (
 // Write writes the report as an IATI activity file whose default
 // language (xml:lang) is lang, "fr" or "en": the language the framework's
 // titles are written in, which palabre's own words follow.
+//
+// What it writes is what the publication policy lets a donor report
+// carry (publish.Policy.DonorReport), the rule the public observatory
+// follows too.
 func Write(w io.Writer, r *read.Report, lang string) error {
+	r = publish.ForDonor(r).DonorReport(r)
 	doc := activities{Version: Version, Generated: stamp(r.AsOf)}
 	for _, a := range r.Activities {
 		doc.Activities = append(doc.Activities, activityOf(r, a, len(r.Activities) > 1, lang))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/palabre/palabre/core/disclosure"
 	"github.com/palabre/palabre/events/domain/space"
@@ -46,27 +47,33 @@ func (p *Figures) Groups() []*Measure { return p.Measures[len(MeasureNames):] }
 // publish turns figures into measures, exact and with their cell keys,
 // nothing perturbed or withheld yet.
 func publish(f inclusion.Figures) *Figures {
-	counts := []int{f.Attendance, f.Registered, f.Unregistered, f.UniqueParticipants, f.Women, f.Men,
+	// Arrays, not slices: a table publishes hundreds of figures.
+	counts := [...]int{f.Attendance, f.Registered, f.Unregistered, f.UniqueParticipants, f.Women, f.Men,
 		f.Youth, f.YoungWomen, f.YoungMen, f.AgeUnknown, f.PersonsWithDisabilities, f.Displaced}
-	keys := make([]int, len(counts))
-	groupKeys := map[string]int{}
+	var keys [len(counts)]int
+	var groupKeys map[string]int // nil reads as zeros
 	if k := f.Keys; k != nil {
-		keys = []int{k.Attendance, k.Registered, k.Unregistered, k.UniqueParticipants, k.Women, k.Men,
+		keys = [...]int{k.Attendance, k.Registered, k.Unregistered, k.UniqueParticipants, k.Women, k.Men,
 			k.Youth, k.YoungWomen, k.YoungMen, k.AgeUnknown, k.PersonsWithDisabilities, k.Displaced}
 		groupKeys = k.Groups
 	}
-	codes := make([]string, 0, len(f.Groups))
-	for code := range f.Groups {
-		codes = append(codes, code)
+	type group struct {
+		code  string
+		count int
 	}
-	slices.Sort(codes)
+	var groupsBuf [16]group
+	groups := groupsBuf[:0]
+	for code, n := range f.Groups {
+		groups = append(groups, group{code, n})
+	}
+	slices.SortFunc(groups, func(a, b group) int { return strings.Compare(a.code, b.code) })
 	// One block for the measures: a table publishes thousands of figures.
-	block := make([]Measure, 0, len(MeasureNames)+len(codes))
+	block := make([]Measure, 0, len(MeasureNames)+len(groups))
 	for i, name := range MeasureNames {
 		block = append(block, Measure{Name: name, Count: counts[i], Share: f.Share(counts[i]), key: uint32(keys[i])})
 	}
-	for _, code := range codes {
-		block = append(block, Measure{Name: "group:" + code, Count: f.Groups[code], Share: f.Share(f.Groups[code]), key: uint32(groupKeys[code])})
+	for _, g := range groups {
+		block = append(block, Measure{Name: "group:" + g.code, Count: g.count, Share: f.Share(g.count), key: uint32(groupKeys[g.code])})
 	}
 	p := &Figures{Dialogues: f.Dialogues, Measures: make([]*Measure, len(block))}
 	for i := range block {

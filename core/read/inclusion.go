@@ -225,16 +225,18 @@ func (s *Service) groupKeys(v Viewer, model *inclusion.Model, q inclusion.Query,
 		spaces = slices.DeleteFunc(model.Spaces(q.Region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
 	}
 	var out []groupKey
-	with := func(key string, set func(*inclusion.Query)) {
-		g := groupKey{key: key, query: q}
-		set(&g.query)
-		out = append(out, g)
+	// with adds a group and gives its query to narrow.
+	with := func(key string) *inclusion.Query {
+		out = append(out, groupKey{key: key, query: q})
+		return &out[len(out)-1].query
 	}
 	switch by {
 	case BySpace:
-		for _, sp := range spaces {
-			with(sp.ID.String(), func(g *inclusion.Query) { g.SpaceID = &sp.ID })
-			out[len(out)-1].space = &sp
+		out = make([]groupKey, 0, len(spaces))
+		for i := range spaces {
+			sp := &spaces[i]
+			with(sp.ID.String()).SpaceID = &sp.ID
+			out[len(out)-1].space = sp
 		}
 	case ByRegion:
 		var regions []string
@@ -245,18 +247,18 @@ func (s *Service) groupKeys(v Viewer, model *inclusion.Model, q inclusion.Query,
 		}
 		slices.Sort(regions)
 		for _, r := range regions {
-			with(r, func(g *inclusion.Query) { g.Region = r })
+			with(r).Region = r
 		}
 	case ByPillar:
 		for _, p := range domain.Pillars {
 			if q.Pillar == "" || q.Pillar == p {
-				with(p, func(g *inclusion.Query) { g.Pillar = p })
+				with(p).Pillar = p
 			}
 		}
 	case ByFormat:
 		for _, f := range dialogue.Formats {
 			if q.Format == "" || q.Format == f {
-				with(f, func(g *inclusion.Query) { g.Format = f })
+				with(f).Format = f
 			}
 		}
 	}

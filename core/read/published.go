@@ -25,7 +25,8 @@ func MonthStart(at time.Time) time.Time {
 	return time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// publishedInclusion answers a view or a table from the base table.
+// publishedInclusion answers a view or a table from the base table: the
+// total and every group in one pass of the model.
 func (s *Service) publishedInclusion(ctx context.Context, v Viewer, q InclusionQuery, mq inclusion.Query) (*View, error) {
 	at := q.AsOf
 	if !at.IsZero() {
@@ -35,54 +36,49 @@ func (s *Service) publishedInclusion(ctx context.Context, v Viewer, q InclusionQ
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.publishedView(ctx, model, mq)
-	if err != nil {
+	var keys []groupKey
+	if q.GroupBy != "" {
+		keys = s.groupKeys(v, model, mq, q.GroupBy)
+	}
+	queries := append(make([]inclusion.Query, 0, 1+len(keys)), mq)
+	for _, key := range keys {
+		if q.GroupTotalsOnly {
+			key.query.Bucket = inclusion.NoBucket
+		}
+		queries = append(queries, key.query)
+	}
+	views, err := model.PublishedEach(ctx, queries)
+	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
+	if err != nil {
+		return nil, BadInput("spaceId", "%v", err)
+	}
+	total := s.publishedView(model, mq, views[0])
 	out := &View{Rows: total.rows, Total: total.total, AsOf: at, From: total.from, To: total.to,
 		Widened: total.from != mq.From || total.to != mq.To || !at.Equal(q.AsOf)}
-	var groups []exact
-	if q.GroupBy != "" {
-		for _, key := range s.groupKeys(v, model, mq, q.GroupBy) {
-			if q.GroupTotalsOnly {
-				key.query.Bucket = inclusion.NoBucket
-			}
-			g, err := s.publishedView(ctx, model, key.query)
-			if err != nil {
-				return nil, err
-			}
-			if !q.GroupTotalsOnly {
-				g.rows = aligned(g.rows, total.rows)
-			}
-			groups = append(groups, g)
-			out.Groups = append(out.Groups, Group{By: q.GroupBy, Key: key.key, Space: key.space, View: View{Rows: g.rows, Total: g.total}})
-		}
-	}
 	// Each figure stands alone: withholding one reveals nothing through
 	// another, whose value is fixed by its own cells.
-	for _, e := range append(groups, total) {
-		s.release.withhold(e.total)
-		for _, r := range e.rows {
-			s.release.withhold(r.Figures)
-		}
-	}
+	s.withholdView(total)
 	out.Met = met(total.targets, out.Total)
-	for i := range out.Groups {
-		out.Groups[i].Met = met(groups[i].targets, out.Groups[i].Total)
+	if len(keys) > 0 {
+		out.Groups = make([]Group, len(keys))
+	}
+	for i, key := range keys {
+		g := s.publishedView(model, queries[i+1], views[i+1])
+		if !q.GroupTotalsOnly {
+			g.rows = aligned(g.rows, total.rows)
+		}
+		s.withholdView(g)
+		out.Groups[i] = Group{By: q.GroupBy, Key: key.key, Space: key.space, View: View{Rows: g.rows, Total: g.total, Met: met(g.targets, g.total)}}
 	}
 	return out, nil
 }
 
-// publishedView is one view from the base table, its unique participants
-// published where they have a cell of their own and withheld elsewhere.
-func (s *Service) publishedView(ctx context.Context, model *inclusion.Model, q inclusion.Query) (exact, error) {
-	v, err := model.Published(ctx, q)
-	if err := stopped(ctx); err != nil {
-		return exact{}, err
-	}
-	if err != nil {
-		return exact{}, BadInput("spaceId", "%v", err)
-	}
+// publishedView is one view from the base table as the model answered q,
+// its unique participants published where they have a cell of their own
+// and withheld elsewhere.
+func (s *Service) publishedView(model *inclusion.Model, q inclusion.Query, v inclusion.View) exact {
 	out := exact{total: publish(v.Total), targets: v.Targets, from: v.From, to: v.To}
 	s.uniqueParticipants(model, q, v.From, v.To, out.total)
 	for _, r := range v.Rows {
@@ -90,7 +86,15 @@ func (s *Service) publishedView(ctx context.Context, model *inclusion.Model, q i
 		s.uniqueParticipants(model, q, r.Period.From, r.Period.To, f)
 		out.rows = append(out.rows, Row{From: r.Period.From, To: r.Period.To, Figures: f})
 	}
-	return out, nil
+	return out
+}
+
+// withholdView withholds what a view's figures must not publish.
+func (s *Service) withholdView(e exact) {
+	s.release.withhold(e.total)
+	for _, r := range e.rows {
+		s.release.withhold(r.Figures)
+	}
 }
 
 // uniqueParticipants do not add across cells, so they are published only

@@ -1,6 +1,7 @@
 package inclusion
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -16,9 +17,10 @@ import (
 //
 // The model keeps the cells current as events arrive: a dialogue held,
 // corrected, recounted after a profile correction or retracted moves its
-// counts and key sums in or out of its cell, and each space-month keeps
-// the sum of its cells' published values, and each region each month's,
-// so that a region over a year is twelve additions.
+// counts and key sums in or out of its cell, and each space and each
+// region keep the sums of their cells' published values month by month
+// (monthSums), so that a region over a year is twelve additions and a
+// space over a year twelve adjacent rows.
 
 // Perturbation publishes one count of a base cell from its true value
 // and its cell key; nil publishes true values. It is injected so that
@@ -81,11 +83,10 @@ func (t *tally) add(o *tally, sign int) {
 	}
 }
 
-// spaceMonth holds one space's cells of one month and the sum of their
-// published values.
+// spaceMonth holds one space's cells of one month; the sum of their
+// published values is in the space's monthSums.
 type spaceMonth struct {
-	cells     []baseCell
-	published tally
+	cells []baseCell
 }
 
 // monthIndex numbers calendar months: year × 12 + month − 1.
@@ -108,17 +109,24 @@ func (m *Model) UsePerturbation(p Perturbation) {
 // republishAll recomputes every space-month's published sum, and the
 // regions'. m.mu is held.
 func (m *Model) republishAll() {
-	m.regionMonths = map[string]map[int32]*tally{}
+	m.spaceSums, m.regionSums = map[domain.ID]*monthSums{}, map[string]*monthSums{}
 	for id, months := range m.base {
 		for month, sm := range months {
-			sm.published = tally{}
+			var sum tally
 			for i := range sm.cells {
 				c := m.publishCell(&sm.cells[i])
-				sm.published.add(&c, 1)
+				sum.add(&c, 1)
 			}
-			m.regionMonth(m.regionOf(id), month).add(&sm.published, 1)
+			m.publishMonth(id, month, &sum)
 		}
 	}
+}
+
+// publishMonth adds a change of a space-month's published sum to the
+// space's sums and its region's. m.mu is held.
+func (m *Model) publishMonth(id domain.ID, month int32, change *tally) {
+	sumsIn(m.spaceSums, id).add(month, change, 1)
+	sumsIn(m.regionSums, m.regionOf(id)).add(month, change, 1)
 }
 
 // regionOf is a space's region, "" while the space is unknown.
@@ -129,31 +137,16 @@ func (m *Model) regionOf(id domain.ID) string {
 	return ""
 }
 
-// regionMonth is a region's published sum for a month, made if missing.
-func (m *Model) regionMonth(region string, month int32) *tally {
-	months := m.regionMonths[region]
-	if months == nil {
-		months = map[int32]*tally{}
-		m.regionMonths[region] = months
-	}
-	t := months[month]
-	if t == nil {
-		t = &tally{}
-		months[month] = t
-	}
-	return t
-}
-
 // moveRegion moves a space's published sums from one region's to
 // another's, when its details change its region. m.mu is held.
 func (m *Model) moveRegion(id domain.ID, from, to string) {
 	if from == to {
 		return
 	}
-	for month, sm := range m.base[id] {
-		m.regionMonth(from, month).add(&sm.published, -1)
-		m.regionMonth(to, month).add(&sm.published, 1)
-	}
+	m.spaceSums[id].each(math.MinInt32, math.MaxInt32, &tally{}, func(month int32, sums *tally) {
+		sumsIn(m.regionSums, from).add(month, sums, -1)
+		sumsIn(m.regionSums, to).add(month, sums, 1)
+	})
 }
 
 // publishCell is a cell's published values: each measure perturbed once
@@ -235,8 +228,8 @@ func sameRecords(a, b *Dialogue) bool {
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or
-// takes them out (sign −1), and updates the space-month's published sum.
-// m.mu is held.
+// takes them out (sign −1), and moves the change of the cell's published
+// values into its space's and its region's sums. m.mu is held.
 func (m *Model) enterBase(d *Dialogue, sign int) {
 	months := m.base[d.SpaceID]
 	if months == nil {
@@ -286,12 +279,9 @@ func (m *Model) enterBase(d *Dialogue, sign int) {
 		}
 	}
 	if !m.restoring { // a restore publishes every cell once, at its end
-		after := m.publishCell(c)
-		sm.published.add(&before, -1)
-		sm.published.add(&after, 1)
-		r := m.regionMonth(m.regionOf(d.SpaceID), month)
-		r.add(&before, -1)
-		r.add(&after, 1)
+		change := m.publishCell(c)
+		change.add(&before, -1)
+		m.publishMonth(d.SpaceID, month, &change)
 	}
 	if c.dialogues == 0 {
 		sm.cells[k] = sm.cells[len(sm.cells)-1]

@@ -60,11 +60,13 @@ type Model struct {
 	bySpace map[domain.ID][]dated
 	// base is the base table (see base.go): each space's cells by month.
 	base map[domain.ID]map[int32]*spaceMonth
-	// regionMonths are the published sums of each region's space-months.
-	regionMonths map[string]map[int32]*tally
-	perturb      Perturbation
-	uniques      *uniqueMemos
-	restoring    bool
+	// spaceSums and regionSums are the published sums of each space's and
+	// each region's cells, month by month.
+	spaceSums  map[domain.ID]*monthSums
+	regionSums map[string]*monthSums
+	perturb    Perturbation
+	uniques    *uniqueMemos
+	restoring  bool
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -253,7 +255,7 @@ func (m *Model) Reset() {
 	m.dialogues = map[domain.ID]*Dialogue{}
 	m.bySpace = map[domain.ID][]dated{}
 	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
-	m.regionMonths = map[string]map[int32]*tally{}
+	m.spaceSums, m.regionSums = map[domain.ID]*monthSums{}, map[string]*monthSums{}
 }
 
 // Apply implements projections.Projection. An event type no aggregate

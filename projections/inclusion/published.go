@@ -40,23 +40,74 @@ var bucketMonths = map[Bucket]int32{Month: 1, Quarter: 3, Year: 12}
 // nothing. Returns an error for a range that ends before it starts, and
 // the context's error when it ends first.
 func (m *Model) Published(ctx context.Context, q Query) (View, error) {
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
+	views, err := m.PublishedEach(ctx, []Query{q})
+	if err != nil {
+		return View{}, err
 	}
-	q = Snapped(q)
-	lo, hi := int32(math.MinInt32), int32(math.MaxInt32)
-	if !q.From.IsZero() {
-		lo = monthIndex(q.From)
-	}
-	if !q.To.IsZero() {
-		hi = monthIndex(q.To)
+	return views[0], nil
+}
+
+// PublishedEach answers each query as Published does, in one pass under
+// one lock: a table's total and its groups, figures of the same moment
+// however events arrive meanwhile. Returns an error for a range that ends
+// before it starts, and the context's error when it ends first.
+func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
+	for _, q := range qs {
+		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+			return nil, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
+		}
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	out := make([]View, len(qs))
+	var part tally // each month's sums, read into one place
+	var months monthRange
+	for i, q := range qs {
+		if i%256 == 255 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if i == 0 || q.From != qs[i-1].From || q.To != qs[i-1].To { // a table's groups share their dates
+			months = monthsOf(q)
+		}
+		q.From, q.To = months.from, months.to
+		v, err := m.published(ctx, q, months.lo, months.hi, &part)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// monthRange is a query's dates widened to whole months (Snapped), and
+// the indexes of their first and last months (unbounded where open).
+type monthRange struct {
+	from, to domain.Date
+	lo, hi   int32
+}
+
+func monthsOf(q Query) monthRange {
+	q = Snapped(q)
+	r := monthRange{from: q.From, to: q.To, lo: math.MinInt32, hi: math.MaxInt32}
+	if !q.From.IsZero() {
+		r.lo = monthIndex(q.From)
+	}
+	if !q.To.IsZero() {
+		r.hi = monthIndex(q.To)
+	}
+	return r
+}
+
+// published is Published's answer to one query, its dates widened to
+// months lo…hi, each month's sums read into part. m.mu is held.
+func (m *Model) published(ctx context.Context, q Query, lo, hi int32, part *tally) (View, error) {
 	v := View{From: q.From, To: q.To}
 	var total tally
-	rows := map[int32]*tally{}
+	var rows map[int32]*tally
 	width := bucketMonths[q.Bucket]
+	if width > 0 {
+		rows = map[int32]*tally{}
+	}
 	add := func(month int32, part *tally) {
 		if month < lo || month > hi || part.dialogues == 0 { // no dialogue there (any more): no row
 			return
@@ -73,9 +124,9 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 	}
 	if q.SpaceID == nil && q.Format == "" && q.Pillar == "" {
 		// A region, or everything: the regions' kept sums.
-		for region, months := range m.regionMonths {
+		for region, sums := range m.regionSums {
 			if q.Region == "" || region == q.Region {
-				eachMonth(months, lo, hi, add)
+				sums.each(lo, hi, part, add)
 			}
 		}
 	} else {
@@ -83,12 +134,23 @@ func (m *Model) Published(ctx context.Context, q Query) (View, error) {
 			if n%256 == 255 && ctx.Err() != nil {
 				return View{}, ctx.Err()
 			}
-			eachMonth(m.base[id], lo, hi, func(month int32, sm *spaceMonth) { add(month, m.selectedCells(sm, q)) })
+			m.eachPublished(id, q, lo, hi, part, add)
 		}
 	}
 	v.Total = m.publishedFigures(&total)
 	v.Rows = m.publishedRows(rows, width, lo, hi)
 	return v, nil
+}
+
+// eachPublished calls f with each month from lo to hi of a space's
+// published sums, of its cells of q's format and pillar: the kept sums
+// when neither narrows them.
+func (m *Model) eachPublished(id domain.ID, q Query, lo, hi int32, part *tally, f func(int32, *tally)) {
+	if q.Format == "" && q.Pillar == "" {
+		m.spaceSums[id].each(lo, hi, part, f)
+		return
+	}
+	eachMonth(m.base[id], lo, hi, func(month int32, sm *spaceMonth) { f(month, m.selectedCells(sm, q)) })
 }
 
 // eachMonth calls f with each of months within lo…hi: looked up month by
@@ -133,11 +195,8 @@ func (m *Model) publishedSpaces(q Query, v *View) []domain.ID {
 }
 
 // selectedCells is the published sum of a space-month's cells of q's
-// format and pillar: the kept sum when neither narrows it.
+// format and pillar.
 func (m *Model) selectedCells(sm *spaceMonth, q Query) *tally {
-	if q.Format == "" && q.Pillar == "" {
-		return &sm.published
-	}
 	var sum tally
 	for i := range sm.cells {
 		c := &sm.cells[i]

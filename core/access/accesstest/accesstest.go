@@ -23,6 +23,7 @@ import (
 func Run(t *testing.T, open func(t *testing.T) events.Store) {
 	s := suite{open: open}
 	t.Run("a token made on one node signs in on another, and its revocation reaches every node within MaxAge", s.revocation)
+	t.Run("a token made on one node is revoked at once on another", s.revokeAtOnce)
 	t.Run("a session opened on one node is known on another and ends everywhere", s.sessions)
 	t.Run("the session cap holds across nodes signing in at once", s.sessionCap)
 	t.Run("a token's sign-ins are paced across nodes", s.signInPace)
@@ -105,6 +106,28 @@ func (s suite) revocation(t *testing.T) {
 	again, err := c.a.Revoke(ctx, tok.ID)
 	if err != nil || again.Revoked == nil || !again.Revoked.Equal(c.now.Add(-maxAge)) {
 		t.Fatalf("revoked again on A: %+v, %v", again, err)
+	}
+}
+
+// revokeAtOnce: an admin who made a token by mistake revokes it on the
+// node their next request reaches, before that node's knowledge is
+// MaxAge old; a change is decided on what every node recorded, never on
+// what this one read last.
+func (s suite) revokeAtOnce(t *testing.T) {
+	c := newCluster(t, s.open(t), access.SessionLimits{})
+	if _, err := c.b.List(ctx); err != nil { // B has just read the tokens
+		t.Fatal(err)
+	}
+	tok, secret, err := c.a.Create(ctx, access.NewToken{Role: access.Analyst, TTL: 24 * time.Hour, Subject: "erreur"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.b.Revoke(ctx, tok.ID); err != nil {
+		t.Fatalf("revoking on B a token just made on A: %v", err)
+	}
+	c.wait(maxAge)
+	if _, err := c.a.Authenticate(ctx, secret); !errors.Is(err, access.ErrRevoked) {
+		t.Fatalf("node A %s after B revoked: %v, want ErrRevoked", maxAge, err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package graphql
+package csvcell
 
 import "strings"
 
@@ -13,13 +13,13 @@ const formulaTriggers = "=+-@\t\r"
 // lost in quotes takes for a new row.
 const cellStarters = ",;\t\r\n"
 
-// asText is the one way a text reaches a CSV cell: every formula trigger
+// Text is the one way a text reaches a CSV cell: every formula trigger
 // that begins the cell, or begins a cell a reader with another separator
 // would see (after a separator or a line break, and any quotes or
 // spaces), is
 // preceded by an apostrophe, as OWASP advises, so that it reads as text.
 // Numbers the server computed never pass here: they stay numbers.
-func asText(s string) string {
+func Text(s string) string {
 	if strings.IndexAny(s, formulaTriggers) < 0 {
 		return s
 	}

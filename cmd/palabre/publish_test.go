@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/publish"
+	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/refdata"
+)
+
+// TestTheObservatoryPublishesNothingThePolicyKeepsBack builds the
+// observatory from demo data and a participant an attacker knows, reads
+// every file it wrote, and looks for what an outsider, or someone who
+// knows her, could use.
+func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
+	dir, out := filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "site")
+	today := domain.DateOf(time.Now().UTC())
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "3000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	addKnownParticipant(t, dir, today)
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", out, "--as-of", today.String(), "--delay-days", "45"); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr)
+	}
+	policy := publish.Policy{AsOf: today, DelayDays: 45}
+	files := readSite(t, out)
+	var o publish.Observatory
+	if err := json.Unmarshal(files["data/observatoire.json"], &o); err != nil {
+		t.Fatal(err)
+	}
+	private := privateValues(t, dir)
+	private = append(private, known.Name, known.Phone, known.Code, known.Locality, known.Note, known.Evidence, known.Secret, known.Recent, known.RecentOutcome)
+	for name, body := range files {
+		text := withoutAuthorities(string(body), o)
+		for _, p := range private {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(p)) {
+				t.Errorf("%s publishes %q, which the policy keeps back", name, p)
+			}
+		}
+		checkDates(t, name, string(body), policy, dueDates(o))
+	}
+	if len(o.Outcomes) == 0 || len(o.Authorities) == 0 || len(o.Inclusion) == 0 {
+		t.Fatalf("the observatory is empty: %d outcomes, %d authorities, %d figures", len(o.Outcomes), len(o.Authorities), len(o.Inclusion))
+	}
+	checkFiguresAreReleased(t, dir, o)
+	checkOutcomesArePublic(t, dir, o)
+	checkVerify(t, out, strings.TrimSpace(string(files["publication.pub"])))
+}
+
+// checkVerify: palabre publish verify accepts the copy as written, and
+// names the file an attacker changed in another.
+func checkVerify(t *testing.T, site, key string) {
+	t.Helper()
+	if stdout, _, err := run(t, nil, "publish", "verify", site, "--key", key); err != nil || !strings.Contains(stdout, "as the key's holder signed it") {
+		t.Fatalf("verify the copy as written: %q %v", stdout, err)
+	}
+	path := filepath.Join(site, "data", "taux-regions.csv")
+	body, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, []byte(strings.Replace(string(body), ",", ",9", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, "publish", "verify", site, "--key", key); err == nil || !strings.Contains(err.Error(), "data/taux-regions.csv") {
+		t.Errorf("verify a tampered copy: %v, want data/taux-regions.csv named", err)
+	}
+	if _, stderr, err := run(t, nil, "publish", "verify", site, "--key", "not-a-key"); err == nil || !strings.Contains(stderr+err.Error(), "--key") {
+		t.Errorf("a bad key: %v %s", err, stderr)
+	}
+}
+
+// readSite reads every file a publication wrote.
+func readSite(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[filepath.ToSlash(rel)], err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// privateValues are what the log holds that no publication may show: every
+// object's id, participants' codes, every locality, progress notes and
+// evidence, verifiers' comments.
+func privateValues(t *testing.T, dir string) []string {
+	t.Helper()
+	m := &Main{Getenv: func(string) string { return "" }}
+	defer m.Close()
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	keep := map[string]bool{"code": true, "locality": true, "note": true, "evidence": true, "comment": true, "reason": true, "participantId": true}
+	for rec, err := range d.store.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, id, _ := strings.Cut(rec.Stream, "-")
+		seen[id] = true
+		var data any
+		if json.Unmarshal(rec.Data, &data) == nil {
+			collect(data, "", keep, seen)
+		}
+	}
+	regions := map[string]bool{}
+	for _, r := range refdata.Default().Regions {
+		regions[strings.ToLower(r.Label("fr"))] = true
+	}
+	var out []string
+	for v := range seen {
+		// A commune named as its region ("Gao") is the region's name.
+		if len(v) >= 4 && !regions[strings.ToLower(v)] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// collect gathers the strings under the keys kept, at any depth.
+func collect(v any, key string, keep, into map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			collect(x, k, keep, into)
+		}
+	case []any:
+		for _, x := range v {
+			collect(x, key, keep, into)
+		}
+	case string:
+		if keep[key] {
+			into[v] = true
+		}
+	}
+}
+
+// withoutAuthorities takes out the names of the authorities published: an
+// office's name ("Préfecture d'Ansongo") may name its commune, as the
+// office itself does; nothing else may.
+func withoutAuthorities(text string, o publish.Observatory) string {
+	for _, a := range o.Authorities {
+		text = strings.ReplaceAll(text, a.Name, "")
+		text = strings.ReplaceAll(text, strings.ReplaceAll(a.Name, "'", "&#39;"), "")
+	}
+	return text
+}
+
+var (
+	isoDate  = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	longDate = regexp.MustCompile(`\b(\d{1,2}) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4})\b`)
+)
+
+// dueDates are the due dates of the commitments published: a promise's
+// term, set when it was made (on or before the cut-off), may lie after it.
+func dueDates(o publish.Observatory) map[domain.Date]bool {
+	out := map[domain.Date]bool{}
+	for _, a := range o.Authorities {
+		for _, c := range a.Commitments {
+			out[c.DueOn] = true
+		}
+	}
+	return out
+}
+
+// checkDates: every date a file shows is on or before the cut-off, but
+// the publication's own date and the due dates of commitments.
+func checkDates(t *testing.T, name, body string, p publish.Policy, due map[domain.Date]bool) {
+	t.Helper()
+	var dates []domain.Date
+	for _, m := range isoDate.FindAllString(body, -1) {
+		if d, err := domain.ParseDate(m); err == nil {
+			dates = append(dates, d)
+		}
+	}
+	for _, m := range longDate.FindAllStringSubmatch(body, -1) {
+		d, err := time.Parse("2 1 2006", m[1]+" "+frenchMonth(m[2])+" "+m[3])
+		if err != nil {
+			t.Fatalf("%s: %q: %v", name, m[0], err)
+		}
+		dates = append(dates, domain.DateOf(d))
+	}
+	for _, d := range dates {
+		if d != p.AsOf && !due[d] && !p.Dated(d) {
+			t.Errorf("%s shows %s, within the delay (cut-off %s)", name, d, p.Cutoff())
+			return
+		}
+	}
+}
+
+func frenchMonth(m string) string {
+	for i, name := range []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"} {
+		if name == m {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	return m
+}
+
+// checkFiguresAreReleased compares every published figure with what the
+// read service releases to an analyst for that region and year, asked on
+// its own rather than in a table.
+func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory) {
+	t.Helper()
+	m := &Main{Getenv: func(string) string { return "" }}
+	defer m.Close()
+	svc, _, err := m.replayedService(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range o.Inclusion {
+		to := domain.NewDate(c.Year, time.December, 31)
+		if to.After(o.InclusionTo) {
+			to = o.InclusionTo
+		}
+		q := read.InclusionQuery{Scope: read.Scope{Region: c.Region, From: domain.NewDate(c.Year, time.January, 1), To: to}}
+		view, err := svc.Inclusion(context.Background(), publish.Analyst(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		released := view.Total.Get(c.Measure)
+		switch {
+		case released.Suppressed != c.Withheld:
+			t.Errorf("%s %d %s: published withheld=%v, released withheld=%v", c.Region, c.Year, c.Measure, c.Withheld, released.Suppressed)
+		case !c.Withheld && (c.Count == nil || *c.Count != released.Count):
+			t.Errorf("%s %d %s: published %v, released %d", c.Region, c.Year, c.Measure, c.Count, released.Count)
+		case c.Withheld && c.Count != nil:
+			t.Errorf("%s %d %s: withheld but published %d", c.Region, c.Year, c.Measure, *c.Count)
+		}
+	}
+}
+
+// checkOutcomesArePublic: every outcome published is one marked public.
+func checkOutcomesArePublic(t *testing.T, dir string, o publish.Observatory) {
+	t.Helper()
+	m := &Main{Getenv: func(string) string { return "" }}
+	defer m.Close()
+	svc, _, err := m.replayedService(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := read.Viewer{Principal: access.Principal{Role: access.Admin, Subject: "test", TokenID: "test"}}
+	all, err := svc.Outcomes(admin, read.OutcomeQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := map[string]bool{}
+	for _, x := range all {
+		if x.Public {
+			public[x.Description] = true
+		}
+	}
+	for _, p := range o.Outcomes {
+		if !public[p.Description] {
+			t.Errorf("outcome %s (%q) is published but not marked public", p.Ref, p.Description)
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package publish
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/projections/commitments"
+)
+
+// Observatory is everything a publication shows, and nothing else.
+type Observatory struct {
+	AsOf      domain.Date `json:"asOf"`
+	DelayDays int         `json:"delayDays"`
+	Cutoff    domain.Date `json:"cutoff"`
+	// Authorities are those with a commitment published, by name.
+	Authorities      []Authority `json:"authorities"`
+	RatesByAuthority []Rate      `json:"ratesByAuthority"`
+	RatesByRegion    []Rate      `json:"ratesByRegion"`
+	Inclusion        []Cell      `json:"inclusion"`
+	// InclusionTo is the last day the inclusion figures cover.
+	InclusionTo domain.Date `json:"inclusionTo"`
+	Outcomes    []Outcome   `json:"outcomes"`
+}
+
+// Authority is a stakeholder who made a commitment published.
+type Authority struct {
+	Ref         string       `json:"ref"`
+	Name        string       `json:"name"`
+	Type        string       `json:"type"`
+	Level       string       `json:"level"`
+	Region      string       `json:"region,omitempty"`
+	Commitments []Commitment `json:"commitments"`
+}
+
+// Commitment is a commitment as the cut-off saw it.
+type Commitment struct {
+	Ref       string      `json:"ref"`
+	Authority string      `json:"authority"` // the authority's Ref
+	Region    string      `json:"region,omitempty"`
+	Pillar    string      `json:"pillar"`
+	Text      string      `json:"text"`
+	MadeOn    domain.Date `json:"madeOn"`
+	DueOn     domain.Date `json:"dueOn"` // zero when unknown at the cut-off
+	Status    string      `json:"status"`
+	SettledOn domain.Date `json:"settledOn"`
+	Progress  []Progress  `json:"progress"`
+	id        domain.ID   // never published: the log's id
+}
+
+// Progress is one dated follow-up: its kind, a progress report's status,
+// and how many items of evidence support it (their texts stay private).
+type Progress struct {
+	N             int         `json:"n"` // its rank among the commitment's progress reports, from 1
+	On            domain.Date `json:"on"`
+	Kind          string      `json:"kind"`
+	Status        string      `json:"status,omitempty"`
+	EvidenceItems int         `json:"evidenceItems"`
+}
+
+// Rate is the commitments of an authority or a region and the share kept.
+type Rate struct {
+	Key       string `json:"key"` // an authority's Ref or a region
+	Label     string `json:"label"`
+	Made      int    `json:"made"`
+	Open      int    `json:"open"`
+	Fulfilled int    `json:"fulfilled"`
+	Broken    int    `json:"broken"`
+	Withdrawn int    `json:"withdrawn"`
+	// Rate is fulfilled ÷ (fulfilled + broken), as the commitments read
+	// model defines it; nil when none is settled.
+	Rate *float64 `json:"rate"`
+}
+
+// Build applies the policy to what the read service gives a reader
+// without identities: the commitments and outcomes an advocacy lead
+// reads, and the inclusion figures an analyst is released.
+func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	o := &Observatory{AsOf: p.AsOf, DelayDays: p.DelayDays, Cutoff: p.Cutoff()}
+	records := read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "publication", TokenID: "publication"}, Log: zerolog.Nop()}
+	list, err := svc.Commitments(records, read.CommitmentQuery{})
+	if err != nil {
+		return nil, fmt.Errorf("publish: commitments: %w", err)
+	}
+	byID := map[domain.ID]string{} // commitment id → its Ref
+	o.Authorities = authorities(svc, records, p, list, byID)
+	o.RatesByAuthority, o.RatesByRegion = rates(o.Authorities)
+	if o.Inclusion, o.InclusionTo, err = inclusionCells(ctx, svc, p); err != nil {
+		return nil, err
+	}
+	if o.Outcomes, err = outcomesOf(svc, records, p, byID, o.Authorities); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// authorities group the published commitments by who made them, each
+// commitment as the cut-off saw it.
+func authorities(svc *read.Service, v read.Viewer, p Policy, list []commitments.Commitment, refs map[domain.ID]string) []Authority {
+	index := map[domain.ID]int{}
+	var out []Authority
+	for _, c := range list {
+		if !p.Dated(c.MadeOn) {
+			continue
+		}
+		i, ok := index[c.StakeholderID]
+		if !ok {
+			h, err := svc.Stakeholder(v, c.StakeholderID)
+			if err != nil {
+				continue
+			}
+			i = len(out)
+			index[c.StakeholderID] = i
+			out = append(out, Authority{Name: h.Profile.Name, Type: h.Profile.Type, Level: h.Profile.Level, Region: h.Profile.Region})
+		}
+		region, _ := svc.RegionOf(v, domain.Ref{Category: "commitment", ID: c.ID})
+		out[i].Commitments = append(out[i].Commitments, commitmentAt(p, c, region))
+	}
+	slices.SortStableFunc(out, func(a, b Authority) int { return cmp.Compare(a.Name, b.Name) })
+	n := 0
+	for i := range out {
+		out[i].Ref = fmt.Sprintf("A%d", i+1)
+		for j := range out[i].Commitments {
+			n++
+			c := &out[i].Commitments[j]
+			c.Ref, c.Authority = fmt.Sprintf("C%d", n), out[i].Ref
+			refs[c.id] = c.Ref
+		}
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package jetstore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/keystore"
+)
+
+var _ keystore.Vault = (*Vault)(nil)
+
+// KeysStream is the JetStream stream that holds participants' wrapped keys,
+// one subject per participant.
+const KeysStream = "PALABRE_KEYS"
+
+const (
+	keysPrefix = "palabre.key.id."
+	keysPad    = "palabre.key.pad"
+)
+
+// walPad is how many bytes a Destroy writes through the keys stream's raft
+// log after erasing a key, in padMessages messages: more than a raft log
+// block (4 MiB in nats-server v2.15), so that the block holding the key's
+// entry is no longer the log's last and the next compaction removes its
+// file (the last block is kept, its head bytes too, however compacted).
+const (
+	padMessages = 9
+	padSize     = 512 * 1024
+)
+
+// VaultOptions tune a Vault.
+type VaultOptions struct {
+	// Replicas of the keys stream: 3 in a cluster of three.
+	Replicas int
+	// Nodes are the embedded nodes of this process whose raft log a
+	// Destroy compacts at once; the other nodes compact theirs on their
+	// own timer (every two to three minutes).
+	Nodes []*Node
+}
+
+// Vault is a keystore.Vault in JetStream: Create publishes a participant's
+// wrapped key only if their subject has no message (expected last subject
+// sequence 0), Destroy deletes it with secure erase, which overwrites its
+// bytes in every replica's message store.
+type Vault struct {
+	stream jetstream.Stream
+	js     jetstream.JetStream
+	opts   VaultOptions
+}
+
+// OpenVault makes sure the keys stream exists and returns a vault on it.
+// Reads go to the stream's leader (no direct gets), so that a key created
+// through one node is found at once through any other.
+func OpenVault(ctx context.Context, nc *nats.Conn, opts VaultOptions) (*Vault, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	stream, err := ensureStream(ctx, js, jetstream.StreamConfig{
+		Name:      KeysStream,
+		Subjects:  []string{keysPrefix + ">", keysPad},
+		Storage:   jetstream.FileStorage,
+		Replicas:  max(opts.Replicas, 1),
+		Retention: jetstream.LimitsPolicy,
+		Discard:   jetstream.DiscardNew,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{stream: stream, js: js, opts: opts}, nil
+}
+
+func keySubject(id domain.ID) string { return keysPrefix + id.String() }
+
+// Load implements keystore.Vault.
+func (v *Vault) Load(ctx context.Context, id domain.ID) ([]byte, error) {
+	m, err := v.stream.GetLastMsgForSubject(ctx, keySubject(id))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, keystore.ErrNoKey
+	}
+	if err != nil {
+		return nil, translate(ctx, "load key "+id.String(), false, err)
+	}
+	return m.Data, nil
+}
+
+// Create implements keystore.Vault.
+func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		_, err := v.js.Publish(ctx, keySubject(id), wrapped, jetstream.WithExpectLastSequencePerSubject(0))
+		var apiErr *jetstream.APIError
+		switch {
+		case err == nil:
+			return wrapped, nil
+		case errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence:
+			return v.Load(ctx, id) // another node stored one first
+		case errors.As(err, &apiErr) && apiErr.ErrorCode == codeWrongLastSeqInFlux && attempt < maxAttempts:
+			// Another node's key for id is being written: once it is,
+			// the retry finds it.
+			if err := pause(ctx, attempt+1); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, translate(ctx, "create key "+id.String(), true, err)
+		}
+	}
+}
+
+// Destroy implements keystore.Vault. Once the delete is acknowledged, a
+// majority of replicas have it in their raft log and the leader has
+// overwritten the key in its message store; the others overwrite it as
+// they apply the delete, within milliseconds. Destroy then pushes the
+// key's raft log entry out of the log's last block and compacts the logs
+// of this process's nodes: see the package's caveats.
+func (v *Vault) Destroy(ctx context.Context, id domain.ID) error {
+	m, err := v.stream.GetLastMsgForSubject(ctx, keySubject(id))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil
+	}
+	if err != nil {
+		return translate(ctx, "destroy key "+id.String(), false, err)
+	}
+	if err := v.stream.SecureDeleteMsg(ctx, m.Sequence); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
+		return translate(ctx, "destroy key "+id.String(), true, err)
+	}
+	if max(v.opts.Replicas, 1) == 1 {
+		return nil // no raft log: the erase is all
+	}
+	return v.shredLog(ctx)
+}
+
+// shredLog writes walPad bytes of noise through the keys stream's raft
+// log, purges them, and compacts the logs of this process's nodes.
+func (v *Vault) shredLog(ctx context.Context) error {
+	pad := make([]byte, padSize)
+	for range padMessages {
+		rand.Read(pad) // noise: nothing could compress it below a block
+		if _, err := v.js.Publish(ctx, keysPad, pad); err != nil {
+			return translate(ctx, "pad the keys' raft log", true, err)
+		}
+	}
+	if err := v.stream.Purge(ctx, jetstream.WithPurgeSubject(keysPad)); err != nil {
+		return translate(ctx, "purge the keys' raft log padding", true, err)
+	}
+	for _, n := range v.opts.Nodes {
+		// A compaction refused now (a follower being caught up) is not a
+		// failed erase: the node's own timer compacts within minutes.
+		_ = n.CompactLog(KeysStream)
+	}
+	return nil
+}
+
+// List implements keystore.Vault.
+func (v *Vault) List(ctx context.Context) ([]domain.ID, error) {
+	info, err := v.stream.Info(ctx, jetstream.WithSubjectFilter(keysPrefix+">"))
+	if err != nil {
+		return nil, translate(ctx, "list keys", false, err)
+	}
+	out := make([]domain.ID, 0, len(info.State.Subjects))
+	for subject, n := range info.State.Subjects {
+		if n == 0 {
+			continue
+		}
+		id, err := ulid.ParseStrict(strings.TrimPrefix(subject, keysPrefix))
+		if err != nil {
+			return nil, fmt.Errorf("list keys: subject %q: %w", subject, err)
+		}
+		out = append(out, id)
+	}
+	slices.SortFunc(out, func(a, b domain.ID) int { return a.Compare(b) })
+	return out, nil
+}
