@@ -10,7 +10,8 @@ import { leave as leaveDevice, wipeDevice } from './wipe'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
-import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
+import { Board, CommitmentPage } from './pages/Commitments'
+import { ScorecardPage, ScorecardSheet } from './pages/Scorecard'
 import { FixOutcome, NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
 import { OutcomePage } from './pages/OutcomePage'
 import { DialogueView } from './pages/DialogueView'
@@ -297,6 +298,8 @@ function page(route: string, role: Session['role']) {
       return <ReviseOutcome id={second!} />
     case role !== 'analyst' && first === 'outcome' && !!second:
       return <OutcomePage id={second!} />
+    case tracks && first === 'scorecard' && !!second && third === 'print':
+      return <ScorecardSheet id={second!} />
     case tracks && first === 'scorecard' && !!second:
       return <ScorecardPage id={second!} />
     case pagesOf(role).includes('dashboard') && first === 'dashboard':

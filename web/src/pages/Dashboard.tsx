@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { BarChart, LineChart } from '../charts'
-import { Refused, download } from '../download'
+import { download, downloadFailed } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { count, day, month, percent } from '../numbers'
@@ -155,8 +155,7 @@ export default function Dashboard() {
     try {
       await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), exportName(region, from, to, format))
     } catch (e) {
-      const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
-      setExportProblem(t('dashboard.exportFailed', { why }))
+      setExportProblem(downloadFailed(e, viewRefusal))
     }
   }
   return (

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
+import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal, serverMessage } from '../forms'
+import { download, downloadFailed } from '../download'
 import { outcomeProblems, splitTags, today, type OutcomeFields } from '../checks'
 import { useQuery } from '../query'
 import { count, day } from '../numbers'
@@ -41,6 +42,17 @@ export function OutcomesList() {
     vars, [region, changeType, tag, app.lastDrain], app)
   const list = (data?.outcomes.edges ?? []).map((e) => e.node)
   const lang = language()
+  const [exportProblem, setExportProblem] = useState('')
+  // the export is the list as filtered here, every page of it
+  const exportAs = async (format: 'xlsx' | 'csv') => {
+    setExportProblem('')
+    const params = Object.fromEntries(Object.entries(vars).filter(([, v]) => v)) as Record<string, string>
+    try {
+      await download(`/export/outcomes.${format}?` + new URLSearchParams({ ...params, lang }), `palabre-changements.${format}`)
+    } catch (e) {
+      setExportProblem(downloadFailed(e, serverMessage))
+    }
+  }
   return (
     <section>
       <h1>{t('outcomes.title')}</h1>
@@ -60,6 +72,11 @@ export function OutcomesList() {
       {problem && <p class={app.online ? 'error' : 'notice state-waiting'} role="alert">{problem}</p>}
       {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       {!problem && <p class="help">{t('outcomes.count', { n: count(list.length) })}</p>}
+      <div class="actions">
+        <button type="button" onClick={() => void exportAs('xlsx')}>{t('dashboard.exportXlsx')}</button>
+        <button type="button" onClick={() => void exportAs('csv')}>{t('dashboard.exportCsv')}</button>
+      </div>
+      {exportProblem && <p class="error" role="alert">{exportProblem}</p>}
       <ul class="cards">
         {list.map((o) => (
           <li key={o.id}>
