@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-Cpoy9gX2.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-VGSl-zUX.js","/assets/Erasure-C7XBTSgQ.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BrcMMu1P.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-C7XBTSgQ.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "ab5cbb5ca6dc"
+const SHELL = ["/","/assets/index-CGgG0K1f.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DuaGfBR0.js","/assets/Erasure-BRLmtgzm.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DIM5V3GK.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-BRLmtgzm.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "72705a216230"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
