@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CGgG0K1f.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DuaGfBR0.js","/assets/Erasure-BRLmtgzm.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DIM5V3GK.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-BRLmtgzm.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "72705a216230"
+const SHELL = ["/","/assets/index-DlxBdlkF.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DADo9K3d.js","/assets/Erasure-CnnEFq7F.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-fI0PBJ4X.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-CnnEFq7F.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "a8c2b8498e75"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -53,16 +53,16 @@ function DialogueFacts({ d }: { d: Dialogue }) {
   const ref = useApp().reference
   const lang = language()
   return (
-      <dl class="facts">
-        <div><dt>{t('dialogue.space')}</dt><dd>{d.space?.name ?? '—'}</dd></div>
-        <div><dt>{t('dialogue.heldOn')}</dt><dd>{d.heldOn}</dd></div>
-        <div><dt>{t('dialogue.format')}</dt><dd>{label(ref, lang, 'DialogueFormat', d.format)}</dd></div>
-        <div><dt>{t('dialogue.pillar')}</dt><dd>{label(ref, lang, 'Pillar', d.pillar)}</dd></div>
-        {d.topics.length > 0 && <div><dt>{t('dialogue.topicsShort')}</dt><dd>{d.topics.join(', ')}</dd></div>}
-        {d.locality && <div><dt>{t('dialogue.locality')}</dt><dd>{d.locality}</dd></div>}
-        {d.language && <div><dt>{t('dialogue.language')}</dt><dd>{d.language}</dd></div>}
-        {d.durationMinutes != null && <div><dt>{t('dialogue.duration')}</dt><dd>{count(d.durationMinutes)}</dd></div>}
-      </dl>
+    <dl class="facts">
+      <div><dt>{t('dialogue.space')}</dt><dd>{d.space?.name ?? '—'}</dd></div>
+      <div><dt>{t('dialogue.heldOn')}</dt><dd>{d.heldOn}</dd></div>
+      <div><dt>{t('dialogue.format')}</dt><dd>{label(ref, lang, 'DialogueFormat', d.format)}</dd></div>
+      <div><dt>{t('dialogue.pillar')}</dt><dd>{label(ref, lang, 'Pillar', d.pillar)}</dd></div>
+      {d.topics.length > 0 && <div><dt>{t('dialogue.topicsShort')}</dt><dd>{d.topics.join(', ')}</dd></div>}
+      {d.locality && <div><dt>{t('dialogue.locality')}</dt><dd>{d.locality}</dd></div>}
+      {d.language && <div><dt>{t('dialogue.language')}</dt><dd>{d.language}</dd></div>}
+      {d.durationMinutes != null && <div><dt>{t('dialogue.duration')}</dt><dd>{count(d.durationMinutes)}</dd></div>}
+    </dl>
   )
 }
 
@@ -130,25 +130,25 @@ function DialogueCorrections({ d, current, summary, onSaved }: { d: Dialogue; cu
     await app.drain()
   }
   return (
-        <>
-          {attendance ? (
-            <form autoComplete="off" class="card wide" onSubmit={correct} aria-labelledby="correct-title">
-              <h2 id="correct-title">{t('view.correct')}</h2>
-              <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
-              <button type="submit" class="primary">{t('view.saveAttendance')}</button>
-            </form>
-          ) : (
-            <button type="button" onClick={() => setAttendance(current)}>{t('view.correct')}</button>
-          )}
-          <form autoComplete="off" class="card wide" onSubmit={retract} aria-labelledby="retract-title">
-            <h2 id="retract-title">{t('view.retract')}</h2>
-            <p class="help">{t('view.retractExplain')}</p>
-            <Field id="reason" label={t('commitment.reason')}>
-              <input id="reason" value={reason} required maxLength={rules.maxLength.retractReason} onInput={(e) => setReason(e.currentTarget.value)} />
-            </Field>
-            <button type="submit">{t('view.retract')}</button>
-          </form>
-        </>
+    <>
+      {attendance ? (
+        <form autoComplete="off" class="card wide" onSubmit={correct} aria-labelledby="correct-title">
+          <h2 id="correct-title">{t('view.correct')}</h2>
+          <AttendanceFields value={attendance} onChange={setAttendance} codes={codes} online={app.online} problems={headcountProblems(attendance.headcount)} />
+          <button type="submit" class="primary">{t('view.saveAttendance')}</button>
+        </form>
+      ) : (
+        <button type="button" onClick={() => setAttendance(current)}>{t('view.correct')}</button>
+      )}
+      <form autoComplete="off" class="card wide" onSubmit={retract} aria-labelledby="retract-title">
+        <h2 id="retract-title">{t('view.retract')}</h2>
+        <p class="help">{t('view.retractExplain')}</p>
+        <Field id="reason" label={t('commitment.reason')}>
+          <input id="reason" value={reason} required maxLength={rules.maxLength.retractReason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </Field>
+        <button type="submit">{t('view.retract')}</button>
+      </form>
+    </>
   )
 }
 

@@ -170,38 +170,38 @@ function MeetingFields({ form, set, need, now }: { form: Form; set: SetField; ne
   const ref = app.reference
   const spaces = (ref?.spaces ?? []).filter((s) => !s.closed && (app.session.regions.length === 0 || app.session.regions.includes(s.region)))
   return (
-      <fieldset>
-        <Field id="spaceId" label={t('dialogue.space')} error={need('spaceId')}>
-          <select id="spaceId" value={form.spaceId} required aria-describedby={describedBy('spaceId', need('spaceId'))} onChange={(e) => set('spaceId', e.currentTarget.value)}>
-            <option value="">{t('form.choose')}</option>
-            {spaces.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-          </select>
-        </Field>
-        <Field id="heldOn" label={t('dialogue.heldOn')} error={need('heldOn')}>
-          <input id="heldOn" type="date" value={form.heldOn} max={now} required aria-invalid={need('heldOn') ? true : undefined} aria-describedby={describedBy('heldOn', need('heldOn'))} onInput={(e) => set('heldOn', e.currentTarget.value)} />
-        </Field>
-        <Field id="format" label={t('dialogue.format')} error={need('format')}>
-          <VocabularySelect id="format" vocabulary="DialogueFormat" ref_={ref} value={form.format} onChange={(v) => set('format', v)} required error={need('format')} />
-        </Field>
-        <Field id="pillar" label={t('dialogue.pillar')} error={need('pillar')}>
-          <VocabularySelect id="pillar" vocabulary="Pillar" ref_={ref} value={form.pillar} onChange={(v) => set('pillar', v)} required error={need('pillar')} />
-        </Field>
-        <Field id="title" label={t('dialogue.titleField')} error={need('title')}>
-          <input id="title" value={form.title} aria-describedby={describedBy('title', need('title'))} onInput={(e) => set('title', e.currentTarget.value)} />
-        </Field>
-        <Field id="topics" label={t('dialogue.topics')} error={need('topics')}>
-          <input id="topics" value={form.topics} aria-describedby={describedBy('topics', need('topics'))} onInput={(e) => set('topics', e.currentTarget.value)} />
-        </Field>
-        <Field id="locality" label={t('dialogue.locality')} error={need('locality')}>
-          <input id="locality" value={form.locality} aria-describedby={describedBy('locality', need('locality'))} onInput={(e) => set('locality', e.currentTarget.value)} />
-        </Field>
-        <Field id="language" label={t('dialogue.language')} error={need('language')}>
-          <input id="language" value={form.language} aria-describedby={describedBy('language', need('language'))} onInput={(e) => set('language', e.currentTarget.value)} />
-        </Field>
-        <Field id="durationMinutes" label={t('dialogue.duration')} error={need('durationMinutes')}>
-          <input id="durationMinutes" type="number" min="0" max={rules.durationMinutes.max} inputMode="numeric" value={form.durationMinutes} aria-describedby={describedBy('durationMinutes', need('durationMinutes'))} onInput={(e) => set('durationMinutes', e.currentTarget.value)} />
-        </Field>
-      </fieldset>
+    <fieldset>
+      <Field id="spaceId" label={t('dialogue.space')} error={need('spaceId')}>
+        <select id="spaceId" value={form.spaceId} required aria-describedby={describedBy('spaceId', need('spaceId'))} onChange={(e) => set('spaceId', e.currentTarget.value)}>
+          <option value="">{t('form.choose')}</option>
+          {spaces.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </select>
+      </Field>
+      <Field id="heldOn" label={t('dialogue.heldOn')} error={need('heldOn')}>
+        <input id="heldOn" type="date" value={form.heldOn} max={now} required aria-invalid={need('heldOn') ? true : undefined} aria-describedby={describedBy('heldOn', need('heldOn'))} onInput={(e) => set('heldOn', e.currentTarget.value)} />
+      </Field>
+      <Field id="format" label={t('dialogue.format')} error={need('format')}>
+        <VocabularySelect id="format" vocabulary="DialogueFormat" ref_={ref} value={form.format} onChange={(v) => set('format', v)} required error={need('format')} />
+      </Field>
+      <Field id="pillar" label={t('dialogue.pillar')} error={need('pillar')}>
+        <VocabularySelect id="pillar" vocabulary="Pillar" ref_={ref} value={form.pillar} onChange={(v) => set('pillar', v)} required error={need('pillar')} />
+      </Field>
+      <Field id="title" label={t('dialogue.titleField')} error={need('title')}>
+        <input id="title" value={form.title} aria-describedby={describedBy('title', need('title'))} onInput={(e) => set('title', e.currentTarget.value)} />
+      </Field>
+      <Field id="topics" label={t('dialogue.topics')} error={need('topics')}>
+        <input id="topics" value={form.topics} aria-describedby={describedBy('topics', need('topics'))} onInput={(e) => set('topics', e.currentTarget.value)} />
+      </Field>
+      <Field id="locality" label={t('dialogue.locality')} error={need('locality')}>
+        <input id="locality" value={form.locality} aria-describedby={describedBy('locality', need('locality'))} onInput={(e) => set('locality', e.currentTarget.value)} />
+      </Field>
+      <Field id="language" label={t('dialogue.language')} error={need('language')}>
+        <input id="language" value={form.language} aria-describedby={describedBy('language', need('language'))} onInput={(e) => set('language', e.currentTarget.value)} />
+      </Field>
+      <Field id="durationMinutes" label={t('dialogue.duration')} error={need('durationMinutes')}>
+        <input id="durationMinutes" type="number" min="0" max={rules.durationMinutes.max} inputMode="numeric" value={form.durationMinutes} aria-describedby={describedBy('durationMinutes', need('durationMinutes'))} onInput={(e) => set('durationMinutes', e.currentTarget.value)} />
+      </Field>
+    </fieldset>
   )
 }
 
@@ -209,15 +209,15 @@ function MeetingFields({ form, set, need, now }: { form: Form; set: SetField; ne
 function StakeholdersPresent({ form, set }: { form: Form; set: SetField }) {
   const ref = useApp().reference
   return (
-      <fieldset>
-        <legend>{t('dialogue.stakeholders')}</legend>
-        {(ref?.stakeholders ?? []).map((s) => (
-          <label key={s.id} class="check">
-            <input type="checkbox" checked={form.stakeholderIds.includes(s.id)}
-              onChange={(e) => set('stakeholderIds', e.currentTarget.checked ? [...form.stakeholderIds, s.id] : form.stakeholderIds.filter((x) => x !== s.id))} /> {s.name}
-          </label>
-        ))}
-      </fieldset>
+    <fieldset>
+      <legend>{t('dialogue.stakeholders')}</legend>
+      {(ref?.stakeholders ?? []).map((s) => (
+        <label key={s.id} class="check">
+          <input type="checkbox" checked={form.stakeholderIds.includes(s.id)}
+            onChange={(e) => set('stakeholderIds', e.currentTarget.checked ? [...form.stakeholderIds, s.id] : form.stakeholderIds.filter((x) => x !== s.id))} /> {s.name}
+        </label>
+      ))}
+    </fieldset>
   )
 }
 
@@ -225,21 +225,21 @@ function StakeholdersPresent({ form, set }: { form: Form; set: SetField }) {
 function ConcernsRaised({ form, set, need, error }: { form: Form; set: SetField; need: Need; error?: ApiError }) {
   const ref = useApp().reference
   return (
-      <fieldset>
-        <legend>{t('dialogue.concerns')}</legend>
-        {form.concerns.map((c, i) => (
-          <div key={i} class="row">
-            <Field id={`concern-${i}`} label={t('dialogue.concerns')} error={refusal(error, `concerns[${i}].category`)}>
-              <VocabularySelect id={`concern-${i}`} vocabulary="ConcernCategory" ref_={ref} value={c.category} onChange={(v) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, category: v } : x)))} />
-            </Field>
-            <Field id={`concern-summary-${i}`} label={t('dialogue.concernSummary')} error={need(`concerns[${i}]`)}>
-              <input id={`concern-summary-${i}`} value={c.summary} onInput={(e) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, summary: e.currentTarget.value } : x)))} />
-            </Field>
-            <button type="button" class="link" onClick={() => set('concerns', form.concerns.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
-          </div>
-        ))}
-        <button type="button" onClick={() => set('concerns', [...form.concerns, { category: '', summary: '' }])}>{t('dialogue.addConcern')}</button>
-      </fieldset>
+    <fieldset>
+      <legend>{t('dialogue.concerns')}</legend>
+      {form.concerns.map((c, i) => (
+        <div key={i} class="row">
+          <Field id={`concern-${i}`} label={t('dialogue.concerns')} error={refusal(error, `concerns[${i}].category`)}>
+            <VocabularySelect id={`concern-${i}`} vocabulary="ConcernCategory" ref_={ref} value={c.category} onChange={(v) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, category: v } : x)))} />
+          </Field>
+          <Field id={`concern-summary-${i}`} label={t('dialogue.concernSummary')} error={need(`concerns[${i}]`)}>
+            <input id={`concern-summary-${i}`} value={c.summary} onInput={(e) => set('concerns', form.concerns.map((x, j) => (j === i ? { ...x, summary: e.currentTarget.value } : x)))} />
+          </Field>
+          <button type="button" class="link" onClick={() => set('concerns', form.concerns.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
+        </div>
+      ))}
+      <button type="button" onClick={() => set('concerns', [...form.concerns, { category: '', summary: '' }])}>{t('dialogue.addConcern')}</button>
+    </fieldset>
   )
 }
 
@@ -248,27 +248,27 @@ function CommitmentsHeard({ form, set, problems }: { form: Form; set: SetField; 
   const ref = useApp().reference
   const change = (i: number, c: Partial<Form['commitments'][number]>) => set('commitments', form.commitments.map((x, j) => (j === i ? { ...x, ...c } : x)))
   return (
-        <fieldset>
-          <legend>{t('dialogue.commitments')}</legend>
-          {form.commitments.map((c, i) => (
-            <div key={i} class="row">
-              <Field id={`commitment-holder-${i}`} label={t('dialogue.commitmentStakeholder')}>
-                <select id={`commitment-holder-${i}`} value={c.stakeholderId} onChange={(e) => change(i, { stakeholderId: e.currentTarget.value })}>
-                  <option value="">{t('form.choose')}</option>
-                  {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-                </select>
-              </Field>
-              <Field id={`commitment-text-${i}`} label={t('dialogue.commitmentText')} error={problems[`commitments[${i}].text`]}>
-                <input id={`commitment-text-${i}`} value={c.text} onInput={(e) => change(i, { text: e.currentTarget.value })} />
-              </Field>
-              <Field id={`commitment-due-${i}`} label={t('dialogue.commitmentDue')} error={problems[`commitments[${i}].dueOn`]}>
-                <input id={`commitment-due-${i}`} type="date" value={c.dueOn} min={form.heldOn || undefined} onInput={(e) => change(i, { dueOn: e.currentTarget.value })} />
-              </Field>
-              <button type="button" class="link" onClick={() => set('commitments', form.commitments.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
-            </div>
-          ))}
-          <button type="button" onClick={() => set('commitments', [...form.commitments, { stakeholderId: '', text: '', dueOn: '' }])}>{t('dialogue.addCommitment')}</button>
-        </fieldset>
+    <fieldset>
+      <legend>{t('dialogue.commitments')}</legend>
+      {form.commitments.map((c, i) => (
+        <div key={i} class="row">
+          <Field id={`commitment-holder-${i}`} label={t('dialogue.commitmentStakeholder')}>
+            <select id={`commitment-holder-${i}`} value={c.stakeholderId} onChange={(e) => change(i, { stakeholderId: e.currentTarget.value })}>
+              <option value="">{t('form.choose')}</option>
+              {(ref?.stakeholders ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+            </select>
+          </Field>
+          <Field id={`commitment-text-${i}`} label={t('dialogue.commitmentText')} error={problems[`commitments[${i}].text`]}>
+            <input id={`commitment-text-${i}`} value={c.text} onInput={(e) => change(i, { text: e.currentTarget.value })} />
+          </Field>
+          <Field id={`commitment-due-${i}`} label={t('dialogue.commitmentDue')} error={problems[`commitments[${i}].dueOn`]}>
+            <input id={`commitment-due-${i}`} type="date" value={c.dueOn} min={form.heldOn || undefined} onInput={(e) => change(i, { dueOn: e.currentTarget.value })} />
+          </Field>
+          <button type="button" class="link" onClick={() => set('commitments', form.commitments.filter((_, j) => j !== i))}>{t('dialogue.remove')}</button>
+        </div>
+      ))}
+      <button type="button" onClick={() => set('commitments', [...form.commitments, { stakeholderId: '', text: '', dueOn: '' }])}>{t('dialogue.addCommitment')}</button>
+    </fieldset>
   )
 }
 
