@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DlxBdlkF.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DADo9K3d.js","/assets/Erasure-CnnEFq7F.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-fI0PBJ4X.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-CnnEFq7F.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "a8c2b8498e75"
+const SHELL = ["/","/assets/index-CwxkhZ25.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-BfXIP3Gz.js","/assets/Erasure-Bu6oNqLM.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-QHzFDb2Q.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-Bu6oNqLM.js","/assets/Erasure-T9BhRc_K.css"]}
+const VERSION = "91992b085541"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -86,6 +86,9 @@ const columns = [
   { measure: 'displaced', target: 'displaced', label: 'dashboard.displaced' },
 ] as const
 
+// Charted is the measure a chart shows.
+type Charted = (typeof columns)[number]
+
 function monthsAgo(n: number): string {
   const d = new Date()
   d.setUTCMonth(d.getUTCMonth() - n, 1)
@@ -171,8 +174,7 @@ function InclusionTable({ groups, answer, nobody }: { groups: Group[]; answer: A
 }
 
 // InclusionCharts are a chosen measure by space and its trend.
-function InclusionCharts({ groups, answer }: { groups: Group[]; answer: Answer }) {
-  const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
+function InclusionCharts({ groups, answer, chart, setChart }: { groups: Group[]; answer: Answer; chart: Charted; setChart: (c: Charted) => void }) {
   return (
     <>
     <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
@@ -206,6 +208,8 @@ export default function Dashboard() {
   const [from, setFrom] = useState(monthsAgo(11))
   const [to, setTo] = useState(new Date().toISOString().slice(0, 10))
   const [bucket, setBucket] = useState('MONTH')
+  // The measure charted outlives a refused filter's cleared figures.
+  const [chart, setChart] = useState<Charted>(columns[0])
   const [exportProblem, setExportProblem] = useState('')
   // Every space by month is a region's detail: for every region it is
   // more than a request may cost, so it is offered for one.
@@ -273,7 +277,7 @@ export default function Dashboard() {
           )}
           {!exact && <p class="help">{t('dashboard.perturbedWhy')}</p>}
           <p class="help">{t('dashboard.withheldWhy')}</p>
-          <InclusionCharts groups={groups} answer={answer} />
+          <InclusionCharts groups={groups} answer={answer} chart={chart} setChart={setChart} />
         </>
       )}
     </section>

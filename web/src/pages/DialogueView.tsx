@@ -101,10 +101,9 @@ function AttendanceRecorded({ current }: { current: Attendance }) {
 // DialogueCorrections are the two corrections a facilitator makes: the
 // attendance, replaced whole, and the retraction, with a reason; each is
 // queued and sent at once.
-function DialogueCorrections({ d, current, summary, onSaved }: { d: Dialogue; current: Attendance; summary: string; onSaved: (message: string) => void }) {
+function DialogueCorrections({ d, current, summary, onSaved, corrections }: { d: Dialogue; current: Attendance; summary: string; onSaved: (message: string) => void; corrections: Corrections }) {
   const app = useApp()
-  const [attendance, setAttendance] = useState<Attendance>()
-  const [reason, setReason] = useState('')
+  const { attendance, setAttendance, reason, setReason } = corrections
   const codes = new Map((app.reference?.participants ?? []).map((p) => [p.id, p.code]))
   const correct = async (e: Event) => {
     e.preventDefault()
@@ -152,10 +151,22 @@ function DialogueCorrections({ d, current, summary, onSaved }: { d: Dialogue; cu
   )
 }
 
+// useCorrections are the corrections being written: the attendance and
+// the retraction's reason. They are the page's, so that they outlive a
+// reload that fails.
+function useCorrections() {
+  const [attendance, setAttendance] = useState<Attendance>()
+  const [reason, setReason] = useState('')
+  return { attendance, setAttendance, reason, setReason }
+}
+
+type Corrections = ReturnType<typeof useCorrections>
+
 export function DialogueView({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
   const lang = language()
+  const corrections = useCorrections()
   const [saved, setSaved] = useState('')
   // Kept on the device for offline: a dialogue's codes, never a name.
   const [data, problem, , kept] = useQuery<{ dialogue: Dialogue | null }>(query, { id }, [id, app.lastDrain], app)
@@ -191,7 +202,7 @@ export function DialogueView({ id }: { id: string }) {
         {d.changes.map((c, i) => <li key={i}>{new Date(c.recordedAt).toLocaleString(lang)} — {t(('change.' + c.type) as MessageKey)} <span class="help">{t('view.by', { who: readableSubject(c.recordedBy) })}</span></li>)}
       </ol>
       <Saved message={saved} />
-      {!d.retracted && <DialogueCorrections d={d} current={current} summary={summary} onSaved={setSaved} />}
+      {!d.retracted && <DialogueCorrections d={d} current={current} summary={summary} onSaved={setSaved} corrections={corrections} />}
     </section>
   )
 }
