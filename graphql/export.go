@@ -79,7 +79,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	ex, known := s.tables[name]
 	_, raw := ex.raw[format]
 	if !ok || !known || (format != "csv" && format != "xlsx" && !raw) {
-		x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "no such export; try /export/inclusion.csv, dialogues, commitments or stakeholders, as .csv or .xlsx"})
+		x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "no such export; try /export/inclusion.csv, dialogues, commitments, stakeholders or outcomes, as .csv or .xlsx"})
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -343,6 +343,8 @@ var filterNames = []struct{ key, fr, en string }{
 	{"region", "Région", "Region"}, {"spaceId", "Espace (identifiant)", "Space (id)"},
 	{"stakeholderId", "Partie prenante (identifiant)", "Stakeholder (id)"}, {"pillar", "Pilier", "Pillar"},
 	{"format", "Format", "Format"}, {"status", "Statut", "Status"}, {"overdue", "En retard seulement", "Overdue only"},
+	{"changeType", "Type de changement", "Change type"}, {"tag", "Mot-clé", "Tag"}, {"actorId", "Acteur social (identifiant)", "Social actor (id)"},
+	{"cites", "Cite (identifiant)", "Cites (id)"},
 	{"bucket", "", ""}, {"groupBy", "", ""}, {"groupRows", "", ""},
 }
 
@@ -376,7 +378,7 @@ func (s *Server) filterWords(q map[string][]string, lang string) [][]any {
 		switch {
 		case f.key == "region":
 			v = s.regionLabel(v, lang)
-		case f.key == "pillar" || f.key == "format" || f.key == "status":
+		case f.key == "pillar" || f.key == "format" || f.key == "status" || f.key == "changeType":
 			v = wording{lang, s.labels}.label(enumCode{enumValue(v)})
 		}
 		lines = append(lines, []any{[]string{f.fr, f.en}[in], v})

@@ -90,6 +90,7 @@ func (s *Server) exports() map[string]export {
 	}
 	return map[string]export{
 		"donorReport": donorReportExport(),
+		"outcomes":    outcomesExport(),
 		"inclusion": {
 			// groupRows=false gives each group its total only, as the
 			// dashboard's table shows it: a year of every space by month

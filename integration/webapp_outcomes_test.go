@@ -35,6 +35,11 @@ type outcomesRun struct {
 		Width     int      `json:"width"`
 		NameKept  bool     `json:"nameKept"`
 		NameShown bool     `json:"nameShown"`
+		// the outcome's history, the commitment's outcomes, the export
+		History     []string `json:"history"`
+		Citing      []string `json:"citing"`
+		ExportName  string   `json:"exportName"`
+		ExportHolds bool     `json:"exportHolds"`
 	} `json:"steps"`
 	Accessibility []struct {
 		Page       string `json:"page"`
@@ -114,7 +119,7 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	for i, st := range run.Steps {
 		byName[st.Name] = i
 	}
-	for _, name := range []string{"logged", "listed", "substantiated", "revised", "offline"} {
+	for _, name := range []string{"logged", "listed", "substantiated", "revised", "followed", "offline"} {
 		if _, ok := byName[name]; !ok {
 			t.Fatalf("no step %q in %+v", name, run.Steps)
 		}
@@ -144,6 +149,10 @@ func checkOutcomesInTheBrowser(t *testing.T, run outcomesRun) {
 	}
 	if rev := run.Steps[byName["revised"]]; !strings.HasPrefix(rev.Before, "Le gouvernorat reçoit") || len(rev.Evidence) != 3 {
 		t.Errorf("the revision's form holds %q, and the outcome cites %q after it", rev.Before, rev.Evidence)
+	}
+	checkOutcomeFollowed(t, run.Steps[byName["followed"]].History, run.Steps[byName["followed"]].Citing)
+	if f := run.Steps[byName["followed"]]; f.ExportName != "palabre-changements.csv" || !f.ExportHolds {
+		t.Errorf("the outcomes' export: %q, holding the outcome: %v", f.ExportName, f.ExportHolds)
 	}
 	if done.NameKept || done.NameShown {
 		t.Errorf("the verifier's name is in the browser: kept %v, shown %v", done.NameKept, done.NameShown)
@@ -189,5 +198,23 @@ func checkOutcomeOnTheServer(t *testing.T, s *server, admin, commitment string) 
 	}
 	if strings.Contains(s.logs.String(), outcomeVerifier) {
 		t.Error("the server's log holds the verifier's name")
+	}
+}
+
+// checkOutcomeFollowed: the outcome's page says its history in French,
+// first to last, and the commitment it cites lists it.
+func checkOutcomeFollowed(t *testing.T, history, citing []string) {
+	t.Helper()
+	want := []string{"Changement consigné (le 20 mai 2025)", "Vérification demandée", "Vérification consignée", "Marque publique changée", "Changement révisé"}
+	if len(history) != len(want) {
+		t.Fatalf("the outcome's history: %q", history)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(history[i], w) || !strings.Contains(history[i], "consigné le") {
+			t.Errorf("the outcome's history, step %d: %q, want %q first", i, history[i], w)
+		}
+	}
+	if len(citing) != 1 || !strings.Contains(citing[0], "Le gouvernorat reçoit chaque mois") || !strings.Contains(citing[0], "20 mai 2025") {
+		t.Errorf("the commitment's page lists the outcomes citing it as %q", citing)
 	}
 }

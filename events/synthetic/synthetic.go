@@ -274,7 +274,19 @@ func (g *gen) commitment() Append {
 	case 3:
 		evs = append(evs, commitment.WithdrawnEvent{On: later(45), Note: "Retiré faute de moyens"})
 	}
-	return g.appendOf(commitment.Category, id, evs...)
+	return g.appendOf(commitment.Category, id, g.untilEnd(evs)...)
+}
+
+// untilEnd keeps the events dated up to the history's last day: what
+// would come later has not happened yet (the demo's history ends today).
+func (g *gen) untilEnd(evs []domain.Event) []domain.Event {
+	end := domain.DateOf(g.cfg.Start.Time().AddDate(0, 0, g.cfg.Months*30))
+	for i, e := range evs {
+		if on, ok := commitment.Aggregate.OnOf(e); ok && end.Before(on) {
+			return evs[:i]
+		}
+	}
+	return evs
 }
 
 // Load appends a history to a store, phase by phase, from many goroutines

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/events/synthetic"
@@ -50,4 +51,32 @@ func TestHistoriesAreDeterministicValidAndOfTheAskedSize(t *testing.T) {
 		}
 	}
 	t.Logf("%d events: %v", n, types)
+}
+
+// A history ends on its last day: nothing in it — a commitment kept,
+// broken or reported on — is dated after, or the demo, which ends today,
+// would show commitments kept in months to come.
+func TestNothingInAHistoryIsDatedAfterItsEnd(t *testing.T) {
+	cfg := synthetic.Config{Events: 20_000, Seed: 7, Start: domain.NewDate(2025, 1, 1), Months: 12}
+	end := domain.DateOf(cfg.Start.Time().AddDate(0, 0, cfg.Months*30))
+	codec := registry.Codec()
+	for _, phase := range synthetic.Generate(cfg) {
+		for _, a := range phase {
+			for _, data := range a.Events {
+				version, err := events.SchemaVersionOf(data.Metadata)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e, err := codec.Decode(data.Type, version, data.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, agg := range registry.Aggregates() {
+					if on, ok := agg.OnOf(e); ok && end.Before(on) {
+						t.Fatalf("%s of %s dated %s, after the history's end %s", data.Type, a.Stream, on, end)
+					}
+				}
+			}
+		}
+	}
 }

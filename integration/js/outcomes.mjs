@@ -9,6 +9,7 @@
 //   node outcomes.mjs URL ADVOCACY_TOKEN COMMITMENT_ID SCREENSHOT_DIR ADMIN_TOKEN DIALOGUE_ID
 //
 // Prints JSON: what each step saw.
+import { readFileSync } from "node:fs";
 import { helpers, launch, storedText, ulid } from "./browser.mjs";
 
 const [url, token, commitment, shots, adminToken, dialogue] = process.argv.slice(2);
@@ -92,6 +93,20 @@ try {
   await page.getByRole("link", { name: "Retour au changement" }).click();
   await page.getByText("Non public : ne sera jamais publié.").waitFor();
   step("revised", { before, evidence: await page.locator("section > ul.list li").allInnerTexts() });
+
+  // Its history, event by event; the commitment's page lists it; the
+  // list exports it as the API gives it.
+  const history = await page.locator("h2:text-is('Historique') + ol li").allInnerTexts();
+  const citingList = "h2:text-is('Changements qui citent cet engagement') + ul li";
+  await page.goto(`${url}/#/commitment/${commitment}`);
+  await page.locator(citingList).first().waitFor();
+  const citing = await page.locator(citingList).allInnerTexts();
+  await audit(page, "a commitment's page");
+  await page.goto(`${url}/#/outcomes`);
+  await page.locator("ul.cards li").first().waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter (CSV)" }).click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  step("followed", { history, citing, exportName: download.suggestedFilename(), exportHolds: csv.includes("Le gouvernorat reçoit chaque mois") && csv.includes("Pratique") });
 
   // Offline, another outcome from the commitment (its page kept on the
   // device) waits in the outbox; meanwhile, on another device, the

@@ -10,7 +10,8 @@ import { leave as leaveDevice, wipeDevice } from './wipe'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
 import { Lazy } from './lazy'
-import { Board, CommitmentPage, ScorecardPage } from './pages/Commitments'
+import { Board, CommitmentPage } from './pages/Commitments'
+import { ScorecardPage, ScorecardSheet } from './pages/Scorecard'
 import { FixOutcome, NewOutcome, OutcomesList, ReviseOutcome } from './pages/Outcomes'
 import { OutcomePage } from './pages/OutcomePage'
 import { DialogueView } from './pages/DialogueView'
@@ -69,24 +70,67 @@ function useOnline(): boolean {
   return online
 }
 
-export function Root({ db }: { db: Store }) {
-  const [session, setSession] = useState<Session | null | undefined>(undefined)
-  const [reference, setReference] = useState<Reference>()
-  const [key, setKey] = useState<CryptoKey | null>(null)
-  const [serverKey, setServerKey] = useState<ServerKey | null>(null)
-  const [keyChanged, setKeyChanged] = useState<{ was: ServerKey; now: ServerKey }>()
-  const [lastDrain, setLastDrain] = useState<DrainResult>()
-  const [, setLang] = useState(language())
-  const [route, go] = useRoute()
-  const online = useOnline()
+// useRolesPagesCached tells the service worker to cache the pages this
+// role opens, and no other's. A new worker (a new version of the app) is
+// told again.
+function useRolesPagesCached(role: Session['role'] | undefined) {
+  useEffect(() => {
+    if (!role || !navigator.serviceWorker) return
+    const tell = () => void navigator.serviceWorker.ready.then((r) => r.active?.postMessage({ pages: pagesOf(role) }))
+    tell()
+    navigator.serviceWorker.addEventListener('controllerchange', tell)
+    return () => navigator.serviceWorker.removeEventListener('controllerchange', tell)
+  }, [role])
+}
+
+// TopBar is the app's name, the menu of the role's pages, who is signed
+// in, the language, signing out and the quick exit.
+function TopBar({ session, reference, route, onToggleLanguage, onLeave }: { session: Session; reference?: Reference; route: string; onToggleLanguage: () => void; onLeave: () => void }) {
   const menu = useRef<HTMLElement>(null)
   useEffect(() => menu.current?.querySelector('[aria-current]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), [route, session])
-  const outbox = useMemo(() => new Outbox(db, gql, () => key, () => serverKey), [db, key, serverKey])
-  // Roles that write keep work on the device: the PIN stands before it.
-  const ready = !!session && (key !== null || !keepsWork(session.role))
+  const logs = session.role === 'facilitator' || session.role === 'admin'
+  const tracks = session.role === 'advocacy' || session.role === 'admin'
+  // on a phone the menu is one row that scrolls sideways: the page's own
+  // link is marked and brought into view so a person sees where they are
+  const here = '/' + (route.split('/')[1] ?? '')
+  const link = (href: string, label: string) => (
+    <a href={'#' + href} aria-current={href === here ? 'page' : undefined}>
+      {label}
+    </a>
+  )
+  return (
+    <header class="bar">
+      <strong>{t('app.name')}</strong>
+      <nav aria-label={t('app.name')} ref={menu}>
+        {link('/', t('nav.home'))}
+        {logs && link('/dialogue', t('nav.logDialogue'))}
+        {logs && link('/enrol', t('nav.enrol'))}
+        {logs && link('/participants', t('nav.participants'))}
+        {logs && link('/import', t('nav.import'))}
+        {tracks && link('/commitments', t('nav.commitments'))}
+        {session.role !== 'analyst' && link('/outcomes', t('nav.outcomes'))}
+        {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
+        {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
+        {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
+      </nav>
+      <span class="who">{whoIsSignedIn(session, reference)}</span>
+      <button type="button" class="link" onClick={onToggleLanguage}>
+        {t('nav.language')}
+      </button>
+      <button type="button" class="link" onClick={onLeave}>
+        {t('nav.signOut')}
+      </button>
+      <QuickExit />
+    </header>
+  )
+}
 
-  // The server's device key, pinned at the first sign-in and checked at
-  // every one after: names are sealed to it alone.
+// useServerKey is the server's device key, pinned at the first sign-in
+// and checked at every one after (checkServerKey): names are sealed to it
+// alone. keyChanged is set when the server publishes another.
+function useServerKey(db: Store) {
+  const [serverKey, setServerKey] = useState<ServerKey | null>(null)
+  const [keyChanged, setKeyChanged] = useState<{ was: ServerKey; now: ServerKey }>()
   const checkServerKey = useCallback(async () => {
     const published = await deviceKey()
     if (!published) return
@@ -94,8 +138,14 @@ export function Root({ db }: { db: Store }) {
     if ('changed' in pinned) setKeyChanged(pinned.changed)
     else setServerKey(pinned.key)
   }, [db])
+  return { serverKey, setServerKey, keyChanged, checkServerKey }
+}
 
-  // Who is signed in: the server when reachable, else the device's memory.
+// useSessionAtStart is who is signed in: the server when reachable, else
+// the device's memory (and the server key it pinned); undefined until
+// known, null when nobody is.
+function useSessionAtStart(db: Store, checkServerKey: () => Promise<void>, setServerKey: (k: ServerKey | null) => void) {
+  const [session, setSession] = useState<Session | null | undefined>(undefined)
   useEffect(() => {
     ;(async () => {
       try {
@@ -113,6 +163,21 @@ export function Root({ db }: { db: Store }) {
       }
     })()
   }, [db])
+  return [session, setSession] as const
+}
+
+export function Root({ db }: { db: Store }) {
+  const [reference, setReference] = useState<Reference>()
+  const [key, setKey] = useState<CryptoKey | null>(null)
+  const { serverKey, setServerKey, keyChanged, checkServerKey } = useServerKey(db)
+  const [session, setSession] = useSessionAtStart(db, checkServerKey, setServerKey)
+  const [lastDrain, setLastDrain] = useState<DrainResult>()
+  const [, setLang] = useState(language())
+  const [route, go] = useRoute()
+  const online = useOnline()
+  const outbox = useMemo(() => new Outbox(db, gql, () => key, () => serverKey), [db, key, serverKey])
+  // Roles that write keep work on the device: the PIN stands before it.
+  const ready = !!session && (key !== null || !keepsWork(session.role))
 
   useEffect(() => {
     if (ready) void loadReference(db, key).then(setReference)
@@ -138,15 +203,7 @@ export function Root({ db }: { db: Store }) {
     }
   }, [db, session, key])
 
-  // The service worker caches the pages this role opens, and no other's.
-  // A new worker (a new version of the app) is told again.
-  useEffect(() => {
-    if (!session || !navigator.serviceWorker) return
-    const tell = () => void navigator.serviceWorker.ready.then((r) => r.active?.postMessage({ pages: pagesOf(session.role) }))
-    tell()
-    navigator.serviceWorker.addEventListener('controllerchange', tell)
-    return () => navigator.serviceWorker.removeEventListener('controllerchange', tell)
-  }, [session?.role])
+  useRolesPagesCached(session?.role)
 
   useEffect(() => {
     if (ready && online && !keyChanged) {
@@ -171,8 +228,6 @@ export function Root({ db }: { db: Store }) {
   }
   if (!ready) return <PinForm db={db} onKey={setKey} onLockout={() => void wipeDevice(signOut).then(leaveDevice)} />
   const state: AppState = { db, session, reference, outbox, key, serverKey, online, lastDrain, drain, go }
-  const logs = session.role === 'facilitator' || session.role === 'admin'
-  const tracks = session.role === 'advocacy' || session.role === 'admin'
   const toggleLanguage = () => {
     setLanguage(language() === 'fr' ? 'en' : 'fr')
     setLang(language())
@@ -184,39 +239,9 @@ export function Root({ db }: { db: Store }) {
     setReference(undefined)
     setSession(null)
   }
-  // on a phone the menu is one row that scrolls sideways: the page's own
-  // link is marked and brought into view so a person sees where they are
-  const here = '/' + (route.split('/')[1] ?? '')
-  const link = (href: string, label: string) => (
-    <a href={'#' + href} aria-current={href === here ? 'page' : undefined}>
-      {label}
-    </a>
-  )
   return (
     <App.Provider value={state}>
-      <header class="bar">
-        <strong>{t('app.name')}</strong>
-        <nav aria-label={t('app.name')} ref={menu}>
-          {link('/', t('nav.home'))}
-          {logs && link('/dialogue', t('nav.logDialogue'))}
-          {logs && link('/enrol', t('nav.enrol'))}
-          {logs && link('/participants', t('nav.participants'))}
-          {logs && link('/import', t('nav.import'))}
-          {tracks && link('/commitments', t('nav.commitments'))}
-          {session.role !== 'analyst' && link('/outcomes', t('nav.outcomes'))}
-          {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
-          {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
-          {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
-        </nav>
-        <span class="who">{whoIsSignedIn(session, reference)}</span>
-        <button type="button" class="link" onClick={toggleLanguage}>
-          {t('nav.language')}
-        </button>
-        <button type="button" class="link" onClick={leave}>
-          {t('nav.signOut')}
-        </button>
-        <QuickExit />
-      </header>
+      <TopBar session={session} reference={reference} route={route} onToggleLanguage={toggleLanguage} onLeave={leave} />
       {!online && (
         <p class="offline" role="status">
           {t('status.offline')}
@@ -297,6 +322,8 @@ function page(route: string, role: Session['role']) {
       return <ReviseOutcome id={second!} />
     case role !== 'analyst' && first === 'outcome' && !!second:
       return <OutcomePage id={second!} />
+    case tracks && first === 'scorecard' && !!second && third === 'print':
+      return <ScorecardSheet id={second!} />
     case tracks && first === 'scorecard' && !!second:
       return <ScorecardPage id={second!} />
     case pagesOf(role).includes('dashboard') && first === 'dashboard':

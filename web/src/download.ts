@@ -1,4 +1,5 @@
-import { errorsOf, request, type ApiError } from './api'
+import { Offline, errorsOf, request, type ApiError } from './api'
+import { t } from './i18n'
 
 /** Refused is a download the server refused, with its reason (code and
  * field), for the page to tell in the reader's language. */
@@ -26,4 +27,11 @@ export async function download(path: string, name: string, bearer?: string): Pro
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** downloadFailed says why a download was not made, in the reader's
+ * language: the server's refusal as the page tells it, or offline. */
+export function downloadFailed(e: unknown, refusal: (error: ApiError) => string): string {
+  const why = e instanceof Refused ? refusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
+  return t('dashboard.exportFailed', { why })
 }

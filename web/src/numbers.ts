@@ -39,3 +39,9 @@ export function month(isoDate: string): string {
 export function day(iso: string): string {
   return new Intl.DateTimeFormat(language(), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso))
 }
+
+/** shortDay writes a date briefly, as a full page of them reads best:
+ * 3 mai 2026, 3 May 2026 (months shortened where the language does). */
+export function shortDay(iso: string): string {
+  return new Intl.DateTimeFormat(language(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso + 'T00:00:00Z'))
+}

@@ -93,6 +93,9 @@ describe('the outbox', () => {
     expect(got).toEqual([{ commandId: 'A', input: { code: 'A' } }, { commandId: 'A', input: { code: 'fixed' } }])
   })
 
+})
+
+describe('the outbox’s names and what waits', () => {
   it('seals a name to the server as it is made, and everything else under the PIN’s key', async () => {
     const db = await store()
     const { send, got } = server({})

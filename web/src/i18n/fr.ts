@@ -464,6 +464,20 @@ export const fr = {
   'outcome.reviseSubmit': 'Enregistrer la révision',
   'outcome.revised': 'Révision enregistrée. La marque publique est retirée.',
   'outcome.back': 'Retour au changement',
+  'sheet.open': 'Imprimer / PDF (une page A4)',
+  'sheet.print': 'Imprimer / PDF',
+  'sheet.back': 'Retour à la fiche',
+  'sheet.help': 'La fiche tient sur une page A4, avec l’historique de chaque engagement. Pour un PDF, choisissez « Enregistrer au format PDF » dans la fenêtre d’impression.',
+  'sheet.commitment': 'Engagement',
+  'sheet.made': 'Pris le',
+  'sheet.followUp': 'Suivi daté',
+  'sheet.none': 'Aucun engagement.',
+  'sheet.left': '{n} autre(s) engagement(s) ne tiennent pas sur la page (les plus anciens réglés d’abord) : voir l’application.',
+  'commitment.outcomes': 'Changements qui citent cet engagement',
+  'commitment.outcomesNone': 'Aucun changement consigné ne cite cet engagement.',
+  'outcome.history': 'Historique',
+  'outcome.changeOn': '{what} (le {on})',
+  'outcome.recordedBy': 'consigné le {at} par {who}',
 } as const
 
 export type MessageKey = keyof typeof fr

@@ -1,20 +1,21 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
-import { label } from '../data'
+import { label, type Reference } from '../data'
 import { statusClass, statusOf } from '../status'
 import { Field, Saved, VocabularySelect, describedBy, focusFirstProblem, terms } from '../forms'
 import { actionProblems, today } from '../checks'
 import { useQuery } from '../query'
-import { language, t, type MessageKey } from '../i18n'
+import { language, t, type Language, type MessageKey } from '../i18n'
+import { day } from '../numbers'
 import { ulid } from '../ulid'
 
 // The advocacy leads' pages: the commitments board (by stakeholder,
-// region, space and status, overdue ones first), a commitment's page with
-// its history and the actions on it, and a stakeholder's scorecard to
-// print on one page before meeting that authority. Actions go through the
+// region, space and status, overdue ones first) and a commitment's page
+// with its history, the outcomes citing it and the actions on it (a
+// stakeholder's scorecard is Scorecard.tsx). Actions go through the
 // outbox like every write.
 
-interface Commitment {
+export interface Commitment {
   id: string
   text: string
   madeOn: string
@@ -27,7 +28,7 @@ interface Commitment {
   space: { id: string; name: string; region: string } | null
 }
 
-const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
+export const fields = `id text madeOn dueOn status progress overdue settledOn stakeholder { id name } space { id name region }`
 
 export function Board() {
   const app = useApp()
@@ -79,7 +80,7 @@ export function Board() {
             <a href={`#/commitment/${c.id}`}>{c.text}</a>
             <div class="help">
               {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</span>
-              {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>}
+              {c.dueOn && <> · {t('board.due', { date: day(c.dueOn) })}</>}
               {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
             </div>
           </li>
@@ -89,8 +90,34 @@ export function Board() {
   )
 }
 
+/** Update is one dated step of a commitment's history. */
+export interface Update {
+  kind: string
+  on: string
+  status: string | null
+  note: string | null
+  evidence: string[]
+  reason: string | null
+  dueOn: string | null
+}
+
+export const updateFields = `history { kind on status note evidence reason dueOn }`
+
 interface Detail extends Commitment {
-  history: { kind: string; on: string; status: string | null; note: string | null; evidence: string[]; reason: string | null; dueOn: string | null }[]
+  history: Update[]
+  outcomes: { edges: { node: { id: string; description: string; on: string; changeType: string } }[] }
+}
+
+/** updateSaid says a step of a commitment's history, its date aside:
+ * "Point d’avancement — À risque — the note"; briefly, a progress report
+ * is its status alone ("À risque — the note"), as a full page says it. */
+export function updateSaid(ref: Reference | undefined, lang: Language, h: Update, brief = false): string {
+  return [
+    !(brief && h.kind === 'PROGRESS' && h.status) && t(('commitment.kind.' + h.kind) as MessageKey),
+    h.status && label(ref, lang, 'ProgressStatus', h.status),
+    h.dueOn && t('board.due', { date: day(h.dueOn) }),
+    h.note ?? h.reason,
+  ].filter(Boolean).join(' — ')
 }
 
 const actions = {
@@ -101,12 +128,51 @@ const actions = {
   withdraw: { mutation: 'withdrawCommitment', input: 'WithdrawCommitmentInput' },
 } as const
 
+/** UpdateList is a commitment's history, each step dated. */
+function UpdateList({ history }: { history: Update[] }) {
+  const ref = useApp().reference
+  const lang = language()
+  return (
+    <>
+      <h2>{t('commitment.history')}</h2>
+      <ol class="list">
+        {history.map((h, i) => (
+          <li key={i}>
+            <strong>{day(h.on)}</strong> {updateSaid(ref, lang, h)}
+            {h.evidence.length > 0 && <div class="help">{t('commitment.evidence')} : {h.evidence.join(', ')}</div>}
+          </li>
+        ))}
+      </ol>
+    </>
+  )
+}
+
+/** CitingOutcomes lists the outcomes that cite a commitment. */
+function CitingOutcomes({ outcomes }: { outcomes: { id: string; description: string; on: string; changeType: string }[] }) {
+  const ref = useApp().reference
+  const lang = language()
+  return (
+    <>
+      <h2>{t('commitment.outcomes')}</h2>
+      {outcomes.length === 0 ? <p>{t('commitment.outcomesNone')}</p> : (
+        <ul class="list">
+          {outcomes.map((o) => (
+            <li key={o.id}>
+              <a href={`#/outcome/${o.id}`}>{o.description}</a> <span class="help">· {day(o.on)} · {label(ref, lang, 'ChangeType', o.changeType)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
 export function CommitmentPage({ id }: { id: string }) {
   const app = useApp()
   const ref = app.reference
   const lang = language()
   const [data, problem, reload, kept] = useQuery<{ commitment: Detail | null }>(
-    `query One($id: ID!) { commitment(id: $id) { ${fields} history { kind on status note evidence reason dueOn } } }`, { id }, [id, app.lastDrain], app)
+    `query One($id: ID!) { commitment(id: $id) { ${fields} ${updateFields} outcomes(first: 100) { edges { node { id description on changeType } } } } }`, { id }, [id, app.lastDrain], app)
   const [action, setAction] = useState<keyof typeof actions>('progress')
   const [on, setOn] = useState(today())
   const [status, setStatus] = useState('')
@@ -156,23 +222,13 @@ export function CommitmentPage({ id }: { id: string }) {
       <h1>{c.text}</h1>
       {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       <p>
-        {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: c.madeOn })}
-        {c.dueOn && <> · {t('board.due', { date: c.dueOn })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
+        {c.stakeholder && <a href={`#/scorecard/${c.stakeholder.id}`}>{c.stakeholder.name}</a>} · {c.space?.name} · {t('board.made', { date: day(c.madeOn) })}
+        {c.dueOn && <> · {t('board.due', { date: day(c.dueOn) })}</>} · <strong class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</strong>
         {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
       </p>
       {c.status === 'FULFILLED' && <p><a href={`#/outcome/new/${c.id}`}>{t('outcome.fromCommitment')}</a></p>}
-      <h2>{t('commitment.history')}</h2>
-      <ol class="list">
-        {c.history.map((h, i) => (
-          <li key={i}>
-            <strong>{h.on}</strong> {t(('commitment.kind.' + h.kind) as MessageKey)}
-            {h.status && <> — {label(ref, lang, 'ProgressStatus', h.status)}</>}
-            {h.dueOn && <> — {t('board.due', { date: h.dueOn })}</>}
-            {(h.note || h.reason) && <> — {h.note ?? h.reason}</>}
-            {h.evidence.length > 0 && <div class="help">{t('commitment.evidence')} : {h.evidence.join(', ')}</div>}
-          </li>
-        ))}
-      </ol>
+      <UpdateList history={c.history} />
+      <CitingOutcomes outcomes={c.outcomes.edges.map((e) => e.node)} />
       {open && (
         <form autoComplete="off" class="card wide" onSubmit={submit} aria-labelledby="act-title">
           <h2 id="act-title">{t('commitment.act')}</h2>
@@ -204,69 +260,6 @@ export function CommitmentPage({ id }: { id: string }) {
           <Saved message={sent} />
         </form>
       )}
-    </section>
-  )
-}
-
-interface Scorecard {
-  stakeholder: {
-    name: string
-    commitmentFigures: { made: number; open: number; overdue: number; fulfilled: number; broken: number; withdrawn: number; fulfilmentRate: number; medianDaysToFulfilment: number }
-    commitments: { edges: { node: Commitment }[] }
-  } | null
-}
-
-export function ScorecardPage({ id }: { id: string }) {
-  const app = useApp()
-  const [data, problem] = useQuery<Scorecard>(
-    `query Card($id: ID!) { stakeholder(id: $id) { name commitmentFigures { made open overdue fulfilled broken withdrawn fulfilmentRate medianDaysToFulfilment }
-      commitments(first: 100, status: OPEN, orderBy: DUE_ON) { edges { node { ${fields} } } } } }`, { id }, [id], app)
-  const s = data?.stakeholder
-  if (problem) return <p class="error" role="alert">{problem}</p>
-  if (!s) return <p class="loading">…</p>
-  const f = s.commitmentFigures
-  const lang = language()
-  const n = (x: number) => new Intl.NumberFormat(lang).format(x)
-  // Every commitment made is kept, broken, withdrawn or still open: the
-  // figures add up, and the sentence under them says so.
-  const figures: [string, string][] = [
-    [t('scorecard.made'), n(f.made)], [t('scorecard.fulfilled'), n(f.fulfilled)], [t('scorecard.broken'), n(f.broken)],
-    [t('scorecard.withdrawn'), n(f.withdrawn)], [t('scorecard.open'), n(f.open)], [t('scorecard.overdueOf'), n(f.overdue)],
-    [t('scorecard.rate'), new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(f.fulfilmentRate / 100)],
-    [t('scorecard.median'), n(Math.round(f.medianDaysToFulfilment))],
-  ]
-  return (
-    <section class="scorecard">
-      <h1>{t('scorecard.title', { name: s.name })}</h1>
-      <p class="help">{t('scorecard.printed', { date: new Date().toLocaleDateString(lang) })}</p>
-      <dl class="figures">
-        {figures.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
-      <p class="help">{t('scorecard.sum', { made: n(f.made), fulfilled: n(f.fulfilled), broken: n(f.broken), withdrawn: n(f.withdrawn), open: n(f.open) })}</p>
-      <p class="help">{t('scorecard.rateOf', { fulfilled: n(f.fulfilled), broken: n(f.broken) })}</p>
-      <h2>{t('scorecard.openOnes')}</h2>
-      {s.commitments.edges.length === 0 ? <p>{t('scorecard.noneOpen')}</p> : (
-      <div class="scroll">
-      <table>
-        <thead>
-          <tr><th scope="col">{t('dialogue.commitmentText')}</th><th scope="col">{t('dialogue.space')}</th><th scope="col">{t('scorecard.due')}</th></tr>
-        </thead>
-        <tbody>
-          {s.commitments.edges.map(({ node: c }) => (
-            <tr key={c.id} class={c.overdue ? 'overdue' : ''}>
-              <td>{c.text}{c.progress && <div class="help">{label(app.reference, lang, 'ProgressStatus', c.progress)}</div>}</td><td>{c.space?.name ?? '—'}</td><td>{c.dueOn ?? '—'}{c.overdue && <strong class="late"> ({t('board.overdue')})</strong>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
-      )}
-      <button type="button" onClick={() => print()}>{t('scorecard.print')}</button>
     </section>
   )
 }

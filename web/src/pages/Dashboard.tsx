@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { Offline, gql } from '../api'
 import { useApp } from '../app'
 import { BarChart, LineChart } from '../charts'
-import { Refused, download } from '../download'
+import { download, downloadFailed } from '../download'
 import { Field, VocabularySelect, terms } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
 import { count, day, month, percent } from '../numbers'
@@ -86,6 +86,9 @@ const columns = [
   { measure: 'displaced', target: 'displaced', label: 'dashboard.displaced' },
 ] as const
 
+// Charted is the measure a chart shows.
+type Charted = (typeof columns)[number]
+
 function monthsAgo(n: number): string {
   const d = new Date()
   d.setUTCMonth(d.getUTCMonth() - n, 1)
@@ -127,6 +130,76 @@ function useView(filters: Record<string, string | undefined>, local: string): [A
   return [local ? undefined : answer, problem]
 }
 
+// InclusionTable is the shares by space against their targets, and the
+// total.
+function InclusionTable({ groups, answer, nobody }: { groups: Group[]; answer: Answer; nobody: boolean }) {
+  return (
+    <table class="by-space">
+      <caption>{t('dashboard.tableCaption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('dialogue.space')}</th>
+          <th scope="col">{t('dashboard.attendance')}</th>
+          {columns.map((c) => <th key={c.measure} scope="col">{t(c.label as MessageKey)}</th>)}
+        </tr>
+      </thead>
+      <tbody>
+        {groups.map((g) => (
+          <tr key={g.key}>
+            <th scope="row">{g.space?.name ?? g.key}</th>
+            <td data-label={t('dashboard.attendance')}><Count m={g.total.attendance} /></td>
+            {columns.map((c) => {
+              const target = g.space?.targets[c.target]
+              const m = g.total[c.measure]
+              const met = target != null && !m.suppressed && m.share !== null ? m.share >= target : undefined
+              return (
+                <td key={c.measure} data-label={t(c.label as MessageKey)} class={met === false ? 'below' : met ? 'met' : ''}>
+                  <Share m={m} />
+                  {target != null && <span class="target"> / {percent(target, true)}</span>}
+                </td>
+              )
+            })}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t('dashboard.total')}</th>
+          <td data-label={t('dashboard.attendance')}><Count m={answer.inclusion.total.attendance} /></td>
+          {columns.map((c) => <td key={c.measure} data-label={t(c.label as MessageKey)}>{nobody ? '—' : <Share m={answer.inclusion.total[c.measure]} />}</td>)}
+        </tr>
+      </tfoot>
+    </table>
+  )
+}
+
+// InclusionCharts are a chosen measure by space and its trend.
+function InclusionCharts({ groups, answer, chart, setChart }: { groups: Group[]; answer: Answer; chart: Charted; setChart: (c: Charted) => void }) {
+  return (
+    <>
+    <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
+      <select id="chart-measure" value={chart.measure} onChange={(e) => setChart(columns.find((c) => c.measure === e.currentTarget.value)!)}>
+        {columns.map((c) => <option key={c.measure} value={c.measure}>{t(c.label as MessageKey)}</option>)}
+      </select>
+    </Field>
+    <BarChart
+      title={t('dashboard.barTitle', { measure: t(chart.label as MessageKey).toLowerCase() })}
+      withheld={t('dashboard.withheld')}
+      target={chart.target === 'women' ? (groups.find((g) => g.space?.targets.women != null)?.space?.targets.women ?? undefined) : undefined}
+      bars={groups.map((g) => ({ label: g.space?.name ?? g.key, value: g.total[chart.measure].suppressed ? null : g.total[chart.measure].share }))}
+    />
+    <LineChart
+      title={t('dashboard.trendTitle', { measure: t(chart.label as MessageKey).toLowerCase() })}
+      points={answer.inclusion.rows.map((r) => ({
+        label: month(r.from),
+        // A bucket with no attendance has no share: a gap, not 0 %.
+        value: r.figures[chart.measure].suppressed || !r.figures.attendance.count ? null : r.figures[chart.measure].share,
+      }))}
+    />
+    </>
+  )
+}
+
 export default function Dashboard() {
   const app = useApp()
   const ref = app.reference
@@ -135,7 +208,8 @@ export default function Dashboard() {
   const [from, setFrom] = useState(monthsAgo(11))
   const [to, setTo] = useState(new Date().toISOString().slice(0, 10))
   const [bucket, setBucket] = useState('MONTH')
-  const [chart, setChart] = useState<(typeof columns)[number]>(columns[0])
+  // The measure charted outlives a refused filter's cleared figures.
+  const [chart, setChart] = useState<Charted>(columns[0])
   const [exportProblem, setExportProblem] = useState('')
   // Every space by month is a region's detail: for every region it is
   // more than a request may cost, so it is offered for one.
@@ -155,8 +229,7 @@ export default function Dashboard() {
     try {
       await download(`/export/inclusion.${format}?` + new URLSearchParams({ ...params, groupBy: 'space', groupRows: String(detail && !!region), lang: language() }), exportName(region, from, to, format))
     } catch (e) {
-      const why = e instanceof Refused ? viewRefusal(e.error) : e instanceof Offline ? t('status.offline') : String(e)
-      setExportProblem(t('dashboard.exportFailed', { why }))
+      setExportProblem(downloadFailed(e, viewRefusal))
     }
   }
   return (
@@ -197,67 +270,14 @@ export default function Dashboard() {
           </label>
           <p id="detail-help" class="help">{region ? t('dashboard.exportDetailHelp') : t('dashboard.exportDetailRegion')}</p>
           {exportProblem && <p class="error" role="alert" id="export-problem">{exportProblem}</p>}
-          <table class="by-space">
-            <caption>{t('dashboard.tableCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('dialogue.space')}</th>
-                <th scope="col">{t('dashboard.attendance')}</th>
-                {columns.map((c) => <th key={c.measure} scope="col">{t(c.label as MessageKey)}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => (
-                <tr key={g.key}>
-                  <th scope="row">{g.space?.name ?? g.key}</th>
-                  <td data-label={t('dashboard.attendance')}><Count m={g.total.attendance} /></td>
-                  {columns.map((c) => {
-                    const target = g.space?.targets[c.target]
-                    const m = g.total[c.measure]
-                    const met = target != null && !m.suppressed && m.share !== null ? m.share >= target : undefined
-                    return (
-                      <td key={c.measure} data-label={t(c.label as MessageKey)} class={met === false ? 'below' : met ? 'met' : ''}>
-                        <Share m={m} />
-                        {target != null && <span class="target"> / {percent(target, true)}</span>}
-                      </td>
-                    )
-                  })}
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t('dashboard.total')}</th>
-                <td data-label={t('dashboard.attendance')}><Count m={answer.inclusion.total.attendance} /></td>
-                {columns.map((c) => <td key={c.measure} data-label={t(c.label as MessageKey)}>{nobody ? '—' : <Share m={answer.inclusion.total[c.measure]} />}</td>)}
-              </tr>
-            </tfoot>
-          </table>
+          <InclusionTable groups={groups} answer={answer} nobody={nobody} />
           {nobody && <p role="status">{t('dashboard.nobody')}</p>}
           {answer.inclusion.widened && answer.inclusion.from && answer.inclusion.to && (
             <p role="status" id="widened">{t('dashboard.widened', { from: day(answer.inclusion.from), to: day(answer.inclusion.to) })}</p>
           )}
           {!exact && <p class="help">{t('dashboard.perturbedWhy')}</p>}
           <p class="help">{t('dashboard.withheldWhy')}</p>
-          <Field id="chart-measure" label={t('dashboard.chartMeasure')}>
-            <select id="chart-measure" value={chart.measure} onChange={(e) => setChart(columns.find((c) => c.measure === e.currentTarget.value)!)}>
-              {columns.map((c) => <option key={c.measure} value={c.measure}>{t(c.label as MessageKey)}</option>)}
-            </select>
-          </Field>
-          <BarChart
-            title={t('dashboard.barTitle', { measure: t(chart.label as MessageKey).toLowerCase() })}
-            withheld={t('dashboard.withheld')}
-            target={chart.target === 'women' ? (groups.find((g) => g.space?.targets.women != null)?.space?.targets.women ?? undefined) : undefined}
-            bars={groups.map((g) => ({ label: g.space?.name ?? g.key, value: g.total[chart.measure].suppressed ? null : g.total[chart.measure].share }))}
-          />
-          <LineChart
-            title={t('dashboard.trendTitle', { measure: t(chart.label as MessageKey).toLowerCase() })}
-            points={answer.inclusion.rows.map((r) => ({
-              label: month(r.from),
-              // A bucket with no attendance has no share: a gap, not 0 %.
-              value: r.figures[chart.measure].suppressed || !r.figures.attendance.count ? null : r.figures[chart.measure].share,
-            }))}
-          />
+          <InclusionCharts groups={groups} answer={answer} chart={chart} setChart={setChart} />
         </>
       )}
     </section>

@@ -31,10 +31,11 @@ interface Outcome {
   actor: { id: string; name: string } | null
   evidence: { kind: string; id: string; report: number | null; dialogue: { heldOn: string } | null; commitment: { id: string; text: string } | null }[]
   requests: { id: string; requestedOn: string; erased: boolean; answer: { on: string; verdict: string; comment: string | null } | null }[]
+  changes: { type: string; on: string | null; recordedAt: string; recordedBy: string }[]
 }
 
 const query = `query Outcome($id: ID!) { outcome(id: $id) { id description significance contribution othersContribution changeType on region locality intended tags public substantiation
-  actor { id name } evidence { kind id report dialogue { heldOn } commitment { id text } } requests { id requestedOn erased answer { on verdict comment } } } }`
+  actor { id name } evidence { kind id report dialogue { heldOn } commitment { id text } } requests { id requestedOn erased answer { on verdict comment } } changes { type on recordedAt recordedBy } } }`
 
 export function OutcomePage({ id }: { id: string }) {
   const app = useApp()
@@ -80,7 +81,29 @@ export function OutcomePage({ id }: { id: string }) {
         ))}
       </ol>
       <AskForm o={o} reload={reload} />
+      <History changes={o.changes} />
     </section>
+  )
+}
+
+/** History is the outcome's events, oldest first, each said in the
+ * reader's language with its business date and when it was recorded. */
+function History({ changes }: { changes: Outcome['changes'] }) {
+  return (
+    <>
+      <h2>{t('outcome.history')}</h2>
+      <ol class="list">
+        {changes.map((c, i) => {
+          const what = t(('change.' + c.type) as MessageKey)
+          return (
+            <li key={i}>
+              {c.on ? t('outcome.changeOn', { what, on: day(c.on) }) : what}
+              <div class="help">{t('outcome.recordedBy', { at: new Date(c.recordedAt).toLocaleString(language()), who: c.recordedBy })}</div>
+            </li>
+          )
+        })}
+      </ol>
+    </>
   )
 }
 

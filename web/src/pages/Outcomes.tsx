@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { label } from '../data'
-import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal } from '../forms'
+import { Field, RegionSelect, Saved, VocabularySelect, describedBy, focusFirstProblem, refusal, serverMessage } from '../forms'
+import { download, downloadFailed } from '../download'
 import { outcomeProblems, splitTags, today, type OutcomeFields } from '../checks'
 import { useQuery } from '../query'
 import { count, day } from '../numbers'
@@ -41,6 +42,17 @@ export function OutcomesList() {
     vars, [region, changeType, tag, app.lastDrain], app)
   const list = (data?.outcomes.edges ?? []).map((e) => e.node)
   const lang = language()
+  const [exportProblem, setExportProblem] = useState('')
+  // the export is the list as filtered here, every page of it
+  const exportAs = async (format: 'xlsx' | 'csv') => {
+    setExportProblem('')
+    const params = Object.fromEntries(Object.entries(vars).filter(([, v]) => v)) as Record<string, string>
+    try {
+      await download(`/export/outcomes.${format}?` + new URLSearchParams({ ...params, lang }), `palabre-changements.${format}`)
+    } catch (e) {
+      setExportProblem(downloadFailed(e, serverMessage))
+    }
+  }
   return (
     <section>
       <h1>{t('outcomes.title')}</h1>
@@ -60,6 +72,11 @@ export function OutcomesList() {
       {problem && <p class={app.online ? 'error' : 'notice state-waiting'} role="alert">{problem}</p>}
       {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       {!problem && <p class="help">{t('outcomes.count', { n: count(list.length) })}</p>}
+      <div class="actions">
+        <button type="button" onClick={() => void exportAs('xlsx')}>{t('dashboard.exportXlsx')}</button>
+        <button type="button" onClick={() => void exportAs('csv')}>{t('dashboard.exportCsv')}</button>
+      </div>
+      {exportProblem && <p class="error" role="alert">{exportProblem}</p>}
       <ul class="cards">
         {list.map((o) => (
           <li key={o.id}>
@@ -206,10 +223,20 @@ export function NewOutcome({ from }: { from?: string }) {
   return <OutcomeForm key={source?.id ?? 'blank'} source={source ?? undefined} />
 }
 
-function OutcomeForm({ source, revising, start = revising, fixing }: { source?: Source; revising?: Revising; start?: Start; fixing?: OutboxItem }) {
-  const app = useApp()
-  const ref = app.reference
-  const regions = app.session.regions
+// outcomeInput is the outcome as the server takes it.
+function outcomeInput(form: OutcomeFields, intended: boolean, evidence: Pick<Evidence, 'kind' | 'id' | 'report'>[]) {
+  return {
+    actorId: form.actorId, changeType: form.changeType, on: form.on, region: form.region, locality: form.locality || undefined,
+    description: form.description, significance: form.significance, contribution: form.contribution,
+    othersContribution: form.othersContribution || undefined, intended, tags: splitTags(form.tags), evidence,
+  }
+}
+
+// useOutcomeForm is the form's state: its fields, the evidence offered
+// and which is chosen, whether it was intended, whether a save was tried,
+// and what was saved.
+function useOutcomeForm(source: Source | undefined, start: Start | undefined) {
+  const regions = useApp().session.regions
   // A new outcome's form opens, and opens again once saved, with what its
   // commitment says.
   const [initial] = useState<OutcomeFields>(() => start?.fields ?? {
@@ -222,6 +249,36 @@ function OutcomeForm({ source, revising, start = revising, fixing }: { source?: 
   const [intended, setIntended] = useState(start?.intended ?? true)
   const [tried, setTried] = useState(false)
   const [saved, setSaved] = useState('')
+  // reset opens the form again as new, once a new outcome is saved.
+  const reset = () => {
+    setForm(initial)
+    setChosen(offered.map(() => true))
+    setIntended(true)
+  }
+  return { form, setForm, offered, chosen, setChosen, intended, setIntended, tried, setTried, saved, setSaved, reset }
+}
+
+// EvidenceOffered lets the reader choose the evidence the outcome cites.
+function EvidenceOffered({ offered, chosen, setChosen, fixing }: { offered: Evidence[]; chosen: boolean[]; setChosen: (c: boolean[]) => void; fixing?: OutboxItem }) {
+  return (
+    <fieldset>
+      <legend>{t('outcome.evidence')}</legend>
+      {offered.length === 0 && <p class="help">{t('outcome.evidenceNone')}</p>}
+      {offered.map((ev, i) => (
+        <label key={ev.kind + ev.id + (ev.report ?? '')} class="check">
+          <input type="checkbox" checked={chosen[i]} onChange={(e) => setChosen(chosen.map((c, j) => (j === i ? e.currentTarget.checked : c)))} /> {ev.said}
+        </label>
+      ))}
+      {refusal(fixing?.error, 'evidence') && <p class="error" role="alert">{refusal(fixing?.error, 'evidence')}</p>}
+    </fieldset>
+  )
+}
+
+function OutcomeForm({ source, revising, start = revising, fixing }: { source?: Source; revising?: Revising; start?: Start; fixing?: OutboxItem }) {
+  const app = useApp()
+  const ref = app.reference
+  const regions = app.session.regions
+  const { form, setForm, offered, chosen, setChosen, intended, setIntended, tried, setTried, saved, setSaved, reset } = useOutcomeForm(source, start)
   const problems = outcomeProblems(form, today())
   const shown = (f: keyof OutcomeFields) => (tried || (f === 'on' && form.on) ? problems[f] : undefined) ?? refusal(fixing?.error, f)
   const set = (f: keyof OutcomeFields) => (e: Event) => setForm({ ...form, [f]: (e.currentTarget as HTMLInputElement).value })
@@ -234,11 +291,7 @@ function OutcomeForm({ source, revising, start = revising, fixing }: { source?: 
       return
     }
     const evidence = offered.filter((_, i) => chosen[i]).map(({ kind, id, report }) => ({ kind, id, report }))
-    const input = {
-      actorId: form.actorId, changeType: form.changeType, on: form.on, region: form.region, locality: form.locality || undefined,
-      description: form.description, significance: form.significance, contribution: form.contribution,
-      othersContribution: form.othersContribution || undefined, intended, tags: splitTags(form.tags), evidence,
-    }
+    const input = outcomeInput(form, intended, evidence)
     const summary = form.description.slice(0, 60)
     if (fixing) {
       await app.outbox.replace(fixing.seq!, { mutation: fixing.mutation, document: fixing.document, variables: { ...fixing.variables, commandId: fixing.commandId, input }, objectId: fixing.objectId, summary })
@@ -255,11 +308,7 @@ function OutcomeForm({ source, revising, start = revising, fixing }: { source?: 
       document: `mutation Harvest($commandId: ID!, $input: HarvestedOutcomeInput!) { harvestOutcome(commandId: $commandId, input: $input) { id } }`,
       variables: { commandId, input },
     })
-    if (!revising) {
-      setForm(initial)
-      setChosen(offered.map(() => true))
-      setIntended(true)
-    }
+    if (!revising) reset()
     setTried(false)
     setSaved(t(revising ? 'outcome.revised' : 'outcome.saved'))
     await app.drain()
@@ -299,16 +348,7 @@ function OutcomeForm({ source, revising, start = revising, fixing }: { source?: 
         <input type="checkbox" checked={intended} onChange={(e) => setIntended(e.currentTarget.checked)} /> {t('outcome.intended')}
       </label>
       {text('tags', t('outcome.tags'), false)}
-      <fieldset>
-        <legend>{t('outcome.evidence')}</legend>
-        {offered.length === 0 && <p class="help">{t('outcome.evidenceNone')}</p>}
-        {offered.map((ev, i) => (
-          <label key={ev.kind + ev.id + (ev.report ?? '')} class="check">
-            <input type="checkbox" checked={chosen[i]} onChange={(e) => setChosen(chosen.map((c, j) => (j === i ? e.currentTarget.checked : c)))} /> {ev.said}
-          </label>
-        ))}
-        {refusal(fixing?.error, 'evidence') && <p class="error" role="alert">{refusal(fixing?.error, 'evidence')}</p>}
-      </fieldset>
+      <EvidenceOffered offered={offered} chosen={chosen} setChosen={setChosen} fixing={fixing} />
       {tried && Object.keys(problems).length > 0 && <p class="error" role="alert">{t('form.fixFirst')}</p>}
       <button type="submit" class="primary">{t(revising ? 'outcome.reviseSubmit' : 'outcome.submit')}</button>
       <Saved message={saved} />
