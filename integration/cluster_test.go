@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,6 +247,12 @@ func (c *cluster) startWriters(n int) *writers {
 	return w
 }
 
+func (w *writers) ackedSoFar() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.acked)
+}
+
 func (w *writers) since() time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -273,6 +280,11 @@ func (c *cluster) killEachNodeInTurn(t *testing.T) {
 		s.awaitReadyWithin(found, restartWithin)
 		t.Logf("node %d restarted and serving after %s", i+1, time.Since(restarted).Round(time.Millisecond))
 		c.nodes[i].Store(s)
+		// As an operator would: the next node goes down only once this one
+		// has caught up, or two of three replicas would be behind and the
+		// log without a majority until one caught up.
+		c.waitForEvery(t, i, w.ackedSoFar())
+		t.Logf("node %d caught up after %s", i+1, time.Since(restarted).Round(time.Millisecond))
 	}
 	close(w.stop)
 	w.wg.Wait()
