@@ -1,10 +1,7 @@
 package integration
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -87,19 +84,8 @@ func TestAStolenDeviceGivesUpNoName(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "stolen.mjs", s.url, cert.spki, gao, admin, space, shots)
-	cmd.Dir = js
-	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+cert.cert)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("stolen.mjs: %v\n%s", err, stderr.String())
-	}
 	var run stolenRun
-	if err := json.Unmarshal(raw, &run); err != nil {
-		t.Fatalf("stolen.mjs said %q: %v", raw, err)
-	}
+	runScript(t, node, js, cert.trusted(), &run, "stolen.mjs", s.url, cert.spki, gao, admin, space, shots)
 	if run.Error != "" {
 		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -10,14 +9,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,6 +29,12 @@ type testCertificate struct {
 	cert, key string
 	client    *http.Client
 	spki      string
+}
+
+// trusted is the environment in which a browser script trusts the
+// certificate: Chromium by its key, Node by its file.
+func (c testCertificate) trusted() []string {
+	return []string{"PALABRE_SPKI=" + c.spki, "NODE_EXTRA_CA_CERTS=" + c.cert}
 }
 
 func newTestCertificate(t *testing.T, dir string) testCertificate {
@@ -203,22 +206,15 @@ func TestTheWebAppIsASecureContextOverHTTPSOnly(t *testing.T) {
 	bin := binary(t)
 	secure, cert := startHTTPSServer(t, bin, t.TempDir())
 	plain := startServer(t, bin, t.TempDir(), "--addr", net.JoinHostPort(lan, "0"))
-	cmd := exec.Command(node, "secure-context.mjs", cert.spki, secure.url+"/", plain.url+"/")
-	cmd.Dir = js
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("secure-context.mjs: %v\n%s", err, stderr.String())
-	}
 	var seen []struct {
 		URL       string `json:"url"`
 		Secure    bool   `json:"secure"`
 		WebCrypto bool   `json:"webCrypto"`
 		Worker    string `json:"worker"`
 	}
-	if err := json.Unmarshal(out, &seen); err != nil || len(seen) != 2 {
-		t.Fatalf("secure-context.mjs said %q: %v", out, err)
+	runScript(t, node, js, nil, &seen, "secure-context.mjs", cert.spki, secure.url+"/", plain.url+"/")
+	if len(seen) != 2 {
+		t.Fatalf("secure-context.mjs saw %d pages, want 2: %+v", len(seen), seen)
 	}
 	if s := seen[0]; !s.Secure || !s.WebCrypto || s.Worker != "ready" {
 		t.Errorf("over HTTPS: %+v, want a secure context, WebCrypto and a ready service worker", s)

@@ -1,11 +1,8 @@
 package integration
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -78,19 +75,8 @@ func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	cmd := exec.Command(node, "outcomes.mjs", s.url, advocacy, commitment, shots, admin, dialogue)
-	cmd.Dir = js
-	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("outcomes.mjs: %v\n%s", err, stderr.String())
-	}
 	var run outcomesRun
-	if err := json.Unmarshal(raw, &run); err != nil {
-		t.Fatalf("outcomes.mjs said %q: %v", raw, err)
-	}
+	runScript(t, node, js, cert.trusted(), &run, "outcomes.mjs", s.url, advocacy, commitment, shots, admin, dialogue)
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v\nsteps so far: %+v", run.Error, run.Problems, run.Steps)
 	}

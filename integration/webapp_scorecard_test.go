@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,19 +91,8 @@ func TestTheScorecardPrintsOnOneA4Page(t *testing.T) {
 // printScorecard runs scorecard.mjs on one stakeholder.
 func printScorecard(t *testing.T, node, js string, s *server, cert testCertificate, token, holder, shots, file string) scorecardRun {
 	t.Helper()
-	cmd := exec.Command(node, "scorecard.mjs", s.url, token, holder, shots, file)
-	cmd.Dir = js
-	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("scorecard.mjs: %v\n%s", err, stderr.String())
-	}
 	var run scorecardRun
-	if err := json.Unmarshal(raw, &run); err != nil {
-		t.Fatalf("scorecard.mjs said %q: %v", raw, err)
-	}
+	runScript(t, node, js, cert.trusted(), &run, "scorecard.mjs", s.url, token, holder, shots, file)
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v", run.Error, run.Problems)
 	}

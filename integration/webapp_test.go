@@ -171,21 +171,10 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	}
 	kobo := filepath.Join(t.TempDir(), "kobo-export.xlsx")
 	writeKoboExport(t, kobo, space)
-	cmd := exec.Command(node, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots, kobo)
-	cmd.Dir = js
 	// Over HTTPS, as in the field: Chromium trusts the test's certificate
 	// by its key, Node by its file.
-	cmd.Env = append(os.Environ(), "PALABRE_SPKI="+cert.spki, "NODE_EXTRA_CA_CERTS="+cert.cert)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("webapp.mjs: %v\n%s", err, stderr.String())
-	}
 	var run webappRun
-	if err := json.Unmarshal(raw, &run); err != nil {
-		t.Fatalf("webapp.mjs said %q: %v", raw, err)
-	}
+	runScript(t, node, js, cert.trusted(), &run, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots, kobo)
 	if run.Error != "" {
 		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}
@@ -260,7 +249,7 @@ func browserTools(t *testing.T) (node, js string) {
 		t.Skip("node is not installed")
 	}
 	js, _ = filepath.Abs("js")
-	if _, err := os.Stat(filepath.Join(js, "node_modules", "playwright-core")); err != nil {
+	if !installed(js) {
 		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
 		install.Dir = js
 		if out, err := install.CombinedOutput(); err != nil {
@@ -268,6 +257,36 @@ func browserTools(t *testing.T) (node, js string) {
 		}
 	}
 	return node, js
+}
+
+// installed reports whether js's packages are those its lock file names:
+// npm keeps a copy of the lock it installed in node_modules, so a lock
+// changed since (a package added) is newer than that copy.
+func installed(js string) bool {
+	lock, err := os.Stat(filepath.Join(js, "package-lock.json"))
+	if err != nil {
+		return false
+	}
+	copied, err := os.Stat(filepath.Join(js, "node_modules", ".package-lock.json"))
+	return err == nil && !lock.ModTime().After(copied.ModTime())
+}
+
+// runScript runs one of js's browser scripts with env added to the
+// environment and decodes the JSON it prints into out.
+func runScript(t *testing.T, node, js string, env []string, out any, script string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(node, append([]string{script}, args...)...)
+	cmd.Dir = js
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("%s said %q: %v", script, raw, err)
+	}
 }
 
 // checkFacilitatorsDay checks what the Gao facilitator saw: rules as they
