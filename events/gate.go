@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"iter"
 	"sync"
 )
 
@@ -46,3 +47,27 @@ func (g *Gate) Close() bool {
 
 // Wait blocks until every admitted call has left.
 func (g *Gate) Wait() { g.calls.Wait() }
+
+// Reads is how every store's reads begin and end: the gate admits the
+// read (Close waits for it), read yields the events, and its failure is
+// yielded last.
+func (g *Gate) Reads(ctx context.Context, read func(yield func(RecordedEvent) bool) error) iter.Seq2[RecordedEvent, error] {
+	return func(yield func(RecordedEvent, error) bool) {
+		if err := g.Enter(ctx); err != nil {
+			yield(RecordedEvent{}, err)
+			return
+		}
+		defer g.Leave()
+		if err := read(func(e RecordedEvent) bool { return yield(e, nil) }); err != nil {
+			yield(RecordedEvent{}, err)
+		}
+	}
+}
+
+// StreamReads is Reads of one stream, its name checked first.
+func (g *Gate) StreamReads(ctx context.Context, stream string, read func(yield func(RecordedEvent) bool) error) iter.Seq2[RecordedEvent, error] {
+	if err := ValidateStreamName(stream); err != nil {
+		return func(yield func(RecordedEvent, error) bool) { yield(RecordedEvent{}, err) }
+	}
+	return g.Reads(ctx, read)
+}

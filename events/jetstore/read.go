@@ -140,28 +140,17 @@ var errReplicaLags = errors.New("the replica answering reads lags behind the str
 
 // ReadStream implements events.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
-	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := events.ValidateStreamName(stream); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		if err := s.gate.Enter(ctx); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.gate.Leave()
+	return s.gate.StreamReads(ctx, stream, func(yield func(events.RecordedEvent) bool) error {
 		subject := eventSubject(stream)
 		last, exists, err := s.lastOf(ctx, subject)
 		if err == nil && !exists {
 			err = events.ErrStreamNotFound
 		}
-		if err == nil {
-			err = s.readStream(ctx, subject, opts, last, func(e events.RecordedEvent) bool { return yield(e, nil) })
-		}
 		if err != nil {
-			yield(events.RecordedEvent{}, err)
+			return err
 		}
-	}
+		return s.readStream(ctx, subject, opts, last, yield)
+	})
 }
 
 func (s *Store) readStream(ctx context.Context, subject string, opts events.ReadStreamOptions, last tail, yield func(events.RecordedEvent) bool) error {
@@ -212,21 +201,14 @@ func (s *Store) readBackwards(ctx context.Context, subject string, hi events.Rev
 
 // ReadAll implements events.Store.
 func (s *Store) ReadAll(ctx context.Context, from events.Position, limit int) iter.Seq2[events.RecordedEvent, error] {
-	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := s.gate.Enter(ctx); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.gate.Leave()
+	return s.gate.Reads(ctx, func(yield func(events.RecordedEvent) bool) error {
 		n := 0
 		_, err := s.readAll(ctx, max(from.Commit, 1), func(e events.RecordedEvent) bool {
 			n++
-			return yield(e, nil) && (limit <= 0 || n < limit)
+			return yield(e) && (limit <= 0 || n < limit)
 		})
-		if err != nil {
-			yield(events.RecordedEvent{}, err)
-		}
-	}
+		return err
+	})
 }
 
 // readAll yields $all from sequence seq to its end, at least as far as

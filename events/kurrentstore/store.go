@@ -208,16 +208,7 @@ func nonEmpty(b []byte) []byte {
 
 // ReadStream implements events.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
-	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := events.ValidateStreamName(stream); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		if err := s.gate.Enter(ctx); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.gate.Leave()
+	return s.gate.StreamReads(ctx, stream, func(yield func(events.RecordedEvent) bool) error {
 		ro := esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Revision(uint64(opts.From))}
 		if opts.Direction == events.Backwards {
 			ro.Direction = esdb.Backwards
@@ -228,24 +219,22 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadS
 		op := fmt.Errorf("read %s", stream)
 		rs, err := s.client.ReadStream(ctx, stream, ro, count(opts.Max))
 		if err != nil {
-			yield(events.RecordedEvent{}, translate(ctx, op, err))
-			return
+			return translate(ctx, op, err)
 		}
 		defer rs.Close()
 		for {
 			e, err := rs.Recv()
 			if errors.Is(err, io.EOF) {
-				return
+				return nil
 			}
 			if err != nil {
-				yield(events.RecordedEvent{}, translate(ctx, op, err))
-				return
+				return translate(ctx, op, err)
 			}
-			if !yield(fromRecorded(e.OriginalEvent()), nil) {
-				return
+			if !yield(fromRecorded(e.OriginalEvent())) {
+				return nil
 			}
 		}
-	}
+	})
 }
 
 func count(max int) uint64 {

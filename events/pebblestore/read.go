@@ -17,23 +17,12 @@ const checkEvery = 256
 
 // ReadStream implements events.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
-	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := events.ValidateStreamName(stream); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		if err := s.gate.Enter(ctx); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.gate.Leave()
-		if err := s.readStream(ctx, stream, opts, yield); err != nil {
-			yield(events.RecordedEvent{}, err)
-		}
-	}
+	return s.gate.StreamReads(ctx, stream, func(yield func(events.RecordedEvent) bool) error {
+		return s.readStream(ctx, stream, opts, yield)
+	})
 }
 
-func (s *Store) readStream(ctx context.Context, stream string, opts events.ReadStreamOptions, yield func(events.RecordedEvent, error) bool) error {
+func (s *Store) readStream(ctx context.Context, stream string, opts events.ReadStreamOptions, yield func(events.RecordedEvent) bool) error {
 	durable := s.durable.Load()
 	lower, upper := streamBounds(stream)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
@@ -108,7 +97,7 @@ func (s *Store) readStream(ctx context.Context, stream string, opts events.ReadS
 		if err != nil {
 			return err
 		}
-		if !yield(rec, nil) {
+		if !yield(rec) {
 			return nil
 		}
 		if opts.Direction == events.Backwards {
@@ -145,19 +134,9 @@ func (s *Store) record(pos uint64) (events.RecordedEvent, error) {
 
 // ReadAll implements events.Store.
 func (s *Store) ReadAll(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
-	return func(yield func(events.RecordedEvent, error) bool) {
-		if err := s.gate.Enter(ctx); err != nil {
-			yield(events.RecordedEvent{}, err)
-			return
-		}
-		defer s.gate.Leave()
-		err := s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, func(r events.RecordedEvent) bool {
-			return yield(r, nil)
-		})
-		if err != nil {
-			yield(events.RecordedEvent{}, err)
-		}
-	}
+	return s.gate.Reads(ctx, func(yield func(events.RecordedEvent) bool) error {
+		return s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, yield)
+	})
 }
 
 // scanAll yields events at positions first..last that pass filter, at most
