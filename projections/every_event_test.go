@@ -19,9 +19,9 @@ import (
 )
 
 // Every read model sees every event of $all: one that stops on another
-// aggregate's event stops serving. A new aggregate's events must be known
-// (applied or passed over) by every read model, which the merge of two
-// aggregates written side by side once forgot.
+// aggregate's event stops serving. Read models pass over the aggregates
+// they do not read without naming them (the merge of two aggregates
+// written side by side once met a list that did not name the other).
 func TestEveryReadModelKnowsEveryEventType(t *testing.T) {
 	models := []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New(),
 		participants.New(nil), outcomes.New(), frameworks.New()}

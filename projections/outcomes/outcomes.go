@@ -9,13 +9,7 @@ import (
 	"sync"
 
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
-	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/events/domain/framework"
 	"github.com/palabre/palabre/events/domain/outcome"
-	"github.com/palabre/palabre/events/domain/participant"
-	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/participants"
 )
@@ -114,9 +108,12 @@ func (m *Model) Apply(ev projections.Event) error {
 		o.request(e.RequestID, func(r *Request) { r.Answer = &Answer{On: e.AnsweredOn, Verdict: e.Verdict, Comment: e.Comment} })
 	case outcome.VerifierErased:
 		o.request(e.RequestID, func(r *Request) { r.Verifier, r.Erased, r.ErasedOn = nil, true, e.ErasedOn })
-	case space.Event, stakeholder.Event, participant.Event, dialogue.Event, commitment.Event, framework.Event:
 	default:
-		return fmt.Errorf("outcomes: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
+		// Another aggregate's event is not about outcomes; an outcome's
+		// without a case is one forgotten.
+		if _, ours := ev.Domain.(outcome.Event); ours {
+			return fmt.Errorf("outcomes: %w %q", domain.ErrUnknownEventType, ev.Record.Type)
+		}
 	}
 	return nil
 }
