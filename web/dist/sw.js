@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CwxkhZ25.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-BfXIP3Gz.js","/assets/Erasure-Bu6oNqLM.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-QHzFDb2Q.js","/assets/Dashboard-wXMT3OB2.css"],"erasure":["/assets/Erasure-Bu6oNqLM.js","/assets/Erasure-T9BhRc_K.css"]}
-const VERSION = "91992b085541"
+const SHELL = ["/","/assets/index-DyjjVqM_.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-fBrV2asZ.js","/assets/Erasure-DVczr8kK.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-B-BhmlSP.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CKGG36Rp.js","/assets/results-Bik4-wa6.js","/assets/results-_SY_GY7x.css"],"erasure":["/assets/Erasure-DVczr8kK.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-_4p6E_jj.js","/assets/results-Bik4-wa6.js","/assets/results-_SY_GY7x.css"]}
+const VERSION = "2b11a4b21066"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
