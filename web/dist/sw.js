@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DyjjVqM_.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-fBrV2asZ.js","/assets/Erasure-DVczr8kK.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-B-BhmlSP.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CKGG36Rp.js","/assets/results-Bik4-wa6.js","/assets/results-_SY_GY7x.css"],"erasure":["/assets/Erasure-DVczr8kK.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-_4p6E_jj.js","/assets/results-Bik4-wa6.js","/assets/results-_SY_GY7x.css"]}
-const VERSION = "2b11a4b21066"
+const SHELL = ["/","/assets/index-DYrWkTKX.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-pWuQ4Z4_.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-Wpzs8Mhl.js"],"dashboard":["/assets/Dashboard-DM5F56Fp.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-C46fJvB6.js","/assets/results-BkkOiQje.js","/assets/results-_SY_GY7x.css"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-Wpzs8Mhl.js"],"frameworks":["/assets/Frameworks-BJuzwV15.js","/assets/results-BkkOiQje.js","/assets/results-_SY_GY7x.css"]}
+const VERSION = "a8b69809171e"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -528,6 +528,7 @@ export const en: Record<MessageKey, string> = {
   'results.key': 'Key',
   'results.keyHelp': 'Short and unique in the framework: letters, digits, ".", "_" or "-", at most 20 (OC1, R1.2). It does not change afterwards.',
   'results.keyRule': 'Letters, digits, ".", "_" or "-", at most 20.',
+  'results.partTitle': 'Title',
   'results.outcome': 'Programme outcome',
   'results.addOutcome': 'Add an outcome',
   'results.editOutcome': 'Edit the outcome',

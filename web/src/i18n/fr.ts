@@ -526,6 +526,7 @@ export const fr = {
   'results.key': 'Clé',
   'results.keyHelp': 'Courte et unique dans le cadre : lettres, chiffres, « . », « _ » ou « - », 20 au plus (OC1, R1.2). Elle ne change plus ensuite.',
   'results.keyRule': 'Lettres, chiffres, « . », « _ » ou « - », 20 au plus.',
+  'results.partTitle': 'Titre',
   'results.outcome': 'Effet du programme',
   'results.addOutcome': 'Ajouter un effet',
   'results.editOutcome': 'Modifier l’effet',

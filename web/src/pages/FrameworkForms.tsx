@@ -205,7 +205,7 @@ function KeyTitle({ f, setF, problem, locked }: { f: KeyedState; setF: (f: Keyed
       {locked ? <p><strong>{t('results.key')}</strong> : {f.key}</p> : (
         <TextField id="k-key" label={t('results.key')} value={f.key} onInput={(v) => setF({ ...f, key: v })} problem={problem('key')} help={t('results.keyHelp')} />
       )}
-      <TextField id="k-title" label={t('results.title')} value={f.title} onInput={(v) => setF({ ...f, title: v })} problem={problem('title')} />
+      <TextField id="k-title" label={t('results.partTitle')} value={f.title} onInput={(v) => setF({ ...f, title: v })} problem={problem('title')} />
       <TextField id="k-description" label={t('results.description')} area value={f.description} onInput={(v) => setF({ ...f, description: v })} problem={problem('description')} />
     </>
   )

@@ -1,4 +1,4 @@
-import{C as e,D as t,M as n,S as r,d as i,f as a,i as o,l as s,o as c,r as l,s as u,t as d,u as f,w as p,x as m,y as h}from"./index-DyjjVqM_.js";import{b as g,h as _,t as v}from"./results-Bik4-wa6.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
+import{C as e,D as t,M as n,S as r,d as i,f as a,i as o,l as s,o as c,r as l,s as u,t as d,u as f,w as p,x as m,y as h}from"./index-DYrWkTKX.js";import{b as g,h as _,t as v}from"./results-BkkOiQje.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
   framework { id identifier title }
   activities { partner { key name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
