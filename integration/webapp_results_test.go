@@ -119,13 +119,19 @@ func checkDonorFiles(t *testing.T, xlsx, iati, iatiEn, year string) {
 		t.Fatalf("the report's XLSX does not open: %v", err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetList()[0])
-	if err != nil || len(rows) < 2 {
-		t.Fatalf("the report's XLSX: %v, %d rows", err, len(rows))
+	// the sheet of the figures: the one with a column "Réalisé"
+	var rows [][]string
+	head := -1
+	for _, sheet := range f.GetSheetList() {
+		if rows, err = f.GetRows(sheet); err != nil {
+			t.Fatalf("the report's XLSX, sheet %s: %v", sheet, err)
+		}
+		if head = slices.IndexFunc(rows, func(r []string) bool { return slices.Contains(r, "Réalisé") }); head >= 0 {
+			break
+		}
 	}
-	head := slices.IndexFunc(rows, func(r []string) bool { return slices.Contains(r, "Réalisé") })
 	if head < 0 {
-		t.Fatalf("no heading row in the XLSX: %q", rows)
+		t.Fatalf("no sheet of the XLSX has a column Réalisé: %v", f.GetSheetList())
 	}
 	col := func(name string) int { return slices.Index(rows[head], name) }
 	found := false

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DYrWkTKX.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-pWuQ4Z4_.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-Wpzs8Mhl.js"],"dashboard":["/assets/Dashboard-DM5F56Fp.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-C46fJvB6.js","/assets/results-BkkOiQje.js","/assets/results-_SY_GY7x.css"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-Wpzs8Mhl.js"],"frameworks":["/assets/Frameworks-BJuzwV15.js","/assets/results-BkkOiQje.js","/assets/results-_SY_GY7x.css"]}
-const VERSION = "a8b69809171e"
+const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-a4S345In.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-BTXClnTz.js","/assets/Erasure-BQCWzKHc.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-CKwkVm8Z.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-BfUfOOGg.js","/assets/results-C-ZoEyS6.css","/assets/results-CUbE9Q0F.js"],"erasure":["/assets/Erasure-BQCWzKHc.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BRZIaXvq.js","/assets/results-C-ZoEyS6.css","/assets/results-CUbE9Q0F.js"]}
+const VERSION = "da7f59f13f23"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

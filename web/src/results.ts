@@ -372,5 +372,5 @@ export function valueProblems(f: ValueFields, measure: string): Problems {
  * the language. */
 export function reportFile(identifier: string, asOf: string, lang: string, ext: string): string {
   const safe = identifier.replace(/[^A-Za-z0-9._-]+/g, '-')
-  return `palabre-rapport_${safe}_${asOf || 'aujourdhui'}_${lang}.${ext}`
+  return `palabre-rapport_${safe}_${asOf}_${lang}.${ext}`
 }

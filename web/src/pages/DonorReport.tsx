@@ -121,7 +121,7 @@ function Downloads({ report, asOf, lang }: { report: Report; asOf: string; lang:
     setFailed('')
     const params = new URLSearchParams({ frameworkId: report.framework.id, lang, ...(asOf ? { asOf } : {}) })
     try {
-      await download(`/export/donorReport.${ext}?${params}`, reportFile(report.framework.identifier, asOf, lang, ext))
+      await download(`/export/donorReport.${ext}?${params}`, reportFile(report.framework.identifier, asOf || report.asOf.slice(0, 10), lang, ext))
     } catch (e) {
       setFailed(downloadFailed(e, serverMessage))
     }
