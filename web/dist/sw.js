@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-a4S345In.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-BTXClnTz.js","/assets/Erasure-BQCWzKHc.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-CKwkVm8Z.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-BfUfOOGg.js","/assets/results-C-ZoEyS6.css","/assets/results-CUbE9Q0F.js"],"erasure":["/assets/Erasure-BQCWzKHc.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BRZIaXvq.js","/assets/results-C-ZoEyS6.css","/assets/results-CUbE9Q0F.js"]}
-const VERSION = "da7f59f13f23"
+const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-sDS73adV.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CAWrFEp2.js","/assets/Erasure-BpnIWe9b.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DxMJ9hfa.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CMrDYq06.js","/assets/results-C-ZoEyS6.css","/assets/results-D5KyQdSU.js"],"erasure":["/assets/Erasure-BpnIWe9b.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-B56SHAOg.js","/assets/results-C-ZoEyS6.css","/assets/results-D5KyQdSU.js"]}
+const VERSION = "9f75ab342152"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -1,6 +1,6 @@
 import { language, t } from './i18n'
 import { count, percent } from './numbers'
-import type { Problems } from './checks'
+import { rules, type Problems } from './checks'
 
 // The results framework as the forms hold it, and back: a framework read
 // from the API (or a command kept in the outbox) becomes the fields of a
@@ -74,14 +74,14 @@ export const frameworkFields = `id title description identifier reportingOrg { r
 // IATI's OrganisationType codes, which the server takes.
 export const organisationTypes = ['10', '11', '15', '21', '22', '23', '24', '30', '40', '60', '70', '71', '72', '73', '80', '90'] as const
 
-// The rules' measure, and the parameters each takes (the server says the
-// same; the form offers only these).
-export const ruleMeasure: Record<string, string> = {
-  PARTICIPANTS_REACHED: 'UNIT', SPACES_MEETING: 'UNIT', COMMITMENTS_FULFILLED: 'UNIT', EXCLUDED_GROUP_SHARE: 'PERCENTAGE', OUTCOMES_HARVESTED: 'UNIT',
-}
-export const ruleParams: Record<string, ('pillar' | 'spaceId' | 'group' | 'changeType')[]> = {
-  PARTICIPANTS_REACHED: ['pillar', 'spaceId'], SPACES_MEETING: [], COMMITMENTS_FULFILLED: ['pillar'], EXCLUDED_GROUP_SHARE: ['group', 'spaceId'], OUTCOMES_HARVESTED: ['changeType'],
-}
+// The rules palabre computes indicators by, as rules.json declares them
+// (a Go test holds it to the domain): the measure each gives and the
+// parameters each takes, by the API's enum value (PARTICIPANTS_REACHED).
+type Param = 'pillar' | 'spaceId' | 'group' | 'changeType'
+const enumOf = (code: string) => code.toUpperCase().replace(/-/g, '_')
+const declared = rules.framework
+export const ruleMeasure: Record<string, string> = Object.fromEntries(Object.entries(declared.ruleMeasure).map(([r, m]) => [enumOf(r), enumOf(m)]))
+export const ruleParams: Record<string, Param[]> = Object.fromEntries(Object.entries(declared.ruleParams).map(([r, ps]) => [enumOf(r), ps as Param[]]))
 
 /** readNumber reads a number as the reader typed it: "1 234,5" or
  * "1234.5"; NaN when it is none, undefined when blank. */
@@ -105,7 +105,7 @@ export function amount(measure: string, a: { value: number | null; comment?: str
   return measure === 'PERCENTAGE' ? percent(a.value) : count(a.value)
 }
 
-const keyPattern = /^[A-Za-z0-9._-]{1,20}$/
+const keyPattern = new RegExp(declared.key)
 
 function required(out: Problems, fields: Record<string, string>) {
   for (const [name, value] of Object.entries(fields)) if (!value.trim()) out[name] = t('form.required')
@@ -277,7 +277,7 @@ export function indicatorFields(i: IndicatorInput | Indicator): IndicatorFields 
 function yearProblem(out: Problems, field: string, year: string) {
   const y = Number(year)
   if (!year.trim()) out[field] = t('form.required')
-  else if (!Number.isInteger(y) || y < 2000 || y > 2100) out[field] = t('results.yearRule')
+  else if (!Number.isInteger(y) || y < declared.year.min || y > declared.year.max) out[field] = t('results.yearRule', declared.year)
 }
 
 function amountProblem(out: Problems, field: string, measure: string, typedAmount: string) {
@@ -301,8 +301,9 @@ export function indicatorProblems(f: IndicatorFields): Problems {
     yearProblem(out, `targets[${i}].year`, x.year)
     amountProblem(out, `targets[${i}]`, f.measure, x.amount)
   })
-  if (f.rule === 'EXCLUDED_GROUP_SHARE' && !f.group) out['params.group'] = t('form.required')
-  if (f.rule === 'OUTCOMES_HARVESTED' && !f.changeType) out['params.changeType'] = t('form.required')
+  for (const p of ruleParams[f.rule] ?? []) {
+    if (declared.ruleRequires.includes(p) && !f[p]) out['params.' + p] = t('form.required')
+  }
   return out
 }
 

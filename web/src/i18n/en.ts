@@ -571,7 +571,7 @@ export const en: Record<MessageKey, string> = {
   'results.references': 'Donor’s codes (comma-separated, optional)',
   'results.referencesHelp': 'The codes of "{vocabulary}" the indicator reports against.',
   'results.referencesNoVocabulary': 'The programme does not name the donor’s list of codes yet: fill it in the programme first.',
-  'results.yearRule': 'A year between 2000 and 2100.',
+  'results.yearRule': 'A year between {min} and {max}.',
   'results.numberRule': 'A positive number (12 or 12.5).',
   'results.percentRule': 'A percentage between 0 and 100.',
   'results.codes': 'donor’s codes: {codes}',

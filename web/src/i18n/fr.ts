@@ -569,7 +569,7 @@ export const fr = {
   'results.references': 'Codes du bailleur (séparés par des virgules, facultatif)',
   'results.referencesHelp': 'Les codes de « {vocabulary} » auxquels l’indicateur répond.',
   'results.referencesNoVocabulary': 'Le programme ne nomme pas encore la liste des codes du bailleur : renseignez-la dans le programme d’abord.',
-  'results.yearRule': 'Une année entre 2000 et 2100.',
+  'results.yearRule': 'Une année entre {min} et {max}.',
   'results.numberRule': 'Un nombre positif (12 ou 12,5).',
   'results.percentRule': 'Un pourcentage entre 0 et 100.',
   'results.codes': 'codes du bailleur : {codes}',
