@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { useApp } from '../app'
 import { today } from '../checks'
-import { label } from '../data'
+import { label, type Reference } from '../data'
 import { download, downloadFailed } from '../download'
 import { Field, serverMessage } from '../forms'
 import { language, t, type MessageKey } from '../i18n'
@@ -169,6 +169,7 @@ function Withheld() {
 /** IndicatorYear is an indicator's year: the figures as the server gave
  * them, a withheld one said so, never as 0. */
 function IndicatorYear({ indicator: i, period: p }: { indicator: Indicator; period?: Period }) {
+  const ref = useApp().reference
   const a = p?.actual
   const actual = !a ? '—' : a.withheld ? <Withheld /> : amount(i.measure, a)
   return (
@@ -184,7 +185,7 @@ function IndicatorYear({ indicator: i, period: p }: { indicator: Indicator; peri
       {a && a.dimensions.length > 0 && (
         <dl class="facts parts">
           {a.dimensions.map((d) => (
-            <div key={d.name + d.value}><dt>{partLabel(d.name, d.value)}</dt><dd>{d.withheld || d.count == null ? <Withheld /> : count(d.count)}</dd></div>
+            <div key={d.name + d.value}><dt>{partLabel(ref, d.name, d.value)}</dt><dd>{d.withheld || d.count == null ? <Withheld /> : count(d.count)}</dd></div>
           ))}
         </dl>
       )}
@@ -195,7 +196,7 @@ function IndicatorYear({ indicator: i, period: p }: { indicator: Indicator; peri
 }
 
 /** partLabel names a part of an actual: women, youth (15–35)… */
-function partLabel(name: string, value: string): string {
+function partLabel(ref: Reference | undefined, name: string, value: string): string {
   const known = valueParts.find((p) => p.name === name && p.value === value)
-  return known ? t(known.label as MessageKey) : `${name} : ${value}`
+  return known ? t(known.label as MessageKey) : `${label(ref, language(), 'Dimension', name)} : ${value}`
 }
