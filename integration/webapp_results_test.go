@@ -20,6 +20,7 @@ type resultsRun struct {
 		Width         int      `json:"width"`
 		RuleMeasure   string   `json:"ruleMeasure"`
 		EvidenceAsked string   `json:"evidenceAsked"`
+		Refusal       string   `json:"refusal"`
 		Cards         []string `json:"cards"`
 		Figures       []string `json:"figures"`
 		Computed      string   `json:"computed"`
@@ -48,7 +49,8 @@ type resultsRun struct {
 // over HTTPS: with an admin's token (the write policy gives the results
 // framework to admins), a framework is defined, with an outcome, a result,
 // an indicator entered by hand and one computed by a rule; a value is
-// entered with its evidence; the donor report shows the year's target,
+// entered with its evidence; a change the server refuses is told beside
+// its field and corrected; the donor report shows the year's target,
 // actual and achievement, downloads as an XLSX that opens with the figures
 // and as IATI files (French and English) naming the indicator, and reads
 // offline. An analyst reads both pages with no form offered.
@@ -87,6 +89,9 @@ func TestAnMEOfficerBuildsAFrameworkAndDownloadsTheDonorReport(t *testing.T) {
 	if d, b, v := run.Steps[steps["defined"]], run.Steps[steps["built"]], run.Steps[steps["valued"]]; d.Required != "Obligatoire." || b.RuleMeasure != "Nombre" ||
 		!strings.Contains(v.EvidenceAsked, "vérifiée") || len(v.Cards) != 2 || !strings.Contains(v.Cards[0], year+" : 2") {
 		t.Errorf("the forms: a required title says %q, the rule's measure %q, a value without evidence %q; the framework's indicators %q", d.Required, b.RuleMeasure, v.EvidenceAsked, v.Cards)
+	}
+	if refusal := run.Steps[steps["valued"]].Refusal; !strings.Contains(refusal, "valeurs saisies à la main") {
+		t.Errorf("a rule given to an indicator with values entered: the form says %q beside the rule", refusal)
 	}
 	reported := run.Steps[steps["reported"]]
 	if want := []string{"Référence 2025\n0", "Cible\n3", "Réalisé\n2", "Atteinte\n66,7\u00a0%"}; !slices.Equal(reported.Figures, want) {

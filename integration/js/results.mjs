@@ -102,10 +102,20 @@ async function enterValue(page) {
   await page.getByRole("button", { name: "Enregistrer la valeur" }).click();
   await back(page, "Valeur enregistrée.");
   await page.locator("li.indicator", { hasText: "Arrêté régional" }).waitFor();
+  // Given a rule now, the indicator is refused by the server (its values
+  // were entered by hand): told beside the rule, corrected, and saved.
+  await page.getByRole("link", { name: "Modifier l’indicateur I1" }).click();
+  await page.getByLabel("Règle de calcul").selectOption({ label: "Engagements tenus dans l’année" });
+  await page.getByRole("button", { name: "Enregistrer l’indicateur" }).click();
+  const refusal = await page.locator("#i-rule-error").innerText();
+  await page.getByLabel("Règle de calcul").selectOption({ label: "Aucune : saisi à la main" });
+  await page.getByRole("button", { name: "Enregistrer l’indicateur" }).click();
+  await back(page, "Indicateur enregistré.");
+  await page.locator("li.indicator", { hasText: "Arrêté régional" }).waitFor();
   const cards = await page.locator("li.indicator").allInnerTexts();
   await shot(page, "framework-360");
   await audit(page, "a framework's page");
-  step("valued", { evidenceAsked, cards, width: await widthOf(page) });
+  step("valued", { evidenceAsked, refusal, cards, width: await widthOf(page) });
 }
 
 // donorReport: the year's figures, and the files downloaded.
@@ -137,6 +147,9 @@ async function donorReport(page) {
 async function offline(context, page) {
   await context.setOffline(true);
   await page.goto(`${url}/#/frameworks`);
+  await page.getByRole("heading", { name: "Cadre de résultats" }).waitFor();
+  // (the list as last loaded here: before the framework was defined)
+  await page.getByRole("status").filter({ hasText: "état gardé" }).first().waitFor();
   await page.goto(`${url}/#/report`);
   await page.getByRole("heading", { name: "Rapport au bailleur" }).waitFor();
   await page.locator("li.indicator", { hasText: "I1 —" }).waitFor();

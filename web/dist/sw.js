@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-DspR6tXA.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-XNlMPF7d.js","/assets/Erasure-DMH47wsh.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-ICF50tkQ.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-BiUU7PC5.js","/assets/results-0y5hO0C1.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-DMH47wsh.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-70Ll5InQ.js","/assets/results-0y5hO0C1.js","/assets/results-C-ZoEyS6.css"]}
-const VERSION = "b664a6f8ab7d"
+const SHELL = ["/","/assets/index-CA8WTZ4e.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-DnJkanhx.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-qoUh_1h2.js"],"dashboard":["/assets/Dashboard-u-zJNIv1.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-otM-ZlES.js","/assets/results-BjSAhgL2.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-qoUh_1h2.js"],"frameworks":["/assets/Frameworks-CG2skLXD.js","/assets/results-BjSAhgL2.js","/assets/results-C-ZoEyS6.css"]}
+const VERSION = "356bf026d8d6"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

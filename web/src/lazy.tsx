@@ -8,7 +8,10 @@ import { useEffect, useState } from 'preact/hooks'
 export function Lazy<P extends object>({ load, props }: { load: () => Promise<{ default: ComponentType<P> }>; props: P }) {
   const [loaded, setLoaded] = useState<{ from: typeof load; Page: ComponentType<P> }>()
   useEffect(() => {
-    void load().then((m) => setLoaded({ from: load, Page: m.default }))
+    // a page left before its code came is not shown when it comes
+    let current = true
+    void load().then((m) => current && setLoaded({ from: load, Page: m.default }))
+    return () => void (current = false)
   }, [load])
   if (loaded?.from !== load) return <p class="loading">…</p>
   const Page = loaded.Page

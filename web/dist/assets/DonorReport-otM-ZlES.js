@@ -1,4 +1,4 @@
-import{C as e,N as t,O as n,S as r,T as i,b as a,d as o,i as s,l as c,o as l,p as u,r as d,s as f,t as p,u as m,w as h}from"./index-DspR6tXA.js";import{b as g,h as _,t as v}from"./results-0y5hO0C1.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
+import{C as e,N as t,O as n,S as r,T as i,b as a,d as o,i as s,l as c,o as l,p as u,r as d,s as f,t as p,u as m,w as h}from"./index-CA8WTZ4e.js";import{b as g,h as _,t as v}from"./results-BjSAhgL2.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
   framework { id identifier title }
   activities { partner { key name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
