@@ -21,6 +21,9 @@ type resultsRun struct {
 		RuleMeasure   string   `json:"ruleMeasure"`
 		EvidenceAsked string   `json:"evidenceAsked"`
 		Refusal       string   `json:"refusal"`
+		Before        string   `json:"before"`
+		RegionAsked   string   `json:"regionAsked"`
+		Facts         string   `json:"facts"`
 		Cards         []string `json:"cards"`
 		Figures       []string `json:"figures"`
 		Computed      string   `json:"computed"`
@@ -50,7 +53,8 @@ type resultsRun struct {
 // framework to admins), a framework is defined, with an outcome, a result,
 // an indicator entered by hand and one computed by a rule; a value is
 // entered with its evidence; a change the server refuses is told beside
-// its field and corrected; the donor report shows the year's target,
+// its field and corrected; a partner is added to the programme (its
+// region asked for first); the donor report shows the year's target,
 // actual and achievement, downloads as an XLSX that opens with the figures
 // and as IATI files (French and English) naming the indicator, and reads
 // offline. An analyst reads both pages with no form offered.
@@ -81,7 +85,7 @@ func TestAnMEOfficerBuildsAFrameworkAndDownloadsTheDonorReport(t *testing.T) {
 			t.Errorf("%s: the page is %d px wide on a 360 px phone", st.Name, st.Width)
 		}
 	}
-	for _, name := range []string{"defined", "built", "valued", "reported", "offline", "analyst"} {
+	for _, name := range []string{"defined", "built", "valued", "changed", "reported", "offline", "analyst"} {
 		if _, ok := steps[name]; !ok {
 			t.Fatalf("no step %q in %+v", name, run.Steps)
 		}
@@ -92,6 +96,9 @@ func TestAnMEOfficerBuildsAFrameworkAndDownloadsTheDonorReport(t *testing.T) {
 	}
 	if refusal := run.Steps[steps["valued"]].Refusal; !strings.Contains(refusal, "valeurs saisies à la main") {
 		t.Errorf("a rule given to an indicator with values entered: the form says %q beside the rule", refusal)
+	}
+	if c := run.Steps[steps["changed"]]; c.Before != "NL-KVK-12345678-VCS" || c.RegionAsked == "" || !strings.Contains(c.Facts, "Partenaires\nMopti Paix") {
+		t.Errorf("the programme changed: its form opened with %q, a partner without region says %q, the framework's facts %q", c.Before, c.RegionAsked, c.Facts)
 	}
 	reported := run.Steps[steps["reported"]]
 	if want := []string{"Référence 2025\n0", "Cible\n3", "Réalisé\n2", "Atteinte\n66,7\u00a0%"}; !slices.Equal(reported.Figures, want) {

@@ -1,7 +1,8 @@
 // Drives the web app's results framework and donor report on a 360 px
 // phone, as an M&E officer with an admin's token would: defines a
 // framework, its outcome, result and two indicators (one entered by hand,
-// one computed by a rule), enters a value with its evidence, opens the
+// one computed by a rule), enters a value with its evidence, adds a
+// partner to the programme, opens the
 // donor report for the year and downloads it as XLSX and IATI (French and
 // English), then reads it offline; an analyst reads the framework and the
 // report with no form offered.
@@ -118,6 +119,25 @@ async function enterValue(page) {
   step("valued", { evidenceAsked, refusal, cards, width: await widthOf(page) });
 }
 
+// changeProgramme: the programme's form again, filled as it stands, a
+// partner added with its region.
+async function changeProgramme(page) {
+  await page.getByRole("link", { name: "Modifier le programme" }).click();
+  await page.getByRole("heading", { name: "Modifier le programme" }).waitFor();
+  const before = await page.getByLabel("Identifiant IATI de l’activité").inputValue();
+  await page.getByRole("button", { name: "Ajouter un partenaire" }).click();
+  await page.locator("#pa-0-key").fill("MOP");
+  await page.locator("#pa-0-name").fill("Mopti Paix");
+  await page.locator("#pa-0-type").selectOption("22");
+  await page.getByRole("button", { name: "Enregistrer le programme" }).click();
+  const regionAsked = await page.getByText("Au moins une région.").innerText();
+  await page.getByRole("checkbox", { name: "Mopti" }).check();
+  await page.getByRole("button", { name: "Enregistrer le programme" }).click();
+  await back(page, "Programme modifié.");
+  const facts = await page.locator("dl.facts").first().innerText();
+  step("changed", { before, regionAsked, facts });
+}
+
 // donorReport: the year's figures, and the files downloaded.
 async function donorReport(page) {
   await page.goto(`${url}/#/report`);
@@ -185,6 +205,7 @@ try {
   await defineFramework(page);
   await buildParts(page);
   await enterValue(page);
+  await changeProgramme(page);
   await donorReport(page);
   await offline(context, page);
   await analyst(browser);

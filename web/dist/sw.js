@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CA8WTZ4e.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DnJkanhx.js","/assets/Erasure-T9BhRc_K.css","/assets/Erasure-qoUh_1h2.js"],"dashboard":["/assets/Dashboard-u-zJNIv1.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-otM-ZlES.js","/assets/results-BjSAhgL2.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-T9BhRc_K.css","/assets/Erasure-qoUh_1h2.js"],"frameworks":["/assets/Frameworks-CG2skLXD.js","/assets/results-BjSAhgL2.js","/assets/results-C-ZoEyS6.css"]}
-const VERSION = "356bf026d8d6"
+const SHELL = ["/","/assets/index-ChCvEhDX.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CPZ1qMhl.js","/assets/Erasure-BKMlR-JH.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DXHOUHQz.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CGWC4QvW.js","/assets/results-BqIpkGo4.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-BKMlR-JH.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BYUzQ8QA.js","/assets/results-BqIpkGo4.js","/assets/results-C-ZoEyS6.css"]}
+const VERSION = "31d25d6eccc9"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

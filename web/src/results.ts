@@ -141,7 +141,20 @@ export interface ProgrammeFields {
   endOn: string
   vocabularyName: string
   vocabularyUri: string
+  partners: PartnerFields[]
 }
+
+/** A partner as the form holds it; with several, the IATI file has a
+ * child activity for each, of its regions' figures. */
+export interface PartnerFields {
+  key: string
+  name: string
+  ref: string
+  type: string
+  regions: string[]
+}
+
+export const blankPartner: PartnerFields = { key: '', name: '', ref: '', type: '', regions: [] }
 
 /** ProgrammeInput is the programme as the server takes it. */
 export interface ProgrammeInput {
@@ -154,26 +167,25 @@ export interface ProgrammeInput {
   startOn: string
   endOn?: string
   vocabulary?: { name?: string; uri?: string }
-  partners?: Framework['partners']
+  partners?: { key: string; name: string; ref?: string | null; type: string; regions: string[] }[]
 }
 
 export const blankProgramme: ProgrammeFields = {
   title: '', description: '', identifier: '', orgRef: '', orgName: '', orgType: '', funderRef: '', funderName: '', funderType: '',
-  country: 'ML', startOn: '', endOn: '', vocabularyName: '', vocabularyUri: '',
+  country: 'ML', startOn: '', endOn: '', vocabularyName: '', vocabularyUri: '', partners: [],
 }
 
 const opt = (s: string) => s.trim() || undefined
 
-/** programmeInput is the form's programme; partners are kept as they are
- * (the form does not change them, and a partner with values stays). */
-export function programmeInput(f: ProgrammeFields, partners: Framework['partners'] = []): ProgrammeInput {
+/** programmeInput is the form's programme. */
+export function programmeInput(f: ProgrammeFields): ProgrammeInput {
   return {
     title: f.title.trim(), description: opt(f.description), identifier: f.identifier.trim(),
     reportingOrg: { ref: opt(f.orgRef), name: f.orgName.trim(), type: f.orgType },
     funder: f.funderName.trim() ? { ref: opt(f.funderRef), name: f.funderName.trim(), type: f.funderType } : undefined,
     country: f.country.trim().toUpperCase(), startOn: f.startOn, endOn: opt(f.endOn),
     vocabulary: f.vocabularyName.trim() || f.vocabularyUri.trim() ? { name: opt(f.vocabularyName), uri: opt(f.vocabularyUri) } : undefined,
-    partners: partners.map(({ key, name, ref, type, regions }) => ({ key, name, ref, type, regions })),
+    partners: f.partners.map((p) => ({ key: p.key.trim(), name: p.name.trim(), ref: opt(p.ref), type: p.type, regions: p.regions })),
   }
 }
 
@@ -184,6 +196,7 @@ export function programmeFields(p: ProgrammeInput): ProgrammeFields {
     title: p.title, description: p.description ?? '', identifier: p.identifier, orgRef: p.reportingOrg.ref ?? '', orgName: p.reportingOrg.name, orgType: p.reportingOrg.type,
     funderRef: p.funder?.ref ?? '', funderName: p.funder?.name ?? '', funderType: p.funder?.type ?? '', country: p.country, startOn: p.startOn, endOn: p.endOn ?? '',
     vocabularyName: p.vocabulary?.name ?? '', vocabularyUri: p.vocabulary?.uri ?? '',
+    partners: (p.partners ?? []).map((x) => ({ key: x.key, name: x.name, ref: x.ref ?? '', type: x.type, regions: x.regions })),
   }
 }
 
@@ -203,6 +216,13 @@ export function programmeProblems(f: ProgrammeFields): Problems {
   required(out, { title: f.title, identifier: f.identifier, 'reportingOrg.name': f.orgName, 'reportingOrg.type': f.orgType, country: f.country, startOn: f.startOn })
   if (f.funderName.trim() && !f.funderType) out['funder.type'] = t('form.required')
   if (f.endOn && f.startOn && f.endOn < f.startOn) out.endOn = t('results.endBeforeStart')
+  f.partners.forEach((p, i) => {
+    required(out, { [`partners[${i}].key`]: p.key, [`partners[${i}].name`]: p.name, [`partners[${i}].type`]: p.type })
+    if (p.regions.length === 0) out[`partners[${i}].regions`] = t('results.partnerRegions')
+    const key: Problems = {}
+    keyProblem(key, p.key)
+    if (key.key) out[`partners[${i}].key`] = key.key
+  })
   return out
 }
 

@@ -70,15 +70,16 @@ describe('a value entered by hand', () => {
 })
 
 describe('a programme’s form', () => {
-  it('keeps the partners it does not show, and sends a funder only when named', () => {
-    const partners = [{ key: 'MOP', name: 'Mopti Paix', ref: null, type: '22', regions: ['mopti'] }]
-    const f = { ...blankProgramme, title: 'Voix', identifier: 'NL-KVK-1-PAL', orgRef: 'NL-KVK-1', orgName: 'Alliance', orgType: '21', country: 'ml', startOn: '2025-01-01' }
-    const input = programmeInput(f, partners)
-    expect(input.partners).toEqual(partners)
+  it('sends its partners with their regions, and a funder only when named', () => {
+    const partners = [{ key: 'MOP', name: 'Mopti Paix', ref: '', type: '22', regions: ['mopti'] }]
+    const f = { ...blankProgramme, title: 'Voix', identifier: 'NL-KVK-1-PAL', orgRef: 'NL-KVK-1', orgName: 'Alliance', orgType: '21', country: 'ml', startOn: '2025-01-01', partners }
+    const input = programmeInput(f)
+    expect(input.partners).toEqual([{ key: 'MOP', name: 'Mopti Paix', ref: undefined, type: '22', regions: ['mopti'] }])
     expect(input.funder).toBeUndefined()
     expect(input.country).toBe('ML')
     expect(programmeFields(input)).toEqual({ ...f, country: 'ML' })
     expect(programmeProblems({ ...f, endOn: '2024-12-31', funderName: 'MAE' })).toEqual({ endOn: expect.any(String), 'funder.type': 'Obligatoire.' })
+    expect(Object.keys(programmeProblems({ ...f, partners: [...partners, { key: 'G A O', name: '', ref: '', type: '22', regions: [] }] })).sort()).toEqual(['partners[1].key', 'partners[1].name', 'partners[1].regions'])
   })
   it('names its report’s files by programme, moment and language', () => {
     expect(reportFile('NL-KVK-1/PAL', '2026-06-30', 'en', 'xml')).toBe('palabre-rapport_NL-KVK-1-PAL_2026-06-30_en.xml')

@@ -4,11 +4,11 @@ import { useApp } from '../app'
 import type { ApiError } from '../api'
 import type { Problems } from '../checks'
 import type { OutboxItem } from '../db'
-import { Field, Saved, VocabularySelect, describedBy, refusal } from '../forms'
+import { Field, Saved, VocabularySelect, describedBy, refusal, terms } from '../forms'
 import { t, type MessageKey } from '../i18n'
 import {
-  blankProgramme, keyedProblems, organisationTypes, programmeFields, programmeInput, programmeOf, programmeProblems,
-  type Framework, type ProgrammeFields, type ProgrammeInput,
+  blankPartner, blankProgramme, keyedProblems, organisationTypes, programmeFields, programmeInput, programmeOf, programmeProblems,
+  type Framework, type PartnerFields, type ProgrammeFields, type ProgrammeInput,
 } from '../results'
 import { ulid } from '../ulid'
 import { frameworkCommand, useFrameworkSend } from './frameworkSend'
@@ -54,8 +54,11 @@ export function FormEnd({ tried, problems, submit, saved, back }: { tried: boole
   )
 }
 
+/** TextKey names a programme's fields that are typed. */
+type TextKey = Exclude<keyof ProgrammeFields, 'partners'>
+
 /** OrgFields are an organisation's ref, name and IATI type. */
-function OrgFields({ id, legend, f, set, names, problem }: { id: string; legend: string; f: ProgrammeFields; set: (k: keyof ProgrammeFields, v: string) => void; names: [keyof ProgrammeFields, keyof ProgrammeFields, keyof ProgrammeFields]; problem: (p: string) => string | undefined }) {
+function OrgFields({ id, legend, f, set, names, problem }: { id: string; legend: string; f: ProgrammeFields; set: (k: TextKey, v: string) => void; names: [TextKey, TextKey, TextKey]; problem: (p: string) => string | undefined }) {
   const [ref, name, type] = names
   return (
     <fieldset>
@@ -65,15 +68,57 @@ function OrgFields({ id, legend, f, set, names, problem }: { id: string; legend:
       <Field id={id + '-type'} label={t('results.orgType')} error={problem(id + '.type')}>
         <select id={id + '-type'} value={f[type]} aria-invalid={problem(id + '.type') ? true : undefined} onChange={(e) => set(type, e.currentTarget.value)}>
           <option value="">{t('form.choose')}</option>
-          {organisationTypes.map((c) => <option key={c} value={c}>{c} — {t(('iati.org.' + c) as MessageKey)}</option>)}
+          <OrgTypes />
         </select>
       </Field>
     </fieldset>
   )
 }
 
-/** ProgrammeForm defines a framework, or changes its programme (its
- * partners kept as they are). */
+function OrgTypes() {
+  return <>{organisationTypes.map((c) => <option key={c} value={c}>{c} — {t(('iati.org.' + c) as MessageKey)}</option>)}</>
+}
+
+/** Partners are the programme's implementing partners, each with the
+ * regions it works in; with several, the report has an activity for each. */
+function Partners({ f, setF, problem }: { f: ProgrammeFields; setF: (f: ProgrammeFields) => void; problem: (p: string) => string | undefined }) {
+  const ref = useApp().reference
+  const put = (i: number, change: Partial<PartnerFields>) => setF({ ...f, partners: f.partners.map((p, j) => (j === i ? { ...p, ...change } : p)) })
+  return (
+    <fieldset>
+      <legend>{t('results.partners')}</legend>
+      <p class="help">{t('results.partnersHelp')}</p>
+      {problem('partners') && <p class="error" role="alert">{problem('partners')}</p>}
+      {f.partners.map((p, i) => (
+        <fieldset key={i}>
+          <legend>{t('results.partnerN', { n: i + 1 })}</legend>
+          <TextField id={`pa-${i}-key`} label={t('results.key')} value={p.key} onInput={(v) => put(i, { key: v })} problem={problem(`partners[${i}].key`)} />
+          <TextField id={`pa-${i}-name`} label={t('results.orgName')} value={p.name} onInput={(v) => put(i, { name: v })} problem={problem(`partners[${i}].name`)} />
+          <TextField id={`pa-${i}-ref`} label={t('results.orgRef')} value={p.ref} onInput={(v) => put(i, { ref: v })} problem={problem(`partners[${i}].ref`)} />
+          <Field id={`pa-${i}-type`} label={t('results.orgType')} error={problem(`partners[${i}].type`)}>
+            <select id={`pa-${i}-type`} value={p.type} onChange={(e) => put(i, { type: e.currentTarget.value })}>
+              <option value="">{t('form.choose')}</option>
+              <OrgTypes />
+            </select>
+          </Field>
+          <fieldset>
+            <legend>{t('results.partnerRegionsLegend')}</legend>
+            {terms(ref, 'Region').map((r) => (
+              <label key={r.code} class="check">
+                <input type="checkbox" checked={p.regions.includes(r.code)} onChange={(e) => put(i, { regions: e.currentTarget.checked ? [...p.regions, r.code] : p.regions.filter((x) => x !== r.code) })} /> {r.label}
+              </label>
+            ))}
+            {problem(`partners[${i}].regions`) && <p class="error" role="alert">{problem(`partners[${i}].regions`)}</p>}
+          </fieldset>
+          <button type="button" onClick={() => setF({ ...f, partners: f.partners.filter((_, j) => j !== i) })}>{t('results.removePartner')}<span class="sr-only"> {p.name}</span></button>
+        </fieldset>
+      ))}
+      <button type="button" onClick={() => setF({ ...f, partners: [...f.partners, blankPartner] })}>{t('results.addPartner')}</button>
+    </fieldset>
+  )
+}
+
+/** ProgrammeForm defines a framework, or changes its programme. */
 export function ProgrammeForm({ fw, fixing }: { fw?: Framework; fixing?: OutboxItem }) {
   const sent = fixing?.variables.input as ProgrammeInput | undefined
   const start = sent ?? (fw ? programmeOf(fw) : undefined)
@@ -84,15 +129,15 @@ export function ProgrammeForm({ fw, fixing }: { fw?: Framework; fixing?: OutboxI
   const changing = !!fw || fixing?.mutation === 'changeFrameworkDetails'
   const problems = programmeProblems(f)
   const problem = (...paths: string[]) => shownProblem(problems, tried, error, ...paths)
-  const set = (k: keyof ProgrammeFields, v: string) => setF({ ...f, [k]: v })
-  const text = (k: keyof ProgrammeFields, label: MessageKey, extra: { help?: string; area?: boolean; type?: string } = {}) => (
+  const set = (k: TextKey, v: string) => setF({ ...f, [k]: v })
+  const text = (k: TextKey, label: MessageKey, extra: { help?: string; area?: boolean; type?: string } = {}) => (
     <TextField id={'p-' + k} label={t(label)} value={f[k]} onInput={(v) => set(k, v)} problem={problem(k)} {...extra} />
   )
   const submit = async (e: Event) => {
     e.preventDefault()
     setTried(true)
     if (Object.keys(problems).length > 0) return
-    const input = programmeInput(f, sent?.partners ?? fw?.partners)
+    const input = programmeInput(f)
     await send(frameworkCommand(changing ? 'changeFrameworkDetails' : 'defineFramework', 'ProgrammeInput', id, input, f.title), t(changing ? 'results.programmeChanged' : 'results.defined'))
   }
   return (
@@ -114,6 +159,7 @@ export function ProgrammeForm({ fw, fixing }: { fw?: Framework; fixing?: OutboxI
         {text('vocabularyName', 'results.vocabularyName')}
         <TextField id="p-vocabularyUri" label={t('results.vocabularyUri')} type="url" value={f.vocabularyUri} onInput={(v) => set('vocabularyUri', v)} problem={problem('vocabulary.uri', 'vocabulary')} />
       </fieldset>
+      <Partners f={f} setF={setF} problem={problem} />
       <FormEnd tried={tried} problems={problems} submit={t('results.saveProgramme')} saved={saved} back={`#/framework/${id}`} />
     </form>
   )
