@@ -132,10 +132,13 @@ async function changeProgramme(page) {
   await page.getByRole("button", { name: "Enregistrer le programme" }).click();
   const regionAsked = await page.getByText("Au moins une région.").innerText();
   await page.getByRole("checkbox", { name: "Mopti" }).check();
+  await shot(page, "programme-partner-360");
+  await audit(page, "the programme's form with a partner");
+  const width = await widthOf(page);
   await page.getByRole("button", { name: "Enregistrer le programme" }).click();
   await back(page, "Programme modifié.");
   const facts = await page.locator("dl.facts").first().innerText();
-  step("changed", { before, regionAsked, facts });
+  step("changed", { before, regionAsked, facts, width });
 }
 
 // donorReport: the year's figures, and the files downloaded.
