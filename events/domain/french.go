@@ -130,6 +130,7 @@ var frenchReasons = map[string]string{
 	"is required for a qualitative indicator":                                  "est obligatoire pour un indicateur qualitatif",
 	"is required for a %s indicator":                                           "est obligatoire pour un indicateur de type %s",
 	"%v is not a percentage between 0 and 100":                                 "%v n’est pas un pourcentage entre 0 et 100",
+	"%v is beyond %v, more than any figure a programme reports":                "%v dépasse %v, plus qu’aucun chiffre qu’un programme rapporte",
 	"%v is negative":                                                  "%v est négatif",
 	"rule %s gives a %s indicator":                                    "la règle %s donne un indicateur de type %s",
 	"rule %q takes no pillar":                                         "la règle %q ne prend pas de pilier",
