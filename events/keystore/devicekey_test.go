@@ -97,6 +97,10 @@ func TestAnEnvelopeOpensOnlyForWhatItWasSealedFor(t *testing.T) {
 			t.Errorf("%s: opened %+v, %v", name, got, err)
 		}
 	}
+	// The web app authenticates the same lines (web/test/crypto.test.ts).
+	if got, want := enrolment.String(), "EnrolParticipant\n01KBGZ2D6JQ6X2V8Y3N0H5T7AB\ngao"; got != want {
+		t.Errorf("the binding reads %q, the web app's %q", got, want)
+	}
 	unbound, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
 	if _, err := k.Open(unbound, enrolment); !errors.Is(err, keystore.ErrOldScheme) {
 		t.Errorf("an envelope of the old scheme opened as a bound one: %v", err)
