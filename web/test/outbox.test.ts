@@ -56,6 +56,20 @@ describe('the outbox', () => {
     expect(() => bindingOf('holdDialogue', { commandId: 'D' })).toThrow()
   })
 
+  it('keeps a name the server will not open (an old envelope past its date, or used before) in sight with the reason, and what names it waits', async () => {
+    const db = await store()
+    const refusal = { code: 'BAD_USER_INPUT', field: 'identity.sealed', message: 'identity.sealed: scellé par une ancienne version de l’application…' }
+    const { send } = server({ P: { errors: [refusal] } })
+    const box = outbox(db, send)
+    await box.add(command('P', [], { name: 'Aminata Canary' }))
+    await box.add(command('D', ['P']))
+    expect(await box.drain()).toEqual({ sent: 0, refused: 1, waiting: 1 })
+    const [refused, waiting] = await box.list()
+    expect([refused.state, refused.error]).toEqual(['refused', refusal])
+    expect(waiting.state).toBe('waiting')
+    expect(await box.count()).toBe(2)
+  })
+
   it('sends in order, and an item naming a refused one waits for it while the others go on', async () => {
     const db = await store()
     const { send, got } = server({ B: { errors: [{ code: 'BAD_USER_INPUT', field: 'input.code', message: 'taken' }] } })
