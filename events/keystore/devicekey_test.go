@@ -160,3 +160,42 @@ func TestAnOldEnvelopeOpensOnceForOneCommandUntilItsDate(t *testing.T) {
 		t.Errorf("a bound envelope after that date: %+v, %v, %v", got, wasOld, err)
 	}
 }
+
+// BenchmarkOpeningAnEnvelope: a bound envelope costs one ECDH and one
+// AES-GCM; an old one also a durable append to the log (its first use).
+func BenchmarkOpeningAnEnvelope(b *testing.B) {
+	keys, err := keystore.Open(b.TempDir(), bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		b.Fatal(err)
+	}
+	k, _ := keys.DeviceKey()
+	store, err := pebblestore.Open(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	now := func() time.Time { return keystore.DefaultOldUntil.Add(-time.Hour) }
+	envelopes := keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: now})
+	who := keystore.Identity{Name: "Bench Mark"}
+	b.Run("bound", func(b *testing.B) {
+		sealed, _ := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
+		for b.Loop() {
+			if _, _, err := envelopes.Open(context.Background(), sealed, enrolment); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("old, first use", func(b *testing.B) {
+		olds := make([]string, 0, b.N)
+		for range b.N {
+			sealed, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+			olds = append(olds, sealed)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := envelopes.Open(context.Background(), olds[i], enrolment); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
