@@ -200,7 +200,7 @@ func (c *cluster) namesAreShared(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Logf("the erased key's bytes left every node's files %s after the erasure was sent", time.Since(erased).Round(100*time.Millisecond))
+	t.Logf("the erased key's bytes left every node's files %s after the erasure was sent", time.Since(erased).Round(10*time.Millisecond))
 }
 
 func (c *cluster) tokensAreShared(t *testing.T) {
