@@ -325,33 +325,33 @@ func (s suite) snapshots(t *testing.T) {
 	}
 }
 
-// signInAtOnce signs in n times with secret, half on each node at once,
-// calling between once halfway; it returns the sessions opened.
+// signInAtOnce signs in n times with secret, in rounds of one sign-in on
+// each node at the same moment, calling between once halfway; it returns
+// the sessions opened. (Two loops signing in as fast as they can would
+// test something else: the node that wrote last decides first again, and
+// the other may lose every race.)
 func (c *cluster) signInAtOnce(t *testing.T, secret string, n int, between func()) []string {
 	t.Helper()
-	var mu sync.Mutex
-	var sessions []string
-	var wg sync.WaitGroup
-	for g, node := range []*access.Tokens{c.a, c.b} {
-		wg.Go(func() {
-			for i := range n / 2 {
-				session, _, _, err := node.OpenSession(ctx, secret, netip.Addr{})
-				if err != nil {
-					t.Errorf("sign-in %d on node %d: %v", i, g+1, err)
-					return
+	sessions := make([]string, 0, n)
+	for round := range n / 2 {
+		opened := make([]string, 2)
+		var wg sync.WaitGroup
+		for i, node := range []*access.Tokens{c.a, c.b} {
+			wg.Go(func() {
+				var err error
+				if opened[i], _, _, err = node.OpenSession(ctx, secret, netip.Addr{}); err != nil {
+					t.Errorf("round %d, node %d: %v", round, i+1, err)
 				}
-				mu.Lock()
-				sessions = append(sessions, session)
-				mu.Unlock()
-				if g == 0 && i == n/4 {
-					between()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+		sessions = append(sessions, opened...)
+		if round == n/4 {
+			between()
+		}
 	}
 	return sessions
 }
