@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/core/access"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
@@ -221,5 +224,13 @@ func TestAFailingCommandSaysWhyOnce(t *testing.T) {
 		if n := strings.Count(stderr, reason); n != 1 && args[0] != "backup" {
 			t.Errorf("palabre %v says its error %d times:\n%s", args, n, stderr)
 		}
+	}
+}
+
+func TestTokenListQuotesASubjectATerminalWouldActOn(t *testing.T) {
+	var out strings.Builder
+	printTokens(&out, []access.Token{{ID: "tok1", Role: access.Analyst, Subject: "ana\x1b]0;owned\x07\u202e", Expires: time.Now().Add(time.Hour)}})
+	if strings.ContainsAny(out.String(), "\x1b\x07\u202e") || !strings.Contains(out.String(), `"ana\x1b]0;owned\a\u202e"`) {
+		t.Fatalf("token list printed %q", out.String())
 	}
 }
