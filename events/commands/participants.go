@@ -25,7 +25,7 @@ var ErrNoKeyStore = errors.New("no key store configured for participants' identi
 // enrolment retried on another node at that moment may have sealed under
 // it and be writing (keyLock is this node's), and the retry this one
 // calls for seals under it again. Such a key seals nothing kept until a
-// retry lands; doctor counts keys of no participant, harmless.
+// retry lands (doctor counts such keys in keys/ as harmless).
 func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol, who keystore.Identity, meta Meta) (Result[participant.Event], error) {
 	if h.keys == nil {
 		return Result[participant.Event]{}, ErrNoKeyStore
