@@ -234,3 +234,33 @@ func TestTokenListQuotesASubjectATerminalWouldActOn(t *testing.T) {
 		t.Fatalf("token list printed %q", out.String())
 	}
 }
+
+// Found in review: report --out and backup wrote over any file, the data
+// directory's master key included, which loses every name for good.
+func TestReportAndBackupNeverWriteOverAFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "demo", "--data", dir); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	key := filepath.Join(dir, "master.key")
+	before, err := os.ReadFile(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"report", "--data", dir, "--out", key}, {"backup", key, "--data", dir}} {
+		_, stderr, err := run(t, nil, args...)
+		if after, _ := os.ReadFile(key); !bytes.Equal(before, after) {
+			t.Fatalf("palabre %s replaced the master key", strings.Join(args, " "))
+		}
+		if err == nil || !strings.Contains(stderr, "exists") {
+			t.Errorf("palabre %s: %v\n%s; want a refusal saying the file exists", strings.Join(args, " "), err, stderr)
+		}
+	}
+	report := filepath.Join(t.TempDir(), "report.xml")
+	if _, stderr, err := run(t, nil, "report", "--data", dir, "--out", report); err != nil {
+		t.Fatalf("report into a new file: %v\n%s", err, stderr)
+	}
+	if _, err := os.Stat(report + ".partial"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("report left %s.partial behind", report)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -407,5 +408,8 @@ func achievement(baseline *float64, target *framework.Target, actual *Actual) *f
 		return nil
 	}
 	a := (*actual.Value - *baseline) / (*target.Value - *baseline) * 100
+	if math.IsNaN(a) || math.IsInf(a, 0) {
+		return nil // values recorded before amounts were bounded
+	}
 	return &a
 }

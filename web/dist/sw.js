@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-ChCvEhDX.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-CPZ1qMhl.js","/assets/Erasure-BKMlR-JH.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DXHOUHQz.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CGWC4QvW.js","/assets/results-BqIpkGo4.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-BKMlR-JH.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BYUzQ8QA.js","/assets/results-BqIpkGo4.js","/assets/results-C-ZoEyS6.css"]}
-const VERSION = "31d25d6eccc9"
+const SHELL = ["/","/assets/index-BNU5HKe8.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-BltewpTv.js","/assets/Erasure-B_2SVJXi.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DNP2LQUw.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-ElxHXYlA.js","/assets/results-BI2BHZJg.js","/assets/results-C-ZoEyS6.css"],"erasure":["/assets/Erasure-B_2SVJXi.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-CtkAQ9ve.js","/assets/results-BI2BHZJg.js","/assets/results-C-ZoEyS6.css"]}
+const VERSION = "45c6f1def701"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 
