@@ -93,7 +93,10 @@ func TestNodeFindsAFrameworkAsTheFrameworkQueryDoes(t *testing.T) {
 // outcome's locality is read by who may record and revise outcomes in its
 // region (admin, advocacy, the region's facilitator); another region's
 // facilitator is told the outcome does not exist, an analyst reads no
-// outcome; the exports, which leave the app, hold it for no one.
+// outcome; the exports, which leave the app, and the donor report's IATI
+// file hold it for no one. (The observatory's door: cmd/palabre's
+// TestTheObservatoryPublishesNothingThePolicyKeepsBack; the rule itself:
+// core/read's TestAnOutcomesLocalityGoesOnlyToWhoRecordsItInTheApp.)
 func TestAnOutcomesLocalityGoesOnlyToWhoRecordsIt(t *testing.T) {
 	e := newEnv(t)
 	s := writeStory(e)
@@ -118,6 +121,18 @@ func TestAnOutcomesLocalityGoesOnlyToWhoRecordsIt(t *testing.T) {
 		}
 		if !bytes.Contains(body, []byte("Le tribunal siège")) || bytes.Contains(body, []byte("CANARY-Localite")) {
 			t.Errorf("the admin's %s, with the outcome and without its locality: %s", path, body)
+		}
+	}
+	// The donor report counts outcomes (a rule of the framework's) and
+	// names no place: its IATI file, XLSX and CSV hold no locality.
+	framework := defineAFramework(e)
+	for _, format := range []string{"xml", "xlsx", "csv"} {
+		status, body := e.download(e.admin, "/export/donorReport."+format+"?frameworkId="+framework)
+		if format == "xlsx" && status == 200 {
+			body = xlsxText(t, body)
+		}
+		if status != 200 || bytes.Contains(body, []byte("CANARY-Localite")) {
+			t.Errorf("the donor report's %s: %d, with the locality or refused: %.300s", format, status, body)
 		}
 	}
 }
