@@ -74,7 +74,7 @@ type cell any
 const DefaultExportRows = 200_000
 
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.tables[name]
 	_, raw := ex.raw[format]

@@ -218,7 +218,7 @@ type gqlRequest struct {
 // and its sender authenticated, then the answer, from the cache when a
 // query's is kept.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	req, status, problem := s.readRequest(w, r)
 	if problem != nil {
 		x.fail(status, problem)
@@ -388,14 +388,21 @@ func newRequestID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String
 type exchange struct {
 	s   *Server
 	w   http.ResponseWriter
+	r   *http.Request
 	id  string
 	log zerolog.Logger
 }
 
-func (s *Server) begin(w http.ResponseWriter) *exchange {
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) *exchange {
 	id := newRequestID()
 	w.Header().Set("X-Request-Id", id)
-	return &exchange{s: s, w: w, id: id, log: s.deps.Logger.With().Str("request", id).Logger()}
+	return &exchange{s: s, w: w, r: r, id: id, log: s.deps.Logger.With().Str("request", id).Logger()}
+}
+
+// refusedToken logs where a refused token came from, for an admin
+// watching for someone guessing: the client's address, never the token.
+func (x *exchange) refusedToken(why string) {
+	x.log.Warn().Str("client", x.s.clientAddress(x.r).String()).Str("why", why).Msg("token refused")
 }
 
 // fail refuses the request, logging its code and field — never its
@@ -419,6 +426,9 @@ func (x *exchange) unauthenticated(err error) {
 		x.log.Error().Err(err).Msg("reading the tokens failed")
 		x.fail(http.StatusInternalServerError, errInternal)
 		return
+	}
+	if !errors.Is(err, errNoToken) {
+		x.refusedToken(err.Error())
 	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
 	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
@@ -621,7 +631,7 @@ func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
 // serveAdminFile answers a GET of a file only an admin may have, with the
 // API's authentication and error format, and audits it.
 func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op policy.Operation, audit, contentType string, write func(context.Context, io.Writer) error) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	log := x.log
 	who, err := s.authenticate(r)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -61,16 +60,14 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := io.Writer(m.Stdout)
-	if *out != "" {
-		file, err := os.OpenFile(*out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		w = file
+	write := func(w io.Writer) error { return iati.Write(w, r, *lang) }
+	if *out == "" {
+		return write(m.Stdout)
 	}
-	return iati.Write(w, r, *lang)
+	if err := writeNewFile(*out, 0o644, write); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
 }
 
 // donorReport replays a data directory's models and asks the read service
