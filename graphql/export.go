@@ -118,7 +118,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := operationOf(doc, "")
-	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
+	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r), leaves: true}
 	var rows [][]cell
 	var last map[string]any
 	for {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/iati"
+	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 )
@@ -91,7 +92,7 @@ func (m *Main) donorReport(ctx context.Context, dir string, id *domain.ID, asOf 
 		}
 		id = &list[0].ID
 	}
-	r, err := svc.DonorReport(ctx, operator, read.ReportQuery{FrameworkID: *id, AsOf: asOf})
+	r, err := publish.DonorReport(ctx, svc, operator, read.ReportQuery{FrameworkID: *id, AsOf: asOf})
 	if read.CodeOf(err) == read.CodeNotFound {
 		return nil, fmt.Errorf("--framework: no results framework %s in %s", *id, dir)
 	}
