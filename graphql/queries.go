@@ -324,10 +324,10 @@ func (b *builder) deviceKeyField() *gql.Field {
 	}})
 	return &gql.Field{Type: key, Description: "The key devices seal names and phones to; null when the server takes no sealed identity.",
 		Resolve: func(gql.ResolveParams) (any, error) {
-			if b.deps.DeviceKey == nil {
+			if b.deps.Envelopes == nil {
 				return nil, nil
 			}
-			return b.deps.DeviceKey, nil
+			return b.deps.Envelopes.Key(), nil
 		}}
 }
 

@@ -74,10 +74,11 @@ type Deps struct {
 	// keystore.Secret(participant.CodeKeyPurpose), the key the handler
 	// names code claims with. Imports are refused without it.
 	CodeKey []byte
-	// DeviceKey opens the names and phones devices seal to the server
-	// (IdentityInput.sealed) and is published as Query.deviceKey; without
-	// it sealed identities are refused.
-	DeviceKey *keystore.DeviceKey
+	// Envelopes opens the names and phones devices seal to the server
+	// (IdentityInput.sealed, VerifierInput.sealed), each for the command
+	// it arrives in; its key is published as Query.deviceKey. Without it
+	// sealed identities are refused.
+	Envelopes *keystore.Envelopes
 	// Publication, when set, is the folder of the latest publication
 	// (palabre publish), served read-only at /public; "" for none.
 	Publication func() string

@@ -343,7 +343,14 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 			w.Header().Set("Retry-After", strconv.Itoa(seconds))
 		}
 	}
-	body := encodeJSON(result)
+	body, err := encodeJSON(result)
+	if err != nil {
+		// A figure JSON cannot carry (an infinity): an error, not an
+		// empty 200.
+		x.log.Error().Err(err).Msg("encoding the answer failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
 	// Kept only when the read models did not move during the execution.
 	if answerKey != "" && len(result.Errors) == 0 && !rq.readIdentities.Load() && s.deps.Runner.Version() == version && len(body) <= 256<<10 {
 		s.answers.put(answerKey, body)
@@ -662,14 +669,27 @@ func errorBody(c *coded) errorResponse {
 	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.Message, Locations: nil, Extensions: c.Extensions()}}}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) { writeBody(w, status, encodeJSON(v)) }
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := encodeJSON(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, errorBodyJSON(errInternal)
+	}
+	writeBody(w, status, body)
+}
 
-func encodeJSON(v any) []byte {
+func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return b.Bytes()
+	err := enc.Encode(v)
+	return b.Bytes(), err
+}
+
+// errorBodyJSON is a refusal's body, which always encodes: its fields are
+// strings and numbers.
+func errorBodyJSON(c *coded) []byte {
+	body, _ := encodeJSON(errorBody(c))
+	return body
 }
 
 func writeBody(w http.ResponseWriter, status int, body []byte) {

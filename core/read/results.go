@@ -2,6 +2,7 @@ package read
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -363,5 +364,8 @@ func achievement(baseline *float64, target *framework.Target, actual *Actual) *f
 		return nil
 	}
 	a := (*actual.Value - *baseline) / (*target.Value - *baseline) * 100
+	if math.IsNaN(a) || math.IsInf(a, 0) {
+		return nil // values recorded before amounts were bounded
+	}
 	return &a
 }
