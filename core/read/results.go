@@ -237,7 +237,7 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 		return src, nil
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
-	past, err := s.recordsAt(ctx, v, src.at, false)
+	past, err := s.recordsAt(ctx, v, src.at)
 	if err != nil {
 		return src, err
 	}
