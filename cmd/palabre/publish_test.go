@@ -333,8 +333,8 @@ func TestTheServerServesOnlyASignedPublicationOfADayNotToCome(t *testing.T) {
 	published := filepath.Join(dir, publishDir, yesterday)
 	for name, change := range map[string]func(string){
 		domain.DateOf(time.Now().UTC()).String(): func(d string) { os.WriteFile(filepath.Join(d, "index.html"), []byte("<h1>faux</h1>"), 0o644) },
-		"2099-01-01": func(string) {}, // signed, but of a day to come
-		"zzz":        func(string) {},
+		"2099-01-01":                             func(string) {}, // signed, but of a day to come
+		"zzz":                                    func(string) {},
 	} {
 		copyDir(t, published, filepath.Join(dir, publishDir, name))
 		change(filepath.Join(dir, publishDir, name))
