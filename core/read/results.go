@@ -158,15 +158,24 @@ func ReportMoment(at string) (time.Time, error) {
 	if at == "" {
 		return time.Time{}, nil
 	}
-	if d, err := domain.ParseDate(at); err == nil {
-		return d.Time().Add(24*time.Hour - time.Second), nil
-	}
 	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return t, BadInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	if d, derr := domain.ParseDate(at); derr == nil {
+		t, err = d.Time().Add(24*time.Hour-time.Second), nil
+	}
+	switch {
+	case err != nil:
+		// At most 40 characters of it: a refusal need not carry a megabyte.
+		return t, BadInput("asOf", "%.40q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	case t.Before(earliestReport):
+		// The zero time would otherwise mean "now".
+		return t, BadInput("asOf", "%s is before any record palabre keeps (%s)", at, earliestReport.Format(time.DateOnly))
 	}
 	return t, nil
 }
+
+// earliestReport bounds a report's moment from below: palabre was written
+// after it, and the zero time means "now".
+var earliestReport = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // endOfDay is the last second of t's day (UTC), the moment a date means.
 func endOfDay(t time.Time) time.Time {
