@@ -47,6 +47,7 @@ func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len
 // whose regions are all its own; the programme's and the other partners'
 // cover regions it may not see, as the donor report, refused to it, does.
 func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	f = evidenceFor(v, f)
 	if !scopedToRegions(v) {
 		return f
 	}
@@ -55,6 +56,21 @@ func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
 		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
 	}
 	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
+}
+
+// evidenceFor is a framework whose values' evidence texts a viewer may
+// read: those who enter them (admins) alone. A text may name a person or
+// a meeting, and the other roles read aggregates (analysts), records
+// (advocacy) or one region's (facilitators), not the alliance's notes.
+func evidenceFor(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if v.Can(access.Administer) {
+		return f
+	}
+	f.Values = slices.Clone(f.Values)
+	for i := range f.Values {
+		f.Values[i].Evidence = nil
+	}
 	return f
 }
 
