@@ -176,6 +176,14 @@ func (m *Main) openNATS(dir string, s natsSettings, log zerolog.Logger) (dataDir
 		return d, fmt.Errorf("--store nats: open the key vault: %w", err)
 	}
 	d.store, d.vault = store, vault
+	d.cluster = &natsCluster{dir: dir, nc: nc, store: store, vault: vault}
+	if len(nodes) > 0 {
+		d.cluster.node = nodes[0]
+	}
+	// Not bounded by the wait for a majority: a large log takes longer.
+	if err := m.importRestored(context.Background(), d.cluster, log); err != nil {
+		return d, fmt.Errorf("--store nats: %w", err)
+	}
 	return d, nil
 }
 

@@ -1,0 +1,94 @@
+package integration
+
+import (
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// replacedWithin: a new node that takes a removed one's place holds
+// current replicas of every stream within it (the log here is small).
+const replacedWithin = 2 * time.Minute
+
+// TestOperatingACluster runs an operator's day on three palabre nodes
+// (whose routes speak TLS under the authority derived from the master
+// key): doctor through a node, a backup through a node restored into a
+// new node, and a node lost for good replaced by one of another name.
+func TestOperatingACluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs three servers")
+	}
+	bin := binary(t)
+	c := startPalabreCluster(t, bin)
+	space, person := ulid.Make().String(), ulid.Make().String()
+	c.nodes[0].Load().must(c.admins[0], establish, map[string]any{"c": space})
+	c.nodes[0].Load().must(c.admins[0], `mutation($c: ID!) { enrolParticipant(commandId: $c, input: {code: "OPS-1", sex: FEMALE, ageBand: AGE_18_24,
+	  functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: "Fatoumata"}) { id } }`, map[string]any{"c": person})
+
+	t.Run("doctor through a node finds the cluster healthy", func(t *testing.T) {
+		c.doctorUntil(t, 0, replicationWithin, true)
+	})
+	t.Run("a backup through a node restores into a new node", func(t *testing.T) {
+		backup := filepath.Join(t.TempDir(), "cluster.tar")
+		run(t, bin, "PALABRE_TOKEN="+c.admins[0], "backup", backup, "--server", c.nodes[0].Load().url)
+		into := filepath.Join(t.TempDir(), "restored")
+		run(t, bin, "", "restore", backup, "--data", into)
+		admin := newToken(t, bin, into, "--role", "admin")
+		s := startServer(t, bin, into, "--store", "nats") // copies the restored log into its own
+		defer stop(t, s)
+		checkServes(t, s, admin, space, person)
+	})
+	t.Run("a node lost for good is replaced by one of another name", func(t *testing.T) {
+		c.nodes[2].Swap(nil).kill()
+		c.doctorUntil(t, 0, resumeWithin, false) // the lost node is seen missing
+		remove := exec.Command(bin, "cluster", "remove-peer", "n3", "--server", c.nodes[0].Load().url)
+		remove.Env = append(remove.Environ(), "PALABRE_TOKEN="+c.admins[0])
+		if out, err := remove.CombinedOutput(); err != nil {
+			t.Fatalf("remove-peer n3: %v\n%s", err, out)
+		}
+		dir := filepath.Join(t.TempDir(), "n4")
+		admin := newToken(t, bin, dir, "--role", "admin")
+		route := freeRoute(t)
+		s, found := launchServer(t, &http.Client{Timeout: 30 * time.Second}, bin, dir, "--store", "nats", "--nats-name", "n4",
+			"--nats-listen", route, "--nats-peers", strings.Join([]string{c.routes[0], c.routes[1], route}, ","))
+		s.awaitReadyWithin(found, restartWithin)
+		c.nodes[2].Store(s)
+		c.doctorUntil(t, 0, replacedWithin, true) // three current replicas again, n4's
+		checkServes(t, s, admin, space, person)
+	})
+}
+
+// doctorUntil runs doctor through node i until it finds the cluster
+// healthy (or, with healthy false, finds a problem), for at most within.
+func (c *cluster) doctorUntil(t *testing.T, i int, within time.Duration, healthy bool) string {
+	t.Helper()
+	start := time.Now()
+	for {
+		cmd := exec.Command(c.bin, "doctor", "--data", c.dirs[i], "--server", c.nodes[i].Load().url)
+		cmd.Env = append(cmd.Environ(), "PALABRE_TOKEN="+c.admins[i])
+		out, err := cmd.CombinedOutput()
+		if (err == nil) == healthy {
+			t.Logf("doctor after %s:\n%s", time.Since(start).Round(time.Millisecond), out)
+			return string(out)
+		}
+		if time.Since(start) > within {
+			t.Fatalf("doctor through node %d: healthy %v after %s, want %v:\n%s", i+1, err == nil, within, healthy, out)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// checkServes checks that s serves the space and opens the person's name
+// written through another node before.
+func checkServes(t *testing.T, s *server, admin, space, person string) {
+	t.Helper()
+	a := s.must(admin, `query($s: ID!, $p: ID!) { space(id: $s) { id } participant(id: $p) { identity { name } } }`, map[string]any{"s": space, "p": person})
+	if pick(a, "space", "id") != space || pick(a, "participant", "identity", "name") != "Fatoumata" {
+		t.Fatalf("%s serves %v, want the space %s and Fatoumata's name", s.url, a, space)
+	}
+}
