@@ -140,7 +140,11 @@ func (c *checkup) clusterMembers(r clusterReport) {
 			c.problem(topic, "not seen for %s: start it; if its machine is lost for good, remove it (palabre cluster remove-peer %s --server URL) and start a new node under another name", p.Seen.Round(time.Second), p.Name)
 			continue
 		}
-		c.ok(topic, "seen %s ago", p.Seen.Round(time.Millisecond))
+		if p.Seen == 0 { // a node not leading the cluster knows no more
+			c.ok(topic, "online")
+			continue
+		}
+		c.ok(topic, "online, heard from %s ago", p.Seen.Round(time.Millisecond))
 	}
 }
 
