@@ -85,7 +85,8 @@ func (c *natsCluster) backup(ctx context.Context, w io.Writer) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, shredCopy(tmp)) }()
-	copied, err := pebblestore.Open(tmp, nil)
+	// A scratch copy: deleted once written out, it need not be synced.
+	copied, err := pebblestore.Open(tmp, &pebblestore.Options{Unsynced: true})
 	if err != nil {
 		return err
 	}
