@@ -125,7 +125,8 @@ func (f *flags) natsFlags(c natsSettings) func() natsSettings {
 	}
 }
 
-// routeSecret is what a cluster's nodes authenticate their routes with:
+// routeSecret is what a cluster's nodes authenticate their routes with,
+// and derive their routes' TLS authority from (jetstore.StartNode):
 // derived from the master key, which every node of a cluster is given
 // (the environment or DIR/master.key), so that nothing more is to be
 // distributed and a node without the key cannot join and read the log.

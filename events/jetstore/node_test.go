@@ -114,3 +114,13 @@ func startRouter(t *testing.T, nodes []*jetstore.Node, secret string) *server.Se
 	t.Cleanup(srv.Shutdown)
 	return srv
 }
+
+// A client port beyond the loopback is refused: clients speak in clear.
+func TestTheClientPortStaysOnTheLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:4222": true, "[::1]:4222": true, "localhost:4222": true, "0.0.0.0:4222": false, "10.0.0.1:4222": false} {
+		err := jetstore.NodeConfig{DataDir: t.TempDir(), ClientListen: addr}.Validate()
+		if (err == nil) != ok {
+			t.Errorf("client port on %s: %v, want accepted %v", addr, err, ok)
+		}
+	}
+}
