@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -75,16 +76,25 @@ func doAdmin(req *http.Request, server remote, answer any) error {
 		return err
 	}
 	if res.StatusCode != http.StatusOK {
+		refusal := &refusedError{status: res.StatusCode, text: res.Status}
 		var refused struct {
 			Errors []struct{ Message string } `json:"errors"`
 		}
 		if json.Unmarshal(body.Bytes(), &refused) == nil && len(refused.Errors) > 0 {
-			return fmt.Errorf("the server answered %s: %s", res.Status, refused.Errors[0].Message)
+			refusal.text += ": " + refused.Errors[0].Message
 		}
-		return fmt.Errorf("the server answered %s", res.Status)
+		return refusal
 	}
 	return json.Unmarshal(body.Bytes(), answer)
 }
+
+// refusedError is a server's answer other than 200 to an admin's request.
+type refusedError struct {
+	status int
+	text   string
+}
+
+func (e *refusedError) Error() string { return "the server answered " + e.text }
 
 // doctorNode checks a running JetStream node: its data directory's disk
 // and permissions here, and through its server the cluster as it sees it.
@@ -94,7 +104,13 @@ func (m *Main) doctorNode(ctx context.Context, c *checkup, dir string, server re
 		c.permissions(dir)
 	}
 	var r clusterReport
-	if err := getAdmin(ctx, server, "/admin/cluster", &r); err != nil {
+	var refused *refusedError
+	err := getAdmin(ctx, server, "/admin/cluster", &r)
+	switch {
+	case errors.As(err, &refused) && refused.status == http.StatusServiceUnavailable:
+		c.problem("log", "%s cannot reach the cluster's log (%v): no majority of the nodes is up, or a leader is being elected. Check again in a few seconds; if it lasts, start the stopped nodes", server.url, err)
+		return c.result()
+	case err != nil:
 		c.problem("server", "%s does not report its cluster: %v. Is it a node of --store nats, and PALABRE_TOKEN an admin's?", server.url, err)
 		return c.result()
 	}
@@ -148,6 +164,11 @@ func (c *checkup) clusterMembers(r clusterReport) {
 	}
 }
 
+// replicaLostAfter: a replica the leader has not heard from for longer
+// (raft's heartbeats come every second) is down, however long nats-server
+// takes to mark its node offline.
+const replicaLostAfter = 10 * time.Second
+
 // stream checks one of palabre's streams: a leader, every replica there
 // and current.
 func (c *checkup) stream(s jetstore.Stream) {
@@ -159,8 +180,8 @@ func (c *checkup) stream(s jetstore.Stream) {
 	var behind, lost []string
 	for _, r := range s.Replicas {
 		switch {
-		case r.Offline:
-			lost = append(lost, fmt.Sprintf("%s (not seen for %s)", r.Name, r.Seen.Round(time.Second)))
+		case r.Offline, !r.Current && r.Seen > replicaLostAfter:
+			lost = append(lost, fmt.Sprintf("%s (not heard from for %s)", r.Name, r.Seen.Round(time.Second)))
 		case !r.Current:
 			behind = append(behind, fmt.Sprintf("%s (%d operations behind)", r.Name, r.Lag))
 		}

@@ -214,10 +214,14 @@ func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.L
 		return fmt.Errorf("open the restored log in %s: %w", pending, err)
 	}
 	defer restored.Close()
-	skip, err := masterKeyOfRestore(ctx, c, restored)
-	if err != nil {
+	if err := masterKeyOfRestore(ctx, c, restored); err != nil {
 		return err
 	}
+	// The node records its key's check value itself once the log is in
+	// (openKeys), unless another node has: the same value, since the key
+	// is the backup's. Copied, it could race with a node of a new cluster
+	// recording its own.
+	skip := func(stream string) bool { return stream == keystore.MasterKeyStream }
 	log.Info().Str("from", pending).Msg("copying the restored log into the replicated log")
 	start := time.Now()
 	n, err := copyLog(ctx, restored, c.store, skip)
@@ -232,27 +236,21 @@ func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.L
 }
 
 // masterKeyOfRestore refuses a restored log whose nodes recorded another
-// master key than this node's (its names would open nowhere), and says
-// whether to leave out its record of the key: a log that has one already
-// keeps it.
-func masterKeyOfRestore(ctx context.Context, c *natsCluster, restored events.Store) (func(string) bool, error) {
+// master key than this node's: its names would open nowhere.
+func masterKeyOfRestore(ctx context.Context, c *natsCluster, restored events.Store) error {
 	key, _, err := keystore.ReadMasterKey(filepath.Join(c.dir, "master.key"))
 	restoredKnows, kerr := keystore.KnownMasterKey(ctx, restored)
 	switch {
 	case kerr != nil:
-		return nil, kerr
+		return kerr
 	case errors.Is(err, fs.ErrNotExist) && restoredKnows:
-		return nil, fmt.Errorf("the restored log was sealed under a master key: put it back (%s or %s) before serving", keystore.MasterKeyEnv, filepath.Join(c.dir, "master.key"))
+		return fmt.Errorf("the restored log was sealed under a master key: put it back (%s or %s) before serving", keystore.MasterKeyEnv, filepath.Join(c.dir, "master.key"))
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, err
+		return err
 	case restoredKnows:
 		if err := keystore.AgreeOnMasterKey(ctx, restored, key); err != nil {
-			return nil, fmt.Errorf("the restored log: %w: put back the master key of the backup", err)
+			return fmt.Errorf("the restored log: %w: put back the master key of the backup", err)
 		}
 	}
-	engineKnows, err := keystore.KnownMasterKey(ctx, c.store)
-	if err != nil {
-		return nil, err
-	}
-	return func(stream string) bool { return engineKnows && stream == keystore.MasterKeyStream }, nil
+	return nil
 }
