@@ -28,7 +28,7 @@ func (s *Server) serveCluster(w http.ResponseWriter, r *http.Request) {
 // POST /admin/cluster/remove-peer?name=NAME, with an admin's bearer
 // token (palabre cluster remove-peer).
 func (s *Server) serveRemovePeer(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	who, err := s.authenticate(r)
 	if err != nil {
 		x.unauthenticated(err)

@@ -214,3 +214,20 @@ func TestAnotherRegionsFacilitatorGetsNoDonorReport(t *testing.T) {
 		t.Errorf("Gao's attendances in 2025: the report says %v, the analyst's release %v", get(actual, "actual"), released)
 	}
 }
+
+// Found in review: a value of 1e308 was recorded, its achievement
+// overflowed to +Inf, and donorReport answered 200 with an empty body to
+// everyone, logging nothing.
+func TestAnAmountBeyondAnyProgrammesIsRefusedAndTheReportStillAnswers(t *testing.T) {
+	e := newEnv(t)
+	id := defineAFramework(e)
+	r := e.inFrench(e.admin, `mutation($c: ID!, $id: ID!) { recordIndicatorValue(commandId: $c, id: $id, input: {indicatorKey: "I2", year: 2025, value: 1e308, evidence: ["x"]}) { id } }`,
+		map[string]any{"c": newID(), "id": id})
+	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"input.value"`) || !strings.Contains(r.raw, "dépasse") {
+		t.Errorf("a value of 1e308: got %s, want it refused on input.value, in French", r.raw)
+	}
+	got := e.do(e.admin, `query($id: ID!) { donorReport(frameworkId: $id) { activities { results { indicators { periods { achievement } } } } } }`, map[string]any{"id": id})
+	if got.Status != 200 || len(got.Errors) > 0 {
+		t.Errorf("the donor report after: %d %s", got.Status, got.raw)
+	}
+}

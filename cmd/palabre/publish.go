@@ -36,7 +36,7 @@ func (m *Main) publishSite(ctx context.Context, args []string) error {
 	f := m.flags("publish")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
 	out := f.string("out", "", "folder to write, empty or new (default: DATA/public/AS-OF, which palabre serve serves at /public)")
-	asOfFlag := f.string("as-of", "", "the publication's date, 2026-11-30 (default: today, UTC)")
+	asOfFlag := f.string("as-of", "", "the publication's date, 2026-11-30 (default: today, UTC): the log is read as it stood when that day began, so the same date gives the same site, byte for byte; a day to come is refused")
 	delay := f.int("delay-days", publish.DefaultDelayDays, "nothing dated within this many days before --as-of is published")
 	lang := f.string("lang", "fr", "the pages' language: fr or en")
 	reference := f.string("reference", "", "reference data file (regions' names); default Mali 2023")
@@ -69,11 +69,16 @@ func (m *Main) publishSite(ctx context.Context, args []string) error {
 		*out = filepath.Join(dir, publishDir, policy.AsOf.String())
 	}
 	started := time.Now()
-	svc, keys, err := m.replayedService(ctx, dir)
+	// Build reads the log as of the publication's moment, in replays of
+	// its own: the models as they stand now are not needed.
+	svc, keys, err := m.readService(ctx, dir, false)
 	if err != nil {
 		return err
 	}
 	o, err := publish.Build(ctx, svc, policy)
+	if read.CodeOf(err) == read.CodeBadUserInput {
+		return fmt.Errorf("--as-of: %w", err) // a day to come
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +125,13 @@ func (m *Main) verifySite(args []string) error {
 // replayedService replays a data directory no server holds into the read
 // models the core reads, and makes the read service over them.
 func (m *Main) replayedService(ctx context.Context, dir string) (*read.Service, *keystore.Store, error) {
+	return m.readService(ctx, dir, true)
+}
+
+// readService makes the read service over a data directory no server
+// holds, its models replayed to now or, for a caller that reads only past
+// moments (read.Service.At), left empty.
+func (m *Main) readService(ctx context.Context, dir string, replay bool) (*read.Service, *keystore.Store, error) {
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
 		return nil, nil, err
@@ -129,8 +141,10 @@ func (m *Main) replayedService(ctx context.Context, dir string) (*read.Service, 
 		return nil, nil, err
 	}
 	models := newReadModels(keys)
-	if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.stakeholders, models.outcomes, models.frameworks); err != nil {
-		return nil, nil, err
+	if replay {
+		if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.stakeholders, models.outcomes, models.frameworks); err != nil {
+			return nil, nil, err
+		}
 	}
 	svc, err := read.New(read.Config{Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders,
 		Outcomes: models.outcomes, Frameworks: models.frameworks, AsOf: projections.NewAsOf(d.store, 4)})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -30,7 +31,7 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "3000"); err != nil {
 		t.Fatalf("demo: %v\n%s", err, stderr)
 	}
-	addKnownParticipant(t, dir, today)
+	addKnownParticipant(t, dir, today, today.Time().Add(-time.Hour), "")
 	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", out, "--as-of", today.String(), "--delay-days", "45"); err != nil {
 		t.Fatalf("publish: %v\n%s", err, stderr)
 	}
@@ -54,9 +55,46 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	if len(o.Outcomes) == 0 || len(o.Authorities) == 0 || len(o.Inclusion) == 0 {
 		t.Fatalf("the observatory is empty: %d outcomes, %d authorities, %d figures", len(o.Outcomes), len(o.Authorities), len(o.Inclusion))
 	}
-	checkFiguresAreReleased(t, dir, o)
+	checkFiguresAreReleased(t, dir, o, policy.Moment())
 	checkOutcomesArePublic(t, dir, o)
 	checkVerify(t, out, strings.TrimSpace(string(files["publication.pub"])))
+}
+
+// TestPublishAsOfADayIsTheSameSiteAfterLaterEvents: `palabre publish`
+// today, then more recorded (a participant, a dialogue, commitments, an
+// outcome marked public), then `palabre publish --as-of TODAY` again: the
+// log is read as it stood when today began, so every file is the same,
+// byte for byte, the signature too; as of tomorrow it is refused, naming
+// --as-of and today.
+func TestPublishAsOfADayIsTheSameSiteAfterLaterEvents(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	first, again := filepath.Join(t.TempDir(), "first"), filepath.Join(t.TempDir(), "again")
+	today := domain.DateOf(time.Now().UTC())
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "1000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	addKnownParticipant(t, dir, today, today.Time().Add(-time.Hour), "")
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", first); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr)
+	}
+	addKnownParticipant(t, dir, today, time.Now(), "-2")
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", again, "--as-of", today.String()); err != nil {
+		t.Fatalf("publish --as-of %s: %v\n%s", today, err, stderr)
+	}
+	before, after := readSite(t, first), readSite(t, again)
+	if len(before) != len(after) || len(before) < 10 {
+		t.Fatalf("%d files, then %d", len(before), len(after))
+	}
+	for name, body := range before {
+		if !bytes.Equal(body, after[name]) {
+			t.Errorf("%s differs after later events", name)
+		}
+	}
+	tomorrow := domain.DateOf(today.Time().AddDate(0, 0, 1))
+	_, stderr, err := run(t, nil, "publish", "--data", dir, "--out", filepath.Join(t.TempDir(), "tomorrow"), "--as-of", tomorrow.String())
+	if err == nil || !strings.Contains(err.Error()+stderr, "--as-of") || !strings.Contains(err.Error()+stderr, "after today ("+today.String()+")") {
+		t.Errorf("publish --as-of %s: %v %s, want a refusal naming --as-of and today", tomorrow, err, stderr)
+	}
 }
 
 // checkVerify: palabre publish verify accepts the copy as written, and
@@ -216,9 +254,9 @@ func frenchMonth(m string) string {
 }
 
 // checkFiguresAreReleased compares every published figure with what the
-// read service releases to an analyst for that region and year, asked on
-// its own rather than in a table.
-func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory) {
+// read service releases to an analyst for that region and year at the
+// publication's moment, asked on its own rather than in a table.
+func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory, moment time.Time) {
 	t.Helper()
 	m := &Main{Getenv: func(string) string { return "" }}
 	defer m.Close()
@@ -231,7 +269,7 @@ func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory) {
 		if to.After(o.InclusionTo) {
 			to = o.InclusionTo
 		}
-		q := read.InclusionQuery{Scope: read.Scope{Region: c.Region, From: domain.NewDate(c.Year, time.January, 1), To: to}}
+		q := read.InclusionQuery{Scope: read.Scope{Region: c.Region, From: domain.NewDate(c.Year, time.January, 1), To: to}, AsOf: moment}
 		view, err := svc.Inclusion(context.Background(), publish.Analyst(), q)
 		if err != nil {
 			t.Fatal(err)

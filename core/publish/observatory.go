@@ -80,13 +80,20 @@ type Rate struct {
 
 // Build applies the policy to what the read service gives a reader
 // without identities: the commitments and outcomes an advocacy lead
-// reads, and the inclusion figures an analyst is released.
+// reads, and the inclusion figures an analyst is released, all as the
+// log stood at the policy's moment (Policy.Moment): built again later
+// for the same date, whatever was recorded since, it is the same.
+// A date still to come is refused (read.Service.At).
 func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	o := &Observatory{AsOf: p.AsOf, DelayDays: p.DelayDays, Cutoff: p.Cutoff()}
-	records := read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "publication", TokenID: "publication"}, Log: zerolog.Nop()}
+	records := Records()
+	svc, err := svc.At(ctx, records, p.Moment())
+	if err != nil {
+		return nil, fmt.Errorf("publish as of %s: %w", p.AsOf, err)
+	}
 	list, err := svc.Commitments(records, read.CommitmentQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("publish: commitments: %w", err)
@@ -101,6 +108,14 @@ func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, erro
 		return nil, err
 	}
 	return o, nil
+}
+
+// Records is the reader a publication asks for records: an advocacy
+// lead's reading (commitments, stakeholders, outcomes), of an answer that
+// leaves the app, so that the read service keeps back what stays inside
+// (an outcome's locality).
+func Records() read.Viewer {
+	return read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "publication", TokenID: "publication"}, Log: zerolog.Nop(), Leaves: true}
 }
 
 // authorities group the published commitments by who made them, each

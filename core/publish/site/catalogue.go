@@ -20,7 +20,7 @@ var catalogue = map[string][2]string{
 	"inclusion":                 {"Inclusion dans les espaces de concertation", "Inclusion in consultative spaces"},
 	"outcomes":                  {"Changements constatés", "Outcomes harvested"},
 	"intro":                     {"Ce que les autorités ont promis lors des dialogues communautaires, et ce qu’elles ont tenu.", "What authorities promised in community dialogues, and what they kept."},
-	"asOf":                      {"Publié le %s. Rien de daté après le %s n’y figure (délai de %d jours).", "Published on %s. Nothing dated after %s appears (a delay of %d days)."},
+	"asOf":                      {"Publié le %s, d’après le registre tel qu’il était au début de ce jour. Rien de daté après le %s n’y figure (délai de %d jours).", "Published on %s, from the record as it stood when that day began. Nothing dated after %s appears (a delay of %d days)."},
 	"byRegion":                  {"Par région", "By region"},
 	"byAuthority":               {"Par autorité", "By authority"},
 	"region":                    {"Région", "Region"},
