@@ -232,6 +232,12 @@ func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.L
 	if err := restored.Close(); err != nil {
 		return err
 	}
+	// Snapshots of read models made on the embedded log (a node moving to
+	// a cluster) name its positions, which are not the replicated log's:
+	// they would resume at the wrong event. The models replay instead.
+	if err := os.RemoveAll(filepath.Join(c.dir, "projections")); err != nil {
+		return err
+	}
 	return os.RemoveAll(pending)
 }
 
