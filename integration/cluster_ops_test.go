@@ -71,11 +71,26 @@ func TestOperatingACluster(t *testing.T) {
 	})
 	t.Run("a node lost for good is replaced by one of another name", func(t *testing.T) {
 		c.nodes[2].Swap(nil).kill()
-		c.doctorUntil(t, 0, resumeWithin, false) // the lost node is seen missing
-		remove := exec.Command(bin, "cluster", "remove-peer", "n3", "--server", c.nodes[0].Load().url)
-		remove.Env = append(remove.Environ(), "PALABRE_TOKEN="+c.admins[0])
-		if out, err := remove.CombinedOutput(); err != nil {
-			t.Fatalf("remove-peer n3: %v\n%s", err, out)
+		// As an operator would: doctor names the lost node, then it is
+		// removed, again after a 503 while the log elects a new leader.
+		for out, start := "", time.Now(); !strings.Contains(out, "n3 (not heard from"); time.Sleep(time.Second) {
+			if time.Since(start) > resumeWithin {
+				t.Fatalf("doctor does not name the lost node after %s:\n%s", resumeWithin, out)
+			}
+			out = c.doctorUntil(t, 0, resumeWithin, false)
+		}
+		start := time.Now()
+		for {
+			remove := exec.Command(bin, "cluster", "remove-peer", "n3", "--server", c.nodes[0].Load().url)
+			remove.Env = append(remove.Environ(), "PALABRE_TOKEN="+c.admins[0])
+			out, err := remove.CombinedOutput()
+			if err == nil {
+				break
+			}
+			if !strings.Contains(string(out), "503") || time.Since(start) > resumeWithin {
+				t.Fatalf("remove-peer n3: %v\n%s", err, out)
+			}
+			time.Sleep(time.Second)
 		}
 		dir := filepath.Join(t.TempDir(), "n4")
 		admin := newToken(t, bin, dir, "--role", "admin")

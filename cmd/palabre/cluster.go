@@ -166,7 +166,8 @@ func (c *checkup) clusterMembers(r clusterReport) {
 
 // replicaLostAfter: a replica the leader has not heard from for longer
 // (raft's heartbeats come every second) is down, however long nats-server
-// takes to mark its node offline.
+// takes to mark its node offline; so is one a newly elected leader has
+// not heard from at all (no time).
 const replicaLostAfter = 10 * time.Second
 
 // stream checks one of palabre's streams: a leader, every replica there
@@ -180,6 +181,8 @@ func (c *checkup) stream(s jetstore.Stream) {
 	var behind, lost []string
 	for _, r := range s.Replicas {
 		switch {
+		case !r.Current && r.Seen == 0:
+			lost = append(lost, r.Name+" (not heard from since this leader was elected)")
 		case r.Offline, !r.Current && r.Seen > replicaLostAfter:
 			lost = append(lost, fmt.Sprintf("%s (not heard from for %s)", r.Name, r.Seen.Round(time.Second)))
 		case !r.Current:

@@ -19,10 +19,11 @@ func TestDoctorJudgesEachStreamsReplicas(t *testing.T) {
 		says   string
 	}{
 		{"three current", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2"), current("n3")}}, "ok", "3 of 3 replicas current"},
-		{"one catching up", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2"), {Name: "n3", Lag: 42}}}, "WARNING", "n3 (42 operations behind)"},
+		{"one catching up", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2"), {Name: "n3", Lag: 42, Seen: 300 * time.Millisecond}}}, "WARNING", "n3 (42 operations behind)"},
 		{"one offline", jetstore.Stream{Name: jetstore.KeysStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2"), {Name: "n3", Offline: true, Seen: time.Minute}}}, "PROBLEM", "n3 (not heard from for 1m0s)"},
 		{"one removed, none in its place", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2")}}, "PROBLEM", "2 of 3 replicas"},
 		{"one silent, not yet marked offline", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n1", Wanted: 3, Replicas: []jetstore.Replica{current("n2"), {Name: "n3", Seen: 12 * time.Second}}}, "PROBLEM", "n3 (not heard from for 12s)"},
+		{"one never heard from by a new leader", jetstore.Stream{Name: jetstore.EventsStream, Leader: "n2", Wanted: 3, Replicas: []jetstore.Replica{current("n1"), {Name: "n3"}}}, "PROBLEM", "n3 (not heard from since"},
 		{"no leader", jetstore.Stream{Name: jetstore.EventsStream, Wanted: 3, Err: "context deadline exceeded"}, "PROBLEM", "does not answer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
