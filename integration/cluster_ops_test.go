@@ -92,6 +92,13 @@ func TestOperatingACluster(t *testing.T) {
 			}
 			time.Sleep(time.Second)
 		}
+		// The removal applied, the streams wait for a node to take its place.
+		for out, start := "", time.Now(); !strings.Contains(out, "none has taken its place"); time.Sleep(time.Second) {
+			if time.Since(start) > resumeWithin {
+				t.Fatalf("doctor does not find n3 removed after %s:\n%s", resumeWithin, out)
+			}
+			out = c.doctorUntil(t, 0, resumeWithin, false)
+		}
 		dir := filepath.Join(t.TempDir(), "n4")
 		admin := newToken(t, bin, dir, "--role", "admin")
 		route := freeRoute(t)
