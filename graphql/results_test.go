@@ -73,8 +73,13 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 	if !strings.Contains(r.raw, `"field":"input.indicatorKey"`) || !strings.Contains(r.raw, `"field":"input.evidence"`) || !strings.Contains(r.raw, "est calculé par la règle") {
 		t.Errorf("a value for a computed indicator, without evidence: got %s", r.raw)
 	}
-	got := e.must(e.analyst, `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
-	  values { indicatorKey year value evidence } changes { type recordedBy } } }`, map[string]any{"id": id})
+	query := `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
+	  values { indicatorKey year value evidence } changes { type recordedBy } } }`
+	// An evidence text may name a person or a meeting: admins alone read it.
+	if got := e.must(e.analyst, query, map[string]any{"id": id}); len(get(got, "framework", "values", 0, "evidence").([]any)) != 0 {
+		t.Errorf("an analyst reads the evidence: %v", get(got, "framework", "values"))
+	}
+	got := e.must(e.admin, query, map[string]any{"id": id})
 	if n := len(get(got, "framework", "changes").([]any)); n != 7 || get(got, "framework", "changes", 6, "type") != "IndicatorValueRecorded" {
 		t.Errorf("the framework's changes: %v", get(got, "framework", "changes"))
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -154,16 +156,66 @@ func (m *Main) readService(ctx context.Context, dir string, replay bool) (*read.
 	return svc, keys, nil
 }
 
-// latestPublication is the newest folder under DATA/public, "" when none.
-func latestPublication(dataDir string) string {
-	entries, err := os.ReadDir(filepath.Join(dataDir, publishDir))
+// publications finds what the server serves at /public: the latest
+// folder under DATA/public named for a day not to come whose files are
+// as this deployment's key signed them. A folder put there otherwise (an
+// unsigned copy, a date to come, which would stay in front of every later
+// publication) is skipped and logged. A folder is checked when it appears
+// and again when its manifest changes.
+type publications struct {
+	dir   string
+	key   ed25519.PublicKey
+	today func() domain.Date
+	log   zerolog.Logger
+
+	mu      sync.Mutex
+	checked map[string]checkedPublication // folder name → its last check
+}
+
+type checkedPublication struct {
+	manifest time.Time // the manifest's modification time when checked
+	whole    bool
+}
+
+func newPublications(dataDir string, keys *keystore.Store, log zerolog.Logger) *publications {
+	public := site.KeyFromSeed(keys.Secret(site.SigningPurpose)).Public().(ed25519.PublicKey)
+	return &publications{dir: filepath.Join(dataDir, publishDir), key: public, log: log,
+		today: func() domain.Date { return domain.DateOf(time.Now().UTC()) }, checked: map[string]checkedPublication{}}
+}
+
+// latest is the folder to serve, "" when none is whole.
+func (p *publications) latest() string {
+	entries, err := os.ReadDir(p.dir)
 	if err != nil {
 		return ""
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].IsDir() {
-			return filepath.Join(dataDir, publishDir, entries[i].Name())
+		day, err := domain.ParseDate(entries[i].Name())
+		if !entries[i].IsDir() || err != nil || day.String() != entries[i].Name() || day.After(p.today()) {
+			continue
+		}
+		if dir := filepath.Join(p.dir, entries[i].Name()); p.whole(dir) {
+			return dir
 		}
 	}
 	return ""
+}
+
+// whole checks a folder against the key, once per state of its manifest.
+func (p *publications) whole(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, site.ManifestFile))
+	if err != nil {
+		return false
+	}
+	if c, ok := p.checked[dir]; ok && c.manifest.Equal(info.ModTime()) {
+		return c.whole
+	}
+	err = site.Verify(dir, p.key)
+	if err != nil {
+		p.log.Warn().Err(err).Str("folder", dir).Msg("a publication not served: not as this deployment signed it")
+	}
+	p.checked[dir] = checkedPublication{manifest: info.ModTime(), whole: err == nil}
+	return err == nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/publish"
@@ -140,7 +143,7 @@ func readSite(t *testing.T, dir string) map[string][]byte {
 // evidence, verifiers' comments.
 func privateValues(t *testing.T, dir string) []string {
 	t.Helper()
-	m := &Main{Getenv: func(string) string { return "" }}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	defer m.Close()
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
@@ -310,5 +313,50 @@ func checkOutcomesArePublic(t *testing.T, dir string, o publish.Observatory) {
 		if !public[p.Description] {
 			t.Errorf("outcome %s (%q) is published but not marked public", p.Ref, p.Description)
 		}
+	}
+}
+
+// Found in review: /public served whichever folder under DATA/public
+// sorted last, unchecked: a folder dated to come (written by publish
+// --as-of a later day) stayed in front of every later publication, and an
+// unsigned folder dropped there was served at once. The server serves the
+// latest folder named for a day not to come that this deployment signed.
+func TestTheServerServesOnlyASignedPublicationOfADayNotToCome(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "2000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	yesterday := domain.DateOf(time.Now().UTC().AddDate(0, 0, -1)).String()
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--as-of", yesterday); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr)
+	}
+	published := filepath.Join(dir, publishDir, yesterday)
+	for name, change := range map[string]func(string){
+		domain.DateOf(time.Now().UTC()).String(): func(d string) { os.WriteFile(filepath.Join(d, "index.html"), []byte("<h1>faux</h1>"), 0o644) },
+		"2099-01-01":                             func(string) {}, // signed, but of a day to come
+		"zzz":                                    func(string) {},
+	} {
+		copyDir(t, published, filepath.Join(dir, publishDir, name))
+		change(filepath.Join(dir, publishDir, name))
+	}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	defer m.Close()
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := m.openKeys(context.Background(), d, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := newPublications(dir, keys, zerolog.Nop()).latest(); got != published {
+		t.Errorf("served %q, want the signed publication of yesterday %q", got, published)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -9,15 +9,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/oklog/ulid/v2"
-
 	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/core/publish/site"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/core/read/reporttest"
-	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
 
@@ -46,7 +42,7 @@ func TestAPublicationAsOfADateIsTheSameAfterLaterEvents(t *testing.T) {
 		}
 	}
 	may := built(t, svc, publish.Policy{AsOf: domain.NewDate(2026, 5, 2)})
-	if !bytes.Contains(may["data/observatoire.json"], []byte("Mairie de Sévaré")) || bytes.Contains(before["data/observatoire.json"], []byte("Mairie de Sévaré")) {
+	if !bytes.Contains(may["data/observatoire.json"], []byte("Tribunal de grande instance de Mopti")) || bytes.Contains(before["data/observatoire.json"], []byte("Tribunal de grande instance de Mopti")) {
 		t.Errorf("the authority recorded on 1 May shows as of 2 May only:\n%s", may["data/observatoire.json"])
 	}
 	_, err := publish.Build(ctx, svc, publish.Policy{AsOf: domain.NewDate(2026, 6, 2)}) // the server's day is 1 June
@@ -60,16 +56,7 @@ func TestAPublicationAsOfADateIsTheSameAfterLaterEvents(t *testing.T) {
 // commitment it made in 2025.
 func laterAuthority(t *testing.T, f *reporttest.Fixture) {
 	t.Helper()
-	ctx := context.Background()
-	meta := func() commands.Meta { return commands.Meta{CommandID: ulid.Make(), RecordedBy: "test"} }
-	holder := ulid.Make()
-	if _, err := commands.Send(ctx, f.Handler, holder, stakeholder.Register{Profile: stakeholder.Profile{Name: "Mairie de Sévaré", Type: "mayor", Level: "local", Region: "mopti"}}, meta(), nil); err != nil {
-		t.Fatal(err)
-	}
-	promise := commitment.Make{Promise: commitment.Promise{StakeholderID: holder, Text: "Éclairer le marché", Pillar: "security", MadeOn: domain.NewDate(2025, 6, 1)}}
-	if _, err := commands.Send(ctx, f.Handler, ulid.Make(), promise, meta(), nil); err != nil {
-		t.Fatal(err)
-	}
+	promise(t, f, stakeholder.Profile{Name: "Tribunal de grande instance de Mopti", Type: "court", Level: "regional", Region: "mopti"}, "Éclairer le marché")
 }
 
 // built is every file of the observatory the policy builds, written and

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
-	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -27,30 +25,15 @@ type pastRecords struct {
 	commitments  *commitments.Model
 	outcomes     *outcomes.Model
 	stakeholders *stakeholders.Model
-	// inclusion is nil but for a whole past service (At): its spaces
-	// place the commitments made at them.
-	inclusion *inclusion.Model
 }
 
 var _ projections.Projection = (*pastRecords)(nil)
 
 func (p *pastRecords) models() []projections.Projection {
-	out := []projections.Projection{p.frameworks, p.commitments, p.outcomes, p.stakeholders}
-	if p.inclusion != nil {
-		out = append(out, p.inclusion)
-	}
-	return out
+	return []projections.Projection{p.frameworks, p.commitments, p.outcomes, p.stakeholders}
 }
 
-// Name names the models replayed, so that the past views' cache keeps the
-// report's and the service's apart.
-func (p *pastRecords) Name() string {
-	var names []string
-	for _, m := range p.models() {
-		names = append(names, m.Name())
-	}
-	return strings.Join(names, "+")
-}
+func (p *pastRecords) Name() string { return "frameworks+commitments+outcomes+stakeholders" }
 
 func (p *pastRecords) Version() int { return 1 } // in memory only: never compared
 
@@ -75,15 +58,11 @@ func (p *pastRecords) Restore(io.Reader) error  { return errNoSnapshot }
 
 var errNoSnapshot = errors.New("a past view is not snapshotted")
 
-// recordsAt are the record models as recorded at a moment, with the
-// inclusion model's spaces when asked; replays are paced per token.
-func (s *Service) recordsAt(ctx context.Context, v Viewer, at time.Time, withSpaces bool) (*pastRecords, error) {
+// recordsAt are the record models as recorded at a moment; replays are
+// paced per token.
+func (s *Service) recordsAt(ctx context.Context, v Viewer, at time.Time) (*pastRecords, error) {
 	return replayed(ctx, s, v, at, func() *pastRecords {
-		p := &pastRecords{frameworks: frameworks.New(), commitments: commitments.New(s.cfg.Clock), outcomes: outcomes.New(), stakeholders: stakeholders.New()}
-		if withSpaces {
-			p.inclusion = s.cfg.Inclusion.Blank()
-		}
-		return p
+		return &pastRecords{frameworks: frameworks.New(), commitments: commitments.New(s.cfg.Clock), outcomes: outcomes.New(), stakeholders: stakeholders.New()}
 	})
 }
 
@@ -99,12 +78,13 @@ func (s *Service) notToCome(at time.Time) error {
 }
 
 // At is the read service as the log stood at a past moment: its records
-// (commitments, stakeholders, outcomes, frameworks, spaces) replayed
-// together to it, in one read of the log, and its inclusion views seen
-// at it when they name no moment of their own (for a role answered from
-// the base table, at the start of its month). A publication reads through
-// it, so that made again later for the same moment it is the same.
-// Returns a BAD_USER_INPUT on asOf for a moment after today.
+// (commitments, stakeholders, outcomes, frameworks) replayed together to
+// it, in one read of the log, and its inclusion model — its figures and
+// its spaces — as recorded at the start of that moment's month, for every
+// role, as the base table publishes past views (a second read). A
+// publication reads through it, so that made again later for the same
+// moment it is the same. Returns a BAD_USER_INPUT on asOf for a moment
+// after today.
 //
 // Participants are not replayed: a past service opens no record of a
 // person, and reads none.
@@ -115,14 +95,19 @@ func (s *Service) At(ctx context.Context, v Viewer, at time.Time) (*Service, err
 	if s.cfg.Inclusion == nil {
 		return nil, BadInput("asOf", "past views are not available on this server")
 	}
-	past, err := s.recordsAt(ctx, v, at.UTC(), true)
+	past, err := s.recordsAt(ctx, v, at.UTC())
+	if err != nil {
+		return nil, err
+	}
+	figuresAt := MonthStart(at)
+	spaces, err := s.modelAt(ctx, v, figuresAt)
 	if err != nil {
 		return nil, err
 	}
 	then := *s
 	then.cfg.Frameworks, then.cfg.Commitments, then.cfg.Outcomes = past.frameworks, past.commitments, past.outcomes
-	then.cfg.Stakeholders, then.cfg.Inclusion, then.cfg.Participants = past.stakeholders, past.inclusion, nil
-	then.at = at.UTC()
+	then.cfg.Stakeholders, then.cfg.Inclusion, then.cfg.Participants = past.stakeholders, spaces, nil
+	then.figuresAt = figuresAt
 	then.byKind = then.kinds() // its rules read its own models
 	return &then, nil
 }

@@ -47,6 +47,7 @@ func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len
 // whose regions are all its own; the programme's and the other partners'
 // cover regions it may not see, as the donor report, refused to it, does.
 func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	f = evidenceFor(v, f)
 	if !scopedToRegions(v) {
 		return f
 	}
@@ -55,6 +56,21 @@ func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
 		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
 	}
 	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
+}
+
+// evidenceFor is a framework whose values' evidence texts a viewer may
+// read: those who enter them (admins) alone. A text may name a person or
+// a meeting, and the other roles read aggregates (analysts), records
+// (advocacy) or one region's (facilitators), not the alliance's notes.
+func evidenceFor(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if v.Can(access.Administer) {
+		return f
+	}
+	f.Values = slices.Clone(f.Values)
+	for i := range f.Values {
+		f.Values[i].Evidence = nil
+	}
 	return f
 }
 
@@ -158,15 +174,24 @@ func ReportMoment(at string) (time.Time, error) {
 	if at == "" {
 		return time.Time{}, nil
 	}
-	if d, err := domain.ParseDate(at); err == nil {
-		return d.Time().Add(24*time.Hour - time.Second), nil
-	}
 	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return t, BadInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	if d, derr := domain.ParseDate(at); derr == nil {
+		t, err = d.Time().Add(24*time.Hour-time.Second), nil
+	}
+	switch {
+	case err != nil:
+		// At most 40 characters of it: a refusal need not carry a megabyte.
+		return t, BadInput("asOf", "%.40q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	case t.Before(earliestReport):
+		// The zero time would otherwise mean "now".
+		return t, BadInput("asOf", "%s is before any record palabre keeps (%s)", at, earliestReport.Format(time.DateOnly))
 	}
 	return t, nil
 }
+
+// earliestReport bounds a report's moment from below: palabre was written
+// after it, and the zero time means "now".
+var earliestReport = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // endOfDay is the last second of t's day (UTC), the moment a date means.
 func endOfDay(t time.Time) time.Time {
@@ -237,7 +262,7 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 		return src, nil
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
-	past, err := s.recordsAt(ctx, v, src.at, false)
+	past, err := s.recordsAt(ctx, v, src.at)
 	if err != nil {
 		return src, err
 	}

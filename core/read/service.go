@@ -61,8 +61,9 @@ type Service struct {
 	replays *pace.Limiter
 	byKind  map[string]kind // see kinds
 	names   *nameIndex
-	// at is a past service's moment (At); zero for the present.
-	at time.Time
+	// figuresAt is when a past service's inclusion model was recorded
+	// (At): the start of its moment's month; zero for the present.
+	figuresAt time.Time
 }
 
 // New checks the configuration and makes the service.

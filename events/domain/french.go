@@ -122,7 +122,7 @@ var frenchReasons = map[string]string{
 	"must begin with the reporting organisation's reference (%s-…)":            "doit commencer par la référence de l’organisation qui publie (%s-…)",
 	"%q is not a country code (ISO 3166-1, two capitals: ML)":                  "%q n’est pas un code de pays (ISO 3166-1, deux majuscules : ML)",
 	"%s is before startOn (%s)":                                                "%s est antérieure au début (startOn, %s)",
-	"%q is not an absolute address (https://…)":                                "%q n’est pas une adresse complète (https://…)",
+	"%q is not a web address (https://…)":                                      "%q n’est pas une adresse web (https://…)",
 	"%q is another partner's key":                                              "%q est déjà la clé d’un autre partenaire",
 	"is required: the regions the partner works in":                            "est obligatoire : les régions où travaille le partenaire",
 	"partner %q has values entered: it stays":                                  "le partenaire %q a des valeurs saisies : il reste",

@@ -45,6 +45,7 @@ var catalogue = map[string][2]string{
 	"status":                    {"Statut", "Status"},
 	"evidence":                  {"Suivi daté", "Dated evidence"},
 	"evidenceItems":             {"%d pièce(s)", "%d item(s)"},
+	"wordingWithheld":           {"Engagement %s (libellé non publié : il nommerait une personne ou une localité)", "Commitment %s (wording not published: it would name a person or a locality)"},
 	"year":                      {"Année", "Year"},
 	"withheld":                  {"masqué", "withheld"},
 	"perturbedNote":             {"Les chiffres marqués * sont légèrement perturbés pour protéger les personnes ; les petits chiffres sont masqués. Chiffres arrêtés au %s.", "Figures marked * carry a small perturbation that protects people; small figures are withheld. Figures up to %s."},

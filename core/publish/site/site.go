@@ -208,7 +208,9 @@ func funcs(l labels, o *publish.Observatory) template.FuncMap {
 			authorityOf[c.Ref] = a.Ref
 		}
 	}
+	names := l.authorityNames(o)
 	return template.FuncMap{
+		"authorityName":  func(ref string) string { return names[ref] },
 		"authorityFile":  authorityFile,
 		"regionFile":     regionFile,
 		"commitmentLink": func(ref string) string { return authorityFile(authorityOf[ref]) + "#" + ref },

@@ -18,7 +18,7 @@ func written(t *testing.T) (string, ed25519.PrivateKey) {
 	key := KeyFromSeed(make([]byte, 32))
 	rate := 0.5
 	o := &publish.Observatory{AsOf: domain.NewDate(2026, 12, 3), DelayDays: 45, Cutoff: domain.NewDate(2026, 10, 19),
-		Authorities:   []publish.Authority{{Ref: "A1", Name: "=Préfecture", Commitments: []publish.Commitment{{Ref: "C1", Authority: "A1", Text: "+Patrouilles", Status: "open", MadeOn: domain.NewDate(2026, 1, 5)}}}},
+		Authorities:   []publish.Authority{{Ref: "A1", Name: "=Préfecture", Named: true, Commitments: []publish.Commitment{{Ref: "C1", Authority: "A1", Text: "+Patrouilles", Status: "open", MadeOn: domain.NewDate(2026, 1, 5)}}}},
 		RatesByRegion: []publish.Rate{{Key: "gao", Label: "gao", Made: 1234, Fulfilled: 1, Broken: 1, Rate: &rate}}}
 	dir := filepath.Join(t.TempDir(), "site")
 	if err := Write(dir, o, Options{Lang: "fr", Key: key}); err != nil {
@@ -86,7 +86,7 @@ func TestPagesSpeakFrenchAndDataIsFormulaSafe(t *testing.T) {
 func TestEveryLinkOfTheSiteFindsAPage(t *testing.T) {
 	rate := 1.0
 	o := &publish.Observatory{AsOf: domain.NewDate(2026, 12, 3), DelayDays: 45, Cutoff: domain.NewDate(2026, 10, 19),
-		Authorities: []publish.Authority{{Ref: "A1", Name: "Gouvernorat de Gao", Region: "gao", Commitments: []publish.Commitment{
+		Authorities: []publish.Authority{{Ref: "A1", Name: "Gouvernorat de Gao", Named: true, Region: "gao", Commitments: []publish.Commitment{
 			{Ref: "C1", Authority: "A1", Region: "mopti", Text: "Escortes", Status: "fulfilled", MadeOn: domain.NewDate(2026, 1, 5)},
 			{Ref: "C2", Authority: "A1", Text: "Audiences", Status: "open", MadeOn: domain.NewDate(2026, 2, 5)}}}},
 		RatesByRegion: []publish.Rate{{Key: "mopti", Label: "mopti", Made: 1, Fulfilled: 1, Rate: &rate}}}

@@ -584,6 +584,7 @@ export const en: Record<MessageKey, string> = {
   'results.baselineOf': 'Baseline {year}',
   'results.targetOf': 'Target {year}',
   'results.valueOf': '{year}: {value}',
+  'results.evidenceItems': 'Supported by {n} item(s) of evidence, readable in the results framework: a report does not quote them.',
   'results.evidenceIs': 'Evidence: {evidence}',
   'results.recordValue': 'Enter a value',
   'results.valueHelp': 'A year’s value, with where to check it. A new entry for the same year replaces the previous one; the history keeps both.',

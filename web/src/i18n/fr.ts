@@ -582,6 +582,7 @@ export const fr = {
   'results.baselineOf': 'Référence {year}',
   'results.targetOf': 'Cible {year}',
   'results.valueOf': '{year} : {value}',
+  'results.evidenceItems': 'Appuyé par {n} pièce(s) justificative(s), lisibles dans le cadre de résultats : un rapport ne les cite pas.',
   'results.evidenceIs': 'Justificatifs : {evidence}',
   'results.recordValue': 'Saisir une valeur',
   'results.valueHelp': 'La valeur d’une année, avec où la vérifier. Une nouvelle saisie pour la même année remplace la précédente ; l’historique garde les deux.',

@@ -23,7 +23,7 @@ interface Actual {
   value: number | null
   withheld: boolean
   comment: string | null
-  evidence: string[]
+  evidenceItems: number
   dimensions: { name: string; value: string; count: number | null; withheld: boolean }[]
 }
 
@@ -49,7 +49,7 @@ const reportQuery = `query DonorReport($frameworkId: ID!, $asOf: String) { donor
   framework { id identifier title }
   activities { partner { key name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
-      periods { year target { year value comment } achievement actual { value withheld comment evidence dimensions { name value count withheld } } } } } } } }`
+      periods { year target { year value comment } achievement actual { value withheld comment evidenceItems dimensions { name value count withheld } } } } } } } }`
 
 export default function DonorReport({ id }: { id?: string }) {
   const app = useApp()
@@ -190,7 +190,7 @@ function IndicatorYear({ indicator: i, period: p }: { indicator: Indicator; peri
         </dl>
       )}
       {a?.comment && <p>{a.comment}</p>}
-      {a && a.evidence.length > 0 && <p class="help">{t('results.evidenceIs', { evidence: a.evidence.join(' ; ') })}</p>}
+      {a && a.evidenceItems > 0 && <p class="help">{t('results.evidenceItems', { n: a.evidenceItems })}</p>}
     </li>
   )
 }

@@ -166,7 +166,7 @@ function IndicatorCard({ fw, indicator: i, admin }: { fw: Framework; indicator: 
             <li key={v.year + (v.partnerKey ?? '')}>
               {t('results.valueOf', { year: v.year, value: amount(i.measure, v) })}
               {v.partnerKey && <> ({fw.partners.find((p) => p.key === v.partnerKey)?.name ?? v.partnerKey})</>}
-              <div class="help">{t('results.evidenceIs', { evidence: v.evidence.join(' ; ') })}</div>
+              {v.evidence.length > 0 && <div class="help">{t('results.evidenceIs', { evidence: v.evidence.join(' ; ') })}</div>}
             </li>
           ))}
         </ul>
