@@ -204,6 +204,11 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 			}
 		}
 	}
+	if !d.shared() {
+		if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
+			return nil, err
+		}
+	}
 	key, created, err := keystore.LoadMasterKey(path)
 	if err != nil {
 		return nil, err
@@ -217,6 +222,24 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 		}
 	}
 	return key, nil
+}
+
+// refuseANewKeyForARecord refuses to make a master key for a store that
+// holds events: they were recorded under another (a backup restored
+// without its key), and a new one would open none of its names, sign
+// publications with a key nobody holds, and stand in the way of the
+// right one.
+func refuseANewKeyForARecord(ctx context.Context, d dataDir, path string) error {
+	if _, _, err := keystore.ReadMasterKey(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there is one, or it is unreadable: LoadMasterKey says which
+	}
+	for _, err := range d.store.ReadAll(ctx, events.Start, 1) {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("no master key (neither %s nor %s), and %s holds a record made under one: put that key back (a restored backup never holds it), or set %s", keystore.MasterKeyEnv, path, d.dir, keystore.MasterKeyEnv)
+	}
+	return nil
 }
 
 // openTokens opens the tokens and sessions where every node of the store
