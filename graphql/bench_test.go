@@ -44,12 +44,30 @@ type benchAPI struct {
 	spaces  int
 	dir     string
 	model   *inclusion.Model
+	store   *pebblestore.Store
 }
 
 var (
 	sharedAPI  *benchAPI
 	sharedOnce sync.Once
+	// sharedDir holds the shared history's store: about 800 MB at 1M
+	// events, removed when the test binary ends (a benchmark has no
+	// t.TempDir that outlives it).
+	sharedDir string
 )
+
+// TestMain removes the shared history's directory once every test and
+// benchmark has run, whether its loading succeeded or not.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedAPI != nil {
+		sharedAPI.store.Close()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
 
 func loadedAPI(b *testing.B) *benchAPI {
 	b.Helper()
@@ -65,6 +83,7 @@ func loadAPI(b *testing.B) *benchAPI {
 	if err != nil {
 		b.Fatal(err)
 	}
+	sharedDir = dir
 	store, err := pebblestore.Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -119,7 +138,7 @@ func loadAPI(b *testing.B) *benchAPI {
 	for _, sp := range spaces {
 		perRegion[sp.Region]++
 	}
-	a := &benchAPI{api: api, unbounded: unbounded, priced: priced, model: model, analyst: secrets[0], heavy: secrets[1], space: spaces[0].ID.String(), region: spaces[0].Region, dir: dir}
+	a := &benchAPI{api: api, unbounded: unbounded, priced: priced, model: model, analyst: secrets[0], heavy: secrets[1], space: spaces[0].ID.String(), region: spaces[0].Region, dir: dir, store: store}
 	for r, n := range perRegion {
 		if n > a.spaces {
 			a.busiest, a.spaces = r, n

@@ -21,6 +21,7 @@ import (
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands/commandstest"
 	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/graphql"
 	"github.com/palabre/palabre/projections"
@@ -62,6 +63,7 @@ type envOptions struct {
 	secret       []byte           // the server's secret (Deps.Secret); default random
 	tokenClock   func() time.Time // the token store's clock; default today
 	clock        func() time.Time // the server's clock; default today
+	oldUntil     time.Time        // when old envelopes stop being opened; default keystore's
 	// sharedTokens, when set, keeps the tokens as nodes of a shared
 	// engine do (an access.LogKeeper) over the store it returns, given
 	// the env's.
@@ -110,7 +112,8 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := graphql.NewServer(graphql.Deps{DeviceKey: deviceKey, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
+	envelopes := keystore.NewEnvelopes(deviceKey, c.Store, &keystore.EnvelopeOptions{OldUntil: o.oldUntil, Clock: clock})
+	api, err := graphql.NewServer(graphql.Deps{Envelopes: envelopes, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
 		Participants: par, Outcomes: out, Frameworks: fws, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ type cell any
 const DefaultExportRows = 200_000
 
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.tables[name]
 	_, raw := ex.raw[format]
@@ -118,7 +118,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := operationOf(doc, "")
-	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r)}
+	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r), leaves: true}
 	var rows [][]cell
 	var last map[string]any
 	for {

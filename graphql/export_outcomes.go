@@ -1,8 +1,9 @@
 package graphql
 
 // outcomesExport is the outcomes a reader may see, with the filters of
-// Query.outcomes. The locality is left out: it is never published, and
-// an export travels further than the app.
+// Query.outcomes. No locality: an export travels further than the app,
+// and the read service gives none to an answer that leaves it
+// (read.MayReadOutcomeLocality).
 func outcomesExport() export {
 	return export{
 		query: `query($after: String, $region: String, $changeType: ChangeType, $tag: String, $actorId: ID, $cites: ID) {

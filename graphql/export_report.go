@@ -13,7 +13,7 @@ import (
 const reportQuery = `query($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf
   activities { partner { name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
-      periods { year target { value comment } achievement actual { value withheld comment evidence dimensions { name value count withheld } } } } } } } }`
+      periods { year target { value comment } achievement actual { value withheld comment evidenceItems dimensions { name value count withheld } } } } } } } }`
 
 // reportDimensions are the columns of an actual's parts: the rules'
 // dimensions, by name and value.
@@ -33,7 +33,7 @@ func donorReportExport() export {
 	for _, d := range reportDimensions {
 		columns = append(columns, d.col)
 	}
-	columns = append(columns, column{"Commentaire", "Comment", text}, column{"Justificatifs", "Evidence", text})
+	columns = append(columns, column{"Commentaire", "Comment", text}, column{"Pièces justificatives (nombre)", "Items of evidence", number})
 	return export{query: reportQuery, params: map[string]string{"frameworkId": "ID", "asOf": "String"}, columns: columns,
 		rows: func(data map[string]any) ([][]cell, string) { return reportRows(at(data, "donorReport")), "" },
 		made: func(data map[string]any) time.Time {
@@ -76,7 +76,9 @@ func reportRows(report any) [][]cell {
 }
 
 // periodCells are a year's target, actual, achievement, parts, comment
-// and evidence.
+// and how many items of evidence support it: a report leaves the
+// alliance, and its evidence is counted, never quoted
+// (publish.Policy.DonorReport, the IATI file's rule).
 func periodCells(p any) []cell {
 	actual := at(p, "actual")
 	out := []cell{at(p, "year"), at(p, "target", "value"), at(actual, "value"), at(actual, "withheld") == true, at(p, "achievement")}
@@ -93,7 +95,7 @@ func periodCells(p any) []cell {
 	if comment == nil {
 		comment = at(p, "target", "comment")
 	}
-	return append(out, comment, joined(at(actual, "evidence"), ""))
+	return append(out, comment, at(actual, "evidenceItems"))
 }
 
 func joinedText(key, title any) cell {

@@ -17,7 +17,7 @@ import (
 // server; the core's read service writes it (read.Service.DialogueForm).
 
 func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	who, err := s.authenticate(r)
 	if err != nil {
 		x.unauthenticated(err)

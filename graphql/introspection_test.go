@@ -64,7 +64,10 @@ func TestGraphiQLsDocsAndAutocompletionWorkInABrowser(t *testing.T) {
 	if dir := os.Getenv("PALABRE_SCREENSHOTS"); dir != "" {
 		shot = filepath.Join(dir, "graphiql.png")
 	}
-	var seen struct{ Docs, Hints string }
+	var seen struct {
+		Docs, Hints string
+		Stored      []string
+	}
 	if err := json.Unmarshal(nodeScript(t, nil, "graphiql.mjs", e.server.URL+"/graphiql", shot), &seen); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +76,11 @@ func TestGraphiQLsDocsAndAutocompletionWorkInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(seen.Hints, "commitmentFigures") {
 		t.Errorf("autocompletion offered:\n%s", seen.Hints)
+	}
+	// Queries and variables may carry a name typed for an enrolment: on a
+	// shared laptop nothing of them may outlive the tab.
+	if len(seen.Stored) > 0 {
+		t.Errorf("GraphiQL left %v in the browser's storage", seen.Stored)
 	}
 }
 

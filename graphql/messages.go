@@ -28,13 +28,20 @@ func readerLanguage(r *http.Request) string {
 	return "en"
 }
 
-// refusal is a command's problems as a client reads them.
+// refusal is a command's problems as a client reads them: fields of its
+// input.
 func refusal(problems domain.Problems, language string) error {
-	out := &coded{Code: CodeBadUserInput, Field: "input." + problems[0].Field}
+	return refusalAt("input.", problems, language)
+}
+
+// refusalAt is problems whose fields are under path (a mutation's
+// argument: "input.", or "" for fields named from the arguments' root).
+func refusalAt(path string, problems domain.Problems, language string) error {
+	out := &coded{Code: CodeBadUserInput, Field: path + problems[0].Field}
 	parts := make([]string, len(problems))
 	for i, p := range problems {
 		message := p.In(language)
-		out.Problems = append(out.Problems, read.FieldProblem{Field: "input." + p.Field, Message: message})
+		out.Problems = append(out.Problems, read.FieldProblem{Field: path + p.Field, Message: message})
 		parts[i] = p.Field + ": " + message
 	}
 	out.Message = strings.Join(parts, "; ")

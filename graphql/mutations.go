@@ -109,7 +109,7 @@ func (b *builder) commandList() []command {
 func (b *builder) mutations() gql.Fields {
 	identityInput := gql.NewInputObject(gql.InputObjectConfig{Name: "IdentityInput", Description: "A participant's name and phone, sealed before they are stored: in clear (name, phone) or sealed by the client to the server's device key (sealed), one or the other.",
 		Fields: gql.InputObjectConfigFieldMap{"name": {Type: gql.String}, "phone": {Type: gql.String},
-			"sealed": {Type: gql.String, Description: "The name and phone ({\"name\":…,\"phone\":…} in JSON) sealed to Query.deviceKey: p256.<key id>.<ephemeral P-256 point>.<AES-GCM nonce>.<ciphertext>, base64url without padding; the AES-256-GCM key is HKDF-SHA-256 of the ECDH secret, salted with the ephemeral then the device key's point, info \"palabre identity v1\"; the additional data is \"p256.<key id>\"."}}})
+			"sealed": {Type: gql.String, Description: "The name and phone ({\"name\":…,\"phone\":…} in JSON) sealed to Query.deviceKey for this command: p256b.<key id>.<ephemeral P-256 point>.<AES-GCM nonce>.<ciphertext>, base64url without padding; the AES-256-GCM key is HKDF-SHA-256 of the ECDH secret, salted with the ephemeral then the device key's point, info \"palabre identity v2\"; the additional data is its lines joined by \"\\n\": p256b, the key id, the command's name (EnrolParticipant, CorrectParticipant, RequestSubstantiation), the record's ids in upper case (the participant's: an enrolment's commandId, a correction's id; for a verifier the outcome's id then the requestId), and the region the input names (\"\" for a verifier). Sealed for another command it does not open. Envelopes of the old scheme (p256.…, additional data \"p256.<key id>\") are opened until a date the refusal names, each for one command only."}}})
 	fields := gql.Fields{}
 	inputs := b.commandInputs()
 	for _, c := range b.commandList() {
@@ -281,13 +281,13 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 	}
 	var identity *keystore.Identity
 	if c.identity == identityOfVerifier {
-		who, err := b.verifierArg(in.object("verifier"))
+		who, err := b.verifierArg(ctx, in.object("verifier"), id, cmd)
 		if err != nil {
 			return id, events.Position{}, err
 		}
 		identity = &who
 	} else if c.identity != "" {
-		who, given, err := b.identityArg(p)
+		who, given, err := b.identityArg(p, id, cmd)
 		if err != nil {
 			return id, events.Position{}, err
 		}
@@ -305,7 +305,7 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 // newPolicy makes the write policy over the API's handler and read
 // service; an import waits for the runner between its writes.
 func newPolicy(deps Deps, svc *read.Service) *policy.Policy {
-	cfg := policy.Config{Handler: deps.Handler, Read: svc}
+	cfg := policy.Config{Handler: deps.Handler, Read: svc, Envelopes: deps.Envelopes}
 	if deps.Runner != nil {
 		cfg.Wait = deps.Runner.WaitFor
 	}
@@ -378,8 +378,9 @@ func (b *builder) audit(ctx context.Context, mutation, object, outcome string) {
 }
 
 // identityArg is the identity a mutation was given, opened when a device
-// sealed it to the server: the door opens it, the core takes it as typed.
-func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, error) {
+// sealed it to the server for this command (id, cmd): the core opens it
+// and takes it as typed.
+func (b *builder) identityArg(p gql.ResolveParams, id domain.ID, cmd domain.Command) (keystore.Identity, bool, error) {
 	m, ok := p.Args["identity"].(map[string]any)
 	if !ok {
 		return keystore.Identity{}, false, nil
@@ -392,7 +393,7 @@ func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, err
 			return who, true, badInput("identity.sealed", "give the name and phone sealed or in clear, not both")
 		}
 		var err error
-		if who, err = b.openSealed(sealed, "identity.sealed"); err != nil {
+		if who, err = b.openSealed(p.Context, id, cmd, "identity.sealed", sealed); err != nil {
 			return who, true, err
 		}
 	}
@@ -406,8 +407,8 @@ func (b *builder) identityArg(p gql.ResolveParams) (keystore.Identity, bool, err
 }
 
 // verifierArg is a verifier's identity, opened when a device sealed it to
-// the server; its lengths are the core's to check.
-func (b *builder) verifierArg(in inputValues) (keystore.Identity, error) {
+// the server for this request; its lengths are the core's to check.
+func (b *builder) verifierArg(ctx context.Context, in inputValues, id domain.ID, cmd domain.Command) (keystore.Identity, error) {
 	who := keystore.Identity{Name: in.str("name"), Phone: in.str("phone"), Organisation: in.str("organisation")}
 	sealed := in.str("sealed")
 	if sealed == "" {
@@ -416,22 +417,27 @@ func (b *builder) verifierArg(in inputValues) (keystore.Identity, error) {
 	if who != (keystore.Identity{}) {
 		return who, badInput("input.verifier.sealed", "give the verifier sealed or in clear, not both")
 	}
-	return b.openSealed(sealed, "input.verifier.sealed")
+	return b.openSealed(ctx, id, cmd, "input.verifier.sealed", sealed)
 }
 
 func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
 
-// openSealed opens an identity a device sealed to the server's device key.
-func (b *builder) openSealed(sealed, field string) (keystore.Identity, error) {
-	if b.deps.DeviceKey == nil {
-		return keystore.Identity{}, badInput(field, "this server takes no sealed identity")
+// openSealed opens an identity a device sealed to the server's device key
+// for the command it arrives in (policy.Unseal); a refusal names field.
+// An envelope of the old, unbound scheme is logged: it is accepted only
+// for a while, once (keystore.Envelopes).
+func (b *builder) openSealed(ctx context.Context, id domain.ID, cmd domain.Command, field, sealed string) (keystore.Identity, error) {
+	who, old, err := b.policy.Unseal(ctx, id, cmd, field, sealed)
+	var problems *domain.Problems
+	if errors.As(err, &problems) {
+		return who, refusalAt("", *problems, requestOf(ctx).language)
 	}
-	who, err := b.deps.DeviceKey.Open(sealed)
-	switch {
-	case errors.Is(err, keystore.ErrSealedForAnotherKey):
-		return who, badInput(field, "sealed for another key than this server's (%s): type the name again", b.deps.DeviceKey.ID())
-	case err != nil:
-		return who, badInput(field, "does not open: damaged or altered")
+	if err != nil {
+		return who, b.commandError(ctx, err)
+	}
+	if old {
+		requestOf(ctx).log.Warn().Str("command", cmd.CommandName()).Str("object", id.String()).
+			Msg("an identity sealed by the old, unbound scheme was opened: bound to this command from now on")
 	}
 	return who, nil
 }

@@ -185,7 +185,7 @@ func (b *builder) outcomeInputs() map[string]commandInput {
 		}
 		return rec
 	}
-	verifier := inputObject("VerifierInput", "A verifier's name, phone and organisation, sealed before they are stored: in clear, or sealed by the client to the server's device key (sealed, as IdentityInput.sealed, with organisation in the JSON), one or the other.",
+	verifier := inputObject("VerifierInput", "A verifier's name, phone and organisation, sealed before they are stored: in clear, or sealed by the client to the server's device key for this request (sealed, as IdentityInput.sealed, with organisation in the JSON), one or the other.",
 		inputField{"name", text, "", nil}, inputField{"phone", text, "", nil}, inputField{"organisation", text, "", nil}, inputField{"sealed", text, "", nil})
 	return map[string]commandInput{
 		"harvestOutcome": {record, func(r inputValues) any { return outcome.Harvest{Record: decodeRecord(r)} }},

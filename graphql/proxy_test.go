@@ -129,3 +129,29 @@ func TestSigningInAgainAndAgainIsRefusedWithRetryAfter(t *testing.T) {
 		t.Errorf("the refusal: %d %s", r.Status, r.raw)
 	}
 }
+
+// An admin watching for someone guessing tokens needs where the guesses
+// come from: a refused sign-in or bearer is logged with the client's
+// address (the one a trusted proxy names), and never with the token.
+func TestRefusedTokensAreLoggedWithTheClientsAddress(t *testing.T) {
+	e := newEnvWith(t, envOptions{server: &graphql.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+	e.signInFrom("plb_guessed1", "203.0.113.77", "https", "")
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/graphql", strings.NewReader(`{"query":"{ me { role } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer plb_guessed2")
+	req.Header.Set("X-Forwarded-For", "203.0.113.78")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	logs := e.logs.String()
+	for _, client := range []string{"203.0.113.77", "203.0.113.78"} {
+		if !strings.Contains(logs, `"client":"`+client+`"`) {
+			t.Errorf("no refusal logged for %s:\n%s", client, logs)
+		}
+	}
+	if strings.Contains(logs, "guessed") {
+		t.Errorf("a refused token was logged:\n%s", logs)
+	}
+}

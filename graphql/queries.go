@@ -184,15 +184,16 @@ func (b *builder) participantsNamedField() *gql.Field {
 		}}
 }
 
-// nodeField finds an object of any kind by id; another region's answers
-// as a missing one.
+// nodeField finds an object of any kind by id, each through its own
+// query's getter, so by the same rules; another region's answers as a
+// missing one.
 func (b *builder) nodeField(idArg gql.FieldConfigArgument) *gql.Field {
 	return &gql.Field{Type: b.node, Args: idArg, Description: "Any object by id.", Resolve: func(p gql.ResolveParams) (any, error) {
 		id, err := parseID("id", p.Args["id"])
 		if err != nil {
 			return nil, err
 		}
-		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant, b.getOutcome} {
+		for _, get := range []func(context.Context, domain.ID) (any, error){b.getSpace, b.getDialogue, b.getCommitment, b.getStakeholder, b.getParticipant, b.getOutcome, b.getFramework} {
 			if v, err := get(p.Context, id); err == nil {
 				return v, nil
 			} else if codeOf(err) != CodeNotFound && codeOf(err) != CodeForbidden {
@@ -323,10 +324,10 @@ func (b *builder) deviceKeyField() *gql.Field {
 	}})
 	return &gql.Field{Type: key, Description: "The key devices seal names and phones to; null when the server takes no sealed identity.",
 		Resolve: func(gql.ResolveParams) (any, error) {
-			if b.deps.DeviceKey == nil {
+			if b.deps.Envelopes == nil {
 				return nil, nil
 			}
-			return b.deps.DeviceKey, nil
+			return b.deps.Envelopes.Key(), nil
 		}}
 }
 

@@ -8,6 +8,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/palabre/palabre/core/iati"
+	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/framework"
@@ -67,10 +68,11 @@ func (b *builder) frameworkObjects() frameworkTypes {
 		"partnerKey":   resolve(gql.String, func(v framework.Value) any { return nilIfEmpty(v.PartnerKey) }),
 		"value":        resolve(gql.Float, func(v framework.Value) any { return floatOrNil(v.Value) }),
 		"comment":      resolve(gql.String, func(v framework.Value) any { return nilIfEmpty(v.Comment) }),
-		"evidence":     resolve(nonNull(listOf(gql.String)), func(v framework.Value) any { return nonNilStrings(v.Evidence) }),
+		"evidence": {Type: nonNull(listOf(gql.String)), Resolve: resolve(nonNull(listOf(gql.String)), func(v framework.Value) any { return nonNilStrings(v.Evidence) }).Resolve,
+			Description: "Where the value can be checked, as entered; for admins alone (a text may name a person or a meeting), empty for the other roles."},
 		"dimensions":   resolve(nonNull(listOf(dimension)), func(v framework.Value) any { return nonNil(v.Dimensions) }),
 	}})
-	t.framework = gql.NewObject(gql.ObjectConfig{Name: "Framework", Description: "A programme's results framework: outcomes, results, indicators and the values entered by hand.", Fields: gql.Fields{
+	t.framework = gql.NewObject(gql.ObjectConfig{Name: "Framework", Description: "A programme's results framework: outcomes, results, indicators and the values entered by hand.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":             resolve(nonNull(gql.ID), func(f frameworks.Framework) any { return f.ID.String() }),
 		"title":          resolve(nonNull(gql.String), func(f frameworks.Framework) any { return f.Programme.Title }),
 		"description":    resolve(gql.String, func(f frameworks.Framework) any { return nilIfEmpty(f.Programme.Description) }),
@@ -137,11 +139,13 @@ func (b *builder) reportObject(t frameworkTypes) *gql.Object {
 		"withheld": resolve(nonNull(gql.Boolean), func(d read.ReportDimension) any { return d.Count == nil }),
 	}})
 	actual := gql.NewObject(gql.ObjectConfig{Name: "ReportActual", Description: "What a year achieved: computed from released figures, or entered with evidence. A withheld value is null, never a zero.", Fields: gql.Fields{
-		"value":      resolve(gql.Float, func(a *read.Actual) any { return floatOrNil(a.Value) }),
-		"withheld":   resolve(nonNull(gql.Boolean), func(a *read.Actual) any { return a.Withheld }),
-		"comment":    resolve(gql.String, func(a *read.Actual) any { return nilIfEmpty(a.Comment) }),
-		"evidence":   resolve(nonNull(listOf(gql.String)), func(a *read.Actual) any { return nonNilStrings(a.Evidence) }),
-		"dimensions": resolve(nonNull(listOf(part)), func(a *read.Actual) any { return nonNil(a.Dimensions) }),
+		"value":    resolve(gql.Float, func(a *read.Actual) any { return floatOrNil(a.Value) }),
+		"withheld": resolve(nonNull(gql.Boolean), func(a *read.Actual) any { return a.Withheld }),
+		"comment":  resolve(gql.String, func(a *read.Actual) any { return nilIfEmpty(a.Comment) }),
+		"evidence": {Type: nonNull(listOf(gql.String)), DeprecationReason: "A report leaves the alliance: its evidence is counted (evidenceItems), never quoted (docs/PUBLICATION.md); the framework's values hold the texts. Always empty.",
+			Resolve: resolve(gql.String, func(a *read.Actual) any { return nonNilStrings(a.Evidence) }).Resolve},
+		"evidenceItems": resolve(nonNull(gql.Int), func(a *read.Actual) any { return a.EvidenceItems }),
+		"dimensions":    resolve(nonNull(listOf(part)), func(a *read.Actual) any { return nonNil(a.Dimensions) }),
 	}})
 	period := gql.NewObject(gql.ObjectConfig{Name: "ReportPeriod", Fields: gql.Fields{
 		"year":        resolve(nonNull(gql.Int), func(p read.Period) any { return p.Year }),
@@ -224,7 +228,7 @@ func (b *builder) resultQueries() gql.Fields {
 				if err != nil {
 					return nil, err
 				}
-				return anyOf(b.read.DonorReport(p.Context, viewerOf(p.Context), read.ReportQuery{FrameworkID: id, AsOf: asOf}))
+				return anyOf(publish.DonorReport(p.Context, b.read, viewerOf(p.Context), read.ReportQuery{FrameworkID: id, AsOf: asOf}))
 			}},
 	}
 }

@@ -73,8 +73,13 @@ func TestOnlyAdminsDefineAFrameworkAndRefusalsNameTheFieldInFrench(t *testing.T)
 	if !strings.Contains(r.raw, `"field":"input.indicatorKey"`) || !strings.Contains(r.raw, `"field":"input.evidence"`) || !strings.Contains(r.raw, "est calculé par la règle") {
 		t.Errorf("a value for a computed indicator, without evidence: got %s", r.raw)
 	}
-	got := e.must(e.analyst, `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
-	  values { indicatorKey year value evidence } changes { type recordedBy } } }`, map[string]any{"id": id})
+	query := `query($id: ID!) { framework(id: $id) { identifier partners { key regions } indicators { key measure rule references baseline { year value } }
+	  values { indicatorKey year value evidence } changes { type recordedBy } } }`
+	// An evidence text may name a person or a meeting: admins alone read it.
+	if got := e.must(e.analyst, query, map[string]any{"id": id}); len(get(got, "framework", "values", 0, "evidence").([]any)) != 0 {
+		t.Errorf("an analyst reads the evidence: %v", get(got, "framework", "values"))
+	}
+	got := e.must(e.admin, query, map[string]any{"id": id})
 	if n := len(get(got, "framework", "changes").([]any)); n != 7 || get(got, "framework", "changes", 6, "type") != "IndicatorValueRecorded" {
 		t.Errorf("the framework's changes: %v", get(got, "framework", "changes"))
 	}
@@ -212,5 +217,22 @@ func TestAnotherRegionsFacilitatorGetsNoDonorReport(t *testing.T) {
 	}
 	if actual := get(gao, "results", 0, "indicators", 0, "periods", 0); get(actual, "year") != 2025.0 || get(actual, "actual", "value") != released {
 		t.Errorf("Gao's attendances in 2025: the report says %v, the analyst's release %v", get(actual, "actual"), released)
+	}
+}
+
+// Found in review: a value of 1e308 was recorded, its achievement
+// overflowed to +Inf, and donorReport answered 200 with an empty body to
+// everyone, logging nothing.
+func TestAnAmountBeyondAnyProgrammesIsRefusedAndTheReportStillAnswers(t *testing.T) {
+	e := newEnv(t)
+	id := defineAFramework(e)
+	r := e.inFrench(e.admin, `mutation($c: ID!, $id: ID!) { recordIndicatorValue(commandId: $c, id: $id, input: {indicatorKey: "I2", year: 2025, value: 1e308, evidence: ["x"]}) { id } }`,
+		map[string]any{"c": newID(), "id": id})
+	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"input.value"`) || !strings.Contains(r.raw, "dépasse") {
+		t.Errorf("a value of 1e308: got %s, want it refused on input.value, in French", r.raw)
+	}
+	got := e.do(e.admin, `query($id: ID!) { donorReport(frameworkId: $id) { activities { results { indicators { periods { achievement } } } } } }`, map[string]any{"id": id})
+	if got.Status != 200 || len(got.Errors) > 0 {
+		t.Errorf("the donor report after: %d %s", got.Status, got.raw)
 	}
 }

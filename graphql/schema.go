@@ -74,10 +74,11 @@ type Deps struct {
 	// keystore.Secret(participant.CodeKeyPurpose), the key the handler
 	// names code claims with. Imports are refused without it.
 	CodeKey []byte
-	// DeviceKey opens the names and phones devices seal to the server
-	// (IdentityInput.sealed) and is published as Query.deviceKey; without
-	// it sealed identities are refused.
-	DeviceKey *keystore.DeviceKey
+	// Envelopes opens the names and phones devices seal to the server
+	// (IdentityInput.sealed, VerifierInput.sealed), each for the command
+	// it arrives in; its key is published as Query.deviceKey. Without it
+	// sealed identities are refused.
+	Envelopes *keystore.Envelopes
 	// Publication, when set, is the folder of the latest publication
 	// (palabre publish), served read-only at /public; "" for none.
 	Publication func() string
@@ -147,6 +148,9 @@ type request struct {
 	// readIdentities is set when the request opened a name: its answer
 	// is never cached, so that every such read is audited.
 	readIdentities atomic.Bool
+	// leaves: the answer is an export's file, which travels further than
+	// the app; the read service keeps back what stays inside.
+	leaves bool
 }
 
 func requestOf(ctx context.Context) *request {
@@ -164,7 +168,7 @@ func principalOf(ctx context.Context) access.Principal { return requestOf(ctx).p
 // identity out of the caches.
 func viewerOf(ctx context.Context) read.Viewer {
 	req := requestOf(ctx)
-	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }, Language: req.language}
+	return read.Viewer{Principal: req.principal, Log: req.log, ReadIdentity: func() { req.readIdentities.Store(true) }, Language: req.language, Leaves: req.leaves}
 }
 
 // must checks a capability, as the read service does.
@@ -225,7 +229,7 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 	mutation := gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: b.mutations(),
 		Description: "Commands. Each takes a commandId the client makes once: a retry with it returns the first result."})
 	schema, err := gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
-		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant, b.outcomeT}})
+		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant, b.outcomeT, b.frameworks.framework}})
 	return b, schema, err
 }
 
@@ -263,6 +267,8 @@ func (b *builder) nodeInterface() *gql.Interface {
 				return b.participant
 			case outcomes.Outcome:
 				return b.outcomeT
+			case frameworks.Framework:
+				return b.frameworks.framework
 			}
 			return nil
 		}})

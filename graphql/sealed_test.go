@@ -4,7 +4,11 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -27,11 +31,9 @@ func TestNamesSealedOnADeviceAreOpenedOnlyWhereTheyArrive(t *testing.T) {
 	enrol := `mutation($c: ID!, $code: String!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE, birthYear: 1990,
 	  displacement: NONE, region: "gao", consent: {given: true, on: "2026-01-02"}}, identity: $who) { id } }`
 	who := keystore.Identity{Name: "Mariam Sealed-Sidibé", Phone: "+223 70 00 00 09"}
-	sealed, err := keystore.SealFor(id, public, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := get(e.must(e.gao, enrol, map[string]any{"c": newID(), "code": "GAO-S1", "who": map[string]any{"sealed": sealed}}), "enrolParticipant", "id")
+	pid := newID()
+	sealed := sealForEnrolment(t, id, public, pid, "gao", who)
+	e.must(e.gao, enrol, map[string]any{"c": pid, "code": "GAO-S1", "who": map[string]any{"sealed": sealed}})
 	plain := get(e.must(e.gao, enrol, map[string]any{"c": newID(), "code": "GAO-S2", "who": map[string]any{"name": "Old Client-Clair"}}), "enrolParticipant", "id")
 	identity := `query($id: ID!) { participant(id: $id) { identity { name phone } } }`
 	if got := get(e.must(e.admin, identity, map[string]any{"id": pid}), "participant", "identity"); get(got, "name") != who.Name || get(got, "phone") != who.Phone {
@@ -43,7 +45,7 @@ func TestNamesSealedOnADeviceAreOpenedOnlyWhereTheyArrive(t *testing.T) {
 
 	other, _ := keystore.Open(t.TempDir(), make([]byte, 32))
 	otherKey, _ := other.DeviceKey()
-	elsewhere, _ := keystore.SealFor(otherKey.ID(), otherKey.Public(), who)
+	elsewhere, _ := keystore.SealFor(otherKey.ID(), otherKey.Public(), keystore.Binding{}, who)
 	altered := sealed[:len(sealed)-4] + map[bool]string{true: "AAAA", false: "BBBB"}[!strings.HasSuffix(sealed, "AAAA")]
 	for name, identity := range map[string]map[string]any{
 		"sealed for another server": {"sealed": elsewhere},
@@ -56,4 +58,109 @@ func TestNamesSealedOnADeviceAreOpenedOnlyWhereTheyArrive(t *testing.T) {
 			t.Errorf("%s: %s", name, r.raw)
 		}
 	}
+}
+
+// TestAnEnvelopeSealedForOneEnrolmentIsRefusedInAnother: Mopti's
+// facilitator takes the envelope a Gao enrolment carried (from a shared
+// laptop's outbox, a capture) and sends it inside an enrolment of their
+// own region. Were it opened, Mopti would hold a participant under that
+// name and read it back; it must be refused on the field, in French, and
+// nobody enrolled.
+func TestAnEnvelopeSealedForOneEnrolmentIsRefusedInAnother(t *testing.T) {
+	e := newEnv(t)
+	key, _ := e.must(e.gao, `{ deviceKey { id publicKey } }`, nil)["deviceKey"].(map[string]any)
+	public, _ := base64.RawURLEncoding.DecodeString(key["publicKey"].(string))
+	enrol := `mutation($c: ID!, $code: String!, $region: String!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE,
+	  birthYear: 1990, displacement: NONE, region: $region, consent: {given: true, on: "2026-01-02"}}, identity: $who) { id } }`
+	who := keystore.Identity{Name: "Fatoumata Replayed-Maïga", Phone: "+223 70 00 00 11"}
+	gaoID := newID()
+	sealed := sealForEnrolment(t, key["id"].(string), public, gaoID, "gao", who)
+	e.must(e.gao, enrol, map[string]any{"c": gaoID, "code": "GAO-R1", "region": "gao", "who": map[string]any{"sealed": sealed}})
+
+	moptiID := newID()
+	r := e.doIn("fr", e.mopti, enrol, map[string]any{"c": moptiID, "code": "MOP-R1", "region": "mopti", "who": map[string]any{"sealed": sealed}})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.sealed" || strings.Contains(r.raw, "Fatoumata") {
+		t.Fatalf("an envelope of Gao's enrolment replayed by Mopti: %s", r.raw)
+	}
+	if !strings.Contains(r.Errors[0].Message, "scellé") {
+		t.Errorf("the refusal is not said in French: %s", r.Errors[0].Message)
+	}
+	if got := e.do(e.admin, `query($id: ID!) { participant(id: $id) { id } }`, map[string]any{"id": moptiID}); get(got.Data, "participant") != nil {
+		t.Fatalf("Mopti's participant was enrolled all the same: %s", got.raw)
+	}
+
+	// Nor as an outcome's verifier, whose name a token of the region
+	// opens; a verifier sealed for that very request is taken.
+	s := writeStory(e)
+	outcomeID := newID()
+	e.must(e.gao, harvest, map[string]any{"c": outcomeID, "actor": s.holder, "region": "gao", "evidence": []any{map[string]any{"kind": "DIALOGUE", "id": s.dialogue}}})
+	ask := `mutation($c: ID!, $id: ID!, $r: ID!, $who: VerifierInput!) { requestSubstantiation(commandId: $c, id: $id, input: {requestId: $r, requestedOn: "2025-05-25", verifier: $who}) { id } }`
+	requestID := newID()
+	r = e.doIn("fr", e.gao, ask, map[string]any{"c": newID(), "id": outcomeID, "r": requestID, "who": map[string]any{"sealed": sealed}})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.verifier.sealed" || strings.Contains(r.raw, "Fatoumata") {
+		t.Fatalf("an enrolment's envelope replayed as a verifier: %s", r.raw)
+	}
+	verifier := keystore.Identity{Name: "Binta Verifier-Keïta", Organisation: "Radio Kaoural"}
+	b := keystore.Binding{Purpose: "RequestSubstantiation", Records: []domain.ID{ulid.MustParse(outcomeID), ulid.MustParse(requestID)}}
+	forRequest, err := keystore.SealFor(key["id"].(string), public, b, verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.must(e.gao, ask, map[string]any{"c": newID(), "id": outcomeID, "r": requestID, "who": map[string]any{"sealed": forRequest}})
+	got := e.must(e.admin, `query($id: ID!) { outcome(id: $id) { requests { verifier { name organisation } } } }`, map[string]any{"id": outcomeID})
+	if get(got, "outcome", "requests", 0, "verifier", "name") != verifier.Name {
+		t.Fatalf("the verifier sealed for the request arrived as %v", got)
+	}
+}
+
+// TestAnOldEnvelopeIsOpenedOnceThenRefused: an envelope of the old,
+// unbound scheme, still waiting in a device's outbox, is opened for the
+// first enrolment that carries it and for that enrolment again (a retry
+// under its commandId); replayed into another region's enrolment it is
+// refused, in French, naming the field, and so is any old envelope after
+// the transition's date.
+func TestAnOldEnvelopeIsOpenedOnceThenRefused(t *testing.T) {
+	until := today.Add(24 * time.Hour)
+	now := today
+	e := newEnvWith(t, envOptions{oldUntil: until, clock: func() time.Time { return now }})
+	key, _ := e.must(e.gao, `{ deviceKey { id publicKey } }`, nil)["deviceKey"].(map[string]any)
+	public, _ := base64.RawURLEncoding.DecodeString(key["publicKey"].(string))
+	enrol := `mutation($c: ID!, $code: String!, $region: String!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE,
+	  birthYear: 1990, displacement: NONE, region: $region, consent: {given: true, on: "2026-01-02"}}, identity: $who) { id } }`
+	who := keystore.Identity{Name: "Hawa Outbox-Touré"}
+	old, err := keystore.SealUnbound(key["id"].(string), public, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gao := map[string]any{"c": newID(), "code": "GAO-O1", "region": "gao", "who": map[string]any{"sealed": old}}
+	e.must(e.gao, enrol, gao)
+	e.must(e.gao, enrol, gao) // the answer was lost: the outbox sends it again
+	identity := `query($id: ID!) { participant(id: $id) { identity { name } } }`
+	if got := get(e.must(e.admin, identity, map[string]any{"id": gao["c"]}), "participant", "identity", "name"); got != who.Name {
+		t.Fatalf("the old envelope's name arrived as %v", got)
+	}
+	if !strings.Contains(e.logs.String(), "old, unbound scheme") {
+		t.Error("an old envelope was opened without a word in the log")
+	}
+	r := e.doIn("fr", e.mopti, enrol, map[string]any{"c": newID(), "code": "MOP-O1", "region": "mopti", "who": map[string]any{"sealed": old}})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.sealed" || !strings.Contains(r.Errors[0].Message, "déjà utilisé") || strings.Contains(r.raw, "Hawa") {
+		t.Fatalf("an old envelope replayed into Mopti: %s", r.raw)
+	}
+	now = until.Add(time.Minute)
+	late, _ := keystore.SealUnbound(key["id"].(string), public, who)
+	r = e.doIn("fr", e.gao, enrol, map[string]any{"c": newID(), "code": "GAO-O2", "region": "gao", "who": map[string]any{"sealed": late}})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.sealed" || !strings.Contains(r.Errors[0].Message, "ancienne version") {
+		t.Fatalf("an old envelope after the transition's date: %s", r.raw)
+	}
+}
+
+// sealForEnrolment seals an identity as the web app does for an enrolment.
+func sealForEnrolment(t *testing.T, keyID string, public []byte, participantID, region string, who keystore.Identity) string {
+	t.Helper()
+	b := keystore.Binding{Purpose: "EnrolParticipant", Records: []domain.ID{ulid.MustParse(participantID)}, Region: region}
+	sealed, err := keystore.SealFor(keyID, public, b, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealed
 }

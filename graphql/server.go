@@ -218,7 +218,7 @@ type gqlRequest struct {
 // and its sender authenticated, then the answer, from the cache when a
 // query's is kept.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	req, status, problem := s.readRequest(w, r)
 	if problem != nil {
 		x.fail(status, problem)
@@ -343,7 +343,14 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 			w.Header().Set("Retry-After", strconv.Itoa(seconds))
 		}
 	}
-	body := encodeJSON(result)
+	body, err := encodeJSON(result)
+	if err != nil {
+		// A figure JSON cannot carry (an infinity): an error, not an
+		// empty 200.
+		x.log.Error().Err(err).Msg("encoding the answer failed")
+		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	}
 	// Kept only when the read models did not move during the execution.
 	if answerKey != "" && len(result.Errors) == 0 && !rq.readIdentities.Load() && s.deps.Runner.Version() == version && len(body) <= 256<<10 {
 		s.answers.put(answerKey, body)
@@ -388,14 +395,21 @@ func newRequestID() string { return ulid.MustNew(ulid.Now(), rand.Reader).String
 type exchange struct {
 	s   *Server
 	w   http.ResponseWriter
+	r   *http.Request
 	id  string
 	log zerolog.Logger
 }
 
-func (s *Server) begin(w http.ResponseWriter) *exchange {
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) *exchange {
 	id := newRequestID()
 	w.Header().Set("X-Request-Id", id)
-	return &exchange{s: s, w: w, id: id, log: s.deps.Logger.With().Str("request", id).Logger()}
+	return &exchange{s: s, w: w, r: r, id: id, log: s.deps.Logger.With().Str("request", id).Logger()}
+}
+
+// refusedToken logs where a refused token came from, for an admin
+// watching for someone guessing: the client's address, never the token.
+func (x *exchange) refusedToken(why string) {
+	x.log.Warn().Str("client", x.s.clientAddress(x.r).String()).Str("why", why).Msg("token refused")
 }
 
 // fail refuses the request, logging its code and field — never its
@@ -419,6 +433,9 @@ func (x *exchange) unauthenticated(err error) {
 		x.log.Error().Err(err).Msg("reading the tokens failed")
 		x.fail(http.StatusInternalServerError, errInternal)
 		return
+	}
+	if !errors.Is(err, errNoToken) {
+		x.refusedToken(err.Error())
 	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
 	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
@@ -621,7 +638,7 @@ func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
 // serveAdminFile answers a GET of a file only an admin may have, with the
 // API's authentication and error format, and audits it.
 func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op policy.Operation, audit, contentType string, write func(context.Context, io.Writer) error) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	log := x.log
 	who, err := s.authenticate(r)
 	if err != nil {
@@ -652,14 +669,27 @@ func errorBody(c *coded) errorResponse {
 	return errorResponse{Errors: []gqlerrors.FormattedError{{Message: c.Message, Locations: nil, Extensions: c.Extensions()}}}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) { writeBody(w, status, encodeJSON(v)) }
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := encodeJSON(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, errorBodyJSON(errInternal)
+	}
+	writeBody(w, status, body)
+}
 
-func encodeJSON(v any) []byte {
+func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return b.Bytes()
+	err := enc.Encode(v)
+	return b.Bytes(), err
+}
+
+// errorBodyJSON is a refusal's body, which always encodes: its fields are
+// strings and numbers.
+func errorBodyJSON(c *coded) []byte {
+	body, _ := encodeJSON(errorBody(c))
+	return body
 }
 
 func writeBody(w http.ResponseWriter, status int, body []byte) {

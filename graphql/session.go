@@ -43,7 +43,7 @@ func signedInAs(who access.Principal, expires time.Time) signedIn {
 }
 
 func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	w.Header().Set("Cache-Control", "no-store")
 	switch r.Method {
 	case http.MethodPost:
@@ -92,11 +92,13 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 	var paced *access.TooManySignIns
 	switch {
 	case errors.As(err, &paced):
+		x.refusedToken("sign-ins paced")
 		seconds := int(math.Ceil(paced.RetryAfter.Seconds()))
 		x.w.Header().Set("Retry-After", strconv.Itoa(seconds))
 		x.fail(http.StatusTooManyRequests, &coded{Code: CodeRateLimited, Message: tooManySignIns(paced.ByAddress, seconds, readerLanguage(r)), RetryAfter: seconds})
 		return
 	case errors.Is(err, access.ErrUnauthenticated):
+		x.refusedToken(err.Error())
 		x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: "token", Message: "this token is not valid: mistyped, expired or revoked"})
 		return
 	case err != nil:

@@ -64,7 +64,7 @@ type uploadReport struct {
 }
 
 func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
-	x := s.begin(w)
+	x := s.begin(w, r)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "POST the export as multipart/form-data, in the part named file"})

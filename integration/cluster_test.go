@@ -2,6 +2,7 @@ package integration
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -17,6 +18,11 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/jetstore"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/keystore/vaulttest"
 )
 
 // Within these, stated in docs/ARCHITECTURE.md: a write through one node
@@ -39,6 +45,10 @@ type cluster struct {
 	routes []string
 	admins []string // each node's admin token (tokens are not shared yet)
 	nodes  []atomic.Pointer[server]
+	// canary is a participant whose wrapped key the test knows: made in
+	// node 1's keys/ before it starts, which moves it into the vault.
+	canary        domain.ID
+	canaryWrapped []byte
 }
 
 func startPalabreCluster(t *testing.T, bin string) *cluster {
@@ -55,6 +65,7 @@ func startPalabreCluster(t *testing.T, bin string) *cluster {
 		c.dirs = append(c.dirs, dir)
 		c.admins = append(c.admins, newToken(t, bin, dir, "--role", "admin"))
 	}
+	c.canary, c.canaryWrapped = knownKey(t, c.dirs[0], key)
 	found := make([]<-chan string, 3)
 	for i := range 3 {
 		var s *server
@@ -74,6 +85,38 @@ func startPalabreCluster(t *testing.T, bin string) *cluster {
 		}
 	})
 	return c
+}
+
+// knownKey makes a participant's key in a data directory's keys/, as a
+// node that kept keys on its disk has them, and returns the participant
+// and the wrapped key's bytes: what the engine then holds and erasure
+// must remove from every node's files.
+func knownKey(t *testing.T, dir string, master []byte) (domain.ID, []byte) {
+	t.Helper()
+	keys, err := keystore.Open(filepath.Join(dir, "keys"), master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ulid.Make()
+	if _, err := keys.Seal(context.Background(), id, keystore.Identity{Name: "key maker"}); err != nil {
+		t.Fatal(err)
+	}
+	wrapped, err := keys.Vault().Load(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, wrapped
+}
+
+// nodesHolding names the nodes any file of whose data directory holds b.
+func (c *cluster) nodesHolding(t *testing.T, b []byte) []string {
+	var out []string
+	for i, dir := range c.dirs {
+		if files := vaulttest.FilesHolding(t, dir, b); len(files) > 0 {
+			out = append(out, fmt.Sprintf("node %d (%s)", i+1, strings.Join(files, ", ")))
+		}
+	}
+	return out
 }
 
 // freeRoute returns a loopback address nothing listens on now.
@@ -126,8 +169,10 @@ func (c *cluster) eventually(t *testing.T, i int, within time.Duration, what str
 	}
 }
 
+// namesAreShared enrols the canary, whose wrapped key the test knows, so
+// that after the erasure it can search every node's files for its bytes.
 func (c *cluster) namesAreShared(t *testing.T) {
-	id, name := ulid.Make().String(), "CLUSTER-CANARY-"+ulid.Make().String()
+	id, name := c.canary.String(), "CLUSTER-CANARY-"+ulid.Make().String()
 	c.nodes[0].Load().must(c.admins[0], `mutation($c: ID!, $n: String!) { enrolParticipant(commandId: $c, input: {code: "CL-1", sex: FEMALE, ageBand: AGE_18_24,
 	  functioning: {}, displacement: NONE, region: "gao", consent: {given: true, on: "2025-02-01"}}, identity: {name: $n}) { id } }`, map[string]any{"c": id, "n": name})
 	nameOn := func(i int) func(*server) bool {
@@ -137,14 +182,25 @@ func (c *cluster) namesAreShared(t *testing.T) {
 		}
 	}
 	c.eventually(t, 2, replicationWithin, "node 3 opens the name node 1 sealed", nameOn(2))
+	if held := c.nodesHolding(t, c.canaryWrapped); len(held) != 3 {
+		t.Fatalf("the key's bytes are in %v, want every node's files: the search cannot see it", held)
+	}
 	c.nodes[1].Load().must(c.admins[1], `mutation($c: ID!, $id: ID!) { eraseParticipant(commandId: $c, id: $id, input: {erasedOn: "2026-01-01"}) { erased } }`,
 		map[string]any{"c": ulid.Make().String(), "id": id})
+	erased := time.Now()
 	for i := range 3 {
 		c.eventually(t, i, replicationWithin, "the erased name opens nowhere", func(s *server) bool {
 			a := s.query(c.admins[i], `query($id: ID!) { participant(id: $id) { erased identity { name } } }`, map[string]any{"id": id})
 			return pick(a.Data, "participant", "erased") == true && pick(a.Data, "participant", "identity") == nil
 		})
 	}
+	for held := c.nodesHolding(t, c.canaryWrapped); len(held) > 0; held = c.nodesHolding(t, c.canaryWrapped) {
+		if time.Since(erased) > jetstore.ShredWithin {
+			t.Fatalf("%s after the erasure, the key's bytes are still in %v", jetstore.ShredWithin, held)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("the erased key's bytes left every node's files %s after the erasure was sent", time.Since(erased).Round(10*time.Millisecond))
 }
 
 func (c *cluster) tokensAreShared(t *testing.T) {

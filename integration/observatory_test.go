@@ -61,3 +61,67 @@ func rawGet(t *testing.T, addr, path string) string {
 	out, _ := io.ReadAll(conn)
 	return string(out)
 }
+
+// observatoryRun is what observatory.mjs saw.
+type observatoryRun struct {
+	Pages []struct {
+		Page   string `json:"page"`
+		Status int    `json:"status"`
+	} `json:"pages"`
+	Accessibility []struct {
+		Page       string `json:"page"`
+		Violations []any  `json:"violations"`
+	} `json:"accessibility"`
+	Sideways []string `json:"sideways"`
+	Problems []string `json:"problems"`
+	Error    string   `json:"error"`
+}
+
+// TestTheObservatoryReadsWellOnAPhoneAndADesktop: the demo's observatory,
+// served at /public/, read in Chromium from its first page by its links,
+// at 360 px and at 1280 px: every page is found, axe-core finds no serious
+// or critical violation, and no page scrolls sideways as a whole. The
+// first page's screenshot at 360 px is kept in PALABRE_SCREENSHOTS.
+func TestTheObservatoryReadsWellOnAPhoneAndADesktop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives a browser")
+	}
+	node, js := browserTools(t)
+	bin := binary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if out, err := exec.Command(bin, "demo", "--data", dir, "--events", "2000").CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "publish", "--data", dir).CombinedOutput(); err != nil {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
+	s := startServer(t, bin, dir)
+	shots := os.Getenv("PALABRE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	var run observatoryRun
+	runScript(t, node, js, nil, &run, "observatory.mjs", s.url+"/public/", shots, "40")
+	if run.Error != "" {
+		t.Fatalf("the browser run stopped: %s", run.Error)
+	}
+	if len(run.Pages) < 6 {
+		t.Errorf("only %d pages reached from the first: %+v", len(run.Pages), run.Pages)
+	}
+	for _, p := range run.Pages {
+		if p.Status != http.StatusOK {
+			t.Errorf("%s: %d", p.Page, p.Status)
+		}
+	}
+	for _, a := range run.Accessibility {
+		if len(a.Violations) > 0 {
+			t.Errorf("%s: %v", a.Page, a.Violations)
+		}
+	}
+	if len(run.Accessibility) != 2*len(run.Pages) {
+		t.Errorf("%d audits for %d pages at two widths", len(run.Accessibility), len(run.Pages))
+	}
+	if len(run.Sideways) > 0 || len(run.Problems) > 0 {
+		t.Errorf("pages that scroll sideways: %v; problems: %v", run.Sideways, run.Problems)
+	}
+}

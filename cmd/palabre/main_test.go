@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/core/access"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
@@ -221,5 +224,43 @@ func TestAFailingCommandSaysWhyOnce(t *testing.T) {
 		if n := strings.Count(stderr, reason); n != 1 && args[0] != "backup" {
 			t.Errorf("palabre %v says its error %d times:\n%s", args, n, stderr)
 		}
+	}
+}
+
+func TestTokenListQuotesASubjectATerminalWouldActOn(t *testing.T) {
+	var out strings.Builder
+	printTokens(&out, []access.Token{{ID: "tok1", Role: access.Analyst, Subject: "ana\x1b]0;owned\x07\u202e", Expires: time.Now().Add(time.Hour)}})
+	if strings.ContainsAny(out.String(), "\x1b\x07\u202e") || !strings.Contains(out.String(), `"ana\x1b]0;owned\a\u202e"`) {
+		t.Fatalf("token list printed %q", out.String())
+	}
+}
+
+// Found in review: report --out and backup wrote over any file, the data
+// directory's master key included, which loses every name for good.
+func TestReportAndBackupNeverWriteOverAFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "demo", "--data", dir); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	key := filepath.Join(dir, "master.key")
+	before, err := os.ReadFile(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"report", "--data", dir, "--out", key}, {"backup", key, "--data", dir}} {
+		_, stderr, err := run(t, nil, args...)
+		if after, _ := os.ReadFile(key); !bytes.Equal(before, after) {
+			t.Fatalf("palabre %s replaced the master key", strings.Join(args, " "))
+		}
+		if err == nil || !strings.Contains(stderr, "exists") {
+			t.Errorf("palabre %s: %v\n%s; want a refusal saying the file exists", strings.Join(args, " "), err, stderr)
+		}
+	}
+	report := filepath.Join(t.TempDir(), "report.xml")
+	if _, stderr, err := run(t, nil, "report", "--data", dir, "--out", report); err != nil {
+		t.Fatalf("report into a new file: %v\n%s", err, stderr)
+	}
+	if _, err := os.Stat(report + ".partial"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("report left %s.partial behind", report)
 	}
 }

@@ -99,27 +99,20 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	tmp := file + ".partial"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
-	if server().url != "" {
-		err = fetchAdmin(ctx, server(), "/admin/backup", out)
-	} else {
-		var d dataDir
-		if d, err = m.openStore(dir, "embedded", ""); err == nil {
+	err := writeNewFile(file, 0o600, func(out io.Writer) error {
+		if server().url != "" {
+			return fetchAdmin(ctx, server(), "/admin/backup", out)
+		}
+		d, err := m.openStore(dir, "embedded", "")
+		if err == nil {
 			err = d.backup(ctx, out)
 		}
 		if errors.Is(err, events.ErrLocked) {
 			err = fmt.Errorf("%w; back up through it: palabre backup %s --server http://ADDR with PALABRE_TOKEN set to an admin token", err, file)
 		}
-	}
-	if err = errors.Join(err, out.Sync(), out.Close()); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp, file); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stderr, "wrote %s. It holds the events and the participants' keys, never the master key: keep a copy of the master key apart from it, and the list of later erasures (palabre erasures) beside that copy.\n", file)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -36,7 +38,7 @@ func (m *Main) publishSite(ctx context.Context, args []string) error {
 	f := m.flags("publish")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
 	out := f.string("out", "", "folder to write, empty or new (default: DATA/public/AS-OF, which palabre serve serves at /public)")
-	asOfFlag := f.string("as-of", "", "the publication's date, 2026-11-30 (default: today, UTC)")
+	asOfFlag := f.string("as-of", "", "the publication's date, 2026-11-30 (default: today, UTC): the log is read as it stood when that day began, so the same date gives the same site, byte for byte; a day to come is refused")
 	delay := f.int("delay-days", publish.DefaultDelayDays, "nothing dated within this many days before --as-of is published")
 	lang := f.string("lang", "fr", "the pages' language: fr or en")
 	reference := f.string("reference", "", "reference data file (regions' names); default Mali 2023")
@@ -69,11 +71,16 @@ func (m *Main) publishSite(ctx context.Context, args []string) error {
 		*out = filepath.Join(dir, publishDir, policy.AsOf.String())
 	}
 	started := time.Now()
-	svc, keys, err := m.replayedService(ctx, dir)
+	// Build reads the log as of the publication's moment, in replays of
+	// its own: the models as they stand now are not needed.
+	svc, keys, err := m.readService(ctx, dir, false)
 	if err != nil {
 		return err
 	}
 	o, err := publish.Build(ctx, svc, policy)
+	if read.CodeOf(err) == read.CodeBadUserInput {
+		return fmt.Errorf("--as-of: %w", err) // a day to come
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +127,13 @@ func (m *Main) verifySite(args []string) error {
 // replayedService replays a data directory no server holds into the read
 // models the core reads, and makes the read service over them.
 func (m *Main) replayedService(ctx context.Context, dir string) (*read.Service, *keystore.Store, error) {
+	return m.readService(ctx, dir, true)
+}
+
+// readService makes the read service over a data directory no server
+// holds, its models replayed to now or, for a caller that reads only past
+// moments (read.Service.At), left empty.
+func (m *Main) readService(ctx context.Context, dir string, replay bool) (*read.Service, *keystore.Store, error) {
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
 		return nil, nil, err
@@ -129,8 +143,10 @@ func (m *Main) replayedService(ctx context.Context, dir string) (*read.Service, 
 		return nil, nil, err
 	}
 	models := newReadModels(keys)
-	if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.stakeholders, models.outcomes, models.frameworks); err != nil {
-		return nil, nil, err
+	if replay {
+		if _, _, err := projections.Replay(ctx, d.store, models.inclusion, models.commitments, models.stakeholders, models.outcomes, models.frameworks); err != nil {
+			return nil, nil, err
+		}
 	}
 	svc, err := read.New(read.Config{Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders,
 		Outcomes: models.outcomes, Frameworks: models.frameworks, AsOf: projections.NewAsOf(d.store, 4)})
@@ -140,16 +156,66 @@ func (m *Main) replayedService(ctx context.Context, dir string) (*read.Service, 
 	return svc, keys, nil
 }
 
-// latestPublication is the newest folder under DATA/public, "" when none.
-func latestPublication(dataDir string) string {
-	entries, err := os.ReadDir(filepath.Join(dataDir, publishDir))
+// publications finds what the server serves at /public: the latest
+// folder under DATA/public named for a day not to come whose files are
+// as this deployment's key signed them. A folder put there otherwise (an
+// unsigned copy, a date to come, which would stay in front of every later
+// publication) is skipped and logged. A folder is checked when it appears
+// and again when its manifest changes.
+type publications struct {
+	dir   string
+	key   ed25519.PublicKey
+	today func() domain.Date
+	log   zerolog.Logger
+
+	mu      sync.Mutex
+	checked map[string]checkedPublication // folder name → its last check
+}
+
+type checkedPublication struct {
+	manifest time.Time // the manifest's modification time when checked
+	whole    bool
+}
+
+func newPublications(dataDir string, keys *keystore.Store, log zerolog.Logger) *publications {
+	public := site.KeyFromSeed(keys.Secret(site.SigningPurpose)).Public().(ed25519.PublicKey)
+	return &publications{dir: filepath.Join(dataDir, publishDir), key: public, log: log,
+		today: func() domain.Date { return domain.DateOf(time.Now().UTC()) }, checked: map[string]checkedPublication{}}
+}
+
+// latest is the folder to serve, "" when none is whole.
+func (p *publications) latest() string {
+	entries, err := os.ReadDir(p.dir)
 	if err != nil {
 		return ""
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].IsDir() {
-			return filepath.Join(dataDir, publishDir, entries[i].Name())
+		day, err := domain.ParseDate(entries[i].Name())
+		if !entries[i].IsDir() || err != nil || day.String() != entries[i].Name() || day.After(p.today()) {
+			continue
+		}
+		if dir := filepath.Join(p.dir, entries[i].Name()); p.whole(dir) {
+			return dir
 		}
 	}
 	return ""
+}
+
+// whole checks a folder against the key, once per state of its manifest.
+func (p *publications) whole(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, site.ManifestFile))
+	if err != nil {
+		return false
+	}
+	if c, ok := p.checked[dir]; ok && c.manifest.Equal(info.ModTime()) {
+		return c.whole
+	}
+	err = site.Verify(dir, p.key)
+	if err != nil {
+		p.log.Warn().Err(err).Str("folder", dir).Msg("a publication not served: not as this deployment signed it")
+	}
+	p.checked[dir] = checkedPublication{manifest: info.ModTime(), whole: err == nil}
+	return err == nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
@@ -16,6 +18,7 @@ import (
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/pebblestore"
 )
 
 // known is what an attacker who knows one participant knows of her, and
@@ -32,13 +35,19 @@ var known = struct {
 // attacker knows, a dialogue she spoke at in a space of a locality, a
 // commitment made there with a private note and evidence, an outcome not
 // marked public, a public one whose locality is private, and a commitment
-// and a public outcome dated within the delay.
-func addKnownParticipant(t *testing.T, dir string, today domain.Date) {
+// and a public outcome dated within the delay, all recorded at a moment
+// after the demo's (a publication of today reads the log as it stood
+// when today began). Her code is known.Code and a suffix, "" the first
+// time: codes are unique in a region.
+func addKnownParticipant(t *testing.T, dir string, today domain.Date, recorded time.Time, suffix string) {
 	t.Helper()
 	ctx := context.Background()
 	m := &Main{Getenv: func(string) string { return "" }}
 	defer m.Close()
-	d, err := m.openStore(dir, "embedded", "")
+	d, err := m.openStoreWith(dir, "embedded", "", func() (events.Store, embeddedStore, error) {
+		s, err := pebblestore.Open(dir, &pebblestore.Options{Clock: func() time.Time { return recorded }})
+		return s, s, err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +73,7 @@ func addKnownParticipant(t *testing.T, dir string, today domain.Date) {
 	ago := func(days int) domain.Date { return domain.DateOf(today.Time().AddDate(0, 0, -days)) }
 	sp := send(space.Establish{Details: space.Details{Name: "Comité de " + known.Locality, Kind: "other", Region: "gao", Locality: known.Locality, Pillar: "justice"}, EstablishedOn: ago(400)}, nil)
 	office := send(stakeholder.Register{Profile: stakeholder.Profile{Name: "Tribunal de Gao", Type: "court", Level: "regional", Region: "gao"}}, nil)
-	her := send(participant.Enrol{Profile: participant.Profile{Code: known.Code, Sex: "female", AgeBand: "25-35", Displacement: "internally-displaced", Region: "gao", Locality: known.Locality},
+	her := send(participant.Enrol{Profile: participant.Profile{Code: known.Code + suffix, Sex: "female", AgeBand: "25-35", Displacement: "internally-displaced", Region: "gao", Locality: known.Locality},
 		Consent: participant.Consent{Given: true, On: ago(300)}}, &keystore.Identity{Name: known.Name, Phone: known.Phone})
 	talk := send(dialogue.Hold{Record: dialogue.Record{SpaceID: sp, HeldOn: ago(300), Format: "mobile-court-session", Pillar: "justice", Locality: known.Locality,
 		Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: her, Spoke: true}}, Headcount: dialogue.Headcount{AdultMen: 3}}}}, nil)

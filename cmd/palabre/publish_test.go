@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/publish"
@@ -30,7 +34,7 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "3000"); err != nil {
 		t.Fatalf("demo: %v\n%s", err, stderr)
 	}
-	addKnownParticipant(t, dir, today)
+	addKnownParticipant(t, dir, today, today.Time().Add(-time.Hour), "")
 	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", out, "--as-of", today.String(), "--delay-days", "45"); err != nil {
 		t.Fatalf("publish: %v\n%s", err, stderr)
 	}
@@ -54,9 +58,46 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	if len(o.Outcomes) == 0 || len(o.Authorities) == 0 || len(o.Inclusion) == 0 {
 		t.Fatalf("the observatory is empty: %d outcomes, %d authorities, %d figures", len(o.Outcomes), len(o.Authorities), len(o.Inclusion))
 	}
-	checkFiguresAreReleased(t, dir, o)
+	checkFiguresAreReleased(t, dir, o, policy.Moment())
 	checkOutcomesArePublic(t, dir, o)
 	checkVerify(t, out, strings.TrimSpace(string(files["publication.pub"])))
+}
+
+// TestPublishAsOfADayIsTheSameSiteAfterLaterEvents: `palabre publish`
+// today, then more recorded (a participant, a dialogue, commitments, an
+// outcome marked public), then `palabre publish --as-of TODAY` again: the
+// log is read as it stood when today began, so every file is the same,
+// byte for byte, the signature too; as of tomorrow it is refused, naming
+// --as-of and today.
+func TestPublishAsOfADayIsTheSameSiteAfterLaterEvents(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	first, again := filepath.Join(t.TempDir(), "first"), filepath.Join(t.TempDir(), "again")
+	today := domain.DateOf(time.Now().UTC())
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "1000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	addKnownParticipant(t, dir, today, today.Time().Add(-time.Hour), "")
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", first); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr)
+	}
+	addKnownParticipant(t, dir, today, time.Now(), "-2")
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--out", again, "--as-of", today.String()); err != nil {
+		t.Fatalf("publish --as-of %s: %v\n%s", today, err, stderr)
+	}
+	before, after := readSite(t, first), readSite(t, again)
+	if len(before) != len(after) || len(before) < 10 {
+		t.Fatalf("%d files, then %d", len(before), len(after))
+	}
+	for name, body := range before {
+		if !bytes.Equal(body, after[name]) {
+			t.Errorf("%s differs after later events", name)
+		}
+	}
+	tomorrow := domain.DateOf(today.Time().AddDate(0, 0, 1))
+	_, stderr, err := run(t, nil, "publish", "--data", dir, "--out", filepath.Join(t.TempDir(), "tomorrow"), "--as-of", tomorrow.String())
+	if err == nil || !strings.Contains(err.Error()+stderr, "--as-of") || !strings.Contains(err.Error()+stderr, "after today ("+today.String()+")") {
+		t.Errorf("publish --as-of %s: %v %s, want a refusal naming --as-of and today", tomorrow, err, stderr)
+	}
 }
 
 // checkVerify: palabre publish verify accepts the copy as written, and
@@ -102,7 +143,7 @@ func readSite(t *testing.T, dir string) map[string][]byte {
 // evidence, verifiers' comments.
 func privateValues(t *testing.T, dir string) []string {
 	t.Helper()
-	m := &Main{Getenv: func(string) string { return "" }}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	defer m.Close()
 	d, err := m.openStore(dir, "embedded", "")
 	if err != nil {
@@ -216,9 +257,9 @@ func frenchMonth(m string) string {
 }
 
 // checkFiguresAreReleased compares every published figure with what the
-// read service releases to an analyst for that region and year, asked on
-// its own rather than in a table.
-func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory) {
+// read service releases to an analyst for that region and year at the
+// publication's moment, asked on its own rather than in a table.
+func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory, moment time.Time) {
 	t.Helper()
 	m := &Main{Getenv: func(string) string { return "" }}
 	defer m.Close()
@@ -231,7 +272,7 @@ func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory) {
 		if to.After(o.InclusionTo) {
 			to = o.InclusionTo
 		}
-		q := read.InclusionQuery{Scope: read.Scope{Region: c.Region, From: domain.NewDate(c.Year, time.January, 1), To: to}}
+		q := read.InclusionQuery{Scope: read.Scope{Region: c.Region, From: domain.NewDate(c.Year, time.January, 1), To: to}, AsOf: moment}
 		view, err := svc.Inclusion(context.Background(), publish.Analyst(), q)
 		if err != nil {
 			t.Fatal(err)
@@ -272,5 +313,50 @@ func checkOutcomesArePublic(t *testing.T, dir string, o publish.Observatory) {
 		if !public[p.Description] {
 			t.Errorf("outcome %s (%q) is published but not marked public", p.Ref, p.Description)
 		}
+	}
+}
+
+// Found in review: /public served whichever folder under DATA/public
+// sorted last, unchecked: a folder dated to come (written by publish
+// --as-of a later day) stayed in front of every later publication, and an
+// unsigned folder dropped there was served at once. The server serves the
+// latest folder named for a day not to come that this deployment signed.
+func TestTheServerServesOnlyASignedPublicationOfADayNotToCome(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "2000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	yesterday := domain.DateOf(time.Now().UTC().AddDate(0, 0, -1)).String()
+	if _, stderr, err := run(t, nil, "publish", "--data", dir, "--as-of", yesterday); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr)
+	}
+	published := filepath.Join(dir, publishDir, yesterday)
+	for name, change := range map[string]func(string){
+		domain.DateOf(time.Now().UTC()).String(): func(d string) { os.WriteFile(filepath.Join(d, "index.html"), []byte("<h1>faux</h1>"), 0o644) },
+		"2099-01-01":                             func(string) {}, // signed, but of a day to come
+		"zzz":                                    func(string) {},
+	} {
+		copyDir(t, published, filepath.Join(dir, publishDir, name))
+		change(filepath.Join(dir, publishDir, name))
+	}
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	defer m.Close()
+	d, err := m.openStore(dir, "embedded", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := m.openKeys(context.Background(), d, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := newPublications(dir, keys, zerolog.Nop()).latest(); got != published {
+		t.Errorf("served %q, want the signed publication of yesterday %q", got, published)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/iati"
+	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 )
@@ -60,16 +60,14 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := io.Writer(m.Stdout)
-	if *out != "" {
-		file, err := os.OpenFile(*out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		w = file
+	write := func(w io.Writer) error { return iati.Write(w, r, *lang) }
+	if *out == "" {
+		return write(m.Stdout)
 	}
-	return iati.Write(w, r, *lang)
+	if err := writeNewFile(*out, 0o644, write); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
 }
 
 // donorReport replays a data directory's models and asks the read service
@@ -94,7 +92,7 @@ func (m *Main) donorReport(ctx context.Context, dir string, id *domain.ID, asOf 
 		}
 		id = &list[0].ID
 	}
-	r, err := svc.DonorReport(ctx, operator, read.ReportQuery{FrameworkID: *id, AsOf: asOf})
+	r, err := publish.DonorReport(ctx, svc, operator, read.ReportQuery{FrameworkID: *id, AsOf: asOf})
 	if read.CodeOf(err) == read.CodeNotFound {
 		return nil, fmt.Errorf("--framework: no results framework %s in %s", *id, dir)
 	}

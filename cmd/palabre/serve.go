@@ -13,6 +13,7 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain/refdata"
+	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/events/kurrentstore"
 	"github.com/palabre/palabre/events/pebblestore"
 	"github.com/palabre/palabre/graphql"
@@ -214,12 +215,12 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	deps := graphql.Deps{DeviceKey: deviceKey, Handler: handler, Runner: runner,
+	deps := graphql.Deps{Envelopes: keystore.NewEnvelopes(deviceKey, d.store, nil), Handler: handler, Runner: runner,
 		Inclusion: models.inclusion, Commitments: models.commitments, Stakeholders: models.stakeholders, Participants: models.participants,
 		Outcomes: models.outcomes, Frameworks: models.frameworks,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files(),
-		Publication: func() string { return latestPublication(d.dir) }}
+		Publication: newPublications(d.dir, keys, log).latest}
 	if d.embedded != nil {
 		deps.Backup = d.backup
 	}

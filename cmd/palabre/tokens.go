@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain/refdata"
@@ -125,7 +126,7 @@ func (m *Main) token(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "revoked %s (%s, %s)\n", tok.ID, tok.Role, tok.Subject)
+		fmt.Fprintf(m.Stdout, "revoked %s (%s, %s)\n", tok.ID, tok.Role, shownSubject(tok.Subject))
 	}
 	return nil
 }
@@ -158,7 +159,17 @@ func printTokens(w io.Writer, list []access.Token) {
 		case !now.Before(t.Expires):
 			status = "expired"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, strings.Join(t.Regions, ","), t.Subject, t.Expires.Format(time.DateOnly), status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, strings.Join(t.Regions, ","), shownSubject(t.Subject), t.Expires.Format(time.DateOnly), status)
 	}
 	tw.Flush()
+}
+
+// shownSubject quotes a subject with a character a terminal would act on
+// (an escape sequence, a right-to-left override), which tokens made
+// before subjects were checked may have.
+func shownSubject(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }

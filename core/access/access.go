@@ -11,7 +11,9 @@
 // several nodes, the engine's own stream (logkeeper.go), where each
 // change is appended at the revision it was decided on, so that what
 // holds on one node (one token per command id, the session cap) holds
-// across nodes.
+// across nodes. Every DefaultSnapshotEvery changes a snapshot of the
+// tokens follows (tokensnapshot.go), so a node starts from the last one
+// rather than from the first sign-in.
 //
 // A browser holds a session instead of its token (sessions.go): at most
 // SessionLimits.PerToken per token, opened at a pace per client address

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 )
@@ -63,6 +64,10 @@ func (SessionsChanged) isChange() {}
 // reports whether a token, rather than its sessions, changed.
 func applyChange(tokens map[string]*Token, c Change) (tokenChanged bool) {
 	switch c := c.(type) {
+	case tokensReplaced:
+		clear(tokens)
+		maps.Copy(tokens, c.Tokens)
+		return true
 	case TokenCreated:
 		if _, kept := tokens[c.Token.ID]; kept {
 			// The first creation wins: a copy appended again (replayed,

@@ -27,6 +27,12 @@ const DefaultMaxAge = time.Second
 // (events.ErrUnavailable), never left without an answer.
 const DefaultReadTimeout = 5 * time.Second
 
+// DefaultSnapshotEvery is how many changes a LogKeeper lets follow a
+// snapshot of the tokens before it appends the next: a node starting
+// reads the last snapshot and the changes after it, not every sign-in
+// since the first.
+const DefaultSnapshotEvery = 256
+
 // LogKeeper is the Keeper of nodes on a replicated engine: every change
 // is an event of TokensStream, appended at the exact revision the change
 // was decided on, so that two nodes deciding at once cannot both win (a
@@ -34,16 +40,31 @@ const DefaultReadTimeout = 5 * time.Second
 // stream again once what it read is older than MaxAge. It keeps what
 // the token file keeps — hashes of secrets, never a secret — and each
 // session's hash. One Tokens uses it (Tokens serialises the calls).
+//
+// Every SnapshotEvery changes it appends a snapshot of the tokens as
+// recorded up to the revision before it (tokensnapshot.go), at that
+// exact revision, so that no change can slip between what it sums up
+// and it; a node starts from the last snapshot. Where the engine can
+// drop a stream's oldest events (a truncator: KurrentDB), the events
+// before the previous snapshot are dropped.
 type LogKeeper struct {
 	store  events.Store
 	maxAge time.Duration
 	// ReadTimeout bounds each Refresh (DefaultReadTimeout from
 	// NewLogKeeper).
 	ReadTimeout time.Duration
+	// SnapshotEvery is how many changes follow a snapshot before the
+	// next (DefaultSnapshotEvery from NewLogKeeper).
+	SnapshotEvery int
 	// next is the revision to read from; exists says the stream has an
 	// event (next is then past it).
 	next   events.Revision
 	exists bool
+	// since counts the changes read or recorded after the last
+	// snapshot; snapshotAt is that snapshot's first revision, if any.
+	since      int
+	snapshotAt events.Revision
+	snapshot   bool
 }
 
 var _ Keeper = (*LogKeeper)(nil)
@@ -54,69 +75,127 @@ func NewLogKeeper(store events.Store, maxAge time.Duration) *LogKeeper {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	return &LogKeeper{store: store, maxAge: maxAge, ReadTimeout: DefaultReadTimeout}
+	return &LogKeeper{store: store, maxAge: maxAge, ReadTimeout: DefaultReadTimeout, SnapshotEvery: DefaultSnapshotEvery}
 }
 
 func (k *LogKeeper) MaxAge() time.Duration { return k.maxAge }
 
-// Load reads the whole stream.
+// Load reads the last snapshot and the changes after it, and appends a
+// snapshot when they are more than SnapshotEvery (a stream written before
+// snapshots).
 func (k *LogKeeper) Load(ctx context.Context) (map[string]*Token, error) {
 	tokens := map[string]*Token{}
-	err := k.Refresh(ctx, func(c Change) { applyChange(tokens, c) })
-	return tokens, err
+	err := k.withTimeout(ctx, func(ctx context.Context) error {
+		return k.readLatest(ctx, func(c Change) { applyChange(tokens, c) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	k.snapshotIfDue(ctx, tokens)
+	return tokens, nil
 }
 
-// Refresh reads the stream past what was read or recorded.
+// Refresh reads the stream past what was read or recorded; when the
+// engine dropped some of it meanwhile (a node that did not read for
+// longer than a snapshot's span), it starts again from the last
+// snapshot, which replaces the tokens.
 func (k *LogKeeper) Refresh(ctx context.Context, apply func(Change)) error {
+	return k.withTimeout(ctx, func(ctx context.Context) error {
+		gap := false
+		err := k.readFrom(ctx, k.next, func(rec events.RecordedEvent) (bool, error) {
+			if rec.Revision > k.next {
+				gap = true
+				return false, nil
+			}
+			return true, k.fold(rec, apply)
+		})
+		if err != nil || !gap {
+			return err
+		}
+		return k.readLatest(ctx, apply)
+	})
+}
+
+// withTimeout runs read under ReadTimeout: past it the read is
+// unavailable (the API's 503 with Retry-After), never left waiting.
+func (k *LogKeeper) withTimeout(ctx context.Context, read func(ctx context.Context) error) error {
 	timeout := k.ReadTimeout
 	if timeout <= 0 {
 		timeout = DefaultReadTimeout
 	}
 	readCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for rec, err := range k.store.ReadStream(readCtx, TokensStream, events.ReadStreamOptions{From: k.next}) {
+	err := read(readCtx)
+	if err != nil && ctx.Err() == nil && readCtx.Err() != nil {
+		err = &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 2 * time.Second,
+			Cause: fmt.Errorf("no answer within %s: %w", timeout, err)}
+	}
+	return err
+}
+
+// readFrom yields the stream's events from revision from on, until each
+// returns false; a stream not made yet yields nothing.
+func (k *LogKeeper) readFrom(ctx context.Context, from events.Revision, each func(events.RecordedEvent) (bool, error)) error {
+	for rec, err := range k.store.ReadStream(ctx, TokensStream, events.ReadStreamOptions{From: from}) {
 		if errors.Is(err, events.ErrStreamNotFound) {
 			return nil
-		}
-		if err != nil && ctx.Err() == nil && readCtx.Err() != nil {
-			err = &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 2 * time.Second,
-				Cause: fmt.Errorf("no answer within %s: %w", timeout, err)}
 		}
 		if err != nil {
 			return fmt.Errorf("read %s: %w", TokensStream, err)
 		}
-		c, err := decodeChange(rec)
-		if err != nil {
-			return fmt.Errorf("%s@%d: %w", TokensStream, rec.Revision, err)
+		if more, err := each(rec); err != nil || !more {
+			return err
 		}
-		if c != nil {
-			apply(c)
-		}
-		k.next, k.exists = rec.Revision+1, true
 	}
 	return nil
 }
 
+// fold applies one event read in order: a change, counted towards the
+// next snapshot, or a snapshot, which sums up what was read before it.
+func (k *LogKeeper) fold(rec events.RecordedEvent, apply func(Change)) error {
+	if part, ok, err := decodeSnapshotPart(rec); ok || err != nil {
+		if err == nil && part.Part == 0 {
+			k.since, k.snapshotAt, k.snapshot = 0, rec.Revision, true
+		}
+		k.next, k.exists = rec.Revision+1, true
+		return err
+	}
+	c, err := decodeChange(rec)
+	if err != nil {
+		return fmt.Errorf("%s@%d: %w", TokensStream, rec.Revision, err)
+	}
+	if c != nil {
+		apply(c)
+	}
+	k.next, k.exists, k.since = rec.Revision+1, true, k.since+1
+	return nil
+}
+
 // Record appends the change at the revision last read; ErrStale when the
-// stream has moved past it.
-func (k *LogKeeper) Record(ctx context.Context, c Change, _ map[string]*Token) error {
+// stream has moved past it. A snapshot follows when one is due.
+func (k *LogKeeper) Record(ctx context.Context, c Change, after map[string]*Token) error {
 	e, err := encodeChange(c)
 	if err != nil {
 		return err
 	}
-	var expected events.ExpectedRevision = events.NoStream{}
-	if k.exists {
-		expected = events.Exact(k.next - 1)
-	}
-	res, err := k.store.Append(ctx, TokensStream, expected, e)
+	res, err := k.store.Append(ctx, TokensStream, k.expected(), e)
 	if errors.Is(err, events.ErrWrongExpectedRevision) {
 		return ErrStale
 	}
 	if err != nil {
 		return fmt.Errorf("append to %s: %w", TokensStream, err)
 	}
-	k.next, k.exists = res.NextExpected+1, true
+	k.next, k.exists, k.since = res.NextExpected+1, true, k.since+1
+	k.snapshotIfDue(ctx, after)
 	return nil
+}
+
+// expected is the stream's revision as last read or recorded.
+func (k *LogKeeper) expected() events.ExpectedRevision {
+	if !k.exists {
+		return events.NoStream{}
+	}
+	return events.Exact(k.next - 1)
 }
 
 // Event types of TokensStream.

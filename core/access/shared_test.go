@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"net/netip"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,5 +140,95 @@ func TestATokensReadWithoutAnswerEndsAsUnavailable(t *testing.T) {
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Fatalf("two refusals took %s", took)
+	}
+}
+
+// truncatingStore drops a stream's events before a revision, as
+// KurrentDB's truncate-before does: reads start past them.
+type truncatingStore struct {
+	events.Store
+	mu    sync.Mutex
+	floor events.Revision
+}
+
+func (s *truncatingStore) TruncateBefore(_ context.Context, stream string, before events.Revision) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if stream == access.TokensStream {
+		s.floor = max(s.floor, before)
+	}
+	return nil
+}
+
+func (s *truncatingStore) ReadStream(ctx context.Context, stream string, opts events.ReadStreamOptions) iter.Seq2[events.RecordedEvent, error] {
+	s.mu.Lock()
+	floor := s.floor
+	s.mu.Unlock()
+	if stream != access.TokensStream {
+		return s.Store.ReadStream(ctx, stream, opts)
+	}
+	if opts.Direction == events.Forwards {
+		opts.From = max(opts.From, floor)
+	}
+	return func(yield func(events.RecordedEvent, error) bool) {
+		for rec, err := range s.Store.ReadStream(ctx, stream, opts) {
+			if err == nil && rec.Revision < floor {
+				return
+			}
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}
+}
+
+// Where the engine drops the events before the previous snapshot, a node
+// that did not read the tokens for longer than that starts again from the
+// last snapshot: it misses no revocation in what was dropped.
+func TestANodeBehindWhatTheEngineDroppedReadsFromTheLastSnapshot(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	store := &truncatingStore{Store: openStore(t)}
+	node := func() *access.Tokens {
+		keeper := access.NewLogKeeper(store, time.Second)
+		keeper.SnapshotEvery = 4
+		tokens, err := access.NewTokens(ctx, keeper, clock, refdata.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens.LimitSessions(access.SessionLimits{TokenBurst: 100, TokenEvery: time.Millisecond})
+		return tokens
+	}
+	busy, behind := node(), node()
+	revoked, revokedSecret, err := busy.Create(ctx, access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := busy.Create(ctx, access.NewToken{Role: access.Analyst, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if _, err := behind.Authenticate(ctx, revokedSecret); err != nil { // read once, then not for a while
+		t.Fatal(err)
+	}
+	if _, err := busy.Revoke(ctx, revoked.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if _, _, _, err := busy.OpenSession(ctx, secret, netip.Addr{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if store.floor == 0 {
+		t.Fatal("no event was dropped: the test shows nothing")
+	}
+	now = now.Add(time.Second)
+	if _, err := behind.Authenticate(ctx, revokedSecret); !errors.Is(err, access.ErrRevoked) {
+		t.Fatalf("a node behind the dropped events: %v, want ErrRevoked", err)
+	}
+	if _, err := behind.Authenticate(ctx, secret); err != nil {
+		t.Fatalf("a node behind the dropped events, a live token: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -271,6 +272,9 @@ func (n NewToken) Check(known Regions) error {
 	if len(n.Subject) > 100 {
 		problems = append(problems, "subject: at most 100 characters")
 	}
+	if strings.IndexFunc(n.Subject, invisible) >= 0 {
+		problems = append(problems, "subject: no control or invisible characters (a subject is printed on the administrators' terminals and screens)")
+	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -510,4 +514,11 @@ func (t *Tokens) Adopt(ctx context.Context, list []Token) (int, error) {
 		}
 	}
 	return adopted, nil
+}
+
+// invisible is a character that changes how a terminal or a page shows
+// what follows it (escape sequences, right-to-left overrides) rather than
+// a character of a name.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }

@@ -87,6 +87,8 @@ func TestNewTokensAreChecked(t *testing.T) {
 		{access.NewToken{Role: access.Facilitator, TTL: time.Hour}, "region"},
 		{access.NewToken{Role: access.Analyst, Regions: []string{"gao"}, TTL: time.Hour}, "region"},
 		{access.NewToken{Role: access.Analyst}, "expires"},
+		{access.NewToken{Role: access.Analyst, TTL: time.Hour, Subject: "ana\x1b]0;pwned\x07"}, "subject"},
+		{access.NewToken{Role: access.Analyst, TTL: time.Hour, Subject: "ana\u202etxt.exe"}, "subject"},
 	} {
 		if _, _, err := tokens.Create(context.Background(), tc.n); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Create(%+v) = %v, want an error naming %s", tc.n, err, tc.want)

@@ -178,8 +178,8 @@ func actualsOf(a *read.Actual, qualitative bool, lang string) []measured {
 		return nil
 	}
 	total := measured{Value: amount(a.Value, qualitative), Comment: comment(a.Comment)}
-	if len(a.Evidence) > 0 {
-		note := fmt.Sprintf(said(lang, "Justifié par %d pièce(s) tenue(s) par l’organisation qui publie.", "Supported by %d item(s) of evidence held by the publisher."), len(a.Evidence))
+	if a.EvidenceItems > 0 {
+		note := fmt.Sprintf(said(lang, "Justifié par %d pièce(s) tenue(s) par l’organisation qui publie.", "Supported by %d item(s) of evidence held by the publisher."), a.EvidenceItems)
 		// One narrative: IATI's several narratives of an element are
 		// translations of one text, each in its own language.
 		total.Comment = comment(strings.TrimSpace(a.Comment + " " + note))

@@ -19,6 +19,12 @@
 //     region the object is in, before and after the command, must be one
 //     of the sender's.
 //
+// Unseal opens a name or phone a device sealed to the server's device key,
+// for the command it arrives in only: the envelope's binding (the
+// command's name, the record's ids, the region it names) is rebuilt from
+// the command, so an envelope taken from another command does not open
+// into a participant of the sender's region (keystore.Envelopes).
+//
 // Visibility is the read service's (core/read): the same rules answer
 // reads and writes, so no door can tell another region's object from a
 // missing one.

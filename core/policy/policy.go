@@ -24,6 +24,9 @@ type Config struct {
 	// where no read model follows the log (the command line's import,
 	// whose operator is not scoped to regions).
 	Wait func(context.Context, events.Position) error
+	// Envelopes opens the identities devices seal to the server (Unseal);
+	// nil: sealed identities are refused.
+	Envelopes *keystore.Envelopes
 }
 
 // Policy judges every write.

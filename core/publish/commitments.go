@@ -91,3 +91,33 @@ func rates(as []Authority) (byAuthority, byRegion []Rate) {
 	}
 	return byAuthority, byRegion
 }
+
+// RatesIn are the rates of the authorities over their commitments in a
+// region ("" for the commitments of no region), those with any there: a
+// region's page lists who made the commitments its rate counts.
+func (o *Observatory) RatesIn(region string) []Rate {
+	var out []Rate
+	for _, a := range o.Authorities {
+		var there []Commitment
+		for _, c := range a.Commitments {
+			if c.Region == region {
+				there = append(there, c)
+			}
+		}
+		if len(there) > 0 {
+			out = append(out, tally(a.Ref, a.Name, there))
+		}
+	}
+	return out
+}
+
+// NoRegion reports whether any commitment published is of no region (an
+// authority of no region's, made at no space).
+func (o *Observatory) NoRegion() bool {
+	for _, a := range o.Authorities {
+		if slices.ContainsFunc(a.Commitments, func(c Commitment) bool { return c.Region == "" }) {
+			return true
+		}
+	}
+	return false
+}

@@ -19,7 +19,8 @@ type Observatory struct {
 	AsOf      domain.Date `json:"asOf"`
 	DelayDays int         `json:"delayDays"`
 	Cutoff    domain.Date `json:"cutoff"`
-	// Authorities are those with a commitment published, by name.
+	// Authorities are those with a commitment published: by name when
+	// Named, else by type and region.
 	Authorities      []Authority `json:"authorities"`
 	RatesByAuthority []Rate      `json:"ratesByAuthority"`
 	RatesByRegion    []Rate      `json:"ratesByRegion"`
@@ -31,8 +32,10 @@ type Observatory struct {
 
 // Authority is a stakeholder who made a commitment published.
 type Authority struct {
-	Ref         string       `json:"ref"`
+	Ref string `json:"ref"`
+	// Name is empty unless Named.
 	Name        string       `json:"name"`
+	Named       bool         `json:"named"`
 	Type        string       `json:"type"`
 	Level       string       `json:"level"`
 	Region      string       `json:"region,omitempty"`
@@ -45,7 +48,7 @@ type Commitment struct {
 	Authority string      `json:"authority"` // the authority's Ref
 	Region    string      `json:"region,omitempty"`
 	Pillar    string      `json:"pillar"`
-	Text      string      `json:"text"`
+	Text      string      `json:"text"` // empty unless its authority is Named
 	MadeOn    domain.Date `json:"madeOn"`
 	DueOn     domain.Date `json:"dueOn"` // zero when unknown at the cut-off
 	Status    string      `json:"status"`
@@ -80,13 +83,20 @@ type Rate struct {
 
 // Build applies the policy to what the read service gives a reader
 // without identities: the commitments and outcomes an advocacy lead
-// reads, and the inclusion figures an analyst is released.
+// reads, and the inclusion figures an analyst is released, all as the
+// log stood at the policy's moment (Policy.Moment): built again later
+// for the same date, whatever was recorded since, it is the same.
+// A date still to come is refused (read.Service.At).
 func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	o := &Observatory{AsOf: p.AsOf, DelayDays: p.DelayDays, Cutoff: p.Cutoff()}
-	records := read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "publication", TokenID: "publication"}, Log: zerolog.Nop()}
+	records := Records()
+	svc, err := svc.At(ctx, records, p.Moment())
+	if err != nil {
+		return nil, fmt.Errorf("publish as of %s: %w", p.AsOf, err)
+	}
 	list, err := svc.Commitments(records, read.CommitmentQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("publish: commitments: %w", err)
@@ -101,6 +111,14 @@ func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, erro
 		return nil, err
 	}
 	return o, nil
+}
+
+// Records is the reader a publication asks for records: an advocacy
+// lead's reading (commitments, stakeholders, outcomes), of an answer that
+// leaves the app, so that the read service keeps back what stays inside
+// (an outcome's locality).
+func Records() read.Viewer {
+	return read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "publication", TokenID: "publication"}, Log: zerolog.Nop(), Leaves: true}
 }
 
 // authorities group the published commitments by who made them, each
@@ -120,12 +138,25 @@ func authorities(svc *read.Service, v read.Viewer, p Policy, list []commitments.
 			}
 			i = len(out)
 			index[c.StakeholderID] = i
-			out = append(out, Authority{Name: h.Profile.Name, Type: h.Profile.Type, Level: h.Profile.Level, Region: h.Profile.Region})
+			out = append(out, authorityOf(h.Profile))
 		}
 		region, _ := svc.RegionOf(v, domain.Ref{Category: "commitment", ID: c.ID})
-		out[i].Commitments = append(out[i].Commitments, commitmentAt(p, c, region))
+		pub := commitmentAt(p, c, region)
+		if !out[i].Named {
+			pub.Text = ""
+		}
+		out[i].Commitments = append(out[i].Commitments, pub)
 	}
-	slices.SortStableFunc(out, func(a, b Authority) int { return cmp.Compare(a.Name, b.Name) })
+	// Those named by name, then the others by region and type.
+	slices.SortStableFunc(out, func(a, b Authority) int {
+		if a.Named != b.Named {
+			if a.Named {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Type, b.Type))
+	})
 	n := 0
 	for i := range out {
 		out[i].Ref = fmt.Sprintf("A%d", i+1)

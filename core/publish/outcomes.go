@@ -14,7 +14,8 @@ import (
 // verifiers or their comments.
 type Outcome struct {
 	Ref                string      `json:"ref"`
-	Actor              string      `json:"actor"` // the social actor's name
+	Actor              string      `json:"actor"` // the social actor's name, empty unless Named
+	ActorType          string      `json:"actorType"`
 	ChangeType         string      `json:"changeType"`
 	On                 domain.Date `json:"on"`
 	Region             string      `json:"region"`
@@ -55,7 +56,7 @@ func outcomesOf(svc *read.Service, v read.Viewer, p Policy, refs map[domain.ID]s
 		if err != nil {
 			continue // an actor the reader may not see is no actor to name
 		}
-		pub := Outcome{Actor: actor.Profile.Name, ChangeType: o.ChangeType, On: o.On, Region: o.Region,
+		pub := Outcome{Actor: authorityOf(actor.Profile).Name, ActorType: actor.Profile.Type, ChangeType: o.ChangeType, On: o.On, Region: o.Region,
 			Description: o.Description, Significance: o.Significance, Contribution: o.Contribution,
 			OthersContribution: o.OthersContribution, Intended: o.Intended, Tags: append([]string{}, o.Tags...),
 			Evidence: []Evidence{}, Verdicts: verdicts(p, o)}

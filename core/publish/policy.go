@@ -39,6 +39,14 @@ func (p Policy) Cutoff() domain.Date {
 	return domain.DateOf(p.AsOf.Time().AddDate(0, 0, -p.DelayDays))
 }
 
+// Moment is when the log is read for a publication of AsOf: the start
+// of its day (UTC), so that a publication made at any hour of its day,
+// or made again on a later day with the same --as-of, is the same, byte
+// for byte; what is recorded during the day waits for the next day's.
+func (p Policy) Moment() time.Time {
+	return p.AsOf.Time()
+}
+
 // Dated reports whether a date may be published: set, and on or before
 // the cut-off.
 func (p Policy) Dated(d domain.Date) bool {

@@ -36,16 +36,19 @@ func TestACommitmentIsPublishedAsTheCutOffSawIt(t *testing.T) {
 func TestADonorReportKeepsHowManyItemsOfEvidenceNeverWhatTheySay(t *testing.T) {
 	v := 12.0
 	r := &read.Report{Activities: []read.Activity{{Results: []read.ResultReport{{Indicators: []read.IndicatorReport{{Periods: []read.Period{
-		{Year: 2026, Actual: &read.Actual{Value: &v, Evidence: []string{"Liste de présence d'Aminata", "PV"}}, Achievement: &v},
+		{Year: 2026, Actual: &read.Actual{Value: &v, Evidence: []string{"Liste de présence d'Aminata", "PV"}, EvidenceItems: 2}, Achievement: &v},
 		{Year: 2027, Actual: &read.Actual{Value: &v}, Achievement: &v},
 	}}}}}}}}
 	out := policy.DonorReport(r)
 	got := out.Activities[0].Results[0].Indicators[0].Periods
-	if a := got[0].Actual; a == nil || len(a.Evidence) != 2 || a.Evidence[0] != "" || a.Evidence[1] != "" {
+	if a := got[0].Actual; a == nil || len(a.Evidence) != 0 || a.EvidenceItems != 2 {
 		t.Errorf("2026's actual %+v, want two items of evidence without their texts", a)
 	}
 	if got[1].Actual != nil || got[1].Achievement != nil {
 		t.Errorf("2027 begins after the cut-off, yet has an actual %+v", got[1].Actual)
+	}
+	if again := policy.DonorReport(out).Activities[0].Results[0].Indicators[0].Periods[0].Actual; again.EvidenceItems != 2 {
+		t.Errorf("applied twice, the policy lost the count: %+v", again)
 	}
 	if r.Activities[0].Results[0].Indicators[0].Periods[0].Actual.Evidence[0] == "" {
 		t.Error("the policy changed the report it was given, not a copy")

@@ -115,11 +115,9 @@ func (s *Service) figureGroups(v Viewer, q commitments.Query, by Grouping) []fig
 	return out
 }
 
-// regionOfCommitment: its space's region, else its stakeholder's.
+// regionOfCommitment: its space's region, else its stakeholder's, as
+// the commitments model itself places it (its figures by region too), so
+// that a past service's commitments need no past spaces (At).
 func (s *Service) regionOfCommitment(c commitments.Commitment) string {
-	if c.SpaceID != nil {
-		return s.regionOfSpace(*c.SpaceID)
-	}
-	h, _ := s.cfg.Stakeholders.Get(c.StakeholderID)
-	return h.Profile.Region
+	return s.cfg.Commitments.RegionOf(c)
 }

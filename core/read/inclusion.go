@@ -98,6 +98,9 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 		return nil, err
 	}
 	mq.Format, mq.Bucket = q.Format, q.Bucket
+	if q.AsOf.IsZero() {
+		q.AsOf = s.figuresAt // a past service's views are of its model's moment
+	}
 	if s.FromBaseTable(v.Principal) {
 		return s.publishedInclusion(ctx, v, q, mq)
 	}
@@ -268,7 +271,7 @@ func (s *Service) groupKeys(v Viewer, model *inclusion.Model, q inclusion.Query,
 // modelAt is the inclusion model now, or as recorded at a past moment:
 // replays not cached are paced per token.
 func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusion.Model, error) {
-	if at.IsZero() {
+	if at.IsZero() || at.Equal(s.figuresAt) {
 		return s.cfg.Inclusion, nil
 	}
 	return replayed(ctx, s, v, at, s.cfg.Inclusion.Blank)

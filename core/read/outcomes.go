@@ -21,9 +21,29 @@ func (s *Service) visibleOutcome(who access.Principal, id domain.ID) (outcomes.O
 	return o, ok && who.InRegion(o.Region)
 }
 
-// Outcome is one outcome.
+// Outcome is one outcome, its locality only to whom it may go
+// (OutcomeLocality).
 func (s *Service) Outcome(v Viewer, id domain.ID) (outcomes.Outcome, error) {
-	return get(v, access.ReadRecords, id, s.visibleOutcome)
+	o, err := get(v, access.ReadRecords, id, s.visibleOutcome)
+	return withLocality(v, o), err
+}
+
+// MayReadOutcomeLocality is the one rule of an outcome's locality, which
+// is recorded privately and never published: it goes to who may record
+// outcomes in the outcome's region (admins, advocacy leads, the region's
+// facilitators: those who revise it, whose form sends the whole record
+// back), in the app; never to an answer that leaves it (an export's file,
+// a publication), nor to anyone else.
+func MayReadOutcomeLocality(v Viewer, region string) bool {
+	return !v.Leaves && v.Can(access.TrackCommitments) && v.InRegion(region)
+}
+
+// withLocality is an outcome as the viewer may read it.
+func withLocality(v Viewer, o outcomes.Outcome) outcomes.Outcome {
+	if !MayReadOutcomeLocality(v, o.Region) {
+		o.Locality = ""
+	}
+	return o
 }
 
 // OutcomeQuery selects outcomes; zero fields select all.
@@ -53,7 +73,11 @@ func (s *Service) Outcomes(v Viewer, q OutcomeQuery) ([]outcomes.Outcome, error)
 		return nil, nil
 	}
 	list := s.cfg.Outcomes.List(outcomes.Query{Region: q.Region, ChangeType: q.ChangeType, Tag: q.Tag, ActorID: q.ActorID, Cites: q.Cites})
-	return slices.DeleteFunc(list, func(o outcomes.Outcome) bool { return !v.InRegion(o.Region) }), nil
+	list = slices.DeleteFunc(list, func(o outcomes.Outcome) bool { return !v.InRegion(o.Region) })
+	for i := range list {
+		list[i] = withLocality(v, list[i])
+	}
+	return list, nil
 }
 
 // OutcomeEvidence is the evidence of an outcome the viewer may see: what

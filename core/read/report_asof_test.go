@@ -3,6 +3,7 @@ package read_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,5 +34,18 @@ func TestAReportIsNeverDatedAfterToday(t *testing.T) {
 	}
 	if _, err := svc.DonorReport(ctx, analystViewer, read.ReportQuery{FrameworkID: f.FrameworkID, AsOf: today}); err != nil {
 		t.Errorf("a report as of today: %v", err)
+	}
+}
+
+// Found in review: asOf 0001-01-01T00:00:00Z (the zero time) gave today's
+// report as if none was asked, and a 5,000-character asOf was echoed
+// whole in the refusal.
+func TestAReportMomentIsOneARecordCanHave(t *testing.T) {
+	for _, at := range []string{"0001-01-01T00:00:00Z", "0001-01-01", "1969-12-31", strings.Repeat("9", 5000)} {
+		_, err := read.ReportMoment(at)
+		var refusal *read.Error
+		if !errors.As(err, &refusal) || refusal.Field != "asOf" || len(refusal.Message) > 300 {
+			t.Errorf("asOf %.20s… (%d characters): got %.300v, want a short refusal on asOf", at, len(at), err)
+		}
 	}
 }

@@ -2,8 +2,7 @@ package read
 
 import (
 	"context"
-	"errors"
-	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/framework"
-	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
 	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/outcomes"
@@ -49,6 +47,7 @@ func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len
 // whose regions are all its own; the programme's and the other partners'
 // cover regions it may not see, as the donor report, refused to it, does.
 func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
+	f = evidenceFor(v, f)
 	if !scopedToRegions(v) {
 		return f
 	}
@@ -57,6 +56,21 @@ func valuesInRegions(v Viewer, f frameworks.Framework) frameworks.Framework {
 		mine[p.Key] = len(p.Regions) > 0 && !slices.ContainsFunc(p.Regions, func(r string) bool { return !slices.Contains(v.Regions, r) })
 	}
 	f.Values = slices.DeleteFunc(slices.Clone(f.Values), func(x framework.Value) bool { return !mine[x.PartnerKey] })
+	return f
+}
+
+// evidenceFor is a framework whose values' evidence texts a viewer may
+// read: those who enter them (admins) alone. A text may name a person or
+// a meeting, and the other roles read aggregates (analysts), records
+// (advocacy) or one region's (facilitators), not the alliance's notes.
+func evidenceFor(v Viewer, f frameworks.Framework) frameworks.Framework {
+	if v.Can(access.Administer) {
+		return f
+	}
+	f.Values = slices.Clone(f.Values)
+	for i := range f.Values {
+		f.Values[i].Evidence = nil
+	}
 	return f
 }
 
@@ -130,10 +144,14 @@ type Actual struct {
 	Value *float64
 	// Withheld: the released figures do not give it (a part below the
 	// threshold); Value is nil and is not a zero.
-	Withheld   bool
-	Comment    string
-	Evidence   []string
-	Dimensions []ReportDimension
+	Withheld bool
+	Comment  string
+	// Evidence are the texts a value was entered with, and EvidenceItems
+	// how many: a report that leaves the alliance keeps the number only
+	// (publish.Policy.DonorReport).
+	Evidence      []string
+	EvidenceItems int
+	Dimensions    []ReportDimension
 }
 
 // ReportDimension is a part of an actual: women among attendances.
@@ -156,15 +174,24 @@ func ReportMoment(at string) (time.Time, error) {
 	if at == "" {
 		return time.Time{}, nil
 	}
-	if d, err := domain.ParseDate(at); err == nil {
-		return d.Time().Add(24*time.Hour - time.Second), nil
-	}
 	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return t, BadInput("asOf", "%q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	if d, derr := domain.ParseDate(at); derr == nil {
+		t, err = d.Time().Add(24*time.Hour-time.Second), nil
+	}
+	switch {
+	case err != nil:
+		// At most 40 characters of it: a refusal need not carry a megabyte.
+		return t, BadInput("asOf", "%.40q is neither a date (2026-01-31) nor an RFC 3339 time (2026-01-31T23:59:59Z)", at)
+	case t.Before(earliestReport):
+		// The zero time would otherwise mean "now".
+		return t, BadInput("asOf", "%s is before any record palabre keeps (%s)", at, earliestReport.Format(time.DateOnly))
 	}
 	return t, nil
 }
+
+// earliestReport bounds a report's moment from below: palabre was written
+// after it, and the zero time means "now".
+var earliestReport = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // endOfDay is the last second of t's day (UTC), the moment a date means.
 func endOfDay(t time.Time) time.Time {
@@ -183,11 +210,8 @@ func (s *Service) DonorReport(ctx context.Context, v Viewer, q ReportQuery) (*Re
 	if scopedToRegions(v) {
 		return nil, forbidden(v, "the donor report covers every region: a token scoped to regions may not make it")
 	}
-	if last := endOfDay(s.cfg.Clock()); q.AsOf.After(last) {
-		// A day to come would publish the current month (its start is
-		// after every record) and, made again later, would differ. Today
-		// is taken, as a report is said to be submitted on a date.
-		return nil, BadInput("asOf", "%s is after today (%s): a report is as recorded on a day that has come", q.AsOf.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
+	if err := s.notToCome(q.AsOf); err != nil {
+		return nil, err
 	}
 	src, err := s.reportSources(ctx, v, q.AsOf)
 	if err != nil {
@@ -238,55 +262,13 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 		return src, nil
 	}
 	src.at, src.figuresAt = at.UTC(), MonthStart(at)
-	past, err := replayed(ctx, s, v, src.at, func() *pastRecords {
-		return &pastRecords{frameworks: s.cfg.Frameworks.Blank(), commitments: commitments.New(s.cfg.Clock), outcomes: outcomes.New()}
-	})
+	past, err := s.recordsAt(ctx, v, src.at)
 	if err != nil {
 		return src, err
 	}
 	src.frameworks, src.commitments, src.outcomes = past.frameworks, past.commitments, past.outcomes
 	return src, nil
 }
-
-// pastRecords are the frameworks, the commitments and the outcomes
-// replayed together, in one read of the log: a report as of a moment costs
-// two replays (these and the inclusion figures at the start of the month),
-// not four.
-type pastRecords struct {
-	frameworks  *frameworks.Model
-	commitments *commitments.Model
-	outcomes    *outcomes.Model
-}
-
-var _ projections.Projection = (*pastRecords)(nil)
-
-func (p *pastRecords) models() []projections.Projection {
-	return []projections.Projection{p.frameworks, p.commitments, p.outcomes}
-}
-
-func (p *pastRecords) Name() string { return "frameworks+commitments+outcomes" }
-func (p *pastRecords) Version() int { return 1 } // in memory only: never compared
-
-func (p *pastRecords) Reset() {
-	for _, m := range p.models() {
-		m.Reset()
-	}
-}
-
-func (p *pastRecords) Apply(e projections.Event) error {
-	for _, m := range p.models() {
-		if err := m.Apply(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Snapshot and Restore: a past view lives in memory only.
-func (p *pastRecords) Snapshot(io.Writer) error { return errNoSnapshot }
-func (p *pastRecords) Restore(io.Reader) error  { return errNoSnapshot }
-
-var errNoSnapshot = errors.New("a past view is not snapshotted")
 
 // publication is the viewer whose figures a report publishes: the
 // reader's token (its replays are paced as theirs) with the role of one
@@ -386,7 +368,7 @@ func (s *Service) actual(ctx context.Context, src sources, f frameworks.Framewor
 		return nil, nil
 	}
 	v := f.Values[i]
-	a := &Actual{Value: v.Value, Comment: v.Comment, Evidence: v.Evidence}
+	a := &Actual{Value: v.Value, Comment: v.Comment, Evidence: v.Evidence, EvidenceItems: len(v.Evidence)}
 	for _, d := range v.Dimensions {
 		a.Dimensions = append(a.Dimensions, ReportDimension{Name: d.Name, Value: d.Value, Count: &d.Count})
 	}
@@ -407,5 +389,8 @@ func achievement(baseline *float64, target *framework.Target, actual *Actual) *f
 		return nil
 	}
 	a := (*actual.Value - *baseline) / (*target.Value - *baseline) * 100
+	if math.IsNaN(a) || math.IsInf(a, 0) {
+		return nil // values recorded before amounts were bounded
+	}
 	return &a
 }

@@ -148,3 +148,30 @@ func TestTheReportPublishesOnlyWhatTheReleaseGivesAnAnalyst(t *testing.T) {
 		t.Errorf("a space's id as a framework's: got %v, want not found", err)
 	}
 }
+
+// Found in review: analysts, who read aggregates only, read the evidence
+// texts of values entered by hand, which may name a person or a meeting.
+// Only admins, who enter them, read them.
+func TestOnlyAdminsReadTheEvidenceOfAValueEnteredByHand(t *testing.T) {
+	f := reporttest.New(t)
+	svc := f.Service(t, read.CellKey, 5)
+	texts := func(v read.Viewer) (n int) {
+		fw, err := svc.Framework(v, f.FrameworkID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range fw.Values {
+			n += len(x.Evidence)
+		}
+		return n
+	}
+	if texts(adminViewer) == 0 {
+		t.Fatal("the fixture has no evidence text for an admin to read")
+	}
+	advocacy := read.Viewer{Principal: access.Principal{Role: access.Advocacy, Subject: "advocacy", TokenID: "t3"}, Log: zerolog.Nop()}
+	for name, v := range map[string]read.Viewer{"an analyst": analystViewer, "an advocacy lead": advocacy} {
+		if n := texts(v); n > 0 {
+			t.Errorf("%s reads %d evidence texts", name, n)
+		}
+	}
+}

@@ -61,6 +61,9 @@ type Service struct {
 	replays *pace.Limiter
 	byKind  map[string]kind // see kinds
 	names   *nameIndex
+	// figuresAt is when a past service's inclusion model was recorded
+	// (At): the start of its moment's month; zero for the present.
+	figuresAt time.Time
 }
 
 // New checks the configuration and makes the service.
@@ -97,6 +100,10 @@ type Viewer struct {
 	ReadIdentity func()
 	// Language is the reader's, "fr" or "en": refusals are said in it.
 	Language string
+	// Leaves: the answer leaves the app — an export's file, a
+	// publication — so it is given nothing kept for the alliance's own
+	// pages (an outcome's locality: MayReadOutcomeLocality).
+	Leaves bool
 }
 
 // stopped turns an ended context into ErrTimeout.

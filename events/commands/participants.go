@@ -18,10 +18,14 @@ var ErrNoKeyStore = errors.New("no key store configured for participants' identi
 // Enrol enrols a participant, sealing their name and phone under a key of
 // their own that is durable before the event that uses it.
 //
-// A key is made only for an enrolment that is then accepted: a retry, an
+// A key is made only for an enrolment the decider accepts: a retry, an
 // erased person or a refused command leaves the keys as they were, so an
 // erased person's key is never made again and no refusal leaves a key
-// behind.
+// behind. A write that fails after sealing keeps the key: the same
+// enrolment retried on another node at that moment may have sealed under
+// it and be writing (keyLock is this node's), and the retry this one
+// calls for seals under it again. Such a key seals nothing kept until a
+// retry lands (doctor counts such keys in keys/ as harmless).
 func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol, who keystore.Identity, meta Meta) (Result[participant.Event], error) {
 	if h.keys == nil {
 		return Result[participant.Event]{}, ErrNoKeyStore
@@ -52,15 +56,8 @@ func (h *Handler) Enrol(ctx context.Context, id domain.ID, cmd participant.Enrol
 		return Result[participant.Event]{}, err
 	}
 	cmd.Identity = sealed
-	res, err := Participant.Execute(ctx, h, id, cmd, meta)
-	if err != nil {
-		// The append may have landed before the error (a cancelled wait
-		// for the sync): the key is dropped only when no enrolment uses it.
-		if enrolled, readErr := h.enrolled(context.WithoutCancel(ctx), id); readErr == nil && !enrolled {
-			err = errors.Join(err, h.keys.Forget(context.WithoutCancel(ctx), id))
-		}
-	}
-	return res, err
+	// A failed write keeps the key (see Enrol's doc).
+	return Participant.Execute(ctx, h, id, cmd, meta)
 }
 
 // decideThenClaim decides a command as a dry run and, when it is accepted,

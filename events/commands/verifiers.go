@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/outcome"
@@ -40,26 +39,9 @@ func (h *Handler) RequestSubstantiation(ctx context.Context, id domain.ID, cmd o
 		return Result[outcome.Event]{}, err
 	}
 	cmd.Verifier = sealed
-	res, err := Outcome.Execute(ctx, h, id, cmd, meta)
-	if err != nil && !h.requested(context.WithoutCancel(ctx), id, cmd.RequestID) {
-		err = errors.Join(err, h.keys.Forget(context.WithoutCancel(ctx), keyID)) // no request uses the key
-	}
-	return res, err
-}
-
-// requested reports whether an outcome holds a request (false when it
-// cannot be read: the key is then kept, never lost under a request).
-func (h *Handler) requested(ctx context.Context, id, requestID domain.ID) bool {
-	f, err := Outcome.fold(ctx, h, domain.StreamName(outcome.Category, id), [16]byte{})
-	if err != nil {
-		return true
-	}
-	for _, r := range f.state.Requests {
-		if r.ID == requestID {
-			return true
-		}
-	}
-	return false
+	// A failed write keeps the key, as an enrolment's does (Enrol): a
+	// retry on another node may be sealing under it now.
+	return Outcome.Execute(ctx, h, id, cmd, meta)
 }
 
 // EraseVerifier destroys a verifier's key first — so they are gone even if

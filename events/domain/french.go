@@ -33,6 +33,11 @@ func HasFrench(template string) bool {
 }
 
 var frenchReasons = map[string]string{
+	"this server takes no sealed identity":                                                                               "ce serveur ne prend aucune identité scellée",
+	"sealed for another key than this server's (%s): type the name again":                                                "scellé pour une autre clé que celle de ce serveur (%s) : saisissez le nom à nouveau",
+	"sealed by an older version of the app, accepted until %s only: type the name again":                                 "scellé par une ancienne version de l’application, acceptée jusqu’au %s seulement : saisissez le nom à nouveau",
+	"sealed by an older version of the app and already used for another record: type the name again":                     "scellé par une ancienne version de l’application et déjà utilisé pour un autre enregistrement : saisissez le nom à nouveau",
+	"does not open for this command (sealed for another person, region or use, or altered): type the name again":         "ne s’ouvre pas pour cette commande (scellé pour une autre personne, une autre région ou un autre usage, ou altéré) : saisissez le nom à nouveau",
 	"names an object that is already another one: this row was imported before with other answers":                       "désigne un objet qui en est déjà un autre : cette ligne a déjà été importée avec d’autres réponses",
 	"what this row changes kept changing while it was imported: import the file again":                                   "ce que change cette ligne a changé pendant l’import : importez le fichier à nouveau",
 	"is every region's (national or international level): only an admin or advocacy may write it":                        "concerne toutes les régions (niveau national ou international) : seuls un·e admin ou le plaidoyer peuvent l’écrire",
@@ -117,7 +122,7 @@ var frenchReasons = map[string]string{
 	"must begin with the reporting organisation's reference (%s-…)":            "doit commencer par la référence de l’organisation qui publie (%s-…)",
 	"%q is not a country code (ISO 3166-1, two capitals: ML)":                  "%q n’est pas un code de pays (ISO 3166-1, deux majuscules : ML)",
 	"%s is before startOn (%s)":                                                "%s est antérieure au début (startOn, %s)",
-	"%q is not an absolute address (https://…)":                                "%q n’est pas une adresse complète (https://…)",
+	"%q is not a web address (https://…)":                                      "%q n’est pas une adresse web (https://…)",
 	"%q is another partner's key":                                              "%q est déjà la clé d’un autre partenaire",
 	"is required: the regions the partner works in":                            "est obligatoire : les régions où travaille le partenaire",
 	"partner %q has values entered: it stays":                                  "le partenaire %q a des valeurs saisies : il reste",
@@ -130,6 +135,7 @@ var frenchReasons = map[string]string{
 	"is required for a qualitative indicator":                                  "est obligatoire pour un indicateur qualitatif",
 	"is required for a %s indicator":                                           "est obligatoire pour un indicateur de type %s",
 	"%v is not a percentage between 0 and 100":                                 "%v n’est pas un pourcentage entre 0 et 100",
+	"%v is beyond %v, more than any figure a programme reports":                "%v dépasse %v, plus qu’aucun chiffre qu’un programme rapporte",
 	"%v is negative":                                                  "%v est négatif",
 	"rule %s gives a %s indicator":                                    "la règle %s donne un indicateur de type %s",
 	"rule %q takes no pillar":                                         "la règle %q ne prend pas de pilier",

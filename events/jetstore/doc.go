@@ -27,5 +27,7 @@
 //     restarting on a busy machine) makes reads answer ErrUnavailable.
 //   - One append is at most 1000 events (JetStream's atomic batch limit).
 //   - A destroyed key's bytes leave the raft log (WAL) of the keys stream
-//     only once that log has moved past them and been compacted: see Vault.
+//     only once that log has moved past them and been compacted: every
+//     running node compacts when it hears of the Destroy (ShredWithin); a
+//     node down then, at its own timer once back. See Vault.
 package jetstore

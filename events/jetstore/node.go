@@ -236,6 +236,36 @@ func (n *Node) CompactLog(stream string) error {
 	return nil
 }
 
+// compactOnceHolding compacts the node's raft log of stream once its
+// replica holds sequence seq (a follower applies writes a moment after
+// the leader acknowledges them), trying for at most within.
+func (n *Node) compactOnceHolding(stream string, seq uint64, within time.Duration) {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if n.holds(stream, seq) && n.CompactLog(stream) == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// holds reports whether the node's own replica of stream has reached
+// sequence seq.
+func (n *Node) holds(stream string, seq uint64) bool {
+	info, err := n.srv.Jsz(&server.JSzOptions{Account: server.DEFAULT_GLOBAL_ACCOUNT, Streams: true})
+	if err != nil {
+		return false
+	}
+	for _, acc := range info.AccountDetails {
+		for _, s := range acc.Streams {
+			if s.Name == stream {
+				return s.State.LastSeq >= seq
+			}
+		}
+	}
+	return false
+}
+
 // Shutdown stops the node and waits until it has.
 func (n *Node) Shutdown() {
 	n.srv.Shutdown()

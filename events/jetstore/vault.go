@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -37,13 +39,23 @@ const (
 	padSize     = 512 * 1024
 )
 
+// ShredWithin is how long after a Destroy returns the key's bytes are
+// gone from the files of every node that is up: each process's vault
+// hears of the erase and compacts its nodes' raft logs once their replica
+// holds the padding (a node down then compacts on its own timer, within
+// two to three minutes of its start).
+const ShredWithin = 15 * time.Second
+
+// shreddedSubject is where a Destroy tells every vault, over plain NATS
+// (no stream keeps it), the keys stream's sequence its padding reached.
+const shreddedSubject = "palabre.keys.shredded"
+
 // VaultOptions tune a Vault.
 type VaultOptions struct {
 	// Replicas of the keys stream: 3 in a cluster of three.
 	Replicas int
-	// Nodes are the embedded nodes of this process whose raft log a
-	// Destroy compacts at once; the other nodes compact theirs on their
-	// own timer (every two to three minutes).
+	// Nodes are the embedded nodes of this process, whose raft logs are
+	// compacted when any vault of the cluster destroys a key.
 	Nodes []*Node
 }
 
@@ -54,6 +66,7 @@ type VaultOptions struct {
 type Vault struct {
 	stream jetstream.Stream
 	js     jetstream.JetStream
+	nc     *nats.Conn
 	opts   VaultOptions
 }
 
@@ -76,7 +89,26 @@ func OpenVault(ctx context.Context, nc *nats.Conn, opts VaultOptions) (*Vault, e
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{stream: stream, js: js, opts: opts}, nil
+	v := &Vault{stream: stream, js: js, nc: nc, opts: opts}
+	if len(opts.Nodes) > 0 && max(opts.Replicas, 1) > 1 {
+		if _, err := nc.Subscribe(shreddedSubject, v.compactOnShred); err != nil {
+			return nil, fmt.Errorf("jetstream: hear of erased keys: %w", err)
+		}
+	}
+	return v, nil
+}
+
+// compactOnShred compacts this process's nodes' raft logs of the keys
+// stream once each holds what a Destroy's padding reached, so that the
+// erased key's entry leaves every node's disk at once, not at its timer.
+func (v *Vault) compactOnShred(m *nats.Msg) {
+	seq, err := strconv.ParseUint(string(m.Data), 10, 64)
+	if err != nil {
+		return
+	}
+	for _, n := range v.opts.Nodes {
+		go n.compactOnceHolding(KeysStream, seq, ShredWithin)
+	}
 }
 
 func keySubject(id domain.ID) string { return keysPrefix + id.String() }
@@ -142,20 +174,26 @@ func (v *Vault) Destroy(ctx context.Context, id domain.ID) error {
 // log, purges them, and compacts the logs of this process's nodes.
 func (v *Vault) shredLog(ctx context.Context) error {
 	pad := make([]byte, padSize)
+	var padded uint64
 	for range padMessages {
 		rand.Read(pad) // noise: nothing could compress it below a block
-		if _, err := v.js.Publish(ctx, keysPad, pad); err != nil {
+		ack, err := v.js.Publish(ctx, keysPad, pad)
+		if err != nil {
 			return translate(ctx, "pad the keys' raft log", true, err)
 		}
+		padded = ack.Sequence
 	}
 	if err := v.stream.Purge(ctx, jetstream.WithPurgeSubject(keysPad)); err != nil {
 		return translate(ctx, "purge the keys' raft log padding", true, err)
 	}
 	for _, n := range v.opts.Nodes {
 		// A compaction refused now (a follower being caught up) is not a
-		// failed erase: the node's own timer compacts within minutes.
+		// failed erase: the notice below, or the node's own timer, does it.
 		_ = n.CompactLog(KeysStream)
 	}
+	// Every process's vault compacts its nodes (compactOnShred); a node
+	// that misses the notice (down) compacts on its own timer.
+	_ = v.nc.Publish(shreddedSubject, []byte(strconv.FormatUint(padded, 10)))
 	return nil
 }
 

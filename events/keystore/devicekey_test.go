@@ -2,11 +2,17 @@ package keystore_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/pebblestore"
 )
 
 // deviceKey is the device key of a key store under master.
@@ -33,21 +39,21 @@ func TestWhatADeviceSealsOnlyTheServersDeviceKeyOpens(t *testing.T) {
 		t.Fatal("two master keys give one device key")
 	}
 	who := keystore.Identity{Name: "Kadiatou Traoré", Phone: "+223 76 00 00 01"}
-	sealed, err := keystore.SealFor(k.ID(), k.Public(), who)
+	sealed, err := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(sealed, "Kadiatou") || !strings.HasPrefix(sealed, "p256."+k.ID()+".") {
+	if strings.Contains(sealed, "Kadiatou") || !strings.HasPrefix(sealed, "p256b."+k.ID()+".") {
 		t.Fatalf("the envelope %q", sealed)
 	}
-	if got, err := k.Open(sealed); err != nil || got != who {
+	if got, err := k.Open(sealed, enrolment); err != nil || got != who {
 		t.Fatalf("opened %+v, %v; want %+v", got, err, who)
 	}
-	if _, err := other.Open(sealed); !errors.Is(err, keystore.ErrSealedForAnotherKey) {
+	if _, err := other.Open(sealed, enrolment); !errors.Is(err, keystore.ErrSealedForAnotherKey) {
 		t.Errorf("another server's key opened it: %v", err)
 	}
 	// Another key's envelope renamed to this key's id still does not open.
-	forged, _ := keystore.SealFor(k.ID(), other.Public(), who)
+	forged, _ := keystore.SealFor(k.ID(), other.Public(), enrolment, who)
 	parts := strings.Split(sealed, ".")
 	flipped := parts[4][:len(parts[4])-2] + map[bool]string{true: "AA", false: "BB"}[parts[4][len(parts[4])-2:] != "AA"]
 	for name, env := range map[string]string{
@@ -55,10 +61,141 @@ func TestWhatADeviceSealsOnlyTheServersDeviceKeyOpens(t *testing.T) {
 		"altered":                      strings.Join(append(parts[:4:4], flipped), "."),
 		"truncated":                    strings.Join(parts[:4], "."),
 		"not base64":                   strings.Join([]string{parts[0], parts[1], "!!", parts[3], parts[4]}, "."),
-		"another scheme":               "x25519" + strings.TrimPrefix(sealed, "p256"),
+		"another scheme":               "x25519" + strings.TrimPrefix(sealed, "p256b"),
+		"relabelled as the old scheme": "p256" + strings.TrimPrefix(sealed, "p256b"),
 	} {
-		if got, err := k.Open(env); !errors.Is(err, keystore.ErrUnsealable) {
+		if got, err := k.Open(env, enrolment); !errors.Is(err, keystore.ErrUnsealable) && !errors.Is(err, keystore.ErrOldScheme) {
 			t.Errorf("%s: opened %+v, %v", name, got, err)
 		}
 	}
+}
+
+// enrolment is the binding of an enrolment in Gao.
+var enrolment = keystore.Binding{Purpose: "EnrolParticipant", Records: []domain.ID{ulid.MustParse("01KBGZ2D6JQ6X2V8Y3N0H5T7AB")}, Region: "gao"}
+
+// TestAnEnvelopeOpensOnlyForWhatItWasSealedFor: the additional data names
+// the command, the record and the region, so an envelope carried into
+// another command, record or region does not open, nor one of the old
+// scheme where a bound one is expected.
+func TestAnEnvelopeOpensOnlyForWhatItWasSealedFor(t *testing.T) {
+	k := deviceKey(t, 1)
+	who := keystore.Identity{Name: "Oumou Bound-Diarra"}
+	sealed, err := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	another := ulid.MustParse("01KBGZ2D6JQ6X2V8Y3N0H5T7AC")
+	for name, b := range map[string]keystore.Binding{
+		"another participant":       {Purpose: enrolment.Purpose, Records: []domain.ID{another}, Region: "gao"},
+		"another region":            {Purpose: enrolment.Purpose, Records: enrolment.Records, Region: "mopti"},
+		"a correction":              {Purpose: "CorrectParticipant", Records: enrolment.Records, Region: "gao"},
+		"a verifier":                {Purpose: "RequestSubstantiation", Records: []domain.ID{enrolment.Records[0], another}},
+		"no region":                 {Purpose: enrolment.Purpose, Records: enrolment.Records},
+		"the region as a record id": {Purpose: enrolment.Purpose, Records: nil, Region: enrolment.Records[0].String() + "\ngao"},
+	} {
+		if got, err := k.Open(sealed, b); !errors.Is(err, keystore.ErrUnsealable) {
+			t.Errorf("%s: opened %+v, %v", name, got, err)
+		}
+	}
+	// The web app authenticates the same lines (web/test/crypto.test.ts).
+	if got, want := enrolment.String(), "EnrolParticipant\n01KBGZ2D6JQ6X2V8Y3N0H5T7AB\ngao"; got != want {
+		t.Errorf("the binding reads %q, the web app's %q", got, want)
+	}
+	unbound, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+	if _, err := k.Open(unbound, enrolment); !errors.Is(err, keystore.ErrOldScheme) {
+		t.Errorf("an envelope of the old scheme opened as a bound one: %v", err)
+	}
+}
+
+// TestAnOldEnvelopeOpensOnceForOneCommandUntilItsDate: an envelope of the
+// old scheme, which devices still hold, opens for the first command that
+// brings it and for that command again (a retry), is refused to any other
+// — another record, region or purpose — on every node of the store, and
+// to every command after the transition's date.
+func TestAnOldEnvelopeOpensOnceForOneCommandUntilItsDate(t *testing.T) {
+	ctx := context.Background()
+	store, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	k := deviceKey(t, 1)
+	now := keystore.DefaultOldUntil.Add(-time.Hour)
+	envelopes := keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: func() time.Time { return now }})
+	who := keystore.Identity{Name: "Awa Unbound-Coulibaly"}
+	old, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+	if got, wasOld, err := envelopes.Open(ctx, old, enrolment); err != nil || got != who || !wasOld {
+		t.Fatalf("the first use of an old envelope: %+v, %v, %v", got, wasOld, err)
+	}
+	if got, _, err := envelopes.Open(ctx, old, enrolment); err != nil || got != who {
+		t.Fatalf("the same command again: %+v, %v", got, err)
+	}
+	replayed := keystore.Binding{Purpose: enrolment.Purpose, Records: []domain.ID{ulid.MustParse("01KBGZ2D6JQ6X2V8Y3N0H5T7AC")}, Region: "mopti"}
+	// Another node of the same store remembers it as well.
+	otherNode := keystore.NewEnvelopes(deviceKey(t, 1), store, &keystore.EnvelopeOptions{Clock: func() time.Time { return now }})
+	if got, _, err := otherNode.Open(ctx, old, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+		t.Fatalf("an old envelope replayed into another enrolment: %+v, %v", got, err)
+	}
+	// The same bytes spelt otherwise are the same envelope: the ephemeral
+	// point's 65 bytes leave 2 bits of its last character unused.
+	parts := strings.Split(old, ".")
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, parts[2][len(parts[2])-1])
+	parts[2] = parts[2][:len(parts[2])-1] + string(alphabet[last^1])
+	if respelt := strings.Join(parts, "."); respelt == old {
+		t.Fatal("the envelope was not spelt otherwise")
+	} else if got, _, err := otherNode.Open(ctx, respelt, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+		t.Fatalf("the envelope spelt otherwise, replayed: %+v, %v", got, err)
+	}
+	if got, _, err := keystore.NewEnvelopes(k, nil, nil).Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
+		t.Errorf("opened without a store to remember it in: %+v, %v", got, err)
+	}
+	fresh, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+	now = keystore.DefaultOldUntil.Add(time.Second)
+	if got, _, err := envelopes.Open(ctx, fresh, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
+		t.Errorf("an old envelope after the transition's date: %+v, %v", got, err)
+	}
+	bound, _ := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
+	if got, wasOld, err := envelopes.Open(ctx, bound, enrolment); err != nil || got != who || wasOld {
+		t.Errorf("a bound envelope after that date: %+v, %v, %v", got, wasOld, err)
+	}
+}
+
+// BenchmarkOpeningAnEnvelope: a bound envelope costs one ECDH and one
+// AES-GCM; an old one also a durable append to the log (its first use).
+func BenchmarkOpeningAnEnvelope(b *testing.B) {
+	keys, err := keystore.Open(b.TempDir(), bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		b.Fatal(err)
+	}
+	k, _ := keys.DeviceKey()
+	store, err := pebblestore.Open(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	now := func() time.Time { return keystore.DefaultOldUntil.Add(-time.Hour) }
+	envelopes := keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: now})
+	who := keystore.Identity{Name: "Bench Mark"}
+	b.Run("bound", func(b *testing.B) {
+		sealed, _ := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
+		for b.Loop() {
+			if _, _, err := envelopes.Open(context.Background(), sealed, enrolment); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("old, first use", func(b *testing.B) {
+		olds := make([]string, 0, b.N)
+		for range b.N {
+			sealed, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+			olds = append(olds, sealed)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := envelopes.Open(context.Background(), olds[i], enrolment); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

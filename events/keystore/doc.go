@@ -22,7 +22,10 @@
 // The device key (devicekey.go) is what devices seal names and phones to
 // before they keep or send them: a P-256 key derived from the master key,
 // whose public half the API publishes; only the server opens what a
-// device sealed, and the device never can.
+// device sealed, and the device never can. Each envelope is sealed for one
+// command (a Binding: the command's name, the record's ids, the region),
+// and opens in no other; Envelopes (envelopes.go) also opens, for a while
+// and once each, the old envelopes that were bound to nothing.
 //
 // # Caveats
 //

@@ -4,7 +4,9 @@
 //
 //   node graphiql.mjs http://127.0.0.1:PORT/graphiql out.png
 //
-// Prints JSON: what the Docs pane shows and what autocompletion offered.
+// Prints JSON: what the Docs pane shows, what autocompletion offered, and
+// the keys of what the page left in the browser's storage once a query
+// with variables was typed (a shared laptop's next user could read them).
 import { chromium } from "playwright-core";
 
 const [url, screenshot] = process.argv.slice(2);
@@ -30,8 +32,16 @@ try {
   const hints = page.locator(".CodeMirror-hints");
   await hints.waitFor({ timeout: 5000 }).catch(async (err) => { await page.screenshot({ path: screenshot }); throw err; });
   const hintText = await hints.innerText();
+  await page.keyboard.press("Escape");
+  await page.keyboard.type('itmentFigures { total } }');
+  const variables = page.locator(".graphiql-editor-tool .CodeMirror").first();
+  await page.getByRole("button", { name: /^variables$/i }).click();
+  await variables.click();
+  await page.keyboard.type('{"name": "Aminata Traoré"}');
+  await page.waitForTimeout(1500); // GraphiQL saves what is typed after 500 ms
+  const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
   await page.screenshot({ path: screenshot });
-  process.stdout.write(JSON.stringify({ docs: docsText, hints: hintText }));
+  process.stdout.write(JSON.stringify({ docs: docsText, hints: hintText, stored }));
 } finally {
   await browser.close();
 }

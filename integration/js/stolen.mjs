@@ -238,10 +238,10 @@ try {
   step("stolen", {
     waiting, databases: Object.keys(stolen.idb), caches: Object.keys(stolen.caches), cachedFiles: Object.values(stolen.caches).flatMap(Object.keys),
     inClear: found(text), clear, codeInClear: text.includes(newcomer.code), noteInClear: text.includes(note),
-    sealedForServer: (text.match(/p256\.[A-Za-z0-9_-]+\./g) ?? []).length,
+    sealedForServer: (text.match(/p256b?\.[A-Za-z0-9_-]+\./g) ?? []).length,
     openedWithPin: withPin.plain?.length ?? 0, pinError: withPin.error ?? "", guessMs: withPin.guessMs, params: withPin.params,
     inOpened: found(opened), codeInOpened: opened.includes(newcomer.code), noteInOpened: opened.includes(note),
-    envelopeInOpened: /p256\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.test(opened),
+    envelopeInOpened: /p256b?\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.test(opened),
   });
   await context.close();
   step("disk", { hits: onDisk(profile) });

@@ -160,6 +160,14 @@ func (m *Model) MadeAt(dialogueID domain.ID) []Commitment {
 	return out
 }
 
+// RegionOf is where a commitment counts, as its figures count it: its
+// space's region, else its stakeholder's.
+func (m *Model) RegionOf(c Commitment) string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.region(&c)
+}
+
 // region is where a commitment counts: its space's region, else its
 // stakeholder's.
 func (m *Model) region(c *Commitment) string {

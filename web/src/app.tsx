@@ -92,7 +92,8 @@ function TopBar({ session, reference, route, onToggleLanguage, onLeave }: { sess
   const tracks = session.role === 'advocacy' || session.role === 'admin'
   // on a phone the menu is one row that scrolls sideways: the page's own
   // link is marked and brought into view so a person sees where they are
-  const here = '/' + (route.split('/')[1] ?? '')
+  const first = route.split('/')[1] ?? ''
+  const here = '/' + (first === 'framework' ? 'frameworks' : first)
   const link = (href: string, label: string) => (
     <a href={'#' + href} aria-current={href === here ? 'page' : undefined}>
       {label}
@@ -110,6 +111,8 @@ function TopBar({ session, reference, route, onToggleLanguage, onLeave }: { sess
         {tracks && link('/commitments', t('nav.commitments'))}
         {session.role !== 'analyst' && link('/outcomes', t('nav.outcomes'))}
         {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
+        {link('/frameworks', t('nav.frameworks'))}
+        {pagesOf(session.role).includes('donorreport') && session.regions.length === 0 && link('/report', t('nav.report'))}
         {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
         {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
       </nav>
@@ -275,12 +278,19 @@ function ServerKeyChanged({ was, now }: { was: ServerKey; now: ServerKey }) {
  * module's name (see vite.config.ts: the service worker caches those, and
  * no other role's). */
 export function pagesOf(role: Session['role']): string[] {
-  return { facilitator: ['dashboard'], advocacy: [], analyst: ['dashboard'], admin: ['dashboard', 'admin', 'erasure'] }[role]
+  // every role reads the results frameworks; the donor report covers every
+  // region, which a facilitator's token may not read
+  return {
+    facilitator: ['dashboard', 'frameworks'], advocacy: ['frameworks', 'donorreport'], analyst: ['dashboard', 'frameworks', 'donorreport'],
+    admin: ['dashboard', 'admin', 'erasure', 'frameworks', 'donorreport'],
+  }[role]
 }
 
 const loadDashboard = () => import('./pages/Dashboard')
 const loadAdmin = () => import('./pages/Admin')
 const loadErasure = () => import('./pages/Erasure')
+const loadFrameworks = () => import('./pages/Frameworks')
+const loadDonorReport = () => import('./pages/DonorReport')
 const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ default: m.AdminParticipants }))
 
 // page is the route's page for a role; a role's home is where its work is.
@@ -326,6 +336,10 @@ function page(route: string, role: Session['role']) {
       return <ScorecardSheet id={second!} />
     case tracks && first === 'scorecard' && !!second:
       return <ScorecardPage id={second!} />
+    case first === 'frameworks' || first === 'framework':
+      return <Lazy load={loadFrameworks} props={{ path: first === 'framework' ? route.split('/').slice(2) : [] }} />
+    case pagesOf(role).includes('donorreport') && first === 'report':
+      return <Lazy load={loadDonorReport} props={{ id: second }} />
     case pagesOf(role).includes('dashboard') && first === 'dashboard':
       return <Lazy load={loadDashboard} props={{}} />
     case pagesOf(role).includes('admin') && first === 'admin':

@@ -4,8 +4,9 @@ import { scryptAsync } from '@noble/hashes/scrypt.js'
 //
 // Names and phones are sealed to the server's device key as soon as they
 // are typed (sealForServer: an ephemeral P-256 key, ECDH, HKDF-SHA-256,
-// AES-256-GCM): the device never reads them back, and nothing on it, the
-// PIN included, opens them.
+// AES-256-GCM), each for the one command that carries it: the device
+// never reads them back, nothing on it, the PIN included, opens them, and
+// the server opens one only in its own command.
 //
 // What the app must read offline (the outbox, so a refused item can be
 // fixed, and the region's codes) is sealed with AES-GCM under a random
@@ -81,10 +82,24 @@ export async function unseal<T>(key: CryptoKey, sealed: Sealed): Promise<T> {
   return JSON.parse(new TextDecoder().decode(plain)) as T
 }
 
-/** sealForServer seals a name and phone to the server's device key, in the
- * envelope IdentityInput.sealed takes (see graphql's schema). */
-export async function sealForServer(server: ServerKey, who: { name: string; phone?: string; organisation?: string }): Promise<string> {
+/** Binding is what an envelope is sealed for, as the server rebuilds it
+ * from the command the envelope arrives in: the command's name, the ids of
+ * the record it goes into (made on the device, upper case), and the region
+ * the command names ('' when none). Sealed for one command, a name opens
+ * in no other: not in another person's enrolment, another region, nor as
+ * an outcome's verifier. */
+export interface Binding {
+  purpose: 'EnrolParticipant' | 'CorrectParticipant' | 'RequestSubstantiation'
+  records: string[]
+  region: string
+}
+
+/** sealForServer seals a name and phone to the server's device key for
+ * one command, in the envelope IdentityInput.sealed takes (see graphql's
+ * schema): p256b, additional data its binding's lines. */
+export async function sealForServer(server: ServerKey, binding: Binding, who: { name: string; phone?: string; organisation?: string }): Promise<string> {
   if (server.algorithm !== 'p256') throw new Error('unknown device key algorithm ' + server.algorithm)
+  if ((binding.purpose + binding.region).includes('\n')) throw new Error('a binding has no line break')
   const serverPoint = fromBase64Url(server.publicKey)
   const P256 = { name: 'ECDH', namedCurve: 'P-256' }
   const theirs = await crypto.subtle.importKey('raw', serverPoint as BufferSource, P256, false, [])
@@ -93,11 +108,17 @@ export async function sealForServer(server: ServerKey, who: { name: string; phon
   const shared = await crypto.subtle.deriveBits({ name: 'ECDH', public: theirs }, mine.privateKey, 256)
   const hkdf = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey'])
   const salt = new Uint8Array([...myPoint, ...serverPoint])
-  const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode('palabre identity v1') }, hkdf,
+  const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode('palabre identity v2') }, hkdf,
     { name: 'AES-GCM', length: 256 }, false, ['encrypt'])
   const iv = random(12)
-  const data = await crypto.subtle.encrypt({ ...aesGcm(iv), additionalData: encoder.encode('p256.' + server.id) }, key, encoder.encode(JSON.stringify(who)))
-  return ['p256', server.id, toBase64Url(myPoint), toBase64Url(iv), toBase64Url(new Uint8Array(data))].join('.')
+  const data = await crypto.subtle.encrypt({ ...aesGcm(iv), additionalData: encoder.encode(additionalData(server.id, binding)) }, key, encoder.encode(JSON.stringify(who)))
+  return ['p256b', server.id, toBase64Url(myPoint), toBase64Url(iv), toBase64Url(new Uint8Array(data))].join('.')
+}
+
+/** additionalData is what AES-GCM authenticates with the name: the
+ * scheme, the key's id and the binding, one a line (keystore.Binding). */
+export function additionalData(keyId: string, b: Binding): string {
+  return ['p256b', keyId, b.purpose, ...b.records, b.region].join('\n')
 }
 
 export function toBase64(bytes: Uint8Array): string {

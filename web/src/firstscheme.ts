@@ -1,5 +1,6 @@
 import { fromBase64, newVault, scryptParams, seal, sealForServer, unseal, type Sealed, type ServerKey } from './crypto'
 import type { ItemContent, ItemState, StoredItem, Store } from './db'
+import { bindingOf } from './outbox'
 import { pinnedKey } from './serverkey'
 
 // A one-time migration reader for the PIN's first scheme (before issue
@@ -90,7 +91,7 @@ async function moveItem(old: FirstSchemeItem, oldKey: CryptoKey | null, key: Cry
   if (identity && state !== 'sent') {
     if (!oldKey) throw new Error('first scheme: a sealed name without its PIN')
     const who = await unseal<{ name: string; phone?: string }>(oldKey, identity)
-    if (server) content.variables = { ...content.variables, identity: { sealed: await sealForServer(server, who) } }
+    if (server) content.variables = { ...content.variables, identity: { sealed: await sealForServer(server, bindingOf(mutation, content.variables), who) } }
     else content.identity = who
   }
   const item: StoredItem = { seq, commandId, mutation, state, createdAt, content: await seal(key, content) }

@@ -86,7 +86,7 @@ const fieldLabels: Record<string, MessageKey> = {
   spaceId: 'dialogue.space', heldOn: 'dialogue.heldOn', format: 'dialogue.format', pillar: 'dialogue.pillar', title: 'dialogue.titleField',
   topics: 'dialogue.topics', locality: 'dialogue.locality', language: 'dialogue.language', durationMinutes: 'dialogue.duration',
   attendees: 'dialogue.attendees', headcount: 'dialogue.headcount', stakeholderIds: 'dialogue.stakeholders', concerns: 'dialogue.concerns',
-  code: 'enrol.code', sex: 'enrol.sex', birthYear: 'enrol.birthYear', ageBand: 'enrol.ageBand', region: 'enrol.region',
+  identity: 'enrol.name', code: 'enrol.code', sex: 'enrol.sex', birthYear: 'enrol.birthYear', ageBand: 'enrol.ageBand', region: 'enrol.region',
   displacement: 'enrol.displacement', groups: 'enrol.groups', functioning: 'enrol.functioning', consent: 'enrol.consent',
   stakeholderId: 'dialogue.commitmentStakeholder', text: 'dialogue.commitmentText', dueOn: 'dialogue.commitmentDue',
   actorId: 'outcome.actor', changeType: 'outcome.changeType', description: 'outcome.description', significance: 'outcome.significance',

@@ -1,5 +1,5 @@
 import { Offline, SignedOut, type Answer, type ApiError } from './api'
-import { seal, sealForServer, unseal, type ServerKey } from './crypto'
+import { seal, sealForServer, unseal, type Binding, type ServerKey } from './crypto'
 import type { ItemContent, OutboxItem, StoredItem, Store } from './db'
 import { t, type MessageKey } from './i18n'
 
@@ -160,7 +160,7 @@ export class Outbox {
     if (!cmd.identity) return cmd.variables
     const server = this.serverKey()
     if (!server) throw new Error('no server key')
-    return { ...cmd.variables, identity: { sealed: await sealForServer(server, cmd.identity) } }
+    return { ...cmd.variables, identity: { sealed: await sealForServer(server, bindingOf(cmd.mutation, cmd.variables), cmd.identity) } }
   }
 
   /** sealWaitingNames seals to the server, once its key is pinned, the
@@ -170,7 +170,7 @@ export class Outbox {
     if (!server) return
     for (const item of await this.list()) {
       if (!item.identity) continue
-      const variables = { ...item.variables, identity: { sealed: await sealForServer(server, item.identity) } }
+      const variables = { ...item.variables, identity: { sealed: await sealForServer(server, bindingOf(item.mutation, item.variables), item.identity) } }
       await this.db.put('outbox', await this.stored({ ...item, variables, identity: undefined }))
     }
   }
@@ -197,6 +197,23 @@ export class Outbox {
       }
     }
   }
+}
+
+/** bindingOf is what a command's name and phone are sealed for, from its
+ * mutation and variables as they will be sent (a fix keeps the commandId,
+ * so its binding): the server rebuilds the same from the command
+ * (core/policy's bindingOf), and an envelope opens nowhere else. */
+export function bindingOf(mutation: string, variables: Record<string, unknown>): Binding {
+  const input = (variables.input ?? {}) as { region?: string }
+  switch (mutation) {
+    case 'enrolParticipant':
+      return { purpose: 'EnrolParticipant', records: [String(variables.commandId)], region: input.region ?? '' }
+    case 'correctParticipant':
+      return { purpose: 'CorrectParticipant', records: [String(variables.id)], region: input.region ?? '' }
+    case 'requestSubstantiation':
+      return { purpose: 'RequestSubstantiation', records: [String(variables.id), String(variables.requestId)], region: '' }
+  }
+  throw new Error('no name is sealed for ' + mutation)
 }
 
 /** kindOf names what an item is, in the interface's language. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { newVault, openVault, scryptParams, seal, sealForServer, unseal } from '../src/crypto'
+import { additionalData, newVault, openVault, scryptParams, seal, sealForServer, unseal, type Binding } from '../src/crypto'
 import { server } from './server'
 
 // Tests derive with a small scrypt (the parameters are the vault's own);
@@ -45,27 +45,48 @@ describe('the PIN’s vault', () => {
 })
 
 describe('a name sealed for the server', () => {
+  const enrolment: Binding = { purpose: 'EnrolParticipant', records: ['01KBGZ2D6JQ6X2V8Y3N0H5T7AB'], region: 'gao' }
+
   it('opens with the server’s private key only', async () => {
     const s = await server()
     const who = { name: 'Aminata Canari', phone: '+223 555' }
-    const envelope = await sealForServer(s.key, who)
+    const envelope = await sealForServer(s.key, enrolment, who)
     expect(envelope).not.toContain('Aminata')
     expect(envelope).not.toContain(btoa('Aminata').slice(0, 8))
-    expect(await s.open(envelope)).toEqual(who)
+    expect(await s.open(envelope, enrolment)).toEqual(who)
     const other = await server()
-    await expect(other.open(envelope)).rejects.toThrow()
+    await expect(other.open(envelope, enrolment)).rejects.toThrow()
   })
 
-  it('differs every time, and names the key it was sealed for', async () => {
+  it('opens only for the command it was sealed for: not another person, region or use', async () => {
     const s = await server()
-    const a = await sealForServer(s.key, { name: 'X' })
-    const b = await sealForServer(s.key, { name: 'X' })
+    const envelope = await sealForServer(s.key, enrolment, { name: 'Aminata Canari' })
+    for (const elsewhere of [
+      { ...enrolment, records: ['01KBGZ2D6JQ6X2V8Y3N0H5T7AC'] },
+      { ...enrolment, region: 'mopti' },
+      { ...enrolment, purpose: 'CorrectParticipant' as const },
+      { purpose: 'RequestSubstantiation' as const, records: [...enrolment.records, '01KBGZ2D6JQ6X2V8Y3N0H5T7AC'], region: '' },
+    ]) {
+      await expect(s.open(envelope, elsewhere)).rejects.toThrow()
+    }
+  })
+
+  it('authenticates the binding as the server rebuilds it (keystore.Binding)', () => {
+    expect(additionalData('k1', enrolment)).toBe('p256b\nk1\nEnrolParticipant\n01KBGZ2D6JQ6X2V8Y3N0H5T7AB\ngao')
+    expect(additionalData('k1', { purpose: 'RequestSubstantiation', records: ['O1', 'R1'], region: '' })).toBe('p256b\nk1\nRequestSubstantiation\nO1\nR1\n')
+  })
+
+  it('differs every time, and names the scheme and the key it was sealed for', async () => {
+    const s = await server()
+    const a = await sealForServer(s.key, enrolment, { name: 'X' })
+    const b = await sealForServer(s.key, enrolment, { name: 'X' })
     expect(a).not.toBe(b)
-    expect(a.startsWith('p256.test-key.')).toBe(true)
+    expect(a.startsWith('p256b.test-key.')).toBe(true)
   })
 
-  it('refuses a key of a scheme it does not know', async () => {
+  it('refuses a key of a scheme it does not know, and a region that would read as another binding', async () => {
     const s = await server()
-    await expect(sealForServer({ ...s.key, algorithm: 'x25519' }, { name: 'X' })).rejects.toThrow()
+    await expect(sealForServer({ ...s.key, algorithm: 'x25519' }, enrolment, { name: 'X' })).rejects.toThrow()
+    await expect(sealForServer(s.key, { ...enrolment, region: 'gao\nx' }, { name: 'X' })).rejects.toThrow()
   })
 })

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { openDB } from 'idb'
 import { describe, expect, it } from 'vitest'
 import { Offline } from '../src/api'
-import { toBase64, type ServerKey } from '../src/crypto'
+import { toBase64, type Binding, type ServerKey } from '../src/crypto'
 import { cached, openStore, type Store } from '../src/db'
 import { holdsFirstScheme } from '../src/firstscheme'
 import { Outbox } from '../src/outbox'
@@ -17,6 +17,8 @@ import { server } from './server'
 const cost = { iterations: 1000, params: { N: 2 ** 10, r: 8, p: 1 } }
 const oldPin = '123456'
 const newcomer = { name: 'Aminata Canari', phone: '+223 555 01 02' }
+// The newcomer's enrolment, E1, names no region: what its name is sealed for.
+const newcomerBinding: Binding = { purpose: 'EnrolParticipant', records: ['E1'], region: '' }
 
 async function firstSchemeDevice(name: string): Promise<void> {
   const encoder = new TextEncoder()
@@ -52,13 +54,13 @@ async function firstSchemeDevice(name: string): Promise<void> {
 const outbox = (db: Store, key: CryptoKey, serverKey: ServerKey | null) =>
   new Outbox(db, async () => { throw new Offline('offline') }, () => key, () => serverKey)
 
-async function expectWorkIntact(db: Store, key: CryptoKey, open: (envelope: string) => Promise<unknown>, serverKey: ServerKey) {
+async function expectWorkIntact(db: Store, key: CryptoKey, open: (envelope: string, binding: Binding) => Promise<unknown>, serverKey: ServerKey) {
   const items = await outbox(db, key, serverKey).list()
   expect(items.map((i) => [i.commandId, i.state, i.refersTo])).toEqual([['E1', 'waiting', []], ['D1', 'waiting', ['E1']], ['D2', 'waiting', []]])
   expect(items[1].variables).toEqual({ commandId: 'D1', input: { attendees: ['E1'], notes: 'puits' } })
   expect(items[2].variables).toEqual({ commandId: 'D2', input: { headcount: 31 } })
   const sealed = (items[0].variables.identity as { sealed: string }).sealed
-  expect(await open(sealed)).toEqual(newcomer)
+  expect(await open(sealed, newcomerBinding)).toEqual(newcomer)
   expect(items[0].identity).toBeUndefined()
   const stored = JSON.stringify([await db.getAll('outbox'), await db.getAll('cache'), await db.getAll('meta')])
   for (const clear of ['Aminata', '555', 'GAO-0042', 'GAO-0001', 'puits', 'check']) expect(stored).not.toContain(clear)
@@ -98,7 +100,7 @@ describe('a device that holds the PIN’s first scheme', () => {
     await outbox(db, key, s.key).sealWaitingNames()
     const items = await outbox(db, key, s.key).list()
     expect(items[0].identity).toBeUndefined()
-    expect(await s.open((items[0].variables.identity as { sealed: string }).sealed)).toEqual(newcomer)
+    expect(await s.open((items[0].variables.identity as { sealed: string }).sealed, newcomerBinding)).toEqual(newcomer)
   })
 
   it('resumes a migration interrupted midway, with nothing lost', async () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { Offline, type Answer } from '../src/api'
 import { newVault, type ServerKey } from '../src/crypto'
 import { openStore, type Store } from '../src/db'
-import { Outbox, blockers, kindOf, type Command, type Send } from '../src/outbox'
+import { Outbox, bindingOf, blockers, kindOf, type Command, type Send } from '../src/outbox'
+import { server as deviceKeyServer } from './server'
 
 let n = 0
 const store = () => openStore('test-' + n++)
@@ -35,6 +36,40 @@ function server(answers: Record<string, Answer<unknown> | 'offline'>) {
 }
 
 describe('the outbox', () => {
+  it('seals each name for its own command: an enrolment’s id and region, a correction’s person, a verifier’s outcome and request', async () => {
+    const s = await deviceKeyServer()
+    const db = await store()
+    const { send, got } = server({})
+    const box = new Outbox(db, send, () => unlocked.key, () => s.key)
+    const who = { name: 'Aminata Canary' }
+    await box.add({ ...command('P1', [], who), variables: { commandId: 'P1', input: { code: 'GAO-1', region: 'gao' } } })
+    await box.add({ ...command('C1', [], who), mutation: 'correctParticipant', variables: { commandId: 'C1', id: 'P0', input: { code: 'GAO-0', region: 'gao' } } })
+    await box.add({ ...command('V1', [], who), mutation: 'requestSubstantiation', variables: { commandId: 'V1', id: 'O1', requestId: 'R1', requestedOn: '2026-12-01' } })
+    await box.drain()
+    const sealed = got.map((v) => (v.identity as { sealed: string }).sealed)
+    expect(await s.open(sealed[0], { purpose: 'EnrolParticipant', records: ['P1'], region: 'gao' })).toEqual(who)
+    expect(await s.open(sealed[1], { purpose: 'CorrectParticipant', records: ['P0'], region: 'gao' })).toEqual(who)
+    expect(await s.open(sealed[2], { purpose: 'RequestSubstantiation', records: ['O1', 'R1'], region: '' })).toEqual(who)
+    // Carried into another command, it does not open.
+    await expect(s.open(sealed[0], { purpose: 'EnrolParticipant', records: ['P2'], region: 'mopti' })).rejects.toThrow()
+    await expect(s.open(sealed[0], { purpose: 'RequestSubstantiation', records: ['O1', 'R1'], region: '' })).rejects.toThrow()
+    expect(() => bindingOf('holdDialogue', { commandId: 'D' })).toThrow()
+  })
+
+  it('keeps a name the server will not open (an old envelope past its date, or used before) in sight with the reason, and what names it waits', async () => {
+    const db = await store()
+    const refusal = { code: 'BAD_USER_INPUT', field: 'identity.sealed', message: 'identity.sealed: scellé par une ancienne version de l’application…' }
+    const { send } = server({ P: { errors: [refusal] } })
+    const box = outbox(db, send)
+    await box.add(command('P', [], { name: 'Aminata Canary' }))
+    await box.add(command('D', ['P']))
+    expect(await box.drain()).toEqual({ sent: 0, refused: 1, waiting: 1 })
+    const [refused, waiting] = await box.list()
+    expect([refused.state, refused.error]).toEqual(['refused', refusal])
+    expect(waiting.state).toBe('waiting')
+    expect(await box.count()).toBe(2)
+  })
+
   it('sends in order, and an item naming a refused one waits for it while the others go on', async () => {
     const db = await store()
     const { send, got } = server({ B: { errors: [{ code: 'BAD_USER_INPUT', field: 'input.code', message: 'taken' }] } })
@@ -101,7 +136,7 @@ describe('the outbox’s names and what waits', () => {
     const { send, got } = server({})
     let key: CryptoKey | null = unlocked.key
     const box = outbox(db, send, () => key)
-    await box.add({ ...command('P', ['SPACE_REF_01']), summary: 'Inscription GAO-0042', variables: { commandId: 'P', input: { code: 'GAO-0042', groups: ['pastoralist'] } }, identity: { name: 'Aminata Canary', phone: '+223 555' } })
+    await box.add({ ...command('P', ['SPACE_REF_01']), mutation: 'enrolParticipant', summary: 'Inscription GAO-0042', variables: { commandId: 'P', input: { code: 'GAO-0042', groups: ['pastoralist'] } }, identity: { name: 'Aminata Canary', phone: '+223 555' } })
     const raw = JSON.stringify(await db.getAll('outbox'))
     for (const clear of ['Aminata', '555', 'GAO-0042', 'pastoralist', 'SPACE_REF_01', 'document', 'refersTo']) expect(raw).not.toContain(clear)
     expect(Object.keys((await db.getAll('outbox'))[0]).sort()).toEqual(['commandId', 'content', 'createdAt', 'mutation', 'seq', 'state'])
@@ -112,7 +147,7 @@ describe('the outbox’s names and what waits', () => {
     await box.drain()
     // What the server got: the name sealed to it, which the device cannot open.
     const identity = got[0].identity as { sealed: string }
-    expect(identity.sealed).toMatch(/^p256\.k1\./)
+    expect(identity.sealed).toMatch(/^p256b\.k1\./)
     expect(JSON.stringify(got[0])).not.toContain('Aminata')
     const [sent] = await box.list()
     expect(sent.state).toBe('sent')
@@ -139,7 +174,7 @@ describe('the outbox’s names and what waits', () => {
     await box.replace(item.seq!, command('ignored', [], { name: 'Aminata Canary' }))
     expect(JSON.stringify(await db.getAll('outbox'))).not.toContain('Aminata')
     await box.drain()
-    expect(got.map((v) => [v.commandId, String((v.identity as { sealed: string }).sealed).slice(0, 8)])).toEqual([['P', 'p256.k1.'], ['P', 'p256.k1.']])
+    expect(got.map((v) => [v.commandId, String((v.identity as { sealed: string }).sealed).slice(0, 8)])).toEqual([['P', 'p256b.k1'], ['P', 'p256b.k1']])
   })
 
   it('says what kind of entry each item is, and that one waiting on an unsent enrolment waits for it, not for a fix', async () => {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,20 +24,21 @@ func openData(o *publish.Observatory, opt Options) (map[string][]byte, error) {
 		}
 		return english
 	}
+	names := newLabels(opt.Lang, opt.Regions).authorityNames(o)
 	tables := map[string][][]any{}
 	tables["data/engagements.csv"] = [][]any{{h("réf", "ref"), h("autorité", "authority"), h("région", "region"), h("pilier", "pillar"), h("engagement", "commitment"),
 		h("pris le", "made on"), h("échéance", "due on"), h("statut", "status"), h("réglé le", "settled on")}}
 	tables["data/suivis.csv"] = [][]any{{h("engagement", "commitment"), "n", h("date", "date"), h("type", "kind"), h("statut", "status"), h("pièces", "evidence items")}}
 	for _, a := range o.Authorities {
 		for _, c := range a.Commitments {
-			tables["data/engagements.csv"] = append(tables["data/engagements.csv"], []any{c.Ref, a.Name, c.Region, c.Pillar, c.Text, day(c.MadeOn), day(c.DueOn), c.Status, day(c.SettledOn)})
+			tables["data/engagements.csv"] = append(tables["data/engagements.csv"], []any{c.Ref, names[a.Ref], c.Region, c.Pillar, c.Text, day(c.MadeOn), day(c.DueOn), c.Status, day(c.SettledOn)})
 			for _, p := range c.Progress {
 				tables["data/suivis.csv"] = append(tables["data/suivis.csv"], []any{c.Ref, p.N, day(p.On), p.Kind, p.Status, p.EvidenceItems})
 			}
 		}
 	}
 	rateHead := []any{h("clé", "key"), h("nom", "name"), h("pris", "made"), h("en cours", "open"), h("tenus", "fulfilled"), h("non tenus", "broken"), h("retirés", "withdrawn"), h("taux de tenue", "fulfilment rate")}
-	tables["data/taux-autorites.csv"] = append([][]any{rateHead}, rateRows(o.RatesByAuthority)...)
+	tables["data/taux-autorites.csv"] = append([][]any{rateHead}, rateRows(relabel(o.RatesByAuthority, names))...)
 	tables["data/taux-regions.csv"] = append([][]any{rateHead}, rateRows(o.RatesByRegion)...)
 	tables["data/inclusion.csv"] = [][]any{{h("région", "region"), h("année", "year"), h("mesure", "measure"), h("nombre", "count"), h("part", "share"), h("masqué", "withheld"), h("perturbé", "perturbed")}}
 	for _, c := range o.Inclusion {
@@ -132,4 +134,13 @@ func day(d domain.Date) string {
 		return ""
 	}
 	return d.String()
+}
+
+// relabel names the authorities' rates as the site does.
+func relabel(rates []publish.Rate, names map[string]string) []publish.Rate {
+	out := slices.Clone(rates)
+	for i := range out {
+		out[i].Label = names[out[i].Key]
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/domain/registry"
@@ -39,4 +40,27 @@ func (l labels) region(code string) string {
 		return r.Label(l.lang)
 	}
 	return code
+}
+
+// authority is how the site calls an authority: its name when the
+// publication names it, else its type and region and its reference, so
+// that two unnamed ones stay apart (publish.Named says why).
+func (l labels) authority(a publish.Authority) string {
+	if a.Named {
+		return a.Name
+	}
+	s := l.of("StakeholderType", a.Type)
+	if a.Region != "" {
+		s += " · " + l.region(a.Region)
+	}
+	return s + " (" + a.Ref + ")"
+}
+
+// authorityNames are the site's names of the authorities, by Ref.
+func (l labels) authorityNames(o *publish.Observatory) map[string]string {
+	names := make(map[string]string, len(o.Authorities))
+	for _, a := range o.Authorities {
+		names[a.Ref] = l.authority(a)
+	}
+	return names
 }

@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/palabre/palabre/core/publish"
 	"github.com/palabre/palabre/events/domain"
@@ -101,12 +100,12 @@ func render(o *publish.Observatory, opt Options) (map[string][]byte, error) {
 	}
 	// A region's authorities per page, and an authority per page: a phone
 	// fetches only what it reads.
-	for region, rates := range byRegion(o) {
+	for _, region := range commitmentRegions(o) {
 		title := say(opt.Lang, "national")
 		if region != "" {
 			title = l.region(region)
 		}
-		if err := each(regionFile(region), pageData{Page: "authorities", Heading: "commitments", Title: title, Authorities: rates}); err != nil {
+		if err := each(regionFile(region), pageData{Page: "authorities", Heading: "commitments", Title: title, Authorities: o.RatesIn(region)}); err != nil {
 			return nil, err
 		}
 	}
@@ -129,15 +128,17 @@ func regionFile(region string) string {
 	return "autorites-" + region + ".html"
 }
 
-// byRegion are the authorities' rates by the authority's own region.
-func byRegion(o *publish.Observatory) map[string][]publish.Rate {
-	regionOf := map[string]string{}
-	for _, a := range o.Authorities {
-		regionOf[a.Ref] = a.Region
+// commitmentRegions are the regions whose rates the pages link to, and
+// "" when a commitment is of no region: a region's page lists the
+// authorities whose commitments there its rate counts, wherever the
+// authority itself sits.
+func commitmentRegions(o *publish.Observatory) []string {
+	var out []string
+	for _, r := range o.RatesByRegion {
+		out = append(out, r.Key)
 	}
-	out := map[string][]publish.Rate{}
-	for _, r := range o.RatesByAuthority {
-		out[regionOf[r.Key]] = append(out[regionOf[r.Key]], r)
+	if o.NoRegion() {
+		out = append(out, "")
 	}
 	return out
 }
@@ -152,7 +153,7 @@ type pageData struct {
 	A                        *publish.Authority // an authority's page
 	Title                    string             // a region's authorities' page
 	Authorities              []publish.Rate     // the authorities of that page
-	National                 bool               // whether any authority has no region
+	National                 bool               // whether any commitment is of no region
 	Measures                 []string
 	RegionRates              []publish.Rate // labelled with the regions' names
 	Years                    []yearTable
@@ -171,7 +172,7 @@ type regionRow struct {
 
 // fill arranges the inclusion cells by year and region, as they come.
 func (d *pageData) fill(l labels) {
-	d.National = slices.ContainsFunc(d.O.Authorities, func(a publish.Authority) bool { return a.Region == "" })
+	d.National = d.O.NoRegion()
 	for _, r := range d.O.RatesByRegion {
 		r.Label = l.region(r.Key)
 		d.RegionRates = append(d.RegionRates, r)
@@ -207,7 +208,9 @@ func funcs(l labels, o *publish.Observatory) template.FuncMap {
 			authorityOf[c.Ref] = a.Ref
 		}
 	}
+	names := l.authorityNames(o)
 	return template.FuncMap{
+		"authorityName":  func(ref string) string { return names[ref] },
 		"authorityFile":  authorityFile,
 		"regionFile":     regionFile,
 		"commitmentLink": func(ref string) string { return authorityFile(authorityOf[ref]) + "#" + ref },

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func written(t *testing.T) (string, ed25519.PrivateKey) {
 	key := KeyFromSeed(make([]byte, 32))
 	rate := 0.5
 	o := &publish.Observatory{AsOf: domain.NewDate(2026, 12, 3), DelayDays: 45, Cutoff: domain.NewDate(2026, 10, 19),
-		Authorities:   []publish.Authority{{Ref: "A1", Name: "=Préfecture", Commitments: []publish.Commitment{{Ref: "C1", Authority: "A1", Text: "+Patrouilles", Status: "open", MadeOn: domain.NewDate(2026, 1, 5)}}}},
+		Authorities:   []publish.Authority{{Ref: "A1", Name: "=Préfecture", Named: true, Commitments: []publish.Commitment{{Ref: "C1", Authority: "A1", Text: "+Patrouilles", Status: "open", MadeOn: domain.NewDate(2026, 1, 5)}}}},
 		RatesByRegion: []publish.Rate{{Key: "gao", Label: "gao", Made: 1234, Fulfilled: 1, Broken: 1, Rate: &rate}}}
 	dir := filepath.Join(t.TempDir(), "site")
 	if err := Write(dir, o, Options{Lang: "fr", Key: key}); err != nil {
@@ -75,5 +76,36 @@ func TestPagesSpeakFrenchAndDataIsFormulaSafe(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, "data/engagements.csv"))
 	if !strings.HasPrefix(string(csv), "\uFEFF") || !strings.Contains(string(csv), "'=Préfecture") || !strings.Contains(string(csv), "'+Patrouilles") {
 		t.Errorf("engagements.csv is not UTF-8 with a BOM and formula-safe:\n%s", csv)
+	}
+}
+
+// TestEveryLinkOfTheSiteFindsAPage: a Gao authority's commitment made in
+// Mopti, another of no region: every link of every page leads to a file
+// the site holds, and Mopti's page lists the authority that made its
+// commitment there (the region's rate links to it).
+func TestEveryLinkOfTheSiteFindsAPage(t *testing.T) {
+	rate := 1.0
+	o := &publish.Observatory{AsOf: domain.NewDate(2026, 12, 3), DelayDays: 45, Cutoff: domain.NewDate(2026, 10, 19),
+		Authorities: []publish.Authority{{Ref: "A1", Name: "Gouvernorat de Gao", Named: true, Region: "gao", Commitments: []publish.Commitment{
+			{Ref: "C1", Authority: "A1", Region: "mopti", Text: "Escortes", Status: "fulfilled", MadeOn: domain.NewDate(2026, 1, 5)},
+			{Ref: "C2", Authority: "A1", Text: "Audiences", Status: "open", MadeOn: domain.NewDate(2026, 2, 5)}}}},
+		RatesByRegion: []publish.Rate{{Key: "mopti", Label: "mopti", Made: 1, Fulfilled: 1, Rate: &rate}}}
+	o.RatesByAuthority = []publish.Rate{{Key: "A1", Label: "Gouvernorat de Gao", Made: 2, Fulfilled: 1, Open: 1, Rate: &rate}}
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := Write(dir, o, Options{Lang: "fr", Key: KeyFromSeed(make([]byte, 32))}); err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	href := regexp.MustCompile(`href="([^"#]+)`)
+	for _, page := range pages {
+		body, _ := os.ReadFile(page)
+		for _, m := range href.FindAllStringSubmatch(string(body), -1) {
+			if _, err := os.Stat(filepath.Join(dir, m[1])); err != nil {
+				t.Errorf("%s links to %s, which the site does not hold", filepath.Base(page), m[1])
+			}
+		}
+	}
+	if body, _ := os.ReadFile(filepath.Join(dir, "autorites-mopti.html")); !strings.Contains(string(body), "autorite-A1.html") {
+		t.Errorf("Mopti's page does not list the authority of its commitment:\n%s", body)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
 	"github.com/palabre/palabre/projections/outcomes"
+	"github.com/palabre/palabre/projections/stakeholders"
 )
 
 // Fixture is a small log whose every figure is counted by hand in
@@ -191,11 +192,11 @@ func (f *Fixture) defineFramework(t testing.TB) {
 // Service reads the fixture's log under a disclosure method.
 func (f *Fixture) Service(t testing.TB, disclosure read.Disclosure, threshold int) *read.Service {
 	t.Helper()
-	inc, com, fws, out := inclusion.NewKeyed([]byte("fixture secret")), commitments.New(Clock), frameworks.New(), outcomes.New()
-	if _, _, err := projections.Replay(context.Background(), f.Store, inc, com, fws, out); err != nil {
+	inc, com, fws, out, holders := inclusion.NewKeyed([]byte("fixture secret")), commitments.New(Clock), frameworks.New(), outcomes.New(), stakeholders.New()
+	if _, _, err := projections.Replay(context.Background(), f.Store, inc, com, fws, out, holders); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Frameworks: fws, Outcomes: out, Disclosure: disclosure, SmallCells: threshold, Clock: Clock,
+	svc, err := read.New(read.Config{Inclusion: inc, Commitments: com, Frameworks: fws, Outcomes: out, Stakeholders: holders, Disclosure: disclosure, SmallCells: threshold, Clock: Clock,
 		AsOf: projections.NewAsOf(f.Store, 8)})
 	if err != nil {
 		t.Fatal(err)

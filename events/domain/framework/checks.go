@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -66,6 +67,11 @@ func checkIndicator(p *domain.Problems, s State, in Indicator, env domain.Env) {
 	}
 }
 
+// MaxAmount bounds a baseline, target or value: more than any count of
+// people, laws or bodies, and small enough that achievements computed from
+// them stay finite numbers JSON can carry.
+const MaxAmount = 1e12
+
 // checkAmount: a number for a quantitative measure, a comment and no
 // number for a qualitative one.
 func checkAmount(p *domain.Problems, field, measure string, value *float64, comment string) {
@@ -81,6 +87,8 @@ func checkAmount(p *domain.Problems, field, measure string, value *float64, comm
 		p.Add(commentField, "is required for a qualitative indicator")
 	case measure != "qualitative" && measure != "" && value == nil:
 		p.Add(valueField, "is required for a %s indicator", measure)
+	case value != nil && !(math.Abs(*value) <= MaxAmount): // NaN too
+		p.Add(valueField, "%v is beyond %v, more than any figure a programme reports", *value, float64(MaxAmount))
 	case measure == "percentage" && (*value < 0 || *value > 100):
 		p.Add(valueField, "%v is not a percentage between 0 and 100", *value)
 	case value != nil && *value < 0:
@@ -156,6 +164,8 @@ func checkValue(p *domain.Problems, s State, v Value) {
 		domain.Text(p, field+".value", d.Value, true, 50)
 		if d.Count < 0 {
 			p.Add(field+".count", "%v is negative", d.Count)
+		} else if !(float64(d.Count) <= MaxAmount) {
+			p.Add(field+".count", "%v is beyond %v, more than any figure a programme reports", d.Count, float64(MaxAmount))
 		}
 	}
 }

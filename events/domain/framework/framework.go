@@ -197,8 +197,10 @@ func checkProgramme(p *domain.Problems, pr Programme, env domain.Env) {
 		p.Add("endOn", "%s is before startOn (%s)", pr.EndOn, pr.StartOn)
 	}
 	domain.Text(p, "vocabulary.name", pr.Vocabulary.Name, false, 200)
-	if u, err := url.Parse(pr.Vocabulary.URI); pr.Vocabulary.URI != "" && (err != nil || !u.IsAbs()) {
-		p.Add("vocabulary.uri", "%q is not an absolute address (https://…)", pr.Vocabulary.URI)
+	// A web address: it is published in the IATI file, where a reader
+	// follows it (javascript: or file: would act, not lead).
+	if u, err := url.Parse(pr.Vocabulary.URI); pr.Vocabulary.URI != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		p.Add("vocabulary.uri", "%q is not a web address (https://…)", pr.Vocabulary.URI)
 	}
 	checkPartners(p, pr.Partners, env)
 }

@@ -40,6 +40,13 @@ func TestFrameworkDecisions(t *testing.T) {
 		{Name: "every invalid field of a programme is named",
 			When:    framework.Define{Programme: framework.Programme{Identifier: "X", ReportingOrg: framework.Organisation{Ref: "NL-1", Name: "A", Type: "99"}, Country: "Mali", Vocabulary: framework.Vocabulary{URI: "basket"}}},
 			Rejects: []string{"title", "identifier", "reportingOrg.type", "country", "startOn", "vocabulary.uri"}},
+		{Name: "a vocabulary's address is a web address (found in review: javascript: was accepted, and the IATI file links it)",
+			When: framework.Define{Programme: func() framework.Programme {
+				p := programme
+				p.Vocabulary.URI = "javascript:alert(1)"
+				return p
+			}()},
+			Rejects: []string{"vocabulary.uri"}},
 		{Name: "a partner has a key, a name, a type and its regions",
 			When: framework.Define{Programme: func() framework.Programme {
 				p := programme

@@ -8,7 +8,10 @@ import { blockers, kindOf } from '../outbox'
 // What waits to be sent, what was sent, what was refused and why; a
 // refused item is fixed in its form and put back in line.
 
-const formOf: Record<string, string> = { holdDialogue: 'dialogue', enrolParticipant: 'enrol', harvestOutcome: 'outcome/fix', reviseOutcome: 'outcome/fix' }
+const formOf: Record<string, string> = {
+  holdDialogue: 'dialogue', enrolParticipant: 'enrol', harvestOutcome: 'outcome/fix', reviseOutcome: 'outcome/fix',
+  ...Object.fromEntries(['defineFramework', 'changeFrameworkDetails', 'setFrameworkOutcome', 'setFrameworkResult', 'setFrameworkIndicator', 'recordIndicatorValue'].map((m) => [m, 'framework/fix'])),
+}
 
 export function OutboxPage() {
   const app = useApp()
