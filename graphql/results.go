@@ -70,7 +70,7 @@ func (b *builder) frameworkObjects() frameworkTypes {
 		"comment":      resolve(gql.String, func(v framework.Value) any { return nilIfEmpty(v.Comment) }),
 		"evidence": {Type: nonNull(listOf(gql.String)), Resolve: resolve(nonNull(listOf(gql.String)), func(v framework.Value) any { return nonNilStrings(v.Evidence) }).Resolve,
 			Description: "Where the value can be checked, as entered; for admins alone (a text may name a person or a meeting), empty for the other roles."},
-		"dimensions":   resolve(nonNull(listOf(dimension)), func(v framework.Value) any { return nonNil(v.Dimensions) }),
+		"dimensions": resolve(nonNull(listOf(dimension)), func(v framework.Value) any { return nonNil(v.Dimensions) }),
 	}})
 	t.framework = gql.NewObject(gql.ObjectConfig{Name: "Framework", Description: "A programme's results framework: outcomes, results, indicators and the values entered by hand.", Interfaces: []*gql.Interface{b.node}, Fields: gql.Fields{
 		"id":             resolve(nonNull(gql.ID), func(f frameworks.Framework) any { return f.ID.String() }),
