@@ -42,6 +42,9 @@ type dataDir struct {
 	// vault keeps participants' keys in the replicated engine, when it
 	// has one (nil: keys/ in the directory).
 	vault keystore.Vault
+	// cluster is the JetStream node's, or cluster's, operations (nil on
+	// the other stores).
+	cluster *natsCluster
 }
 
 // shared reports whether the store is an engine other palabre nodes may
@@ -57,6 +60,9 @@ type embeddedStore interface {
 // backup writes one archive of the events and the participants' keys as
 // they are on disk (wrapped by the master key, which is never in it).
 func (d dataDir) backup(ctx context.Context, w io.Writer) error {
+	if d.cluster != nil {
+		return d.cluster.backup(ctx, w)
+	}
 	return d.embedded.Backup(ctx, w, d.path("keys"))
 }
 
