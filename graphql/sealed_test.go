@@ -2,7 +2,9 @@ package graphql_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,4 +165,75 @@ func sealForEnrolment(t *testing.T, keyID string, public []byte, participantID, 
 		t.Fatal(err)
 	}
 	return sealed
+}
+
+// TestARefusedCommandDoesNotUseUpAnOldEnvelope: an old envelope is bound
+// to the command that opens it only when that command is written. Mopti's
+// facilitator sending a Gao person's envelope into Gao is refused for the
+// region before it is opened, and an enrolment refused by the decider
+// (no consent) lets it go: the owner's own enrolment then takes the name.
+func TestARefusedCommandDoesNotUseUpAnOldEnvelope(t *testing.T) {
+	e := newEnvWith(t, envOptions{oldUntil: today.Add(24 * time.Hour), clock: func() time.Time { return today }})
+	key, _ := e.must(e.gao, `{ deviceKey { id publicKey } }`, nil)["deviceKey"].(map[string]any)
+	public, _ := base64.RawURLEncoding.DecodeString(key["publicKey"].(string))
+	enrol := `mutation($c: ID!, $code: String!, $given: Boolean!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE,
+	  birthYear: 1990, displacement: NONE, region: "gao", consent: {given: $given, on: "2026-01-02"}}, identity: $who) { id } }`
+	who := keystore.Identity{Name: "Aminata Refused-Cissé"}
+	old, err := keystore.SealUnbound(key["id"].(string), public, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := map[string]any{"sealed": old}
+	r := e.do(e.mopti, enrol, map[string]any{"c": newID(), "code": "GAO-T1", "given": true, "who": sealed})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.region" || strings.Contains(r.raw, "Aminata") {
+		t.Fatalf("Mopti's facilitator enrolling into Gao: %s", r.raw)
+	}
+	r = e.do(e.gao, enrol, map[string]any{"c": newID(), "code": "GAO-T1", "given": false, "who": sealed})
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.consent.given" {
+		t.Fatalf("an enrolment without consent: %s", r.raw)
+	}
+	id := newID()
+	e.must(e.gao, enrol, map[string]any{"c": id, "code": "GAO-T1", "given": true, "who": sealed})
+	identity := `query($id: ID!) { participant(id: $id) { identity { name } } }`
+	if got := get(e.must(e.admin, identity, map[string]any{"id": id}), "participant", "identity", "name"); got != who.Name {
+		t.Fatalf("the owner's enrolment took the name as %v", got)
+	}
+}
+
+// TestAnOldEnvelopeSentConcurrentlyOpensForOneCommand: sixteen enrolments
+// carry one old envelope at once, each its own record; exactly one is
+// written, the others are told the envelope is used.
+func TestAnOldEnvelopeSentConcurrentlyOpensForOneCommand(t *testing.T) {
+	e := newEnvWith(t, envOptions{oldUntil: today.Add(24 * time.Hour), clock: func() time.Time { return today }})
+	key, _ := e.must(e.gao, `{ deviceKey { id publicKey } }`, nil)["deviceKey"].(map[string]any)
+	public, _ := base64.RawURLEncoding.DecodeString(key["publicKey"].(string))
+	enrol := `mutation($c: ID!, $code: String!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE,
+	  birthYear: 1990, displacement: NONE, region: "gao", consent: {given: true, on: "2026-01-02"}}, identity: $who) { id } }`
+	old, err := keystore.SealUnbound(key["id"].(string), public, keystore.Identity{Name: "Kadiatou Raced-Diallo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const senders = 16
+	answers := make([]response, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = e.do(e.gao, enrol, map[string]any{"c": newID(), "code": fmt.Sprintf("GAO-C%02d", i), "who": map[string]any{"sealed": old}})
+		}()
+	}
+	wg.Wait()
+	written := 0
+	for _, r := range answers {
+		switch {
+		case len(r.Errors) == 0:
+			written++
+		case r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.sealed":
+			t.Errorf("a concurrent send refused otherwise: %s", r.raw)
+		}
+	}
+	if written != 1 {
+		t.Fatalf("%d of %d concurrent enrolments were written with one old envelope, want 1", written, senders)
+	}
 }
