@@ -450,6 +450,9 @@ func (b *builder) sendSealed(ctx context.Context, id domain.ID, cmd domain.Comma
 		requestOf(ctx).log.Warn().Str("command", cmd.CommandName()).Str("object", id.String()).Bool("refused", err != nil).
 			Msg("an identity sealed by the old, unbound scheme was opened: bound to this command unless it was refused")
 	}
+	if errors.Is(err, policy.ErrEnvelopeKept) {
+		requestOf(ctx).log.Error().Err(err).Str("command", cmd.CommandName()).Msg("an old envelope stays bound to a refused command")
+	}
 	var refused *policy.EnvelopeRefused
 	if errors.As(err, &refused) {
 		return res, refusalAt("", refused.Problems, requestOf(ctx).language)

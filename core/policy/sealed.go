@@ -49,8 +49,10 @@ func (r *EnvelopeRefused) Unwrap() error { return &r.Problems }
 // to log.
 //
 // Returns Send's errors, an *EnvelopeRefused for an envelope that does
-// not open here, sealed.Check's errors, and the store's errors when an old
-// envelope could not be remembered.
+// not open here, sealed.Check's errors, the store's errors when an old
+// envelope could not be remembered (commands.ErrConflict when its record
+// kept changing), and a refusal joined with ErrEnvelopeKept when it could
+// not be released.
 func (p *Policy) SendSealed(ctx context.Context, who access.Principal, id domain.ID, cmd domain.Command, meta commands.Meta, sealed Sealed) (res commands.Result[domain.Event], old bool, err error) {
 	if meta, err = p.judge(ctx, who, id, cmd, meta); err != nil {
 		return res, false, err
@@ -70,11 +72,16 @@ func (p *Policy) SendSealed(ctx context.Context, who access.Principal, id domain
 		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 		defer cancel()
 		if rerr := p.cfg.Envelopes.Release(release, opened); rerr != nil {
-			return res, opened.Old, errors.Join(err, rerr)
+			return res, opened.Old, errors.Join(err, fmt.Errorf("%w: %w", ErrEnvelopeKept, rerr))
 		}
 	}
 	return res, opened.Old, err
 }
+
+// ErrEnvelopeKept joins a command's refusal when the old envelope it
+// opened could not be released: it stays bound to that command, whose
+// retry still opens it, for the door to log.
+var ErrEnvelopeKept = errors.New("policy: an old envelope opened by a refused command was not released")
 
 // releaseTimeout bounds the release of an old envelope after a refusal.
 const releaseTimeout = 5 * time.Second

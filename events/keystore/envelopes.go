@@ -22,12 +22,17 @@ import (
 // is opened only until OldUntil, and only for one binding: the first
 // command that opens it binds it, as a new envelope is bound when sealed
 // (its SHA-256 recorded in the log, in a stream of the nodes' own, so
-// that every node and every restore of a backup remembers it). The same
-// command sent again (a retry, under its commandId) opens it again;
-// another command — another record, region or purpose — is refused, and
-// after OldUntil every old envelope is. What stays open meanwhile: an old
+// that every node and every restore of a backup remembers it), until that
+// command is refused and its opening releases it (Release). The stream's
+// last event says who holds it: OldEnvelopeOpened (a binding's SHA-256)
+// or OldEnvelopeReleased (nobody), each appended at the exact revision
+// read, so that two openings at once never both bind it. The same command
+// sent again (a retry, under its commandId) opens it again, and appends
+// too, so that the first opening's release no longer applies; another
+// command — another record, region or purpose — is refused, and after
+// OldUntil every old envelope is. What stays open meanwhile: an old
 // envelope not yet sent, taken and sent first by someone else into their
-// own region. Each old envelope opened is said to the caller (old), for
+// own region. Each old envelope opened is said to the caller (Old), for
 // the log.
 
 // ErrOldSchemeExpired: an envelope of the old scheme arrived after
@@ -47,8 +52,8 @@ var DefaultOldUntil = time.Date(2027, 3, 3, 0, 0, 0, 0, time.UTC)
 // envelopes opened, one per envelope's digest.
 const oldEnvelopeStreamPrefix = events.NodeStreamPrefix + "oldenvelope-"
 
-// oldEnvelopeOpened is the one event of such a stream: the SHA-256 of the
-// binding the envelope was first opened for (no identity, no id in clear).
+// oldEnvelopeOpened binds the envelope: the SHA-256 of the binding it was
+// opened for (no identity, no id in clear).
 type oldEnvelopeOpened struct {
 	Binding string `json:"binding"`
 }
