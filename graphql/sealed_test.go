@@ -182,6 +182,20 @@ func TestAnOldEnvelopeOfARefusedEnrolmentIsReleased(t *testing.T) {
 	o.ownerTakesTheName(t)
 }
 
+// TestAnOldEnvelopeWithoutANameIsReleased: the door's own check of the
+// opened identity (the API's enrolment takes a name) refuses it after
+// it was opened; it is released like any refusal, so that every send of
+// it is told what is wrong, not that it was used.
+func TestAnOldEnvelopeWithoutANameIsReleased(t *testing.T) {
+	o := newOldEnvelope(t, keystore.Identity{Phone: "+223 70 00 00 12"})
+	for range 2 {
+		r := o.e.do(o.e.gao, o.enrol, o.vars(newID(), "GAO-N1", true))
+		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.name" {
+			t.Fatalf("an old envelope without a name: %s", r.raw)
+		}
+	}
+}
+
 // TestAnOldEnvelopeSentConcurrentlyOpensForOneCommand: sixteen enrolments
 // carry one old envelope at once, each its own record; exactly one is
 // written, the others are told the envelope is used. With half of them

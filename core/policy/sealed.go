@@ -9,7 +9,6 @@ import (
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
-
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/outcome"
 	"github.com/palabre/palabre/events/domain/participant"
@@ -64,10 +63,11 @@ func (p *Policy) SendSealed(ctx context.Context, who access.Principal, id domain
 	if sealed.Check != nil {
 		err = sealed.Check(opened.Identity)
 	}
-	if err == nil {
+	checked := err == nil
+	if checked {
 		res, err = commands.Send(ctx, p.cfg.Handler, id, cmd, meta, &opened.Identity)
 	}
-	if refused(err) || (err == nil && meta.DryRun) {
+	if !checked || refused(err) || (err == nil && meta.DryRun) {
 		// Released even when the request is cancelled now: nothing was written.
 		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 		defer cancel()
