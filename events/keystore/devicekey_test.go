@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,6 +219,45 @@ func TestAnOldEnvelopeReleasedByItsRefusedCommandOpensForAnother(t *testing.T) {
 	}
 	if _, err := node.Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
 		t.Fatalf("released while the same binding was opened again: %v", err)
+	}
+}
+
+// TestAnOldEnvelopeOpenedAtOnceOnTwoNodesBindsOnce: sixteen commands,
+// each its own record, open one old envelope at once through two nodes of
+// one store; exactly one binds it.
+func TestAnOldEnvelopeOpenedAtOnceOnTwoNodesBindsOnce(t *testing.T) {
+	store, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	now := func() time.Time { return keystore.DefaultOldUntil.Add(-time.Hour) }
+	k := deviceKey(t, 1)
+	nodes := []*keystore.Envelopes{keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: now}), keystore.NewEnvelopes(deviceKey(t, 1), store, &keystore.EnvelopeOptions{Clock: now})}
+	old, _ := keystore.SealUnbound(k.ID(), k.Public(), keystore.Identity{Name: "Sali Raced-Dembélé"})
+	const senders = 16
+	errs := make([]error, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := keystore.Binding{Purpose: enrolment.Purpose, Records: []domain.ID{ulid.Make()}, Region: "gao"}
+			_, errs[i] = nodes[i%2].Open(context.Background(), old, b)
+		}()
+	}
+	wg.Wait()
+	bound := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			bound++
+		case !errors.Is(err, keystore.ErrOldEnvelopeUsed):
+			t.Errorf("an opening failed otherwise: %v", err)
+		}
+	}
+	if bound != 1 {
+		t.Fatalf("%d of %d openings at once bound one old envelope, want 1", bound, senders)
 	}
 }
 
