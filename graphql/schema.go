@@ -79,14 +79,21 @@ type Deps struct {
 	// it arrives in; its key is published as Query.deviceKey. Without it
 	// sealed identities are refused.
 	Envelopes *keystore.Envelopes
-	// Publication, when set, is the folder of the latest publication
-	// (palabre publish), served read-only at /public; "" for none.
-	Publication func() string
+	// Publication, when set, gives a file of the latest publication
+	// (palabre publish) as signed, by its slash path, served read-only at
+	// /public; false when there is none (site.Served.File).
+	Publication func(name string) ([]byte, bool)
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error
+	// Cluster, when set, reports the replicated log's state for
+	// GET /admin/cluster (ReadServerState); RemovePeer takes a node lost
+	// for good out of it, POST /admin/cluster/remove-peer?name=NAME
+	// (admins' bearer tokens only).
+	Cluster    func(context.Context) (any, error)
+	RemovePeer func(ctx context.Context, name string) error
 	// StoreHealth says why the event store cannot take writes now (a full
 	// disk, a reopening), nil when it can: /readyz reports it. Optional.
 	StoreHealth func() error

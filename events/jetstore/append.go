@@ -1,6 +1,7 @@
 package jetstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -53,6 +54,57 @@ type pubAck struct {
 	Error     *apiError `json:"error"`
 }
 
+// ackPrefix starts every acknowledgement of the events stream the server
+// sends (its pubAck template, stream.go), before the sequence.
+const ackPrefix = `{"stream":"` + EventsStream + `","seq":`
+
+// readPubAck reads a publish's acknowledgement. A write's, the sequence
+// then "}" or a batch's `,"batch":"ID","count":N}`, is read without
+// encoding/json (2 % of the CPU of 64 writers' appends); anything else
+// (a duplicate, an error) goes through it.
+func readPubAck(data []byte) (pubAck, error) {
+	if rest, ok := bytes.CutPrefix(data, []byte(ackPrefix)); ok {
+		digits, rest := jsonDigits(rest)
+		if seq, err := strconv.ParseUint(string(digits), 10, 64); err == nil && (string(rest) == "}" || isBatchTail(rest)) {
+			return pubAck{Seq: seq}, nil
+		}
+	}
+	var ack pubAck
+	err := json.Unmarshal(data, &ack)
+	return ack, err
+}
+
+// isBatchTail reports whether b is `,"batch":"ID","count":N}`, ID a nuid.
+func isBatchTail(b []byte) bool {
+	b, ok := bytes.CutPrefix(b, []byte(`,"batch":"`))
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] >= 'a' && b[i] <= 'z' || b[i] >= 'A' && b[i] <= 'Z') {
+		i++
+	}
+	b, ok = bytes.CutPrefix(b[i:], []byte(`","count":`))
+	if !ok {
+		return false
+	}
+	digits, b := jsonDigits(b)
+	return len(digits) > 0 && len(digits) < 20 && string(b) == "}"
+}
+
+// jsonDigits splits the digits b starts with from the rest; none when
+// they are not a JSON number (a leading zero before other digits).
+func jsonDigits(b []byte) (digits, rest []byte) {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i > 1 && b[0] == '0' {
+		return nil, b
+	}
+	return b[:i], b[i:]
+}
+
 // outcome is what a publish came to.
 type outcome int
 
@@ -68,6 +120,14 @@ const (
 // (Nats-Expected-Last-Subject-Sequence), each with its event id as its
 // message id so that a retried write is recognised.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedRevision, evs ...events.EventData) (events.AppendResult, error) {
+	return s.AppendRecorded(ctx, stream, expected, time.Time{}, evs...)
+}
+
+// AppendRecorded appends as Append does, but the events read back say
+// they were recorded at at (when not zero; a header, Palabre-Recorded-At)
+// rather than when JetStream stored them: a log restored from a backup
+// keeps when each event was recorded, which views of the past go by.
+func (s *Store) AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error) {
 	if err := events.ValidateAppend(stream, expected, evs); err != nil {
 		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
@@ -98,7 +158,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 			}
 			return s.mismatch(ctx, stream, expected, evs, last, exists)
 		}
-		res, out, err := s.publish(ctx, subject, last, exists, evs)
+		res, out, err := s.publish(ctx, subject, last, exists, at, evs)
 		if err != nil {
 			s.tails.forget(subject)
 			return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
@@ -197,7 +257,7 @@ func (s *Store) alreadyAppended(ctx context.Context, stream string, expected eve
 // publish writes evs after last, conditional on last still being the
 // subject's last message: a single message for one event, an atomic
 // batch (Nats-Batch-Id, -Sequence, -Commit) for more.
-func (s *Store) publish(ctx context.Context, subject string, last tail, exists bool, evs []events.EventData) (events.AppendResult, outcome, error) {
+func (s *Store) publish(ctx context.Context, subject string, last tail, exists bool, at time.Time, evs []events.EventData) (events.AppendResult, outcome, error) {
 	next, lastSeq := events.Revision(0), uint64(0)
 	if exists {
 		next, lastSeq = last.rev+1, last.seq
@@ -211,6 +271,9 @@ func (s *Store) publish(ctx context.Context, subject string, last tail, exists b
 		msg := nats.NewMsg(subject)
 		msg.Header.Set(jetstream.MsgIDHeader, hex.EncodeToString(e.ID[:]))
 		msg.Header.Set(revisionHeader, strconv.FormatUint(uint64(next)+uint64(i), 10))
+		if !at.IsZero() {
+			msg.Header.Set(recordedAtHeader, at.UTC().Format(time.RFC3339Nano))
+		}
 		if i == 0 {
 			msg.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(lastSeq, 10))
 		}
@@ -246,8 +309,8 @@ func (s *Store) acknowledged(ctx context.Context, reply *nats.Msg, lastRev event
 	if reply.Header.Get("Status") == "503" {
 		return events.AppendResult{}, 0, unreachable("publish", false, nats.ErrNoResponders)
 	}
-	var ack pubAck
-	if err := json.Unmarshal(reply.Data, &ack); err != nil {
+	ack, err := readPubAck(reply.Data)
+	if err != nil {
 		return events.AppendResult{}, 0, fmt.Errorf("publish: unreadable acknowledgement %q: %w", reply.Data, err)
 	}
 	if ack.Error == nil {
