@@ -279,27 +279,43 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 	if *in.problem != nil {
 		return id, events.Position{}, *in.problem
 	}
-	var identity *keystore.Identity
-	if c.identity == identityOfVerifier {
-		who, err := b.verifierArg(ctx, in.object("verifier"), id, cmd)
-		if err != nil {
-			return id, events.Position{}, err
-		}
-		identity = &who
-	} else if c.identity != "" {
-		who, given, err := b.identityArg(p, id, cmd)
-		if err != nil {
-			return id, events.Position{}, err
-		}
-		if given {
-			identity = &who
-		}
+	identity, sealed, err := b.identityOf(c, p, in, id, cmd)
+	if err != nil {
+		return id, events.Position{}, err
 	}
-	res, err := b.policy.Send(ctx, principalOf(ctx), id, cmd, commands.Meta{CommandID: ulid.ULID(commandID)}, identity)
+	meta := commands.Meta{CommandID: ulid.ULID(commandID)}
+	if sealed != nil {
+		res, err := b.sendSealed(ctx, id, cmd, meta, *sealed)
+		return id, res.Position, err
+	}
+	res, err := b.policy.Send(ctx, principalOf(ctx), id, cmd, meta, identity)
 	if err != nil {
 		return id, res.Position, b.commandError(ctx, err)
 	}
 	return id, res.Position, nil
+}
+
+// identityOf is the identity a mutation was given in clear (nil: none),
+// or sealed by a device, for the core to open.
+func (b *builder) identityOf(c command, p gql.ResolveParams, in inputValues, id domain.ID, cmd domain.Command) (*keystore.Identity, *policy.Sealed, error) {
+	var who keystore.Identity
+	var sealed *policy.Sealed
+	var err error
+	switch {
+	case c.identity == identityOfVerifier:
+		who, sealed, err = verifierArg(in.object("verifier"))
+	case c.identity != "":
+		var given bool
+		if who, sealed, given, err = identityArg(p); !given {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, nil
+	}
+	if err != nil || sealed != nil {
+		return nil, sealed, err
+	}
+	return &who, nil, nil
 }
 
 // newPolicy makes the write policy over the API's handler and read
@@ -377,67 +393,72 @@ func (b *builder) audit(ctx context.Context, mutation, object, outcome string) {
 		Str("subject", req.principal.Subject).Str("token", req.principal.TokenID).Msg("audit")
 }
 
-// identityArg is the identity a mutation was given, opened when a device
-// sealed it to the server for this command (id, cmd): the core opens it
-// and takes it as typed.
-func (b *builder) identityArg(p gql.ResolveParams, id domain.ID, cmd domain.Command) (keystore.Identity, bool, error) {
+// identityArg is the identity a mutation was given: in clear, checked
+// here, or sealed by a device for this command, checked once the core
+// opens it.
+func identityArg(p gql.ResolveParams) (who keystore.Identity, sealed *policy.Sealed, given bool, err error) {
 	m, ok := p.Args["identity"].(map[string]any)
 	if !ok {
-		return keystore.Identity{}, false, nil
+		return who, nil, false, nil
 	}
-	var who keystore.Identity
 	who.Name, _ = m["name"].(string)
 	who.Phone, _ = m["phone"].(string)
-	if sealed, _ := m["sealed"].(string); sealed != "" {
+	if envelope, _ := m["sealed"].(string); envelope != "" {
 		if who.Name != "" || who.Phone != "" {
-			return who, true, badInput("identity.sealed", "give the name and phone sealed or in clear, not both")
+			return who, nil, true, badInput("identity.sealed", "give the name and phone sealed or in clear, not both")
 		}
-		var err error
-		if who, err = b.openSealed(p.Context, id, cmd, "identity.sealed", sealed); err != nil {
-			return who, true, err
-		}
+		return who, &policy.Sealed{Field: "identity.sealed", Envelope: envelope, Check: checkIdentity}, true, nil
 	}
-	if strings.TrimSpace(who.Name) == "" || len(who.Name) > 200 {
-		return who, true, badInput("identity.name", "must be 1–200 characters")
-	}
-	if len(who.Phone) > 40 {
-		return who, true, badInput("identity.phone", "at most 40 characters")
-	}
-	return who, true, nil
+	return who, nil, true, checkIdentity(who)
 }
 
-// verifierArg is a verifier's identity, opened when a device sealed it to
-// the server for this request; its lengths are the core's to check.
-func (b *builder) verifierArg(ctx context.Context, in inputValues, id domain.ID, cmd domain.Command) (keystore.Identity, error) {
+// checkIdentity: the API's enrolment and correction take a name.
+func checkIdentity(who keystore.Identity) error {
+	if strings.TrimSpace(who.Name) == "" || len(who.Name) > 200 {
+		return badInput("identity.name", "must be 1–200 characters")
+	}
+	if len(who.Phone) > 40 {
+		return badInput("identity.phone", "at most 40 characters")
+	}
+	return nil
+}
+
+// verifierArg is a verifier's identity in clear, or sealed by a device for
+// this request; its lengths are the core's to check.
+func verifierArg(in inputValues) (keystore.Identity, *policy.Sealed, error) {
 	who := keystore.Identity{Name: in.str("name"), Phone: in.str("phone"), Organisation: in.str("organisation")}
-	sealed := in.str("sealed")
-	if sealed == "" {
-		return who, nil
+	envelope := in.str("sealed")
+	if envelope == "" {
+		return who, nil, nil
 	}
 	if who != (keystore.Identity{}) {
-		return who, badInput("input.verifier.sealed", "give the verifier sealed or in clear, not both")
+		return who, nil, badInput("input.verifier.sealed", "give the verifier sealed or in clear, not both")
 	}
-	return b.openSealed(ctx, id, cmd, "input.verifier.sealed", sealed)
+	return who, &policy.Sealed{Field: "input.verifier.sealed", Envelope: envelope}, nil
 }
 
 func dayDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
 
-// openSealed opens an identity a device sealed to the server's device key
-// for the command it arrives in (policy.Unseal); a refusal names field.
-// An envelope of the old, unbound scheme is logged: it is accepted only
-// for a while, once (keystore.Envelopes).
-func (b *builder) openSealed(ctx context.Context, id domain.ID, cmd domain.Command, field, sealed string) (keystore.Identity, error) {
-	who, old, err := b.policy.Unseal(ctx, id, cmd, field, sealed)
-	var problems *domain.Problems
-	if errors.As(err, &problems) {
-		return who, refusalAt("", *problems, requestOf(ctx).language)
+// sendSealed sends a command whose identity a device sealed to the
+// server's device key (policy.SendSealed); an envelope that does not open
+// is refused on its field. An envelope of the old, unbound scheme is
+// logged: it is accepted only for a while, for one command
+// (keystore.Envelopes).
+func (b *builder) sendSealed(ctx context.Context, id domain.ID, cmd domain.Command, meta commands.Meta, sealed policy.Sealed) (commands.Result[domain.Event], error) {
+	res, old, err := b.policy.SendSealed(ctx, principalOf(ctx), id, cmd, meta, sealed)
+	if old {
+		requestOf(ctx).log.Warn().Str("command", cmd.CommandName()).Str("object", id.String()).Bool("refused", err != nil).
+			Msg("an identity sealed by the old, unbound scheme was opened: bound to this command unless it was refused")
+	}
+	if errors.Is(err, policy.ErrEnvelopeKept) {
+		requestOf(ctx).log.Error().Err(err).Str("command", cmd.CommandName()).Msg("an old envelope stays bound to a refused command")
+	}
+	var refused *policy.EnvelopeRefused
+	if errors.As(err, &refused) {
+		return res, refusalAt("", refused.Problems, requestOf(ctx).language)
 	}
 	if err != nil {
-		return who, b.commandError(ctx, err)
+		return res, b.commandError(ctx, err)
 	}
-	if old {
-		requestOf(ctx).log.Warn().Str("command", cmd.CommandName()).Str("object", id.String()).
-			Msg("an identity sealed by the old, unbound scheme was opened: bound to this command from now on")
-	}
-	return who, nil
+	return res, nil
 }

@@ -237,7 +237,22 @@ func build(deps Deps) (*builder, gql.Schema, error) {
 		Description: "Commands. Each takes a commandId the client makes once: a retry with it returns the first result."})
 	schema, err := gql.NewSchema(gql.SchemaConfig{Query: query, Mutation: mutation,
 		Types: []gql.Type{b.space, b.dialogue, b.commitmentT, b.stakeholder, b.participant, b.outcomeT, b.frameworks.framework}})
+	if err == nil {
+		warmEnums(schema)
+	}
 	return b, schema, err
+}
+
+// warmEnums builds every enum's lookups now: graphql-go v0.8.1 builds
+// them at first use without a lock, so that concurrent first requests
+// naming an enum value (sex: FEMALE) raced on them.
+func warmEnums(schema gql.Schema) {
+	for _, t := range schema.TypeMap() {
+		if e, ok := t.(*gql.Enum); ok && len(e.Values()) > 0 {
+			e.Serialize(e.Values()[0].Value)
+			e.ParseValue(e.Values()[0].Name)
+		}
+	}
 }
 
 // objects builds the types a node can be, and tokens, in the order

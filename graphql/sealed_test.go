@@ -2,7 +2,9 @@ package graphql_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,6 +153,125 @@ func TestAnOldEnvelopeIsOpenedOnceThenRefused(t *testing.T) {
 	r = e.doIn("fr", e.gao, enrol, map[string]any{"c": newID(), "code": "GAO-O2", "region": "gao", "who": map[string]any{"sealed": late}})
 	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.sealed" || !strings.Contains(r.Errors[0].Message, "ancienne version") {
 		t.Fatalf("an old envelope after the transition's date: %s", r.raw)
+	}
+}
+
+// TestAnOldEnvelopeSentByAnotherRegionIntoItsOwnIsNotUsedUp: Mopti's
+// facilitator sends a Gao person's old envelope in an enrolment into
+// Gao. The region rule refuses it before the envelope is opened, so the
+// owner's own enrolment still takes the name.
+func TestAnOldEnvelopeSentByAnotherRegionIntoItsOwnIsNotUsedUp(t *testing.T) {
+	o := newOldEnvelope(t, keystore.Identity{Name: "Aminata Refused-Cissé"})
+	r := o.e.do(o.e.mopti, o.enrol, o.vars(newID(), "GAO-T1", true))
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.region" || strings.Contains(r.raw, "Aminata") {
+		t.Fatalf("Mopti's facilitator enrolling into Gao: %s", r.raw)
+	}
+	o.ownerTakesTheName(t)
+}
+
+// TestAnOldEnvelopeOfARefusedEnrolmentIsReleased: an enrolment the decider
+// refuses after the envelope was opened (no consent) writes nothing and
+// lets the envelope go: the owner's enrolment, sent again with consent
+// under a new commandId, takes the name.
+func TestAnOldEnvelopeOfARefusedEnrolmentIsReleased(t *testing.T) {
+	o := newOldEnvelope(t, keystore.Identity{Name: "Aminata Refused-Cissé"})
+	r := o.e.do(o.e.gao, o.enrol, o.vars(newID(), "GAO-T1", false))
+	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.consent.given" {
+		t.Fatalf("an enrolment without consent: %s", r.raw)
+	}
+	o.ownerTakesTheName(t)
+}
+
+// TestAnOldEnvelopeWithoutANameIsReleased: the door's own check of the
+// opened identity (the API's enrolment takes a name) refuses it after
+// it was opened; it is released like any refusal, so that every send of
+// it is told what is wrong, not that it was used.
+func TestAnOldEnvelopeWithoutANameIsReleased(t *testing.T) {
+	o := newOldEnvelope(t, keystore.Identity{Phone: "+223 70 00 00 12"})
+	for range 2 {
+		r := o.e.do(o.e.gao, o.enrol, o.vars(newID(), "GAO-N1", true))
+		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "identity.name" {
+			t.Fatalf("an old envelope without a name: %s", r.raw)
+		}
+	}
+}
+
+// TestAnOldEnvelopeSentConcurrentlyOpensForOneCommand: sixteen enrolments
+// carry one old envelope at once, each its own record; exactly one is
+// written, the others are told the envelope is used. With half of them
+// refused (no consent) and releasing it, still at most one is written,
+// and the envelope ends bound to it or free for the next.
+func TestAnOldEnvelopeSentConcurrentlyOpensForOneCommand(t *testing.T) {
+	const senders = 16
+	for _, refusing := range []int{0, senders / 2} {
+		o := newOldEnvelope(t, keystore.Identity{Name: "Kadiatou Raced-Diallo"})
+		answers := make([]response, senders)
+		var wg sync.WaitGroup
+		for i := range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers[i] = o.e.do(o.e.gao, o.enrol, o.vars(newID(), fmt.Sprintf("GAO-C%02d", i), i >= refusing))
+			}()
+		}
+		wg.Wait()
+		written := 0
+		for _, r := range answers {
+			switch field := ""; {
+			case len(r.Errors) == 0:
+				written++
+			case r.code() != "BAD_USER_INPUT":
+				t.Errorf("a concurrent send refused otherwise: %s", r.raw)
+			default:
+				if field, _ = r.Errors[0].Extensions["field"].(string); field != "identity.sealed" && field != "input.consent.given" {
+					t.Errorf("a concurrent send refused on %s: %s", field, r.raw)
+				}
+			}
+		}
+		switch next := o.e.do(o.e.gao, o.enrol, o.vars(newID(), "GAO-C99", true)); {
+		case refusing == 0 && written != 1, written > 1:
+			t.Fatalf("%d of %d concurrent enrolments (%d refusing) were written with one old envelope", written, senders, refusing)
+		case written == 1 && len(next.Errors) == 0, written == 0 && len(next.Errors) > 0:
+			t.Fatalf("%d written, then another enrolment with the envelope: %s", written, next.raw)
+		}
+	}
+}
+
+// oldEnvelope is an identity sealed by the old, unbound scheme, during the
+// transition, and a Gao enrolment to send it in.
+type oldEnvelope struct {
+	e               *env
+	enrol, envelope string
+	who             keystore.Identity
+}
+
+func newOldEnvelope(t *testing.T, who keystore.Identity) oldEnvelope {
+	t.Helper()
+	e := newEnvWith(t, envOptions{oldUntil: today.Add(24 * time.Hour), clock: func() time.Time { return today }})
+	key, _ := e.must(e.gao, `{ deviceKey { id publicKey } }`, nil)["deviceKey"].(map[string]any)
+	public, _ := base64.RawURLEncoding.DecodeString(key["publicKey"].(string))
+	old, err := keystore.SealUnbound(key["id"].(string), public, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrol := `mutation($c: ID!, $code: String!, $given: Boolean!, $who: IdentityInput!) { enrolParticipant(commandId: $c, input: {code: $code, sex: FEMALE,
+	  birthYear: 1990, displacement: NONE, region: "gao", consent: {given: $given, on: "2026-01-02"}}, identity: $who) { id } }`
+	return oldEnvelope{e: e, enrol: enrol, envelope: old, who: who}
+}
+
+func (o oldEnvelope) vars(commandID, code string, consent bool) map[string]any {
+	return map[string]any{"c": commandID, "code": code, "given": consent, "who": map[string]any{"sealed": o.envelope}}
+}
+
+// ownerTakesTheName: Gao's enrolment carrying the envelope is written
+// with its name.
+func (o oldEnvelope) ownerTakesTheName(t *testing.T) {
+	t.Helper()
+	id := newID()
+	o.e.must(o.e.gao, o.enrol, o.vars(id, "GAO-OWN", true))
+	identity := `query($id: ID!) { participant(id: $id) { identity { name } } }`
+	if got := get(o.e.must(o.e.admin, identity, map[string]any{"id": id}), "participant", "identity", "name"); got != o.who.Name {
+		t.Fatalf("the owner's enrolment took the name as %v", got)
 	}
 }
 

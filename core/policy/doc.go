@@ -19,11 +19,13 @@
 //     region the object is in, before and after the command, must be one
 //     of the sender's.
 //
-// Unseal opens a name or phone a device sealed to the server's device key,
-// for the command it arrives in only: the envelope's binding (the
-// command's name, the record's ids, the region it names) is rebuilt from
-// the command, so an envelope taken from another command does not open
-// into a participant of the sender's region (keystore.Envelopes).
+// SendSealed is Send for a name or phone a device sealed to the server's
+// device key, opened for the command it arrives in only: the envelope's
+// binding (the command's name, the record's ids, the region it names) is
+// rebuilt from the command, so an envelope taken from another command does
+// not open into a participant of the sender's region (keystore.Envelopes).
+// It is opened once the table and the region rule allow the command, and
+// an old, unbound envelope is released when the command is then refused.
 //
 // Visibility is the read service's (core/read): the same rules answer
 // reads and writes, so no door can tell another region's object from a

@@ -24,7 +24,8 @@ type Config struct {
 	// where no read model follows the log (the command line's import,
 	// whose operator is not scoped to regions).
 	Wait func(context.Context, events.Position) error
-	// Envelopes opens the identities devices seal to the server (Unseal);
+	// Envelopes opens the identities devices seal to the server
+	// (SendSealed);
 	// nil: sealed identities are refused.
 	Envelopes *keystore.Envelopes
 }
@@ -60,18 +61,27 @@ func (p *Policy) Allow(who access.Principal, op Operation) error {
 // object answered exactly as a missing one), and otherwise the handler's
 // errors.
 func (p *Policy) Send(ctx context.Context, who access.Principal, id domain.ID, cmd domain.Command, meta commands.Meta, identity *keystore.Identity) (commands.Result[domain.Event], error) {
-	var none commands.Result[domain.Event]
+	meta, err := p.judge(ctx, who, id, cmd, meta)
+	if err != nil {
+		return commands.Result[domain.Event]{}, err
+	}
+	return commands.Send(ctx, p.cfg.Handler, id, cmd, meta, identity)
+}
+
+// judge applies the table and the region rule to a command, and gives
+// meta the principal's RecordedBy and Sees.
+func (p *Policy) judge(ctx context.Context, who access.Principal, id domain.ID, cmd domain.Command, meta commands.Meta) (commands.Meta, error) {
 	if err := p.Allow(who, Operation(cmd.CommandName())); err != nil {
-		return none, err
+		return meta, err
 	}
 	v := read.Viewer{Principal: who, Log: zerolog.Nop()}
 	meta.RecordedBy, meta.Sees = who.Subject, p.cfg.Read.Sees(v)
 	if meta.Sees != nil { // a sender scoped to regions
 		if err := p.inRegions(ctx, v, id, cmd, meta); err != nil {
-			return none, err
+			return meta, err
 		}
 	}
-	return commands.Send(ctx, p.cfg.Handler, id, cmd, meta, identity)
+	return meta, nil
 }
 
 // Forbidden refuses an operation to a role, or to a browser session. It

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,16 +125,16 @@ func TestAnOldEnvelopeOpensOnceForOneCommandUntilItsDate(t *testing.T) {
 	envelopes := keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: func() time.Time { return now }})
 	who := keystore.Identity{Name: "Awa Unbound-Coulibaly"}
 	old, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
-	if got, wasOld, err := envelopes.Open(ctx, old, enrolment); err != nil || got != who || !wasOld {
-		t.Fatalf("the first use of an old envelope: %+v, %v, %v", got, wasOld, err)
+	if got, err := envelopes.Open(ctx, old, enrolment); err != nil || got.Identity != who || !got.Old {
+		t.Fatalf("the first use of an old envelope: %+v, %v", got, err)
 	}
-	if got, _, err := envelopes.Open(ctx, old, enrolment); err != nil || got != who {
+	if got, err := envelopes.Open(ctx, old, enrolment); err != nil || got.Identity != who {
 		t.Fatalf("the same command again: %+v, %v", got, err)
 	}
 	replayed := keystore.Binding{Purpose: enrolment.Purpose, Records: []domain.ID{ulid.MustParse("01KBGZ2D6JQ6X2V8Y3N0H5T7AC")}, Region: "mopti"}
 	// Another node of the same store remembers it as well.
 	otherNode := keystore.NewEnvelopes(deviceKey(t, 1), store, &keystore.EnvelopeOptions{Clock: func() time.Time { return now }})
-	if got, _, err := otherNode.Open(ctx, old, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+	if got, err := otherNode.Open(ctx, old, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
 		t.Fatalf("an old envelope replayed into another enrolment: %+v, %v", got, err)
 	}
 	// The same bytes spelt otherwise are the same envelope: the ephemeral
@@ -144,20 +145,119 @@ func TestAnOldEnvelopeOpensOnceForOneCommandUntilItsDate(t *testing.T) {
 	parts[2] = parts[2][:len(parts[2])-1] + string(alphabet[last^1])
 	if respelt := strings.Join(parts, "."); respelt == old {
 		t.Fatal("the envelope was not spelt otherwise")
-	} else if got, _, err := otherNode.Open(ctx, respelt, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+	} else if got, err := otherNode.Open(ctx, respelt, replayed); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
 		t.Fatalf("the envelope spelt otherwise, replayed: %+v, %v", got, err)
 	}
-	if got, _, err := keystore.NewEnvelopes(k, nil, nil).Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
+	if got, err := keystore.NewEnvelopes(k, nil, nil).Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
 		t.Errorf("opened without a store to remember it in: %+v, %v", got, err)
 	}
 	fresh, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
 	now = keystore.DefaultOldUntil.Add(time.Second)
-	if got, _, err := envelopes.Open(ctx, fresh, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
+	if got, err := envelopes.Open(ctx, fresh, enrolment); !errors.Is(err, keystore.ErrOldSchemeExpired) {
 		t.Errorf("an old envelope after the transition's date: %+v, %v", got, err)
 	}
 	bound, _ := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
-	if got, wasOld, err := envelopes.Open(ctx, bound, enrolment); err != nil || got != who || wasOld {
-		t.Errorf("a bound envelope after that date: %+v, %v, %v", got, wasOld, err)
+	if got, err := envelopes.Open(ctx, bound, enrolment); err != nil || got.Identity != who || got.Old {
+		t.Errorf("a bound envelope after that date: %+v, %v", got, err)
+	}
+}
+
+// TestAnOldEnvelopeReleasedByItsRefusedCommandOpensForAnother: a command
+// refused after it opened an old envelope releases it, and the next
+// command — on another node of the store — binds it; a release comes only
+// from the opening that bound it first and only while nothing followed,
+// so the same binding opened meanwhile (a retry that may be written)
+// keeps it bound.
+func TestAnOldEnvelopeReleasedByItsRefusedCommandOpensForAnother(t *testing.T) {
+	ctx := context.Background()
+	store, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	now := func() time.Time { return keystore.DefaultOldUntil.Add(-time.Hour) }
+	k := deviceKey(t, 1)
+	node, otherNode := keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: now}), keystore.NewEnvelopes(deviceKey(t, 1), store, &keystore.EnvelopeOptions{Clock: now})
+	who := keystore.Identity{Name: "Oumou Released-Traoré"}
+	old, _ := keystore.SealUnbound(k.ID(), k.Public(), who)
+	owners := keystore.Binding{Purpose: enrolment.Purpose, Records: []domain.ID{ulid.MustParse("01KBGZ2D6JQ6X2V8Y3N0H5T7AD")}, Region: "gao"}
+
+	refused, err := node.Open(ctx, old, enrolment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := otherNode.Open(ctx, old, owners); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+		t.Fatalf("opened for another binding while bound: %v", err)
+	}
+	if err := node.Release(ctx, refused); err != nil {
+		t.Fatal(err)
+	}
+	if err := node.Release(ctx, refused); err != nil {
+		t.Fatalf("a release said twice: %v", err)
+	}
+	taken, err := otherNode.Open(ctx, old, owners)
+	if err != nil || taken.Identity != who {
+		t.Fatalf("the owner's command after a release: %+v, %v", taken, err)
+	}
+	if err := node.Release(ctx, refused); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := node.Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+		t.Fatalf("a stale release freed the owner's envelope: %v", err)
+	}
+
+	// The owner's command opened twice at once: the first's release no
+	// longer applies, and the second, not first, has none to make.
+	retried, err := otherNode.Open(ctx, old, owners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []keystore.Opened{taken, retried} {
+		if err := otherNode.Release(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := node.Open(ctx, old, enrolment); !errors.Is(err, keystore.ErrOldEnvelopeUsed) {
+		t.Fatalf("released while the same binding was opened again: %v", err)
+	}
+}
+
+// TestAnOldEnvelopeOpenedAtOnceOnTwoNodesBindsOnce: sixteen commands,
+// each its own record, open one old envelope at once through two nodes of
+// one store; exactly one binds it.
+func TestAnOldEnvelopeOpenedAtOnceOnTwoNodesBindsOnce(t *testing.T) {
+	store, err := pebblestore.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	now := func() time.Time { return keystore.DefaultOldUntil.Add(-time.Hour) }
+	k := deviceKey(t, 1)
+	nodes := []*keystore.Envelopes{keystore.NewEnvelopes(k, store, &keystore.EnvelopeOptions{Clock: now}), keystore.NewEnvelopes(deviceKey(t, 1), store, &keystore.EnvelopeOptions{Clock: now})}
+	old, _ := keystore.SealUnbound(k.ID(), k.Public(), keystore.Identity{Name: "Sali Raced-Dembélé"})
+	const senders = 16
+	errs := make([]error, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := keystore.Binding{Purpose: enrolment.Purpose, Records: []domain.ID{ulid.Make()}, Region: "gao"}
+			_, errs[i] = nodes[i%2].Open(context.Background(), old, b)
+		}()
+	}
+	wg.Wait()
+	bound := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			bound++
+		case !errors.Is(err, keystore.ErrOldEnvelopeUsed):
+			t.Errorf("an opening failed otherwise: %v", err)
+		}
+	}
+	if bound != 1 {
+		t.Fatalf("%d of %d openings at once bound one old envelope, want 1", bound, senders)
 	}
 }
 
@@ -180,7 +280,7 @@ func BenchmarkOpeningAnEnvelope(b *testing.B) {
 	b.Run("bound", func(b *testing.B) {
 		sealed, _ := keystore.SealFor(k.ID(), k.Public(), enrolment, who)
 		for b.Loop() {
-			if _, _, err := envelopes.Open(context.Background(), sealed, enrolment); err != nil {
+			if _, err := envelopes.Open(context.Background(), sealed, enrolment); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -193,7 +293,7 @@ func BenchmarkOpeningAnEnvelope(b *testing.B) {
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			if _, _, err := envelopes.Open(context.Background(), olds[i], enrolment); err != nil {
+			if _, err := envelopes.Open(context.Background(), olds[i], enrolment); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -25,7 +25,8 @@
 // device sealed, and the device never can. Each envelope is sealed for one
 // command (a Binding: the command's name, the record's ids, the region),
 // and opens in no other; Envelopes (envelopes.go) also opens, for a while
-// and once each, the old envelopes that were bound to nothing.
+// and for one command each, the old envelopes that were bound to nothing
+// (released again when that command is refused).
 //
 // # Caveats
 //
