@@ -39,6 +39,7 @@ export function OutboxPage() {
                 <span class="state">{t(('outbox.' + i.state) as MessageKey)}</span>{' '}
                 <span class="kind">{kindOf(i)}</span> <strong>{i.summary}</strong>{' '}
                 <span class="help">{new Date(i.createdAt).toLocaleString(language())}</span>
+                {i.state !== 'sent' && !app.outbox.ownsItem(i) && <p class="help">{t('outbox.otherToken')}</p>}
                 {refused.length > 0 ? <p class="help">{t('outbox.afterRefused', { what: refused.map(name).join(', ') })}</p>
                   : waitsFor.length > 0 && <p class="help">{t('outbox.after', { what: waitsFor.map(name).join(', ') })}</p>}
                 {i.state === 'refused' && i.error && (
