@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-B-6Np6gG.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DpoJ2ucl.js","/assets/Erasure-B6gIFsEu.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BRBLeaCb.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-FsExoe27.js","/assets/results-C-ZoEyS6.css","/assets/results-DjIU1RI0.js"],"erasure":["/assets/Erasure-B6gIFsEu.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-CDAemPw4.js","/assets/results-C-ZoEyS6.css","/assets/results-DjIU1RI0.js"]}
-const VERSION = "eb7b48d38042"
+const SHELL = ["/","/assets/index-B1x4tiaT.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-uKXtdZ1-.js","/assets/Erasure-Bx2BajBX.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BfrKPByo.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-Cm0jwEv6.js","/assets/results-C-ZoEyS6.css","/assets/results-LHIc7Z7U.js"],"erasure":["/assets/Erasure-Bx2BajBX.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-ChsTFMri.js","/assets/results-C-ZoEyS6.css","/assets/results-LHIc7Z7U.js"]}
+const VERSION = "dd8205171c26"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -572,6 +572,7 @@ export const en: Record<MessageKey, string> = {
   'results.value': 'Value',
   'results.percentValue': 'Value (in %)',
   'results.comment': 'Description (qualitative)',
+  'results.commentPublished': 'Published in the donor report (XLSX, CSV) and the IATI file: write it without any person’s name.',
   'results.targets': 'Targets by year',
   'results.targetYear': 'Year of target {n}',
   'results.addYear': 'Add a year',

@@ -570,6 +570,7 @@ export const fr = {
   'results.value': 'Valeur',
   'results.percentValue': 'Valeur (en %)',
   'results.comment': 'Description (qualitatif)',
+  'results.commentPublished': 'Publiée dans le rapport au bailleur (XLSX, CSV) et le fichier IATI : écrivez-la sans aucun nom de personne.',
   'results.targets': 'Cibles par année',
   'results.targetYear': 'Année de la cible {n}',
   'results.addYear': 'Ajouter une année',
