@@ -87,6 +87,12 @@ type Deps struct {
 	// Backup, when set, writes a hot backup of the store for
 	// GET /admin/backup (admins only).
 	Backup func(context.Context, io.Writer) error
+	// Cluster, when set, reports the replicated log's state for
+	// GET /admin/cluster (ReadServerState); RemovePeer takes a node lost
+	// for good out of it, POST /admin/cluster/remove-peer?name=NAME
+	// (admins' bearer tokens only).
+	Cluster    func(context.Context) (any, error)
+	RemovePeer func(ctx context.Context, name string) error
 	// StoreHealth says why the event store cannot take writes now (a full
 	// disk, a reopening), nil when it can: /readyz reports it. Optional.
 	StoreHealth func() error

@@ -141,6 +141,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSession(w, r)
 	case r.URL.Path == "/admin/backup" && s.deps.Backup != nil:
 		s.serveBackup(w, r)
+	case r.URL.Path == "/admin/cluster" && s.deps.Cluster != nil:
+		s.serveCluster(w, r)
+	case r.URL.Path == "/admin/cluster/remove-peer" && s.deps.RemovePeer != nil:
+		s.serveRemovePeer(w, r)
 	case r.URL.Path == "/admin/erasures" && s.deps.Participants != nil:
 		s.serveErasures(w, r)
 	case r.URL.Path == "/public" || strings.HasPrefix(r.URL.Path, "/public/"):

@@ -48,7 +48,8 @@ func exitCode(err error) int {
 const usage = `palabre — stakeholder engagement and community dialogue, event-sourced.
 
 Usage:
-  palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb] [--kurrentdb-url URL] [--reserve-mib N]
+  palabre serve   [--data DIR] [--addr HOST:PORT] [--store embedded|kurrentdb|nats] [--kurrentdb-url URL] [--reserve-mib N]
+                  [--nats-name NAME --nats-listen HOST:PORT --nats-peers A,B,C | --nats-url URL]
                   [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] [--acme-directory URL]]
                   [--redirect-addr :80] [--trusted-proxies CIDR,...]
   palabre token create --role ROLE [--region R]... [--expires 90d] [--subject NAME] [--data DIR] [--store S --kurrentdb-url URL]
@@ -66,7 +67,8 @@ Usage:
   palabre backup  FILE [--data DIR | --server URL]   the events and the participants' keys
   palabre restore FILE --data EMPTY_DIR [--erase-since ERASURES]
   palabre erasures [--data DIR | --server URL]   every erasure, by pseudonymous id and date
-  palabre doctor  [--data DIR] [--reserve-mib N]   what is wrong with a data directory
+  palabre doctor  [--data DIR] [--reserve-mib N] [--server URL]   what is wrong with a data directory, or a JetStream node and its cluster
+  palabre cluster remove-peer NAME --server URL   take a node lost for good out of a JetStream cluster
   palabre version
 
 --server commands read an admin's (or, for import, a facilitator's)
@@ -125,6 +127,8 @@ func (m *Main) dispatch(ctx context.Context, cmd string, rest []string) error {
 		return m.erasures(ctx, rest)
 	case "doctor", "check":
 		return m.doctor(ctx, rest)
+	case "cluster":
+		return m.cluster(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintf(m.Stdout, "palabre %s (%s)\n", version, runtime.Version())
 		return nil

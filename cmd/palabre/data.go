@@ -42,6 +42,9 @@ type dataDir struct {
 	// vault keeps participants' keys in the replicated engine, when it
 	// has one (nil: keys/ in the directory).
 	vault keystore.Vault
+	// cluster is the JetStream node's, or cluster's, operations (nil on
+	// the other stores).
+	cluster *natsCluster
 }
 
 // shared reports whether the store is an engine other palabre nodes may
@@ -57,6 +60,9 @@ type embeddedStore interface {
 // backup writes one archive of the events and the participants' keys as
 // they are on disk (wrapped by the master key, which is never in it).
 func (d dataDir) backup(ctx context.Context, w io.Writer) error {
+	if d.cluster != nil {
+		return d.cluster.backup(ctx, w)
+	}
 	return d.embedded.Backup(ctx, w, d.path("keys"))
 }
 
@@ -198,6 +204,11 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 			}
 		}
 	}
+	if !d.shared() {
+		if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
+			return nil, err
+		}
+	}
 	key, created, err := keystore.LoadMasterKey(path)
 	if err != nil {
 		return nil, err
@@ -211,6 +222,24 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 		}
 	}
 	return key, nil
+}
+
+// refuseANewKeyForARecord refuses to make a master key for a store that
+// holds events: they were recorded under another (a backup restored
+// without its key), and a new one would open none of its names, sign
+// publications with a key nobody holds, and stand in the way of the
+// right one.
+func refuseANewKeyForARecord(ctx context.Context, d dataDir, path string) error {
+	if _, _, err := keystore.ReadMasterKey(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there is one, or it is unreadable: LoadMasterKey says which
+	}
+	for _, err := range d.store.ReadAll(ctx, events.Start, 1) {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("no master key (neither %s nor %s), and %s holds a record made under one: put that key back (a restored backup never holds it), or set %s", keystore.MasterKeyEnv, path, d.dir, keystore.MasterKeyEnv)
+	}
+	return nil
 }
 
 // openTokens opens the tokens and sessions where every node of the store

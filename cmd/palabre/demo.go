@@ -46,6 +46,11 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("--data (PALABRE_DATA): %s already holds events; demo data goes into an empty data directory", dir)
 	}
 	start := time.Now()
+	// The master key before the first event: made after, it would be a
+	// new key for a record (refuseANewKeyForARecord).
+	if _, err := m.masterKey(ctx, d, m.logger("auto")); err != nil {
+		return err
+	}
 	// Two years up to today, so that this month's dashboards are not empty.
 	from := domain.DateOf(time.Now().AddDate(-2, 0, 1))
 	loaded, err := synthetic.Load(ctx, d.store, synthetic.Generate(synthetic.Config{Events: *n, Seed: uint64(*seed), Start: from, Months: 24, Unnamed: true}))

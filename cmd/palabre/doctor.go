@@ -36,6 +36,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	f := m.flags("doctor")
 	dataFlag := f.string("data", "./palabre-data", "data directory")
 	reserve := f.reserve()
+	server := f.server("check the JetStream node it serves, and its cluster", "an admin's")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -45,6 +46,15 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	}
 	c := &checkup{w: m.Stdout}
 	defer c.summary()
+	if server().url != "" {
+		return m.doctorNode(ctx, c, dir, server(), reserve())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "events")); err != nil && isNATSNode(dir) {
+		c.freeSpace(dir, reserve())
+		c.permissions(dir)
+		c.warn("store", "%s is a JetStream node's: its log is the cluster's, checked through its running server (palabre doctor --data %s --server URL, with an admin's PALABRE_TOKEN)", dir, dir)
+		return c.result()
+	}
 	if _, err := os.Stat(filepath.Join(dir, "events")); err != nil {
 		c.problem("store", "no embedded store in %s (%v): give the right --data, or restore a backup into it (palabre restore FILE --data %s)", dir, err, dir)
 		return c.result()

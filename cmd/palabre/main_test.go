@@ -264,3 +264,42 @@ func TestReportAndBackupNeverWriteOverAFile(t *testing.T) {
 		t.Errorf("report left %s.partial behind", report)
 	}
 }
+
+// Found in review: on a backup restored without its master key (as
+// restore says to put it back), publish and report made a new one, signed
+// the observatory with a key nobody holds, and left doctor saying the key
+// opens none of the participants' keys. Every command refuses instead,
+// naming the key, and makes none.
+func TestNoCommandMakesAMasterKeyForARestoredRecord(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, stderr, err := run(t, nil, "demo", "--data", dir, "--events", "2000"); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.tar")
+	if _, stderr, err := run(t, nil, "backup", backup, "--data", dir); err != nil {
+		t.Fatalf("backup: %v\n%s", err, stderr)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if _, stderr, err := run(t, nil, "restore", backup, "--data", restored); err != nil {
+		t.Fatalf("restore: %v\n%s", err, stderr)
+	}
+	for _, args := range [][]string{
+		{"publish", "--data", restored, "--out", filepath.Join(t.TempDir(), "site")},
+		{"report", "--data", restored},
+		{"rebuild", "--data", restored},
+	} {
+		_, stderr, err := run(t, nil, args...)
+		if err == nil || !strings.Contains(stderr, "master key") {
+			t.Errorf("palabre %s on a record without its key: %v\n%s", args[0], err, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(restored, "master.key")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("palabre %s made a master key for the restored record", args[0])
+		}
+	}
+	// Given back, it works.
+	key, _ := os.ReadFile(filepath.Join(dir, "master.key"))
+	os.WriteFile(filepath.Join(restored, "master.key"), key, 0o600)
+	if _, stderr, err := run(t, nil, "report", "--data", restored); err != nil {
+		t.Errorf("report with the key put back: %v\n%s", err, stderr)
+	}
+}

@@ -125,7 +125,8 @@ func (f *flags) natsFlags(c natsSettings) func() natsSettings {
 	}
 }
 
-// routeSecret is what a cluster's nodes authenticate their routes with:
+// routeSecret is what a cluster's nodes authenticate their routes with,
+// and derive their routes' TLS authority from (jetstore.StartNode):
 // derived from the master key, which every node of a cluster is given
 // (the environment or DIR/master.key), so that nothing more is to be
 // distributed and a node without the key cannot join and read the log.
@@ -176,6 +177,14 @@ func (m *Main) openNATS(dir string, s natsSettings, log zerolog.Logger) (dataDir
 		return d, fmt.Errorf("--store nats: open the key vault: %w", err)
 	}
 	d.store, d.vault = store, vault
+	d.cluster = &natsCluster{dir: dir, nc: nc, store: store, vault: vault}
+	if len(nodes) > 0 {
+		d.cluster.node = nodes[0]
+	}
+	// Not bounded by the wait for a majority: a large log takes longer.
+	if err := m.importRestored(context.Background(), d.cluster, log); err != nil {
+		return d, fmt.Errorf("--store nats: %w", err)
+	}
 	return d, nil
 }
 

@@ -100,8 +100,11 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	err := writeNewFile(file, 0o600, func(out io.Writer) error {
-		if server().url != "" {
+		switch {
+		case server().url != "":
 			return fetchAdmin(ctx, server(), "/admin/backup", out)
+		case isNATSNode(dir):
+			return fmt.Errorf("%s is a JetStream node's: back up the cluster's log through a running node: palabre backup %s --server https://ADDR with PALABRE_TOKEN set to an admin token", dir, file)
 		}
 		d, err := m.openStore(dir, "embedded", "")
 		if err == nil {
@@ -183,7 +186,7 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if *eraseSince != "" {
 		fmt.Fprintf(m.Stderr, ", and recorded %d erasures made after the backup", recorded)
 	}
-	fmt.Fprintf(m.Stderr, ". Put the master key back (%s or %s) before serving, or names stay sealed.\n", filepath.Join(dir, "master.key"), keystore.MasterKeyEnv)
+	fmt.Fprintf(m.Stderr, ". Put the master key back (%s or %s) before serving, or names stay sealed. Served with --store nats, the log is copied into the JetStream node at its first start.\n", filepath.Join(dir, "master.key"), keystore.MasterKeyEnv)
 	return nil
 }
 

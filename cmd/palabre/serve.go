@@ -221,8 +221,11 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files(),
 		Publication: newPublications(d.dir, keys, log).latest}
-	if d.embedded != nil {
+	if d.embedded != nil || d.cluster != nil {
 		deps.Backup = d.backup
+	}
+	if d.cluster != nil {
+		deps.Cluster, deps.RemovePeer = d.cluster.report, d.cluster.removePeer
 	}
 	deps.StoreHealth = storeHealth
 	proxies, _ := parseProxies(c.TrustedProxies) // checked by Validate

@@ -48,7 +48,7 @@ var (
 // every is every command of every aggregate the registry lists, and every
 // operation: an aggregate added without its rules fails here.
 func every() []policy.Operation {
-	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState, policy.ListTokens}
+	ops := []policy.Operation{policy.CreateToken, policy.RevokeToken, policy.Backup, policy.ListErasures, policy.Import, policy.DownloadForm, policy.ReadServerState, policy.ListTokens, policy.RemovePeer}
 	for _, agg := range registry.Aggregates() {
 		for _, name := range agg.Describe().Commands {
 			ops = append(ops, policy.Operation(name))
@@ -103,7 +103,7 @@ func TestTheTableDecidesByRoleAndSession(t *testing.T) {
 		"DefineFramework": A | a, "ChangeFrameworkDetails": A | a, "SetFrameworkOutcome": A | a, "SetFrameworkResult": A | a,
 		"SetFrameworkIndicator": A | a, "RecordIndicatorValue": A | a,
 		policy.CreateToken: A, policy.RevokeToken: A, policy.Backup: A, policy.ListErasures: A,
-		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a,
+		policy.Import: A | a | F | f, policy.DownloadForm: A | a | F | f, policy.ReadServerState: A | a, policy.ListTokens: A | a, policy.RemovePeer: A,
 	}
 	p := policy.New(policy.Config{})
 	for _, op := range every() {

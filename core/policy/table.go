@@ -24,6 +24,8 @@ const (
 	// ReadServerState: health and readiness in detail (the log's position,
 	// the goroutines), which tell an outsider how busy the server is.
 	ReadServerState Operation = "ReadServerState"
+	// RemovePeer: take a node lost for good out of a cluster.
+	RemovePeer Operation = "RemovePeer"
 )
 
 // Rule is what an operation takes.
@@ -86,6 +88,7 @@ var rules = []Rule{
 	{Import, access.LogDialogues, true, daily + "; each row is judged as its command"},
 	{DownloadForm, access.LogDialogues, true, daily + ": the form lists what the reader may see"},
 	{ReadServerState, access.Administer, true, "the server's load and positions, no record"},
+	{RemovePeer, access.Administer, false, noSession + "a seized session could shrink the cluster until it lost its majority"},
 }
 
 // Rules lists the table, for documentation and tests.

@@ -2,7 +2,9 @@ package publish
 
 import (
 	"slices"
+	"strings"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
 
@@ -18,20 +20,65 @@ import (
 // their title names wherever they act.
 var personalTypes = []string{"village-chief", "traditional-authority", "cadi", "religious-leader"}
 
-// Named reports whether a publication names a stakeholder: an institution
-// acting at regional, national or international level. Any other is
-// published by its type and region alone, and its commitments without
-// their wording, which names it as surely as its name (« Le chef de
-// village de … s'engage à … »).
+// communeTypes are offices of a commune or a district, local whatever
+// level they were registered at: their name is their place's.
+var communeTypes = []string{"mayor", "municipal-council", "sub-prefect"}
+
+// Named reports whether a publication may name a stakeholder by its
+// profile: an institution acting at regional, national or international
+// level. Any other is published by its type and region alone, and its
+// commitments without their wording, which names it as surely as its name
+// (« Le chef de village de … s'engage à … »). A name that holds a place
+// of the record is kept back too (places.mentioned).
 func Named(p stakeholder.Profile) bool {
-	return p.Level != "local" && !slices.Contains(personalTypes, p.Type)
+	return p.Level != "local" && !slices.Contains(personalTypes, p.Type) && !slices.Contains(communeTypes, p.Type)
+}
+
+// places are the localities the record holds below its regions (where
+// the consultative spaces meet), folded, that no published name may hold:
+// « Poste de commandement des FAMa de Goundam », registered as regional,
+// names where a space meets as surely as a mayor's office.
+type places [][]string
+
+// placesOf are the spaces' localities, other than their regions' names
+// (which the publication shows anyway).
+func placesOf(svc *read.Service, v read.Viewer) (places, error) {
+	spaces, err := svc.Spaces(v, "", read.ByName)
+	if err != nil {
+		return nil, err
+	}
+	var out places
+	for _, sp := range spaces {
+		words := read.FoldWords(sp.Locality)
+		if len(words) == 0 || slices.Equal(words, read.FoldWords(sp.Region)) {
+			continue
+		}
+		if !slices.ContainsFunc(out, func(p []string) bool { return slices.Equal(p, words) }) {
+			out = append(out, words)
+		}
+	}
+	return out, nil
+}
+
+// mentioned reports whether a text holds one of the places, as whole
+// words: "Commune I" is not in "Commune IV".
+func (ps places) mentioned(text string) bool {
+	words := read.FoldWords(text)
+	for _, p := range ps {
+		for i := 0; i+len(p) <= len(words); i++ {
+			if slices.Equal(words[i:i+len(p)], p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // authorityOf is a stakeholder as a publication shows it.
-func authorityOf(p stakeholder.Profile) Authority {
-	a := Authority{Type: p.Type, Level: p.Level, Region: p.Region, Named: Named(p)}
+func (ps places) authorityOf(p stakeholder.Profile) Authority {
+	a := Authority{Type: p.Type, Level: p.Level, Region: p.Region, Named: Named(p) && !ps.mentioned(p.Name)}
 	if a.Named {
-		a.Name = p.Name
+		a.Name = strings.TrimSpace(p.Name)
 	}
 	return a
 }

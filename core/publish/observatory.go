@@ -48,7 +48,7 @@ type Commitment struct {
 	Authority string      `json:"authority"` // the authority's Ref
 	Region    string      `json:"region,omitempty"`
 	Pillar    string      `json:"pillar"`
-	Text      string      `json:"text"` // empty unless its authority is Named
+	Text      string      `json:"text"` // empty unless its authority is named and it names no place
 	MadeOn    domain.Date `json:"madeOn"`
 	DueOn     domain.Date `json:"dueOn"` // zero when unknown at the cut-off
 	Status    string      `json:"status"`
@@ -101,13 +101,17 @@ func Build(ctx context.Context, svc *read.Service, p Policy) (*Observatory, erro
 	if err != nil {
 		return nil, fmt.Errorf("publish: commitments: %w", err)
 	}
+	ps, err := placesOf(svc, records)
+	if err != nil {
+		return nil, fmt.Errorf("publish: spaces: %w", err)
+	}
 	byID := map[domain.ID]string{} // commitment id → its Ref
-	o.Authorities = authorities(svc, records, p, list, byID)
+	o.Authorities = authorities(svc, records, p, ps, list, byID)
 	o.RatesByAuthority, o.RatesByRegion = rates(o.Authorities)
 	if o.Inclusion, o.InclusionTo, err = inclusionCells(ctx, svc, p); err != nil {
 		return nil, err
 	}
-	if o.Outcomes, err = outcomesOf(svc, records, p, byID, o.Authorities); err != nil {
+	if o.Outcomes, err = outcomesOf(svc, records, p, ps, byID, o.Authorities); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -123,7 +127,7 @@ func Records() read.Viewer {
 
 // authorities group the published commitments by who made them, each
 // commitment as the cut-off saw it.
-func authorities(svc *read.Service, v read.Viewer, p Policy, list []commitments.Commitment, refs map[domain.ID]string) []Authority {
+func authorities(svc *read.Service, v read.Viewer, p Policy, ps places, list []commitments.Commitment, refs map[domain.ID]string) []Authority {
 	index := map[domain.ID]int{}
 	var out []Authority
 	for _, c := range list {
@@ -138,12 +142,12 @@ func authorities(svc *read.Service, v read.Viewer, p Policy, list []commitments.
 			}
 			i = len(out)
 			index[c.StakeholderID] = i
-			out = append(out, authorityOf(h.Profile))
+			out = append(out, ps.authorityOf(h.Profile))
 		}
 		region, _ := svc.RegionOf(v, domain.Ref{Category: "commitment", ID: c.ID})
 		pub := commitmentAt(p, c, region)
-		if !out[i].Named {
-			pub.Text = ""
+		if !out[i].Named || ps.mentioned(pub.Text) {
+			pub.Text = "" // its wording would name whom or where the publication does not
 		}
 		out[i].Commitments = append(out[i].Commitments, pub)
 	}

@@ -41,7 +41,7 @@ type Evidence struct {
 
 // outcomesOf are the outcomes marked public and dated by the cut-off,
 // the latest first.
-func outcomesOf(svc *read.Service, v read.Viewer, p Policy, refs map[domain.ID]string, as []Authority) ([]Outcome, error) {
+func outcomesOf(svc *read.Service, v read.Viewer, p Policy, ps places, refs map[domain.ID]string, as []Authority) ([]Outcome, error) {
 	list, err := svc.Outcomes(v, read.OutcomeQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("publish: outcomes: %w", err)
@@ -56,7 +56,7 @@ func outcomesOf(svc *read.Service, v read.Viewer, p Policy, refs map[domain.ID]s
 		if err != nil {
 			continue // an actor the reader may not see is no actor to name
 		}
-		pub := Outcome{Actor: authorityOf(actor.Profile).Name, ActorType: actor.Profile.Type, ChangeType: o.ChangeType, On: o.On, Region: o.Region,
+		pub := Outcome{Actor: ps.authorityOf(actor.Profile).Name, ActorType: actor.Profile.Type, ChangeType: o.ChangeType, On: o.On, Region: o.Region,
 			Description: o.Description, Significance: o.Significance, Contribution: o.Contribution,
 			OthersContribution: o.OthersContribution, Intended: o.Intended, Tags: append([]string{}, o.Tags...),
 			Evidence: []Evidence{}, Verdicts: verdicts(p, o)}

@@ -36,8 +36,16 @@ import (
 // accents, its words (letters and digits) sorted and joined by one space.
 // "  TRAORÉ  Kadiatou-Binta" and "kadiatou binta traore" fold alike.
 func FoldName(name string) string {
+	words := FoldWords(name)
+	slices.Sort(words)
+	return strings.Join(words, " ")
+}
+
+// FoldWords are a text's words in their order, lower case and without
+// accents: "Mairie de Sévaré" is mairie, de, sevare.
+func FoldWords(text string) []string {
 	var b strings.Builder
-	for _, r := range norm.NFKD.String(name) {
+	for _, r := range norm.NFKD.String(text) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			// an accent, decomposed from its letter
@@ -47,9 +55,7 @@ func FoldName(name string) string {
 			b.WriteRune(' ')
 		}
 	}
-	words := strings.Fields(b.String())
-	slices.Sort(words)
-	return strings.Join(words, " ")
+	return strings.Fields(b.String())
 }
 
 // foldLetter spells the letters NFKD does not decompose as their

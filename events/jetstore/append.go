@@ -68,6 +68,14 @@ const (
 // (Nats-Expected-Last-Subject-Sequence), each with its event id as its
 // message id so that a retried write is recognised.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedRevision, evs ...events.EventData) (events.AppendResult, error) {
+	return s.AppendRecorded(ctx, stream, expected, time.Time{}, evs...)
+}
+
+// AppendRecorded appends as Append does, but the events read back say
+// they were recorded at at (when not zero; a header, Palabre-Recorded-At)
+// rather than when JetStream stored them: a log restored from a backup
+// keeps when each event was recorded, which views of the past go by.
+func (s *Store) AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error) {
 	if err := events.ValidateAppend(stream, expected, evs); err != nil {
 		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
@@ -98,7 +106,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 			}
 			return s.mismatch(ctx, stream, expected, evs, last, exists)
 		}
-		res, out, err := s.publish(ctx, subject, last, exists, evs)
+		res, out, err := s.publish(ctx, subject, last, exists, at, evs)
 		if err != nil {
 			s.tails.forget(subject)
 			return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
@@ -197,7 +205,7 @@ func (s *Store) alreadyAppended(ctx context.Context, stream string, expected eve
 // publish writes evs after last, conditional on last still being the
 // subject's last message: a single message for one event, an atomic
 // batch (Nats-Batch-Id, -Sequence, -Commit) for more.
-func (s *Store) publish(ctx context.Context, subject string, last tail, exists bool, evs []events.EventData) (events.AppendResult, outcome, error) {
+func (s *Store) publish(ctx context.Context, subject string, last tail, exists bool, at time.Time, evs []events.EventData) (events.AppendResult, outcome, error) {
 	next, lastSeq := events.Revision(0), uint64(0)
 	if exists {
 		next, lastSeq = last.rev+1, last.seq
@@ -211,6 +219,9 @@ func (s *Store) publish(ctx context.Context, subject string, last tail, exists b
 		msg := nats.NewMsg(subject)
 		msg.Header.Set(jetstream.MsgIDHeader, hex.EncodeToString(e.ID[:]))
 		msg.Header.Set(revisionHeader, strconv.FormatUint(uint64(next)+uint64(i), 10))
+		if !at.IsZero() {
+			msg.Header.Set(recordedAtHeader, at.UTC().Format(time.RFC3339Nano))
+		}
 		if i == 0 {
 			msg.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(lastSeq, 10))
 		}

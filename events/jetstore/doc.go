@@ -18,8 +18,11 @@
 // up with direct gets and follow with an ordered consumer.
 //
 // Node embeds a JetStream server: three palabre processes given each
-// other's route addresses are the whole cluster. Vault keeps participants'
-// keys in a second stream, deleted with secure erase.
+// other's route addresses are the whole cluster, their routes speaking
+// mutual TLS under an authority derived from the route secret. Vault keeps
+// participants' keys in a second stream, deleted with secure erase.
+// Inspect reports the streams' leaders and replicas, and Node.RemovePeer
+// takes a node lost for good out of the cluster.
 //
 // # Caveats
 //

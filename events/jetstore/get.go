@@ -19,6 +19,10 @@ import (
 // that Exact(rev) can be checked against the subject's last message.
 const revisionHeader = "Palabre-Revision"
 
+// recordedAtHeader says when an event copied from a backup was first
+// recorded (AppendRecorded); without it, JetStream's time stamp says.
+const recordedAtHeader = "Palabre-Recorded-At"
+
 // getRequest is JetStream's direct get request.
 type getRequest struct {
 	Seq     uint64 `json:"seq,omitempty"`
@@ -64,11 +68,17 @@ func recorded(m stored) (events.RecordedEvent, error) {
 	if err != nil {
 		return events.RecordedEvent{}, fmt.Errorf("message %d: %w", m.seq, err)
 	}
+	recordedAt := m.time
+	if h := m.header.Get(recordedAtHeader); h != "" {
+		if recordedAt, err = time.Parse(time.RFC3339Nano, h); err != nil {
+			return events.RecordedEvent{}, fmt.Errorf("%w: message %d: %s: %w", errBadBody, m.seq, recordedAtHeader, err)
+		}
+	}
 	return events.RecordedEvent{
 		EventData: events.EventData{ID: id, Type: typ, Data: data, Metadata: md},
 		Stream:    stream, Revision: rev,
 		Position:   events.Position{Commit: m.seq, Prepare: m.seq},
-		RecordedAt: m.time,
+		RecordedAt: recordedAt,
 	}, nil
 }
 

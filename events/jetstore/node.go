@@ -2,6 +2,7 @@ package jetstore
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -32,13 +33,15 @@ type NodeConfig struct {
 	Peers []string
 	// ClusterName must be the same on every node. Empty: "palabre".
 	ClusterName string
-	// ClientListen, HOST:PORT, opens a port for NATS clients (tools, a
-	// second process); empty: palabre connects in process and no client
-	// port is opened.
+	// ClientListen, HOST:PORT on the loopback, opens a port for NATS
+	// clients (tools, a second process); empty: palabre connects in
+	// process and no client port is opened.
 	ClientListen string
 	// RouteSecret authenticates the nodes of a cluster to each other: the
 	// same on every node, required with Listen. Anyone who could join the
-	// routes would receive every event.
+	// routes would receive every event. The routes speak mutual TLS under
+	// a certificate authority derived from it (clusterTLS), always: they
+	// carry sealed names and the tokens' hashes.
 	RouteSecret string
 	// Logger receives the server's log; nil: silence.
 	Logger server.Logger
@@ -69,8 +72,10 @@ func (c NodeConfig) Validate() error {
 		}
 	}
 	if c.ClientListen != "" {
-		if _, _, err := splitHostPort(c.ClientListen); err != nil {
+		if host, _, err := splitHostPort(c.ClientListen); err != nil {
 			errs = append(errs, fmt.Errorf("nats client listen %q: %w", c.ClientListen, err))
+		} else if !loopback(host) {
+			errs = append(errs, fmt.Errorf("nats client listen %q: only on the loopback (127.0.0.1, ::1, localhost): clients speak in clear, and the client port would carry every event to the network", c.ClientListen))
 		}
 	}
 	return errors.Join(errs...)
@@ -88,6 +93,15 @@ func splitHostPort(addr string) (string, int, error) {
 	return host, port, nil
 }
 
+// loopback reports whether host names this machine only.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // Clustered reports whether the node joins a cluster.
 func (c NodeConfig) Clustered() bool { return c.Listen != "" }
 
@@ -97,8 +111,9 @@ type Node struct {
 	cfg NodeConfig
 	// token is the client password, random per process: the client port
 	// (loopback, or ClientListen) must not let another local user read
-	// the events.
-	token string
+	// the events. systemToken is the system account's, through which the
+	// process changes the cluster's membership (RemovePeer).
+	token, systemToken string
 }
 
 // StartNode starts a JetStream server in this process and waits until it
@@ -109,19 +124,17 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	token := make([]byte, 32)
-	if _, err := rand.Read(token); err != nil {
-		return nil, err
-	}
 	opts, err := serverOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	opts.Authorization = hex.EncodeToString(token)
+	auth := &nodeAuth{token: randomToken(), systemToken: randomToken()}
+	opts.CustomClientAuthentication = auth
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("nats server: %w", err)
 	}
+	auth.srv = srv
 	if cfg.Logger != nil {
 		srv.SetLogger(cfg.Logger, false, false)
 	}
@@ -130,7 +143,46 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 		srv.Shutdown()
 		return nil, fmt.Errorf("nats server %s: not ready after 30s", opts.ServerName)
 	}
-	return &Node{srv: srv, cfg: cfg, token: opts.Authorization}, nil
+	return &Node{srv: srv, cfg: cfg, token: auth.token, systemToken: auth.systemToken}, nil
+}
+
+// nodeAuth admits the process's own connections, each user by its random
+// password: palabre's into the global account (its streams'), the
+// operator's into the system account, through which alone a peer is
+// removed. (A plain list of users would not do: with only the system and
+// global accounts, nats-server admits anyone without credentials to the
+// global one.)
+type nodeAuth struct {
+	token, systemToken string
+	// srv is set before the server starts; its system account exists
+	// once it has.
+	srv *server.Server
+}
+
+func (a *nodeAuth) Check(c server.ClientAuthentication) bool {
+	o := c.GetOpts()
+	switch {
+	case o.Username == clientUser && equalSecrets(o.Password, a.token):
+		c.RegisterUser(&server.User{Username: clientUser, Account: a.srv.GlobalAccount()})
+	case o.Username == systemUser && equalSecrets(o.Password, a.systemToken):
+		c.RegisterUser(&server.User{Username: systemUser, Account: a.srv.SystemAccount()})
+	default:
+		return false
+	}
+	return true
+}
+
+func equalSecrets(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+const (
+	clientUser = "palabre"
+	systemUser = "palabre-system"
+)
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
 }
 
 func serverOptions(cfg NodeConfig) (*server.Options, error) {
@@ -160,8 +212,12 @@ func serverOptions(cfg NodeConfig) (*server.Options, error) {
 		opts.DontListen, opts.Host, opts.Port = false, "127.0.0.1", server.RANDOM_PORT
 	}
 	host, port, _ := splitHostPort(cfg.Listen)
+	routeTLS, err := clusterTLS(cfg.RouteSecret, opts.ServerName)
+	if err != nil {
+		return nil, err
+	}
 	opts.Cluster = server.ClusterOpts{Name: orDefault(cfg.ClusterName, "palabre"), Host: host, Port: port,
-		Username: routeUser, Password: cfg.RouteSecret}
+		Username: routeUser, Password: cfg.RouteSecret, TLSConfig: routeTLS, TLSTimeout: routeTLSTimeout}
 	for _, p := range cfg.Peers {
 		u, err := url.Parse("nats-route://" + p)
 		if err != nil {
@@ -175,6 +231,10 @@ func serverOptions(cfg NodeConfig) (*server.Options, error) {
 
 const routeUser = "palabre"
 
+// routeTLSTimeout is how long, in seconds, a route's TLS handshake may take:
+// nats-server's default (2 s) is short for a loaded machine.
+const routeTLSTimeout = 10
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def
@@ -186,7 +246,7 @@ func orDefault(s, def string) string {
 // no client port. The connection retries for ever while the node is
 // restarting: the store turns the wait into ErrUnavailable per call.
 func (n *Node) Connect() (*nats.Conn, error) {
-	nc, err := nats.Connect("", nats.InProcessServer(n.srv), nats.Token(n.token), nats.Name("palabre"), nats.MaxReconnects(-1))
+	nc, err := nats.Connect("", nats.InProcessServer(n.srv), nats.UserInfo(clientUser, n.token), nats.Name("palabre"), nats.MaxReconnects(-1))
 	if err != nil {
 		return nil, fmt.Errorf("connect to the embedded nats server: %w", err)
 	}

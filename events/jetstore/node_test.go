@@ -3,11 +3,15 @@ package jetstore_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 
 	"github.com/palabre/palabre/events/jetstore"
@@ -51,5 +55,72 @@ func TestTheClientPortNeedsTheNodesToken(t *testing.T) {
 	if nc, err := nats.Connect(url, nats.MaxReconnects(0)); err == nil {
 		nc.Close()
 		t.Fatal(fmt.Sprintf("connected to %s without a token", url))
+	}
+}
+
+// The routes speak mutual TLS under the cluster's authority: a server that
+// knows the route password but holds no certificate of that authority (one
+// of another authority, or none, speaking in clear) is refused, while one
+// with the authority's certificate joins (the check can fail).
+func TestAServerWithoutTheClusterAuthorityCannotJoin(t *testing.T) {
+	nodes := startCluster(t, 3)
+	for _, tc := range []struct {
+		name   string
+		secret string // the authority's secret; "" for no TLS
+		joins  bool
+	}{
+		{"with the cluster's authority", "test-secret", true},
+		{"with an authority of its own", "another-secret", false},
+		{"in clear", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			intruder := startRouter(t, nodes, tc.secret)
+			deadline := time.Now().Add(5 * time.Second)
+			for intruder.NumRoutes() == 0 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if joined := intruder.NumRoutes() > 0; joined != tc.joins {
+				t.Fatalf("joined the cluster: %v, want %v", joined, tc.joins)
+			}
+		})
+	}
+}
+
+// startRouter starts a bare nats-server routed to nodes with the route
+// password the cluster's nodes use ("test-secret"), under the authority
+// derived from secret, or in clear.
+func startRouter(t *testing.T, nodes []*jetstore.Node, secret string) *server.Server {
+	t.Helper()
+	opts := &server.Options{ServerName: "intruder", DontListen: false, Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true, NoLog: true}
+	addr := freeAddrs(t, 1)[0]
+	host, port, _ := net.SplitHostPort(addr)
+	opts.Cluster = server.ClusterOpts{Name: "palabre", Host: host, Username: "palabre", Password: "test-secret", TLSTimeout: 5}
+	opts.Cluster.Port, _ = strconv.Atoi(port)
+	if secret != "" {
+		cfg, err := jetstore.ClusterTLS(secret, "intruder")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Cluster.TLSConfig = cfg
+	}
+	for _, n := range nodes {
+		opts.Routes = append(opts.Routes, &url.URL{Scheme: "nats-route", Host: n.ClusterAddr(), User: url.UserPassword("palabre", "test-secret")})
+	}
+	srv, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start()
+	t.Cleanup(srv.Shutdown)
+	return srv
+}
+
+// A client port beyond the loopback is refused: clients speak in clear.
+func TestTheClientPortStaysOnTheLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:4222": true, "[::1]:4222": true, "localhost:4222": true, "0.0.0.0:4222": false, "10.0.0.1:4222": false} {
+		err := jetstore.NodeConfig{DataDir: t.TempDir(), ClientListen: addr}.Validate()
+		if (err == nil) != ok {
+			t.Errorf("client port on %s: %v, want accepted %v", addr, err, ok)
+		}
 	}
 }

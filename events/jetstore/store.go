@@ -67,15 +67,22 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{nc: nc, js: js, stream: stream, name: EventsStream, subs: map[*subscription]struct{}{}}
-	// The stream exists; wait until its leader answers, so that a store
-	// opened on a starting cluster serves its first calls.
+	// The stream exists; wait until its leader answers, and a replica
+	// answers direct gets, so that a store opened on a starting cluster
+	// serves its first calls. A node that has just joined hears "no
+	// responders" to direct gets until the replicas' interest reaches it.
 	for {
 		_, _, err := s.leaderGet(ctx, getRequest{LastFor: eventsAll})
 		if err == nil {
+			_, err = s.getBatch(ctx, getRequest{Seq: 1, Batch: 1})
+		}
+		if err == nil {
 			return s, nil
 		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("open stream %s: no leader: %w", EventsStream, err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("open stream %s: no leader, or no replica answering: %w", EventsStream, err)
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

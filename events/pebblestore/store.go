@@ -32,6 +32,11 @@ type Options struct {
 	FS vfs.FS
 	// MaxGroupEvents bounds how many events share one sync. Default 4096.
 	MaxGroupEvents int
+	// Unsynced makes a scratch store (a backup's temporary copy of
+	// another log): no file is ever synced, so an append waits for no
+	// disk, and a crash may lose anything. Never for a store that keeps
+	// what it acknowledges.
+	Unsynced bool
 }
 
 func (o *Options) withDefaults() Options {
@@ -48,6 +53,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if d.FS == nil {
 		d.FS = ownerOnlyFS{vfs.Default}
+	}
+	if d.Unsynced {
+		d.FS = unsyncedFS{d.FS}
 	}
 	if d.MaxGroupEvents <= 0 {
 		d.MaxGroupEvents = 4096

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -15,6 +16,7 @@ type appendRequest struct {
 	ctx      context.Context
 	stream   string
 	expected events.ExpectedRevision
+	at       time.Time // when the events were recorded; zero: now
 	events   []events.EventData
 
 	result events.AppendResult
@@ -50,6 +52,14 @@ type writerState struct {
 
 // Append implements events.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedRevision, evs ...events.EventData) (events.AppendResult, error) {
+	return s.AppendRecorded(ctx, stream, expected, time.Time{}, evs...)
+}
+
+// AppendRecorded appends as Append does, but stamps the events recorded at
+// at (when not zero) instead of by the store's clock: a copy of another
+// store's log (palabre backup of a replicated one) keeps when each event
+// was recorded, which views of the past go by.
+func (s *Store) AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error) {
 	if err := events.ValidateAppend(stream, expected, evs); err != nil {
 		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
@@ -60,7 +70,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	if f := s.failure.Load(); f != nil {
 		return events.AppendResult{}, f
 	}
-	req := &appendRequest{ctx: ctx, stream: stream, expected: expected, events: evs, done: make(chan struct{})}
+	req := &appendRequest{ctx: ctx, stream: stream, expected: expected, at: at, events: evs, done: make(chan struct{})}
 	s.waiting.Add(1)
 	defer s.waiting.Add(-1)
 	s.requests <- req
@@ -130,7 +140,10 @@ func (s *Store) stage(req *appendRequest) {
 	if head.exists {
 		first = head.last + 1
 	}
-	recordedAt := s.opts.Clock()
+	recordedAt := req.at
+	if recordedAt.IsZero() {
+		recordedAt = s.opts.Clock()
+	}
 	for i, e := range req.events {
 		rev, pos := first+events.Revision(i), w.nextPos
 		w.nextPos++

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/jetstore"
+	"github.com/palabre/palabre/events/keystore"
+	"github.com/palabre/palabre/events/pebblestore"
+)
+
+// natsCluster is what an operator reaches of a JetStream node through
+// its server: the cluster's state (doctor), its membership (a node
+// replaced) and a backup.
+type natsCluster struct {
+	dir   string // the data directory
+	nc    *nats.Conn
+	node  *jetstore.Node // nil on an external cluster
+	store *jetstore.Store
+	vault *jetstore.Vault
+}
+
+// clusterReport is GET /admin/cluster: the replicated log as this node
+// sees it, and whether its master key and vault are the cluster's.
+type clusterReport struct {
+	jetstore.Status
+	// MasterKey is "" when this node's master key is the one recorded in
+	// the log (_node-masterkey), else what is wrong; Vault is "" when the
+	// participants' keys can be read.
+	MasterKey string `json:"masterKey"`
+	Vault     string `json:"vault"`
+}
+
+func (c *natsCluster) report(ctx context.Context) (any, error) {
+	st, err := jetstore.Inspect(ctx, c.nc, c.node)
+	if err != nil {
+		return nil, err
+	}
+	r := clusterReport{Status: st}
+	key, _, err := keystore.ReadMasterKey(filepath.Join(c.dir, "master.key"))
+	if err == nil {
+		err = keystore.AgreeOnMasterKey(ctx, c.store, key)
+	}
+	if err != nil {
+		r.MasterKey = err.Error()
+	}
+	if _, err := c.vault.Load(ctx, domain.ID{}); !errors.Is(err, keystore.ErrNoKey) {
+		r.Vault = fmt.Sprintf("the participants' keys cannot be read: %v", err)
+	}
+	return r, nil
+}
+
+// removePeer takes a node lost for good out of the cluster.
+func (c *natsCluster) removePeer(ctx context.Context, name string) error {
+	if c.node == nil {
+		return errors.New("this node uses an external NATS cluster: remove its servers with that cluster's own tools")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := c.node.RemovePeer(ctx, name)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &events.UnavailableError{Reason: events.ReasonUnreachable, RetryAfter: 5 * time.Second, Cause: err}
+	}
+	return err
+}
+
+// backup writes the replicated log and the participants' keys as the
+// embedded store's backup (palabre restore takes it): the log copied into
+// a store in a temporary directory of the data directory, then the keys
+// the vault holds, so that every event's key is there unless erased since.
+func (c *natsCluster) backup(ctx context.Context, w io.Writer) (err error) {
+	tmp, err := os.MkdirTemp(c.dir, "backup-")
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, shredCopy(tmp)) }()
+	// A scratch copy: deleted once written out, it need not be synced.
+	copied, err := pebblestore.Open(tmp, &pebblestore.Options{Unsynced: true})
+	if err != nil {
+		return err
+	}
+	defer copied.Close()
+	if _, err := copyLog(ctx, c.store, copied, nil); err != nil {
+		return fmt.Errorf("copy the log: %w", err)
+	}
+	keys, err := keystore.OpenDir(filepath.Join(tmp, "keys"))
+	if err != nil {
+		return err
+	}
+	ids, err := c.vault.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		wrapped, err := c.vault.Load(ctx, id)
+		if errors.Is(err, keystore.ErrNoKey) {
+			continue // erased since it was listed
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := keys.Create(ctx, id, wrapped); err != nil {
+			return err
+		}
+	}
+	return copied.Backup(ctx, w, keys.Dir())
+}
+
+// shredCopy deletes a temporary copy, overwriting its keys first as an
+// erasure does.
+func shredCopy(dir string) error {
+	ids, _, err := keystore.List(filepath.Join(dir, "keys"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, id := range ids {
+		if err := keystore.Remove(filepath.Join(dir, "keys"), id); err != nil {
+			return err
+		}
+	}
+	return os.RemoveAll(dir)
+}
+
+// recordedAppender appends events saying when they were first recorded.
+type recordedAppender interface {
+	AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error)
+}
+
+// copyLog appends every event of from to to, in order, each at its
+// revision and with its id and recording time, a command's events (one
+// stream, one time) together; streams skip names are left out. Copying
+// again after a failure is harmless: the events already there are
+// recognised by their ids.
+func copyLog(ctx context.Context, from events.Store, to recordedAppender, skip func(stream string) bool) (int, error) {
+	var run []events.EventData
+	var first events.RecordedEvent
+	n := 0
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		var expected events.ExpectedRevision = events.NoStream{}
+		if first.Revision > 0 {
+			expected = events.Exact(first.Revision - 1)
+		}
+		if _, err := to.AppendRecorded(ctx, first.Stream, expected, first.RecordedAt, run...); err != nil {
+			return err
+		}
+		n += len(run)
+		run = run[:0]
+		return nil
+	}
+	for rec, err := range from.ReadAll(ctx, events.Start, 0) {
+		if err != nil {
+			return n, err
+		}
+		if skip != nil && skip(rec.Stream) {
+			continue
+		}
+		together := len(run) > 0 && rec.Stream == first.Stream && rec.RecordedAt.Equal(first.RecordedAt) &&
+			rec.Revision == first.Revision+events.Revision(len(run)) && len(run) < maxCopiedAppend
+		if !together {
+			if err := flush(); err != nil {
+				return n, err
+			}
+			first = rec
+		}
+		run = append(run, rec.EventData)
+	}
+	return n, flush()
+}
+
+// maxCopiedAppend: JetStream takes at most 1000 events in one atomic
+// append.
+const maxCopiedAppend = 1000
+
+// importDir is where serve moves a log restored into the data directory
+// of a JetStream node while it copies it into the replicated log.
+const importDir = "import"
+
+// importRestored copies into the replicated log the embedded store's log
+// found in the data directory: one palabre restore put there, or a node
+// that ran on the embedded store before. It is moved into import/ first
+// (the directory's lock is this process's), and deleted once every event
+// is in the replicated log; a start interrupted meanwhile copies again.
+// The participants' keys of keys/ are moved into the vault afterwards, as
+// at every start (openKeys).
+func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.Logger) error {
+	pending := filepath.Join(c.dir, importDir)
+	if _, err := os.Stat(filepath.Join(c.dir, "events")); err == nil {
+		if err := os.MkdirAll(pending, 0o700); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(c.dir, "events"), filepath.Join(pending, "events")); err != nil {
+			return fmt.Errorf("move the restored log aside: %w", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(pending, "events")); err != nil {
+		return nil // nothing to import
+	}
+	restored, err := pebblestore.Open(pending, nil)
+	if err != nil {
+		return fmt.Errorf("open the restored log in %s: %w", pending, err)
+	}
+	defer restored.Close()
+	if err := masterKeyOfRestore(ctx, c, restored); err != nil {
+		return err
+	}
+	// The node records its key's check value itself once the log is in
+	// (openKeys), unless another node has: the same value, since the key
+	// is the backup's. Copied, it could race with a node of a new cluster
+	// recording its own.
+	skip := func(stream string) bool { return stream == keystore.MasterKeyStream }
+	log.Info().Str("from", pending).Msg("copying the restored log into the replicated log")
+	start := time.Now()
+	n, err := copyLog(ctx, restored, c.store, skip)
+	if err != nil {
+		return fmt.Errorf("copy the restored log in %s into the replicated log (start again to resume): %w", pending, err)
+	}
+	log.Info().Int("events", n).Dur("took", time.Since(start)).Msg("the restored log is in the replicated log")
+	if err := restored.Close(); err != nil {
+		return err
+	}
+	// Snapshots of read models made on the embedded log (a node moving to
+	// a cluster) name its positions, which are not the replicated log's:
+	// they would resume at the wrong event. The models replay instead.
+	if err := os.RemoveAll(filepath.Join(c.dir, "projections")); err != nil {
+		return err
+	}
+	return os.RemoveAll(pending)
+}
+
+// masterKeyOfRestore refuses a restored log whose nodes recorded another
+// master key than this node's: its names would open nowhere.
+func masterKeyOfRestore(ctx context.Context, c *natsCluster, restored events.Store) error {
+	key, _, err := keystore.ReadMasterKey(filepath.Join(c.dir, "master.key"))
+	restoredKnows, kerr := keystore.KnownMasterKey(ctx, restored)
+	switch {
+	case kerr != nil:
+		return kerr
+	case errors.Is(err, fs.ErrNotExist) && restoredKnows:
+		return fmt.Errorf("the restored log was sealed under a master key: put it back (%s or %s) before serving", keystore.MasterKeyEnv, filepath.Join(c.dir, "master.key"))
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	case restoredKnows:
+		if err := keystore.AgreeOnMasterKey(ctx, restored, key); err != nil {
+			return fmt.Errorf("the restored log: %w: put back the master key of the backup", err)
+		}
+	}
+	return nil
+}

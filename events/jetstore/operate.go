@@ -1,0 +1,154 @@
+package jetstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Status is what an operator checks of the replicated log, as one node
+// sees it: the cluster's members and palabre's streams.
+type Status struct {
+	// Node is the node that answered; "" on an external cluster.
+	Node string `json:"node,omitempty"`
+	// Clustered: the node has peers (false for a single node).
+	Clustered bool `json:"clustered"`
+	// MetaLeader leads the cluster's membership and stream placement; ""
+	// when no majority elects one. Members are the cluster's other nodes.
+	MetaLeader string    `json:"metaLeader,omitempty"`
+	Members    []Replica `json:"members,omitempty"`
+	Streams    []Stream  `json:"streams"`
+}
+
+// Stream is one of palabre's streams: who leads it, how far it goes, and
+// each other replica's state.
+type Stream struct {
+	Name     string    `json:"name"`
+	Leader   string    `json:"leader,omitempty"`
+	Messages uint64    `json:"messages"`
+	LastSeq  uint64    `json:"lastSeq"`
+	Replicas []Replica `json:"replicas,omitempty"` // the leader's followers
+	// Wanted is how many replicas the stream is configured for.
+	Wanted int    `json:"wanted"`
+	Err    string `json:"error,omitempty"` // the stream did not answer
+}
+
+// Replica is a node holding a replica (or a member of the cluster), as the
+// leader sees it.
+type Replica struct {
+	Name    string `json:"name"`
+	Current bool   `json:"current"` // caught up with the leader
+	Offline bool   `json:"offline,omitempty"`
+	// Lag is how many operations it is behind; Seen how long ago the
+	// leader last heard from it.
+	Lag  uint64        `json:"lag,omitempty"`
+	Seen time.Duration `json:"seen"`
+}
+
+// Inspect reports the cluster's state through nc: each of palabre's
+// streams as its leader sees it, and, given the node of this process, the
+// cluster's members. A stream that does not answer (no leader, no
+// majority) is reported with its error rather than failing the rest.
+func Inspect(ctx context.Context, nc *nats.Conn, node *Node) (Status, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return Status{}, fmt.Errorf("jetstream: %w", err)
+	}
+	var st Status
+	if node != nil {
+		st.Node, st.Clustered = node.Name(), node.cfg.Clustered()
+		st.MetaLeader, st.Members = node.members()
+	}
+	for _, name := range []string{EventsStream, KeysStream} {
+		st.Streams = append(st.Streams, inspectStream(ctx, js, name))
+	}
+	return st, nil
+}
+
+func inspectStream(ctx context.Context, js jetstream.JetStream, name string) Stream {
+	out := Stream{Name: name}
+	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	stream, err := js.Stream(callCtx, name)
+	if err != nil {
+		out.Err = err.Error()
+		return out
+	}
+	info, err := stream.Info(callCtx)
+	if err != nil {
+		out.Err = err.Error()
+		return out
+	}
+	out.Messages, out.LastSeq, out.Wanted = info.State.Msgs, info.State.LastSeq, info.Config.Replicas
+	if c := info.Cluster; c != nil {
+		out.Leader = c.Leader
+		for _, p := range c.Replicas {
+			out.Replicas = append(out.Replicas, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+		}
+	}
+	return out
+}
+
+// members is the cluster's meta leader and its other members, as this
+// node knows them.
+func (n *Node) members() (string, []Replica) {
+	if !n.cfg.Clustered() {
+		return n.Name(), nil
+	}
+	info, err := n.srv.Jsz(nil)
+	if err != nil || info.Meta == nil {
+		return "", nil
+	}
+	var out []Replica
+	for _, p := range info.Meta.Replicas {
+		out = append(out, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+	}
+	return info.Meta.Leader, out
+}
+
+// ErrNotMember: the node to remove is not a member of the cluster (a
+// name mistyped, or removed already).
+var ErrNotMember = errors.New("jetstore: no member of the cluster has this name")
+
+// RemovePeer removes the node named name from the cluster for good, as
+// its members see it: the streams it held a replica of are given another
+// node (one that joins later, when no spare one is there), and the
+// cluster's majority is counted without it. For a node lost for good
+// (its machine gone): its replacement must join under another name, as
+// nats-server knows nodes by their name's hash. The request goes through
+// the system account to the cluster's leader; a majority must answer.
+func (n *Node) RemovePeer(ctx context.Context, name string) error {
+	switch {
+	case !n.cfg.Clustered():
+		return errors.New("jetstore: a single node has no peers to remove")
+	case name == n.Name():
+		return fmt.Errorf("jetstore: %s cannot remove itself: ask another node", name)
+	}
+	nc, err := nats.Connect("", nats.InProcessServer(n.srv), nats.UserInfo(systemUser, n.systemToken), nats.Name("palabre-operator"))
+	if err != nil {
+		return fmt.Errorf("connect to the embedded nats server's system account: %w", err)
+	}
+	defer nc.Close()
+	req, _ := json.Marshal(server.JSApiMetaServerRemoveRequest{Server: name})
+	msg, err := nc.RequestWithContext(ctx, server.JSApiRemoveServer, req)
+	if err != nil {
+		return fmt.Errorf("remove %s: the cluster's leader did not answer (is a majority of its nodes up?): %w", name, err)
+	}
+	var resp server.JSApiMetaServerRemoveResponse
+	if err := json.Unmarshal(msg.Data, &resp); err != nil {
+		return fmt.Errorf("remove %s: %w", name, err)
+	}
+	if resp.Error != nil {
+		if resp.Error.ErrCode == uint16(server.JSClusterServerNotMemberErr) {
+			return fmt.Errorf("remove %s: %w", name, ErrNotMember)
+		}
+		return fmt.Errorf("remove %s: %s", name, resp.Error.Description)
+	}
+	return nil
+}
