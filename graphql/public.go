@@ -1,9 +1,7 @@
 package graphql
 
 import (
-	"io/fs"
 	"net/http"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -14,14 +12,10 @@ import (
 const publicPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 // servePublic answers a GET for a file of the latest publication at
-// /public, to anyone: no session, no token. Only the publication's folder
-// is reachable, through an os.Root that refuses "..", absolute names and
-// links leading out of it; a folder or a missing file is not found.
+// /public, to anyone: no session, no token. Only what the publication
+// signed is reachable (site.Served: through an os.Root, listed in its
+// manifest, the bytes signed); anything else is not found.
 func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
-	dir := ""
-	if s.deps.Publication != nil {
-		dir = s.deps.Publication()
-	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody(&coded{Code: CodeBadUserInput, Message: "the publication is read-only"}))
@@ -36,7 +30,11 @@ func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	body, ok := publicFile(dir, name)
+	var body []byte
+	ok := false
+	if s.deps.Publication != nil {
+		body, ok = s.deps.Publication(name)
+	}
 	if !ok {
 		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such file in the publication"}))
 		return
@@ -51,24 +49,6 @@ func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		_, _ = w.Write(body)
 	}
-}
-
-// publicFile reads one regular file of the publication in dir.
-func publicFile(dir, name string) ([]byte, bool) {
-	if dir == "" || !fs.ValidPath(name) || path.Clean(name) != name {
-		return nil, false
-	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, false
-	}
-	defer root.Close()
-	info, err := root.Lstat(name)
-	if err != nil || !info.Mode().IsRegular() {
-		return nil, false
-	}
-	body, err := fs.ReadFile(root.FS(), name)
-	return body, err == nil
 }
 
 // publicType is a publication's file's type: its pages and stylesheet as

@@ -1,6 +1,7 @@
 package graphql_test
 
 import (
+	"crypto/ed25519"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	publishsite "github.com/palabre/palabre/core/publish/site"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -23,9 +25,18 @@ func TestThePublicationIsServedReadOnlyAndNothingElseOfTheDataDirectory(t *testi
 	must(t, os.MkdirAll(filepath.Join(site, "data"), 0o755))
 	must(t, os.WriteFile(filepath.Join(site, "index.html"), []byte("<!doctype html>observatoire"), 0o644))
 	must(t, os.WriteFile(filepath.Join(site, "data", "inclusion.csv"), []byte("\uFEFFrégion"), 0o644))
+	must(t, os.WriteFile(filepath.Join(site, "data", "old.csv"), []byte("avant"), 0o644))
 	must(t, os.WriteFile(filepath.Join(data, "master.key"), []byte("SECRET-MASTER-KEY"), 0o600))
+	key := publishsite.KeyFromSeed(make([]byte, 32))
+	must(t, publishsite.Sign(site, key))
+	served, err := publishsite.Open(site, key.Public().(ed25519.PublicKey))
+	must(t, err)
+	// Found in review: once the folder was checked, what was put in it
+	// afterwards was served: a link, a file added, a file changed.
 	must(t, os.Symlink(filepath.Join(data, "master.key"), filepath.Join(site, "key.txt")))
-	api, err := graphql.NewServer(graphql.Deps{Logger: zerolog.Nop(), Publication: func() string { return site }}, nil)
+	must(t, os.WriteFile(filepath.Join(site, "extra.html"), []byte("<script>ajouté</script>"), 0o644))
+	must(t, os.WriteFile(filepath.Join(site, "data", "old.csv"), []byte("changé"), 0o644))
+	api, err := graphql.NewServer(graphql.Deps{Logger: zerolog.Nop(), Publication: served.File}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +56,9 @@ func TestThePublicationIsServedReadOnlyAndNothingElseOfTheDataDirectory(t *testi
 		{"GET", "/public/data/../../master.key", 404, ""},
 		{"GET", "/public//etc/passwd", 404, ""},
 		{"GET", "/public/key.txt", 404, ""},
+		{"GET", "/public/extra.html", 404, ""},
+		{"GET", "/public/data/old.csv", 404, ""},
+		{"GET", "/public/manifest.sha256", 200, "index.html"},
 		{"GET", "/public/data", 404, ""},
 	} {
 		req := httptest.NewRequest(c.method, "http://x/", nil)
@@ -59,7 +73,7 @@ func TestThePublicationIsServedReadOnlyAndNothingElseOfTheDataDirectory(t *testi
 			t.Errorf("%s %s: headers %v", c.method, c.path, h)
 		}
 	}
-	none, _ := graphql.NewServer(graphql.Deps{Logger: zerolog.Nop(), Publication: func() string { return "" }}, nil)
+	none, _ := graphql.NewServer(graphql.Deps{Logger: zerolog.Nop(), Publication: func(string) ([]byte, bool) { return nil, false }}, nil)
 	rec := httptest.NewRecorder()
 	none.ServeHTTP(rec, httptest.NewRequest("GET", "/public/index.html", nil))
 	if rec.Code != http.StatusNotFound {

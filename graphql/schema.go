@@ -79,9 +79,10 @@ type Deps struct {
 	// it arrives in; its key is published as Query.deviceKey. Without it
 	// sealed identities are refused.
 	Envelopes *keystore.Envelopes
-	// Publication, when set, is the folder of the latest publication
-	// (palabre publish), served read-only at /public; "" for none.
-	Publication func() string
+	// Publication, when set, gives a file of the latest publication
+	// (palabre publish) as signed, by its slash path, served read-only at
+	// /public; false when there is none (site.Served.File).
+	Publication func(name string) ([]byte, bool)
 	// WebApp, when set, is the web app's bundle, served at "/".
 	WebApp fs.FS
 	// Backup, when set, writes a hot backup of the store for

@@ -158,10 +158,11 @@ func (m *Main) readService(ctx context.Context, dir string, replay bool) (*read.
 
 // publications finds what the server serves at /public: the latest
 // folder under DATA/public named for a day not to come whose files are
-// as this deployment's key signed them. A folder put there otherwise (an
-// unsigned copy, a date to come, which would stay in front of every later
-// publication) is skipped and logged. A folder is checked when it appears
-// and again when its manifest changes.
+// as this deployment's key signed them (site.Open), each file then served
+// only as signed. A folder put there otherwise (an unsigned copy, a date
+// to come, which would stay in front of every later publication) is
+// skipped and logged. A folder is checked when it appears and again when
+// its manifest changes.
 type publications struct {
 	dir   string
 	key   ed25519.PublicKey
@@ -169,12 +170,12 @@ type publications struct {
 	log   zerolog.Logger
 
 	mu      sync.Mutex
-	checked map[string]checkedPublication // folder name → its last check
+	checked map[string]checkedPublication // folder → its last check
 }
 
 type checkedPublication struct {
-	manifest time.Time // the manifest's modification time when checked
-	whole    bool
+	manifest time.Time    // the manifest's modification time when checked
+	served   *site.Served // nil when it is not as signed
 }
 
 func newPublications(dataDir string, keys *keystore.Store, log zerolog.Logger) *publications {
@@ -183,11 +184,19 @@ func newPublications(dataDir string, keys *keystore.Store, log zerolog.Logger) *
 		today: func() domain.Date { return domain.DateOf(time.Now().UTC()) }, checked: map[string]checkedPublication{}}
 }
 
-// latest is the folder to serve, "" when none is whole.
-func (p *publications) latest() string {
+// file is a file of the latest publication, as signed.
+func (p *publications) file(name string) ([]byte, bool) {
+	if s := p.latest(); s != nil {
+		return s.File(name)
+	}
+	return nil, false
+}
+
+// latest is the publication to serve, nil when none is whole.
+func (p *publications) latest() *site.Served {
 	entries, err := os.ReadDir(p.dir)
 	if err != nil {
-		return ""
+		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -196,26 +205,26 @@ func (p *publications) latest() string {
 		if !entries[i].IsDir() || err != nil || day.String() != entries[i].Name() || day.After(p.today()) {
 			continue
 		}
-		if dir := filepath.Join(p.dir, entries[i].Name()); p.whole(dir) {
-			return dir
+		if s := p.open(filepath.Join(p.dir, entries[i].Name())); s != nil {
+			return s
 		}
 	}
-	return ""
+	return nil
 }
 
-// whole checks a folder against the key, once per state of its manifest.
-func (p *publications) whole(dir string) bool {
+// open checks a folder against the key, once per state of its manifest.
+func (p *publications) open(dir string) *site.Served {
 	info, err := os.Stat(filepath.Join(dir, site.ManifestFile))
 	if err != nil {
-		return false
+		return nil
 	}
 	if c, ok := p.checked[dir]; ok && c.manifest.Equal(info.ModTime()) {
-		return c.whole
+		return c.served
 	}
-	err = site.Verify(dir, p.key)
+	served, err := site.Open(dir, p.key)
 	if err != nil {
 		p.log.Warn().Err(err).Str("folder", dir).Msg("a publication not served: not as this deployment signed it")
 	}
-	p.checked[dir] = checkedPublication{manifest: info.ModTime(), whole: err == nil}
-	return err == nil
+	p.checked[dir] = checkedPublication{manifest: info.ModTime(), served: served}
+	return served
 }

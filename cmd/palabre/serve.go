@@ -220,7 +220,7 @@ func (m *Main) openServer(c serveConfig, ref *refdata.Data, log zerolog.Logger) 
 		Outcomes: models.outcomes, Frameworks: models.frameworks,
 		AsOf: projections.NewAsOf(d.store, 8), Tokens: tokens, Logger: log, SmallCells: c.SmallCells,
 		Disclosure: c.Disclosure, Secret: keys.Secret("api"), CodeKey: codeKey(keys), WebApp: web.Files(),
-		Publication: newPublications(d.dir, keys, log).latest}
+		Publication: newPublications(d.dir, keys, log).file}
 	if d.embedded != nil || d.cluster != nil {
 		deps.Backup = d.backup
 	}

@@ -1,10 +1,12 @@
 package publish
 
 import (
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 )
 
@@ -35,29 +37,43 @@ func Named(p stakeholder.Profile) bool {
 }
 
 // places are the localities the record holds below its regions (where
-// the consultative spaces meet), folded, that no published name may hold:
+// the consultative spaces and their dialogues meet), folded, that no
+// published name may hold:
 // « Poste de commandement des FAMa de Goundam », registered as regional,
 // names where a space meets as surely as a mayor's office.
 type places [][]string
 
-// placesOf are the spaces' localities, other than their regions' names
-// (which the publication shows anyway).
+// placesOf are the localities of the spaces and of the dialogues, other
+// than their regions' names (which the publication shows anyway).
 func placesOf(svc *read.Service, v read.Viewer) (places, error) {
 	spaces, err := svc.Spaces(v, "", read.ByName)
 	if err != nil {
 		return nil, err
 	}
-	var out places
-	for _, sp := range spaces {
-		words := read.FoldWords(sp.Locality)
-		if len(words) == 0 || slices.Equal(words, read.FoldWords(sp.Region)) {
-			continue
-		}
-		if !slices.ContainsFunc(out, func(p []string) bool { return slices.Equal(p, words) }) {
-			out = append(out, words)
-		}
+	// Every dialogue at once: a publication reads them once.
+	dialogues, _, err := svc.Dialogues(v, read.DialogueQuery{Limit: math.MaxInt32})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	var ps places
+	regionOf := map[domain.ID]string{}
+	for _, sp := range spaces {
+		ps = ps.add(sp.Locality, sp.Region)
+		regionOf[sp.ID] = sp.Region
+	}
+	for _, d := range dialogues {
+		ps = ps.add(d.Dialogue.Locality, regionOf[d.Dialogue.SpaceID])
+	}
+	return ps, nil
+}
+
+// add adds a locality unless it is empty, its region's name or known.
+func (ps places) add(locality, region string) places {
+	words := read.FoldWords(locality)
+	if len(words) == 0 || slices.Equal(words, read.FoldWords(region)) || slices.ContainsFunc(ps, func(p []string) bool { return slices.Equal(p, words) }) {
+		return ps
+	}
+	return append(ps, words)
 }
 
 // mentioned reports whether a text holds one of the places, as whole

@@ -69,7 +69,8 @@ func (s *Service) recordsAt(ctx context.Context, v Viewer, at time.Time) (*pastR
 // notToCome refuses a moment after today (UTC): the start of a month not
 // yet begun is after every record, so a view "as of" a day to come would
 // publish what is still being recorded and, made again later, differ.
-// Today is taken, as a report is said to be submitted on a date.
+// Today is taken: a report as of it is as of the moment it is made
+// (reportSources), which its stamp says.
 func (s *Service) notToCome(at time.Time) error {
 	if last := endOfDay(s.cfg.Clock()); at.After(last) {
 		return BadInput("asOf", "%s is after today (%s): a report or a publication is as recorded on a day that has come", at.UTC().Format(time.RFC3339), last.Format(time.DateOnly))

@@ -254,10 +254,13 @@ func (s *Service) reportSources(ctx context.Context, v Viewer, at time.Time) (so
 	if src.frameworks == nil {
 		return src, ErrNotFound
 	}
-	if at.IsZero() {
+	if now := s.cfg.Clock().UTC(); at.IsZero() || at.After(now) {
 		// Now, but with the figures of the start of the month, as any
 		// moment: a report made now is the one its stamp makes again.
-		src.at = s.cfg.Clock().UTC().Truncate(time.Second)
+		// Today's date means its end, still to come: what is recorded
+		// until then would change the report, so it is as of now, and
+		// stamped so (found in review).
+		src.at = now.Truncate(time.Second)
 		src.figuresAt = MonthStart(src.at)
 		return src, nil
 	}

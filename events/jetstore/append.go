@@ -1,6 +1,7 @@
 package jetstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -51,6 +52,57 @@ type pubAck struct {
 	Seq       uint64    `json:"seq"`
 	Duplicate bool      `json:"duplicate"`
 	Error     *apiError `json:"error"`
+}
+
+// ackPrefix starts every acknowledgement of the events stream the server
+// sends (its pubAck template, stream.go), before the sequence.
+const ackPrefix = `{"stream":"` + EventsStream + `","seq":`
+
+// readPubAck reads a publish's acknowledgement. A write's, the sequence
+// then "}" or a batch's `,"batch":"ID","count":N}`, is read without
+// encoding/json (2 % of the CPU of 64 writers' appends); anything else
+// (a duplicate, an error) goes through it.
+func readPubAck(data []byte) (pubAck, error) {
+	if rest, ok := bytes.CutPrefix(data, []byte(ackPrefix)); ok {
+		digits, rest := jsonDigits(rest)
+		if seq, err := strconv.ParseUint(string(digits), 10, 64); err == nil && (string(rest) == "}" || isBatchTail(rest)) {
+			return pubAck{Seq: seq}, nil
+		}
+	}
+	var ack pubAck
+	err := json.Unmarshal(data, &ack)
+	return ack, err
+}
+
+// isBatchTail reports whether b is `,"batch":"ID","count":N}`, ID a nuid.
+func isBatchTail(b []byte) bool {
+	b, ok := bytes.CutPrefix(b, []byte(`,"batch":"`))
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] >= 'a' && b[i] <= 'z' || b[i] >= 'A' && b[i] <= 'Z') {
+		i++
+	}
+	b, ok = bytes.CutPrefix(b[i:], []byte(`","count":`))
+	if !ok {
+		return false
+	}
+	digits, b := jsonDigits(b)
+	return len(digits) > 0 && len(digits) < 20 && string(b) == "}"
+}
+
+// jsonDigits splits the digits b starts with from the rest; none when
+// they are not a JSON number (a leading zero before other digits).
+func jsonDigits(b []byte) (digits, rest []byte) {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i > 1 && b[0] == '0' {
+		return nil, b
+	}
+	return b[:i], b[i:]
 }
 
 // outcome is what a publish came to.
@@ -257,8 +309,8 @@ func (s *Store) acknowledged(ctx context.Context, reply *nats.Msg, lastRev event
 	if reply.Header.Get("Status") == "503" {
 		return events.AppendResult{}, 0, unreachable("publish", false, nats.ErrNoResponders)
 	}
-	var ack pubAck
-	if err := json.Unmarshal(reply.Data, &ack); err != nil {
+	ack, err := readPubAck(reply.Data)
+	if err != nil {
 		return events.AppendResult{}, 0, fmt.Errorf("publish: unreadable acknowledgement %q: %w", reply.Data, err)
 	}
 	if ack.Error == nil {

@@ -134,3 +134,30 @@ func benchmarkFill(b *testing.B, store events.Store, rounds, perAppend, writers 
 	}
 	wg.Wait()
 }
+
+// BenchmarkReadAll reads $all, 200,000 events, through a store on a node
+// that does not lead the stream (direct gets are answered by the nearest
+// replica): what a palabre node's read models replay at start.
+func BenchmarkReadAll(b *testing.B) {
+	const total, perAppend, writers = 200_000, 500, 16
+	nodes := startCluster(b, 3)
+	stores := make([]*jetstore.Store, 3)
+	for i, n := range nodes {
+		stores[i] = openStore(b, n, 3)
+	}
+	benchmarkFill(b, stores[0], total/perAppend/writers, perAppend, writers)
+	b.ResetTimer()
+	for b.Loop() {
+		read := 0
+		for _, err := range stores[2].ReadAll(context.Background(), events.Start, 0) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			read++
+		}
+		if read != total {
+			b.Fatalf("read %d events, want %d", read, total)
+		}
+	}
+	b.ReportMetric(float64(total*b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -171,21 +171,45 @@ func (s *Store) leaderGetOnce(ctx context.Context, req getRequest) (m stored, fo
 // getBatch asks for up to req.Batch messages; the answer ends with an
 // end-of-batch status, or is a lone 404 when there are none.
 func (s *Store) getBatch(ctx context.Context, req getRequest) ([]stored, error) {
+	b, err := s.askBatch(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return b.collect(ctx)
+}
+
+// askedBatch is a direct get sent and not yet answered in full.
+type askedBatch struct {
+	req getRequest
+	sub *nats.Subscription
+}
+
+// askBatch sends a direct get for a batch: collect its answer, or cancel
+// it.
+func (s *Store) askBatch(ctx context.Context, req getRequest) (*askedBatch, error) {
 	payload, _ := json.Marshal(req)
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
 		return nil, translate(ctx, "direct get", false, err)
 	}
-	defer sub.Unsubscribe()
 	if err := s.nc.PublishRequest(s.directSubject(), inbox, payload); err != nil {
+		sub.Unsubscribe()
 		return nil, translate(ctx, "direct get", false, err)
 	}
+	return &askedBatch{req: req, sub: sub}, nil
+}
+
+func (b *askedBatch) cancel() { b.sub.Unsubscribe() }
+
+// collect reads the batch's messages up to its end-of-batch status.
+func (b *askedBatch) collect(ctx context.Context) ([]stored, error) {
+	defer b.cancel()
 	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var out []stored
 	for {
-		msg, err := sub.NextMsgWithContext(callCtx)
+		msg, err := b.sub.NextMsgWithContext(callCtx)
 		if err != nil {
 			return nil, translate(ctx, "direct get", false, err)
 		}
@@ -194,7 +218,7 @@ func (s *Store) getBatch(ctx context.Context, req getRequest) ([]stored, error) 
 		case "404", "204":
 			return out, nil
 		default:
-			return nil, fmt.Errorf("direct get %+v: %s %s", req, msg.Header.Get("Status"), msg.Header.Get("Description"))
+			return nil, fmt.Errorf("direct get %+v: %s %s", b.req, msg.Header.Get("Status"), msg.Header.Get("Description"))
 		}
 		m, err := storedFrom(msg)
 		if err != nil {

@@ -211,6 +211,12 @@ func (s *Store) ReadAll(ctx context.Context, from events.Position, limit int) it
 	})
 }
 
+// readAhead is how many batches of $all a read keeps asked for beyond the
+// one it yields, so that the replica prepares and sends them while the
+// caller decodes: a read of $all went from ~54,000 to ~65,000 events/s
+// on average over seven alternated pairs (docs/BENCHMARKS.md).
+const readAhead = 3
+
 // readAll yields $all from sequence seq to its end, at least as far as
 // the leader's last message when the read began, and returns the sequence
 // after the last it read.
@@ -219,20 +225,19 @@ func (s *Store) readAll(ctx context.Context, seq uint64, yield func(events.Recor
 	if err != nil {
 		return seq, err
 	}
+	ahead := &batchesAhead{s: s}
+	defer ahead.cancel()
 	var lag lagging
 	for {
 		if err := ctx.Err(); err != nil {
 			return seq, err
 		}
-		// No subject filter: the stream holds only events, and a filter
-		// makes the server count what is pending under it for every
-		// batch, a scan of the stream that slowed a read of 1M events to
-		// 6,500 events/s.
-		batch, err := s.getBatch(ctx, getRequest{Seq: seq, Batch: readBatch})
+		batch, err := ahead.next(ctx, seq, end.seq)
 		if err != nil {
 			return seq, err
 		}
 		if len(batch) == 0 && seq <= end.seq {
+			ahead.cancel() // asked of a replica that lags: ask again
 			if err := lag.wait(ctx); err != nil {
 				return seq, err
 			}
@@ -242,6 +247,9 @@ func (s *Store) readAll(ctx context.Context, seq uint64, yield func(events.Recor
 			return seq, nil
 		}
 		for _, m := range batch {
+			if m.seq < seq {
+				continue // yielded from the batch before (see batchesAhead)
+			}
 			e, err := recorded(m)
 			if err != nil {
 				return seq, err
@@ -252,4 +260,51 @@ func (s *Store) readAll(ctx context.Context, seq uint64, yield func(events.Recor
 			}
 		}
 	}
+}
+
+// batchesAhead are the batches of $all asked for in advance. Sequences
+// follow each other without gaps (nothing is deleted from the stream), so
+// the batch after one starting at seq starts at seq+readBatch; were there
+// a gap, a batch would end past the next one's start, whose first
+// messages readAll then skips. No subject filter: the stream holds only
+// events, and a filter makes the server count what is pending under it
+// for every batch, a scan of the stream that slowed a read of 1M events
+// to 6,500 events/s.
+type batchesAhead struct {
+	s     *Store
+	asked []*askedBatch
+}
+
+// next returns the batch starting at seq, first asking for it and for
+// the readAhead after it (not past end, the stream's last sequence when
+// the read began) unless they are asked for already.
+func (a *batchesAhead) next(ctx context.Context, seq, end uint64) ([]stored, error) {
+	if len(a.asked) > 0 && a.asked[0].req.Seq > seq {
+		// The batch before came back short (the end of the stream then):
+		// what follows it may have been written since.
+		a.cancel()
+	}
+	from := seq
+	if n := len(a.asked); n > 0 {
+		from = a.asked[n-1].req.Seq + readBatch
+	}
+	for len(a.asked) <= readAhead && (len(a.asked) == 0 || from <= end) {
+		b, err := a.s.askBatch(ctx, getRequest{Seq: from, Batch: readBatch})
+		if err != nil {
+			return nil, err
+		}
+		a.asked = append(a.asked, b)
+		from += readBatch
+	}
+	b := a.asked[0]
+	a.asked = a.asked[1:]
+	return b.collect(ctx)
+}
+
+// cancel forgets the batches asked for and not collected.
+func (a *batchesAhead) cancel() {
+	for _, b := range a.asked {
+		b.cancel()
+	}
+	a.asked = nil
 }

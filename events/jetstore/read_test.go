@@ -43,3 +43,57 @@ func TestReadFromTheMiddleOfAStreamInterleavedWithOthers(t *testing.T) {
 		t.Fatalf("read revisions %v, want 1, 2, 3", revs)
 	}
 }
+
+// $all read over many batches, each asked for before the one before is
+// decoded, while others append: every event once, in order, from any
+// position, up to the end and past it while the batches come back full.
+func TestReadAllAcrossBatchesAskedAheadWhileOthersAppend(t *testing.T) {
+	s := openStore(t, startCluster(t, 1)[0], 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	appendSome := func(stream string, n int) {
+		t.Helper()
+		for range n / 50 {
+			evs := make([]events.EventData, 50)
+			for i := range evs {
+				evs[i] = events.EventData{Type: "Noted", Data: []byte(`{}`)}
+				rand.Read(evs[i].ID[:])
+			}
+			if _, err := s.Append(ctx, stream, events.Any{}, evs...); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}
+	appendSome("first", 1500)
+	written := make(chan struct{})
+	read := uint64(0)
+	for e, err := range s.ReadAll(ctx, events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read++; e.Position.Commit != read {
+			t.Fatalf("event %d of $all is at position %d", read, e.Position.Commit)
+		}
+		if read == 100 {
+			go func() { appendSome("second", 600); close(written) }()
+		}
+	}
+	<-written
+	if read < 1500 {
+		t.Fatalf("read %d events of $all, want at least the 1,500 there when the read began", read)
+	}
+	want := uint64(700)
+	for e, err := range s.ReadAll(ctx, events.Position{Commit: 700, Prepare: 700}, 400) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Position.Commit != want {
+			t.Fatalf("read from 700, got position %d, want %d", e.Position.Commit, want)
+		}
+		want++
+	}
+	if want != 1100 {
+		t.Fatalf("read 400 from 700 ended before %d, want 1100", want)
+	}
+}

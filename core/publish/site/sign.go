@@ -138,17 +138,26 @@ func Verify(dir string, key ed25519.PublicKey) error {
 	return checkFiles(dir, manifest)
 }
 
-// checkFiles compares the files under dir with a manifest already
-// verified, in path order.
-func checkFiles(dir string, manifest []byte) error {
+// sums are a manifest's files and their SHA-256, by slash path.
+func sums(manifest []byte) (map[string]string, error) {
 	want := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(manifest))
 	for sc.Scan() {
 		sum, name, ok := strings.Cut(sc.Text(), "  ")
 		if !ok || !filepath.IsLocal(filepath.FromSlash(name)) {
-			return &Mismatch{ManifestFile, "a line is not a SHA-256 and a path inside the publication"}
+			return nil, &Mismatch{ManifestFile, "a line is not a SHA-256 and a path inside the publication"}
 		}
 		want[name] = sum
+	}
+	return want, nil
+}
+
+// checkFiles compares the files under dir with a manifest already
+// verified, in path order.
+func checkFiles(dir string, manifest []byte) error {
+	want, err := sums(manifest)
+	if err != nil {
+		return err
 	}
 	present, err := listed(dir)
 	if err != nil {
