@@ -32,14 +32,17 @@ var errNoCSRF = errors.New("session cookie without the CSRF header")
 
 // signedIn is who a session is, as the web app reads it.
 type signedIn struct {
-	Subject string    `json:"subject"`
+	Subject string `json:"subject"`
+	// Token is the token's id (never its secret): the app sends a
+	// device's unsent work only under the token that made it.
+	Token   string    `json:"token"`
 	Role    string    `json:"role"`
 	Regions []string  `json:"regions"`
 	Expires time.Time `json:"expires,omitzero"`
 }
 
 func signedInAs(who access.Principal, expires time.Time) signedIn {
-	return signedIn{Subject: who.Subject, Role: string(who.Role), Regions: nonNilStrings(who.Regions), Expires: expires}
+	return signedIn{Subject: who.Subject, Token: who.TokenID, Role: string(who.Role), Regions: nonNilStrings(who.Regions), Expires: expires}
 }
 
 func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {

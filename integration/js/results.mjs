@@ -68,6 +68,10 @@ async function buildParts(page) {
   await page.getByRole("link", { name: "Ajouter un indicateur R1" }).click();
   await page.getByLabel("Clé").fill("I1");
   await page.getByLabel("Intitulé de l’indicateur").fill("Lois, politiques et normes adoptées ou améliorées");
+  // A qualitative indicator's description is published: its form says so.
+  await page.getByLabel("Mesure").selectOption({ label: "Qualitatif" });
+  await page.getByText("Publiée dans le rapport au bailleur").first().waitFor({ timeout: 5000 });
+  await shot(page, "indicator-qualitative-360");
   await page.getByLabel("Mesure").selectOption({ label: "Nombre" });
   await page.locator("#i-baseline").fill("0");
   await page.getByLabel("Année de la cible 1").fill(year);

@@ -34,6 +34,8 @@ export interface Session {
   role: 'facilitator' | 'advocacy' | 'analyst' | 'admin'
   regions: string[]
   expires?: string
+  /** The token's id (never its secret): whose work the outbox holds. */
+  token?: string
 }
 
 const headers = { 'Content-Type': 'application/json' }
@@ -99,8 +101,11 @@ export async function whoAmI(): Promise<Session | null> {
   return res.ok ? ((await res.json()) as Session) : null
 }
 
+/** signOut ends the session on the server; throws Offline when the
+ * server did not (unreached, or failing). */
 export async function signOut(): Promise<void> {
-  await call('/session', { method: 'DELETE' })
+  const res = await call('/session', { method: 'DELETE' })
+  if (!res.ok && res.status !== 401) throw new Offline(`sign-out: HTTP ${res.status}`)
 }
 
 /** gqlWithToken sends one GraphQL request signed by a bearer token the

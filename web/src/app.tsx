@@ -3,9 +3,10 @@ import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'p
 import { Offline, Revoked, SignedOut, deviceKey, gql, signOut, whoAmI, type Session } from './api'
 import type { ServerKey } from './crypto'
 import { loadReference, refresh, type Reference } from './data'
-import { forget, type Store } from './db'
+import type { Store } from './db'
 import { QuickExit } from './exit'
 import { pin, pinnedKey } from './serverkey'
+import { beginSignOut, endPendingSignOut } from './signout'
 import { leave as leaveDevice, wipeDevice } from './wipe'
 import { language, setLanguage, t } from './i18n'
 import { Outbox, type DrainResult } from './outbox'
@@ -146,12 +147,15 @@ function useServerKey(db: Store) {
 
 // useSessionAtStart is who is signed in: the server when reachable, else
 // the device's memory (and the server key it pinned); undefined until
-// known, null when nobody is.
+// known, null when nobody is. A sign-out the server has not yet ended is
+// ended first; while it cannot be, nobody is signed in (the PIN does not
+// open the app of someone who signed out).
 function useSessionAtStart(db: Store, checkServerKey: () => Promise<void>, setServerKey: (k: ServerKey | null) => void) {
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   useEffect(() => {
     ;(async () => {
       try {
+        if (!(await endPendingSignOut(db))) return setSession(null)
         const who = await whoAmI()
         setSession(who)
         if (who) {
@@ -178,7 +182,8 @@ export function Root({ db }: { db: Store }) {
   const [, setLang] = useState(language())
   const [route, go] = useRoute()
   const online = useOnline()
-  const outbox = useMemo(() => new Outbox(db, gql, () => key, () => serverKey), [db, key, serverKey])
+  const owner = session?.token
+  const outbox = useMemo(() => new Outbox(db, gql, () => key, () => serverKey, () => owner), [db, key, serverKey, owner])
   // Roles that write keep work on the device: the PIN stands before it.
   const ready = !!session && (key !== null || !keepsWork(session.role))
 
@@ -207,6 +212,10 @@ export function Root({ db }: { db: Store }) {
   }, [db, session, key])
 
   useRolesPagesCached(session?.role)
+  // A sign-out made offline is ended on the server as soon as it is back.
+  useEffect(() => {
+    if (online && session === null) void endPendingSignOut(db)
+  }, [online, session])
 
   useEffect(() => {
     if (ready && online && !keyChanged) {
@@ -221,6 +230,8 @@ export function Root({ db }: { db: Store }) {
     return (
       <SignIn
         online={online}
+        outbox={outbox}
+        beforeSignIn={() => endPendingSignOut(db)}
         onSignedIn={async (s) => {
           await db.put('meta', s, 'session')
           await checkServerKey()
@@ -235,9 +246,10 @@ export function Root({ db }: { db: Store }) {
     setLanguage(language() === 'fr' ? 'en' : 'fr')
     setLang(language())
   }
+  // Signing out is never lost: offline, the server ends the session at the
+  // first moment the app is online (signout.ts).
   const leave = async () => {
-    await signOut().catch(() => undefined)
-    await forget(db)
+    await beginSignOut(db)
     setKey(null)
     setReference(undefined)
     setSession(null)

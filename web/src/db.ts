@@ -22,6 +22,9 @@ export interface ItemContent {
   refersTo: string[]
   /** What the person reads in the outbox (never a name). */
   summary: string
+  /** The id of the token whose session made it (not its secret): it is
+   * sent under that token only. Items made before have none. */
+  owner?: string
   error?: ApiError
   /** A name and phone moved from the PIN's first scheme before the
    * server's key was pinned: kept under the PIN only until it is, then
@@ -99,8 +102,15 @@ export async function keep(db: Store, name: string, value: unknown, key: CryptoK
 /** forget is what signing out leaves behind: no session and nothing the
  * server sent (a region's codes and dialogues help whoever takes the
  * device next), but the outbox and the PIN's settings, so unsent work is
- * sent after the next sign-in. */
+ * sent after its own token signs in again (Outbox.drain); and, in the same
+ * transaction, a sign-out pending until the server has ended the session
+ * (signout.ts). */
 export async function forget(db: Store): Promise<void> {
   const tx = db.transaction(['meta', 'cache'], 'readwrite')
-  await Promise.all([tx.objectStore('meta').delete('session'), tx.objectStore('cache').clear(), tx.done])
+  const meta = tx.objectStore('meta')
+  await Promise.all([meta.delete('session'), meta.put(new Date().toISOString(), pendingSignOut), tx.objectStore('cache').clear(), tx.done])
 }
+
+/** pendingSignOut names, in meta, when a sign-out was asked that the
+ * server has not yet ended (its cookie is HttpOnly: only it can). */
+export const pendingSignOut = 'signOut'

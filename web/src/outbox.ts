@@ -1,6 +1,6 @@
 import { Offline, SignedOut, type Answer, type ApiError } from './api'
 import { seal, sealForServer, unseal, type Binding, type ServerKey } from './crypto'
-import type { ItemContent, OutboxItem, StoredItem, Store } from './db'
+import { pendingSignOut, type ItemContent, type OutboxItem, type StoredItem, type Store } from './db'
 import { t, type MessageKey } from './i18n'
 
 // The outbox is the heart of the app: every write goes through it, online
@@ -51,6 +51,8 @@ export class Outbox {
     private key: () => CryptoKey | null,
     /** The server's device key, pinned at sign-in. */
     private serverKey: () => ServerKey | null,
+    /** The id of the signed-in token: items are sent under it only. */
+    private owner: () => string | undefined = () => undefined,
   ) {}
 
   async add(cmd: Command): Promise<OutboxItem> {
@@ -62,6 +64,7 @@ export class Outbox {
       objectId: cmd.objectId,
       refersTo: cmd.refersTo ?? [],
       summary: cmd.summary,
+      owner: this.owner(),
       state: 'waiting',
       createdAt: new Date().toISOString(),
     }
@@ -97,9 +100,13 @@ export class Outbox {
     await this.db.delete('outbox', seq)
   }
 
-  /** drain sends what can be sent, in order, and says what is left. */
+  /** drain sends what can be sent, in order, and says what is left. An
+   * item made under another token than the one signed in waits for it
+   * (another person's work is never sent under this one's name), and
+   * nothing is sent while a sign-out waits for the server (signout.ts). */
   async drain(): Promise<DrainResult> {
     if (!this.key()) return { sent: 0, refused: 0, waiting: await this.count(), stopped: 'locked' }
+    if (await this.db.get('meta', pendingSignOut)) return { sent: 0, refused: 0, waiting: await this.count(), stopped: 'signed-out' }
     await this.sealWaitingNames()
     const items = await this.list()
     const result: DrainResult = { sent: 0, refused: 0, waiting: 0 }
@@ -108,7 +115,7 @@ export class Outbox {
     for (const item of items) {
       if (item.state === 'sent') continue
       // A name not yet sealed to the server (no key pinned) is never sent.
-      if (item.state === 'refused' || item.identity || item.refersTo.some((id) => pending.has(id)) || result.stopped) {
+      if (item.state === 'refused' || item.identity || !this.ownsItem(item) || item.refersTo.some((id) => pending.has(id)) || result.stopped) {
         pending.add(item.objectId)
         if (item.state === 'refused') result.refused++
         else result.waiting++
@@ -175,15 +182,22 @@ export class Outbox {
     }
   }
 
+  /** ownsItem says whether the token signed in made the item (or it was
+   * made before items named their token). */
+  ownsItem(item: Pick<OutboxItem, 'owner'>): boolean {
+    return item.owner === undefined || item.owner === this.owner()
+  }
+
   private unlocked(): CryptoKey {
     const key = this.key()
     if (!key) throw new Error('locked')
     return key
   }
 
-  private async stored({ document, variables, objectId, refersTo, summary, error, identity, seq, ...rest }: OutboxItem): Promise<StoredItem> {
+  private async stored({ document, variables, objectId, refersTo, summary, error, identity, owner, seq, ...rest }: OutboxItem): Promise<StoredItem> {
     const content: ItemContent = { document, variables, objectId, refersTo, summary, error }
     if (identity) content.identity = identity
+    if (owner !== undefined) content.owner = owner
     const item: StoredItem = { ...rest, content: await seal(this.unlocked(), content) }
     if (seq !== undefined) item.seq = seq
     return item

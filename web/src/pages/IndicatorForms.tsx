@@ -20,6 +20,12 @@ function amountLabel(measure: string): string {
   return t(measure === 'QUALITATIVE' ? 'results.comment' : measure === 'PERCENTAGE' ? 'results.percentValue' : 'results.value')
 }
 
+/** amountHelp warns that a qualitative indicator's comment is published:
+ * it goes into the donor report (XLSX, CSV) and the IATI file. */
+function amountHelp(measure: string): string | undefined {
+  return measure === 'QUALITATIVE' ? t('results.commentPublished') : undefined
+}
+
 /** Targets are the indicator's targets, a row per year. */
 function Targets({ f, setF, problem }: { f: IndicatorFields; setF: (f: IndicatorFields) => void; problem: (...p: string[]) => string | undefined }) {
   const put = (i: number, k: 'year' | 'amount', v: string) => setF({ ...f, targets: f.targets.map((x, j) => (j === i ? { ...x, [k]: v } : x)) })
@@ -29,7 +35,7 @@ function Targets({ f, setF, problem }: { f: IndicatorFields; setF: (f: Indicator
       {f.targets.map((x, i) => (
         <div class="row" key={i}>
           <TextField id={`i-target-${i}-year`} label={t('results.targetYear', { n: i + 1 })} inputMode="numeric" value={x.year} onInput={(v) => put(i, 'year', v)} problem={problem(`targets[${i}].year`)} />
-          <TextField id={`i-target-${i}`} label={amountLabel(f.measure)} inputMode={f.measure === 'QUALITATIVE' ? undefined : 'decimal'} value={x.amount} onInput={(v) => put(i, 'amount', v)}
+          <TextField id={`i-target-${i}`} label={amountLabel(f.measure)} inputMode={f.measure === 'QUALITATIVE' ? undefined : 'decimal'} value={x.amount} onInput={(v) => put(i, 'amount', v)} help={amountHelp(f.measure)}
             problem={problem(`targets[${i}].value`, `targets[${i}].comment`, `targets[${i}]`)} />
           {f.targets.length > 1 && (
             <button type="button" onClick={() => setF({ ...f, targets: f.targets.filter((_, j) => j !== i) })}>{t('results.removeYear')}<span class="sr-only"> {x.year}</span></button>
@@ -123,7 +129,7 @@ export function IndicatorForm({ fw, start, resultKey, fixing }: { fw: Framework;
         <legend>{t('results.baseline')}</legend>
         <div class="row">
           <TextField id="i-baseline-year" label={t('results.year')} inputMode="numeric" value={f.baselineYear} onInput={(v) => setF({ ...f, baselineYear: v })} problem={problem('baseline.year')} />
-          <TextField id="i-baseline" label={amountLabel(f.measure)} inputMode={f.measure === 'QUALITATIVE' ? undefined : 'decimal'} value={f.baseline} onInput={(v) => setF({ ...f, baseline: v })}
+          <TextField id="i-baseline" label={amountLabel(f.measure)} inputMode={f.measure === 'QUALITATIVE' ? undefined : 'decimal'} value={f.baseline} onInput={(v) => setF({ ...f, baseline: v })} help={amountHelp(f.measure)}
             problem={problem('baseline.value', 'baseline.comment', 'baseline')} />
         </div>
       </fieldset>
@@ -159,7 +165,8 @@ export function ValueForm({ fw, indicator, fixing }: { fw: Framework; indicator:
       <p class="help">{t('results.valueHelp')}</p>
       <div class="row">
         <TextField id="v-year" label={t('results.year')} inputMode="numeric" value={f.year} onInput={(v) => set('year', v)} problem={problem('year')} />
-        <TextField id="v-amount" label={amountLabel(measure)} inputMode={measure === 'QUALITATIVE' ? undefined : 'decimal'} value={f.amount} onInput={(v) => set('amount', v)} problem={problem('value', 'comment')} />
+        <TextField id="v-amount" label={amountLabel(measure)} inputMode={measure === 'QUALITATIVE' ? undefined : 'decimal'} value={f.amount} onInput={(v) => set('amount', v)} problem={problem('value', 'comment')}
+          help={amountHelp(measure)} />
       </div>
       {fw.partners.length > 1 && (
         <Field id="v-partner" label={t('results.partner')} error={problem('partnerKey')}>

@@ -15,7 +15,8 @@ const formOf: Record<string, string> = {
 
 export function OutboxPage() {
   const app = useApp()
-  const [items, setItems] = useState<OutboxItem[]>([])
+  // undefined until read: "nothing waiting" is said only once it is known
+  const [items, setItems] = useState<OutboxItem[]>()
   const reload = () => void app.outbox.list().then(setItems, () => setItems([])) // locked: a role without an outbox
   useEffect(reload, [app.outbox, app.lastDrain])
   const stopped = app.lastDrain?.stopped
@@ -27,7 +28,7 @@ export function OutboxPage() {
       <button type="button" disabled={!app.online} onClick={() => void app.drain().then(reload)}>
         {t('outbox.send')}
       </button>
-      {items.length === 0 ? (
+      {items === undefined ? null : items.length === 0 ? (
         <p>{t('outbox.empty')}</p>
       ) : (
         <ol class="list outbox">
@@ -39,6 +40,7 @@ export function OutboxPage() {
                 <span class="state">{t(('outbox.' + i.state) as MessageKey)}</span>{' '}
                 <span class="kind">{kindOf(i)}</span> <strong>{i.summary}</strong>{' '}
                 <span class="help">{new Date(i.createdAt).toLocaleString(language())}</span>
+                {i.state !== 'sent' && !app.outbox.ownsItem(i) && <p class="help">{t('outbox.otherToken')}</p>}
                 {refused.length > 0 ? <p class="help">{t('outbox.afterRefused', { what: refused.map(name).join(', ') })}</p>
                   : waitsFor.length > 0 && <p class="help">{t('outbox.after', { what: waitsFor.map(name).join(', ') })}</p>}
                 {i.state === 'refused' && i.error && (
