@@ -27,6 +27,7 @@ type signOutRun struct {
 // cookie named, and the enrolment made offline is sent only under the
 // token that made it: not by another facilitator who signs in on the
 // device (and knows its PIN), but once its own facilitator signs in again.
+// A quick exit made offline leaves no session the next person resumes.
 func TestASignOutOfflineIsNotLost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives a browser")
@@ -71,5 +72,12 @@ func TestASignOutOfflineIsNotLost(t *testing.T) {
 	}
 	if i, ok := steps["back"]; !ok || !run.Steps[i].OnServer {
 		t.Errorf("the facilitator who made the enrolment signed in again and it was not sent: %+v", run.Steps)
+	}
+	// Found after the review: a quick exit offline left a session the next
+	// person resumed by choosing a new PIN.
+	if i, ok := steps["quick exit offline"]; !ok {
+		t.Errorf("no step %q: %+v", "quick exit offline", run.Steps)
+	} else if st := run.Steps[i]; st.Screen != "sign-in" || st.OldSession != 401 {
+		t.Errorf("reopened after a quick exit offline: the app shows %q, the old session answers %d", st.Screen, st.OldSession)
 	}
 }

@@ -120,6 +120,19 @@ try {
   let sent = false;
   for (let i = 0; i < 40 && !(sent = await onServer()); i++) await page.waitForTimeout(250);
   step("back", { onServer: sent });
+
+  // A quick exit made offline wipes the device but cannot end the
+  // session: back online, the app opened by the next person ends it
+  // rather than resume it (asking for a new PIN of the one who left).
+  const kept = (await context.cookies()).find((c) => c.name === "palabre_session");
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Sortie rapide" }).click();
+  await page.waitForURL("about:blank");
+  await context.setOffline(false);
+  await page.goto(url + "/");
+  const afterExit = await screenOf(page);
+  await shot(page, "reopened-after-quick-exit");
+  step("quick exit offline", { screen: afterExit, oldSession: await sessionStatus(kept) });
 } catch (e) {
   out.error = String(e?.stack ?? e);
 } finally {

@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-QpKy69f7.js","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-Be0_p-mZ.js","/assets/Erasure-BS2y4t5L.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-DC-tGxpN.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CMw5VSHj.js","/assets/results-C-ZoEyS6.css","/assets/results-DAGZWegA.js"],"erasure":["/assets/Erasure-BS2y4t5L.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BgwUYf5x.js","/assets/results-C-ZoEyS6.css","/assets/results-DAGZWegA.js"]}
-const VERSION = "a8f88a0e3332"
+const SHELL = ["/","/assets/index-79kXU1my.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Dnh2Fqpu.js","/assets/Erasure-Bq2HiniC.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-E0obIszY.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-D-41WTqw.js","/assets/results-C-ZoEyS6.css","/assets/results-ellIF8G1.js"],"erasure":["/assets/Erasure-Bq2HiniC.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-CsPITAq8.js","/assets/results-C-ZoEyS6.css","/assets/results-ellIF8G1.js"]}
+const VERSION = "9f46e3697b64"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -149,7 +149,8 @@ function useServerKey(db: Store) {
 // the device's memory (and the server key it pinned); undefined until
 // known, null when nobody is. A sign-out the server has not yet ended is
 // ended first; while it cannot be, nobody is signed in (the PIN does not
-// open the app of someone who signed out).
+// open the app of someone who signed out). A session the device has no
+// record of (wiped) is ended too.
 function useSessionAtStart(db: Store, checkServerKey: () => Promise<void>, setServerKey: (k: ServerKey | null) => void) {
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   useEffect(() => {
@@ -157,6 +158,13 @@ function useSessionAtStart(db: Store, checkServerKey: () => Promise<void>, setSe
       try {
         if (!(await endPendingSignOut(db))) return setSession(null)
         const who = await whoAmI()
+        if (who && !(await db.get('meta', 'session'))) {
+          // The server knows a session the device holds nothing of: the
+          // device was wiped (a quick exit offline could not end it). It
+          // is ended, never resumed by whoever opens the app next.
+          await signOut()
+          return setSession(null)
+        }
         setSession(who)
         if (who) {
           await db.put('meta', who, 'session')
