@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-79kXU1my.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-Dnh2Fqpu.js","/assets/Erasure-Bq2HiniC.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-E0obIszY.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-D-41WTqw.js","/assets/results-C-ZoEyS6.css","/assets/results-ellIF8G1.js"],"erasure":["/assets/Erasure-Bq2HiniC.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-CsPITAq8.js","/assets/results-C-ZoEyS6.css","/assets/results-ellIF8G1.js"]}
-const VERSION = "9f46e3697b64"
+const SHELL = ["/","/assets/index-IS8nRl--.css","/assets/index-oEdpAqBk.js","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-eA9tcN5h.js","/assets/Erasure-DyYnQGgL.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-feyjxQLi.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-DEoVCG_N.js","/assets/results-C-ZoEyS6.css","/assets/results-D2aeuUI3.js"],"erasure":["/assets/Erasure-DyYnQGgL.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-tdTFMiZN.js","/assets/results-C-ZoEyS6.css","/assets/results-D2aeuUI3.js"]}
+const VERSION = "cf97d22c1f78"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -158,10 +158,11 @@ function useSessionAtStart(db: Store, checkServerKey: () => Promise<void>, setSe
       try {
         if (!(await endPendingSignOut(db))) return setSession(null)
         const who = await whoAmI()
-        if (who && !(await db.get('meta', 'session'))) {
+        if (who && (await db.count('meta')) === 0 && (await db.count('outbox')) === 0) {
           // The server knows a session the device holds nothing of: the
           // device was wiped (a quick exit offline could not end it). It
-          // is ended, never resumed by whoever opens the app next.
+          // is ended, never resumed by whoever opens the app next. (A
+          // device of the first scheme holds its PIN's record, and work.)
           await signOut()
           return setSession(null)
         }
