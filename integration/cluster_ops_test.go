@@ -47,6 +47,7 @@ func TestOperatingACluster(t *testing.T) {
 	t.Run("a backup through a node restores into a new cluster", func(t *testing.T) {
 		restored := filepath.Join(t.TempDir(), "restored")
 		run(t, bin, "", "restore", backup, "--data", restored)
+		admin := newToken(t, bin, restored, "--role", "admin")
 		dirs := []string{restored, filepath.Join(t.TempDir(), "b"), filepath.Join(t.TempDir(), "c")}
 		routes := []string{freeRoute(t), freeRoute(t), freeRoute(t)}
 		var nodes []*server
@@ -59,14 +60,18 @@ func TestOperatingACluster(t *testing.T) {
 		for i, s := range nodes {
 			s.awaitReadyWithin(found[i], restartWithin)
 		}
-		// The cluster's own admin token came with the backup's log; the
-		// third node, which did not copy it, serves it once it is in.
+		// The backup's tokens stay behind (anyone holding a backup could
+		// add one): the token made on the restored directory is the new
+		// cluster's, and the third node serves it once it is in.
 		deadline := time.Now().Add(replacedWithin)
-		for !serves(nodes[2], c.admins[0], space, person) {
+		for !serves(nodes[2], admin, space, person) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the new cluster's third node does not serve the backup's space and name after %s:\n%s", replacedWithin, tail(nodes[0].logs.String(), 3000))
 			}
 			time.Sleep(200 * time.Millisecond)
+		}
+		if serves(nodes[0], c.admins[0], space, person) {
+			t.Fatal("the old cluster's admin token, in the backup's log, works on the new cluster")
 		}
 	})
 	t.Run("a node lost for good is replaced by one of another name", func(t *testing.T) {

@@ -176,7 +176,11 @@ func (m *Main) openKeys(ctx context.Context, d dataDir, log zerolog.Logger) (*ke
 		return keystore.Open(d.path("keys"), key)
 	}
 	// A node that kept keys on its disk (KurrentDB before the vault)
-	// moves them into the engine, where erasure reaches them.
+	// moves them into the engine, where erasure reaches them; keys this
+	// master key does not open (another deployment's) never go in.
+	if err := keystore.CheckDir(ctx, d.path("keys"), key); err != nil {
+		return nil, fmt.Errorf("%w: %s holds keys this master key does not open, which are not moved into the vault: give the right master key, or remove them", err, d.path("keys"))
+	}
 	moved, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
 	if moved > 0 {
 		log.Info().Int("keys", moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")

@@ -190,41 +190,51 @@ const maxCopiedAppend = 1000
 const importDir = "import"
 
 // importRestored copies into the replicated log the embedded store's log
-// found in the data directory: one palabre restore put there, or a node
-// that ran on the embedded store before. It is moved into import/ first
-// (the directory's lock is this process's), and deleted once every event
-// is in the replicated log; a start interrupted meanwhile copies again.
-// The participants' keys of keys/ are moved into the vault afterwards, as
-// at every start (openKeys).
+// palabre restore put in the data directory (with its marker,
+// restoreMarker), and refuses to start on one it did not: a log copied in
+// is taken as the deployment's record. It is moved into import/ first
+// (the directory's lock is this process's), checked against this node's
+// master key (vouchForRestore), and deleted with the marker once every
+// event is in the replicated log; a start interrupted meanwhile copies
+// again. The node's own streams (tokens, sessions, envelopes, the master
+// key's check) are never copied: they are the cluster's, and anyone
+// holding a backup could add a token to them. The participants' keys of
+// keys/ are moved into the vault afterwards, as at every start (openKeys).
 func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.Logger) error {
 	pending := filepath.Join(c.dir, importDir)
-	if _, err := os.Stat(filepath.Join(c.dir, "events")); err == nil {
+	marker := filepath.Join(c.dir, restoreMarker)
+	found := ""
+	for _, p := range []string{filepath.Join(c.dir, "events"), filepath.Join(pending, "events")} {
+		if _, err := os.Stat(p); err == nil {
+			found = p
+			break
+		}
+	}
+	if found == "" {
+		return removeIfThere(marker) // a start stopped after its import
+	}
+	if _, err := os.Stat(marker); err != nil {
+		return fmt.Errorf("%s is an embedded log palabre restore did not put there (no %s): a node copies a log into the cluster only from a restore. If it is this deployment's, back it up (palabre backup FILE --data %s, no server running on it) and restore that into an empty directory; otherwise remove it", found, marker, c.dir)
+	}
+	if found != filepath.Join(pending, "events") {
 		if err := os.MkdirAll(pending, 0o700); err != nil {
 			return err
 		}
-		if err := os.Rename(filepath.Join(c.dir, "events"), filepath.Join(pending, "events")); err != nil {
+		if err := os.Rename(found, filepath.Join(pending, "events")); err != nil {
 			return fmt.Errorf("move the restored log aside: %w", err)
 		}
-	}
-	if _, err := os.Stat(filepath.Join(pending, "events")); err != nil {
-		return nil // nothing to import
 	}
 	restored, err := pebblestore.Open(pending, nil)
 	if err != nil {
 		return fmt.Errorf("open the restored log in %s: %w", pending, err)
 	}
 	defer restored.Close()
-	if err := masterKeyOfRestore(ctx, c, restored); err != nil {
-		return err
+	if err := vouchForRestore(ctx, c, restored); err != nil {
+		return fmt.Errorf("the log restored into %s is not this deployment's (%w): nothing was copied; remove %s, %s and %s, and restore a backup of this deployment", c.dir, err, pending, filepath.Join(c.dir, "keys"), marker)
 	}
-	// The node records its key's check value itself once the log is in
-	// (openKeys), unless another node has: the same value, since the key
-	// is the backup's. Copied, it could race with a node of a new cluster
-	// recording its own.
-	skip := func(stream string) bool { return stream == keystore.MasterKeyStream }
-	log.Info().Str("from", pending).Msg("copying the restored log into the replicated log")
+	log.Info().Str("from", pending).Msg("copying the restored log into the replicated log, without its tokens and sessions")
 	start := time.Now()
-	n, err := copyLog(ctx, restored, c.store, skip)
+	n, err := copyLog(ctx, restored, c.store, events.IsNodeStream)
 	if err != nil {
 		return fmt.Errorf("copy the restored log in %s into the replicated log (start again to resume): %w", pending, err)
 	}
@@ -238,25 +248,57 @@ func (m *Main) importRestored(ctx context.Context, c *natsCluster, log zerolog.L
 	if err := os.RemoveAll(filepath.Join(c.dir, "projections")); err != nil {
 		return err
 	}
-	return os.RemoveAll(pending)
+	if err := os.RemoveAll(pending); err != nil {
+		return err
+	}
+	return removeIfThere(marker)
 }
 
-// masterKeyOfRestore refuses a restored log whose nodes recorded another
-// master key than this node's: its names would open nowhere.
-func masterKeyOfRestore(ctx context.Context, c *natsCluster, restored events.Store) error {
+func removeIfThere(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// vouchForRestore refuses a restored log this node's master key does not
+// vouch for: one whose nodes recorded another master key, or whose
+// participants' keys (keys/) do not open under it (another deployment's,
+// or made without the key). Its names would open nowhere, and its keys
+// must not reach the vault.
+func vouchForRestore(ctx context.Context, c *natsCluster, restored events.Store) error {
 	key, _, err := keystore.ReadMasterKey(filepath.Join(c.dir, "master.key"))
 	restoredKnows, kerr := keystore.KnownMasterKey(ctx, restored)
+	keys, _, lerr := keystore.List(filepath.Join(c.dir, "keys"))
 	switch {
 	case kerr != nil:
 		return kerr
-	case errors.Is(err, fs.ErrNotExist) && restoredKnows:
+	case lerr != nil:
+		return lerr
+	case errors.Is(err, fs.ErrNotExist) && (restoredKnows || len(keys) > 0):
 		return fmt.Errorf("the restored log was sealed under a master key: put it back (%s or %s) before serving", keystore.MasterKeyEnv, filepath.Join(c.dir, "master.key"))
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	case restoredKnows:
 		if err := keystore.AgreeOnMasterKey(ctx, restored, key); err != nil {
-			return fmt.Errorf("the restored log: %w: put back the master key of the backup", err)
+			return fmt.Errorf("%w: put back the master key of the backup", err)
 		}
 	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := keystore.CheckDir(ctx, filepath.Join(c.dir, "keys"), key); err != nil {
+		return fmt.Errorf("%w: put back the master key of the backup", err)
+	}
 	return nil
+}
+
+// restoreMarker is the file palabre restore leaves in the directory it
+// restored into: a JetStream node copies an embedded log into the
+// replicated one only when it is there, and deletes it once copied.
+const restoreMarker = "RESTORED.palabre"
+
+// markRestored says in dir that palabre restore put its log there.
+func markRestored(dir, from string) error {
+	return os.WriteFile(filepath.Join(dir, restoreMarker), []byte("restored from "+from+"\n"), 0o600)
 }

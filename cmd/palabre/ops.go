@@ -182,11 +182,14 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 		err = errors.Join(err, os.RemoveAll(filepath.Join(dir, "keys")))
 		return fmt.Errorf("restored %s into %s, but re-applying the erasures failed (%w), so its keys were deleted; restore again into an empty directory", file, dir, err)
 	}
+	if err := markRestored(dir, file); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stderr, "restored %s into %s: the events and the participants' keys; deleted the keys of %d erased participants", file, dir, removed)
 	if *eraseSince != "" {
 		fmt.Fprintf(m.Stderr, ", and recorded %d erasures made after the backup", recorded)
 	}
-	fmt.Fprintf(m.Stderr, ". Put the master key back (%s or %s) before serving, or names stay sealed. Served with --store nats, the log is copied into the JetStream node at its first start.\n", filepath.Join(dir, "master.key"), keystore.MasterKeyEnv)
+	fmt.Fprintf(m.Stderr, ". Put the master key back (%s or %s) before serving, or names stay sealed. Served with --store nats, the log is copied into the JetStream node at its first start, without its tokens and sessions: make an admin token first (palabre token create --data %s --role admin).\n", filepath.Join(dir, "master.key"), keystore.MasterKeyEnv, dir)
 	return nil
 }
 

@@ -259,3 +259,23 @@ func Adopt(ctx context.Context, dir string, vault Vault) (int, error) {
 	}
 	return moved, nil
 }
+
+// CheckDir returns an error naming the first key of a key directory that
+// does not open under masterKey: keys copied in from another deployment,
+// or made without its master key, which must not reach its vault.
+func CheckDir(ctx context.Context, dir string, masterKey []byte) error {
+	ids, _, err := List(dir)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	s, err := Open(dir, masterKey)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.key(ctx, id, false); err != nil {
+			return fmt.Errorf("%s: %w", Path(dir, id), err)
+		}
+	}
+	return nil
+}
