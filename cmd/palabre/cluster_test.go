@@ -42,6 +42,27 @@ func TestDoctorJudgesEachStreamsReplicas(t *testing.T) {
 	}
 }
 
+// Found in review3: doctor printed "PROBLEM node Server name unknown at
+// this time (peerID: …)" and suggested remove-peer with that text as a
+// name: a member whose name the node does not know yet is named by its
+// peer id, and no command is suggested for it.
+func TestDoctorNamesAMemberOfUnknownNameByItsPeerID(t *testing.T) {
+	var out strings.Builder
+	c := &checkup{w: &out}
+	c.clusterMembers(clusterReport{Status: jetstore.Status{Node: "gao-1", Clustered: true, MetaLeader: "gao-1",
+		Members: []jetstore.Replica{{Peer: "yrzKKRBu", Offline: true, Seen: time.Minute}, {Name: "gao-3", Offline: true, Seen: time.Minute}}}})
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("doctor says %q, want three lines", out.String())
+	}
+	if unknown := lines[1]; !strings.Contains(unknown, "peer id yrzKKRBu") || strings.Contains(unknown, "remove-peer") {
+		t.Errorf("doctor says %q, want the peer id and no remove-peer", unknown)
+	}
+	if known := lines[2]; !strings.Contains(known, "palabre cluster remove-peer gao-3 --server URL") {
+		t.Errorf("doctor says %q, want remove-peer gao-3 suggested", known)
+	}
+}
+
 // Found in review3: backup, doctor and cluster remove-peer sent the
 // admin's token (and backup receives every participant's key) over plain
 // http:// to a machine other than this one, without a word: a --server

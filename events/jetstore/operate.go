@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -42,7 +43,11 @@ type Stream struct {
 // Replica is a node holding a replica (or a member of the cluster), as the
 // leader sees it.
 type Replica struct {
+	// Name is "" while the answering node does not know the node's name
+	// yet (nats-server says "Server name unknown at this time"); Peer is
+	// its id then.
 	Name    string `json:"name"`
+	Peer    string `json:"peer,omitempty"`
 	Current bool   `json:"current"` // caught up with the leader
 	Offline bool   `json:"offline,omitempty"`
 	// Lag is how many operations it is behind; Seen how long ago the
@@ -89,10 +94,28 @@ func inspectStream(ctx context.Context, js jetstream.JetStream, name string) Str
 	if c := info.Cluster; c != nil {
 		out.Leader = c.Leader
 		for _, p := range c.Replicas {
-			out.Replicas = append(out.Replicas, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+			out.Replicas = append(out.Replicas, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
 		}
 	}
 	return out
+}
+
+// Label names the node for a person: its name, or its peer id while
+// its name is unknown.
+func (r Replica) Label() string {
+	if r.Name == "" {
+		return "peer id " + r.Peer + " (name not known yet)"
+	}
+	return r.Name
+}
+
+// knownName is a node's name as nats-server reports it, or "" for the
+// text it gives in place of a name it does not know yet.
+func knownName(name string) string {
+	if strings.HasPrefix(name, "Server name unknown") {
+		return ""
+	}
+	return name
 }
 
 // members is the cluster's meta leader and its other members, as this
@@ -107,7 +130,7 @@ func (n *Node) members() (string, []Replica) {
 	}
 	var out []Replica
 	for _, p := range info.Meta.Replicas {
-		out = append(out, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+		out = append(out, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
 	}
 	return info.Meta.Leader, out
 }
@@ -222,7 +245,7 @@ func metaLeaderView(ctx context.Context, nc *nats.Conn) (string, []Replica, erro
 	}
 	var members []Replica
 	for _, p := range resp.Data.Meta.Replicas {
-		members = append(members, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+		members = append(members, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
 	}
 	return resp.Data.Meta.Leader, members, nil
 }

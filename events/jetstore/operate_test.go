@@ -123,7 +123,9 @@ func TestRemovePeerRefusesANodeThatIsUp(t *testing.T) {
 // and none while the nodes up besides it are too few for a log of three
 // replicas (a second removal before the first's replacement is current).
 func TestRemovalRefusalKeepsEnoughCopies(t *testing.T) {
-	up := func(name string) jetstore.Replica { return jetstore.Replica{Name: name, Current: true, Seen: 200 * time.Millisecond} }
+	up := func(name string) jetstore.Replica {
+		return jetstore.Replica{Name: name, Current: true, Seen: 200 * time.Millisecond}
+	}
 	lost := jetstore.Replica{Name: "n3", Offline: true, Seen: time.Minute}
 	for _, tc := range []struct {
 		name    string
