@@ -134,7 +134,7 @@ func (f *flags) natsFlags(c natsSettings) func() natsSettings {
 	listen := f.string("nats-listen", c.Listen, "with --store nats: this node's cluster address (HOST:PORT) its peers connect to")
 	peers := f.string("nats-peers", c.Peers, "with --store nats: every node's cluster address, comma-separated (at least 3)")
 	name := f.string("nats-name", c.Name, "with --store nats: this node's name in the cluster, its own and the same across restarts")
-	natsURL := f.string("nats-url", c.URL, "with --store nats: an external NATS cluster (nats://host:4222,…) instead of the embedded node")
+	natsURL := f.string("nats-url", c.URL, "with --store nats: an external NATS cluster (tls://host:4222,…; nats:// only on the loopback) instead of the embedded node")
 	replicas := f.int("nats-replicas", c.Replicas, "with --nats-url: replicas of palabre's streams (default 1)")
 	return func() natsSettings {
 		return natsSettings{Listen: *listen, Peers: *peers, Name: *name, URL: *natsURL, Replicas: *replicas}
