@@ -69,7 +69,7 @@ func TestDoctorNamesAMemberOfUnknownNameByItsPeerID(t *testing.T) {
 // typed without https (which a node with --redirect-addr :80 answers)
 // gives the token away to anyone on the path.
 func TestServerCommandsKeepTheTokenOffPlainHTTPBeyondLoopback(t *testing.T) {
-	host := nonLoopbackAddress(t)
+	host := addressBeyondLoopback(t)
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Skipf("cannot listen on %s: %v", host, err)
@@ -106,7 +106,7 @@ func TestServerCommandsKeepTheTokenOffPlainHTTPBeyondLoopback(t *testing.T) {
 	}
 }
 
-func nonLoopbackAddress(t *testing.T) string {
+func addressBeyondLoopback(t *testing.T) string {
 	addrs, _ := net.InterfaceAddrs()
 	for _, a := range addrs {
 		if ip, ok := a.(*net.IPNet); ok && !ip.IP.IsLoopback() && ip.IP.To4() != nil {
