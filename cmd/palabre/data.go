@@ -177,9 +177,12 @@ func (m *Main) openKeys(ctx context.Context, d dataDir, log zerolog.Logger) (*ke
 	}
 	// A node that kept keys on its disk (KurrentDB before the vault)
 	// moves them into the engine, where erasure reaches them.
-	moved, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
-	if moved > 0 {
-		log.Info().Int("keys", moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	adopted, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
+	if adopted.Moved > 0 {
+		log.Info().Int("keys", adopted.Moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	}
+	for _, id := range adopted.Shredded {
+		log.Warn().Str("participant", id.String()).Str("from", d.path("keys")).Msg("an erased participant's key was on this node's disk (an old backup's?): shredded, not taken into the vault")
 	}
 	if err != nil {
 		return nil, err
