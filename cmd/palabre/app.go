@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -223,8 +224,25 @@ func (f *flags) server(purpose, who string) func() remote {
 		if *url != "" && f.m.Getenv("PALABRE_TOKEN") == "" {
 			f.problem("server", "needs %s token in PALABRE_TOKEN", who)
 		}
+		if p := plainServerProblem(*url); p != "" {
+			f.problem("server", "%s", p)
+		}
 	})
 	return func() remote { return remote{strings.TrimRight(*url, "/"), f.m.Getenv("PALABRE_TOKEN")} }
+}
+
+// plainServerProblem says why a --server URL would give the token away,
+// or "": plain http:// is for this machine only, the token (and a
+// backup's keys) would cross the network in clear to any other.
+func plainServerProblem(server string) string {
+	u, err := url.Parse(server)
+	if err != nil || server == "" {
+		return ""
+	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		return fmt.Sprintf("%s is plain http:// to another machine: the token would travel in clear; use https://%s", server, u.Host)
+	}
+	return ""
 }
 
 // parseWithArgs parses flags with positional arguments among them

@@ -151,8 +151,12 @@ func (c *checkup) clusterMembers(r clusterReport) {
 		c.ok("cluster", "%s answered; %s leads the cluster", r.Node, r.MetaLeader)
 	}
 	for _, p := range r.Members {
-		topic := "node " + p.Name
-		if p.Offline {
+		topic := "node " + p.Label()
+		switch {
+		case p.Offline && p.Name == "":
+			c.problem(topic, "not seen for %s: start it; %s does not know its name yet, ask another node (palabre doctor --server) before removing it", p.Seen.Round(time.Second), nodeOr(r.Node))
+			continue
+		case p.Offline:
 			c.problem(topic, "not seen for %s: start it; if its machine is lost for good, remove it (palabre cluster remove-peer %s --server URL) and start a new node under another name", p.Seen.Round(time.Second), p.Name)
 			continue
 		}
@@ -182,11 +186,11 @@ func (c *checkup) stream(s jetstore.Stream) {
 	for _, r := range s.Replicas {
 		switch {
 		case !r.Current && r.Seen == 0:
-			lost = append(lost, r.Name+" (not heard from since this leader was elected)")
+			lost = append(lost, r.Label()+" (not heard from since this leader was elected)")
 		case r.Offline, !r.Current && r.Seen > replicaLostAfter:
-			lost = append(lost, fmt.Sprintf("%s (not heard from for %s)", r.Name, r.Seen.Round(time.Second)))
+			lost = append(lost, fmt.Sprintf("%s (not heard from for %s)", r.Label(), r.Seen.Round(time.Second)))
 		case !r.Current:
-			behind = append(behind, fmt.Sprintf("%s (%d operations behind)", r.Name, r.Lag))
+			behind = append(behind, fmt.Sprintf("%s (%d operations behind)", r.Label(), r.Lag))
 		}
 	}
 	held := 1 + len(s.Replicas)

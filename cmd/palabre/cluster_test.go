@@ -1,6 +1,11 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,4 +40,79 @@ func TestDoctorJudgesEachStreamsReplicas(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Found in review3: doctor printed "PROBLEM node Server name unknown at
+// this time (peerID: …)" and suggested remove-peer with that text as a
+// name: a member whose name the node does not know yet is named by its
+// peer id, and no command is suggested for it.
+func TestDoctorNamesAMemberOfUnknownNameByItsPeerID(t *testing.T) {
+	var out strings.Builder
+	c := &checkup{w: &out}
+	c.clusterMembers(clusterReport{Status: jetstore.Status{Node: "gao-1", Clustered: true, MetaLeader: "gao-1",
+		Members: []jetstore.Replica{{Peer: "yrzKKRBu", Offline: true, Seen: time.Minute}, {Name: "gao-3", Offline: true, Seen: time.Minute}}}})
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("doctor says %q, want three lines", out.String())
+	}
+	if unknown := lines[1]; !strings.Contains(unknown, "peer id yrzKKRBu") || strings.Contains(unknown, "remove-peer") {
+		t.Errorf("doctor says %q, want the peer id and no remove-peer", unknown)
+	}
+	if known := lines[2]; !strings.Contains(known, "palabre cluster remove-peer gao-3 --server URL") {
+		t.Errorf("doctor says %q, want remove-peer gao-3 suggested", known)
+	}
+}
+
+// Found in review3: backup, doctor and cluster remove-peer sent the
+// admin's token (and backup receives every participant's key) over plain
+// http:// to a machine other than this one, without a word: a --server
+// typed without https (which a node with --redirect-addr :80 answers)
+// gives the token away to anyone on the path.
+func TestServerCommandsKeepTheTokenOffPlainHTTPBeyondLoopback(t *testing.T) {
+	host := addressBeyondLoopback(t)
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		t.Skipf("cannot listen on %s: %v", host, err)
+	}
+	got := make(chan string, 8)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Authorization")
+		w.WriteHeader(http.StatusInternalServerError)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String()
+	for _, args := range [][]string{
+		{"backup", filepath.Join(t.TempDir(), "b.tar"), "--server", url},
+		{"doctor", "--data", t.TempDir(), "--server", url},
+		{"cluster", "remove-peer", "gao-3", "--server", url},
+	} {
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string {
+			if k == "PALABRE_TOKEN" {
+				return "plb_01M8YBPKN2DZPM7ZQ4MX0RAJXG_secret"
+			}
+			return ""
+		}}
+		err := m.Run(context.Background(), args)
+		m.Close()
+		select {
+		case h := <-got:
+			t.Errorf("%s sent %q in clear to %s", args[0], h, url)
+		default:
+		}
+		if err == nil || !strings.Contains(err.Error(), "--server") || !strings.Contains(err.Error(), "https://") {
+			t.Errorf("%s: error %v, want one naming --server and https://", args[0], err)
+		}
+	}
+}
+
+func addressBeyondLoopback(t *testing.T) string {
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if ip, ok := a.(*net.IPNet); ok && !ip.IP.IsLoopback() && ip.IP.To4() != nil {
+			return ip.IP.String()
+		}
+	}
+	t.Skip("no address but the loopback")
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -103,13 +104,28 @@ func (s natsSettings) urlProblems(bad func(name, format string, args ...any)) {
 	}
 	for u := range strings.SplitSeq(s.URL, ",") {
 		parsed, err := url.Parse(strings.TrimSpace(u))
-		if err != nil || (parsed.Scheme != "nats" && parsed.Scheme != "tls") || parsed.Host == "" {
+		switch {
+		case err != nil || (parsed.Scheme != "nats" && parsed.Scheme != "tls") || parsed.Host == "":
 			bad("nats-url", "needs nats://HOST:PORT or tls://HOST:PORT (comma-separated for several), not %q", u)
+		case parsed.Scheme == "nats" && !loopbackHost(parsed.Hostname()):
+			bad("nats-url", "%q would carry the log in clear beyond this machine: use tls://%s (nats:// only on the loopback)", u, parsed.Host)
 		}
 	}
 	if s.Replicas < 0 || s.Replicas > 5 {
 		bad("nats-replicas", "must be between 1 and 5, not %d", s.Replicas)
 	}
+}
+
+// urlSecurity keeps the connection to an external cluster off the
+// network in clear: TLS required (and the server's certificate checked
+// against the system's authorities) once a URL says tls://; with only
+// loopback nats:// URLs, no server the cluster announces elsewhere is
+// tried, since it would be reached in clear.
+func (s natsSettings) urlSecurity() []nats.Option {
+	if strings.Contains(s.URL, "tls://") {
+		return []nats.Option{nats.Secure(&tls.Config{MinVersion: tls.VersionTLS12})}
+	}
+	return []nats.Option{nats.IgnoreDiscoveredServers()}
 }
 
 // natsFlags declares serve's NATS flags; the returned func reads them
@@ -118,7 +134,7 @@ func (f *flags) natsFlags(c natsSettings) func() natsSettings {
 	listen := f.string("nats-listen", c.Listen, "with --store nats: this node's cluster address (HOST:PORT) its peers connect to")
 	peers := f.string("nats-peers", c.Peers, "with --store nats: every node's cluster address, comma-separated (at least 3)")
 	name := f.string("nats-name", c.Name, "with --store nats: this node's name in the cluster, its own and the same across restarts")
-	natsURL := f.string("nats-url", c.URL, "with --store nats: an external NATS cluster (nats://host:4222,…) instead of the embedded node")
+	natsURL := f.string("nats-url", c.URL, "with --store nats: an external NATS cluster (tls://host:4222,…; nats:// only on the loopback) instead of the embedded node")
 	replicas := f.int("nats-replicas", c.Replicas, "with --nats-url: replicas of palabre's streams (default 1)")
 	return func() natsSettings {
 		return natsSettings{Listen: *listen, Peers: *peers, Name: *name, URL: *natsURL, Replicas: *replicas}
@@ -195,7 +211,7 @@ func (m *Main) openNATS(dir string, s natsSettings, log zerolog.Logger) (dataDir
 // cluster, and arranges to close both when serve ends.
 func (m *Main) connectNATS(dir string, s natsSettings, log zerolog.Logger) (*nats.Conn, []*jetstore.Node, error) {
 	if s.URL != "" {
-		nc, err := nats.Connect(s.URL, nats.Name("palabre"), nats.MaxReconnects(-1))
+		nc, err := nats.Connect(s.URL, append(s.urlSecurity(), nats.Name("palabre"), nats.MaxReconnects(-1))...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--nats-url: %w", err)
 		}

@@ -148,6 +148,8 @@ func TestNATSSettingsNameWhatIsWrong(t *testing.T) {
 		{"nats", natsSettings{URL: "http://x:4222", Name: "n1"}, []string{"not both", "needs nats://HOST:PORT"}},
 		{"nats", natsSettings{Name: "n1"}, []string{"--nats-name (PALABRE_NATS_NAME): only for a node of a cluster"}},
 		{"nats", natsSettings{Replicas: 3}, []string{"--nats-replicas (PALABRE_NATS_REPLICAS): only with --nats-url"}},
+		// Found in review3: nats:// beyond this machine carries the whole log in clear.
+		{"nats", natsSettings{URL: "nats://192.0.2.2:14222"}, []string{`--nats-url (PALABRE_NATS_URL): "nats://192.0.2.2:14222" would carry the log in clear beyond this machine: use tls://192.0.2.2:14222`}},
 	} {
 		var got []string
 		c.settings.problems(c.kind, func(name, format string, args ...any) { got = append(got, settingError(name, format, args...).Error()) })
@@ -161,7 +163,7 @@ func TestNATSSettingsNameWhatIsWrong(t *testing.T) {
 			}
 		}
 	}
-	for _, fine := range []natsSettings{{}, {Listen: "10.0.0.1:6222", Peers: three, Name: "n1"}, {URL: "nats://a:4222,tls://b:4222", Replicas: 3}} {
+	for _, fine := range []natsSettings{{}, {Listen: "10.0.0.1:6222", Peers: three, Name: "n1"}, {URL: "nats://127.0.0.1:4222,tls://b:4222", Replicas: 3}, {URL: "nats://localhost:4222"}} {
 		fine.problems("nats", func(name, format string, args ...any) { t.Errorf("%+v: %s", fine, settingError(name, format, args...)) })
 		if want := map[bool]int{true: 3, false: 1}[fine.Peers != "" || fine.Replicas == 3]; fine.replicas() != want {
 			t.Errorf("%+v: %d replicas, want %d", fine, fine.replicas(), want)

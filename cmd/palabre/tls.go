@@ -336,12 +336,19 @@ func plainHTTPWarning(c serveConfig) string {
 		return ""
 	}
 	host, _, err := net.SplitHostPort(c.Addr)
-	if err != nil || host == "localhost" {
-		return ""
-	}
-	if a, err := netip.ParseAddr(host); err == nil && a.IsLoopback() {
+	if err != nil || loopbackHost(host) {
 		return ""
 	}
 	return "plain HTTP on " + c.Addr + ": other machines get no offline web app (browsers keep service workers and WebCrypto for HTTPS) " +
 		"and tokens and session cookies travel in clear; serve with --tls-cert/--tls-key or --acme-domain, or behind a proxy named by --trusted-proxies"
+}
+
+// loopbackHost reports whether host names this machine only, where
+// nothing said in clear leaves it.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -93,6 +94,21 @@ func splitHostPort(addr string) (string, int, error) {
 	return host, port, nil
 }
 
+// canListen says whether addr (none when "") can be listened on now.
+func canListen(what, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("%s: %s is in use (another node or program listens there): %w", what, addr, err)
+	case err != nil:
+		return fmt.Errorf("%s: cannot listen on %s: %w", what, addr, err)
+	}
+	return ln.Close()
+}
+
 // loopback reports whether host names this machine only.
 func loopback(host string) bool {
 	if host == "localhost" {
@@ -126,6 +142,14 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	}
 	opts, err := serverOptions(cfg)
 	if err != nil {
+		return nil, err
+	}
+	// nats-server only says it is not ready, after the wait, when a
+	// listener fails: one taken is said at once, with its address.
+	if err := canListen("nats routes", cfg.Listen); err != nil {
+		return nil, err
+	}
+	if err := canListen("nats client listen", cfg.ClientListen); err != nil {
 		return nil, err
 	}
 	auth := &nodeAuth{token: randomToken(), systemToken: randomToken()}

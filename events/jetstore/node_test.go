@@ -124,3 +124,23 @@ func TestTheClientPortStaysOnTheLoopback(t *testing.T) {
 		}
 	}
 }
+
+// Found in review3: a node whose route port was taken failed after 30s
+// with only "not ready": it says at once that the address is in use.
+func TestANodeSaysItsRoutePortIsInUse(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	peers := append(freeAddrs(t, 2), taken.Addr().String())
+	start := time.Now()
+	node, err := jetstore.StartNode(jetstore.NodeConfig{Name: "gao-3", DataDir: t.TempDir(), Listen: taken.Addr().String(), Peers: peers, RouteSecret: "review3"})
+	if err == nil {
+		node.Shutdown()
+		t.Fatal("a node started on a route port in use")
+	}
+	if !strings.Contains(err.Error(), "in use") || !strings.Contains(err.Error(), taken.Addr().String()) || time.Since(start) > 5*time.Second {
+		t.Fatalf("after %s: %v, want at once the address in use", time.Since(start).Round(time.Millisecond), err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -42,7 +43,11 @@ type Stream struct {
 // Replica is a node holding a replica (or a member of the cluster), as the
 // leader sees it.
 type Replica struct {
+	// Name is "" while the answering node does not know the node's name
+	// yet (nats-server says "Server name unknown at this time"); Peer is
+	// its id then.
 	Name    string `json:"name"`
+	Peer    string `json:"peer,omitempty"`
 	Current bool   `json:"current"` // caught up with the leader
 	Offline bool   `json:"offline,omitempty"`
 	// Lag is how many operations it is behind; Seen how long ago the
@@ -89,10 +94,28 @@ func inspectStream(ctx context.Context, js jetstream.JetStream, name string) Str
 	if c := info.Cluster; c != nil {
 		out.Leader = c.Leader
 		for _, p := range c.Replicas {
-			out.Replicas = append(out.Replicas, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+			out.Replicas = append(out.Replicas, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
 		}
 	}
 	return out
+}
+
+// Label names the node for a person: its name, or its peer id while
+// its name is unknown.
+func (r Replica) Label() string {
+	if r.Name == "" {
+		return "peer id " + r.Peer + " (name not known yet)"
+	}
+	return r.Name
+}
+
+// knownName is a node's name as nats-server reports it, or "" for the
+// text it gives in place of a name it does not know yet.
+func knownName(name string) string {
+	if strings.HasPrefix(name, "Server name unknown") {
+		return ""
+	}
+	return name
 }
 
 // members is the cluster's meta leader and its other members, as this
@@ -107,7 +130,7 @@ func (n *Node) members() (string, []Replica) {
 	}
 	var out []Replica
 	for _, p := range info.Meta.Replicas {
-		out = append(out, Replica{Name: p.Name, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+		out = append(out, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
 	}
 	return info.Meta.Leader, out
 }
@@ -119,7 +142,9 @@ var ErrNotMember = errors.New("jetstore: no member of the cluster has this name"
 // RemovePeer removes the node named name from the cluster for good, as
 // its members see it: the streams it held a replica of are given another
 // node (one that joins later, when no spare one is there), and the
-// cluster's majority is counted without it. For a node lost for good
+// cluster's majority is counted without it. Only a node the cluster's
+// leader has stopped hearing from is removed, and none while the others
+// up are too few to hold every replica (removalRefusal). For a node lost for good
 // (its machine gone): its replacement must join under another name, as
 // nats-server knows nodes by their name's hash. The request goes through
 // the system account to the cluster's leader; a majority must answer.
@@ -135,6 +160,13 @@ func (n *Node) RemovePeer(ctx context.Context, name string) error {
 		return fmt.Errorf("connect to the embedded nats server's system account: %w", err)
 	}
 	defer nc.Close()
+	leader, members, err := metaLeaderView(ctx, nc)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", name, err)
+	}
+	if err := removalRefusal(leader, members, name, n.wantedReplicas(ctx)); err != nil {
+		return err
+	}
 	req, _ := json.Marshal(server.JSApiMetaServerRemoveRequest{Server: name})
 	msg, err := nc.RequestWithContext(ctx, server.JSApiRemoveServer, req)
 	if err != nil {
@@ -151,4 +183,88 @@ func (n *Node) RemovePeer(ctx context.Context, name string) error {
 		return fmt.Errorf("remove %s: %s", name, resp.Error.Description)
 	}
 	return nil
+}
+
+// peerUpWithin: a node the cluster's leader heard from this recently is
+// up (raft's heartbeats come every second), however far behind it is.
+const peerUpWithin = 10 * time.Second
+
+// ErrPeerUp: the node to remove is up; remove-peer is for a node lost
+// for good, and taking out one that runs leaves its replicas' copies to
+// fewer disks.
+var ErrPeerUp = errors.New("jetstore: the node is up")
+
+// removalRefusal says why name may not be removed from a cluster whose
+// meta leader is leader and sees its other members as members, with
+// streams of replicas replicas, or nil: a node up is not removed, nor one
+// when the nodes up besides it could not hold one replica less than
+// wanted (a second removal before the first one's replacement is
+// current would leave writes acknowledged on too few disks).
+func removalRefusal(leader string, members []Replica, name string, replicas int) error {
+	if name == leader {
+		return fmt.Errorf("remove %s: %w: it leads the cluster and answered just now; stop it for good first", name, ErrPeerUp)
+	}
+	others := 1 // the leader
+	for _, m := range members {
+		switch {
+		case m.Name == name && peerUp(m):
+			return fmt.Errorf("remove %s: %w: the cluster's leader heard from it %s ago; remove only a node lost for good, stopped first", name, ErrPeerUp, m.Seen.Round(time.Millisecond))
+		case m.Name != name && peerUp(m) && m.Current:
+			others++
+		}
+	}
+	if others < replicas-1 {
+		return fmt.Errorf("remove %s: only %d node(s) besides it are up and current, fewer than the %d a log of %d replicas needs after a removal: start the stopped nodes, or wait until the new node is current (palabre doctor --server)", name, others, replicas-1, replicas)
+	}
+	return nil
+}
+
+// peerUp: not marked offline, and caught up or heard from recently.
+func peerUp(m Replica) bool {
+	return !m.Offline && (m.Current || (m.Seen > 0 && m.Seen < peerUpWithin))
+}
+
+// metaLeaderView is the cluster's members as its meta leader sees them
+// (the only node that tracks when each answered): its answer to the
+// system account's JSZ request, which no other node answers.
+func metaLeaderView(ctx context.Context, nc *nats.Conn) (string, []Replica, error) {
+	req, _ := json.Marshal(server.JSzOptions{LeaderOnly: true})
+	msg, err := nc.RequestWithContext(ctx, "$SYS.REQ.SERVER.PING.JSZ", req)
+	if err != nil {
+		return "", nil, fmt.Errorf("the cluster's leader did not answer (is a majority of its nodes up?): %w", err)
+	}
+	var resp struct {
+		Data  *server.JSInfo   `json:"data"`
+		Error *server.ApiError `json:"error"`
+	}
+	if err := json.Unmarshal(msg.Data, &resp); err != nil {
+		return "", nil, err
+	}
+	if resp.Error != nil || resp.Data == nil || resp.Data.Meta == nil {
+		return "", nil, fmt.Errorf("the cluster's leader did not report its members: %+v", resp.Error)
+	}
+	var members []Replica
+	for _, p := range resp.Data.Meta.Replicas {
+		members = append(members, Replica{Name: knownName(p.Name), Peer: p.Peer, Current: p.Current, Offline: p.Offline, Lag: p.Lag, Seen: p.Active})
+	}
+	return resp.Data.Meta.Leader, members, nil
+}
+
+// wantedReplicas is the most replicas one of palabre's streams is
+// configured for (3 in a cluster, when they do not answer).
+func (n *Node) wantedReplicas(ctx context.Context) int {
+	wanted := 0
+	nc, err := n.Connect()
+	if err == nil {
+		defer nc.Close()
+		if js, err := jetstream.New(nc); err == nil {
+			for _, name := range []string{EventsStream, KeysStream} {
+				wanted = max(wanted, inspectStream(ctx, js, name).Wanted)
+			}
+		}
+	}
+	if wanted == 0 {
+		return 3
+	}
+	return wanted
 }

@@ -91,3 +91,62 @@ func appendN(t *testing.T, store *jetstore.Store, stream string, n int) {
 		}
 	}
 }
+
+// Found in review3: remove-peer took out a node that was up and current,
+// and then a second one: an admin's token (or a typo in a name) left the
+// cluster on one node, which went on acknowledging every write with one
+// copy on one disk.
+func TestRemovePeerRefusesANodeThatIsUp(t *testing.T) {
+	nodes := startCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		st, err := jetstore.Inspect(ctx, connect(t, nodes[0]), nodes[0])
+		if err == nil && st.MetaLeader != "" && len(st.Members) == 2 && !st.Members[0].Offline && !st.Members[1].Offline {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no cluster of three: %v %+v", err, st)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, name := range []string{"n3", "n2"} {
+		err := nodes[0].RemovePeer(ctx, name)
+		if err == nil {
+			t.Fatalf("%s, up and current, was removed from the cluster", name)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+}
+
+// A node is removed only once the meta leader stopped hearing from it,
+// and none while the nodes up besides it are too few for a log of three
+// replicas (a second removal before the first's replacement is current).
+func TestRemovalRefusalKeepsEnoughCopies(t *testing.T) {
+	up := func(name string) jetstore.Replica {
+		return jetstore.Replica{Name: name, Current: true, Seen: 200 * time.Millisecond}
+	}
+	lost := jetstore.Replica{Name: "n3", Offline: true, Seen: time.Minute}
+	for _, tc := range []struct {
+		name    string
+		members []jetstore.Replica
+		remove  string
+		refused bool
+	}{
+		{"a lost node of three", []jetstore.Replica{up("n2"), lost}, "n3", false},
+		{"a silent node not yet marked offline", []jetstore.Replica{up("n2"), {Name: "n3", Seen: 12 * time.Second}}, "n3", false},
+		{"a node up", []jetstore.Replica{up("n2"), lost}, "n2", true},
+		{"a node catching up, heard from just now", []jetstore.Replica{up("n2"), {Name: "n3", Lag: 40, Seen: time.Second}}, "n3", true},
+		{"the leader", []jetstore.Replica{up("n2"), lost}, "n1", true},
+		{"a second lost node before a replacement", []jetstore.Replica{{Name: "n2", Offline: true, Seen: time.Minute}}, "n2", true},
+		{"a second lost node while the replacement catches up", []jetstore.Replica{{Name: "n2", Offline: true, Seen: time.Minute}, {Name: "n4", Lag: 900, Seen: time.Second}}, "n2", true},
+		{"a second lost node once the replacement is current", []jetstore.Replica{{Name: "n2", Offline: true, Seen: time.Minute}, up("n4")}, "n2", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := jetstore.RemovalRefusal("n1", tc.members, tc.remove, 3)
+			if (err != nil) != tc.refused {
+				t.Fatalf("removing %s: %v, refused %v", tc.remove, err, tc.refused)
+			}
+		})
+	}
+}
