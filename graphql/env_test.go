@@ -71,6 +71,8 @@ type envOptions struct {
 	// onLog sees each line the server logs, as it logs it (a test may
 	// hold the server there).
 	onLog func(line []byte)
+	// backup serves GET /admin/backup (Deps.Backup).
+	backup func(context.Context, io.Writer) error
 }
 
 func newEnvWith(t testing.TB, o envOptions) *env {
@@ -114,7 +116,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	}
 	envelopes := keystore.NewEnvelopes(deviceKey, c.Store, &keystore.EnvelopeOptions{OldUntil: o.oldUntil, Clock: clock})
 	api, err := graphql.NewServer(graphql.Deps{Envelopes: envelopes, Handler: c.Handler, Runner: runner, Inclusion: inc, Commitments: com, Stakeholders: sta,
-		Participants: par, Outcomes: out, Frameworks: fws, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret}, o.server)
+		Participants: par, Outcomes: out, Frameworks: fws, AsOf: projections.NewAsOf(c.Store, 4), Tokens: tokens, CodeKey: c.CodeKey, Logger: zerolog.New(logs), Clock: clock, Disclosure: o.disclosure, Replays: o.replays, WebApp: o.webApp, Secret: o.secret, Backup: o.backup}, o.server)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,10 @@ type Options struct {
 	// until written); past it the export is refused, naming the limit.
 	// Default DefaultExportRows.
 	ExportRows int
+	// BackupStall is how long a backup's download may take no byte
+	// before it is cut: a node keeps a copy of every participant's key
+	// while it serves one. Default a minute.
+	BackupStall time.Duration
 }
 
 // Server serves GraphQL over HTTP, GraphiQL, and health and readiness.
@@ -96,6 +100,9 @@ func NewServer(deps Deps, opts *Options) (*Server, error) {
 	}
 	if s.opts.RequestTimeout <= 0 {
 		s.opts.RequestTimeout = 10 * time.Second
+	}
+	if s.opts.BackupStall <= 0 {
+		s.opts.BackupStall = time.Minute
 	}
 	if s.opts.CacheSize <= 0 {
 		s.opts.CacheSize = 1000
@@ -620,11 +627,25 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 
 // serveBackup streams a hot backup of the store to an admin.
 func (s *Server) serveBackup(w http.ResponseWriter, r *http.Request) {
-	s.serveAdminFile(w, r, policy.Backup, "backup", "application/x-tar", func(ctx context.Context, out io.Writer) error {
-		// A backup of a large store outlasts the API's write timeout.
+	s.serveAdminFile(w, r, policy.Backup, "backup", "application/x-tar", func(ctx context.Context, _ io.Writer) error {
+		// A backup of a large store outlasts the API's write timeout, but
+		// not a download standing still: a node's backup keeps a copy of
+		// every participant's key while it is served.
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
-		return s.deps.Backup(ctx, out)
+		return s.deps.Backup(ctx, stallCutWriter{w, s.opts.BackupStall})
 	})
+}
+
+// stallCutWriter moves the connection's write deadline before each write,
+// so that a reader taking nothing for stall is cut.
+type stallCutWriter struct {
+	w     http.ResponseWriter
+	stall time.Duration
+}
+
+func (s stallCutWriter) Write(p []byte) (int, error) {
+	extendWriteDeadline(s.w, s.stall)
+	return s.w.Write(p)
 }
 
 // serveErasures lists every erasure, by pseudonymous id and date, for an

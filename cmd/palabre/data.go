@@ -181,9 +181,12 @@ func (m *Main) openKeys(ctx context.Context, d dataDir, log zerolog.Logger) (*ke
 	if err := keystore.CheckDir(ctx, d.path("keys"), key); err != nil {
 		return nil, fmt.Errorf("%w: %s holds keys this master key does not open, which are not moved into the vault: give the right master key, or remove them", err, d.path("keys"))
 	}
-	moved, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
-	if moved > 0 {
-		log.Info().Int("keys", moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	adopted, err := keystore.Adopt(ctx, d.path("keys"), d.vault)
+	if adopted.Moved > 0 {
+		log.Info().Int("keys", adopted.Moved).Str("from", d.path("keys")).Msg("participants' keys moved into the event store's vault")
+	}
+	for _, id := range adopted.Shredded {
+		log.Warn().Str("participant", id.String()).Str("from", d.path("keys")).Msg("an erased participant's key was on this node's disk (an old backup's?): shredded, not taken into the vault")
 	}
 	if err != nil {
 		return nil, err

@@ -46,6 +46,7 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	}
 	c := &checkup{w: m.Stdout}
 	defer c.summary()
+	c.backupScratch(dir)
 	if server().url != "" {
 		return m.doctorNode(ctx, c, dir, server(), reserve())
 	}
@@ -86,6 +87,19 @@ func (m *Main) doctor(ctx context.Context, args []string) error {
 	c.keys(ctx, d.path("keys"), keys, people, verifierKeys(verifiers))
 	c.recomputableTokens(d.path("tokens.json"), keys)
 	return c.result()
+}
+
+// backupScratch names the scratch copies of backups in dir: each holds
+// every participant's key, which an erasure does not reach. Said only
+// when there is one.
+func (c *checkup) backupScratch(dir string) {
+	left, err := leftoverBackups(dir)
+	if err != nil {
+		c.problem("backup copy", "%v", err)
+	}
+	for _, scratch := range left {
+		c.problem("backup copy", "%s holds a copy of the log and of every participant's key: a backup running now, or one a stopped node left (the node's next start shreds it)", scratch)
+	}
 }
 
 // recomputableTokens lists the tokens whose secret an older build derived

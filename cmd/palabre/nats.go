@@ -174,6 +174,9 @@ func (m *Main) openNATS(dir string, s natsSettings, log zerolog.Logger) (dataDir
 	if err := m.lockDir(dir); err != nil {
 		return d, err
 	}
+	if err := shredLeftoverBackups(dir, log); err != nil {
+		return d, err
+	}
 	nc, nodes, err := m.connectNATS(dir, s, log)
 	if err != nil {
 		return d, err

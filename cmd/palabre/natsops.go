@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -80,7 +81,7 @@ func (c *natsCluster) removePeer(ctx context.Context, name string) error {
 // a store in a temporary directory of the data directory, then the keys
 // the vault holds, so that every event's key is there unless erased since.
 func (c *natsCluster) backup(ctx context.Context, w io.Writer) (err error) {
-	tmp, err := os.MkdirTemp(c.dir, "backup-")
+	tmp, err := os.MkdirTemp(c.dir, backupScratch+"*")
 	if err != nil {
 		return err
 	}
@@ -130,6 +131,50 @@ func shredCopy(dir string) error {
 		}
 	}
 	return os.RemoveAll(dir)
+}
+
+// backupScratch starts the name of a backup's scratch copy in a node's
+// data directory.
+const backupScratch = "backup-"
+
+// leftoverBackups lists the scratch copies of backups in a data
+// directory (one running now, or one a killed node left): directories
+// named as os.MkdirTemp names them, backup- then digits, and no other an
+// operator may have put there.
+func leftoverBackups(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range entries {
+		digits, ok := strings.CutPrefix(e.Name(), backupScratch)
+		if ok && e.IsDir() && digits != "" && strings.Trim(digits, "0123456789") == "" {
+			dirs = append(dirs, filepath.Join(dir, e.Name()))
+		}
+	}
+	return dirs, nil
+}
+
+// shredLeftoverBackups shreds the scratch copies a node killed during a
+// backup left, keys overwritten first: they hold every participant's key,
+// which an erasure made since would not reach. It runs at start, under
+// the data directory's lock, before this node serves a backup.
+func shredLeftoverBackups(dir string, log zerolog.Logger) error {
+	left, err := leftoverBackups(dir)
+	if err != nil {
+		return err
+	}
+	for _, scratch := range left {
+		if err := shredCopy(scratch); err != nil {
+			return fmt.Errorf("shred the copy a backup left in %s: %w", scratch, err)
+		}
+		log.Warn().Str("dir", scratch).Msg("the copy of the log and keys a backup left when this node stopped was shredded")
+	}
+	return nil
 }
 
 // recordedAppender appends events saying when they were first recorded.

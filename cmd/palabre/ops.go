@@ -219,8 +219,11 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 	if err != nil {
 		return 0, 0, err
 	}
-	keysDir := d.path("keys")
-	held, _, err := keystore.List(keysDir)
+	keys, err := keystore.OpenDir(d.path("keys"))
+	if err != nil {
+		return 0, 0, err
+	}
+	held, _, err := keystore.List(keys.Dir())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -230,10 +233,14 @@ func (m *Main) applyErasures(ctx context.Context, dir string, later []participan
 	}
 	for _, id := range held {
 		if erase[id] {
-			if err := keystore.Remove(keysDir, id); err != nil {
-				return removed, 0, err
-			}
 			removed++
+		}
+	}
+	// Destroyed, not merely removed: each leaves its tombstone, so that a
+	// key of theirs put back later is never taken (keystore.ErrDestroyed).
+	for id := range erase {
+		if err := keys.Destroy(ctx, id); err != nil {
+			return 0, 0, err
 		}
 	}
 	erased := map[domain.ID]bool{} // participant → erased in the restored log

@@ -61,8 +61,10 @@ type VaultOptions struct {
 
 // Vault is a keystore.Vault in JetStream: Create publishes a participant's
 // wrapped key only if their subject has no message (expected last subject
-// sequence 0), Destroy deletes it with secure erase, which overwrites its
-// bytes in every replica's message store.
+// sequence 0), Destroy publishes an empty message after it, the key's
+// tombstone, which keeps any later Create out, then deletes the key with
+// secure erase, which overwrites its bytes in every replica's message
+// store.
 type Vault struct {
 	stream jetstream.Stream
 	js     jetstream.JetStream
@@ -122,8 +124,15 @@ func (v *Vault) Load(ctx context.Context, id domain.ID) ([]byte, error) {
 	if err != nil {
 		return nil, translate(ctx, "load key "+id.String(), false, err)
 	}
+	if isTombstone(m) {
+		return nil, keystore.ErrNoKey
+	}
 	return m.Data, nil
 }
+
+// isTombstone says whether a message of a key's subject is the mark a
+// Destroy leaves: no key is empty.
+func isTombstone(m *jetstream.RawStreamMsg) bool { return len(m.Data) == 0 }
 
 // Create implements keystore.Vault.
 func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byte, error) {
@@ -134,7 +143,12 @@ func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byt
 		case err == nil:
 			return wrapped, nil
 		case errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence:
-			return v.Load(ctx, id) // another node stored one first
+			// Another node stored one first, or id's key was destroyed.
+			kept, err := v.Load(ctx, id)
+			if errors.Is(err, keystore.ErrNoKey) {
+				return nil, keystore.ErrDestroyed
+			}
+			return kept, err
 		case errors.As(err, &apiErr) && apiErr.ErrorCode == codeWrongLastSeqInFlux && attempt < maxAttempts:
 			// Another node's key for id is being written: once it is,
 			// the retry finds it.
@@ -147,19 +161,26 @@ func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byt
 	}
 }
 
-// Destroy implements keystore.Vault. Once the delete is acknowledged, a
-// majority of replicas have it in their raft log and the leader has
-// overwritten the key in its message store; the others overwrite it as
-// they apply the delete, within milliseconds. Destroy then pushes the
-// key's raft log entry out of the log's last block and compacts the logs
-// of this process's nodes: see the package's caveats.
+// Destroy implements keystore.Vault. It leaves id's tombstone first, so
+// that no Create takes a key for id from then on, then deletes the key.
+// Once the delete is acknowledged, a majority of replicas have it in their
+// raft log and the leader has overwritten the key in its message store;
+// the others overwrite it as they apply the delete, within milliseconds.
+// Destroy then pushes the key's raft log entry out of the log's last block
+// and compacts the logs of this process's nodes: see the package's
+// caveats.
 func (v *Vault) Destroy(ctx context.Context, id domain.ID) error {
-	m, err := v.stream.GetLastMsgForSubject(ctx, keySubject(id))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil
+	if err := v.entomb(ctx, id); err != nil {
+		return err
 	}
+	// The subject's first message is its key, unless none was made or it
+	// is erased already: then it is the tombstone.
+	m, err := v.stream.GetMsg(ctx, 1, jetstream.WithGetMsgSubject(keySubject(id)))
 	if err != nil {
 		return translate(ctx, "destroy key "+id.String(), false, err)
+	}
+	if isTombstone(m) {
+		return nil
 	}
 	if err := v.stream.SecureDeleteMsg(ctx, m.Sequence); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
 		return translate(ctx, "destroy key "+id.String(), true, err)
@@ -168,6 +189,38 @@ func (v *Vault) Destroy(ctx context.Context, id domain.ID) error {
 		return nil // no raft log: the erase is all
 	}
 	return v.shredLog(ctx)
+}
+
+// entomb publishes id's tombstone unless its subject ends with one:
+// after the key if there is one, else first, the subject's last sequence
+// expected so that a Create racing it either comes first (and its key is
+// destroyed) or is refused.
+func (v *Vault) entomb(ctx context.Context, id domain.ID) error {
+	for attempt := 0; ; attempt++ {
+		var after uint64
+		m, err := v.stream.GetLastMsgForSubject(ctx, keySubject(id))
+		switch {
+		case errors.Is(err, jetstream.ErrMsgNotFound):
+		case err != nil:
+			return translate(ctx, "destroy key "+id.String(), false, err)
+		case isTombstone(m):
+			return nil
+		default:
+			after = m.Sequence
+		}
+		_, err = v.js.Publish(ctx, keySubject(id), nil, jetstream.WithExpectLastSequencePerSubject(after))
+		var apiErr *jetstream.APIError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == codeWrongLastSeqInFlux) && attempt < maxAttempts:
+			if err := pause(ctx, attempt+1); err != nil { // a Create won the race: look again
+				return err
+			}
+		default:
+			return translate(ctx, "destroy key "+id.String(), true, err)
+		}
+	}
 }
 
 // shredLog writes walPad bytes of noise through the keys stream's raft
@@ -197,7 +250,9 @@ func (v *Vault) shredLog(ctx context.Context) error {
 	return nil
 }
 
-// List implements keystore.Vault.
+// List implements keystore.Vault. A subject holding a tombstone counts
+// messages too: each subject's last one is read to leave the erased out,
+// a request per participant (for backups and an operator's checks).
 func (v *Vault) List(ctx context.Context) ([]domain.ID, error) {
 	info, err := v.stream.Info(ctx, jetstream.WithSubjectFilter(keysPrefix+">"))
 	if err != nil {
@@ -211,6 +266,12 @@ func (v *Vault) List(ctx context.Context) ([]domain.ID, error) {
 		id, err := ulid.ParseStrict(strings.TrimPrefix(subject, keysPrefix))
 		if err != nil {
 			return nil, fmt.Errorf("list keys: subject %q: %w", subject, err)
+		}
+		switch _, err := v.Load(ctx, id); {
+		case errors.Is(err, keystore.ErrNoKey):
+			continue // erased
+		case err != nil:
+			return nil, err
 		}
 		out = append(out, id)
 	}

@@ -84,6 +84,14 @@ func (v *DirVault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]
 		v.mu.Unlock()
 		return kept, err
 	}
+	erased, err := isErased(v.dir, id)
+	if err == nil && erased {
+		err = ErrDestroyed
+	}
+	if err != nil {
+		v.mu.Unlock()
+		return nil, err
+	}
 	b := v.gather(id, wrapped)
 	v.mu.Unlock()
 	if err := v.commit(b); err != nil {
@@ -92,8 +100,8 @@ func (v *DirVault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]
 	return wrapped, nil
 }
 
-// Destroy unlinks id's file and syncs the directory: the bytes are the
-// file system's to reuse (see the package's caveats).
+// Destroy leaves id's tombstone, then overwrites and unlinks id's file
+// and syncs the directory (see Remove, and the package's caveats).
 func (v *DirVault) Destroy(ctx context.Context, id domain.ID) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -101,6 +109,9 @@ func (v *DirVault) Destroy(ctx context.Context, id domain.ID) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.awaitMade(id)
+	if err := durable.WriteFile(tombstonePath(v.dir, id), nil); err != nil {
+		return fmt.Errorf("keystore: %w", err)
+	}
 	return Remove(v.dir, id)
 }
 
@@ -115,10 +126,32 @@ func (v *DirVault) List(ctx context.Context) ([]domain.ID, error) {
 }
 
 // keySuffix ends every key file's name: the participant's id, then it.
-const keySuffix = ".key"
+// A tombstone, an empty file ending in tombstoneSuffix, says the
+// participant's key was destroyed: a key file for them is never taken
+// again (a backup carries tombstones like keys).
+const (
+	keySuffix       = ".key"
+	tombstoneSuffix = ".erased"
+)
 
 // Path is where a key directory keeps a participant's key.
 func Path(dir string, id domain.ID) string { return filepath.Join(dir, id.String()+keySuffix) }
+
+func tombstonePath(dir string, id domain.ID) string {
+	return filepath.Join(dir, id.String()+tombstoneSuffix)
+}
+
+// isErased says whether a key directory holds id's tombstone.
+func isErased(dir string, id domain.ID) (bool, error) {
+	_, err := os.Lstat(tombstonePath(dir, id))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, fmt.Errorf("keystore: %w", err)
+}
 
 // Remove deletes a participant's key from a key directory, durably,
 // without the master key: erasures re-applied to a restored backup. The
@@ -151,25 +184,34 @@ func overwrite(path string) error {
 }
 
 // List returns the participants that have a key in a key directory, and
-// the names of files there that are no key.
+// the names of files there that are neither a key nor a tombstone.
 func List(dir string) (ids []domain.ID, strays []string, err error) {
+	ids, _, strays, err = list(dir)
+	return ids, strays, err
+}
+
+func list(dir string) (ids, erased []domain.ID, strays []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("keystore: %w", err)
+		return nil, nil, nil, fmt.Errorf("keystore: %w", err)
 	}
 	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), keySuffix)
+		name, isKey := strings.CutSuffix(e.Name(), keySuffix)
+		name, isTombstone := strings.CutSuffix(name, tombstoneSuffix)
 		id, perr := domain.ParseID("key", name)
-		if !ok || perr != nil || !e.Type().IsRegular() {
+		switch {
+		case perr != nil || !e.Type().IsRegular() || isKey == isTombstone:
 			strays = append(strays, e.Name())
-			continue
+		case isKey:
+			ids = append(ids, id)
+		default:
+			erased = append(erased, id)
 		}
-		ids = append(ids, id)
 	}
-	return ids, strays, nil
+	return ids, erased, strays, nil
 }
 
 // batch is new keys made durable together: an import enrolling 20,000
@@ -228,36 +270,61 @@ func (v *DirVault) awaitMade(id domain.ID) {
 	}
 }
 
+// Adopted is what Adopt did: keys moved, and keys of erased participants
+// it shredded instead.
+type Adopted struct {
+	Moved    int
+	Shredded []domain.ID
+}
+
 // Adopt moves the keys of a key directory into vault: each is created
 // there as it is (still wrapped), then its file removed, so that a node
 // moving to a replicated engine's vault keeps its participants' names and
 // keeps no key on its disk, where an erasure in the vault would not reach
-// it. A key the vault holds already must be the same: another is an
-// error, and its file stays. It returns how many keys it moved.
-func Adopt(ctx context.Context, dir string, vault Vault) (int, error) {
-	ids, _, err := List(dir)
+// it. The directory's tombstones are destroyed in the vault first. A key
+// of a participant the vault says was erased (ErrDestroyed) is shredded,
+// not taken. A key the vault holds already must be the same: another is
+// an error, and its file stays.
+func Adopt(ctx context.Context, dir string, vault Vault) (Adopted, error) {
+	var done Adopted
+	ids, erased, _, err := list(dir)
 	if err != nil {
-		return 0, err
+		return done, err
 	}
-	moved := 0
+	for _, id := range erased {
+		if err := vault.Destroy(ctx, id); err != nil {
+			return done, fmt.Errorf("keystore: adopt the erasure of %s: %w", id, err)
+		}
+		if err := os.Remove(tombstonePath(dir, id)); err != nil {
+			return done, fmt.Errorf("keystore: %w", err)
+		}
+	}
+	if len(erased) > 0 {
+		if err := durable.SyncDir(dir); err != nil {
+			return done, err
+		}
+	}
 	for _, id := range ids {
 		wrapped, err := os.ReadFile(Path(dir, id))
 		if err != nil {
-			return moved, fmt.Errorf("keystore: %w", err)
+			return done, fmt.Errorf("keystore: %w", err)
 		}
 		kept, err := vault.Create(ctx, id, wrapped)
-		if err != nil {
-			return moved, fmt.Errorf("keystore: adopt %s: %w", id, err)
-		}
-		if !bytes.Equal(kept, wrapped) {
-			return moved, fmt.Errorf("keystore: the vault holds another key for %s than %s, which is left in place", id, Path(dir, id))
+		switch {
+		case errors.Is(err, ErrDestroyed):
+			done.Shredded = append(done.Shredded, id)
+		case err != nil:
+			return done, fmt.Errorf("keystore: adopt %s: %w", id, err)
+		case !bytes.Equal(kept, wrapped):
+			return done, fmt.Errorf("keystore: the vault holds another key for %s than %s, which is left in place", id, Path(dir, id))
+		default:
+			done.Moved++
 		}
 		if err := Remove(dir, id); err != nil {
-			return moved, err
+			return done, err
 		}
-		moved++
 	}
-	return moved, nil
+	return done, nil
 }
 
 // CheckDir returns an error naming the first key of a key directory that

@@ -3,6 +3,8 @@ package keystore_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,8 +44,8 @@ func TestAKeyDirectoryIsAdoptedByAVault(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []int{1, 0} {
-		if n, err := keystore.Adopt(ctx, dir, vault); err != nil || n != want {
-			t.Fatalf("adopted %d, %v; want %d", n, err, want)
+		if done, err := keystore.Adopt(ctx, dir, vault); err != nil || done.Moved != want {
+			t.Fatalf("adopted %+v, %v; want %d moved", done, err, want)
 		}
 	}
 	if ids, strays, err := keystore.List(dir); err != nil || len(ids) != 0 || len(strays) != 0 {
@@ -83,5 +85,40 @@ func TestAnErasedKeysBytesAreOverwrittenBeforeItsFileGoes(t *testing.T) {
 	}
 	if len(left) == 0 || !bytes.Equal(left, make([]byte, len(left))) {
 		t.Fatalf("the erased key's blocks hold %x, want zeros", left)
+	}
+}
+
+// An erased participant's key file (an old backup's, a directory put
+// back) is shredded by Adopt, not taken into a vault that destroyed it;
+// a tombstone of the directory is carried into the vault.
+func TestAdoptShredsTheKeyOfAnErasedParticipant(t *testing.T) {
+	ctx, dir := context.Background(), t.TempDir()
+	vault, err := keystore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	erasedInVault, erasedHere := ulid.Make(), ulid.Make()
+	if err := vault.Destroy(ctx, erasedInVault); err != nil {
+		t.Fatal(err)
+	}
+	here, err := keystore.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := here.Destroy(ctx, erasedHere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keystore.Path(dir, erasedInVault), []byte("wrapped"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done, err := keystore.Adopt(ctx, dir, vault)
+	if err != nil || done.Moved != 0 || len(done.Shredded) != 1 || done.Shredded[0] != erasedInVault {
+		t.Fatalf("adopted %+v, %v; want %s shredded", done, err, erasedInVault)
+	}
+	if _, err := os.Stat(keystore.Path(dir, erasedInVault)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the erased participant's key file is still there: %v", err)
+	}
+	if _, err := vault.Create(ctx, erasedHere, []byte("wrapped")); !errors.Is(err, keystore.ErrDestroyed) {
+		t.Fatalf("the directory's erasure did not reach the vault: create %v", err)
 	}
 }

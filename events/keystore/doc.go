@@ -14,8 +14,10 @@
 // newcomers) are written in batches: the files synced side by side, the
 // directory once per batch, each Create returning only once its batch is
 // durable. Erasure overwrites the file with zeros, syncs it and unlinks
-// it: the events keep their ciphertext,
-// which nobody can open any more — crypto-shredding. A replicated
+// it, after leaving a tombstone, keys/<participant ULID>.erased, so that
+// no key is ever taken for them again (ErrDestroyed): the events keep
+// their ciphertext, which nobody can open any more — crypto-shredding.
+// A replicated
 // engine's vault keeps them in the engine, so that every node of a
 // cluster opens the same names; every vault passes vaulttest.
 //

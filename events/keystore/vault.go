@@ -11,6 +11,11 @@ import (
 // made, or destroyed.
 var ErrNoKey = errors.New("keystore: no key")
 
+// ErrDestroyed is Create's answer for a participant whose key was
+// destroyed: an erased person's key, from an old backup or a directory
+// put back, must not make their name open again.
+var ErrDestroyed = errors.New("keystore: the participant was erased; their key is not taken again")
+
 // Vault keeps participants' keys, each wrapped under the master key, where
 // every node serving them reaches the same ones: a directory on one
 // machine, the replicated engine in a cluster. A vault never sees a key in
@@ -22,10 +27,13 @@ type Vault interface {
 	// returns the key id has afterwards: the one stored first wins, so
 	// two nodes enrolling the same participant at once seal under one
 	// key. It returns once the key is durable (replicated, in a cluster).
+	// A participant whose key was destroyed gets ErrDestroyed, for good.
 	Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byte, error)
 	// Destroy erases id's key for good: its bytes are gone from the
-	// vault's storage, not merely hidden (crypto-shredding). It returns
-	// once that is durable and succeeds for a key already gone.
+	// vault's storage, not merely hidden (crypto-shredding), and the
+	// vault keeps that id was erased (a tombstone without the key), so
+	// that no later Create takes a key for id. It returns once that is
+	// durable and succeeds for a key already gone or never made.
 	Destroy(ctx context.Context, id domain.ID) error
 	// List returns the participants that have a key.
 	List(ctx context.Context) ([]domain.ID, error)

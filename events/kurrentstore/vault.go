@@ -64,8 +64,8 @@ func (v *Vault) Load(ctx context.Context, id domain.ID) ([]byte, error) {
 }
 
 // Create appends wrapped as id's key unless its stream exists, and
-// returns the key kept. A destroyed key's stream cannot be written again:
-// creating it anew is an error.
+// returns the key kept. A destroyed key's stream is tombstoned and cannot
+// be written again: creating it anew is keystore.ErrDestroyed.
 func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byte, error) {
 	e := events.EventData{Type: keyCreatedType}
 	var err error
@@ -78,6 +78,9 @@ func (v *Vault) Create(ctx context.Context, id domain.ID, wrapped []byte) ([]byt
 	_, err = v.s.Append(ctx, keyStream(id), events.NoStream{}, e)
 	if errors.Is(err, events.ErrWrongExpectedRevision) {
 		return v.Load(ctx, id) // another node stored one first
+	}
+	if errors.Is(err, events.ErrStreamNotFound) { // tombstoned (translate)
+		return nil, keystore.ErrDestroyed
 	}
 	if err != nil {
 		return nil, err

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) keystore.Vault, f Features) {
 	t.Run("the first key stored wins", s.firstStoredWins)
 	t.Run("the first key stored wins under concurrent creates", s.concurrentCreates)
 	t.Run("a destroyed key is gone, and destroying is idempotent", s.destroyed)
+	t.Run("a destroyed key is never created again", s.notCreatedAgain)
 	t.Run("list names the keys held and no destroyed one", s.list)
 	t.Run("a cancelled context stops every call", s.cancelled)
 }
@@ -147,6 +148,37 @@ func (s suite) destroyed(t *testing.T) {
 	}
 	if s.features.Stored != nil {
 		assertAbsent(t, s.features.Stored(t, v), key)
+	}
+}
+
+// notCreatedAgain: an erased participant's key (an old backup's, a
+// directory put back) must not make their name open again, nor may a
+// key be made for someone erased before they had one.
+func (s suite) notCreatedAgain(t *testing.T) {
+	ctx, v := context.Background(), s.open(t)
+	had, never := ulid.Make(), ulid.Make()
+	key := wrapped(t)
+	if _, err := v.Create(ctx, had, key); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []domain.ID{had, never} {
+		if err := v.Destroy(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		for _, again := range [][]byte{key, wrapped(t)} {
+			if kept, err := v.Create(ctx, id, again); !errors.Is(err, keystore.ErrDestroyed) {
+				t.Fatalf("create after destroy returned %x, %v; want ErrDestroyed", kept, err)
+			}
+		}
+		if _, err := v.Load(ctx, id); !errors.Is(err, keystore.ErrNoKey) {
+			t.Fatalf("load after destroy and create: %v, want ErrNoKey", err)
+		}
+		if err := v.Destroy(ctx, id); err != nil {
+			t.Fatalf("destroying an erased key again: %v", err)
+		}
+	}
+	if ids, err := v.List(ctx); err != nil || slices.Contains(ids, had) || slices.Contains(ids, never) {
+		t.Fatalf("list %v, %v: names an erased participant", ids, err)
 	}
 }
 
