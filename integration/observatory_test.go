@@ -83,25 +83,16 @@ type observatoryRun struct {
 // or critical violation, and no page scrolls sideways as a whole. The
 // first page's screenshot at 360 px is kept in PALABRE_SCREENSHOTS.
 func TestTheObservatoryReadsWellOnAPhoneAndADesktop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	if out, err := exec.Command(bin, "demo", "--data", dir, "--events", "2000").CombinedOutput(); err != nil {
+	b := newBrowserBench(t)
+	if out, err := exec.Command(b.bin, "demo", "--data", b.dir, "--events", "2000").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(bin, "publish", "--data", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command(b.bin, "publish", "--data", b.dir).CombinedOutput(); err != nil {
 		t.Fatalf("publish: %v\n%s", err, out)
 	}
-	s := startServer(t, bin, dir)
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	s := startServer(t, b.bin, b.dir)
 	var run observatoryRun
-	runScript(t, node, js, nil, &run, "observatory.mjs", s.url+"/public/", shots, "40")
+	b.run(t, nil, &run, "observatory.mjs", s.url+"/public/", b.shots, "40")
 	if run.Error != "" {
 		t.Fatalf("the browser run stopped: %s", run.Error)
 	}

@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -29,22 +27,13 @@ type signOutRun struct {
 // device (and knows its PIN), but once its own facilitator signs in again.
 // A quick exit made offline leaves no session the next person resumes.
 func TestASignOutOfflineIsNotLost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	admin := newToken(t, bin, dir, "--role", "admin")
-	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
-	other := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
-	s, cert := startHTTPSServer(t, bin, dir)
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	b := newBrowserBench(t)
+	admin := b.token(t, "--role", "admin")
+	gao := b.token(t, "--role", "facilitator", "--region", "gao")
+	other := b.token(t, "--role", "facilitator", "--region", "gao")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	var run signOutRun
-	runScript(t, node, js, cert.trusted(), &run, "signout.mjs", s.url, gao, other, admin, shots)
+	b.run(t, cert.trusted(), &run, "signout.mjs", s.url, gao, other, admin, b.shots)
 	steps := map[string]int{}
 	for i, st := range run.Steps {
 		steps[st.Name] = i

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -68,24 +67,15 @@ func (l *left) empty() bool {
 // palabre in the browser, and a server key other than the pinned one is
 // refused.
 func TestAStolenDeviceGivesUpNoName(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := t.TempDir()
-	admin := newToken(t, bin, dir, "--role", "admin")
-	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
-	s, cert := startHTTPSServer(t, bin, dir)
+	b := newBrowserBench(t)
+	admin := b.token(t, "--role", "admin")
+	gao := b.token(t, "--role", "facilitator", "--region", "gao")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	space := ulid.Make().String()
 	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
 	var run stolenRun
-	runScript(t, node, js, cert.trusted(), &run, "stolen.mjs", s.url, cert.spki, gao, admin, space, shots)
+	b.run(t, cert.trusted(), &run, "stolen.mjs", s.url, cert.spki, gao, admin, space, b.shots)
 	if run.Error != "" {
 		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}

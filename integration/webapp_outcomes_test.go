@@ -2,8 +2,6 @@ package integration
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -61,22 +59,13 @@ const outcomeVerifier = "Verificatrice Canari-Theta"
 // and fixed in its form; the server then holds it all, the name sealed and opened
 // only for an admin's token.
 func TestAnAdvocacyLeadHarvestsAnOutcomeInTheWebApp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	admin := newToken(t, bin, dir, "--role", "admin")
-	advocacy := newToken(t, bin, dir, "--role", "advocacy")
-	s, cert := startHTTPSServer(t, bin, dir)
+	b := newBrowserBench(t)
+	admin := b.token(t, "--role", "admin")
+	advocacy := b.token(t, "--role", "advocacy")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	commitment, dialogue := fulfilledCommitment(s, admin)
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
 	var run outcomesRun
-	runScript(t, node, js, cert.trusted(), &run, "outcomes.mjs", s.url, advocacy, commitment, shots, admin, dialogue)
+	b.run(t, cert.trusted(), &run, "outcomes.mjs", s.url, advocacy, commitment, b.shots, admin, dialogue)
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v\nsteps so far: %+v", run.Error, run.Problems, run.Steps)
 	}

@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,22 +57,13 @@ type resultsRun struct {
 // and as IATI files (French and English) naming the indicator, and reads
 // offline. An analyst reads both pages with no form offered.
 func TestAnMEOfficerBuildsAFrameworkAndDownloadsTheDonorReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	admin := newToken(t, bin, dir, "--role", "admin")
-	analyst := newToken(t, bin, dir, "--role", "analyst")
-	s, cert := startHTTPSServer(t, bin, dir)
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	b := newBrowserBench(t)
+	admin := b.token(t, "--role", "admin")
+	analyst := b.token(t, "--role", "analyst")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	year := strconv.Itoa(time.Now().Year())
 	var run resultsRun
-	runScript(t, node, js, cert.trusted(), &run, "results.mjs", s.url, admin, analyst, shots, year)
+	b.run(t, cert.trusted(), &run, "results.mjs", s.url, admin, analyst, b.shots, year)
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v\nsteps so far: %+v", run.Error, run.Problems, run.Steps)
 	}

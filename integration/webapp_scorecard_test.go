@@ -2,9 +2,7 @@ package integration
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,29 +48,20 @@ type scorecardRun struct {
 // the authority's name and every commitment the sheet shows, each with
 // its dated follow-up.
 func TestTheScorecardPrintsOnOneA4Page(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	if out, err := exec.Command(bin, "demo", "--data", dir, "--events", "3000").CombinedOutput(); err != nil {
+	b := newBrowserBench(t)
+	if out, err := exec.Command(b.bin, "demo", "--data", b.dir, "--events", "3000").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	advocacy := newToken(t, bin, dir, "--role", "advocacy")
-	s, cert := startHTTPSServer(t, bin, dir)
+	advocacy := b.token(t, "--role", "advocacy")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	holder, name, made := busiestAuthority(t, s, advocacy)
 	crowded := crowdedAuthority(s, advocacy, 40)
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
 	for _, a := range []struct {
 		file, id, name string
 		made           int
 	}{{"scorecard", holder, name, made}, {"scorecard-crowded", crowded, "Gouvernorat de Tombouctou", 40}} {
-		run := printScorecard(t, node, js, s, cert, advocacy, a.id, shots, a.file)
-		t.Logf("%s: %d commitments; the sheet shows %d at %s with %d dated steps (%q); screenshots in %s", a.name, a.made, run.Sheet.Rows, run.Sheet.Size, run.Sheet.FollowUps, run.Sheet.Left, shots)
+		run := printScorecard(t, b, s, cert, advocacy, a.id, a.file)
+		t.Logf("%s: %d commitments; the sheet shows %d at %s with %d dated steps (%q); screenshots in %s", a.name, a.made, run.Sheet.Rows, run.Sheet.Size, run.Sheet.FollowUps, run.Sheet.Left, b.shots)
 		checkTheSheetsPDF(t, run, a.name, a.made)
 		if len(run.Screen.Sideways) > 0 {
 			t.Errorf("on a 360 px phone the scorecard scrolls sideways in %q", run.Screen.Sideways)
@@ -89,10 +78,10 @@ func TestTheScorecardPrintsOnOneA4Page(t *testing.T) {
 }
 
 // printScorecard runs scorecard.mjs on one stakeholder.
-func printScorecard(t *testing.T, node, js string, s *server, cert testCertificate, token, holder, shots, file string) scorecardRun {
+func printScorecard(t *testing.T, b browserBench, s *server, cert testCertificate, token, holder, file string) scorecardRun {
 	t.Helper()
 	var run scorecardRun
-	runScript(t, node, js, cert.trusted(), &run, "scorecard.mjs", s.url, token, holder, shots, file)
+	b.run(t, cert.trusted(), &run, "scorecard.mjs", s.url, token, holder, b.shots, file)
 	if run.Error != "" || len(run.Problems) > 0 {
 		t.Fatalf("the browser run: %s; errors in the page: %v", run.Error, run.Problems)
 	}

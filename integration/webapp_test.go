@@ -146,18 +146,13 @@ type onView struct {
 // no network, the outbox sent once back online, a refusal fixed, nothing
 // of a name left in the browser, and nothing of gao's for mopti.
 func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives a browser")
-	}
-	node, js := browserTools(t)
-	bin := binary(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	admin := newToken(t, bin, dir, "--role", "admin")
-	gao := newToken(t, bin, dir, "--role", "facilitator", "--region", "gao")
-	mopti := newToken(t, bin, dir, "--role", "facilitator", "--region", "mopti")
-	advocacy := newToken(t, bin, dir, "--role", "advocacy")
-	analyst := newToken(t, bin, dir, "--role", "analyst")
-	s, cert := startHTTPSServer(t, bin, dir)
+	b := newBrowserBench(t)
+	admin := b.token(t, "--role", "admin")
+	gao := b.token(t, "--role", "facilitator", "--region", "gao")
+	mopti := b.token(t, "--role", "facilitator", "--region", "mopti")
+	advocacy := b.token(t, "--role", "advocacy")
+	analyst := b.token(t, "--role", "analyst")
+	s, cert := startHTTPSServer(t, b.bin, b.dir)
 	space := ulid.Make().String()
 	s.must(admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité consultatif de sécurité de Gao", kind: SECURITY_ADVISORY_COMMITTEE, region: "gao", pillar: SECURITY, establishedOn: "2025-01-05"}) { id } }`, map[string]any{"c": space})
 	holder := ulid.Make().String()
@@ -165,16 +160,12 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 	s.must(admin, `mutation($c: ID!, $h: ID!, $s: ID!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, spaceId: $s, text: "Escortes vers le marché de Gao", pillar: SECURITY, madeOn: "2026-04-02", dueOn: "2026-09-30"}) { id } }`,
 		map[string]any{"c": ulid.Make().String(), "h": holder, "s": space})
 
-	shots := os.Getenv("PALABRE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
 	kobo := filepath.Join(t.TempDir(), "kobo-export.xlsx")
 	writeKoboExport(t, kobo, space)
 	// Over HTTPS, as in the field: Chromium trusts the test's certificate
 	// by its key, Node by its file.
 	var run webappRun
-	runScript(t, node, js, cert.trusted(), &run, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, shots, kobo)
+	b.run(t, cert.trusted(), &run, "webapp.mjs", s.url, gao, mopti, advocacy, analyst, admin, b.shots, kobo)
 	if run.Error != "" {
 		t.Errorf("the browser run stopped: %s\nsteps so far: %+v", run.Error, run.Steps)
 	}
@@ -230,6 +221,39 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		pick(attendees[0], "spoke") != true || pick(attendees[0], "participant", "displacement") != "RETURNEE" || pick(second, "figures", "attendance", "count") != 6.0 {
 		t.Fatalf("the offline dialogue: %v", second)
 	}
+}
+
+// browserBench is what a browser test starts from: Node and the scripts'
+// folder, the built binary, a fresh data folder, and where screenshots go
+// (PALABRE_SCREENSHOTS, or a folder of the test's own).
+type browserBench struct {
+	node, js, bin, dir, shots string
+}
+
+// newBrowserBench skips in -short mode, and without Chromium or Node.
+func newBrowserBench(t *testing.T) browserBench {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary and drives a browser")
+	}
+	node, js := browserTools(t)
+	shots := os.Getenv("PALABRE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	return browserBench{node: node, js: js, bin: binary(t), dir: filepath.Join(t.TempDir(), "data"), shots: shots}
+}
+
+// token makes a token in the bench's data folder (before its server starts).
+func (b browserBench) token(t *testing.T, args ...string) string {
+	t.Helper()
+	return newToken(t, b.bin, b.dir, args...)
+}
+
+// run runs one of the browser scripts, as runScript does.
+func (b browserBench) run(t *testing.T, env []string, out any, script string, args ...string) {
+	t.Helper()
+	runScript(t, b.node, b.js, env, out, script, args...)
 }
 
 // browserTools are Node and the folder of webapp.mjs with its packages
