@@ -2,6 +2,7 @@
 // the dashboard of every region over 12 months by month, a refusal told
 // on the page, and its export; the admin's participants by region and an
 // erasure by code, confirmed with the admin's token presented again.
+import { watch } from "./browser.mjs";
 
 // widthOf is how wide the page is laid out: wider than the screen means
 // sideways scrolling.
@@ -12,8 +13,7 @@ const widthOf = (page) => page.evaluate(() => document.documentElement.scrollWid
 export async function analystStory(browser, { url, token, shots, signIn, problems, audit, shot }) {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR", acceptDownloads: true });
   const page = await context.newPage();
-  page.on("pageerror", (e) => problems.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && problems.push("console: " + m.text()));
+  watch(page, problems);
   await signIn(page, token, "Tableau de bord de l’inclusion");
   const region = await page.getByLabel("Région").locator("option:checked").innerText();
   await page.locator("table tbody tr").first().waitFor();

@@ -59,15 +59,7 @@ export function helpers({ url, shots, pin, accessibility }) {
 
   // enterPin chooses the PIN on a new device, or types it to unlock.
   async function enterPin(page) {
-    await page.locator("#pin").waitFor();
-    if (await page.getByLabel("Répétez le code").count()) {
-      await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(pin);
-      await page.getByLabel("Répétez le code").fill(pin);
-      await page.getByRole("button", { name: "Enregistrer le code" }).click();
-    } else {
-      await page.getByLabel("Votre code").fill(pin);
-      await page.getByRole("button", { name: "Déverrouiller" }).click();
-    }
+    await typePin(page, pin);
     await page.locator("#pin").waitFor({ state: "detached", timeout: 60000 });
   }
 
@@ -78,6 +70,27 @@ export function helpers({ url, shots, pin, accessibility }) {
   }
 
   return { audit, shot, signIn, enterPin, api };
+}
+
+// typePin chooses code as the PIN on a new device, or types it to unlock;
+// it waits for no outcome (a wrong PIN leaves the PIN's form on screen).
+export async function typePin(page, code) {
+  await page.locator("#pin").waitFor();
+  if (await page.getByLabel("Répétez le code").count()) {
+    await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(code);
+    await page.getByLabel("Répétez le code").fill(code);
+    await page.getByRole("button", { name: "Enregistrer le code" }).click();
+  } else {
+    await page.getByLabel("Votre code").fill(code);
+    await page.getByRole("button", { name: "Déverrouiller" }).click();
+  }
+}
+
+// watch adds the page's uncaught errors and console errors to problems
+// (a resource the server refuses on purpose is no problem).
+export function watch(page, problems) {
+  page.on("pageerror", (e) => problems.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && problems.push("console: " + m.text()));
 }
 
 // ulid makes an id as a device does: time first, then randomness.

@@ -8,7 +8,7 @@
 // (URL is the observatory's first page, e.g. http://host/public/.)
 //
 // Prints JSON: what it saw.
-import { helpers, launch } from "./browser.mjs";
+import { helpers, launch, watch } from "./browser.mjs";
 
 const [start, shots, max = "40"] = process.argv.slice(2);
 const out = { pages: [], accessibility: [], sideways: [], problems: [] };
@@ -18,8 +18,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: widths.phone, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
-  page.on("pageerror", (e) => out.problems.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && out.problems.push("console: " + m.text()));
+  watch(page, out.problems);
   page.on("response", (r) => r.status() >= 400 && out.problems.push(`${r.status()} ${new URL(r.url()).pathname}`));
   // The pages: the first, then those its pages link to, in the order found.
   const first = new URL(start);

@@ -10,7 +10,7 @@
 //
 // Prints JSON: what each step saw.
 import { readFileSync } from "node:fs";
-import { helpers, launch, storedText, ulid } from "./browser.mjs";
+import { helpers, launch, storedText, ulid, watch } from "./browser.mjs";
 
 const [url, token, commitment, shots, adminToken, dialogue] = process.argv.slice(2);
 const canaryVerifier = "Verificatrice Canari-Theta";
@@ -22,8 +22,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
-  page.on("pageerror", (e) => out.problems.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && out.problems.push("console: " + m.text()));
+  watch(page, out.problems);
   await signIn(page, token, "Engagements");
   await page.evaluate(() => navigator.serviceWorker.ready);
 

@@ -11,17 +11,13 @@
 //
 // Prints JSON: what each step saw.
 import { readFileSync } from "node:fs";
-import { helpers, launch } from "./browser.mjs";
+import { helpers, launch, watch } from "./browser.mjs";
 
 const [url, token, analystToken, shots, year] = process.argv.slice(2);
 const out = { steps: [], accessibility: [], problems: [] };
 const step = (name, data = {}) => out.steps.push({ name, ...data });
 const { audit, shot, signIn } = helpers({ url, shots, pin: "24680135", accessibility: out.accessibility });
 const widthOf = (page) => page.evaluate(() => document.documentElement.scrollWidth);
-const watch = (page) => {
-  page.on("pageerror", (e) => out.problems.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && out.problems.push("console: " + m.text()));
-};
 const back = async (page, saved) => {
   await page.getByText(saved).waitFor();
   await page.getByRole("link", { name: "Retour au cadre de résultats" }).click();
@@ -189,7 +185,7 @@ async function offline(context, page) {
 async function analyst(browser) {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
-  watch(page);
+  watch(page, out.problems);
   await signIn(page, analystToken, "Tableau de bord");
   const nav = await page.locator("header nav a").allInnerTexts();
   await page.goto(`${url}/#/frameworks`);
@@ -206,7 +202,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR", acceptDownloads: true });
   const page = await context.newPage();
-  watch(page);
+  watch(page, out.problems);
   await signIn(page, token);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await defineFramework(page);

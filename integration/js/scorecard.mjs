@@ -9,7 +9,7 @@
 //
 // Prints JSON: what it saw.
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { helpers, launch } from "./browser.mjs";
+import { helpers, launch, watch } from "./browser.mjs";
 
 const [url, token, holder, shots, name] = process.argv.slice(2);
 const out = { accessibility: [], problems: [] };
@@ -19,8 +19,7 @@ const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "fr-FR" });
   const page = await context.newPage();
-  page.on("pageerror", (e) => out.problems.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && out.problems.push("console: " + m.text()));
+  watch(page, out.problems);
   await signIn(page, token, "Engagements");
 
   // The screen view: a phone's width, no sideways scroll.

@@ -8,7 +8,7 @@
 //   node signout.mjs URL FACILITATOR_TOKEN OTHER_FACILITATOR_TOKEN ADMIN_TOKEN SCREENSHOT_DIR
 //
 // Prints JSON: what each step found.
-import { helpers, launch } from "./browser.mjs";
+import { helpers, launch, typePin } from "./browser.mjs";
 
 const [url, gaoToken, otherToken, adminToken, shots] = process.argv.slice(2);
 const pin = "24680135";
@@ -26,24 +26,12 @@ async function screenOf(page) {
   return (await pinBox.count()) ? "pin" : "home";
 }
 
-async function typePin(page) {
-  await page.locator("#pin").waitFor();
-  if (await page.getByLabel("Répétez le code").count()) {
-    await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(pin);
-    await page.getByLabel("Répétez le code").fill(pin);
-    await page.getByRole("button", { name: "Enregistrer le code" }).click();
-  } else {
-    await page.getByLabel("Votre code").fill(pin);
-    await page.getByRole("button", { name: "Déverrouiller" }).click();
-  }
-  await page.getByRole("heading", { name: "Accueil" }).waitFor({ timeout: 60000 });
-}
-
 async function signIn(page, token) {
   await page.evaluate(() => (location.hash = "/"));
   await page.getByLabel("Votre jeton d’accès").fill(token);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await typePin(page);
+  await typePin(page, pin);
+  await page.getByRole("heading", { name: "Accueil" }).waitFor({ timeout: 60000 });
 }
 
 // onServer says whether the server holds the enrolment.

@@ -15,6 +15,7 @@
 // for this run only); Node trusts it through NODE_EXTRA_CA_CERTS.
 // Prints JSON: what each step found.
 import { chromium } from "playwright-core";
+import { typePin } from "./browser.mjs";
 import { createDecipheriv, scryptSync } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,24 +58,11 @@ async function shot(page, name) {
   await page.screenshot({ path: `${shots}/${name}.png` });
 }
 
-// typePin chooses the PIN on a new device, or types one.
-async function typePin(page, code = pin) {
-  await page.locator("#pin").waitFor();
-  if (await page.getByLabel("Répétez le code").count()) {
-    await page.getByLabel("Choisissez un code (8 chiffres ou plus)").fill(code);
-    await page.getByLabel("Répétez le code").fill(code);
-    await page.getByRole("button", { name: "Enregistrer le code" }).click();
-  } else {
-    await page.getByLabel("Votre code").fill(code);
-    await page.getByRole("button", { name: "Déverrouiller" }).click();
-  }
-}
-
 async function signIn(page, token) {
   await page.goto(url + "/");
   await page.getByLabel("Votre jeton d’accès").fill(token);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await typePin(page);
+  await typePin(page, pin);
   await page.getByRole("heading", { name: "Accueil" }).waitFor({ timeout: 60000 });
   await page.evaluate(() => navigator.serviceWorker.ready);
 }
@@ -255,7 +243,7 @@ try {
   await page.locator("#pin").waitFor();
   await shot(page, "stolen-1-pin-unlock");
   const unlockStart = Date.now();
-  await typePin(page);
+  await typePin(page, pin);
   await page.getByRole("heading", { name: "À envoyer" }).waitFor({ timeout: 60000 });
   const unlockMs = Date.now() - unlockStart;
   await page.getByRole("button", { name: "Envoyer maintenant" }).click();
