@@ -89,8 +89,8 @@ function useRolesPagesCached(role: Session['role'] | undefined) {
 function TopBar({ session, reference, route, onToggleLanguage, onLeave }: { session: Session; reference?: Reference; route: string; onToggleLanguage: () => void; onLeave: () => void }) {
   const menu = useRef<HTMLElement>(null)
   useEffect(() => menu.current?.querySelector('[aria-current]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }), [route, session])
-  const logs = session.role === 'facilitator' || session.role === 'admin'
-  const tracks = session.role === 'advocacy' || session.role === 'admin'
+  const logs = logsDialogues(session.role)
+  const tracks = tracksCommitments(session.role)
   // on a phone the menu is one row that scrolls sideways: the page's own
   // link is marked and brought into view so a person sees where they are
   const first = route.split('/')[1] ?? ''
@@ -295,6 +295,16 @@ function ServerKeyChanged({ was, now }: { was: ServerKey; now: ServerKey }) {
   )
 }
 
+/** logsDialogues: the role logs dialogues and enrols people (the field's work). */
+export function logsDialogues(role: Session['role']): boolean {
+  return role === 'facilitator' || role === 'admin'
+}
+
+/** tracksCommitments: the role follows commitments, their outcomes and scorecards. */
+export function tracksCommitments(role: Session['role']): boolean {
+  return role === 'advocacy' || role === 'admin'
+}
+
 /** pagesOf are the pages loaded on demand that a role opens, by their
  * module's name (see vite.config.ts: the service worker caches those, and
  * no other role's). */
@@ -317,8 +327,8 @@ const loadAdminParticipants = () => import('./pages/Erasure').then((m) => ({ def
 // page is the route's page for a role; a role's home is where its work is.
 function page(route: string, role: Session['role']) {
   const [, first = '', second, third] = route.split('/')
-  const writes = role === 'facilitator' || role === 'admin'
-  const tracks = role === 'advocacy' || role === 'admin'
+  const writes = logsDialogues(role)
+  const tracks = tracksCommitments(role)
   const fix = second ? Number(second) : undefined
   switch (true) {
     case writes && first === 'dialogue':

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { useApp } from '../app'
+import { logsDialogues, useApp } from '../app'
 import { label } from '../data'
 import { download } from '../download'
 import { language, t } from '../i18n'
@@ -12,7 +12,7 @@ export function Home() {
   }, [app.outbox, app.lastDrain])
   const ref = app.reference
   const lang = language()
-  if (app.session.role !== 'facilitator' && app.session.role !== 'admin') {
+  if (!logsDialogues(app.session.role)) {
     return (
       <section>
         <h1>{t('home.title')}</h1>
