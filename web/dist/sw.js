@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CKkRlOpa.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-DLEVVp9t.js","/assets/Erasure-Cq_iLoM5.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-D_5CVDCQ.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CHr0h9h2.js","/assets/results-C-ZoEyS6.css","/assets/results-DYPOx3fi.js"],"erasure":["/assets/Erasure-Cq_iLoM5.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-COeuyxn3.js","/assets/results-C-ZoEyS6.css","/assets/results-DYPOx3fi.js"]}
-const VERSION = "a7a7953a45a1"
+const SHELL = ["/","/assets/index-CKNTTDpT.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-Dun1epbX.js","/assets/Erasure-CV4GQAOM.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-Titwv8_W.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CjfOKQNR.js","/assets/results-C-ZoEyS6.css","/assets/results-C9Byucb-.js"],"erasure":["/assets/Erasure-CV4GQAOM.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-b2WfDvnr.js","/assets/results-C-ZoEyS6.css","/assets/results-C9Byucb-.js"]}
+const VERSION = "dfad766a1a78"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

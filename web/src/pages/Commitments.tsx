@@ -75,18 +75,27 @@ export function Board() {
       {kept && <p class="notice state-waiting" role="status">{t('status.keptAt', { at: new Date(kept.at).toLocaleString(lang) })}</p>}
       {!problem && <p class="help">{t('board.count', { n: list.length })}</p>}
       <ul class="cards">
-        {list.map((c) => (
-          <li key={c.id} class={c.overdue ? 'overdue' : ''}>
-            <a href={`#/commitment/${c.id}`}>{c.text}</a>
-            <div class="help">
-              {c.stakeholder?.name ?? '—'} · {c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</span>
-              {c.dueOn && <> · {t('board.due', { date: day(c.dueOn) })}</>}
-              {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
-            </div>
-          </li>
-        ))}
+        {list.map((c) => <CommitmentCard key={c.id} c={c} holder />)}
       </ul>
     </section>
+  )
+}
+
+/** CommitmentCard is a commitment in a list: its text, linked to its
+ * page, then (its stakeholder where the list is not theirs), its space,
+ * status and due date, overdue ones marked. */
+export function CommitmentCard({ c, holder = false }: { c: Commitment; holder?: boolean }) {
+  const ref = useApp().reference
+  const lang = language()
+  return (
+    <li class={c.overdue ? 'overdue' : ''}>
+      <a href={`#/commitment/${c.id}`}>{c.text}</a>
+      <div class="help">
+        {holder && <>{c.stakeholder?.name ?? '—'} · </>}{c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(ref, lang, c)}</span>
+        {c.dueOn && <> · {t('board.due', { date: day(c.dueOn) })}</>}
+        {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
+      </div>
+    </li>
   )
 }
 

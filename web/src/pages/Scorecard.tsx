@@ -4,7 +4,7 @@ import { statusClass, statusOf } from '../status'
 import { useQuery } from '../query'
 import { count, day, percent, shortDay } from '../numbers'
 import { language, t } from '../i18n'
-import { fields, updateFields, updateSaid, type Commitment, type Update } from './Commitments'
+import { CommitmentCard, fields, updateFields, updateSaid, type Commitment, type Update } from './Commitments'
 
 // A stakeholder's scorecard, shown to that authority in a meeting: on
 // screen (a phone's width, no sideways scroll), and as one A4 sheet with
@@ -69,7 +69,6 @@ function FigureBlock({ f }: { f: Figures }) {
 
 export function ScorecardPage({ id }: { id: string }) {
   const app = useApp()
-  const lang = language()
   const [data, problem] = useQuery<Card>(
     `query Card($id: ID!) { stakeholder(id: $id) { name ${figureFields}
       commitments(first: 100, status: OPEN, orderBy: DUE_ON) { totalCount edges { node { ${fields} history { kind on } } } } } }`, { id }, [id], app)
@@ -85,16 +84,7 @@ export function ScorecardPage({ id }: { id: string }) {
       <h2>{t('scorecard.openOnes')}</h2>
       {s.commitments.edges.length === 0 ? <p>{t('scorecard.noneOpen')}</p> : (
         <ul class="cards">
-          {s.commitments.edges.map(({ node: c }) => (
-            <li key={c.id} class={c.overdue ? 'overdue' : ''}>
-              <a href={`#/commitment/${c.id}`}>{c.text}</a>
-              <div class="help">
-                {c.space?.name ?? '—'} · <span class={'status-' + statusClass(c)}>{statusOf(app.reference, lang, c)}</span>
-                {c.dueOn && <> · {t('board.due', { date: day(c.dueOn) })}</>}
-                {c.overdue && <strong class="late"> · {t('board.overdue')}</strong>}
-              </div>
-            </li>
-          ))}
+          {s.commitments.edges.map(({ node: c }) => <CommitmentCard key={c.id} c={c} />)}
         </ul>
       )}
     </section>

@@ -1,4 +1,4 @@
-import{C as e,N as t,O as n,S as r,T as i,b as a,d as o,i as s,l as c,o as l,p as u,r as d,s as f,t as p,u as m,w as h}from"./index-CKkRlOpa.js";import{g,t as _,x as v}from"./results-DYPOx3fi.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
+import{C as e,N as t,O as n,S as r,T as i,b as a,d as o,i as s,l as c,o as l,p as u,r as d,s as f,t as p,u as m,w as h}from"./index-CKNTTDpT.js";import{g,t as _,x as v}from"./results-C9Byucb-.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
   framework { id identifier title }
   activities { partner { key name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
