@@ -36,15 +36,9 @@ type outcomesRun struct {
 		ExportName  string   `json:"exportName"`
 		ExportHolds bool     `json:"exportHolds"`
 	} `json:"steps"`
-	Accessibility []struct {
-		Page       string `json:"page"`
-		Violations []struct {
-			ID   string `json:"id"`
-			Help string `json:"help"`
-		} `json:"violations"`
-	} `json:"accessibility"`
-	Problems []string `json:"problems"`
-	Error    string   `json:"error"`
+	Accessibility []axeAudit `json:"accessibility"`
+	Problems      []string   `json:"problems"`
+	Error         string     `json:"error"`
 }
 
 const outcomeVerifier = "Verificatrice Canari-Theta"

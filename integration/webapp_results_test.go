@@ -34,15 +34,9 @@ type resultsRun struct {
 		Nav           []string `json:"nav"`
 		Forms         int      `json:"forms"`
 	} `json:"steps"`
-	Accessibility []struct {
-		Page       string `json:"page"`
-		Violations []struct {
-			ID   string `json:"id"`
-			Help string `json:"help"`
-		} `json:"violations"`
-	} `json:"accessibility"`
-	Problems []string `json:"problems"`
-	Error    string   `json:"error"`
+	Accessibility []axeAudit `json:"accessibility"`
+	Problems      []string   `json:"problems"`
+	Error         string     `json:"error"`
 }
 
 // TestAnMEOfficerBuildsAFrameworkAndDownloadsTheDonorReport drives the web

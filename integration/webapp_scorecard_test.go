@@ -31,15 +31,9 @@ type scorecardRun struct {
 		Text        string `json:"text"`
 		SizeMm      []int  `json:"sizeMm"`
 	} `json:"pdf"`
-	Accessibility []struct {
-		Page       string `json:"page"`
-		Violations []struct {
-			ID   string `json:"id"`
-			Help string `json:"help"`
-		} `json:"violations"`
-	} `json:"accessibility"`
-	Problems []string `json:"problems"`
-	Error    string   `json:"error"`
+	Accessibility []axeAudit `json:"accessibility"`
+	Problems      []string   `json:"problems"`
+	Error         string     `json:"error"`
 }
 
 // TestTheScorecardPrintsOnOneA4Page: the demo's authority with the most

@@ -21,15 +21,7 @@ type webappRun struct {
 	Problems []string     `json:"problems"`
 	Error    string       `json:"error"`
 	// Accessibility is axe-core's serious and critical violations, by page.
-	Accessibility []struct {
-		Page       string `json:"page"`
-		Violations []struct {
-			ID     string   `json:"id"`
-			Impact string   `json:"impact"`
-			Help   string   `json:"help"`
-			Nodes  []string `json:"nodes"`
-		} `json:"violations"`
-	} `json:"accessibility"`
+	Accessibility []axeAudit `json:"accessibility"`
 	// FirstVisit is each JS and CSS file the sign-in page loaded, as sent.
 	FirstVisit []struct {
 		Path     string `json:"path"`
@@ -221,6 +213,18 @@ func TestAFacilitatorWorksOfflineInTheWebApp(t *testing.T) {
 		pick(attendees[0], "spoke") != true || pick(attendees[0], "participant", "displacement") != "RETURNEE" || pick(second, "figures", "attendance", "count") != 6.0 {
 		t.Fatalf("the offline dialogue: %v", second)
 	}
+}
+
+// axeAudit is what axe-core found wrong on one page, serious or critical
+// (browser.mjs's audit).
+type axeAudit struct {
+	Page       string `json:"page"`
+	Violations []struct {
+		ID     string   `json:"id"`
+		Impact string   `json:"impact"`
+		Help   string   `json:"help"`
+		Nodes  []string `json:"nodes"`
+	} `json:"violations"`
 }
 
 // browserBench is what a browser test starts from: Node and the scripts'
