@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-CKNTTDpT.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-Dun1epbX.js","/assets/Erasure-CV4GQAOM.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-Titwv8_W.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-CjfOKQNR.js","/assets/results-C-ZoEyS6.css","/assets/results-C9Byucb-.js"],"erasure":["/assets/Erasure-CV4GQAOM.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-b2WfDvnr.js","/assets/results-C-ZoEyS6.css","/assets/results-C9Byucb-.js"]}
-const VERSION = "dfad766a1a78"
+const SHELL = ["/","/assets/index-BafMEiBO.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-CMXiYpSV.js","/assets/Erasure-CqwWkbBn.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BUgvR1jJ.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-OfOzfbtQ.js","/assets/results-C-ZoEyS6.css","/assets/results-KkkJeCAj.js"],"erasure":["/assets/Erasure-CqwWkbBn.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BrpbV_Mq.js","/assets/results-C-ZoEyS6.css","/assets/results-KkkJeCAj.js"]}
+const VERSION = "4306f8345b0c"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

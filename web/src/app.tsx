@@ -113,7 +113,7 @@ function TopBar({ session, reference, route, onToggleLanguage, onLeave }: { sess
         {session.role !== 'analyst' && link('/outcomes', t('nav.outcomes'))}
         {pagesOf(session.role).includes('dashboard') && link('/dashboard', t('nav.dashboard'))}
         {link('/frameworks', t('nav.frameworks'))}
-        {pagesOf(session.role).includes('donorreport') && session.regions.length === 0 && link('/report', t('nav.report'))}
+        {readsDonorReport(session) && link('/report', t('nav.report'))}
         {pagesOf(session.role).includes('admin') && link('/admin', t('nav.admin'))}
         {session.role !== 'analyst' && link('/outbox', t('nav.outbox'))}
       </nav>
@@ -315,6 +315,12 @@ export function pagesOf(role: Session['role']): string[] {
     facilitator: ['dashboard', 'frameworks'], advocacy: ['frameworks', 'donorreport'], analyst: ['dashboard', 'frameworks', 'donorreport'],
     admin: ['dashboard', 'admin', 'erasure', 'frameworks', 'donorreport'],
   }[role]
+}
+
+/** readsDonorReport: the session is offered the donor report, which covers
+ * every region, so a token held to some regions is not. */
+export function readsDonorReport(session: Session): boolean {
+  return pagesOf(session.role).includes('donorreport') && session.regions.length === 0
 }
 
 const loadDashboard = () => import('./pages/Dashboard')

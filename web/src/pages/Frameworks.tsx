@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { useApp } from '../app'
+import { readsDonorReport, useApp } from '../app'
 import { label } from '../data'
 import type { OutboxItem } from '../db'
 import { language, t } from '../i18n'
@@ -86,7 +86,7 @@ function FrameworkPage({ id }: { id: string }) {
   if (notFound) return <p class="error" role="alert">{t('results.notFound')}</p>
   if (!fw) return <p class="loading">…</p>
   const admin = defines(app.session.role)
-  const reports = app.session.role !== 'facilitator' && app.session.regions.length === 0
+  const reports = readsDonorReport(app.session)
   return (
     <section class="framework">
       <p><a href="#/frameworks">{t('results.all')}</a></p>
