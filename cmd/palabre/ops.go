@@ -128,16 +128,11 @@ func fetchAdmin(ctx context.Context, server remote, path string, w io.Writer) er
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+server.token)
-	res, err := http.DefaultClient.Do(req)
+	res, err := sendAdmin(req, server)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
-		return fmt.Errorf("the server answered %s: %s", res.Status, body)
-	}
 	_, err = io.Copy(w, res.Body)
 	return err
 }
