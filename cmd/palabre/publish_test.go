@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/publish"
+	"github.com/palabre/palabre/core/publish/site"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
@@ -124,15 +124,7 @@ func checkVerify(t *testing.T, site, key string) {
 // readSite reads every file a publication wrote.
 func readSite(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(path)
-		return err
-	})
+	files, err := site.ReadAll(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
