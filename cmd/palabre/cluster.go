@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events/jetstore"
+	"github.com/palabre/palabre/events/keystore"
 )
 
 // cluster runs the operator's commands on a cluster of JetStream nodes,
@@ -131,9 +132,9 @@ func (m *Main) doctorNode(ctx context.Context, c *checkup, dir string, server re
 		c.stream(s)
 	}
 	if r.MasterKey != "" {
-		c.problem("master key", "%s: give every node the same (%s, or the same master.key in each data directory)", r.MasterKey, "PALABRE_MASTER_KEY")
+		c.problem("master key", "%s: give every node the same (%s, or the same master.key in each data directory)", r.MasterKey, keystore.MasterKeyEnv)
 	} else {
-		c.ok("master key", "%s's is the one every node recorded (%s)", nodeOr(r.Node), "_node-masterkey")
+		c.ok("master key", "%s's is the one every node recorded (%s)", nodeOr(r.Node), keystore.MasterKeyStream)
 	}
 	if r.Vault != "" {
 		c.problem("vault", "%s", r.Vault)
