@@ -210,11 +210,8 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 				return nil, fmt.Errorf("no master key (neither %s nor %s), and other nodes of this event store have one: give this node the same (a new one would seal names no other node opens)", keystore.MasterKeyEnv, path)
 			}
 		}
-	}
-	if !d.shared() {
-		if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
-			return nil, err
-		}
+	} else if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
+		return nil, err
 	}
 	key, created, err := keystore.LoadMasterKey(path)
 	if err != nil {
