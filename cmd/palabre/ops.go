@@ -100,11 +100,8 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	err := writeNewFile(file, 0o600, func(out io.Writer) error {
-		switch {
-		case server().url != "":
+		if server().url != "" {
 			return fetchAdmin(ctx, server(), "/admin/backup", out)
-		case isNATSNode(dir):
-			return fmt.Errorf("%s is a JetStream node's: back up the cluster's log through a running node: palabre backup %s --server https://ADDR with PALABRE_TOKEN set to an admin token", dir, file)
 		}
 		d, err := m.openStore(dir, "embedded", "")
 		if err == nil {
