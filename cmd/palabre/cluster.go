@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events/jetstore"
+	"github.com/palabre/palabre/events/keystore"
 )
 
 // cluster runs the operator's commands on a cluster of JetStream nodes,
@@ -65,27 +67,38 @@ func getAdmin(ctx context.Context, server remote, path string, answer any) error
 }
 
 func doAdmin(req *http.Request, server remote, answer any) error {
-	req.Header.Set("Authorization", "Bearer "+server.token)
-	res, err := http.DefaultClient.Do(req)
+	res, err := sendAdmin(req, server)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	var body bytes.Buffer
-	if _, err := body.ReadFrom(res.Body); err != nil {
-		return err
+	return json.NewDecoder(res.Body).Decode(answer)
+}
+
+// sendAdmin sends an admin's request with the token, and turns any answer
+// but 200 into a refusedError saying why.
+func sendAdmin(req *http.Request, server remote) (*http.Response, error) {
+	req.Header.Set("Authorization", "Bearer "+server.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
 	}
-	if res.StatusCode != http.StatusOK {
-		refusal := &refusedError{status: res.StatusCode, text: res.Status}
-		var refused struct {
-			Errors []struct{ Message string } `json:"errors"`
-		}
-		if json.Unmarshal(body.Bytes(), &refused) == nil && len(refused.Errors) > 0 {
-			refusal.text += ": " + refused.Errors[0].Message
-		}
-		return refusal
+	if res.StatusCode == http.StatusOK {
+		return res, nil
 	}
-	return json.Unmarshal(body.Bytes(), answer)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
+	refusal := &refusedError{status: res.StatusCode, text: res.Status}
+	var refused struct {
+		Errors []struct{ Message string } `json:"errors"`
+	}
+	switch {
+	case json.Unmarshal(body, &refused) == nil && len(refused.Errors) > 0:
+		refusal.text += ": " + refused.Errors[0].Message
+	case len(bytes.TrimSpace(body)) > 0:
+		refusal.text += ": " + string(bytes.TrimSpace(body))
+	}
+	return nil, refusal
 }
 
 // refusedError is a server's answer other than 200 to an admin's request.
@@ -119,9 +132,9 @@ func (m *Main) doctorNode(ctx context.Context, c *checkup, dir string, server re
 		c.stream(s)
 	}
 	if r.MasterKey != "" {
-		c.problem("master key", "%s: give every node the same (%s, or the same master.key in each data directory)", r.MasterKey, "PALABRE_MASTER_KEY")
+		c.problem("master key", "%s: give every node the same (%s, or the same master.key in each data directory)", r.MasterKey, keystore.MasterKeyEnv)
 	} else {
-		c.ok("master key", "%s's is the one every node recorded (%s)", nodeOr(r.Node), "_node-masterkey")
+		c.ok("master key", "%s's is the one every node recorded (%s)", nodeOr(r.Node), keystore.MasterKeyStream)
 	}
 	if r.Vault != "" {
 		c.problem("vault", "%s", r.Vault)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,4 +116,27 @@ func addressBeyondLoopback(t *testing.T) string {
 	}
 	t.Skip("no address but the loopback")
 	return ""
+}
+
+// A command given a JetStream node's data directory (its log is the
+// cluster's) opens no embedded store there: an empty one would be taken
+// at the node's next start for a log to import, and refused.
+func TestCommandsOpenNoEmbeddedStoreInAJetStreamNodesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "nats"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"report", "--data", dir},
+		{"erasures", "--data", dir},
+		{"backup", filepath.Join(t.TempDir(), "backup.tar"), "--data", dir},
+	} {
+		_, stderr, err := run(t, nil, args...)
+		if err == nil || !strings.Contains(err.Error()+stderr, "JetStream node") {
+			t.Errorf("%s: err = %v, stderr %s", args[0], err, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "events")); err == nil {
+			t.Fatalf("%s made an embedded store in a JetStream node's directory", args[0])
+		}
+	}
 }

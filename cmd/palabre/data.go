@@ -116,6 +116,11 @@ func (m *Main) openStoreWith(dir, kind, url string, open func() (events.Store, e
 		}
 		d.store, d.vault = s, s.Vault()
 	default:
+		// Its log is the cluster's: an empty embedded store made beside
+		// it would be taken at the node's next start for a restore.
+		if isNATSNode(dir) {
+			return d, fmt.Errorf("%s is a JetStream node's: its log is the cluster's, read through a running node (--server https://ADDR, with an admin's PALABRE_TOKEN) or served with --store nats", dir)
+		}
 		if err := m.ownerOnly(dir); err != nil {
 			return d, err
 		}
@@ -210,11 +215,8 @@ func (m *Main) masterKey(ctx context.Context, d dataDir, log zerolog.Logger) ([]
 				return nil, fmt.Errorf("no master key (neither %s nor %s), and other nodes of this event store have one: give this node the same (a new one would seal names no other node opens)", keystore.MasterKeyEnv, path)
 			}
 		}
-	}
-	if !d.shared() {
-		if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
-			return nil, err
-		}
+	} else if err := refuseANewKeyForARecord(ctx, d, path); err != nil {
+		return nil, err
 	}
 	key, created, err := keystore.LoadMasterKey(path)
 	if err != nil {

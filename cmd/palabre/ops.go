@@ -100,11 +100,8 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	err := writeNewFile(file, 0o600, func(out io.Writer) error {
-		switch {
-		case server().url != "":
+		if server().url != "" {
 			return fetchAdmin(ctx, server(), "/admin/backup", out)
-		case isNATSNode(dir):
-			return fmt.Errorf("%s is a JetStream node's: back up the cluster's log through a running node: palabre backup %s --server https://ADDR with PALABRE_TOKEN set to an admin token", dir, file)
 		}
 		d, err := m.openStore(dir, "embedded", "")
 		if err == nil {
@@ -128,16 +125,11 @@ func fetchAdmin(ctx context.Context, server remote, path string, w io.Writer) er
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+server.token)
-	res, err := http.DefaultClient.Do(req)
+	res, err := sendAdmin(req, server)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
-		return fmt.Errorf("the server answered %s: %s", res.Status, body)
-	}
 	_, err = io.Copy(w, res.Body)
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/publish"
+	"github.com/palabre/palabre/core/publish/site"
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/domain"
@@ -59,8 +59,9 @@ func TestTheObservatoryPublishesNothingThePolicyKeepsBack(t *testing.T) {
 	if len(o.Outcomes) == 0 || len(o.Authorities) == 0 || len(o.Inclusion) == 0 {
 		t.Fatalf("the observatory is empty: %d outcomes, %d authorities, %d figures", len(o.Outcomes), len(o.Authorities), len(o.Inclusion))
 	}
-	checkFiguresAreReleased(t, dir, o, policy.Moment())
-	checkOutcomesArePublic(t, dir, o)
+	svc := replayedService(t, dir)
+	checkFiguresAreReleased(t, svc, o, policy.Moment())
+	checkOutcomesArePublic(t, svc, o)
 	checkVerify(t, out, strings.TrimSpace(string(files["publication.pub"])))
 }
 
@@ -124,15 +125,7 @@ func checkVerify(t *testing.T, site, key string) {
 // readSite reads every file a publication wrote.
 func readSite(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(path)
-		return err
-	})
+	files, err := site.ReadAll(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,17 +239,24 @@ func frenchMonth(m string) string {
 	return m
 }
 
-// checkFiguresAreReleased compares every published figure with what the
-// read service releases to an analyst for that region and year at the
-// publication's moment, asked on its own rather than in a table.
-func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory, moment time.Time) {
+// replayedService is the read service over dir's log replayed to now,
+// as the commands make it.
+func replayedService(t *testing.T, dir string) *read.Service {
 	t.Helper()
 	m := &Main{Getenv: func(string) string { return "" }}
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
 	svc, _, err := m.replayedService(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return svc
+}
+
+// checkFiguresAreReleased compares every published figure with what the
+// read service releases to an analyst for that region and year at the
+// publication's moment, asked on its own rather than in a table.
+func checkFiguresAreReleased(t *testing.T, svc *read.Service, o publish.Observatory, moment time.Time) {
+	t.Helper()
 	for _, c := range o.Inclusion {
 		to := domain.NewDate(c.Year, time.December, 31)
 		if to.After(o.InclusionTo) {
@@ -280,14 +280,8 @@ func checkFiguresAreReleased(t *testing.T, dir string, o publish.Observatory, mo
 }
 
 // checkOutcomesArePublic: every outcome published is one marked public.
-func checkOutcomesArePublic(t *testing.T, dir string, o publish.Observatory) {
+func checkOutcomesArePublic(t *testing.T, svc *read.Service, o publish.Observatory) {
 	t.Helper()
-	m := &Main{Getenv: func(string) string { return "" }}
-	defer m.Close()
-	svc, _, err := m.replayedService(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin := read.Viewer{Principal: access.Principal{Role: access.Admin, Subject: "test", TokenID: "test"}}
 	all, err := svc.Outcomes(admin, read.OutcomeQuery{})
 	if err != nil {

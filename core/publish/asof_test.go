@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -71,15 +69,7 @@ func built(t *testing.T, svc *read.Service, p publish.Policy) map[string][]byte 
 	if err := site.Write(dir, o, site.Options{Lang: "fr", Key: site.KeyFromSeed(bytes.Repeat([]byte{7}, 32))}); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{}
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(path)
-		return err
-	})
+	files, err := site.ReadAll(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

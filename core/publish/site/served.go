@@ -69,3 +69,22 @@ func (s *Served) File(name string) ([]byte, bool) {
 	}
 	return body, true
 }
+
+// ReadAll reads every file of the publication in dir, by its path in
+// the folder (slash-separated), so that two publications can be compared
+// byte for byte.
+func ReadAll(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	return files, err
+}
