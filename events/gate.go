@@ -71,3 +71,48 @@ func (g *Gate) StreamReads(ctx context.Context, stream string, read func(yield f
 	}
 	return g.Reads(ctx, read)
 }
+
+// Subscriptions is the set of a store's live subscriptions, so that the
+// store's Close can end them. The zero value is open.
+type Subscriptions[S interface {
+	comparable
+	Close() error
+}] struct {
+	mu     sync.Mutex
+	closed bool
+	live   map[S]struct{}
+}
+
+// Add keeps sub until Remove or CloseAll. It reports false, keeping
+// nothing, once CloseAll has run: the caller then ends sub itself.
+func (s *Subscriptions[S]) Add(sub S) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	if s.live == nil {
+		s.live = map[S]struct{}{}
+	}
+	s.live[sub] = struct{}{}
+	return true
+}
+
+// Remove forgets a subscription that ended by itself.
+func (s *Subscriptions[S]) Remove(sub S) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, sub)
+}
+
+// CloseAll refuses new subscriptions and closes the live ones, outside
+// the lock since a subscription's Close may Remove itself.
+func (s *Subscriptions[S]) CloseAll() {
+	s.mu.Lock()
+	live := s.live
+	s.live, s.closed = nil, true
+	s.mu.Unlock()
+	for sub := range live {
+		_ = sub.Close() // a subscription's Close reports nothing worth a store's Close
+	}
+}
