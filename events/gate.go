@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"sync"
 )
@@ -47,6 +48,16 @@ func (g *Gate) Close() bool {
 
 // Wait blocks until every admitted call has left.
 func (g *Gate) Wait() { g.calls.Wait() }
+
+// EnterAppend is how every store's appends begin: the append checked
+// (ValidateAppend), then admitted as Enter does. On success the caller
+// must Leave.
+func (g *Gate) EnterAppend(ctx context.Context, stream string, expected ExpectedRevision, evs []EventData) error {
+	if err := ValidateAppend(stream, expected, evs); err != nil {
+		return fmt.Errorf("append to %s: %w", stream, err)
+	}
+	return g.Enter(ctx)
+}
 
 // Reads is how every store's reads begin and end: the gate admits the
 // read (Close waits for it), read yields the events, and its failure is

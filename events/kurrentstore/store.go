@@ -86,10 +86,7 @@ func toExpected(e events.ExpectedRevision) esdb.ExpectedRevision {
 
 // Append implements events.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedRevision, evs ...events.EventData) (events.AppendResult, error) {
-	if err := events.ValidateAppend(stream, expected, evs); err != nil {
-		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
-	}
-	if err := s.gate.Enter(ctx); err != nil {
+	if err := s.gate.EnterAppend(ctx, stream, expected, evs); err != nil {
 		return events.AppendResult{}, err
 	}
 	defer s.gate.Leave()
