@@ -29,13 +29,8 @@ func (s *Server) serveCluster(w http.ResponseWriter, r *http.Request) {
 // token (palabre cluster remove-peer).
 func (s *Server) serveRemovePeer(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r)
-	who, err := s.authenticate(r)
-	if err != nil {
-		x.unauthenticated(err)
-		return
-	}
-	if err := s.builder.policy.Allow(who, policy.RemovePeer); err != nil {
-		x.forbidden(r, err)
+	who, ok := x.admitted(r, policy.RemovePeer)
+	if !ok {
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -49,7 +44,7 @@ func (s *Server) serveRemovePeer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x.log.Info().Str("audit", "remove-peer").Str("node", name).Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")
-	err = s.deps.RemovePeer(r.Context(), name)
+	err := s.deps.RemovePeer(r.Context(), name)
 	if u, ok := unavailable(err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(u.RetryAfter))
 		x.fail(http.StatusServiceUnavailable, u)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"github.com/palabre/palabre/core/csvcell"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/palabre/palabre/core/csvcell"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/refdata"
 )

@@ -18,13 +18,8 @@ import (
 
 func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r)
-	who, err := s.authenticate(r)
-	if err != nil {
-		x.unauthenticated(err)
-		return
-	}
-	if err := s.builder.policy.Allow(who, policy.DownloadForm); err != nil {
-		x.forbidden(r, err)
+	who, ok := x.admitted(r, policy.DownloadForm)
+	if !ok {
 		return
 	}
 	name, body, err := forms.FormID, []byte(nil), error(nil)

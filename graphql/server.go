@@ -462,6 +462,22 @@ func (x *exchange) unauthenticated(err error) {
 
 // forbidden refuses a request the write policy refuses (403), in the
 // reader's language.
+// admitted authenticates a request to a door outside GraphQL and asks the
+// write policy whether its sender may do op, answering the refusal when
+// not: the one preamble of every such door.
+func (x *exchange) admitted(r *http.Request, op policy.Operation) (access.Principal, bool) {
+	who, err := x.s.authenticate(r)
+	if err != nil {
+		x.unauthenticated(err)
+		return who, false
+	}
+	if err := x.s.builder.policy.Allow(who, op); err != nil {
+		x.forbidden(r, err)
+		return who, false
+	}
+	return who, true
+}
+
 func (x *exchange) forbidden(r *http.Request, err error) {
 	var refused *policy.Forbidden
 	if errors.As(err, &refused) {
@@ -665,13 +681,8 @@ func (s *Server) serveErasures(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op policy.Operation, audit, contentType string, write func(context.Context, io.Writer) error) {
 	x := s.begin(w, r)
 	log := x.log
-	who, err := s.authenticate(r)
-	if err != nil {
-		x.unauthenticated(err)
-		return
-	}
-	if err := s.builder.policy.Allow(who, op); err != nil {
-		x.forbidden(r, err)
+	who, ok := x.admitted(r, op)
+	if !ok {
 		return
 	}
 	if r.Method != http.MethodGet {

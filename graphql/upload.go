@@ -70,13 +70,8 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "POST the export as multipart/form-data, in the part named file"})
 		return
 	}
-	who, err := s.authenticate(r)
-	if err != nil {
-		x.unauthenticated(err)
-		return
-	}
-	if err := s.builder.policy.Allow(who, policy.Import); err != nil {
-		x.forbidden(r, err)
+	who, ok := x.admitted(r, policy.Import)
+	if !ok {
 		return
 	}
 	// The server's read and write timeouts suit a query, not a 32 MB

@@ -176,7 +176,7 @@ func ReportMoment(at string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, at)
 	if d, derr := domain.ParseDate(at); derr == nil {
-		t, err = d.Time().Add(24*time.Hour-time.Second), nil
+		t, err = endOfDay(d.Time()), nil
 	}
 	switch {
 	case err != nil:
