@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"sync"
 )
@@ -48,6 +49,16 @@ func (g *Gate) Close() bool {
 // Wait blocks until every admitted call has left.
 func (g *Gate) Wait() { g.calls.Wait() }
 
+// EnterAppend is how every store's appends begin: the append checked
+// (ValidateAppend), then admitted as Enter does. On success the caller
+// must Leave.
+func (g *Gate) EnterAppend(ctx context.Context, stream string, expected ExpectedRevision, evs []EventData) error {
+	if err := ValidateAppend(stream, expected, evs); err != nil {
+		return fmt.Errorf("append to %s: %w", stream, err)
+	}
+	return g.Enter(ctx)
+}
+
 // Reads is how every store's reads begin and end: the gate admits the
 // read (Close waits for it), read yields the events, and its failure is
 // yielded last.
@@ -70,4 +81,49 @@ func (g *Gate) StreamReads(ctx context.Context, stream string, read func(yield f
 		return func(yield func(RecordedEvent, error) bool) { yield(RecordedEvent{}, err) }
 	}
 	return g.Reads(ctx, read)
+}
+
+// Subscriptions is the set of a store's live subscriptions, so that the
+// store's Close can end them. The zero value is open.
+type Subscriptions[S interface {
+	comparable
+	Close() error
+}] struct {
+	mu     sync.Mutex
+	closed bool
+	live   map[S]struct{}
+}
+
+// Add keeps sub until Remove or CloseAll. It reports false, keeping
+// nothing, once CloseAll has run: the caller then ends sub itself.
+func (s *Subscriptions[S]) Add(sub S) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	if s.live == nil {
+		s.live = map[S]struct{}{}
+	}
+	s.live[sub] = struct{}{}
+	return true
+}
+
+// Remove forgets a subscription that ended by itself.
+func (s *Subscriptions[S]) Remove(sub S) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, sub)
+}
+
+// CloseAll refuses new subscriptions and closes the live ones, outside
+// the lock since a subscription's Close may Remove itself.
+func (s *Subscriptions[S]) CloseAll() {
+	s.mu.Lock()
+	live := s.live
+	s.live, s.closed = nil, true
+	s.mu.Unlock()
+	for sub := range live {
+		_ = sub.Close() // a subscription's Close reports nothing worth a store's Close
+	}
 }

@@ -128,10 +128,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 // rather than when JetStream stored them: a log restored from a backup
 // keeps when each event was recorded, which views of the past go by.
 func (s *Store) AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error) {
-	if err := events.ValidateAppend(stream, expected, evs); err != nil {
-		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
-	}
-	if err := s.gate.Enter(ctx); err != nil {
+	if err := s.gate.EnterAppend(ctx, stream, expected, evs); err != nil {
 		return events.AppendResult{}, err
 	}
 	defer s.gate.Leave()
@@ -204,9 +201,11 @@ func pause(ctx context.Context, attempt int) error {
 // the retry of an append already written succeeds, anything else is a
 // wrong expected revision.
 func (s *Store) mismatch(ctx context.Context, stream string, expected events.ExpectedRevision, evs []events.EventData, last tail, exists bool) (events.AppendResult, error) {
-	res, ok, err := s.alreadyAppended(ctx, stream, expected, evs)
-	if err != nil || ok {
-		return res, err
+	if exists { // last is the leader's word: no need to ask again
+		res, ok, err := s.appendedBy(ctx, stream, expected, evs, last)
+		if err != nil || ok {
+			return res, err
+		}
 	}
 	return events.AppendResult{}, &events.WrongExpectedRevisionError{Stream: stream, Expected: expected, Actual: events.CurrentRevision(last.rev, exists)}
 }
@@ -215,11 +214,16 @@ func (s *Store) mismatch(ctx context.Context, stream string, expected events.Exp
 // append at expected would have put them (anywhere, for Any and
 // StreamExists), and if so what that append returned.
 func (s *Store) alreadyAppended(ctx context.Context, stream string, expected events.ExpectedRevision, evs []events.EventData) (events.AppendResult, bool, error) {
-	subject := eventSubject(stream)
-	last, exists, err := s.lastOf(ctx, subject)
+	last, exists, err := s.lastOf(ctx, eventSubject(stream))
 	if err != nil || !exists {
 		return events.AppendResult{}, false, err
 	}
+	return s.appendedBy(ctx, stream, expected, evs, last)
+}
+
+// appendedBy is alreadyAppended once the stream's last event is known.
+func (s *Store) appendedBy(ctx context.Context, stream string, expected events.ExpectedRevision, evs []events.EventData, last tail) (events.AppendResult, bool, error) {
+	subject := eventSubject(stream)
 	// Exact and NoStream say where the events must be; Any and
 	// StreamExists do not, so the stream is searched for the first id.
 	var from events.Revision
@@ -235,7 +239,7 @@ func (s *Store) alreadyAppended(ctx context.Context, stream string, expected eve
 		return events.AppendResult{}, false, nil
 	}
 	var found []events.RecordedEvent
-	err = s.readRange(ctx, subject, from, last.rev, last, func(e events.RecordedEvent) bool {
+	err := s.readRange(ctx, subject, from, last.rev, last, func(e events.RecordedEvent) bool {
 		if len(found) == 0 && e.ID != evs[0].ID {
 			return anywhere
 		}

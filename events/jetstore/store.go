@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -36,8 +35,7 @@ type Store struct {
 	tails tails
 
 	gate events.Gate
-	mu   sync.Mutex // guards subs
-	subs map[*subscription]struct{}
+	subs events.Subscriptions[*subscription]
 }
 
 // Open makes sure the events stream exists with the given replicas and
@@ -66,7 +64,7 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{nc: nc, js: js, stream: stream, name: EventsStream, subs: map[*subscription]struct{}{}}
+	s := &Store{nc: nc, js: js, stream: stream, name: EventsStream}
 	// The stream exists; wait until its leader answers, and a replica
 	// answers direct gets, so that a store opened on a starting cluster
 	// serves its first calls. A node that has just joined hears "no
@@ -117,13 +115,7 @@ func (s *Store) Close() error {
 	if !s.gate.Close() {
 		return nil
 	}
-	s.mu.Lock()
-	subs := s.subs
-	s.subs = nil
-	s.mu.Unlock()
-	for sub := range subs {
-		sub.Close()
-	}
+	s.subs.CloseAll()
 	s.gate.Wait()
 	return nil
 }

@@ -35,23 +35,17 @@ func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) 
 	defer s.gate.Leave()
 	inner, cancel := context.WithCancel(ctx)
 	sub := &subscription{ctx: ctx, cancel: cancel, msgs: make(chan events.Message, 256), done: make(chan struct{})}
-	s.mu.Lock()
-	if s.subs == nil {
-		s.mu.Unlock()
+	if !s.subs.Add(sub) {
 		cancel()
 		return nil, events.ErrClosed
 	}
-	s.subs[sub] = struct{}{}
-	s.mu.Unlock()
 	go func() {
 		defer close(sub.done)
 		err := s.follow(inner, opts, sub.send)
 		sub.mu.Lock()
 		sub.err = err
 		sub.mu.Unlock()
-		s.mu.Lock()
-		delete(s.subs, sub)
-		s.mu.Unlock()
+		s.subs.Remove(sub)
 	}()
 	return sub, nil
 }

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -28,8 +27,7 @@ type Store struct {
 	client *esdb.Client
 
 	gate events.Gate
-	mu   sync.Mutex // guards subs
-	subs map[*subscription]struct{}
+	subs events.Subscriptions[*subscription]
 }
 
 // ParseURL checks a connection string as Open reads it: esdb:// or
@@ -58,7 +56,7 @@ func Open(connectionString string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb client: %w", err)
 	}
-	return &Store{client: client, subs: map[*subscription]struct{}{}}, nil
+	return &Store{client: client}, nil
 }
 
 // Close ends every subscription, waits for calls in progress, then closes
@@ -67,13 +65,7 @@ func (s *Store) Close() error {
 	if !s.gate.Close() {
 		return nil
 	}
-	s.mu.Lock()
-	subs := s.subs
-	s.subs = nil
-	s.mu.Unlock()
-	for sub := range subs {
-		sub.Close()
-	}
+	s.subs.CloseAll()
 	s.gate.Wait()
 	return s.client.Close()
 }
@@ -94,10 +86,7 @@ func toExpected(e events.ExpectedRevision) esdb.ExpectedRevision {
 
 // Append implements events.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedRevision, evs ...events.EventData) (events.AppendResult, error) {
-	if err := events.ValidateAppend(stream, expected, evs); err != nil {
-		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
-	}
-	if err := s.gate.Enter(ctx); err != nil {
+	if err := s.gate.EnterAppend(ctx, stream, expected, evs); err != nil {
 		return events.AppendResult{}, err
 	}
 	defer s.gate.Leave()

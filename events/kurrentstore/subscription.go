@@ -25,14 +25,10 @@ func (s *Store) SubscribeAll(ctx context.Context, opts events.SubscribeOptions) 
 		return nil, translate(ctx, fmt.Errorf("subscribe to $all"), err)
 	}
 	sub := &subscription{store: s, inner: inner, ctx: ctx, cancel: cancel, filter: opts.Filter}
-	s.mu.Lock()
-	if s.subs == nil { // closed meanwhile
-		s.mu.Unlock()
+	if !s.subs.Add(sub) { // closed meanwhile
 		sub.Close()
 		return nil, events.ErrClosed
 	}
-	s.subs[sub] = struct{}{}
-	s.mu.Unlock()
 	return sub, nil
 }
 
@@ -94,9 +90,7 @@ func (sub *subscription) Close() error {
 		sub.closed.Store(true)
 		sub.inner.Close()
 		sub.cancel()
-		sub.store.mu.Lock()
-		delete(sub.store.subs, sub)
-		sub.store.mu.Unlock()
+		sub.store.subs.Remove(sub)
 	})
 	return nil
 }

@@ -60,10 +60,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 // store's log (palabre backup of a replicated one) keeps when each event
 // was recorded, which views of the past go by.
 func (s *Store) AppendRecorded(ctx context.Context, stream string, expected events.ExpectedRevision, at time.Time, evs ...events.EventData) (events.AppendResult, error) {
-	if err := events.ValidateAppend(stream, expected, evs); err != nil {
-		return events.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
-	}
-	if err := s.gate.Enter(ctx); err != nil {
+	if err := s.gate.EnterAppend(ctx, stream, expected, evs); err != nil {
 		return events.AppendResult{}, err
 	}
 	defer s.gate.Leave()
