@@ -229,7 +229,7 @@ func peerUp(m Replica) bool {
 // system account's JSZ request, which no other node answers.
 func metaLeaderView(ctx context.Context, nc *nats.Conn) (string, []Replica, error) {
 	req, _ := json.Marshal(server.JSzOptions{LeaderOnly: true})
-	msg, err := nc.RequestWithContext(ctx, "$SYS.REQ.SERVER.PING.JSZ", req)
+	msg, err := askTheLeader(ctx, nc, req)
 	if err != nil {
 		return "", nil, fmt.Errorf("the cluster's leader did not answer (is a majority of its nodes up?): %w", err)
 	}
@@ -267,4 +267,24 @@ func (n *Node) wantedReplicas(ctx context.Context) int {
 		return 3
 	}
 	return wanted
+}
+
+// askTheLeader sends the leader-only JSZ request until a leader answers
+// or ctx ends. Only the meta leader answers it, so one sent while the
+// cluster elects a new leader (its old one just lost) is answered by
+// nobody and would wait until ctx ends: each attempt waits 2 s.
+func askTheLeader(ctx context.Context, nc *nats.Conn, req []byte) (*nats.Msg, error) {
+	for {
+		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
+		msg, err := nc.RequestWithContext(attempt, "$SYS.REQ.SERVER.PING.JSZ", req)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return msg, err
+		}
+		select { // "no responders" comes back at once: not a busy loop
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
