@@ -69,6 +69,9 @@ try {
   await page.getByText("Inscription enregistrée").waitFor();
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   const offlineScreen = await screenOf(page);
+  // The page counts the unsent work after it appears: wait for the count
+  // before reading what it says (read at once, it was sometimes missing).
+  await page.getByText(/envoi/).first().waitFor({ timeout: 10000 }).catch(() => {});
   const offlineSaid = (await page.locator("main").innerText()).replace(/\s+/g, " ");
   await shot(page, "signed-out-offline");
   step("signed out offline", { screen: offlineScreen, said: offlineSaid });
