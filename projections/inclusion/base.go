@@ -49,18 +49,37 @@ func measuresOf(c *counts) [nMeasures]int {
 		c.youth, c.youngWomen, c.youngMen, c.ageUnknown, c.disabilities, c.displaced}
 }
 
-// baseCell is one cell of the base table: its dialogues' summed counts
-// and key sums (modulo 2³², kept in the low bits).
+// baseCell is one cell of the base table. Its counts and key sums are
+// the sums of its members' shares, added up when it is published: a cell
+// holds a dialogue or a few, and keeping the sums as well made the base
+// table as large as the dialogues themselves.
 type baseCell struct {
-	format, pillar string
-	dialogues      int32
-	values         [nMeasures]int32
-	keys           [nMeasures]uint32
-	groupValues    []int32 // by Model.groups index
-	groupKeys      []uint32
+	format, pillar uint32 // symbols
 	// members are its dialogues' indexes in Model.byIndex: a cell whose
 	// dialogues are all one entry repeated is published from one copy.
 	members []uint32
+}
+
+// sum is the sum of a cell's members' shares, key sums modulo 2³².
+func (m *Model) sum(c *baseCell) share {
+	if len(c.members) == 1 {
+		return m.byIndex[c.members[0]].share
+	}
+	var s share
+	for _, i := range c.members {
+		d := &m.byIndex[i].share
+		for k := range s.values {
+			s.values[k] += d.values[k]
+			s.keys[k] += d.keys[k]
+		}
+		if len(s.groups) < len(d.groups) {
+			s.groups = append(s.groups, make([]uint32, len(d.groups)-len(s.groups))...)
+		}
+		for g, n := range d.groups {
+			s.groups[g] += n
+		}
+	}
+	return s
 }
 
 // tally is a sum of published cells.
@@ -160,20 +179,12 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 // the doubled cell, perturbed afresh, would be a second noisy view of the
 // same people — of twice their count, with half the relative noise.
 func (m *Model) publishCell(c *baseCell) tally {
-	values, keys, groupValues, groupKeys, copies := c.values, c.keys, c.groupValues, c.groupKeys, 1
+	var sum share
+	copies := 1
 	if one := m.repeatedEntry(c); one != nil {
-		copies = len(c.members)
-		values, keys = [nMeasures]int32{}, measuresKeys(&one.keys)
-		for i, n := range measuresOf(&one.counts) {
-			values[i] = int32(n)
-		}
-		groupValues, groupKeys = make([]int32, len(one.counts.groups)), make([]uint32, len(one.counts.groups))
-		for g, n := range one.counts.groups {
-			groupValues[g] = int32(n)
-			if g < len(one.keys.groups) {
-				groupKeys[g] = uint32(one.keys.groups[g])
-			}
-		}
+		sum, copies = one.share, len(c.members)
+	} else {
+		sum = m.sum(c)
 	}
 	publish := func(value int32, key uint32) int {
 		if m.perturb == nil {
@@ -181,33 +192,24 @@ func (m *Model) publishCell(c *baseCell) tally {
 		}
 		return copies * m.perturb(int(value), key)
 	}
-	t := tally{dialogues: int(c.dialogues)}
+	t := tally{dialogues: len(c.members)}
 	for i := range t.measures {
-		t.measures[i] = publish(values[i], keys[i])
+		t.measures[i] = publish(sum.values[i], sum.keys[i])
 	}
-	if len(groupValues) > 0 {
-		t.groups = make([]int, len(groupValues))
-		for g, n := range groupValues {
-			t.groups[g] = publish(n, groupKeys[g])
+	if groups := len(sum.groups) / 2; groups > 0 {
+		t.groups = make([]int, groups)
+		for g := range groups {
+			t.groups[g] = publish(int32(sum.groups[2*g]), sum.groups[2*g+1])
 		}
 	}
 	return t
-}
-
-// measuresKeys lists a dialogue's key sums as measures, modulo 2³².
-func measuresKeys(k *counts) [nMeasures]uint32 {
-	var out [nMeasures]uint32
-	for i, n := range measuresOf(k) {
-		out[i] = uint32(n)
-	}
-	return out
 }
 
 // repeatedEntry is the one dialogue a cell of two or more holds copies
 // of, when all its dialogues count the same records; nil otherwise. It
 // stops at the first that differs, so a cell of distinct dialogues costs
 // one comparison.
-func (m *Model) repeatedEntry(c *baseCell) *Dialogue {
+func (m *Model) repeatedEntry(c *baseCell) *record {
 	if len(c.members) < 2 {
 		return nil
 	}
@@ -222,21 +224,20 @@ func (m *Model) repeatedEntry(c *baseCell) *Dialogue {
 
 // sameRecords reports whether two dialogues count the same records: the
 // same counts under the same keys.
-func sameRecords(a, b *Dialogue) bool {
-	return measuresOf(&a.counts) == measuresOf(&b.counts) && measuresOf(&a.keys) == measuresOf(&b.keys) &&
-		slices.Equal(a.counts.groups, b.counts.groups) && slices.Equal(a.keys.groups, b.keys.groups)
+func sameRecords(a, b *record) bool {
+	return a.share.values == b.share.values && a.share.keys == b.share.keys && slices.Equal(a.share.groups, b.share.groups)
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or
 // takes them out (sign −1), and moves the change of the cell's published
 // values into its space's and its region's sums. m.mu is held.
-func (m *Model) enterBase(d *Dialogue, sign int) {
-	months := m.base[d.SpaceID]
+func (m *Model) enterBase(d *record, sign int) {
+	months := m.base[d.spaceID]
 	if months == nil {
 		months = map[int32]*spaceMonth{}
-		m.base[d.SpaceID] = months
+		m.base[d.spaceID] = months
 	}
-	month := monthIndex(d.HeldOn)
+	month := monthOfDay(d.day)
 	sm := months[month]
 	if sm == nil {
 		sm = &spaceMonth{}
@@ -244,13 +245,13 @@ func (m *Model) enterBase(d *Dialogue, sign int) {
 	}
 	k := -1
 	for i := range sm.cells {
-		if sm.cells[i].format == d.Format && sm.cells[i].pillar == d.Pillar {
+		if sm.cells[i].format == d.format && sm.cells[i].pillar == d.pillar {
 			k = i
 			break
 		}
 	}
 	if k < 0 {
-		sm.cells = append(sm.cells, baseCell{format: d.Format, pillar: d.Pillar})
+		sm.cells = append(sm.cells, baseCell{format: d.format, pillar: d.pillar})
 		k = len(sm.cells) - 1
 	}
 	c := &sm.cells[k]
@@ -258,51 +259,36 @@ func (m *Model) enterBase(d *Dialogue, sign int) {
 	if !m.restoring {
 		before = m.publishCell(c)
 	}
-	c.dialogues += int32(sign)
 	if sign > 0 {
 		c.members = append(c.members, d.index)
 	} else if i := slices.Index(c.members, d.index); i >= 0 {
 		c.members = slices.Delete(c.members, i, i+1)
 	}
-	values, keys := measuresOf(&d.counts), measuresOf(&d.keys)
-	for i := range values {
-		c.values[i] += int32(sign * values[i])
-		c.keys[i] += uint32(sign * keys[i])
-	}
-	for g, n := range d.counts.groups {
-		for len(c.groupValues) <= g {
-			c.groupValues, c.groupKeys = append(c.groupValues, 0), append(c.groupKeys, 0)
-		}
-		c.groupValues[g] += int32(sign * n)
-		if g < len(d.keys.groups) {
-			c.groupKeys[g] += uint32(sign * d.keys.groups[g])
-		}
-	}
 	if !m.restoring { // a restore publishes every cell once, at its end
 		change := m.publishCell(c)
 		change.add(&before, -1)
-		m.publishMonth(d.SpaceID, month, &change)
+		m.publishMonth(d.spaceID, month, &change)
 	}
-	if c.dialogues == 0 {
+	if len(c.members) == 0 {
 		sm.cells[k] = sm.cells[len(sm.cells)-1]
 		sm.cells = sm.cells[:len(sm.cells)-1]
 		if len(sm.cells) == 0 {
 			delete(months, month) // a month left empty lists no row, as after a restore
 		}
 	}
-	m.uniques.changed(d.HeldOn.Year())
+	m.uniques.changed(int(month / 12))
 }
 
 // moveBase takes a dialogue's counts out of the base table before they
 // change, runs change, and puts them back unless the dialogue is
 // retracted. m.mu is held.
-func (m *Model) moveBase(d *Dialogue, change func()) {
+func (m *Model) moveBase(d *record, change func()) {
 	if d.inBase {
 		m.enterBase(d, -1)
 		d.inBase = false
 	}
 	change()
-	if !d.Retracted {
+	if !d.retracted {
 		m.enterBase(d, 1)
 		d.inBase = true
 	}

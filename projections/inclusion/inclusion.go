@@ -16,6 +16,7 @@ package inclusion
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -46,11 +47,24 @@ type Model struct {
 	// a slice per person.
 	links []link
 	// byIndex holds the dialogues by dense index, for links.
-	byIndex []*Dialogue
+	byIndex []*record
 	// groups interns excluded-group codes: tallies count them in slices.
 	groups     []string
 	groupIndex map[string]int
-	dialogues  map[domain.ID]*Dialogue
+	dialogues  map[domain.ID]*record
+	// symbols intern formats, pillars and the details' words; the slabs
+	// hold the dialogues' attendees and packed details, and scratch is
+	// where details are packed before they are copied into theirs.
+	symbols          symbols
+	recordSlab       slab[record]
+	attendeeSlab     slab[uint32]
+	detailSlab       slab[byte]
+	scratch          []byte
+	scratchAttendees []uint32
+	// span is the first and last day any dialogue was held, kept as they
+	// are added; spanStale when one at an end went, until Span looks.
+	span      [2]int32
+	spanStale bool
 	// bySpace holds each space's dialogues sorted by date and id, for
 	// range queries.
 	bySpace map[domain.ID][]dated
@@ -178,7 +192,7 @@ func (s *Space) setDetails(d space.Details) {
 	s.Name, s.Kind, s.Region, s.Locality, s.Pillar, s.ConvenorID = d.Name, d.Kind, d.Region, d.Locality, d.Pillar, d.ConvenorID
 }
 
-// Dialogue is what the model keeps of a dialogue.
+// Dialogue is a dialogue as the model lists it.
 type Dialogue struct {
 	ID        domain.ID          `json:"id"`
 	SpaceID   domain.ID          `json:"spaceId"`
@@ -193,16 +207,47 @@ type Dialogue struct {
 	Facilitators                      []string
 	StakeholderIDs                    []domain.ID
 	Concerns                          []dialogue.Concern
+}
 
-	index uint32   // in Model.byIndex
-	seed  [16]byte // its base cell's block for its records' keys
+// record is what the model keeps of a dialogue: what its figures need in
+// fixed-size fields (a day, symbols, 32-bit counts), and the rest packed
+// (details.go). It is a fifth of a Dialogue's size, so that a node holds
+// millions of events.
+type record struct {
+	id, spaceID    domain.ID
+	day            int32  // held on, days since 1970-01-01
+	index          uint32 // in Model.byIndex
+	format, pillar uint32 // symbols
+	retracted      bool
+	inBase         bool // its counts are in its base cell
+	headcount      [6]int32
 	// attendees are indexes into Model.people in attendance order, with
-	// spokeBit set for those who spoke: a dialogue keeps 4 bytes per
-	// attendee.
+	// spokeBit set for those who spoke: 4 bytes per attendee, in a slab.
 	attendees []uint32
-	counts    counts // this dialogue's contribution, kept current
-	keys      counts // the sums of its records' keys, kept with counts
-	inBase    bool   // its counts are in its base cell
+	share     share  // its contribution to the figures, kept current
+	details   []byte // packed, in a slab
+}
+
+// share is a dialogue's contribution to the figures: its counts by
+// measure and the sums, modulo 2³², of the keys of the records each
+// counts (its cell keys).
+type share struct {
+	values [nMeasures]int32
+	keys   [nMeasures]uint32
+	// groups hold, for each excluded group by Model.groups index, its
+	// count at 2g and its key sum at 2g+1; nil when none attended.
+	groups []uint32
+}
+
+// headcountOf and its inverse hold a headcount in six 32-bit words
+// (dialogue.MaxHeadcount bounds each).
+func headcountOf(h dialogue.Headcount) [6]int32 {
+	return [6]int32{int32(h.YoungWomen), int32(h.AdultWomen), int32(h.YoungMen), int32(h.AdultMen), int32(h.WithDisabilities), int32(h.Displaced)}
+}
+
+func (r *record) headcountAsRecorded() dialogue.Headcount {
+	h := r.headcount
+	return dialogue.Headcount{YoungWomen: int(h[0]), AdultWomen: int(h[1]), YoungMen: int(h[2]), AdultMen: int(h[3]), WithDisabilities: int(h[4]), Displaced: int(h[5])}
 }
 
 const spokeBit = 1 << 31
@@ -248,7 +293,9 @@ func (m *Model) Reset() {
 	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
 	m.people, m.personIndex, m.links, m.byIndex = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, nil
 	m.groups, m.groupIndex = nil, map[string]int{}
-	m.dialogues = map[domain.ID]*Dialogue{}
+	m.dialogues = map[domain.ID]*record{}
+	m.symbols, m.recordSlab, m.attendeeSlab, m.detailSlab = newSymbols(), slab[record]{}, slab[uint32]{}, slab[byte]{}
+	m.span, m.spanStale = [2]int32{math.MaxInt32, math.MinInt32}, false
 	m.bySpace = map[domain.ID][]dated{}
 	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
 	m.spaceSums, m.regionSums = map[domain.ID]*monthSums{}, map[string]*monthSums{}
@@ -290,9 +337,10 @@ func (m *Model) Apply(ev projections.Event) error {
 	case participant.Erased:
 		// The demographics stay: aggregates still count the attendance.
 	case dialogue.Held:
-		d := &Dialogue{ID: id, SpaceID: e.SpaceID, HeldOn: e.HeldOn, Pillar: e.Pillar,
-			Format: e.Format, Title: e.Title, Locality: e.Locality, Language: e.Language, Topics: e.Topics,
-			DurationMinutes: e.DurationMinutes, Facilitators: e.Facilitators, StakeholderIDs: e.StakeholderIDs, Concerns: e.Concerns}
+		d := m.recordSlab.next()
+		d.id, d.spaceID, d.day, d.format, d.pillar = id, e.SpaceID, dayOf(e.HeldOn), m.symbols.of(e.Format), m.symbols.of(e.Pillar)
+		dd := detailsOf(&e.Record)
+		d.details = m.pack(&dd)
 		m.add(d)
 		m.setAttendance(d, e.Attendance)
 		m.index(d)
@@ -306,9 +354,8 @@ func (m *Model) Apply(ev projections.Event) error {
 		}
 	case dialogue.Retracted:
 		if d := m.dialogues[id]; d != nil {
-			m.moveBase(d, func() { d.Retracted = true })
-			list := m.bySpace[d.SpaceID]
-			m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
+			m.moveBase(d, func() { d.retracted = true })
+			m.unindex(d)
 		}
 	case participant.CodeClaimed:
 		// Not about inclusion.
@@ -371,65 +418,67 @@ func (m *Model) groupOf(code string) int {
 }
 
 // add gives a new dialogue its dense index.
-func (m *Model) add(d *Dialogue) {
+func (m *Model) add(d *record) {
 	d.index = uint32(len(m.byIndex))
-	m.reseed(d)
 	m.byIndex = append(m.byIndex, d)
-	m.dialogues[d.ID] = d
+	m.dialogues[d.id] = d
 }
 
 // correct replaces what a dialogue's record says, in place: its date
 // may move it in its space's list, and its attendance is recounted (a
 // date moves who was young on the day).
-func (m *Model) correct(d *Dialogue, r dialogue.Record) {
+func (m *Model) correct(d *record, r dialogue.Record) {
 	// Its counts leave the cell they are in before its month, format or
 	// pillar can move it; setAttendance's recount enters the new one.
 	if d.inBase {
 		m.enterBase(d, -1)
 		d.inBase = false
 	}
-	if !d.Retracted && r.HeldOn != d.HeldOn {
-		list := m.bySpace[d.SpaceID]
-		m.bySpace[d.SpaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
-		d.HeldOn = r.HeldOn
+	if day := dayOf(r.HeldOn); !d.retracted && day != d.day {
+		m.unindex(d)
+		d.day = day
 		m.index(d)
 	}
-	d.HeldOn, d.Pillar, d.Format, d.Title, d.Locality, d.Language = r.HeldOn, r.Pillar, r.Format, r.Title, r.Locality, r.Language
-	d.Topics, d.DurationMinutes, d.Facilitators, d.StakeholderIDs, d.Concerns = r.Topics, r.DurationMinutes, r.Facilitators, r.StakeholderIDs, r.Concerns
-	m.reseed(d)
+	d.day, d.format, d.pillar = dayOf(r.HeldOn), m.symbols.of(r.Format), m.symbols.of(r.Pillar)
+	dd := detailsOf(&r)
+	d.details = m.pack(&dd)
 	m.setAttendance(d, r.Attendance)
 }
 
-// reseed gives a dialogue its cell's block for its records' keys: the
-// same people entered again, or moved into the cell, make the same keys.
-func (m *Model) reseed(d *Dialogue) {
-	d.seed = m.keys.cellSeed(d.SpaceID, monthIndex(d.HeldOn), d.Format, d.Pillar)
+// seed is a dialogue's cell's block for its records' keys: the same
+// people entered again, or moved into the cell, make the same keys.
+func (m *Model) seed(d *record) [16]byte {
+	return m.keys.cellSeed(d.spaceID, monthOfDay(d.day), m.symbols.word(d.format), m.symbols.word(d.pillar))
 }
 
 // setAttendance replaces a dialogue's attendance and recounts it.
-func (m *Model) setAttendance(d *Dialogue, a dialogue.Attendance) {
+func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
 	for _, a := range d.attendees {
 		i, _ := attendee(a)
 		m.unlink(i, d.index)
 	}
-	d.Headcount, d.attendees = a.Headcount, d.attendees[:0]
-	if d.attendees == nil && len(a.Attendees) > 0 {
-		d.attendees = make([]uint32, 0, len(a.Attendees))
-	}
+	d.headcount = headcountOf(a.Headcount)
+	attendees := m.scratchAttendees[:0]
 	for _, at := range a.Attendees {
-		m.attend(d, m.personOf(at.ParticipantID), at.Spoke)
+		i := m.personOf(at.ParticipantID)
+		if at.Spoke {
+			i |= spokeBit
+		}
+		attendees = append(attendees, i)
+	}
+	m.scratchAttendees = attendees
+	d.attendees = m.attendeeSlab.copyOf(attendees)
+	for _, a := range d.attendees {
+		i, _ := attendee(a)
+		m.link(i, d.index)
 	}
 	m.recount(d)
 }
 
-// attend adds person i to a dialogue and to the person's chain.
-func (m *Model) attend(d *Dialogue, i uint32, spoke bool) {
-	if spoke {
-		d.attendees = append(d.attendees, i|spokeBit)
-	} else {
-		d.attendees = append(d.attendees, i)
-	}
-	m.links = append(m.links, link{dialogue: d.index, next: m.people.lastLink[i]})
+// link adds an attendance of person i at dialogue di to the person's
+// chain.
+func (m *Model) link(i, di uint32) {
+	m.links = append(m.links, link{dialogue: di, next: m.people.lastLink[i]})
 	m.people.lastLink[i] = uint32(len(m.links))
 }
 
@@ -456,29 +505,63 @@ type dated struct {
 
 func dayOf(d domain.Date) int32 { return int32(d.Time().Unix() / 86400) }
 
+// monthOfDay is monthIndex of a day, in integer arithmetic: views call it
+// per dialogue. It is the civil calendar's conversion from days since
+// 1970-01-01 (proleptic Gregorian, in eras of 400 years).
+func monthOfDay(day int32) int32 {
+	z := int64(day) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	month := mp + 3 // March = 3 … February = 14
+	year := yoe + era*400
+	if month > 12 {
+		month -= 12
+		year++
+	}
+	return int32(year*12 + month - 1)
+}
+
 func dateOfDay(day int32) domain.Date { return domain.DateOf(time.Unix(int64(day)*86400, 0).UTC()) }
 
 // index inserts a dialogue into its space's list, kept sorted by date and
-// then id so the order never depends on arrival.
-func (m *Model) index(d *Dialogue) {
-	list := m.bySpace[d.SpaceID]
-	entry := dated{dayOf(d.HeldOn), d.index}
+// then id so the order never depends on arrival, and widens the span.
+func (m *Model) index(d *record) {
+	list := m.bySpace[d.spaceID]
+	entry := dated{d.day, d.index}
 	i := sort.Search(len(list), func(i int) bool { return !m.datedBefore(list[i], entry) })
-	m.bySpace[d.SpaceID] = slices.Insert(list, i, entry)
+	m.bySpace[d.spaceID] = slices.Insert(list, i, entry)
+	m.span = [2]int32{min(m.span[0], d.day), max(m.span[1], d.day)}
+}
+
+// unindex takes a dialogue out of its space's list. The span is looked at
+// again only when the dialogue held one of its ends.
+func (m *Model) unindex(d *record) {
+	list := m.bySpace[d.spaceID]
+	m.bySpace[d.spaceID] = slices.DeleteFunc(list, func(x dated) bool { return x.index == d.index })
+	if d.day == m.span[0] || d.day == m.span[1] {
+		m.spanStale = true
+	}
 }
 
 func (m *Model) datedBefore(a, b dated) bool {
 	if a.day != b.day {
 		return a.day < b.day
 	}
-	return m.byIndex[a.index].ID.Compare(m.byIndex[b.index].ID) < 0
+	return m.byIndex[a.index].id.Compare(m.byIndex[b.index].id) < 0
 }
 
-func dialogueBefore(a, b *Dialogue) bool {
-	if a.HeldOn != b.HeldOn {
-		return a.HeldOn.Before(b.HeldOn)
+// recordBefore orders dialogues by day, then id: the lists' order.
+func recordBefore(a, b *record) bool {
+	if a.day != b.day {
+		return a.day < b.day
 	}
-	return a.ID.Compare(b.ID) < 0
+	return a.id.Compare(b.id) < 0
 }
 
 // readsInclusion reports whether an event is of an aggregate the

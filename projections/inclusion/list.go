@@ -2,6 +2,7 @@ package inclusion
 
 import (
 	"slices"
+	"sort"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -30,7 +31,9 @@ type DialogueRow struct {
 
 // Dialogues lists the dialogues a query selects, oldest first (by date,
 // then id) or newest first, a page at a time; more reports whether
-// another page follows.
+// another page follows. Each space's list is already in order, so a page
+// merges their heads: its cost grows with the page and the spaces, not
+// with the dialogues of the range.
 func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -38,7 +41,11 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var selected []*Dialogue
+	merge := listMerge{model: m, newest: q.Newest}
+	var after *record
+	if q.After != nil {
+		after = m.dialogues[*q.After]
+	}
 	for id, list := range m.bySpace {
 		if q.SpaceID != nil && id != *q.SpaceID {
 			continue
@@ -46,55 +53,137 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 		if s := m.spaces[id]; q.Region != "" && (s == nil || s.Region != q.Region) {
 			continue
 		}
-		for _, d := range m.inRange(list, q.Query) {
-			if (q.Pillar == "" || d.Pillar == q.Pillar) && (q.Format == "" || d.Format == q.Format) &&
-				(q.StakeholderID == nil || slices.Contains(d.StakeholderIDs, *q.StakeholderID)) {
-				selected = append(selected, d)
-			}
+		merge.push(m.pastCursor(m.datedInRange(list, q.Query), after, q.Newest))
+	}
+	for d := merge.next(); d != nil; d = merge.next() {
+		if !m.listed(d, q) {
+			continue
 		}
-	}
-	before := dialogueBefore
-	if q.Newest {
-		before = func(a, b *Dialogue) bool { return dialogueBefore(b, a) }
-	}
-	slices.SortFunc(selected, func(a, b *Dialogue) int {
-		if before(a, b) {
-			return -1
+		if len(rows) == limit {
+			return rows, true
 		}
-		return 1
-	})
-	if q.After != nil {
-		if after, ok := m.dialogues[*q.After]; ok {
-			i, _ := slices.BinarySearchFunc(selected, after, func(d, target *Dialogue) int {
-				if d == target || !before(d, target) {
-					return 1
-				}
-				return -1
-			})
-			for i < len(selected) && !before(after, selected[i]) {
-				i++
-			}
-			selected = selected[i:]
-		}
-	}
-	if len(selected) > limit {
-		selected, more = selected[:limit], true
-	}
-	for _, d := range selected {
 		rows = append(rows, m.row(d))
 	}
-	return rows, more
+	return rows, false
 }
 
-// row copies a dialogue with its attendees and figures.
-func (m *Model) row(d *Dialogue) DialogueRow {
+// listed reports whether a dialogue passes a list's pillar, format and
+// stakeholder.
+func (m *Model) listed(d *record, q ListQuery) bool {
+	if !m.isSymbol(d.pillar, q.Pillar) || !m.isSymbol(d.format, q.Format) {
+		return false
+	}
+	return q.StakeholderID == nil || slices.Contains(m.unpack(d.details).StakeholderIDs, *q.StakeholderID)
+}
+
+// pastCursor is the part of a space's sorted list that comes after a
+// cursor's dialogue in the list's order (all of it without one).
+func (m *Model) pastCursor(list []dated, after *record, newest bool) []dated {
+	if after == nil {
+		return list
+	}
+	// i is the first entry not before the cursor's.
+	i := sort.Search(len(list), func(i int) bool { return !recordBefore(m.byIndex[list[i].index], after) })
+	if newest {
+		return list[:i]
+	}
+	if i < len(list) && list[i].index == after.index {
+		i++
+	}
+	return list[i:]
+}
+
+// listMerge merges spaces' sorted lists: a heap of their heads, smallest
+// (or, newest, largest) first.
+type listMerge struct {
+	model  *Model
+	newest bool
+	heads  [][]dated // each non-empty; oldest-first lists are read from the front, newest-first from the back
+}
+
+func (l *listMerge) head(k int) *record {
+	list := l.heads[k]
+	if l.newest {
+		return l.model.byIndex[list[len(list)-1].index]
+	}
+	return l.model.byIndex[list[0].index]
+}
+
+func (l *listMerge) less(a, b int) bool {
+	if l.newest {
+		return recordBefore(l.head(b), l.head(a))
+	}
+	return recordBefore(l.head(a), l.head(b))
+}
+
+func (l *listMerge) push(list []dated) {
+	if len(list) == 0 {
+		return
+	}
+	l.heads = append(l.heads, list)
+	for k := len(l.heads) - 1; k > 0; {
+		parent := (k - 1) / 2
+		if !l.less(k, parent) {
+			break
+		}
+		l.heads[k], l.heads[parent] = l.heads[parent], l.heads[k]
+		k = parent
+	}
+}
+
+// next takes the first head, nil when every list is spent.
+func (l *listMerge) next() *record {
+	if len(l.heads) == 0 {
+		return nil
+	}
+	d := l.head(0)
+	if l.newest {
+		l.heads[0] = l.heads[0][:len(l.heads[0])-1]
+	} else {
+		l.heads[0] = l.heads[0][1:]
+	}
+	if len(l.heads[0]) == 0 {
+		last := len(l.heads) - 1
+		l.heads[0] = l.heads[last]
+		l.heads = l.heads[:last]
+	}
+	l.down(0)
+	return d
+}
+
+func (l *listMerge) down(k int) {
+	for {
+		smallest := k
+		for _, c := range []int{2*k + 1, 2*k + 2} {
+			if c < len(l.heads) && l.less(c, smallest) {
+				smallest = c
+			}
+		}
+		if smallest == k {
+			return
+		}
+		l.heads[k], l.heads[smallest] = l.heads[smallest], l.heads[k]
+		k = smallest
+	}
+}
+
+// row copies a dialogue with its attendees, details and figures.
+func (m *Model) row(d *record) DialogueRow {
 	uniqueKey := 0
 	for _, a := range d.attendees {
 		i, _ := attendee(a)
 		uniqueKey += int(m.people.keys[i])
 	}
-	row := DialogueRow{Dialogue: *d, Figures: m.keyedFigures(&d.counts, &d.keys, len(d.attendees), uniqueKey)}
-	row.Dialogue.attendees, row.Dialogue.counts, row.Dialogue.keys, row.Dialogue.seed, row.Dialogue.index = nil, counts{}, counts{}, [16]byte{}, 0
+	var c, k counts
+	c.addShare(&d.share, false)
+	k.addShare(&d.share, true)
+	dd := m.unpack(d.details)
+	row := DialogueRow{Figures: m.keyedFigures(&c, &k, len(d.attendees), uniqueKey), Dialogue: Dialogue{
+		ID: d.id, SpaceID: d.spaceID, HeldOn: dateOfDay(d.day), Pillar: m.symbols.word(d.pillar), Format: m.symbols.word(d.format),
+		Headcount: d.headcountAsRecorded(), Retracted: d.retracted,
+		Title: dd.Title, Locality: dd.Locality, Language: dd.Language, Topics: dd.Topics, DurationMinutes: dd.DurationMinutes,
+		Facilitators: dd.Facilitators, StakeholderIDs: dd.StakeholderIDs, Concerns: dd.Concerns,
+	}}
 	for _, a := range d.attendees {
 		i, spoke := attendee(a)
 		row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})
@@ -122,21 +211,21 @@ func (m *Model) Attended(participantID domain.ID) []domain.ID {
 	if !ok {
 		return nil
 	}
-	var list []*Dialogue
+	var list []*record
 	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
-		if d := m.byIndex[m.links[l-1].dialogue]; !d.Retracted {
+		if d := m.byIndex[m.links[l-1].dialogue]; !d.retracted {
 			list = append(list, d)
 		}
 	}
-	slices.SortFunc(list, func(a, b *Dialogue) int {
-		if dialogueBefore(b, a) {
+	slices.SortFunc(list, func(a, b *record) int {
+		if recordBefore(b, a) {
 			return -1
 		}
 		return 1
 	})
 	ids := make([]domain.ID, len(list))
 	for k, d := range list {
-		ids[k] = d.ID
+		ids[k] = d.id
 	}
 	return ids
 }

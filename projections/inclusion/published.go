@@ -28,8 +28,18 @@ func lastDayOfMonth(month int32) domain.Date {
 	return domain.DateOf(firstDayOfMonth(month+1).Time().AddDate(0, 0, -1))
 }
 
-// bucketMonths is how many months a bucket spans.
-var bucketMonths = map[Bucket]int32{Month: 1, Quarter: 3, Year: 12}
+// monthsPer is how many months a bucket spans (0 for none).
+func monthsPer(b Bucket) int32 {
+	switch b {
+	case Month:
+		return 1
+	case Quarter:
+		return 3
+	case Year:
+		return 12
+	}
+	return 0
+}
 
 // Published answers a query from the base table: every figure is the sum
 // of the published base cells it covers, so two answers differ only by
@@ -104,7 +114,7 @@ func (m *Model) published(ctx context.Context, q Query, lo, hi int32, part *tall
 	v := View{From: q.From, To: q.To}
 	var total tally
 	var rows map[int32]*tally
-	width := bucketMonths[q.Bucket]
+	width := monthsPer(q.Bucket)
 	if width > 0 {
 		rows = map[int32]*tally{}
 	}
@@ -200,12 +210,17 @@ func (m *Model) selectedCells(sm *spaceMonth, q Query) *tally {
 	var sum tally
 	for i := range sm.cells {
 		c := &sm.cells[i]
-		if (q.Format == "" || c.format == q.Format) && (q.Pillar == "" || c.pillar == q.Pillar) {
+		if m.isSymbol(c.format, q.Format) && m.isSymbol(c.pillar, q.Pillar) {
 			p := m.publishCell(c)
 			sum.add(&p, 1)
 		}
 	}
 	return &sum
+}
+
+// isSymbol reports whether symbol i is word, or word is "" (any).
+func (m *Model) isSymbol(i uint32, word string) bool {
+	return word == "" || m.symbols.word(i) == word
 }
 
 // publishedRows lists a view's buckets in order: every bucket of a
@@ -274,18 +289,18 @@ func (m *Model) UniqueInYear(spaceID *domain.ID, region string, year int) (count
 		return count, key
 	}
 	q := Query{SpaceID: spaceID, Region: region, From: domain.NewDate(year, 1, 1), To: domain.NewDate(year, 12, 31)}
-	var selected []*Dialogue
+	var selected []dated
 	if spaceID != nil {
 		if s, ok := m.spaces[*spaceID]; ok && (region == "" || s.Region == region) {
-			selected = m.inRange(m.bySpace[*spaceID], q)
+			selected = m.datedInRange(m.bySpace[*spaceID], q)
 		}
 	} else {
-		selected = m.acrossSpaces(q)
+		selected = m.acrossSpaces(q) // in no order: a bitmap does not need one
 	}
 	seen := getBitmap(m.people.len())
 	defer seen.release()
-	for _, d := range selected {
-		for _, a := range d.attendees {
+	for _, x := range selected {
+		for _, a := range m.byIndex[x.index].attendees {
 			if i, _ := attendee(a); seen.add(i) {
 				key += m.people.keys[i]
 			}

@@ -1,7 +1,6 @@
 package inclusion
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -97,7 +96,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	v := View{From: q.From, To: q.To}
-	var selected []*Dialogue
+	var selected []dated
 	if q.SpaceID != nil {
 		s, ok := m.spaces[*q.SpaceID]
 		if !ok {
@@ -106,14 +105,14 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		t := s.Targets
 		v.Targets = &t
 		if q.Region == "" || s.Region == q.Region { // filters combine: a space and another region select nothing
-			selected = m.inRange(m.bySpace[s.ID], q)
+			selected = m.datedInRange(m.bySpace[s.ID], q) // in order already
 		}
-	} else {
-		selected = m.acrossSpaces(q)
+	} else if selected = m.acrossSpaces(q); q.Bucket != NoBucket {
+		selected = byBucket(selected, q.Bucket)
 	}
-	// Dialogues come sorted by date, so each bucket's are contiguous: one
-	// bitmap counts the whole range's unique participants, another each
-	// bucket's, cleared between buckets.
+	// Each bucket's dialogues are contiguous: one bitmap counts the whole
+	// range's unique participants, another each bucket's, cleared between
+	// buckets.
 	var total, current, totalKeys, currentKeys counts
 	uniqueKey, bucketUniqueKey := 0, 0
 	all := getBitmap(m.people.len())
@@ -121,7 +120,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	inBucket := getBitmap(m.people.len())
 	defer inBucket.release()
 	var period Period
-	open := false
+	open, bucket := false, int32(0)
 	closeBucket := func() {
 		if open {
 			v.Rows = append(v.Rows, Row{Period: clip(period, q), Figures: m.keyedFigures(&current, &currentKeys, inBucket.count, bucketUniqueKey)})
@@ -129,15 +128,16 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			inBucket.reset()
 		}
 	}
-	for i, d := range selected {
+	for i, x := range selected {
 		if i%512 == 511 && ctx.Err() != nil {
 			return View{}, ctx.Err()
 		}
-		if q.Pillar != "" && d.Pillar != q.Pillar || q.Format != "" && d.Format != q.Format {
+		d := m.byIndex[x.index]
+		if !m.isSymbol(d.pillar, q.Pillar) || !m.isSymbol(d.format, q.Format) {
 			continue
 		}
-		total.add(&d.counts)
-		totalKeys.add(&d.keys)
+		total.addShare(&d.share, false)
+		totalKeys.addShare(&d.share, true)
 		for _, a := range d.attendees {
 			if i, _ := attendee(a); all.add(i) {
 				uniqueKey += int(m.people.keys[i])
@@ -146,12 +146,12 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		if q.Bucket == NoBucket {
 			continue
 		}
-		if p := bucketOf(d.HeldOn, q.Bucket); !open || p != period {
+		if b := bucketStart(x.day, q.Bucket); !open || b != bucket {
 			closeBucket()
-			period, open = p, true
+			period, open, bucket = bucketPeriod(b, q.Bucket), true, b
 		}
-		current.add(&d.counts)
-		currentKeys.add(&d.keys)
+		current.addShare(&d.share, false)
+		currentKeys.addShare(&d.share, true)
 		for _, a := range d.attendees {
 			if i, _ := attendee(a); inBucket.add(i) {
 				bucketUniqueKey += int(m.people.keys[i])
@@ -180,23 +180,57 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 }
 
 // acrossSpaces returns the dialogues of every space of q's region (every
-// space for none) within q's dates, sorted by day. By day alone, on the
-// spaces' small dated entries: the figures do not depend on the order
-// within a day, and sorting the dialogues themselves chased a pointer per
-// comparison (a quarter of a year of every region's time). m.mu is held.
-func (m *Model) acrossSpaces(q Query) []*Dialogue {
+// space for none) within q's dates, in no order: a sort would cost more
+// than the view (a third of a region's, growing faster than the data),
+// and only buckets need one (byBucket). m.mu is held.
+func (m *Model) acrossSpaces(q Query) []dated {
 	var days []dated
 	for id, list := range m.bySpace {
 		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
 			days = append(days, m.datedInRange(list, q)...)
 		}
 	}
-	slices.SortFunc(days, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
-	out := make([]*Dialogue, len(days))
-	for k, x := range days {
-		out[k] = m.byIndex[x.index]
+	return days
+}
+
+// byBucket orders dialogues by bucket, in one counting pass: buckets are
+// months apart, so there are few of them however many dialogues.
+func byBucket(days []dated, b Bucket) []dated {
+	if len(days) == 0 {
+		return days
+	}
+	width := monthsPer(b)
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, x := range days {
+		k := bucketStart(x.day, b)
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	starts := make([]int, (hi-lo)/width+2)
+	for _, x := range days {
+		starts[(bucketStart(x.day, b)-lo)/width+1]++
+	}
+	for k := 1; k < len(starts); k++ {
+		starts[k] += starts[k-1]
+	}
+	out := make([]dated, len(days))
+	for _, x := range days {
+		k := (bucketStart(x.day, b) - lo) / width
+		out[starts[k]] = x
+		starts[k]++
 	}
 	return out
+}
+
+// bucketStart is the month index (monthIndex) that starts the bucket of
+// kind b holding a day.
+func bucketStart(day int32, b Bucket) int32 {
+	month := monthOfDay(day)
+	return month - month%monthsPer(b)
+}
+
+// bucketPeriod is the bucket of kind b that starts at a month.
+func bucketPeriod(start int32, b Bucket) Period {
+	return Period{firstDayOfMonth(start), lastDayOfMonth(start + monthsPer(b) - 1)}
 }
 
 // Selected counts the dialogues a query's space, region and dates select,
@@ -220,20 +254,34 @@ func (m *Model) Selected(q Query) int {
 }
 
 // Span is the first and last day any dialogue was held (zero dates when
-// none was).
+// none was), kept as dialogues are listed: looked up per request, it
+// must not read every space.
 func (m *Model) Span() (first, last domain.Date) {
 	m.mu.RLock()
+	if m.spanStale {
+		m.mu.RUnlock()
+		m.mu.Lock()
+		m.respan()
+		m.mu.Unlock()
+		m.mu.RLock()
+	}
 	defer m.mu.RUnlock()
+	if m.span[0] > m.span[1] {
+		return domain.Date{}, domain.Date{}
+	}
+	return dateOfDay(m.span[0]), dateOfDay(m.span[1])
+}
+
+// respan finds the span again, after a dialogue at one of its ends left.
+// m.mu is held.
+func (m *Model) respan() {
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, list := range m.bySpace {
 		if len(list) > 0 {
 			lo, hi = min(lo, list[0].day), max(hi, list[len(list)-1].day)
 		}
 	}
-	if lo > hi {
-		return domain.Date{}, domain.Date{}
-	}
-	return dateOfDay(lo), dateOfDay(hi)
+	m.span, m.spanStale = [2]int32{lo, hi}, false
 }
 
 // Buckets counts the buckets of kind b from one day to another, both
@@ -250,16 +298,6 @@ func Buckets(from, to domain.Date, b Bucket) int {
 		return (to.Year()*4 + (int(to.Month())-1)/3) - (from.Year()*4 + (int(from.Month())-1)/3) + 1
 	}
 	return to.Year() - from.Year() + 1
-}
-
-// inRange returns the dialogues of a date-sorted list within q's dates.
-func (m *Model) inRange(list []dated, q Query) []*Dialogue {
-	within := m.datedInRange(list, q)
-	out := make([]*Dialogue, len(within))
-	for k, x := range within {
-		out[k] = m.byIndex[x.index]
-	}
-	return out
 }
 
 // datedInRange is the part of a date-sorted list within q's dates.

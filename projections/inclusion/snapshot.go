@@ -87,11 +87,11 @@ func (m *Model) writePeople(w *binsnap.Writer) (rank []uint32) {
 // writeDialogues writes the dialogues sorted by id, their attendees by
 // rank, and returns each dialogue's place in that order by its index.
 func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank []uint32) {
-	dialogues := make([]*Dialogue, 0, len(m.dialogues))
+	dialogues := make([]*record, 0, len(m.dialogues))
 	for _, d := range m.dialogues {
 		dialogues = append(dialogues, d)
 	}
-	slices.SortFunc(dialogues, func(a, b *Dialogue) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(dialogues, func(a, b *record) int { return a.id.Compare(b.id) })
 	dialogueRank = make([]uint32, len(m.byIndex))
 	w.Uint(uint64(len(dialogues)))
 	for r, d := range dialogues {
@@ -101,28 +101,28 @@ func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank [
 	return dialogueRank
 }
 
-func (m *Model) writeDialogue(w *binsnap.Writer, d *Dialogue, rank []uint32) {
-	w.ID(d.ID)
-	w.ID(d.SpaceID)
-	w.Date(d.HeldOn)
-	w.String(d.Pillar)
-	w.Bool(d.Retracted)
-	h := d.Headcount
-	for _, n := range []int{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced} {
+func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
+	w.ID(d.id)
+	w.ID(d.spaceID)
+	w.Date(dateOfDay(d.day))
+	w.String(m.symbols.word(d.pillar))
+	w.Bool(d.retracted)
+	for _, n := range d.headcount {
 		w.Uint(uint64(n))
 	}
-	for _, x := range []string{d.Format, d.Title, d.Locality, d.Language} {
+	dd := m.unpack(d.details)
+	for _, x := range []string{m.symbols.word(d.format), dd.Title, dd.Locality, dd.Language} {
 		w.String(x)
 	}
-	w.Uint(uint64(d.DurationMinutes))
-	writeStrings(w, d.Topics)
-	writeStrings(w, d.Facilitators)
-	w.Uint(uint64(len(d.StakeholderIDs)))
-	for _, id := range d.StakeholderIDs {
+	w.Uint(uint64(dd.DurationMinutes))
+	writeStrings(w, dd.Topics)
+	writeStrings(w, dd.Facilitators)
+	w.Uint(uint64(len(dd.StakeholderIDs)))
+	for _, id := range dd.StakeholderIDs {
 		w.ID(id)
 	}
-	w.Uint(uint64(len(d.Concerns)))
-	for _, c := range d.Concerns {
+	w.Uint(uint64(len(dd.Concerns)))
+	for _, c := range dd.Concerns {
 		w.String(c.Category)
 		w.String(c.Summary)
 	}
@@ -135,8 +135,11 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *Dialogue, rank []uint32) {
 		}
 		w.Uint(r)
 	}
-	m.writeCounts(w, &d.counts)
-	m.writeCounts(w, &d.keys)
+	var c, k counts
+	c.addShare(&d.share, false)
+	k.addShare(&d.share, true)
+	m.writeCounts(w, &c)
+	m.writeCounts(w, &k)
 }
 
 // writeLinks writes the attendance chains as they are, with dialogues by
@@ -292,36 +295,26 @@ func (m *Model) readPeople(r *binsnap.Reader) error {
 // order, and indexes them by space.
 func (m *Model) readDialogues(r *binsnap.Reader) error {
 	n := r.Count()
-	m.dialogues = make(map[domain.ID]*Dialogue, min(n, 1<<20))
-	m.byIndex = make([]*Dialogue, 0, min(n, 1<<20))
-	// Dialogues and their attendees are allocated in slabs: a million
-	// small allocations cost more than reading them.
-	var dialogueSlab []Dialogue
-	var attendeeSlab []uint32
+	m.dialogues = make(map[domain.ID]*record, min(n, 1<<20))
+	m.byIndex = make([]*record, 0, min(n, 1<<20))
 	for range n {
-		if len(dialogueSlab) == 0 {
-			dialogueSlab = make([]Dialogue, min(n-len(m.byIndex), 1<<14))
-		}
-		d := &dialogueSlab[0]
-		dialogueSlab = dialogueSlab[1:]
-		readDialogueRecord(r, d)
+		d := m.recordSlab.next()
+		m.readDialogueRecord(r, d)
 		k := r.Count()
 		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		if cap(attendeeSlab)-len(attendeeSlab) < k {
-			attendeeSlab = make([]uint32, 0, max(k, 1<<16))
-		}
-		d.attendees = attendeeSlab[len(attendeeSlab) : len(attendeeSlab) : len(attendeeSlab)+k]
-		attendeeSlab = attendeeSlab[:len(attendeeSlab)+k]
 		m.add(d)
 		if err := m.readAttendees(r, d, k); err != nil {
 			return err
 		}
-		m.readCounts(r, &d.counts)
-		m.readCounts(r, &d.keys)
-		if !d.Retracted {
-			m.bySpace[d.SpaceID] = append(m.bySpace[d.SpaceID], dated{dayOf(d.HeldOn), d.index})
+		var c, keys counts
+		m.readCounts(r, &c)
+		m.readCounts(r, &keys)
+		d.share = m.shareOf(&c, &keys, nil)
+		if !d.retracted {
+			m.bySpace[d.spaceID] = append(m.bySpace[d.spaceID], dated{d.day, d.index})
+			m.span = [2]int32{min(m.span[0], d.day), max(m.span[1], d.day)}
 			m.enterBase(d, 1)
 			d.inBase = true
 		}
@@ -342,44 +335,44 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 
 // readDialogueRecord reads what was recorded of a dialogue, up to its
 // attendees.
-func readDialogueRecord(r *binsnap.Reader, d *Dialogue) {
-	d.ID, d.SpaceID = r.ID(), r.ID()
-	d.HeldOn = r.Date()
-	d.Pillar, d.Retracted = r.Symbol(), r.Bool()
-	h := &d.Headcount
-	for _, n := range []*int{&h.YoungWomen, &h.AdultWomen, &h.YoungMen, &h.AdultMen, &h.WithDisabilities, &h.Displaced} {
-		*n = int(r.Uint())
+func (m *Model) readDialogueRecord(r *binsnap.Reader, d *record) {
+	d.id, d.spaceID = r.ID(), r.ID()
+	d.day = dayOf(r.Date())
+	d.pillar, d.retracted = m.symbols.of(r.Symbol()), r.Bool()
+	for i := range d.headcount {
+		d.headcount[i] = int32(min(r.Uint(), dialogue.MaxHeadcount))
 	}
-	d.Format, d.Title, d.Locality, d.Language = r.Symbol(), r.String(), r.Symbol(), r.Symbol()
-	d.DurationMinutes = int(r.Uint())
-	d.Topics, d.Facilitators = readStrings(r), readStrings(r)
+	d.format = m.symbols.of(r.Symbol())
+	dd := details{Title: r.String(), Locality: r.Symbol(), Language: r.Symbol(), DurationMinutes: int(min(r.Uint(), math.MaxInt32))}
+	dd.Topics, dd.Facilitators = readStrings(r), readStrings(r)
 	for range r.Count() {
 		if r.Err() != nil {
 			break
 		}
-		d.StakeholderIDs = append(d.StakeholderIDs, r.ID())
+		dd.StakeholderIDs = append(dd.StakeholderIDs, r.ID())
 	}
 	for range r.Count() {
 		if r.Err() != nil {
 			break
 		}
-		d.Concerns = append(d.Concerns, dialogue.Concern{Category: r.Symbol(), Summary: r.String()})
+		dd.Concerns = append(dd.Concerns, dialogue.Concern{Category: r.Symbol(), Summary: r.String()})
 	}
+	d.details = m.pack(&dd)
 }
 
 // readAttendees reads a dialogue's k attendees, each a person's rank and
-// whether they spoke, into the room its slab left for them.
-func (m *Model) readAttendees(r *binsnap.Reader, d *Dialogue, k int) error {
+// whether they spoke, into the attendee slab.
+func (m *Model) readAttendees(r *binsnap.Reader, d *record, k int) error {
+	attendees := m.scratchAttendees[:0]
 	for range k {
 		a := r.Uint()
 		if r.Err() != nil || a>>1 >= uint64(m.people.len()) {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		d.attendees = append(d.attendees, uint32(a>>1)|uint32(a&1)<<31)
+		attendees = append(attendees, uint32(a>>1)|uint32(a&1)<<31)
 	}
-	if len(d.attendees) == 0 {
-		d.attendees = nil
-	}
+	m.scratchAttendees = attendees
+	d.attendees = m.attendeeSlab.copyOf(attendees)
 	return nil
 }
 

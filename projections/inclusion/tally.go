@@ -39,18 +39,84 @@ func (c *counts) add(o *counts) {
 // recount computes a dialogue's contribution from its attendance and its
 // attendees' current profiles, on the dialogue's date: its counts, and
 // the sums of the keys of the records each count counts (its cell keys).
-func (m *Model) recount(d *Dialogue) {
+func (m *Model) recount(d *record) {
 	c, k := counts{dialogues: 1}, counts{}
+	on, seed := dateOfDay(d.day), m.seed(d)
 	for _, a := range d.attendees {
 		i, _ := attendee(a)
-		m.countAttendance(&c, i, d.HeldOn, 1)
-		m.countAttendance(&k, i, d.HeldOn, int(m.keys.attendance(d.seed, m.people.keys[i])))
+		m.countAttendance(&c, i, on, 1)
+		m.countAttendance(&k, i, on, int(m.keys.attendance(seed, m.people.keys[i])))
 	}
-	h := d.Headcount
+	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
-	countHeadcount(&k, m.keys.headcount(d.seed, h))
-	k.wrap()
-	m.moveBase(d, func() { d.counts, d.keys = c, k })
+	countHeadcount(&k, m.keys.headcount(seed, h))
+	m.moveBase(d, func() { d.share = m.shareOf(&c, &k, d.share.groups) })
+}
+
+// shareOf holds counts and their key sums in 32 bits, reusing groups'
+// room when it is large enough.
+func (m *Model) shareOf(c, k *counts, groups []uint32) share {
+	var s share
+	values, keys := measuresOf(c), measuresOf(k)
+	for i := range values {
+		s.values[i], s.keys[i] = int32(values[i]), uint32(keys[i])
+	}
+	n := len(c.groups)
+	for n > 0 && c.groups[n-1] == 0 {
+		n--
+	}
+	if n == 0 {
+		return s
+	}
+	if cap(groups) < 2*n {
+		groups = make([]uint32, 2*n)
+	}
+	s.groups = groups[:2*n]
+	for g := range n {
+		s.groups[2*g] = uint32(c.groups[g])
+		if g < len(k.groups) {
+			s.groups[2*g+1] = uint32(k.groups[g])
+		} else {
+			s.groups[2*g+1] = 0
+		}
+	}
+	return s
+}
+
+// addShare adds a dialogue's counts (or, keys, its key sums) to a sum.
+func (c *counts) addShare(s *share, keys bool) {
+	var n [nMeasures]int
+	for i := range n {
+		if keys {
+			n[i] = int(s.keys[i])
+		} else {
+			n[i] = int(s.values[i])
+		}
+	}
+	if !keys {
+		c.dialogues++
+	}
+	c.registered += n[mRegistered]
+	c.unregistered += n[mUnregistered]
+	c.women += n[mWomen]
+	c.men += n[mMen]
+	c.youth += n[mYouth]
+	c.youngWomen += n[mYoungWomen]
+	c.youngMen += n[mYoungMen]
+	c.ageUnknown += n[mAgeUnknown]
+	c.disabilities += n[mDisabilities]
+	c.displaced += n[mDisplaced]
+	groups := len(s.groups) / 2
+	if len(c.groups) < groups {
+		c.groups = append(c.groups, make([]int, groups-len(c.groups))...)
+	}
+	at := 0
+	if keys {
+		at = 1
+	}
+	for g := range groups {
+		c.groups[g] += int(s.groups[2*g+at])
+	}
 }
 
 // countAttendance adds w to every count a registered attendee is in: 1
@@ -107,16 +173,6 @@ func countHeadcount(c *counts, u units) {
 	c.youngMen += u.youngMen
 	c.disabilities += u.withDisabilities
 	c.displaced += u.displaced
-}
-
-// wrap reduces key sums modulo 2³², which is all a cell key keeps.
-func (c *counts) wrap() {
-	for _, n := range []*int{&c.dialogues, &c.registered, &c.unregistered, &c.women, &c.men, &c.youth, &c.youngWomen, &c.youngMen, &c.ageUnknown, &c.disabilities, &c.displaced} {
-		*n = int(uint32(*n))
-	}
-	for g := range c.groups {
-		c.groups[g] = int(uint32(c.groups[g]))
-	}
 }
 
 // keyedFigures turns summed counts and their key sums into Figures with
