@@ -2,9 +2,11 @@ package inclusion_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -239,6 +241,9 @@ func checkQuery(rt *rapid.T, model, restored *inclusion.Model, simple *world, q 
 		}
 		views = append(views, v)
 		checkList(rt, m, q, v.Total)
+		if first, last := m.Span(); first != simple.first() || last != simple.last() {
+			rt.Fatalf("span %s to %s, want %s to %s", first, last, simple.first(), simple.last())
+		}
 		// What the cost model prices: every dialogue the view scans,
 		// exactly when no pillar narrows them and filters agree.
 		if n := m.Selected(q); n < v.Total.Dialogues || q.Pillar == "" && q.Region == "" && n != v.Total.Dialogues {
@@ -318,6 +323,34 @@ func checkList(rt *rapid.T, m *inclusion.Model, q inclusion.Query, total inclusi
 	if !reflect.DeepEqual(paged, all) && !(len(paged) == 0 && len(all) == 0) {
 		rt.Fatalf("pages of %d differ from the whole list", size)
 	}
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1].Dialogue, all[i].Dialogue
+		if cmp.Or(a.HeldOn.Time().Compare(b.HeldOn.Time()), a.ID.Compare(b.ID)) >= 0 {
+			rt.Fatalf("the list is not by date then id at %d: %s %s, then %s %s", i, a.HeldOn, a.ID, b.HeldOn, b.ID)
+		}
+	}
+	checkNewestFirst(rt, m, q, all, size)
+}
+
+// checkNewestFirst pages through the list newest first and checks it is
+// the oldest-first list reversed.
+func checkNewestFirst(rt *rapid.T, m *inclusion.Model, q inclusion.Query, oldestFirst []inclusion.DialogueRow, size int) {
+	var paged []inclusion.DialogueRow
+	var after *domain.ID
+	for {
+		page, more := m.Dialogues(inclusion.ListQuery{Query: q, Limit: size, After: after, Newest: true})
+		paged = append(paged, page...)
+		if !more {
+			break
+		}
+		id := page[len(page)-1].Dialogue.ID
+		after = &id
+	}
+	want := slices.Clone(oldestFirst)
+	slices.Reverse(want)
+	if !reflect.DeepEqual(paged, want) && !(len(paged) == 0 && len(want) == 0) {
+		rt.Fatalf("newest first, pages of %d are not the list reversed", size)
+	}
 }
 
 // world is the history replayed the simplest way: plain maps, last write
@@ -327,6 +360,22 @@ type world struct {
 	profiles    map[domain.ID]participant.Profile
 	dialogues   map[domain.ID]*dialogue.Record
 	retracted   map[domain.ID]bool
+}
+
+// first and last are the days of the earliest and latest dialogues not
+// retracted (zero when none).
+func (w *world) first() domain.Date {
+	return w.edge(func(a, b domain.Date) bool { return a.Before(b) })
+}
+func (w *world) last() domain.Date { return w.edge(func(a, b domain.Date) bool { return a.After(b) }) }
+
+func (w *world) edge(better func(a, b domain.Date) bool) (out domain.Date) {
+	for id, d := range w.dialogues {
+		if !w.retracted[id] && (out.IsZero() || better(d.HeldOn, out)) {
+			out = d.HeldOn
+		}
+	}
+	return out
 }
 
 func recompute(rt *rapid.T, raw []events.RecordedEvent) *world {
