@@ -55,31 +55,36 @@ func measuresOf(c *counts) [nMeasures]int {
 // table as large as the dialogues themselves.
 type baseCell struct {
 	format, pillar uint32 // symbols
-	// members are its dialogues' indexes in Model.byIndex: a cell whose
+	// members are its dialogues' indexes in Model.records: a cell whose
 	// dialogues are all one entry repeated is published from one copy.
 	members []uint32
 }
 
 // sum is the sum of a cell's members' shares, key sums modulo 2³².
-func (m *Model) sum(c *baseCell) share {
-	if len(c.members) == 1 {
-		return m.byIndex[c.members[0]].share
-	}
-	var s share
+func (m *Model) sum(c *baseCell) cellSum {
+	var s cellSum
 	for _, i := range c.members {
-		d := &m.byIndex[i].share
+		d := &m.records.at(i).share
 		for k := range s.values {
 			s.values[k] += d.values[k]
 			s.keys[k] += d.keys[k]
 		}
-		if len(s.groups) < len(d.groups) {
-			s.groups = append(s.groups, make([]uint32, len(d.groups)-len(s.groups))...)
+		groups := m.words.get(d.groups)
+		if len(s.groups) < len(groups) {
+			s.groups = append(s.groups, make([]uint32, len(groups)-len(s.groups))...)
 		}
-		for g, n := range d.groups {
+		for g, n := range groups {
 			s.groups[g] += n
 		}
 	}
 	return s
+}
+
+// cellSum is a sum of shares, their groups as Model.words holds them.
+type cellSum struct {
+	values [nMeasures]int32
+	keys   [nMeasures]uint32
+	groups []uint32
 }
 
 // tally is a sum of published cells.
@@ -179,20 +184,18 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 // the doubled cell, perturbed afresh, would be a second noisy view of the
 // same people — of twice their count, with half the relative noise.
 func (m *Model) publishCell(c *baseCell) tally {
-	var sum share
-	copies := 1
+	dialogues, copies := len(c.members), 1
 	if one := m.repeatedEntry(c); one != nil {
-		sum, copies = one.share, len(c.members)
-	} else {
-		sum = m.sum(c)
+		copies, c = len(c.members), &baseCell{members: c.members[:1]}
 	}
+	sum := m.sum(c)
 	publish := func(value int32, key uint32) int {
 		if m.perturb == nil {
 			return copies * int(value)
 		}
 		return copies * m.perturb(int(value), key)
 	}
-	t := tally{dialogues: len(c.members)}
+	t := tally{dialogues: dialogues}
 	for i := range t.measures {
 		t.measures[i] = publish(sum.values[i], sum.keys[i])
 	}
@@ -213,9 +216,9 @@ func (m *Model) repeatedEntry(c *baseCell) *record {
 	if len(c.members) < 2 {
 		return nil
 	}
-	one := m.byIndex[c.members[0]]
+	one := m.records.at(c.members[0])
 	for _, i := range c.members[1:] {
-		if !sameRecords(one, m.byIndex[i]) {
+		if !m.sameRecords(one, m.records.at(i)) {
 			return nil
 		}
 	}
@@ -224,8 +227,8 @@ func (m *Model) repeatedEntry(c *baseCell) *record {
 
 // sameRecords reports whether two dialogues count the same records: the
 // same counts under the same keys.
-func sameRecords(a, b *record) bool {
-	return a.share.values == b.share.values && a.share.keys == b.share.keys && slices.Equal(a.share.groups, b.share.groups)
+func (m *Model) sameRecords(a, b *record) bool {
+	return a.share.values == b.share.values && a.share.keys == b.share.keys && slices.Equal(m.words.get(a.share.groups), m.words.get(b.share.groups))
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or

@@ -2,6 +2,7 @@ package inclusion
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -41,48 +42,75 @@ func (s *symbols) word(i uint32) string {
 	return ""
 }
 
-// slab hands out small slices of large shared blocks, so that half a
-// million dialogues' attendees or details are a few hundred allocations,
-// not half a million. Blocks grow from small (a past view's model holds
-// little) to slabBlock. A block is freed once nothing points into it;
-// what a correction replaces stays in its block until the next restore.
-type slab[T any] struct {
-	free []T
-	size int // of the next block
-}
+// arena holds half a million dialogues' attendees or details in a few
+// hundred blocks, not half a million allocations, and without pointers:
+// a record names its part by a span (block and offset), so the garbage
+// collector never scans the records, whatever their number. What a
+// correction replaces stays in its block until the next restore.
+type arena[T any] struct{ blocks [][]T }
 
-const slabBlock = 1 << 16
+// span is a part of an arena: its block (high 16 bits of at) and offset
+// (low 16 bits), and its length. The zero span is empty.
+type span struct{ at, n uint32 }
 
-// room makes room for n more in the current block, starting a new one
-// when it has too little.
-func (s *slab[T]) room(n int) {
-	if cap(s.free)-len(s.free) >= n {
-		return
-	}
-	s.size = min(max(s.size*2, 64), slabBlock)
-	s.free = make([]T, 0, max(s.size, n))
-}
+const arenaBlock = 1 << 16
 
-// copyOf returns a copy of xs in the slab (nil for none).
-func (s *slab[T]) copyOf(xs []T) []T {
+// put copies xs into the arena.
+func (a *arena[T]) put(xs []T) span {
 	if len(xs) == 0 {
+		return span{}
+	}
+	last := len(a.blocks) - 1
+	if len(xs) > arenaBlock/4 { // a large one gets a block of its own, full at once
+		a.blocks = append(a.blocks, slices.Clip(slices.Clone(xs)), make([]T, 0, arenaBlock))
+		return span{at: uint32(last+1) << 16, n: uint32(len(xs))}
+	}
+	if last < 0 || len(a.blocks[last])+len(xs) > arenaBlock {
+		size := arenaBlock
+		if last < 0 {
+			size = 256 // the first block grows as it fills: a past view's model holds little
+		}
+		a.blocks = append(a.blocks, make([]T, 0, size))
+		last++
+	}
+	at := len(a.blocks[last])
+	a.blocks[last] = append(a.blocks[last], xs...)
+	return span{at: uint32(last)<<16 | uint32(at), n: uint32(len(xs))}
+}
+
+// get is what a span holds, to read (nil for none).
+func (a *arena[T]) get(s span) []T {
+	if s.n == 0 {
 		return nil
 	}
-	if len(xs) > slabBlock/4 {
-		return append([]T(nil), xs...) // a large one gets a block of its own
-	}
-	s.room(len(xs))
-	at := len(s.free)
-	s.free = append(s.free, xs...)
-	return s.free[at:len(s.free):len(s.free)]
+	at := int(s.at & 0xffff)
+	return a.blocks[s.at>>16][at : at+int(s.n) : at+int(s.n)]
 }
 
-// next returns a new zero element in the slab.
-func (s *slab[T]) next() *T {
-	s.room(1)
-	s.free = s.free[:len(s.free)+1]
-	return &s.free[len(s.free)-1]
+// records hold the dialogues' records by dense index, in blocks that
+// never move: a *record stays valid while the model lives.
+type records struct{ blocks [][]record }
+
+const recordBlock = 1 << 10
+
+func (r *records) len() int {
+	if len(r.blocks) == 0 {
+		return 0
+	}
+	return (len(r.blocks)-1)*recordBlock + len(r.blocks[len(r.blocks)-1])
 }
+
+// add appends a zero record and returns it.
+func (r *records) add() *record {
+	if last := len(r.blocks) - 1; last < 0 || len(r.blocks[last]) == recordBlock {
+		r.blocks = append(r.blocks, make([]record, 0, recordBlock))
+	}
+	b := &r.blocks[len(r.blocks)-1]
+	*b = append(*b, record{})
+	return &(*b)[len(*b)-1]
+}
+
+func (r *records) at(i uint32) *record { return &r.blocks[i/recordBlock][i%recordBlock] }
 
 // details are what a dialogue's record says beyond the figures.
 type details struct {
@@ -100,7 +128,7 @@ func detailsOf(r *dialogue.Record) details {
 
 // pack encodes details into the model's slab: strings as a length and
 // their bytes, words as symbols, numbers as varints. m.mu is held.
-func (m *Model) pack(d *details) []byte {
+func (m *Model) pack(d *details) span {
 	b := m.scratch[:0]
 	text := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
 	word := func(s string) { b = binary.AppendUvarint(b, uint64(m.symbols.of(s))) }
@@ -126,14 +154,14 @@ func (m *Model) pack(d *details) []byte {
 		text(c.Summary)
 	}
 	m.scratch = b
-	return m.detailSlab.copyOf(b)
+	return m.packed.put(b)
 }
 
 // unpack decodes what pack encoded; empty lists decode as nil, as JSON
 // decoding gives them. m.mu is held (for reading).
-func (m *Model) unpack(b []byte) details {
+func (m *Model) unpack(s span) details {
 	var d details
-	p := unpacker{b: b}
+	p := unpacker{b: m.packed.get(s)}
 	d.Title = p.text()
 	d.Locality, d.Language = m.symbols.word(p.uint()), m.symbols.word(p.uint())
 	d.DurationMinutes = int(p.uint())

@@ -46,19 +46,19 @@ type Model struct {
 	// corrected profile recounts exactly the dialogues it touches without
 	// a slice per person.
 	links []link
-	// byIndex holds the dialogues by dense index, for links.
-	byIndex []*record
+	// records hold the dialogues by dense index, for links.
+	records records
 	// groups interns excluded-group codes: tallies count them in slices.
 	groups     []string
 	groupIndex map[string]int
-	dialogues  map[domain.ID]*record
-	// symbols intern formats, pillars and the details' words; the slabs
-	// hold the dialogues' attendees and packed details, and scratch is
-	// where details are packed before they are copied into theirs.
+	dialogues  map[domain.ID]uint32 // dense indexes
+	// symbols intern formats, pillars and the details' words; the arenas
+	// hold the dialogues' attendees and groups' counts (words) and packed
+	// details; scratch is where details are packed before they are
+	// copied into theirs.
 	symbols          symbols
-	recordSlab       slab[record]
-	attendeeSlab     slab[uint32]
-	detailSlab       slab[byte]
+	words            arena[uint32]
+	packed           arena[byte]
 	scratch          []byte
 	scratchAttendees []uint32
 	// span is the first and last day any dialogue was held, kept as they
@@ -216,16 +216,17 @@ type Dialogue struct {
 type record struct {
 	id, spaceID    domain.ID
 	day            int32  // held on, days since 1970-01-01
-	index          uint32 // in Model.byIndex
+	index          uint32 // in Model.records
 	format, pillar uint32 // symbols
 	retracted      bool
 	inBase         bool // its counts are in its base cell
 	headcount      [6]int32
 	// attendees are indexes into Model.people in attendance order, with
-	// spokeBit set for those who spoke: 4 bytes per attendee, in a slab.
-	attendees []uint32
-	share     share  // its contribution to the figures, kept current
-	details   []byte // packed, in a slab
+	// spokeBit set for those who spoke: 4 bytes per attendee, in
+	// Model.words.
+	attendees span
+	share     share // its contribution to the figures, kept current
+	details   span  // packed, in Model.packed
 }
 
 // share is a dialogue's contribution to the figures: its counts by
@@ -234,9 +235,10 @@ type record struct {
 type share struct {
 	values [nMeasures]int32
 	keys   [nMeasures]uint32
-	// groups hold, for each excluded group by Model.groups index, its
-	// count at 2g and its key sum at 2g+1; nil when none attended.
-	groups []uint32
+	// groups hold, in Model.words, for each excluded group by
+	// Model.groups index, its count at 2g and its key sum at 2g+1; empty
+	// when none attended.
+	groups span
 }
 
 // headcountOf and its inverse hold a headcount in six 32-bit words
@@ -291,10 +293,10 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
-	m.people, m.personIndex, m.links, m.byIndex = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, nil
+	m.people, m.personIndex, m.links, m.records = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, records{}
 	m.groups, m.groupIndex = nil, map[string]int{}
-	m.dialogues = map[domain.ID]*record{}
-	m.symbols, m.recordSlab, m.attendeeSlab, m.detailSlab = newSymbols(), slab[record]{}, slab[uint32]{}, slab[byte]{}
+	m.dialogues = map[domain.ID]uint32{}
+	m.symbols, m.words, m.packed = newSymbols(), arena[uint32]{}, arena[byte]{}
 	m.span, m.spanStale = [2]int32{math.MaxInt32, math.MinInt32}, false
 	m.bySpace = map[domain.ID][]dated{}
 	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
@@ -337,23 +339,23 @@ func (m *Model) Apply(ev projections.Event) error {
 	case participant.Erased:
 		// The demographics stay: aggregates still count the attendance.
 	case dialogue.Held:
-		d := m.recordSlab.next()
+		d := m.add()
 		d.id, d.spaceID, d.day, d.format, d.pillar = id, e.SpaceID, dayOf(e.HeldOn), m.symbols.of(e.Format), m.symbols.of(e.Pillar)
 		dd := detailsOf(&e.Record)
 		d.details = m.pack(&dd)
-		m.add(d)
+		m.dialogues[id] = d.index
 		m.setAttendance(d, e.Attendance)
 		m.index(d)
 	case dialogue.AttendanceCorrected:
-		if d := m.dialogues[id]; d != nil {
+		if d := m.dialogue(id); d != nil {
 			m.setAttendance(d, e.Attendance)
 		}
 	case dialogue.Corrected:
-		if d := m.dialogues[id]; d != nil {
+		if d := m.dialogue(id); d != nil {
 			m.correct(d, e.Record)
 		}
 	case dialogue.Retracted:
-		if d := m.dialogues[id]; d != nil {
+		if d := m.dialogue(id); d != nil {
 			m.moveBase(d, func() { d.retracted = true })
 			m.unindex(d)
 		}
@@ -390,7 +392,7 @@ func (m *Model) setProfile(id domain.ID, p participant.Profile) {
 	}
 	m.people.traits[i], m.people.birthYear[i] = t, birthYear
 	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
-		m.recount(m.byIndex[m.links[l-1].dialogue])
+		m.recount(m.records.at(m.links[l-1].dialogue))
 	}
 }
 
@@ -417,11 +419,20 @@ func (m *Model) groupOf(code string) int {
 	return i
 }
 
-// add gives a new dialogue its dense index.
-func (m *Model) add(d *record) {
-	d.index = uint32(len(m.byIndex))
-	m.byIndex = append(m.byIndex, d)
-	m.dialogues[d.id] = d
+// add returns a new record with its dense index.
+func (m *Model) add() *record {
+	i := uint32(m.records.len())
+	d := m.records.add()
+	d.index = i
+	return d
+}
+
+// dialogue is the record of a dialogue, nil if none.
+func (m *Model) dialogue(id domain.ID) *record {
+	if i, ok := m.dialogues[id]; ok {
+		return m.records.at(i)
+	}
+	return nil
 }
 
 // correct replaces what a dialogue's record says, in place: its date
@@ -453,7 +464,7 @@ func (m *Model) seed(d *record) [16]byte {
 
 // setAttendance replaces a dialogue's attendance and recounts it.
 func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
-	for _, a := range d.attendees {
+	for _, a := range m.words.get(d.attendees) {
 		i, _ := attendee(a)
 		m.unlink(i, d.index)
 	}
@@ -467,8 +478,8 @@ func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
 		attendees = append(attendees, i)
 	}
 	m.scratchAttendees = attendees
-	d.attendees = m.attendeeSlab.copyOf(attendees)
-	for _, a := range d.attendees {
+	d.attendees = m.words.put(attendees)
+	for _, a := range attendees {
 		i, _ := attendee(a)
 		m.link(i, d.index)
 	}
@@ -553,7 +564,7 @@ func (m *Model) datedBefore(a, b dated) bool {
 	if a.day != b.day {
 		return a.day < b.day
 	}
-	return m.byIndex[a.index].id.Compare(m.byIndex[b.index].id) < 0
+	return m.records.at(a.index).id.Compare(m.records.at(b.index).id) < 0
 }
 
 // recordBefore orders dialogues by day, then id: the lists' order.

@@ -44,7 +44,7 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	merge := listMerge{model: m, newest: q.Newest}
 	var after *record
 	if q.After != nil {
-		after = m.dialogues[*q.After]
+		after = m.dialogue(*q.After)
 	}
 	for id, list := range m.bySpace {
 		if q.SpaceID != nil && id != *q.SpaceID {
@@ -83,7 +83,7 @@ func (m *Model) pastCursor(list []dated, after *record, newest bool) []dated {
 		return list
 	}
 	// i is the first entry not before the cursor's.
-	i := sort.Search(len(list), func(i int) bool { return !recordBefore(m.byIndex[list[i].index], after) })
+	i := sort.Search(len(list), func(i int) bool { return !recordBefore(m.records.at(list[i].index), after) })
 	if newest {
 		return list[:i]
 	}
@@ -104,9 +104,9 @@ type listMerge struct {
 func (l *listMerge) head(k int) *record {
 	list := l.heads[k]
 	if l.newest {
-		return l.model.byIndex[list[len(list)-1].index]
+		return l.model.records.at(list[len(list)-1].index)
 	}
-	return l.model.byIndex[list[0].index]
+	return l.model.records.at(list[0].index)
 }
 
 func (l *listMerge) less(a, b int) bool {
@@ -170,21 +170,22 @@ func (l *listMerge) down(k int) {
 // row copies a dialogue with its attendees, details and figures.
 func (m *Model) row(d *record) DialogueRow {
 	uniqueKey := 0
-	for _, a := range d.attendees {
+	attendees := m.words.get(d.attendees)
+	for _, a := range attendees {
 		i, _ := attendee(a)
 		uniqueKey += int(m.people.keys[i])
 	}
 	var c, k counts
-	c.addShare(&d.share, false)
-	k.addShare(&d.share, true)
+	m.addShare(&c, &d.share, false)
+	m.addShare(&k, &d.share, true)
 	dd := m.unpack(d.details)
-	row := DialogueRow{Figures: m.keyedFigures(&c, &k, len(d.attendees), uniqueKey), Dialogue: Dialogue{
+	row := DialogueRow{Figures: m.keyedFigures(&c, &k, len(attendees), uniqueKey), Dialogue: Dialogue{
 		ID: d.id, SpaceID: d.spaceID, HeldOn: dateOfDay(d.day), Pillar: m.symbols.word(d.pillar), Format: m.symbols.word(d.format),
 		Headcount: d.headcountAsRecorded(), Retracted: d.retracted,
 		Title: dd.Title, Locality: dd.Locality, Language: dd.Language, Topics: dd.Topics, DurationMinutes: dd.DurationMinutes,
 		Facilitators: dd.Facilitators, StakeholderIDs: dd.StakeholderIDs, Concerns: dd.Concerns,
 	}}
-	for _, a := range d.attendees {
+	for _, a := range attendees {
 		i, spoke := attendee(a)
 		row.Attendees = append(row.Attendees, dialogue.Attendee{ParticipantID: m.people.ids[i], Spoke: spoke})
 	}
@@ -195,8 +196,8 @@ func (m *Model) row(d *record) DialogueRow {
 func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	d, ok := m.dialogues[id]
-	if !ok {
+	d := m.dialogue(id)
+	if d == nil {
 		return DialogueRow{}, false
 	}
 	return m.row(d), true
@@ -213,7 +214,7 @@ func (m *Model) Attended(participantID domain.ID) []domain.ID {
 	}
 	var list []*record
 	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
-		if d := m.byIndex[m.links[l-1].dialogue]; !d.retracted {
+		if d := m.records.at(m.links[l-1].dialogue); !d.retracted {
 			list = append(list, d)
 		}
 	}

@@ -132,13 +132,14 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		if i%512 == 511 && ctx.Err() != nil {
 			return View{}, ctx.Err()
 		}
-		d := m.byIndex[x.index]
+		d := m.records.at(x.index)
 		if !m.isSymbol(d.pillar, q.Pillar) || !m.isSymbol(d.format, q.Format) {
 			continue
 		}
-		total.addShare(&d.share, false)
-		totalKeys.addShare(&d.share, true)
-		for _, a := range d.attendees {
+		m.addShare(&total, &d.share, false)
+		m.addShare(&totalKeys, &d.share, true)
+		attendees := m.words.get(d.attendees)
+		for _, a := range attendees {
 			if i, _ := attendee(a); all.add(i) {
 				uniqueKey += int(m.people.keys[i])
 			}
@@ -150,9 +151,9 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 			closeBucket()
 			period, open, bucket = bucketPeriod(b, q.Bucket), true, b
 		}
-		current.addShare(&d.share, false)
-		currentKeys.addShare(&d.share, true)
-		for _, a := range d.attendees {
+		m.addShare(&current, &d.share, false)
+		m.addShare(&currentKeys, &d.share, true)
+		for _, a := range attendees {
 			if i, _ := attendee(a); inBucket.add(i) {
 				bucketUniqueKey += int(m.people.keys[i])
 			}

@@ -88,11 +88,11 @@ func (m *Model) writePeople(w *binsnap.Writer) (rank []uint32) {
 // rank, and returns each dialogue's place in that order by its index.
 func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank []uint32) {
 	dialogues := make([]*record, 0, len(m.dialogues))
-	for _, d := range m.dialogues {
-		dialogues = append(dialogues, d)
+	for _, i := range m.dialogues {
+		dialogues = append(dialogues, m.records.at(i))
 	}
 	slices.SortFunc(dialogues, func(a, b *record) int { return a.id.Compare(b.id) })
-	dialogueRank = make([]uint32, len(m.byIndex))
+	dialogueRank = make([]uint32, m.records.len())
 	w.Uint(uint64(len(dialogues)))
 	for r, d := range dialogues {
 		dialogueRank[d.index] = uint32(r)
@@ -126,8 +126,8 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
 		w.String(c.Category)
 		w.String(c.Summary)
 	}
-	w.Uint(uint64(len(d.attendees)))
-	for _, a := range d.attendees {
+	w.Uint(uint64(d.attendees.n))
+	for _, a := range m.words.get(d.attendees) {
 		i, spoke := attendee(a)
 		r := uint64(rank[i]) << 1
 		if spoke {
@@ -136,8 +136,8 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
 		w.Uint(r)
 	}
 	var c, k counts
-	c.addShare(&d.share, false)
-	k.addShare(&d.share, true)
+	m.addShare(&c, &d.share, false)
+	m.addShare(&k, &d.share, true)
 	m.writeCounts(w, &c)
 	m.writeCounts(w, &k)
 }
@@ -295,23 +295,22 @@ func (m *Model) readPeople(r *binsnap.Reader) error {
 // order, and indexes them by space.
 func (m *Model) readDialogues(r *binsnap.Reader) error {
 	n := r.Count()
-	m.dialogues = make(map[domain.ID]*record, min(n, 1<<20))
-	m.byIndex = make([]*record, 0, min(n, 1<<20))
+	m.dialogues = make(map[domain.ID]uint32, min(n, 1<<20))
 	for range n {
-		d := m.recordSlab.next()
+		d := m.add()
 		m.readDialogueRecord(r, d)
 		k := r.Count()
 		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		m.add(d)
+		m.dialogues[d.id] = d.index
 		if err := m.readAttendees(r, d, k); err != nil {
 			return err
 		}
 		var c, keys counts
 		m.readCounts(r, &c)
 		m.readCounts(r, &keys)
-		d.share = m.shareOf(&c, &keys, nil)
+		d.share = m.shareOf(&c, &keys)
 		if !d.retracted {
 			m.bySpace[d.spaceID] = append(m.bySpace[d.spaceID], dated{d.day, d.index})
 			m.span = [2]int32{min(m.span[0], d.day), max(m.span[1], d.day)}
@@ -372,7 +371,7 @@ func (m *Model) readAttendees(r *binsnap.Reader, d *record, k int) error {
 		attendees = append(attendees, uint32(a>>1)|uint32(a&1)<<31)
 	}
 	m.scratchAttendees = attendees
-	d.attendees = m.attendeeSlab.copyOf(attendees)
+	d.attendees = m.words.put(attendees)
 	return nil
 }
 
@@ -384,7 +383,7 @@ func (m *Model) readLinks(r *binsnap.Reader) error {
 	for k := range n {
 		d, next := r.Uint(), r.Uint()
 		// A chain only points back, so a damaged one cannot loop.
-		if r.Err() != nil || d >= uint64(len(m.byIndex)) || next > uint64(k) {
+		if r.Err() != nil || d >= uint64(m.records.len()) || next > uint64(k) {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
 		m.links = append(m.links, link{dialogue: uint32(d), next: uint32(next)})

@@ -42,7 +42,7 @@ func (c *counts) add(o *counts) {
 func (m *Model) recount(d *record) {
 	c, k := counts{dialogues: 1}, counts{}
 	on, seed := dateOfDay(d.day), m.seed(d)
-	for _, a := range d.attendees {
+	for _, a := range m.words.get(d.attendees) {
 		i, _ := attendee(a)
 		m.countAttendance(&c, i, on, 1)
 		m.countAttendance(&k, i, on, int(m.keys.attendance(seed, m.people.keys[i])))
@@ -50,12 +50,11 @@ func (m *Model) recount(d *record) {
 	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
 	countHeadcount(&k, m.keys.headcount(seed, h))
-	m.moveBase(d, func() { d.share = m.shareOf(&c, &k, d.share.groups) })
+	m.moveBase(d, func() { d.share = m.shareOf(&c, &k) })
 }
 
-// shareOf holds counts and their key sums in 32 bits, reusing groups'
-// room when it is large enough.
-func (m *Model) shareOf(c, k *counts, groups []uint32) share {
+// shareOf holds counts and their key sums in 32 bits.
+func (m *Model) shareOf(c, k *counts) share {
 	var s share
 	values, keys := measuresOf(c), measuresOf(k)
 	for i := range values {
@@ -68,23 +67,19 @@ func (m *Model) shareOf(c, k *counts, groups []uint32) share {
 	if n == 0 {
 		return s
 	}
-	if cap(groups) < 2*n {
-		groups = make([]uint32, 2*n)
-	}
-	s.groups = groups[:2*n]
+	groups := make([]uint32, 2*n)
 	for g := range n {
-		s.groups[2*g] = uint32(c.groups[g])
+		groups[2*g] = uint32(c.groups[g])
 		if g < len(k.groups) {
-			s.groups[2*g+1] = uint32(k.groups[g])
-		} else {
-			s.groups[2*g+1] = 0
+			groups[2*g+1] = uint32(k.groups[g])
 		}
 	}
+	s.groups = m.words.put(groups)
 	return s
 }
 
 // addShare adds a dialogue's counts (or, keys, its key sums) to a sum.
-func (c *counts) addShare(s *share, keys bool) {
+func (m *Model) addShare(c *counts, s *share, keys bool) {
 	var n [nMeasures]int
 	for i := range n {
 		if keys {
@@ -106,16 +101,16 @@ func (c *counts) addShare(s *share, keys bool) {
 	c.ageUnknown += n[mAgeUnknown]
 	c.disabilities += n[mDisabilities]
 	c.displaced += n[mDisplaced]
-	groups := len(s.groups) / 2
-	if len(c.groups) < groups {
-		c.groups = append(c.groups, make([]int, groups-len(c.groups))...)
+	groups := m.words.get(s.groups)
+	if len(c.groups) < len(groups)/2 {
+		c.groups = append(c.groups, make([]int, len(groups)/2-len(c.groups))...)
 	}
 	at := 0
 	if keys {
 		at = 1
 	}
-	for g := range groups {
-		c.groups[g] += int(s.groups[2*g+at])
+	for g := range len(groups) / 2 {
+		c.groups[g] += int(groups[2*g+at])
 	}
 }
 
