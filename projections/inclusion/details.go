@@ -87,30 +87,41 @@ func (a *arena[T]) get(s span) []T {
 	return a.blocks[s.at>>16][at : at+int(s.n) : at+int(s.n)]
 }
 
-// records hold the dialogues' records by dense index, in blocks that
-// never move: a *record stays valid while the model lives.
-type records struct{ blocks [][]record }
+// column holds values by dense index in blocks that never move: growing
+// it copies nothing (a slice of five million attendances would be copied
+// whole, twice its size at once, as it grows), and a pointer to a value
+// stays valid while the model lives.
+type column[T any] struct{ blocks [][]T }
 
-const recordBlock = 1 << 10
+const columnBlock = 1 << 10
 
-func (r *records) len() int {
-	if len(r.blocks) == 0 {
+func (c *column[T]) len() int {
+	if len(c.blocks) == 0 {
 		return 0
 	}
-	return (len(r.blocks)-1)*recordBlock + len(r.blocks[len(r.blocks)-1])
+	return (len(c.blocks)-1)*columnBlock + len(c.blocks[len(c.blocks)-1])
 }
 
-// add appends a zero record and returns it.
-func (r *records) add() *record {
-	if last := len(r.blocks) - 1; last < 0 || len(r.blocks[last]) == recordBlock {
-		r.blocks = append(r.blocks, make([]record, 0, recordBlock))
+// add appends v and returns where it is.
+func (c *column[T]) add(v T) *T {
+	if last := len(c.blocks) - 1; last < 0 || len(c.blocks[last]) == columnBlock {
+		c.blocks = append(c.blocks, make([]T, 0, columnBlock))
 	}
-	b := &r.blocks[len(r.blocks)-1]
-	*b = append(*b, record{})
+	b := &c.blocks[len(c.blocks)-1]
+	*b = append(*b, v)
 	return &(*b)[len(*b)-1]
 }
 
-func (r *records) at(i uint32) *record { return &r.blocks[i/recordBlock][i%recordBlock] }
+func (c *column[T]) at(i uint32) *T { return &c.blocks[i/columnBlock][i%columnBlock] }
+
+// each calls f with every value in order.
+func (c *column[T]) each(f func(*T)) {
+	for _, b := range c.blocks {
+		for i := range b {
+			f(&b[i])
+		}
+	}
+}
 
 // details are what a dialogue's record says beyond the figures.
 type details struct {

@@ -45,9 +45,9 @@ type Model struct {
 	// links chain each person's attendances (see people.lastLink), so a
 	// corrected profile recounts exactly the dialogues it touches without
 	// a slice per person.
-	links []link
+	links column[link]
 	// records hold the dialogues by dense index, for links.
-	records records
+	records column[record]
 	// groups interns excluded-group codes: tallies count them in slices.
 	groups     []string
 	groupIndex map[string]int
@@ -293,7 +293,7 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
-	m.people, m.personIndex, m.links, m.records = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, nil, records{}
+	m.people, m.personIndex, m.links, m.records = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, column[link]{}, column[record]{}
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]uint32{}
 	m.symbols, m.words, m.packed = newSymbols(), arena[uint32]{}, arena[byte]{}
@@ -391,8 +391,8 @@ func (m *Model) setProfile(id domain.ID, p participant.Profile) {
 		t |= inGroups
 	}
 	m.people.traits[i], m.people.birthYear[i] = t, birthYear
-	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
-		m.recount(m.records.at(m.links[l-1].dialogue))
+	for l := m.people.lastLink[i]; l != 0; l = m.links.at(l - 1).next {
+		m.recount(m.records.at(m.links.at(l - 1).dialogue))
 	}
 }
 
@@ -421,9 +421,7 @@ func (m *Model) groupOf(code string) int {
 
 // add returns a new record with its dense index.
 func (m *Model) add() *record {
-	i := uint32(m.records.len())
-	d := m.records.add()
-	d.index = i
+	d := m.records.add(record{index: uint32(m.records.len())})
 	return d
 }
 
@@ -489,8 +487,8 @@ func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
 // link adds an attendance of person i at dialogue di to the person's
 // chain.
 func (m *Model) link(i, di uint32) {
-	m.links = append(m.links, link{dialogue: di, next: m.people.lastLink[i]})
-	m.people.lastLink[i] = uint32(len(m.links))
+	m.links.add(link{dialogue: di, next: m.people.lastLink[i]})
+	m.people.lastLink[i] = uint32(m.links.len())
 }
 
 // unlink removes one attendance of person i at dialogue di from the
@@ -498,11 +496,11 @@ func (m *Model) link(i, di uint32) {
 func (m *Model) unlink(i, di uint32) {
 	prev := &m.people.lastLink[i]
 	for l := *prev; l != 0; l = *prev {
-		if m.links[l-1].dialogue == di {
-			*prev = m.links[l-1].next
+		if m.links.at(l-1).dialogue == di {
+			*prev = m.links.at(l - 1).next
 			return
 		}
-		prev = &m.links[l-1].next
+		prev = &m.links.at(l - 1).next
 	}
 }
 

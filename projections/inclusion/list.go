@@ -213,8 +213,8 @@ func (m *Model) Attended(participantID domain.ID) []domain.ID {
 		return nil
 	}
 	var list []*record
-	for l := m.people.lastLink[i]; l != 0; l = m.links[l-1].next {
-		if d := m.records.at(m.links[l-1].dialogue); !d.retracted {
+	for l := m.people.lastLink[i]; l != 0; l = m.links.at(l - 1).next {
+		if d := m.records.at(m.links.at(l - 1).dialogue); !d.retracted {
 			list = append(list, d)
 		}
 	}

@@ -146,11 +146,11 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
 // rank, so that a restore copies them instead of rebuilding them from
 // scattered reads.
 func (m *Model) writeLinks(w *binsnap.Writer, dialogueRank []uint32) {
-	w.Uint(uint64(len(m.links)))
-	for _, l := range m.links {
+	w.Uint(uint64(m.links.len()))
+	m.links.each(func(l *link) {
 		w.Uint(uint64(dialogueRank[l.dialogue]))
 		w.Uint(uint64(l.next))
-	}
+	})
 }
 
 func (m *Model) writeCounts(w *binsnap.Writer, c *counts) {
@@ -379,17 +379,16 @@ func (m *Model) readAttendees(r *binsnap.Reader, d *record, k int) error {
 // last link is one of them.
 func (m *Model) readLinks(r *binsnap.Reader) error {
 	n := r.Count()
-	m.links = make([]link, 0, min(n, 1<<24))
 	for k := range n {
 		d, next := r.Uint(), r.Uint()
 		// A chain only points back, so a damaged one cannot loop.
 		if r.Err() != nil || d >= uint64(m.records.len()) || next > uint64(k) {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		m.links = append(m.links, link{dialogue: uint32(d), next: uint32(next)})
+		m.links.add(link{dialogue: uint32(d), next: uint32(next)})
 	}
 	for _, l := range m.people.lastLink {
-		if int(l) > len(m.links) {
+		if int(l) > m.links.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
 	}
