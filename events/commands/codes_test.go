@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,5 +269,39 @@ func TestAClaimStreamIsNamedUnderTheMasterKey(t *testing.T) {
 	}
 	if names[0] == names[1] {
 		t.Fatalf("one code is claimed in %s under two master keys: the name is computed from the code alone", names[0])
+	}
+}
+
+// TestClaimingManyCodesAtOnceKeepsEachForTheFirstListed claims codes for
+// 300 legacy participants at once, half the codes of each region held by
+// two of them there, every code in both regions: whatever the workers'
+// timing, each code of a region goes to the first listed of its holders
+// there, and the others come back as duplicates, in order.
+func TestClaimingManyCodesAtOnceKeepsEachForTheFirstListed(t *testing.T) {
+	c := openCodes(t)
+	ctx := context.Background()
+	var holders, want []commands.CodeHolder
+	seen := map[string]bool{}
+	for i := range 300 {
+		region := []string{"gao", "mopti"}[i%2]
+		h := commands.CodeHolder{ID: ulid.Make(), Region: region, Code: fmt.Sprintf("kid-%03d", i/2%100)}
+		e := enrolmentIn(h.Region, h.Code)
+		data, _, err := c.h.Codec().Encode(participant.Enrolled{Profile: e.Profile, Consent: e.Consent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Store.Append(ctx, domain.StreamName(participant.Category, h.ID), events.Any{}, events.EventData{ID: events.ID(ulid.Make()), Type: "ParticipantEnrolled", Data: data, Metadata: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		holders = append(holders, h)
+		key := h.Region + "/" + strings.ToUpper(h.Code)
+		if seen[key] {
+			want = append(want, h)
+		}
+		seen[key] = true
+	}
+	got, err := c.h.ClaimCodes(ctx, holders, "palabre")
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("%d duplicates (%v), want %d: the first listed of each code keeps it", len(got), err, len(want))
 	}
 }

@@ -55,10 +55,16 @@ type span struct{ at, n uint32 }
 
 const arenaBlock = 1 << 16
 
-// put copies xs into the arena.
+// put copies xs into the arena. Past 65,536 blocks (a billion words,
+// far beyond what a node can hold) a span could not name its block: that
+// stops the model, as any failure of its Apply does, rather than read
+// another's.
 func (a *arena[T]) put(xs []T) span {
 	if len(xs) == 0 {
 		return span{}
+	}
+	if len(a.blocks) >= 1<<16-2 {
+		panic("inclusion: an arena's blocks are all used")
 	}
 	last := len(a.blocks) - 1
 	if len(xs) > arenaBlock/4 { // a large one gets a block of its own, full at once
