@@ -47,7 +47,13 @@ func (s *symbols) word(i uint32) string {
 // a record names its part by a span (block and offset), so the garbage
 // collector never scans the records, whatever their number. What a
 // correction replaces stays in its block until the next restore.
-type arena[T any] struct{ blocks [][]T }
+type arena[T any] struct {
+	blocks [][]T
+	// filling is 1 + the index of the block small parts are added to, 0
+	// before the first: a large part's block of its own is full at once,
+	// and the one being filled stays the one to fill.
+	filling int
+}
 
 // span is a part of an arena: its block (high 16 bits of at) and offset
 // (low 16 bits), and its length. The zero span is empty.
@@ -63,25 +69,25 @@ func (a *arena[T]) put(xs []T) span {
 	if len(xs) == 0 {
 		return span{}
 	}
-	if len(a.blocks) >= 1<<16-2 {
+	if len(a.blocks) >= 1<<16-1 {
 		panic("inclusion: an arena's blocks are all used")
 	}
-	last := len(a.blocks) - 1
 	if len(xs) > arenaBlock/4 { // a large one gets a block of its own, full at once
-		a.blocks = append(a.blocks, slices.Clip(slices.Clone(xs)), make([]T, 0, arenaBlock))
-		return span{at: uint32(last+1) << 16, n: uint32(len(xs))}
+		a.blocks = append(a.blocks, slices.Clip(slices.Clone(xs)))
+		return span{at: uint32(len(a.blocks)-1) << 16, n: uint32(len(xs))}
 	}
-	if last < 0 || len(a.blocks[last])+len(xs) > arenaBlock {
+	if a.filling == 0 || len(a.blocks[a.filling-1])+len(xs) > arenaBlock {
 		size := arenaBlock
-		if last < 0 {
+		if a.filling == 0 {
 			size = 256 // the first block grows as it fills: a past view's model holds little
 		}
 		a.blocks = append(a.blocks, make([]T, 0, size))
-		last++
+		a.filling = len(a.blocks)
 	}
-	at := len(a.blocks[last])
-	a.blocks[last] = append(a.blocks[last], xs...)
-	return span{at: uint32(last)<<16 | uint32(at), n: uint32(len(xs))}
+	b := &a.blocks[a.filling-1]
+	at := len(*b)
+	*b = append(*b, xs...)
+	return span{at: uint32(a.filling-1)<<16 | uint32(at), n: uint32(len(xs))}
 }
 
 // get is what a span holds, to read (nil for none).
