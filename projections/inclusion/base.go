@@ -162,7 +162,8 @@ func (m *Model) regionOf(id domain.ID) string {
 }
 
 // moveRegion moves a space's published sums from one region's to
-// another's, when its details change its region. m.mu is held.
+// another's, when its details change its region, and forgets both
+// regions' unique participants of its years. m.mu is held.
 func (m *Model) moveRegion(id domain.ID, from, to string) {
 	if from == to {
 		return
@@ -170,6 +171,7 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 	m.spaceSums[id].each(math.MinInt32, math.MaxInt32, &tally{}, func(month int32, sums *tally) {
 		sumsIn(m.regionSums, from).add(month, sums, -1)
 		sumsIn(m.regionSums, to).add(month, sums, 1)
+		m.uniques.changed(int(month / 12)) // both regions' people of that year change
 	})
 }
 
