@@ -80,7 +80,17 @@ func startServerWith(t testing.TB, client *http.Client, bin, dir string, flags .
 // channel gives the URL it announces.
 func launchServer(t testing.TB, client *http.Client, bin, dir string, flags ...string) (*server, <-chan string) {
 	t.Helper()
+	return launchServerWithEnv(t, client, nil, bin, dir, flags...)
+}
+
+// launchServerWithEnv is launchServer with env added to the server's
+// environment (GODEBUG for a benchmark that reads the collector's trace).
+func launchServerWithEnv(t testing.TB, client *http.Client, env []string, bin, dir string, flags ...string) (*server, <-chan string) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-format", "json"}, flags...)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +118,9 @@ func launchServer(t testing.TB, client *http.Client, bin, dir string, flags ...s
 func (s *server) awaitReady(found <-chan string) { s.awaitReadyWithin(found, 30*time.Second) }
 
 // awaitReadyWithin waits for the server's URL on found for at most wait,
-// then for /readyz.
+// then for /readyz as long (at least 30 s): the URL comes at once, and a
+// first start on millions of events replays for minutes before it is
+// ready.
 func (s *server) awaitReadyWithin(found <-chan string, wait time.Duration) {
 	s.t.Helper()
 	select {
@@ -116,7 +128,8 @@ func (s *server) awaitReadyWithin(found <-chan string, wait time.Duration) {
 	case <-time.After(wait):
 		s.t.Fatalf("the server did not start:\n%s", s.logs)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	readyWait := max(wait, 30*time.Second)
+	deadline := time.Now().Add(readyWait)
 	for {
 		res, err := s.client.Get(s.url + "/readyz")
 		if err == nil {
@@ -126,7 +139,7 @@ func (s *server) awaitReadyWithin(found <-chan string, wait time.Duration) {
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("not ready after 30 s:\n%s", s.logs)
+			s.t.Fatalf("not ready after %v:\n%s", readyWait, s.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -75,14 +75,20 @@ func clearPeak(b testing.TB, pid int) {
 }
 
 // peakResident is a process's peak resident memory since clearPeak.
-func peakResident(b testing.TB, pid int) int64 {
+func peakResident(b testing.TB, pid int) int64 { return statusBytes(b, pid, "VmHWM") }
+
+// resident is a process's resident memory now.
+func resident(b testing.TB, pid int) int64 { return statusBytes(b, pid, "VmRSS") }
+
+// statusBytes reads a size in kB from a process's /proc/PID/status.
+func statusBytes(b testing.TB, pid int, field string) int64 {
 	b.Helper()
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			if err != nil {
 				b.Fatal(err)
@@ -90,7 +96,7 @@ func peakResident(b testing.TB, pid int) int64 {
 			return kb << 10
 		}
 	}
-	b.Fatal("no VmHWM in /proc/PID/status")
+	b.Fatalf("no %s in /proc/%d/status", field, pid)
 	return 0
 }
 
