@@ -50,7 +50,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run ./cmd/layercheck
 
-## bench: the benchmarks, recorded in docs/BENCHMARKS.md
+## bench: the benchmarks, recorded in docs/BENCHMARKS.md (BenchmarkServerAtScale skips unless PALABRE_BENCH_EVENTS is set: it serves 1M-5M demo events for minutes; see there)
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime 2s ./...
 
