@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
-	"github.com/palabre/palabre/events/domain/dialogue"
-	"github.com/palabre/palabre/projections/inclusion"
 )
 
 // A request's cost is estimated before it runs, from the document, its
@@ -39,8 +38,6 @@ const (
 	// its export; one execution slot per token keeps the other core for
 	// everyone else.
 	DefaultBudget = 1_200_000
-	// MaxRows bounds an inclusion view's buckets: ten years by month.
-	MaxRows = 120
 	// viewCost is a view's fixed work: its query, bitmaps and buckets.
 	viewCost = 10
 	// dialogueCost is a dialogue scanned once: its counts and attendees
@@ -63,82 +60,6 @@ const (
 	listBound = 20
 )
 
-// Dates a view may name: wide enough for any programme's records, narrow
-// enough that no range is a way to make work.
-var (
-	earliestDate = domain.NewDate(1950, 1, 1)
-	latestDate   = domain.NewDate(2099, 12, 31)
-)
-
-// viewBounds checks a view's dates and counts the rows its buckets make,
-// over the dialogues' own span where an end is not given. The one check
-// for the cost estimate and the resolver alike.
-func (b *builder) viewBounds(from, to domain.Date, bucket inclusion.Bucket) (rows int, err error) {
-	for _, d := range []struct {
-		name string
-		date domain.Date
-	}{{"from", from}, {"to", to}} {
-		if !d.date.IsZero() && (d.date.Before(earliestDate) || d.date.After(latestDate)) {
-			return 0, badInput(d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, earliestDate, latestDate)
-		}
-	}
-	if bucket == inclusion.NoBucket {
-		return 1, nil
-	}
-	first, last := b.spanOf(from, to)
-	if first.IsZero() || last.IsZero() {
-		return 1, nil
-	}
-	if rows = inclusion.Buckets(first, last, bucket); rows > MaxRows {
-		return 0, badInput("bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
-			bucketNames[bucket], first, last, rows, MaxRows)
-	}
-	return max(rows, 1), nil
-}
-
-// spanOf is a view's dates, the dialogues' first or last day where an
-// end is open. The span is looked up only then: it reads every space.
-func (b *builder) spanOf(from, to domain.Date) (first, last domain.Date) {
-	if !from.IsZero() && !to.IsZero() {
-		return from, to
-	}
-	first, last = b.deps.Inclusion.Span()
-	if !from.IsZero() {
-		first = from
-	}
-	if !to.IsZero() {
-		last = to
-	}
-	return first, last
-}
-
-// groupsBound is how many groups a table's groupBy can make: the spaces
-// or regions within its region (every space's when none is named), the
-// pillars or the formats.
-func (b *builder) groupsBound(args map[string]any) int {
-	region, _ := args["region"].(string)
-	switch args["groupBy"] {
-	case string(read.BySpace):
-		if args["spaceId"] != nil {
-			return 1
-		}
-		return b.deps.Inclusion.SpaceCount(region)
-	case string(read.ByRegion):
-		regions := map[string]bool{}
-		for _, s := range b.deps.Inclusion.Spaces(region) {
-			regions[s.Region] = true
-		}
-		return len(regions)
-	case string(read.ByPillar):
-		return len(domain.Pillars)
-	case string(read.ByFormat):
-		return len(dialogue.Formats)
-	}
-	return 0
-}
-
-var bucketNames = map[inclusion.Bucket]string{inclusion.NoBucket: "NONE", inclusion.Month: "MONTH", inclusion.Quarter: "QUARTER", inclusion.Year: "YEAR"}
-
 // estimate walks an operation with its fragments expanded (limits ruled
 // out cycles before) and returns its cost, or the error of a view whose
 // bounds are refused.
@@ -147,6 +68,8 @@ type estimate struct {
 	schema    *gql.Schema
 	fragments map[string]*ast.FragmentDefinition
 	vars      map[string]any
+	// viewer is who asks: views are sized within their scope.
+	viewer read.Viewer
 	// fromBase: the reader's views are sums of the base table's cells,
 	// not scans of dialogues.
 	fromBase bool
@@ -156,8 +79,9 @@ type estimate struct {
 // int64, so that it holds on 32-bit builds too (a Raspberry Pi 2, ARMv7).
 const saturate int64 = 1 << 40
 
-func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, fromBase bool) (int64, error) {
-	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: map[string]any{}, fromBase: fromBase}
+func (s *Server) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, viewer read.Viewer) (int64, error) {
+	e := estimate{b: s.builder, schema: &s.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: map[string]any{},
+		viewer: viewer, fromBase: s.builder.read.FromBaseTable(viewer.Principal)}
 	// A variable not sent takes its default, as graphql-go will give it.
 	for _, def := range op.VariableDefinitions {
 		if def.Variable != nil && def.Variable.Name != nil && def.DefaultValue != nil {
@@ -237,12 +161,13 @@ func (e *estimate) field(f *ast.Field, on gql.Type, rows viewSize) (int64, error
 	t, list := unwrap(def.Type)
 	switch {
 	case t.Name() == "InclusionView":
-		var err error
-		if rows.rows, err = e.inclusionRows(args); err != nil {
+		size, err := e.viewSize(args)
+		if err != nil {
 			return 0, err
 		}
-		rows.groups = e.b.groupsBound(args)
-		base += e.viewWork(args, rows)
+		by, _ := args["groupBy"].(string)
+		rows.rows, rows.groups = size.Rows, size.Groups(read.Grouping(by))
+		base += e.viewWork(size, rows)
 		if at, _ := args["asOf"].(string); at != "" {
 			base += asOfCost
 		}
@@ -284,38 +209,19 @@ func isColumn(on, t gql.Type) bool {
 }
 
 // viewWork is what a view costs before its fields: a view per group and
-// the total, the scan of its dialogues (a table's groups scan them again),
-// and the figures of every cell, asked for or not.
-func (e *estimate) viewWork(args map[string]any, size viewSize) int64 {
-	from, to := viewDates(args)
-	q := inclusion.Query{From: from, To: to}
-	q.Region, _ = args["region"].(string)
-	if s, ok := args["spaceId"].(string); ok {
-		if id, err := domain.ParseID("spaceId", s); err == nil {
-			q.SpaceID = &id
-		}
-	}
+// the total, the scan of its dialogues (a table's groups scan them again)
+// or, from the base table, of its space-months, and the figures of every
+// cell, asked for or not.
+func (e *estimate) viewWork(size read.ViewSize, shape viewSize) int64 {
 	var scans int64 = 1
-	if size.groups > 0 {
+	if shape.groups > 0 {
 		scans = 2
 	}
-	views, rows := int64(1+size.groups), int64(size.rows)
+	views, rows := int64(1+shape.groups), int64(shape.rows)
 	if e.fromBase {
-		return min(views*viewCost+scans*int64(e.spaceMonths(q))/spaceMonthsPerUnit+views*(rows+1)*cellCost, saturate)
+		return min(views*viewCost+scans*int64(size.Spaces*size.Months)/spaceMonthsPerUnit+views*(rows+1)*cellCost, saturate)
 	}
-	return min(views*viewCost+scans*dialogueCost*int64(e.b.deps.Inclusion.Selected(q))+views*(rows+1)*cellCost, saturate)
-}
-
-// spaceMonths bounds the base table's space-months a view adds up: its
-// spaces times the months of its dates (over the dialogues' span where an
-// end is open).
-func (e *estimate) spaceMonths(q inclusion.Query) int {
-	spaces := 1
-	if q.SpaceID == nil {
-		spaces = e.b.deps.Inclusion.SpaceCount(q.Region)
-	}
-	first, last := e.b.spanOf(q.From, q.To)
-	return spaces * max(inclusion.Buckets(first, last, inclusion.Month), 1)
+	return min(views*viewCost+scans*dialogueCost*int64(size.Dialogues)+views*(rows+1)*cellCost, saturate)
 }
 
 // skipped reports whether @skip or @include leaves a selection out, as
@@ -356,18 +262,31 @@ func viewDates(args map[string]any) (from, to domain.Date) {
 	return from, to
 }
 
-// inclusionRows reads a view's dates and bucket as the resolver will.
-func (e *estimate) inclusionRows(args map[string]any) (int, error) {
-	from, to := viewDates(args)
-	bucket := inclusion.NoBucket
+// viewSize sizes a view as the resolver will ask it, through the read
+// service and with the viewer's scope: a price says nothing the view
+// would not. A view the viewer may not see is priced as nothing: it is
+// refused when resolved, with the same error as any other's.
+func (e *estimate) viewSize(args map[string]any) (read.ViewSize, error) {
+	var q read.InclusionQuery
+	q.From, q.To = viewDates(args)
+	q.Region, _ = args["region"].(string)
+	if s, ok := args["spaceId"].(string); ok {
+		if id, err := domain.ParseID("spaceId", s); err == nil {
+			q.SpaceID = &id
+		}
+	}
 	if s, ok := args["bucket"].(string); ok {
-		for b, n := range bucketNames {
+		for b, n := range read.BucketNames {
 			if n == s {
-				bucket = b
+				q.Bucket = b
 			}
 		}
 	}
-	return e.b.viewBounds(from, to, bucket)
+	size, err := e.b.read.InclusionSize(e.viewer, q)
+	if errors.Is(err, errNotFound) {
+		return read.ViewSize{Rows: 1, Months: 1}, nil
+	}
+	return size, err
 }
 
 // firstOf is a connection's page size as the resolver reads it; a bad

@@ -5,9 +5,9 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/framework"
-	"github.com/palabre/palabre/projections/inclusion"
 )
 
 // A donor report's cost is its framework's shape as it is now: each
@@ -70,7 +70,10 @@ func (e *estimate) reportWork(args map[string]any) (reportShape, int64) {
 		}
 		shape.periods = max(shape.periods, len(in.Targets))
 	}
-	year := e.spaceMonths(inclusion.Query{From: domain.NewDate(end.Year(), time.January, 1), To: domain.NewDate(end.Year(), time.December, 31)})
+	// A year of the base table: its spaces' months, as the viewer may
+	// see them (a scope refused costs nothing: the report is refused).
+	size, _ := e.b.read.InclusionSize(e.viewer, read.InclusionQuery{Scope: read.Scope{From: domain.NewDate(end.Year(), time.January, 1), To: domain.NewDate(end.Year(), time.December, 31)}})
+	year := size.Spaces * size.Months
 	views := int64(shape.activities * computed * shape.periods)
 	work := views * (viewCost + cellCost + int64(year)/spaceMonthsPerUnit)
 	// The inclusion figures are seen at the start of the month, made now

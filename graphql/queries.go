@@ -488,9 +488,6 @@ func (b *builder) inclusionView(p gql.ResolveParams) (any, error) {
 	q.Bucket, _ = p.Args["bucket"].(inclusion.Bucket)
 	q.GroupBy, _ = p.Args["groupBy"].(read.Grouping)
 	q.GroupTotalsOnly = !selects(p.Info, p.Info.FieldASTs[0].SelectionSet, "groups", "rows")
-	if _, err := b.viewBounds(q.From, q.To, q.Bucket); err != nil {
-		return nil, err
-	}
 	if at, ok := p.Args["asOf"].(string); ok && at != "" {
 		if q.AsOf, err = time.Parse(time.RFC3339, at); err != nil {
 			return nil, badInput("asOf", "%q is not an RFC 3339 time, e.g. 2026-01-31T23:59:59Z", at)

@@ -26,6 +26,7 @@ import (
 
 	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/core/policy"
+	"github.com/palabre/palabre/core/read"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/graphql/graphiql"
 	"github.com/palabre/palabre/graphql/limits"
@@ -374,7 +375,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 // and the deadline. Returns a *coded error for a request over the budget
 // and errTimeout when the deadline passed.
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
-	cost, err := s.cost(doc, op, vars, s.builder.read.FromBaseTable(rq.principal))
+	cost, err := s.cost(doc, op, vars, read.Viewer{Principal: rq.principal, Language: rq.language})
 	if err == nil && cost > int64(s.opts.Budget) {
 		err = &coded{Code: CodeBadUserInput, Field: "query", Message: fmt.Sprintf("this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)}
 	}

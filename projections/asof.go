@@ -22,8 +22,12 @@ type AsOf struct {
 	size  int
 
 	mu    sync.Mutex
-	cache map[asOfKey]Projection
+	cache map[asOfKey]pastModel
 	order []asOfKey // oldest first, for eviction
+	// held is the events fed to the cached models, all together: kept
+	// no larger than the log, so that past models never hold more memory
+	// than one live model does.
+	held int
 
 	// index finds a moment's position without scanning $all from the
 	// start: every indexEvery-th event's recording time and position,
@@ -42,6 +46,12 @@ type mark struct {
 
 const indexEvery = 1024
 
+// pastModel is a cached model and how many events made it.
+type pastModel struct {
+	model Projection
+	fed   int
+}
+
 type asOfKey struct {
 	name     string
 	position events.Position
@@ -49,7 +59,7 @@ type asOfKey struct {
 
 // NewAsOf returns a builder keeping up to size models.
 func NewAsOf(store events.Store, size int) *AsOf {
-	return &AsOf{store: store, size: max(size, 1), cache: map[asOfKey]Projection{}}
+	return &AsOf{store: store, size: max(size, 1), cache: map[asOfKey]pastModel{}}
 }
 
 // At returns the model made by fresh, fed every event recorded at or before
@@ -67,7 +77,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 	a.mu.Lock()
 	if cached, ok := a.cache[key]; ok {
 		a.mu.Unlock()
-		return cached, nil
+		return cached.model, nil
 	}
 	a.mu.Unlock()
 	if admit != nil {
@@ -76,6 +86,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 		}
 	}
 	model.Reset()
+	fed := 0
 	if last != events.Start {
 		codec := registry.Codec()
 		for rec, err := range a.store.ReadAll(ctx, events.Start, 0) {
@@ -88,19 +99,33 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 			if err := apply(model, NewEvent(codec, rec)); err != nil {
 				return nil, fmt.Errorf("%s as of %s: %w", model.Name(), at.Format(time.RFC3339), err)
 			}
+			fed++
 		}
 	}
+	return a.keep(key, pastModel{model, fed}), nil
+}
+
+// keep caches a model, evicting the oldest while there are more than
+// size or they hold more events than the log, and returns the cached one
+// (another request may have made it first).
+func (a *AsOf) keep(key asOfKey, m pastModel) Projection {
+	a.indexMu.Lock()
+	logSize := a.seen
+	a.indexMu.Unlock()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if _, ok := a.cache[key]; !ok {
-		a.cache[key] = model
-		a.order = append(a.order, key)
-		if len(a.order) > a.size {
-			delete(a.cache, a.order[0])
-			a.order = a.order[1:]
-		}
+	if cached, ok := a.cache[key]; ok {
+		return cached.model
 	}
-	return a.cache[key], nil
+	a.cache[key] = m
+	a.order = append(a.order, key)
+	a.held += m.fed
+	for len(a.order) > a.size || len(a.order) > 1 && a.held > max(logSize, m.fed) {
+		a.held -= a.cache[a.order[0]].fed
+		delete(a.cache, a.order[0])
+		a.order = a.order[1:]
+	}
+	return m.model
 }
 
 // PositionAt is the position of the last event recorded at or before at

@@ -103,3 +103,58 @@ func TestAMomentIsFoundThroughTheIndexAsAScanWouldFindIt(t *testing.T) {
 		t.Error("admit was called for a cached model")
 	}
 }
+
+// Past models are whole read models: eight of a large log would hold
+// eight times the live ones' memory. The cache holds no more events, all
+// its models together, than the log has.
+func TestPastModelsHoldNoMoreEventsThanTheLog(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	s, err := pebblestore.Open(t.TempDir(), &pebblestore.Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for day := range 10 { // ten days of ten events
+		now = start.AddDate(0, 0, day)
+		if _, err := s.Append(ctx, "space-x", events.Any{}, eventstoretest.NewEvents("DialogueHeld", 10)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asOf := projections.NewAsOf(s, 8)
+	fresh := func() projections.Projection { return newCounter("counter") }
+	replays := 0
+	admit := func() error { replays++; return nil }
+	at := func(day int) int {
+		m, err := asOf.At(ctx, start.AddDate(0, 0, day).Add(time.Hour), fresh, admit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.(*counter).total()
+	}
+	// 90 + 80 events fit in a log of 100 only one at a time.
+	if at(8) != 90 || at(7) != 80 {
+		t.Fatal("the past models do not hold their events")
+	}
+	if replays != 2 {
+		t.Fatalf("%d replays for two moments", replays)
+	}
+	at(7)
+	if replays != 2 {
+		t.Error("the latest model was not kept")
+	}
+	at(8)
+	if replays != 3 {
+		t.Error("two past models of 90 and 80 events were kept for a log of 100")
+	}
+	// Small ones are kept side by side.
+	at(1)
+	at(2)
+	before := replays
+	at(1)
+	at(2)
+	if replays != before {
+		t.Error("past models of 20 and 30 events were not both kept for a log of 100")
+	}
+}

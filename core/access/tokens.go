@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -269,7 +270,7 @@ func (n NewToken) Check(known Regions) error {
 	if n.TTL <= 0 || n.TTL > 5*366*24*time.Hour {
 		problems = append(problems, "expires: must be between a minute and five years")
 	}
-	if len(n.Subject) > 100 {
+	if utf8.RuneCountInString(n.Subject) > 100 {
 		problems = append(problems, "subject: at most 100 characters")
 	}
 	if strings.IndexFunc(n.Subject, invisible) >= 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -272,12 +273,14 @@ type Ref struct {
 	ID       ID
 }
 
-// Text checks a required or optional free-text field's length.
+// Text checks a required or optional free-text field's length, in
+// characters as the refusal says and the web app counts (a letter of
+// French or Tifinagh is two or three bytes).
 func Text(p *Problems, field, value string, required bool, max int) {
 	switch {
 	case required && strings.TrimSpace(value) == "":
 		p.Add(field, "is required")
-	case len(value) > max:
+	case len(value) > max && utf8.RuneCountInString(value) > max:
 		p.Add(field, "is longer than %d characters", max)
 	}
 }

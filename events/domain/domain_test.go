@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,27 @@ func TestDateUnmarshalMatchesTimeParse(t *testing.T) {
 		want, wantErr := domain.ParseDate(in)
 		if (err != nil) != (wantErr != nil) || got != want {
 			t.Fatalf("%q: got %v (%v), time.Parse gives %v (%v)", in, got, err, want, wantErr)
+		}
+	}
+}
+
+// A text's limit is in characters, as its refusal says and as the web app
+// counts them: a note in French, or in Tamasheq written in Tifinagh, is
+// not refused at half or a third of its length because its letters take
+// two or three bytes.
+func TestATextsLimitCountsCharactersNotBytes(t *testing.T) {
+	for _, c := range []struct {
+		letter string
+		n      int
+		ok     bool
+	}{
+		{"é", 2000, true}, {"ⵜ", 2000, true}, {"a", 2000, true},
+		{"é", 2001, false}, {"ⵜ", 2001, false},
+	} {
+		var p domain.Problems
+		domain.Text(&p, "note", strings.Repeat(c.letter, c.n), false, 2000)
+		if refused := len(p) > 0; refused == c.ok {
+			t.Errorf("%d × %q against a limit of 2,000 characters: refused %v (%v)", c.n, c.letter, refused, p)
 		}
 	}
 }

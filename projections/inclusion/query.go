@@ -357,3 +357,51 @@ func Met(t space.Targets, f Figures) map[string]bool {
 	check("displaced", t.Displaced, f.Displaced)
 	return out
 }
+
+// Extent is what a query's space or region holds, for sizing a view
+// before it runs: the dialogues its dates select, its spaces and their
+// regions, and the first and last months any of its dialogues was held
+// in, as their first and last days (zero dates when none was).
+type Extent struct {
+	Dialogues, Spaces, Regions int
+	First, Last                domain.Date
+}
+
+// ExtentOf is q's extent, found from q's space's or region's monthly
+// sums: nothing outside them is read, so a view's size, and the refusal
+// of one too large, say nothing of what lies elsewhere.
+func (m *Model) ExtentOf(q Query) Extent {
+	var all Extent
+	if q.SpaceID == nil && q.Region == "" {
+		all.First, all.Last = m.Span()
+	}
+	ext := Extent{Dialogues: m.Selected(q)}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var months *monthSums
+	switch {
+	case q.SpaceID != nil:
+		months, ext.Spaces, ext.Regions = m.spaceSums[*q.SpaceID], 1, 1
+	case q.Region != "":
+		months, ext.Spaces, ext.Regions = m.regionSums[q.Region], m.countSpaces(q.Region), 1
+	default:
+		ext.Spaces, ext.Regions = len(m.spaceOrder), m.countRegions()
+		if !all.First.IsZero() {
+			ext.First, ext.Last = firstDayOfMonth(monthIndex(all.First)), lastDayOfMonth(monthIndex(all.Last))
+		}
+		return ext
+	}
+	if months != nil && len(months.months) > 0 {
+		ext.First, ext.Last = firstDayOfMonth(months.months[0]), lastDayOfMonth(months.months[len(months.months)-1])
+	}
+	return ext
+}
+
+// countRegions is how many regions the spaces are in. m.mu is held.
+func (m *Model) countRegions() int {
+	seen := map[string]bool{}
+	for _, s := range m.spaceOrder {
+		seen[s.Region] = true
+	}
+	return len(seen)
+}
