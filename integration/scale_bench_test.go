@@ -236,6 +236,7 @@ type phase struct {
 	cores                float64       // CPU time over wall time until ready
 	peakAtReady, atReady int64         // VmHWM and VmRSS when ready
 	quiet                time.Duration // from ready until the server stopped writing (the codes claimed)
+	peakAtQuiet          int64         // VmHWM then, before any query
 	views                map[string]time.Duration
 	steady, heap, peak   int64         // VmRSS and the live heap after a collection that followed the queries; VmHWM then
 	stopped              time.Duration // from SIGTERM to the exit, the snapshots written
@@ -254,6 +255,7 @@ func (r *scaleRun) serve(label string) *phase {
 	p.cores = cpuTime(r.b, pid).Seconds() / p.ready.Seconds()
 	p.peakAtReady, p.atReady = peakResident(r.b, pid), resident(r.b, pid)
 	p.quiet = r.awaitQuiet(s)
+	p.peakAtQuiet = peakResident(r.b, pid)
 	if r.space == "" {
 		r.space = r.busiestSpace(s)
 	}
@@ -261,8 +263,8 @@ func (r *scaleRun) serve(label string) *phase {
 	p.steady, p.heap = r.settle(s)
 	p.peak = peakResident(r.b, pid)
 	p.server = s
-	r.b.Logf("%s: ready in %s using %.2f cores, %d MiB (peak %d MiB) then; quiet %s later; steady %d MiB (heap %d MiB), peak %d MiB",
-		label, p.ready.Round(time.Millisecond), p.cores, p.atReady>>20, p.peakAtReady>>20, p.quiet.Round(time.Second), p.steady>>20, p.heap>>20, p.peak>>20)
+	r.b.Logf("%s: ready in %s using %.2f cores, %d MiB (peak %d MiB) then; quiet %s later (peak %d MiB); steady %d MiB (heap %d MiB), peak %d MiB",
+		label, p.ready.Round(time.Millisecond), p.cores, p.atReady>>20, p.peakAtReady>>20, p.quiet.Round(time.Second), p.peakAtQuiet>>20, p.steady>>20, p.heap>>20, p.peak>>20)
 	return p
 }
 
@@ -434,6 +436,7 @@ func (p *phase) report(b *testing.B, name string) {
 	b.ReportMetric(p.cores, name+"-cores")
 	b.ReportMetric(float64(p.peakAtReady>>20), name+"-readypeak-MiB")
 	b.ReportMetric(p.quiet.Seconds(), name+"-quiet-s")
+	b.ReportMetric(float64(p.peakAtQuiet>>20), name+"-quietpeak-MiB")
 	b.ReportMetric(p.stopped.Seconds(), name+"-stop-s")
 	b.ReportMetric(float64(p.peak>>20), name+"-peak-MiB")
 	b.ReportMetric(float64(p.atReady>>20), name+"-ready-MiB")
