@@ -74,3 +74,29 @@ func TestADayGivesBackItsDateAndTheZeroDate(t *testing.T) {
 		t.Fatal("wrong day numbers")
 	}
 }
+
+func TestAnIndexFindsEveryRecordByItsIDAndNoOther(t *testing.T) {
+	var x compact.Index
+	var ids []domain.ID
+	idOf := func(i int32) domain.ID { return ids[i] }
+	hashOf := func(i int32) uint64 { return compact.HashID(ids[i]) }
+	find := func(id domain.ID) (int32, bool) {
+		return x.Find(compact.HashID(id), func(i int32) bool { return ids[i] == id })
+	}
+	for i := range 100_000 {
+		var id domain.ID
+		id[15], id[14], id[3] = byte(i), byte(i>>8), byte(i>>16) // ids alike but for a few bits
+		ids = append(ids, id)
+		x.Add(compact.HashID(id), int32(i), hashOf)
+	}
+	for i, id := range ids {
+		if got, ok := find(id); !ok || got != int32(i) || idOf(got) != id {
+			t.Fatalf("id %d found at %d, %v", i, got, ok)
+		}
+	}
+	var missing domain.ID
+	missing[0] = 1
+	if _, ok := find(missing); ok || x.Len() != len(ids) {
+		t.Fatalf("found an id never added, or len %d", x.Len())
+	}
+}
