@@ -1,0 +1,137 @@
+package commitments
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/commitment"
+	"github.com/palabre/palabre/projections/internal/compact"
+)
+
+// record is a commitment as the model keeps it (issue 26): about 130
+// bytes, in a column by dense index, where a Commitment is 248. Words
+// (pillar, status, progress) and lists (benefits) are indexes into the
+// model's tables; dates are days. A Commitment is built per answer,
+// sharing the record's history: histories are kept as the answers give
+// them, since building them per answer made listing every commitment
+// twice as slow (docs/BENCHMARKS.md, "The other read models' memory").
+type record struct {
+	id, stakeholderID   domain.ID
+	spaceID, dialogueID *domain.ID // as the event gave them: shared, never changed
+	text                string
+	history             []Update // its length its capacity: most have one or two
+	madeOn, dueOn       compact.Day
+	settledOn           compact.Day
+	pillar, status      uint32 // words
+	progress, benefits  uint32 // a word, a list
+}
+
+// store is where the records' parts are kept: one per model, replaced
+// by Reset.
+type store struct {
+	list compact.Column[record]
+	ids  compact.Index
+	// dialogues finds the first commitment made at a dialogue, and
+	// nextAtDialogue (by dense index) the next made there, -1 at the end.
+	dialogues      compact.Index
+	nextAtDialogue compact.Column[int32]
+	// words interns the words commitments repeat (pillars, statuses,
+	// regions); lists the lists of words (benefits, evidence), the first
+	// (0) empty.
+	words compact.Table[string]
+	lists compact.Table[string]
+	kept  [][]string
+}
+
+func newStore() store {
+	s := store{}
+	s.list0()
+	return s
+}
+
+// list0 makes the empty list the first, so that a zero index is empty.
+func (s *store) list0() { s.listOf(nil) }
+
+// listOf returns the index of a list of words, kept once for every
+// commitment or update that repeats it.
+func (s *store) listOf(words []string) uint32 {
+	key := strings.Join(words, "\x00") + "\x00" // no two lists share a key: words hold no NUL
+	if len(words) == 0 {
+		key = ""
+	}
+	i := s.lists.Of(key)
+	if int(i) == len(s.kept) {
+		var kept []string
+		for _, w := range words {
+			kept = append(kept, s.words.At(s.words.Of(w)))
+		}
+		s.kept = append(s.kept, kept)
+	}
+	return i
+}
+
+// find returns the dense index of the commitment with id.
+func (s *store) find(id domain.ID) (int32, bool) {
+	return s.ids.Find(compact.HashID(id), func(i int32) bool { return s.list.At(i).id == id })
+}
+
+// firstAt returns the first commitment made at a dialogue.
+func (s *store) firstAt(dialogueID domain.ID) (int32, bool) {
+	return s.dialogues.Find(compact.HashID(dialogueID), func(i int32) bool { return *s.list.At(i).dialogueID == dialogueID })
+}
+
+// add files a new commitment and returns its index.
+func (s *store) add(r record) int32 {
+	i := s.list.Append(r)
+	s.ids.Add(compact.HashID(r.id), i, func(j int32) uint64 { return compact.HashID(s.list.At(j).id) })
+	s.nextAtDialogue.Append(-1)
+	if r.dialogueID == nil {
+		return i
+	}
+	first, ok := s.firstAt(*r.dialogueID)
+	if !ok {
+		s.dialogues.Add(compact.HashID(*r.dialogueID), i, func(j int32) uint64 { return compact.HashID(*s.list.At(j).dialogueID) })
+		return i
+	}
+	last := first
+	for *s.nextAtDialogue.At(last) >= 0 {
+		last = *s.nextAtDialogue.At(last)
+	}
+	*s.nextAtDialogue.At(last) = i
+	return i
+}
+
+// follow adds u at the end of r's history, its words and lists shared
+// with every update that repeats them.
+func (s *store) follow(r *record, u Update) {
+	u.Status, u.Evidence = s.words.At(s.words.Of(u.Status)), s.kept[s.listOf(u.Evidence)]
+	if i, ok := s.words.Find(u.Kind); ok {
+		u.Kind = s.words.At(i)
+	} else if k := slices.Index(UpdateKinds, u.Kind); k >= 0 {
+		u.Kind = UpdateKinds[k] // a restored kind shares the constant's bytes
+	}
+	r.history = slices.Clip(append(r.history, u))
+}
+
+// commitment builds r's Commitment.
+func (s *store) commitment(r *record) Commitment {
+	var c Commitment
+	s.fill(&c, r)
+	return c
+}
+
+// fill builds r's Commitment in c.
+func (s *store) fill(c *Commitment, r *record) {
+	*c = Commitment{
+		ID: r.id, StakeholderID: r.stakeholderID, SpaceID: r.spaceID, DialogueID: r.dialogueID, Text: r.text,
+		Pillar: s.words.At(r.pillar), MadeOn: r.madeOn.Date(), DueOn: r.dueOn.Date(), Benefits: s.kept[r.benefits],
+		Status: commitment.Status(s.words.At(r.status)), Progress: s.words.At(r.progress), SettledOn: r.settledOn.Date(),
+		History: r.history,
+	}
+}
+
+// overdue reports whether an open commitment's due date has passed.
+func (s *store) overdue(r *record, today compact.Day) bool {
+	return s.words.At(r.status) == string(commitment.Open) && r.dueOn != compact.NoDay && r.dueOn < today
+}
