@@ -166,9 +166,11 @@ func (m *Model) made(c Commitment) {
 		i = m.add(r)
 		m.pending = append(m.pending, i)
 	}
-	for _, u := range c.History {
-		m.follow(m.list.At(i), u)
+	history := slices.Clip(c.History) // a restored history: its own, decoded
+	for k := range history {
+		m.share(&history[k])
 	}
+	m.list.At(i).history = history
 }
 
 // MadeAt returns the commitments made at a dialogue, newest first

@@ -102,16 +102,19 @@ func (s *store) add(r record) int32 {
 	return i
 }
 
-// follow adds u at the end of r's history, its words and lists shared
-// with every update that repeats them.
+// follow adds u at the end of r's history.
 func (s *store) follow(r *record, u Update) {
+	s.share(&u)
+	r.history = slices.Clip(append(r.history, u))
+}
+
+// share makes u's words and lists the ones kept for every update that
+// repeats them.
+func (s *store) share(u *Update) {
 	u.Status, u.Evidence = s.words.At(s.words.Of(u.Status)), s.kept[s.listOf(u.Evidence)]
-	if i, ok := s.words.Find(u.Kind); ok {
-		u.Kind = s.words.At(i)
-	} else if k := slices.Index(UpdateKinds, u.Kind); k >= 0 {
+	if k := slices.Index(UpdateKinds, u.Kind); k >= 0 {
 		u.Kind = UpdateKinds[k] // a restored kind shares the constant's bytes
 	}
-	r.history = slices.Clip(append(r.history, u))
 }
 
 // commitment builds r's Commitment.
