@@ -53,10 +53,11 @@ type Model struct {
 
 	mu sync.RWMutex
 	store
-	// claims are the codes claimed in each region (codeKey) and by whom:
-	// a participant without the claim of their code was enrolled before
-	// codes were claimed per region (see Unclaimed).
-	claims map[string]domain.ID
+	// otherClaims are the claims of codes in a region (codeKey), and whom
+	// they name, that their participant's record does not hold
+	// (claims.go): a participant without the claim of their code was
+	// enrolled before codes were claimed per region (see Unclaimed).
+	otherClaims map[string]domain.ID
 }
 
 // New returns an empty model that opens identities with opener.
@@ -73,7 +74,7 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.store = newStore()
-	m.claims = map[string]domain.ID{}
+	m.otherClaims = map[string]domain.ID{}
 }
 
 // codeKey is a code's key in a region: codes are unique per region,
@@ -104,7 +105,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		}
 	case participant.CodeClaimed:
 		if e.Region != "" { // a claim of the first scheme, across regions, claims nothing now
-			m.claims[codeKey(e.Region, e.Code)] = e.ParticipantID
+			m.claim(e.Region, e.Code, e.ParticipantID)
 		}
 	}
 	return nil
@@ -119,12 +120,16 @@ func (m *Model) enrol(id domain.ID, pr *participant.Profile, consent participant
 	}
 	p := m.people.At(i)
 	old := m.codeOf(p)
+	if known {
+		m.leaving(p)
+	}
 	m.bytes.Clear(p.sealed)
 	*p = person{id: id, nextSameCode: p.nextSameCode, consentOn: compact.DayOf(consent.On), erasedOn: compact.NoDay}
 	p.set(consentGiven, consent.Given)
 	m.setProfile(p, pr)
 	m.setSealed(p, sealed)
 	m.reindex(i, known, old, pr.Code)
+	m.arrived(p)
 }
 
 // correct replaces person i's profile, and their sealed identity if the
@@ -132,11 +137,13 @@ func (m *Model) enrol(id domain.ID, pr *participant.Profile, consent participant
 func (m *Model) correct(i int32, pr *participant.Profile, sealed *participant.SealedIdentity) {
 	p := m.people.At(i)
 	old := m.codeOf(p)
+	m.leaving(p)
 	m.setProfile(p, pr)
 	if sealed != nil {
 		m.setSealed(p, sealed)
 	}
 	m.reindex(i, true, old, pr.Code)
+	m.arrived(p)
 }
 
 // reindex files person i under their code, and out of their old one if
@@ -214,9 +221,8 @@ func (m *Model) Unclaimed() []commands.CodeHolder {
 	defer m.mu.RUnlock()
 	var out []commands.CodeHolder
 	for p := range m.each {
-		region, code := m.words.At(p.region), m.codeOf(p)
-		if m.claims[codeKey(region, code)] != p.id {
-			out = append(out, commands.CodeHolder{ID: p.id, Region: region, Code: code})
+		if !m.claimed(p) {
+			out = append(out, commands.CodeHolder{ID: p.id, Region: m.words.At(p.region), Code: m.codeOf(p)})
 		}
 	}
 	// Oldest first: of two people sharing a code, the first enrolled keeps it.

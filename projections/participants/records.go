@@ -35,6 +35,7 @@ const (
 	consentGiven uint8 = 1 << iota
 	erased
 	hasSealed
+	holdsClaim // the claim of their code in their region names them (claims.go)
 )
 
 func (p *person) is(flag uint8) bool { return p.flags&flag != 0 }

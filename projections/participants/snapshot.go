@@ -26,11 +26,12 @@ func (m *Model) Snapshot(out io.Writer) error {
 	for _, i := range order {
 		m.write(w, m.people.At(i))
 	}
-	codes := slices.Sorted(maps.Keys(m.claims))
+	claims := m.claims()
+	codes := slices.Sorted(maps.Keys(claims))
 	w.Uint(uint64(len(codes)))
 	for _, code := range codes {
 		w.String(code)
-		w.ID(m.claims[code])
+		w.ID(claims[code])
 	}
 	return w.Flush()
 }
@@ -83,7 +84,8 @@ func (m *Model) Restore(in io.Reader) error {
 			break
 		}
 		code := r.String()
-		m.claims[code] = r.ID()
+		m.file(code, r.ID()) // keys come sorted, each once
+
 	}
 	return r.Err()
 }
