@@ -155,7 +155,7 @@ func (m *Model) made(c Commitment) {
 	r := record{
 		id: c.ID, stakeholderID: c.StakeholderID, spaceID: c.SpaceID, dialogueID: c.DialogueID, text: c.Text,
 		madeOn: compact.DayOf(c.MadeOn), dueOn: compact.DayOf(c.DueOn), settledOn: compact.DayOf(c.SettledOn),
-		pillar: m.words.Of(c.Pillar), status: m.words.Of(string(c.Status)), progress: m.words.Of(c.Progress), benefits: m.listOf(c.Benefits),
+		pillar: m.words.Of(c.Pillar), status: m.words.Of(string(c.Status)), progress: m.words.Of(c.Progress), benefits: m.benefits.Of(c.Benefits),
 	}
 	i, known := m.find(c.ID)
 	if known {

@@ -2,14 +2,13 @@ package commitments
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/commitment"
 	"github.com/palabre/palabre/projections/internal/compact"
 )
 
-// record is a commitment as the model keeps it (issue 26): about 130
+// record is a commitment as the model keeps it (issue 26): 120
 // bytes, in a column by dense index, where a Commitment is 248. Words
 // (pillar, status, progress) and lists (benefits) are indexes into the
 // model's tables; dates are days. A Commitment is built per answer,
@@ -37,39 +36,13 @@ type store struct {
 	dialogues      compact.Index
 	nextAtDialogue compact.Column[int32]
 	// words interns the words commitments repeat (pillars, statuses,
-	// regions); lists the lists of words (benefits, evidence), the first
-	// (0) empty.
-	words compact.Table[string]
-	lists compact.Table[string]
-	kept  [][]string
+	// regions), benefits the lists of beneficiaries (a closed vocabulary:
+	// evidence, free text, is kept as given).
+	words    compact.Table[string]
+	benefits compact.Lists
 }
 
-func newStore() store {
-	s := store{}
-	s.list0()
-	return s
-}
-
-// list0 makes the empty list the first, so that a zero index is empty.
-func (s *store) list0() { s.listOf(nil) }
-
-// listOf returns the index of a list of words, kept once for every
-// commitment or update that repeats it.
-func (s *store) listOf(words []string) uint32 {
-	key := strings.Join(words, "\x00") + "\x00" // no two lists share a key: words hold no NUL
-	if len(words) == 0 {
-		key = ""
-	}
-	i := s.lists.Of(key)
-	if int(i) == len(s.kept) {
-		var kept []string
-		for _, w := range words {
-			kept = append(kept, s.words.At(s.words.Of(w)))
-		}
-		s.kept = append(s.kept, kept)
-	}
-	return i
-}
+func newStore() store { return store{} }
 
 // find returns the dense index of the commitment with id.
 func (s *store) find(id domain.ID) (int32, bool) {
@@ -108,10 +81,10 @@ func (s *store) follow(r *record, u Update) {
 	r.history = slices.Clip(append(r.history, u))
 }
 
-// share makes u's words and lists the ones kept for every update that
-// repeats them.
+// share makes u's words the ones kept for every update that repeats
+// them.
 func (s *store) share(u *Update) {
-	u.Status, u.Evidence = s.words.At(s.words.Of(u.Status)), s.kept[s.listOf(u.Evidence)]
+	u.Status = s.words.At(s.words.Of(u.Status))
 	if k := slices.Index(UpdateKinds, u.Kind); k >= 0 {
 		u.Kind = UpdateKinds[k] // a restored kind shares the constant's bytes
 	}
@@ -128,7 +101,7 @@ func (s *store) commitment(r *record) Commitment {
 func (s *store) fill(c *Commitment, r *record) {
 	*c = Commitment{
 		ID: r.id, StakeholderID: r.stakeholderID, SpaceID: r.spaceID, DialogueID: r.dialogueID, Text: r.text,
-		Pillar: s.words.At(r.pillar), MadeOn: r.madeOn.Date(), DueOn: r.dueOn.Date(), Benefits: s.kept[r.benefits],
+		Pillar: s.words.At(r.pillar), MadeOn: r.madeOn.Date(), DueOn: r.dueOn.Date(), Benefits: s.benefits.At(r.benefits),
 		Status: commitment.Status(s.words.At(r.status)), Progress: s.words.At(r.progress), SettledOn: r.settledOn.Date(),
 		History: r.history,
 	}

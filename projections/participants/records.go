@@ -1,7 +1,6 @@
 package participants
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -56,7 +55,7 @@ type traits struct {
 	BirthYear    int
 	participant.Functioning
 	Displacement string
-	groups       uint32 // an index of the model's groupSets
+	groups       uint32 // an index of the model's groups
 }
 
 // store is where the records' parts are kept: one per model, replaced
@@ -67,10 +66,7 @@ type store struct {
 	bytes  compact.Arena[byte]
 	words  compact.Table[string]
 	traits compact.Table[traits]
-	// groupSets interns a profile's groups by groupsKey; groupLists holds
-	// each set as the first profile gave it.
-	groupSets  compact.Table[string]
-	groupLists [][]string
+	groups compact.Lists
 	// byCode indexes people by code, upper-cased, for imports' lookups by
 	// the thousand: the hash of a code to the first of a chain through
 	// person.nextSameCode, in the order indexed.
@@ -94,27 +90,9 @@ func (s *store) add(id domain.ID) int32 {
 	return i
 }
 
-// groupsKey is a list of groups as one string, each length-prefixed so
-// that no two lists share a key.
-func groupsKey(groups []string) string {
-	var b []byte
-	for _, g := range groups {
-		b = binary.AppendUvarint(b, uint64(len(g)))
-		b = append(b, g...)
-	}
-	return string(b)
-}
-
 // setProfile files a profile in p's record; the code is indexed apart.
 func (s *store) setProfile(p *person, pr *participant.Profile) {
-	groups := s.groupSets.Of(groupsKey(pr.Groups))
-	if int(groups) == len(s.groupLists) {
-		var list []string
-		if len(pr.Groups) > 0 {
-			list = append(list, pr.Groups...)
-		}
-		s.groupLists = append(s.groupLists, list)
-	}
+	groups := s.groups.Of(pr.Groups)
 	p.traits = s.traits.Of(traits{pr.Sex, pr.AgeBand, pr.BirthYear, pr.Functioning, pr.Displacement, groups})
 	p.region, p.constituency, p.locality = s.words.Of(pr.Region), s.words.Of(pr.Constituency), s.words.Of(pr.Locality)
 	p.code = s.bytes.Put([]byte(pr.Code))
@@ -169,7 +147,7 @@ func (s *store) participant(p *person, sealed bool) Participant {
 		ID: p.id,
 		Profile: participant.Profile{
 			Code: s.codeOf(p), Sex: t.Sex, BirthYear: t.BirthYear, AgeBand: t.AgeBand, Functioning: t.Functioning,
-			Displacement: t.Displacement, Groups: s.groupLists[t.groups], Constituency: s.words.At(p.constituency),
+			Displacement: t.Displacement, Groups: s.groups.At(t.groups), Constituency: s.words.At(p.constituency),
 			Region: s.words.At(p.region), Locality: s.words.At(p.locality),
 		},
 		Consent:  participant.Consent{Given: p.is(consentGiven), On: p.consentOn.Date()},

@@ -47,7 +47,7 @@ func (m *Model) write(w *binsnap.Writer, p *person) {
 		w.String(s)
 	}
 	w.Int(int64(t.BirthYear))
-	groups := m.groupLists[t.groups]
+	groups := m.groups.At(t.groups)
 	w.Uint(uint64(len(groups)))
 	for _, g := range groups {
 		w.String(g)

@@ -100,3 +100,17 @@ func TestAnIndexFindsEveryRecordByItsIDAndNoOther(t *testing.T) {
 		t.Fatalf("found an id never added, or len %d", x.Len())
 	}
 }
+
+func TestListsKeepEachDistinctListOnceAndTheEmptyOneAsNil(t *testing.T) {
+	var l compact.Lists
+	a := l.Of([]string{"women", "youth"})
+	if l.Of([]string{"women", "youth"}) != a || l.Of([]string{"women\x00youth"}) == a || l.Of([]string{"womenyouth"}) == a {
+		t.Fatal("two lists share an index, or one list has two")
+	}
+	if l.Of(nil) != 0 || l.Of([]string{}) != 0 || l.At(0) != nil || l.At(99) != nil {
+		t.Fatal("the empty list is not 0 and nil")
+	}
+	if got := l.At(a); !slices.Equal(got, []string{"women", "youth"}) {
+		t.Fatalf("At gave %v", got)
+	}
+}
