@@ -6,6 +6,8 @@
 package commitments
 
 import (
+	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	fastjson "github.com/goccy/go-json"
@@ -19,6 +21,7 @@ import (
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/internal/compact"
 )
 
 // Commitment is one commitment as the model keeps it.
@@ -64,11 +67,16 @@ func (c *Commitment) Overdue(today domain.Date) bool {
 type Model struct {
 	clock func() time.Time
 
-	mu           sync.RWMutex
-	commitments  map[domain.ID]*Commitment
-	byDialogue   map[domain.ID][]*Commitment // commitments made at each dialogue
-	spaceRegion  map[domain.ID]string
-	holderRegion map[domain.ID]string
+	mu sync.RWMutex
+	store
+	// order lists the commitments by date made then id, for queries;
+	// pending are those made since it was last merged, which the next
+	// query does under orderMu (a query holds mu only to read).
+	orderMu      sync.Mutex
+	order        []int32
+	pending      []int32
+	spaceRegion  map[domain.ID]uint32 // words
+	holderRegion map[domain.ID]uint32
 }
 
 // New returns an empty model judging "overdue" by clock.
@@ -84,10 +92,10 @@ func (m *Model) Version() int { return 2 } // 2: history
 func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.commitments = map[domain.ID]*Commitment{}
-	m.byDialogue = map[domain.ID][]*Commitment{}
-	m.spaceRegion = map[domain.ID]string{}
-	m.holderRegion = map[domain.ID]string{}
+	m.store = newStore()
+	m.order, m.pending = nil, nil
+	m.spaceRegion = map[domain.ID]uint32{}
+	m.holderRegion = map[domain.ID]uint32{}
 }
 
 // Apply implements projections.Projection.
@@ -98,37 +106,33 @@ func (m *Model) Apply(ev projections.Event) error {
 	e, id := ev.Domain, ev.AggregateID
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c := m.commitments[id]
-	if c == nil {
-		// Follow-ups of a commitment not seen made change nothing.
-		c = &Commitment{}
+	r := &record{} // follow-ups of a commitment not seen made change nothing
+	if i, ok := m.find(id); ok {
+		r = m.list.At(i)
 	}
 	switch e := e.(type) {
 	case space.Established:
-		m.spaceRegion[id] = e.Region
+		m.spaceRegion[id] = m.words.Of(e.Region)
 	case space.DetailsChanged:
-		m.spaceRegion[id] = e.Region
+		m.spaceRegion[id] = m.words.Of(e.Region)
 	case stakeholder.Registered:
-		m.holderRegion[id] = e.Region
+		m.holderRegion[id] = m.words.Of(e.Region)
 	case stakeholder.DetailsChanged:
-		m.holderRegion[id] = e.Region
+		m.holderRegion[id] = m.words.Of(e.Region)
 	case commitment.Made:
-		m.add(&Commitment{ID: id, StakeholderID: e.StakeholderID, SpaceID: e.SpaceID, DialogueID: e.DialogueID, Text: e.Text, Pillar: e.Pillar, MadeOn: e.MadeOn, DueOn: e.DueOn, Benefits: e.Benefits, Status: commitment.Open})
+		m.made(Commitment{ID: id, StakeholderID: e.StakeholderID, SpaceID: e.SpaceID, DialogueID: e.DialogueID, Text: e.Text, Pillar: e.Pillar, MadeOn: e.MadeOn, DueOn: e.DueOn, Benefits: e.Benefits, Status: commitment.Open})
 	case commitment.ProgressReported:
-		c.Progress = e.Status
-		c.History = append(c.History, Update{Kind: "progress", On: e.ReportedOn, Status: e.Status, Note: e.Note, Evidence: e.Evidence})
+		r.progress = m.words.Of(e.Status)
+		m.follow(r, Update{Kind: "progress", On: e.ReportedOn, Status: e.Status, Note: e.Note, Evidence: e.Evidence})
 	case commitment.DueDateRevised:
-		c.DueOn = e.DueOn
-		c.History = append(c.History, Update{Kind: "due-date-revised", On: domain.DateOf(ev.Record.RecordedAt), DueOn: e.DueOn, Reason: e.Reason})
+		r.dueOn = compact.DayOf(e.DueOn)
+		m.follow(r, Update{Kind: "due-date-revised", On: domain.DateOf(ev.Record.RecordedAt), DueOn: e.DueOn, Reason: e.Reason})
 	case commitment.FulfilledEvent:
-		c.Status, c.SettledOn = commitment.Fulfilled, e.On
-		c.History = append(c.History, Update{Kind: "fulfilled", On: e.On, Evidence: e.Evidence})
+		m.settle(r, commitment.Fulfilled, Update{Kind: "fulfilled", On: e.On, Evidence: e.Evidence})
 	case commitment.BrokenEvent:
-		c.Status, c.SettledOn = commitment.Broken, e.On
-		c.History = append(c.History, Update{Kind: "broken", On: e.On, Note: e.Note})
+		m.settle(r, commitment.Broken, Update{Kind: "broken", On: e.On, Note: e.Note})
 	case commitment.WithdrawnEvent:
-		c.Status, c.SettledOn = commitment.Withdrawn, e.On
-		c.History = append(c.History, Update{Kind: "withdrawn", On: e.On, Note: e.Note})
+		m.settle(r, commitment.Withdrawn, Update{Kind: "withdrawn", On: e.On, Note: e.Note})
 	default:
 		// Another aggregate's event is not about commitments; a
 		// commitment's without a case is one forgotten.
@@ -139,11 +143,34 @@ func (m *Model) Apply(ev projections.Event) error {
 	return nil
 }
 
-func (m *Model) add(c *Commitment) {
-	m.commitments[c.ID] = c
-	if c.DialogueID != nil {
-		m.byDialogue[*c.DialogueID] = append(m.byDialogue[*c.DialogueID], c)
+func (m *Model) settle(r *record, to commitment.Status, u Update) {
+	r.status, r.settledOn = m.words.Of(string(to)), compact.DayOf(u.On)
+	m.follow(r, u)
+}
+
+// made files a commitment as it is, history included; one made twice
+// (which its aggregate refuses) is replaced where it was filed. m.mu is
+// held.
+func (m *Model) made(c Commitment) {
+	r := record{
+		id: c.ID, stakeholderID: c.StakeholderID, spaceID: c.SpaceID, dialogueID: c.DialogueID, text: c.Text,
+		madeOn: compact.DayOf(c.MadeOn), dueOn: compact.DayOf(c.DueOn), settledOn: compact.DayOf(c.SettledOn),
+		pillar: m.words.Of(c.Pillar), status: m.words.Of(string(c.Status)), progress: m.words.Of(c.Progress), benefits: m.benefits.Of(c.Benefits),
 	}
+	i, known := m.find(c.ID)
+	if known {
+		kept := m.list.At(i)
+		r.dialogueID = kept.dialogueID
+		*kept = r
+	} else {
+		i = m.add(r)
+		m.pending = append(m.pending, i)
+	}
+	history := slices.Clip(c.History) // a restored history: its own, decoded
+	for k := range history {
+		m.share(&history[k])
+	}
+	m.list.At(i).history = history
 }
 
 // MadeAt returns the commitments made at a dialogue, newest first
@@ -151,11 +178,12 @@ func (m *Model) add(c *Commitment) {
 func (m *Model) MadeAt(dialogueID domain.ID) []Commitment {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	list := m.byDialogue[dialogueID]
-	out := make([]Commitment, len(list))
-	for i, c := range list {
-		out[len(list)-1-i] = *c
+	out := []Commitment{}
+	i, ok := m.firstAt(dialogueID)
+	for ; ok && i >= 0; i = *m.nextAtDialogue.At(i) {
+		out = append(out, m.commitment(m.list.At(i)))
 	}
+	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b Commitment) int { return b.MadeOn.Time().Compare(a.MadeOn.Time()) })
 	return out
 }
@@ -165,18 +193,32 @@ func (m *Model) MadeAt(dialogueID domain.ID) []Commitment {
 func (m *Model) RegionOf(c Commitment) string {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.region(&c)
+	return m.words.At(m.region(c.SpaceID, c.StakeholderID))
 }
 
-// region is where a commitment counts: its space's region, else its
-// stakeholder's.
-func (m *Model) region(c *Commitment) string {
-	if c.SpaceID != nil {
-		if r, ok := m.spaceRegion[*c.SpaceID]; ok {
+// region is where a commitment counts, as a word: its space's region,
+// else its stakeholder's. m.mu is held.
+func (m *Model) region(spaceID *domain.ID, stakeholderID domain.ID) uint32 {
+	if spaceID != nil {
+		if r, ok := m.spaceRegion[*spaceID]; ok {
 			return r
 		}
 	}
-	return m.holderRegion[c.StakeholderID]
+	if r, ok := m.holderRegion[stakeholderID]; ok {
+		return r
+	}
+	return noWord
+}
+
+// noWord is the index of no word: the words table gives "" for it.
+const noWord = ^uint32(0)
+
+// wordOf is the index of a word, noWord if no commitment has it.
+func (m *Model) wordOf(w string) uint32 {
+	if i, ok := m.words.Find(w); ok {
+		return i
+	}
+	return noWord
 }
 
 // Query selects commitments; zero fields select everything. MadeFrom and
@@ -189,29 +231,60 @@ type Query struct {
 	MadeFrom, MadeTo       domain.Date
 }
 
-func (m *Model) selected(q Query, today domain.Date) []*Commitment {
-	var out []*Commitment
-	for _, c := range m.commitments {
+// selected returns the selected commitments by date made then id; m.mu
+// is held.
+func (m *Model) selected(q Query, today domain.Date) []*record {
+	region, pillar, status := m.wordOf(q.Region), m.wordOf(q.Pillar), m.wordOf(string(q.Status))
+	from, to, day := compact.DayOf(q.MadeFrom), compact.DayOf(q.MadeTo), compact.DayOf(today)
+	var out []*record
+	for _, i := range m.sorted() {
+		r := m.list.At(i)
 		switch {
-		case q.StakeholderID != nil && c.StakeholderID != *q.StakeholderID,
-			q.SpaceID != nil && (c.SpaceID == nil || *c.SpaceID != *q.SpaceID),
-			q.Region != "" && m.region(c) != q.Region,
-			q.Pillar != "" && c.Pillar != q.Pillar,
-			q.Status != "" && c.Status != q.Status,
-			q.Overdue && !c.Overdue(today),
-			!q.MadeFrom.IsZero() && c.MadeOn.Before(q.MadeFrom),
-			!q.MadeTo.IsZero() && c.MadeOn.After(q.MadeTo):
+		case q.StakeholderID != nil && r.stakeholderID != *q.StakeholderID,
+			q.SpaceID != nil && (r.spaceID == nil || *r.spaceID != *q.SpaceID),
+			q.Region != "" && m.region(r.spaceID, r.stakeholderID) != region,
+			q.Pillar != "" && r.pillar != pillar,
+			q.Status != "" && r.status != status,
+			q.Overdue && !m.overdue(r, day),
+			from != compact.NoDay && r.madeOn < from,
+			to != compact.NoDay && r.madeOn > to:
 			continue
 		}
-		out = append(out, c)
+		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b *Commitment) int {
-		if a.MadeOn != b.MadeOn {
-			return a.MadeOn.Time().Compare(b.MadeOn.Time())
-		}
-		return a.ID.Compare(b.ID)
-	})
 	return out
+}
+
+// madeBefore orders commitments by date made, then id.
+func (m *Model) madeBefore(i, j int32) int {
+	a, b := m.list.At(i), m.list.At(j)
+	if a.madeOn != b.madeOn {
+		return cmp.Compare(a.madeOn, b.madeOn)
+	}
+	return a.id.Compare(b.id)
+}
+
+// sorted returns every commitment by date made then id: the order kept,
+// with those made since merged in, so that a query after a change costs
+// a pass, not a sort. m.mu is held, for reading at least.
+func (m *Model) sorted() []int32 {
+	m.orderMu.Lock()
+	defer m.orderMu.Unlock()
+	if len(m.pending) == 0 {
+		return m.order
+	}
+	slices.SortFunc(m.pending, m.madeBefore)
+	merged := make([]int32, 0, len(m.order)+len(m.pending))
+	a, b := m.order, m.pending
+	for len(a) > 0 && len(b) > 0 {
+		if m.madeBefore(a[0], b[0]) <= 0 {
+			merged, a = append(merged, a[0]), a[1:]
+		} else {
+			merged, b = append(merged, b[0]), b[1:]
+		}
+	}
+	m.order, m.pending = append(append(merged, a...), b...), nil
+	return m.order
 }
 
 // List returns the selected commitments, oldest first (copies).
@@ -220,8 +293,8 @@ func (m *Model) List(q Query) []Commitment {
 	defer m.mu.RUnlock()
 	sel := m.selected(q, domain.DateOf(m.clock()))
 	out := make([]Commitment, len(sel))
-	for i, c := range sel {
-		out[i] = *c
+	for i, r := range sel {
+		m.fill(&out[i], r)
 	}
 	return out
 }
@@ -230,11 +303,11 @@ func (m *Model) List(q Query) []Commitment {
 func (m *Model) Get(id domain.ID) (Commitment, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	c, ok := m.commitments[id]
+	i, ok := m.find(id)
 	if !ok {
 		return Commitment{}, false
 	}
-	return *c, true
+	return m.commitment(m.list.At(i)), true
 }
 
 // Figures summarise a set of commitments.
@@ -256,17 +329,17 @@ func (m *Model) Figures(q Query) Figures {
 	today := domain.DateOf(m.clock())
 	var f Figures
 	var days []int
-	for _, c := range m.selected(q, today) {
+	for _, r := range m.selected(q, today) {
 		f.Made++
-		switch c.Status {
+		switch commitment.Status(m.words.At(r.status)) {
 		case commitment.Open:
 			f.Open++
-			if c.Overdue(today) {
+			if m.overdue(r, compact.DayOf(today)) {
 				f.Overdue++
 			}
 		case commitment.Fulfilled:
 			f.Fulfilled++
-			days = append(days, c.MadeOn.DaysUntil(c.SettledOn))
+			days = append(days, r.madeOn.Date().DaysUntil(r.settledOn.Date()))
 		case commitment.Broken:
 			f.Broken++
 		case commitment.Withdrawn:
@@ -303,25 +376,54 @@ type idRegion struct {
 	Region string    `json:"region"`
 }
 
-func sortedRegions(m map[domain.ID]string) []idRegion {
-	out := make([]idRegion, 0, len(m))
-	for id, r := range m {
-		out = append(out, idRegion{id, r})
+func (m *Model) sortedRegions(regions map[domain.ID]uint32) []idRegion {
+	out := make([]idRegion, 0, len(regions))
+	for id, r := range regions {
+		out = append(out, idRegion{id, m.words.At(r)})
 	}
 	slices.SortFunc(out, func(a, b idRegion) int { return a.ID.Compare(b.ID) })
 	return out
 }
 
-// Snapshot implements projections.Projection, deterministically.
+// Snapshot implements projections.Projection, deterministically: the
+// JSON of a snapshot value, written a commitment at a time so that the
+// model's compact records are never all built at once.
 func (m *Model) Snapshot(w io.Writer) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	s := snapshot{SpaceRegion: sortedRegions(m.spaceRegion), HolderRegion: sortedRegions(m.holderRegion)}
-	for _, c := range m.commitments {
-		s.Commitments = append(s.Commitments, c)
+	byID := make([]int32, m.list.Len())
+	for i := range byID {
+		byID[i] = int32(i)
 	}
-	slices.SortFunc(s.Commitments, func(a, b *Commitment) int { return a.ID.Compare(b.ID) })
-	return json.NewEncoder(w).Encode(s)
+	slices.SortFunc(byID, func(a, b int32) int { return m.list.At(a).id.Compare(m.list.At(b).id) })
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString(`{"commitments":`)
+	if len(byID) == 0 {
+		bw.WriteString("null")
+	}
+	for n, i := range byID {
+		bw.WriteString(map[bool]string{true: "[", false: ","}[n == 0])
+		b, err := json.Marshal(m.commitment(m.list.At(i)))
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	if len(byID) > 0 {
+		bw.WriteString("]")
+	}
+	for _, regions := range []struct {
+		name string
+		of   map[domain.ID]uint32
+	}{{"spaceRegion", m.spaceRegion}, {"holderRegion", m.holderRegion}} {
+		b, err := json.Marshal(m.sortedRegions(regions.of))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, `,"%s":%s`, regions.name, b)
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 // Restore implements projections.Projection.
@@ -334,13 +436,13 @@ func (m *Model) Restore(r io.Reader) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range s.Commitments {
-		m.add(c)
+		m.made(*c)
 	}
 	for _, x := range s.SpaceRegion {
-		m.spaceRegion[x.ID] = x.Region
+		m.spaceRegion[x.ID] = m.words.Of(x.Region)
 	}
 	for _, x := range s.HolderRegion {
-		m.holderRegion[x.ID] = x.Region
+		m.holderRegion[x.ID] = m.words.Of(x.Region)
 	}
 	return nil
 }

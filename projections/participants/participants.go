@@ -9,9 +9,6 @@ package participants
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +18,7 @@ import (
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/keystore"
 	"github.com/palabre/palabre/projections"
-	"github.com/palabre/palabre/projections/internal/binsnap"
+	"github.com/palabre/palabre/projections/internal/compact"
 )
 
 // ErrNotFound is returned alike for a participant that does not exist and
@@ -54,15 +51,13 @@ type Participant struct {
 type Model struct {
 	opener Opener
 
-	mu     sync.RWMutex
-	people map[domain.ID]*Participant
-	// byCode indexes people by code, upper-cased, for imports' lookups
-	// by the thousand; rebuilt with the model, never snapshotted.
-	byCode map[string][]domain.ID
-	// claims are the codes claimed in each region (codeKey) and by whom:
-	// a participant without the claim of their code was enrolled before
-	// codes were claimed per region (see Unclaimed).
-	claims map[string]domain.ID
+	mu sync.RWMutex
+	store
+	// otherClaims are the claims of codes in a region (codeKey), and whom
+	// they name, that their participant's record does not hold
+	// (claims.go): a participant without the claim of their code was
+	// enrolled before codes were claimed per region (see Unclaimed).
+	otherClaims map[string]domain.ID
 }
 
 // New returns an empty model that opens identities with opener.
@@ -78,32 +73,13 @@ func (m *Model) Version() int { return 4 } // 3: claims; 4: per region
 func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.people = map[domain.ID]*Participant{}
-	m.byCode = map[string][]domain.ID{}
-	m.claims = map[string]domain.ID{}
+	m.store = newStore()
+	m.otherClaims = map[string]domain.ID{}
 }
 
 // codeKey is a code's key in a region: codes are unique per region,
 // regardless of case (participant.CodeClaimed says why).
 func codeKey(region, code string) string { return region + "\x00" + strings.ToUpper(code) }
-
-// index files a participant under their code (upper-cased), and out of
-// their old one; m.mu is held.
-func (m *Model) index(id domain.ID, old, code string) {
-	old, code = strings.ToUpper(old), strings.ToUpper(code)
-	if old == code {
-		if !slices.Contains(m.byCode[code], id) {
-			m.byCode[code] = append(m.byCode[code], id)
-		}
-		return
-	}
-	if ids := slices.DeleteFunc(m.byCode[old], func(x domain.ID) bool { return x == id }); len(ids) > 0 {
-		m.byCode[old] = ids
-	} else {
-		delete(m.byCode, old)
-	}
-	m.byCode[code] = append(m.byCode[code], id)
-}
 
 // Apply implements projections.Projection.
 func (m *Model) Apply(ev projections.Event) error {
@@ -115,26 +91,73 @@ func (m *Model) Apply(ev projections.Event) error {
 	defer m.mu.Unlock()
 	switch e := e.(type) {
 	case participant.Enrolled:
-		m.people[id] = &Participant{ID: id, Profile: e.Profile, Consent: e.Consent, Sealed: e.Identity}
-		m.index(id, e.Profile.Code, e.Profile.Code)
+		m.enrol(id, &e.Profile, e.Consent, e.Identity)
 	case participant.ProfileCorrected:
-		if p := m.people[id]; p != nil {
-			m.index(id, p.Profile.Code, e.Profile.Code)
-			p.Profile = e.Profile
-			if e.Identity != nil {
-				p.Sealed = e.Identity
-			}
+		if i, ok := m.find(id); ok {
+			m.correct(i, &e.Profile, e.Identity)
 		}
 	case participant.Erased:
-		if p := m.people[id]; p != nil {
-			p.Erased, p.ErasedOn, p.Sealed = true, e.ErasedOn, nil
+		if i, ok := m.find(id); ok {
+			p := m.people.At(i)
+			p.set(erased, true)
+			p.erasedOn = compact.DayOf(e.ErasedOn)
+			m.setSealed(p, nil)
 		}
 	case participant.CodeClaimed:
 		if e.Region != "" { // a claim of the first scheme, across regions, claims nothing now
-			m.claims[codeKey(e.Region, e.Code)] = e.ParticipantID
+			m.claim(e.Region, e.Code, e.ParticipantID)
 		}
 	}
 	return nil
+}
+
+// enrol adds a participant, or replaces their record if enrolled
+// already; m.mu is held.
+func (m *Model) enrol(id domain.ID, pr *participant.Profile, consent participant.Consent, sealed *participant.SealedIdentity) {
+	i, known := m.find(id)
+	if !known {
+		i = m.add(id)
+	}
+	p := m.people.At(i)
+	old := m.codeOf(p)
+	if known {
+		m.leaving(p)
+	}
+	m.bytes.Clear(p.sealed)
+	*p = person{id: id, nextSameCode: p.nextSameCode, consentOn: compact.DayOf(consent.On), erasedOn: compact.NoDay}
+	p.set(consentGiven, consent.Given)
+	m.setProfile(p, pr)
+	m.setSealed(p, sealed)
+	m.reindex(i, known, old, pr.Code)
+	m.arrived(p)
+}
+
+// correct replaces person i's profile, and their sealed identity if the
+// correction brings one; m.mu is held.
+func (m *Model) correct(i int32, pr *participant.Profile, sealed *participant.SealedIdentity) {
+	p := m.people.At(i)
+	old := m.codeOf(p)
+	m.leaving(p)
+	m.setProfile(p, pr)
+	if sealed != nil {
+		m.setSealed(p, sealed)
+	}
+	m.reindex(i, true, old, pr.Code)
+	m.arrived(p)
+}
+
+// reindex files person i under their code, and out of their old one if
+// they were indexed and it differs, upper-cased; a person whose code
+// keeps its letters keeps their place. m.mu is held.
+func (m *Model) reindex(i int32, indexed bool, old, code string) {
+	old, code = strings.ToUpper(old), strings.ToUpper(code)
+	if indexed && old == code {
+		return
+	}
+	if indexed {
+		m.unlink(i, old)
+	}
+	m.link(i, code)
 }
 
 // Erasure is a person erased, by pseudonymous id: safe to keep beside a
@@ -164,14 +187,26 @@ func SortErasures(list []Erasure) {
 	})
 }
 
+// each calls yield with every participant's record, in the order
+// enrolled, until it returns false; m.mu is held.
+func (m *Model) each(yield func(*person) bool) {
+	for i := range int32(m.people.Len()) {
+		if !yield(m.people.At(i)) {
+			return
+		}
+	}
+}
+
+func byID(a, b Participant) int { return a.ID.Compare(b.ID) }
+
 // Erasures lists every erasure, by date then id.
 func (m *Model) Erasures() []Erasure {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Erasure
-	for _, p := range m.people {
-		if p.Erased {
-			out = append(out, Erasure{ID: p.ID, On: p.ErasedOn})
+	for p := range m.each {
+		if p.is(erased) {
+			out = append(out, Erasure{ID: p.id, On: p.erasedOn.Date()})
 		}
 	}
 	SortErasures(out)
@@ -185,9 +220,9 @@ func (m *Model) Unclaimed() []commands.CodeHolder {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []commands.CodeHolder
-	for _, p := range m.people {
-		if m.claims[codeKey(p.Profile.Region, p.Profile.Code)] != p.ID {
-			out = append(out, commands.CodeHolder{ID: p.ID, Region: p.Profile.Region, Code: p.Profile.Code})
+	for p := range m.each {
+		if !m.claimed(p) {
+			out = append(out, commands.CodeHolder{ID: p.id, Region: m.words.At(p.region), Code: m.codeOf(p)})
 		}
 	}
 	// Oldest first: of two people sharing a code, the first enrolled keeps it.
@@ -201,11 +236,11 @@ func (m *Model) Unclaimed() []commands.CodeHolder {
 func (m *Model) Records() []Participant {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]Participant, 0, len(m.people))
-	for _, p := range m.people {
-		out = append(out, *p)
+	out := make([]Participant, 0, m.people.Len())
+	for p := range m.each {
+		out = append(out, m.participant(p, true))
 	}
-	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(out, byID)
 	return out
 }
 
@@ -214,13 +249,11 @@ func (m *Model) Records() []Participant {
 func (m *Model) Get(v Viewer, id domain.ID) (Participant, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	p, ok := m.people[id]
-	if !ok || !v.MaySeeIdentitiesIn(p.Profile.Region) {
+	i, ok := m.find(id)
+	if !ok || !v.MaySeeIdentitiesIn(m.words.At(m.people.At(i).region)) {
 		return Participant{}, ErrNotFound
 	}
-	out := *p
-	out.Sealed = nil
-	return out, nil
+	return m.participant(m.people.At(i), false), nil
 }
 
 // List returns the pseudonymous records of a region's participants by code.
@@ -230,20 +263,19 @@ func (m *Model) List(v Viewer, region string) []Participant {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	symbol, ok := m.words.Find(region)
+	if !ok {
+		return nil
+	}
 	var out []Participant
-	for _, p := range m.people {
-		if p.Profile.Region == region {
-			c := *p
-			c.Sealed = nil
-			out = append(out, c)
+	for p := range m.each {
+		if p.region == symbol {
+			out = append(out, m.participant(p, false))
 		}
 	}
 	slices.SortFunc(out, func(a, b Participant) int {
-		if a.Profile.Code != b.Profile.Code {
-			if a.Profile.Code < b.Profile.Code {
-				return -1
-			}
-			return 1
+		if c := strings.Compare(a.Profile.Code, b.Profile.Code); c != 0 {
+			return c
 		}
 		return a.ID.Compare(b.ID)
 	})
@@ -258,14 +290,13 @@ func (m *Model) WithCode(v Viewer, code string) []Participant {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Participant
-	for _, id := range m.byCode[strings.ToUpper(strings.TrimSpace(code))] {
-		if p := m.people[id]; v.MaySeeIdentitiesIn(p.Profile.Region) {
-			c := *p
-			c.Sealed = nil
-			out = append(out, c)
+	m.withCode(strings.ToUpper(strings.TrimSpace(code)), func(p *person) bool {
+		if v.MaySeeIdentitiesIn(m.words.At(p.region)) {
+			out = append(out, m.participant(p, false))
 		}
-	}
-	slices.SortFunc(out, func(a, b Participant) int { return a.ID.Compare(b.ID) })
+		return true
+	})
+	slices.SortFunc(out, byID)
 	return out
 }
 
@@ -280,15 +311,22 @@ func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguo
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	for _, pid := range m.byCode[strings.ToUpper(code)] {
-		if m.people[pid].Profile.Region == region {
-			if ok {
-				return id, true, true
-			}
-			id, ok = pid, true
-		}
+	symbol, known := m.words.Find(region)
+	if !known {
+		return id, false, false
 	}
-	return id, ok, false
+	m.withCode(strings.ToUpper(code), func(p *person) bool {
+		if p.region != symbol {
+			return true
+		}
+		if ok {
+			ambiguous = true
+			return false
+		}
+		id, ok = p.id, true
+		return true
+	})
+	return id, ok, ambiguous
 }
 
 // Identity opens a participant's name and phone for a viewer allowed to
@@ -296,113 +334,20 @@ func (m *Model) ByCode(v Viewer, region, code string) (id domain.ID, ok, ambiguo
 // may not see their region, and keystore.ErrErased after erasure.
 func (m *Model) Identity(ctx context.Context, v Viewer, id domain.ID) (keystore.Identity, error) {
 	m.mu.RLock()
-	p, ok := m.people[id]
+	i, ok := m.find(id)
 	var sealed *participant.SealedIdentity
-	var erased bool
+	var gone bool
 	if ok {
-		sealed, erased = p.Sealed, p.Erased
-		ok = v.MaySeeIdentitiesIn(p.Profile.Region)
+		p := m.people.At(i)
+		sealed, gone = m.sealedOf(p), p.is(erased)
+		ok = v.MaySeeIdentitiesIn(m.words.At(p.region))
 	}
 	m.mu.RUnlock()
 	switch {
 	case !ok:
 		return keystore.Identity{}, ErrNotFound
-	case erased || sealed == nil:
+	case gone || sealed == nil:
 		return keystore.Identity{}, keystore.ErrErased
 	}
 	return m.opener.Open(ctx, id, sealed)
-}
-
-// Snapshot implements projections.Projection in binsnap's compact form:
-// ciphertext only, sorted by id.
-func (m *Model) Snapshot(out io.Writer) error {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	list := make([]*Participant, 0, len(m.people))
-	for _, p := range m.people {
-		list = append(list, p)
-	}
-	slices.SortFunc(list, func(a, b *Participant) int { return a.ID.Compare(b.ID) })
-	w := binsnap.NewWriter(out)
-	w.Uint(uint64(len(list)))
-	for _, p := range list {
-		w.ID(p.ID)
-		pr := &p.Profile
-		for _, s := range []string{pr.Code, pr.Sex, pr.AgeBand, pr.Functioning.Seeing, pr.Functioning.Hearing, pr.Functioning.Walking,
-			pr.Functioning.Cognition, pr.Functioning.SelfCare, pr.Functioning.Communication, pr.Displacement, pr.Constituency, pr.Region, pr.Locality} {
-			w.String(s)
-		}
-		w.Int(int64(pr.BirthYear))
-		w.Uint(uint64(len(pr.Groups)))
-		for _, g := range pr.Groups {
-			w.String(g)
-		}
-		w.Bool(p.Consent.Given)
-		w.Date(p.Consent.On)
-		w.Bool(p.Erased)
-		w.Date(p.ErasedOn)
-		w.Bool(p.Sealed != nil)
-		if p.Sealed != nil {
-			w.String(string(p.Sealed.Nonce))
-			w.String(string(p.Sealed.Ciphertext))
-		}
-	}
-	codes := slices.Sorted(maps.Keys(m.claims))
-	w.Uint(uint64(len(codes)))
-	for _, code := range codes {
-		w.String(code)
-		w.ID(m.claims[code])
-	}
-	return w.Flush()
-}
-
-// Restore implements projections.Projection.
-func (m *Model) Restore(in io.Reader) error {
-	r := binsnap.NewReader(in)
-	m.Reset()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := r.Count()
-	slab := make([]Participant, 0, min(n, 1<<20)) // a damaged count must not exhaust memory
-	for range n {
-		if len(slab) == cap(slab) {
-			slab = make([]Participant, 0, min(n, 1<<20))
-		}
-		slab = append(slab, Participant{ID: r.ID()})
-		p := &slab[len(slab)-1]
-		pr := &p.Profile
-		pr.Code = r.String()
-		for _, s := range []*string{&pr.Sex, &pr.AgeBand, &pr.Functioning.Seeing, &pr.Functioning.Hearing, &pr.Functioning.Walking,
-			&pr.Functioning.Cognition, &pr.Functioning.SelfCare, &pr.Functioning.Communication, &pr.Displacement, &pr.Constituency, &pr.Region, &pr.Locality} {
-			*s = r.Symbol()
-		}
-		pr.BirthYear = int(r.Int())
-		for range r.Count() {
-			if r.Err() != nil {
-				break
-			}
-			pr.Groups = append(pr.Groups, r.Symbol())
-		}
-		p.Consent.Given, p.Consent.On = r.Bool(), r.Date()
-		p.Erased, p.ErasedOn = r.Bool(), r.Date()
-		if r.Bool() {
-			p.Sealed = &participant.SealedIdentity{Nonce: []byte(r.String()), Ciphertext: []byte(r.String())}
-		}
-		if r.Err() != nil {
-			return r.Err()
-		}
-		m.people[p.ID] = p
-		m.index(p.ID, p.Profile.Code, p.Profile.Code)
-	}
-	if r.Err() == nil && len(m.people) != n {
-		return fmt.Errorf("%w: a participant appears twice", binsnap.ErrCorrupt)
-	}
-	for range r.Count() {
-		if r.Err() != nil {
-			break
-		}
-		code := r.String()
-		m.claims[code] = r.ID()
-	}
-	return r.Err()
 }

@@ -43,6 +43,7 @@ func (w *Writer) Bool(v bool) {
 	}
 }
 func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.write([]byte(s)) }
+func (w *Writer) Bytes(b []byte)  { w.Uint(uint64(len(b))); w.write(b) }
 func (w *Writer) ID(id [16]byte)  { w.write(id[:]) }
 func (w *Writer) Float(f float64) { w.Uint(math.Float64bits(f)) }
 
@@ -173,6 +174,10 @@ func (r *Reader) Symbol() string {
 	r.intern[s] = s
 	return s
 }
+
+// Bytes reads a string written by String or Bytes where it lies in the
+// snapshot: a caller that keeps it copies it.
+func (r *Reader) Bytes() []byte { return r.bytes() }
 
 func (r *Reader) bytes() []byte {
 	n := r.Uint()
