@@ -25,8 +25,8 @@ type AsOf struct {
 	cache map[asOfKey]pastModel
 	order []asOfKey // oldest first, for eviction
 	// held is the events fed to the cached models, all together: kept
-	// no larger than the log, so that past models never hold more memory
-	// than one live model does.
+	// no larger than pastLogs logs, so that past models never hold more
+	// memory than pastLogs live models do.
 	held int
 
 	// index finds a moment's position without scanning $all from the
@@ -105,8 +105,14 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 	return a.keep(key, pastModel{model, fed}), nil
 }
 
+// pastLogs bounds the events the cached past models hold, in logs: three
+// moments compared side by side (a report before and after a correction,
+// and now) stay cached, and a tool asking many moments near the log's end
+// cannot make the server hold many copies of its read models.
+const pastLogs = 3
+
 // keep caches a model, evicting the oldest while there are more than
-// size or they hold more events than the log, and returns the cached one
+// size or they hold more events than pastLogs logs, and returns the cached one
 // (another request may have made it first).
 func (a *AsOf) keep(key asOfKey, m pastModel) Projection {
 	a.indexMu.Lock()
@@ -120,7 +126,7 @@ func (a *AsOf) keep(key asOfKey, m pastModel) Projection {
 	a.cache[key] = m
 	a.order = append(a.order, key)
 	a.held += m.fed
-	for len(a.order) > a.size || len(a.order) > 1 && a.held > max(logSize, m.fed) {
+	for len(a.order) > a.size || len(a.order) > 1 && a.held > pastLogs*max(logSize, m.fed) {
 		a.held -= a.cache[a.order[0]].fed
 		delete(a.cache, a.order[0])
 		a.order = a.order[1:]

@@ -106,8 +106,10 @@ func TestAMomentIsFoundThroughTheIndexAsAScanWouldFindIt(t *testing.T) {
 
 // Past models are whole read models: eight of a large log would hold
 // eight times the live ones' memory. The cache holds no more events, all
-// its models together, than the log has.
-func TestPastModelsHoldNoMoreEventsThanTheLog(t *testing.T) {
+// its models together, than three times the log: three moments compared
+// side by side (a report before and after a correction, and now) stay
+// cached, and a fourth near the log's end evicts the oldest.
+func TestPastModelsHoldNoMoreEventsThanThreeLogs(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := start
 	s, err := pebblestore.Open(t.TempDir(), &pebblestore.Options{Clock: func() time.Time { return now }})
@@ -133,28 +135,29 @@ func TestPastModelsHoldNoMoreEventsThanTheLog(t *testing.T) {
 		}
 		return m.(*counter).total()
 	}
-	// 90 + 80 events fit in a log of 100 only one at a time.
-	if at(8) != 90 || at(7) != 80 {
+	// 90 + 80 + 70 events fit in three logs of 100.
+	if at(8) != 90 || at(7) != 80 || at(6) != 70 {
 		t.Fatal("the past models do not hold their events")
 	}
-	if replays != 2 {
-		t.Fatalf("%d replays for two moments", replays)
-	}
+	at(8)
 	at(7)
-	if replays != 2 {
-		t.Error("the latest model was not kept")
+	at(6)
+	if replays != 3 {
+		t.Errorf("%d replays for three moments asked twice each: they were not all kept", replays)
+	}
+	// 60 more make 300: still kept; 50 more evict the oldest, of 90.
+	at(5)
+	at(4)
+	before := replays
+	at(7)
+	at(6)
+	at(5)
+	at(4)
+	if replays != before {
+		t.Error("a model of the last four was evicted")
 	}
 	at(8)
-	if replays != 3 {
-		t.Error("two past models of 90 and 80 events were kept for a log of 100")
-	}
-	// Small ones are kept side by side.
-	at(1)
-	at(2)
-	before := replays
-	at(1)
-	at(2)
-	if replays != before {
-		t.Error("past models of 20 and 30 events were not both kept for a log of 100")
+	if replays != before+1 {
+		t.Error("past models of 90, 80, 70, 60 and 50 events were all kept for a log of 100")
 	}
 }
