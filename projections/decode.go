@@ -68,18 +68,18 @@ func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
 // it applied and the position of the last.
 func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, last events.Position, err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	batches := make(chan batch, 4)
+	pages := make(chan *page, 4)
 	defer func() {
 		cancel()
-		for range batches { // let the feed end before returning
+		for range pages { // let the feed end before returning
 		}
 	}()
-	go feed(ctx, store, events.Start, false, batches)
-	for b := range batches {
-		if b.err != nil {
-			return n, last, b.err
+	go feed(ctx, store, events.Start, false, pages)
+	for pg := range pages {
+		if pg.err != nil {
+			return n, last, pg.err
 		}
-		for _, e := range b.events {
+		for _, e := range pg.events {
 			for _, p := range ps {
 				if err := apply(p, e); err != nil {
 					return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), e.Record.Position, err)
@@ -87,6 +87,8 @@ func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, l
 			}
 			n, last = n+1, e.Record.Position
 		}
+		pg.share(1)
+		pg.release()
 	}
 	return n, last, ctx.Err()
 }
