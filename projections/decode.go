@@ -14,6 +14,10 @@ import (
 // Event is a recorded event with its domain event decoded once for every
 // projection: decoding is most of a rebuild's work.
 type Event struct {
+	// Record is the event as recorded. Its Data and Metadata may be views
+	// of a page of the feed that is reused once every projection has
+	// applied it: a projection copies what it keeps of them (its Stream,
+	// Type and decoded Domain event are its own).
 	Record events.RecordedEvent
 	// Domain is the decoded event and AggregateID the id in its stream's
 	// name ("category-<ULID>"); both are unset when Err is set.

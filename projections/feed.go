@@ -2,6 +2,8 @@ package projections
 
 import (
 	"context"
+	"iter"
+	"strings"
 	"sync/atomic"
 
 	"github.com/palabre/palabre/events"
@@ -21,6 +23,10 @@ type page struct {
 	events   []Event
 	caughtUp bool
 	err      error
+	// bytes holds the events' Data and Metadata when the store lends what
+	// it reads: copied here, they cost no allocation once the page is
+	// reused.
+	bytes []byte
 
 	readers atomic.Int32 // lanes that have not released it yet
 	pool    *pagePool    // where it goes back; nil for a mark
@@ -54,7 +60,7 @@ func (pp *pagePool) get() *page {
 
 func (pp *pagePool) put(p *page) {
 	clear(p.events) // drop the events' data: a pooled page holds nothing
-	p.events = p.events[:0]
+	p.events, p.bytes = p.events[:0], p.bytes[:0]
 	select {
 	case pp.free <- p:
 	default:
@@ -119,27 +125,39 @@ func feed(ctx context.Context, store events.Store, after events.Position, follow
 	}
 }
 
+// lender is a store that can lend the events it reads, valid until it
+// yields the next (pebblestore's): the feed copies them into its pages
+// instead of the store allocating each.
+type lender interface {
+	ReadAllLent(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error]
+}
+
 // readPages reads $all after position after a page at a time until a
 // short page, handing each to a goroutine that decodes it in place; the
 // pages come out of decoded in order. It closes decoded when done.
 func readPages(ctx context.Context, store events.Store, after events.Position, pool *pagePool, decoded chan<- chan *page) {
 	defer close(decoded)
 	codec := registry.Codec()
+	read, keep := store.ReadAll, func(_ *page, rec events.RecordedEvent) events.RecordedEvent { return rec }
+	if l, ok := store.(lender); ok {
+		types := map[string]string{}
+		read, keep = l.ReadAllLent, func(p *page, rec events.RecordedEvent) events.RecordedEvent { return p.keep(rec, types) }
+	}
 	for {
 		p := pool.get()
-		read := 0
+		n := 0
 		// ReadAll starts at its position inclusive: ask for one more
 		// and skip what was already sent.
-		for rec, err := range store.ReadAll(ctx, after, batchSize+1) {
+		for rec, err := range read(ctx, after, batchSize+1) {
 			if err != nil {
 				done := make(chan *page, 1)
 				done <- &page{err: err}
 				decoded <- done
 				return
 			}
-			read++
+			n++
 			if after.Less(rec.Position) {
-				p.events = append(p.events, Event{Record: rec})
+				p.events = append(p.events, Event{Record: keep(p, rec)})
 			}
 		}
 		if len(p.events) > 0 {
@@ -157,8 +175,40 @@ func readPages(ctx context.Context, store events.Store, after events.Position, p
 				return
 			}
 		}
-		if read <= batchSize {
+		if n <= batchSize {
 			return
 		}
 	}
+}
+
+// maxTypesKept bounds the event types whose names a feed keeps one copy of.
+const maxTypesKept = 4096
+
+// keep copies what a lent event points to: its Data and Metadata into
+// the page's bytes, its stream's name into a string of its own, and its
+// type as the one string kept for that type.
+func (p *page) keep(rec events.RecordedEvent, types map[string]string) events.RecordedEvent {
+	// Appending may move bytes: events already on the page keep the
+	// old array, which lives as long as they do.
+	at := len(p.bytes)
+	p.bytes = append(p.bytes, rec.Data...)
+	p.bytes = append(p.bytes, rec.Metadata...)
+	data := p.bytes[at : at+len(rec.Data) : at+len(rec.Data)]
+	metadata := p.bytes[at+len(rec.Data) : len(p.bytes) : len(p.bytes)]
+	rec.Data, rec.Metadata = nil, nil
+	if len(data) > 0 {
+		rec.Data = data
+	}
+	if len(metadata) > 0 {
+		rec.Metadata = metadata
+	}
+	typ, ok := types[rec.Type]
+	if !ok {
+		typ = strings.Clone(rec.Type)
+		if len(types) < maxTypesKept { // a log's types are a few dozen
+			types[typ] = typ
+		}
+	}
+	rec.Stream, rec.Type = strings.Clone(rec.Stream), typ
+	return rec
 }

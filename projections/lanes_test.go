@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/eventstoretest"
 	"github.com/palabre/palabre/projections"
 )
 
@@ -236,6 +237,64 @@ func TestACancelledRunnerStopsWithFinalSnapshots(t *testing.T) {
 	for _, c := range r.CheckSnapshots() {
 		if c.Err != nil || c.Position != last {
 			t.Fatalf("snapshot of %s: %+v, want one at %s", c.Name, c, last)
+		}
+	}
+}
+
+// recorder keeps a copy of every event it is given, as recorded.
+type recorder struct {
+	*counter
+	slow bool
+	got  []events.RecordedEvent
+}
+
+func (r *recorder) Apply(e projections.Event) error {
+	if r.slow && len(r.got)%100 == 0 {
+		time.Sleep(time.Millisecond) // so the feed runs ahead and reuses pages
+	}
+	rec := e.Record
+	rec.Data, rec.Metadata = bytes.Clone(rec.Data), bytes.Clone(rec.Metadata)
+	r.got = append(r.got, rec)
+	return r.counter.Apply(e)
+}
+
+// The feed reuses its pages and the bytes it copies events into: every
+// model, quick or slow, is still given each event as the store holds it.
+func TestEveryModelIsGivenEachEventAsRecordedThoughPagesAreReused(t *testing.T) {
+	f := newFixture(t)
+	var last events.Position
+	for i := range 12 {
+		evs := eventstoretest.NewEvents(fmt.Sprintf("Type%d", i%5), 250)
+		for j := range evs {
+			evs[j].Data = fmt.Appendf(nil, `{"i":%d,"j":%d,"pad":%q}`, i, j, bytes.Repeat([]byte{'x'}, (i*j)%300))
+		}
+		res, err := f.store.Append(context.Background(), fmt.Sprintf("space-%d", i), events.Any{}, evs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = res.Position
+	}
+	models := []*recorder{{counter: newCounter("quick")}, {counter: newCounter("slow"), slow: true}, {counter: newCounter("other")}}
+	r, _ := f.start(nil, models[0], models[1], models[2])
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	var want []events.RecordedEvent
+	for rec, err := range f.store.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, rec)
+	}
+	for _, m := range models {
+		if len(m.got) != len(want) {
+			t.Fatalf("%s was given %d events, want %d", m.name, len(m.got), len(want))
+		}
+		for i := range want {
+			g, w := m.got[i], want[i]
+			if g.Stream != w.Stream || g.Type != w.Type || !bytes.Equal(g.Data, w.Data) || !bytes.Equal(g.Metadata, w.Metadata) || g.Position != w.Position {
+				t.Fatalf("%s, event %d: %s %s %s, want %s %s %s", m.name, i, g.Stream, g.Type, g.Data, w.Stream, w.Type, w.Data)
+			}
 		}
 	}
 }
