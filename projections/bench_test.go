@@ -277,10 +277,12 @@ func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
 		}
 	}
 	return func() {
+		start := time.Now()
 		cancel()
 		if err := <-done; err != nil {
 			b.Error(err)
 		}
+		b.Logf("final snapshots, side by side: %s", time.Since(start).Round(time.Millisecond))
 		os.RemoveAll(snapshots)
 	}
 }
