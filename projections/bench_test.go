@@ -251,15 +251,50 @@ func BenchmarkReplayStore(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
+// BenchmarkRestartStore is a restart: the six read models restored from
+// their snapshots of the store named by PALABRE_BENCH_STORE (written by a
+// replay first), until each has caught up.
+func BenchmarkRestartStore(b *testing.B) {
+	dir := os.Getenv("PALABRE_BENCH_STORE")
+	if dir == "" {
+		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
+	}
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	snapshots := b.TempDir()
+	runUntilCaughtUp(b, s, snapshots)() // a first start, which writes the snapshots
+	b.ResetTimer()
+	for b.Loop() {
+		stop := runUntilCaughtUp(b, s, snapshots)
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+}
+
 // replayThroughRunner runs a Runner with no snapshots over s until every
 // model has caught up; stop stops it (writing its final snapshots).
 func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
-	models := []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New(),
-		participants.New(nil), outcomes.New(), frameworks.New()}
 	snapshots, err := os.MkdirTemp("", "palabre-replay-")
 	if err != nil {
 		b.Fatal(err)
 	}
+	stopRunner := runUntilCaughtUp(b, s, snapshots)
+	return func() {
+		stopRunner()
+		os.RemoveAll(snapshots)
+	}
+}
+
+// runUntilCaughtUp runs a Runner of the six read models, with snapshots in
+// dir, until every model has caught up; stop stops it, writing their
+// snapshots.
+func runUntilCaughtUp(b *testing.B, s events.Store, snapshots string) (stop func()) {
+	models := []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New(),
+		participants.New(nil), outcomes.New(), frameworks.New()}
 	r, err := projections.NewRunner(s, snapshots, nil, models...)
 	if err != nil {
 		b.Fatal(err)
@@ -283,7 +318,6 @@ func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
 			b.Error(err)
 		}
 		b.Logf("final snapshots, side by side: %s", time.Since(start).Round(time.Millisecond))
-		os.RemoveAll(snapshots)
 	}
 }
 
