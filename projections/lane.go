@@ -83,7 +83,7 @@ func (r *Runner) caughtUp(rp *running) {
 	// A long catch-up is worth keeping at once, whatever the interval: a
 	// crash now would replay it all again.
 	if rp.applied >= r.opts.SnapshotEvery {
-		r.snapshotOrLog(rp)
+		r.snapshotOrLog(rp, "snapshot failed; will retry")
 	}
 }
 
@@ -114,7 +114,7 @@ func (r *Runner) applyPage(rp *running, page []Event) {
 		return
 	}
 	if rp.applied >= r.opts.SnapshotEvery && time.Since(rp.snapshotted) >= r.opts.SnapshotInterval {
-		r.snapshotOrLog(rp)
+		r.snapshotOrLog(rp, "snapshot failed; will retry")
 	}
 }
 

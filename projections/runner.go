@@ -71,8 +71,8 @@ type Runner struct {
 }
 
 // Version changes whenever any read model may have changed: an answer
-// computed at one version holds until the next.
-// It is odd while a model is changing.
+// computed at one even version holds until the next. It is odd while a
+// model is changing.
 func (r *Runner) Version() uint64 { return r.versions.n.Load() }
 
 // running is one projection's progress.
@@ -143,7 +143,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, rp := range r.order {
 		if rp.failure() == nil {
-			wg.Go(func() { r.snapshotOrLog(rp) })
+			wg.Go(func() { r.snapshotOrLog(rp, "final snapshot failed") })
 		}
 	}
 	wg.Wait()
@@ -171,13 +171,13 @@ func (r *Runner) restoreAll() {
 // healthy projection has applied, or after fed, the last event fed, when
 // every projection has failed.
 func (r *Runner) resumeFrom(fed events.Position) events.Position {
-	from, any := fed, false
+	from, found := fed, false
 	for _, rp := range r.order {
 		if rp.failure() != nil {
 			continue
 		}
-		if pos := rp.pos(); !any || pos.Less(from) {
-			from, any = pos, true
+		if pos := rp.pos(); !found || pos.Less(from) {
+			from, found = pos, true
 		}
 	}
 	return from

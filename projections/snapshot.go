@@ -46,11 +46,12 @@ func (r *Runner) snapshotPath(name string) string {
 	return filepath.Join(r.dir, name+".snapshot")
 }
 
-// snapshotOrLog writes a snapshot, logging a failure: the next is tried
-// after as many events or at the stop.
-func (r *Runner) snapshotOrLog(rp *running) {
+// snapshotOrLog writes a snapshot, logging a failure with message: a
+// snapshot is a cache, the next is tried after as many events or at the
+// stop.
+func (r *Runner) snapshotOrLog(rp *running, message string) {
 	if err := r.snapshot(rp); err != nil {
-		r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
+		r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg(message)
 	}
 }
 
