@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,9 @@ import (
 	"github.com/palabre/palabre/events/synthetic"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/commitments"
+	"github.com/palabre/palabre/projections/frameworks"
 	"github.com/palabre/palabre/projections/inclusion"
+	"github.com/palabre/palabre/projections/outcomes"
 	"github.com/palabre/palabre/projections/participants"
 	"github.com/palabre/palabre/projections/stakeholders"
 )
@@ -201,4 +204,139 @@ func BenchmarkAsOfMoment(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReplayStore is a first start without snapshots: the real
+// Runner replays an existing store into the six read models a server
+// keeps, until each has caught up. PALABRE_BENCH_STORE names the
+// embedded store's data directory, e.g. one made by
+// "palabre demo --data DIR --events 1000000"; the store is opened, so
+// give a copy of one a server is using. It reports events/s, CPU cores
+// used and the peak of the heap (sampled every 20 ms).
+func BenchmarkReplayStore(b *testing.B) {
+	dir := os.Getenv("PALABRE_BENCH_STORE")
+	if dir == "" {
+		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
+	}
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	for _, err := range s.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ResetTimer()
+	var took, cpu time.Duration
+	var peak uint64
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		stopSampling := sampleHeapPeak(&peak)
+		b.StartTimer()
+		start, startCPU := time.Now(), cpuTime(b)
+		stop := replayThroughRunner(b, s)
+		took, cpu = took+time.Since(start), cpu+cpuTime(b)-startCPU
+		b.StopTimer()
+		stopSampling()
+		stop()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/took.Seconds(), "events/s")
+	b.ReportMetric(float64(cpu)/float64(took), "cores")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkRestartStore is a restart: the six read models restored from
+// their snapshots of the store named by PALABRE_BENCH_STORE (written by a
+// replay first), until each has caught up.
+func BenchmarkRestartStore(b *testing.B) {
+	dir := os.Getenv("PALABRE_BENCH_STORE")
+	if dir == "" {
+		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
+	}
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	snapshots := b.TempDir()
+	runUntilCaughtUp(b, s, snapshots)() // a first start, which writes the snapshots
+	b.ResetTimer()
+	for b.Loop() {
+		stop := runUntilCaughtUp(b, s, snapshots)
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+}
+
+// replayThroughRunner runs a Runner with no snapshots over s until every
+// model has caught up; stop stops it (writing its final snapshots).
+func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
+	snapshots, err := os.MkdirTemp("", "palabre-replay-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	stopRunner := runUntilCaughtUp(b, s, snapshots)
+	return func() {
+		stopRunner()
+		os.RemoveAll(snapshots)
+	}
+}
+
+// runUntilCaughtUp runs a Runner of the six read models, with snapshots in
+// dir, until every model has caught up; stop stops it, writing their
+// snapshots.
+func runUntilCaughtUp(b *testing.B, s events.Store, snapshots string) (stop func()) {
+	models := []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New(),
+		participants.New(nil), outcomes.New(), frameworks.New()}
+	r, err := projections.NewRunner(s, snapshots, nil, models...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	for caughtUp := false; !caughtUp; time.Sleep(10 * time.Millisecond) {
+		caughtUp = true
+		for _, st := range r.Status() {
+			if st.Err != nil {
+				b.Fatalf("%s: %v", st.Name, st.Err)
+			}
+			caughtUp = caughtUp && st.CaughtUp
+		}
+	}
+	return func() {
+		start := time.Now()
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+		b.Logf("final snapshots, side by side: %s", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// sampleHeapPeak raises *peak to the largest heap (objects live and not
+// yet collected) seen until the returned function is called.
+func sampleHeapPeak(peak *uint64) (stop func()) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			metrics.Read(sample)
+			*peak = max(*peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

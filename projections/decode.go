@@ -14,6 +14,10 @@ import (
 // Event is a recorded event with its domain event decoded once for every
 // projection: decoding is most of a rebuild's work.
 type Event struct {
+	// Record is the event as recorded. Its Data and Metadata may be views
+	// of a page of the feed that is reused once every projection has
+	// applied it: a projection copies what it keeps of them (its Stream,
+	// Type and decoded Domain event are its own).
 	Record events.RecordedEvent
 	// Domain is the decoded event and AggregateID the id in its stream's
 	// name ("category-<ULID>"); both are unset when Err is set.
@@ -68,18 +72,18 @@ func NewEvent(codec *domain.Codec, rec events.RecordedEvent) Event {
 // it applied and the position of the last.
 func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, last events.Position, err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	batches := make(chan batch, 4)
+	pages := make(chan *page, 4)
 	defer func() {
 		cancel()
-		for range batches { // let the feed end before returning
+		for range pages { // let the feed end before returning
 		}
 	}()
-	go feed(ctx, store, events.Start, false, batches)
-	for b := range batches {
-		if b.err != nil {
-			return n, last, b.err
+	go feed(ctx, store, events.Start, false, pages)
+	for pg := range pages {
+		if pg.err != nil {
+			return n, last, pg.err
 		}
-		for _, e := range b.events {
+		for _, e := range pg.events {
 			for _, p := range ps {
 				if err := apply(p, e); err != nil {
 					return n, last, fmt.Errorf("%s at position %s: %w", p.Name(), e.Record.Position, err)
@@ -87,6 +91,8 @@ func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, l
 			}
 			n, last = n+1, e.Record.Position
 		}
+		pg.share(1)
+		pg.release()
 	}
 	return n, last, ctx.Err()
 }

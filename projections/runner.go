@@ -1,19 +1,12 @@
 package projections
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -22,8 +15,9 @@ import (
 )
 
 // Projection folds events into a read model. Apply, Snapshot, Restore and
-// Reset are called from one goroutine; the projection guards its own reads
-// from other goroutines.
+// Reset are called from one goroutine at a time, while other projections'
+// are called from others (each projection applies in its own lane); the
+// projection guards its own reads from other goroutines.
 type Projection interface {
 	// Name identifies the projection and its snapshot file.
 	Name() string
@@ -47,7 +41,8 @@ type Projection interface {
 type Options struct {
 	// SnapshotEvery is how many applied events trigger a snapshot, and
 	// SnapshotInterval the least time between two: a snapshot of a model
-	// of a million events takes seconds, during which it applies nothing.
+	// of a million events takes seconds, during which its lane applies
+	// nothing (the other models go on).
 	// Defaults 50,000 and 2 minutes; a negative interval means none.
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
@@ -66,9 +61,9 @@ type Runner struct {
 	opts    Options
 	running map[string]*running
 	order   []*running
-	// version counts the batches applied, so that callers caching
-	// answers know when the read models have changed.
-	version atomic.Uint64
+	// versions tells callers caching answers when the read models have
+	// changed.
+	versions versions
 
 	feedMu   sync.Mutex
 	feedErr  error         // why the feed is down, nil while it follows the log
@@ -76,8 +71,9 @@ type Runner struct {
 }
 
 // Version changes whenever any read model may have changed: an answer
-// computed at one version holds until the next.
-func (r *Runner) Version() uint64 { return r.version.Load() }
+// computed at one even version holds until the next. It is odd while a
+// model is changing.
+func (r *Runner) Version() uint64 { return r.versions.n.Load() }
 
 // running is one projection's progress.
 type running struct {
@@ -130,46 +126,58 @@ func NewRunner(store events.Store, dir string, opts *Options, ps ...Projection) 
 // error only when it cannot follow the log any more (the store closed
 // under it, or failing with something other than a transport error
 // through every retry). A dropped subscription is resubscribed from the
-// last event fed, with backoff; a projection's own failure stops that
-// projection alone, reported by Status and WaitFor.
+// earliest position a healthy projection has not applied, with backoff; a
+// projection's own failure stops that projection alone, reported by
+// Status and WaitFor.
 //
 // One feed, from the earliest restored position, serves every projection:
-// a goroutine reads and decodes each event once, in batches while catching
-// up, while this one applies them to each projection that has not seen
-// them, so decoding and applying use two cores.
+// a goroutine reads and decodes each event once, in pages while catching
+// up, and hands each page to every projection's lane, a goroutine that
+// applies it, notes its position and writes its snapshots at its own
+// pace, so that reading, decoding and six models' applying share the
+// cores.
 func (r *Runner) Run(ctx context.Context) error {
-	fed := r.restoreAll()
-	err := r.follow(ctx, fed)
+	r.restoreAll()
+	err := r.follow(ctx)
+	// Side by side, as they were restored: a stop waits for the largest.
+	var wg sync.WaitGroup
 	for _, rp := range r.order {
 		if rp.failure() == nil {
-			if err := r.snapshot(rp); err != nil {
-				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("final snapshot failed")
-			}
+			wg.Go(func() { r.snapshotOrLog(rp, "final snapshot failed") })
 		}
 	}
+	wg.Wait()
 	return err
 }
 
-// restoreAll restores every snapshot and returns the earliest position.
-func (r *Runner) restoreAll() events.Position {
+// restoreAll restores every snapshot, or resets the projection.
+func (r *Runner) restoreAll() {
 	// Snapshots are restored side by side: a restart waits for the
 	// largest, not for the sum. The version is odd meanwhile, as while a
-	// batch is applied: nothing read now is worth keeping.
-	r.version.Add(1)
-	defer r.version.Add(1)
-	restored := make([]events.Position, len(r.order))
+	// page is applied: nothing read now is worth keeping.
+	r.versions.begin()
+	defer r.versions.end()
 	var wg sync.WaitGroup
-	for i, rp := range r.order {
+	for _, rp := range r.order {
 		wg.Go(func() {
 			log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
-			restored[i] = r.restore(rp, &log)
+			r.restore(rp, &log)
 		})
 	}
 	wg.Wait()
-	from := events.Start
-	for i, pos := range restored {
-		if i == 0 || pos.Less(from) {
-			from = pos
+}
+
+// resumeFrom is where a feed starts: after the earliest position that a
+// healthy projection has applied, or after fed, the last event fed, when
+// every projection has failed.
+func (r *Runner) resumeFrom(fed events.Position) events.Position {
+	from, found := fed, false
+	for _, rp := range r.order {
+		if rp.failure() != nil {
+			continue
+		}
+		if pos := rp.pos(); !found || pos.Less(from) {
+			from, found = pos, true
 		}
 	}
 	return from
@@ -179,12 +187,14 @@ func (r *Runner) restoreAll() events.Position {
 // an error that is not a transport one before the runner gives up.
 const maxOtherFailures = 5
 
-// follow feeds the projections from after fed, resubscribing when the feed
-// drops: forever, with backoff, after a transport error (the store out of
-// reach or reopening); maxOtherFailures times after another.
-func (r *Runner) follow(ctx context.Context, fed events.Position) error {
+// follow feeds the projections, resubscribing when the feed drops:
+// forever, with backoff, after a transport error (the store out of reach
+// or reopening); maxOtherFailures times after another.
+func (r *Runner) follow(ctx context.Context) error {
 	wait, others := r.opts.RetryWait, 0
+	var fed events.Position
 	for {
+		fed = r.resumeFrom(fed)
 		progressed, err := r.feedFrom(ctx, &fed)
 		if ctx.Err() != nil {
 			return nil
@@ -213,36 +223,32 @@ func (r *Runner) follow(ctx context.Context, fed events.Position) error {
 	}
 }
 
-// feedFrom runs one feed from after *fed until it ends, advancing *fed;
-// it reports whether anything was fed and why the feed ended.
+// feedFrom runs one feed from after *fed until it ends, handing its pages
+// to a lane per healthy projection and advancing *fed; it reports whether
+// anything was fed and why the feed ended. It returns once every lane has
+// applied what it was handed.
 func (r *Runner) feedFrom(ctx context.Context, fed *events.Position) (progressed bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	batches := make(chan batch, 4)
+	pages := make(chan *page, 4)
+	lanes := r.startLanes()
 	defer func() {
 		cancel()
-		for range batches { // let the feed end
+		for range pages { // let the feed end
 		}
+		lanes.stop()
 	}()
-	go feed(ctx, r.store, *fed, true, batches)
-	for b := range batches {
+	go feed(ctx, r.store, *fed, true, pages)
+	for p := range pages {
 		switch {
-		case b.err != nil:
-			return progressed, b.err
-		case b.caughtUp:
+		case p.err != nil:
+			return progressed, p.err
+		case p.caughtUp:
 			r.resumed()
-			for _, rp := range r.order {
-				rp.advance(rp.pos(), true)
-				// A long catch-up is worth keeping at once, whatever the
-				// interval: a crash now would replay it all again.
-				if rp.failure() == nil && rp.applied >= r.opts.SnapshotEvery {
-					if err := r.snapshot(rp); err != nil {
-						r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
-					}
-				}
-			}
 		default:
-			r.apply(b.events)
-			*fed, progressed = b.events[len(b.events)-1].Record.Position, true
+			*fed, progressed = p.events[len(p.events)-1].Record.Position, true
+		}
+		if !lanes.hand(ctx, p) {
+			break
 		}
 	}
 	return progressed, ctx.Err()
@@ -296,45 +302,6 @@ func safeApply(p Projection, e Event) (err error) {
 		}
 	}()
 	return apply(p, e)
-}
-
-// apply hands a batch of events to every healthy projection, skipping
-// those it has already seen (after a restore from an older snapshot).
-func (r *Runner) apply(batch []Event) {
-	// Bumped before and after: a reader who saw the same version on both
-	// sides of its read saw no change.
-	r.version.Add(1)
-	defer r.version.Add(1)
-	for _, rp := range r.order {
-		if rp.failure() != nil {
-			continue
-		}
-		seen := rp.pos()
-		applied := seen
-		var err error
-		for _, e := range batch {
-			if !seen.Less(e.Record.Position) {
-				continue
-			}
-			if err = safeApply(rp.p, e); err != nil {
-				err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
-				break
-			}
-			applied = e.Record.Position
-			rp.applied++
-		}
-		rp.advance(applied, false)
-		if err != nil {
-			r.opts.Logger.Error().Err(err).Msg("projection stopped")
-			rp.fail(err)
-			continue
-		}
-		if rp.applied >= r.opts.SnapshotEvery && time.Since(rp.snapshotted) >= r.opts.SnapshotInterval {
-			if err := r.snapshot(rp); err != nil {
-				r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg("snapshot failed; will retry")
-			}
-		}
-	}
 }
 
 func (rp *running) pos() events.Position {
@@ -429,122 +396,6 @@ func (r *Runner) Status() []Status {
 		rp.mu.Unlock()
 	}
 	return out
-}
-
-// snapshotHeader is the first line of a snapshot file.
-type snapshotHeader struct {
-	Format   int             `json:"format"`
-	Name     string          `json:"name"`
-	Version  int             `json:"version"`
-	Position events.Position `json:"position"`
-	SHA256   string          `json:"sha256"`
-	Length   int             `json:"length"`
-}
-
-const snapshotFormat = 1
-
-func (r *Runner) snapshotPath(name string) string {
-	return filepath.Join(r.dir, name+".snapshot")
-}
-
-// snapshot writes the projection's read model and position atomically.
-func (r *Runner) snapshot(rp *running) error {
-	var body bytes.Buffer
-	if err := rp.p.Snapshot(&body); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(body.Bytes())
-	h, err := json.Marshal(snapshotHeader{Format: snapshotFormat, Name: rp.p.Name(), Version: rp.p.Version(), Position: rp.pos(), SHA256: hex.EncodeToString(sum[:]), Length: body.Len()})
-	if err != nil {
-		return err
-	}
-	path := r.snapshotPath(rp.p.Name())
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	w.Write(h)
-	w.WriteByte('\n')
-	w.Write(body.Bytes())
-	if err := errors.Join(w.Flush(), f.Sync(), f.Close()); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	rp.applied, rp.snapshotted = 0, time.Now()
-	return nil
-}
-
-// restore loads the projection's snapshot if it can be trusted and returns
-// the position to continue after; anything else resets the projection and
-// starts from the beginning.
-func (r *Runner) restore(rp *running, log *zerolog.Logger) events.Position {
-	start := time.Now()
-	pos, err := r.readSnapshot(rp)
-	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			log.Warn().Err(err).Msg("snapshot discarded; rebuilding from the log")
-		}
-		rp.p.Reset()
-		return events.Start
-	}
-	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
-	rp.advance(pos, false)
-	rp.snapshotted = time.Now()
-	return pos
-}
-
-// SnapshotCheck is what CheckSnapshots found of one projection's snapshot.
-type SnapshotCheck struct {
-	Name     string
-	Position events.Position // where the projection would continue after
-	Written  time.Time       // when the file was written
-	// Err says why Run would discard the snapshot and replay the log;
-	// it wraps os.ErrNotExist when there is none.
-	Err error
-}
-
-// CheckSnapshots reads every projection's snapshot as Run would, restoring
-// each into its projection: a health check, instead of Run.
-func (r *Runner) CheckSnapshots() []SnapshotCheck {
-	out := make([]SnapshotCheck, 0, len(r.order))
-	for _, rp := range r.order {
-		c := SnapshotCheck{Name: rp.p.Name()}
-		if st, err := os.Stat(r.snapshotPath(c.Name)); err == nil {
-			c.Written = st.ModTime()
-		}
-		c.Position, c.Err = r.readSnapshot(rp)
-		out = append(out, c)
-	}
-	return out
-}
-
-func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
-	b, err := os.ReadFile(r.snapshotPath(rp.p.Name()))
-	if err != nil {
-		return events.Position{}, err
-	}
-	line, body, ok := bytes.Cut(b, []byte{'\n'})
-	var h snapshotHeader
-	if !ok || json.Unmarshal(line, &h) != nil {
-		return events.Position{}, errors.New("unreadable header")
-	}
-	sum := sha256.Sum256(body)
-	switch {
-	case h.Format != snapshotFormat || h.Name != rp.p.Name():
-		return events.Position{}, fmt.Errorf("format %d of %q, not %d of %q", h.Format, h.Name, snapshotFormat, rp.p.Name())
-	case h.Version != rp.p.Version():
-		return events.Position{}, fmt.Errorf("version %d, the projection is at %d", h.Version, rp.p.Version())
-	case h.Length != len(body) || h.SHA256 != hex.EncodeToString(sum[:]):
-		return events.Position{}, errors.New("checksum mismatch: the snapshot is damaged")
-	}
-	if err := rp.p.Restore(bytes.NewBuffer(body)); err != nil {
-		return events.Position{}, fmt.Errorf("restore: %w", err)
-	}
-	return h.Position, nil
 }
 
 // Rebuild discards a projection's snapshot so that the next Run replays it

@@ -36,6 +36,7 @@ type serveConfig struct {
 	RequestTimeout time.Duration // the deadline of one API request
 	LogFormat      string        // json, console or auto
 	ReserveMiB     int           // free space under which the embedded store refuses writes
+	MemoryLimitMiB int           // the soft memory limit; 0 is 75 % of the machine's
 	TLS            tlsSettings   // HTTPS; none is plain HTTP
 	// TrustedProxies are the reverse proxies (CIDRs or addresses,
 	// comma-separated) whose X-Forwarded-For and -Proto are believed.
@@ -100,6 +101,9 @@ func (c serveConfig) Validate() error {
 	if p := reserveProblem(c.ReserveMiB); p != "" {
 		bad("reserve-mib", "%s", p)
 	}
+	if p := memoryLimitProblem(c.MemoryLimitMiB); p != "" {
+		bad("memory-limit-mib", "%s", p)
+	}
 	c.TLS.problems(bad)
 	if _, err := parseProxies(c.TrustedProxies); err != nil {
 		bad("trusted-proxies", "%v", err)
@@ -119,6 +123,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := m.logger(c.LogFormat)
+	m.setMemoryLimit(c.MemoryLimitMiB, log)
 	https, err := serverTLS(c.TLS, c.Data, log) // before the store: a wrong certificate stops serve at once
 	if err != nil {
 		return err
@@ -152,6 +157,7 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	timeout := f.string("request-timeout", c.RequestTimeout.String(), "deadline of one API request")
 	logFormat := f.string("log-format", c.LogFormat, "logs: json, console, or auto (console on a terminal)")
 	reserve := f.int("reserve-mib", c.ReserveMiB, reserveHelp)
+	memoryLimit := f.int("memory-limit-mib", c.MemoryLimitMiB, memoryLimitHelp)
 	tlsSettings := f.tlsFlags(c.TLS)
 	natsSettings := f.natsFlags(c.NATS)
 	proxies := f.string("trusted-proxies", c.TrustedProxies, "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed")
@@ -160,6 +166,7 @@ func (m *Main) serveSettings(args []string) (serveConfig, *refdata.Data, error) 
 	}
 	c.Data, c.Addr, c.Store, c.KurrentDBURL, c.Reference = *data, *addr, *kind, *url, *reference
 	c.SmallCells, c.Disclosure, c.LogFormat, c.ReserveMiB = *smallCells, graphql.Disclosure(*disclosure), *logFormat, *reserve
+	c.MemoryLimitMiB = *memoryLimit
 	c.TLS, c.TrustedProxies, c.NATS = tlsSettings(), *proxies, natsSettings()
 	if d, err := time.ParseDuration(*timeout); err == nil {
 		c.RequestTimeout = d

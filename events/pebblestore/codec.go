@@ -86,41 +86,56 @@ func appendBytes(dst, b []byte) []byte {
 // decodeRecord decodes an event stored at pos. The event's byte slices are
 // copied once, so the result does not alias b.
 func decodeRecord(pos uint64, b []byte) (events.RecordedEvent, error) {
-	var r events.RecordedEvent
 	if len(b) < 1+8+16 || b[0] != recordFormat {
-		return r, fmt.Errorf("%w at position %d: bad header", errCorrupt, pos)
+		return events.RecordedEvent{}, fmt.Errorf("%w at position %d: bad header", errCorrupt, pos)
 	}
 	own := make([]byte, len(b)-25)
 	copy(own, b[25:])
-	r.RecordedAt = time.Unix(0, int64(binary.BigEndian.Uint64(b[1:9]))).UTC()
-	copy(r.ID[:], b[9:25])
-	rev, n := binary.Uvarint(own)
+	// One allocation per event: the names are views of the copy too. It is
+	// never written to, and Data and Metadata are capped so that appending
+	// to them cannot reach the names.
+	return parseRecord(pos, b[:25], own)
+}
+
+// lendRecord decodes an event stored at pos without copying: its names,
+// Data and Metadata are views of b, valid as long as b is.
+func lendRecord(pos uint64, b []byte) (events.RecordedEvent, error) {
+	if len(b) < 1+8+16 || b[0] != recordFormat {
+		return events.RecordedEvent{}, fmt.Errorf("%w at position %d: bad header", errCorrupt, pos)
+	}
+	return parseRecord(pos, b[:25], b[25:])
+}
+
+// parseRecord decodes an event's fixed header (format, time, id) and its
+// fields, which it returns as views of fields.
+func parseRecord(pos uint64, header, fields []byte) (events.RecordedEvent, error) {
+	var r events.RecordedEvent
+	r.RecordedAt = time.Unix(0, int64(binary.BigEndian.Uint64(header[1:9]))).UTC()
+	copy(r.ID[:], header[9:25])
+	rev, n := binary.Uvarint(fields)
 	if n <= 0 {
 		return r, fmt.Errorf("%w at position %d: bad revision", errCorrupt, pos)
 	}
 	r.Revision = events.Revision(rev)
-	rest := own[n:]
-	var fields [4][]byte
-	for i := range fields {
+	rest := fields[n:]
+	var field [4][]byte
+	for i := range field {
 		l, n := binary.Uvarint(rest)
 		if n <= 0 || l > uint64(len(rest)-n) {
 			return r, fmt.Errorf("%w at position %d: bad length of field %d", errCorrupt, pos, i)
 		}
-		fields[i] = rest[n : n+int(l) : n+int(l)]
+		field[i] = rest[n : n+int(l) : n+int(l)]
 		rest = rest[n+int(l):]
 	}
 	if len(rest) != 0 {
 		return r, fmt.Errorf("%w at position %d: %d trailing bytes", errCorrupt, pos, len(rest))
 	}
-	// One allocation per event: the names are views of the copy too. It is
-	// never written to, and Data and Metadata are capped so that appending
-	// to them cannot reach the names.
-	r.Stream, r.Type = unsafe.String(unsafe.SliceData(fields[0]), len(fields[0])), unsafe.String(unsafe.SliceData(fields[1]), len(fields[1]))
-	if len(fields[2]) > 0 {
-		r.Data = fields[2]
+	r.Stream, r.Type = unsafe.String(unsafe.SliceData(field[0]), len(field[0])), unsafe.String(unsafe.SliceData(field[1]), len(field[1]))
+	if len(field[2]) > 0 {
+		r.Data = field[2]
 	}
-	if len(fields[3]) > 0 {
-		r.Metadata = fields[3]
+	if len(field[3]) > 0 {
+		r.Metadata = field[3]
 	}
 	r.Position = events.Position{Commit: pos, Prepare: pos}
 	return r, nil

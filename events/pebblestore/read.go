@@ -135,13 +135,27 @@ func (s *Store) record(pos uint64) (events.RecordedEvent, error) {
 // ReadAll implements events.Store.
 func (s *Store) ReadAll(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
 	return s.gate.Reads(ctx, func(yield func(events.RecordedEvent) bool) error {
-		return s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, yield)
+		return s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, decodeRecord, yield)
+	})
+}
+
+// ReadAllLent is ReadAll lending each event instead of giving it: its
+// Stream, Type, Data and Metadata are views of the store's own memory,
+// valid only until the next event is yielded, so that a long read
+// allocates nothing per event. It is for a reader that decodes or copies
+// each event before it takes the next (the read models' feed).
+func (s *Store) ReadAllLent(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
+	return s.gate.Reads(ctx, func(yield func(events.RecordedEvent) bool) error {
+		return s.scanAll(ctx, from.Commit, s.durable.Load(), max, events.Filter{}, lendRecord, yield)
 	})
 }
 
 // scanAll yields events at positions first..last that pass filter, at most
-// max of them (0: no limit), until yield returns false.
-func (s *Store) scanAll(ctx context.Context, first, last uint64, max int, filter events.Filter, yield func(events.RecordedEvent) bool) error {
+// max of them (0: no limit), until yield returns false; decode makes each
+// of the store's values an event (decodeRecord, or lendRecord when the
+// caller is done with each before the next).
+func (s *Store) scanAll(ctx context.Context, first, last uint64, max int, filter events.Filter,
+	decode func(uint64, []byte) (events.RecordedEvent, error), yield func(events.RecordedEvent) bool) error {
 	if first == 0 {
 		first = 1
 	}
@@ -168,7 +182,7 @@ func (s *Store) scanAll(ctx context.Context, first, last uint64, max int, filter
 		if err != nil {
 			return err
 		}
-		rec, err := decodeRecord(pos, v)
+		rec, err := decode(pos, v)
 		if err != nil {
 			return err
 		}

@@ -203,6 +203,15 @@ func (r *Resilient) ReadAll(ctx context.Context, from events.Position, max int) 
 	return s.ReadAll(ctx, from, max)
 }
 
+// ReadAllLent is Store.ReadAllLent on the store open now.
+func (r *Resilient) ReadAllLent(ctx context.Context, from events.Position, max int) iter.Seq2[events.RecordedEvent, error] {
+	s, err := r.current()
+	if err != nil {
+		return failed(err)
+	}
+	return s.ReadAllLent(ctx, from, max)
+}
+
 func failed(err error) iter.Seq2[events.RecordedEvent, error] {
 	return func(yield func(events.RecordedEvent, error) bool) { yield(events.RecordedEvent{}, err) }
 }

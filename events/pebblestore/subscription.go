@@ -79,7 +79,7 @@ func (sub *subscription) fill(upTo uint64) error {
 	}
 	defer s.gate.Leave()
 	sub.buffer, sub.next = sub.buffer[:0], 0
-	err := s.scanAll(sub.ctx, sub.last+1, upTo, 0, sub.filter, func(r events.RecordedEvent) bool {
+	err := s.scanAll(sub.ctx, sub.last+1, upTo, 0, sub.filter, decodeRecord, func(r events.RecordedEvent) bool {
 		sub.buffer = append(sub.buffer, r)
 		return true
 	})

@@ -1,0 +1,234 @@
+package projections
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/palabre/palabre/events"
+)
+
+// A snapshot file is a header line of JSON, then the projection's
+// snapshot, its body. The body is streamed to the file as the projection
+// writes it, summed on the way, and the header written last into room
+// left for it at the head, padded with spaces (which JSON ignores): a
+// snapshot of a large model is never held whole in memory. It is written
+// to a temporary file, synced, then renamed over the last one, so a crash
+// leaves the old snapshot or the new one, never a part of one.
+
+// snapshotHeader is the first line of a snapshot file.
+type snapshotHeader struct {
+	Format   int             `json:"format"`
+	Name     string          `json:"name"`
+	Version  int             `json:"version"`
+	Position events.Position `json:"position"`
+	SHA256   string          `json:"sha256"`
+	Length   int             `json:"length"`
+}
+
+const snapshotFormat = 1
+
+// headerRoom is the bytes kept for the header line at the head of a
+// snapshot file: a header is about 200.
+const headerRoom = 512
+
+func (r *Runner) snapshotPath(name string) string {
+	return filepath.Join(r.dir, name+".snapshot")
+}
+
+// snapshotOrLog writes a snapshot, logging a failure with message: a
+// snapshot is a cache, the next is tried after as many events or at the
+// stop.
+func (r *Runner) snapshotOrLog(rp *running, message string) {
+	if err := r.snapshot(rp); err != nil {
+		r.opts.Logger.Error().Err(err).Str("projection", rp.p.Name()).Msg(message)
+	}
+}
+
+// snapshot writes the projection's read model and position atomically.
+// It is called from the projection's lane, or when no lane runs.
+func (r *Runner) snapshot(rp *running) error {
+	path := r.snapshotPath(rp.p.Name())
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	err = writeSnapshot(f, rp.p, rp.pos())
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	rp.applied, rp.snapshotted = 0, time.Now()
+	return nil
+}
+
+// writeSnapshot writes p's snapshot at pos to f, body first.
+func writeSnapshot(f *os.File, p Projection, pos events.Position) error {
+	if _, err := f.Seek(headerRoom, io.SeekStart); err != nil {
+		return err
+	}
+	body := &summingWriter{w: f, sum: sha256.New()}
+	w := bufio.NewWriterSize(body, 256<<10)
+	if err := p.Snapshot(w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	h, err := json.Marshal(snapshotHeader{Format: snapshotFormat, Name: p.Name(), Version: p.Version(), Position: pos,
+		SHA256: hex.EncodeToString(body.sum.Sum(nil)), Length: body.n})
+	if err != nil {
+		return err
+	}
+	if len(h) >= headerRoom {
+		return fmt.Errorf("a snapshot header of %d bytes does not fit in %d", len(h), headerRoom)
+	}
+	line := make([]byte, headerRoom)
+	copy(line, h)
+	for i := len(h); i < headerRoom-1; i++ {
+		line[i] = ' '
+	}
+	line[headerRoom-1] = '\n'
+	_, err = f.WriteAt(line, 0)
+	return err
+}
+
+// summingWriter writes to w, summing and counting what it writes.
+type summingWriter struct {
+	w   io.Writer
+	sum hash.Hash
+	n   int
+}
+
+func (s *summingWriter) Write(b []byte) (int, error) {
+	s.sum.Write(b)
+	n, err := s.w.Write(b)
+	s.n += n
+	return n, err
+}
+
+// restore loads the projection's snapshot if it can be trusted and notes
+// its position; anything else resets the projection, to start from the
+// beginning.
+func (r *Runner) restore(rp *running, log *zerolog.Logger) {
+	start := time.Now()
+	pos, err := r.readSnapshot(rp)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			log.Warn().Err(err).Msg("snapshot discarded; rebuilding from the log")
+		}
+		rp.p.Reset()
+		return
+	}
+	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
+	rp.advance(pos, false)
+	rp.snapshotted = time.Now()
+}
+
+// SnapshotCheck is what CheckSnapshots found of one projection's snapshot.
+type SnapshotCheck struct {
+	Name     string
+	Position events.Position // where the projection would continue after
+	Written  time.Time       // when the file was written
+	// Err says why Run would discard the snapshot and replay the log;
+	// it wraps os.ErrNotExist when there is none.
+	Err error
+}
+
+// CheckSnapshots reads every projection's snapshot as Run would, restoring
+// each into its projection: a health check, instead of Run.
+func (r *Runner) CheckSnapshots() []SnapshotCheck {
+	out := make([]SnapshotCheck, 0, len(r.order))
+	for _, rp := range r.order {
+		c := SnapshotCheck{Name: rp.p.Name()}
+		if st, err := os.Stat(r.snapshotPath(c.Name)); err == nil {
+			c.Written = st.ModTime()
+		}
+		c.Position, c.Err = r.readSnapshot(rp)
+		out = append(out, c)
+	}
+	return out
+}
+
+// readSnapshot checks the projection's snapshot file, then restores the
+// projection from it, reading the file twice rather than holding it: the
+// sum is checked before the projection reads a byte, since a damaged
+// count inside a body could have it allocate without bound.
+func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
+	f, err := os.Open(r.snapshotPath(rp.p.Name()))
+	if err != nil {
+		return events.Position{}, err
+	}
+	defer f.Close()
+	h, bodyAt, err := checkSnapshot(f, rp.p)
+	if err != nil {
+		return events.Position{}, err
+	}
+	if _, err := f.Seek(bodyAt, io.SeekStart); err != nil {
+		return events.Position{}, err
+	}
+	body := &sizedReader{r: bufio.NewReaderSize(io.LimitReader(f, int64(h.Length)), 256<<10), left: h.Length}
+	if err := rp.p.Restore(body); err != nil {
+		return events.Position{}, fmt.Errorf("restore: %w", err)
+	}
+	return h.Position, nil
+}
+
+// checkSnapshot reads a snapshot file's header and checks that it is p's,
+// of its version, and that the body's length and sum are the header's;
+// it returns the header and where the body starts.
+func checkSnapshot(f *os.File, p Projection) (snapshotHeader, int64, error) {
+	var h snapshotHeader
+	in := bufio.NewReaderSize(f, 64<<10)
+	line, err := in.ReadSlice('\n')
+	if err != nil || json.Unmarshal(line, &h) != nil {
+		return h, 0, errors.New("unreadable header")
+	}
+	bodyAt := int64(len(line))
+	switch {
+	case h.Format != snapshotFormat || h.Name != p.Name():
+		return h, 0, fmt.Errorf("format %d of %q, not %d of %q", h.Format, h.Name, snapshotFormat, p.Name())
+	case h.Version != p.Version():
+		return h, 0, fmt.Errorf("version %d, the projection is at %d", h.Version, p.Version())
+	}
+	sum := sha256.New()
+	n, err := io.Copy(sum, in)
+	if err != nil {
+		return h, 0, err
+	}
+	if n != int64(h.Length) || h.SHA256 != hex.EncodeToString(sum.Sum(nil)) {
+		return h, 0, errors.New("checksum mismatch: the snapshot is damaged")
+	}
+	return h, bodyAt, nil
+}
+
+// sizedReader is a snapshot's body as Restore reads it: buffered, and
+// saying its length, so that a model decoding from memory (binsnap) reads
+// it in one allocation of the right size.
+type sizedReader struct {
+	r    io.Reader
+	left int
+}
+
+func (s *sizedReader) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	s.left -= n
+	return n, err
+}
+
+// Len is how many bytes are left to read.
+func (s *sizedReader) Len() int { return s.left }
