@@ -383,7 +383,9 @@ func finestCell(tg attackTarget) viewSpec {
 // withinOneAnswer attacks the finest cell of each target, one answer: registered
 // attendance from unique participants (one dialogue: the same people) and
 // attendance minus the unregistered; young women from youth minus young
-// men.
+// men. Against the base table, which publishes a total as the sum of its
+// parts' published values, the difference is the part's published value:
+// one view, read with the total and the other part.
 func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att attacker, targets []attackTarget) []*score {
 	e := w.servers[mode]
 	specs := make([]viewSpec, len(targets))
@@ -403,18 +405,43 @@ func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att
 			youngWomen.addCells(p, tg.truth["youngWomen"])
 			continue
 		}
-		p.add(att.direct(m["registered"]))
-		p.add(att.direct(m["uniqueParticipants"]))
-		p.add(att.pair(m["attendance"], m["unregistered"]))
+		if att.table == nil { // exact figures, the total's parts withheld apart
+			p.add(att.direct(m["uniqueParticipants"]))
+			p.add(att.direct(m["registered"]))
+			p.add(att.pair(m["attendance"], m["unregistered"]))
+		} else {
+			// Unique participants are withheld in any view but a whole
+			// year's, whatever their value: withheld here says nothing.
+			// Read as a published 1–4, it told the attacker the count was
+			// small, which the world's targets (1–4) always are.
+			checkSumOfParts(t, tg, "attendance", m["attendance"], m["registered"], m["unregistered"])
+			p.add(att.sumOfParts(m["attendance"], m["registered"], m["unregistered"]))
+		}
 		registered.add(p, tg.truth["registered"])
 		registered.addCells(p, tg.truth["registered"])
 		p = &posterior{}
-		p.add(att.direct(m["youngWomen"]))
-		p.add(att.pair(m["youth"], m["youngMen"]))
+		if att.table == nil {
+			p.add(att.direct(m["youngWomen"]))
+			p.add(att.pair(m["youth"], m["youngMen"]))
+		} else {
+			checkSumOfParts(t, tg, "youth", m["youth"], m["youngWomen"], m["youngMen"])
+			p.add(att.sumOfParts(m["youth"], m["youngWomen"], m["youngMen"]))
+		}
 		youngWomen.add(p, tg.truth["youngWomen"])
 		youngWomen.addCells(p, tg.truth["youngWomen"])
 	}
 	return []*score{registered, youngWomen}
+}
+
+// checkSumOfParts fails the test when the base table publishes a total
+// otherwise than as the sum of its parts' published values: perturbed on
+// its own, the total would be a second noisy view of each part, which
+// the attacker above, who knows the rule, would not be using.
+func checkSumOfParts(t *testing.T, tg attackTarget, name string, total, part, other observation) {
+	t.Helper()
+	if !total.withheld && !part.withheld && !other.withheld && total.count != part.count+other.count {
+		t.Errorf("target on %s in %s: %s published %d, not the sum of its parts' %d and %d", tg.on.Format(time.DateOnly), tg.space, name, total.count, part.count, other.count)
+	}
 }
 
 // otherOf is the value of the two that is not this one.
