@@ -483,14 +483,14 @@ func (w *attackWorld) reentry(t *testing.T, targets []attackTarget, atts map[gra
 		}
 	}
 	observe(0)
-	b := &batch{e: w.servers[graphql.CellKey]}
+	b := &batch{e: w.servers[graphql.CellKey], ids: w.ids}
 	for _, tg := range targets {
 		tg.record(b)
 	}
 	b.flush()
 	observe(1)
 	for _, tg := range targets {
-		b.add(fmt.Sprintf(`retractDialogue(commandId: %q, id: %q, input: {reason: "doublon"}) { id }`, newID(), tg.id))
+		b.add(fmt.Sprintf(`retractDialogue(commandId: %q, id: %q, input: {reason: "doublon"}) { id }`, b.newID(), tg.id))
 	}
 	b.flush()
 	observe(2)
