@@ -419,6 +419,7 @@ func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att
 		}
 		registered.add(p, tg.truth["registered"])
 		registered.addCells(p, tg.truth["registered"])
+		logCertain(t, tg, "registered", p, m, "registered", "attendance", "unregistered")
 		p = &posterior{}
 		if att.table == nil {
 			p.add(att.direct(m["youngWomen"]))
@@ -429,8 +430,24 @@ func (w *attackWorld) withinOneAnswer(t *testing.T, mode graphql.Disclosure, att
 		}
 		youngWomen.add(p, tg.truth["youngWomen"])
 		youngWomen.addCells(p, tg.truth["youngWomen"])
+		logCertain(t, tg, "youngWomen", p, m, "youngWomen", "youth", "youngMen")
 	}
 	return []*score{registered, youngWomen}
+}
+
+// logCertain says which target left fewer than three values, and what
+// was published of it, so that a failing run shows its case.
+func logCertain(t *testing.T, tg attackTarget, measure string, p *posterior, m map[string]observation, shown ...string) {
+	t.Helper()
+	_, possible := p.guess()
+	if possible >= 3 {
+		return
+	}
+	var published []string
+	for _, name := range shown {
+		published = append(published, fmt.Sprintf("%s %+v (true %d)", name, m[name], tg.truth[name]))
+	}
+	t.Logf("%s of the target on %s in %s: %d values left from %s", measure, tg.on.Format(time.DateOnly), tg.space, possible, strings.Join(published, ", "))
 }
 
 // checkSumOfParts fails the test when the base table publishes a total
