@@ -178,8 +178,8 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 // publishCell is a cell's published values: each measure perturbed once
 // by its own cell key, but attendance and youth, the sums of their parts'
 // published values (registered and unregistered; young women, young men
-// and youth of no recorded sex). The dialogue count is not perturbed: dialogues are
-// records, not people.
+// and youth of no recorded sex). The dialogue count is not perturbed:
+// dialogues are records, not people.
 //
 // A cell whose dialogues are all the same entry repeated (a dialogue
 // entered twice, before one is retracted) publishes copies × the one

@@ -183,8 +183,8 @@ func TestSumsKeptAsEventsArriveAreThoseOfEveryCellAtOnce(t *testing.T) {
 // Perturbed on its own, a total is a second noisy view of each part: with
 // attendance thrown down and the unregistered up, "attendance −
 // unregistered" told a hostile reader that a registered attendance of 1
-// was 1 or 2 (the attack suite's "within one answer", about one run in a
-// hundred).
+// was 1 or 2 (the attack suite's "within one answer" failed about one run
+// in 120).
 func TestACellsTotalsAreTheirPartsPublished(t *testing.T) {
 	extreme := func(value int, key uint32) int {
 		switch {
