@@ -93,6 +93,54 @@ func (a attacker) pair(with, without observation) likelihood {
 	return l
 }
 
+// sumOfParts is a total published as the sum of its parts' published
+// values, as the base table publishes attendance (registered and
+// unregistered) and youth (young women, young men, and youth of no
+// recorded sex, none in the attack's world): the total minus the other
+// part is the part's published value, one view read as finely as the
+// three figures allow; the other part is an unknown background. A
+// withheld total withholds its parts, zeros too.
+func (a attacker) sumOfParts(total, part, other observation) likelihood {
+	var l likelihood
+	for _, r := range a.publishedValues(part, total.withheld) {
+		for _, c := range a.publishedValues(other, total.withheld) {
+			if total.withheld && (r+c == 0 || r+c >= attackThreshold) || !total.withheld && r+c != total.count {
+				continue
+			}
+			w := a.background(c)
+			for x := range l {
+				l[x] += a.table.Probability(x, r) * w
+			}
+		}
+	}
+	return l
+}
+
+// publishedValues are the values a published figure may have been.
+func (a attacker) publishedValues(o observation, zeroWithheld bool) []int {
+	if !o.withheld {
+		return []int{o.count}
+	}
+	var out []int
+	for c := 1; c < attackThreshold; c++ {
+		out = append(out, c)
+	}
+	if zeroWithheld {
+		out = append(out, 0)
+	}
+	return out
+}
+
+// background is the chance of a published value over a flat prior on
+// the unknown true one.
+func (a attacker) background(published int) float64 {
+	w := 0.0
+	for y := max(0, published-a.table.Params().D); y <= published+a.table.Params().D; y++ {
+		w += a.table.Probability(y, published)
+	}
+	return w
+}
+
 // posterior is the attacker's belief over the target count, in logs,
 // from a flat prior.
 type posterior struct {

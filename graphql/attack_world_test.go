@@ -2,16 +2,21 @@ package graphql_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
 	"github.com/rs/zerolog"
 
 	"github.com/palabre/palabre/core/access"
@@ -65,6 +70,7 @@ type attackWorld struct {
 	// four a token may have).
 	moments [3]string
 	truths  []table // the recomputation's answers as an admin reads them
+	ids     io.Reader
 }
 
 // newAttackWorld records the world through the API with an admin token.
@@ -73,7 +79,8 @@ func newAttackWorld(t *testing.T) *attackWorld {
 	w := &attackWorld{servers: attackServers(t)}
 	e := w.servers[graphql.CellKey]
 	rng := rand.New(rand.NewPCG(20, 26))
-	b := &batch{e: e}
+	w.ids = attackIDs(t)
+	b := &batch{e: e, ids: w.ids}
 
 	spaces, pool, plain := enrolWorld(b, rng)
 
@@ -152,12 +159,12 @@ func enrolWorld(b *batch, rng *rand.Rand) (spaces, pool, plain map[string][]stri
 	spaces, pool, plain = map[string][]string{}, map[string][]string{}, map[string][]string{}
 	for _, region := range attackRegions {
 		for range attackSpacesPerRegion {
-			id := newID()
+			id := b.newID()
 			b.add(fmt.Sprintf(`establishSpace(commandId: %q, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: %q, pillar: SECURITY, establishedOn: "2024-01-01"}) { id }`, id, region))
 			spaces[region] = append(spaces[region], id)
 		}
 		for i := range 40 {
-			id := newID()
+			id := b.newID()
 			profile := `sex: MALE, ageBand: AGE_36_59, displacement: NONE, functioning: {}`
 			if i >= 10 {
 				profile = fmt.Sprintf(`sex: %s, ageBand: %s, displacement: %s, functioning: {walking: %s}`, pick(rng, "FEMALE", "MALE"),
@@ -218,7 +225,7 @@ func planTargets(rng *rand.Rand, spaces map[string][]string, targetDays map[stri
 
 // record holds the dialogue under a new id, through b.
 func (d attackDialogue) record(b *batch) attackDialogue {
-	d.id = newID()
+	d.id = b.newID()
 	b.add(fmt.Sprintf(`holdDialogue(commandId: %q, input: {spaceId: %q, heldOn: %q, format: %s, pillar: %s, headcount: {%s}, attendees: [%s]}) { id }`,
 		d.id, d.space, d.on.Format(time.DateOnly), d.format, d.pillar, d.headcount, attendeeList(d.attendees)))
 	return d
@@ -291,6 +298,31 @@ func attackServers(t *testing.T) map[graphql.Disclosure]*env {
 type batch struct {
 	e      *env
 	fields []string
+	ids    io.Reader // the entropy of the ids it makes
+}
+
+// newID makes an id from the batch's entropy.
+func (b *batch) newID() string {
+	return ulid.MustNew(ulid.Timestamp(today), b.ids).String()
+}
+
+// attackIDs is the entropy the world's ids come from. Spaces' and
+// participants' ids make their records' keys, hence every cell's noise:
+// a new seed each run keeps trying new noises, and the seed, logged,
+// replays a run that failed (PALABRE_ATTACK_SEED=…).
+func attackIDs(t *testing.T) io.Reader {
+	t.Helper()
+	seed := rand.Uint64()
+	if s := os.Getenv("PALABRE_ATTACK_SEED"); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatalf("PALABRE_ATTACK_SEED=%q: %v", s, err)
+		}
+	}
+	t.Logf("ids from seed %d; replay with PALABRE_ATTACK_SEED=%d", seed, seed)
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	return rand.NewChaCha8(key)
 }
 
 func (b *batch) add(field string) {

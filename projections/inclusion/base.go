@@ -176,8 +176,10 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 }
 
 // publishCell is a cell's published values: each measure perturbed once
-// by its own cell key. The dialogue count is not perturbed: dialogues are
-// records, not people.
+// by its own cell key, but attendance and youth, the sums of their parts'
+// published values (registered and unregistered; young women, young men
+// and youth of no recorded sex). The dialogue count is not perturbed:
+// dialogues are records, not people.
 //
 // A cell whose dialogues are all the same entry repeated (a dialogue
 // entered twice, before one is retracted) publishes copies × the one
@@ -201,6 +203,14 @@ func (m *Model) publishCell(c *baseCell) tally {
 	for i := range t.measures {
 		t.measures[i] = publish(sum.values[i], sum.keys[i])
 	}
+	// A measure that is the sum of others is published as the sum of their
+	// published values: perturbed on its own, it would be a second noisy
+	// view of each part ("attendance − unregistered" of the registered),
+	// and two views at opposite extremes of the noise can leave one or two
+	// values (a registered attendee of 1 known to be 1 or 2).
+	t.measures[mAttendance] = t.measures[mRegistered] + t.measures[mUnregistered]
+	otherYouth := publish(sum.values[mYouth]-sum.values[mYoungWomen]-sum.values[mYoungMen], sum.keys[mYouth]-sum.keys[mYoungWomen]-sum.keys[mYoungMen])
+	t.measures[mYouth] = t.measures[mYoungWomen] + t.measures[mYoungMen] + otherYouth
 	if groups := len(sum.groups) / 2; groups > 0 {
 		t.groups = make([]int, groups)
 		for g := range groups {
