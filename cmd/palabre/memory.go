@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -97,4 +100,32 @@ func (m *Main) setMemoryLimit(mib int, log zerolog.Logger) {
 	}
 	debug.SetMemoryLimit(limit)
 	log.Info().Int64("memoryLimitMiB", limit>>20).Str("from", from).Msg("memory limit set")
+}
+
+// steadyGCPercent is the garbage collector's target once the read models
+// have caught up: a heap may grow this much over what is live before a
+// collection. A rebuild allocates fast and collects at Go's default
+// (100); serving allocates little, and the models are mostly columns
+// without pointers, cheap to mark, so collecting sooner costs little
+// and keeps the process near the models' own size.
+const steadyGCPercent = 30
+
+// settleMemory waits until the read models are caught up, then collects
+// at steadyGCPercent and returns the rebuild's free memory to the
+// system. A GOGC in the environment is kept.
+func (m *Main) settleMemory(ctx context.Context, caughtUp func() bool, log zerolog.Logger) {
+	for !caughtUp() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if m.Getenv("GOGC") == "" {
+		debug.SetGCPercent(steadyGCPercent)
+	}
+	debug.FreeOSMemory()
+	var stats runtime.MemStats
+	runtime.ReadMemStats(&stats)
+	log.Info().Uint64("heapMiB", stats.HeapAlloc>>20).Msg("read models caught up; memory returned to the system")
 }

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"io/fs"
+	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 func TestTheMemoryLimitComesFromTheFlagThenTheEnvironment(t *testing.T) {
@@ -77,5 +81,35 @@ func TestMemTotalIsReadInBytes(t *testing.T) {
 	}
 	if got := memTotal([]byte("MemTotal: many kB\n")); got != 0 {
 		t.Errorf("an unreadable MemTotal gave %d, want 0", got)
+	}
+}
+
+// Once the models are caught up, the collector keeps the heap nearer what
+// is live; an operator's GOGC is kept. (The GC percent is the process's:
+// this test restores it, and does not run in parallel.)
+func TestMemorySettlesOnceTheModelsAreCaughtUp(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	ready := false
+	calls := 0
+	caughtUp := func() bool { calls++; ready = calls > 2; return ready }
+	m := &Main{Getenv: func(string) string { return "" }}
+	m.settleMemory(context.Background(), caughtUp, zerolog.Nop())
+	if got := debug.SetGCPercent(100); !ready || got != steadyGCPercent {
+		t.Errorf("after catch-up: GC percent %d (caught up %v), want %d", got, ready, steadyGCPercent)
+	}
+	m.Getenv = func(k string) string { return map[string]string{"GOGC": "200"}[k] }
+	debug.SetGCPercent(200)
+	m.settleMemory(context.Background(), func() bool { return true }, zerolog.Nop())
+	if got := debug.SetGCPercent(100); got != 200 {
+		t.Errorf("with GOGC=200: GC percent %d, want 200 kept", got)
+	}
+	// Cancelled before catch-up: nothing changes.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m.Getenv = func(string) string { return "" }
+	m.settleMemory(ctx, func() bool { return false }, zerolog.Nop())
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("cancelled before catch-up: GC percent %d, want 100 unchanged", got)
 	}
 }

@@ -271,7 +271,12 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- s.runner.Run(runCtx) }()
-	go claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
+	go func() {
+		// The claims are events the models catch up with too: memory
+		// settles after them.
+		claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
+		m.settleMemory(runCtx, caughtUp(s.runner), log)
+	}()
 	served := make(chan error, 1)
 	go func() {
 		if https != nil {
