@@ -324,12 +324,13 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlReques
 
 // answer executes an admitted operation and writes its result. A query's
 // answer is kept under the read models' version and the principal, and
-// served again while neither moves.
+// served again while neither moves — only to principals who see every
+// region (read.SeesEveryRegion).
 func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal, req gqlRequest, doc *ast.Document, op *ast.OperationDefinition) {
 	w := x.w
 	var answerKey string
 	version := s.deps.Runner.Version()
-	if op.Operation == ast.OperationTypeQuery && version%2 == 0 {
+	if op.Operation == ast.OperationTypeQuery && version%2 == 0 && read.SeesEveryRegion(principal) {
 		answerKey = s.answerKey(principal, req, version)
 		if body, ok := s.answers.get(answerKey); ok {
 			writeBody(w, http.StatusOK, body)

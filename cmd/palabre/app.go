@@ -273,9 +273,16 @@ func (f *flags) parseFlags(args []string) error {
 }
 
 // parse parses args, then fills flags not given from the environment.
+// A word that is not a flag is refused: Go's flag package stops at it, and
+// every flag after it would go unread (serve would open the default data
+// directory, with a new master key, on the default address).
 func (f *flags) parse(args []string) error {
 	if err := f.parseFlags(args); err != nil {
 		return err
+	}
+	if f.fs.NArg() > 0 {
+		fmt.Fprintf(f.m.Stderr, "%s: %q is not a flag, and %s takes no other argument: the flags after it would go unread\n", f.fs.Name(), f.fs.Arg(0), f.fs.Name())
+		return fmt.Errorf("%w: %w", errUsage, errSaid)
 	}
 	given := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })

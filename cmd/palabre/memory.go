@@ -110,15 +110,24 @@ func (m *Main) setMemoryLimit(mib int, log zerolog.Logger) {
 // and keeps the process near the models' own size.
 const steadyGCPercent = 30
 
-// settleMemory waits until the read models are caught up, then collects
-// at steadyGCPercent and returns the rebuild's free memory to the
-// system. A GOGC in the environment is kept.
-func (m *Main) settleMemory(ctx context.Context, caughtUp func() bool, log zerolog.Logger) {
-	for !caughtUp() {
+// settleMemory waits until the read models are caught up and quiet (their
+// version unchanged for quietFor: a first start's claims of legacy codes
+// are applied by then; on a server written to without pause, for 30
+// periods at most after catch-up), then collects at steadyGCPercent and returns the
+// catch-up's free memory to the system. A GOGC in the environment is
+// kept.
+func (m *Main) settleMemory(ctx context.Context, caughtUp func() bool, version func() uint64, quietFor time.Duration, log zerolog.Logger) {
+	for seen, waited := version(), 0; ; seen = version() {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(quietFor):
+		}
+		if !caughtUp() {
+			continue
+		}
+		if waited++; version() == seen || waited >= 30 {
+			break
 		}
 	}
 	if m.Getenv("GOGC") == "" {

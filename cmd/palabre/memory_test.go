@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -94,13 +95,15 @@ func TestMemorySettlesOnceTheModelsAreCaughtUp(t *testing.T) {
 	calls := 0
 	caughtUp := func() bool { calls++; ready = calls > 2; return ready }
 	m := &Main{Getenv: func(string) string { return "" }}
-	m.settleMemory(context.Background(), caughtUp, zerolog.Nop())
+	version := uint64(0)
+	moving := func() uint64 { version++; return version / 4 } // moves, then stays for a while
+	m.settleMemory(context.Background(), caughtUp, moving, time.Millisecond, zerolog.Nop())
 	if got := debug.SetGCPercent(100); !ready || got != steadyGCPercent {
 		t.Errorf("after catch-up: GC percent %d (caught up %v), want %d", got, ready, steadyGCPercent)
 	}
 	m.Getenv = func(k string) string { return map[string]string{"GOGC": "200"}[k] }
 	debug.SetGCPercent(200)
-	m.settleMemory(context.Background(), func() bool { return true }, zerolog.Nop())
+	m.settleMemory(context.Background(), func() bool { return true }, func() uint64 { return 0 }, time.Millisecond, zerolog.Nop())
 	if got := debug.SetGCPercent(100); got != 200 {
 		t.Errorf("with GOGC=200: GC percent %d, want 200 kept", got)
 	}
@@ -108,7 +111,7 @@ func TestMemorySettlesOnceTheModelsAreCaughtUp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	m.Getenv = func(string) string { return "" }
-	m.settleMemory(ctx, func() bool { return false }, zerolog.Nop())
+	m.settleMemory(ctx, func() bool { return false }, func() uint64 { return 0 }, time.Millisecond, zerolog.Nop())
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("cancelled before catch-up: GC percent %d, want 100 unchanged", got)
 	}

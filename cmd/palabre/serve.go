@@ -275,7 +275,7 @@ func (m *Main) runServer(ctx context.Context, c serveConfig, s *server, https *h
 		// The claims are events the models catch up with too: memory
 		// settles after them.
 		claimLegacyCodes(runCtx, s.handler, s.models.participants, caughtUp(s.runner), log)
-		m.settleMemory(runCtx, caughtUp(s.runner), log)
+		m.settleMemory(runCtx, caughtUp(s.runner), s.runner.Version, 2*time.Second, log)
 	}()
 	served := make(chan error, 1)
 	go func() {

@@ -40,7 +40,17 @@ func (s *Service) Frameworks(v Viewer) ([]frameworks.Framework, error) {
 
 // scopedToRegions: a token that may not see every region, whatever its
 // role, now or later.
-func scopedToRegions(v Viewer) bool { return v.Role == access.Facilitator || len(v.Regions) > 0 }
+func scopedToRegions(v Viewer) bool { return !SeesEveryRegion(v.Principal) }
+
+// SeesEveryRegion reports whether nothing a principal is shown depends on
+// a region they may not see. Only then may a door answer them from what
+// it kept under the read models' version: that version moves with any
+// region's write, so a kept answer dropped (a slower answer) tells a
+// facilitator polling their own figures the moments another region
+// records anything.
+func SeesEveryRegion(p access.Principal) bool {
+	return p.Role != access.Facilitator && len(p.Regions) == 0
+}
 
 // valuesInRegions is a framework with the values entered by hand that a
 // viewer may read: for a token scoped to regions, those of the partners

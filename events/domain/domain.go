@@ -274,8 +274,9 @@ type Ref struct {
 }
 
 // Text checks a required or optional free-text field's length, in
-// characters as the refusal says and the web app counts (a letter of
-// French or Tifinagh is two or three bytes).
+// characters (code points) as the refusal says, not bytes (a letter of
+// French or Tifinagh is two or three). The web app counts UTF-16 units,
+// never fewer: what it lets into the outbox is accepted here.
 func Text(p *Problems, field, value string, required bool, max int) {
 	switch {
 	case required && strings.TrimSpace(value) == "":
