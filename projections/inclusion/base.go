@@ -69,7 +69,7 @@ func (m *Model) sum(c *baseCell) cellSum {
 			s.values[k] += d.values[k]
 			s.keys[k] += d.keys[k]
 		}
-		groups := m.words.get(d.groups)
+		groups := m.words.Get(d.groups)
 		if len(s.groups) < len(groups) {
 			s.groups = append(s.groups, make([]uint32, len(groups)-len(s.groups))...)
 		}
@@ -240,7 +240,7 @@ func (m *Model) repeatedEntry(c *baseCell) *record {
 // sameRecords reports whether two dialogues count the same records: the
 // same counts under the same keys.
 func (m *Model) sameRecords(a, b *record) bool {
-	return a.share.values == b.share.values && a.share.keys == b.share.keys && slices.Equal(m.words.get(a.share.groups), m.words.get(b.share.groups))
+	return a.share.values == b.share.values && a.share.keys == b.share.keys && slices.Equal(m.words.Get(a.share.groups), m.words.Get(b.share.groups))
 }
 
 // enterBase adds a dialogue's current counts to its cell (sign 1) or

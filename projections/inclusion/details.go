@@ -2,10 +2,10 @@ package inclusion
 
 import (
 	"encoding/binary"
-	"slices"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/projections/internal/compact"
 )
 
 // A dialogue's details — its title, locality, language, duration,
@@ -40,63 +40,6 @@ func (s *symbols) word(i uint32) string {
 		return s.words[i]
 	}
 	return ""
-}
-
-// arena holds half a million dialogues' attendees or details in a few
-// hundred blocks, not half a million allocations, and without pointers:
-// a record names its part by a span (block and offset), so the garbage
-// collector never scans the records, whatever their number. What a
-// correction replaces stays in its block until the next restore.
-type arena[T any] struct {
-	blocks [][]T
-	// filling is 1 + the index of the block small parts are added to, 0
-	// before the first: a large part's block of its own is full at once,
-	// and the one being filled stays the one to fill.
-	filling int
-}
-
-// span is a part of an arena: its block (high 16 bits of at) and offset
-// (low 16 bits), and its length. The zero span is empty.
-type span struct{ at, n uint32 }
-
-const arenaBlock = 1 << 16
-
-// put copies xs into the arena. Past 65,536 blocks (a billion words,
-// far beyond what a node can hold) a span could not name its block: that
-// stops the model, as any failure of its Apply does, rather than read
-// another's.
-func (a *arena[T]) put(xs []T) span {
-	if len(xs) == 0 {
-		return span{}
-	}
-	if len(a.blocks) >= 1<<16-1 {
-		panic("inclusion: an arena's blocks are all used")
-	}
-	if len(xs) > arenaBlock/4 { // a large one gets a block of its own, full at once
-		a.blocks = append(a.blocks, slices.Clip(slices.Clone(xs)))
-		return span{at: uint32(len(a.blocks)-1) << 16, n: uint32(len(xs))}
-	}
-	if a.filling == 0 || len(a.blocks[a.filling-1])+len(xs) > arenaBlock {
-		size := arenaBlock
-		if a.filling == 0 {
-			size = 256 // the first block grows as it fills: a past view's model holds little
-		}
-		a.blocks = append(a.blocks, make([]T, 0, size))
-		a.filling = len(a.blocks)
-	}
-	b := &a.blocks[a.filling-1]
-	at := len(*b)
-	*b = append(*b, xs...)
-	return span{at: uint32(a.filling-1)<<16 | uint32(at), n: uint32(len(xs))}
-}
-
-// get is what a span holds, to read (nil for none).
-func (a *arena[T]) get(s span) []T {
-	if s.n == 0 {
-		return nil
-	}
-	at := int(s.at & 0xffff)
-	return a.blocks[s.at>>16][at : at+int(s.n) : at+int(s.n)]
 }
 
 // column holds values by dense index in blocks that never move: growing
@@ -151,7 +94,7 @@ func detailsOf(r *dialogue.Record) details {
 
 // pack encodes details into the model's slab: strings as a length and
 // their bytes, words as symbols, numbers as varints. m.mu is held.
-func (m *Model) pack(d *details) span {
+func (m *Model) pack(d *details) compact.Span {
 	b := m.scratch[:0]
 	text := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
 	word := func(s string) { b = binary.AppendUvarint(b, uint64(m.symbols.of(s))) }
@@ -177,14 +120,14 @@ func (m *Model) pack(d *details) span {
 		text(c.Summary)
 	}
 	m.scratch = b
-	return m.packed.put(b)
+	return m.packed.Put(b)
 }
 
 // unpack decodes what pack encoded; empty lists decode as nil, as JSON
 // decoding gives them. m.mu is held (for reading).
-func (m *Model) unpack(s span) details {
+func (m *Model) unpack(s compact.Span) details {
 	var d details
-	p := unpacker{b: m.packed.get(s)}
+	p := unpacker{b: m.packed.Get(s)}
 	d.Title = p.text()
 	d.Locality, d.Language = m.symbols.word(p.uint()), m.symbols.word(p.uint())
 	d.DurationMinutes = int(p.uint())

@@ -35,12 +35,9 @@ func TestLargeDetailsLeaveNoEmptyBlockBehind(t *testing.T) {
 	for range 20 {
 		apply(dialogueID, dialogue.Corrected{Record: record})
 	}
-	held, capacity := 0, 0
-	for _, b := range m.packed.blocks {
-		held, capacity = held+len(b), capacity+cap(b)
-	}
+	held, capacity, blocks := m.packed.Footprint()
 	if capacity > 2*held {
-		t.Errorf("21 packings of %d bytes of details hold %d bytes in %d blocks, %d of them empty", held/21, capacity, len(m.packed.blocks), capacity-held)
+		t.Errorf("21 packings of %d bytes of details hold %d bytes in %d blocks, %d of them empty", held/21, capacity, blocks, capacity-held)
 	}
 	row, ok := m.Dialogue(dialogueID)
 	if !ok || len(row.Dialogue.Concerns) != 18 || row.Dialogue.Concerns[17].Summary != record.Concerns[17].Summary {

@@ -27,6 +27,7 @@ import (
 	"github.com/palabre/palabre/events/domain/participant"
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/projections"
+	"github.com/palabre/palabre/projections/internal/compact"
 )
 
 // Model is the inclusion read model; it implements projections.Projection.
@@ -57,8 +58,8 @@ type Model struct {
 	// details; scratch is where details are packed before they are
 	// copied into theirs.
 	symbols          symbols
-	words            arena[uint32]
-	packed           arena[byte]
+	words            compact.Arena[uint32]
+	packed           compact.Arena[byte]
 	scratch          []byte
 	scratchAttendees []uint32
 	// span is the first and last day any dialogue was held, kept as they
@@ -224,9 +225,9 @@ type record struct {
 	// attendees are indexes into Model.people in attendance order, with
 	// spokeBit set for those who spoke: 4 bytes per attendee, in
 	// Model.words.
-	attendees span
-	share     share // its contribution to the figures, kept current
-	details   span  // packed, in Model.packed
+	attendees compact.Span
+	share     share        // its contribution to the figures, kept current
+	details   compact.Span // packed, in Model.packed
 }
 
 // share is a dialogue's contribution to the figures: its counts by
@@ -238,7 +239,7 @@ type share struct {
 	// groups hold, in Model.words, for each excluded group by
 	// Model.groups index, its count at 2g and its key sum at 2g+1; empty
 	// when none attended.
-	groups span
+	groups compact.Span
 }
 
 // headcountOf and its inverse hold a headcount in six 32-bit words
@@ -296,7 +297,7 @@ func (m *Model) Reset() {
 	m.people, m.personIndex, m.links, m.records = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, column[link]{}, column[record]{}
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]uint32{}
-	m.symbols, m.words, m.packed = newSymbols(), arena[uint32]{}, arena[byte]{}
+	m.symbols, m.words, m.packed = newSymbols(), compact.Arena[uint32]{}, compact.Arena[byte]{}
 	m.span, m.spanStale = [2]int32{math.MaxInt32, math.MinInt32}, false
 	m.bySpace = map[domain.ID][]dated{}
 	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
@@ -462,7 +463,7 @@ func (m *Model) seed(d *record) [16]byte {
 
 // setAttendance replaces a dialogue's attendance and recounts it.
 func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
-	for _, a := range m.words.get(d.attendees) {
+	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
 		m.unlink(i, d.index)
 	}
@@ -476,7 +477,7 @@ func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
 		attendees = append(attendees, i)
 	}
 	m.scratchAttendees = attendees
-	d.attendees = m.words.put(attendees)
+	d.attendees = m.words.Put(attendees)
 	for _, a := range attendees {
 		i, _ := attendee(a)
 		m.link(i, d.index)

@@ -170,7 +170,7 @@ func (l *listMerge) down(k int) {
 // row copies a dialogue with its attendees, details and figures.
 func (m *Model) row(d *record) DialogueRow {
 	uniqueKey := 0
-	attendees := m.words.get(d.attendees)
+	attendees := m.words.Get(d.attendees)
 	for _, a := range attendees {
 		i, _ := attendee(a)
 		uniqueKey += int(m.people.keys[i])

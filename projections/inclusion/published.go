@@ -300,7 +300,7 @@ func (m *Model) UniqueInYear(spaceID *domain.ID, region string, year int) (count
 	seen := getBitmap(m.people.len())
 	defer seen.release()
 	for _, x := range selected {
-		for _, a := range m.words.get(m.records.at(x.index).attendees) {
+		for _, a := range m.words.Get(m.records.at(x.index).attendees) {
 			if i, _ := attendee(a); seen.add(i) {
 				key += m.people.keys[i]
 			}

@@ -138,7 +138,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		}
 		m.addShare(&total, &d.share, false)
 		m.addShare(&totalKeys, &d.share, true)
-		attendees := m.words.get(d.attendees)
+		attendees := m.words.Get(d.attendees)
 		for _, a := range attendees {
 			if i, _ := attendee(a); all.add(i) {
 				uniqueKey += int(m.people.keys[i])

@@ -126,8 +126,8 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
 		w.String(c.Category)
 		w.String(c.Summary)
 	}
-	w.Uint(uint64(d.attendees.n))
-	for _, a := range m.words.get(d.attendees) {
+	w.Uint(uint64(d.attendees.Len()))
+	for _, a := range m.words.Get(d.attendees) {
 		i, spoke := attendee(a)
 		r := uint64(rank[i]) << 1
 		if spoke {
@@ -371,7 +371,7 @@ func (m *Model) readAttendees(r *binsnap.Reader, d *record, k int) error {
 		attendees = append(attendees, uint32(a>>1)|uint32(a&1)<<31)
 	}
 	m.scratchAttendees = attendees
-	d.attendees = m.words.put(attendees)
+	d.attendees = m.words.Put(attendees)
 	return nil
 }
 

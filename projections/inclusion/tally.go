@@ -42,7 +42,7 @@ func (c *counts) add(o *counts) {
 func (m *Model) recount(d *record) {
 	c, k := counts{dialogues: 1}, counts{}
 	on, seed := dateOfDay(d.day), m.seed(d)
-	for _, a := range m.words.get(d.attendees) {
+	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
 		m.countAttendance(&c, i, on, 1)
 		m.countAttendance(&k, i, on, int(m.keys.attendance(seed, m.people.keys[i])))
@@ -74,7 +74,7 @@ func (m *Model) shareOf(c, k *counts) share {
 			groups[2*g+1] = uint32(k.groups[g])
 		}
 	}
-	s.groups = m.words.put(groups)
+	s.groups = m.words.Put(groups)
 	return s
 }
 
@@ -101,7 +101,7 @@ func (m *Model) addShare(c *counts, s *share, keys bool) {
 	c.ageUnknown += n[mAgeUnknown]
 	c.disabilities += n[mDisabilities]
 	c.displaced += n[mDisplaced]
-	groups := m.words.get(s.groups)
+	groups := m.words.Get(s.groups)
 	if len(c.groups) < len(groups)/2 {
 		c.groups = append(c.groups, make([]int, len(groups)/2-len(c.groups))...)
 	}

@@ -68,3 +68,12 @@ func (a *Arena[T]) Get(s Span) []T {
 // Clear zeroes the part s names, for what must not stay in memory once
 // replaced (a sealed identity after an erasure).
 func (a *Arena[T]) Clear(s Span) { clear(a.Get(s)) }
+
+// Footprint is what the arena holds and the capacity it reserved, in
+// items, and its blocks: how much of its memory is in use.
+func (a *Arena[T]) Footprint() (held, capacity, blocks int) {
+	for _, b := range a.blocks {
+		held, capacity = held+len(b), capacity+cap(b)
+	}
+	return held, capacity, len(a.blocks)
+}
