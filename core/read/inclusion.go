@@ -93,10 +93,7 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
-	if _, err := s.InclusionSize(v, q); err != nil {
-		return nil, err
-	}
-	mq, err := s.query(v, q.Scope)
+	mq, _, err := s.bounded(v, q)
 	if err != nil {
 		return nil, err
 	}

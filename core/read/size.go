@@ -43,23 +43,35 @@ func (z ViewSize) Groups(by Grouping) int {
 }
 
 // InclusionSize sizes the view q would be for v, and refuses one whose
-// dates or buckets are out of bounds: the one check for a door's price
-// and for the view itself. It reads only within the viewer's scope, as
+// dates or buckets are out of bounds, as the view itself will (bounded is
+// the one check for both). It reads only within the viewer's scope, as
 // the view does: a facilitator's price or refusal tells nothing of
 // another region's dialogues, not even when its first was held. A view
 // the viewer may not see at all answers ErrNotFound, as the view will.
 func (s *Service) InclusionSize(v Viewer, q InclusionQuery) (ViewSize, error) {
+	mq, size, err := s.bounded(v, q)
+	if err != nil {
+		return ViewSize{}, err
+	}
+	size.Dialogues = s.cfg.Inclusion.Selected(mq)
+	return size, nil
+}
+
+// bounded is q as the model reads it for v, and its size but for the
+// dialogues it selects (a count a view need not make before it runs),
+// or the refusal of its dates, buckets or scope.
+func (s *Service) bounded(v Viewer, q InclusionQuery) (inclusion.Query, ViewSize, error) {
 	for _, d := range []struct {
 		name string
 		date domain.Date
 	}{{"from", q.From}, {"to", q.To}} {
 		if !d.date.IsZero() && (d.date.Before(EarliestDate) || d.date.After(LatestDate)) {
-			return ViewSize{}, BadInput(d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, EarliestDate, LatestDate)
+			return inclusion.Query{}, ViewSize{}, BadInput(d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, EarliestDate, LatestDate)
 		}
 	}
 	mq, err := s.query(v, q.Scope)
 	if err != nil {
-		return ViewSize{}, err
+		return mq, ViewSize{}, err
 	}
 	ext := s.cfg.Inclusion.ExtentOf(mq)
 	first, last := q.From, q.To
@@ -69,21 +81,21 @@ func (s *Service) InclusionSize(v Viewer, q InclusionQuery) (ViewSize, error) {
 	if last.IsZero() {
 		last = ext.Last
 	}
-	size := ViewSize{Rows: 1, Dialogues: ext.Dialogues, Spaces: ext.Spaces, Regions: ext.Regions, Months: 1}
+	size := ViewSize{Rows: 1, Spaces: ext.Spaces, Regions: ext.Regions, Months: 1}
 	if first.IsZero() || last.IsZero() {
-		return size, nil
+		return mq, size, nil
 	}
 	size.Months = max(inclusion.Buckets(first, last, inclusion.Month), 1)
 	if q.Bucket == inclusion.NoBucket {
-		return size, nil
+		return mq, size, nil
 	}
 	rows := inclusion.Buckets(first, last, q.Bucket)
 	if rows > MaxRows {
-		return ViewSize{}, BadInput("bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
+		return mq, ViewSize{}, BadInput("bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
 			BucketNames[q.Bucket], monthOf(q.From, first), monthOf(q.To, last), rows, MaxRows)
 	}
 	size.Rows = max(rows, 1)
-	return size, nil
+	return mq, size, nil
 }
 
 // monthOf names an end of a view: its date when given, else the month of

@@ -359,12 +359,12 @@ func Met(t space.Targets, f Figures) map[string]bool {
 }
 
 // Extent is what a query's space or region holds, for sizing a view
-// before it runs: the dialogues its dates select, its spaces and their
-// regions, and the first and last months any of its dialogues was held
-// in, as their first and last days (zero dates when none was).
+// before it runs: its spaces and their regions, and the first and last
+// months any of its dialogues was held in, as their first and last days
+// (zero dates when none was). Selected counts its dialogues.
 type Extent struct {
-	Dialogues, Spaces, Regions int
-	First, Last                domain.Date
+	Spaces, Regions int
+	First, Last     domain.Date
 }
 
 // ExtentOf is q's extent, found from q's space's or region's monthly
@@ -375,7 +375,7 @@ func (m *Model) ExtentOf(q Query) Extent {
 	if q.SpaceID == nil && q.Region == "" {
 		all.First, all.Last = m.Span()
 	}
-	ext := Extent{Dialogues: m.Selected(q)}
+	var ext Extent
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var months *monthSums
