@@ -1,3 +1,7 @@
+//go:build linux
+
+// The benchmark reads /proc and getrusage: it measures a Linux server.
+
 package integration
 
 import (
@@ -475,7 +479,7 @@ func (r *scaleRun) rebuild() rebuilt {
 	}
 	got.took, _ = time.ParseDuration(took)
 	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	got.peak = usage.Maxrss << 10 // kB on Linux
+	got.peak = int64(usage.Maxrss) << 10 // kB on Linux
 	got.cores = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds() / wall.Seconds()
 	r.b.Logf("rebuild: %s", lastLine(out))
 	return got
