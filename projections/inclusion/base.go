@@ -168,6 +168,7 @@ func (m *Model) moveRegion(id domain.ID, from, to string) {
 	if from == to {
 		return
 	}
+	m.exactMonths.regionsChanged(from, to)
 	m.spaceSums[id].each(math.MinInt32, math.MaxInt32, &tally{}, func(month int32, sums *tally) {
 		sumsIn(m.regionSums, from).add(month, sums, -1)
 		sumsIn(m.regionSums, to).add(month, sums, 1)
@@ -292,6 +293,7 @@ func (m *Model) enterBase(d *record, sign int) {
 		}
 	}
 	m.uniques.changed(int(month / 12))
+	m.exactMonths.changed(m.regionOf(d.spaceID), month)
 }
 
 // moveBase takes a dialogue's counts out of the base table before they

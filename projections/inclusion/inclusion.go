@@ -69,6 +69,8 @@ type Model struct {
 	// bySpace holds each space's dialogues sorted by date and id, for
 	// range queries.
 	bySpace map[domain.ID][]dated
+	// regionSpaces are each region's spaces (regions.go).
+	regionSpaces map[string][]domain.ID
 	// base is the base table (see base.go): each space's cells by month.
 	base map[domain.ID]map[int32]*spaceMonth
 	// spaceSums and regionSums are the published sums of each space's and
@@ -77,7 +79,9 @@ type Model struct {
 	regionSums map[string]*monthSums
 	perturb    Perturbation
 	uniques    *uniqueMemos
-	restoring  bool
+	// exactMonths are regions' exact figures by month (monthly.go).
+	exactMonths *monthMemos
+	restoring   bool
 }
 
 // people are participants by dense index, so that dialogues hold small
@@ -299,8 +303,8 @@ func (m *Model) Reset() {
 	m.dialogues = map[domain.ID]uint32{}
 	m.symbols, m.words, m.packed = newSymbols(), compact.Arena[uint32]{}, compact.Arena[byte]{}
 	m.span, m.spanStale = [2]int32{math.MaxInt32, math.MinInt32}, false
-	m.bySpace = map[domain.ID][]dated{}
-	m.base, m.uniques = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos()
+	m.bySpace, m.regionSpaces = map[domain.ID][]dated{}, map[string][]domain.ID{}
+	m.base, m.uniques, m.exactMonths = map[domain.ID]map[int32]*spaceMonth{}, newUniqueMemos(), newMonthMemos()
 	m.spaceSums, m.regionSums = map[domain.ID]*monthSums{}, map[string]*monthSums{}
 }
 
@@ -324,6 +328,7 @@ func (m *Model) Apply(ev projections.Event) error {
 			before := s.Region
 			s.setDetails(e.Details)
 			m.moveRegion(id, before, s.Region)
+			m.reindexSpace(id, before, s.Region)
 		}
 	case space.TargetsSet:
 		if s := m.spaces[id]; s != nil {

@@ -46,6 +46,66 @@ func TestFiguresMatchASimpleRecomputation(t *testing.T) {
 	})
 }
 
+// A region's exact figures of whole months are kept between questions
+// and dropped when a dialogue of the month changes or a space moves:
+// asked between events, a region's view must still be the simple
+// recomputation of the events so far, asked again or not.
+func TestRegionViewsKeptByMonthFollowEveryChange(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		env := commandstest.Open(rt, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+		defer env.Close()
+		randomHistory(rt, env)
+		model := inclusion.New()
+		var raw []events.RecordedEvent
+		for rec, err := range env.Store.ReadAll(context.Background(), events.Start, 0) {
+			if err != nil {
+				rt.Fatal(err)
+			}
+			if err := model.Apply(projections.NewEvent(registry.Codec(), rec)); err != nil {
+				rt.Fatal(err)
+			}
+			raw = append(raw, rec)
+			if !rapid.Bool().Draw(rt, "ask") {
+				continue
+			}
+			simple := recompute(rt, raw)
+			for _, region := range []string{"", "gao", "mopti"} {
+				checkView(rt, model, simple, inclusion.Query{Region: region, From: domain.NewDate(2025, 1, 1), To: domain.NewDate(2026, 12, 31), Bucket: inclusion.Month})
+				checkView(rt, model, simple, inclusion.Query{Region: region, From: domain.NewDate(2025, 2, 10), To: domain.NewDate(2026, 6, 30), Bucket: inclusion.Quarter})
+			}
+			q := randomQuery(rt, nil)
+			q.From, q.To = randomDate(rt, "from"), randomDate(rt, "to")
+			if q.To.Before(q.From) {
+				q.From, q.To = q.To, q.From
+			}
+			checkView(rt, model, simple, q)
+		}
+	})
+}
+
+// checkView checks a view's total and rows against the simple
+// recomputation.
+func checkView(rt *rapid.T, m *inclusion.Model, simple *world, q inclusion.Query) {
+	v, err := m.View(context.Background(), q)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	v = withoutKeys(v)
+	if want := simple.total(q); !reflect.DeepEqual(v.Total, want) {
+		rt.Fatalf("query %+v:\n got %+v\nwant %+v", q, v.Total, want)
+	}
+	if q.Bucket != inclusion.NoBucket && len(v.Rows) != inclusion.Buckets(q.From, q.To, q.Bucket) {
+		rt.Fatalf("query %+v: %d rows, want %d", q, len(v.Rows), inclusion.Buckets(q.From, q.To, q.Bucket))
+	}
+	for _, row := range v.Rows {
+		sub := q
+		sub.From, sub.To = row.Period.From, row.Period.To
+		if w := simple.total(sub); !reflect.DeepEqual(row.Figures, w) {
+			rt.Fatalf("query %+v, bucket %v:\n got %+v\nwant %+v", q, row.Period, row.Figures, w)
+		}
+	}
+}
+
 // randomHistory sends random commands through the real handler —
 // enrolments, corrections, erasures, dialogues with corrections and
 // retractions — and returns the spaces established.

@@ -46,15 +46,11 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	if q.After != nil {
 		after = m.dialogue(*q.After)
 	}
-	for id, list := range m.bySpace {
-		if q.SpaceID != nil && id != *q.SpaceID {
-			continue
+	m.eachSpaceIn(q.Region, func(id domain.ID, list []dated) {
+		if q.SpaceID == nil || id == *q.SpaceID {
+			merge.push(m.pastCursor(m.datedInRange(list, q.Query), after, q.Newest))
 		}
-		if s := m.spaces[id]; q.Region != "" && (s == nil || s.Region != q.Region) {
-			continue
-		}
-		merge.push(m.pastCursor(m.datedInRange(list, q.Query), after, q.Newest))
-	}
+	})
 	for d := merge.next(); d != nil; d = merge.next() {
 		if !m.listed(d, q) {
 			continue
@@ -266,13 +262,7 @@ func (m *Model) countSpaces(region string) int {
 	if region == "" {
 		return len(m.spaceOrder)
 	}
-	n := 0
-	for _, s := range m.spaceOrder {
-		if s.Region == region {
-			n++
-		}
-	}
-	return n
+	return len(m.regionSpaces[region])
 }
 
 // addSpace keeps a space by id in the map and in spaceOrder; ids are
@@ -281,8 +271,10 @@ func (m *Model) addSpace(s *Space) {
 	m.spaces[s.ID] = s
 	at, found := slices.BinarySearchFunc(m.spaceOrder, s.ID, func(e *Space, id domain.ID) int { return e.ID.Compare(id) })
 	if found {
+		m.reindexSpace(s.ID, m.spaceOrder[at].Region, s.Region)
 		m.spaceOrder[at] = s
 		return
 	}
 	m.spaceOrder = slices.Insert(m.spaceOrder, at, s)
+	m.indexSpace(s.ID, s.Region)
 }

@@ -196,8 +196,14 @@ func (m *Model) publishedSpaces(q Query, v *View) []domain.ID {
 		return []domain.ID{s.ID}
 	}
 	var out []domain.ID
-	for id := range m.base {
-		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+	if q.Region == "" {
+		for id := range m.base {
+			out = append(out, id)
+		}
+		return out
+	}
+	for _, id := range m.regionSpaces[q.Region] {
+		if m.base[id] != nil {
 			out = append(out, id)
 		}
 	}

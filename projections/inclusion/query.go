@@ -96,7 +96,6 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	v := View{From: q.From, To: q.To}
-	var selected []dated
 	if q.SpaceID != nil {
 		s, ok := m.spaces[*q.SpaceID]
 		if !ok {
@@ -104,15 +103,27 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		}
 		t := s.Targets
 		v.Targets = &t
+		var selected []dated
 		if q.Region == "" || s.Region == q.Region { // filters combine: a space and another region select nothing
 			selected = m.datedInRange(m.bySpace[s.ID], q) // in order already
 		}
-	} else if selected = m.acrossSpaces(q); q.Bucket != NoBucket {
+		return m.walkView(ctx, q, v, selected)
+	}
+	if byMonths(q) {
+		return m.viewByMonths(ctx, q, v)
+	}
+	selected := m.acrossSpaces(q)
+	if q.Bucket != NoBucket {
 		selected = byBucket(selected, q.Bucket)
 	}
-	// Each bucket's dialogues are contiguous: one bitmap counts the whole
-	// range's unique participants, another each bucket's, cleared between
-	// buckets.
+	return m.walkView(ctx, q, v, selected)
+}
+
+// walkView answers q from the dialogues it selects, into v: each
+// bucket's dialogues are contiguous. m.mu is held.
+func (m *Model) walkView(ctx context.Context, q Query, v View, selected []dated) (View, error) {
+	// One bitmap counts the whole range's unique participants, another
+	// each bucket's, cleared between buckets.
 	var total, current, totalKeys, currentKeys counts
 	uniqueKey, bucketUniqueKey := 0, 0
 	all := getBitmap(m.people.len())
@@ -186,11 +197,9 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 // and only buckets need one (byBucket). m.mu is held.
 func (m *Model) acrossSpaces(q Query) []dated {
 	var days []dated
-	for id, list := range m.bySpace {
-		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
-			days = append(days, m.datedInRange(list, q)...)
-		}
-	}
+	m.eachSpaceIn(q.Region, func(_ domain.ID, list []dated) {
+		days = append(days, m.datedInRange(list, q)...)
+	})
 	return days
 }
 
@@ -246,11 +255,7 @@ func (m *Model) Selected(q Query) int {
 		return within(m.bySpace[*q.SpaceID]) // one space: no pass over the others
 	}
 	n := 0
-	for id, list := range m.bySpace {
-		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
-			n += within(list)
-		}
-	}
+	m.eachSpaceIn(q.Region, func(_ domain.ID, list []dated) { n += within(list) })
 	return n
 }
 
@@ -399,9 +404,5 @@ func (m *Model) ExtentOf(q Query) Extent {
 
 // countRegions is how many regions the spaces are in. m.mu is held.
 func (m *Model) countRegions() int {
-	seen := map[string]bool{}
-	for _, s := range m.spaceOrder {
-		seen[s.Region] = true
-	}
-	return len(seen)
+	return len(m.regionSpaces) // a region is dropped when its last space moves out
 }

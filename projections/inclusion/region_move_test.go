@@ -1,6 +1,8 @@
 package inclusion
 
 import (
+	"bytes"
+	"context"
 	"testing"
 
 	"github.com/palabre/palabre/events/domain"
@@ -35,4 +37,61 @@ func TestUniqueParticipantsFollowASpaceIntoAnotherRegion(t *testing.T) {
 	if gao != 0 || mopti != 2 {
 		t.Errorf("after the space moved to Mopti, unique participants of 2025: Gao %d, Mopti %d; want 0 and 2", gao, mopti)
 	}
+}
+
+// A region's spaces are kept in a list of their own, which a move must
+// update: every read by region (views, lists, the price's count, the
+// extent and the number of spaces) follows the space, before and after
+// a snapshot is restored.
+func TestReadsByRegionFollowASpaceThatMoved(t *testing.T) {
+	m := New()
+	var gaoSpace, moved, first, second domain.ID
+	gaoSpace[15], moved[15], first[0], second[0] = 1, 2, 3, 4
+	apply := func(id domain.ID, e domain.Event) {
+		t.Helper()
+		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(gaoSpace, space.Established{Details: space.Details{Name: "s", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
+	apply(moved, space.Established{Details: space.Details{Name: "t", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
+	for _, d := range []struct{ id, space domain.ID }{{first, gaoSpace}, {second, moved}} {
+		apply(d.id, dialogue.Held{Record: dialogue.Record{SpaceID: d.space, HeldOn: domain.NewDate(2025, 3, 1), Format: "workshop", Pillar: "justice",
+			Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultWomen: 3}}}})
+	}
+	year := Query{From: domain.NewDate(2025, 1, 1), To: domain.NewDate(2025, 12, 31), Bucket: Month}
+	inRegion := func(m *Model, region string) (view, selected, listed, spaces, regions int) {
+		q := year
+		q.Region = region
+		v, err := m.View(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := m.Dialogues(ListQuery{Query: q, Limit: 10})
+		return v.Total.Dialogues, m.Selected(q), len(rows), m.SpaceCount(region), m.ExtentOf(Query{}).Regions
+	}
+	check := func(m *Model, when string, wantGao, wantMopti, wantRegions int) {
+		t.Helper()
+		for region, want := range map[string]int{"gao": wantGao, "mopti": wantMopti} {
+			view, selected, listed, spaces, regions := inRegion(m, region)
+			if view != want || selected != want || listed != want || spaces != want || regions != wantRegions {
+				t.Errorf("%s, %s: %d dialogues in its view, %d selected, %d listed, %d spaces, %d regions; want %d, and %d regions",
+					when, region, view, selected, listed, spaces, regions, want, wantRegions)
+			}
+		}
+	}
+	check(m, "before the move", 2, 0, 1) // and Gao's months are now kept
+	apply(moved, space.DetailsChanged{Details: space.Details{Name: "t", Region: "mopti", Pillar: "justice"}})
+	check(m, "after the move", 1, 1, 2)
+	var snap bytes.Buffer
+	if err := m.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	restored := New()
+	if err := restored.Restore(&snap); err != nil {
+		t.Fatal(err)
+	}
+	check(restored, "restored", 1, 1, 2)
+	apply(moved, space.DetailsChanged{Details: space.Details{Name: "t", Region: "gao", Pillar: "justice"}})
+	check(m, "moved back", 2, 0, 1)
 }
