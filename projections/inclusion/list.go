@@ -50,7 +50,7 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 		if q.SpaceID != nil && id != *q.SpaceID {
 			continue
 		}
-		if s := m.spaces[id]; q.Region != "" && (s == nil || s.Region != q.Region) {
+		if !q.selects(id, m.spaces[id]) {
 			continue
 		}
 		merge.push(m.pastCursor(m.datedInRange(list, q.Query), after, q.Newest))

@@ -27,11 +27,27 @@ const (
 type Query struct {
 	SpaceID *domain.ID
 	Region  string
-	Pillar  string
+	// Spaces, when not nil, selects these spaces' dialogues alone,
+	// whatever region each had: how a past model is read for a viewer
+	// scoped to regions, who sees the spaces in their regions today
+	// (core/read). View, Selected and List take it; the base table's
+	// views (Published, PublishedEach), for those who see every region,
+	// refuse it.
+	Spaces map[domain.ID]bool
+	Pillar string
 	// Format selects dialogues of one format.
 	Format   string
 	From, To domain.Date
 	Bucket   Bucket
+}
+
+// selects reports whether q's region and spaces take a space's
+// dialogues; s is nil for a space the model does not know.
+func (q Query) selects(id domain.ID, s *Space) bool {
+	if q.Spaces != nil && !q.Spaces[id] {
+		return false
+	}
+	return q.Region == "" || s != nil && s.Region == q.Region
 }
 
 // Figures are the inclusion counts over a set of dialogues.
@@ -104,7 +120,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		}
 		t := s.Targets
 		v.Targets = &t
-		if q.Region == "" || s.Region == q.Region { // filters combine: a space and another region select nothing
+		if q.selects(s.ID, s) { // filters combine: a space and another region select nothing
 			selected = m.datedInRange(m.bySpace[s.ID], q) // in order already
 		}
 	} else if selected = m.acrossSpaces(q); q.Bucket != NoBucket {
@@ -187,7 +203,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 func (m *Model) acrossSpaces(q Query) []dated {
 	var days []dated
 	for id, list := range m.bySpace {
-		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+		if q.selects(id, m.spaces[id]) {
 			days = append(days, m.datedInRange(list, q)...)
 		}
 	}
@@ -247,7 +263,7 @@ func (m *Model) Selected(q Query) int {
 	}
 	n := 0
 	for id, list := range m.bySpace {
-		if s := m.spaces[id]; q.Region == "" || s != nil && s.Region == q.Region {
+		if q.selects(id, m.spaces[id]) {
 			n += within(list)
 		}
 	}
