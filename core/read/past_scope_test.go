@@ -116,6 +116,25 @@ func TestAPastServiceScopesByTheRegionOfToday(t *testing.T) {
 	if _, ok := past.RegionOf(facilitatorOf("mopti"), moved); !ok {
 		t.Error("the past service hides from Mopti's facilitator the space now in Mopti")
 	}
+	// The moved space's two commitments (the fixture's Gao ones) go with it.
+	for _, c := range []struct {
+		region string
+		want   int
+	}{{"gao", 0}, {"mopti", 2}} {
+		list, err := past.Commitments(facilitatorOf(c.region), read.CommitmentQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, x := range list {
+			if x.SpaceID != nil && *x.SpaceID == f.Gao {
+				n++
+			}
+		}
+		if n != c.want {
+			t.Errorf("%s's facilitator lists %d of the moved space's commitments through the past service; want %d", c.region, n, c.want)
+		}
+	}
 	v, err := past.Inclusion(ctx, facilitatorOf("gao"), read.InclusionQuery{GroupBy: read.BySpace})
 	if err != nil {
 		t.Fatal(err)
