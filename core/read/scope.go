@@ -1,6 +1,7 @@
 package read
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/palabre/palabre/core/access"
@@ -137,6 +138,8 @@ func (s *Service) spacesInScope(v Viewer, model *inclusion.Model, q inclusion.Qu
 		return s.placedToday(v, []inclusion.Space{sp}, "")
 	case SeesEveryRegion(v.Principal):
 		return model.Spaces(q.Region)
+	case model == s.today().cfg.Inclusion: // where they are is where they are today
+		return slices.DeleteFunc(model.Spaces(q.Region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
 	}
 	return s.placedToday(v, model.Spaces(""), q.Region)
 }
@@ -161,15 +164,20 @@ func (s *Service) placedToday(v Viewer, spaces []inclusion.Space, region string)
 // scopedNow is q as a past inclusion model reads it for a viewer scoped
 // to regions: q's region, and theirs, are today's, so it selects the
 // spaces in them now, whatever region each had then. q as it is for the
-// present model and for those who see every region (only they are
-// answered from the base table, which does not take such a query:
-// FromBaseTable).
+// present model, and for those who see every region: only they may be
+// answered from the base table (FromBaseTable), which refuses a selection
+// of spaces.
 func (s *Service) scopedNow(v Viewer, model *inclusion.Model, q inclusion.Query) inclusion.Query {
 	now := s.today().cfg.Inclusion
 	if SeesEveryRegion(v.Principal) || model == now {
 		return q
 	}
-	spaces := now.Spaces(q.Region)
+	var spaces []inclusion.Space
+	if q.SpaceID == nil {
+		spaces = now.Spaces(q.Region)
+	} else if sp, ok := now.Space(*q.SpaceID); ok && (q.Region == "" || sp.Region == q.Region) {
+		spaces = []inclusion.Space{sp} // a table's group by space: not every space again
+	}
 	q.Spaces, q.Region = make(map[domain.ID]bool, len(spaces)), ""
 	for _, sp := range spaces {
 		if v.InRegion(sp.Region) {
