@@ -108,7 +108,7 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.view(ctx, model, mq)
+	total, err := s.view(ctx, v, model, mq)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (s *Service) Inclusion(ctx context.Context, v Viewer, q InclusionQuery) (*V
 	groups := []exact{}
 	if q.GroupBy != "" {
 		for _, key := range s.groupKeys(v, model, mq, q.GroupBy) {
-			g, err := s.view(ctx, model, key.query)
+			g, err := s.view(ctx, v, model, key.query)
 			if err != nil {
 				return nil, err
 			}
@@ -143,16 +143,18 @@ type exact struct {
 	from, to domain.Date
 }
 
-func (s *Service) view(ctx context.Context, model *inclusion.Model, q inclusion.Query) (exact, error) {
-	v, err := model.View(ctx, q)
+// view computes the figures q selects in model, for v: of the spaces v
+// may see today, when model is a past one (scopedNow).
+func (s *Service) view(ctx context.Context, v Viewer, model *inclusion.Model, q inclusion.Query) (exact, error) {
+	answer, err := model.View(ctx, s.scopedNow(v, model, q))
 	if err := stopped(ctx); err != nil {
 		return exact{}, err
 	}
 	if err != nil {
 		return exact{}, BadInput("spaceId", "%v", err)
 	}
-	out := exact{total: publish(v.Total), targets: v.Targets}
-	for _, r := range v.Rows {
+	out := exact{total: publish(answer.Total), targets: answer.Targets}
+	for _, r := range answer.Rows {
 		out.rows = append(out.rows, Row{From: r.Period.From, To: r.Period.To, Figures: publish(r.Figures)})
 	}
 	return out, nil
@@ -219,14 +221,7 @@ type groupKey struct {
 // the viewer sees, their regions, or every pillar or format, so that the
 // groups partition the total's dialogues.
 func (s *Service) groupKeys(v Viewer, model *inclusion.Model, q inclusion.Query, by Grouping) []groupKey {
-	var spaces []inclusion.Space
-	if q.SpaceID != nil {
-		if sp, ok := model.Space(*q.SpaceID); ok {
-			spaces = []inclusion.Space{sp}
-		}
-	} else {
-		spaces = slices.DeleteFunc(model.Spaces(q.Region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
-	}
+	spaces := s.spacesInScope(v, model, q)
 	var out []groupKey
 	// with adds a group and gives its query to narrow.
 	with := func(key string) *inclusion.Query {

@@ -225,7 +225,7 @@ func (s *Service) Stakeholders(v Viewer, region string, order Order) ([]stakehol
 	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, err
 	}
-	out := slices.DeleteFunc(s.cfg.Stakeholders.List(region), func(h stakeholders.Stakeholder) bool { return !stakeholderInRegion(v.Principal, h.Profile) })
+	out := slices.DeleteFunc(s.cfg.Stakeholders.List(region), func(h stakeholders.Stakeholder) bool { return !s.stakeholderInScope(v.Principal, h.ID, h.Profile) })
 	if order == Newest {
 		slices.SortStableFunc(out, func(a, b stakeholders.Stakeholder) int { return b.ID.Compare(a.ID) })
 	}

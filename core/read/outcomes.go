@@ -18,7 +18,7 @@ func (s *Service) visibleOutcome(who access.Principal, id domain.ID) (outcomes.O
 		return outcomes.Outcome{}, false
 	}
 	o, ok := s.cfg.Outcomes.Get(id)
-	return o, ok && who.InRegion(o.Region)
+	return o, ok && s.inScope(who, domain.Ref{Category: outcome.Category, ID: id}, func() bool { return who.InRegion(o.Region) })
 }
 
 // Outcome is one outcome, its locality only to whom it may go

@@ -108,7 +108,7 @@ func (s *Service) At(ctx context.Context, v Viewer, at time.Time) (*Service, err
 	then := *s
 	then.cfg.Frameworks, then.cfg.Commitments, then.cfg.Outcomes = past.frameworks, past.commitments, past.outcomes
 	then.cfg.Stakeholders, then.cfg.Inclusion, then.cfg.Participants = past.stakeholders, spaces, nil
-	then.figuresAt = figuresAt
+	then.figuresAt, then.present = figuresAt, s.today()
 	then.byKind = then.kinds() // its rules read its own models
 	return &then, nil
 }

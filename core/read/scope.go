@@ -1,6 +1,7 @@
 package read
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/palabre/palabre/core/access"
@@ -23,20 +24,50 @@ import (
 // What a viewer may see of each kind of object, by region: reads and
 // writes both go through these, so another region's object answers
 // exactly as one that does not exist, whichever way it is asked about.
+//
+// Where an object is today decides who may see it, in every view at every
+// moment: a facilitator's scope is a right decided now, and the present
+// view of an object already shows its whole history. So a past service
+// (At) reads its objects from past models but asks the present service
+// whether a viewer scoped to regions may see them (inScope), and a past
+// inclusion model is read by today's regions of its spaces (spacesInScope,
+// scopedNow). Figures for those who see every region keep the region a
+// space had then: the historical truth, and no one's access.
+
+// today is the service whose models say where each object is now: the
+// present one a past service was made from, or s itself.
+func (s *Service) today() *Service {
+	if s.present != nil {
+		return s.present
+	}
+	return s
+}
+
+// inScope is whether who may see the object r of s's models: own, the
+// kind's rule over s's copy of it, for the present service (whose copy is
+// where the object is now) and for those who see every region; for a
+// viewer scoped to regions reading a past service, the present service's
+// answer.
+func (s *Service) inScope(who access.Principal, r domain.Ref, own func() bool) bool {
+	if s.present == nil || SeesEveryRegion(who) {
+		return own()
+	}
+	return s.present.sees(who, r)
+}
 
 func (s *Service) visibleSpace(who access.Principal, id domain.ID) (inclusion.Space, bool) {
 	sp, ok := s.cfg.Inclusion.Space(id)
-	return sp, ok && who.InRegion(sp.Region)
+	return sp, ok && s.inScope(who, domain.Ref{Category: space.Category, ID: id}, func() bool { return who.InRegion(sp.Region) })
 }
 
 func (s *Service) visibleDialogue(who access.Principal, id domain.ID) (inclusion.DialogueRow, bool) {
 	d, ok := s.cfg.Inclusion.Dialogue(id)
-	return d, ok && who.InRegion(s.regionOfSpace(d.Dialogue.SpaceID))
+	return d, ok && s.inScope(who, domain.Ref{Category: dialogue.Category, ID: id}, func() bool { return who.InRegion(s.regionOfSpace(d.Dialogue.SpaceID)) })
 }
 
 func (s *Service) visibleStakeholder(who access.Principal, id domain.ID) (stakeholders.Stakeholder, bool) {
 	h, ok := s.cfg.Stakeholders.Get(id)
-	return h, ok && stakeholderInRegion(who, h.Profile)
+	return h, ok && s.stakeholderInScope(who, id, h.Profile)
 }
 
 // visibleStakeholderProfile is visibleStakeholder without the lists it
@@ -44,7 +75,11 @@ func (s *Service) visibleStakeholder(who access.Principal, id domain.ID) (stakeh
 // row): what the region rule reads.
 func (s *Service) visibleStakeholderProfile(who access.Principal, id domain.ID) (stakeholder.Profile, bool) {
 	p, ok := s.cfg.Stakeholders.Profile(id)
-	return p, ok && stakeholderInRegion(who, p)
+	return p, ok && s.stakeholderInScope(who, id, p)
+}
+
+func (s *Service) stakeholderInScope(who access.Principal, id domain.ID, p stakeholder.Profile) bool {
+	return s.inScope(who, domain.Ref{Category: stakeholder.Category, ID: id}, func() bool { return stakeholderInRegion(who, p) })
 }
 
 // stakeholderInRegion: a stakeholder without a region (a national or
@@ -61,7 +96,9 @@ func (s *Service) visibleCommitment(who access.Principal, id domain.ID) (commitm
 // commitmentInRegion: a commitment is of its space's region, else of its
 // stakeholder's.
 func (s *Service) commitmentInRegion(who access.Principal, c commitments.Commitment) bool {
-	return who.Role != access.Facilitator || who.InRegion(s.regionOfCommitment(c))
+	return s.inScope(who, domain.Ref{Category: commitment.Category, ID: c.ID}, func() bool {
+		return who.Role != access.Facilitator || who.InRegion(s.regionOfCommitment(c))
+	})
 }
 
 // visibleParticipant: only where the viewer may see identities.
@@ -80,10 +117,74 @@ func (s *Service) visibleFramework(_ access.Principal, id domain.ID) (frameworks
 	return s.cfg.Frameworks.Get(id)
 }
 
-// regionOfSpace is a space's region, "" when unknown.
+// regionOfSpace is a space's region in s's model, "" when unknown.
 func (s *Service) regionOfSpace(id domain.ID) string {
 	sp, _ := s.cfg.Inclusion.Space(id)
 	return sp.Region
+}
+
+// spacesInScope are the spaces a table of q lists from model, maybe a
+// past one: q's space, or those of q's region ("" for every region). For
+// a viewer scoped to regions each is placed in the region it has today,
+// and those not in theirs are left out; for others, the model places
+// them.
+func (s *Service) spacesInScope(v Viewer, model *inclusion.Model, q inclusion.Query) []inclusion.Space {
+	switch {
+	case q.SpaceID != nil:
+		sp, ok := model.Space(*q.SpaceID)
+		if !ok {
+			return nil
+		}
+		return s.placedToday(v, []inclusion.Space{sp}, "")
+	case SeesEveryRegion(v.Principal):
+		return model.Spaces(q.Region)
+	case model == s.today().cfg.Inclusion: // where they are is where they are today
+		return slices.DeleteFunc(model.Spaces(q.Region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
+	}
+	return s.placedToday(v, model.Spaces(""), q.Region)
+}
+
+// placedToday are spaces as a viewer scoped to regions sees them: each in
+// the region it has today, those in theirs and in region ("" for any).
+func (s *Service) placedToday(v Viewer, spaces []inclusion.Space, region string) []inclusion.Space {
+	if SeesEveryRegion(v.Principal) {
+		return spaces
+	}
+	now := s.today()
+	out := spaces[:0]
+	for _, sp := range spaces {
+		sp.Region = now.regionOfSpace(sp.ID)
+		if v.InRegion(sp.Region) && (region == "" || sp.Region == region) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// scopedNow is q as a past inclusion model reads it for a viewer scoped
+// to regions: q's region, and theirs, are today's, so it selects the
+// spaces in them now, whatever region each had then. q as it is for the
+// present model, and for those who see every region: only they may be
+// answered from the base table (FromBaseTable), which refuses a selection
+// of spaces.
+func (s *Service) scopedNow(v Viewer, model *inclusion.Model, q inclusion.Query) inclusion.Query {
+	now := s.today().cfg.Inclusion
+	if SeesEveryRegion(v.Principal) || model == now {
+		return q
+	}
+	var spaces []inclusion.Space
+	if q.SpaceID == nil {
+		spaces = now.Spaces(q.Region)
+	} else if sp, ok := now.Space(*q.SpaceID); ok && (q.Region == "" || sp.Region == q.Region) {
+		spaces = []inclusion.Space{sp} // a table's group by space: not every space again
+	}
+	q.Spaces, q.Region = make(map[domain.ID]bool, len(spaces)), ""
+	for _, sp := range spaces {
+		if v.InRegion(sp.Region) {
+			q.Spaces[sp.ID] = true
+		}
+	}
+	return q
 }
 
 // Sees is what a command's sender may refer to: the same rules as the

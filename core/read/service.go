@@ -64,6 +64,10 @@ type Service struct {
 	// figuresAt is when a past service's inclusion model was recorded
 	// (At): the start of its moment's month; zero for the present.
 	figuresAt time.Time
+	// present is the service a past one was made from (At), whose models
+	// say where each object is today and so who may see it (inScope); nil
+	// for the present service itself.
+	present *Service
 }
 
 // New checks the configuration and makes the service.

@@ -47,7 +47,7 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 		after = m.dialogue(*q.After)
 	}
 	m.eachSpaceIn(q.Region, func(id domain.ID, list []dated) {
-		if q.SpaceID == nil || id == *q.SpaceID {
+		if (q.SpaceID == nil || id == *q.SpaceID) && q.inSpaces(id) {
 			merge.push(m.pastCursor(m.datedInRange(list, q.Query), after, q.Newest))
 		}
 	})

@@ -109,10 +109,10 @@ func (u *monthMemos) regionsChanged(a, b string) {
 }
 
 // byMonths reports whether a view is summed from month figures: a view
-// of a region or of every space, between two dates, that no pillar or
-// format narrows.
+// of a region or of every space, between two dates, that no pillar,
+// format or list of spaces narrows.
 func byMonths(q Query) bool {
-	return q.SpaceID == nil && q.Pillar == "" && q.Format == "" && !q.From.IsZero() && !q.To.IsZero()
+	return q.SpaceID == nil && q.Spaces == nil && q.Pillar == "" && q.Format == "" && !q.From.IsZero() && !q.To.IsZero()
 }
 
 // viewByMonths answers a query byMonths selects, into v. m.mu is held.

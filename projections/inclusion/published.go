@@ -2,6 +2,7 @@ package inclusion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -65,6 +66,9 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 	for _, q := range qs {
 		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 			return nil, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
+		}
+		if q.Spaces != nil {
+			return nil, errors.New("the base table is published by space or region, not by a list of spaces")
 		}
 	}
 	m.mu.RLock()

@@ -27,12 +27,28 @@ const (
 type Query struct {
 	SpaceID *domain.ID
 	Region  string
-	Pillar  string
+	// Spaces, when not nil, selects these spaces' dialogues alone,
+	// whatever region each had: how a past model is read for a viewer
+	// scoped to regions, who sees the spaces in their regions today
+	// (core/read). View, Selected and List take it; the base table's
+	// views (Published, PublishedEach), for those who see every region,
+	// refuse it.
+	Spaces map[domain.ID]bool
+	Pillar string
 	// Format selects dialogues of one format.
 	Format   string
 	From, To domain.Date
 	Bucket   Bucket
 }
+
+// selects reports whether q's region and spaces take a space's
+// dialogues; s is nil for a space the model does not know.
+func (q Query) selects(id domain.ID, s *Space) bool {
+	return q.inSpaces(id) && (q.Region == "" || s != nil && s.Region == q.Region)
+}
+
+// inSpaces reports whether q's spaces, if it lists them, hold a space.
+func (q Query) inSpaces(id domain.ID) bool { return q.Spaces == nil || q.Spaces[id] }
 
 // Figures are the inclusion counts over a set of dialogues.
 type Figures struct {
@@ -104,7 +120,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 		t := s.Targets
 		v.Targets = &t
 		var selected []dated
-		if q.Region == "" || s.Region == q.Region { // filters combine: a space and another region select nothing
+		if q.selects(s.ID, s) { // filters combine: a space and another region select nothing
 			selected = m.datedInRange(m.bySpace[s.ID], q) // in order already
 		}
 		return m.walkView(ctx, q, v, selected)
@@ -197,8 +213,10 @@ func (m *Model) walkView(ctx context.Context, q Query, v View, selected []dated)
 // and only buckets need one (byBucket). m.mu is held.
 func (m *Model) acrossSpaces(q Query) []dated {
 	var days []dated
-	m.eachSpaceIn(q.Region, func(_ domain.ID, list []dated) {
-		days = append(days, m.datedInRange(list, q)...)
+	m.eachSpaceIn(q.Region, func(id domain.ID, list []dated) {
+		if q.inSpaces(id) {
+			days = append(days, m.datedInRange(list, q)...)
+		}
 	})
 	return days
 }
@@ -255,7 +273,11 @@ func (m *Model) Selected(q Query) int {
 		return within(m.bySpace[*q.SpaceID]) // one space: no pass over the others
 	}
 	n := 0
-	m.eachSpaceIn(q.Region, func(_ domain.ID, list []dated) { n += within(list) })
+	m.eachSpaceIn(q.Region, func(id domain.ID, list []dated) {
+		if q.inSpaces(id) {
+			n += within(list)
+		}
+	})
 	return n
 }
 

@@ -95,3 +95,42 @@ func TestReadsByRegionFollowASpaceThatMoved(t *testing.T) {
 	apply(moved, space.DetailsChanged{Details: space.Details{Name: "t", Region: "gao", Pillar: "justice"}})
 	check(m, "moved back", 2, 0, 1)
 }
+
+// A past model is read for a viewer scoped to regions by the spaces in
+// their regions today (core/read): Spaces selects those spaces'
+// dialogues whatever region the model gives them, and the base table,
+// published by space or region alone, refuses such a query.
+func TestASelectionOfSpacesIgnoresTheRegionTheyHadThen(t *testing.T) {
+	m := New()
+	var gao, mopti, d1, d2 domain.ID
+	gao[15], mopti[15], d1[0], d2[0] = 1, 2, 3, 4
+	apply := func(id domain.ID, e domain.Event) {
+		t.Helper()
+		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, region := range map[domain.ID]string{gao: "gao", mopti: "mopti"} {
+		apply(id, space.Established{Details: space.Details{Name: region, Region: region, Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
+	}
+	for id, s := range map[domain.ID]domain.ID{d1: gao, d2: mopti} {
+		apply(id, dialogue.Held{Record: dialogue.Record{SpaceID: s, HeldOn: domain.NewDate(2025, 3, 1), Format: "workshop", Pillar: "justice",
+			Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{AdultMen: 3}}}})
+	}
+	only := map[domain.ID]bool{gao: true}
+	for _, q := range []Query{{Spaces: only}, {Spaces: only, SpaceID: &gao}} {
+		v, err := m.View(context.Background(), q)
+		if err != nil || v.Total.Dialogues != 1 {
+			t.Errorf("%+v: %d dialogues, %v; want Gao's one", q, v.Total.Dialogues, err)
+		}
+		if n := m.Selected(q); n != 1 {
+			t.Errorf("%+v selects %d dialogues; want 1", q, n)
+		}
+	}
+	if v, _ := m.View(context.Background(), Query{Spaces: only, SpaceID: &mopti}); v.Total.Dialogues != 0 {
+		t.Errorf("a space outside the selection: %d dialogues, want none", v.Total.Dialogues)
+	}
+	if _, err := m.PublishedEach(context.Background(), []Query{{Spaces: only}}); err == nil {
+		t.Error("the base table answered a selection of spaces")
+	}
+}

@@ -43,6 +43,7 @@ type Fixture struct {
 	Store       *pebblestore.Store
 	FrameworkID domain.ID
 	Mopti       domain.ID // the Mopti space
+	Gao         domain.ID // "CCS de Gao", which MoveGaoToMopti moves
 }
 
 // Clock is the fixture's server clock: 1 June 2026.
@@ -101,6 +102,7 @@ func (f *Fixture) log(t testing.TB) {
 	}
 	f.Mopti = establish("CCS de Mopti", "mopti")
 	gao1, gao2 := establish("CCS de Gao", "gao"), establish("CCS de Bourem", "gao")
+	f.Gao = gao1
 	// Mopti's four: two women of 30 in 2025 (youth), a man of 55, a man
 	// of 25 (youth); the first and the third pastoralists.
 	var attendees []dialogue.Attendee
@@ -157,6 +159,15 @@ func (f *Fixture) Later(t testing.TB) {
 	f.send(t, do(commands.Dialogue, nil, dialogue.Hold{Record: dialogue.Record{SpaceID: f.Mopti, HeldOn: domain.NewDate(2025, 9, 1), Format: "committee-meeting", Pillar: "security",
 		Attendance: dialogue.Attendance{Headcount: dialogue.Headcount{YoungWomen: 6, AdultMen: 6}}}}))
 	f.send(t, do(commands.For(framework.Aggregate), &f.FrameworkID, framework.RecordValue{Value: framework.Value{IndicatorKey: "I6", Year: 2025, PartnerKey: "MOP", Value: num(2), Evidence: []string{"Arrêté régional 2025-14", "Arrêté 2025-20"}}}))
+}
+
+// MoveGaoToMopti records, on the first of May 2026, "CCS de Gao" moved
+// to Mopti (SpaceDetailsChanged with a new region): a view as of an
+// earlier moment finds it in Gao, its dialogue of June 2025 with it.
+func (f *Fixture) MoveGaoToMopti(t testing.TB) {
+	t.Helper()
+	f.now = time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	f.send(t, do(commands.Space, &f.Gao, space.ChangeDetails{Details: space.Details{Name: "CCS de Gao", Kind: "security-advisory-committee", Region: "mopti", Pillar: "security"}}))
 }
 
 // num is a value for a pointer field.
