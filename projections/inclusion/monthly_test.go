@@ -6,9 +6,10 @@ import "testing"
 // at 5M events would hold their people many times over.
 func TestMonthFiguresHoldNoMoreThanTheirBound(t *testing.T) {
 	u := newMonthMemos()
-	u.maxBytes = 10_000
+	one := (&monthFigures{people: make([]uint32, 500)}).bytes()
+	u.maxBytes = 4*one + one/2
 	for month := range int32(100) {
-		u.put(regionMonth{"gao", month}, &monthFigures{people: make([]uint32, 500)}) // about 2,256 bytes each
+		u.put(regionMonth{"gao", month}, &monthFigures{people: make([]uint32, 500)})
 		if u.held > u.maxBytes {
 			t.Fatalf("after month %d: %d bytes held, bound %d", month, u.held, u.maxBytes)
 		}
@@ -19,7 +20,7 @@ func TestMonthFiguresHoldNoMoreThanTheirBound(t *testing.T) {
 	if n := len(u.memo); n != 4 {
 		t.Errorf("%d months kept, want the 4 that fit", n)
 	}
-	u.put(regionMonth{"mopti", 1}, &monthFigures{people: make([]uint32, 5000)})
+	u.put(regionMonth{"mopti", 1}, &monthFigures{people: make([]uint32, 10_000)})
 	if u.get(regionMonth{"mopti", 1}) != nil {
 		t.Error("a month larger than the bound was kept")
 	}
