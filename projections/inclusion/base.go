@@ -292,8 +292,12 @@ func (m *Model) enterBase(d *record, sign int) {
 			delete(months, month) // a month left empty lists no row, as after a restore
 		}
 	}
-	m.uniques.changed(int(month / 12))
-	m.exactMonths.changed(m.regionOf(d.spaceID), month)
+	if !m.restoring { // a restored model has kept nothing yet
+		m.uniques.changed(int(month / 12))
+		if m.exactMonths.any() {
+			m.exactMonths.changed(m.regionOf(d.spaceID), month)
+		}
+	}
 }
 
 // moveBase takes a dialogue's counts out of the base table before they

@@ -93,13 +93,18 @@ func (u *monthMemos) drop(k regionMonth) {
 	}
 }
 
+// any reports whether any month's figures are kept: none during a
+// replay, or before a view asks.
+func (u *monthMemos) any() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.memo) > 0
+}
+
 // changed forgets a region's figures of a month, and every space's.
 func (u *monthMemos) changed(region string, month int32) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if len(u.memo) == 0 { // a replay, or nothing asked yet
-		return
-	}
 	u.drop(regionMonth{region, month})
 	u.drop(regionMonth{"", month})
 }
