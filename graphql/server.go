@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -378,7 +377,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
 	cost, err := s.cost(doc, op, vars, read.Viewer{Principal: rq.principal, Language: rq.language})
 	if err == nil && cost > int64(s.opts.Budget) {
-		err = &coded{Code: CodeBadUserInput, Field: "query", Message: fmt.Sprintf("this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)}
+		err = read.BadInputIn(rq.language, "query", "this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)
 	}
 	if err != nil {
 		return nil, err

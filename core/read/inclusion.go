@@ -282,7 +282,7 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 func replayed[T projections.Projection](ctx context.Context, s *Service, v Viewer, at time.Time, fresh func() T) (T, error) {
 	var zero T
 	if s.cfg.AsOf == nil {
-		return zero, BadInput("asOf", "past views are not available on this server")
+		return zero, BadInputIn(v.Language, "asOf", "past views are not available on this server")
 	}
 	admit := func() error {
 		if wait, ok := s.replays.Take(v.TokenID); !ok {

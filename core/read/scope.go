@@ -182,7 +182,7 @@ func (s *Service) query(v Viewer, sc Scope) (inclusion.Query, error) {
 		}
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return q, BadInput("to", "%s is before from (%s)", q.To, q.From)
+		return q, BadInputIn(v.Language, "to", "%s is before from (%s)", q.To, q.From)
 	}
 	if q.SpaceID == nil {
 		var err error
