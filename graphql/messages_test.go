@@ -16,7 +16,7 @@ import (
 // TestEveryReasonOfTheDomainIsSaidInFrench reads the domain's sources and
 // finds every reason template a decider gives (Add and Reject with a
 // literal format), and every one the read service and the API give in the
-// reader's language (read.BadInputIn): each must be in frenchReasons.
+// reader's language (read.BadInputIn, read.Say): each must be in frenchReasons.
 func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 	found := 0
 	walk := func(path string, d fs.DirEntry, err error) error {
@@ -68,4 +68,4 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 
 // formatArgument is, for each function that says a reason in the reader's
 // language, the position of its format.
-var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2}
+var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1}

@@ -73,11 +73,12 @@ func BadInput(field, format string, args ...any) error {
 // ("fr" or "en"): the reason is a template that domain.Problem says in
 // French too, from the one catalogue of reasons.
 func BadInputIn(language, field, format string, args ...any) error {
-	return &Error{Code: CodeBadUserInput, Field: field, Message: said(language, format, args...)}
+	return &Error{Code: CodeBadUserInput, Field: field, Message: Say(language, format, args...)}
 }
 
-// said is a reason in a language, through the domain's catalogue.
-func said(language, format string, args ...any) string {
+// Say is a reason in a language ("fr" or "en"), through the domain's
+// catalogue: for a transport's own refusals, outside any field.
+func Say(language, format string, args ...any) string {
 	var p domain.Problems
 	p.Add("", format, args...)
 	return p[0].In(language)
@@ -99,7 +100,7 @@ func Must(v Viewer, c access.Capability) error {
 // forbidden refuses a viewer, in their language: the reason is a template
 // that domain.Problem says in French too.
 func forbidden(v Viewer, format string, args ...any) error {
-	return &Error{Code: CodeForbidden, Message: said(v.Language, format, args...)}
+	return &Error{Code: CodeForbidden, Message: Say(v.Language, format, args...)}
 }
 
 // ErrTimeout answers work whose deadline passed: it stops with the answer.

@@ -156,5 +156,6 @@ var frenchReasons = map[string]string{
 	"%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket": "des périodes %s du %s au %s font %d lignes ; au plus %d : resserrez from et to, ou prenez une période plus longue",
 	"%s is before from (%s)":                      "%s est antérieure à from (%s)",
 	"past views are not available on this server": "les vues passées ne sont pas disponibles sur ce serveur",
+	"the request body is over the limit of %s":    "le corps de la requête dépasse la limite de %s",
 	"this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it": "cette requête coûterait environ %d (en unités d’environ 2 µs : un par champ, les listes multipliées par leur first ou leur longueur, une vue d’inclusion par ses dialogues et ses cellules) ; le budget est de %d : resserrez la vue (une région, une période plus courte), demandez moins d’éléments, ou scindez la requête",
 }
