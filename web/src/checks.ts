@@ -44,8 +44,17 @@ export function futureDate(value: string, now: string): string | undefined {
   return value && value > now ? t('rule.future') : undefined
 }
 
+/** characters is a text's length as the server counts it: code points,
+ * not UTF-16 units (an emoji or an Adlam letter is two units, one
+ * character). */
+export function characters(value: string): number {
+  return [...value].length
+}
+
 function tooLong(out: Problems, field: string, value: string, max: number) {
-  if (value.length > max) out[field] = t('rule.tooLong', { max, n: value.length })
+  if (value.length <= max) return // a text is never more characters than UTF-16 units
+  const n = characters(value)
+  if (n > max) out[field] = t('rule.tooLong', { max, n })
 }
 
 export interface DialogueFields {

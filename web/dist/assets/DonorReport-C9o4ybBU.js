@@ -1,4 +1,4 @@
-import{C as e,E as t,P as n,T as r,a as i,c as a,d as o,f as s,i as c,k as l,m as u,n as d,s as f,u as p,w as m,x as h}from"./index-BafMEiBO.js";import{g,t as _,x as v}from"./results-KkkJeCAj.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
+import{C as e,E as t,P as n,T as r,a as i,c as a,d as o,f as s,i as c,k as l,m as u,n as d,s as f,u as p,w as m,x as h}from"./index-DFl2hXTg.js";import{g,t as _,x as v}from"./results-B3IvdZlN.js";var y=`query DonorReport($frameworkId: ID!, $asOf: String) { donorReport(frameworkId: $frameworkId, asOf: $asOf) { asOf figuresAsOf years
   framework { id identifier title }
   activities { partner { key name } results { outcome { key title } result { key type title }
     indicators { indicator { key title measure references baseline { year value comment } }
