@@ -1,9 +1,12 @@
 package graphql_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/palabre/palabre/core/access"
 	"github.com/palabre/palabre/graphql"
 )
 
@@ -21,6 +24,16 @@ func TestAViewsAndTheBudgetsRefusalsAreSaidInTheReadersLanguage(t *testing.T) {
 		b.WriteString("}")
 		return b.String()
 	}()
+	_, twoRegions, err := e.tokens.Create(context.Background(), access.NewToken{Role: access.Facilitator, Regions: []string{"gao", "mopti"}, TTL: time.Hour, Subject: "two regions"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, words := range map[string]string{"fr": "plusieurs régions", "en": "several regions"} {
+		r := e.doIn(lang, twoRegions, `{ inclusion { total { dialogues } } }`, nil)
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"region"`) || !strings.Contains(r.raw, words) {
+			t.Errorf("a facilitator of two regions naming none, in %s: %s, want region refused saying %q", lang, r.raw, words)
+		}
+	}
 	for _, c := range []struct {
 		name, query, field string
 		words              map[string]string

@@ -3,7 +3,6 @@ package read
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -286,7 +285,7 @@ func replayed[T projections.Projection](ctx context.Context, s *Service, v Viewe
 	}
 	admit := func() error {
 		if wait, ok := s.replays.Take(v.TokenID); !ok {
-			return &Error{Code: CodeRateLimited, Field: "asOf", Message: fmt.Sprintf("this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
+			return &Error{Code: CodeRateLimited, Field: "asOf", Message: Say(v.Language, "this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
 		}
 		return nil
 	}

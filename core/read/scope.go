@@ -150,7 +150,8 @@ func (s *Service) RegionOf(v Viewer, r domain.Ref) (region string, ok bool) {
 // RegionFor is the region a facilitator's list or figures cover: the one
 // asked, which must be one of theirs (else it is not found), or their only
 // one. Other roles cover what they ask, everywhere when they ask none.
-func RegionFor(who access.Principal, region string) (string, error) {
+func RegionFor(v Viewer, region string) (string, error) {
+	who := v.Principal
 	switch {
 	case who.Role != access.Facilitator:
 		return region, nil
@@ -159,7 +160,7 @@ func RegionFor(who access.Principal, region string) (string, error) {
 	case region == "" && len(who.Regions) == 1:
 		return who.Regions[0], nil
 	case region == "":
-		return "", BadInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
+		return "", BadInputIn(v.Language, "region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
 	}
 	return region, nil
 }
@@ -223,7 +224,7 @@ func (s *Service) query(v Viewer, sc Scope) (inclusion.Query, error) {
 		return q, BadInputIn(v.Language, "to", "%s is before from (%s)", q.To, q.From)
 	}
 	if q.SpaceID == nil {
-		q.Region, err = RegionFor(v.Principal, q.Region)
+		q.Region, err = RegionFor(v, q.Region)
 		return q, err
 	}
 	return q, nil

@@ -157,8 +157,10 @@ var frenchReasons = map[string]string{
 	// The read service's and the API's refusals (read.BadInputIn).
 	"%s is outside the dates a view may cover (%s to %s)":                                           "%s est hors des dates qu’une vue peut couvrir (du %s au %s)",
 	"%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket": "des périodes %s du %s au %s font %d lignes ; au plus %d : resserrez from et to, ou prenez une période plus longue",
-	"%s is before from (%s)":                      "%s est antérieure à from (%s)",
-	"past views are not available on this server": "les vues passées ne sont pas disponibles sur ce serveur",
-	"the request body is over the limit of %s":    "le corps de la requête dépasse la limite de %s",
+	"%s is before from (%s)":                         "%s est antérieure à from (%s)",
+	"past views are not available on this server":    "les vues passées ne sont pas disponibles sur ce serveur",
+	"a facilitator of several regions names one: %s": "un·e facilitateur·rice de plusieurs régions en nomme une : %s",
+	"this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed": "ce jeton a eu sa part de nouvelles vues passées pour l’instant ; réessayez dans %s, ou demandez un moment déjà vu",
+	"the request body is over the limit of %s": "le corps de la requête dépasse la limite de %s",
 	"this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it": "cette requête coûterait environ %d (en unités d’environ 2 µs : un par champ, les listes multipliées par leur first ou leur longueur, une vue d’inclusion par ses dialogues et ses cellules) ; le budget est de %d : resserrez la vue (une région, une période plus courte), demandez moins d’éléments, ou scindez la requête",
 }
