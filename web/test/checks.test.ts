@@ -60,6 +60,14 @@ describe('the rules checked as one types', () => {
     expect(outcomeProblems({ ...o, description: '𞤀'.repeat(rules.maxLength.outcomeText) }, '2026-03-01')).toEqual({})
     expect(actionProblems('progress', { on: now, status: 'ON_TRACK', note: '😀'.repeat(rules.maxLength.note), evidence: '' }, now, now)).toEqual({})
   })
+  it('take a text of invisible characters for an empty one, as the server does', () => {
+    const o = { actorId: 'a', changeType: 'POLICY', on: '2026-03-01', region: 'gao', locality: '', description: 'd', significance: 's', contribution: 'c', othersContribution: '', tags: '' }
+    for (const nothing of ['', '  ', '\u200b', '\u2800', '\ufeff', '\u00a0\u200d', '\u3164']) {
+      expect(Object.keys(outcomeProblems({ ...o, description: nothing }, '2026-03-01')), JSON.stringify(nothing)).toEqual(['description'])
+      expect(Object.keys(actionProblems('revise', { on: now, status: '', note: nothing, evidence: '' }, now, now)), JSON.stringify(nothing)).toEqual(['note'])
+    }
+    expect(outcomeProblems({ ...o, description: '\u200b𞤀' }, '2026-03-01')).toEqual({})
+  })
   it('check an enrolment’s code, birth year and consent date', () => {
     const ok = { code: 'GAO-0100', birthYear: '1990', ageBand: '', consentOn: now }
     expect(enrolProblems(ok, now)).toEqual({})
