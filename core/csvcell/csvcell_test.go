@@ -10,6 +10,9 @@ func TestATextThatWouldRunAsAFormulaIsWrittenAsText(t *testing.T) {
 		"a;@SUM(A1)":             "a;'@SUM(A1)",
 		"ligne\n-2":              "ligne\n'-2",
 		"44,2 % des engagements": "44,2 % des engagements",
+		"\t=1+2":                 "'\t'=1+2",
+		"\r=1+2":                 "'\r'=1+2",
+		"ligne\r\n+1":            "ligne\r\n'+1",
 	} {
 		if got := Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)

@@ -38,7 +38,7 @@ func (s *Service) CommitmentFigures(v Viewer, q CommitmentQuery, by Grouping) (c
 		return commitments.Figures{}, nil, err
 	}
 	// Figures count only what a facilitator may see.
-	if mq.Region, err = RegionFor(v.Principal, mq.Region); err != nil {
+	if mq.Region, err = RegionFor(v, mq.Region); err != nil {
 		return commitments.Figures{}, nil, err
 	}
 	total := s.cfg.Commitments.Figures(mq)

@@ -69,6 +69,21 @@ func BadInput(field, format string, args ...any) error {
 	return &Error{Code: CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// BadInputIn names the field at fault and why, in the reader's language
+// ("fr" or "en"): the reason is a template that domain.Problem says in
+// French too, from the one catalogue of reasons.
+func BadInputIn(language, field, format string, args ...any) error {
+	return &Error{Code: CodeBadUserInput, Field: field, Message: Say(language, format, args...)}
+}
+
+// Say is a reason in a language ("fr" or "en"), through the domain's
+// catalogue: for a transport's own refusals, outside any field.
+func Say(language, format string, args ...any) string {
+	var p domain.Problems
+	p.Add("", format, args...)
+	return p[0].In(language)
+}
+
 // ErrNotFound is the one answer for an object that does not exist and for
 // one the viewer may not see: a facilitator cannot tell them apart.
 var ErrNotFound = &Error{Code: CodeNotFound, Message: "not found"}
@@ -85,9 +100,7 @@ func Must(v Viewer, c access.Capability) error {
 // forbidden refuses a viewer, in their language: the reason is a template
 // that domain.Problem says in French too.
 func forbidden(v Viewer, format string, args ...any) error {
-	var p domain.Problems
-	p.Add("", format, args...)
-	return &Error{Code: CodeForbidden, Message: p[0].In(v.Language)}
+	return &Error{Code: CodeForbidden, Message: Say(v.Language, format, args...)}
 }
 
 // ErrTimeout answers work whose deadline passed: it stops with the answer.

@@ -3,7 +3,6 @@ package read
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -277,11 +276,11 @@ func (s *Service) modelAt(ctx context.Context, v Viewer, at time.Time) (*inclusi
 func replayed[T projections.Projection](ctx context.Context, s *Service, v Viewer, at time.Time, fresh func() T) (T, error) {
 	var zero T
 	if s.cfg.AsOf == nil {
-		return zero, BadInput("asOf", "past views are not available on this server")
+		return zero, BadInputIn(v.Language, "asOf", "past views are not available on this server")
 	}
 	admit := func() error {
 		if wait, ok := s.replays.Take(v.TokenID); !ok {
-			return &Error{Code: CodeRateLimited, Field: "asOf", Message: fmt.Sprintf("this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
+			return &Error{Code: CodeRateLimited, Field: "asOf", Message: Say(v.Language, "this token has had its share of new past views for now; try again in %s, or ask for a moment already viewed", wait.Round(time.Second))}
 		}
 		return nil
 	}

@@ -165,6 +165,10 @@ func (s *Service) ParticipantsNamed(ctx context.Context, v Viewer, region, name 
 	if FoldName(name) == "" {
 		return nil, BadInput("name", "give a name: letters, in any case, with or without accents")
 	}
+	region, err := s.regionNamed(v, region)
+	if err != nil {
+		return nil, err
+	}
 	if region != "" && !v.MaySeeIdentitiesIn(region) {
 		return nil, ErrNotFound
 	}

@@ -63,6 +63,10 @@ func (s *Service) Spaces(v Viewer, region string, order Order) ([]inclusion.Spac
 	if err := Must(v, access.ReadAggregates); err != nil {
 		return nil, err
 	}
+	region, err := s.regionNamed(v, region)
+	if err != nil {
+		return nil, err
+	}
 	out := slices.DeleteFunc(s.cfg.Inclusion.Spaces(region), func(sp inclusion.Space) bool { return !v.InRegion(sp.Region) })
 	slices.SortStableFunc(out, func(a, b inclusion.Space) int {
 		if order == ByName {
@@ -160,6 +164,10 @@ type CommitmentQuery struct {
 }
 
 func (s *Service) commitmentQuery(v Viewer, q CommitmentQuery) (commitments.Query, error) {
+	var err error
+	if q.Region, err = s.regionNamed(v, q.Region); err != nil {
+		return commitments.Query{}, err
+	}
 	if q.Region != "" && !v.InRegion(q.Region) {
 		return commitments.Query{}, ErrNotFound
 	}
@@ -225,6 +233,10 @@ func (s *Service) Stakeholders(v Viewer, region string, order Order) ([]stakehol
 	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, err
 	}
+	region, err := s.regionNamed(v, region)
+	if err != nil {
+		return nil, err
+	}
 	out := slices.DeleteFunc(s.cfg.Stakeholders.List(region), func(h stakeholders.Stakeholder) bool { return !s.stakeholderInScope(v.Principal, h.ID, h.Profile) })
 	if order == Newest {
 		slices.SortStableFunc(out, func(a, b stakeholders.Stakeholder) int { return b.ID.Compare(a.ID) })
@@ -274,6 +286,10 @@ func (s *Service) Participant(v Viewer, id domain.ID) (participants.Participant,
 // see them (none for the others).
 func (s *Service) Participants(v Viewer, region string, order Order) ([]participants.Participant, error) {
 	if err := Must(v, access.ReadParticipants); err != nil {
+		return nil, err
+	}
+	region, err := s.regionNamed(v, region)
+	if err != nil {
 		return nil, err
 	}
 	out := s.cfg.Participants.List(v.Principal, region)

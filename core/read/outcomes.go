@@ -59,6 +59,10 @@ func (s *Service) Outcomes(v Viewer, q OutcomeQuery) ([]outcomes.Outcome, error)
 	if err := Must(v, access.ReadRecords); err != nil {
 		return nil, err
 	}
+	var err error
+	if q.Region, err = s.regionNamed(v, q.Region); err != nil {
+		return nil, err
+	}
 	if q.Region != "" && !v.InRegion(q.Region) {
 		return nil, ErrNotFound
 	}

@@ -251,7 +251,8 @@ func (s *Service) RegionOf(v Viewer, r domain.Ref) (region string, ok bool) {
 // RegionFor is the region a facilitator's list or figures cover: the one
 // asked, which must be one of theirs (else it is not found), or their only
 // one. Other roles cover what they ask, everywhere when they ask none.
-func RegionFor(who access.Principal, region string) (string, error) {
+func RegionFor(v Viewer, region string) (string, error) {
+	who := v.Principal
 	switch {
 	case who.Role != access.Facilitator:
 		return region, nil
@@ -260,9 +261,43 @@ func RegionFor(who access.Principal, region string) (string, error) {
 	case region == "" && len(who.Regions) == 1:
 		return who.Regions[0], nil
 	case region == "":
-		return "", BadInput("region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
+		return "", BadInputIn(v.Language, "region", "a facilitator of several regions names one: %s", strings.Join(who.Regions, ", "))
 	}
 	return region, nil
+}
+
+// regionList is reference data that finds a region by what a person
+// calls it (refdata.Data, the one the deciders check regions against).
+type regionList interface {
+	RegionCode(name string) (code string, ok bool)
+}
+
+// regionNamed is the region a viewer asked for, as the models know it:
+// its code, found by code or name, case and spaces aside ("MOPTI",
+// " mopti ", "Ségou"), "" when none is asked. A name that is no region's
+// is refused to a viewer who sees every region; to one scoped to regions
+// it is left for the caller to answer exactly as a region out of their
+// scope (it is none of theirs), so that the two cannot be told apart.
+// Every read that takes a region asks here first.
+func (s *Service) regionNamed(v Viewer, asked string) (string, error) {
+	name := strings.Join(strings.Fields(asked), " ")
+	if name == "" {
+		return "", nil
+	}
+	var regions regionList
+	if s.cfg.Handler != nil {
+		regions, _ = s.cfg.Handler.Reference().(regionList)
+	}
+	if regions == nil {
+		return strings.ToLower(name), nil // codes are lower-case
+	}
+	if code, ok := regions.RegionCode(name); ok {
+		return code, nil
+	}
+	if !SeesEveryRegion(v.Principal) {
+		return strings.ToLower(name), nil
+	}
+	return "", BadInputIn(v.Language, "region", "%q is not a region of this deployment", asked)
 }
 
 // Scope selects dialogues: a space, a region, a pillar, business dates.
@@ -276,18 +311,21 @@ type Scope struct {
 // query checks a scope for a viewer and makes the model's query: a space
 // must be one they see, and a facilitator stays within their regions.
 func (s *Service) query(v Viewer, sc Scope) (inclusion.Query, error) {
-	q := inclusion.Query{SpaceID: sc.SpaceID, Region: sc.Region, Pillar: sc.Pillar, From: sc.From, To: sc.To}
+	q := inclusion.Query{SpaceID: sc.SpaceID, Pillar: sc.Pillar, From: sc.From, To: sc.To}
+	var err error
+	if q.Region, err = s.regionNamed(v, sc.Region); err != nil {
+		return q, err
+	}
 	if sc.SpaceID != nil {
 		if _, ok := s.visibleSpace(v.Principal, *sc.SpaceID); !ok {
 			return q, ErrNotFound
 		}
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return q, BadInput("to", "%s is before from (%s)", q.To, q.From)
+		return q, BadInputIn(v.Language, "to", "%s is before from (%s)", q.To, q.From)
 	}
 	if q.SpaceID == nil {
-		var err error
-		q.Region, err = RegionFor(v.Principal, q.Region)
+		q.Region, err = RegionFor(v, q.Region)
 		return q, err
 	}
 	return q, nil

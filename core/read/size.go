@@ -66,7 +66,7 @@ func (s *Service) bounded(v Viewer, q InclusionQuery) (inclusion.Query, ViewSize
 		date domain.Date
 	}{{"from", q.From}, {"to", q.To}} {
 		if !d.date.IsZero() && (d.date.Before(EarliestDate) || d.date.After(LatestDate)) {
-			return inclusion.Query{}, ViewSize{}, BadInput(d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, EarliestDate, LatestDate)
+			return inclusion.Query{}, ViewSize{}, BadInputIn(v.Language, d.name, "%s is outside the dates a view may cover (%s to %s)", d.date, EarliestDate, LatestDate)
 		}
 	}
 	mq, err := s.query(v, q.Scope)
@@ -91,7 +91,7 @@ func (s *Service) bounded(v Viewer, q InclusionQuery) (inclusion.Query, ViewSize
 	}
 	rows := inclusion.Buckets(first, last, q.Bucket)
 	if rows > MaxRows {
-		return mq, ViewSize{}, BadInput("bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
+		return mq, ViewSize{}, BadInputIn(v.Language, "bucket", "%s buckets from %s to %s make %d rows; at most %d: narrow from and to, or use a longer bucket",
 			BucketNames[q.Bucket], monthOf(q.From, first), monthOf(q.To, last), rows, MaxRows)
 	}
 	size.Rows = max(rows, 1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/oklog/ulid/v2"
@@ -273,17 +274,77 @@ type Ref struct {
 	ID       ID
 }
 
-// Text checks a required or optional free-text field's length, in
-// characters (code points) as the refusal says, not bytes (a letter of
-// French or Tifinagh is two or three). The web app counts UTF-16 units,
-// never fewer: what it lets into the outbox is accepted here.
+// Text checks a required or optional one-line free-text field (a name, a
+// title, a locality): a value with no visible character is empty, no
+// control character is taken, not even a line break or a tab, and the
+// length is in characters (code points) as the refusal says, not bytes (a
+// letter of French or Tifinagh is two or three). The web app counts code
+// points too: what it lets into the outbox is accepted here.
 func Text(p *Problems, field, value string, required bool, max int) {
+	checkText(p, field, value, required, max, false)
+}
+
+// Note checks a free-text field that may run over several lines (a
+// summary, a note, a reason, a description): as Text, but line breaks
+// (LF, or CRLF as Windows and some exports write them) and tabs are kept.
+func Note(p *Problems, field, value string, required bool, max int) {
+	checkText(p, field, value, required, max, true)
+}
+
+func checkText(p *Problems, field, value string, required bool, max int, lines bool) {
 	switch {
-	case required && strings.TrimSpace(value) == "":
+	case required && Blank(value):
 		p.Add(field, "is required")
 	case len(value) > max && utf8.RuneCountInString(value) > max:
 		p.Add(field, "is longer than %d characters", max)
+	default:
+		checkCharacters(p, field, value, lines)
 	}
+}
+
+// checkCharacters refuses the first character a text may not hold: a
+// control character (C0, DEL, C1), which no one types and which reaches
+// every export raw, or, in a one-line text, a line break or a tab.
+func checkCharacters(p *Problems, field, value string, lines bool) {
+	n := 0
+	for i, r := range value {
+		n++
+		lineBreak := r == '\n' || r == '\t' || r == '\r' && strings.HasPrefix(value[i+1:], "\n")
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(value[i:], "\uFFFD"):
+			p.Add(field, "holds bytes that are not text (UTF-8) at character %d", n)
+		case lineBreak && !lines:
+			p.Add(field, "is one line: it holds a line break or a tab at character %d", n)
+		case !lineBreak && unicode.IsControl(r):
+			p.Add(field, "holds the control character U+%04X at character %d: remove it", r, n)
+		default:
+			continue
+		}
+		return
+	}
+}
+
+// Blank reports whether a value has no character a reader can see: only
+// spaces of any kind, format characters (U+200B zero-width space, U+FEFF,
+// the soft hyphen), controls, combining marks with nothing to combine with,
+// or a blank that is a letter or symbol by category (U+2800 braille
+// blank, the Hangul fillers). Such a value is empty to every rule that
+// requires one.
+func Blank(value string) bool {
+	for _, r := range value {
+		if !invisible(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func invisible(r rune) bool {
+	switch r {
+	case '\u2800', '\u115f', '\u1160', '\u3164', '\uffa0':
+		return true
+	}
+	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me) || unicode.IsSpace(r)
 }
 
 // OneOf checks that value is one of allowed; an empty value is checked

@@ -47,3 +47,63 @@ func TestATextsLimitCountsCharactersNotBytes(t *testing.T) {
 		}
 	}
 }
+
+// A required text with no character a reader can see is empty: spaces of
+// every kind, zero-width and format characters, the braille blank.
+func TestARequiredTextOfInvisibleCharactersIsEmpty(t *testing.T) {
+	for _, blank := range []string{"", "   ", "\u200b", "\u2800", "\ufeff", "\u00a0\u3000", "\u200b\u200c\u200d\u2060", "\u00ad", "\u3164", " \u200b \ufeff "} {
+		for _, check := range []func(*domain.Problems, string, string, bool, int){domain.Text, domain.Note} {
+			var p domain.Problems
+			check(&p, "name", blank, true, 200)
+			if len(p) != 1 || p[0].Field != "name" || p[0].Template != "is required" {
+				t.Errorf("%+q: %v, want name: is required", blank, p)
+			}
+		}
+	}
+	for _, seen := range []string{"a", "\u200bGao", "ⵜ", "𞤀𞤣𞤤𞤢𞤥", "😀", "-"} {
+		var p domain.Problems
+		domain.Text(&p, "name", seen, true, 200)
+		if len(p) != 0 {
+			t.Errorf("%+q: refused %v", seen, p)
+		}
+	}
+}
+
+// Control characters are refused, naming the field: a one-line text takes
+// no line break or tab either; a note (several lines) takes line breaks
+// (LF or CRLF) and tabs, and no other control character.
+func TestControlCharactersAreRefusedAndNotesKeepTheirLines(t *testing.T) {
+	for _, c := range []struct {
+		value      string
+		line, note bool // accepted as a one-line text, as a note
+	}{
+		{"plain", true, true},
+		{"two\nlines", false, true},
+		{"two\r\nlines", false, true},
+		{"a\ttab", false, true},
+		{"bell\a", false, false},
+		{"nul\x00", false, false},
+		{"lone\rreturn", false, false},
+		{"escape\x1b[31m", false, false},
+		{"delete\x7f", false, false},
+		{"c1\u0085", false, false},
+		{"c1\u009b", false, false},
+	} {
+		for _, k := range []struct {
+			name  string
+			check func(*domain.Problems, string, string, bool, int)
+			ok    bool
+		}{{"Text", domain.Text, c.line}, {"Note", domain.Note, c.note}} {
+			var p domain.Problems
+			k.check(&p, "summary", c.value, false, 200)
+			switch {
+			case k.ok && len(p) > 0:
+				t.Errorf("%s(%+q): refused %v", k.name, c.value, p)
+			case !k.ok && (len(p) != 1 || p[0].Field != "summary"):
+				t.Errorf("%s(%+q): %v, want one refusal of summary", k.name, c.value, p)
+			case !k.ok && !domain.HasFrench(p[0].Template):
+				t.Errorf("%s(%+q): %q has no French", k.name, c.value, p[0].Template)
+			}
+		}
+	}
+}

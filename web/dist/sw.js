@@ -5,9 +5,9 @@
 // another's code. The API, the exports and GraphiQL always go to the
 // network: nothing the API answers is kept here; the app keeps what it
 // needs offline, without names, in IndexedDB.
-const SHELL = ["/","/assets/index-BafMEiBO.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
-const PAGES = {"admin":["/assets/Admin-CMXiYpSV.js","/assets/Erasure-CqwWkbBn.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BUgvR1jJ.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-OfOzfbtQ.js","/assets/results-C-ZoEyS6.css","/assets/results-KkkJeCAj.js"],"erasure":["/assets/Erasure-CqwWkbBn.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-BrpbV_Mq.js","/assets/results-C-ZoEyS6.css","/assets/results-KkkJeCAj.js"]}
-const VERSION = "4306f8345b0c"
+const SHELL = ["/","/assets/index-B6ISnymp.js","/assets/index-IS8nRl--.css","/icon.svg","/manifest.webmanifest"]
+const PAGES = {"admin":["/assets/Admin-hbWR6MZq.js","/assets/Erasure-DPKGNFwn.js","/assets/Erasure-T9BhRc_K.css"],"dashboard":["/assets/Dashboard-BFqjNwkH.js","/assets/Dashboard-wXMT3OB2.css"],"donorreport":["/assets/DonorReport-DU8ma1PE.js","/assets/results-C-ZoEyS6.css","/assets/results-q9XYU4g-.js"],"erasure":["/assets/Erasure-DPKGNFwn.js","/assets/Erasure-T9BhRc_K.css"],"frameworks":["/assets/Frameworks-CCTvVnuv.js","/assets/results-C-ZoEyS6.css","/assets/results-q9XYU4g-.js"]}
+const VERSION = "73442c3bf3ed"
 const CACHE = 'palabre-shell-' + VERSION
 const OWN = new Set([...SHELL, ...Object.values(PAGES).flat()])
 

@@ -44,8 +44,25 @@ export function futureDate(value: string, now: string): string | undefined {
   return value && value > now ? t('rule.future') : undefined
 }
 
+/** blank: a text with no character a reader can see, which the server
+ * takes for an empty one (domain.Blank): spaces of any kind, format
+ * characters (U+200B zero-width space, U+FEFF), controls, combining marks
+ * alone, the braille blank and the Hangul fillers. */
+export function blank(value: string): boolean {
+  return /^[\p{Z}\p{Cc}\p{Cf}\p{Mn}\p{Me}\s\u2800\u115f\u1160\u3164\uffa0]*$/u.test(value)
+}
+
+/** characters is a text's length as the server counts it: code points,
+ * not UTF-16 units (an emoji or an Adlam letter is two units, one
+ * character). */
+export function characters(value: string): number {
+  return [...value].length
+}
+
 function tooLong(out: Problems, field: string, value: string, max: number) {
-  if (value.length > max) out[field] = t('rule.tooLong', { max, n: value.length })
+  if (value.length <= max) return // a text is never more characters than UTF-16 units
+  const n = characters(value)
+  if (n > max) out[field] = t('rule.tooLong', { max, n })
 }
 
 export interface DialogueFields {
@@ -126,7 +143,7 @@ export function actionProblems(action: CommitmentAction, f: ActionFields, madeOn
   else if (f.on < madeOn) out.on = t('rule.beforeMade', { date: madeOn })
   else if (action !== 'revise' && f.on > now) out.on = t('rule.future')
   if (action === 'progress' && !f.status) out.status = t('form.required')
-  if (action === 'revise' && !f.note.trim()) out.note = t('form.required')
+  if (action === 'revise' && blank(f.note)) out.note = t('form.required')
   tooLong(out, 'note', f.note, action === 'revise' ? rules.maxLength.reviseReason : rules.maxLength.note)
   f.evidence.split('\n').forEach((line) => tooLong(out, 'evidence', line.trim(), rules.maxLength.evidence))
   return out
@@ -150,7 +167,7 @@ export interface OutcomeFields {
 export function outcomeProblems(f: OutcomeFields, now: string): Problems {
   const out: Problems = {}
   for (const k of ['actorId', 'changeType', 'on', 'region', 'description', 'significance', 'contribution'] as const) {
-    if (!f[k].trim()) out[k] = t('form.required')
+    if (blank(f[k])) out[k] = t('form.required')
   }
   const future = futureDate(f.on, now)
   if (future) out.on = future
@@ -176,7 +193,7 @@ export interface VerifierFields {
  * change and today. */
 export function verifierProblems(f: VerifierFields, changedOn: string, now: string): Problems {
   const out: Problems = {}
-  if (!f.name.trim()) out.name = t('form.required')
+  if (blank(f.name)) out.name = t('form.required')
   tooLong(out, 'name', f.name, rules.maxLength.verifierName)
   tooLong(out, 'phone', f.phone, rules.maxLength.verifierPhone)
   tooLong(out, 'organisation', f.organisation, rules.maxLength.verifierOrganisation)

@@ -1,6 +1,6 @@
 import { language, t } from './i18n'
 import { count, percent } from './numbers'
-import { rules, type Problems } from './checks'
+import { blank, rules, type Problems } from './checks'
 
 // The results framework as the forms hold it, and back: a framework read
 // from the API (or a command kept in the outbox) becomes the fields of a
@@ -108,7 +108,7 @@ export function amount(measure: string, a: { value: number | null; comment?: str
 const keyPattern = new RegExp(declared.key)
 
 function required(out: Problems, fields: Record<string, string>) {
-  for (const [name, value] of Object.entries(fields)) if (!value.trim()) out[name] = t('form.required')
+  for (const [name, value] of Object.entries(fields)) if (blank(value)) out[name] = t('form.required')
 }
 
 function keyProblem(out: Problems, key: string) {
@@ -304,7 +304,7 @@ function amountProblem(out: Problems, field: string, measure: string, typedAmoun
   if (!measure) return
   const n = readNumber(typedAmount)
   if (measure === 'QUALITATIVE') {
-    if (!typedAmount.trim()) out[field + '.comment'] = t('form.required')
+    if (blank(typedAmount)) out[field + '.comment'] = t('form.required')
   } else if (n === undefined) out[field + '.value'] = t('form.required')
   else if (Number.isNaN(n) || n < 0) out[field + '.value'] = t('results.numberRule')
   else if (measure === 'PERCENTAGE' && n > 100) out[field + '.value'] = t('results.percentRule')
@@ -381,7 +381,7 @@ export function valueProblems(f: ValueFields, measure: string): Problems {
   if (out['.comment']) out.comment = out['.comment']!
   delete out['.value']
   delete out['.comment']
-  if (!f.evidence.trim()) out.evidence = t('results.evidenceNeeded')
+  if (blank(f.evidence)) out.evidence = t('results.evidenceNeeded')
   f.parts.forEach((p, i) => {
     const n = readNumber(p)
     if (n !== undefined && (Number.isNaN(n) || n < 0)) out[`parts[${i}]`] = t('results.numberRule')

@@ -47,6 +47,27 @@ describe('the rules checked as one types', () => {
       commitments: [{ stakeholderId: 's', text: 'x', dueOn: '2026-05-09' }] }, now)
     expect(Object.keys(p).sort()).toEqual(['commitments[0].dueOn', 'durationMinutes', 'headcount.adultMen', 'headcount.displaced', 'title'])
   })
+  it('count a text’s length in characters (code points), as the server does, not in UTF-16 units', () => {
+    // An emoji and an Adlam letter are two UTF-16 units each, one character.
+    for (const letter of ['😀', '𞤀', 'é', 'ⵜ']) {
+      const at = (n: number) => dialogueProblems({ ...dialogue, title: letter.repeat(n), concerns: [{ category: 'security', summary: letter.repeat(n) }] }, now)
+      expect(at(rules.maxLength.title), letter).toEqual({})
+      expect(Object.keys(at(rules.maxLength.title + 1)), letter).toEqual(['title'])
+      expect(at(rules.maxLength.title + 1).title, letter).toContain(String(rules.maxLength.title + 1))
+      expect(Object.keys(at(rules.maxLength.concernSummary + 1)), letter).toEqual(['title', 'concerns[0]'])
+    }
+    const o = { actorId: 'a', changeType: 'POLICY', on: '2026-03-01', region: 'gao', locality: '', description: 'd', significance: 's', contribution: 'c', othersContribution: '', tags: '' }
+    expect(outcomeProblems({ ...o, description: '𞤀'.repeat(rules.maxLength.outcomeText) }, '2026-03-01')).toEqual({})
+    expect(actionProblems('progress', { on: now, status: 'ON_TRACK', note: '😀'.repeat(rules.maxLength.note), evidence: '' }, now, now)).toEqual({})
+  })
+  it('take a text of invisible characters for an empty one, as the server does', () => {
+    const o = { actorId: 'a', changeType: 'POLICY', on: '2026-03-01', region: 'gao', locality: '', description: 'd', significance: 's', contribution: 'c', othersContribution: '', tags: '' }
+    for (const nothing of ['', '  ', '\u200b', '\u2800', '\ufeff', '\u00a0\u200d', '\u3164']) {
+      expect(Object.keys(outcomeProblems({ ...o, description: nothing }, '2026-03-01')), JSON.stringify(nothing)).toEqual(['description'])
+      expect(Object.keys(actionProblems('revise', { on: now, status: '', note: nothing, evidence: '' }, now, now)), JSON.stringify(nothing)).toEqual(['note'])
+    }
+    expect(outcomeProblems({ ...o, description: '\u200b𞤀' }, '2026-03-01')).toEqual({})
+  })
   it('check an enrolment’s code, birth year and consent date', () => {
     const ok = { code: 'GAO-0100', birthYear: '1990', ageBand: '', consentOn: now }
     expect(enrolProblems(ok, now)).toEqual({})

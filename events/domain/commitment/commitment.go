@@ -64,7 +64,7 @@ func checkPromise(p *domain.Problems, pr Promise, env domain.Env) {
 			p.Add("dialogueId", "dialogue %s was held in another space", pr.DialogueID)
 		}
 	}
-	domain.Text(p, "text", pr.Text, true, 2000)
+	domain.Note(p, "text", pr.Text, true, 2000)
 	domain.OneOf(p, "pillar", pr.Pillar, true, domain.Pillars)
 	domain.CheckDate(p, "madeOn", pr.MadeOn, true, env)
 	if !pr.DueOn.IsZero() && !pr.MadeOn.IsZero() && pr.DueOn.Before(pr.MadeOn) {
@@ -231,7 +231,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 	case ReportProgress:
 		onOrAfterMade("reportedOn", c.ReportedOn)
 		domain.OneOf(&p, "status", c.Status, true, ProgressStatuses)
-		domain.Text(&p, "note", c.Note, false, 2000)
+		domain.Note(&p, "note", c.Note, false, 2000)
 		evidence(c.Evidence)
 		return domain.Decided[Event](p, ProgressReported(c))
 	case ReviseDueDate:
@@ -240,7 +240,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		} else if c.DueOn.Before(s.Promise.MadeOn) {
 			p.Add("dueOn", "%s is before the commitment was made (%s)", c.DueOn, s.Promise.MadeOn)
 		}
-		domain.Text(&p, "reason", c.Reason, true, 2000)
+		domain.Note(&p, "reason", c.Reason, true, 2000)
 		return domain.Decided[Event](p, DueDateRevised(c))
 	case Fulfil:
 		onOrAfterMade("on", c.On)
@@ -248,11 +248,11 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		return domain.Decided[Event](p, FulfilledEvent(c))
 	case Break:
 		onOrAfterMade("on", c.On)
-		domain.Text(&p, "note", c.Note, false, 2000)
+		domain.Note(&p, "note", c.Note, false, 2000)
 		return domain.Decided[Event](p, BrokenEvent(c))
 	case Withdraw:
 		onOrAfterMade("on", c.On)
-		domain.Text(&p, "note", c.Note, false, 2000)
+		domain.Note(&p, "note", c.Note, false, 2000)
 		return domain.Decided[Event](p, WithdrawnEvent(c))
 	}
 	panic("commitment: unknown command")

@@ -157,7 +157,7 @@ func checkDetails(p *domain.Problems, r Record, env domain.Env) {
 	}
 	for i, c := range r.Concerns {
 		domain.OneOf(p, fmt.Sprintf("concerns[%d].category", i), c.Category, true, ConcernCategories)
-		domain.Text(p, fmt.Sprintf("concerns[%d].summary", i), c.Summary, false, 1000)
+		domain.Note(p, fmt.Sprintf("concerns[%d].summary", i), c.Summary, false, 1000)
 	}
 }
 
@@ -286,7 +286,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		checkAttendance(&p, c.Attendance, s.Record.Attendees, env)
 		return domain.Decided[Event](p, Corrected(c))
 	case Retract:
-		domain.Text(&p, "reason", c.Reason, true, 1000)
+		domain.Note(&p, "reason", c.Reason, true, 1000)
 		return domain.Decided[Event](p, Retracted(c))
 	}
 	panic("dialogue: unknown command")

@@ -22,7 +22,7 @@ func checkPartnersKept(p *domain.Problems, s State, pr Programme) {
 func checkOutcome(p *domain.Problems, o Outcome) {
 	checkKey(p, "key", o.Key)
 	domain.Text(p, "title", o.Title, true, 300)
-	domain.Text(p, "description", o.Description, false, 4000)
+	domain.Note(p, "description", o.Description, false, 4000)
 }
 
 func checkResult(p *domain.Problems, s State, r Result) {
@@ -32,7 +32,7 @@ func checkResult(p *domain.Problems, s State, r Result) {
 	}
 	domain.OneOf(p, "type", r.Type, true, ResultTypes)
 	domain.Text(p, "title", r.Title, true, 300)
-	domain.Text(p, "description", r.Description, false, 4000)
+	domain.Note(p, "description", r.Description, false, 4000)
 }
 
 func checkIndicator(p *domain.Problems, s State, in Indicator, env domain.Env) {
@@ -41,7 +41,7 @@ func checkIndicator(p *domain.Problems, s State, in Indicator, env domain.Env) {
 		p.Add("resultKey", "no result %q in this framework", in.ResultKey)
 	}
 	domain.Text(p, "title", in.Title, true, 300)
-	domain.Text(p, "description", in.Description, false, 4000)
+	domain.Note(p, "description", in.Description, false, 4000)
 	domain.OneOf(p, "measure", in.Measure, true, Measures)
 	checkYear(p, "baseline.year", in.Baseline.Year)
 	checkAmount(p, "baseline", in.Measure, in.Baseline.Value, in.Baseline.Comment)
@@ -79,11 +79,11 @@ func checkAmount(p *domain.Problems, field, measure string, value *float64, comm
 	if field == "" {
 		valueField, commentField = "value", "comment"
 	}
-	domain.Text(p, commentField, comment, false, 2000)
+	domain.Note(p, commentField, comment, false, 2000)
 	switch {
 	case measure == "qualitative" && value != nil:
 		p.Add(valueField, "a qualitative indicator takes a comment, not a value")
-	case measure == "qualitative" && comment == "":
+	case measure == "qualitative" && domain.Blank(comment):
 		p.Add(commentField, "is required for a qualitative indicator")
 	case measure != "qualitative" && measure != "" && value == nil:
 		p.Add(valueField, "is required for a %s indicator", measure)

@@ -180,7 +180,7 @@ var OrganisationTypes = []string{"10", "11", "15", "21", "22", "23", "24", "30",
 
 func checkProgramme(p *domain.Problems, pr Programme, env domain.Env) {
 	domain.Text(p, "title", pr.Title, true, 300)
-	domain.Text(p, "description", pr.Description, false, 4000)
+	domain.Note(p, "description", pr.Description, false, 4000)
 	domain.Text(p, "identifier", pr.Identifier, true, 100)
 	checkOrganisation(p, "reportingOrg", pr.ReportingOrg, true)
 	if pr.Funder != (Organisation{}) {

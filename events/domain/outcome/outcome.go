@@ -74,10 +74,10 @@ func checkRecord(p *domain.Problems, r Record, env domain.Env) {
 	domain.CheckDate(p, "on", r.On, true, env)
 	domain.CheckRegion(p, "region", r.Region, true, env)
 	domain.Text(p, "locality", r.Locality, false, 200)
-	domain.Text(p, "description", r.Description, true, 4000)
-	domain.Text(p, "significance", r.Significance, true, 4000)
-	domain.Text(p, "contribution", r.Contribution, true, 4000)
-	domain.Text(p, "othersContribution", r.OthersContribution, false, 4000)
+	domain.Note(p, "description", r.Description, true, 4000)
+	domain.Note(p, "significance", r.Significance, true, 4000)
+	domain.Note(p, "contribution", r.Contribution, true, 4000)
+	domain.Note(p, "othersContribution", r.OthersContribution, false, 4000)
 	for i, tag := range r.Tags {
 		field := fmt.Sprintf("tags[%d]", i)
 		domain.Text(p, field, tag, true, 60)
@@ -328,7 +328,7 @@ func decideAnswer(p *domain.Problems, s State, c RecordSubstantiation, env domai
 	}
 	onOrAfter(p, "answeredOn", c.AnsweredOn, r.RequestedOn, "%s is before the request (%s)", env)
 	domain.OneOf(p, "verdict", c.Verdict, true, Verdicts)
-	domain.Text(p, "comment", c.Comment, false, 4000)
+	domain.Note(p, "comment", c.Comment, false, 4000)
 	return domain.Decided[Event](*p, SubstantiationRecorded(c))
 }
 

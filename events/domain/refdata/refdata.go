@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 )
@@ -130,6 +131,27 @@ func (d *Data) HasGroup(code string) bool { _, ok := d.groups[code]; return ok }
 
 // Region returns a region by code.
 func (d *Data) Region(code string) (Entry, bool) { e, ok := d.regions[code]; return e, ok }
+
+// RegionCode is the code of the region a person named, by its code, its
+// name or a label, case and spaces aside ("MOPTI", " mopti ", "district de
+// Bamako"); ok is false when the name is no region's.
+func (d *Data) RegionCode(name string) (code string, ok bool) {
+	if _, ok := d.regions[name]; ok {
+		return name, true
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	for _, e := range d.Regions {
+		if strings.EqualFold(name, e.Code) || strings.EqualFold(name, e.Name) {
+			return e.Code, true
+		}
+		for _, label := range e.Labels {
+			if strings.EqualFold(name, label) {
+				return e.Code, true
+			}
+		}
+	}
+	return "", false
+}
 
 // Group returns an excluded group by code.
 func (d *Data) Group(code string) (Entry, bool) { e, ok := d.groups[code]; return e, ok }

@@ -57,3 +57,15 @@ func TestAnotherCountryLoadsFromAFileAndBadFilesNameEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestARegionIsFoundByItsCodeOrNameCaseAndSpacesAside(t *testing.T) {
+	d := refdata.Default()
+	for name, want := range map[string]string{
+		"mopti": "mopti", "MOPTI": "mopti", " mopti ": "mopti", "Mopti": "mopti",
+		"SÉGOU": "segou", "district  de BAMAKO": "bamako", "Atlantide": "", "": "", "mop ti": "",
+	} {
+		if code, ok := d.RegionCode(name); code != want || ok != (want != "") {
+			t.Errorf("RegionCode(%q) = %q, %v, want %q", name, code, ok, want)
+		}
+	}
+}

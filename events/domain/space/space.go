@@ -226,7 +226,7 @@ func Decide(s State, c Command, env domain.Env) ([]Event, error) {
 		if !c.ClosedOn.IsZero() && c.ClosedOn.Before(s.EstablishedOn) {
 			p.Add("closedOn", "is before the space was established (%s)", s.EstablishedOn)
 		}
-		domain.Text(&p, "reason", c.Reason, false, 1000)
+		domain.Note(&p, "reason", c.Reason, false, 1000)
 		return domain.Decided[Event](p, Closed{ClosedOn: c.ClosedOn, Reason: c.Reason})
 	}
 	panic("space: unknown command") // sealed: unreachable
