@@ -236,7 +236,7 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 		p.attendees(&rec, s.Repeats["attendees"], region, dir)
 	}
 	for _, c := range s.Repeats["concerns"] {
-		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Get("summary")})
+		rec.Concerns = append(rec.Concerns, dialogue.Concern{Category: c.Get("category"), Summary: c.Lines("summary")})
 	}
 	p.Dialogue = rec
 	// This version's dialogue command: its id names this version and what
@@ -255,7 +255,7 @@ func PlanDialogue(s Submission, dir Directory) Plan {
 		dialogueID := p.DialogueID
 		p.Commitments = append(p.Commitments, PlannedCommitment{ID: p.commitmentID(i, 0), Row: c,
 			Cmd: commitment.Make{Promise: commitment.Promise{StakeholderID: holder, SpaceID: &space, DialogueID: &dialogueID,
-				Text: c.Get("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: p.date(c, "dueOn")}}})
+				Text: c.Lines("text"), Pillar: rec.Pillar, MadeOn: rec.HeldOn, DueOn: p.date(c, "dueOn")}}})
 	}
 	return p
 }

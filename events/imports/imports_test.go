@@ -250,6 +250,32 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 	}
 }
 
+// A text answer may hold line breaks (Enketo's multi-line text): in a CSV
+// export they are inside a quoted cell, as Python's csv writer quotes them
+// in formpack's CSV export (src/formpack/reporting/export.py). A one-line
+// field takes them as spaces rather than refusing the submission.
+func TestLineBreaksInAOneLineAnswerBecomeSpaces(t *testing.T) {
+	w := newWorld(t)
+	csv := "title;locality;spaceId;heldOn;format;pillar;adultWomen;_uuid;_submission_time\n" +
+		"\"Dialogue\r\nà Gao\";\"Quartier\tSossokoïra\n\";" + w.space.String() + ";2026-05-04;workshop;justice;5;csv-lines;2026-05-04T12:00:00\n"
+	table, err := imports.ReadCSV("submissions.csv", strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := imports.Submissions([]imports.Table{table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := imports.PlanDialogue(subs[0], w.directory())
+	if len(p.Problems) > 0 || p.Dialogue.Title != "Dialogue à Gao" || p.Dialogue.Locality != "Quartier Sossokoïra" {
+		t.Fatalf("plan: title %q, locality %q, problems %+v", p.Dialogue.Title, p.Dialogue.Locality, p.Problems)
+	}
+	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), []imports.Row{p}, imports.Options{})
+	if err != nil || r.Counts[imports.Imported] != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
+
 func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
 	w := newWorld(t)
 	var b bytes.Buffer

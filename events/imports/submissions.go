@@ -16,8 +16,23 @@ type Record struct {
 	cells []string
 }
 
-// Get is the value of a question ("" when the column is absent or empty).
+// Get is the value of a question on one line ("" when the column is
+// absent or empty): line breaks and tabs become spaces. Enketo lets a
+// text question hold several lines, and a one-line field (a title, a
+// locality, a name) refuses them (domain.Text): a real export must not be
+// refused for a facilitator's Enter key.
 func (r Record) Get(name string) string {
+	parts := strings.FieldsFunc(r.Lines(name), func(c rune) bool { return c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' })
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " ")
+}
+
+// Lines is the value of a question as written, line breaks kept, for the
+// fields that hold several lines (domain.Note): a concern's summary, a
+// commitment's text.
+func (r Record) Lines(name string) string {
 	if i := r.table.column(name); i >= 0 && i < len(r.cells) {
 		return strings.TrimSpace(r.cells[i])
 	}
