@@ -260,6 +260,7 @@ func (r *scaleRun) serve(label string) *phase {
 	p.peakAtReady, p.atReady = peakResident(r.b, pid), resident(r.b, pid)
 	p.quiet = r.awaitQuiet(s)
 	p.peakAtQuiet = peakResident(r.b, pid)
+	r.awaitSettled(s)
 	if r.space == "" {
 		r.space = r.busiestSpace(s)
 	}
@@ -306,6 +307,20 @@ func (r *scaleRun) awaitQuiet(s *server) time.Duration {
 	}
 	r.b.Fatalf("the server still writing %s after it was ready", r.wait)
 	return 0
+}
+
+// awaitSettled waits until the server has returned its catch-up's memory
+// to the system (cmd/palabre's settleMemory, a few seconds after its
+// models are quiet): its forced collection would otherwise run among the
+// views asked, and their times be those of a collector's.
+func (r *scaleRun) awaitSettled(s *server) {
+	r.b.Helper()
+	for start := time.Now(); time.Since(start) < r.wait; time.Sleep(200 * time.Millisecond) {
+		if strings.Contains(s.logs.String(), "memory returned to the system") {
+			return
+		}
+	}
+	r.b.Fatalf("the server did not settle its memory within %s of being quiet", r.wait)
 }
 
 // readiness is /readyz as an admin reads it: each model's position.
