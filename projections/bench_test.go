@@ -340,3 +340,42 @@ func sampleHeapPeak(peak *uint64) (stop func()) {
 	}()
 	return func() { close(done); <-stopped }
 }
+
+// BenchmarkExactRegionView is an admin's or a facilitator's view of one
+// region ("gao", the demo's) over the last 12 months by month, from the
+// 2nd of the first month to the day before the last month's end (so the
+// range cuts two months), in the inclusion model alone, after a replay of
+// the store PALABRE_BENCH_STORE names (a data directory made by palabre
+// demo). first-ms is the first view, which makes the region's month
+// figures; ns/op, the views after it.
+func BenchmarkExactRegionView(b *testing.B) {
+	dir := os.Getenv("PALABRE_BENCH_STORE")
+	if dir == "" {
+		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
+	}
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	model := inclusion.New()
+	replay(b, s, []projections.Projection{model})
+	now := time.Now().UTC()
+	q := inclusion.Query{Region: "gao", Bucket: inclusion.Month,
+		From: domain.NewDate(now.Year()-1, now.Month(), 2), To: domain.NewDate(now.Year(), now.Month(), -1)}
+	runtime.GC() // the replay's garbage is not the view's cost
+	start := time.Now()
+	v, err := model.View(context.Background(), q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first := time.Since(start)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := model.View(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
+	b.ReportMetric(float64(v.Total.Dialogues), "dialogues")
+}
