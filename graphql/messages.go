@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/palabre/palabre/core/read"
@@ -16,16 +17,24 @@ import (
 
 // readerLanguage is "fr" when the request prefers French, else "en".
 func readerLanguage(r *http.Request) string {
+	best, weight := "en", 0.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case strings.HasPrefix(tag, "fr"):
-			return "fr"
-		case strings.HasPrefix(tag, "en"):
-			return "en"
+		tag, params, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		for _, language := range []string{"fr", "en"} {
+			// The first of the highest weight wins; q=0 refuses a language.
+			if (tag == language || strings.HasPrefix(tag, language+"-")) && q > weight {
+				best, weight = language, q
+			}
 		}
 	}
-	return "en"
+	return best
 }
 
 // refusal is a command's problems as a client reads them: fields of its

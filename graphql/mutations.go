@@ -280,7 +280,10 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 		return id, events.Position{}, *in.problem
 	}
 	identity, sealed, err := b.identityOf(c, p, in, id, cmd)
-	if err != nil {
+	var problems *domain.Problems
+	if errors.As(err, &problems) {
+		return id, events.Position{}, refusalAt("", *problems, requestOf(ctx).language) // fields of the identity argument
+	} else if err != nil {
 		return id, events.Position{}, err
 	}
 	meta := commands.Meta{CommandID: ulid.ULID(commandID)}
@@ -414,13 +417,7 @@ func identityArg(p gql.ResolveParams) (who keystore.Identity, sealed *policy.Sea
 
 // checkIdentity: the API's enrolment and correction take a name.
 func checkIdentity(who keystore.Identity) error {
-	if strings.TrimSpace(who.Name) == "" || len(who.Name) > 200 {
-		return badInput("identity.name", "must be 1–200 characters")
-	}
-	if len(who.Phone) > 40 {
-		return badInput("identity.phone", "at most 40 characters")
-	}
-	return nil
+	return commands.CheckIdentity(who, "identity.", true)
 }
 
 // verifierArg is a verifier's identity in clear, or sealed by a device for

@@ -12,7 +12,7 @@ const MaxRows = 120
 // Dates a view may name: wide enough for any programme's records, narrow
 // enough that no range is a way to make work.
 var (
-	EarliestDate = domain.NewDate(1950, 1, 1)
+	EarliestDate = domain.EarliestDate
 	LatestDate   = domain.NewDate(2099, 12, 31)
 )
 

@@ -89,12 +89,17 @@ func (h *Handler) keyLock(id domain.ID) *sync.Mutex {
 
 // checkIdentity checks a name and phone. Neither is required here: a
 // participant may be known by code only (an import's attendee), and gets
-// a key all the same, so that a name can be sealed under it later. The
-// API's enrolment asks for a name.
-func checkIdentity(who keystore.Identity) error {
+// a key all the same, so that a name can be sealed under it later.
+func checkIdentity(who keystore.Identity) error { return CheckIdentity(who, "", false) }
+
+// CheckIdentity is the one rule for a name and a phone, their fields named
+// under prefix: each, when given, must hold a visible character (a name
+// of zero-width spaces is no name) and fit its length; the name is
+// required when nameRequired, as the API's enrolment requires it.
+func CheckIdentity(who keystore.Identity, prefix string, nameRequired bool) error {
 	var p domain.Problems
-	domain.Text(&p, "name", who.Name, false, 200)
-	domain.Text(&p, "phone", who.Phone, false, 40)
+	domain.Text(&p, prefix+"name", who.Name, nameRequired || who.Name != "", 200)
+	domain.Text(&p, prefix+"phone", who.Phone, who.Phone != "", 40)
 	return p.Err()
 }
 

@@ -309,7 +309,8 @@ func checkCharacters(p *Problems, field, value string, lines bool) {
 	n := 0
 	for i, r := range value {
 		n++
-		lineBreak := r == '\n' || r == '\t' || r == '\r' && strings.HasPrefix(value[i+1:], "\n")
+		// U+2028 and U+2029 are Unicode's own line and paragraph breaks.
+		lineBreak := r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029' || r == '\r' && strings.HasPrefix(value[i+1:], "\n")
 		switch {
 		case r == utf8.RuneError && !strings.HasPrefix(value[i:], "\uFFFD"):
 			p.Add(field, "holds bytes that are not text (UTF-8) at character %d", n)
@@ -364,7 +365,13 @@ func OneOf(p *Problems, field, value string, required bool, allowed []string) {
 	p.Add(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
 }
 
-// CheckDate checks a business date: required when asked, never after today.
+// EarliestDate is the earliest business date palabre keeps, and the
+// earliest a view may cover (core/read): a dialogue dated 1925 for 2025
+// would otherwise stretch every open-ended monthly table to a century.
+var EarliestDate = NewDate(1950, 1, 1)
+
+// CheckDate checks a business date: required when asked, never after today
+// nor before EarliestDate.
 func CheckDate(p *Problems, field string, d Date, required bool, env Env) {
 	switch {
 	case d.IsZero():
@@ -373,6 +380,8 @@ func CheckDate(p *Problems, field string, d Date, required bool, env Env) {
 		}
 	case !env.Today.IsZero() && d.After(env.Today):
 		p.Add(field, "is in the future (%s)", d)
+	case d.Before(EarliestDate):
+		p.Add(field, "is before %s, the earliest date kept (%s)", EarliestDate, d)
 	}
 }
 

@@ -56,6 +56,7 @@ var frenchReasons = map[string]string{
 	"holds bytes that are not text (UTF-8) at character %d":         "contient des octets qui ne sont pas du texte (UTF-8) au caractère %d",
 	"%q is not one of %s":                                                          "%q n’est pas l’une des valeurs %s",
 	"is in the future (%s)":                                                        "est dans le futur (%s)",
+	"is before %s, the earliest date kept (%s)":                                    "est antérieure au %s, la plus ancienne date conservée (%s)",
 	"%q is not a region of this deployment":                                        "%q n’est pas une région de ce déploiement",
 	"%q is not an excluded group of this deployment":                               "%q n’est pas un groupe exclu de ce déploiement",
 	"%q is neither %v nor an excluded group of this deployment":                    "%q n’est ni %v ni un groupe exclu de ce déploiement",

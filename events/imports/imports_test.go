@@ -257,7 +257,7 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 func TestLineBreaksInAOneLineAnswerBecomeSpaces(t *testing.T) {
 	w := newWorld(t)
 	csv := "title;locality;spaceId;heldOn;format;pillar;adultWomen;_uuid;_submission_time\n" +
-		"\"Dialogue\r\nà Gao\";\"Quartier\tSossokoïra\n\";" + w.space.String() + ";2026-05-04;workshop;justice;5;csv-lines;2026-05-04T12:00:00\n"
+		"\"\ufeffDialogue\r\nà\u2028Gao\";\"Quartier\tSossokoïra\n\";" + w.space.String() + ";2026-05-04;workshop;justice;5;csv-lines;2026-05-04T12:00:00\n"
 	table, err := imports.ReadCSV("submissions.csv", strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)

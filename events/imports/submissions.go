@@ -22,7 +22,9 @@ type Record struct {
 // locality, a name) refuses them (domain.Text): a real export must not be
 // refused for a facilitator's Enter key.
 func (r Record) Get(name string) string {
-	parts := strings.FieldsFunc(r.Lines(name), func(c rune) bool { return c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' })
+	parts := strings.FieldsFunc(r.Lines(name), func(c rune) bool {
+		return c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\u2028' || c == '\u2029' || c == '\u0085'
+	})
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
@@ -31,10 +33,11 @@ func (r Record) Get(name string) string {
 
 // Lines is the value of a question as written, line breaks kept, for the
 // fields that hold several lines (domain.Note): a concern's summary, a
-// commitment's text.
+// commitment's text. A byte-order mark, which some tools leave at the
+// start of a cell, is not text and goes.
 func (r Record) Lines(name string) string {
 	if i := r.table.column(name); i >= 0 && i < len(r.cells) {
-		return strings.TrimSpace(r.cells[i])
+		return strings.TrimSpace(strings.ReplaceAll(r.cells[i], "\ufeff", ""))
 	}
 	return ""
 }
