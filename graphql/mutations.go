@@ -280,11 +280,8 @@ func (b *builder) send(c command, decode func(inputValues) any, p gql.ResolvePar
 		return id, events.Position{}, *in.problem
 	}
 	identity, sealed, err := b.identityOf(c, p, in, id, cmd)
-	var problems *domain.Problems
-	if errors.As(err, &problems) {
-		return id, events.Position{}, refusalAt("", *problems, requestOf(ctx).language) // fields of the identity argument
-	} else if err != nil {
-		return id, events.Position{}, err
+	if err != nil {
+		return id, events.Position{}, b.commandError(ctx, err)
 	}
 	meta := commands.Meta{CommandID: ulid.ULID(commandID)}
 	if sealed != nil {
@@ -352,9 +349,12 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	var problems *domain.Problems
 	var c *coded
 	var refused *policy.Forbidden
+	var identity *identityRefusal
 	switch {
 	case errors.As(err, &c):
 		return c
+	case errors.As(err, &identity):
+		return refusalAt("", identity.problems, requestOf(ctx).language)
 	case errors.As(err, &refused):
 		return forbiddenBy(refused, requestOf(ctx).language)
 	case errors.As(err, &problems) && len(*problems) > 0:
@@ -417,8 +417,19 @@ func identityArg(p gql.ResolveParams) (who keystore.Identity, sealed *policy.Sea
 
 // checkIdentity: the API's enrolment and correction take a name.
 func checkIdentity(who keystore.Identity) error {
-	return commands.CheckIdentity(who, "identity.", true)
+	var problems *domain.Problems
+	if err := commands.CheckIdentity(who, "identity.", true); errors.As(err, &problems) {
+		return &identityRefusal{*problems}
+	}
+	return nil
 }
+
+// identityRefusal is a refused identity argument, typed or sealed: its
+// problems name fields of the mutation's identity argument, not of its
+// input.
+type identityRefusal struct{ problems domain.Problems }
+
+func (e *identityRefusal) Error() string { return e.problems.Err().Error() }
 
 // verifierArg is a verifier's identity in clear, or sealed by a device for
 // this request; its lengths are the core's to check.
