@@ -82,6 +82,9 @@ type Model struct {
 	// exactMonths are regions' exact figures by month (monthly.go).
 	exactMonths *monthMemos
 	restoring   bool
+	// baseFilled is closed once a restore's base table is filled, which
+	// runs beside the rest of the restore.
+	baseFilled chan struct{}
 }
 
 // people are participants by dense index, so that dialogues hold small

@@ -216,7 +216,14 @@ func (m *Model) Restore(in io.Reader) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.restoring = true
-	defer func() { m.restoring = false; m.republishAll() }()
+	defer func() {
+		if m.baseFilled != nil {
+			<-m.baseFilled
+			m.baseFilled = nil
+		}
+		m.restoring = false
+		m.republishAll()
+	}()
 	if fp := r.Uint(); r.Err() == nil && fp != m.keys.fingerprint {
 		return errors.New("the snapshot's cell keys were made under another secret")
 	}
@@ -314,10 +321,24 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 		if !d.retracted {
 			m.bySpace[d.spaceID] = append(m.bySpace[d.spaceID], dated{d.day, d.index})
 			m.span = [2]int32{min(m.span[0], d.day), max(m.span[1], d.day)}
-			m.enterBase(d, 1)
-			d.inBase = true
 		}
 	}
+	if r.Err() != nil {
+		return r.Err()
+	}
+	// The base table is filled beside the lists' sorting and the links'
+	// reading, on the other core: a restart waited for the inclusion
+	// model alone, on one core, most of its time (Restore waits for it).
+	m.baseFilled = make(chan struct{})
+	go func() {
+		defer close(m.baseFilled)
+		for i := range uint32(m.records.len()) {
+			if d := m.records.at(i); !d.retracted {
+				m.enterBase(d, 1)
+				d.inBase = true
+			}
+		}
+	}()
 	for _, list := range m.bySpace {
 		slices.SortFunc(list, func(a, b dated) int {
 			if m.datedBefore(a, b) {
