@@ -214,15 +214,7 @@ func BenchmarkAsOfMoment(b *testing.B) {
 // give a copy of one a server is using. It reports events/s, CPU cores
 // used and the peak of the heap (sampled every 20 ms).
 func BenchmarkReplayStore(b *testing.B) {
-	dir := os.Getenv("PALABRE_BENCH_STORE")
-	if dir == "" {
-		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
-	}
-	s, err := pebblestore.Open(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchStore(b)
 	n := 0
 	for _, err := range s.ReadAll(context.Background(), events.Start, 0) {
 		if err != nil {
@@ -255,15 +247,7 @@ func BenchmarkReplayStore(b *testing.B) {
 // their snapshots of the store named by PALABRE_BENCH_STORE (written by a
 // replay first), until each has caught up.
 func BenchmarkRestartStore(b *testing.B) {
-	dir := os.Getenv("PALABRE_BENCH_STORE")
-	if dir == "" {
-		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
-	}
-	s, err := pebblestore.Open(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchStore(b)
 	snapshots := b.TempDir()
 	runUntilCaughtUp(b, s, snapshots)() // a first start, which writes the snapshots
 	b.ResetTimer()
@@ -349,15 +333,7 @@ func sampleHeapPeak(peak *uint64) (stop func()) {
 // demo). first-ms is the first view, which makes the region's month
 // figures; ns/op, the views after it.
 func BenchmarkExactRegionView(b *testing.B) {
-	dir := os.Getenv("PALABRE_BENCH_STORE")
-	if dir == "" {
-		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
-	}
-	s, err := pebblestore.Open(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchStore(b)
 	model := inclusion.New()
 	replay(b, s, []projections.Projection{model})
 	now := time.Now().UTC()
@@ -378,4 +354,20 @@ func BenchmarkExactRegionView(b *testing.B) {
 	}
 	b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
 	b.ReportMetric(float64(v.Total.Dialogues), "dialogues")
+}
+
+// benchStore opens the embedded store PALABRE_BENCH_STORE names (a data
+// directory made by palabre demo), closed when the benchmark ends, or
+// skips the benchmark without one.
+func benchStore(b *testing.B) *pebblestore.Store {
+	dir := os.Getenv("PALABRE_BENCH_STORE")
+	if dir == "" {
+		b.Skip("PALABRE_BENCH_STORE names no store to replay (a data directory made by palabre demo)")
+	}
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }

@@ -228,10 +228,9 @@ func TestAKoboExportImportsOnceWholeRowsOrNothing(t *testing.T) {
 	}
 }
 
-func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
-	w := newWorld(t)
-	csv := "\uFEFFdialogue;spaceId;heldOn;format;pillar;adultWomen;adultMen;stakeholderIds/" + w.holder.String() + ";_uuid;_submission_time\n" +
-		"x;" + w.space.String() + ";2026-05-04;workshop;justice;5;6;1;csv-1;2026-05-04T12:00:00\n"
+// planCSV plans the one submission of a CSV export.
+func (w *world) planCSV(t *testing.T, csv string) imports.Plan {
+	t.Helper()
 	table, err := imports.ReadCSV("submissions.csv", strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)
@@ -240,14 +239,27 @@ func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := imports.PlanDialogue(subs[0], w.directory())
-	if len(p.Problems) > 0 || len(p.Dialogue.StakeholderIDs) != 1 || p.Dialogue.Headcount.AdultMen != 6 {
-		t.Fatalf("plan: %+v", p)
-	}
+	return imports.PlanDialogue(subs[0], w.directory())
+}
+
+// importsOne runs a planned row, which must be imported.
+func (w *world) importsOne(t *testing.T, p imports.Row) {
+	t.Helper()
 	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), []imports.Row{p}, imports.Options{})
 	if err != nil || r.Counts[imports.Imported] != 1 {
 		t.Fatalf("%+v %v", r, err)
 	}
+}
+
+func TestACSVExportWithSplitSelectMultipleImports(t *testing.T) {
+	w := newWorld(t)
+	csv := "\uFEFFdialogue;spaceId;heldOn;format;pillar;adultWomen;adultMen;stakeholderIds/" + w.holder.String() + ";_uuid;_submission_time\n" +
+		"x;" + w.space.String() + ";2026-05-04;workshop;justice;5;6;1;csv-1;2026-05-04T12:00:00\n"
+	p := w.planCSV(t, csv)
+	if len(p.Problems) > 0 || len(p.Dialogue.StakeholderIDs) != 1 || p.Dialogue.Headcount.AdultMen != 6 {
+		t.Fatalf("plan: %+v", p)
+	}
+	w.importsOne(t, p)
 }
 
 // A text answer may hold line breaks (Enketo's multi-line text): in a CSV
@@ -258,22 +270,11 @@ func TestLineBreaksInAOneLineAnswerBecomeSpaces(t *testing.T) {
 	w := newWorld(t)
 	csv := "title;locality;spaceId;heldOn;format;pillar;adultWomen;_uuid;_submission_time\n" +
 		"\"\ufeffDialogue\r\nà\u2028Gao\";\"Quartier\tSossokoïra\n\";" + w.space.String() + ";2026-05-04;workshop;justice;5;csv-lines;2026-05-04T12:00:00\n"
-	table, err := imports.ReadCSV("submissions.csv", strings.NewReader(csv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subs, err := imports.Submissions([]imports.Table{table})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := imports.PlanDialogue(subs[0], w.directory())
+	p := w.planCSV(t, csv)
 	if len(p.Problems) > 0 || p.Dialogue.Title != "Dialogue à Gao" || p.Dialogue.Locality != "Quartier Sossokoïra" {
 		t.Fatalf("plan: title %q, locality %q, problems %+v", p.Dialogue.Title, p.Dialogue.Locality, p.Problems)
 	}
-	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), []imports.Row{p}, imports.Options{})
-	if err != nil || r.Counts[imports.Imported] != 1 {
-		t.Fatalf("%+v %v", r, err)
-	}
+	w.importsOne(t, p)
 }
 
 func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
@@ -301,10 +302,7 @@ func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
 	if len(p.Problems) > 0 || len(p.Dialogue.Attendees) != 1 || !p.Dialogue.Attendees[0].Spoke || p.Dialogue.Headcount.AdultWomen != 7 {
 		t.Fatalf("plan: %+v", p)
 	}
-	r, err := imports.Run(context.Background(), w.env.Handler, w.sender(), []imports.Row{p}, imports.Options{})
-	if err != nil || r.Counts[imports.Imported] != 1 {
-		t.Fatalf("%+v %v", r, err)
-	}
+	w.importsOne(t, p)
 }
 
 // direct sends an import's commands straight to the handler: the write

@@ -7,7 +7,6 @@ import (
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
 	"github.com/palabre/palabre/events/domain/space"
-	"github.com/palabre/palabre/projections"
 )
 
 // A dialogue's details over a quarter of a block (16 KiB: eighteen
@@ -20,12 +19,7 @@ func TestLargeDetailsLeaveNoEmptyBlockBehind(t *testing.T) {
 	m := New()
 	var spaceID, dialogueID domain.ID
 	spaceID[15], dialogueID[0] = 1, 3
-	apply := func(id domain.ID, e domain.Event) {
-		t.Helper()
-		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := applier(t, m)
 	apply(spaceID, space.Established{Details: space.Details{Name: "s", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
 	record := dialogue.Record{SpaceID: spaceID, HeldOn: domain.NewDate(2025, 3, 1), Format: "workshop", Pillar: "justice"}
 	for range 18 {

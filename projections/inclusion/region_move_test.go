@@ -19,12 +19,7 @@ func TestUniqueParticipantsFollowASpaceIntoAnotherRegion(t *testing.T) {
 	m := New()
 	var spaceID, dialogueID, ana, awa domain.ID
 	spaceID[15], dialogueID[0], ana[0], awa[0] = 1, 3, 2, 4
-	apply := func(id domain.ID, e domain.Event) {
-		t.Helper()
-		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := applier(t, m)
 	apply(spaceID, space.Established{Details: space.Details{Name: "s", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
 	apply(dialogueID, dialogue.Held{Record: dialogue.Record{SpaceID: spaceID, HeldOn: domain.NewDate(2025, 3, 1), Format: "workshop", Pillar: "justice",
 		Attendance: dialogue.Attendance{Attendees: []dialogue.Attendee{{ParticipantID: ana}, {ParticipantID: awa}}}}})
@@ -47,12 +42,7 @@ func TestReadsByRegionFollowASpaceThatMoved(t *testing.T) {
 	m := New()
 	var gaoSpace, moved, first, second domain.ID
 	gaoSpace[15], moved[15], first[0], second[0] = 1, 2, 3, 4
-	apply := func(id domain.ID, e domain.Event) {
-		t.Helper()
-		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := applier(t, m)
 	apply(gaoSpace, space.Established{Details: space.Details{Name: "s", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
 	apply(moved, space.Established{Details: space.Details{Name: "t", Region: "gao", Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
 	for _, d := range []struct{ id, space domain.ID }{{first, gaoSpace}, {second, moved}} {
@@ -104,12 +94,7 @@ func TestASelectionOfSpacesIgnoresTheRegionTheyHadThen(t *testing.T) {
 	m := New()
 	var gao, mopti, d1, d2 domain.ID
 	gao[15], mopti[15], d1[0], d2[0] = 1, 2, 3, 4
-	apply := func(id domain.ID, e domain.Event) {
-		t.Helper()
-		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := applier(t, m)
 	for id, region := range map[domain.ID]string{gao: "gao", mopti: "mopti"} {
 		apply(id, space.Established{Details: space.Details{Name: region, Region: region, Pillar: "justice"}, EstablishedOn: domain.NewDate(2024, 1, 1)})
 	}
@@ -132,5 +117,15 @@ func TestASelectionOfSpacesIgnoresTheRegionTheyHadThen(t *testing.T) {
 	}
 	if _, err := m.PublishedEach(context.Background(), []Query{{Spaces: only}}); err == nil {
 		t.Error("the base table answered a selection of spaces")
+	}
+}
+
+// applier applies events to m, failing the test on an error.
+func applier(t *testing.T, m *Model) func(id domain.ID, e domain.Event) {
+	return func(id domain.ID, e domain.Event) {
+		t.Helper()
+		if err := m.Apply(projections.Event{Domain: e, AggregateID: id}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
