@@ -86,6 +86,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 		}
 	}
 	model.Reset()
+	beginBatch(model)
 	fed := 0
 	if last != events.Start {
 		codec := registry.Codec()
@@ -102,6 +103,7 @@ func (a *AsOf) At(ctx context.Context, at time.Time, fresh func() Projection, ad
 			fed++
 		}
 	}
+	endBatch(model)
 	return a.keep(key, pastModel{model, fed}), nil
 }
 

@@ -371,3 +371,23 @@ func benchStore(b *testing.B) *pebblestore.Store {
 	b.Cleanup(func() { s.Close() })
 	return s
 }
+
+// BenchmarkInclusionRestore restores the inclusion model from a snapshot
+// of the store PALABRE_BENCH_STORE names, in memory: a restart's longest
+// part (the other models restore beside it, on the other core).
+func BenchmarkInclusionRestore(b *testing.B) {
+	model := inclusion.New()
+	replay(b, benchStore(b), []projections.Projection{model})
+	var snap bytes.Buffer
+	if err := model.Snapshot(&snap); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := inclusion.New().Restore(bytes.NewReader(snap.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(snap.Len())/1e6, "MB-snapshot")
+}

@@ -79,6 +79,8 @@ func Replay(ctx context.Context, store events.Store, ps ...Projection) (n int, l
 		}
 	}()
 	go feed(ctx, store, events.Start, false, pages)
+	beginBatch(ps...)
+	defer endBatch(ps...)
 	for pg := range pages {
 		if pg.err != nil {
 			return n, last, pg.err

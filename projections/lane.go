@@ -79,6 +79,7 @@ func (r *Runner) runLane(rp *running, in <-chan *page) {
 // caughtUp marks the projection as having applied every event recorded
 // when the feed caught up, and writes a snapshot if it applied many.
 func (r *Runner) caughtUp(rp *running) {
+	endBatch(rp.p) // before it says it is caught up: then it is read
 	rp.advance(rp.pos(), true)
 	// A long catch-up is worth keeping at once, whatever the interval: a
 	// crash now would replay it all again.

@@ -37,6 +37,33 @@ type Projection interface {
 	Reset()
 }
 
+// Batcher is a projection that replays the log into an empty model
+// faster when told the replay's bounds: between BeginBatch and EndBatch
+// it may defer work that each event would otherwise redo (the inclusion
+// model recounts a dialogue at every correction of it or of an
+// attendee's profile). A read in between must do the deferred work first.
+type Batcher interface {
+	BeginBatch()
+	EndBatch()
+}
+
+// beginBatch and endBatch tell the projections that are Batchers.
+func beginBatch(ps ...Projection) {
+	for _, p := range ps {
+		if b, ok := p.(Batcher); ok {
+			b.BeginBatch()
+		}
+	}
+}
+
+func endBatch(ps ...Projection) {
+	for _, p := range ps {
+		if b, ok := p.(Batcher); ok {
+			b.EndBatch()
+		}
+	}
+}
+
 // Options tune a Runner; zero fields take defaults.
 type Options struct {
 	// SnapshotEvery is how many applied events trigger a snapshot, and

@@ -286,3 +286,50 @@ func TestTheNodesOwnStreamsAreGivenToNoProjection(t *testing.T) {
 		t.Fatalf("a replay: %d events, %v", n, err)
 	}
 }
+
+// batching is a counter that is told the bounds of a replay into an
+// empty model (projections.Batcher).
+type batching struct {
+	*counter
+	begun, ended int // calls
+	endedAt      int // events applied when EndBatch was called
+}
+
+func (b *batching) BeginBatch() { b.mu.Lock(); b.begun++; b.mu.Unlock() }
+func (b *batching) EndBatch() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.begun > b.ended {
+		b.ended, b.endedAt = b.ended+1, b.applied
+	}
+}
+
+// A projection started without a snapshot is told its replay is a batch,
+// which ends before the runner says it is caught up: a reader that waits
+// for readiness reads a model whose deferred work is done. A restart from
+// a snapshot is no batch (its model is not empty).
+func TestAFirstStartIsABatchThatEndsBeforeTheModelIsCaughtUp(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 120)
+	b := &batching{counter: newCounter("counter")}
+	r, stop := f.start(nil, b)
+	for !r.Status()[0].CaughtUp {
+		time.Sleep(time.Millisecond)
+	}
+	b.mu.Lock()
+	begun, ended, endedAt := b.begun, b.ended, b.endedAt
+	b.mu.Unlock()
+	if begun != 1 || ended != 1 || endedAt != 120 {
+		t.Fatalf("caught up after %d BeginBatch and %d EndBatch (at %d events), want 1, 1 and 120", begun, ended, endedAt)
+	}
+	stop()
+
+	again := &batching{counter: newCounter("counter")}
+	r, _ = f.start(nil, again)
+	if err := waitFor(t, r, f.append("space-2", "SpaceEstablished", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if again.begun != 0 {
+		t.Fatalf("a restart from a snapshot began %d batches", again.begun)
+	}
+}

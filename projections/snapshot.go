@@ -132,6 +132,7 @@ func (r *Runner) restore(rp *running, log *zerolog.Logger) {
 			log.Warn().Err(err).Msg("snapshot discarded; rebuilding from the log")
 		}
 		rp.p.Reset()
+		beginBatch(rp.p) // until caughtUp
 		return
 	}
 	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")

@@ -309,7 +309,7 @@ func (m *Model) moveBase(d *record, change func()) {
 		d.inBase = false
 	}
 	change()
-	if !d.retracted {
+	if !d.retracted && !m.batching {
 		m.enterBase(d, 1)
 		d.inBase = true
 	}

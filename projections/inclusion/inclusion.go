@@ -82,6 +82,9 @@ type Model struct {
 	// exactMonths are regions' exact figures by month (monthly.go).
 	exactMonths *monthMemos
 	restoring   bool
+	// batching defers counting during a replay into an empty model
+	// (batch.go).
+	batching bool
 	// baseFilled is closed once a restore's base table is filled, which
 	// runs beside the rest of the restore.
 	baseFilled chan struct{}
@@ -400,6 +403,9 @@ func (m *Model) setProfile(id domain.ID, p participant.Profile) {
 		t |= inGroups
 	}
 	m.people.traits[i], m.people.birthYear[i] = t, birthYear
+	if m.batching {
+		return
+	}
 	for l := m.people.lastLink[i]; l != 0; l = m.links.at(l - 1).next {
 		m.recount(m.records.at(m.links.at(l - 1).dialogue))
 	}
@@ -490,7 +496,9 @@ func (m *Model) setAttendance(d *record, a dialogue.Attendance) {
 		i, _ := attendee(a)
 		m.link(i, d.index)
 	}
-	m.recount(d)
+	if !m.batching {
+		m.recount(d)
+	}
 }
 
 // link adds an attendance of person i at dialogue di to the person's
@@ -552,8 +560,12 @@ func dateOfDay(day int32) domain.Date { return domain.DateOf(time.Unix(int64(day
 func (m *Model) index(d *record) {
 	list := m.bySpace[d.spaceID]
 	entry := dated{d.day, d.index}
-	i := sort.Search(len(list), func(i int) bool { return !m.datedBefore(list[i], entry) })
-	m.bySpace[d.spaceID] = slices.Insert(list, i, entry)
+	if m.batching { // sorted once, at the batch's end
+		m.bySpace[d.spaceID] = append(list, entry)
+	} else {
+		i := sort.Search(len(list), func(i int) bool { return !m.datedBefore(list[i], entry) })
+		m.bySpace[d.spaceID] = slices.Insert(list, i, entry)
+	}
 	m.span = [2]int32{min(m.span[0], d.day), max(m.span[1], d.day)}
 }
 

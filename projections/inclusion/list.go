@@ -39,7 +39,7 @@ func (m *Model) Dialogues(q ListQuery) (rows []DialogueRow, more bool) {
 	if limit <= 0 {
 		limit = 50
 	}
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	merge := listMerge{model: m, newest: q.Newest}
 	var after *record
@@ -190,7 +190,7 @@ func (m *Model) row(d *record) DialogueRow {
 
 // Dialogue returns one dialogue, retracted ones included.
 func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	d := m.dialogue(id)
 	if d == nil {
@@ -202,7 +202,7 @@ func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
 // Attended returns the ids of the dialogues a participant attended, not
 // retracted, newest first: their chain of attendances, no scan.
 func (m *Model) Attended(participantID domain.ID) []domain.ID {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	i, ok := m.personIndex[participantID]
 	if !ok {
@@ -229,7 +229,7 @@ func (m *Model) Attended(participantID domain.ID) []domain.ID {
 
 // Space returns one space.
 func (m *Model) Space(id domain.ID) (Space, bool) {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	s, ok := m.spaces[id]
 	if !ok {
@@ -240,7 +240,7 @@ func (m *Model) Space(id domain.ID) (Space, bool) {
 
 // Spaces returns the spaces of a region (every space for ""), by id.
 func (m *Model) Spaces(region string) []Space {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	out := make([]Space, 0, m.countSpaces(region))
 	for _, s := range m.spaceOrder {
@@ -253,7 +253,7 @@ func (m *Model) Spaces(region string) []Space {
 
 // SpaceCount is how many spaces a region has (every space for "").
 func (m *Model) SpaceCount(region string) int {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	return m.countSpaces(region)
 }

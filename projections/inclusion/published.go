@@ -71,7 +71,7 @@ func (m *Model) PublishedEach(ctx context.Context, qs []Query) ([]View, error) {
 			return nil, errors.New("the base table is published by space or region, not by a list of spaces")
 		}
 	}
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	out := make([]View, len(qs))
 	var part tally // each month's sums, read into one place
@@ -289,7 +289,7 @@ func IsWholeYear(from, to domain.Date) bool {
 // base table's). Counted once per year and scope until a dialogue of that
 // year changes.
 func (m *Model) UniqueInYear(spaceID *domain.ID, region string, year int) (count int, key uint32) {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	scope := uniqueScope{region: region, year: year}
 	if spaceID != nil {

@@ -109,7 +109,7 @@ func (m *Model) View(ctx context.Context, q Query) (View, error) {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return View{}, fmt.Errorf("to (%s) is before from (%s)", q.To, q.From)
 	}
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	v := View{From: q.From, To: q.To}
 	if q.SpaceID != nil {
@@ -266,7 +266,7 @@ func bucketPeriod(start int32, b Bucket) Period {
 // by a binary search in each space's list, for pricing a view before it
 // runs.
 func (m *Model) Selected(q Query) int {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	within := func(list []dated) int { return len(m.datedInRange(list, q)) }
 	if q.SpaceID != nil {
@@ -285,7 +285,7 @@ func (m *Model) Selected(q Query) int {
 // none was), kept as dialogues are listed: looked up per request, it
 // must not read every space.
 func (m *Model) Span() (first, last domain.Date) {
-	m.mu.RLock()
+	m.readLock()
 	if m.spanStale {
 		m.mu.RUnlock()
 		m.mu.Lock()
@@ -403,7 +403,7 @@ func (m *Model) ExtentOf(q Query) Extent {
 		all.First, all.Last = m.Span()
 	}
 	var ext Extent
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	var months *monthSums
 	switch {

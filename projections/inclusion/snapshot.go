@@ -17,7 +17,7 @@ import (
 // then dialogues, each list sorted by id so the same events always give
 // the same bytes.
 func (m *Model) Snapshot(out io.Writer) error {
-	m.mu.RLock()
+	m.readLock()
 	defer m.mu.RUnlock()
 	w := binsnap.NewWriter(out)
 	// The dialogues' key sums are worthless under another secret.
@@ -339,14 +339,7 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 			}
 		}
 	}()
-	for _, list := range m.bySpace {
-		slices.SortFunc(list, func(a, b dated) int {
-			if m.datedBefore(a, b) {
-				return -1
-			}
-			return 1
-		})
-	}
+	m.sortLists()
 	if r.Err() == nil && len(m.dialogues) != n {
 		return fmt.Errorf("%w: a dialogue id appears twice", binsnap.ErrCorrupt)
 	}

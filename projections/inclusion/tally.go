@@ -40,7 +40,19 @@ func (c *counts) add(o *counts) {
 // attendees' current profiles, on the dialogue's date: its counts, and
 // the sums of the keys of the records each count counts (its cell keys).
 func (m *Model) recount(d *record) {
-	c, k := counts{dialogues: 1}, counts{}
+	m.moveBase(d, func() { d.share = m.countShare(d) })
+}
+
+// countShare is a dialogue's contribution, counted afresh.
+func (m *Model) countShare(d *record) share {
+	c, k := m.count(d)
+	return m.shareOf(&c, &k)
+}
+
+// count counts a dialogue's attendance: its counts, and the sums of the
+// keys of the records each count counts. It only reads the model.
+func (m *Model) count(d *record) (c, k counts) {
+	c.dialogues = 1
 	on, seed := dateOfDay(d.day), m.seed(d)
 	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
@@ -50,22 +62,37 @@ func (m *Model) recount(d *record) {
 	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
 	countHeadcount(&k, m.keys.headcount(seed, h))
-	m.moveBase(d, func() { d.share = m.shareOf(&c, &k) })
+	return c, k
 }
 
 // shareOf holds counts and their key sums in 32 bits.
 func (m *Model) shareOf(c, k *counts) share {
+	s := measuresOf32(c, k)
+	if groups := groupWords(c, k); groups != nil {
+		s.groups = m.words.Put(groups)
+	}
+	return s
+}
+
+// measuresOf32 is a share without its groups.
+func measuresOf32(c, k *counts) share {
 	var s share
 	values, keys := measuresOf(c), measuresOf(k)
 	for i := range values {
 		s.values[i], s.keys[i] = int32(values[i]), uint32(keys[i])
 	}
+	return s
+}
+
+// groupWords are a share's groups as the words arena holds them: each
+// group's count and key sum, up to the last group counted; nil for none.
+func groupWords(c, k *counts) []uint32 {
 	n := len(c.groups)
 	for n > 0 && c.groups[n-1] == 0 {
 		n--
 	}
 	if n == 0 {
-		return s
+		return nil
 	}
 	groups := make([]uint32, 2*n)
 	for g := range n {
@@ -74,8 +101,7 @@ func (m *Model) shareOf(c, k *counts) share {
 			groups[2*g+1] = uint32(k.groups[g])
 		}
 	}
-	s.groups = m.words.Put(groups)
-	return s
+	return groups
 }
 
 // addShare adds a dialogue's counts (or, keys, its key sums) to a sum.

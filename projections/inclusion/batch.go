@@ -1,0 +1,113 @@
+package inclusion
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// A replay into an empty model (a first start, a rebuild, a past view)
+// applies the whole log before anything is read. Applied one by one,
+// events keep every figure current: a dialogue is counted and its cell
+// republished when it is held, again at each correction, and again
+// whenever one of its attendees' profiles is corrected; its space's list
+// takes it in date order. In a batch, events only record what they say,
+// and EndBatch then counts each dialogue once, sorts the lists and fills
+// the base table, as a restore does. A rebuild at a million events spent
+// most of its time on that repeated work.
+
+// BeginBatch implements projections.Batcher: an empty model defers its
+// counting until EndBatch, or until it is first read. A model that holds
+// dialogues already applies events one by one, as always.
+func (m *Model) BeginBatch() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.batching = m.records.len() == 0
+}
+
+// EndBatch implements projections.Batcher.
+func (m *Model) EndBatch() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.endBatch()
+}
+
+// readLock takes the read lock once a batch's deferred work is done: a
+// read in the middle of a batch is slower, never wrong.
+func (m *Model) readLock() {
+	m.mu.RLock()
+	if !m.batching {
+		return
+	}
+	m.mu.RUnlock()
+	m.mu.Lock()
+	m.endBatch()
+	m.mu.Unlock()
+	m.mu.RLock()
+}
+
+// endBatch counts every dialogue, sorts the spaces' lists and fills the
+// base table. m.mu is held.
+func (m *Model) endBatch() {
+	if !m.batching {
+		return
+	}
+	m.batching = false
+	m.sortLists()
+	m.countAll()
+	m.restoring = true // cells are published once, below
+	for i := range uint32(m.records.len()) {
+		if d := m.records.at(i); !d.retracted {
+			m.enterBase(d, 1)
+			d.inBase = true
+		}
+	}
+	m.restoring = false
+	m.republishAll()
+}
+
+// sortLists puts every space's list in date order, after a batch or a
+// restore appended to them. m.mu is held.
+func (m *Model) sortLists() {
+	for _, list := range m.bySpace {
+		slices.SortFunc(list, func(a, b dated) int {
+			if m.datedBefore(a, b) {
+				return -1
+			}
+			return 1
+		})
+	}
+}
+
+// countAll counts every dialogue, retracted ones too (a snapshot holds
+// every dialogue's counts, and must be the same bytes however the model
+// was made), on every core: counting only reads the model. The groups'
+// counts go into the words arena after, one goroutine putting them.
+// m.mu is held.
+func (m *Model) countAll() {
+	type groupsOf struct {
+		index uint32
+		words []uint32
+	}
+	n, workers := uint32(m.records.len()), uint32(runtime.GOMAXPROCS(0))
+	found := make([][]groupsOf, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := n * w / workers; i < n*(w+1)/workers; i++ {
+				d := m.records.at(i)
+				c, k := m.count(d)
+				d.share = measuresOf32(&c, &k)
+				if words := groupWords(&c, &k); words != nil {
+					found[w] = append(found[w], groupsOf{i, words})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, part := range found {
+		for _, g := range part {
+			m.records.at(g.index).share.groups = m.words.Put(g.words)
+		}
+	}
+}
