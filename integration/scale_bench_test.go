@@ -33,7 +33,9 @@ import (
 //   - the inclusion view of one space and of one region, by month over the
 //     last 12 whole months, through GraphQL as an analyst, an admin and the
 //     region's facilitator, each asked with other dates every time so that
-//     no answer comes from the answer cache: medians in ms;
+//     no answer comes from the answer cache: medians in ms, first just
+//     after the server returned its free memory to the system ("cold"),
+//     then again after a collection has run, as in steady serving;
 //   - a graceful stop (the read models write their snapshots), a restart
 //     from them, measured and queried the same way;
 //   - palabre rebuild of every read model from the log, stopped.
@@ -236,14 +238,14 @@ func newScaleRun(b *testing.B, bin, source string, events int) *scaleRun {
 // phase is what one start of the server measured.
 type phase struct {
 	server               *server
-	ready                time.Duration // from the launch to /readyz
-	cores                float64       // CPU time over wall time until ready
-	peakAtReady, atReady int64         // VmHWM and VmRSS when ready
-	quiet                time.Duration // from ready until the server stopped writing (the codes claimed)
-	peakAtQuiet          int64         // VmHWM then, before any query
-	views                map[string]time.Duration
-	steady, heap, peak   int64         // VmRSS and the live heap after a collection that followed the queries; VmHWM then
-	stopped              time.Duration // from SIGTERM to the exit, the snapshots written
+	ready                time.Duration            // from the launch to /readyz
+	cores                float64                  // CPU time over wall time until ready
+	peakAtReady, atReady int64                    // VmHWM and VmRSS when ready
+	quiet                time.Duration            // from ready until the server stopped writing (the codes claimed)
+	peakAtQuiet          int64                    // VmHWM then, before any query
+	coldViews, views     map[string]time.Duration // asked before the first collection after the memory was returned, and after it
+	steady, heap, peak   int64                    // VmRSS and the live heap after a collection that followed the queries; VmHWM then
+	stopped              time.Duration            // from SIGTERM to the exit, the snapshots written
 }
 
 // serve starts the server on the copy and measures it, from the launch
@@ -264,6 +266,9 @@ func (r *scaleRun) serve(label string) *phase {
 	if r.space == "" {
 		r.space = r.busiestSpace(s)
 	}
+	r.asked = 0 // a restart starts with an empty answer cache
+	p.coldViews = r.askViews(s)
+	r.awaitCollection(s)
 	p.views = r.askViews(s)
 	p.steady, p.heap = r.settle(s)
 	p.peak = peakResident(r.b, pid)
@@ -409,6 +414,26 @@ func (r *scaleRun) askView(s *server, token, query, id string) time.Duration {
 	return took
 }
 
+// awaitCollection asks the space's view, each time as a new query text
+// (so neither its document nor its answer is cached), until the collector
+// has run once. Until then, after the server returned its free memory to
+// the system, every request's allocations fault fresh pages in: the first
+// few hundred requests cost about twice what the next ones do.
+func (r *scaleRun) awaitCollection(s *server) {
+	r.b.Helper()
+	before := len(gcLine.FindAllString(s.logs.String(), -1))
+	vars := map[string]any{"id": r.space, "from": r.periodStart.Format(time.DateOnly), "to": r.periodEnd.Format(time.DateOnly)}
+	query := fmt.Sprintf(viewQuery, "ID!", "spaceId")
+	for i := 0; len(gcLine.FindAllString(s.logs.String(), -1)) == before; i++ {
+		if i == 20_000 {
+			r.b.Fatalf("no collection after %d views:\n%.3000s", i, s.logs)
+		}
+		if a := s.query(r.analyst, fmt.Sprintf("%s # %d", query, i), vars); a.status != 200 || len(a.Errors) > 0 {
+			r.b.Fatalf("-> %d %.1000s", a.status, a.raw)
+		}
+	}
+}
+
 // gcLine is a line of the collector's trace: its number, and the heap
 // before, after and live, in MB (2^20 bytes).
 var gcLine = regexp.MustCompile(`(?m)^gc (\d+) @[0-9.]+s [0-9]+%: .* (\d+)->(\d+)->(\d+) MB`)
@@ -463,6 +488,9 @@ func (p *phase) report(b *testing.B, name string) {
 	b.ReportMetric(float64(p.heap>>20), name+"-heap-MiB")
 	for view, took := range p.views {
 		b.ReportMetric(float64(took.Microseconds())/1000, name+"-"+view+"-12mo-ms")
+	}
+	for view, took := range p.coldViews {
+		b.ReportMetric(float64(took.Microseconds())/1000, name+"-"+view+"-12mo-cold-ms")
 	}
 }
 
