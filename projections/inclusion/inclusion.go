@@ -42,7 +42,9 @@ type Model struct {
 	// spaces for every table does not sort them again.
 	spaceOrder  []*Space
 	people      people
-	personIndex map[domain.ID]uint32
+	// personIDs finds a person's dense index by id, in one cache miss
+	// where a map took two: every attendance applied looks one up.
+	personIDs compact.IDTable
 	// links chain each person's attendances (see people.lastLink), so a
 	// corrected profile recounts exactly the dialogues it touches without
 	// a slice per person.
@@ -304,7 +306,7 @@ func (m *Model) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
-	m.people, m.personIndex, m.links, m.records = people{groups: map[uint32][]uint32{}}, map[domain.ID]uint32{}, column[link]{}, column[record]{}
+	m.people, m.personIDs, m.links, m.records = people{groups: map[uint32][]uint32{}}, compact.IDTable{}, column[link]{}, column[record]{}
 	m.groups, m.groupIndex = nil, map[string]int{}
 	m.dialogues = map[domain.ID]uint32{}
 	m.symbols, m.words, m.packed = newSymbols(), compact.Arena[uint32]{}, compact.Arena[byte]{}
@@ -385,11 +387,11 @@ func (m *Model) Apply(ev projections.Event) error {
 
 // personOf returns a participant's dense index, adding them if new.
 func (m *Model) personOf(id domain.ID) uint32 {
-	i, ok := m.personIndex[id]
-	if !ok {
-		i = m.people.add(id, m.keys.person(id))
-		m.personIndex[id] = i
+	if i, ok := m.personIDs.Find(id); ok {
+		return i
 	}
+	i := m.people.add(id, m.keys.person(id))
+	m.personIDs.Add(id, i)
 	return i
 }
 

@@ -204,7 +204,7 @@ func (m *Model) Dialogue(id domain.ID) (DialogueRow, bool) {
 func (m *Model) Attended(participantID domain.ID) []domain.ID {
 	m.readLock()
 	defer m.mu.RUnlock()
-	i, ok := m.personIndex[participantID]
+	i, ok := m.personIDs.Find(participantID)
 	if !ok {
 		return nil
 	}

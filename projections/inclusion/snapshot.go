@@ -265,12 +265,11 @@ func (m *Model) readSpaces(r *binsnap.Reader) error {
 // gives each its dense index.
 func (m *Model) readPeople(r *binsnap.Reader) error {
 	n := r.Count()
-	m.personIndex = make(map[domain.ID]uint32, min(n, 1<<20)) // a damaged count must not exhaust memory
-	m.people.reserve(min(n, 1<<20))
+	m.people.reserve(min(n, 1<<20)) // a damaged count must not exhaust memory
 	var codes []string
 	for range n {
 		id := domain.ID(r.ID())
-		if _, twice := m.personIndex[id]; twice {
+		if _, twice := m.personIDs.Find(id); twice {
 			return fmt.Errorf("%w: participant %s appears twice", binsnap.ErrCorrupt, id)
 		}
 		i := m.personOf(id)

@@ -101,6 +101,33 @@ func TestAnIndexFindsEveryRecordByItsIDAndNoOther(t *testing.T) {
 	}
 }
 
+func TestAnIDTableFindsEveryIndexByItsIDAndNoOther(t *testing.T) {
+	var x compact.IDTable
+	if _, ok := x.Find(domain.ID{}); ok {
+		t.Fatal("an empty table found an id")
+	}
+	var ids []domain.ID
+	for i := range 100_000 {
+		var id domain.ID
+		id[15], id[14], id[3] = byte(i), byte(i>>8), byte(i>>16) // ids alike but for a few bits
+		ids = append(ids, id)
+		x.Add(id, uint32(i))
+		if got, ok := x.Find(id); !ok || got != uint32(i) { // found at once, through every growth
+			t.Fatalf("id %d just added found at %d, %v", i, got, ok)
+		}
+	}
+	for i, id := range ids {
+		if got, ok := x.Find(id); !ok || got != uint32(i) {
+			t.Fatalf("id %d found at %d, %v", i, got, ok)
+		}
+	}
+	var missing domain.ID
+	missing[0] = 1
+	if _, ok := x.Find(missing); ok || x.Len() != len(ids) {
+		t.Fatalf("found an id never added, or len %d", x.Len())
+	}
+}
+
 func TestListsKeepEachDistinctListOnceAndTheEmptyOneAsNil(t *testing.T) {
 	var l compact.Lists
 	a := l.Of([]string{"women", "youth"})
