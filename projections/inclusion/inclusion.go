@@ -54,7 +54,8 @@ type Model struct {
 	// groups interns excluded-group codes: tallies count them in slices.
 	groups     []string
 	groupIndex map[string]int
-	dialogues  map[domain.ID]uint32 // dense indexes
+	// dialogueIDs find dialogues' dense indexes by id.
+	dialogueIDs compact.IDTable
 	// symbols intern formats, pillars and the details' words; the arenas
 	// hold the dialogues' attendees and groups' counts (words) and packed
 	// details; scratch is where details are packed before they are
@@ -308,7 +309,7 @@ func (m *Model) Reset() {
 	m.spaces, m.spaceOrder = map[domain.ID]*Space{}, nil
 	m.people, m.personIDs, m.links, m.records = people{groups: map[uint32][]uint32{}}, compact.IDTable{}, column[link]{}, column[record]{}
 	m.groups, m.groupIndex = nil, map[string]int{}
-	m.dialogues = map[domain.ID]uint32{}
+	m.dialogueIDs = compact.IDTable{}
 	m.symbols, m.words, m.packed = newSymbols(), compact.Arena[uint32]{}, compact.Arena[byte]{}
 	m.span, m.spanStale = [2]int32{math.MaxInt32, math.MinInt32}, false
 	m.bySpace, m.regionSpaces = map[domain.ID][]dated{}, map[string][]domain.ID{}
@@ -357,7 +358,7 @@ func (m *Model) Apply(ev projections.Event) error {
 		d.id, d.spaceID, d.day, d.format, d.pillar = id, e.SpaceID, dayOf(e.HeldOn), m.symbols.of(e.Format), m.symbols.of(e.Pillar)
 		dd := detailsOf(&e.Record)
 		d.details = m.pack(&dd)
-		m.dialogues[id] = d.index
+		m.dialogueIDs.Put(id, d.index)
 		m.setAttendance(d, e.Attendance)
 		m.index(d)
 	case dialogue.AttendanceCorrected:
@@ -391,7 +392,7 @@ func (m *Model) personOf(id domain.ID) uint32 {
 		return i
 	}
 	i := m.people.add(id, m.keys.person(id))
-	m.personIDs.Add(id, i)
+	m.personIDs.Put(id, i)
 	return i
 }
 
@@ -444,7 +445,7 @@ func (m *Model) add() *record {
 
 // dialogue is the record of a dialogue, nil if none.
 func (m *Model) dialogue(id domain.ID) *record {
-	if i, ok := m.dialogues[id]; ok {
+	if i, ok := m.dialogueIDs.Find(id); ok {
 		return m.records.at(i)
 	}
 	return nil

@@ -87,9 +87,13 @@ func (m *Model) writePeople(w *binsnap.Writer) (rank []uint32) {
 // writeDialogues writes the dialogues sorted by id, their attendees by
 // rank, and returns each dialogue's place in that order by its index.
 func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank []uint32) {
-	dialogues := make([]*record, 0, len(m.dialogues))
-	for _, i := range m.dialogues {
-		dialogues = append(dialogues, m.records.at(i))
+	// A dialogue held twice under one id (never by the deciders) is the
+	// later one.
+	dialogues := make([]*record, 0, m.dialogueIDs.Len())
+	for i := range uint32(m.records.len()) {
+		if d := m.records.at(i); m.dialogue(d.id) == d {
+			dialogues = append(dialogues, d)
+		}
 	}
 	slices.SortFunc(dialogues, func(a, b *record) int { return a.id.Compare(b.id) })
 	dialogueRank = make([]uint32, m.records.len())
@@ -301,7 +305,6 @@ func (m *Model) readPeople(r *binsnap.Reader) error {
 // order, and indexes them by space.
 func (m *Model) readDialogues(r *binsnap.Reader) error {
 	n := r.Count()
-	m.dialogues = make(map[domain.ID]uint32, min(n, 1<<20))
 	for range n {
 		d := m.add()
 		m.readDialogueRecord(r, d)
@@ -309,7 +312,10 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		m.dialogues[d.id] = d.index
+		if _, twice := m.dialogueIDs.Find(d.id); twice {
+			return fmt.Errorf("%w: dialogue %s appears twice", binsnap.ErrCorrupt, d.id)
+		}
+		m.dialogueIDs.Put(d.id, d.index)
 		if err := m.readAttendees(r, d, k); err != nil {
 			return err
 		}
@@ -339,9 +345,6 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 		}
 	}()
 	m.sortLists()
-	if r.Err() == nil && len(m.dialogues) != n {
-		return fmt.Errorf("%w: a dialogue id appears twice", binsnap.ErrCorrupt)
-	}
 	return nil
 }
 

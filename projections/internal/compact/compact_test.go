@@ -111,7 +111,7 @@ func TestAnIDTableFindsEveryIndexByItsIDAndNoOther(t *testing.T) {
 		var id domain.ID
 		id[15], id[14], id[3] = byte(i), byte(i>>8), byte(i>>16) // ids alike but for a few bits
 		ids = append(ids, id)
-		x.Add(id, uint32(i))
+		x.Put(id, uint32(i))
 		if got, ok := x.Find(id); !ok || got != uint32(i) { // found at once, through every growth
 			t.Fatalf("id %d just added found at %d, %v", i, got, ok)
 		}
@@ -125,6 +125,10 @@ func TestAnIDTableFindsEveryIndexByItsIDAndNoOther(t *testing.T) {
 	missing[0] = 1
 	if _, ok := x.Find(missing); ok || x.Len() != len(ids) {
 		t.Fatalf("found an id never added, or len %d", x.Len())
+	}
+	x.Put(ids[7], 1_000_000) // filed again: replaced, not added
+	if got, _ := x.Find(ids[7]); got != 1_000_000 || x.Len() != len(ids) {
+		t.Fatalf("an id filed again is found at %d, len %d", got, x.Len())
 	}
 }
 

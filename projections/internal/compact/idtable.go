@@ -35,8 +35,17 @@ func (t *IDTable) Find(id domain.ID) (uint32, bool) {
 	}
 }
 
-// Add files index i under id, which must not be filed already.
-func (t *IDTable) Add(id domain.ID, i uint32) {
+// Put files index i under id, in place of any index filed under it.
+func (t *IDTable) Put(id domain.ID, i uint32) {
+	if t.n > 0 {
+		mask := uint64(len(t.slots) - 1)
+		for at := HashID(id) & mask; t.slots[at].index != 0; at = (at + 1) & mask {
+			if t.slots[at].id == id {
+				t.slots[at].index = i + 1
+				return
+			}
+		}
+	}
 	if (t.n+1)*4 > len(t.slots)*3 { // at most three quarters full
 		old := t.slots
 		t.slots = make([]idSlot, max(64, 2*len(old)))
