@@ -36,7 +36,7 @@ func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
 		body, ok = s.deps.Publication(name)
 	}
 	if !ok {
-		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such file in the publication"}))
+		writeJSON(w, http.StatusNotFound, errorBody(notFoundIn(readerLanguage(r), "no such file in the publication")))
 		return
 	}
 	h := w.Header()

@@ -167,7 +167,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveReady(w, s.operator(r))
 	case s.serveApp(w, r):
 	default:
-		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such path; the API is at /graphql"}))
+		writeJSON(w, http.StatusNotFound, errorBody(notFoundIn(readerLanguage(r), "no such path; the API is at /graphql")))
 	}
 }
 
@@ -236,7 +236,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		x.fail(status, problem)
 		return
 	}
-	doc, err := s.document(req.Query)
+	doc, err := s.document(req.Query, readerLanguage(r))
 	if err != nil {
 		var c *coded
 		errors.As(err, &c)
@@ -262,7 +262,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "mutations are POST only"})
+		x.fail(http.StatusMethodNotAllowed, badInputIn(readerLanguage(r), "", "mutations are POST only"))
 		return
 	}
 	s.answer(x, r, principal, req, doc, op)
@@ -346,7 +346,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	}
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
-	result.Errors = s.clientErrors(x.log, x.id, result.Errors, failed)
+	result.Errors = s.clientErrors(x.log, x.id, rq.language, result.Errors, failed)
 	status := http.StatusOK
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
@@ -430,7 +430,9 @@ func (x *exchange) refusedToken(why string) {
 // participant's name.
 func (x *exchange) fail(status int, c *coded) {
 	x.log.Info().Int("status", status).Str("code", c.Code).Str("field", c.Field).Msg("request refused")
-	writeJSON(x.w, status, errorBody(c))
+	said := *c // c may be shared (read.ErrNotFound)
+	said.Message = c.In(readerLanguage(x.r))
+	writeJSON(x.w, status, errorBody(&said))
 }
 
 func (x *exchange) unauthenticated(err error) {
@@ -579,7 +581,7 @@ func rootIntrospection(set *ast.SelectionSet) bool {
 
 // document parses, checks the limits and validates a query, once per
 // query text.
-func (s *Server) document(query string) (*ast.Document, error) {
+func (s *Server) document(query, language string) (*ast.Document, error) {
 	if doc, ok := s.cache.get(query); ok {
 		return doc, nil
 	}
@@ -587,7 +589,11 @@ func (s *Server) document(query string) (*ast.Document, error) {
 	if err != nil {
 		var le *limits.Error
 		errors.As(err, &le)
-		return nil, &coded{Code: CodeBadUserInput, Message: le.Message}
+		message := le.Message // a syntax error is the parser's own English
+		if le.Template != "" {
+			message = read.Say(language, le.Template, le.Args...)
+		}
+		return nil, &coded{Code: CodeBadUserInput, Message: message}
 	}
 	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
 		msgs := make([]string, len(v.Errors))
@@ -619,14 +625,18 @@ func operationOf(doc *ast.Document, name string) *ast.OperationDefinition {
 	return found
 }
 
-// clientErrors keeps coded errors as they are, gives graphql-go's own
-// errors about the request a BAD_USER_INPUT code, and replaces anything
-// else — a panic, a bug — with INTERNAL, logging the original. Every
-// INTERNAL error carries the request id that finds its details in the log.
-func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
+// clientErrors keeps coded errors, said in the reader's language, gives
+// graphql-go's own errors about the request a BAD_USER_INPUT code, and
+// replaces anything else — a panic, a bug — with INTERNAL, logging the
+// original. Every INTERNAL error carries the request id that finds its
+// details in the log.
+func (s *Server) clientErrors(log zerolog.Logger, requestID, language string, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
 	for i, e := range errs {
 		switch _, coded := e.Extensions["code"]; {
 		case coded:
+			if c := codedOf(e); c != nil {
+				errs[i].Message = c.In(language)
+			}
 		case requestError && e.Path == nil: // about the variables, not from a resolver
 			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
 		default:
@@ -641,6 +651,18 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 		}
 	}
 	return errs
+}
+
+// codedOf is the error a resolver returned, if it is one a client may
+// read; graphql-go wraps it.
+func codedOf(e gqlerrors.FormattedError) *coded {
+	var c *coded
+	if located, ok := e.OriginalError().(*gqlerrors.Error); ok && located.OriginalError != nil {
+		errors.As(located.OriginalError, &c)
+		return c
+	}
+	errors.As(e.OriginalError(), &c)
+	return c
 }
 
 // serveBackup streams a hot backup of the store to an admin.

@@ -1,0 +1,86 @@
+package graphql_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// getIn sends a GET with a token, in a language, and returns the status
+// and the body.
+func (e *env) getIn(language, token, path string) (int, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.server.URL+path, nil)
+	req.Header.Set("Accept-Language", language)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// The doors' own refusals — a path or an object not found, a mutation
+// by GET, the query limits, a page too long, an export's filters and
+// separator — are said in the reader's language, as a refused command
+// is.
+func TestTheDoorsRefusalsAreSaidInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	deep := "{ " + strings.Repeat("a { ", 13) + "b" + strings.Repeat(" }", 13) + " }"
+	aliases := "{ "
+	for i := range 31 {
+		aliases += "a" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + ": __typename "
+	}
+	aliases += "}"
+	for _, c := range []struct {
+		name, method, path string
+		status             int
+		words              map[string]string
+	}{
+		{"an unknown path", "GET", "/nowhere", 404, map[string]string{"fr": "chemin inconnu", "en": "no such path"}},
+		{"a mutation by GET", "GET", "/graphql?query=" + url.QueryEscape(`mutation { revokeToken(commandId: "x", id: "x") { id } }`), 405,
+			map[string]string{"fr": "les mutations se font en POST seulement", "en": "mutations are POST only"}},
+		{"an object not found", "POST", `{ node(id: "01J00000000000000000000000") { id } }`, 200, map[string]string{"fr": `"introuvable"`, "en": `"not found"`}},
+		{"a query too deep", "POST", deep, 400, map[string]string{"fr": "la limite est 12", "en": "the limit is 12"}},
+		{"too many aliases", "POST", aliases, 400, map[string]string{"fr": "31 alias", "en": "31 aliases"}},
+		{"a page too long", "POST", `{ stakeholders(first: 1000) { edges { node { id } } } }`, 400, map[string]string{"fr": "doit être entre 0 et 100, pas 1000", "en": "must be between 0 and 100, not 1000"}},
+		{"an unknown export", "GET", "/export/nothing.csv", 404, map[string]string{"fr": "export inconnu", "en": "no such export"}},
+		{"an export's unknown filter", "GET", "/export/dialogues.csv?colour=red", 400, map[string]string{"fr": "colour n’est pas un filtre de cet export", "en": "colour is not a filter of this export"}},
+	} {
+		for lang, words := range c.words {
+			status, body := 0, ""
+			if c.method == "GET" {
+				status, body = e.getIn(lang, e.admin, c.path)
+			} else {
+				r := e.doIn(lang, e.admin, c.path, nil)
+				status, body = r.Status, r.raw
+			}
+			if status != c.status || !strings.Contains(body, words) {
+				t.Errorf("%s, in %s: %d %s, want %d saying %q", c.name, lang, status, body, c.status, words)
+			}
+		}
+	}
+}
+
+// An export's sep is comma or semicolon: another is refused, naming sep
+// and the values it takes, where it was once taken for a comma.
+func TestAnExportRefusesAnUnknownSeparator(t *testing.T) {
+	e := newEnv(t)
+	for lang, words := range map[string]string{"fr": `\"tab\" n’est pas un séparateur : sep prend comma or semicolon`, "en": `\"tab\" is not a separator: sep takes comma or semicolon`} {
+		status, body := e.getIn(lang, e.admin, "/export/dialogues.csv?sep=tab")
+		if status != 400 || !strings.Contains(body, `"field":"sep"`) || !strings.Contains(body, words) {
+			t.Errorf("sep=tab, in %s: %d %s, want 400 naming sep and saying %s", lang, status, body, words)
+		}
+	}
+	for _, sep := range []string{"comma", "semicolon"} {
+		if status, body := e.getIn("fr", e.admin, "/export/dialogues.csv?sep="+sep); status != 200 {
+			t.Errorf("sep=%s: %d %s, want 200", sep, status, body)
+		}
+	}
+}
