@@ -22,6 +22,17 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Harvest:
+			c.Region = region
+			return c
+		case Revise:
+			c.Region = region
+			return c
+		}
+		return c
+	},
 	Summaries: map[string]string{"OutcomeHarvested": "Outcome harvested", "OutcomeRevised": "Outcome revised",
 		"OutcomeMarkedPublic": "Publication mark set", "OutcomeSubstantiationRequested": "Substantiation requested",
 		"OutcomeSubstantiationRecorded": "Substantiation recorded", "OutcomeVerifierErased": "Verifier erased"},

@@ -24,6 +24,17 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Enrol:
+			c.Region = region
+			return c
+		case CorrectProfile:
+			c.Region = region
+			return c
+		}
+		return c
+	},
 	// A correction's summary says the profile changed, never to what.
 	Summaries: map[string]string{"ParticipantEnrolled": "Participant enrolled", "ParticipantProfileCorrected": "Profile corrected",
 		"ParticipantErased": "Participant erased (name and phone destroyed)", "ParticipantCodeClaimed": "Code claimed"},

@@ -21,6 +21,17 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Establish:
+			c.Region = region
+			return c
+		case ChangeDetails:
+			c.Region = region
+			return c
+		}
+		return c
+	},
 	Summaries: map[string]string{"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed",
 		"SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed"},
 	On: func(e Event) domain.Date {

@@ -22,6 +22,17 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Register:
+			c.Region = region
+			return c
+		case ChangeDetails:
+			c.Region = region
+			return c
+		}
+		return c
+	},
 	Summaries: map[string]string{"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed"},
 	Vocabularies: []domain.Vocabulary{
 		{Name: "StakeholderType", Codes: Types, Labels: map[string]domain.Label{
