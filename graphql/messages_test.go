@@ -59,7 +59,7 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 		})
 		return nil
 	}
-	for _, dir := range []string{"../events/domain", "../events/imports", "../core/policy", "../core/read", "."} {
+	for _, dir := range []string{"../events/domain", "../events/imports", "../core/access", "../core/policy", "../core/read", "."} {
 		if err := filepath.WalkDir(dir, walk); err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	gql "github.com/graphql-go/graphql"
@@ -190,11 +190,10 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 			n.Regions = append(n.Regions, fmt.Sprint(r))
 		}
 	}
-	if err := n.Check(b.deps.Handler.Reference()); err != nil {
-		field, _, _ := strings.Cut(err.Error(), ":")
-		return nil, badInput(field, "%v", err)
-	}
 	tok, secret, err := b.deps.Tokens.Create(p.Context, n)
+	if problems := (*domain.Problems)(nil); errors.As(err, &problems) {
+		return nil, refusalAt("", tokenArguments(*problems), requestOf(p.Context).language)
+	}
 	if errors.Is(err, access.ErrCommandIDReused) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
 	}
@@ -210,6 +209,19 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	}
 	b.audit(p.Context, "createToken", tok.ID, "ok")
 	return tokenCreated{tok, secret}, nil
+}
+
+// tokenArguments are a new token's problems (access.NewToken.Check, which
+// names the command line's flags) named by createToken's arguments.
+func tokenArguments(problems domain.Problems) domain.Problems {
+	out := slices.Clone(problems)
+	for i, p := range out {
+		out[i].Field = map[string]string{"region": "regions", "expires": "expiresInDays"}[p.Field]
+		if out[i].Field == "" {
+			out[i].Field = p.Field
+		}
+	}
+	return out
 }
 
 // tokenExists tells a retry that came too late for the secret what to do.

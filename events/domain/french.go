@@ -185,6 +185,13 @@ var frenchReasons = map[string]string{
 	"%q is not a separator: sep takes %s": "%q n’est pas un séparateur : sep prend %s",
 	"%q is not a language: lang takes %s": "%q n’est pas une langue : lang prend %s",
 	"this export would hold more than %d rows, the most one export holds: narrow it with its filters (a region, a space, from and to)": "cet export compterait plus de %d lignes, le maximum d’un export : resserrez-le avec ses filtres (une région, un espace, from et to)",
+	// A new token's problems (access.NewToken.Check).
+	"must be one of facilitator, advocacy, analyst, admin, not %q": "doit être facilitator, advocacy, analyst ou admin, pas %q",
+	"a facilitator needs at least one region":                      "un·e facilitateur·rice a besoin d’au moins une région",
+	"%q is named twice":                       "%q est nommée deux fois",
+	"only facilitators are scoped to regions": "seuls les jetons de facilitation sont limités à des régions",
+	"must be between a minute and five years": "doit être entre une minute et cinq ans",
+	"no control or invisible characters (a subject is printed on the administrators' terminals and screens)": "pas de caractère de contrôle ou invisible (le sujet s’affiche sur les terminaux et écrans des administrateur·rices)",
 	// The query limits (graphql/limits).
 	"the query nests brackets more than %d deep":                                                                                        "la requête imbrique des accolades ou crochets sur plus de %d niveaux",
 	"fragment %q spreads itself, directly or through other fragments":                                                                   "le fragment %q s’inclut lui-même, directement ou par d’autres fragments",
