@@ -84,3 +84,15 @@ func TestAnExportRefusesAnUnknownSeparator(t *testing.T) {
 		}
 	}
 }
+
+// An upload of a file type palabre does not read is refused naming the
+// file field, in the reader's language (the web app sends fr).
+func TestAnImportOfAnUnknownFileTypeIsRefusedInFrench(t *testing.T) {
+	e := newEnv(t)
+	status, out := e.upload(e.admin, "compte-rendu.pdf", []byte("%PDF-1.4"), true)
+	ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
+	message, _ := get(out, "errors", 0, "message").(string)
+	if status != 400 || ext["field"] != "file" || !strings.Contains(message, `"compte-rendu.pdf" n’est pas un export que palabre lit`) {
+		t.Errorf("a .pdf uploaded: %d %v, want 400 naming file in French", status, out)
+	}
+}

@@ -97,6 +97,7 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		out.Counts = map[imports.Outcome]int{}
 	}
 	var limit *imports.LimitError
+	var refused *domain.Problems
 	switch u, isUnavailable := unavailable(err); {
 	case errors.As(err, &limit) && limit.Limit == imports.LimitDeadline:
 		out.Stopped = &uploadStop{Limit: limit.Limit, Message: limit.In(language)}
@@ -114,6 +115,9 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, commands.ErrNoCodeKey):
 		x.log.Error().Err(err).Msg("an import cannot be planned")
 		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	case errors.As(err, &refused) && report.Counts == nil: // a file type palabre does not read
+		x.fail(http.StatusBadRequest, refusalAt("", *refused, language).(*coded))
 		return
 	case err != nil && report.Counts == nil: // the file is not an export palabre reads
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
