@@ -96,3 +96,38 @@ func TestAnImportOfAnUnknownFileTypeIsRefusedInFrench(t *testing.T) {
 		t.Errorf("a .pdf uploaded: %d %v, want 400 naming file in French", status, out)
 	}
 }
+
+// A date or an enum value a person types wrong, in an argument, a
+// variable or an export's filter, is refused naming it, in the reader's
+// language: palabre checks them before graphql-go, whose words are
+// English only.
+func TestATypedDateOrEnumValueIsRefusedInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, query, field string
+		vars               map[string]any
+		words              map[string]string
+	}{
+		{"a date argument", `{ inclusion(region: "gao", from: "2024-13-01") { total { dialogues } } }`, "from", nil,
+			map[string]string{"fr": `\"2024-13-01\" n’est pas une date (AAAA-MM-JJ)`, "en": `\"2024-13-01\" is not a date (YYYY-MM-DD)`}},
+		{"an enum argument", `{ inclusion(region: "gao", bucket: WEEK) { total { dialogues } } }`, "bucket", nil,
+			map[string]string{"fr": `\"WEEK\" n’est pas l’une des valeurs MONTH, NONE, QUARTER, YEAR`, "en": `\"WEEK\" is not one of MONTH, NONE, QUARTER, YEAR`}},
+		{"a date inside an input", `mutation { establishSpace(commandId: "01J00000000000000000000000", input: {name: "C", kind: OTHER, region: "gao", pillar: SECURITY, establishedOn: "10/01/2025"}) { id } }`, "input.establishedOn", nil,
+			map[string]string{"fr": `\"10/01/2025\" n’est pas une date`, "en": `\"10/01/2025\" is not a date`}},
+		{"a date variable", `query($d: Date) { inclusion(region: "gao", from: $d) { total { dialogues } } }`, "d", map[string]any{"d": "demain"},
+			map[string]string{"fr": `\"demain\" n’est pas une date`, "en": `\"demain\" is not a date`}},
+		{"an enum variable", `query($b: Bucket) { inclusion(region: "gao", bucket: $b) { total { dialogues } } }`, "b", map[string]any{"b": "month"},
+			map[string]string{"fr": `\"month\" n’est pas l’une des valeurs`, "en": `\"month\" is not one of`}},
+	} {
+		for lang, words := range c.words {
+			r := e.doIn(lang, e.admin, c.query, c.vars)
+			if r.Status != 400 || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"`+c.field+`"`) || !strings.Contains(r.raw, words) {
+				t.Errorf("%s, in %s: %d %s, want 400 naming %s and saying %s", c.name, lang, r.Status, r.raw, c.field, words)
+			}
+		}
+	}
+	status, body := e.getIn("fr", e.admin, "/export/dialogues.csv?from=2024-02-30")
+	if status != 400 || !strings.Contains(body, `"field":"from"`) || !strings.Contains(body, "n’est pas une date") {
+		t.Errorf("an export from 2024-02-30: %d %s, want from refused in French", status, body)
+	}
+}

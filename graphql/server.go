@@ -371,11 +371,15 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	writeBody(w, status, body)
 }
 
-// execute runs an operation for a request through the limits every
-// transport shares: the cost budget, one of the token's execution slots,
+// execute runs an operation for a request through the checks and limits
+// every transport shares: its variables' dates and enums
+// (variableProblems), the cost budget, one of the token's execution slots,
 // and the deadline. Returns a *coded error for a request over the budget
 // and errTimeout when the deadline passed.
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
+	if problems := s.variableProblems(op, vars); len(problems) > 0 {
+		return nil, refusalAt("", problems, rq.language)
+	}
 	cost, err := s.cost(doc, op, vars, read.Viewer{Principal: rq.principal, Language: rq.language})
 	if err == nil && cost > int64(s.opts.Budget) {
 		err = read.BadInputIn(rq.language, "query", "this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)
@@ -594,6 +598,9 @@ func (s *Server) document(query, language string) (*ast.Document, error) {
 			message = read.Say(language, le.Template, le.Args...)
 		}
 		return nil, &coded{Code: CodeBadUserInput, Message: message}
+	}
+	if problems := s.argumentProblems(doc); len(problems) > 0 {
+		return nil, refusalAt("", problems, language)
 	}
 	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
 		msgs := make([]string, len(v.Errors))
