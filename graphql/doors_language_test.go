@@ -131,3 +131,20 @@ func TestATypedDateOrEnumValueIsRefusedInTheReadersLanguage(t *testing.T) {
 		t.Errorf("an export from 2024-02-30: %d %s, want from refused in French", status, body)
 	}
 }
+
+// A change's summary is said in the reader's language; an answer kept for
+// one language is never served to a reader of the other.
+func TestAChangesSummaryIsSaidInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	space := e.must(e.admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: OTHER, region: "gao", pillar: SECURITY, establishedOn: "2025-01-10"}) { id } }`,
+		map[string]any{"c": newID()})
+	query := `query($id: ID!) { space(id: $id) { changes { summary } } }`
+	vars := map[string]any{"id": get(space, "establishSpace", "id")}
+	for _, lang := range []string{"en", "fr", "en", "fr"} { // the second of each may be a kept answer
+		want := map[string]string{"en": "Space established", "fr": "Espace créé"}[lang]
+		r := e.doIn(lang, e.admin, query, vars)
+		if got := get(r.Data, "space", "changes", 0, "summary"); got != want {
+			t.Errorf("in %s: %s, want %q", lang, r.raw, want)
+		}
+	}
+}

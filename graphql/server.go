@@ -331,7 +331,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	var answerKey string
 	version := s.deps.Runner.Version()
 	if op.Operation == ast.OperationTypeQuery && version%2 == 0 && read.SeesEveryRegion(principal) {
-		answerKey = s.answerKey(principal, req, version)
+		answerKey = s.answerKey(principal, readerLanguage(r), req, version)
 		if body, ok := s.answers.get(answerKey); ok {
 			writeBody(w, http.StatusOK, body)
 			return
@@ -767,12 +767,13 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 }
 
 // answerKey identifies an answer: the token (answers depend on who asks),
-// the operation and its variables, the read models' version, and the day
-// ("overdue" changes at midnight).
-func (s *Server) answerKey(p access.Principal, req gqlRequest, version uint64) string {
+// the reader's language (a change's summary is said in it), the operation
+// and its variables, the read models' version, and the day ("overdue"
+// changes at midnight).
+func (s *Server) answerKey(p access.Principal, language string, req gqlRequest, version uint64) string {
 	vars, _ := json.Marshal(req.Variables) // map keys come sorted
 	// The tokens' version too: the list of tokens changes without an event.
-	return strings.Join([]string{p.TokenID, strconv.FormatBool(p.Session), req.OperationName, req.Query, string(vars),
+	return strings.Join([]string{p.TokenID, strconv.FormatBool(p.Session), language, req.OperationName, req.Query, string(vars),
 		strconv.FormatUint(version, 10), strconv.FormatUint(s.deps.Tokens.Version(), 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
 }
 

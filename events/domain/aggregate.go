@@ -50,9 +50,10 @@ type Aggregate[S any, C any, E Event] struct {
 	// puts a region itself.
 	Place func(C, string) C
 
-	// Summaries say in a line what each event type means, by its name:
-	// a history shows them. Never a value, which could hold a name.
-	Summaries map[string]string
+	// Summaries say in a line what each event type means, by its name,
+	// in French and English: a history shows them in its reader's
+	// language. Never a value, which could hold a name.
+	Summaries map[string]Label
 	// On is the business date an event is about, zero for none; nil when
 	// no event has one.
 	On func(E) Date
@@ -111,7 +112,7 @@ type Description struct {
 	Upcasters    []Upcaster
 	Commands     []string // their names
 	Creation     string
-	Summaries    map[string]string
+	Summaries    map[string]Label
 	Vocabularies []Vocabulary
 }
 
@@ -353,7 +354,7 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	names := map[string]bool{}
 	for _, t := range a.Events {
 		names[t.Name] = true
-		need(a.Summaries[t.Name] != "", "a summary of %s", t.Name)
+		need(a.Summaries[t.Name].French() != "" && a.Summaries[t.Name].English() != "", "a summary of %s in French and English", t.Name)
 		for from := 1; from < t.Version; from++ {
 			need(slices.ContainsFunc(a.Upcasters, func(u Upcaster) bool { return u.Type == t.Name && u.From == from }),
 				"an upcaster of %s from version %d", t.Name, from)

@@ -32,8 +32,8 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return c
 	},
-	Summaries: map[string]string{"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed",
-		"SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed"},
+	Summaries: map[string]domain.Label{"SpaceEstablished": {"Espace créé", "Space established"}, "SpaceDetailsChanged": {"Détails modifiés", "Details changed"},
+		"SpaceTargetsSet": {"Cibles fixées", "Targets set"}, "SpaceClosed": {"Espace fermé", "Space closed"}},
 	On: func(e Event) domain.Date {
 		switch e := e.(type) {
 		case Established:

@@ -33,7 +33,7 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return c
 	},
-	Summaries: map[string]string{"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed"},
+	Summaries: map[string]domain.Label{"StakeholderRegistered": {"Partie prenante enregistrée", "Stakeholder registered"}, "StakeholderDetailsChanged": {"Détails modifiés", "Details changed"}},
 	Vocabularies: []domain.Vocabulary{
 		{Name: "StakeholderType", Codes: Types, Labels: map[string]domain.Label{
 			"governor": {"Gouverneur", "Governor"}, "prefect": {"Préfet", "Prefect"}, "sub-prefect": {"Sous-préfet", "Sub-prefect"},
