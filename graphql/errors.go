@@ -19,16 +19,21 @@ const (
 // coded is an error a client may read (read.Error).
 type coded = read.Error
 
-// badInputIn is a door's refusal of its own input in the reader's
-// language, through the one catalogue (read.BadInputIn).
+// refusalIn is a door's own refusal in the reader's language, through
+// the one catalogue (read.Say).
+func refusalIn(language, code, field, format string, args ...any) *coded {
+	return &coded{Code: code, Field: field, Message: read.Say(language, format, args...)}
+}
+
+// badInputIn refuses a door's own input in the reader's language.
 func badInputIn(language, field, format string, args ...any) *coded {
-	return read.BadInputIn(language, field, format, args...).(*coded)
+	return refusalIn(language, CodeBadUserInput, field, format, args...)
 }
 
 // notFoundIn answers a path or file a door does not have, in the
 // reader's language.
 func notFoundIn(language, format string, args ...any) *coded {
-	return &coded{Code: CodeNotFound, Message: read.Say(language, format, args...)}
+	return refusalIn(language, CodeNotFound, "", format, args...)
 }
 
 var (

@@ -71,4 +71,4 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 
 // formatArgument is, for each function that says a reason in the reader's
 // language, the position of its format.
-var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1, "badInputIn": 2, "notFoundIn": 1, "BadInput": 1, "badInput": 1, "overLimit": 1}
+var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1, "badInputIn": 2, "notFoundIn": 1, "refusalIn": 3, "BadInput": 1, "badInput": 1, "overLimit": 1}

@@ -195,7 +195,7 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 		return nil, refusalAt("", tokenArguments(*problems), requestOf(p.Context).language)
 	}
 	if errors.Is(err, access.ErrCommandIDReused) {
-		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
+		return nil, refusalIn(requestOf(p.Context).language, CodeConflict, "commandId", "this commandId was already used for a different command; make a new one")
 	}
 	if errors.Is(err, access.ErrTokenExists) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: tokenExists(tok.ID, requestOf(p.Context).language)}
@@ -372,9 +372,9 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.As(err, &problems) && len(*problems) > 0:
 		return refusal(*problems, requestOf(ctx).language)
 	case errors.Is(err, commands.ErrCommandIDReused):
-		return &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
+		return refusalIn(requestOf(ctx).language, CodeConflict, "commandId", "this commandId was already used for a different command; make a new one")
 	case errors.Is(err, commands.ErrConflict):
-		return &coded{Code: CodeConflict, Message: "the object kept changing while this command was applied; try again with the same commandId"}
+		return refusalIn(requestOf(ctx).language, CodeConflict, "", "the object kept changing while this command was applied; try again with the same commandId")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return errTimeout
 	}

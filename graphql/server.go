@@ -257,7 +257,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 
 	op := operationOf(doc, req.OperationName)
 	if op == nil {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "operationName", Message: "no such operation in the document"})
+		x.fail(http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "operationName", "no such operation in the document"))
 		return
 	}
 	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
@@ -279,7 +279,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"}
+				return req, http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "variables", "variables must be a JSON object")
 			}
 		}
 	case http.MethodPost:
@@ -288,10 +288,10 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		return req, http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"}
+		return req, http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use POST, or GET for queries")
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"}
+		return req, http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "query", "query is required")
 	}
 	return req, http.StatusOK, nil
 }
@@ -300,7 +300,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 // into req.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlRequest) (int, *coded) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-		return http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"}
+		return http.StatusUnsupportedMediaType, refusalIn(readerLanguage(r), CodeBadUserInput, "", "send the request as application/json")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
 	if err != nil {
@@ -308,15 +308,15 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlReques
 		if errors.As(err, &tooBig) {
 			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: read.Say(readerLanguage(r), "the request body is over the limit of %s", byteSize(s.opts.MaxBody))}
 		}
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "the request body could not be read")
 	}
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "batched requests are not accepted; send one operation per request")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(req); err != nil || dec.More() {
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "the body must be one JSON object with query, and optionally variables and operationName")
 	}
 	req.Variables = numbersToGo(req.Variables).(map[string]any)
 	return http.StatusOK, nil
@@ -457,15 +457,16 @@ func (x *exchange) unauthenticated(err error) {
 		x.refusedToken(err.Error())
 	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
+	language := readerLanguage(x.r)
+	refusal := refusalIn(language, CodeUnauthenticated, "", "send a valid token: Authorization: Bearer plb_…")
 	switch {
 	case errors.Is(err, errNoCSRF):
-		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
+		refusal = refusalIn(language, CodeUnauthenticated, "", "a request signed in by the session cookie must carry the header %s: 1", csrfHeader)
 	case errors.Is(err, access.ErrRevoked):
-		// The web app wipes the device on this answer.
-		msg, field = "this token was revoked: ask an admin for a new one", "revoked"
+		// The web app wipes the device on this answer, by its field.
+		refusal = refusalIn(language, CodeUnauthenticated, "revoked", "this token was revoked: ask an admin for a new one")
 	}
-	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: field, Message: msg})
+	x.fail(http.StatusUnauthorized, refusal)
 }
 
 // forbidden refuses a request the write policy refuses (403), in the
@@ -506,7 +507,9 @@ func (x *exchange) refused(err error) bool {
 	case errors.Is(err, errTimeout):
 		// Its own log line, with the request id that the answer carries.
 		x.log.Warn().Str("code", CodeTimeout).Dur("timeout", x.s.opts.RequestTimeout).Msg("request ran out of time")
-		body := errorBody(errTimeout)
+		timeout := *errTimeout
+		timeout.Message = errTimeout.In(readerLanguage(x.r))
+		body := errorBody(&timeout)
 		body.Errors[0].Extensions["requestId"] = x.id
 		writeJSON(x.w, http.StatusServiceUnavailable, body)
 	case errors.As(err, &c):
@@ -648,7 +651,7 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID, language string, er
 			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
 		default:
 			log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
-			errs[i].Message = errInternal.Message
+			errs[i].Message = errInternal.In(language)
 			errs[i].Extensions = map[string]any{"code": CodeInternal}
 		}
 		if errs[i].Extensions["code"] == CodeInternal {
@@ -718,7 +721,7 @@ func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op polic
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use GET"))
 		return
 	}
 	w.Header().Set("Content-Type", contentType)

@@ -67,7 +67,7 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "POST the export as multipart/form-data, in the part named file"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "POST the export as multipart/form-data, in the part named file"))
 		return
 	}
 	who, ok := x.admitted(r, policy.Import)
@@ -157,7 +157,7 @@ type upload struct {
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, language string) (upload, *coded) {
 	var up upload
 	maxFile := s.importer.Limits().FileBytes
-	sendIt := &coded{Code: CodeBadUserInput, Field: "file", Message: "send the export (.xlsx, .csv or ODK Central's .zip) in the part named file, as multipart/form-data"}
+	sendIt := refusalIn(language, CodeBadUserInput, "file", "send the export (.xlsx, .csv or ODK Central's .zip) in the part named file, as multipart/form-data")
 	r.Body = http.MaxBytesReader(w, r.Body, maxFile+maxMapping+64<<10)
 	parts, err := r.MultipartReader()
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, language str
 		case "mapping":
 			b, err := io.ReadAll(io.LimitReader(part, maxMapping+1))
 			if err != nil || len(b) > maxMapping {
-				return up, &coded{Code: CodeBadUserInput, Field: "mapping", Message: "the mapping is at most 1 MB"}
+				return up, refusalIn(language, CodeBadUserInput, "mapping", "the mapping is at most 1 MB")
 			}
 			if up.mapping, err = imports.ParseMapping(b); err != nil {
 				return up, &coded{Code: CodeBadUserInput, Field: "mapping", Message: err.Error()}

@@ -103,7 +103,13 @@ func Say(language, format string, args ...any) string {
 // ErrNotFound is the one answer for an object that does not exist and for
 // one the viewer may not see: a facilitator cannot tell them apart.
 // A door says it in its reader's language (In).
-var ErrNotFound = &Error{Code: CodeNotFound, Message: "not found", template: "not found"}
+var ErrNotFound = said(CodeNotFound, "not found")
+
+// said is an error made once for every reader, which a door says in its
+// reader's language (In).
+func said(code, message string) *Error {
+	return &Error{Code: code, Message: message, template: message}
+}
 
 // Must refuses a viewer whose role lacks a capability, in the viewer's
 // language, with the words the write policy uses.
@@ -121,10 +127,10 @@ func forbidden(v Viewer, format string, args ...any) error {
 }
 
 // ErrTimeout answers work whose deadline passed: it stops with the answer.
-var ErrTimeout = &Error{Code: CodeTimeout, Message: "the request ran out of time and was stopped; ask for less, or try again (a mutation with the same commandId is safe to retry)"}
+var ErrTimeout = said(CodeTimeout, "the request ran out of time and was stopped; ask for less, or try again (a mutation with the same commandId is safe to retry)")
 
 // ErrInternal hides the cause; the cause goes to the log with the request id.
-var ErrInternal = &Error{Code: CodeInternal, Message: "internal error; the server log has the details under this request's id"}
+var ErrInternal = said(CodeInternal, "internal error; the server log has the details under this request's id")
 
 // Unavailable is the client's answer for a store that cannot serve now:
 // its reason, whether anything was saved, and when to try again.
