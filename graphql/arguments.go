@@ -3,6 +3,7 @@ package graphql
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	gql "github.com/graphql-go/graphql"
@@ -101,31 +102,60 @@ func inputProblems(p *domain.Problems, field string, t gql.Input, v any) {
 			}
 		}
 	case *gql.Scalar:
-		if s, ok := v.(string); ok && t == dateType && t.ParseValue(s) == nil {
-			p.Add(field, "%q is not a date (YYYY-MM-DD)", s)
+		if text, _, ok := textOf(v); ok && t == dateType && t.ParseValue(text) == nil {
+			p.Add(field, "%q is not a date (YYYY-MM-DD)", text)
 		}
 	case *gql.Enum:
-		s, ok := v.(string)
+		text, quoted, ok := textOf(v)
 		names := make([]string, len(t.Values()))
 		for i, value := range t.Values() {
 			names[i] = value.Name
 		}
 		slices.Sort(names) // graphql-go keeps them in a map
-		if ok && !slices.Contains(names, s) {
-			p.Add(field, "%q is not one of %s", s, strings.Join(names, ", "))
+		switch {
+		case !ok:
+		case !slices.Contains(names, text):
+			p.Add(field, "%q is not one of %s", text, strings.Join(names, ", "))
+		case quoted:
+			p.Add(field, "%q is written without quotes: %s", text, text)
 		}
 	}
 }
 
-// literal is an argument's value as a variable would hold it: texts and
-// enum names as strings, lists and objects; nil for what graphql-go
-// checks alone (numbers, booleans, null, variables).
+// written is an argument's scalar value as the document writes it: its
+// text, and whether it is in quotes (a string, not an enum's name or a
+// number).
+type written struct {
+	text   string
+	quoted bool
+}
+
+// textOf is a value's text: a variable's string, or a literal as written.
+func textOf(v any) (text string, quoted, ok bool) {
+	switch v := v.(type) {
+	case string:
+		return v, false, true
+	case written:
+		return v.text, v.quoted, true
+	}
+	return "", false, false
+}
+
+// literal is an argument's value as a variable would hold it, its
+// scalars as written; nil for what graphql-go checks alone (null,
+// variables).
 func literal(v ast.Value) any {
 	switch v := v.(type) {
 	case *ast.StringValue:
-		return v.Value
+		return written{v.Value, true}
 	case *ast.EnumValue:
-		return v.Value
+		return written{v.Value, false}
+	case *ast.IntValue:
+		return written{v.Value, false}
+	case *ast.FloatValue:
+		return written{v.Value, false}
+	case *ast.BooleanValue:
+		return written{strconv.FormatBool(v.Value), false}
 	case *ast.ListValue:
 		items := make([]any, len(v.Values))
 		for i, item := range v.Values {

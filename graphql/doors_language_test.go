@@ -72,7 +72,7 @@ func TestTheDoorsRefusalsAreSaidInTheReadersLanguage(t *testing.T) {
 // and the values it takes, where it was once taken for a comma.
 func TestAnExportRefusesAnUnknownSeparator(t *testing.T) {
 	e := newEnv(t)
-	for lang, words := range map[string]string{"fr": `\"tab\" n’est pas un séparateur : sep prend comma or semicolon`, "en": `\"tab\" is not a separator: sep takes comma or semicolon`} {
+	for lang, words := range map[string]string{"fr": `\"tab\" n’est pas un séparateur : sep vaut comma ou semicolon`, "en": `\"tab\" is not a separator: sep is comma or semicolon`} {
 		status, body := e.getIn(lang, e.admin, "/export/dialogues.csv?sep=tab")
 		if status != 400 || !strings.Contains(body, `"field":"sep"`) || !strings.Contains(body, words) {
 			t.Errorf("sep=tab, in %s: %d %s, want 400 naming sep and saying %s", lang, status, body, words)
@@ -112,6 +112,10 @@ func TestATypedDateOrEnumValueIsRefusedInTheReadersLanguage(t *testing.T) {
 			map[string]string{"fr": `\"2024-13-01\" n’est pas une date (AAAA-MM-JJ)`, "en": `\"2024-13-01\" is not a date (YYYY-MM-DD)`}},
 		{"an enum argument", `{ inclusion(region: "gao", bucket: WEEK) { total { dialogues } } }`, "bucket", nil,
 			map[string]string{"fr": `\"WEEK\" n’est pas l’une des valeurs MONTH, NONE, QUARTER, YEAR`, "en": `\"WEEK\" is not one of MONTH, NONE, QUARTER, YEAR`}},
+		{"a date written as a number", `{ inclusion(region: "gao", from: 20240101) { total { dialogues } } }`, "from", nil,
+			map[string]string{"fr": `\"20240101\" n’est pas une date`, "en": `\"20240101\" is not a date`}},
+		{"an enum value in quotes", `{ inclusion(region: "gao", bucket: "MONTH") { total { dialogues } } }`, "bucket", nil,
+			map[string]string{"fr": `\"MONTH\" s’écrit sans guillemets : MONTH`, "en": `\"MONTH\" is written without quotes: MONTH`}},
 		{"a date inside an input", `mutation { establishSpace(commandId: "01J00000000000000000000000", input: {name: "C", kind: OTHER, region: "gao", pillar: SECURITY, establishedOn: "10/01/2025"}) { id } }`, "input.establishedOn", nil,
 			map[string]string{"fr": `\"10/01/2025\" n’est pas une date`, "en": `\"10/01/2025\" is not a date`}},
 		{"a date variable", `query($d: Date) { inclusion(region: "gao", from: $d) { total { dialogues } } }`, "d", map[string]any{"d": "demain"},

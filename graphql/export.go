@@ -101,7 +101,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		lang = "fr"
 	}
 	if lang != "fr" && lang != "en" {
-		x.fail(http.StatusBadRequest, badInputIn(language, "lang", "%q is not a language: lang takes %s", lang, "fr or en"))
+		x.fail(http.StatusBadRequest, badInputIn(language, "lang", "%q is not a language: lang is %s or %s", lang, "fr", "en"))
 		return
 	}
 	vars, problem := s.exportVars(ex, q, language)
@@ -227,7 +227,7 @@ func (s *Server) exportVars(ex export, q url.Values, language string) (map[strin
 		switch _, isParam := ex.params[key]; {
 		case key == "sep":
 			if !slices.Contains(separators, values[0]) {
-				return nil, badInputIn(language, "sep", "%q is not a separator: sep takes %s", values[0], strings.Join(separators, " or "))
+				return nil, badInputIn(language, "sep", "%q is not a separator: sep is %s or %s", values[0], separators[0], separators[1])
 			}
 		case key == "lang":
 		case !isParam:

@@ -184,9 +184,10 @@ var frenchReasons = map[string]string{
 	"mutations are POST only":                                 "les mutations se font en POST seulement",
 	"use GET":                                                 "utilisez GET",
 	"no such export; try /export/inclusion.csv, dialogues, commitments, stakeholders or outcomes, as .csv or .xlsx": "export inconnu ; essayez /export/inclusion.csv, dialogues, commitments, stakeholders ou outcomes, en .csv ou .xlsx",
-	"%s is not a filter of this export":   "%s n’est pas un filtre de cet export",
-	"%q is not a separator: sep takes %s": "%q n’est pas un séparateur : sep prend %s",
-	"%q is not a language: lang takes %s": "%q n’est pas une langue : lang prend %s",
+	"%s is not a filter of this export":      "%s n’est pas un filtre de cet export",
+	"%q is not a separator: sep is %s or %s": "%q n’est pas un séparateur : sep vaut %s ou %s",
+	"%q is not a language: lang is %s or %s": "%q n’est pas une langue : lang vaut %s ou %s",
+	"%q is written without quotes: %s":       "%q s’écrit sans guillemets : %s",
 	"this export would hold more than %d rows, the most one export holds: narrow it with its filters (a region, a space, from and to)": "cet export compterait plus de %d lignes, le maximum d’un export : resserrez-le avec ses filtres (une région, un espace, from et to)",
 	// The API's doors' own refusals.
 	"name the node to remove: ?name=NAME": "nommez le nœud à retirer : ?name=NOM",
