@@ -204,7 +204,7 @@ const maxMapping = 1 << 20
 // directory is what an import's planning looks up for the importer:
 // participants by code, and spaces and dialogues among those they may see.
 func (s *Server) directory(v read.Viewer) imports.Directory {
-	return imports.Directory{Key: s.deps.CodeKey,
+	return imports.Directory{Key: s.deps.CodeKey, RegionCode: s.builder.read.RegionCode,
 		Codes: func(region, code string) (domain.ID, bool, bool) {
 			return s.deps.Participants.ByCode(v.Principal, region, code)
 		},
