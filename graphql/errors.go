@@ -36,6 +36,14 @@ func notFoundIn(language, format string, args ...any) *coded {
 	return refusalIn(language, CodeNotFound, "", format, args...)
 }
 
+// inLanguage is a refusal as a reader of language reads it: a copy, since
+// the refusal may be shared (read.ErrNotFound).
+func inLanguage(c *coded, language string) *coded {
+	said := *c
+	said.Message = c.In(language)
+	return &said
+}
+
 var (
 	badInput    = read.BadInput
 	codeOf      = read.CodeOf

@@ -434,9 +434,7 @@ func (x *exchange) refusedToken(why string) {
 // participant's name.
 func (x *exchange) fail(status int, c *coded) {
 	x.log.Info().Int("status", status).Str("code", c.Code).Str("field", c.Field).Msg("request refused")
-	said := *c // c may be shared (read.ErrNotFound)
-	said.Message = c.In(readerLanguage(x.r))
-	writeJSON(x.w, status, errorBody(&said))
+	writeJSON(x.w, status, errorBody(inLanguage(c, readerLanguage(x.r))))
 }
 
 func (x *exchange) unauthenticated(err error) {
@@ -507,9 +505,7 @@ func (x *exchange) refused(err error) bool {
 	case errors.Is(err, errTimeout):
 		// Its own log line, with the request id that the answer carries.
 		x.log.Warn().Str("code", CodeTimeout).Dur("timeout", x.s.opts.RequestTimeout).Msg("request ran out of time")
-		timeout := *errTimeout
-		timeout.Message = errTimeout.In(readerLanguage(x.r))
-		body := errorBody(&timeout)
+		body := errorBody(inLanguage(errTimeout, readerLanguage(x.r)))
 		body.Errors[0].Extensions["requestId"] = x.id
 		writeJSON(x.w, http.StatusServiceUnavailable, body)
 	case errors.As(err, &c):
@@ -587,7 +583,7 @@ func rootIntrospection(set *ast.SelectionSet) bool {
 }
 
 // document parses, checks the limits and validates a query, once per
-// query text.
+// query text; a refusal is said in language.
 func (s *Server) document(query, language string) (*ast.Document, error) {
 	if doc, ok := s.cache.get(query); ok {
 		return doc, nil

@@ -39,9 +39,9 @@ type Error struct {
 	// RetryAfter is, for UNAVAILABLE, the seconds to wait before trying
 	// again (the Retry-After header).
 	RetryAfter int
-	// template is the message before formatting for an error made once
-	// for every reader (ErrNotFound): a door says it in its reader's
-	// language with In.
+	// template and args are the message before formatting, for an error
+	// made before its reader is known (ErrNotFound, BadInput): a door
+	// says it in its reader's language with In.
 	template string
 	args     []any
 }
