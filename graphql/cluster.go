@@ -35,12 +35,12 @@ func (s *Server) serveRemovePeer(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use POST"))
 		return
 	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "name", Message: "name the node to remove: ?name=NAME"})
+		x.fail(http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "name", "name the node to remove: ?name=NAME"))
 		return
 	}
 	x.log.Info().Str("audit", "remove-peer").Str("node", name).Str("subject", who.Subject).Str("token", who.TokenID).Msg("audit")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,16 +76,17 @@ const DefaultExportRows = 200_000
 
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r)
+	language := readerLanguage(r)
 	name, format, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/export/"), ".")
 	ex, known := s.tables[name]
 	_, raw := ex.raw[format]
 	if !ok || !known || (format != "csv" && format != "xlsx" && !raw) {
-		x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "no such export; try /export/inclusion.csv, dialogues, commitments, stakeholders or outcomes, as .csv or .xlsx"})
+		x.fail(http.StatusNotFound, notFoundIn(language, "no such export; try /export/inclusion.csv, dialogues, commitments, stakeholders or outcomes, as .csv or .xlsx"))
 		return
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, badInputIn(language, "", "use GET"))
 		return
 	}
 	principal, err := s.authenticate(r)
@@ -99,10 +101,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		lang = "fr"
 	}
 	if lang != "fr" && lang != "en" {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "lang", Message: "lang must be fr or en"})
+		x.fail(http.StatusBadRequest, badInputIn(language, "lang", "%q is not a language: lang is %s or %s", lang, "fr", "en"))
 		return
 	}
-	vars, problem := s.exportVars(ex, q)
+	vars, problem := s.exportVars(ex, q, language)
 	if problem != nil {
 		x.fail(http.StatusBadRequest, problem)
 		return
@@ -111,14 +113,14 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	if raw {
 		query, vars["lang"] = ex.raw[format].query, lang
 	}
-	doc, err := s.document(query)
+	doc, err := s.document(query, language)
 	if err != nil {
 		x.log.Error().Err(err).Msg("an export's own query is refused")
 		x.fail(http.StatusInternalServerError, errInternal)
 		return
 	}
 	op := operationOf(doc, "")
-	rq := &request{principal: principal, id: x.id, log: x.log, language: readerLanguage(r), leaves: true}
+	rq := &request{principal: principal, id: x.id, log: x.log, language: language, leaves: true}
 	var rows [][]cell
 	var last map[string]any
 	for {
@@ -130,7 +132,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(result.Errors) > 0 {
-			errs := s.clientErrors(x.log, x.id, result.Errors, true)
+			errs := s.clientErrors(x.log, x.id, language, result.Errors, true)
 			code, _ := errs[0].Extensions["code"].(string)
 			field, _ := errs[0].Extensions["field"].(string)
 			x.fail(statusOf[code], &coded{Code: code, Field: field, Message: errs[0].Message})
@@ -140,7 +142,7 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		more, next := ex.rows(last)
 		rows = append(rows, more...)
 		if len(rows) > s.opts.ExportRows {
-			x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: fmt.Sprintf("this export would hold more than %d rows, the most one export holds: narrow it with its filters (a region, a space, from and to)", s.opts.ExportRows)})
+			x.fail(http.StatusBadRequest, badInputIn(language, "", "this export would hold more than %d rows, the most one export holds: narrow it with its filters (a region, a space, from and to)", s.opts.ExportRows))
 			return
 		}
 		if next == "" {
@@ -217,14 +219,19 @@ func extendWriteDeadline(w http.ResponseWriter, by time.Duration) {
 }
 
 // exportVars are an export's query variables from its URL parameters;
-// a parameter that is not one of its filters is refused, naming it.
-func (s *Server) exportVars(ex export, q url.Values) (map[string]any, *coded) {
+// a parameter that is not one of its filters, or a separator that is
+// not one of separators, is refused in language, naming it.
+func (s *Server) exportVars(ex export, q url.Values, language string) (map[string]any, *coded) {
 	vars := map[string]any{}
 	for key, values := range q {
 		switch _, isParam := ex.params[key]; {
-		case key == "lang" || key == "sep":
+		case key == "sep":
+			if !slices.Contains(separators, values[0]) {
+				return nil, badInputIn(language, "sep", "%q is not a separator: sep is %s or %s", values[0], separators[0], separators[1])
+			}
+		case key == "lang":
 		case !isParam:
-			return nil, &coded{Code: CodeBadUserInput, Field: key, Message: fmt.Sprintf("%s is not a filter of this export", key)}
+			return nil, badInputIn(language, key, "%s is not a filter of this export", key)
 		case ex.params[key] == "Boolean":
 			vars[key] = values[0] == "true"
 		case s.builder.enums[ex.params[key]] != nil || ex.params[key] == "Bucket" || ex.params[key] == "InclusionGrouping":
@@ -235,6 +242,10 @@ func (s *Server) exportVars(ex export, q url.Values) (map[string]any, *coded) {
 	}
 	return vars, nil
 }
+
+// separators are the values of an export's sep parameter: a comma, the
+// default, or a semicolon, for French Excel.
+var separators = []string{"comma", "semicolon"}
 
 // headings are the columns' headings in a language.
 func (ex export) headings(lang string) []string {

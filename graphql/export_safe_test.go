@@ -39,6 +39,7 @@ var noteFormulas = []string{
 	"\t=1+2",
 	"Réunion\n=1+2",
 	"Réunion\r\n=1+2",
+	"- un\n- deux",
 }
 
 // triggers begin a formula in a cell (OWASP's list, the line feed
@@ -155,10 +156,13 @@ func checkCellsAreText(t *testing.T, url string, body []byte, semicolon bool, te
 }
 
 // neutralisedText is a formula's text as an export writes it: an
-// apostrophe before every trigger that could begin a cell.
+// apostrophe before every trigger that could begin a cell — its first,
+// and in a text written bare (no line break, no quote) one after a
+// separator, where a reader with another separator splits it.
 func neutralisedText(s string) string {
-	replacer := strings.NewReplacer(";=", ";'=", ",=", ",'=", "\n=", "\n'=", `;"=`, `;"'=`, "\t=", "\t'=", "\r=", "\r'=", ", -", ", '-")
-	s = replacer.Replace(s)
+	if !strings.ContainsAny(s, "\r\n\"") {
+		s = strings.NewReplacer(";=", ";'=", ",=", ",'=", "\t=", "\t'=", ", -", ", '-").Replace(s)
+	}
 	switch {
 	case strings.HasPrefix(s, " ="):
 		return " '" + s[1:]
@@ -169,14 +173,18 @@ func neutralisedText(s string) string {
 }
 
 // checkNoCellStartsAFormula reads the raw bytes as a spreadsheet that
-// guessed the other separator, or lost track of a quoted line break,
-// would: wherever a cell could begin (after a comma, a semicolon, a tab
-// or a line break, and any quotes or spaces), no trigger follows.
+// guessed the other separator would: wherever a cell could begin (after
+// a comma, a semicolon, a tab or a line break outside quotes, and any
+// quotes or spaces), no trigger follows. Excel, LibreOffice and Google
+// Sheets all keep a quoted cell whole, line breaks included.
 func checkNoCellStartsAFormula(t *testing.T, url string, body []byte) {
 	t.Helper()
 	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
-	start := true
+	start, inQuotes := true, false
 	for i, c := range body {
+		if c == '"' {
+			inQuotes = !inQuotes // a doubled quote inside a cell toggles twice
+		}
 		switch {
 		case start && (c == '"' || c == ' '):
 		case start && (c == '\r' && i+1 < len(body) && body[i+1] == '\n'):
@@ -187,7 +195,7 @@ func checkNoCellStartsAFormula(t *testing.T, url string, body []byte) {
 		default:
 			start = false
 		}
-		if strings.IndexByte(",;\t\r\n", c) >= 0 {
+		if !inQuotes && strings.IndexByte(",;\t\r\n", c) >= 0 {
 			start = true
 		}
 	}

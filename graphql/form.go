@@ -27,7 +27,7 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		// A register's template: the same for everyone, no data in it.
 		reg, found := imports.RegisterByKind(strings.TrimSuffix(kind, ".xlsx"))
 		if !found {
-			x.fail(http.StatusNotFound, &coded{Code: CodeNotFound, Message: "the registers are participants, stakeholders and spaces"})
+			x.fail(http.StatusNotFound, notFoundIn(readerLanguage(r), "the registers are participants, stakeholders and spaces"))
 			return
 		}
 		name = reg.Kind

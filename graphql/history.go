@@ -40,8 +40,13 @@ type change struct {
 func (b *builder) histories() {
 	summaries := registry.Summaries() // each aggregate's, which say no value
 	b.changeType = gql.NewObject(gql.ObjectConfig{Name: "Change", Description: "One event of an object's history. Never a name or a phone.", Fields: gql.Fields{
-		"type":       resolve(nonNull(gql.String), func(c change) any { return c.Type }),
-		"summary":    resolve(nonNull(gql.String), func(c change) any { return summaries[c.Type] }),
+		"type": resolve(nonNull(gql.String), func(c change) any { return c.Type }),
+		"summary": {Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) {
+			if p.Context.Err() != nil {
+				return nil, errTimeout
+			}
+			return summaries[p.Source.(change).Type].In(requestOf(p.Context).language), nil // the reader's language
+		}},
 		"on":         resolve(dateType, func(c change) any { return registry.On(c.Event) }),
 		"recordedAt": resolve(nonNull(gql.String), func(c change) any { return c.RecordedAt.UTC().Format(time.RFC3339) }),
 		"recordedBy": resolve(nonNull(gql.String), func(c change) any { return c.RecordedBy }),

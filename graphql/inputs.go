@@ -63,7 +63,7 @@ func (b *builder) spaceInputs() map[string]commandInput {
 	details := []inputField{
 		{"name", required(text), "Its name, e.g. \"Comité consultatif de sécurité de Gao\".", nil},
 		{"kind", required(e["SpaceKind"]), "", nil},
-		{"region", required(text), "A region code of the deployment (Query.vocabulary, Region).", nil},
+		{"region", required(text), "A region of the deployment (Query.vocabulary, Region): its code, or its name or a label, recorded as its code.", nil},
 		{"locality", text, "The commune or village.", nil},
 		{"pillar", required(e["Pillar"]), "", nil},
 		{"convenorId", id, "The registered stakeholder that convenes it.", nil},
@@ -97,7 +97,7 @@ func (b *builder) stakeholderInputs() map[string]commandInput {
 	text := gql.Input(gql.String)
 	stakeholderInput := inputObject("StakeholderInput", "A stakeholder's details.",
 		inputField{"name", required(text), "", nil}, inputField{"type", required(e["StakeholderType"]), "", nil},
-		inputField{"level", required(e["StakeholderLevel"]), "", nil}, inputField{"region", text, "Required for local and regional stakeholders.", nil})
+		inputField{"level", required(e["StakeholderLevel"]), "", nil}, inputField{"region", text, "Required for local and regional stakeholders: a region's code, or its name or a label, recorded as its code.", nil})
 	holder := func(r inputValues) stakeholder.Profile {
 		return stakeholder.Profile{Name: r.str("name"), Type: r.str("type"), Level: r.str("level"), Region: r.str("region")}
 	}
@@ -124,7 +124,7 @@ func (b *builder) participantInputs() map[string]commandInput {
 		{"displacement", required(e["Displacement"]), "", nil},
 		{"groups", listOfIn(text), "Excluded-group codes of the deployment (Query.vocabulary, Group).", nil},
 		{"constituency", text, "", nil},
-		{"region", required(text), "A region code of the deployment.", nil},
+		{"region", required(text), "A region of the deployment: its code, or its name or a label, recorded as its code.", nil},
 		{"locality", text, "", nil},
 	}
 	return map[string]commandInput{

@@ -48,6 +48,9 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 				return true
 			}
 			template, _ := strconv.Unquote(lit.Value)
+			if template == "%v" {
+				return true // a cause passed on as it is
+			}
 			found++
 			if !domain.HasFrench(template) {
 				t.Errorf("%s: %q has no French", path, template)
@@ -56,7 +59,7 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 		})
 		return nil
 	}
-	for _, dir := range []string{"../events/domain", "../events/imports", "../core/policy", "../core/read", "."} {
+	for _, dir := range []string{"../events/domain", "../events/imports", "../core/access", "../core/policy", "../core/read", "."} {
 		if err := filepath.WalkDir(dir, walk); err != nil {
 			t.Fatal(err)
 		}
@@ -68,4 +71,4 @@ func TestEveryReasonOfTheDomainIsSaidInFrench(t *testing.T) {
 
 // formatArgument is, for each function that says a reason in the reader's
 // language, the position of its format.
-var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1}
+var formatArgument = map[string]int{"Add": 1, "Reject": 1, "BadInputIn": 2, "Say": 1, "badInputIn": 2, "notFoundIn": 1, "refusalIn": 3, "BadInput": 1, "badInput": 1, "overLimit": 1}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	gql "github.com/graphql-go/graphql"
@@ -190,13 +190,12 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 			n.Regions = append(n.Regions, fmt.Sprint(r))
 		}
 	}
-	if err := n.Check(b.deps.Handler.Reference()); err != nil {
-		field, _, _ := strings.Cut(err.Error(), ":")
-		return nil, badInput(field, "%v", err)
-	}
 	tok, secret, err := b.deps.Tokens.Create(p.Context, n)
+	if problems := (*domain.Problems)(nil); errors.As(err, &problems) {
+		return nil, refusalAt("", tokenArguments(*problems), requestOf(p.Context).language)
+	}
 	if errors.Is(err, access.ErrCommandIDReused) {
-		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
+		return nil, refusalIn(requestOf(p.Context).language, CodeConflict, "commandId", "this commandId was already used for a different command; make a new one")
 	}
 	if errors.Is(err, access.ErrTokenExists) {
 		return nil, &coded{Code: CodeConflict, Field: "commandId", Message: tokenExists(tok.ID, requestOf(p.Context).language)}
@@ -210,6 +209,19 @@ func (b *builder) createToken(p gql.ResolveParams) (any, error) {
 	}
 	b.audit(p.Context, "createToken", tok.ID, "ok")
 	return tokenCreated{tok, secret}, nil
+}
+
+// tokenArguments are a new token's problems (access.NewToken.Check, which
+// names the command line's flags) named by createToken's arguments.
+func tokenArguments(problems domain.Problems) domain.Problems {
+	out := slices.Clone(problems)
+	for i, p := range out {
+		out[i].Field = map[string]string{"region": "regions", "expires": "expiresInDays"}[p.Field]
+		if out[i].Field == "" {
+			out[i].Field = p.Field
+		}
+	}
+	return out
 }
 
 // tokenExists tells a retry that came too late for the secret what to do.
@@ -360,9 +372,9 @@ func (b *builder) commandError(ctx context.Context, err error) error {
 	case errors.As(err, &problems) && len(*problems) > 0:
 		return refusal(*problems, requestOf(ctx).language)
 	case errors.Is(err, commands.ErrCommandIDReused):
-		return &coded{Code: CodeConflict, Field: "commandId", Message: "this commandId was already used for a different command; make a new one"}
+		return refusalIn(requestOf(ctx).language, CodeConflict, "commandId", "this commandId was already used for a different command; make a new one")
 	case errors.Is(err, commands.ErrConflict):
-		return &coded{Code: CodeConflict, Message: "the object kept changing while this command was applied; try again with the same commandId"}
+		return refusalIn(requestOf(ctx).language, CodeConflict, "", "the object kept changing while this command was applied; try again with the same commandId")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return errTimeout
 	}

@@ -167,7 +167,7 @@ func (b *builder) outcomeInputs() map[string]commandInput {
 	record := inputObject("HarvestedOutcomeInput", "An outcome as harvested or revised.",
 		inputField{"actorId", required(id), "The social actor who changed: a registered stakeholder.", nil},
 		inputField{"changeType", required(e["ChangeType"]), "", nil}, inputField{"on", required(date), "When the change happened.", nil},
-		inputField{"region", required(text), "A region code: the only place ever published.", nil},
+		inputField{"region", required(text), "A region: its code, or its name or a label, recorded as its code; the only place ever published.", nil},
 		inputField{"locality", text, "The commune or village; private.", nil},
 		inputField{"description", required(text), "What changed, who did what differently.", nil},
 		inputField{"significance", required(text), "Why it matters.", nil},

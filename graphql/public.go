@@ -18,7 +18,7 @@ const publicPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; fram
 func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody(&coded{Code: CodeBadUserInput, Message: "the publication is read-only"}))
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody(refusalIn(readerLanguage(r), CodeBadUserInput, "", "the publication is read-only")))
 		return
 	}
 	if r.URL.Path == "/public" {
@@ -36,7 +36,7 @@ func (s *Server) servePublic(w http.ResponseWriter, r *http.Request) {
 		body, ok = s.deps.Publication(name)
 	}
 	if !ok {
-		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such file in the publication"}))
+		writeJSON(w, http.StatusNotFound, errorBody(notFoundIn(readerLanguage(r), "no such file in the publication")))
 		return
 	}
 	h := w.Header()

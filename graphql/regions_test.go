@@ -1,6 +1,7 @@
 package graphql_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,28 @@ func TestARegionIsMatchedCaseAndSpacesAsideAndAnUnknownOneRefused(t *testing.T) 
 		unknown, outOfScope := e.do(e.gao, q, map[string]any{"r": "Atlantide"}), e.do(e.gao, q, map[string]any{"r": "mopti"})
 		if unknown.Status != outOfScope.Status || unknown.raw != outOfScope.raw {
 			t.Errorf("to a facilitator of gao, an unknown region %d %s and another region %d %s answer apart", unknown.Status, unknown.raw, outOfScope.Status, outOfScope.raw)
+		}
+	}
+}
+
+// A write takes a region as a read does: a space established in "Ségou",
+// a stakeholder of " MOPTI " and a participant enrolled by Gao's
+// facilitator in "Gao" are recorded under their codes. An unknown region
+// is refused naming input.region, in the reader's language.
+func TestAWriteTakesARegionAsAReadDoes(t *testing.T) {
+	e := newEnv(t)
+	space := e.must(e.admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: "Ségou", pillar: SECURITY, establishedOn: "2025-01-10"}) { region } }`,
+		map[string]any{"c": newID()})
+	holder := e.must(e.advocacy, `mutation($c: ID!) { registerStakeholder(commandId: $c, input: {name: "Maire", type: MAYOR, level: LOCAL, region: " MOPTI "}) { region } }`,
+		map[string]any{"c": newID()})
+	if got := fmt.Sprint(get(space, "establishSpace", "region"), " ", get(holder, "registerStakeholder", "region")); got != "segou mopti" {
+		t.Errorf("a space in Ségou and a stakeholder in MOPTI are in %s, want segou mopti", got)
+	}
+	for lang, words := range map[string]string{"fr": `\"Tombouctou-sur-Mer\" n’est pas une région de ce déploiement`, "en": `\"Tombouctou-sur-Mer\" is not a region of this deployment`} {
+		r := e.doIn(lang, e.admin, `mutation($c: ID!) { establishSpace(commandId: $c, input: {name: "Comité", kind: SECURITY_ADVISORY_COMMITTEE, region: "Tombouctou-sur-Mer", pillar: SECURITY, establishedOn: "2025-01-10"}) { id } }`,
+			map[string]any{"c": newID()})
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"input.region"`) || !strings.Contains(r.raw, words) {
+			t.Errorf("an unknown region, in %s: %s, want input.region refused saying %s", lang, r.raw, words)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -179,13 +180,21 @@ func TestACursorCannotBeMadeFromAnID(t *testing.T) {
 	}
 }
 
+// A token names known regions, taken as a read takes them — by code,
+// name or label, recorded as codes — and an unknown one is refused naming
+// regions, in the reader's language.
 func TestTokensNameKnownRegions(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["nowhere", "GAO"]) { secret } }`, map[string]any{"c": newID()})
-	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, "nowhere") || !strings.Contains(r.raw, "GAO") {
-		t.Fatalf("a token for unknown regions: %s", r.raw)
+	for lang, words := range map[string]string{"fr": `\"nowhere\" n’est pas une région de ce déploiement`, "en": `\"nowhere\" is not a region of this deployment`} {
+		r := e.doIn(lang, e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["nowhere", "GAO"]) { secret } }`, map[string]any{"c": newID()})
+		if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, `"field":"regions"`) || !strings.Contains(r.raw, words) || strings.Contains(r.raw, "GAO") {
+			t.Errorf("a token for an unknown region, in %s: %s, want regions refused saying %s, and GAO taken", lang, r.raw, words)
+		}
 	}
-	e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["gao", "mopti"]) { secret } }`, map[string]any{"c": newID()})
+	made := e.must(e.admin, `mutation($c: ID!) { createToken(commandId: $c, role: FACILITATOR, regions: ["Gao", " MOPTI "]) { token { regions } } }`, map[string]any{"c": newID()})
+	if got := fmt.Sprint(get(made, "createToken", "token", "regions")); got != "[gao mopti]" {
+		t.Errorf("a token for Gao and MOPTI has the regions %s, want [gao mopti]", got)
+	}
 }
 
 func TestARetriedCreateTokenMakesOneToken(t *testing.T) {

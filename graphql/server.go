@@ -167,7 +167,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveReady(w, s.operator(r))
 	case s.serveApp(w, r):
 	default:
-		writeJSON(w, http.StatusNotFound, errorBody(&coded{Code: CodeNotFound, Message: "no such path; the API is at /graphql"}))
+		writeJSON(w, http.StatusNotFound, errorBody(notFoundIn(readerLanguage(r), "no such path; the API is at /graphql")))
 	}
 }
 
@@ -236,7 +236,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		x.fail(status, problem)
 		return
 	}
-	doc, err := s.document(req.Query)
+	doc, err := s.document(req.Query, readerLanguage(r))
 	if err != nil {
 		var c *coded
 		errors.As(err, &c)
@@ -257,12 +257,12 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 
 	op := operationOf(doc, req.OperationName)
 	if op == nil {
-		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "operationName", Message: "no such operation in the document"})
+		x.fail(http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "operationName", "no such operation in the document"))
 		return
 	}
 	if op.Operation != ast.OperationTypeQuery && r.Method == http.MethodGet {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "mutations are POST only"})
+		x.fail(http.StatusMethodNotAllowed, badInputIn(readerLanguage(r), "", "mutations are POST only"))
 		return
 	}
 	s.answer(x, r, principal, req, doc, op)
@@ -279,7 +279,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "variables", Message: "variables must be a JSON object"}
+				return req, http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "variables", "variables must be a JSON object")
 			}
 		}
 	case http.MethodPost:
@@ -288,10 +288,10 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		return req, http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST, or GET for queries"}
+		return req, http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use POST, or GET for queries")
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		return req, http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "query", Message: "query is required"}
+		return req, http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "query", "query is required")
 	}
 	return req, http.StatusOK, nil
 }
@@ -300,7 +300,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (gqlRequest
 // into req.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlRequest) (int, *coded) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
-		return http.StatusUnsupportedMediaType, &coded{Code: CodeBadUserInput, Message: "send the request as application/json"}
+		return http.StatusUnsupportedMediaType, refusalIn(readerLanguage(r), CodeBadUserInput, "", "send the request as application/json")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
 	if err != nil {
@@ -308,15 +308,15 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *gqlReques
 		if errors.As(err, &tooBig) {
 			return http.StatusRequestEntityTooLarge, &coded{Code: CodeBadUserInput, Message: read.Say(readerLanguage(r), "the request body is over the limit of %s", byteSize(s.opts.MaxBody))}
 		}
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the request body could not be read"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "the request body could not be read")
 	}
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "batched requests are not accepted; send one operation per request"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "batched requests are not accepted; send one operation per request")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(req); err != nil || dec.More() {
-		return http.StatusBadRequest, &coded{Code: CodeBadUserInput, Message: "the body must be one JSON object with query, and optionally variables and operationName"}
+		return http.StatusBadRequest, refusalIn(readerLanguage(r), CodeBadUserInput, "", "the body must be one JSON object with query, and optionally variables and operationName")
 	}
 	req.Variables = numbersToGo(req.Variables).(map[string]any)
 	return http.StatusOK, nil
@@ -331,7 +331,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	var answerKey string
 	version := s.deps.Runner.Version()
 	if op.Operation == ast.OperationTypeQuery && version%2 == 0 && read.SeesEveryRegion(principal) {
-		answerKey = s.answerKey(principal, req, version)
+		answerKey = s.answerKey(principal, readerLanguage(r), req, version)
 		if body, ok := s.answers.get(answerKey); ok {
 			writeBody(w, http.StatusOK, body)
 			return
@@ -346,7 +346,7 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	}
 	// Without data, the request failed as a whole: the status says how.
 	failed := result.Data == nil && len(result.Errors) > 0
-	result.Errors = s.clientErrors(x.log, x.id, result.Errors, failed)
+	result.Errors = s.clientErrors(x.log, x.id, rq.language, result.Errors, failed)
 	status := http.StatusOK
 	if failed {
 		status = statusOf[result.Errors[0].Extensions["code"]]
@@ -371,11 +371,15 @@ func (s *Server) answer(x *exchange, r *http.Request, principal access.Principal
 	writeBody(w, status, body)
 }
 
-// execute runs an operation for a request through the limits every
-// transport shares: the cost budget, one of the token's execution slots,
+// execute runs an operation for a request through the checks and limits
+// every transport shares: its variables' dates and enums
+// (variableProblems), the cost budget, one of the token's execution slots,
 // and the deadline. Returns a *coded error for a request over the budget
 // and errTimeout when the deadline passed.
 func (s *Server) execute(parent context.Context, rq *request, doc *ast.Document, op *ast.OperationDefinition, operationName string, vars map[string]any) (*gql.Result, error) {
+	if problems := s.variableProblems(op, vars); len(problems) > 0 {
+		return nil, refusalAt("", problems, rq.language)
+	}
 	cost, err := s.cost(doc, op, vars, read.Viewer{Principal: rq.principal, Language: rq.language})
 	if err == nil && cost > int64(s.opts.Budget) {
 		err = read.BadInputIn(rq.language, "query", "this request would cost about %d (units of about 2 µs: every field one, lists times their first or their length, an inclusion view its dialogues and cells); the budget is %d: narrow the view (one region, a shorter period), ask for fewer items, or split it", cost, s.opts.Budget)
@@ -430,7 +434,7 @@ func (x *exchange) refusedToken(why string) {
 // participant's name.
 func (x *exchange) fail(status int, c *coded) {
 	x.log.Info().Int("status", status).Str("code", c.Code).Str("field", c.Field).Msg("request refused")
-	writeJSON(x.w, status, errorBody(c))
+	writeJSON(x.w, status, errorBody(inLanguage(c, readerLanguage(x.r))))
 }
 
 func (x *exchange) unauthenticated(err error) {
@@ -451,15 +455,16 @@ func (x *exchange) unauthenticated(err error) {
 		x.refusedToken(err.Error())
 	}
 	x.w.Header().Set("WWW-Authenticate", `Bearer realm="palabre"`)
-	msg, field := "send a valid token: Authorization: Bearer plb_…", ""
+	language := readerLanguage(x.r)
+	refusal := refusalIn(language, CodeUnauthenticated, "", "send a valid token: Authorization: Bearer plb_…")
 	switch {
 	case errors.Is(err, errNoCSRF):
-		msg = "a request signed in by the session cookie must carry the header " + csrfHeader + ": 1"
+		refusal = refusalIn(language, CodeUnauthenticated, "", "a request signed in by the session cookie must carry the header %s: 1", csrfHeader)
 	case errors.Is(err, access.ErrRevoked):
-		// The web app wipes the device on this answer.
-		msg, field = "this token was revoked: ask an admin for a new one", "revoked"
+		// The web app wipes the device on this answer, by its field.
+		refusal = refusalIn(language, CodeUnauthenticated, "revoked", "this token was revoked: ask an admin for a new one")
 	}
-	x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: field, Message: msg})
+	x.fail(http.StatusUnauthorized, refusal)
 }
 
 // forbidden refuses a request the write policy refuses (403), in the
@@ -500,7 +505,7 @@ func (x *exchange) refused(err error) bool {
 	case errors.Is(err, errTimeout):
 		// Its own log line, with the request id that the answer carries.
 		x.log.Warn().Str("code", CodeTimeout).Dur("timeout", x.s.opts.RequestTimeout).Msg("request ran out of time")
-		body := errorBody(errTimeout)
+		body := errorBody(inLanguage(errTimeout, readerLanguage(x.r)))
 		body.Errors[0].Extensions["requestId"] = x.id
 		writeJSON(x.w, http.StatusServiceUnavailable, body)
 	case errors.As(err, &c):
@@ -578,8 +583,8 @@ func rootIntrospection(set *ast.SelectionSet) bool {
 }
 
 // document parses, checks the limits and validates a query, once per
-// query text.
-func (s *Server) document(query string) (*ast.Document, error) {
+// query text; a refusal is said in language.
+func (s *Server) document(query, language string) (*ast.Document, error) {
 	if doc, ok := s.cache.get(query); ok {
 		return doc, nil
 	}
@@ -587,7 +592,14 @@ func (s *Server) document(query string) (*ast.Document, error) {
 	if err != nil {
 		var le *limits.Error
 		errors.As(err, &le)
-		return nil, &coded{Code: CodeBadUserInput, Message: le.Message}
+		message := le.Message // a syntax error is the parser's own English
+		if le.Template != "" {
+			message = read.Say(language, le.Template, le.Args...)
+		}
+		return nil, &coded{Code: CodeBadUserInput, Message: message}
+	}
+	if problems := s.argumentProblems(doc); len(problems) > 0 {
+		return nil, refusalAt("", problems, language)
 	}
 	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
 		msgs := make([]string, len(v.Errors))
@@ -619,19 +631,23 @@ func operationOf(doc *ast.Document, name string) *ast.OperationDefinition {
 	return found
 }
 
-// clientErrors keeps coded errors as they are, gives graphql-go's own
-// errors about the request a BAD_USER_INPUT code, and replaces anything
-// else — a panic, a bug — with INTERNAL, logging the original. Every
-// INTERNAL error carries the request id that finds its details in the log.
-func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
+// clientErrors keeps coded errors, said in the reader's language, gives
+// graphql-go's own errors about the request a BAD_USER_INPUT code, and
+// replaces anything else — a panic, a bug — with INTERNAL, logging the
+// original. Every INTERNAL error carries the request id that finds its
+// details in the log.
+func (s *Server) clientErrors(log zerolog.Logger, requestID, language string, errs []gqlerrors.FormattedError, requestError bool) []gqlerrors.FormattedError {
 	for i, e := range errs {
 		switch _, coded := e.Extensions["code"]; {
 		case coded:
+			if c := codedOf(e); c != nil {
+				errs[i].Message = c.In(language)
+			}
 		case requestError && e.Path == nil: // about the variables, not from a resolver
 			errs[i].Extensions = map[string]any{"code": CodeBadUserInput}
 		default:
 			log.Error().Str("error", e.Message).Interface("path", e.Path).Msg("resolver failed")
-			errs[i].Message = errInternal.Message
+			errs[i].Message = errInternal.In(language)
 			errs[i].Extensions = map[string]any{"code": CodeInternal}
 		}
 		if errs[i].Extensions["code"] == CodeInternal {
@@ -641,6 +657,18 @@ func (s *Server) clientErrors(log zerolog.Logger, requestID string, errs []gqler
 		}
 	}
 	return errs
+}
+
+// codedOf is the error a resolver returned, if it is one a client may
+// read; graphql-go wraps it.
+func codedOf(e gqlerrors.FormattedError) *coded {
+	var c *coded
+	if located, ok := e.OriginalError().(*gqlerrors.Error); ok && located.OriginalError != nil {
+		errors.As(located.OriginalError, &c)
+		return c
+	}
+	errors.As(e.OriginalError(), &c)
+	return c
 }
 
 // serveBackup streams a hot backup of the store to an admin.
@@ -689,7 +717,7 @@ func (s *Server) serveAdminFile(w http.ResponseWriter, r *http.Request, op polic
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use GET"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use GET"))
 		return
 	}
 	w.Header().Set("Content-Type", contentType)
@@ -738,12 +766,13 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 }
 
 // answerKey identifies an answer: the token (answers depend on who asks),
-// the operation and its variables, the read models' version, and the day
-// ("overdue" changes at midnight).
-func (s *Server) answerKey(p access.Principal, req gqlRequest, version uint64) string {
+// the reader's language (a change's summary is said in it), the operation
+// and its variables, the read models' version, and the day ("overdue"
+// changes at midnight).
+func (s *Server) answerKey(p access.Principal, language string, req gqlRequest, version uint64) string {
 	vars, _ := json.Marshal(req.Variables) // map keys come sorted
 	// The tokens' version too: the list of tokens changes without an event.
-	return strings.Join([]string{p.TokenID, strconv.FormatBool(p.Session), req.OperationName, req.Query, string(vars),
+	return strings.Join([]string{p.TokenID, strconv.FormatBool(p.Session), language, req.OperationName, req.Query, string(vars),
 		strconv.FormatUint(version, 10), strconv.FormatUint(s.deps.Tokens.Version(), 10), s.deps.Clock().UTC().Format(time.DateOnly)}, "\x00")
 }
 

@@ -74,7 +74,7 @@ func (s *Server) serveSession(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", "GET, POST, DELETE")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "use POST to sign in, GET to ask who is signed in, DELETE to sign out"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "use POST to sign in, GET to ask who is signed in, DELETE to sign out"))
 	}
 }
 
@@ -102,7 +102,7 @@ func (s *Server) openSession(x *exchange, r *http.Request) {
 		return
 	case errors.Is(err, access.ErrUnauthenticated):
 		x.refusedToken(err.Error())
-		x.fail(http.StatusUnauthorized, &coded{Code: CodeUnauthenticated, Field: "token", Message: "this token is not valid: mistyped, expired or revoked"})
+		x.fail(http.StatusUnauthorized, refusalIn(readerLanguage(r), CodeUnauthenticated, "token", "this token is not valid: mistyped, expired or revoked"))
 		return
 	case err != nil:
 		x.log.Error().Err(err).Msg("opening a session failed")

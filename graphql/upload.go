@@ -67,7 +67,7 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		x.fail(http.StatusMethodNotAllowed, &coded{Code: CodeBadUserInput, Message: "POST the export as multipart/form-data, in the part named file"})
+		x.fail(http.StatusMethodNotAllowed, refusalIn(readerLanguage(r), CodeBadUserInput, "", "POST the export as multipart/form-data, in the part named file"))
 		return
 	}
 	who, ok := x.admitted(r, policy.Import)
@@ -97,6 +97,7 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 		out.Counts = map[imports.Outcome]int{}
 	}
 	var limit *imports.LimitError
+	var refused *domain.Problems
 	switch u, isUnavailable := unavailable(err); {
 	case errors.As(err, &limit) && limit.Limit == imports.LimitDeadline:
 		out.Stopped = &uploadStop{Limit: limit.Limit, Message: limit.In(language)}
@@ -114,6 +115,9 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, commands.ErrNoCodeKey):
 		x.log.Error().Err(err).Msg("an import cannot be planned")
 		x.fail(http.StatusInternalServerError, errInternal)
+		return
+	case errors.As(err, &refused) && report.Counts == nil: // a file type palabre does not read
+		x.fail(http.StatusBadRequest, refusalAt("", *refused, language).(*coded))
 		return
 	case err != nil && report.Counts == nil: // the file is not an export palabre reads
 		x.fail(http.StatusBadRequest, &coded{Code: CodeBadUserInput, Field: "file", Message: err.Error()})
@@ -153,7 +157,7 @@ type upload struct {
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, language string) (upload, *coded) {
 	var up upload
 	maxFile := s.importer.Limits().FileBytes
-	sendIt := &coded{Code: CodeBadUserInput, Field: "file", Message: "send the export (.xlsx, .csv or ODK Central's .zip) in the part named file, as multipart/form-data"}
+	sendIt := refusalIn(language, CodeBadUserInput, "file", "send the export (.xlsx, .csv or ODK Central's .zip) in the part named file, as multipart/form-data")
 	r.Body = http.MaxBytesReader(w, r.Body, maxFile+maxMapping+64<<10)
 	parts, err := r.MultipartReader()
 	if err != nil {
@@ -181,7 +185,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, language str
 		case "mapping":
 			b, err := io.ReadAll(io.LimitReader(part, maxMapping+1))
 			if err != nil || len(b) > maxMapping {
-				return up, &coded{Code: CodeBadUserInput, Field: "mapping", Message: "the mapping is at most 1 MB"}
+				return up, refusalIn(language, CodeBadUserInput, "mapping", "the mapping is at most 1 MB")
 			}
 			if up.mapping, err = imports.ParseMapping(b); err != nil {
 				return up, &coded{Code: CodeBadUserInput, Field: "mapping", Message: err.Error()}
@@ -200,7 +204,7 @@ const maxMapping = 1 << 20
 // directory is what an import's planning looks up for the importer:
 // participants by code, and spaces and dialogues among those they may see.
 func (s *Server) directory(v read.Viewer) imports.Directory {
-	return imports.Directory{Key: s.deps.CodeKey,
+	return imports.Directory{Key: s.deps.CodeKey, RegionCode: s.builder.read.RegionCode,
 		Codes: func(region, code string) (domain.ID, bool, bool) {
 			return s.deps.Participants.ByCode(v.Principal, region, code)
 		},

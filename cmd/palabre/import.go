@@ -99,6 +99,7 @@ func (m *Main) importFiles(ctx context.Context, args []string) error {
 	}
 	send := policy.New(policy.Config{Handler: h, Read: svc}).For(operator)
 	lookups, lookupErr := operatorDirectory(ctx, h, people, codeKey(keys), operator)
+	lookups.RegionCode = svc.RegionCode
 	importer := imports.NewImporter(imports.DefaultLimits())
 	var refused bool
 	for _, name := range files {

@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Token is what is kept of a token: never the secret.
@@ -99,7 +101,11 @@ func (t *Tokens) Version() uint64 { return t.version.Load() }
 
 // Regions are the regions a facilitator's token may name: the
 // deployment's reference data.
-type Regions interface{ HasRegion(code string) bool }
+type Regions interface {
+	HasRegion(code string) bool
+	// RegionCode finds a region by its code, name or a label.
+	RegionCode(name string) (code string, ok bool)
+}
 
 // OpenTokens reads the token file at path and the session journal beside
 // it, or starts empty: the embedded default's keeper. One process at a
@@ -247,39 +253,55 @@ type shownSecret struct {
 	at     time.Time
 }
 
-// Check names every problem of a new token; its regions must be known.
+// Check names every problem of a new token, as a *domain.Problems whose
+// reasons a door says in its reader's language; its regions must be
+// known, by their code, name or a label (InCodes gives their codes).
 func (n NewToken) Check(known Regions) error {
-	var problems []string
+	var p domain.Problems
 	if !slices.Contains(Roles, n.Role) {
-		problems = append(problems, fmt.Sprintf("role: must be one of facilitator, advocacy, analyst, admin, not %q", n.Role))
+		p.Add("role", "must be one of facilitator, advocacy, analyst, admin, not %q", n.Role)
 	}
 	if n.Role == Facilitator && len(n.Regions) == 0 {
-		problems = append(problems, "region: a facilitator needs at least one region")
+		p.Add("region", "a facilitator needs at least one region")
 	}
+	codes := n.InCodes(known).Regions
 	for i, r := range n.Regions {
 		switch {
-		case !known.HasRegion(r):
-			problems = append(problems, fmt.Sprintf("region: %q is not a region of the reference data (codes are lower case, e.g. gao)", r))
-		case slices.Contains(n.Regions[:i], r):
-			problems = append(problems, fmt.Sprintf("region: %q is named twice", r))
+		case !known.HasRegion(codes[i]):
+			p.Add("region", "%q is not a region of this deployment", r)
+		case slices.Contains(codes[:i], codes[i]):
+			p.Add("region", "%q is named twice", r)
 		}
 	}
 	if n.Role != Facilitator && len(n.Regions) > 0 {
-		problems = append(problems, "region: only facilitators are scoped to regions")
+		p.Add("region", "only facilitators are scoped to regions")
 	}
 	if n.TTL <= 0 || n.TTL > 5*366*24*time.Hour {
-		problems = append(problems, "expires: must be between a minute and five years")
+		p.Add("expires", "must be between a minute and five years")
 	}
 	if utf8.RuneCountInString(n.Subject) > 100 {
-		problems = append(problems, "subject: at most 100 characters")
+		p.Add("subject", "is longer than %d characters", 100)
 	}
 	if strings.IndexFunc(n.Subject, invisible) >= 0 {
-		problems = append(problems, "subject: no control or invisible characters (a subject is printed on the administrators' terminals and screens)")
+		p.Add("subject", "no control or invisible characters (a subject is printed on the administrators' terminals and screens)")
 	}
-	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
+	return p.Err()
+}
+
+// InCodes is the new token with each region it names given as its code,
+// by the rule reads and writes take a region by (refdata.Data.RegionCode):
+// "Gao" and "GAO" are gao. A name that is no region's stays as written,
+// for Check to refuse.
+func (n NewToken) InCodes(known Regions) NewToken {
+	codes := make([]string, len(n.Regions))
+	for i, r := range n.Regions {
+		codes[i] = r
+		if code, ok := known.RegionCode(r); ok {
+			codes[i] = code
+		}
 	}
-	return nil
+	n.Regions = codes
+	return n
 }
 
 // Create makes a token and returns it with its secret, random and shown
@@ -291,6 +313,7 @@ func (t *Tokens) Create(ctx context.Context, n NewToken) (Token, string, error) 
 	if err := n.Check(t.regions); err != nil {
 		return Token{}, "", err
 	}
+	n = n.InCodes(t.regions)
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		return Token{}, "", err

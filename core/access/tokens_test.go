@@ -5,12 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/refdata"
 )
 
@@ -135,5 +137,29 @@ func TestARevocationRacingAuthenticationsIsSeenWhole(t *testing.T) {
 	wg.Wait()
 	if _, err := tokens.Authenticate(context.Background(), secret); !errors.Is(err, access.ErrUnauthenticated) {
 		t.Fatalf("after the revocation: %v", err)
+	}
+}
+
+// A new token names its regions as reads and writes do, by code, name or
+// label, and keeps their codes; an unknown one, or one named twice under
+// two names, is a problem of the region field said in French too.
+func TestANewTokensRegionsAreTakenByNameAndKeptAsCodes(t *testing.T) {
+	known := refdata.Default()
+	n := access.NewToken{Role: access.Facilitator, Regions: []string{"Gao", " MOPTI "}, TTL: time.Hour}
+	if err := n.Check(known); err != nil {
+		t.Fatalf("Gao and MOPTI: %v", err)
+	}
+	if got := n.InCodes(known).Regions; !slices.Equal(got, []string{"gao", "mopti"}) {
+		t.Errorf("InCodes = %q, want gao and mopti", got)
+	}
+	n.Regions = []string{"Atlantide", "gao", "Gao"}
+	var problems *domain.Problems
+	if err := n.Check(known); !errors.As(err, &problems) || len(*problems) != 2 {
+		t.Fatalf("Atlantide, gao, Gao: %v, want two problems", err)
+	}
+	for i, want := range []string{`"Atlantide" n’est pas une région de ce déploiement`, `"Gao" est nommée deux fois`} {
+		if got := (*problems)[i].In("fr"); (*problems)[i].Field != "region" || got != want {
+			t.Errorf("problem %d: %s %q, want region %q", i, (*problems)[i].Field, got, want)
+		}
 	}
 }

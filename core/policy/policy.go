@@ -11,6 +11,7 @@ import (
 	"github.com/palabre/palabre/events"
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/registry"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -61,11 +62,36 @@ func (p *Policy) Allow(who access.Principal, op Operation) error {
 // object answered exactly as a missing one), and otherwise the handler's
 // errors.
 func (p *Policy) Send(ctx context.Context, who access.Principal, id domain.ID, cmd domain.Command, meta commands.Meta, identity *keystore.Identity) (commands.Result[domain.Event], error) {
+	cmd = p.regionCoded(cmd)
 	meta, err := p.judge(ctx, who, id, cmd, meta)
 	if err != nil {
 		return commands.Result[domain.Event]{}, err
 	}
 	return commands.Send(ctx, p.cfg.Handler, id, cmd, meta, identity)
+}
+
+// regionCoded is a command with the region it puts its object in given
+// as its code, found by the rule reads take a region by
+// (read.Service.RegionCode): "Gao", " MOPTI " or a label are gao's. A
+// name that is no region's is left as written, for the decider to refuse
+// naming the field, in the reader's language.
+func (p *Policy) regionCoded(cmd domain.Command) domain.Command {
+	agg, ok := registry.Of(cmd)
+	if !ok {
+		return cmd
+	}
+	where, _, puts := agg.PutsOf(cmd)
+	if !puts || where.Of != nil || where.Region == "" {
+		return cmd
+	}
+	code, known := p.cfg.Read.RegionCode(where.Region)
+	if !known || code == where.Region {
+		return cmd
+	}
+	if placed, ok := agg.PlaceAny(cmd, code); ok {
+		return placed.(domain.Command)
+	}
+	return cmd
 }
 
 // judge applies the table and the region rule to a command, and gives

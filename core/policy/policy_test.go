@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -449,5 +450,38 @@ func TestACreationOutsideTheSendersRegionsDoesNotTellWhetherItsIDIsTaken(t *test
 		if atTaken == nil || atFresh == nil || masked(atTaken) != masked(atFresh) {
 			t.Errorf("%s in Mopti under Mopti's id: %v; under a fresh id: %v", name, atTaken, atFresh)
 		}
+	}
+}
+
+// A write takes a region as a read does (read.Service.RegionCode): by its
+// code, its name or a label, case and spaces aside, and records its code;
+// the region rule judges the code, so Gao's facilitator may write "Gao".
+// A name that is no region's is refused naming the field, in French too.
+func TestAWriteTakesARegionByItsNameAsAReadDoes(t *testing.T) {
+	w := newWorld(t)
+	for _, c := range []struct {
+		who  access.Principal
+		cmd  domain.Command
+		want string
+	}{
+		{admin, establish("Ségou"), "segou"},
+		{admin, register(" district de BAMAKO "), "bamako"},
+		{gao, enrol("GAO-9", "GAO"), "gao"},
+		{advocacy, register("Mopti"), "mopti"},
+		{admin, harvest("Mopti", w.moptiHolder, outcome.Evidence{Kind: "dialogue", ID: w.moptiDialogue}), "mopti"},
+	} {
+		res, err := w.policy.Send(context.Background(), c.who, ulid.Make(), c.cmd, commands.Meta{CommandID: ulid.Make(), DryRun: true}, nil)
+		if err != nil {
+			t.Errorf("%s by %s: %v, want it taken", c.cmd.CommandName(), c.who.Subject, err)
+			continue
+		}
+		if got := fmt.Sprintf("%+v", res.Events[0]); !strings.Contains(got, "Region:"+c.want+" ") && !strings.Contains(got, "Region:"+c.want+"}") {
+			t.Errorf("%s by %s recorded %s, want region %s", c.cmd.CommandName(), c.who.Subject, got, c.want)
+		}
+	}
+	err := w.check(admin, ulid.Make(), establish("Tombouctou-sur-Mer"))
+	var problems *domain.Problems
+	if !errors.As(err, &problems) || (*problems)[0].Field != "region" || !strings.Contains((*problems)[0].In("fr"), "n’est pas une région de ce déploiement") {
+		t.Errorf("an unknown region: %v, want region refused in French", err)
 	}
 }

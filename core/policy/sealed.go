@@ -53,6 +53,7 @@ func (r *EnvelopeRefused) Unwrap() error { return &r.Problems }
 // kept changing), and a refusal joined with ErrEnvelopeKept when it could
 // not be released.
 func (p *Policy) SendSealed(ctx context.Context, who access.Principal, id domain.ID, cmd domain.Command, meta commands.Meta, sealed Sealed) (res commands.Result[domain.Event], old bool, err error) {
+	cmd = p.regionCoded(cmd)
 	if meta, err = p.judge(ctx, who, id, cmd, meta); err != nil {
 		return res, false, err
 	}

@@ -39,6 +39,11 @@ type Error struct {
 	// RetryAfter is, for UNAVAILABLE, the seconds to wait before trying
 	// again (the Retry-After header).
 	RetryAfter int
+	// template and args are the message before formatting, for an error
+	// made before its reader is known (ErrNotFound, BadInput): a door
+	// says it in its reader's language with In.
+	template string
+	args     []any
 }
 
 // FieldProblem is one reason a command was refused.
@@ -48,6 +53,16 @@ type FieldProblem struct {
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// In is the error's message in a language ("fr" or "en"): an error made
+// once for every reader is said through the catalogue, any other was
+// written in its reader's language already.
+func (e *Error) In(language string) string {
+	if e.template == "" {
+		return e.Message
+	}
+	return Say(language, e.template, e.args...)
+}
 
 // Extensions are the error's code and field, as GraphQL clients read them.
 func (e *Error) Extensions() map[string]any {
@@ -64,9 +79,10 @@ func (e *Error) Extensions() map[string]any {
 	return ext
 }
 
-// BadInput names the field at fault and why.
+// BadInput names the field at fault and why, in English, or in the
+// reader's language where a door says it (In).
 func BadInput(field, format string, args ...any) error {
-	return &Error{Code: CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...), template: format, args: args}
 }
 
 // BadInputIn names the field at fault and why, in the reader's language
@@ -86,7 +102,14 @@ func Say(language, format string, args ...any) string {
 
 // ErrNotFound is the one answer for an object that does not exist and for
 // one the viewer may not see: a facilitator cannot tell them apart.
-var ErrNotFound = &Error{Code: CodeNotFound, Message: "not found"}
+// A door says it in its reader's language (In).
+var ErrNotFound = said(CodeNotFound, "not found")
+
+// said is an error made once for every reader, which a door says in its
+// reader's language (In).
+func said(code, message string) *Error {
+	return &Error{Code: code, Message: message, template: message}
+}
 
 // Must refuses a viewer whose role lacks a capability, in the viewer's
 // language, with the words the write policy uses.
@@ -104,10 +127,10 @@ func forbidden(v Viewer, format string, args ...any) error {
 }
 
 // ErrTimeout answers work whose deadline passed: it stops with the answer.
-var ErrTimeout = &Error{Code: CodeTimeout, Message: "the request ran out of time and was stopped; ask for less, or try again (a mutation with the same commandId is safe to retry)"}
+var ErrTimeout = said(CodeTimeout, "the request ran out of time and was stopped; ask for less, or try again (a mutation with the same commandId is safe to retry)")
 
 // ErrInternal hides the cause; the cause goes to the log with the request id.
-var ErrInternal = &Error{Code: CodeInternal, Message: "internal error; the server log has the details under this request's id"}
+var ErrInternal = said(CodeInternal, "internal error; the server log has the details under this request's id")
 
 // Unavailable is the client's answer for a store that cannot serve now:
 // its reason, whether anything was saved, and when to try again.

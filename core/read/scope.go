@@ -284,20 +284,29 @@ func (s *Service) regionNamed(v Viewer, asked string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	var regions regionList
-	if s.cfg.Handler != nil {
-		regions, _ = s.cfg.Handler.Reference().(regionList)
-	}
-	if regions == nil {
-		return strings.ToLower(name), nil // codes are lower-case
-	}
-	if code, ok := regions.RegionCode(name); ok {
+	if code, ok := s.RegionCode(name); ok {
 		return code, nil
 	}
 	if !SeesEveryRegion(v.Principal) {
 		return strings.ToLower(name), nil
 	}
 	return "", BadInputIn(v.Language, "region", "%q is not a region of this deployment", asked)
+}
+
+// RegionCode is the code of the region a person named, by its code, its
+// name or a label, case and spaces aside: the one rule by which reads
+// (regionNamed) and writes (policy.Policy.Send) take a region. ok is
+// false for a name that is no region's. Without reference data that
+// finds names, a code is the name in lower case.
+func (s *Service) RegionCode(name string) (code string, ok bool) {
+	var regions regionList
+	if s.cfg.Handler != nil {
+		regions, _ = s.cfg.Handler.Reference().(regionList)
+	}
+	if regions == nil {
+		return strings.ToLower(strings.Join(strings.Fields(name), " ")), true // codes are lower-case
+	}
+	return regions.RegionCode(name)
 }
 
 // Scope selects dialogues: a space, a region, a pillar, business dates.

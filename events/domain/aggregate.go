@@ -44,10 +44,16 @@ type Aggregate[S any, C any, E Event] struct {
 	// Puts is where a command puts it, and the command's field that says
 	// so; ok is false for a command that leaves it where it was.
 	Puts func(C) (w Where, field string, ok bool)
+	// Place is a command that Puts in a region of its own with that
+	// region set to another: a region a person named by its name, given
+	// as its code before the command is decided. Required when a command
+	// puts a region itself.
+	Place func(C, string) C
 
-	// Summaries say in a line what each event type means, by its name:
-	// a history shows them. Never a value, which could hold a name.
-	Summaries map[string]string
+	// Summaries say in a line what each event type means, by its name,
+	// in French and English: a history shows them in its reader's
+	// language. Never a value, which could hold a name.
+	Summaries map[string]Label
 	// On is the business date an event is about, zero for none; nil when
 	// no event has one.
 	On func(E) Date
@@ -106,7 +112,7 @@ type Description struct {
 	Upcasters    []Upcaster
 	Commands     []string // their names
 	Creation     string
-	Summaries    map[string]string
+	Summaries    map[string]Label
 	Vocabularies []Vocabulary
 }
 
@@ -135,6 +141,9 @@ type Described interface {
 	// PutsOf is where one of its commands puts it (see Aggregate.Puts);
 	// ok is false too for another aggregate's command.
 	PutsOf(cmd any) (w Where, field string, ok bool)
+	// PlaceAny is Place over a command of any type; ok is false for a
+	// command that puts no region of its own, or another aggregate's.
+	PlaceAny(cmd any, region string) (placed any, ok bool)
 	// Missing names every part the descriptor lacks; none when complete.
 	Missing() []string
 }
@@ -165,6 +174,14 @@ func (a *Aggregate[S, C, E]) Owns(cmd any) bool {
 	return ok
 }
 
+// puts is Puts, or nothing without it.
+func (a *Aggregate[S, C, E]) puts(c C) (Where, string, bool) {
+	if a.Puts == nil {
+		return Where{}, "", false
+	}
+	return a.Puts(c)
+}
+
 // PutsOf is where a command puts the object.
 func (a *Aggregate[S, C, E]) PutsOf(cmd any) (Where, string, bool) {
 	c, ok := cmd.(C)
@@ -172,6 +189,18 @@ func (a *Aggregate[S, C, E]) PutsOf(cmd any) (Where, string, bool) {
 		return Where{}, "", false
 	}
 	return a.Puts(c)
+}
+
+// PlaceAny is a command with the region it puts the object in set.
+func (a *Aggregate[S, C, E]) PlaceAny(cmd any, region string) (any, bool) {
+	c, ok := cmd.(C)
+	if !ok || a.Place == nil {
+		return cmd, false
+	}
+	if w, _, puts := a.Puts(c); !puts || w.Of != nil {
+		return cmd, false
+	}
+	return a.Place(c, region), true
 }
 
 // IsCreation reports whether a command is the one that creates it.
@@ -317,12 +346,15 @@ func (a *Aggregate[S, C, E]) Missing() []string {
 	d := a.Describe()
 	for i, name := range d.Commands {
 		need(name != "", "a CommandName for command %d (%T)", i, a.Commands[i])
+		if w, _, puts := a.puts(a.Commands[i]); puts && w.Of == nil {
+			need(a.Place != nil, "Place, since %s puts a region of its own", name)
+		}
 	}
 	need(d.Creation != "" && slices.Contains(d.Commands, d.Creation), "Creation among Commands")
 	names := map[string]bool{}
 	for _, t := range a.Events {
 		names[t.Name] = true
-		need(a.Summaries[t.Name] != "", "a summary of %s", t.Name)
+		need(a.Summaries[t.Name].French() != "" && a.Summaries[t.Name].English() != "", "a summary of %s in French and English", t.Name)
 		for from := 1; from < t.Version; from++ {
 			need(slices.ContainsFunc(a.Upcasters, func(u Upcaster) bool { return u.Type == t.Name && u.From == from }),
 				"an upcaster of %s from version %d", t.Name, from)

@@ -307,3 +307,16 @@ func TestTenThousandSubmissionsAreReadAndPlannedUnder200MB(t *testing.T) {
 		t.Errorf("the heap reached %d MB, over %d MB", peak>>20, maxHeap>>20)
 	}
 }
+
+// A file of a type palabre does not read is refused as the file's
+// problem, which a door says in its reader's language.
+func TestAFileTypeNotReadIsRefusedNamingTheFile(t *testing.T) {
+	_, err := imports.Read("compte-rendu.pdf", []byte("%PDF-1.4"))
+	var problems *domain.Problems
+	if !errors.As(err, &problems) || (*problems)[0].Field != "file" {
+		t.Fatalf("a .pdf: %v, want the file refused", err)
+	}
+	if got := (*problems)[0].In("fr"); !strings.HasPrefix(got, `"compte-rendu.pdf" n’est pas un export que palabre lit`) {
+		t.Errorf("in French: %q", got)
+	}
+}

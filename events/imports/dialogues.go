@@ -44,6 +44,23 @@ type Directory struct {
 	// and no one computes a dialogue's id from a submission's uuid.
 	// Required.
 	Key []byte
+	// RegionCode is the code of a region a register names by its code,
+	// name or a label (read.Service.RegionCode, the rule every write
+	// takes a region by), so that an id derived from a region is the
+	// same whatever the file calls it. nil: regions are taken as written.
+	RegionCode func(name string) (code string, ok bool)
+}
+
+// region is a register's region as its code, or as written when it is
+// no region's (the decider refuses it, naming the column).
+func (d Directory) region(name string) string {
+	if d.RegionCode == nil {
+		return name
+	}
+	if code, ok := d.RegionCode(name); ok {
+		return code
+	}
+	return name
 }
 
 // Problem is why a row is refused: where (sheet, row, column) and why, as

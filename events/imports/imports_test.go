@@ -31,6 +31,9 @@ type world struct {
 	space, holder domain.ID
 	person        domain.ID
 	codes         imports.Codes
+	// regionCode finds regions by name (Directory.RegionCode); nil takes
+	// them as written.
+	regionCode func(name string) (string, bool)
 }
 
 func newWorld(t testing.TB) *world { return newWorldWith(t, bytes.Repeat([]byte{7}, 32)) }
@@ -67,7 +70,7 @@ func (w *world) directory() imports.Directory {
 		s, _, err := commands.Space.Load(context.Background(), w.env.Handler, id)
 		return s.Details.Region, err == nil && s.Exists
 	}
-	return imports.Directory{Codes: w.codes, Key: w.env.CodeKey, SpaceRegion: spaceRegion,
+	return imports.Directory{Codes: w.codes, Key: w.env.CodeKey, SpaceRegion: spaceRegion, RegionCode: w.regionCode,
 		Dialogue: func(id domain.ID) (string, bool) {
 			d, _, err := commands.Dialogue.Load(context.Background(), w.env.Handler, id)
 			if err != nil || !d.Exists {

@@ -171,10 +171,11 @@ func outcomeOf[E any](res commands.Result[E], dry, creates bool) Outcome {
 // The name and phone go to the key store only, sealed; a participant
 // already enrolled keeps theirs (a register is not how names are changed).
 func planParticipant(r Record, dir Directory) registerRow {
-	row := registerRow{rec: r, key: r.Get("code"), region: r.Get("region"), column: "region"}
+	region := dir.region(r.Get("region"))
+	row := registerRow{rec: r, key: r.Get("code"), region: region, column: "region"}
 	pr := participant.Profile{Code: r.Get("code"), Sex: r.Get("sex"), AgeBand: r.Get("ageBand"), Displacement: r.Get("displacement"),
 		Groups: strings.FieldsFunc(r.Get("groups"), func(c rune) bool { return c == ' ' || c == ',' || c == ';' }),
-		Region: r.Get("region"), Locality: r.Get("locality"), Constituency: r.Get("constituency"),
+		Region: region, Locality: r.Get("locality"), Constituency: r.Get("constituency"),
 		Functioning: participant.Functioning{Seeing: r.Get("seeing"), Hearing: r.Get("hearing"), Walking: r.Get("walking"),
 			Cognition: r.Get("cognition"), SelfCare: r.Get("selfCare"), Communication: r.Get("communication")}}
 	if v := r.Get("birthYear"); v != "" {
@@ -209,18 +210,18 @@ func planParticipant(r Record, dir Directory) registerRow {
 }
 
 // planStakeholder plans a stakeholder's line.
-func planStakeholder(r Record, _ Directory) registerRow {
+func planStakeholder(r Record, dir Directory) registerRow {
 	row := registerRow{rec: r, column: "region"}
-	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: r.Get("region")}
+	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: dir.region(r.Get("region"))}
 	id, named := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
 	row.exec = createOrChange(id, named, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
 	return row
 }
 
 // planSpace plans a space's line.
-func planSpace(r Record, _ Directory) registerRow {
+func planSpace(r Record, dir Directory) registerRow {
 	row := registerRow{rec: r, column: "region"}
-	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: r.Get("region"), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
+	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: dir.region(r.Get("region")), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
 	on := row.date("establishedOn")
 	id, named := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))
 	row.exec = createOrChange(id, named, space.Establish{Details: d, EstablishedOn: on}, space.ChangeDetails{Details: d})

@@ -12,6 +12,7 @@ import (
 	"github.com/palabre/palabre/events/commands"
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/events/domain/refdata"
 	"github.com/palabre/palabre/events/imports"
 	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/participants"
@@ -180,4 +181,20 @@ func TestANewAttendeeWithAProfileIsEnrolledUnderTheirCode(t *testing.T) {
 func commandsParticipant(t *testing.T, w *world, id domain.ID) (participant.State, []participant.Event, error) {
 	t.Helper()
 	return commands.Participant.Load(context.Background(), w.env.Handler, id)
+}
+
+// A register may name a region by its name, as every write may: the row
+// is the one under the region's code, whatever the file calls it, so
+// importing it again with the code finds it already there.
+func TestARegisterNamesARegionByItsNameOrItsCode(t *testing.T) {
+	w := newWorld(t)
+	w.regionCode = refdata.Default().RegionCode
+	named := "name,type,level,region\nMairie de Tombouctou,mayor,local,Tombouctou\n"
+	if r := w.runFile(t, "stakeholders.csv", []byte(named), false); outcomes(r)[2] != imports.Imported {
+		t.Fatalf("a stakeholder of Tombouctou by name: %+v", r.Results)
+	}
+	coded := strings.Replace(named, ",Tombouctou\n", ",tombouctou\n", 1)
+	if r := w.runFile(t, "stakeholders.csv", []byte(coded), false); outcomes(r)[2] != imports.Already {
+		t.Fatalf("the same stakeholder by its region's code: %+v, want already imported", r.Results)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Table is one sheet of an export: its name, headings and rows (as text).
@@ -56,7 +58,8 @@ func Read(name string, b []byte) ([]Table, error) {
 // Central's zip, or one CSV table (named after the file, as ODK names
 // repeats' files), refusing it at the first of lim's bounds it passes.
 //
-// Returns a *LimitError (ErrLimit) for a bound, ctx's error when it ends.
+// Returns a *LimitError (ErrLimit) for a bound, a *domain.Problems naming
+// the file for a type it does not read, ctx's error when it ends.
 func ReadWithin(ctx context.Context, name string, b []byte, lim Limits) ([]Table, error) {
 	if int64(len(b)) > lim.FileBytes {
 		return nil, &LimitError{Limit: LimitFileBytes, Value: lim.FileBytes}
@@ -71,7 +74,7 @@ func ReadWithin(ctx context.Context, name string, b []byte, lim Limits) ([]Table
 	case ".zip":
 		return readODKZip(b, budget)
 	}
-	return nil, fmt.Errorf("an export is .xlsx, .csv, or ODK Central's .zip of CSV files")
+	return nil, domain.Reject("file", "%q is not an export palabre reads: an export is .xlsx, .csv, or ODK Central's .zip of CSV files", filepath.Base(name))
 }
 
 // ReadODKZip reads ODK Central's CSV export within DefaultLimits.

@@ -56,6 +56,16 @@ func (l Limits) withDefaults() Limits {
 type Error struct {
 	Limit   string
 	Message string
+	// Template and Args are Message before formatting, so that a door
+	// says it in its reader's language; no template for a syntax error,
+	// which is the parser's own words.
+	Template string
+	Args     []any
+}
+
+// overLimit is a request over a limit, why in English and as a template.
+func overLimit(limit, format string, args ...any) *Error {
+	return &Error{Limit: limit, Message: fmt.Sprintf(format, args...), Template: format, Args: args}
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -105,7 +115,7 @@ func checkNesting(q string) error {
 			}
 		case '{', '[', '(':
 			if depth++; depth > maxNesting {
-				return &Error{Limit: "depth", Message: fmt.Sprintf("the query nests brackets more than %d deep", maxNesting)}
+				return overLimit("depth", "the query nests brackets more than %d deep", maxNesting)
 			}
 		case '}', ']', ')':
 			depth--
@@ -126,7 +136,7 @@ func Check(doc *ast.Document, l Limits) error {
 		}
 	}
 	if name, ok := findCycle(fragments); ok {
-		return &Error{Limit: "fragment cycle", Message: fmt.Sprintf("fragment %q spreads itself, directly or through other fragments", name)}
+		return overLimit("fragment cycle", "fragment %q spreads itself, directly or through other fragments", name)
 	}
 	w := walker{fragments: fragments, limits: l, memo: map[memoKey]tally{}}
 	total := tally{}
@@ -137,15 +147,15 @@ func Check(doc *ast.Document, l Limits) error {
 	}
 	switch {
 	case w.repeated != "":
-		return &Error{Limit: "introspection", Message: fmt.Sprintf("introspection lists %q again under a member's type; list a type's members once per path, as the standard introspection query does", w.repeated)}
+		return overLimit("introspection", "introspection lists %q again under a member's type; list a type's members once per path, as the standard introspection query does", w.repeated)
 	case total.introDepth > l.IntrospectionDepth:
-		return &Error{Limit: "depth", Message: fmt.Sprintf("the introspection is %d levels deep; the limit is %d (the standard query needs 15)", total.introDepth, l.IntrospectionDepth)}
+		return overLimit("depth", "the introspection is %d levels deep; the limit is %d (the standard query needs 15)", total.introDepth, l.IntrospectionDepth)
 	case total.depth > l.Depth:
-		return &Error{Limit: "depth", Message: fmt.Sprintf("the query is %d levels deep; the limit is %d", total.depth, l.Depth)}
+		return overLimit("depth", "the query is %d levels deep; the limit is %d", total.depth, l.Depth)
 	case total.aliases > l.Aliases:
-		return &Error{Limit: "aliases", Message: fmt.Sprintf("the query has %d aliases; the limit is %d", total.aliases, l.Aliases)}
+		return overLimit("aliases", "the query has %d aliases; the limit is %d", total.aliases, l.Aliases)
 	case total.fields > l.Fields:
-		return &Error{Limit: "fields", Message: fmt.Sprintf("the query asks for %d fields once fragments are expanded; the limit is %d", total.fields, l.Fields)}
+		return overLimit("fields", "the query asks for %d fields once fragments are expanded; the limit is %d", total.fields, l.Fields)
 	}
 	return nil
 }

@@ -24,9 +24,9 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
-	Summaries: map[string]string{"CommitmentMade": "Commitment made", "CommitmentProgressReported": "Progress reported",
-		"CommitmentDueDateRevised": "Due date revised", "CommitmentFulfilled": "Commitment fulfilled",
-		"CommitmentBroken": "Commitment broken", "CommitmentWithdrawn": "Commitment withdrawn"},
+	Summaries: map[string]domain.Label{"CommitmentMade": {"Engagement pris", "Commitment made"}, "CommitmentProgressReported": {"Point d’avancement", "Progress reported"},
+		"CommitmentDueDateRevised": {"Échéance révisée", "Due date revised"}, "CommitmentFulfilled": {"Engagement tenu", "Commitment fulfilled"},
+		"CommitmentBroken": {"Engagement non tenu", "Commitment broken"}, "CommitmentWithdrawn": {"Engagement retiré", "Commitment withdrawn"}},
 	On: func(e Event) domain.Date {
 		switch e := e.(type) {
 		case Made:

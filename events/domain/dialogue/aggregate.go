@@ -21,9 +21,9 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
-	Summaries: map[string]string{"DialogueHeld": "Dialogue logged", "DialogueAttendanceCorrected": "Attendance corrected",
-		"DialogueCorrected": "Dialogue corrected",
-		"DialogueRetracted": "Dialogue retracted"},
+	Summaries: map[string]domain.Label{"DialogueHeld": {"Dialogue saisi", "Dialogue logged"}, "DialogueAttendanceCorrected": {"Présence corrigée", "Attendance corrected"},
+		"DialogueCorrected": {"Dialogue corrigé", "Dialogue corrected"},
+		"DialogueRetracted": {"Dialogue retiré", "Dialogue retracted"}},
 	On: func(e Event) domain.Date {
 		switch e := e.(type) {
 		case Held:

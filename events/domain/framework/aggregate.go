@@ -14,10 +14,10 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 	Exists: func(s State) bool { return s.Exists },
 	Where:  func(State) domain.Where { return domain.Where{} },
 	Puts:   func(Command) (domain.Where, string, bool) { return domain.Where{}, "", false },
-	Summaries: map[string]string{
-		"FrameworkDefined": "Results framework defined", "FrameworkDetailsChanged": "Programme details changed",
-		"FrameworkOutcomeSet": "Outcome set", "FrameworkResultSet": "Result set", "FrameworkIndicatorSet": "Indicator set",
-		"IndicatorValueRecorded": "Indicator value recorded",
+	Summaries: map[string]domain.Label{
+		"FrameworkDefined": {"Cadre de résultats défini", "Results framework defined"}, "FrameworkDetailsChanged": {"Détails du programme modifiés", "Programme details changed"},
+		"FrameworkOutcomeSet": {"Effet fixé", "Outcome set"}, "FrameworkResultSet": {"Résultat fixé", "Result set"}, "FrameworkIndicatorSet": {"Indicateur fixé", "Indicator set"},
+		"IndicatorValueRecorded": {"Valeur d’indicateur saisie", "Indicator value recorded"},
 	},
 	Vocabularies: []domain.Vocabulary{
 		{Name: "ResultType", Codes: ResultTypes, Labels: map[string]domain.Label{

@@ -22,9 +22,20 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
-	Summaries: map[string]string{"OutcomeHarvested": "Outcome harvested", "OutcomeRevised": "Outcome revised",
-		"OutcomeMarkedPublic": "Publication mark set", "OutcomeSubstantiationRequested": "Substantiation requested",
-		"OutcomeSubstantiationRecorded": "Substantiation recorded", "OutcomeVerifierErased": "Verifier erased"},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Harvest:
+			c.Region = region
+			return c
+		case Revise:
+			c.Region = region
+			return c
+		}
+		return c
+	},
+	Summaries: map[string]domain.Label{"OutcomeHarvested": {"Changement consigné", "Outcome harvested"}, "OutcomeRevised": {"Changement révisé", "Outcome revised"},
+		"OutcomeMarkedPublic": {"Marque publique changée", "Publication mark set"}, "OutcomeSubstantiationRequested": {"Vérification demandée", "Substantiation requested"},
+		"OutcomeSubstantiationRecorded": {"Vérification consignée", "Substantiation recorded"}, "OutcomeVerifierErased": {"Personne vérificatrice effacée", "Verifier erased"}},
 	On: func(e Event) domain.Date {
 		switch e := e.(type) {
 		case Harvested:

@@ -24,9 +24,20 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Enrol:
+			c.Region = region
+			return c
+		case CorrectProfile:
+			c.Region = region
+			return c
+		}
+		return c
+	},
 	// A correction's summary says the profile changed, never to what.
-	Summaries: map[string]string{"ParticipantEnrolled": "Participant enrolled", "ParticipantProfileCorrected": "Profile corrected",
-		"ParticipantErased": "Participant erased (name and phone destroyed)", "ParticipantCodeClaimed": "Code claimed"},
+	Summaries: map[string]domain.Label{"ParticipantEnrolled": {"Participant·e inscrit·e", "Participant enrolled"}, "ParticipantProfileCorrected": {"Profil corrigé", "Profile corrected"},
+		"ParticipantErased": {"Participant·e effacé·e (nom et téléphone détruits)", "Participant erased (name and phone destroyed)"}, "ParticipantCodeClaimed": {"Code revendiqué", "Code claimed"}},
 	On: func(e Event) domain.Date {
 		if e, ok := e.(Erased); ok {
 			return e.ErasedOn

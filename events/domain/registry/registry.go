@@ -49,8 +49,8 @@ func Codec() *domain.Codec {
 
 // Summaries say in a line what each event type of every aggregate means,
 // never a value, by the type's name.
-func Summaries() map[string]string {
-	out := map[string]string{}
+func Summaries() map[string]domain.Label {
+	out := map[string]domain.Label{}
 	for _, a := range Aggregates() {
 		for name, s := range a.Describe().Summaries {
 			out[name] = s

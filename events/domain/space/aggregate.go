@@ -21,8 +21,19 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
-	Summaries: map[string]string{"SpaceEstablished": "Space established", "SpaceDetailsChanged": "Details changed",
-		"SpaceTargetsSet": "Targets set", "SpaceClosed": "Space closed"},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Establish:
+			c.Region = region
+			return c
+		case ChangeDetails:
+			c.Region = region
+			return c
+		}
+		return c
+	},
+	Summaries: map[string]domain.Label{"SpaceEstablished": {"Espace créé", "Space established"}, "SpaceDetailsChanged": {"Détails modifiés", "Details changed"},
+		"SpaceTargetsSet": {"Cibles fixées", "Targets set"}, "SpaceClosed": {"Espace fermé", "Space closed"}},
 	On: func(e Event) domain.Date {
 		switch e := e.(type) {
 		case Established:

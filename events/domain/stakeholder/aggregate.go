@@ -22,7 +22,18 @@ var Aggregate = &domain.Aggregate[State, Command, Event]{
 		}
 		return domain.Where{}, "", false
 	},
-	Summaries: map[string]string{"StakeholderRegistered": "Stakeholder registered", "StakeholderDetailsChanged": "Details changed"},
+	Place: func(c Command, region string) Command {
+		switch c := c.(type) {
+		case Register:
+			c.Region = region
+			return c
+		case ChangeDetails:
+			c.Region = region
+			return c
+		}
+		return c
+	},
+	Summaries: map[string]domain.Label{"StakeholderRegistered": {"Partie prenante enregistrée", "Stakeholder registered"}, "StakeholderDetailsChanged": {"Détails modifiés", "Details changed"}},
 	Vocabularies: []domain.Vocabulary{
 		{Name: "StakeholderType", Codes: Types, Labels: map[string]domain.Label{
 			"governor": {"Gouverneur", "Governor"}, "prefect": {"Préfet", "Prefect"}, "sub-prefect": {"Sous-préfet", "Sub-prefect"},
