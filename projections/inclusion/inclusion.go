@@ -40,8 +40,8 @@ type Model struct {
 	spaces map[domain.ID]*Space
 	// spaceOrder holds the same spaces by id, so that listing a region's
 	// spaces for every table does not sort them again.
-	spaceOrder  []*Space
-	people      people
+	spaceOrder []*Space
+	people     people
 	// personIDs finds a person's dense index by id, in one cache miss
 	// where a map took two: every attendance applied looks one up.
 	personIDs compact.IDTable
