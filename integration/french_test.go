@@ -24,21 +24,10 @@ func TestARefusalIsSaidInFrench(t *testing.T) {
 	analyst := newToken(t, bin, dir, "--role", "analyst")
 	s := startServer(t, bin, dir)
 	ask := func(method, path, contentType, body string) string {
-		req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+analyst)
-		req.Header.Set("Accept-Language", "fr-ML,fr;q=0.9")
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		status, b := askInLanguage(t, s, analyst, "fr-ML,fr;q=0.9", method, path, contentType, body)
 		var a answer
-		if err := json.Unmarshal(b, &a); err != nil || len(a.Errors) == 0 || a.code() != "FORBIDDEN" {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+		if err := json.Unmarshal([]byte(b), &a); err != nil || len(a.Errors) == 0 || a.code() != "FORBIDDEN" {
+			t.Fatalf("%s %s: %d %s", method, path, status, b)
 		}
 		return a.Errors[0].Message
 	}
@@ -78,19 +67,7 @@ func TestTheHostileTestersFindingsAreAnsweredInFrench(t *testing.T) {
 	admin := newToken(t, bin, dir, "--role", "admin")
 	s := startServer(t, bin, dir)
 	inFrench := func(method, path, contentType, body string) (int, string) {
-		req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+admin)
-		req.Header.Set("Accept-Language", "fr-ML,fr;q=0.9,en;q=0.5")
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		return askInLanguage(t, s, admin, "fr-ML,fr;q=0.9,en;q=0.5", method, path, contentType, body)
 	}
 	gql := func(query string) (int, string) {
 		body, _ := json.Marshal(map[string]any{"query": query})
@@ -131,4 +108,23 @@ func TestTheHostileTestersFindingsAreAnsweredInFrench(t *testing.T) {
 			t.Errorf("%s: %d %s, want it saying %s", c.name, status, body, c.words)
 		}
 	}
+}
+
+// askInLanguage sends a request with a token and an Accept-Language, and
+// gives the status and the body.
+func askInLanguage(t *testing.T, s *server, token, language, method, path, contentType, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept-Language", language)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
 }

@@ -56,14 +56,21 @@ func (m *Model) endBatch() {
 	m.sortLists()
 	m.countAll()
 	m.restoring = true // cells are published once, below
+	m.fillBase()
+	m.restoring = false
+	m.republishAll()
+}
+
+// fillBase enters every dialogue not retracted into its base cell, its
+// counts known, as a restore and a batch's end do (m.restoring, so no
+// cell is published yet). m.mu is held.
+func (m *Model) fillBase() {
 	for i := range uint32(m.records.len()) {
 		if d := m.records.at(i); !d.retracted {
 			m.enterBase(d, 1)
 			d.inBase = true
 		}
 	}
-	m.restoring = false
-	m.republishAll()
 }
 
 // sortLists puts every space's list in date order, after a batch or a

@@ -21,12 +21,6 @@ import (
 // same published figures. So must a model read in the middle of its
 // batch, which then does the deferred work first.
 func TestABatchGivesTheModelOfOneEventAtATime(t *testing.T) {
-	noisy := func(value int, key uint32) int {
-		if value == 0 {
-			return 0
-		}
-		return value + int(key%5) - 2
-	}
 	rapid.Check(t, func(rt *rapid.T) {
 		env := commandstest.Open(rt, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 		defer env.Close()

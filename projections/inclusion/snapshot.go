@@ -337,12 +337,7 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 	m.baseFilled = make(chan struct{})
 	go func() {
 		defer close(m.baseFilled)
-		for i := range uint32(m.records.len()) {
-			if d := m.records.at(i); !d.retracted {
-				m.enterBase(d, 1)
-				d.inBase = true
-			}
-		}
+		m.fillBase()
 	}()
 	m.sortLists()
 	return nil
