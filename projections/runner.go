@@ -70,6 +70,7 @@ type Options struct {
 	// SnapshotInterval the least time between two: a snapshot of a model
 	// of a million events takes seconds, during which its lane applies
 	// nothing (the other models go on).
+	// The interval of a replay without a snapshot counts from its start.
 	// Defaults 50,000 and 2 minutes; a negative interval means none.
 	SnapshotEvery    int
 	SnapshotInterval time.Duration

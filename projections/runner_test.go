@@ -293,6 +293,18 @@ type batching struct {
 	*counter
 	begun, ended int // calls
 	endedAt      int // events applied when EndBatch was called
+	inBatch      int // snapshots written between BeginBatch and EndBatch
+}
+
+// Snapshot counts the snapshots taken within a batch: the inclusion model
+// must do its deferred work to write one, which ends its batch.
+func (b *batching) Snapshot(w io.Writer) error {
+	b.mu.Lock()
+	if b.begun > b.ended {
+		b.inBatch++
+	}
+	b.mu.Unlock()
+	return b.counter.Snapshot(w)
 }
 
 func (b *batching) BeginBatch() { b.mu.Lock(); b.begun++; b.mu.Unlock() }
@@ -331,5 +343,26 @@ func TestAFirstStartIsABatchThatEndsBeforeTheModelIsCaughtUp(t *testing.T) {
 	}
 	if again.begun != 0 {
 		t.Fatalf("a restart from a snapshot began %d batches", again.begun)
+	}
+}
+
+// The snapshots taken every SnapshotEvery events leave a first start's
+// batch alone while it is shorter than SnapshotInterval: the interval is
+// counted from the replay's start. (A snapshot taken as soon as 50,000
+// events were applied ended the inclusion model's batch, so that a first
+// start and "palabre rebuild" applied all the rest one event at a time.)
+func TestAFirstStartIsNotSnapshottedWithinItsBatchBeforeTheInterval(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 120)
+	b := &batching{counter: newCounter("counter")}
+	r, _ := f.start(&projections.Options{SnapshotEvery: 10, SnapshotInterval: time.Hour}, b)
+	for !r.Status()[0].CaughtUp {
+		time.Sleep(time.Millisecond)
+	}
+	b.mu.Lock()
+	inBatch, endedAt := b.inBatch, b.endedAt
+	b.mu.Unlock()
+	if inBatch != 0 || endedAt != 120 {
+		t.Fatalf("%d snapshots within the batch, which ended at %d events: want none, and the end at 120", inBatch, endedAt)
 	}
 }

@@ -133,6 +133,11 @@ func (r *Runner) restore(rp *running, log *zerolog.Logger) {
 		}
 		rp.p.Reset()
 		beginBatch(rp.p) // until caughtUp
+		// The interval between snapshots counts from here: a snapshot
+		// ends a batch (the model does its deferred work to write one),
+		// so only a replay longer than the interval keeps its progress
+		// on the way.
+		rp.snapshotted = time.Now()
 		return
 	}
 	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
