@@ -111,13 +111,17 @@ func Open(dir string, opts *Options) (*Store, error) {
 		toSync:   make(chan *commitGroup, 8),
 		notifyCh: make(chan struct{}),
 	}
-	db, err := pebble.Open(filepath.Join(dir, "events"), &pebble.Options{
+	po := &pebble.Options{
 		FS:                 o.FS,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             pebbleLogger{o.Logger},
 		MemTableSize:       64 << 20,
 		WALMinSyncInterval: s.walMinSyncInterval,
-	})
+	}
+	for i := range po.Levels {
+		po.Levels[i].BlockSize = blockSize
+	}
+	db, err := pebble.Open(filepath.Join(dir, "events"), po)
 	if err != nil {
 		lock.release()
 		return nil, fmt.Errorf("open event store in %s: %w", dir, err)
@@ -139,6 +143,16 @@ func Open(dir string, opts *Options) (*Store, error) {
 	go s.syncLoop()
 	return s, nil
 }
+
+// blockSize is the uncompressed size of the tables' blocks. A replay
+// reads $all from end to end, a block at a time, each block a read from
+// the file: with Pebble's 4 KB, reading 1.2M events cost 2.0 s of CPU,
+// with 32 KB 0.7–0.8 s, and the tables are a quarter smaller (snappy has
+// more to work with). A stream read decompresses a larger block: ~50 µs
+// instead of ~27 for a random stream of a 1M-event store, small beside
+// the durable append that follows it. Tables written before keep their
+// blocks until compacted again.
+const blockSize = 32 << 10
 
 // When at least busyWriters appends are waiting, Pebble holds each WAL sync
 // until syncDelay after the previous one, so that writers just acknowledged
