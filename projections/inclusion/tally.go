@@ -56,8 +56,9 @@ func (m *Model) count(d *record) (c, k counts) {
 	on, seed := dateOfDay(d.day), m.seed(d)
 	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
-		m.countAttendance(&c, i, on, 1)
-		m.countAttendance(&k, i, on, int(m.keys.attendance(seed, m.people.keys[i])))
+		in := m.membershipOn(i, on)
+		c.addMember(in, 1)
+		k.addMember(in, int(m.keys.attendance(seed, m.people.keys[i])))
 	}
 	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
@@ -140,40 +141,82 @@ func (m *Model) addShare(c *counts, s *share, keys bool) {
 	}
 }
 
-// countAttendance adds w to every count a registered attendee is in: 1
-// for the counts, the attendance's record key for the cell keys.
-func (m *Model) countAttendance(c *counts, i uint32, on domain.Date, w int) {
-	c.registered += w
+// membership is which counts a registered attendee of a dialogue is in,
+// besides registered: the measures' bits and the person's groups. It is
+// found once per attendance and added twice, to the counts and to their
+// key sums.
+type membership struct {
+	in     uint8
+	groups []uint32
+}
+
+// The measures an attendee can be in.
+const (
+	isWoman uint8 = 1 << iota
+	isMan
+	isYoung
+	isAgeUnknown
+	hasDisability
+	isDisplaced
+)
+
+// membershipOn is what person i counts as at a dialogue held on.
+func (m *Model) membershipOn(i uint32, on domain.Date) membership {
 	t := m.people.traits[i]
 	if t&enrolled == 0 {
-		return
+		return membership{}
 	}
+	var a membership
 	if t&female != 0 {
-		c.women += w
+		a.in |= isWoman
 	} else if t&male != 0 {
-		c.men += w
+		a.in |= isMan
 	}
 	switch youth, known := m.people.isYouth(i, on); {
 	case !known:
-		c.ageUnknown += w
+		a.in |= isAgeUnknown
 	case youth:
+		a.in |= isYoung
+	}
+	if t&disability != 0 {
+		a.in |= hasDisability
+	}
+	if t&displaced != 0 {
+		a.in |= isDisplaced
+	}
+	if t&inGroups != 0 {
+		a.groups = m.people.groups[i]
+	}
+	return a
+}
+
+// addMember adds w to every count a registered attendee is in: 1 for
+// the counts, the attendance's record key for the cell keys.
+func (c *counts) addMember(a membership, w int) {
+	c.registered += w
+	if a.in&isWoman != 0 {
+		c.women += w
+	} else if a.in&isMan != 0 {
+		c.men += w
+	}
+	switch {
+	case a.in&isAgeUnknown != 0:
+		c.ageUnknown += w
+	case a.in&isYoung != 0:
 		c.youth += w
-		if t&female != 0 {
+		if a.in&isWoman != 0 {
 			c.youngWomen += w
-		} else if t&male != 0 {
+		} else if a.in&isMan != 0 {
 			c.youngMen += w
 		}
 	}
-	if t&disability != 0 {
+	if a.in&hasDisability != 0 {
 		c.disabilities += w
 	}
-	if t&displaced != 0 {
+	if a.in&isDisplaced != 0 {
 		c.displaced += w
 	}
-	if t&inGroups == 0 {
-		return
-	}
-	for _, g := range m.people.groups[i] {
+	for _, g := range a.groups {
 		if len(c.groups) <= int(g) {
 			c.groups = append(c.groups, make([]int, int(g)+1-len(c.groups))...)
 		}
