@@ -19,20 +19,54 @@ const laneQueue = 8
 type lanes struct {
 	queues []chan *page
 	wg     sync.WaitGroup
+
+	// behind counts the lanes that have not had the feed's caught-up
+	// mark yet; allCaughtUp is closed when none is left, stopping when
+	// the lanes are told to stop.
+	behind      atomic.Int32
+	allCaughtUp chan struct{}
+	stopping    chan struct{}
 }
 
 // startLanes starts a lane for every projection that has not failed.
 func (r *Runner) startLanes() *lanes {
-	ls := &lanes{}
+	ls := &lanes{allCaughtUp: make(chan struct{}), stopping: make(chan struct{})}
+	var healthy []*running
 	for _, rp := range r.order {
-		if rp.failure() != nil {
-			continue
+		if rp.failure() == nil {
+			healthy = append(healthy, rp)
 		}
+	}
+	ls.behind.Store(int32(len(healthy))) // before any lane can arrive
+	for _, rp := range healthy {
 		q := make(chan *page, laneQueue)
 		ls.queues = append(ls.queues, q)
-		ls.wg.Go(func() { r.runLane(rp, q) })
+		ls.wg.Go(func() { r.runLane(rp, q, ls) })
 	}
 	return ls
+}
+
+// arrive says a lane has had the caught-up mark; once per lane (arrived
+// is the lane's own).
+func (ls *lanes) arrive(arrived *bool) {
+	if *arrived {
+		return
+	}
+	*arrived = true
+	if ls.behind.Add(-1) == 0 {
+		close(ls.allCaughtUp)
+	}
+}
+
+// awaitAllCaughtUp waits until every lane has caught up; false when the
+// lanes were stopped first.
+func (ls *lanes) awaitAllCaughtUp() bool {
+	select {
+	case <-ls.allCaughtUp:
+		return true
+	case <-ls.stopping:
+		return false
+	}
 }
 
 // hand gives a page to every lane, waiting for room in each queue; false
@@ -54,6 +88,7 @@ func (ls *lanes) hand(ctx context.Context, p *page) bool {
 
 // stop lets every lane apply what it was handed, then waits for them.
 func (ls *lanes) stop() {
+	close(ls.stopping)
 	for _, q := range ls.queues {
 		close(q)
 	}
@@ -63,14 +98,18 @@ func (ls *lanes) stop() {
 // runLane applies the pages handed to one projection until its queue is
 // closed. After the projection fails, it goes on taking pages without
 // applying them, so that the feed never waits for it.
-func (r *Runner) runLane(rp *running, in <-chan *page) {
+func (r *Runner) runLane(rp *running, in <-chan *page, ls *lanes) {
+	arrived := false
 	for p := range in {
-		if rp.failure() == nil {
+		switch {
+		case rp.failure() != nil:
 			if p.caughtUp {
-				r.caughtUp(rp)
-			} else {
-				r.applyPage(rp, p.events)
+				ls.arrive(&arrived)
 			}
+		case p.caughtUp:
+			r.caughtUp(rp, ls, &arrived)
+		default:
+			r.applyPage(rp, p.events)
 		}
 		p.release()
 	}
@@ -78,12 +117,17 @@ func (r *Runner) runLane(rp *running, in <-chan *page) {
 
 // caughtUp marks the projection as having applied every event recorded
 // when the feed caught up, and writes a snapshot if it applied many.
-func (r *Runner) caughtUp(rp *running) {
+func (r *Runner) caughtUp(rp *running, ls *lanes, arrived *bool) {
 	endBatch(rp.p) // before it says it is caught up: then it is read
 	rp.advance(rp.pos(), true)
+	ls.arrive(arrived)
 	// A long catch-up is worth keeping at once, whatever the interval: a
-	// crash now would replay it all again.
-	if rp.applied >= r.opts.SnapshotEvery {
+	// crash now would replay it all again. But not before every model
+	// has caught up: a snapshot takes a core from a model still catching
+	// up (at a first start, the inclusion model ends its batch then, on
+	// both cores), and the server is ready only once all are. If the
+	// lanes stop first, the runner's final snapshots keep it.
+	if rp.applied >= r.opts.SnapshotEvery && ls.awaitAllCaughtUp() {
 		r.snapshotOrLog(rp, "snapshot failed; will retry")
 	}
 }

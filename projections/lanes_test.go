@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,4 +298,29 @@ func TestEveryModelIsGivenEachEventAsRecordedThoughPagesAreReused(t *testing.T) 
 			}
 		}
 	}
+}
+
+// A model caught up keeps its catch-up snapshot until every model has
+// caught up: written at once, it would take a core from the others'
+// catch-up (at a first start, the inclusion model's end of batch), and
+// the server is ready only when all are.
+func TestTheCatchUpSnapshotsWaitForEveryModelToCatchUp(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 5)
+	slow, quick := newHeld("slow"), newCounter("quick")
+	slow.applyGate = make(chan struct{})
+	var release sync.Once
+	open := func() { release.Do(func() { close(slow.applyGate) }) }
+	defer open() // before the runner's stop, which waits for the slow lane
+	r, _ := f.start(&projections.Options{SnapshotEvery: 5, SnapshotInterval: time.Hour}, slow, quick)
+	eventually(t, "the quick model caught up", func() bool { return statusOf(r, "quick").CaughtUp })
+	time.Sleep(200 * time.Millisecond) // time enough to write a snapshot of five events
+	if _, err := os.Stat(filepath.Join(f.dir, "quick.snapshot")); !os.IsNotExist(err) {
+		t.Fatalf("the quick model wrote its catch-up snapshot while the slow one was catching up (stat: %v)", err)
+	}
+	open()
+	eventually(t, "the quick model's snapshot, once both caught up", func() bool {
+		_, err := os.Stat(filepath.Join(f.dir, "quick.snapshot"))
+		return err == nil && statusOf(r, "slow").CaughtUp
+	})
 }
