@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
@@ -97,15 +98,16 @@ func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank [
 	}
 	slices.SortFunc(dialogues, func(a, b *record) int { return a.id.Compare(b.id) })
 	dialogueRank = make([]uint32, m.records.len())
+	byCode := m.groupsByCode()
 	w.Uint(uint64(len(dialogues)))
 	for r, d := range dialogues {
 		dialogueRank[d.index] = uint32(r)
-		m.writeDialogue(w, d, rank)
+		m.writeDialogue(w, d, rank, byCode)
 	}
 	return dialogueRank
 }
 
-func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
+func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32, byCode []int) {
 	w.ID(d.id)
 	w.ID(d.spaceID)
 	w.Date(dateOfDay(d.day))
@@ -142,8 +144,8 @@ func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32) {
 	var c, k counts
 	m.addShare(&c, &d.share, false)
 	m.addShare(&k, &d.share, true)
-	m.writeCounts(w, &c)
-	m.writeCounts(w, &k)
+	m.writeCounts(w, &c, byCode)
+	m.writeCounts(w, &k, byCode)
 }
 
 // writeLinks writes the attendance chains as they are, with dialogues by
@@ -157,22 +159,35 @@ func (m *Model) writeLinks(w *binsnap.Writer, dialogueRank []uint32) {
 	})
 }
 
-func (m *Model) writeCounts(w *binsnap.Writer, c *counts) {
+// groupsByCode is the groups' indexes in the order of their codes: a
+// snapshot writes groups by code, since their indexes depend on the order
+// codes were seen.
+func (m *Model) groupsByCode() []int {
+	byCode := make([]int, len(m.groups))
+	for g := range byCode {
+		byCode[g] = g
+	}
+	slices.SortFunc(byCode, func(a, b int) int { return strings.Compare(m.groups[a], m.groups[b]) })
+	return byCode
+}
+
+// writeCounts writes counts, their groups in the order byCode gives.
+func (m *Model) writeCounts(w *binsnap.Writer, c *counts, byCode []int) {
 	for _, n := range []int{c.dialogues, c.registered, c.unregistered, c.women, c.men, c.youth, c.youngWomen, c.youngMen, c.ageUnknown, c.disabilities, c.displaced} {
 		w.Uint(uint64(n))
 	}
-	// Groups by code: their indexes depend on the order codes were seen.
-	var codes []string
-	for g, n := range c.groups {
+	counted := 0
+	for _, n := range c.groups {
 		if n > 0 {
-			codes = append(codes, m.groups[g])
+			counted++
 		}
 	}
-	slices.Sort(codes)
-	w.Uint(uint64(len(codes)))
-	for _, code := range codes {
-		w.String(code)
-		w.Uint(uint64(c.groups[m.groupIndex[code]]))
+	w.Uint(uint64(counted))
+	for _, g := range byCode {
+		if g < len(c.groups) && c.groups[g] > 0 {
+			w.String(m.groups[g])
+			w.Uint(uint64(c.groups[g]))
+		}
 	}
 }
 
