@@ -62,6 +62,11 @@ func (ls *lanes) arrive(arrived *bool) {
 // lanes were stopped first.
 func (ls *lanes) awaitAllCaughtUp() bool {
 	select {
+	case <-ls.stopping: // first, when both are closed
+		return false
+	default:
+	}
+	select {
 	case <-ls.allCaughtUp:
 		return true
 	case <-ls.stopping:

@@ -168,9 +168,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.restoreAll()
 	err := r.follow(ctx)
 	// Side by side, as they were restored: a stop waits for the largest.
+	// A model that applied nothing since its snapshot (restored, or
+	// snapshotted as it caught up) keeps the one it has.
 	var wg sync.WaitGroup
 	for _, rp := range r.order {
-		if rp.failure() == nil {
+		if rp.failure() == nil && rp.applied > 0 {
 			wg.Go(func() { r.snapshotOrLog(rp, "final snapshot failed") })
 		}
 	}
