@@ -53,11 +53,18 @@ func (m *Model) endBatch() {
 		return
 	}
 	m.batching = false
-	m.sortLists()
+	// Sorting the lists and filling the base table read nothing that
+	// counting writes (a record's share): they run beside it, so that no
+	// core waits for the other at the end of a batch.
+	var beside sync.WaitGroup
+	beside.Go(func() {
+		m.sortLists()
+		m.restoring = true // cells are published once, below
+		m.fillBase()
+		m.restoring = false
+	})
 	m.countAll()
-	m.restoring = true // cells are published once, below
-	m.fillBase()
-	m.restoring = false
+	beside.Wait()
 	m.republishAll()
 }
 

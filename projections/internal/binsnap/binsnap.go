@@ -45,6 +45,10 @@ func (w *Writer) Bool(v bool) {
 func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.write([]byte(s)) }
 func (w *Writer) Bytes(b []byte)  { w.Uint(uint64(len(b))); w.write(b) }
 func (w *Writer) ID(id [16]byte)  { w.write(id[:]) }
+
+// Raw writes bytes as they are: a part of the snapshot that another
+// Writer encoded.
+func (w *Writer) Raw(b []byte)    { w.write(b) }
 func (w *Writer) Float(f float64) { w.Uint(math.Float64bits(f)) }
 
 // Date writes a date as days since 1970, the zero date as its own mark.
