@@ -33,6 +33,14 @@ func (w *Writer) write(b []byte) {
 	}
 }
 
+// writeString writes s without copying it to a []byte first (which
+// allocated for every string of a snapshot).
+func (w *Writer) writeString(s string) {
+	if w.err == nil {
+		_, w.err = w.w.WriteString(s)
+	}
+}
+
 func (w *Writer) Uint(v uint64) { w.write(w.buf[:binary.PutUvarint(w.buf[:], v)]) }
 func (w *Writer) Int(v int64)   { w.write(w.buf[:binary.PutVarint(w.buf[:], v)]) }
 func (w *Writer) Bool(v bool) {
@@ -42,7 +50,7 @@ func (w *Writer) Bool(v bool) {
 		w.Uint(0)
 	}
 }
-func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.write([]byte(s)) }
+func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.writeString(s) }
 func (w *Writer) Bytes(b []byte)  { w.Uint(uint64(len(b))); w.write(b) }
 func (w *Writer) ID(id [16]byte)  { w.write(id[:]) }
 
