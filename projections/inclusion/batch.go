@@ -68,12 +68,17 @@ func (m *Model) endBatch() {
 	m.republishAll()
 }
 
-// fillBase enters every dialogue not retracted into its base cell, its
-// counts known, as a restore and a batch's end do (m.restoring, so no
-// cell is published yet). m.mu is held.
+// fillBase enters every dialogue not retracted (those the spaces' lists
+// hold) into its base cell, its counts known, as a restore and a batch's
+// end do (m.restoring, so no cell is published yet). It goes space by
+// space: each dialogue finds its space's months, and its month's cells,
+// where the one before found them, in the cache. In the records' order,
+// the spaces came at random, and a restart at 6M events spent seconds on
+// those lookups. The lists must not be sorted meanwhile. m.mu is held.
 func (m *Model) fillBase() {
-	for i := range uint32(m.records.len()) {
-		if d := m.records.at(i); !d.retracted {
+	for _, list := range m.bySpace {
+		for _, e := range list {
+			d := m.records.at(e.index)
 			m.enterBase(d, 1)
 			d.inBase = true
 		}

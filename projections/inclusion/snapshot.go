@@ -393,15 +393,15 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 	if r.Err() != nil {
 		return r.Err()
 	}
-	// The base table is filled beside the lists' sorting and the links'
+	// The lists are sorted and the base table filled beside the links'
 	// reading, on the other core: a restart waited for the inclusion
 	// model alone, on one core, most of its time (Restore waits for it).
 	m.baseFilled = make(chan struct{})
 	go func() {
 		defer close(m.baseFilled)
+		m.sortLists()
 		m.fillBase()
 	}()
-	m.sortLists()
 	return nil
 }
 
