@@ -168,34 +168,95 @@ func TestARestartResumesFromTheSnapshot(t *testing.T) {
 	}
 }
 
+// inMemory is a counter that restores from memory
+// (projections.InMemoryRestorer), noting what it was handed.
+type inMemory struct {
+	*counter
+	handed string
+}
+
+func (m *inMemory) RestoresInMemory() {}
+func (m *inMemory) Restore(r io.Reader) error {
+	m.handed = fmt.Sprintf("%T", r)
+	return m.counter.Restore(r)
+}
+
+// setSnapshotLength rewrites the length a snapshot's header gives.
+func setSnapshotLength(path string, length int) {
+	b, _ := os.ReadFile(path)
+	end := bytes.IndexByte(b, '\n')
+	var h map[string]any
+	json.Unmarshal(b[:end], &h)
+	h["length"] = length
+	line, _ := json.Marshal(h)
+	header := append(line, bytes.Repeat([]byte{' '}, end-len(line))...)
+	os.WriteFile(path, append(header, b[end:]...), 0o600)
+}
+
+// A snapshot that cannot be trusted is discarded and the log replayed,
+// whether the model streams its snapshot or is handed it in memory: its
+// body's length and sum are checked before the model reads a byte, and
+// a length beyond the file is refused before anything is allocated.
 func TestUntrustworthySnapshotsAreDiscardedAndRebuilt(t *testing.T) {
-	for name, spoil := range map[string]func(path string, c *counter){
+	spoils := map[string]func(path string, c *counter){
 		"a damaged snapshot": func(path string, _ *counter) {
 			b, _ := os.ReadFile(path)
 			b[len(b)-3] ^= 0x20
 			os.WriteFile(path, b, 0o600)
 		},
+		"a body cut short": func(path string, _ *counter) {
+			b, _ := os.ReadFile(path)
+			os.WriteFile(path, b[:len(b)-5], 0o600)
+		},
+		"a length beyond the file":       func(path string, _ *counter) { setSnapshotLength(path, 1<<40) },
 		"a snapshot of an older version": func(_ string, c *counter) { c.version = 2 },
 		"a missing snapshot":             func(path string, _ *counter) { os.Remove(path) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t)
-			last := f.append("space-1", "SpaceEstablished", 30)
-			r, stop := f.start(nil, newCounter("counter"))
-			if err := waitFor(t, r, last); err != nil {
-				t.Fatal(err)
-			}
-			stop()
-			again := newCounter("counter")
-			spoil(filepath.Join(f.dir, "counter.snapshot"), again)
-			r, _ = f.start(nil, again)
-			if err := waitFor(t, r, last); err != nil {
-				t.Fatal(err)
-			}
-			if again.total() != 30 || again.applied != 30 {
-				t.Fatalf("got %d events from %d applied, want a full replay of 30", again.total(), again.applied)
-			}
-		})
+	}
+	models := map[string]func(c *counter) projections.Projection{
+		"streamed":  func(c *counter) projections.Projection { return c },
+		"in memory": func(c *counter) projections.Projection { return &inMemory{counter: c} },
+	}
+	for kind, model := range models {
+		for name, spoil := range spoils {
+			t.Run(kind+"/"+name, func(t *testing.T) {
+				f := newFixture(t)
+				last := f.append("space-1", "SpaceEstablished", 30)
+				r, stop := f.start(nil, model(newCounter("counter")))
+				if err := waitFor(t, r, last); err != nil {
+					t.Fatal(err)
+				}
+				stop()
+				again := newCounter("counter")
+				spoil(filepath.Join(f.dir, "counter.snapshot"), again)
+				r, _ = f.start(nil, model(again))
+				if err := waitFor(t, r, last); err != nil {
+					t.Fatal(err)
+				}
+				if again.total() != 30 || again.applied != 30 {
+					t.Fatalf("got %d events from %d applied, want a full replay of 30", again.total(), again.applied)
+				}
+			})
+		}
+	}
+}
+
+// A model that restores from memory is handed the body the runner read
+// to check its sum, not the file to read again.
+func TestAnInMemoryModelIsHandedTheBodyAlreadyRead(t *testing.T) {
+	f := newFixture(t)
+	last := f.append("space-1", "SpaceEstablished", 30)
+	r, stop := f.start(nil, &inMemory{counter: newCounter("counter")})
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	again := &inMemory{counter: newCounter("counter")}
+	r, _ = f.start(nil, again)
+	if err := waitFor(t, r, last); err != nil {
+		t.Fatal(err)
+	}
+	if again.handed != "*bytes.Buffer" || again.total() != 30 || again.applied != 0 {
+		t.Fatalf("restored from a %s, %d events of which %d applied: want a *bytes.Buffer, 30 and none", again.handed, again.total(), again.applied)
 	}
 }
 

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -170,37 +171,60 @@ func (r *Runner) CheckSnapshots() []SnapshotCheck {
 	return out
 }
 
+// InMemoryRestorer is a projection whose Restore decodes its snapshot
+// from memory (binsnap): the runner then reads the body once, checks its
+// sum and hands it over as a *bytes.Buffer, instead of reading the file
+// a second time into another buffer of the same size. At six million
+// events the inclusion model's snapshot is 0.9 GB.
+type InMemoryRestorer interface {
+	Projection
+	RestoresInMemory()
+}
+
 // readSnapshot checks the projection's snapshot file, then restores the
-// projection from it, reading the file twice rather than holding it: the
-// sum is checked before the projection reads a byte, since a damaged
-// count inside a body could have it allocate without bound.
+// projection from it. The sum is checked before the projection reads a
+// byte, since a damaged count inside a body could have it allocate
+// without bound: a model that holds its snapshot in memory anyway is
+// handed the body read for the sum, another reads the file again as a
+// stream rather than holding it.
 func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 	f, err := os.Open(r.snapshotPath(rp.p.Name()))
 	if err != nil {
 		return events.Position{}, err
 	}
 	defer f.Close()
-	h, bodyAt, err := checkSnapshot(f, rp.p)
+	h, bodyAt, err := readHeader(f, rp.p)
 	if err != nil {
 		return events.Position{}, err
 	}
-	if _, err := f.Seek(bodyAt, io.SeekStart); err != nil {
-		return events.Position{}, err
+	var body io.Reader
+	if _, inMemory := rp.p.(InMemoryRestorer); inMemory {
+		b, err := readBody(f, h, bodyAt)
+		if err != nil {
+			return events.Position{}, err
+		}
+		body = bytes.NewBuffer(b)
+	} else {
+		if err := checkBody(f, h); err != nil {
+			return events.Position{}, err
+		}
+		if _, err := f.Seek(bodyAt, io.SeekStart); err != nil {
+			return events.Position{}, err
+		}
+		body = &sizedReader{r: bufio.NewReaderSize(io.LimitReader(f, int64(h.Length)), 256<<10), left: h.Length}
 	}
-	body := &sizedReader{r: bufio.NewReaderSize(io.LimitReader(f, int64(h.Length)), 256<<10), left: h.Length}
 	if err := rp.p.Restore(body); err != nil {
 		return events.Position{}, fmt.Errorf("restore: %w", err)
 	}
 	return h.Position, nil
 }
 
-// checkSnapshot reads a snapshot file's header and checks that it is p's,
-// of its version, and that the body's length and sum are the header's;
-// it returns the header and where the body starts.
-func checkSnapshot(f *os.File, p Projection) (snapshotHeader, int64, error) {
+// readHeader reads a snapshot file's header and checks that it is p's,
+// of its version; it returns the header and where the body starts, and
+// leaves f there.
+func readHeader(f *os.File, p Projection) (snapshotHeader, int64, error) {
 	var h snapshotHeader
-	in := bufio.NewReaderSize(f, 64<<10)
-	line, err := in.ReadSlice('\n')
+	line, err := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
 	if err != nil || json.Unmarshal(line, &h) != nil {
 		return h, 0, errors.New("unreadable header")
 	}
@@ -211,15 +235,44 @@ func checkSnapshot(f *os.File, p Projection) (snapshotHeader, int64, error) {
 	case h.Version != p.Version():
 		return h, 0, fmt.Errorf("version %d, the projection is at %d", h.Version, p.Version())
 	}
+	_, err = f.Seek(bodyAt, io.SeekStart)
+	return h, bodyAt, err
+}
+
+// errDamaged is a body whose length or sum is not its header's.
+var errDamaged = errors.New("checksum mismatch: the snapshot is damaged")
+
+// checkBody reads the body from where f is and checks its length and sum.
+func checkBody(f *os.File, h snapshotHeader) error {
 	sum := sha256.New()
-	n, err := io.Copy(sum, in)
+	n, err := io.Copy(sum, bufio.NewReaderSize(f, 256<<10))
 	if err != nil {
-		return h, 0, err
+		return err
 	}
 	if n != int64(h.Length) || h.SHA256 != hex.EncodeToString(sum.Sum(nil)) {
-		return h, 0, errors.New("checksum mismatch: the snapshot is damaged")
+		return errDamaged
 	}
-	return h, bodyAt, nil
+	return nil
+}
+
+// readBody reads the body from where f is, its length checked against
+// the file's before anything is allocated, and checks its sum.
+func readBody(f *os.File, h snapshotHeader, bodyAt int64) ([]byte, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if h.Length < 0 || int64(h.Length) != st.Size()-bodyAt {
+		return nil, errDamaged
+	}
+	b := make([]byte, h.Length)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
+	}
+	if sum := sha256.Sum256(b); h.SHA256 != hex.EncodeToString(sum[:]) {
+		return nil, errDamaged
+	}
+	return b, nil
 }
 
 // sizedReader is a snapshot's body as Restore reads it: buffered, and

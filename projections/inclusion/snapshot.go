@@ -12,6 +12,7 @@ import (
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/internal/binsnap"
 )
 
@@ -276,6 +277,12 @@ func readStrings(r *binsnap.Reader) []string {
 }
 
 // Restore implements projections.Projection.
+// RestoresInMemory implements projections.InMemoryRestorer: Restore
+// decodes its snapshot from memory (binsnap.NewReader).
+func (m *Model) RestoresInMemory() {}
+
+var _ projections.InMemoryRestorer = (*Model)(nil)
+
 func (m *Model) Restore(in io.Reader) error {
 	r := binsnap.NewReader(in)
 	m.Reset()

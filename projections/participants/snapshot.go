@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/palabre/palabre/events/domain/participant"
+	"github.com/palabre/palabre/projections"
 	"github.com/palabre/palabre/projections/internal/binsnap"
 	"github.com/palabre/palabre/projections/internal/compact"
 )
@@ -65,6 +66,12 @@ func (m *Model) write(w *binsnap.Writer, p *person) {
 }
 
 // Restore implements projections.Projection.
+// RestoresInMemory implements projections.InMemoryRestorer: Restore
+// decodes its snapshot from memory (binsnap.NewReader).
+func (m *Model) RestoresInMemory() {}
+
+var _ projections.InMemoryRestorer = (*Model)(nil)
+
 func (m *Model) Restore(in io.Reader) error {
 	r := binsnap.NewReader(in)
 	m.Reset()
