@@ -182,7 +182,7 @@ func (m *inMemory) Restore(r io.Reader) error {
 }
 
 // setSnapshotLength rewrites the length a snapshot's header gives.
-func setSnapshotLength(path string, length int) {
+func setSnapshotLength(path string, length int64) {
 	b, _ := os.ReadFile(path)
 	end := bytes.IndexByte(b, '\n')
 	var h map[string]any
