@@ -46,13 +46,8 @@ func (r *Runner) startLanes() *lanes {
 	return ls
 }
 
-// arrive says a lane has had the caught-up mark; once per lane (arrived
-// is the lane's own).
-func (ls *lanes) arrive(arrived *bool) {
-	if *arrived {
-		return
-	}
-	*arrived = true
+// arrive says one more lane has had the caught-up mark.
+func (ls *lanes) arrive() {
 	if ls.behind.Add(-1) == 0 {
 		close(ls.allCaughtUp)
 	}
@@ -104,37 +99,40 @@ func (ls *lanes) stop() {
 // closed. After the projection fails, it goes on taking pages without
 // applying them, so that the feed never waits for it.
 func (r *Runner) runLane(rp *running, in <-chan *page, ls *lanes) {
-	arrived := false
+	arrived := false // a feed may say it caught up more than once
 	for p := range in {
+		healthy := rp.failure() == nil
 		switch {
-		case rp.failure() != nil:
-			if p.caughtUp {
-				ls.arrive(&arrived)
-			}
-		case p.caughtUp:
-			r.caughtUp(rp, ls, &arrived)
-		default:
+		case healthy && p.caughtUp:
+			r.caughtUp(rp)
+		case healthy:
 			r.applyPage(rp, p.events)
+		}
+		if p.caughtUp {
+			if !arrived {
+				arrived = true
+				ls.arrive()
+			}
+			// A long catch-up is worth keeping at once, whatever the
+			// interval: a crash now would replay it all again. But not
+			// before every model has caught up: a snapshot takes a core
+			// from a model still catching up (at a first start, the
+			// inclusion model ends its batch then, on both cores), and
+			// the server is ready only once all are. If the lanes stop
+			// first, the runner's final snapshots keep it.
+			if healthy && rp.applied >= r.opts.SnapshotEvery && ls.awaitAllCaughtUp() {
+				r.snapshotOrLog(rp, "snapshot failed; will retry")
+			}
 		}
 		p.release()
 	}
 }
 
 // caughtUp marks the projection as having applied every event recorded
-// when the feed caught up, and writes a snapshot if it applied many.
-func (r *Runner) caughtUp(rp *running, ls *lanes, arrived *bool) {
+// when the feed caught up.
+func (r *Runner) caughtUp(rp *running) {
 	endBatch(rp.p) // before it says it is caught up: then it is read
 	rp.advance(rp.pos(), true)
-	ls.arrive(arrived)
-	// A long catch-up is worth keeping at once, whatever the interval: a
-	// crash now would replay it all again. But not before every model
-	// has caught up: a snapshot takes a core from a model still catching
-	// up (at a first start, the inclusion model ends its batch then, on
-	// both cores), and the server is ready only once all are. If the
-	// lanes stop first, the runner's final snapshots keep it.
-	if rp.applied >= r.opts.SnapshotEvery && ls.awaitAllCaughtUp() {
-		r.snapshotOrLog(rp, "snapshot failed; will retry")
-	}
 }
 
 // applyPage applies the events of a page that the projection has not seen

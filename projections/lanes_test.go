@@ -344,19 +344,13 @@ func TestAStopKeepsASnapshotThatIsStillCurrent(t *testing.T) {
 	f := newFixture(t)
 	last := f.append("space-1", "SpaceEstablished", 3)
 	first := &snapshotCounting{counter: newCounter("counter")}
-	r, stop := f.start(nil, first)
-	if err := waitFor(t, r, last); err != nil {
-		t.Fatal(err)
-	}
+	_, stop := f.startUntil(last, first)
 	stop()
 	if first.written.Load() != 1 {
 		t.Fatalf("the first run wrote %d snapshots, want 1 (at its stop)", first.written.Load())
 	}
 	again := &snapshotCounting{counter: newCounter("counter")}
-	r, stop = f.start(nil, again)
-	if err := waitFor(t, r, last); err != nil {
-		t.Fatal(err)
-	}
+	_, stop = f.startUntil(last, again)
 	stop()
 	if again.written.Load() != 0 {
 		t.Fatalf("a restart that applied nothing wrote %d snapshots at its stop, want none", again.written.Load())

@@ -114,6 +114,16 @@ func (f *fixture) start(opts *projections.Options, ps ...projections.Projection)
 	return r, stop
 }
 
+// startUntil starts a runner of ps and waits until it has applied last.
+func (f *fixture) startUntil(last events.Position, ps ...projections.Projection) (*projections.Runner, func()) {
+	f.t.Helper()
+	r, stop := f.start(nil, ps...)
+	if err := waitFor(f.t, r, last); err != nil {
+		f.t.Fatal(err)
+	}
+	return r, stop
+}
+
 func waitFor(t *testing.T, r *projections.Runner, p events.Position) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -221,17 +231,11 @@ func TestUntrustworthySnapshotsAreDiscardedAndRebuilt(t *testing.T) {
 			t.Run(kind+"/"+name, func(t *testing.T) {
 				f := newFixture(t)
 				last := f.append("space-1", "SpaceEstablished", 30)
-				r, stop := f.start(nil, model(newCounter("counter")))
-				if err := waitFor(t, r, last); err != nil {
-					t.Fatal(err)
-				}
+				_, stop := f.startUntil(last, model(newCounter("counter")))
 				stop()
 				again := newCounter("counter")
 				spoil(filepath.Join(f.dir, "counter.snapshot"), again)
-				r, _ = f.start(nil, model(again))
-				if err := waitFor(t, r, last); err != nil {
-					t.Fatal(err)
-				}
+				f.startUntil(last, model(again))
 				if again.total() != 30 || again.applied != 30 {
 					t.Fatalf("got %d events from %d applied, want a full replay of 30", again.total(), again.applied)
 				}
@@ -245,16 +249,10 @@ func TestUntrustworthySnapshotsAreDiscardedAndRebuilt(t *testing.T) {
 func TestAnInMemoryModelIsHandedTheBodyAlreadyRead(t *testing.T) {
 	f := newFixture(t)
 	last := f.append("space-1", "SpaceEstablished", 30)
-	r, stop := f.start(nil, &inMemory{counter: newCounter("counter")})
-	if err := waitFor(t, r, last); err != nil {
-		t.Fatal(err)
-	}
+	_, stop := f.startUntil(last, &inMemory{counter: newCounter("counter")})
 	stop()
 	again := &inMemory{counter: newCounter("counter")}
-	r, _ = f.start(nil, again)
-	if err := waitFor(t, r, last); err != nil {
-		t.Fatal(err)
-	}
+	f.startUntil(last, again)
 	if again.handed != "*bytes.Buffer" || again.total() != 30 || again.applied != 0 {
 		t.Fatalf("restored from a %s, %d events of which %d applied: want a *bytes.Buffer, 30 and none", again.handed, again.total(), again.applied)
 	}

@@ -211,7 +211,7 @@ func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 		if _, err := f.Seek(bodyAt, io.SeekStart); err != nil {
 			return events.Position{}, err
 		}
-		body = &sizedReader{r: bufio.NewReaderSize(io.LimitReader(f, int64(h.Length)), 256<<10), left: h.Length}
+		body = bufio.NewReaderSize(io.LimitReader(f, int64(h.Length)), 256<<10)
 	}
 	if err := rp.p.Restore(body); err != nil {
 		return events.Position{}, fmt.Errorf("restore: %w", err)
@@ -249,11 +249,14 @@ func checkBody(f *os.File, h snapshotHeader) error {
 	if err != nil {
 		return err
 	}
-	if n != int64(h.Length) || h.SHA256 != hex.EncodeToString(sum.Sum(nil)) {
+	if n != int64(h.Length) || !h.sums(sum.Sum(nil)) {
 		return errDamaged
 	}
 	return nil
 }
+
+// sums says whether sum is the body's SHA-256 the header gives.
+func (h snapshotHeader) sums(sum []byte) bool { return h.SHA256 == hex.EncodeToString(sum) }
 
 // readBody reads the body from where f is, its length checked against
 // the file's before anything is allocated, and checks its sum.
@@ -269,25 +272,8 @@ func readBody(f *os.File, h snapshotHeader, bodyAt int64) ([]byte, error) {
 	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, err
 	}
-	if sum := sha256.Sum256(b); h.SHA256 != hex.EncodeToString(sum[:]) {
+	if sum := sha256.Sum256(b); !h.sums(sum[:]) {
 		return nil, errDamaged
 	}
 	return b, nil
 }
-
-// sizedReader is a snapshot's body as Restore reads it: buffered, and
-// saying its length, so that a model decoding from memory (binsnap) reads
-// it in one allocation of the right size.
-type sizedReader struct {
-	r    io.Reader
-	left int
-}
-
-func (s *sizedReader) Read(b []byte) (int, error) {
-	n, err := s.r.Read(b)
-	s.left -= n
-	return n, err
-}
-
-// Len is how many bytes are left to read.
-func (s *sizedReader) Len() int { return s.left }

@@ -56,15 +56,15 @@ func (m *Model) endBatch() {
 	// Sorting the lists and filling the base table read nothing that
 	// counting writes (a record's share): they run beside it, so that no
 	// core waits for the other at the end of a batch.
+	m.restoring = true // cells are published once, below
 	var beside sync.WaitGroup
 	beside.Go(func() {
 		m.sortLists()
-		m.restoring = true // cells are published once, below
 		m.fillBase()
-		m.restoring = false
 	})
 	m.countAll()
 	beside.Wait()
+	m.restoring = false
 	m.republishAll()
 }
 

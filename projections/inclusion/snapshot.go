@@ -1,12 +1,10 @@
 package inclusion
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -106,7 +104,7 @@ func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank [
 	}
 	w.Uint(uint64(len(dialogues)))
 	byCode := m.groupsByCode()
-	m.encodeInOrder(w, len(dialogues), func(part *binsnap.Writer, from, to int) {
+	w.InParts(len(dialogues), snapshotPart, func(part *binsnap.Writer, from, to int) {
 		for _, d := range dialogues[from:to] {
 			m.writeDialogue(part, d, rank, byCode)
 		}
@@ -116,44 +114,6 @@ func (m *Model) writeDialogues(w *binsnap.Writer, rank []uint32) (dialogueRank [
 
 // snapshotPart is how many dialogues one goroutine encodes at a time.
 const snapshotPart = 4096
-
-// encodeInOrder encodes n items in parts of snapshotPart on every core
-// (encode only reads the model) and writes the parts to w in order; at
-// most two parts per core wait in memory. A snapshot at a million events
-// spent two seconds of one core encoding its dialogues.
-func (m *Model) encodeInOrder(w *binsnap.Writer, n int, encode func(part *binsnap.Writer, from, to int)) {
-	waiting := 2 * runtime.GOMAXPROCS(0)
-	parts := make(chan chan *bytes.Buffer, waiting)
-	free := make(chan *bytes.Buffer, waiting+1) // buffers written out, to fill again
-	go func() {
-		defer close(parts)
-		for from := 0; from < n; from += snapshotPart {
-			done := make(chan *bytes.Buffer, 1)
-			parts <- done // blocks while enough parts wait
-			go func() {
-				var buf *bytes.Buffer
-				select {
-				case buf = <-free:
-				default:
-					buf = new(bytes.Buffer)
-				}
-				part := binsnap.NewWriter(buf)
-				encode(part, from, min(from+snapshotPart, n))
-				part.Flush() // into memory: no error
-				done <- buf
-			}()
-		}
-	}()
-	for done := range parts {
-		buf := <-done
-		w.Raw(buf.Bytes())
-		buf.Reset()
-		select {
-		case free <- buf:
-		default:
-		}
-	}
-}
 
 func (m *Model) writeDialogue(w *binsnap.Writer, d *record, rank []uint32, byCode []int) {
 	w.ID(d.id)
@@ -276,13 +236,13 @@ func readStrings(r *binsnap.Reader) []string {
 	return xs
 }
 
-// Restore implements projections.Projection.
 // RestoresInMemory implements projections.InMemoryRestorer: Restore
 // decodes its snapshot from memory (binsnap.NewReader).
 func (m *Model) RestoresInMemory() {}
 
 var _ projections.InMemoryRestorer = (*Model)(nil)
 
+// Restore implements projections.Projection.
 func (m *Model) Restore(in io.Reader) error {
 	r := binsnap.NewReader(in)
 	m.Reset()

@@ -65,13 +65,13 @@ func (m *Model) write(w *binsnap.Writer, p *person) {
 	}
 }
 
-// Restore implements projections.Projection.
 // RestoresInMemory implements projections.InMemoryRestorer: Restore
 // decodes its snapshot from memory (binsnap.NewReader).
 func (m *Model) RestoresInMemory() {}
 
 var _ projections.InMemoryRestorer = (*Model)(nil)
 
+// Restore implements projections.Projection.
 func (m *Model) Restore(in io.Reader) error {
 	r := binsnap.NewReader(in)
 	m.Reset()

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/palabre/palabre/events/domain"
@@ -53,11 +54,46 @@ func (w *Writer) Bool(v bool) {
 func (w *Writer) String(s string) { w.Uint(uint64(len(s))); w.writeString(s) }
 func (w *Writer) Bytes(b []byte)  { w.Uint(uint64(len(b))); w.write(b) }
 func (w *Writer) ID(id [16]byte)  { w.write(id[:]) }
-
-// Raw writes bytes as they are: a part of the snapshot that another
-// Writer encoded.
-func (w *Writer) Raw(b []byte)    { w.write(b) }
 func (w *Writer) Float(f float64) { w.Uint(math.Float64bits(f)) }
+
+// InParts encodes n items in parts of size on every core (encode must
+// only read what it encodes) and writes the parts in order, so the bytes
+// are those of one writer encoding them all; at most two parts per core
+// wait in memory, their buffers reused. A snapshot of a million events
+// spent two seconds of one core encoding its dialogues.
+func (w *Writer) InParts(n, size int, encode func(part *Writer, from, to int)) {
+	waiting := 2 * runtime.GOMAXPROCS(0)
+	parts := make(chan chan *bytes.Buffer, waiting)
+	free := make(chan *bytes.Buffer, waiting+1) // buffers written out, to fill again
+	go func() {
+		defer close(parts)
+		for from := 0; from < n; from += size {
+			done := make(chan *bytes.Buffer, 1)
+			parts <- done // blocks while enough parts wait
+			go func() {
+				var buf *bytes.Buffer
+				select {
+				case buf = <-free:
+				default:
+					buf = new(bytes.Buffer)
+				}
+				part := NewWriter(buf)
+				encode(part, from, min(from+size, n))
+				part.Flush() // into memory: no error
+				done <- buf
+			}()
+		}
+	}()
+	for done := range parts {
+		buf := <-done
+		w.write(buf.Bytes())
+		buf.Reset()
+		select {
+		case free <- buf:
+		default:
+		}
+	}
+}
 
 // Date writes a date as days since 1970, the zero date as its own mark.
 func (w *Writer) Date(d domain.Date) {
