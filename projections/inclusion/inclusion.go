@@ -65,6 +65,7 @@ type Model struct {
 	packed           compact.Arena[byte]
 	scratch          []byte
 	scratchAttendees []uint32
+	blocks           blocks // where a recount keys; a batch's counting goroutines have their own
 	// span is the first and last day any dialogue was held, kept as they
 	// are added; spanStale when one at an end went, until Span looks.
 	span      [2]int32

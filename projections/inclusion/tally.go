@@ -45,24 +45,25 @@ func (m *Model) recount(d *record) {
 
 // countShare is a dialogue's contribution, counted afresh.
 func (m *Model) countShare(d *record) share {
-	c, k := m.count(d)
+	c, k := m.count(d, &m.blocks)
 	return m.shareOf(&c, &k)
 }
 
 // count counts a dialogue's attendance: its counts, and the sums of the
-// keys of the records each count counts. It only reads the model.
-func (m *Model) count(d *record) (c, k counts) {
+// keys of the records each count counts. It only reads the model, and
+// keys in b, its caller's: one goroutine's.
+func (m *Model) count(d *record, b *blocks) (c, k counts) {
 	c.dialogues = 1
 	on, seed := dateOfDay(d.day), m.seed(d)
 	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
 		in := m.membershipOn(i, on)
 		c.addMember(in, 1)
-		k.addMember(in, int(m.keys.attendance(seed, m.people.keys[i])))
+		k.addMember(in, int(m.keys.attendance(b, seed, m.people.keys[i])))
 	}
 	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
-	countHeadcount(&k, m.keys.headcount(seed, h))
+	countHeadcount(&k, m.keys.headcount(b, seed, h))
 	return c, k
 }
 
