@@ -113,10 +113,10 @@ func (m *Model) countAll() {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			var b blocks
+			var r counting
 			for i := n * w / workers; i < n*(w+1)/workers; i++ {
 				d := m.records.at(i)
-				c, k := m.count(d, &b)
+				c, k := m.count(d, &r)
 				d.share = measuresOf32(&c, &k)
 				if words := groupWords(&c, &k); words != nil {
 					found[w] = append(found[w], groupsOf{i, words})

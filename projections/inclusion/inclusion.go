@@ -65,7 +65,7 @@ type Model struct {
 	packed           compact.Arena[byte]
 	scratch          []byte
 	scratchAttendees []uint32
-	blocks           blocks // where a recount keys; a batch's counting goroutines have their own
+	counting         counting // where a recount counts; a batch's counting goroutines have their own
 	// span is the first and last day any dialogue was held, kept as they
 	// are added; spanStale when one at an end went, until Span looks.
 	span      [2]int32
@@ -392,7 +392,7 @@ func (m *Model) personOf(id domain.ID) uint32 {
 	if i, ok := m.personIDs.Find(id); ok {
 		return i
 	}
-	i := m.people.add(id, m.keys.person(id))
+	i := m.people.add(id, m.keys.person(&m.counting.blocks, id))
 	m.personIDs.Put(id, i)
 	return i
 }
@@ -475,8 +475,8 @@ func (m *Model) correct(d *record, r dialogue.Record) {
 
 // seed is a dialogue's cell's block for its records' keys: the same
 // people entered again, or moved into the cell, make the same keys.
-func (m *Model) seed(d *record) [16]byte {
-	return m.keys.cellSeed(d.spaceID, monthOfDay(d.day), m.symbols.word(d.format), m.symbols.word(d.pillar))
+func (m *Model) seed(d *record, b *blocks) [16]byte {
+	return m.keys.cellSeed(b, d.spaceID, monthOfDay(d.day), m.symbols.word(d.format), m.symbols.word(d.pillar))
 }
 
 // setAttendance replaces a dialogue's attendance and recounts it.

@@ -39,32 +39,27 @@ func newRecordKeys(secret []byte) recordKeys {
 	return recordKeys{block: block, fingerprint: binary.LittleEndian.Uint64(sum[16:24])}
 }
 
-// seed is an object's own pseudo-random block, from its id.
-func (k recordKeys) seed(id domain.ID) [16]byte {
-	var out [16]byte
-	k.block.Encrypt(out[:], id[:])
-	return out
-}
-
 // cellSeed is a base cell's own pseudo-random block, from its
 // coordinates (space, calendar month, format, pillar): the block a
 // dialogue's records' keys come from, the same for every dialogue of the
 // cell, so that the same people entered again make the same keys.
-func (k recordKeys) cellSeed(spaceID domain.ID, month int32, format, pillar string) [16]byte {
-	h := sha256.New()
-	h.Write(spaceID[:])
-	h.Write(binary.LittleEndian.AppendUint32(nil, uint32(month)))
-	h.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(format))))
-	h.Write([]byte(format))
-	h.Write([]byte(pillar))
-	var out [16]byte
-	k.block.Encrypt(out[:], h.Sum(nil)[:16])
-	return out
+func (k recordKeys) cellSeed(b *blocks, spaceID domain.ID, month int32, format, pillar string) [16]byte {
+	var room [128]byte // most cells' coordinates fit: no allocation
+	in := append(room[:0], spaceID[:]...)
+	in = binary.LittleEndian.AppendUint32(in, uint32(month))
+	in = binary.LittleEndian.AppendUint32(in, uint32(len(format)))
+	in = append(append(in, format...), pillar...)
+	sum := sha256.Sum256(in)
+	copy(b.in[:], sum[:16])
+	k.block.Encrypt(b.out[:], b.in[:])
+	return b.out
 }
 
-func (k recordKeys) person(id domain.ID) uint32 {
-	s := k.seed(id)
-	return binary.LittleEndian.Uint32(s[:4])
+// person is a participant's key, from their id.
+func (k recordKeys) person(b *blocks, id domain.ID) uint32 {
+	b.in = id
+	k.block.Encrypt(b.out[:], b.in[:])
+	return binary.LittleEndian.Uint32(b.out[:4])
 }
 
 // blocks is room for an AES block in and out. Arrays handed to a

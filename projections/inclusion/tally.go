@@ -45,25 +45,36 @@ func (m *Model) recount(d *record) {
 
 // countShare is a dialogue's contribution, counted afresh.
 func (m *Model) countShare(d *record) share {
-	c, k := m.count(d, &m.blocks)
+	c, k := m.count(d, &m.counting)
 	return m.shareOf(&c, &k)
+}
+
+// counting is one goroutine's room to count dialogues in: the AES blocks
+// it keys records with, and the groups' counts of the dialogue it counts,
+// which would otherwise be allocated afresh for each.
+type counting struct {
+	blocks            blocks
+	groups, groupKeys []int
 }
 
 // count counts a dialogue's attendance: its counts, and the sums of the
 // keys of the records each count counts. It only reads the model, and
-// keys in b, its caller's: one goroutine's.
-func (m *Model) count(d *record, b *blocks) (c, k counts) {
+// counts in r, its caller's; the counts' groups are r's until its next
+// count.
+func (m *Model) count(d *record, r *counting) (c, k counts) {
 	c.dialogues = 1
-	on, seed := dateOfDay(d.day), m.seed(d)
+	c.groups, k.groups = r.groups[:0], r.groupKeys[:0]
+	on, seed := dateOfDay(d.day), m.seed(d, &r.blocks)
 	for _, a := range m.words.Get(d.attendees) {
 		i, _ := attendee(a)
 		in := m.membershipOn(i, on)
 		c.addMember(in, 1)
-		k.addMember(in, int(m.keys.attendance(b, seed, m.people.keys[i])))
+		k.addMember(in, int(m.keys.attendance(&r.blocks, seed, m.people.keys[i])))
 	}
 	h := d.headcountAsRecorded()
 	countHeadcount(&c, units{h.YoungWomen, h.AdultWomen, h.YoungMen, h.AdultMen, h.WithDisabilities, h.Displaced})
-	countHeadcount(&k, m.keys.headcount(b, seed, h))
+	countHeadcount(&k, m.keys.headcount(&r.blocks, seed, h))
+	r.groups, r.groupKeys = c.groups, k.groups // as they grew
 	return c, k
 }
 

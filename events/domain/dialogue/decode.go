@@ -61,7 +61,9 @@ func (e *Held) DecodeJSON(data []byte) bool {
 				r.Concerns = append(r.Concerns, c)
 			}
 		case "attendees":
-			r.Attendees = []Attendee{}
+			// Sized at once, attendees being most of a dialogue: only
+			// keys hold the quoted name, as quotes in strings are escaped.
+			r.Attendees = make([]Attendee, 0, s.Count(`"participantId"`))
 			s.Open('[')
 			for first := true; s.Next(']', &first); {
 				r.Attendees = append(r.Attendees, Attendee{})

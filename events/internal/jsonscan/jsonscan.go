@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -170,6 +171,10 @@ func (s *Scanner) Text(into interface{ UnmarshalText([]byte) error }) {
 		s.failed = true
 	}
 }
+
+// Count is how many times sep occurs in what is left to read: room to
+// make for what follows.
+func (s *Scanner) Count(sep string) int { return bytes.Count(s.b[s.i:], []byte(sep)) }
 
 // Strings reads an array of strings; [] gives an empty, non-nil slice, as
 // encoding/json does.
