@@ -61,9 +61,9 @@ func (e *Held) DecodeJSON(data []byte) bool {
 				r.Concerns = append(r.Concerns, c)
 			}
 		case "attendees":
-			// Sized at once, attendees being most of a dialogue: only
-			// keys hold the quoted name, as quotes in strings are escaped.
-			r.Attendees = make([]Attendee, 0, s.Count(`"participantId"`))
+			// Sized at once, attendees being most of a dialogue: each
+			// is an object, and only the headcount follows them.
+			r.Attendees = make([]Attendee, 0, s.Count('{'))
 			s.Open('[')
 			for first := true; s.Next(']', &first); {
 				r.Attendees = append(r.Attendees, Attendee{})

@@ -172,9 +172,9 @@ func (s *Scanner) Text(into interface{ UnmarshalText([]byte) error }) {
 	}
 }
 
-// Count is how many times sep occurs in what is left to read: room to
-// make for what follows.
-func (s *Scanner) Count(sep string) int { return bytes.Count(s.b[s.i:], []byte(sep)) }
+// Count is how many times c occurs in what is left to read: room to make
+// for what follows.
+func (s *Scanner) Count(c byte) int { return bytes.Count(s.b[s.i:], []byte{c}) }
 
 // Strings reads an array of strings; [] gives an empty, non-nil slice, as
 // encoding/json does.
