@@ -101,33 +101,37 @@ func (m *Model) sortLists() {
 // countAll counts every dialogue, retracted ones too (a snapshot holds
 // every dialogue's counts, and must be the same bytes however the model
 // was made), on every core: counting only reads the model. The groups'
-// counts go into the words arena after, one goroutine putting them.
+// counts go into the words arena after, one goroutine putting them: each
+// counting goroutine lists them in words of its own.
 // m.mu is held.
 func (m *Model) countAll() {
-	type groupsOf struct {
-		index uint32
-		words []uint32
+	type groupsOf struct{ index, from, to uint32 }
+	type found struct {
+		groups []groupsOf
+		words  []uint32
 	}
 	n, workers := uint32(m.records.len()), uint32(runtime.GOMAXPROCS(0))
-	found := make([][]groupsOf, workers)
+	parts := make([]found, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var r counting
+			f := &parts[w]
 			for i := n * w / workers; i < n*(w+1)/workers; i++ {
 				d := m.records.at(i)
 				c, k := m.count(d, &r)
 				d.share = measuresOf32(&c, &k)
-				if words := groupWords(&c, &k); words != nil {
-					found[w] = append(found[w], groupsOf{i, words})
+				from := uint32(len(f.words))
+				if f.words = appendGroupWords(f.words, &c, &k); uint32(len(f.words)) > from {
+					f.groups = append(f.groups, groupsOf{i, from, uint32(len(f.words))})
 				}
 			}
 		})
 	}
 	wg.Wait()
-	for _, part := range found {
-		for _, g := range part {
-			m.records.at(g.index).share.groups = m.words.Put(g.words)
+	for _, f := range parts {
+		for _, g := range f.groups {
+			m.records.at(g.index).share.groups = m.words.Put(f.words[g.from:g.to])
 		}
 	}
 }

@@ -55,6 +55,7 @@ func (m *Model) countShare(d *record) share {
 type counting struct {
 	blocks            blocks
 	groups, groupKeys []int
+	words             []uint32 // groups as the arena holds them, before they are put there
 }
 
 // count counts a dialogue's attendance: its counts, and the sums of the
@@ -81,8 +82,9 @@ func (m *Model) count(d *record, r *counting) (c, k counts) {
 // shareOf holds counts and their key sums in 32 bits.
 func (m *Model) shareOf(c, k *counts) share {
 	s := measuresOf32(c, k)
-	if groups := groupWords(c, k); groups != nil {
+	if groups := appendGroupWords(m.counting.words[:0], c, k); len(groups) > 0 {
 		s.groups = m.words.Put(groups)
+		m.counting.words = groups
 	}
 	return s
 }
@@ -97,24 +99,22 @@ func measuresOf32(c, k *counts) share {
 	return s
 }
 
-// groupWords are a share's groups as the words arena holds them: each
-// group's count and key sum, up to the last group counted; nil for none.
-func groupWords(c, k *counts) []uint32 {
+// appendGroupWords appends a share's groups as the words arena holds
+// them: each group's count and key sum, up to the last group counted;
+// nothing for none.
+func appendGroupWords(words []uint32, c, k *counts) []uint32 {
 	n := len(c.groups)
 	for n > 0 && c.groups[n-1] == 0 {
 		n--
 	}
-	if n == 0 {
-		return nil
-	}
-	groups := make([]uint32, 2*n)
 	for g := range n {
-		groups[2*g] = uint32(c.groups[g])
+		key := 0
 		if g < len(k.groups) {
-			groups[2*g+1] = uint32(k.groups[g])
+			key = k.groups[g]
 		}
+		words = append(words, uint32(c.groups[g]), uint32(key))
 	}
-	return groups
+	return words
 }
 
 // addShare adds a dialogue's counts (or, keys, its key sums) to a sum.
