@@ -79,7 +79,7 @@ func FuzzHandDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"spaceId":"01KAAAAAAAAAAAAAAAAAAAAAAA","heldOn":"2025-03-01","format":"workshop","pillar":"justice","topics":["a","b"],"attendees":[{"participantId":"01KAAAAAAAAAAAAAAAAAAAAAAB","spoke":true}],"headcount":{"youngWomen":3,"adultWomen":0,"youngMen":1,"adultMen":2,"withDisabilities":1,"displaced":0}}`,
 		`{"spaceId":"01KAAAAAAAAAAAAAAAAAAAAAAA", "heldOn" : "2025-03-01" , "concerns":[{"category":"land"}],"stakeholderIds":[],"durationMinutes":-0}`,
 		`{"topics":null}`, `{"Format":"x"}`, `{"title":"\u00e9"}`, `{"durationMinutes":1e3}`, `{"durationMinutes":007}`,
-		`{"title":"a"}{}`, `{"heldOn":""}`, `{"headcount":{"youngWomen":12345678901234567890}}`, "{\"title\":\"\xff\"}",
+		`{"title":"a"}{}`, `{"heldOn":""}`, `{"headcount":{"youngWomen":12345678901234567890}}`, `{"durationMinutes":9999999999}`, "{\"title\":\"\xff\"}",
 	} {
 		f.Add([]byte(seed))
 	}

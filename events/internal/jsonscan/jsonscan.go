@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"bytes"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -119,6 +120,11 @@ func (s *Scanner) Raw() []byte {
 // String reads a string value.
 func (s *Scanner) String() string { return string(s.Raw()) }
 
+// maxDigits is the most digits Int reads: an int holds them on 32-bit
+// machines too (9; 15 on 64-bit), far beyond any count palabre records.
+// More would overflow where encoding/json refuses the number.
+const maxDigits = 9 + 6*(strconv.IntSize/64)
+
 // Int reads an integer value.
 func (s *Scanner) Int() int {
 	s.ws()
@@ -129,7 +135,7 @@ func (s *Scanner) Int() int {
 	}
 	start, n := s.i, 0
 	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		if s.i-start >= 15 { // far beyond any count palabre records
+		if s.i-start >= maxDigits {
 			s.failed = true
 			return 0
 		}
