@@ -261,7 +261,7 @@ func BenchmarkRestartStore(b *testing.B) {
 
 // replayThroughRunner runs a Runner with no snapshots over s until every
 // model has caught up; stop stops it (writing its final snapshots).
-func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
+func replayThroughRunner(b testing.TB, s events.Store) (stop func()) {
 	snapshots, err := os.MkdirTemp("", "palabre-replay-")
 	if err != nil {
 		b.Fatal(err)
@@ -276,9 +276,13 @@ func replayThroughRunner(b *testing.B, s events.Store) (stop func()) {
 // runUntilCaughtUp runs a Runner of the six read models, with snapshots in
 // dir, until every model has caught up; stop stops it, writing their
 // snapshots.
-func runUntilCaughtUp(b *testing.B, s events.Store, snapshots string) (stop func()) {
-	models := []projections.Projection{inclusion.New(), commitments.New(time.Now), stakeholders.New(),
-		participants.New(nil), outcomes.New(), frameworks.New()}
+func runUntilCaughtUp(b testing.TB, s events.Store, snapshots string) (stop func()) {
+	return runModelsUntilCaughtUp(b, s, snapshots, inclusion.New(), commitments.New(time.Now), stakeholders.New(),
+		participants.New(nil), outcomes.New(), frameworks.New())
+}
+
+// runModelsUntilCaughtUp is runUntilCaughtUp for the models given.
+func runModelsUntilCaughtUp(b testing.TB, s events.Store, snapshots string, models ...projections.Projection) (stop func()) {
 	r, err := projections.NewRunner(s, snapshots, nil, models...)
 	if err != nil {
 		b.Fatal(err)

@@ -172,10 +172,12 @@ func (r *Runner) CheckSnapshots() []SnapshotCheck {
 }
 
 // InMemoryRestorer is a projection whose Restore decodes its snapshot
-// from memory (binsnap): the runner then reads the body once, checks its
-// sum and hands it over as a *bytes.Buffer, instead of reading the file
-// a second time into another buffer of the same size. At six million
-// events the inclusion model's snapshot is 0.9 GB.
+// from memory (binsnap): the runner then maps the file (or reads it
+// where it cannot), checks the body's sum and hands the body over as a
+// *bytes.Buffer, instead of reading the file a second time into another
+// buffer of the same size. At six million events the inclusion model's
+// snapshot is 0.9 GB. Restore must keep nothing that points into the
+// body: it is unmapped when Restore returns.
 type InMemoryRestorer interface {
 	Projection
 	RestoresInMemory()
@@ -185,7 +187,7 @@ type InMemoryRestorer interface {
 // projection from it. The sum is checked before the projection reads a
 // byte, since a damaged count inside a body could have it allocate
 // without bound: a model that holds its snapshot in memory anyway is
-// handed the body read for the sum, another reads the file again as a
+// handed the body held for the sum, another reads the file again as a
 // stream rather than holding it.
 func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 	f, err := os.Open(r.snapshotPath(rp.p.Name()))
@@ -199,10 +201,11 @@ func (r *Runner) readSnapshot(rp *running) (events.Position, error) {
 	}
 	var body io.Reader
 	if _, inMemory := rp.p.(InMemoryRestorer); inMemory {
-		b, err := readBody(f, h, bodyAt)
+		b, release, err := holdBody(f, h, bodyAt)
 		if err != nil {
 			return events.Position{}, err
 		}
+		defer release()
 		body = bytes.NewBuffer(b)
 	} else {
 		if err := checkBody(f, h); err != nil {
@@ -258,22 +261,30 @@ func checkBody(f *os.File, h snapshotHeader) error {
 // sums says whether sum is the body's SHA-256 the header gives.
 func (h snapshotHeader) sums(sum []byte) bool { return h.SHA256 == hex.EncodeToString(sum) }
 
-// readBody reads the body from where f is, its length checked against
-// the file's before anything is allocated, and checks its sum.
-func readBody(f *os.File, h snapshotHeader, bodyAt int64) ([]byte, error) {
+// holdBody holds the body in memory, its length checked against the
+// file's before anything is allocated or mapped, and checks its sum. The
+// file is mapped where it can be, else read from where f is; release
+// lets go of it, once the projection has read what it keeps.
+func holdBody(f *os.File, h snapshotHeader, bodyAt int64) (body []byte, release func(), err error) {
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h.Length < 0 || int64(h.Length) != st.Size()-bodyAt {
-		return nil, errDamaged
+		return nil, nil, errDamaged
 	}
-	b := make([]byte, h.Length)
-	if _, err := io.ReadFull(f, b); err != nil {
-		return nil, err
+	release = func() {}
+	if mapped, unmap, err := mapFile(f, st.Size()); err == nil {
+		body, release = mapped[bodyAt:], unmap
+	} else { // an empty body, a system without mappings, or a 32-bit address space too small
+		body = make([]byte, h.Length)
+		if _, err := io.ReadFull(f, body); err != nil {
+			return nil, nil, err
+		}
 	}
-	if sum := sha256.Sum256(b); !h.sums(sum[:]) {
-		return nil, errDamaged
+	if sum := sha256.Sum256(body); !h.sums(sum[:]) {
+		release()
+		return nil, nil, errDamaged
 	}
-	return b, nil
+	return body, release, nil
 }
