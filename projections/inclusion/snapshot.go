@@ -294,18 +294,25 @@ func (m *Model) readSpaces(r *binsnap.Reader) error {
 	return nil
 }
 
+// The fewest bytes a person and a dialogue take in a snapshot: an id, and
+// a dialogue's own and its space's.
+const minPersonBytes, minDialogueBytes = 16, 32
+
 // readPeople reads the people in the order they were written, which
 // gives each its dense index.
 func (m *Model) readPeople(r *binsnap.Reader) error {
 	n := r.Count()
-	m.people.reserve(min(n, 1<<20)) // a damaged count must not exhaust memory
+	room := min(n, r.Left()/minPersonBytes) // what a damaged count can reserve
+	m.people.reserve(room)
+	m.personIDs.Reserve(room)
 	var codes []string
 	for range n {
 		id := domain.ID(r.ID())
-		if _, twice := m.personIDs.Find(id); twice {
+		i := uint32(m.people.len())
+		if !m.personIDs.Add(id, i) {
 			return fmt.Errorf("%w: participant %s appears twice", binsnap.ErrCorrupt, id)
 		}
-		i := m.personOf(id)
+		m.people.add(id, m.keys.person(&m.counting.blocks, id))
 		t, birthYear := r.Uint(), r.Int()
 		if t >= uint64(inGroups) || birthYear < 0 || birthYear > math.MaxInt16 {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
@@ -334,6 +341,7 @@ func (m *Model) readPeople(r *binsnap.Reader) error {
 // order, and indexes them by space.
 func (m *Model) readDialogues(r *binsnap.Reader) error {
 	n := r.Count()
+	m.dialogueIDs.Reserve(min(n, r.Left()/minDialogueBytes))
 	for range n {
 		d := m.add()
 		m.readDialogueRecord(r, d)
@@ -341,10 +349,9 @@ func (m *Model) readDialogues(r *binsnap.Reader) error {
 		if r.Err() != nil || k > m.people.len() {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)
 		}
-		if _, twice := m.dialogueIDs.Find(d.id); twice {
+		if !m.dialogueIDs.Add(d.id, d.index) {
 			return fmt.Errorf("%w: dialogue %s appears twice", binsnap.ErrCorrupt, d.id)
 		}
-		m.dialogueIDs.Put(d.id, d.index)
 		if err := m.readAttendees(r, d, k); err != nil {
 			return err
 		}

@@ -255,5 +255,9 @@ func (r *Reader) Date() domain.Date {
 	return domain.DateOf(time.Unix(days*86400, 0).UTC())
 }
 
+// Left is how many bytes are left to read: a bound on how many items a
+// count read from a damaged snapshot can really announce.
+func (r *Reader) Left() int { return len(r.buf) }
+
 // Err is the first error met, wrapping ErrCorrupt.
 func (r *Reader) Err() error { return r.err }

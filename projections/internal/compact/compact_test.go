@@ -132,6 +132,36 @@ func TestAnIDTableFindsEveryIndexByItsIDAndNoOther(t *testing.T) {
 	}
 }
 
+func TestAnIDTableAddsAnIDOnceAndAReservedOneFillsWithoutMoving(t *testing.T) {
+	var x compact.IDTable
+	x.Reserve(50_000)
+	for i := range 50_000 {
+		var id domain.ID
+		id[15], id[14], id[3] = byte(i), byte(i>>8), byte(i>>16)
+		if !x.Add(id, uint32(i)) {
+			t.Fatalf("id %d was not added", i)
+		}
+		if x.Add(id, 7) { // already there: refused, and the first index kept
+			t.Fatalf("id %d was added twice", i)
+		}
+		if got, ok := x.Find(id); !ok || got != uint32(i) {
+			t.Fatalf("id %d found at %d, %v", i, got, ok)
+		}
+	}
+	if x.Len() != 50_000 {
+		t.Fatalf("len %d", x.Len())
+	}
+	if allocs := testing.AllocsPerRun(1, func() {
+		var y compact.IDTable
+		y.Reserve(1000)
+		for i := range 1000 {
+			y.Add(domain.ID{byte(i), byte(i >> 8)}, uint32(i))
+		}
+	}); allocs != 1 {
+		t.Fatalf("a table reserved for 1000 ids allocated %v times filling up", allocs)
+	}
+}
+
 func TestListsKeepEachDistinctListOnceAndTheEmptyOneAsNil(t *testing.T) {
 	var l compact.Lists
 	a := l.Of([]string{"women", "youth"})

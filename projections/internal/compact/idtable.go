@@ -37,26 +37,59 @@ func (t *IDTable) Find(id domain.ID) (uint32, bool) {
 
 // Put files index i under id, in place of any index filed under it.
 func (t *IDTable) Put(id domain.ID, i uint32) {
-	if t.n > 0 {
-		mask := uint64(len(t.slots) - 1)
-		for at := HashID(id) & mask; t.slots[at].index != 0; at = (at + 1) & mask {
-			if t.slots[at].id == id {
-				t.slots[at].index = i + 1
-				return
-			}
-		}
+	if at, found := t.slotOf(id); found {
+		t.slots[at].index = i + 1
+		return
 	}
-	if (t.n+1)*4 > len(t.slots)*3 { // at most three quarters full
-		old := t.slots
-		t.slots = make([]idSlot, max(64, 2*len(old)))
-		for _, s := range old {
-			if s.index != 0 {
-				t.put(s)
-			}
-		}
-	}
+	t.Reserve(t.n + 1)
 	t.put(idSlot{id, i + 1})
 	t.n++
+}
+
+// Add files index i under id unless an index is filed under it already,
+// and reports whether it did: a lookup and a Put in one probe.
+func (t *IDTable) Add(id domain.ID, i uint32) bool {
+	if _, found := t.slotOf(id); found {
+		return false
+	}
+	t.Reserve(t.n + 1)
+	t.put(idSlot{id, i + 1})
+	t.n++
+	return true
+}
+
+// slotOf is where id is filed, if it is.
+func (t *IDTable) slotOf(id domain.ID) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for at := HashID(id) & mask; t.slots[at].index != 0; at = (at + 1) & mask {
+		if t.slots[at].id == id {
+			return at, true
+		}
+	}
+	return 0, false
+}
+
+// Reserve makes room for n ids in all (at most three quarters full), so
+// that a table filled to n known beforehand (a snapshot's) moves its
+// slots once, not at each doubling.
+func (t *IDTable) Reserve(n int) {
+	if n*4 <= len(t.slots)*3 {
+		return
+	}
+	size := max(64, len(t.slots))
+	for n*4 > size*3 {
+		size *= 2
+	}
+	old := t.slots
+	t.slots = make([]idSlot, size)
+	for _, s := range old {
+		if s.index != 0 {
+			t.put(s)
+		}
+	}
 }
 
 func (t *IDTable) put(s idSlot) {
