@@ -1,11 +1,14 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -182,19 +185,42 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // restoreAll restores every snapshot, or resets the projection.
 func (r *Runner) restoreAll() {
-	// Snapshots are restored side by side: a restart waits for the
-	// largest, not for the sum. The version is odd meanwhile, as while a
-	// page is applied: nothing read now is worth keeping.
+	// Snapshots are restored side by side, one per core, the largest
+	// first: a restart waits for the largest, which keeps a core to itself
+	// while the others follow one another on the rest (at 5M events, the
+	// inclusion model's is six times the next). The version is odd
+	// meanwhile, as while a page is applied: nothing read now is worth
+	// keeping.
 	r.versions.begin()
 	defer r.versions.end()
+	queue := make(chan *running, len(r.order))
+	for _, rp := range r.bySnapshotSize() {
+		queue <- rp
+	}
+	close(queue)
 	var wg sync.WaitGroup
-	for _, rp := range r.order {
+	for range min(runtime.GOMAXPROCS(0), len(r.order)) {
 		wg.Go(func() {
-			log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
-			r.restore(rp, &log)
+			for rp := range queue {
+				log := r.opts.Logger.With().Str("projection", rp.p.Name()).Logger()
+				r.restore(rp, &log)
+			}
 		})
 	}
 	wg.Wait()
+}
+
+// bySnapshotSize is the projections, the largest snapshot first.
+func (r *Runner) bySnapshotSize() []*running {
+	size := map[*running]int64{}
+	for _, rp := range r.order {
+		if st, err := os.Stat(r.snapshotPath(rp.p.Name())); err == nil {
+			size[rp] = st.Size()
+		}
+	}
+	order := slices.Clone(r.order)
+	slices.SortStableFunc(order, func(a, b *running) int { return cmp.Compare(size[b], size[a]) })
+	return order
 }
 
 // resumeFrom is where a feed starts: after the earliest position that a
