@@ -61,8 +61,7 @@ func (e *Held) DecodeJSON(data []byte) bool {
 				r.Concerns = append(r.Concerns, c)
 			}
 		case "attendees":
-			// Sized at once, attendees being most of a dialogue: each
-			// is an object, and only the headcount follows them.
+			// Attendees are most of a dialogue, each an object: sized at once.
 			r.Attendees = make([]Attendee, 0, s.Count('{'))
 			s.Open('[')
 			for first := true; s.Next(']', &first); {
