@@ -132,7 +132,7 @@ func (r *Runner) runLane(rp *running, in <-chan *page, ls *lanes) {
 // when the feed caught up.
 func (r *Runner) caughtUp(rp *running) {
 	endBatch(rp.p) // before it says it is caught up: then it is read
-	rp.advance(rp.pos(), true)
+	rp.advance(rp.pos(), 0, true)
 }
 
 // applyPage applies the events of a page that the projection has not seen
@@ -141,7 +141,7 @@ func (r *Runner) caughtUp(rp *running) {
 func (r *Runner) applyPage(rp *running, page []Event) {
 	r.versions.begin()
 	seen := rp.pos()
-	applied := seen
+	applied, n := seen, 0
 	var err error
 	for _, e := range page {
 		if !seen.Less(e.Record.Position) {
@@ -151,10 +151,10 @@ func (r *Runner) applyPage(rp *running, page []Event) {
 			err = fmt.Errorf("%s at %s@%d (position %s): %w", rp.p.Name(), e.Record.Stream, e.Record.Revision, e.Record.Position, err)
 			break
 		}
-		applied = e.Record.Position
-		rp.applied++
+		applied, n = e.Record.Position, n+1
 	}
-	rp.advance(applied, false)
+	rp.applied += n
+	rp.advance(applied, n, false)
 	r.versions.end()
 	if err != nil {
 		r.opts.Logger.Error().Err(err).Msg("projection stopped")

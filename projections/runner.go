@@ -116,6 +116,7 @@ type running struct {
 	caughtUp    bool
 	err         error
 	applied     int       // since the last snapshot
+	replayed    int       // since the runner started, for Status
 	snapshotted time.Time // when the last snapshot was written or read
 }
 
@@ -366,9 +367,10 @@ func (rp *running) pos() events.Position {
 	return rp.position
 }
 
-func (rp *running) advance(p events.Position, caughtUp bool) {
+func (rp *running) advance(p events.Position, applied int, caughtUp bool) {
 	rp.mu.Lock()
 	rp.position = p
+	rp.replayed += applied
 	rp.caughtUp = rp.caughtUp || caughtUp
 	rp.notify()
 	rp.mu.Unlock()
@@ -403,11 +405,24 @@ var ErrFailed = errors.New("projection failed")
 // later) or has failed. It returns ctx's error, or, once every healthy
 // projection is there, an error wrapping ErrFailed for those that stopped.
 func (r *Runner) WaitFor(ctx context.Context, p events.Position) error {
+	return r.waitEach(ctx, func(rp *running) bool { return !rp.position.Less(p) })
+}
+
+// WaitCaughtUp is WaitFor until every projection has caught up: applied
+// every event recorded when the feed caught up, as a rebuild waits for
+// the log's end without reading it first to find it.
+func (r *Runner) WaitCaughtUp(ctx context.Context) error {
+	return r.waitEach(ctx, func(rp *running) bool { return rp.caughtUp })
+}
+
+// waitEach waits until there(rp), called with rp.mu held, for every
+// projection that has not failed.
+func (r *Runner) waitEach(ctx context.Context, there func(*running) bool) error {
 	var failed []error
 	for _, rp := range r.order {
 		for {
 			rp.mu.Lock()
-			done, err := !rp.position.Less(p), rp.err
+			done, err := there(rp), rp.err
 			if rp.changed == nil {
 				rp.changed = make(chan struct{})
 			}
@@ -441,6 +456,9 @@ type Status struct {
 	Position events.Position
 	CaughtUp bool
 	Err      error
+	// Applied is how many events the projection applied since the
+	// runner started: after a rebuild, every event of the log.
+	Applied int
 }
 
 // Status reports every projection's progress, for health checks.
@@ -448,7 +466,7 @@ func (r *Runner) Status() []Status {
 	out := make([]Status, len(r.order))
 	for i, rp := range r.order {
 		rp.mu.Lock()
-		out[i] = Status{Name: rp.p.Name(), Position: rp.position, CaughtUp: rp.caughtUp, Err: rp.err}
+		out[i] = Status{Name: rp.p.Name(), Position: rp.position, CaughtUp: rp.caughtUp, Err: rp.err, Applied: rp.replayed}
 		rp.mu.Unlock()
 	}
 	return out

@@ -258,6 +258,40 @@ func TestAnInMemoryModelIsHandedTheBodyAlreadyRead(t *testing.T) {
 	}
 }
 
+// TestARebuildWaitsForTheLogsEndAndCountsIt: WaitCaughtUp returns once
+// every model has applied what the log held, and Status counts the
+// events each applied since the runner started (palabre rebuild says
+// how many, without reading the log first to count them).
+func TestARebuildWaitsForTheLogsEndAndCountsIt(t *testing.T) {
+	f := newFixture(t)
+	f.append("space-1", "SpaceEstablished", 30)
+	last := f.append("space-2", "SpaceEstablished", 12)
+	a, b := newCounter("a"), newCounter("b")
+	r, stop := f.start(nil, a, b)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.WaitCaughtUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range r.Status() {
+		if !st.CaughtUp || st.Applied != 42 || st.Position != last {
+			t.Fatalf("%+v: want caught up at the last of 42 events, all applied", st)
+		}
+	}
+	stop()
+	r, _ = f.start(nil, newCounter("a"), newCounter("b")) // restored: nothing applied yet
+	if err := r.WaitCaughtUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	more := f.append("space-3", "SpaceEstablished", 5)
+	if err := waitFor(t, r, more); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Status()[0]; st.Applied != 5 {
+		t.Fatalf("after a restore and 5 more events, %d applied since the start", st.Applied)
+	}
+}
+
 func TestAProjectionFailsAloneAndLoudlyOnAnUnknownEventType(t *testing.T) {
 	f := newFixture(t)
 	strict, lenient := newCounter("strict"), newCounter("lenient")

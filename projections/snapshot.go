@@ -142,7 +142,7 @@ func (r *Runner) restore(rp *running, log *zerolog.Logger) {
 		return
 	}
 	log.Info().Str("position", pos.String()).Dur("took", time.Since(start)).Msg("restored from snapshot")
-	rp.advance(pos, false)
+	rp.advance(pos, 0, false)
 	rp.snapshotted = time.Now()
 }
 

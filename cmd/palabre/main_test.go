@@ -14,6 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/palabre/palabre/core/access"
+	"github.com/palabre/palabre/events"
+	"github.com/palabre/palabre/events/pebblestore"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
@@ -81,8 +83,9 @@ func TestDemoGoesIntoAnEmptyDirectoryOnly(t *testing.T) {
 	if _, _, err := run(t, nil, "demo", "--data", dir, "--events", "500"); err == nil || !strings.Contains(err.Error(), "already holds events") {
 		t.Fatalf("a second demo: %v", err)
 	}
-	if _, stderr, err := run(t, nil, "rebuild", "--data", dir); err != nil || !strings.Contains(stderr, "rebuilt 6 read models") {
-		t.Fatalf("rebuild: %v\n%s", err, stderr)
+	_, stderr, err := run(t, nil, "rebuild", "--data", dir)
+	if n := countEvents(t, dir); err != nil || !strings.Contains(stderr, fmt.Sprintf("rebuilt 6 read models from %d events", n)) {
+		t.Fatalf("rebuild of %d events: %v\n%s", n, err, stderr)
 	}
 	backup := filepath.Join(t.TempDir(), "backup.tar")
 	if _, _, err := run(t, nil, "backup", backup, "--data", dir); err != nil {
@@ -302,4 +305,22 @@ func TestNoCommandMakesAMasterKeyForARestoredRecord(t *testing.T) {
 	if _, stderr, err := run(t, nil, "report", "--data", restored); err != nil {
 		t.Errorf("report with the key put back: %v\n%s", err, stderr)
 	}
+}
+
+// countEvents counts the events of the embedded store in dir.
+func countEvents(t *testing.T, dir string) int {
+	t.Helper()
+	s, err := pebblestore.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	for _, err := range s.ReadAll(context.Background(), events.Start, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
 }

@@ -58,19 +58,14 @@ func (m *Main) rebuild(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	var last events.Position
-	n := 0
-	for rec, err := range d.store.ReadAll(ctx, events.Start, 0) {
-		if err != nil {
-			return err
-		}
-		last, n = rec.Position, n+1
-	}
 	start := time.Now()
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- runner.Run(runCtx) }()
-	err = runner.WaitFor(ctx, last)
+	// Nothing else writes to the store (this process holds its lock), so
+	// caught up is the end of the log.
+	err = runner.WaitCaughtUp(ctx)
+	n := runner.Status()[0].Applied
 	stop()
 	<-done // writes the snapshots
 	if err != nil {
