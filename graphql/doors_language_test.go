@@ -1,7 +1,10 @@
 package graphql_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,6 +97,52 @@ func TestAnImportOfAnUnknownFileTypeIsRefusedInFrench(t *testing.T) {
 	message, _ := get(out, "errors", 0, "message").(string)
 	if status != 400 || ext["field"] != "file" || !strings.Contains(message, `"compte-rendu.pdf" n’est pas un export que palabre lit`) {
 		t.Errorf("a .pdf uploaded: %d %v, want 400 naming file in French", status, out)
+	}
+}
+
+// An export palabre cannot read as a whole, and a mapping it cannot read,
+// are refused naming the field, in the reader's language: the reasons
+// come from the importer's own words (before, its English errors reached
+// the French screen as they were).
+func TestAnUnreadableExportOrMappingIsRefusedInFrench(t *testing.T) {
+	e := newEnv(t)
+	for name, want := range map[string]string{
+		"export.xlsx": "ce n’est pas un classeur qu’Excel peut ouvrir",
+		"export.csv":  "export.csv ligne 2 : un guillemet mal placé",
+		"vide.csv":    "vide.csv est vide",
+		"odk.zip":     "ce n’est pas un fichier zip",
+	} {
+		file := map[string][]byte{"export.xlsx": []byte("PK, but no workbook"), "export.csv": []byte("a,b\n\"x\"y,2\n"), "odk.zip": []byte("hello")}[name]
+		status, out := e.upload(e.admin, name, file, true)
+		ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
+		message, _ := get(out, "errors", 0, "message").(string)
+		if status != 400 || ext["field"] != "file" || !strings.Contains(message, want) {
+			t.Errorf("%s uploaded: %d %v, want 400 naming file, saying %q", name, status, out, want)
+		}
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", "export.csv")
+	part.Write([]byte("a,b\n1,2\n"))
+	mapping, _ := mw.CreateFormField("mapping")
+	mapping.Write([]byte("columns: {heldAt: date}\nattendees: names\n"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/import?dryRun=true", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+e.admin)
+	req.Header.Set("Accept-Language", "fr")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	json.NewDecoder(res.Body).Decode(&out)
+	ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
+	message, _ := get(out, "errors", 0, "message").(string)
+	if res.StatusCode != 400 || ext["field"] != "mapping.attendees" || !strings.Contains(message, `"names" n’est ni code ni headcount`) ||
+		!strings.Contains(message, "mapping.columns.heldAt: palabre n’a pas ce champ") {
+		t.Errorf("a mapping with an unknown field and attendees: %d %v, want 400 naming both in French", res.StatusCode, out)
 	}
 }
 

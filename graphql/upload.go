@@ -187,7 +187,10 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, language str
 			if err != nil || len(b) > maxMapping {
 				return up, refusalIn(language, CodeBadUserInput, "mapping", "the mapping is at most 1 MB")
 			}
-			if up.mapping, err = imports.ParseMapping(b); err != nil {
+			var refused *domain.Problems
+			if up.mapping, err = imports.ParseMapping(b); errors.As(err, &refused) {
+				return up, refusalAt("", *refused, language).(*coded)
+			} else if err != nil {
 				return up, &coded{Code: CodeBadUserInput, Field: "mapping", Message: err.Error()}
 			}
 		}

@@ -2,10 +2,12 @@ package imports
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
 
+	"github.com/palabre/palabre/events/domain"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 )
@@ -39,25 +41,25 @@ func ParseMapping(b []byte) (*Mapping, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("the mapping is not YAML or JSON palabre reads: %w", err)
+		// yaml's own words (English) say where: a line, a key unknown.
+		return nil, domain.Reject("mapping", "the mapping is not YAML or JSON palabre reads: %v", err)
 	}
-	var problems []string
-	for repeat, to := range m.Repeats {
-		if !slices.Contains(repeatNames, to) {
-			problems = append(problems, fmt.Sprintf("repeats.%s: %q is not one of %s", repeat, to, strings.Join(repeatNames, ", ")))
+	var p domain.Problems
+	for _, repeat := range slices.Sorted(maps.Keys(m.Repeats)) {
+		if to := m.Repeats[repeat]; !slices.Contains(repeatNames, to) {
+			p.Add("mapping.repeats."+repeat, "%q is not one of %s", to, strings.Join(repeatNames, ", "))
 		}
 	}
 	if m.Attendees != "" && m.Attendees != "code" && m.Attendees != "headcount" {
-		problems = append(problems, fmt.Sprintf("attendees: %q is neither code nor headcount", m.Attendees))
+		p.Add("mapping.attendees", "%q is neither code nor headcount", m.Attendees)
 	}
-	for field := range m.Columns {
+	for _, field := range slices.Sorted(maps.Keys(m.Columns)) {
 		if !slices.Contains(mappedFields, field) {
-			problems = append(problems, fmt.Sprintf("columns.%s: palabre has no such field (its fields: %s)", field, strings.Join(mappedFields, ", ")))
+			p.Add("mapping.columns."+field, "palabre has no such field (its fields: %s)", strings.Join(mappedFields, ", "))
 		}
 	}
-	if len(problems) > 0 {
-		slices.Sort(problems)
-		return nil, fmt.Errorf("the mapping: %s", strings.Join(problems, "; "))
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }

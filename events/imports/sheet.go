@@ -2,9 +2,10 @@ package imports
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // sheetReader reads one worksheet's cells, a row at a time, into a Table
@@ -112,7 +113,7 @@ func (s *sheetReader) endCell() error {
 	if s.kind == "s" {
 		i, err := strconv.Atoi(string(bytes.TrimSpace(s.value)))
 		if err != nil || i < 0 || i >= len(s.wb.strings) {
-			return fmt.Errorf("%s row %d: a cell names shared string %q, which the workbook does not have", s.t.Name, s.row, s.value)
+			return domain.Reject("file", "%s row %d: a cell names shared string %q, which the workbook does not have", s.t.Name, s.row, s.value)
 		}
 		v = s.wb.strings[i]
 	} else {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // A worksheet is most of a workbook's bytes (~60 MB for 10,000
@@ -97,7 +99,7 @@ func (s *sheetScanner) tag() (tok xmlToken, skip bool, err error) {
 	body := s.buf[:len(s.buf)-1]
 	switch {
 	case bytes.HasPrefix(body, []byte("![CDATA[")):
-		return 0, false, errors.New("a sheet holds CDATA, which palabre does not read: save the workbook again from Excel or LibreOffice")
+		return 0, false, domain.Reject("file", "a sheet holds CDATA, which palabre does not read: save the workbook again from Excel or LibreOffice")
 	case len(body) > 0 && (body[0] == '?' || body[0] == '!'):
 		return 0, true, nil
 	case len(body) > 0 && body[0] == '/':

@@ -2,10 +2,11 @@ package imports
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Record is one row of a table, read by question name.
@@ -170,7 +171,7 @@ func (s Submission) legacyRoot() string {
 // submission enrols is known to the later ones.
 func Submissions(tables []Table) ([]Submission, error) {
 	if len(tables) == 0 || len(tables[0].Rows) == 0 {
-		return nil, fmt.Errorf("no submission in the file")
+		return nil, domain.Reject("file", "no submission in the file")
 	}
 	main := &tables[0]
 	var out []Submission
@@ -178,7 +179,7 @@ func Submissions(tables []Table) ([]Submission, error) {
 	for i, cells := range main.Rows {
 		s := Submission{Record: Record{Sheet: main.Name, Row: i + 2, table: main, cells: cells}, Repeats: map[string][]Record{}}
 		if s.UUID() == "" {
-			return nil, fmt.Errorf("%s row %d: no _uuid or meta/instanceID: export the data with its metadata", main.Name, i+2)
+			return nil, domain.Reject("file", "%s row %d: no _uuid or meta/instanceID: export the data with its metadata", main.Name, i+2)
 		}
 		byIndex[s.Get("_index")], byKey[strings.TrimPrefix(cmp.Or(s.Get("KEY"), s.UUID()), "uuid:")] = len(out), len(out)
 		out = append(out, s)
@@ -193,7 +194,7 @@ func Submissions(tables []Table) ([]Submission, error) {
 				n, ok = byKey[strings.TrimPrefix(firstOf(r, "PARENT_KEY", "_submission__uuid"), "uuid:")]
 			}
 			if !ok {
-				return nil, fmt.Errorf("%s row %d: its submission is not in the file", table.Name, i+2)
+				return nil, domain.Reject("file", "%s row %d: its submission is not in the file", table.Name, i+2)
 			}
 			out[n].Repeats[repeat] = append(out[n].Repeats[repeat], r)
 		}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -89,7 +88,7 @@ func ReadODKZip(b []byte) ([]Table, error) {
 func readODKZip(b []byte, budget *budget) ([]Table, error) {
 	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil, fmt.Errorf("not a zip file: %w", err)
+		return nil, domain.Reject("file", "not a zip file, as ODK Central's export is")
 	}
 	var main []Table
 	var repeats []Table
@@ -99,15 +98,12 @@ func readODKZip(b []byte, budget *budget) ([]Table, error) {
 		}
 		r, err := f.Open()
 		if err != nil {
-			return nil, err
+			return nil, domain.Reject("file", "the zip's file %s cannot be read", f.Name)
 		}
 		t, err := readCSV(filepath.Base(f.Name), budget.expand(r), budget)
 		r.Close()
-		if errors.Is(err, ErrLimit) {
-			return nil, err // it names the table
-		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
+			return nil, err // it names the table
 		}
 		if t.column("PARENT_KEY") >= 0 {
 			repeats = append(repeats, t)
@@ -116,7 +112,7 @@ func readODKZip(b []byte, budget *budget) ([]Table, error) {
 		}
 	}
 	if len(main) != 1 {
-		return nil, fmt.Errorf("the zip holds %d tables of submissions; ODK Central's export holds one", len(main))
+		return nil, domain.Reject("file", "the zip holds %d tables of submissions; ODK Central's export holds one", len(main))
 	}
 	return append(main, repeats...), nil
 }
@@ -152,7 +148,7 @@ func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
 			if errors.Is(err, ErrLimit) {
 				return t, withPlace(err, name, n)
 			}
-			return t, fmt.Errorf("not a CSV file: %w", err)
+			return t, notCSV(name, err)
 		}
 		if err := budget.row(name, n, len(row)); err != nil {
 			return t, err
@@ -167,9 +163,19 @@ func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
 		t.Rows = append(t.Rows, row)
 	}
 	if t.Headers == nil {
-		return Table{}, fmt.Errorf("the file is empty")
+		return Table{}, domain.Reject("file", "%s is empty", name)
 	}
 	return t, nil
+}
+
+// notCSV says where a table is not CSV: encoding/csv refuses a quotation
+// mark out of place, at a line (its own words are English).
+func notCSV(name string, err error) error {
+	var at *csv.ParseError
+	if errors.As(err, &at) {
+		return domain.Reject("file", "%s line %d: a quotation mark out of place, so it is not a CSV file palabre reads", name, at.Line)
+	}
+	return domain.Reject("file", "%s is not a CSV file palabre reads", name)
 }
 
 func textOf(row []string) (n int) {

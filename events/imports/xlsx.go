@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/palabre/palabre/events/domain"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -45,12 +45,12 @@ type workbook struct {
 func readXLSX(r io.ReaderAt, size int64, budget *budget) ([]Table, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("not a workbook Excel can open: %w", err)
+		return nil, domain.Reject("file", "not a workbook Excel can open")
 	}
 	wb := &workbook{z: z, budget: budget}
 	sheets, err := wb.sheets()
 	if err != nil {
-		return nil, fmt.Errorf("not a workbook Excel can open: %w", err)
+		return nil, err
 	}
 	if err := wb.readStyles(); err != nil {
 		return nil, err
@@ -81,14 +81,14 @@ func (wb *workbook) part(name string, read func(io.Reader) error) error {
 		}
 		r, err := f.Open()
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return domain.Reject("file", "not a workbook Excel can open: its part %s cannot be read", name)
 		}
 		defer r.Close()
 		if err := read(wb.budget.xmlRuns(wb.budget.expand(r))); err != nil && !errors.Is(err, io.EOF) {
-			if errors.Is(err, ErrLimit) || errors.Is(err, wb.budget.ctx.Err()) && wb.budget.ctx.Err() != nil {
+			if errors.Is(err, ErrLimit) || errors.Is(err, domain.ErrRejected) || errors.Is(err, wb.budget.ctx.Err()) && wb.budget.ctx.Err() != nil {
 				return err
 			}
-			return fmt.Errorf("not a workbook Excel can open: %s: %w", name, err)
+			return domain.Reject("file", "not a workbook Excel can open: its part %s is damaged", name)
 		}
 		return nil
 	}
@@ -129,7 +129,7 @@ func (wb *workbook) sheets() ([]sheetPart, error) {
 		})
 	}))
 	if err == nil && len(out) == 0 {
-		err = errors.New("it has no sheet")
+		err = domain.Reject("file", "the workbook has no sheet")
 	}
 	return out, err
 }
