@@ -146,6 +146,26 @@ func TestAnUnreadableExportOrMappingIsRefusedInFrench(t *testing.T) {
 	}
 }
 
+// A dry run asked with a misspelt key or value is refused, naming it, in
+// the reader's language: taken as no dry run, it wrote what the
+// facilitator meant only to check.
+func TestAnImportRefusesADryRunItCannotRead(t *testing.T) {
+	e := newEnv(t)
+	file := []byte("a,b\n1,2\n")
+	for query, field := range map[string]string{"dryRun=1": "dryRun", "dryRun=oui": "dryRun", "dryRun=TRUE": "dryRun", "dryrun=true": "dryrun", "dry-run=true": "dry-run"} {
+		status, out := e.uploadWith(e.admin, query, "export.csv", file)
+		ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
+		message, _ := get(out, "errors", 0, "message").(string)
+		if status != 400 || ext["field"] != field || !strings.Contains(message, "dryRun") || !strings.Contains(message, "pa") {
+			t.Errorf("?%s: %d %v, want 400 naming %s, in French", query, status, out, field)
+		}
+	}
+	status, out := e.uploadWith(e.admin, "dryRun=false&dryRun=true", "export.csv", file)
+	if ext, _ := get(out, "errors", 0, "extensions").(map[string]any); status != 400 || ext["field"] != "file" {
+		t.Errorf("dryRun given twice, both readable: %d %v, want it taken (the file then refused as no export)", status, out)
+	}
+}
+
 // A date or an enum value a person types wrong, in an argument, a
 // variable or an export's filter, is refused naming it, in the reader's
 // language: palabre checks them before graphql-go, whose words are

@@ -243,14 +243,24 @@ func TestTheFormMatchesTheServerAndItsReader(t *testing.T) {
 // upload posts an export to /import as the web app does.
 func (e *env) upload(token, name string, file []byte, dry bool) (int, map[string]any) {
 	e.t.Helper()
+	query := ""
+	if dry {
+		query = "dryRun=true"
+	}
+	return e.uploadWith(token, query, name, file)
+}
+
+// uploadWith is upload with the query string given.
+func (e *env) uploadWith(token, query, name string, file []byte) (int, map[string]any) {
+	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	part, _ := mw.CreateFormFile("file", name)
 	part.Write(file)
 	mw.Close()
 	url := e.server.URL + "/import"
-	if dry {
-		url += "?dryRun=true"
+	if query != "" {
+		url += "?" + query
 	}
 	req, _ := http.NewRequest(http.MethodPost, url, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())

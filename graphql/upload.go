@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -82,13 +83,17 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetReadDeadline(deadline)
 	_ = rc.SetWriteDeadline(deadline)
 	language := readerLanguage(r)
+	dry, bad := importDryRun(r.URL.Query(), language)
+	if bad != nil {
+		x.fail(http.StatusBadRequest, bad)
+		return
+	}
 	up, bad := s.readUpload(w, r, language)
 	if bad != nil {
 		x.fail(http.StatusBadRequest, bad)
 		return
 	}
 	v := read.Viewer{Principal: who, Log: x.log}
-	dry := r.URL.Query().Get("dryRun") == "true"
 	report, err := s.importer.Import(r.Context(), imports.Job{By: cmp.Or(who.TokenID, who.Subject), Name: up.name, Data: up.file, Mapping: up.mapping,
 		Directory: s.directory(v), Handler: s.deps.Handler, Send: s.builder.policy.For(who), Options: imports.Options{DryRun: dry}})
 	up.file = nil // the file is not kept, nor held while the report is written
@@ -142,6 +147,25 @@ func (s *Server) serveImport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
+}
+
+// importDryRun reads an import's one parameter, dryRun=true or false: a
+// misspelt key or value is refused, for taken as false it would write
+// what its sender meant only to check.
+func importDryRun(q url.Values, language string) (bool, *coded) {
+	dry := false
+	for key, values := range q {
+		if key != "dryRun" {
+			return false, badInputIn(language, key, "%s is not a parameter of an import, which takes dryRun=true to check a file without writing", key)
+		}
+		for _, v := range values {
+			if v != "true" && v != "false" {
+				return false, badInputIn(language, "dryRun", "dryRun is true or false, not %q", v)
+			}
+			dry = dry || v == "true"
+		}
+	}
+	return dry, nil
 }
 
 // upload is an import's request: the export and its optional mapping.

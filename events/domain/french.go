@@ -246,4 +246,13 @@ var frenchReasons = map[string]string{
 	"the mapping is not YAML or JSON palabre reads: %v":                                                   "la correspondance n’est pas du YAML ou du JSON que palabre lit : %v",
 	"%q is neither code nor headcount":                                                                    "%q n’est ni code ni headcount",
 	"palabre has no such field (its fields: %s)":                                                          "palabre n’a pas ce champ (ses champs : %s)",
+	"%s is not a parameter of an import, which takes dryRun=true to check a file without writing":         "%s n’est pas un paramètre d’un import, qui prend dryRun=true pour vérifier un fichier sans rien écrire",
+	"dryRun is true or false, not %q":                                                                     "dryRun vaut true ou false, pas %q",
+	"the mapping is empty":                                                                                "la correspondance est vide",
+	"line %d: a mapping holds keys (%s), each with its value":                                             "ligne %d : une correspondance contient des clés (%s), chacune avec sa valeur",
+	"line %d: a mapping has no such key (its keys: %s)":                                                   "ligne %d : une correspondance n’a pas cette clé (ses clés : %s)",
+	"line %d: one word is expected here":                                                                  "ligne %d : un seul mot est attendu ici",
+	"line %d: pairs of words are expected here (name: word)":                                              "ligne %d : des paires de mots sont attendues ici (nom : mot)",
+	"line %d: for each field, pairs of words are expected here (the export's value: palabre's)":           "ligne %d : pour chaque champ, des paires de mots sont attendues ici (valeur de l’export : valeur de palabre)",
+	"%s has its headers but no row under them: nothing to import":                                         "%s a ses en-têtes mais aucune ligne dessous : rien à importer",
 }

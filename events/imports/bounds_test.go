@@ -190,6 +190,9 @@ func TestASecondImportByTheSameTokenIsRefusedWhileTheFirstRuns(t *testing.T) {
 	if !errors.As(err, &refused) || refused.Limit != imports.LimitOneAtATime || !strings.Contains(refused.In("fr"), "un import de ce jeton est déjà en cours") {
 		t.Fatalf("a second import by the same token: %v", err)
 	}
+	if fr, en := refused.In("fr"), refused.In("en"); !strings.HasSuffix(fr, "attendez qu’il finisse") || !strings.HasSuffix(en, "wait until it ends") {
+		t.Fatalf("a second import is refused saying %q and %q: want each sentence whole, with nothing after it", fr, en)
+	}
 	if r, err := importer.Import(context.Background(), job("token-2", w.sender())); err != nil || r.Counts[imports.Checked] != 1 {
 		t.Fatalf("another token's import: %+v %v", r, err)
 	}
@@ -318,5 +321,14 @@ func TestAFileTypeNotReadIsRefusedNamingTheFile(t *testing.T) {
 	}
 	if got := (*problems)[0].In("fr"); !strings.HasPrefix(got, `"compte-rendu.pdf" n’est pas un export que palabre lit`) {
 		t.Errorf("in French: %q", got)
+	}
+}
+
+// A limit met at a row says where, with each language's punctuation: a
+// space before the colon in French, none in English.
+func TestALimitSaysItsRowInEachLanguagesPunctuation(t *testing.T) {
+	refused := &imports.LimitError{Limit: imports.LimitCellBytes, Value: 256 << 10, Sheet: "longline.csv", Row: 2}
+	if fr, en := refused.In("fr"), refused.In("en"); !strings.HasPrefix(fr, "longline.csv ligne 2 : une cellule") || !strings.HasPrefix(en, "longline.csv row 2: a cell") {
+		t.Fatalf("%q and %q", fr, en)
 	}
 }

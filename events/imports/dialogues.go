@@ -434,6 +434,9 @@ func Plans(name string, b []byte, dir Directory, mapping *Mapping) ([]Row, error
 func PlanTables(tables []Table, dir Directory, mapping *Mapping) ([]Row, error) {
 	dir.SpaceRegion = remembered(dir.SpaceRegion)
 	tables = mapping.Apply(tables)
+	if len(tables) > 0 && len(tables[0].Rows) == 0 { // else an empty report, as if all went well
+		return nil, domain.Reject("file", "%s has its headers but no row under them: nothing to import", tables[0].Name)
+	}
 	if len(tables) > 0 {
 		if reg, ok := RegisterOf(tables[0]); ok {
 			return planRegister(reg, &tables[0], dir), nil

@@ -3,6 +3,7 @@ package imports
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -139,9 +140,16 @@ func (e *LimitError) In(language string) string {
 	if fr {
 		text = words[0]
 	}
-	msg := fmt.Sprintf(text, e.figure(fr))
+	msg := text
+	if strings.Contains(text, "%s") { // one at a time has no figure
+		msg = fmt.Sprintf(text, e.figure(fr))
+	}
 	if e.Sheet != "" && e.Row > 0 {
-		msg = fmt.Sprintf("%s %s %d : %s", e.Sheet, say(language, "row"), e.Row, msg)
+		where := fmt.Sprintf("%s %s %d", e.Sheet, say(language, "row"), e.Row)
+		if fr {
+			return where + " : " + msg // a space before the colon in French only
+		}
+		return where + ": " + msg
 	}
 	return msg
 }

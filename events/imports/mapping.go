@@ -37,11 +37,15 @@ type Mapping struct {
 // ParseMapping reads a mapping file, refusing what it does not know so
 // that a misspelt key is not silently ignored.
 func ParseMapping(b []byte) (*Mapping, error) {
+	if err := checkMappingShape(b).Err(); err != nil {
+		return nil, err
+	}
 	var m Mapping
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&m); err != nil {
-		// yaml's own words (English) say where: a line, a key unknown.
+		// What the shape's check lets through (a key given twice): yaml's
+		// own words (English) say where.
 		return nil, domain.Reject("mapping", "the mapping is not YAML or JSON palabre reads: %v", err)
 	}
 	var p domain.Problems
@@ -53,15 +57,93 @@ func ParseMapping(b []byte) (*Mapping, error) {
 	if m.Attendees != "" && m.Attendees != "code" && m.Attendees != "headcount" {
 		p.Add("mapping.attendees", "%q is neither code nor headcount", m.Attendees)
 	}
-	for _, field := range slices.Sorted(maps.Keys(m.Columns)) {
-		if !slices.Contains(mappedFields, field) {
-			p.Add("mapping.columns."+field, "palabre has no such field (its fields: %s)", strings.Join(mappedFields, ", "))
+	for key, fields := range map[string][]string{"columns": slices.Collect(maps.Keys(m.Columns)),
+		"values": slices.Collect(maps.Keys(m.Values)), "defaults": slices.Collect(maps.Keys(m.Defaults))} {
+		for _, field := range fields {
+			if !slices.Contains(mappedFields, field) {
+				p.Add("mapping."+key+"."+field, "palabre has no such field (its fields: %s)", strings.Join(mappedFields, ", "))
+			}
 		}
 	}
+	slices.SortFunc(p, func(a, b domain.Problem) int { return strings.Compare(a.Field, b.Field) })
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// mappingKeys are a mapping's keys and what each holds.
+var mappingKeys = map[string]yamlShape{"columns": pairs, "values": pairsOfPairs, "defaults": pairs, "repeats": pairs, "attendees": word}
+
+type yamlShape int
+
+const (
+	word yamlShape = iota
+	pairs
+	pairsOfPairs
+)
+
+// fits says whether a node holds this shape.
+func (s yamlShape) fits(n *yaml.Node) bool {
+	switch s {
+	case word:
+		return n.Kind == yaml.ScalarNode
+	case pairs, pairsOfPairs:
+		if n.Kind != yaml.MappingNode {
+			return false
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !word.fits(n.Content[i]) || !map[yamlShape]yamlShape{pairs: word, pairsOfPairs: pairs}[s].fits(n.Content[i+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkMappingShape names, before decoding, each key a mapping does not
+// have and each value of the wrong shape, in words the reader's language
+// has: yaml's own (a Go type's name, "!!int") say neither to a person.
+func checkMappingShape(b []byte) domain.Problems {
+	var p domain.Problems
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		p.Add("mapping", "the mapping is not YAML or JSON palabre reads: %v", err)
+		return p
+	}
+	keys := strings.Join(slices.Sorted(maps.Keys(mappingKeys)), ", ")
+	if len(doc.Content) == 0 {
+		p.Add("mapping", "the mapping is empty")
+		return p
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		p.Add("mapping", "line %d: a mapping holds keys (%s), each with its value", top.Line, keys)
+		return p
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		key, value := top.Content[i], top.Content[i+1]
+		shape, known := mappingKeys[key.Value]
+		switch {
+		case !known:
+			p.Add("mapping."+key.Value, "line %d: a mapping has no such key (its keys: %s)", key.Line, keys)
+		case !shape.fits(value):
+			shape.misfit(&p, "mapping."+key.Value, value.Line)
+		}
+	}
+	return p
+}
+
+// misfit says what the value at field, on line, should have been.
+func (s yamlShape) misfit(p *domain.Problems, field string, line int) {
+	switch s {
+	case word:
+		p.Add(field, "line %d: one word is expected here", line)
+	case pairs:
+		p.Add(field, "line %d: pairs of words are expected here (name: word)", line)
+	case pairsOfPairs:
+		p.Add(field, "line %d: for each field, pairs of words are expected here (the export's value: palabre's)", line)
+	}
 }
 
 // repeatNames are the repeats palabre reads.

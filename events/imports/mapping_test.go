@@ -10,14 +10,23 @@ import (
 
 func TestAMappingRefusesWhatItDoesNotKnow(t *testing.T) {
 	for text, want := range map[string]string{
-		"colums: {heldOn: date}":         "colums",
+		"colums: {heldOn: date}":         "mapping.colums: line 1: a mapping has no such key (its keys: attendees, columns, defaults, repeats, values)",
 		"columns: {heldAt: date}":        "columns.heldAt: palabre has no such field",
+		"values: {nonsense: {a: b}}":     "mapping.values.nonsense: palabre has no such field",
+		"defaults: {nonsense: x}":        "mapping.defaults.nonsense: palabre has no such field",
 		"repeats: {presences: attendes}": `repeats.presences: "attendes" is not one of`,
 		"attendees: names":               `attendees: "names" is neither code nor headcount`,
+		"columns: 42":                    "mapping.columns: line 1: pairs of words are expected here",
+		"defaults: {spaceId: {a: 1}}":    "mapping.defaults: line 1: pairs of words are expected here",
+		"values: {pillar: fishing}":      "mapping.values: line 1: for each field, pairs of words",
+		"attendees: [code]":              "mapping.attendees: line 1: one word is expected here",
+		"- columns":                      "mapping: line 1: a mapping holds keys",
+		"":                               "the mapping is empty",
 		`{"columns": [1, 2}`:             "not YAML or JSON",
 	} {
-		if _, err := imports.ParseMapping([]byte(text)); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v, want %q", text, err, want)
+		_, err := imports.ParseMapping([]byte(text))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "imports.Mapping") || strings.Contains(err.Error(), "!!") {
+			t.Errorf("%s: %v, want %q, in words a person reads", text, err, want)
 		}
 	}
 }
@@ -69,6 +78,19 @@ func TestEachRegistersTemplateReadsBackAsThatRegister(t *testing.T) {
 		}
 		if got, ok := imports.RegisterOf(tables[0]); !ok || got.Kind != reg.Kind || tables[1].Name != "notes" || len(tables[1].Rows) != len(reg.Columns) {
 			t.Fatalf("%s's template reads as %q (%v), %d notes", reg.Kind, got.Kind, ok, len(tables[1].Rows))
+		}
+	}
+}
+
+// A file of headers alone, a register's or a form's, is refused saying so:
+// it was planned as no row, and its import reported nothing, as if all
+// had gone well.
+func TestAFileOfHeadersAloneIsRefused(t *testing.T) {
+	dir := imports.Directory{Key: []byte("a key")}
+	for name, text := range map[string]string{"participants.csv": "code,sex,birthYear,region\n", "export.csv": "_uuid,dialogue/spaceId,dialogue/heldOn\n"} {
+		_, err := imports.Plans(name, []byte(text), dir, nil)
+		if err == nil || !strings.Contains(err.Error(), name+" has its headers but no row under them") {
+			t.Errorf("%s of headers alone: %v", name, err)
 		}
 	}
 }
