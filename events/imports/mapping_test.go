@@ -87,7 +87,7 @@ func TestEachRegistersTemplateReadsBackAsThatRegister(t *testing.T) {
 // had gone well.
 func TestAFileOfHeadersAloneIsRefused(t *testing.T) {
 	dir := imports.Directory{Key: []byte("a key")}
-	for name, text := range map[string]string{"participants.csv": "code,sex,birthYear,region\n", "export.csv": "_uuid,dialogue/spaceId,dialogue/heldOn\n"} {
+	for name, text := range map[string]string{"participants.csv": "code,sex,displacement,region,consent,consentOn,ageBand\n", "export.csv": "_uuid,dialogue/spaceId,dialogue/heldOn\n"} {
 		_, err := imports.Plans(name, []byte(text), dir, nil)
 		if err == nil || !strings.Contains(err.Error(), name+" has its headers but no row under them") {
 			t.Errorf("%s of headers alone: %v", name, err)
