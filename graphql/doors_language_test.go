@@ -166,6 +166,20 @@ func TestAnImportRefusesADryRunItCannotRead(t *testing.T) {
 	}
 }
 
+// A facilitator whose regions have no space yet asks for the form: it
+// cannot be made, and the refusal names the question in the reader's
+// language (it was the form writer's English, "xlsform: the list space
+// (for spaceId) has no choice").
+func TestAFormWithoutSpacesIsRefusedInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	for language, want := range map[string]string{"fr": "rien à choisir pour « Espace de concertation »", "en": "nothing to choose from for “Consultative space”"} {
+		status, body := e.getIn(language, e.gao, "/form/dialogue.xlsx")
+		if status != 409 || !strings.Contains(body, want) || !strings.Contains(body, `"field":"spaceId"`) || strings.Contains(body, "xlsform") {
+			t.Errorf("%s: %d %s, want 409 naming spaceId, saying %q", language, status, body, want)
+		}
+	}
+}
+
 // A date or an enum value a person types wrong, in an argument, a
 // variable or an export's filter, is refused naming it, in the reader's
 // language: palabre checks them before graphql-go, whose words are

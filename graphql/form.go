@@ -1,12 +1,14 @@
 package graphql
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/palabre/palabre/core/policy"
 	"github.com/palabre/palabre/core/read"
+	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/forms"
 	"github.com/palabre/palabre/events/imports"
 )
@@ -23,6 +25,7 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, body, err := forms.FormID, []byte(nil), error(nil)
+	var empty *domain.Problems
 	if kind, ok := strings.CutPrefix(r.URL.Path, "/form/register/"); ok {
 		// A register's template: the same for everyone, no data in it.
 		reg, found := imports.RegisterByKind(strings.TrimSuffix(kind, ".xlsx"))
@@ -32,9 +35,11 @@ func (s *Server) serveForm(w http.ResponseWriter, r *http.Request) {
 		}
 		name = reg.Kind
 		body, err = reg.Template()
-	} else if body, err = s.builder.read.DialogueForm(read.Viewer{Principal: who, Log: x.log}, s.deploymentGroups(), s.deps.Clock()); err != nil {
+	} else if body, err = s.builder.read.DialogueForm(read.Viewer{Principal: who, Log: x.log}, s.deploymentGroups(), s.deps.Clock()); errors.As(err, &empty) {
 		// A deployment without spaces or stakeholders yet cannot have one.
-		x.fail(http.StatusConflict, &coded{Code: CodeConflict, Message: err.Error()})
+		refused := refusalAt("", *empty, readerLanguage(r)).(*coded)
+		refused.Code = CodeConflict
+		x.fail(http.StatusConflict, refused)
 		return
 	}
 	if err != nil {

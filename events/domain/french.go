@@ -255,4 +255,5 @@ var frenchReasons = map[string]string{
 	"line %d: pairs of words are expected here (name: word)":                                              "ligne %d : des paires de mots sont attendues ici (nom : mot)",
 	"line %d: for each field, pairs of words are expected here (the export's value: palabre's)":           "ligne %d : pour chaque champ, des paires de mots sont attendues ici (valeur de l’export : valeur de palabre)",
 	"%s has its headers but no row under them: nothing to import":                                         "%s a ses en-têtes mais aucune ligne dessous : rien à importer",
+	"nothing to choose from for “%s” yet: the form needs at least one, which an administrator adds":       "rien à choisir pour « %s » pour l’instant : le formulaire en demande au moins un, qu’un·e administrateur·rice ajoute",
 }

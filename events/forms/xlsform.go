@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/palabre/palabre/events/domain"
 )
 
 // Choice is one answer of a list: its stored name and its labels.
@@ -232,17 +234,25 @@ func listOrder(lists Lists) []string {
 
 // check refuses lists that would make a form servers reject: a list the
 // survey names missing or empty, a choice name with a space or twice.
+//
+// A list of the viewer's (their spaces, their stakeholders) left empty is
+// a *domain.Problems naming the question, for a door to tell its reader
+// in their language: none established yet, a form cannot be made.
 func check(lists Lists) error {
-	var problems []string
+	var empty domain.Problems
 	for _, r := range questions(lists) {
 		kind, list, ok := strings.Cut(r["type"], " ")
 		if !ok || (kind != "select_one" && kind != "select_multiple") {
 			continue
 		}
 		if len(lists[list]) == 0 {
-			problems = append(problems, fmt.Sprintf("the list %s (for %s) has no choice", list, r["name"]))
+			empty.Add(r["name"], "nothing to choose from for “%s” yet: the form needs at least one, which an administrator adds", label{r["label::French (fr)"], r["label::English (en)"]})
 		}
 	}
+	if err := empty.Err(); err != nil {
+		return err
+	}
+	var problems []string
 	for name, choices := range lists {
 		seen := map[string]bool{}
 		for _, c := range choices {
@@ -260,6 +270,19 @@ func check(lists Lists) error {
 	}
 	return nil
 }
+
+// label is a question's label, said in the reader's language.
+type label struct{ fr, en string }
+
+func (l label) In(language string) string {
+	if language == "fr" {
+		return l.fr
+	}
+	return l.en
+}
+
+// String is the English, as a Problem's Reason is written.
+func (l label) String() string { return l.en }
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {

@@ -2,11 +2,13 @@ package forms
 
 import (
 	"bytes"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/palabre/palabre/events/domain"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -108,12 +110,22 @@ func TestTheFormHasWhatTheXLSFormSpecificationRequires(t *testing.T) {
 	}
 }
 
+// A list of the viewer's left empty (no space of their regions yet) is
+// refused naming the question, in each language, for a person to act on;
+// a list that servers would reject otherwise is refused as a fault.
 func TestAFormWithoutChoicesIsRefusedSayingWhich(t *testing.T) {
 	l := lists()
 	delete(l, ListSpace)
-	l[ListPillar] = append(l[ListPillar], Choice{Name: "security"})
 	_, err := Write(l, time.Now())
-	if err == nil || !strings.Contains(err.Error(), "the list space") || !strings.Contains(err.Error(), `"security" twice`) {
-		t.Fatalf("got %v", err)
+	var empty *domain.Problems
+	if !errors.As(err, &empty) || (*empty)[0].Field != "spaceId" ||
+		!strings.Contains((*empty)[0].In("fr"), "rien à choisir pour « Espace de concertation »") ||
+		!strings.Contains((*empty)[0].In("en"), "nothing to choose from for “Consultative space”") {
+		t.Fatalf("no space: %v", err)
+	}
+	l = lists()
+	l[ListPillar] = append(l[ListPillar], Choice{Name: "security"})
+	if _, err := Write(l, time.Now()); err == nil || !strings.Contains(err.Error(), `"security" twice`) {
+		t.Fatalf("a choice twice: %v", err)
 	}
 }
