@@ -256,4 +256,6 @@ var frenchReasons = map[string]string{
 	"line %d: for each field, pairs of words are expected here (the export's value: palabre's)":           "ligne %d : pour chaque champ, des paires de mots sont attendues ici (valeur de l’export : valeur de palabre)",
 	"%s has its headers but no row under them: nothing to import":                                         "%s a ses en-têtes mais aucune ligne dessous : rien à importer",
 	"nothing to choose from for “%s” yet: the form needs at least one, which an administrator adds":       "rien à choisir pour « %s » pour l’instant : le formulaire en demande au moins un, qu’un·e administrateur·rice ajoute",
+	"%s is in UTF-16 (Excel's “Unicode text”): save it as “CSV UTF-8”":                                    "%s est en UTF-16 (le « Texte Unicode » d’Excel) : enregistrez-le en « CSV UTF-8 »",
+	"%s is not text, as a CSV file is: export it again as CSV":                                            "%s n’est pas du texte, comme l’est un fichier CSV : exportez-le à nouveau en CSV",
 }

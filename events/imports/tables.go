@@ -131,6 +131,12 @@ func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
 		br.Discard(3)
 	}
 	head, _ := br.Peek(br.Size()) // as much of the first line as a buffer holds
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return Table{}, domain.Reject("file", "%s is in UTF-16 (Excel's “Unicode text”): save it as “CSV UTF-8”", name)
+	case bytes.IndexByte(head, 0) >= 0: // text has no NUL byte: a PDF, a picture, a workbook renamed
+		return Table{}, domain.Reject("file", "%s is not text, as a CSV file is: export it again as CSV", name)
+	}
 	first, _, _ := bytes.Cut(head, []byte("\n"))
 	comma := ','
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
