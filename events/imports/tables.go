@@ -90,8 +90,7 @@ func readODKZip(b []byte, budget *budget) ([]Table, error) {
 	if err != nil {
 		return nil, domain.Reject("file", "not a zip file, as ODK Central's export is")
 	}
-	var main []Table
-	var repeats []Table
+	var main, repeats []Table
 	for _, f := range z.File {
 		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".csv") {
 			continue // media files travel in the same zip
@@ -112,7 +111,11 @@ func readODKZip(b []byte, budget *budget) ([]Table, error) {
 		}
 	}
 	if len(main) != 1 {
-		return nil, domain.Reject("file", "the zip holds %d tables of submissions; ODK Central's export holds one", len(main))
+		names := make([]string, len(main))
+		for i, t := range main {
+			names[i] = t.Name
+		}
+		return nil, domain.Reject("file", "the zip holds %d tables of submissions (%s); ODK Central's export holds one, its repeats' files with a PARENT_KEY column", len(main), strings.Join(names, ", "))
 	}
 	return append(main, repeats...), nil
 }

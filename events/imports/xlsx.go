@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,9 @@ func readXLSX(r io.ReaderAt, size int64, budget *budget) ([]Table, error) {
 	var out []Table
 	for _, s := range sheets {
 		t := Table{Name: s.name}
+		if !wb.has(s.path) { // else read as empty, and the file said to hold no submission
+			return nil, domain.Reject("file", "the workbook lists a sheet %s it does not hold: save it again from Excel or LibreOffice", s.name)
+		}
 		if err := wb.part(s.path, func(r io.Reader) error { return wb.readSheet(r, &t) }); err != nil {
 			return nil, err
 		}
@@ -69,6 +73,11 @@ func readXLSX(r io.ReaderAt, size int64, budget *budget) ([]Table, error) {
 		}
 	}
 	return out, nil
+}
+
+// has says whether the workbook holds the part name.
+func (wb *workbook) has(name string) bool {
+	return slices.ContainsFunc(wb.z.File, func(f *zip.File) bool { return f.Name == name })
 }
 
 // part streams one part of the workbook through read, counted against
