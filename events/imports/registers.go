@@ -129,7 +129,10 @@ type registerRow struct {
 	region   string // the key's region: codes are unique per region
 	problems []Problem
 	column   string // the column a refusal without a field names
-	exec     func(ctx context.Context, send Sender, dry bool) (Outcome, error)
+	// idField is the command's field for the object's id, which the
+	// register heads "id": a refusal naming it names that column.
+	idField string
+	exec    func(ctx context.Context, send Sender, dry bool) (Outcome, error)
 }
 
 func (r registerRow) Where() Record      { return r.rec }
@@ -143,12 +146,23 @@ func (r *registerRow) problem(column, format string, args ...any) {
 
 func (r registerRow) run(ctx context.Context, _ *commands.Handler, send Sender, opts Options) (Outcome, []Problem, error) {
 	outcome, err := r.exec(ctx, send, true)
-	if problems, err := refusal(err, r.rec, r.column); problems != nil || err != nil || opts.DryRun || outcome == Already {
+	if problems, err := r.refusal(err); problems != nil || err != nil || opts.DryRun || outcome == Already {
 		return outcome, problems, err
 	}
 	outcome, err = r.exec(ctx, send, false)
-	problems, err := refusal(err, r.rec, r.column)
+	problems, err := r.refusal(err)
 	return outcome, problems, err
+}
+
+// refusal is the row's problems, at the register's own columns.
+func (r registerRow) refusal(err error) ([]Problem, error) {
+	problems, err := refusal(err, r.rec, r.column)
+	for i := range problems {
+		if r.idField != "" && problems[i].Column == r.idField {
+			problems[i].Column = "id"
+		}
+	}
+	return problems, err
 }
 
 // outcomeOf says what a command did: nothing new, a check passed, a new
@@ -211,7 +225,7 @@ func planParticipant(r Record, dir Directory) registerRow {
 
 // planStakeholder plans a stakeholder's line.
 func planStakeholder(r Record, dir Directory) registerRow {
-	row := registerRow{rec: r, column: "region"}
+	row := registerRow{rec: r, column: "region", idField: "stakeholderId"}
 	pr := stakeholder.Profile{Name: r.Get("name"), Type: r.Get("type"), Level: r.Get("level"), Region: dir.region(r.Get("region"))}
 	id, named := row.idOr(time.Time{}, "stakeholder", pr.Level, pr.Region, strings.ToUpper(pr.Name))
 	row.exec = createOrChange(id, named, stakeholder.Register{Profile: pr}, stakeholder.ChangeDetails{Profile: pr})
@@ -220,7 +234,7 @@ func planStakeholder(r Record, dir Directory) registerRow {
 
 // planSpace plans a space's line.
 func planSpace(r Record, dir Directory) registerRow {
-	row := registerRow{rec: r, column: "region"}
+	row := registerRow{rec: r, column: "region", idField: "spaceId"}
 	d := space.Details{Name: r.Get("name"), Kind: r.Get("kind"), Region: dir.region(r.Get("region")), Locality: r.Get("locality"), Pillar: r.Get("pillar")}
 	on := row.date("establishedOn")
 	id, named := row.idOr(on.Time(), "space", d.Region, strings.ToUpper(d.Name))

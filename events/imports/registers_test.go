@@ -198,3 +198,15 @@ func TestARegisterNamesARegionByItsNameOrItsCode(t *testing.T) {
 		t.Fatalf("the same stakeholder by its region's code: %+v, want already imported", r.Results)
 	}
 }
+
+// A register's refusal of its object's id names the register's own id
+// column, not the command's field (stakeholderId, spaceId), which the
+// file does not have.
+func TestARegisterRefusalNamesItsOwnIDColumn(t *testing.T) {
+	w := newWorld(t)
+	unknown := "name,type,level,region,id\nMairie X,mayor,local,gao,01JEAXBC9GVSTCQCSVTAPV94PX\n"
+	r := w.runFile(t, "stakeholders.csv", []byte(unknown), false)
+	if len(r.Results) == 0 || len(r.Results[0].Problems) == 0 || r.Results[0].Problems[0].Column != "id" {
+		t.Fatalf("an unknown stakeholder id: %+v, want a refusal at column id", r.Results)
+	}
+}
