@@ -113,9 +113,11 @@ func TestAnUnreadableExportOrMappingIsRefusedInFrench(t *testing.T) {
 		"odk.zip":     "ce n’est pas un fichier zip",
 		"unicode.csv": "unicode.csv est en UTF-16 (le « Texte Unicode » d’Excel) : enregistrez-le en « CSV UTF-8 »",
 		"rapport.csv": "rapport.csv n’est pas du texte",
+		"latin1.csv":  "latin1.csv n’est pas en UTF-8 : enregistrez-le depuis Excel en « CSV UTF-8 »",
 	} {
 		file := map[string][]byte{"export.xlsx": []byte("PK, but no workbook"), "export.csv": []byte("a,b\n\"x\"y,2\n"), "odk.zip": []byte("hello"),
-			"unicode.csv": {0xFF, 0xFE, '_', 0, 'u', 0}, "rapport.csv": []byte("%PDF-1.4\n\x00\x01\x02")}[name]
+			"unicode.csv": {0xFF, 0xFE, '_', 0, 'u', 0}, "rapport.csv": []byte("%PDF-1.4\n\x00\x01\x02"),
+			"latin1.csv": []byte("code;sexe;r\xe9gion\nGAO-1;f;gao\n")}[name]
 		status, out := e.upload(e.admin, name, file, true)
 		ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
 		message, _ := get(out, "errors", 0, "message").(string)

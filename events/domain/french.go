@@ -259,4 +259,5 @@ var frenchReasons = map[string]string{
 	"%s is in UTF-16 (Excel's “Unicode text”): save it as “CSV UTF-8”":                              "%s est en UTF-16 (le « Texte Unicode » d’Excel) : enregistrez-le en « CSV UTF-8 »",
 	"%s is not text, as a CSV file is: export it again as CSV":                                      "%s n’est pas du texte, comme l’est un fichier CSV : exportez-le à nouveau en CSV",
 	"the workbook lists a sheet %s it does not hold: save it again from Excel or LibreOffice":       "le classeur liste une feuille %s qu’il ne contient pas : enregistrez-le à nouveau depuis Excel ou LibreOffice",
+	"%s is not in UTF-8: save it from Excel as “CSV UTF-8”":                                         "%s n’est pas en UTF-8 : enregistrez-le depuis Excel en « CSV UTF-8 »",
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/palabre/palabre/events/domain"
 )
@@ -139,6 +140,8 @@ func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
 		return Table{}, domain.Reject("file", "%s is in UTF-16 (Excel's “Unicode text”): save it as “CSV UTF-8”", name)
 	case bytes.IndexByte(head, 0) >= 0: // text has no NUL byte: a PDF, a picture, a workbook renamed
 		return Table{}, domain.Reject("file", "%s is not text, as a CSV file is: export it again as CSV", name)
+	case !utf8Head(head): // French Excel's “CSV (séparateur: point-virgule)” is Windows-1252
+		return Table{}, domain.Reject("file", "%s is not in UTF-8: save it from Excel as “CSV UTF-8”", name)
 	}
 	first, _, _ := bytes.Cut(head, []byte("\n"))
 	comma := ','
@@ -175,6 +178,19 @@ func readCSV(name string, r io.Reader, budget *budget) (Table, error) {
 		return Table{}, domain.Reject("file", "%s is empty", name)
 	}
 	return t, nil
+}
+
+// utf8Head says whether the start of a file is UTF-8: a character cut
+// by the end of what was peeked does not count against it.
+func utf8Head(head []byte) bool {
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // notCSV says where a table is not CSV: encoding/csv refuses a quotation
