@@ -53,6 +53,7 @@ func newEnv(t testing.TB) *env { return newEnvWith(t, envOptions{}) }
 // loaded before the read models start.
 type envOptions struct {
 	server     *graphql.Options
+	runner     *projections.Options // the read models' runner's; default its own
 	history    int
 	regions    []string // the history's regions; default the programme's five
 	disclosure graphql.Disclosure
@@ -90,7 +91,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	}
 	inc, com, sta, par, out := inclusion.NewKeyed([]byte("test secret")), commitments.New(clock), stakeholders.New(), participants.New(c.Keys), outcomes.New()
 	fws := frameworks.New()
-	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), nil, inc, com, sta, par, out, fws)
+	runner, err := projections.NewRunner(c.Store, filepath.Join(c.Dir, "projections"), o.runner, inc, com, sta, par, out, fws)
 	if err != nil {
 		t.Fatal(err)
 	}
