@@ -1,10 +1,7 @@
 package graphql_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,29 +122,12 @@ func TestAnUnreadableExportOrMappingIsRefusedInFrench(t *testing.T) {
 			t.Errorf("%s uploaded: %d %v, want 400 naming file, saying %q", name, status, out, want)
 		}
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, _ := mw.CreateFormFile("file", "export.csv")
-	part.Write([]byte("a,b\n1,2\n"))
-	mapping, _ := mw.CreateFormField("mapping")
-	mapping.Write([]byte("columns: {heldAt: date}\nattendees: names\n"))
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, e.server.URL+"/import?dryRun=true", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+e.admin)
-	req.Header.Set("Accept-Language", "fr")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
+	status, out := e.uploadWith(e.admin, "dryRun=true", "export.csv", []byte("a,b\n1,2\n"), []byte("columns: {heldAt: date}\nattendees: names\n"))
 	ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
 	message, _ := get(out, "errors", 0, "message").(string)
-	if res.StatusCode != 400 || ext["field"] != "mapping.attendees" || !strings.Contains(message, `"names" n’est ni code ni headcount`) ||
+	if status != 400 || ext["field"] != "mapping.attendees" || !strings.Contains(message, `"names" n’est ni code ni headcount`) ||
 		!strings.Contains(message, "mapping.columns.heldAt: palabre n’a pas ce champ") {
-		t.Errorf("a mapping with an unknown field and attendees: %d %v, want 400 naming both in French", res.StatusCode, out)
+		t.Errorf("a mapping with an unknown field and attendees: %d %v, want 400 naming both in French", status, out)
 	}
 }
 
@@ -158,14 +138,14 @@ func TestAnImportRefusesADryRunItCannotRead(t *testing.T) {
 	e := newEnv(t)
 	file := []byte("a,b\n1,2\n")
 	for query, field := range map[string]string{"dryRun=1": "dryRun", "dryRun=oui": "dryRun", "dryRun=TRUE": "dryRun", "dryrun=true": "dryrun", "dry-run=true": "dry-run"} {
-		status, out := e.uploadWith(e.admin, query, "export.csv", file)
+		status, out := e.uploadWith(e.admin, query, "export.csv", file, nil)
 		ext, _ := get(out, "errors", 0, "extensions").(map[string]any)
 		message, _ := get(out, "errors", 0, "message").(string)
 		if status != 400 || ext["field"] != field || !strings.Contains(message, "dryRun") || !strings.Contains(message, "pa") {
 			t.Errorf("?%s: %d %v, want 400 naming %s, in French", query, status, out, field)
 		}
 	}
-	status, out := e.uploadWith(e.admin, "dryRun=false&dryRun=true", "export.csv", file)
+	status, out := e.uploadWith(e.admin, "dryRun=false&dryRun=true", "export.csv", file, nil)
 	if ext, _ := get(out, "errors", 0, "extensions").(map[string]any); status != 400 || ext["field"] != "file" {
 		t.Errorf("dryRun given twice, both readable: %d %v, want it taken (the file then refused as no export)", status, out)
 	}

@@ -247,16 +247,21 @@ func (e *env) upload(token, name string, file []byte, dry bool) (int, map[string
 	if dry {
 		query = "dryRun=true"
 	}
-	return e.uploadWith(token, query, name, file)
+	return e.uploadWith(token, query, name, file, nil)
 }
 
-// uploadWith is upload with the query string given.
-func (e *env) uploadWith(token, query, name string, file []byte) (int, map[string]any) {
+// uploadWith is upload with the query string given and, unless nil, a
+// mapping.
+func (e *env) uploadWith(token, query, name string, file, mapping []byte) (int, map[string]any) {
 	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	part, _ := mw.CreateFormFile("file", name)
 	part.Write(file)
+	if mapping != nil {
+		m, _ := mw.CreateFormField("mapping")
+		m.Write(mapping)
+	}
 	mw.Close()
 	url := e.server.URL + "/import"
 	if query != "" {

@@ -1,7 +1,6 @@
 package imports_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/palabre/palabre/events/domain/space"
 	"github.com/palabre/palabre/events/domain/stakeholder"
 	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/events/imports/importstest"
 	"github.com/palabre/palabre/events/keystore"
 )
 
@@ -282,18 +282,12 @@ func TestLineBreaksInAOneLineAnswerBecomeSpaces(t *testing.T) {
 
 func TestAnODKCentralZipImportsWithItsRepeats(t *testing.T) {
 	w := newWorld(t)
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	put := func(name, text string) {
-		f, _ := z.Create(name)
-		f.Write([]byte(text))
-	}
-	put("palabre_dialogue.csv", "SubmissionDate,dialogue-spaceId,dialogue-heldOn,dialogue-format,dialogue-pillar,headcount-adultWomen,meta-instanceID,KEY\n"+
-		"2026-05-04T12:00:00.000Z,"+w.space.String()+",2026-05-04,workshop,justice,7,uuid:odk-1,uuid:odk-1\n")
-	put("palabre_dialogue-attendees.csv", "participantCode,spoke,PARENT_KEY,KEY\nGAO-0001,yes,uuid:odk-1,uuid:odk-1/attendees[1]\n")
-	put("media/photo.jpg", "not a table")
-	z.Close()
-	tables, err := imports.Read("palabre_dialogue.zip", b.Bytes())
+	file := importstest.Zipped(t,
+		[2]string{"palabre_dialogue.csv", "SubmissionDate,dialogue-spaceId,dialogue-heldOn,dialogue-format,dialogue-pillar,headcount-adultWomen,meta-instanceID,KEY\n" +
+			"2026-05-04T12:00:00.000Z," + w.space.String() + ",2026-05-04,workshop,justice,7,uuid:odk-1,uuid:odk-1\n"},
+		[2]string{"palabre_dialogue-attendees.csv", "participantCode,spoke,PARENT_KEY,KEY\nGAO-0001,yes,uuid:odk-1,uuid:odk-1/attendees[1]\n"},
+		[2]string{"media/photo.jpg", "not a table"})
+	tables, err := imports.Read("palabre_dialogue.zip", file)
 	if err != nil {
 		t.Fatal(err)
 	}

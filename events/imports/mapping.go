@@ -37,13 +37,12 @@ type Mapping struct {
 // ParseMapping reads a mapping file, refusing what it does not know so
 // that a misspelt key is not silently ignored.
 func ParseMapping(b []byte) (*Mapping, error) {
-	if err := checkMappingShape(b).Err(); err != nil {
+	doc, shape := checkMappingShape(b)
+	if err := shape.Err(); err != nil {
 		return nil, err
 	}
 	var m Mapping
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&m); err != nil {
+	if err := doc.Decode(&m); err != nil {
 		// What the shape's check lets through (a key given twice): yaml's
 		// own words (English) say where.
 		return nil, domain.Reject("mapping", "the mapping is not YAML or JSON palabre reads: %v", err)
@@ -101,25 +100,27 @@ func (s yamlShape) fits(n *yaml.Node) bool {
 	return true
 }
 
-// checkMappingShape names, before decoding, each key a mapping does not
-// have and each value of the wrong shape, in words the reader's language
-// has: yaml's own (a Go type's name, "!!int") say neither to a person.
-func checkMappingShape(b []byte) domain.Problems {
+// checkMappingShape parses a mapping and names, before it is decoded,
+// each key a mapping does not have and each value of the wrong shape, in
+// words the reader's language has: yaml's own (a Go type's name, "!!int")
+// say neither to a person. Every key is thus known when the document is
+// decoded.
+func checkMappingShape(b []byte) (*yaml.Node, domain.Problems) {
 	var p domain.Problems
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		p.Add("mapping", "the mapping is not YAML or JSON palabre reads: %v", err)
-		return p
+		return nil, p
 	}
 	keys := strings.Join(slices.Sorted(maps.Keys(mappingKeys)), ", ")
 	if len(doc.Content) == 0 {
 		p.Add("mapping", "the mapping is empty")
-		return p
+		return nil, p
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
 		p.Add("mapping", "line %d: a mapping holds keys (%s), each with its value", top.Line, keys)
-		return p
+		return nil, p
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, value := top.Content[i], top.Content[i+1]
@@ -131,7 +132,7 @@ func checkMappingShape(b []byte) domain.Problems {
 			shape.misfit(&p, "mapping."+key.Value, value.Line)
 		}
 	}
-	return p
+	return &doc, p
 }
 
 // misfit says what the value at field, on line, should have been.

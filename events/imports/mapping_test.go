@@ -23,6 +23,8 @@ func TestAMappingRefusesWhatItDoesNotKnow(t *testing.T) {
 		"- columns":                      "mapping: line 1: a mapping holds keys",
 		"":                               "the mapping is empty",
 		`{"columns": [1, 2}`:             "not YAML or JSON",
+		"columns: {heldOn: a}\ncolumns: {heldOn: b}": `mapping: the mapping is not YAML or JSON palabre reads: yaml: unmarshal errors:
+  line 2: mapping key "columns" already defined at line 1`,
 	} {
 		_, err := imports.ParseMapping([]byte(text))
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "imports.Mapping") || strings.Contains(err.Error(), "!!") {

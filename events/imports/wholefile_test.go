@@ -1,34 +1,14 @@
 package imports_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/imports"
+	"github.com/palabre/palabre/events/imports/importstest"
 )
-
-// zipped writes files into a zip, in the order given.
-func zipped(t *testing.T, files ...[2]string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	for _, f := range files {
-		w, err := z.Create(f[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(w, f[1])
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // A file palabre cannot read as a whole is refused saying why, in a way a
 // person can act on, naming the file field: a workbook that lists a sheet
@@ -37,10 +17,10 @@ func zipped(t *testing.T, files ...[2]string) []byte {
 // without PARENT_KEY reads as a second).
 func TestAWholeFileRefusalSaysWhatIsWrong(t *testing.T) {
 	// A workbook's parts as xl/workbook.xml and its rels name them (ECMA-376 Part 1), its sheet's part left out.
-	noSheet := zipped(t, [2]string{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="dialogue" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+	noSheet := importstest.Zipped(t, [2]string{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="dialogue" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		[2]string{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`})
 	// ODK Central's CSV export (central-backend lib/data/briefcase.js): the form's file, and a repeat's file whose PARENT_KEY column is missing.
-	twoMain := zipped(t, [2]string{"palabre_dialogue.csv", "KEY,dialogue-spaceId\nuuid:1,x\n"}, [2]string{"palabre_dialogue-attendees.csv", "participantCode,KEY\nGAO-1,uuid:1/attendees[1]\n"})
+	twoMain := importstest.Zipped(t, [2]string{"palabre_dialogue.csv", "KEY,dialogue-spaceId\nuuid:1,x\n"}, [2]string{"palabre_dialogue-attendees.csv", "participantCode,KEY\nGAO-1,uuid:1/attendees[1]\n"})
 	for name, c := range map[string]struct {
 		file   []byte
 		fr, en string

@@ -392,9 +392,15 @@ func (m *Model) personOf(id domain.ID) uint32 {
 	if i, ok := m.personIDs.Find(id); ok {
 		return i
 	}
-	i := m.people.add(id, m.keys.person(&m.counting.blocks, id))
+	i := m.addPerson(id)
 	m.personIDs.Put(id, i)
 	return i
+}
+
+// addPerson adds a participant's columns, and their key, at the next
+// dense index; the caller files the id.
+func (m *Model) addPerson(id domain.ID) uint32 {
+	return m.people.add(id, m.keys.person(&m.counting.blocks, id))
 }
 
 // setProfile records a participant's demographics and recounts the

@@ -312,7 +312,7 @@ func (m *Model) readPeople(r *binsnap.Reader) error {
 		if !m.personIDs.Add(id, i) {
 			return fmt.Errorf("%w: participant %s appears twice", binsnap.ErrCorrupt, id)
 		}
-		m.people.add(id, m.keys.person(&m.counting.blocks, id))
+		m.addPerson(id)
 		t, birthYear := r.Uint(), r.Int()
 		if t >= uint64(inGroups) || birthYear < 0 || birthYear > math.MaxInt16 {
 			return errorOr(r.Err(), binsnap.ErrCorrupt)

@@ -2,7 +2,6 @@ package dialogue_test
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/palabre/palabre/events/domain"
 	"github.com/palabre/palabre/events/domain/dialogue"
+	"github.com/palabre/palabre/events/domain/domaintest"
 )
 
 // held draws a Held event, empty and absent lists included.
@@ -68,7 +68,7 @@ func TestHandDecoderDecodesWhatPalabreWrites(t *testing.T) {
 		if !got.DecodeJSON(data) {
 			t.Fatalf("the hand decoder gave up on %s", data)
 		}
-		checkAgainstEncodingJSON(t, data)
+		domaintest.CheckFastDecoder[dialogue.Held](t, data)
 	})
 }
 
@@ -84,22 +84,6 @@ func FuzzHandDecoderAgreesWithEncodingJSON(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkAgainstEncodingJSON(t, data)
+		domaintest.CheckFastDecoder[dialogue.Held](t, data)
 	})
-}
-
-func checkAgainstEncodingJSON(t interface {
-	Fatalf(string, ...any)
-}, data []byte) {
-	var fast dialogue.Held
-	if !fast.DecodeJSON(data) {
-		return
-	}
-	var slow dialogue.Held
-	if err := json.Unmarshal(data, &slow); err != nil {
-		t.Fatalf("the hand decoder accepted %q, encoding/json says %v", data, err)
-	}
-	if !reflect.DeepEqual(fast, slow) {
-		t.Fatalf("%q decodes by hand to\n%+v\nand by encoding/json to\n%+v", data, fast, slow)
-	}
 }

@@ -5,6 +5,7 @@
 package domaintest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -107,3 +108,23 @@ func ID(n int) domain.ID {
 
 // Date is a shorthand for domain.NewDate.
 func Date(y int, m time.Month, d int) domain.Date { return domain.NewDate(y, m, d) }
+
+// CheckFastDecoder decodes data with an event's hand-written decoder
+// and, if it takes the input, with encoding/json, and fails unless both
+// accept it and agree: the property a domain.FastDecoder promises.
+func CheckFastDecoder[E any, P interface {
+	*E
+	DecodeJSON([]byte) bool
+}](t interface{ Fatalf(string, ...any) }, data []byte) {
+	var fast E
+	if !P(&fast).DecodeJSON(data) {
+		return
+	}
+	var slow E
+	if err := json.Unmarshal(data, &slow); err != nil {
+		t.Fatalf("the hand decoder accepted %q, encoding/json says %v", data, err)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("%q decodes by hand to\n%+v\nand by encoding/json to\n%+v", data, fast, slow)
+	}
+}

@@ -2,7 +2,6 @@ package participant_test
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/palabre/palabre/events/domain"
+	"github.com/palabre/palabre/events/domain/domaintest"
 	"github.com/palabre/palabre/events/domain/participant"
 )
 
@@ -52,7 +52,7 @@ func TestHandDecodersDecodeWhatPalabreWrites(t *testing.T) {
 		if !new(participant.Enrolled).DecodeJSON(data) {
 			t.Fatalf("the hand decoder gave up on %s", data)
 		}
-		checkAgainstEncodingJSON[participant.Enrolled](t, data)
+		domaintest.CheckFastDecoder[participant.Enrolled](t, data)
 
 		var id [16]byte
 		copy(id[:], rapid.SliceOfN(rapid.Byte(), 16, 16).Draw(t, "participant"))
@@ -65,7 +65,7 @@ func TestHandDecodersDecodeWhatPalabreWrites(t *testing.T) {
 		if !new(participant.CodeClaimed).DecodeJSON(data) {
 			t.Fatalf("the hand decoder gave up on %s", data)
 		}
-		checkAgainstEncodingJSON[participant.CodeClaimed](t, data)
+		domaintest.CheckFastDecoder[participant.CodeClaimed](t, data)
 	})
 }
 
@@ -81,7 +81,7 @@ func FuzzEnrolledHandDecoderAgreesWithEncodingJSON(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkAgainstEncodingJSON[participant.Enrolled](t, data)
+		domaintest.CheckFastDecoder[participant.Enrolled](t, data)
 	})
 }
 
@@ -95,25 +95,6 @@ func FuzzCodeClaimedHandDecoderAgreesWithEncodingJSON(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkAgainstEncodingJSON[participant.CodeClaimed](t, data)
+		domaintest.CheckFastDecoder[participant.CodeClaimed](t, data)
 	})
-}
-
-// checkAgainstEncodingJSON decodes data by hand and, if the hand decoder
-// takes it, by encoding/json, and fails if the two differ.
-func checkAgainstEncodingJSON[E any, P interface {
-	*E
-	DecodeJSON([]byte) bool
-}](t interface{ Fatalf(string, ...any) }, data []byte) {
-	var fast E
-	if !P(&fast).DecodeJSON(data) {
-		return
-	}
-	var slow E
-	if err := json.Unmarshal(data, &slow); err != nil {
-		t.Fatalf("the hand decoder accepted %q, encoding/json says %v", data, err)
-	}
-	if !reflect.DeepEqual(fast, slow) {
-		t.Fatalf("%q decodes by hand to\n%+v\nand by encoding/json to\n%+v", data, fast, slow)
-	}
 }
